@@ -1,0 +1,110 @@
+-- The one schema of the product's DuckDB file. Documented table by table in docs/data_model.md.
+-- Money is CNY (yuan). Dates are calendar dates in the dealer's local time.
+
+CREATE TABLE IF NOT EXISTS stores (
+    store_id     VARCHAR PRIMARY KEY,   -- dealer's store code
+    name         VARCHAR NOT NULL,      -- display name
+    region       VARCHAR NOT NULL,      -- sales region, e.g. East / 华东
+    city         VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS customers (
+    customer_id    VARCHAR PRIMARY KEY,
+    name           VARCHAR,             -- as exported by the CRM (may be masked)
+    phone          VARCHAR,
+    home_store_id  VARCHAR,             -- store that owns the relationship
+    channel        VARCHAR,             -- acquisition channel code (see channel_spend)
+    vin            VARCHAR,             -- vehicle identification number of the customer's car
+    vehicle_model  VARCHAR,
+    purchase_date  DATE,                -- vehicle purchase date (start of the relationship)
+    purchase_price DOUBLE               -- vehicle price, CNY
+);
+
+CREATE TABLE IF NOT EXISTS orders (
+    order_id     VARCHAR PRIMARY KEY,   -- service order (repair order) number
+    customer_id  VARCHAR NOT NULL,
+    order_date   DATE NOT NULL,
+    store_id     VARCHAR,
+    kind         VARCHAR,               -- maintenance | repair | accident | parts | accessories
+    revenue      DOUBLE NOT NULL,       -- CNY, negative for a refund
+    gross_profit DOUBLE NOT NULL        -- CNY, revenue minus parts and labour cost; may be negative
+);
+
+CREATE TABLE IF NOT EXISTS warranties (
+    contract_id  VARCHAR PRIMARY KEY,   -- extended warranty contract
+    customer_id  VARCHAR NOT NULL,
+    sold_date    DATE NOT NULL,
+    price        DOUBLE NOT NULL,       -- CNY paid by the customer
+    term_years   INTEGER NOT NULL,
+    claims_cost  DOUBLE NOT NULL        -- CNY paid out on claims so far
+);
+
+CREATE TABLE IF NOT EXISTS referrals (
+    referrer_id   VARCHAR NOT NULL,     -- existing customer who referred
+    referred_id   VARCHAR NOT NULL,     -- new customer won by the referral
+    referral_date DATE NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS complaints (
+    complaint_id VARCHAR PRIMARY KEY,
+    customer_id  VARCHAR NOT NULL,
+    store_id     VARCHAR,
+    opened       DATE NOT NULL,
+    resolved     DATE                   -- NULL while unresolved
+);
+
+CREATE TABLE IF NOT EXISTS event_attendance (
+    customer_id VARCHAR NOT NULL,
+    event_date  DATE NOT NULL,
+    event_name  VARCHAR                 -- brand event, owners' club day, member day
+);
+
+CREATE TABLE IF NOT EXISTS competitor_sightings (
+    customer_id VARCHAR NOT NULL,
+    seen_date   DATE NOT NULL,
+    source      VARCHAR                 -- how we know: survey, insurer, app data
+);
+
+CREATE TABLE IF NOT EXISTS appointments (
+    appointment_id   VARCHAR PRIMARY KEY,
+    customer_id      VARCHAR NOT NULL,
+    store_id         VARCHAR,
+    appointment_date DATE NOT NULL,
+    status           VARCHAR NOT NULL   -- kept | cancelled
+);
+
+CREATE TABLE IF NOT EXISTS channel_spend (
+    month         DATE NOT NULL,        -- first day of the month
+    channel       VARCHAR NOT NULL,     -- acquisition channel code
+    spend         DOUBLE NOT NULL,      -- CNY spent on acquisition in the month
+    new_customers INTEGER NOT NULL,     -- customers won by the channel in the month
+    PRIMARY KEY (month, channel)
+);
+
+CREATE TABLE IF NOT EXISTS store_kpis (
+    month                 DATE NOT NULL,    -- first day of the month
+    store_id              VARCHAR NOT NULL,
+    nps                   DOUBLE,           -- net promoter score, -100..100
+    first_time_fix_rate   DOUBLE,           -- share of repairs fixed at the first visit, 0..1
+    technician_efficiency DOUBLE,           -- billed hours / attended hours, 0..1.5
+    PRIMARY KEY (month, store_id)
+);
+
+CREATE TABLE IF NOT EXISTS scenarios (
+    scenario_id VARCHAR PRIMARY KEY,        -- uuid
+    kind        VARCHAR NOT NULL,           -- allocator | evaluator | ...
+    name        VARCHAR NOT NULL,
+    saved_at    TIMESTAMP NOT NULL,
+    payload     VARCHAR NOT NULL            -- JSON of the inputs
+);
+
+CREATE TABLE IF NOT EXISTS import_mappings (
+    source_kind VARCHAR PRIMARY KEY,        -- orders | customers | ... : which file the mapping is for
+    mapping     VARCHAR NOT NULL,           -- JSON {our field: their header}
+    saved_at    TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS meta (
+    key   VARCHAR PRIMARY KEY,              -- e.g. generator_seed, data_end_date, source
+    value VARCHAR
+);
