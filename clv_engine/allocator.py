@@ -1,0 +1,956 @@
+"""Budget allocation across projects: the best portfolio for a budget, and why (SPEC §4).
+
+A project costs an investment and returns a gain = CLV uplift per customer × customers
+reached. Given a budget, :func:`allocate_budget` finds the portfolio with the highest total
+gain, exactly, as a small mixed-integer programme (``scipy.optimize.milp``, HiGHS):
+
+* one variable per project option; binary for an all-or-nothing project, continuous 0..1 for
+  a divisible one (funded pro rata);
+* a project offering tiers (full, pilot, ...) has one binary per tier and Σ tiers ≤ 1;
+* Σ cost × x ≤ budget; a locked project has Σ its options = 1, an excluded one all 0.
+
+Beside the optimum it fills the same budget the way a spreadsheet would (sort by net ROI,
+take what fits) so the room can see when sorting is wrong: for all-or-nothing projects it
+often is (a knapsack, not a ranking).
+
+Net ROI = (gain − cost) / cost throughout (the seeds' "multiple" is gain / cost).
+
+:func:`budget_value_curve` gives the optimum for every budget from zero to the cost of all
+projects, exactly, from the Pareto frontier of (cost, gain) over portfolios (see its doc);
+:func:`project_verdicts` says for each project why it is in or out and what it would need.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from clv_engine.fmt import money, pct
+from clv_engine.i18n import t
+
+FULL = "full"
+"""Label of a project's own (full) option; extra tiers carry their own labels."""
+
+NEXT_STEP = 100_000.0
+"""'The value of the next ¥100,000': the step the page quotes."""
+
+# Money is compared in yuan; anything below a fen is float noise, not a difference.
+_EPS = 1e-6
+
+
+# -- inputs -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Tier:
+    """One way of running a project (e.g. a pilot); a tiered project runs at most one."""
+
+    label: str
+    investment: float
+    uplift_per_customer: float
+    reach: float
+
+    @property
+    def gain(self) -> float:
+        return self.uplift_per_customer * self.reach
+
+
+@dataclass(frozen=True)
+class Project:
+    """A candidate project: investment, CLV uplift per customer, customers reached.
+
+    ``tiers`` are alternatives to the full project (a pilot, a region-only roll-out); at most
+    one of the full project and its tiers is funded. ``divisible`` projects can be funded in
+    part, pro rata (cost and gain both scale). ``locked`` must be funded; ``excluded`` never is.
+    """
+
+    name: str
+    investment: float
+    uplift_per_customer: float
+    reach: float
+    divisible: bool = False
+    tiers: tuple[Tier, ...] = ()
+    locked: bool = False
+    excluded: bool = False
+
+    @property
+    def gain(self) -> float:
+        return self.uplift_per_customer * self.reach
+
+    @property
+    def net_roi(self) -> float:
+        return net_roi(self.gain, self.investment)
+
+    @property
+    def options(self) -> tuple[Tier, ...]:
+        """The full project first, then its tiers."""
+        full = Tier(FULL, self.investment, self.uplift_per_customer, self.reach)
+        return (full, *self.tiers)
+
+    @property
+    def cheapest_cost(self) -> float:
+        return min(o.investment for o in self.options)
+
+    @property
+    def largest_cost(self) -> float:
+        return max(o.investment for o in self.options)
+
+
+class AllocationError(ValueError):
+    """Inputs that cannot be allocated; the message names the project and field."""
+
+
+class LockedOverBudget(AllocationError):
+    """The locked projects alone cost more than the budget."""
+
+    def __init__(self, locked: Sequence[str], locked_cost: float, budget: float) -> None:
+        self.locked = tuple(locked)
+        self.locked_cost = locked_cost
+        self.budget = budget
+        super().__init__(
+            f"budget: the locked projects ({', '.join(self.locked)}) need at least "
+            f"{locked_cost:,.0f}, more than the budget of {budget:,.0f}"
+        )
+
+
+def net_roi(gain: float, cost: float) -> float:
+    """(gain − cost) / cost; NaN when nothing is spent."""
+    return (gain - cost) / cost if cost > _EPS else math.nan
+
+
+def _check_positive(value: object, where: str, field_name: str) -> float:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise AllocationError(f"{where}: {field_name} must be a number (got {value!r})") from None
+    if not math.isfinite(number) or number <= 0:
+        raise AllocationError(f"{where}: {field_name} must be greater than zero (got {value!r})")
+    return number
+
+
+def validate_projects(projects: Sequence[Project]) -> tuple[Project, ...]:
+    """The projects, checked: names unique and non-empty, every figure > 0, flags coherent."""
+    if not projects:
+        raise AllocationError("projects: need at least one project")
+    seen: set[str] = set()
+    checked = []
+    for row, p in enumerate(projects, start=1):
+        name = str(p.name).strip() if p.name is not None else ""
+        if not name:
+            raise AllocationError(f"project {row}: name must not be empty")
+        where = f"project {row} ({name})"
+        if name in seen:
+            raise AllocationError(f"{where}: name appears twice")
+        seen.add(name)
+        for tier in p.options:
+            tw = where if tier.label == FULL else f"{where}, tier {tier.label!r}"
+            _check_positive(tier.investment, tw, "investment")
+            _check_positive(tier.uplift_per_customer, tw, "uplift_per_customer")
+            _check_positive(tier.reach, tw, "reach")
+        labels = [o.label for o in p.options]
+        if len(set(labels)) != len(labels) or any(not str(x).strip() for x in labels):
+            raise AllocationError(f"{where}: tier labels must be distinct and non-empty")
+        if p.locked and p.excluded:
+            raise AllocationError(f"{where}: cannot be both locked and excluded")
+        if p.divisible and p.tiers:
+            raise AllocationError(f"{where}: a divisible project cannot also offer tiers")
+        checked.append(p if name == p.name else replace(p, name=name))
+    return tuple(checked)
+
+
+def _check_budget(budget: object, allow_zero: bool = False) -> float:
+    try:
+        value = float(budget)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise AllocationError(f"budget: must be a number (got {budget!r})") from None
+    if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        raise AllocationError(f"budget: must be greater than zero (got {budget!r})")
+    return value
+
+
+# -- results ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FundedLine:
+    """One funded project in a portfolio: which option, what share, what it costs and returns."""
+
+    project: str
+    option: str
+    fraction: float
+    cost: float
+    gain: float
+
+    @property
+    def net_roi(self) -> float:
+        return net_roi(self.gain, self.cost)
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """A set of funded projects under one budget (lines sorted by net ROI, best first)."""
+
+    budget: float
+    lines: tuple[FundedLine, ...]
+
+    @property
+    def total_cost(self) -> float:
+        return float(sum(line.cost for line in self.lines))
+
+    @property
+    def total_gain(self) -> float:
+        return float(sum(line.gain for line in self.lines))
+
+    @property
+    def unspent(self) -> float:
+        return max(0.0, self.budget - self.total_cost)
+
+    @property
+    def combined_roi(self) -> float:
+        """(Σ gain − Σ cost) / Σ cost over the funded projects."""
+        return net_roi(self.total_gain, self.total_cost)
+
+    @property
+    def funded_count(self) -> int:
+        return len(self.lines)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(line.project for line in self.lines)
+
+    def line(self, project: str) -> FundedLine | None:
+        return next((x for x in self.lines if x.project == project), None)
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "project": [x.project for x in self.lines],
+                "option": [x.option for x in self.lines],
+                "fraction": [x.fraction for x in self.lines],
+                "cost": [x.cost for x in self.lines],
+                "gain": [x.gain for x in self.lines],
+                "net_roi": [x.net_roi for x in self.lines],
+            }
+        )
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """The optimum beside the plain ROI ranking for the same projects and budget."""
+
+    budget: float
+    optimum: Portfolio
+    roi_ranking: Portfolio
+
+    @property
+    def gain_missed_by_ranking(self) -> float:
+        """How much gain sorting by ROI leaves on the table (0 when it happens to be optimal)."""
+        return max(0.0, self.optimum.total_gain - self.roi_ranking.total_gain)
+
+    @property
+    def ranking_is_optimal(self) -> bool:
+        return self.gain_missed_by_ranking <= _EPS * max(1.0, self.optimum.total_gain)
+
+    @property
+    def only_in_optimum(self) -> tuple[str, ...]:
+        return tuple(n for n in self.optimum.names if n not in self.roi_ranking.names)
+
+    @property
+    def only_in_ranking(self) -> tuple[str, ...]:
+        return tuple(n for n in self.roi_ranking.names if n not in self.optimum.names)
+
+
+def _portfolio(projects: Sequence[Project], budget: float,
+               choice: dict[str, tuple[int, float]]) -> Portfolio:
+    """Build a portfolio from {project: (option index, fraction)}."""
+    lines = []
+    for p in projects:
+        if p.name not in choice:
+            continue
+        index, fraction = choice[p.name]
+        if fraction <= _EPS:
+            continue
+        option = p.options[index]
+        lines.append(FundedLine(p.name, option.label, fraction,
+                                option.investment * fraction, option.gain * fraction))
+    # Best ROI first; ties by name so the order never depends on the solver.
+    lines.sort(key=lambda x: (-x.net_roi, x.project))
+    return Portfolio(budget, tuple(lines))
+
+
+# -- the exact optimum ------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Programme:
+    """The MILP's arrays: one column per (project, option)."""
+
+    owner: np.ndarray      # project index of each column
+    option: np.ndarray     # option index within its project
+    cost: np.ndarray
+    gain: np.ndarray
+    integer: np.ndarray    # 1 binary, 0 continuous
+
+
+def _programme(projects: Sequence[Project]) -> _Programme:
+    owner, option, cost, gain, integer = [], [], [], [], []
+    for i, p in enumerate(projects):
+        for j, o in enumerate(p.options):
+            owner.append(i)
+            option.append(j)
+            cost.append(float(o.investment))
+            gain.append(float(o.gain))
+            integer.append(0 if p.divisible else 1)
+    return _Programme(np.array(owner), np.array(option), np.array(cost), np.array(gain),
+                      np.array(integer))
+
+
+def _locked_minimum(projects: Sequence[Project]) -> float:
+    return float(sum(p.cheapest_cost for p in projects if p.locked))
+
+
+def _solve(projects: Sequence[Project], budget: float,
+           objective: str = "max_gain", gain_target: float = 0.0) -> dict[str, tuple[int, float]]:
+    """Solve the MILP; {project name: (option index, fraction)} of the funded projects.
+
+    ``objective="max_gain"``: the most gain within ``budget`` (ties: the cheaper portfolio).
+    ``objective="min_cost"``: the cheapest portfolio whose gain reaches ``gain_target`` (the
+    budget is then not a constraint); used to say how cheap a left-out project must become.
+    Raises LockedOverBudget / returns None-like empty dict only through the caller's checks.
+    """
+    prog = _programme(projects)
+    n_cols = prog.cost.size
+    lower = np.zeros(n_cols)
+    upper = np.ones(n_cols)
+    rows, row_lo, row_hi = [], [], []
+    for i, p in enumerate(projects):
+        cols = np.flatnonzero(prog.owner == i)
+        if p.excluded:
+            upper[cols] = 0.0
+            continue
+        if len(cols) > 1 or p.locked:
+            # At most one tier; exactly one when locked (a locked divisible project is funded
+            # in full: "must fund" means the whole thing).
+            row = np.zeros(n_cols)
+            row[cols] = 1.0
+            rows.append(row)
+            row_lo.append(1.0 if p.locked else 0.0)
+            row_hi.append(1.0)
+    total_cost = float(prog.cost.sum())
+    if objective == "max_gain":
+        rows.append(prog.cost)
+        row_lo.append(-np.inf)
+        row_hi.append(budget)
+        # Money is kept in yuan (not rescaled) so HiGHS's absolute gap of 1e-6 means exact to
+        # a millionth of a yuan; the cost term breaks ties between equal-gain portfolios in
+        # favour of the cheaper one and is worth under 0.001 yuan in total.
+        c = -prog.gain + prog.cost * (1e-3 / max(total_cost, 1.0))
+    else:
+        rows.append(prog.gain)
+        row_lo.append(gain_target)
+        row_hi.append(np.inf)
+        c = prog.cost.copy()
+    result = milp(
+        c,
+        constraints=LinearConstraint(np.vstack(rows), row_lo, row_hi),
+        integrality=prog.integer,
+        bounds=Bounds(lower, upper),
+        options={"mip_rel_gap": 0.0, "presolve": True},
+    )
+    if result.status != 0 or result.x is None:
+        raise AllocationError(f"solver: no portfolio found ({result.message})")
+    x = np.where(prog.integer == 1, np.round(result.x), np.clip(result.x, 0.0, 1.0))
+    choice: dict[str, tuple[int, float]] = {}
+    for col in np.flatnonzero(x > _EPS):
+        choice[projects[prog.owner[col]].name] = (int(prog.option[col]), float(x[col]))
+    return choice
+
+
+def optimal_portfolio(projects: Sequence[Project], budget: float) -> Portfolio:
+    """The highest-gain portfolio within ``budget`` (exact MILP)."""
+    projects = validate_projects(projects)
+    budget = _check_budget(budget, allow_zero=True)
+    return _optimal(projects, budget)
+
+
+def _optimal(projects: Sequence[Project], budget: float) -> Portfolio:
+    locked_cost = _locked_minimum(projects)
+    if locked_cost > budget + _EPS:
+        raise LockedOverBudget([p.name for p in projects if p.locked], locked_cost, budget)
+    return _portfolio(projects, budget, _solve(projects, budget))
+
+
+# -- the spreadsheet way: sort by ROI, fill greedily ------------------------------------
+def roi_ranking(projects: Sequence[Project], budget: float) -> Portfolio:
+    """Sort every option by net ROI and take each one that still fits (what people do by hand).
+
+    Locked projects are honoured: budget is held back for the cheapest option of each locked
+    project not yet funded, and any still unfunded at the end get that cheapest option.
+    A divisible project takes whatever share of it still fits.
+    """
+    projects = validate_projects(projects)
+    budget = _check_budget(budget, allow_zero=True)
+    locked_cost = _locked_minimum(projects)
+    if locked_cost > budget + _EPS:
+        raise LockedOverBudget([p.name for p in projects if p.locked], locked_cost, budget)
+    return _roi_ranking(projects, budget)
+
+
+def _roi_ranking(projects: Sequence[Project], budget: float) -> Portfolio:
+    candidates = [
+        (net_roi(o.gain, o.investment), p.name, j, p)
+        for p in projects if not p.excluded
+        for j, o in enumerate(p.options)
+    ]
+    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+    reserve = {p.name: p.cheapest_cost for p in projects if p.locked}
+    remaining = budget
+    choice: dict[str, tuple[int, float]] = {}
+    for _, name, j, p in candidates:
+        if name in choice:
+            continue
+        held = sum(v for k, v in reserve.items() if k != name)
+        available = remaining - held
+        cost = p.options[j].investment
+        if cost <= available + _EPS:
+            fraction = 1.0
+        elif p.divisible and not p.locked and available > _EPS:
+            fraction = available / cost
+        else:
+            continue
+        choice[name] = (j, fraction)
+        remaining -= cost * fraction
+        reserve.pop(name, None)
+    for name in list(reserve):
+        p = next(q for q in projects if q.name == name)
+        j = min(range(len(p.options)), key=lambda k: p.options[k].investment)
+        choice[name] = (j, 1.0)
+        remaining -= p.options[j].investment
+    return _portfolio(projects, budget, choice)
+
+
+def allocate_budget(projects: Sequence[Project], budget: float) -> Allocation:
+    """The best portfolio for ``budget`` and, beside it, what sorting by ROI would fund.
+
+    Raises AllocationError (a ValueError) naming the field for bad input, and
+    LockedOverBudget when the locked projects alone exceed the budget.
+    """
+    projects = validate_projects(projects)
+    budget = _check_budget(budget)
+    optimum = _optimal(projects, budget)
+    return Allocation(budget, optimum, _roi_ranking(projects, budget))
+
+
+def value_of_next(projects: Sequence[Project], budget: float, step: float = NEXT_STEP) -> float:
+    """Extra gain the optimum makes if the budget grows by ``step`` (the next ¥100,000)."""
+    projects = validate_projects(projects)
+    budget = _check_budget(budget)
+    step = _check_positive(step, "step", "step")
+    return _optimal(projects, budget + step).total_gain - _optimal(projects, budget).total_gain
+
+
+# -- the budget–value curve -------------------------------------------------------------
+@dataclass(frozen=True)
+class BudgetCurve:
+    """The optimum over budgets: ``points`` (budget, gain, cost, funded) and ``events``.
+
+    ``points`` has one row per budget evaluated, ascending, columns budget, gain, cost,
+    funded (tuple of "project" or "project (tier)" labels), plus one column per project with
+    its funded fraction (0..1). ``events`` has budget, project, change ('enters', 'leaves',
+    'tier') and option: where, going up in budget, the optimal set changes. ``exact_steps`` is
+    True when every step of the curve is in ``points`` (the frontier method); False when the
+    curve was sampled on a grid (too many portfolios on the frontier).
+    """
+
+    points: pd.DataFrame
+    events: pd.DataFrame
+    method: str
+    exact_steps: bool
+    max_budget: float
+
+    def value_at(self, budget: float) -> float:
+        """Optimal gain at ``budget`` read off the curve (exact at evaluated budgets)."""
+        pts = self.points
+        if pts.empty:
+            return math.nan
+        i = int(np.searchsorted(pts["budget"].to_numpy(), budget + _EPS, side="right")) - 1
+        return math.nan if i < 0 else float(pts["gain"].iloc[i])
+
+    def entry_budget(self, project: str) -> float:
+        """Lowest budget on the curve at which ``project`` is (at least partly) funded."""
+        col = self.points[project].to_numpy()
+        hit = np.flatnonzero(col > _EPS)
+        return math.nan if hit.size == 0 else float(self.points["budget"].iloc[hit[0]])
+
+
+class _FrontierTooLarge(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class _Frontier:
+    cost: np.ndarray
+    gain: np.ndarray
+    choices: np.ndarray   # (points, integer projects): option index, -1 = not funded
+
+
+def _pareto_frontier(groups: Sequence[tuple[Sequence[tuple[float, float]], bool]],
+                     cap: float, max_points: int) -> _Frontier:
+    """Every portfolio not beaten by a cheaper-or-equal one with more gain (Nemhauser–Ullmann).
+
+    ``groups``: per all-or-nothing/tiered project, its options (cost, gain) and whether it may
+    be left out. Portfolios costing more than ``cap`` are dropped. The frontier of n projects
+    is built from that of n − 1 by adding each option and keeping the non-dominated points;
+    sizes stay in the hundreds to thousands for realistic lists, and ``max_points`` guards
+    against the pathological ones.
+    """
+    cost = np.zeros(1)
+    gain = np.zeros(1)
+    parents: list[np.ndarray] = []
+    picks: list[np.ndarray] = []
+    for options, optional in groups:
+        parts_c, parts_g, parts_p, parts_o = [], [], [], []
+        idx = np.arange(cost.size)
+        if optional:
+            parts_c.append(cost)
+            parts_g.append(gain)
+            parts_p.append(idx)
+            parts_o.append(np.full(cost.size, -1))
+        for j, (c, g) in enumerate(options):
+            parts_c.append(cost + c)
+            parts_g.append(gain + g)
+            parts_p.append(idx)
+            parts_o.append(np.full(cost.size, j))
+        c_all = np.concatenate(parts_c)
+        g_all = np.concatenate(parts_g)
+        p_all = np.concatenate(parts_p)
+        o_all = np.concatenate(parts_o)
+        within = c_all <= cap + _EPS
+        c_all, g_all, p_all, o_all = c_all[within], g_all[within], p_all[within], o_all[within]
+        if c_all.size == 0:
+            raise _FrontierTooLarge  # locked projects above the cap; caller handles
+        order = np.lexsort((-g_all, c_all))   # cost ascending, then gain descending
+        c_all, g_all, p_all, o_all = c_all[order], g_all[order], p_all[order], o_all[order]
+        best_before = np.concatenate(([-np.inf], np.maximum.accumulate(g_all)[:-1]))
+        keep = g_all > best_before + _EPS
+        cost, gain = c_all[keep], g_all[keep]
+        parents.append(p_all[keep])
+        picks.append(o_all[keep])
+        if cost.size > max_points:
+            raise _FrontierTooLarge
+    # Walk back from every final point to recover which option each project took.
+    choices = np.empty((cost.size, len(groups)), dtype=np.int16)
+    at = np.arange(cost.size)
+    for k in range(len(groups) - 1, -1, -1):
+        choices[:, k] = picks[k][at]
+        at = parents[k][at]
+    return _Frontier(cost, gain, choices)
+
+
+def _fractional_fill(divisible: Sequence[Project]) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Divisible projects fill leftover budget best in ROI order (the fractional knapsack).
+
+    Returns the cumulative cost and gain breakpoints and the ROI order.
+    """
+    order = sorted(range(len(divisible)),
+                   key=lambda k: (-divisible[k].gain / divisible[k].investment, divisible[k].name))
+    costs = [divisible[k].investment for k in order]
+    gains = [divisible[k].gain for k in order]
+    return (np.concatenate(([0.0], np.cumsum(costs))), np.concatenate(([0.0], np.cumsum(gains))),
+            order)
+
+
+def budget_value_curve(projects: Sequence[Project], n_grid: int = 101,
+                       max_budget: float | None = None, max_steps: int = 2000,
+                       max_frontier: int = 200_000) -> BudgetCurve:
+    """The optimal gain for budgets from zero to ``max_budget`` (default: every project funded).
+
+    Method (exact, and fast): the optimum of all-or-nothing and tiered projects is a step
+    function of the budget whose steps are exactly the Pareto frontier of (cost, gain) over
+    portfolios; that frontier is built project by project, so the optimum at *every* budget is
+    known without solving a programme per budget. Divisible projects are then added to each
+    frontier portfolio in ROI order (optimal for the part that can be split), which makes the
+    curve piecewise linear between points.
+
+    Points evaluated: a grid of ``n_grid`` budgets from 0 to ``max_budget``, every option's
+    own cost, and every step of the frontier when there are at most ``max_steps`` of them
+    (then, with no divisible project left free, ``exact_steps`` is True: a step chart drawn
+    through the points is the curve itself; with free divisible projects the value is exact
+    at every point and linear in between except near a few kinks). With more steps, or a
+    frontier above ``max_frontier`` portfolios (hundreds of projects), the steps are not all
+    drawn; in the latter case each grid budget is solved by the MILP (method 'milp-grid').
+    """
+    projects = validate_projects(projects)
+    active = [p for p in projects if not p.excluded]
+    total = float(sum(p.largest_cost for p in active))
+    top = total if max_budget is None else _check_budget(max_budget, allow_zero=True)
+    if n_grid < 2:
+        raise AllocationError(f"n_grid: need at least 2 budgets (got {n_grid})")
+    locked_floor = _locked_minimum(projects)
+    integer = [p for p in active if not p.divisible]
+    divisible = [p for p in active if p.divisible]
+    option_costs = [o.investment for p in active for o in p.options]
+    grid = np.linspace(0.0, top, n_grid)
+    try:
+        frontier = _pareto_frontier(
+            [([(o.investment, o.gain) for o in p.options], not p.locked) for p in integer],
+            cap=top, max_points=max_frontier,
+        )
+    except _FrontierTooLarge:
+        if locked_floor > top + _EPS:
+            raise LockedOverBudget([p.name for p in projects if p.locked], locked_floor,
+                                   top) from None
+        return _curve_by_milp(projects, np.unique(np.concatenate((grid, [locked_floor]))), top)
+    # Budgets below the locked floor have no portfolio; the curve starts at that floor.
+    extra = option_costs + [locked_floor]
+    with_steps = frontier.cost.size <= max_steps
+    # Free divisible projects make the curve rise linearly between steps, with kinks that
+    # are not all evaluated: exact at the points, interpolated between them.
+    exact = with_steps and not any(not p.locked for p in divisible)
+    if with_steps:
+        # A step of the curve is where a frontier portfolio (plus locked divisible ones)
+        # first becomes affordable.
+        base = sum(p.investment for p in divisible if p.locked)
+        extra += list(frontier.cost + base)
+    budgets = np.unique(np.concatenate((grid, np.asarray(extra, dtype=float))))
+    budgets = budgets[(budgets >= locked_floor - _EPS) & (budgets <= top + _EPS)]
+    return _curve_from_frontier(projects, integer, divisible, frontier, budgets, top, exact)
+
+
+def _curve_from_frontier(projects: Sequence[Project], integer: Sequence[Project],
+                         divisible: Sequence[Project], frontier: _Frontier,
+                         budgets: np.ndarray, top: float, exact: bool) -> BudgetCurve:
+    # Locked divisible projects are funded in full before anything else.
+    fixed = [p for p in divisible if p.locked]
+    free = [p for p in divisible if not p.locked]
+    base_cost = float(sum(p.investment for p in fixed))
+    base_gain = float(sum(p.gain for p in fixed))
+    cum_c, cum_g, order = _fractional_fill(free)
+    n_pts = budgets.size
+    best_gain = np.full(n_pts, -np.inf)
+    best_k = np.full(n_pts, -1)
+    # Chunks bound the (frontier × budgets) matrix to a few million cells.
+    chunk = max(1, 4_000_000 // max(1, frontier.cost.size))
+    for start in range(0, n_pts, chunk):
+        b = budgets[start:start + chunk] - base_cost
+        left = b[None, :] - frontier.cost[:, None]
+        value = np.where(left >= -_EPS,
+                         frontier.gain[:, None] + np.interp(np.maximum(left, 0), cum_c, cum_g),
+                         -np.inf)
+        k = np.argmax(value, axis=0)
+        best_k[start:start + chunk] = k
+        best_gain[start:start + chunk] = value[k, np.arange(b.size)]
+    ok = best_k >= 0
+    budgets, best_gain, best_k = budgets[ok], best_gain[ok], best_k[ok]
+    fractions = {p.name: np.zeros(budgets.size) for p in projects}
+    options = {p.name: np.full(budgets.size, -1) for p in projects}
+    for col, p in enumerate(integer):
+        pick = frontier.choices[best_k, col]
+        options[p.name] = pick.astype(int)
+        fractions[p.name] = (pick >= 0).astype(float)
+    for p in fixed:
+        fractions[p.name][:] = 1.0
+        options[p.name][:] = 0
+    left = budgets - base_cost - frontier.cost[best_k]
+    for rank, k in enumerate(order):
+        p = free[k]
+        share = np.clip((left - cum_c[rank]) / p.investment, 0.0, 1.0)
+        fractions[p.name] = share
+        options[p.name] = np.where(share > _EPS, 0, -1)
+    cost = np.zeros(budgets.size)
+    for p in projects:
+        for j, o in enumerate(p.options):
+            cost += np.where(options[p.name] == j, o.investment * fractions[p.name], 0.0)
+    return _assemble_curve(projects, budgets, base_gain + best_gain, cost, fractions, options,
+                           "frontier", exact, top)
+
+
+def _curve_by_milp(projects: Sequence[Project], budgets: np.ndarray, top: float) -> BudgetCurve:
+    """Fallback for huge frontiers: one exact MILP per grid budget."""
+    floor = _locked_minimum(projects)
+    budgets = budgets[budgets >= floor - _EPS]
+    fractions = {p.name: np.zeros(budgets.size) for p in projects}
+    options = {p.name: np.full(budgets.size, -1) for p in projects}
+    gain = np.zeros(budgets.size)
+    cost = np.zeros(budgets.size)
+    for i, b in enumerate(budgets):
+        port = _optimal(projects, float(max(b, floor)))
+        gain[i], cost[i] = port.total_gain, port.total_cost
+        for line in port.lines:
+            p = next(q for q in projects if q.name == line.project)
+            fractions[p.name][i] = line.fraction
+            options[p.name][i] = [o.label for o in p.options].index(line.option)
+    return _assemble_curve(projects, budgets, gain, cost, fractions, options, "milp-grid",
+                           False, top)
+
+
+def _label(p: Project, option: int) -> str:
+    return p.name if option <= 0 else f"{p.name} ({p.options[option].label})"
+
+
+def _assemble_curve(projects: Sequence[Project], budgets: np.ndarray, gain: np.ndarray,
+                    cost: np.ndarray, fractions: dict[str, np.ndarray],
+                    options: dict[str, np.ndarray], method: str, exact: bool,
+                    top: float) -> BudgetCurve:
+    funded = [
+        tuple(_label(p, int(options[p.name][i])) for p in projects
+              if fractions[p.name][i] > _EPS)
+        for i in range(budgets.size)
+    ]
+    points = pd.DataFrame({"budget": budgets, "gain": gain, "cost": cost, "funded": funded})
+    for p in projects:
+        points[p.name] = fractions[p.name]
+    events = []
+    for p in projects:
+        opt = options[p.name]
+        for i in range(1, budgets.size):
+            before, after = int(opt[i - 1]), int(opt[i])
+            if before == after:
+                continue
+            change = "enters" if before < 0 else ("leaves" if after < 0 else "tier")
+            label = p.options[after if after >= 0 else before].label
+            events.append((float(budgets[i]), p.name, change, label))
+    events_df = pd.DataFrame(events, columns=["budget", "project", "change", "option"])
+    events_df = events_df.sort_values(["budget", "project"], kind="stable").reset_index(drop=True)
+    return BudgetCurve(points, events_df, method, exact, top)
+
+
+# -- why each project is in or out ------------------------------------------------------
+@dataclass(frozen=True)
+class Verdict:
+    """Why one project is in or out of the optimum, in numbers (text: :func:`reason_text`).
+
+    status: 'funded', 'partly_funded', 'locked', 'left_out', 'excluded', 'too_expensive'
+    (costs more than the budget on its own), 'no_room' (does not fit beside locked projects).
+    contribution: for a funded project, how much less the best portfolio would gain without it.
+    gain_needed: for a left-out project, the extra gain at which it would enter (≥).
+    max_cost: for a left-out project, the cost at or below which it would enter (its tier).
+    lock_cost: for a locked project, the gain the lock gives up (0 if the optimum funds it too).
+    """
+
+    project: str
+    status: str
+    option: str | None
+    fraction: float
+    cost: float
+    gain: float
+    net_roi: float
+    roi_rank: int
+    in_ranking: bool
+    contribution: float = math.nan
+    gain_needed: float = math.nan
+    uplift_needed: float = math.nan
+    max_cost: float = math.nan
+    lock_cost: float = math.nan
+    extra: dict = field(default_factory=dict)
+
+
+def project_verdicts(projects: Sequence[Project], allocation: Allocation) -> list[Verdict]:
+    """For every project, in input order, why it is in or out and what would change that.
+
+    Costs one extra exact solve per project (dropping it, forcing it in, or unlocking it).
+    """
+    projects = validate_projects(projects)
+    budget = allocation.budget
+    best = allocation.optimum
+    by_roi = sorted(projects, key=lambda p: (-p.net_roi, p.name))
+    rank = {p.name: r for r, p in enumerate(by_roi, start=1)}
+    verdicts = []
+    for i, p in enumerate(projects):
+        line = best.line(p.name)
+        base = {"project": p.name, "roi_rank": rank[p.name],
+                    "in_ranking": p.name in allocation.roi_ranking.names}
+        if line is not None:
+            base.update(option=line.option, fraction=line.fraction, cost=line.cost,
+                        gain=line.gain, net_roi=line.net_roi)
+        else:
+            base.update(option=None, fraction=0.0, cost=p.investment, gain=p.gain,
+                        net_roi=p.net_roi)
+        others = list(projects)
+        if p.excluded:
+            verdicts.append(Verdict(status="excluded", **base))
+        elif p.locked:
+            others[i] = replace(p, locked=False)
+            free = _optimal(others, budget)
+            verdicts.append(Verdict(status="locked", lock_cost=max(0.0, free.total_gain
+                                                                   - best.total_gain), **base))
+        elif line is not None:
+            others[i] = replace(p, excluded=True)
+            without = _optimal(others, budget)
+            status = "partly_funded" if line.fraction < 1 - 1e-9 else "funded"
+            verdicts.append(Verdict(status=status, contribution=best.total_gain
+                                    - without.total_gain, **base))
+        else:
+            verdicts.append(_left_out(projects, i, budget, best, base))
+    return verdicts
+
+
+def _left_out(projects: Sequence[Project], i: int, budget: float, best: Portfolio,
+              base: dict) -> Verdict:
+    p = projects[i]
+    if p.cheapest_cost > budget + _EPS and not p.divisible:
+        status = "too_expensive"
+    else:
+        status = "left_out"
+    forced = list(projects)
+    forced[i] = replace(p, locked=True)
+    room = budget - _locked_minimum(projects)
+    if p.cheapest_cost > room + _EPS:
+        # Even its cheapest option does not fit beside the locked projects: no extra gain
+        # brings it in, only a cost cut (or a bigger budget). A divisible one could still take
+        # a share, so it is merely left out.
+        gain_needed, tier = math.nan, 0
+        if status != "too_expensive" and not p.divisible:
+            status = "no_room"
+    else:
+        with_it = _optimal(forced, budget)
+        gain_needed = max(0.0, best.total_gain - with_it.total_gain)
+        chosen = with_it.line(p.name)
+        tier = [o.label for o in p.options].index(chosen.option) if chosen else 0
+    option = p.options[tier]
+    # It enters at cost c' if its gain plus the best of the rest within budget − c' beats
+    # today's optimum: c' ≤ budget − (cheapest cost at which the rest reach best − its gain).
+    rest = list(projects)
+    rest[i] = replace(p, excluded=True)
+    target = best.total_gain - option.gain
+    if target <= _EPS:
+        min_rest = _locked_minimum(rest)
+    else:
+        by_name = {q.name: q for q in rest}
+        cheapest = _solve(rest, 0.0, "min_cost", target)
+        min_rest = sum(by_name[n].options[j].investment * f for n, (j, f) in cheapest.items())
+    max_cost = max(0.0, budget - min_rest)
+    return Verdict(status=status, gain_needed=gain_needed,
+                   uplift_needed=gain_needed / option.reach if option.reach else math.nan,
+                   max_cost=max_cost, extra={"tier": option.label, "tier_cost": option.investment},
+                   **base)
+
+
+def reason_text(verdict: Verdict, lang: str = "en") -> str:
+    """The verdict as one line of plain words, money formatted for ``lang``."""
+    v = verdict
+    roi = pct(v.net_roi)
+    if v.status == "excluded":
+        return t("allocator.reason.excluded", lang)
+    if v.status == "locked":
+        text = t("allocator.reason.locked", lang, cost=money(v.cost, lang),
+                 gain=money(v.gain, lang), roi=roi)
+        if v.lock_cost > _EPS:
+            text += t("allocator.reason.lock_cost", lang, loss=money(v.lock_cost, lang))
+        return text
+    if v.status in ("funded", "partly_funded"):
+        key = "allocator.reason.funded" if v.status == "funded" else "allocator.reason.partly"
+        text = t(key, lang, cost=money(v.cost, lang), gain=money(v.gain, lang), roi=roi,
+                 share=pct(v.fraction), loss=money(v.contribution, lang))
+        if v.option not in (None, FULL):
+            text += t("allocator.reason.tier", lang, tier=v.option)
+        if not v.in_ranking:
+            text += t("allocator.reason.ranking_misses", lang)
+        return text
+    cost_cut = v.extra.get("tier_cost", v.cost) - v.max_cost
+    if v.status == "too_expensive":
+        text = t("allocator.reason.too_expensive", lang, cost=money(v.cost, lang))
+    elif v.status == "no_room":
+        text = t("allocator.reason.no_room", lang, cost=money(v.cost, lang))
+    else:
+        text = t("allocator.reason.left_out", lang, roi=roi, gain=money(v.gain, lang),
+                 cost=money(v.cost, lang))
+        if not math.isnan(v.gain_needed):
+            text += t("allocator.reason.gain_needed", lang, gain=money(v.gain_needed, lang),
+                      uplift=money(v.uplift_needed, lang))
+    if cost_cut > _EPS and v.max_cost > _EPS:
+        text += t("allocator.reason.cost_needed", lang, cost=money(v.max_cost, lang))
+    if v.in_ranking:
+        text += t("allocator.reason.ranking_takes", lang)
+    return text
+
+
+# -- presets and conversions ------------------------------------------------------------
+SPEC_CASE_BUDGET = 1_000_000.0
+
+_SPEC_CASE = (
+    ("allocator.preset.churn", 300_000, 2_000, 2_000),
+    ("allocator.preset.membership", 250_000, 1_500, 3_000),
+    ("allocator.preset.service", 200_000, 800, 8_000),
+    ("allocator.preset.mobile", 250_000, 1_000, 1_500),
+)
+
+
+def spec_case_projects(lang: str = "en") -> list[Project]:
+    """The SPEC §4 (seed 000) case: four projects, budget ¥1,000,000."""
+    return [Project(t(key, lang), float(c), float(u), float(r)) for key, c, u, r in _SPEC_CASE]
+
+
+def projects_to_frame(projects: Iterable[Project]) -> pd.DataFrame:
+    """The editable table of the page: one row per project, a pilot tier in its own columns.
+
+    Only a single extra tier (the pilot) fits this table; richer tiers stay in the engine.
+    """
+    rows = []
+    for p in projects:
+        pilot = p.tiers[0] if p.tiers else None
+        rows.append({
+            "name": p.name,
+            "investment": p.investment,
+            "uplift_per_customer": p.uplift_per_customer,
+            "reach": p.reach,
+            "divisible": p.divisible,
+            "locked": p.locked,
+            "excluded": p.excluded,
+            "pilot_investment": pilot.investment if pilot else None,
+            "pilot_uplift": pilot.uplift_per_customer if pilot else None,
+            "pilot_reach": pilot.reach if pilot else None,
+        })
+    return pd.DataFrame(rows, columns=PROJECT_COLUMNS)
+
+
+PROJECT_COLUMNS = ["name", "investment", "uplift_per_customer", "reach", "divisible", "locked",
+                   "excluded", "pilot_investment", "pilot_uplift", "pilot_reach"]
+
+PILOT = "pilot"
+
+
+def _blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def projects_from_frame(frame: pd.DataFrame) -> list[Project]:
+    """Projects from the editable table; rows with no name and no figures are skipped.
+
+    A row whose pilot columns are all filled offers a pilot tier beside the full project.
+    Errors name the row (1-based, as the user sees it) and the column.
+    """
+    missing = [c for c in PROJECT_COLUMNS[:4] if c not in frame.columns]
+    if missing:
+        raise AllocationError(f"projects table: missing column(s) {', '.join(missing)}")
+    projects = []
+    for row, rec in enumerate(frame.to_dict("records"), start=1):
+        figures = [rec.get(c) for c in PROJECT_COLUMNS[:4]]
+        if all(_blank(v) for v in figures):
+            continue
+        name = "" if _blank(rec.get("name")) else str(rec["name"]).strip()
+        where = f"project {row} ({name})" if name else f"project {row}"
+        if not name:
+            raise AllocationError(f"{where}: name must not be empty")
+        values = {c: _check_positive(rec.get(c), where, c) for c in PROJECT_COLUMNS[1:4]}
+        pilot_cols = ["pilot_investment", "pilot_uplift", "pilot_reach"]
+        pilot_vals = [rec.get(c) for c in pilot_cols]
+        tiers: tuple[Tier, ...] = ()
+        if not all(_blank(v) for v in pilot_vals):
+            pv = [_check_positive(v, where, c) for v, c in zip(pilot_vals, pilot_cols)]
+            tiers = (Tier(PILOT, *pv),)
+        projects.append(Project(
+            name, values["investment"], values["uplift_per_customer"], values["reach"],
+            divisible=_flag(rec.get("divisible")), tiers=tiers,
+            locked=_flag(rec.get("locked")), excluded=_flag(rec.get("excluded")),
+        ))
+    return list(validate_projects(projects))
+
+
+def _flag(value: object) -> bool:
+    return False if _blank(value) else bool(value)
