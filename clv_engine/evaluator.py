@@ -1,0 +1,759 @@
+"""Investment evaluator: the business case for one after-sales programme (SPEC §5).
+
+A :class:`Programme` is a small data object (costs, horizon, volume, the customers it
+affects and their CLV uplift, discount rate); :func:`evaluate_programme` turns it into the
+figures a CFO asks for. Sensitivity (:func:`tornado`, :func:`monte_carlo`) and break-even
+(:func:`break_even`) move one *driver* at a time; a driver is a number in the programme
+named by a key such as ``"cost.0"``, ``"volume"``, ``"group.1.clv_uplift"`` or
+``"discount_rate"``.
+
+Timing convention (stated on the page and in every export):
+- up-front costs fall today (year 0) and are not discounted;
+- yearly and per-unit costs fall at the end of each year 1..H;
+- the CLV gain of the affected customers is counted once over the horizon and realised in
+  equal parts at the end of each year 1..H (this is what makes SPEC's simple payback
+  "cost / (gain per year)" and the cash flows tell the same story).
+
+Figures "over the horizon" carry that suffix; per-year figures say ``per_year``.
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from clv_engine import finance
+from clv_engine.i18n import CATALOGUE, t
+
+Timing = Literal["upfront", "yearly", "per_unit", "one_off"]
+TIMINGS: tuple[str, ...] = ("upfront", "yearly", "per_unit", "one_off")
+
+MAX_HORIZON_YEARS = 30
+DEFAULT_DISCOUNT_RATE = 0.12  # SPEC §1's DCF case; the user changes it per programme
+DEFAULT_SPREAD = 0.20  # ±20 % for the tornado and the Monte Carlo ranges
+
+
+class ProgrammeError(ValueError):
+    """A programme input that cannot be evaluated; the message names the field."""
+
+
+# --------------------------------------------------------------------------------------
+# The programme
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CostLine:
+    """One cost of the programme.
+
+    ``timing``: ``upfront`` once today (van, equipment); ``yearly`` each year of the
+    horizon (labour, running); ``per_unit`` per service/visit/contract, times the yearly
+    volume, each year (the 150 per pickup, the claims cost of a warranty); ``one_off``
+    once at the end of year ``year`` (a mid-life overhaul, a decommissioning cost).
+    """
+
+    name: str  # an i18n key for presets, free text for a custom line
+    amount: float  # CNY
+    timing: Timing
+    year: int = 0  # only for one_off: 1..horizon
+
+
+@dataclass(frozen=True)
+class CustomerGroup:
+    """Customers whose lifetime value the programme changes.
+
+    ``customers`` counts *unique* customers over the whole horizon (the van serves 3,600
+    visits but 1,500 customers); None means one customer per unit of volume (each warranty
+    contract is one buyer). ``take_up`` is the share who realise the uplift (30 % of
+    lapsed member-day visitors stay).
+    """
+
+    name: str
+    customers: float | None
+    clv_uplift: float  # CNY per customer who takes it up
+    take_up: float = 1.0
+    baseline_clv: float | None = None  # CLV without the programme, for "uplift +70 %"
+
+    @property
+    def uplift_pct(self) -> float | None:
+        """The uplift relative to the baseline CLV (9,600 / 13,800 = +70 %)."""
+        if self.baseline_clv is None or self.baseline_clv <= 0:
+            return None
+        return self.clv_uplift / self.baseline_clv
+
+
+@dataclass(frozen=True)
+class Programme:
+    name: str
+    horizon_years: int
+    volume_per_year: float  # services / visits / contracts / cases per year
+    cost_lines: tuple[CostLine, ...]
+    groups: tuple[CustomerGroup, ...]
+    discount_rate: float = DEFAULT_DISCOUNT_RATE
+    unit_revenue: float = 0.0  # paid by the customer per unit (the warranty price)
+    volume_unit: str = "evaluator.unit.services"
+    key_driver: str = "group.0.clv_uplift"  # the most uncertain input, for break-even
+    preset: str = "custom"
+    note: str = ""  # an i18n key explaining the preset's assumptions, or free text
+
+    def __post_init__(self) -> None:
+        validate_programme(self)
+
+    # -- JSON for scenarios and the URL --------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Programme:
+        if not isinstance(data, Mapping):
+            raise ProgrammeError("programme: expected an object of inputs")
+        try:
+            lines = tuple(
+                CostLine(str(c["name"]), float(c["amount"]), str(c["timing"]),  # type: ignore[arg-type]
+                         int(c.get("year", 0)))
+                for c in data.get("cost_lines", ())
+            )
+            groups = tuple(
+                CustomerGroup(
+                    str(g["name"]),
+                    None if g.get("customers") is None else float(g["customers"]),
+                    float(g["clv_uplift"]),
+                    float(g.get("take_up", 1.0)),
+                    None if g.get("baseline_clv") is None else float(g["baseline_clv"]),
+                )
+                for g in data.get("groups", ())
+            )
+        except (KeyError, TypeError) as exc:
+            raise ProgrammeError(f"programme: cost line or group is missing a field ({exc})") from exc
+        known = {f for f in cls.__dataclass_fields__} - {"cost_lines", "groups"}
+        unknown = set(data) - known - {"cost_lines", "groups"}
+        if unknown:
+            raise ProgrammeError(f"programme: unknown field(s) {sorted(unknown)}")
+        scalars = {k: data[k] for k in known if k in data}
+        for required in ("name", "horizon_years", "volume_per_year"):
+            if required not in scalars:
+                raise ProgrammeError(f"programme: missing field {required!r}")
+        try:
+            horizon = float(scalars["horizon_years"])
+        except (TypeError, ValueError) as exc:
+            raise ProgrammeError("horizon_years: must be a whole number of years") from exc
+        if not horizon.is_integer():
+            raise ProgrammeError("horizon_years: must be a whole number of years")
+        scalars["horizon_years"] = int(horizon)
+        for name in ("volume_per_year", "discount_rate", "unit_revenue"):
+            if name in scalars:
+                try:
+                    scalars[name] = float(scalars[name])
+                except (TypeError, ValueError) as exc:
+                    raise ProgrammeError(f"{name}: must be a number") from exc
+        return cls(cost_lines=lines, groups=groups, **scalars)
+
+    @classmethod
+    def from_json(cls, text: str) -> Programme:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ProgrammeError(f"programme: not valid JSON ({exc.msg})") from exc
+        return cls.from_dict(data)
+
+
+def _finite(value: Any, name: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ProgrammeError(f"{name}: must be a finite number (got {value!r})")
+
+
+def validate_programme(p: Programme) -> None:
+    """Raise ValueError naming the offending field; called on every construction."""
+    if not isinstance(p.name, str) or not p.name.strip():
+        raise ProgrammeError("name: the programme needs a name")
+    if isinstance(p.horizon_years, bool) or not isinstance(p.horizon_years, int):
+        raise ProgrammeError(f"horizon_years: must be a whole number of years (got {p.horizon_years!r})")
+    if not 1 <= p.horizon_years <= MAX_HORIZON_YEARS:
+        raise ProgrammeError(f"horizon_years: must be between 1 and {MAX_HORIZON_YEARS} (got {p.horizon_years})")
+    _finite(p.volume_per_year, "volume_per_year")
+    if p.volume_per_year < 0:
+        raise ProgrammeError("volume_per_year: cannot be negative")
+    _finite(p.discount_rate, "discount_rate")
+    if not -0.5 < p.discount_rate <= 1.0:
+        raise ProgrammeError(f"discount_rate: must be between -50% and 100% (got {p.discount_rate!r})")
+    _finite(p.unit_revenue, "unit_revenue")
+    if p.unit_revenue < 0:
+        raise ProgrammeError("unit_revenue: cannot be negative")
+    for i, line in enumerate(p.cost_lines):
+        if not isinstance(line, CostLine):
+            raise ProgrammeError(f"cost_lines[{i}]: expected a CostLine")
+        if not str(line.name).strip():
+            raise ProgrammeError(f"cost_lines[{i}].name: a cost line needs a name")
+        _finite(line.amount, f"cost_lines[{i}].amount")
+        if line.amount < 0:
+            raise ProgrammeError(f"cost_lines[{i}].amount: cannot be negative (put income in unit_revenue)")
+        if line.timing not in TIMINGS:
+            raise ProgrammeError(f"cost_lines[{i}].timing: must be one of {', '.join(TIMINGS)} (got {line.timing!r})")
+        if line.timing == "one_off" and (
+            isinstance(line.year, bool) or not isinstance(line.year, int) or not 1 <= line.year <= p.horizon_years
+        ):
+            raise ProgrammeError(
+                f"cost_lines[{i}].year: a one-off cost falls in a year from 1 to the horizon "
+                f"{p.horizon_years} (got {line.year!r})"
+            )
+    for i, group in enumerate(p.groups):
+        if not isinstance(group, CustomerGroup):
+            raise ProgrammeError(f"groups[{i}]: expected a CustomerGroup")
+        if not str(group.name).strip():
+            raise ProgrammeError(f"groups[{i}].name: a customer group needs a name")
+        if group.customers is not None:
+            _finite(group.customers, f"groups[{i}].customers")
+            if group.customers < 0:
+                raise ProgrammeError(f"groups[{i}].customers: cannot be negative")
+        _finite(group.clv_uplift, f"groups[{i}].clv_uplift")
+        _finite(group.take_up, f"groups[{i}].take_up")
+        if not 0.0 <= group.take_up <= 1.0:
+            raise ProgrammeError(f"groups[{i}].take_up: must be a share between 0 and 1 (got {group.take_up!r})")
+        if group.baseline_clv is not None:
+            _finite(group.baseline_clv, f"groups[{i}].baseline_clv")
+    if p.key_driver not in driver_keys(p, include_zero=True) and p.key_driver != "discount_rate":
+        raise ProgrammeError(f"key_driver: {p.key_driver!r} is not an input of this programme")
+
+
+# --------------------------------------------------------------------------------------
+# Drivers: the numbers sensitivity and break-even move
+# --------------------------------------------------------------------------------------
+def driver_keys(p: Programme, include_zero: bool = False) -> list[str]:
+    """Every driver of ``p``; zero-valued ones (a ±20 % move does nothing) only on request."""
+    keys = [f"cost.{i}" for i in range(len(p.cost_lines))]
+    keys += ["volume", "unit_revenue"]
+    for i, group in enumerate(p.groups):
+        if group.customers is not None:
+            keys.append(f"group.{i}.customers")
+        keys.append(f"group.{i}.clv_uplift")
+        # A take-up of 100 % means "not modelled": moving it would only repeat the
+        # customers bar, and it cannot rise.
+        if include_zero or group.take_up < 1.0:
+            keys.append(f"group.{i}.take_up")
+    keys.append("discount_rate")
+    if include_zero:
+        return keys
+    return [k for k in keys if driver_value(p, k) != 0]
+
+
+def _group_part(key: str) -> tuple[int, str]:
+    _, index, attr = key.split(".")
+    return int(index), attr
+
+
+def driver_value(p: Programme, key: str) -> float:
+    if key.startswith("cost."):
+        return p.cost_lines[int(key.split(".")[1])].amount
+    if key == "volume":
+        return p.volume_per_year
+    if key == "unit_revenue":
+        return p.unit_revenue
+    if key == "discount_rate":
+        return p.discount_rate
+    if key.startswith("group."):
+        index, attr = _group_part(key)
+        value = getattr(p.groups[index], attr)
+        if value is None:
+            raise ProgrammeError(f"{key}: this group's customers follow the volume")
+        return float(value)
+    raise ProgrammeError(f"driver: unknown driver {key!r}")
+
+
+def with_driver(p: Programme, key: str, value: float) -> Programme:
+    """A copy of ``p`` with one driver set (validated like any programme)."""
+    if key.startswith("cost."):
+        i = int(key.split(".")[1])
+        lines = list(p.cost_lines)
+        lines[i] = replace(lines[i], amount=float(value))
+        return replace(p, cost_lines=tuple(lines))
+    if key == "volume":
+        return replace(p, volume_per_year=float(value))
+    if key == "unit_revenue":
+        return replace(p, unit_revenue=float(value))
+    if key == "discount_rate":
+        return replace(p, discount_rate=float(value))
+    if key.startswith("group."):
+        index, attr = _group_part(key)
+        groups = list(p.groups)
+        groups[index] = replace(groups[index], **{attr: float(value)})
+        return replace(p, groups=tuple(groups))
+    raise ProgrammeError(f"driver: unknown driver {key!r}")
+
+
+def label(name: str, lang: str = "en") -> str:
+    """A preset's i18n key in the reader's language; a typed custom name as typed."""
+    return t(name, lang) if name in CATALOGUE else name
+
+
+def driver_label(p: Programme, key: str, lang: str = "en") -> str:
+    """What the reader calls a driver: "Labour", "Lapsed (came back): take-up"."""
+    if key.startswith("cost."):
+        return label(p.cost_lines[int(key.split(".")[1])].name, lang)
+    if key.startswith("group."):
+        index, attr = _group_part(key)
+        return t(f"evaluator.driver.{attr}", lang, group=label(p.groups[index].name, lang))
+    if key in ("volume", "unit_revenue", "discount_rate"):
+        return t(f"evaluator.driver.{key}", lang)
+    raise ProgrammeError(f"driver: unknown driver {key!r}")
+
+
+def _bounds(key: str) -> tuple[float, float]:
+    """The values a driver can take; break-even outside them is no break-even."""
+    if key.endswith(".take_up"):
+        return 0.0, 1.0
+    if key == "discount_rate":
+        return -0.5, 1.0
+    if key.endswith(".clv_uplift"):
+        return -math.inf, math.inf
+    return 0.0, math.inf
+
+
+# --------------------------------------------------------------------------------------
+# Figures
+# --------------------------------------------------------------------------------------
+def _sum_lines(p: Programme, timing: str) -> float:
+    return float(sum(line.amount for line in p.cost_lines if line.timing == timing))
+
+
+def volume_over_horizon(p: Programme) -> float:
+    return p.volume_per_year * p.horizon_years
+
+
+def group_customers(p: Programme, group: CustomerGroup) -> float:
+    return volume_over_horizon(p) if group.customers is None else float(group.customers)
+
+
+def group_gain(p: Programme, group: CustomerGroup) -> float:
+    """CLV gained from one group over the horizon: customers × take-up × uplift."""
+    return group_customers(p, group) * group.take_up * group.clv_uplift
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Every figure of one programme. Definitions are in the i18n catalogue
+    (``evaluator.def.*``) and shown beside each figure."""
+
+    programme: Programme
+    # over the horizon
+    upfront_cost: float
+    one_off_cost_over_horizon: float  # one-off costs in later years, undiscounted
+    running_cost_over_horizon: float  # yearly lines × years
+    unit_cost_over_horizon: float  # (per-unit lines − unit revenue) × volume × years
+    cost_over_horizon: float  # the three above: SPEC's "total cost"
+    gain_over_horizon: float  # Σ customers × take-up × CLV uplift
+    net_gain_over_horizon: float  # gain − cost
+    volume_over_horizon: float
+    # per year
+    running_cost_per_year: float
+    gain_per_year: float
+    # ratios
+    unit_cost: float | None  # cost over horizon / volume over horizon
+    net_roi: float | None  # (gain − cost) / cost
+    benefit_cost_multiple: float | None  # gain / cost
+    payback_years: float | None  # SPEC: cost / gain per year
+    cashflow_payback_years: float | None  # cumulative undiscounted flows cross zero
+    discounted_payback_years: float | None  # cumulative discounted flows cross zero
+    npv: float
+    irr: finance.IrrResult
+    cash_flows: pd.DataFrame = field(repr=False)  # one row per year 0..H
+    group_gains: tuple[float, ...] = ()
+
+
+def cash_flow_table(p: Programme) -> pd.DataFrame:
+    """Yearly flows, year 0 (today) to H: costs as negatives, gain as positive."""
+    years = np.arange(p.horizon_years + 1)
+    later = (years > 0).astype(float)
+    upfront = np.where(years == 0, -_sum_lines(p, "upfront"), 0.0)
+    running = -_sum_lines(p, "yearly") * later
+    one_off = np.zeros(years.size)
+    for line in p.cost_lines:
+        if line.timing == "one_off":
+            one_off[line.year] -= line.amount
+    per_unit = -(_sum_lines(p, "per_unit") - p.unit_revenue) * p.volume_per_year * later
+    gain_total = sum(group_gain(p, g) for g in p.groups)
+    gain = gain_total / p.horizon_years * later
+    net = upfront + one_off + running + per_unit + gain
+    factor = finance.discount_factors(p.discount_rate, p.horizon_years)
+    return pd.DataFrame(
+        {
+            "year": years,
+            "upfront_cost": upfront,
+            "one_off_cost": one_off,
+            "running_cost": running,
+            "unit_cost": per_unit,
+            "gain": gain,
+            "net": net,
+            "cumulative": np.cumsum(net),
+            "discount_factor": factor,
+            "discounted_net": net * factor,
+            "cumulative_discounted": np.cumsum(net * factor),
+        }
+    )
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    return numerator / denominator if denominator > 0 else None
+
+
+def evaluate_programme(p: Programme) -> Evaluation:
+    """All the figures of SPEC §5 for one programme."""
+    h = p.horizon_years
+    upfront = _sum_lines(p, "upfront")
+    running_per_year = _sum_lines(p, "yearly")
+    net_unit_cost = _sum_lines(p, "per_unit") - p.unit_revenue
+    volume = volume_over_horizon(p)
+    unit_costs = net_unit_cost * volume
+    one_off = _sum_lines(p, "one_off")
+    cost = upfront + one_off + running_per_year * h + unit_costs
+    gains = tuple(group_gain(p, g) for g in p.groups)
+    gain = float(sum(gains))
+    flows = cash_flow_table(p)
+    net = flows["net"].to_numpy()
+    gain_per_year = gain / h
+    return Evaluation(
+        programme=p,
+        upfront_cost=upfront,
+        one_off_cost_over_horizon=one_off,
+        running_cost_over_horizon=running_per_year * h,
+        unit_cost_over_horizon=unit_costs,
+        cost_over_horizon=cost,
+        gain_over_horizon=gain,
+        net_gain_over_horizon=gain - cost,
+        volume_over_horizon=volume,
+        running_cost_per_year=running_per_year,
+        gain_per_year=gain_per_year,
+        unit_cost=cost / volume if volume > 0 else None,
+        net_roi=_ratio(gain - cost, cost),
+        benefit_cost_multiple=_ratio(gain, cost),
+        payback_years=payback_years(cost, gain_per_year),
+        cashflow_payback_years=finance.payback_from_flows(net, 0.0),
+        discounted_payback_years=finance.payback_from_flows(net, p.discount_rate),
+        npv=finance.npv(p.discount_rate, net),
+        irr=finance.irr(net, p.discount_rate),
+        cash_flows=flows,
+        group_gains=gains,
+    )
+
+
+def payback_years(cost: float, gain_per_year: float) -> float | None:
+    """SPEC's simple payback: cost / (gain per year). None when nothing is gained."""
+    if gain_per_year <= 0:
+        return None
+    return max(cost, 0.0) / gain_per_year
+
+
+# --------------------------------------------------------------------------------------
+# NPV for many draws at once (tornado, break-even, Monte Carlo)
+# --------------------------------------------------------------------------------------
+def npv_of_drivers(p: Programme, values: Mapping[str, np.ndarray | float] | None = None) -> np.ndarray:
+    """NPV with some drivers replaced by arrays (one element per draw), vectorised.
+
+    Closed form of :func:`cash_flow_table`: −(upfront + PV of one-offs) + (gain/H − yearly −
+    net unit cost × volume) × annuity factor. The tests hold it equal to the explicit cash flows.
+    """
+    values = values or {}
+
+    def get(key: str, default: float) -> np.ndarray:
+        return np.asarray(values.get(key, default), dtype=float)
+
+    rate = get("discount_rate", p.discount_rate)
+    upfront = yearly = per_unit = np.asarray(0.0)
+    for i, line in enumerate(p.cost_lines):
+        amount = get(f"cost.{i}", line.amount)
+        if line.timing == "upfront":
+            upfront = upfront + amount
+        elif line.timing == "one_off":
+            upfront = upfront + amount * (1.0 + rate) ** -line.year
+        elif line.timing == "yearly":
+            yearly = yearly + amount
+        else:
+            per_unit = per_unit + amount
+    volume = get("volume", p.volume_per_year)
+    unit_revenue = get("unit_revenue", p.unit_revenue)
+    h = p.horizon_years
+    gain = np.asarray(0.0)
+    for i, g in enumerate(p.groups):
+        customers = volume * h if g.customers is None else get(f"group.{i}.customers", g.customers)
+        gain = gain + customers * get(f"group.{i}.take_up", g.take_up) * get(
+            f"group.{i}.clv_uplift", g.clv_uplift
+        )
+    per_year = gain / h - yearly - (per_unit - unit_revenue) * volume
+    return -upfront + per_year * finance.annuity_factor(rate, h)
+
+
+# --------------------------------------------------------------------------------------
+# Sensitivity
+# --------------------------------------------------------------------------------------
+def _moved(p: Programme, key: str, change: float) -> float:
+    """The driver moved by a relative ``change`` (−0.2 = 20 % lower), kept in bounds."""
+    low, high = _bounds(key)
+    return float(np.clip(driver_value(p, key) * (1.0 + change), low, high))
+
+
+def tornado(
+    p: Programme,
+    spread: float = DEFAULT_SPREAD,
+    spreads: Mapping[str, tuple[float, float]] | None = None,
+) -> pd.DataFrame:
+    """NPV with each driver moved down and up, one at a time; largest swing first.
+
+    ``spread`` is the symmetric default (0.2 = ±20 %); ``spreads`` overrides per driver as
+    (down, up) relative changes, e.g. ``{"group.0.clv_uplift": (-0.4, 0.1)}``.
+    """
+    if not 0 < spread < 1:
+        raise ProgrammeError(f"spread: must be between 0 and 100% (got {spread!r})")
+    base = float(npv_of_drivers(p))
+    rows = []
+    for key in driver_keys(p):
+        down, up = (spreads or {}).get(key, (-spread, spread))
+        low_value, high_value = _moved(p, key, down), _moved(p, key, up)
+        npv_low = float(npv_of_drivers(p, {key: low_value}))
+        npv_high = float(npv_of_drivers(p, {key: high_value}))
+        rows.append(
+            {
+                "driver": key,
+                "base_value": driver_value(p, key),
+                "low_value": low_value,
+                "high_value": high_value,
+                "npv_low": npv_low,
+                "npv_high": npv_high,
+                "swing": abs(npv_high - npv_low),
+                "base_npv": base,
+            }
+        )
+    frame = pd.DataFrame(
+        rows,
+        columns=["driver", "base_value", "low_value", "high_value", "npv_low", "npv_high", "swing", "base_npv"],
+    )
+    return frame.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class MonteCarloResult:
+    npv: np.ndarray = field(repr=False)  # one NPV per draw
+    p10: float
+    p50: float
+    p90: float
+    mean: float
+    prob_loss: float  # share of draws with NPV < 0
+    draws: int
+    seed: int
+    ranges: dict[str, tuple[float, float]]  # driver -> (down, up) relative changes used
+
+
+def monte_carlo(
+    p: Programme,
+    ranges: Mapping[str, tuple[float, float]] | None = None,
+    draws: int = 10_000,
+    seed: int = 0,
+    spread: float = DEFAULT_SPREAD,
+) -> MonteCarloResult:
+    """NPV under uncertainty: each driver drawn independently from a triangular
+    distribution (low, most likely = the input, high); same seed, same result.
+
+    ``ranges`` maps drivers to (down, up) relative changes; drivers not named get
+    ±``spread``; a range of (0, 0) holds a driver fixed.
+    """
+    if isinstance(draws, bool) or not isinstance(draws, int) or not 1 <= draws <= 5_000_000:
+        raise ProgrammeError(f"draws: must be a whole number between 1 and 5,000,000 (got {draws!r})")
+    if not 0 <= spread < 1:
+        raise ProgrammeError(f"spread: must be between 0 and 100% (got {spread!r})")
+    keys = driver_keys(p)
+    for key in ranges or {}:
+        if key not in driver_keys(p, include_zero=True):
+            raise ProgrammeError(f"ranges: {key!r} is not a driver of this programme")
+    rng = np.random.default_rng(seed)
+    used: dict[str, tuple[float, float]] = {}
+    values: dict[str, np.ndarray] = {}
+    for key in keys:
+        down, up = (ranges or {}).get(key, (-spread, spread))
+        if down > 0 or up < 0:
+            raise ProgrammeError(f"ranges[{key}]: the range must contain the input (down ≤ 0 ≤ up)")
+        used[key] = (float(down), float(up))
+        base = driver_value(p, key)
+        # Clip the range, not the draws: a take-up of 100 % can only fall, and clipped
+        # draws would pile half the mass on the bound.
+        lo_bound, hi_bound = _bounds(key)
+        low, high = (float(np.clip(v, lo_bound, hi_bound))
+                     for v in sorted((base * (1 + down), base * (1 + up))))
+        if high - low <= 0:
+            continue
+        values[key] = rng.triangular(low, base, high, size=draws)
+    result = npv_of_drivers(p, values)
+    result = np.broadcast_to(result, (draws,)).astype(float)
+    p10, p50, p90 = np.percentile(result, [10, 50, 90])
+    return MonteCarloResult(
+        npv=result,
+        p10=float(p10),
+        p50=float(p50),
+        p90=float(p90),
+        mean=float(result.mean()),
+        prob_loss=float(np.mean(result < 0)),
+        draws=draws,
+        seed=seed,
+        ranges=used,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Break-even
+# --------------------------------------------------------------------------------------
+def break_even(p: Programme, key: str) -> float | None:
+    """The value of one driver at which NPV = 0, others held; None if there is none in
+    the driver's possible range.
+
+    NPV is affine in every driver but the discount rate, so two evaluations find it
+    exactly; for the discount rate the break-even is the IRR (when it is unique).
+    """
+    if key == "discount_rate":
+        return evaluate_programme(p).irr.irr
+    x0 = driver_value(p, key)
+    step = max(abs(x0), 1.0)
+    f0 = float(npv_of_drivers(p, {key: x0}))
+    slope = (float(npv_of_drivers(p, {key: x0 + step})) - f0) / step
+    if abs(slope) < 1e-12 * max(1.0, abs(f0)):
+        return None
+    x = x0 - f0 / slope
+    low, high = _bounds(key)
+    if not low - 1e-9 <= x <= high + 1e-9:
+        return None
+    return float(min(max(x, low), high))
+
+
+def break_even_table(p: Programme) -> pd.DataFrame:
+    """Break-even of every driver, with the margin: the distance from the input to its
+    break-even as a share of the input (how far an uplift may fall, or a cost rise,
+    before NPV reaches zero; or how far it must move when NPV is negative)."""
+    rows = []
+    for key in driver_keys(p):
+        base = driver_value(p, key)
+        value = break_even(p, key)
+        margin = None if value is None or base == 0 else abs(base - value) / abs(base)
+        rows.append({"driver": key, "base_value": base, "break_even": value, "margin": margin})
+    return pd.DataFrame(rows, columns=["driver", "base_value", "break_even", "margin"])
+
+
+# --------------------------------------------------------------------------------------
+# Presets: every case of SPEC §5, and a blank one
+# --------------------------------------------------------------------------------------
+def _preset_mobile_van() -> Programme:
+    return Programme(
+        name="evaluator.preset.mobile_van",
+        preset="mobile_van",
+        horizon_years=3,
+        volume_per_year=1_200,
+        volume_unit="evaluator.unit.services",
+        cost_lines=(
+            CostLine("evaluator.line.van_equipment", 800_000, "upfront"),
+            CostLine("evaluator.line.labour", 150_000, "yearly"),
+            CostLine("evaluator.line.running", 50_000, "yearly"),
+        ),
+        groups=(CustomerGroup("evaluator.group.van_customers", 1_500, 1_500),),
+        key_driver="group.0.clv_uplift",
+        note="evaluator.note.mobile_van",
+    )
+
+
+def _preset_member_day() -> Programme:
+    return Programme(
+        name="evaluator.preset.member_day",
+        preset="member_day",
+        horizon_years=1,
+        volume_per_year=300,
+        volume_unit="evaluator.unit.visits",
+        # 12 % off (8.8折) on 300 visits: the seed's lump sum of 300,000, given on the day
+        # (today), before the CLV it buys comes in over the year.
+        cost_lines=(CostLine("evaluator.line.discount", 300_000, "upfront"),),
+        groups=(
+            CustomerGroup("evaluator.group.high_frequency", 100, 0),
+            CustomerGroup("evaluator.group.low_frequency", 150, 3_000),
+            CustomerGroup("evaluator.group.lapsed", 50, 15_000, take_up=0.30),
+        ),
+        key_driver="group.1.clv_uplift",
+        note="evaluator.note.member_day",
+    )
+
+
+def _preset_extended_warranty() -> Programme:
+    return Programme(
+        name="evaluator.preset.extended_warranty",
+        preset="extended_warranty",
+        horizon_years=1,
+        volume_per_year=100,
+        volume_unit="evaluator.unit.contracts",
+        cost_lines=(CostLine("evaluator.line.claims", 6_200, "per_unit"),),
+        unit_revenue=5_800,
+        groups=(
+            CustomerGroup("evaluator.group.warranty_buyers", None, 23_400 - 13_800, baseline_clv=13_800),
+        ),
+        key_driver="group.0.clv_uplift",
+        note="evaluator.note.extended_warranty",
+    )
+
+
+def _preset_pickup_delivery() -> Programme:
+    return Programme(
+        name="evaluator.preset.pickup_delivery",
+        preset="pickup_delivery",
+        horizon_years=1,
+        volume_per_year=1_000,
+        volume_unit="evaluator.unit.visits",
+        cost_lines=(CostLine("evaluator.line.pickup", 150, "per_unit"),),
+        groups=(
+            CustomerGroup("evaluator.group.pickup_customers", 1_000, 17_800 - 14_200, baseline_clv=14_200),
+        ),
+        key_driver="group.0.clv_uplift",
+        note="evaluator.note.pickup_delivery",
+    )
+
+
+def _preset_vip_complaint() -> Programme:
+    return Programme(
+        name="evaluator.preset.vip_complaint",
+        preset="vip_complaint",
+        horizon_years=1,
+        volume_per_year=1,
+        volume_unit="evaluator.unit.cases",
+        cost_lines=(CostLine("evaluator.line.recovery", 30_000, "upfront"),),
+        groups=(CustomerGroup("evaluator.group.vip_customer", 1, 100_000),),
+        key_driver="group.0.clv_uplift",
+        note="evaluator.note.vip_complaint",
+    )
+
+
+def _preset_custom() -> Programme:
+    return Programme(
+        name="evaluator.preset.custom",
+        preset="custom",
+        horizon_years=3,
+        volume_per_year=0,
+        cost_lines=(
+            CostLine("evaluator.line.investment", 0, "upfront"),
+            CostLine("evaluator.line.running", 0, "yearly"),
+        ),
+        groups=(CustomerGroup("evaluator.group.customers", 0, 0),),
+        note="evaluator.note.custom",
+    )
+
+
+PRESETS = {
+    "mobile_van": _preset_mobile_van,
+    "member_day": _preset_member_day,
+    "extended_warranty": _preset_extended_warranty,
+    "pickup_delivery": _preset_pickup_delivery,
+    "vip_complaint": _preset_vip_complaint,
+    "custom": _preset_custom,
+}
+
+
+def preset(key: str) -> Programme:
+    """A fresh copy of one SPEC §5 case (or the blank ``custom``)."""
+    if key not in PRESETS:
+        raise ProgrammeError(f"preset: unknown preset {key!r} (one of {', '.join(PRESETS)})")
+    return PRESETS[key]()
