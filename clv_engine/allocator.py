@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from clv_engine.clv import annuity_factor
 from clv_engine.fmt import money, pct
 from clv_engine.i18n import t
 
@@ -954,3 +955,98 @@ def projects_from_frame(frame: pd.DataFrame) -> list[Project]:
 
 def _flag(value: object) -> bool:
     return False if _blank(value) else bool(value)
+
+
+# -- a project's uplift derived from the data -------------------------------------------
+SEGMENT_COLUMNS = ("region", "channel", "vehicle_model", "home_store_id")
+"""Columns of ``clv.customer_values`` that name a segment a project can target."""
+
+
+def _clv_inputs(customers: pd.DataFrame, retention: float | None, discount_rate: float | None,
+                horizon_years: int | None) -> tuple[float, float, int]:
+    params = customers.attrs.get("params")
+    r = retention if retention is not None else customers.attrs.get("retention")
+    d = discount_rate if discount_rate is not None else getattr(params, "discount_rate", None)
+    h = horizon_years if horizon_years is not None else getattr(params, "horizon_years", None)
+    if r is None or d is None or h is None:
+        raise AllocationError("customers: need retention, discount_rate and horizon_years "
+                              "(pass them, or use the frame from clv.customer_values)")
+    if not 0 < r <= 1:
+        raise AllocationError(f"retention: must be above 0% and at most 100% (got {r!r})")
+    if not 0 <= d < 1:
+        raise AllocationError(f"discount_rate: must be between 0% and 100% (got {d!r})")
+    if int(h) != h or h < 1:
+        raise AllocationError(f"horizon_years: must be a whole number of years ≥ 1 (got {h!r})")
+    return float(r), float(d), int(h)
+
+
+def _segment_base(customers: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Annual gross profit and the survival to date (r^gap) baked into each customer's CLV."""
+    needed = {"annual_gp", "recency_days"}
+    missing = needed - set(customers.columns)
+    if missing:
+        raise AllocationError(f"customers: missing column(s) {', '.join(sorted(missing))}")
+    if customers.empty:
+        raise AllocationError("segment: no customers in the chosen segment")
+    annual_gp = customers["annual_gp"].to_numpy(dtype=float)
+    gap_years = np.clip(customers["recency_days"].to_numpy(dtype=float) - 365.0, 0, None) / 365.0
+    return annual_gp, gap_years
+
+
+def uplift_from_retention(customers: pd.DataFrame, points: float, *,
+                          retention: float | None = None, discount_rate: float | None = None,
+                          horizon_years: int | None = None) -> tuple[float, int]:
+    """(CLV uplift per customer, reach) of raising a segment's yearly retention by ``points``.
+
+    ``customers`` is the segment's rows of ``clv.customer_values`` (its ``attrs`` carry the
+    retention r and the CLV parameters; pass them explicitly otherwise). That CLV is
+    annual_gp × r^gap × A(r), A(r) = Σ_{t=1..H} r^t / (1+d)^t, the DCF annuity of a survivor.
+    A programme changes retention from now on, not whether a customer who has been away is
+    still around, so r^gap stays and only the annuity moves to A(r + points/100):
+
+        uplift_i = annual_gp_i × r^gap_i × (A(r') − A(r));   reach = customers in the segment.
+
+    The uplift per customer is the segment mean (customers with little profit weigh in too).
+    """
+    r, d, h = _clv_inputs(customers, retention, discount_rate, horizon_years)
+    step = _check_positive(points, "retention change", "points")
+    new = r + step / 100.0
+    if new > 1.0 + 1e-12:
+        raise AllocationError(f"retention change: {r:.0%} + {step:g} points is above 100%")
+    annual_gp, gap = _segment_base(customers)
+    uplift = annual_gp * np.power(r, gap) * (annuity_factor(new, d, h) - annuity_factor(r, d, h))
+    return _segment_result(uplift)
+
+
+def uplift_from_frequency(customers: pd.DataFrame, extra_visits: float, *,
+                          retention: float | None = None, discount_rate: float | None = None,
+                          horizon_years: int | None = None) -> tuple[float, int]:
+    """(CLV uplift per customer, reach) of ``extra_visits`` more visits a year per customer.
+
+    Each extra visit earns the customer's own gross profit per visit (gross_profit / orders;
+    the segment's average for a customer without orders), every year the customer stays, so
+
+        uplift_i = extra_visits × gp_per_visit_i × r^gap_i × A(r).
+    """
+    r, d, h = _clv_inputs(customers, retention, discount_rate, horizon_years)
+    visits = _check_positive(extra_visits, "visit frequency change", "extra_visits")
+    missing = {"gross_profit", "orders"} - set(customers.columns)
+    if missing:
+        raise AllocationError(f"customers: missing column(s) {', '.join(sorted(missing))}")
+    _, gap = _segment_base(customers)
+    orders = customers["orders"].to_numpy(dtype=float)
+    profit = customers["gross_profit"].to_numpy(dtype=float)
+    if orders.sum() <= 0:
+        raise AllocationError("segment: its customers have no visits to learn a profit per visit")
+    average = profit.sum() / orders.sum()
+    per_visit = np.where(orders > 0, profit / np.where(orders > 0, orders, 1.0), average)
+    uplift = visits * per_visit * np.power(r, gap) * annuity_factor(r, d, h)
+    return _segment_result(uplift)
+
+
+def _segment_result(uplift: np.ndarray) -> tuple[float, int]:
+    per_customer = float(uplift.mean())
+    if not per_customer > 0:
+        raise AllocationError("segment: its customers bring no gross profit, so the uplift "
+                              "would not be positive")
+    return per_customer, int(uplift.size)
