@@ -23,3 +23,72 @@ STRINGS = {
     "building.done": ("Sample database ready.", "示例数据库已生成。"),
     "coming": ("This page is coming in a later release.", "该页面将在后续版本提供。"),
 }
+
+STRINGS.update(
+    {
+        "page.segmentation": ("Segmentation", "客户分层"),
+        "page.churn": ("Churn early warning", "流失预警"),
+        "page.lookup": ("Customer lookup", "客户查询"),
+        "page.kpi": ("KPI scorecard", "KPI 计分卡"),
+        "page.model": ("Predictive CLV model", "预测型 CLV 模型"),
+        "page.allocator": ("Budget allocator", "预算分配"),
+        "page.evaluator": ("Investment evaluator", "投资评估"),
+        "page.channels": ("Channels and cohorts", "渠道与客群"),
+        "page.import": ("Import data", "导入数据"),
+    }
+)
+
+STRINGS.update(
+    {
+        "ov.title": ("Overview: what our customers are worth", "总览：我们的客户价值几何"),
+        "ov.customers": ("Customers", "客户数"),
+        "ov.active": ("Active (visit in 12 months)", "活跃客户（12个月内到店）"),
+        "ov.total_clv": ("Total CLV", "CLV 合计"),
+        "ov.avg_clv": ("Average CLV", "平均 CLV"),
+        "ov.gp12": ("Gross profit, last 12 months", "近12个月毛利"),
+        "ov.clv.help": (
+            "Historical-model CLV: yearly gross profit × survival × Σ r^t/(1+d)^t over {h} years, "
+            "retention r = {r} estimated from the data, discount rate d = {d}.",
+            "历史模型 CLV：年均毛利 × 存活概率 × Σ r^t/(1+d)^t（{h} 年），"
+            "留存率 r = {r}（由数据估计），折现率 d = {d}。",
+        ),
+        "ov.concentration": ("Profit concentration", "利润集中度"),
+        "ov.concentration.caption": (
+            "The top 20% of customers bring {share} of all gross profit; {loss} of customers have lost us money so far.",
+            "前 20% 的客户贡献了 {share} 的毛利；{loss} 的客户至今是亏损的。",
+        ),
+        "ov.customer_share": ("Share of customers (ranked by gross profit)", "客户占比（按毛利排序）"),
+        "ov.profit_share": ("Share of gross profit", "毛利占比"),
+        "ov.top20": ("Top 20%", "前 20%"),
+        "ov.distribution": ("CLV distribution", "CLV 分布"),
+        "ov.clv_axis": ("CLV per customer", "单客 CLV"),
+        "ov.count_axis": ("Customers", "客户数"),
+        "ov.dcf": ("DCF explorer", "折现 CLV 计算器"),
+        "ov.dcf.caption": (
+            "CLV = Σ spend_t × margin × S_t / (1+d)^t. S_t is the probability the customer is still with us in year t.",
+            "CLV = Σ 年消费_t × 毛利率 × S_t / (1+d)^t，S_t 为第 t 年客户仍留存的概率。",
+        ),
+        "ov.dcf.preset": ("Survival curve", "留存曲线"),
+        "ov.dcf.preset.spec": ("Reference case (seed 001)", "参考案例（文章 001）"),
+        "ov.dcf.preset.constant": ("Constant yearly retention", "固定年留存率"),
+        "ov.dcf.spend": ("Yearly spend (CNY)", "年消费（元）"),
+        "ov.dcf.margin": ("Gross margin", "毛利率"),
+        "ov.dcf.discount": ("Discount rate", "折现率"),
+        "ov.dcf.retention": ("Yearly retention r (S_t = r^t)", "年留存率 r（S_t = r^t）"),
+        "ov.dcf.years": ("Years", "年数"),
+        "ov.dcf.total": ("DCF CLV", "折现 CLV"),
+        "ov.dcf.first6": ("Years 1-6", "第 1-6 年"),
+        "ov.dcf.tail": ("Years 7+", "第 7 年起"),
+        "ov.dcf.note": (
+            "The source article states ≈18,207 with a tail of ~4,500; computed exactly under its own rule (S falls 0.05 a year after year 6) the tail is 4,998 and the total 18,702.",
+            "原文给出约 18,207（尾部约 4,500）；按其自身规则（第 6 年后 S 每年下降 0.05）精确计算，尾部为 4,998，总计 18,702。",
+        ),
+        "ov.col.year": ("Year", "年份"),
+        "ov.col.spend": ("Spend", "消费"),
+        "ov.col.survival": ("S_t", "S_t"),
+        "ov.col.gp": ("Gross profit × S_t", "毛利 × S_t"),
+        "ov.col.factor": ("Discount factor", "折现系数"),
+        "ov.col.pv": ("Present value", "现值"),
+        "ov.empty": ("No customers in this scope.", "当前范围内没有客户。"),
+    }
+)

@@ -1,0 +1,45 @@
+"""Router and frame: the sidebar (language, as-of date, store scope) and the page list.
+
+Run with:  streamlit run app.py
+"""
+from pathlib import Path
+
+import streamlit as st
+
+from ui.context import draw_sidebar
+
+HERE = Path(__file__).parent
+
+# (file, title key, icon, section key). A page whose file is not there yet shows "coming".
+PAGES = [
+    ("pages/overview.py", "page.overview", ":material/dashboard:", "nav.who"),
+    ("pages/segmentation.py", "page.segmentation", ":material/donut_small:", "nav.who"),
+    ("pages/churn.py", "page.churn", ":material/notification_important:", "nav.who"),
+    ("pages/lookup.py", "page.lookup", ":material/person_search:", "nav.who"),
+    ("pages/kpi.py", "page.kpi", ":material/leaderboard:", "nav.who"),
+    ("pages/model.py", "page.model", ":material/insights:", "nav.who"),
+    ("pages/allocator.py", "page.allocator", ":material/account_balance_wallet:", "nav.budget"),
+    ("pages/evaluator.py", "page.evaluator", ":material/calculate:", "nav.budget"),
+    ("pages/channels.py", "page.channels", ":material/campaign:", "nav.budget"),
+    ("pages/import_data.py", "page.import", ":material/upload_file:", "nav.data"),
+]
+
+st.set_page_config(page_title="CLV", page_icon=":material/directions_car:", layout="wide")
+ctx = draw_sidebar()
+
+
+def _coming() -> None:
+    st.info(ctx.t("coming"))
+
+
+sections: dict[str, list] = {}
+for file, title_key, icon, section_key in PAGES:
+    title = ctx.t(title_key)
+    url = Path(file).stem
+    if (HERE / file).exists():
+        page = st.Page(file, title=title, icon=icon, url_path=url, default=url == "overview")
+    else:
+        page = st.Page(_coming, title=title, icon=icon, url_path=url)
+    sections.setdefault(ctx.t(section_key), []).append(page)
+
+st.navigation(sections).run()

@@ -1,0 +1,295 @@
+"""The CLV models of SPEC §1, and per-customer CLV computed from the orders in DuckDB.
+
+Formulas (SPEC §1):
+- historical simple:   annual spend × lifetime years × gross margin
+- simple net:          annual revenue × years − acquisition cost − service cost
+- realised value:      the sum of past gross profit
+- DCF:                 Σ_t spend_t × margin_t × S_t / (1 + d)^t, S_t the survival to year t
+                       (a survival curve, or a constant yearly retention r with S_t = r^t)
+- component ("NIO"):   purchase margin + after-sales margin + repurchase + referral − extra cost
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from clv_engine.db import Database
+
+
+def historical_clv(annual_spend: float, lifetime_years: float, gross_margin: float) -> float:
+    """SPEC §1: 5,000 × 6 × 35% = 10,500."""
+    return annual_spend * lifetime_years * gross_margin
+
+
+def simple_net_clv(
+    annual_revenue: float, years: float, acquisition_cost: float, service_cost: float
+) -> float:
+    """Seed 004: revenue over the relationship less what it cost to win and serve."""
+    return annual_revenue * years - acquisition_cost - service_cost
+
+
+def realised_value(gross_profits: Sequence[float]) -> float:
+    """Seed 004: the gross profit a customer has already brought (40 × 10 years = 400)."""
+    return float(np.sum(gross_profits))
+
+
+@dataclass(frozen=True)
+class DcfYear:
+    year: int
+    spend: float
+    survival: float
+    gross_profit: float
+    discount_factor: float
+    present_value: float
+
+
+def survival_from_retention(retention: float, years: int) -> list[float]:
+    """Constant yearly retention r: S_t = r^t for t = 1..years."""
+    if not 0 <= retention <= 1:
+        raise ValueError(f"retention must be between 0 and 1, got {retention}")
+    return [retention**t for t in range(1, years + 1)]
+
+
+def extend_survival_linearly(survival: Sequence[float], step: float) -> list[float]:
+    """The seed's "7+" rule: after the last given year, S falls by ``step`` a year until 0."""
+    extended = list(survival)
+    while extended and extended[-1] - step > 1e-12:
+        extended.append(round(extended[-1] - step, 10))
+    return extended
+
+
+def dcf_clv(
+    spend: Sequence[float] | float,
+    margin: Sequence[float] | float,
+    survival: Sequence[float],
+    discount_rate: float,
+) -> list[DcfYear]:
+    """Year-by-year present values; spend and margin may be one number or one per year.
+
+    When fewer spends than survival years are given, the last spend carries on (the seed's
+    "7+" years keep year 6's spend).
+    """
+    if discount_rate <= -1:
+        raise ValueError("discount rate must be above -100%")
+    years = len(survival)
+    spends = _per_year(spend, years, "spend")
+    margins = _per_year(margin, years, "margin")
+    rows = []
+    for t in range(1, years + 1):
+        gp = spends[t - 1] * margins[t - 1] * survival[t - 1]
+        factor = 1.0 / (1.0 + discount_rate) ** t
+        rows.append(DcfYear(t, spends[t - 1], survival[t - 1], gp, factor, gp * factor))
+    return rows
+
+
+def _per_year(value: Sequence[float] | float, years: int, name: str) -> list[float]:
+    if isinstance(value, (int, float)):
+        return [float(value)] * years
+    values = [float(v) for v in value]
+    if not values:
+        raise ValueError(f"{name} needs at least one value")
+    return values + [values[-1]] * (years - len(values))
+
+
+def dcf_total(rows: Sequence[DcfYear]) -> float:
+    return float(sum(r.present_value for r in rows))
+
+
+# The SPEC §1 DCF case ("Li Auto", seed 001), loadable as a preset.
+SPEC_DCF_SPEND = [8_000, 10_000, 12_000, 11_000, 10_000, 9_000]
+SPEC_DCF_SURVIVAL = [0.95, 0.90, 0.85, 0.80, 0.75, 0.70]
+SPEC_DCF_MARGIN = 0.40
+SPEC_DCF_DISCOUNT = 0.12
+SPEC_DCF_TAIL_STEP = 0.05
+
+
+@dataclass(frozen=True)
+class ComponentClv:
+    purchase_margin: float
+    after_sales: float
+    repurchase: float
+    referral: float
+    extra_service_cost: float
+
+    @property
+    def total(self) -> float:
+        return (
+            self.purchase_margin
+            + self.after_sales
+            + self.repurchase
+            + self.referral
+            - self.extra_service_cost
+        )
+
+
+def component_clv(
+    vehicle_price: float,
+    vehicle_margin: float,
+    after_sales_per_year: float,
+    years: float,
+    after_sales_margin: float,
+    repurchase_probability: float,
+    referrals: float,
+    referral_conversion: float,
+    extra_service_cost_per_year: float,
+) -> ComponentClv:
+    """Seed 001's component LTV: 67,500 + 21,000 + 28,350 + 36,450 − 14,000 = 139,300."""
+    purchase = vehicle_price * vehicle_margin
+    return ComponentClv(
+        purchase_margin=purchase,
+        after_sales=after_sales_per_year * years * after_sales_margin,
+        repurchase=purchase * repurchase_probability,
+        referral=purchase * referrals * referral_conversion,
+        extra_service_cost=extra_service_cost_per_year * years,
+    )
+
+
+def annuity_factor(retention: float, discount_rate: float, horizon_years: int) -> float:
+    """Σ_{t=1..H} r^t / (1+d)^t: the present value of one yuan a year for a survivor."""
+    q = retention / (1.0 + discount_rate)
+    return float(sum(q**t for t in range(1, horizon_years + 1)))
+
+
+# -- per-customer CLV from the orders ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CLVParams:
+    """Inputs of the per-customer historical CLV (shown beside every CLV figure)."""
+
+    discount_rate: float = 0.12
+    horizon_years: int = 5
+    retention: float | None = None  # None: estimated from the data (estimate_retention)
+
+    def validate(self) -> None:
+        if not 0 <= self.discount_rate < 1:
+            raise ValueError("discount rate must be between 0% and 100%")
+        if not 1 <= self.horizon_years <= 30:
+            raise ValueError("horizon must be between 1 and 30 years")
+        if self.retention is not None and not 0 <= self.retention <= 1:
+            raise ValueError("retention must be between 0% and 100%")
+
+
+def _store_filter(store_ids: Sequence[str] | None, column: str) -> tuple[str, list]:
+    if not store_ids:
+        return "", []
+    marks = ", ".join("?" for _ in store_ids)
+    return f" AND {column} IN ({marks})", list(store_ids)
+
+
+def estimate_retention(db: Database, as_of: date) -> float:
+    """Yearly retention from the data: of customers with a visit in the 12 months before the
+    last year, the share who visited again in the last 12 months (as of ``as_of``)."""
+    value = db.query_value(
+        """
+        WITH y AS (
+            SELECT customer_id,
+                   bool_or(order_date >  CAST(? AS DATE) - INTERVAL 365 DAY
+                           AND order_date <= CAST(? AS DATE)) AS this_year,
+                   bool_or(order_date >  CAST(? AS DATE) - INTERVAL 730 DAY
+                           AND order_date <= CAST(? AS DATE) - INTERVAL 365 DAY) AS last_year
+            FROM orders GROUP BY customer_id
+        )
+        SELECT avg(CASE WHEN this_year THEN 1.0 ELSE 0.0 END) FILTER (WHERE last_year) FROM y
+        """,
+        [as_of, as_of, as_of, as_of],
+    )
+    return 0.0 if value is None else float(value)
+
+
+CUSTOMER_VALUES_SQL = """
+WITH o AS (
+    SELECT customer_id,
+           min(order_date) AS first_order,
+           max(order_date) AS last_order,
+           count(*) AS orders,
+           sum(revenue) AS revenue,
+           sum(gross_profit) AS gross_profit,
+           count(*) FILTER (WHERE order_date > CAST(? AS DATE) - INTERVAL 365 DAY) AS freq_12m,
+           coalesce(sum(revenue) FILTER (WHERE order_date > CAST(? AS DATE) - INTERVAL 365 DAY), 0)
+               AS spend_12m,
+           coalesce(sum(gross_profit) FILTER (WHERE order_date > CAST(? AS DATE) - INTERVAL 365 DAY), 0)
+               AS gp_12m
+    FROM orders
+    WHERE order_date <= CAST(? AS DATE)
+    GROUP BY customer_id
+)
+SELECT c.customer_id, c.name, c.vin, c.home_store_id, s.region, c.channel, c.vehicle_model,
+       c.purchase_date, o.first_order, o.last_order,
+       coalesce(o.orders, 0) AS orders,
+       coalesce(o.revenue, 0) AS revenue,
+       coalesce(o.gross_profit, 0) AS gross_profit,
+       -- A customer who has not come yet is measured from the purchase of the car.
+       date_diff('day', coalesce(o.last_order, c.purchase_date), CAST(? AS DATE)) AS recency_days,
+       coalesce(o.freq_12m, 0) AS freq_12m,
+       coalesce(o.spend_12m, 0) AS spend_12m,
+       coalesce(o.gp_12m, 0) AS gp_12m,
+       greatest(date_diff('day', coalesce(c.purchase_date, o.first_order), CAST(? AS DATE)), 0) / 365.25
+           AS tenure_years
+FROM customers c
+LEFT JOIN o USING (customer_id)
+LEFT JOIN stores s ON s.store_id = c.home_store_id
+WHERE coalesce(c.purchase_date, o.first_order) <= CAST(? AS DATE)
+"""
+
+
+def customer_values(
+    db: Database,
+    as_of: date,
+    store_ids: Sequence[str] | None = None,
+    params: CLVParams = CLVParams(),
+) -> pd.DataFrame:
+    """One row per customer: history to ``as_of`` and the historical-model CLV.
+
+    CLV = annual gross profit × r^gap × Σ_{t=1..H} r^t / (1+d)^t, where annual gross profit is
+    the customer's gross profit per year of relationship (at least one year), r the yearly
+    retention (estimated from the data unless given), and gap the years beyond one since the
+    last visit: a customer who has not come for two years has already survived one round less.
+    """
+    params.validate()
+    where, extra = _store_filter(store_ids, "c.home_store_id")
+    frame = db.query_df(CUSTOMER_VALUES_SQL + where, [as_of] * 7 + extra)
+    retention = params.retention if params.retention is not None else estimate_retention(db, as_of)
+    return add_historical_clv(frame, retention, params)
+
+
+def add_historical_clv(frame: pd.DataFrame, retention: float, params: CLVParams) -> pd.DataFrame:
+    frame = frame.copy()
+    years = np.maximum(frame["tenure_years"].to_numpy(dtype=float), 1.0)
+    frame["annual_gp"] = frame["gross_profit"].to_numpy(dtype=float) / years
+    gap_years = np.clip(frame["recency_days"].to_numpy(dtype=float) - 365.0, 0.0, None) / 365.0
+    alive = np.power(retention, gap_years)
+    factor = annuity_factor(retention, params.discount_rate, params.horizon_years)
+    frame["clv"] = frame["annual_gp"] * alive * factor
+    frame.attrs["retention"] = retention
+    frame.attrs["params"] = params
+    return frame
+
+
+def profit_concentration(gross_profit: Sequence[float]) -> pd.DataFrame:
+    """Share of total gross profit brought by the top x% of customers (a Lorenz-type curve)."""
+    values = np.sort(np.asarray(gross_profit, dtype=float))[::-1]
+    n = len(values)
+    if n == 0:
+        return pd.DataFrame({"customer_share": [], "profit_share": []})
+    total = values.sum()
+    cumulative = np.cumsum(values) / total if total else np.zeros(n)
+    return pd.DataFrame(
+        {
+            "customer_share": np.concatenate([[0.0], np.arange(1, n + 1) / n]),
+            "profit_share": np.concatenate([[0.0], cumulative]),
+        }
+    )
+
+
+def top_share(gross_profit: Sequence[float], top: float = 0.2) -> float:
+    """Share of total gross profit brought by the top ``top`` fraction of customers."""
+    values = np.sort(np.asarray(gross_profit, dtype=float))[::-1]
+    if len(values) == 0 or values.sum() == 0:
+        return float("nan")
+    k = int(np.ceil(top * len(values)))
+    return float(values[:k].sum() / values.sum())

@@ -1,0 +1,50 @@
+"""Headline figures of the overview page, computed from the per-customer frame."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from clv_engine.clv import top_share
+
+
+@dataclass(frozen=True)
+class Headline:
+    customers: int
+    active_customers: int  # at least one visit in the 12 months to the as-of date
+    total_clv: float
+    average_clv: float
+    gross_profit_12m: float
+    top20_profit_share: float  # share of all-time gross profit from the top 20% of customers
+    loss_making_share: float  # customers whose gross profit to date is below zero
+
+
+def headline(values: pd.DataFrame) -> Headline:
+    n = len(values)
+    return Headline(
+        customers=n,
+        active_customers=int((values["freq_12m"] > 0).sum()),
+        total_clv=float(values["clv"].sum()),
+        average_clv=float(values["clv"].mean()) if n else float("nan"),
+        gross_profit_12m=float(values["gp_12m"].sum()),
+        top20_profit_share=top_share(values["gross_profit"], 0.2),
+        loss_making_share=float((values["gross_profit"] < 0).mean()) if n else float("nan"),
+    )
+
+
+def histogram(values: pd.Series, bins: int = 40, clip_quantile: float = 0.99) -> pd.DataFrame:
+    """Binned counts for a chart (a chart never gets a million raw points).
+
+    The top 1% is folded into the last bin so one outlier does not squash the picture.
+    """
+    data = np.asarray(values, dtype=float)
+    data = data[np.isfinite(data)]
+    if len(data) == 0:
+        return pd.DataFrame({"left": [], "right": [], "count": []})
+    high = float(np.quantile(data, clip_quantile))
+    low = float(data.min())
+    if high <= low:
+        high = low + 1.0
+    counts, edges = np.histogram(np.clip(data, low, high), bins=bins, range=(low, high))
+    return pd.DataFrame({"left": edges[:-1], "right": edges[1:], "count": counts})

@@ -1,0 +1,134 @@
+"""Overview: headline figures, profit concentration, CLV distribution and the DCF explorer."""
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from clv_engine import clv, fmt, overview
+from ui.context import page_context
+
+ctx = page_context()
+st.title(ctx.t("ov.title"))
+
+values = ctx.customer_values()
+if values.empty:
+    st.info(ctx.t("ov.empty"))
+    st.stop()
+
+head = overview.headline(values)
+params = values.attrs["params"]
+clv_help = ctx.t(
+    "ov.clv.help",
+    h=params.horizon_years,
+    r=fmt.pct(values.attrs["retention"], 1),
+    d=fmt.pct(params.discount_rate),
+)
+cols = st.columns(5)
+cols[0].metric(ctx.t("ov.customers"), fmt.number(head.customers))
+cols[1].metric(ctx.t("ov.active"), fmt.number(head.active_customers))
+cols[2].metric(ctx.t("ov.total_clv"), ctx.money(head.total_clv), help=clv_help)
+cols[3].metric(ctx.t("ov.avg_clv"), ctx.money(head.average_clv), help=clv_help)
+cols[4].metric(ctx.t("ov.gp12"), ctx.money(head.gross_profit_12m))
+
+left, right = st.columns(2)
+with left:
+    st.subheader(ctx.t("ov.concentration"))
+    curve = clv.profit_concentration(values["gross_profit"])
+    # A few hundred points draw the same curve as a million.
+    step = max(1, len(curve) // 400)
+    curve = pd.concat([curve.iloc[::step], curve.iloc[[-1]]])
+    fig = go.Figure(go.Scatter(x=curve["customer_share"], y=curve["profit_share"], mode="lines"))
+    fig.add_vline(x=0.2, line_dash="dot")
+    fig.add_annotation(x=0.2, y=head.top20_profit_share, text=f"{ctx.t('ov.top20')}: {fmt.pct(head.top20_profit_share)}", showarrow=True)
+    fig.update_layout(
+        xaxis_title=ctx.t("ov.customer_share"),
+        yaxis_title=ctx.t("ov.profit_share"),
+        xaxis_tickformat=".0%",
+        yaxis_tickformat=".0%",
+        height=340,
+        margin=dict(l=10, r=10, t=10, b=10),
+    )
+    st.plotly_chart(fig, width="stretch")
+    st.caption(
+        ctx.t(
+            "ov.concentration.caption",
+            share=fmt.pct(head.top20_profit_share),
+            loss=fmt.pct(head.loss_making_share, 1),
+        )
+    )
+with right:
+    st.subheader(ctx.t("ov.distribution"))
+    bins = overview.histogram(values["clv"])
+    fig = go.Figure(
+        go.Bar(x=(bins["left"] + bins["right"]) / 2, y=bins["count"], width=bins["right"] - bins["left"])
+    )
+    fig.update_layout(
+        xaxis_title=ctx.t("ov.clv_axis"),
+        yaxis_title=ctx.t("ov.count_axis"),
+        height=340,
+        margin=dict(l=10, r=10, t=10, b=10),
+    )
+    st.plotly_chart(fig, width="stretch")
+    st.caption(clv_help)
+
+st.divider()
+st.subheader(ctx.t("ov.dcf"))
+st.caption(ctx.t("ov.dcf.caption"))
+preset = st.radio(
+    ctx.t("ov.dcf.preset"),
+    ["spec", "constant"],
+    format_func=lambda k: ctx.t(f"ov.dcf.preset.{k}"),
+    horizontal=True,
+    key="dcf_preset",
+)
+c1, c2, c3, c4 = st.columns(4)
+margin = c1.slider(ctx.t("ov.dcf.margin"), 0.05, 0.80, clv.SPEC_DCF_MARGIN, 0.01, key="dcf_margin")
+discount = c2.slider(ctx.t("ov.dcf.discount"), 0.0, 0.30, clv.SPEC_DCF_DISCOUNT, 0.01, key="dcf_discount")
+if preset == "spec":
+    spend: list[float] | float = clv.SPEC_DCF_SPEND
+    survival = clv.extend_survival_linearly(clv.SPEC_DCF_SURVIVAL, clv.SPEC_DCF_TAIL_STEP)
+else:
+    spend = c3.number_input(ctx.t("ov.dcf.spend"), 0, 1_000_000, 10_000, 500, key="dcf_spend")
+    retention = c4.slider(ctx.t("ov.dcf.retention"), 0.0, 1.0, 0.85, 0.01, key="dcf_retention")
+    years = c3.slider(ctx.t("ov.dcf.years"), 1, 30, 10, key="dcf_years")
+    survival = clv.survival_from_retention(retention, years)
+
+rows = clv.dcf_clv(spend, margin, survival, discount)
+total = clv.dcf_total(rows)
+m1, m2, m3 = st.columns(3)
+m1.metric(ctx.t("ov.dcf.total"), fmt.money_full(total))
+if preset == "spec":
+    m2.metric(ctx.t("ov.dcf.first6"), fmt.money_full(clv.dcf_total(rows[:6])))
+    m3.metric(ctx.t("ov.dcf.tail"), fmt.money_full(clv.dcf_total(rows[6:])))
+    st.caption(ctx.t("ov.dcf.note"))
+
+table = pd.DataFrame(
+    {
+        ctx.t("ov.col.year"): [r.year for r in rows],
+        ctx.t("ov.col.spend"): [r.spend for r in rows],
+        ctx.t("ov.col.survival"): [r.survival for r in rows],
+        ctx.t("ov.col.gp"): [round(r.gross_profit) for r in rows],
+        ctx.t("ov.col.factor"): [round(r.discount_factor, 3) for r in rows],
+        ctx.t("ov.col.pv"): [round(r.present_value) for r in rows],
+    }
+)
+chart, grid = st.columns([3, 2])
+with chart:
+    fig = go.Figure(go.Bar(x=table[ctx.t("ov.col.year")], y=table[ctx.t("ov.col.pv")]))
+    fig.update_layout(
+        xaxis_title=ctx.t("ov.col.year"),
+        yaxis_title=ctx.t("ov.col.pv"),
+        height=320,
+        margin=dict(l=10, r=10, t=10, b=10),
+    )
+    st.plotly_chart(fig, width="stretch")
+with grid:
+    st.dataframe(
+        table,
+        hide_index=True,
+        height=320,
+        column_config={
+            ctx.t("ov.col.spend"): st.column_config.NumberColumn(format="%,d"),
+            ctx.t("ov.col.gp"): st.column_config.NumberColumn(format="%,d"),
+            ctx.t("ov.col.pv"): st.column_config.NumberColumn(format="%,d"),
+        },
+    )

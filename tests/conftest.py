@@ -1,0 +1,27 @@
+"""Shared fixtures: one small generated database for the whole test session."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sample_data.generate import generate
+
+TEST_CUSTOMERS = 3_000
+TEST_SEED = 7
+
+
+@pytest.fixture(scope="session")
+def sample_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A ~3,000-customer sample database (read-only use: copy it before writing)."""
+    path = tmp_path_factory.mktemp("db") / "sample.duckdb"
+    generate(TEST_CUSTOMERS, TEST_SEED, path)
+    return path
+
+
+@pytest.fixture()
+def writable_db_path(sample_db_path: Path, tmp_path: Path) -> Path:
+    """A private copy of the sample database that a test may write to."""
+    copy = tmp_path / "writable.duckdb"
+    copy.write_bytes(sample_db_path.read_bytes())
+    return copy

@@ -1,0 +1,76 @@
+"""Per-customer CLV and the overview's headline, against an independent pandas computation."""
+from datetime import date
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from clv_engine import clv, overview
+from clv_engine.db import Database
+
+AS_OF = date(2026, 11, 30)
+
+
+@pytest.fixture(scope="module")
+def raw(sample_db_path):
+    con = duckdb.connect(str(sample_db_path), read_only=True)
+    orders = con.execute("SELECT * FROM orders").df()
+    customers = con.execute("SELECT * FROM customers").df()
+    con.close()
+    return orders, customers
+
+
+def test_headline_matches_pandas(sample_db_path, raw):
+    orders, customers = raw
+    values = clv.customer_values(Database(sample_db_path), AS_OF)
+    head = overview.headline(values)
+    as_of = pd.Timestamp(AS_OF)
+    recent = orders[pd.to_datetime(orders.order_date) > as_of - pd.Timedelta(days=365)]
+    assert head.customers == len(customers)
+    assert head.active_customers == recent.customer_id.nunique()
+    assert head.gross_profit_12m == pytest.approx(recent.gross_profit.sum())
+
+
+def test_retention_matches_pandas(sample_db_path, raw):
+    orders, _ = raw
+    d = pd.to_datetime(orders.order_date)
+    as_of = pd.Timestamp(AS_OF)
+    this_year = set(orders.customer_id[(d > as_of - pd.Timedelta(days=365)) & (d <= as_of)])
+    last_year = set(orders.customer_id[(d > as_of - pd.Timedelta(days=730)) & (d <= as_of - pd.Timedelta(days=365))])
+    expected = len(this_year & last_year) / len(last_year)
+    assert clv.estimate_retention(Database(sample_db_path), AS_OF) == pytest.approx(expected)
+
+
+def test_clv_formula_for_each_customer(sample_db_path, raw):
+    orders, customers = raw
+    params = clv.CLVParams(discount_rate=0.1, horizon_years=4, retention=0.8)
+    values = clv.customer_values(Database(sample_db_path), AS_OF, params=params).set_index("customer_id")
+    gp = orders.groupby("customer_id").gross_profit.sum()
+    last = pd.to_datetime(orders.groupby("customer_id").order_date.max())
+    c = customers.set_index("customer_id")
+    tenure = np.maximum((pd.Timestamp(AS_OF) - pd.to_datetime(c.purchase_date)).dt.days / 365.25, 1.0)
+    recency = (pd.Timestamp(AS_OF) - last.reindex(c.index).fillna(pd.to_datetime(c.purchase_date))).dt.days
+    factor = sum((0.8 / 1.1) ** t for t in range(1, 5))
+    expected = gp.reindex(c.index).fillna(0) / tenure * 0.8 ** (np.clip(recency - 365, 0, None) / 365) * factor
+    pd.testing.assert_series_equal(values["clv"].sort_index(), expected.sort_index(), check_names=False, rtol=1e-9)
+
+
+def test_store_scope_filters_customers(sample_db_path, raw):
+    _, customers = raw
+    values = clv.customer_values(Database(sample_db_path), AS_OF, store_ids=["S01", "S03"])
+    assert len(values) == customers.home_store_id.isin(["S01", "S03"]).sum()
+
+
+def test_as_of_in_the_past_ignores_later_orders(sample_db_path, raw):
+    orders, customers = raw
+    past = date(2024, 6, 30)
+    values = clv.customer_values(Database(sample_db_path), past)
+    assert len(values) == (pd.to_datetime(customers.purchase_date) <= pd.Timestamp(past)).sum()
+    mask = pd.to_datetime(orders.order_date) <= pd.Timestamp(past)
+    assert values.gross_profit.sum() == pytest.approx(orders.gross_profit[mask].sum())
+
+
+def test_bad_params_are_rejected(sample_db_path):
+    with pytest.raises(ValueError, match="horizon"):
+        clv.customer_values(Database(sample_db_path), AS_OF, params=clv.CLVParams(horizon_years=0))

@@ -1,0 +1,70 @@
+"""AppTest: the frame and the overview page, in both languages."""
+import pandas as pd
+import pytest
+
+from clv_engine import fmt
+from tests.helpers import metric_values, run_app
+
+
+def test_overview_headline_matches_sql(sample_db_path):
+    import duckdb
+
+    con = duckdb.connect(str(sample_db_path), read_only=True)
+    customers = con.execute("SELECT count(*) FROM customers").fetchone()[0]
+    active = con.execute(
+        "SELECT count(DISTINCT customer_id) FROM orders "
+        "WHERE order_date > (SELECT max(order_date) FROM orders) - INTERVAL 365 DAY"
+    ).fetchone()[0]
+    con.close()
+    at = run_app(sample_db_path, "pages/overview.py")
+    m = metric_values(at)
+    assert m["Customers"] == f"{customers:,}"
+    assert m["Active (visit in 12 months)"] == f"{active:,}"
+
+
+def test_dcf_explorer_shows_spec_years(sample_db_path):
+    at = run_app(sample_db_path, "pages/overview.py")
+    m = metric_values(at)
+    assert m["DCF CLV"] == "¥18,702"
+    assert m["Years 1-6"] == "¥13,704"
+    assert m["Years 7+"] == "¥4,998"
+    table = at.dataframe[-1].value
+    assert list(table["Present value"][:6]) == [2714, 2870, 2904, 2237, 1702, 1277]
+
+
+def test_dcf_constant_retention(sample_db_path):
+    at = run_app(sample_db_path, "pages/overview.py")
+    at.radio(key="dcf_preset").set_value("constant").run()
+    at.slider(key="dcf_years").set_value(2).run()
+    at.slider(key="dcf_retention").set_value(0.8).run()
+    # 10,000 × 40% × (0.8/1.12 + 0.64/1.2544)
+    expected = 10_000 * 0.4 * (0.8 / 1.12 + 0.64 / 1.12**2)
+    assert metric_values(at)["DCF CLV"] == fmt.money_full(expected)
+
+
+def test_store_scope_changes_the_headline(sample_db_path):
+    at = run_app(sample_db_path, "pages/overview.py")
+    all_customers = metric_values(at)["Customers"]
+    at.multiselect(key="stores").set_value(["S01"]).run()
+    assert metric_values(at)["Customers"] != all_customers
+
+
+def test_chinese_overview(sample_db_path):
+    at = run_app(sample_db_path, "pages/overview.py", lang="zh")
+    assert at.title[0].value == "总览：我们的客户价值几何"
+    assert "折现 CLV" in metric_values(at)
+
+
+PAGES = ["overview", "segmentation", "churn", "lookup", "kpi", "model",
+         "allocator", "evaluator", "channels", "import_data"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders(sample_db_path, page, lang):
+    from pathlib import Path
+
+    file = f"pages/{page}.py"
+    if not (Path(__file__).parent.parent / file).exists():
+        pytest.skip(f"{file} not written yet")  # replaced by the page's own tests once it lands
+    run_app(sample_db_path, file, lang=lang)

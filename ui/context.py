@@ -1,0 +1,181 @@
+"""What every page needs: the database, the language, the as-of date and the store scope.
+
+``app.py`` draws the sidebar once per run (so its widgets keep their values on every page)
+and stores a :class:`Context`; a page calls :func:`page_context` and reads from it.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from clv_engine import clv, fmt
+from clv_engine.db import Database, default_db_path
+from clv_engine.i18n import t
+
+SAMPLE_CUSTOMERS = 10_000
+SAMPLE_SEED = 42
+
+
+@st.cache_resource(show_spinner=False)
+def _database(path: str) -> Database:
+    return Database(path)
+
+
+def _hash_db(db: Database) -> tuple:
+    return db.version()
+
+
+# Every cached engine call is keyed by the database's version, so an import or a saved
+# scenario invalidates what was computed on the old data.
+def cached(func=None, *, max_entries: int = 32):
+    def wrap(f):
+        return st.cache_data(
+            show_spinner=False, max_entries=max_entries, hash_funcs={Database: _hash_db}
+        )(f)
+
+    return wrap(func) if func is not None else wrap
+
+
+@cached
+def _customer_values(
+    db: Database, as_of: date, store_ids: tuple[str, ...] | None, params: clv.CLVParams
+) -> pd.DataFrame:
+    return clv.customer_values(db, as_of, list(store_ids) if store_ids else None, params)
+
+
+@cached
+def _data_end(db: Database) -> date | None:
+    value = db.query_value("SELECT max(order_date) FROM orders")
+    return value
+
+
+@cached
+def _stores(db: Database) -> pd.DataFrame:
+    return db.query_df("SELECT store_id, name, region, city FROM stores ORDER BY store_id")
+
+
+@dataclass(frozen=True)
+class Context:
+    lang: str
+    db: Database
+    as_of: date
+    store_ids: tuple[str, ...] | None  # None: all stores
+    clv_params: clv.CLVParams
+
+    def t(self, key: str, **values: object) -> str:
+        return t(key, self.lang, **values)
+
+    def money(self, value: float | None) -> str:
+        return fmt.money(value, self.lang)
+
+    def customer_values(self, params: clv.CLVParams | None = None) -> pd.DataFrame:
+        """Per-customer history and CLV in the current scope (cached)."""
+        return _customer_values(self.db, self.as_of, self.store_ids, params or self.clv_params)
+
+    def stores(self) -> pd.DataFrame:
+        return _stores(self.db)
+
+    def has(self, table: str) -> bool:
+        return self.db.table_rows(table) > 0
+
+
+def ensure_database() -> Path:
+    """The database path; the bundled sample is built on first start, with progress shown."""
+    path = default_db_path()
+    if path.exists():
+        return path
+    from sample_data.generate import generate
+
+    lang = "zh" if _browser_prefers_chinese() else "en"
+    bar = st.progress(0.0, text=t("building.sample", lang, n=SAMPLE_CUSTOMERS))
+
+    def progress(fraction: float, _step: str) -> None:
+        bar.progress(fraction, text=t("building.sample", lang, n=SAMPLE_CUSTOMERS))
+
+    generate(SAMPLE_CUSTOMERS, SAMPLE_SEED, path, progress)
+    bar.empty()
+    st.toast(t("building.done", lang))
+    return path
+
+
+def _browser_prefers_chinese() -> bool:
+    try:
+        locale = st.context.locale or ""
+    except Exception:  # no browser (AppTest, scripts)
+        locale = ""
+    return locale.lower().startswith("zh")
+
+
+def _language_label(code: str) -> str:
+    return {"en": "English", "zh": "中文"}[code]
+
+
+def leave_legacy_multipage_mode() -> None:
+    """Rerun at once if Streamlit started this run in its old ``pages/`` folder mode.
+
+    With a ``pages/`` folder beside app.py, the first run of a server process (and every
+    AppTest run) goes through Streamlit's v1 multipage mode: app.py runs as one page of an
+    implicit menu, a deep link runs a page file without the frame, and widget state is keyed
+    to the wrong page, so the sidebar forgets its values on the next run. ``st.navigation``
+    switches that mode off; rerunning before anything is drawn makes every run a v2 run.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def draw_sidebar() -> Context:
+    """Language, as-of date and store scope; returns the context every page reads."""
+    leave_legacy_multipage_mode()
+    db = _database(str(ensure_database()))
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = "zh" if _browser_prefers_chinese() else "en"
+    with st.sidebar:
+        lang = st.segmented_control(
+            # One label in both languages: a label that changed with the language would
+            # make a new widget and drop the choice just made.
+            "Language · 语言",
+            ["en", "zh"],
+            format_func=_language_label,
+            key="lang",
+        ) or "en"
+        end = _data_end(db) or date.today()
+        as_of = st.date_input(
+            t("sidebar.as_of", lang),
+            value=end,
+            max_value=max(end, date.today()),
+            key="as_of",
+            help=t("sidebar.as_of.help", lang),
+        )
+        stores = _stores(db)
+        labels = dict(zip(stores["store_id"], stores["name"] + " · " + stores["region"]))
+        chosen: Sequence[str] = st.multiselect(
+            t("sidebar.stores", lang),
+            list(labels),
+            format_func=lambda s: labels.get(s, s),
+            key="stores",
+            placeholder=t("sidebar.stores.placeholder", lang),
+        )
+        st.caption(f"{t('sidebar.database', lang)}: `{db.path.name}`")
+    context = Context(
+        lang=lang,
+        db=db,
+        as_of=as_of,
+        store_ids=tuple(chosen) or None,
+        clv_params=clv.CLVParams(),
+    )
+    st.session_state["_context"] = context
+    return context
+
+
+def page_context() -> Context:
+    """The context drawn by app.py in this run."""
+    leave_legacy_multipage_mode()  # a page file run without the frame (v1 mode)
+    return st.session_state["_context"]
