@@ -37,6 +37,9 @@ from clv_engine.i18n import CATALOGUE, t
 Timing = Literal["upfront", "yearly", "per_unit", "one_off"]
 TIMINGS: tuple[str, ...] = ("upfront", "yearly", "per_unit", "one_off")
 
+VOLUME_UNITS: tuple[str, ...] = tuple(
+    f"evaluator.unit.{u}" for u in ("services", "visits", "contracts", "cases", "participants")
+)
 MAX_HORIZON_YEARS = 30
 DEFAULT_DISCOUNT_RATE = 0.12  # SPEC §1's DCF case; the user changes it per programme
 DEFAULT_SPREAD = 0.20  # ±20 % for the tornado and the Monte Carlo ranges
@@ -183,6 +186,8 @@ def validate_programme(p: Programme) -> None:
     _finite(p.volume_per_year, "volume_per_year")
     if p.volume_per_year < 0:
         raise ProgrammeError("volume_per_year: cannot be negative")
+    if p.volume_unit not in VOLUME_UNITS:
+        raise ProgrammeError(f"volume_unit: must be one of {', '.join(VOLUME_UNITS)} (got {p.volume_unit!r})")
     _finite(p.discount_rate, "discount_rate")
     if not -0.5 < p.discount_rate <= 1.0:
         raise ProgrammeError(f"discount_rate: must be between -50% and 100% (got {p.discount_rate!r})")
@@ -951,3 +956,35 @@ def with_group(p: Programme, index: int, **changes: Any) -> Programme:
     groups = list(p.groups)
     groups[index] = replace(groups[index], **changes)
     return replace(p, groups=tuple(groups))
+
+
+# --------------------------------------------------------------------------------------
+# Everything a page or an export shows, in one call
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Analysis:
+    programme: Programme
+    evaluation: Evaluation
+    tornado: pd.DataFrame
+    break_even: pd.DataFrame
+    monte_carlo: MonteCarloResult
+    spread: float
+
+
+def analyse_programme(
+    p: Programme,
+    spread: float = DEFAULT_SPREAD,
+    ranges: Mapping[str, tuple[float, float]] | None = None,
+    draws: int = 10_000,
+    seed: int = 0,
+) -> Analysis:
+    """Figures, tornado (±``spread``), break-evens and the Monte Carlo (``ranges`` per
+    driver, ±``spread`` for the rest) of one programme."""
+    return Analysis(
+        programme=p,
+        evaluation=evaluate_programme(p),
+        tornado=tornado(p, spread=spread),
+        break_even=break_even_table(p),
+        monte_carlo=monte_carlo(p, ranges=ranges, draws=draws, seed=seed, spread=spread),
+        spread=spread,
+    )

@@ -1,0 +1,545 @@
+"""The business case of one programme as it leaves the room: charts, HTML report, Excel.
+
+The chart builders are shared by the evaluator page and the exports, so what the CFO
+reads in the file is what was on the screen. Every string comes from the i18n catalogue
+and every amount from ``clv_engine.fmt``, in the reader's language.
+"""
+from __future__ import annotations
+
+import html
+import io
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import xlsxwriter
+
+from clv_engine.evaluator import Analysis, Evaluation, MonteCarloResult, Programme, driver_label, label
+from clv_engine.fmt import money, money_full, multiple, number, pct
+from clv_engine.i18n import t
+
+GAIN_COLOUR = "#2e7d32"
+COST_COLOUR = "#c62828"
+LINE_COLOUR = "#1f3a93"
+MUTED = "#8a8f98"
+
+
+# --------------------------------------------------------------------------------------
+# Formatting helpers
+# --------------------------------------------------------------------------------------
+def years_text(value: float | None, lang: str) -> str:
+    if value is None:
+        return t("evaluator.never", lang)
+    return t("evaluator.years", lang, n=f"{value:.2f}")
+
+
+def irr_text(e: Evaluation, lang: str) -> str:
+    return pct(e.irr.irr, 1) if e.irr.irr is not None else "—"
+
+
+def irr_warning(e: Evaluation, lang: str) -> str | None:
+    """The IRR caveat in words, with the roots and sign changes filled in."""
+    if e.irr.warning is None:
+        return None
+    roots = ", ".join(pct(r, 1) for r in e.irr.roots)
+    return t(e.irr.warning, lang, changes=e.irr.sign_changes, roots=roots)
+
+
+def _axis_scale(lang: str) -> tuple[float, dict]:
+    """Chinese readers get the money axis in 万, English readers in ¥ with SI suffixes."""
+    if lang == "zh":
+        return 1e4, {"ticksuffix": "万", "tickformat": ",.0f"}
+    return 1.0, {"tickprefix": "¥", "tickformat": "~s"}
+
+
+def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0.01, "font": {"size": 15}},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 48, "b": 10},
+        plot_bgcolor="white",
+        legend={"orientation": "h", "y": -0.15},
+        font={"family": "Helvetica, Arial, 'PingFang SC', 'Microsoft YaHei', sans-serif"},
+    )
+    fig.update_xaxes(gridcolor="#eceff1", zerolinecolor="#b0bec5")
+    fig.update_yaxes(gridcolor="#eceff1", zerolinecolor="#b0bec5")
+    return fig
+
+
+# --------------------------------------------------------------------------------------
+# Charts
+# --------------------------------------------------------------------------------------
+def cash_flow_figure(e: Evaluation, lang: str = "en") -> go.Figure:
+    """Yearly costs (below zero) and gain (above), with the cumulative line: the J-curve."""
+    flows = e.cash_flows
+    scale, axis = _axis_scale(lang)
+    years = [t("evaluator.report.year_n", lang, n=int(y)) for y in flows["year"]]
+    fig = go.Figure()
+    costs = flows["upfront_cost"] + flows["one_off_cost"] + flows["running_cost"] + flows["unit_cost"]
+    fig.add_bar(x=years, y=flows["gain"] / scale, name=t("evaluator.report.gain", lang),
+                marker_color=GAIN_COLOUR, customdata=[money(v, lang) for v in flows["gain"]],
+                hovertemplate="%{x}: %{customdata}<extra></extra>")
+    fig.add_bar(x=years, y=costs / scale, name=t("evaluator.report.costs", lang),
+                marker_color=COST_COLOUR, customdata=[money(v, lang) for v in costs],
+                hovertemplate="%{x}: %{customdata}<extra></extra>")
+    fig.add_scatter(x=years, y=flows["cumulative"] / scale, name=t("evaluator.report.cumulative", lang),
+                    mode="lines+markers", line={"color": LINE_COLOUR, "width": 3},
+                    customdata=[money(v, lang) for v in flows["cumulative"]],
+                    hovertemplate="%{x}: %{customdata}<extra></extra>")
+    fig.add_scatter(x=years, y=flows["cumulative_discounted"] / scale,
+                    name=t("evaluator.report.cumulative_discounted", lang), mode="lines",
+                    line={"color": LINE_COLOUR, "width": 2, "dash": "dot"},
+                    customdata=[money(v, lang) for v in flows["cumulative_discounted"]],
+                    hovertemplate="%{x}: %{customdata}<extra></extra>")
+    fig.update_layout(barmode="relative")
+    fig.update_yaxes(**axis)
+    return _layout(fig, t("evaluator.chart.cash_flow", lang))
+
+
+def waterfall_figure(e: Evaluation, lang: str = "en") -> go.Figure:
+    """From the costs, line by line, through each group's gain, to the net gain."""
+    p = e.programme
+    h = p.horizon_years
+    names, values = [], []
+    for line in p.cost_lines:
+        if line.timing == "upfront" or line.timing == "one_off":
+            amount = line.amount
+        elif line.timing == "yearly":
+            amount = line.amount * h
+        else:
+            amount = line.amount * e.volume_over_horizon
+        if amount:
+            names.append(label(line.name, lang))
+            values.append(-amount)
+    if p.unit_revenue:
+        names.append(t("evaluator.driver.unit_revenue", lang))
+        values.append(p.unit_revenue * e.volume_over_horizon)
+    for group, gain in zip(p.groups, e.group_gains, strict=True):
+        if gain:
+            names.append(label(group.name, lang))
+            values.append(gain)
+    scale, axis = _axis_scale(lang)
+    measures = ["relative"] * len(values) + ["total"]
+    names.append(t("evaluator.fig.net_gain", lang))
+    values.append(e.net_gain_over_horizon)
+    fig = go.Figure(
+        go.Waterfall(
+            x=names,
+            y=[v / scale for v in values[:-1]] + [0],
+            measure=measures,
+            text=[money(v, lang) for v in values],
+            textposition="outside",
+            customdata=[money(v, lang) for v in values],
+            hovertemplate="%{x}: %{customdata}<extra></extra>",
+            increasing={"marker": {"color": GAIN_COLOUR}},
+            decreasing={"marker": {"color": COST_COLOUR}},
+            totals={"marker": {"color": LINE_COLOUR}},
+            connector={"line": {"color": MUTED, "width": 1}},
+        )
+    )
+    fig.update_yaxes(**axis)
+    return _layout(fig, t("evaluator.chart.waterfall", lang))
+
+
+def tornado_figure(p: Programme, frame: pd.DataFrame, spread: float, lang: str = "en") -> go.Figure:
+    """NPV swing per driver around the base case; largest on top."""
+    scale, axis = _axis_scale(lang)
+    shown = frame[frame["swing"] > 0]
+    base = float(frame["base_npv"].iloc[0]) if len(frame) else 0.0
+    labels = [driver_label(p, k, lang) for k in shown["driver"]]
+    fig = go.Figure()
+    for column, name_key, colour in (
+        ("npv_low", "evaluator.chart.driver_down", "#ef6c00"),
+        ("npv_high", "evaluator.chart.driver_up", "#1565c0"),
+    ):
+        values = shown[column].to_numpy()
+        fig.add_bar(
+            y=labels,
+            x=(values - base) / scale,
+            base=base / scale,
+            orientation="h",
+            name=t(name_key, lang, pct=pct(spread)),
+            marker_color=colour,
+            customdata=[money(v, lang) for v in values],
+            hovertemplate="%{y}: NPV %{customdata}<extra></extra>",
+        )
+    fig.add_vline(x=base / scale, line_color=MUTED, line_dash="dash")
+    fig.update_layout(barmode="overlay")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(**axis)
+    return _layout(fig, t("evaluator.chart.tornado", lang, pct=pct(spread)),
+                   height=max(260, 60 + 34 * len(labels)))
+
+
+def histogram_figure(mc: MonteCarloResult, lang: str = "en") -> go.Figure:
+    """Monte Carlo NPVs with P10, P50, P90 and the zero line marked."""
+    scale, axis = _axis_scale(lang)
+    # Bin in numpy so the chart (and the HTML file) carries 60 bars, not 10,000 draws.
+    counts, edges = np.histogram(mc.npv, bins=60)
+    centres = (edges[:-1] + edges[1:]) / 2
+    colours = [COST_COLOUR if c < 0 else LINE_COLOUR for c in centres]
+    fig = go.Figure(
+        go.Bar(x=centres / scale, y=counts, width=np.diff(edges) / scale, marker_color=colours,
+               customdata=[money(c, lang) for c in centres],
+               hovertemplate="NPV %{customdata}: %{y}<extra></extra>")
+    )
+    for name, value in (("P10", mc.p10), ("P50", mc.p50), ("P90", mc.p90)):
+        fig.add_vline(x=value / scale, line_color="#263238", line_dash="dash",
+                      annotation_text=f"{name} {money(value, lang)}", annotation_position="top")
+    fig.add_vline(x=0, line_color=COST_COLOUR, line_width=1)
+    fig.update_xaxes(**axis)
+    fig.update_yaxes(title_text=t("evaluator.chart.draws", lang))
+    title = t("evaluator.chart.monte_carlo", lang, draws=number(mc.draws), loss=pct(mc.prob_loss, 1))
+    return _layout(fig, title)
+
+
+# --------------------------------------------------------------------------------------
+# Tables (shared by the page, the HTML and the workbook)
+# --------------------------------------------------------------------------------------
+def headline_rows(a: Analysis, lang: str) -> list[tuple[str, str, str]]:
+    """(figure, value, definition) for every figure of the case."""
+    e = a.evaluation
+    mc = a.monte_carlo
+    per_unit = t(e.programme.volume_unit.replace(".unit.", ".per_unit."), lang)
+    rows = [
+        (t("evaluator.fig.cost", lang), money_full(e.cost_over_horizon), t("evaluator.def.cost", lang)),
+        (t("evaluator.fig.unit_cost", lang),
+         "—" if e.unit_cost is None else f"{money_full(e.unit_cost)} {per_unit}", t("evaluator.def.unit_cost", lang)),
+        (t("evaluator.fig.gain", lang), money_full(e.gain_over_horizon), t("evaluator.def.gain", lang)),
+        (t("evaluator.fig.net_gain", lang), money_full(e.net_gain_over_horizon), t("evaluator.def.net_gain", lang)),
+        (t("evaluator.fig.net_roi", lang), pct(e.net_roi), t("evaluator.def.net_roi", lang)),
+        (t("evaluator.fig.multiple", lang), multiple(e.benefit_cost_multiple), t("evaluator.def.multiple", lang)),
+        (t("evaluator.fig.payback", lang), years_text(e.payback_years, lang), t("evaluator.def.payback", lang)),
+        (t("evaluator.fig.cashflow_payback", lang), years_text(e.cashflow_payback_years, lang),
+         t("evaluator.def.cashflow_payback", lang)),
+        (t("evaluator.fig.discounted_payback", lang), years_text(e.discounted_payback_years, lang),
+         t("evaluator.def.discounted_payback", lang)),
+        (t("evaluator.fig.npv", lang), money_full(e.npv),
+         t("evaluator.def.npv", lang) + " " + t("evaluator.def.rate", lang, rate=pct(e.programme.discount_rate, 1))),
+        (t("evaluator.fig.irr", lang), irr_text(e, lang), irr_warning(e, lang) or t("evaluator.def.irr", lang)),
+        (t("evaluator.fig.mirr", lang), pct(e.irr.mirr, 1), t("evaluator.def.mirr", lang, rate=pct(e.irr.mirr_rate, 1))),
+        (t("evaluator.fig.mc_p10_p90", lang), f"{money_full(mc.p10)} / {money_full(mc.p50)} / {money_full(mc.p90)}",
+         t("evaluator.def.monte_carlo", lang, draws=number(mc.draws), seed=mc.seed)),
+        (t("evaluator.fig.prob_loss", lang), pct(mc.prob_loss, 1), t("evaluator.def.prob_loss", lang)),
+    ]
+    return rows
+
+
+def input_rows(p: Programme, lang: str) -> list[tuple[str, str, str]]:
+    """(input, value, how it is counted) for the inputs block of the exports."""
+    unit = label(p.volume_unit, lang)
+    rows = [
+        (t("evaluator.in.programme", lang), label(p.name, lang), ""),
+        (t("evaluator.in.horizon", lang), t("evaluator.years", lang, n=p.horizon_years), ""),
+        (t("evaluator.in.discount_rate", lang), pct(p.discount_rate, 1), ""),
+        (t("evaluator.in.volume", lang), f"{number(p.volume_per_year)} {unit}", t("evaluator.in.per_year", lang)),
+    ]
+    if p.unit_revenue:
+        per_unit = t(p.volume_unit.replace(".unit.", ".per_unit."), lang)
+        rows.append((t("evaluator.driver.unit_revenue", lang), money_full(p.unit_revenue), per_unit))
+    for line in p.cost_lines:
+        timing = t(f"evaluator.timing.{line.timing}", lang)
+        if line.timing == "one_off":
+            timing += " · " + t("evaluator.report.year_n", lang, n=line.year)
+        rows.append((label(line.name, lang), money_full(line.amount), timing))
+    for g in p.groups:
+        customers = t("evaluator.in.one_per_unit", lang) if g.customers is None else number(g.customers)
+        detail = t("evaluator.in.group_detail", lang, customers=customers, take_up=pct(g.take_up))
+        if g.baseline_clv is not None:
+            detail += " · " + t("evaluator.in.baseline", lang, clv=money_full(g.baseline_clv),
+                                pct=pct(g.uplift_pct) if g.uplift_pct is not None else "—")
+        rows.append((t("evaluator.driver.clv_uplift", lang, group=label(g.name, lang)),
+                     money_full(g.clv_uplift), detail))
+    return rows
+
+
+CASH_FLOW_COLUMNS = ("year", "upfront_cost", "one_off_cost", "running_cost", "unit_cost", "gain", "net",
+                     "cumulative", "discount_factor", "discounted_net", "cumulative_discounted")
+
+
+def cash_flow_headers(lang: str) -> list[str]:
+    return [t(f"evaluator.col.{c}", lang) for c in CASH_FLOW_COLUMNS]
+
+
+def _break_even_value(key: str, value: float | None, lang: str) -> str:
+    if value is None:
+        return t("evaluator.be.none", lang)
+    if key == "discount_rate" or key.endswith("take_up"):
+        return pct(value, 1)
+    if key == "volume" or key.endswith("customers"):
+        return number(value, 0)
+    return money_full(value)
+
+
+def sensitivity_rows(a: Analysis, lang: str) -> list[list[str]]:
+    be = a.break_even.set_index("driver")
+    rows = []
+    for _, r in a.tornado.iterrows():
+        key = r["driver"]
+        value = be.loc[key, "break_even"] if key in be.index else None
+        value = None if value is None or pd.isna(value) else float(value)
+        margin = be.loc[key, "margin"] if key in be.index else None
+        rows.append([
+            driver_label(a.programme, key, lang),
+            _break_even_value(key, float(r["base_value"]), lang),
+            money_full(r["npv_low"]),
+            money_full(r["npv_high"]),
+            _break_even_value(key, value, lang),
+            "—" if margin is None or pd.isna(margin) else pct(float(margin)),
+        ])
+    return rows
+
+
+def sensitivity_headers(lang: str, spread: float) -> list[str]:
+    return [t("evaluator.col.driver", lang), t("evaluator.col.input", lang),
+            t("evaluator.col.npv_down", lang, pct=pct(spread)), t("evaluator.col.npv_up", lang, pct=pct(spread)),
+            t("evaluator.col.break_even", lang), t("evaluator.col.margin", lang)]
+
+
+# --------------------------------------------------------------------------------------
+# HTML report
+# --------------------------------------------------------------------------------------
+_CSS = """
+body{font-family:Helvetica,Arial,'PingFang SC','Microsoft YaHei',sans-serif;color:#1c2331;
+     max-width:1100px;margin:24px auto;padding:0 16px;line-height:1.45}
+h1{font-size:24px;margin-bottom:4px} h2{font-size:18px;margin-top:32px;border-bottom:1px solid #dde2e8}
+.meta{color:#5f6b7a;font-size:13px}
+.cards{display:flex;gap:12px;flex-wrap:wrap;margin:16px 0}
+.card{flex:1 1 200px;border:1px solid #dde2e8;border-radius:8px;padding:12px 14px}
+.card .v{font-size:24px;font-weight:600} .card .d{color:#5f6b7a;font-size:12px}
+table{border-collapse:collapse;width:100%;font-size:13px;margin:8px 0}
+th,td{border-bottom:1px solid #e7ebef;padding:5px 8px;text-align:left;vertical-align:top}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+.note{background:#f5f7fa;border-left:3px solid #90a4ae;padding:8px 12px;font-size:13px}
+.warn{background:#fff8e1;border-left:3px solid #ffb300;padding:8px 12px;font-size:13px}
+"""
+
+
+def _table(headers: list[str], rows: list[list[str]] | list[tuple[str, ...]],
+           numeric: set[int] | None = None) -> str:
+    """Right-aligned ``numeric`` columns (all but the first by default)."""
+    numeric = set(range(1, len(headers))) if numeric is None else numeric
+
+    def cell(tag: str, i: int, text: object) -> str:
+        cls = ' class="n"' if i in numeric else ""
+        return f"<{tag}{cls}>{html.escape(str(text))}</{tag}>"
+
+    head = "".join(cell("th", i, h) for i, h in enumerate(headers))
+    body = "".join("<tr>" + "".join(cell("td", i, v) for i, v in enumerate(r)) + "</tr>" for r in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _cash_flow_rows(e: Evaluation, lang: str) -> list[list[str]]:
+    rows = []
+    for _, r in e.cash_flows.iterrows():
+        cells = [t("evaluator.report.year_n", lang, n=int(r["year"]))]
+        for c in CASH_FLOW_COLUMNS[1:]:
+            cells.append(f"{r[c]:.4f}" if c == "discount_factor" else money_full(r[c]))
+        rows.append(cells)
+    return rows
+
+
+def html_report(a: Analysis, lang: str = "en", generated: datetime | None = None) -> str:
+    """A self-contained HTML business case: plotly.js is inlined once (no CDN), so the
+    file opens offline, attached to an e-mail, years from now."""
+    e, p = a.evaluation, a.programme
+    generated = generated or datetime.now()
+    figures = [
+        cash_flow_figure(e, lang),
+        waterfall_figure(e, lang),
+        tornado_figure(p, a.tornado, a.spread, lang),
+        histogram_figure(a.monte_carlo, lang),
+    ]
+    charts = "".join(
+        fig.to_html(full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False})
+        for i, fig in enumerate(figures)
+    )
+    cards = [
+        (t("evaluator.fig.net_roi", lang), pct(e.net_roi), t("evaluator.def.net_roi", lang)),
+        (t("evaluator.fig.payback", lang), years_text(e.payback_years, lang), t("evaluator.def.payback", lang)),
+        (t("evaluator.fig.npv", lang), money(e.npv, lang), t("evaluator.def.npv", lang)),
+        (t("evaluator.fig.irr", lang), irr_text(e, lang),
+         irr_warning(e, lang) or t("evaluator.def.irr", lang)),
+    ]
+    card_html = "".join(
+        f'<div class="card"><div class="d">{html.escape(k)}</div><div class="v">{html.escape(v)}</div>'
+        f'<div class="d">{html.escape(d)}</div></div>'
+        for k, v, d in cards
+    )
+    warning = irr_warning(e, lang)
+    note = label(p.note, lang) if p.note else ""
+    title = label(p.name, lang)
+    parts = [
+        f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
+        f"<title>{html.escape(t('evaluator.report.title', lang, name=title))}</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>{html.escape(t('evaluator.report.title', lang, name=title))}</h1>",
+        f'<div class="meta">{html.escape(t("evaluator.report.generated", lang, when=generated.strftime("%Y-%m-%d %H:%M")))}</div>',
+        f'<div class="cards">{card_html}</div>',
+        f'<div class="warn">{html.escape(warning)}</div>' if warning else "",
+        f"<h2>{html.escape(t('evaluator.report.assumptions', lang))}</h2>",
+        f'<p class="note">{html.escape(note)}</p>' if note else "",
+        f'<p class="note">{html.escape(t("evaluator.convention", lang))}</p>',
+        _table([t("evaluator.col.input", lang), t("evaluator.col.value", lang), t("evaluator.col.how", lang)],
+               input_rows(p, lang), numeric={1}),
+        f"<h2>{html.escape(t('evaluator.report.results', lang))}</h2>",
+        _table([t("evaluator.col.figure", lang), t("evaluator.col.value", lang), t("evaluator.col.definition", lang)],
+               headline_rows(a, lang), numeric={1}),
+        f"<h2>{html.escape(t('evaluator.report.cash_flows', lang))}</h2>",
+        _table(cash_flow_headers(lang), _cash_flow_rows(e, lang)),
+        f"<h2>{html.escape(t('evaluator.report.charts', lang))}</h2>",
+        charts,
+        f"<h2>{html.escape(t('evaluator.report.sensitivity', lang))}</h2>",
+        _table(sensitivity_headers(lang, a.spread), sensitivity_rows(a, lang)),
+        f'<p class="note">{html.escape(t("evaluator.report.mc_method", lang, draws=number(a.monte_carlo.draws), seed=a.monte_carlo.seed))}</p>',
+        "</body></html>",
+    ]
+    return "".join(parts)
+
+
+# --------------------------------------------------------------------------------------
+# Excel workbook
+# --------------------------------------------------------------------------------------
+def _sheet_name(key: str, lang: str) -> str:
+    # Excel caps sheet names at 31 characters and forbids a few symbols.
+    name = t(key, lang)
+    for bad in "[]:*?/\\":
+        name = name.replace(bad, " ")
+    return name[:31]
+
+
+def excel_report(a: Analysis, lang: str = "en") -> bytes:
+    """Inputs, yearly flows (with live NPV/IRR formulas a CFO can audit), results,
+    sensitivity and Monte Carlo, in the reader's language."""
+    e, p = a.evaluation, a.programme
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    bold = book.add_format({"bold": True})
+    head = book.add_format({"bold": True, "bg_color": "#e8edf3", "border": 1, "text_wrap": True, "valign": "top"})
+    yuan = book.add_format({"num_format": "#,##0"})
+    ratio = book.add_format({"num_format": "0.0%"})
+    factor = book.add_format({"num_format": "0.0000"})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+
+    # -- inputs --
+    ws = book.add_worksheet(_sheet_name("evaluator.sheet.inputs", lang))
+    ws.write(0, 0, t("evaluator.report.title", lang, name=label(p.name, lang)), bold)
+    for col, h in enumerate([t("evaluator.col.input", lang), t("evaluator.col.value", lang), t("evaluator.col.how", lang)]):
+        ws.write(2, col, h, head)
+    row = 3
+    raw_inputs: list[tuple[str, float, object, str]] = [
+        (t("evaluator.in.horizon", lang), p.horizon_years, None, ""),
+        (t("evaluator.in.discount_rate", lang), p.discount_rate, ratio, ""),
+        (t("evaluator.in.volume", lang), p.volume_per_year, yuan,
+         f"{label(p.volume_unit, lang)} · {t('evaluator.in.per_year', lang)}"),
+        (t("evaluator.driver.unit_revenue", lang), p.unit_revenue, yuan, ""),
+    ]
+    for line in p.cost_lines:
+        timing = t(f"evaluator.timing.{line.timing}", lang)
+        if line.timing == "one_off":
+            timing += " · " + t("evaluator.report.year_n", lang, n=line.year)
+        raw_inputs.append((label(line.name, lang), line.amount, yuan, timing))
+    for g in p.groups:
+        customers = t("evaluator.in.one_per_unit", lang) if g.customers is None else number(g.customers)
+        raw_inputs.append((t("evaluator.driver.clv_uplift", lang, group=label(g.name, lang)), g.clv_uplift, yuan,
+                           t("evaluator.in.group_detail", lang, customers=customers, take_up=pct(g.take_up))))
+    for name, value, fmt, how in raw_inputs:
+        ws.write(row, 0, name)
+        ws.write_number(row, 1, float(value), fmt) if fmt else ws.write_number(row, 1, float(value))
+        ws.write(row, 2, how)
+        row += 1
+    row += 1
+    ws.write(row, 0, t("evaluator.convention", lang), wrap)
+    if p.note:
+        ws.write(row + 1, 0, label(p.note, lang), wrap)
+    ws.set_column(0, 0, 42)
+    ws.set_column(1, 1, 16)
+    ws.set_column(2, 2, 48)
+
+    # -- yearly flows, with formulas --
+    ws = book.add_worksheet(_sheet_name("evaluator.sheet.cash_flows", lang))
+    for col, h in enumerate(cash_flow_headers(lang)):
+        ws.write(0, col, h, head)
+    flows = e.cash_flows
+    for i, r in enumerate(flows.itertuples(index=False), start=1):
+        for col, c in enumerate(CASH_FLOW_COLUMNS):
+            value = float(getattr(r, c))
+            ws.write_number(i, col, value, factor if c == "discount_factor" else (None if c == "year" else yuan))
+    last = len(flows)  # rows 1..last hold years 0..H
+    net_col = xlsxwriter.utility.xl_col_to_name(CASH_FLOW_COLUMNS.index("net"))
+    check = last + 2
+    ws.write(check, 0, t("evaluator.xl.rate", lang), bold)
+    ws.write_number(check, 1, p.discount_rate, ratio)
+    ws.write(check + 1, 0, t("evaluator.xl.npv_formula", lang), bold)
+    year_one_to_h = f"{net_col}3:{net_col}{last + 1}"
+    if last > 1:
+        ws.write_formula(check + 1, 1, f"=NPV(B{check + 1},{year_one_to_h})+{net_col}2", yuan, e.npv)
+    else:
+        ws.write_number(check + 1, 1, e.npv, yuan)
+    ws.write(check + 2, 0, t("evaluator.xl.irr_formula", lang), bold)
+    if e.irr.irr is not None:
+        ws.write_formula(check + 2, 1, f"=IRR({net_col}2:{net_col}{last + 1})", ratio, e.irr.irr)
+    else:
+        ws.write(check + 2, 1, irr_warning(e, lang) or "—")
+    ws.write(check + 3, 0, t("evaluator.xl.mirr_formula", lang), bold)
+    if e.irr.mirr is not None:
+        ws.write_formula(check + 3, 1, f"=MIRR({net_col}2:{net_col}{last + 1},B{check + 1},B{check + 1})",
+                         ratio, e.irr.mirr)
+    else:
+        ws.write(check + 3, 1, "—")
+    ws.set_column(0, len(CASH_FLOW_COLUMNS) - 1, 16)
+
+    # -- results --
+    ws = book.add_worksheet(_sheet_name("evaluator.sheet.results", lang))
+    for col, h in enumerate([t("evaluator.col.figure", lang), t("evaluator.col.value", lang),
+                             t("evaluator.col.definition", lang)]):
+        ws.write(0, col, h, head)
+    for i, (name, value, definition) in enumerate(headline_rows(a, lang), start=1):
+        ws.write(i, 0, name)
+        ws.write(i, 1, value)
+        ws.write(i, 2, definition, wrap)
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 1, 34)
+    ws.set_column(2, 2, 80)
+
+    # -- sensitivity --
+    ws = book.add_worksheet(_sheet_name("evaluator.sheet.sensitivity", lang))
+    for col, h in enumerate(sensitivity_headers(lang, a.spread)):
+        ws.write(0, col, h, head)
+    for i, cells in enumerate(sensitivity_rows(a, lang), start=1):
+        for col, v in enumerate(cells):
+            ws.write(i, col, v)
+    ws.set_column(0, 0, 40)
+    ws.set_column(1, 5, 18)
+
+    # -- Monte Carlo --
+    mc = a.monte_carlo
+    ws = book.add_worksheet(_sheet_name("evaluator.sheet.monte_carlo", lang))
+    summary = [("P10", mc.p10), ("P50", mc.p50), ("P90", mc.p90), (t("evaluator.xl.mean", lang), mc.mean)]
+    for i, (name, value) in enumerate(summary):
+        ws.write(i, 0, name, bold)
+        ws.write_number(i, 1, value, yuan)
+    ws.write(4, 0, t("evaluator.fig.prob_loss", lang), bold)
+    ws.write_number(4, 1, mc.prob_loss, ratio)
+    ws.write(5, 0, t("evaluator.xl.draws_seed", lang), bold)
+    ws.write(5, 1, f"{mc.draws:,} / {mc.seed}")
+    ws.write(7, 0, t("evaluator.col.driver", lang), head)
+    ws.write(7, 1, t("evaluator.xl.range_down", lang), head)
+    ws.write(7, 2, t("evaluator.xl.range_up", lang), head)
+    for i, (key, (down, up)) in enumerate(mc.ranges.items(), start=8):
+        ws.write(i, 0, driver_label(p, key, lang))
+        ws.write_number(i, 1, down, ratio)
+        ws.write_number(i, 2, up, ratio)
+    ws.write(9 + len(mc.ranges), 0, t("evaluator.report.mc_method", lang, draws=number(mc.draws), seed=mc.seed), wrap)
+    ws.set_column(0, 0, 40)
+    ws.set_column(1, 2, 16)
+
+    book.close()
+    return buffer.getvalue()
+
+
+def report_filename(p: Programme, lang: str, extension: str) -> str:
+    """A file name that says what the case is: ``business_case_mobile_van.html``."""
+    stem = p.preset if p.preset != "custom" else "custom"
+    return f"{t('evaluator.report.file_stem', lang)}_{stem}.{extension}"
