@@ -454,18 +454,20 @@ class BudgetCurve:
     """The optimum over budgets: ``points`` (budget, gain, cost, funded) and ``events``.
 
     ``points`` has one row per budget evaluated, ascending, columns budget, gain, cost,
-    funded (tuple of "project" or "project (tier)" labels), plus one column per project with
-    its funded fraction (0..1). ``events`` has budget, project, change ('enters', 'leaves',
+    funded (tuple of "project" or "project (tier)" labels); ``shares`` has the same rows and
+    one column per project with its funded fraction (0..1). ``events`` has budget, project, change ('enters', 'leaves',
     'tier') and option: where, going up in budget, the optimal set changes. ``exact_steps`` is
     True when every step of the curve is in ``points`` (the frontier method); False when the
     curve was sampled on a grid (too many portfolios on the frontier).
     """
 
     points: pd.DataFrame
+    shares: pd.DataFrame
     events: pd.DataFrame
     method: str
     exact_steps: bool
     max_budget: float
+    frontier_size: int = 0   # portfolios on the Pareto frontier (0 for the MILP grid)
 
     def value_at(self, budget: float) -> float:
         """Optimal gain at ``budget`` read off the curve (exact at evaluated budgets)."""
@@ -477,7 +479,7 @@ class BudgetCurve:
 
     def entry_budget(self, project: str) -> float:
         """Lowest budget on the curve at which ``project`` is (at least partly) funded."""
-        col = self.points[project].to_numpy()
+        col = self.shares[project].to_numpy()
         hit = np.flatnonzero(col > _EPS)
         return math.nan if hit.size == 0 else float(self.points["budget"].iloc[hit[0]])
 
@@ -491,6 +493,37 @@ class _Frontier:
     cost: np.ndarray
     gain: np.ndarray
     choices: np.ndarray   # (points, integer projects): option index, -1 = not funded
+
+
+def _frontier_step(cost: np.ndarray, gain: np.ndarray, options: Sequence[tuple[float, float]],
+                   optional: bool, cap: float
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Add one project to a frontier: its cost, gain, and each point's parent and option."""
+    parts_c, parts_g, parts_p, parts_o = [], [], [], []
+    idx = np.arange(cost.size)
+    if optional:
+        parts_c.append(cost)
+        parts_g.append(gain)
+        parts_p.append(idx)
+        parts_o.append(np.full(cost.size, -1))
+    for j, (c, g) in enumerate(options):
+        parts_c.append(cost + c)
+        parts_g.append(gain + g)
+        parts_p.append(idx)
+        parts_o.append(np.full(cost.size, j))
+    c_all = np.concatenate(parts_c)
+    g_all = np.concatenate(parts_g)
+    p_all = np.concatenate(parts_p)
+    o_all = np.concatenate(parts_o)
+    within = c_all <= cap + _EPS
+    c_all, g_all, p_all, o_all = c_all[within], g_all[within], p_all[within], o_all[within]
+    if c_all.size == 0:
+        raise _FrontierTooLarge  # locked projects above the cap; callers fall back
+    order = np.lexsort((-g_all, c_all))   # cost ascending, then gain descending
+    c_all, g_all, p_all, o_all = c_all[order], g_all[order], p_all[order], o_all[order]
+    best_before = np.concatenate(([-np.inf], np.maximum.accumulate(g_all)[:-1]))
+    keep = g_all > best_before + _EPS
+    return c_all[keep], g_all[keep], p_all[keep], o_all[keep]
 
 
 def _pareto_frontier(groups: Sequence[tuple[Sequence[tuple[float, float]], bool]],
@@ -508,33 +541,9 @@ def _pareto_frontier(groups: Sequence[tuple[Sequence[tuple[float, float]], bool]
     parents: list[np.ndarray] = []
     picks: list[np.ndarray] = []
     for options, optional in groups:
-        parts_c, parts_g, parts_p, parts_o = [], [], [], []
-        idx = np.arange(cost.size)
-        if optional:
-            parts_c.append(cost)
-            parts_g.append(gain)
-            parts_p.append(idx)
-            parts_o.append(np.full(cost.size, -1))
-        for j, (c, g) in enumerate(options):
-            parts_c.append(cost + c)
-            parts_g.append(gain + g)
-            parts_p.append(idx)
-            parts_o.append(np.full(cost.size, j))
-        c_all = np.concatenate(parts_c)
-        g_all = np.concatenate(parts_g)
-        p_all = np.concatenate(parts_p)
-        o_all = np.concatenate(parts_o)
-        within = c_all <= cap + _EPS
-        c_all, g_all, p_all, o_all = c_all[within], g_all[within], p_all[within], o_all[within]
-        if c_all.size == 0:
-            raise _FrontierTooLarge  # locked projects above the cap; caller handles
-        order = np.lexsort((-g_all, c_all))   # cost ascending, then gain descending
-        c_all, g_all, p_all, o_all = c_all[order], g_all[order], p_all[order], o_all[order]
-        best_before = np.concatenate(([-np.inf], np.maximum.accumulate(g_all)[:-1]))
-        keep = g_all > best_before + _EPS
-        cost, gain = c_all[keep], g_all[keep]
-        parents.append(p_all[keep])
-        picks.append(o_all[keep])
+        cost, gain, parent, pick = _frontier_step(cost, gain, options, optional, cap)
+        parents.append(parent)
+        picks.append(pick)
         if cost.size > max_points:
             raise _FrontierTooLarge
     # Walk back from every final point to recover which option each project took.
@@ -660,8 +669,9 @@ def _curve_from_frontier(projects: Sequence[Project], integer: Sequence[Project]
     for p in projects:
         for j, o in enumerate(p.options):
             cost += np.where(options[p.name] == j, o.investment * fractions[p.name], 0.0)
-    return _assemble_curve(projects, budgets, base_gain + best_gain, cost, fractions, options,
-                           "frontier", exact, top)
+    curve = _assemble_curve(projects, budgets, base_gain + best_gain, cost, fractions, options,
+                            "frontier", exact, top)
+    return replace(curve, frontier_size=int(frontier.cost.size))
 
 
 def _curve_by_milp(projects: Sequence[Project], budgets: np.ndarray, top: float) -> BudgetCurve:
@@ -697,8 +707,8 @@ def _assemble_curve(projects: Sequence[Project], budgets: np.ndarray, gain: np.n
         for i in range(budgets.size)
     ]
     points = pd.DataFrame({"budget": budgets, "gain": gain, "cost": cost, "funded": funded})
-    for p in projects:
-        points[p.name] = fractions[p.name]
+    # Kept apart from ``points`` so a project called "budget" cannot clash with a column.
+    shares = pd.DataFrame({p.name: fractions[p.name] for p in projects}, index=points.index)
     events = []
     for p in projects:
         opt = options[p.name]
@@ -711,7 +721,7 @@ def _assemble_curve(projects: Sequence[Project], budgets: np.ndarray, gain: np.n
             events.append((float(budgets[i]), p.name, change, label))
     events_df = pd.DataFrame(events, columns=["budget", "project", "change", "option"])
     events_df = events_df.sort_values(["budget", "project"], kind="stable").reset_index(drop=True)
-    return BudgetCurve(points, events_df, method, exact, top)
+    return BudgetCurve(points, shares, events_df, method, exact, top)
 
 
 # -- why each project is in or out ------------------------------------------------------
@@ -736,6 +746,7 @@ class Verdict:
     net_roi: float
     roi_rank: int
     in_ranking: bool
+    divisible: bool = False
     contribution: float = math.nan
     gain_needed: float = math.nan
     uplift_needed: float = math.nan
@@ -744,56 +755,216 @@ class Verdict:
     extra: dict = field(default_factory=dict)
 
 
-def project_verdicts(projects: Sequence[Project], allocation: Allocation) -> list[Verdict]:
+def project_verdicts(projects: Sequence[Project], allocation: Allocation,
+                     max_frontier: int = 50_000, method: str = "auto") -> list[Verdict]:
     """For every project, in input order, why it is in or out and what would change that.
 
-    Costs one extra exact solve per project (dropping it, forcing it in, or unlocking it).
+    Every figure compares today's optimum with the best portfolio of *the other projects*
+    (the project dropped, forced in at each of its options, or unlocked). Those are exact:
+    from the Pareto frontier of the other projects capped at the budget (one per project,
+    fast), or, for very long lists whose frontier passes ``max_frontier`` portfolios, from one
+    MILP per question. ``method``: 'auto' (prefix/suffix frontiers when at most one divisible
+    project is free, else a frontier per project), 'per_project' or 'milp' — the same answers
+    by three routes, which the tests hold against each other.
     """
+    if method not in ("auto", "per_project", "milp"):
+        raise AllocationError(f"method: 'auto', 'per_project' or 'milp' (got {method!r})")
+    if method == "milp":
+        max_frontier = -1
     projects = validate_projects(projects)
     budget = allocation.budget
     best = allocation.optimum
     by_roi = sorted(projects, key=lambda p: (-p.net_roi, p.name))
     rank = {p.name: r for r, p in enumerate(by_roi, start=1)}
+    # With at most one free divisible project, the others of any project are all-or-nothing
+    # (or fixed), and one pass of prefix and suffix frontiers serves every project.
+    free_divisible = {p.name for p in projects if p.divisible and not p.locked and not p.excluded}
+    split = None
+    if len(free_divisible) <= 1 and method == "auto":
+        try:
+            split = _SplitFrontiers(projects, budget, max_frontier)
+        except _FrontierTooLarge:
+            split = None
     verdicts = []
     for i, p in enumerate(projects):
         line = best.line(p.name)
-        base = {"project": p.name, "roi_rank": rank[p.name],
-                    "in_ranking": p.name in allocation.roi_ranking.names}
+        base = {"project": p.name, "roi_rank": rank[p.name], "divisible": p.divisible,
+                "in_ranking": p.name in allocation.roi_ranking.names}
         if line is not None:
             base.update(option=line.option, fraction=line.fraction, cost=line.cost,
                         gain=line.gain, net_roi=line.net_roi)
         else:
             base.update(option=None, fraction=0.0, cost=p.investment, gain=p.gain,
                         net_roi=p.net_roi)
-        others = list(projects)
         if p.excluded:
             verdicts.append(Verdict(status="excluded", **base))
-        elif p.locked:
-            others[i] = replace(p, locked=False)
-            free = _optimal(others, budget)
-            verdicts.append(Verdict(status="locked", lock_cost=max(0.0, free.total_gain
-                                                                   - best.total_gain), **base))
+            continue
+        rest = _Rest(projects, i, budget, max_frontier,
+                     split if free_divisible <= {p.name} else None)
+        if p.locked:
+            free = max(rest.value(budget), rest.best_with(p, budget)[0])
+            verdicts.append(Verdict(status="locked",
+                                    lock_cost=max(0.0, free - best.total_gain), **base))
         elif line is not None:
-            others[i] = replace(p, excluded=True)
-            without = _optimal(others, budget)
             status = "partly_funded" if line.fraction < 1 - 1e-9 else "funded"
-            verdicts.append(Verdict(status=status, contribution=best.total_gain
-                                    - without.total_gain, **base))
+            verdicts.append(Verdict(status=status,
+                                    contribution=best.total_gain - rest.value(budget), **base))
         else:
-            verdicts.append(_left_out(projects, i, budget, best, base))
+            verdicts.append(_left_out(p, rest, budget, best, base))
     return verdicts
 
 
-def _left_out(projects: Sequence[Project], i: int, budget: float, best: Portfolio,
-              base: dict) -> Verdict:
-    p = projects[i]
-    if p.cheapest_cost > budget + _EPS and not p.divisible:
-        status = "too_expensive"
-    else:
-        status = "left_out"
-    forced = list(projects)
-    forced[i] = replace(p, locked=True)
-    room = budget - _locked_minimum(projects)
+class _Rest:
+    """The best portfolios of every project but one (``skip``), for the verdicts."""
+
+    def __init__(self, projects: Sequence[Project], skip: int, budget: float,
+                 max_frontier: int, split: _SplitFrontiers | None = None) -> None:
+        self.projects = [replace(p, excluded=True) if k == skip else p
+                         for k, p in enumerate(projects)]
+        self.floor = _locked_minimum(self.projects)
+        self.model: _FrontierModel | _SplitView | None
+        if split is not None:
+            self.model = split.without(skip)
+            return
+        try:
+            self.model = _FrontierModel(self.projects, budget, max_frontier)
+        except _FrontierTooLarge:
+            self.model = None
+
+    def value(self, budget: float) -> float:
+        """Best gain of the others within ``budget``; −inf if their locks do not fit."""
+        if budget < self.floor - _EPS:
+            return -math.inf
+        if self.model is not None:
+            return self.model.value(budget)
+        return _optimal(self.projects, budget).total_gain
+
+    def min_cost(self, target: float) -> float:
+        """Cheapest portfolio of the others with gain ≥ ``target`` (locks honoured)."""
+        if self.model is not None:
+            return self.model.min_cost(target)
+        by_name = {q.name: q for q in self.projects}
+        cheapest = _solve(self.projects, 0.0, "min_cost", max(target, 0.0))
+        return float(sum(by_name[n].options[j].investment * f for n, (j, f) in cheapest.items()))
+
+    def best_with(self, p: Project, budget: float) -> tuple[float, int]:
+        """Best total gain with ``p`` forced in (in full, at its best option) and that option."""
+        found = (-math.inf, 0)
+        for j, option in enumerate(p.options):
+            total = option.gain + self.value(budget - option.investment)
+            if total > found[0] + _EPS:
+                found = (total, j)
+        return found
+
+
+class _FrontierModel:
+    """Exact optimum of a project list at any budget up to ``cap``, and its inverse."""
+
+    def __init__(self, projects: Sequence[Project], cap: float, max_points: int) -> None:
+        active = [p for p in projects if not p.excluded]
+        integer = [p for p in active if not p.divisible]
+        fixed = [p for p in active if p.divisible and p.locked]
+        free = [p for p in active if p.divisible and not p.locked]
+        self.base_cost = float(sum(p.investment for p in fixed))
+        self.base_gain = float(sum(p.gain for p in fixed))
+        self.frontier = _pareto_frontier(
+            [([(o.investment, o.gain) for o in p.options], not p.locked) for p in integer],
+            cap=max(cap - self.base_cost, 0.0), max_points=max_points)
+        self.cum_c, self.cum_g, _ = _fractional_fill(free)
+
+    def value(self, budget: float) -> float:
+        left = budget - self.base_cost - self.frontier.cost
+        ok = left >= -_EPS
+        if not ok.any():
+            return -math.inf
+        fill = np.interp(np.maximum(left[ok], 0.0), self.cum_c, self.cum_g)
+        return self.base_gain + float(np.max(self.frontier.gain[ok] + fill))
+
+    def min_cost(self, target: float) -> float:
+        # The cheapest way for the divisible part to add gain x is again the ROI order, so
+        # its cost is the inverse of the fill curve.
+        need = target - self.base_gain - self.frontier.gain
+        reach = need <= self.cum_g[-1] + _EPS
+        if not reach.any():
+            return math.inf
+        extra = np.interp(np.clip(need[reach], 0.0, self.cum_g[-1]), self.cum_g, self.cum_c)
+        return self.base_cost + float(np.min(self.frontier.cost[reach] + extra))
+
+
+class _SplitFrontiers:
+    """Frontiers of the first k and of the last ones of the all-or-nothing projects, every k.
+
+    The best portfolio without project i is then the best pair (a point of the prefix before
+    it, a point of the suffix after it), found by binary search on the suffix: one pass over
+    the list instead of a frontier per project. Used when no free divisible project is left
+    among the others (a fractional fill would need every pair).
+    """
+
+    def __init__(self, projects: Sequence[Project], cap: float, max_points: int) -> None:
+        self.projects = projects
+        self.group = {}  # project index → position among the all-or-nothing projects
+        groups = []
+        for k, p in enumerate(projects):
+            if not p.excluded and not p.divisible:
+                self.group[k] = len(groups)
+                groups.append(([(o.investment, o.gain) for o in p.options], not p.locked))
+        self.fixed = [k for k, p in enumerate(projects) if p.divisible and p.locked]
+        zero = (np.zeros(1), np.zeros(1))
+        self.prefix = [zero]
+        for options, optional in groups:
+            c, g, _, _ = _frontier_step(*self.prefix[-1], options, optional, cap)
+            if c.size > max_points:
+                raise _FrontierTooLarge
+            self.prefix.append((c, g))
+        suffix = [zero]
+        for options, optional in reversed(groups):
+            c, g, _, _ = _frontier_step(*suffix[-1], options, optional, cap)
+            if c.size > max_points:
+                raise _FrontierTooLarge
+            suffix.append((c, g))
+        self.suffix = suffix[::-1]   # suffix[k]: the projects from position k on
+
+    def without(self, skip: int) -> _SplitView:
+        m = len(self.prefix) - 1
+        pos = self.group.get(skip)
+        before, after = (pos, pos + 1) if pos is not None else (m, m)
+        fixed = [self.projects[k] for k in self.fixed if k != skip]
+        return _SplitView(self.prefix[before], self.suffix[after],
+                          float(sum(p.investment for p in fixed)),
+                          float(sum(p.gain for p in fixed)))
+
+
+@dataclass(frozen=True)
+class _SplitView:
+    prefix: tuple[np.ndarray, np.ndarray]
+    suffix: tuple[np.ndarray, np.ndarray]
+    base_cost: float
+    base_gain: float
+
+    def value(self, budget: float) -> float:
+        (pc, pg), (sc, sg) = self.prefix, self.suffix
+        left = budget - self.base_cost - pc
+        # The suffix is a step function: its best within x is its last point costing ≤ x.
+        at = np.searchsorted(sc, left + _EPS, side="right") - 1
+        ok = at >= 0
+        if not ok.any():
+            return -math.inf
+        return self.base_gain + float(np.max(pg[ok] + sg[at[ok]]))
+
+    def min_cost(self, target: float) -> float:
+        (pc, pg), (sc, sg) = self.prefix, self.suffix
+        need = target - self.base_gain - pg
+        # Suffix gains rise with cost: the cheapest point with gain ≥ need is a search away.
+        at = np.searchsorted(sg, need - _EPS, side="left")
+        ok = at < sg.size
+        if not ok.any():
+            return math.inf
+        return self.base_cost + float(np.min(pc[ok] + sc[at[ok]]))
+
+
+def _left_out(p: Project, rest: _Rest, budget: float, best: Portfolio, base: dict) -> Verdict:
+    status = "too_expensive" if p.cheapest_cost > budget + _EPS and not p.divisible else "left_out"
+    room = budget - rest.floor
     if p.cheapest_cost > room + _EPS:
         # Even its cheapest option does not fit beside the locked projects: no extra gain
         # brings it in, only a cost cut (or a bigger budget). A divisible one could still take
@@ -802,23 +973,12 @@ def _left_out(projects: Sequence[Project], i: int, budget: float, best: Portfoli
         if status != "too_expensive" and not p.divisible:
             status = "no_room"
     else:
-        with_it = _optimal(forced, budget)
-        gain_needed = max(0.0, best.total_gain - with_it.total_gain)
-        chosen = with_it.line(p.name)
-        tier = [o.label for o in p.options].index(chosen.option) if chosen else 0
+        forced, tier = rest.best_with(p, budget)
+        gain_needed = max(0.0, best.total_gain - forced)
     option = p.options[tier]
-    # It enters at cost c' if its gain plus the best of the rest within budget − c' beats
-    # today's optimum: c' ≤ budget − (cheapest cost at which the rest reach best − its gain).
-    rest = list(projects)
-    rest[i] = replace(p, excluded=True)
-    target = best.total_gain - option.gain
-    if target <= _EPS:
-        min_rest = _locked_minimum(rest)
-    else:
-        by_name = {q.name: q for q in rest}
-        cheapest = _solve(rest, 0.0, "min_cost", target)
-        min_rest = sum(by_name[n].options[j].investment * f for n, (j, f) in cheapest.items())
-    max_cost = max(0.0, budget - min_rest)
+    # It enters at cost c' if its gain plus the best of the rest within budget − c' reaches
+    # today's optimum: c' ≤ budget − (cheapest cost at which the rest make best − its gain).
+    max_cost = max(0.0, budget - rest.min_cost(best.total_gain - option.gain))
     return Verdict(status=status, gain_needed=gain_needed,
                    uplift_needed=gain_needed / option.reach if option.reach else math.nan,
                    max_cost=max_cost, extra={"tier": option.label, "tier_cost": option.investment},
@@ -855,10 +1015,14 @@ def reason_text(verdict: Verdict, lang: str = "en") -> str:
         text = t("allocator.reason.left_out", lang, roi=roi, gain=money(v.gain, lang),
                  cost=money(v.cost, lang))
         if not math.isnan(v.gain_needed):
-            text += t("allocator.reason.gain_needed", lang, gain=money(v.gain_needed, lang),
+            # A divisible project's thresholds are for funding it in full (a share of it
+            # may come in sooner), and the sentence says so.
+            key = "allocator.reason.gain_needed" + ("_full" if v.divisible else "")
+            text += t(key, lang, gain=money(v.gain_needed, lang),
                       uplift=money(v.uplift_needed, lang))
     if cost_cut > _EPS and v.max_cost > _EPS:
-        text += t("allocator.reason.cost_needed", lang, cost=money(v.max_cost, lang))
+        key = "allocator.reason.cost_needed" + ("_full" if v.divisible else "")
+        text += t(key, lang, cost=money(v.max_cost, lang))
     if v.in_ranking:
         text += t("allocator.reason.ranking_takes", lang)
     return text

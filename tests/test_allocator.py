@@ -349,10 +349,11 @@ def test_curve_starts_at_locked_floor():
 
 
 # -- reasons ------------------------------------------------------------------------------
-def test_verdicts_spec_case_700k_by_hand():
+@pytest.mark.parametrize("method", ["auto", "per_project", "milp"])
+def test_verdicts_spec_case_700k_by_hand(method):
     projects = spec_case_projects()
     alloc = allocate_budget(projects, 700_000)
-    v = {x.project: x for x in project_verdicts(projects, alloc)}
+    v = {x.project: x for x in project_verdicts(projects, alloc, method=method)}
     churn = v["Churn warning system"]
     assert churn.status == "left_out"
     # Forced in: churn + service = 10.4M vs 12.4M, so it needs 2.0M more (1,000 a customer).
@@ -371,40 +372,87 @@ def test_verdicts_spec_case_700k_by_hand():
     assert "200万" in zh and "25.0万" in zh
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_thresholds_are_tight(seed):
+def option_of(p: Project, label: str) -> Tier:
+    return next(o for o in p.options if o.label == label)
+
+
+def with_option(p: Project, label: str, gain: float | None = None,
+                investment: float | None = None) -> Project:
+    """``p`` with one option's gain (through its uplift) or investment changed."""
+    o = option_of(p, label)
+    o = replace(o, uplift_per_customer=o.uplift_per_customer if gain is None else gain / o.reach,
+                investment=o.investment if investment is None else investment)
+    if label == FULL:
+        return replace(p, investment=o.investment, uplift_per_customer=o.uplift_per_customer)
+    return replace(p, tiers=tuple(o if t.label == label else t for t in p.tiers))
+
+
+@pytest.mark.parametrize("method", ["auto", "milp"])
+@pytest.mark.parametrize("seed", range(8))
+def test_thresholds_are_tight(seed, method):
     """A left-out project enters just above its gain threshold and not just below it."""
     rng = random.Random(900 + seed)
-    projects = random_projects(rng, 6, features=False)
+    projects = random_projects(rng, 6, features=seed % 2 == 0)
     budget = sum(p.investment for p in projects) * 0.45
     alloc = allocate_budget(projects, budget)
     checked = 0
-    for v in project_verdicts(projects, alloc):
+    for v in project_verdicts(projects, alloc, method=method):
         if v.status != "left_out" or math.isnan(v.gain_needed):
             continue
         i = next(k for k, p in enumerate(projects) if p.name == v.project)
         p = projects[i]
-        for factor, expect_in in ((1.001, True), (0.999, False)):
+        tier = v.extra["tier"]
+        # A divisible project's thresholds are for funding it in full; a share of it may come
+        # in earlier, so only the "enters above the threshold" half applies to it.
+        checks = ((1.001, True),) if p.divisible else ((1.001, True), (0.999, False))
+        for factor, expect_in in checks:
             bumped = list(projects)
-            bumped[i] = replace(p, uplift_per_customer=(p.gain + v.gain_needed * factor) / p.reach)
+            bumped[i] = with_option(p, tier, gain=option_of(p, tier).gain
+                                    + v.gain_needed * factor)
             assert (v.project in optimal_portfolio(bumped, budget).names) is expect_in
         cut = list(projects)
-        cut[i] = replace(p, investment=v.max_cost * 0.999)
+        cut[i] = with_option(p, tier, investment=v.max_cost * 0.999)
         assert v.project in optimal_portfolio(cut, budget).names
-        # Cost just above the threshold: the rest plus the project no longer beat the optimum.
-        over = list(projects)
-        over[i] = replace(p, investment=v.max_cost * 1.001 + 1)
-        assert brute_force_best(over, budget) == pytest.approx(alloc.optimum.total_gain)
+        if not p.divisible:
+            # Cost just above the threshold: nothing beats today's optimum any more.
+            over = list(projects)
+            over[i] = with_option(p, tier, investment=v.max_cost * 1.001 + 1)
+            assert brute_force_best(over, budget) == pytest.approx(alloc.optimum.total_gain)
         checked += 1
     assert checked > 0
 
 
-def test_locked_and_excluded_reasons():
+@pytest.mark.parametrize("seed", range(12))
+def test_verdict_routes_agree(seed):
+    """Prefix/suffix frontiers, a frontier per project and one MILP per question agree."""
+    rng = random.Random(1300 + seed)
+    projects = random_projects(rng, 7)
+    k = rng.randrange(7)
+    projects[k] = replace(projects[k], locked=True)
+    if seed % 2:
+        projects[(k + 1) % 7] = replace(projects[(k + 1) % 7], excluded=True)
+    budget = sum(p.investment for p in projects) * rng.uniform(0.3, 0.7)
+    alloc = allocate_budget(projects, budget)
+    routes = [project_verdicts(projects, alloc, method=m) for m in ("auto", "per_project", "milp")]
+    fields = ("contribution", "gain_needed", "max_cost", "lock_cost")
+    for a, b, c in zip(*routes):
+        assert a.status == b.status == c.status
+        for f in fields:
+            x, y, z = getattr(a, f), getattr(b, f), getattr(c, f)
+            if math.isnan(x):
+                assert math.isnan(y) and math.isnan(z), (a.project, f)
+            else:
+                assert x == pytest.approx(y, abs=1e-3) and x == pytest.approx(z, abs=1e-3), (
+                    a.project, f)
+
+
+@pytest.mark.parametrize("method", ["auto", "per_project", "milp"])
+def test_locked_and_excluded_reasons(method):
     projects = spec_case_projects()
     projects[3] = replace(projects[3], locked=True)   # mobile
     projects[0] = replace(projects[0], excluded=True)  # churn
     alloc = allocate_budget(projects, 700_000)
-    v = {x.project: x for x in project_verdicts(projects, alloc)}
+    v = {x.project: x for x in project_verdicts(projects, alloc, method=method)}
     assert v["Churn warning system"].status == "excluded"
     assert reason_text(v["Churn warning system"]) == "Left out: you excluded it."
     mobile = v["Mobile service"]
@@ -412,7 +460,8 @@ def test_locked_and_excluded_reasons():
     # Unlocked (churn still excluded) the best at 700k is the same three: the lock costs 0.
     assert mobile.lock_cost == pytest.approx(0)
     alloc = allocate_budget(projects, 450_000)
-    mobile = next(x for x in project_verdicts(projects, alloc) if x.project == "Mobile service")
+    mobile = next(x for x in project_verdicts(projects, alloc, method=method)
+                  if x.project == "Mobile service")
     # Locked: mobile + service (450k) = 7.9M; unlocked: service + membership = 10.9M.
     assert mobile.lock_cost == pytest.approx(3_000_000)
     assert "¥3.00M more" in reason_text(mobile)
@@ -435,6 +484,17 @@ def test_partly_funded_reason():
     v = {x.project: x for x in project_verdicts([a, d], alloc)}
     assert v["D"].status == "partly_funded"
     assert "Partly funded (50%" in reason_text(v["D"])
+
+
+def test_left_out_divisible_reason_by_hand():
+    projects = [Project("A", 60, 600, 1), Project("B", 40, 400, 1),
+                Project("D", 50, 1, 50, divisible=True)]
+    alloc = allocate_budget(projects, 100)
+    assert set(alloc.optimum.names) == {"A", "B"}          # 1,000 for 100
+    d = next(v for v in project_verdicts(projects, alloc) if v.project == "D")
+    # In full, D fits only beside B: 400 + 50 = 450, so it needs 550 more.
+    assert d.status == "left_out" and d.gain_needed == pytest.approx(550)
+    assert "Funded in full it would need ¥550 more gain" in reason_text(d)
 
 
 # -- the greedy ranking on its own ----------------------------------------------------------

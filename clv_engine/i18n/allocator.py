@@ -57,4 +57,12 @@ STRINGS = {
         " It would also get in if it cost {cost} or less.",
         " 若投入降至 {cost} 及以下，也可入选。",
     ),
+    "allocator.reason.gain_needed_full": (
+        " Funded in full it would need {gain} more gain ({uplift} more uplift per customer).",
+        " 若要全额入选，收益需再增加 {gain}（每位客户提升再多 {uplift}）。",
+    ),
+    "allocator.reason.cost_needed_full": (
+        " Funded in full it would also get in at a cost of {cost} or less.",
+        " 若投入降至 {cost} 及以下，也可全额入选。",
+    ),
 }
