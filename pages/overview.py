@@ -17,7 +17,7 @@ if values.empty:
 head = overview.headline(values)
 params = values.attrs["params"]
 clv_help = ctx.t(
-    "ov.clv.help",
+    "ov.clv.help.predictive" if values.attrs.get("model") == "predictive" else "ov.clv.help",
     h=params.horizon_years,
     r=fmt.pct(values.attrs["retention"], 1),
     d=fmt.pct(params.discount_rate),

@@ -74,3 +74,17 @@ def test_as_of_in_the_past_ignores_later_orders(sample_db_path, raw):
 def test_bad_params_are_rejected(sample_db_path):
     with pytest.raises(ValueError, match="horizon"):
         clv.customer_values(Database(sample_db_path), AS_OF, params=clv.CLVParams(horizon_years=0))
+
+
+def test_predictive_clv_replaces_clv_and_keeps_customers_without_visits():
+    from ui.context import with_predictive_clv
+
+    values = pd.DataFrame({"customer_id": ["a", "b"], "clv": [100.0, 50.0]})
+    values.attrs["retention"] = 0.8
+    predictions = pd.DataFrame(
+        {"customer_id": ["a"], "p_alive": [0.5], "expected_visits": [2.0], "predictive_clv": [300.0]}
+    )
+    merged = with_predictive_clv(values, predictions)
+    assert list(merged["clv"]) == [300.0, 50.0]
+    assert list(merged["historical_clv"]) == [100.0, 50.0]
+    assert merged.attrs["model"] == "predictive" and merged.attrs["retention"] == 0.8

@@ -68,3 +68,11 @@ def test_every_page_renders(sample_db_path, page, lang):
     if not (Path(__file__).parent.parent / file).exists():
         pytest.skip(f"{file} not written yet")  # replaced by the page's own tests once it lands
     run_app(sample_db_path, file, lang=lang)
+
+
+def test_clv_model_switch_is_in_the_sidebar(sample_db_path):
+    at = run_app(sample_db_path, "pages/overview.py")
+    assert at.sidebar.radio(key="clv_model").value == "predictive"
+    at.sidebar.radio(key="clv_model").set_value("historical").run()
+    assert not at.exception
+    assert "Historical-model CLV" in at.metric[2].help

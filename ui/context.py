@@ -49,6 +49,36 @@ def _customer_values(
 
 
 @cached
+def _predictions(
+    db: Database, as_of: date, horizon_years: int, discount_rate: float
+) -> pd.DataFrame | str:
+    """Predictive CLV per customer, or the reason no fit was possible (a message)."""
+    from clv_engine.predictive import predictive_customer_values
+    from clv_engine.predictive_models import FitError
+
+    try:
+        return predictive_customer_values(db, as_of, horizon_years, discount_rate)
+    except FitError as error:
+        return str(error)
+
+
+def with_predictive_clv(values: pd.DataFrame, predictions: pd.DataFrame) -> pd.DataFrame:
+    """The per-customer frame with ``clv`` taken from the predictive model and ``p_alive``.
+
+    A customer with no visit yet has nothing to fit on; they keep the historical figure.
+    """
+    merged = values.merge(
+        predictions[["customer_id", "p_alive", "expected_visits", "predictive_clv"]],
+        on="customer_id",
+        how="left",
+    )
+    merged["historical_clv"] = merged["clv"]
+    merged["clv"] = merged["predictive_clv"].fillna(merged["historical_clv"])
+    merged.attrs = dict(values.attrs, model="predictive")
+    return merged
+
+
+@cached
 def _data_end(db: Database) -> date | None:
     value = db.query_value("SELECT max(order_date) FROM orders")
     return value
@@ -66,6 +96,7 @@ class Context:
     as_of: date
     store_ids: tuple[str, ...] | None  # None: all stores
     clv_params: clv.CLVParams
+    clv_model: str = "predictive"  # predictive (BG/NBD + Gamma-Gamma) | historical
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
@@ -74,8 +105,25 @@ class Context:
         return fmt.money(value, self.lang)
 
     def customer_values(self, params: clv.CLVParams | None = None) -> pd.DataFrame:
-        """Per-customer history and CLV in the current scope (cached)."""
-        return _customer_values(self.db, self.as_of, self.store_ids, params or self.clv_params)
+        """Per-customer history and CLV in the current scope (cached).
+
+        With the predictive model chosen in the sidebar, ``clv`` is the predictive CLV and the
+        frame has ``p_alive``; ``attrs["model"]`` says which model the figures come from.
+        """
+        params = params or self.clv_params
+        values = _customer_values(self.db, self.as_of, self.store_ids, params)
+        if self.clv_model == "predictive":
+            predictions = _predictions(self.db, self.as_of, params.horizon_years, params.discount_rate)
+            if isinstance(predictions, pd.DataFrame):
+                return with_predictive_clv(values, predictions)
+        values = values.copy()
+        values.attrs["model"] = "historical"
+        return values
+
+    def predictive_fit_problem(self) -> str | None:
+        """Why the predictive model could not be fitted in this scope, or None."""
+        result = _predictions(self.db, self.as_of, self.clv_params.horizon_years, self.clv_params.discount_rate)
+        return result if isinstance(result, str) else None
 
     def stores(self) -> pd.DataFrame:
         return _stores(self.db)
@@ -163,14 +211,29 @@ def draw_sidebar() -> Context:
             key="stores",
             placeholder=t("sidebar.stores.placeholder", lang),
         )
+        with st.expander(t("sidebar.clv", lang)):
+            model = st.radio(
+                t("sidebar.clv_model", lang),
+                ["predictive", "historical"],
+                format_func=lambda k: t(f"sidebar.clv_model.{k}", lang),
+                key="clv_model",
+                help=t("sidebar.clv_model.help", lang),
+            )
+            horizon = st.slider(t("sidebar.horizon", lang), 1, 15, 5, key="clv_horizon")
+            discount = st.slider(t("sidebar.discount", lang), 0.0, 0.30, 0.12, 0.01, key="clv_discount")
         st.caption(f"{t('sidebar.database', lang)}: `{db.path.name}`")
     context = Context(
         lang=lang,
         db=db,
         as_of=as_of,
         store_ids=tuple(chosen) or None,
-        clv_params=clv.CLVParams(),
+        clv_params=clv.CLVParams(discount_rate=discount, horizon_years=horizon),
+        clv_model=model,
     )
+    if model == "predictive":
+        problem = context.predictive_fit_problem()
+        if problem:
+            st.sidebar.warning(t("sidebar.clv_model.fallback", lang, reason=problem))
     st.session_state["_context"] = context
     return context
 

@@ -52,6 +52,12 @@ STRINGS.update(
             "历史模型 CLV：年均毛利 × 存活概率 × Σ r^t/(1+d)^t（{h} 年），"
             "留存率 r = {r}（由数据估计），折现率 d = {d}。",
         ),
+        "ov.clv.help.predictive": (
+            "Predictive CLV: expected visits over {h} years (BG/NBD) × expected gross profit per visit (Gamma-Gamma), "
+            "discounted at d = {d}; customers with no visit yet keep the historical figure (retention r = {r}).",
+            "预测型 CLV：未来 {h} 年预期到店次数（BG/NBD）× 每次预期毛利（Gamma-Gamma），按 d = {d} 折现；"
+            "尚未到店的客户沿用历史型数值（留存率 r = {r}）。",
+        ),
         "ov.concentration": ("Profit concentration", "利润集中度"),
         "ov.concentration.caption": (
             "The top 20% of customers bring {share} of all gross profit; {loss} of customers have lost us money so far.",
@@ -90,5 +96,26 @@ STRINGS.update(
         "ov.col.factor": ("Discount factor", "折现系数"),
         "ov.col.pv": ("Present value", "现值"),
         "ov.empty": ("No customers in this scope.", "当前范围内没有客户。"),
+    }
+)
+
+STRINGS.update(
+    {
+        "sidebar.clv": ("CLV model", "CLV 模型"),
+        "sidebar.clv_model": ("Model", "模型"),
+        "sidebar.clv_model.predictive": ("Predictive (BG/NBD + Gamma-Gamma)", "预测型（BG/NBD + Gamma-Gamma）"),
+        "sidebar.clv_model.historical": ("Historical (average yearly profit)", "历史型（年均毛利）"),
+        "sidebar.clv_model.help": (
+            "Predictive: each customer's expected visits (BG/NBD) × expected gross profit per visit (Gamma-Gamma), discounted. "
+            "Historical: yearly gross profit × retention estimated from the data, discounted.",
+            "预测型：每位客户的预期到店次数（BG/NBD）× 每次预期毛利（Gamma-Gamma），折现。"
+            "历史型：年均毛利 × 由数据估计的留存率，折现。",
+        ),
+        "sidebar.horizon": ("Horizon (years)", "预测期（年）"),
+        "sidebar.discount": ("Discount rate", "折现率"),
+        "sidebar.clv_model.fallback": (
+            "The predictive model could not be fitted here ({reason}); figures use the historical model.",
+            "无法在当前数据上拟合预测模型（{reason}），数值改用历史模型。",
+        ),
     }
 )
