@@ -1,5 +1,4 @@
 """AppTest: the frame and the overview page, in both languages."""
-import pandas as pd
 import pytest
 
 from clv_engine import fmt
