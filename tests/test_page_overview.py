@@ -75,3 +75,22 @@ def test_clv_model_switch_is_in_the_sidebar(sample_db_path):
     at.sidebar.radio(key="clv_model").set_value("historical").run()
     assert not at.exception
     assert "Historical-model CLV" in at.metric[2].help
+
+
+def test_first_start_builds_the_sample_database(tmp_path):
+    path = tmp_path / "fresh" / "sample.duckdb"
+    at = run_app(path)
+    assert path.exists()
+    assert metric_values(at)["Customers"] == "10,000"
+
+
+def test_sidebar_choices_survive_reruns_and_page_switches(sample_db_path):
+    # Streamlit's old pages/ folder mode would drop these on the next run (ui/context.py).
+    at = run_app(sample_db_path, "pages/overview.py")
+    at.sidebar.button_group[0].set_value("zh").run()
+    at.multiselect(key="stores").set_value(["S02"]).run()
+    at.run()
+    at.switch_page("pages/overview.py").run()
+    assert at.session_state["lang"] == "zh"
+    assert at.multiselect(key="stores").value == ["S02"]
+    assert at.title[0].value == "总览：我们的客户价值几何"
