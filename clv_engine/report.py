@@ -184,9 +184,10 @@ def histogram_figure(mc: MonteCarloResult, lang: str = "en") -> go.Figure:
                customdata=[money(c, lang) for c in centres],
                hovertemplate="NPV %{customdata}: %{y}<extra></extra>")
     )
-    for name, value in (("P10", mc.p10), ("P50", mc.p50), ("P90", mc.p90)):
+    # Left, centre, right: the three labels do not overprint when the spread is narrow.
+    for name, value, where in (("P10", mc.p10, "top left"), ("P50", mc.p50, "top"), ("P90", mc.p90, "top right")):
         fig.add_vline(x=value / scale, line_color="#263238", line_dash="dash",
-                      annotation_text=f"{name} {money(value, lang)}", annotation_position="top")
+                      annotation_text=f"{name} {money(value, lang)}", annotation_position=where)
     fig.add_vline(x=0, line_color=COST_COLOUR, line_width=1)
     fig.update_xaxes(**axis)
     fig.update_yaxes(title_text=t("evaluator.chart.draws", lang))
@@ -262,7 +263,7 @@ def cash_flow_headers(lang: str) -> list[str]:
     return [t(f"evaluator.col.{c}", lang) for c in CASH_FLOW_COLUMNS]
 
 
-def _break_even_value(key: str, value: float | None, lang: str) -> str:
+def break_even_text(key: str, value: float | None, lang: str) -> str:
     if value is None:
         return t("evaluator.be.none", lang)
     if key == "discount_rate" or key.endswith("take_up"):
@@ -282,10 +283,10 @@ def sensitivity_rows(a: Analysis, lang: str) -> list[list[str]]:
         margin = be.loc[key, "margin"] if key in be.index else None
         rows.append([
             driver_label(a.programme, key, lang),
-            _break_even_value(key, float(r["base_value"]), lang),
+            break_even_text(key, float(r["base_value"]), lang),
             money_full(r["npv_low"]),
             money_full(r["npv_high"]),
-            _break_even_value(key, value, lang),
+            break_even_text(key, value, lang),
             "—" if margin is None or pd.isna(margin) else pct(float(margin)),
         ])
     return rows
