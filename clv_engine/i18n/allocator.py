@@ -65,4 +65,233 @@ STRINGS = {
         " Funded in full it would also get in at a cost of {cost} or less.",
         " 若投入降至 {cost} 及以下，也可全额入选。",
     ),
+    # -- page -------------------------------------------------------------------------
+    "allocator.page.title": ("Budget allocator: what to fund", "预算分配：钱投向哪些项目"),
+    "allocator.page.caption": (
+        "The portfolio of projects with the highest total gain for the budget, found exactly "
+        "(not by sorting), beside what sorting by ROI would have funded. Gain = CLV uplift per "
+        "customer × customers reached.",
+        "在预算之内总收益最高的项目组合（精确求解，而非简单排序），并与按ROI排序依次填充的结果对比。"
+        "收益 = 每位客户的CLV提升 × 覆盖客户数。",
+    ),
+    "allocator.page.scenario": ("Scenario", "方案"),
+    "allocator.page.scenario.help": (
+        "The SPEC §4 case (seed 000), or a scenario saved below. The link in the address bar "
+        "reproduces this screen: scenario, budget, locked and excluded projects.",
+        "SPEC §4 案例（原文000），或下方保存的方案。地址栏中的链接可复现当前画面：方案、预算、锁定与排除的项目。",
+    ),
+    "allocator.page.preset": ("SPEC §4 case: four projects, ¥1M", "SPEC §4 案例：四个项目，100万"),
+    "allocator.page.projects": ("Projects", "候选项目"),
+    "allocator.page.invalid": ("The projects table needs a fix: {error}", "项目表需要修正：{error}"),
+    "allocator.page.locked": ("Locked in (must fund)", "锁定（必须投入）"),
+    "allocator.page.locked.help": (
+        "A locked project is funded whatever it returns; the rest of the budget is then "
+        "allocated as well as possible.",
+        "锁定的项目无论回报如何都会投入，其余预算再做最优分配。",
+    ),
+    "allocator.page.excluded": ("Excluded (never fund)", "排除（不投入）"),
+    "allocator.page.excluded.help": (
+        "An excluded project stays in the table but is never funded.",
+        "排除的项目仍保留在表中，但不会被投入。",
+    ),
+    "allocator.page.none": ("None", "无"),
+    "allocator.page.budget": ("Budget (¥)", "预算（元）"),
+    "allocator.page.budget_box": ("Budget, exact (¥)", "预算精确值（元）"),
+    "allocator.page.budget.help": (
+        "Move the slider, or type the exact amount in the box; both set the same budget.",
+        "拖动滑块或在输入框中输入精确金额，两者设置的是同一个预算。",
+    ),
+    "allocator.page.answer": ("The best portfolio for {budget}", "预算 {budget} 的最优组合"),
+    "allocator.fig.gain": ("Total gain", "总收益"),
+    "allocator.fig.combined_roi": ("Combined net ROI", "组合净ROI"),
+    "allocator.fig.funded": ("Projects funded", "入选项目"),
+    "allocator.fig.funded_of": ("{n} of {total}", "{n} / {total}"),
+    "allocator.fig.unspent": ("Budget left unspent", "未用预算"),
+    "allocator.fig.next": ("Value of the next {step}", "再增加 {step} 的价值"),
+    "allocator.fig.roi": ("Net ROI", "净ROI"),
+    "allocator.def.gain": (
+        "Σ over the funded projects of CLV uplift per customer × customers reached "
+        "(a divisible project counts its funded share).",
+        "入选项目的「每位客户CLV提升 × 覆盖客户数」之和（可拆分项目按投入比例计）。",
+    ),
+    "allocator.def.combined_roi": (
+        "Net ROI of the portfolio = (total gain − total cost) / total cost; unspent budget "
+        "is not counted as cost.",
+        "组合净ROI =（总收益 − 总投入）/ 总投入；未用预算不计入投入。",
+    ),
+    "allocator.def.roi": (
+        "Net ROI = (gain − cost) / cost. (The benefit/cost multiple, gain / cost, is one more: "
+        "a net ROI of 1,540% is a 16.4× multiple.)",
+        "净ROI =（收益 − 投入）/ 投入。（效益成本倍数 = 收益 / 投入，比净ROI多1：净ROI 1,540% 即 16.4 倍。）",
+    ),
+    "allocator.def.unspent": (
+        "Budget minus the cost of the funded projects: what no project could use well.",
+        "预算减去入选项目的投入：没有项目能有效利用的部分。",
+    ),
+    "allocator.def.next": (
+        "How much more gain the best portfolio makes if the budget grows by {step}.",
+        "预算再增加 {step} 时，最优组合还能多获得的收益。",
+    ),
+    "allocator.page.ranking_same": (
+        "Sorting by ROI and funding down the list gives the same portfolio here.",
+        "此处按ROI排序依次投入，结果与最优组合相同。",
+    ),
+    "allocator.page.ranking_worse": (
+        "Sorting by ROI and funding down the list would fund {ranking} for {ranking_gain}: "
+        "{missed} less than the best portfolio ({best}).",
+        "若按ROI排序依次投入，会选 {ranking}，收益 {ranking_gain}，比最优组合（{best}）少 {missed}。",
+    ),
+    "allocator.page.pilot": ("pilot", "试点"),
+    "allocator.page.chart_roi": ("Funded projects, ranked by net ROI", "入选项目（按净ROI排序）"),
+    "allocator.page.chart_roi.hover": (
+        "%{y}<br>Net ROI %{x:.0%}<br>Cost %{customdata[0]}<br>Gain %{customdata[1]}"
+        "<br>Funded %{customdata[2]}<extra></extra>",
+        "%{y}<br>净ROI %{x:.0%}<br>投入 %{customdata[0]}<br>收益 %{customdata[1]}"
+        "<br>投入比例 %{customdata[2]}<extra></extra>",
+    ),
+    "allocator.page.nothing_funded": (
+        "Nothing can be funded with this budget.", "该预算下没有可投入的项目。"),
+    "allocator.page.chart_curve": (
+        "Budget–value curve: the best gain for every budget", "预算-价值曲线：各预算下的最优收益"),
+    "allocator.page.optimum": ("Best gain", "最优收益"),
+    "allocator.page.chart_curve.hover": (
+        "Budget ¥%{x:,.0f}<br>Best gain ¥%{y:,.0f}<extra></extra>",
+        "预算 ¥%{x:,.0f}<br>最优收益 ¥%{y:,.0f}<extra></extra>",
+    ),
+    "allocator.page.enters": ("A project enters", "项目入选点"),
+    "allocator.page.chart_enters.hover": (
+        "From ¥%{x:,.0f}: %{text} enters<extra></extra>",
+        "自 ¥%{x:,.0f} 起：%{text} 入选<extra></extra>",
+    ),
+    "allocator.page.current": ("Current budget", "当前预算"),
+    "allocator.page.curve.caption": (
+        "Exact: every step is a budget at which the best portfolio changes (dots: where a "
+        "project enters; it may leave again when a better combination becomes affordable).",
+        "精确曲线：每个台阶都是最优组合发生变化的预算（圆点为项目入选处；预算更高时若有更优组合，它可能又被替换）。",
+    ),
+    "allocator.page.curve.caption_grid": (
+        "Exact at each point drawn (a grid of budgets plus each project's cost); divisible "
+        "projects make it rise smoothly between them.",
+        "每个绘制点均为精确值（预算网格加各项目的投入额）；可拆分项目使曲线在点之间平滑上升。",
+    ),
+    "allocator.page.reasons": ("Why each project is in or out", "每个项目入选或落选的原因"),
+    "allocator.page.table": ("All projects in figures", "全部项目明细"),
+    "allocator.col.name": ("Project", "项目"),
+    "allocator.col.investment": ("Investment (¥)", "投入（元）"),
+    "allocator.col.investment.help": ("What the project costs in full.", "项目全额投入。"),
+    "allocator.col.uplift": ("CLV uplift per customer (¥)", "每位客户CLV提升（元）"),
+    "allocator.col.uplift.help": (
+        "Extra customer lifetime value per customer reached (typed, or derived from the data "
+        "below).",
+        "每位覆盖客户增加的终身价值（手工输入，或在下方由数据推算）。",
+    ),
+    "allocator.col.reach": ("Customers reached", "覆盖客户数"),
+    "allocator.col.reach.help": ("Customers whose CLV the project lifts.", "项目能提升其CLV的客户数。"),
+    "allocator.col.divisible": ("Divisible", "可拆分"),
+    "allocator.col.divisible.help": (
+        "Can be funded in part, pro rata (cost and gain scale together). Otherwise all or "
+        "nothing.",
+        "可按比例部分投入（投入与收益同比例）。否则只能全投或不投。",
+    ),
+    "allocator.col.pilot_investment": ("Pilot investment (¥)", "试点投入（元）"),
+    "allocator.col.pilot_uplift": ("Pilot uplift per customer (¥)", "试点每位客户提升（元）"),
+    "allocator.col.pilot_reach": ("Pilot customers", "试点覆盖客户数"),
+    "allocator.col.pilot.help": (
+        "Optional smaller tier: fill all three pilot columns and the project can run as the "
+        "pilot or in full (never both).",
+        "可选的较小档位：三个试点列都填写后，项目可按试点或全额执行（二选一）。",
+    ),
+    "allocator.col.status": ("Status", "状态"),
+    "allocator.col.option": ("Tier", "档位"),
+    "allocator.col.cost": ("Cost", "投入"),
+    "allocator.col.gain": ("Gain", "收益"),
+    "allocator.col.rank": ("ROI rank", "ROI排名"),
+    "allocator.status.funded": ("funded", "入选"),
+    "allocator.status.partly_funded": ("partly funded", "部分入选"),
+    "allocator.status.locked": ("locked in", "已锁定"),
+    "allocator.status.left_out": ("left out", "落选"),
+    "allocator.status.too_expensive": ("over the budget", "超出预算"),
+    "allocator.status.no_room": ("no room beside the locked", "锁定项目后无余额"),
+    "allocator.status.excluded": ("excluded", "已排除"),
+    "allocator.page.locked_over": (
+        "The locked projects alone cost {cost}, more than the budget of {budget}: raise the "
+        "budget or unlock one.",
+        "仅锁定项目就需投入 {cost}，超过预算 {budget}：请提高预算或取消部分锁定。",
+    ),
+    # derive from data
+    "allocator.page.derive": ("Derive a project's uplift from the data", "由数据推算项目的CLV提升"),
+    "allocator.page.derive.caption": (
+        "Instead of typing an uplift: say what the project changes for which customers, and "
+        "the CLV engine computes the uplift per customer and the reach on those customers.",
+        "不必手填提升值：说明项目改变哪些客户的什么指标，由CLV引擎在这些客户上算出每位客户的提升和覆盖人数。",
+    ),
+    "allocator.page.derive.empty": (
+        "No customers in the current scope.", "当前范围内没有客户。"),
+    "allocator.page.segment_by": ("Segment by", "客群维度"),
+    "allocator.page.segment.all": ("All customers in scope", "范围内全部客户"),
+    "allocator.page.segment.region": ("Region", "区域"),
+    "allocator.page.segment.channel": ("Acquisition channel", "获客渠道"),
+    "allocator.page.segment.vehicle_model": ("Vehicle model", "车型"),
+    "allocator.page.segment.home_store_id": ("Home store", "归属门店"),
+    "allocator.page.segment_value": ("Segment", "客群"),
+    "allocator.page.change": ("The project raises", "项目提升"),
+    "allocator.page.change.retention": ("Retention (points)", "留存率（百分点）"),
+    "allocator.page.change.frequency": ("Visit frequency (visits a year)", "到店频次（次/年）"),
+    "allocator.page.points": ("Retention up by (points)", "留存率提升（百分点）"),
+    "allocator.page.points.help": (
+        "Yearly retention now {r}; 3 points takes it to {r} + 3.",
+        "当前年留存率 {r}；提升3个百分点即 {r} + 3。",
+    ),
+    "allocator.page.visits": ("Extra visits per customer a year", "每位客户每年多到店次数"),
+    "allocator.page.visits.help": (
+        "Each extra visit earns the customer's own gross profit per visit.",
+        "每多一次到店，按该客户自己的单次毛利计。",
+    ),
+    "allocator.page.derived_name.retention": (
+        "Retention +{amount} pts · {segment}", "留存 +{amount} 点 · {segment}"),
+    "allocator.page.derived_name.frequency": (
+        "Visits +{amount}/yr · {segment}", "到店 +{amount} 次/年 · {segment}"),
+    "allocator.page.derive.failed": ("Cannot derive an uplift: {error}", "无法推算提升：{error}"),
+    "allocator.page.d.uplift": ("CLV uplift per customer", "每位客户CLV提升"),
+    "allocator.page.d.reach": ("Customers reached", "覆盖客户数"),
+    "allocator.page.d.gain": ("Gain", "收益"),
+    "allocator.page.derive.method.retention": (
+        "Per customer: annual gross profit × survival to date × (A(r′) − A(r)), where "
+        "A(r) = Σ r^t/(1+d)^t over the horizon is the DCF annuity of a customer who stays; "
+        "r = {r}, d = {d}, {h} years. The mean over the segment's customers; reach = their number.",
+        "每位客户：年毛利 × 至今存活概率 × (A(r′) − A(r))，其中 A(r) = Σ r^t/(1+d)^t（期限内）为留存客户的"
+        "折现年金；r = {r}，d = {d}，{h} 年。取客群内客户的平均值；覆盖人数即客群人数。",
+    ),
+    "allocator.page.derive.method.frequency": (
+        "Per customer: extra visits × gross profit per visit × survival to date × A(r), where "
+        "A(r) = Σ r^t/(1+d)^t over the horizon; r = {r}, d = {d}, {h} years. The mean over the "
+        "segment's customers; reach = their number.",
+        "每位客户：多到店次数 × 单次毛利 × 至今存活概率 × A(r)，其中 A(r) = Σ r^t/(1+d)^t（期限内）；"
+        "r = {r}，d = {d}，{h} 年。取客群内客户的平均值；覆盖人数即客群人数。",
+    ),
+    "allocator.page.add": ("Add to the projects", "加入项目表"),
+    "allocator.page.added": ("Added “{name}” to the projects.", "已将「{name}」加入项目表。"),
+    # scenarios
+    "allocator.page.scenarios": ("Scenarios", "方案"),
+    "allocator.page.scenario_name": ("Save this screen as", "将当前画面保存为"),
+    "allocator.page.default_name": ("Budget {budget}", "预算 {budget}"),
+    "allocator.page.save": ("Save scenario", "保存方案"),
+    "allocator.page.save.caption": (
+        "Saved in the database file with the projects, the budget and the locks; the same "
+        "name again replaces it.",
+        "与项目、预算和锁定一起保存在数据库文件中；同名再次保存会覆盖。",
+    ),
+    "allocator.page.saved": ("Saved “{name}”.", "已保存「{name}」。"),
+    "allocator.page.save_failed": ("Not saved: {error}", "未保存：{error}"),
+    "allocator.page.loaded": ("Loaded “{name}”.", "已载入「{name}」。"),
+    "allocator.page.load_failed": ("Could not load the scenario: {error}", "无法载入方案：{error}"),
+    "allocator.page.no_scenarios": (
+        "No saved scenarios yet: save one to compare it later.", "还没有已保存的方案：保存后即可对比。"),
+    "allocator.page.compare": ("Compare with saved scenarios (up to 3)", "与已保存方案对比（最多3个）"),
+    "allocator.page.compare.placeholder": ("Choose scenarios", "选择方案"),
+    "allocator.page.compare.figure": ("Figure", "指标"),
+    "allocator.page.compare.now": ("This screen", "当前画面"),
+    "allocator.page.compare.missed": ("Gain missed by sorting on ROI", "按ROI排序少得的收益"),
+    "allocator.page.compare.funded": ("Funded projects", "入选项目"),
+    "allocator.page.compare.invalid": ("cannot be allocated", "无法分配"),
 }
