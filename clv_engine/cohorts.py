@@ -1,0 +1,315 @@
+"""Cohorts of customers (SPEC §6 cohort view, seed 001 §2.3) and each customer's LTV at a horizon.
+
+A cohort is the customers who share a purchase year, a vehicle model, a region or an
+acquisition channel. Years are counted from the vehicle purchase (year 1 = the first 365.25
+days after it); a customer who bought 2 years and 5 months ago has completed 2 years.
+
+Definitions (the page shows them next to the figures):
+
+- **LTV at horizon H** (yuan, discounted to the purchase date, gross-profit based)::
+
+      LTV = Σ_{k=1..min(n,H)} GP_k / (1+d)^k                    realised, completed years
+          + g × a × A(r, d, H−n) / (1+d)^n                       expected, years n+1..H
+
+  n = completed years, GP_k = the customer's gross profit in year k since purchase,
+  g = yearly gross profit so far (gross profit ÷ years since purchase, at least one year),
+  a = r^gap the chance the customer is still with us (gap = years beyond one since the last
+  visit, as in ``clv.customer_values``), A(r, d, m) = Σ_{t=1..m} r^t/(1+d)^t
+  (``clv.annuity_factor``) and r the yearly retention (estimated from the data by
+  ``clv.estimate_retention`` unless given). A customer older than H has only the realised
+  part; orders in the year still in progress are not counted twice: that year is expected.
+- **first-year spend**: revenue in year 1, averaged over customers who have completed year 1.
+- **first-service return rate** (seed 002): of customers whose first visit is at least
+  ``return_window_days`` old, the share who came back within that window after it.
+- **repeat purchase rate**: share of customers with two or more orders so far.
+- **retention in year k**: of customers who have completed year k, the share with an order in
+  year k (so it is the survival S_k of SPEC §1, not a year-on-year rate).
+- **cumulative gross profit per customer by year k**: Σ_{j≤k} (gross profit in year j ÷
+  customers who completed year j), undiscounted; each year uses every customer old enough, so
+  the curve uses all the data and does not jump when an old cohort drops out.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from clv_engine import clv
+from clv_engine.db import Database
+
+# The cohort dimensions of seed 001 and the column of ``_customer_sql`` holding each.
+DIMENSIONS = ("purchase_year", "vehicle_model", "region", "channel")
+
+DAYS_PER_YEAR = 365.25
+DEFAULT_RETURN_WINDOW_DAYS = 540  # 18 months: the second service falls 12-16 months after the first
+MAX_YEARS = 40
+
+
+@dataclass(frozen=True)
+class LtvParams:
+    """Horizon, discount rate and retention of the per-customer LTV (see module docstring)."""
+
+    horizon_years: int = 7  # seed 001's cohort table reports a 7-year LTV
+    discount_rate: float = 0.12
+    retention: float | None = None  # None: estimated from the data
+
+    def validate(self) -> None:
+        if not isinstance(self.horizon_years, (int, np.integer)) or not 1 <= self.horizon_years <= 30:
+            raise ValueError(f"horizon_years must be a whole number of years 1..30, got {self.horizon_years!r}")
+        if not 0 <= self.discount_rate < 1:
+            raise ValueError(f"discount_rate must be between 0 and 1, got {self.discount_rate!r}")
+        if self.retention is not None and not 0 <= self.retention <= 1:
+            raise ValueError(f"retention must be between 0 and 1, got {self.retention!r}")
+
+
+def check_dimension(dimension: str) -> str:
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"cohort dimension must be one of {', '.join(DIMENSIONS)}, got {dimension!r}")
+    return dimension
+
+
+def resolved_retention(db: Database, as_of: date, params: LtvParams) -> float:
+    return params.retention if params.retention is not None else clv.estimate_retention(db, as_of)
+
+
+def annuity_table(retention: float, discount_rate: float, horizon_years: int) -> list[float]:
+    """A(r, d, m) for m = 0..H, handed to SQL as a list so the SQL uses clv.annuity_factor itself."""
+    return [clv.annuity_factor(retention, discount_rate, m) for m in range(horizon_years + 1)]
+
+
+# One CTE chain used by every query below: ``b`` the customers in scope, ``y`` their orders with
+# the year since purchase, ``cust`` one row per customer with the LTV parts.
+_CUSTOMER_SQL = """
+WITH o AS (
+    SELECT customer_id, order_date, revenue, gross_profit
+    FROM orders WHERE order_date <= CAST($as_of AS DATE)
+),
+f AS (SELECT customer_id, min(order_date) AS first_order FROM o GROUP BY customer_id),
+b AS (
+    SELECT c.customer_id, c.channel, c.vehicle_model, s.region, f.first_order,
+           coalesce(c.purchase_date, f.first_order) AS start,
+           year(coalesce(c.purchase_date, f.first_order)) AS purchase_year,
+           date_diff('day', coalesce(c.purchase_date, f.first_order), CAST($as_of AS DATE)) AS tenure_days,
+           CAST(floor(date_diff('day', coalesce(c.purchase_date, f.first_order), CAST($as_of AS DATE))
+                      / $dpy) AS INTEGER) AS completed_years
+    FROM customers c
+    LEFT JOIN f USING (customer_id)
+    LEFT JOIN stores s ON s.store_id = c.home_store_id
+    WHERE coalesce(c.purchase_date, f.first_order) <= CAST($as_of AS DATE) {store_filter}
+),
+y AS (
+    SELECT b.customer_id, b.channel, b.vehicle_model, b.region, b.purchase_year,
+           b.completed_years, b.first_order, o.order_date, o.revenue, o.gross_profit,
+           -- A service before the recorded purchase date (data entry) counts in year 1.
+           CAST(greatest(floor(date_diff('day', b.start, o.order_date) / $dpy), 0) AS INTEGER) + 1 AS k
+    FROM o JOIN b USING (customer_id)
+),
+per AS (
+    SELECT customer_id,
+           count(*) AS orders,
+           sum(gross_profit) AS gross_profit,
+           max(order_date) AS last_order,
+           min(order_date) FILTER (WHERE order_date > first_order) AS second_order,
+           sum(revenue) FILTER (WHERE k = 1) AS revenue_y1,
+           sum(gross_profit / power(1 + $d, k)) FILTER (WHERE k <= least(completed_years, $h))
+               AS realised_pv
+    FROM y GROUP BY customer_id
+),
+c1 AS (
+    SELECT b.customer_id, b.channel, b.vehicle_model, b.region, b.purchase_year,
+           b.tenure_days, b.completed_years, b.first_order, per.second_order,
+           coalesce(per.orders, 0) AS orders,
+           coalesce(per.gross_profit, 0) AS gross_profit,
+           coalesce(per.revenue_y1, 0) AS revenue_y1,
+           coalesce(per.gross_profit, 0) / greatest(b.tenure_days / $dpy, 1) AS annual_gp,
+           date_diff('day', coalesce(per.last_order, b.start), CAST($as_of AS DATE)) AS recency_days,
+           coalesce(per.realised_pv, 0) AS realised_pv
+    FROM b LEFT JOIN per USING (customer_id)
+),
+cust AS (
+    SELECT *,
+           annual_gp * power($r, greatest(recency_days - 365, 0) / 365.0)
+               * list_extract($annuity, greatest($h - completed_years, 0) + 1)
+               / power(1 + $d, completed_years) AS expected_pv
+    FROM c1
+)
+"""
+
+
+def _query(
+    db: Database,
+    select: str,
+    as_of: date,
+    params: LtvParams,
+    store_ids: Sequence[str] | None,
+    extra: dict | None = None,
+) -> pd.DataFrame:
+    params.validate()
+    retention = resolved_retention(db, as_of, params)
+    values: dict = {
+        "as_of": as_of,
+        "dpy": DAYS_PER_YEAR,
+        "d": params.discount_rate,
+        "h": params.horizon_years,
+        "r": retention,
+        "annuity": annuity_table(retention, params.discount_rate, params.horizon_years),
+    }
+    store_filter = ""
+    if store_ids:
+        store_filter = "AND list_contains($stores, c.home_store_id)"
+        values["stores"] = [str(s) for s in store_ids]
+    values.update(extra or {})
+    frame = db.query_df(_CUSTOMER_SQL.format(store_filter=store_filter) + select, values)
+    frame.attrs["retention"] = retention
+    frame.attrs["params"] = params
+    return frame
+
+
+def customer_ltv(
+    db: Database, as_of: date, params: LtvParams = LtvParams(), store_ids: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """One row per customer in scope: cohort keys, history and the LTV parts (module docstring)."""
+    return _query(
+        db,
+        """
+        SELECT customer_id, channel, vehicle_model, region, purchase_year, tenure_days,
+               completed_years, orders, gross_profit, revenue_y1, annual_gp, recency_days,
+               realised_pv, expected_pv, realised_pv + expected_pv AS ltv
+        FROM cust ORDER BY customer_id
+        """,
+        as_of,
+        params,
+        store_ids,
+    )
+
+
+def cohort_summary(
+    db: Database,
+    as_of: date,
+    dimension: str,
+    params: LtvParams = LtvParams(),
+    store_ids: Sequence[str] | None = None,
+    return_window_days: int = DEFAULT_RETURN_WINDOW_DAYS,
+) -> pd.DataFrame:
+    """One row per cohort: customers, first-year spend, first-service return rate, repeat
+    purchase rate, mean yearly gross profit and mean LTV at the horizon (module docstring).
+
+    Columns: cohort, customers, first_year_spend, first_service_return, repeat_rate,
+    annual_gp, realised_pv, expected_pv, ltv, total_ltv. Rates are NaN where no customer
+    qualifies (e.g. no first year completed yet).
+    """
+    key = check_dimension(dimension)
+    if not isinstance(return_window_days, (int, np.integer)) or return_window_days < 1:
+        raise ValueError(f"return_window_days must be a positive whole number, got {return_window_days!r}")
+    # ``key`` is one of DIMENSIONS (checked above): a column name, never a value.
+    return _query(
+        db,
+        f"""
+        SELECT {key} AS cohort,
+               count(*) AS customers,
+               avg(revenue_y1) FILTER (WHERE completed_years >= 1) AS first_year_spend,
+               avg(CASE WHEN second_order <= first_order + CAST($window AS INTEGER) THEN 1.0 ELSE 0.0 END)
+                   FILTER (WHERE first_order <= CAST($as_of AS DATE) - CAST($window AS INTEGER))
+                   AS first_service_return,
+               avg(CASE WHEN orders >= 2 THEN 1.0 ELSE 0.0 END) AS repeat_rate,
+               avg(annual_gp) AS annual_gp,
+               avg(realised_pv) AS realised_pv,
+               avg(expected_pv) AS expected_pv,
+               avg(realised_pv + expected_pv) AS ltv,
+               sum(realised_pv + expected_pv) AS total_ltv
+        FROM cust GROUP BY cohort ORDER BY cohort NULLS LAST
+        """,
+        as_of,
+        params,
+        store_ids,
+        {"window": int(return_window_days)},
+    )
+
+
+def cohort_years(
+    db: Database,
+    as_of: date,
+    dimension: str,
+    params: LtvParams = LtvParams(),
+    store_ids: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """One row per cohort and year since purchase k (1, 2, ...), for completed years only.
+
+    Columns: cohort, year, reached (customers who completed year k), active (of them, with an
+    order in year k), gross_profit (their gross profit in year k), retention = active/reached,
+    gp_per_customer = gross_profit/reached, cumulative_gp = Σ_{j≤k} gp_per_customer.
+    """
+    key = check_dimension(dimension)
+    counts = _query(
+        db,
+        f"""
+        , reach AS (
+            SELECT {key} AS cohort, completed_years, count(*) AS n FROM cust GROUP BY ALL
+        ),
+        act AS (
+            SELECT {key} AS cohort, k AS year, count(DISTINCT customer_id) AS active,
+                   sum(gross_profit) AS gross_profit
+            FROM y WHERE k <= completed_years GROUP BY ALL
+        ),
+        years AS (SELECT range AS year FROM range(1, {MAX_YEARS + 1})),
+        reached AS (
+            SELECT r.cohort, years.year, sum(r.n) AS reached
+            FROM reach r JOIN years ON years.year <= r.completed_years
+            GROUP BY ALL
+        )
+        SELECT reached.cohort, reached.year, reached.reached,
+               coalesce(act.active, 0) AS active, coalesce(act.gross_profit, 0) AS gross_profit
+        FROM reached LEFT JOIN act
+          ON act.year = reached.year AND act.cohort IS NOT DISTINCT FROM reached.cohort
+        ORDER BY reached.cohort NULLS LAST, reached.year
+        """,
+        as_of,
+        params,
+        store_ids,
+    )
+    counts["reached"] = counts["reached"].astype("int64")
+    counts["active"] = counts["active"].astype("int64")
+    counts["retention"] = counts["active"] / counts["reached"]
+    counts["gp_per_customer"] = counts["gross_profit"] / counts["reached"]
+    # dropna=False: a cohort with no recorded value (NULL channel) is still a cohort.
+    counts["cumulative_gp"] = counts.groupby("cohort", dropna=False, sort=False)["gp_per_customer"].cumsum()
+    return counts
+
+
+def cohort_channel_mix(
+    db: Database,
+    as_of: date,
+    dimension: str,
+    params: LtvParams = LtvParams(),
+    store_ids: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Customers by cohort, acquisition channel and purchase year (cohort, channel,
+    purchase_year, customers): the weights of a cohort's acquisition cost."""
+    key = check_dimension(dimension)
+    return _query(
+        db,
+        f"SELECT {key} AS cohort, channel, purchase_year, count(*) AS customers FROM cust "
+        "GROUP BY ALL ORDER BY cohort NULLS LAST, channel NULLS LAST, purchase_year",
+        as_of,
+        params,
+        store_ids,
+    )
+
+
+def retention_matrix(years: pd.DataFrame) -> pd.DataFrame:
+    """Cohorts × years since purchase of retention (the heatmap); NaN where no one is that old."""
+    return years.pivot(index="cohort", columns="year", values="retention")
+
+
+def cohort_payback_year(years: pd.DataFrame, cac: pd.Series) -> pd.Series:
+    """First year since purchase whose cumulative gross profit per customer reaches the CAC
+    (``cac`` indexed by cohort); NaN when it has not been reached in the years observed."""
+    out = {}
+    for cohort, group in years.groupby("cohort", dropna=False, sort=False):
+        target = cac.get(cohort, np.nan)
+        reached = group.loc[group["cumulative_gp"] >= target, "year"] if pd.notna(target) else []
+        out[cohort] = float(reached.iloc[0]) if len(reached) else np.nan
+    return pd.Series(out, name="payback_year", dtype=float)
