@@ -1,0 +1,816 @@
+"""Churn early warning (SPEC §3): a risk score per customer, levels, interventions, the call list.
+
+Risk score = Σ weight × signal, each signal normalised to 0..1 (SPEC defaults):
+    0.30 × drop in spend over the last 3 months
+  + 0.25 × drop in visit frequency
+  + 0.20 × unresolved complaints
+  + 0.15 × competitor attention
+  + 0.10 × appointment cancellation rate
+
+An after-sales book is full of owners who come once a year, so a quiet quarter is not a sign
+by itself. The two drop signals therefore compare the recent window with the customer's own
+pace in the 12 months before it, and are weighted by the evidence: min(1, visits the customer
+would be expected to make in the window). A once-a-year owner who skipped a quarter scores at
+most 0.25 on the spend drop; a four-times-a-year owner who skipped one scores 1.
+
+A signal whose table is empty (no complaints, competitor sightings or appointments imported)
+is *not available*: its weight is shared out over the available signals in proportion to their
+weights, so the score still runs 0..1 and reads "of the evidence we have". It is never counted
+as zero risk; the page names the file that would enable it.
+
+Expected value of an intervention on a customer = P(churn) × success × remaining CLV − cost.
+P(churn) comes from the score by a backtest (see :func:`calibrate`), from the score read as a
+probability, or from a predictive model's P(alive) when one is there.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+from scipy.stats import rankdata
+
+from clv_engine.db import Database
+from clv_engine.i18n import t
+from clv_engine.segmentation import tier_label_key
+
+SIGNALS: tuple[str, ...] = ("spend_drop", "frequency_drop", "complaints", "competitor", "cancellations")
+
+# The table (and so the import file) each signal reads.
+SIGNAL_TABLE: dict[str, str] = {
+    "spend_drop": "orders",
+    "frequency_drop": "orders",
+    "complaints": "complaints",
+    "competitor": "competitor_sightings",
+    "cancellations": "appointments",
+}
+
+LEVELS: tuple[str, ...] = ("high", "mid", "low")
+NO_LEVEL = "none"  # score below the low threshold: no sign of risk
+LAPSED = "lapsed"  # no visit and no purchase for too long: win-back, not early warning
+
+P_CHURN_METHODS: tuple[str, ...] = ("calibrated", "score", "model")
+
+# "Churned" in the backtest: no visit in the 18 months after the reference date. A yearly
+# service often slips past 12 months (the sample's intervals run to ~16 months), so a
+# 12-month horizon would count punctual once-a-year owners as churned.
+BACKTEST_HORIZON_DAYS = 540
+
+DAYS_PER_YEAR = 365.0
+
+
+# -- inputs ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RiskWeights:
+    """SPEC §3 weights; they must sum to 100%."""
+
+    spend_drop: float = 0.30
+    frequency_drop: float = 0.25
+    complaints: float = 0.20
+    competitor: float = 0.15
+    cancellations: float = 0.10
+
+    def as_dict(self) -> dict[str, float]:
+        return {s: float(getattr(self, s)) for s in SIGNALS}
+
+    def validate(self) -> None:
+        for name, value in self.as_dict().items():
+            if not 0 <= value <= 1:
+                raise ValueError(f"weight {name} must be between 0% and 100%, got {value:.0%}")
+        total = sum(self.as_dict().values())
+        if abs(total - 1.0) > 1e-6:
+            listed = ", ".join(f"{k} {v:.0%}" for k, v in self.as_dict().items())
+            raise ValueError(f"risk weights must sum to 100%, they sum to {total:.0%} ({listed})")
+
+
+@dataclass(frozen=True)
+class SignalRules:
+    """How each signal is measured and normalised to 0..1 (all editable)."""
+
+    spend_window_days: int = 91  # "the last 3 months"
+    frequency_window_days: int = 365  # visits in the last 12 months against the usual pace
+    baseline_days: int = 365  # the usual pace: the 12 months before the window
+    min_baseline_days: int = 180  # a customer known for less than this has no usual pace yet
+    complaint_cap: int = 1  # this many unresolved complaints (or more) is the full signal
+    competitor_horizon_days: int = 365  # a sighting today counts 1, fading to 0 at this age
+    cancellation_window_days: int = 365
+    min_appointments: int = 2  # fewer appointments than this weakens the cancellation rate
+    watch_days: int = 730  # no visit or purchase for longer: lapsed, not on the list
+
+    def validate(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"{f.name} must be a whole number of at least 1, got {value!r}")
+        if self.min_baseline_days > self.baseline_days:
+            raise ValueError("min_baseline_days cannot exceed baseline_days")
+
+
+@dataclass(frozen=True)
+class RiskLevels:
+    """Score thresholds of the levels (a score below ``low_min`` has no level)."""
+
+    high_min: float = 0.50
+    mid_min: float = 0.30
+    low_min: float = 0.15
+
+    def validate(self) -> None:
+        if not 0 < self.low_min <= self.mid_min <= self.high_min <= 1:
+            raise ValueError(
+                "risk level thresholds must rise: 0 < low ≤ mid ≤ high ≤ 1, got "
+                f"low {self.low_min}, mid {self.mid_min}, high {self.high_min}"
+            )
+
+
+@dataclass(frozen=True)
+class Intervention:
+    """What is done for a customer at one risk level (SPEC §3 table)."""
+
+    level: str
+    cost: float
+    success: float  # share of would-be churners the intervention keeps
+    lead_months: int  # how far ahead of the expected churn it acts
+
+    def validate(self) -> None:
+        if self.level not in LEVELS:
+            raise ValueError(f"intervention level must be one of {LEVELS}, got {self.level!r}")
+        if self.cost < 0:
+            raise ValueError(f"intervention cost ({self.level}) cannot be negative")
+        if not 0 <= self.success <= 1:
+            raise ValueError(f"intervention success rate ({self.level}) must be between 0% and 100%")
+
+
+INTERVENTIONS: tuple[Intervention, ...] = (
+    Intervention("high", 800.0, 0.78, 6),  # GM call + offer + home inspection
+    Intervention("mid", 300.0, 0.53, 3),  # account manager visit + service offer
+    Intervention("low", 50.0, 0.31, 1),  # automated care + survey
+)
+
+
+# -- normalisation of each signal to 0..1 ---------------------------------------------------
+
+
+def _as_float(x: Sequence[float] | np.ndarray | pd.Series | float) -> np.ndarray:
+    return np.asarray(x, dtype=float)
+
+
+def expected_in_window(
+    baseline_amount: np.ndarray | pd.Series, baseline_days: np.ndarray | pd.Series, window_days: int
+) -> np.ndarray:
+    """What the customer's usual pace (amount per day of the baseline) predicts for the window."""
+    amount = _as_float(baseline_amount)
+    days = _as_float(baseline_days)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(days > 0, amount / days * window_days, 0.0)
+
+
+def drop_signal(
+    recent: np.ndarray | pd.Series,
+    baseline_amount: np.ndarray | pd.Series,
+    baseline_visits: np.ndarray | pd.Series,
+    baseline_days: np.ndarray | pd.Series,
+    window_days: int,
+    min_baseline_days: int,
+) -> np.ndarray:
+    """Drop against the usual pace, weighted by the evidence, in 0..1.
+
+    drop = clip(1 − recent / expected, 0, 1), expected = the baseline pace over the window;
+    evidence = min(1, visits expected in the window). No usual pace (known for less than
+    ``min_baseline_days``, or nothing in the baseline) gives 0: nothing to drop from.
+    """
+    recent = _as_float(recent)
+    days = _as_float(baseline_days)
+    expected = expected_in_window(baseline_amount, days, window_days)
+    expected_visits = expected_in_window(baseline_visits, days, window_days)
+    known = (days >= min_baseline_days) & (expected > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        drop = np.clip(1.0 - np.where(known, recent / expected, 1.0), 0.0, 1.0)
+    evidence = np.clip(expected_visits, 0.0, 1.0)
+    return np.where(known, drop * evidence, 0.0)
+
+
+def complaint_signal(unresolved: np.ndarray | pd.Series, cap: int) -> np.ndarray:
+    """min(1, unresolved complaints / cap): with cap 1, any open complaint is the full signal."""
+    if cap < 1:
+        raise ValueError("complaint_cap must be at least 1")
+    return np.clip(_as_float(unresolved) / cap, 0.0, 1.0)
+
+
+def competitor_signal(days_since_sighting: np.ndarray | pd.Series, horizon_days: int) -> np.ndarray:
+    """1 − age / horizon of the latest sighting: seen today 1, a horizon ago (or never) 0."""
+    days = _as_float(days_since_sighting)
+    return np.where(np.isnan(days), 0.0, np.clip(1.0 - days / horizon_days, 0.0, 1.0))
+
+
+def cancellation_signal(
+    cancelled: np.ndarray | pd.Series, appointments: np.ndarray | pd.Series, min_appointments: int
+) -> np.ndarray:
+    """Cancelled / appointments, × min(1, appointments / min_appointments) for thin evidence."""
+    cancelled = _as_float(cancelled)
+    booked = _as_float(appointments)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(booked > 0, cancelled / booked, 0.0)
+    evidence = np.clip(booked / min_appointments, 0.0, 1.0)
+    return np.clip(rate, 0.0, 1.0) * evidence
+
+
+def effective_weights(weights: RiskWeights, available: Sequence[str]) -> dict[str, float]:
+    """The weights of the available signals, scaled up to sum to 1 (missing ones get 0)."""
+    weights.validate()
+    raw = weights.as_dict()
+    share = sum(raw[s] for s in available)
+    if share <= 0:
+        missing = [s for s in SIGNALS if s not in available]
+        raise ValueError(
+            "the weights put 100% on signals with no data ("
+            + ", ".join(missing)
+            + "): give weight to an available signal or import the data"
+        )
+    return {s: (raw[s] / share if s in available else 0.0) for s in SIGNALS}
+
+
+def risk_level(score: np.ndarray | pd.Series, levels: RiskLevels = RiskLevels()) -> np.ndarray:
+    """high / mid / low / none by the thresholds (a score on a threshold is in the higher level)."""
+    levels.validate()
+    s = _as_float(score)
+    return np.select(
+        [s >= levels.high_min, s >= levels.mid_min, s >= levels.low_min],
+        ["high", "mid", "low"],
+        default=NO_LEVEL,
+    ).astype(object)
+
+
+def expected_value(
+    p_churn: np.ndarray | pd.Series | float,
+    success: np.ndarray | pd.Series | float,
+    remaining_clv: np.ndarray | pd.Series | float,
+    cost: np.ndarray | pd.Series | float,
+) -> np.ndarray | float:
+    """SPEC §3: P(churn) × success × remaining CLV − cost."""
+    value = _as_float(p_churn) * _as_float(success) * _as_float(remaining_clv) - _as_float(cost)
+    return float(value) if np.ndim(value) == 0 else value
+
+
+# -- signals from the database --------------------------------------------------------------
+
+
+def available_signals(db: Database) -> tuple[str, ...]:
+    """Signals whose table has rows."""
+    return tuple(s for s in SIGNALS if db.table_rows(SIGNAL_TABLE[s]) > 0)
+
+
+# Per-customer facts behind the signals, all as of p.as_of (nothing after it is read, so the
+# same query run at an earlier date is an honest backtest). Every value is a ? parameter.
+_PARAMS_CTE = """
+p AS (
+    SELECT CAST(? AS DATE) AS as_of,
+           CAST(? AS INTEGER) AS spend_window,
+           CAST(? AS INTEGER) AS freq_window,
+           CAST(? AS INTEGER) AS baseline_days,
+           CAST(? AS INTEGER) AS competitor_days,
+           CAST(? AS INTEGER) AS cancel_days
+)"""
+
+_ORDERS_CTE = """
+o AS (
+    SELECT o.customer_id,
+           min(o.order_date) AS first_order,
+           max(o.order_date) AS last_order,
+           coalesce(sum(o.revenue) FILTER (WHERE o.order_date > p.as_of - p.spend_window), 0)
+               AS spend_recent,
+           coalesce(sum(o.revenue) FILTER (
+               WHERE o.order_date >  p.as_of - p.spend_window - p.baseline_days
+                 AND o.order_date <= p.as_of - p.spend_window), 0) AS spend_baseline,
+           count(*) FILTER (
+               WHERE o.order_date >  p.as_of - p.spend_window - p.baseline_days
+                 AND o.order_date <= p.as_of - p.spend_window) AS spend_baseline_visits,
+           count(*) FILTER (WHERE o.order_date > p.as_of - p.freq_window) AS visits_recent,
+           count(*) FILTER (
+               WHERE o.order_date >  p.as_of - p.freq_window - p.baseline_days
+                 AND o.order_date <= p.as_of - p.freq_window) AS visits_baseline
+    FROM orders o, p
+    WHERE o.order_date <= p.as_of
+    GROUP BY o.customer_id
+)"""
+
+_COMPLAINTS_CTE = """
+q AS (
+    SELECT customer_id, count(*) AS unresolved_complaints,
+           max(date_diff('day', opened, p.as_of)) AS oldest_open_days
+    FROM complaints, p
+    WHERE opened <= p.as_of AND (resolved IS NULL OR resolved > p.as_of)
+    GROUP BY customer_id
+)"""
+
+_SIGHTINGS_CTE = """
+s AS (
+    SELECT customer_id, min(date_diff('day', seen_date, p.as_of)) AS days_since_sighting,
+           count(*) AS sightings
+    FROM competitor_sightings, p
+    WHERE seen_date <= p.as_of AND seen_date > p.as_of - p.competitor_days
+    GROUP BY customer_id
+)"""
+
+_APPOINTMENTS_CTE = """
+a AS (
+    SELECT customer_id, count(*) AS appointments,
+           count(*) FILTER (WHERE lower(status) = 'cancelled') AS cancelled
+    FROM appointments, p
+    WHERE appointment_date <= p.as_of AND appointment_date > p.as_of - p.cancel_days
+    GROUP BY customer_id
+)"""
+
+# A table that is not in the file (an old or partial import) reads as no rows.
+_EMPTY = {
+    "q": "q AS (SELECT NULL::VARCHAR AS customer_id, 0 AS unresolved_complaints, "
+    "0 AS oldest_open_days WHERE false)",
+    "s": "s AS (SELECT NULL::VARCHAR AS customer_id, 0 AS days_since_sighting, 0 AS sightings WHERE false)",
+    "a": "a AS (SELECT NULL::VARCHAR AS customer_id, 0 AS appointments, 0 AS cancelled WHERE false)",
+}
+
+_SELECT = """
+SELECT c.customer_id, c.home_store_id,
+       o.last_order,
+       date_diff('day', greatest(o.last_order, c.purchase_date), p.as_of) AS days_since_activity,
+       coalesce(o.spend_recent, 0) AS spend_recent,
+       coalesce(o.spend_baseline, 0) AS spend_baseline,
+       coalesce(o.spend_baseline_visits, 0) AS spend_baseline_visits,
+       -- Days of the baseline during which the customer was ours (a newer customer has a
+       -- shorter baseline; the pace is per day of it).
+       greatest(0, least(p.baseline_days, date_diff('day',
+           greatest(coalesce(c.purchase_date, o.first_order), p.as_of - p.spend_window - p.baseline_days),
+           p.as_of - p.spend_window))) AS spend_baseline_days,
+       coalesce(o.visits_recent, 0) AS visits_recent,
+       coalesce(o.visits_baseline, 0) AS visits_baseline,
+       greatest(0, least(p.baseline_days, date_diff('day',
+           greatest(coalesce(c.purchase_date, o.first_order), p.as_of - p.freq_window - p.baseline_days),
+           p.as_of - p.freq_window))) AS frequency_baseline_days,
+       coalesce(q.unresolved_complaints, 0) AS unresolved_complaints,
+       q.oldest_open_days,
+       s.days_since_sighting,
+       coalesce(s.sightings, 0) AS sightings,
+       coalesce(a.appointments, 0) AS appointments,
+       coalesce(a.cancelled, 0) AS cancelled
+FROM customers c
+CROSS JOIN p
+LEFT JOIN o USING (customer_id)
+LEFT JOIN q USING (customer_id)
+LEFT JOIN s USING (customer_id)
+LEFT JOIN a USING (customer_id)
+WHERE coalesce(c.purchase_date, o.first_order) <= p.as_of
+"""
+
+
+def _signal_sql(tables: set[str], store_ids: Sequence[str] | None) -> str:
+    # Only fixed fragments are chosen here; every value stays a ? parameter.
+    ctes = [_PARAMS_CTE, _ORDERS_CTE]
+    ctes.append(_COMPLAINTS_CTE if "complaints" in tables else _EMPTY["q"])
+    ctes.append(_SIGHTINGS_CTE if "competitor_sightings" in tables else _EMPTY["s"])
+    ctes.append(_APPOINTMENTS_CTE if "appointments" in tables else _EMPTY["a"])
+    sql = "WITH " + ",\n".join(ctes) + _SELECT
+    if store_ids:
+        sql += " AND c.home_store_id IN (" + ", ".join("?" for _ in store_ids) + ")"
+    return sql + " ORDER BY c.customer_id"
+
+
+def churn_signals(
+    db: Database,
+    as_of: date,
+    store_ids: Sequence[str] | None = None,
+    rules: SignalRules = SignalRules(),
+) -> pd.DataFrame:
+    """One row per customer: the facts behind each signal and the five signals in 0..1.
+
+    ``attrs["available"]`` lists the signals whose table has rows; a signal that is not
+    available is NaN (unknown), never 0.
+    """
+    rules.validate()
+    params: list = [
+        as_of,
+        rules.spend_window_days,
+        rules.frequency_window_days,
+        rules.baseline_days,
+        rules.competitor_horizon_days,
+        rules.cancellation_window_days,
+    ] + list(store_ids or [])
+    frame = db.query_df(_signal_sql(db.tables(), store_ids), params)
+    available = available_signals(db)
+    frame["watched"] = frame["days_since_activity"].fillna(np.inf).to_numpy(dtype=float) <= rules.watch_days
+    signals = {
+        "spend_drop": drop_signal(
+            frame["spend_recent"], frame["spend_baseline"], frame["spend_baseline_visits"],
+            frame["spend_baseline_days"], rules.spend_window_days, rules.min_baseline_days,
+        ),
+        "frequency_drop": drop_signal(
+            frame["visits_recent"], frame["visits_baseline"], frame["visits_baseline"],
+            frame["frequency_baseline_days"], rules.frequency_window_days, rules.min_baseline_days,
+        ),
+        "complaints": complaint_signal(frame["unresolved_complaints"], rules.complaint_cap),
+        "competitor": competitor_signal(frame["days_since_sighting"], rules.competitor_horizon_days),
+        "cancellations": cancellation_signal(frame["cancelled"], frame["appointments"], rules.min_appointments),
+    }
+    for name, values in signals.items():
+        frame[name] = values if name in available else np.nan
+    frame["expected_visits_spend_window"] = expected_in_window(
+        frame["spend_baseline_visits"], frame["spend_baseline_days"], rules.spend_window_days
+    )
+    frame["expected_visits"] = expected_in_window(
+        frame["visits_baseline"], frame["frequency_baseline_days"], rules.frequency_window_days
+    )
+    expected_spend = expected_in_window(
+        frame["spend_baseline"], frame["spend_baseline_days"], rules.spend_window_days
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(expected_spend > 0, frame["spend_recent"].to_numpy(dtype=float) / expected_spend, 1.0)
+    frame["spend_fall"] = np.clip(1.0 - ratio, 0.0, 1.0)  # the drop before the evidence weight
+    frame.attrs["available"] = available
+    frame.attrs["rules"] = rules
+    frame.attrs["as_of"] = as_of
+    return frame
+
+
+def score_risk(
+    signals: pd.DataFrame, weights: RiskWeights = RiskWeights(), levels: RiskLevels = RiskLevels()
+) -> pd.DataFrame:
+    """Add each signal's contribution (``c_<signal>``), the score and the level.
+
+    The weights of unavailable signals are shared out over the available ones (see the module
+    note); a customer outside the watch window is ``lapsed`` whatever the score.
+    """
+    available = signals.attrs.get("available", SIGNALS)
+    w = effective_weights(weights, available)
+    frame = signals.copy()
+    score = np.zeros(len(frame))
+    for s in SIGNALS:
+        contribution = w[s] * frame[s].fillna(0.0).to_numpy(dtype=float) if s in available else np.zeros(len(frame))
+        frame[f"c_{s}"] = contribution
+        score += contribution
+    frame["score"] = np.clip(score, 0.0, 1.0)
+    level = risk_level(frame["score"], levels)
+    frame["level"] = np.where(frame["watched"].to_numpy(dtype=bool), level, LAPSED)
+    frame.attrs.update(signals.attrs)
+    frame.attrs["weights"] = w
+    frame.attrs["levels"] = levels
+    return frame
+
+
+# -- P(churn) -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """P(churn) by score band, from a backtest one horizon before the as-of date.
+
+    Customers watched at the reference date were scored on what was known then; "churned"
+    means no visit in the following ``horizon_days``. Band rates are made non-decreasing in
+    the score (pool-adjacent-violators), and P(churn) for a score is interpolated between
+    band centres.
+    """
+
+    reference_date: date
+    horizon_days: int
+    table: pd.DataFrame = field(repr=False)  # band_low, band_high, customers, churned, rate, p_churn
+    auc: float = float("nan")  # how well the score ranks churners first: 0.5 coin toss, 1 perfect
+
+    @property
+    def customers(self) -> int:
+        return int(self.table["customers"].sum())
+
+    @property
+    def base_rate(self) -> float:
+        return float(self.table["churned"].sum() / max(self.customers, 1))
+
+    def p_churn(self, score: np.ndarray | pd.Series) -> np.ndarray:
+        used = self.table[self.table["customers"] > 0]
+        centres = ((used["band_low"] + used["band_high"]) / 2).to_numpy(dtype=float)
+        return np.interp(_as_float(score), centres, used["p_churn"].to_numpy(dtype=float))
+
+
+def pool_adjacent_violators(rates: Sequence[float], weights: Sequence[float]) -> np.ndarray:
+    """The non-decreasing sequence closest to ``rates`` in weighted least squares."""
+    blocks: list[list[float]] = []  # [mean, weight, count]
+    for r, w in zip(rates, weights):
+        blocks.append([float(r), float(w), 1])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            m2, w2, n2 = blocks.pop()
+            m1, w1, n1 = blocks.pop()
+            total = w1 + w2
+            mean = (m1 * w1 + m2 * w2) / total if total > 0 else (m1 + m2) / 2
+            blocks.append([mean, total, n1 + n2])
+    return np.concatenate([np.full(int(n), m) for m, _, n in blocks]) if blocks else np.array([])
+
+
+def calibration_from_backtest(
+    scores: np.ndarray | pd.Series,
+    churned: np.ndarray | pd.Series,
+    reference_date: date,
+    horizon_days: int,
+    bands: int = 10,
+    min_customers: int = 100,
+    prior_customers: float = 20.0,
+) -> Calibration | None:
+    """Band the backtest scores and fit a non-decreasing P(churn); None if too few customers.
+
+    A band's rate is (churned + k × base rate) / (customers + k), k = ``prior_customers``:
+    a band of three customers says little, so it stays near the average instead of jumping
+    to 0% or 100%; a band of hundreds keeps its own rate.
+    """
+    s = _as_float(scores)
+    y = np.asarray(churned, dtype=bool)
+    if len(s) < min_customers:
+        return None
+    edges = np.linspace(0.0, 1.0, bands + 1)
+    band = np.clip(np.searchsorted(edges, s, side="right") - 1, 0, bands - 1)
+    customers = np.bincount(band, minlength=bands)
+    churned_n = np.bincount(band, weights=y.astype(float), minlength=bands)
+    used = customers > 0
+    rate = np.divide(churned_n, customers, out=np.full(bands, np.nan), where=used)
+    base = y.mean()
+    shrunk = (churned_n + prior_customers * base) / (customers + prior_customers)
+    fitted = np.full(bands, np.nan)
+    fitted[used] = pool_adjacent_violators(shrunk[used], customers[used] + prior_customers)
+    table = pd.DataFrame(
+        {
+            "band_low": edges[:-1],
+            "band_high": edges[1:],
+            "customers": customers,
+            "churned": churned_n.astype(int),
+            "rate": rate,
+            "p_churn": fitted,
+        }
+    )
+    return Calibration(reference_date, horizon_days, table, ranking_auc(s, y))
+
+
+def ranking_auc(scores: np.ndarray | pd.Series, churned: np.ndarray | pd.Series) -> float:
+    """Area under the ROC curve: the chance a churner scores above a stayer (ties half)."""
+    s = _as_float(scores)
+    y = np.asarray(churned, dtype=bool)
+    positives, negatives = int(y.sum()), int((~y).sum())
+    if positives == 0 or negatives == 0:
+        return float("nan")
+    ranks = rankdata(s)  # average ranks: a tie counts one half
+    return float((ranks[y].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+
+
+def backtest_outcome_sql() -> str:
+    return "SELECT DISTINCT customer_id FROM orders WHERE order_date > ? AND order_date <= ?"
+
+
+def backtest_signals(
+    db: Database,
+    as_of: date,
+    store_ids: Sequence[str] | None = None,
+    rules: SignalRules = SignalRules(),
+    horizon_days: int = BACKTEST_HORIZON_DAYS,
+) -> pd.DataFrame:
+    """Signals as they stood ``horizon_days`` before ``as_of`` for the customers watched then,
+    with ``churned`` = no visit from then to ``as_of``."""
+    reference = as_of - timedelta(days=horizon_days)
+    frame = churn_signals(db, reference, store_ids, rules)
+    frame = frame[frame["watched"]].copy()
+    came = db.query_df(backtest_outcome_sql(), [reference, as_of])
+    frame["churned"] = ~frame["customer_id"].isin(came["customer_id"])
+    frame.attrs["reference_date"] = reference
+    frame.attrs["horizon_days"] = horizon_days
+    return frame
+
+
+def calibrate(
+    backtest: pd.DataFrame, weights: RiskWeights = RiskWeights(), levels: RiskLevels = RiskLevels()
+) -> Calibration | None:
+    """Score the backtest with today's weights and fit P(churn) by score band."""
+    if backtest.empty:
+        return None
+    scored = score_risk(backtest, weights, levels)
+    return calibration_from_backtest(
+        scored["score"], scored["churned"], backtest.attrs["reference_date"], backtest.attrs["horizon_days"]
+    )
+
+
+def p_churn(
+    frame: pd.DataFrame, method: str, calibration: Calibration | None = None
+) -> np.ndarray:
+    """P(churn) per row of a scored frame by ``method``:
+
+    - ``calibrated``: the backtest's rate for the score (needs ``calibration``);
+    - ``score``: the risk score read as a probability;
+    - ``model``: 1 − P(alive) of the predictive model (needs a ``p_alive`` column).
+    """
+    if method == "calibrated":
+        if calibration is None:
+            raise ValueError("P(churn) method 'calibrated' needs a calibration (not enough history)")
+        return calibration.p_churn(frame["score"])
+    if method == "score":
+        return frame["score"].to_numpy(dtype=float)
+    if method == "model":
+        if "p_alive" not in frame.columns:
+            raise ValueError("P(churn) method 'model' needs a p_alive column from the predictive model")
+        return np.clip(1.0 - frame["p_alive"].to_numpy(dtype=float), 0.0, 1.0)
+    raise ValueError(f"P(churn) method must be one of {P_CHURN_METHODS}, got {method!r}")
+
+
+# -- the call list --------------------------------------------------------------------------
+
+_VALUE_COLUMNS = ("name", "vin", "region", "clv", "p_alive")
+
+
+def call_list(
+    scored: pd.DataFrame,
+    values: pd.DataFrame,
+    method: str = "calibrated",
+    calibration: Calibration | None = None,
+    interventions: Sequence[Intervention] = INTERVENTIONS,
+    tiers: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Customers with a risk level, ranked by the expected value of their level's intervention.
+
+    ``values`` is clv.customer_values (remaining CLV = its ``clv``); ``tiers`` optional
+    (customer_id, tier). Adds p_churn, cost, success, customers_saved (P × success),
+    clv_saved (P × success × CLV), expected_value (clv_saved − cost) and rank.
+    """
+    by_level = {}
+    for i in interventions:
+        i.validate()
+        by_level[i.level] = i
+    missing = [lv for lv in LEVELS if lv not in by_level]
+    if missing:
+        raise ValueError(f"interventions missing for level(s): {', '.join(missing)}")
+    frame = scored[scored["level"].isin(LEVELS)]
+    keep = ["customer_id"] + [c for c in _VALUE_COLUMNS if c in values.columns]
+    frame = frame.merge(values[keep], on="customer_id", how="inner", validate="one_to_one")
+    if tiers is not None:
+        frame = frame.merge(tiers[["customer_id", "tier"]], on="customer_id", how="left")
+    frame["p_churn"] = p_churn(frame, method, calibration)
+    frame["cost"] = frame["level"].map({k: v.cost for k, v in by_level.items()}).astype(float)
+    frame["success"] = frame["level"].map({k: v.success for k, v in by_level.items()}).astype(float)
+    frame["customers_saved"] = frame["p_churn"] * frame["success"]
+    frame["clv_saved"] = frame["customers_saved"] * frame["clv"]
+    frame["expected_value"] = expected_value(frame["p_churn"], frame["success"], frame["clv"], frame["cost"])
+    frame = frame.sort_values(["expected_value", "customer_id"], ascending=[False, True], kind="mergesort")
+    frame["rank"] = np.arange(1, len(frame) + 1)
+    frame.attrs.update(scored.attrs)
+    frame.attrs["method"] = method
+    return frame.reset_index(drop=True)
+
+
+def filter_list(
+    frame: pd.DataFrame,
+    store_ids: Sequence[str] | None = None,
+    tiers: Sequence[str] | None = None,
+    levels: Sequence[str] | None = None,
+    paying_only: bool = False,
+) -> pd.DataFrame:
+    """The call list narrowed by home store, tier, level and to positive expected value."""
+    mask = np.ones(len(frame), dtype=bool)
+    if store_ids:
+        mask &= frame["home_store_id"].isin(list(store_ids)).to_numpy()
+    if tiers:
+        if "tier" not in frame.columns:
+            raise ValueError("filtering by tier needs a tier column in the call list")
+        mask &= frame["tier"].isin(list(tiers)).to_numpy()
+    if levels:
+        mask &= frame["level"].isin(list(levels)).to_numpy()
+    if paying_only:
+        mask &= frame["expected_value"].to_numpy(dtype=float) > 0
+    out = frame[mask].reset_index(drop=True)
+    out.attrs.update(frame.attrs)
+    return out
+
+
+@dataclass(frozen=True)
+class ListTotals:
+    """Acting on every customer of a list."""
+
+    customers: int
+    cost: float
+    customers_saved: float  # expected number of customers kept
+    clv_saved: float  # expected remaining CLV kept
+    net_value: float  # clv_saved − cost
+
+    @property
+    def multiple(self) -> float:
+        """Benefit/cost multiple: CLV saved / cost (SPEC §5's definition)."""
+        return self.clv_saved / self.cost if self.cost > 0 else float("nan")
+
+
+def list_totals(frame: pd.DataFrame) -> ListTotals:
+    cost = float(frame["cost"].sum())
+    saved = float(frame["clv_saved"].sum())
+    return ListTotals(
+        customers=int(len(frame)),
+        cost=cost,
+        customers_saved=float(frame["customers_saved"].sum()),
+        clv_saved=saved,
+        net_value=saved - cost,
+    )
+
+
+def level_summary(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per level: customers, cost, customers saved, CLV saved, multiple (for the table)."""
+    rows = []
+    for level in LEVELS:
+        part = frame[frame["level"] == level]
+        totals = list_totals(part)
+        rows.append(
+            {
+                "level": level,
+                "customers": totals.customers,
+                "cost": totals.cost,
+                "customers_saved": totals.customers_saved,
+                "clv_saved": totals.clv_saved,
+                "multiple": totals.multiple,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# -- reasons --------------------------------------------------------------------------------
+
+
+def _months(days: int) -> int:
+    return max(1, round(days / 30.4))
+
+
+def _reason_texts(frame: pd.DataFrame, signal: str, lang: str, rules: SignalRules) -> list[str]:
+    """The sentence for one signal on every row (empty where it adds nothing)."""
+    contribution = frame[f"c_{signal}"].to_numpy(dtype=float)
+    points = [f" (+{c:.2f})" for c in contribution]
+    if signal == "spend_drop":
+        rows = zip(frame["spend_fall"], frame["expected_visits_spend_window"], frame["spend_baseline_visits"],
+                   frame["spend_baseline_days"])
+        months = _months(rules.spend_window_days)
+        texts = [
+            # A fall of 100% reads better as "no spend".
+            t("churn.reason.spend_none" if fall >= 0.995 else "churn.reason.spend_drop", lang,
+              fall=f"{fall:.0%}", months=months, visits=visits / max(days, 1) * DAYS_PER_YEAR)
+            for fall, _, visits, days in rows
+        ]
+    elif signal == "frequency_drop":
+        texts = [
+            t("churn.reason.frequency_drop", lang, recent=int(r), expected=e,
+              months=_months(rules.frequency_window_days))
+            for r, e in zip(frame["visits_recent"], frame["expected_visits"])
+        ]
+    elif signal == "complaints":
+        texts = [
+            t("churn.reason.complaints", lang, n=int(n), days=0 if pd.isna(d) else int(d))
+            for n, d in zip(frame["unresolved_complaints"], frame["oldest_open_days"])
+        ]
+    elif signal == "competitor":
+        texts = [
+            t("churn.reason.competitor", lang, days=0 if pd.isna(d) else int(d))
+            for d in frame["days_since_sighting"]
+        ]
+    else:
+        texts = [
+            t("churn.reason.cancellations", lang, cancelled=int(c), appointments=int(a),
+              months=_months(rules.cancellation_window_days))
+            for c, a in zip(frame["cancelled"], frame["appointments"])
+        ]
+    return [text + p if c > 0.005 else "" for text, p, c in zip(texts, points, contribution)]
+
+
+def risk_reasons(frame: pd.DataFrame, lang: str = "en") -> pd.Series:
+    """Why each customer scores what they score: the signals that add to it, largest first."""
+    rules: SignalRules = frame.attrs.get("rules", SignalRules())
+    if frame.empty:
+        return pd.Series([], dtype=object, index=frame.index)
+    texts = np.array([_reason_texts(frame, s, lang, rules) for s in SIGNALS], dtype=object).T
+    contributions = frame[[f"c_{s}" for s in SIGNALS]].to_numpy(dtype=float)
+    order = np.argsort(-contributions, axis=1, kind="stable")
+    ordered = np.take_along_axis(texts, order, axis=1)
+    separator = "；" if lang == "zh" else "; "
+    none = t("churn.reason.none", lang)
+    joined = [separator.join(x for x in row if x) or none for row in ordered]
+    return pd.Series(joined, index=frame.index, dtype=object)
+
+
+def export_frame(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The call list as it leaves the room: translated headers, reasons, action per level."""
+    out = pd.DataFrame(
+        {
+            t("churn.col.rank", lang): frame["rank"].to_numpy(),
+            t("churn.col.customer", lang): frame["customer_id"].to_numpy(),
+            t("churn.col.name", lang): frame["name"].to_numpy() if "name" in frame else None,
+            t("churn.col.store", lang): frame["home_store_id"].to_numpy(),
+        }
+    )
+    if "tier" in frame.columns:
+        out[t("churn.col.tier", lang)] = [
+            t(tier_label_key("rfml", x), lang) if isinstance(x, str) else "" for x in frame["tier"]
+        ]
+    out[t("churn.col.score", lang)] = frame["score"].round(3).to_numpy()
+    out[t("churn.col.level", lang)] = [t(f"churn.level.{x}", lang) for x in frame["level"]]
+    out[t("churn.col.p_churn", lang)] = frame["p_churn"].round(3).to_numpy()
+    out[t("churn.col.clv", lang)] = frame["clv"].round(0).to_numpy()
+    out[t("churn.col.action", lang)] = [t(f"churn.action.{x}", lang) for x in frame["level"]]
+    out[t("churn.col.cost", lang)] = frame["cost"].to_numpy()
+    out[t("churn.col.success", lang)] = frame["success"].to_numpy()
+    out[t("churn.col.ev", lang)] = frame["expected_value"].round(0).to_numpy()
+    out[t("churn.col.reasons", lang)] = risk_reasons(frame, lang).to_numpy()
+    return out

@@ -1,0 +1,226 @@
+"""Strings of the churn early warning: signals, levels, interventions, reasons, page, export."""
+
+STRINGS = {
+    # -- signals -------------------------------------------------------------------------
+    "churn.signal.spend_drop": ("Drop in spend, last 3 months", "近3个月消费下降"),
+    "churn.signal.frequency_drop": ("Drop in visit frequency", "到店频次下降"),
+    "churn.signal.complaints": ("Unresolved complaints", "未解决投诉"),
+    "churn.signal.competitor": ("Competitor attention", "竞品接触"),
+    "churn.signal.cancellations": ("Appointment cancellation rate", "预约取消率"),
+    "churn.signal.spend_drop.def": (
+        "1 − spend in the last 3 months ÷ the spend their pace in the 12 months before predicts, "
+        "clipped to 0..1, × evidence = min(1, visits that pace predicts in 3 months).",
+        "1 − 近3个月消费 ÷ 按此前12个月节奏应有的消费，截断到0..1，再乘以证据权重 = min(1, 按该节奏3个月内应到店次数)。",
+    ),
+    "churn.signal.frequency_drop.def": (
+        "1 − visits in the last 12 months ÷ visits expected from the 12 months before, "
+        "clipped to 0..1, × evidence = min(1, expected visits).",
+        "1 − 近12个月到店次数 ÷ 按此前12个月应有的次数，截断到0..1，再乘以证据权重 = min(1, 应到店次数)。",
+    ),
+    "churn.signal.complaints.def": (
+        "min(1, open complaints ÷ {cap}): any complaint still open on the as-of date counts.",
+        "min(1, 未结投诉数 ÷ {cap})：基准日仍未解决的投诉计入。",
+    ),
+    "churn.signal.competitor.def": (
+        "1 − days since the latest sighting at a competitor ÷ {days}: seen today 1, never 0.",
+        "1 − 距最近一次被发现在竞品处的天数 ÷ {days}：今天为1，从未为0。",
+    ),
+    "churn.signal.cancellations.def": (
+        "Cancelled ÷ booked appointments in 12 months, × min(1, booked ÷ {n}) so one "
+        "cancelled booking is not a 100% rate.",
+        "12个月内取消预约数 ÷ 预约总数，再乘以 min(1, 预约数 ÷ {n})，避免一次取消就算100%。",
+    ),
+    # -- levels and interventions ----------------------------------------------------------
+    "churn.level.high": ("High", "高"),
+    "churn.level.mid": ("Mid", "中"),
+    "churn.level.low": ("Low", "低"),
+    "churn.level.none": ("No sign", "无风险迹象"),
+    "churn.level.lapsed": ("Lapsed", "已流失"),
+    "churn.action.high": ("GM call + offer + home inspection", "总经理致电 + 专属优惠 + 上门检测"),
+    "churn.action.mid": ("Account manager visit + service offer", "客户经理拜访 + 服务优惠"),
+    "churn.action.low": ("Automated care + survey", "自动关怀 + 满意度调查"),
+    "churn.lead": ("act {n} months ahead", "提前{n}个月干预"),
+    # -- reasons ---------------------------------------------------------------------------
+    "churn.reason.spend_drop": (
+        "spend {fall} below their usual pace over {months} months (usually {visits:.1f} visits a year)",
+        "近{months}个月消费比平常节奏低{fall}（平常每年到店{visits:.1f}次）",
+    ),
+    "churn.reason.spend_none": (
+        "no spend in {months} months (usually {visits:.1f} visits a year)",
+        "近{months}个月没有消费（平常每年到店{visits:.1f}次）",
+    ),
+    "churn.reason.frequency_drop": (
+        "{recent} visits in {months} months against {expected:.1f} expected",
+        "近{months}个月到店{recent}次，按平常应为{expected:.1f}次",
+    ),
+    "churn.reason.complaints": (
+        "{n} unresolved complaint(s), oldest open {days} days",
+        "{n}起投诉未解决，最早已{days}天",
+    ),
+    "churn.reason.competitor": ("seen at a competitor {days} days ago", "{days}天前被发现在竞品处"),
+    "churn.reason.cancellations": (
+        "cancelled {cancelled} of {appointments} appointments in {months} months",
+        "近{months}个月取消了{appointments}次预约中的{cancelled}次",
+    ),
+    "churn.reason.none": ("no warning sign", "无预警信号"),
+    # -- P(churn) ----------------------------------------------------------------------------
+    "churn.p.calibrated": ("Backtest: churn rate by score a year ago", "回测：一年前同分数客户的流失率"),
+    "churn.p.score": ("Risk score read as a probability", "风险分直接作为概率"),
+    "churn.p.model": ("Predictive model: 1 − P(alive)", "预测模型：1 − 存活概率"),
+    # -- export columns ------------------------------------------------------------------------
+    "churn.col.rank": ("Rank", "排名"),
+    "churn.col.customer": ("Customer", "客户编号"),
+    "churn.col.name": ("Name", "姓名"),
+    "churn.col.store": ("Store", "门店"),
+    "churn.col.tier": ("Tier", "等级"),
+    "churn.col.score": ("Risk score", "风险分"),
+    "churn.col.level": ("Risk level", "风险等级"),
+    "churn.col.p_churn": ("P(churn)", "流失概率"),
+    "churn.col.clv": ("Remaining CLV", "剩余 CLV"),
+    "churn.col.action": ("Intervention", "干预措施"),
+    "churn.col.cost": ("Cost", "成本"),
+    "churn.col.success": ("Success rate", "成功率"),
+    "churn.col.ev": ("Expected value", "期望价值"),
+    "churn.col.reasons": ("Reasons", "原因"),
+    # -- page --------------------------------------------------------------------------------
+    "churn.title": ("Churn early warning: who to call this week", "流失预警：本周该联系谁"),
+    "churn.intro": (
+        "Each customer's risk score combines five warning signs (SPEC §3). The call list ranks "
+        "the customers by the expected value of their level's intervention: "
+        "P(churn) × success × remaining CLV − cost.",
+        "每位客户的风险分由五项预警信号加权得出（SPEC §3）。呼叫名单按该等级干预措施的期望价值排序："
+        "流失概率 × 成功率 × 剩余 CLV − 成本。",
+    ),
+    "churn.empty": ("No customers in this scope and as-of date.", "当前范围和基准日下没有客户。"),
+    "churn.weights": ("Signal weights", "信号权重"),
+    "churn.weights.caption": (
+        "Weights must sum to 100% (SPEC defaults 30 / 25 / 20 / 15 / 10).",
+        "权重合计须为100%（SPEC 默认 30 / 25 / 20 / 15 / 10）。",
+    ),
+    "churn.weights.sum": ("Sum of weights: {sum}", "权重合计：{sum}"),
+    "churn.weights.reset": ("Reset to SPEC weights", "恢复 SPEC 默认权重"),
+    "churn.weights.error": (
+        "The weights sum to {sum}, not 100%. Adjust them so they add up to 100%.",
+        "权重合计为{sum}，不是100%。请调整到合计100%。",
+    ),
+    "churn.signal.na": (
+        "{signal}: not available. Import the {file} file to enable it; its {weight} weight is "
+        "shared out over the available signals in proportion to their weights.",
+        "{signal}：暂无数据。导入{file}文件即可启用；其{weight}权重按比例分摊到已有信号。",
+    ),
+    "churn.signal.na.file.complaints": ("complaints", "投诉"),
+    "churn.signal.na.file.competitor_sightings": ("competitor sightings", "竞品接触"),
+    "churn.signal.na.file.appointments": ("appointments", "预约"),
+    "churn.signal.na.file.orders": ("service orders", "工单"),
+    "churn.effective": ("Weights used", "实际权重"),
+    "churn.evidence.note": (
+        "Many owners come once a year, so a quiet quarter alone is weak evidence: the two "
+        "drop signals compare the customer with their own pace in the 12 months before and "
+        "are weighted by how many visits that pace predicts. A once-a-year owner who skipped "
+        "a quarter scores at most 0.25 on the spend drop; one who skipped the yearly service "
+        "scores the full visit-frequency drop.",
+        "很多车主一年只来一次，一个季度没来本身证据不足：两项下降信号都与该客户此前12个月自己的节奏比较，"
+        "并按该节奏应到店次数加权。一年来一次的车主一个季度没来，消费下降信号最多0.25；错过年度保养则"
+        "计满到店频次下降。",
+    ),
+    "churn.levels": ("Levels and interventions", "风险等级与干预措施"),
+    "churn.levels.caption": (
+        "A score at or above a threshold is in that level; below the low threshold there is "
+        "no action. Cost and success rate per level are editable (SPEC §3 defaults).",
+        "风险分达到阈值即进入该等级；低于低风险阈值不采取行动。各等级成本和成功率可调整（SPEC §3 默认值）。",
+    ),
+    "churn.threshold.high": ("High risk from score", "高风险起始分"),
+    "churn.threshold.mid": ("Mid risk from score", "中风险起始分"),
+    "churn.threshold.low": ("Low risk from score", "低风险起始分"),
+    "churn.cost": ("Cost, {level}", "成本（{level}）"),
+    "churn.success": ("Success rate, {level}", "成功率（{level}）"),
+    "churn.p.method": ("P(churn) from", "流失概率来源"),
+    "churn.p.calibrated.caption": (
+        "Customers were scored as of {ref} on what was known then; P(churn) is the share of "
+        "each score band that did not come back in the next {days} days (made rising with the "
+        "score, interpolated between bands). {n} customers, base rate {base}.",
+        "以{ref}当时已知的信息给客户打分；流失概率 = 各分数段中此后{days}天未再到店的比例（随分数单调递增，"
+        "段间插值）。共{n}位客户，基础流失率{base}。",
+    ),
+    "churn.p.calibrated.none": (
+        "Not enough history for a backtest a year back (fewer than 100 customers watched then): "
+        "P(churn) is the risk score read as a probability.",
+        "一年前的历史数据不足（当时可观察的客户少于100位），无法回测：流失概率直接取风险分。",
+    ),
+    "churn.p.score.caption": (
+        "P(churn) = the risk score. Simple, but not checked against what happened.",
+        "流失概率 = 风险分。简单，但未经历史验证。",
+    ),
+    "churn.p.model.caption": (
+        "P(churn) = 1 − P(alive) from the predictive CLV model.",
+        "流失概率 = 1 − 预测型 CLV 模型给出的存活概率。",
+    ),
+    "churn.calibration": ("Backtest: churn rate by score band", "回测：各分数段流失率"),
+    "churn.calibration.band": ("Score band", "分数段"),
+    "churn.calibration.customers": ("Customers", "客户数"),
+    "churn.calibration.rate": ("Churned next year", "次年流失率"),
+    "churn.calibration.p": ("P(churn) used", "采用的流失概率"),
+    "churn.filter.stores": ("Home store", "归属门店"),
+    "churn.filter.tiers": ("Tier (RFM+L)", "等级（RFM+L）"),
+    "churn.filter.levels": ("Risk level", "风险等级"),
+    "churn.filter.all": ("All", "全部"),
+    "churn.filter.paying": ("Only customers where acting pays (expected value > 0)", "仅显示干预有正期望价值的客户"),
+    "churn.tiers.na": (
+        "Tiers are not available yet (segmentation engine missing).",
+        "暂无等级数据（分层引擎尚未就绪）。",
+    ),
+    "churn.totals": ("Acting on the whole list", "对整份名单采取行动"),
+    "churn.m.customers": ("Customers on the list", "名单客户数"),
+    "churn.m.cost": ("Intervention cost", "干预成本"),
+    "churn.m.saved_customers": ("Customers expected to stay", "预计挽留客户"),
+    "churn.m.saved": ("Expected CLV saved", "预计挽回 CLV"),
+    "churn.m.multiple": ("Benefit/cost multiple", "收益成本倍数"),
+    "churn.m.saved.help": (
+        "Σ P(churn) × success × remaining CLV over the list.",
+        "名单上 Σ 流失概率 × 成功率 × 剩余 CLV。",
+    ),
+    "churn.m.multiple.help": (
+        "Expected CLV saved ÷ intervention cost (a multiple, not net ROI: net ROI = multiple − 1).",
+        "预计挽回 CLV ÷ 干预成本（倍数，不是净 ROI：净 ROI = 倍数 − 1）。",
+    ),
+    "churn.m.customers_saved.help": ("Σ P(churn) × success.", "Σ 流失概率 × 成功率。"),
+    "churn.by_level": ("By level", "按等级"),
+    "churn.col.customers_saved": ("Customers kept", "挽留客户"),
+    "churn.col.clv_saved": ("CLV saved", "挽回 CLV"),
+    "churn.col.multiple": ("Multiple", "倍数"),
+    "churn.chart.distribution": ("Customers by risk score", "风险分分布"),
+    "churn.chart.score": ("Risk score", "风险分"),
+    "churn.chart.customers": ("Customers", "客户数"),
+    "churn.list": ("Call list", "呼叫名单"),
+    "churn.list.caption": (
+        "{n} customers, ranked by expected value; the first {shown} are shown. The downloads "
+        "hold the whole filtered list with the reasons for each score.",
+        "共{n}位客户，按期望价值排序，显示前{shown}位。下载文件包含完整筛选名单及每位客户的评分原因。",
+    ),
+    "churn.list.empty": ("No customer matches these filters.", "没有符合筛选条件的客户。"),
+    "churn.lapsed.note": (
+        "{n} customers with no visit or purchase for over {days} days are lapsed: a win-back "
+        "case, not an early warning, and not on the list.",
+        "{n}位客户已超过{days}天未到店或购车，视为已流失：属于召回而非预警，不在名单中。",
+    ),
+    "churn.download.csv": ("Download CSV", "下载 CSV"),
+    "churn.download.xlsx": ("Download Excel", "下载 Excel"),
+    "churn.sheet.list": ("Call list", "呼叫名单"),
+    "churn.sheet.levels": ("By level", "按等级"),
+    "churn.sheet.method": ("Method", "方法说明"),
+    "churn.method.item": ("Item", "项目"),
+    "churn.method.value": ("Value", "取值"),
+    "churn.method.as_of": ("As-of date", "基准日"),
+    "churn.method.p": ("P(churn)", "流失概率"),
+    "churn.method.weight": ("Weight used: {signal}", "实际权重：{signal}"),
+    "churn.method.formula": ("Expected value", "期望价值"),
+    "churn.method.formula.value": (
+        "P(churn) × success × remaining CLV − cost",
+        "流失概率 × 成功率 × 剩余 CLV − 成本",
+    ),
+    "churn.file": ("churn_call_list", "流失预警名单"),
+    "churn.spec_seed": (
+        "SPEC seed case: 1,240 customers saved × 21,000 = 26,040,000 against 980,000 cost = 26.6×.",
+        "SPEC 原文案例：挽回1,240位客户 × 21,000 = 2,604万，成本98万，倍数26.6×。",
+    ),
+}

@@ -1,0 +1,331 @@
+"""Churn early warning: who to call this week, and what acting on the list is worth (SPEC §3).
+
+Storyboard: missing signals -> weights, levels and interventions -> how P(churn) is read ->
+totals for acting on the list -> filters -> where to stop calling (cumulative value) and
+the levels -> the call list with reasons -> CSV / Excel.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from clv_engine import churn, fmt
+from clv_engine import segmentation as seg
+from clv_engine.db import Database
+from clv_engine.export import to_csv_bytes, to_excel_bytes
+from ui.context import cached, page_context
+
+ctx = page_context()
+lang = ctx.lang
+URL = "query-params"
+SHOWN_ROWS = 200
+DEFAULT_WEIGHTS = churn.RiskWeights().as_dict()
+DEFAULT_LEVELS = churn.RiskLevels()
+DEFAULT_ACTIONS = {i.level: i for i in churn.INTERVENTIONS}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# -- cached engine calls (SQL); everything after them is pandas on a few columns ----------
+@cached
+def _signals(db: Database, as_of: date, stores: tuple[str, ...] | None) -> pd.DataFrame:
+    return churn.churn_signals(db, as_of, stores)
+
+
+@cached
+def _backtest(db: Database, as_of: date, stores: tuple[str, ...] | None) -> pd.DataFrame:
+    return churn.backtest_signals(db, as_of, stores)
+
+
+@cached
+def _tiers(db: Database, as_of: date, stores: tuple[str, ...] | None) -> pd.DataFrame:
+    return seg.score_customers(db, as_of, stores)[["customer_id", "tier"]]
+
+
+def signal_name(s: str) -> str:
+    return ctx.t(f"churn.signal.{s}")
+
+
+def level_name(level: str) -> str:
+    return ctx.t(f"churn.level.{level}")
+
+
+def tier_name(tier: object) -> str:
+    return ctx.t(seg.tier_label_key("rfml", tier)) if isinstance(tier, str) else ""
+
+
+def reset_weights() -> None:
+    for s, w in DEFAULT_WEIGHTS.items():
+        st.session_state[f"churn_w_{s}"] = round(w * 100)
+
+
+# -- page -----------------------------------------------------------------------------------
+st.title(ctx.t("churn.title"))
+st.caption(ctx.t("churn.intro"))
+
+signals = _signals(ctx.db, ctx.as_of, ctx.store_ids)
+values = ctx.customer_values()
+if signals.empty or values.empty:
+    st.info(ctx.t("churn.empty"))
+    st.stop()
+available = signals.attrs["available"]
+rules: churn.SignalRules = signals.attrs["rules"]
+
+for s in churn.SIGNALS:
+    if s not in available:
+        table = churn.SIGNAL_TABLE[s]
+        st.info(
+            ctx.t(
+                "churn.signal.na",
+                signal=signal_name(s),
+                file=ctx.t(f"churn.signal.na.file.{table}"),
+                weight=fmt.pct(DEFAULT_WEIGHTS[s]),
+            )
+        )
+
+definitions = {
+    "spend_drop": ctx.t("churn.signal.spend_drop.def"),
+    "frequency_drop": ctx.t("churn.signal.frequency_drop.def"),
+    "complaints": ctx.t("churn.signal.complaints.def", cap=rules.complaint_cap),
+    "competitor": ctx.t("churn.signal.competitor.def", days=rules.competitor_horizon_days),
+    "cancellations": ctx.t("churn.signal.cancellations.def", n=rules.min_appointments),
+}
+
+with st.expander(ctx.t("churn.weights"), expanded=True):
+    st.caption(ctx.t("churn.weights.caption"))
+    cols = st.columns(len(churn.SIGNALS))
+    percent = {}
+    for col, s in zip(cols, churn.SIGNALS):
+        percent[s] = col.slider(
+            signal_name(s), 0, 100, round(DEFAULT_WEIGHTS[s] * 100), 1, format="%d%%",
+            key=f"churn_w_{s}", help=definitions[s], bind=URL,
+        )
+    total = sum(percent.values())
+    left, right = st.columns([3, 1])
+    left.caption(ctx.t("churn.weights.sum", sum=f"{total}%"))
+    right.button(ctx.t("churn.weights.reset"), on_click=reset_weights, key="churn_reset")
+    st.caption(ctx.t("churn.evidence.note"))
+
+weights = churn.RiskWeights(**{s: p / 100 for s, p in percent.items()})
+if total != 100:
+    st.error(ctx.t("churn.weights.error", sum=f"{total}%"))
+    st.stop()
+
+with st.expander(ctx.t("churn.levels")):
+    st.caption(ctx.t("churn.levels.caption"))
+    c1, c2, c3 = st.columns(3)
+    high_min = c1.slider(ctx.t("churn.threshold.high"), 0.05, 1.0, DEFAULT_LEVELS.high_min, 0.05,
+                         key="churn_high_min", bind=URL)
+    mid_min = c2.slider(ctx.t("churn.threshold.mid"), 0.05, 1.0, DEFAULT_LEVELS.mid_min, 0.05,
+                        key="churn_mid_min", bind=URL)
+    low_min = c3.slider(ctx.t("churn.threshold.low"), 0.05, 1.0, DEFAULT_LEVELS.low_min, 0.05,
+                        key="churn_low_min", bind=URL)
+    actions = []
+    for col, level in zip((c1, c2, c3), churn.LEVELS):
+        default = DEFAULT_ACTIONS[level]
+        col.markdown(f"**{level_name(level)}** · {ctx.t(f'churn.action.{level}')} · "
+                     f"{ctx.t('churn.lead', n=default.lead_months)}")
+        cost = col.number_input(ctx.t("churn.cost", level=level_name(level)), 0.0, 1_000_000.0,
+                                default.cost, 50.0, key=f"churn_cost_{level}", bind=URL)
+        success = col.slider(ctx.t("churn.success", level=level_name(level)), 0, 100,
+                             round(default.success * 100), 1, format="%d%%",
+                             key=f"churn_success_{level}", bind=URL)
+        actions.append(replace(default, cost=float(cost), success=success / 100))
+
+levels = churn.RiskLevels(high_min, mid_min, low_min)
+try:
+    scored = churn.score_risk(signals, weights, levels)
+except ValueError as error:
+    st.error(str(error))
+    st.stop()
+if len(available) < len(churn.SIGNALS):
+    used = scored.attrs["weights"]
+    st.caption(
+        ctx.t("churn.effective") + ": "
+        + " · ".join(f"{signal_name(s)} {fmt.pct(used[s], 1)}" for s in churn.SIGNALS if s in available)
+    )
+
+# How P(churn) is read from the score.
+calibration = churn.calibrate(_backtest(ctx.db, ctx.as_of, ctx.store_ids), weights, levels)
+methods = [m for m in churn.P_CHURN_METHODS
+           if (m != "calibrated" or calibration is not None) and (m != "model" or "p_alive" in values.columns)]
+method = st.radio(ctx.t("churn.p.method"), methods, format_func=lambda m: ctx.t(f"churn.p.{m}"),
+                  horizontal=True, key="churn_p_method", bind=URL)
+if method == "calibrated" and calibration is not None:
+    st.caption(
+        ctx.t(
+            "churn.p.calibrated.caption",
+            ref=calibration.reference_date.isoformat(),
+            days=calibration.horizon_days,
+            n=fmt.number(calibration.customers),
+            base=fmt.pct(calibration.base_rate, 1),
+        )
+        + f" AUC {calibration.auc:.2f}."
+    )
+    with st.expander(ctx.t("churn.calibration")):
+        bands = calibration.table
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    ctx.t("churn.calibration.band"): [f"{lo:.1f}–{hi:.1f}" for lo, hi in
+                                                      zip(bands["band_low"], bands["band_high"])],
+                    ctx.t("churn.calibration.customers"): bands["customers"],
+                    ctx.t("churn.calibration.rate"): bands["rate"],
+                    ctx.t("churn.calibration.p"): bands["p_churn"],
+                }
+            ),
+            hide_index=True,
+            column_config={
+                ctx.t("churn.calibration.rate"): st.column_config.NumberColumn(format="percent"),
+                ctx.t("churn.calibration.p"): st.column_config.NumberColumn(format="percent"),
+            },
+        )
+else:
+    if calibration is None:
+        st.caption(ctx.t("churn.p.calibrated.none"))
+    st.caption(ctx.t(f"churn.p.{method}.caption"))
+
+tiers = _tiers(ctx.db, ctx.as_of, ctx.store_ids)
+full_list = churn.call_list(scored, values, method, calibration, actions, tiers)
+
+# Filters on the list.
+stores = ctx.stores()
+if ctx.store_ids:
+    stores = stores[stores["store_id"].isin(ctx.store_ids)]
+store_names = dict(zip(stores["store_id"], stores["name"]))
+f1, f2, f3 = st.columns(3)
+chosen_stores = f1.multiselect(ctx.t("churn.filter.stores"), list(store_names),
+                               format_func=lambda s: store_names.get(s, s), key="churn_stores",
+                               placeholder=ctx.t("churn.filter.all"), bind=URL)
+chosen_tiers = f2.multiselect(ctx.t("churn.filter.tiers"), list(seg.RFML_TIERS), format_func=tier_name,
+                              key="churn_tiers", placeholder=ctx.t("churn.filter.all"), bind=URL)
+chosen_levels = f3.multiselect(ctx.t("churn.filter.levels"), list(churn.LEVELS), format_func=level_name,
+                               key="churn_levels", placeholder=ctx.t("churn.filter.all"), bind=URL)
+paying = st.toggle(ctx.t("churn.filter.paying"), value=True, key="churn_paying", bind=URL)
+shown = churn.filter_list(full_list, chosen_stores, chosen_tiers, chosen_levels, paying)
+
+# Totals for acting on the whole (filtered) list.
+st.subheader(ctx.t("churn.totals"))
+totals = churn.list_totals(shown)
+m = st.columns(5)
+m[0].metric(ctx.t("churn.m.customers"), fmt.number(totals.customers))
+m[1].metric(ctx.t("churn.m.cost"), ctx.money(totals.cost))
+m[2].metric(ctx.t("churn.m.saved_customers"), fmt.number(totals.customers_saved, 1),
+            help=ctx.t("churn.m.customers_saved.help"))
+m[3].metric(ctx.t("churn.m.saved"), ctx.money(totals.clv_saved), help=ctx.t("churn.m.saved.help"))
+m[4].metric(ctx.t("churn.m.multiple"), fmt.multiple(totals.multiple), help=ctx.t("churn.m.multiple.help"))
+lapsed = int((scored["level"] == churn.LAPSED).sum())
+st.caption(ctx.t("churn.lapsed.note", n=fmt.number(lapsed), days=rules.watch_days) + " "
+           + ctx.t("churn.spec_seed"))
+
+if shown.empty:
+    st.info(ctx.t("churn.list.empty"))
+    st.stop()
+
+left, right = st.columns([3, 2])
+with left:
+    # Where to stop calling: the net value of acting on the top n customers of the ranking.
+    cumulative = np.cumsum(shown["expected_value"].to_numpy(dtype=float))
+    step = max(1, len(cumulative) // 400)
+    x = np.arange(1, len(cumulative) + 1)
+    fig = go.Figure(go.Scatter(x=x[::step], y=cumulative[::step], mode="lines"))
+    best = int(np.argmax(cumulative))
+    fig.add_vline(x=best + 1, line_dash="dot")
+    fig.update_layout(
+        xaxis_title=ctx.t("churn.chart.customers"),
+        yaxis_title=ctx.t("churn.col.ev"),
+        height=320,
+        margin=dict(l=10, r=10, t=10, b=10),
+    )
+    st.plotly_chart(fig, width="stretch")
+with right:
+    st.markdown(f"**{ctx.t('churn.by_level')}**")
+    summary = churn.level_summary(shown)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                ctx.t("churn.col.level"): [level_name(lv) for lv in summary["level"]],
+                ctx.t("churn.col.action"): [ctx.t(f"churn.action.{lv}") for lv in summary["level"]],
+                ctx.t("churn.m.customers"): summary["customers"],
+                ctx.t("churn.col.cost"): summary["cost"],
+                ctx.t("churn.col.clv_saved"): summary["clv_saved"].round(0),
+                ctx.t("churn.col.multiple"): summary["multiple"].round(1),
+            }
+        ),
+        hide_index=True,
+        column_config={
+            ctx.t("churn.col.cost"): st.column_config.NumberColumn(format="localized"),
+            ctx.t("churn.col.clv_saved"): st.column_config.NumberColumn(format="localized"),
+        },
+    )
+
+st.subheader(ctx.t("churn.list"))
+st.caption(ctx.t("churn.list.caption", n=fmt.number(len(shown)), shown=min(SHOWN_ROWS, len(shown))))
+table = churn.export_frame(shown.head(SHOWN_ROWS), lang)
+st.dataframe(
+    table,
+    hide_index=True,
+    height=420,
+    column_config={
+        ctx.t("churn.col.p_churn"): st.column_config.NumberColumn(format="percent"),
+        ctx.t("churn.col.success"): st.column_config.NumberColumn(format="percent"),
+        ctx.t("churn.col.clv"): st.column_config.NumberColumn(format="localized"),
+        ctx.t("churn.col.ev"): st.column_config.NumberColumn(format="localized"),
+        ctx.t("churn.col.reasons"): st.column_config.TextColumn(width="large"),
+    },
+)
+
+
+def _method_sheet() -> pd.DataFrame:
+    used = scored.attrs["weights"]
+    rows = [
+        (ctx.t("churn.method.as_of"), ctx.as_of.isoformat()),
+        (ctx.t("churn.method.p"), ctx.t(f"churn.p.{method}")),
+        (ctx.t("churn.method.formula"), ctx.t("churn.method.formula.value")),
+    ]
+    rows += [(ctx.t("churn.method.weight", signal=signal_name(s)), fmt.pct(used[s], 1)) for s in churn.SIGNALS]
+    rows += [(signal_name(s), definitions[s]) for s in churn.SIGNALS]
+    return pd.DataFrame(rows, columns=[ctx.t("churn.method.item"), ctx.t("churn.method.value")])
+
+
+def _levels_sheet() -> pd.DataFrame:
+    summary = churn.level_summary(shown)
+    return pd.DataFrame(
+        {
+            ctx.t("churn.col.level"): [level_name(lv) for lv in summary["level"]],
+            ctx.t("churn.col.action"): [ctx.t(f"churn.action.{lv}") for lv in summary["level"]],
+            ctx.t("churn.m.customers"): summary["customers"],
+            ctx.t("churn.col.cost"): summary["cost"],
+            ctx.t("churn.col.customers_saved"): summary["customers_saved"],
+            ctx.t("churn.col.clv_saved"): summary["clv_saved"],
+            ctx.t("churn.col.multiple"): summary["multiple"],
+        }
+    )
+
+
+# The files hold the whole filtered list; they are built only when a button is clicked.
+def _csv() -> bytes:
+    return to_csv_bytes(churn.export_frame(shown, lang))
+
+
+def _xlsx() -> bytes:
+    return to_excel_bytes(
+        {
+            ctx.t("churn.sheet.list"): churn.export_frame(shown, lang),
+            ctx.t("churn.sheet.levels"): _levels_sheet(),
+            ctx.t("churn.sheet.method"): _method_sheet(),
+        },
+        number_formats={ctx.t("churn.col.p_churn"): "0.0%", ctx.t("churn.col.success"): "0%"},
+    )
+
+
+name = f"{ctx.t('churn.file')}_{ctx.as_of.isoformat()}"
+d1, d2, _ = st.columns([1, 1, 4])
+d1.download_button(ctx.t("churn.download.csv"), _csv, file_name=f"{name}.csv", mime="text/csv",
+                   key="churn_dl_csv", on_click="ignore")
+d2.download_button(ctx.t("churn.download.xlsx"), _xlsx, file_name=f"{name}.xlsx", mime=XLSX,
+                   key="churn_dl_xlsx", on_click="ignore")
