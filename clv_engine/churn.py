@@ -806,7 +806,7 @@ def export_frame(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
         ]
     out[t("churn.col.score", lang)] = frame["score"].round(3).to_numpy()
     out[t("churn.col.level", lang)] = [t(f"churn.level.{x}", lang) for x in frame["level"]]
-    out[t("churn.col.p_churn", lang)] = frame["p_churn"].round(3).to_numpy()
+    out[t("churn.col.p_churn", lang)] = frame["p_churn"].round(4).to_numpy()
     out[t("churn.col.clv", lang)] = frame["clv"].round(0).to_numpy()
     out[t("churn.col.action", lang)] = [t(f"churn.action.{x}", lang) for x in frame["level"]]
     out[t("churn.col.cost", lang)] = frame["cost"].to_numpy()
