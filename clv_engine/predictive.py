@@ -1,0 +1,332 @@
+"""Predictive per-customer CLV from the order table: BG/NBD visits × Gamma-Gamma value.
+
+The historical and DCF models say what a customer has been worth on average; this one
+ranks individual customers by expected future gross profit and says who has probably gone
+(P(alive)). The models are in ``predictive_models``; this module turns the ``orders`` table
+into their inputs (in DuckDB), fits them and lays out what the product shows.
+
+Definitions used throughout:
+- a *visit* is a day on which the customer's orders total a positive revenue (several
+  orders on one day are one visit; a refund-only day is not a visit);
+- the customer's clock starts at the first visit: ``frequency`` counts the visits after it,
+  ``recency`` is the time from the first to the last visit and ``T`` from the first visit
+  to the end of observation, both in ``time_unit_days`` (7: weeks);
+- value per visit is the gross profit of the visit; its mean is taken over repeat visits
+  (the first visit is excluded, as in Fader, Hardie & Lee 2005).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+
+from clv_engine.predictive_models import (
+    BGNBDFit,
+    BGNBDParams,
+    FitError,
+    GammaGammaFit,
+    GammaGammaParams,
+    expected_visits,
+    fit_bgnbd,
+    fit_gamma_gamma,
+    p_alive,
+    predict_customers,
+)
+
+__all__ = [
+    "BGNBDFit", "BGNBDParams", "FitError", "GammaGammaFit", "GammaGammaParams",
+    "PredictiveModel", "HoldoutCheck", "VisitGrid", "rfm_summary", "fit_predictive_model",
+    "customer_predictions", "predictive_customer_values", "holdout_table", "holdout_check",
+    "visit_grid", "p_alive_drops", "DAYS_PER_YEAR",
+]
+
+DAYS_PER_YEAR = 365.25
+
+RFM_SQL = """
+WITH visits AS (
+    SELECT customer_id, order_date AS visit_date,
+           sum(gross_profit) AS gross_profit, sum(revenue) AS revenue
+    FROM orders
+    WHERE order_date <= CAST($end AS DATE)
+    GROUP BY customer_id, order_date
+    HAVING sum(revenue) > 0
+),
+marked AS (
+    SELECT *, min(visit_date) OVER (PARTITION BY customer_id) AS first_visit
+    FROM visits
+),
+summary AS (
+    SELECT customer_id,
+           min(visit_date) AS first_visit,
+           max(visit_date) FILTER (WHERE visit_date <= CAST($cal AS DATE)) AS last_visit,
+           count(*) FILTER (WHERE visit_date <= CAST($cal AS DATE)) - 1 AS frequency,
+           date_diff('day', min(visit_date),
+                     max(visit_date) FILTER (WHERE visit_date <= CAST($cal AS DATE))) AS recency_days,
+           date_diff('day', min(visit_date), CAST($cal AS DATE)) AS age_days,
+           avg(gross_profit) FILTER (WHERE visit_date > first_visit
+                                     AND visit_date <= CAST($cal AS DATE)) AS mean_gp_per_visit,
+           avg(revenue) FILTER (WHERE visit_date > first_visit
+                                AND visit_date <= CAST($cal AS DATE)) AS mean_revenue_per_visit,
+           count(*) FILTER (WHERE visit_date > CAST($cal AS DATE)) AS holdout_visits,
+           coalesce(sum(gross_profit) FILTER (WHERE visit_date > CAST($cal AS DATE)), 0)
+               AS holdout_gp
+    FROM marked
+    GROUP BY customer_id
+    HAVING min(visit_date) <= CAST($cal AS DATE)
+)
+SELECT s.customer_id, c.name, c.home_store_id,
+       s.frequency, s.recency_days / $unit AS recency, s.age_days / $unit AS "T",
+       coalesce(s.mean_gp_per_visit, 0) AS mean_gp_per_visit,
+       coalesce(s.mean_revenue_per_visit, 0) AS mean_revenue_per_visit,
+       s.first_visit, s.last_visit, s.holdout_visits, s.holdout_gp
+FROM summary s
+LEFT JOIN customers c USING (customer_id)
+ORDER BY s.customer_id
+"""
+
+
+def _as_date(value: object, name: str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"{name}: expected a date (YYYY-MM-DD), got {value!r}")
+
+
+def _check_unit(time_unit_days: float) -> float:
+    if not np.isfinite(time_unit_days) or time_unit_days <= 0:
+        raise ValueError(f"time_unit_days: must be a positive number of days, got {time_unit_days!r}")
+    return float(time_unit_days)
+
+
+def rfm_summary(db, as_of: date, *, time_unit_days: float = 7.0,
+                calibration_end: date | None = None) -> pd.DataFrame:
+    """One row per customer with a visit by the end of calibration (``calibration_end``,
+    else ``as_of``): customer_id, name, home_store_id, frequency, recency, T (in
+    ``time_unit_days``), mean_gp_per_visit and mean_revenue_per_visit over repeat visits
+    (0 without one), first_visit, last_visit (in calibration), and holdout_visits /
+    holdout_gp after ``calibration_end`` up to ``as_of`` (0 without a holdout)."""
+    end = _as_date(as_of, "as_of")
+    cal = end if calibration_end is None else _as_date(calibration_end, "calibration_end")
+    if cal > end:
+        raise ValueError(f"calibration_end: {cal} is after as_of ({end})")
+    unit = _check_unit(time_unit_days)
+    frame = db.query_df(RFM_SQL, {"end": end, "cal": cal, "unit": unit})
+    frame["frequency"] = frame["frequency"].astype(float)
+    frame["holdout_visits"] = frame["holdout_visits"].astype(float)
+    return frame
+
+
+@dataclass(frozen=True)
+class PredictiveModel:
+    """Both fitted models with the customer summary they were fitted on."""
+
+    as_of: date
+    time_unit_days: float
+    summary: pd.DataFrame
+    visits: BGNBDFit
+    spend: GammaGammaFit
+
+    @property
+    def units_per_year(self) -> float:
+        return DAYS_PER_YEAR / self.time_unit_days
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return self.visits.warnings + self.spend.warnings
+
+
+def fit_predictive_model(db, as_of: date, *, time_unit_days: float = 7.0) -> PredictiveModel:
+    """Fit BG/NBD on every customer's visits to ``as_of`` and Gamma-Gamma on the gross
+    profit per repeat visit. Raises FitError (with a message for the user) when the data
+    cannot support a fit."""
+    as_of = _as_date(as_of, "as_of")
+    summary = rfm_summary(db, as_of, time_unit_days=time_unit_days)
+    if summary.empty:
+        raise FitError(f"No customer has a visit on or before {as_of:%Y-%m-%d}.",
+                       reason="no_customers", as_of=as_of.isoformat())
+    visits = fit_bgnbd(summary["frequency"], summary["recency"], summary["T"])
+    spend = fit_gamma_gamma(summary["frequency"], summary["mean_gp_per_visit"])
+    return PredictiveModel(as_of=as_of, time_unit_days=float(time_unit_days), summary=summary,
+                           visits=visits, spend=spend)
+
+
+PREDICTION_COLUMNS = ["customer_id", "frequency", "recency", "T", "p_alive", "expected_visits",
+                      "expected_gp_per_visit", "predictive_clv"]
+
+
+def customer_predictions(model: PredictiveModel, horizon_years: float,
+                         discount_rate: float) -> pd.DataFrame:
+    """Per customer of the model's summary: the columns of PREDICTION_COLUMNS, plus name,
+    home_store_id and last_visit for display."""
+    s = model.summary
+    out = predict_customers(
+        model.visits, model.spend, s["frequency"], s["recency"], s["T"], s["mean_gp_per_visit"],
+        horizon_years=horizon_years, discount_rate=discount_rate,
+        units_per_year=model.units_per_year)
+    frame = s[["customer_id", "frequency", "recency", "T"]].copy()
+    frame["p_alive"] = out["p_alive"]
+    frame["expected_visits"] = out["expected_visits"]
+    frame["expected_gp_per_visit"] = out["expected_value_per_visit"]
+    frame["predictive_clv"] = out["predictive_clv"]
+    for column in ("name", "home_store_id", "last_visit"):
+        frame[column] = s[column].to_numpy()
+    return frame
+
+
+def predictive_customer_values(db, as_of: date, horizon_years: float = 5.0,
+                               discount_rate: float = 0.12, *, time_unit_days: float = 7.0,
+                               store_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """Per customer (with a visit by ``as_of``): customer_id, frequency, recency, T,
+    p_alive, expected_visits (over the horizon), expected_gp_per_visit, predictive_clv
+    (expected gross profit over ``horizon_years``, discounted at ``discount_rate`` a year).
+
+    recency and T are in ``time_unit_days`` (weeks by default): recency is the time from
+    the first to the last visit, T from the first visit to ``as_of``. The models are fitted
+    on every customer; ``store_ids`` only selects the rows returned (by home store).
+    Raises FitError when no fit is possible.
+    """
+    model = fit_predictive_model(db, as_of, time_unit_days=time_unit_days)
+    frame = customer_predictions(model, horizon_years, discount_rate)
+    if store_ids:
+        frame = frame[frame["home_store_id"].isin(list(store_ids))].reset_index(drop=True)
+    return frame[PREDICTION_COLUMNS]
+
+
+# ---------------------------------------------------------------------------------------
+# Calibration / holdout diagnostic
+# ---------------------------------------------------------------------------------------
+
+def holdout_table(visits: BGNBDParams | BGNBDFit, frequency: object, recency: object, T: object,
+                  holdout_visits: object, holdout_length: float,
+                  max_visits: int = 7) -> pd.DataFrame:
+    """Predicted versus actual visits in the holdout, grouped by calibration visits
+    (FHL 2005, fig. 4): calibration_visits (the last group is ``max_visits`` and more),
+    customers, actual (mean holdout visits), predicted (mean expected visits)."""
+    if max_visits < 1:
+        raise ValueError(f"max_visits: must be at least 1, got {max_visits!r}")
+    predicted = expected_visits(visits, holdout_length, frequency, recency, T)
+    x = np.asarray(frequency, dtype=float)
+    actual = np.asarray(holdout_visits, dtype=float)
+    if len(actual) != len(x):
+        raise ValueError(f"holdout_visits: length {len(actual)} differs from frequency ({len(x)})")
+    group = np.minimum(x, max_visits).astype(int)
+    frame = pd.DataFrame({"calibration_visits": group, "actual": actual, "predicted": predicted})
+    table = frame.groupby("calibration_visits").agg(
+        customers=("actual", "size"), actual=("actual", "mean"), predicted=("predicted", "mean"))
+    return table.reindex(range(max_visits + 1), fill_value=0).reset_index()
+
+
+@dataclass(frozen=True)
+class HoldoutCheck:
+    calibration_end: date
+    as_of: date
+    holdout_length: float          # in time units
+    visits: BGNBDFit               # fitted on the calibration period only
+    table: pd.DataFrame            # holdout_table
+    actual_total: float
+    predicted_total: float
+
+
+def holdout_check(db, calibration_end: date, as_of: date, *, time_unit_days: float = 7.0,
+                  max_visits: int = 7) -> HoldoutCheck:
+    """Fit BG/NBD on the visits up to ``calibration_end`` and compare its forecast of the
+    visits in (calibration_end, as_of] with what the customers actually did."""
+    cal = _as_date(calibration_end, "calibration_end")
+    end = _as_date(as_of, "as_of")
+    if cal >= end:
+        raise ValueError(f"calibration_end: {cal} must be before as_of ({end})")
+    summary = rfm_summary(db, end, time_unit_days=time_unit_days, calibration_end=cal)
+    if summary.empty:
+        raise FitError(f"No customer has a visit on or before {cal:%Y-%m-%d}.",
+                       reason="no_customers", as_of=cal.isoformat())
+    fit = fit_bgnbd(summary["frequency"], summary["recency"], summary["T"])
+    length = (end - cal).days / _check_unit(time_unit_days)
+    table = holdout_table(fit, summary["frequency"], summary["recency"], summary["T"],
+                          summary["holdout_visits"], length, max_visits)
+    return HoldoutCheck(
+        calibration_end=cal, as_of=end, holdout_length=length, visits=fit, table=table,
+        actual_total=float((table["actual"] * table["customers"]).sum()),
+        predicted_total=float((table["predicted"] * table["customers"]).sum()),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Frequency / recency maps and P(alive) drops
+# ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class VisitGrid:
+    """Expected visits and P(alive) for a customer of age T, by frequency and recency."""
+
+    T: float
+    horizon: float
+    frequency: np.ndarray          # rows
+    recency: np.ndarray            # columns, 0..T
+    expected_visits: np.ndarray    # shape (len(frequency), len(recency))
+    p_alive: np.ndarray
+
+
+def visit_grid(visits: BGNBDParams | BGNBDFit, T: float, horizon: float,
+               max_frequency: int = 20, recency_steps: int = 40) -> VisitGrid:
+    """The frequency/recency heat maps of FHL 2005 (fig. 5) for customers of age ``T``.
+
+    A cell with frequency 0 and recency above 0 cannot occur (no repeat visit means a
+    recency of 0); it is NaN.
+    """
+    if not np.isfinite(T) or T <= 0:
+        raise ValueError(f"T: must be positive, got {T!r}")
+    if max_frequency < 1 or recency_steps < 2:
+        raise ValueError("max_frequency must be >= 1 and recency_steps >= 2")
+    frequency = np.arange(max_frequency + 1, dtype=float)
+    recency = np.linspace(0.0, T, recency_steps)
+    xx, rr = np.meshgrid(frequency, recency, indexing="ij")
+    rr = np.where(xx == 0, 0.0, rr)
+    tt = np.full_like(xx, T)
+    ev = expected_visits(visits, horizon, xx.ravel(), rr.ravel(), tt.ravel()).reshape(xx.shape)
+    pa = p_alive(visits, xx.ravel(), rr.ravel(), tt.ravel()).reshape(xx.shape)
+    impossible = (xx == 0) & (np.arange(recency_steps)[None, :] > 0)
+    ev[impossible] = np.nan
+    pa[impossible] = np.nan
+    return VisitGrid(T=float(T), horizon=float(horizon), frequency=frequency, recency=recency,
+                     expected_visits=ev, p_alive=pa)
+
+
+def p_alive_drops(db, model: PredictiveModel, lookback_days: int = 90,
+                  top: int | None = 20) -> pd.DataFrame:
+    """Customers whose P(alive) fell most over the last ``lookback_days``: the model's
+    parameters applied to each customer's history as it was then and as it is now.
+
+    Columns: customer_id, name, home_store_id, frequency, last_visit, p_alive_before,
+    p_alive, change (now − before; most negative first). A customer seen for the first
+    time within the lookback has no "before" and is left out.
+    """
+    if not isinstance(lookback_days, (int, np.integer)) or lookback_days < 1:
+        raise ValueError(f"lookback_days: must be a whole number of days >= 1, got {lookback_days!r}")
+    earlier = model.as_of - timedelta(days=int(lookback_days))
+    before = rfm_summary(db, earlier, time_unit_days=model.time_unit_days)
+    now = model.summary
+    merged = now.merge(before[["customer_id", "frequency", "recency", "T"]], on="customer_id",
+                       suffixes=("", "_before"))
+    if merged.empty:
+        return pd.DataFrame(columns=["customer_id", "name", "home_store_id", "frequency",
+                                     "last_visit", "p_alive_before", "p_alive", "change"])
+    merged["p_alive_before"] = p_alive(model.visits, merged["frequency_before"],
+                                       merged["recency_before"], merged["T_before"])
+    merged["p_alive"] = p_alive(model.visits, merged["frequency"], merged["recency"], merged["T"])
+    merged["change"] = merged["p_alive"] - merged["p_alive_before"]
+    merged = merged.sort_values(["change", "customer_id"]).reset_index(drop=True)
+    if top is not None:
+        merged = merged.head(top)
+    return merged[["customer_id", "name", "home_store_id", "frequency", "last_visit",
+                   "p_alive_before", "p_alive", "change"]]
