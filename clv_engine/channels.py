@@ -170,7 +170,7 @@ def combine_channel_table(ltv: pd.DataFrame, cac: pd.DataFrame | None) -> pd.Dat
     table["band"] = [verdict_band(r) for r in table["ltv_cac"]]
     table["payback_months"] = [payback_months(c, g) for c, g in zip(table["cac"], table["annual_gp"])]
     table.attrs.update(ltv.attrs)
-    return _in_display_order(table)
+    return in_display_order(table)
 
 
 def channel_table(
@@ -198,11 +198,12 @@ def _empty_cac() -> pd.DataFrame:
     )
 
 
-def _in_display_order(table: pd.DataFrame) -> pd.DataFrame:
-    # The seed's channels first, in its order; a dealer's own codes after them by name.
+def in_display_order(table: pd.DataFrame, column: str = "channel") -> pd.DataFrame:
+    """Rows by channel: the seed's channels first, in its order; a dealer's own codes after
+    them by name; a missing channel last."""
     order = {code: i for i, code in enumerate(CHANNEL_CODES)}
-    rank = [order.get(c, len(order)) if isinstance(c, str) else len(order) + 1 for c in table["channel"]]
-    names = [c if isinstance(c, str) else "" for c in table["channel"]]
+    rank = [order.get(c, len(order)) if isinstance(c, str) else len(order) + 1 for c in table[column]]
+    names = [c if isinstance(c, str) else "" for c in table[column]]
     out = table.assign(_rank=rank, _name=names).sort_values(["_rank", "_name"]).drop(columns=["_rank", "_name"])
     return out.reset_index(drop=True)
 

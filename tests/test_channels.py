@@ -12,7 +12,7 @@ import pytest
 
 from clv_engine import channels as ch
 from clv_engine.cohorts import LtvParams
-from clv_engine.db import Database, create_database
+from clv_engine.db import READER_CONFIG, Database, create_database
 
 # -- SPEC §6 ---------------------------------------------------------------------------------
 
@@ -166,7 +166,7 @@ def test_channel_labels():
 
 @pytest.fixture(scope="module")
 def spend(sample_db_path):
-    con = duckdb.connect(str(sample_db_path), read_only=True)
+    con = duckdb.connect(str(sample_db_path), read_only=True, config=READER_CONFIG)
     frame = con.execute("SELECT * FROM channel_spend").df()
     end = con.execute("SELECT max(order_date) FROM orders").fetchone()[0]
     con.close()

@@ -12,7 +12,7 @@ import pytest
 
 from clv_engine import clv, cohorts
 from clv_engine.cohorts import LtvParams
-from clv_engine.db import Database, create_database
+from clv_engine.db import READER_CONFIG, Database, create_database
 
 AS_OF = date(2023, 6, 30)
 
@@ -177,7 +177,7 @@ def test_bad_input_names_the_field(tiny, call, field):
 
 @pytest.fixture(scope="module")
 def sample(sample_db_path):
-    con = duckdb.connect(str(sample_db_path), read_only=True)
+    con = duckdb.connect(str(sample_db_path), read_only=True, config=READER_CONFIG)
     customers = con.execute("SELECT * FROM customers").df()
     orders = con.execute("SELECT * FROM orders").df()
     stores = con.execute("SELECT * FROM stores").df()

@@ -1,0 +1,402 @@
+"""Channels and cohorts: which acquisition channels pay (SPEC §6).
+
+Storyboard: horizon -> LTV/CAC per channel (this data, or the seed's table to explore) with
+the bands -> CAC by year -> budget shift simulator (and what the seed's 3.2 → 4.8 really
+gives) -> cohorts by purchase year, model, region or channel: table, retention heatmap,
+cumulative gross profit against CAC.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.colors import qualitative
+
+from clv_engine import channels as ch
+from clv_engine import cohorts, fmt
+from clv_engine.cohorts import LtvParams
+from clv_engine.db import Database
+from clv_engine.export import to_csv_bytes, to_excel_bytes
+from ui.context import cached, page_context
+
+ctx = page_context()
+lang = ctx.lang
+URL = "query-params"
+CAC_WINDOWS = [0, 12, 24, 36]  # months; 0 = all
+SIM_MONTHS = 12
+
+
+# -- cached engine calls ------------------------------------------------------------------
+@cached
+def _channel_ltv(db: Database, as_of: date, params: LtvParams, stores: tuple[str, ...] | None) -> pd.DataFrame:
+    return ch.channel_ltv(db, as_of, params, stores)
+
+
+@cached
+def _cac(db: Database, as_of: date, months: int | None) -> pd.DataFrame | None:
+    return ch.channel_cac(db, as_of, months) if db.table_rows("channel_spend") else None
+
+
+@cached
+def _cac_by_year(db: Database, as_of: date) -> pd.DataFrame:
+    return ch.cac_by_period(db, as_of, "year")
+
+
+@cached
+def _cohort(db: Database, as_of: date, dim: str, params: LtvParams, stores: tuple[str, ...] | None):
+    return (
+        cohorts.cohort_summary(db, as_of, dim, params, stores),
+        cohorts.cohort_years(db, as_of, dim, params, stores),
+        cohorts.cohort_channel_mix(db, as_of, dim, params, stores),
+    )
+
+
+# -- small helpers ------------------------------------------------------------------------
+def label(code) -> str:
+    return ch.channel_label(code, lang)
+
+
+def band_text(band: str | None) -> str:
+    return ctx.t(f"channels.band.{band}") if band else "—"
+
+
+def downloads(frame: pd.DataFrame, sheets: dict[str, pd.DataFrame], name: str, key: str) -> None:
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(
+        ctx.t("channels.download.csv"), to_csv_bytes(frame), file_name=f"{name}.csv",
+        mime="text/csv", key=f"{key}_csv",
+    )
+    right.download_button(
+        ctx.t("channels.download.xlsx"), to_excel_bytes(sheets), file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
+    )
+
+
+def ratio_chart(labels: list[str], ratios: list[float], bands: list[str | None]) -> go.Figure:
+    colours = [ch.BAND_COLOURS.get(b, "#9e9e9e") for b in bands]
+    fig = go.Figure(
+        go.Bar(x=labels, y=ratios, marker_color=colours, text=[fmt.multiple(r) for r in ratios],
+               textposition="outside", cliponaxis=False)
+    )
+    for limit in ch.BAND_LIMITS:
+        fig.add_hline(y=limit, line_dash="dot", line_color="#616161",
+                      annotation_text=f"{limit:g}×", annotation_position="top left")
+    finite = [r for r in ratios if pd.notna(r)]
+    # One excellent channel (referral at 20-30×) would flatten the others: a log axis then.
+    log = bool(finite) and max(finite) > 12
+    fig.update_layout(
+        yaxis_title=ctx.t("channels.chart.ratio"), yaxis_type="log" if log else "linear",
+        height=360, margin=dict(l=10, r=10, t=30, b=10), showlegend=False,
+    )
+    return fig
+
+
+def ratio_table(table: pd.DataFrame, advice: bool = False) -> pd.DataFrame:
+    out = {
+        ctx.t("channels.col.channel"): [label(c) for c in table["channel"]],
+        ctx.t("channels.col.cac"): table["cac"].round(0),
+        ctx.t("channels.col.ltv"): table["ltv"].round(0),
+        ctx.t("channels.col.ratio"): table["ltv_cac"].round(1),
+        ctx.t("channels.col.band"): [band_text(b) for b in table["band"]],
+    }
+    if advice:
+        out[ctx.t("channels.col.seed_advice")] = [ctx.t(f"channels.advice.{a}") for a in table["advice"]]
+    return pd.DataFrame(out)
+
+
+MONEY = st.column_config.NumberColumn(format="%,d")
+RATIO = st.column_config.NumberColumn(format="%.1f×")
+PCT = st.column_config.NumberColumn(format="percent")
+
+
+# -- inputs -------------------------------------------------------------------------------
+st.title(ctx.t("channels.title"))
+c1, c2 = st.columns([2, 1])
+horizon = c1.slider(ctx.t("channels.horizon"), 1, 15, 7, key="ch_horizon", bind=URL)
+window = c2.selectbox(
+    ctx.t("channels.cac_window"), CAC_WINDOWS, key="ch_cac_window", bind=URL,
+    format_func=lambda m: ctx.t("channels.cac_window.months", n=m) if m else ctx.t("channels.cac_window.all"),
+)
+params = LtvParams(horizon_years=horizon, discount_rate=ctx.clv_params.discount_rate)
+has_spend = ctx.has("channel_spend")
+ltv = _channel_ltv(ctx.db, ctx.as_of, params, ctx.store_ids)
+if ltv.empty:
+    st.info(ctx.t("channels.empty"))
+    st.stop()
+retention = ltv.attrs["retention"]
+st.caption(ctx.t("channels.ltv.definition", h=horizon, d=fmt.pct(params.discount_rate), r=fmt.pct(retention, 1)))
+
+# -- LTV/CAC per channel ------------------------------------------------------------------
+st.header(ctx.t("channels.ratio.header"))
+source = st.radio(
+    ctx.t("channels.source"), ["data", "spec"], key="ch_source", bind=URL, horizontal=True,
+    format_func=lambda k: ctx.t(f"channels.source.{k}"),
+)
+if source == "spec":
+    st.caption(ctx.t("channels.spec.caption"))
+    spec = ch.spec_channel_table()
+    edited = st.data_editor(
+        pd.DataFrame({
+            ctx.t("channels.col.channel"): [label(c) for c in spec["channel"]],
+            ctx.t("channels.col.cac"): spec["cac"],
+            ctx.t("channels.col.ltv"): spec["ltv"],
+        }),
+        disabled=[ctx.t("channels.col.channel")], hide_index=True, key="ch_spec_editor",
+        column_config={ctx.t("channels.col.cac"): MONEY, ctx.t("channels.col.ltv"): MONEY},
+    )
+    spec["cac"] = pd.to_numeric(edited[ctx.t("channels.col.cac")], errors="coerce").to_numpy()
+    spec["ltv"] = pd.to_numeric(edited[ctx.t("channels.col.ltv")], errors="coerce").to_numpy()
+    spec["ltv_cac"] = [ch.ltv_cac_ratio(v, c) for v, c in zip(spec["ltv"], spec["cac"])]
+    spec["band"] = [ch.verdict_band(None if pd.isna(r) else round(r, 1)) for r in spec["ltv_cac"]]
+    shown = ratio_table(spec, advice=True)
+    chart, grid = st.columns([3, 2])
+    chart.plotly_chart(ratio_chart(shown.iloc[:, 0].tolist(), spec["ltv_cac"].tolist(), spec["band"].tolist()),
+                       width="stretch")
+    grid.dataframe(shown, hide_index=True, column_config={
+        ctx.t("channels.col.cac"): MONEY, ctx.t("channels.col.ltv"): MONEY, ctx.t("channels.col.ratio"): RATIO})
+    downloads(shown, {ctx.t("channels.sheet.channels"): shown}, "channels_seed_table", "ch_dl_spec")
+else:
+    cac = _cac(ctx.db, ctx.as_of, window or None)
+    table = ch.combine_channel_table(ltv, cac)
+    if ctx.store_ids and has_spend:
+        st.caption(ctx.t("channels.scope_note"))
+    if not has_spend:
+        st.info(ctx.t("channels.needs_spend"))
+        shown = pd.DataFrame({
+            ctx.t("channels.col.channel"): [label(c) for c in table["channel"]],
+            ctx.t("channels.col.customers"): table["customers"],
+            ctx.t("channels.col.ltv"): table["ltv"].round(0),
+            ctx.t("channels.col.annual_gp"): table["annual_gp"].round(0),
+            ctx.t("channels.col.total_ltv"): table["total_ltv"].round(0),
+        })
+        st.dataframe(shown, hide_index=True, column_config={
+            ctx.t("channels.col.ltv"): MONEY, ctx.t("channels.col.annual_gp"): MONEY,
+            ctx.t("channels.col.total_ltv"): MONEY})
+        downloads(shown, {ctx.t("channels.sheet.channels"): shown}, "channels", "ch_dl_channels")
+    else:
+        priced = table[table["ltv_cac"].notna()]
+        won = (priced["new_customers"] * priced["ltv"]).sum()
+        blended = ch.blended_ratio(won, priced["spend"].sum())
+        m = st.columns(4)
+        m[0].metric(ctx.t("channels.blended"), fmt.multiple(blended), help=ctx.t("channels.blended.help"))
+        m[1].metric(ctx.t("channels.spend_total"), ctx.money(table["spend"].sum()))
+        if not priced.empty:
+            best = priced.loc[priced["ltv_cac"].idxmax()]
+            worst = priced.loc[priced["ltv_cac"].idxmin()]
+            m[2].metric(ctx.t("channels.best"), label(best["channel"]), fmt.multiple(best["ltv_cac"]), delta_color="off")
+            m[3].metric(ctx.t("channels.worst"), label(worst["channel"]), fmt.multiple(worst["ltv_cac"]), delta_color="off")
+        shown = ratio_table(table)
+        shown.insert(1, ctx.t("channels.col.customers"), table["customers"])
+        shown.insert(2, ctx.t("channels.col.spend"), table["spend"].round(0))
+        shown.insert(3, ctx.t("channels.col.new_customers"), table["new_customers"])
+        shown[ctx.t("channels.col.annual_gp")] = table["annual_gp"].round(0)
+        shown[ctx.t("channels.col.payback")] = table["payback_months"].round(1)
+        chart, grid = st.columns([2, 3])
+        chart.plotly_chart(ratio_chart(shown.iloc[:, 0].tolist(), table["ltv_cac"].tolist(), table["band"].tolist()),
+                           width="stretch")
+        grid.dataframe(shown, hide_index=True, column_config={
+            ctx.t("channels.col.spend"): MONEY, ctx.t("channels.col.cac"): MONEY,
+            ctx.t("channels.col.ltv"): MONEY, ctx.t("channels.col.annual_gp"): MONEY,
+            ctx.t("channels.col.ratio"): RATIO,
+            ctx.t("channels.col.payback"): st.column_config.NumberColumn(
+                format="%.1f", help=ctx.t("channels.payback.help")),
+        })
+        yearly = _cac_by_year(ctx.db, ctx.as_of)
+        by_year = yearly.assign(year=pd.to_datetime(yearly["period"]).dt.year, name=[label(c) for c in yearly["channel"]])
+        by_year = by_year.pivot(index="year", columns="name", values="cac").round(0).reset_index()
+        by_year = by_year.rename(columns={"year": ctx.t("channels.col.period")})
+        by_year.columns.name = None
+        with st.expander(ctx.t("channels.by_period")):
+            st.dataframe(by_year, hide_index=True, column_config={
+                c: MONEY for c in by_year.columns if c != ctx.t("channels.col.period")})
+        downloads(shown, {ctx.t("channels.sheet.channels"): shown, ctx.t("channels.sheet.cac_by_year"): by_year},
+                  "channels", "ch_dl_channels")
+
+# -- budget shift simulator ---------------------------------------------------------------
+st.header(ctx.t("channels.sim.header"))
+base_kind = st.radio(
+    ctx.t("channels.sim.base"), ["data", "spec_customers", "spec_spend"], key="ch_sim_base", bind=URL,
+    horizontal=True, format_func=lambda k: ctx.t(f"channels.sim.base.{k}"),
+)
+if base_kind == "data":
+    base = ch.data_simulator_base(ch.combine_channel_table(ltv, _cac(ctx.db, ctx.as_of, SIM_MONTHS))) if has_spend else None
+else:
+    base = ch.spec_simulator_base("customers" if base_kind == "spec_customers" else "spend")
+if base is None or base.empty:
+    st.info(ctx.t("channels.sim.needs_spend"))
+else:
+    options = base["channel"].tolist()
+    s1, s2 = st.columns(2)
+    sources = s1.multiselect(
+        ctx.t("channels.sim.from"), options, default=[c for c in ch.SPEC_SHIFT_FROM if c in options],
+        format_func=label, key="ch_sim_from", bind=URL,
+    )
+    targets = s2.multiselect(
+        ctx.t("channels.sim.to"), [c for c in options if c not in sources],
+        default=[c for c in ch.SPEC_SHIFT_TO if c in options and c not in sources],
+        format_func=label, key="ch_sim_to", bind=URL,
+    )
+    s3, s4, s5 = st.columns(3)
+    share = s3.slider(ctx.t("channels.sim.share"), 0, 100, 30, 5, format="%d%%", key="ch_sim_share", bind=URL)
+    split = s4.radio(
+        ctx.t("channels.sim.split"), list(ch.SPLITS), key="ch_sim_split", bind=URL,
+        format_func=lambda k: ctx.t(f"channels.sim.split.{k}"),
+    )
+    beta = s5.slider(ctx.t("channels.sim.beta"), 0.3, 1.0, 0.8, 0.05, key="ch_sim_beta", bind=URL,
+                     help=ctx.t("channels.sim.beta.help"))
+    st.caption(ctx.t("channels.sim.beta.help"))
+    shift = ch.BudgetShift(tuple(sources), tuple(targets), share / 100, split, beta)
+    try:
+        result = ch.shift_budget(base, shift)
+        linear = ch.shift_budget(base, ch.BudgetShift(shift.from_channels, shift.to_channels, shift.share, split, 1.0))
+    except ValueError as error:
+        st.warning(ctx.t("channels.sim.error", error=str(error)))
+    else:
+        m = st.columns(3)
+        m[0].metric(ctx.t("channels.sim.customers"), fmt.number(result.customers_after),
+                    fmt.number(result.customers_after - result.customers_before))
+        m[1].metric(ctx.t("channels.sim.ltv"), ctx.money(result.ltv_after),
+                    fmt.pct(result.value_change, 1))
+        m[2].metric(ctx.t("channels.sim.ratio"),
+                    ctx.t("channels.sim.before_after", before=fmt.multiple(result.ratio_before),
+                          after=fmt.multiple(result.ratio_after)),
+                    fmt.multiple(result.ratio_after - result.ratio_before))
+        st.caption(ctx.t("channels.sim.linear", ratio=fmt.multiple(linear.ratio_after),
+                         customers=fmt.number(linear.customers_after)))
+        rows = result.table
+        names = [label(c) for c in rows["channel"]]
+        fig = go.Figure([
+            go.Bar(name=ctx.t("channels.sim.before"), x=names, y=rows["spend_before"]),
+            go.Bar(name=ctx.t("channels.sim.after"), x=names, y=rows["spend_after"]),
+        ])
+        fig.update_layout(barmode="group", height=320, margin=dict(l=10, r=10, t=30, b=10),
+                          title=ctx.t("channels.sim.spend_chart"), legend=dict(orientation="h"))
+        sim_table = pd.DataFrame({
+            ctx.t("channels.col.channel"): names,
+            ctx.t("channels.col.spend_before"): rows["spend_before"].round(0),
+            ctx.t("channels.col.spend_after"): rows["spend_after"].round(0),
+            ctx.t("channels.col.customers_before"): rows["customers_before"].round(1),
+            ctx.t("channels.col.customers_after"): rows["customers_after"].round(1),
+            ctx.t("channels.col.cac_after"): rows["cac_after"].round(0),
+            ctx.t("channels.col.ltv_before"): rows["ltv_before"].round(0),
+            ctx.t("channels.col.ltv_after"): rows["ltv_after"].round(0),
+        })
+        chart, grid = st.columns([2, 3])
+        chart.plotly_chart(fig, width="stretch")
+        grid.dataframe(sim_table, hide_index=True, column_config={
+            c: MONEY for c in sim_table.columns if c not in (ctx.t("channels.col.channel"),
+                                                             ctx.t("channels.col.customers_before"),
+                                                             ctx.t("channels.col.customers_after"))})
+        downloads(sim_table, {ctx.t("channels.sheet.simulator"): sim_table}, "budget_shift", "ch_dl_sim")
+rec = ch.spec_reconciliation("equal")
+prop = ch.spec_reconciliation("spend")
+st.info(ctx.t(
+    "channels.sim.reconcile",
+    c_before=fmt.multiple(rec.equal_customers_before), c_after=fmt.multiple(rec.equal_customers_after),
+    c_value=fmt.pct(rec.equal_customers_value_change), s_before=fmt.multiple(rec.equal_spend_before),
+    s_after=fmt.multiple(rec.equal_spend_after), p_after=fmt.multiple(prop.equal_customers_after),
+    p_value=fmt.pct(prop.equal_customers_value_change),
+))
+
+# -- cohorts ------------------------------------------------------------------------------
+st.header(ctx.t("channels.cohort.header"))
+dim = st.segmented_control(
+    ctx.t("channels.cohort.dimension"), list(cohorts.DIMENSIONS), default="purchase_year", required=True,
+    format_func=lambda k: ctx.t(f"channels.dim.{k}"), key="ch_cohort_dim", bind=URL,
+) or "purchase_year"
+summary, years, mix = _cohort(ctx.db, ctx.as_of, dim, params, ctx.store_ids)
+if dim == "channel":
+    summary = ch.in_display_order(summary, "cohort")
+
+
+def cohort_label(value) -> str:
+    if dim == "channel":
+        return label(value)
+    if value is None or pd.isna(value):
+        return ctx.t("channels.unrecorded")
+    return str(value)
+
+
+cohort_cac = pd.Series(dtype=float)
+overall_cac = _cac(ctx.db, ctx.as_of, None)
+if overall_cac is not None:
+    cohort_cac = ch.cohort_cac(mix, _cac_by_year(ctx.db, ctx.as_of), overall_cac)
+payback = cohorts.cohort_payback_year(years, cohort_cac)
+ltv_col = ctx.t("channels.col.ltv_h", h=horizon)
+cohort_table = pd.DataFrame({
+    ctx.t("channels.col.cohort"): [cohort_label(v) for v in summary["cohort"]],
+    ctx.t("channels.col.customers"): summary["customers"],
+    ctx.t("channels.col.first_year_spend"): summary["first_year_spend"].round(0),
+    ctx.t("channels.col.first_service_return"): summary["first_service_return"],
+    ctx.t("channels.col.repeat_rate"): summary["repeat_rate"],
+    ltv_col: summary["ltv"].round(0),
+})
+if overall_cac is not None:
+    cohort_table[ctx.t("channels.col.cohort_cac")] = summary["cohort"].map(cohort_cac).round(0).to_numpy()
+    cohort_table[ctx.t("channels.col.ratio")] = (summary["ltv"] / summary["cohort"].map(cohort_cac)).round(1).to_numpy()
+    cohort_table[ctx.t("channels.col.payback_year")] = summary["cohort"].map(payback).to_numpy()
+st.dataframe(cohort_table, hide_index=True, column_config={
+    ctx.t("channels.col.first_year_spend"): MONEY, ltv_col: MONEY,
+    ctx.t("channels.col.first_service_return"): PCT, ctx.t("channels.col.repeat_rate"): PCT,
+    ctx.t("channels.col.cohort_cac"): MONEY, ctx.t("channels.col.ratio"): RATIO,
+    ctx.t("channels.col.payback_year"): st.column_config.NumberColumn(format="%d"),
+})
+st.caption(ctx.t("channels.cohort.definitions"))
+
+matrix = cohorts.retention_matrix(years)
+matrix = matrix.reindex([c for c in summary["cohort"] if c in matrix.index])
+left, right = st.columns(2)
+with left:
+    st.subheader(ctx.t("channels.cohort.retention"))
+    if matrix.empty:
+        st.info(ctx.t("channels.cohort.empty"))
+    else:
+        heat = go.Figure(go.Heatmap(
+            z=matrix.to_numpy(), x=[str(c) for c in matrix.columns], y=[cohort_label(v) for v in matrix.index],
+            zmin=0, zmax=1, colorscale="Blues", text=[[fmt.pct(v) if pd.notna(v) else "" for v in row]
+                                                      for row in matrix.to_numpy()],
+            texttemplate="%{text}", hovertemplate="%{y} · %{x}: %{text}<extra></extra>", colorbar=dict(tickformat=".0%"),
+        ))
+        heat.update_layout(xaxis_title=ctx.t("channels.col.year"), yaxis_autorange="reversed", height=380,
+                           margin=dict(l=10, r=10, t=10, b=10))
+        st.plotly_chart(heat, width="stretch")
+with right:
+    st.subheader(ctx.t("channels.cohort.cumulative"))
+    palette = qualitative.Plotly
+    curves = go.Figure()
+    groups = dict(list(years.groupby("cohort", dropna=False, sort=False)))
+    for i, cohort in enumerate(c for c in summary["cohort"] if c in groups):
+        group = groups[cohort]
+        colour = palette[i % len(palette)]
+        name = cohort_label(cohort)
+        curves.add_trace(go.Scatter(x=group["year"], y=group["cumulative_gp"], mode="lines+markers",
+                                    name=name, line=dict(color=colour), legendgroup=name))
+        cost = cohort_cac.get(cohort) if len(cohort_cac) else None
+        if cost is not None and pd.notna(cost):
+            curves.add_trace(go.Scatter(
+                x=[0.8, max(group["year"].max(), 1) + 0.2], y=[cost, cost], mode="lines",
+                name=f"{name} · {ctx.t('channels.cohort.cac_suffix')}", line=dict(color=colour, dash="dash"),
+                legendgroup=name, showlegend=False,
+            ))
+    curves.update_layout(xaxis_title=ctx.t("channels.col.year"), yaxis_title=ctx.t("channels.cohort.cumulative"),
+                         height=380, margin=dict(l=10, r=10, t=10, b=10))
+    st.plotly_chart(curves, width="stretch")
+    st.caption(ctx.t("channels.cohort.cumulative.caption") if overall_cac is not None
+               else ctx.t("channels.cohort.no_cac"))
+
+heat_table = matrix.copy()
+heat_table.index = [cohort_label(v) for v in heat_table.index]
+heat_table = heat_table.reset_index().rename(columns={"index": ctx.t("channels.col.cohort")})
+heat_table.columns = [str(c) for c in heat_table.columns]
+cumulative = years.pivot(index="cohort", columns="year", values="cumulative_gp").round(0)
+cumulative = cumulative.reindex(matrix.index)
+cumulative.index = [cohort_label(v) for v in cumulative.index]
+cumulative = cumulative.reset_index().rename(columns={"index": ctx.t("channels.col.cohort")})
+cumulative.columns = [str(c) for c in cumulative.columns]
+downloads(cohort_table, {
+    ctx.t("channels.sheet.cohorts"): cohort_table,
+    ctx.t("channels.sheet.retention"): heat_table,
+    ctx.t("channels.sheet.cumulative"): cumulative,
+}, f"cohorts_{dim}", "ch_dl_cohorts")
