@@ -187,7 +187,7 @@ STRINGS.update(
         # headline
         "seg.customers": ("Customers scored", "已评分客户"),
         "seg.top_share": ("{tiers}: share of customers", "{tiers}：客户占比"),
-        "seg.top_profit": ("{tiers}: share of gross profit", "{tiers}：毛利占比"),
+        "seg.top_profit": ("{tiers}: share of profit", "{tiers}：毛利占比"),
         "seg.top_clv": ("{tiers}: share of CLV", "{tiers}：CLV 占比"),
         "seg.profit.help": (
             "Gross profit of the last 12 months to the as-of date.",
@@ -209,6 +209,7 @@ STRINGS.update(
         "seg.col.profit_share": ("Share of profit", "毛利占比"),
         "seg.col.avg_clv": ("Average CLV", "平均 CLV"),
         "seg.col.total_clv": ("Total CLV", "CLV 合计"),
+        "seg.col.clv": ("CLV", "CLV"),
         "seg.col.respond": ("Respond within", "响应时限"),
         "seg.col.compensation": ("Compensation authority", "补偿权限"),
         "seg.col.owner": ("Owner", "负责人"),
@@ -246,7 +247,11 @@ STRINGS.update(
             "{name}：{n} 位客户；{tiers}贡献其毛利的 {profit}（当前范围合计：{all}）。",
         ),
         "seg.compare.share": ("Tier mix across {by}", "各{by}的层级构成"),
-        "seg.compare.profit": ("Share of gross profit by tier across {by}", "各{by}按层级的毛利占比"),
+        "seg.compare.profit": ("Share of each {one}'s gross profit by tier", "各{one}毛利按层级的占比"),
+        "seg.by.name.home_store_id": ("stores", "门店"),
+        "seg.by.name.region": ("regions", "区域"),
+        "seg.by.one.home_store_id": ("store", "门店"),
+        "seg.by.one.region": ("region", "区域"),
         "seg.compare.axis": ("Share of customers", "客户占比"),
         # migration
         "seg.migration": ("Tier migration", "层级迁移"),
