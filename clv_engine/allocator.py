@@ -36,6 +36,9 @@ from clv_engine.i18n import t
 FULL = "full"
 """Label of a project's own (full) option; extra tiers carry their own labels."""
 
+PILOT = "pilot"
+"""Label of the one extra tier the page's table offers."""
+
 NEXT_STEP = 100_000.0
 """'The value of the next ¥100,000': the step the page quotes."""
 
@@ -1002,7 +1005,8 @@ def reason_text(verdict: Verdict, lang: str = "en") -> str:
         text = t(key, lang, cost=money(v.cost, lang), gain=money(v.gain, lang), roi=roi,
                  share=pct(v.fraction), loss=money(v.contribution, lang))
         if v.option not in (None, FULL):
-            text += t("allocator.reason.tier", lang, tier=v.option)
+            tier = t("allocator.tier.pilot", lang) if v.option == PILOT else v.option
+            text += t("allocator.reason.tier", lang, tier=tier)
         if not v.in_ranking:
             text += t("allocator.reason.ranking_misses", lang)
         return text
@@ -1070,7 +1074,6 @@ def projects_to_frame(projects: Iterable[Project]) -> pd.DataFrame:
 PROJECT_COLUMNS = ["name", "investment", "uplift_per_customer", "reach", "divisible", "locked",
                    "excluded", "pilot_investment", "pilot_uplift", "pilot_reach"]
 
-PILOT = "pilot"
 
 
 def _blank(value: object) -> bool:

@@ -27,8 +27,12 @@ STEP = 10_000
 MAX_BUDGET = 100_000_000_000
 TABLE = ["name", "investment", "uplift_per_customer", "reach", "divisible",
          "pilot_investment", "pilot_uplift", "pilot_reach"]
-ICONS = {"funded": "✅", "partly_funded": "◐", "locked": "🔒", "left_out": "✖️",
-         "too_expensive": "✖️", "no_room": "✖️", "excluded": "⛔"}
+# Material icons: emoji need a colour font that a meeting-room browser may lack.
+ICONS = {"funded": ":green[:material/check_circle:]", "partly_funded": ":green[:material/contrast:]",
+         "locked": ":blue[:material/lock:]", "left_out": ":gray[:material/cancel:]",
+         "too_expensive": ":gray[:material/cancel:]", "no_room": ":gray[:material/cancel:]",
+         "excluded": ":red[:material/block:]"}
+NICE = (1, 2, 5)
 
 
 # -- cached engine calls ------------------------------------------------------------------
@@ -136,6 +140,22 @@ def on_slider() -> None:
     st.session_state["al_budget"] = int(st.session_state["al_budget_slider"])
 
 
+def nice_step(span: float, parts: int) -> int:
+    """The smallest 1-2-5 × 10^k step that cuts ``span`` into at most ``parts`` pieces."""
+    power = 10 ** max(int(math.floor(math.log10(max(span / parts, 1.0)))), 0)
+    for factor in (*NICE, 10):
+        if factor * power * parts >= span:
+            return int(factor * power)
+    return int(10 * power)
+
+
+def money_axis(fig: go.Figure, axis: str, top: float) -> None:
+    """Ticks in the reader's money (¥1.2M / 120万) rather than plotly's SI units."""
+    step = nice_step(max(top, 1.0), 5)
+    ticks = list(range(0, int(top) + step, step))
+    fig.update_layout({f"{axis}axis": dict(tickvals=ticks, ticktext=[ctx.money(v) for v in ticks])})
+
+
 def on_save() -> None:
     name = (st.session_state.get("al_save_name") or "").strip()
     if not name:
@@ -195,7 +215,7 @@ def slider_top(total: float) -> int:
 def option_label(project: str, option: str | None) -> str:
     if option in (None, al.FULL):
         return project
-    return f"{project} ({ctx.t('allocator.page.pilot') if option == al.PILOT else option})"
+    return f"{project} ({ctx.t('allocator.tier.pilot') if option == al.PILOT else option})"
 
 
 # -- header and scenario --------------------------------------------------------------------
@@ -302,16 +322,24 @@ with box_col:
                              step=STEP, key="al_budget", bind=URL,
                              help=ctx.t("allocator.page.budget.help"))
     budget = int(budget or al.SPEC_CASE_BUDGET)
-st.session_state["al_budget_slider"] = int(min(max(budget, STEP), top) // STEP * STEP)
+# About 250 stops from zero to a little above the cost of everything, labelled in money.
+stop = max(nice_step(top, 250), 1_000)
+stops = list(range(stop, top + stop, stop))
+st.session_state["al_budget_slider"] = min(max(round(budget / stop) * stop, stop), stops[-1])
 with slide_col:
-    st.slider(ctx.t("allocator.page.budget"), STEP, top, step=STEP, key="al_budget_slider",
-              on_change=on_slider, format="%d", help=ctx.t("allocator.page.budget.help"))
+    st.select_slider(ctx.t("allocator.page.budget"), stops, key="al_budget_slider",
+                     on_change=on_slider, format_func=fmt.money_full,   # every stop distinct
+                     help=ctx.t("allocator.page.budget.help"))
 
 # -- derive a project from the data ---------------------------------------------------------------
-with st.expander(ctx.t("allocator.page.derive"), expanded=False):
+# Drawn only while open: the customer frame is not needed for a slider move.
+derive = st.expander(ctx.t("allocator.page.derive"), key="al_derive_open", on_change="rerun")
+with derive:
     st.caption(ctx.t("allocator.page.derive.caption"))
-    values = ctx.customer_values()
-    if values.empty:
+    values = ctx.customer_values() if derive.open else pd.DataFrame()
+    if not derive.open:
+        pass
+    elif values.empty:
         st.info(ctx.t("allocator.page.derive.empty"))
     else:
         d1, d2, d3 = st.columns(3)
@@ -421,7 +449,7 @@ with left:
             customdata=[[ctx.money(x.cost), ctx.money(x.gain), fmt.pct(x.fraction)] for x in lines],
             hovertemplate=ctx.t("allocator.page.chart_roi.hover"),
         ))
-        fig.update_layout(xaxis_title=ctx.t("allocator.fig.roi"), xaxis_tickformat=".0%",
+        fig.update_layout(xaxis_title=ctx.t("allocator.fig.roi"), xaxis_tickformat=",.0%",
                           height=80 + 42 * len(lines), margin=dict(l=10, r=10, t=10, b=10))
         st.plotly_chart(fig, width="stretch", key="al_chart_roi")
     else:
@@ -450,13 +478,16 @@ with right:
     fig.update_layout(xaxis_title=ctx.t("allocator.page.budget"), yaxis_title=ctx.t("allocator.fig.gain"),
                       height=360, margin=dict(l=10, r=10, t=10, b=10),
                       legend=dict(orientation="h", y=-0.25))
+    money_axis(fig, "x", max(float(pts["budget"].max()), float(budget)))
+    money_axis(fig, "y", float(pts["gain"].max()))
     st.plotly_chart(fig, width="stretch", key="al_chart_curve")
     st.caption(ctx.t("allocator.page.curve.caption" if curve.exact_steps else "allocator.page.curve.caption_grid"))
 
 st.subheader(ctx.t("allocator.page.reasons"))
 st.caption(ctx.t("allocator.def.roi"))
 for v in verdicts:
-    st.markdown(f"{ICONS[v.status]} **{md(v.project)}**: {md(al.reason_text(v, lang))}")
+    st.markdown(ctx.t("allocator.page.reason_line", icon=ICONS[v.status], name=md(v.project),
+                      text=md(al.reason_text(v, lang))))
 
 with st.expander(ctx.t("allocator.page.table")):
     rows = []

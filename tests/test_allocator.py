@@ -200,6 +200,16 @@ def test_tiers_at_most_one_by_hand():
     assert best.line("X").option == FULL and best.total_gain == pytest.approx(1550)
 
 
+def test_tier_reason_in_both_languages():
+    x = Project("X", 100, 1000, 1, tiers=(Tier("pilot", 40, 500, 1),))
+    y = Project("Y", 60, 550, 1)
+    alloc = allocate_budget([x, y], 100)
+    v = next(v for v in project_verdicts([x, y], alloc) if v.project == "X")
+    assert v.option == "pilot" and v.cost == pytest.approx(40)
+    assert "Runs as the pilot tier" in reason_text(v, "en")
+    assert "按「试点」档执行" in reason_text(v, "zh")
+
+
 def test_divisible_funded_pro_rata_by_hand():
     a = Project("A", 60, 600, 1)
     d = Project("D", 80, 8, 80, divisible=True)  # gain 640, ROI 700%

@@ -20,7 +20,7 @@ def _reasons(at) -> dict[str, str]:
     """{project: reason} from the reason lines ("icon **name**: text", markdown-escaped)."""
     out = {}
     for m in at.markdown:
-        text = m.value.replace("\\", "")
+        text = m.value.replace("\\", "").replace("**：", "**: ")
         if "**: " in text:
             head, reason = text.split("**: ", 1)
             out[head.split("**", 1)[1]] = reason
@@ -35,7 +35,7 @@ def test_spec_case_headline(sample_db_path):
     assert m["Combined net ROI"] == "1,540%"
     assert m["Projects funded"] == "4 of 4"
     assert m["Budget left unspent"] == "¥0"
-    assert m["Value of the next ¥100,000"] == "¥0"
+    assert m["Next ¥100,000 adds"] == "¥0"
     detail = at.dataframe[-1].value.set_index("Project")
     # Ranked by ROI: service experience, membership, churn warning, mobile.
     assert detail["ROI rank"].sort_values().index.tolist() == [
@@ -52,11 +52,11 @@ def test_moving_the_budget(sample_db_path):
     # for churn warning (14.9M).
     assert m["Total gain"] == "¥12.40M"
     assert m["Projects funded"] == "3 of 4"
-    assert m["Value of the next ¥100,000"] == "¥2.50M"
+    assert m["Next ¥100,000 adds"] == "¥2.50M"
     churn = _reasons(at)["Churn warning system"]
     assert churn.startswith("Left out") and "¥2.00M more gain" in churn
     # The slider moves the same budget (and the box follows it).
-    at.slider(key="al_budget_slider").set_value(450_000).run()
+    at.select_slider(key="al_budget_slider").set_value(450_000).run()
     _ok(at)
     assert metric_values(at)["Total gain"] == "¥10.90M"
     assert at.number_input(key="al_budget").value == 450_000
@@ -169,6 +169,9 @@ def test_broken_saved_scenario_is_refused(writable_db_path):
 
 def test_project_derived_from_data(sample_db_path):
     at = _page(sample_db_path)
+    assert "al_seg_dim" not in [w.key for w in at.selectbox]   # closed: nothing computed
+    at.session_state["al_derive_open"] = True   # what a click on the expander sets
+    at.run()
     at.selectbox(key="al_seg_dim").set_value("region").run()
     region = at.selectbox(key="al_seg_value_region").options[0]
     at.number_input(key="al_points").set_value(5.0).run()

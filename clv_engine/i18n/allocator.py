@@ -14,7 +14,7 @@ STRINGS = {
     ),
     "allocator.reason.lock_cost": (
         " Without the lock the best portfolio would gain {loss} more.",
-        " 若不锁定，最优组合可多获收益 {loss}。",
+        "若不锁定，最优组合可多获收益 {loss}。",
     ),
     "allocator.reason.funded": (
         ("Funded: {cost} for {gain} (net ROI {roi}); without it the best portfolio "
@@ -27,14 +27,14 @@ STRINGS = {
         ("部分投入（{share}，{cost}）：更优项目之后的剩余预算在此获得收益 {gain}（净ROI {roi}）；"
         "去掉它，最优组合收益将减少 {loss}。"),
     ),
-    "allocator.reason.tier": (" Runs as the {tier} tier.", " 按「{tier}」档执行。"),
+    "allocator.reason.tier": (" Runs as the {tier} tier.", "按「{tier}」档执行。"),
     "allocator.reason.ranking_misses": (
         " Sorting by ROI would have left it out.",
-        " 若按ROI排序依次填充，它会被漏掉。",
+        "若按ROI排序依次填充，它会被漏掉。",
     ),
     "allocator.reason.ranking_takes": (
         " Sorting by ROI would have funded it.",
-        " 若按ROI排序依次填充，它会被选中。",
+        "若按ROI排序依次填充，它会被选中。",
     ),
     "allocator.reason.too_expensive": (
         "Left out: it costs {cost}, more than the whole budget.",
@@ -51,19 +51,19 @@ STRINGS = {
     ),
     "allocator.reason.gain_needed": (
         " It would get in with {gain} more gain ({uplift} more uplift per customer).",
-        " 若收益再增加 {gain}（每位客户提升再多 {uplift}），即可入选。",
+        "若收益再增加 {gain}（每位客户提升再多 {uplift}），即可入选。",
     ),
     "allocator.reason.cost_needed": (
         " It would also get in if it cost {cost} or less.",
-        " 若投入降至 {cost} 及以下，也可入选。",
+        "若投入降至 {cost} 及以下，也可入选。",
     ),
     "allocator.reason.gain_needed_full": (
         " Funded in full it would need {gain} more gain ({uplift} more uplift per customer).",
-        " 若要全额入选，收益需再增加 {gain}（每位客户提升再多 {uplift}）。",
+        "若要全额入选，收益需再增加 {gain}（每位客户提升再多 {uplift}）。",
     ),
     "allocator.reason.cost_needed_full": (
         " Funded in full it would also get in at a cost of {cost} or less.",
-        " 若投入降至 {cost} 及以下，也可全额入选。",
+        "若投入降至 {cost} 及以下，也可全额入选。",
     ),
     # -- page -------------------------------------------------------------------------
     "allocator.page.title": ("Budget allocator: what to fund", "预算分配：钱投向哪些项目"),
@@ -107,7 +107,7 @@ STRINGS = {
     "allocator.fig.funded": ("Projects funded", "入选项目"),
     "allocator.fig.funded_of": ("{n} of {total}", "{n} / {total}"),
     "allocator.fig.unspent": ("Budget left unspent", "未用预算"),
-    "allocator.fig.next": ("Value of the next {step}", "再增加 {step} 的价值"),
+    "allocator.fig.next": ("Next {step} adds", "再加 {step} 可增收"),
     "allocator.fig.roi": ("Net ROI", "净ROI"),
     "allocator.def.gain": (
         "Σ over the funded projects of CLV uplift per customer × customers reached "
@@ -141,7 +141,7 @@ STRINGS = {
         "{missed} less than the best portfolio ({best}).",
         "若按ROI排序依次投入，会选 {ranking}，收益 {ranking_gain}，比最优组合（{best}）少 {missed}。",
     ),
-    "allocator.page.pilot": ("pilot", "试点"),
+    "allocator.tier.pilot": ("pilot", "试点"),
     "allocator.page.chart_roi": ("Funded projects, ranked by net ROI", "入选项目（按净ROI排序）"),
     "allocator.page.chart_roi.hover": (
         "%{y}<br>Net ROI %{x:.0%}<br>Cost %{customdata[0]}<br>Gain %{customdata[1]}"
@@ -269,6 +269,7 @@ STRINGS = {
         "每位客户：多到店次数 × 单次毛利 × 至今存活概率 × A(r)，其中 A(r) = Σ r^t/(1+d)^t（期限内）；"
         "r = {r}，d = {d}，{h} 年。取客群内客户的平均值；覆盖人数即客群人数。",
     ),
+    "allocator.page.reason_line": ("{icon} **{name}**: {text}", "{icon} **{name}**：{text}"),
     "allocator.page.add": ("Add to the projects", "加入项目表"),
     "allocator.page.added": ("Added “{name}” to the projects.", "已将「{name}」加入项目表。"),
     # scenarios
