@@ -57,6 +57,14 @@ APPOINTMENTS = [
     ("P4", "A", "S01", date(2026, 8, 1), "cancelled"),  # after the as-of date
     ("P5", "A", "S01", date(2025, 1, 1), "cancelled"),  # more than 365 days before
 ]
+# A referred B and D; B referred F; F "referred" A (a loop); H's referral is after the as-of date.
+REFERRALS = [("A", "B", date(2023, 4, 20)), ("A", "D", date(2026, 2, 20)), ("B", "F", date(2026, 5, 25)),
+             ("F", "A", date(2026, 6, 10)), ("H", "C", date(2026, 8, 1))]
+
+
+def vin(customer: str) -> str:
+    """A distinct VIN per customer: A -> LVSAX0123457Z9, B -> LVSBX0246914Z9, ..."""
+    return f"LVS{customer}X{(ord(customer) - 64) * 123457:07d}Z9"
 
 
 def build_db(path: Path, side_tables: bool = True) -> Path:
@@ -66,13 +74,14 @@ def build_db(path: Path, side_tables: bool = True) -> Path:
                     [("S01", "上海浦东店", "华东", "上海"), ("S02", "杭州西湖店", "华东", "杭州")])
     con.executemany(
         "INSERT INTO customers (customer_id, name, home_store_id, vin, purchase_date) VALUES (?, ?, ?, ?, ?)",
-        [(c, n, s, f"LVS{c}000000000000", d) for c, n, s, d in CUSTOMERS],
+        [(c, n, s, vin(c), d) for c, n, s, d in CUSTOMERS],
     )
     con.executemany("INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?, ?)", _orders())
     if side_tables:
         con.executemany("INSERT INTO complaints VALUES (?, ?, ?, ?, ?)", COMPLAINTS)
         con.executemany("INSERT INTO competitor_sightings VALUES (?, ?, ?)", SIGHTINGS)
         con.executemany("INSERT INTO appointments VALUES (?, ?, ?, ?, ?)", APPOINTMENTS)
+        con.executemany("INSERT INTO referrals VALUES (?, ?, ?)", REFERRALS)
     con.close()
     return path
 

@@ -1,0 +1,172 @@
+"""Customer lookup engine on the hand-built database of tests/test_churn_db.py."""
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+import pytest
+
+from clv_engine import lookup
+from clv_engine.db import Database
+from tests.test_churn_db import AS_OF, build_db, vin
+
+
+@pytest.fixture()
+def db(tmp_path) -> Database:
+    return Database(build_db(tmp_path / "lookup.duckdb"))
+
+
+def _ids(frame) -> list[str]:
+    return frame["customer_id"].tolist()
+
+
+# -- search -------------------------------------------------------------------------------
+
+
+def test_exact_id_any_case_and_spaces(db):
+    found = lookup.find_customers(db, "  a ")
+    assert _ids(found) == ["A"] and found["match"].tolist() == ["id"]
+    assert found.attrs["matches"] == 1
+
+
+def test_full_vin_and_its_tail(db):
+    assert vin("C") == "LVSCX0370371Z9"
+    found = lookup.find_customers(db, "lvscx0370371z9")
+    assert _ids(found) == ["C"] and found["match"].tolist() == ["vin"]
+    found = lookup.find_customers(db, "0371Z9")
+    assert _ids(found) == ["C"] and found["match"].tolist() == ["vin_part"]
+
+
+def test_short_fragments_do_not_match_vins(db):
+    # "Z9" ends every VIN, but two characters are too few for a VIN fragment.
+    assert lookup.find_customers(db, "Z9").empty
+
+
+def test_name_fragment(db):
+    found = lookup.find_customers(db, "王")
+    assert _ids(found) == ["A"] and found["match"].tolist() == ["name"]
+    assert _ids(lookup.find_customers(db, "李娜")) == ["B"]
+
+
+def test_wildcards_match_themselves(db):
+    assert lookup.find_customers(db, "%").empty
+    assert lookup.find_customers(db, "_").empty
+
+
+def test_best_match_first_and_limit(tmp_path):
+    path = build_db(tmp_path / "rank.duckdb")
+    con = duckdb.connect(str(path))
+    # A customer whose name contains another customer's id: the id match comes first.
+    con.execute("INSERT INTO customers (customer_id, name, home_store_id, purchase_date) "
+                "VALUES ('Z1', 'Mr A', 'S01', DATE '2024-01-01'), ('Z2', 'Ms A', 'S01', DATE '2024-01-01')")
+    con.close()
+    db = Database(path)
+    found = lookup.find_customers(db, "a")
+    assert _ids(found) == ["A", "Z1", "Z2"]
+    assert found["match"].tolist() == ["id", "name", "name"]
+    limited = lookup.find_customers(db, "a", limit=2)
+    assert _ids(limited) == ["A", "Z1"] and limited.attrs["matches"] == 3
+
+
+def test_store_scope(db):
+    assert lookup.find_customers(db, "A", ["S02"]).empty
+    assert _ids(lookup.find_customers(db, "B", ["S02"])) == ["B"]
+
+
+@pytest.mark.parametrize("query, message", [("", "empty"), ("   ", "empty"), ("x" * 101, "longer than 100")])
+def test_bad_search_text(db, query, message):
+    with pytest.raises(ValueError, match=message):
+        lookup.find_customers(db, query)
+
+
+# -- one customer -------------------------------------------------------------------------
+
+
+def test_record_history_and_years(db):
+    record = lookup.customer_record(db, "A")
+    assert record["name"] == "王伟" and record["store_name"] == "上海浦东店"
+    assert lookup.customer_record(db, "nobody") is None
+    history = lookup.service_history(db, "A", AS_OF)
+    assert len(history) == 7 and history["order_date"].iloc[0] == pd.Timestamp("2026-01-15")
+    years = lookup.service_by_year(db, "A", AS_OF).set_index("year")
+    # 2024: Jul and Oct; 2025: four quarters; 2026: January — 500 each.
+    assert years["visits"].to_dict() == {2024: 2, 2025: 4, 2026: 1}
+    assert years.loc[2025, "revenue"] == 2_000
+    # The order after the as-of date is not history yet.
+    assert lookup.service_history(db, "G", AS_OF).empty
+
+
+def test_complaints_as_of_the_date(db):
+    complaints = lookup.customer_complaints(db, "A", AS_OF).set_index("complaint_id")
+    # Q1 was resolved on 2026-07-10, after the as-of date: open then, 60 days old.
+    assert bool(complaints.loc["Q1", "open"]) and pd.isna(complaints.loc["Q1", "resolved"])
+    assert complaints.loc["Q1", "days"] == 60
+    assert not bool(complaints.loc["Q2", "open"]) and complaints.loc["Q2", "days"] == 4
+    assert lookup.customer_complaints(db, "B", AS_OF).empty  # Q3 is opened after the date
+    assert len(lookup.customer_complaints(db, "A", date(2026, 8, 1))) == 2
+
+
+# -- network ------------------------------------------------------------------------------
+
+VALUES = pd.DataFrame({"customer_id": ["A", "B", "C", "D", "F"], "name": ["王伟", "李娜", "张敏", "刘洋", "杨丽"],
+                       "clv": [9_000.0, 1_000.0, 700.0, 500.0, 250.0]})
+
+
+def test_network_direct_and_further(db):
+    network = lookup.referral_network(db, "A", AS_OF, VALUES)
+    # A referred B and D (1,000 + 500); B referred F (250); F's referral of A is a loop.
+    people = network.customers.set_index("customer_id")
+    assert people["depth"].to_dict() == {"B": 1, "D": 1, "F": 2}
+    assert people.loc["F", "via"] == "B"
+    assert (network.direct_customers, network.direct_clv) == (2, 1_500)
+    assert (network.further_customers, network.further_clv) == (1, 250)
+    assert network.total_clv == 1_750
+
+
+def test_network_depth_and_date(db):
+    one = lookup.referral_network(db, "A", AS_OF, VALUES, max_depth=1)
+    assert _ids(one.customers) == ["B", "D"] and one.further_clv == 0
+    # H referred C on 2026-08-01, after the as-of date.
+    assert lookup.referral_network(db, "H", AS_OF, VALUES).customers.empty
+    assert _ids(lookup.referral_network(db, "H", date(2026, 8, 1), VALUES).customers) == ["C"]
+    # Before D was referred (2026-02-20), only B.
+    assert _ids(lookup.referral_network(db, "A", date(2025, 1, 1), VALUES).customers) == ["B"]
+    with pytest.raises(ValueError, match="max_depth"):
+        lookup.referral_network(db, "A", AS_OF, VALUES, max_depth=0)
+
+
+# -- complaint rule and actions ---------------------------------------------------------------
+
+
+def test_complaint_rule_by_tier():
+    # SPEC §2d: platinum -> VIP (2 h, unlimited, GM); ordinary -> low value (48 h, 200).
+    vip = lookup.complaint_rule_for("platinum")
+    assert (vip.respond_hours, vip.compensation_limit, vip.owner) == (2, None, "general_manager")
+    low = lookup.complaint_rule_for("ordinary")
+    assert (low.respond_hours, low.compensation_limit) == (48, 200)
+    assert lookup.complaint_rule_text(vip, "en") == (
+        "Respond within 2 h · compensation authority unlimited · owner: General manager")
+    with pytest.raises(ValueError, match="no complaint rule"):
+        lookup.complaint_rule_for("diamond")
+
+
+def test_recommended_actions_most_urgent_first():
+    risk = pd.Series({"level": "mid", "expected_value": 1_820.0, "cost": 300.0})
+    actions = lookup.recommended_actions(risk, "gold", open_complaints=1, lang="en")
+    assert actions[0].startswith("Resolve the 1 open complaint(s) first: Respond within 4 h")
+    assert actions[1] == ("Account manager visit + service offer (Mid risk): expected value ¥1,820 "
+                          "for a cost of ¥300.")
+    losing = lookup.recommended_actions(pd.Series({"level": "high", "expected_value": -500.0, "cost": 800.0}),
+                                        "silver", 0, "en")
+    assert len(losing) == 1 and "expected to lose -¥500" in losing[0]
+    calm = lookup.recommended_actions(pd.Series({"level": "none"}), "platinum", 0, "en")
+    assert calm == ["No warning sign: follow the Platinum tier's service playbook."]
+    gone = lookup.recommended_actions(pd.Series({"level": "lapsed"}), "churned", 0, "zh")
+    assert gone[0].startswith("超过两年未到店")
+
+
+def test_escape_markdown():
+    assert lookup.escape_markdown("[x](http://a) *b* $1") == r"\[x\]\(http\://a\) \*b\* \$1"
+    assert lookup.escape_markdown("王伟") == "王伟"
+    assert lookup.escape_markdown(None) == ""
