@@ -27,6 +27,7 @@ from clv_engine.predictive_models import (
     BGNBDFit,
     BGNBDParams,
     FitError,
+    FitNote,
     GammaGammaFit,
     GammaGammaParams,
     expected_visits,
@@ -37,7 +38,7 @@ from clv_engine.predictive_models import (
 )
 
 __all__ = [
-    "BGNBDFit", "BGNBDParams", "FitError", "GammaGammaFit", "GammaGammaParams",
+    "BGNBDFit", "BGNBDParams", "FitError", "FitNote", "GammaGammaFit", "GammaGammaParams",
     "PredictiveModel", "HoldoutCheck", "VisitGrid", "rfm_summary", "fit_predictive_model",
     "customer_predictions", "predictive_customer_values", "holdout_table", "holdout_check",
     "visit_grid", "p_alive_drops", "DAYS_PER_YEAR",
@@ -142,7 +143,7 @@ class PredictiveModel:
         return DAYS_PER_YEAR / self.time_unit_days
 
     @property
-    def warnings(self) -> tuple[str, ...]:
+    def warnings(self) -> tuple[FitNote, ...]:
         return self.visits.warnings + self.spend.warnings
 
 

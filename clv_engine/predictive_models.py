@@ -40,6 +40,20 @@ class FitError(ValueError):
         self.details = details
 
 
+class FitNote(str):
+    """A warning about a fit: the English text, plus ``code`` and ``details`` for a page
+    that shows it in another language (``predictive.note.<code>``)."""
+
+    code: str
+    details: dict
+
+    def __new__(cls, message: str, code: str = "", **details: object) -> FitNote:
+        note = super().__new__(cls, message)
+        note.code = code
+        note.details = details
+        return note
+
+
 class BGNBDParams(NamedTuple):
     """Population parameters of BG/NBD: visit rate ~ Gamma(r, alpha), dropout ~ Beta(a, b)."""
 
@@ -68,7 +82,7 @@ class BGNBDFit:
     n_unique_rows: int                    # distinct (x, t_x, T) rows after compression
     method: str                           # the optimiser and start that gave the optimum
     covariance_log: np.ndarray = field(repr=False)  # of log-parameters (r, alpha, a, b)
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[FitNote, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,7 +97,7 @@ class GammaGammaFit:
     spend_frequency_pearson: float
     spend_frequency_spearman: float
     covariance_log: np.ndarray = field(repr=False)
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[FitNote, ...] = ()
 
     @property
     def mean_value_per_visit(self) -> float:
@@ -399,18 +413,18 @@ def fit_bgnbd(frequency: object, recency: object, T: object, weights: object | N
     theta, _, method = _maximise(data.value_and_gradient, starts, data.total_weight, bounds)
 
     params = np.exp(theta)
-    notes: list[str] = []
+    notes: list[FitNote] = []
     at_bound = _on_bound(theta)
     if at_bound.any():
         names = ", ".join(n for n, hit in zip(BGNBDParams._fields, at_bound) if hit)
-        notes.append(
+        notes.append(FitNote(
             f"The data do not pin down {names}: the best fit is at the edge of the parameter "
             "space (typically: too little history to tell dropout from slow visiting). "
-            "Predictions are usable; standard errors are not."
-        )
+            "Predictions are usable; standard errors are not.", "visits_edge", names=names))
     covariance = None if at_bound.any() else _covariance_of_logs(data.value_and_gradient, theta)
     if covariance is None and not at_bound.any():
-        notes.append("Standard errors are unavailable: the likelihood is flat at the optimum.")
+        notes.append(FitNote("Standard errors are unavailable: the likelihood is flat at the "
+                             "optimum.", "no_standard_errors"))
     return BGNBDFit(
         params=BGNBDParams(*map(float, params)),
         standard_errors=BGNBDParams(*map(float, _standard_errors(params, covariance))),
@@ -658,13 +672,13 @@ def fit_gamma_gamma(frequency: object, mean_value: object, *,
     x, m = _check_spend(frequency, mean_value)
     keep = _spend_sample(x, m)
     n = int(keep.sum())
-    notes: list[str] = []
+    notes: list[FitNote] = []
     left_out = int(((x > 0) & (m <= 0)).sum())
     if left_out:
-        notes.append(
+        notes.append(FitNote(
             f"{left_out:,} repeat customers have a zero or negative mean value per visit and "
-            "were left out of the spend model (it needs positive values)."
-        )
+            "were left out of the spend model (it needs positive values).", "left_out",
+            n=left_out))
     if n < min_customers:
         raise FitError(
             f"Too few repeat customers with a positive value per visit to fit the spend model: "
@@ -694,23 +708,25 @@ def fit_gamma_gamma(frequency: object, mean_value: object, *,
                                      bounds)
         params = np.array([np.exp(theta[0]), 1.0 + np.exp(theta[1]), np.exp(theta[2])])
         slope = np.exp(theta)
-        notes.append("Spend is so dispersed that the best fit has no finite mean value per "
-                     "visit (q <= 1); the model was refitted with q held above 1.")
+        notes.append(FitNote("Spend is so dispersed that the best fit has no finite mean value "
+                             "per visit (q <= 1); the model was refitted with q held above 1.",
+                             "q_constrained"))
     at_bound = _on_bound(theta)
     if at_bound.any():
         names = ", ".join(nm for nm, hit in zip(GammaGammaParams._fields, at_bound) if hit)
-        notes.append(f"The spend data do not pin down {names} (fit at the edge of the parameter "
-                     "space); standard errors are not available.")
+        notes.append(FitNote(f"The spend data do not pin down {names} (fit at the edge of the "
+                             "parameter space); standard errors are not available.",
+                             "spend_edge", names=names))
     covariance = None if at_bound.any() else _covariance_of_logs(value_and_gradient, theta)
     errors = (np.full(3, np.nan) if covariance is None else slope * np.sqrt(np.diag(covariance)))
     pearson, spearman = spend_frequency_correlation(x, m)
     strongest = max(abs(pearson), abs(spearman)) if np.isfinite(pearson) else 0.0
     if strongest >= correlation_warning:
-        notes.append(
+        notes.append(FitNote(
             f"Spend per visit and number of visits are correlated (Pearson {pearson:.2f}, "
             f"Spearman {spearman:.2f}); the spend model assumes they are independent, so "
-            "treat the expected value per visit with care."
-        )
+            "treat the expected value per visit with care.", "correlated",
+            pearson=pearson, spearman=spearman))
     return GammaGammaFit(
         params=GammaGammaParams(*map(float, params)),
         standard_errors=GammaGammaParams(*map(float, errors)),

@@ -1,0 +1,232 @@
+"""Predictive CLV model: what was fitted, what frequency and recency mean, does it predict,
+and who is slipping away.
+
+Storyboard: why no fit (if so) -> headline for the store scope -> fit warnings -> fitted
+parameters with standard errors -> frequency/recency maps of expected visits and P(alive)
+-> holdout check (predicted against actual visits) -> customers whose P(alive) fell most.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from clv_engine import fmt
+from clv_engine.db import Database
+from clv_engine.i18n import CATALOGUE
+from clv_engine.predictive import (
+    DAYS_PER_YEAR,
+    FitError,
+    FitNote,
+    HoldoutCheck,
+    PredictiveModel,
+    customer_predictions,
+    fit_predictive_model,
+    holdout_check,
+    p_alive_drops,
+    visit_grid,
+)
+from ui.context import cached, page_context
+
+ctx = page_context()
+WEEKS_PER_YEAR = DAYS_PER_YEAR / 7.0
+DAYS_PER_MONTH = DAYS_PER_YEAR / 12.0
+SHOWN_DROPS = 20
+
+
+def _failure(error: FitError) -> dict:
+    # A FitError is not returned as such from a cached call (it does not pickle back).
+    return {"reason": error.reason, "details": error.details, "message": str(error)}
+
+
+@cached
+def _model(db: Database, as_of: date) -> PredictiveModel | dict:
+    try:
+        return fit_predictive_model(db, as_of)
+    except FitError as error:
+        return _failure(error)
+
+
+@cached
+def _predictions(db: Database, as_of: date, horizon_years: int, discount_rate: float) -> pd.DataFrame:
+    return customer_predictions(_model(db, as_of), horizon_years, discount_rate)
+
+
+@cached
+def _holdout(db: Database, calibration_end: date, as_of: date) -> HoldoutCheck | dict:
+    try:
+        return holdout_check(db, calibration_end, as_of)
+    except FitError as error:
+        return _failure(error)
+
+
+@cached
+def _drops(db: Database, as_of: date, lookback_days: int) -> pd.DataFrame:
+    return p_alive_drops(db, _model(db, as_of), lookback_days, top=None)
+
+
+def failure_text(failure: dict) -> str:
+    key = f"predictive.fit_error.{failure['reason']}"
+    return ctx.t(key, **failure["details"]) if key in CATALOGUE else failure["message"]
+
+
+def note_text(note: FitNote | str) -> str:
+    key = f"predictive.note.{getattr(note, 'code', '')}"
+    return ctx.t(key, **note.details) if key in CATALOGUE else str(note)
+
+
+def significant(value: float, digits: int = 4) -> str:
+    return "—" if not np.isfinite(value) else f"{value:.{digits}g}"
+
+
+def in_scope(frame: pd.DataFrame) -> pd.DataFrame:
+    if not ctx.store_ids:
+        return frame
+    return frame[frame["home_store_id"].isin(ctx.store_ids)]
+
+
+# -- page -----------------------------------------------------------------------------------
+st.title(ctx.t("predictive.title"))
+st.caption(ctx.t("predictive.intro", as_of=ctx.as_of.isoformat()))
+
+model = _model(ctx.db, ctx.as_of)
+if isinstance(model, dict):
+    st.warning(f"**{ctx.t('predictive.fit_error.title')}** — {failure_text(model)}")
+    st.stop()
+
+params = ctx.clv_params
+predictions = _predictions(ctx.db, ctx.as_of, params.horizon_years, params.discount_rate)
+scoped = in_scope(predictions)
+if ctx.store_ids:
+    st.caption(ctx.t("predictive.scope", n=fmt.number(len(predictions))))
+
+m = st.columns(5)
+m[0].metric(ctx.t("predictive.m.customers"), fmt.number(len(scoped)))
+m[1].metric(ctx.t("predictive.m.active"),
+            fmt.pct(float((scoped["p_alive"] >= 0.5).mean()) if len(scoped) else None),
+            help=ctx.t("predictive.m.active.help"))
+m[2].metric(ctx.t("predictive.m.visits", years=params.horizon_years),
+            fmt.number(float(scoped["expected_visits"].sum())), help=ctx.t("predictive.m.visits.help"))
+m[3].metric(ctx.t("predictive.m.clv"), ctx.money(float(scoped["predictive_clv"].sum())),
+            help=ctx.t("predictive.m.clv.help"))
+m[4].metric(ctx.t("predictive.m.gp"), ctx.money(model.spend.mean_value_per_visit),
+            help=ctx.t("predictive.m.gp.help"))
+for note in model.warnings:
+    st.warning(note_text(note))
+
+# -- fitted parameters ----------------------------------------------------------------------
+st.subheader(ctx.t("predictive.params.title"))
+v, ve = model.visits.params, model.visits.standard_errors
+s, se = model.spend.params, model.spend.standard_errors
+visits_label, spend_label = ctx.t("predictive.params.visits"), ctx.t("predictive.params.spend")
+rows = [
+    (visits_label, "r", v.r, ve.r, ctx.t("predictive.param.r", rate=f"{v.r / v.alpha:.3f}")),
+    (visits_label, "α", v.alpha, ve.alpha, ctx.t("predictive.param.alpha")),
+    (visits_label, "a", v.a, ve.a, ctx.t("predictive.param.a", p=fmt.pct(v.a / (v.a + v.b), 1))),
+    (visits_label, "b", v.b, ve.b, ctx.t("predictive.param.b")),
+    (spend_label, "p", s.p, se.p, ctx.t("predictive.param.p", cv=f"{1 / np.sqrt(s.p):.2f}")),
+    (spend_label, "q", s.q, se.q, ctx.t("predictive.param.q")),
+    (spend_label, "γ", s.gamma, se.gamma, ctx.t("predictive.param.gamma")),
+]
+st.dataframe(
+    pd.DataFrame({
+        ctx.t("predictive.params.model"): [r[0] for r in rows],
+        ctx.t("predictive.params.name"): [r[1] for r in rows],
+        ctx.t("predictive.params.estimate"): [significant(r[2]) for r in rows],
+        ctx.t("predictive.params.se"): [significant(r[3], 3) for r in rows],
+        ctx.t("predictive.params.meaning"): [r[4] for r in rows],
+    }),
+    hide_index=True,
+    width="stretch",
+)
+st.caption(ctx.t("predictive.params.caption", ll_visits=f"{model.visits.log_likelihood:,.1f}",
+                 ll_spend=f"{model.spend.log_likelihood:,.1f}",
+                 n_spend=fmt.number(model.spend.n_customers)))
+
+# -- frequency / recency maps ---------------------------------------------------------------
+st.subheader(ctx.t("predictive.map.title"))
+summary = model.summary
+max_years = max(1, int(summary["T"].max() // WEEKS_PER_YEAR))
+years = st.slider(ctx.t("predictive.map.age"), 1, max_years, min(3, max_years), key="model_age")
+max_frequency = int(np.clip(np.quantile(summary["frequency"], 0.99), 5, 30))
+grid = visit_grid(model.visits, T=years * WEEKS_PER_YEAR, horizon=WEEKS_PER_YEAR,
+                  max_frequency=max_frequency, recency_steps=37)
+# Managers read "months since the last visit" more easily than the model's recency (time
+# from first to last visit): the columns are reversed so that "just came" is on the left.
+months_since = ((grid.T - grid.recency) * 7.0 / DAYS_PER_MONTH)[::-1]
+fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12,
+                    subplot_titles=(ctx.t("predictive.map.visits"), ctx.t("predictive.map.alive")))
+for col, (z, scale, bar_x) in enumerate(((grid.expected_visits, "Blues", 0.44),
+                                         (grid.p_alive, "RdYlGn", 1.0)), start=1):
+    fig.add_trace(go.Heatmap(z=z[:, ::-1], x=np.round(months_since, 1), y=grid.frequency,
+                             colorscale=scale, colorbar=dict(x=bar_x, len=0.9),
+                             hovertemplate="%{x} · %{y} · %{z:.2f}<extra></extra>"), row=1, col=col)
+    fig.update_xaxes(title_text=ctx.t("predictive.map.x"), row=1, col=col)
+    fig.update_yaxes(title_text=ctx.t("predictive.map.y"), row=1, col=col)
+fig.update_layout(height=380, margin=dict(l=10, r=10, t=40, b=10))
+st.plotly_chart(fig, width="stretch")
+st.caption(ctx.t("predictive.map.caption", years=years))
+
+# -- holdout check --------------------------------------------------------------------------
+st.subheader(ctx.t("predictive.holdout.title"))
+months = st.select_slider(ctx.t("predictive.holdout.months"), [6, 12, 18, 24], value=12,
+                          key="model_holdout_months")
+calibration_end = (pd.Timestamp(ctx.as_of) - pd.DateOffset(months=months)).date()
+check = _holdout(ctx.db, calibration_end, ctx.as_of)
+if isinstance(check, dict):
+    st.info(ctx.t("predictive.holdout.unavailable", reason=failure_text(check)))
+else:
+    h = st.columns(3)
+    h[0].metric(ctx.t("predictive.holdout.actual"), fmt.number(check.actual_total))
+    h[1].metric(ctx.t("predictive.holdout.predicted"), fmt.number(check.predicted_total))
+    error = (check.predicted_total - check.actual_total) / check.actual_total if check.actual_total else None
+    h[2].metric(ctx.t("predictive.holdout.error"), fmt.pct(error, 1),
+                help=ctx.t("predictive.holdout.error.help"))
+    table = check.table
+    labels = [str(k) for k in table["calibration_visits"]]
+    labels[-1] = ctx.t("predictive.holdout.more", n=labels[-1])
+    fig = go.Figure([
+        go.Bar(name=ctx.t("predictive.holdout.actual"), x=labels, y=table["actual"]),
+        go.Bar(name=ctx.t("predictive.holdout.predicted"), x=labels, y=table["predicted"]),
+    ])
+    fig.update_layout(barmode="group", height=320, margin=dict(l=10, r=10, t=10, b=10),
+                      xaxis_title=ctx.t("predictive.holdout.x"),
+                      yaxis_title=ctx.t("predictive.holdout.y"),
+                      legend=dict(orientation="h", y=1.1))
+    st.plotly_chart(fig, width="stretch")
+    st.caption(ctx.t("predictive.holdout.caption", cal=calibration_end.isoformat(),
+                     end=ctx.as_of.isoformat()))
+
+# -- P(alive) drops -------------------------------------------------------------------------
+st.subheader(ctx.t("predictive.drops.title"))
+lookback = st.select_slider(ctx.t("predictive.drops.lookback"), [30, 60, 90, 180], value=90,
+                            key="model_lookback")
+st.caption(ctx.t("predictive.drops.caption", days=lookback))
+drops = in_scope(_drops(ctx.db, ctx.as_of, lookback))
+drops = drops[drops["change"] < 0].head(SHOWN_DROPS)
+if drops.empty:
+    st.info(ctx.t("predictive.drops.empty"))
+else:
+    clv_by_customer = predictions.set_index("customer_id")["predictive_clv"]
+    store_names = dict(zip(ctx.stores()["store_id"], ctx.stores()["name"]))
+    change, before, now = (ctx.t(f"predictive.col.{k}") for k in ("change", "before", "now"))
+    st.dataframe(
+        pd.DataFrame({
+            ctx.t("predictive.col.customer"): drops["customer_id"],
+            ctx.t("predictive.col.name"): drops["name"],
+            ctx.t("predictive.col.store"): drops["home_store_id"].map(lambda s: store_names.get(s, s)),
+            ctx.t("predictive.col.visits"): drops["frequency"].astype(int),
+            ctx.t("predictive.col.last_visit"): pd.to_datetime(drops["last_visit"]).dt.date,
+            before: drops["p_alive_before"],
+            now: drops["p_alive"],
+            change: drops["change"],
+            ctx.t("predictive.col.clv"): [ctx.money(clv_by_customer.get(c)) for c in drops["customer_id"]],
+        }),
+        hide_index=True,
+        width="stretch",
+        column_config={k: st.column_config.NumberColumn(format="percent") for k in (before, now, change)},
+    )
