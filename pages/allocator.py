@@ -463,9 +463,13 @@ with right:
         line_shape="hv" if curve.exact_steps else "linear", name=ctx.t("allocator.page.optimum"),
         hovertemplate=ctx.t("allocator.page.chart_curve.hover"),
     ))
-    enters = curve.events[curve.events["change"] == "enters"]
-    if not enters.empty and len(enters) <= 60:
-        at = enters.groupby("budget")["project"].apply(lambda s: ", ".join(plot_text(n) for n in s))
+    events = curve.events
+    if not events.empty and events["budget"].nunique() <= 80:
+        # One dot per step: which projects come in, drop out or change tier there.
+        said = events.assign(text=[
+            ctx.t(f"allocator.page.event.{c}", name=plot_text(option_label(p, o)))
+            for p, c, o in events[["project", "change", "option"]].itertuples(index=False)])
+        at = said.groupby("budget")["text"].apply(lambda s: "<br>".join(s))
         fig.add_trace(go.Scatter(
             x=at.index, y=[curve.value_at(b) for b in at.index], mode="markers",
             marker=dict(size=8), name=ctx.t("allocator.page.enters"), text=list(at.values),

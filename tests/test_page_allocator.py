@@ -204,3 +204,49 @@ def test_language_switch_translates_the_unedited_preset(sample_db_path):
     _ok(at)
     assert at.multiselect(key="al_locked").value == ["移动服务"]
     assert "服务体验提升" in _reasons(at)
+
+
+def _edit_table(at, **edits) -> None:
+    """Edit the projects table the way the browser's editor reports it, then rerun."""
+    key = f"al_table_{at.session_state['al_version']}"
+    state = {"edited_rows": {}, "added_rows": [], "deleted_rows": []}
+    state.update(edits)
+    at.session_state[key] = state
+    at.run()
+    _ok(at)
+
+
+def test_editing_the_table(sample_db_path):
+    at = _page(sample_db_path)
+    # Zero investment in row 2: a clear message naming the row and column, no figures.
+    _edit_table(at, edited_rows={1: {"investment": 0}})
+    assert any("project 2 (Membership benefits): investment must be greater than zero" in e.value
+               for e in at.error)
+    assert "Total gain" not in metric_values(at)
+    # Membership cheaper (¥150,000) and a fifth project added: all five fit in ¥1,200,000.
+    _edit_table(at, edited_rows={1: {"investment": 150_000}},
+                added_rows=[{"name": "Parts promotion", "investment": 150_000,
+                             "uplift_per_customer": 100, "reach": 2_000}])
+    at.number_input(key="al_budget").set_value(1_200_000).run()
+    m = metric_values(at)
+    assert m["Projects funded"] == "5 of 5"
+    assert m["Total gain"] == "¥16.60M"           # 16.4M + 0.2M
+    assert m["Budget left unspent"] == "¥150,000"  # 1.2M − (0.9M + 0.15M)
+    # A fresh edit state with only row 4 deleted: the three others remain.
+    _edit_table(at, deleted_rows=[3])
+    assert metric_values(at)["Projects funded"] == "3 of 3"
+
+
+def test_curve_marks_where_projects_enter_and_leave(sample_db_path):
+    import json
+
+    at = _page(sample_db_path)
+    curve = json.loads(at.get("plotly_chart")[1].proto.spec)
+    changes = next(tr for tr in curve["data"] if tr.get("name") == "Portfolio changes")
+    # By hand (SPEC §4 costs): service at 200k, membership at 450k, mobile at 700k; at 750k
+    # churn warning replaces mobile; at 1,000k mobile comes back.
+    assert changes["text"] == [
+        "+ Service experience enters", "+ Membership benefits enters", "+ Mobile service enters",
+        "+ Churn warning system enters<br>− Mobile service leaves", "+ Mobile service enters"]
+    current = next(tr for tr in curve["data"] if tr.get("name") == "Current budget")
+    assert current["x"] == [1_000_000.0] and current["y"] == [16_400_000.0]

@@ -158,16 +158,20 @@ STRINGS = {
         "Budget ¥%{x:,.0f}<br>Best gain ¥%{y:,.0f}<extra></extra>",
         "预算 ¥%{x:,.0f}<br>最优收益 ¥%{y:,.0f}<extra></extra>",
     ),
-    "allocator.page.enters": ("A project enters", "项目入选点"),
+    "allocator.page.enters": ("Portfolio changes", "组合变化点"),
     "allocator.page.chart_enters.hover": (
-        "From ¥%{x:,.0f}: %{text} enters<extra></extra>",
-        "自 ¥%{x:,.0f} 起：%{text} 入选<extra></extra>",
+        "From ¥%{x:,.0f}<br>%{text}<extra></extra>",
+        "自 ¥%{x:,.0f} 起<br>%{text}<extra></extra>",
     ),
+    "allocator.page.event.enters": ("+ {name} enters", "+ {name} 入选"),
+    "allocator.page.event.leaves": ("− {name} leaves", "− {name} 移出"),
+    "allocator.page.event.tier": ("~ {name}: tier changes", "~ {name} 换档"),
     "allocator.page.current": ("Current budget", "当前预算"),
     "allocator.page.curve.caption": (
-        "Exact: every step is a budget at which the best portfolio changes (dots: where a "
-        "project enters; it may leave again when a better combination becomes affordable).",
-        "精确曲线：每个台阶都是最优组合发生变化的预算（圆点为项目入选处；预算更高时若有更优组合，它可能又被替换）。",
+        "Exact: every step is a budget at which the best portfolio changes; hover a dot to see "
+        "which projects come in or drop out there (a project can leave again when a better "
+        "combination becomes affordable).",
+        "精确曲线：每个台阶都是最优组合发生变化的预算；悬停圆点可查看在此入选或移出的项目（预算更高时若有更优组合，已入选项目可能被替换）。",
     ),
     "allocator.page.curve.caption_grid": (
         "Exact at each point drawn (a grid of budgets plus each project's cost); divisible "
