@@ -15,7 +15,7 @@ import streamlit as st
 from clv_engine import evaluator as ev
 from clv_engine import fmt, report, scenarios
 from clv_engine.evaluator import CostLine, CustomerGroup, Programme
-from clv_engine.i18n import CATALOGUE
+from clv_engine.i18n import CATALOGUE, LANGUAGES
 from ui.context import cached, page_context
 
 ctx = page_context()
@@ -78,10 +78,18 @@ def widget_state(p: Programme, preset_key: str) -> dict[str, Any]:
     return state
 
 
+def is_choice(name: str) -> bool:
+    """Names drawn by :func:`url_selectbox` rather than plain widget keys."""
+    return name == "ev_preset" or name.endswith(("_timing", "_key_driver"))
+
+
 def apply_state(state: dict[str, Any]) -> None:
     """Callback: set widgets before they are drawn in the next run."""
     for name, value in state.items():
-        st.session_state[name] = value
+        if is_choice(name):
+            set_choice(name, value)
+        else:
+            st.session_state[name] = value
 
 
 def load_scenario_callback() -> None:
@@ -104,6 +112,42 @@ def load_scenario_callback() -> None:
     st.session_state["ev_flash"] = ("success", ctx.t("evaluator.page.loaded", name=payload.get("name", "")))
 
 
+def url_selectbox(label: str, options: list, key: str, format_func, index: int = 0,
+                  always: bool = False, **kwargs) -> Any:
+    """A selectbox kept in the link by its option *key* (``?ev_preset=member_day``).
+
+    ``bind`` would write the shown label, which changes with the language, so an English
+    link would not open in Chinese; and a selectbox keeps showing its old label after a
+    language switch, so the widget is one per language (``key__en``), seeded from the
+    choice remembered in this session, else from the link. Like a bound widget, only a
+    choice other than the default goes into the link, unless ``always``.
+    """
+    names = [str(o) for o in options]
+    widget_key = f"{key}__{lang}"
+    if widget_key not in st.session_state:
+        remembered = st.session_state.get(f"{key}__value")
+        wanted = st.query_params.get(key)
+        if remembered is not None and str(remembered) in names:
+            st.session_state[widget_key] = remembered
+        elif wanted in names:
+            st.session_state[widget_key] = options[names.index(wanted)]
+    value = st.selectbox(label, options, index=index, format_func=format_func, key=widget_key, **kwargs)
+    st.session_state[f"{key}__value"] = value
+    keep = value is not None and (always or str(value) != names[index])
+    if keep and st.query_params.get(key) != str(value):
+        st.query_params[key] = str(value)
+    elif not keep and key in st.query_params:
+        del st.query_params[key]
+    return value
+
+
+def set_choice(key: str, value: Any) -> None:
+    """Callback side of :func:`url_selectbox`: the next run shows ``value``."""
+    st.session_state[f"{key}__value"] = value
+    for code in LANGUAGES:
+        st.session_state.pop(f"{key}__{code}", None)
+
+
 def save_scenario_callback(name: str, payload: dict[str, Any]) -> None:
     # A callback, not `if st.button(...)`: the message survives any rerun of the frame.
     try:
@@ -121,12 +165,12 @@ flash = st.session_state.pop("ev_flash", None)
 if flash:
     getattr(st, flash[0])(flash[1])
 
-preset_key = st.selectbox(
+preset_key = url_selectbox(
     ctx.t("evaluator.page.preset"),
     list(ev.PRESETS),
-    format_func=lambda p: ctx.t(f"evaluator.preset.{p}"),
-    key="ev_preset",
-    bind=URL,
+    "ev_preset",
+    lambda p: ctx.t(f"evaluator.preset.{p}"),
+    always=True,
     help=ctx.t("evaluator.page.preset.help"),
 )
 base = ev.preset(preset_key)
@@ -172,10 +216,9 @@ with inputs:
                 line_name = st.text_input(ctx.t("evaluator.page.line_name", n=i + 1), value="",
                                           key=k(f"c{i}_name"), bind=URL)
                 line_name = line_name.strip() or ctx.t("evaluator.page.line_default", n=i + 1)
-                timing = st.selectbox(ctx.t("evaluator.page.timing", n=i + 1), list(ev.TIMINGS),
-                                      index=ev.TIMINGS.index("yearly"),
-                                      format_func=lambda x: ctx.t(f"evaluator.timing.{x}"),
-                                      key=k(f"c{i}_timing"), bind=URL)
+                timing = url_selectbox(ctx.t("evaluator.page.timing", n=i + 1), list(ev.TIMINGS),
+                                       k(f"c{i}_timing"), lambda x: ctx.t(f"evaluator.timing.{x}"),
+                                       index=ev.TIMINGS.index("yearly"))
                 label = ctx.t("evaluator.page.line_amount", n=i + 1)
             else:
                 line_name, timing = template.name, template.timing
@@ -240,10 +283,10 @@ with inputs:
         seed = st.number_input(ctx.t("evaluator.page.seed"), 0, 1_000_000, 0, 1, key="ev_seed", bind=URL,
                                help=ctx.t("evaluator.page.seed.help"))
         drivers = ev.driver_keys(draft)
-        key_driver = st.selectbox(ctx.t("evaluator.page.key_driver"), drivers,
-                                  index=drivers.index(base.key_driver) if base.key_driver in drivers else 0,
-                                  format_func=lambda d: ev.driver_label(draft, d, lang), key=k("key_driver"),
-                                  bind=URL, help=ctx.t("evaluator.page.key_driver.help")) if drivers else None
+        key_driver = url_selectbox(ctx.t("evaluator.page.key_driver"), drivers, k("key_driver"),
+                                   lambda d: ev.driver_label(draft, d, lang),
+                                   index=drivers.index(base.key_driver) if base.key_driver in drivers else 0,
+                                   help=ctx.t("evaluator.page.key_driver.help")) if drivers else None
         st.caption(ctx.t("evaluator.page.ranges.caption"))
         editor = st.data_editor(
             pd.DataFrame({
@@ -263,7 +306,7 @@ with inputs:
                                                     max_value=500, format="%d%%"),
             },
             # A new driver list or range starts a fresh editor: old edits would land on the wrong rows.
-            key=k(f"ranges_{spread_pct}_{zlib.crc32(','.join(drivers).encode())}"),
+            key=k(f"ranges_{lang}_{spread_pct}_{zlib.crc32(','.join(drivers).encode())}"),
         )
         ranges = {r.driver: (float(r.down or 0) / 100, float(r.up or 0) / 100) for r in editor.itertuples()}
 
@@ -408,7 +451,7 @@ with rcol:
         st.info(ctx.t("evaluator.page.retention.empty"))
     else:
         dim = st.selectbox(ctx.t("evaluator.page.segment_by"), SEGMENT_COLUMNS,
-                           format_func=lambda d: ctx.t(f"evaluator.page.segment.{d}"), key="ev_seg_dim")
+                           format_func=lambda d: ctx.t(f"evaluator.page.segment.{d}"), key=f"ev_seg_dim_{lang}")
         segment = values
         if dim != "all":
             options = sorted(values[dim].dropna().astype(str).unique())
@@ -427,7 +470,7 @@ with rcol:
         st.caption(ctx.t("evaluator.page.retention.caption"))
         target_group = st.selectbox(
             ctx.t("evaluator.page.retention.group"), list(range(len(programme.groups))),
-            format_func=lambda i: ev.label(programme.groups[i].name, lang), key=k("ret_group"),
+            format_func=lambda i: ev.label(programme.groups[i].name, lang), key=k(f"ret_group_{lang}"),
         )
         set_customers = st.checkbox(ctx.t("evaluator.page.retention.set_customers"), True, key="ev_ret_customers")
         changes = {"clv_uplift": round(result.uplift), "baseline_clv": round(result.clv_before)}

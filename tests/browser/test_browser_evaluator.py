@@ -1,0 +1,66 @@
+"""A real browser on the investment evaluator: move a driver, see NPV move, take the report."""
+from __future__ import annotations
+
+import re
+
+from clv_engine import fmt
+from tests.browser.util import screenshot, wait_ready
+
+ANNUITY_12_3 = sum(1 / 1.12**t for t in (1, 2, 3))
+
+
+def _metric(page, label: str):
+    return page.get_by_test_id("stMetric").filter(
+        has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+    )
+
+
+def _metric_value(page, label: str) -> str:
+    return _metric(page, label).get_by_test_id("stMetricValue").inner_text().strip()
+
+
+def test_van_driver_moves_npv_and_the_report_downloads(page, app_url):
+    page.goto(app_url + "/evaluator?ev_preset=mobile_van")
+    wait_ready(page)
+    assert _metric_value(page, "NPV") == fmt.money(-800_000 + 550_000 * ANNUITY_12_3, "en")
+    assert _metric_value(page, "Net ROI") == "61%"
+
+    uplift = page.get_by_role("spinbutton", name="CLV uplift per customer (¥)")
+    uplift.fill("1200")
+    uplift.press("Enter")
+    wait_ready(page)
+    # 1,500 customers × 1,200 over 3 years = 600,000 a year, less 200,000 running costs.
+    moved = fmt.money(-800_000 + 400_000 * ANNUITY_12_3, "en")
+    page.wait_for_function(
+        "v => [...document.querySelectorAll(\"[data-testid='stMetricValue']\")].some(e => e.innerText.trim() === v)",
+        arg=moved,
+    )
+    assert _metric_value(page, "NPV") == moved
+    assert re.search(r"ev_mobile_van_g0_u=1200", page.url), page.url
+
+    with page.expect_download() as info:
+        page.get_by_test_id("stDownloadButton").filter(has_text="HTML report").locator("button").click()
+    download = info.value
+    assert download.suggested_filename == "business_case_mobile_van.html"
+    text = open(download.path(), encoding="utf-8").read()
+    assert "Business case: Mobile service van" in text
+    assert f"¥{-800_000 + 400_000 * ANNUITY_12_3:,.0f}" in text  # the moved case, not the preset
+    assert not re.search(r"<script[^>]+src=", text)
+
+    page.set_viewport_size({"width": 1400, "height": 3200})
+    wait_ready(page)
+    screenshot(page, "evaluator_van_en")
+
+
+def test_link_reproduces_a_case_in_chinese(page, app_url):
+    page.goto(app_url + "/evaluator?ev_preset=member_day")
+    wait_ready(page)
+    page.get_by_test_id("stSidebar").get_by_text("中文", exact=True).click()
+    wait_ready(page)
+    assert page.get_by_text("投资评估：项目商业论证").is_visible()
+    assert _metric_value(page, "净投资回报率") == "125%"
+    # The case picker speaks the new language too (a selectbox keeps its old label otherwise).
+    case = page.get_by_test_id("stSelectbox").first.locator("input")
+    assert case.get_attribute("value") == "会员日"
+    assert "ev_preset=member_day" in page.url
+    screenshot(page, "evaluator_member_day_zh")
