@@ -158,15 +158,16 @@ grid = visit_grid(model.visits, T=years * WEEKS_PER_YEAR, horizon=WEEKS_PER_YEAR
 # Managers read "months since the last visit" more easily than the model's recency (time
 # from first to last visit): the columns are reversed so that "just came" is on the left.
 months_since = ((grid.T - grid.recency) * 7.0 / DAYS_PER_MONTH)[::-1]
-fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12,
+fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.14,
                     subplot_titles=(ctx.t("predictive.map.visits"), ctx.t("predictive.map.alive")))
-for col, (z, scale, bar_x) in enumerate(((grid.expected_visits, "Blues", 0.44),
+# Each colour bar sits just right of its own map (the first one in the gap between them).
+for col, (z, scale, bar_x) in enumerate(((grid.expected_visits, "Blues", 0.435),
                                          (grid.p_alive, "RdYlGn", 1.0)), start=1):
     fig.add_trace(go.Heatmap(z=z[:, ::-1], x=np.round(months_since, 1), y=grid.frequency,
-                             colorscale=scale, colorbar=dict(x=bar_x, len=0.9),
+                             colorscale=scale, colorbar=dict(x=bar_x, len=0.9, thickness=14),
                              hovertemplate="%{x} · %{y} · %{z:.2f}<extra></extra>"), row=1, col=col)
     fig.update_xaxes(title_text=ctx.t("predictive.map.x"), row=1, col=col)
-    fig.update_yaxes(title_text=ctx.t("predictive.map.y"), row=1, col=col)
+fig.update_yaxes(title_text=ctx.t("predictive.map.y"), row=1, col=1)
 fig.update_layout(height=380, margin=dict(l=10, r=10, t=40, b=10))
 st.plotly_chart(fig, width="stretch")
 st.caption(ctx.t("predictive.map.caption", years=years))
@@ -195,6 +196,7 @@ else:
     ])
     fig.update_layout(barmode="group", height=320, margin=dict(l=10, r=10, t=10, b=10),
                       xaxis_title=ctx.t("predictive.holdout.x"),
+                      xaxis_type="category",           # else "7+" is dropped from a numeric axis
                       yaxis_title=ctx.t("predictive.holdout.y"),
                       legend=dict(orientation="h", y=1.1))
     st.plotly_chart(fig, width="stretch")
