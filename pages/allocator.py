@@ -55,6 +55,14 @@ def _allocation(projects: tuple[al.Project, ...], budget: float) -> al.Allocatio
         return str(err)
 
 
+@cached
+def _explained(projects: tuple[al.Project, ...], alloc: al.Allocation
+               ) -> tuple[list[al.Verdict], float]:
+    """The reasons and the value of the next ¥100,000 (reruns that keep the inputs reuse them)."""
+    return (al.project_verdicts(list(projects), alloc),
+            al.value_of_next(list(projects), alloc.budget))
+
+
 # -- the table and what is saved ------------------------------------------------------------
 def preset_frame(language: str) -> pd.DataFrame:
     return al.projects_to_frame(al.spec_case_projects(language))[TABLE]
@@ -407,8 +415,7 @@ if isinstance(alloc, str):
     st.stop()
 
 best = alloc.optimum
-verdicts = al.project_verdicts(projects, alloc)
-next_gain = al.value_of_next(projects, float(budget))
+verdicts, next_gain = _explained(tuple(projects), alloc)
 
 st.subheader(ctx.t("allocator.page.answer", budget=ctx.money(budget)))
 h = st.columns(5)
@@ -541,6 +548,9 @@ with s2:
                 ctx.t("allocator.page.compare.funded")]}
             table[ctx.t("allocator.page.compare.now")] = column(alloc)
             for sid in compare:
+                title = saved[sid]
+                while title in table:   # a scenario called like another column
+                    title += " ·"
                 try:
                     payload = scenarios.load_scenario(ctx.db, sid)
                     ps = apply_flags(al.projects_from_frame(frame_from_payload(payload)),
@@ -548,5 +558,5 @@ with s2:
                     result = _allocation(tuple(ps), float(payload.get("budget", 0)))
                 except (ValueError, KeyError, TypeError) as err:
                     result = str(err)
-                table[saved[sid]] = column(result)
+                table[title] = column(result)
             st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+import re
 from dataclasses import replace
 
 import pandas as pd
@@ -11,6 +12,7 @@ import pytest
 
 from clv_engine.allocator import (
     FULL,
+    SEGMENT_COLUMNS,
     LockedOverBudget,
     Project,
     Tier,
@@ -535,3 +537,25 @@ def test_frame_round_trip_and_errors():
     bad.loc[1, "name"] = ""
     with pytest.raises(ValueError, match="project 2: name must not be empty"):
         projects_from_frame(bad)
+
+
+def test_every_allocator_string_exists_in_both_languages():
+    """Keys named in the engine and the page (literal or built from a known set) exist."""
+    from pathlib import Path
+
+    from clv_engine.i18n import CATALOGUE
+
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "clv_engine" / "allocator.py").read_text("utf-8") + (
+        root / "pages" / "allocator.py").read_text("utf-8")
+    literal = set(re.findall(r'"(allocator\.[a-z_.]+[a-z_])"', text))
+    built = {f"allocator.status.{s}" for s in ("funded", "partly_funded", "locked", "left_out",
+                                               "too_expensive", "no_room", "excluded")}
+    built |= {f"allocator.page.segment.{d}" for d in ("all", *SEGMENT_COLUMNS)}
+    for change in ("retention", "frequency"):
+        built |= {f"allocator.page.change.{change}", f"allocator.page.derived_name.{change}",
+                  f"allocator.page.derive.method.{change}"}
+    built |= {f"allocator.page.event.{c}" for c in ("enters", "leaves", "tier")}
+    built |= {"allocator.reason.gain_needed_full", "allocator.reason.cost_needed_full"}
+    missing = sorted(k for k in literal | built if k not in CATALOGUE)
+    assert len(literal) > 50 and not missing, missing
