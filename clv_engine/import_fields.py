@@ -90,6 +90,9 @@ ORDERS = SourceKind(
                                        "维修类型", "服务类型", "业务类型", "工单类型", "类别", "类型")),
         Field("vin", "text", aliases=_VIN),
         Field("vehicle_model", "text", aliases=_MODEL),
+        # For customers created from the orders (no customers file): their name.
+        Field("name", "text", aliases=("customer name", "owner name", "客户姓名", "客户名称", "车主姓名",
+                                       "姓名", "车主")),
     ),
     key=("order_id",),
     generated_id="order_id",

@@ -299,8 +299,8 @@ def saved_mappings(db_path: str | Path | None) -> dict[str, dict[str, str]]:
         con.close()
 
 
-def _saved_mappings(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
-    if "import_mappings" not in _old_tables(con):
+def _saved_mappings(con: duckdb.DuckDBPyConnection, old_tables: set[str] | None = None) -> dict[str, dict[str, str]]:
+    if "import_mappings" not in (old_tables if old_tables is not None else _old_tables(con)):
         return {}
     rows = con.execute(f"SELECT source_kind, mapping FROM {OLD}.import_mappings").fetchall()
     out = {}
@@ -329,6 +329,7 @@ class _Stage:
     scaled: dict[str, dict[str, list[int]]]  # kind -> rate field -> sources in percent
     mappings: dict[str, dict[str, str]]  # kind -> mapping to save
     has_old: bool
+    old_tables: set[str]
 
 
 def _stage(
@@ -346,7 +347,7 @@ def _stage(
     if has_old:
         con.execute(f"ATTACH ? AS {OLD} (READ_ONLY)", [str(db_path)])
     old_tables = _old_tables(con) if has_old else set()
-    saved = _saved_mappings(con) if has_old else {}
+    saved = _saved_mappings(con, old_tables) if has_old else {}
 
     blocking: list[Message] = []
     notes: list[Message] = []
@@ -401,7 +402,7 @@ def _stage(
     summary, problems, total = _problem_frames(con, sources, reports)
     report = ImportReport(options.mode, reports, blocking, notes, summary, problems, total)
     mappings = {s.kind: r.mapping for s, r in zip(sources, reports) if r.mapping}
-    return _Stage(report, views, scaled, mappings, has_old)
+    return _Stage(report, views, scaled, mappings, has_old, old_tables)
 
 
 def _resolve_mapping(
@@ -519,7 +520,7 @@ def _problem_frames(
     labels = [s.label for s in sources]
 
     def column(src: int, name: object) -> str | None:
-        return reports[src].mapping.get(name) if isinstance(name, str) else None
+        return reports[src].mapping.get(name, "") if isinstance(name, str) else ""
 
     for frame in (summary, listed):
         frame.insert(0, "file", [labels[int(s)] for s in frame["src"]])
@@ -613,8 +614,7 @@ def _config(work: Path, options: ImportOptions) -> dict[str, str]:
 
 def _write(con: duckdb.DuckDBPyConnection, stage: _Stage, options: ImportOptions) -> None:
     apply_schema(con)
-    old_tables = _old_tables(con) if stage.has_old else set()
-    keep = [t for t in _main_tables(con) if t in old_tables]
+    keep = [t for t in _main_tables(con) if t in stage.old_tables]
     if options.mode == "replace":
         keep = [t for t in keep if t in KEPT_ON_REPLACE]
     filled = {KINDS[k].table for k in stage.views} | {"customers", "stores"}
@@ -650,19 +650,19 @@ def _bulk_load(con: duckdb.DuckDBPyConnection, tables: Sequence[str]) -> Iterato
     DuckDB checks a primary key row by row while inserting (10M orders: minutes) but builds
     it in one pass afterwards (seconds). Adding the key back also proves the rows unique.
     """
+    keys = dict(con.execute(
+        "SELECT table_name, constraint_column_names FROM duckdb_constraints() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND constraint_type = 'PRIMARY KEY'"
+    ).fetchall())
+    required: dict[str, list[str]] = {}
+    for table, column in con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND NOT is_nullable ORDER BY table_name, column_index"
+    ).fetchall():
+        required.setdefault(table, []).append(column)
     constraints = {}
     for table in tables:
-        pk = con.execute(
-            "SELECT constraint_column_names FROM duckdb_constraints() WHERE database_name = current_database() "
-            "AND schema_name = 'main' AND table_name = ? AND constraint_type = 'PRIMARY KEY'",
-            [table],
-        ).fetchone()
-        not_null = [r[0] for r in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
-            "AND schema_name = 'main' AND table_name = ? AND NOT is_nullable ORDER BY column_index",
-            [table],
-        ).fetchall()]
-        constraints[table] = (list(pk[0]) if pk else [], not_null)
+        constraints[table] = (list(keys.get(table, [])), required.get(table, []))
         con.execute(f"CREATE TABLE main.imp_bulk_{table} AS SELECT * FROM main.{table} LIMIT 0")
         con.execute(f"DROP TABLE main.{table}")
         con.execute(f"ALTER TABLE main.imp_bulk_{table} RENAME TO {table}")
@@ -689,14 +689,16 @@ def _customers_from_orders(con: duckdb.DuckDBPyConnection, stage: _Stage) -> Non
     and the relationship starts at the first order. Customers from a customers file that lack
     a home store or vehicle get them from their orders the same way.
     """
-    vehicles = "SELECT CAST(NULL AS VARCHAR) AS customer_id, CAST(NULL AS VARCHAR) AS vin, " \
-               "CAST(NULL AS VARCHAR) AS vehicle_model WHERE false"
-    if set(stage.mappings.get("orders", {})) & {"vin", "vehicle_model"}:
-        vehicles = (
-            "SELECT customer_id, arg_max(vin, order_date) FILTER (WHERE vin IS NOT NULL) AS vin, "
-            "arg_max(vehicle_model, order_date) FILTER (WHERE vehicle_model IS NOT NULL) AS vehicle_model "
-            f"FROM {stage.views['orders']} WHERE vin IS NOT NULL OR vehicle_model IS NOT NULL GROUP BY customer_id"
-        )
+    # Name and vehicle: the latest one written on the customer's orders, when the file has them.
+    extras = [c for c in ("name", "vin", "vehicle_model") if c in stage.mappings.get("orders", {})]
+    if extras:
+        latest = ", ".join(f"arg_max({c}, order_date) FILTER (WHERE {c} IS NOT NULL) AS {c}" for c in extras)
+        nulls = ", ".join(f"CAST(NULL AS VARCHAR) AS {c}" for c in ("name", "vin", "vehicle_model") if c not in extras)
+        vehicles = (f"SELECT customer_id, {latest}{', ' + nulls if nulls else ''} FROM {stage.views['orders']} "
+                    f"WHERE {' OR '.join(c + ' IS NOT NULL' for c in extras)} GROUP BY customer_id")
+    else:
+        vehicles = ("SELECT CAST(NULL AS VARCHAR) AS customer_id, CAST(NULL AS VARCHAR) AS name, "
+                    "CAST(NULL AS VARCHAR) AS vin, CAST(NULL AS VARCHAR) AS vehicle_model WHERE false")
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE imp_order_customers AS
@@ -704,7 +706,7 @@ def _customers_from_orders(con: duckdb.DuckDBPyConnection, stage: _Stage) -> Non
             SELECT customer_id, store_id, count(*) AS n FROM main.orders
             WHERE store_id IS NOT NULL GROUP BY customer_id, store_id
         )
-        SELECT f.customer_id, f.first_order, h.home_store_id, v.vin, v.vehicle_model
+        SELECT f.customer_id, f.first_order, h.home_store_id, v.name, v.vin, v.vehicle_model
         FROM (SELECT customer_id, min(order_date) AS first_order FROM main.orders GROUP BY customer_id) f
         LEFT JOIN (SELECT customer_id, arg_max(store_id, n) AS home_store_id FROM visits GROUP BY customer_id) h
             USING (customer_id)
@@ -712,18 +714,20 @@ def _customers_from_orders(con: duckdb.DuckDBPyConnection, stage: _Stage) -> Non
         """
     )
     con.execute(
-        "INSERT INTO main.customers (customer_id, home_store_id, vin, vehicle_model, purchase_date) "
-        "SELECT customer_id, home_store_id, vin, vehicle_model, first_order FROM imp_order_customers "
+        "INSERT INTO main.customers (customer_id, name, home_store_id, vin, vehicle_model, purchase_date) "
+        "SELECT customer_id, name, home_store_id, vin, vehicle_model, first_order FROM imp_order_customers "
         "WHERE customer_id NOT IN (SELECT customer_id FROM main.customers)"
     )
     con.execute(
         """
-        UPDATE main.customers c SET home_store_id = coalesce(c.home_store_id, o.home_store_id),
+        UPDATE main.customers c SET name = coalesce(c.name, o.name),
+                                    home_store_id = coalesce(c.home_store_id, o.home_store_id),
                                     vin = coalesce(c.vin, o.vin),
                                     vehicle_model = coalesce(c.vehicle_model, o.vehicle_model)
         FROM imp_order_customers o
         WHERE c.customer_id = o.customer_id
-          AND ((c.home_store_id IS NULL AND o.home_store_id IS NOT NULL)
+          AND ((c.name IS NULL AND o.name IS NOT NULL)
+               OR (c.home_store_id IS NULL AND o.home_store_id IS NOT NULL)
                OR (c.vin IS NULL AND o.vin IS NOT NULL)
                OR (c.vehicle_model IS NULL AND o.vehicle_model IS NOT NULL))
         """

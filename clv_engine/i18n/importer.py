@@ -185,8 +185,8 @@ STRINGS = {
     ),
     "imp.note.customers_created": (
         "{n} customers are not in a customers file: they are created from their orders "
-        "(id, most visited store, first order as start).",
-        "{n} 位客户不在客户文件中：按其工单创建（编号、最常到店的门店、首次工单为起始）。",
+        "(id, name, most visited store, first order as start).",
+        "{n} 位客户不在客户文件中：按其工单创建（编号、姓名、最常到店的门店、首次工单为起始）。",
     ),
     "imp.note.ids_generated": (
         "{file}: {n} rows have no {field}: an id is made from the row's content.",
