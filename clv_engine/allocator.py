@@ -22,8 +22,9 @@ projects, exactly, from the Pareto frontier of (cost, gain) over portfolios (see
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -87,9 +88,9 @@ class Project:
     def net_roi(self) -> float:
         return net_roi(self.gain, self.investment)
 
-    @property
+    @cached_property
     def options(self) -> tuple[Tier, ...]:
-        """The full project first, then its tiers."""
+        """The full project first, then its tiers (kept: the solvers ask for them often)."""
         full = Tier(FULL, self.investment, self.uplift_per_customer, self.reach)
         return (full, *self.tiers)
 
@@ -502,31 +503,25 @@ def _frontier_step(cost: np.ndarray, gain: np.ndarray, options: Sequence[tuple[f
                    optional: bool, cap: float
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Add one project to a frontier: its cost, gain, and each point's parent and option."""
-    parts_c, parts_g, parts_p, parts_o = [], [], [], []
-    idx = np.arange(cost.size)
-    if optional:
-        parts_c.append(cost)
-        parts_g.append(gain)
-        parts_p.append(idx)
-        parts_o.append(np.full(cost.size, -1))
-    for j, (c, g) in enumerate(options):
-        parts_c.append(cost + c)
-        parts_g.append(gain + g)
-        parts_p.append(idx)
-        parts_o.append(np.full(cost.size, j))
-    c_all = np.concatenate(parts_c)
-    g_all = np.concatenate(parts_g)
-    p_all = np.concatenate(parts_p)
-    o_all = np.concatenate(parts_o)
-    within = c_all <= cap + _EPS
-    c_all, g_all, p_all, o_all = c_all[within], g_all[within], p_all[within], o_all[within]
-    if c_all.size == 0:
+    n = cost.size
+    shifts = ([(0.0, 0.0)] if optional else []) + [(float(c), float(g)) for c, g in options]
+    # Block q of the candidates is the old frontier shifted by option q (q = 0: left out).
+    c_all = np.concatenate([cost + c for c, _ in shifts])
+    g_all = np.concatenate([gain + g for _, g in shifts])
+    within = np.flatnonzero(c_all <= cap + _EPS)
+    if within.size == 0:
         raise _FrontierTooLarge  # locked projects above the cap; callers fall back
-    order = np.lexsort((-g_all, c_all))   # cost ascending, then gain descending
-    c_all, g_all, p_all, o_all = c_all[order], g_all[order], p_all[order], o_all[order]
+    # The blocks are each sorted by cost already, and a stable sort of floats is a timsort,
+    # which merges such runs in linear time.
+    picked = within[np.argsort(c_all[within], kind="stable")]
+    c_all, g_all = c_all[picked], g_all[picked]
     best_before = np.concatenate(([-np.inf], np.maximum.accumulate(g_all)[:-1]))
-    keep = g_all > best_before + _EPS
-    return c_all[keep], g_all[keep], p_all[keep], o_all[keep]
+    keep = np.flatnonzero(g_all > best_before + _EPS)
+    # Of points at the same cost only the last kept one (the most gain) is on the frontier.
+    keep = keep[np.append(np.diff(c_all[keep]) > _EPS, True)]
+    chosen = picked[keep]
+    option = chosen // n - (1 if optional else 0)   # −1: left out
+    return c_all[keep], g_all[keep], chosen % n, option
 
 
 def _pareto_frontier(groups: Sequence[tuple[Sequence[tuple[float, float]], bool]],
@@ -604,7 +599,7 @@ def budget_value_curve(projects: Sequence[Project], n_grid: int = 101,
     grid = np.linspace(0.0, top, n_grid)
     try:
         frontier = _pareto_frontier(
-            [([(o.investment, o.gain) for o in p.options], not p.locked) for p in integer],
+            _groups(integer),
             cap=top, max_points=max_frontier,
         )
     except _FrontierTooLarge:
@@ -766,9 +761,9 @@ def project_verdicts(projects: Sequence[Project], allocation: Allocation,
     (the project dropped, forced in at each of its options, or unlocked). Those are exact:
     from the Pareto frontier of the other projects capped at the budget (one per project,
     fast), or, for very long lists whose frontier passes ``max_frontier`` portfolios, from one
-    MILP per question. ``method``: 'auto' (prefix/suffix frontiers when at most one divisible
-    project is free, else a frontier per project), 'per_project' or 'milp' — the same answers
-    by three routes, which the tests hold against each other.
+    MILP per question. ``method``: 'auto' (the frontiers of all the others for every project
+    at once, by divide and conquer), 'per_project' (each built from scratch) or 'milp' — the
+    same answers by three routes, which the tests hold against each other.
     """
     if method not in ("auto", "per_project", "milp"):
         raise AllocationError(f"method: 'auto', 'per_project' or 'milp' (got {method!r})")
@@ -779,15 +774,12 @@ def project_verdicts(projects: Sequence[Project], allocation: Allocation,
     best = allocation.optimum
     by_roi = sorted(projects, key=lambda p: (-p.net_roi, p.name))
     rank = {p.name: r for r, p in enumerate(by_roi, start=1)}
-    # With at most one free divisible project, the others of any project are all-or-nothing
-    # (or fixed), and one pass of prefix and suffix frontiers serves every project.
-    free_divisible = {p.name for p in projects if p.divisible and not p.locked and not p.excluded}
-    split = None
-    if len(free_divisible) <= 1 and method == "auto":
+    models: list[_FrontierModel | None] = [None] * len(projects)
+    if method == "auto":
         try:
-            split = _SplitFrontiers(projects, budget, max_frontier)
+            models = _rest_models(projects, budget, max_frontier)
         except _FrontierTooLarge:
-            split = None
+            method = "milp"
     verdicts = []
     for i, p in enumerate(projects):
         line = best.line(p.name)
@@ -802,8 +794,8 @@ def project_verdicts(projects: Sequence[Project], allocation: Allocation,
         if p.excluded:
             verdicts.append(Verdict(status="excluded", **base))
             continue
-        rest = _Rest(projects, i, budget, max_frontier,
-                     split if free_divisible <= {p.name} else None)
+        rest = _Rest(projects, i, budget, max_frontier, models[i],
+                     build=method == "per_project")
         if p.locked:
             free = max(rest.value(budget), rest.best_with(p, budget)[0])
             verdicts.append(Verdict(status="locked",
@@ -821,18 +813,17 @@ class _Rest:
     """The best portfolios of every project but one (``skip``), for the verdicts."""
 
     def __init__(self, projects: Sequence[Project], skip: int, budget: float,
-                 max_frontier: int, split: _SplitFrontiers | None = None) -> None:
+                 max_frontier: int, model: _FrontierModel | None = None,
+                 build: bool = False) -> None:
         self.projects = [replace(p, excluded=True) if k == skip else p
                          for k, p in enumerate(projects)]
         self.floor = _locked_minimum(self.projects)
-        self.model: _FrontierModel | _SplitView | None
-        if split is not None:
-            self.model = split.without(skip)
-            return
-        try:
-            self.model = _FrontierModel(self.projects, budget, max_frontier)
-        except _FrontierTooLarge:
-            self.model = None
+        self.model = model   # None: answer by MILP
+        if model is None and build:
+            try:
+                self.model = _FrontierModel.build(self.projects, budget, max_frontier)
+            except _FrontierTooLarge:
+                self.model = None
 
     def value(self, budget: float) -> float:
         """Best gain of the others within ``budget``; −inf if their locks do not fit."""
@@ -863,106 +854,92 @@ class _Rest:
 class _FrontierModel:
     """Exact optimum of a project list at any budget up to ``cap``, and its inverse."""
 
-    def __init__(self, projects: Sequence[Project], cap: float, max_points: int) -> None:
-        active = [p for p in projects if not p.excluded]
-        integer = [p for p in active if not p.divisible]
-        fixed = [p for p in active if p.divisible and p.locked]
-        free = [p for p in active if p.divisible and not p.locked]
+    def __init__(self, cost: np.ndarray, gain: np.ndarray, divisible: Sequence[Project]) -> None:
+        """``cost``/``gain``: the frontier of the all-or-nothing projects; then the divisible
+        ones: locked are funded in full, free ones fill what is left in ROI order."""
+        fixed = [p for p in divisible if p.locked and not p.excluded]
+        free = [p for p in divisible if not p.locked and not p.excluded]
+        self.cost, self.gain = cost, gain
         self.base_cost = float(sum(p.investment for p in fixed))
         self.base_gain = float(sum(p.gain for p in fixed))
-        self.frontier = _pareto_frontier(
-            [([(o.investment, o.gain) for o in p.options], not p.locked) for p in integer],
-            cap=max(cap - self.base_cost, 0.0), max_points=max_points)
         self.cum_c, self.cum_g, _ = _fractional_fill(free)
 
+    @classmethod
+    def build(cls, projects: Sequence[Project], cap: float, max_points: int) -> _FrontierModel:
+        active = [p for p in projects if not p.excluded]
+        frontier = _pareto_frontier(_groups([p for p in active if not p.divisible]), cap=cap,
+                                    max_points=max_points)
+        return cls(frontier.cost, frontier.gain, [p for p in active if p.divisible])
+
     def value(self, budget: float) -> float:
-        left = budget - self.base_cost - self.frontier.cost
+        left = budget - self.base_cost - self.cost
         ok = left >= -_EPS
         if not ok.any():
             return -math.inf
         fill = np.interp(np.maximum(left[ok], 0.0), self.cum_c, self.cum_g)
-        return self.base_gain + float(np.max(self.frontier.gain[ok] + fill))
+        return self.base_gain + float(np.max(self.gain[ok] + fill))
 
     def min_cost(self, target: float) -> float:
         # The cheapest way for the divisible part to add gain x is again the ROI order, so
         # its cost is the inverse of the fill curve.
-        need = target - self.base_gain - self.frontier.gain
+        need = target - self.base_gain - self.gain
         reach = need <= self.cum_g[-1] + _EPS
         if not reach.any():
             return math.inf
         extra = np.interp(np.clip(need[reach], 0.0, self.cum_g[-1]), self.cum_g, self.cum_c)
-        return self.base_cost + float(np.min(self.frontier.cost[reach] + extra))
+        return self.base_cost + float(np.min(self.cost[reach] + extra))
 
 
-class _SplitFrontiers:
-    """Frontiers of the first k and of the last ones of the all-or-nothing projects, every k.
+def _groups(projects: Sequence[Project]) -> list[tuple[list[tuple[float, float]], bool]]:
+    """Frontier input: each project's options (cost, gain) and whether it may be left out."""
+    return [([(o.investment, o.gain) for o in p.options], not p.locked) for p in projects]
 
-    The best portfolio without project i is then the best pair (a point of the prefix before
-    it, a point of the suffix after it), found by binary search on the suffix: one pass over
-    the list instead of a frontier per project. Used when no free divisible project is left
-    among the others (a fractional fill would need every pair).
+
+def _leave_one_out(groups: Sequence[tuple[Sequence[tuple[float, float]], bool]], cap: float,
+                   max_points: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """The frontier of every group but k, for k = 0, 1, ... in turn (divide and conquer).
+
+    Halve the list; the left half's "all but k" frontiers all contain the whole right half,
+    so add it once and recurse, and the same the other way round. Each level adds every
+    group once: n leave-one-out frontiers for O(n log n) merges instead of n².
     """
-
-    def __init__(self, projects: Sequence[Project], cap: float, max_points: int) -> None:
-        self.projects = projects
-        self.group = {}  # project index → position among the all-or-nothing projects
-        groups = []
-        for k, p in enumerate(projects):
-            if not p.excluded and not p.divisible:
-                self.group[k] = len(groups)
-                groups.append(([(o.investment, o.gain) for o in p.options], not p.locked))
-        self.fixed = [k for k, p in enumerate(projects) if p.divisible and p.locked]
-        zero = (np.zeros(1), np.zeros(1))
-        self.prefix = [zero]
-        for options, optional in groups:
-            c, g, _, _ = _frontier_step(*self.prefix[-1], options, optional, cap)
-            if c.size > max_points:
+    def add(front: tuple[np.ndarray, np.ndarray], items: Sequence) -> tuple[np.ndarray, np.ndarray]:
+        cost, gain = front
+        for options, optional in items:
+            cost, gain, _, _ = _frontier_step(cost, gain, options, optional, cap)
+            if cost.size > max_points:
                 raise _FrontierTooLarge
-            self.prefix.append((c, g))
-        suffix = [zero]
-        for options, optional in reversed(groups):
-            c, g, _, _ = _frontier_step(*suffix[-1], options, optional, cap)
-            if c.size > max_points:
-                raise _FrontierTooLarge
-            suffix.append((c, g))
-        self.suffix = suffix[::-1]   # suffix[k]: the projects from position k on
+        return cost, gain
 
-    def without(self, skip: int) -> _SplitView:
-        m = len(self.prefix) - 1
-        pos = self.group.get(skip)
-        before, after = (pos, pos + 1) if pos is not None else (m, m)
-        fixed = [self.projects[k] for k in self.fixed if k != skip]
-        return _SplitView(self.prefix[before], self.suffix[after],
-                          float(sum(p.investment for p in fixed)),
-                          float(sum(p.gain for p in fixed)))
+    def split(lo: int, hi: int, front: tuple[np.ndarray, np.ndarray]) -> Iterator:
+        if hi - lo == 1:
+            yield front
+            return
+        mid = (lo + hi) // 2
+        yield from split(lo, mid, add(front, groups[mid:hi]))
+        yield from split(mid, hi, add(front, groups[lo:mid]))
+
+    if groups:
+        yield from split(0, len(groups), (np.zeros(1), np.zeros(1)))
 
 
-@dataclass(frozen=True)
-class _SplitView:
-    prefix: tuple[np.ndarray, np.ndarray]
-    suffix: tuple[np.ndarray, np.ndarray]
-    base_cost: float
-    base_gain: float
-
-    def value(self, budget: float) -> float:
-        (pc, pg), (sc, sg) = self.prefix, self.suffix
-        left = budget - self.base_cost - pc
-        # The suffix is a step function: its best within x is its last point costing ≤ x.
-        at = np.searchsorted(sc, left + _EPS, side="right") - 1
-        ok = at >= 0
-        if not ok.any():
-            return -math.inf
-        return self.base_gain + float(np.max(pg[ok] + sg[at[ok]]))
-
-    def min_cost(self, target: float) -> float:
-        (pc, pg), (sc, sg) = self.prefix, self.suffix
-        need = target - self.base_gain - pg
-        # Suffix gains rise with cost: the cheapest point with gain ≥ need is a search away.
-        at = np.searchsorted(sg, need - _EPS, side="left")
-        ok = at < sg.size
-        if not ok.any():
-            return math.inf
-        return self.base_cost + float(np.min(pc[ok] + sc[at[ok]]))
+def _rest_models(projects: Sequence[Project], cap: float,
+                 max_points: int) -> list[_FrontierModel | None]:
+    """For each project, the model of all the other projects (None for an excluded one)."""
+    models: list[_FrontierModel | None] = [None] * len(projects)
+    active = [k for k, p in enumerate(projects) if not p.excluded]
+    whole = [k for k in active if not projects[k].divisible]
+    split = [projects[k] for k in active if projects[k].divisible]
+    fronts = _leave_one_out(_groups([projects[k] for k in whole]), cap, max_points)
+    for k, (cost, gain) in zip(whole, fronts):
+        models[k] = _FrontierModel(cost, gain, split)
+    if len(whole) < len(active):
+        every = _pareto_frontier(_groups([projects[k] for k in whole]), cap, max_points)
+        for k in active:
+            if projects[k].divisible:
+                others = [p for p in split if p.name != projects[k].name]
+                models[k] = _FrontierModel(every.cost, every.gain, others)
+    return models
 
 
 def _left_out(p: Project, rest: _Rest, budget: float, best: Portfolio, base: dict) -> Verdict:
