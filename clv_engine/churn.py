@@ -463,16 +463,20 @@ def score_risk(
 
 @dataclass(frozen=True)
 class Calibration:
-    """P(churn) by score band, from a backtest one horizon before the as-of date.
+    """P(churn) from the score, fitted on a backtest one horizon before the as-of date.
 
     Customers watched at the reference date were scored on what was known then; "churned"
-    means no visit in the following ``horizon_days``. Band rates are made non-decreasing in
-    the score (pool-adjacent-violators), and P(churn) for a score is interpolated between
-    band centres.
+    means no visit in the following ``horizon_days``. P(churn) = 1 / (1 + e^−(a + b·score)),
+    a and b by maximum likelihood (logistic calibration, "Platt scaling"): smooth, rising with
+    the score when the score ranks churners first, and using every customer rather than
+    thin score bands. ``table`` shows, per score band, the observed churn rate next to the
+    mean fitted P(churn), so the fit can be checked by eye.
     """
 
     reference_date: date
     horizon_days: int
+    intercept: float
+    slope: float
     table: pd.DataFrame = field(repr=False)  # band_low, band_high, customers, churned, rate, p_churn
     auc: float = float("nan")  # how well the score ranks churners first: 0.5 coin toss, 1 perfect
 
@@ -485,23 +489,34 @@ class Calibration:
         return float(self.table["churned"].sum() / max(self.customers, 1))
 
     def p_churn(self, score: np.ndarray | pd.Series) -> np.ndarray:
-        used = self.table[self.table["customers"] > 0]
-        centres = ((used["band_low"] + used["band_high"]) / 2).to_numpy(dtype=float)
-        return np.interp(_as_float(score), centres, used["p_churn"].to_numpy(dtype=float))
+        return _logistic(self.intercept + self.slope * _as_float(score))
 
 
-def pool_adjacent_violators(rates: Sequence[float], weights: Sequence[float]) -> np.ndarray:
-    """The non-decreasing sequence closest to ``rates`` in weighted least squares."""
-    blocks: list[list[float]] = []  # [mean, weight, count]
-    for r, w in zip(rates, weights):
-        blocks.append([float(r), float(w), 1])
-        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
-            m2, w2, n2 = blocks.pop()
-            m1, w1, n1 = blocks.pop()
-            total = w1 + w2
-            mean = (m1 * w1 + m2 * w2) / total if total > 0 else (m1 + m2) / 2
-            blocks.append([mean, total, n1 + n2])
-    return np.concatenate([np.full(int(n), m) for m, _, n in blocks]) if blocks else np.array([])
+def _logistic(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
+
+
+def fit_logistic(x: np.ndarray | pd.Series, y: np.ndarray | pd.Series, ridge: float = 1e-6) -> tuple[float, float]:
+    """Intercept and slope of P(y) = 1 / (1 + e^−(a + b·x)) by Newton-Raphson.
+
+    A tiny ridge on the slope keeps it finite when the classes are perfectly separated.
+    """
+    x = _as_float(x)
+    y = np.asarray(y, dtype=float)
+    if len(x) == 0 or y.min() == y.max():
+        raise ValueError("a logistic fit needs both churners and stayers")
+    design = np.column_stack([np.ones_like(x), x])
+    beta = np.array([np.log(y.mean() / (1 - y.mean())), 0.0])
+    penalty = np.diag([0.0, ridge * len(x)])
+    for _ in range(100):
+        p = _logistic(design @ beta)
+        gradient = design.T @ (y - p) - penalty @ beta
+        hessian = (design * (p * (1 - p))[:, None]).T @ design + penalty
+        step = np.linalg.solve(hessian + 1e-12 * np.eye(2), gradient)
+        beta = beta + step
+        if np.max(np.abs(step)) < 1e-10:
+            break
+    return float(beta[0]), float(beta[1])
 
 
 def calibration_from_backtest(
@@ -511,39 +526,30 @@ def calibration_from_backtest(
     horizon_days: int,
     bands: int = 10,
     min_customers: int = 100,
-    prior_customers: float = 20.0,
 ) -> Calibration | None:
-    """Band the backtest scores and fit a non-decreasing P(churn); None if too few customers.
-
-    A band's rate is (churned + k × base rate) / (customers + k), k = ``prior_customers``:
-    a band of three customers says little, so it stays near the average instead of jumping
-    to 0% or 100%; a band of hundreds keeps its own rate.
-    """
+    """Fit P(churn) on the backtest; None with too few customers or no churner (or no stayer)."""
     s = _as_float(scores)
     y = np.asarray(churned, dtype=bool)
-    if len(s) < min_customers:
+    if len(s) < min_customers or y.all() or not y.any():
         return None
+    intercept, slope = fit_logistic(s, y)
     edges = np.linspace(0.0, 1.0, bands + 1)
     band = np.clip(np.searchsorted(edges, s, side="right") - 1, 0, bands - 1)
     customers = np.bincount(band, minlength=bands)
     churned_n = np.bincount(band, weights=y.astype(float), minlength=bands)
+    fitted_sum = np.bincount(band, weights=_logistic(intercept + slope * s), minlength=bands)
     used = customers > 0
-    rate = np.divide(churned_n, customers, out=np.full(bands, np.nan), where=used)
-    base = y.mean()
-    shrunk = (churned_n + prior_customers * base) / (customers + prior_customers)
-    fitted = np.full(bands, np.nan)
-    fitted[used] = pool_adjacent_violators(shrunk[used], customers[used] + prior_customers)
     table = pd.DataFrame(
         {
             "band_low": edges[:-1],
             "band_high": edges[1:],
             "customers": customers,
             "churned": churned_n.astype(int),
-            "rate": rate,
-            "p_churn": fitted,
+            "rate": np.divide(churned_n, customers, out=np.full(bands, np.nan), where=used),
+            "p_churn": np.divide(fitted_sum, customers, out=np.full(bands, np.nan), where=used),
         }
     )
-    return Calibration(reference_date, horizon_days, table, ranking_auc(s, y))
+    return Calibration(reference_date, horizon_days, intercept, slope, table, ranking_auc(s, y))
 
 
 def ranking_auc(scores: np.ndarray | pd.Series, churned: np.ndarray | pd.Series) -> float:

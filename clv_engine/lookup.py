@@ -228,12 +228,19 @@ def complaint_rule_text(rule: seg.ComplaintRule, lang: str) -> str:
 
 
 def recommended_actions(
-    risk: pd.Series | None, tier: str | None, open_complaints: int, lang: str = "en"
+    risk: pd.Series | None,
+    tier: str | None,
+    open_complaints: int,
+    lang: str = "en",
+    network: Network | None = None,
+    own_clv: float | None = None,
 ) -> list[str]:
     """What to do for this customer now, most urgent first.
 
     ``risk`` is the customer's row of churn.call_list (level, expected_value, cost) or of
-    churn.score_risk when they are not on the list (level none / lapsed).
+    churn.score_risk when they are not on the list (level none / lapsed). With ``network``
+    and ``own_clv``: when the customers they referred are worth more than they are, say so
+    (seed 002: their value is the family and friends they bring).
     """
     actions: list[str] = []
     if open_complaints > 0 and tier is not None:
@@ -249,8 +256,12 @@ def recommended_actions(
                          cost=money(float(risk.get("cost", 0.0)), lang)))
     elif level == churn.LAPSED:
         actions.append(t("lookup.action.lapsed", lang))
-    if tier is not None and level not in churn.LEVELS:
+    if tier is not None and level not in churn.LEVELS and level != churn.LAPSED:
         actions.append(t("lookup.action.playbook", lang, tier=t(seg.tier_label_key("rfml", tier), lang)))
+    if network is not None and own_clv is not None and network.direct_customers > 0 \
+            and network.direct_clv > max(own_clv, 0.0):
+        actions.append(t("lookup.action.network", lang, network=money(network.direct_clv, lang),
+                         own=money(own_clv, lang)))
     return actions
 
 

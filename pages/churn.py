@@ -95,7 +95,7 @@ definitions = {
     "cancellations": ctx.t("churn.signal.cancellations.def", n=rules.min_appointments),
 }
 
-with st.expander(ctx.t("churn.weights"), expanded=True):
+with st.expander(ctx.t("churn.weights")):
     st.caption(ctx.t("churn.weights.caption"))
     cols = st.columns(len(churn.SIGNALS))
     percent = {}
@@ -142,12 +142,11 @@ try:
 except ValueError as error:
     st.error(str(error))
     st.stop()
-if len(available) < len(churn.SIGNALS):
-    used = scored.attrs["weights"]
-    st.caption(
-        ctx.t("churn.effective") + ": "
-        + " · ".join(f"{signal_name(s)} {fmt.pct(used[s], 1)}" for s in churn.SIGNALS if s in available)
-    )
+used = scored.attrs["weights"]
+st.caption(
+    ctx.t("churn.effective") + ": "
+    + " · ".join(f"{signal_name(s)} {fmt.pct(used[s], 1)}" for s in churn.SIGNALS if s in available)
+)
 
 # How P(churn) is read from the score.
 calibration = churn.calibrate(_backtest(ctx.db, ctx.as_of, ctx.store_ids), weights, levels)
@@ -155,19 +154,23 @@ methods = [m for m in churn.P_CHURN_METHODS
            if (m != "calibrated" or calibration is not None) and (m != "model" or "p_alive" in values.columns)]
 method = st.radio(ctx.t("churn.p.method"), methods, format_func=lambda m: ctx.t(f"churn.p.{m}"),
                   horizontal=True, key="churn_p_method", bind=URL)
+if calibration is not None and not calibration.auc > 0.55:
+    st.warning(ctx.t("churn.p.calibrated.weak", auc=f"{calibration.auc:.2f}"))
 if method == "calibrated" and calibration is not None:
     st.caption(
         ctx.t(
             "churn.p.calibrated.caption",
             ref=calibration.reference_date.isoformat(),
             days=calibration.horizon_days,
+            a=f"{calibration.intercept:.2f}",
+            b=f"{calibration.slope:.2f}",
             n=fmt.number(calibration.customers),
             base=fmt.pct(calibration.base_rate, 1),
+            auc=f"{calibration.auc:.2f}",
         )
-        + f" AUC {calibration.auc:.2f}."
     )
     with st.expander(ctx.t("churn.calibration")):
-        bands = calibration.table
+        bands = calibration.table[calibration.table["customers"] > 0]
         st.dataframe(
             pd.DataFrame(
                 {
@@ -226,18 +229,21 @@ if shown.empty:
     st.info(ctx.t("churn.list.empty"))
     st.stop()
 
-left, right = st.columns([3, 2])
+left, right = st.columns(2)
 with left:
-    # Where to stop calling: the net value of acting on the top n customers of the ranking.
+    st.markdown(f"**{ctx.t('churn.chart.title')}**")
+    # The net value of acting on the top n customers of the ranking.
     cumulative = np.cumsum(shown["expected_value"].to_numpy(dtype=float))
     step = max(1, len(cumulative) // 400)
     x = np.arange(1, len(cumulative) + 1)
     fig = go.Figure(go.Scatter(x=x[::step], y=cumulative[::step], mode="lines"))
     best = int(np.argmax(cumulative))
     fig.add_vline(x=best + 1, line_dash="dot")
+    fig.add_annotation(x=best + 1, y=cumulative[best], text=ctx.t("churn.chart.best", n=fmt.number(best + 1)),
+                       showarrow=True, xanchor="right")
     fig.update_layout(
-        xaxis_title=ctx.t("churn.chart.customers"),
-        yaxis_title=ctx.t("churn.col.ev"),
+        xaxis_title=ctx.t("churn.chart.called"),
+        yaxis_title=ctx.t("churn.chart.cumulative"),
         height=320,
         margin=dict(l=10, r=10, t=10, b=10),
     )
@@ -249,8 +255,7 @@ with right:
         pd.DataFrame(
             {
                 ctx.t("churn.col.level"): [level_name(lv) for lv in summary["level"]],
-                ctx.t("churn.col.action"): [ctx.t(f"churn.action.{lv}") for lv in summary["level"]],
-                ctx.t("churn.m.customers"): summary["customers"],
+                ctx.t("churn.calibration.customers"): summary["customers"],
                 ctx.t("churn.col.cost"): summary["cost"],
                 ctx.t("churn.col.clv_saved"): summary["clv_saved"].round(0),
                 ctx.t("churn.col.multiple"): summary["multiple"].round(1),

@@ -126,10 +126,11 @@ model = values.attrs.get("model", "historical")
 m = st.columns(5)
 m[0].metric(ctx.t("lookup.m.clv"), ctx.money(me["clv"]), help=ctx.t(f"lookup.m.clv.help.{model}"))
 m[1].metric(ctx.t("lookup.m.tier"), ctx.t(seg.tier_label_key("rfml", tier)) if tier else "—")
-m[2].metric(ctx.t("lookup.m.scores"),
-            f"{score['r']} · {score['f']} · {score['m']} · {score['l']} = {score['total']}" if score is not None else "—")
-m[3].metric(ctx.t("lookup.m.risk"), f"{risk['score']:.2f}" if risk is not None else "—",
-            help=ctx.t("lookup.risk.weights"))
+m[2].metric(ctx.t("lookup.m.total"), f"{score['total']} / 20" if score is not None else "—",
+            help=ctx.t("lookup.m.total.help"))
+lapsed = risk is not None and risk["level"] == churn.LAPSED
+risk_text = "—" if risk is None else (ctx.t("churn.level.lapsed") if lapsed else f"{risk['score']:.2f}")
+m[3].metric(ctx.t("lookup.m.risk"), risk_text, help=ctx.t("lookup.risk.weights"))
 m[4].metric(ctx.t("lookup.m.network"), ctx.money(network.direct_clv), help=ctx.t("lookup.m.network.help"))
 n = st.columns(5)
 n[0].metric(ctx.t("lookup.m.gp"), ctx.money(me["gross_profit"]))
@@ -158,6 +159,13 @@ with right:
     st.markdown(f"**{ctx.t('lookup.loyalty')}**")
     missing = set(score_row.attrs.get("missing_tables", scores.attrs.get("missing_tables", [])))
     rows = []
+    if score is not None:
+        rows += [
+            (ctx.t("lookup.score.r", v=fmt.number(score["recency_days"])), str(score["r"])),
+            (ctx.t("lookup.score.f", v=fmt.number(score["freq_12m"])), str(score["f"])),
+            (ctx.t("lookup.score.m", v=ctx.money(score["spend_12m"])), str(score["m"])),
+            (ctx.t("lookup.score.l"), str(score["l"])),
+        ]
     for flag, table in seg.FLAG_TABLES.items():
         if table in missing:
             value = ctx.t("lookup.flag.na", table=table)
@@ -178,13 +186,17 @@ if risk is not None:
                           p=fmt.pct(risk["p_churn"], 1), method=ctx.t(f"churn.p.{method}")))
     else:
         st.markdown(ctx.t("lookup.risk.line.nolist", score=f"{risk['score']:.2f}", level=level))
-    reasons = churn.risk_reasons(risk_row.iloc[:1], lang)
+    if lapsed:
+        reason = ctx.t("lookup.lapsed.reason", days=fmt.number(risk["days_since_activity"]))
+    else:
+        reason = churn.risk_reasons(risk_row.iloc[:1], lang).iloc[0]
     st.markdown(f"**{ctx.t('lookup.reasons')}**")
-    st.text(reasons.iloc[0])
+    st.text(reason)
     st.caption(ctx.t("lookup.risk.weights"))
 open_complaints = int(complaints["open"].sum()) if len(complaints) else 0
 st.markdown(f"**{ctx.t('lookup.actions')}**")
-for i, action in enumerate(lookup.recommended_actions(risk, tier, open_complaints, lang), start=1):
+actions = lookup.recommended_actions(risk, tier, open_complaints, lang, network, float(me["clv"]))
+for i, action in enumerate(actions, start=1):
     st.markdown(f"{i}. {action}")
 if tier is not None:
     rule = lookup.complaint_rule_for(tier)

@@ -165,12 +165,6 @@ def test_score_risk_combines_weighted_signals():
 # -- P(churn) -----------------------------------------------------------------------------
 
 
-def test_pool_adjacent_violators_textbook():
-    np.testing.assert_allclose(churn.pool_adjacent_violators([1, 3, 2, 4], [1, 1, 1, 1]), [1, 2.5, 2.5, 4])
-    np.testing.assert_allclose(churn.pool_adjacent_violators([3, 1], [1, 3]), [1.5, 1.5])
-    np.testing.assert_allclose(churn.pool_adjacent_violators([0.1, 0.2], [5, 5]), [0.1, 0.2])
-
-
 def test_ranking_auc_by_hand():
     # Churners 0.35 and 0.8 against stayers 0.1 and 0.4: 3 of 4 pairs ranked right.
     assert churn.ranking_auc([0.1, 0.4, 0.35, 0.8], [False, False, True, True]) == pytest.approx(0.75)
@@ -178,22 +172,47 @@ def test_ranking_auc_by_hand():
     assert np.isnan(churn.ranking_auc([0.5, 0.6], [True, True]))
 
 
-def test_calibration_shrinks_and_interpolates():
-    # 150 customers at 0.05 with 15 churned, 50 at 0.55 with 25 churned; base 40/200 = 0.2.
+def test_logistic_fit_of_two_groups_is_their_rates():
+    # Two score values and two parameters: the fit reproduces each group's churn rate
+    # exactly, a = logit(0.1), b = logit(0.6) − logit(0.1).
+    scores = [0.0] * 100 + [1.0] * 100
+    churned = [True] * 10 + [False] * 90 + [True] * 60 + [False] * 40
+    a, b = churn.fit_logistic(scores, churned)
+    logit = lambda p: np.log(p / (1 - p))  # noqa: E731
+    assert a == pytest.approx(logit(0.1), abs=1e-4)
+    assert b == pytest.approx(logit(0.6) - logit(0.1), abs=1e-3)
+
+
+def test_logistic_fit_stays_finite_when_separated():
+    a, b = churn.fit_logistic([0.1, 0.2, 0.8, 0.9], [False, False, True, True])
+    assert np.isfinite(a) and np.isfinite(b) and b > 0
+    with pytest.raises(ValueError, match="both churners and stayers"):
+        churn.fit_logistic([0.1, 0.2], [False, False])
+
+
+def test_calibration_from_backtest():
+    # 150 customers at 0.05 with 15 churned (10%), 50 at 0.55 with 25 churned (50%).
     scores = [0.05] * 150 + [0.55] * 50
     churned = [True] * 15 + [False] * 135 + [True] * 25 + [False] * 25
     cal = churn.calibration_from_backtest(scores, churned, pd.Timestamp("2025-01-01").date(), 540)
-    low = (15 + 20 * 0.2) / (150 + 20)  # 0.11176
-    high = (25 + 20 * 0.2) / (50 + 20)  # 0.41429
-    np.testing.assert_allclose(cal.p_churn([0.05, 0.55, 0.30, 0.95, 0.0]),
-                               [low, high, (low + high) / 2, high, low])
+    np.testing.assert_allclose(cal.p_churn([0.05, 0.55]), [0.10, 0.50], atol=1e-4)
+    assert cal.p_churn([0.3])[0] == pytest.approx(1 / (1 + np.exp(-(cal.intercept + 0.3 * cal.slope))))
     assert cal.customers == 200
     assert cal.base_rate == pytest.approx(0.2)
-    assert cal.table.loc[0, "rate"] == pytest.approx(0.1)
+    table = cal.table.set_index("band_low")
+    assert table.loc[0.0, "customers"] == 150 and table.loc[0.0, "rate"] == pytest.approx(0.1)
+    assert table.loc[0.0, "p_churn"] == pytest.approx(0.1, abs=1e-4)
+    assert table.loc[0.5, "rate"] == pytest.approx(0.5)
+    assert np.isnan(table.loc[0.9, "rate"])
+    # AUC by hand: P(a churner scores above a stayer), ties counting one half
+    # = (25 × 135 + 0.5 × (15 × 135 + 25 × 25)) / (40 × 160)
+    assert cal.auc == pytest.approx((25 * 135 + 0.5 * (15 * 135 + 25 * 25)) / (40 * 160))
 
 
-def test_calibration_needs_enough_customers():
-    assert churn.calibration_from_backtest([0.1] * 99, [False] * 99, pd.Timestamp("2025-01-01").date(), 540) is None
+def test_calibration_needs_enough_customers_and_both_outcomes():
+    day = pd.Timestamp("2025-01-01").date()
+    assert churn.calibration_from_backtest([0.1] * 99, [False, True] * 49 + [False], day, 540) is None
+    assert churn.calibration_from_backtest([0.1] * 200, [False] * 200, day, 540) is None
 
 
 def test_p_churn_methods():

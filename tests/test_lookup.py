@@ -163,7 +163,16 @@ def test_recommended_actions_most_urgent_first():
     calm = lookup.recommended_actions(pd.Series({"level": "none"}), "platinum", 0, "en")
     assert calm == ["No warning sign: follow the Platinum tier's service playbook."]
     gone = lookup.recommended_actions(pd.Series({"level": "lapsed"}), "churned", 0, "zh")
-    assert gone[0].startswith("超过两年未到店")
+    assert len(gone) == 1 and gone[0].startswith("超过两年未到店")  # win-back, not the playbook
+
+
+def test_network_worth_more_than_the_customer_is_said(db):
+    network = lookup.referral_network(db, "A", AS_OF, VALUES)  # direct CLV 1,500
+    calm = pd.Series({"level": "none"})
+    said = lookup.recommended_actions(calm, "silver", 0, "en", network, own_clv=600.0)
+    assert said[-1] == ("The customers they referred are worth ¥1,500 in CLV, more than their own ¥600: "
+                        "keeping this customer keeps a referrer.")
+    assert len(lookup.recommended_actions(calm, "silver", 0, "en", network, own_clv=2_000.0)) == 1
 
 
 def test_escape_markdown():

@@ -46,8 +46,11 @@ def test_lookup_by_id(sample_db_path, sample_customer):
     assert at.subheader[0].value == f"{sample_customer['name']} · {sample_customer['id']}"
     m = metric_values(at)
     assert m["Customers referred"] == fmt.number(sample_customer["referred"])
-    for label in ("CLV", "Tier (RFM+L)", "R · F · M · L = total", "Churn risk score", "Network value"):
+    for label in ("CLV", "Tier (RFM+L)", "RFM+L total", "Churn risk score", "Network value"):
         assert m[label] not in ("", "—"), label
+    # The four scores in the table add up to the total shown.
+    table = next(d.value for d in at.dataframe if "Score or flag" in d.value.columns)["Value"].tolist()
+    assert m["RFM+L total"] == f"{sum(int(v) for v in table[:4])} / 20"
     # The network value is the CLV of the customers listed as referred directly.
     network = next(d.value for d in at.dataframe if "Links away" in d.value.columns)
     direct = network[network["Links away"] == 1]
@@ -102,7 +105,7 @@ def test_orders_only_database_says_what_is_missing(tmp_path):
     infos = " ".join(i.value for i in at.info)
     assert "import the complaints file" in infos
     assert "import the referrals file" in infos
-    flags = next(d.value for d in at.dataframe if "Flag" in d.value.columns).set_index("Flag")["Value"]
+    flags = next(d.value for d in at.dataframe if "Score or flag" in d.value.columns).set_index("Score or flag")["Value"]
     assert flags["Has a complaint on record"] == "not available (no complaints data)"
     assert flags["Seen at a competitor"] == "not available (no competitor_sightings data)"
 

@@ -64,7 +64,7 @@ STRINGS = {
     ),
     "churn.reason.none": ("no warning sign", "无预警信号"),
     # -- P(churn) ----------------------------------------------------------------------------
-    "churn.p.calibrated": ("Backtest: churn rate by score a year ago", "回测：一年前同分数客户的流失率"),
+    "churn.p.calibrated": ("Backtest: fitted on what happened after an earlier date", "回测：按历史结果拟合"),
     "churn.p.score": ("Risk score read as a probability", "风险分直接作为概率"),
     "churn.p.model": ("Predictive model: 1 − P(alive)", "预测模型：1 − 存活概率"),
     # -- export columns ------------------------------------------------------------------------
@@ -113,6 +113,7 @@ STRINGS = {
     "churn.signal.na.file.appointments": ("appointments", "预约"),
     "churn.signal.na.file.orders": ("service orders", "工单"),
     "churn.effective": ("Weights used", "实际权重"),
+    "churn.chart.best": ("best: the first {n}", "最优：前{n}位"),
     "churn.evidence.note": (
         "Many owners come once a year, so a quiet quarter alone is weak evidence: the two "
         "drop signals compare the customer with their own pace in the 12 months before and "
@@ -136,16 +137,22 @@ STRINGS = {
     "churn.success": ("Success rate, {level}", "成功率（{level}）"),
     "churn.p.method": ("P(churn) from", "流失概率来源"),
     "churn.p.calibrated.caption": (
-        "Customers were scored as of {ref} on what was known then; P(churn) is the share of "
-        "each score band that did not come back in the next {days} days (made rising with the "
-        "score, interpolated between bands). {n} customers, base rate {base}.",
-        "以{ref}当时已知的信息给客户打分；流失概率 = 各分数段中此后{days}天未再到店的比例（随分数单调递增，"
-        "段间插值）。共{n}位客户，基础流失率{base}。",
+        "Customers were scored as of {ref} on what was known then; P(churn) = 1 / (1 + e^−(a + b × "
+        "score)) is fitted on whether each came back in the next {days} days (a = {a}, b = {b}). "
+        "{n} customers, {base} did not come back. AUC {auc}: the chance a churner scores above "
+        "a customer who stayed (0.5 is a coin toss).",
+        "以{ref}当时已知的信息给客户打分；流失概率 = 1 / (1 + e^−(a + b × 风险分))，按此后{days}天内是否再到店拟合"
+        "（a = {a}，b = {b}）。共{n}位客户，其中{base}未再到店。AUC {auc}：流失客户得分高于留存客户的概率（0.5 相当于随机）。",
+    ),
+    "churn.p.calibrated.weak": (
+        "In the backtest these weights rank churners no better than chance (AUC {auc}): "
+        "reconsider them before acting on the list.",
+        "回测显示这组权重对流失客户的排序不优于随机（AUC {auc}）：据此行动前请重新考虑权重。",
     ),
     "churn.p.calibrated.none": (
-        "Not enough history for a backtest a year back (fewer than 100 customers watched then): "
-        "P(churn) is the risk score read as a probability.",
-        "一年前的历史数据不足（当时可观察的客户少于100位），无法回测：流失概率直接取风险分。",
+        "Not enough history for a backtest (fewer than 100 customers watched 18 months back, or "
+        "no churner among them): P(churn) is the risk score read as a probability.",
+        "历史数据不足，无法回测（18个月前可观察的客户少于100位，或其中没有流失客户）：流失概率直接取风险分。",
     ),
     "churn.p.score.caption": (
         "P(churn) = the risk score. Simple, but not checked against what happened.",
@@ -158,21 +165,17 @@ STRINGS = {
     "churn.calibration": ("Backtest: churn rate by score band", "回测：各分数段流失率"),
     "churn.calibration.band": ("Score band", "分数段"),
     "churn.calibration.customers": ("Customers", "客户数"),
-    "churn.calibration.rate": ("Churned next year", "次年流失率"),
-    "churn.calibration.p": ("P(churn) used", "采用的流失概率"),
+    "churn.calibration.rate": ("Observed churn", "实际流失率"),
+    "churn.calibration.p": ("Fitted P(churn)", "拟合流失概率"),
     "churn.filter.stores": ("Home store", "归属门店"),
     "churn.filter.tiers": ("Tier (RFM+L)", "等级（RFM+L）"),
     "churn.filter.levels": ("Risk level", "风险等级"),
     "churn.filter.all": ("All", "全部"),
     "churn.filter.paying": ("Only customers where acting pays (expected value > 0)", "仅显示干预有正期望价值的客户"),
-    "churn.tiers.na": (
-        "Tiers are not available yet (segmentation engine missing).",
-        "暂无等级数据（分层引擎尚未就绪）。",
-    ),
     "churn.totals": ("Acting on the whole list", "对整份名单采取行动"),
     "churn.m.customers": ("Customers on the list", "名单客户数"),
     "churn.m.cost": ("Intervention cost", "干预成本"),
-    "churn.m.saved_customers": ("Customers expected to stay", "预计挽留客户"),
+    "churn.m.saved_customers": ("Customers kept", "预计挽留客户"),
     "churn.m.saved": ("Expected CLV saved", "预计挽回 CLV"),
     "churn.m.multiple": ("Benefit/cost multiple", "收益成本倍数"),
     "churn.m.saved.help": (
@@ -188,9 +191,9 @@ STRINGS = {
     "churn.col.customers_saved": ("Customers kept", "挽留客户"),
     "churn.col.clv_saved": ("CLV saved", "挽回 CLV"),
     "churn.col.multiple": ("Multiple", "倍数"),
-    "churn.chart.distribution": ("Customers by risk score", "风险分分布"),
-    "churn.chart.score": ("Risk score", "风险分"),
-    "churn.chart.customers": ("Customers", "客户数"),
+    "churn.chart.title": ("Where to stop calling", "打到第几位为止"),
+    "churn.chart.called": ("Customers called, in rank order", "按排名依次联系的客户数"),
+    "churn.chart.cumulative": ("Cumulative expected value", "累计期望价值"),
     "churn.list": ("Call list", "呼叫名单"),
     "churn.list.caption": (
         "{n} customers, ranked by expected value; the first {shown} are shown. The downloads "

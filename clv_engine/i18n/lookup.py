@@ -42,7 +42,15 @@ STRINGS = {
         "历史模型 CLV，按侧边栏的选择。",
     ),
     "lookup.m.tier": ("Tier (RFM+L)", "等级（RFM+L）"),
-    "lookup.m.scores": ("R · F · M · L = total", "R · F · M · L = 总分"),
+    "lookup.m.total": ("RFM+L total", "RFM+L 总分"),
+    "lookup.m.total.help": (
+        "R + F + M + L, each 1-5 (SPEC §2a); the four scores are in the table below.",
+        "R + F + M + L，各1-5分（SPEC §2a）；四项得分见下表。",
+    ),
+    "lookup.score.r": ("R: recency score (days since last visit: {v})", "R：最近消费得分（距上次到店 {v} 天）"),
+    "lookup.score.f": ("F: frequency score (visits in 12 months: {v})", "F：频次得分（12个月到店 {v} 次）"),
+    "lookup.score.m": ("M: monetary score (spend in 12 months: {v})", "M：金额得分（12个月消费 {v}）"),
+    "lookup.score.l": ("L: loyalty score (3 ± the flags below)", "L：忠诚度得分（3 分加减下列标记）"),
     "lookup.m.risk": ("Churn risk score", "流失风险分"),
     "lookup.m.network": ("Network value", "关系网价值"),
     "lookup.m.network.help": (
@@ -78,7 +86,7 @@ STRINGS = {
     "lookup.flag.yes": ("yes", "是"),
     "lookup.flag.no": ("no", "否"),
     "lookup.flag.na": ("not available (no {table} data)", "暂无数据（缺少{table}）"),
-    "lookup.flag.col": ("Flag", "标记"),
+    "lookup.flag.col": ("Score or flag", "评分或标记"),
     "lookup.flag.value": ("Value", "取值"),
     "lookup.score.col": ("Score", "评分"),
     "lookup.risk": ("Churn risk and what to do", "流失风险与建议行动"),
@@ -109,6 +117,15 @@ STRINGS = {
     "lookup.action.lapsed": (
         "No visit or purchase for over two years: a win-back case, not an early warning.",
         "超过两年未到店或购车：属于召回对象，而非预警对象。",
+    ),
+    "lookup.action.network": (
+        "The customers they referred are worth {network} in CLV, more than their own {own}: "
+        "keeping this customer keeps a referrer.",
+        "其推荐的客户 CLV 合计 {network}，高于其本人的 {own}：留住该客户也就留住了一位推荐人。",
+    ),
+    "lookup.lapsed.reason": (
+        "last visit or purchase {days} days ago",
+        "距上次到店或购车已 {days} 天",
     ),
     "lookup.action.playbook": (
         "No warning sign: follow the {tier} tier's service playbook.",

@@ -1,0 +1,38 @@
+"""A real browser: the churn call list and its Excel download; a customer looked up; screenshots."""
+import io
+
+import openpyxl
+from playwright.sync_api import expect
+
+from tests.browser.util import screenshot, wait_ready
+
+
+def test_churn_page_and_excel_download(page, app_url):
+    page.goto(app_url + "/churn")
+    wait_ready(page)
+    assert page.get_by_text("Churn early warning: who to call this week").is_visible()
+    metric = page.locator("[data-testid='stMetric']").filter(has_text="Customers on the list")
+    listed = int(metric.locator("[data-testid='stMetricValue']").inner_text().replace(",", ""))
+    assert listed > 0
+    screenshot(page, "churn_en")
+    # The Excel file is built when the button is clicked and holds the whole list.
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download Excel").click()
+    book = openpyxl.load_workbook(io.BytesIO(open(info.value.path(), "rb").read()))
+    assert book.sheetnames == ["Call list", "By level", "Method"]
+    assert book["Call list"].max_row - 1 == listed
+
+
+def test_lookup_a_customer(page, app_url):
+    page.goto(app_url + "/lookup")
+    wait_ready(page)
+    box = page.get_by_role("textbox", name="Customer id, VIN or name")
+    box.fill("C0000310")
+    box.press("Enter")
+    wait_ready(page)
+    # The rerun starts a moment after Enter: wait for the profile itself.
+    expect(page.get_by_role("heading", name="C0000310").first).to_be_visible(timeout=60_000)
+    wait_ready(page)
+    expect(page.locator("[data-testid='stMetric']").filter(has_text="Network value").first).to_be_visible()
+    expect(page.get_by_text("Recommended action")).to_be_visible()
+    screenshot(page, "lookup_en")
