@@ -17,7 +17,11 @@ Net ROI = (gain − cost) / cost throughout (the seeds' "multiple" is gain / cos
 
 :func:`budget_value_curve` gives the optimum for every budget from zero to the cost of all
 projects, exactly, from the Pareto frontier of (cost, gain) over portfolios (see its doc);
-:func:`project_verdicts` says for each project why it is in or out and what it would need.
+:func:`project_verdicts` says for each project why it is in or out and what it would need
+(from the frontier of all the other projects; the MILP answers the same questions when a
+frontier would be too large, and the tests hold the two routes against each other);
+:func:`uplift_from_retention` / :func:`uplift_from_frequency` turn "raise retention of
+segment X by p points" into a project's uplift per customer and reach.
 """
 from __future__ import annotations
 
@@ -319,7 +323,7 @@ def _solve(projects: Sequence[Project], budget: float,
     ``objective="max_gain"``: the most gain within ``budget`` (ties: the cheaper portfolio).
     ``objective="min_cost"``: the cheapest portfolio whose gain reaches ``gain_target`` (the
     budget is then not a constraint); used to say how cheap a left-out project must become.
-    Raises LockedOverBudget / returns None-like empty dict only through the caller's checks.
+    Raises AllocationError if HiGHS finds no portfolio (callers check the locks first).
     """
     prog = _programme(projects)
     n_cols = prog.cost.size

@@ -299,8 +299,9 @@ st.session_state["al_current"] = edited
 try:
     table_projects = al.projects_from_frame(edited)
 except ValueError as err:
+    # Nothing below can be computed; the locks wait (persisted) until the table is fixed.
     st.error(ctx.t("allocator.page.invalid", error=str(err)))
-    table_projects = []
+    st.stop()
 
 names = [p.name for p in table_projects]
 for k in ("al_locked", "al_excluded"):
@@ -308,12 +309,14 @@ for k in ("al_locked", "al_excluded"):
         st.session_state[k] = [n for n in st.session_state[k] if n in names]
 lock_col, drop_col = st.columns(2)
 locked = lock_col.multiselect(ctx.t("allocator.page.locked"), names, key="al_locked", bind=URL,
+                              persist_state="page",
                               help=ctx.t("allocator.page.locked.help"),
                               placeholder=ctx.t("allocator.page.none"))
 if "al_excluded" in st.session_state:
     st.session_state["al_excluded"] = [n for n in st.session_state["al_excluded"] if n not in locked]
 excluded = drop_col.multiselect(ctx.t("allocator.page.excluded"), [n for n in names if n not in locked],
-                                key="al_excluded", bind=URL, help=ctx.t("allocator.page.excluded.help"),
+                                key="al_excluded", bind=URL, persist_state="page",
+                                help=ctx.t("allocator.page.excluded.help"),
                                 placeholder=ctx.t("allocator.page.none"))
 projects = apply_flags(table_projects, locked, excluded)
 
@@ -399,9 +402,6 @@ with derive:
                    "reach": float(reach), "divisible": False}
             st.button(ctx.t("allocator.page.add"), key="al_add", on_click=on_add, args=(row,),
                       icon=":material/playlist_add:")
-
-if not projects:
-    st.stop()
 
 # -- results ----------------------------------------------------------------------------------
 alloc = _allocation(tuple(projects), float(budget))

@@ -218,11 +218,15 @@ def _edit_table(at, **edits) -> None:
 
 def test_editing_the_table(sample_db_path):
     at = _page(sample_db_path)
+    at.multiselect(key="al_locked").set_value(["Mobile service"]).run()
     # Zero investment in row 2: a clear message naming the row and column, no figures.
     _edit_table(at, edited_rows={1: {"investment": 0}})
     assert any("project 2 (Membership benefits): investment must be greater than zero" in e.value
                for e in at.error)
     assert "Total gain" not in metric_values(at)
+    # Fixed again: the lock made before the typo is still there.
+    _edit_table(at, edited_rows={})
+    assert at.multiselect(key="al_locked").value == ["Mobile service"]
     # Membership cheaper (¥150,000) and a fifth project added: all five fit in ¥1,200,000.
     _edit_table(at, edited_rows={1: {"investment": 150_000}},
                 added_rows=[{"name": "Parts promotion", "investment": 150_000,
