@@ -79,6 +79,23 @@ _FLAG_SOURCES: dict[str, str] = {
 
 SCORE_MIN, SCORE_MAX = 1, 5
 
+# Aggregations over frames already in memory (CLV joined to scores) also run in DuckDB SQL.
+# One in-process database; each call takes its own cursor, so registered frames stay private
+# to the call and Streamlit's threads never share a connection (a new connection per call
+# costs far more than the query).
+_LOCAL = duckdb.connect()
+
+
+def frame_sql(sql: str, params: Sequence = (), **frames: pd.DataFrame) -> pd.DataFrame:
+    """Run ``sql`` over in-memory ``frames`` (registered under their keyword names)."""
+    cur = _LOCAL.cursor()
+    try:
+        for name, frame in frames.items():
+            cur.register(name, frame)
+        return cur.execute(sql, list(params)).df()
+    finally:
+        cur.close()
+
 
 # -- RFM+L rules ------------------------------------------------------------------------------
 
@@ -380,16 +397,9 @@ def six_groups(scores_with_clv: pd.DataFrame, rules: SixGroupRules = SixGroupRul
     else:
         clv_cut = -np.inf
     grid = pd.DataFrame(list(rules.grid), columns=["r_level", "fm_level", "grp"])
-    con = duckdb.connect()
-    try:
-        con.register("scores", frame)
-        con.register("grid", grid)
-        clv_param = clv_cut if np.isfinite(clv_cut) else -1e300
-        out = con.execute(
-            SIX_SQL, [rules.high_min, rules.low_max, clv_param, rules.invalid_fallback]
-        ).df()
-    finally:
-        con.close()
+    clv_param = clv_cut if np.isfinite(clv_cut) else -1e300
+    out = frame_sql(SIX_SQL, [rules.high_min, rules.low_max, clv_param, rules.invalid_fallback],
+                    scores=frame, grid=grid)
     out.attrs.update(frame.attrs)
     out.attrs["clv_cut"] = clv_cut
     out.attrs["six_rules"] = rules
@@ -455,12 +465,7 @@ def tier_breakdown(
     sql = BREAKDOWN_SQL.format(
         by_cols=by_cols, tier=f'"{column}"', revenue=revenue, gp=gp, partition=partition
     )
-    con = duckdb.connect()
-    try:
-        con.register("f", frame[sorted(needed)])
-        out = con.execute(sql).df()
-    finally:
-        con.close()
+    out = frame_sql(sql, f=frame[sorted(needed)])
     return _complete_tiers(out, scheme, list(by))
 
 
@@ -725,15 +730,8 @@ def migration(
                       "tier": a[column], "rank_a": a[column].map(order), "total_a": a["total"]})
     b = pd.DataFrame({"customer_id": b["customer_id"], "home_store_id": b["home_store_id"],
                       "tier": b[column], "rank_b": b[column].map(order), "total_b": b["total"]})
-    con = duckdb.connect()
-    try:
-        con.register("a", a)
-        con.register("b", b)
-        moves = con.execute(MIGRATION_SQL).df()
-        con.register("moves", moves)
-        flows = con.execute(FLOWS_SQL).df()
-    finally:
-        con.close()
+    moves = frame_sql(MIGRATION_SQL, a=a, b=b)
+    flows = frame_sql(FLOWS_SQL, moves=moves)
     return Migration(moves, flows, scheme, date_a, date_b)
 
 

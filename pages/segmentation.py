@@ -81,6 +81,27 @@ def reset(defaults: dict) -> None:
         st.session_state[key] = value
 
 
+def choice(fn, text: str, options: list, key: str, container=st, **kw):
+    """A selectbox or radio whose option labels are translated.
+
+    The browser holds a choice by its label, so after a language switch it would send back
+    a label of the other language (the widget then shows a stale label, or the value becomes
+    the label itself). One widget per language (key ``<key>.<lang>``) avoids that; the value
+    lives in ``st.session_state[key]``, so it survives the switch, a page switch and a reset.
+    """
+    wkey = f"{key}.{ctx.lang}"
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = options[0]
+    if st.session_state.get(wkey) != st.session_state[key]:
+        st.session_state[wkey] = st.session_state[key]
+
+    def sync() -> None:
+        st.session_state[key] = st.session_state[wkey]
+
+    getattr(container, fn)(text, options, key=wkey, on_change=sync, persist_state="session", **kw)
+    return st.session_state[key]
+
+
 def num(container, text: str, key: str, **kw):
     return container.number_input(text, key=key, persist_state="session", **kw)
 
@@ -245,8 +266,8 @@ def rules_ui(scheme: str) -> tuple[seg.RfmlRules, seg.SixGroupRules]:
             cols[2].slider(ctx.t("seg.rules.invalid_share"), 0, 50, step=5, format="%d%%", key="seg_invalid_share",
                            help=ctx.t("seg.rules.invalid_share.help"), persist_state="session")
             fallbacks = [g for g in seg.SIX_GROUPS if g != "invalid"]
-            cols[3].selectbox(ctx.t("seg.rules.fallback"), fallbacks, format_func=lambda g: label(g, "six"),
-                              key="seg_fallback", persist_state="session")
+            choice("selectbox", ctx.t("seg.rules.fallback"), fallbacks, "seg_fallback", cols[3],
+                   format_func=lambda g: label(g, "six"))
             st.caption(ctx.t("seg.rules.grid"))
             cells = {}
             head = st.columns(4)
@@ -256,11 +277,12 @@ def rules_ui(scheme: str) -> tuple[seg.RfmlRules, seg.SixGroupRules]:
                 cols = st.columns(4)
                 cols[0].markdown(f"**{ctx.t('seg.rules.r_level', level=ctx.t(f'seg.level.{r}'))}**")
                 for col, fm in zip(cols[1:], seg.LEVELS):
-                    cells[(r, fm)] = col.selectbox(
+                    cells[(r, fm)] = choice(
+                        "selectbox",
                         ctx.t("seg.rules.r_level", level=ctx.t(f"seg.level.{r}")) + " · "
                         + ctx.t("seg.rules.fm_level", level=ctx.t(f"seg.level.{fm}")),
-                        seg.SIX_GROUPS, format_func=lambda g: label(g, "six"), key=f"seg_grid_{r}_{fm}",
-                        label_visibility="collapsed", persist_state="session",
+                        list(seg.SIX_GROUPS), f"seg_grid_{r}_{fm}", col,
+                        format_func=lambda g: label(g, "six"), label_visibility="collapsed",
                     )
             six = SIX_DEFAULT.with_grid(cells)
             six = replace(six, high_min=int(ss["seg_high_min"]), low_max=int(ss["seg_low_max"]),
@@ -284,8 +306,8 @@ if not ctx.has("orders"):
     st.stop()
 
 st.caption(ctx.t("seg.caption", as_of=ctx.as_of.isoformat()))
-scheme = st.selectbox(ctx.t("seg.scheme"), list(seg.SCHEMES), format_func=lambda s: ctx.t(f"seg.scheme.{s}"),
-                      key="seg_scheme", persist_state="session")
+scheme = choice("selectbox", ctx.t("seg.scheme"), list(seg.SCHEMES), "seg_scheme",
+                format_func=lambda s: ctx.t(f"seg.scheme.{s}"))
 rules, six_rules = rules_ui(scheme)
 missing = _missing_tables(ctx.db)
 if missing and scheme == "rfml":
@@ -312,7 +334,7 @@ m[3].metric(ctx.t("seg.top_clv", tiers=top_names), fmt.pct(top["clv_share"].sum(
 # breakdown
 st.subheader(ctx.t("seg.breakdown"))
 st.dataframe(shown_breakdown(breakdown, scheme), hide_index=True, key="seg_breakdown_table")
-st.caption(ctx.t("seg.typical.note"))
+st.caption(ctx.t(f"seg.typical.note.{scheme}"))
 left, right = st.columns(2)
 with left:
     st.markdown(f"**{ctx.t('seg.chart.share_vs_profit')}**")
@@ -332,8 +354,8 @@ with right:
 # by store and region
 st.divider()
 st.subheader(ctx.t("seg.by_store"))
-by = st.radio(ctx.t("seg.by"), ["home_store_id", "region"], format_func=lambda b: ctx.t(f"seg.by.{b}"),
-              horizontal=True, key="seg_by", persist_state="session")
+by = choice("radio", ctx.t("seg.by"), ["home_store_id", "region"], "seg_by",
+            format_func=lambda b: ctx.t(f"seg.by.{b}"), horizontal=True)
 per = by_store if by == "home_store_id" else by_region
 keys = [k for k in per[by].drop_duplicates().tolist() if k is not None]
 store_names = ctx.stores().set_index("store_id")
@@ -398,9 +420,8 @@ else:
     st.dataframe(matrix, key="seg_matrix")
 
     st.markdown(f"**{ctx.t('seg.movers')}**")
-    kind = st.radio(ctx.t("seg.movers.kind"), ["down", "up"], horizontal=True, key="seg_mig_kind",
-                    format_func=lambda k: ctx.t("seg.slipped" if k == "down" else "seg.moved_up"),
-                    persist_state="session")
+    kind = choice("radio", ctx.t("seg.movers.kind"), ["down", "up"], "seg_mig_kind", horizontal=True,
+                  format_func=lambda k: ctx.t("seg.slipped" if k == "down" else "seg.moved_up"))
     rank = {t: i for i, t in enumerate(tiers)}
     movers = mig.moves[mig.moves["direction"] == kind].merge(
         frame[["customer_id", "name", "clv"]], on="customer_id", how="left")
@@ -428,8 +449,8 @@ else:
 # care budget
 st.divider()
 st.subheader(ctx.t("seg.budget"))
-preset = st.radio(ctx.t("seg.budget.preset"), ["data", "2b", "2c"], horizontal=True, key="seg_budget_preset",
-                  format_func=lambda p: ctx.t(f"seg.budget.preset.{p}"), persist_state="session")
+preset = choice("radio", ctx.t("seg.budget.preset"), ["data", "2b", "2c"], "seg_budget_preset", horizontal=True,
+                format_func=lambda p: ctx.t(f"seg.budget.preset.{p}"))
 counts = dict(zip(breakdown["tier"], breakdown["customers"]))
 if preset == "data":
     budget_scheme, budget_tiers = scheme, tiers
@@ -514,9 +535,8 @@ for tab, t in zip(st.tabs([label(t, scheme) for t in tiers]), tiers):
         b = breakdown.set_index("tier").loc[t]
         st.caption(ctx.t("seg.tier.summary", n=fmt.number(b["customers"]), share=fmt.pct(b["share"], 1),
                          clv=ctx.money(b["avg_clv"]), profit=fmt.pct(b["profit_share"], 1)))
-        level = st.selectbox(ctx.t("seg.complaint.level"), list(seg.COMPLAINT_RULES),
-                             format_func=lambda lv: ctx.t(f"seg.complaint.{lv}"),
-                             key=f"seg_complaint_{scheme}_{t}", persist_state="session")
+        level = choice("selectbox", ctx.t("seg.complaint.level"), list(seg.COMPLAINT_RULES),
+                       f"seg_complaint_{scheme}_{t}", format_func=lambda lv: ctx.t(f"seg.complaint.{lv}"))
         rule = seg.COMPLAINT_RULES[level]
         limit = ctx.t("seg.unlimited") if rule.compensation_limit is None else fmt.money_full(rule.compensation_limit)
         st.markdown(ctx.t("seg.complaint.rule", hours=rule.respond_hours, limit=limit,

@@ -76,7 +76,7 @@ def test_changing_a_threshold_moves_customers(sample_db_path, expected):
 
 def test_six_groups(sample_db_path, expected):
     at = run_app(sample_db_path, PAGE)
-    at.selectbox(key="seg_scheme").set_value("six").run()
+    at.selectbox(key="seg_scheme.en").set_value("six").run()
     assert not at.exception
     m = metric_values(at)
     names = ["VIP", "High value", "Potential", "Churn risk", "Dormant", "Invalid"]
@@ -102,7 +102,7 @@ def test_pick_a_store(sample_db_path):
     assert not table.equals(first)
     assert sum(int(x.replace(",", "")) for x in table["Customers"]) == per_store["S03"]
     assert any("S03" not in c.value and "customers" in c.value for c in at.caption)
-    at.radio(key="seg_by").set_value("region").run()
+    at.radio(key="seg_by.en").set_value("region").run()
     assert not at.exception
     assert at.selectbox(key="seg_pick_region").value is not None
 
@@ -116,7 +116,7 @@ def test_sidebar_store_scope(sample_db_path):
 
 def test_budget_presets_show_the_spec_totals(sample_db_path):
     at = run_app(sample_db_path, PAGE)
-    at.radio(key="seg_budget_preset").set_value("2b").run()
+    at.radio(key="seg_budget_preset.en").set_value("2b").run()
     m = metric_values(at)
     assert m["Tiered budget / yr"] == "¥5,000,000"
     assert m["Flat budget / yr"] == "¥5,000,000"
@@ -127,7 +127,7 @@ def test_budget_presets_show_the_spec_totals(sample_db_path):
     at.number_input(key="seg_b2b_v_vip").set_value(4_000).run()
     assert metric_values(at)["Tiered budget / yr"] == "¥5,500,000"
 
-    at.radio(key="seg_budget_preset").set_value("2c").run()
+    at.radio(key="seg_budget_preset.en").set_value("2c").run()
     table = next(d.value for d in at.dataframe if "Share of budget" in d.value.columns)
     assert list(table["Cost per customer / yr"]) == ["667", "156", "12.5"]
     assert metric_values(at)["Tiered budget / yr"] == "¥2,000,000"
@@ -143,7 +143,7 @@ def test_migration_and_playbook(sample_db_path, data_end):
     # Playbook text is editable and the complaint level of a tier can be changed.
     key = "seg_playbook_en_rfml_platinum"
     assert at.text_area(key=key).value.startswith("Goal: keep the relationship")
-    at.selectbox(key="seg_complaint_rfml_silver").set_value("vip").run()
+    at.selectbox(key="seg_complaint_rfml_silver.en").set_value("vip").run()
     table = next(d.value for d in at.dataframe if "Respond within" in d.value.columns)
     assert list(table["Respond within"]) == ["2 h", "4 h", "2 h", "48 h", "48 h"]
     assert list(table["Compensation authority"])[1] == "¥5,000"
@@ -155,8 +155,24 @@ def test_chinese(sample_db_path):
     assert at.title[0].value == "客户分层：不是所有客户都值得同样对待"
     table = at.dataframe[0].value
     assert list(table["层级"]) == ["白金", "黄金", "白银", "普通", "流失"]
-    at.selectbox(key="seg_scheme").set_value("six").run()
+    at.selectbox(key="seg_scheme.zh").set_value("six").run()
     assert list(at.dataframe[0].value["层级"]) == ["VIP", "高价值", "潜力", "流失风险", "沉睡", "无效"]
+
+
+def test_choices_survive_a_language_switch(sample_db_path):
+    at = run_app(sample_db_path, PAGE)
+    at.selectbox(key="seg_scheme.en").set_value("six").run()
+    at.radio(key="seg_budget_preset.en").set_value("2b").run()
+    at.segmented_control(key="lang").set_value("zh").run()
+    assert not at.exception and not at.error
+    assert at.selectbox(key="seg_scheme.zh").value == "six"
+    assert at.selectbox(key="seg_fallback.zh").value == "dormant"
+    assert at.radio(key="seg_budget_preset.zh").value == "2b"
+    assert metric_values(at)["分层预算 / 年"] == "¥5,000,000"
+    at.segmented_control(key="lang").set_value("en").run()
+    assert not at.exception and not at.error
+    assert at.selectbox(key="seg_scheme.en").value == "six"
+    assert "VIP + High value: share of customers" in metric_values(at)
 
 
 def test_orders_only_database(tmp_path):
@@ -176,7 +192,7 @@ def test_orders_only_database(tmp_path):
     assert "Loyalty flags need complaints, warranties, referrals, events and competitor data" in notes
     assert "warranties" in notes and "competitor sightings" in notes
     assert metric_values(at)["Customers scored"] == "4"
-    at.selectbox(key="seg_scheme").set_value("six").run()
+    at.selectbox(key="seg_scheme.en").set_value("six").run()
     assert not at.exception
 
 

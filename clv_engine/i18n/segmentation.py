@@ -231,10 +231,15 @@ STRINGS.update(
         "seg.chart.profit": ("Share of gross profit", "毛利占比"),
         "seg.chart.typical": ("Typical share (SPEC)", "典型占比（SPEC）"),
         "seg.chart.by_store": ("Customers by store and tier", "各门店分层客户数"),
-        "seg.typical.note": (
+        "seg.typical.note.rfml": (
             "Typical shares are the seeds' illustrations, not targets: a young, growing customer "
             "base has more silver and churned customers than the seed's mature dealer.",
             "典型占比来自文章中的示例，并非目标：年轻、快速增长的客户群中白银和流失客户会多于文章中的成熟经销商。",
+        ),
+        "seg.typical.note.six": (
+            "Typical shares are the seed's illustrations, not targets. Customers who match no "
+            "pattern of the seed exactly go to the group of their cell in the rules' grid.",
+            "典型占比来自文章中的示例，并非目标。与文章规则不完全吻合的客户，按规则网格中所在格归入相应客群。",
         ),
         # store / region
         "seg.by_store": ("By store and region", "按门店与区域"),
