@@ -7,6 +7,7 @@ cumulative gross profit against CAC.
 """
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import pandas as pd
@@ -80,15 +81,23 @@ def ratio_chart(labels: list[str], ratios: list[float], bands: list[str | None])
         go.Bar(x=labels, y=ratios, marker_color=colours, text=[fmt.multiple(r) for r in ratios],
                textposition="outside", cliponaxis=False)
     )
-    for limit in ch.BAND_LIMITS:
-        fig.add_hline(y=limit, line_dash="dot", line_color="#616161",
-                      annotation_text=f"{limit:g}×", annotation_position="top left")
-    finite = [r for r in ratios if pd.notna(r)]
+    finite = [r for r in ratios if pd.notna(r) and r > 0]
     # One excellent channel (referral at 20-30×) would flatten the others: a log axis then.
     log = bool(finite) and max(finite) > 12
+    for limit in ch.BAND_LIMITS:
+        fig.add_shape(type="line", xref="paper", x0=0, x1=1, y0=limit, y1=limit,
+                      line=dict(dash="dot", color="#616161", width=1))
+        # On a log axis plotly places annotations (not shapes) at log10 of the value.
+        fig.add_annotation(xref="paper", x=1, y=math.log10(limit) if log else limit,
+                           text=f"{limit:g}×", showarrow=False,
+                           xanchor="left", font=dict(color="#616161"))
+    top = max(finite + [6.0])
     fig.update_layout(
-        yaxis_title=ctx.t("channels.chart.ratio"), yaxis_type="log" if log else "linear",
-        height=360, margin=dict(l=10, r=10, t=30, b=10), showlegend=False,
+        yaxis_title=ctx.t("channels.chart.ratio"), showlegend=False, height=340,
+        margin=dict(l=10, r=40, t=30, b=10),
+        yaxis=dict(type="log", range=[math.log10(0.5), math.log10(top * 2)],
+                   tickvals=[v for v in (0.5, 1, 2, 3, 5, 10, 20, 50, 100, 200) if v <= top * 2]) if log
+        else dict(range=[0, top * 1.15]),
     )
     return fig
 
@@ -108,7 +117,7 @@ def ratio_table(table: pd.DataFrame, advice: bool = False) -> pd.DataFrame:
 
 MONEY = st.column_config.NumberColumn(format="%,d")
 RATIO = st.column_config.NumberColumn(format="%.1f×")
-PCT = st.column_config.NumberColumn(format="percent")
+PCT = st.column_config.NumberColumn(format="%.1f%%")
 
 
 # -- inputs -------------------------------------------------------------------------------
@@ -151,10 +160,9 @@ if source == "spec":
     spec["ltv_cac"] = [ch.ltv_cac_ratio(v, c) for v, c in zip(spec["ltv"], spec["cac"])]
     spec["band"] = [ch.verdict_band(None if pd.isna(r) else round(r, 1)) for r in spec["ltv_cac"]]
     shown = ratio_table(spec, advice=True)
-    chart, grid = st.columns([3, 2])
-    chart.plotly_chart(ratio_chart(shown.iloc[:, 0].tolist(), spec["ltv_cac"].tolist(), spec["band"].tolist()),
-                       width="stretch")
-    grid.dataframe(shown, hide_index=True, column_config={
+    st.plotly_chart(ratio_chart(shown.iloc[:, 0].tolist(), spec["ltv_cac"].tolist(), spec["band"].tolist()),
+                    width="stretch")
+    st.dataframe(shown, hide_index=True, column_config={
         ctx.t("channels.col.cac"): MONEY, ctx.t("channels.col.ltv"): MONEY, ctx.t("channels.col.ratio"): RATIO})
     downloads(shown, {ctx.t("channels.sheet.channels"): shown}, "channels_seed_table", "ch_dl_spec")
 else:
@@ -185,18 +193,17 @@ else:
         if not priced.empty:
             best = priced.loc[priced["ltv_cac"].idxmax()]
             worst = priced.loc[priced["ltv_cac"].idxmin()]
-            m[2].metric(ctx.t("channels.best"), label(best["channel"]), fmt.multiple(best["ltv_cac"]), delta_color="off")
-            m[3].metric(ctx.t("channels.worst"), label(worst["channel"]), fmt.multiple(worst["ltv_cac"]), delta_color="off")
+            m[2].metric(ctx.t("channels.best"), label(best["channel"]), fmt.multiple(best["ltv_cac"]), delta_color="off", delta_arrow="off")
+            m[3].metric(ctx.t("channels.worst"), label(worst["channel"]), fmt.multiple(worst["ltv_cac"]), delta_color="off", delta_arrow="off")
         shown = ratio_table(table)
         shown.insert(1, ctx.t("channels.col.customers"), table["customers"])
         shown.insert(2, ctx.t("channels.col.spend"), table["spend"].round(0))
         shown.insert(3, ctx.t("channels.col.new_customers"), table["new_customers"])
         shown[ctx.t("channels.col.annual_gp")] = table["annual_gp"].round(0)
         shown[ctx.t("channels.col.payback")] = table["payback_months"].round(1)
-        chart, grid = st.columns([2, 3])
-        chart.plotly_chart(ratio_chart(shown.iloc[:, 0].tolist(), table["ltv_cac"].tolist(), table["band"].tolist()),
-                           width="stretch")
-        grid.dataframe(shown, hide_index=True, column_config={
+        st.plotly_chart(ratio_chart(shown.iloc[:, 0].tolist(), table["ltv_cac"].tolist(), table["band"].tolist()),
+                        width="stretch")
+        st.dataframe(shown, hide_index=True, column_config={
             ctx.t("channels.col.spend"): MONEY, ctx.t("channels.col.cac"): MONEY,
             ctx.t("channels.col.ltv"): MONEY, ctx.t("channels.col.annual_gp"): MONEY,
             ctx.t("channels.col.ratio"): RATIO,
@@ -244,8 +251,7 @@ else:
         ctx.t("channels.sim.split"), list(ch.SPLITS), key="ch_sim_split", bind=URL,
         format_func=lambda k: ctx.t(f"channels.sim.split.{k}"),
     )
-    beta = s5.slider(ctx.t("channels.sim.beta"), 0.3, 1.0, 0.8, 0.05, key="ch_sim_beta", bind=URL,
-                     help=ctx.t("channels.sim.beta.help"))
+    beta = s5.slider(ctx.t("channels.sim.beta"), 0.3, 1.0, 0.8, 0.05, key="ch_sim_beta", bind=URL)
     st.caption(ctx.t("channels.sim.beta.help"))
     shift = ch.BudgetShift(tuple(sources), tuple(targets), share / 100, split, beta)
     try:
@@ -263,8 +269,9 @@ else:
                     ctx.t("channels.sim.before_after", before=fmt.multiple(result.ratio_before),
                           after=fmt.multiple(result.ratio_after)),
                     fmt.multiple(result.ratio_after - result.ratio_before))
-        st.caption(ctx.t("channels.sim.linear", ratio=fmt.multiple(linear.ratio_after),
-                         customers=fmt.number(linear.customers_after)))
+        if beta < 1:
+            st.caption(ctx.t("channels.sim.linear", ratio=fmt.multiple(linear.ratio_after),
+                             customers=fmt.number(linear.customers_after)))
         rows = result.table
         names = [label(c) for c in rows["channel"]]
         fig = go.Figure([
@@ -283,12 +290,11 @@ else:
             ctx.t("channels.col.ltv_before"): rows["ltv_before"].round(0),
             ctx.t("channels.col.ltv_after"): rows["ltv_after"].round(0),
         })
-        chart, grid = st.columns([2, 3])
-        chart.plotly_chart(fig, width="stretch")
-        grid.dataframe(sim_table, hide_index=True, column_config={
-            c: MONEY for c in sim_table.columns if c not in (ctx.t("channels.col.channel"),
-                                                             ctx.t("channels.col.customers_before"),
-                                                             ctx.t("channels.col.customers_after"))})
+        st.plotly_chart(fig, width="stretch")
+        counts = (ctx.t("channels.col.customers_before"), ctx.t("channels.col.customers_after"))
+        config = {c: MONEY for c in sim_table.columns if c != ctx.t("channels.col.channel")}
+        config.update({c: st.column_config.NumberColumn(format="%,.1f") for c in counts})
+        st.dataframe(sim_table, hide_index=True, column_config=config)
         downloads(sim_table, {ctx.t("channels.sheet.simulator"): sim_table}, "budget_shift", "ch_dl_sim")
 rec = ch.spec_reconciliation("equal")
 prop = ch.spec_reconciliation("spend")
@@ -328,10 +334,11 @@ ltv_col = ctx.t("channels.col.ltv_h", h=horizon)
 cohort_table = pd.DataFrame({
     ctx.t("channels.col.cohort"): [cohort_label(v) for v in summary["cohort"]],
     ctx.t("channels.col.customers"): summary["customers"],
-    ctx.t("channels.col.first_year_spend"): summary["first_year_spend"].round(0),
-    ctx.t("channels.col.first_service_return"): summary["first_service_return"],
-    ctx.t("channels.col.repeat_rate"): summary["repeat_rate"],
-    ltv_col: summary["ltv"].round(0),
+    ctx.t("channels.col.first_year_spend"): summary["first_year_spend"].astype(float).round(0),
+    # Rates in percent points, so the download shows the same numbers as the screen.
+    ctx.t("channels.col.first_service_return"): (summary["first_service_return"].astype(float) * 100).round(1),
+    ctx.t("channels.col.repeat_rate"): (summary["repeat_rate"].astype(float) * 100).round(1),
+    ltv_col: summary["ltv"].astype(float).round(0),
 })
 if overall_cac is not None:
     cohort_table[ctx.t("channels.col.cohort_cac")] = summary["cohort"].map(cohort_cac).round(0).to_numpy()
@@ -360,6 +367,7 @@ with left:
             texttemplate="%{text}", hovertemplate="%{y} · %{x}: %{text}<extra></extra>", colorbar=dict(tickformat=".0%"),
         ))
         heat.update_layout(xaxis_title=ctx.t("channels.col.year"), yaxis_autorange="reversed", height=380,
+                           xaxis_dtick=1, yaxis_type="category",
                            margin=dict(l=10, r=10, t=10, b=10))
         st.plotly_chart(heat, width="stretch")
 with right:
@@ -380,8 +388,8 @@ with right:
                 name=f"{name} · {ctx.t('channels.cohort.cac_suffix')}", line=dict(color=colour, dash="dash"),
                 legendgroup=name, showlegend=False,
             ))
-    curves.update_layout(xaxis_title=ctx.t("channels.col.year"), yaxis_title=ctx.t("channels.cohort.cumulative"),
-                         height=380, margin=dict(l=10, r=10, t=10, b=10))
+    curves.update_layout(xaxis_title=ctx.t("channels.col.year"), yaxis_title=ctx.t("channels.cohort.gp_axis"),
+                         height=380, xaxis_dtick=1, yaxis_rangemode="tozero", margin=dict(l=10, r=10, t=10, b=10))
     st.plotly_chart(curves, width="stretch")
     st.caption(ctx.t("channels.cohort.cumulative.caption") if overall_cac is not None
                else ctx.t("channels.cohort.no_cac"))

@@ -31,10 +31,12 @@ STRINGS = {
         "LTV per customer at {h} years, in yuan at the purchase date: the gross profit of the "
         "completed years since purchase (up to {h}), each year discounted at {d}, plus for "
         "customers younger than {h} years the expected remaining years: yearly gross profit so "
-        "far × chance still active × Σ r^t/(1+d)^t, with retention r = {r} estimated from the data.",
+        "far (gross profit ÷ years since purchase, at least one year, so a first-year customer is "
+        "valued cautiously) × chance still active × Σ r^t/(1+d)^t, with retention r = {r} "
+        "estimated from the data.",
         "单客 LTV（{h} 年，折现到购车日）：购车后已满各年的毛利（至多 {h} 年），每年按 {d} 折现；"
-        "未满 {h} 年的客户再加上剩余年份的期望值：迄今年均毛利 × 仍活跃概率 × Σ r^t/(1+d)^t，"
-        "留存率 r = {r}（由数据估计）。",
+        "未满 {h} 年的客户再加上剩余年份的期望值：迄今年均毛利（毛利 ÷ 购车后年数，至少按一年计，"
+        "因此首年客户的估值偏保守）× 仍活跃概率 × Σ r^t/(1+d)^t，留存率 r = {r}（由数据估计）。",
     ),
     # -- page: LTV/CAC ---------------------------------------------------------------------
     "channels.ratio.header": ("LTV/CAC by channel", "各渠道 LTV/CAC"),
@@ -80,10 +82,10 @@ STRINGS = {
     ),
     "channels.spec.caption": (
         "Seed 001's table (a new-energy brand, 2023). Edit CAC or LTV to explore; the ratio and "
-        "verdict follow. The seed marks shows (1.4) and e-commerce (1.6) ❌ although its own bands "
-        "call 1-3 'barely profitable: optimise'.",
+        "verdict follow. The seed's advice for shows (1.4) and e-commerce (1.6) is to cut and phase "
+        "out, harsher than its own band for 1-3, 'barely profitable: optimise'.",
         "文章 001 的数据表（某造车新势力 2023 年）。可修改 CAC 或 LTV，比值与结论随之更新。"
-        "原文将展会（1.4）和电商（1.6）标为 ❌，但按其自身的分档，1-3 属于“勉强盈利，需优化”。",
+        "原文建议对展会（1.4）减少投入、对电商（1.6）逐步退出，比其自身分档（1-3 为“勉强盈利，需优化”）更严厉。",
     ),
     "channels.by_period": ("CAC by year", "各年 CAC"),
     "channels.col.period": ("Year", "年份"),
@@ -184,7 +186,8 @@ STRINGS = {
         "第 k 年有到店记录的比例。客群 CAC：按其客户所属渠道的 CAC 加权平均。回本年份：单客累计毛利首次达到 CAC 的年份。",
     ),
     "channels.cohort.retention": ("Retention by year since purchase", "购车后各年留存率"),
-    "channels.cohort.cumulative": ("Cumulative gross profit per customer", "单客累计毛利"),
+    "channels.cohort.cumulative": ("Cumulative gross profit vs CAC", "单客累计毛利与 CAC"),
+    "channels.cohort.gp_axis": ("Gross profit per customer (CNY)", "单客毛利（元）"),
     "channels.cohort.cumulative.caption": (
         "Solid: cumulative gross profit per customer (undiscounted). Dashed: the cohort's CAC; "
         "where a line crosses its CAC, the customer has paid back what it cost to win.",
