@@ -34,6 +34,7 @@ from clv_engine.predictive_models import (
     fit_bgnbd,
     fit_gamma_gamma,
     p_alive,
+    p_visit_within,
     predict_customers,
 )
 
@@ -41,7 +42,7 @@ __all__ = [
     "BGNBDFit", "BGNBDParams", "FitError", "FitNote", "GammaGammaFit", "GammaGammaParams",
     "PredictiveModel", "HoldoutCheck", "VisitGrid", "rfm_summary", "fit_predictive_model",
     "customer_predictions", "predictive_customer_values", "holdout_table", "holdout_check",
-    "visit_grid", "p_alive_drops", "DAYS_PER_YEAR",
+    "visit_grid", "p_alive_drops", "p_visit_within", "DAYS_PER_YEAR",
 ]
 
 DAYS_PER_YEAR = 365.25
@@ -168,8 +169,9 @@ PREDICTION_COLUMNS = ["customer_id", "frequency", "recency", "T", "p_alive", "ex
 
 def customer_predictions(model: PredictiveModel, horizon_years: float,
                          discount_rate: float) -> pd.DataFrame:
-    """Per customer of the model's summary: the columns of PREDICTION_COLUMNS, plus name,
-    home_store_id and last_visit for display."""
+    """Per customer of the model's summary: the columns of PREDICTION_COLUMNS, plus
+    p_visit_12m (chance of at least one visit in the next 12 months), name, home_store_id
+    and last_visit for display."""
     s = model.summary
     out = predict_customers(
         model.visits, model.spend, s["frequency"], s["recency"], s["T"], s["mean_gp_per_visit"],
@@ -180,6 +182,8 @@ def customer_predictions(model: PredictiveModel, horizon_years: float,
     frame["expected_visits"] = out["expected_visits"]
     frame["expected_gp_per_visit"] = out["expected_value_per_visit"]
     frame["predictive_clv"] = out["predictive_clv"]
+    frame["p_visit_12m"] = p_visit_within(model.visits, model.units_per_year, s["frequency"],
+                                          s["recency"], s["T"])
     for column in ("name", "home_store_id", "last_visit"):
         frame[column] = s[column].to_numpy()
     return frame

@@ -213,7 +213,9 @@ drops = drops[drops["change"] < 0].head(SHOWN_DROPS)
 if drops.empty:
     st.info(ctx.t("predictive.drops.empty"))
 else:
-    clv_by_customer = predictions.set_index("customer_id")["predictive_clv"]
+    by_customer = predictions.set_index("customer_id")
+    clv_by_customer = by_customer["predictive_clv"]
+    visit_12m = ctx.t("predictive.col.visit_12m")
     store_names = dict(zip(ctx.stores()["store_id"], ctx.stores()["name"]))
     change, before, now = (ctx.t(f"predictive.col.{k}") for k in ("change", "before", "now"))
     st.dataframe(
@@ -226,9 +228,11 @@ else:
             before: drops["p_alive_before"],
             now: drops["p_alive"],
             change: drops["change"],
+            visit_12m: by_customer["p_visit_12m"].reindex(drops["customer_id"]).to_numpy(),
             ctx.t("predictive.col.clv"): [ctx.money(clv_by_customer.get(c)) for c in drops["customer_id"]],
         }),
         hide_index=True,
         width="stretch",
-        column_config={k: st.column_config.NumberColumn(format="percent") for k in (before, now, change)},
+        column_config={k: st.column_config.NumberColumn(format="percent")
+                       for k in (before, now, change, visit_12m)},
     )

@@ -47,6 +47,7 @@ def test_headline_parameters_and_sections(sample_db_path, facts):
     drops = at.dataframe[1].value
     assert len(drops) == 20 and (drops["Change"] < 0).all()
     assert drops["Change"].is_monotonic_increasing
+    assert drops["Chance of a visit, next 12 months"].between(0, 1).all()
 
 
 def test_store_scope(sample_db_path, facts):

@@ -28,6 +28,7 @@ from clv_engine.predictive_models import (
     fit_gamma_gamma,
     gamma_gamma_log_likelihood,
     p_alive,
+    p_visit_within,
     predict_customers,
     spend_frequency_correlation,
 )
@@ -167,6 +168,9 @@ def test_p_alive_and_expected_visits_equal_posterior_integrals(x, t_x, T):
     # An active customer with (λ, p) makes (1 - e^{-λ p t}) / p visits in t (FHL eq. 7).
     visits = _mix(lambda lam, p: _individual_alive(lam, p, x, T) * -math.expm1(-lam * p * horizon) / p)
     assert p_alive(P, x, t_x, T)[0] == pytest.approx(alive / total, rel=1e-6)
+    # At least one visit in the horizon: alive, and the Poisson clock rings at least once.
+    visit = _mix(lambda lam, p: _individual_alive(lam, p, x, T) * -math.expm1(-lam * horizon))
+    assert p_visit_within(P, horizon, x, t_x, T)[0] == pytest.approx(visit / total, rel=1e-6)
     assert expected_visits(P, horizon, x, t_x, T)[0] == pytest.approx(visits / total, rel=1e-6)
 
 

@@ -198,5 +198,6 @@ STRINGS = {
     "predictive.col.before": ("P(alive) then", "当时 P(存活)"),
     "predictive.col.now": ("P(alive) now", "当前 P(存活)"),
     "predictive.col.change": ("Change", "变化"),
+    "predictive.col.visit_12m": ("Chance of a visit, next 12 months", "未来 12 个月到店概率"),
     "predictive.col.clv": ("Predictive CLV", "预测型 CLV"),
 }
