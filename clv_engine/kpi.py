@@ -1,0 +1,260 @@
+"""The CLV-driven KPI scorecard of SPEC §7 (seed 000), per store and month.
+
+Seven KPIs and their SPEC weights: CLV growth 25%, retention 20%, NPS 15%, after-sales gross
+profit 15%, ticket size and frequency 10%, first-time-fix rate 10%, technician efficiency 5%.
+
+Every KPI of a store on a date covers the 12 months to that date, so the seven are measured
+over the same period and the monthly trend is a rolling year (no seasonal saw-tooth):
+- CLV growth: the total CLV of the store's customers (home store) now against a year before.
+- retention: of the store's customers who visited in the year before last, the share who came
+  back in the last year (the same rule as clv.estimate_retention, per store).
+- after-sales gross profit: gross profit of the orders served at the store.
+- ticket size and frequency: revenue per order, and orders per active customer, at the store;
+  the KPI is the mean of their two normalised scores.
+- NPS, first-time-fix rate, technician efficiency: the monthly store_kpis rows, averaged.
+
+Each KPI is normalised across the stores on the same date (best 100, worst 0; every store 50
+when they are all equal), and the score is the weighted mean of the normalised KPIs. A KPI
+with no data (e.g. an empty store_kpis table) is left out and the other weights are scaled up
+so the score stays on 0..100; ``missing_kpis`` says which.
+"""
+from __future__ import annotations
+
+import calendar
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from clv_engine import clv
+from clv_engine.db import Database
+from clv_engine.segmentation import frame_sql
+
+KPIS: tuple[str, ...] = (
+    "clv_growth", "retention", "nps", "after_sales_gp", "ticket_frequency", "first_time_fix",
+    "technician_efficiency",
+)
+# The table each KPI is computed from: the page names it when it is empty.
+KPI_SOURCE: dict[str, str] = {
+    "clv_growth": "orders", "retention": "orders", "nps": "store_kpis",
+    "after_sales_gp": "orders", "ticket_frequency": "orders", "first_time_fix": "store_kpis",
+    "technician_efficiency": "store_kpis",
+}
+# Raw columns behind each KPI (ticket_frequency has two).
+RAW_COLUMNS: dict[str, tuple[str, ...]] = {
+    "clv_growth": ("clv_growth",), "retention": ("retention",), "nps": ("nps",),
+    "after_sales_gp": ("after_sales_gp",), "ticket_frequency": ("ticket_size", "frequency"),
+    "first_time_fix": ("first_time_fix",), "technician_efficiency": ("technician_efficiency",),
+}
+
+
+@dataclass(frozen=True)
+class KpiWeights:
+    """SPEC §7 weights; they must sum to 100%."""
+
+    clv_growth: float = 0.25
+    retention: float = 0.20
+    nps: float = 0.15
+    after_sales_gp: float = 0.15
+    ticket_frequency: float = 0.10
+    first_time_fix: float = 0.10
+    technician_efficiency: float = 0.05
+
+    def validate(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not 0 <= value <= 1:
+                raise ValueError(f"KPI weight {f.name} must be between 0% and 100%, got {value:.1%}")
+        total = sum(self.as_dict().values())
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"KPI weights must sum to 100%, they sum to {total:.1%}")
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+    @classmethod
+    def from_percent(cls, percents: Mapping[str, float]) -> KpiWeights:
+        unknown = set(percents) - set(KPIS)
+        if unknown:
+            raise ValueError(f"unknown KPI weights: {sorted(unknown)}")
+        return replace(cls(), **{k: v / 100 for k, v in percents.items()})
+
+
+# -- dates ------------------------------------------------------------------------------------
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def year_before(d: date) -> date:
+    """The same day a year earlier (29 February falls back to the 28th)."""
+    day = min(d.day, calendar.monthrange(d.year - 1, d.month)[1])
+    return date(d.year - 1, d.month, day)
+
+
+def month_ends(as_of: date, months: int) -> list[date]:
+    """``as_of`` and the last day of each of the ``months - 1`` months before, oldest first."""
+    if months < 1:
+        raise ValueError(f"months must be at least 1, got {months}")
+    out = [as_of]
+    y, m = as_of.year, as_of.month
+    for _ in range(months - 1):
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+        out.append(_month_end(y, m))
+    return sorted(out)
+
+
+# -- raw KPIs ---------------------------------------------------------------------------------
+
+RAW_SQL = """
+WITH d AS (SELECT unnest(CAST(? AS DATE[])) AS as_of),
+w AS (
+    -- orders served at each store in the 12 months to each date
+    SELECT d.as_of, o.store_id,
+           count(*) AS orders, sum(o.revenue) AS revenue, sum(o.gross_profit) AS gross_profit,
+           count(DISTINCT o.customer_id) AS active_customers
+    FROM d JOIN orders o
+      ON o.order_date > d.as_of - INTERVAL 365 DAY AND o.order_date <= d.as_of
+    GROUP BY ALL
+),
+v AS (
+    -- each customer's visits in the last year and the year before, by home store
+    SELECT d.as_of, c.home_store_id AS store_id, o.customer_id,
+           bool_or(o.order_date > d.as_of - INTERVAL 365 DAY) AS this_year,
+           bool_or(o.order_date <= d.as_of - INTERVAL 365 DAY) AS last_year
+    FROM d JOIN orders o
+      ON o.order_date > d.as_of - INTERVAL 730 DAY AND o.order_date <= d.as_of
+    JOIN customers c ON c.customer_id = o.customer_id
+    GROUP BY ALL
+),
+r AS (
+    SELECT as_of, store_id,
+           avg(CASE WHEN this_year THEN 1.0 ELSE 0.0 END) FILTER (WHERE last_year) AS retention,
+           count(*) FILTER (WHERE last_year) AS retention_base
+    FROM v GROUP BY ALL
+),
+k AS (
+    -- monthly store KPIs of the 12 months to each date
+    SELECT d.as_of, s.store_id,
+           avg(s.nps) AS nps,
+           avg(s.first_time_fix_rate) AS first_time_fix,
+           avg(s.technician_efficiency) AS technician_efficiency
+    FROM d JOIN store_kpis s
+      ON s.month > date_trunc('month', d.as_of) - INTERVAL 12 MONTH
+     AND s.month <= d.as_of
+    GROUP BY ALL
+)
+SELECT st.store_id, d.as_of,
+       w.orders, w.revenue, w.active_customers,
+       w.gross_profit AS after_sales_gp,
+       w.revenue / nullif(w.orders, 0) AS ticket_size,
+       w.orders / nullif(w.active_customers, 0) AS frequency,
+       r.retention, r.retention_base,
+       k.nps, k.first_time_fix, k.technician_efficiency
+FROM d CROSS JOIN stores st
+LEFT JOIN w ON w.as_of = d.as_of AND w.store_id = st.store_id
+LEFT JOIN r ON r.as_of = d.as_of AND r.store_id = st.store_id
+LEFT JOIN k ON k.as_of = d.as_of AND k.store_id = st.store_id
+ORDER BY st.store_id, d.as_of
+"""
+
+CLV_BY_STORE_SQL = """
+SELECT home_store_id AS store_id, sum(clv) AS clv_total, count(*) AS customers
+FROM v WHERE home_store_id IS NOT NULL GROUP BY ALL
+"""
+
+
+def store_clv(db: Database, as_of: date, params: clv.CLVParams = clv.CLVParams()) -> pd.DataFrame:
+    """Total CLV of each home store's customers on ``as_of`` (clv.customer_values)."""
+    values = clv.customer_values(db, as_of, None, params)
+    return frame_sql(CLV_BY_STORE_SQL, v=values[["home_store_id", "clv"]])
+
+
+def raw_kpis(
+    db: Database, dates: Sequence[date], params: clv.CLVParams = clv.CLVParams()
+) -> pd.DataFrame:
+    """One row per store and date with the raw value of every KPI (NaN when no data)."""
+    if not dates:
+        raise ValueError("dates must not be empty")
+    dates = sorted(set(dates))
+    frame = db.query_df(RAW_SQL, [dates])
+    frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
+    # Month ends a year apart share dates: compute each date's CLV once.
+    totals = {d: store_clv(db, d, params) for d in sorted(set(dates) | {year_before(d) for d in dates})}
+    growth = []
+    for d in dates:
+        now, before = totals[d], totals[year_before(d)]
+        g = now.merge(before, on="store_id", how="left", suffixes=("", "_prior"))
+        prior = g["clv_total_prior"]
+        # Growth against nothing (a new store, no history a year ago) is not a growth rate.
+        g["clv_growth"] = np.where(prior > 0, g["clv_total"] / prior.where(prior > 0) - 1, np.nan)
+        g["as_of"] = d
+        growth.append(g[["store_id", "as_of", "clv_total", "clv_total_prior", "clv_growth"]])
+    frame = frame.merge(pd.concat(growth), on=["store_id", "as_of"], how="left")
+    for col in ("after_sales_gp", "orders", "revenue", "active_customers"):
+        # A store with no order in the year did have zero gross profit, if any store had orders.
+        if frame[col].notna().any():
+            frame[col] = frame[col].fillna(0)
+    return frame
+
+
+# -- normalised scores ------------------------------------------------------------------------
+
+
+def _minmax(values: pd.Series) -> pd.Series:
+    lo, hi = values.min(), values.max()
+    if pd.isna(lo):
+        return values * np.nan
+    if hi - lo < 1e-12:
+        return values.where(values.isna(), 50.0)
+    return (values - lo) / (hi - lo) * 100
+
+
+def normalise(raw: pd.DataFrame) -> pd.DataFrame:
+    """Adds ``norm_<kpi>`` (0..100 across the stores on the same date)."""
+    out = raw.copy()
+    by = out.groupby("as_of")
+    parts = {}
+    for col in sorted({c for cols in RAW_COLUMNS.values() for c in cols}):
+        parts[col] = by[col].transform(_minmax)
+    for kpi, cols in RAW_COLUMNS.items():
+        # Ticket size and frequency: the mean of the two that have data.
+        out[f"norm_{kpi}"] = pd.concat([parts[c] for c in cols], axis=1).mean(axis=1, skipna=True)
+    return out
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    table: pd.DataFrame  # store_id, as_of, raw KPIs, norm_<kpi>, part_<kpi>, score, rank
+    weights: KpiWeights
+    missing_kpis: tuple[str, ...]  # KPIs without any data: left out, weights rescaled
+
+    def on(self, as_of: date) -> pd.DataFrame:
+        """The ranking on one date, best first."""
+        return self.table[self.table["as_of"] == as_of].sort_values("rank").reset_index(drop=True)
+
+
+def score(raw: pd.DataFrame, weights: KpiWeights = KpiWeights()) -> Scorecard:
+    """Weighted score of each store and date, and its rank among the stores (1 = best).
+
+    ``part_<kpi>`` is the KPI's contribution (points) to the score, so the parts add up to it.
+    """
+    weights.validate()
+    table = normalise(raw)
+    w = weights.as_dict()
+    missing = tuple(k for k in KPIS if table[f"norm_{k}"].isna().all())
+    norms = table[[f"norm_{k}" for k in KPIS]].to_numpy(dtype=float)
+    wv = np.array([w[k] for k in KPIS])
+    have = ~np.isnan(norms)
+    # Per row: the weights of the KPIs it has, scaled to 100%.
+    used = (have * wv).sum(axis=1)
+    scale = np.divide(1.0, used, out=np.full(len(used), np.nan), where=used > 0)
+    parts = np.where(have, norms, 0.0) * wv * scale[:, None]
+    for i, k in enumerate(KPIS):
+        table[f"part_{k}"] = np.where(have[:, i], parts[:, i], np.nan)
+    table["score"] = np.where(used > 0, parts.sum(axis=1), np.nan)
+    table["rank"] = table.groupby("as_of")["score"].rank(ascending=False, method="min")
+    return Scorecard(table, weights, missing)

@@ -1,0 +1,194 @@
+"""KPI scorecard (SPEC §7): seven KPIs per store, normalised, weighted, ranked, by month."""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from clv_engine import clv, fmt, kpi
+from ui.context import cached, page_context
+
+ctx = page_context()
+COLORS = {
+    "clv_growth": "#1F78B4", "retention": "#33A02C", "nps": "#E0A526", "after_sales_gp": "#6A3D9A",
+    "ticket_frequency": "#FF7F00", "first_time_fix": "#4B5D8C", "technician_efficiency": "#9AA7B5",
+}
+CHART = dict(margin=dict(l=10, r=10, t=30, b=10), legend=dict(orientation="h", y=1.15))
+PERCENT = ("clv_growth", "retention", "first_time_fix", "technician_efficiency")
+WEIGHT_DEFAULTS = {f"kpi_w_{k}": round(v * 100) for k, v in kpi.KpiWeights().as_dict().items()}
+
+
+@cached
+def _raw(db, as_of: date, months: int, params: clv.CLVParams) -> pd.DataFrame:
+    return kpi.raw_kpis(db, kpi.month_ends(as_of, months), params)
+
+
+def seed(defaults: dict) -> None:
+    for key, value in defaults.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+
+
+def reset(defaults: dict) -> None:
+    for key, value in defaults.items():
+        st.session_state[key] = value
+
+
+def choice(fn, text: str, options: list, key: str, container=st, **kw):
+    """A selectbox whose option labels are translated: one widget per language (the browser
+    holds a choice by its label), one value in ``st.session_state[key]`` (see segmentation)."""
+    wkey = f"{key}.{ctx.lang}"
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = options[0]
+    if st.session_state.get(wkey) != st.session_state[key]:
+        st.session_state[wkey] = st.session_state[key]
+
+    def sync() -> None:
+        st.session_state[key] = st.session_state[wkey]
+
+    getattr(container, fn)(text, options, key=wkey, on_change=sync, persist_state="session", **kw)
+    return st.session_state[key]
+
+
+def value_text(column: str, v: float) -> str:
+    """A raw KPI value the way a manager reads it."""
+    if pd.isna(v):
+        return ctx.t("kpi.na")
+    if column in PERCENT:
+        return fmt.pct(v, 1)
+    if column in ("after_sales_gp", "ticket_size"):
+        return ctx.money(v)
+    return fmt.number(v, 1 if column == "nps" else 2)
+
+
+RAW_LABEL = {c: (f"kpi.raw.{c}" if c in ("ticket_size", "frequency") else f"kpi.name.{c}")
+             for cols in kpi.RAW_COLUMNS.values() for c in cols}
+
+st.title(ctx.t("kpi.title"))
+if not ctx.has("stores"):
+    st.info(ctx.t("kpi.no_stores"))
+    st.stop()
+if not ctx.has("orders"):
+    st.info(ctx.t("kpi.no_orders"))
+    st.stop()
+st.caption(ctx.t("kpi.caption", as_of=ctx.as_of.isoformat()))
+
+seed({**WEIGHT_DEFAULTS, "kpi_months": 12})
+with st.expander(ctx.t("kpi.weights"), expanded=False):
+    cols = st.columns(len(kpi.KPIS))
+    for col, k in zip(cols, kpi.KPIS):
+        col.number_input(ctx.t("kpi.weight", kpi=ctx.t(f"kpi.name.{k}")), min_value=0, max_value=100, step=5,
+                         key=f"kpi_w_{k}", help=ctx.t(f"kpi.help.{k}"), persist_state="session")
+    total = sum(st.session_state[f"kpi_w_{k}"] for k in kpi.KPIS)
+    left, right = st.columns([1, 3])
+    left.button(ctx.t("kpi.weights.reset"), on_click=reset, args=(WEIGHT_DEFAULTS,), key="kpi_weights_reset")
+    right.caption(ctx.t("kpi.weights.sum", total=fmt.pct(total / 100)))
+    st.slider(ctx.t("kpi.months"), 3, 24, key="kpi_months", persist_state="session")
+try:
+    weights = kpi.KpiWeights.from_percent({k: st.session_state[f"kpi_w_{k}"] for k in kpi.KPIS})
+    weights.validate()
+except ValueError:
+    st.error(ctx.t("kpi.weights.bad", total=fmt.pct(total / 100)))
+    st.stop()
+
+raw = _raw(ctx.db, ctx.as_of, st.session_state["kpi_months"], ctx.clv_params)
+card = kpi.score(raw, weights)
+stores = ctx.stores().set_index("store_id")
+name_of = {s: f"{stores.loc[s, 'name']} · {stores.loc[s, 'region']}" for s in stores.index}
+if card.missing_kpis:
+    from_kpis = [k for k in card.missing_kpis if kpi.KPI_SOURCE[k] == "store_kpis"]
+    from_orders = [k for k in card.missing_kpis if kpi.KPI_SOURCE[k] == "orders"]
+    if from_kpis:
+        st.info(ctx.t("kpi.missing", kpis=", ".join(ctx.t(f"kpi.name.{k}") for k in from_kpis)))
+    if from_orders:
+        st.info(ctx.t("kpi.missing.orders", kpis=", ".join(ctx.t(f"kpi.name.{k}") for k in from_orders)))
+
+latest = card.on(ctx.as_of)
+all_count = len(latest)
+if ctx.store_ids:
+    latest = latest[latest["store_id"].isin(ctx.store_ids)]
+    st.caption(ctx.t("kpi.scope_note", n=all_count))
+latest = latest.dropna(subset=["score"])
+if latest.empty:
+    st.info(ctx.t("kpi.no_orders"))
+    st.stop()
+
+m = st.columns(4)
+leader = latest.iloc[0]["store_id"]
+m[0].metric(ctx.t("kpi.leader"), stores["name"].get(leader, leader), help=name_of.get(leader, leader))
+m[1].metric(ctx.t("kpi.leader_score"), fmt.number(latest.iloc[0]["score"], 1))
+m[2].metric(ctx.t("kpi.spread"), fmt.number(latest.iloc[0]["score"] - latest.iloc[-1]["score"], 1))
+m[3].metric(ctx.t("kpi.stores"), fmt.number(all_count))
+
+st.subheader(ctx.t("kpi.ranking"))
+table = {
+    ctx.t("kpi.col.rank"): latest["rank"].astype(int),
+    ctx.t("kpi.col.store"): [name_of.get(s, s) for s in latest["store_id"]],
+    ctx.t("kpi.col.score"): latest["score"].round(1),
+}
+for column in RAW_LABEL:
+    table[ctx.t(RAW_LABEL[column])] = [value_text(column, v) for v in latest[column]]
+st.dataframe(pd.DataFrame(table), hide_index=True, key="kpi_table",
+             column_config={ctx.t("kpi.col.score"): st.column_config.ProgressColumn(min_value=0, max_value=100,
+                                                                                     format="%.1f")})
+
+st.markdown(f"**{ctx.t('kpi.chart.parts')}**")
+order = latest.sort_values("score")
+fig = go.Figure()
+for k in kpi.KPIS:
+    fig.add_bar(y=[name_of.get(s, s) for s in order["store_id"]], x=order[f"part_{k}"].fillna(0),
+                name=ctx.t(f"kpi.name.{k}"), orientation="h", marker_color=COLORS[k])
+fig.update_layout(barmode="stack", height=80 + 36 * len(order), xaxis_range=[0, 100], **CHART)
+st.plotly_chart(fig, width="stretch", key="kpi_chart_parts")
+
+# trend
+st.subheader(ctx.t("kpi.chart.trend"))
+st.caption(ctx.t("kpi.trend_caption"))
+trend = card.table.dropna(subset=["score"])
+if ctx.store_ids:
+    trend = trend[trend["store_id"].isin(ctx.store_ids)]
+left, right = st.columns(2)
+for box, column, title, key in ((left, "score", "kpi.chart.trend", "kpi_chart_trend"),
+                                (right, "rank", "kpi.chart.rank", "kpi_chart_rank")):
+    fig = go.Figure()
+    for store_id, part in trend.groupby("store_id"):
+        fig.add_scatter(x=part["as_of"], y=part[column], mode="lines+markers", name=name_of.get(store_id, store_id))
+    fig.update_layout(height=380, **CHART)
+    if column == "rank":
+        fig.update_yaxes(autorange="reversed", dtick=1)
+    box.markdown(f"**{ctx.t(title)}**")
+    box.plotly_chart(fig, width="stretch", key=key)
+
+# one store
+st.subheader(ctx.t("kpi.store"))
+pick = st.selectbox(ctx.t("kpi.pick"), list(latest["store_id"]), format_func=lambda s: name_of.get(s, s),
+                    key="kpi_store", persist_state="session")
+row = latest[latest["store_id"] == pick].iloc[0]
+st.caption(ctx.t("kpi.store.caption", name=name_of.get(pick, pick), rank=int(row["rank"]), n=all_count,
+                 score=fmt.number(row["score"], 1)))
+w = weights.as_dict()
+detail = pd.DataFrame({
+    ctx.t("kpi.col.kpi"): [ctx.t(f"kpi.name.{k}") for k in kpi.KPIS],
+    ctx.t("kpi.col.value"): [" · ".join(value_text(c, row[c]) for c in kpi.RAW_COLUMNS[k]) for k in kpi.KPIS],
+    ctx.t("kpi.col.norm"): [None if pd.isna(row[f"norm_{k}"]) else round(row[f"norm_{k}"], 1) for k in kpi.KPIS],
+    ctx.t("kpi.col.weight"): [fmt.pct(w[k]) for k in kpi.KPIS],
+    ctx.t("kpi.col.points"): [None if pd.isna(row[f"part_{k}"]) else round(row[f"part_{k}"], 1) for k in kpi.KPIS],
+})
+st.dataframe(detail, hide_index=True, key="kpi_store_table")
+left, right = st.columns([1, 2])
+with left:
+    pick_kpi = choice("selectbox", ctx.t("kpi.pick_kpi"), list(RAW_LABEL), "kpi_trend_kpi",
+                      format_func=lambda c: ctx.t(RAW_LABEL[c]))
+with right:
+    fig = go.Figure()
+    everyone = card.table.groupby("as_of")[pick_kpi].median()
+    mine = card.table[card.table["store_id"] == pick]
+    fig.add_scatter(x=mine["as_of"], y=mine[pick_kpi], mode="lines+markers", name=name_of.get(pick, pick))
+    fig.add_scatter(x=everyone.index, y=everyone.to_numpy(), mode="lines", line=dict(dash="dot"), name=ctx.t("kpi.median"))
+    fig.update_layout(height=320, **CHART)
+    if pick_kpi in PERCENT:
+        fig.update_yaxes(tickformat=".0%")
+    st.markdown(f"**{ctx.t('kpi.chart.kpi_trend', kpi=ctx.t(RAW_LABEL[pick_kpi]))}**")
+    st.plotly_chart(fig, width="stretch", key="kpi_chart_store")
