@@ -271,7 +271,8 @@ def bgnbd_log_likelihood(params: BGNBDParams | tuple[float, float, float, float]
 # ---------------------------------------------------------------------------------------
 
 def _maximise(value_and_gradient, starts: list[np.ndarray], total_weight: float,
-              bounds: list[tuple[float, float]]) -> tuple[np.ndarray, float, str]:
+              bounds: list[tuple[float, float]],
+              first_inverse_hessian: np.ndarray | None = None) -> tuple[np.ndarray, float, str]:
     """Log-parameters that maximise the likelihood: BFGS from each start in turn, then
     Nelder-Mead from the best point when no gradient run converged cleanly.
 
@@ -280,7 +281,8 @@ def _maximise(value_and_gradient, starts: list[np.ndarray], total_weight: float,
     (scipy issue 22438); BFGS works in numpy alone. The bounds (far outside any sensible
     value) are enforced by an infinite objective beyond them. The objective is the mean
     negative log-likelihood per customer, so the tolerances mean the same for 2,000
-    customers and for a million.
+    customers and for a million. ``first_inverse_hessian`` (of that mean objective) starts
+    BFGS from the first start with the curvature known, if it is.
     """
     low, high = np.array(bounds, dtype=float).T
 
@@ -301,8 +303,10 @@ def _maximise(value_and_gradient, starts: list[np.ndarray], total_weight: float,
     best: tuple[np.ndarray, float, str] | None = None
     for index, start in enumerate(starts):
         start = np.clip(start, low + 1e-6, high - 1e-6)
-        result = minimize(objective, start, jac=True, method="BFGS",
-                          options={"maxiter": 500, "gtol": 1e-9})
+        options = {"maxiter": 500, "gtol": 1e-9}
+        if index == 0 and first_inverse_hessian is not None:
+            options["hess_inv0"] = first_inverse_hessian
+        result = minimize(objective, start, jac=True, method="BFGS", options=options)
         if not np.isfinite(result.fun):
             continue
         candidate = (result.x, float(result.fun), f"BFGS, start {index + 1}")
@@ -410,7 +414,11 @@ def fit_bgnbd(frequency: object, recency: object, T: object, weights: object | N
     starts = [np.log([1.0, 1.0 / mean_rate, 1.0, 3.0]),
               np.log([0.3, 0.3 / mean_rate, 0.5, 0.5])]
     bounds = [(-_LOG_BOUND, _LOG_BOUND)] * 4
-    theta, _, method = _maximise(data.value_and_gradient, starts, data.total_weight, bounds)
+    warm = _warm_start(ux, utx, uT, counts, starts, bounds)
+    if warm is not None:
+        starts = [warm[0]] + starts
+    theta, _, method = _maximise(data.value_and_gradient, starts, data.total_weight, bounds,
+                                 None if warm is None else warm[1])
 
     params = np.exp(theta)
     notes: list[FitNote] = []
@@ -435,6 +443,31 @@ def fit_bgnbd(frequency: object, recency: object, T: object, weights: object | N
         covariance_log=covariance if covariance is not None else np.full((4, 4), np.nan),
         warnings=tuple(notes),
     )
+
+
+def _warm_start(x: np.ndarray, t_x: np.ndarray, age: np.ndarray, counts: np.ndarray,
+                starts: list[np.ndarray], bounds: list[tuple[float, float]],
+                sample_rows: int = 20_000) -> tuple[np.ndarray, np.ndarray] | None:
+    """Optimum and inverse Hessian (of the mean objective) on a random tenth of the distinct
+    rows, when there are many: the full fit then starts next to its optimum with the
+    curvature known and converges in a handful of evaluations instead of some fifty.
+    Each sampled row keeps its count, so the subsample's likelihood estimates the full one.
+    """
+    n = len(x)
+    size = max(sample_rows, n // 10)
+    if n < 2 * size:
+        return None
+    rows = np.random.default_rng(0).choice(n, size, replace=False)
+    sample = _BGNBDData(x[rows], t_x[rows], age[rows], counts[rows])
+    try:
+        theta, _, _ = _maximise(sample.value_and_gradient, starts, sample.total_weight, bounds)
+    except FitError:
+        return None
+    covariance = _covariance_of_logs(sample.value_and_gradient, theta)
+    if covariance is None or _on_bound(theta).any():
+        return None
+    inverse_hessian = covariance * sample.total_weight
+    return theta, (inverse_hessian + inverse_hessian.T) / 2.0
 
 
 def _bgnbd(params: BGNBDParams | BGNBDFit) -> BGNBDParams:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import clv_engine.predictive_models as pm
 from clv_engine.predictive import holdout_table
 from clv_engine.predictive_models import (
     BGNBDParams,
@@ -74,3 +75,15 @@ def test_holdout_forecast_is_unbiased_on_simulated_customers():
     assert table["customers"].sum() == 40_000
     assert table["actual"].iloc[0] == pytest.approx(
         sim["holdout_visits"][sim["frequency"] == 0].mean())
+
+
+def test_warm_start_from_a_subsample_reaches_the_same_optimum(monkeypatch):
+    # Above 40,000 distinct rows the fit starts from a fit on a tenth of them.
+    sim = _simulate(60_000, seed=31)
+    warm = fit_bgnbd(sim["frequency"], sim["recency"], sim["T"])
+    assert warm.n_unique_rows > 40_000
+    monkeypatch.setattr(pm, "_warm_start", lambda *args, **kwargs: None)
+    cold = fit_bgnbd(sim["frequency"], sim["recency"], sim["T"])
+    np.testing.assert_allclose(warm.params, cold.params, rtol=1e-5)
+    np.testing.assert_allclose(warm.standard_errors, cold.standard_errors, rtol=1e-3)
+    assert warm.log_likelihood == pytest.approx(cold.log_likelihood, abs=1e-6)
