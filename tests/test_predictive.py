@@ -148,7 +148,7 @@ def _mix(f):
                            + (P.a - 1) * math.log(p) + (P.b - 1) * math.log1p(-p))
         return f(lam, p) * density
 
-    value, _ = integrate.dblquad(integrand, 0, 1, 0, 60, epsabs=1e-12, epsrel=1e-9)
+    value, _ = integrate.dblquad(integrand, 0, 1, 0, 60, epsabs=1e-12, epsrel=1e-8)
     return value
 
 
