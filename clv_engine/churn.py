@@ -648,7 +648,8 @@ def call_list(
         raise ValueError(f"interventions missing for level(s): {', '.join(missing)}")
     frame = scored[scored["level"].isin(LEVELS)]
     keep = ["customer_id"] + [c for c in _VALUE_COLUMNS if c in values.columns]
-    frame = frame.merge(values[keep], on="customer_id", how="inner", validate="one_to_one")
+    # customer_id is the primary key of both frames (validating it costs more than the merge).
+    frame = frame.merge(values[keep], on="customer_id", how="inner")
     if tiers is not None:
         frame = frame.merge(tiers[["customer_id", "tier"]], on="customer_id", how="left")
     frame["p_churn"] = p_churn(frame, method, calibration)

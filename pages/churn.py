@@ -236,14 +236,17 @@ with left:
     cumulative = np.cumsum(shown["expected_value"].to_numpy(dtype=float))
     step = max(1, len(cumulative) // 400)
     x = np.arange(1, len(cumulative) + 1)
-    fig = go.Figure(go.Scatter(x=x[::step], y=cumulative[::step], mode="lines"))
+    # Chinese readers get the money axis in 万.
+    scale, axis = (1e4, dict(ticksuffix="万", tickformat=",.0f")) if lang == "zh" else (1.0, dict(tickprefix="¥", tickformat="~s"))
+    fig = go.Figure(go.Scatter(x=x[::step], y=cumulative[::step] / scale, mode="lines"))
     best = int(np.argmax(cumulative))
     fig.add_vline(x=best + 1, line_dash="dot")
-    fig.add_annotation(x=best + 1, y=cumulative[best], text=ctx.t("churn.chart.best", n=fmt.number(best + 1)),
+    fig.add_annotation(x=best + 1, y=cumulative[best] / scale, text=ctx.t("churn.chart.best", n=fmt.number(best + 1)),
                        showarrow=True, xanchor="right")
     fig.update_layout(
         xaxis_title=ctx.t("churn.chart.called"),
         yaxis_title=ctx.t("churn.chart.cumulative"),
+        yaxis=axis,
         height=320,
         margin=dict(l=10, r=10, t=10, b=10),
     )
