@@ -7,14 +7,14 @@ import pandas as pd
 import pytest
 
 from clv_engine import clv, overview
-from clv_engine.db import Database
+from clv_engine.db import READER_CONFIG, Database
 
 AS_OF = date(2026, 11, 30)
 
 
 @pytest.fixture(scope="module")
 def raw(sample_db_path):
-    con = duckdb.connect(str(sample_db_path), read_only=True)
+    con = duckdb.connect(str(sample_db_path), read_only=True, config=READER_CONFIG)
     orders = con.execute("SELECT * FROM orders").df()
     customers = con.execute("SELECT * FROM customers").df()
     con.close()

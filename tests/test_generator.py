@@ -3,6 +3,7 @@ import duckdb
 import numpy as np
 import pytest
 
+from clv_engine.db import READER_CONFIG
 from sample_data.generate import generate
 
 TABLES = ["stores", "customers", "orders", "warranties", "referrals", "complaints",
@@ -11,7 +12,7 @@ TABLES = ["stores", "customers", "orders", "warranties", "referrals", "complaint
 
 @pytest.fixture(scope="module")
 def con(sample_db_path):
-    c = duckdb.connect(str(sample_db_path), read_only=True)
+    c = duckdb.connect(str(sample_db_path), read_only=True, config=READER_CONFIG)
     yield c
     c.close()
 

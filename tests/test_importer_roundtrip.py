@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from clv_engine import clv, segmentation
-from clv_engine.db import Database
+from clv_engine.db import READER_CONFIG, Database
 from clv_engine.importer import ImportOptions, Source, run_import
 
 # table -> kind of file
@@ -80,7 +80,7 @@ def test_clv_and_segmentation_figures_are_equal(round_trip):
 def test_orders_only_export_keeps_every_customers_history(sample_db_path, tmp_path):
     """The minimum file (customer, date, amount, profit): per-customer history is unchanged."""
     path = tmp_path / "orders.csv"
-    con = duckdb.connect(str(sample_db_path), read_only=True)
+    con = duckdb.connect(str(sample_db_path), read_only=True, config=READER_CONFIG)
     con.execute(f"COPY (SELECT customer_id AS 客户编号, order_date AS 工单日期, revenue AS 金额, "
                 f"gross_profit AS 毛利 FROM orders) TO '{path}' (HEADER)")
     expected = con.execute(

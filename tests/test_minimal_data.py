@@ -17,6 +17,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from clv_engine.db import READER_CONFIG
 from clv_engine.importer import ImportOptions, Source, run_import
 from tests.helpers import ROOT
 
@@ -28,7 +29,7 @@ KNOWN_FAILING: dict[str, str] = {}  # page -> reason (reported to the lead)
 def minimal_db_path(sample_db_path, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("minimal")
     csv = out / "orders.csv"
-    con = duckdb.connect(str(sample_db_path), read_only=True)
+    con = duckdb.connect(str(sample_db_path), read_only=True, config=READER_CONFIG)
     con.execute(f"COPY (SELECT customer_id AS 客户编号, order_date AS 工单日期, revenue AS 金额 FROM orders) "
                 f"TO '{csv}' (HEADER)")
     con.close()

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from clv_engine import fmt
-from clv_engine.db import Database, create_database
+from clv_engine.db import READER_CONFIG, Database, create_database
 from clv_engine.predictive import fit_predictive_model, predictive_customer_values
 from tests.helpers import metric_values, run_app
 
@@ -18,7 +18,7 @@ PAGE = "pages/model.py"
 
 @pytest.fixture(scope="module")
 def facts(sample_db_path):
-    con = duckdb.connect(str(sample_db_path), read_only=True)
+    con = duckdb.connect(str(sample_db_path), read_only=True, config=READER_CONFIG)
     as_of = con.execute("SELECT max(order_date) FROM orders").fetchone()[0]
     visitors = con.execute(
         "SELECT count(DISTINCT o.customer_id), count(DISTINCT o.customer_id) "

@@ -8,7 +8,9 @@ from tests.helpers import metric_values, run_app
 def test_overview_headline_matches_sql(sample_db_path):
     import duckdb
 
-    con = duckdb.connect(str(sample_db_path), read_only=True)
+    from clv_engine.db import READER_CONFIG
+
+    con = duckdb.connect(str(sample_db_path), read_only=True, config=READER_CONFIG)
     customers = con.execute("SELECT count(*) FROM customers").fetchone()[0]
     active = con.execute(
         "SELECT count(DISTINCT customer_id) FROM orders "
