@@ -9,8 +9,8 @@ SCREENSHOTS = ROOT / "tests" / "screenshots"
 
 def wait_ready(pg) -> None:
     """Wait until the script finished and no skeleton is left (Streamlit's own e2e rule)."""
-    pg.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
-    pg.wait_for_function("!document.querySelector(\"[data-testid='stSkeleton']\")", timeout=30_000)
+    pg.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=120_000)
+    pg.wait_for_function("!document.querySelector(\"[data-testid='stSkeleton']\")", timeout=90_000)
     pg.wait_for_timeout(300)
 
 
