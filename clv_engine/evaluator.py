@@ -387,6 +387,8 @@ def cash_flow_table(p: Programme) -> pd.DataFrame:
     per_unit = -(_sum_lines(p, "per_unit") - p.unit_revenue) * p.volume_per_year * later
     gain_total = sum(group_gain(p, g) for g in p.groups)
     gain = gain_total / p.horizon_years * later
+    # "+ 0.0" turns the −0.0 of a zero cost into 0.0, so no table shows "-0".
+    upfront, running, per_unit = upfront + 0.0, running + 0.0, per_unit + 0.0
     net = upfront + one_off + running + per_unit + gain
     factor = finance.discount_factors(p.discount_rate, p.horizon_years)
     return pd.DataFrame(

@@ -254,13 +254,14 @@ with inputs:
                 customers = st.number_input(ctx.t("evaluator.page.customers", n=i + 1), 0, 100_000_000,
                                             int(template.customers or 0), 10, key=k(f"g{i}_n"), bind=URL,
                                             help=ctx.t("evaluator.page.customers.help"))
-            uplift = st.number_input(ctx.t("evaluator.page.uplift", n=i + 1), -10_000_000, 10_000_000,
+            left, right = st.columns(2)
+            uplift = left.number_input(ctx.t("evaluator.page.uplift", n=i + 1), -10_000_000, 10_000_000,
                                      int(round(template.clv_uplift)), 100, key=k(f"g{i}_u"), bind=URL,
                                      help=ctx.t("evaluator.page.uplift.help"))
             take_up = st.slider(ctx.t("evaluator.page.take_up", n=i + 1), 0.0, 100.0,
                                 round(template.take_up * 100, 1), 1.0, format="%.0f%%",
                                 key=k(f"g{i}_t"), bind=URL, help=ctx.t("evaluator.page.take_up.help"))
-            baseline = st.number_input(ctx.t("evaluator.page.baseline", n=i + 1), 0, 100_000_000,
+            baseline = right.number_input(ctx.t("evaluator.page.baseline", n=i + 1), 0, 100_000_000,
                                        int(template.baseline_clv or 0), 100, key=k(f"g{i}_base"), bind=URL,
                                        help=ctx.t("evaluator.page.baseline.help"))
             groups.append(CustomerGroup(group_name, None if customers is None else float(customers),
@@ -276,6 +277,10 @@ with inputs:
         st.error(ctx.t("evaluator.page.invalid", error=str(err)))
         st.stop()
 
+# The results column is drawn in order (J-curve, waterfall, sensitivity settings, tornado,
+# Monte Carlo) but filled after the settings are read: containers keep the order.
+with results:
+    cash_charts = st.container()
     with st.expander(ctx.t("evaluator.page.group.sensitivity"), expanded=False):
         spread_pct = st.slider(ctx.t("evaluator.page.spread"), 5, 50, 20, 5, format="±%d%%",
                                key="ev_spread", bind=URL, help=ctx.t("evaluator.page.spread.help"))
@@ -299,7 +304,7 @@ with inputs:
             disabled=["label"],
             column_order=["label", "down", "up"],
             column_config={
-                "label": st.column_config.TextColumn(ctx.t("evaluator.col.driver")),
+                "label": st.column_config.TextColumn(ctx.t("evaluator.col.driver"), width="medium"),
                 "down": st.column_config.NumberColumn(ctx.t("evaluator.xl.range_down"), min_value=-100,
                                                       max_value=0, format="%d%%"),
                 "up": st.column_config.NumberColumn(ctx.t("evaluator.xl.range_up"), min_value=0,
@@ -309,6 +314,8 @@ with inputs:
             key=k(f"ranges_{lang}_{spread_pct}_{zlib.crc32(','.join(drivers).encode())}"),
         )
         ranges = {r.driver: (float(r.down or 0) / 100, float(r.up or 0) / 100) for r in editor.itertuples()}
+
+    sensitivity_charts = st.container()
 
 programme = dataclasses.replace(draft, key_driver=key_driver or base.key_driver)
 analysis = ev.analyse_programme(programme, spread=spread, ranges=ranges, draws=10_000, seed=int(seed))
@@ -356,9 +363,10 @@ with head:
     st.caption(ctx.t("evaluator.convention"))
 
 # -- charts and tables ----------------------------------------------------------------------
-with results:
+with cash_charts:
     st.plotly_chart(report.cash_flow_figure(e, lang), width="stretch", key="ev_chart_cash")
     st.plotly_chart(report.waterfall_figure(e, lang), width="stretch", key="ev_chart_waterfall")
+with sensitivity_charts:
     st.plotly_chart(report.tornado_figure(programme, analysis.tornado, spread, lang), width="stretch",
                     key="ev_chart_tornado")
     st.plotly_chart(report.histogram_figure(mc, lang), width="stretch", key="ev_chart_mc")
@@ -374,8 +382,12 @@ with results:
         flows = e.cash_flows.copy()
         flows["year"] = flows["year"].astype(int)
         flows.columns = report.cash_flow_headers(lang)
-        st.dataframe(flows.round({c: 0 for c in flows.columns[1:] if c != ctx.t("evaluator.col.discount_factor")}),
-                     hide_index=True, width="stretch")
+        factor_col = ctx.t("evaluator.col.discount_factor")
+        st.dataframe(
+            flows, hide_index=True, width="stretch",
+            column_config={c: st.column_config.NumberColumn(format="%.4f" if c == factor_col else "localized")
+                           for c in flows.columns[1:]},
+        )
     with be_tab:
         st.dataframe(pd.DataFrame(report.sensitivity_rows(analysis, lang),
                                   columns=report.sensitivity_headers(lang, spread)),
@@ -463,8 +475,7 @@ with rcol:
         result = ev.retention_uplift(segment, target / 100, current)
         r = st.columns(3)
         r[0].metric(ctx.t("evaluator.page.r.customers"), fmt.number(result.customers))
-        r[1].metric(ctx.t("evaluator.page.r.clv"), fmt.money_full(result.clv_before),
-                    delta=fmt.money_full(result.uplift))
+        r[1].metric(ctx.t("evaluator.page.r.clv"), fmt.money_full(result.clv_before))
         r[2].metric(ctx.t("evaluator.page.r.uplift"), fmt.money_full(result.uplift),
                     delta=fmt.pct(result.uplift_pct, 1) if result.uplift_pct is not None else None)
         st.caption(ctx.t("evaluator.page.retention.caption"))

@@ -337,7 +337,7 @@ STRINGS = {
         "Share of these customers who realise the uplift (30% of lapsed visitors stay).",
         "实现CLV提升的客户比例（如流失客户中30%留下）。",
     ),
-    "evaluator.page.baseline": ("Baseline CLV (optional, ¥)", "基准CLV（可选，元）"),
+    "evaluator.page.baseline": ("Baseline CLV (¥, optional)", "基准CLV（元，可选）"),
     "evaluator.page.baseline.help": (
         "CLV without the programme, to state the uplift in percent; 0 leaves it out.",
         "没有该项目时的CLV，用于以百分比表示提升；填0则不显示。",
@@ -411,7 +411,7 @@ STRINGS = {
     "evaluator.page.segment.home_store_id": ("Store", "门店"),
     "evaluator.page.segment_value": ("Segment", "客群"),
     "evaluator.page.retention_to": ("Yearly retention with the programme (now {now})", "项目实施后的年留存率（当前{now}）"),
-    "evaluator.page.r.customers": ("Customers in the segment", "客群人数"),
+    "evaluator.page.r.customers": ("Customers", "客户数"),
     "evaluator.page.r.clv": ("CLV per customer now", "当前人均CLV"),
     "evaluator.page.r.uplift": ("CLV uplift per customer", "人均CLV提升"),
     "evaluator.page.retention.caption": (
