@@ -341,7 +341,7 @@ with head:
     c[3].metric(ctx.t("evaluator.fig.discounted_payback"), report.years_text(e.discounted_payback_years, lang),
                 help=ctx.t("evaluator.def.discounted_payback"))
     c = st.columns(4)
-    unit_cost = "—" if e.unit_cost is None else fmt.money_full(e.unit_cost)
+    unit_cost = ctx.t("evaluator.none") if e.unit_cost is None else fmt.money_full(e.unit_cost)
     c[0].metric(ctx.t("evaluator.page.unit_cost", per=ctx.t(programme.volume_unit.replace(".unit.", ".per_unit."))),
                 unit_cost, help=ctx.t("evaluator.def.unit_cost"))
     c[1].metric(ctx.t("evaluator.fig.net_gain"), ctx.money(e.net_gain_over_horizon),
@@ -371,9 +371,8 @@ with sensitivity_charts:
                     key="ev_chart_tornado")
     st.plotly_chart(report.histogram_figure(mc, lang), width="stretch", key="ev_chart_mc")
     p = st.columns(4)
-    p[0].metric("P10", ctx.money(mc.p10))
-    p[1].metric("P50", ctx.money(mc.p50))
-    p[2].metric("P90", ctx.money(mc.p90))
+    for col, name, value in ((p[0], "p10", mc.p10), (p[1], "p50", mc.p50), (p[2], "p90", mc.p90)):
+        col.metric(ctx.t(f"evaluator.fig.{name}"), ctx.money(value), help=ctx.t(f"evaluator.def.{name}"))
     p[3].metric(ctx.t("evaluator.fig.prob_loss"), fmt.pct(mc.prob_loss, 1), help=ctx.t("evaluator.def.prob_loss"))
     st.caption(ctx.t("evaluator.report.mc_method", draws=fmt.number(mc.draws), seed=mc.seed))
 

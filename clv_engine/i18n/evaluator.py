@@ -182,6 +182,12 @@ STRINGS = {
     "evaluator.def.rate": ("Discount rate {rate}.", "折现率{rate}。"),
     "evaluator.fig.mc_p10_p90": ("NPV P10 / P50 / P90", "净现值 P10 / P50 / P90"),
     "evaluator.fig.prob_loss": ("Probability of a loss", "亏损概率"),
+    "evaluator.fig.p10": ("P10", "P10"),
+    "evaluator.fig.p50": ("P50", "P50"),
+    "evaluator.fig.p90": ("P90", "P90"),
+    "evaluator.def.p10": ("NPV exceeded in 90% of the simulated cases.", "90%的模拟结果净现值高于此值。"),
+    "evaluator.def.p50": ("The median simulated NPV.", "模拟净现值的中位数。"),
+    "evaluator.def.p90": ("NPV exceeded in only 10% of the simulated cases.", "仅10%的模拟结果净现值高于此值。"),
     "evaluator.def.monte_carlo": (
         "{draws} draws, seed {seed}: each driver drawn from a triangular distribution (low, input, high).",
         "{draws}次模拟，随机种子{seed}：每个驱动因素按三角分布（下限、输入值、上限）抽样。",
