@@ -151,7 +151,12 @@ def channel_ltv(
     db: Database, as_of: date, params: LtvParams = LtvParams(), store_ids: Sequence[str] | None = None
 ) -> pd.DataFrame:
     """Customers, mean LTV, total LTV and mean yearly gross profit per channel (store scope)."""
-    ltv = cohorts.cohort_summary(db, as_of, "channel", params, store_ids)
+    return channel_ltv_from_cube(cohorts.cohort_cube(db, as_of, params, store_ids))
+
+
+def channel_ltv_from_cube(cube: cohorts.CohortCube) -> pd.DataFrame:
+    """``channel_ltv`` from a cohort cube already computed (the page's cache)."""
+    ltv = cohorts.summary_from_cube(cube, "channel")
     out = ltv.rename(columns={"cohort": "channel"})[["channel", "customers", "ltv", "total_ltv", "annual_gp"]]
     out.attrs.update(ltv.attrs)
     return out

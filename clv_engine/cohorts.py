@@ -45,7 +45,6 @@ DIMENSIONS = ("purchase_year", "vehicle_model", "region", "channel")
 
 DAYS_PER_YEAR = 365.25
 DEFAULT_RETURN_WINDOW_DAYS = 540  # 18 months: the second service falls 12-16 months after the first
-MAX_YEARS = 40
 
 
 @dataclass(frozen=True)
@@ -186,6 +185,145 @@ def customer_ltv(
     )
 
 
+@dataclass(frozen=True)
+class CohortCube:
+    """Counts and sums per combination of the four cohort keys, from one pass over the orders.
+
+    Every cohort table of every dimension is a sum over this cube (a few hundred rows), so a
+    page that switches dimension runs no new query. ``customers``: one row per key combination
+    (customers, first-year and return counts, sums of yearly gross profit and LTV parts);
+    ``reach``: customers by key combination and completed years; ``active``: by key combination
+    and year since purchase k (completed years only), customers with an order and their gross
+    profit in year k.
+    """
+
+    customers: pd.DataFrame
+    reach: pd.DataFrame
+    active: pd.DataFrame
+    retention: float
+    params: LtvParams
+    return_window_days: int
+
+
+_KEYS = ", ".join(DIMENSIONS)
+
+_CUBE_SQL = f"""
+SELECT 'customers' AS part, {_KEYS},
+       count(*) AS customers,
+       count(*) FILTER (WHERE completed_years >= 1) AS first_year_customers,
+       coalesce(sum(revenue_y1) FILTER (WHERE completed_years >= 1), 0) AS first_year_revenue,
+       count(*) FILTER (WHERE first_order <= CAST($as_of AS DATE) - $window) AS return_eligible,
+       count(*) FILTER (WHERE first_order <= CAST($as_of AS DATE) - $window
+                          AND second_order <= first_order + $window) AS returned,
+       count(*) FILTER (WHERE orders >= 2) AS repeaters,
+       sum(annual_gp) AS annual_gp,
+       sum(realised_pv) AS realised_pv,
+       sum(expected_pv) AS expected_pv
+FROM cust GROUP BY ALL
+UNION ALL BY NAME
+SELECT 'reach' AS part, {_KEYS}, completed_years AS year, count(*) AS customers
+FROM cust GROUP BY ALL
+UNION ALL BY NAME
+SELECT 'active' AS part, {_KEYS}, k AS year, count(DISTINCT customer_id) AS active,
+       sum(gross_profit) AS gross_profit
+FROM y WHERE k <= completed_years GROUP BY ALL
+"""
+
+
+def _check_window(return_window_days: int) -> int:
+    if not isinstance(return_window_days, (int, np.integer)) or return_window_days < 1:
+        raise ValueError(f"return_window_days must be a positive whole number, got {return_window_days!r}")
+    return int(return_window_days)
+
+
+def cohort_cube(
+    db: Database,
+    as_of: date,
+    params: LtvParams = LtvParams(),
+    store_ids: Sequence[str] | None = None,
+    return_window_days: int = DEFAULT_RETURN_WINDOW_DAYS,
+) -> CohortCube:
+    """The cube every cohort table is summed from (one query)."""
+    window = _check_window(return_window_days)
+    frame = _query(db, _CUBE_SQL, as_of, params, store_ids, {"window": window})
+    parts = {name: group.drop(columns="part").reset_index(drop=True) for name, group in frame.groupby("part")}
+    empty = frame.iloc[0:0].drop(columns="part")
+    customers = parts.get("customers", empty).drop(columns=["year", "active", "gross_profit"])
+    reach = parts.get("reach", empty)[[*DIMENSIONS, "year", "customers"]]
+    active = parts.get("active", empty)[[*DIMENSIONS, "year", "active", "gross_profit"]]
+    for part, columns in ((customers, ["customers", "first_year_customers", "return_eligible", "returned", "repeaters"]),
+                          (reach, ["year", "customers"]), (active, ["year", "active"])):
+        for column in columns:
+            part[column] = part[column].astype("int64")
+    return CohortCube(customers, reach, active, frame.attrs["retention"], params, window)
+
+
+def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    return (numerator / denominator.where(denominator > 0)).astype(float)
+
+
+def _sorted(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    return frame.sort_values(by, na_position="last", kind="stable").reset_index(drop=True)
+
+
+def summary_from_cube(cube: CohortCube, dimension: str) -> pd.DataFrame:
+    """``cohort_summary`` of one dimension, summed from the cube."""
+    key = check_dimension(dimension)
+    sums = cube.customers.drop(columns=[d for d in DIMENSIONS if d != key])
+    g = sums.groupby(key, dropna=False, sort=False).sum().reset_index().rename(columns={key: "cohort"})
+    n = g["customers"]
+    out = pd.DataFrame(
+        {
+            "cohort": g["cohort"],
+            "customers": n.astype("int64"),
+            "first_year_spend": _ratio(g["first_year_revenue"], g["first_year_customers"]),
+            "first_service_return": _ratio(g["returned"], g["return_eligible"]),
+            "repeat_rate": _ratio(g["repeaters"], n),
+            "annual_gp": _ratio(g["annual_gp"], n),
+            "realised_pv": _ratio(g["realised_pv"], n),
+            "expected_pv": _ratio(g["expected_pv"], n),
+            "ltv": _ratio(g["realised_pv"] + g["expected_pv"], n),
+            "total_ltv": (g["realised_pv"] + g["expected_pv"]).astype(float),
+        }
+    )
+    out = _sorted(out, ["cohort"])
+    out.attrs.update(retention=cube.retention, params=cube.params)
+    return out
+
+
+def years_from_cube(cube: CohortCube, dimension: str) -> pd.DataFrame:
+    """``cohort_years`` of one dimension, summed from the cube."""
+    key = check_dimension(dimension)
+    rows = []
+    reach = cube.reach.groupby([key, "year"], dropna=False, sort=False)["customers"].sum().reset_index()
+    for cohort, group in reach.groupby(key, dropna=False, sort=False):
+        # reached(k) = customers with at least k completed years
+        by_years = group.set_index("year")["customers"]
+        for k in range(1, int(by_years.index.max()) + 1):
+            rows.append((cohort, k, int(by_years[by_years.index >= k].sum())))
+    reached = pd.DataFrame(rows, columns=["cohort", "year", "reached"])
+    active = cube.active.groupby([key, "year"], dropna=False, sort=False)[["active", "gross_profit"]].sum()
+    active = active.reset_index().rename(columns={key: "cohort"})
+    # NULL keys: merge matches NaN with NaN, as SQL's IS NOT DISTINCT FROM.
+    out = reached.merge(active, on=["cohort", "year"], how="left")
+    out["active"] = out["active"].fillna(0).astype("int64")
+    out["gross_profit"] = out["gross_profit"].fillna(0.0).astype(float)
+    out = _sorted(out, ["cohort", "year"])
+    out["retention"] = out["active"] / out["reached"]
+    out["gp_per_customer"] = out["gross_profit"] / out["reached"]
+    # dropna=False: a cohort with no recorded value (NULL channel) is still a cohort.
+    out["cumulative_gp"] = out.groupby("cohort", dropna=False, sort=False)["gp_per_customer"].cumsum()
+    return out
+
+
+def mix_from_cube(cube: CohortCube, dimension: str) -> pd.DataFrame:
+    """``cohort_channel_mix`` of one dimension, summed from the cube."""
+    key = check_dimension(dimension)
+    frame = cube.customers.assign(cohort=cube.customers[key])
+    out = frame.groupby(["cohort", "channel", "purchase_year"], dropna=False, sort=False)["customers"].sum()
+    return _sorted(out.reset_index(), ["cohort", "channel", "purchase_year"])
+
+
 def cohort_summary(
     db: Database,
     as_of: date,
@@ -201,32 +339,8 @@ def cohort_summary(
     annual_gp, realised_pv, expected_pv, ltv, total_ltv. Rates are NaN where no customer
     qualifies (e.g. no first year completed yet).
     """
-    key = check_dimension(dimension)
-    if not isinstance(return_window_days, (int, np.integer)) or return_window_days < 1:
-        raise ValueError(f"return_window_days must be a positive whole number, got {return_window_days!r}")
-    # ``key`` is one of DIMENSIONS (checked above): a column name, never a value.
-    return _query(
-        db,
-        f"""
-        SELECT {key} AS cohort,
-               count(*) AS customers,
-               avg(revenue_y1) FILTER (WHERE completed_years >= 1) AS first_year_spend,
-               avg(CASE WHEN second_order <= first_order + CAST($window AS INTEGER) THEN 1.0 ELSE 0.0 END)
-                   FILTER (WHERE first_order <= CAST($as_of AS DATE) - CAST($window AS INTEGER))
-                   AS first_service_return,
-               avg(CASE WHEN orders >= 2 THEN 1.0 ELSE 0.0 END) AS repeat_rate,
-               avg(annual_gp) AS annual_gp,
-               avg(realised_pv) AS realised_pv,
-               avg(expected_pv) AS expected_pv,
-               avg(realised_pv + expected_pv) AS ltv,
-               sum(realised_pv + expected_pv) AS total_ltv
-        FROM cust GROUP BY cohort ORDER BY cohort NULLS LAST
-        """,
-        as_of,
-        params,
-        store_ids,
-        {"window": int(return_window_days)},
-    )
+    check_dimension(dimension)
+    return summary_from_cube(cohort_cube(db, as_of, params, store_ids, return_window_days), dimension)
 
 
 def cohort_years(
@@ -242,41 +356,8 @@ def cohort_years(
     order in year k), gross_profit (their gross profit in year k), retention = active/reached,
     gp_per_customer = gross_profit/reached, cumulative_gp = Σ_{j≤k} gp_per_customer.
     """
-    key = check_dimension(dimension)
-    counts = _query(
-        db,
-        f"""
-        , reach AS (
-            SELECT {key} AS cohort, completed_years, count(*) AS n FROM cust GROUP BY ALL
-        ),
-        act AS (
-            SELECT {key} AS cohort, k AS year, count(DISTINCT customer_id) AS active,
-                   sum(gross_profit) AS gross_profit
-            FROM y WHERE k <= completed_years GROUP BY ALL
-        ),
-        years AS (SELECT range AS year FROM range(1, {MAX_YEARS + 1})),
-        reached AS (
-            SELECT r.cohort, years.year, sum(r.n) AS reached
-            FROM reach r JOIN years ON years.year <= r.completed_years
-            GROUP BY ALL
-        )
-        SELECT reached.cohort, reached.year, reached.reached,
-               coalesce(act.active, 0) AS active, coalesce(act.gross_profit, 0) AS gross_profit
-        FROM reached LEFT JOIN act
-          ON act.year = reached.year AND act.cohort IS NOT DISTINCT FROM reached.cohort
-        ORDER BY reached.cohort NULLS LAST, reached.year
-        """,
-        as_of,
-        params,
-        store_ids,
-    )
-    counts["reached"] = counts["reached"].astype("int64")
-    counts["active"] = counts["active"].astype("int64")
-    counts["retention"] = counts["active"] / counts["reached"]
-    counts["gp_per_customer"] = counts["gross_profit"] / counts["reached"]
-    # dropna=False: a cohort with no recorded value (NULL channel) is still a cohort.
-    counts["cumulative_gp"] = counts.groupby("cohort", dropna=False, sort=False)["gp_per_customer"].cumsum()
-    return counts
+    check_dimension(dimension)
+    return years_from_cube(cohort_cube(db, as_of, params, store_ids), dimension)
 
 
 def cohort_channel_mix(
@@ -288,15 +369,8 @@ def cohort_channel_mix(
 ) -> pd.DataFrame:
     """Customers by cohort, acquisition channel and purchase year (cohort, channel,
     purchase_year, customers): the weights of a cohort's acquisition cost."""
-    key = check_dimension(dimension)
-    return _query(
-        db,
-        f"SELECT {key} AS cohort, channel, purchase_year, count(*) AS customers FROM cust "
-        "GROUP BY ALL ORDER BY cohort NULLS LAST, channel NULLS LAST, purchase_year",
-        as_of,
-        params,
-        store_ids,
-    )
+    check_dimension(dimension)
+    return mix_from_cube(cohort_cube(db, as_of, params, store_ids), dimension)
 
 
 def retention_matrix(years: pd.DataFrame) -> pd.DataFrame:

@@ -30,9 +30,10 @@ SIM_MONTHS = 12
 
 
 # -- cached engine calls ------------------------------------------------------------------
-@cached
-def _channel_ltv(db: Database, as_of: date, params: LtvParams, stores: tuple[str, ...] | None) -> pd.DataFrame:
-    return ch.channel_ltv(db, as_of, params, stores)
+@cached(max_entries=8)
+def _cube(db: Database, as_of: date, params: LtvParams, stores: tuple[str, ...] | None) -> cohorts.CohortCube:
+    # One pass over the orders; every table below (any cohort dimension) is summed from it.
+    return cohorts.cohort_cube(db, as_of, params, stores)
 
 
 @cached
@@ -43,15 +44,6 @@ def _cac(db: Database, as_of: date, months: int | None) -> pd.DataFrame | None:
 @cached
 def _cac_by_year(db: Database, as_of: date) -> pd.DataFrame:
     return ch.cac_by_period(db, as_of, "year")
-
-
-@cached
-def _cohort(db: Database, as_of: date, dim: str, params: LtvParams, stores: tuple[str, ...] | None):
-    return (
-        cohorts.cohort_summary(db, as_of, dim, params, stores),
-        cohorts.cohort_years(db, as_of, dim, params, stores),
-        cohorts.cohort_channel_mix(db, as_of, dim, params, stores),
-    )
 
 
 # -- small helpers ------------------------------------------------------------------------
@@ -130,7 +122,8 @@ window = c2.selectbox(
 )
 params = LtvParams(horizon_years=horizon, discount_rate=ctx.clv_params.discount_rate)
 has_spend = ctx.has("channel_spend")
-ltv = _channel_ltv(ctx.db, ctx.as_of, params, ctx.store_ids)
+cube = _cube(ctx.db, ctx.as_of, params, ctx.store_ids)
+ltv = ch.channel_ltv_from_cube(cube)
 if ltv.empty:
     st.info(ctx.t("channels.empty"))
     st.stop()
@@ -312,7 +305,9 @@ dim = st.segmented_control(
     ctx.t("channels.cohort.dimension"), list(cohorts.DIMENSIONS), default="purchase_year", required=True,
     format_func=lambda k: ctx.t(f"channels.dim.{k}"), key="ch_cohort_dim", bind=URL,
 ) or "purchase_year"
-summary, years, mix = _cohort(ctx.db, ctx.as_of, dim, params, ctx.store_ids)
+summary = cohorts.summary_from_cube(cube, dim)
+years = cohorts.years_from_cube(cube, dim)
+mix = cohorts.mix_from_cube(cube, dim)
 if dim == "channel":
     summary = ch.in_display_order(summary, "cohort")
 
