@@ -15,7 +15,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import xlsxwriter
 
-from clv_engine.evaluator import Analysis, Evaluation, MonteCarloResult, Programme, driver_label, label
+from clv_engine.evaluator import (
+    Analysis,
+    CustomerGroup,
+    Evaluation,
+    MonteCarloResult,
+    Programme,
+    driver_label,
+    label,
+)
 from clv_engine.fmt import money, money_full, multiple, number, pct
 from clv_engine.i18n import t
 
@@ -227,6 +235,13 @@ def headline_rows(a: Analysis, lang: str) -> list[tuple[str, str, str]]:
     return rows
 
 
+def group_detail(g: CustomerGroup, lang: str) -> str:
+    """"1,500 customers · take-up 100%" (or one per unit of volume)."""
+    if g.customers is None:
+        return t("evaluator.in.group_detail_per_unit", lang, take_up=pct(g.take_up))
+    return t("evaluator.in.group_detail", lang, customers=number(g.customers), take_up=pct(g.take_up))
+
+
 def input_rows(p: Programme, lang: str) -> list[tuple[str, str, str]]:
     """(input, value, how it is counted) for the inputs block of the exports."""
     unit = label(p.volume_unit, lang)
@@ -245,8 +260,7 @@ def input_rows(p: Programme, lang: str) -> list[tuple[str, str, str]]:
             timing += " · " + t("evaluator.report.year_n", lang, n=line.year)
         rows.append((label(line.name, lang), money_full(line.amount), timing))
     for g in p.groups:
-        customers = t("evaluator.in.one_per_unit", lang) if g.customers is None else number(g.customers)
-        detail = t("evaluator.in.group_detail", lang, customers=customers, take_up=pct(g.take_up))
+        detail = group_detail(g, lang)
         if g.baseline_clv is not None:
             detail += " · " + t("evaluator.in.baseline", lang, clv=money_full(g.baseline_clv),
                                 pct=pct(g.uplift_pct) if g.uplift_pct is not None else "—")
@@ -442,9 +456,8 @@ def excel_report(a: Analysis, lang: str = "en") -> bytes:
             timing += " · " + t("evaluator.report.year_n", lang, n=line.year)
         raw_inputs.append((label(line.name, lang), line.amount, yuan, timing))
     for g in p.groups:
-        customers = t("evaluator.in.one_per_unit", lang) if g.customers is None else number(g.customers)
         raw_inputs.append((t("evaluator.driver.clv_uplift", lang, group=label(g.name, lang)), g.clv_uplift, yuan,
-                           t("evaluator.in.group_detail", lang, customers=customers, take_up=pct(g.take_up))))
+                           group_detail(g, lang)))
     for name, value, fmt, how in raw_inputs:
         ws.write(row, 0, name)
         ws.write_number(row, 1, float(value), fmt) if fmt else ws.write_number(row, 1, float(value))

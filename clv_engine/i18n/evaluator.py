@@ -199,7 +199,10 @@ STRINGS = {
     "evaluator.in.discount_rate": ("Discount rate", "折现率"),
     "evaluator.in.volume": ("Volume", "业务量"),
     "evaluator.in.per_year": ("per year", "每年"),
-    "evaluator.in.one_per_unit": ("one per unit of volume", "每单位业务量一位"),
+    "evaluator.in.group_detail_per_unit": (
+        "one customer per unit of volume · take-up {take_up}",
+        "每单位业务量对应一位客户 · 转化比例{take_up}",
+    ),
     "evaluator.in.group_detail": ("{customers} customers · take-up {take_up}", "{customers}位客户 · 转化比例{take_up}"),
     "evaluator.in.baseline": ("baseline CLV {clv} ({pct} uplift)", "基准CLV {clv}（提升{pct}）"),
     # -- table columns -------------------------------------------------------------
