@@ -702,14 +702,16 @@ def _customers_from_orders(con: duckdb.DuckDBPyConnection, stage: _Stage) -> Non
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE imp_order_customers AS
-        WITH visits AS (
-            SELECT customer_id, store_id, count(*) AS n FROM main.orders
-            WHERE store_id IS NOT NULL GROUP BY customer_id, store_id
+        WITH visits AS (  -- one pass over the orders: visits and first order per customer and store
+            SELECT customer_id, store_id, count(*) AS n, min(order_date) AS first_order
+            FROM main.orders GROUP BY customer_id, store_id
+        ), f AS (
+            SELECT customer_id, min(first_order) AS first_order,
+                   arg_max(store_id, n) FILTER (WHERE store_id IS NOT NULL) AS home_store_id
+            FROM visits GROUP BY customer_id
         )
-        SELECT f.customer_id, f.first_order, h.home_store_id, v.name, v.vin, v.vehicle_model
-        FROM (SELECT customer_id, min(order_date) AS first_order FROM main.orders GROUP BY customer_id) f
-        LEFT JOIN (SELECT customer_id, arg_max(store_id, n) AS home_store_id FROM visits GROUP BY customer_id) h
-            USING (customer_id)
+        SELECT f.customer_id, f.first_order, f.home_store_id, v.name, v.vin, v.vehicle_model
+        FROM f
         LEFT JOIN ({vehicles}) v USING (customer_id)
         """
     )

@@ -48,7 +48,10 @@ def messages(report, code: str) -> list[tuple[int, str | None, str]]:
 
 
 def rows_of(db_path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db_path), read_only=True)
+    # Attached: the app's reader in this process may hold the file with another configuration.
+    con = duckdb.connect()
+    con.execute("ATTACH ? AS d (READ_ONLY)", [str(db_path)])
+    con.execute("USE d")
     try:
         return con.execute(sql).fetchall()
     finally:

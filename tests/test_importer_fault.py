@@ -37,7 +37,10 @@ run_import([Source("orders", Path(csv))], Path(db), ImportOptions(today=date(202
 
 
 def fingerprint(db_path: Path) -> tuple:
-    con = duckdb.connect(str(db_path), read_only=True)
+    # Attached: the app's reader in this process may hold the file with another configuration.
+    con = duckdb.connect()
+    con.execute("ATTACH ? AS d (READ_ONLY)", [str(db_path)])
+    con.execute("USE d")
     try:
         return con.execute(
             "SELECT count(*), sum(revenue), md5(string_agg(order_id || customer_id, ',' ORDER BY order_id)), "

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from clv_engine import clv, segmentation
-from clv_engine.db import READER_CONFIG, Database
+from clv_engine.db import Database
 from clv_engine.importer import ImportOptions, Source, run_import
 
 # table -> kind of file
@@ -23,8 +23,17 @@ FILES = {
 OPTIONS = ImportOptions(today=date(2030, 1, 1))
 
 
+def attached(db_path: Path) -> duckdb.DuckDBPyConnection:
+    """A connection that may write files, reading ``db_path`` (which this process may also hold
+    open read-only with file access disabled, as the app's reader does)."""
+    con = duckdb.connect()
+    con.execute("ATTACH ? AS src (READ_ONLY)", [str(db_path)])
+    con.execute("USE src")
+    return con
+
+
 def export_csv(db_path: Path, out: Path, tables) -> None:
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = attached(db_path)
     try:
         for table in tables:
             con.execute(f"COPY (SELECT * FROM {table}) TO '{out / table}.csv' (HEADER)")
@@ -80,7 +89,7 @@ def test_clv_and_segmentation_figures_are_equal(round_trip):
 def test_orders_only_export_keeps_every_customers_history(sample_db_path, tmp_path):
     """The minimum file (customer, date, amount, profit): per-customer history is unchanged."""
     path = tmp_path / "orders.csv"
-    con = duckdb.connect(str(sample_db_path), read_only=True, config=READER_CONFIG)
+    con = attached(sample_db_path)
     con.execute(f"COPY (SELECT customer_id AS 客户编号, order_date AS 工单日期, revenue AS 金额, "
                 f"gross_profit AS 毛利 FROM orders) TO '{path}' (HEADER)")
     expected = con.execute(
@@ -90,7 +99,7 @@ def test_orders_only_export_keeps_every_customers_history(sample_db_path, tmp_pa
     con.close()
     target = tmp_path / "minimal.duckdb"
     run_import([Source("orders", path)], target, OPTIONS)
-    con = duckdb.connect(str(target), read_only=True)
+    con = attached(target)
     got = con.execute(
         "SELECT customer_id, count(*), round(sum(revenue), 2), round(sum(gross_profit), 2), min(order_date), "
         "max(order_date) FROM orders GROUP BY 1 ORDER BY 1"

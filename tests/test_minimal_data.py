@@ -17,7 +17,6 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from clv_engine.db import READER_CONFIG
 from clv_engine.importer import ImportOptions, Source, run_import
 from tests.helpers import ROOT
 
@@ -29,14 +28,20 @@ KNOWN_FAILING: dict[str, str] = {}  # page -> reason (reported to the lead)
 def minimal_db_path(sample_db_path, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("minimal")
     csv = out / "orders.csv"
-    con = duckdb.connect(str(sample_db_path), read_only=True, config=READER_CONFIG)
-    con.execute(f"COPY (SELECT customer_id AS 客户编号, order_date AS 工单日期, revenue AS 金额 FROM orders) "
+    # Attached from a connection that may write files: this process may already hold the
+    # sample open read-only with file access disabled (the app's reader), and DuckDB allows
+    # one configuration per file and process.
+    con = duckdb.connect()
+    con.execute("ATTACH ? AS src (READ_ONLY)", [str(sample_db_path)])
+    con.execute(f"COPY (SELECT customer_id AS 客户编号, order_date AS 工单日期, revenue AS 金额 FROM src.orders) "
                 f"TO '{csv}' (HEADER)")
     con.close()
     target = out / "minimal.duckdb"
     report = run_import([Source("orders", csv)], target, ImportOptions(today=date(2030, 1, 1)))
     assert any(n.code == "default_margin" for n in report.notes)
-    con = duckdb.connect(str(target), read_only=True)
+    con = duckdb.connect()
+    con.execute("ATTACH ? AS d (READ_ONLY)", [str(target)])
+    con.execute("USE d")
     filled = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
               for t in ("orders", "customers", "stores", "complaints", "channel_spend", "warranties")}
     con.close()
