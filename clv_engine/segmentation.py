@@ -230,7 +230,6 @@ SELECT customer_id, home_store_id, region, recency_days, freq_12m, spend_12m,
             ELSE 'ordinary' END AS tier,
        has_warranty, referred_someone, attended_event, has_complaint, seen_at_competitor
 FROM scored CROSS JOIN p
-ORDER BY customer_id
 """
 
 
@@ -360,7 +359,7 @@ class SixGroupRules:
 SIX_SQL = """
 WITH p AS (SELECT ? AS high_min, ? AS low_max, CAST(? AS DOUBLE) AS clv_cut, ? AS fallback),
 lv AS (
-    SELECT s.*,
+    SELECT s.row_no, s.r, s.f, s.m, s.clv,
            CASE WHEN r >= high_min THEN 'high' WHEN r <= low_max THEN 'low' ELSE 'mid' END AS r_level,
            CASE WHEN f >= high_min AND m >= high_min THEN 'high'
                 WHEN f <= low_max AND m <= low_max THEN 'low' ELSE 'mid' END AS fm_level
@@ -370,13 +369,13 @@ cell AS (
     SELECT lv.*, g.grp
     FROM lv LEFT JOIN grid g ON g.r_level = lv.r_level AND g.fm_level = lv.fm_level
 )
-SELECT cell.* EXCLUDE (grp),
+SELECT r_level, fm_level,
        CASE WHEN grp = 'invalid'
                  AND NOT (r_level = 'low' AND f <= low_max AND m <= low_max
                           AND (clv < 0 OR clv <= clv_cut))
             THEN fallback ELSE grp END AS "group"
 FROM cell CROSS JOIN p
-ORDER BY customer_id
+ORDER BY row_no
 """
 
 
@@ -398,8 +397,15 @@ def six_groups(scores_with_clv: pd.DataFrame, rules: SixGroupRules = SixGroupRul
         clv_cut = -np.inf
     grid = pd.DataFrame(list(rules.grid), columns=["r_level", "fm_level", "grp"])
     clv_param = clv_cut if np.isfinite(clv_cut) else -1e300
-    out = frame_sql(SIX_SQL, [rules.high_min, rules.low_max, clv_param, rules.invalid_fallback],
-                    scores=frame, grid=grid)
+    # Only the four numbers the rule reads go to DuckDB (strings cost far more to hand over);
+    # the groups come back in row order.
+    numbers = pd.DataFrame({"row_no": np.arange(len(frame)), "r": frame["r"].to_numpy(),
+                            "f": frame["f"].to_numpy(), "m": frame["m"].to_numpy(), "clv": clv_values})
+    levels = frame_sql(SIX_SQL, [rules.high_min, rules.low_max, clv_param, rules.invalid_fallback],
+                       scores=numbers, grid=grid)
+    out = frame.copy()
+    for col in ("r_level", "fm_level", "group"):
+        out[col] = levels[col].to_numpy()
     out.attrs.update(frame.attrs)
     out.attrs["clv_cut"] = clv_cut
     out.attrs["six_rules"] = rules
@@ -663,7 +669,6 @@ SELECT *,
             WHEN rank_b > rank_a THEN 'down'
             ELSE 'same' END AS direction
 FROM j
-ORDER BY customer_id
 """
 
 FLOWS_SQL = """
@@ -722,16 +727,27 @@ def migration(
     """
     if date_a >= date_b:
         raise ValueError(f"date_a ({date_a}) must be before date_b ({date_b})")
-    column = tier_column(scheme)
-    order = {t: i for i, t in enumerate(SCHEMES[scheme])}
     a = tiers_at(db, date_a, store_ids, scheme, rules, six_rules, clv_params)
     b = tiers_at(db, date_b, store_ids, scheme, rules, six_rules, clv_params)
-    a = pd.DataFrame({"customer_id": a["customer_id"], "home_store_id": a["home_store_id"],
-                      "tier": a[column], "rank_a": a[column].map(order), "total_a": a["total"]})
-    b = pd.DataFrame({"customer_id": b["customer_id"], "home_store_id": b["home_store_id"],
-                      "tier": b[column], "rank_b": b[column].map(order), "total_b": b["total"]})
-    moves = frame_sql(MIGRATION_SQL, a=a, b=b)
-    flows = frame_sql(FLOWS_SQL, moves=moves)
+    return migration_between(a, b, scheme, date_a, date_b)
+
+
+def migration_between(
+    tiers_a: pd.DataFrame, tiers_b: pd.DataFrame, scheme: str, date_a: date, date_b: date
+) -> Migration:
+    """The migration from two frames of tiers_at (a page already holds the current one)."""
+    if date_a >= date_b:
+        raise ValueError(f"date_a ({date_a}) must be before date_b ({date_b})")
+    column = tier_column(scheme)
+    order = {t: i for i, t in enumerate(SCHEMES[scheme])}
+
+    def side(frame: pd.DataFrame, suffix: str) -> pd.DataFrame:
+        return pd.DataFrame({"customer_id": frame["customer_id"], "home_store_id": frame["home_store_id"],
+                             "tier": frame[column], f"rank_{suffix}": frame[column].map(order),
+                             f"total_{suffix}": frame["total"]})
+
+    moves = frame_sql(MIGRATION_SQL, a=side(tiers_a, "a"), b=side(tiers_b, "b"))
+    flows = frame_sql(FLOWS_SQL, moves=moves[["tier_a", "tier_b", "direction"]])
     return Migration(moves, flows, scheme, date_a, date_b)
 
 

@@ -6,7 +6,6 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -51,9 +50,11 @@ def _analysis(db, as_of, store_ids, scheme, rules, six_rules, params):
 
 
 @cached
-def _migration(db, date_a, date_b, store_ids, scheme, rules, six_rules, params) -> seg.Migration:
-    return seg.migration(db, date_a, date_b, list(store_ids) if store_ids else None, scheme,
-                         rules, six_rules, params)
+def _migration(db, date_a, as_of, store_ids, scheme, rules, six_rules, params) -> seg.Migration:
+    # The tiers on the as-of date are the page's own (cached); only the earlier date is scored.
+    now = _analysis(db, as_of, store_ids, scheme, rules, six_rules, params)[0]
+    then = seg.tiers_at(db, date_a, list(store_ids) if store_ids else None, scheme, rules, six_rules, params)
+    return seg.migration_between(then, now, scheme, date_a, as_of)
 
 
 @cached
@@ -148,6 +149,25 @@ def share_chart(b: pd.DataFrame, scheme: str, with_typical: bool = True) -> go.F
                          visible=bool((b["typical_high"] > b["typical_low"]).any())),
         )
     fig.update_layout(barmode="group", yaxis_tickformat=".0%", legend=dict(orientation="h", y=1.12), **CHART)
+    return fig
+
+
+def treemap(by_store: pd.DataFrame, names: dict, scheme: str) -> go.Figure:
+    """Stores sized by customers, each split into its tiers (built by hand: plotly express
+    takes longer than the rest of the page)."""
+    part = by_store[by_store["customers"] > 0]
+    stores = part.groupby("home_store_id", dropna=False)["customers"].sum()
+    store_ids = [f"s:{s}" for s in stores.index]
+    fig = go.Figure(go.Treemap(
+        ids=store_ids + [f"s:{s}/{t}" for s, t in zip(part["home_store_id"], part["tier"])],
+        labels=[names.get(s, s or "—") for s in stores.index] + [label(t, scheme) for t in part["tier"]],
+        parents=[""] * len(store_ids) + [f"s:{s}" for s in part["home_store_id"]],
+        values=list(stores.to_numpy()) + list(part["customers"]),
+        branchvalues="total",
+        marker=dict(colors=["#EEEEEE"] * len(store_ids) + [COLORS[t] for t in part["tier"]]),
+        textinfo="label+value",
+    ))
+    fig.update_layout(**CHART)
     return fig
 
 
@@ -342,14 +362,7 @@ with left:
 with right:
     st.markdown(f"**{ctx.t('seg.chart.by_store')}**")
     names = ctx.stores().set_index("store_id")["name"].to_dict()
-    tree = by_store[by_store["customers"] > 0].assign(
-        store=lambda d: d["home_store_id"].map(lambda s: names.get(s, s or "—")),
-        tier_name=lambda d: [label(x, scheme) for x in d["tier"]],
-    )
-    fig = px.treemap(tree, path=["store", "tier_name"], values="customers", color="tier",
-                     color_discrete_map={**COLORS, "(?)": "#EEEEEE"})
-    fig.update_layout(**CHART)
-    st.plotly_chart(fig, width="stretch", key="seg_chart_tree")
+    st.plotly_chart(treemap(by_store, names, scheme), width="stretch", key="seg_chart_tree")
 
 # by store and region
 st.divider()
