@@ -91,11 +91,12 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
         con.executemany(f"INSERT INTO {table} VALUES (?, ?)", [[k, v] for k, v in values.items()])
 
 
-def _field_items(f: Field, header: str | None, params: list) -> list[str]:
+def _field_items(f: Field, header: str | None, params: list, today: date) -> list[str]:
     """SELECT items for one field: its value, and for parsed fields the raw text and flags.
 
-    Text fields keep only their value (trimmed): copying strings is the costly part of typing
-    10M rows, and a text value is its own raw text.
+    Copying strings is the costly part of typing 10M rows, so the raw text is kept only where
+    a message may quote it (a value that failed, was cleaned up, is negative or in the
+    future); a text field's value is its own raw text.
     """
     name = f.name
     if header is None:
@@ -128,7 +129,15 @@ def _field_items(f: Field, header: str | None, params: list) -> list[str]:
     }[f.type]
     items = [f"{value} AS {name}"]
     if f.type in PARSED_TYPES:
-        items.append(f"{x} AS {name}__raw")
+        keep = f"{value} IS NULL"
+        if f.type in ("date", "month"):
+            keep += f" OR imp_is_serial({x})"
+            if not f.future_ok:
+                keep += f" OR {value} > CAST(? AS DATE)"
+                params.append(today)
+        elif f.type in NUMBER_TYPES:
+            keep += f" OR {value} < 0 OR imp_num_normalised({x})"
+        items.append(f"CASE WHEN {keep} THEN {x} END AS {name}__raw")
     if f.type in ("date", "month"):
         items.append(f"imp_is_serial({x}) AS {name}__serial")
     if f.type in NUMBER_TYPES:
@@ -165,12 +174,13 @@ def type_source(
     raw_view: str,
     headers: Sequence[str],
     mapping: Mapping[str, str],
+    today: date,
 ) -> tuple[str, int, int]:
     """Build ``typed_<src>`` from the raw view: its name, blank rows dropped, ids generated."""
     params: list = []
     items = [f"CAST({int(src)} AS INTEGER) AS _src", "r._row"]
     for f in spec.fields:
-        items += _field_items(f, mapping.get(f.name), params)
+        items += _field_items(f, mapping.get(f.name), params, today)
     joins = _value_maps(con, spec, src, raw_view, mapping)
     # A row with nothing in any column (Excel's trailing formatted rows, ",,,,") is not data.
     blank = f"coalesce({', '.join('r.' + quote_ident(h) for h in headers)}) IS NULL" if headers else "false"
@@ -198,8 +208,8 @@ def _generate_ids(con: duckdb.DuckDBPyConnection, spec: SourceKind, table: str, 
     empty = con.execute(f"SELECT count(*) FROM {table} WHERE {name} IS NULL").fetchone()[0]
     if not empty:
         return 0
-    raws = [f"coalesce({f.name}__raw, '')" if f.type in PARSED_TYPES else f"coalesce({f.name}, '')"
-            for f in spec.fields if f.name in mapping and f.name != name]
+    raws = [f"coalesce(CAST({f.name} AS VARCHAR), {f.name}__raw, '')" if f.type in PARSED_TYPES
+            else f"coalesce({f.name}, '')" for f in spec.fields if f.name in mapping and f.name != name]
     content = f"concat_ws('|', {', '.join(raws)})" if raws else "''"
     con.execute(
         f"""
@@ -230,7 +240,7 @@ def check_fields(
         if f.name not in mapping:
             continue
         n = f.name
-        empty = f"imp_text({n}__raw) IS NULL" if f.type in PARSED_TYPES else f"{n} IS NULL"
+        empty = f"{n} IS NULL AND imp_text({n}__raw) IS NULL" if f.type in PARSED_TYPES else f"{n} IS NULL"
         if f.required and n != spec.generated_id:
             _insert_problems(con, table, n, "missing_value", "error", empty, raw=f.type in PARSED_TYPES)
         if f.type in PARSED_TYPES:
@@ -251,7 +261,7 @@ def check_fields(
         _insert_problems(con, table, "revenue", "refund", "warning", "revenue < 0")
         if "gross_profit" in mapping:
             _insert_problems(con, table, "gross_profit", "gp_assumed", "warning",
-                             "imp_text(gross_profit__raw) IS NULL AND revenue IS NOT NULL")
+                             "gross_profit IS NULL AND imp_text(gross_profit__raw) IS NULL AND revenue IS NOT NULL")
 
 
 def union_view(con: duckdb.DuckDBPyConnection, kind: str, tables: Sequence[str]) -> str:

@@ -372,10 +372,10 @@ def _stage(
         blocking += problems
         if problems:
             continue
-        table, report.blank, generated = check.type_source(con, src, spec, raw.view, raw.headers, mapping)
-        con.execute(f"DROP VIEW IF EXISTS {raw.view}")
+        table, report.blank, generated = check.type_source(con, src, spec, raw.view, raw.headers, mapping, today)
         check.check_fields(con, spec, table, mapping, today)
         _record_malformed(con, src, raw)
+        _drop_raw(con, src)  # the typed table holds what the rest needs; free the memory
         report.rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] + len(raw.malformed)
         if report.rows == 0:
             blocking.append(Message("empty", {"file": source.label}))
@@ -397,7 +397,8 @@ def _stage(
                                                  "limit": KINDS[kind].field(name).percent_above}))
     _count_rows(con, reports)
     if "orders" in views and not blocking:
-        _orders_notes(con, notes, views, scaled, options, old_tables if options.mode == "append" else set())
+        _orders_notes(con, notes, views, scaled, options, old_tables if options.mode == "append" else set(),
+                      [r.mapping for r in reports if r.kind == "orders"])
 
     summary, problems, total = _problem_frames(con, sources, reports)
     report = ImportReport(options.mode, reports, blocking, notes, summary, problems, total)
@@ -428,6 +429,12 @@ def _resolve_mapping(
             problems.append(Message("missing_column", {"file": source.label, "field": name,
                                                        "headers": ", ".join(raw.headers)}))
     return mapping, problems
+
+
+def _drop_raw(con: duckdb.DuckDBPyConnection, src: int) -> None:
+    con.execute(f"DROP VIEW IF EXISTS raw_{src}")
+    for table in (f"raw0_{src}", f"rej_{src}", f"rejscan_{src}", f"rejpos_{src}"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def _record_malformed(con: duckdb.DuckDBPyConnection, src: int, raw: RawTable) -> None:
@@ -479,12 +486,10 @@ def _clean_sql(stage_views: Mapping[str, str], scaled, kind: str, margin: float)
     return check.clean_select(KINDS[kind], stage_views[kind], scaled.get(kind, {}), margin)
 
 
-def _orders_notes(con, notes: list[Message], views, scaled, options: ImportOptions, old_tables: set[str]) -> None:
+def _orders_notes(con, notes: list[Message], views, scaled, options: ImportOptions, old_tables: set[str],
+                  order_mappings: Sequence[Mapping[str, str]]) -> None:
     orders_spec = KINDS["orders"]
-    mapped_gp = con.execute(
-        f"SELECT bool_or(gross_profit__raw IS NOT NULL OR margin__raw IS NOT NULL) FROM {views['orders']}"
-    ).fetchone()[0]
-    if not mapped_gp:
+    if not any({"gross_profit", "margin"} & set(m) for m in order_mappings):
         notes.append(Message("default_margin", {"margin": pct(options.default_margin)}))
     sql, params = check.clean_select(orders_spec, views["orders"], scaled.get("orders", {}), options.default_margin)
     known = []
