@@ -253,6 +253,8 @@ def score_customers(
 ) -> pd.DataFrame:
     """R, F, M, L, total and tier for every customer who existed on ``as_of`` (SPEC §2a).
 
+    Rows come in no particular order (sorting a million ids costs more than the scoring).
+
     ``frame.attrs["missing_tables"]`` lists the loyalty tables that had no rows, so a page can
     say which flags could not be used rather than show L as if nobody had them.
     """
