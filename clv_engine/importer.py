@@ -36,6 +36,7 @@ import pandas as pd
 
 from clv_engine import import_check as check
 from clv_engine.db import apply_schema
+from clv_engine.export import to_csv_bytes
 from clv_engine.fmt import number, pct
 from clv_engine.i18n import t
 from clv_engine.import_fields import KINDS, SourceKind, guess_mapping
@@ -918,7 +919,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     print(report.text(args.lang))
     if args.problems_csv and not report.problems.empty:
-        report.problem_table(args.lang).to_csv(args.problems_csv, index=False, encoding="utf-8-sig")
+        # Neutralised like every download: a value such as "=HYPERLINK(...)" stays text in Excel.
+        Path(args.problems_csv).write_bytes(to_csv_bytes(report.problem_table(args.lang)))
     if report.imported:
         print(t("imp.text.elapsed", args.lang, s=f"{time.perf_counter() - started:.1f}"))
         return 0

@@ -182,3 +182,19 @@ def test_uploaded_text_never_becomes_html(sample_db_path):
         assert "<img" not in text_shown.replace("\\<", "")
         assert "](javascript" not in text_shown.replace("\\]\\(", "")
     assert at.expander[1].label.startswith("\\[click\\]\\(javascript\\:alert\\(1\\)\\)\\.csv")
+
+
+def test_excel_upload_and_the_report_in_chinese(writable_db_path):
+    at = run_app(writable_db_path, PAGE, lang="zh")
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    at.file_uploader(key="imp_orders").set_value(("工单.xlsx", (DATA / "orders.xlsx").read_bytes(), xlsx)).run()
+    ok(at)
+    assert at.selectbox(key="imp_map_orders_order_date").value == "Service date"
+    at.button(key="imp_check").click().run()
+    ok(at)
+    assert metric_values(at) == {"读取行数": "5", "无误行数": "5", "有错误的行": "0", "提示": "3"}
+    assert at.success[0].value == "全部 5 行无误，可以导入。"
+    assert "Excel 日期序号 45450 已读作 2024-06-07" in at.dataframe[-1].value["问题"].tolist()
+    at.button(key="imp_import").click().run()
+    ok(at)
+    assert at.success[0].value == "导入完成。数据库现有 3 位客户的 5 条工单。"
