@@ -407,7 +407,9 @@ st.plotly_chart(fig, width="stretch", key="seg_chart_heat")
 # migration
 st.divider()
 st.subheader(ctx.t("seg.migration"))
-seed({"seg_mig_from": ctx.as_of - timedelta(days=365)})
+if st.session_state.get("seg_mig_from", ctx.as_of) >= ctx.as_of:
+    # A year back by default, and again when the sidebar's date moved before the chosen one.
+    st.session_state["seg_mig_from"] = ctx.as_of - timedelta(days=365)
 date_a = st.date_input(ctx.t("seg.migration.from"), key="seg_mig_from", max_value=ctx.as_of,
                        persist_state="session")
 if date_a >= ctx.as_of:

@@ -140,6 +140,10 @@ def test_migration_and_playbook(sample_db_path, data_end):
     assert moved == int(m["Customers scored"].replace(",", ""))
     at.date_input(key="seg_mig_from").set_value(data_end - timedelta(days=30)).run()
     assert not at.exception
+    # The sidebar's date moves before the comparison date: it falls back to a year before.
+    at.date_input(key="as_of").set_value(data_end - timedelta(days=200)).run()
+    assert not at.exception
+    assert at.date_input(key="seg_mig_from").value == data_end - timedelta(days=565)
     # Playbook text is editable and the complaint level of a tier can be changed.
     key = "seg_playbook_en_rfml_platinum"
     assert at.text_area(key=key).value.startswith("Goal: keep the relationship")
