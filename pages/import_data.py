@@ -47,7 +47,13 @@ def upload_dir() -> Path:
 
 
 def saved_file(upload) -> Path:
-    """The upload on disk under a name made from its content (never from the user's name)."""
+    """The upload on disk under a name made from its content (never from the user's name).
+
+    Written once per upload: every rerun would otherwise hash and copy the whole file again.
+    """
+    known = st.session_state.setdefault("imp_paths", {})
+    if upload.file_id in known and Path(known[upload.file_id]).exists():
+        return Path(known[upload.file_id])
     data = upload.getvalue()
     digest = hashlib.sha256(data).hexdigest()[:20]
     suffix = Path(upload.name).suffix.lower()
@@ -57,6 +63,7 @@ def saved_file(upload) -> Path:
         tmp = path.with_name(path.name + ".part")
         tmp.write_bytes(data)
         tmp.replace(path)
+    known[upload.file_id] = str(path)
     return path
 
 
@@ -180,6 +187,7 @@ def request(what: str) -> None:
 
 def clean_up() -> None:
     path = st.session_state.pop("imp_dir", None)
+    st.session_state.pop("imp_paths", None)
     if path:
         shutil.rmtree(path, ignore_errors=True)
     st.session_state.pop("imp_report", None)
