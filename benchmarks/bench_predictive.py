@@ -68,45 +68,68 @@ def simulated(n: int, seed: int = 1) -> pd.DataFrame:
     return pd.DataFrame({"x": x, "t_x": recency, "T": sim["T"], "zbar": np.round(zbar, 2)})
 
 
-def ours(data: pd.DataFrame, repeats: int) -> dict[str, float]:
+def tasks(data: pd.DataFrame, use_lifetimes: bool) -> dict[str, dict[str, object]]:
+    """{"ours" | "lifetimes": {step: callable}}; a step's callable may use an earlier step's
+    result through the dict it is given."""
     x, t_x, T, m = (data[c].to_numpy() for c in ("x", "t_x", "T", "zbar"))
-    fit_time, visits = best_of(repeats, lambda: fit_bgnbd(x, t_x, T))
-    gg_time, spend = best_of(repeats, lambda: fit_gamma_gamma(x, m))
-    predict_time, _ = best_of(repeats, lambda: (p_alive(visits, x, t_x, T),
-                                                expected_visits(visits, 52.0, x, t_x, T)))
-    clv_time, _ = best_of(repeats, lambda: predict_customers(
-        visits, spend, x, t_x, T, m, horizon_years=5, discount_rate=0.12, units_per_year=52.0))
-    return {"fit": fit_time, "gg": gg_time, "predict": predict_time, "clv": clv_time,
-            "params": np.array(visits.params), "unique": visits.n_unique_rows}
-
-
-def theirs(data: pd.DataFrame, repeats: int) -> dict[str, float] | None:
+    ours = {
+        "fit": lambda r: fit_bgnbd(x, t_x, T),
+        "gg": lambda r: fit_gamma_gamma(x, m),
+        "predict": lambda r: (p_alive(r["fit"], x, t_x, T), expected_visits(r["fit"], 52.0, x, t_x, T)),
+        "clv": lambda r: predict_customers(r["fit"], r["gg"], x, t_x, T, m, horizon_years=5,
+                                           discount_rate=0.12, units_per_year=52.0),
+    }
+    out = {"ours": ours}
+    if not use_lifetimes:
+        return out
     try:
         from lifetimes import BetaGeoFitter, GammaGammaFitter
     except ImportError:
-        return None
-    x, t_x, T = data["x"], data["t_x"], data["T"]
+        return out
+    xs, ts, Ts = data["x"], data["t_x"], data["T"]
     repeat = data[data["x"] > 0]
 
-    def fit():
+    def fit(_):
         model = BetaGeoFitter()
-        model.fit(x, t_x, T)
+        model.fit(xs, ts, Ts)
         return model
 
-    def fit_gg():
+    def fit_gg(_):
         model = GammaGammaFitter()
         model.fit(repeat["x"], repeat["zbar"])
         return model
 
+    out["lifetimes"] = {
+        "fit": fit,
+        "gg": fit_gg,
+        "predict": lambda r: (r["fit"].conditional_probability_alive(xs, ts, Ts),
+                              r["fit"].conditional_expected_number_of_purchases_up_to_time(52.0, xs, ts, Ts)),
+    }
+    return out
+
+
+def run(data: pd.DataFrame, repeats: int, use_lifetimes: bool) -> dict[str, dict[str, object]]:
+    """Best time of each step; the two libraries take turns within each repeat, so a busy
+    machine slows both alike."""
+    work = tasks(data, use_lifetimes)
+    times = {lib: {step: float("inf") for step in steps} for lib, steps in work.items()}
+    results: dict[str, dict[str, object]] = {lib: {} for lib in work}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fit_time, model = best_of(repeats, fit)
-        gg_time, _ = best_of(repeats, fit_gg)
-        predict_time, _ = best_of(repeats, lambda: (
-            model.conditional_probability_alive(x, t_x, T),
-            model.conditional_expected_number_of_purchases_up_to_time(52.0, x, t_x, T)))
-    params = np.array([model.params_[k] for k in ("r", "alpha", "a", "b")])
-    return {"fit": fit_time, "gg": gg_time, "predict": predict_time, "params": params}
+        for _ in range(repeats):
+            for step in ("fit", "gg", "predict", "clv"):
+                for lib, steps in work.items():
+                    if step in steps:
+                        start = time.perf_counter()
+                        results[lib][step] = steps[step](results[lib])
+                        times[lib][step] = min(times[lib][step], time.perf_counter() - start)
+    fit = results["ours"]["fit"]
+    times["ours"]["params"] = np.array(fit.params)
+    times["ours"]["unique"] = fit.n_unique_rows
+    if "lifetimes" in results:
+        model = results["lifetimes"]["fit"]
+        times["lifetimes"]["params"] = np.array([model.params_[k] for k in ("r", "alpha", "a", "b")])
+    return times
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -117,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
-          f"best of {args.repeats} runs; times in seconds")
+          f"best of {args.repeats} runs, the two libraries taking turns; times in seconds")
     datasets = [("CDNOW", pd.read_csv(CDNOW))]
     datasets += [(f"{n:,} simulated", simulated(n)) for n in args.sizes]
     header = (f"{'data':>20} {'rows':>9} {'fit':>8} {'GG fit':>8} {'predict':>8} {'5y CLV':>8}"
@@ -126,8 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     print(header)
     print("-" * len(header))
     for name, data in datasets:
-        mine = ours(data, args.repeats)
-        other = None if args.no_lifetimes else theirs(data, args.repeats)
+        times = run(data, args.repeats, not args.no_lifetimes)
+        mine, other = times["ours"], times.get("lifetimes")
         line = (f"{name:>20} {mine['unique']:>9,} {mine['fit']:>8.3f} {mine['gg']:>8.3f}"
                 f" {mine['predict']:>8.3f} {mine['clv']:>8.3f}")
         if other is None:
