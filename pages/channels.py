@@ -113,6 +113,18 @@ PCT = st.column_config.NumberColumn(format="%.1f%%")
 
 
 # -- inputs -------------------------------------------------------------------------------
+# A keyed choice widget keeps its identity when the language changes, but the browser still
+# holds the old language's label as its value and shows no choice (the next rerun then falls
+# back to the default). Writing each value back before the widgets are drawn makes the server
+# send the choice in the new language.
+CHOICE_KEYS = ("ch_cac_window", "ch_source", "ch_sim_base", "ch_sim_from", "ch_sim_to", "ch_sim_split",
+               "ch_cohort_dim")
+if st.session_state.get("ch_lang", lang) != lang:
+    for choice in CHOICE_KEYS:
+        if choice in st.session_state:
+            st.session_state[choice] = st.session_state[choice]
+st.session_state["ch_lang"] = lang
+
 st.title(ctx.t("channels.title"))
 c1, c2 = st.columns([2, 1])
 horizon = c1.slider(ctx.t("channels.horizon"), 1, 15, 7, key="ch_horizon", bind=URL)

@@ -54,4 +54,15 @@ def test_deep_link_reproduces_the_seed_shift(page, app_url):
     page.get_by_test_id("stSidebar").get_by_text("中文", exact=True).click()
     wait_ready(page)
     assert page.get_by_text("渠道与客群：哪些获客渠道值得投入").is_visible()
+    # The choices survive the language switch and the next interaction (a keyed widget's
+    # browser-side value is its label, which the switch changed).
+    horizon = page.locator(".st-key-ch_horizon").get_by_role("slider")
+    horizon.focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator(".st-key-ch_horizon")).to_contain_text("6", timeout=20_000)
+    wait_ready(page)
+    base = page.locator(".st-key-ch_sim_base input")
+    assert [base.nth(i).is_checked() for i in range(3)] == [False, True, False]
+    assert "2.9× → 4.8×" in _metric(page, "整体 LTV/CAC（调整前 → 后）")
+    assert page.locator(".st-key-ch_cohort_dim [aria-checked='true']").inner_text() == "区域"
     screenshot(page, "channels_zh")
