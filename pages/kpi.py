@@ -93,7 +93,8 @@ except ValueError:
     st.error(ctx.t("kpi.weights.bad", total=fmt.pct(total / 100)))
     st.stop()
 
-raw = _raw(ctx.db, ctx.as_of, st.session_state["kpi_months"], ctx.clv_params)
+with st.spinner(ctx.t("kpi.computing")):
+    raw = _raw(ctx.db, ctx.as_of, st.session_state["kpi_months"], ctx.clv_params)
 card = kpi.score(raw, weights)
 stores = ctx.stores().set_index("store_id")
 name_of = {s: f"{stores.loc[s, 'name']} · {stores.loc[s, 'region']}" for s in stores.index}

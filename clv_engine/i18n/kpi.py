@@ -91,6 +91,10 @@ STRINGS = {
         "{name}：第 {rank} 名（共 {n} 家），得分 {score}。",
     ),
     "kpi.na": ("no data", "无数据"),
+    "kpi.computing": (
+        "Computing every store's KPIs month by month (CLV at each month end)…",
+        "正在逐月计算各门店 KPI（每个月末的 CLV）……",
+    ),
     "kpi.median": ("Median of all stores", "全部门店中位数"),
     "kpi.trend_caption": (
         "Each point is the 12 months to that month's end (the last point: to the as-of date).",
