@@ -355,7 +355,8 @@ with derive:
     else:
         d1, d2, d3 = st.columns(3)
         dim = d1.selectbox(ctx.t("allocator.page.segment_by"), ("all", *al.SEGMENT_COLUMNS),
-                           format_func=lambda d: ctx.t(f"allocator.page.segment.{d}"), key="al_seg_dim")
+                           format_func=lambda d: ctx.t(f"allocator.page.segment.{d}"),
+                           key=f"al_seg_dim_{lang}")   # per language: translated options
         segment = values
         segment_label = ctx.t("allocator.page.segment.all")
         if dim != "all":
@@ -364,7 +365,8 @@ with derive:
                                          key=f"al_seg_value_{dim}")
             segment = values[values[dim].astype(str) == segment_label]
         change = d3.radio(ctx.t("allocator.page.change"), ("retention", "frequency"),
-                          format_func=lambda c: ctx.t(f"allocator.page.change.{c}"), key="al_change")
+                          format_func=lambda c: ctx.t(f"allocator.page.change.{c}"),
+                          key=f"al_change_{lang}")
         e1, e2, e3 = st.columns(3)
         if change == "retention":
             amount = e1.number_input(ctx.t("allocator.page.points"), 0.5, 50.0, 3.0, 0.5,
