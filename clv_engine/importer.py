@@ -40,7 +40,7 @@ from clv_engine.export import to_csv_bytes
 from clv_engine.fmt import number, pct
 from clv_engine.i18n import t
 from clv_engine.import_fields import KINDS, SourceKind, guess_mapping
-from clv_engine.import_read import ImportFileError, RawTable, load_raw
+from clv_engine.import_read import ImportFileError, RawTable, load_raw, quote_ident
 
 try:  # POSIX: the lock dies with the process, so a killed import never blocks the next one
     import fcntl
@@ -620,9 +620,13 @@ def _config(work: Path, options: ImportOptions) -> dict[str, str]:
 
 def _write(con: duckdb.DuckDBPyConnection, stage: _Stage, options: ImportOptions) -> None:
     apply_schema(con)
-    keep = [t for t in _main_tables(con) if t in stage.old_tables]
+    schema_tables = _main_tables(con)
+    keep = [t for t in schema_tables if t in stage.old_tables]
     if options.mode == "replace":
         keep = [t for t in keep if t in KEPT_ON_REPLACE]
+    # A table the schema does not know (a feature's own state) is not ours to drop: copied as is.
+    for table in sorted(stage.old_tables - set(schema_tables)):
+        con.execute(f"CREATE TABLE main.{quote_ident(table)} AS SELECT * FROM {OLD}.{quote_ident(table)}")
     filled = {KINDS[k].table for k in stage.views} | {"customers", "stores"}
     with _bulk_load(con, sorted(filled | {t for t in keep if t not in KEPT_ON_REPLACE})):
         for table in keep:
@@ -758,7 +762,7 @@ def _stores_from_references(con: duckdb.DuckDBPyConnection) -> None:
 
 def _table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {
-        table: int(con.execute(f"SELECT count(*) FROM main.{table}").fetchone()[0])
+        table: int(con.execute(f"SELECT count(*) FROM main.{quote_ident(table)}").fetchone()[0])
         for table in sorted(_main_tables(con))
     }
 

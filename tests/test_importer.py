@@ -399,6 +399,17 @@ def test_replace_keeps_scenarios_and_mappings_and_reuses_the_mapping(writable_db
     assert report.sources[0].mapping == mapping and report.can_import
 
 
+def test_a_table_the_schema_does_not_know_survives_a_replace(tmp_path):
+    db = tmp_path / "db.duckdb"
+    create_database(db)
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE feature_state (k VARCHAR, v INTEGER)")
+    con.execute("INSERT INTO feature_state VALUES ('a', 1)")
+    con.close()
+    run_import([Source("orders", orders_csv(tmp_path, "O1,C1,2024-03-01,100,40,S1\n"))], db, OPTIONS)
+    assert rows_of(db, "SELECT * FROM feature_state") == [("a", 1)]
+
+
 def test_append_adds_rows_and_catches_what_is_already_there(tmp_path):
     db = tmp_path / "db.duckdb"
     first = orders_csv(tmp_path, "O1,C1,2024-03-01,100,40,S1\n")
