@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,11 +15,11 @@ AS_OF = date(2026, 9, 15)  # not the data's last day, so the window edges matter
 
 
 def pandas_tiers(path, as_of: date) -> pd.DataFrame:
-    con = duckdb.connect(str(path), read_only=True)
-    tables = {t: con.execute(f"SELECT * FROM {t}").df() for t in (
+    db = Database(path)  # the app's reader configuration: it may share the file with a test app
+    tables = {t: db.query_df(f"SELECT * FROM {t}") for t in (
         "customers", "orders", "warranties", "referrals", "event_attendance", "complaints",
         "competitor_sightings")}
-    con.close()
+    db.close()
     ts = pd.Timestamp(as_of)
     o = tables["orders"]
     o = o[pd.to_datetime(o.order_date) <= ts]
