@@ -332,6 +332,11 @@ def cohort_label(value) -> str:
     return str(value)
 
 
+# From here on a cohort is its display name: a missing value (NaN) cannot be looked up in a
+# dict or a Series index, its label can.
+for frame in (summary, years, mix):
+    frame["cohort"] = [cohort_label(v) for v in frame["cohort"]]
+
 cohort_cac = pd.Series(dtype=float)
 overall_cac = _cac(ctx.db, ctx.as_of, None)
 if overall_cac is not None:

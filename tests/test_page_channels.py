@@ -1,6 +1,7 @@
 """AppTest: the channels and cohorts page (SPEC §6)."""
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -175,3 +176,8 @@ def test_without_channel_spend(orders_only_db):
     assert "Blended LTV/CAC, before → after" in metric_values(at)
     at.segmented_control(key="ch_cohort_dim").set_value("channel").run()
     assert not at.exception
+    # No stores table: every region is missing, still one cohort with its curve
+    at.segmented_control(key="ch_cohort_dim").set_value("region").run()
+    assert list(_frame(at, "Cohort")["Cohort"]) == ["(not recorded)"]
+    traces = [[t.get("name") for t in json.loads(c.proto.spec)["data"]] for c in at.get("plotly_chart")]
+    assert ["(not recorded)"] in traces
