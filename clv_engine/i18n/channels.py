@@ -23,7 +23,6 @@ STRINGS = {
     # -- page: inputs ----------------------------------------------------------------------
     "channels.title": ("Channels and cohorts: which acquisition channels pay", "渠道与客群：哪些获客渠道值得投入"),
     "channels.horizon": ("LTV horizon (years)", "LTV 周期（年）"),
-    "channels.discount": ("Discount rate", "折现率"),
     "channels.cac_window": ("CAC measured over", "CAC 统计区间"),
     "channels.cac_window.all": ("All months", "全部月份"),
     "channels.cac_window.months": ("Last {n} months", "最近 {n} 个月"),
