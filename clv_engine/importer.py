@@ -552,7 +552,7 @@ def check_import(
 ) -> ImportReport:
     """Read and check ``sources`` against the database at ``db_path``; nothing is written."""
     work = Path(tempfile.mkdtemp(prefix="clv_import_check_"))
-    con = duckdb.connect(config=_config(work, options))
+    con = _connect(":memory:", work, options)
     try:
         return _stage(con, sources, Path(db_path) if db_path else None, options, work, progress).report
     finally:
@@ -580,7 +580,7 @@ def run_import(
         _remove_leftovers(target)
         work = Path(tempfile.mkdtemp(prefix=f"{target.name}.work-", dir=target.parent))
         try:
-            con = duckdb.connect(str(new), config=_config(work, options))
+            con = _connect(str(new), work, options)
             try:
                 stage = _stage(con, sources, target, options, work, progress)
                 report = stage.report
@@ -606,6 +606,13 @@ def run_import(
             shutil.rmtree(work, ignore_errors=True)
     progress(1.0, "done")
     return report
+
+
+def _connect(path: str, work: Path, options: ImportOptions) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(path, config=_config(work, options))
+    # No DuckDB progress bar on the terminal: the caller's progress callback reports the steps.
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def _config(work: Path, options: ImportOptions) -> dict[str, str]:
