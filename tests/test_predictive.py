@@ -398,3 +398,41 @@ def test_spend_model_warns_on_correlation_and_leaves_out_non_positive_values():
     assert any("7 repeat customers" in w for w in fit.warnings)
     independent = fit_gamma_gamma(x, 50 * rng.gamma(20, 1 / 20, 400))
     assert not any("correlated" in w for w in independent.warnings)
+
+
+def test_quadrature_path_agrees_with_hypergeometric_path():
+    # The fallback integral over the dropout chance (used when a + b is very large) against
+    # the 2F1 closed form where the latter is accurate.
+    x = np.array([0.0, 1.0, 3.0, 10.0, 50.0])
+    T = np.array([5.0, 20.0, 38.0, 80.0, 200.0])
+    t = np.array([1.0, 10.0, 39.0, 52.0, 300.0])
+    for params in (BGNBDParams(0.243, 4.414, 0.793, 2.426), BGNBDParams(1.4, 3.0, 1.3, 2.7),
+                   BGNBDParams(1.6, 60.0, 2.0, 450.0)):
+        np.testing.assert_allclose(pm._visits_by_quadrature(params, x, T, t),
+                                   pm._expected_visits_if_alive(params, x, T, t), rtol=1e-5)
+
+
+def test_nearly_homogeneous_dropout_is_noted_and_predicted():
+    # Dropout chance ~1% for everyone (a + b = 303,000): 2F1 would be inf/NaN here.
+    rng = np.random.default_rng(0)
+    T = rng.uniform(50, 300, 20_000)
+    sim = pm.simulate_bgnbd(20_000, (1.5, 60.0, 3000.0, 300_000.0), T, rng)
+    fit = fit_bgnbd(sim["frequency"], sim["recency"], sim["T"])
+    assert fit.params.a + fit.params.b > 1e4
+    assert [n.code for n in fit.warnings] == ["homogeneous_dropout"]
+    got = expected_visits(fit, 52.0, sim["frequency"][:3], sim["recency"][:3], sim["T"][:3])
+    r, alpha, a, b = fit.params
+    for i in range(3):
+        x, age = sim["frequency"][i], sim["T"][i]
+        bb = b + x
+        mean = a / (a + bb)
+        sd = math.sqrt(mean * (1 - mean) / (a + bb + 1))
+        log_beta = math.lgamma(a) + math.lgamma(bb) - math.lgamma(a + bb)
+
+        def integrand(q, x=x, age=age, bb=bb, log_beta=log_beta):
+            density = math.exp((a - 1) * math.log(q) + (bb - 1) * math.log1p(-q) - log_beta)
+            return -math.expm1(-(r + x) * math.log1p(q * 52.0 / (alpha + age))) / q * density
+        alive_visits, _ = integrate.quad(integrand, mean - 12 * sd, mean + 12 * sd, points=[mean],
+                                         epsabs=0, epsrel=1e-11, limit=200)
+        alive = p_alive(fit, x, sim["recency"][i], age)[0]
+        assert got[i] == pytest.approx(alive * alive_visits, rel=1e-5)

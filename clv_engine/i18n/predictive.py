@@ -56,6 +56,13 @@ STRINGS = {
         "数据无法确定到店模型的参数 {names}（拟合值落在参数空间边缘，通常是历史太短，"
         "分不清客户是流失了还是到店间隔长）。预测仍可使用，标准误不可用。",
     ),
+    "predictive.note.homogeneous_dropout": (
+        "The chance of leaving after a visit comes out nearly the same for every customer "
+        "(a + b = {total:,.0f}, mean {mean:.2%}): a and b are not separately meaningful, only "
+        "their ratio.",
+        "每次到店后的流失概率对所有客户几乎相同（a + b = {total:,.0f}，均值 {mean:.2%}）："
+        "a 与 b 单独没有意义，只有二者之比有意义。",
+    ),
     "predictive.note.no_standard_errors": (
         "Standard errors are unavailable: the likelihood is flat at the optimum.",
         "标准误不可用：似然函数在最优点附近过于平坦。",
