@@ -56,33 +56,29 @@ WITH visits AS (
     GROUP BY customer_id, order_date
     HAVING sum(revenue) > 0
 ),
-marked AS (
-    SELECT *, min(visit_date) OVER (PARTITION BY customer_id) AS first_visit
-    FROM visits
-),
 summary AS (
     SELECT customer_id,
            min(visit_date) AS first_visit,
            max(visit_date) FILTER (WHERE visit_date <= CAST($cal AS DATE)) AS last_visit,
            count(*) FILTER (WHERE visit_date <= CAST($cal AS DATE)) - 1 AS frequency,
-           date_diff('day', min(visit_date),
-                     max(visit_date) FILTER (WHERE visit_date <= CAST($cal AS DATE))) AS recency_days,
-           date_diff('day', min(visit_date), CAST($cal AS DATE)) AS age_days,
-           avg(gross_profit) FILTER (WHERE visit_date > first_visit
-                                     AND visit_date <= CAST($cal AS DATE)) AS mean_gp_per_visit,
-           avg(revenue) FILTER (WHERE visit_date > first_visit
-                                AND visit_date <= CAST($cal AS DATE)) AS mean_revenue_per_visit,
+           -- Repeat visits = the calibration visits less the first one (no window needed).
+           (sum(gross_profit) FILTER (WHERE visit_date <= CAST($cal AS DATE))
+               - arg_min(gross_profit, visit_date)) AS repeat_gp,
+           (sum(revenue) FILTER (WHERE visit_date <= CAST($cal AS DATE))
+               - arg_min(revenue, visit_date)) AS repeat_revenue,
            count(*) FILTER (WHERE visit_date > CAST($cal AS DATE)) AS holdout_visits,
            coalesce(sum(gross_profit) FILTER (WHERE visit_date > CAST($cal AS DATE)), 0)
                AS holdout_gp
-    FROM marked
+    FROM visits
     GROUP BY customer_id
     HAVING min(visit_date) <= CAST($cal AS DATE)
 )
 SELECT s.customer_id, c.name, c.home_store_id,
-       s.frequency, s.recency_days / $unit AS recency, s.age_days / $unit AS "T",
-       coalesce(s.mean_gp_per_visit, 0) AS mean_gp_per_visit,
-       coalesce(s.mean_revenue_per_visit, 0) AS mean_revenue_per_visit,
+       s.frequency,
+       date_diff('day', s.first_visit, s.last_visit) / $unit AS recency,
+       date_diff('day', s.first_visit, CAST($cal AS DATE)) / $unit AS "T",
+       CASE WHEN s.frequency > 0 THEN s.repeat_gp / s.frequency ELSE 0 END AS mean_gp_per_visit,
+       CASE WHEN s.frequency > 0 THEN s.repeat_revenue / s.frequency ELSE 0 END AS mean_revenue_per_visit,
        s.first_visit, s.last_visit, s.holdout_visits, s.holdout_gp
 FROM summary s
 LEFT JOIN customers c USING (customer_id)
