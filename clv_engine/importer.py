@@ -612,6 +612,9 @@ def _connect(path: str, work: Path, options: ImportOptions) -> duckdb.DuckDBPyCo
     con = duckdb.connect(path, config=_config(work, options))
     # No DuckDB progress bar on the terminal: the caller's progress callback reports the steps.
     con.execute("SET enable_progress_bar = false")
+    # No automatic checkpoint halfway: it would compress the staging tables (10M rows: seconds
+    # each time) and write a file that is checkpointed once, at the end, anyway.
+    con.execute("SET checkpoint_threshold = '1TB'")
     return con
 
 
