@@ -828,39 +828,20 @@ def fit_gamma_gamma(frequency: object, mean_value: object, *,
     # and gamma chosen so that the population mean p γ / (q − 1) equals the observed mean.
     starts = [np.log([4.0, 3.0, mean_m * 2.0 / 4.0]), np.log([1.0, 1.5, mean_m * 0.5])]
     bounds = [(-_LOG_BOUND, _LOG_BOUND)] * 3
-    value_and_gradient = data.value_and_gradient
-    theta, _, method = _maximise(value_and_gradient, starts, data.total_weight, bounds)
-    params = np.exp(theta)
-    slope = params.copy()                          # d(parameter) / d(theta), for the SEs
-    constrained = bool(params[1] <= 1.0)
-    if constrained:
-        # q <= 1 leaves the mean spend of a customer with no history undefined (infinite):
-        # refit with q = 1 + e^φ. Since dq/dφ = e^φ, the gradient in φ is the same
-        # "times e^θ" as for a log-parameter, so the optimiser needs no other change.
-        def value_and_gradient(th: np.ndarray) -> tuple[float, np.ndarray]:
-            return data.value_and_gradient(np.log([np.exp(th[0]), 1.0 + np.exp(th[1]),
-                                                   np.exp(th[2])]))
-        restart = np.array([theta[0], np.log(0.5), theta[2]])
-        theta, _, method = _maximise(value_and_gradient, [restart] + starts, data.total_weight,
-                                     bounds)
-        params = np.array([np.exp(theta[0]), 1.0 + np.exp(theta[1]), np.exp(theta[2])])
-        slope = np.exp(theta)
-        notes.append(FitNote("Spend is so dispersed that the best fit has no finite mean value "
-                             "per visit (q <= 1); the model was refitted with q held above 1.",
-                             "q_constrained"))
-    at_bound = _on_bound(theta)
-    if at_bound.any():
-        names = ", ".join(nm for nm, hit in zip(GammaGammaParams._fields, at_bound) if hit)
-        notes.append(FitNote(f"The spend data do not pin down {names} (fit at the edge of the "
-                             "parameter space); standard errors are not available.",
-                             "spend_edge", names=names))
-    covariance = None
-    if not at_bound.any():
-        theta, covariance = _polish(value_and_gradient, theta)
-        params = (np.array([np.exp(theta[0]), 1.0 + np.exp(theta[1]), np.exp(theta[2])])
-                  if constrained else np.exp(theta))
-        slope = np.exp(theta) if constrained else params.copy()
-    errors = (np.full(3, np.nan) if covariance is None else slope * np.sqrt(np.diag(covariance)))
+    theta, _, method = _maximise(data.value_and_gradient, starts, data.total_weight, bounds)
+    if np.exp(theta[1]) > 1.0:
+        theta, params, errors, covariance = _gamma_gamma_free(data, theta, notes)
+    else:
+        # q <= 1: the population mean p γ / (q − 1) is infinite, so a customer with no repeat
+        # visit would get an infinite value per visit. Hold the population mean at the
+        # observed mean of the customers' means (its method-of-moments estimate; on CDNOW the
+        # two differ by nine cents, FHL 2005) and fit p and q by maximum likelihood.
+        theta, params, errors, covariance = _gamma_gamma_mean_held(data, theta, mean_m, notes)
+        method += ", population mean held"
+        notes.append(FitNote(
+            "Spend per visit is so dispersed that the best fit has no finite average (q <= 1); "
+            f"the average for a new customer was held at the observed {mean_m:,.2f}.",
+            "q_constrained", mean=mean_m))
     pearson, spearman = spend_frequency_correlation(x, m)
     strongest = max(abs(pearson), abs(spearman)) if np.isfinite(pearson) else 0.0
     if strongest >= correlation_warning:
@@ -872,14 +853,69 @@ def fit_gamma_gamma(frequency: object, mean_value: object, *,
     return GammaGammaFit(
         params=GammaGammaParams(*map(float, params)),
         standard_errors=GammaGammaParams(*map(float, errors)),
-        log_likelihood=value_and_gradient(theta)[0],
+        log_likelihood=data.value_and_gradient(np.log(params))[0],
         n_customers=n,
         method=method,
         spend_frequency_pearson=pearson,
         spend_frequency_spearman=spearman,
-        covariance_log=covariance if covariance is not None else np.full((3, 3), np.nan),
+        covariance_log=covariance,
         warnings=tuple(notes),
     )
+
+
+def _gamma_gamma_free(data: _GammaGammaData, theta: np.ndarray, notes: list[FitNote]):
+    """Polish and standard errors of an unconstrained fit in log (p, q, γ)."""
+    covariance = None
+    at_bound = _on_bound(theta)
+    if at_bound.any():
+        names = ", ".join(nm for nm, hit in zip(GammaGammaParams._fields, at_bound) if hit)
+        notes.append(FitNote(f"The spend data do not pin down {names} (fit at the edge of the "
+                             "parameter space); standard errors are not available.",
+                             "spend_edge", names=names))
+    else:
+        theta, covariance = _polish(data.value_and_gradient, theta)
+    params = np.exp(theta)
+    errors = _standard_errors(params, covariance)
+    return theta, params, errors, covariance if covariance is not None else np.full((3, 3), np.nan)
+
+
+def _gamma_gamma_mean_held(data: _GammaGammaData, theta: np.ndarray, mean_value: float,
+                           notes: list[FitNote]):
+    """Fit in (log p, log(q − 1)) with γ = mean_value (q − 1) / p, so that p γ / (q − 1)
+    stays at ``mean_value``."""
+    def natural(th: np.ndarray) -> np.ndarray:
+        p, q_minus_1 = np.exp(th)
+        return np.array([p, 1.0 + q_minus_1, mean_value * q_minus_1 / p])
+
+    def value_and_gradient(th: np.ndarray) -> tuple[float, np.ndarray]:
+        p, q, gamma = natural(th)
+        value, (g_p, g_q, g_gamma) = data.value_and_gradient(np.log([p, q, gamma]))
+        # Chain rule to (log p, log(q−1)): dγ/dlog p = −γ, dγ/dlog(q−1) = γ; returned
+        # divided by e^θ because _maximise multiplies by it.
+        d_log_p = g_p * p - g_gamma * gamma
+        d_log_q1 = g_q * (q - 1.0) + g_gamma * gamma
+        return value, np.array([d_log_p, d_log_q1]) / np.exp(th)
+
+    bounds = [(-_LOG_BOUND, _LOG_BOUND)] * 2
+    starts = [np.array([theta[0], np.log(0.5)]), np.log([1.0, 1.0])]
+    th, _, _ = _maximise(value_and_gradient, starts, data.total_weight, bounds)
+    covariance = None
+    if not _on_bound(th).any():
+        th, covariance = _polish(value_and_gradient, th)
+    params = natural(th)
+    if covariance is None:
+        errors = np.full(3, np.nan)
+        notes.append(FitNote("Standard errors are unavailable: the likelihood is flat at the "
+                             "optimum.", "no_standard_errors"))
+        full = np.full((3, 3), np.nan)
+    else:
+        # Delta method: p = e^θ0, q = 1 + e^θ1, γ = m e^(θ1 − θ0).
+        jacobian = np.array([[params[0], 0.0], [0.0, params[1] - 1.0],
+                             [-params[2], params[2]]])
+        full = jacobian @ covariance @ jacobian.T
+        errors = np.sqrt(np.diag(full))
+        full = full / np.outer(params, params)    # as a covariance of log-parameters
+    return th, params, errors, full
 
 
 def expected_value_per_visit(params: GammaGammaParams | GammaGammaFit, frequency: object,

@@ -436,3 +436,21 @@ def test_nearly_homogeneous_dropout_is_noted_and_predicted():
                                          epsabs=0, epsrel=1e-11, limit=200)
         alive = p_alive(fit, x, sim["recency"][i], age)[0]
         assert got[i] == pytest.approx(alive * alive_visits, rel=1e-5)
+
+
+def test_spend_without_a_finite_mean_holds_the_population_mean():
+    # ν ~ gamma(q = 0.7): the population mean p γ / (q − 1) does not exist. The fit holds it
+    # at the observed mean of the customers' means and fits p and q under that constraint.
+    rng = np.random.default_rng(2)
+    x = rng.integers(1, 10, 5000).astype(float)
+    zbar = rng.gamma(6.0 * x, 1 / (rng.gamma(0.7, 1 / 15.0, 5000) * x))
+    fit = fit_gamma_gamma(x, zbar)
+    assert [n.code for n in fit.warnings] == ["q_constrained"]
+    assert fit.params.q > 1
+    assert fit.mean_value_per_visit == pytest.approx(zbar.mean(), rel=1e-9)
+    assert np.all(np.isfinite(fit.standard_errors))
+    # A maximum along the constraint: moving p either way (γ following) lowers the likelihood.
+    p, q, gamma = fit.params
+    for factor in (0.98, 1.02):
+        moved = GammaGammaParams(p * factor, q, gamma / factor)
+        assert gamma_gamma_log_likelihood(moved, x, zbar) < fit.log_likelihood
