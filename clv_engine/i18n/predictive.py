@@ -73,9 +73,9 @@ STRINGS = {
         "{n} 位回头客的单次到店平均毛利为零或负，未纳入消费模型（该模型要求取值为正）。",
     ),
     "predictive.note.q_constrained": (
-        "Gross profit per visit is so dispersed that the best fit has no finite average; the "
-        "spend model was refitted with q held above 1.",
-        "单次毛利离散程度过大，最优拟合没有有限均值；已在 q 大于 1 的约束下重新拟合消费模型。",
+        "Gross profit per visit is so dispersed that the best fit has no finite average (q ≤ 1); "
+        "the average for a new customer was held at the observed {mean:,.2f} per visit.",
+        "单次毛利离散程度过大，最优拟合没有有限均值（q ≤ 1）；新客户的单次平均毛利固定为观测均值 {mean:,.2f}。",
     ),
     "predictive.note.spend_edge": (
         "The spend data do not pin down {names} (the fit is at the edge of the parameter space); "
