@@ -73,8 +73,11 @@ def test_every_page_renders(sample_db_path, page, lang):
 
 def test_clv_model_switch_is_in_the_sidebar(sample_db_path):
     at = run_app(sample_db_path, "pages/overview.py")
-    assert at.sidebar.radio(key="clv_model").value == "predictive"
-    at.sidebar.radio(key="clv_model").set_value("historical").run()
+    assert at.sidebar.radio(key="clv_model.en").value == "predictive"
+    at.sidebar.radio(key="clv_model.en").set_value("historical").run()
+    at.sidebar.button_group[0].set_value("zh").run()
+    assert at.sidebar.radio(key="clv_model.zh").value == "historical"  # kept across the switch
+    at.sidebar.button_group[0].set_value("en").run()
     assert not at.exception
     assert "Historical-model CLV" in at.metric[2].help
 

@@ -16,6 +16,7 @@ import streamlit as st
 from clv_engine import clv, fmt
 from clv_engine.db import Database, default_db_path
 from clv_engine.i18n import t
+from ui.widgets import translated_choice
 
 SAMPLE_CUSTOMERS = 10_000
 SAMPLE_SEED = 42
@@ -212,11 +213,13 @@ def draw_sidebar() -> Context:
             placeholder=t("sidebar.stores.placeholder", lang),
         )
         with st.expander(t("sidebar.clv", lang)):
-            model = st.radio(
+            model = translated_choice(
+                "radio",
                 t("sidebar.clv_model", lang),
                 ["predictive", "historical"],
-                format_func=lambda k: t(f"sidebar.clv_model.{k}", lang),
                 key="clv_model",
+                lang=lang,
+                format_func=lambda k: t(f"sidebar.clv_model.{k}", lang),
                 help=t("sidebar.clv_model.help", lang),
             )
             horizon = st.slider(t("sidebar.horizon", lang), 1, 15, 5, key="clv_horizon")

@@ -1,5 +1,5 @@
 """A real browser: the segmentation page, a store picked, its breakdown changes; screenshots."""
-from tests.browser.util import screenshot, wait_ready
+from tests.browser.util import pick, screenshot, wait_ready
 
 
 def _store_caption(page) -> str:
@@ -16,8 +16,7 @@ def test_segmentation_pick_a_store(page, app_url):
     screenshot(page, "segmentation_en")
 
     box = page.locator("[data-testid='stSelectbox']").filter(has_text="Show the breakdown of")
-    box.click()
-    page.get_by_role("option").filter(has_text="广州天河店").click()
+    pick(page, box, "广州天河店")
     wait_ready(page)
     after = _store_caption(page)
     assert after != before
@@ -29,8 +28,7 @@ def test_segmentation_pick_a_store(page, app_url):
 def test_segmentation_six_groups(page, app_url):
     page.goto(app_url + "/segmentation")
     wait_ready(page)
-    page.locator("[data-testid='stSelectbox']").filter(has_text="Scheme").click()
-    page.get_by_role("option").filter(has_text="six groups").click()
+    pick(page, page.locator("[data-testid='stSelectbox']").filter(has_text="Scheme"), "six groups")
     wait_ready(page)
     assert page.locator("[data-testid='stMetric']").filter(has_text="VIP + High value: share of customers").count() == 1
     screenshot(page, "segmentation_six")

@@ -19,3 +19,20 @@ def screenshot(pg, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     pg.screenshot(path=str(path), full_page=True)
     return path
+
+
+def pick(pg, selectbox, text: str) -> None:
+    """Choose the option containing ``text`` in a Streamlit selectbox.
+
+    Typing filters the list, so the option is on screen even when a busy page re-rendered
+    while the menu was opening (a plain click on the option was flaky under load).
+    """
+    selectbox.locator("input").click()
+    option = pg.get_by_role("option").filter(has_text=text)
+    try:
+        option.first.wait_for(timeout=5_000)
+    except Exception:
+        selectbox.locator("input").click()
+        pg.keyboard.type(text)
+        option.first.wait_for(timeout=15_000)
+    option.first.click()
