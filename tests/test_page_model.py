@@ -97,3 +97,26 @@ def test_no_fit_possible_explains_why(tmp_path: Path):
     assert not at.metric                       # no figures from a model that does not exist
     at = run_app(path, PAGE, lang="zh")
     assert any("无法拟合预测模型" in w.value and "客户太少" in w.value for w in at.warning)
+
+
+def test_every_fit_error_and_note_has_both_languages():
+    import re
+
+    from clv_engine.i18n import CATALOGUE
+
+    source = "".join(Path(f"clv_engine/{m}.py").read_text("utf-8")
+                     for m in ("predictive", "predictive_models"))
+    reasons = set(re.findall(r'reason="(\w+)"', source))
+    notes = set()
+    for chunk in source.split("FitNote(")[1:]:
+        depth, end = 1, 0
+        while depth:                          # the call's arguments: up to its closing paren
+            depth += {"(": 1, ")": -1}.get(chunk[end], 0)
+            end += 1
+        # The code is the one argument that is a bare identifier in quotes.
+        notes |= set(re.findall(r'"([a-z_]+)"', chunk[:end]))
+    assert {"too_few_customers", "no_repeat_visits", "no_customers"} <= reasons
+    assert {"correlated", "left_out", "homogeneous_dropout"} <= notes
+    for key in [f"predictive.fit_error.{r}" for r in reasons] + [f"predictive.note.{n}" for n in notes]:
+        english, chinese = CATALOGUE[key]
+        assert english and chinese, key
