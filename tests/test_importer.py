@@ -291,7 +291,9 @@ def test_unreadable_files_block_and_write_nothing(tmp_path):
     garbage = tmp_path / "orders.csv"
     garbage.write_bytes(bytes(range(128, 256)) * 20 + b"\xff\xfe\x00\x00\x81")
     old_xls = write(tmp_path / "orders.xls", "not really excel")
-    for path, code in ((garbage, "encoding"), (old_xls, "xls"), (tmp_path / "missing.csv", "missing")):
+    header_only = write(tmp_path / "header.csv", "customer_id,order_date,revenue\n")
+    for path, code in ((garbage, "encoding"), (old_xls, "xls"), (tmp_path / "missing.csv", "missing"),
+                       (header_only, "empty")):
         report = check_import([Source("orders", path)], options=OPTIONS)
         assert [m.code for m in report.blocking] == [code]
     assert check_import([Source("orders", old_xls)], options=OPTIONS).blocking_texts("en") == [
@@ -495,6 +497,12 @@ def test_import_into_a_new_file_and_the_command_line(tmp_path, capsys):
     assert rows_of(db, "SELECT order_id FROM orders") == [("O1",)]
     listed = pd.read_csv(problems_csv, encoding="utf-8-sig")
     assert listed["Row"].tolist() == [3]
+    # --check writes nothing: 2 while rows have errors, 0 when every row is clean.
+    clean = write(tmp_path / "clean.csv", "customer_id,order_date,revenue\nC9,2024-03-01,100\n")
+    other = tmp_path / "other.duckdb"
+    assert importer.main([str(path), "--db", str(other), "--today", "2026-12-01", "--check"]) == 2
+    assert importer.main([str(clean), "--db", str(other), "--today", "2026-12-01", "--check"]) == 0
+    assert not other.exists()
 
 
 def test_command_line_mapping_and_side_files(tmp_path, capsys):
