@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
+from clv_engine.db import Database
 from clv_engine.predictive_models import (
     BGNBDFit,
     BGNBDParams,
@@ -107,7 +108,7 @@ def _check_unit(time_unit_days: float) -> float:
     return float(time_unit_days)
 
 
-def rfm_summary(db, as_of: date, *, time_unit_days: float = 7.0,
+def rfm_summary(db: Database, as_of: date, *, time_unit_days: float = 7.0,
                 calibration_end: date | None = None) -> pd.DataFrame:
     """One row per customer with a visit by the end of calibration (``calibration_end``,
     else ``as_of``): customer_id, name, home_store_id, frequency, recency, T (in
@@ -144,7 +145,7 @@ class PredictiveModel:
         return self.visits.warnings + self.spend.warnings
 
 
-def fit_predictive_model(db, as_of: date, *, time_unit_days: float = 7.0) -> PredictiveModel:
+def fit_predictive_model(db: Database, as_of: date, *, time_unit_days: float = 7.0) -> PredictiveModel:
     """Fit BG/NBD on every customer's visits to ``as_of`` and Gamma-Gamma on the gross
     profit per repeat visit. Raises FitError (with a message for the user) when the data
     cannot support a fit."""
@@ -185,7 +186,7 @@ def customer_predictions(model: PredictiveModel, horizon_years: float,
     return frame
 
 
-def predictive_customer_values(db, as_of: date, horizon_years: float = 5.0,
+def predictive_customer_values(db: Database, as_of: date, horizon_years: float = 5.0,
                                discount_rate: float = 0.12, *, time_unit_days: float = 7.0,
                                store_ids: Sequence[str] | None = None) -> pd.DataFrame:
     """Per customer (with a visit by ``as_of``): customer_id, frequency, recency, T,
@@ -239,7 +240,7 @@ class HoldoutCheck:
     predicted_total: float
 
 
-def holdout_check(db, calibration_end: date, as_of: date, *, time_unit_days: float = 7.0,
+def holdout_check(db: Database, calibration_end: date, as_of: date, *, time_unit_days: float = 7.0,
                   max_visits: int = 7) -> HoldoutCheck:
     """Fit BG/NBD on the visits up to ``calibration_end`` and compare its forecast of the
     visits in (calibration_end, as_of] with what the customers actually did."""
@@ -303,7 +304,7 @@ def visit_grid(visits: BGNBDParams | BGNBDFit, T: float, horizon: float,
                      expected_visits=ev, p_alive=pa)
 
 
-def p_alive_drops(db, model: PredictiveModel, lookback_days: int = 90,
+def p_alive_drops(db: Database, model: PredictiveModel, lookback_days: int = 90,
                   top: int | None = 20) -> pd.DataFrame:
     """Customers whose P(alive) fell most over the last ``lookback_days``: the model's
     parameters applied to each customer's history as it was then and as it is now.
