@@ -115,15 +115,18 @@ def file_panel(slot: str, upload, kind: str | None, saved_all: dict[str, dict[st
         st.error(ctx.t(f"imp.blocking.{code}", file=plain(upload.name), **{k: plain(v) for k, v in detail.items()}))
         return None
     headers = [str(h) for h in head.columns]
-    title = ctx.t("imp.page.file_title", file=plain(upload.name), kind=ctx.t(f"imp.kind.{kind or 'orders'}"))
+    further = kind is None
+    if further:  # what is it? The guess, or what the user chose in the select below
+        guessed = guess_kind(headers, upload.name)
+        guessed = guessed if guessed in OTHER_KINDS else OTHER_KINDS[0]
+        kind = st.session_state.get(f"imp_kind_{slot}", guessed)
+    title = ctx.t("imp.page.file_title", file=plain(upload.name), kind=ctx.t(f"imp.kind.{kind}"))
     with st.expander(title, expanded=True):
-        if kind is None:  # a further file: what is it?
-            guessed = guess_kind(headers, upload.name)
-            choices = OTHER_KINDS
+        if further:
             kind = st.selectbox(
                 ctx.t("imp.page.kind"),
-                choices,
-                index=choices.index(guessed) if guessed in choices else 0,
+                OTHER_KINDS,
+                index=OTHER_KINDS.index(guessed),
                 format_func=lambda k: ctx.t(f"imp.kind.{k}"),
                 key=f"imp_kind_{slot}",
             )
@@ -274,6 +277,7 @@ left.button(ctx.t("imp.page.import"), type="primary", key="imp_import", disabled
 right.button(ctx.t("imp.page.stop"), key="imp_stop", icon=":material/block:", on_click=request, args=("stop",))
 if action == "stop":
     clean_up()
+    st.session_state["imp_round"] = round_ + 1  # the uploaders start empty next time
     st.info(ctx.t("imp.page.stopped"))
     st.stop()
 if action == "import":
