@@ -24,13 +24,12 @@ from clv_engine.predictive import (
     FitNote,
     HoldoutCheck,
     PredictiveModel,
-    customer_predictions,
-    fit_predictive_model,
     holdout_check,
     p_alive_drops,
     visit_grid,
 )
-from ui.context import cached, page_context
+from ui.context import cached, fit_failure, fitted_model, page_context
+from ui.context import predictions as shared_predictions
 
 ctx = page_context()
 WEEKS_PER_YEAR = DAYS_PER_YEAR / 7.0
@@ -38,22 +37,12 @@ DAYS_PER_MONTH = DAYS_PER_YEAR / 12.0
 SHOWN_DROPS = 20
 
 
-def _failure(error: FitError) -> dict:
-    # A FitError is not returned as such from a cached call (it does not pickle back).
-    return {"reason": error.reason, "details": error.details, "message": str(error)}
-
-
-@cached
 def _model(db: Database, as_of: date) -> PredictiveModel | dict:
-    try:
-        return fit_predictive_model(db, as_of)
-    except FitError as error:
-        return _failure(error)
+    return fitted_model(db, as_of)  # the same cached fit as the sidebar's predictive CLV
 
 
-@cached
 def _predictions(db: Database, as_of: date, horizon_years: int, discount_rate: float) -> pd.DataFrame:
-    return customer_predictions(_model(db, as_of), horizon_years, discount_rate)
+    return shared_predictions(db, as_of, horizon_years, discount_rate)
 
 
 @cached
@@ -61,7 +50,7 @@ def _holdout(db: Database, calibration_end: date, as_of: date) -> HoldoutCheck |
     try:
         return holdout_check(db, calibration_end, as_of)
     except FitError as error:
-        return _failure(error)
+        return fit_failure(error)
 
 
 @cached

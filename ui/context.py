@@ -49,18 +49,41 @@ def _customer_values(
     return clv.customer_values(db, as_of, list(store_ids) if store_ids else None, params)
 
 
+def fit_failure(error: Exception) -> dict:
+    # A FitError does not pickle back out of st.cache_data, so its parts are returned.
+    return {"reason": error.reason, "details": error.details, "message": str(error)}
+
+
 @cached
-def _predictions(
-    db: Database, as_of: date, horizon_years: int, discount_rate: float
-) -> pd.DataFrame | str:
-    """Predictive CLV per customer, or the reason no fit was possible (a message)."""
-    from clv_engine.predictive import predictive_customer_values
+def fitted_model(db: Database, as_of: date):
+    """The BG/NBD + Gamma-Gamma fit on every customer to ``as_of`` (one per database and
+    date, shared by the sidebar model and the model page), or a failure dict."""
+    from clv_engine.predictive import fit_predictive_model
     from clv_engine.predictive_models import FitError
 
     try:
-        return predictive_customer_values(db, as_of, horizon_years, discount_rate)
+        return fit_predictive_model(db, as_of)
     except FitError as error:
-        return str(error)
+        return fit_failure(error)
+
+
+@cached
+def predictions(db: Database, as_of: date, horizon_years: int, discount_rate: float) -> pd.DataFrame | dict:
+    """Predictive CLV per customer, or the failure dict of the fit."""
+    from clv_engine.predictive import customer_predictions
+
+    model = fitted_model(db, as_of)
+    if isinstance(model, dict):
+        return model
+    return customer_predictions(model, horizon_years, discount_rate)
+
+
+def failure_text(failure: dict, lang: str) -> str:
+    """A fit failure in the reader's language (the English message if no string is known)."""
+    from clv_engine.i18n import CATALOGUE
+
+    key = f"predictive.fit_error.{failure['reason']}"
+    return t(key, lang, **failure["details"]) if key in CATALOGUE else failure["message"]
 
 
 def with_predictive_clv(values: pd.DataFrame, predictions: pd.DataFrame) -> pd.DataFrame:
@@ -114,17 +137,17 @@ class Context:
         params = params or self.clv_params
         values = _customer_values(self.db, self.as_of, self.store_ids, params)
         if self.clv_model == "predictive":
-            predictions = _predictions(self.db, self.as_of, params.horizon_years, params.discount_rate)
-            if isinstance(predictions, pd.DataFrame):
-                return with_predictive_clv(values, predictions)
+            predicted = predictions(self.db, self.as_of, params.horizon_years, params.discount_rate)
+            if isinstance(predicted, pd.DataFrame):
+                return with_predictive_clv(values, predicted)
         values = values.copy()
         values.attrs["model"] = "historical"
         return values
 
     def predictive_fit_problem(self) -> str | None:
         """Why the predictive model could not be fitted in this scope, or None."""
-        result = _predictions(self.db, self.as_of, self.clv_params.horizon_years, self.clv_params.discount_rate)
-        return result if isinstance(result, str) else None
+        result = fitted_model(self.db, self.as_of)
+        return failure_text(result, self.lang) if isinstance(result, dict) else None
 
     def stores(self) -> pd.DataFrame:
         return _stores(self.db)
