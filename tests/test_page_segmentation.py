@@ -40,7 +40,7 @@ def test_default_tiers_match_pandas(sample_db_path, expected):
     assert m["Platinum + Gold: share of customers"] == f"{share * 100:.1f}%"
     table = at.dataframe[0].value
     assert list(table["Tier"]) == ["Platinum", "Gold", "Silver", "Ordinary", "Churned"]
-    assert list(table["Typical share (SPEC)"]) == ["5%", "15%", "30%", "40%", "10%"]
+    assert list(table["Typical share (reference)"]) == ["5%", "15%", "30%", "40%", "10%"]
     # The care budget on our own tiers: SPEC §2b costs per customer, against 500 flat.
     cost = {"platinum": 3_000, "gold": 1_500, "silver": 600, "ordinary": 150, "churned": 20}
     total = sum(counts.get(t, 0) * c for t, c in cost.items())
@@ -85,7 +85,7 @@ def test_six_groups(sample_db_path, expected):
     vip = ((expected.r >= 4) & (expected.f >= 4) & (expected.m >= 4)).sum()
     assert _count(m, "VIP") == vip
     table = at.dataframe[0].value
-    assert list(table["Typical share (SPEC)"]) == ["5%–10%", "10%–15%", "15%–20%", "15%–20%", "20%–30%", "10%–20%"]
+    assert list(table["Typical share (reference)"]) == ["5%–10%", "10%–15%", "15%–20%", "15%–20%", "20%–30%", "10%–20%"]
     # "High" from 5: fewer VIPs.
     at.number_input(key="seg_high_min").set_value(5).run()
     vip5 = ((expected.r == 5) & (expected.f == 5) & (expected.m == 5)).sum()

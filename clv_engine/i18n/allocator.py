@@ -76,14 +76,14 @@ STRINGS = {
     ),
     "allocator.page.scenario": ("Scenario", "方案"),
     "allocator.page.scenario.help": (
-        "The SPEC §4 case (seed 000), or a scenario saved below. The link in the address bar "
+        "The reference case (source article 000), or a scenario saved below. The link in the address bar "
         "reproduces this screen: scenario, budget, locked and excluded projects.",
-        "SPEC §4 案例（原文000），或下方保存的方案。地址栏中的链接可复现当前画面：方案、预算、锁定与排除的项目。",
+        "参考案例（原文000），或下方保存的方案。地址栏中的链接可复现当前画面：方案、预算、锁定与排除的项目。",
     ),
     # The same in both languages: the browser keeps showing a selectbox option's old text
     # when only its wording changes (the option is identified by its key).
-    "allocator.page.preset": ("SPEC §4 · 4 projects / 4个项目 · ¥1,000,000",
-                              "SPEC §4 · 4 projects / 4个项目 · ¥1,000,000"),
+    "allocator.page.preset": ("Reference case · 参考案例 · 4 projects / 4个项目 · ¥1,000,000",
+                              "Reference case · 参考案例 · 4 projects / 4个项目 · ¥1,000,000"),
     "allocator.page.projects": ("Projects", "候选项目"),
     "allocator.page.invalid": ("The projects table needs a fix: {error}", "项目表需要修正：{error}"),
     "allocator.page.locked": ("Locked in (must fund)", "锁定（必须投入）"),

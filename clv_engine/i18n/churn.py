@@ -85,20 +85,20 @@ STRINGS = {
     # -- page --------------------------------------------------------------------------------
     "churn.title": ("Churn early warning: who to call this week", "流失预警：本周该联系谁"),
     "churn.intro": (
-        "Each customer's risk score combines five warning signs (SPEC §3). The call list ranks "
+        "Each customer's risk score combines five warning signs. The call list ranks "
         "the customers by the expected value of their level's intervention: "
         "P(churn) × success × remaining CLV − cost.",
-        "每位客户的风险分由五项预警信号加权得出（SPEC §3）。呼叫名单按该等级干预措施的期望价值排序："
+        "每位客户的风险分由五项预警信号加权得出。呼叫名单按该等级干预措施的期望价值排序："
         "流失概率 × 成功率 × 剩余 CLV − 成本。",
     ),
     "churn.empty": ("No customers in this scope and as-of date.", "当前范围和基准日下没有客户。"),
     "churn.weights": ("Signal weights", "信号权重"),
     "churn.weights.caption": (
-        "Weights must sum to 100% (SPEC defaults 30 / 25 / 20 / 15 / 10).",
-        "权重合计须为100%（SPEC 默认 30 / 25 / 20 / 15 / 10）。",
+        "Weights must sum to 100% (defaults 30 / 25 / 20 / 15 / 10).",
+        "权重合计须为100%（默认 30 / 25 / 20 / 15 / 10）。",
     ),
     "churn.weights.sum": ("Sum of weights: {sum}", "权重合计：{sum}"),
-    "churn.weights.reset": ("Reset to SPEC weights", "恢复 SPEC 默认权重"),
+    "churn.weights.reset": ("Reset to the default weights", "恢复默认权重"),
     "churn.weights.error": (
         "The weights sum to {sum}, not 100%. Adjust them so they add up to 100%.",
         "权重合计为{sum}，不是100%。请调整到合计100%。",
@@ -127,8 +127,8 @@ STRINGS = {
     "churn.levels": ("Levels and interventions", "风险等级与干预措施"),
     "churn.levels.caption": (
         "A score at or above a threshold is in that level; below the low threshold there is "
-        "no action. Cost and success rate per level are editable (SPEC §3 defaults).",
-        "风险分达到阈值即进入该等级；低于低风险阈值不采取行动。各等级成本和成功率可调整（SPEC §3 默认值）。",
+        "no action. Cost and success rate per level are editable (defaults from the source article).",
+        "风险分达到阈值即进入该等级；低于低风险阈值不采取行动。各等级成本和成功率可调整（默认值取自原文）。",
     ),
     "churn.threshold.high": ("High risk from score", "高风险起始分"),
     "churn.threshold.mid": ("Mid risk from score", "中风险起始分"),
@@ -223,7 +223,7 @@ STRINGS = {
     ),
     "churn.file": ("churn_call_list", "流失预警名单"),
     "churn.spec_seed": (
-        "SPEC seed case: 1,240 customers saved × 21,000 = 26,040,000 against 980,000 cost = 26.6×.",
-        "SPEC 原文案例：挽回1,240位客户 × 21,000 = 2,604万，成本98万，倍数26.6×。",
+        "Source article's case: 1,240 customers saved × 21,000 = 26,040,000 against 980,000 cost = 26.6×.",
+        "原文案例：挽回1,240位客户 × 21,000 = 2,604万，成本98万，倍数26.6×。",
     ),
 }

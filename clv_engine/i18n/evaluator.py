@@ -129,7 +129,7 @@ STRINGS = {
         "收益成本倍数 = 收益 ÷ 成本（文章中的“ROI 24倍”即此倍数）。",
     ),
     "evaluator.def.payback": (
-        "Simple payback = total cost / gain per year (SPEC's definition).",
+        "Simple payback = total cost / gain per year (the source article's definition).",
         "简单回收期 = 总成本 ÷ 年均收益。",
     ),
     "evaluator.def.cashflow_payback": (

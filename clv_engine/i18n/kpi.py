@@ -32,9 +32,9 @@ STRINGS = {
     ),
     "kpi.help.first_time_fix": ("Share of repairs fixed at the first visit (store KPI file).", "首次到店即修复的比例（门店 KPI 文件）。"),
     "kpi.help.technician_efficiency": ("Billed hours / attended hours (store KPI file).", "计费工时 / 出勤工时（门店 KPI 文件）。"),
-    "kpi.weights": ("Weights (SPEC §7, must sum to 100%)", "权重（SPEC §7，合计须为 100%）"),
+    "kpi.weights": ("Weights (must sum to 100%)", "权重（合计须为 100%）"),
     "kpi.weight": ("{kpi} (%)", "{kpi}（%）"),
-    "kpi.weights.reset": ("Reset to the SPEC weights", "恢复 SPEC 权重"),
+    "kpi.weights.reset": ("Reset to the default weights", "恢复默认权重"),
     "kpi.weights.sum": ("Weights sum to {total}.", "权重合计 {total}。"),
     "kpi.weights.bad": (
         "The weights sum to {total}; they must sum to 100% before stores can be scored.",

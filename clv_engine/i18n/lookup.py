@@ -44,8 +44,8 @@ STRINGS = {
     "lookup.m.tier": ("Tier (RFM+L)", "等级（RFM+L）"),
     "lookup.m.total": ("RFM+L total", "RFM+L 总分"),
     "lookup.m.total.help": (
-        "R + F + M + L, each 1-5 (SPEC §2a); the four scores are in the table below.",
-        "R + F + M + L，各1-5分（SPEC §2a）；四项得分见下表。",
+        "R + F + M + L, each 1-5; the four scores are in the table below.",
+        "R + F + M + L，各1-5分；四项得分见下表。",
     ),
     "lookup.score.r": ("R: recency score (days since last visit: {v})", "R：最近消费得分（距上次到店 {v} 天）"),
     "lookup.score.f": ("F: frequency score (visits in 12 months: {v})", "F：频次得分（12个月到店 {v} 次）"),
@@ -96,8 +96,8 @@ STRINGS = {
     ),
     "lookup.risk.line.nolist": ("Risk score {score} · level {level}", "风险分 {score} · 等级 {level}"),
     "lookup.risk.weights": (
-        "SPEC §3 default weights; the churn page lets you change them.",
-        "采用 SPEC §3 默认权重；可在流失预警页调整。",
+        "Default weights; the churn page lets you change them.",
+        "采用默认权重；可在流失预警页调整。",
     ),
     "lookup.reasons": ("Why", "原因"),
     "lookup.actions": ("Recommended action", "建议行动"),
@@ -131,7 +131,7 @@ STRINGS = {
         "No warning sign: follow the {tier} tier's service playbook.",
         "无预警信号：按{tier}等级的服务策略维护。",
     ),
-    "lookup.complaint_rule": ("Complaint rule for this tier (SPEC §2d)", "该等级的投诉处理规则（SPEC §2d）"),
+    "lookup.complaint_rule": ("Complaint rule for this tier", "该等级的投诉处理规则"),
     "lookup.complaints": ("Complaints", "投诉"),
     "lookup.complaints.none": ("No complaint on record.", "没有投诉记录。"),
     "lookup.complaints.needs": (

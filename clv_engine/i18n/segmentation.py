@@ -148,7 +148,7 @@ STRINGS.update(
         "seg.rules.invalid": ("These rules cannot be used: {error}", "规则无效：{error}"),
         # rules
         "seg.rules": ("Rules: thresholds, weights and tiers", "规则：阈值、权重与分层"),
-        "seg.rules.reset": ("Reset to the SPEC defaults", "恢复默认值"),
+        "seg.rules.reset": ("Reset to the defaults", "恢复默认值"),
         "seg.rules.r": ("R: most days since the last visit for a score of", "R：最近一次到店距今天数上限，对应得分"),
         "seg.rules.f": ("F: fewest visits in 12 months for a score of", "F：近12个月到店次数下限，对应得分"),
         "seg.rules.m": ("M: least spend in 12 months (CNY) for a score of", "M：近12个月消费金额下限（元），对应得分"),
@@ -179,8 +179,8 @@ STRINGS.update(
         "seg.rules.fallback": ("All-low but worth keeping goes to", "均低但仍有价值的客户归入"),
         "seg.rules.grid": (
             "Group by R level (rows) and the level of F and M together (columns: high when both "
-            "are high, low when both are low). The SPEC patterns are the defaults.",
-            "按 R 档位（行）与 F、M 综合档位（列：两者均高为高，均低为低）确定客群，默认即 SPEC 规则。",
+            "are high, low when both are low). The source article's patterns are the defaults.",
+            "按 R 档位（行）与 F、M 综合档位（列：两者均高为高，均低为低）确定客群，默认即原文规则。",
         ),
         "seg.rules.r_level": ("R {level}", "R {level}"),
         "seg.rules.fm_level": ("F and M {level}", "F、M {level}"),
@@ -203,7 +203,7 @@ STRINGS.update(
         "seg.col.tier": ("Tier", "层级"),
         "seg.col.customers": ("Customers", "客户数"),
         "seg.col.share": ("Share", "占比"),
-        "seg.col.typical": ("Typical share (SPEC)", "典型占比（SPEC）"),
+        "seg.col.typical": ("Typical share (reference)", "典型占比（参考）"),
         "seg.col.revenue": ("Revenue, 12 months", "近12个月收入"),
         "seg.col.gp": ("Gross profit, 12 months", "近12个月毛利"),
         "seg.col.profit_share": ("Share of profit", "毛利占比"),
@@ -229,7 +229,7 @@ STRINGS.update(
         "seg.chart.share_vs_profit": ("Share of customers vs share of profit", "客户占比 vs 毛利占比"),
         "seg.chart.customers": ("Share of customers", "客户占比"),
         "seg.chart.profit": ("Share of gross profit", "毛利占比"),
-        "seg.chart.typical": ("Typical share (SPEC)", "典型占比（SPEC）"),
+        "seg.chart.typical": ("Typical share (reference)", "典型占比（参考）"),
         "seg.chart.by_store": ("Customers by store and tier", "各门店分层客户数"),
         "seg.typical.note.rfml": (
             "Typical shares are the seeds' illustrations, not targets: a young, growing customer "
@@ -283,8 +283,8 @@ STRINGS.update(
         "seg.budget": ("Care budget by tier", "按层级的客户关怀预算"),
         "seg.budget.preset": ("Case", "案例"),
         "seg.budget.preset.data": ("Our customers", "我们的客户"),
-        "seg.budget.preset.2b": ("SPEC §2b case (10,000 cars)", "SPEC §2b 案例（1万台车）"),
-        "seg.budget.preset.2c": ("SPEC §2c case (2,000,000 over 30,000)", "SPEC §2c 案例（200万 / 3万客户）"),
+        "seg.budget.preset.2b": ("Reference case: 10,000 cars (article 000)", "参考案例：1万台车（原文000）"),
+        "seg.budget.preset.2c": ("Reference case: 2,000,000 over 30,000 (article 001)", "参考案例：200万 / 3万客户（原文001）"),
         "seg.budget.cost_each": ("{tier}: cost per customer / yr", "{tier}：单客年成本"),
         "seg.budget.count": ("{tier}: customers", "{tier}：客户数"),
         "seg.budget.amount": ("{tier}: budget / yr", "{tier}：年预算"),
@@ -298,14 +298,14 @@ STRINGS.update(
             "{top} 的预算投向前两层客户，他们占客户的 {share}。",
         ),
         "seg.budget.case_2b": (
-            "SPEC: before, 10,000 cars × 500 = 5,000,000 a year; after, the same 5,000,000 splits "
+            "Source article: before, 10,000 cars × 500 = 5,000,000 a year; after, the same 5,000,000 splits "
             "1.5M / 1.5M / 0.9M / 0.6M / 0.45M / 0.05M (30/30/18/12/9/1%).",
-            "SPEC：分层前 1万台车 × 500 元 = 500万/年；分层后同样的 500万 分为 150万/150万/90万/60万/45万/5万（30/30/18/12/9/1%）。",
+            "原文：分层前 1万台车 × 500 元 = 500万/年；分层后同样的 500万 分为 150万/150万/90万/60万/45万/5万（30/30/18/12/9/1%）。",
         ),
         "seg.budget.case_2c": (
-            "SPEC: 2,000,000 over 30,000 customers: platinum 1,500 get 1,000,000 (667 each), gold "
+            "Source article: 2,000,000 over 30,000 customers: platinum 1,500 get 1,000,000 (667 each), gold "
             "4,500 get 700,000 (156 each), standard 24,000 get 300,000 (12.5 each).",
-            "SPEC：200万预算覆盖 3万客户：白金 1,500 人 100万（每人 667），黄金 4,500 人 70万（每人 156），普通 24,000 人 30万（每人 12.5）。",
+            "原文：200万预算覆盖 3万客户：白金 1,500 人 100万（每人 667），黄金 4,500 人 70万（每人 156），普通 24,000 人 30万（每人 12.5）。",
         ),
         "seg.budget.chart": ("Share of customers vs share of budget", "客户占比 vs 预算占比"),
         "seg.budget.promotion": (
@@ -323,9 +323,9 @@ STRINGS.update(
             "{hours} 小时内响应 · 补偿权限 {limit} · 负责人：{owner}",
         ),
         "seg.complaint.case": (
-            "SPEC §2d case: a VIP complaint cost 30,000 (visit, free repair, 3 free services) and "
+            "Source article case: a VIP complaint cost 30,000 (visit, free repair, 3 free services) and "
             "kept a remaining CLV of 100,000: ROI (100,000 − 30,000) / 30,000 = {roi}.",
-            "SPEC §2d 案例：一起 VIP 投诉花费 3万（上门、免费维修、3次免费保养），保住剩余 CLV 10万：ROI =（10万 − 3万）/ 3万 = {roi}。",
+            "原文案例：一起 VIP 投诉花费 3万（上门、免费维修、3次免费保养），保住剩余 CLV 10万：ROI =（10万 − 3万）/ 3万 = {roi}。",
         ),
         "seg.tier.summary": (
             "{n} customers ({share}) · average CLV {clv} · {profit} of gross profit",
