@@ -208,7 +208,7 @@ def _side_tables(
     )
 
     buyers = _pick(rng, n, 0.22 * np.sqrt(value))
-    sold_day = c["purchase_day"][buyers] + rng.integers(0, 60, len(buyers))
+    sold_day = np.minimum(c["purchase_day"][buyers] + rng.integers(0, 60, len(buyers)), SPAN_DAYS)
     elapsed = np.clip((SPAN_DAYS - sold_day) / (3 * 365.0), 0, 1)
     warranties = pd.DataFrame(
         {

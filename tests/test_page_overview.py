@@ -94,3 +94,22 @@ def test_sidebar_choices_survive_reruns_and_page_switches(sample_db_path):
     assert at.session_state["lang"] == "zh"
     assert at.multiselect(key="stores").value == ["S02"]
     assert at.title[0].value == "总览：我们的客户价值几何"
+
+
+def test_as_of_follows_new_data(tmp_path, sample_db_path):
+    # After an import whose data end on another day, the sidebar date moves with the data.
+    import duckdb
+
+    path = tmp_path / "moving.duckdb"
+    path.write_bytes(sample_db_path.read_bytes())
+    at = run_app(path)
+    first = at.date_input(key="as_of").value
+    new = tmp_path / "new.duckdb"
+    new.write_bytes(path.read_bytes())
+    con = duckdb.connect(str(new))
+    con.execute("DELETE FROM orders WHERE order_date > DATE '2025-06-30'")
+    con.close()
+    new.replace(path)  # what an import does
+    at.run()
+    assert at.date_input(key="as_of").value < first
+    assert str(at.date_input(key="as_of").value) <= "2025-06-30"

@@ -219,6 +219,11 @@ def draw_sidebar() -> Context:
             key="lang",
         ) or "en"
         end = _data_end(db) or date.today()
+        # New data (an import) ends on another day: move the as-of date with it, or data
+        # that ended earlier would make every customer look lapsed.
+        if st.session_state.get("_as_of_data_end") != end:
+            st.session_state["_as_of_data_end"] = end
+            st.session_state["as_of"] = end
         as_of = st.date_input(
             t("sidebar.as_of", lang),
             value=end,
