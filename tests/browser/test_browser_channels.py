@@ -53,7 +53,7 @@ def test_deep_link_reproduces_the_seed_shift(page, app_url):
     assert page.get_by_text("LTV per customer at 5 years", exact=False).first.is_visible()
     page.get_by_test_id("stSidebar").get_by_text("中文", exact=True).click()
     wait_ready(page)
-    assert page.get_by_text("渠道与客群：哪些获客渠道值得投入").is_visible()
+    page.get_by_text("渠道与客群：哪些获客渠道值得投入").wait_for(timeout=30_000)
     # The choices survive the language switch and the next interaction (a keyed widget's
     # browser-side value is its label, which the switch changed).
     horizon = page.locator(".st-key-ch_horizon").get_by_role("slider")

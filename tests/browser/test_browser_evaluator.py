@@ -57,7 +57,7 @@ def test_link_reproduces_a_case_in_chinese(page, app_url):
     wait_ready(page)
     page.get_by_test_id("stSidebar").get_by_text("中文", exact=True).click()
     wait_ready(page)
-    assert page.get_by_text("投资评估：项目商业论证").is_visible()
+    page.get_by_text("投资评估：项目商业论证").wait_for(timeout=30_000)
     assert _metric_value(page, "净投资回报率") == "125%"
     # The case picker speaks the new language too (a selectbox keeps its old label otherwise).
     case = page.get_by_test_id("stSelectbox").first.locator("input")

@@ -11,7 +11,7 @@ def test_overview_and_language_switch(page, app_url):
     screenshot(page, "overview_en")
     page.get_by_test_id("stSidebar").get_by_text("中文", exact=True).click()
     wait_ready(page)
-    assert page.get_by_text("总览：我们的客户价值几何").is_visible()
+    page.get_by_text("总览：我们的客户价值几何").wait_for(timeout=30_000)
     screenshot(page, "overview_zh")
 
 

@@ -8,7 +8,12 @@ SCREENSHOTS = ROOT / "tests" / "screenshots"
 
 
 def wait_ready(pg) -> None:
-    """Wait until the script finished and no skeleton is left (Streamlit's own e2e rule)."""
+    """Wait until the script finished and no skeleton is left (Streamlit's own e2e rule).
+
+    Called right after a click, the script may not have started yet (the state still reads
+    notRunning), so give the rerun a moment to begin first.
+    """
+    pg.wait_for_timeout(500)
     pg.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=120_000)
     pg.wait_for_function("!document.querySelector(\"[data-testid='stSkeleton']\")", timeout=90_000)
     pg.wait_for_timeout(300)
