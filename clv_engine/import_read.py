@@ -13,6 +13,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,6 +159,10 @@ def load_raw(
 
     ``limit_bytes`` reads only the start of a CSV (previews).
     """
+    # Staging-table names are formatted into SQL (DuckDB cannot bind identifiers); they are
+    # made by the importer ("preview", a source's index), never from file or user text.
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        raise ValueError(f"staging table name must be [a-z0-9_]+, got {name!r}")
     path = Path(path)
     if not path.exists():
         raise ImportFileError(path.name, "missing")
