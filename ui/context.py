@@ -226,7 +226,6 @@ def draw_sidebar() -> Context:
             st.session_state["as_of"] = end
         as_of = st.date_input(
             t("sidebar.as_of", lang),
-            value=end,
             max_value=max(end, date.today()),
             key="as_of",
             help=t("sidebar.as_of.help", lang),
