@@ -9,6 +9,7 @@ import streamlit as st
 
 from clv_engine import clv, fmt, kpi
 from ui.context import cached, page_context
+from ui.widgets import translated_choice
 
 ctx = page_context()
 COLORS = {
@@ -37,19 +38,8 @@ def reset(defaults: dict) -> None:
 
 
 def choice(fn, text: str, options: list, key: str, container=st, **kw):
-    """A selectbox whose option labels are translated: one widget per language (the browser
-    holds a choice by its label), one value in ``st.session_state[key]`` (see segmentation)."""
-    wkey = f"{key}.{ctx.lang}"
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = options[0]
-    if st.session_state.get(wkey) != st.session_state[key]:
-        st.session_state[wkey] = st.session_state[key]
-
-    def sync() -> None:
-        st.session_state[key] = st.session_state[wkey]
-
-    getattr(container, fn)(text, options, key=wkey, on_change=sync, persist_state="session", **kw)
-    return st.session_state[key]
+    """A choice with translated option labels, kept across language and page switches."""
+    return translated_choice(fn, text, options, key, ctx.lang, container, persist_state="session", **kw)
 
 
 def value_text(column: str, v: float) -> str:

@@ -13,6 +13,7 @@ from clv_engine import clv, fmt
 from clv_engine import segmentation as seg
 from clv_engine.i18n import CATALOGUE
 from ui.context import cached, page_context
+from ui.widgets import translated_choice
 
 ctx = page_context()
 COLORS = {
@@ -83,24 +84,8 @@ def reset(defaults: dict) -> None:
 
 
 def choice(fn, text: str, options: list, key: str, container=st, **kw):
-    """A selectbox or radio whose option labels are translated.
-
-    The browser holds a choice by its label, so after a language switch it would send back
-    a label of the other language (the widget then shows a stale label, or the value becomes
-    the label itself). One widget per language (key ``<key>.<lang>``) avoids that; the value
-    lives in ``st.session_state[key]``, so it survives the switch, a page switch and a reset.
-    """
-    wkey = f"{key}.{ctx.lang}"
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = options[0]
-    if st.session_state.get(wkey) != st.session_state[key]:
-        st.session_state[wkey] = st.session_state[key]
-
-    def sync() -> None:
-        st.session_state[key] = st.session_state[wkey]
-
-    getattr(container, fn)(text, options, key=wkey, on_change=sync, persist_state="session", **kw)
-    return st.session_state[key]
+    """A choice with translated option labels, kept across language and page switches."""
+    return translated_choice(fn, text, options, key, ctx.lang, container, persist_state="session", **kw)
 
 
 def num(container, text: str, key: str, **kw):
