@@ -252,7 +252,8 @@ def customer_values(
     """
     params.validate()
     where, extra = _store_filter(store_ids, "c.home_store_id")
-    frame = db.query_df(CUSTOMER_VALUES_SQL + where, [as_of] * 7 + extra)
+    # A fixed row order: two calls (say, at two retentions) line up row for row.
+    frame = db.query_df(CUSTOMER_VALUES_SQL + where + " ORDER BY c.customer_id", [as_of] * 7 + extra)
     retention = params.retention if params.retention is not None else estimate_retention(db, as_of)
     return add_historical_clv(frame, retention, params)
 

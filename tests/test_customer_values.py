@@ -88,3 +88,8 @@ def test_predictive_clv_replaces_clv_and_keeps_customers_without_visits():
     assert list(merged["clv"]) == [300.0, 50.0]
     assert list(merged["historical_clv"]) == [100.0, 50.0]
     assert merged.attrs["model"] == "predictive" and merged.attrs["retention"] == 0.8
+
+
+def test_rows_come_in_customer_order(sample_db_path):
+    values = clv.customer_values(Database(sample_db_path), AS_OF)
+    assert values["customer_id"].is_monotonic_increasing
