@@ -9,6 +9,8 @@ import streamlit as st
 
 from clv_engine import clv, fmt, kpi
 from ui.context import cached, page_context
+from ui.widgets import reset_state as reset
+from ui.widgets import seed_state as seed
 from ui.widgets import translated_choice
 
 ctx = page_context()
@@ -24,17 +26,6 @@ WEIGHT_DEFAULTS = {f"kpi_w_{k}": round(v * 100) for k, v in kpi.KpiWeights().as_
 @cached
 def _raw(db, as_of: date, months: int, params: clv.CLVParams) -> pd.DataFrame:
     return kpi.raw_kpis(db, kpi.month_ends(as_of, months), params)
-
-
-def seed(defaults: dict) -> None:
-    for key, value in defaults.items():
-        if key not in st.session_state:
-            st.session_state[key] = value
-
-
-def reset(defaults: dict) -> None:
-    for key, value in defaults.items():
-        st.session_state[key] = value
 
 
 def choice(fn, text: str, options: list, key: str, container=st, **kw):

@@ -13,6 +13,8 @@ from clv_engine import clv, fmt
 from clv_engine import segmentation as seg
 from clv_engine.i18n import CATALOGUE
 from ui.context import cached, page_context
+from ui.widgets import reset_state as reset
+from ui.widgets import seed_state as seed
 from ui.widgets import translated_choice
 
 ctx = page_context()
@@ -69,18 +71,6 @@ def label(tier: str, scheme: str) -> str:
         if key in CATALOGUE:
             return ctx.t(key)
     return tier
-
-
-def seed(defaults: dict) -> None:
-    """Put defaults into session state once, so widgets need no ``value`` and a reset works."""
-    for key, value in defaults.items():
-        if key not in st.session_state:
-            st.session_state[key] = value
-
-
-def reset(defaults: dict) -> None:
-    for key, value in defaults.items():
-        st.session_state[key] = value
 
 
 def choice(fn, text: str, options: list, key: str, container=st, **kw):

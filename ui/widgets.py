@@ -29,3 +29,15 @@ def translated_choice(
 
     getattr(container, fn)(label, options, key=widget_key, on_change=sync, **kw)
     return st.session_state[key]
+
+
+def seed_state(defaults: dict[str, Any]) -> None:
+    """Put defaults into session state once, so widgets need no ``value`` and a reset works."""
+    for key, value in defaults.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+
+
+def reset_state(defaults: dict[str, Any]) -> None:
+    for key, value in defaults.items():
+        st.session_state[key] = value

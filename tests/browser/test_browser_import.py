@@ -5,16 +5,9 @@ sample database (the shared ``app_url`` server stays as the other browser tests 
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
-
 import pytest
 
-from tests.browser.conftest import _free_port
-from tests.browser.util import ROOT, screenshot, wait_ready
+from tests.browser.util import screenshot, streamlit_server, wait_ready
 
 # Three customers; "Kunde" is a header the importer cannot guess, so it is mapped by hand.
 CSV = ("Kunde,工单日期,金额,毛利\n"
@@ -26,28 +19,8 @@ CSV = ("Kunde,工单日期,金额,毛利\n"
 def import_url(sample_db_path, tmp_path_factory):
     db = tmp_path_factory.mktemp("browser_import") / "import.duckdb"
     db.write_bytes(sample_db_path.read_bytes())
-    port = _free_port()
-    log = open(db.parent / "streamlit.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=dict(os.environ, CLV_DB=str(db)), stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-            break
-        except Exception:
-            time.sleep(0.5)
-    else:
-        server.kill()
-        pytest.fail("Streamlit server did not start within 60 s")
-    yield url, db
-    server.terminate()
-    server.wait(10)
-    log.close()
+    with streamlit_server(db, db.parent / "streamlit.log") as url:
+        yield url, db
 
 
 @pytest.fixture()

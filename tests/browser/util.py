@@ -1,10 +1,54 @@
 """Helpers for browser tests: wait the way Streamlit's own e2e tests do, take screenshots."""
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "screenshots"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(db: Path, log_path: Path) -> Iterator[str]:
+    """``streamlit run app.py`` on ``db``; yields its URL once it answers its health check."""
+    port = _free_port()
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+             "--server.port", str(port), "--server.headless", "true",
+             "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=dict(os.environ, CLV_DB=str(db)), stdout=log, stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.time() + 60
+            while True:
+                try:
+                    urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+                    break
+                except Exception:
+                    if time.time() > deadline:
+                        pytest.fail("Streamlit server did not start within 60 s")
+                    time.sleep(0.5)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(10)
 
 
 def wait_ready(pg) -> None:
