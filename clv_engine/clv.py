@@ -181,9 +181,17 @@ def _store_filter(store_ids: Sequence[str] | None, column: str) -> tuple[str, li
     return f" AND {column} IN ({marks})", list(store_ids)
 
 
+# Used when the data cannot tell (no customer had a visit in the year before last, e.g. a
+# fresh import of one year): the baseline retention of the source articles' pickup case.
+DEFAULT_RETENTION = 0.85
+
+
 def estimate_retention(db: Database, as_of: date) -> float:
     """Yearly retention from the data: of customers with a visit in the 12 months before the
-    last year, the share who visited again in the last 12 months (as of ``as_of``)."""
+    last year, the share who visited again in the last 12 months (as of ``as_of``).
+
+    With no such customer there is nothing to measure: ``DEFAULT_RETENTION`` is returned
+    (see ``retention_is_measurable``), not 0%, which would value every customer at zero."""
     value = db.query_value(
         """
         WITH y AS (
@@ -198,7 +206,18 @@ def estimate_retention(db: Database, as_of: date) -> float:
         """,
         [as_of, as_of, as_of, as_of],
     )
-    return 0.0 if value is None else float(value)
+    return DEFAULT_RETENTION if value is None else float(value)
+
+
+def retention_is_measurable(db: Database, as_of: date) -> bool:
+    """Whether any customer had a visit in the year before last (so retention is measured)."""
+    return bool(
+        db.query_value(
+            "SELECT count(*) > 0 FROM orders WHERE order_date > CAST(? AS DATE) - INTERVAL 730 DAY "
+            "AND order_date <= CAST(? AS DATE) - INTERVAL 365 DAY",
+            [as_of, as_of],
+        )
+    )
 
 
 CUSTOMER_VALUES_SQL = """
@@ -254,8 +273,15 @@ def customer_values(
     where, extra = _store_filter(store_ids, "c.home_store_id")
     # A fixed row order: two calls (say, at two retentions) line up row for row.
     frame = db.query_df(CUSTOMER_VALUES_SQL + where + " ORDER BY c.customer_id", [as_of] * 7 + extra)
-    retention = params.retention if params.retention is not None else estimate_retention(db, as_of)
-    return add_historical_clv(frame, retention, params)
+    if params.retention is not None:
+        retention, source = params.retention, "given"
+    elif retention_is_measurable(db, as_of):
+        retention, source = estimate_retention(db, as_of), "data"
+    else:
+        retention, source = DEFAULT_RETENTION, "default"
+    frame = add_historical_clv(frame, retention, params)
+    frame.attrs["retention_source"] = source
+    return frame
 
 
 def add_historical_clv(frame: pd.DataFrame, retention: float, params: CLVParams) -> pd.DataFrame:

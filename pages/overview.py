@@ -19,7 +19,10 @@ params = values.attrs["params"]
 clv_help = ctx.t(
     "ov.clv.help.predictive" if values.attrs.get("model") == "predictive" else "ov.clv.help",
     h=params.horizon_years,
-    r=fmt.pct(values.attrs["retention"], 1),
+    r=ctx.t(
+        f"ov.retention.{values.attrs.get('retention_source', 'data')}",
+        r=fmt.pct(values.attrs["retention"], 1),
+    ),
     d=fmt.pct(params.discount_rate),
 )
 cols = st.columns(5)

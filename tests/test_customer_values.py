@@ -93,3 +93,23 @@ def test_predictive_clv_replaces_clv_and_keeps_customers_without_visits():
 def test_rows_come_in_customer_order(sample_db_path):
     values = clv.customer_values(Database(sample_db_path), AS_OF)
     assert values["customer_id"].is_monotonic_increasing
+
+
+def test_one_year_of_data_uses_the_stated_default_retention(tmp_path):
+    # A fresh import of one year: nobody had a visit in the year before last, so retention
+    # cannot be measured; 0% would value every customer at zero.
+    from clv_engine.db import create_database
+
+    path = tmp_path / "one_year.duckdb"
+    create_database(path)
+    con = duckdb.connect(str(path))
+    con.execute("INSERT INTO customers (customer_id, purchase_date) VALUES ('a', DATE '2026-01-10')")
+    con.execute("INSERT INTO orders VALUES ('o1', 'a', DATE '2026-03-01', NULL, NULL, 1000, 400), "
+                "('o2', 'a', DATE '2026-09-01', NULL, NULL, 1000, 400)")
+    con.close()
+    values = clv.customer_values(Database(path), AS_OF, params=clv.CLVParams(discount_rate=0.1, horizon_years=2))
+    assert values.attrs["retention"] == clv.DEFAULT_RETENTION == 0.85
+    assert values.attrs["retention_source"] == "default"
+    # 800 gross profit over one (minimum) year, r = 0.85, d = 10%, 2 years.
+    q = 0.85 / 1.1
+    assert values["clv"].iloc[0] == pytest.approx(800 * (q + q**2))

@@ -48,15 +48,21 @@ STRINGS.update(
         "ov.gp12": ("Gross profit, last 12 months", "近12个月毛利"),
         "ov.clv.help": (
             "Historical-model CLV: yearly gross profit × survival × Σ r^t/(1+d)^t over {h} years, "
-            "retention r = {r} estimated from the data, discount rate d = {d}.",
+            "retention r = {r}, discount rate d = {d}.",
             "历史模型 CLV：年均毛利 × 存活概率 × Σ r^t/(1+d)^t（{h} 年），"
-            "留存率 r = {r}（由数据估计），折现率 d = {d}。",
+            "留存率 r = {r}，折现率 d = {d}。",
         ),
         "ov.clv.help.predictive": (
             "Predictive CLV: expected visits over {h} years (BG/NBD) × expected gross profit per visit (Gamma-Gamma), "
             "discounted at d = {d}; customers with no visit yet keep the historical figure (retention r = {r}).",
             "预测型 CLV：未来 {h} 年预期到店次数（BG/NBD）× 每次预期毛利（Gamma-Gamma），按 d = {d} 折现；"
             "尚未到店的客户沿用历史型数值（留存率 r = {r}）。",
+        ),
+        "ov.retention.data": ("{r} estimated from the data", "{r}（由数据估计）"),
+        "ov.retention.given": ("{r} as set", "{r}（设定值）"),
+        "ov.retention.default": (
+            "{r}, a default: no customer in these data had a visit in the year before last, so retention cannot be measured yet",
+            "{r}（默认值：数据中没有客户在前一年到店，暂无法测算留存率）",
         ),
         "ov.concentration": ("Profit concentration", "利润集中度"),
         "ov.concentration.caption": (
