@@ -12,16 +12,16 @@ HERE = Path(__file__).parent
 
 # (file, title key, icon, section key). A page whose file is not there yet shows "coming".
 PAGES = [
-    ("pages/overview.py", "page.overview", ":material/dashboard:", "nav.who"),
-    ("pages/segmentation.py", "page.segmentation", ":material/donut_small:", "nav.who"),
-    ("pages/churn.py", "page.churn", ":material/notification_important:", "nav.who"),
-    ("pages/lookup.py", "page.lookup", ":material/person_search:", "nav.who"),
-    ("pages/kpi.py", "page.kpi", ":material/leaderboard:", "nav.who"),
-    ("pages/model.py", "page.model", ":material/insights:", "nav.who"),
-    ("pages/allocator.py", "page.allocator", ":material/account_balance_wallet:", "nav.budget"),
-    ("pages/evaluator.py", "page.evaluator", ":material/calculate:", "nav.budget"),
-    ("pages/channels.py", "page.channels", ":material/campaign:", "nav.budget"),
-    ("pages/import_data.py", "page.import", ":material/upload_file:", "nav.data"),
+    ("app_pages/overview.py", "page.overview", ":material/dashboard:", "nav.who"),
+    ("app_pages/segmentation.py", "page.segmentation", ":material/donut_small:", "nav.who"),
+    ("app_pages/churn.py", "page.churn", ":material/notification_important:", "nav.who"),
+    ("app_pages/lookup.py", "page.lookup", ":material/person_search:", "nav.who"),
+    ("app_pages/kpi.py", "page.kpi", ":material/leaderboard:", "nav.who"),
+    ("app_pages/model.py", "page.model", ":material/insights:", "nav.who"),
+    ("app_pages/allocator.py", "page.allocator", ":material/account_balance_wallet:", "nav.budget"),
+    ("app_pages/evaluator.py", "page.evaluator", ":material/calculate:", "nav.budget"),
+    ("app_pages/channels.py", "page.channels", ":material/campaign:", "nav.budget"),
+    ("app_pages/import_data.py", "page.import", ":material/upload_file:", "nav.data"),
 ]
 
 st.set_page_config(page_title="CLV", page_icon=":material/directions_car:", layout="wide")

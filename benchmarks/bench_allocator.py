@@ -111,7 +111,7 @@ def page_slider_move(customers: int = 3_000, moves: int = 10) -> None:
         at = AppTest.from_file(str(root / "app.py"), default_timeout=120)
         at.session_state["lang"] = "en"
         at.run()
-        at.switch_page("pages/allocator.py").run()
+        at.switch_page("app_pages/allocator.py").run()
         times = []
         for k in range(moves):
             budget = 300_000 + 70_000 * k   # SPEC case, stops of ¥5,000

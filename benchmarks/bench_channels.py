@@ -82,7 +82,7 @@ def main() -> None:
         timings[name] = seconds
         print(f"{name:<54}{seconds:>10.2f}{customers / seconds:>14,.0f}")
 
-    # What a cold page view computes (pages/channels.py): retention, the cube, two CAC windows,
+    # What a cold page view computes (app_pages/channels.py): retention, the cube, two CAC windows,
     # CAC by year, and the tables of one cohort dimension.
     def page_view():
         c = cohorts.cohort_cube(db, as_of, LtvParams(horizon_years=7))

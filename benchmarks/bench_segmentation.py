@@ -100,7 +100,7 @@ def bench_page(customers: int) -> None:
     tmp = Path(tempfile.mkdtemp()) / "sample.duckdb"
     generate(customers, 7, tmp)
     os.environ["CLV_DB"] = str(tmp)
-    at = run_app(tmp, "pages/segmentation.py")
+    at = run_app(tmp, "app_pages/segmentation.py")
     changed, unchanged = [], []
     for value in (13, 12, 14, 11) * 3:  # each a new threshold: scores, groups and migration again
         start = time.perf_counter()
@@ -115,7 +115,7 @@ def bench_page(customers: int) -> None:
     print(f"  best {min(changed):.3f} s, median {median:.3f} s "
           f"({PAGE_BUDGET_SECONDS / median:.1f}× under the 1 s budget at the median)")
     print(f"  rerun with nothing changed: best {min(unchanged):.3f} s, median {statistics.median(unchanged):.3f} s")
-    at.switch_page("pages/kpi.py").run()
+    at.switch_page("app_pages/kpi.py").run()
     times = []
     for value in (30, 25) * 4:
         at.number_input(key="kpi_w_clv_growth").set_value(value)

@@ -11,7 +11,7 @@ APP = str(ROOT / "app.py")
 
 
 def run_app(db_path: Path, page: str | None = None, lang: str = "en", timeout: float = 90) -> AppTest:
-    """Run app.py on ``db_path`` in ``lang`` and switch to ``page`` (e.g. "pages/churn.py")."""
+    """Run app.py on ``db_path`` in ``lang`` and switch to ``page`` (e.g. "app_pages/churn.py")."""
     os.environ["CLV_DB"] = str(db_path)
     at = AppTest.from_file(APP, default_timeout=timeout)
     at.session_state["lang"] = lang

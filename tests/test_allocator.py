@@ -547,7 +547,7 @@ def test_every_allocator_string_exists_in_both_languages():
 
     root = Path(__file__).resolve().parent.parent
     text = (root / "clv_engine" / "allocator.py").read_text("utf-8") + (
-        root / "pages" / "allocator.py").read_text("utf-8")
+        root / "app_pages" / "allocator.py").read_text("utf-8")
     literal = set(re.findall(r'"(allocator\.[a-z_.]+[a-z_])"', text))
     built = {f"allocator.status.{s}" for s in ("funded", "partly_funded", "locked", "left_out",
                                                "too_expensive", "no_room", "excluded")}

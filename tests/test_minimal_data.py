@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from clv_engine.importer import ImportOptions, Source, run_import
 from tests.helpers import ROOT
 
-PAGES = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
+PAGES = sorted(p.stem for p in (ROOT / "app_pages").glob("*.py"))
 KNOWN_FAILING: dict[str, str] = {}  # page -> reason (reported to the lead)
 
 
@@ -63,7 +63,7 @@ def test_page_works_on_orders_only(minimal_db_path, page, lang, monkeypatch):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.session_state["lang"] = lang
     at.run()
-    at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(f"app_pages/{page}.py").run()
     assert not at.exception, f"{page} ({lang}): " + "; ".join(e.message for e in at.exception)
     assert not at.error, f"{page} ({lang}) shows an error: " + "; ".join(e.value for e in at.error)
     for metric in at.metric:

@@ -5,7 +5,7 @@ from clv_engine import scenarios
 from clv_engine.db import Database
 from tests.helpers import metric_values, run_app
 
-PAGE = "pages/allocator.py"
+PAGE = "app_pages/allocator.py"
 
 
 def _page(db_path, lang: str = "en"):

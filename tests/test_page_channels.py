@@ -12,7 +12,7 @@ from clv_engine import fmt
 from clv_engine.db import READER_CONFIG, create_database
 from tests.helpers import metric_values, run_app
 
-PAGE = "pages/channels.py"
+PAGE = "app_pages/channels.py"
 
 
 def _value(path: Path, sql: str):

@@ -13,7 +13,7 @@ from clv_engine.db import create_database
 from tests.helpers import metric_values, run_app
 from tests.test_churn_db import build_db
 
-PAGE = "pages/churn.py"
+PAGE = "app_pages/churn.py"
 COSTS = {"High": 800, "Mid": 300, "Low": 50}
 
 

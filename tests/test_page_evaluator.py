@@ -12,7 +12,7 @@ from clv_engine.clv import CLVParams, add_historical_clv, customer_values
 from clv_engine.db import Database
 from tests.helpers import APP, metric_values, run_app
 
-PAGE = "pages/evaluator.py"
+PAGE = "app_pages/evaluator.py"
 ANNUITY_12_3 = sum(1 / 1.12**t for t in (1, 2, 3))
 
 

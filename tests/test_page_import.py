@@ -11,7 +11,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 
 from tests.helpers import metric_values, run_app
 
-PAGE = "pages/import_data.py"
+PAGE = "app_pages/import_data.py"
 DATA = Path(__file__).parent / "data" / "import"
 BAD = ("order_id,customer_id,order_date,revenue,gross_profit\n"
        "O1,C1,2024-03-01,100,40\nO2,C2,2024-02-30,200,80\nO3,C2,2024-03-05,-50,-20\nO1,C3,2024-03-06,300,90\n")
@@ -81,7 +81,7 @@ def test_gbk_export_is_mapped_checked_imported_and_the_overview_changes(writable
     assert at.success[0].value == "Imported. The database now holds 7 orders of 4 customers."
     assert query(writable_db_path, "SELECT count(*), count(DISTINCT customer_id) FROM orders") == [(7, 4)]
     assert Path(str(writable_db_path) + ".bak").exists()
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("app_pages/overview.py").run()
     ok(at)
     assert metric_values(at)["Customers"] == "4"
 

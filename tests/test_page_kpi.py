@@ -6,7 +6,7 @@ import duckdb
 from clv_engine.db import create_database
 from tests.helpers import metric_values, run_app
 
-PAGE = "pages/kpi.py"
+PAGE = "app_pages/kpi.py"
 KPIS = ["clv_growth", "retention", "nps", "after_sales_gp", "ticket_frequency", "first_time_fix",
         "technician_efficiency"]
 

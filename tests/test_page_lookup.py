@@ -9,7 +9,7 @@ from clv_engine.db import Database
 from tests.helpers import metric_values, run_app
 from tests.test_churn_db import build_db
 
-PAGE = "pages/lookup.py"
+PAGE = "app_pages/lookup.py"
 
 
 @pytest.fixture(scope="module")

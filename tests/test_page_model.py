@@ -13,7 +13,7 @@ from clv_engine.db import READER_CONFIG, Database, create_database
 from clv_engine.predictive import fit_predictive_model, predictive_customer_values
 from tests.helpers import metric_values, run_app
 
-PAGE = "pages/model.py"
+PAGE = "app_pages/model.py"
 
 
 @pytest.fixture(scope="module")

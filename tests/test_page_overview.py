@@ -17,14 +17,14 @@ def test_overview_headline_matches_sql(sample_db_path):
         "WHERE order_date > (SELECT max(order_date) FROM orders) - INTERVAL 365 DAY"
     ).fetchone()[0]
     con.close()
-    at = run_app(sample_db_path, "pages/overview.py")
+    at = run_app(sample_db_path, "app_pages/overview.py")
     m = metric_values(at)
     assert m["Customers"] == f"{customers:,}"
     assert m["Active (visit in 12 months)"] == f"{active:,}"
 
 
 def test_dcf_explorer_shows_spec_years(sample_db_path):
-    at = run_app(sample_db_path, "pages/overview.py")
+    at = run_app(sample_db_path, "app_pages/overview.py")
     m = metric_values(at)
     assert m["DCF CLV"] == "¥18,702"
     assert m["Years 1-6"] == "¥13,704"
@@ -34,7 +34,7 @@ def test_dcf_explorer_shows_spec_years(sample_db_path):
 
 
 def test_dcf_constant_retention(sample_db_path):
-    at = run_app(sample_db_path, "pages/overview.py")
+    at = run_app(sample_db_path, "app_pages/overview.py")
     at.radio(key="dcf_preset").set_value("constant").run()
     at.slider(key="dcf_years").set_value(2).run()
     at.slider(key="dcf_retention").set_value(0.8).run()
@@ -44,14 +44,14 @@ def test_dcf_constant_retention(sample_db_path):
 
 
 def test_store_scope_changes_the_headline(sample_db_path):
-    at = run_app(sample_db_path, "pages/overview.py")
+    at = run_app(sample_db_path, "app_pages/overview.py")
     all_customers = metric_values(at)["Customers"]
     at.multiselect(key="stores").set_value(["S01"]).run()
     assert metric_values(at)["Customers"] != all_customers
 
 
 def test_chinese_overview(sample_db_path):
-    at = run_app(sample_db_path, "pages/overview.py", lang="zh")
+    at = run_app(sample_db_path, "app_pages/overview.py", lang="zh")
     assert at.title[0].value == "总览：我们的客户价值几何"
     assert "折现 CLV" in metric_values(at)
 
@@ -63,11 +63,11 @@ PAGES = ["overview", "segmentation", "churn", "lookup", "kpi", "model",
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders(sample_db_path, page, lang):
-    run_app(sample_db_path, f"pages/{page}.py", lang=lang)
+    run_app(sample_db_path, f"app_pages/{page}.py", lang=lang)
 
 
 def test_clv_model_switch_is_in_the_sidebar(sample_db_path):
-    at = run_app(sample_db_path, "pages/overview.py")
+    at = run_app(sample_db_path, "app_pages/overview.py")
     assert at.sidebar.radio(key="clv_model.en").value == "predictive"
     at.sidebar.radio(key="clv_model.en").set_value("historical").run()
     at.sidebar.button_group[0].set_value("zh").run()
@@ -86,11 +86,11 @@ def test_first_start_builds_the_sample_database(tmp_path):
 
 def test_sidebar_choices_survive_reruns_and_page_switches(sample_db_path):
     # Streamlit's old pages/ folder mode would drop these on the next run (ui/context.py).
-    at = run_app(sample_db_path, "pages/overview.py")
+    at = run_app(sample_db_path, "app_pages/overview.py")
     at.sidebar.button_group[0].set_value("zh").run()
     at.multiselect(key="stores").set_value(["S02"]).run()
     at.run()
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("app_pages/overview.py").run()
     assert at.session_state["lang"] == "zh"
     assert at.multiselect(key="stores").value == ["S02"]
     assert at.title[0].value == "总览：我们的客户价值几何"

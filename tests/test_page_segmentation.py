@@ -11,7 +11,7 @@ from clv_engine.db import Database, create_database
 from tests.helpers import metric_values, run_app
 from tests.test_segmentation_sample import pandas_tiers
 
-PAGE = "pages/segmentation.py"
+PAGE = "app_pages/segmentation.py"
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ def test_changing_a_threshold_moves_customers(sample_db_path, expected):
     assert _count(m, "Gold") == gold
     assert _count(m, "Silver") == silver
     # The edit survives a trip to another page and back.
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("app_pages/overview.py").run()
     at.switch_page(PAGE).run()
     assert at.number_input(key="seg_t_gold").value == 13
     assert _count(metric_values(at), "Gold") == gold

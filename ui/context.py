@@ -187,25 +187,8 @@ def _language_label(code: str) -> str:
     return {"en": "English", "zh": "中文"}[code]
 
 
-def leave_legacy_multipage_mode() -> None:
-    """Rerun at once if Streamlit started this run in its old ``pages/`` folder mode.
-
-    With a ``pages/`` folder beside app.py, the first run of a server process (and every
-    AppTest run) goes through Streamlit's v1 multipage mode: app.py runs as one page of an
-    implicit menu, a deep link runs a page file without the frame, and widget state is keyed
-    to the wrong page, so the sidebar forgets its values on the next run. ``st.navigation``
-    switches that mode off; rerunning before anything is drawn makes every run a v2 run.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def draw_sidebar() -> Context:
     """Language, as-of date and store scope; returns the context every page reads."""
-    leave_legacy_multipage_mode()
     db = _database(str(ensure_database()))
     if "lang" not in st.session_state:
         st.session_state["lang"] = "zh" if _browser_prefers_chinese() else "en"
@@ -270,5 +253,4 @@ def draw_sidebar() -> Context:
 
 def page_context() -> Context:
     """The context drawn by app.py in this run."""
-    leave_legacy_multipage_mode()  # a page file run without the frame (v1 mode)
     return st.session_state["_context"]

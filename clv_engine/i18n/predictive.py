@@ -1,4 +1,4 @@
-"""Strings of the predictive model (BG/NBD + Gamma-Gamma) and its page (pages/model.py).
+"""Strings of the predictive model (BG/NBD + Gamma-Gamma) and its page (app_pages/model.py).
 
 ``predictive.fit_error.<reason>`` translate a FitError by its ``reason`` (formatted with its
 ``details``); ``predictive.note.<code>`` translate a fit's FitNote warnings.

@@ -207,7 +207,7 @@ if done:
     st.success(done["verdict"])
     if done.get("backup"):
         st.caption(ctx.t("imp.page.backup", file=plain(done["backup"])))
-    st.page_link("pages/overview.py", label=ctx.t("imp.page.see_overview"), icon=":material/dashboard:")
+    st.page_link("app_pages/overview.py", label=ctx.t("imp.page.see_overview"), icon=":material/dashboard:")
 
 with st.expander(ctx.t("imp.page.what")):
     st.dataframe(
