@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 
 from clv_engine.db import Database
+from clv_engine.status import customer_status
 
 
 def historical_clv(annual_spend: float, lifetime_years: float, gross_margin: float) -> float:
@@ -242,8 +243,9 @@ SELECT c.customer_id, c.name, c.vin, c.home_store_id, s.region, c.channel, c.veh
        coalesce(o.orders, 0) AS orders,
        coalesce(o.revenue, 0) AS revenue,
        coalesce(o.gross_profit, 0) AS gross_profit,
-       -- A customer who has not come yet is measured from the purchase of the car.
-       date_diff('day', coalesce(o.last_order, c.purchase_date), CAST(? AS DATE)) AS recency_days,
+       -- Days since the last activity (clv_engine.status): the later of the last visit and
+       -- the purchase of the car, so a customer who has not come yet counts from the purchase.
+       date_diff('day', greatest(o.last_order, c.purchase_date), CAST(? AS DATE)) AS recency_days,
        coalesce(o.freq_12m, 0) AS freq_12m,
        coalesce(o.spend_12m, 0) AS spend_12m,
        coalesce(o.gp_12m, 0) AS gp_12m,
@@ -262,12 +264,16 @@ def customer_values(
     store_ids: Sequence[str] | None = None,
     params: CLVParams = CLVParams(),
 ) -> pd.DataFrame:
-    """One row per customer: history to ``as_of`` and the historical-model CLV.
+    """One row per customer: history to ``as_of``, status and the historical-model CLV.
 
-    CLV = annual gross profit × r^gap × Σ_{t=1..H} r^t / (1+d)^t, where annual gross profit is
-    the customer's gross profit per year of relationship (at least one year), r the yearly
-    retention (estimated from the data unless given), and gap the years beyond one since the
-    last visit: a customer who has not come for two years has already survived one round less.
+    CLV = annual gross profit × S-weight × Σ_{t=1..H} r^t / (1+d)^t, where annual gross profit
+    is the customer's gross profit per year of relationship (at least one year), r the yearly
+    retention of active customers (estimated from the data unless given), and the S-weight
+    1 for an active customer; for one absent k years, their measured chance of coming back
+    relative to an active customer's chance of coming again (see :func:`absence_weight`).
+
+    Retention and return rates are measured on every customer, so a customer's CLV does not
+    depend on ``store_ids`` (which only selects rows).
     """
     params.validate()
     where, extra = _store_filter(store_ids, "c.home_store_id")
@@ -279,21 +285,157 @@ def customer_values(
         retention, source = estimate_retention(db, as_of), "data"
     else:
         retention, source = DEFAULT_RETENTION, "default"
+    frame["status"] = customer_status(frame["recency_days"])
+    frame.attrs["return_rates"] = return_rates(db, as_of)
     frame = add_historical_clv(frame, retention, params)
     frame.attrs["retention_source"] = source
     return frame
 
 
-def add_historical_clv(frame: pd.DataFrame, retention: float, params: CLVParams) -> pd.DataFrame:
+# -- coming back after an absence ---------------------------------------------------------
+
+# Absences of this many years or more are pooled (few customers, and all alike: gone).
+RETURN_MAX_YEARS = 3
+# A backtest group smaller than this is not measured; the group one year less absent is used.
+MIN_RETURN_CUSTOMERS = 30
+
+RETURN_RATES_SQL = """
+WITH p AS (SELECT CAST(? AS DATE) AS ref, CAST(? AS DATE) AS as_of),
+o AS (
+    SELECT customer_id,
+           min(order_date) AS first_order,
+           max(order_date) FILTER (WHERE order_date <= p.ref) AS last_before,
+           bool_or(order_date > p.ref AND order_date <= p.as_of) AS came
+    FROM orders, p
+    WHERE order_date <= p.as_of
+    GROUP BY customer_id
+),
+absent AS (
+    SELECT date_diff('day', greatest(o.last_before, c.purchase_date), p.ref) AS days_absent,
+           coalesce(o.came, false) AS came
+    FROM customers c CROSS JOIN p LEFT JOIN o USING (customer_id)
+    WHERE coalesce(c.purchase_date, o.first_order) <= p.ref
+)
+SELECT least(CAST(ceil(days_absent / 365.0) AS INTEGER) - 1, CAST(? AS INTEGER)) AS years_absent,
+       count(*) AS customers,
+       count(*) FILTER (WHERE came) AS returned
+FROM absent
+WHERE days_absent > 365
+GROUP BY ALL
+ORDER BY years_absent
+"""
+
+
+def absence_years(recency_days: object, max_years: int = RETURN_MAX_YEARS) -> np.ndarray:
+    """Whole years of absence: 0 for at most 365 days (active), 1 for 366-730 days, 2 for
+    731-1,095, ..., pooled at ``max_years``."""
+    days = np.asarray(recency_days, dtype=float)
+    return np.clip(np.ceil(days / 365.0) - 1, 0, max_years).astype(int)
+
+
+@dataclass(frozen=True)
+class ReturnRates:
+    """The backtest of :func:`return_rates`, one entry per year of absence (1..max, the last
+    pooled). Tuples, not a frame: it travels in a DataFrame's attrs, which pandas compares."""
+
+    reference_date: date
+    years_absent: tuple[int, ...]
+    customers: tuple[int, ...]
+    returned: tuple[int, ...]
+    rate: tuple[float | None, ...]  # returned / customers; None with no customer
+    used_rate: tuple[float | None, ...]  # what the CLV uses; None: nothing measured
+    source: tuple[str, ...]  # "data" | "fewer_years" | "none"
+
+    def table(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "years_absent": self.years_absent,
+                "customers": self.customers,
+                "returned": self.returned,
+                "rate": [np.nan if r is None else r for r in self.rate],
+                "used_rate": [np.nan if r is None else r for r in self.used_rate],
+                "source": self.source,
+            }
+        )
+
+    def used_for(self, years: int) -> float | None:
+        """The rate used for a customer absent ``years`` whole years (pooled at the top)."""
+        index = min(years, self.years_absent[-1]) - 1
+        return self.used_rate[index]
+
+
+def return_rates(db: Database, as_of: date, max_years: int = RETURN_MAX_YEARS,
+                 min_customers: int = MIN_RETURN_CUSTOMERS) -> ReturnRates:
+    """The chance that a customer absent k years comes back within a year, from the data.
+
+    A backtest one year before ``as_of`` (date R = as_of − 365 days): of the customers known
+    at R whose last activity was k whole years before R (the buckets of :func:`absence_years`),
+    the share with a visit in (R, as_of]. Every customer counts (no store scope).
+
+    A bucket with at least ``min_customers`` is measured ("data"); a smaller one uses the
+    rate of the nearest shorter absence that was measured ("fewer_years": coming back does
+    not get likelier with time away), or none ("none": the caller falls back to the
+    retention rule).
+    """
+    if max_years < 1:
+        raise ValueError("max_years must be at least 1")
+    reference = as_of - timedelta(days=365)
+    found = db.query_df(RETURN_RATES_SQL, [reference, as_of, max_years])
+    counts = dict(zip(found["years_absent"], zip(found["customers"], found["returned"])))
+    years = tuple(range(1, max_years + 1))
+    customers = tuple(int(counts.get(k, (0, 0))[0]) for k in years)
+    returned = tuple(int(counts.get(k, (0, 0))[1]) for k in years)
+    rate = tuple(r / n if n else None for n, r in zip(customers, returned))
+    used: list[float | None] = []
+    source: list[str] = []
+    last = None
+    for n, r in zip(customers, rate):
+        if n >= min_customers:
+            last = r
+        used.append(last)
+        source.append("data" if n >= min_customers else ("none" if last is None else "fewer_years"))
+    return ReturnRates(reference, years, customers, returned, rate, tuple(used), tuple(source))
+
+
+def absence_weight(recency_days: object, retention: float, rates: ReturnRates | None) -> np.ndarray:
+    """How much of an active customer's future a customer keeps, by their absence.
+
+    An active customer visits next year with chance r, then keeps visiting with r a year
+    (S_t = r^t). A customer absent k years comes back next year with the measured chance
+    q_k and, once back, is retained like anyone (S_t = q_k · r^(t−1)): their CLV is q_k / r
+    of an active customer's (capped at 1). Later comebacks are not counted (prudent).
+
+    Without a measured rate for their absence (``rates`` None or nothing measured), the
+    older rule applies: r^(years beyond the first since the last activity).
+    """
+    days = np.asarray(recency_days, dtype=float)
+    years = absence_years(days)
+    legacy = np.power(retention, np.clip(days - 365.0, 0.0, None) / 365.0)
+    if rates is None:
+        return legacy
+    q_by_years = {k: rates.used_for(k) for k in range(1, RETURN_MAX_YEARS + 1)}
+    q = np.array([np.nan if k == 0 or q_by_years.get(k) is None else q_by_years[k] for k in years],
+                 dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative = np.minimum(q, retention) / retention if retention > 0 else np.zeros_like(q)
+    return np.where(years == 0, 1.0, np.where(np.isnan(q), legacy, relative))
+
+
+def add_historical_clv(frame: pd.DataFrame, retention: float, params: CLVParams,
+                       rates: ReturnRates | None = None) -> pd.DataFrame:
+    """Add annual_gp, absence_weight and clv at ``retention``; the return rates come from
+    ``rates`` or the frame's ``attrs["return_rates"]`` (else the r^gap rule)."""
     frame = frame.copy()
+    rates = rates if rates is not None else frame.attrs.get("return_rates")
     years = np.maximum(frame["tenure_years"].to_numpy(dtype=float), 1.0)
     frame["annual_gp"] = frame["gross_profit"].to_numpy(dtype=float) / years
-    gap_years = np.clip(frame["recency_days"].to_numpy(dtype=float) - 365.0, 0.0, None) / 365.0
-    alive = np.power(retention, gap_years)
+    frame["absence_weight"] = absence_weight(frame["recency_days"].to_numpy(dtype=float), retention, rates)
     factor = annuity_factor(retention, params.discount_rate, params.horizon_years)
-    frame["clv"] = frame["annual_gp"] * alive * factor
+    frame["clv"] = frame["annual_gp"] * frame["absence_weight"] * factor
     frame.attrs["retention"] = retention
     frame.attrs["params"] = params
+    if rates is not None:
+        frame.attrs["return_rates"] = rates
     return frame
 
 

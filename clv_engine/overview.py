@@ -7,24 +7,30 @@ import numpy as np
 import pandas as pd
 
 from clv_engine.clv import top_share
+from clv_engine.status import ACTIVE, LAPSED, LAPSING, status_counts
 
 
 @dataclass(frozen=True)
 class Headline:
     customers: int
-    active_customers: int  # at least one visit in the 12 months to the as-of date
+    active_customers: int  # status "active" (clv_engine.status): last activity within a year
     total_clv: float
     average_clv: float
     gross_profit_12m: float
     top20_profit_share: float  # share of all-time gross profit from the top 20% of customers
     loss_making_share: float  # customers whose gross profit to date is below zero
+    lapsing_customers: int = 0  # status "lapsing": one yearly service missed
+    lapsed_customers: int = 0  # status "lapsed": a win-back case
 
 
 def headline(values: pd.DataFrame) -> Headline:
     n = len(values)
+    counts = status_counts(values["recency_days"])
     return Headline(
         customers=n,
-        active_customers=int((values["freq_12m"] > 0).sum()),
+        active_customers=counts[ACTIVE],
+        lapsing_customers=counts[LAPSING],
+        lapsed_customers=counts[LAPSED],
         total_clv=float(values["clv"].sum()),
         average_clv=float(values["clv"].mean()) if n else float("nan"),
         gross_profit_12m=float(values["gp_12m"].sum()),

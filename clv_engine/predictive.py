@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from clv_engine.db import Database
+from clv_engine.status import DropoutCheck, DropoutRules, dropout_check
 from clv_engine.predictive_models import (
     BGNBDFit,
     BGNBDParams,
@@ -143,6 +144,14 @@ class PredictiveModel:
     @property
     def warnings(self) -> tuple[FitNote, ...]:
         return self.visits.warnings + self.spend.warnings
+
+    def dropout(self, rules: DropoutRules = DropoutRules()) -> DropoutCheck:
+        """Whether this fit can tell customers who left from those who did not (so that
+        1 − P(alive) means something), with the reasons when it cannot."""
+        s = self.summary
+        alive = p_alive(self.visits, s["frequency"], s["recency"], s["T"])
+        params = self.visits.params
+        return dropout_check(params.a, params.b, alive, rules)
 
 
 def fit_predictive_model(db: Database, as_of: date, *, time_unit_days: float = 7.0) -> PredictiveModel:

@@ -42,7 +42,44 @@ STRINGS.update(
     {
         "ov.title": ("Overview: what our customers are worth", "总览：我们的客户价值几何"),
         "ov.customers": ("Customers", "客户数"),
-        "ov.active": ("Active (visit in 12 months)", "活跃客户（12个月内到店）"),
+        "ov.active": ("Active customers", "活跃客户"),
+        "ov.lapsing": ("Lapsing customers", "沉默客户"),
+        "ov.lapsed": ("Lapsed customers", "已流失客户"),
+        "ov.return": ("Come back after a year away", "离开一年后回来的比例"),
+        "ov.return.help": (
+            "Measured on the data one year back ({ref}): of the {n} customers then absent 1-2 years, "
+            "{returned} visited in the following year. The historical CLV gives a lapsing customer "
+            "this chance of coming back instead of an active customer's retention ({r}), so they keep "
+            "{weight} of an active customer's value.",
+            "以一年前（{ref}）为基准在数据上回测：当时已离开 1-2 年的 {n} 位客户中，"
+            "{returned} 位在随后一年内回店。历史型 CLV 对沉默客户采用这一回店概率，"
+            "而非活跃客户的留存率（{r}），因此其价值为活跃客户的 {weight}。",
+        ),
+        "ov.return.none": ("not measurable yet", "暂无法测算"),
+        "ov.return.title": ("How the historical CLV values absent customers", "历史型 CLV 如何计算离开的客户"),
+        "ov.return.caption": (
+            "Backtest at {ref}: customers grouped by whole years since their last activity, and the share "
+            "who visited within the next year. A customer absent k years is worth (chance of coming back) "
+            "÷ (active retention {r}) of an active customer; later comebacks are not counted.",
+            "以 {ref} 为基准回测：按距最近一次活动的整年数分组，统计随后一年内回店的比例。"
+            "离开 k 年的客户价值 = 活跃客户价值 ×（回店概率 ÷ 活跃留存率 {r}）；不计更晚的回归。",
+        ),
+        "ov.return.col.years": ("Years absent", "离开年数"),
+        "ov.return.col.customers": ("Customers then", "当时客户数"),
+        "ov.return.col.returned": ("Came back", "回店人数"),
+        "ov.return.col.rate": ("Come-back rate", "回店率"),
+        "ov.return.col.used": ("Rate used", "采用的比例"),
+        "ov.return.col.weight": ("Share of an active customer's CLV", "相当于活跃客户 CLV 的比例"),
+        "ov.return.years": ("{k} years", "{k} 年"),
+        "ov.return.years.more": ("{k} years or more", "{k} 年及以上"),
+        "ov.return.source.fewer_years": (
+            "too few customers: the rate for a shorter absence is used",
+            "客户过少：沿用离开时间更短的一组",
+        ),
+        "ov.return.source.none": (
+            "not measurable: the retention rule r^(years beyond one) is used",
+            "无法测算：沿用留存率规则 r^(超过一年的年数)",
+        ),
         "ov.total_clv": ("Total CLV", "CLV 合计"),
         "ov.avg_clv": ("Average CLV", "平均 CLV"),
         "ov.gp12": ("Gross profit, last 12 months", "近12个月毛利"),
@@ -125,3 +162,56 @@ STRINGS.update(
         ),
     }
 )
+
+# One vocabulary of customer status (clv_engine.status), shared by every page.
+STRINGS.update(
+    {
+        "status.label": ("Status", "状态"),
+        "status.active": ("Active", "活跃"),
+        "status.lapsing": ("Lapsing", "沉默"),
+        "status.lapsed": ("Lapsed", "已流失"),
+        "status.active.help": (
+            "Active: last visit (or, for a customer who has not come yet, the car purchase) within "
+            "the last {active} days.",
+            "活跃：最近一次到店（尚未到店的客户按购车日）在 {active} 天以内。",
+        ),
+        "status.lapsing.help": (
+            "Lapsing: last visit or car purchase {active_next}-{lapsed} days ago: one yearly service "
+            "missed. Still on the churn early-warning list.",
+            "沉默：最近一次到店或购车在 {active_next}-{lapsed} 天前，错过了一次年度保养；仍在流失预警名单内。",
+        ),
+        "status.lapsed.help": (
+            "Lapsed: no visit and no car purchase for over {lapsed} days: a win-back case, no longer "
+            "early warning.",
+            "已流失：超过 {lapsed} 天没有到店也没有购车：属于召回对象，不再是预警对象。",
+        ),
+        "status.p_alive": ("P(alive), visit model", "存活概率（到店模型）"),
+        "status.p_alive.help": (
+            "The BG/NBD visit model's probability that the customer has not left for good, given how "
+            "often and how recently they came. It is not the chance of a visit next year, and it is "
+            "not the status (which counts days since the last visit).",
+            "BG/NBD 到店模型根据到店频次和最近到店时间估计的“客户尚未永久离开”的概率。"
+            "它不是明年到店的概率，也不同于按距上次到店天数划分的状态。",
+        ),
+        "status.p_alive.uninformative": (
+            "On these data the visit model cannot tell customers who left from those who did not "
+            "({reasons}): P(alive) is near 100% for nearly everyone, so read the status instead.",
+            "在当前数据上，到店模型无法区分已离开与未离开的客户（{reasons}）："
+            "几乎所有客户的存活概率都接近 100%，请以状态为准。",
+        ),
+        "status.reason.ab_large": (
+            "a + b = {ab}: every customer has nearly the same {p} chance of leaving after a visit",
+            "a + b = {ab}：每位客户到店后离开的概率几乎相同，均约为 {p}",
+        ),
+        "status.reason.p_alive_near_one": (
+            "{share} of customers have P(alive) of {near} or more",
+            "{share} 的客户存活概率不低于 {near}",
+        ),
+        "status.tier_is_not_status": (
+            "The tier is a score band (RFM+L), not the status: a customer can be in the churned tier "
+            "while still active, or have a high P(alive) while lapsed.",
+            "分层是 RFM+L 评分档位，不是状态：客户可能处于“流失”档但仍活跃，也可能已流失但存活概率很高。",
+        ),
+    }
+)
+
