@@ -15,10 +15,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from clv_engine import churn, fmt
+from clv_engine import status as cs
 from clv_engine import segmentation as seg
 from clv_engine.db import Database
 from clv_engine.export import to_csv_bytes, to_excel_bytes
-from ui.context import cached, page_context
+from ui.context import cached, dropout, page_context
 
 ctx = page_context()
 lang = ctx.lang
@@ -148,12 +149,17 @@ st.caption(
     + " · ".join(f"{signal_name(s)} {fmt.pct(used[s], 1)}" for s in churn.SIGNALS if s in available)
 )
 
-# How P(churn) is read from the score.
-calibration = churn.calibrate(_backtest(ctx.db, ctx.as_of, ctx.store_ids), weights, levels)
-methods = [m for m in churn.P_CHURN_METHODS
-           if (m != "calibrated" or calibration is not None) and (m != "model" or "p_alive" in values.columns)]
+# How P(churn) is read from the score. Calibrated on every customer (not the store scope), so
+# a customer's P(churn) and expected value are the same here, in lookup and in the exports.
+calibration = churn.calibrate(_backtest(ctx.db, ctx.as_of, None), weights, levels)
+has_p_alive = "p_alive" in values.columns
+fit_check = dropout(ctx.db, ctx.as_of) if has_p_alive else None
+why_not = churn.p_churn_methods(calibration, has_p_alive, fit_check)
+methods = [m for m in churn.P_CHURN_METHODS if why_not[m] is None]
 method = st.radio(ctx.t("churn.p.method"), methods, format_func=lambda m: ctx.t(f"churn.p.{m}"),
                   horizontal=True, key="churn_p_method", bind=URL)
+if why_not["model"] == "not_identifiable":
+    st.caption(ctx.t("churn.p.model.disabled", reasons=cs.dropout_reasons_text(fit_check, lang)))
 if calibration is not None and not calibration.auc > 0.55:
     st.warning(ctx.t("churn.p.calibrated.weak", auc=f"{calibration.auc:.2f}"))
 if method == "calibrated" and calibration is not None:
@@ -168,6 +174,7 @@ if method == "calibrated" and calibration is not None:
             base=fmt.pct(calibration.base_rate, 1),
             auc=f"{calibration.auc:.2f}",
         )
+        + " " + ctx.t("churn.p.calibrated.all")
     )
     with st.expander(ctx.t("churn.calibration")):
         bands = calibration.table[calibration.table["customers"] > 0]
@@ -223,7 +230,8 @@ m[3].metric(ctx.t("churn.m.saved"), ctx.money(totals.clv_saved), help=ctx.t("chu
 m[4].metric(ctx.t("churn.m.multiple"), fmt.multiple(totals.multiple), help=ctx.t("churn.m.multiple.help"))
 lapsed = int((scored["level"] == churn.LAPSED).sum())
 st.caption(ctx.t("churn.lapsed.note", n=fmt.number(lapsed), days=rules.watch_days) + " "
-           + ctx.t("churn.spec_seed"))
+           + ctx.t("churn.spec_seed"),
+           help=ctx.t("status.lapsed.help", lapsed=rules.watch_days))
 
 if shown.empty:
     st.info(ctx.t("churn.list.empty"))

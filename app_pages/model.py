@@ -28,7 +28,8 @@ from clv_engine.predictive import (
     p_alive_drops,
     visit_grid,
 )
-from ui.context import cached, fit_failure, fitted_model, page_context
+from clv_engine import status as cs
+from ui.context import cached, dropout, fit_failure, fitted_model, page_context
 from ui.context import predictions as shared_predictions
 
 ctx = page_context()
@@ -93,17 +94,26 @@ scoped = in_scope(predictions)
 if ctx.store_ids:
     st.caption(ctx.t("predictive.scope", n=fmt.number(len(predictions))))
 
+# The status (days since the last visit) beside P(alive) (the model's estimate): two names,
+# two definitions, so that "active" means one thing on every page.
+rules = cs.StatusRules()
+last_visit_days = (pd.Timestamp(ctx.as_of) - pd.to_datetime(scoped["last_visit"])).dt.days
+status_active = float((cs.customer_status(last_visit_days, rules) == cs.ACTIVE).mean()) if len(scoped) else None
 m = st.columns(5)
 m[0].metric(ctx.t("predictive.m.customers"), fmt.number(len(scoped)))
 m[1].metric(ctx.t("predictive.m.active"),
-            fmt.pct(float((scoped["p_alive"] >= 0.5).mean()) if len(scoped) else None),
-            help=ctx.t("predictive.m.active.help"))
+            fmt.pct(float((scoped["p_alive"] >= cs.P_ALIVE_LIKELY).mean()) if len(scoped) else None),
+            help=ctx.t("predictive.m.active.help", active=rules.active_days, status=fmt.pct(status_active)))
 m[2].metric(ctx.t("predictive.m.visits", years=params.horizon_years),
             fmt.number(float(scoped["expected_visits"].sum())), help=ctx.t("predictive.m.visits.help"))
 m[3].metric(ctx.t("predictive.m.clv"), ctx.money(float(scoped["predictive_clv"].sum())),
             help=ctx.t("predictive.m.clv.help"))
 m[4].metric(ctx.t("predictive.m.gp"), ctx.money(model.spend.mean_value_per_visit),
             help=ctx.t("predictive.m.gp.help"))
+check = dropout(ctx.db, ctx.as_of)
+if check is not None and not check.identifiable:
+    st.warning(f"**{ctx.t('predictive.dropout.title')}** — "
+               + ctx.t("status.p_alive.uninformative", reasons=cs.dropout_reasons_text(check, ctx.lang)))
 for note in model.warnings:
     st.warning(note_text(note))
 

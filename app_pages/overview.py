@@ -4,6 +4,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from clv_engine import clv, fmt, overview
+from clv_engine import status as cs
 from ui.context import page_context
 
 ctx = page_context()
@@ -25,12 +26,61 @@ clv_help = ctx.t(
     ),
     d=fmt.pct(params.discount_rate),
 )
+rules = cs.StatusRules()
+status_help = {
+    s: ctx.t(f"status.{s}.help", active=rules.active_days, active_next=rules.active_days + 1,
+             lapsed=rules.lapsed_days)
+    for s in cs.STATUSES
+}
 cols = st.columns(5)
 cols[0].metric(ctx.t("ov.customers"), fmt.number(head.customers))
-cols[1].metric(ctx.t("ov.active"), fmt.number(head.active_customers))
+cols[1].metric(ctx.t("ov.active"), fmt.number(head.active_customers), help=status_help[cs.ACTIVE])
 cols[2].metric(ctx.t("ov.total_clv"), ctx.money(head.total_clv), help=clv_help)
 cols[3].metric(ctx.t("ov.avg_clv"), ctx.money(head.average_clv), help=clv_help)
 cols[4].metric(ctx.t("ov.gp12"), ctx.money(head.gross_profit_12m))
+
+# The other statuses, and the measured chance that a customer away for a year comes back
+# (what the historical CLV gives them instead of an active customer's retention).
+rates: clv.ReturnRates | None = values.attrs.get("return_rates")
+retention = values.attrs["retention"]
+first = rates.used_for(1) if rates is not None else None
+cols = st.columns(5)
+cols[1].metric(ctx.t("ov.lapsing"), fmt.number(head.lapsing_customers), help=status_help[cs.LAPSING])
+cols[2].metric(ctx.t("ov.lapsed"), fmt.number(head.lapsed_customers), help=status_help[cs.LAPSED])
+cols[3].metric(
+    ctx.t("ov.return"),
+    fmt.pct(first, 1) if first is not None else ctx.t("ov.return.none"),
+    help=None if first is None else ctx.t(
+        "ov.return.help", ref=rates.reference_date.isoformat(), n=fmt.number(rates.customers[0]),
+        returned=fmt.number(rates.returned[0]), r=fmt.pct(retention, 1),
+        weight=fmt.pct(min(first, retention) / retention if retention > 0 else 0.0, 1)),
+)
+if rates is not None:
+    with st.expander(ctx.t("ov.return.title")):
+        st.caption(ctx.t("ov.return.caption", ref=rates.reference_date.isoformat(), r=fmt.pct(retention, 1)))
+        last = rates.years_absent[-1]
+        table = rates.table()
+        weights = clv.absence_weight([365 * k + 1 for k in table["years_absent"]], retention, rates)
+        st.dataframe(
+            pd.DataFrame({
+                ctx.t("ov.return.col.years"): [ctx.t("ov.return.years.more" if k == last else "ov.return.years", k=k)
+                                              for k in table["years_absent"]],
+                ctx.t("ov.return.col.customers"): table["customers"],
+                ctx.t("ov.return.col.returned"): table["returned"],
+                ctx.t("ov.return.col.rate"): table["rate"],
+                ctx.t("ov.return.col.used"): [
+                    fmt.pct(u, 1) if src == "data" else
+                    (fmt.pct(u, 1) + " · " if u == u else "") + ctx.t(f"ov.return.source.{src}")
+                    for u, src in zip(table["used_rate"], table["source"])
+                ],
+                ctx.t("ov.return.col.weight"): weights,
+            }),
+            hide_index=True,
+            column_config={
+                ctx.t("ov.return.col.rate"): st.column_config.NumberColumn(format="percent"),
+                ctx.t("ov.return.col.weight"): st.column_config.NumberColumn(format="percent"),
+            },
+        )
 
 left, right = st.columns(2)
 with left:

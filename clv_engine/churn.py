@@ -35,6 +35,7 @@ from scipy.stats import rankdata
 from clv_engine.db import Database
 from clv_engine.i18n import t
 from clv_engine.segmentation import tier_label_key
+from clv_engine.status import DropoutCheck, StatusRules
 
 SIGNALS: tuple[str, ...] = ("spend_drop", "frequency_drop", "complaints", "competitor", "cancellations")
 
@@ -49,7 +50,7 @@ SIGNAL_TABLE: dict[str, str] = {
 
 LEVELS: tuple[str, ...] = ("high", "mid", "low")
 NO_LEVEL = "none"  # score below the low threshold: no sign of risk
-LAPSED = "lapsed"  # no visit and no purchase for too long: win-back, not early warning
+LAPSED = "lapsed"  # the status "lapsed" (clv_engine.status): win-back, not early warning
 
 P_CHURN_METHODS: tuple[str, ...] = ("calibrated", "score", "model")
 
@@ -99,7 +100,8 @@ class SignalRules:
     competitor_horizon_days: int = 365  # a sighting today counts 1, fading to 0 at this age
     cancellation_window_days: int = 365
     min_appointments: int = 2  # fewer appointments than this weakens the cancellation rate
-    watch_days: int = 730  # no visit or purchase for longer: lapsed, not on the list
+    # No visit or purchase for longer: lapsed (the status of clv_engine.status), not on the list.
+    watch_days: int = StatusRules().lapsed_days
 
     def validate(self) -> None:
         for f in fields(self):
@@ -589,7 +591,11 @@ def backtest_signals(
 def calibrate(
     backtest: pd.DataFrame, weights: RiskWeights = RiskWeights(), levels: RiskLevels = RiskLevels()
 ) -> Calibration | None:
-    """Score the backtest with today's weights and fit P(churn) by score band."""
+    """Score the backtest with today's weights and fit P(churn) by score band.
+
+    Calibrate on the backtest of every customer (``backtest_signals`` without a store scope)
+    and filter the list afterwards: a customer's P(churn) and expected value must be the
+    same on the churn list, in lookup and in the exports, whatever store scope is chosen."""
     if backtest.empty:
         return None
     scored = score_risk(backtest, weights, levels)
@@ -618,6 +624,24 @@ def p_churn(
             raise ValueError("P(churn) method 'model' needs a p_alive column from the predictive model")
         return np.clip(1.0 - frame["p_alive"].to_numpy(dtype=float), 0.0, 1.0)
     raise ValueError(f"P(churn) method must be one of {P_CHURN_METHODS}, got {method!r}")
+
+
+def p_churn_methods(
+    calibration: Calibration | None, has_p_alive: bool, dropout: DropoutCheck | None = None
+) -> dict[str, str | None]:
+    """Each P(churn) method with the reason it cannot be offered (None: it can).
+
+    ``model`` (1 − P(alive)) needs the predictive model's P(alive), and a fit that can tell
+    customers who left from those who did not: when ``dropout`` says it cannot, P(alive) is
+    near 1 for nearly everyone and 1 − P(alive) would read as "nobody churns"."""
+    reasons: dict[str, str | None] = {m: None for m in P_CHURN_METHODS}
+    if calibration is None:
+        reasons["calibrated"] = "no_calibration"
+    if not has_p_alive:
+        reasons["model"] = "no_model"
+    elif dropout is not None and not dropout.identifiable:
+        reasons["model"] = "not_identifiable"
+    return reasons
 
 
 # -- the call list --------------------------------------------------------------------------

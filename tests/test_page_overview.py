@@ -12,15 +12,39 @@ def test_overview_headline_matches_sql(sample_db_path):
 
     con = duckdb.connect(str(sample_db_path), read_only=True, config=READER_CONFIG)
     customers = con.execute("SELECT count(*) FROM customers").fetchone()[0]
-    active = con.execute(
-        "SELECT count(DISTINCT customer_id) FROM orders "
-        "WHERE order_date > (SELECT max(order_date) FROM orders) - INTERVAL 365 DAY"
-    ).fetchone()[0]
+    # Status by days since the later of the last visit and the car purchase (365 / 730 days).
+    days = [d for (d,) in con.execute(
+        "SELECT date_diff('day', greatest(max(o.order_date), any_value(c.purchase_date)), "
+        "(SELECT max(order_date) FROM orders)) FROM customers c LEFT JOIN orders o USING (customer_id) "
+        "GROUP BY c.customer_id"
+    ).fetchall()]
     con.close()
     at = run_app(sample_db_path, "app_pages/overview.py")
     m = metric_values(at)
     assert m["Customers"] == f"{customers:,}"
-    assert m["Active (visit in 12 months)"] == f"{active:,}"
+    assert m["Active customers"] == f"{sum(d <= 365 for d in days):,}"
+    assert m["Lapsing customers"] == f"{sum(365 < d <= 730 for d in days):,}"
+    assert m["Lapsed customers"] == f"{sum(d > 730 for d in days):,}"
+    helps = {x.label: x.help for x in at.metric}
+    assert "365 days" in helps["Active customers"] and "730 days" in helps["Lapsed customers"]
+
+
+def test_overview_shows_the_measured_come_back_rate(sample_db_path):
+    import pandas as pd
+
+    from tests.test_customer_values import backtest_by_hand
+
+    table = backtest_by_hand(sample_db_path)
+    first = table.loc[1]
+    at = run_app(sample_db_path, "app_pages/overview.py")
+    m = metric_values(at)
+    assert m["Come back after a year away"] == fmt.pct(first["returned"] / first["customers"], 1)
+    shown = at.dataframe[0].value
+    assert list(shown["Customers then"]) == list(table["customers"])
+    assert list(shown["Came back"]) == list(table["returned"])
+    assert isinstance(shown, pd.DataFrame)
+    zh = run_app(sample_db_path, "app_pages/overview.py", lang="zh")
+    assert metric_values(zh)["离开一年后回来的比例"] == m["Come back after a year away"]
 
 
 def test_dcf_explorer_shows_spec_years(sample_db_path):

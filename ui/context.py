@@ -78,6 +78,14 @@ def predictions(db: Database, as_of: date, horizon_years: int, discount_rate: fl
     return customer_predictions(model, horizon_years, discount_rate)
 
 
+@cached
+def dropout(db: Database, as_of: date):
+    """Whether the shared fit can tell customers who left apart (clv_engine.status.DropoutCheck),
+    or None without a fit."""
+    model = fitted_model(db, as_of)
+    return None if isinstance(model, dict) else model.dropout()
+
+
 def failure_text(failure: dict, lang: str) -> str:
     """A fit failure in the reader's language (the English message if no string is known)."""
     from clv_engine.i18n import CATALOGUE

@@ -162,6 +162,17 @@ STRINGS = {
         "P(churn) = 1 − P(alive) from the predictive CLV model.",
         "流失概率 = 1 − 预测型 CLV 模型给出的存活概率。",
     ),
+    "churn.p.model.disabled": (
+        "1 − P(alive) is not offered: on these data the visit model cannot tell customers who left "
+        "from those who did not ({reasons}), so it would say almost nobody churns.",
+        "未提供“1 − 存活概率”：在当前数据上，到店模型无法区分已离开与未离开的客户（{reasons}），"
+        "用它会得出几乎没有人流失的结论。",
+    ),
+    "churn.p.calibrated.all": (
+        "Calibrated on every customer, whatever the store scope: a customer's P(churn) and expected "
+        "value are the same here, in lookup and in the exports.",
+        "校准基于全部客户，与门店范围无关：同一客户的流失概率和期望价值在本页、客户查询和导出文件中一致。",
+    ),
     "churn.calibration": ("Backtest: churn rate by score band", "回测：各分数段流失率"),
     "churn.calibration.band": ("Score band", "分数段"),
     "churn.calibration.customers": ("Customers", "客户数"),

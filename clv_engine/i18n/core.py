@@ -84,10 +84,11 @@ STRINGS.update(
         "ov.avg_clv": ("Average CLV", "平均 CLV"),
         "ov.gp12": ("Gross profit, last 12 months", "近12个月毛利"),
         "ov.clv.help": (
-            "Historical-model CLV: yearly gross profit × survival × Σ r^t/(1+d)^t over {h} years, "
-            "retention r = {r}, discount rate d = {d}.",
-            "历史模型 CLV：年均毛利 × 存活概率 × Σ r^t/(1+d)^t（{h} 年），"
-            "留存率 r = {r}，折现率 d = {d}。",
+            "Historical-model CLV: yearly gross profit × Σ r^t/(1+d)^t over {h} years, retention r = {r}, "
+            "discount rate d = {d}; a customer absent a year or more is weighted by their measured "
+            "chance of coming back ÷ r.",
+            "历史模型 CLV：年均毛利 × Σ r^t/(1+d)^t（{h} 年），留存率 r = {r}，折现率 d = {d}；"
+            "离开一年及以上的客户按实测回店概率 ÷ r 加权。",
         ),
         "ov.clv.help.predictive": (
             "Predictive CLV: expected visits over {h} years (BG/NBD) × expected gross profit per visit (Gamma-Gamma), "

@@ -91,13 +91,17 @@ STRINGS = {
     ),
     # -- headline ---------------------------------------------------------------------------
     "predictive.m.customers": ("Customers in scope", "范围内客户"),
-    "predictive.m.active": ("Probably still active", "大概率仍活跃"),
+    "predictive.m.active": ("P(alive) 50% or more", "存活概率 ≥ 50%"),
     "predictive.m.active.help": (
-        "Share of customers with P(alive) of 50% or more: the probability, given how often "
-        "and how recently they came, that they have not left for good.",
-        "P(存活) 不低于 50% 的客户占比。P(存活) 是根据到店频次和最近一次到店时间，"
-        "推算客户尚未永久流失的概率。",
+        "Share of customers with P(alive) of 50% or more. P(alive) is the visit model's "
+        "probability, given how often and how recently they came, that they have not left for "
+        "good; it is not the status (active: last visit or car purchase within {active} days), "
+        "which {status} of these customers have.",
+        "存活概率不低于 50% 的客户占比。存活概率是到店模型根据到店频次和最近一次到店时间，"
+        "推算客户尚未永久离开的概率；它不同于状态（活跃：最近一次到店或购车在 {active} 天以内），"
+        "这些客户中处于活跃状态的占 {status}。",
     ),
+    "predictive.dropout.title": ("The visit model cannot tell who has left", "到店模型无法判断谁已离开"),
     "predictive.m.visits": ("Expected visits, next {years} yr", "未来 {years} 年预期到店"),
     "predictive.m.visits.help": (
         "Sum over the customers of the visits the BG/NBD model expects in the horizon set in "
