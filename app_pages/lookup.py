@@ -15,9 +15,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from clv_engine import churn, fmt, lookup
+from clv_engine import status as cs
 from clv_engine import segmentation as seg
 from clv_engine.db import Database
-from ui.context import cached, page_context
+from ui.context import cached, dropout, page_context
 
 ctx = page_context()
 lang = ctx.lang
@@ -39,6 +40,7 @@ def _scores(db: Database, as_of: date) -> pd.DataFrame:
 
 @cached
 def _risk(db: Database, as_of: date) -> tuple[pd.DataFrame, churn.Calibration | None]:
+    # Every customer, as on the churn page (calibrated once per database, whatever the scope).
     scored = churn.score_risk(churn.churn_signals(db, as_of))
     return scored, churn.calibrate(churn.backtest_signals(db, as_of))
 
@@ -125,7 +127,8 @@ network = lookup.referral_network(ctx.db, customer_id, ctx.as_of, values, NETWOR
 model = values.attrs.get("model", "historical")
 m = st.columns(5)
 m[0].metric(ctx.t("lookup.m.clv"), ctx.money(me["clv"]), help=ctx.t(f"lookup.m.clv.help.{model}"))
-m[1].metric(ctx.t("lookup.m.tier"), ctx.t(seg.tier_label_key("rfml", tier)) if tier else "—")
+m[1].metric(ctx.t("lookup.m.tier"), ctx.t(seg.tier_label_key("rfml", tier)) if tier else "—",
+            help=ctx.t("status.tier_is_not_status"))
 m[2].metric(ctx.t("lookup.m.total"), f"{score['total']} / 20" if score is not None else "—",
             help=ctx.t("lookup.m.total.help"))
 lapsed = risk is not None and risk["level"] == churn.LAPSED
@@ -135,8 +138,22 @@ m[4].metric(ctx.t("lookup.m.network"), ctx.money(network.direct_clv), help=ctx.t
 n = st.columns(5)
 n[0].metric(ctx.t("lookup.m.gp"), ctx.money(me["gross_profit"]))
 n[1].metric(ctx.t("lookup.m.visits"), fmt.number(me["freq_12m"]))
-if "p_alive" in values.columns and pd.notna(me.get("p_alive")):
-    n[2].metric(ctx.t("lookup.m.p_alive"), fmt.pct(me["p_alive"]))
+# Status (days since the last activity) and P(alive) (the visit model's estimate), each under
+# its own defined name, so that a "churned" tier beside a P(alive) of 100% is explained.
+rules = cs.StatusRules()
+my_status = cs.customer_status([me["recency_days"]], rules)[0]
+n[2].metric(ctx.t("status.label"), ctx.t(f"status.{my_status}"),
+            help=ctx.t(f"status.{my_status}.help", active=rules.active_days,
+                       active_next=rules.active_days + 1, lapsed=rules.lapsed_days)
+            + " " + ctx.t("lookup.status.days", days=fmt.number(me["recency_days"])))
+has_p_alive = "p_alive" in values.columns and pd.notna(me.get("p_alive"))
+if has_p_alive:
+    n[3].metric(ctx.t("status.p_alive"), fmt.pct(me["p_alive"]), help=ctx.t("status.p_alive.help"))
+    check = dropout(ctx.db, ctx.as_of)
+    if check is not None and not check.identifiable:
+        st.caption(ctx.t("status.p_alive.uninformative", reasons=cs.dropout_reasons_text(check, lang)))
+    if me["p_alive"] >= 0.9 and (my_status != cs.ACTIVE or tier == "churned"):
+        st.caption(ctx.t("status.tier_is_not_status"))
 
 # -- history and loyalty -------------------------------------------------------------------------
 left, right = st.columns([3, 2])

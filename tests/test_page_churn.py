@@ -162,3 +162,26 @@ def test_empty_database(tmp_path):
     create_database(path)
     at = run_app(path, PAGE)
     assert any("No customers" in i.value for i in at.info)
+
+
+def test_p_churn_and_value_do_not_depend_on_the_store_scope(sample_db_path, downloads):
+    # Calibrated once on every customer, filtered afterwards: the same customer has the same
+    # P(churn) and expected value whether the sidebar shows all stores or only theirs.
+    at = run_app(sample_db_path, PAGE)
+    everyone = _csv(downloads).set_index("Customer")
+    at.multiselect(key="stores").set_value(["S02"]).run()
+    assert not at.exception
+    s02 = _csv(downloads).set_index("Customer")
+    assert 0 < len(s02) < len(everyone)
+    both = s02.index.intersection(everyone.index)
+    assert len(both) == len(s02)
+    for column in ("P(churn)", "Expected value", "Remaining CLV", "Risk score"):
+        assert s02.loc[both, column].tolist() == everyone.loc[both, column].tolist(), column
+
+
+def test_model_p_churn_is_withheld_when_the_fit_cannot_tell_dropout(sample_db_path):
+    at = run_app(sample_db_path, PAGE)
+    assert "model" not in at.radio(key="churn_p_method").options
+    assert any("1 − P(alive) is not offered" in c.value and "a + b =" in c.value for c in at.caption)
+    zh = run_app(sample_db_path, PAGE, lang="zh")
+    assert any("未提供“1 − 存活概率”" in c.value for c in zh.caption)

@@ -126,3 +126,54 @@ def test_customer_after_the_as_of_date(tmp_path):
     at.date_input(key="as_of").set_value("2026-06-30").run()
     _search(at, "G")  # bought on 2026-07-15
     assert any("starts after the as-of date" in i.value for i in at.info)
+
+
+def test_lookup_shows_the_same_p_churn_and_value_as_the_churn_list(sample_db_path):
+    # The churn list's first customer (scope S03) looked up: the same P(churn) and expected value.
+    import io
+
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    captured = {}
+    add_deferred = MediaFileManager.add_deferred
+
+    def deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        if file_name and file_name.endswith(".csv"):
+            captured["csv"] = data_callable
+        return add_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    MediaFileManager.add_deferred = deferred
+    try:
+        at = run_app(sample_db_path, "app_pages/churn.py")
+        at.multiselect(key="stores").set_value(["S03"]).run()
+    finally:
+        MediaFileManager.add_deferred = add_deferred
+    import pandas as pd
+
+    listed = pd.read_csv(io.BytesIO(captured["csv"]()), encoding="utf-8-sig", dtype={"Store": str})
+    first = listed.iloc[0]
+    at = _search(run_app(sample_db_path, PAGE), first["Customer"])
+    risk_line = next(md.value for md in at.markdown if "P(churn)" in md.value)
+    assert fmt.pct(first["P(churn)"], 1) in risk_line
+    actions = [md.value for md in at.markdown if md.value[:3] in ("1. ", "2. ")]
+    assert any(fmt.money(first["Expected value"]) in a for a in actions), actions
+
+
+def test_status_and_p_alive_are_shown_under_their_names(sample_db_path):
+    # A lapsed customer of the sample: the status says lapsed, P(alive) is named and defined,
+    # and the page explains why the model still calls them alive.
+    db = Database(sample_db_path)
+    cid = db.query_value(
+        "SELECT customer_id FROM orders GROUP BY 1 HAVING count(*) >= 3 AND "
+        "max(order_date) < (SELECT max(order_date) FROM orders) - INTERVAL 800 DAY ORDER BY 1 LIMIT 1")
+    db.close()
+    at = _search(run_app(sample_db_path, PAGE), cid)
+    m = metric_values(at)
+    assert m["Status"] == "Lapsed"
+    helps = {x.label: x.help for x in at.metric}
+    assert "730 days" in helps["Status"]
+    assert "not the chance of a visit" in helps["P(alive), visit model"]
+    assert any("cannot tell customers who left" in c.value for c in at.caption)
+    assert any("not the status" in c.value for c in at.caption) or float(m["P(alive), visit model"].rstrip("%")) < 90
+    zh = _search(run_app(sample_db_path, PAGE, lang="zh"), cid)
+    assert metric_values(zh)["状态"] == "已流失"

@@ -60,7 +60,7 @@ STRINGS = {
     ),
     "lookup.m.gp": ("Gross profit to date", "累计毛利"),
     "lookup.m.visits": ("Visits, last 12 months", "近12个月到店"),
-    "lookup.m.p_alive": ("P(alive)", "存活概率"),
+    "lookup.status.days": ("This customer: {days} days.", "该客户：{days} 天。"),
     "lookup.history": ("Service history", "服务记录"),
     "lookup.history.none": ("No service visit up to the as-of date.", "基准日前没有到店记录。"),
     "lookup.history.year": ("Year", "年份"),
