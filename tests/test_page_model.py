@@ -37,7 +37,14 @@ def test_headline_parameters_and_sections(sample_db_path, facts):
     values = predictive_customer_values(Database(sample_db_path), facts["as_of"], 5, 0.12)
     assert m["Predictive CLV, total"] == fmt.money(values["predictive_clv"].sum())
     assert m["Expected visits, next 5 yr"] == fmt.number(values["expected_visits"].sum())
-    assert m["Probably still active"] == fmt.pct((values["p_alive"] >= 0.5).mean())
+    assert m["P(alive) 50% or more"] == fmt.pct((values["p_alive"] >= 0.5).mean())
+    # The sample's customers come yearly and rarely leave: the fit cannot tell dropout apart,
+    # and the page says so (a + b and the share with P(alive) near 1, computed independently).
+    fit0 = fit_predictive_model(Database(sample_db_path), facts["as_of"])
+    v0 = fit0.visits.params
+    warning = next(w.value for w in at.warning if "cannot tell who has left" in w.value)
+    assert f"a + b = {v0.a + v0.b:,.0f}" in warning
+    assert fmt.pct((values["p_alive"] >= 0.9).mean(), 1) in warning
     params = at.dataframe[0].value
     assert list(params["Parameter"]) == ["r", "α", "a", "b", "p", "q", "γ"]
     fit = fit_predictive_model(Database(sample_db_path), facts["as_of"])
@@ -120,3 +127,10 @@ def test_every_fit_error_and_note_has_both_languages():
     for key in [f"predictive.fit_error.{r}" for r in reasons] + [f"predictive.note.{n}" for n in notes]:
         english, chinese = CATALOGUE[key]
         assert english and chinese, key
+
+
+def test_p_alive_and_status_are_defined_in_chinese(sample_db_path):
+    at = run_app(sample_db_path, PAGE, lang="zh")
+    helps = {x.label: x.help for x in at.metric}
+    assert "状态" in helps["存活概率 ≥ 50%"]
+    assert any("到店模型无法判断谁已离开" in w.value for w in at.warning)
