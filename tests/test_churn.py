@@ -329,3 +329,14 @@ def test_export_frame_has_reasons_and_translated_headers():
     assert out["Tier"][0] == "Platinum"
     zh = churn.export_frame(listed, "zh")
     assert "原因" in zh.columns and zh["风险等级"][0] == "中"
+
+
+def test_p_churn_methods_say_why_one_is_not_offered():
+    from clv_engine.status import dropout_check
+
+    flat = dropout_check(0.3, 500.0, [0.99] * 100)
+    spread = dropout_check(0.8, 2.4, [i / 100 for i in range(101)])
+    assert churn.p_churn_methods(None, False) == {"calibrated": "no_calibration", "score": None, "model": "no_model"}
+    assert churn.p_churn_methods(None, True, flat)["model"] == "not_identifiable"
+    assert churn.p_churn_methods(None, True, spread)["model"] is None
+    assert churn.p_churn_methods(None, True)["model"] is None

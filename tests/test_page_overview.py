@@ -38,13 +38,13 @@ def test_overview_shows_the_measured_come_back_rate(sample_db_path):
     first = table.loc[1]
     at = run_app(sample_db_path, "app_pages/overview.py")
     m = metric_values(at)
-    assert m["Come back after a year away"] == fmt.pct(first["returned"] / first["customers"], 1)
+    assert m["Come-back rate"] == fmt.pct(first["returned"] / first["customers"], 1)
     shown = at.dataframe[0].value
     assert list(shown["Customers then"]) == list(table["customers"])
     assert list(shown["Came back"]) == list(table["returned"])
     assert isinstance(shown, pd.DataFrame)
     zh = run_app(sample_db_path, "app_pages/overview.py", lang="zh")
-    assert metric_values(zh)["离开一年后回来的比例"] == m["Come back after a year away"]
+    assert metric_values(zh)["回店率"] == m["Come-back rate"]
 
 
 def test_dcf_explorer_shows_spec_years(sample_db_path):

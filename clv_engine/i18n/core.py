@@ -45,12 +45,14 @@ STRINGS.update(
         "ov.active": ("Active customers", "活跃客户"),
         "ov.lapsing": ("Lapsing customers", "沉默客户"),
         "ov.lapsed": ("Lapsed customers", "已流失客户"),
-        "ov.return": ("Come back after a year away", "离开一年后回来的比例"),
+        "ov.return": ("Come-back rate", "回店率"),
         "ov.return.help": (
+            "The chance that a customer away one to two years comes back within a year. "
             "Measured on the data one year back ({ref}): of the {n} customers then absent 1-2 years, "
             "{returned} visited in the following year. The historical CLV gives a lapsing customer "
             "this chance of coming back instead of an active customer's retention ({r}), so they keep "
             "{weight} of an active customer's value.",
+            "离开一至两年的客户在一年内回店的概率。"
             "以一年前（{ref}）为基准在数据上回测：当时已离开 1-2 年的 {n} 位客户中，"
             "{returned} 位在随后一年内回店。历史型 CLV 对沉默客户采用这一回店概率，"
             "而非活跃客户的留存率（{r}），因此其价值为活跃客户的 {weight}。",
@@ -201,8 +203,9 @@ STRINGS.update(
             "几乎所有客户的存活概率都接近 100%，请以状态为准。",
         ),
         "status.reason.ab_large": (
-            "a + b = {ab}: every customer has nearly the same {p} chance of leaving after a visit",
-            "a + b = {ab}：每位客户到店后离开的概率几乎相同，均约为 {p}",
+            "the visit model's dropout parameters a + b = {ab}: every customer has nearly the same "
+            "{p} chance of leaving after a visit",
+            "到店模型的流失参数 a + b = {ab}：每位客户到店后离开的概率几乎相同，均约为 {p}",
         ),
         "status.reason.p_alive_near_one": (
             "{share} of customers have P(alive) of {near} or more",
