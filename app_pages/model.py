@@ -97,8 +97,9 @@ if ctx.store_ids:
 # The status (days since the last visit) beside P(alive) (the model's estimate): two names,
 # two definitions, so that "active" means one thing on every page.
 rules = cs.StatusRules()
-last_visit_days = (pd.Timestamp(ctx.as_of) - pd.to_datetime(scoped["last_visit"])).dt.days
-status_active = float((cs.customer_status(last_visit_days, rules) == cs.ACTIVE).mean()) if len(scoped) else None
+status_by_customer = ctx.customer_values().set_index("customer_id")["status"]
+scoped_status = status_by_customer.reindex(scoped["customer_id"])
+status_active = float((scoped_status == cs.ACTIVE).mean()) if len(scoped) else None
 m = st.columns(5)
 m[0].metric(ctx.t("predictive.m.customers"), fmt.number(len(scoped)))
 m[1].metric(ctx.t("predictive.m.active"),

@@ -38,6 +38,17 @@ def test_headline_parameters_and_sections(sample_db_path, facts):
     assert m["Predictive CLV, total"] == fmt.money(values["predictive_clv"].sum())
     assert m["Expected visits, next 5 yr"] == fmt.number(values["expected_visits"].sum())
     assert m["P(alive) 50% or more"] == fmt.pct((values["p_alive"] >= 0.5).mean())
+    # Its definition names the status beside it: the share of these customers active by the
+    # calendar (last order or car purchase within 365 days), computed here in SQL.
+    con = duckdb.connect(str(sample_db_path), read_only=True, config=READER_CONFIG)
+    active = con.execute(
+        "SELECT avg(CASE WHEN date_diff('day', greatest(max(o.order_date), any_value(c.purchase_date)), ?) "
+        "<= 365 THEN 1.0 ELSE 0.0 END) OVER () FROM orders o JOIN customers c USING (customer_id) "
+        "WHERE o.customer_id IN (SELECT customer_id FROM orders WHERE revenue > 0) GROUP BY o.customer_id LIMIT 1",
+        [facts["as_of"]]).fetchone()[0]
+    con.close()
+    helps = {x.label: x.help for x in at.metric}
+    assert f"which {fmt.pct(active)} of these customers have" in helps["P(alive) 50% or more"]
     # The sample's customers come yearly and rarely leave: the fit cannot tell dropout apart,
     # and the page says so (a + b and the share with P(alive) near 1, computed independently).
     fit0 = fit_predictive_model(Database(sample_db_path), facts["as_of"])
