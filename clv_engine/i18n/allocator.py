@@ -76,9 +76,9 @@ STRINGS = {
     ),
     "allocator.page.scenario": ("Scenario", "方案"),
     "allocator.page.scenario.help": (
-        "The reference case (source article 000), or a scenario saved below. The link in the address bar "
+        "The reference case (four projects, a budget of ¥1,000,000), or a scenario saved below. The link in the address bar "
         "reproduces this screen: scenario, budget, locked and excluded projects.",
-        "参考案例（原文000），或下方保存的方案。地址栏中的链接可复现当前画面：方案、预算、锁定与排除的项目。",
+        "参考案例（4个项目，预算¥100万），或下方保存的方案。地址栏中的链接可复现当前画面：方案、预算、锁定与排除的项目。",
     ),
     # The same in both languages: the browser keeps showing a selectbox option's old text
     # when only its wording changes (the option is identified by its key).

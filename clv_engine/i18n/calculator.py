@@ -87,7 +87,7 @@ STRINGS = {
     "calc.comp.note": (
         "The reference case as published writes the extra service cost as \"¥20,000 a year × 7 years = ¥14,000\", "
         "which does not add up; ¥2,000 a year × 7 = ¥14,000 is what its total of about ¥139,400 uses. Exactly: ¥139,300.",
-        "参考案例原始文字把额外服务成本写作“2万/年 × 7年 = 1.4万”，前后不一致；其合计（约 ¥13.94万）实际使用的是"
+        "参考案例原始文字把额外服务成本写作“¥2万/年 × 7年 = ¥1.4万”，前后不一致；其合计（约 ¥13.94万）实际使用的是"
         "每年 ¥2,000 × 7 = ¥14,000。精确合计为 ¥139,300。",
     ),
     # DCF
