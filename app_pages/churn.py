@@ -217,7 +217,7 @@ totals = churn.list_totals(shown)
 m = st.columns(5)
 m[0].metric(ctx.t("churn.m.customers"), fmt.number(totals.customers))
 m[1].metric(ctx.t("churn.m.cost"), ctx.money(totals.cost))
-m[2].metric(ctx.t("churn.m.saved_customers"), fmt.number(totals.customers_saved, 1),
+m[2].metric(ctx.t("churn.m.saved_customers"), fmt.people(totals.customers_saved),
             help=ctx.t("churn.m.customers_saved.help"))
 m[3].metric(ctx.t("churn.m.saved"), ctx.money(totals.clv_saved), help=ctx.t("churn.m.saved.help"))
 m[4].metric(ctx.t("churn.m.multiple"), fmt.multiple(totals.multiple), help=ctx.t("churn.m.multiple.help"))
@@ -308,7 +308,7 @@ def _levels_sheet() -> pd.DataFrame:
             ctx.t("churn.col.action"): [ctx.t(f"churn.action.{lv}") for lv in summary["level"]],
             ctx.t("churn.m.customers"): summary["customers"],
             ctx.t("churn.col.cost"): summary["cost"],
-            ctx.t("churn.col.customers_saved"): summary["customers_saved"],
+            ctx.t("churn.col.customers_saved"): summary["customers_saved"].round(0),  # people are whole
             ctx.t("churn.col.clv_saved"): summary["clv_saved"],
             ctx.t("churn.col.multiple"): summary["multiple"],
         }
