@@ -237,7 +237,7 @@ with left:
     step = max(1, len(cumulative) // 400)
     x = np.arange(1, len(cumulative) + 1)
     # Chinese readers get the money axis in 万.
-    scale, axis = (1e4, dict(ticksuffix="万", tickformat=",.0f")) if lang == "zh" else (1.0, dict(tickprefix="¥", tickformat="~s"))
+    scale, axis = (1e4, dict(tickprefix="¥", ticksuffix="万", tickformat=",.0f")) if lang == "zh" else (1.0, dict(tickprefix="¥", tickformat="~s"))
     fig = go.Figure(go.Scatter(x=x[::step], y=cumulative[::step] / scale, mode="lines"))
     best = int(np.argmax(cumulative))
     fig.add_vline(x=best + 1, line_dash="dot")
@@ -266,8 +266,8 @@ with right:
         ),
         hide_index=True,
         column_config={
-            ctx.t("churn.col.cost"): st.column_config.NumberColumn(format="localized"),
-            ctx.t("churn.col.clv_saved"): st.column_config.NumberColumn(format="localized"),
+            ctx.t("churn.col.cost"): st.column_config.NumberColumn(format=fmt.money_column(getattr(ctx, "currency", "CNY"))),
+            ctx.t("churn.col.clv_saved"): st.column_config.NumberColumn(format=fmt.money_column(getattr(ctx, "currency", "CNY"))),
         },
     )
 
@@ -281,8 +281,8 @@ st.dataframe(
     column_config={
         ctx.t("churn.col.p_churn"): st.column_config.NumberColumn(format="percent"),
         ctx.t("churn.col.success"): st.column_config.NumberColumn(format="percent"),
-        ctx.t("churn.col.clv"): st.column_config.NumberColumn(format="localized"),
-        ctx.t("churn.col.ev"): st.column_config.NumberColumn(format="localized"),
+        ctx.t("churn.col.clv"): st.column_config.NumberColumn(format=fmt.money_column(getattr(ctx, "currency", "CNY"))),
+        ctx.t("churn.col.ev"): st.column_config.NumberColumn(format=fmt.money_column(getattr(ctx, "currency", "CNY"))),
         ctx.t("churn.col.reasons"): st.column_config.TextColumn(width="large"),
     },
 )

@@ -71,12 +71,29 @@ def money(value: float | None, lang: str = "en", currency: str = "CNY") -> str:
     return _with_currency(sign, figure, currency)
 
 
-def money_full(value: float | None, currency: str = "CNY") -> str:
-    """Every yuan shown: ``¥16,400,000`` (tables a CFO reconciles)."""
+def money_full(value: float | None, currency: str = "CNY", digits: int = 0) -> str:
+    """Every yuan shown: ``¥16,400,000`` (tables a CFO reconciles); ``digits=1`` for amounts
+    whose jiao matter (``¥12.5`` a customer)."""
     if _is_missing(value):
         return "—"
     sign = MINUS if value < 0 else ""
-    return _with_currency(sign, f"{abs(float(value)):,.0f}", currency)
+    return _with_currency(sign, f"{abs(float(value)):,.{digits}f}", currency)
+
+
+def money_column(currency: str = "CNY") -> str:
+    """A printf format for a money column of ``st.column_config.NumberColumn``: ``¥%,d``."""
+    code = (currency or "CNY").upper()
+    if code in CURRENCY_SYMBOLS:
+        return f"{CURRENCY_SYMBOLS[code]}%,d"
+    return f"%,d {code}"
+
+
+def excel_money_format(currency: str = "CNY") -> str:
+    """An Excel number format that keeps the cell a number and shows its currency."""
+    code = (currency or "CNY").upper()
+    if code in CURRENCY_SYMBOLS:
+        return f'"{CURRENCY_SYMBOLS[code]}"#,##0;-"{CURRENCY_SYMBOLS[code]}"#,##0'
+    return f'#,##0 "{code}";-#,##0 "{code}"'
 
 
 def pct(value: float | None, digits: int = 0) -> str:
@@ -98,6 +115,11 @@ def pp(change: float | None, lang: str = "en", digits: int = 1) -> str:
     if float(text.replace(",", "")) == 0:
         text = f"{0:.{digits}f}"  # no "+0.0" or "-0.0" for no change
     return f"{text} 个百分点" if lang == "zh" else f"{text} pp"
+
+
+def pp_column(lang: str = "en", digits: int = 1) -> str:
+    """A printf format for a column of changes already in points (the fraction × 100)."""
+    return f"%+.{digits}f 个百分点" if lang == "zh" else f"%+.{digits}f pp"
 
 
 def multiple(value: float | None, digits: int = 1) -> str:

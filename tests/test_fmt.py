@@ -74,6 +74,21 @@ def test_percentage_points():
     assert fmt.pp(-0.00001) == "0.0 pp"  # no "-0.0"
 
 
+def test_money_full_with_jiao():
+    assert fmt.money_full(12.5, digits=1) == "¥12.5"
+    assert fmt.money_full(667) == "¥667"
+
+
+def test_column_formats():
+    assert fmt.money_column() == "¥%,d"
+    assert fmt.money_column("USD") == "$%,d"
+    assert fmt.money_column("HKD") == "%,d HKD"
+    assert fmt.pp_column("en") == "%+.1f pp"
+    assert fmt.pp_column("zh", 0) == "%+.0f 个百分点"
+    assert fmt.excel_money_format() == '"¥"#,##0;-"¥"#,##0'
+    assert fmt.excel_money_format("SGD") == '#,##0 "SGD";-#,##0 "SGD"'
+
+
 def test_people_are_whole():
     assert fmt.people(1_239.6) == "1,240"
     assert fmt.people(12) == "12"
