@@ -131,11 +131,12 @@ def money_input(container, label_key: str, key: str, step: float = 500.0, min_va
 
 def percent_input(container, label_key: str, key: str, min_value: float = 0.0) -> float:
     """A percent typed as 35 for 35%; returned as the fraction 0.35."""
-    return container.number_input(ctx.t(label_key), min_value=min_value, max_value=100.0, step=1.0, key=key) / 100
+    return container.number_input(ctx.t(label_key), min_value=min_value, max_value=100.0, step=1.0, format="%.1f",
+                                  key=key) / 100
 
 
 def years_input(container, label_key: str, key: str) -> float:
-    return container.number_input(ctx.t(label_key), min_value=0.0, max_value=60.0, step=1.0, key=key)
+    return container.number_input(ctx.t(label_key), min_value=0.0, max_value=60.0, step=1.0, format="%.1f", key=key)
 
 
 st.title(ctx.t("calc.title"))

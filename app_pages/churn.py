@@ -283,6 +283,7 @@ st.dataframe(
         ctx.t("churn.col.success"): st.column_config.NumberColumn(format="percent"),
         ctx.t("churn.col.clv"): st.column_config.NumberColumn(format=fmt.money_column(getattr(ctx, "currency", "CNY"))),
         ctx.t("churn.col.ev"): st.column_config.NumberColumn(format=fmt.money_column(getattr(ctx, "currency", "CNY"))),
+        ctx.t("churn.col.cost"): st.column_config.NumberColumn(format=fmt.money_column(getattr(ctx, "currency", "CNY"))),
         ctx.t("churn.col.reasons"): st.column_config.TextColumn(width="large"),
     },
 )
@@ -327,7 +328,9 @@ def _xlsx() -> bytes:
             ctx.t("churn.sheet.levels"): _levels_sheet(),
             ctx.t("churn.sheet.method"): _method_sheet(),
         },
-        number_formats={ctx.t("churn.col.p_churn"): "0.0%", ctx.t("churn.col.success"): "0%"},
+        number_formats={ctx.t("churn.col.p_churn"): "0.0%", ctx.t("churn.col.success"): "0%"}
+        | {ctx.t(f"churn.col.{k}"): fmt.excel_money_format(getattr(ctx, "currency", "CNY"))
+           for k in ("clv", "cost", "ev", "clv_saved")},
     )
 
 
