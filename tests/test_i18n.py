@@ -72,3 +72,8 @@ def test_a_change_in_retention_is_in_points():
     # "+3%" on a retention rate reads as a relative change; the change is 3 points.
     found = {key: zh for key, (_, zh) in CATALOGUE.items() if re.search(r"留存率\s?[+＋]\d+(\.\d+)?%", zh)}
     assert not found, found
+
+
+def test_no_trailing_zero_before_wan_or_yi():
+    found = {key: zh for key, (_, zh) in CATALOGUE.items() if re.search(r"\d\.0+\s?[万亿]", zh)}
+    assert not found, found

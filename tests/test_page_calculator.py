@@ -121,3 +121,43 @@ def test_warranty_that_pays_for_itself(sample_db_path):
     assert m["每份产品毛利"] == "¥800"
     assert m["每位买家净值"] == "¥10,400"  # 800 + 9,600
     assert not at.warning
+
+
+# -- the engine behind the page (clv_engine.calculator), against SPEC and by hand ------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from clv_engine import calculator as calc  # noqa: E402
+
+
+def test_warranty_reference_case():
+    w = calc.WarrantyBuyer(5_800, 6_200, 23_400, 13_800)
+    assert w.product_margin == -400
+    assert w.ltv_uplift == 9_600
+    assert w.net_per_buyer == 9_200
+    assert round(w.uplift_share, 2) == 0.70  # SPEC: uplift +70%
+    assert w.claims_exceed_price
+
+
+def test_tier_reference_case():
+    top, base = calc.TIER_REFERENCE["top"], calc.TIER_REFERENCE["base"]
+    assert top.value_per_customer == pytest.approx(66_000)
+    assert top.total_value == pytest.approx(33_000_000)
+    assert base.value_per_customer == pytest.approx(840)
+    assert base.total_value == pytest.approx(2_520_000)
+    assert round(calc.tier_ratio(top, base), 1) == 78.6
+
+
+def test_tier_ratio_to_nothing_is_none():
+    nothing = calc.Tier(annual_spend=800, margin=0.0, years=3, customers=10)
+    assert calc.tier_ratio(calc.TIER_REFERENCE["top"], nothing) is None
+
+
+@settings(max_examples=50, deadline=None)
+@given(price=st.floats(0, 1e5), claims=st.floats(0, 1e5), buyers=st.floats(0, 1e6), non=st.floats(1, 1e6))
+def test_warranty_net_is_product_plus_uplift(price, claims, buyers, non):
+    w = calc.WarrantyBuyer(price, claims, buyers, non)
+    # The buyer's whole value against a non-buyer's: what they pay, less what they cost, plus the gap.
+    assert w.net_per_buyer == pytest.approx((price + buyers) - (claims + non), abs=1e-6)
+    assert w.claims_exceed_price == (claims > price)
