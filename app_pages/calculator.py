@@ -126,17 +126,19 @@ def _table_changed() -> bool:
 
 
 def money_input(container, label_key: str, key: str, step: float = 500.0, min_value: float | None = 0.0):
-    return container.number_input(ctx.t(label_key, cur=CUR), min_value=min_value, step=step, format="%.0f", key=key)
+    return container.number_input(ctx.t(label_key, cur=CUR), min_value=min_value, step=step, format="%.0f", key=key,
+                                  persist_state="session")
 
 
 def percent_input(container, label_key: str, key: str, min_value: float = 0.0) -> float:
     """A percent typed as 35 for 35%; returned as the fraction 0.35."""
     return container.number_input(ctx.t(label_key), min_value=min_value, max_value=100.0, step=1.0, format="%.1f",
-                                  key=key) / 100
+                                  key=key, persist_state="session") / 100
 
 
 def years_input(container, label_key: str, key: str) -> float:
-    return container.number_input(ctx.t(label_key), min_value=0.0, max_value=60.0, step=1.0, format="%.1f", key=key)
+    return container.number_input(ctx.t(label_key), min_value=0.0, max_value=60.0, step=1.0, format="%.1f", key=key,
+                                  persist_state="session")
 
 
 st.title(ctx.t("calc.title"))
@@ -185,7 +187,7 @@ with tabs[2]:
     extra = money_input(c[1], "calc.comp.extra", "calc_comp_extra")
     repurchase = percent_input(c[2], "calc.comp.repurchase", "calc_comp_repurchase")
     referrals = c[2].number_input(ctx.t("calc.comp.referrals"), min_value=0.0, max_value=100.0, step=0.1,
-                                  key="calc_comp_referrals")
+                                  key="calc_comp_referrals", persist_state="session")
     conversion = percent_input(c[2], "calc.comp.conversion", "calc_comp_conversion")
     parts = clv.component_clv(price, vehicle_margin, after_sales, years, after_sales_margin, repurchase,
                               referrals, conversion, extra)
@@ -219,11 +221,12 @@ with tabs[3]:
     c = st.columns(4)
     margin = percent_input(c[0], "calc.in.margin", "calc_dcf_margin", min_value=-100.0)
     discount = c[1].number_input(ctx.t("calc.dcf.discount"), min_value=0.0, max_value=100.0, step=0.5,
-                                 key="calc_dcf_discount") / 100
+                                 key="calc_dcf_discount", persist_state="session") / 100
     table_years = 0
     if mode == "curve":
         step = c[2].number_input(ctx.t("calc.dcf.tail_step"), min_value=0.0, max_value=1.0, step=0.01,
-                                 key="calc_dcf_tail_step", help=ctx.t("calc.dcf.tail_step.help"))
+                                 key="calc_dcf_tail_step", help=ctx.t("calc.dcf.tail_step.help"),
+                                 persist_state="session")
         spend_col, survival_col = ctx.t("calc.dcf.col.spend"), ctx.t("calc.dcf.col.survival")
         st.caption(ctx.t("calc.dcf.table"))
         edited = st.data_editor(
@@ -244,10 +247,11 @@ with tabs[3]:
         survival = clv.extend_survival_linearly(curve, step) if step > 0 else curve
     else:
         spends = c[2].number_input(ctx.t("calc.in.annual_spend", cur=CUR), min_value=0.0, step=500.0,
-                                   format="%.0f", key="calc_dcf_spend")
+                                   format="%.0f", key="calc_dcf_spend", persist_state="session")
         retention = c[3].number_input(ctx.t("calc.dcf.retention"), min_value=0.0, max_value=100.0, step=1.0,
-                                      key="calc_dcf_retention") / 100
-        years = c[2].number_input(ctx.t("calc.dcf.years"), min_value=1, max_value=60, step=1, key="calc_dcf_years")
+                                      key="calc_dcf_retention", persist_state="session") / 100
+        years = c[2].number_input(ctx.t("calc.dcf.years"), min_value=1, max_value=60, step=1, key="calc_dcf_years",
+                                  persist_state="session")
         survival = clv.survival_from_retention(retention, int(years))
 
     if not survival:
@@ -290,7 +294,8 @@ with tabs[4]:
             annual_spend=money_input(column, "calc.in.annual_spend", k + "spend"),
             margin=percent_input(column, "calc.in.margin", k + "margin", min_value=-100.0),
             years=years_input(column, "calc.in.years", k + "years"),
-            customers=int(column.number_input(ctx.t("calc.in.customers"), min_value=0, step=100, key=k + "customers")),
+            customers=int(column.number_input(ctx.t("calc.in.customers"), min_value=0, step=100,
+                                              key=k + "customers", persist_state="session")),
         )
         tiers[side] = tier
         column.metric(ctx.t("calc.tier.per_customer", tier=name), money(tier.value_per_customer))
@@ -314,9 +319,10 @@ with tabs[5]:
         ltv_buyers=money_input(c[1], "calc.war.ltv_buyers", "calc_war_ltv_buyers"),
         ltv_non_buyers=money_input(c[1], "calc.war.ltv_non_buyers", "calc_war_ltv_non_buyers"),
     )
-    term = c[2].number_input(ctx.t("calc.war.term"), min_value=1, max_value=15, step=1, key="calc_war_term")
+    term = c[2].number_input(ctx.t("calc.war.term"), min_value=1, max_value=15, step=1, key="calc_war_term",
+                             persist_state="session")
     ltv_years = c[2].number_input(ctx.t("calc.war.ltv_years"), min_value=1, max_value=30, step=1,
-                                  key="calc_war_ltv_years")
+                                  key="calc_war_ltv_years", persist_state="session")
     m = st.columns(3)
     m[0].metric(ctx.t("calc.war.product"), money(buyer.product_margin), help=ctx.t("calc.war.product.help"))
     share = buyer.uplift_share

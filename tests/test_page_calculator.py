@@ -4,7 +4,10 @@ Expected figures are SPEC's (10,500; 139,300; 18,702 = 13,704 + 4,998; 66,000 / 
 78.6×; warranty −400 + 9,600 = 9,200) or worked out here by hand.
 """
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from clv_engine import calculator as calc
 from tests.helpers import metric_values, run_app
 
 PAGE = "app_pages/calculator.py"
@@ -114,6 +117,14 @@ def test_tier_ratio_needs_a_positive_base(sample_db_path):
     assert at.info
 
 
+def test_inputs_survive_a_page_switch(sample_db_path):
+    at = run_app(sample_db_path, PAGE)
+    at.number_input(key="calc_war_price").set_value(6_500).run()
+    at.switch_page("app_pages/overview.py").run()
+    at.switch_page(PAGE).run()
+    assert metric_values(at)["Net value per buyer"] == "¥9,900"  # (6,500 − 6,200) + 9,600
+
+
 def test_warranty_that_pays_for_itself(sample_db_path):
     at = run_app(sample_db_path, PAGE, lang="zh")
     at.number_input(key="calc_war_claims").set_value(5_000).run()
@@ -124,12 +135,6 @@ def test_warranty_that_pays_for_itself(sample_db_path):
 
 
 # -- the engine behind the page (clv_engine.calculator), against SPEC and by hand ------------
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from clv_engine import calculator as calc  # noqa: E402
-
 
 def test_warranty_reference_case():
     w = calc.WarrantyBuyer(5_800, 6_200, 23_400, 13_800)
