@@ -18,6 +18,7 @@ PAGES = [
     ("app_pages/lookup.py", "page.lookup", ":material/person_search:", "nav.who"),
     ("app_pages/kpi.py", "page.kpi", ":material/leaderboard:", "nav.who"),
     ("app_pages/model.py", "page.model", ":material/insights:", "nav.who"),
+    ("app_pages/calculator.py", "page.calculator", ":material/function:", "nav.who"),
     ("app_pages/allocator.py", "page.allocator", ":material/account_balance_wallet:", "nav.budget"),
     ("app_pages/evaluator.py", "page.evaluator", ":material/calculate:", "nav.budget"),
     ("app_pages/channels.py", "page.channels", ":material/campaign:", "nav.budget"),

@@ -107,7 +107,7 @@ def ratio_table(table: pd.DataFrame, advice: bool = False) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-MONEY = st.column_config.NumberColumn(format="%,d")
+MONEY = st.column_config.NumberColumn(format=fmt.money_column(getattr(ctx, "currency", "CNY")))
 RATIO = st.column_config.NumberColumn(format="%.1f×")
 PCT = st.column_config.NumberColumn(format="%.1f%%")
 
@@ -289,8 +289,8 @@ else:
             ctx.t("channels.col.channel"): names,
             ctx.t("channels.col.spend_before"): rows["spend_before"].round(0),
             ctx.t("channels.col.spend_after"): rows["spend_after"].round(0),
-            ctx.t("channels.col.customers_before"): rows["customers_before"].round(1),
-            ctx.t("channels.col.customers_after"): rows["customers_after"].round(1),
+            ctx.t("channels.col.customers_before"): rows["customers_before"].round(0),  # people are whole
+            ctx.t("channels.col.customers_after"): rows["customers_after"].round(0),
             ctx.t("channels.col.cac_after"): rows["cac_after"].round(0),
             ctx.t("channels.col.ltv_before"): rows["ltv_before"].round(0),
             ctx.t("channels.col.ltv_after"): rows["ltv_after"].round(0),
@@ -298,7 +298,7 @@ else:
         st.plotly_chart(fig, width="stretch")
         counts = (ctx.t("channels.col.customers_before"), ctx.t("channels.col.customers_after"))
         config = {c: MONEY for c in sim_table.columns if c != ctx.t("channels.col.channel")}
-        config.update({c: st.column_config.NumberColumn(format="%,.1f") for c in counts})
+        config.update({c: st.column_config.NumberColumn(format="%,d") for c in counts})
         st.dataframe(sim_table, hide_index=True, column_config=config)
         downloads(sim_table, {ctx.t("channels.sheet.simulator"): sim_table}, "budget_shift", "ch_dl_sim")
 rec = ch.spec_reconciliation("equal")

@@ -224,7 +224,7 @@ totals = churn.list_totals(shown)
 m = st.columns(5)
 m[0].metric(ctx.t("churn.m.customers"), fmt.number(totals.customers))
 m[1].metric(ctx.t("churn.m.cost"), ctx.money(totals.cost))
-m[2].metric(ctx.t("churn.m.saved_customers"), fmt.number(totals.customers_saved, 1),
+m[2].metric(ctx.t("churn.m.saved_customers"), fmt.people(totals.customers_saved),
             help=ctx.t("churn.m.customers_saved.help"))
 m[3].metric(ctx.t("churn.m.saved"), ctx.money(totals.clv_saved), help=ctx.t("churn.m.saved.help"))
 m[4].metric(ctx.t("churn.m.multiple"), fmt.multiple(totals.multiple), help=ctx.t("churn.m.multiple.help"))
@@ -245,7 +245,7 @@ with left:
     step = max(1, len(cumulative) // 400)
     x = np.arange(1, len(cumulative) + 1)
     # Chinese readers get the money axis in 万.
-    scale, axis = (1e4, dict(ticksuffix="万", tickformat=",.0f")) if lang == "zh" else (1.0, dict(tickprefix="¥", tickformat="~s"))
+    scale, axis = (1e4, dict(tickprefix="¥", ticksuffix="万", tickformat=",.0f")) if lang == "zh" else (1.0, dict(tickprefix="¥", tickformat="~s"))
     fig = go.Figure(go.Scatter(x=x[::step], y=cumulative[::step] / scale, mode="lines"))
     best = int(np.argmax(cumulative))
     fig.add_vline(x=best + 1, line_dash="dot")
@@ -274,8 +274,8 @@ with right:
         ),
         hide_index=True,
         column_config={
-            ctx.t("churn.col.cost"): st.column_config.NumberColumn(format="localized"),
-            ctx.t("churn.col.clv_saved"): st.column_config.NumberColumn(format="localized"),
+            ctx.t("churn.col.cost"): st.column_config.NumberColumn(format=fmt.money_column(getattr(ctx, "currency", "CNY"))),
+            ctx.t("churn.col.clv_saved"): st.column_config.NumberColumn(format=fmt.money_column(getattr(ctx, "currency", "CNY"))),
         },
     )
 
@@ -289,8 +289,9 @@ st.dataframe(
     column_config={
         ctx.t("churn.col.p_churn"): st.column_config.NumberColumn(format="percent"),
         ctx.t("churn.col.success"): st.column_config.NumberColumn(format="percent"),
-        ctx.t("churn.col.clv"): st.column_config.NumberColumn(format="localized"),
-        ctx.t("churn.col.ev"): st.column_config.NumberColumn(format="localized"),
+        ctx.t("churn.col.clv"): st.column_config.NumberColumn(format=fmt.money_column(getattr(ctx, "currency", "CNY"))),
+        ctx.t("churn.col.ev"): st.column_config.NumberColumn(format=fmt.money_column(getattr(ctx, "currency", "CNY"))),
+        ctx.t("churn.col.cost"): st.column_config.NumberColumn(format=fmt.money_column(getattr(ctx, "currency", "CNY"))),
         ctx.t("churn.col.reasons"): st.column_config.TextColumn(width="large"),
     },
 )
@@ -316,7 +317,7 @@ def _levels_sheet() -> pd.DataFrame:
             ctx.t("churn.col.action"): [ctx.t(f"churn.action.{lv}") for lv in summary["level"]],
             ctx.t("churn.m.customers"): summary["customers"],
             ctx.t("churn.col.cost"): summary["cost"],
-            ctx.t("churn.col.customers_saved"): summary["customers_saved"],
+            ctx.t("churn.col.customers_saved"): summary["customers_saved"].round(0),  # people are whole
             ctx.t("churn.col.clv_saved"): summary["clv_saved"],
             ctx.t("churn.col.multiple"): summary["multiple"],
         }
@@ -335,7 +336,9 @@ def _xlsx() -> bytes:
             ctx.t("churn.sheet.levels"): _levels_sheet(),
             ctx.t("churn.sheet.method"): _method_sheet(),
         },
-        number_formats={ctx.t("churn.col.p_churn"): "0.0%", ctx.t("churn.col.success"): "0%"},
+        number_formats={ctx.t("churn.col.p_churn"): "0.0%", ctx.t("churn.col.success"): "0%"}
+        | {ctx.t(f"churn.col.{k}"): fmt.excel_money_format(getattr(ctx, "currency", "CNY"))
+           for k in ("clv", "cost", "ev", "clv_saved")},
     )
 
 

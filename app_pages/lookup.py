@@ -267,7 +267,7 @@ else:
             }
         ),
         hide_index=True,
-        column_config={ctx.t("lookup.col.clv"): st.column_config.NumberColumn(format="localized")},
+        column_config={ctx.t("lookup.col.clv"): st.column_config.NumberColumn(format=fmt.money_column(getattr(ctx, "currency", "CNY")))},
     )
 
 with st.expander(ctx.t("lookup.history.orders")):
@@ -283,7 +283,7 @@ with st.expander(ctx.t("lookup.history.orders")):
         ),
         hide_index=True,
         column_config={
-            ctx.t("lookup.col.revenue"): st.column_config.NumberColumn(format="localized"),
-            ctx.t("lookup.col.gp"): st.column_config.NumberColumn(format="localized"),
+            ctx.t("lookup.col.revenue"): st.column_config.NumberColumn(format=fmt.money_column(getattr(ctx, "currency", "CNY"))),
+            ctx.t("lookup.col.gp"): st.column_config.NumberColumn(format=fmt.money_column(getattr(ctx, "currency", "CNY"))),
         },
     )

@@ -227,12 +227,13 @@ else:
             ctx.t("predictive.col.last_visit"): pd.to_datetime(drops["last_visit"]).dt.date,
             before: drops["p_alive_before"],
             now: drops["p_alive"],
-            change: drops["change"],
+            change: drops["change"] * 100,  # a change in a probability: points
             visit_12m: by_customer["p_visit_12m"].reindex(drops["customer_id"]).to_numpy(),
             ctx.t("predictive.col.clv"): [ctx.money(clv_by_customer.get(c)) for c in drops["customer_id"]],
         }),
         hide_index=True,
         width="stretch",
         column_config={k: st.column_config.NumberColumn(format="percent")
-                       for k in (before, now, change, visit_12m)},
+                       for k in (before, now, visit_12m)}
+        | {change: st.column_config.NumberColumn(format=fmt.pp_column(ctx.lang))},
     )

@@ -57,7 +57,7 @@ def irr_warning(e: Evaluation, lang: str) -> str | None:
 def _axis_scale(lang: str) -> tuple[float, dict]:
     """Chinese readers get the money axis in 万, English readers in ¥ with SI suffixes."""
     if lang == "zh":
-        return 1e4, {"ticksuffix": "万", "tickformat": ",.0f"}
+        return 1e4, {"tickprefix": "¥", "ticksuffix": "万", "tickformat": ",.0f"}
     return 1.0, {"tickprefix": "¥", "tickformat": "~s"}
 
 

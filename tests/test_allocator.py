@@ -381,7 +381,7 @@ def test_verdicts_spec_case_700k_by_hand(method):
     en = reason_text(churn, "en")
     zh = reason_text(churn, "zh")
     assert "¥2.00M more gain" in en and "¥1,000 more uplift" in en and "¥250,000" in en
-    assert "200万" in zh and "25.0万" in zh
+    assert "200万" in zh and "¥25万" in zh
 
 
 def option_of(p: Project, label: str) -> Tier:

@@ -182,14 +182,14 @@ def test_project_derived_from_data(sample_db_path):
     assert reach > 0
     at.button(key="al_add").click().run()
     _ok(at)
-    assert any(f"Retention +5.0 pts · {region}" in s.value for s in at.success)
+    assert any(f"Retention +5.0 pp · {region}" in s.value for s in at.success)
     assert metric_values(at)["Projects funded"].endswith("of 5")
 
 
 def test_chinese_page(sample_db_path):
     at = _page(sample_db_path, lang="zh")
     m = metric_values(at)
-    assert m["总收益"] == "1,640万"
+    assert m["总收益"] == "¥1,640万"
     assert m["组合净ROI"] == "1,540%"
     assert "流失预警系统" in _reasons(at)
     at.number_input(key="al_budget").set_value(700_000).run()

@@ -50,15 +50,15 @@ def test_spec_preset_table_and_edit(sample_db_path):
     at = run_app(sample_db_path, PAGE)
     at.radio(key="ch_source").set_value("spec").run()
     assert not at.exception
-    table = _frame(at, "Channel", "Seed's advice")
+    table = _frame(at, "Channel", "Reference case's advice")
     assert list(table["LTV/CAC"]) == [20.7, 6.6, 2.5, 2.8, 1.4, 1.6]
     assert list(table["Verdict"][:2]) == ["> 5 · excellent: invest more"] * 2
-    assert table["Seed's advice"].iloc[4] == "Cut"
+    assert table["Reference case's advice"].iloc[4] == "Cut"
     # Shows at a CAC of 4,000: 16,800 / 4,000 = 4.2, healthy
     at.session_state["ch_spec_editor"] = {"edited_rows": {4: {"CAC": 4000}}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert not at.exception
-    table = _frame(at, "Channel", "Seed's advice")
+    table = _frame(at, "Channel", "Reference case's advice")
     assert table["LTV/CAC"].iloc[4] == 4.2
     assert table["Verdict"].iloc[4] == "3-5 · healthy"
 

@@ -80,7 +80,7 @@ def test_chinese_overview(sample_db_path):
     assert "折现 CLV" in metric_values(at)
 
 
-PAGES = ["overview", "segmentation", "churn", "lookup", "kpi", "model",
+PAGES = ["overview", "segmentation", "churn", "lookup", "kpi", "model", "calculator",
          "allocator", "evaluator", "channels", "import_data"]
 
 

@@ -129,7 +129,7 @@ def test_budget_presets_show_the_spec_totals(sample_db_path):
 
     at.radio(key="seg_budget_preset.en").set_value("2c").run()
     table = next(d.value for d in at.dataframe if "Share of budget" in d.value.columns)
-    assert list(table["Cost per customer / yr"]) == ["667", "156", "12.5"]
+    assert list(table["Cost per customer / yr"]) == ["¥667", "¥156", "¥12.5"]
     assert metric_values(at)["Tiered budget / yr"] == "¥2,000,000"
 
 

@@ -76,9 +76,9 @@ STRINGS = {
     ),
     "allocator.page.scenario": ("Scenario", "方案"),
     "allocator.page.scenario.help": (
-        "The reference case (source article 000), or a scenario saved below. The link in the address bar "
+        "The reference case (four projects, a budget of ¥1,000,000), or a scenario saved below. The link in the address bar "
         "reproduces this screen: scenario, budget, locked and excluded projects.",
-        "参考案例（原文000），或下方保存的方案。地址栏中的链接可复现当前画面：方案、预算、锁定与排除的项目。",
+        "参考案例（4个项目，预算¥100万），或下方保存的方案。地址栏中的链接可复现当前画面：方案、预算、锁定与排除的项目。",
     ),
     # The same in both languages: the browser keeps showing a selectbox option's old text
     # when only its wording changes (the option is identified by its key).
@@ -242,9 +242,9 @@ STRINGS = {
     "allocator.page.segment.home_store_id": ("Home store", "归属门店"),
     "allocator.page.segment_value": ("Segment", "客群"),
     "allocator.page.change": ("The project raises", "项目提升"),
-    "allocator.page.change.retention": ("Retention (points)", "留存率（百分点）"),
+    "allocator.page.change.retention": ("Retention (percentage points)", "留存率（百分点）"),
     "allocator.page.change.frequency": ("Visit frequency (visits a year)", "到店频次（次/年）"),
-    "allocator.page.points": ("Retention up by (points)", "留存率提升（百分点）"),
+    "allocator.page.points": ("Retention up by (percentage points)", "留存率提升（百分点）"),
     "allocator.page.points.help": (
         "Yearly retention now {r}; 3 points takes it to {r} + 3.",
         "当前年留存率 {r}；提升3个百分点即 {r} + 3。",
@@ -255,7 +255,7 @@ STRINGS = {
         "每多一次到店，按该客户自己的单次毛利计。",
     ),
     "allocator.page.derived_name.retention": (
-        "Retention +{amount} pts · {segment}", "留存 +{amount} 点 · {segment}"),
+        "Retention +{amount} pp · {segment}", "留存率 +{amount} 个百分点 · {segment}"),
     "allocator.page.derived_name.frequency": (
         "Visits +{amount}/yr · {segment}", "到店 +{amount} 次/年 · {segment}"),
     "allocator.page.derive.failed": ("Cannot derive an uplift: {error}", "无法推算提升：{error}"),

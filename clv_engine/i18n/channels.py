@@ -41,7 +41,7 @@ STRINGS = {
     "channels.ratio.header": ("LTV/CAC by channel", "各渠道 LTV/CAC"),
     "channels.source": ("Figures from", "数据来源"),
     "channels.source.data": ("This database", "本数据库"),
-    "channels.source.spec": ("Reference table (seed 001)", "参考表（文章 001）"),
+    "channels.source.spec": ("Reference table: a new-energy brand, 2023", "参考表：某造车新势力 2023 年"),
     "channels.needs_spend": (
         "CAC not available — import channel spend (month, channel, spend, new customers) to "
         "compute it. LTV per channel is shown below; cohorts work without it.",
@@ -72,7 +72,7 @@ STRINGS = {
     "channels.col.total_ltv": ("Total LTV", "LTV 合计"),
     "channels.col.ratio": ("LTV/CAC", "LTV/CAC"),
     "channels.col.band": ("Verdict", "结论"),
-    "channels.col.seed_advice": ("Seed's advice", "原文建议"),
+    "channels.col.seed_advice": ("Reference case's advice", "参考案例建议"),
     "channels.col.annual_gp": ("Yearly gross profit per customer", "单客年均毛利"),
     "channels.col.payback": ("CAC payback (months)", "CAC 回收期（月）"),
     "channels.payback.help": (
@@ -80,11 +80,11 @@ STRINGS = {
         "收回获客成本所需的毛利月数：CAC ÷（单客年均毛利 ÷ 12）。",
     ),
     "channels.spec.caption": (
-        "Seed 001's table (a new-energy brand, 2023). Edit CAC or LTV to explore; the ratio and "
-        "verdict follow. The seed's advice for shows (1.4) and e-commerce (1.6) is to cut and phase "
+        "Reference table (a new-energy brand, 2023). Edit CAC or LTV to explore; the ratio and "
+        "verdict follow. The reference case's advice for shows (1.4) and e-commerce (1.6) is to cut and phase "
         "out, harsher than its own band for 1-3, 'barely profitable: optimise'.",
-        "文章 001 的数据表（某造车新势力 2023 年）。可修改 CAC 或 LTV，比值与结论随之更新。"
-        "原文建议对展会（1.4）减少投入、对电商（1.6）逐步退出，比其自身分档（1-3 为“勉强盈利，需优化”）更严厉。",
+        "参考表（某造车新势力 2023 年）。可修改 CAC 或 LTV，比值与结论随之更新。"
+        "参考案例建议对展会（1.4）减少投入、对电商（1.6）逐步退出，比其自身分档（1-3 为“勉强盈利，需优化”）更严厉。",
     ),
     "channels.by_period": ("CAC by year", "各年 CAC"),
     "channels.col.period": ("Year", "年份"),
@@ -100,8 +100,8 @@ STRINGS = {
     "channels.sim.header": ("Budget shift simulator", "预算调整模拟"),
     "channels.sim.base": ("Starting budget", "起始预算"),
     "channels.sim.base.data": ("This database, last 12 months", "本数据库，最近 12 个月"),
-    "channels.sim.base.spec_customers": ("Seed table, equal customers per channel", "原文表格，各渠道客户数相同"),
-    "channels.sim.base.spec_spend": ("Seed table, equal spend per channel", "原文表格，各渠道投放相同"),
+    "channels.sim.base.spec_customers": ("Reference table, equal customers per channel", "参考表，各渠道客户数相同"),
+    "channels.sim.base.spec_spend": ("Reference table, equal spend per channel", "参考表，各渠道投放相同"),
     "channels.sim.from": ("Take spend from", "调出渠道"),
     "channels.sim.to": ("Give it to", "调入渠道"),
     "channels.sim.share": ("Share of their spend moved", "调出比例"),
@@ -111,17 +111,17 @@ STRINGS = {
     "channels.sim.beta": ("Returns to extra spend β", "追加投放回报系数 β"),
     "channels.sim.beta.help": (
         "Customers won = current customers × (new spend ÷ current spend)^β. β = 1: every extra "
-        "yuan wins as many customers as the average yuan now (constant CAC, the seed's "
+        "yuan wins as many customers as the average yuan now (constant CAC, the reference case's "
         "reasoning). β < 1: each extra yuan wins fewer customers than the last, and a cut loses "
         "the least productive customers first. New customers are assumed worth the channel's LTV.",
         "获客数 = 当前客户数 ×（新投放 ÷ 当前投放）^β。β = 1：每多投 1 元带来的客户与目前平均水平相同"
-        "（CAC 不变，即原文的推理）。β < 1：每多投 1 元带来的客户比上一元少，削减投放时先失去效率最低的客户。"
+        "（CAC 不变，即参考案例的推理）。β < 1：每多投 1 元带来的客户比上一元少，削减投放时先失去效率最低的客户。"
         "假定新客户的价值等于该渠道的 LTV。",
     ),
     "channels.sim.needs_spend": (
-        "This database has no channel spend: pick a seed-table budget, or import channel spend "
+        "This database has no channel spend: pick a reference-table budget, or import channel spend "
         "(month, channel, spend, new customers).",
-        "本数据库没有渠道投放数据：请选择原文表格预算，或导入渠道投放数据（月份、渠道、投放金额、新增客户数）。",
+        "本数据库没有渠道投放数据：请选择参考表预算，或导入渠道投放数据（月份、渠道、投放金额、新增客户数）。",
     ),
     "channels.sim.error": ("Cannot simulate: {error}", "无法模拟：{error}"),
     "channels.sim.customers": ("New customers after the shift", "调整后新增客户"),
@@ -144,18 +144,18 @@ STRINGS = {
     "channels.col.ltv_after": ("LTV after", "调整后 LTV"),
     "channels.col.cac_after": ("CAC after", "调整后 CAC"),
     "channels.sim.reconcile": (
-        "The seed's 3.2 → 4.8: the seed does not say how its budget is split across channels, and "
+        "The reference case's 3.2 → 4.8: it does not say how its budget is split across channels, and "
         "its table does not give 3.2. With equal customers per channel the blended ratio is "
         "{c_before} (Σ LTV ÷ Σ CAC); with equal spend it is {s_before} (the mean of the ratios). "
         "Moving 30% of shows' and e-commerce's spend, half each to referral and social, with "
-        "linear returns, takes the equal-customer mix from {c_before} to {c_after} (the seed's "
-        "4.8) and total customer value up {c_value} (seed: +50%); the equal-spend mix goes from "
+        "linear returns, takes the equal-customer mix from {c_before} to {c_after} (the reference case's "
+        "4.8) and total customer value up {c_value} (reference case: +50%); the equal-spend mix goes from "
         "{s_before} to {s_after}. Split in proportion to spend instead, the equal-customer mix "
         "reaches {p_after} and +{p_value}.",
-        "原文的 3.2 → 4.8：原文未说明预算在各渠道如何分配，其表格也得不出 3.2。各渠道客户数相同时，"
+        "参考案例的 3.2 → 4.8：参考案例未说明预算在各渠道如何分配，其表格也得不出 3.2。各渠道客户数相同时，"
         "整体比值为 {c_before}（Σ LTV ÷ Σ CAC）；各渠道投放相同时为 {s_before}（各比值的平均）。"
         "将展会和电商 30% 的投放平均转给转介绍和社交媒体（线性回报），客户数相同的组合从 {c_before} "
-        "升至 {c_after}（即原文的 4.8），客户总价值提升 {c_value}（原文：50%）；投放相同的组合从 "
+        "升至 {c_after}（即参考案例的 4.8），客户总价值提升 {c_value}（参考案例：+50%）；投放相同的组合从 "
         "{s_before} 升至 {s_after}。若按当前投放比例分配，客户数相同的组合升至 {p_after}，价值 +{p_value}。",
     ),
     # -- page: cohorts ---------------------------------------------------------------------
@@ -175,12 +175,12 @@ STRINGS = {
     "channels.col.year": ("Year since purchase", "购车后第几年"),
     "channels.cohort.definitions": (
         "First-year spend: revenue in the first year after purchase, customers who have completed "
-        "it. First-service return rate (seed 002): of customers whose first visit is at least 18 "
+        "it. First-service return rate: of customers whose first visit is at least 18 "
         "months old, the share who came back within 18 months. Repeat purchase rate: share with "
         "two or more orders so far. Retention in year k: of customers who have completed year k, "
         "the share with a visit in it. CAC of a cohort: its customers' channel CACs averaged. "
         "Payback year: the first year whose cumulative gross profit per customer reaches the CAC.",
-        "首年消费：购车后第一年的消费，仅统计已满一年的客户。首保回厂率（文章 002）：首次到店已满 18 个月的客户中，"
+        "首年消费：购车后第一年的消费，仅统计已满一年的客户。首保回厂率：首次到店已满 18 个月的客户中，"
         "18 个月内再次到店的比例。复购率：迄今有两次及以上订单的客户比例。第 k 年留存：已满 k 年的客户中，"
         "第 k 年有到店记录的比例。客群 CAC：按其客户所属渠道的 CAC 加权平均。回本年份：单客累计毛利首次达到 CAC 的年份。",
     ),

@@ -127,8 +127,8 @@ STRINGS = {
     "churn.levels": ("Levels and interventions", "风险等级与干预措施"),
     "churn.levels.caption": (
         "A score at or above a threshold is in that level; below the low threshold there is "
-        "no action. Cost and success rate per level are editable (defaults from the source article).",
-        "风险分达到阈值即进入该等级；低于低风险阈值不采取行动。各等级成本和成功率可调整（默认值取自原文）。",
+        "no action. Cost and success rate per level are editable (defaults from the reference case).",
+        "风险分达到阈值即进入该等级；低于低风险阈值不采取行动。各等级成本和成功率可调整（默认值取自参考案例）。",
     ),
     "churn.threshold.high": ("High risk from score", "高风险起始分"),
     "churn.threshold.mid": ("Mid risk from score", "中风险起始分"),
@@ -234,7 +234,7 @@ STRINGS = {
     ),
     "churn.file": ("churn_call_list", "流失预警名单"),
     "churn.spec_seed": (
-        "Source article's case: 1,240 customers saved × 21,000 = 26,040,000 against 980,000 cost = 26.6×.",
-        "原文案例：挽回1,240位客户 × 21,000 = 2,604万，成本98万，倍数26.6×。",
+        "Reference case: 1,240 customers kept × ¥21,000 = ¥26,040,000 against a cost of ¥980,000 = 26.6×.",
+        "参考案例：挽回1,240位客户 × ¥21,000 = ¥2,604万，成本¥98万，倍数26.6×。",
     ),
 }

@@ -39,41 +39,41 @@ STRINGS = {
     "evaluator.per_unit.participants": ("per participant", "每人"),
     # -- preset notes (the assumptions beside the figures) ---------------------------
     "evaluator.note.mobile_van": (
-        ("Seed 000: the van and equipment are bought today; labour and running costs are paid "
-        "each year; 1,200 services a year reach 1,500 unique customers whose CLV rises by 1,500 "
+        ("Reference case: the van and equipment are bought today; labour and running costs are paid "
+        "each year; 1,200 services a year reach 1,500 unique customers whose CLV rises by ¥1,500 "
         "each (better convenience lifts retention by 3 points and visits by 0.5 a year)."),
-        ("案例（文章000）：车辆和设备今天购入；人工与运营费用每年支付；每年1,200台次服务覆盖去重"
-        "1,500位客户，每位CLV提升1,500元（便利性提升带来留存率+3%、到店频次+0.5次/年）。"),
+        ("参考案例：车辆和设备今天购入；人工与运营费用每年支付；每年1,200台次服务覆盖去重"
+        "1,500位客户，每位CLV提升1,500元（便利性提升带来留存率+3个百分点、到店频次+0.5次/年）。"),
     ),
     "evaluator.note.member_day": (
-        ("Seed 000: 12% off on the day, 300 visits, 300,000 of discount given today. The 100 "
+        ("Reference case: 12% off on the day, 300 visits, ¥300,000 of discount given today. The 100 "
         "high-frequency visits would have come anyway (no uplift); 150 low-frequency customers "
-        "gain 3,000 of CLV each; 30% of the 50 lapsed customers stay, each worth 15,000 of "
+        "gain ¥3,000 of CLV each; 30% of the 50 lapsed customers stay, each worth ¥15,000 of "
         "remaining CLV."),
-        ("案例（文章000）：会员日全场8.8折，预计300台次，优惠额30万元（当天发生）。100台次高频客户"
+        ("参考案例：会员日全场8.8折，预计300台次，优惠额30万元（当天发生）。100台次高频客户"
         "本来就会来（无增量）；150位低频客户CLV各+3,000元；50位流失客户中30%留下，每位剩余CLV"
         "15,000元。"),
     ),
     "evaluator.note.extended_warranty": (
-        ("Seed 001: a 3-year warranty sells for 5,800 and costs 6,200 in claims (a loss of 400); "
-        "buyers' 6-year LTV is 23,400 against 13,800 for non-buyers (+9,600, +70%). Each "
+        ("Reference case: a 3-year warranty sells for ¥5,800 and costs ¥6,200 in claims (a loss of ¥400); "
+        "buyers' 6-year LTV is ¥23,400 against ¥13,800 for non-buyers (+¥9,600, +70%). Each "
         "contract is one buyer; 100 contracts a year is an illustrative volume. Buyers may be "
         "better customers to begin with: compare with the data below."),
-        ("案例（文章001）：延保定价5,800元/3年，理赔成本6,200元（亏损400元）；购买延保客户6年LTV "
+        ("参考案例：延保定价5,800元/3年，理赔成本6,200元（亏损400元）；购买延保客户6年LTV "
         "23,400元，未购买13,800元（+9,600元，+70%）。每份合同即一位买家；每年100份为示意销量。"
         "购买者本身可能就是更好的客户：请对照下方的数据对比。"),
     ),
     "evaluator.note.pickup_delivery": (
-        ("Seed 001: 150 per pickup, 1,000 a year; satisfaction 78% → 89% lifts retention "
-        "85% → 92% and LTV 14,200 → 17,800 (+3,600) for the 1,000 customers served."),
-        ("案例（文章001）：单次上门成本150元，每年1,000次；满意度78%→89%使留存率85%→92%，"
+        ("Reference case: ¥150 per pickup, 1,000 a year; satisfaction 78% → 89% lifts retention "
+        "85% → 92% and LTV ¥14,200 → ¥17,800 (+¥3,600) for the 1,000 customers served."),
+        ("参考案例：单次上门成本150元，每年1,000次；满意度78%→89%使留存率85%→92%，"
         "服务的1,000位客户LTV从14,200元增至17,800元（+3,600元）。"),
     ),
     "evaluator.note.vip_complaint": (
-        ("Seed 000: a VIP's car failed again after a repair. The general manager visits, the "
-        "repair is free and three services are given (30,000); the customer's remaining CLV of "
-        "about 100,000 is kept."),
-        ("案例（文章000）：VIP客户车辆维修后再次出问题。总经理登门道歉、免费维修并赠送3次保养"
+        ("Reference case: a VIP's car failed again after a repair. The general manager visits, the "
+        "repair is free and three services are given (¥30,000); the customer's remaining CLV of "
+        "about ¥100,000 is kept."),
+        ("参考案例：VIP客户车辆维修后再次出问题。总经理登门道歉、免费维修并赠送3次保养"
         "（成本3万元），保住约10万元的剩余CLV。"),
     ),
     "evaluator.note.custom": (
@@ -125,11 +125,11 @@ STRINGS = {
     ),
     "evaluator.def.net_roi": ("Net ROI = (gain − cost) / cost.", "净投资回报率 =（收益 − 成本）÷ 成本。"),
     "evaluator.def.multiple": (
-        "Benefit/cost multiple = gain / cost (the seeds' \"ROI 24×\" is this multiple).",
-        "收益成本倍数 = 收益 ÷ 成本（文章中的“ROI 24倍”即此倍数）。",
+        "Benefit/cost multiple = gain / cost (the reference cases' \"ROI 24×\" is this multiple).",
+        "收益成本倍数 = 收益 ÷ 成本（参考案例中的“ROI 24倍”即此倍数）。",
     ),
     "evaluator.def.payback": (
-        "Simple payback = total cost / gain per year (the source article's definition).",
+        "Simple payback = total cost / gain per year (the reference cases' definition).",
         "简单回收期 = 总成本 ÷ 年均收益。",
     ),
     "evaluator.def.cashflow_payback": (
@@ -284,8 +284,8 @@ STRINGS = {
     ),
     "evaluator.page.preset": ("Case", "案例"),
     "evaluator.page.preset.help": (
-        "The cases of the source articles, ready to edit, or a blank programme.",
-        "文章中的案例（可直接修改），或空白项目。",
+        "Reference cases, ready to edit, or a blank programme.",
+        "参考案例（可直接修改），或空白项目。",
     ),
     "evaluator.page.group.programme": ("Programme", "项目"),
     "evaluator.page.group.costs": ("Costs", "成本"),

@@ -54,9 +54,9 @@ STRINGS = {
     "lookup.m.risk": ("Churn risk score", "流失风险分"),
     "lookup.m.network": ("Network value", "关系网价值"),
     "lookup.m.network.help": (
-        "CLV of the customers this customer referred (seed 002: a customer brings a family "
+        "CLV of the customers this customer referred (a customer brings a family "
         "and friends).",
-        "该客户推荐来的客户的 CLV 合计（文章002：一个客户背后是一个家庭和朋友圈）。",
+        "该客户推荐来的客户的 CLV 合计（一个客户背后是一个家庭和朋友圈）。",
     ),
     "lookup.m.gp": ("Gross profit to date", "累计毛利"),
     "lookup.m.visits": ("Visits, last 12 months", "近12个月到店"),

@@ -16,8 +16,8 @@ STRINGS = {
     "seg.tier.new": ("New customer", "新客户"),
     "seg.tier.gone": ("Not in scope", "不在范围内"),
     "seg.tier.standard": ("Standard", "普通"),
-    "seg.scheme.rfml": ("RFM+L tiers (seed 003)", "RFM+L 分层（文章 003）"),
-    "seg.scheme.six": ("RFM+CLV six groups (seed 000)", "RFM+CLV 六大客群（文章 000）"),
+    "seg.scheme.rfml": ("RFM+L tiers", "RFM+L 分层"),
+    "seg.scheme.six": ("RFM+CLV six groups", "RFM+CLV 六大客群"),
     "seg.level.high": ("high", "高"),
     "seg.level.mid": ("mid", "中"),
     "seg.level.low": ("low", "低"),
@@ -179,8 +179,8 @@ STRINGS.update(
         "seg.rules.fallback": ("All-low but worth keeping goes to", "均低但仍有价值的客户归入"),
         "seg.rules.grid": (
             "Group by R level (rows) and the level of F and M together (columns: high when both "
-            "are high, low when both are low). The source article's patterns are the defaults.",
-            "按 R 档位（行）与 F、M 综合档位（列：两者均高为高，均低为低）确定客群，默认即原文规则。",
+            "are high, low when both are low). The reference case's patterns are the defaults.",
+            "按 R 档位（行）与 F、M 综合档位（列：两者均高为高，均低为低）确定客群，默认即参考案例规则。",
         ),
         "seg.rules.r_level": ("R {level}", "R {level}"),
         "seg.rules.fm_level": ("F and M {level}", "F、M {level}"),
@@ -232,14 +232,14 @@ STRINGS.update(
         "seg.chart.typical": ("Typical share (reference)", "典型占比（参考）"),
         "seg.chart.by_store": ("Customers by store and tier", "各门店分层客户数"),
         "seg.typical.note.rfml": (
-            "Typical shares are the seeds' illustrations, not targets: a young, growing customer "
-            "base has more silver and churned customers than the seed's mature dealer.",
-            "典型占比来自文章中的示例，并非目标：年轻、快速增长的客户群中白银和流失客户会多于文章中的成熟经销商。",
+            "Typical shares are the reference cases' illustrations, not targets: a young, growing customer "
+            "base has more silver and churned customers than the reference case's mature dealer.",
+            "典型占比来自参考案例中的示例，并非目标：年轻、快速增长的客户群中白银和流失客户会多于参考案例中的成熟经销商。",
         ),
         "seg.typical.note.six": (
-            "Typical shares are the seed's illustrations, not targets. Customers who match no "
-            "pattern of the seed exactly go to the group of their cell in the rules' grid.",
-            "典型占比来自文章中的示例，并非目标。与文章规则不完全吻合的客户，按规则网格中所在格归入相应客群。",
+            "Typical shares are the reference case's illustrations, not targets. Customers who match no "
+            "pattern of the reference case exactly go to the group of their cell in the rules' grid.",
+            "典型占比来自参考案例中的示例，并非目标。与参考案例规则不完全吻合的客户，按规则网格中所在格归入相应客群。",
         ),
         # store / region
         "seg.by_store": ("By store and region", "按门店与区域"),
@@ -283,8 +283,8 @@ STRINGS.update(
         "seg.budget": ("Care budget by tier", "按层级的客户关怀预算"),
         "seg.budget.preset": ("Case", "案例"),
         "seg.budget.preset.data": ("Our customers", "我们的客户"),
-        "seg.budget.preset.2b": ("Reference case: 10,000 cars (article 000)", "参考案例：1万台车（原文000）"),
-        "seg.budget.preset.2c": ("Reference case: 2,000,000 over 30,000 (article 001)", "参考案例：200万 / 3万客户（原文001）"),
+        "seg.budget.preset.2b": ("Reference case: a dealer of 10,000 cars", "参考案例：拥有1万台车的经销商"),
+        "seg.budget.preset.2c": ("Reference case: ¥2,000,000 over 30,000 customers", "参考案例：¥200万 / 3万客户"),
         "seg.budget.cost_each": ("{tier}: cost per customer / yr", "{tier}：单客年成本"),
         "seg.budget.count": ("{tier}: customers", "{tier}：客户数"),
         "seg.budget.amount": ("{tier}: budget / yr", "{tier}：年预算"),
@@ -298,20 +298,20 @@ STRINGS.update(
             "{top} 的预算投向前两层客户，他们占客户的 {share}。",
         ),
         "seg.budget.case_2b": (
-            "Source article: before, 10,000 cars × 500 = 5,000,000 a year; after, the same 5,000,000 splits "
-            "1.5M / 1.5M / 0.9M / 0.6M / 0.45M / 0.05M (30/30/18/12/9/1%).",
-            "原文：分层前 1万台车 × 500 元 = 500万/年；分层后同样的 500万 分为 150万/150万/90万/60万/45万/5万（30/30/18/12/9/1%）。",
+            "Reference case: before, 10,000 cars × ¥500 = ¥5,000,000 a year; after, the same ¥5,000,000 splits "
+            "¥1.5M / ¥1.5M / ¥0.9M / ¥0.6M / ¥0.45M / ¥0.05M (30/30/18/12/9/1%).",
+            "参考案例：分层前 1万台车 × ¥500 = ¥500万/年；分层后同样的 ¥500万 分为 ¥150万/¥150万/¥90万/¥60万/¥45万/¥5万（30/30/18/12/9/1%）。",
         ),
         "seg.budget.case_2c": (
-            "Source article: 2,000,000 over 30,000 customers: platinum 1,500 get 1,000,000 (667 each), gold "
-            "4,500 get 700,000 (156 each), standard 24,000 get 300,000 (12.5 each).",
-            "原文：200万预算覆盖 3万客户：白金 1,500 人 100万（每人 667），黄金 4,500 人 70万（每人 156），普通 24,000 人 30万（每人 12.5）。",
+            "Reference case: ¥2,000,000 over 30,000 customers: platinum 1,500 get ¥1,000,000 (¥667 each), gold "
+            "4,500 get ¥700,000 (¥156 each), standard 24,000 get ¥300,000 (¥12.5 each).",
+            "参考案例：¥200万预算覆盖 3万客户：白金 1,500 人 ¥100万（每人 ¥667），黄金 4,500 人 ¥70万（每人 ¥156），普通 24,000 人 ¥30万（每人 ¥12.5）。",
         ),
         "seg.budget.chart": ("Share of customers vs share of budget", "客户占比 vs 预算占比"),
         "seg.budget.promotion": (
-            "Promotion rules of the seed: standard → gold on reaching a spend threshold; gold → "
+            "Promotion rules of the reference case: standard → gold on reaching a spend threshold; gold → "
             "platinum after 3 referrals; platinum → gold after 2 years without a visit.",
-            "文章中的升降级规则：普通客户消费达到门槛升为黄金；黄金客户推荐 3 位新客户升为白金；白金客户 2 年未到店降为黄金。",
+            "参考案例的升降级规则：普通客户消费达到门槛升为黄金；黄金客户推荐 3 位新客户升为白金；白金客户 2 年未到店降为黄金。",
         ),
         # playbook and complaints
         "seg.playbook": ("Playbook and complaint handling by tier", "各层级运营策略与投诉处理"),
@@ -323,9 +323,9 @@ STRINGS.update(
             "{hours} 小时内响应 · 补偿权限 {limit} · 负责人：{owner}",
         ),
         "seg.complaint.case": (
-            "Source article case: a VIP complaint cost 30,000 (visit, free repair, 3 free services) and "
-            "kept a remaining CLV of 100,000: ROI (100,000 − 30,000) / 30,000 = {roi}.",
-            "原文案例：一起 VIP 投诉花费 3万（上门、免费维修、3次免费保养），保住剩余 CLV 10万：ROI =（10万 − 3万）/ 3万 = {roi}。",
+            "Reference case: a VIP complaint cost ¥30,000 (visit, free repair, 3 free services) and "
+            "kept a remaining CLV of ¥100,000: ROI (¥100,000 − ¥30,000) / ¥30,000 = {roi}.",
+            "参考案例：一起 VIP 投诉花费 ¥3万（上门、免费维修、3次免费保养），保住剩余 CLV ¥10万：ROI =（¥10万 − ¥3万）/ ¥3万 = {roi}。",
         ),
         "seg.tier.summary": (
             "{n} customers ({share}) · average CLV {clv} · {profit} of gross profit",

@@ -47,5 +47,5 @@ def test_chinese_page(page, app_url):
     wait_ready(page)
     page.get_by_test_id("stSidebar").get_by_text("中文", exact=True).click()
     wait_ready(page)
-    assert _metric(page, "总收益") == "1,640万"
+    assert _metric(page, "总收益") == "¥1,640万"
     screenshot(page, "allocator_zh")

@@ -43,8 +43,8 @@ def test_cohort_dimension_and_simulator_slider(page, app_url):
 
 
 def test_deep_link_reproduces_the_seed_shift(page, app_url):
-    # Seed table, equal customers per channel, linear returns: 2.9× → 4.8× (SPEC §6).
-    query = urlencode({"ch_sim_base": "Seed table, equal customers per channel", "ch_sim_beta": "1.0",
+    # Reference table, equal customers per channel, linear returns: 2.9× → 4.8× (SPEC §6).
+    query = urlencode({"ch_sim_base": "Reference table, equal customers per channel", "ch_sim_beta": "1.0",
                        "ch_cohort_dim": "Region", "ch_horizon": "5"})
     page.goto(app_url + "/channels?" + query)
     wait_ready(page)
