@@ -48,6 +48,8 @@ def payback_text(value: float | None, e: Evaluation, lang: str) -> str:
     """A payback in years; "—" when nothing is spent (nothing to pay back)."""
     if e.cost_over_horizon <= 0:
         return t("evaluator.none", lang)
+    if value == 0.0:  # the cumulative cash flow is never below zero: no investment to recover
+        return t("evaluator.nothing_to_recover", lang)
     return years_text(value, lang)
 
 

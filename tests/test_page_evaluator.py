@@ -239,5 +239,8 @@ def test_warranty_flags_a_product_sold_below_its_cost(sample_db_path):
     at = _page(sample_db_path, "extended_warranty")
     assert at.slider(key="ev_extended_warranty_horizon").value == 6
     assert any("The product itself loses ¥400 per contract" in w.value for w in at.warning)
+    # No up-front outlay and every year's flow positive: no payback to quote, no IRR.
+    m = metric_values(at)
+    assert m["Payback"] == "nothing to recover" and m["IRR"] == "—"
     at.number_input(key="ev_extended_warranty_price").set_value(6_500).run()
     assert not any("loses" in w.value for w in at.warning)

@@ -192,6 +192,7 @@ STRINGS = {
     "evaluator.warn.no_cost": ("No net cost: ROI and payback are not defined.", "无净成本：投资回报率和回收期无定义。"),
     "evaluator.none": ("—", "—"),
     "evaluator.never": ("not within the horizon", "周期内无法回收"),
+    "evaluator.nothing_to_recover": ("nothing to recover", "无需回收"),
     "evaluator.years": ("{n} yr", "{n}年"),
     # -- more figures --------------------------------------------------------------
     "evaluator.def.net_gain": ("Gain − cost over the horizon, undiscounted.", "周期内收益 − 成本，未折现。"),
@@ -271,7 +272,7 @@ STRINGS = {
         "众数为输入值。相同种子得到相同结果。",
     ),
     "evaluator.report.year_n": ("Year {n}", "第{n}年"),
-    "evaluator.report.gain": ("CLV gain", "CLV收益"),
+    "evaluator.report.gain": ("CLV gain (yearly gross profit)", "CLV收益（年毛利）"),
     "evaluator.report.costs": ("Costs", "成本"),
     "evaluator.report.cumulative": ("Cumulative", "累计现金流"),
     "evaluator.report.cumulative_discounted": ("Cumulative, discounted", "累计折现现金流"),
