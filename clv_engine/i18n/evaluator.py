@@ -195,7 +195,10 @@ STRINGS = {
     "evaluator.nothing_to_recover": ("nothing to recover", "无需回收"),
     "evaluator.years": ("{n} yr", "{n}年"),
     # -- more figures --------------------------------------------------------------
-    "evaluator.def.net_gain": ("Gain − cost over the horizon, undiscounted.", "周期内收益 − 成本，未折现。"),
+    "evaluator.def.net_gain": (
+        "CLV gain (a present value) − cost over the horizon (undiscounted); NPV discounts the costs too.",
+        "CLV收益（现值）− 周期内成本（未折现）；净现值对成本同样折现。",
+    ),
     "evaluator.def.rate": ("Discount rate {rate}.", "折现率{rate}。"),
     "evaluator.fig.mc_p10_p90": ("NPV P10 / P50 / P90", "净现值 P10 / P50 / P90"),
     "evaluator.fig.prob_loss": ("Probability of a loss", "亏损概率"),
@@ -376,8 +379,8 @@ STRINGS = {
     ),
     "evaluator.page.uplift": ("CLV uplift per customer (¥)", "每位客户CLV提升（元）"),
     "evaluator.page.uplift.help": (
-        "Change in the customer's lifetime value that the programme causes; the data section below can compute it.",
-        "项目带来的客户终身价值变化；可用下方“数据测算”部分计算。",
+        "Change in the customer's lifetime value that the programme causes, a present value as of today; the data section below can compute it.",
+        "项目带来的客户终身价值变化（按今天计的现值）；可用下方“数据测算”部分计算。",
     ),
     "evaluator.page.take_up": ("Take-up", "转化比例"),
     "evaluator.page.take_up.help": (
