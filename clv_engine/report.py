@@ -521,11 +521,11 @@ def excel_report(a: Analysis, lang: str = "en") -> bytes:
         ws.write_string(3, col, h, head)
     row = 4
 
-    def put(key: str, name: str, value: float | str, fmt, how: str = "") -> None:
+    def put(key: str, name: str, value: float | str, fmt, how: str = "", cached: float = 0.0) -> None:
         nonlocal row
         ws.write_string(row, 0, name)
-        if isinstance(value, str):
-            ws.write_formula(row, 1, value, fmt)
+        if isinstance(value, str):  # a formula, with its value for readers that do not recalculate
+            ws.write_formula(row, 1, value, fmt, cached)
         else:
             ws.write_number(row, 1, float(value), fmt)
         ws.write_string(row, 2, how)
@@ -552,7 +552,8 @@ def excel_report(a: Analysis, lang: str = "en") -> bytes:
         name = label(g.name, lang)
         if g.customers is None:
             put(f"group.{i}.customers", t("evaluator.xl.customers", lang, group=name),
-                f"={cells['volume']}*{cells['horizon']}", count, t("evaluator.xl.customers_per_unit", lang))
+                f"={cells['volume']}*{cells['horizon']}", count, t("evaluator.xl.customers_per_unit", lang),
+                cached=e.volume_over_horizon)
         else:
             put(f"group.{i}.customers", t("evaluator.xl.customers", lang, group=name), g.customers, count)
         put(f"group.{i}.take_up", t("evaluator.driver.take_up", lang, group=name), g.take_up, ratio0)
@@ -564,7 +565,7 @@ def excel_report(a: Analysis, lang: str = "en") -> bytes:
         group_terms.append(f"{cells[f'group.{i}.customers']}*{cells[f'group.{i}.take_up']}"
                            f"*{cells[f'group.{i}.clv_uplift']}")
     put("gain", t("evaluator.xl.gain_pv", lang), "=" + (_sum(group_terms) if group_terms else "0"), yuan,
-        t("evaluator.xl.gain_pv_how", lang))
+        t("evaluator.xl.gain_pv_how", lang), cached=e.gain_over_horizon)
     row += 1
     ws.write_string(row, 0, t("evaluator.convention", lang), wrap)
     note = note_text(p, lang)
@@ -610,9 +611,15 @@ def excel_report(a: Analysis, lang: str = "en") -> bytes:
                           f'{col["year"]}{r - 1}-{col[cum]}{r - 1}/{col[flow]}{r},"")')
         ws.write_number(r - 1, 0, year, whole)
         values = e.cash_flows.iloc[year]
+        before = e.cash_flows.iloc[year - 1] if year else None
         for key, formula in f.items():
             fmt = factor if key == "discount_factor" else (years if key.startswith("crossing") else yuan)
-            cached = float(values[key]) if key in values.index else ""
+            if key in values.index:
+                cached: float | str = float(values[key])
+            else:  # the crossing cells, as the formula computes them
+                cum, flow = ("cumulative", "net") if key == "crossing" else ("cumulative_discounted", "discounted_net")
+                crossed = before is not None and before[cum] < 0 <= values[cum]
+                cached = float(year - 1 - before[cum] / values[flow]) if crossed else ""
             ws.write_formula(r - 1, columns.index(key), formula, fmt, cached)
     ws.freeze_panes(1, 1)
     ws.set_column(0, len(columns) - 1, 16)
@@ -642,7 +649,7 @@ def excel_report(a: Analysis, lang: str = "en") -> bytes:
         ("gain", t("evaluator.fig.gain", lang), f"={gain}", t("evaluator.def.gain", lang), e.gain_over_horizon),
         ("net_gain", t("evaluator.fig.net_gain", lang), "=B3-B2", t("evaluator.def.net_gain", lang),
          e.net_gain_over_horizon),
-        ("unit_cost", t("evaluator.fig.unit_cost", lang) + f" ({per_unit_text(p, lang)})",
+        ("unit_cost", t("evaluator.page.unit_cost", lang, per=per_unit_text(p, lang)),
          f'=IF({volume}*{horizon}>0,{cost}/({volume}*{horizon}),"{dash}")', t("evaluator.def.unit_cost", lang),
          e.unit_cost if e.unit_cost is not None else dash),
         ("net_roi", t("evaluator.fig.net_roi", lang), f'=IF({cost}>0,(B3-{cost})/{cost},"{dash}")',

@@ -166,6 +166,11 @@ def test_excel_cached_values_are_the_engines_figures_by_hand(van):
     flows = book["Cash flows"]
     net = [c.value for c in flows["G"][1:]]
     assert net == pytest.approx([-800_000, VAN_NET, VAN_NET, VAN_NET])
+    # A reader that does not recalculate sees the same figures: formula inputs and the
+    # payback crossings carry their values too.
+    inputs = {row[0]: row[1] for row in book["Inputs"].iter_rows(values_only=True) if row[0]}
+    assert inputs["CLV uplift, all groups (present value)"] == pytest.approx(2_250_000)
+    assert [c.value for c in flows["L"][1:]] == [None, None, pytest.approx(VAN_PAYBACK), None]
 
 
 def test_excel_inputs_and_results(van):
