@@ -161,7 +161,7 @@ def test_every_time_figure_comes_from_the_one_table(p):
     yearly = sum(c.amount for c in p.cost_lines if c.timing == "yearly")
     unit = sum(c.amount for c in p.cost_lines if c.timing == "per_unit") - p.unit_revenue
     pv_costs = upfront + one_offs + (yearly + unit * p.volume_per_year) * annuity
-    scale = max(1.0, abs(e.gain_over_horizon), pv_costs)
+    scale = max(1.0, abs(e.gain_over_horizon), abs(pv_costs))
     assert e.npv == pytest.approx(e.gain_over_horizon - pv_costs, abs=1e-9 * scale)
     assert e.npv == pytest.approx(float(table["cumulative_discounted"].iloc[-1]), abs=1e-9 * scale)
     assert float(ev.npv_of_drivers(p)) == pytest.approx(e.npv, abs=1e-9 * scale)
