@@ -185,8 +185,8 @@ inputs, results = st.columns([1, 2], gap="large")
 
 # -- inputs -------------------------------------------------------------------------------
 with inputs:
-    if base.note:
-        st.info(ev.label(base.note, lang))
+    # Filled once the inputs are read: the reference case's wording only while they are its own.
+    note_box = st.empty()
     with st.expander(ctx.t("evaluator.page.group.programme"), expanded=True):
         name = base.name
         if preset_key == "custom":
@@ -327,7 +327,7 @@ with head:
     c = st.columns(4)
     c[0].metric(ctx.t("evaluator.fig.net_roi"), fmt.pct(e.net_roi), border=True,
                 help=ctx.t("evaluator.def.net_roi"))
-    c[1].metric(ctx.t("evaluator.fig.payback"), report.years_text(e.payback_years, lang), border=True,
+    c[1].metric(ctx.t("evaluator.fig.payback"), report.payback_text(e.payback_years, e, lang), border=True,
                 help=ctx.t("evaluator.def.payback"))
     c[2].metric(ctx.t("evaluator.fig.npv"), ctx.money(e.npv), border=True,
                 help=ctx.t("evaluator.def.npv") + " " + ctx.t("evaluator.def.rate", rate=fmt.pct(programme.discount_rate, 1)))
@@ -338,7 +338,8 @@ with head:
     c[1].metric(ctx.t("evaluator.fig.gain"), ctx.money(e.gain_over_horizon), help=ctx.t("evaluator.def.gain"))
     c[2].metric(ctx.t("evaluator.fig.multiple"), fmt.multiple(e.benefit_cost_multiple),
                 help=ctx.t("evaluator.def.multiple"))
-    c[3].metric(ctx.t("evaluator.fig.discounted_payback"), report.years_text(e.discounted_payback_years, lang),
+    c[3].metric(ctx.t("evaluator.fig.discounted_payback"),
+                report.payback_text(e.discounted_payback_years, e, lang),
                 help=ctx.t("evaluator.def.discounted_payback"))
     c = st.columns(4)
     unit_cost = ctx.t("evaluator.none") if e.unit_cost is None else fmt.money_full(e.unit_cost)
@@ -355,12 +356,15 @@ with head:
                     help=ctx.t("evaluator.def.break_even", driver=ev.driver_label(programme, key_driver, lang)))
         st.caption(ctx.t("evaluator.page.break_even.caption", driver=ev.driver_label(programme, key_driver, lang),
                          value=be_text))
-    warning = report.irr_warning(e, lang)
-    if warning:
+    for warning in report.warnings(e, lang):
         st.warning(warning)
     if e.net_roi is None:
         st.info(ctx.t("evaluator.warn.no_cost"))
     st.caption(ctx.t("evaluator.convention"))
+
+note = report.note_text(programme, lang)
+if note:
+    note_box.info(note)
 
 # -- charts and tables ----------------------------------------------------------------------
 with cash_charts:

@@ -7,12 +7,21 @@ figures a CFO asks for. Sensitivity (:func:`tornado`, :func:`monte_carlo`) and b
 named by a key such as ``"cost.0"``, ``"volume"``, ``"group.1.clv_uplift"`` or
 ``"discount_rate"``.
 
-Timing convention (stated on the page and in every export):
+Timing convention (stated once, on the page and in every export):
 - up-front costs fall today (year 0) and are not discounted;
 - yearly and per-unit costs fall at the end of each year 1..H;
-- the CLV gain of the affected customers is counted once over the horizon and realised in
-  equal parts at the end of each year 1..H (this is what makes SPEC's simple payback
-  "cost / (gain per year)" and the cash flows tell the same story).
+- a CLV uplift is already a present value (today's value of the extra gross profit the
+  customers bring), so it is counted once. It enters the cash-flow table as the yearly
+  gross-profit stream that produced it: an equal amount at the end of each year 1..H whose
+  present value at the discount rate is exactly the uplift (``uplift / annuity(rate, H)``).
+  NPV therefore equals uplift − present value of the costs, never the uplift spread over the
+  horizon and discounted a second time.
+
+Why the stream rather than the lump sum in year 0: booking the whole uplift today would put
+the gain before the costs, so every programme would "pay back" at once and its IRR would be
+the rate of a loan, not of an investment. The stream gives the same NPV and a payback, IRR
+and MIRR a CFO can read. The horizon is therefore the period over which the gain arises
+(six years for a six-year lifetime-value gap).
 
 Figures "over the horizon" carry that suffix; per-year figures say ``per_year``.
 """
@@ -360,22 +369,42 @@ class Evaluation:
     volume_over_horizon: float
     # per year
     running_cost_per_year: float
-    gain_per_year: float
+    gain_per_year: float  # the yearly gross-profit stream whose present value is the gain
     # ratios
     unit_cost: float | None  # cost over horizon / volume over horizon
     net_roi: float | None  # (gain − cost) / cost
     benefit_cost_multiple: float | None  # gain / cost
-    payback_years: float | None  # SPEC: cost / gain per year
-    cashflow_payback_years: float | None  # cumulative undiscounted flows cross zero
-    discounted_payback_years: float | None  # cumulative discounted flows cross zero
+    payback_years: float | None  # the headline: cumulative yearly cash flow first ≥ 0
+    discounted_payback_years: float | None  # the same on the discounted cash flows
+    reference_payback_years: float | None  # the reference cases' own: cost / (gain / years)
     npv: float
     irr: finance.IrrResult
     cash_flows: pd.DataFrame = field(repr=False)  # one row per year 0..H
     group_gains: tuple[float, ...] = ()
+    unit_margin: float | None = None  # price − per-unit costs, when the customer pays a price
+    dips_after_payback: bool = False  # cumulative cash turns negative again after payback
+
+    @property
+    def unit_loss(self) -> float | None:
+        """What the product itself loses per unit (claims 6,200 on a price of 5,800: 400),
+        when it is sold at a price below its per-unit cost; None otherwise."""
+        if self.unit_margin is None or self.unit_margin >= 0:
+            return None
+        return -self.unit_margin
+
+
+def gain_stream_per_year(gain: float | np.ndarray, rate: float | np.ndarray, years: int) -> float | np.ndarray:
+    """The equal yearly gross profit, at the end of years 1..``years``, whose present value
+    at ``rate`` is ``gain`` (the CLV uplift, already a present value): gain / annuity."""
+    return gain / finance.annuity_factor(rate, years)
 
 
 def cash_flow_table(p: Programme) -> pd.DataFrame:
-    """Yearly flows, year 0 (today) to H: costs as negatives, gain as positive."""
+    """Yearly flows, year 0 (today) to H: costs as negatives, gain as positive.
+
+    Every derived figure (NPV, IRR, MIRR, both paybacks) is read from this one table, and
+    the page and the exports show it.
+    """
     years = np.arange(p.horizon_years + 1)
     later = (years > 0).astype(float)
     upfront = np.where(years == 0, -_sum_lines(p, "upfront"), 0.0)
@@ -386,9 +415,9 @@ def cash_flow_table(p: Programme) -> pd.DataFrame:
             one_off[line.year] -= line.amount
     per_unit = -(_sum_lines(p, "per_unit") - p.unit_revenue) * p.volume_per_year * later
     gain_total = sum(group_gain(p, g) for g in p.groups)
-    gain = gain_total / p.horizon_years * later
+    gain = gain_stream_per_year(gain_total, p.discount_rate, p.horizon_years) * later
     # "+ 0.0" turns the −0.0 of a zero cost into 0.0, so no table shows "-0".
-    upfront, running, per_unit = upfront + 0.0, running + 0.0, per_unit + 0.0
+    upfront, running, per_unit, gain = upfront + 0.0, running + 0.0, per_unit + 0.0, gain + 0.0
     net = upfront + one_off + running + per_unit + gain
     factor = finance.discount_factors(p.discount_rate, p.horizon_years)
     return pd.DataFrame(
@@ -413,7 +442,7 @@ def _ratio(numerator: float, denominator: float) -> float | None:
 
 
 def evaluate_programme(p: Programme) -> Evaluation:
-    """All the figures of SPEC §5 for one programme."""
+    """All the figures of SPEC §5 for one programme, the time-based ones from one table."""
     h = p.horizon_years
     upfront = _sum_lines(p, "upfront")
     running_per_year = _sum_lines(p, "yearly")
@@ -426,7 +455,6 @@ def evaluate_programme(p: Programme) -> Evaluation:
     gain = float(sum(gains))
     flows = cash_flow_table(p)
     net = flows["net"].to_numpy()
-    gain_per_year = gain / h
     return Evaluation(
         programme=p,
         upfront_cost=upfront,
@@ -438,25 +466,53 @@ def evaluate_programme(p: Programme) -> Evaluation:
         net_gain_over_horizon=gain - cost,
         volume_over_horizon=volume,
         running_cost_per_year=running_per_year,
-        gain_per_year=gain_per_year,
+        gain_per_year=float(flows["gain"].iloc[-1]),
         unit_cost=cost / volume if volume > 0 else None,
         net_roi=_ratio(gain - cost, cost),
         benefit_cost_multiple=_ratio(gain, cost),
-        payback_years=payback_years(cost, gain_per_year),
-        cashflow_payback_years=finance.payback_from_flows(net, 0.0),
-        discounted_payback_years=finance.payback_from_flows(net, p.discount_rate),
+        # Nothing spent, nothing to pay back: no payback rather than "0 years".
+        payback_years=finance.payback_from_flows(net, 0.0) if cost > 0 else None,
+        discounted_payback_years=finance.payback_from_flows(net, p.discount_rate) if cost > 0 else None,
+        reference_payback_years=reference_payback_years(cost, gain / h),
         npv=finance.npv(p.discount_rate, net),
         irr=finance.irr(net, p.discount_rate),
         cash_flows=flows,
         group_gains=gains,
+        unit_margin=-net_unit_cost if p.unit_revenue > 0 else None,
+        dips_after_payback=finance.dips_after_payback(net),
     )
 
 
-def payback_years(cost: float, gain_per_year: float) -> float | None:
-    """SPEC's simple payback: cost / (gain per year). None when nothing is gained."""
+def reference_payback_years(cost: float, gain_per_year: float) -> float | None:
+    """The reference cases' own payback: total cost / (gain / years) (1.87 yr for the van).
+
+    Kept so their figures stay reproducible; it mixes a cost paid up front with a gain
+    spread evenly, so the headline payback is the cash-flow one. None when nothing is gained.
+    """
     if gain_per_year <= 0:
         return None
     return max(cost, 0.0) / gain_per_year
+
+
+def is_reference_case(p: Programme) -> bool:
+    """True while every input equals its reference case's (the case's own wording, such as
+    its note, describes these inputs and no others)."""
+    if p.preset not in PRESETS or p.preset == "custom":
+        return False
+    ref = preset(p.preset).to_dict()
+    mine = p.to_dict()
+    ignored = {"key_driver"}  # which driver is called "most uncertain" changes no figure
+    return all(_same(ref[k], mine[k]) for k in ref if k not in ignored)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    return a == b
 
 
 # --------------------------------------------------------------------------------------
@@ -465,8 +521,11 @@ def payback_years(cost: float, gain_per_year: float) -> float | None:
 def npv_of_drivers(p: Programme, values: Mapping[str, np.ndarray | float] | None = None) -> np.ndarray:
     """NPV with some drivers replaced by arrays (one element per draw), vectorised.
 
-    Closed form of :func:`cash_flow_table`: −(upfront + PV of one-offs) + (gain/H − yearly −
-    net unit cost × volume) × annuity factor. The tests hold it equal to the explicit cash flows.
+    Closed form of :func:`cash_flow_table`: −(upfront + PV of one-offs) + (gain stream −
+    yearly − net unit cost × volume) × annuity factor. The gain stream is fixed at the
+    programme's own discount rate (the CLV uplift is a present value at that rate); moving
+    the discount rate as a driver discounts the same yearly table at another rate, the NPV
+    profile whose zero is the IRR. The tests hold it equal to the explicit cash flows.
     """
     values = values or {}
 
@@ -494,7 +553,8 @@ def npv_of_drivers(p: Programme, values: Mapping[str, np.ndarray | float] | None
         gain = gain + customers * get(f"group.{i}.take_up", g.take_up) * get(
             f"group.{i}.clv_uplift", g.clv_uplift
         )
-    per_year = gain / h - yearly - (per_unit - unit_revenue) * volume
+    stream = gain_stream_per_year(gain, p.discount_rate, h)
+    per_year = stream - yearly - (per_unit - unit_revenue) * volume
     return -upfront + per_year * finance.annuity_factor(rate, h)
 
 
@@ -695,7 +755,9 @@ def _preset_extended_warranty() -> Programme:
     return Programme(
         name="evaluator.preset.extended_warranty",
         preset="extended_warranty",
-        horizon_years=1,
+        # The buyers' lifetime-value gap is measured over six years: the case runs as long
+        # as the gain it books arises (a one-year horizon booked six years of gain).
+        horizon_years=6,
         volume_per_year=100,
         volume_unit="evaluator.unit.contracts",
         cost_lines=(CostLine("evaluator.line.claims", 6_200, "per_unit"),),

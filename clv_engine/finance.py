@@ -145,21 +145,39 @@ def irr(cash_flows: Sequence[float], mirr_rate: float) -> IrrResult:
 
 
 def payback_from_flows(cash_flows: Sequence[float], rate: float = 0.0) -> float | None:
-    """Years until the cumulative (discounted, if ``rate`` ≠ 0) flows turn non-negative.
+    """Years until the cumulative (discounted, if ``rate`` ≠ 0) flows first turn non-negative.
 
-    Within the crossing year the flow is taken to accrue evenly, the textbook linear
-    interpolation. 0.0 when the cumulative sum is never negative; None when it never
-    recovers within the horizon.
+    The textbook definition: the *first* time the money put in is back. Within the crossing
+    year the flow is taken to accrue evenly (linear interpolation). 0.0 when the cumulative
+    sum is never negative (nothing to recover); None when it never recovers within the
+    horizon.
+
+    Why the first crossing and not the last: with it, for any flows and any rate ≥ 0, the
+    discounted payback is never shorter than the undiscounted one (discounting shrinks every
+    later inflow, so the discounted sum cannot recover first). With the last crossing a late
+    outflow (a decommissioning cost) that discounting shrinks could make the discounted
+    payback come first, which no reader would believe. A cumulative that dips below zero
+    again after the first crossing is reported separately (:func:`dips_after_payback`).
     """
     flows = _as_flows(cash_flows) * discount_factors(rate, len(cash_flows) - 1)
     cumulative = np.cumsum(flows)
-    if np.all(cumulative >= 0):
+    if cumulative[0] >= 0:
         return 0.0
-    last_negative = int(np.flatnonzero(cumulative < 0)[-1])
-    if last_negative == flows.size - 1:
+    recovered = np.flatnonzero(cumulative >= 0)
+    if recovered.size == 0:
         return None
-    # The crossing is in year last_negative + 1: the shortfall over that year's flow.
-    return last_negative + float(-cumulative[last_negative] / flows[last_negative + 1])
+    year = int(recovered[0])
+    # The crossing is in year ``year``: the shortfall at the end of the year before, over
+    # that year's flow (positive, since the cumulative rose through zero).
+    return year - 1 + float(-cumulative[year - 1] / flows[year])
+
+
+def dips_after_payback(cash_flows: Sequence[float]) -> bool:
+    """True when the cumulative flows turn negative again after first recovering (a late
+    outflow larger than what was earned by then): the payback alone would flatter it."""
+    cumulative = np.cumsum(_as_flows(cash_flows))
+    recovered = np.flatnonzero(cumulative >= 0)
+    return bool(recovered.size and np.any(cumulative[recovered[0]:] < 0))
 
 
 def annuity_factor(rate: np.ndarray | float, years: int) -> np.ndarray | float:

@@ -5,10 +5,16 @@ import dataclasses
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clv_engine import evaluator as ev
+from clv_engine import finance
 from clv_engine.evaluator import CostLine, CustomerGroup, Programme
 from clv_engine.i18n import CATALOGUE
+
+# Σ 1/1.12^t for t = 1..3: the van's three years at its 12 % discount rate.
+ANNUITY_12_3 = 1 / 1.12 + 1 / 1.12**2 + 1 / 1.12**3
 
 
 # -- SPEC §5, case by case ----------------------------------------------------------------
@@ -18,8 +24,8 @@ def test_mobile_van_spec_figures():
     assert round(e.unit_cost) == 389  # 1,400,000 / (1,200 × 3); the seed misprints 39
     assert e.gain_over_horizon == pytest.approx(2_250_000)  # 1,500 × 1,500
     assert round(e.net_roi * 100) == 61
-    assert round(e.payback_years, 2) == 1.87  # 1,400,000 / (2,250,000 / 3)
-    assert e.gain_per_year == pytest.approx(750_000)
+    # The reference case's own payback stays reproducible: 1,400,000 / (2,250,000 / 3).
+    assert round(e.reference_payback_years, 2) == 1.87
     assert e.volume_over_horizon == pytest.approx(3_600)
 
 
@@ -39,6 +45,27 @@ def test_extended_warranty_spec_figures():
     assert e.gain_over_horizon / buyers == pytest.approx(9_600)  # 23,400 − 13,800
     assert e.net_gain_over_horizon / buyers == pytest.approx(9_200)
     assert round(p.groups[0].uplift_pct * 100) == 70  # 9,600 / 13,800
+    # The product itself loses 400 per buyer, and the engine says so.
+    assert e.unit_loss == pytest.approx(6_200 - 5_800)
+
+
+def test_extended_warranty_runs_as_long_as_its_six_year_gap():
+    # A six-year lifetime-value gap is booked over six years, not inside one.
+    p = ev.preset("extended_warranty")
+    assert p.horizon_years == 6
+    e = ev.evaluate_programme(p)
+    # 100 buyers a year for 6 years; each year's flow: the stream of 600 × 9,600 (a present
+    # value) over six years at 12 %, less 100 × 400 of net claims.
+    annuity_12_6 = sum(1 / 1.12**t for t in range(1, 7))
+    stream = 600 * 9_600 / annuity_12_6
+    assert e.cash_flows["net"].tolist() == pytest.approx([0] + [stream - 40_000] * 6)
+    assert e.npv == pytest.approx(600 * 9_600 - 40_000 * annuity_12_6)
+
+
+def test_no_loss_flag_when_the_price_covers_the_cost():
+    p = dataclasses.replace(ev.preset("extended_warranty"), unit_revenue=6_500)
+    assert ev.evaluate_programme(p).unit_loss is None
+    assert ev.evaluate_programme(ev.preset("mobile_van")).unit_loss is None  # no price at all
 
 
 def test_pickup_delivery_spec_figures():
@@ -52,8 +79,10 @@ def test_pickup_delivery_spec_figures():
 def test_vip_complaint_spec_figures():
     e = ev.evaluate_programme(ev.preset("vip_complaint"))
     assert round(e.net_roi * 100) == 233  # (100,000 − 30,000) / 30,000
-    # One period, cost today and the CLV kept a year on: the IRR equals the net ROI.
-    assert e.irr.irr == pytest.approx(70_000 / 30_000)
+    # The CLV kept is worth 100,000 today, so 112,000 at the end of the one year at 12 %:
+    # NPV is the net gain, the IRR 112,000 / 30,000 − 1.
+    assert e.npv == pytest.approx(70_000)
+    assert e.irr.irr == pytest.approx(112_000 / 30_000 - 1)
 
 
 def test_every_preset_evaluates_and_its_strings_exist():
@@ -69,17 +98,83 @@ def test_every_preset_evaluates_and_its_strings_exist():
 def test_van_cash_flows_and_npv_by_hand():
     p = ev.preset("mobile_van")
     e = ev.evaluate_programme(p)
-    # Year 0: -800,000. Years 1..3: 750,000 gain - 200,000 running = 550,000.
-    assert e.cash_flows["net"].tolist() == pytest.approx([-800_000, 550_000, 550_000, 550_000])
-    by_hand = -800_000 + sum(550_000 / 1.12**t for t in (1, 2, 3))
+    # The CLV uplift 1,500 × 1,500 = 2,250,000 is already a present value: counted once.
+    # NPV = 2,250,000 − 800,000 today − 200,000 a year for 3 years at 12 % ≈ 969,634.
+    by_hand = 2_250_000 - 800_000 - 200_000 * ANNUITY_12_3
+    assert by_hand == pytest.approx(969_634, abs=1)
     assert e.npv == pytest.approx(by_hand)
-    # IRR: 800,000 = 550,000 × annuity(r, 3); check by substitution, not by the solver.
+    # In the table the uplift is the yearly gross profit whose present value it is.
+    stream = 2_250_000 / ANNUITY_12_3  # ≈ 936,785 a year
+    net = stream - 200_000
+    assert e.gain_per_year == pytest.approx(stream)
+    assert e.cash_flows["net"].tolist() == pytest.approx([-800_000, net, net, net])
+    assert e.cash_flows["cumulative_discounted"].iloc[-1] == pytest.approx(by_hand)
+    # IRR: 800,000 = net × annuity(r, 3); check by substitution, not by the solver.
     r = e.irr.irr
-    assert -800_000 + sum(550_000 / (1 + r) ** t for t in (1, 2, 3)) == pytest.approx(0, abs=1e-6)
-    # Cash-flow payback: 250,000 short after year 1, covered 250/550 into year 2.
-    assert e.cashflow_payback_years == pytest.approx(1 + 250_000 / 550_000)
-    d1, d2 = 550_000 / 1.12, 550_000 / 1.12**2
+    assert -800_000 + sum(net / (1 + r) ** t for t in (1, 2, 3)) == pytest.approx(0, abs=1e-6)
+    # MIRR at 12 %: inflows reinvested to year 3, the one outflow is today's.
+    fv_in = net * 1.12**2 + net * 1.12 + net
+    assert e.irr.mirr == pytest.approx((fv_in / 800_000) ** (1 / 3) - 1)
+    # Payback: 800,000 − net short after year 1 (≈ 63,215), covered that share into year 2.
+    assert e.payback_years == pytest.approx(1 + (800_000 - net) / net)
+    assert round(e.payback_years, 2) == 1.09
+    # Discounted payback: the same on the discounted flows; it comes later, as it must.
+    d1, d2 = net / 1.12, net / 1.12**2
     assert e.discounted_payback_years == pytest.approx(1 + (800_000 - d1) / d2)
+    assert round(e.discounted_payback_years, 2) == 1.24
+    assert e.discounted_payback_years >= e.payback_years
+
+
+@st.composite
+def programmes(draw) -> Programme:
+    h = draw(st.integers(1, 10))
+    money = st.floats(0, 1e6, allow_nan=False)
+    lines = [
+        CostLine("up", draw(money), "upfront"),
+        CostLine("yearly", draw(st.floats(0, 2e5)), "yearly"),
+        CostLine("unit", draw(st.floats(0, 500)), "per_unit"),
+    ]
+    if draw(st.booleans()):
+        lines.append(CostLine("late", draw(money), "one_off", year=draw(st.integers(1, h))))
+    groups = tuple(
+        CustomerGroup(f"g{i}", draw(st.one_of(st.none(), st.floats(0, 5_000))), draw(st.floats(-2_000, 20_000)),
+                      draw(st.floats(0, 1)))
+        for i in range(draw(st.integers(1, 3)))
+    )
+    return Programme(
+        name="random", horizon_years=h, volume_per_year=draw(st.floats(0, 3_000)), cost_lines=tuple(lines),
+        groups=groups, unit_revenue=draw(st.floats(0, 400)), discount_rate=draw(st.floats(0, 0.5)),
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(p=programmes())
+def test_every_time_figure_comes_from_the_one_table(p):
+    e = ev.evaluate_programme(p)
+    table = e.cash_flows
+    net = table["net"].to_numpy()
+    rate = p.discount_rate
+    # The uplift counted once: NPV = gain (a present value) − present value of the costs.
+    annuity = sum((1 + rate) ** -t for t in range(1, p.horizon_years + 1))
+    one_offs = sum(c.amount * (1 + rate) ** -c.year for c in p.cost_lines if c.timing == "one_off")
+    upfront = sum(c.amount for c in p.cost_lines if c.timing == "upfront")
+    yearly = sum(c.amount for c in p.cost_lines if c.timing == "yearly")
+    unit = sum(c.amount for c in p.cost_lines if c.timing == "per_unit") - p.unit_revenue
+    pv_costs = upfront + one_offs + (yearly + unit * p.volume_per_year) * annuity
+    scale = max(1.0, abs(e.gain_over_horizon), abs(pv_costs))
+    assert e.npv == pytest.approx(e.gain_over_horizon - pv_costs, abs=1e-9 * scale)
+    assert e.npv == pytest.approx(float(table["cumulative_discounted"].iloc[-1]), abs=1e-9 * scale)
+    assert float(ev.npv_of_drivers(p)) == pytest.approx(e.npv, abs=1e-9 * scale)
+    # The paybacks are read from the same table's columns.
+    if e.cost_over_horizon > 0:
+        assert e.payback_years == finance.payback_from_flows(net)
+        assert e.discounted_payback_years == finance.payback_from_flows(net, rate)
+    # Discounted payback is never shorter than payback.
+    if e.discounted_payback_years is not None:
+        assert e.payback_years is not None
+        assert e.discounted_payback_years >= e.payback_years - 1e-9
+    if e.irr.irr is not None:
+        assert finance.npv(e.irr.irr, net) == pytest.approx(0, abs=1e-6 * max(1.0, np.abs(net).max()))
 
 
 def test_npv_of_drivers_matches_explicit_cash_flows_on_random_programmes():
@@ -124,11 +219,13 @@ def test_irr_warns_and_gives_mirr_when_flows_change_sign_twice():
             CostLine("run", 10_000, "yearly"),
             CostLine("restore the site", 20_000, "one_off", year=2),
         ),
-        groups=(CustomerGroup("g", 1, 40_000),),  # 20,000 a year
+        # An uplift worth 20,000 a year for two years at 10 %: its present value.
+        groups=(CustomerGroup("g", 1, 20_000 / 1.1 + 20_000 / 1.1**2),),
     )
     e = ev.evaluate_programme(p)
     assert e.cash_flows["net"].tolist() == pytest.approx([-1_600, 10_000, -10_000])
     assert e.cost_over_horizon == pytest.approx(1_600 + 20_000 + 20_000)
+    assert e.dips_after_payback  # recovered in year 1, 10,000 short again in year 2
     assert e.irr.sign_changes == 2
     assert e.irr.irr is None
     assert e.irr.roots == pytest.approx((0.25, 4.0))  # -1,600 + 10,000 v - 10,000 v² = 0
@@ -152,10 +249,16 @@ def test_tornado_moves_each_driver_and_sorts_by_swing():
     frame = ev.tornado(p, spread=0.2)
     assert list(frame["swing"]) == sorted(frame["swing"], reverse=True)
     row = frame.set_index("driver").loc["group.0.clv_uplift"]
-    # Uplift 1,200 and 1,800: gain per year 600,000 / 900,000, net 400,000 / 700,000.
-    annuity = sum(1 / 1.12**t for t in (1, 2, 3))
-    assert row["npv_low"] == pytest.approx(-800_000 + 400_000 * annuity)
-    assert row["npv_high"] == pytest.approx(-800_000 + 700_000 * annuity)
+    # Uplift 1,200 and 1,800: a gain of 1,800,000 / 2,700,000 today, counted once.
+    assert row["npv_low"] == pytest.approx(1_800_000 - 800_000 - 200_000 * ANNUITY_12_3)
+    assert row["npv_high"] == pytest.approx(2_700_000 - 800_000 - 200_000 * ANNUITY_12_3)
+    # The discount rate moves the NPV of the same yearly table (its zero is the IRR):
+    # a higher rate, a lower NPV.
+    stream = 2_250_000 / ANNUITY_12_3
+    rate = frame.set_index("driver").loc["discount_rate"]
+    for r, npv in ((0.096, rate["npv_low"]), (0.144, rate["npv_high"])):
+        assert npv == pytest.approx(-800_000 + sum((stream - 200_000) / (1 + r) ** t for t in (1, 2, 3)))
+    assert rate["npv_high"] < rate["npv_low"]
     investment = frame.set_index("driver").loc["cost.0"]
     assert investment["swing"] == pytest.approx(2 * 160_000)  # ±20 % of 800,000, undiscounted
     # The volume moves only the unit cost, never the NPV.
@@ -223,9 +326,8 @@ def test_monte_carlo_rejects_ranges_that_exclude_the_input():
 # -- break-even -------------------------------------------------------------------------
 def test_break_even_clv_uplift_of_the_van_by_hand():
     p = ev.preset("mobile_van")
-    annuity = sum(1 / 1.12**t for t in (1, 2, 3))
-    # NPV = 0 when (1,500 u / 3 − 200,000) × annuity = 800,000.
-    by_hand = (800_000 / annuity + 200_000) * 3 / 1_500
+    # NPV = 0 when 1,500 u (a present value) = 800,000 + 200,000 × annuity.
+    by_hand = (800_000 + 200_000 * ANNUITY_12_3) / 1_500
     assert ev.break_even(p, "group.0.clv_uplift") == pytest.approx(by_hand)
     at = ev.with_driver(p, "group.0.clv_uplift", by_hand)
     assert ev.evaluate_programme(at).npv == pytest.approx(0, abs=1e-6)
@@ -299,6 +401,7 @@ def test_unknown_preset():
 def test_no_cost_means_no_ratio_rather_than_a_division_error():
     e = ev.evaluate_programme(ev.preset("custom"))
     assert e.net_roi is None and e.benefit_cost_multiple is None and e.payback_years is None
+    assert e.discounted_payback_years is None and e.reference_payback_years is None
 
 
 def test_driver_labels_in_both_languages():
@@ -308,3 +411,13 @@ def test_driver_labels_in_both_languages():
     assert ev.driver_label(p, "cost.0", "zh") == "会员日优惠（8.8折）"
     custom = dataclasses.replace(p, cost_lines=(CostLine("Flyers", 10, "upfront"),))
     assert ev.driver_label(custom, "cost.0", "zh") == "Flyers"
+
+
+def test_reference_case_only_while_every_input_is_the_reference_cases():
+    p = ev.preset("mobile_van")
+    assert ev.is_reference_case(p)
+    assert ev.is_reference_case(dataclasses.replace(p, key_driver="cost.0"))  # changes no figure
+    assert not ev.is_reference_case(ev.with_driver(p, "group.0.clv_uplift", 1_501))
+    assert not ev.is_reference_case(ev.with_driver(p, "discount_rate", 0.10))
+    assert not ev.is_reference_case(dataclasses.replace(p, horizon_years=4))
+    assert not ev.is_reference_case(ev.preset("custom"))

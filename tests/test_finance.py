@@ -4,6 +4,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clv_engine import finance
 
@@ -116,9 +118,69 @@ def test_payback_never_and_immediately():
     assert finance.payback_from_flows([0, 100, 100]) == 0.0
 
 
-def test_payback_is_the_final_recovery_when_a_late_cost_dips_again():
-    # Recovered after year 1, negative again after year 2, recovered in year 3 (half way).
-    assert finance.payback_from_flows([-100, 150, -100, 100]) == pytest.approx(2.5)
+def test_payback_is_the_first_recovery_and_a_later_dip_is_flagged():
+    # Recovered a third of the way into year 1 (100 short, 150 earned), negative again after
+    # year 2. The payback is the first recovery (the textbook one; with it the discounted
+    # payback can never come first), and the dip is reported beside it.
+    flows = [-100, 150, -100, 100]
+    assert finance.payback_from_flows(flows) == pytest.approx(100 / 150)
+    assert finance.dips_after_payback(flows)
+    assert not finance.dips_after_payback([-100, 150, 10])
+
+
+def test_discounted_payback_can_come_first_under_the_last_recovery_rule_but_not_here():
+    # -10, +100, -95: in cash the programme ends 5 short (never paid back for good); at 12 %
+    # the late -95 shrinks to -75.7 and the discounted sum ends positive. Under the first
+    # recovery both pay back in year 1, the discounted one later.
+    flows = [-10, 100, -95]
+    cash = finance.payback_from_flows(flows)
+    discounted = finance.payback_from_flows(flows, 0.12)
+    assert cash == pytest.approx(10 / 100)
+    assert discounted == pytest.approx(10 / (100 / 1.12))
+    assert discounted >= cash
+
+
+def _first_recovery_by_brute_force(flows: list[int], rate: float) -> float | None:
+    """A second implementation: walk each year in 1,000 steps, the flow accruing evenly,
+    and stop at the first step where the running total is no longer negative (the answer
+    is then within a thousandth of a year)."""
+    total = 0.0
+    for year, flow in enumerate(flows):
+        flow = flow * (1 + rate) ** -year
+        if year == 0:
+            total = flow
+            if total >= 0:
+                return 0.0
+            continue
+        for step in range(1, 1001):
+            if total + flow * step / 1000 >= 0:
+                return year - 1 + step / 1000
+        total += flow
+    return None
+
+
+flow_lists = st.lists(st.integers(-1_000_000, 1_000_000), min_size=2, max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(flows=flow_lists, rate=st.floats(0.0, 1.0))
+def test_discounted_payback_is_never_shorter_than_payback(flows, rate):
+    cash = finance.payback_from_flows(flows)
+    discounted = finance.payback_from_flows(flows, rate)
+    if discounted is not None:
+        assert cash is not None, "the discounted sum cannot recover while the cash sum never does"
+        assert discounted >= cash - 1e-9
+
+
+@settings(max_examples=150, deadline=None)
+@given(flows=flow_lists, rate=st.floats(0.0, 0.5))
+def test_payback_matches_a_brute_force_walk(flows, rate):
+    got = finance.payback_from_flows(flows, rate)
+    expected = _first_recovery_by_brute_force(flows, rate)
+    if expected is None:
+        assert got is None
+    else:
+        assert got is not None and expected - 1e-3 - 1e-9 <= got <= expected + 1e-9
 
 
 def test_annuity_factor_vectorised_matches_sum():

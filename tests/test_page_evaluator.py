@@ -14,6 +14,18 @@ from tests.helpers import APP, metric_values, run_app
 
 PAGE = "app_pages/evaluator.py"
 ANNUITY_12_3 = sum(1 / 1.12**t for t in (1, 2, 3))
+ANNUITY_12_6 = sum(1 / 1.12**t for t in range(1, 7))
+
+
+def van_npv(uplift: float = 1_500, investment: float = 800_000) -> float:
+    """By hand: the CLV uplift of 1,500 customers is a present value, counted once, less the
+    investment today and 200,000 a year for three years at 12 %."""
+    return 1_500 * uplift - investment - 200_000 * ANNUITY_12_3
+
+
+VAN_NET = 2_250_000 / ANNUITY_12_3 - 200_000  # each year's net cash flow
+VAN_PAYBACK = 1 + (800_000 - VAN_NET) / VAN_NET
+VAN_DISCOUNTED_PAYBACK = 1 + (800_000 - VAN_NET / 1.12) / (VAN_NET / 1.12**2)
 
 
 def _page(db_path, preset: str | None = None, lang: str = "en") -> AppTest:
@@ -26,11 +38,15 @@ def _page(db_path, preset: str | None = None, lang: str = "en") -> AppTest:
 
 # Every SPEC §5 figure, as the page shows it.
 SPEC_CARDS = {
-    "mobile_van": {"Net ROI": "61%", "Payback": "1.87 yr", "Total cost (horizon)": "¥1.40M",
-                   "CLV gain (horizon)": "¥2.25M", "Unit cost (per service)": "¥389"},
+    "mobile_van": {"Net ROI": "61%", "Payback": f"{VAN_PAYBACK:.2f} yr",
+                   "Discounted payback": f"{VAN_DISCOUNTED_PAYBACK:.2f} yr", "Total cost (horizon)": "¥1.40M",
+                   "CLV gain (horizon)": "¥2.25M", "Unit cost (per service)": "¥389",
+                   "NPV": fmt.money(van_npv(), "en")},
     "member_day": {"Net ROI": "125%", "CLV gain (horizon)": "¥675,000", "Total cost (horizon)": "¥300,000"},
-    # 100 contracts × (9,600 − 400) = 920,000; 9,600 / 400 − 1 = 2,300 %.
-    "extended_warranty": {"Net gain (horizon)": "¥920,000", "Net ROI": "2,300%", "Unit cost (per contract)": "¥400"},
+    # Six years (the LTV gap's period) × 100 contracts × (9,600 − 400) = 5,520,000;
+    # 9,600 / 400 − 1 = 2,300 %; NPV = 600 × 9,600 today − 40,000 a year for six years.
+    "extended_warranty": {"Net gain (horizon)": "¥5.52M", "Net ROI": "2,300%", "Unit cost (per contract)": "¥400",
+                          "NPV": fmt.money(600 * 9_600 - 40_000 * ANNUITY_12_6, "en")},
     "pickup_delivery": {"Benefit/cost multiple": "24.0×", "Net ROI": "2,300%", "CLV gain (horizon)": "¥3.60M"},
     "vip_complaint": {"Net ROI": "233%", "Total cost (horizon)": "¥30,000"},
 }
@@ -51,21 +67,22 @@ def test_blank_case_then_typed_inputs(sample_db_path):
     at.number_input(key="ev_custom_g0_n").set_value(200).run()
     at.number_input(key="ev_custom_g0_u").set_value(1_000).run()
     m = metric_values(at)
-    # 200 × 1,000 = 200,000 gain on 100,000 cost: net ROI 100 %; 3-year horizon: payback 1.5 yr.
+    # 200 × 1,000 = 200,000 gain on 100,000 cost: net ROI 100 %. The gain, a present value,
+    # comes in as 200,000 / annuity a year; 100,000 − that is left after year 1.
+    stream = 200_000 / ANNUITY_12_3
     assert m["Net ROI"] == "100%"
-    assert m["Payback"] == "1.50 yr"
-    npv = -100_000 + 200_000 / 3 * ANNUITY_12_3
-    assert m["NPV"] == fmt.money(npv, "en")
+    assert m["Payback"] == f"{1 + (100_000 - stream) / stream:.2f} yr"
+    assert m["NPV"] == fmt.money(200_000 - 100_000, "en")
 
 
 def test_moving_a_driver_moves_npv(sample_db_path):
     at = _page(sample_db_path)
-    assert metric_values(at)["NPV"] == fmt.money(-800_000 + 550_000 * ANNUITY_12_3, "en")
+    assert metric_values(at)["NPV"] == fmt.money(van_npv(), "en")
     at.number_input(key="ev_mobile_van_g0_u").set_value(1_200).run()
-    # 1,500 × 1,200 / 3 = 600,000 a year, less 200,000 running.
-    assert metric_values(at)["NPV"] == fmt.money(-800_000 + 400_000 * ANNUITY_12_3, "en")
+    assert metric_values(at)["NPV"] == fmt.money(van_npv(uplift=1_200), "en")
     at.slider(key="ev_mobile_van_rate").set_value(0.0).run()
-    assert metric_values(at)["NPV"] == fmt.money(-800_000 + 3 * 400_000, "en")
+    # At 0 %: 1,800,000 − 800,000 − 3 × 200,000.
+    assert metric_values(at)["NPV"] == fmt.money(400_000, "en")
 
 
 def test_the_url_reproduces_the_case(sample_db_path):
@@ -77,7 +94,7 @@ def test_the_url_reproduces_the_case(sample_db_path):
     at.switch_page(PAGE).run()
     assert not at.exception
     # Investment 500,000 instead of 800,000: NPV rises by exactly 300,000 (undiscounted).
-    assert metric_values(at)["NPV"] == fmt.money(-500_000 + 550_000 * ANNUITY_12_3, "en")
+    assert metric_values(at)["NPV"] == fmt.money(van_npv(investment=500_000), "en")
 
 
 def test_one_off_cost_line_and_two_sign_changes(sample_db_path):
@@ -86,9 +103,9 @@ def test_one_off_cost_line_and_two_sign_changes(sample_db_path):
     at.text_input(key="ev_mobile_van_c3_name").set_value("Decommissioning").run()
     at.selectbox(key="ev_mobile_van_c3_timing__en").set_value("one_off").run()
     at.number_input(key="ev_mobile_van_c3_year").set_value(3).run()
-    at.number_input(key="ev_mobile_van_c3").set_value(700_000).run()
-    # Flows -800k, +550k, +550k, -150k: two sign changes.
-    npv = -800_000 + 550_000 / 1.12 + 550_000 / 1.12**2 - 150_000 / 1.12**3
+    at.number_input(key="ev_mobile_van_c3").set_value(1_200_000).run()
+    # Flows -800k, +736,785, +736,785, -463,215: two sign changes.
+    npv = van_npv() - 1_200_000 / 1.12**3
     m = metric_values(at)
     assert m["NPV"] == fmt.money(npv, "en")
     assert any("change sign 2 times" in w.value for w in at.warning)
@@ -189,8 +206,9 @@ def test_chinese_page(sample_db_path):
     assert at.title[0].value == "投资评估：项目商业论证"
     m = metric_values(at)
     assert m["净投资回报率"] == "61%"
-    assert m["回收期"] == "1.87年"
-    assert m["净现值"] == fmt.money(-800_000 + 550_000 * ANNUITY_12_3, "zh")
+    assert m["回收期"] == f"{VAN_PAYBACK:.2f}年"
+    assert m["净现值"] == fmt.money(van_npv(), "zh")
+    assert any("参考案例：" in i.value and "1.87年" in i.value for i in at.info)
 
 
 def test_switching_language_keeps_the_case(sample_db_path):
@@ -202,3 +220,27 @@ def test_switching_language_keeps_the_case(sample_db_path):
     assert at.selectbox(key="ev_preset__zh").value == "member_day"
     # 150 × 2,000 + 225,000 = 525,000 on 300,000: 75 %.
     assert metric_values(at)["净投资回报率"] == "75%"
+
+
+def test_reference_wording_only_while_the_inputs_are_the_reference_cases(sample_db_path):
+    at = _page(sample_db_path)
+    notes = [i.value for i in at.info]
+    # The reference case's payback stays reproducible, named as its own definition.
+    assert any("The reference case counts payback as total cost ÷ yearly gain" in n and "1.87 yr" in n
+               for n in notes), notes
+    assert any("counted once" in c.value for c in at.caption)
+    at.number_input(key="ev_mobile_van_g0_u").set_value(1_600).run()
+    notes = [i.value for i in at.info]
+    assert not any("Reference case" in n or "1.87" in n for n in notes), notes
+    assert any("Inputs changed from the reference case" in n for n in notes)
+
+
+def test_warranty_flags_a_product_sold_below_its_cost(sample_db_path):
+    at = _page(sample_db_path, "extended_warranty")
+    assert at.slider(key="ev_extended_warranty_horizon").value == 6
+    assert any("The product itself loses ¥400 per contract" in w.value for w in at.warning)
+    # No up-front outlay and every year's flow positive: no payback to quote, no IRR.
+    m = metric_values(at)
+    assert m["Payback"] == "nothing to recover" and m["IRR"] == "—"
+    at.number_input(key="ev_extended_warranty_price").set_value(6_500).run()
+    assert not any("loses" in w.value for w in at.warning)

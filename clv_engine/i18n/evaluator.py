@@ -39,29 +39,33 @@ STRINGS = {
     "evaluator.per_unit.participants": ("per participant", "每人"),
     # -- preset notes (the assumptions beside the figures) ---------------------------
     "evaluator.note.mobile_van": (
-        ("Reference case: the van and equipment are bought today; labour and running costs are paid "
-        "each year; 1,200 services a year reach 1,500 unique customers whose CLV rises by ¥1,500 "
-        "each (better convenience lifts retention by 3 points and visits by 0.5 a year)."),
-        ("参考案例：车辆和设备今天购入；人工与运营费用每年支付；每年1,200台次服务覆盖去重"
-        "1,500位客户，每位CLV提升1,500元（便利性提升带来留存率+3个百分点、到店频次+0.5次/年）。"),
+        ("Reference case: the van and equipment are bought today; labour and running costs are "
+        "paid each year; 1,200 services a year reach 1,500 unique customers whose CLV rises by "
+        "¥1,500 each (better convenience lifts retention by 3 points and visits by 0.5 a year). "
+        "The reference case counts payback as total cost ÷ yearly gain = ¥1,400,000 ÷ ¥750,000 = "
+        "1.87 yr; the payback shown here is read from the yearly cash flows."),
+        ("参考案例：车辆和设备今天购入；人工与运营费用每年支付；每年1,200台次服务覆盖去重1,500位"
+        "客户，每位CLV提升1,500元（便利性提升带来留存率+3个百分点、到店频次+0.5次/年）。参考案例的"
+        "回收期算法为总成本 ÷ 年均收益 = 1,400,000 ÷ 750,000 = 1.87年；此处的回收期取自逐年现金流。"),
     ),
     "evaluator.note.member_day": (
-        ("Reference case: 12% off on the day, 300 visits, ¥300,000 of discount given today. The 100 "
-        "high-frequency visits would have come anyway (no uplift); 150 low-frequency customers "
-        "gain ¥3,000 of CLV each; 30% of the 50 lapsed customers stay, each worth ¥15,000 of "
-        "remaining CLV."),
+        ("Reference case: 12% off on the day, 300 visits, ¥300,000 of discount given today. The "
+        "100 high-frequency visits would have come anyway (no uplift); 150 low-frequency "
+        "customers gain ¥3,000 of CLV each; 30% of the 50 lapsed customers stay, each worth "
+        "¥15,000 of remaining CLV."),
         ("参考案例：会员日全场8.8折，预计300台次，优惠额30万元（当天发生）。100台次高频客户"
         "本来就会来（无增量）；150位低频客户CLV各+3,000元；50位流失客户中30%留下，每位剩余CLV"
         "15,000元。"),
     ),
     "evaluator.note.extended_warranty": (
-        ("Reference case: a 3-year warranty sells for ¥5,800 and costs ¥6,200 in claims (a loss of ¥400); "
-        "buyers' 6-year LTV is ¥23,400 against ¥13,800 for non-buyers (+¥9,600, +70%). Each "
+        ("Reference case: a 3-year warranty sells for ¥5,800 and costs ¥6,200 in claims (a loss "
+        "of ¥400); buyers' 6-year LTV is ¥23,400 against ¥13,800 for non-buyers (+¥9,600, "
+        "+70%), so the case runs six years, the period over which that gap arises. Each "
         "contract is one buyer; 100 contracts a year is an illustrative volume. Buyers may be "
         "better customers to begin with: compare with the data below."),
         ("参考案例：延保定价5,800元/3年，理赔成本6,200元（亏损400元）；购买延保客户6年LTV "
-        "23,400元，未购买13,800元（+9,600元，+70%）。每份合同即一位买家；每年100份为示意销量。"
-        "购买者本身可能就是更好的客户：请对照下方的数据对比。"),
+        "23,400元，未购买13,800元（+9,600元，+70%），因此评估周期为6年，即该差额形成的期间。"
+        "每份合同即一位买家；每年100份为示意销量。购买者本身可能就是更好的客户：请对照下方的数据对比。"),
     ),
     "evaluator.note.pickup_delivery": (
         ("Reference case: ¥150 per pickup, 1,000 a year; satisfaction 78% → 89% lifts retention "
@@ -70,9 +74,9 @@ STRINGS = {
         "服务的1,000位客户LTV从14,200元增至17,800元（+3,600元）。"),
     ),
     "evaluator.note.vip_complaint": (
-        ("Reference case: a VIP's car failed again after a repair. The general manager visits, the "
-        "repair is free and three services are given (¥30,000); the customer's remaining CLV of "
-        "about ¥100,000 is kept."),
+        ("Reference case: a VIP's car failed again after a repair. The general manager visits, "
+        "the repair is free and three services are given (¥30,000); the customer's remaining "
+        "CLV of about ¥100,000 is kept."),
         ("参考案例：VIP客户车辆维修后再次出问题。总经理登门道歉、免费维修并赠送3次保养"
         "（成本3万元），保住约10万元的剩余CLV。"),
     ),
@@ -80,17 +84,25 @@ STRINGS = {
         "A blank programme: enter its costs, its volume and the customers it affects.",
         "空白项目：请填写成本、业务量以及受影响的客户。",
     ),
+    "evaluator.note.edited": (
+        "Inputs changed from the reference case “{case}”: every figure is for the inputs shown.",
+        "输入已在参考案例“{case}”基础上修改：所有指标均按当前输入计算。",
+    ),
     # -- timing ----------------------------------------------------------------------
     "evaluator.timing.upfront": ("Up-front (today)", "初始（当期）"),
     "evaluator.timing.yearly": ("Every year", "每年"),
     "evaluator.timing.per_unit": ("Per unit of volume", "按业务量"),
     "evaluator.timing.one_off": ("Once, in a later year", "某年一次性"),
     "evaluator.convention": (
-        ("Up-front costs fall today (year 0, not discounted); yearly and per-unit costs at the end "
-        "of each year; the CLV gain is counted once over the horizon and realised in equal parts "
-        "each year. Unique customers are counted over the whole horizon."),
-        ("初始成本发生在当期（第0年，不折现）；每年成本和按量成本在每年年末发生；CLV收益在周期内只计"
-        "一次，按年平均实现。客户数为整个周期内的去重客户数。"),
+        ("How the cash flows are timed: up-front costs fall today (year 0, not discounted); "
+        "yearly and per-unit costs at the end of each year. A CLV uplift is already a present "
+        "value, so it is counted once: it enters as the equal yearly gross profit over the "
+        "horizon whose present value is the uplift, so NPV = CLV gain − present value of the "
+        "costs. The horizon is the period over which the gain arises. Unique customers are "
+        "counted over the whole horizon."),
+        ("现金流时点约定：初始成本发生在当期（第0年，不折现）；每年成本和按量成本在每年年末发生。"
+        "CLV提升本身已是现值，只计一次：它以周期内每年相等的毛利计入，这些毛利的现值恰为CLV提升，"
+        "因此净现值 = CLV收益 − 成本现值。评估周期即收益形成的期间。客户数为整个周期内的去重客户数。"),
     ),
     # -- drivers (tornado, Monte Carlo, break-even) -----------------------------------
     "evaluator.driver.volume": ("Volume per year", "年业务量"),
@@ -108,7 +120,6 @@ STRINGS = {
     "evaluator.fig.net_roi": ("Net ROI", "净投资回报率"),
     "evaluator.fig.multiple": ("Benefit/cost multiple", "收益成本倍数"),
     "evaluator.fig.payback": ("Payback", "回收期"),
-    "evaluator.fig.cashflow_payback": ("Cash-flow payback", "现金流回收期"),
     "evaluator.fig.discounted_payback": ("Discounted payback", "折现回收期"),
     "evaluator.fig.npv": ("NPV", "净现值"),
     "evaluator.fig.irr": ("IRR", "内部收益率"),
@@ -120,25 +131,21 @@ STRINGS = {
     ),
     "evaluator.def.unit_cost": ("Total cost / volume over the horizon.", "总成本 ÷ 周期业务量。"),
     "evaluator.def.gain": (
-        "Σ customers × take-up × CLV uplift, over the whole horizon.",
-        "Σ 客户数 × 转化比例 × CLV提升，整个周期合计。",
+        "Σ customers × take-up × CLV uplift over the whole horizon: a present value, counted once.",
+        "Σ 客户数 × 转化比例 × CLV提升，整个周期合计：已是现值，只计一次。",
     ),
     "evaluator.def.net_roi": ("Net ROI = (gain − cost) / cost.", "净投资回报率 =（收益 − 成本）÷ 成本。"),
     "evaluator.def.multiple": (
-        "Benefit/cost multiple = gain / cost (the reference cases' \"ROI 24×\" is this multiple).",
-        "收益成本倍数 = 收益 ÷ 成本（参考案例中的“ROI 24倍”即此倍数）。",
+        "Benefit/cost multiple = gain / cost (an \"ROI of 24×\" is usually this multiple).",
+        "收益成本倍数 = 收益 ÷ 成本（常说的“ROI 24倍”通常即此倍数）。",
     ),
     "evaluator.def.payback": (
-        "Simple payback = total cost / gain per year (the reference cases' definition).",
-        "简单回收期 = 总成本 ÷ 年均收益。",
-    ),
-    "evaluator.def.cashflow_payback": (
-        "When the cumulative yearly cash flow turns positive (the J-curve crossing).",
-        "累计现金流转正的时间（J曲线穿越零点处）。",
+        "When the cumulative yearly cash flow first turns non-negative (the J-curve crossing), read from the cash-flow table.",
+        "逐年累计现金流首次转为非负的时间（J曲线穿越零点处），取自现金流表。",
     ),
     "evaluator.def.discounted_payback": (
-        "When the cumulative discounted cash flow turns positive, at the discount rate.",
-        "按折现率折现后，累计现金流转正的时间。",
+        "The same on the cash flows discounted at the discount rate; never shorter than the payback.",
+        "按折现率折现后的累计现金流首次转为非负的时间；不会短于回收期。",
     ),
     "evaluator.def.npv": (
         "NPV = Σ cash flow of year t / (1 + rate)^t; year 0 (today) is not discounted.",
@@ -173,12 +180,25 @@ STRINGS = {
         "The cash flows change sign {changes} times, so the IRR may not be unique; the MIRR is safer.",
         "现金流变号{changes}次，内部收益率可能不唯一；修正内部收益率（MIRR）更可靠。",
     ),
+    "evaluator.warn.unit_loss": (
+        ("The product itself loses {loss} {per}: its costs of {cost} exceed the price of {price}. "
+        "The case rests on the CLV uplift, not on the product."),
+        "产品本身{per}亏损{loss}：成本{cost}高于售价{price}。本案例依赖CLV提升，而非产品本身。",
+    ),
+    "evaluator.warn.dips": (
+        "The cumulative cash flow turns negative again after the payback (a later cost): read the payback with the table.",
+        "回收后累计现金流再次转负（后期成本所致）：请结合现金流表解读回收期。",
+    ),
     "evaluator.warn.no_cost": ("No net cost: ROI and payback are not defined.", "无净成本：投资回报率和回收期无定义。"),
     "evaluator.none": ("—", "—"),
     "evaluator.never": ("not within the horizon", "周期内无法回收"),
+    "evaluator.nothing_to_recover": ("nothing to recover", "无需回收"),
     "evaluator.years": ("{n} yr", "{n}年"),
     # -- more figures --------------------------------------------------------------
-    "evaluator.def.net_gain": ("Gain − cost over the horizon, undiscounted.", "周期内收益 − 成本，未折现。"),
+    "evaluator.def.net_gain": (
+        "CLV gain (a present value) − cost over the horizon (undiscounted); NPV discounts the costs too.",
+        "CLV收益（现值）− 周期内成本（未折现）；净现值对成本同样折现。",
+    ),
     "evaluator.def.rate": ("Discount rate {rate}.", "折现率{rate}。"),
     "evaluator.fig.mc_p10_p90": ("NPV P10 / P50 / P90", "净现值 P10 / P50 / P90"),
     "evaluator.fig.prob_loss": ("Probability of a loss", "亏损概率"),
@@ -211,7 +231,7 @@ STRINGS = {
     "evaluator.col.one_off_cost": ("One-off", "一次性"),
     "evaluator.col.running_cost": ("Yearly costs", "每年成本"),
     "evaluator.col.unit_cost": ("Per-unit costs (net)", "按量成本（净）"),
-    "evaluator.col.gain": ("CLV gain", "CLV收益"),
+    "evaluator.col.gain": ("CLV gain (yearly gross profit)", "CLV收益（年毛利）"),
     "evaluator.col.net": ("Net cash flow", "净现金流"),
     "evaluator.col.cumulative": ("Cumulative", "累计"),
     "evaluator.col.discount_factor": ("Discount factor", "折现系数"),
@@ -255,7 +275,7 @@ STRINGS = {
         "众数为输入值。相同种子得到相同结果。",
     ),
     "evaluator.report.year_n": ("Year {n}", "第{n}年"),
-    "evaluator.report.gain": ("CLV gain", "CLV收益"),
+    "evaluator.report.gain": ("CLV gain (yearly gross profit)", "CLV收益（年毛利）"),
     "evaluator.report.costs": ("Costs", "成本"),
     "evaluator.report.cumulative": ("Cumulative", "累计现金流"),
     "evaluator.report.cumulative_discounted": ("Cumulative, discounted", "累计折现现金流"),
@@ -274,6 +294,27 @@ STRINGS = {
     "evaluator.xl.draws_seed": ("Draws / seed", "模拟次数 / 随机种子"),
     "evaluator.xl.range_down": ("Low (change)", "下限（变动）"),
     "evaluator.xl.range_up": ("High (change)", "上限（变动）"),
+    "evaluator.xl.one_off_year": ("Year (one-off)", "年份（一次性）"),
+    "evaluator.xl.customers": ("{group}: customers", "{group}：客户数"),
+    "evaluator.xl.customers_per_unit": ("volume per year × horizon", "年业务量 × 评估周期"),
+    "evaluator.xl.gain_pv": ("CLV uplift, all groups (present value)", "CLV提升合计（现值）"),
+    "evaluator.xl.gain_pv_how": ("Σ customers × take-up × CLV uplift", "Σ 客户数 × 转化比例 × CLV提升"),
+    "evaluator.xl.horizon_how": (
+        "sets the rows of the cash-flow sheet: change it in the app",
+        "决定现金流表的行数：请在应用中修改",
+    ),
+    "evaluator.xl.live": (
+        "A live model: change any number in the Value column and the cash flows and every result "
+        "recalculate (the horizon sets the rows of the cash-flow sheet).",
+        "动态模型：修改“数值”列中的任意数字，现金流与各项结果随之重算（评估周期决定现金流表的行数）。",
+    ),
+    "evaluator.xl.crossing": ("Payback crossing (year)", "回收穿越点（年）"),
+    "evaluator.xl.crossing_discounted": ("Discounted payback crossing (year)", "折现回收穿越点（年）"),
+    "evaluator.xl.simulated": (
+        "Simulated in the app at the inputs of this export; not recalculated in the workbook.",
+        "在应用中按导出时的输入模拟；工作簿中不重算。",
+    ),
+    "evaluator.xl.yr_format": ('0.00 "yr"', '0.00"年"'),
     # -- page ----------------------------------------------------------------------
     "evaluator.page.title": ("Investment evaluator: the business case", "投资评估：项目商业论证"),
     "evaluator.page.caption": (
@@ -293,8 +334,8 @@ STRINGS = {
     "evaluator.page.group.sensitivity": ("Sensitivity settings", "敏感性设置"),
     "evaluator.page.name": ("Programme name", "项目名称"),
     "evaluator.page.horizon.help": (
-        "Years over which costs run and the CLV gain is realised.",
-        "成本发生与CLV收益实现的年数。",
+        "Years over which costs run and the gain arises: match it to the period the CLV uplift was measured over (a 6-year LTV gap needs 6 years).",
+        "成本发生与收益形成的年数：应与CLV提升的测算期间一致（6年LTV差额对应6年）。",
     ),
     "evaluator.page.rate.help": (
         "Yearly rate used to discount future cash flows (NPV, discounted payback) and for the MIRR.",
@@ -338,8 +379,8 @@ STRINGS = {
     ),
     "evaluator.page.uplift": ("CLV uplift per customer (¥)", "每位客户CLV提升（元）"),
     "evaluator.page.uplift.help": (
-        "Change in the customer's lifetime value that the programme causes; the data section below can compute it.",
-        "项目带来的客户终身价值变化；可用下方“数据测算”部分计算。",
+        "Change in the customer's lifetime value that the programme causes, a present value as of today; the data section below can compute it.",
+        "项目带来的客户终身价值变化（按今天计的现值）；可用下方“数据测算”部分计算。",
     ),
     "evaluator.page.take_up": ("Take-up", "转化比例"),
     "evaluator.page.take_up.help": (
