@@ -24,6 +24,7 @@ from clv_engine.evaluator import (
     driver_label,
     label,
 )
+from clv_engine.export import neutralise
 from clv_engine.fmt import money, money_full, multiple, number, pct
 from clv_engine.i18n import t
 
@@ -429,7 +430,9 @@ def excel_report(a: Analysis, lang: str = "en") -> bytes:
     sensitivity and Monte Carlo, in the reader's language."""
     e, p = a.evaluation, a.programme
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    # Text is always text (a programme or cost line named "=..." is no formula); the live
+    # NPV/IRR checks below are written with write_formula on purpose.
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "bg_color": "#e8edf3", "border": 1, "text_wrap": True, "valign": "top"})
     yuan = book.add_format({"num_format": "#,##0"})
@@ -439,7 +442,7 @@ def excel_report(a: Analysis, lang: str = "en") -> bytes:
 
     # -- inputs --
     ws = book.add_worksheet(_sheet_name("evaluator.sheet.inputs", lang))
-    ws.write(0, 0, t("evaluator.report.title", lang, name=label(p.name, lang)), bold)
+    ws.write(0, 0, neutralise(t("evaluator.report.title", lang, name=label(p.name, lang))), bold)
     for col, h in enumerate([t("evaluator.col.input", lang), t("evaluator.col.value", lang), t("evaluator.col.how", lang)]):
         ws.write(2, col, h, head)
     row = 3
@@ -459,14 +462,14 @@ def excel_report(a: Analysis, lang: str = "en") -> bytes:
         raw_inputs.append((t("evaluator.driver.clv_uplift", lang, group=label(g.name, lang)), g.clv_uplift, yuan,
                            group_detail(g, lang)))
     for name, value, fmt, how in raw_inputs:
-        ws.write(row, 0, name)
+        ws.write(row, 0, neutralise(name))
         ws.write_number(row, 1, float(value), fmt) if fmt else ws.write_number(row, 1, float(value))
-        ws.write(row, 2, how)
+        ws.write(row, 2, neutralise(how))
         row += 1
     row += 1
     ws.write(row, 0, t("evaluator.convention", lang), wrap)
     if p.note:
-        ws.write(row + 1, 0, label(p.note, lang), wrap)
+        ws.write(row + 1, 0, neutralise(label(p.note, lang)), wrap)
     ws.set_column(0, 0, 42)
     ws.set_column(1, 1, 16)
     ws.set_column(2, 2, 48)
@@ -523,7 +526,7 @@ def excel_report(a: Analysis, lang: str = "en") -> bytes:
         ws.write(0, col, h, head)
     for i, cells in enumerate(sensitivity_rows(a, lang), start=1):
         for col, v in enumerate(cells):
-            ws.write(i, col, v)
+            ws.write(i, col, neutralise(v) if col == 0 else v)  # column 0: the driver, maybe a cost line's name
     ws.set_column(0, 0, 40)
     ws.set_column(1, 5, 18)
 
@@ -542,7 +545,7 @@ def excel_report(a: Analysis, lang: str = "en") -> bytes:
     ws.write(7, 1, t("evaluator.xl.range_down", lang), head)
     ws.write(7, 2, t("evaluator.xl.range_up", lang), head)
     for i, (key, (down, up)) in enumerate(mc.ranges.items(), start=8):
-        ws.write(i, 0, driver_label(p, key, lang))
+        ws.write(i, 0, neutralise(driver_label(p, key, lang)))
         ws.write_number(i, 1, down, ratio)
         ws.write_number(i, 2, up, ratio)
     ws.write(9 + len(mc.ranges), 0, t("evaluator.report.mc_method", lang, draws=number(mc.draws), seed=mc.seed), wrap)
