@@ -35,7 +35,8 @@ NOT_IN_FILE = ""
 
 def plain(text: object) -> str:
     """User text (a file name, a header) safe inside markdown: every markup character escaped."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
+    # "@" too: x@evil.example would become a mailto link; "&": &lt; would become "<".
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:@&])", r"\\\1", str(text))
 
 
 def upload_dir() -> Path:

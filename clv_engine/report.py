@@ -62,6 +62,11 @@ def _axis_scale(lang: str) -> tuple[float, dict]:
     return 1.0, {"tickprefix": "¥", "tickformat": "~s"}
 
 
+def _plot_text(text: str) -> str:
+    # A typed cost line or group name is text: plotly would draw <a href=…> in it as a link.
+    return html.escape(text, quote=False)
+
+
 def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0.01, "font": {"size": 15}},
@@ -119,14 +124,14 @@ def waterfall_figure(e: Evaluation, lang: str = "en") -> go.Figure:
         else:
             amount = line.amount * e.volume_over_horizon
         if amount:
-            names.append(label(line.name, lang))
+            names.append(_plot_text(label(line.name, lang)))
             values.append(-amount)
     if p.unit_revenue:
         names.append(t("evaluator.driver.unit_revenue", lang))
         values.append(p.unit_revenue * e.volume_over_horizon)
     for group, gain in zip(p.groups, e.group_gains, strict=True):
         if gain:
-            names.append(label(group.name, lang))
+            names.append(_plot_text(label(group.name, lang)))
             values.append(gain)
     scale, axis = _axis_scale(lang)
     measures = ["relative"] * len(values) + ["total"]
@@ -156,7 +161,7 @@ def tornado_figure(p: Programme, frame: pd.DataFrame, spread: float, lang: str =
     scale, axis = _axis_scale(lang)
     shown = frame[frame["swing"] > 0]
     base = float(frame["base_npv"].iloc[0]) if len(frame) else 0.0
-    labels = [driver_label(p, k, lang) for k in shown["driver"]]
+    labels = [_plot_text(driver_label(p, k, lang)) for k in shown["driver"]]
     fig = go.Figure()
     for column, name_key, colour in (
         ("npv_low", "evaluator.chart.driver_down", "#ef6c00"),
