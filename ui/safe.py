@@ -23,10 +23,15 @@ from collections.abc import Callable
 import pandas as pd
 
 # CommonMark lets any ASCII punctuation be escaped with a backslash, and an escaped mark is
-# never syntax: no link, image, emphasis, heading, HTML tag, autolink (http\://, www\.,
-# x\@y), Streamlit colour directive (\:red\[…\]) or LaTeX (\$).
+# never syntax: no link, image, emphasis, heading, HTML tag, Streamlit colour directive
+# (\:red\[…\]) or LaTeX (\$).
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\v\f\u2028\u2029]")
+# GitHub-flavoured autolinks (http://…, www.…, name@host) are found in the text *after* the
+# escapes are resolved (seen in Chromium: "http\://evil" still became a link), so an
+# invisible word joiner goes inside each pattern: "http:⁠//", "www⁠.", "x@⁠host".
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)")
 
 
 def _text(value: object) -> str:
@@ -37,7 +42,8 @@ def _text(value: object) -> str:
 
 def md(value: object) -> str:
     """``value`` to show literally inside Markdown (a heading, caption, alert, label)."""
-    return _PUNCTUATION.sub(r"\\\1", _LINE_BREAKS.sub(" ", _text(value)))
+    text = _AUTOLINK.sub(WORD_JOINER, _LINE_BREAKS.sub(" ", _text(value)))
+    return _PUNCTUATION.sub(r"\\\1", text)
 
 
 def plot_text(value: object) -> str:
