@@ -288,7 +288,7 @@ try:
     table_projects = al.projects_from_frame(edited)
 except ValueError as err:
     # Nothing below can be computed; the locks wait (persisted) until the table is fixed.
-    st.error(ctx.t("allocator.page.invalid", error=md(err)))
+    st.error(ctx.t("allocator.page.invalid", error=str(err)))
     st.stop()
 
 names = [p.name for p in table_projects]
@@ -401,7 +401,7 @@ if isinstance(alloc, str):
         st.error(ctx.t("allocator.page.locked_over", cost=ctx.money(locked_cost),
                        budget=ctx.money(budget)))
     else:
-        st.error(ctx.t("allocator.page.invalid", error=md(alloc)))
+        st.error(ctx.t("allocator.page.invalid", error=alloc))
     st.stop()
 
 best = alloc.optimum

@@ -22,10 +22,11 @@ from collections.abc import Callable
 
 import pandas as pd
 
-# CommonMark lets any ASCII punctuation be escaped with a backslash, and an escaped mark is
-# never syntax: no link, image, emphasis, heading, HTML tag, Streamlit colour directive
-# (\:red\[…\]) or LaTeX (\$).
-_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# CommonMark lets ASCII punctuation be escaped with a backslash, and an escaped mark is never
+# syntax. Escaped: every mark that starts or closes a link, image, emphasis, code, heading,
+# list, table, HTML tag or entity, Streamlit directive (:red[…], :material/…:) or LaTeX ($);
+# plain punctuation (, ; ? ' " / = %) is left as typed.
+_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&@^])")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\v\f\u2028\u2029]")
 # GitHub-flavoured autolinks (http://…, www.…, name@host) are found in the text *after* the
 # escapes are resolved (seen in Chromium: "http\://evil" still became a link), so an
