@@ -73,3 +73,40 @@ def test_lookup_of_a_hostile_customer(evil_page, evil_url):
     headings = [h.replace(WORD_JOINER, "") for h in evil_page.get_by_role("heading").all_inner_texts()]
     assert any(EVIL_ID in h for h in headings), headings
     _assert_clean(evil_page, "lookup")
+
+
+def test_a_page_error_shows_an_id_not_a_traceback(browser, tmp_path_factory):
+    """A broken database (a renamed column) makes the churn page fail: the reader sees a short
+    message with an error id; the server log holds the trace under that id."""
+    import re
+
+    import duckdb
+
+    from sample_data.generate import generate
+
+    folder = tmp_path_factory.mktemp("broken_browser")
+    db = generate(300, 5, folder / "broken.duckdb")
+    con = duckdb.connect(str(db))
+    con.execute("ALTER TABLE complaints RENAME COLUMN opened TO opened_on")
+    con.close()
+    log = folder / "streamlit.log"
+    saved = os.environ.pop(RAISE_ENV, None)
+    try:
+        with streamlit_server(db, log) as url:
+            context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
+            pg = context.new_page()
+            pg.goto(f"{url}/churn")
+            wait_ready(pg)
+            alert = pg.get_by_test_id("stAlertContentError").filter(has_text="error id")
+            text = alert.inner_text()
+            body = pg.inner_text("body")
+            exceptions = pg.get_by_test_id("stException").count()
+            context.close()
+    finally:
+        if saved is not None:
+            os.environ[RAISE_ENV] = saved
+    error_id = re.search(r"error id ([0-9a-f]{8})", text).group(1)
+    assert exceptions == 0
+    assert "Traceback" not in body and "opened" not in body and str(folder) not in body
+    server_log = log.read_text()
+    assert f"page error {error_id}" in server_log and "Traceback" in server_log and "opened" in server_log
