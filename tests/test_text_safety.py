@@ -246,6 +246,14 @@ def test_a_page_error_shows_an_id_and_logs_the_trace(sample_db_path, monkeypatch
     assert logged and logged[0].exc_info and "secret" in str(logged[0].exc_info[1])
 
 
+def test_streamlit_control_flow_is_not_an_exception():
+    """st.stop, st.rerun and st.switch_page raise these; run_page catches Exception only, so
+    they pass through. If Streamlit ever made them Exceptions, run_page must re-raise them."""
+    from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
+
+    assert not issubclass(StopException, Exception) and not issubclass(RerunException, Exception)
+
+
 def test_streamlit_control_flow_still_works(sample_db_path, monkeypatch):
     """st.stop (lookup without a query) and st.switch_page pass through the error wrapper."""
     monkeypatch.delenv(RAISE_ENV, raising=False)
