@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui.context import draw_sidebar
+from ui.safe import run_page
 
 HERE = Path(__file__).parent
 
@@ -43,4 +44,6 @@ for file, title_key, icon, section_key in PAGES:
         page = st.Page(_coming, title=title, icon=icon, url_path=url)
     sections.setdefault(ctx.t(section_key), []).append(page)
 
-st.navigation(sections).run()
+# A page error: the full trace to the server log with an id, a short message with that id to
+# the reader (client.showErrorDetails = "none" in .streamlit/config.toml for the rest).
+run_page(st.navigation(sections).run, lambda error_id: ctx.t("error.with_id", id=error_id))

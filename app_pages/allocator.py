@@ -17,6 +17,7 @@ import streamlit as st
 from clv_engine import allocator as al
 from clv_engine import fmt, scenarios
 from ui.context import cached, page_context
+from ui.safe import md, plot_text
 
 ctx = page_context()
 lang = ctx.lang
@@ -132,7 +133,7 @@ def on_scenario() -> None:
         payload = scenarios.load_scenario(ctx.db, chosen)
         frame = frame_from_payload(payload)
     except (ValueError, KeyError, TypeError) as err:
-        flash("error", ctx.t("allocator.page.load_failed", error=str(err)))
+        flash("error", ctx.t("allocator.page.load_failed", error=md(err)))
         return
     set_table(frame, chosen)
     names = set(frame["name"].dropna().astype(str))
@@ -141,7 +142,7 @@ def on_scenario() -> None:
         al_locked=[n for n in payload.get("locked", []) if n in names],
         al_excluded=[n for n in payload.get("excluded", []) if n in names],
     )
-    flash("success", ctx.t("allocator.page.loaded", name=saved_names().get(chosen, "")))
+    flash("success", ctx.t("allocator.page.loaded", name=md(saved_names().get(chosen, ""))))
 
 
 def on_slider() -> None:
@@ -172,11 +173,11 @@ def on_save() -> None:
     try:
         sid = scenarios.save_scenario(ctx.db, KIND, name, payload_now())
     except ValueError as err:
-        flash("error", ctx.t("allocator.page.save_failed", error=str(err)))
+        flash("error", ctx.t("allocator.page.save_failed", error=md(err)))
         return
     st.session_state["al_scenario"] = sid
     st.session_state["al_loaded"] = sid
-    flash("success", ctx.t("allocator.page.saved", name=name))
+    flash("success", ctx.t("allocator.page.saved", name=md(name)))
 
 
 def on_add(row: dict[str, Any]) -> None:
@@ -188,7 +189,7 @@ def on_add(row: dict[str, Any]) -> None:
         n += 1
     frame = pd.concat([current, pd.DataFrame([row]).reindex(columns=TABLE)], ignore_index=True)
     set_table(frame, st.session_state.get("al_loaded", PRESET))
-    flash("success", ctx.t("allocator.page.added", name=row["name"]))
+    flash("success", ctx.t("allocator.page.added", name=md(row["name"])))
 
 
 def saved_names() -> dict[str, str]:
@@ -197,19 +198,6 @@ def saved_names() -> dict[str, str]:
 
 
 # -- small helpers ------------------------------------------------------------------------
-def md(text: str) -> str:
-    """User text shown as markdown literally (no emphasis, links or maths)."""
-    out = str(text)
-    for ch in "\\`*_[]{}()<>#+-.!|~$":
-        out = out.replace(ch, "\\" + ch)
-    return out
-
-
-def plot_text(text: str) -> str:
-    """User text in plotly labels, which understand a few HTML tags."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def slider_top(total: float) -> int:
     """Slider range: a little above everything funded, rounded to two significant digits.
 
@@ -261,7 +249,7 @@ if st.session_state.get("al_loaded") != wanted:
         try:
             set_table(frame_from_payload(scenarios.load_scenario(ctx.db, scenario)), wanted)
         except (ValueError, KeyError, TypeError) as err:
-            st.error(ctx.t("allocator.page.load_failed", error=str(err)))
+            st.error(ctx.t("allocator.page.load_failed", error=md(err)))
             set_table(preset_frame(lang), f"{PRESET}:{lang}")
 
 # -- projects -------------------------------------------------------------------------------
@@ -387,7 +375,7 @@ with derive:
             else:
                 uplift, reach = al.uplift_from_frequency(segment, amount)
         except ValueError as err:
-            st.warning(ctx.t("allocator.page.derive.failed", error=str(err)))
+            st.warning(ctx.t("allocator.page.derive.failed", error=md(err)))
         else:
             m = st.columns(4)
             m[0].metric(ctx.t("allocator.page.d.uplift"), fmt.money_full(uplift))
@@ -438,9 +426,9 @@ if alloc.ranking_is_optimal:
 else:
     st.warning(ctx.t(
         "allocator.page.ranking_worse",
-        ranking=", ".join(option_label(x.project, x.option) for x in ranking.lines) or "—",
+        ranking=", ".join(md(option_label(x.project, x.option)) for x in ranking.lines) or "—",
         ranking_gain=ctx.money(ranking.total_gain),
-        best=", ".join(option_label(x.project, x.option) for x in best.lines),
+        best=", ".join(md(option_label(x.project, x.option)) for x in best.lines),
         missed=ctx.money(alloc.gain_missed_by_ranking),
     ))
 

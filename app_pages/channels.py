@@ -21,6 +21,7 @@ from clv_engine.cohorts import LtvParams
 from clv_engine.db import Database
 from clv_engine.export import to_csv_bytes, to_excel_bytes
 from ui.context import cached, page_context
+from ui.safe import md, plot_text, plot_texts
 
 ctx = page_context()
 lang = ctx.lang
@@ -70,7 +71,7 @@ def downloads(frame: pd.DataFrame, sheets: dict[str, pd.DataFrame], name: str, k
 def ratio_chart(labels: list[str], ratios: list[float], bands: list[str | None]) -> go.Figure:
     colours = [ch.BAND_COLOURS.get(b, "#9e9e9e") for b in bands]
     fig = go.Figure(
-        go.Bar(x=labels, y=ratios, marker_color=colours, text=[fmt.multiple(r) for r in ratios],
+        go.Bar(x=plot_texts(labels), y=ratios, marker_color=colours, text=[fmt.multiple(r) for r in ratios],
                textposition="outside", cliponaxis=False)
     )
     finite = [r for r in ratios if pd.notna(r) and r > 0]
@@ -198,8 +199,8 @@ else:
         if not priced.empty:
             best = priced.loc[priced["ltv_cac"].idxmax()]
             worst = priced.loc[priced["ltv_cac"].idxmin()]
-            m[2].metric(ctx.t("channels.best"), label(best["channel"]), fmt.multiple(best["ltv_cac"]), delta_color="off", delta_arrow="off")
-            m[3].metric(ctx.t("channels.worst"), label(worst["channel"]), fmt.multiple(worst["ltv_cac"]), delta_color="off", delta_arrow="off")
+            m[2].metric(ctx.t("channels.best"), md(label(best["channel"])), fmt.multiple(best["ltv_cac"]), delta_color="off", delta_arrow="off")
+            m[3].metric(ctx.t("channels.worst"), md(label(worst["channel"])), fmt.multiple(worst["ltv_cac"]), delta_color="off", delta_arrow="off")
         shown = ratio_table(table)
         shown.insert(1, ctx.t("channels.col.customers"), table["customers"])
         shown.insert(2, ctx.t("channels.col.spend"), table["spend"].round(0))
@@ -263,7 +264,7 @@ else:
         result = ch.shift_budget(base, shift)
         linear = ch.shift_budget(base, ch.BudgetShift(shift.from_channels, shift.to_channels, shift.share, split, 1.0))
     except ValueError as error:
-        st.warning(ctx.t("channels.sim.error", error=str(error)))
+        st.warning(ctx.t("channels.sim.error", error=md(error)))
     else:
         m = st.columns(3)
         m[0].metric(ctx.t("channels.sim.customers"), fmt.number(result.customers_after),
@@ -280,8 +281,8 @@ else:
         rows = result.table
         names = [label(c) for c in rows["channel"]]
         fig = go.Figure([
-            go.Bar(name=ctx.t("channels.sim.before"), x=names, y=rows["spend_before"]),
-            go.Bar(name=ctx.t("channels.sim.after"), x=names, y=rows["spend_after"]),
+            go.Bar(name=ctx.t("channels.sim.before"), x=plot_texts(names), y=rows["spend_before"]),
+            go.Bar(name=ctx.t("channels.sim.after"), x=plot_texts(names), y=rows["spend_after"]),
         ])
         fig.update_layout(barmode="group", height=320, margin=dict(l=10, r=10, t=30, b=10),
                           title=ctx.t("channels.sim.spend_chart"), legend=dict(orientation="h"))
@@ -373,7 +374,7 @@ with left:
         st.info(ctx.t("channels.cohort.empty"))
     else:
         heat = go.Figure(go.Heatmap(
-            z=matrix.to_numpy(), x=[str(c) for c in matrix.columns], y=[cohort_label(v) for v in matrix.index],
+            z=matrix.to_numpy(), x=[str(c) for c in matrix.columns], y=[plot_text(cohort_label(v)) for v in matrix.index],
             zmin=0, zmax=1, colorscale="Blues", text=[[fmt.pct(v) if pd.notna(v) else "" for v in row]
                                                       for row in matrix.to_numpy()],
             texttemplate="%{text}", hovertemplate="%{y} · %{x}: %{text}<extra></extra>", colorbar=dict(tickformat=".0%"),
@@ -390,7 +391,7 @@ with right:
     for i, cohort in enumerate(c for c in summary["cohort"] if c in groups):
         group = groups[cohort]
         colour = palette[i % len(palette)]
-        name = cohort_label(cohort)
+        name = plot_text(cohort_label(cohort))
         curves.add_trace(go.Scatter(x=group["year"], y=group["cumulative_gp"], mode="lines+markers",
                                     name=name, line=dict(color=colour), legendgroup=name))
         cost = cohort_cac.get(cohort) if len(cohort_cac) else None

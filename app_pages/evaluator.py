@@ -17,6 +17,7 @@ from clv_engine import fmt, report, scenarios
 from clv_engine.evaluator import CostLine, CustomerGroup, Programme
 from clv_engine.i18n import CATALOGUE, LANGUAGES
 from ui.context import cached, page_context
+from ui.safe import md
 
 ctx = page_context()
 lang = ctx.lang
@@ -102,14 +103,14 @@ def load_scenario_callback() -> None:
         p = Programme.from_dict(payload["programme"])
         state = widget_state(p, preset_key)
     except (ValueError, KeyError) as err:
-        st.session_state["ev_flash"] = ("error", ctx.t("evaluator.page.load_failed", error=str(err)))
+        st.session_state["ev_flash"] = ("error", ctx.t("evaluator.page.load_failed", error=md(err)))
         return
     state["ev_preset"] = preset_key
     for name in ("spread", "seed"):
         if name in payload:
             state[f"ev_{name}"] = payload[name]
     apply_state(state)
-    st.session_state["ev_flash"] = ("success", ctx.t("evaluator.page.loaded", name=payload.get("name", "")))
+    st.session_state["ev_flash"] = ("success", ctx.t("evaluator.page.loaded", name=md(payload.get("name", ""))))
 
 
 def url_selectbox(label: str, options: list, key: str, format_func, index: int = 0,
@@ -153,9 +154,9 @@ def save_scenario_callback(name: str, payload: dict[str, Any]) -> None:
     try:
         scenarios.save_scenario(ctx.db, KIND, name, payload)
     except ValueError as err:
-        st.session_state["ev_flash"] = ("error", ctx.t("evaluator.page.save_failed", error=str(err)))
+        st.session_state["ev_flash"] = ("error", ctx.t("evaluator.page.save_failed", error=md(err)))
     else:
-        st.session_state["ev_flash"] = ("success", ctx.t("evaluator.page.saved", name=name))
+        st.session_state["ev_flash"] = ("success", ctx.t("evaluator.page.saved", name=md(name)))
 
 
 # -- header and case ----------------------------------------------------------------------
@@ -222,7 +223,7 @@ with inputs:
                 label = ctx.t("evaluator.page.line_amount", n=i + 1)
             else:
                 line_name, timing = template.name, template.timing
-                label = f"{ev.label(template.name, lang)} · {ctx.t(f'evaluator.timing.{timing}')}"
+                label = f"{md(ev.label(template.name, lang))} · {ctx.t(f'evaluator.timing.{timing}')}"
             amount = st.number_input(label, 0, 1_000_000_000, int(round(template.amount)), 1_000 if
                                      template.amount >= 10_000 or custom_line else 10,
                                      key=k(f"c{i}"), bind=URL, help=ctx.t(f"evaluator.page.timing.{timing}.help"))
@@ -246,7 +247,7 @@ with inputs:
                 group_name = group_name.strip() or ctx.t("evaluator.page.group_default", n=i + 1)
             else:
                 group_name = template.name
-                st.markdown(f"**{ev.label(group_name, lang)}**")
+                st.markdown(f"**{md(ev.label(group_name, lang))}**")
             per_unit = st.toggle(ctx.t("evaluator.page.per_unit", unit=unit), template.customers is None,
                                  key=k(f"g{i}_per_unit"), bind=URL, help=ctx.t("evaluator.page.per_unit.help"))
             customers = None
@@ -274,7 +275,7 @@ with inputs:
             groups=tuple(groups), discount_rate=float(rate) / 100, unit_revenue=float(price),
         )
     except ValueError as err:
-        st.error(ctx.t("evaluator.page.invalid", error=str(err)))
+        st.error(ctx.t("evaluator.page.invalid", error=md(err)))
         st.stop()
 
 # The results column is drawn in order (J-curve, waterfall, sensitivity settings, tornado,
@@ -353,8 +354,8 @@ with head:
         be = analysis.break_even.set_index("driver").loc[key_driver, "break_even"]
         be_text = report.break_even_text(key_driver, None if pd.isna(be) else float(be), lang)
         c[3].metric(ctx.t("evaluator.page.break_even", driver=ctx.t("evaluator.page.key_driver_short")), be_text,
-                    help=ctx.t("evaluator.def.break_even", driver=ev.driver_label(programme, key_driver, lang)))
-        st.caption(ctx.t("evaluator.page.break_even.caption", driver=ev.driver_label(programme, key_driver, lang),
+                    help=ctx.t("evaluator.def.break_even", driver=md(ev.driver_label(programme, key_driver, lang))))
+        st.caption(ctx.t("evaluator.page.break_even.caption", driver=md(ev.driver_label(programme, key_driver, lang)),
                          value=be_text))
     for warning in report.warnings(e, lang):
         st.warning(warning)
@@ -364,7 +365,7 @@ with head:
 
 note = report.note_text(programme, lang)
 if note:
-    note_box.info(note)
+    note_box.info(note)  # catalogue text of the preset, never typed
 
 # -- charts and tables ----------------------------------------------------------------------
 with cash_charts:
@@ -431,7 +432,7 @@ with wcol:
     else:
         comparison = _warranty_comparison(ctx.db, ctx.as_of, ctx.store_ids, ctx.clv_params)
         if isinstance(comparison, str):
-            st.info(ctx.t("evaluator.page.warranty.none", error=comparison))
+            st.info(ctx.t("evaluator.page.warranty.none", error=md(comparison)))
         else:
             st.dataframe(
                 pd.DataFrame({

@@ -11,7 +11,6 @@ dataframes and select boxes (plain text); file names in messages are escaped.
 from __future__ import annotations
 
 import hashlib
-import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -24,6 +23,7 @@ from clv_engine.export import to_csv_bytes
 from clv_engine.import_fields import KINDS, guess_kind, guess_mapping
 from clv_engine.import_read import ImportFileError
 from ui.context import page_context
+from ui.safe import md
 
 ctx = page_context()
 TYPES = ["csv", "txt", "tsv", "xlsx", "xlsm", "parquet"]
@@ -35,7 +35,7 @@ NOT_IN_FILE = ""
 
 def plain(text: object) -> str:
     """User text (a file name, a header) safe inside markdown: every markup character escaped."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
+    return md(text)  # ui/safe.py: escapes, and breaks autolinks (www.x.com, a@b.com)
 
 
 def upload_dir() -> Path:

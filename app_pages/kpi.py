@@ -9,6 +9,7 @@ import streamlit as st
 
 from clv_engine import clv, fmt, kpi
 from ui.context import cached, page_context
+from ui.safe import md, plot_text
 from ui.widgets import reset_state as reset
 from ui.widgets import seed_state as seed
 from ui.widgets import translated_choice
@@ -99,7 +100,7 @@ if latest.empty:
 
 m = st.columns(4)
 leader = latest.iloc[0]["store_id"]
-m[0].metric(ctx.t("kpi.leader"), stores["name"].get(leader, leader), help=name_of.get(leader, leader))
+m[0].metric(ctx.t("kpi.leader"), md(stores["name"].get(leader, leader)), help=md(name_of.get(leader, leader)))
 m[1].metric(ctx.t("kpi.leader_score"), fmt.number(latest.iloc[0]["score"], 1))
 m[2].metric(ctx.t("kpi.spread"), fmt.number(latest.iloc[0]["score"] - latest.iloc[-1]["score"], 1))
 m[3].metric(ctx.t("kpi.stores"), fmt.number(all_count))
@@ -120,7 +121,7 @@ st.markdown(f"**{ctx.t('kpi.chart.parts')}**")
 order = latest.sort_values("score")
 fig = go.Figure()
 for k in kpi.KPIS:
-    fig.add_bar(y=[name_of.get(s, s) for s in order["store_id"]], x=order[f"part_{k}"].fillna(0),
+    fig.add_bar(y=[plot_text(name_of.get(s, s)) for s in order["store_id"]], x=order[f"part_{k}"].fillna(0),
                 name=ctx.t(f"kpi.name.{k}"), orientation="h", marker_color=COLORS[k])
 fig.update_layout(barmode="stack", height=80 + 36 * len(order), xaxis_range=[0, 100], **CHART)
 st.plotly_chart(fig, width="stretch", key="kpi_chart_parts")
@@ -136,7 +137,8 @@ for box, column, title, key in ((left, "score", "kpi.chart.trend", "kpi_chart_tr
                                 (right, "rank", "kpi.chart.rank", "kpi_chart_rank")):
     fig = go.Figure()
     for store_id, part in trend.groupby("store_id"):
-        fig.add_scatter(x=part["as_of"], y=part[column], mode="lines+markers", name=name_of.get(store_id, store_id))
+        fig.add_scatter(x=part["as_of"], y=part[column], mode="lines+markers",
+                        name=plot_text(name_of.get(store_id, store_id)))
     fig.update_layout(height=380, **CHART)
     if column == "rank":
         fig.update_yaxes(autorange="reversed", dtick=1)
@@ -148,7 +150,7 @@ st.subheader(ctx.t("kpi.store"))
 pick = st.selectbox(ctx.t("kpi.pick"), list(latest["store_id"]), format_func=lambda s: name_of.get(s, s),
                     key="kpi_store", persist_state="session")
 row = latest[latest["store_id"] == pick].iloc[0]
-st.caption(ctx.t("kpi.store.caption", name=name_of.get(pick, pick), rank=int(row["rank"]), n=all_count,
+st.caption(ctx.t("kpi.store.caption", name=md(name_of.get(pick, pick)), rank=int(row["rank"]), n=all_count,
                  score=fmt.number(row["score"], 1)))
 w = weights.as_dict()
 detail = pd.DataFrame({
@@ -167,7 +169,7 @@ with right:
     fig = go.Figure()
     everyone = card.table.groupby("as_of")[pick_kpi].median()
     mine = card.table[card.table["store_id"] == pick]
-    fig.add_scatter(x=mine["as_of"], y=mine[pick_kpi], mode="lines+markers", name=name_of.get(pick, pick))
+    fig.add_scatter(x=mine["as_of"], y=mine[pick_kpi], mode="lines+markers", name=plot_text(name_of.get(pick, pick)))
     fig.add_scatter(x=everyone.index, y=everyone.to_numpy(), mode="lines", line=dict(dash="dot"), name=ctx.t("kpi.median"))
     fig.update_layout(height=320, **CHART)
     if pick_kpi in PERCENT:

@@ -19,6 +19,7 @@ from clv_engine import status as cs
 from clv_engine import segmentation as seg
 from clv_engine.db import Database
 from ui.context import cached, dropout, page_context
+from ui.safe import md, plot_text
 
 ctx = page_context()
 lang = ctx.lang
@@ -75,7 +76,7 @@ if not (query or "").strip():
 
 found = _find(ctx.db, query, ctx.store_ids)
 if found.empty:
-    st.warning(ctx.t("lookup.none", q=lookup.escape_markdown(query.strip())))
+    st.warning(ctx.t("lookup.none", q=md(query.strip())))
     st.stop()
 
 options = found["customer_id"].tolist()
@@ -96,15 +97,15 @@ record, by_year, orders, complaints = _customer(ctx.db, customer_id, ctx.as_of)
 # Values over every store: a referred friend may belong to another store than the customer.
 values = replace(ctx, store_ids=None).customer_values()
 mine = values[values["customer_id"] == customer_id]
-st.subheader(f"{lookup.escape_markdown(record['name'] or '')} · {customer_id}")
+st.subheader(f"{md(record['name'] or '')} · {md(customer_id)}")
 st.caption(
     ctx.t(
         "lookup.profile",
-        model=lookup.escape_markdown(record["vehicle_model"] or "—"),
-        vin=lookup.escape_markdown(record["vin"] or "—"),
-        store=lookup.escape_markdown(record["store_name"] or record["home_store_id"] or "—"),
+        model=md(record["vehicle_model"] or "—"),
+        vin=md(record["vin"] or "—"),
+        store=md(record["store_name"] or record["home_store_id"] or "—"),
         bought=day(record["purchase_date"]),
-        channel=lookup.escape_markdown(record["channel"] or "—"),
+        channel=md(record["channel"] or "—"),
     )
 )
 if mine.empty:
@@ -164,7 +165,7 @@ with left:
     else:
         fig = go.Figure()
         for kind, part in by_year.groupby("kind", sort=True):
-            fig.add_bar(x=part["year"], y=part["revenue"], name=kind_name(kind),
+            fig.add_bar(x=part["year"], y=part["revenue"], name=plot_text(kind_name(kind)),
                         customdata=part["visits"], hovertemplate="%{x}: ¥%{y:,.0f} (%{customdata})")
         fig.update_layout(
             barmode="stack", height=320, margin=dict(l=10, r=10, t=10, b=10),

@@ -11,8 +11,10 @@ import streamlit as st
 
 from clv_engine import clv, fmt
 from clv_engine import segmentation as seg
+from clv_engine.export import to_csv_bytes
 from clv_engine.i18n import CATALOGUE
 from ui.context import cached, page_context
+from ui.safe import md, plot_text
 from ui.widgets import reset_state as reset
 from ui.widgets import seed_state as seed
 from ui.widgets import translated_choice
@@ -135,7 +137,7 @@ def treemap(by_store: pd.DataFrame, names: dict, scheme: str) -> go.Figure:
     store_ids = [f"s:{s}" for s in stores.index]
     fig = go.Figure(go.Treemap(
         ids=store_ids + [f"s:{s}/{t}" for s, t in zip(part["home_store_id"], part["tier"])],
-        labels=[names.get(s, s or "—") for s in stores.index] + [label(t, scheme) for t in part["tier"]],
+        labels=[plot_text(names.get(s, s or "—")) for s in stores.index] + [label(t, scheme) for t in part["tier"]],
         parents=[""] * len(store_ids) + [f"s:{s}" for s in part["home_store_id"]],
         values=list(stores.to_numpy()) + list(part["customers"]),
         branchvalues="total",
@@ -352,27 +354,27 @@ name_of = (lambda s: f"{store_names.loc[s, 'name']} · {store_names.loc[s, 'regi
 pick = st.selectbox(ctx.t("seg.pick"), keys, format_func=name_of, key=f"seg_pick_{by}")
 one = per[per[by] == pick]
 one_top = one[one["tier"].isin(TOP_TIERS[scheme])]
-st.caption(ctx.t("seg.pick.caption", name=name_of(pick), n=fmt.number(one["customers"].sum()), tiers=top_names,
+st.caption(ctx.t("seg.pick.caption", name=md(name_of(pick)), n=fmt.number(one["customers"].sum()), tiers=top_names,
                  profit=fmt.pct(one_top["profit_share"].sum(), 1), all=fmt.pct(top["profit_share"].sum(), 1)))
 st.dataframe(shown_breakdown(one, scheme), hide_index=True, key="seg_store_table")
 
 left, right = st.columns(2)
 with left:
-    st.markdown(f"**{name_of(pick)}: {ctx.t('seg.chart.share_vs_profit')}**")
+    st.markdown(f"**{md(name_of(pick))}: {ctx.t('seg.chart.share_vs_profit')}**")
     st.plotly_chart(share_chart(one, scheme, with_typical=False), width="stretch", key="seg_chart_store")
 with right:
     st.markdown(f"**{ctx.t('seg.compare.share', by=ctx.t(f'seg.by.name.{by}'))}**")
     fig = go.Figure()
     for tier in tiers:
         part = per[per["tier"] == tier]
-        fig.add_bar(y=[name_of(k) for k in part[by]], x=part["share"], name=label(tier, scheme),
+        fig.add_bar(y=[plot_text(name_of(k)) for k in part[by]], x=part["share"], name=label(tier, scheme),
                     orientation="h", marker_color=COLORS[tier])
     fig.update_layout(barmode="stack", xaxis_tickformat=".0%", legend=dict(orientation="h", y=1.12), **CHART)
     st.plotly_chart(fig, width="stretch", key="seg_chart_compare")
 st.markdown(f"**{ctx.t('seg.compare.profit', one=ctx.t(f'seg.by.one.{by}'))}**")
 grid = per.pivot(index=by, columns="tier", values="profit_share").reindex(columns=tiers)
 fig = go.Figure(go.Heatmap(
-    z=grid.to_numpy(), x=[label(x, scheme) for x in tiers], y=[name_of(k) for k in grid.index],
+    z=grid.to_numpy(), x=[label(x, scheme) for x in tiers], y=[plot_text(name_of(k)) for k in grid.index],
     colorscale="Blues", text=[[fmt.pct(v) for v in row] for row in grid.to_numpy()], texttemplate="%{text}",
     showscale=False,
 ))
@@ -432,7 +434,7 @@ else:
         st.caption(ctx.t("seg.movers.shown", shown=fmt.number(min(200, len(table))), n=fmt.number(len(table))))
         st.dataframe(table.head(200), hide_index=True, height=260, key="seg_movers_table",
                      column_config={ctx.t("seg.col.clv"): st.column_config.NumberColumn(format=fmt.money_column(getattr(ctx, "currency", "CNY")))})
-        st.download_button(ctx.t("seg.movers.download"), data=table.to_csv(index=False).encode("utf-8-sig"),
+        st.download_button(ctx.t("seg.movers.download"), data=to_csv_bytes(table),
                            file_name=f"tier_{kind}_{date_a}_{ctx.as_of}.csv", mime="text/csv",
                            key="seg_movers_download")
 

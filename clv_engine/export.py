@@ -1,9 +1,14 @@
 """Tables that leave the app: CSV and Excel bytes, safe to open in a spreadsheet.
 
 Customer names, notes and reasons come from imported data. A cell whose text starts with
-``=``, ``+``, ``-``, ``@`` (or a tab / carriage return) is run as a formula by Excel and
-LibreOffice ("CSV injection"), so such text gets a leading apostrophe: the spreadsheet shows
-the text and runs nothing. Numbers are written as numbers (a negative amount stays a number).
+``=``, ``+``, ``-``, ``@`` (or a tab / carriage return, or their full-width forms ＝＋－＠) is
+run as a formula by Excel and LibreOffice ("CSV injection"), so such text gets a leading
+apostrophe: the spreadsheet shows the text and runs nothing. Leading spaces do not hide a
+prefix (" =1+1" is neutralised too). Line breaks inside a text cell become a space: a tool that
+reads the CSV line by line (or a spreadsheet's import with "quoted field as text" off) would
+otherwise start a new row at "ok\n=cmd" with a formula. Numbers are written as numbers (a
+negative amount stays a number). Every download of the app goes through this module
+(tests/test_export.py greps the product code for any other writer).
 
     to_csv_bytes(df)                       UTF-8 with a byte-order mark (Excel reads Chinese)
     to_excel_bytes({"Call list": df, ...}) one sheet per frame, header row frozen, filters on
@@ -20,7 +25,9 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# CR, LF and the other characters Python (and some spreadsheets) treat as a line end.
+_LINE_BREAKS = re.compile("\r\n|[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
 # Excel's rules for sheet names: at most 31 characters, none of these, not blank.
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -28,19 +35,30 @@ SHEET_NAME_MAX = 31
 
 
 def neutralise(value: object) -> object:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    """Text with its line breaks made spaces; if it would run as a formula, a leading apostrophe.
+
+    Anything that is not text, a number, a date or empty (a stray object in a text column)
+    is written as its text, so it is neutralised as text too.
+    """
+    if value is None or isinstance(value, (int, float, np.number, np.bool_, dt.date, dt.time)) or value is pd.NaT:
+        return value
+    if value is pd.NA:
+        return value
+    text = _LINE_BREAKS.sub(" ", value if isinstance(value, str) else str(value))
+    if text.startswith(FORMULA_PREFIXES) or text.lstrip().startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
 
 
 def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` with every text cell (and header) neutralised; numbers untouched."""
     out = df.copy()
-    for column in out.columns:
-        series = out[column]
-        if pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series):
-            out[column] = series.map(neutralise)
+    for i in range(out.shape[1]):
+        series = out.iloc[:, i]
+        kind = series.dtype
+        if not (pd.api.types.is_numeric_dtype(kind) or pd.api.types.is_bool_dtype(kind)
+                or pd.api.types.is_datetime64_any_dtype(kind) or pd.api.types.is_timedelta64_dtype(kind)):
+            out.isetitem(i, series.astype(object).map(neutralise))
     out.columns = [neutralise(str(c)) for c in out.columns]
     return out
 
@@ -129,7 +147,7 @@ def _write_sheet(ws, frame: pd.DataFrame, formats: Mapping[str, str], styles: _S
 
 def _write_cell(ws, row: int, col: int, value: object, custom, integer_column: bool, styles: _Styles) -> int:
     """Write one cell by its type; returns the width it needs (for the column width)."""
-    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         ws.write_blank(row, col, None)
         return 0
     if isinstance(value, (bool, np.bool_)):

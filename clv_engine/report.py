@@ -26,6 +26,7 @@ from clv_engine.evaluator import (
     is_reference_case,
     label,
 )
+from clv_engine.export import neutralise
 from clv_engine.fmt import money, money_full, multiple, number, pct
 from clv_engine.i18n import t
 
@@ -103,6 +104,16 @@ def _axis_scale(lang: str) -> tuple[float, dict]:
     return 1.0, {"tickprefix": "¥", "tickformat": "~s"}
 
 
+def _plot_text(text: str) -> str:
+    # A typed cost line or group name is text: plotly would draw <a href=…> in it as a link.
+    return html.escape(text, quote=False)
+
+
+def _write_text(ws, row: int, col: int, value: str, *cell_format) -> None:
+    # Every text cell, typed names included, is neutralised: "=HYPERLINK(…)" stays text.
+    ws.write_string(row, col, neutralise(value), *cell_format)
+
+
 def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0.01, "font": {"size": 15}},
@@ -160,14 +171,14 @@ def waterfall_figure(e: Evaluation, lang: str = "en") -> go.Figure:
         else:
             amount = line.amount * e.volume_over_horizon
         if amount:
-            names.append(label(line.name, lang))
+            names.append(_plot_text(label(line.name, lang)))
             values.append(-amount)
     if p.unit_revenue:
         names.append(t("evaluator.driver.unit_revenue", lang))
         values.append(p.unit_revenue * e.volume_over_horizon)
     for group, gain in zip(p.groups, e.group_gains, strict=True):
         if gain:
-            names.append(label(group.name, lang))
+            names.append(_plot_text(label(group.name, lang)))
             values.append(gain)
     scale, axis = _axis_scale(lang)
     measures = ["relative"] * len(values) + ["total"]
@@ -197,7 +208,7 @@ def tornado_figure(p: Programme, frame: pd.DataFrame, spread: float, lang: str =
     scale, axis = _axis_scale(lang)
     shown = frame[frame["swing"] > 0]
     base = float(frame["base_npv"].iloc[0]) if len(frame) else 0.0
-    labels = [driver_label(p, k, lang) for k in shown["driver"]]
+    labels = [_plot_text(driver_label(p, k, lang)) for k in shown["driver"]]
     fig = go.Figure()
     for column, name_key, colour in (
         ("npv_low", "evaluator.chart.driver_down", "#ef6c00"),
@@ -489,12 +500,14 @@ def excel_report(a: Analysis, lang: str = "en") -> bytes:
     amount is a number with a number format. Sensitivity and Monte Carlo are the app's
     figures at the inputs of the export (a simulation does not recalculate in a sheet).
 
-    Typed names are written with ``write_string``: a cost line called "=HYPERLINK(...)"
+    Every text cell is written neutralised as a string: a cost line called "=HYPERLINK(...)"
     stays text and never becomes a formula.
     """
     e, p = a.evaluation, a.programme
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    # Text is always text (a programme or cost line named "=..." is no formula); the model's
+    # own formulas are written with write_formula on purpose.
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "bg_color": "#e8edf3", "border": 1, "text_wrap": True, "valign": "top"})
     yuan = book.add_format({"num_format": '"¥"#,##0;-"¥"#,##0'})
@@ -513,22 +526,22 @@ def excel_report(a: Analysis, lang: str = "en") -> bytes:
     inputs_name = _sheet_name("evaluator.sheet.inputs", lang)
     ws = book.add_worksheet(inputs_name)
     cells = _Cells(inputs_name)
-    ws.write_string(0, 0, t("evaluator.report.title", lang, name=label(p.name, lang)), bold)
-    ws.write_string(1, 0, t("evaluator.xl.live", lang))
+    _write_text(ws, 0, 0, t("evaluator.report.title", lang, name=label(p.name, lang)), bold)
+    _write_text(ws, 1, 0, t("evaluator.xl.live", lang))
     headers = [t("evaluator.col.input", lang), t("evaluator.col.value", lang), t("evaluator.col.how", lang),
                t("evaluator.xl.one_off_year", lang)]
     for col, h in enumerate(headers):
-        ws.write_string(3, col, h, head)
+        _write_text(ws, 3, col, h, head)
     row = 4
 
     def put(key: str, name: str, value: float | str, fmt, how: str = "", cached: float = 0.0) -> None:
         nonlocal row
-        ws.write_string(row, 0, name)
+        _write_text(ws, row, 0, name)
         if isinstance(value, str):  # a formula, with its value for readers that do not recalculate
             ws.write_formula(row, 1, value, fmt, cached)
         else:
             ws.write_number(row, 1, float(value), fmt)
-        ws.write_string(row, 2, how)
+        _write_text(ws, row, 2, how)
         cells.put(key, row)
         row += 1
 
@@ -567,10 +580,10 @@ def excel_report(a: Analysis, lang: str = "en") -> bytes:
     put("gain", t("evaluator.xl.gain_pv", lang), "=" + (_sum(group_terms) if group_terms else "0"), yuan,
         t("evaluator.xl.gain_pv_how", lang), cached=e.gain_over_horizon)
     row += 1
-    ws.write_string(row, 0, t("evaluator.convention", lang), wrap)
+    _write_text(ws, row, 0, t("evaluator.convention", lang), wrap)
     note = note_text(p, lang)
     if note:
-        ws.write_string(row + 1, 0, note, wrap)
+        _write_text(ws, row + 1, 0, note, wrap)
     ws.set_column(0, 0, 46)
     ws.set_column(1, 1, 16)
     ws.set_column(2, 2, 44)
@@ -583,7 +596,7 @@ def excel_report(a: Analysis, lang: str = "en") -> bytes:
     col = {c: xl_col_to_name(i) for i, c in enumerate(columns)}
     for i, h in enumerate(cash_flow_headers(lang) + [t("evaluator.xl.crossing", lang),
                                                      t("evaluator.xl.crossing_discounted", lang)]):
-        ws.write_string(0, i, h, head)
+        _write_text(ws, 0, i, h, head)
     rate, horizon, volume, price, gain = (cells[k] for k in ("rate", "horizon", "volume", "price", "gain"))
     first, last = 2, p.horizon_years + 2  # spreadsheet rows of year 0 and year H
     for year in range(p.horizon_years + 1):
@@ -637,7 +650,7 @@ def excel_report(a: Analysis, lang: str = "en") -> bytes:
     ws = book.add_worksheet(results_name)
     for i, h in enumerate([t("evaluator.col.figure", lang), t("evaluator.col.value", lang),
                            t("evaluator.col.definition", lang)]):
-        ws.write_string(0, i, h, head)
+        _write_text(ws, 0, i, h, head)
     res = _Cells(results_name)
     cells.refs["cost_total"] = f"{quote_sheetname(results_name)}!$B$2"
     cost, net_flows = "$B$2", span("net")
@@ -671,12 +684,12 @@ def excel_report(a: Analysis, lang: str = "en") -> bytes:
     formats = {"net_roi": ratio0, "irr": ratio, "mirr": ratio, "multiple": times, "payback": years,
                "discounted_payback": years}
     for i, (key, name, formula, definition, cached) in enumerate(rows, start=1):
-        ws.write_string(i, 0, name)
+        _write_text(ws, i, 0, name)
         ws.write_formula(i, 1, formula, formats.get(key, yuan), cached)
-        ws.write_string(i, 2, definition, wrap)
+        _write_text(ws, i, 2, definition, wrap)
         res.put(key, i)
     r = len(rows) + 2
-    ws.write_string(r, 0, t("evaluator.xl.simulated", lang), bold)
+    _write_text(ws, r, 0, t("evaluator.xl.simulated", lang), bold)
     for i, (name, value, fmt, definition) in enumerate(
         [(t("evaluator.fig.p10", lang), mc.p10, yuan, t("evaluator.def.p10", lang)),
          (t("evaluator.fig.p50", lang), mc.p50, yuan, t("evaluator.def.p50", lang)),
@@ -684,12 +697,12 @@ def excel_report(a: Analysis, lang: str = "en") -> bytes:
          (t("evaluator.fig.prob_loss", lang), mc.prob_loss, ratio, t("evaluator.def.prob_loss", lang))],
         start=r + 1,
     ):
-        ws.write_string(i, 0, name)
+        _write_text(ws, i, 0, name)
         ws.write_number(i, 1, value, fmt)
-        ws.write_string(i, 2, definition, wrap)
+        _write_text(ws, i, 2, definition, wrap)
     r += 6
     for i, w in enumerate(warnings(e, lang)):
-        ws.write_string(r + i, 0, w, wrap)
+        _write_text(ws, r + i, 0, w, wrap)
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 18)
     ws.set_column(2, 2, 80)
@@ -697,27 +710,27 @@ def excel_report(a: Analysis, lang: str = "en") -> bytes:
     # -- sensitivity: the app's figures at the inputs of the export --
     ws = book.add_worksheet(_sheet_name("evaluator.sheet.sensitivity", lang))
     for i, h in enumerate(sensitivity_headers(lang, a.spread)):
-        ws.write_string(0, i, h, head)
+        _write_text(ws, 0, i, h, head)
     be = a.break_even.set_index("driver")
     for i, r_ in enumerate(a.tornado.itertuples(index=False), start=1):
         key = r_.driver
         value_fmt = ratio if key == "discount_rate" or key.endswith("take_up") else (
             count if key == "volume" or key.endswith("customers") else yuan)
-        ws.write_string(i, 0, driver_label(p, key, lang))
+        _write_text(ws, i, 0, driver_label(p, key, lang))
         ws.write_number(i, 1, float(r_.base_value), value_fmt)
         ws.write_number(i, 2, float(r_.npv_low), yuan)
         ws.write_number(i, 3, float(r_.npv_high), yuan)
         value = be.loc[key, "break_even"] if key in be.index else None
         margin = be.loc[key, "margin"] if key in be.index else None
         if value is None or pd.isna(value):
-            ws.write_string(i, 4, t("evaluator.be.none", lang))
+            _write_text(ws, i, 4, t("evaluator.be.none", lang))
         else:
             ws.write_number(i, 4, float(value), value_fmt)
         if margin is None or pd.isna(margin):
-            ws.write_string(i, 5, dash)
+            _write_text(ws, i, 5, dash)
         else:
             ws.write_number(i, 5, float(margin), ratio0)
-    ws.write_string(len(a.tornado) + 2, 0, t("evaluator.xl.simulated", lang))
+    _write_text(ws, len(a.tornado) + 2, 0, t("evaluator.xl.simulated", lang))
     ws.set_column(0, 0, 40)
     ws.set_column(1, 5, 18)
 
@@ -725,23 +738,23 @@ def excel_report(a: Analysis, lang: str = "en") -> bytes:
     ws = book.add_worksheet(_sheet_name("evaluator.sheet.monte_carlo", lang))
     summary = [("P10", mc.p10), ("P50", mc.p50), ("P90", mc.p90), (t("evaluator.xl.mean", lang), mc.mean)]
     for i, (name, value) in enumerate(summary):
-        ws.write_string(i, 0, name, bold)
+        _write_text(ws, i, 0, name, bold)
         ws.write_number(i, 1, value, yuan)
-    ws.write_string(4, 0, t("evaluator.fig.prob_loss", lang), bold)
+    _write_text(ws, 4, 0, t("evaluator.fig.prob_loss", lang), bold)
     ws.write_number(4, 1, mc.prob_loss, ratio)
-    ws.write_string(5, 0, t("evaluator.xl.draws_seed", lang), bold)
+    _write_text(ws, 5, 0, t("evaluator.xl.draws_seed", lang), bold)
     ws.write_number(5, 1, mc.draws, count)
     ws.write_number(5, 2, mc.seed, whole)
-    ws.write_string(7, 0, t("evaluator.col.driver", lang), head)
-    ws.write_string(7, 1, t("evaluator.xl.range_down", lang), head)
-    ws.write_string(7, 2, t("evaluator.xl.range_up", lang), head)
+    _write_text(ws, 7, 0, t("evaluator.col.driver", lang), head)
+    _write_text(ws, 7, 1, t("evaluator.xl.range_down", lang), head)
+    _write_text(ws, 7, 2, t("evaluator.xl.range_up", lang), head)
     for i, (key, (down, up)) in enumerate(mc.ranges.items(), start=8):
-        ws.write_string(i, 0, driver_label(p, key, lang))
+        _write_text(ws, i, 0, driver_label(p, key, lang))
         ws.write_number(i, 1, down, ratio)
         ws.write_number(i, 2, up, ratio)
-    ws.write_string(9 + len(mc.ranges), 0,
+    _write_text(ws, 9 + len(mc.ranges), 0,
                     t("evaluator.report.mc_method", lang, draws=number(mc.draws), seed=mc.seed), wrap)
-    ws.write_string(10 + len(mc.ranges), 0, t("evaluator.xl.simulated", lang), wrap)
+    _write_text(ws, 10 + len(mc.ranges), 0, t("evaluator.xl.simulated", lang), wrap)
     ws.set_column(0, 0, 40)
     ws.set_column(1, 2, 16)
 

@@ -1,6 +1,7 @@
 """Shared fixtures: one small generated database for the whole test session."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -25,3 +26,14 @@ def writable_db_path(sample_db_path: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "writable.duckdb"
     copy.write_bytes(sample_db_path.read_bytes())
     return copy
+
+# A page error reaches AppTest as an exception (app.py otherwise shows a short message with an
+# error id, which every `assert not at.exception` would miss). tests/test_text_safety.py
+# unsets it to test what a reader sees.
+os.environ.setdefault("CLV_RAISE_PAGE_ERRORS", "1")
+# .streamlit/config.toml hides error details from readers ("none"), which AppTest honours too:
+# a failing page test would only say "This app has encountered an error". Tests want the
+# message and the trace (browser tests run their own server, which reads the file).
+from streamlit import config as _streamlit_config  # noqa: E402
+
+_streamlit_config.set_option("client.showErrorDetails", "full")

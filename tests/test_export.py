@@ -25,7 +25,9 @@ def _frame() -> pd.DataFrame:
 @pytest.mark.parametrize(
     "text, expected",
     [("=1+1", "'=1+1"), ("+86 138", "'+86 138"), ("-x", "'-x"), ("@A1", "'@A1"),
-     ("\t=1", "'\t=1"), ("\r=1", "'\r=1"), ("王伟", "王伟"), ("a=b", "a=b"), ("", "")],
+     ("\t=1", "'\t=1"), ("\r=1", "' =1"), ("\n=1", "' =1"),
+     (" =1", "' =1"), ("\u3000+1", "'\u3000+1"), ("＝1", "'＝1"), ("＋1", "'＋1"), ("－1", "'－1"), ("＠A1", "'＠A1"),
+     ("ok\n=cmd|' /C calc'!A0", "ok =cmd|' /C calc'!A0"), ("a\r\n=b", "a =b"), ("a\r=b", "a =b"), ("王伟", "王伟"), ("a=b", "a=b"), ("", "")],
 )
 def test_neutralise_text(text, expected):
     assert neutralise(text) == expected
@@ -112,3 +114,137 @@ def test_excel_empty_frame_has_headers():
 def test_excel_refuses_bad_sheets(sheets, message):
     with pytest.raises(ValueError, match=message):
         to_excel_bytes(sheets)
+
+
+# -- any text, any spreadsheet: nothing runs ------------------------------------------------
+import csv  # noqa: E402
+import re  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# Written here, not imported from export.py: what Excel, LibreOffice and Google Sheets treat as
+# the start of a formula (OWASP "CSV injection"), plus the full-width forms an IME produces.
+DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+LINE_ENDS = "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+
+# Mostly ordinary text, with the risky characters common enough to meet each other.
+_risky = st.sampled_from(list("=+-@\t\r\n ＝＋－＠\u3000\"';,|!") + ["\r\n", "=HYPERLINK(\"http://evil\")",
+                                                                     "=cmd|' /C calc'!A0"])
+cell_text = st.lists(st.one_of(_risky, st.text(max_size=4)), max_size=6).map("".join)
+
+
+def _is_formula_like(text: str) -> bool:
+    return text.startswith(DANGEROUS_STARTS) or text.lstrip().startswith(DANGEROUS_STARTS)
+
+
+def _expected_text(text: str) -> str:
+    """The writer's promise: line ends become spaces, the rest is kept (apostrophe aside)."""
+    flat = re.sub("\r\n|[" + LINE_ENDS + "]", " ", text)
+    return flat
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(names=st.lists(cell_text, min_size=1, max_size=5), amounts=st.lists(st.floats(-1e6, 1e6), min_size=5,
+                                                                              max_size=5))
+def test_csv_any_text_never_a_formula(names, amounts):
+    frame = pd.DataFrame({"name": names, "amount": amounts[: len(names)], names[0] or "h": names})
+    text = to_csv_bytes(frame).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(rows) == len(names) + 1  # no cell's line break started a new row
+    for row in rows:
+        for cell in (row[0], row[2]):  # the text columns (the amount is a number, "-5" stays -5)
+            assert not _is_formula_like(cell), row
+    for line in re.split("\r\n|\n", text.rstrip("\r\n")):
+        assert not _is_formula_like(line.removeprefix('"')), line
+    for original, row in zip(names, rows[1:]):
+        flat = _expected_text(original)
+        # Text kept; an apostrophe exactly when the flattened text would start a formula.
+        assert row[0] == ("'" + flat if _is_formula_like(flat) else flat)
+    # Negative amounts stay numbers.
+    assert [float(r[1]) for r in rows[1:]] == pytest.approx(amounts[: len(names)])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(names=st.lists(cell_text, min_size=1, max_size=5))
+def test_excel_any_text_never_a_formula(names):
+    frame = pd.DataFrame({"name": names, "amount": [-1.5] * len(names), names[0] or "h": names})
+    ws = openpyxl.load_workbook(io.BytesIO(to_excel_bytes({"S": frame})))["S"]
+    for row in ws.iter_rows():
+        for c in row:
+            assert c.data_type != "f", c.value
+            if isinstance(c.value, str):
+                assert not _is_formula_like(c.value), c.value
+    assert [r[1] for r in ws.iter_rows(min_row=2, values_only=True)] == [-1.5] * len(names)
+
+
+def test_excel_keeps_a_negative_number_text_column_as_numbers():
+    data = to_excel_bytes({"S": pd.DataFrame({"v": [-5, 3]})})
+    assert _sheet_rows(data, "S") == [("v",), (-5,), (3,)]
+
+
+PRODUCT = Path(__file__).resolve().parent.parent
+# Any way of writing a table other than export.py. report.py builds the evaluator's workbook
+# with live NPV/IRR formulas itself; it neutralises its text (tested in test_evaluator_report).
+RAW_WRITERS = re.compile(r"\.to_csv\(|\.to_excel\(|ExcelWriter|csv\.writer|xlsxwriter\.Workbook\(|"
+                         r"openpyxl\.Workbook\(")
+ALLOWED_WRITERS = {"clv_engine/export.py", "clv_engine/report.py"}
+
+
+def _product_files():
+    for folder in ("app_pages", "ui", "clv_engine"):
+        yield from sorted((PRODUCT / folder).rglob("*.py"))
+    yield PRODUCT / "app.py"
+
+
+def test_no_table_writer_outside_export():
+    offenders = []
+    for path in _product_files():
+        name = path.relative_to(PRODUCT).as_posix()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if RAW_WRITERS.search(line) and name not in ALLOWED_WRITERS:
+                offenders.append(f"{name}:{number}: {line.strip()}")
+    assert offenders == []
+
+
+def test_every_download_is_built_by_the_neutralising_writers():
+    """Each download_button's data comes from export.py or the evaluator's report module."""
+    calls = 0
+    for path in _product_files():
+        source = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"download_button\(", source):
+            calls += 1
+            call = source[match.end(): match.end() + 400]
+            assert re.search(r"to_csv_bytes|to_excel_bytes|_csv\b|_xlsx\b|report\.\w+_report", call), (
+                f"{path.relative_to(PRODUCT)}: download not built by export.py: {call[:120]!r}")
+    assert calls >= 5  # the pages do have downloads: the scan found them
+
+
+def test_report_workbook_writes_text_as_text():
+    source = (PRODUCT / "clv_engine" / "report.py").read_text(encoding="utf-8")
+    assert '"strings_to_formulas": False' in source
+
+
+def test_report_workbook_neutralises_typed_names():
+    import dataclasses
+
+    from clv_engine import evaluator as ev
+    from clv_engine import report
+    from clv_engine.evaluator import CostLine
+
+    p = dataclasses.replace(
+        ev.preset("mobile_van"), name='=HYPERLINK("http://evil.example","x")', note="@SUM(A1)",
+        cost_lines=(CostLine("=cmd|' /C calc'!A0", 100_000, "upfront"), CostLine("+1+1", 10_000, "yearly")),
+    )
+    book = openpyxl.load_workbook(io.BytesIO(report.excel_report(ev.analyse_programme(p, draws=200), "en")))
+    formulas, texts = [], []
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                (formulas if c.data_type == "f" else texts).append(c.value)
+    # Only the live model's own formulas: none of them carries a typed name.
+    assert formulas and not [f for f in formulas if re.search(r"HYPERLINK|cmd|calc|SUM\(A1\)", f)]
+    # (The note is no longer written as typed: off the reference inputs a fixed sentence replaces it.)
+    assert "'=cmd|' /C calc'!A0" in texts and "'+1+1" in texts
+    assert not [v for v in texts if isinstance(v, str) and v.lstrip().startswith(("=", "+", "@"))]

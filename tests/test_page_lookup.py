@@ -117,7 +117,9 @@ def test_imported_name_is_shown_as_text(tmp_path):
                 "VALUES ('X1', '[click](http://evil.example) *now*', 'S01', DATE '2024-01-01')")
     con.close()
     at = _search(run_app(path, PAGE), "X1")
-    assert at.subheader[0].value == r"\[click\]\(http\://evil\.example\) \*now\* · X1"
+    # Every mark escaped, and a word joiner (U+2060) inside "http://": a browser's Markdown
+    # autolinks "http\://" after resolving the escape (seen in Chromium), never "http:\u2060//".
+    assert at.subheader[0].value == r"\[click\]\(http\:" + "\u2060" + r"//evil\.example\) \*now\* · X1"
 
 
 def test_customer_after_the_as_of_date(tmp_path):

@@ -22,6 +22,11 @@ STRINGS = {
     ),
     "building.done": ("Sample database ready.", "示例数据库已生成。"),
     "coming": ("This page is coming in a later release.", "该页面将在后续版本提供。"),
+    "error.with_id": (
+        "Something went wrong on this page. The details are in the server log under error id {id}: "
+        "please quote it when you report the problem.",
+        "本页面出现错误。详细信息已记录在服务器日志中，错误编号 {id}；反馈问题时请提供该编号。",
+    ),
 }
 
 STRINGS.update(
