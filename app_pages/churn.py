@@ -66,6 +66,7 @@ def reset_weights() -> None:
 # -- page -----------------------------------------------------------------------------------
 st.title(ctx.t("churn.title"))
 st.caption(ctx.t("churn.intro"))
+ctx.disclose_assumptions()  # the gross margin assumed at import, if any
 
 signals = _signals(ctx.db, ctx.as_of, ctx.store_ids)
 values = ctx.customer_values()

@@ -251,16 +251,28 @@ for i, upload in enumerate(more_uploads):
 if not sources:
     st.stop()
 
-margin = st.slider(ctx.t("imp.page.margin"), 0.05, 0.80, importer.DEFAULT_MARGIN, 0.01, format="%.2f",
-                   key="imp_margin", help=ctx.t("imp.page.margin.help"))
-options = importer.ImportOptions(mode=mode, default_margin=margin)
-signature = (tuple((s.kind, str(s.path), tuple(sorted(s.mapping.items()))) for s in sources), mode, margin)
+left, right = st.columns([3, 1])
+margin = left.slider(ctx.t("imp.page.margin"), 0.05, 0.80, importer.DEFAULT_MARGIN, 0.01, format="%.2f",
+                     key="imp_margin", help=ctx.t("imp.page.margin.help"))
+# The currency is kept with the data: the current database's, unless the user says otherwise.
+currency = right.text_input(ctx.t("imp.page.currency"), value=ctx.currency, max_chars=3, key="imp_currency",
+                            help=ctx.t("imp.page.currency.help")).strip().upper()
+if not re.fullmatch(r"[A-Z]{3}", currency):
+    st.error(ctx.t("imp.page.currency.bad", value=plain(currency)))
+    st.stop()
+options = importer.ImportOptions(mode=mode, default_margin=margin, currency=currency)
+signature = (tuple((s.kind, str(s.path), tuple(sorted(s.mapping.items()))) for s in sources), mode, margin,
+             currency)
 
 st.button(ctx.t("imp.page.check"), type="primary", key="imp_check", icon=":material/fact_check:",
           on_click=request, args=("check",))
 if action == "check":
     with st.spinner(ctx.t("imp.page.checking")):
-        st.session_state["imp_report"] = (signature, importer.check_import(sources, ctx.db.path, options))
+        try:
+            st.session_state["imp_report"] = (signature, importer.check_import(sources, ctx.db.path, options))
+        except importer.ImportWriteError as error:
+            st.error(plain(error.text(ctx.lang)))
+            st.stop()
 
 stored = st.session_state.get("imp_report")
 if stored is None:
@@ -295,6 +307,10 @@ if action == "import":
         except importer.ImportRejected as rejected:
             status.update(label=ctx.t("imp.page.rejected"), state="error")
             st.session_state["imp_report"] = (signature, rejected.report)
+            st.stop()
+        except importer.ImportWriteError as error:  # disk full, read-only folder: nothing changed
+            status.update(label=ctx.t("imp.page.write_failed"), state="error")
+            st.error(plain(error.text(ctx.lang)))
             st.stop()
         status.update(label=ctx.t("imp.page.finished"), state="complete")
     # Every cached figure was computed on the old data; the sidebar's date and store choices

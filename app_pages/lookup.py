@@ -64,6 +64,7 @@ def day(value) -> str:
 
 # -- search ---------------------------------------------------------------------------------
 st.title(ctx.t("lookup.title"))
+ctx.disclose_assumptions()  # the gross margin assumed at import, if any
 st.caption(ctx.t("lookup.caption"))
 query = st.text_input(ctx.t("lookup.query"), key="lookup_query", placeholder=ctx.t("lookup.query.placeholder"),
                       max_chars=lookup.MAX_QUERY_LENGTH, bind=URL)

@@ -293,6 +293,7 @@ def rules_ui(scheme: str) -> tuple[seg.RfmlRules, seg.SixGroupRules]:
 
 # -- page -------------------------------------------------------------------------------------
 st.title(ctx.t("seg.title"))
+ctx.disclose_assumptions()  # the gross margin assumed at import, if any
 if not ctx.has("customers"):
     st.info(ctx.t("seg.empty"))
     st.stop()

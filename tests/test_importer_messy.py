@@ -16,7 +16,14 @@ import pandas as pd
 import pytest
 
 from clv_engine import importer
-from clv_engine.importer import ImportOptions, ImportRejected, ImportWriteError, Source, check_import, run_import
+from clv_engine.importer import (
+    ImportOptions,
+    ImportRejected,
+    ImportWriteError,
+    Source,
+    check_import,
+    run_import,
+)
 
 TODAY = date(2026, 12, 1)
 OPTIONS = ImportOptions(today=TODAY)
