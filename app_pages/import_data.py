@@ -147,7 +147,7 @@ def show_report(report: importer.ImportReport) -> None:
     c[1].metric(ctx.t("imp.page.rows_clean"), fmt.number(report.clean_rows))
     c[2].metric(ctx.t("imp.page.rows_rejected"), fmt.number(report.rejected_rows),
                 help=ctx.t("imp.page.rows_rejected.help"))
-    c[3].metric(ctx.t("imp.page.warnings"), fmt.number(report.warning_count), help=ctx.t("imp.page.warnings.help"))
+    c[3].metric(ctx.t("imp.page.warnings"), fmt.number(report.note_count), help=ctx.t("imp.page.warnings.help"))
     for text in report.blocking_texts(ctx.lang):
         st.error(plain_message(text))
     verdict = report.verdict(ctx.lang)

@@ -56,7 +56,8 @@ MACROS = f"""
 CREATE OR REPLACE TEMP MACRO imp_text(x) AS nullif(CASE WHEN x LIKE ' %' OR x LIKE '% ' THEN trim(x) ELSE x END, '');
 CREATE OR REPLACE TEMP MACRO imp_id(x) AS imp_text(CASE WHEN strlen(x) <> length(x)
     THEN translate(x, '{WIDE_ASCII}', '{NARROW_ASCII.replace("'", "''")}') ELSE x END);
-CREATE OR REPLACE TEMP MACRO imp_scientific(x) AS coalesce(regexp_full_match(imp_text(x), '[0-9]([.][0-9]+)?[eE][+]?[0-9]+'), false);
+CREATE OR REPLACE TEMP MACRO imp_scientific(x) AS coalesce((contains(x, 'E') OR contains(x, 'e'))
+    AND regexp_full_match(imp_text(x), '[0-9]([.][0-9]+)?[eE][+]?[0-9]+'), false);
 CREATE OR REPLACE TEMP MACRO imp_dc(x) AS CASE
     WHEN regexp_full_match(x, ' *[-+(]?[0-9][0-9 .]*,[0-9]+[)]? *') THEN replace(replace(replace(x, ' ', ''), '.', ''), ',', '.')
     ELSE x END;
@@ -239,7 +240,11 @@ def type_source(
     items = [f"CAST({int(src)} AS INTEGER) AS _src", "r._row"]
     for f in spec.fields:
         items += _field_items(f, mapping.get(f.name), params, today, decimal_comma)
-    cells = [f"imp_text(r.{quote_ident(h)})" for h in headers]
+    # Where a total line puts its word: the first column, an id or a name (not every column:
+    # this runs on every row of a 10M-row export).
+    where = [headers[0]] if headers else []
+    where += [mapping[f.name] for f in spec.fields if f.type in ("id", "text") and f.name in mapping]
+    cells = [f"imp_text(r.{quote_ident(h)})" for h in dict.fromkeys(where)]
     total_cell = f"coalesce({', '.join(f'CASE WHEN {c} IN ({_total_list()}) THEN {c} END' for c in cells)})" \
         if cells else "CAST(NULL AS VARCHAR)"
     items.append(f"{total_cell} AS _total")

@@ -161,7 +161,7 @@ class SourceReport:
     mapping: dict[str, str]
     rows: int = 0  # data rows read (blank rows not counted, malformed lines counted)
     rejected: int = 0  # rows with an error
-    skipped: int = 0  # rows already in the database (append)
+    skipped: int = 0  # rows left out as intended: already in the database (append), total lines
     blank: int = 0
     encoding: str | None = None
 
@@ -209,6 +209,12 @@ class ImportReport:
     def warning_count(self) -> int:
         """Values imported with a note (a refund, an Excel date ...): row notes, not errors."""
         return self._count("warning")
+
+    @property
+    def note_count(self) -> int:
+        """Every note the report gives: values imported as interpreted and the file-level notes
+        (an assumed margin, an encoding, customers created ...). Both are shown as notes."""
+        return self.warning_count + len(self.notes)
 
     @property
     def error_count(self) -> int:
@@ -291,15 +297,16 @@ class ImportReport:
             lines.append("  " + t("imp.text.mapping", lang, mapping=mapped or "-"))
         for text in self.blocking_texts(lang):
             lines.append("✗ " + text)
-        if not self.summary.empty:
+        if not self.summary.empty or self.notes:
             # Errors, skipped rows and notes are counted apart: notes are imported, not problems.
             lines.append(t("imp.text.findings", lang, errors=number(self.error_count),
-                           skipped=number(self.skipped_count), notes=number(self.warning_count)))
+                           skipped=number(self.skipped_count), notes=number(self.note_count)))
             listed = self.problems
             for r in self.summary.itertuples():
                 lines.append(f"  [{t(f'imp.severity.{r.severity}', lang)}] {r.file} · {r.column or '-'} · "
                              f"{t(f'imp.code.{r.code}', lang)}: {number(r.count)}")
-                rows = listed[(listed["file"] == r.file) & (listed["code"] == r.code) & (listed["field"] == r.field)]
+                same_field = listed["field"].fillna("") == ("" if pd.isna(r.field) else r.field)  # a total line has none
+                rows = listed[(listed["file"] == r.file) & (listed["code"] == r.code) & same_field]
                 for p in rows.head(examples).itertuples():
                     message = problem_message(p.code, p.field, p.value, p.extra, p.ref_file, lang, self.mode)
                     lines.append(f"    {t('imp.col.row', lang)} {p.row}: {message}")

@@ -185,6 +185,7 @@ def test_a_total_line_is_reported_and_skipped(tmp_path):
     assert codes(report, "total_row") == [(4, "合计", None), (5, "Total:", None)]
     assert messages(report, "total_row")[0] == "“合计”: a total line, not an order or a customer: skipped"
     assert report.sources[0].rows == 4 and report.sources[0].clean == 2 and report.rejected_rows == 0
+    assert "    Row 4: “合计”: a total line, not an order or a customer: skipped" in report.text("en").splitlines()
     # Revenue is not doubled and no customer "2024-03-31" appears.
     assert rows_of(db, "SELECT sum(revenue), count(DISTINCT customer_id) FROM orders") == [(300.0, 2)]
     assert rows_of(db, "SELECT customer_id FROM customers ORDER BY 1") == [("C1",), ("C2",)]
@@ -225,14 +226,16 @@ def test_exact_copies_and_zero_amounts_are_kept_and_said(tmp_path):
 
 
 def test_the_text_report_counts_notes_apart_from_errors(tmp_path):
-    # 2 errors (a bad date, a future date), 3 notes (a refund, "1,200" read as 1200, a zero amount).
+    # 2 errors (a bad date, a future date); 3 notes on values (a refund, "1,200" read as 1200, a
+    # zero amount) and 3 on the file (ids made from the rows, the default margin, customers created).
     path = write(tmp_path / "o.csv", "客户编号,工单日期,金额\nC1,2024-03-01,-50\nC1,2024-02-30,1\n"
                                      "C2,2099-01-01,1\nC3,2024-03-03,\"1,200\"\nC4,2024-03-04,0\n")
     report = check_import([Source("orders", path)], options=OPTIONS)
     text = report.text("en")
-    assert "2 errors, 0 skipped, 3 notes:" in text
+    assert "2 errors, 0 skipped, 6 notes:" in text
     assert "problems:" not in text
-    assert (report.error_count, report.warning_count) == (2, 3)
+    assert (report.error_count, report.warning_count, report.note_count) == (2, 3, 6)
+    assert [m.code for m in report.notes] == ["ids_generated", "default_margin", "customers_created"]
 
 
 def test_an_overlapping_append_skips_what_is_stored_without_calling_it_errors(tmp_path):

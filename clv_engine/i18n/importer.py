@@ -393,8 +393,9 @@ STRINGS = {
     ),
     "imp.page.warnings": ("Notes", "提示"),
     "imp.page.warnings.help": (
-        "Values imported as interpreted: refunds, Excel date numbers, separators, assumed gross profit.",
-        "已按解读结果导入的值：退款、Excel 日期序号、千分位、假设毛利等。",
+        "Values imported as interpreted (refunds, Excel date numbers, separators ...) and what was assumed or done "
+        "for a whole file (default margin, encoding, customers created ...).",
+        "已按解读结果导入的值（退款、Excel 日期序号、千分位等）以及对整个文件的假设或处理（默认毛利率、编码、创建客户等）。",
     ),
     "imp.page.by_kind": ("Problems by kind", "问题分类"),
     "imp.page.problems": ("Problem list", "问题列表"),
