@@ -202,3 +202,40 @@ def test_excel_upload_and_the_report_in_chinese(writable_db_path):
     at.button(key="imp_import").click().run()
     ok(at)
     assert at.success[0].value == "导入完成。数据库现有 3 位客户的 5 条工单。"
+
+
+def test_disk_full_during_an_import_is_a_message_not_a_traceback(writable_db_path, monkeypatch):
+    import errno
+
+    from clv_engine import importer
+
+    before = query(writable_db_path, "SELECT count(*), sum(revenue) FROM orders")
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(importer, "_write", full)
+    at = run_app(writable_db_path, PAGE, lang="zh")
+    upload(at, "march.csv", "客户编号,工单日期,金额\nK1,2024-03-01,100\n".encode())
+    at.button(key="imp_check").click().run()
+    at.button(key="imp_import").click().run()
+    ok(at)
+    assert any("磁盘已满" in e.value for e in at.error)
+    assert query(writable_db_path, "SELECT count(*), sum(revenue) FROM orders") == before
+
+
+def test_a_big5_upload_is_previewed_and_mapped_in_traditional_characters(sample_db_path):
+    text = "客戶編號,客戶姓名,工單日期,金額\nT001,陳美玲,2024-03-01,1200\nT002,林志豪,2024-03-02,800\n"
+    at = run_app(sample_db_path, PAGE)
+    upload(at, "tw.csv", text.encode("big5"))
+    assert at.selectbox(key="imp_map_orders_customer_id").value == "客戶編號"
+    assert at.dataframe[-1].value["客戶姓名"].tolist() == ["陳美玲", "林志豪"]
+
+
+def test_a_one_column_file_is_named_on_the_page(sample_db_path):
+    at = run_app(sample_db_path, PAGE)
+    upload(at, "orders.txt", b"customer_id order_date revenue\nC1 2024-03-01 100\n")
+    at.button(key="imp_check").click().run()
+    ok(at)
+    assert "every line reads as a single column" in at.error[0].value
+    assert at.button(key="imp_import").disabled
