@@ -47,6 +47,13 @@ TOTAL_WORDS = ("合计", "总计", "小计", "合計", "總計", "小計", "共�
 TOTAL_CELLS = sorted({w2 for w in TOTAL_WORDS for w1 in (w, w.upper(), w.title())
                       for w2 in (w1, w1 + ":", w1 + "：")})
 
+# A comma that cannot separate thousands (not followed by exactly three digits): "1234,50" is a
+# decimal comma, and dropping it stored the amount 100 times too large. Such a value is not an
+# amount unless the file is read with decimal commas (imp_dc, a semicolon-separated file).
+# 1234,50 / 1.234,50 / -12,5% / € 1.234,50: a number whose decimal mark is a comma.
+DECIMAL_COMMA = " *[-+(]?[¥￥$€]? *[0-9][0-9 .]*,[0-9]+[)]? *[%€]? *"
+BAD_COMMA = "[,，]([0-9０-９]{0,2}|[0-9０-９]{4,})([^0-9０-９]|$)"
+
 # Parsing as DuckDB macros: one definition, used for every column of that type. Each parse
 # tries the cheap form first (a plain cast) and the costly clean-up (full-width digits,
 # separators, Chinese dates) only for what is left: DuckDB's COALESCE evaluates a later
@@ -59,13 +66,14 @@ CREATE OR REPLACE TEMP MACRO imp_id(x) AS imp_text(CASE WHEN strlen(x) <> length
 CREATE OR REPLACE TEMP MACRO imp_scientific(x) AS coalesce((contains(x, 'E') OR contains(x, 'e'))
     AND regexp_full_match(imp_text(x), '[0-9]([.][0-9]+)?[eE][+]?[0-9]+'), false);
 CREATE OR REPLACE TEMP MACRO imp_dc(x) AS CASE
-    WHEN regexp_full_match(x, ' *[-+(]?[0-9][0-9 .]*,[0-9]+[)]? *') THEN replace(replace(replace(x, ' ', ''), '.', ''), ',', '.')
+    WHEN regexp_full_match(x, '{DECIMAL_COMMA}') THEN replace(replace(replace(x, ' ', ''), '.', ''), ',', '.')
     ELSE x END;
 CREATE OR REPLACE TEMP MACRO imp_num0(x) AS coalesce(
     TRY_CAST(x AS DOUBLE),
+    CASE WHEN NOT regexp_matches(x, '{BAD_COMMA}') THEN coalesce(
     TRY_CAST(rtrim(replace(replace(replace(x, ',', ''), '¥', ''), '￥', ''), '%') AS DOUBLE),
     TRY_CAST(regexp_replace(rtrim(replace(replace(translate(translate(x, '{FULL_WIDTH}', '{ASCII_FORM}'),
-        ',¥￥$元 ', ''), 'RMB', ''), 'CNY', ''), '%'), '^[(](.*)[)]$', '-\\1') AS DOUBLE));
+        ',¥￥$€元 ', ''), 'RMB', ''), 'CNY', ''), '%'), '^[(](.*)[)]$', '-\\1') AS DOUBLE)) END);
 CREATE OR REPLACE TEMP MACRO imp_num(x) AS CASE WHEN isfinite(imp_num0(x)) THEN imp_num0(x) END;
 CREATE OR REPLACE TEMP MACRO imp_pct(x) AS coalesce(contains(x, '%') OR contains(x, '％'), false);
 CREATE OR REPLACE TEMP MACRO imp_num_normalised(x) AS
@@ -215,7 +223,7 @@ def decimal_comma(con: duckdb.DuckDBPyConnection, spec: SourceKind, raw_view: st
         return False
     cells = " UNION ALL ".join(f"SELECT {quote_ident(h)} AS x FROM {raw_view}" for h in headers)
     comma_decimal, comma_thousands = con.execute(
-        f"SELECT coalesce(bool_or(regexp_full_match(x, ' *[-+(]?[0-9][0-9 .]*,[0-9]+[)]? *')), false), "
+        f"SELECT coalesce(bool_or(regexp_full_match(x, '{DECIMAL_COMMA}')), false), "
         f"coalesce(bool_or(regexp_matches(x, ',[0-9]{{3}}[.]')), false) FROM ({cells})"
     ).fetchall()[0]
     return bool(comma_decimal and not comma_thousands)
@@ -322,7 +330,13 @@ def check_fields(
         if f.required and n != spec.generated_id:
             _insert_problems(con, table, n, "missing_value", "error", empty, raw=f.type in PARSED_TYPES)
         if f.type in PARSED_TYPES:
-            _insert_problems(con, table, n, f"bad_{f.type}", "error", f"{n} IS NULL AND NOT ({empty})")
+            bad = f"{n} IS NULL AND NOT ({empty})"
+            if f.type in NUMBER_TYPES:
+                # "1234,50" in a comma-separated file: ambiguous, so refused with the reason.
+                comma = f"regexp_full_match({n}__raw, '{DECIMAL_COMMA}')"
+                _insert_problems(con, table, n, "comma_decimal", "error", f"{bad} AND {comma}")
+                bad += f" AND NOT {comma}"
+            _insert_problems(con, table, n, f"bad_{f.type}", "error", bad)
         if f.type in ("date", "month"):
             if not f.future_ok:
                 _insert_problems(con, table, n, "future_date", "error", f"{n} > CAST(? AS DATE)",

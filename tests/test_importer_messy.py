@@ -393,3 +393,15 @@ def test_nothing_written_when_rejected_keeps_the_old_meta(tmp_path):
     with pytest.raises(ImportRejected):
         run_import([Source("orders", bad)], db, ImportOptions(today=TODAY, currency="EUR"))
     assert meta(db)["currency"] == "CNY"
+
+
+def test_a_decimal_comma_in_a_comma_file_is_refused_not_multiplied(tmp_path):
+    # Quoted "1234,50" in a comma-separated file: the comma cannot separate thousands (two digits
+    # follow), so the value is refused with the reason instead of being read as 123450.
+    path = write(tmp_path / "o.csv", '客户编号,工单日期,金额\nC1,2024-03-01,"1234,50"\nC2,2024-03-02,"1,234.50"\n'
+                                     'C3,2024-03-03,"１２３４，５"\n')
+    report = check_import([Source("orders", path)], options=OPTIONS)
+    assert codes(report, "comma_decimal") == [(2, "1234,50", None)]
+    assert codes(report, "bad_money") == [(4, "１２３４，５", None)]
+    assert messages(report, "comma_decimal")[0].startswith("“1234,50” has a decimal comma: write 1234.50")
+    assert report.clean_rows == 1

@@ -94,6 +94,11 @@ STRINGS = {
     ),
     "imp.problem.bad_month": ("“{value}” is not a month (use 2024-03 or 2024年3月)", "“{value}”不是月份（可用 2024-03 或 2024年3月）"),
     "imp.problem.bad_money": ("“{value}” is not an amount", "“{value}”不是金额"),
+    "imp.problem.comma_decimal": (
+        "“{value}” has a decimal comma: write 1234.50 (a comma may only separate thousands, as in 1,234.50), "
+        "or save the file separated by semicolons",
+        "“{value}”使用逗号作小数点：请写作 1234.50（逗号只能用作千分位，如 1,234.50），或将文件另存为分号分隔",
+    ),
     "imp.problem.bad_number": ("“{value}” is not a number", "“{value}”不是数字"),
     "imp.problem.bad_rate": ("“{value}” is not a rate (use 0.35 or 35%)", "“{value}”不是比率（可用 0.35 或 35%）"),
     "imp.problem.bad_integer": ("“{value}” is not a whole number", "“{value}”不是整数"),
@@ -166,6 +171,7 @@ STRINGS = {
     "imp.code.bad_date": ("not a date", "非日期"),
     "imp.code.bad_month": ("not a month", "非月份"),
     "imp.code.bad_money": ("not an amount", "非金额"),
+    "imp.code.comma_decimal": ("decimal comma", "逗号小数点"),
     "imp.code.bad_number": ("not a number", "非数字"),
     "imp.code.bad_rate": ("not a rate", "非比率"),
     "imp.code.bad_integer": ("not a whole number", "非整数"),
