@@ -272,8 +272,27 @@ def type_source(
         f"NULL, NULL FROM {table} WHERE _total IS NOT NULL"
     )
     con.execute(f"DELETE FROM {table} WHERE _total IS NOT NULL")
+    if spec.kind == "orders" and "revenue" in mapping:
+        _sum_lines(con, table, src)
     generated = _generate_ids(con, spec, table, mapping)
     return table, int(total - kept), generated
+
+
+def _sum_lines(con: duckdb.DuckDBPyConnection, table: str, src: int) -> None:
+    """A total line without a total word: no customer (or a date where the customer should be)
+    and an amount equal to the sum of every other row's. Kept, it doubled the revenue."""
+    not_a_customer = "(customer_id IS NULL OR (regexp_matches(customer_id, '[-/年.]') AND imp_date(customer_id) IS NOT NULL))"
+    con.execute(
+        f"""
+        INSERT INTO imp_problems
+        SELECT _src, _row, 'revenue', CAST(revenue AS VARCHAR), 'sum_row', 'skipped', NULL, NULL
+        FROM {table}, (SELECT sum(revenue) AS total, count(*) AS n FROM {table}) s
+        WHERE {not_a_customer} AND revenue IS NOT NULL AND revenue <> 0 AND s.n > 2
+          AND abs(2 * revenue - s.total) < 0.005
+        """
+    )
+    con.execute(f"DELETE FROM {table} WHERE _row IN (SELECT row FROM imp_problems WHERE src = ? AND code = 'sum_row')",
+                [src])
 
 
 def _total_list() -> str:

@@ -450,7 +450,8 @@ def _stage(
         check.check_fields(con, spec, table, mapping, today)
         _record_malformed(con, src, raw)
         _drop_raw(con, src)  # the typed table holds what the rest needs; free the memory
-        totals = con.execute("SELECT count(*) FROM imp_problems WHERE src = ? AND code = 'total_row'", [src]).fetchall()[0][0]
+        totals = con.execute("SELECT count(*) FROM imp_problems WHERE src = ? AND code IN ('total_row', 'sum_row')",
+                             [src]).fetchall()[0][0]
         report.rows = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] + len(raw.malformed) + totals
         if report.rows == 0:
             blocking.append(Message("empty", {"file": source.label}))

@@ -405,3 +405,19 @@ def test_a_decimal_comma_in_a_comma_file_is_refused_not_multiplied(tmp_path):
     assert codes(report, "bad_money") == [(4, "１２３４，５", None)]
     assert messages(report, "comma_decimal")[0].startswith("“1234,50” has a decimal comma: write 1234.50")
     assert report.clean_rows == 1
+
+
+def test_a_total_line_without_a_total_word_is_found_by_its_sum(tmp_path):
+    # 100 + 250 + 50 = 400: the last line, with no customer (or a date there), is their total.
+    for cell in ("", "2024-03-31"):
+        path = write(tmp_path / "o.csv", "客户编号,工单日期,金额\nC1,2024-03-01,100\nC2,2024-03-02,250\n"
+                                         f"C3,2024-03-03,50\n{cell},2024-03-31,400\n")
+        db = tmp_path / f"db{len(cell)}.duckdb"
+        report = run_import([Source("orders", path)], db, OPTIONS)
+        assert codes(report, "sum_row") == [(5, "400.0", None)]
+        assert report.rejected_rows == 0 and report.skipped_rows == 1
+        assert rows_of(db, "SELECT count(*), sum(revenue) FROM orders") == [(3, 400.0)]
+    # A row without a customer whose amount is not the total stays an error.
+    path = write(tmp_path / "o.csv", "客户编号,工单日期,金额\nC1,2024-03-01,100\nC2,2024-03-02,250\n,2024-03-31,7\n")
+    report = check_import([Source("orders", path)], options=OPTIONS)
+    assert codes(report, "sum_row") == [] and codes(report, "missing_value") == [(4, "", None)]

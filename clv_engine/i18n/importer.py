@@ -141,6 +141,10 @@ STRINGS = {
         "“{value}”: a total line, not an order or a customer: skipped",
         "“{value}”：合计行，不是工单或客户：跳过",
     ),
+    "imp.problem.sum_row": (
+        "amount {value} is the sum of all other rows and the row names no customer: a total line, skipped",
+        "金额 {value} 等于其他所有行之和且该行没有客户：合计行，跳过",
+    ),
     "imp.problem.scientific_id": (
         "{field} {value} is a number in scientific notation: its digits are lost (format the column as text "
         "before exporting)",
@@ -189,6 +193,7 @@ STRINGS = {
     "imp.code.malformed_line": ("malformed line", "格式错误的行"),
     "imp.code.already_stored": ("already stored (same values)", "已导入过（内容相同）"),
     "imp.code.total_row": ("total line", "合计行"),
+    "imp.code.sum_row": ("total line (sum of the rows)", "合计行（各行之和）"),
     "imp.code.scientific_id": ("id in scientific notation", "编号为科学计数法"),
     "imp.code.id_normalised": ("full-width id", "全角编号"),
     "imp.code.id_is_date": ("date in the customer column", "客户列为日期"),
