@@ -129,14 +129,16 @@ class ImportOptions:
     default_margin: float = DEFAULT_MARGIN
     today: date | None = None  # dates after it are errors; None = the machine's date
     memory_limit: str | None = None  # DuckDB memory limit for the import, e.g. "4GB"
-    currency: str = DEFAULT_CURRENCY  # ISO code of the amounts in the files, kept in the database
+    # ISO code of the amounts in the files, kept in the database; None keeps the database's own
+    # (CNY for a new one), so a monthly import does not turn a dollar database into yuan.
+    currency: str | None = None
 
     def validate(self) -> None:
         if self.mode not in ("replace", "append"):
             raise ValueError(f"mode must be 'replace' or 'append', got {self.mode!r}")
         if not 0 <= self.default_margin <= 1:
             raise ValueError(f"default margin must be between 0 and 1, got {self.default_margin}")
-        if not re.fullmatch(r"[A-Z]{3}", self.currency):
+        if self.currency is not None and not re.fullmatch(r"[A-Z]{3}", self.currency):
             raise ValueError(f"currency must be a three-letter code such as CNY or USD, got {self.currency!r}")
 
 
@@ -755,15 +757,23 @@ def _write(con: duckdb.DuckDBPyConnection, stage: _Stage, options: ImportOptions
     for kind, mapping in stage.mappings.items():
         con.execute("INSERT OR REPLACE INTO main.import_mappings VALUES (?, ?, ?)",
                     [kind, json.dumps(mapping, ensure_ascii=False), now])
+    currency = options.currency or _old_currency(con, stage) or DEFAULT_CURRENCY
     if options.mode == "replace":
         con.execute("DELETE FROM main.meta")
     end = con.execute("SELECT max(order_date) FROM main.orders").fetchall()[0][0]
     meta = {"source": "import", "imported_at": now.isoformat(), "import_mode": options.mode,
-            "data_end_date": end.isoformat() if end else "", "currency": options.currency}
+            "data_end_date": end.isoformat() if end else "", "currency": currency}
     if _margin_assumed(con, stage):
         # Every page that shows profit or CLV discloses it (docs/data_model.md, meta).
         meta["assumed_margin"] = repr(float(options.default_margin))
     con.executemany("INSERT OR REPLACE INTO main.meta VALUES (?, ?)", [[k, v] for k, v in meta.items()])
+
+
+def _old_currency(con: duckdb.DuckDBPyConnection, stage: _Stage) -> str | None:
+    if "meta" not in stage.old_tables:
+        return None
+    row = con.execute(f"SELECT value FROM {OLD}.meta WHERE key = 'currency'").fetchall()
+    return row[0][0] if row and row[0][0] else None
 
 
 def _margin_assumed(con: duckdb.DuckDBPyConnection, stage: _Stage) -> bool:
@@ -1030,8 +1040,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sheet", help="Excel sheet to read (default: the first)")
     parser.add_argument("--default-margin", type=float, default=DEFAULT_MARGIN,
                         help="gross margin assumed when the orders carry no gross profit (default 0.35)")
-    parser.add_argument("--currency", default=DEFAULT_CURRENCY,
-                        help="currency of the amounts, an ISO code such as CNY, USD, EUR (default CNY)")
+    parser.add_argument("--currency",
+                        help="currency of the amounts, an ISO code such as CNY, USD, EUR "
+                             "(default: the database's, CNY for a new one)")
     parser.add_argument("--today", type=date.fromisoformat, help="dates after this are errors (default: today)")
     parser.add_argument("--problems-csv", metavar="FILE", help="write the problem list to this CSV file")
     parser.add_argument("--lang", choices=("en", "zh"), default="en")
@@ -1039,7 +1050,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     options = ImportOptions(mode="append" if args.append else "replace", default_margin=args.default_margin,
-                            today=args.today, memory_limit=args.memory_limit, currency=args.currency.upper())
+                            today=args.today, memory_limit=args.memory_limit, currency=args.currency.upper() if args.currency else None)
     started = time.perf_counter()
     try:
         sources = _sources_from_args(args)

@@ -377,6 +377,7 @@ def test_assumed_margin_and_currency_are_recorded(tmp_path, capsys):
     mixed = write(tmp_path / "c.csv", "客户编号,工单日期,金额,毛利\nC1,2024-03-01,1000,400\nC2,2024-03-02,100,\n")
     run_import([Source("orders", mixed)], db, ImportOptions(today=TODAY, default_margin=0.25))
     assert float(meta(db)["assumed_margin"]) == 0.25
+    assert meta(db)["currency"] == "USD"  # not given: the database keeps its own
     assert rows_of(db, "SELECT customer_id, gross_profit FROM orders ORDER BY 1") == [("C1", 400.0), ("C2", 25.0)]
 
 
