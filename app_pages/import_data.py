@@ -148,6 +148,8 @@ def show_report(report: importer.ImportReport) -> None:
     c[2].metric(ctx.t("imp.page.rows_rejected"), fmt.number(report.rejected_rows),
                 help=ctx.t("imp.page.rows_rejected.help"))
     c[3].metric(ctx.t("imp.page.warnings"), fmt.number(report.note_count), help=ctx.t("imp.page.warnings.help"))
+    if report.skipped_rows:
+        st.caption(ctx.t("imp.page.skipped", n=fmt.number(report.skipped_rows)))
     for text in report.blocking_texts(ctx.lang):
         st.error(plain_message(text))
     verdict = report.verdict(ctx.lang)

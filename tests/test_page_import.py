@@ -239,3 +239,16 @@ def test_a_one_column_file_is_named_on_the_page(sample_db_path):
     ok(at)
     assert "every line reads as a single column" in at.error[0].value
     assert at.button(key="imp_import").disabled
+
+
+def test_an_overlapping_append_says_rows_were_skipped_not_errors(writable_db_path):
+    stored = query(writable_db_path, "SELECT order_id, customer_id, order_date, revenue FROM orders ORDER BY 1 LIMIT 2")
+    lines = [f"{o},{c},{d.isoformat()},{r}" for o, c, d, r in stored]
+    text = "工单号,客户编号,工单日期,金额\n" + "\n".join(lines) + f"\nNEW1,{stored[0][1]},2026-11-20,120\n"
+    at = run_app(writable_db_path, PAGE)
+    at.radio(key="imp_mode").set_value("append").run()
+    upload(at, "overlap.csv", text.encode())
+    at.button(key="imp_check").click().run()
+    ok(at)
+    assert metric_values(at)["Rows with errors"] == "0" and metric_values(at)["Clean rows"] == "1"
+    assert any(c.value.startswith("2 rows are left out as intended, not as errors") for c in at.caption)

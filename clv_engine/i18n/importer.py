@@ -402,6 +402,10 @@ STRINGS = {
         "Rows with at least one error are not imported (see the list).",
         "至少有一个错误的行不会导入（见列表）。",
     ),
+    "imp.page.skipped": (
+        "{n} rows are left out as intended, not as errors: already in the database, or total lines (see the list).",
+        "{n} 行按预期不导入（并非错误）：已在数据库中，或为合计行（见列表）。",
+    ),
     "imp.page.warnings": ("Notes", "提示"),
     "imp.page.warnings.help": (
         "Values imported as interpreted (refunds, Excel date numbers, separators ...) and what was assumed or done "
