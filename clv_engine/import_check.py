@@ -47,11 +47,11 @@ TOTAL_WORDS = ("合计", "总计", "小计", "合計", "總計", "小計", "共�
 TOTAL_CELLS = sorted({w2 for w in TOTAL_WORDS for w1 in (w, w.upper(), w.title())
                       for w2 in (w1, w1 + ":", w1 + "：")})
 
+# 1234,50 / 1.234,50 / -12,5% / € 1.234,50: a number whose decimal mark is a comma.
+DECIMAL_COMMA = " *[-+(]?[¥￥$€]? *[0-9][0-9 .]*,[0-9]+[)]? *[%€]? *"
 # A comma that cannot separate thousands (not followed by exactly three digits): "1234,50" is a
 # decimal comma, and dropping it stored the amount 100 times too large. Such a value is not an
 # amount unless the file is read with decimal commas (imp_dc, a semicolon-separated file).
-# 1234,50 / 1.234,50 / -12,5% / € 1.234,50: a number whose decimal mark is a comma.
-DECIMAL_COMMA = " *[-+(]?[¥￥$€]? *[0-9][0-9 .]*,[0-9]+[)]? *[%€]? *"
 BAD_COMMA = "[,，]([0-9０-９]{0,2}|[0-9０-９]{4,})([^0-9０-９]|$)"
 
 # Parsing as DuckDB macros: one definition, used for every column of that type. Each parse

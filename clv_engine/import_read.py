@@ -143,9 +143,7 @@ def plausibility(sample: bytes, encoding: str) -> float:
 def _most_plausible(sample: bytes, candidates: list[str]) -> str:
     if len(candidates) == 1:
         return candidates[0]
-    scores = {e: plausibility(sample, e) for e in candidates}
-    best = max(candidates, key=lambda e: scores[e])  # a tie keeps GB18030 (listed first)
-    return best
+    return max(candidates, key=lambda e: plausibility(sample, e))  # a tie keeps GB18030 (listed first)
 
 
 def _decodes(path: Path, encoding: str) -> bool:
