@@ -14,8 +14,11 @@ import duckdb
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from clv_engine import importer
+from clv_engine.import_read import detect_encoding
 from clv_engine.importer import (
     ImportOptions,
     ImportRejected,
@@ -422,3 +425,53 @@ def test_a_total_line_without_a_total_word_is_found_by_its_sum(tmp_path):
     path = write(tmp_path / "o.csv", "客户编号,工单日期,金额\nC1,2024-03-01,100\nC2,2024-03-02,250\n,2024-03-31,7\n")
     report = check_import([Source("orders", path)], options=OPTIONS)
     assert codes(report, "sum_row") == [] and codes(report, "missing_value") == [(4, "", None)]
+
+
+# -- properties --------------------------------------------------------------------------------
+
+def _chars(pairs: list[tuple[int, int]], encoding: str) -> list[str]:
+    out = []
+    for lead, trail in pairs:
+        try:
+            out.append(bytes([lead, trail]).decode(encoding))
+        except UnicodeDecodeError:
+            pass
+    return out
+
+
+# Characters of everyday text: GB2312's first level (simplified) and Big5's first level (traditional).
+SIMPLIFIED = _chars([(a, b) for a in range(0xB0, 0xD8) for b in range(0xA1, 0xFF)], "gb2312")
+TRADITIONAL = _chars([(a, b) for a in range(0xA4, 0xC6) for b in list(range(0x40, 0x7F)) + list(range(0xA1, 0xFF))],
+                     "big5")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=st.lists(st.text(st.sampled_from(TRADITIONAL), min_size=2, max_size=3), min_size=1, max_size=8),
+       big5=st.booleans())
+def test_big5_and_gbk_names_are_told_apart(tmp_path, names, big5):
+    if not big5:
+        names = ["".join(SIMPLIFIED[ord(c) % len(SIMPLIFIED)] for c in n) for n in names]
+    text = "id,name\n" + "".join(f"C{i},{n}\n" for i, n in enumerate(names))
+    path = tmp_path / "names.csv"
+    path.write_bytes(text.encode("big5" if big5 else "gbk"))
+    encoding = detect_encoding(path)
+    assert path.read_bytes().decode(encoding) == text
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cents=st.lists(st.integers(-10_000_000, 10_000_000), min_size=1, max_size=6), grouped=st.booleans())
+def test_decimal_commas_give_the_amounts_written(tmp_path, cents, grouped):
+    def european(c: int) -> str:
+        whole, frac = divmod(abs(c), 100)
+        digits = f"{whole:,}".replace(",", ".") if grouped else str(whole)
+        return ("-" if c < 0 else "") + f"{digits},{frac:02d}"
+
+    lines = "".join(f"C{i};2024-03-01;{european(c)}\n" for i, c in enumerate(cents))
+    path = write(tmp_path / "eu.csv", "客户编号;工单日期;金额\n" + lines)
+    report = check_import([Source("orders", path)], options=OPTIONS)
+    assert report.rejected_rows == 0
+    db = tmp_path / "eu.duckdb"
+    db.unlink(missing_ok=True)
+    run_import([Source("orders", path)], db, OPTIONS)
+    stored = [round(r * 100) for (r,) in rows_of(db, "SELECT revenue FROM orders ORDER BY customer_id")]
+    assert stored == [c for _, c in sorted((f"C{i}", c) for i, c in enumerate(cents))]
