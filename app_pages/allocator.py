@@ -217,6 +217,7 @@ def option_label(project: str, option: str | None) -> str:
 # -- header and scenario --------------------------------------------------------------------
 st.title(ctx.t("allocator.page.title"))
 st.caption(ctx.t("allocator.page.caption"))
+ctx.disclose_assumptions()  # the gross margin assumed at import, if any
 message = st.session_state.pop("al_flash", None)
 if message:
     getattr(st, message[0])(message[1])

@@ -16,7 +16,7 @@ from ui.widgets import reset_state, seed_state, translated_choice
 
 ctx = page_context()
 # The currency becomes a setting of the database; until the context carries it, CNY.
-CURRENCY = getattr(ctx, "currency", "CNY") or "CNY"
+CURRENCY = ctx.currency or "CNY"
 CUR = fmt.currency_mark(CURRENCY)
 
 

@@ -108,7 +108,7 @@ def ratio_table(table: pd.DataFrame, advice: bool = False) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-MONEY = st.column_config.NumberColumn(format=fmt.money_column(getattr(ctx, "currency", "CNY")))
+MONEY = st.column_config.NumberColumn(format=fmt.money_column(ctx.currency))
 RATIO = st.column_config.NumberColumn(format="%.1f×")
 PCT = st.column_config.NumberColumn(format="%.1f%%")
 
@@ -127,6 +127,7 @@ if st.session_state.get("ch_lang", lang) != lang:
 st.session_state["ch_lang"] = lang
 
 st.title(ctx.t("channels.title"))
+ctx.disclose_assumptions()  # the gross margin assumed at import, if any
 c1, c2 = st.columns([2, 1])
 horizon = c1.slider(ctx.t("channels.horizon"), 1, 15, 7, key="ch_horizon", bind=URL)
 window = c2.selectbox(

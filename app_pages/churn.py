@@ -67,6 +67,7 @@ def reset_weights() -> None:
 # -- page -----------------------------------------------------------------------------------
 st.title(ctx.t("churn.title"))
 st.caption(ctx.t("churn.intro"))
+ctx.disclose_assumptions()  # the gross margin assumed at import, if any
 
 signals = _signals(ctx.db, ctx.as_of, ctx.store_ids)
 values = ctx.customer_values()
@@ -274,8 +275,8 @@ with right:
         ),
         hide_index=True,
         column_config={
-            ctx.t("churn.col.cost"): st.column_config.NumberColumn(format=fmt.money_column(getattr(ctx, "currency", "CNY"))),
-            ctx.t("churn.col.clv_saved"): st.column_config.NumberColumn(format=fmt.money_column(getattr(ctx, "currency", "CNY"))),
+            ctx.t("churn.col.cost"): st.column_config.NumberColumn(format=fmt.money_column(ctx.currency)),
+            ctx.t("churn.col.clv_saved"): st.column_config.NumberColumn(format=fmt.money_column(ctx.currency)),
         },
     )
 
@@ -289,9 +290,9 @@ st.dataframe(
     column_config={
         ctx.t("churn.col.p_churn"): st.column_config.NumberColumn(format="percent"),
         ctx.t("churn.col.success"): st.column_config.NumberColumn(format="percent"),
-        ctx.t("churn.col.clv"): st.column_config.NumberColumn(format=fmt.money_column(getattr(ctx, "currency", "CNY"))),
-        ctx.t("churn.col.ev"): st.column_config.NumberColumn(format=fmt.money_column(getattr(ctx, "currency", "CNY"))),
-        ctx.t("churn.col.cost"): st.column_config.NumberColumn(format=fmt.money_column(getattr(ctx, "currency", "CNY"))),
+        ctx.t("churn.col.clv"): st.column_config.NumberColumn(format=fmt.money_column(ctx.currency)),
+        ctx.t("churn.col.ev"): st.column_config.NumberColumn(format=fmt.money_column(ctx.currency)),
+        ctx.t("churn.col.cost"): st.column_config.NumberColumn(format=fmt.money_column(ctx.currency)),
         ctx.t("churn.col.reasons"): st.column_config.TextColumn(width="large"),
     },
 )
@@ -337,7 +338,7 @@ def _xlsx() -> bytes:
             ctx.t("churn.sheet.method"): _method_sheet(),
         },
         number_formats={ctx.t("churn.col.p_churn"): "0.0%", ctx.t("churn.col.success"): "0%"}
-        | {ctx.t(f"churn.col.{k}"): fmt.excel_money_format(getattr(ctx, "currency", "CNY"))
+        | {ctx.t(f"churn.col.{k}"): fmt.excel_money_format(ctx.currency)
            for k in ("clv", "cost", "ev", "clv_saved")},
     )
 

@@ -162,6 +162,7 @@ def save_scenario_callback(name: str, payload: dict[str, Any]) -> None:
 # -- header and case ----------------------------------------------------------------------
 st.title(ctx.t("evaluator.page.title"))
 st.caption(ctx.t("evaluator.page.caption"))
+ctx.disclose_assumptions()  # the gross margin assumed at import, if any
 flash = st.session_state.pop("ev_flash", None)
 if flash:
     getattr(st, flash[0])(flash[1])

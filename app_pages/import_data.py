@@ -11,6 +11,7 @@ dataframes and select boxes (plain text); file names in messages are escaped.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -147,7 +148,9 @@ def show_report(report: importer.ImportReport) -> None:
     c[1].metric(ctx.t("imp.page.rows_clean"), fmt.number(report.clean_rows))
     c[2].metric(ctx.t("imp.page.rows_rejected"), fmt.number(report.rejected_rows),
                 help=ctx.t("imp.page.rows_rejected.help"))
-    c[3].metric(ctx.t("imp.page.warnings"), fmt.number(report.warning_count), help=ctx.t("imp.page.warnings.help"))
+    c[3].metric(ctx.t("imp.page.warnings"), fmt.number(report.note_count), help=ctx.t("imp.page.warnings.help"))
+    if report.skipped_rows:
+        st.caption(ctx.t("imp.page.skipped", n=fmt.number(report.skipped_rows)))
     for text in report.blocking_texts(ctx.lang):
         st.error(plain_message(text))
     verdict = report.verdict(ctx.lang)
@@ -251,16 +254,28 @@ for i, upload in enumerate(more_uploads):
 if not sources:
     st.stop()
 
-margin = st.slider(ctx.t("imp.page.margin"), 0.05, 0.80, importer.DEFAULT_MARGIN, 0.01, format="%.2f",
-                   key="imp_margin", help=ctx.t("imp.page.margin.help"))
-options = importer.ImportOptions(mode=mode, default_margin=margin)
-signature = (tuple((s.kind, str(s.path), tuple(sorted(s.mapping.items()))) for s in sources), mode, margin)
+left, right = st.columns([3, 1])
+margin = left.slider(ctx.t("imp.page.margin"), 0.05, 0.80, importer.DEFAULT_MARGIN, 0.01, format="%.2f",
+                     key="imp_margin", help=ctx.t("imp.page.margin.help"))
+# The currency is kept with the data: the current database's, unless the user says otherwise.
+currency = right.text_input(ctx.t("imp.page.currency"), value=ctx.currency, max_chars=3, key="imp_currency",
+                            help=ctx.t("imp.page.currency.help")).strip().upper()
+if not re.fullmatch(r"[A-Z]{3}", currency):
+    st.error(ctx.t("imp.page.currency.bad", value=plain(currency)))
+    st.stop()
+options = importer.ImportOptions(mode=mode, default_margin=margin, currency=currency)
+signature = (tuple((s.kind, str(s.path), tuple(sorted(s.mapping.items()))) for s in sources), mode, margin,
+             currency)
 
 st.button(ctx.t("imp.page.check"), type="primary", key="imp_check", icon=":material/fact_check:",
           on_click=request, args=("check",))
 if action == "check":
     with st.spinner(ctx.t("imp.page.checking")):
-        st.session_state["imp_report"] = (signature, importer.check_import(sources, ctx.db.path, options))
+        try:
+            st.session_state["imp_report"] = (signature, importer.check_import(sources, ctx.db.path, options))
+        except importer.ImportWriteError as error:
+            st.error(plain(error.text(ctx.lang)))
+            st.stop()
 
 stored = st.session_state.get("imp_report")
 if stored is None:
@@ -295,6 +310,10 @@ if action == "import":
         except importer.ImportRejected as rejected:
             status.update(label=ctx.t("imp.page.rejected"), state="error")
             st.session_state["imp_report"] = (signature, rejected.report)
+            st.stop()
+        except importer.ImportWriteError as error:  # disk full, read-only folder: nothing changed
+            status.update(label=ctx.t("imp.page.write_failed"), state="error")
+            st.error(plain(error.text(ctx.lang)))
             st.stop()
         status.update(label=ctx.t("imp.page.finished"), state="complete")
     # Every cached figure was computed on the old data; the sidebar's date and store choices

@@ -49,6 +49,7 @@ RAW_LABEL = {c: (f"kpi.raw.{c}" if c in ("ticket_size", "frequency") else f"kpi.
              for cols in kpi.RAW_COLUMNS.values() for c in cols}
 
 st.title(ctx.t("kpi.title"))
+ctx.disclose_assumptions()  # the gross margin assumed at import, if any
 if not ctx.has("stores"):
     st.info(ctx.t("kpi.no_stores"))
     st.stop()

@@ -67,6 +67,7 @@ def day(value) -> str:
 
 # -- search ---------------------------------------------------------------------------------
 st.title(ctx.t("lookup.title"))
+ctx.disclose_assumptions()  # the gross margin assumed at import, if any
 st.caption(ctx.t("lookup.caption"))
 query = st.text_input(ctx.t("lookup.query"), key="lookup_query", placeholder=ctx.t("lookup.query.placeholder"),
                       max_chars=lookup.MAX_QUERY_LENGTH, bind=URL)
@@ -268,7 +269,7 @@ else:
             }
         ),
         hide_index=True,
-        column_config={ctx.t("lookup.col.clv"): st.column_config.NumberColumn(format=fmt.money_column(getattr(ctx, "currency", "CNY")))},
+        column_config={ctx.t("lookup.col.clv"): st.column_config.NumberColumn(format=fmt.money_column(ctx.currency))},
     )
 
 with st.expander(ctx.t("lookup.history.orders")):
@@ -284,7 +285,7 @@ with st.expander(ctx.t("lookup.history.orders")):
         ),
         hide_index=True,
         column_config={
-            ctx.t("lookup.col.revenue"): st.column_config.NumberColumn(format=fmt.money_column(getattr(ctx, "currency", "CNY"))),
-            ctx.t("lookup.col.gp"): st.column_config.NumberColumn(format=fmt.money_column(getattr(ctx, "currency", "CNY"))),
+            ctx.t("lookup.col.revenue"): st.column_config.NumberColumn(format=fmt.money_column(ctx.currency)),
+            ctx.t("lookup.col.gp"): st.column_config.NumberColumn(format=fmt.money_column(ctx.currency)),
         },
     )

@@ -82,6 +82,7 @@ def in_scope(frame: pd.DataFrame) -> pd.DataFrame:
 # -- page -----------------------------------------------------------------------------------
 st.title(ctx.t("predictive.title"))
 st.caption(ctx.t("predictive.intro", as_of=ctx.as_of.isoformat()))
+ctx.disclose_assumptions()  # the gross margin assumed at import, if any
 
 model = _model(ctx.db, ctx.as_of)
 if isinstance(model, dict):

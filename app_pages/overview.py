@@ -9,6 +9,7 @@ from ui.context import page_context
 
 ctx = page_context()
 st.title(ctx.t("ov.title"))
+ctx.disclose_assumptions()  # the gross margin assumed at import, if any
 
 values = ctx.customer_values()
 if values.empty:
@@ -134,7 +135,11 @@ preset = st.radio(
     key="dcf_preset",
 )
 c1, c2, c3, c4 = st.columns(4)
-margin = c1.slider(ctx.t("ov.dcf.margin"), 0.05, 0.80, clv.SPEC_DCF_MARGIN, 0.01, key="dcf_margin")
+# The margin assumed at import (orders without gross profit) is the default here too.
+default_margin = clv.SPEC_DCF_MARGIN
+if ctx.assumed_margin is not None:
+    default_margin = min(max(ctx.assumed_margin, 0.05), 0.80)
+margin = c1.slider(ctx.t("ov.dcf.margin"), 0.05, 0.80, default_margin, 0.01, key="dcf_margin")
 discount = c2.slider(ctx.t("ov.dcf.discount"), 0.0, 0.30, clv.SPEC_DCF_DISCOUNT, 0.01, key="dcf_discount")
 if preset == "spec":
     spend: list[float] | float = clv.SPEC_DCF_SPEND

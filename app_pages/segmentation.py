@@ -93,7 +93,7 @@ def cost_text(x: float) -> str:
     """667, 156, 12.5: whole yuan unless the cents matter (the §2c standard tier)."""
     if pd.isna(x):
         return "—"
-    return fmt.money_full(x, getattr(ctx, "currency", "CNY"), 0 if x >= 100 or abs(x - round(x)) < 0.05 else 1)
+    return fmt.money_full(x, ctx.currency, 0 if x >= 100 or abs(x - round(x)) < 0.05 else 1)
 
 
 def shown_breakdown(b: pd.DataFrame, scheme: str) -> pd.DataFrame:
@@ -295,6 +295,7 @@ def rules_ui(scheme: str) -> tuple[seg.RfmlRules, seg.SixGroupRules]:
 
 # -- page -------------------------------------------------------------------------------------
 st.title(ctx.t("seg.title"))
+ctx.disclose_assumptions()  # the gross margin assumed at import, if any
 if not ctx.has("customers"):
     st.info(ctx.t("seg.empty"))
     st.stop()
@@ -433,7 +434,7 @@ else:
         })
         st.caption(ctx.t("seg.movers.shown", shown=fmt.number(min(200, len(table))), n=fmt.number(len(table))))
         st.dataframe(table.head(200), hide_index=True, height=260, key="seg_movers_table",
-                     column_config={ctx.t("seg.col.clv"): st.column_config.NumberColumn(format=fmt.money_column(getattr(ctx, "currency", "CNY")))})
+                     column_config={ctx.t("seg.col.clv"): st.column_config.NumberColumn(format=fmt.money_column(ctx.currency))})
         st.download_button(ctx.t("seg.movers.download"), data=to_csv_bytes(table),
                            file_name=f"tier_{kind}_{date_a}_{ctx.as_of}.csv", mime="text/csv",
                            key="seg_movers_download")

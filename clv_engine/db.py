@@ -189,9 +189,42 @@ class Database:
             self._close_reader()
 
 
+def sample_db_path() -> Path:
+    """The bundled demo database (built on first start when CLV_DB is not set)."""
+    return Path(__file__).resolve().parent.parent / "sample_data" / "clv_sample.duckdb"
+
+
+def db_path_from_environment() -> bool:
+    """Whether CLV_DB names the database: then a missing file is an error, never the demo."""
+    return bool(os.environ.get("CLV_DB"))
+
+
 def default_db_path() -> Path:
     """The database the app opens: $CLV_DB, else the bundled sample."""
     env = os.environ.get("CLV_DB")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "sample_data" / "clv_sample.duckdb"
+    return sample_db_path()
+
+
+DEFAULT_CURRENCY = "CNY"
+
+
+def read_settings(db: Database) -> dict[str, str]:
+    """The ``meta`` rows (currency, assumed_margin ...: docs/data_model.md); {} without the table."""
+    if "meta" not in db.tables():
+        return {}
+    return {str(k): str(v) for k, v in db.query_df("SELECT key, value FROM meta").itertuples(index=False)
+            if v is not None}
+
+
+def assumed_margin_of(settings: dict[str, str]) -> float | None:
+    """The gross margin assumed for orders imported without profit, or None (all carried it)."""
+    try:
+        return float(settings["assumed_margin"])
+    except (KeyError, ValueError):
+        return None
+
+
+def currency_of(settings: dict[str, str]) -> str:
+    return settings.get("currency") or DEFAULT_CURRENCY

@@ -36,6 +36,23 @@ VALUE_CHARS = 200  # a problem quotes at most this much of the value
 FULL_WIDTH = "０１２３４５６７８９．，－＋（）％／：　−"
 ASCII_FORM = "0123456789.,-+()%/: -"
 assert len(FULL_WIDTH) == len(ASCII_FORM)
+# Ids: every full-width ASCII form (Ｃ００１) and the ideographic space to ASCII, as Unicode's
+# NFKC normalisation does, so a customer typed on a Chinese keyboard is the same customer.
+WIDE_ASCII = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
+NARROW_ASCII = "".join(chr(c) for c in range(0x21, 0x7F)) + " "
+assert len(WIDE_ASCII) == len(NARROW_ASCII)
+# A spreadsheet's total line (合计 / Total) is not an order or a customer.
+TOTAL_WORDS = ("合计", "总计", "小计", "合計", "總計", "小計", "共计", "总合计", "total", "grand total",
+               "subtotal", "sub total", "sum", "totals")
+TOTAL_CELLS = sorted({w2 for w in TOTAL_WORDS for w1 in (w, w.upper(), w.title())
+                      for w2 in (w1, w1 + ":", w1 + "：")})
+
+# 1234,50 / 1.234,50 / -12,5% / € 1.234,50: a number whose decimal mark is a comma.
+DECIMAL_COMMA = " *[-+(]?[¥￥$€]? *[0-9][0-9 .]*,[0-9]+[)]? *[%€]? *"
+# A comma that cannot separate thousands (not followed by exactly three digits): "1234,50" is a
+# decimal comma, and dropping it stored the amount 100 times too large. Such a value is not an
+# amount unless the file is read with decimal commas (imp_dc, a semicolon-separated file).
+BAD_COMMA = "[,，]([0-9０-９]{0,2}|[0-9０-９]{4,})([^0-9０-９]|$)"
 
 # Parsing as DuckDB macros: one definition, used for every column of that type. Each parse
 # tries the cheap form first (a plain cast) and the costly clean-up (full-width digits,
@@ -44,11 +61,19 @@ assert len(FULL_WIDTH) == len(ASCII_FORM)
 # sub-expression: DuckDB would hoist the repeated part and compute it for every row.
 MACROS = f"""
 CREATE OR REPLACE TEMP MACRO imp_text(x) AS nullif(CASE WHEN x LIKE ' %' OR x LIKE '% ' THEN trim(x) ELSE x END, '');
+CREATE OR REPLACE TEMP MACRO imp_id(x) AS imp_text(CASE WHEN strlen(x) <> length(x)
+    THEN translate(x, '{WIDE_ASCII}', '{NARROW_ASCII.replace("'", "''")}') ELSE x END);
+CREATE OR REPLACE TEMP MACRO imp_scientific(x) AS coalesce((contains(x, 'E') OR contains(x, 'e'))
+    AND regexp_full_match(imp_text(x), '[0-9]([.][0-9]+)?[eE][+]?[0-9]+'), false);
+CREATE OR REPLACE TEMP MACRO imp_dc(x) AS CASE
+    WHEN regexp_full_match(x, '{DECIMAL_COMMA}') THEN replace(replace(replace(x, ' ', ''), '.', ''), ',', '.')
+    ELSE x END;
 CREATE OR REPLACE TEMP MACRO imp_num0(x) AS coalesce(
     TRY_CAST(x AS DOUBLE),
+    CASE WHEN NOT regexp_matches(x, '{BAD_COMMA}') THEN coalesce(
     TRY_CAST(rtrim(replace(replace(replace(x, ',', ''), '¥', ''), '￥', ''), '%') AS DOUBLE),
     TRY_CAST(regexp_replace(rtrim(replace(replace(translate(translate(x, '{FULL_WIDTH}', '{ASCII_FORM}'),
-        ',¥￥$元 ', ''), 'RMB', ''), 'CNY', ''), '%'), '^[(](.*)[)]$', '-\\1') AS DOUBLE));
+        ',¥￥$€元 ', ''), 'RMB', ''), 'CNY', ''), '%'), '^[(](.*)[)]$', '-\\1') AS DOUBLE)) END);
 CREATE OR REPLACE TEMP MACRO imp_num(x) AS CASE WHEN isfinite(imp_num0(x)) THEN imp_num0(x) END;
 CREATE OR REPLACE TEMP MACRO imp_pct(x) AS coalesce(contains(x, '%') OR contains(x, '％'), false);
 CREATE OR REPLACE TEMP MACRO imp_num_normalised(x) AS
@@ -91,7 +116,7 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
         con.executemany(f"INSERT INTO {table} VALUES (?, ?)", [[k, v] for k, v in values.items()])
 
 
-def _field_items(f: Field, header: str | None, params: list, today: date) -> list[str]:
+def _field_items(f: Field, header: str | None, params: list, today: date, decimal_comma: bool = False) -> list[str]:
     """SELECT items for one field: its value, and for parsed fields the raw text and flags.
 
     Copying strings is the costly part of typing 10M rows, so the raw text is kept only where
@@ -112,10 +137,18 @@ def _field_items(f: Field, header: str | None, params: list, today: date) -> lis
             items.append(f"false AS {name}__serial")
         if f.type in NUMBER_TYPES:
             items += [f"false AS {name}__norm", f"false AS {name}__pct"]
+        if f.type == "id":
+            items += [f"CAST(NULL AS VARCHAR) AS {name}__wide", f"false AS {name}__sci"]
+        if f.name == "phone":
+            items.append(f"false AS {name}__sci")
         return items
     x = "r." + quote_ident(header)
+    text = x
+    if decimal_comma and f.type in NUMBER_TYPES:
+        # 1.234,50 -> 1234.50: a semicolon file from a decimal-comma locale (see decimal_comma)
+        x = f"imp_dc({x})"
     value = {
-        "id": f"imp_text({x})",
+        "id": f"imp_id({x})",
         "text": f"imp_text({x})",
         "kind": f"map_{name}.code",
         "status": f"map_{name}.code",
@@ -137,11 +170,20 @@ def _field_items(f: Field, header: str | None, params: list, today: date) -> lis
                 params.append(today)
         elif f.type in NUMBER_TYPES:
             keep += f" OR {value} < 0 OR imp_num_normalised({x})"
-        items.append(f"CASE WHEN {keep} THEN {x} END AS {name}__raw")
+            if decimal_comma:
+                keep += f" OR {x} <> {text}"
+        items.append(f"CASE WHEN {keep} THEN {text} END AS {name}__raw")
     if f.type in ("date", "month"):
         items.append(f"imp_is_serial({x}) AS {name}__serial")
     if f.type in NUMBER_TYPES:
-        items += [f"imp_num_normalised({x}) AS {name}__norm", f"imp_pct({x}) AS {name}__pct"]
+        norm = f"imp_num_normalised({x})" + (f" OR coalesce({x} <> {text}, false)" if decimal_comma else "")
+        items += [f"({norm}) AS {name}__norm", f"imp_pct({x}) AS {name}__pct"]
+    if f.type == "id":
+        # The id as written when it had full-width characters (reported with what it became).
+        items += [f"CASE WHEN strlen({x}) <> length({x}) AND {value} IS DISTINCT FROM imp_text({x}) THEN {x} END AS {name}__wide",
+                  f"imp_scientific({x}) AS {name}__sci"]
+    if f.name == "phone":
+        items.append(f"imp_scientific({x}) AS {name}__sci")
     return items
 
 
@@ -167,6 +209,26 @@ def _value_maps(con: duckdb.DuckDBPyConnection, spec: SourceKind, src: int, raw_
     return " ".join(joins)
 
 
+def decimal_comma(con: duckdb.DuckDBPyConnection, spec: SourceKind, raw_view: str,
+                  mapping: Mapping[str, str]) -> bool:
+    """Whether a semicolon-separated file writes decimals with a comma (1234,50 or 1.234,50).
+
+    Semicolons separate the columns exactly where the comma is the decimal mark, so a number
+    whose last separator is a comma is read as a decimal comma. Without this, "1234,50" lost
+    its comma as a thousands separator and was stored 100 times too large. A file that also
+    writes a thousands comma before a decimal point (1,234.50) keeps the usual reading.
+    """
+    headers = [mapping[f.name] for f in spec.fields if f.type in NUMBER_TYPES and f.name in mapping]
+    if not headers:
+        return False
+    cells = " UNION ALL ".join(f"SELECT {quote_ident(h)} AS x FROM {raw_view}" for h in headers)
+    comma_decimal, comma_thousands = con.execute(
+        f"SELECT coalesce(bool_or(regexp_full_match(x, '{DECIMAL_COMMA}')), false), "
+        f"coalesce(bool_or(regexp_matches(x, ',[0-9]{{3}}[.]')), false) FROM ({cells})"
+    ).fetchall()[0]
+    return bool(comma_decimal and not comma_thousands)
+
+
 def type_source(
     con: duckdb.DuckDBPyConnection,
     src: int,
@@ -175,12 +237,25 @@ def type_source(
     headers: Sequence[str],
     mapping: Mapping[str, str],
     today: date,
+    decimal_comma: bool = False,
 ) -> tuple[str, int, int]:
-    """Build ``typed_<src>`` from the raw view: its name, blank rows dropped, ids generated."""
+    """Build ``typed_<src>`` from the raw view: its name, blank rows dropped, ids generated.
+
+    Total lines (合计, Total) are reported as skipped and left out before anything else looks
+    at them: they are neither an order nor a customer, and kept they doubled the revenue.
+    """
     params: list = []
     items = [f"CAST({int(src)} AS INTEGER) AS _src", "r._row"]
     for f in spec.fields:
-        items += _field_items(f, mapping.get(f.name), params, today)
+        items += _field_items(f, mapping.get(f.name), params, today, decimal_comma)
+    # Where a total line puts its word: the first column, an id or a name (not every column:
+    # this runs on every row of a 10M-row export).
+    where = [headers[0]] if headers else []
+    where += [mapping[f.name] for f in spec.fields if f.type in ("id", "text") and f.name in mapping]
+    cells = [f"imp_text(r.{quote_ident(h)})" for h in dict.fromkeys(where)]
+    total_cell = f"coalesce({', '.join(f'CASE WHEN {c} IN ({_total_list()}) THEN {c} END' for c in cells)})" \
+        if cells else "CAST(NULL AS VARCHAR)"
+    items.append(f"{total_cell} AS _total")
     joins = _value_maps(con, spec, src, raw_view, mapping)
     # A row with nothing in any column (Excel's trailing formatted rows, ",,,,") is not data.
     blank = f"coalesce({', '.join('r.' + quote_ident(h) for h in headers)}) IS NULL" if headers else "false"
@@ -192,8 +267,37 @@ def type_source(
     )
     total = con.execute(f"SELECT count(*) FROM {raw_view}").fetchone()[0]
     kept = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    con.execute(
+        f"INSERT INTO imp_problems SELECT _src, _row, NULL, left(_total, {VALUE_CHARS}), 'total_row', 'skipped', "
+        f"NULL, NULL FROM {table} WHERE _total IS NOT NULL"
+    )
+    con.execute(f"DELETE FROM {table} WHERE _total IS NOT NULL")
+    if spec.kind == "orders" and "revenue" in mapping:
+        _sum_lines(con, table, src)
     generated = _generate_ids(con, spec, table, mapping)
     return table, int(total - kept), generated
+
+
+def _sum_lines(con: duckdb.DuckDBPyConnection, table: str, src: int) -> None:
+    """A total line without a total word: no customer (or a date where the customer should be)
+    and an amount equal to the sum of every other row's. Kept, it doubled the revenue."""
+    not_a_customer = "(customer_id IS NULL OR (regexp_matches(customer_id, '[-/年.]') AND imp_date(customer_id) IS NOT NULL))"
+    con.execute(
+        f"""
+        INSERT INTO imp_problems
+        SELECT _src, _row, 'revenue', CAST(revenue AS VARCHAR), 'sum_row', 'skipped', NULL, NULL
+        FROM {table}, (SELECT sum(revenue) AS total, count(*) AS n FROM {table}) s
+        WHERE {not_a_customer} AND revenue IS NOT NULL AND revenue <> 0 AND s.n > 2
+          AND abs(2 * revenue - s.total) < 0.005
+        """
+    )
+    con.execute(f"DELETE FROM {table} WHERE _row IN (SELECT row FROM imp_problems WHERE src = ? AND code = 'sum_row')",
+                [src])
+
+
+def _total_list() -> str:
+    # Fixed words of ours, not file text: safe to write into the SQL as literals.
+    return ", ".join("'" + w.replace("'", "''") + "'" for w in TOTAL_CELLS)
 
 
 def _generate_ids(con: duckdb.DuckDBPyConnection, spec: SourceKind, table: str, mapping: Mapping[str, str]) -> int:
@@ -223,8 +327,9 @@ def _generate_ids(con: duckdb.DuckDBPyConnection, spec: SourceKind, table: str, 
 
 
 def _insert_problems(con, table: str, field: str, code: str, severity: str, where: str,
-                     extra: str = "NULL", params: Sequence = (), raw: bool = True) -> None:
-    value = f"{field}__raw" if raw else f"CAST({field} AS VARCHAR)"
+                     extra: str = "NULL", params: Sequence = (), raw: bool = True, value: str | None = None) -> None:
+    if value is None:
+        value = f"{field}__raw" if raw else f"CAST({field} AS VARCHAR)"
     con.execute(
         f"INSERT INTO imp_problems SELECT _src, _row, ?, left({value}, {VALUE_CHARS}), ?, ?, "
         f"{extra}, NULL FROM {table} WHERE {where}",
@@ -244,7 +349,13 @@ def check_fields(
         if f.required and n != spec.generated_id:
             _insert_problems(con, table, n, "missing_value", "error", empty, raw=f.type in PARSED_TYPES)
         if f.type in PARSED_TYPES:
-            _insert_problems(con, table, n, f"bad_{f.type}", "error", f"{n} IS NULL AND NOT ({empty})")
+            bad = f"{n} IS NULL AND NOT ({empty})"
+            if f.type in NUMBER_TYPES:
+                # "1234,50" in a comma-separated file: ambiguous, so refused with the reason.
+                comma = f"regexp_full_match({n}__raw, '{DECIMAL_COMMA}')"
+                _insert_problems(con, table, n, "comma_decimal", "error", f"{bad} AND {comma}")
+                bad += f" AND NOT {comma}"
+            _insert_problems(con, table, n, f"bad_{f.type}", "error", bad)
         if f.type in ("date", "month"):
             if not f.future_ok:
                 _insert_problems(con, table, n, "future_date", "error", f"{n} > CAST(? AS DATE)",
@@ -257,11 +368,49 @@ def check_fields(
                              f"CAST({n} AS VARCHAR)")
             if n in NON_NEGATIVE:
                 _insert_problems(con, table, n, "negative_value", "error", f"{n} < 0")
+        if f.type == "id":
+            # 1.38E+11: a spreadsheet turned the id into a rounded number; the digits are gone.
+            _insert_problems(con, table, n, "scientific_id", "error", f"{n}__sci", raw=False)
+            _insert_problems(con, table, n, "id_normalised", "warning", f"{n}__wide IS NOT NULL AND NOT {n}__sci",
+                             n, value=f"{n}__wide")
+            if n in ("customer_id", "referrer_id", "referred_id"):
+                # A date in the customer column: a summary line, not a customer.
+                _insert_problems(con, table, n, "id_is_date", "error",
+                                 f"NOT {n}__sci AND regexp_matches({n}, '[-/年.]') AND imp_date({n}) IS NOT NULL",
+                                 raw=False)
+        if n == "phone":
+            _insert_problems(con, table, n, "scientific_phone", "warning", f"{n}__sci", raw=False)
     if spec.kind == "orders":
         _insert_problems(con, table, "revenue", "refund", "warning", "revenue < 0")
+        _insert_problems(con, table, "revenue", "zero_amount", "warning", "revenue = 0", raw=False)
+        if "order_id" not in mapping:
+            _exact_copies(con, spec, table, mapping)
         if "gross_profit" in mapping:
             _insert_problems(con, table, "gross_profit", "gp_assumed", "warning",
                              "gross_profit IS NULL AND imp_text(gross_profit__raw) IS NULL AND revenue IS NOT NULL")
+
+
+def _exact_copies(con: duckdb.DuckDBPyConnection, spec: SourceKind, table: str, mapping: Mapping[str, str]) -> None:
+    """Rows identical to an earlier row of the file (no order id to tell them apart).
+
+    They are kept, as two visits on one day with the same amount happen; the report says so,
+    because an export that repeats lines looks exactly the same.
+    """
+    raws = [f"coalesce(CAST({f.name} AS VARCHAR), {f.name}__raw, '')" if f.type in PARSED_TYPES
+            else f"coalesce({f.name}, '')" for f in spec.fields if f.name in mapping]
+    if not raws:
+        return
+    con.execute(
+        f"""
+        INSERT INTO imp_problems
+        SELECT _src, _row, 'customer_id', left(customer_id, {VALUE_CHARS}), 'exact_copy', 'warning',
+               CAST(first_row AS VARCHAR), NULL
+        FROM (
+            SELECT _src, _row, customer_id, row_number() OVER w AS n, first_value(_row) OVER w AS first_row
+            FROM {table} WINDOW w AS (PARTITION BY {', '.join(raws)} ORDER BY _row)
+        ) WHERE n > 1
+        """
+    )
 
 
 def union_view(con: duckdb.DuckDBPyConnection, kind: str, tables: Sequence[str]) -> str:
@@ -301,11 +450,21 @@ def check_keys(con: duckdb.DuckDBPyConnection, spec: SourceKind, view: str, old_
     if old_table is None:
         return
     on = " AND ".join(f"a.{k} = o.{k}" for k in spec.key)
-    code, severity = ("existing_entity", "skipped") if spec.entity else ("existing_key", "error")
+    if spec.entity:
+        code = "'existing_entity'"
+        severity = "'skipped'"
+    else:
+        # An overlapping export (January to April appended after January to March) repeats
+        # rows already stored: skipped as such, not errors. The same id with other values is
+        # an error: which one is right is the user's call.
+        values = [c for c in spec.columns if c not in spec.key and c != "gross_profit"]
+        same = " AND ".join(f"(a.{c} IS NULL OR a.{c} = o.{c})" for c in values) or "true"
+        code = f"CASE WHEN {same} THEN 'already_stored' ELSE 'existing_key' END"
+        severity = f"CASE WHEN {same} THEN 'skipped' ELSE 'error' END"
     con.execute(
         f"INSERT INTO imp_problems SELECT a._src, a._row, ?, left({_key_text(spec, 'a.')}, {VALUE_CHARS}), "
-        f"?, ?, NULL, NULL FROM {view} a JOIN {old_table} o ON {on}",
-        [spec.key[0], code, severity],
+        f"{code}, {severity}, NULL, NULL FROM {view} a JOIN {old_table} o ON {on}",
+        [spec.key[0]],
     )
 
 
@@ -353,6 +512,8 @@ def clean_select(
             exprs.append(f"coalesce(a.gross_profit, a.revenue * ({margin}), a.revenue * ?) AS gross_profit")
         elif spec.kind == "stores" and column == "name":
             exprs.append("coalesce(a.name, a.store_id) AS name")
+        elif spec.kind == "customers" and column == "phone":
+            exprs.append("CASE WHEN a.phone__sci THEN NULL ELSE a.phone END AS phone")  # its digits are lost
         elif spec.kind == "stores" and column in ("region", "city"):
             exprs.append(f"coalesce(a.{column}, '') AS {column}")
         elif spec.field(column).type == "rate":

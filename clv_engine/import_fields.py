@@ -301,9 +301,18 @@ STATUS_VALUES: dict[str, str] = {
 }
 
 
+# Traditional characters of common headers -> simplified, so a Big5 export from Taiwan or Hong
+# Kong (客戶編號, 工單日期, 金額) maps like a mainland one (客户编号, 工单日期, 金额).
+TRADITIONAL = str.maketrans(
+    "戶編號單額稱結門類務車維費價購買區數預約狀態間銷發現動來電話機碼種報產營實潤險賠決閉關歸屬經網點廠進開統計",
+    "户编号单额称结门类务车维费价购买区数预约状态间销发现动来电话机码种报产营实润险赔决闭关归属经网点厂进开统计",
+)
+
+
 def normalise_header(text: str) -> str:
-    """Headers compared without case, width, spaces or punctuation: "Customer_ID " == "customerid"."""
-    text = unicodedata.normalize("NFKC", str(text)).lower()
+    """Headers compared without case, width, spaces, punctuation or traditional characters:
+    "Customer_ID " == "customerid", "客戶編號" == "客户编号"."""
+    text = unicodedata.normalize("NFKC", str(text)).lower().translate(TRADITIONAL)
     return re.sub(r"[\s_\-./()（）:：#№]+", "", text)
 
 

@@ -4,8 +4,8 @@ Every value is read as text: the checks (clv_engine/import_check.py) parse and j
 bad date is reported with the row it came from instead of failing the whole read. Each table
 gets a ``_row`` column: the row as the user sees it in Excel or a text editor (header = row 1).
 
-CSV: UTF-8 (with or without BOM) is read by DuckDB directly; GBK/GB18030 and UTF-16 exports are
-transcoded to UTF-8 first, in chunks, so a big file never sits in memory as one string.
+CSV: UTF-8 (with or without BOM) is read by DuckDB directly; GBK/GB18030, Big5 and UTF-16 exports
+are transcoded to UTF-8 first, in chunks, so a big file never sits in memory as one string.
 """
 from __future__ import annotations
 
@@ -46,6 +46,7 @@ class RawTable:
     rows: int
     encoding: str | None = None
     malformed: list[tuple[int, str]] = field(default_factory=list)  # (row, raw line)
+    delimiter: str | None = None  # CSV only: the delimiter the file was split on
 
 
 def quote_ident(name: str) -> str:
@@ -76,7 +77,8 @@ def file_format(path: Path) -> str:
 
 
 def detect_encoding(path: Path) -> str:
-    """'utf-8' (BOM or not), 'utf-16' (Excel's "Unicode text") or 'gb18030' (GBK's superset).
+    """'utf-8' (BOM or not), 'utf-16' (Excel's "Unicode text"), 'gb18030' (GBK's superset) or
+    'cp950' (Big5, as Windows writes it in Taiwan and Hong Kong).
 
     The whole file is checked (in chunks): a GBK export is often pure ASCII for its first
     thousand lines and meets its first Chinese name further down.
@@ -85,10 +87,63 @@ def detect_encoding(path: Path) -> str:
         head = f.read(4)
     if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         return "utf-16"
-    for encoding in ("utf-8", "gb18030"):
-        if _decodes(path, encoding):
-            return encoding
-    raise ImportFileError(path.name, "encoding")
+    if _decodes(path, "utf-8"):
+        return "utf-8"
+    candidates = [e for e in ("gb18030", "cp950") if _decodes(path, e)]
+    if not candidates:
+        raise ImportFileError(path.name, "encoding")
+    return _most_plausible(_non_ascii_sample(path), candidates)
+
+
+# GB18030 decodes almost any byte sequence, Big5 included (as rare characters, kana and
+# private-use code points: garbled names stored without a word). Both decodings are judged
+# by the share of their Chinese characters that are common ones: those in the first level
+# (the most frequent characters) of GB2312 for GBK text, of Big5 for Big5 text. Real text of
+# either scores near 1, the wrong reading about half or less.
+COMMON_LEVEL = {"gb18030": ("gb2312", 0xB0, 0xD7), "cp950": ("cp950", 0xA4, 0xC6)}
+SAMPLE_CHARS = 20_000
+
+
+def _non_ascii_sample(path: Path, limit: int | None = None) -> bytes:
+    """Lines holding non-ASCII bytes (up to about SAMPLE_CHARS of them), whole lines only."""
+    out = bytearray()
+    read = 0
+    with open(path, "rb") as f:
+        for line in f:
+            read += len(line)
+            if limit is not None and read > limit:
+                break
+            if not line.isascii():
+                out += line
+                if len(out) > 2 * SAMPLE_CHARS:
+                    break
+    return bytes(out)
+
+
+def plausibility(sample: bytes, encoding: str) -> float:
+    """Share of the non-ASCII characters of ``sample`` read as ``encoding`` that are common."""
+    try:
+        text = sample.decode(encoding)
+    except UnicodeDecodeError:
+        return -1.0
+    wide = [c for c in text if ord(c) > 0x7F]
+    if not wide:
+        return 0.0
+    standard, low, high = COMMON_LEVEL[encoding]
+    common = 0
+    for c in wide:
+        try:
+            b = c.encode(standard)
+        except UnicodeEncodeError:
+            continue
+        common += len(b) == 2 and low <= b[0] <= high
+    return common / len(wide)
+
+
+def _most_plausible(sample: bytes, candidates: list[str]) -> str:
+    if len(candidates) == 1:
+        return candidates[0]
+    return max(candidates, key=lambda e: plausibility(sample, e))  # a tie keeps GB18030 (listed first)
 
 
 def _decodes(path: Path, encoding: str) -> bool:
@@ -166,12 +221,17 @@ def load_raw(
     path = Path(path)
     if not path.exists():
         raise ImportFileError(path.name, "missing")
-    kind = file_format(path)
-    if kind == "excel":
-        return _load_excel(con, path, name, sheet)
-    if kind == "parquet":
-        return _load_parquet(con, path, name)
-    return _load_csv(con, path, name, work_dir, limit_bytes)
+    if path.is_dir():
+        raise ImportFileError(path.name, "directory")
+    try:
+        kind = file_format(path)
+        if kind == "excel":
+            return _load_excel(con, path, name, sheet)
+        if kind == "parquet":
+            return _load_parquet(con, path, name)
+        return _load_csv(con, path, name, work_dir, limit_bytes)
+    except OSError as error:  # no permission to read it, a device error ...
+        raise ImportFileError(path.name, "unreadable", reason=error.strerror or str(error)) from error
 
 
 def _load_csv(
@@ -217,7 +277,8 @@ def _load_csv(
     else:
         con.execute(f"CREATE OR REPLACE TEMP VIEW raw_{name} AS SELECT rowid + 2 AS _row, * FROM {raw0}")
     rows = con.execute(f"SELECT count(*) FROM {raw0}").fetchone()[0]
-    return RawTable(f"raw_{name}", headers, rows, encoding, [(int(line), text) for line, text in malformed])
+    return RawTable(f"raw_{name}", headers, rows, encoding, [(int(line), text) for line, text in malformed],
+                    delimiter)
 
 
 def _head_encoding(path: Path, limit: int) -> str:
@@ -225,13 +286,18 @@ def _head_encoding(path: Path, limit: int) -> str:
         head = f.read(limit)
     if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         return "utf-16"
-    for encoding in ("utf-8", "gb18030"):
+    candidates = []
+    for encoding in ("utf-8", "gb18030", "cp950"):
         try:
             codecs.getincrementaldecoder(encoding)().decode(head)  # not final: may end mid-character
-            return encoding
         except UnicodeDecodeError:
             continue
-    raise ImportFileError(path.name, "encoding")
+        if encoding == "utf-8":
+            return encoding
+        candidates.append(encoding)
+    if not candidates:
+        raise ImportFileError(path.name, "encoding")
+    return _most_plausible(_non_ascii_sample(path, limit), candidates)
 
 
 def _cut_last_line(path: Path) -> None:
@@ -306,6 +372,10 @@ def _load_excel(con: duckdb.DuckDBPyConnection, path: Path, name: str, sheet: st
     arrays = {"_row": pa.array(row_numbers, pa.int64())}
     arrays.update({f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(columns)})
     frame = pa.table(arrays)
+    # DuckDB 2 refuses to register while an earlier execute() has rows left unread (a
+    # fetchone() of a count): run it to its end first. Without this, an .xlsx as the second
+    # file of an import raised ResourceInUseException.
+    con.complete()
     con.register(f"arrow_{name}", frame)
     select = ", ".join(f"c{i} AS {quote_ident(h)}" for i, h in enumerate(headers))
     con.execute(f"CREATE OR REPLACE TEMP TABLE raw0_{name} AS SELECT _row, {select} FROM arrow_{name}")

@@ -19,9 +19,12 @@ Two steps, the same from the command line and from the app:
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
+import re
 import shutil
+import stat
 import sys
 import tempfile
 import time
@@ -54,6 +57,9 @@ KIND_ORDER = ("stores", "customers", "orders", "channel_spend", "complaints", "r
 KEPT_ON_REPLACE = ("scenarios", "import_mappings")
 PROBLEM_LIMIT = 10_000  # problems listed (all are counted)
 DEFAULT_MARGIN = 0.35  # SPEC §1's after-sales gross margin, used when orders carry no profit
+DEFAULT_CURRENCY = "CNY"
+ENCODING_NAMES = {"gb18030": "GB18030", "cp950": "Big5", "utf-16": "UTF-16"}
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
 OLD = "imp_old"
 
 Progress = Callable[[float, str], None]
@@ -73,6 +79,33 @@ class ImportRejected(ValueError):
 
 class ImportBusy(RuntimeError):
     """Another import of the same database is running."""
+
+
+class ImportWriteError(RuntimeError):
+    """The new database could not be written (disk full, read-only folder ...); nothing changed.
+
+    ``code`` names the catalogue message (imp.write.<code>), ``file`` the database file.
+    """
+
+    def __init__(self, code: str, file: str, reason: str = "") -> None:
+        self.code = code
+        self.file = file
+        self.reason = reason
+        super().__init__(f"{file}: {code}" + (f" ({reason})" if reason else ""))
+
+    def text(self, lang: str = "en") -> str:
+        return t(f"imp.write.{self.code}", lang, file=self.file, reason=self.reason)
+
+
+def _write_error(error: BaseException, target: Path) -> ImportWriteError:
+    """The clear message for an OSError or a DuckDB I/O error met while writing ``target``."""
+    number = getattr(error, "errno", None)
+    text = str(error)
+    if number in (errno.ENOSPC, errno.EDQUOT) or "No space left" in text or "disk quota" in text.lower():
+        return ImportWriteError("disk_full", target.name)
+    if number in (errno.EACCES, errno.EPERM, errno.EROFS) or "Permission denied" in text or "Read-only" in text:
+        return ImportWriteError("read_only", target.name, str(target.parent))
+    return ImportWriteError("failed", target.name, text.splitlines()[0] if text else type(error).__name__)
 
 
 @dataclass(frozen=True)
@@ -96,12 +129,17 @@ class ImportOptions:
     default_margin: float = DEFAULT_MARGIN
     today: date | None = None  # dates after it are errors; None = the machine's date
     memory_limit: str | None = None  # DuckDB memory limit for the import, e.g. "4GB"
+    # ISO code of the amounts in the files, kept in the database; None keeps the database's own
+    # (CNY for a new one), so a monthly import does not turn a dollar database into yuan.
+    currency: str | None = None
 
     def validate(self) -> None:
         if self.mode not in ("replace", "append"):
             raise ValueError(f"mode must be 'replace' or 'append', got {self.mode!r}")
         if not 0 <= self.default_margin <= 1:
             raise ValueError(f"default margin must be between 0 and 1, got {self.default_margin}")
+        if self.currency is not None and not re.fullmatch(r"[A-Z]{3}", self.currency):
+            raise ValueError(f"currency must be a three-letter code such as CNY or USD, got {self.currency!r}")
 
 
 @dataclass(frozen=True)
@@ -112,7 +150,8 @@ class Message:
     values: Mapping[str, object] = field(default_factory=dict)
 
     def text(self, lang: str, prefix: str) -> str:
-        values = {k: (_field_label(v, lang) if k == "field" else v) for k, v in self.values.items()}
+        values = {k: (_field_label(v, lang) if k == "field" else t(f"imp.delimiter.{v}", lang) if k == "delimiter"
+                      else v) for k, v in self.values.items()}
         return t(f"{prefix}.{self.code}", lang, **values)
 
 
@@ -124,7 +163,7 @@ class SourceReport:
     mapping: dict[str, str]
     rows: int = 0  # data rows read (blank rows not counted, malformed lines counted)
     rejected: int = 0  # rows with an error
-    skipped: int = 0  # rows already in the database (append)
+    skipped: int = 0  # rows left out as intended: already in the database (append), total lines
     blank: int = 0
     encoding: str | None = None
 
@@ -160,10 +199,32 @@ class ImportReport:
         return sum(s.clean for s in self.sources)
 
     @property
-    def warning_count(self) -> int:
+    def skipped_rows(self) -> int:
+        return sum(s.skipped for s in self.sources)
+
+    def _count(self, severity: str) -> int:
         if self.summary.empty:
             return 0
-        return int(self.summary.loc[self.summary["severity"] == "warning", "count"].sum())
+        return int(self.summary.loc[self.summary["severity"] == severity, "count"].sum())
+
+    @property
+    def warning_count(self) -> int:
+        """Values imported with a note (a refund, an Excel date ...): row notes, not errors."""
+        return self._count("warning")
+
+    @property
+    def note_count(self) -> int:
+        """Every note the report gives: values imported as interpreted and the file-level notes
+        (an assumed margin, an encoding, customers created ...). Both are shown as notes."""
+        return self.warning_count + len(self.notes)
+
+    @property
+    def error_count(self) -> int:
+        return self._count("error")
+
+    @property
+    def skipped_count(self) -> int:
+        return self._count("skipped")
 
     @property
     def can_import(self) -> bool:
@@ -218,7 +279,9 @@ class ImportReport:
         if self.blocking:
             return t("imp.verdict.blocked", lang, n=len(self.blocking))
         if not self.clean_rows:
-            return t("imp.verdict.nothing_clean", lang, n=number(self.rejected_rows + sum(s.skipped for s in self.sources)))
+            if self.skipped_rows and not self.rejected_rows:
+                return t("imp.verdict.nothing_new", lang, n=number(self.skipped_rows))
+            return t("imp.verdict.nothing_clean", lang, n=number(self.rejected_rows + self.skipped_rows))
         if self.rejected_rows:
             return t("imp.verdict.problems", lang, n=number(self.rejected_rows), clean=number(self.clean_rows))
         return t("imp.verdict.ready", lang, clean=number(self.clean_rows))
@@ -227,19 +290,25 @@ class ImportReport:
         """The report as plain text (the command line prints it)."""
         lines = []
         for s in self.sources:
-            lines.append(t("imp.text.file", lang, file=s.name, kind=t(f"imp.kind.{s.kind}", lang),
-                           rows=number(s.rows), clean=number(s.clean), rejected=number(s.rejected)))
+            line = t("imp.text.file", lang, file=s.name, kind=t(f"imp.kind.{s.kind}", lang),
+                     rows=number(s.rows), clean=number(s.clean), rejected=number(s.rejected))
+            if s.skipped:
+                line += t("imp.text.skipped", lang, n=number(s.skipped))
+            lines.append(line)
             mapped = ", ".join(f"{_field_label(f, lang)} ← {h}" for f, h in s.mapping.items())
             lines.append("  " + t("imp.text.mapping", lang, mapping=mapped or "-"))
         for text in self.blocking_texts(lang):
             lines.append("✗ " + text)
-        if not self.summary.empty:
-            lines.append(t("imp.text.problems", lang, n=number(self.problem_count)))
+        if not self.summary.empty or self.notes:
+            # Errors, skipped rows and notes are counted apart: notes are imported, not problems.
+            lines.append(t("imp.text.findings", lang, errors=number(self.error_count),
+                           skipped=number(self.skipped_count), notes=number(self.note_count)))
             listed = self.problems
             for r in self.summary.itertuples():
                 lines.append(f"  [{t(f'imp.severity.{r.severity}', lang)}] {r.file} · {r.column or '-'} · "
                              f"{t(f'imp.code.{r.code}', lang)}: {number(r.count)}")
-                rows = listed[(listed["file"] == r.file) & (listed["code"] == r.code) & (listed["field"] == r.field)]
+                same_field = listed["field"].fillna("") == ("" if pd.isna(r.field) else r.field)  # a total line has none
+                rows = listed[(listed["file"] == r.file) & (listed["code"] == r.code) & same_field]
                 for p in rows.head(examples).itertuples():
                     message = problem_message(p.code, p.field, p.value, p.extra, p.ref_file, lang, self.mode)
                     lines.append(f"    {t('imp.col.row', lang)} {p.row}: {message}")
@@ -370,18 +439,28 @@ def _stage(
         mapping, problems = _resolve_mapping(spec, source, raw, saved.get(spec.kind))
         report = SourceReport(source.kind, source.label, raw.headers, mapping, encoding=raw.encoding)
         reports.append(report)
+        if len(raw.headers) == 1 and len(spec.required) > 1:
+            # Every line is one column: spaces between the values, or another delimiter than
+            # the one the header suggested. Say so, rather than list "missing" columns.
+            problems = [_one_column(source.label, raw)]
         blocking += problems
         if problems:
             continue
-        table, report.blank, generated = check.type_source(con, src, spec, raw.view, raw.headers, mapping, today)
+        comma = raw.delimiter == ";" and check.decimal_comma(con, spec, raw.view, mapping)
+        table, report.blank, generated = check.type_source(con, src, spec, raw.view, raw.headers, mapping, today,
+                                                           comma)
         check.check_fields(con, spec, table, mapping, today)
         _record_malformed(con, src, raw)
         _drop_raw(con, src)  # the typed table holds what the rest needs; free the memory
-        report.rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] + len(raw.malformed)
+        totals = con.execute("SELECT count(*) FROM imp_problems WHERE src = ? AND code IN ('total_row', 'sum_row')",
+                             [src]).fetchall()[0][0]
+        report.rows = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] + len(raw.malformed) + totals
         if report.rows == 0:
             blocking.append(Message("empty", {"file": source.label}))
         tables.setdefault(spec.kind, {})[src] = table
         _file_notes(notes, spec, source, report, raw, generated)
+        if comma:
+            notes.append(Message("decimal_comma", {"file": source.label}))
 
     progress(0.35, "checking")
     views = {kind: check.union_view(con, kind, list(t.values())) for kind, t in tables.items()}
@@ -432,6 +511,15 @@ def _resolve_mapping(
     return mapping, problems
 
 
+def _one_column(label: str, raw: RawTable) -> Message:
+    header = raw.headers[0] if raw.headers else ""
+    header = header if len(header) <= 60 else header[:57] + "…"
+    if raw.delimiter is None:  # Excel or Parquet: one column in the sheet itself
+        return Message("one_column_sheet", {"file": label, "header": header})
+    return Message("one_column", {"file": label, "header": header,
+                                  "delimiter": DELIMITER_NAMES.get(raw.delimiter, raw.delimiter)})
+
+
 def _drop_raw(con: duckdb.DuckDBPyConnection, src: int) -> None:
     con.execute(f"DROP VIEW IF EXISTS raw_{src}")
     for table in (f"raw0_{src}", f"rej_{src}", f"rejscan_{src}", f"rejpos_{src}"):
@@ -449,7 +537,8 @@ def _record_malformed(con: duckdb.DuckDBPyConnection, src: int, raw: RawTable) -
 def _file_notes(notes: list[Message], spec: SourceKind, source: Source, report: SourceReport,
                 raw: RawTable, generated: int) -> None:
     if raw.encoding not in (None, "utf-8"):
-        notes.append(Message("encoding", {"file": source.label, "encoding": raw.encoding.upper()}))
+        notes.append(Message("encoding", {"file": source.label,
+                                          "encoding": ENCODING_NAMES.get(raw.encoding, raw.encoding.upper())}))
     if report.blank:
         notes.append(Message("blank_rows", {"file": source.label, "n": number(report.blank)}))
     if generated:
@@ -551,6 +640,8 @@ def check_import(
     progress: Progress = _no_progress,
 ) -> ImportReport:
     """Read and check ``sources`` against the database at ``db_path``; nothing is written."""
+    if db_path is not None and Path(db_path).is_dir():
+        raise ImportWriteError("is_directory", Path(db_path).name, str(db_path))
     work = Path(tempfile.mkdtemp(prefix="clv_import_check_"))
     con = _connect(":memory:", work, options)
     try:
@@ -574,36 +665,47 @@ def run_import(
     import of the same database runs.
     """
     target = Path(db_path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_dir():
+        raise ImportWriteError("is_directory", target.name, str(target))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with _import_lock(target):
+            return _import_locked(sources, target, options, accept_clean_rows, progress)
+    except (OSError, duckdb.IOException) as error:
+        # Disk full, a read-only folder ...: a clear message; the old file is untouched.
+        raise _write_error(error, target) from error
+
+
+def _import_locked(sources: Sequence[Source], target: Path, options: ImportOptions, accept_clean_rows: bool,
+                   progress: Progress) -> ImportReport:
     new = target.with_name(target.name + ".importing")
-    with _import_lock(target):
-        _remove_leftovers(target)
-        work = Path(tempfile.mkdtemp(prefix=f"{target.name}.work-", dir=target.parent))
+    _remove_leftovers(target)
+    work = Path(tempfile.mkdtemp(prefix=f"{target.name}.work-", dir=target.parent))
+    try:
+        con = _connect(str(new), work, options)
         try:
-            con = _connect(str(new), work, options)
-            try:
-                stage = _stage(con, sources, target, options, work, progress)
-                report = stage.report
-                if not report.can_import or (report.rejected_rows and not accept_clean_rows):
-                    raise ImportRejected(report)
-                progress(0.5, "writing")
-                _write(con, stage, options)
-                progress(0.8, "loaded")
-                con.execute("CHECKPOINT")
-                report.written = _table_counts(con)
-                if stage.has_old:
-                    con.execute(f"DETACH {OLD}")
-            finally:
-                con.close()
-            _fsync(new)
-            progress(0.9, "saved")
-            report.backup = _swap_in(new, target, progress)
-            report.database = str(target)
-        except BaseException:
-            _remove_file(new)
-            raise
+            stage = _stage(con, sources, target, options, work, progress)
+            report = stage.report
+            if not report.can_import or (report.rejected_rows and not accept_clean_rows):
+                raise ImportRejected(report)
+            progress(0.5, "writing")
+            _write(con, stage, options)
+            progress(0.8, "loaded")
+            con.execute("CHECKPOINT")
+            report.written = _table_counts(con)
+            if stage.has_old:
+                con.execute(f"DETACH {OLD}")
         finally:
-            shutil.rmtree(work, ignore_errors=True)
+            con.close()
+        _fsync(new)
+        progress(0.9, "saved")
+        report.backup = _swap_in(new, target, progress)
+        report.database = str(target)
+    except BaseException:
+        _remove_file(new)
+        raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     progress(1.0, "done")
     return report
 
@@ -655,12 +757,35 @@ def _write(con: duckdb.DuckDBPyConnection, stage: _Stage, options: ImportOptions
     for kind, mapping in stage.mappings.items():
         con.execute("INSERT OR REPLACE INTO main.import_mappings VALUES (?, ?, ?)",
                     [kind, json.dumps(mapping, ensure_ascii=False), now])
+    currency = options.currency or _old_currency(con, stage) or DEFAULT_CURRENCY
     if options.mode == "replace":
         con.execute("DELETE FROM main.meta")
-    end = con.execute("SELECT max(order_date) FROM main.orders").fetchone()[0]
+    end = con.execute("SELECT max(order_date) FROM main.orders").fetchall()[0][0]
     meta = {"source": "import", "imported_at": now.isoformat(), "import_mode": options.mode,
-            "data_end_date": end.isoformat() if end else ""}
+            "data_end_date": end.isoformat() if end else "", "currency": currency}
+    if _margin_assumed(con, stage):
+        # Every page that shows profit or CLV discloses it (docs/data_model.md, meta).
+        meta["assumed_margin"] = repr(float(options.default_margin))
     con.executemany("INSERT OR REPLACE INTO main.meta VALUES (?, ?)", [[k, v] for k, v in meta.items()])
+
+
+def _old_currency(con: duckdb.DuckDBPyConnection, stage: _Stage) -> str | None:
+    if "meta" not in stage.old_tables:
+        return None
+    row = con.execute(f"SELECT value FROM {OLD}.meta WHERE key = 'currency'").fetchall()
+    return row[0][0] if row and row[0][0] else None
+
+
+def _margin_assumed(con: duckdb.DuckDBPyConnection, stage: _Stage) -> bool:
+    """Whether any imported order got its gross profit from the default margin (no profit and
+    no margin of its own)."""
+    if "orders" not in stage.views:
+        return False
+    return bool(con.execute(
+        f"SELECT count(*) FROM {stage.views['orders']} a WHERE a.gross_profit IS NULL AND a.margin IS NULL "
+        f"AND NOT EXISTS (SELECT 1 FROM imp_problems p WHERE p.src = a._src AND p.row = a._row "
+        f"AND p.severity IN ('error', 'skipped'))"
+    ).fetchall()[0][0])
 
 
 @contextmanager
@@ -841,6 +966,10 @@ def _swap_in(new: Path, target: Path, progress: Progress) -> str | None:
         if old_wal.exists():  # belongs to the old file: it must not be replayed into the new one
             os.replace(old_wal, Path(str(bak) + ".wal"))
         backup = str(bak)
+    if target.exists():
+        # The new file is created with the process's umask: give it the old file's mode (a
+        # database kept private, 600, must not become readable by everyone, 644).
+        os.chmod(new, stat.S_IMODE(target.stat().st_mode))
     progress(0.95, "replacing")
     os.replace(new, target)
     if hasattr(os, "O_DIRECTORY"):
@@ -911,6 +1040,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sheet", help="Excel sheet to read (default: the first)")
     parser.add_argument("--default-margin", type=float, default=DEFAULT_MARGIN,
                         help="gross margin assumed when the orders carry no gross profit (default 0.35)")
+    parser.add_argument("--currency",
+                        help="currency of the amounts, an ISO code such as CNY, USD, EUR "
+                             "(default: the database's, CNY for a new one)")
     parser.add_argument("--today", type=date.fromisoformat, help="dates after this are errors (default: today)")
     parser.add_argument("--problems-csv", metavar="FILE", help="write the problem list to this CSV file")
     parser.add_argument("--lang", choices=("en", "zh"), default="en")
@@ -918,7 +1050,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     options = ImportOptions(mode="append" if args.append else "replace", default_margin=args.default_margin,
-                            today=args.today, memory_limit=args.memory_limit)
+                            today=args.today, memory_limit=args.memory_limit, currency=args.currency.upper() if args.currency else None)
     started = time.perf_counter()
     try:
         sources = _sources_from_args(args)
@@ -928,6 +1060,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             report = run_import(sources, args.db, options, args.accept_clean_rows)
     except ImportRejected as rejected:
         report = rejected.report
+    except ImportWriteError as error:
+        print(f"error: {error.text(args.lang)}", file=sys.stderr)
+        return 1
     except (ImportBusy, ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -105,6 +105,7 @@ CREATE TABLE IF NOT EXISTS import_mappings (
 );
 
 CREATE TABLE IF NOT EXISTS meta (
-    key   VARCHAR PRIMARY KEY,              -- e.g. generator_seed, data_end_date, source
+    key   VARCHAR PRIMARY KEY,              -- source, data_end_date, currency (ISO code, CNY by default),
+                                            -- assumed_margin (set when orders came without gross profit) ...
     value VARCHAR
 );

@@ -419,7 +419,8 @@ def _load(con: duckdb.DuckDBPyConnection, rng: np.random.Generator, c, o, side, 
     con.execute("INSERT INTO store_kpis SELECT CAST(month AS DATE), store_id, nps, first_time_fix_rate, technician_efficiency FROM kpis_df")
     con.executemany(
         "INSERT INTO meta VALUES (?, ?)",
-        [["source", "sample"], ["generator_seed", str(seed)], ["customers", str(n)], ["data_end_date", END.isoformat()]],
+        [["source", "sample"], ["generator_seed", str(seed)], ["customers", str(n)], ["data_end_date", END.isoformat()],
+         ["currency", "CNY"]],  # every order carries its gross profit: no assumed_margin row
     )
 
 

@@ -97,3 +97,24 @@ def test_writes_wait_for_readers(writable_db_path):
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="nothere.duckdb"):
         Database(tmp_path / "nothere.duckdb")
+
+
+def test_the_database_path_comes_from_clv_db_else_the_demo(monkeypatch, tmp_path):
+    from clv_engine.db import db_path_from_environment, default_db_path, sample_db_path
+
+    monkeypatch.delenv("CLV_DB", raising=False)
+    assert default_db_path() == sample_db_path() and not db_path_from_environment()
+    monkeypatch.setenv("CLV_DB", str(tmp_path / "dealer.duckdb"))
+    assert default_db_path() == tmp_path / "dealer.duckdb" and db_path_from_environment()
+
+
+def test_settings_are_read_from_meta(sample_db_path, tmp_path):
+    from clv_engine.db import assumed_margin_of, currency_of, read_settings
+
+    settings = read_settings(Database(sample_db_path))
+    # The demo's orders all carry gross profit: nothing assumed, money in yuan.
+    assert assumed_margin_of(settings) is None and currency_of(settings) == "CNY"
+    bare = tmp_path / "bare.duckdb"
+    duckdb.connect(str(bare)).close()  # an old file without the meta table
+    assert read_settings(Database(bare)) == {} and currency_of({}) == "CNY"
+    assert assumed_margin_of({"assumed_margin": "0.3"}) == 0.3

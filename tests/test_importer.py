@@ -436,7 +436,11 @@ def test_same_export_appended_twice_is_caught_without_order_ids(tmp_path):
     assert rows_of(db, "SELECT count(DISTINCT order_id) FROM orders") == [(2,)]  # two identical visits
     with pytest.raises(ImportRejected) as again:
         run_import([Source("orders", path)], db, ImportOptions(mode="append", today=TODAY), accept_clean_rows=True)
-    assert len(problems(again.value.report, "existing_key")) == 2
+    # Issue 12: rows already stored are skipped as such, not called errors.
+    report = again.value.report
+    assert len(problems(report, "already_stored")) == 2 and problems(report, "existing_key").empty
+    assert report.rejected_rows == 0 and report.skipped_rows == 2
+    assert report.verdict("en") == "Nothing to import: all 2 rows are already in the database."
     assert rows_of(db, "SELECT count(*) FROM orders") == [(2,)]
 
 

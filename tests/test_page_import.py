@@ -72,7 +72,9 @@ def test_gbk_export_is_mapped_checked_imported_and_the_overview_changes(writable
     assert at.selectbox(key="imp_map_orders_margin").value == ""  # not in the file
     at.button(key="imp_check").click().run()
     ok(at)
-    assert metric_values(at) == {"Rows read": "7", "Clean rows": "7", "Rows with errors": "0", "Notes": "5"}
+    # Notes: 5 on values (3 amounts and 1 profit with separators, 1 refund) and 2 on the file
+    # (read as GB18030, 4 customers created from the orders); issue 12 counts both.
+    assert metric_values(at) == {"Rows read": "7", "Clean rows": "7", "Rows with errors": "0", "Notes": "7"}
     assert at.success[0].value == "All 7 rows are fine and can be imported."
     # Nothing is written by the check.
     assert query(writable_db_path, "SELECT count(*) FROM orders")[0][0] > 1000
@@ -193,9 +195,60 @@ def test_excel_upload_and_the_report_in_chinese(writable_db_path):
     assert at.selectbox(key="imp_map_orders_order_date").value == "Service date"
     at.button(key="imp_check").click().run()
     ok(at)
-    assert metric_values(at) == {"读取行数": "5", "无误行数": "5", "有错误的行": "0", "提示": "3"}
+    # 3 notes on values (an Excel date number, "1,234.50", a refund) and 1 on the file (customers created).
+    assert metric_values(at) == {"读取行数": "5", "无误行数": "5", "有错误的行": "0", "提示": "4"}
     assert at.success[0].value == "全部 5 行无误，可以导入。"
     assert "Excel 日期序号 45450 已读作 2024-06-07" in at.dataframe[-1].value["问题"].tolist()
     at.button(key="imp_import").click().run()
     ok(at)
     assert at.success[0].value == "导入完成。数据库现有 3 位客户的 5 条工单。"
+
+
+def test_disk_full_during_an_import_is_a_message_not_a_traceback(writable_db_path, monkeypatch):
+    import errno
+
+    from clv_engine import importer
+
+    before = query(writable_db_path, "SELECT count(*), sum(revenue) FROM orders")
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(importer, "_write", full)
+    at = run_app(writable_db_path, PAGE, lang="zh")
+    upload(at, "march.csv", "客户编号,工单日期,金额\nK1,2024-03-01,100\n".encode())
+    at.button(key="imp_check").click().run()
+    at.button(key="imp_import").click().run()
+    ok(at)
+    assert any("磁盘已满" in e.value for e in at.error)
+    assert query(writable_db_path, "SELECT count(*), sum(revenue) FROM orders") == before
+
+
+def test_a_big5_upload_is_previewed_and_mapped_in_traditional_characters(sample_db_path):
+    text = "客戶編號,客戶姓名,工單日期,金額\nT001,陳美玲,2024-03-01,1200\nT002,林志豪,2024-03-02,800\n"
+    at = run_app(sample_db_path, PAGE)
+    upload(at, "tw.csv", text.encode("big5"))
+    assert at.selectbox(key="imp_map_orders_customer_id").value == "客戶編號"
+    assert at.dataframe[-1].value["客戶姓名"].tolist() == ["陳美玲", "林志豪"]
+
+
+def test_a_one_column_file_is_named_on_the_page(sample_db_path):
+    at = run_app(sample_db_path, PAGE)
+    upload(at, "orders.txt", b"customer_id order_date revenue\nC1 2024-03-01 100\n")
+    at.button(key="imp_check").click().run()
+    ok(at)
+    assert "every line reads as a single column" in at.error[0].value
+    assert at.button(key="imp_import").disabled
+
+
+def test_an_overlapping_append_says_rows_were_skipped_not_errors(writable_db_path):
+    stored = query(writable_db_path, "SELECT order_id, customer_id, order_date, revenue FROM orders ORDER BY 1 LIMIT 2")
+    lines = [f"{o},{c},{d.isoformat()},{r}" for o, c, d, r in stored]
+    text = "工单号,客户编号,工单日期,金额\n" + "\n".join(lines) + f"\nNEW1,{stored[0][1]},2026-11-20,120\n"
+    at = run_app(writable_db_path, PAGE)
+    at.radio(key="imp_mode").set_value("append").run()
+    upload(at, "overlap.csv", text.encode())
+    at.button(key="imp_check").click().run()
+    ok(at)
+    assert metric_values(at)["Rows with errors"] == "0" and metric_values(at)["Clean rows"] == "1"
+    assert any(c.value.startswith("2 rows are left out as intended, not as errors") for c in at.caption)

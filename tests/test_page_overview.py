@@ -101,9 +101,19 @@ def test_clv_model_switch_is_in_the_sidebar(sample_db_path):
     assert "Historical-model CLV" in at.metric[2].help
 
 
-def test_first_start_builds_the_sample_database(tmp_path):
+def test_first_start_builds_the_sample_database(tmp_path, monkeypatch):
+    # Issue 12: the demo is built only when CLV_DB is unset (a missing CLV_DB file is an error,
+    # tests/test_importer_settings.py), at the demo's own path, pointed here at a fresh file.
+    from streamlit.testing.v1 import AppTest
+
+    from clv_engine import db as db_module
+    from tests.helpers import APP
+
     path = tmp_path / "fresh" / "sample.duckdb"
-    at = run_app(path)
+    monkeypatch.delenv("CLV_DB", raising=False)
+    monkeypatch.setattr(db_module, "sample_db_path", lambda: path)
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    assert not at.exception, [e.message for e in at.exception]
     assert path.exists()
     assert metric_values(at)["Customers"] == "10,000"
 

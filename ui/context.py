@@ -14,7 +14,14 @@ import pandas as pd
 import streamlit as st
 
 from clv_engine import clv, fmt
-from clv_engine.db import Database, default_db_path
+from clv_engine.db import (
+    Database,
+    assumed_margin_of,
+    currency_of,
+    db_path_from_environment,
+    default_db_path,
+    read_settings,
+)
 from clv_engine.i18n import t
 from ui.widgets import translated_choice
 
@@ -117,6 +124,11 @@ def _data_end(db: Database) -> date | None:
 
 
 @cached
+def _settings(db: Database) -> dict[str, str]:
+    return read_settings(db)
+
+
+@cached
 def _stores(db: Database) -> pd.DataFrame:
     return db.query_df("SELECT store_id, name, region, city FROM stores ORDER BY store_id")
 
@@ -129,12 +141,21 @@ class Context:
     store_ids: tuple[str, ...] | None  # None: all stores
     clv_params: clv.CLVParams
     clv_model: str = "predictive"  # predictive (BG/NBD + Gamma-Gamma) | historical
+    # Kept with the data by the importer (table meta): the margin assumed for orders that came
+    # without gross profit (None: every order carried its own) and the currency of the amounts.
+    assumed_margin: float | None = None
+    currency: str = "CNY"
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
 
     def money(self, value: float | None) -> str:
-        return fmt.money(value, self.lang)
+        return fmt.money(value, self.lang, currency=self.currency)
+
+    def disclose_assumptions(self) -> None:
+        """One caption on every page that shows profit or CLV: the gross margin that was assumed."""
+        if self.assumed_margin is not None:
+            st.caption(self.t("assumed.margin", margin=fmt.pct(self.assumed_margin)))
 
     def customer_values(self, params: clv.CLVParams | None = None) -> pd.DataFrame:
         """Per-customer history and CLV in the current scope (cached).
@@ -165,13 +186,21 @@ class Context:
 
 
 def ensure_database() -> Path:
-    """The database path; the bundled sample is built on first start, with progress shown."""
+    """The database path; the bundled sample is built on first start, with progress shown.
+
+    A database named by CLV_DB that does not exist is an error, not a reason to build the demo
+    there: 10,000 demo customers shown as if they were the dealer's.
+    """
     path = default_db_path()
     if path.exists():
         return path
+    lang = st.session_state.get("lang") or ("zh" if _browser_prefers_chinese() else "en")
+    if db_path_from_environment():
+        # The path is the administrator's own setting; shown as code so no character is markup.
+        st.error(t("building.missing", lang, path=f"`{str(path).replace('`', '')}`"))
+        st.stop()
     from sample_data.generate import generate
 
-    lang = "zh" if _browser_prefers_chinese() else "en"
     bar = st.progress(0.0, text=t("building.sample", lang, n=SAMPLE_CUSTOMERS))
 
     def progress(fraction: float, _step: str) -> None:
@@ -243,6 +272,7 @@ def draw_sidebar() -> Context:
             horizon = st.slider(t("sidebar.horizon", lang), 1, 15, 5, key="clv_horizon")
             discount = st.slider(t("sidebar.discount", lang), 0.0, 0.30, 0.12, 0.01, key="clv_discount")
         st.caption(f"{t('sidebar.database', lang)}: `{db.path.name}`")
+    settings = _settings(db)
     context = Context(
         lang=lang,
         db=db,
@@ -250,6 +280,8 @@ def draw_sidebar() -> Context:
         store_ids=tuple(chosen) or None,
         clv_params=clv.CLVParams(discount_rate=discount, horizon_years=horizon),
         clv_model=model,
+        assumed_margin=assumed_margin_of(settings),
+        currency=currency_of(settings),
     )
     if model == "predictive":
         problem = context.predictive_fit_problem()

@@ -21,6 +21,17 @@ STRINGS = {
         "首次启动，正在生成示例数据库（{n:,} 位客户）……",
     ),
     "building.done": ("Sample database ready.", "示例数据库已生成。"),
+    "building.missing": (
+        "The database file set in CLV_DB was not found: {path}. Check the path (or import your data into it "
+        "from the command line), or unset CLV_DB to use the demo data.",
+        "找不到 CLV_DB 指定的数据库文件：{path}。请检查路径（或用命令行将数据导入该文件），"
+        "或取消设置 CLV_DB 以使用演示数据。",
+    ),
+    "assumed.margin": (
+        "Some or all imported orders came without gross profit: for them it is assumed to be {margin} of the "
+        "amount. Profit and CLV figures rest on this assumption (set at import).",
+        "部分或全部导入的工单没有毛利：这些工单的毛利按金额的 {margin} 假设。利润和 CLV 数字基于此假设（导入时设定）。",
+    ),
     "coming": ("This page is coming in a later release.", "该页面将在后续版本提供。"),
     "error.with_id": (
         "Something went wrong on this page. The details are in the server log under error id {id}: "

@@ -94,6 +94,11 @@ STRINGS = {
     ),
     "imp.problem.bad_month": ("“{value}” is not a month (use 2024-03 or 2024年3月)", "“{value}”不是月份（可用 2024-03 或 2024年3月）"),
     "imp.problem.bad_money": ("“{value}” is not an amount", "“{value}”不是金额"),
+    "imp.problem.comma_decimal": (
+        "“{value}” has a decimal comma: write 1234.50 (a comma may only separate thousands, as in 1,234.50), "
+        "or save the file separated by semicolons",
+        "“{value}”使用逗号作小数点：请写作 1234.50（逗号只能用作千分位，如 1,234.50），或将文件另存为分号分隔",
+    ),
     "imp.problem.bad_number": ("“{value}” is not a number", "“{value}”不是数字"),
     "imp.problem.bad_rate": ("“{value}” is not a rate (use 0.35 or 35%)", "“{value}”不是比率（可用 0.35 或 35%）"),
     "imp.problem.bad_integer": ("“{value}” is not a whole number", "“{value}”不是整数"),
@@ -128,6 +133,39 @@ STRINGS = {
         "customer {value} is in neither the files nor the database",
         "客户 {value} 既不在文件中也不在数据库中",
     ),
+    "imp.problem.already_stored": (
+        "{field} {value} is already in the database with the same values: skipped",
+        "{field} {value} 已以相同内容存在于数据库中：跳过",
+    ),
+    "imp.problem.total_row": (
+        "“{value}”: a total line, not an order or a customer: skipped",
+        "“{value}”：合计行，不是工单或客户：跳过",
+    ),
+    "imp.problem.sum_row": (
+        "amount {value} is the sum of all other rows and the row names no customer: a total line, skipped",
+        "金额 {value} 等于其他所有行之和且该行没有客户：合计行，跳过",
+    ),
+    "imp.problem.scientific_id": (
+        "{field} {value} is a number in scientific notation: its digits are lost (format the column as text "
+        "before exporting)",
+        "{field} {value} 是科学计数法数字，位数已丢失（导出前请将该列设为文本格式）",
+    ),
+    "imp.problem.id_normalised": ("{field} “{value}” in full-width characters read as {extra}",
+                                  "{field}“{value}”为全角字符，已读作 {extra}"),
+    "imp.problem.id_is_date": (
+        "{field} {value} is a date, not a customer (a summary line?)",
+        "{field} {value} 是日期而不是客户（是否为汇总行？）",
+    ),
+    "imp.problem.scientific_phone": (
+        "phone {value} is in scientific notation: its digits are lost, so it is left empty (format the column "
+        "as text before exporting)",
+        "电话 {value} 为科学计数法，位数已丢失，因此留空（导出前请将该列设为文本格式）",
+    ),
+    "imp.problem.zero_amount": ("amount 0: kept as a visit", "金额为 0：按一次到店保留"),
+    "imp.problem.exact_copy": (
+        "the same as row {extra} in every column: kept as a second visit",
+        "与第 {extra} 行所有列相同：按第二次到店保留",
+    ),
     "imp.problem.malformed_line": (
         "the line does not split into the header's columns: {value}",
         "该行的列数与表头不符：{value}",
@@ -137,6 +175,7 @@ STRINGS = {
     "imp.code.bad_date": ("not a date", "非日期"),
     "imp.code.bad_month": ("not a month", "非月份"),
     "imp.code.bad_money": ("not an amount", "非金额"),
+    "imp.code.comma_decimal": ("decimal comma", "逗号小数点"),
     "imp.code.bad_number": ("not a number", "非数字"),
     "imp.code.bad_rate": ("not a rate", "非比率"),
     "imp.code.bad_integer": ("not a whole number", "非整数"),
@@ -152,6 +191,15 @@ STRINGS = {
     "imp.code.existing_entity": ("already in the database (kept)", "已在数据库中（保留）"),
     "imp.code.unknown_customer": ("unknown customer", "未知客户"),
     "imp.code.malformed_line": ("malformed line", "格式错误的行"),
+    "imp.code.already_stored": ("already stored (same values)", "已导入过（内容相同）"),
+    "imp.code.total_row": ("total line", "合计行"),
+    "imp.code.sum_row": ("total line (sum of the rows)", "合计行（各行之和）"),
+    "imp.code.scientific_id": ("id in scientific notation", "编号为科学计数法"),
+    "imp.code.id_normalised": ("full-width id", "全角编号"),
+    "imp.code.id_is_date": ("date in the customer column", "客户列为日期"),
+    "imp.code.scientific_phone": ("phone in scientific notation (left empty)", "电话为科学计数法（留空）"),
+    "imp.code.zero_amount": ("zero amount (kept)", "零金额（保留）"),
+    "imp.code.exact_copy": ("exact copy of another row (kept)", "与另一行完全相同（保留）"),
     # -- file-level problems: nothing can be imported until they are fixed ----------------
     "imp.blocking.no_orders": (
         "An order file is needed to replace the data (customer id, order date, amount).",
@@ -168,8 +216,19 @@ STRINGS = {
     "imp.blocking.empty": ("{file}: the file has no data rows.", "{file}：文件没有数据行。"),
     "imp.blocking.missing": ("{file}: file not found.", "{file}：找不到文件。"),
     "imp.blocking.encoding": (
-        "{file}: the text is neither UTF-8 nor GBK/GB18030; save it as CSV UTF-8.",
-        "{file}：文本既不是 UTF-8 也不是 GBK/GB18030，请另存为 CSV UTF-8。",
+        "{file}: the text is neither UTF-8 nor GBK/GB18030 nor Big5; save it as CSV UTF-8.",
+        "{file}：文本既不是 UTF-8，也不是 GBK/GB18030 或 Big5，请另存为 CSV UTF-8。",
+    ),
+    "imp.blocking.directory": ("{file}: this is a folder, not a file.", "{file}：这是文件夹，不是文件。"),
+    "imp.blocking.one_column": (
+        "{file}: every line reads as a single column (“{header}”) when split at the {delimiter}; the values are "
+        "probably separated by spaces or another character. Save it as CSV (comma, semicolon or tab separated).",
+        "{file}：按{delimiter}拆分后每行只有一列（“{header}”），数值可能以空格或其他字符分隔。"
+        "请另存为 CSV（逗号、分号或制表符分隔）。",
+    ),
+    "imp.blocking.one_column_sheet": (
+        "{file}: the sheet has a single column (“{header}”); each field needs its own column.",
+        "{file}：工作表只有一列（“{header}”），每个字段需要单独一列。",
     ),
     "imp.blocking.unreadable": ("{file}: the file cannot be read ({reason}).", "{file}：无法读取文件（{reason}）。"),
     "imp.blocking.xls": (
@@ -177,6 +236,28 @@ STRINGS = {
         "{file}：无法读取旧版 Excel .xls 文件，请另存为 .xlsx 或 CSV。",
     ),
     "imp.blocking.sheet": ("{file}: no sheet “{sheet}” (sheets: {sheets}).", "{file}：没有工作表“{sheet}”（工作表：{sheets}）。"),
+    "imp.delimiter.comma": ("comma (,)", "逗号（,）"),
+    "imp.delimiter.semicolon": ("semicolon (;)", "分号（;）"),
+    "imp.delimiter.tab": ("tab", "制表符"),
+    "imp.delimiter.bar": ("bar (|)", "竖线（|）"),
+    # -- the database could not be written: nothing was changed ----------------------------
+    "imp.write.disk_full": (
+        "{file}: the disk is full, so the new database could not be written. Nothing was changed; free some "
+        "space and import again.",
+        "{file}：磁盘已满，无法写入新数据库。未做任何改动；请释放空间后重新导入。",
+    ),
+    "imp.write.read_only": (
+        "{file}: the folder {reason} cannot be written to (read-only or no permission). Nothing was changed.",
+        "{file}：无法写入文件夹 {reason}（只读或无权限）。未做任何改动。",
+    ),
+    "imp.write.is_directory": (
+        "{file}: the database path {reason} is a folder, not a file. Nothing was changed.",
+        "{file}：数据库路径 {reason} 是文件夹而不是文件。未做任何改动。",
+    ),
+    "imp.write.failed": (
+        "{file}: the new database could not be written ({reason}). Nothing was changed.",
+        "{file}：无法写入新数据库（{reason}）。未做任何改动。",
+    ),
     # -- notes: assumptions made and things done -----------------------------------------
     "imp.note.default_margin": (
         "The orders carry no gross profit or margin: gross profit is assumed to be {margin} of the amount "
@@ -195,6 +276,10 @@ STRINGS = {
     "imp.note.blank_rows": ("{file}: {n} empty rows skipped.", "{file}：跳过 {n} 个空行。"),
     "imp.note.encoding": ("{file}: read as {encoding} text.", "{file}：按 {encoding} 编码读取。"),
     "imp.note.unused": ("{file}: columns not used: {columns}.", "{file}：未使用的列：{columns}。"),
+    "imp.note.decimal_comma": (
+        "{file}: the file is separated by semicolons and writes decimals with a comma: 1234,50 is read as 1234.50.",
+        "{file}：文件以分号分隔，小数点为逗号：1234,50 读作 1234.50。",
+    ),
     "imp.note.percent": (
         "{file}: {field} is read as a percentage (values above {limit}).",
         "{file}：{field}按百分数读取（存在大于 {limit} 的值）。",
@@ -217,13 +302,19 @@ STRINGS = {
         "Nothing to import: none of the {n} rows can be imported (see the problems).",
         "没有可导入的数据：{n} 行均无法导入（见问题列表）。",
     ),
+    "imp.verdict.nothing_new": (
+        "Nothing to import: all {n} rows are already in the database.",
+        "没有新数据：{n} 行均已在数据库中。",
+    ),
     "imp.verdict.ready": ("All {clean} rows are fine and can be imported.", "全部 {clean} 行无误，可以导入。"),
     "imp.text.file": (
         "{file} ({kind}): {rows} rows read, {clean} clean, {rejected} with errors",
         "{file}（{kind}）：读取 {rows} 行，无误 {clean} 行，有错误 {rejected} 行",
     ),
     "imp.text.mapping": ("columns: {mapping}", "列对应：{mapping}"),
-    "imp.text.problems": ("{n} problems:", "共 {n} 个问题："),
+    "imp.text.findings": ("{errors} errors, {skipped} skipped, {notes} notes:",
+                          "{errors} 个错误，{skipped} 个跳过，{notes} 个提示："),
+    "imp.text.skipped": (", {n} skipped", "，跳过 {n} 行"),
     "imp.text.elapsed": ("Done in {s} s.", "用时 {s} 秒。"),
     "imp.col.file": ("File", "文件"),
     "imp.col.row": ("Row", "行"),
@@ -289,6 +380,14 @@ STRINGS = {
         "The report says when it was used.",
         "仅用于没有毛利或毛利率的工单：毛利 = 金额 × 该毛利率。报告中会注明是否使用。",
     ),
+    "imp.page.currency": ("Currency of the amounts", "金额币种"),
+    "imp.page.currency.help": (
+        "Kept with the data: every page shows money in it. A three-letter code, e.g. CNY, USD, EUR.",
+        "随数据保存，所有页面按此币种显示金额。三个字母的代码，如 CNY、USD、EUR。",
+    ),
+    "imp.page.currency.bad": ("“{value}” is not a currency code (three letters, e.g. CNY).",
+                              "“{value}”不是币种代码（三个字母，如 CNY）。"),
+    "imp.page.write_failed": ("Nothing was imported.", "未导入任何数据。"),
     "imp.page.check": ("Check the files", "检查文件"),
     "imp.page.checking": ("Reading and checking every row…", "正在读取并逐行检查……"),
     "imp.page.changed": (
@@ -303,10 +402,15 @@ STRINGS = {
         "Rows with at least one error are not imported (see the list).",
         "至少有一个错误的行不会导入（见列表）。",
     ),
+    "imp.page.skipped": (
+        "{n} rows are left out as intended, not as errors: already in the database, or total lines (see the list).",
+        "{n} 行按预期不导入（并非错误）：已在数据库中，或为合计行（见列表）。",
+    ),
     "imp.page.warnings": ("Notes", "提示"),
     "imp.page.warnings.help": (
-        "Values imported as interpreted: refunds, Excel date numbers, separators, assumed gross profit.",
-        "已按解读结果导入的值：退款、Excel 日期序号、千分位、假设毛利等。",
+        "Values imported as interpreted (refunds, Excel date numbers, separators ...) and what was assumed or done "
+        "for a whole file (default margin, encoding, customers created ...).",
+        "已按解读结果导入的值（退款、Excel 日期序号、千分位等）以及对整个文件的假设或处理（默认毛利率、编码、创建客户等）。",
     ),
     "imp.page.by_kind": ("Problems by kind", "问题分类"),
     "imp.page.problems": ("Problem list", "问题列表"),
