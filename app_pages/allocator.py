@@ -30,6 +30,7 @@ TABLE = ["name", "investment", "uplift_per_customer", "reach", "divisible",
 # Material icons: emoji need a colour font that a meeting-room browser may lack.
 ICONS = {"funded": ":green[:material/check_circle:]", "partly_funded": ":green[:material/contrast:]",
          "locked": ":blue[:material/lock:]", "left_out": ":gray[:material/cancel:]",
+         "below_cost": ":gray[:material/money_off:]",
          "too_expensive": ":gray[:material/cancel:]", "no_room": ":gray[:material/cancel:]",
          "excluded": ":red[:material/block:]"}
 NICE = (1, 2, 5)
@@ -157,10 +158,14 @@ def nice_step(span: float, parts: int) -> int:
     return int(10 * power)
 
 
-def money_axis(fig: go.Figure, axis: str, top: float) -> None:
-    """Ticks in the reader's money (¥1.2M / 120万) rather than plotly's SI units."""
-    step = nice_step(max(top, 1.0), 5)
-    ticks = list(range(0, int(top) + step, step))
+def money_axis(fig: go.Figure, axis: str, top: float, bottom: float = 0.0) -> None:
+    """Ticks in the reader's money (¥1.2M / 120万) rather than plotly's SI units.
+
+    ``bottom`` below zero: net value under a lock that loses money.
+    """
+    bottom = min(bottom, 0.0)
+    step = nice_step(max(top - bottom, 1.0), 5)
+    ticks = list(range(int(math.floor(bottom / step)) * step, int(top) + step, step))
     fig.update_layout({f"{axis}axis": dict(tickvals=ticks, ticktext=[ctx.money(v) for v in ticks])})
 
 
@@ -420,17 +425,31 @@ best = alloc.optimum
 verdicts, next_gain = _explained(tuple(projects), alloc)
 
 st.subheader(ctx.t("allocator.page.answer", budget=ctx.money(budget)))
-h = st.columns(5)
-h[0].metric(ctx.t("allocator.fig.gain"), ctx.money(best.total_gain), border=True,
+# Net value is what the allocator maximises; gain and ROI are its two ingredients.
+h = st.columns(3)
+h[0].metric(ctx.t("allocator.fig.net"), ctx.money(best.total_net), border=True,
+            help=ctx.t("allocator.def.net"))
+h[1].metric(ctx.t("allocator.fig.gain"), ctx.money(best.total_gain), border=True,
             help=ctx.t("allocator.def.gain"))
-h[1].metric(ctx.t("allocator.fig.combined_roi"), fmt.pct(best.combined_roi), border=True,
+h[2].metric(ctx.t("allocator.fig.combined_roi"), fmt.pct(best.combined_roi), border=True,
             help=ctx.t("allocator.def.combined_roi"))
-h[2].metric(ctx.t("allocator.fig.funded"),
+h = st.columns(3)
+h[0].metric(ctx.t("allocator.fig.funded"),
             ctx.t("allocator.fig.funded_of", n=best.funded_count, total=len(projects)), border=True)
-h[3].metric(ctx.t("allocator.fig.unspent"), ctx.money(best.unspent), border=True,
+h[1].metric(ctx.t("allocator.fig.unspent"), ctx.money(best.unspent), border=True,
             help=ctx.t("allocator.def.unspent"))
-h[4].metric(ctx.t("allocator.fig.next", step=ctx.money(al.NEXT_STEP)), ctx.money(next_gain), border=True,
+h[2].metric(ctx.t("allocator.fig.next", step=ctx.money(al.NEXT_STEP)), ctx.money(next_gain), border=True,
             help=ctx.t("allocator.def.next", step=ctx.money(al.NEXT_STEP)))
+if best.unspent >= 1:
+    st.info(ctx.t("allocator.page.unspent", unspent=ctx.money(best.unspent)),
+            icon=":material/savings:")
+if any(p.locked for p in projects):
+    if alloc.lock_cost >= 1:
+        st.warning(ctx.t("allocator.page.locks_cost", loss=ctx.money(alloc.lock_cost),
+                         free=ctx.money(alloc.net_without_locks), now=ctx.money(best.total_net)),
+                   icon=":material/lock:")
+    else:
+        st.caption(ctx.t("allocator.page.locks_free"))
 
 ranking = alloc.roi_ranking
 if alloc.ranking_is_optimal:
@@ -439,9 +458,9 @@ else:
     st.warning(ctx.t(
         "allocator.page.ranking_worse",
         ranking=", ".join(option_label(x.project, x.option) for x in ranking.lines) or "—",
-        ranking_gain=ctx.money(ranking.total_gain),
+        ranking_net=ctx.money(ranking.total_net),
         best=", ".join(option_label(x.project, x.option) for x in best.lines),
-        missed=ctx.money(alloc.gain_missed_by_ranking),
+        missed=ctx.money(alloc.net_missed_by_ranking),
     ))
 
 left, right = st.columns(2, gap="large")
@@ -455,7 +474,8 @@ with left:
             orientation="h",
             text=[fmt.pct(x.net_roi) for x in lines],
             textposition="auto",
-            customdata=[[ctx.money(x.cost), ctx.money(x.gain), fmt.pct(x.fraction)] for x in lines],
+            customdata=[[ctx.money(x.cost), ctx.money(x.gain), fmt.pct(x.fraction), ctx.money(x.net)]
+                        for x in lines],
             hovertemplate=ctx.t("allocator.page.chart_roi.hover"),
         ))
         fig.update_layout(xaxis_title=ctx.t("allocator.fig.roi"), xaxis_tickformat=",.0%",
@@ -468,7 +488,7 @@ with right:
     curve = _curve(tuple(projects))
     pts = curve.points
     fig = go.Figure(go.Scatter(
-        x=pts["budget"], y=pts["gain"], mode="lines",
+        x=pts["budget"], y=pts["net"], mode="lines",
         line_shape="hv" if curve.exact_steps else "linear", name=ctx.t("allocator.page.optimum"),
         hovertemplate=ctx.t("allocator.page.chart_curve.hover"),
     ))
@@ -485,14 +505,14 @@ with right:
             hovertemplate=ctx.t("allocator.page.chart_enters.hover"),
         ))
     fig.add_vline(x=float(budget), line_dash="dot")
-    fig.add_trace(go.Scatter(x=[float(budget)], y=[best.total_gain], mode="markers",
+    fig.add_trace(go.Scatter(x=[float(budget)], y=[best.total_net], mode="markers",
                              marker=dict(size=13, symbol="diamond"),
                              name=ctx.t("allocator.page.current")))
-    fig.update_layout(xaxis_title=ctx.t("allocator.page.budget"), yaxis_title=ctx.t("allocator.fig.gain"),
+    fig.update_layout(xaxis_title=ctx.t("allocator.page.budget"), yaxis_title=ctx.t("allocator.fig.net"),
                       height=360, margin=dict(l=10, r=10, t=10, b=10),
                       legend=dict(orientation="h", y=-0.25))
     money_axis(fig, "x", max(float(pts["budget"].max()), float(budget)))
-    money_axis(fig, "y", float(pts["gain"].max()))
+    money_axis(fig, "y", float(pts["net"].max()), float(pts["net"].min()))
     st.plotly_chart(fig, width="stretch", key="al_chart_curve")
     st.caption(ctx.t("allocator.page.curve.caption" if curve.exact_steps else "allocator.page.curve.caption_grid"))
 
@@ -511,6 +531,7 @@ with st.expander(ctx.t("allocator.page.table")):
             ctx.t("allocator.col.option"): option_label("", v.option).strip(" ()") if v.option else "",
             ctx.t("allocator.col.cost"): fmt.money_full(v.cost),
             ctx.t("allocator.col.gain"): fmt.money_full(v.gain),
+            ctx.t("allocator.col.net"): fmt.money_full(v.net),
             ctx.t("allocator.fig.roi"): fmt.pct(v.net_roi),
             ctx.t("allocator.col.rank"): v.roi_rank,
         })
@@ -536,15 +557,15 @@ with s2:
         if compare:
             def column(a: al.Allocation | str) -> list[str]:
                 if isinstance(a, str):
-                    return [ctx.t("allocator.page.compare.invalid")] + ["—"] * 6
+                    return [ctx.t("allocator.page.compare.invalid")] + ["—"] * 7
                 o = a.optimum
-                return [ctx.money(a.budget), ctx.money(o.total_gain), fmt.pct(o.combined_roi),
-                        fmt.number(o.funded_count), ctx.money(o.unspent),
-                        ctx.money(a.gain_missed_by_ranking),
+                return [ctx.money(a.budget), ctx.money(o.total_net), ctx.money(o.total_gain),
+                        fmt.pct(o.combined_roi), fmt.number(o.funded_count), ctx.money(o.unspent),
+                        ctx.money(a.net_missed_by_ranking),
                         ", ".join(option_label(x.project, x.option) for x in o.lines) or "—"]
 
             table = {ctx.t("allocator.page.compare.figure"): [
-                ctx.t("allocator.page.budget"), ctx.t("allocator.fig.gain"),
+                ctx.t("allocator.page.budget"), ctx.t("allocator.fig.net"), ctx.t("allocator.fig.gain"),
                 ctx.t("allocator.fig.combined_roi"), ctx.t("allocator.fig.funded"),
                 ctx.t("allocator.fig.unspent"), ctx.t("allocator.page.compare.missed"),
                 ctx.t("allocator.page.compare.funded")]}
