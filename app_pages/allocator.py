@@ -59,7 +59,7 @@ def _allocation(projects: tuple[al.Project, ...], budget: float) -> al.Allocatio
 @cached
 def _explained(projects: tuple[al.Project, ...], alloc: al.Allocation
                ) -> tuple[list[al.Verdict], float]:
-    """The reasons and the value of the next ¥100,000 (reruns that keep the inputs reuse them)."""
+    """The reasons and the net value of the next ¥100,000 (reruns that keep the inputs reuse them)."""
     return (al.project_verdicts(list(projects), alloc),
             al.value_of_next(list(projects), alloc.budget))
 
@@ -422,7 +422,7 @@ if isinstance(alloc, str):
     st.stop()
 
 best = alloc.optimum
-verdicts, next_gain = _explained(tuple(projects), alloc)
+verdicts, next_net = _explained(tuple(projects), alloc)
 
 st.subheader(ctx.t("allocator.page.answer", budget=ctx.money(budget)))
 # Net value is what the allocator maximises; gain and ROI are its two ingredients.
@@ -438,7 +438,7 @@ h[0].metric(ctx.t("allocator.fig.funded"),
             ctx.t("allocator.fig.funded_of", n=best.funded_count, total=len(projects)), border=True)
 h[1].metric(ctx.t("allocator.fig.unspent"), ctx.money(best.unspent), border=True,
             help=ctx.t("allocator.def.unspent"))
-h[2].metric(ctx.t("allocator.fig.next", step=ctx.money(al.NEXT_STEP)), ctx.money(next_gain), border=True,
+h[2].metric(ctx.t("allocator.fig.next", step=ctx.money(al.NEXT_STEP)), ctx.money(next_net), border=True,
             help=ctx.t("allocator.def.next", step=ctx.money(al.NEXT_STEP)))
 if best.unspent >= 1:
     st.info(ctx.t("allocator.page.unspent", unspent=ctx.money(best.unspent)),

@@ -702,7 +702,8 @@ def budget_value_curve(projects: Sequence[Project], n_grid: int = 101,
     with_steps = frontier.cost.size <= max_steps
     # Free divisible projects make the curve rise linearly between steps, with kinks that
     # are not all evaluated: exact at the points, interpolated between them.
-    exact = with_steps and not any(not p.locked for p in divisible)
+    # (A divisible project that returns no more than it costs never takes budget.)
+    exact = with_steps and not any(not p.locked and p.net > _EPS for p in divisible)
     if with_steps:
         # A step of the curve is where a frontier portfolio (plus locked divisible ones)
         # first becomes affordable.

@@ -101,8 +101,8 @@ STRINGS = {
     "allocator.page.locked": ("Locked in (must fund)", "锁定（必须投入）"),
     "allocator.page.locked.help": (
         "A locked project is funded whatever it returns; the rest of the budget is then "
-        "allocated as well as possible.",
-        "锁定的项目无论回报如何都会投入，其余预算再做最优分配。",
+        "allocated as well as possible, and the page says how much net value the lock costs.",
+        "锁定的项目无论回报如何都会投入，其余预算再做最优分配；页面会说明锁定损失了多少净值。",
     ),
     "allocator.page.excluded": ("Excluded (never fund)", "排除（不投入）"),
     "allocator.page.excluded.help": (
