@@ -170,6 +170,10 @@ def money_axis(fig: go.Figure, axis: str, top: float, bottom: float = 0.0) -> No
 
 
 def on_save() -> None:
+    if st.session_state.get("al_budget") is None:
+        # The box was emptied (in the same interaction as the click): nothing to save yet.
+        flash("error", ctx.t("allocator.page.save_no_budget"))
+        return
     name = (st.session_state.get("al_save_name") or "").strip()
     if not name:
         name = ctx.t("allocator.page.default_name",
@@ -264,7 +268,17 @@ if st.session_state.get("al_loaded") != wanted:
             st.session_state["al_loaded"] = wanted
     else:
         try:
-            set_table(frame_from_payload(scenarios.load_scenario(ctx.db, scenario)), wanted)
+            payload = scenarios.load_scenario(ctx.db, scenario)
+            set_table(frame_from_payload(payload), wanted)
+            # A link naming only the scenario opens it as saved: what the link does not
+            # carry (budget, locks, exclusions) comes from the scenario.
+            names = set(st.session_state["al_base"]["name"].dropna().astype(str))
+            saved_flags = {"al_budget": int(payload.get("budget", al.SPEC_CASE_BUDGET)),
+                           "al_locked": [n for n in payload.get("locked", []) if n in names],
+                           "al_excluded": [n for n in payload.get("excluded", []) if n in names]}
+            for k, v in saved_flags.items():
+                if k not in st.query_params:
+                    st.session_state[k] = v
         except (ValueError, KeyError, TypeError) as err:
             st.error(ctx.t("allocator.page.load_failed", error=str(err)))
             set_table(preset_frame(lang), f"{PRESET}:{lang}")
@@ -337,15 +351,23 @@ with box_col:
                              value=None if "al_budget" in st.session_state else int(al.SPEC_CASE_BUDGET),
                              step=STEP, key="al_budget", bind=URL,
                              help=ctx.t("allocator.page.budget.help"))
-    budget = int(budget or al.SPEC_CASE_BUDGET)
+# An emptied box is not a budget: say so rather than compute for some other figure. The
+# slider stays where the last budget was, and moving it fills the box again.
+if budget is not None:
+    st.session_state["al_last_budget"] = int(budget)
+shown = st.session_state.get("al_last_budget", int(al.SPEC_CASE_BUDGET))
 # About 250 stops from zero to a little above the cost of everything, labelled in money.
 stop = max(nice_step(top, 250), 1_000)
 stops = list(range(stop, top + stop, stop))
-st.session_state["al_budget_slider"] = min(max(round(budget / stop) * stop, stop), stops[-1])
+st.session_state["al_budget_slider"] = min(max(round(shown / stop) * stop, stop), stops[-1])
 with slide_col:
     st.select_slider(ctx.t("allocator.page.budget"), stops, key="al_budget_slider",
                      on_change=on_slider, format_func=fmt.money_full,   # every stop distinct
                      help=ctx.t("allocator.page.budget.help"))
+if budget is None:
+    st.warning(ctx.t("allocator.page.budget_empty"), icon=":material/edit:")
+    st.stop()
+budget = int(budget)
 
 # -- derive a project from the data ---------------------------------------------------------------
 # Drawn only while open: the customer frame is not needed for a slider move.

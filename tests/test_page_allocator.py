@@ -6,6 +6,7 @@ membership 4.25M, churn warning 3.7M, mobile 1.25M.
 from __future__ import annotations
 
 from clv_engine import scenarios
+from clv_engine.allocator import spec_case_projects
 from clv_engine.fmt import money
 from clv_engine.db import Database
 from tests.helpers import metric_values, run_app
@@ -327,3 +328,60 @@ def test_unspent_budget_and_the_lock_cost_in_chinese(writable_db_path):
     assert any(f"未用预算：{unspent} 留在公司" in i.value for i in at.info)
     assert any(f"锁定的代价是净值 {loss}" in w.value for w in at.warning)
     assert f"锁定的代价是净值 {loss}" in _reasons(at)["Poor"]
+
+
+# -- issue 17: the budget box and the link ----------------------------------------------------
+def test_emptied_budget_box_says_so_instead_of_a_default(sample_db_path):
+    at = _page(sample_db_path)
+    at.number_input(key="al_budget").set_value(700_000).run()
+    at.number_input(key="al_budget").set_value(None).run()
+    _ok(at)
+    # No figures for a budget nobody typed (the default ¥1,000,000 would show ¥16.40M).
+    assert "Total gain" not in metric_values(at) and "Net value" not in metric_values(at)
+    assert any("The budget box is empty" in w.value for w in at.warning)
+    # The slider stays at the last budget; moving it fills the box again.
+    assert at.select_slider(key="al_budget_slider").value == 700_000
+    at.select_slider(key="al_budget_slider").set_value(450_000).run()
+    _ok(at)
+    assert at.number_input(key="al_budget").value == 450_000
+    assert metric_values(at)["Total gain"] == "¥10.90M"   # service + membership
+
+
+def test_save_with_an_emptied_budget_box_is_refused_clearly(writable_db_path):
+    at = _page(writable_db_path)
+    at.number_input(key="al_budget").set_value(700_000).run()
+    # Box emptied and Save clicked in the same interaction.
+    at.number_input(key="al_budget").set_value(None)
+    at.button(key="al_save").click().run()
+    _ok(at)
+    assert any("Not saved: the budget box is empty" in e.value for e in at.error)
+    assert scenarios.list_scenarios(Database(writable_db_path), "allocator").empty
+
+
+def test_link_with_only_a_scenario_opens_its_saved_budget(writable_db_path):
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    from tests.helpers import APP
+
+    db = Database(writable_db_path)
+    preset = [{"name": p.name, "investment": p.investment,
+               "uplift_per_customer": p.uplift_per_customer, "reach": p.reach}
+              for p in spec_case_projects()]
+    scenarios.save_scenario(db, "allocator", "Board, March", {
+        "budget": 700_000, "projects": preset, "locked": ["Churn warning system"],
+        "excluded": []})
+    db.close()
+    os.environ["CLV_DB"] = str(writable_db_path)
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["lang"] = "en"
+    at.query_params["al_scenario"] = "Board, March"    # the link: ?al_scenario=Board%2C+March
+    at.run()
+    at.switch_page(PAGE).run()
+    _ok(at)
+    assert at.number_input(key="al_budget").value == 700_000
+    assert at.multiselect(key="al_locked").value == ["Churn warning system"]
+    # Churn warning locked at ¥700,000: churn + service, gain 4.0M + 6.4M, net 9.9M.
+    assert metric_values(at)["Total gain"] == "¥10.40M"
+    assert metric_values(at)["Net value"] == "¥9.90M"

@@ -112,6 +112,15 @@ STRINGS = {
     "allocator.page.none": ("None", "无"),
     "allocator.page.budget": ("Budget (¥)", "预算（元）"),
     "allocator.page.budget_box": ("Budget, exact (¥)", "预算精确值（元）"),
+    "allocator.page.budget_empty": (
+        "The budget box is empty: type a budget (or move the slider) to see the best "
+        "portfolio.",
+        "预算输入框为空：请输入预算（或拖动滑块）以查看最优组合。",
+    ),
+    "allocator.page.save_no_budget": (
+        "Not saved: the budget box is empty. Type a budget first.",
+        "未保存：预算输入框为空，请先输入预算。",
+    ),
     "allocator.page.budget.help": (
         "Move the slider, or type the exact amount in the box; both set the same budget.",
         "拖动滑块或在输入框中输入精确金额，两者设置的是同一个预算。",
