@@ -185,6 +185,9 @@ def on_save() -> None:
         return
     st.session_state["al_scenario"] = sid
     st.session_state["al_loaded"] = sid
+    # Setting the scenario from here rewrites the link, and the browser then leaves the next
+    # typed budget out of it; the page writes that one change itself (below).
+    st.session_state["al_link_check"] = st.session_state.get("al_budget")
     flash("success", ctx.t("allocator.page.saved", name=name))
 
 
@@ -343,6 +346,14 @@ projects = apply_flags(table_projects, locked, excluded)
 total_cost = sum(p.largest_cost for p in projects)
 top = slider_top(total_cost)
 slide_col, box_col = st.columns([3, 1])
+saved_budget = st.session_state.get("al_link_check")
+typed = st.session_state.get("al_budget")
+if saved_budget is not None and typed is not None and typed != saved_budget:
+    # The first budget change after a save: set again from here if the link does not show
+    # it, which writes it there.
+    if str(st.query_params.get("al_budget", "")) != str(int(typed)):
+        st.session_state["al_budget"] = int(typed)
+    del st.session_state["al_link_check"]
 with box_col:
     # The box is the budget (exact, bound to the URL); the slider is a quick way to move it.
     # A default only until the budget is in the session (set by a callback or the link), so

@@ -385,3 +385,17 @@ def test_link_with_only_a_scenario_opens_its_saved_budget(writable_db_path):
     # Churn warning locked at ¥700,000: churn + service, gain 4.0M + 6.4M, net 9.9M.
     assert metric_values(at)["Total gain"] == "¥10.40M"
     assert metric_values(at)["Net value"] == "¥9.90M"
+
+
+def test_first_budget_change_after_a_save_reaches_the_link(writable_db_path):
+    at = _page(writable_db_path)
+    at.number_input(key="al_budget").set_value(700_000).run()
+    at.text_input(key="al_save_name").set_value("Board, March").run()
+    at.button(key="al_save").click().run()
+    _ok(at)
+    # The save put the scenario in the link; the next budget typed must follow it there.
+    at.number_input(key="al_budget").set_value(600_000).run()
+    _ok(at)
+    assert str(at.query_params["al_budget"]).strip("[]'") == "600000"
+    assert str(at.query_params["al_scenario"]).strip("[]'") == "Board, March"
+    assert metric_values(at)["Total gain"] == "¥10.90M"   # service + membership (450k)

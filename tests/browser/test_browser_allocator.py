@@ -55,3 +55,25 @@ def test_chinese_page(page, app_url):
     wait_ready(page)
     assert _metric(page, "总收益") == "1,640万"
     screenshot(page, "allocator_zh")
+
+
+def test_first_budget_typed_after_a_save_reaches_the_link(page, app_url):
+    # Saving puts the scenario in the link; the browser used to leave the next typed budget
+    # out of it (issue 17), so a copied link reopened the saved budget instead.
+    page.goto(app_url + "/allocator")
+    wait_ready(page)
+    box = page.locator("[data-testid='stNumberInput'] input").first
+    box.fill("700000")
+    box.press("Enter")
+    page.wait_for_url("**al_budget=700000**")
+    wait_ready(page)
+    page.locator("[data-testid='stTextInput'] input").last.fill("Board, March")
+    page.get_by_role("button", name="Save scenario").click()
+    page.wait_for_url("**al_scenario=**")
+    wait_ready(page)
+    box.fill("600000")
+    box.press("Enter")
+    page.wait_for_url("**al_budget=600000**", timeout=15_000)
+    wait_ready(page)
+    query = parse_qs(urlparse(page.url).query)
+    assert query["al_budget"] == ["600000"] and query["al_scenario"] == ["Board, March"]
