@@ -538,9 +538,10 @@ class BudgetCurve:
     """The optimum over budgets: ``points`` (budget, net, gain, cost, funded) and ``events``.
 
     ``points`` has one row per budget evaluated, ascending, columns budget, net (the optimal
-    net value, what the curve plots), gain and cost of that portfolio, funded (tuple of "project" or "project (tier)" labels); ``shares`` has the same rows and
-    one column per project with its funded fraction (0..1). ``events`` has budget, project, change ('enters', 'leaves',
-    'tier') and option: where, going up in budget, the optimal set changes. ``exact_steps`` is
+    net value, what the curve plots), gain and cost of that portfolio, funded (tuple of
+    "project" or "project (tier)" labels); ``shares`` has the same rows and one column per
+    project with its funded fraction (0..1). ``events`` has budget, project, change
+    ('enters', 'leaves', 'tier') and option: where, going up in budget, the optimal set changes. ``exact_steps`` is
     True when every step of the curve is in ``points`` (the frontier method); False when the
     curve was sampled on a grid (too many portfolios on the frontier).
     """
@@ -579,33 +580,33 @@ class _Frontier:
     choices: np.ndarray   # (points, integer projects): option index, -1 = not funded
 
 
-def _frontier_step(cost: np.ndarray, gain: np.ndarray, options: Sequence[tuple[float, float]],
+def _frontier_step(cost: np.ndarray, net: np.ndarray, options: Sequence[tuple[float, float]],
                    optional: bool, cap: float
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Add one project to a frontier: its cost, value, and each point's parent and option.
 
-    ``gain`` here is whatever value is maximised (the allocator passes net value, which can
-    be negative: such an option never makes the frontier unless its project is locked).
+    Options are (cost, net value); a negative net never makes the frontier unless its
+    project is locked (then every point carries it).
     """
     n = cost.size
-    shifts = ([(0.0, 0.0)] if optional else []) + [(float(c), float(g)) for c, g in options]
+    shifts = ([(0.0, 0.0)] if optional else []) + [(float(c), float(v)) for c, v in options]
     # Block q of the candidates is the old frontier shifted by option q (q = 0: left out).
     c_all = np.concatenate([cost + c for c, _ in shifts])
-    g_all = np.concatenate([gain + g for _, g in shifts])
+    v_all = np.concatenate([net + v for _, v in shifts])
     within = np.flatnonzero(c_all <= cap + _EPS)
     if within.size == 0:
         raise _FrontierTooLarge  # locked projects above the cap; callers fall back
     # The blocks are each sorted by cost already, and a stable sort of floats is a timsort,
     # which merges such runs in linear time.
     picked = within[np.argsort(c_all[within], kind="stable")]
-    c_all, g_all = c_all[picked], g_all[picked]
-    best_before = np.concatenate(([-np.inf], np.maximum.accumulate(g_all)[:-1]))
-    keep = np.flatnonzero(g_all > best_before + _EPS)
-    # Of points at the same cost only the last kept one (the most gain) is on the frontier.
+    c_all, v_all = c_all[picked], v_all[picked]
+    best_before = np.concatenate(([-np.inf], np.maximum.accumulate(v_all)[:-1]))
+    keep = np.flatnonzero(v_all > best_before + _EPS)
+    # Of points at the same cost only the last kept one (the most net) is on the frontier.
     keep = keep[np.append(np.diff(c_all[keep]) > _EPS, True)]
     chosen = picked[keep]
     option = chosen // n - (1 if optional else 0)   # −1: left out
-    return c_all[keep], g_all[keep], chosen % n, option
+    return c_all[keep], v_all[keep], chosen % n, option
 
 
 def _pareto_frontier(groups: Sequence[tuple[Sequence[tuple[float, float]], bool]],
@@ -619,11 +620,11 @@ def _pareto_frontier(groups: Sequence[tuple[Sequence[tuple[float, float]], bool]
     against the pathological ones.
     """
     cost = np.zeros(1)
-    gain = np.zeros(1)
+    net = np.zeros(1)
     parents: list[np.ndarray] = []
     picks: list[np.ndarray] = []
     for options, optional in groups:
-        cost, gain, parent, pick = _frontier_step(cost, gain, options, optional, cap)
+        cost, net, parent, pick = _frontier_step(cost, net, options, optional, cap)
         parents.append(parent)
         picks.append(pick)
         if cost.size > max_points:
@@ -634,7 +635,7 @@ def _pareto_frontier(groups: Sequence[tuple[Sequence[tuple[float, float]], bool]
     for k in range(len(groups) - 1, -1, -1):
         choices[:, k] = picks[k][at]
         at = parents[k][at]
-    return _Frontier(cost, gain, choices)
+    return _Frontier(cost, net, choices)
 
 
 def _fractional_fill(divisible: Sequence[Project]) -> tuple[np.ndarray, np.ndarray, list[int]]:
@@ -1017,12 +1018,12 @@ def _leave_one_out(groups: Sequence[tuple[Sequence[tuple[float, float]], bool]],
     group once: n leave-one-out frontiers for O(n log n) merges instead of n².
     """
     def add(front: tuple[np.ndarray, np.ndarray], items: Sequence) -> tuple[np.ndarray, np.ndarray]:
-        cost, gain = front
+        cost, net = front
         for options, optional in items:
-            cost, gain, _, _ = _frontier_step(cost, gain, options, optional, cap)
+            cost, net, _, _ = _frontier_step(cost, net, options, optional, cap)
             if cost.size > max_points:
                 raise _FrontierTooLarge
-        return cost, gain
+        return cost, net
 
     def split(lo: int, hi: int, front: tuple[np.ndarray, np.ndarray]) -> Iterator:
         if hi - lo == 1:
@@ -1044,8 +1045,8 @@ def _rest_models(projects: Sequence[Project], cap: float,
     whole = [k for k in active if not projects[k].divisible]
     split = [projects[k] for k in active if projects[k].divisible]
     fronts = _leave_one_out(_groups([projects[k] for k in whole]), cap, max_points)
-    for k, (cost, gain) in zip(whole, fronts):
-        models[k] = _FrontierModel(cost, gain, split)
+    for k, (cost, net) in zip(whole, fronts):
+        models[k] = _FrontierModel(cost, net, split)
     if len(whole) < len(active):
         every = _pareto_frontier(_groups([projects[k] for k in whole]), cap, max_points)
         for k in active:
