@@ -406,10 +406,41 @@ def _solve(projects: Sequence[Project], budget: float) -> dict[str, tuple[int, f
     if result.status != 0 or result.x is None:
         raise AllocationError(f"solver: no portfolio found ({result.message})")
     x = np.where(prog.integer == 1, np.round(result.x), np.clip(result.x, 0.0, 1.0))
+    _refill_divisible(projects, prog, x, budget)
     choice: dict[str, tuple[int, float]] = {}
     for col in np.flatnonzero(x > _EPS):
         choice[projects[prog.owner[col]].name] = (int(prog.option[col]), float(x[col]))
     return choice
+
+
+def _refill_divisible(projects: Sequence[Project], prog: _Programme, x: np.ndarray,
+                      budget: float) -> None:
+    """Recompute the divisible projects' shares in ``x`` exactly, for the chosen rest.
+
+    HiGHS meets the budget row only to a tolerance (a share can overshoot by a few
+    millionths of a yuan). Given the all-or-nothing choices, the best shares are those of
+    the fractional knapsack: locked ones in full, then the others in ROI order while they
+    earn more than they cost (Dantzig), which spends at most the budget, to the float.
+    """
+    split = np.flatnonzero(prog.integer == 0)
+    if split.size == 0:
+        return
+    whole = prog.integer == 1
+    left = budget - float(prog.cost[whole] @ x[whole])
+    x[split] = 0.0
+    free = []
+    for col in split:
+        p = projects[prog.owner[col]]
+        if p.locked:
+            x[col] = 1.0
+            left -= prog.cost[col]
+        elif not p.excluded and prog.net[col] > _EPS:
+            free.append(col)
+    free.sort(key=lambda c: (-prog.net[c] / prog.cost[c], projects[prog.owner[c]].name))
+    for col in free:
+        share = min(1.0, max(left, 0.0) / prog.cost[col])
+        x[col] = share
+        left -= share * prog.cost[col]
 
 
 def _max_entry_cost_milp(projects: Sequence[Project], budget: float, need: float) -> float:
