@@ -354,7 +354,8 @@ def _programme(projects: Sequence[Project]) -> _Programme:
 
 
 def _locked_minimum(projects: Sequence[Project]) -> float:
-    return float(sum(p.cheapest_cost for p in projects if p.locked))
+    # (Excluded and locked only happens inside the verdicts, which set a project aside.)
+    return float(sum(p.cheapest_cost for p in projects if p.locked and not p.excluded))
 
 
 def _choice_rows(projects: Sequence[Project], prog: _Programme, n_cols: int
@@ -431,10 +432,12 @@ def _refill_divisible(projects: Sequence[Project], prog: _Programme, x: np.ndarr
     free = []
     for col in split:
         p = projects[prog.owner[col]]
+        if p.excluded:   # (the verdicts exclude a locked project to ask "what without it")
+            continue
         if p.locked:
             x[col] = 1.0
             left -= prog.cost[col]
-        elif not p.excluded and prog.net[col] > _EPS:
+        elif prog.net[col] > _EPS:
             free.append(col)
     free.sort(key=lambda c: (-prog.net[c] / prog.cost[c], projects[prog.owner[c]].name))
     for col in free:
