@@ -31,6 +31,7 @@ TABLE = ["name", "investment", "uplift_per_customer", "reach", "divisible",
 # Material icons: emoji need a colour font that a meeting-room browser may lack.
 ICONS = {"funded": ":green[:material/check_circle:]", "partly_funded": ":green[:material/contrast:]",
          "locked": ":blue[:material/lock:]", "left_out": ":gray[:material/cancel:]",
+         "below_cost": ":gray[:material/money_off:]",
          "too_expensive": ":gray[:material/cancel:]", "no_room": ":gray[:material/cancel:]",
          "excluded": ":red[:material/block:]"}
 NICE = (1, 2, 5)
@@ -59,7 +60,7 @@ def _allocation(projects: tuple[al.Project, ...], budget: float) -> al.Allocatio
 @cached
 def _explained(projects: tuple[al.Project, ...], alloc: al.Allocation
                ) -> tuple[list[al.Verdict], float]:
-    """The reasons and the value of the next ¥100,000 (reruns that keep the inputs reuse them)."""
+    """The reasons and the net value of the next ¥100,000 (reruns that keep the inputs reuse them)."""
     return (al.project_verdicts(list(projects), alloc),
             al.value_of_next(list(projects), alloc.budget))
 
@@ -158,14 +159,22 @@ def nice_step(span: float, parts: int) -> int:
     return int(10 * power)
 
 
-def money_axis(fig: go.Figure, axis: str, top: float) -> None:
-    """Ticks in the reader's money (¥1.2M / 120万) rather than plotly's SI units."""
-    step = nice_step(max(top, 1.0), 5)
-    ticks = list(range(0, int(top) + step, step))
+def money_axis(fig: go.Figure, axis: str, top: float, bottom: float = 0.0) -> None:
+    """Ticks in the reader's money (¥1.2M / 120万) rather than plotly's SI units.
+
+    ``bottom`` below zero: net value under a lock that loses money.
+    """
+    bottom = min(bottom, 0.0)
+    step = nice_step(max(top - bottom, 1.0), 5)
+    ticks = list(range(int(math.floor(bottom / step)) * step, int(top) + step, step))
     fig.update_layout({f"{axis}axis": dict(tickvals=ticks, ticktext=[ctx.money(v) for v in ticks])})
 
 
 def on_save() -> None:
+    if st.session_state.get("al_budget") is None:
+        # The box was emptied (in the same interaction as the click): nothing to save yet.
+        flash("error", ctx.t("allocator.page.save_no_budget"))
+        return
     name = (st.session_state.get("al_save_name") or "").strip()
     if not name:
         name = ctx.t("allocator.page.default_name",
@@ -177,6 +186,9 @@ def on_save() -> None:
         return
     st.session_state["al_scenario"] = sid
     st.session_state["al_loaded"] = sid
+    # Setting the scenario from here rewrites the link, and the browser then leaves the next
+    # typed budget out of it; the page writes that one change itself (below).
+    st.session_state["al_link_check"] = st.session_state.get("al_budget")
     flash("success", ctx.t("allocator.page.saved", name=md(name)))
 
 
@@ -248,7 +260,17 @@ if st.session_state.get("al_loaded") != wanted:
             st.session_state["al_loaded"] = wanted
     else:
         try:
-            set_table(frame_from_payload(scenarios.load_scenario(ctx.db, scenario)), wanted)
+            payload = scenarios.load_scenario(ctx.db, scenario)
+            set_table(frame_from_payload(payload), wanted)
+            # A link naming only the scenario opens it as saved: what the link does not
+            # carry (budget, locks, exclusions) comes from the scenario.
+            names = set(st.session_state["al_base"]["name"].dropna().astype(str))
+            saved_flags = {"al_budget": int(payload.get("budget", al.SPEC_CASE_BUDGET)),
+                           "al_locked": [n for n in payload.get("locked", []) if n in names],
+                           "al_excluded": [n for n in payload.get("excluded", []) if n in names]}
+            for k, v in saved_flags.items():
+                if k not in st.query_params:
+                    st.session_state[k] = v
         except (ValueError, KeyError, TypeError) as err:
             st.error(ctx.t("allocator.page.load_failed", error=md(err)))
             set_table(preset_frame(lang), f"{PRESET}:{lang}")
@@ -313,6 +335,14 @@ projects = apply_flags(table_projects, locked, excluded)
 total_cost = sum(p.largest_cost for p in projects)
 top = slider_top(total_cost)
 slide_col, box_col = st.columns([3, 1])
+saved_budget = st.session_state.get("al_link_check")
+typed = st.session_state.get("al_budget")
+if saved_budget is not None and typed is not None and typed != saved_budget:
+    # The first budget change after a save: set again from here if the link does not show
+    # it, which writes it there.
+    if str(st.query_params.get("al_budget", "")) != str(int(typed)):
+        st.session_state["al_budget"] = int(typed)
+    del st.session_state["al_link_check"]
 with box_col:
     # The box is the budget (exact, bound to the URL); the slider is a quick way to move it.
     # A default only until the budget is in the session (set by a callback or the link), so
@@ -321,15 +351,23 @@ with box_col:
                              value=None if "al_budget" in st.session_state else int(al.SPEC_CASE_BUDGET),
                              step=STEP, key="al_budget", bind=URL,
                              help=ctx.t("allocator.page.budget.help"))
-    budget = int(budget or al.SPEC_CASE_BUDGET)
+# An emptied box is not a budget: say so rather than compute for some other figure. The
+# slider stays where the last budget was, and moving it fills the box again.
+if budget is not None:
+    st.session_state["al_last_budget"] = int(budget)
+shown = st.session_state.get("al_last_budget", int(al.SPEC_CASE_BUDGET))
 # About 250 stops from zero to a little above the cost of everything, labelled in money.
 stop = max(nice_step(top, 250), 1_000)
 stops = list(range(stop, top + stop, stop))
-st.session_state["al_budget_slider"] = min(max(round(budget / stop) * stop, stop), stops[-1])
+st.session_state["al_budget_slider"] = min(max(round(shown / stop) * stop, stop), stops[-1])
 with slide_col:
     st.select_slider(ctx.t("allocator.page.budget"), stops, key="al_budget_slider",
                      on_change=on_slider, format_func=fmt.money_full,   # every stop distinct
                      help=ctx.t("allocator.page.budget.help"))
+if budget is None:
+    st.warning(ctx.t("allocator.page.budget_empty"), icon=":material/edit:")
+    st.stop()
+budget = int(budget)
 
 # -- derive a project from the data ---------------------------------------------------------------
 # Drawn only while open: the customer frame is not needed for a slider move.
@@ -406,20 +444,34 @@ if isinstance(alloc, str):
     st.stop()
 
 best = alloc.optimum
-verdicts, next_gain = _explained(tuple(projects), alloc)
+verdicts, next_net = _explained(tuple(projects), alloc)
 
 st.subheader(ctx.t("allocator.page.answer", budget=ctx.money(budget)))
-h = st.columns(5)
-h[0].metric(ctx.t("allocator.fig.gain"), ctx.money(best.total_gain), border=True,
+# Net value is what the allocator maximises; gain and ROI are its two ingredients.
+h = st.columns(3)
+h[0].metric(ctx.t("allocator.fig.net"), ctx.money(best.total_net), border=True,
+            help=ctx.t("allocator.def.net"))
+h[1].metric(ctx.t("allocator.fig.gain"), ctx.money(best.total_gain), border=True,
             help=ctx.t("allocator.def.gain"))
-h[1].metric(ctx.t("allocator.fig.combined_roi"), fmt.pct(best.combined_roi), border=True,
+h[2].metric(ctx.t("allocator.fig.combined_roi"), fmt.pct(best.combined_roi), border=True,
             help=ctx.t("allocator.def.combined_roi"))
-h[2].metric(ctx.t("allocator.fig.funded"),
+h = st.columns(3)
+h[0].metric(ctx.t("allocator.fig.funded"),
             ctx.t("allocator.fig.funded_of", n=best.funded_count, total=len(projects)), border=True)
-h[3].metric(ctx.t("allocator.fig.unspent"), ctx.money(best.unspent), border=True,
+h[1].metric(ctx.t("allocator.fig.unspent"), ctx.money(best.unspent), border=True,
             help=ctx.t("allocator.def.unspent"))
-h[4].metric(ctx.t("allocator.fig.next", step=ctx.money(al.NEXT_STEP)), ctx.money(next_gain), border=True,
+h[2].metric(ctx.t("allocator.fig.next", step=ctx.money(al.NEXT_STEP)), ctx.money(next_net), border=True,
             help=ctx.t("allocator.def.next", step=ctx.money(al.NEXT_STEP)))
+if best.unspent >= 1:
+    st.info(ctx.t("allocator.page.unspent", unspent=ctx.money(best.unspent)),
+            icon=":material/savings:")
+if any(p.locked for p in projects):
+    if alloc.lock_cost >= 1:
+        st.warning(ctx.t("allocator.page.locks_cost", loss=ctx.money(alloc.lock_cost),
+                         free=ctx.money(alloc.net_without_locks), now=ctx.money(best.total_net)),
+                   icon=":material/lock:")
+    else:
+        st.caption(ctx.t("allocator.page.locks_free"))
 
 ranking = alloc.roi_ranking
 if alloc.ranking_is_optimal:
@@ -428,9 +480,9 @@ else:
     st.warning(ctx.t(
         "allocator.page.ranking_worse",
         ranking=", ".join(md(option_label(x.project, x.option)) for x in ranking.lines) or "—",
-        ranking_gain=ctx.money(ranking.total_gain),
+        ranking_net=ctx.money(ranking.total_net),
         best=", ".join(md(option_label(x.project, x.option)) for x in best.lines),
-        missed=ctx.money(alloc.gain_missed_by_ranking),
+        missed=ctx.money(alloc.net_missed_by_ranking),
     ))
 
 left, right = st.columns(2, gap="large")
@@ -444,7 +496,8 @@ with left:
             orientation="h",
             text=[fmt.pct(x.net_roi) for x in lines],
             textposition="auto",
-            customdata=[[ctx.money(x.cost), ctx.money(x.gain), fmt.pct(x.fraction)] for x in lines],
+            customdata=[[ctx.money(x.cost), ctx.money(x.gain), fmt.pct(x.fraction), ctx.money(x.net)]
+                        for x in lines],
             hovertemplate=ctx.t("allocator.page.chart_roi.hover"),
         ))
         fig.update_layout(xaxis_title=ctx.t("allocator.fig.roi"), xaxis_tickformat=",.0%",
@@ -457,7 +510,7 @@ with right:
     curve = _curve(tuple(projects))
     pts = curve.points
     fig = go.Figure(go.Scatter(
-        x=pts["budget"], y=pts["gain"], mode="lines",
+        x=pts["budget"], y=pts["net"], mode="lines",
         line_shape="hv" if curve.exact_steps else "linear", name=ctx.t("allocator.page.optimum"),
         hovertemplate=ctx.t("allocator.page.chart_curve.hover"),
     ))
@@ -474,14 +527,14 @@ with right:
             hovertemplate=ctx.t("allocator.page.chart_enters.hover"),
         ))
     fig.add_vline(x=float(budget), line_dash="dot")
-    fig.add_trace(go.Scatter(x=[float(budget)], y=[best.total_gain], mode="markers",
+    fig.add_trace(go.Scatter(x=[float(budget)], y=[best.total_net], mode="markers",
                              marker=dict(size=13, symbol="diamond"),
                              name=ctx.t("allocator.page.current")))
-    fig.update_layout(xaxis_title=ctx.t("allocator.page.budget"), yaxis_title=ctx.t("allocator.fig.gain"),
+    fig.update_layout(xaxis_title=ctx.t("allocator.page.budget"), yaxis_title=ctx.t("allocator.fig.net"),
                       height=360, margin=dict(l=10, r=10, t=10, b=10),
                       legend=dict(orientation="h", y=-0.25))
     money_axis(fig, "x", max(float(pts["budget"].max()), float(budget)))
-    money_axis(fig, "y", float(pts["gain"].max()))
+    money_axis(fig, "y", float(pts["net"].max()), float(pts["net"].min()))
     st.plotly_chart(fig, width="stretch", key="al_chart_curve")
     st.caption(ctx.t("allocator.page.curve.caption" if curve.exact_steps else "allocator.page.curve.caption_grid"))
 
@@ -500,6 +553,7 @@ with st.expander(ctx.t("allocator.page.table")):
             ctx.t("allocator.col.option"): option_label("", v.option).strip(" ()") if v.option else "",
             ctx.t("allocator.col.cost"): fmt.money_full(v.cost),
             ctx.t("allocator.col.gain"): fmt.money_full(v.gain),
+            ctx.t("allocator.col.net"): fmt.money_full(v.net),
             ctx.t("allocator.fig.roi"): fmt.pct(v.net_roi),
             ctx.t("allocator.col.rank"): v.roi_rank,
         })
@@ -525,15 +579,15 @@ with s2:
         if compare:
             def column(a: al.Allocation | str) -> list[str]:
                 if isinstance(a, str):
-                    return [ctx.t("allocator.page.compare.invalid")] + ["—"] * 6
+                    return [ctx.t("allocator.page.compare.invalid")] + ["—"] * 7
                 o = a.optimum
-                return [ctx.money(a.budget), ctx.money(o.total_gain), fmt.pct(o.combined_roi),
-                        fmt.number(o.funded_count), ctx.money(o.unspent),
-                        ctx.money(a.gain_missed_by_ranking),
+                return [ctx.money(a.budget), ctx.money(o.total_net), ctx.money(o.total_gain),
+                        fmt.pct(o.combined_roi), fmt.number(o.funded_count), ctx.money(o.unspent),
+                        ctx.money(a.net_missed_by_ranking),
                         ", ".join(option_label(x.project, x.option) for x in o.lines) or "—"]
 
             table = {ctx.t("allocator.page.compare.figure"): [
-                ctx.t("allocator.page.budget"), ctx.t("allocator.fig.gain"),
+                ctx.t("allocator.page.budget"), ctx.t("allocator.fig.net"), ctx.t("allocator.fig.gain"),
                 ctx.t("allocator.fig.combined_roi"), ctx.t("allocator.fig.funded"),
                 ctx.t("allocator.fig.unspent"), ctx.t("allocator.page.compare.missed"),
                 ctx.t("allocator.page.compare.funded")]}

@@ -1,8 +1,9 @@
 """How fast the budget allocator answers: the exact optimum, the curve, the reasons.
 
 Run: python benchmarks/bench_allocator.py
-Random project lists (costs ¥50,000-¥600,000 in ¥10,000 steps, ROI 1-40×, a quarter with a
-pilot tier, a tenth divisible), budget = 40% of the total. Best of several runs per figure.
+Random project lists (costs ¥50,000-¥600,000 in ¥10,000 steps, gain 0.5-41× the cost, so
+about one in eighty returns less than it costs, a quarter with a pilot tier, a tenth
+divisible), budget = 40% of the total. The allocator maximises net value Σ(gain − cost). Best of several runs per figure.
 "A slider move" is what the page recomputes when only the budget changes: the optimum and
 the ROI ranking, the reasons (the best portfolio without each project, exact) and the value of
 the next ¥100,000; the curve does not depend on the budget and is cached by the page.
@@ -27,7 +28,7 @@ def projects(n: int, seed: int = 1, divisible_share: float = 0.10) -> list[al.Pr
     for k in range(n):
         cost = rng.randrange(5, 61) * 10_000.0
         reach = float(rng.randrange(200, 5_000))
-        uplift = round(cost * rng.uniform(2, 41) / reach, 2)
+        uplift = round(cost * rng.uniform(0.5, 41) / reach, 2)
         tiers: tuple[al.Tier, ...] = ()
         divisible = False
         roll = rng.random()

@@ -1,22 +1,25 @@
 """Budget allocation across projects: the best portfolio for a budget, and why (SPEC §4).
 
 A project costs an investment and returns a gain = CLV uplift per customer × customers
-reached. Given a budget, :func:`allocate_budget` finds the portfolio with the highest total
-gain, exactly, as a small mixed-integer programme (``scipy.optimize.milp``, HiGHS):
+reached; its net value is gain − investment. Given a budget, :func:`allocate_budget` finds the
+portfolio with the highest total net value Σ(gain − cost), exactly, as a small mixed-integer
+programme (``scipy.optimize.milp``, HiGHS). Budget left unspent stays in the company, so a
+project whose gain is below its cost is never funded unless the user locks it:
 
 * one variable per project option; binary for an all-or-nothing project, continuous 0..1 for
   a divisible one (funded pro rata);
 * a project offering tiers (full, pilot, ...) has one binary per tier and Σ tiers ≤ 1;
-* Σ cost × x ≤ budget; a locked project has Σ its options = 1, an excluded one all 0.
+* Σ cost × x ≤ budget; a locked project has Σ its options = 1, an excluded one all 0;
+* maximise Σ (gain − cost) × x.
 
 Beside the optimum it fills the same budget the way a spreadsheet would (sort by net ROI,
-take what fits) so the room can see when sorting is wrong: for all-or-nothing projects it
-often is (a knapsack, not a ranking).
+take what fits, never a project that returns less than it costs) so the room can see when
+sorting is wrong: for all-or-nothing projects it often is (a knapsack, not a ranking).
 
 Net ROI = (gain − cost) / cost throughout (the seeds' "multiple" is gain / cost).
 
-:func:`budget_value_curve` gives the optimum for every budget from zero to the cost of all
-projects, exactly, from the Pareto frontier of (cost, gain) over portfolios (see its doc);
+:func:`budget_value_curve` gives the optimal net value for every budget from zero to the
+cost of all projects, exactly, from the Pareto frontier of (cost, net) over portfolios;
 :func:`project_verdicts` says for each project why it is in or out and what it would need
 (from the frontier of all the other projects; the MILP answers the same questions when a
 frontier would be too large, and the tests hold the two routes against each other);
@@ -65,6 +68,11 @@ class Tier:
     def gain(self) -> float:
         return self.uplift_per_customer * self.reach
 
+    @property
+    def net(self) -> float:
+        """Net value: gain − investment."""
+        return self.gain - self.investment
+
 
 @dataclass(frozen=True)
 class Project:
@@ -89,8 +97,18 @@ class Project:
         return self.uplift_per_customer * self.reach
 
     @property
+    def net(self) -> float:
+        """Net value of the full project: gain − investment."""
+        return self.gain - self.investment
+
+    @property
     def net_roi(self) -> float:
         return net_roi(self.gain, self.investment)
+
+    @property
+    def below_cost(self) -> bool:
+        """No option returns more than it costs: unspent budget is worth more."""
+        return all(o.net <= _EPS for o in self.options)
 
     @cached_property
     def options(self) -> tuple[Tier, ...]:
@@ -191,6 +209,10 @@ class FundedLine:
     gain: float
 
     @property
+    def net(self) -> float:
+        return self.gain - self.cost
+
+    @property
     def net_roi(self) -> float:
         return net_roi(self.gain, self.cost)
 
@@ -211,7 +233,13 @@ class Portfolio:
         return float(sum(line.gain for line in self.lines))
 
     @property
+    def total_net(self) -> float:
+        """Net value Σ(gain − cost) of the funded projects: what the allocator maximises."""
+        return self.total_gain - self.total_cost
+
+    @property
     def unspent(self) -> float:
+        """Budget not spent: it stays in the company (no project earns more than it costs)."""
         return max(0.0, self.budget - self.total_cost)
 
     @property
@@ -238,6 +266,7 @@ class Portfolio:
                 "fraction": [x.fraction for x in self.lines],
                 "cost": [x.cost for x in self.lines],
                 "gain": [x.gain for x in self.lines],
+                "net": [x.net for x in self.lines],
                 "net_roi": [x.net_roi for x in self.lines],
             }
         )
@@ -245,20 +274,32 @@ class Portfolio:
 
 @dataclass(frozen=True)
 class Allocation:
-    """The optimum beside the plain ROI ranking for the same projects and budget."""
+    """The optimum beside the plain ROI ranking for the same projects and budget.
+
+    ``net_without_locks``: the optimal net value were every lock released (equal to the
+    optimum's when nothing is locked); the difference is what the locks cost.
+    """
 
     budget: float
     optimum: Portfolio
     roi_ranking: Portfolio
+    net_without_locks: float = math.nan
 
     @property
-    def gain_missed_by_ranking(self) -> float:
-        """How much gain sorting by ROI leaves on the table (0 when it happens to be optimal)."""
-        return max(0.0, self.optimum.total_gain - self.roi_ranking.total_gain)
+    def net_missed_by_ranking(self) -> float:
+        """Net value sorting by ROI leaves on the table (0 when it happens to be optimal)."""
+        return max(0.0, self.optimum.total_net - self.roi_ranking.total_net)
 
     @property
     def ranking_is_optimal(self) -> bool:
-        return self.gain_missed_by_ranking <= _EPS * max(1.0, self.optimum.total_gain)
+        return self.net_missed_by_ranking <= _EPS * max(1.0, abs(self.optimum.total_net))
+
+    @property
+    def lock_cost(self) -> float:
+        """Net value the locks give up: optimum without the locks minus the optimum with them."""
+        if math.isnan(self.net_without_locks):
+            return 0.0
+        return max(0.0, self.net_without_locks - self.optimum.total_net)
 
     @property
     def only_in_optimum(self) -> tuple[str, ...]:
@@ -295,39 +336,31 @@ class _Programme:
     owner: np.ndarray      # project index of each column
     option: np.ndarray     # option index within its project
     cost: np.ndarray
-    gain: np.ndarray
+    net: np.ndarray        # gain − cost
     integer: np.ndarray    # 1 binary, 0 continuous
 
 
 def _programme(projects: Sequence[Project]) -> _Programme:
-    owner, option, cost, gain, integer = [], [], [], [], []
+    owner, option, cost, net, integer = [], [], [], [], []
     for i, p in enumerate(projects):
         for j, o in enumerate(p.options):
             owner.append(i)
             option.append(j)
             cost.append(float(o.investment))
-            gain.append(float(o.gain))
+            net.append(float(o.gain) - float(o.investment))
             integer.append(0 if p.divisible else 1)
-    return _Programme(np.array(owner), np.array(option), np.array(cost), np.array(gain),
+    return _Programme(np.array(owner), np.array(option), np.array(cost), np.array(net),
                       np.array(integer))
 
 
 def _locked_minimum(projects: Sequence[Project]) -> float:
-    return float(sum(p.cheapest_cost for p in projects if p.locked))
+    # (Excluded and locked only happens inside the verdicts, which set a project aside.)
+    return float(sum(p.cheapest_cost for p in projects if p.locked and not p.excluded))
 
 
-def _solve(projects: Sequence[Project], budget: float,
-           objective: str = "max_gain", gain_target: float = 0.0) -> dict[str, tuple[int, float]]:
-    """Solve the MILP; {project name: (option index, fraction)} of the funded projects.
-
-    ``objective="max_gain"``: the most gain within ``budget`` (ties: the cheaper portfolio).
-    ``objective="min_cost"``: the cheapest portfolio whose gain reaches ``gain_target`` (the
-    budget is then not a constraint); used to say how cheap a left-out project must become.
-    Raises AllocationError if HiGHS finds no portfolio (callers check the locks first).
-    """
-    prog = _programme(projects)
-    n_cols = prog.cost.size
-    lower = np.zeros(n_cols)
+def _choice_rows(projects: Sequence[Project], prog: _Programme, n_cols: int
+                 ) -> tuple[list[np.ndarray], list[float], list[float], np.ndarray]:
+    """At most one option per project, exactly one when locked; excluded ones fixed at 0."""
     upper = np.ones(n_cols)
     rows, row_lo, row_hi = [], [], []
     for i, p in enumerate(projects):
@@ -343,38 +376,109 @@ def _solve(projects: Sequence[Project], budget: float,
             rows.append(row)
             row_lo.append(1.0 if p.locked else 0.0)
             row_hi.append(1.0)
+    return rows, row_lo, row_hi, upper
+
+
+def _solve(projects: Sequence[Project], budget: float) -> dict[str, tuple[int, float]]:
+    """Solve the MILP; {project name: (option index, fraction)} of the funded projects.
+
+    The most net value Σ(gain − cost) within ``budget``; ties go to the cheaper portfolio,
+    so a project that only breaks even is not funded either.
+    Raises AllocationError if HiGHS finds no portfolio (callers check the locks first).
+    """
+    prog = _programme(projects)
+    n_cols = prog.cost.size
+    rows, row_lo, row_hi, upper = _choice_rows(projects, prog, n_cols)
+    rows.append(prog.cost)
+    row_lo.append(-np.inf)
+    row_hi.append(budget)
     total_cost = float(prog.cost.sum())
-    if objective == "max_gain":
-        rows.append(prog.cost)
-        row_lo.append(-np.inf)
-        row_hi.append(budget)
-        # Money is kept in yuan (not rescaled) so HiGHS's absolute gap of 1e-6 means exact to
-        # a millionth of a yuan; the cost term breaks ties between equal-gain portfolios in
-        # favour of the cheaper one and is worth under 0.001 yuan in total.
-        c = -prog.gain + prog.cost * (1e-3 / max(total_cost, 1.0))
-    else:
-        rows.append(prog.gain)
-        row_lo.append(gain_target)
-        row_hi.append(np.inf)
-        c = prog.cost.copy()
+    # Money is kept in yuan (not rescaled) so HiGHS's absolute gap of 1e-6 means exact to a
+    # millionth of a yuan; the cost term breaks ties between equal-net portfolios in favour
+    # of the cheaper one and is worth under 0.001 yuan in total.
+    c = -prog.net + prog.cost * (1e-3 / max(total_cost, 1.0))
     result = milp(
         c,
         constraints=LinearConstraint(np.vstack(rows), row_lo, row_hi),
         integrality=prog.integer,
-        bounds=Bounds(lower, upper),
+        bounds=Bounds(np.zeros(n_cols), upper),
         options={"mip_rel_gap": 0.0, "presolve": True},
     )
     if result.status != 0 or result.x is None:
         raise AllocationError(f"solver: no portfolio found ({result.message})")
     x = np.where(prog.integer == 1, np.round(result.x), np.clip(result.x, 0.0, 1.0))
+    _refill_divisible(projects, prog, x, budget)
     choice: dict[str, tuple[int, float]] = {}
     for col in np.flatnonzero(x > _EPS):
         choice[projects[prog.owner[col]].name] = (int(prog.option[col]), float(x[col]))
     return choice
 
 
+def _refill_divisible(projects: Sequence[Project], prog: _Programme, x: np.ndarray,
+                      budget: float) -> None:
+    """Recompute the divisible projects' shares in ``x`` exactly, for the chosen rest.
+
+    HiGHS meets the budget row only to a tolerance (a share can overshoot by a few
+    millionths of a yuan). Given the all-or-nothing choices, the best shares are those of
+    the fractional knapsack: locked ones in full, then the others in ROI order while they
+    earn more than they cost (Dantzig), which spends at most the budget, to the float.
+    """
+    split = np.flatnonzero(prog.integer == 0)
+    if split.size == 0:
+        return
+    whole = prog.integer == 1
+    left = budget - float(prog.cost[whole] @ x[whole])
+    x[split] = 0.0
+    free = []
+    for col in split:
+        p = projects[prog.owner[col]]
+        if p.excluded:   # (the verdicts exclude a locked project to ask "what without it")
+            continue
+        if p.locked:
+            x[col] = 1.0
+            left -= prog.cost[col]
+        elif prog.net[col] > _EPS:
+            free.append(col)
+    free.sort(key=lambda c: (-prog.net[c] / prog.cost[c], projects[prog.owner[c]].name))
+    for col in free:
+        share = min(1.0, max(left, 0.0) / prog.cost[col])
+        x[col] = share
+        left -= share * prog.cost[col]
+
+
+def _max_entry_cost_milp(projects: Sequence[Project], budget: float, need: float) -> float:
+    """Largest y ≥ 0 with a portfolio P of ``projects`` such that cost(P) + y ≤ budget and
+    net(P) − y ≥ ``need``; −inf when there is none.
+
+    y is the cost at which a left-out project (gain g) enters: it then costs y, returns
+    g − y net, and the rest have budget − y; ``need`` = today's optimum − g.
+    """
+    prog = _programme(projects)
+    n_cols = prog.cost.size
+    rows, row_lo, row_hi, upper = _choice_rows(projects, prog, n_cols)
+    rows = [np.append(r, 0.0) for r in rows]
+    rows.append(np.append(prog.cost, 1.0))
+    row_lo.append(-np.inf)
+    row_hi.append(budget)
+    rows.append(np.append(prog.net, -1.0))
+    row_lo.append(need)
+    row_hi.append(np.inf)
+    c = np.zeros(n_cols + 1)
+    c[-1] = -1.0
+    result = milp(
+        c,
+        constraints=LinearConstraint(np.vstack(rows), row_lo, row_hi),
+        integrality=np.append(prog.integer, 0),
+        bounds=Bounds(np.zeros(n_cols + 1), np.append(upper, max(budget, 0.0))),
+        options={"mip_rel_gap": 0.0, "presolve": True},
+    )
+    if result.status != 0 or result.x is None:
+        return -math.inf
+    return float(result.x[-1])
+
+
 def optimal_portfolio(projects: Sequence[Project], budget: float) -> Portfolio:
-    """The highest-gain portfolio within ``budget`` (exact MILP)."""
+    """The portfolio with the most net value within ``budget`` (exact MILP)."""
     projects = validate_projects(projects)
     budget = _check_budget(budget, allow_zero=True)
     return _optimal(projects, budget)
@@ -391,6 +495,8 @@ def _optimal(projects: Sequence[Project], budget: float) -> Portfolio:
 def roi_ranking(projects: Sequence[Project], budget: float) -> Portfolio:
     """Sort every option by net ROI and take each one that still fits (what people do by hand).
 
+    Only options that return more than they cost are candidates: nobody sorting by ROI funds
+    a negative one, so the comparison with the optimum is about the knapsack, not about that.
     Locked projects are honoured: budget is held back for the cheapest option of each locked
     project not yet funded, and any still unfunded at the end get that cheapest option.
     A divisible project takes whatever share of it still fits.
@@ -408,6 +514,7 @@ def _roi_ranking(projects: Sequence[Project], budget: float) -> Portfolio:
         (net_roi(o.gain, o.investment), p.name, j, p)
         for p in projects if not p.excluded
         for j, o in enumerate(p.options)
+        if o.net > _EPS
     ]
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
     reserve = {p.name: p.cheapest_cost for p in projects if p.locked}
@@ -445,26 +552,30 @@ def allocate_budget(projects: Sequence[Project], budget: float) -> Allocation:
     projects = validate_projects(projects)
     budget = _check_budget(budget)
     optimum = _optimal(projects, budget)
-    return Allocation(budget, optimum, _roi_ranking(projects, budget))
+    free = optimum.total_net
+    if any(p.locked for p in projects):
+        free = _optimal([replace(p, locked=False) for p in projects], budget).total_net
+    return Allocation(budget, optimum, _roi_ranking(projects, budget), free)
 
 
 def value_of_next(projects: Sequence[Project], budget: float, step: float = NEXT_STEP) -> float:
-    """Extra gain the optimum makes if the budget grows by ``step`` (the next ¥100,000)."""
+    """Extra net value the optimum makes if the budget grows by ``step`` (the next ¥100,000)."""
     projects = validate_projects(projects)
     budget = _check_budget(budget)
     step = _check_positive(step, "step", "step")
-    return _optimal(projects, budget + step).total_gain - _optimal(projects, budget).total_gain
+    return _optimal(projects, budget + step).total_net - _optimal(projects, budget).total_net
 
 
 # -- the budget–value curve -------------------------------------------------------------
 @dataclass(frozen=True)
 class BudgetCurve:
-    """The optimum over budgets: ``points`` (budget, gain, cost, funded) and ``events``.
+    """The optimum over budgets: ``points`` (budget, net, gain, cost, funded) and ``events``.
 
-    ``points`` has one row per budget evaluated, ascending, columns budget, gain, cost,
-    funded (tuple of "project" or "project (tier)" labels); ``shares`` has the same rows and
-    one column per project with its funded fraction (0..1). ``events`` has budget, project, change ('enters', 'leaves',
-    'tier') and option: where, going up in budget, the optimal set changes. ``exact_steps`` is
+    ``points`` has one row per budget evaluated, ascending, columns budget, net (the optimal
+    net value, what the curve plots), gain and cost of that portfolio, funded (tuple of
+    "project" or "project (tier)" labels); ``shares`` has the same rows and one column per
+    project with its funded fraction (0..1). ``events`` has budget, project, change
+    ('enters', 'leaves', 'tier') and option: where, going up in budget, the optimal set changes. ``exact_steps`` is
     True when every step of the curve is in ``points`` (the frontier method); False when the
     curve was sampled on a grid (too many portfolios on the frontier).
     """
@@ -478,12 +589,12 @@ class BudgetCurve:
     frontier_size: int = 0   # portfolios on the Pareto frontier (0 for the MILP grid)
 
     def value_at(self, budget: float) -> float:
-        """Optimal gain at ``budget`` read off the curve (exact at evaluated budgets)."""
+        """Optimal net value at ``budget`` read off the curve (exact at evaluated budgets)."""
         pts = self.points
         if pts.empty:
             return math.nan
         i = int(np.searchsorted(pts["budget"].to_numpy(), budget + _EPS, side="right")) - 1
-        return math.nan if i < 0 else float(pts["gain"].iloc[i])
+        return math.nan if i < 0 else float(pts["net"].iloc[i])
 
     def entry_budget(self, project: str) -> float:
         """Lowest budget on the curve at which ``project`` is (at least partly) funded."""
@@ -499,51 +610,55 @@ class _FrontierTooLarge(Exception):
 @dataclass(frozen=True)
 class _Frontier:
     cost: np.ndarray
-    gain: np.ndarray
+    net: np.ndarray
     choices: np.ndarray   # (points, integer projects): option index, -1 = not funded
 
 
-def _frontier_step(cost: np.ndarray, gain: np.ndarray, options: Sequence[tuple[float, float]],
+def _frontier_step(cost: np.ndarray, net: np.ndarray, options: Sequence[tuple[float, float]],
                    optional: bool, cap: float
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Add one project to a frontier: its cost, gain, and each point's parent and option."""
+    """Add one project to a frontier: its cost, value, and each point's parent and option.
+
+    Options are (cost, net value); a negative net never makes the frontier unless its
+    project is locked (then every point carries it).
+    """
     n = cost.size
-    shifts = ([(0.0, 0.0)] if optional else []) + [(float(c), float(g)) for c, g in options]
+    shifts = ([(0.0, 0.0)] if optional else []) + [(float(c), float(v)) for c, v in options]
     # Block q of the candidates is the old frontier shifted by option q (q = 0: left out).
     c_all = np.concatenate([cost + c for c, _ in shifts])
-    g_all = np.concatenate([gain + g for _, g in shifts])
+    v_all = np.concatenate([net + v for _, v in shifts])
     within = np.flatnonzero(c_all <= cap + _EPS)
     if within.size == 0:
         raise _FrontierTooLarge  # locked projects above the cap; callers fall back
     # The blocks are each sorted by cost already, and a stable sort of floats is a timsort,
     # which merges such runs in linear time.
     picked = within[np.argsort(c_all[within], kind="stable")]
-    c_all, g_all = c_all[picked], g_all[picked]
-    best_before = np.concatenate(([-np.inf], np.maximum.accumulate(g_all)[:-1]))
-    keep = np.flatnonzero(g_all > best_before + _EPS)
-    # Of points at the same cost only the last kept one (the most gain) is on the frontier.
+    c_all, v_all = c_all[picked], v_all[picked]
+    best_before = np.concatenate(([-np.inf], np.maximum.accumulate(v_all)[:-1]))
+    keep = np.flatnonzero(v_all > best_before + _EPS)
+    # Of points at the same cost only the last kept one (the most net) is on the frontier.
     keep = keep[np.append(np.diff(c_all[keep]) > _EPS, True)]
     chosen = picked[keep]
     option = chosen // n - (1 if optional else 0)   # −1: left out
-    return c_all[keep], g_all[keep], chosen % n, option
+    return c_all[keep], v_all[keep], chosen % n, option
 
 
 def _pareto_frontier(groups: Sequence[tuple[Sequence[tuple[float, float]], bool]],
                      cap: float, max_points: int) -> _Frontier:
-    """Every portfolio not beaten by a cheaper-or-equal one with more gain (Nemhauser–Ullmann).
+    """Every portfolio not beaten by a cheaper-or-equal one with more net (Nemhauser–Ullmann).
 
-    ``groups``: per all-or-nothing/tiered project, its options (cost, gain) and whether it may
+    ``groups``: per all-or-nothing/tiered project, its options (cost, net) and whether it may
     be left out. Portfolios costing more than ``cap`` are dropped. The frontier of n projects
     is built from that of n − 1 by adding each option and keeping the non-dominated points;
     sizes stay in the hundreds to thousands for realistic lists, and ``max_points`` guards
     against the pathological ones.
     """
     cost = np.zeros(1)
-    gain = np.zeros(1)
+    net = np.zeros(1)
     parents: list[np.ndarray] = []
     picks: list[np.ndarray] = []
     for options, optional in groups:
-        cost, gain, parent, pick = _frontier_step(cost, gain, options, optional, cap)
+        cost, net, parent, pick = _frontier_step(cost, net, options, optional, cap)
         parents.append(parent)
         picks.append(pick)
         if cost.size > max_points:
@@ -554,32 +669,38 @@ def _pareto_frontier(groups: Sequence[tuple[Sequence[tuple[float, float]], bool]
     for k in range(len(groups) - 1, -1, -1):
         choices[:, k] = picks[k][at]
         at = parents[k][at]
-    return _Frontier(cost, gain, choices)
+    return _Frontier(cost, net, choices)
 
 
 def _fractional_fill(divisible: Sequence[Project]) -> tuple[np.ndarray, np.ndarray, list[int]]:
     """Divisible projects fill leftover budget best in ROI order (the fractional knapsack).
 
-    Returns the cumulative cost and gain breakpoints and the ROI order.
+    Only those that return more than they cost take any: past them, money is worth more
+    unspent, so the fill is flat. Returns the cumulative cost and net breakpoints (concave,
+    nondecreasing) and the order of the projects used.
     """
-    order = sorted(range(len(divisible)),
-                   key=lambda k: (-divisible[k].gain / divisible[k].investment, divisible[k].name))
+    used = [k for k in range(len(divisible)) if divisible[k].net > _EPS]
+    order = sorted(used, key=lambda k: (-divisible[k].gain / divisible[k].investment,
+                                        divisible[k].name))
     costs = [divisible[k].investment for k in order]
-    gains = [divisible[k].gain for k in order]
-    return (np.concatenate(([0.0], np.cumsum(costs))), np.concatenate(([0.0], np.cumsum(gains))),
+    nets = [divisible[k].net for k in order]
+    return (np.concatenate(([0.0], np.cumsum(costs))), np.concatenate(([0.0], np.cumsum(nets))),
             order)
 
 
 def budget_value_curve(projects: Sequence[Project], n_grid: int = 101,
                        max_budget: float | None = None, max_steps: int = 2000,
                        max_frontier: int = 200_000) -> BudgetCurve:
-    """The optimal gain for budgets from zero to ``max_budget`` (default: every project funded).
+    """The optimal net value for budgets from zero to ``max_budget`` (default: every project
+    funded).
 
-    Method (exact, and fast): the optimum of all-or-nothing and tiered projects is a step
-    function of the budget whose steps are exactly the Pareto frontier of (cost, gain) over
+    The curve never falls: budget that no project can use well stays unspent. Method (exact,
+    and fast): the optimum of all-or-nothing and tiered projects is a step
+    function of the budget whose steps are exactly the Pareto frontier of (cost, net) over
     portfolios; that frontier is built project by project, so the optimum at *every* budget is
     known without solving a programme per budget. Divisible projects are then added to each
-    frontier portfolio in ROI order (optimal for the part that can be split), which makes the
+    frontier portfolio in ROI order, as far as they earn more than they cost (optimal for the
+    part that can be split), which makes the
     curve piecewise linear between points.
 
     Points evaluated: a grid of ``n_grid`` budgets from 0 to ``max_budget``, every option's
@@ -616,7 +737,8 @@ def budget_value_curve(projects: Sequence[Project], n_grid: int = 101,
     with_steps = frontier.cost.size <= max_steps
     # Free divisible projects make the curve rise linearly between steps, with kinks that
     # are not all evaluated: exact at the points, interpolated between them.
-    exact = with_steps and not any(not p.locked for p in divisible)
+    # (A divisible project that returns no more than it costs never takes budget.)
+    exact = with_steps and not any(not p.locked and p.net > _EPS for p in divisible)
     if with_steps:
         # A step of the curve is where a frontier portfolio (plus locked divisible ones)
         # first becomes affordable.
@@ -634,10 +756,10 @@ def _curve_from_frontier(projects: Sequence[Project], integer: Sequence[Project]
     fixed = [p for p in divisible if p.locked]
     free = [p for p in divisible if not p.locked]
     base_cost = float(sum(p.investment for p in fixed))
-    base_gain = float(sum(p.gain for p in fixed))
-    cum_c, cum_g, order = _fractional_fill(free)
+    base_net = float(sum(p.net for p in fixed))
+    cum_c, cum_n, order = _fractional_fill(free)
     n_pts = budgets.size
-    best_gain = np.full(n_pts, -np.inf)
+    best_net = np.full(n_pts, -np.inf)
     best_k = np.full(n_pts, -1)
     # Chunks bound the (frontier × budgets) matrix to a few million cells.
     chunk = max(1, 4_000_000 // max(1, frontier.cost.size))
@@ -645,13 +767,13 @@ def _curve_from_frontier(projects: Sequence[Project], integer: Sequence[Project]
         b = budgets[start:start + chunk] - base_cost
         left = b[None, :] - frontier.cost[:, None]
         value = np.where(left >= -_EPS,
-                         frontier.gain[:, None] + np.interp(np.maximum(left, 0), cum_c, cum_g),
+                         frontier.net[:, None] + np.interp(np.maximum(left, 0), cum_c, cum_n),
                          -np.inf)
         k = np.argmax(value, axis=0)
         best_k[start:start + chunk] = k
-        best_gain[start:start + chunk] = value[k, np.arange(b.size)]
+        best_net[start:start + chunk] = value[k, np.arange(b.size)]
     ok = best_k >= 0
-    budgets, best_gain, best_k = budgets[ok], best_gain[ok], best_k[ok]
+    budgets, best_net, best_k = budgets[ok], best_net[ok], best_k[ok]
     fractions = {p.name: np.zeros(budgets.size) for p in projects}
     options = {p.name: np.full(budgets.size, -1) for p in projects}
     for col, p in enumerate(integer):
@@ -668,11 +790,13 @@ def _curve_from_frontier(projects: Sequence[Project], integer: Sequence[Project]
         fractions[p.name] = share
         options[p.name] = np.where(share > _EPS, 0, -1)
     cost = np.zeros(budgets.size)
+    gain = np.zeros(budgets.size)
     for p in projects:
         for j, o in enumerate(p.options):
             cost += np.where(options[p.name] == j, o.investment * fractions[p.name], 0.0)
-    curve = _assemble_curve(projects, budgets, base_gain + best_gain, cost, fractions, options,
-                            "frontier", exact, top)
+            gain += np.where(options[p.name] == j, o.gain * fractions[p.name], 0.0)
+    curve = _assemble_curve(projects, budgets, base_net + best_net, gain, cost, fractions,
+                            options, "frontier", exact, top)
     return replace(curve, frontier_size=int(frontier.cost.size))
 
 
@@ -682,16 +806,17 @@ def _curve_by_milp(projects: Sequence[Project], budgets: np.ndarray, top: float)
     budgets = budgets[budgets >= floor - _EPS]
     fractions = {p.name: np.zeros(budgets.size) for p in projects}
     options = {p.name: np.full(budgets.size, -1) for p in projects}
+    net = np.zeros(budgets.size)
     gain = np.zeros(budgets.size)
     cost = np.zeros(budgets.size)
     for i, b in enumerate(budgets):
         port = _optimal(projects, float(max(b, floor)))
-        gain[i], cost[i] = port.total_gain, port.total_cost
+        net[i], gain[i], cost[i] = port.total_net, port.total_gain, port.total_cost
         for line in port.lines:
             p = next(q for q in projects if q.name == line.project)
             fractions[p.name][i] = line.fraction
             options[p.name][i] = [o.label for o in p.options].index(line.option)
-    return _assemble_curve(projects, budgets, gain, cost, fractions, options, "milp-grid",
+    return _assemble_curve(projects, budgets, net, gain, cost, fractions, options, "milp-grid",
                            False, top)
 
 
@@ -699,8 +824,8 @@ def _label(p: Project, option: int) -> str:
     return p.name if option <= 0 else f"{p.name} ({p.options[option].label})"
 
 
-def _assemble_curve(projects: Sequence[Project], budgets: np.ndarray, gain: np.ndarray,
-                    cost: np.ndarray, fractions: dict[str, np.ndarray],
+def _assemble_curve(projects: Sequence[Project], budgets: np.ndarray, net: np.ndarray,
+                    gain: np.ndarray, cost: np.ndarray, fractions: dict[str, np.ndarray],
                     options: dict[str, np.ndarray], method: str, exact: bool,
                     top: float) -> BudgetCurve:
     funded = [
@@ -708,7 +833,8 @@ def _assemble_curve(projects: Sequence[Project], budgets: np.ndarray, gain: np.n
               if fractions[p.name][i] > _EPS)
         for i in range(budgets.size)
     ]
-    points = pd.DataFrame({"budget": budgets, "gain": gain, "cost": cost, "funded": funded})
+    points = pd.DataFrame({"budget": budgets, "net": net, "gain": gain, "cost": cost,
+                           "funded": funded})
     # Kept apart from ``points`` so a project called "budget" cannot clash with a column.
     shares = pd.DataFrame({p.name: fractions[p.name] for p in projects}, index=points.index)
     events = []
@@ -731,12 +857,16 @@ def _assemble_curve(projects: Sequence[Project], budgets: np.ndarray, gain: np.n
 class Verdict:
     """Why one project is in or out of the optimum, in numbers (text: :func:`reason_text`).
 
-    status: 'funded', 'partly_funded', 'locked', 'left_out', 'excluded', 'too_expensive'
-    (costs more than the budget on its own), 'no_room' (does not fit beside locked projects).
-    contribution: for a funded project, how much less the best portfolio would gain without it.
+    status: 'funded', 'partly_funded', 'locked', 'left_out', 'below_cost' (no option returns
+    more than it costs: unspent budget is worth more), 'excluded', 'too_expensive' (costs more
+    than the budget on its own), 'no_room' (does not fit beside locked projects).
+    All figures are net value, Σ(gain − cost), the allocator's objective:
+    contribution: for a funded project, how much less net the best portfolio would earn
+    without it.
     gain_needed: for a left-out project, the extra gain at which it would enter (≥).
     max_cost: for a left-out project, the cost at or below which it would enter (its tier).
-    lock_cost: for a locked project, the gain the lock gives up (0 if the optimum funds it too).
+    lock_cost: for a locked project, the net value the lock gives up (the best portfolio with
+    it free minus the best with it locked; 0 if the optimum funds it anyway).
     """
 
     project: str
@@ -756,18 +886,22 @@ class Verdict:
     lock_cost: float = math.nan
     extra: dict = field(default_factory=dict)
 
+    @property
+    def net(self) -> float:
+        return self.gain - self.cost
+
 
 def project_verdicts(projects: Sequence[Project], allocation: Allocation,
                      max_frontier: int = 50_000, method: str = "auto") -> list[Verdict]:
     """For every project, in input order, why it is in or out and what would change that.
 
-    Every figure compares today's optimum with the best portfolio of *the other projects*
-    (the project dropped, forced in at each of its options, or unlocked). Those are exact:
-    from the Pareto frontier of the other projects capped at the budget (one per project,
-    fast), or, for very long lists whose frontier passes ``max_frontier`` portfolios, from one
-    MILP per question. ``method``: 'auto' (the frontiers of all the others for every project
-    at once, by divide and conquer), 'per_project' (each built from scratch) or 'milp' — the
-    same answers by three routes, which the tests hold against each other.
+    Every figure compares today's optimum (net value) with the best portfolio of *the other
+    projects* (the project dropped, forced in at each of its options, or unlocked). Those are
+    exact: from the Pareto frontier of the other projects capped at the budget (one per
+    project, fast), or, for very long lists whose frontier passes ``max_frontier`` portfolios,
+    from one MILP per question. ``method``: 'auto' (the frontiers of all the others for every
+    project at once, by divide and conquer), 'per_project' (each built from scratch) or
+    'milp' — the same answers by three routes, which the tests hold against each other.
     """
     if method not in ("auto", "per_project", "milp"):
         raise AllocationError(f"method: 'auto', 'per_project' or 'milp' (got {method!r})")
@@ -803,11 +937,11 @@ def project_verdicts(projects: Sequence[Project], allocation: Allocation,
         if p.locked:
             free = max(rest.value(budget), rest.best_with(p, budget)[0])
             verdicts.append(Verdict(status="locked",
-                                    lock_cost=max(0.0, free - best.total_gain), **base))
+                                    lock_cost=max(0.0, free - best.total_net), **base))
         elif line is not None:
             status = "partly_funded" if line.fraction < 1 - 1e-9 else "funded"
             verdicts.append(Verdict(status=status,
-                                    contribution=best.total_gain - rest.value(budget), **base))
+                                    contribution=best.total_net - rest.value(budget), **base))
         else:
             verdicts.append(_left_out(p, rest, budget, best, base))
     return verdicts
@@ -830,73 +964,83 @@ class _Rest:
                 self.model = None
 
     def value(self, budget: float) -> float:
-        """Best gain of the others within ``budget``; −inf if their locks do not fit."""
+        """Best net value of the others within ``budget``; −inf if their locks do not fit."""
         if budget < self.floor - _EPS:
             return -math.inf
         if self.model is not None:
             return self.model.value(budget)
-        return _optimal(self.projects, budget).total_gain
+        return _optimal(self.projects, budget).total_net
 
-    def min_cost(self, target: float) -> float:
-        """Cheapest portfolio of the others with gain ≥ ``target`` (locks honoured)."""
+    def max_entry_cost(self, budget: float, gain: float, target: float) -> float:
+        """The highest cost y at which an option returning ``gain`` plus the best of the
+        others within budget − y still makes ``target`` net: gain − y + value(budget − y) ≥
+        target. −inf if even a free option would not."""
         if self.model is not None:
-            return self.model.min_cost(target)
-        by_name = {q.name: q for q in self.projects}
-        cheapest = _solve(self.projects, 0.0, "min_cost", max(target, 0.0))
-        return float(sum(by_name[n].options[j].investment * f for n, (j, f) in cheapest.items()))
+            return self.model.max_entry_cost(budget, gain, target)
+        return _max_entry_cost_milp(self.projects, budget, target - gain)
 
     def best_with(self, p: Project, budget: float) -> tuple[float, int]:
-        """Best total gain with ``p`` forced in (in full, at its best option) and that option."""
+        """Best total net with ``p`` forced in (in full, at its best option) and that option."""
         found = (-math.inf, 0)
         for j, option in enumerate(p.options):
-            total = option.gain + self.value(budget - option.investment)
+            total = option.net + self.value(budget - option.investment)
             if total > found[0] + _EPS:
                 found = (total, j)
         return found
 
 
 class _FrontierModel:
-    """Exact optimum of a project list at any budget up to ``cap``, and its inverse."""
+    """Exact optimum (net value) of a project list at any budget up to ``cap``."""
 
-    def __init__(self, cost: np.ndarray, gain: np.ndarray, divisible: Sequence[Project]) -> None:
-        """``cost``/``gain``: the frontier of the all-or-nothing projects; then the divisible
+    def __init__(self, cost: np.ndarray, net: np.ndarray, divisible: Sequence[Project]) -> None:
+        """``cost``/``net``: the frontier of the all-or-nothing projects; then the divisible
         ones: locked are funded in full, free ones fill what is left in ROI order."""
         fixed = [p for p in divisible if p.locked and not p.excluded]
         free = [p for p in divisible if not p.locked and not p.excluded]
-        self.cost, self.gain = cost, gain
+        self.cost, self.net = cost, net
         self.base_cost = float(sum(p.investment for p in fixed))
-        self.base_gain = float(sum(p.gain for p in fixed))
-        self.cum_c, self.cum_g, _ = _fractional_fill(free)
+        self.base_net = float(sum(p.net for p in fixed))
+        self.cum_c, self.cum_n, _ = _fractional_fill(free)
 
     @classmethod
     def build(cls, projects: Sequence[Project], cap: float, max_points: int) -> _FrontierModel:
         active = [p for p in projects if not p.excluded]
         frontier = _pareto_frontier(_groups([p for p in active if not p.divisible]), cap=cap,
                                     max_points=max_points)
-        return cls(frontier.cost, frontier.gain, [p for p in active if p.divisible])
+        return cls(frontier.cost, frontier.net, [p for p in active if p.divisible])
 
     def value(self, budget: float) -> float:
         left = budget - self.base_cost - self.cost
         ok = left >= -_EPS
         if not ok.any():
             return -math.inf
-        fill = np.interp(np.maximum(left[ok], 0.0), self.cum_c, self.cum_g)
-        return self.base_gain + float(np.max(self.gain[ok] + fill))
+        fill = np.interp(np.maximum(left[ok], 0.0), self.cum_c, self.cum_n)
+        return self.base_net + float(np.max(self.net[ok] + fill))
 
-    def min_cost(self, target: float) -> float:
-        # The cheapest way for the divisible part to add gain x is again the ROI order, so
-        # its cost is the inverse of the fill curve.
-        need = target - self.base_gain - self.gain
-        reach = need <= self.cum_g[-1] + _EPS
-        if not reach.any():
-            return math.inf
-        extra = np.interp(np.clip(need[reach], 0.0, self.cum_g[-1]), self.cum_g, self.cum_c)
-        return self.base_cost + float(np.min(self.cost[reach] + extra))
+    def max_entry_cost(self, budget: float, gain: float, target: float) -> float:
+        """See :meth:`_Rest.max_entry_cost`; exact, per frontier point.
+
+        With frontier point k, room A = budget − base − cost_k is shared by the entry cost y
+        and the divisible spend s (best: s = A − y, the fill F never falls). The condition
+        gain + base_net + net_k − y + F(A − y) ≥ target reads s + F(s) ≥ A − B with
+        B = gain + base_net + net_k − target; s + F(s) rises strictly, so the least such s
+        is read off its inverse (slope 1 past the last divisible project) and y = A − s.
+        """
+        room = budget - self.base_cost - self.cost
+        spare = gain + self.base_net + self.net - target
+        need = room - spare
+        g_pts = self.cum_c + self.cum_n
+        s = np.where(need <= 0, 0.0,
+                     np.where(need <= g_pts[-1], np.interp(need, g_pts, self.cum_c),
+                              self.cum_c[-1] + need - g_pts[-1]))
+        y = room - s
+        ok = (room >= -_EPS) & (y >= -_EPS)
+        return float(np.max(y[ok])) if ok.any() else -math.inf
 
 
 def _groups(projects: Sequence[Project]) -> list[tuple[list[tuple[float, float]], bool]]:
-    """Frontier input: each project's options (cost, gain) and whether it may be left out."""
-    return [([(o.investment, o.gain) for o in p.options], not p.locked) for p in projects]
+    """Frontier input: each project's options (cost, net) and whether it may be left out."""
+    return [([(o.investment, o.net) for o in p.options], not p.locked) for p in projects]
 
 
 def _leave_one_out(groups: Sequence[tuple[Sequence[tuple[float, float]], bool]], cap: float,
@@ -908,12 +1052,12 @@ def _leave_one_out(groups: Sequence[tuple[Sequence[tuple[float, float]], bool]],
     group once: n leave-one-out frontiers for O(n log n) merges instead of n².
     """
     def add(front: tuple[np.ndarray, np.ndarray], items: Sequence) -> tuple[np.ndarray, np.ndarray]:
-        cost, gain = front
+        cost, net = front
         for options, optional in items:
-            cost, gain, _, _ = _frontier_step(cost, gain, options, optional, cap)
+            cost, net, _, _ = _frontier_step(cost, net, options, optional, cap)
             if cost.size > max_points:
                 raise _FrontierTooLarge
-        return cost, gain
+        return cost, net
 
     def split(lo: int, hi: int, front: tuple[np.ndarray, np.ndarray]) -> Iterator:
         if hi - lo == 1:
@@ -935,34 +1079,39 @@ def _rest_models(projects: Sequence[Project], cap: float,
     whole = [k for k in active if not projects[k].divisible]
     split = [projects[k] for k in active if projects[k].divisible]
     fronts = _leave_one_out(_groups([projects[k] for k in whole]), cap, max_points)
-    for k, (cost, gain) in zip(whole, fronts):
-        models[k] = _FrontierModel(cost, gain, split)
+    for k, (cost, net) in zip(whole, fronts):
+        models[k] = _FrontierModel(cost, net, split)
     if len(whole) < len(active):
         every = _pareto_frontier(_groups([projects[k] for k in whole]), cap, max_points)
         for k in active:
             if projects[k].divisible:
                 others = [p for p in split if p.name != projects[k].name]
-                models[k] = _FrontierModel(every.cost, every.gain, others)
+                models[k] = _FrontierModel(every.cost, every.net, others)
     return models
 
 
 def _left_out(p: Project, rest: _Rest, budget: float, best: Portfolio, base: dict) -> Verdict:
-    status = "too_expensive" if p.cheapest_cost > budget + _EPS and not p.divisible else "left_out"
+    if p.below_cost:
+        status = "below_cost"
+    elif p.cheapest_cost > budget + _EPS and not p.divisible:
+        status = "too_expensive"
+    else:
+        status = "left_out"
     room = budget - rest.floor
     if p.cheapest_cost > room + _EPS:
         # Even its cheapest option does not fit beside the locked projects: no extra gain
         # brings it in, only a cost cut (or a bigger budget). A divisible one could still take
         # a share, so it is merely left out.
         gain_needed, tier = math.nan, 0
-        if status != "too_expensive" and not p.divisible:
+        if status == "left_out" and not p.divisible:
             status = "no_room"
     else:
         forced, tier = rest.best_with(p, budget)
-        gain_needed = max(0.0, best.total_gain - forced)
+        gain_needed = max(0.0, best.total_net - forced)
     option = p.options[tier]
-    # It enters at cost c' if its gain plus the best of the rest within budget − c' reaches
-    # today's optimum: c' ≤ budget − (cheapest cost at which the rest make best − its gain).
-    max_cost = max(0.0, budget - rest.min_cost(best.total_gain - option.gain))
+    # It enters at cost y if its gain − y plus the best of the rest within budget − y
+    # reaches today's optimum.
+    max_cost = max(0.0, rest.max_entry_cost(budget, option.gain, best.total_net))
     return Verdict(status=status, gain_needed=gain_needed,
                    uplift_needed=gain_needed / option.reach if option.reach else math.nan,
                    max_cost=max_cost, extra={"tier": option.label, "tier_cost": option.investment},
@@ -973,18 +1122,20 @@ def reason_text(verdict: Verdict, lang: str = "en") -> str:
     """The verdict as one line of plain words, money formatted for ``lang``."""
     v = verdict
     roi = pct(v.net_roi)
+    figures = {"cost": money(v.cost, lang), "gain": money(v.gain, lang),
+               "net": money(v.net, lang), "roi": roi}
     if v.status == "excluded":
         return t("allocator.reason.excluded", lang)
     if v.status == "locked":
-        text = t("allocator.reason.locked", lang, cost=money(v.cost, lang),
-                 gain=money(v.gain, lang), roi=roi)
+        text = t("allocator.reason.locked", lang, **figures)
         if v.lock_cost > _EPS:
             text += t("allocator.reason.lock_cost", lang, loss=money(v.lock_cost, lang))
+        else:
+            text += t("allocator.reason.lock_free", lang)
         return text
     if v.status in ("funded", "partly_funded"):
         key = "allocator.reason.funded" if v.status == "funded" else "allocator.reason.partly"
-        text = t(key, lang, cost=money(v.cost, lang), gain=money(v.gain, lang), roi=roi,
-                 share=pct(v.fraction), loss=money(v.contribution, lang))
+        text = t(key, lang, share=pct(v.fraction), loss=money(v.contribution, lang), **figures)
         if v.option not in (None, FULL):
             tier = t("allocator.tier.pilot", lang) if v.option == PILOT else v.option
             text += t("allocator.reason.tier", lang, tier=tier)
@@ -992,19 +1143,20 @@ def reason_text(verdict: Verdict, lang: str = "en") -> str:
             text += t("allocator.reason.ranking_misses", lang)
         return text
     cost_cut = v.extra.get("tier_cost", v.cost) - v.max_cost
-    if v.status == "too_expensive":
+    if v.status == "below_cost":
+        text = t("allocator.reason.below_cost", lang, **figures)
+    elif v.status == "too_expensive":
         text = t("allocator.reason.too_expensive", lang, cost=money(v.cost, lang))
     elif v.status == "no_room":
         text = t("allocator.reason.no_room", lang, cost=money(v.cost, lang))
     else:
-        text = t("allocator.reason.left_out", lang, roi=roi, gain=money(v.gain, lang),
-                 cost=money(v.cost, lang))
-        if not math.isnan(v.gain_needed):
-            # A divisible project's thresholds are for funding it in full (a share of it
-            # may come in sooner), and the sentence says so.
-            key = "allocator.reason.gain_needed" + ("_full" if v.divisible else "")
-            text += t(key, lang, gain=money(v.gain_needed, lang),
-                      uplift=money(v.uplift_needed, lang))
+        text = t("allocator.reason.left_out", lang, **figures)
+    if v.status != "too_expensive" and not math.isnan(v.gain_needed):
+        # A divisible project's thresholds are for funding it in full (a share of it
+        # may come in sooner), and the sentence says so.
+        key = "allocator.reason.gain_needed" + ("_full" if v.divisible else "")
+        text += t(key, lang, gain=money(v.gain_needed, lang),
+                  uplift=money(v.uplift_needed, lang))
     if cost_cut > _EPS and v.max_cost > _EPS:
         key = "allocator.reason.cost_needed" + ("_full" if v.divisible else "")
         text += t(key, lang, cost=money(v.max_cost, lang))

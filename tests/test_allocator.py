@@ -1,4 +1,8 @@
-"""Budget allocator: SPEC §4 figures, optimum proven by brute force, tiers, locks, reasons."""
+"""Budget allocator: SPEC §4 figures, optimum proven by brute force, tiers, locks, reasons.
+
+The allocator maximises net value Σ(gain − cost) (issue 11); every expectation below is in
+net value unless it says gain.
+"""
 from __future__ import annotations
 
 import itertools
@@ -31,10 +35,11 @@ from clv_engine.allocator import (
 
 # -- an independent brute force ---------------------------------------------------------
 def brute_force_best(projects: list[Project], budget: float) -> float:
-    """Best total gain by trying every combination of options (and none).
+    """Best net value Σ(gain − cost) by trying every combination of options (and none).
 
-    Divisible projects are filled afterwards in gain/cost order: for the part of a knapsack
-    that can be split, that is optimal (Dantzig's fractional knapsack).
+    Divisible projects are filled afterwards in gain/cost order, each only while it returns
+    more than it costs: for the part of a knapsack that can be split, that is optimal
+    (Dantzig's fractional knapsack); money left over stays unspent.
     """
     whole = [p for p in projects if not p.divisible]
     split = [p for p in projects if p.divisible and not p.excluded]
@@ -48,19 +53,21 @@ def brute_force_best(projects: list[Project], budget: float) -> float:
     best = -math.inf
     for combo in itertools.product(*choices):
         cost = sum(c[0] for c in combo if c is not None)
-        gain = sum(c[1] for c in combo if c is not None)
+        net = sum(c[1] - c[0] for c in combo if c is not None)
         for p in split:
             if p.locked:
                 cost += p.investment
-                gain += p.gain
+                net += p.gain - p.investment
         if cost > budget + 1e-9:
             continue
         left = budget - cost
         for p in sorted((p for p in split if not p.locked), key=lambda p: -p.gain / p.investment):
+            if p.gain <= p.investment:
+                break
             share = min(1.0, left / p.investment)
-            gain += share * p.gain
+            net += share * (p.gain - p.investment)
             left -= share * p.investment
-        best = max(best, gain)
+        best = max(best, net)
     return best
 
 
@@ -100,7 +107,8 @@ def test_spec_case_all_projects_fit():
     assert rois["Membership benefits"] == pytest.approx(17.00)
     assert rois["Service experience"] == pytest.approx(31.00)
     assert rois["Mobile service"] == pytest.approx(5.00)
-    assert alloc.ranking_is_optimal and alloc.gain_missed_by_ranking == pytest.approx(0)
+    assert best.total_net == pytest.approx(15_400_000)     # 16.4M − 1.0M
+    assert alloc.ranking_is_optimal and alloc.net_missed_by_ranking == pytest.approx(0)
 
 
 def test_spec_case_in_chinese_has_seed_names():
@@ -109,14 +117,16 @@ def test_spec_case_in_chinese_has_seed_names():
 
 
 def test_spec_case_smaller_budget_by_hand():
-    # 700,000: service + membership + mobile (700k, 12.4M) beats service + churn (500k, 10.4M)
-    # and service + membership (450k, 10.9M); adding churn (750k) does not fit.
+    # Net values: service 6.2M, membership 4.25M, churn 3.7M, mobile 1.25M.
+    # 700,000: service + membership + mobile (700k, net 11.7M) beats service + churn (500k,
+    # 9.9M) and service + membership (450k, 10.45M); adding churn (750k) does not fit.
     alloc = allocate_budget(spec_case_projects(), 700_000)
     assert set(alloc.optimum.names) == {"Service experience", "Membership benefits",
                                         "Mobile service"}
     assert alloc.optimum.total_gain == pytest.approx(12_400_000)
-    # The next ¥100,000 buys churn warning in place of mobile: 14.9M − 12.4M.
-    assert value_of_next(spec_case_projects(), 700_000) == pytest.approx(2_500_000)
+    assert alloc.optimum.total_net == pytest.approx(11_700_000)
+    # The next ¥100,000 buys churn warning in place of mobile: net 14.15M − 11.7M.
+    assert value_of_next(spec_case_projects(), 700_000) == pytest.approx(2_450_000)
     assert value_of_next(spec_case_projects(), 1_000_000) == pytest.approx(0)
 
 
@@ -132,7 +142,10 @@ def test_roi_ranking_misses_the_optimum_by_hand():
     assert alloc.roi_ranking.total_gain == pytest.approx(600)
     assert set(alloc.optimum.names) == {"B", "C"}
     assert alloc.optimum.total_gain == pytest.approx(900)
-    assert alloc.gain_missed_by_ranking == pytest.approx(300)
+    # In net value: A makes 540, B + C make 800.
+    assert alloc.roi_ranking.total_net == pytest.approx(540)
+    assert alloc.optimum.total_net == pytest.approx(800)
+    assert alloc.net_missed_by_ranking == pytest.approx(260)
     assert not alloc.ranking_is_optimal
     assert set(alloc.only_in_optimum) == {"B", "C"} and alloc.only_in_ranking == ("A",)
     assert alloc.roi_ranking.unspent == pytest.approx(40)
@@ -157,10 +170,10 @@ def test_optimum_equals_brute_force(seed):
         assert brute_force_best(projects, budget) == -math.inf
         return
     best = alloc.optimum
-    assert best.total_gain == pytest.approx(brute_force_best(projects, budget), rel=1e-9)
+    assert best.total_net == pytest.approx(brute_force_best(projects, budget), rel=1e-9)
     assert best.total_cost <= budget + 1e-6
     assert best.unspent == pytest.approx(budget - best.total_cost)
-    assert alloc.roi_ranking.total_gain <= best.total_gain + 1e-6
+    assert alloc.roi_ranking.total_net <= best.total_net + 1e-6
     assert alloc.roi_ranking.total_cost <= budget + 1e-6
     for p in projects:
         line = best.line(p.name)
@@ -180,7 +193,7 @@ def test_brute_force_finds_cases_where_sorting_loses():
         projects = random_projects(rng, 6, features=False)
         budget = sum(p.investment for p in projects) * 0.5
         alloc = allocate_budget(projects, budget)
-        assert alloc.optimum.total_gain == pytest.approx(brute_force_best(projects, budget))
+        assert alloc.optimum.total_net == pytest.approx(brute_force_best(projects, budget))
         losses += not alloc.ranking_is_optimal
     assert losses > 0
 
@@ -314,11 +327,13 @@ def test_curve_events_spec_case_by_hand():
         (750_000, "Mobile service", "leaves"),
         (1_000_000, "Mobile service", "enters"),
     ]
+    # Net value: service 6.2M, + membership 10.45M, + churn (750k) 14.15M, all four 15.4M.
     assert curve.value_at(0) == 0
     assert curve.value_at(199_999) == 0
-    assert curve.value_at(450_000) == pytest.approx(10_900_000)
-    assert curve.value_at(999_999) == pytest.approx(14_900_000)
-    assert curve.value_at(1_000_000) == pytest.approx(16_400_000)
+    assert curve.value_at(450_000) == pytest.approx(10_450_000)
+    assert curve.value_at(999_999) == pytest.approx(14_150_000)
+    assert curve.value_at(1_000_000) == pytest.approx(15_400_000)
+    assert curve.points["gain"].iloc[-1] == pytest.approx(16_400_000)
     assert curve.entry_budget("Churn warning system") == pytest.approx(750_000)
 
 
@@ -332,14 +347,16 @@ def test_curve_matches_brute_force_everywhere(seed):
         projects[1] = replace(projects[1], excluded=True)
     curve = budget_value_curve(projects, n_grid=21)
     pts = curve.points
-    assert pts["budget"].is_monotonic_increasing and pts["gain"].is_monotonic_increasing
+    # Net value never falls with more budget: what no project uses well stays unspent.
+    assert pts["budget"].is_monotonic_increasing and pts["net"].is_monotonic_increasing
     budgets = pts["budget"].tolist()
-    for b, g, c in zip(budgets, pts["gain"], pts["cost"]):
+    for b, g, c, gain in zip(budgets, pts["net"], pts["cost"], pts["gain"]):
         assert g == pytest.approx(brute_force_best(projects, b), rel=1e-9, abs=1e-6)
         assert c <= b + 1e-6
+        assert gain - c == pytest.approx(g, rel=1e-9, abs=1e-6)
     if curve.exact_steps:
         # With exact steps nothing happens between points: check the midpoints.
-        for lo, hi, g in zip(budgets, budgets[1:], pts["gain"]):
+        for lo, hi, g in zip(budgets, budgets[1:], pts["net"]):
             assert brute_force_best(projects, (lo + hi) / 2) == pytest.approx(g)
 
 
@@ -347,7 +364,7 @@ def test_curve_fallback_grid_agrees_with_brute_force():
     projects = random_projects(random.Random(7), 5)
     curve = budget_value_curve(projects, n_grid=11, max_frontier=1)
     assert curve.method == "milp-grid" and not curve.exact_steps
-    for b, g in zip(curve.points["budget"], curve.points["gain"]):
+    for b, g in zip(curve.points["budget"], curve.points["net"]):
         assert g == pytest.approx(brute_force_best(projects, b), rel=1e-9)
 
 
@@ -357,6 +374,7 @@ def test_curve_starts_at_locked_floor():
     curve = budget_value_curve(projects)
     assert curve.points["budget"].iloc[0] == pytest.approx(300_000)
     assert curve.points["gain"].iloc[0] == pytest.approx(4_000_000)
+    assert curve.points["net"].iloc[0] == pytest.approx(3_700_000)
     assert all("Churn warning system" in f for f in curve.points["funded"])
 
 
@@ -368,20 +386,25 @@ def test_verdicts_spec_case_700k_by_hand(method):
     v = {x.project: x for x in project_verdicts(projects, alloc, method=method)}
     churn = v["Churn warning system"]
     assert churn.status == "left_out"
-    # Forced in: churn + service = 10.4M vs 12.4M, so it needs 2.0M more (1,000 a customer).
-    assert churn.gain_needed == pytest.approx(2_000_000)
-    assert churn.uplift_needed == pytest.approx(1_000)
-    # At 250,000 it fits beside service + membership (14.9M > 12.4M).
+    # Net values: service 6.2M, membership 4.25M, churn 3.7M, mobile 1.25M; best 11.7M.
+    # Forced in: churn + service = 9.9M vs 11.7M, so it needs 1.8M more (900 a customer).
+    assert churn.gain_needed == pytest.approx(1_800_000)
+    assert churn.uplift_needed == pytest.approx(900)
+    # At a cost y ≤ 250,000 it fits beside service + membership: 4.0M − y + 10.45M ≥ 11.7M
+    # holds up to y = 2.75M, so the budget (700k − 450k) is what binds; above 250,000 only
+    # service fits beside it: 4.0M − y + 6.2M < 11.7M for every y ≥ 0.
     assert churn.max_cost == pytest.approx(250_000)
-    # Dropping a funded one: membership → service + churn (10.4M); service → membership +
-    # churn (8.5M); mobile → service + membership (10.9M).
-    assert v["Membership benefits"].contribution == pytest.approx(2_000_000)
-    assert v["Service experience"].contribution == pytest.approx(3_900_000)
-    assert v["Mobile service"].contribution == pytest.approx(1_500_000)
+    # Dropping a funded one: membership → service + churn (9.9M); service → membership +
+    # churn (7.95M); mobile → service + membership (10.45M).
+    assert v["Membership benefits"].contribution == pytest.approx(1_800_000)
+    assert v["Service experience"].contribution == pytest.approx(3_750_000)
+    assert v["Mobile service"].contribution == pytest.approx(1_250_000)
     en = reason_text(churn, "en")
     zh = reason_text(churn, "zh")
-    assert "¥2.00M more gain" in en and "¥1,000 more uplift" in en and "¥250,000" in en
-    assert "200万" in zh and "¥25万" in zh
+    assert "¥1.80M more gain" in en and "¥900 more uplift" in en and "¥250,000" in en
+    assert "net ¥3.70M" in en
+    assert "180万" in zh and "¥25万" in zh and "净值" in zh
+    assert "¥1.80M less net value" in reason_text(v["Membership benefits"], "en")
 
 
 def option_of(p: Project, label: str) -> Tier:
@@ -429,7 +452,7 @@ def test_thresholds_are_tight(seed, method):
             # Cost just above the threshold: nothing beats today's optimum any more.
             over = list(projects)
             over[i] = with_option(p, tier, investment=v.max_cost * 1.001 + 1)
-            assert brute_force_best(over, budget) == pytest.approx(alloc.optimum.total_gain)
+            assert brute_force_best(over, budget) == pytest.approx(alloc.optimum.total_net)
         checked += 1
     assert checked > 0
 
@@ -474,9 +497,10 @@ def test_locked_and_excluded_reasons(method):
     alloc = allocate_budget(projects, 450_000)
     mobile = next(x for x in project_verdicts(projects, alloc, method=method)
                   if x.project == "Mobile service")
-    # Locked: mobile + service (450k) = 7.9M; unlocked: service + membership = 10.9M.
+    # Locked: mobile + service (450k) = net 7.45M; unlocked: service + membership = 10.45M.
     assert mobile.lock_cost == pytest.approx(3_000_000)
-    assert "¥3.00M more" in reason_text(mobile)
+    assert alloc.lock_cost == pytest.approx(3_000_000)
+    assert "The lock costs ¥3.00M of net value" in reason_text(mobile)
     assert "300万" in reason_text(mobile, "zh")
 
 
@@ -500,13 +524,13 @@ def test_partly_funded_reason():
 
 def test_left_out_divisible_reason_by_hand():
     projects = [Project("A", 60, 600, 1), Project("B", 40, 400, 1),
-                Project("D", 50, 1, 50, divisible=True)]
+                Project("D", 50, 2, 50, divisible=True)]      # gain 100, net 50
     alloc = allocate_budget(projects, 100)
-    assert set(alloc.optimum.names) == {"A", "B"}          # 1,000 for 100
+    assert set(alloc.optimum.names) == {"A", "B"}          # 1,000 for 100: net 900
     d = next(v for v in project_verdicts(projects, alloc) if v.project == "D")
-    # In full, D fits only beside B: 400 + 50 = 450, so it needs 550 more.
-    assert d.status == "left_out" and d.gain_needed == pytest.approx(550)
-    assert "Funded in full it would need ¥550 more gain" in reason_text(d)
+    # In full, D fits only beside B: net 50 + 360 = 410, so it needs 490 more.
+    assert d.status == "left_out" and d.gain_needed == pytest.approx(490)
+    assert "Funded in full it would need ¥490 more gain" in reason_text(d)
 
 
 # -- the greedy ranking on its own ----------------------------------------------------------
@@ -550,7 +574,8 @@ def test_every_allocator_string_exists_in_both_languages():
         root / "app_pages" / "allocator.py").read_text("utf-8")
     literal = set(re.findall(r'"(allocator\.[a-z_.]+[a-z_])"', text))
     built = {f"allocator.status.{s}" for s in ("funded", "partly_funded", "locked", "left_out",
-                                               "too_expensive", "no_room", "excluded")}
+                                               "below_cost", "too_expensive", "no_room",
+                                               "excluded")}
     built |= {f"allocator.page.segment.{d}" for d in ("all", *SEGMENT_COLUMNS)}
     for change in ("retention", "frequency"):
         built |= {f"allocator.page.change.{change}", f"allocator.page.derived_name.{change}",

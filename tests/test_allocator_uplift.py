@@ -90,8 +90,10 @@ def test_retention_uplift_matches_clv_engine_on_sample(sample_db_path):
     expected = (new.loc[segment.index, "clv"] - segment["clv"]).sum()
     assert reach == len(segment) > 0
     assert uplift * reach == pytest.approx(expected, rel=1e-9)
-    # And the derived project goes straight into the allocator.
-    alloc = allocate_budget([Project(f"Retention {region}", 100_000, uplift, reach),
+    # And the derived project goes straight into the allocator: priced at half its gain it
+    # earns that half net; "Other" (¥100 of gain for ¥50,000) loses money and stays out.
+    alloc = allocate_budget([Project(f"Retention {region}", expected / 2, uplift, reach),
                              replace(Project("Other", 50_000, 10, 10))], 1_000_000)
-    assert alloc.optimum.funded_count == 2
+    assert alloc.optimum.names == (f"Retention {region}",)
+    assert alloc.optimum.total_net == pytest.approx(expected / 2, rel=1e-9)
     db.close()

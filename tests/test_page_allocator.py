@@ -1,8 +1,14 @@
-"""AppTest: the budget allocator page — SPEC §4 case, budget, locks, scenarios, derived uplift."""
+"""AppTest: the budget allocator page — SPEC §4 case, budget, locks, scenarios, derived uplift.
+
+The page maximises net value Σ(gain − cost) (issue 11). SPEC §4 net values: service 6.2M,
+membership 4.25M, churn warning 3.7M, mobile 1.25M.
+"""
 from __future__ import annotations
 
 from clv_engine import scenarios
+from clv_engine.allocator import spec_case_projects
 from clv_engine.db import Database
+from clv_engine.fmt import money
 from tests.helpers import metric_values, run_app
 
 PAGE = "app_pages/allocator.py"
@@ -31,6 +37,7 @@ def test_spec_case_headline(sample_db_path):
     at = _page(sample_db_path)
     m = metric_values(at)
     # SPEC §4: all four fit in ¥1,000,000; total gain 16.4M, combined net ROI 1,540%.
+    assert m["Net value"] == "¥15.40M"       # 16.4M − 1.0M
     assert m["Total gain"] == "¥16.40M"
     assert m["Combined net ROI"] == "1,540%"
     assert m["Projects funded"] == "4 of 4"
@@ -48,13 +55,15 @@ def test_moving_the_budget(sample_db_path):
     at.number_input(key="al_budget").set_value(700_000).run()
     _ok(at)
     m = metric_values(at)
-    # 700k: service + membership + mobile = 6.4M + 4.5M + 1.5M; the next 100k swaps mobile
-    # for churn warning (14.9M).
+    # 700k: service + membership + mobile = 6.4M + 4.5M + 1.5M gain, net 11.7M; the next
+    # 100k swaps mobile for churn warning (net 14.15M): 2.45M more net value.
     assert m["Total gain"] == "¥12.40M"
+    assert m["Net value"] == "¥11.70M"
     assert m["Projects funded"] == "3 of 4"
-    assert m["Next ¥100,000 adds"] == "¥2.50M"
+    assert m["Next ¥100,000 adds"] == "¥2.45M"
     churn = _reasons(at)["Churn warning system"]
-    assert churn.startswith("Left out") and "¥2.00M more gain" in churn
+    # Forced in: churn + service = net 9.9M, 1.8M short of 11.7M.
+    assert churn.startswith("Left out") and "¥1.80M more gain" in churn
     # The slider moves the same budget (and the box follows it).
     at.select_slider(key="al_budget_slider").set_value(450_000).run()
     _ok(at)
@@ -69,7 +78,9 @@ def test_budget_below_every_project(sample_db_path):
     _ok(at)
     m = metric_values(at)
     assert m["Total gain"] == "¥0" and m["Projects funded"] == "0 of 4"
+    assert m["Net value"] == "¥0"
     assert m["Budget left unspent"] == "¥150,000"
+    assert any("Left unspent: ¥150,000 stays in the company" in i.value for i in at.info)
     assert any("Nothing can be funded" in i.value for i in at.info)
 
 
@@ -78,10 +89,14 @@ def test_locking_and_excluding(sample_db_path):
     at.number_input(key="al_budget").set_value(450_000).run()
     at.multiselect(key="al_locked").set_value(["Mobile service"]).run()
     _ok(at)
-    # Mobile locked: mobile + service (450k) = 1.5M + 6.4M.
+    # Mobile locked: mobile + service (450k) = 1.5M + 6.4M gain, net 1.25M + 6.2M = 7.45M;
+    # unlocked the best is service + membership, net 10.45M: the lock costs 3.0M.
     assert metric_values(at)["Total gain"] == "¥7.90M"
+    assert metric_values(at)["Net value"] == "¥7.45M"
     reason = _reasons(at)["Mobile service"]
-    assert "locked it in" in reason and "¥3.00M more" in reason
+    assert "locked it in" in reason and "The lock costs ¥3.00M of net value" in reason
+    assert any("The locks cost ¥3.00M of net value" in w.value and "¥10.45M net" in w.value
+               for w in at.warning)
     # A locked project is not offered for exclusion.
     assert "Mobile service" not in at.multiselect(key="al_excluded").options
     at.multiselect(key="al_excluded").set_value(["Service experience"]).run()
@@ -104,6 +119,7 @@ def test_save_and_reload_a_scenario(writable_db_path):
     at.number_input(key="al_budget").set_value(700_000).run()
     at.multiselect(key="al_locked").set_value(["Churn warning system"]).run()
     assert metric_values(at)["Total gain"] == "¥10.40M"   # churn + service (500k)
+    assert metric_values(at)["Net value"] == "¥9.90M"     # 3.7M + 6.2M
     at.text_input(key="al_save_name").set_value("Board, March").run()
     at.button(key="al_save").click().run()
     _ok(at)
@@ -143,15 +159,19 @@ def test_saved_scenario_where_sorting_loses_and_compare(writable_db_path):
     _ok(at)
     m = metric_values(at)
     assert m["Total gain"] == "¥900,000" and m["Projects funded"] == "2 of 3"
+    # Net: A alone 600k − 60k = 540k; B + C 900k − 100k = 800k.
+    assert m["Net value"] == "¥800,000"
     warning = " ".join(w.value for w in at.warning)
-    assert "would fund A for ¥600,000" in warning and "¥300,000 less" in warning
+    assert "would fund A for a net value of ¥540,000" in warning
+    assert "¥260,000 less net value" in warning
     assert "Sorting by ROI would have left it out" in _reasons(at)["B"]
     at.multiselect(key="al_compare").set_value([sid, other]).run()
     _ok(at)
     table = at.dataframe[-1].value.set_index("Figure")
     assert list(table.columns) == ["This screen", "Knapsack", "Knapsack, more"]
     assert table.loc["Total gain", "Knapsack, more"] == "¥1.50M"       # all three
-    assert table.loc["Gain missed by sorting on ROI", "Knapsack"] == "¥300,000"
+    assert table.loc["Net value", "Knapsack, more"] == "¥1.34M"        # 1.5M − 160k
+    assert table.loc["Net value missed by sorting on ROI", "Knapsack"] == "¥260,000"
 
 
 def test_broken_saved_scenario_is_refused(writable_db_path):
@@ -191,6 +211,7 @@ def test_chinese_page(sample_db_path):
     at = _page(sample_db_path, lang="zh")
     m = metric_values(at)
     assert m["总收益"] == "¥1,640万"
+    assert m["净值"] == "¥1,540万"
     assert m["组合净ROI"] == "1,540%"
     assert "流失预警系统" in _reasons(at)
     at.number_input(key="al_budget").set_value(700_000).run()
@@ -236,6 +257,7 @@ def test_editing_the_table(sample_db_path):
     m = metric_values(at)
     assert m["Projects funded"] == "5 of 5"
     assert m["Total gain"] == "¥16.60M"           # 16.4M + 0.2M
+    assert m["Net value"] == "¥15.55M"            # 16.6M − 1.05M
     assert m["Budget left unspent"] == "¥150,000"  # 1.2M − (0.9M + 0.15M)
     # A fresh edit state with only row 4 deleted: the three others remain.
     _edit_table(at, deleted_rows=[3])
@@ -254,4 +276,127 @@ def test_curve_marks_where_projects_enter_and_leave(sample_db_path):
         "+ Service experience enters", "+ Membership benefits enters", "+ Mobile service enters",
         "+ Churn warning system enters<br>− Mobile service leaves", "+ Mobile service enters"]
     current = next(tr for tr in curve["data"] if tr.get("name") == "Current budget")
-    assert current["x"] == [1_000_000.0] and current["y"] == [16_400_000.0]
+    # The curve is net value: 16.4M − 1.0M at ¥1,000,000.
+    assert current["x"] == [1_000_000.0] and current["y"] == [15_400_000.0]
+
+
+def _issue_example(db_path) -> str:
+    """The issue's example, in thousands: costs ¥100,000 / ¥100,000, gains ¥300,000 /
+    ¥50,000, budget ¥1,000,000."""
+    projects = [
+        {"name": "Good", "investment": 100_000, "uplift_per_customer": 300, "reach": 1_000},
+        {"name": "Poor", "investment": 100_000, "uplift_per_customer": 50, "reach": 1_000},
+    ]
+    db = Database(db_path)
+    sid = scenarios.save_scenario(db, "allocator", "Issue", {
+        "budget": 1_000_000, "projects": projects, "locked": [], "excluded": []})
+    db.close()
+    return sid
+
+
+def test_unspent_budget_and_the_lock_cost(writable_db_path):
+    sid = _issue_example(writable_db_path)
+    at = _page(writable_db_path)
+    at.selectbox(key="al_scenario").set_value(sid).run()
+    _ok(at)
+    m = metric_values(at)
+    # Only Good is funded: net 200,000 (both would make 150,000); 900,000 stays unspent.
+    assert m["Net value"] == "¥200,000" and m["Projects funded"] == "1 of 2"
+    assert m["Budget left unspent"] == "¥900,000"
+    assert any("Left unspent: ¥900,000 stays in the company" in i.value for i in at.info)
+    poor = _reasons(at)["Poor"]
+    assert "less than it costs" in poor and f"net {money(-50_000, 'en')}" in poor
+    # Locked, Poor is funded and the page says what that costs: 200,000 − 150,000.
+    at.multiselect(key="al_locked").set_value(["Poor"]).run()
+    _ok(at)
+    m = metric_values(at)
+    assert m["Net value"] == "¥150,000" and m["Budget left unspent"] == "¥800,000"
+    assert any("The locks cost ¥50,000 of net value" in w.value
+               and "¥200,000 net instead of ¥150,000" in w.value for w in at.warning)
+    assert "The lock costs ¥50,000 of net value" in _reasons(at)["Poor"]
+
+
+def test_unspent_budget_and_the_lock_cost_in_chinese(writable_db_path):
+    sid = _issue_example(writable_db_path)
+    at = _page(writable_db_path, lang="zh")
+    at.selectbox(key="al_scenario").set_value(sid).run()
+    at.multiselect(key="al_locked").set_value(["Poor"]).run()
+    _ok(at)
+    m = metric_values(at)
+    # Figures by hand (net 150,000, unspent 800,000, lock cost 50,000) in the 万 format.
+    net, unspent, loss = (money(v, "zh") for v in (150_000, 800_000, 50_000))
+    assert m["净值"] == net and m["未用预算"] == unspent
+    assert any(f"未用预算：{unspent} 留在公司" in i.value for i in at.info)
+    assert any(f"锁定的代价是净值 {loss}" in w.value for w in at.warning)
+    assert f"锁定的代价是净值 {loss}" in _reasons(at)["Poor"]
+
+
+# -- issue 17: the budget box and the link ----------------------------------------------------
+def test_emptied_budget_box_says_so_instead_of_a_default(sample_db_path):
+    at = _page(sample_db_path)
+    at.number_input(key="al_budget").set_value(700_000).run()
+    at.number_input(key="al_budget").set_value(None).run()
+    _ok(at)
+    # No figures for a budget nobody typed (the default ¥1,000,000 would show ¥16.40M).
+    assert "Total gain" not in metric_values(at) and "Net value" not in metric_values(at)
+    assert any("The budget box is empty" in w.value for w in at.warning)
+    # The slider stays at the last budget; moving it fills the box again.
+    assert at.select_slider(key="al_budget_slider").value == 700_000
+    at.select_slider(key="al_budget_slider").set_value(450_000).run()
+    _ok(at)
+    assert at.number_input(key="al_budget").value == 450_000
+    assert metric_values(at)["Total gain"] == "¥10.90M"   # service + membership
+
+
+def test_save_with_an_emptied_budget_box_is_refused_clearly(writable_db_path):
+    at = _page(writable_db_path)
+    at.number_input(key="al_budget").set_value(700_000).run()
+    # Box emptied and Save clicked in the same interaction.
+    at.number_input(key="al_budget").set_value(None)
+    at.button(key="al_save").click().run()
+    _ok(at)
+    assert any("Not saved: the budget box is empty" in e.value for e in at.error)
+    assert scenarios.list_scenarios(Database(writable_db_path), "allocator").empty
+
+
+def test_link_with_only_a_scenario_opens_its_saved_budget(writable_db_path):
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    from tests.helpers import APP
+
+    db = Database(writable_db_path)
+    preset = [{"name": p.name, "investment": p.investment,
+               "uplift_per_customer": p.uplift_per_customer, "reach": p.reach}
+              for p in spec_case_projects()]
+    scenarios.save_scenario(db, "allocator", "Board, March", {
+        "budget": 700_000, "projects": preset, "locked": ["Churn warning system"],
+        "excluded": []})
+    db.close()
+    os.environ["CLV_DB"] = str(writable_db_path)
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["lang"] = "en"
+    at.query_params["al_scenario"] = "Board, March"    # the link: ?al_scenario=Board%2C+March
+    at.run()
+    at.switch_page(PAGE).run()
+    _ok(at)
+    assert at.number_input(key="al_budget").value == 700_000
+    assert at.multiselect(key="al_locked").value == ["Churn warning system"]
+    # Churn warning locked at ¥700,000: churn + service, gain 4.0M + 6.4M, net 9.9M.
+    assert metric_values(at)["Total gain"] == "¥10.40M"
+    assert metric_values(at)["Net value"] == "¥9.90M"
+
+
+def test_first_budget_change_after_a_save_reaches_the_link(writable_db_path):
+    at = _page(writable_db_path)
+    at.number_input(key="al_budget").set_value(700_000).run()
+    at.text_input(key="al_save_name").set_value("Board, March").run()
+    at.button(key="al_save").click().run()
+    _ok(at)
+    # The save put the scenario in the link; the next budget typed must follow it there.
+    at.number_input(key="al_budget").set_value(600_000).run()
+    _ok(at)
+    assert str(at.query_params["al_budget"]).strip("[]'") == "600000"
+    assert str(at.query_params["al_scenario"]).strip("[]'") == "Board, March"
+    assert metric_values(at)["Total gain"] == "¥10.90M"   # service + membership (450k)

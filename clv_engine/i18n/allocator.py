@@ -9,23 +9,29 @@ STRINGS = {
     # reasons, one line per project
     "allocator.reason.excluded": ("Left out: you excluded it.", "未纳入：已手动排除。"),
     "allocator.reason.locked": (
-        "Funded because you locked it in: {cost} for {gain} (net ROI {roi}).",
-        "已锁定，必须投入：投入 {cost}，收益 {gain}（净ROI {roi}）。",
+        "Funded because you locked it in: {cost} for {gain}, net {net} (net ROI {roi}).",
+        "已锁定，必须投入：投入 {cost}，收益 {gain}，净值 {net}（净ROI {roi}）。",
     ),
     "allocator.reason.lock_cost": (
-        " Without the lock the best portfolio would gain {loss} more.",
-        "若不锁定，最优组合可多获收益 {loss}。",
+        " The lock costs {loss} of net value: without it the best portfolio would earn "
+        "{loss} more.",
+        "锁定的代价是净值 {loss}：若不锁定，最优组合的净值可再多 {loss}。",
+    ),
+    "allocator.reason.lock_free": (
+        " The lock costs nothing: the best portfolio funds it anyway.",
+        "锁定没有代价：不锁定时最优组合同样会投入它。",
     ),
     "allocator.reason.funded": (
-        ("Funded: {cost} for {gain} (net ROI {roi}); without it the best portfolio "
-        "would gain {loss} less."),
-        "已投入：投入 {cost}，收益 {gain}（净ROI {roi}）；去掉它，最优组合收益将减少 {loss}。",
+        ("Funded: {cost} for {gain}, net {net} (net ROI {roi}); without it the best "
+        "portfolio would earn {loss} less net value."),
+        "已投入：投入 {cost}，收益 {gain}，净值 {net}（净ROI {roi}）；去掉它，最优组合净值将减少 {loss}。",
     ),
     "allocator.reason.partly": (
         ("Partly funded ({share}, {cost}): the budget left after better uses returns {gain} "
-        "here (net ROI {roi}); without it the best portfolio would gain {loss} less."),
-        ("部分投入（{share}，{cost}）：更优项目之后的剩余预算在此获得收益 {gain}（净ROI {roi}）；"
-        "去掉它，最优组合收益将减少 {loss}。"),
+        "here, net {net} (net ROI {roi}); without it the best portfolio would earn {loss} "
+        "less net value."),
+        ("部分投入（{share}，{cost}）：更优项目之后的剩余预算在此获得收益 {gain}，净值 {net}"
+        "（净ROI {roi}）；去掉它，最优组合净值将减少 {loss}。"),
     ),
     "allocator.reason.tier": (" Runs as the {tier} tier.", "按「{tier}」档执行。"),
     "allocator.reason.ranking_misses": (
@@ -45,9 +51,14 @@ STRINGS = {
         "未纳入：投入 {cost}，超过锁定项目之后的剩余预算。",
     ),
     "allocator.reason.left_out": (
-        ("Left out: {gain} for {cost} (net ROI {roi}), but the same money does more in the "
-        "funded projects."),
-        "未纳入：投入 {cost}，收益 {gain}（净ROI {roi}），但这笔钱投在已选项目上收益更高。",
+        ("Left out: {gain} for {cost}, net {net} (net ROI {roi}), but the same money earns "
+        "more net value in the funded projects."),
+        "未纳入：投入 {cost}，收益 {gain}，净值 {net}（净ROI {roi}），但这笔钱投在已选项目上净值更高。",
+    ),
+    "allocator.reason.below_cost": (
+        ("Left out: it returns {gain} for {cost}, less than it costs (net {net}); the money "
+        "is worth more left unspent."),
+        "未纳入：投入 {cost} 只换来收益 {gain}，收益低于投入（净值 {net}）；这笔钱不花更划算。",
     ),
     "allocator.reason.gain_needed": (
         " It would get in with {gain} more gain ({uplift} more uplift per customer).",
@@ -68,11 +79,12 @@ STRINGS = {
     # -- page -------------------------------------------------------------------------
     "allocator.page.title": ("Budget allocator: what to fund", "预算分配：钱投向哪些项目"),
     "allocator.page.caption": (
-        "The portfolio of projects with the highest total gain for the budget, found exactly "
-        "(not by sorting), beside what sorting by ROI would have funded. Gain = CLV uplift per "
-        "customer × customers reached.",
-        "在预算之内总收益最高的项目组合（精确求解，而非简单排序），并与按ROI排序依次填充的结果对比。"
-        "收益 = 每位客户的CLV提升 × 覆盖客户数。",
+        "The portfolio of projects with the highest net value (gain − cost) for the budget, "
+        "found exactly (not by sorting), beside what sorting by ROI would have funded. Gain = "
+        "CLV uplift per customer × customers reached. Budget that no project turns into more "
+        "than it costs is left unspent and stays in the company.",
+        "在预算之内净值（收益 − 投入）最高的项目组合（精确求解，而非简单排序），并与按ROI排序依次填充的结果对比。"
+        "收益 = 每位客户的CLV提升 × 覆盖客户数。没有项目能使其回报超过投入的预算不花，留在公司。",
     ),
     "allocator.page.scenario": ("Scenario", "方案"),
     "allocator.page.scenario.help": (
@@ -89,8 +101,8 @@ STRINGS = {
     "allocator.page.locked": ("Locked in (must fund)", "锁定（必须投入）"),
     "allocator.page.locked.help": (
         "A locked project is funded whatever it returns; the rest of the budget is then "
-        "allocated as well as possible.",
-        "锁定的项目无论回报如何都会投入，其余预算再做最优分配。",
+        "allocated as well as possible, and the page says how much net value the lock costs.",
+        "锁定的项目无论回报如何都会投入，其余预算再做最优分配；页面会说明锁定损失了多少净值。",
     ),
     "allocator.page.excluded": ("Excluded (never fund)", "排除（不投入）"),
     "allocator.page.excluded.help": (
@@ -100,11 +112,21 @@ STRINGS = {
     "allocator.page.none": ("None", "无"),
     "allocator.page.budget": ("Budget (¥)", "预算（元）"),
     "allocator.page.budget_box": ("Budget, exact (¥)", "预算精确值（元）"),
+    "allocator.page.budget_empty": (
+        "The budget box is empty: type a budget (or move the slider) to see the best "
+        "portfolio.",
+        "预算输入框为空：请输入预算（或拖动滑块）以查看最优组合。",
+    ),
+    "allocator.page.save_no_budget": (
+        "Not saved: the budget box is empty. Type a budget first.",
+        "未保存：预算输入框为空，请先输入预算。",
+    ),
     "allocator.page.budget.help": (
         "Move the slider, or type the exact amount in the box; both set the same budget.",
         "拖动滑块或在输入框中输入精确金额，两者设置的是同一个预算。",
     ),
     "allocator.page.answer": ("The best portfolio for {budget}", "预算 {budget} 的最优组合"),
+    "allocator.fig.net": ("Net value", "净值"),
     "allocator.fig.gain": ("Total gain", "总收益"),
     "allocator.fig.combined_roi": ("Combined net ROI", "组合净ROI"),
     "allocator.fig.funded": ("Projects funded", "入选项目"),
@@ -112,6 +134,12 @@ STRINGS = {
     "allocator.fig.unspent": ("Budget left unspent", "未用预算"),
     "allocator.fig.next": ("Next {step} adds", "再加 {step} 可增收"),
     "allocator.fig.roi": ("Net ROI", "净ROI"),
+    "allocator.def.net": (
+        "What the allocator maximises: Σ over the funded projects of gain − cost (a divisible "
+        "project counts its funded share). Unspent budget is not a cost: it stays in the "
+        "company.",
+        "分配器最大化的目标：入选项目「收益 − 投入」之和（可拆分项目按投入比例计）。未用预算不算投入，留在公司。",
+    ),
     "allocator.def.gain": (
         "Σ over the funded projects of CLV uplift per customer × customers reached "
         "(a divisible project counts its funded share).",
@@ -128,38 +156,54 @@ STRINGS = {
         "净ROI =（收益 − 投入）/ 投入。（效益成本倍数 = 收益 / 投入，比净ROI多1：净ROI 1,540% 即 16.4 倍。）",
     ),
     "allocator.def.unspent": (
-        "Budget minus the cost of the funded projects: what no project could use well.",
-        "预算减去入选项目的投入：没有项目能有效利用的部分。",
+        "Budget minus the cost of the funded projects: it stays in the company, because no "
+        "remaining project would return more than it costs with it.",
+        "预算减去入选项目的投入：这部分留在公司，因为剩余项目用它都无法收回成本以上的回报。",
     ),
     "allocator.def.next": (
-        "How much more gain the best portfolio makes if the budget grows by {step}.",
-        "预算再增加 {step} 时，最优组合还能多获得的收益。",
+        "How much more net value the best portfolio makes if the budget grows by {step}.",
+        "预算再增加 {step} 时，最优组合还能多获得的净值。",
+    ),
+    "allocator.page.unspent": (
+        "Left unspent: {unspent} stays in the company; no remaining project would return "
+        "more than it costs with it.",
+        "未用预算：{unspent} 留在公司；剩余项目用它都无法收回成本以上的回报。",
+    ),
+    "allocator.page.locks_cost": (
+        "The locks cost {loss} of net value: without them the best portfolio would earn "
+        "{free} net instead of {now}.",
+        "锁定的代价是净值 {loss}：若不锁定，最优组合净值为 {free}，而非现在的 {now}。",
+    ),
+    "allocator.page.locks_free": (
+        "The locks cost no net value: the best portfolio funds those projects anyway.",
+        "锁定没有净值代价：不锁定时最优组合同样会投入这些项目。",
     ),
     "allocator.page.ranking_same": (
         "Sorting by ROI and funding down the list gives the same portfolio here.",
         "此处按ROI排序依次投入，结果与最优组合相同。",
     ),
     "allocator.page.ranking_worse": (
-        "Sorting by ROI and funding down the list would fund {ranking} for {ranking_gain}: "
-        "{missed} less than the best portfolio ({best}).",
-        "若按ROI排序依次投入，会选 {ranking}，收益 {ranking_gain}，比最优组合（{best}）少 {missed}。",
+        "Sorting by ROI and funding down the list would fund {ranking} for a net value of "
+        "{ranking_net}: {missed} less net value than the best portfolio ({best}).",
+        "若按ROI排序依次投入，会选 {ranking}，净值 {ranking_net}，比最优组合（{best}）少 {missed}。",
     ),
     "allocator.tier.pilot": ("pilot", "试点"),
     "allocator.page.chart_roi": ("Funded projects, ranked by net ROI", "入选项目（按净ROI排序）"),
     "allocator.page.chart_roi.hover": (
         "%{y}<br>Net ROI %{x:.0%}<br>Cost %{customdata[0]}<br>Gain %{customdata[1]}"
-        "<br>Funded %{customdata[2]}<extra></extra>",
+        "<br>Net value %{customdata[3]}<br>Funded %{customdata[2]}<extra></extra>",
         "%{y}<br>净ROI %{x:.0%}<br>投入 %{customdata[0]}<br>收益 %{customdata[1]}"
-        "<br>投入比例 %{customdata[2]}<extra></extra>",
+        "<br>净值 %{customdata[3]}<br>投入比例 %{customdata[2]}<extra></extra>",
     ),
     "allocator.page.nothing_funded": (
         "Nothing can be funded with this budget.", "该预算下没有可投入的项目。"),
     "allocator.page.chart_curve": (
-        "Budget–value curve: the best gain for every budget", "预算-价值曲线：各预算下的最优收益"),
-    "allocator.page.optimum": ("Best gain", "最优收益"),
+        "Budget–value curve: the best net value for every budget",
+        "预算-价值曲线：各预算下的最优净值"),
+    "allocator.page.optimum": ("Best net value", "最优净值"),
     "allocator.page.chart_curve.hover": (
-        "Budget ¥%{x:,.0f}<br>Best gain ¥%{y:,.0f}<extra></extra>",
-        "预算 ¥%{x:,.0f}<br>最优收益 ¥%{y:,.0f}<extra></extra>",
+        "Budget ¥%{x:,.0f}<br>Best net value ¥%{y:,.0f}<extra></extra>",
+        "预算 ¥%{x:,.0f}<br>最优净值 ¥%{y:,.0f}<extra></extra>",
     ),
     "allocator.page.enters": ("Portfolio changes", "组合变化点"),
     "allocator.page.chart_enters.hover": (
@@ -173,8 +217,9 @@ STRINGS = {
     "allocator.page.curve.caption": (
         "Exact: every step is a budget at which the best portfolio changes; hover a dot to see "
         "which projects come in or drop out there (a project can leave again when a better "
-        "combination becomes affordable).",
-        "精确曲线：每个台阶都是最优组合发生变化的预算；悬停圆点可查看在此入选或移出的项目（预算更高时若有更优组合，已入选项目可能被替换）。",
+        "combination becomes affordable). Where the curve is flat, more budget stays unspent.",
+        "精确曲线：每个台阶都是最优组合发生变化的预算；悬停圆点可查看在此入选或移出的项目（预算更高时若有更优组合，已入选项目可能被替换）。"
+        "曲线平坦处，多出的预算不花。",
     ),
     "allocator.page.curve.caption_grid": (
         "Exact at each point drawn (a grid of budgets plus each project's cost); divisible "
@@ -212,11 +257,13 @@ STRINGS = {
     "allocator.col.option": ("Tier", "档位"),
     "allocator.col.cost": ("Cost", "投入"),
     "allocator.col.gain": ("Gain", "收益"),
+    "allocator.col.net": ("Net value", "净值"),
     "allocator.col.rank": ("ROI rank", "ROI排名"),
     "allocator.status.funded": ("funded", "入选"),
     "allocator.status.partly_funded": ("partly funded", "部分入选"),
     "allocator.status.locked": ("locked in", "已锁定"),
     "allocator.status.left_out": ("left out", "落选"),
+    "allocator.status.below_cost": ("gain below cost", "收益低于投入"),
     "allocator.status.too_expensive": ("over the budget", "超出预算"),
     "allocator.status.no_room": ("no room beside the locked", "锁定项目后无余额"),
     "allocator.status.excluded": ("excluded", "已排除"),
@@ -299,7 +346,7 @@ STRINGS = {
     "allocator.page.compare.placeholder": ("Choose scenarios", "选择方案"),
     "allocator.page.compare.figure": ("Figure", "指标"),
     "allocator.page.compare.now": ("This screen", "当前画面"),
-    "allocator.page.compare.missed": ("Gain missed by sorting on ROI", "按ROI排序少得的收益"),
+    "allocator.page.compare.missed": ("Net value missed by sorting on ROI", "按ROI排序少得的净值"),
     "allocator.page.compare.funded": ("Funded projects", "入选项目"),
     "allocator.page.compare.invalid": ("cannot be allocated", "无法分配"),
 }
