@@ -421,3 +421,47 @@ def read_contacts_file(path: str | Path, known_customers: set[str] | None = None
 
 def known_customer_ids(db: Database) -> set[str]:
     return set(db.query_df("SELECT customer_id FROM customers")["customer_id"].astype(str))
+
+
+# -- outcomes marked on the page -------------------------------------------------------------
+
+EDITABLE = ("contact_date", "channel", "outcome", "owner", "cost")
+
+
+def edited_contacts(rows: pd.DataFrame, edited_rows: dict, list_id: str) -> pd.DataFrame:
+    """The rows a store manager changed in the page's table, as contacts to check and save.
+
+    ``rows`` is the table shown (customer_id plus the EDITABLE columns, positional index);
+    ``edited_rows`` is the editor's {row position: {column: new value}}. A row counts when
+    its outcome is set after the edits; its id is :func:`page_contact_id`, so marking a row
+    again replaces the earlier mark.
+    """
+    out = []
+    for position, changes in sorted((int(k), v) for k, v in (edited_rows or {}).items()):
+        if not 0 <= position < len(rows):
+            continue
+        row = rows.iloc[position].to_dict()
+        row.update({k: v for k, v in changes.items() if k in EDITABLE})
+        if _is_blank(row.get("outcome")):
+            continue
+        row["contact_id"] = page_contact_id(list_id, str(row["customer_id"]))
+        out.append({k: row.get(k) for k in ("contact_id", "customer_id") + EDITABLE})
+    return pd.DataFrame(out, columns=["contact_id", "customer_id", *EDITABLE])
+
+
+def contacts_template(members: pd.DataFrame) -> pd.DataFrame:
+    """The treated members of a list in the layout :func:`read_contacts_file` reads back:
+    fill in date, channel, outcome, owner and cost and import it."""
+    treated = members[~members["control"].astype(bool)]
+    return pd.DataFrame(
+        {
+            "customer_id": treated["customer_id"].to_numpy(),
+            "store_id": treated["store_id"].to_numpy(),
+            "intervention": treated["level"].to_numpy(),
+            "contact_date": None,
+            "channel": None,
+            "outcome": None,
+            "owner": None,
+            "cost": None,
+        }
+    )

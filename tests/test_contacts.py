@@ -142,3 +142,24 @@ def test_read_contacts_file_names_missing_columns(tmp_path):
     read = contacts.read_contacts_file(path)
     assert read.missing_columns == ["contact_date", "outcome"]
     assert read.clean.empty
+
+
+def test_edited_rows_become_page_contacts(db):
+    list_id = contacts.issue_call_list(db, ranked(10), date(2026, 6, 1), "June", holdout_share=0.0)
+    members = contacts.list_members(db, list_id)
+    rows = pd.DataFrame({"customer_id": members["customer_id"], "contact_date": None, "channel": None,
+                         "outcome": None, "owner": None, "cost": None})
+    edits = {"1": {"outcome": "came_back", "contact_date": "2026-06-05", "cost": 80},
+             "3": {"owner": "王经理"},  # no outcome: not a contact yet
+             "99": {"outcome": "booked"}}  # a row that is not there
+    changed = contacts.edited_contacts(rows, edits, list_id)
+    assert changed["customer_id"].tolist() == [members.loc[1, "customer_id"]]
+    clean, problems = contacts.check_contacts(changed, today=date(2026, 7, 1))
+    assert problems == []
+    contacts.save_contacts(db, clean, list_id)
+    stored = db.query_df("SELECT contact_id, outcome, cost, contact_date FROM contacts")
+    assert stored.values.tolist() == [[f"{list_id}:{members.loc[1, 'customer_id']}", "came_back", 80.0,
+                                       pd.Timestamp("2026-06-05")]]
+    # The template lists the members to call, in the columns the file reader maps back.
+    template = contacts.contacts_template(members)
+    assert set(contacts.REQUIRED_IN_FILE) <= set(template.columns) and len(template) == 10

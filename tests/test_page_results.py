@@ -1,0 +1,50 @@
+"""Results page (AppTest): issue a list on the sample with its hold-out, mark an outcome, see results."""
+from __future__ import annotations
+
+from datetime import date
+
+from clv_engine import contacts
+from clv_engine.db import Database
+from tests.helpers import run_app
+
+PAGE = "app_pages/results.py"
+
+
+def test_issue_mark_and_see_results(writable_db_path):
+    at = run_app(writable_db_path, PAGE, lang="en")
+    assert not at.exception
+    at.number_input(key="results_size").set_value(200).run()
+    at.button(key="results_issue").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    db = Database(writable_db_path)
+    lists = contacts.list_call_lists(db)
+    issued = lists[lists["name"].str.contains(date(2026, 11, 30).isoformat())]
+    assert len(issued) == 1
+    assert issued.iloc[0]["members"] == 200
+    list_id = issued.iloc[0]["list_id"]
+    members = contacts.list_members(db, list_id)
+    db.close()  # the app's writer cannot open the file while this reader holds it
+    # The hold-out recorded is the draw seeded by the list id: 10% of each level.
+    assert members["control"].tolist() == contacts.holdout_mask(
+        list_id, members["customer_id"], members["level"], 0.10).tolist()
+    assert [m.value for m in at.selectbox if m.key == "results_list"] == [list_id]
+
+    treated = members[~members["control"]]
+    at.selectbox(key="results_one_customer").set_value(treated.iloc[0]["customer_id"]).run()
+    at.selectbox(key="results_one_outcome").set_value("booked").run()
+    at.number_input(key="results_one_cost").set_value(300.0).run()
+    at.button(key="results_mark").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    saved = db.query_df("SELECT * FROM contacts WHERE list_id = ?", [list_id])
+    db.close()
+    assert saved[["customer_id", "outcome", "cost"]].values.tolist() == [[treated.iloc[0]["customer_id"], "booked", 300.0]]
+    # Results are shown; the window (90 days from the data's last day) has not passed.
+    texts = " ".join(m.value for m in at.markdown)
+    assert "not over yet" in texts
+    assert any(df.value.shape[0] >= 2 for df in at.dataframe)
+
+
+def test_page_in_chinese_has_no_english(sample_db_path):
+    at = run_app(sample_db_path, PAGE, lang="zh")
+    assert not at.exception
+    assert at.title[0].value.startswith("回访效果")
