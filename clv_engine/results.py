@@ -237,3 +237,11 @@ def measured_success(table: pd.DataFrame, typed: dict[str, float]) -> list[Measu
         out.append(MeasuredSuccess(level, prior, measured, low, high, int(r["treated"]), int(r["control"]),
                                    str(r["verdict"])))
     return out
+
+
+def success_evidence(db: Database, typed: dict[str, float], list_ids: Sequence[str] | None = None,
+                     min_group: int = MIN_GROUP) -> list[MeasuredSuccess]:
+    """Measured success per level over the given lists (all when None), beside ``typed``
+    ({level: success}, e.g. from churn.INTERVENTIONS): what the churn page can show, and
+    replace the typed rate with where ``usable``."""
+    return measured_success(results(db, list_ids, min_group=min_group), typed)

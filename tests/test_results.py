@@ -199,3 +199,16 @@ def test_measured_success_beside_the_typed_prior():
     _, low, up = results.newcombe_interval(350, 1000, 20, 100)
     assert (high.low, high.high) == pytest.approx((low / 0.8, up / 0.8))
     assert (high.treated, high.control) == (1000, 100)
+
+
+def test_success_evidence_from_the_database(tmp_path):
+    db, list_id, truth = simulated_database(tmp_path / "ev.duckdb", n=3_000, p_control=0.2, p_treated=0.4, seed=5)
+    evidence = {e.level: e for e in results.success_evidence(db, {"high": 0.78, "mid": 0.53, "low": 0.31})}
+    high = truth[truth["customer_id"].isin(
+        db.query_df("SELECT customer_id FROM call_list_members WHERE level = 'high'")["customer_id"])]
+    control_rate = high.loc[high["control"], "returned"].mean()
+    treated_rate = high.loc[~high["control"], "returned"].mean()
+    assert evidence["high"].measured == pytest.approx((treated_rate - control_rate) / (1 - control_rate))
+    assert evidence["high"].typed == 0.78
+    # True success here: (0.4 − 0.2) / 0.8 = 25%, inside the interval.
+    assert evidence["high"].low <= 0.25 <= evidence["high"].high
