@@ -76,7 +76,8 @@ def newcombe_interval(
     d = p1 - p2
     low = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
     high = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
-    return float(d), float(low), float(high)
+    # Clipped: at 0/n against n/n rounding can step a hair outside −1..1.
+    return float(d), float(max(-1.0, low)), float(min(1.0, high))
 
 
 def verdict(low: float, high: float, n_treated: int, n_control: int, window_complete: bool,
