@@ -18,6 +18,7 @@ from clv_engine.db import Database
 from clv_engine.export import to_csv_bytes
 from clv_engine.import_read import ImportFileError
 from ui.context import cached, page_context
+from ui.widgets import translated_choice
 
 ctx = page_context()
 EDITOR = "results_editor"
@@ -176,9 +177,8 @@ labels = {
                      n=fmt.number(r.members), control=fmt.number(r.controls))
     for r in lists.itertuples()
 }
-if st.session_state.get("results_list") not in ids:
-    st.session_state["results_list"] = ids[0]
-list_id = st.selectbox(ctx.t("results.list"), ids, format_func=lambda i: labels[i], key="results_list")
+list_id = translated_choice("selectbox", ctx.t("results.list"), ids, key="results_list", lang=ctx.lang,
+                            format_func=lambda i: labels[i])
 info = lists.set_index("list_id").loc[list_id]
 issued_on = pd.Timestamp(info["issued_on"]).date()
 members = _members(ctx.db, list_id)
@@ -225,11 +225,11 @@ with tab_one:
     o1.selectbox(ctx.t("results.field.customer_id"), treated["customer_id"].tolist(), key="results_one_customer")
     o2.date_input(ctx.t("results.field.contact_date"), value=min(date.today(), max(ctx.as_of, issued_on)),
                   max_value=date.today(), key="results_one_date")
-    o3.selectbox(ctx.t("results.field.channel"), list(contacts.CHANNELS),
-                 format_func=lambda c: ctx.t(f"results.channel.{c}"), key="results_one_channel")
+    translated_choice("selectbox", ctx.t("results.field.channel"), contacts.CHANNELS, key="results_one_channel",
+                      lang=ctx.lang, container=o3, format_func=lambda c: ctx.t(f"results.channel.{c}"))
     o4, o5, o6 = st.columns(3)
-    o4.selectbox(ctx.t("results.field.outcome"), list(contacts.OUTCOMES),
-                 format_func=lambda o: ctx.t(f"results.outcome.{o}"), key="results_one_outcome")
+    translated_choice("selectbox", ctx.t("results.field.outcome"), contacts.OUTCOMES, key="results_one_outcome",
+                      lang=ctx.lang, container=o4, format_func=lambda o: ctx.t(f"results.outcome.{o}"))
     o5.text_input(ctx.t("results.field.owner"), key="results_one_owner", max_chars=contacts.MAX_TEXT)
     o6.number_input(ctx.t("results.field.cost"), 0.0, 1_000_000.0, 0.0, 50.0, key="results_one_cost")
     st.button(ctx.t("results.mark"), on_click=mark_one, args=(list_id,), key="results_mark")
@@ -269,7 +269,7 @@ if table.empty:
     st.stop()
 overall = table.set_index("level").loc[results.ALL]
 verdict_text = {v: ctx.t(f"results.verdict.{v}") for v in results.VERDICTS}
-m = st.columns(4)
+m = st.columns(5)
 m[0].metric(ctx.t("results.m.uplift"), fmt.pct(overall["uplift"], 1),
             help=ctx.t("results.m.uplift.help", low=fmt.pct(overall["uplift_low"], 1),
                        high=fmt.pct(overall["uplift_high"], 1)))
@@ -277,7 +277,8 @@ m[1].metric(ctx.t("results.m.contact_rate"), fmt.pct(overall["contact_rate"]))
 m[2].metric(ctx.t("results.m.cost_per_kept"), ctx.money(overall["cost_per_kept"]),
             help=ctx.t("results.m.cost_per_kept.help"))
 m[3].metric(ctx.t("results.m.realised"), ctx.money(overall["realised_value"]),
-            help=ctx.t("results.m.realised.help", predicted=ctx.money(overall["predicted_value"])))
+            help=ctx.t("results.m.realised.help"))
+m[4].metric(ctx.t("results.m.predicted"), ctx.money(overall["predicted_value"]), help=ctx.t("results.m.predicted.help"))
 st.markdown(f"**{verdict_text[overall['verdict']]}**")
 st.caption(ctx.t("results.interval", low=fmt.pct(overall["uplift_low"], 1), high=fmt.pct(overall["uplift_high"], 1),
                  min=results.MIN_GROUP))
@@ -322,8 +323,10 @@ st.dataframe(
     pd.DataFrame({
         ctx.t("results.col.level"): [level_name(s.level) for s in measured],
         ctx.t("results.col.typed"): [fmt.pct(s.typed) for s in measured],
-        ctx.t("results.col.measured"): [fmt.pct(s.measured) for s in measured],
-        ctx.t("results.col.interval"): [f"{fmt.pct(s.low)} … {fmt.pct(s.high)}" for s in measured],
+        # Too few customers: a figure would be noise, so none is shown.
+        ctx.t("results.col.measured"): ["—" if s.verdict == "too_few" else fmt.pct(s.measured) for s in measured],
+        ctx.t("results.col.interval"): ["—" if s.verdict == "too_few" else f"{fmt.pct(s.low)} … {fmt.pct(s.high)}"
+                                        for s in measured],
         ctx.t("results.col.evidence"): [ctx.t("results.evidence", treated=fmt.number(s.treated),
                                               control=fmt.number(s.control)) for s in measured],
         ctx.t("results.col.verdict"): [verdict_text[s.verdict] for s in measured],

@@ -508,7 +508,7 @@ def _close_the_loop(path: Path, seed: int) -> None:
         if ranked.empty:
             return
         list_id = str(uuid.UUID(int=int(rng.integers(0, 2**63)) << 64 | int(rng.integers(0, 2**63)), version=4))
-        contacts.issue_call_list(db, ranked, issued, f"全部门店 {issued.isoformat()}", LOOP_HOLDOUT,
+        contacts.issue_call_list(db, ranked, issued, "试点回访 · 全部门店", LOOP_HOLDOUT,
                                  LOOP_WINDOW_DAYS, method, list_id)
         members = db.query_df(
             "SELECT m.customer_id, m.store_id, m.level, m.control, EXISTS (SELECT 1 FROM orders o "

@@ -27,11 +27,11 @@ def test_issue_mark_and_see_results(writable_db_path):
     # The hold-out recorded is the draw seeded by the list id: 10% of each level.
     assert members["control"].tolist() == contacts.holdout_mask(
         list_id, members["customer_id"], members["level"], 0.10).tolist()
-    assert [m.value for m in at.selectbox if m.key == "results_list"] == [list_id]
+    assert at.session_state["results_list"] == list_id  # the new list is the one shown
 
     treated = members[~members["control"]]
     at.selectbox(key="results_one_customer").set_value(treated.iloc[0]["customer_id"]).run()
-    at.selectbox(key="results_one_outcome").set_value("booked").run()
+    at.selectbox(key="results_one_outcome.en").set_value("booked").run()
     at.number_input(key="results_one_cost").set_value(300.0).run()
     at.button(key="results_mark").click().run()
     assert not at.exception, [e.message for e in at.exception]

@@ -129,8 +129,14 @@ STRINGS = {
     ),
     "results.m.realised": ("Value realised", "实际实现价值"),
     "results.m.realised.help": (
-        "Customers kept × their mean remaining CLV − recorded contact cost. The list predicted {predicted}.",
-        "挽回客户数 × 其平均剩余 CLV − 已记录联系费用。名单预测值为 {predicted}。",
+        "Customers kept (uplift × customers to call) × their mean remaining CLV − recorded contact cost.",
+        "挽回客户数（提升 × 回访组客户数）× 其平均剩余 CLV − 已记录联系费用。",
+    ),
+    "results.m.predicted": ("Value the list predicted", "名单预测价值"),
+    "results.m.predicted.help": (
+        "The expected value the list gave the customers to call when it was issued: "
+        "Σ P(churn) × success × remaining CLV − cost.",
+        "下发时名单对回访组客户给出的期望价值：Σ 流失概率 × 成功率 × 剩余 CLV − 成本。",
     ),
     "results.interval": (
         "95% interval of the uplift: {low} to {high} (Newcombe's score interval for a difference of two "
