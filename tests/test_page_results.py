@@ -48,3 +48,33 @@ def test_page_in_chinese_has_no_english(sample_db_path):
     at = run_app(sample_db_path, PAGE, lang="zh")
     assert not at.exception
     assert at.title[0].value.startswith("回访效果")
+
+
+def test_import_outcomes_from_a_crm_file(writable_db_path):
+    db = Database(writable_db_path)
+    (list_id,) = contacts.list_call_lists(db)["list_id"]
+    members = contacts.list_members(db, list_id)
+    before = db.query_value("SELECT count(*) FROM contacts")
+    db.close()
+    treated = members.loc[~members["control"], "customer_id"].tolist()
+    text = ("客户编号,联系日期,联系结果,联系方式,费用\n"
+            f"{treated[0]},2026-07-10,booked,call,300\n"
+            f"{treated[1]},2026-07-11,came_back,visit,800\n"
+            f"{treated[2]},2026-13-40,reached,call,50\n"
+            "C9999999,2026-07-11,reached,call,50\n")
+    at = run_app(writable_db_path, PAGE, lang="en")
+    at.file_uploader(key="results_upload").set_value(("crm.csv", text.encode("gb18030"), "text/csv")).run()
+    assert not at.exception, [e.message for e in at.exception]
+    (problems,) = [d.value for d in at.dataframe if "Problem" in d.value.columns]
+    assert problems[["Row", "Column", "Problem"]].values.tolist() == [
+        [4, "Contact date", "not a date (use 2026-06-30)"],
+        [5, "Customer", "not on this call list"],
+    ]
+    assert set(problems["File"]) == {"crm.csv"}
+    at.button(key="results_import").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    db = Database(writable_db_path)
+    rows = db.query_df("SELECT customer_id, outcome, cost FROM contacts WHERE contact_id NOT LIKE '%:%'")
+    assert db.query_value("SELECT count(*) FROM contacts") == before + 2
+    db.close()
+    assert sorted(rows.values.tolist()) == sorted([[treated[0], "booked", 300.0], [treated[1], "came_back", 800.0]])
