@@ -243,76 +243,82 @@ def check_contacts(
     problems: list[Problem] = []
     clean = []
     numbers = rows["_row"].tolist() if "_row" in rows.columns else list(range(first_row, first_row + len(rows)))
-    for number, (_, row) in zip(numbers, rows.iterrows()):
-        bad = []
-
-        def get(column: str) -> object:
-            return row[column] if column in row.index else None
-
-        customer = get("customer_id")
-        if _is_blank(customer):
-            bad.append(Problem(int(number), "customer_id", "missing", ""))
-        elif known_customers is not None and str(customer).strip() not in known_customers:
-            bad.append(Problem(int(number), "customer_id", "unknown_customer", str(customer)))
-        raw_date = get("contact_date")
-        when = None
-        if _is_blank(raw_date):
-            bad.append(Problem(int(number), "contact_date", "missing", ""))
-        else:
-            when = _parse_date(raw_date)
-            if when is None:
-                bad.append(Problem(int(number), "contact_date", "bad_date", str(raw_date)))
-            elif when > today:
-                bad.append(Problem(int(number), "contact_date", "future_date", str(raw_date)))
-        outcome = get("outcome")
-        if _is_blank(outcome):
-            bad.append(Problem(int(number), "outcome", "missing", ""))
-        elif str(outcome).strip().lower() not in OUTCOMES:
-            bad.append(Problem(int(number), "outcome", "bad_choice", str(outcome)))
-        channel = get("channel")
-        channel = "call" if _is_blank(channel) else str(channel).strip().lower()
-        if channel not in CHANNELS:
-            bad.append(Problem(int(number), "channel", "bad_choice", channel))
-        intervention = get("intervention")
-        intervention = None if _is_blank(intervention) else str(intervention).strip().lower()
-        if intervention is not None and intervention not in LEVELS:
-            bad.append(Problem(int(number), "intervention", "bad_choice", intervention))
-        raw_cost = get("cost")
-        cost = 0.0
-        if not _is_blank(raw_cost):
-            try:
-                cost = float(str(raw_cost).replace(",", "").replace("¥", "").strip())
-            except ValueError:
-                bad.append(Problem(int(number), "cost", "bad_number", str(raw_cost)))
-            else:
-                if not np.isfinite(cost):
-                    bad.append(Problem(int(number), "cost", "bad_number", str(raw_cost)))
-                elif cost < 0:
-                    bad.append(Problem(int(number), "cost", "negative", str(raw_cost)))
-        texts = {}
-        for column in ("owner", "store_id", "contact_id"):
-            value = get(column)
-            texts[column] = None if _is_blank(value) else str(value).strip()
-            if texts[column] is not None and len(texts[column]) > MAX_TEXT:
-                bad.append(Problem(int(number), column, "too_long", texts[column][:20] + "…"))
-        if bad:
-            problems.extend(bad)
-            continue
-        clean.append(
-            {
-                "contact_id": texts["contact_id"],
-                "customer_id": str(customer).strip(),
-                "contact_date": when,
-                "store_id": texts["store_id"],
-                "channel": channel,
-                "intervention": intervention,
-                "owner": texts["owner"],
-                "outcome": str(outcome).strip().lower(),
-                "cost": cost,
-            }
-        )
+    for number, record in zip(numbers, rows.to_dict("records")):
+        contact, bad = _check_row(int(number), record, known_customers, today)
+        problems.extend(bad)
+        if not bad:
+            clean.append(contact)
     frame = pd.DataFrame(clean, columns=[c for c in CONTACT_COLUMNS if c != "list_id"])
     return frame, problems
+
+
+def _check_row(number: int, row: dict, known_customers: set[str] | None, today: date) -> tuple[dict, list[Problem]]:
+    """One row as a contact, or the problems that keep it out."""
+    bad = []
+    customer = row.get("customer_id")
+    if _is_blank(customer):
+        bad.append(Problem(number, "customer_id", "missing", ""))
+    elif known_customers is not None and str(customer).strip() not in known_customers:
+        bad.append(Problem(number, "customer_id", "unknown_customer", str(customer)))
+    raw_date = row.get("contact_date")
+    when = None
+    if _is_blank(raw_date):
+        bad.append(Problem(number, "contact_date", "missing", ""))
+    else:
+        when = _parse_date(raw_date)
+        if when is None:
+            bad.append(Problem(number, "contact_date", "bad_date", str(raw_date)))
+        elif when > today:
+            bad.append(Problem(number, "contact_date", "future_date", str(raw_date)))
+    outcome = row.get("outcome")
+    if _is_blank(outcome):
+        bad.append(Problem(number, "outcome", "missing", ""))
+    elif str(outcome).strip().lower() not in OUTCOMES:
+        bad.append(Problem(number, "outcome", "bad_choice", str(outcome)))
+    channel = row.get("channel")
+    channel = "call" if _is_blank(channel) else str(channel).strip().lower()
+    if channel not in CHANNELS:
+        bad.append(Problem(number, "channel", "bad_choice", channel))
+    intervention = row.get("intervention")
+    intervention = None if _is_blank(intervention) else str(intervention).strip().lower()
+    if intervention is not None and intervention not in LEVELS:
+        bad.append(Problem(number, "intervention", "bad_choice", intervention))
+    cost, cost_problem = _cost(row.get("cost"))
+    if cost_problem:
+        bad.append(Problem(number, "cost", cost_problem, str(row.get("cost"))))
+    texts = {}
+    for column in ("owner", "store_id", "contact_id"):
+        value = row.get(column)
+        texts[column] = None if _is_blank(value) else str(value).strip()
+        if texts[column] is not None and len(texts[column]) > MAX_TEXT:
+            bad.append(Problem(number, column, "too_long", texts[column][:20] + "…"))
+    contact = {
+        "contact_id": texts["contact_id"],
+        "customer_id": None if _is_blank(customer) else str(customer).strip(),
+        "contact_date": when,
+        "store_id": texts["store_id"],
+        "channel": channel,
+        "intervention": intervention,
+        "owner": texts["owner"],
+        "outcome": None if _is_blank(outcome) else str(outcome).strip().lower(),
+        "cost": cost,
+    }
+    return contact, bad
+
+
+def _cost(value: object) -> tuple[float, str | None]:
+    """A cost in CNY (blank: 0) and the problem code if it is not a non-negative number."""
+    if _is_blank(value):
+        return 0.0, None
+    try:
+        cost = float(str(value).replace(",", "").replace("¥", "").strip())
+    except ValueError:
+        return 0.0, "bad_number"
+    if not np.isfinite(cost):
+        return 0.0, "bad_number"
+    if cost < 0:
+        return 0.0, "negative"
+    return cost, None
 
 
 def save_contacts(db: Database, contacts: pd.DataFrame, list_id: str | None = None) -> int:
