@@ -132,7 +132,9 @@ def save_import(clean: pd.DataFrame, list_id: str) -> None:
 st.title(ctx.t("results.title"))
 st.caption(ctx.t("results.intro"))
 
-flash = st.session_state.pop("results_flash", None)
+# The last action's message stays until the next action: a rerun (the app may run a page twice)
+# must not swallow it.
+flash = st.session_state.get("results_flash")
 if flash:
     (st.success if flash[0] == "success" else st.error)(flash[1])
 

@@ -35,6 +35,7 @@ def test_issue_mark_and_see_results(writable_db_path):
     at.number_input(key="results_one_cost").set_value(300.0).run()
     at.button(key="results_mark").click().run()
     assert not at.exception, [e.message for e in at.exception]
+    assert [m.value for m in at.success] == ["Contacts saved: 1."]
     saved = db.query_df("SELECT * FROM contacts WHERE list_id = ?", [list_id])
     db.close()
     assert saved[["customer_id", "outcome", "cost"]].values.tolist() == [[treated.iloc[0]["customer_id"], "booked", 300.0]]

@@ -57,7 +57,7 @@ STRINGS = {
     ),
     "results.save": ("Save the marked rows", "保存已标记的行"),
     "results.mark": ("Save this contact", "保存该次联系"),
-    "results.saved": ("{n} contacts saved.", "已保存 {n} 条联系记录。"),
+    "results.saved": ("Contacts saved: {n}.", "已保存联系记录：{n} 条。"),
     "results.save.problem": ("Not saved: customer {customer}, {column}: {what}.",
                              "未保存：客户 {customer}，{column}：{what}。"),
     "results.file.caption": (
