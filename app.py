@@ -23,6 +23,7 @@ PAGES = [
     ("app_pages/allocator.py", "page.allocator", ":material/account_balance_wallet:", "nav.budget"),
     ("app_pages/evaluator.py", "page.evaluator", ":material/calculate:", "nav.budget"),
     ("app_pages/channels.py", "page.channels", ":material/campaign:", "nav.budget"),
+    ("app_pages/results.py", "page.results", ":material/fact_check:", "nav.budget"),
     ("app_pages/import_data.py", "page.import", ":material/upload_file:", "nav.data"),
 ]
 

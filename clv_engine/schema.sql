@@ -109,3 +109,43 @@ CREATE TABLE IF NOT EXISTS meta (
                                             -- assumed_margin (set when orders came without gross profit) ...
     value VARCHAR
 );
+
+-- Closing the loop (clv_engine/contacts.py): issued call lists, their random control groups, and
+-- what was done for each customer. Kept on a replace import: they are the product's own records.
+CREATE TABLE IF NOT EXISTS call_lists (
+    list_id       VARCHAR PRIMARY KEY,      -- uuid; also the seed of the hold-out draw
+    name          VARCHAR NOT NULL,
+    issued_on     DATE NOT NULL,            -- the as-of date of the ranking the list came from
+    issued_at     TIMESTAMP NOT NULL,
+    holdout_share DOUBLE NOT NULL,          -- share of each risk level kept as control, 0..1
+    window_days   INTEGER NOT NULL,         -- a return counts if it falls this many days after issue
+    p_method      VARCHAR                   -- how P(churn) was read: calibrated | score | model
+);
+
+CREATE TABLE IF NOT EXISTS call_list_members (
+    list_id        VARCHAR NOT NULL,
+    customer_id    VARCHAR NOT NULL,
+    store_id       VARCHAR,                 -- home store when the list was issued
+    rank           INTEGER NOT NULL,        -- rank by expected value on the issued list
+    level          VARCHAR NOT NULL,        -- risk level: high | mid | low (decides the intervention)
+    control        BOOLEAN NOT NULL,        -- TRUE: held out, not to be contacted
+    p_churn        DOUBLE NOT NULL,         -- what the list predicted, kept to compare with results
+    success        DOUBLE NOT NULL,
+    clv            DOUBLE NOT NULL,         -- remaining CLV, CNY
+    cost           DOUBLE NOT NULL,         -- planned cost of the intervention, CNY
+    expected_value DOUBLE NOT NULL,         -- P(churn) × success × CLV − cost, CNY
+    PRIMARY KEY (list_id, customer_id)
+);
+
+CREATE TABLE IF NOT EXISTS contacts (
+    contact_id   VARCHAR PRIMARY KEY,
+    list_id      VARCHAR,                   -- the call list it was made for; NULL if none
+    customer_id  VARCHAR NOT NULL,
+    contact_date DATE NOT NULL,
+    store_id     VARCHAR,
+    channel      VARCHAR NOT NULL,          -- call | visit | message
+    intervention VARCHAR,                   -- high | mid | low: the level's intervention
+    owner        VARCHAR,                   -- who made the contact
+    outcome      VARCHAR NOT NULL,          -- reached | booked | came_back | declined | unreachable
+    cost         DOUBLE NOT NULL            -- CNY spent on this contact (offer, visit, time)
+);

@@ -1,0 +1,248 @@
+"""Closing the loop, part two: did the calls work? Treated against control, per risk level.
+
+For every member of an issued call list (clv_engine.contacts) the measure is objective and the
+same for both groups: did the customer come back, i.e. is there an order dated in the window
+after the list was issued (issue date < order date ≤ issue date + window days)? Control
+customers were not called, so their return rate is what the treated would have done anyway.
+
+The comparison is *intention to treat*: every member not held out counts as treated, reached
+or not. Leaving out the customers nobody reached would compare the easy-to-reach with
+everyone, and flatter the calls. The contact rate says how much of the list was reached.
+
+    uplift          = return rate (treated) − return rate (control)
+    interval        = Newcombe's hybrid score interval for a difference of two proportions
+                      (Newcombe 1998, method 10: Wilson score limits of each rate, combined)
+    customers kept  = uplift × treated customers
+    cost per kept   = contact cost recorded for the treated / customers kept
+    value realised  = customers kept × mean remaining CLV of the treated − contact cost
+    value predicted = Σ expected value the list gave the treated (P(churn) × success × CLV − cost)
+
+A level's evidence is "too thin to conclude" when either group has fewer than ``min_group``
+customers or the interval spans 0; it is "window open" while the data does not yet reach the
+end of the window.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+from clv_engine.db import Database
+
+CONFIDENCE = 0.95
+MIN_GROUP = 30  # customers in each of treated and control before a level is judged
+ALL = "all"
+LEVELS: tuple[str, ...] = ("high", "mid", "low")
+CI_METHOD = "newcombe_hybrid_score"
+
+# Verdicts, from the evidence (the page words them):
+#   window_open  the window has not ended in the data yet
+#   too_few      fewer than min_group customers in treated or control
+#   too_thin     the interval spans 0: cannot tell the calls from no calls
+#   kept         the interval is above 0: the calls brought customers back
+#   lost         the interval is below 0: the called came back less than the control
+VERDICTS: tuple[str, ...] = ("window_open", "too_few", "too_thin", "kept", "lost")
+
+
+def z_value(confidence: float = CONFIDENCE) -> float:
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1, got {confidence}")
+    return float(norm.ppf(0.5 + confidence / 2))
+
+
+def wilson(k: float, n: float, confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """Wilson score interval of a proportion k / n (NaNs for n = 0)."""
+    if n <= 0:
+        return float("nan"), float("nan")
+    z = z_value(confidence)
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return float(max(0.0, centre - half)), float(min(1.0, centre + half))
+
+
+def newcombe_interval(
+    k_treated: float, n_treated: float, k_control: float, n_control: float, confidence: float = CONFIDENCE
+) -> tuple[float, float, float]:
+    """(difference, low, high) of p_treated − p_control, Newcombe's hybrid score interval."""
+    if n_treated <= 0 or n_control <= 0:
+        return float("nan"), float("nan"), float("nan")
+    p1, p2 = k_treated / n_treated, k_control / n_control
+    l1, u1 = wilson(k_treated, n_treated, confidence)
+    l2, u2 = wilson(k_control, n_control, confidence)
+    d = p1 - p2
+    low = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    high = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    # Clipped: at 0/n against n/n rounding can step a hair outside −1..1.
+    return float(d), float(max(-1.0, low)), float(min(1.0, high))
+
+
+def verdict(low: float, high: float, n_treated: int, n_control: int, window_complete: bool,
+            min_group: int = MIN_GROUP) -> str:
+    if not window_complete:
+        return "window_open"
+    if n_treated < min_group or n_control < min_group:
+        return "too_few"
+    if low > 0:
+        return "kept"
+    if high < 0:
+        return "lost"
+    return "too_thin"
+
+
+# -- per member, from the database -------------------------------------------------------------
+
+_MEMBERS_SQL = """
+WITH data_end AS (SELECT max(order_date) AS data_end FROM orders),
+recorded AS (
+    SELECT list_id, customer_id, count(*) AS contacts,
+           bool_or(outcome <> 'unreachable') AS reached, sum(cost) AS contact_cost
+    FROM contacts WHERE list_id IS NOT NULL GROUP BY list_id, customer_id
+)
+SELECT m.list_id, m.customer_id, m.store_id, m.level, m.control, m.p_churn, m.success, m.clv,
+       m.cost AS planned_cost, m.expected_value, l.issued_on, l.window_days,
+       (l.issued_on + l.window_days) <= e.data_end AS window_complete,
+       EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = m.customer_id
+               AND o.order_date > l.issued_on AND o.order_date <= l.issued_on + l.window_days) AS returned,
+       coalesce(r.contacts, 0) AS contacts,
+       coalesce(r.reached, false) AS reached,
+       coalesce(r.contact_cost, 0.0) AS contact_cost
+FROM call_list_members m
+JOIN call_lists l USING (list_id)
+CROSS JOIN data_end e
+LEFT JOIN recorded r USING (list_id, customer_id)
+"""
+
+
+def member_outcomes(db: Database, list_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """One row per list member: group, what the list predicted, whether they came back."""
+    if "call_list_members" not in db.tables():
+        return pd.DataFrame()
+    sql, params = _MEMBERS_SQL, []
+    if list_ids:
+        sql += f" WHERE m.list_id IN ({', '.join('?' for _ in list_ids)})"
+        params = list(list_ids)
+    return db.query_df(sql + " ORDER BY m.list_id, m.customer_id", params)
+
+
+# -- the results table -------------------------------------------------------------------------
+
+
+def _group_row(part: pd.DataFrame, level: str, confidence: float, min_group: int) -> dict:
+    treated = part[~part["control"].astype(bool)]
+    control = part[part["control"].astype(bool)]
+    n1, n0 = len(treated), len(control)
+    k1, k0 = int(treated["returned"].sum()), int(control["returned"].sum())
+    uplift, low, high = newcombe_interval(k1, n1, k0, n0, confidence)
+    cost = float(treated["contact_cost"].sum())
+    kept = uplift * n1 if n1 else float("nan")
+    mean_clv = float(treated["clv"].mean()) if n1 else float("nan")
+    complete = bool(part["window_complete"].all()) if len(part) else False
+    return {
+        "level": level,
+        "treated": n1,
+        "control": n0,
+        "contacted": int(treated["reached"].sum()),
+        "contact_rate": treated["reached"].mean() if n1 else float("nan"),
+        "controls_contacted": int(control["reached"].sum()),
+        "returned_treated": k1,
+        "returned_control": k0,
+        "return_treated": k1 / n1 if n1 else float("nan"),
+        "return_control": k0 / n0 if n0 else float("nan"),
+        "uplift": uplift,
+        "uplift_low": low,
+        "uplift_high": high,
+        "kept": kept,
+        "kept_low": low * n1 if n1 else float("nan"),
+        "kept_high": high * n1 if n1 else float("nan"),
+        "cost": cost,
+        # Only a positive number of customers kept has a cost per customer.
+        "cost_per_kept": cost / kept if kept > 0 else float("nan"),
+        "predicted_kept": float((treated["p_churn"] * treated["success"]).sum()),
+        "predicted_value": float(treated["expected_value"].sum()),
+        "realised_value": kept * mean_clv - cost if n1 else float("nan"),
+        "window_complete": complete,
+        "verdict": verdict(low, high, n1, n0, complete, min_group),
+    }
+
+
+def results_table(members: pd.DataFrame, confidence: float = CONFIDENCE, min_group: int = MIN_GROUP) -> pd.DataFrame:
+    """Per risk level (its intervention) and for all levels together: the measured effect.
+
+    ``members`` as from :func:`member_outcomes` (needs level, control, returned, reached,
+    contact_cost, clv, p_churn, success, expected_value, window_complete)."""
+    rows = []
+    for level in LEVELS:
+        part = members[members["level"] == level] if len(members) else members
+        if len(part):
+            rows.append(_group_row(part, level, confidence, min_group))
+    if len(members):
+        rows.append(_group_row(members, ALL, confidence, min_group))
+    frame = pd.DataFrame(rows)
+    frame.attrs.update(confidence=confidence, min_group=min_group, ci_method=CI_METHOD)
+    return frame
+
+
+def results(db: Database, list_ids: Sequence[str] | None = None, confidence: float = CONFIDENCE,
+            min_group: int = MIN_GROUP) -> pd.DataFrame:
+    """The results table of the given lists (all issued lists when None)."""
+    return results_table(member_outcomes(db, list_ids), confidence, min_group)
+
+
+# -- measured success beside the typed prior -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeasuredSuccess:
+    """The success rate of one level's intervention, typed and measured.
+
+    Success (SPEC §3) is the share of would-be churners the intervention keeps. Measured:
+    the share of the control's non-returners that the calls turned into returners,
+    uplift / (1 − control return rate); its interval is the uplift's divided by the same
+    number (the control's rate taken as known: a slight understatement of the uncertainty).
+    """
+
+    level: str
+    typed: float
+    measured: float
+    low: float
+    high: float
+    treated: int
+    control: int
+    verdict: str
+
+    @property
+    def usable(self) -> bool:
+        """Enough evidence to put the measured figure in place of the typed one."""
+        return self.verdict in ("kept", "lost")
+
+
+def measured_success(table: pd.DataFrame, typed: dict[str, float]) -> list[MeasuredSuccess]:
+    """Per level with a typed success rate: the measured figure and the evidence behind it."""
+    out = []
+    for level, prior in typed.items():
+        row = table[table["level"] == level] if len(table) else table
+        if row.empty:
+            out.append(MeasuredSuccess(level, prior, float("nan"), float("nan"), float("nan"), 0, 0, "too_few"))
+            continue
+        r = row.iloc[0]
+        not_returning = 1.0 - float(r["return_control"])
+        if not not_returning > 0:
+            measured = low = high = float("nan")
+        else:
+            measured = float(r["uplift"]) / not_returning
+            low, high = float(r["uplift_low"]) / not_returning, float(r["uplift_high"]) / not_returning
+        out.append(MeasuredSuccess(level, prior, measured, low, high, int(r["treated"]), int(r["control"]),
+                                   str(r["verdict"])))
+    return out
+
+
+def success_evidence(db: Database, typed: dict[str, float], list_ids: Sequence[str] | None = None,
+                     min_group: int = MIN_GROUP) -> list[MeasuredSuccess]:
+    """Measured success per level over the given lists (all when None), beside ``typed``
+    ({level: success}, e.g. from churn.INTERVENTIONS): what the churn page can show, and
+    replace the typed rate with where ``usable``."""
+    return measured_success(results(db, list_ids, min_group=min_group), typed)

@@ -1,0 +1,27 @@
+"""A real browser: a store manager types an owner on the call list's table and saves it."""
+from playwright.sync_api import expect
+
+from tests.browser.util import screenshot, wait_ready
+
+
+def test_mark_a_row_on_the_list_and_save(page, app_url):
+    page.goto(app_url + "/results")
+    wait_ready(page)
+    expect(page.get_by_text("Results: did the calls bring customers back?")).to_be_visible()
+    grid = page.get_by_test_id("stDataFrame").first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    # The first data row's first cell (header row ~35 px), then across to the owner column.
+    page.mouse.click(box["x"] + 40, box["y"] + 35 + 17)
+    page.wait_for_timeout(500)
+    for _ in range(6):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(300)
+    page.keyboard.type("Zhang Wei")  # typing on a selected cell opens its editor
+    page.wait_for_timeout(300)
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(1500)  # the edit reaches the server before the click
+    page.get_by_role("button", name="Save the marked rows").click()
+    wait_ready(page)
+    expect(page.get_by_text("Contacts saved: 1.")).to_be_visible(timeout=30_000)
+    screenshot(page, "results_en")

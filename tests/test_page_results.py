@@ -1,0 +1,81 @@
+"""Results page (AppTest): issue a list on the sample with its hold-out, mark an outcome, see results."""
+from __future__ import annotations
+
+from datetime import date
+
+from clv_engine import contacts
+from clv_engine.db import Database
+from tests.helpers import run_app
+
+PAGE = "app_pages/results.py"
+
+
+def test_issue_mark_and_see_results(writable_db_path):
+    at = run_app(writable_db_path, PAGE, lang="en")
+    assert not at.exception
+    at.number_input(key="results_size").set_value(200).run()
+    at.button(key="results_issue").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    db = Database(writable_db_path)
+    lists = contacts.list_call_lists(db)
+    issued = lists[lists["name"].str.contains(date(2026, 11, 30).isoformat())]
+    assert len(issued) == 1
+    assert issued.iloc[0]["members"] == 200
+    list_id = issued.iloc[0]["list_id"]
+    members = contacts.list_members(db, list_id)
+    db.close()  # the app's writer cannot open the file while this reader holds it
+    # The hold-out recorded is the draw seeded by the list id: 10% of each level.
+    assert members["control"].tolist() == contacts.holdout_mask(
+        list_id, members["customer_id"], members["level"], 0.10).tolist()
+    assert at.session_state["results_list"] == list_id  # the new list is the one shown
+
+    treated = members[~members["control"]]
+    at.selectbox(key="results_one_customer").set_value(treated.iloc[0]["customer_id"]).run()
+    at.selectbox(key="results_one_outcome.en").set_value("booked").run()
+    at.number_input(key="results_one_cost").set_value(300.0).run()
+    at.button(key="results_mark").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [m.value for m in at.success] == ["Contacts saved: 1."]
+    saved = db.query_df("SELECT * FROM contacts WHERE list_id = ?", [list_id])
+    db.close()
+    assert saved[["customer_id", "outcome", "cost"]].values.tolist() == [[treated.iloc[0]["customer_id"], "booked", 300.0]]
+    # Results are shown; the window (90 days from the data's last day) has not passed.
+    texts = " ".join(m.value for m in at.markdown)
+    assert "not over yet" in texts
+    assert any(df.value.shape[0] >= 2 for df in at.dataframe)
+
+
+def test_page_in_chinese_has_no_english(sample_db_path):
+    at = run_app(sample_db_path, PAGE, lang="zh")
+    assert not at.exception
+    assert at.title[0].value.startswith("回访效果")
+
+
+def test_import_outcomes_from_a_crm_file(writable_db_path):
+    db = Database(writable_db_path)
+    (list_id,) = contacts.list_call_lists(db)["list_id"]
+    members = contacts.list_members(db, list_id)
+    before = db.query_value("SELECT count(*) FROM contacts")
+    db.close()
+    treated = members.loc[~members["control"], "customer_id"].tolist()
+    text = ("客户编号,联系日期,联系结果,联系方式,费用\n"
+            f"{treated[0]},2026-07-10,booked,call,300\n"
+            f"{treated[1]},2026-07-11,came_back,visit,800\n"
+            f"{treated[2]},2026-13-40,reached,call,50\n"
+            "C9999999,2026-07-11,reached,call,50\n")
+    at = run_app(writable_db_path, PAGE, lang="en")
+    at.file_uploader(key="results_upload").set_value(("crm.csv", text.encode("gb18030"), "text/csv")).run()
+    assert not at.exception, [e.message for e in at.exception]
+    (problems,) = [d.value for d in at.dataframe if "Problem" in d.value.columns]
+    assert problems[["Row", "Column", "Problem"]].values.tolist() == [
+        [4, "Contact date", "not a date (use 2026-06-30)"],
+        [5, "Customer", "not on this call list"],
+    ]
+    assert set(problems["File"]) == {"crm.csv"}
+    at.button(key="results_import").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    db = Database(writable_db_path)
+    rows = db.query_df("SELECT customer_id, outcome, cost FROM contacts WHERE contact_id NOT LIKE '%:%'")
+    assert db.query_value("SELECT count(*) FROM contacts") == before + 2
+    db.close()
+    assert sorted(rows.values.tolist()) == sorted([[treated[0], "booked", 300.0], [treated[1], "came_back", 800.0]])
