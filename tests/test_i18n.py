@@ -23,7 +23,7 @@ def test_lookup_and_format():
 # "seed" is allowed only as the Monte Carlo simulation's random seed.
 RANDOM_SEED = re.compile(r"seed \{seed\}|same seed|Monte Carlo seed|Draws / seed|随机种子|相同种子")
 INTERNAL = re.compile(
-    r"\bseeds?\b|种子|source articles?|\barticles?\b|文章|原文|\bSPEC\b|§|\bissue\b",
+    r"\bseeds?\b|种子|source articles?|\barticles?\b|文章|原文|\bSPEC\b|§|\bissues? ?#?\d+",
     re.IGNORECASE,
 )
 
