@@ -108,3 +108,21 @@ CREATE TABLE IF NOT EXISTS meta (
     key   VARCHAR PRIMARY KEY,              -- e.g. generator_seed, data_end_date, source
     value VARCHAR
 );
+
+-- Logins and the audit trail (clv_engine/access.py). Kept when an import replaces the data.
+CREATE TABLE IF NOT EXISTS users (
+    login        VARCHAR PRIMARY KEY,       -- email (or OIDC subject) as the identity provider reports it, lower-case
+    display_name VARCHAR NOT NULL,
+    role         VARCHAR NOT NULL,          -- director | store_manager | analyst
+    stores       VARCHAR[],                 -- a store manager's store ids; NULL: every store
+    created_at   TIMESTAMP NOT NULL,
+    updated_at   TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS audit_log (
+    audit_id  VARCHAR PRIMARY KEY,          -- uuid
+    logged_at TIMESTAMP NOT NULL,
+    actor    VARCHAR NOT NULL,              -- login of who did it; local in local mode
+    action   VARCHAR NOT NULL,              -- import | restore | scenario_save | scenario_delete | user_change | export_customers
+    details  VARCHAR NOT NULL               -- JSON: what changed (counts, ids, file names)
+);
