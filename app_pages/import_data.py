@@ -26,6 +26,9 @@ from clv_engine.import_read import ImportFileError
 from ui.context import page_context
 
 ctx = page_context()
+if not ctx.viewer.can_import:  # only a director replaces the data
+    st.error(ctx.t("access.import.refused", role=ctx.t(f"access.role.{ctx.viewer.role}")))
+    st.stop()
 TYPES = ["csv", "txt", "tsv", "xlsx", "xlsm", "parquet"]
 OTHER_KINDS = [k for k in KINDS if k != "orders"]
 PREVIEW_ROWS = 8

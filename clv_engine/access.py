@@ -62,7 +62,16 @@ AUDIT_COLUMNS = ["logged_at", "actor", "action", "details"]
 
 
 class AccessError(ValueError):
-    """A user that cannot be saved, or a right the viewer lacks; the message names the field."""
+    """A user that cannot be saved, or a right the viewer lacks; the message names the field.
+
+    ``code`` and ``details`` let a page say the same in the reader's language
+    (``users.error.<code>`` in the catalogue).
+    """
+
+    def __init__(self, code: str, message: str, **details: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.details = details
 
 
 @dataclass(frozen=True)
@@ -138,13 +147,13 @@ def normalize_login(login: object) -> str:
     """An email or OIDC subject as stored: trimmed, lower-case (emails are case-blind)."""
     text = "" if login is None else str(login).strip().lower()
     if not text:
-        raise AccessError("login: must not be empty")
+        raise AccessError("login_empty", "login: must not be empty")
     if len(text) > MAX_TEXT:
-        raise AccessError(f"login: at most {MAX_TEXT} characters (got {len(text)})")
+        raise AccessError("too_long", f"login: at most {MAX_TEXT} characters (got {len(text)})", n=MAX_TEXT)
     if any(c.isspace() for c in text):
-        raise AccessError("login: must not contain spaces")
+        raise AccessError("login_space", "login: must not contain spaces")
     if text == LOCAL_LOGIN:
-        raise AccessError(f"login: {LOCAL_LOGIN!r} is reserved for local mode")
+        raise AccessError("login_reserved", f"login: {LOCAL_LOGIN!r} is reserved for local mode")
     return text
 
 
@@ -153,15 +162,15 @@ def _clean_user(login: object, display_name: object, role: object,
     login = normalize_login(login)
     name = ("" if display_name is None else str(display_name)).strip() or login
     if len(name) > MAX_TEXT:
-        raise AccessError(f"display_name: at most {MAX_TEXT} characters (got {len(name)})")
+        raise AccessError("too_long", f"display_name: at most {MAX_TEXT} characters (got {len(name)})", n=MAX_TEXT)
     if role not in ROLES:
-        raise AccessError(f"role: must be one of {', '.join(ROLES)} (got {role!r})")
+        raise AccessError("role", f"role: must be one of {', '.join(ROLES)} (got {role!r})")
     store_list = sorted({str(s).strip() for s in (stores or []) if str(s).strip()})
     if ROLE_RIGHTS[role]["all_stores"]:
         # A director or analyst sees every store; a list here would only mislead.
         return login, name, role, None
     if not store_list:
-        raise AccessError("stores: a store manager needs at least one store")
+        raise AccessError("no_stores", "stores: a store manager needs at least one store")
     return login, name, role, store_list
 
 
@@ -186,7 +195,7 @@ def save_user(db: Database, login: str, display_name: str, role: str,
             ).fetchall()}
             unknown = [s for s in store_list if s not in known]
             if unknown:
-                raise AccessError(f"stores: unknown store id(s): {', '.join(unknown)}")
+                raise AccessError("unknown_stores", f"stores: unknown store id(s): {', '.join(unknown)}", stores=", ".join(unknown))
         before = con.execute("SELECT role, stores FROM users WHERE login = ?", [login]).fetchone()
         if before is None:
             con.execute(
@@ -217,7 +226,7 @@ def delete_user(db: Database, login: str, *, actor: str = LOCAL_LOGIN) -> bool:
             directors = con.execute("SELECT count(*) FROM users WHERE role = ?",
                                     [DIRECTOR]).fetchone()[0]
             if directors <= 1:
-                raise AccessError("login: the last director cannot be removed")
+                raise AccessError("last_director", "login: the last director cannot be removed")
         con.execute("DELETE FROM users WHERE login = ?", [login])
         _append(con, actor, "user_change", {"login": login, "change": "removed", "role": row[0]})
     return True
@@ -251,7 +260,7 @@ def find_viewer(db: Database, login: object) -> Viewer | None:
 def _append(con, actor: str, action: str, details: dict[str, Any],
             at: datetime | None = None) -> None:
     if action not in ACTIONS:
-        raise AccessError(f"action: must be one of {', '.join(ACTIONS)} (got {action!r})")
+        raise AccessError("action", f"action: must be one of {', '.join(ACTIONS)} (got {action!r})")
     text = json.dumps(details, ensure_ascii=False, sort_keys=True, default=str)
     con.execute(
         "INSERT INTO audit_log (audit_id, logged_at, actor, action, details) VALUES (?, ?, ?, ?, ?)",
@@ -278,7 +287,7 @@ def audit_log(db: Database, limit: int = 500, action: str | None = None) -> pd.D
 def require(viewer: Viewer, right: str) -> None:
     """Raise AccessError unless ``viewer`` has ``right`` (a ROLE_RIGHTS key)."""
     if not ROLE_RIGHTS[viewer.role][right]:
-        raise AccessError(f"{viewer.login} ({viewer.role}) may not {right.replace('_', ' ')}")
+        raise AccessError("refused", f"{viewer.login} ({viewer.role}) may not {right.replace('_', ' ')}", role=viewer.role)
 
 
 # -- command line: the first director of a new deployment ---------------------------------

@@ -13,9 +13,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from clv_engine import clv, fmt
+from clv_engine import access, clv, fmt
 from clv_engine.db import Database, default_db_path
 from clv_engine.i18n import t
+from ui.access import draw_viewer, require_viewer
 from ui.widgets import translated_choice
 
 SAMPLE_CUSTOMERS = 10_000
@@ -129,6 +130,8 @@ class Context:
     store_ids: tuple[str, ...] | None  # None: all stores
     clv_params: clv.CLVParams
     clv_model: str = "predictive"  # predictive (BG/NBD + Gamma-Gamma) | historical
+    # Who this run works for (role, rights, allowed stores); store_ids is already cut to it.
+    viewer: access.Viewer = access.local_viewer()
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
@@ -200,6 +203,8 @@ def draw_sidebar() -> Context:
     db = _database(str(ensure_database()))
     if "lang" not in st.session_state:
         st.session_state["lang"] = "zh" if _browser_prefers_chinese() else "en"
+    # Login (when configured) before anything else: stops the run with a login screen.
+    viewer = require_viewer(db)
     with st.sidebar:
         lang = st.segmented_control(
             # One label in both languages: a label that changed with the language would
@@ -223,6 +228,8 @@ def draw_sidebar() -> Context:
         )
         stores = _stores(db)
         labels = dict(zip(stores["store_id"], stores["name"] + " · " + stores["region"]))
+        if viewer.stores is not None:  # a store manager picks only among their own stores
+            labels = {s: label for s, label in labels.items() if s in viewer.stores}
         chosen: Sequence[str] = st.multiselect(
             t("sidebar.stores", lang),
             list(labels),
@@ -243,13 +250,15 @@ def draw_sidebar() -> Context:
             horizon = st.slider(t("sidebar.horizon", lang), 1, 15, 5, key="clv_horizon")
             discount = st.slider(t("sidebar.discount", lang), 0.0, 0.30, 0.12, 0.01, key="clv_discount")
         st.caption(f"{t('sidebar.database', lang)}: `{db.path.name}`")
+        draw_viewer(viewer, lang)
     context = Context(
         lang=lang,
         db=db,
         as_of=as_of,
-        store_ids=tuple(chosen) or None,
+        store_ids=viewer.scope(tuple(chosen) or None),
         clv_params=clv.CLVParams(discount_rate=discount, horizon_years=horizon),
         clv_model=model,
+        viewer=viewer,
     )
     if model == "predictive":
         problem = context.predictive_fit_problem()
