@@ -235,7 +235,8 @@ def draw_sidebar() -> Context:
             list(labels),
             format_func=lambda s: labels.get(s, s),
             key="stores",
-            placeholder=t("sidebar.stores.placeholder", lang),
+            placeholder=t("sidebar.stores.placeholder" if viewer.stores is None
+                          else "access.stores.placeholder", lang),
         )
         with st.expander(t("sidebar.clv", lang)):
             model = translated_choice(

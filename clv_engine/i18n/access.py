@@ -39,6 +39,7 @@ STRINGS = {
         "未配置登录，因此应用只在本机（localhost）上可访问。如需共享，请配置登录（见 README 的 Logins 一节）。",
     ),
     "access.signed_in": ("Logged in: {name} · {role}", "已登录：{name} · {role}"),
+    "access.stores.placeholder": ("All your stores", "您的全部门店"),
     "access.your_stores": ("Your stores: {stores}", "您的门店：{stores}"),
     # Roles
     "access.role.director": ("director", "总监"),
