@@ -23,6 +23,7 @@ from clv_engine import fmt, importer
 from clv_engine.export import to_csv_bytes
 from clv_engine.import_fields import KINDS, guess_kind, guess_mapping
 from clv_engine.import_read import ImportFileError
+from ui.access import audit_import
 from ui.context import page_context
 
 ctx = page_context()
@@ -300,6 +301,7 @@ if action == "import":
             st.session_state["imp_report"] = (signature, rejected.report)
             st.stop()
         status.update(label=ctx.t("imp.page.finished"), state="complete")
+    audit_import(ctx, result)  # who imported what, into the new file
     # Every cached figure was computed on the old data; the sidebar's date and store choices
     # belong to it too (a store may no longer exist), so they start again from the new data.
     st.cache_data.clear()

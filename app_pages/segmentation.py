@@ -12,6 +12,7 @@ import streamlit as st
 from clv_engine import clv, fmt
 from clv_engine import segmentation as seg
 from clv_engine.i18n import CATALOGUE
+from ui.access import audited_export
 from ui.context import cached, page_context
 from ui.widgets import reset_state as reset
 from ui.widgets import seed_state as seed
@@ -432,9 +433,11 @@ else:
         st.caption(ctx.t("seg.movers.shown", shown=fmt.number(min(200, len(table))), n=fmt.number(len(table))))
         st.dataframe(table.head(200), hide_index=True, height=260, key="seg_movers_table",
                      column_config={ctx.t("seg.col.clv"): st.column_config.NumberColumn(format=fmt.money_column(getattr(ctx, "currency", "CNY")))})
-        st.download_button(ctx.t("seg.movers.download"), data=table.to_csv(index=False).encode("utf-8-sig"),
+        st.download_button(ctx.t("seg.movers.download"),
+                           data=audited_export(ctx, "tier_movers", len(table),
+                                               table.to_csv(index=False).encode("utf-8-sig")),
                            file_name=f"tier_{kind}_{date_a}_{ctx.as_of}.csv", mime="text/csv",
-                           key="seg_movers_download")
+                           key="seg_movers_download", disabled=not ctx.viewer.can_export_customers)
 
 # care budget
 st.divider()

@@ -30,6 +30,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -282,6 +283,22 @@ def audit_log(db: Database, limit: int = 500, action: str | None = None) -> pd.D
     return db.query_df(
         f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit_log {where} "
         "ORDER BY logged_at DESC, audit_id LIMIT ?", [*params, int(limit)])
+
+
+def import_details(report: Any) -> dict[str, Any]:
+    """What an audit entry says about a finished import (an importer.ImportReport): the mode,
+    each file's kind, name and rows taken, the table sizes after, and the backup kept."""
+    return {
+        "mode": report.mode,
+        "files": [{"kind": s.kind, "name": s.name, "rows": s.clean} for s in report.sources],
+        "rows_after": dict(report.written),
+        "backup": Path(report.backup).name if report.backup else None,
+    }
+
+
+def export_details(what: str, rows: int, stores: Sequence[str] | None) -> dict[str, Any]:
+    """What an audit entry says about an exported customer list."""
+    return {"list": what, "rows": int(rows), "stores": "all" if stores is None else list(stores)}
 
 
 def require(viewer: Viewer, right: str) -> None:

@@ -8,7 +8,7 @@ localhost). :func:`require_viewer` is called once per run, before the page list 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import streamlit as st
@@ -112,3 +112,23 @@ def draw_viewer(viewer: access.Viewer, lang: str) -> None:
     if viewer.stores is not None:
         st.caption(t("access.your_stores", lang, stores=", ".join(viewer.stores)))
     st.button(t("access.logout", lang), key="access_logout", on_click=st.logout)
+
+
+def audited_export(ctx: Any, what: str, rows: int,
+                   data: bytes | str | Callable[[], bytes | str]) -> Callable[[], bytes | str]:
+    """The ``data`` of a download button that lets a customer list leave the app: produced
+    only when the button is clicked (Streamlit's deferred download), and logged then as
+    ``export_customers`` with who, which list, how many rows and which stores."""
+    db, login, stores = ctx.db, ctx.viewer.login, ctx.store_ids
+
+    def produce() -> bytes | str:
+        payload = data() if callable(data) else data
+        access.audit(db, login, "export_customers", access.export_details(what, rows, stores))
+        return payload
+
+    return produce
+
+
+def audit_import(ctx: Any, report: Any) -> None:
+    """Log a finished import (written to the new file, after the swap)."""
+    access.audit(ctx.db, ctx.viewer.login, "import", access.import_details(report))

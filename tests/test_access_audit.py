@@ -1,0 +1,70 @@
+"""Audit entries written by the app: imports and exports of customer lists."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import duckdb
+
+from clv_engine import access
+from clv_engine.db import Database
+from tests.helpers import run_app
+from ui.access import audited_export
+
+DATA = Path(__file__).parent / "data" / "import"
+
+
+def audit_rows(db_path: Path) -> list[tuple]:
+    # A fresh in-memory connection: the app in this process may hold the file open.
+    con = duckdb.connect()
+    try:
+        con.execute("ATTACH ? AS d (READ_ONLY)", [str(db_path)])
+        return con.execute("SELECT actor, action, details FROM d.audit_log ORDER BY logged_at").fetchall()
+    finally:
+        con.close()
+
+
+def test_a_customer_list_is_logged_when_it_is_downloaded_not_before(writable_db_path):
+    db = Database(writable_db_path)
+    manager = access.Viewer("li@dealer.cn", "Li", "store_manager", ("S02",))
+    ctx = SimpleNamespace(db=db, viewer=manager, store_ids=("S02",))
+    produce = audited_export(ctx, "churn_call_list", 3, lambda: b"id\nC1\nC2\nC3\n")
+    assert access.audit_log(db).empty  # drawing the button logs nothing
+    assert produce() == b"id\nC1\nC2\nC3\n"
+    log = access.audit_log(db)
+    assert list(log["actor"]) == ["li@dealer.cn"] and list(log["action"]) == ["export_customers"]
+    assert json.loads(log["details"][0]) == {"list": "churn_call_list", "rows": 3, "stores": ["S02"]}
+    db.close()
+
+
+def test_an_import_from_the_page_is_logged_with_what_came_in(writable_db_path):
+    at = run_app(writable_db_path, "app_pages/import_data.py")
+    data = (DATA / "orders_gbk.csv").read_bytes()
+    at.file_uploader(key="imp_orders").set_value(("orders_gbk.csv", data, "text/csv")).run()
+    at.button(key="imp_check").click().run()
+    at.button(key="imp_import").click().run()
+    assert not at.exception
+    [(actor, action, details)] = audit_rows(writable_db_path)
+    assert (actor, action) == ("local", "import")
+    details = json.loads(details)
+    # The file has 7 data rows of 4 customers (tests/test_page_import.py reads the same file).
+    assert details["mode"] == "replace"
+    assert details["files"] == [{"kind": "orders", "name": "orders_gbk.csv", "rows": 7}]
+    assert details["rows_after"]["orders"] == 7 and details["rows_after"]["customers"] == 4
+    assert details["backup"] == Path(str(writable_db_path) + ".bak").name
+
+
+def test_an_analyst_gets_no_customer_list_download(writable_db_path):
+    from tests.test_page_users import app_with_login
+
+    db = Database(writable_db_path)
+    access.save_user(db, "ana@dealer.cn", "Ana", "analyst")
+    access.save_user(db, "li@dealer.cn", "Li", "store_manager", ["S02"])
+    db.close()
+    for login, disabled in (("ana@dealer.cn", True), ("li@dealer.cn", False)):
+        at = app_with_login(writable_db_path, {"is_logged_in": True, "email": login},
+                            page="app_pages/churn.py")
+        buttons = [b for b in at.get("download_button") if b.proto.id.endswith(("churn_dl_csv", "churn_dl_xlsx"))]
+        assert len(buttons) == 2
+        assert all(b.proto.disabled is disabled for b in buttons), login
