@@ -25,6 +25,7 @@ from clv_engine.import_fields import KINDS, guess_kind, guess_mapping
 from clv_engine.import_read import ImportFileError
 from ui.access import audit_import
 from ui.context import page_context
+from ui.replace_confirm import confirm_replacement
 
 ctx = page_context()
 if not ctx.viewer.can_import:  # only a director replaces the data
@@ -276,9 +277,14 @@ report: importer.ImportReport = stored[1]
 show_report(report)
 
 left, right = st.columns(2)
+# Replacing data that is there asks first, showing what changes (ui/replace_confirm.py).
+first_step = "confirm" if mode == "replace" and ctx.has("orders") else "import"
 left.button(ctx.t("imp.page.import"), type="primary", key="imp_import", disabled=not report.can_import,
-            icon=":material/upload:", help=ctx.t("imp.page.import.help"), on_click=request, args=("import",))
+            icon=":material/upload:", help=ctx.t("imp.page.import.help"), on_click=request, args=(first_step,))
 right.button(ctx.t("imp.page.stop"), key="imp_stop", icon=":material/block:", on_click=request, args=("stop",))
+if action == "confirm":
+    confirm_replacement(ctx, sources, options, request)
+    st.stop()
 if action == "stop":
     clean_up()
     st.session_state["imp_round"] = round_ + 1  # the uploaders start empty next time

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -44,6 +45,7 @@ def test_an_import_from_the_page_is_logged_with_what_came_in(writable_db_path):
     at.file_uploader(key="imp_orders").set_value(("orders_gbk.csv", data, "text/csv")).run()
     at.button(key="imp_check").click().run()
     at.button(key="imp_import").click().run()
+    at.button(key="imp_confirm_replace").click().run()  # replacing data asks first
     assert not at.exception
     [(actor, action, details)] = audit_rows(writable_db_path)
     assert (actor, action) == ("local", "import")
@@ -68,3 +70,45 @@ def test_an_analyst_gets_no_customer_list_download(writable_db_path):
         buttons = [b for b in at.get("download_button") if b.proto.id.endswith(("churn_dl_csv", "churn_dl_xlsx"))]
         assert len(buttons) == 2
         assert all(b.proto.disabled is disabled for b in buttons), login
+
+
+# -- replacing data asks first ----------------------------------------------------------------
+def test_replacing_the_data_shows_before_and_after_and_waits_for_confirmation(writable_db_path):
+    from clv_engine.i18n import t
+
+    # Independent figures: the database as it is, and the file (7 orders of 4 customers,
+    # dated as read straight from the file).
+    con = duckdb.connect(str(writable_db_path), read_only=True)
+    customers, orders, first, last = con.execute(
+        "SELECT (SELECT count(*) FROM customers), count(*), min(order_date), max(order_date) FROM orders"
+    ).fetchone()
+    con.close()
+    # The file's dates (mixed formats) run from 2024-01-05 to 2024-04-20.
+    file_first, file_last = date(2024, 1, 5), date(2024, 4, 20)
+
+    at = run_app(writable_db_path, "app_pages/import_data.py")
+    at.file_uploader(key="imp_orders").set_value(
+        ("orders_gbk.csv", (DATA / "orders_gbk.csv").read_bytes(), "text/csv")).run()
+    at.button(key="imp_check").click().run()
+    at.button(key="imp_import").click().run()
+    assert not at.exception
+    # Nothing written yet: the page asks, showing what changes.
+    assert audit_rows(writable_db_path) == []
+    [table] = [d.value for d in at.dataframe if t("replace.now", "en") in d.value.columns]
+    assert list(table[t("replace.now", "en")]) == [
+        f"{customers:,}", f"{orders:,}", f"{first.isoformat()} – {last.isoformat()}"]
+    assert list(table[t("replace.after", "en")]) == [
+        "4", "7", f"{file_first.isoformat()} – {file_last.isoformat()}"]
+    # Keeping the data changes nothing.
+    at.button(key="imp_cancel_replace").click().run()
+    assert not at.exception
+    con = duckdb.connect()
+    con.execute("ATTACH ? AS d (READ_ONLY)", [str(writable_db_path)])
+    assert con.execute("SELECT count(*) FROM d.orders").fetchone()[0] == orders
+    con.close()
+    # Asked again and confirmed, it replaces.
+    at.button(key="imp_import").click().run()
+    at.button(key="imp_confirm_replace").click().run()
+    assert not at.exception
+    [(_, action, details)] = audit_rows(writable_db_path)
+    assert action == "import" and json.loads(details)["rows_after"]["orders"] == 7

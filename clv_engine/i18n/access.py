@@ -108,4 +108,18 @@ STRINGS = {
     "audit.action.scenario_delete": ("scenario deleted", "删除方案"),
     "audit.action.user_change": ("user change", "用户变更"),
     "audit.action.export_customers": ("customer list exported", "导出客户名单"),
+    # Replacing the data: the confirmation before an import
+    "replace.preparing": ("Working out what the import changes…", "正在计算导入将带来的变化…"),
+    "replace.warning": (
+        "This import replaces every customer and order in the database. Saved scenarios, "
+        "users and the audit log are kept, and the current data is kept as a backup.",
+        "本次导入将替换数据库中的全部客户和工单。已保存的方案、用户和审计日志会保留，当前数据另存为备份。",
+    ),
+    "replace.customers": ("Customers", "客户数"),
+    "replace.orders": ("Orders", "工单数"),
+    "replace.dates": ("Order dates", "工单日期范围"),
+    "replace.now": ("Now", "当前"),
+    "replace.after": ("After the import", "导入后"),
+    "replace.confirm": ("Replace the data", "替换数据"),
+    "replace.cancel": ("Keep the current data", "保留当前数据"),
 }
