@@ -115,7 +115,8 @@ def log_in(pg, app_url: str, account: str) -> None:
 
 
 def nav_labels(pg) -> list[str]:
-    return [t.strip() for t in pg.get_by_test_id("stSidebarNav").locator("a").all_inner_texts()]
+    # Each link reads "<icon name>\n\n<title>": keep the title.
+    return [t.strip().split("\n")[-1] for t in pg.get_by_test_id("stSidebarNav").locator("a").all_inner_texts()]
 
 
 def test_director_logs_in_and_sees_users_and_import(login_app, fresh_page):
@@ -135,6 +136,15 @@ def test_director_logs_in_and_sees_users_and_import(login_app, fresh_page):
     wait_ready(pg)
     assert pg.get_by_test_id("stFileUploader").count() >= 1
     assert pg.get_by_text("Only a director can import data").count() == 0
+    # Logging out ends the app session: back to the login screen.
+    pg.get_by_test_id("stSidebar").get_by_role("button", name="Log out").click()
+    # The provider ends its session too (its own confirmation page), then sends us back.
+    pg.get_by_role("button", name="Yes, sign me out").click()
+    pg.wait_for_url(f"{app_url}/**")
+    wait_ready(pg)
+    pg.get_by_role("button", name="Log in").wait_for()
+    screenshot(pg, "login_after_logout")
+    assert pg.get_by_test_id("stSidebarNav").count() == 0
 
 
 def test_store_manager_is_refused_import_and_sees_only_their_store(login_app, fresh_page):

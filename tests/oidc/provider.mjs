@@ -20,7 +20,8 @@ const provider = new Provider(issuer, {
     client_id: process.env.CLIENT_ID || 'clv-app',
     client_secret: process.env.CLIENT_SECRET || 'clv-test-secret',
     redirect_uris: [process.env.REDIRECT_URI || 'http://localhost:8501/oauth2callback'],
-    post_logout_redirect_uris: [(process.env.REDIRECT_URI || 'http://localhost:8501/oauth2callback').replace('/oauth2callback', '/')],
+    // Streamlit's st.logout sends the redirect URI itself as post_logout_redirect_uri.
+    post_logout_redirect_uris: [process.env.REDIRECT_URI || 'http://localhost:8501/oauth2callback'],
     grant_types: ['authorization_code'],
     response_types: ['code'],
     token_endpoint_auth_method: 'client_secret_basic',
