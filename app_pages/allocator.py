@@ -170,7 +170,7 @@ def on_save() -> None:
         name = ctx.t("allocator.page.default_name",
                      budget=fmt.money(st.session_state.get("al_budget"), lang))
     try:
-        sid = scenarios.save_scenario(ctx.db, KIND, name, payload_now())
+        sid = scenarios.save_scenario(ctx.db, KIND, name, payload_now(), actor=ctx.viewer.login)
     except ValueError as err:
         flash("error", ctx.t("allocator.page.save_failed", error=str(err)))
         return

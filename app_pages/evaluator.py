@@ -151,7 +151,7 @@ def set_choice(key: str, value: Any) -> None:
 def save_scenario_callback(name: str, payload: dict[str, Any]) -> None:
     # A callback, not `if st.button(...)`: the message survives any rerun of the frame.
     try:
-        scenarios.save_scenario(ctx.db, KIND, name, payload)
+        scenarios.save_scenario(ctx.db, KIND, name, payload, actor=ctx.viewer.login)
     except ValueError as err:
         st.session_state["ev_flash"] = ("error", ctx.t("evaluator.page.save_failed", error=str(err)))
     else:

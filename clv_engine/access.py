@@ -206,11 +206,11 @@ def save_user(db: Database, login: str, display_name: str, role: str,
             con.execute(
                 "UPDATE users SET display_name = ?, role = ?, stores = ?, updated_at = ? "
                 "WHERE login = ?", [name, role, store_list, now, login])
-        _append(con, actor, "user_change", {
+        append_audit(con, actor, "user_change", {
             "login": login, "change": "added" if before is None else "changed", "role": role,
             "stores": store_list,
             **({} if before is None else {"role_before": before[0], "stores_before": before[1]}),
-        }, now)
+        })
     return login
 
 
@@ -229,7 +229,7 @@ def delete_user(db: Database, login: str, *, actor: str = LOCAL_LOGIN) -> bool:
             if directors <= 1:
                 raise AccessError("last_director", "login: the last director cannot be removed")
         con.execute("DELETE FROM users WHERE login = ?", [login])
-        _append(con, actor, "user_change", {"login": login, "change": "removed", "role": row[0]})
+        append_audit(con, actor, "user_change", {"login": login, "change": "removed", "role": row[0]})
     return True
 
 
@@ -258,21 +258,22 @@ def find_viewer(db: Database, login: object) -> Viewer | None:
 
 
 # -- audit -------------------------------------------------------------------------------
-def _append(con, actor: str, action: str, details: dict[str, Any],
-            at: datetime | None = None) -> None:
+def append_audit(con, actor: str, action: str, details: dict[str, Any]) -> None:
+    """Append one audit entry inside the caller's write transaction (all or nothing with it)."""
     if action not in ACTIONS:
         raise AccessError("action", f"action: must be one of {', '.join(ACTIONS)} (got {action!r})")
     text = json.dumps(details, ensure_ascii=False, sort_keys=True, default=str)
     con.execute(
         "INSERT INTO audit_log (audit_id, logged_at, actor, action, details) VALUES (?, ?, ?, ?, ?)",
-        [str(uuid.uuid4()), at or datetime.now().replace(microsecond=0), str(actor), action, text])
+        # Full clock precision: entries of the same second keep their order.
+        [str(uuid.uuid4()), datetime.now(), str(actor), action, text])
 
 
 def audit(db: Database, actor: str, action: str, details: dict[str, Any] | None = None) -> None:
     """Append one entry to the audit log (its own transaction)."""
     with db.write_transaction() as con:
         _ensure_tables(con)
-        _append(con, actor, action, details or {})
+        append_audit(con, actor, action, details or {})
 
 
 def audit_log(db: Database, limit: int = 500, action: str | None = None) -> pd.DataFrame:

@@ -112,3 +112,30 @@ def test_replacing_the_data_shows_before_and_after_and_waits_for_confirmation(wr
     assert not at.exception
     [(_, action, details)] = audit_rows(writable_db_path)
     assert action == "import" and json.loads(details)["rows_after"]["orders"] == 7
+
+
+def test_scenario_saves_and_deletions_are_audited_with_the_save(writable_db_path):
+    from clv_engine import scenarios
+
+    db = Database(writable_db_path)
+    sid = scenarios.save_scenario(db, "allocator", "plan A", {"budget": 1}, actor="boss@dealer.cn")
+    scenarios.save_scenario(db, "allocator", "plan A", {"budget": 2}, actor="boss@dealer.cn")
+    assert scenarios.delete_scenario(db, sid, actor="boss@dealer.cn")
+    scenarios.save_scenario(db, "allocator", "no actor", {"budget": 3})  # no login: no entry
+    log = access.audit_log(db).iloc[::-1]  # oldest first
+    assert list(log["action"]) == ["scenario_save", "scenario_save", "scenario_delete"]
+    details = [json.loads(d) for d in log["details"]]
+    assert [d.get("replaced") for d in details[:2]] == [False, True]
+    assert {d["scenario_id"] for d in details} == {sid}
+    db.close()
+
+
+def test_saving_a_scenario_on_the_allocator_page_is_audited(writable_db_path):
+    at = run_app(writable_db_path, "app_pages/allocator.py")
+    at.text_input(key="al_save_name").set_value("plan B").run()
+    save = [b for b in at.button if "save" in (b.key or "")]
+    assert save, [b.key for b in at.button]
+    save[0].click().run()
+    assert not at.exception
+    rows = [r for r in audit_rows(writable_db_path) if r[1] == "scenario_save"]
+    assert len(rows) == 1 and rows[0][0] == "local" and json.loads(rows[0][2])["name"] == "plan B"
