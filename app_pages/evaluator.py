@@ -501,7 +501,8 @@ with s1:
     payload = {"preset": preset_key, "programme": programme.to_dict(), "spread": spread_pct,
                "seed": int(seed), "name": name_to_save}
     st.button(ctx.t("evaluator.page.save"), key="ev_save", icon=":material/save:",
-              on_click=save_scenario_callback, args=(name_to_save, payload))
+              on_click=save_scenario_callback, args=(name_to_save, payload),
+              disabled=not ctx.viewer.can_save_scenarios)
 with s2:
     saved = _saved(ctx.db)
     if saved.empty:

@@ -139,3 +139,17 @@ def test_saving_a_scenario_on_the_allocator_page_is_audited(writable_db_path):
     assert not at.exception
     rows = [r for r in audit_rows(writable_db_path) if r[1] == "scenario_save"]
     assert len(rows) == 1 and rows[0][0] == "local" and json.loads(rows[0][2])["name"] == "plan B"
+
+
+def test_only_a_director_may_save_a_scenario(writable_db_path):
+    from tests.test_page_users import app_with_login
+
+    db = Database(writable_db_path)
+    access.save_user(db, "boss@dealer.cn", "Boss", "director")
+    access.save_user(db, "li@dealer.cn", "Li", "store_manager", ["S02"])
+    access.save_user(db, "ana@dealer.cn", "Ana", "analyst")
+    db.close()
+    for login, allowed in (("boss@dealer.cn", True), ("li@dealer.cn", False), ("ana@dealer.cn", False)):
+        at = app_with_login(writable_db_path, {"is_logged_in": True, "email": login},
+                            page="app_pages/allocator.py")
+        assert at.button(key="al_save").disabled is not allowed, login
