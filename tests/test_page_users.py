@@ -16,7 +16,7 @@ from clv_engine import access
 from clv_engine.db import Database
 from clv_engine.i18n import CATALOGUE, t
 from tests.helpers import APP, run_app
-from ui.access import NO_STORES, NOT_LOGGED_IN, UNKNOWN_USER, derive_viewer
+from ui.access import LOCAL_ONLY, NO_STORES, NOT_LOGGED_IN, UNKNOWN_USER, derive_viewer
 
 AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback",
                  "cookie_secret": "x" * 32, "client_id": "clv", "client_secret": "s",
@@ -56,6 +56,14 @@ def users_db(writable_db_path: Path) -> Path:
 def test_viewer_derivation(users_db):
     db = Database(users_db)
     assert derive_viewer(db, False, {}) == access.local_viewer()
+    assert derive_viewer(db, False, {}, "127.0.0.1") == access.local_viewer()
+    # Local mode (every right) refuses a visitor from another computer.
+    assert derive_viewer(db, False, {}, "192.0.2.7") == LOCAL_ONLY
+    assert derive_viewer(db, False, {}, "::ffff:127.0.0.1") == access.local_viewer()
+    assert derive_viewer(db, False, {}, "::1") == access.local_viewer()
+    assert derive_viewer(db, False, {}, "fe80::1") == LOCAL_ONLY
+    assert derive_viewer(db, True, {"is_logged_in": True, "email": "boss@dealer.cn"},
+                         "192.0.2.7").role == "director"
     assert derive_viewer(db, True, {}) == NOT_LOGGED_IN
     assert derive_viewer(db, True, {"is_logged_in": False, "email": "boss@dealer.cn"}) == NOT_LOGGED_IN
     assert derive_viewer(db, True, {"is_logged_in": True, "email": "x@dealer.cn"}) == UNKNOWN_USER

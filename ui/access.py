@@ -7,6 +7,7 @@ localhost). :func:`require_viewer` is called once per run, before the page list 
 """
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -22,6 +23,7 @@ NOT_LOGGED_IN = "not_logged_in"
 NO_LOGIN = "no_login"
 UNKNOWN_USER = "unknown_user"
 NO_STORES = "no_stores"
+LOCAL_ONLY = "local_only"
 
 
 def auth_section() -> Mapping[str, Any] | None:
@@ -42,14 +44,18 @@ def login_provider(section: Mapping[str, Any]) -> str | None:
     return named[0] if named else None
 
 
-def derive_viewer(db: Database, login_configured: bool,
-                  user: Mapping[str, Any]) -> access.Viewer | str:
+def derive_viewer(db: Database, login_configured: bool, user: Mapping[str, Any],
+                  remote_ip: str | None = None) -> access.Viewer | str:
     """The viewer of this run, or why there is none (one of the reasons above).
 
-    ``user`` is ``st.user`` (a mapping of the identity provider's claims + is_logged_in).
+    ``user`` is ``st.user`` (a mapping of the identity provider's claims + is_logged_in);
+    ``remote_ip`` is the visitor's address (None on this computer).
     """
     if not login_configured:
-        return access.local_viewer()
+        # Local mode gives every right, so it serves only this computer. The bind to
+        # localhost (.streamlit/config.toml) is the guard; this catches a server started
+        # with --server.address 0.0.0.0 and no login.
+        return access.local_viewer() if is_loopback(remote_ip) else LOCAL_ONLY
     if not user.get("is_logged_in"):
         return NOT_LOGGED_IN
     login = user.get("email") or user.get("preferred_username") or user.get("sub")
@@ -70,6 +76,26 @@ def _user_claims() -> dict[str, Any]:
         return {}
 
 
+def is_loopback(ip: str | None) -> bool:
+    """True for a visitor on this computer (Streamlit reports None for localhost)."""
+    if not ip or ip == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(ip.split("%")[0])
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return (mapped or address).is_loopback
+
+
+def _remote_ip() -> str | None:
+    try:
+        ip = st.context.ip_address
+    except Exception:  # no browser (scripts)
+        return None
+    return ip if isinstance(ip, str) else None  # AppTest has no real connection
+
+
 def _language_control() -> str:
     # Same widget as the sidebar's, so the choice carries over after logging in.
     return st.segmented_control(
@@ -82,7 +108,7 @@ def require_viewer(db: Database) -> access.Viewer:
     """The viewer of this run; otherwise draws the login or refusal screen and stops the run."""
     section = auth_section()
     claims = _user_claims()
-    result = derive_viewer(db, section is not None, claims)
+    result = derive_viewer(db, section is not None, claims, _remote_ip())
     if isinstance(result, access.Viewer):
         return result
     with st.sidebar:

@@ -23,6 +23,11 @@ STRINGS = {
         "You are a store manager without a store. Ask a director to assign your stores.",
         "您是门店经理，但尚未分配门店。请联系总监分配门店。",
     ),
+    "access.local_only": (
+        "This copy runs without login, so it answers only on the computer it runs on. To share "
+        "it, configure a login (README, section Logins).",
+        "此副本未配置登录，因此只在运行它的计算机上可用。如需共享，请配置登录（见 README 的 Logins 一节）。",
+    ),
     "access.refused": (
         "Your role ({role}) may not use this page.",
         "您的角色（{role}）无权使用此页面。",
