@@ -25,7 +25,10 @@ PAGES = [
     ("app_pages/channels.py", "page.channels", ":material/campaign:", "nav.budget"),
     ("app_pages/results.py", "page.results", ":material/fact_check:", "nav.budget"),
     ("app_pages/import_data.py", "page.import", ":material/upload_file:", "nav.data"),
+    ("app_pages/users.py", "page.users", ":material/manage_accounts:", "nav.data"),
 ]
+# Pages listed only for a viewer with the right (the page checks again itself).
+DIRECTOR_ONLY = {"app_pages/users.py"}
 
 st.set_page_config(page_title="CLV", page_icon=":material/directions_car:", layout="wide")
 ctx = draw_sidebar()
@@ -37,6 +40,8 @@ def _coming() -> None:
 
 sections: dict[str, list] = {}
 for file, title_key, icon, section_key in PAGES:
+    if file in DIRECTOR_ONLY and not ctx.viewer.can_admin_users:
+        continue
     title = ctx.t(title_key)
     url = Path(file).stem
     if (HERE / file).exists():

@@ -180,7 +180,7 @@ def on_save() -> None:
         name = ctx.t("allocator.page.default_name",
                      budget=fmt.money(st.session_state.get("al_budget"), lang))
     try:
-        sid = scenarios.save_scenario(ctx.db, KIND, name, payload_now())
+        sid = scenarios.save_scenario(ctx.db, KIND, name, payload_now(), actor=ctx.viewer.login)
     except ValueError as err:
         flash("error", ctx.t("allocator.page.save_failed", error=md(err)))
         return
@@ -566,7 +566,8 @@ s1, s2 = st.columns([1, 2], gap="large")
 with s1:
     st.text_input(ctx.t("allocator.page.scenario_name"), key="al_save_name",
                   placeholder=ctx.t("allocator.page.default_name", budget=ctx.money(budget)))
-    st.button(ctx.t("allocator.page.save"), key="al_save", on_click=on_save, icon=":material/save:")
+    st.button(ctx.t("allocator.page.save"), key="al_save", on_click=on_save, icon=":material/save:",
+              disabled=not ctx.viewer.can_save_scenarios)
     st.caption(ctx.t("allocator.page.save.caption"))
 with s2:
     saved = saved_names()

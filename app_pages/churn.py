@@ -19,6 +19,7 @@ from clv_engine import status as cs
 from clv_engine import segmentation as seg
 from clv_engine.db import Database
 from clv_engine.export import to_csv_bytes, to_excel_bytes
+from ui.access import audited_export
 from ui.context import cached, dropout, page_context
 
 ctx = page_context()
@@ -345,7 +346,11 @@ def _xlsx() -> bytes:
 
 name = f"{ctx.t('churn.file')}_{ctx.as_of.isoformat()}"
 d1, d2, _ = st.columns([1, 1, 4])
-d1.download_button(ctx.t("churn.download.csv"), _csv, file_name=f"{name}.csv", mime="text/csv",
-                   key="churn_dl_csv", on_click="ignore")
-d2.download_button(ctx.t("churn.download.xlsx"), _xlsx, file_name=f"{name}.xlsx", mime=XLSX,
-                   key="churn_dl_xlsx", on_click="ignore")
+# The call list is a customer list: logged when downloaded, not offered to an analyst.
+no_export = not ctx.viewer.can_export_customers
+d1.download_button(ctx.t("churn.download.csv"), audited_export(ctx, "churn_call_list", len(shown), _csv),
+                   file_name=f"{name}.csv", mime="text/csv",
+                   key="churn_dl_csv", on_click="ignore", disabled=no_export)
+d2.download_button(ctx.t("churn.download.xlsx"), audited_export(ctx, "churn_call_list", len(shown), _xlsx),
+                   file_name=f"{name}.xlsx", mime=XLSX,
+                   key="churn_dl_xlsx", on_click="ignore", disabled=no_export)

@@ -152,7 +152,7 @@ def set_choice(key: str, value: Any) -> None:
 def save_scenario_callback(name: str, payload: dict[str, Any]) -> None:
     # A callback, not `if st.button(...)`: the message survives any rerun of the frame.
     try:
-        scenarios.save_scenario(ctx.db, KIND, name, payload)
+        scenarios.save_scenario(ctx.db, KIND, name, payload, actor=ctx.viewer.login)
     except ValueError as err:
         st.session_state["ev_flash"] = ("error", ctx.t("evaluator.page.save_failed", error=md(err)))
     else:
@@ -507,7 +507,8 @@ with s1:
     payload = {"preset": preset_key, "programme": programme.to_dict(), "spread": spread_pct,
                "seed": int(seed), "name": name_to_save}
     st.button(ctx.t("evaluator.page.save"), key="ev_save", icon=":material/save:",
-              on_click=save_scenario_callback, args=(name_to_save, payload))
+              on_click=save_scenario_callback, args=(name_to_save, payload),
+              disabled=not ctx.viewer.can_save_scenarios)
 with s2:
     saved = _saved(ctx.db)
     if saved.empty:

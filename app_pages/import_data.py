@@ -23,10 +23,15 @@ from clv_engine import fmt, importer
 from clv_engine.export import to_csv_bytes
 from clv_engine.import_fields import KINDS, guess_kind, guess_mapping
 from clv_engine.import_read import ImportFileError
+from ui.access import audit_import
 from ui.context import page_context
+from ui.replace_confirm import confirm_replacement
 from ui.safe import md
 
 ctx = page_context()
+if not ctx.viewer.can_import:  # only a director replaces the data
+    st.error(ctx.t("access.import.refused", role=ctx.t(f"access.role.{ctx.viewer.role}")))
+    st.stop()
 TYPES = ["csv", "txt", "tsv", "xlsx", "xlsm", "parquet"]
 OTHER_KINDS = [k for k in KINDS if k != "orders"]
 PREVIEW_ROWS = 8
@@ -287,9 +292,14 @@ report: importer.ImportReport = stored[1]
 show_report(report)
 
 left, right = st.columns(2)
+# Replacing data that is there asks first, showing what changes (ui/replace_confirm.py).
+first_step = "confirm" if mode == "replace" and ctx.has("orders") else "import"
 left.button(ctx.t("imp.page.import"), type="primary", key="imp_import", disabled=not report.can_import,
-            icon=":material/upload:", help=ctx.t("imp.page.import.help"), on_click=request, args=("import",))
+            icon=":material/upload:", help=ctx.t("imp.page.import.help"), on_click=request, args=(first_step,))
 right.button(ctx.t("imp.page.stop"), key="imp_stop", icon=":material/block:", on_click=request, args=("stop",))
+if action == "confirm":
+    confirm_replacement(ctx, sources, options, request)
+    st.stop()
 if action == "stop":
     clean_up()
     st.session_state["imp_round"] = round_ + 1  # the uploaders start empty next time
@@ -316,6 +326,7 @@ if action == "import":
             st.error(plain(error.text(ctx.lang)))
             st.stop()
         status.update(label=ctx.t("imp.page.finished"), state="complete")
+    audit_import(ctx, result)  # who imported what, into the new file
     # Every cached figure was computed on the old data; the sidebar's date and store choices
     # belong to it too (a store may no longer exist), so they start again from the new data.
     st.cache_data.clear()

@@ -13,6 +13,7 @@ from clv_engine import clv, fmt
 from clv_engine import segmentation as seg
 from clv_engine.export import to_csv_bytes
 from clv_engine.i18n import CATALOGUE
+from ui.access import audited_export
 from ui.context import cached, page_context
 from ui.safe import md, plot_text
 from ui.widgets import reset_state as reset
@@ -435,9 +436,11 @@ else:
         st.caption(ctx.t("seg.movers.shown", shown=fmt.number(min(200, len(table))), n=fmt.number(len(table))))
         st.dataframe(table.head(200), hide_index=True, height=260, key="seg_movers_table",
                      column_config={ctx.t("seg.col.clv"): st.column_config.NumberColumn(format=fmt.money_column(ctx.currency))})
-        st.download_button(ctx.t("seg.movers.download"), data=to_csv_bytes(table),
+        st.download_button(ctx.t("seg.movers.download"),
+                           data=audited_export(ctx, "tier_movers", len(table),
+                                               to_csv_bytes(table)),
                            file_name=f"tier_{kind}_{date_a}_{ctx.as_of}.csv", mime="text/csv",
-                           key="seg_movers_download")
+                           key="seg_movers_download", disabled=not ctx.viewer.can_export_customers)
 
 # care budget
 st.divider()

@@ -54,7 +54,8 @@ except ImportError:  # pragma: no cover - Windows
 KIND_ORDER = ("stores", "customers", "orders", "channel_spend", "complaints", "referrals", "warranties",
               "events", "competitors", "appointments", "kpis")
 # Tables that replace mode keeps: the user's saved inputs and mappings are not "the data".
-KEPT_ON_REPLACE = ("scenarios", "import_mappings", "call_lists", "call_list_members", "contacts")
+KEPT_ON_REPLACE = ("scenarios", "import_mappings", "call_lists", "call_list_members", "contacts", "users",
+                   "audit_log")
 PROBLEM_LIMIT = 10_000  # problems listed (all are counted)
 DEFAULT_MARGIN = 0.35  # SPEC §1's after-sales gross margin, used when orders carry no profit
 DEFAULT_CURRENCY = "CNY"

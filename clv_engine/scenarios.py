@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from clv_engine.access import append_audit
 from clv_engine.db import Database, apply_schema
 
 MAX_NAME_LENGTH = 120
@@ -45,10 +46,12 @@ def _to_json(payload: dict[str, Any]) -> str:
         raise ScenarioError(f"payload: cannot be stored as JSON ({err})") from None
 
 
-def save_scenario(db: Database, kind: str, name: str, payload: dict[str, Any]) -> str:
+def save_scenario(db: Database, kind: str, name: str, payload: dict[str, Any],
+                  actor: str | None = None) -> str:
     """Save ``payload`` under ``name`` for ``kind``; returns the scenario id.
 
     The same name and kind again overwrites that scenario (same id, new payload and time).
+    With ``actor`` (a login) the save is written to the audit log in the same transaction.
     """
     kind = _clean(kind, "kind")
     name = _clean(name, "name")
@@ -73,6 +76,9 @@ def save_scenario(db: Database, kind: str, name: str, payload: dict[str, Any]) -
                 "VALUES (?, ?, ?, ?, ?)",
                 [scenario_id, kind, name, now, text],
             )
+        if actor is not None:
+            append_audit(con, actor, "scenario_save", {"scenario_id": scenario_id, "kind": kind,
+                                                 "name": name, "replaced": row is not None})
     return scenario_id
 
 
@@ -100,8 +106,8 @@ def load_scenario(db: Database, scenario_id: str) -> dict[str, Any]:
     return json.loads(text)
 
 
-def delete_scenario(db: Database, scenario_id: str) -> bool:
-    """Delete one scenario; True if it existed."""
+def delete_scenario(db: Database, scenario_id: str, actor: str | None = None) -> bool:
+    """Delete one scenario; True if it existed. With ``actor`` the deletion is audited."""
     scenario_id = _clean(scenario_id, "scenario_id")
     if "scenarios" not in db.tables():
         return False
@@ -110,4 +116,8 @@ def delete_scenario(db: Database, scenario_id: str) -> bool:
             "SELECT count(*) FROM scenarios WHERE scenario_id = ?", [scenario_id]
         ).fetchone()[0]
         con.execute("DELETE FROM scenarios WHERE scenario_id = ?", [scenario_id])
+        if actor is not None and found:
+            apply_schema(con)
+            append_audit(con, actor, "scenario_delete", {"scenario_id": scenario_id})
     return bool(found)
+

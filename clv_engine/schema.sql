@@ -149,3 +149,21 @@ CREATE TABLE IF NOT EXISTS contacts (
     outcome      VARCHAR NOT NULL,          -- reached | booked | came_back | declined | unreachable
     cost         DOUBLE NOT NULL            -- CNY spent on this contact (offer, visit, time)
 );
+
+-- Logins and the audit trail (clv_engine/access.py). Kept when an import replaces the data.
+CREATE TABLE IF NOT EXISTS users (
+    login        VARCHAR PRIMARY KEY,       -- email (or OIDC subject) as the identity provider reports it, lower-case
+    display_name VARCHAR NOT NULL,
+    role         VARCHAR NOT NULL,          -- director | store_manager | analyst
+    stores       VARCHAR[],                 -- a store manager's store ids; NULL: every store
+    created_at   TIMESTAMP NOT NULL,
+    updated_at   TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS audit_log (
+    audit_id  VARCHAR PRIMARY KEY,          -- uuid
+    logged_at TIMESTAMP NOT NULL,
+    actor    VARCHAR NOT NULL,              -- login of who did it; local in local mode
+    action   VARCHAR NOT NULL,              -- import | restore | scenario_save | scenario_delete | user_change | export_customers
+    details  VARCHAR NOT NULL               -- JSON: what changed (counts, ids, file names)
+);

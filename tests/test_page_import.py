@@ -47,6 +47,13 @@ def ok(at) -> None:
     assert not at.exception, [e.message for e in at.exception]
 
 
+def confirm_replace(at) -> None:
+    """Replacing data that is there asks first (before/after table): confirm it.
+    An append, or an import into an empty database, goes straight through."""
+    if "imp_confirm_replace" in [b.key for b in at.button]:
+        at.button(key="imp_confirm_replace").click().run()
+
+
 def upload(at, name: str, data: bytes, key: str = "imp_orders"):
     at.file_uploader(key=key).set_value((name, data, "text/csv")).run()
     ok(at)
@@ -79,6 +86,7 @@ def test_gbk_export_is_mapped_checked_imported_and_the_overview_changes(writable
     # Nothing is written by the check.
     assert query(writable_db_path, "SELECT count(*) FROM orders")[0][0] > 1000
     at.button(key="imp_import").click().run()
+    confirm_replace(at)
     ok(at)
     assert at.success[0].value == "Imported. The database now holds 7 orders of 4 customers."
     assert query(writable_db_path, "SELECT count(*), count(DISTINCT customer_id) FROM orders") == [(7, 4)]
@@ -104,6 +112,7 @@ def test_problems_are_listed_downloaded_and_clean_rows_imported(writable_db_path
     problems = pd.read_csv(io.BytesIO(downloads["import_problems.csv"]), encoding="utf-8-sig")
     assert problems["Row"].tolist() == [3, 5, 4]
     at.button(key="imp_import").click().run()
+    confirm_replace(at)
     ok(at)
     assert query(writable_db_path, "SELECT order_id, revenue FROM orders ORDER BY 1") == [("O1", 100.0), ("O3", -50.0)]
 
@@ -123,6 +132,7 @@ def test_columns_are_mapped_by_hand_and_the_mapping_is_saved(writable_db_path):
     ok(at)
     assert metric_values(at)["Clean rows"] == "2"
     at.button(key="imp_import").click().run()
+    confirm_replace(at)
     ok(at)
     assert query(writable_db_path, "SELECT mapping FROM import_mappings WHERE source_kind = 'orders'") == [
         ('{"customer_id": "Kunde", "order_date": "Datum", "revenue": "Betrag"}',)
@@ -158,6 +168,7 @@ def test_a_further_file_gets_its_kind_guessed_and_append_mode(writable_db_path):
     listed = at.dataframe[-1].value
     assert listed["Problem"].tolist() == ["customer X999 is in neither the files nor the database"]
     at.button(key="imp_import").click().run()
+    confirm_replace(at)
     ok(at)
     assert query(writable_db_path, "SELECT count(*) FROM complaints")[0][0] == before + 2
 
@@ -200,6 +211,7 @@ def test_excel_upload_and_the_report_in_chinese(writable_db_path):
     assert at.success[0].value == "全部 5 行无误，可以导入。"
     assert "Excel 日期序号 45450 已读作 2024-06-07" in at.dataframe[-1].value["问题"].tolist()
     at.button(key="imp_import").click().run()
+    confirm_replace(at)
     ok(at)
     assert at.success[0].value == "导入完成。数据库现有 3 位客户的 5 条工单。"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from clv_engine import clv, fmt
+from clv_engine import access, clv, fmt
 from clv_engine.db import (
     Database,
     assumed_margin_of,
@@ -23,6 +23,7 @@ from clv_engine.db import (
     read_settings,
 )
 from clv_engine.i18n import t
+from ui.access import draw_viewer, require_viewer
 from ui.widgets import translated_choice
 
 SAMPLE_CUSTOMERS = 10_000
@@ -145,6 +146,8 @@ class Context:
     # without gross profit (None: every order carried its own) and the currency of the amounts.
     assumed_margin: float | None = None
     currency: str = "CNY"
+    # Who this run works for (role, rights, allowed stores); store_ids is already cut to it.
+    viewer: access.Viewer = access.local_viewer()
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
@@ -229,6 +232,8 @@ def draw_sidebar() -> Context:
     db = _database(str(ensure_database()))
     if "lang" not in st.session_state:
         st.session_state["lang"] = "zh" if _browser_prefers_chinese() else "en"
+    # Login (when configured) before anything else: stops the run with a login screen.
+    viewer = require_viewer(db)
     with st.sidebar:
         lang = st.segmented_control(
             # One label in both languages: a label that changed with the language would
@@ -252,12 +257,15 @@ def draw_sidebar() -> Context:
         )
         stores = _stores(db)
         labels = dict(zip(stores["store_id"], stores["name"] + " · " + stores["region"]))
+        if viewer.stores is not None:  # a store manager picks only among their own stores
+            labels = {s: label for s, label in labels.items() if s in viewer.stores}
         chosen: Sequence[str] = st.multiselect(
             t("sidebar.stores", lang),
             list(labels),
             format_func=lambda s: labels.get(s, s),
             key="stores",
-            placeholder=t("sidebar.stores.placeholder", lang),
+            placeholder=t("sidebar.stores.placeholder" if viewer.stores is None
+                          else "access.stores.placeholder", lang),
         )
         with st.expander(t("sidebar.clv", lang)):
             model = translated_choice(
@@ -272,16 +280,18 @@ def draw_sidebar() -> Context:
             horizon = st.slider(t("sidebar.horizon", lang), 1, 15, 5, key="clv_horizon")
             discount = st.slider(t("sidebar.discount", lang), 0.0, 0.30, 0.12, 0.01, key="clv_discount")
         st.caption(f"{t('sidebar.database', lang)}: `{db.path.name}`")
+        draw_viewer(viewer, lang)
     settings = _settings(db)
     context = Context(
         lang=lang,
         db=db,
         as_of=as_of,
-        store_ids=tuple(chosen) or None,
+        store_ids=viewer.scope(tuple(chosen) or None),
         clv_params=clv.CLVParams(discount_rate=discount, horizon_years=horizon),
         clv_model=model,
         assumed_margin=assumed_margin_of(settings),
         currency=currency_of(settings),
+        viewer=viewer,
     )
     if model == "predictive":
         problem = context.predictive_fit_problem()

@@ -66,6 +66,11 @@ def test_upload_map_import_and_the_overview_changes(import_page, tmp_path):
     screenshot(pg, "import_report")
 
     pg.get_by_role("button", name="Import clean rows").click()
+    # Replacing data asks first, showing what changes (issue 15).
+    pg.get_by_role("button", name="Replace the data").wait_for()
+    wait_ready(pg)
+    screenshot(pg, "import_confirm_replace")
+    pg.get_by_role("button", name="Replace the data").click()
     pg.get_by_text("Imported. The database now holds 4 orders of 3 customers.").wait_for(timeout=60_000)
     wait_ready(pg)
     screenshot(pg, "import_done")
