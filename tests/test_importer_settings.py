@@ -96,6 +96,7 @@ def test_the_import_page_takes_a_second_xlsx_file_and_a_currency(writable_db_pat
     assert not at.exception, [e.message for e in at.exception]  # it raised ResourceInUseException
     assert metric_values(at)["Clean rows"] == "3"
     at.button(key="imp_import").click().run()
+    at.button(key="imp_confirm_replace").click().run()  # replacing data asks first
     assert not at.exception, [e.message for e in at.exception]
     con = duckdb.connect()
     con.execute("ATTACH ? AS d (READ_ONLY)", [str(writable_db_path)])
