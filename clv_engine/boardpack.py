@@ -20,7 +20,7 @@ from datetime import datetime
 
 from clv_engine import allocator as al
 from clv_engine.evaluator import Analysis, driver_label, label
-from clv_engine.fmt import money, money_full, number, pct
+from clv_engine.fmt import currency_mark, excel_money_format, money, money_full, number, pct
 from clv_engine.i18n import t
 from clv_engine.report import (
     headline_rows,
@@ -93,6 +93,7 @@ class Slide:
 class Deck:
     title: str
     slides: list[Slide] = field(default_factory=list)
+    currency: str = "CNY"  # of the chart axes
 
 
 # --------------------------------------------------------------------------------------
@@ -216,7 +217,7 @@ def evaluator_deck(a: Analysis, lang: str = "en", generated: datetime | None = N
     sensitivity = Table(sensitivity_headers(lang, a.spread), sensitivity_rows(a, lang), (3.4, 1.6, 1.8, 1.8, 1.6, 1.2),
                         frozenset({1, 2, 3, 4, 5}))
     slides += _paginate(t("evaluator.report.sensitivity", lang), [], sensitivity, lang)
-    return Deck(title, slides)
+    return Deck(title, slides, currency)
 
 
 # --------------------------------------------------------------------------------------
@@ -338,7 +339,7 @@ def allocator_deck(projects: Sequence[al.Project], alloc: al.Allocation, curve: 
                         [[v.project, t(f"allocator.status.{v.status}", lang), al.reason_text(v, lang)]
                          for v in verdicts], (2.4, 1.6, 7.2))
         slides += _paginate(t("allocator.page.reasons", lang), [], reasons, lang)
-    return Deck(title, slides)
+    return Deck(title, slides, currency)
 
 
 # --------------------------------------------------------------------------------------
@@ -406,12 +407,12 @@ def to_pptx(deck: Deck) -> bytes:
         chart.font.size = Pt(11)
         value_axis = chart.value_axis
         if spec.money_axis:
-            value_axis.tick_labels.number_format = '"¥"#,##0;-"¥"#,##0'
+            value_axis.tick_labels.number_format = excel_money_format(deck.currency)
             value_axis.tick_labels.number_format_is_linked = False
         value_axis.has_major_gridlines = True
         if spec.kind == "xy":
             x_axis = chart.category_axis  # the X value axis of a scatter chart
-            x_axis.tick_labels.number_format = '"¥"#,##0'
+            x_axis.tick_labels.number_format = excel_money_format(deck.currency)
             x_axis.tick_labels.number_format_is_linked = False
             x_axis.has_title = True
             x_axis.axis_title.text_frame.text = spec.x_title
@@ -425,7 +426,8 @@ def to_pptx(deck: Deck) -> bytes:
             chart.plots[0].gap_width = 60
         if spec.kind == "bar":
             # Compact ticks (¥450k): the value axis runs across the top, full figures crowd it.
-            value_axis.tick_labels.number_format = '"¥"#,##0,"k";-"¥"#,##0,"k";"¥"0'
+            mark = currency_mark(deck.currency)
+            value_axis.tick_labels.number_format = f'"{mark}"#,##0,"k";-"{mark}"#,##0,"k";"{mark}"0'
             value_axis.tick_labels.font.size = Pt(10)
             # Largest swing on top, driver names left of the axis whatever the sign.
             chart.plots[0].overlap = 100
@@ -484,7 +486,7 @@ def to_pptx(deck: Deck) -> bytes:
 # PDF
 # --------------------------------------------------------------------------------------
 # Helvetica's encoding has no minus sign or Σ; these read the same in plain characters.
-_PDF_PLAIN = str.maketrans({"−": "-", "Σ": "Sum ", "≥": ">=", "≤": "<=", "✓": "yes", "–": "-"})
+_PDF_PLAIN = str.maketrans({"−": "-", "Σ": "Sum ", "≥": ">=", "≤": "<=", "✓": "yes"})
 # STSong-Light has no middle dot or minus sign either.
 _PDF_PLAIN_ZH = str.maketrans({"−": "-", "·": "/", "✓": "是", "–": "-"})
 
@@ -518,7 +520,8 @@ def to_pdf(deck: Deck, lang: str = "en") -> bytes:
     from reportlab.lib.units import cm
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table as PdfTable, TableStyle
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    from reportlab.platypus import Table as PdfTable
 
     if lang == "zh":
         pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
@@ -541,7 +544,7 @@ def to_pdf(deck: Deck, lang: str = "en") -> bytes:
     width = page_w - 2 * margin
 
     def money_label(v: float) -> str:
-        return _pdf_text(money(v, lang), lang).replace("&amp;", "&")
+        return _pdf_text(money(v, lang, deck.currency), lang).replace("&amp;", "&")
 
     def drawing(spec: Chart, w: float, h: float) -> Drawing:
         d = Drawing(w, h)
@@ -685,6 +688,33 @@ def allocator_pptx(projects: Sequence[al.Project], alloc: al.Allocation, curve: 
 def allocator_pdf(projects: Sequence[al.Project], alloc: al.Allocation, curve: al.BudgetCurve,
                   lang: str = "en", verdicts: Sequence[al.Verdict] | None = None, currency: str = "CNY") -> bytes:
     return to_pdf(allocator_deck(projects, alloc, curve, lang, verdicts, currency=currency), lang)
+
+
+def evaluator_pack(kind: str, a: Analysis, lang: str = "en", currency: str = "CNY") -> bytes:
+    """The evaluator's board pack as ``kind`` ('pptx' or 'pdf')."""
+    deck = evaluator_deck(a, lang, currency=currency)
+    return to_pptx(deck) if kind == "pptx" else to_pdf(deck, lang)
+
+
+def allocator_pack(kind: str, projects: Sequence[al.Project], alloc: al.Allocation, curve: al.BudgetCurve,
+                   lang: str = "en", verdicts: Sequence[al.Verdict] | None = None, currency: str = "CNY") -> bytes:
+    """The allocator's board pack as ``kind`` ('pptx' or 'pdf')."""
+    deck = allocator_deck(projects, alloc, curve, lang, verdicts, currency=currency)
+    return to_pptx(deck) if kind == "pptx" else to_pdf(deck, lang)
+
+
+FORMATS = {"pptx": "pptx", "pdf": "reportlab"}  # file format -> the package that writes it
+MIME = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "pdf": "application/pdf"}
+
+
+def unavailable(lang: str = "en") -> dict[str, str]:
+    """Formats this installation cannot write, with the sentence that says why (a machine
+    that has not re-run ``pip install -r requirements.txt`` lacks the package)."""
+    import importlib.util
+
+    return {fmt_: t("boardpack.unavailable", lang, package={"pptx": "python-pptx"}.get(pkg, pkg))
+            for fmt_, pkg in FORMATS.items() if importlib.util.find_spec(pkg) is None}
 
 
 def filename(kind: str, lang: str, extension: str, stem: str = "") -> str:

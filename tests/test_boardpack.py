@@ -240,7 +240,7 @@ def overflow_problems(data: bytes) -> list[str]:
                                     f"{shape.text_frame.text[:60]!r}")
             if shape.has_table:
                 total = 0.0
-                for r, row in enumerate(shape.table.rows):
+                for row in shape.table.rows:
                     lines = 1
                     for c, cell in enumerate(row.cells):
                         col_w = Emu(shape.table.columns[c].width).pt - 7.2

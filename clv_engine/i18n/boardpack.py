@@ -42,5 +42,9 @@ STRINGS = {
     "boardpack.file_stem.allocator": ("board_pack_allocation", "董事会材料_预算分配"),
     "boardpack.download_pptx": ("Board pack (PowerPoint)", "董事会材料（PowerPoint）"),
     "boardpack.download_pdf": ("Board pack (PDF)", "董事会材料（PDF）"),
+    "boardpack.unavailable": (
+        "Not available here: the package {package} is not installed (pip install -r requirements.txt).",
+        "此处不可用：未安装 {package} 软件包（请运行 pip install -r requirements.txt）。",
+    ),
     "boardpack.page": ("Page {n}", "第{n}页"),
 }
