@@ -17,6 +17,7 @@ import streamlit as st
 from clv_engine import allocator as al
 from clv_engine import boardpack, fmt, scenarios
 from ui.context import cached, page_context
+from ui.downloads import table_downloads
 from ui.safe import md, plot_text
 
 ctx = page_context()
@@ -558,6 +559,11 @@ with st.expander(ctx.t("allocator.page.table")):
             ctx.t("allocator.col.rank"): v.roi_rank,
         })
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    # The download carries the amounts as numbers (a spreadsheet sums them), the screen as text.
+    table_downloads(ctx, pd.DataFrame(rows).assign(**{
+        ctx.t("allocator.col.cost"): [v.cost for v in verdicts], ctx.t("allocator.col.gain"): [v.gain for v in verdicts],
+        ctx.t("allocator.col.net"): [v.net for v in verdicts], ctx.t("allocator.fig.roi"): [v.net_roi for v in verdicts],
+    }), "allocation", "al_dl_table", ctx.t("allocator.page.table"))
 
 # The board pack of this portfolio: slides with native charts, and the same pages as a PDF.
 missing = boardpack.unavailable(lang)

@@ -46,5 +46,7 @@ STRINGS = {
         "Not available here: the package {package} is not installed (pip install -r requirements.txt).",
         "此处不可用：未安装 {package} 软件包（请运行 pip install -r requirements.txt）。",
     ),
+    "table.download.csv": ("Download CSV", "下载CSV"),
+    "table.download.xlsx": ("Download Excel", "下载Excel"),
     "boardpack.page": ("Page {n}", "第{n}页"),
 }
