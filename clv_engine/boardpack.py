@@ -126,6 +126,14 @@ def row_height_in(cells: Sequence[str], widths_in: Sequence[float], size_pt: flo
     return lines * size_pt * LINE_SPACING / 72 + 0.1
 
 
+def fitting_size(text: str, width_in: float, height_in: float, sizes: Sequence[float]) -> float:
+    """The largest of ``sizes`` at which ``text`` fits the box (a long typed name shrinks)."""
+    for size in sizes:
+        if text_height_in([text], width_in, size) <= height_in:
+            return size
+    return sizes[-1]
+
+
 def column_widths(table: Table, width_in: float = CONTENT_W) -> list[float]:
     total = sum(table.widths)
     return [width_in * w / total for w in table.widths]
@@ -440,10 +448,12 @@ def to_pptx(deck: Deck) -> bytes:
     for spec in deck.slides:
         slide = prs.slides.add_slide(blank)
         if spec.cover:
-            textbox(slide, MARGIN + 0.3, 2.3, CONTENT_W - 0.6, 1.6, [spec.title], 36, bold=True)
+            size = fitting_size(spec.title, CONTENT_W - 0.6, 1.6, (36, 30, 24, 20, 16, 12))
+            textbox(slide, MARGIN + 0.3, 2.3, CONTENT_W - 0.6, 1.6, [spec.title], size, bold=True)
             textbox(slide, MARGIN + 0.3, 4.0, CONTENT_W - 0.6, 0.6, [spec.subtitle], 16, colour="5F6B7A")
             continue
-        textbox(slide, MARGIN, TITLE_TOP, CONTENT_W, TITLE_H, [spec.title], TITLE_PT, bold=True)
+        size = fitting_size(spec.title, CONTENT_W, TITLE_H, (TITLE_PT, 22, 18, 14, 11))
+        textbox(slide, MARGIN, TITLE_TOP, CONTENT_W, TITLE_H, [spec.title], size, bold=True)
         top = CONTENT_TOP
         if spec.text:
             height = text_height_in(spec.text, CONTENT_W, BODY_PT)

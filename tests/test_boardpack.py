@@ -272,6 +272,14 @@ def test_no_text_box_or_table_overflows_in_the_allocator_pack(lang):
     assert len(prs.slides) > 8  # tables went on to further slides rather than off the slide
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_long_typed_name_shrinks_rather_than_overflows(lang):
+    p = ev.preset("mobile_van")
+    name = "Mobile service van for the northern region dealers, second phase with weekend visits " * 2
+    p = ev.Programme.from_dict({**p.to_dict(), "name": name.strip(), "preset": "custom"})
+    assert overflow_problems(bp.evaluator_pptx(ev.analyse_programme(p, draws=200), lang)) == []
+
+
 def test_overflow_check_catches_an_overfull_box():
     """The check itself can fail: a long paragraph squeezed into a small box."""
     from pptx.util import Inches, Pt
