@@ -116,3 +116,12 @@ def test_missing_writer_is_named_not_a_crash(monkeypatch):
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "reportlab" else real(name, *a))
     assert bp.unavailable("en") == {"pdf": t("boardpack.unavailable", "en", package="reportlab")}
     assert "reportlab" in bp.unavailable("zh")["pdf"]
+
+
+def test_typed_names_are_printed_as_typed(tmp_path):
+    """A name with markup characters is text in the PDF, not reportlab markup (and no crash)."""
+    p = ev.preset("mobile_van")
+    p = ev.Programme.from_dict({**p.to_dict(), "name": "Van <b>north</b> & south", "preset": "custom"})
+    path = tmp_path / "typed.pdf"
+    path.write_bytes(bp.evaluator_pack("pdf", ev.analyse_programme(p, draws=200), "en"))
+    assert "Van <b>north</b> & south" in pdf_text(path)
