@@ -15,8 +15,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from clv_engine import allocator as al
-from clv_engine import fmt, scenarios
+from clv_engine import boardpack, fmt, scenarios
 from ui.context import cached, page_context
+from ui.downloads import table_downloads
 from ui.safe import md, plot_text
 
 ctx = page_context()
@@ -558,6 +559,25 @@ with st.expander(ctx.t("allocator.page.table")):
             ctx.t("allocator.col.rank"): v.roi_rank,
         })
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    # The download carries the amounts as numbers (a spreadsheet sums them), the screen as text.
+    table_downloads(ctx, pd.DataFrame(rows).assign(**{
+        ctx.t("allocator.col.cost"): [v.cost for v in verdicts], ctx.t("allocator.col.gain"): [v.gain for v in verdicts],
+        ctx.t("allocator.col.net"): [v.net for v in verdicts], ctx.t("allocator.fig.roi"): [v.net_roi for v in verdicts],
+    }), "allocation", "al_dl_table", ctx.t("allocator.page.table"))
+
+# The board pack of this portfolio: slides with native charts, and the same pages as a PDF.
+missing = boardpack.unavailable(lang)
+for column, kind in zip(st.columns(2), ("pptx", "pdf"), strict=True):
+    if kind in missing:
+        column.caption(missing[kind])
+        continue
+    column.download_button(
+        ctx.t(f"boardpack.download_{kind}"),
+        data=lambda kind=kind: boardpack.allocator_pack(kind, projects, alloc, curve, lang, verdicts, ctx.currency),
+        file_name=boardpack.filename("allocator", lang, kind), mime=boardpack.MIME[kind],
+        key=f"al_download_{kind}", on_click="ignore",
+        icon=":material/slideshow:" if kind == "pptx" else ":material/picture_as_pdf:",
+    )
 
 # -- scenarios --------------------------------------------------------------------------------
 st.divider()

@@ -12,8 +12,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from clv_engine import boardpack, fmt, report, scenarios
 from clv_engine import evaluator as ev
-from clv_engine import fmt, report, scenarios
 from clv_engine.evaluator import CostLine, CustomerGroup, Programme
 from clv_engine.i18n import CATALOGUE, LANGUAGES
 from ui.context import cached, page_context
@@ -420,6 +420,19 @@ with sensitivity_charts:
         on_click="ignore",
         icon=":material/table_view:",
     )
+    # The board pack: slides with native charts, and the same pages as a PDF.
+    missing = boardpack.unavailable(lang)
+    for column, kind in zip(st.columns(2), ("pptx", "pdf"), strict=True):
+        if kind in missing:
+            column.caption(missing[kind])
+            continue
+        column.download_button(
+            ctx.t(f"boardpack.download_{kind}"),
+            data=lambda kind=kind: boardpack.evaluator_pack(kind, analysis, lang, ctx.currency),
+            file_name=boardpack.filename("evaluator", lang, kind, programme.preset),
+            mime=boardpack.MIME[kind], key=f"ev_download_{kind}", on_click="ignore",
+            icon=":material/slideshow:" if kind == "pptx" else ":material/picture_as_pdf:",
+        )
 
 # -- CLV uplift from the data -------------------------------------------------------------
 st.divider()

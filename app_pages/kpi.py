@@ -9,6 +9,7 @@ import streamlit as st
 
 from clv_engine import clv, fmt, kpi
 from ui.context import cached, page_context
+from ui.downloads import table_downloads
 from ui.safe import md, plot_text
 from ui.widgets import reset_state as reset
 from ui.widgets import seed_state as seed
@@ -117,6 +118,7 @@ for column in RAW_LABEL:
 st.dataframe(pd.DataFrame(table), hide_index=True, key="kpi_table",
              column_config={ctx.t("kpi.col.score"): st.column_config.ProgressColumn(min_value=0, max_value=100,
                                                                                      format="%.1f")})
+table_downloads(ctx, pd.DataFrame(table), "kpi_ranking", "kpi_dl_ranking", ctx.t("kpi.ranking"))
 
 st.markdown(f"**{ctx.t('kpi.chart.parts')}**")
 order = latest.sort_values("score")
@@ -162,6 +164,7 @@ detail = pd.DataFrame({
     ctx.t("kpi.col.points"): [None if pd.isna(row[f"part_{k}"]) else round(row[f"part_{k}"], 1) for k in kpi.KPIS],
 })
 st.dataframe(detail, hide_index=True, key="kpi_store_table")
+table_downloads(ctx, detail, "kpi_store", "kpi_dl_store", ctx.t("kpi.store"))
 left, right = st.columns([1, 2])
 with left:
     pick_kpi = choice("selectbox", ctx.t("kpi.pick_kpi"), list(RAW_LABEL), "kpi_trend_kpi",

@@ -6,6 +6,7 @@ import streamlit as st
 from clv_engine import clv, fmt, overview
 from clv_engine import status as cs
 from ui.context import page_context
+from ui.downloads import table_downloads
 
 ctx = page_context()
 st.title(ctx.t("ov.title"))
@@ -62,8 +63,7 @@ if rates is not None:
         last = rates.years_absent[-1]
         table = rates.table()
         weights = clv.absence_weight([365 * k + 1 for k in table["years_absent"]], retention, rates)
-        st.dataframe(
-            pd.DataFrame({
+        return_table = pd.DataFrame({
                 ctx.t("ov.return.col.years"): [ctx.t("ov.return.years.more" if k == last else "ov.return.years", k=k)
                                               for k in table["years_absent"]],
                 ctx.t("ov.return.col.customers"): table["customers"],
@@ -75,13 +75,16 @@ if rates is not None:
                     for u, src in zip(table["used_rate"], table["source"])
                 ],
                 ctx.t("ov.return.col.weight"): weights,
-            }),
+            })
+        st.dataframe(
+            return_table,
             hide_index=True,
             column_config={
                 ctx.t("ov.return.col.rate"): st.column_config.NumberColumn(format="percent"),
                 ctx.t("ov.return.col.weight"): st.column_config.NumberColumn(format="percent"),
             },
         )
+        table_downloads(ctx, return_table, "return_rates", "ov_dl_return", ctx.t("ov.return.title"))
 
 left, right = st.columns(2)
 with left:
@@ -190,3 +193,4 @@ with grid:
             ctx.t("ov.col.pv"): st.column_config.NumberColumn(format="%,d"),
         },
     )
+    table_downloads(ctx, table, "dcf_clv", "ov_dl_dcf", ctx.t("ov.dcf"))

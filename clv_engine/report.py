@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import io
+import unicodedata
 from datetime import datetime
 
 import numpy as np
@@ -123,9 +124,15 @@ def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
         legend={"orientation": "h", "y": -0.15},
         font={"family": "Helvetica, Arial, 'PingFang SC', 'Microsoft YaHei', sans-serif"},
     )
-    fig.update_xaxes(gridcolor="#eceff1", zerolinecolor="#b0bec5")
-    fig.update_yaxes(gridcolor="#eceff1", zerolinecolor="#b0bec5")
+    # Automargin: tick labels push the plot inwards rather than being cut at the edge.
+    fig.update_xaxes(gridcolor="#eceff1", zerolinecolor="#b0bec5", automargin=True)
+    fig.update_yaxes(gridcolor="#eceff1", zerolinecolor="#b0bec5", automargin=True)
     return fig
+
+
+def _label_width_px(text: str, size: float = 12) -> float:
+    """Rough drawn width of a label: CJK a full em, other characters about 0.6 em."""
+    return sum(size if unicodedata.east_asian_width(c) in ("W", "F") else 0.6 * size for c in text)
 
 
 # --------------------------------------------------------------------------------------
@@ -197,9 +204,14 @@ def waterfall_figure(e: Evaluation, lang: str = "en") -> go.Figure:
             decreasing={"marker": {"color": COST_COLOUR}},
             totals={"marker": {"color": LINE_COLOUR}},
             connector={"line": {"color": MUTED, "width": 1}},
+            cliponaxis=False,
         )
     )
-    fig.update_yaxes(**axis)
+    # Room above the highest bar and below the lowest for the labels drawn outside them.
+    levels = np.concatenate(([0.0], np.cumsum(values[:-1]), [values[-1]]))
+    low, high = float(levels.min()), float(levels.max())
+    pad = 0.14 * max(high - low, 1.0)
+    fig.update_yaxes(range=[(low - pad) / scale, (high + pad) / scale], **axis)
     return _layout(fig, t("evaluator.chart.waterfall", lang))
 
 
@@ -229,8 +241,12 @@ def tornado_figure(p: Programme, frame: pd.DataFrame, spread: float, lang: str =
     fig.update_layout(barmode="overlay")
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(**axis)
-    return _layout(fig, t("evaluator.chart.tornado", lang, pct=pct(spread)),
-                   height=max(260, 60 + 34 * len(labels)))
+    _layout(fig, t("evaluator.chart.tornado", lang, pct=pct(spread)), height=max(260, 60 + 34 * len(labels)))
+    # The driver names are the chart: the left margin is as wide as the longest of them
+    # ("Unique customers served: CLV uplift" was cut to "ift" on a narrow page).
+    longest = max((_label_width_px(html.unescape(x)) for x in labels), default=0)
+    fig.update_layout(margin={"l": int(longest) + 16})
+    return fig
 
 
 def histogram_figure(mc: MonteCarloResult, lang: str = "en") -> go.Figure:
@@ -379,7 +395,20 @@ th,td{border-bottom:1px solid #e7ebef;padding:5px 8px;text-align:left;vertical-a
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .note{background:#f5f7fa;border-left:3px solid #90a4ae;padding:8px 12px;font-size:13px}
 .warn{background:#fff8e1;border-left:3px solid #ffb300;padding:8px 12px;font-size:13px}
+.chart{width:100%;max-width:700px;margin:8px auto}
+@page{size:A4;margin:12mm 12mm 14mm}
+@media print{
+ body{max-width:none;margin:0;padding:0;font-size:11px}
+ h2{break-after:avoid;margin-top:0;padding-top:4px}
+ h2:not(:first-of-type){break-before:page}
+ .cards,.card,.note,.warn,.chart{break-inside:avoid}
+ thead{display:table-header-group} tr,td,th{break-inside:avoid}
+ table{font-size:10.5px} th,td{padding:3px 5px}
+ .modebar,.modebar-container{display:none!important}
+}
 """
+# A4 less its margins is 186 mm, about 700 CSS pixels: a chart this wide prints whole (.chart in _CSS).
+PRINT_CHART_WIDTH = 700
 
 
 def _table(headers: list[str], rows: list[list[str]] | list[tuple[str, ...]],
@@ -418,7 +447,10 @@ def html_report(a: Analysis, lang: str = "en", generated: datetime | None = None
         histogram_figure(a.monte_carlo, lang),
     ]
     charts = "".join(
-        fig.to_html(full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False})
+        '<div class="chart">'
+        + fig.update_layout(width=PRINT_CHART_WIDTH).to_html(full_html=False, include_plotlyjs=(i == 0),
+                                                             config={"displaylogo": False})
+        + "</div>"
         for i, fig in enumerate(figures)
     )
     cards = [
