@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from clv_engine.clv import annuity_factor
+from clv_engine.clv import absence_weight, annuity_factor
 from clv_engine.fmt import money, pct
 from clv_engine.i18n import t
 
@@ -1280,8 +1280,11 @@ def _clv_inputs(customers: pd.DataFrame, retention: float | None, discount_rate:
     return float(r), float(d), int(h)
 
 
-def _segment_base(customers: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Annual gross profit and the survival to date (r^gap) baked into each customer's CLV."""
+def _segment_base(customers: pd.DataFrame, r: float) -> tuple[np.ndarray, np.ndarray]:
+    """Annual gross profit and the absence weight baked into each customer's CLV: the same
+    :func:`clv.absence_weight` the per-customer CLV uses (the measured come-back rate of a
+    customer away k years, else r^gap), so an uplift never values a lapsed customer more
+    than their CLV does."""
     needed = {"annual_gp", "recency_days"}
     missing = needed - set(customers.columns)
     if missing:
@@ -1289,8 +1292,9 @@ def _segment_base(customers: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     if customers.empty:
         raise AllocationError("segment: no customers in the chosen segment")
     annual_gp = customers["annual_gp"].to_numpy(dtype=float)
-    gap_years = np.clip(customers["recency_days"].to_numpy(dtype=float) - 365.0, 0, None) / 365.0
-    return annual_gp, gap_years
+    weight = absence_weight(customers["recency_days"].to_numpy(dtype=float), r,
+                            customers.attrs.get("return_rates"))
+    return annual_gp, weight
 
 
 def uplift_from_retention(customers: pd.DataFrame, points: float, *,
@@ -1300,11 +1304,11 @@ def uplift_from_retention(customers: pd.DataFrame, points: float, *,
 
     ``customers`` is the segment's rows of ``clv.customer_values`` (its ``attrs`` carry the
     retention r and the CLV parameters; pass them explicitly otherwise). That CLV is
-    annual_gp × r^gap × A(r), A(r) = Σ_{t=1..H} r^t / (1+d)^t, the DCF annuity of a survivor.
+    annual_gp × w × A(r), A(r) = Σ_{t=1..H} r^t / (1+d)^t, the DCF annuity of a survivor.
     A programme changes retention from now on, not whether a customer who has been away is
-    still around, so r^gap stays and only the annuity moves to A(r + points/100):
+    still around, so the absence weight w stays and only the annuity moves to A(r + points/100):
 
-        uplift_i = annual_gp_i × r^gap_i × (A(r') − A(r));   reach = customers in the segment.
+        uplift_i = annual_gp_i × w_i × (A(r') − A(r));   reach = customers in the segment.
 
     The uplift per customer is the segment mean (customers with little profit weigh in too).
     """
@@ -1313,8 +1317,8 @@ def uplift_from_retention(customers: pd.DataFrame, points: float, *,
     new = r + step / 100.0
     if new > 1.0 + 1e-12:
         raise AllocationError(f"retention change: {r:.0%} + {step:g} points is above 100%")
-    annual_gp, gap = _segment_base(customers)
-    uplift = annual_gp * np.power(r, gap) * (annuity_factor(new, d, h) - annuity_factor(r, d, h))
+    annual_gp, weight = _segment_base(customers, r)
+    uplift = annual_gp * weight * (annuity_factor(new, d, h) - annuity_factor(r, d, h))
     return _segment_result(uplift)
 
 
@@ -1326,21 +1330,21 @@ def uplift_from_frequency(customers: pd.DataFrame, extra_visits: float, *,
     Each extra visit earns the customer's own gross profit per visit (gross_profit / orders;
     the segment's average for a customer without orders), every year the customer stays, so
 
-        uplift_i = extra_visits × gp_per_visit_i × r^gap_i × A(r).
+        uplift_i = extra_visits × gp_per_visit_i × w_i × A(r).
     """
     r, d, h = _clv_inputs(customers, retention, discount_rate, horizon_years)
     visits = _check_positive(extra_visits, "visit frequency change", "extra_visits")
     missing = {"gross_profit", "orders"} - set(customers.columns)
     if missing:
         raise AllocationError(f"customers: missing column(s) {', '.join(sorted(missing))}")
-    _, gap = _segment_base(customers)
+    _, weight = _segment_base(customers, r)
     orders = customers["orders"].to_numpy(dtype=float)
     profit = customers["gross_profit"].to_numpy(dtype=float)
     if orders.sum() <= 0:
         raise AllocationError("segment: its customers have no visits to learn a profit per visit")
     average = profit.sum() / orders.sum()
     per_visit = np.where(orders > 0, profit / np.where(orders > 0, orders, 1.0), average)
-    uplift = visits * per_visit * np.power(r, gap) * annuity_factor(r, d, h)
+    uplift = visits * per_visit * weight * annuity_factor(r, d, h)
     return _segment_result(uplift)
 
 

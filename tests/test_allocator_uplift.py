@@ -97,3 +97,23 @@ def test_retention_uplift_matches_clv_engine_on_sample(sample_db_path):
     assert alloc.optimum.names == (f"Retention {region}",)
     assert alloc.optimum.total_net == pytest.approx(expected / 2, rel=1e-9)
     db.close()
+
+
+def test_retention_uplift_of_lapsed_customers_follows_their_clv(sample_db_path):
+    """A derived uplift uses the CLV's own absence weight (the measured come-back rate of a
+    customer away k years), so for every customer uplift / CLV = A(r')/A(r) − 1, lapsed or not:
+    the segment mean of uplift equals mean(CLV) × (A(r')/A(r) − 1)."""
+    import numpy as np
+
+    from clv_engine.clv import annuity_factor
+
+    values = customer_values(Database(sample_db_path), date(2026, 11, 30), None, CLVParams())
+    lapsed = values[values["recency_days"] > 365]
+    assert len(lapsed) > 20 and lapsed.attrs.get("return_rates") is not None
+    r = lapsed.attrs["retention"]
+    p = lapsed.attrs["params"]
+    ratio = annuity_factor(r + 0.05, p.discount_rate, p.horizon_years) / annuity_factor(
+        r, p.discount_rate, p.horizon_years) - 1
+    uplift, reach = uplift_from_retention(lapsed, 5)
+    assert reach == len(lapsed)
+    assert uplift == pytest.approx(float(np.mean(lapsed["clv"])) * ratio, rel=1e-9)
