@@ -27,7 +27,10 @@ SQL_TYPES = {"id": "VARCHAR", "text": "VARCHAR", "kind": "VARCHAR", "status": "V
              "date": "DATE", "month": "DATE", "money": "DOUBLE", "number": "DOUBLE",
              "rate": "DOUBLE", "integer": "BIGINT"}
 # Fields that cannot be below zero (a refund is an order with a negative amount, not a price).
-NON_NEGATIVE = {"spend", "new_customers", "price", "term_years", "claims_cost", "purchase_price"}
+NON_NEGATIVE = {"spend", "new_customers", "price", "term_years", "claims_cost", "purchase_price", "mileage"}
+# Columns added to a table after the first release (schema.sql's ALTER ... ADD COLUMN): a file
+# written before them lacks them, so an appended row is not compared on them.
+LATER_COLUMNS = {"mileage"}
 EARLIEST = date(1950, 1, 1)  # older "dates" are typos or Excel numbers of something else
 EXCEL_SERIAL_MIN = (EARLIEST - date(1899, 12, 30)).days  # 18,264
 VALUE_CHARS = 200  # a problem quotes at most this much of the value
@@ -457,7 +460,7 @@ def check_keys(con: duckdb.DuckDBPyConnection, spec: SourceKind, view: str, old_
         # An overlapping export (January to April appended after January to March) repeats
         # rows already stored: skipped as such, not errors. The same id with other values is
         # an error: which one is right is the user's call.
-        values = [c for c in spec.columns if c not in spec.key and c != "gross_profit"]
+        values = [c for c in spec.columns if c not in spec.key and c != "gross_profit" and c not in LATER_COLUMNS]
         same = " AND ".join(f"(a.{c} IS NULL OR a.{c} = o.{c})" for c in values) or "true"
         code = f"CASE WHEN {same} THEN 'already_stored' ELSE 'existing_key' END"
         severity = f"CASE WHEN {same} THEN 'skipped' ELSE 'error' END"

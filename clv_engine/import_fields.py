@@ -90,6 +90,9 @@ ORDERS = SourceKind(
                                        "维修类型", "服务类型", "业务类型", "工单类型", "类别", "类型")),
         Field("vin", "text", aliases=_VIN),
         Field("vehicle_model", "text", aliases=_MODEL),
+        # Odometer at the visit (optional): the service-due list paces the next service by it.
+        Field("mileage", "number", aliases=("mileage", "odometer", "odometer km", "km", "kilometres",
+                                            "kilometers", "里程", "公里数", "行驶里程", "进厂里程", "表显里程")),
         # For customers created from the orders (no customers file): their name.
         Field("name", "text", aliases=("customer name", "owner name", "客户姓名", "客户名称", "车主姓名",
                                        "姓名", "车主")),
@@ -263,7 +266,8 @@ KINDS: dict[str, SourceKind] = {
 
 # Columns of the tables we fill, in schema order (clv_engine/schema.sql).
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "orders": ("order_id", "customer_id", "order_date", "store_id", "kind", "revenue", "gross_profit"),
+    "orders": ("order_id", "customer_id", "order_date", "store_id", "kind", "revenue", "gross_profit",
+               "mileage"),
     "customers": ("customer_id", "name", "phone", "home_store_id", "channel", "vin", "vehicle_model",
                   "purchase_date", "purchase_price"),
     "stores": ("store_id", "name", "region", "city"),
