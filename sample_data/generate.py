@@ -613,7 +613,8 @@ def _odometer_and_complaint_clock(path: Path, seed: int) -> None:
             answered = opened_at + pd.to_timedelta(rng.lognormal(np.log(3.0), 1.0, n) * speed, unit="h")
             resolved = pd.to_datetime(complaints["resolved"])
             resolved_at = resolved + pd.to_timedelta(rng.uniform(9.0, 19.0, n), unit="h")
-            resolved_at = resolved_at.where(resolved_at >= answered, answered)
+            resolved_at = resolved_at.where(resolved_at >= opened_at, opened_at + pd.Timedelta(hours=1))
+            answered = answered.where(answered <= resolved_at, resolved_at)  # closing it answers it
             now = pd.Timestamp(END) + pd.Timedelta(days=1)
             # Still open: answered only if the answer came before the data ends.
             answered = answered.where(resolved.notna() | (answered <= now))
