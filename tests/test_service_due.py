@@ -184,3 +184,35 @@ def test_import_reads_mileage_and_refuses_a_negative_one(tmp_path):
     finally:
         con.close()
     assert rows == [("O1", 12000.0), ("O3", None)]
+
+
+def test_import_into_a_file_written_before_the_new_columns(tmp_path):
+    """An append onto a file without orders.mileage and the complaint clock keeps every old row,
+    and the new file has the columns (the old rows' values NULL)."""
+    db_path = tmp_path / "old.duckdb"
+    create_database(db_path)
+    con = duckdb.connect(str(db_path))
+    con.execute("INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) "
+                "VALUES ('O1', 'C1', DATE '2024-03-01', 'S1', 'maintenance', 500, 200)")
+    con.execute("INSERT INTO customers (customer_id, purchase_date) VALUES ('C1', DATE '2023-03-01')")
+    con.execute("INSERT INTO complaints (complaint_id, customer_id, store_id, opened, resolved) "
+                "VALUES ('Q1', 'C1', 'S1', DATE '2024-03-02', DATE '2024-03-03')")
+    con.execute("ALTER TABLE orders DROP COLUMN mileage")
+    for col in ("opened_at", "responded_at", "resolved_at", "status"):
+        con.execute(f"ALTER TABLE complaints DROP COLUMN {col}")
+    con.close()
+    csv = tmp_path / "orders.csv"
+    # O1 again, now with its odometer: the same order already stored, not a conflict.
+    csv.write_text("order_id,customer_id,order_date,revenue,gross_profit,store_id,mileage\n"
+                   "O1,C1,2024-03-01,500,200,S1,9000\nO2,C1,2025-03-01,600,250,S1,21000\n", encoding="utf-8")
+    report = run_import([Source("orders", csv)], db_path, ImportOptions(mode="append", today=date(2026, 1, 1)),
+                        accept_clean_rows=True)
+    assert report.skipped_rows == 1 and report.rejected_rows == 0
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        assert con.execute("SELECT order_id, mileage FROM orders ORDER BY order_id").fetchall() == [
+            ("O1", None), ("O2", 21000.0)]
+        assert con.execute("SELECT complaint_id, opened, status FROM complaints").fetchall() == [
+            ("Q1", date(2024, 3, 2), None)]
+    finally:
+        con.close()
