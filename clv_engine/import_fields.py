@@ -18,7 +18,7 @@ class Field:
     """One column we read. ``type`` decides how the text is parsed and checked."""
 
     name: str
-    # id | text | date | month | money | number | integer | rate | kind | status
+    # id | text | date | timestamp | month | money | number | integer | rate | kind | status
     type: str
     required: bool = False
     aliases: tuple[str, ...] = ()
@@ -164,6 +164,14 @@ COMPLAINTS = SourceKind(
                                        "受理日期", "日期", "创建日期")),
         Field("resolved", "date", aliases=("resolved", "closed", "resolved date", "close date",
                                            "解决日期", "关闭日期", "结案日期")),
+        # The response clock (optional): times of logging, first response and closing.
+        Field("opened_at", "timestamp", aliases=("opened_at", "opened at", "open time", "logged at",
+                                                 "投诉时间", "受理时间", "登记时间")),
+        Field("responded_at", "timestamp", aliases=("responded_at", "responded at", "response time",
+                                                    "first response", "响应时间", "首次响应时间", "回复时间")),
+        Field("resolved_at", "timestamp", aliases=("resolved_at", "resolved at", "close time", "closed at",
+                                                   "解决时间", "结案时间", "关闭时间")),
+        Field("status", "text", aliases=("status", "state", "状态", "处理状态")),
     ),
     key=("complaint_id",),
     generated_id="complaint_id",
@@ -272,7 +280,8 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
                   "purchase_date", "purchase_price"),
     "stores": ("store_id", "name", "region", "city"),
     "channel_spend": ("month", "channel", "spend", "new_customers"),
-    "complaints": ("complaint_id", "customer_id", "store_id", "opened", "resolved"),
+    "complaints": ("complaint_id", "customer_id", "store_id", "opened", "resolved", "opened_at", "responded_at",
+                   "resolved_at", "status"),
     "referrals": ("referrer_id", "referred_id", "referral_date"),
     "warranties": ("contract_id", "customer_id", "sold_date", "price", "term_years", "claims_cost"),
     "event_attendance": ("customer_id", "event_date", "event_name"),

@@ -588,17 +588,15 @@ def _odometer_and_complaint_clock(path: Path, seed: int) -> None:
     rng = np.random.default_rng([seed, 17])
     con = duckdb.connect(str(path))
     try:
-        visits = con.execute(
-            "SELECT o.order_id, o.customer_id, date_diff('day', c.purchase_date, o.order_date) AS days "
-            "FROM orders o JOIN customers c USING (customer_id) WHERE o.kind NOT IN ('parts', 'accessories') "
-            "ORDER BY o.customer_id, o.order_date, o.order_id"
-        ).df()
-        customers = visits["customer_id"].unique()
-        pace = pd.Series(rng.lognormal(np.log(KM_PER_DAY_MEDIAN), 0.5, len(customers)), index=customers)
-        km = np.maximum(visits["days"].to_numpy(), 0) * pace[visits["customer_id"]].to_numpy()
-        visits["mileage"] = np.round(km + rng.uniform(0, 50, len(visits)), 0)
-        con.register("odometer", visits[["order_id", "mileage"]])
-        con.execute("UPDATE orders SET mileage = m.mileage FROM odometer m WHERE orders.order_id = m.order_id")
+        # Per car a pace drawn here; the readings are written in SQL (10M orders stay in DuckDB).
+        cars = con.execute("SELECT customer_id, purchase_date FROM customers ORDER BY customer_id").df()
+        cars["pace"] = rng.lognormal(np.log(KM_PER_DAY_MEDIAN), 0.5, len(cars))
+        con.register("cars", cars)
+        con.execute(
+            "UPDATE orders SET mileage = round(greatest(date_diff('day', k.purchase_date, orders.order_date), 0) "
+            "* k.pace + hash(orders.order_id) % 50) FROM cars k "
+            "WHERE orders.customer_id = k.customer_id AND orders.kind NOT IN ('parts', 'accessories')"
+        )
 
         complaints = con.execute(
             "SELECT complaint_id, store_id, opened, resolved FROM complaints ORDER BY complaint_id"

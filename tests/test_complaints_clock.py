@@ -174,3 +174,33 @@ def test_sample_clock_recomputed_in_sql(sample_db_path):
     rate = cq.breach_rate_by_store(cq.complaint_clock(db, as_of), as_of).sort_values("store_id")
     assert list(zip(rate["store_id"], rate["judged"], rate["breaches"])) == [(s, j, b) for s, j, b in want]
     assert 0 < rate["breaches"].sum() < rate["judged"].sum()
+
+
+def test_import_reads_complaint_times(tmp_path):
+    """A complaints export with times (Chinese headers) feeds the clock; a bad time is refused by row."""
+    from clv_engine.importer import ImportOptions, Source, check_import, run_import
+
+    orders = tmp_path / "orders.csv"
+    orders.write_text("工单号,客户编号,工单日期,金额,毛利\nO1,C1,2026-06-01,500,200\n", encoding="utf-8")
+    q = tmp_path / "complaints.csv"
+    q.write_text("投诉编号,客户编号,投诉日期,解决日期,受理时间,响应时间,结案时间,处理状态\n"
+                 "Q1,C1,2026-06-02,2026-06-03,2026-06-02 09:00,2026-06-02 09:45,2026-06-03 16:00,已解决\n"
+                 "Q2,C1,2026-06-05,,2026/6/5 10:00,,,处理中\n"
+                 "Q3,C1,2026-06-06,,下午三点,,,处理中\n", encoding="utf-8")
+    options = ImportOptions(today=date(2026, 7, 1))
+    sources = [Source("orders", orders), Source("complaints", q)]
+    report = check_import(sources, options=options)
+    mapping = report.sources[1].mapping
+    assert (mapping["opened_at"], mapping["responded_at"], mapping["resolved_at"]) == ("受理时间", "响应时间", "结案时间")
+    bad = report.problems[report.problems["code"] == "bad_timestamp"]
+    assert list(zip(bad["row"], bad["field"])) == [(4, "opened_at")]
+    path = tmp_path / "db.duckdb"
+    run_import(sources, path, options, accept_clean_rows=True)
+    clock = cq.complaint_clock(Database(path), date(2026, 6, 30)).set_index("complaint_id")
+    assert list(clock.index) == ["Q1", "Q2"]
+    assert clock["timed"].all()
+    # C1: one visit of 500 on 1 June, 29 days before -> R5 F2 M1, L = 3 - complaint = 2: total 10,
+    # silver -> ordinary, 24 h. Q1 answered in 45 minutes; Q2 unanswered since 5 June 10:00.
+    assert clock.loc["Q1", "level"] == "ordinary"
+    assert clock["breach"].to_dict() == {"Q1": False, "Q2": True}
+    assert clock.loc["Q2", "deadline"] == pd.Timestamp("2026-06-06 10:00")

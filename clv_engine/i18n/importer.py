@@ -92,6 +92,10 @@ STRINGS = {
         "“{value}” is not a date (use 2024-03-01, 2024/3/1, 2024年3月1日 or an Excel date)",
         "“{value}”不是日期（可用 2024-03-01、2024/3/1、2024年3月1日 或 Excel 日期）",
     ),
+    "imp.problem.bad_timestamp": (
+        "“{value}” is not a date and time (use 2024-03-01 14:30)",
+        "“{value}”不是日期时间（可用 2024-03-01 14:30）",
+    ),
     "imp.problem.bad_month": ("“{value}” is not a month (use 2024-03 or 2024年3月)", "“{value}”不是月份（可用 2024-03 或 2024年3月）"),
     "imp.problem.bad_money": ("“{value}” is not an amount", "“{value}”不是金额"),
     "imp.problem.comma_decimal": (
@@ -173,6 +177,7 @@ STRINGS = {
     # Short names of the problem kinds (summary table).
     "imp.code.missing_value": ("empty value", "空值"),
     "imp.code.bad_date": ("not a date", "非日期"),
+    "imp.code.bad_timestamp": ("not a date and time", "非日期时间"),
     "imp.code.bad_month": ("not a month", "非月份"),
     "imp.code.bad_money": ("not an amount", "非金额"),
     "imp.code.comma_decimal": ("decimal comma", "逗号小数点"),
