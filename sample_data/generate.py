@@ -614,8 +614,10 @@ def _odometer_and_complaint_clock(path: Path, seed: int) -> None:
             resolved_at = resolved_at.where(resolved_at >= opened_at, opened_at + pd.Timedelta(hours=1))
             answered = answered.where(answered <= resolved_at, resolved_at)  # closing it answers it
             now = pd.Timestamp(END) + pd.Timedelta(days=1)
-            # Still open: answered only if the answer came before the data ends.
-            answered = answered.where(resolved.notna() | (answered <= now))
+            # Still open: answered only if the answer came before the data ends, and a fifth of
+            # them never got one (the list a store manager has to chase).
+            ignored = resolved.isna().to_numpy() & (rng.random(n) < 0.2)
+            answered = answered.where((resolved.notna() | (answered <= now)) & ~ignored)
             clock = pd.DataFrame({"complaint_id": complaints["complaint_id"], "opened_at": opened_at.dt.floor("min"),
                                   "responded_at": answered.dt.floor("min"),
                                   "resolved_at": resolved_at.where(resolved.notna()).dt.floor("min"),
