@@ -20,6 +20,7 @@ PAGES = [
     ("app_pages/kpi.py", "page.kpi", ":material/leaderboard:", "nav.who"),
     ("app_pages/model.py", "page.model", ":material/insights:", "nav.who"),
     ("app_pages/calculator.py", "page.calculator", ":material/function:", "nav.who"),
+    ("app_pages/actions.py", "page.actions", ":material/task_alt:", "nav.who"),
     ("app_pages/allocator.py", "page.allocator", ":material/account_balance_wallet:", "nav.budget"),
     ("app_pages/evaluator.py", "page.evaluator", ":material/calculate:", "nav.budget"),
     ("app_pages/channels.py", "page.channels", ":material/campaign:", "nav.budget"),

@@ -21,13 +21,16 @@ import duckdb
 from clv_engine.import_fields import KIND_VALUES, STATUS_VALUES, Field, SourceKind
 from clv_engine.import_read import quote_ident
 
-PARSED_TYPES = {"date", "month", "money", "number", "integer", "rate", "status"}
+PARSED_TYPES = {"date", "month", "money", "number", "integer", "rate", "status", "timestamp"}
 NUMBER_TYPES = {"money", "number", "integer", "rate"}
 SQL_TYPES = {"id": "VARCHAR", "text": "VARCHAR", "kind": "VARCHAR", "status": "VARCHAR",
              "date": "DATE", "month": "DATE", "money": "DOUBLE", "number": "DOUBLE",
-             "rate": "DOUBLE", "integer": "BIGINT"}
+             "rate": "DOUBLE", "integer": "BIGINT", "timestamp": "TIMESTAMP"}
 # Fields that cannot be below zero (a refund is an order with a negative amount, not a price).
-NON_NEGATIVE = {"spend", "new_customers", "price", "term_years", "claims_cost", "purchase_price"}
+NON_NEGATIVE = {"spend", "new_customers", "price", "term_years", "claims_cost", "purchase_price", "mileage"}
+# Columns added to a table after the first release (schema.sql's ALTER ... ADD COLUMN): a file
+# written before them lacks them, so an appended row is not compared on them.
+LATER_COLUMNS = {"orders": {"mileage"}, "complaints": {"opened_at", "responded_at", "resolved_at", "status"}}
 EARLIEST = date(1950, 1, 1)  # older "dates" are typos or Excel numbers of something else
 EXCEL_SERIAL_MIN = (EARLIEST - date(1899, 12, 30)).days  # 18,264
 VALUE_CHARS = 200  # a problem quotes at most this much of the value
@@ -89,6 +92,9 @@ CREATE OR REPLACE TEMP MACRO imp_date0(x) AS coalesce(
         '年', '-'), '月', '-'), '日', ''), '.', '-') AS DATE));
 CREATE OR REPLACE TEMP MACRO imp_date(x) AS
     CASE WHEN imp_date0(x) >= DATE '{EARLIEST.isoformat()}' THEN imp_date0(x) END;
+CREATE OR REPLACE TEMP MACRO imp_ts(x) AS coalesce(TRY_CAST(x AS TIMESTAMP),
+    TRY_CAST(replace(replace(replace(translate(x, '{FULL_WIDTH}', '{ASCII_FORM}'), '年', '-'), '月', '-'), '日', ' ')
+        AS TIMESTAMP));
 CREATE OR REPLACE TEMP MACRO imp_is_serial(x) AS coalesce(TRY_CAST(x AS DATE) IS NULL AND imp_serial(x) IS NOT NULL, false);
 CREATE OR REPLACE TEMP MACRO imp_month(x) AS CAST(date_trunc('month', coalesce(
     imp_date(x),
@@ -153,6 +159,7 @@ def _field_items(f: Field, header: str | None, params: list, today: date, decima
         "kind": f"map_{name}.code",
         "status": f"map_{name}.code",
         "date": f"imp_date({x})",
+        "timestamp": f"imp_ts({x})",
         "month": f"imp_month({x})",
         "money": f"imp_num({x})",
         "number": f"imp_num({x})",
@@ -457,7 +464,8 @@ def check_keys(con: duckdb.DuckDBPyConnection, spec: SourceKind, view: str, old_
         # An overlapping export (January to April appended after January to March) repeats
         # rows already stored: skipped as such, not errors. The same id with other values is
         # an error: which one is right is the user's call.
-        values = [c for c in spec.columns if c not in spec.key and c != "gross_profit"]
+        values = [c for c in spec.columns if c not in spec.key and c != "gross_profit"
+                  and c not in LATER_COLUMNS.get(spec.table, set())]
         same = " AND ".join(f"(a.{c} IS NULL OR a.{c} = o.{c})" for c in values) or "true"
         code = f"CASE WHEN {same} THEN 'already_stored' ELSE 'existing_key' END"
         severity = f"CASE WHEN {same} THEN 'skipped' ELSE 'error' END"

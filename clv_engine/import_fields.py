@@ -18,7 +18,7 @@ class Field:
     """One column we read. ``type`` decides how the text is parsed and checked."""
 
     name: str
-    # id | text | date | month | money | number | integer | rate | kind | status
+    # id | text | date | timestamp | month | money | number | integer | rate | kind | status
     type: str
     required: bool = False
     aliases: tuple[str, ...] = ()
@@ -90,6 +90,9 @@ ORDERS = SourceKind(
                                        "维修类型", "服务类型", "业务类型", "工单类型", "类别", "类型")),
         Field("vin", "text", aliases=_VIN),
         Field("vehicle_model", "text", aliases=_MODEL),
+        # Odometer at the visit (optional): the service-due list paces the next service by it.
+        Field("mileage", "number", aliases=("mileage", "odometer", "odometer km", "km", "kilometres",
+                                            "kilometers", "里程", "公里数", "行驶里程", "进厂里程", "表显里程")),
         # For customers created from the orders (no customers file): their name.
         Field("name", "text", aliases=("customer name", "owner name", "客户姓名", "客户名称", "车主姓名",
                                        "姓名", "车主")),
@@ -161,6 +164,14 @@ COMPLAINTS = SourceKind(
                                        "受理日期", "日期", "创建日期")),
         Field("resolved", "date", aliases=("resolved", "closed", "resolved date", "close date",
                                            "解决日期", "关闭日期", "结案日期")),
+        # The response clock (optional): times of logging, first response and closing.
+        Field("opened_at", "timestamp", aliases=("opened_at", "opened at", "open time", "logged at",
+                                                 "投诉时间", "受理时间", "登记时间")),
+        Field("responded_at", "timestamp", aliases=("responded_at", "responded at", "response time",
+                                                    "first response", "响应时间", "首次响应时间", "回复时间")),
+        Field("resolved_at", "timestamp", aliases=("resolved_at", "resolved at", "close time", "closed at",
+                                                   "解决时间", "结案时间", "关闭时间")),
+        Field("status", "text", aliases=("status", "state", "状态", "处理状态")),
     ),
     key=("complaint_id",),
     generated_id="complaint_id",
@@ -263,12 +274,14 @@ KINDS: dict[str, SourceKind] = {
 
 # Columns of the tables we fill, in schema order (clv_engine/schema.sql).
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "orders": ("order_id", "customer_id", "order_date", "store_id", "kind", "revenue", "gross_profit"),
+    "orders": ("order_id", "customer_id", "order_date", "store_id", "kind", "revenue", "gross_profit",
+               "mileage"),
     "customers": ("customer_id", "name", "phone", "home_store_id", "channel", "vin", "vehicle_model",
                   "purchase_date", "purchase_price"),
     "stores": ("store_id", "name", "region", "city"),
     "channel_spend": ("month", "channel", "spend", "new_customers"),
-    "complaints": ("complaint_id", "customer_id", "store_id", "opened", "resolved"),
+    "complaints": ("complaint_id", "customer_id", "store_id", "opened", "resolved", "opened_at", "responded_at",
+                   "resolved_at", "status"),
     "referrals": ("referrer_id", "referred_id", "referral_date"),
     "warranties": ("contract_id", "customer_id", "sold_date", "price", "term_years", "claims_cost"),
     "event_attendance": ("customer_id", "event_date", "event_name"),

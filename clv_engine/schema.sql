@@ -167,3 +167,13 @@ CREATE TABLE IF NOT EXISTS audit_log (
     action   VARCHAR NOT NULL,              -- import | restore | scenario_save | scenario_delete | user_change | export_customers
     details  VARCHAR NOT NULL               -- JSON: what changed (counts, ids, file names)
 );
+
+-- Columns added after the first release. ADD COLUMN IF NOT EXISTS brings a file written before
+-- them up to date whenever the schema is applied (an import, a saved scenario); a file opened
+-- read-only may still lack them, so readers check for them (clv_engine/service_due.py,
+-- clv_engine/complaints.py). Inserts name their columns.
+ALTER TABLE orders ADD COLUMN IF NOT EXISTS mileage DOUBLE;               -- odometer km at the visit; NULL if not exported
+ALTER TABLE complaints ADD COLUMN IF NOT EXISTS opened_at TIMESTAMP;      -- when it was logged (the clock starts)
+ALTER TABLE complaints ADD COLUMN IF NOT EXISTS responded_at TIMESTAMP;   -- first response to the customer
+ALTER TABLE complaints ADD COLUMN IF NOT EXISTS resolved_at TIMESTAMP;    -- when it was closed; NULL while open
+ALTER TABLE complaints ADD COLUMN IF NOT EXISTS status VARCHAR;           -- open | resolved

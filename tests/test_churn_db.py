@@ -76,9 +76,9 @@ def build_db(path: Path, side_tables: bool = True) -> Path:
         "INSERT INTO customers (customer_id, name, home_store_id, vin, purchase_date) VALUES (?, ?, ?, ?, ?)",
         [(c, n, s, vin(c), d) for c, n, s, d in CUSTOMERS],
     )
-    con.executemany("INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?, ?)", _orders())
+    con.executemany("INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) VALUES (?, ?, ?, ?, ?, ?, ?)", _orders())
     if side_tables:
-        con.executemany("INSERT INTO complaints VALUES (?, ?, ?, ?, ?)", COMPLAINTS)
+        con.executemany("INSERT INTO complaints (complaint_id, customer_id, store_id, opened, resolved) VALUES (?, ?, ?, ?, ?)", COMPLAINTS)
         con.executemany("INSERT INTO competitor_sightings VALUES (?, ?, ?)", SIGHTINGS)
         con.executemany("INSERT INTO appointments VALUES (?, ?, ?, ?, ?)", APPOINTMENTS)
         con.executemany("INSERT INTO referrals VALUES (?, ?, ?)", REFERRALS)

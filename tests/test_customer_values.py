@@ -147,7 +147,7 @@ def test_one_year_of_data_uses_the_stated_default_retention(tmp_path):
     create_database(path)
     con = duckdb.connect(str(path))
     con.execute("INSERT INTO customers (customer_id, purchase_date) VALUES ('a', DATE '2026-01-10')")
-    con.execute("INSERT INTO orders VALUES ('o1', 'a', DATE '2026-03-01', NULL, NULL, 1000, 400), "
+    con.execute("INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) VALUES ('o1', 'a', DATE '2026-03-01', NULL, NULL, 1000, 400), "
                 "('o2', 'a', DATE '2026-09-01', NULL, NULL, 1000, 400)")
     con.close()
     values = clv.customer_values(Database(path), AS_OF, params=clv.CLVParams(discount_rate=0.1, horizon_years=2))

@@ -40,7 +40,7 @@ def tiny_db(tmp_path_factory) -> Database:
         )
         if gp is not None:
             con.execute(
-                "INSERT INTO orders VALUES (?, ?, DATE '2026-03-01', ?, 'maintenance', ?, ?)",
+                "INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) VALUES (?, ?, DATE '2026-03-01', ?, 'maintenance', ?, ?)",
                 [f"O{cid}", cid, store, gp * 2, gp],
             )
     con.execute(

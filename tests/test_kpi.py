@@ -156,7 +156,7 @@ def small_db(tmp_path_factory):
         ("o8", "b1", "2026-07-05", "B", 9000, 5000),  # after the as-of date: ignored
     ]
     for row in orders:
-        con.execute("INSERT INTO orders VALUES (?, ?, CAST(? AS DATE), ?, 'repair', ?, ?)", list(row))
+        con.execute("INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) VALUES (?, ?, CAST(? AS DATE), ?, 'repair', ?, ?)", list(row))
     months = pd.date_range("2025-06-01", "2026-06-01", freq="MS")
     for m in months:
         # June 2025 is outside the 12 months to 30 June 2026: its -100 must not count.
@@ -193,7 +193,7 @@ def test_missing_store_kpis_table(tmp_path):
     for i, store in enumerate(["A", "B", "A"]):
         con.execute("INSERT INTO customers (customer_id, home_store_id, purchase_date) VALUES (?, ?, DATE '2024-01-01')",
                     [f"c{i}", store])
-        con.execute("INSERT INTO orders VALUES (?, ?, DATE '2026-02-01', ?, 'repair', ?, ?)",
+        con.execute("INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) VALUES (?, ?, DATE '2026-02-01', ?, 'repair', ?, ?)",
                     [f"o{i}", f"c{i}", store, 1000.0 * (i + 1), 300.0 * (i + 1)])
     con.close()
     card = kpi.score(kpi.raw_kpis(Database(path), [AS_OF]))

@@ -76,9 +76,9 @@ def test_orders_only_database(tmp_path):
         store = "S01" if i % 2 else "S02"
         con.execute("INSERT INTO customers (customer_id, home_store_id, purchase_date) VALUES (?, ?, DATE '2024-01-01')",
                     [f"C{i}", store])
-        con.execute("INSERT INTO orders VALUES (?, ?, DATE '2025-03-01', ?, 'repair', 500, 200)", [f"A{i}", f"C{i}", store])
+        con.execute("INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) VALUES (?, ?, DATE '2025-03-01', ?, 'repair', 500, 200)", [f"A{i}", f"C{i}", store])
         if i < 4:
-            con.execute("INSERT INTO orders VALUES (?, ?, DATE '2026-03-01' + ?, ?, 'repair', ?, ?)",
+            con.execute("INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) VALUES (?, ?, DATE '2026-03-01' + ?, ?, 'repair', ?, ?)",
                         [f"B{i}", f"C{i}", i, store, 900.0 * (i + 1), 300.0 * (i + 1)])
     con.close()
     at = run_app(path, PAGE)

@@ -104,7 +104,7 @@ def test_no_fit_possible_explains_why(tmp_path: Path):
     con.execute("INSERT INTO stores VALUES ('S01', '上海浦东店', '华东', '上海')")
     con.executemany("INSERT INTO customers (customer_id, name, home_store_id) VALUES (?, ?, 'S01')",
                     [("A", "Ann"), ("B", "Bo")])
-    con.executemany("INSERT INTO orders VALUES (?, ?, ?, 'S01', 'maintenance', ?, ?)",
+    con.executemany("INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) VALUES (?, ?, ?, 'S01', 'maintenance', ?, ?)",
                     [("o1", "A", date(2024, 1, 5), 500.0, 200.0),
                      ("o2", "A", date(2024, 6, 5), 600.0, 250.0),
                      ("o3", "B", date(2024, 3, 1), 400.0, 150.0)])

@@ -188,7 +188,7 @@ def test_orders_only_database(tmp_path):
     for i in range(4):
         con.execute("INSERT INTO customers (customer_id, home_store_id, purchase_date) VALUES (?, 'S01', DATE '2024-01-01')",
                     [f"C{i}"])
-        con.execute("INSERT INTO orders VALUES (?, ?, DATE '2026-01-10' + ?, 'S01', 'maintenance', ?, ?)",
+        con.execute("INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) VALUES (?, ?, DATE '2026-01-10' + ?, 'S01', 'maintenance', ?, ?)",
                     [f"O{i}", f"C{i}", i * 40, 800.0 * (i + 1), 300.0 * (i + 1)])
     con.close()
     at = run_app(path, PAGE)

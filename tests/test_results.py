@@ -132,10 +132,10 @@ def simulated_database(path, n=2_000, p_control=0.20, p_treated=0.35, seed=11, h
     with db.write_transaction() as con:
         con.execute("INSERT INTO customers (customer_id) SELECT unnest(?)", [ids])
         con.register("o", orders)
-        con.execute("INSERT INTO orders SELECT 'O' || row_number() OVER (), customer_id, order_date, 'S01', "
+        con.execute("INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) SELECT 'O' || row_number() OVER (), customer_id, order_date, 'S01', "
                     "'maintenance', 500, 200 FROM o")
         # The data reaches past the window; the contact of every treated customer cost `cost`.
-        con.execute("INSERT INTO orders VALUES ('END', ?, ?, 'S01', 'maintenance', 500, 200)",
+        con.execute("INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) VALUES ('END', ?, ?, 'S01', 'maintenance', 500, 200)",
                     [ids[0], ISSUED + timedelta(days=200)])
     log = pd.DataFrame({"customer_id": treated["customer_id"], "contact_date": ISSUED + timedelta(days=3),
                         "outcome": "reached", "cost": cost})

@@ -59,7 +59,7 @@ class Builder:
             )
         for oid, cid, day, store, revenue in self.orders:
             con.execute(
-                "INSERT INTO orders VALUES (?, ?, ?, ?, 'maintenance', ?, ?)",
+                "INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) VALUES (?, ?, ?, ?, 'maintenance', ?, ?)",
                 [oid, cid, day, store, revenue, revenue * 0.4],
             )
         for i, (cid, day) in enumerate(self.side["warranties"]):
@@ -69,7 +69,7 @@ class Builder:
         for cid, day in self.side["event_attendance"]:
             con.execute("INSERT INTO event_attendance VALUES (?, ?, 'club day')", [cid, day])
         for i, (cid, day) in enumerate(self.side["complaints"]):
-            con.execute("INSERT INTO complaints VALUES (?, ?, 'S01', ?, NULL)", [f"Q{i}", cid, day])
+            con.execute("INSERT INTO complaints (complaint_id, customer_id, store_id, opened, resolved) VALUES (?, ?, 'S01', ?, NULL)", [f"Q{i}", cid, day])
         for cid, day in self.side["competitor_sightings"]:
             con.execute("INSERT INTO competitor_sightings VALUES (?, ?, 'survey')", [cid, day])
         con.close()

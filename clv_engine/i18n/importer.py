@@ -12,6 +12,7 @@ STRINGS = {
     "imp.field.kind": ("Service kind", "服务类型"),
     "imp.field.vin": ("VIN", "车架号"),
     "imp.field.vehicle_model": ("Vehicle model", "车型"),
+    "imp.field.mileage": ("Mileage (km)", "里程（公里）"),
     "imp.field.name": ("Name", "名称"),
     "imp.field.phone": ("Phone", "电话"),
     "imp.field.home_store_id": ("Home store", "归属门店"),
@@ -26,6 +27,9 @@ STRINGS = {
     "imp.field.complaint_id": ("Complaint id", "投诉编号"),
     "imp.field.opened": ("Opened", "投诉日期"),
     "imp.field.resolved": ("Resolved", "解决日期"),
+    "imp.field.opened_at": ("Opened at (time)", "受理时间"),
+    "imp.field.responded_at": ("First response (time)", "响应时间"),
+    "imp.field.resolved_at": ("Resolved at (time)", "结案时间"),
     "imp.field.referrer_id": ("Referrer", "推荐人"),
     "imp.field.referred_id": ("Referred customer", "被推荐人"),
     "imp.field.referral_date": ("Referral date", "推荐日期"),
@@ -91,6 +95,10 @@ STRINGS = {
     "imp.problem.bad_date": (
         "“{value}” is not a date (use 2024-03-01, 2024/3/1, 2024年3月1日 or an Excel date)",
         "“{value}”不是日期（可用 2024-03-01、2024/3/1、2024年3月1日 或 Excel 日期）",
+    ),
+    "imp.problem.bad_timestamp": (
+        "“{value}” is not a date and time (use 2024-03-01 14:30)",
+        "“{value}”不是日期时间（可用 2024-03-01 14:30）",
     ),
     "imp.problem.bad_month": ("“{value}” is not a month (use 2024-03 or 2024年3月)", "“{value}”不是月份（可用 2024-03 或 2024年3月）"),
     "imp.problem.bad_money": ("“{value}” is not an amount", "“{value}”不是金额"),
@@ -173,6 +181,7 @@ STRINGS = {
     # Short names of the problem kinds (summary table).
     "imp.code.missing_value": ("empty value", "空值"),
     "imp.code.bad_date": ("not a date", "非日期"),
+    "imp.code.bad_timestamp": ("not a date and time", "非日期时间"),
     "imp.code.bad_month": ("not a month", "非月份"),
     "imp.code.bad_money": ("not an amount", "非金额"),
     "imp.code.comma_decimal": ("decimal comma", "逗号小数点"),

@@ -1,0 +1,256 @@
+"""Actions due: services due from the vehicle, tier changes due by the programme's rules, and
+complaints against their tier's response clock. Each list in the sidebar's store scope, and
+each exportable."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from clv_engine import complaints as cq
+from clv_engine import fmt, service_due, tier_rules
+from clv_engine.export import to_csv_bytes, to_excel_bytes
+from ui.context import cached, page_context
+from ui.widgets import reset_state as reset
+from ui.widgets import seed_state as seed
+
+ctx = page_context()
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SVC_DEFAULTS = {"act_svc_months": 12, "act_svc_km": 10_000, "act_svc_first": 3, "act_svc_horizon": 30,
+                "act_svc_overdue": 180, "act_svc_warranty": 3, "act_svc_offer": 3}
+TIER_DEFAULTS = {"act_tier_spend": 10_000, "act_tier_referrals": 3, "act_tier_years": 2}
+Q_DEFAULTS = {"act_q_vip": 2, "act_q_high_value": 4, "act_q_ordinary": 24, "act_q_low_value": 48,
+              "act_q_since": 365}
+
+
+@cached
+def _service(db, as_of: date, store_ids, rules: service_due.ServiceRules):
+    return service_due.service_due(db, as_of, store_ids, rules), service_due.warranty_offers(db, as_of, store_ids, rules)
+
+
+@cached
+def _tiers(db, as_of: date, store_ids, rules: tier_rules.TierRules) -> pd.DataFrame:
+    return tier_rules.with_contact(tier_rules.tier_changes_due(db, as_of, store_ids, rules), db)
+
+
+@cached
+def _clock(db, as_of: date, store_ids, rules: cq.ClockRules) -> pd.DataFrame:
+    return cq.complaint_clock(db, as_of, store_ids, rules)
+
+
+def file_name(kind: str) -> str:
+    """<list>_<stores or all>_<date>: store codes kept to letters, digits and dashes."""
+    scope = "-".join(re.sub(r"[^0-9A-Za-z_-]", "", s) for s in ctx.store_ids) if ctx.store_ids else "all"
+    return f"{ctx.t('actions.file.' + kind)}_{scope or 'stores'}_{ctx.as_of.isoformat()}"
+
+
+def downloads(frame: pd.DataFrame, kind: str, container=st) -> None:
+    """CSV and Excel of a shown list (headers as shown)."""
+    left, right, _ = container.columns([1, 1, 4])
+    name = file_name(kind)
+    left.download_button(ctx.t("actions.download.csv"), to_csv_bytes(frame), file_name=f"{name}.csv",
+                         mime="text/csv", key=f"act_dl_{kind}_csv")
+    right.download_button(ctx.t("actions.download.xlsx"), to_excel_bytes({kind[:31]: frame}),
+                          file_name=f"{name}.xlsx", mime=XLSX, key=f"act_dl_{kind}_xlsx")
+
+
+def shown(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """The columns to show, headed in the reader's language."""
+    out = frame[list(columns)].rename(columns={c: ctx.t(k) for c, k in columns.items()})
+    out.attrs = {}  # the engine's notes (dates) are not for the table
+    return out
+
+
+def number_inputs(spec: list[tuple[str, str, int, int, int]], container) -> None:
+    cols = container.columns(len(spec))
+    for col, (key, label, low, high, step) in zip(cols, spec):
+        col.number_input(ctx.t(label), min_value=low, max_value=high, step=step, key=key, persist_state="session")
+
+
+# -- the page ---------------------------------------------------------------------------------
+
+st.title(ctx.t("actions.title"))
+st.caption(ctx.t("actions.caption", as_of=ctx.as_of.isoformat()))
+if not ctx.has("customers"):
+    st.info(ctx.t("actions.no_customers"))
+    st.stop()
+tab_service, tab_tiers, tab_complaints = st.tabs(
+    [ctx.t("actions.tab.service"), ctx.t("actions.tab.tiers"), ctx.t("actions.tab.complaints")])
+
+# -- service due ------------------------------------------------------------------------------
+with tab_service:
+    seed(SVC_DEFAULTS)
+    with st.expander(ctx.t("actions.rules")):
+        number_inputs([("act_svc_months", "actions.svc.interval_months", 1, 36, 1),
+                       ("act_svc_km", "actions.svc.interval_km", 1_000, 50_000, 1_000),
+                       ("act_svc_first", "actions.svc.first_months", 1, 24, 1),
+                       ("act_svc_horizon", "actions.svc.horizon", 0, 365, 7)], st)
+        number_inputs([("act_svc_overdue", "actions.svc.overdue", 0, 3_650, 30),
+                       ("act_svc_warranty", "actions.svc.warranty_years", 1, 10, 1),
+                       ("act_svc_offer", "actions.svc.offer_months", 1, 24, 1)], st)
+        st.caption(ctx.t("actions.svc.interval_km.help") + " " + ctx.t("actions.svc.overdue.help"))
+        st.button(ctx.t("actions.reset"), on_click=reset, args=(SVC_DEFAULTS,), key="act_svc_reset")
+    s = st.session_state
+    svc_rules = service_due.ServiceRules(
+        interval_months=int(s["act_svc_months"]), interval_km=float(s["act_svc_km"]),
+        first_service_months=int(s["act_svc_first"]), horizon_days=int(s["act_svc_horizon"]),
+        max_overdue_days=int(s["act_svc_overdue"]), warranty_years=int(s["act_svc_warranty"]),
+        offer_months=int(s["act_svc_offer"]))
+    due, offers = _service(ctx.db, ctx.as_of, ctx.store_ids, svc_rules)
+    counts = service_due.due_counts(due)
+    m1, m2, m3 = st.columns(3)
+    m1.metric(ctx.t("actions.svc.overdue_count"), fmt.number(counts["overdue"], 0))
+    m2.metric(ctx.t("actions.svc.upcoming_count", days=svc_rules.horizon_days), fmt.number(counts["upcoming"], 0))
+    m3.metric(ctx.t("actions.svc.offers_count"), fmt.number(len(offers), 0))
+    if not due.attrs.get("has_mileage") or due["last_km"].isna().all():
+        st.caption(ctx.t("actions.svc.no_mileage"))
+    st.subheader(ctx.t("actions.svc.list"))
+    if due.empty:
+        st.info(ctx.t("actions.empty"))
+    else:
+        table = shown(due.assign(basis=due["basis"].map(lambda b: ctx.t(f"actions.basis.{b}"))), {
+            "customer_id": "actions.col.customer", "name": "actions.col.name", "phone": "actions.col.phone",
+            "store_name": "actions.col.store", "vehicle_model": "actions.col.model", "vin": "actions.col.vin",
+            "last_service": "actions.col.last_service", "last_km": "actions.col.last_km",
+            "km_per_day": "actions.col.km_per_day", "basis": "actions.col.basis", "due_date": "actions.col.due",
+            "days_to_due": "actions.col.days_to_due"})
+        st.dataframe(table, hide_index=True, width="stretch", column_config={
+            ctx.t("actions.col.last_km"): st.column_config.NumberColumn(format="%d"),
+            ctx.t("actions.col.km_per_day"): st.column_config.NumberColumn(format="%.1f")})
+        downloads(table, "service")
+    st.subheader(ctx.t("actions.svc.offers"))
+    st.caption(ctx.t("actions.svc.offers.caption", months=svc_rules.offer_months))
+    if offers.empty:
+        st.info(ctx.t("actions.empty"))
+    else:
+        table = shown(offers, {
+            "customer_id": "actions.col.customer", "name": "actions.col.name", "phone": "actions.col.phone",
+            "store_name": "actions.col.store", "vehicle_model": "actions.col.model", "vin": "actions.col.vin",
+            "purchase_date": "actions.col.purchase", "warranty_end": "actions.col.warranty_end",
+            "days_left": "actions.col.days_left"})
+        st.dataframe(table, hide_index=True, width="stretch")
+        downloads(table, "warranty")
+
+# -- tier changes due -------------------------------------------------------------------------
+with tab_tiers:
+    seed(TIER_DEFAULTS)
+    with st.expander(ctx.t("actions.rules")):
+        c1, c2, c3 = st.columns(3)
+        c1.number_input(ctx.t("actions.tier.gold_spend"), min_value=100, max_value=1_000_000, step=1_000,
+                        key="act_tier_spend", persist_state="session")
+        c2.number_input(ctx.t("actions.tier.referrals"), min_value=1, max_value=50, step=1,
+                        key="act_tier_referrals", persist_state="session")
+        c3.number_input(ctx.t("actions.tier.no_visit_years"), min_value=1, max_value=10, step=1,
+                        key="act_tier_years", persist_state="session")
+        st.button(ctx.t("actions.reset"), on_click=reset, args=(TIER_DEFAULTS,), key="act_tier_reset")
+    s = st.session_state
+    t_rules = tier_rules.TierRules(gold_spend=float(s["act_tier_spend"]),
+                                   platinum_referrals=int(s["act_tier_referrals"]),
+                                   no_visit_years=int(s["act_tier_years"]))
+    changes = _tiers(ctx.db, ctx.as_of, ctx.store_ids, t_rules)
+    st.caption(ctx.t("actions.tier.caption", as_of=ctx.as_of.isoformat(),
+                     held_on=changes.attrs["held_on"].isoformat()))
+    m1, m2 = st.columns(2)
+    m1.metric(ctx.t("actions.tier.up_count"), fmt.number(int((changes["direction"] == "up").sum()), 0))
+    m2.metric(ctx.t("actions.tier.down_count"), fmt.number(int((changes["direction"] == "down").sum()), 0))
+    if changes.empty:
+        st.info(ctx.t("actions.empty"))
+    else:
+        def reason(row) -> str:
+            if row["reason"] == "spend":
+                figure, threshold = ctx.money(row["figure"]), ctx.money(row["threshold"])
+            else:
+                figure, threshold = fmt.number(row["figure"], 0), fmt.number(row["threshold"], 0)
+            return ctx.t(f"actions.reason.{row['reason']}", figure=figure, threshold=threshold)
+
+        words = changes.assign(
+            tier_scored=changes["tier_scored"].map(lambda t: ctx.t(f"seg.tier.rfml.{t}") if isinstance(t, str) else ""),
+            from_tier=changes["from_tier"].map(lambda t: ctx.t(f"actions.tier.{t}")),
+            to_tier=changes["to_tier"].map(lambda t: ctx.t(f"actions.tier.{t}")),
+            direction=changes["direction"].map(lambda d: ctx.t(f"actions.dir.{d}")),
+            reason=[reason(r) for _, r in changes.iterrows()])
+        table = shown(words, {
+            "customer_id": "actions.col.customer", "name": "actions.col.name", "phone": "actions.col.phone",
+            "store_name": "actions.col.store", "direction": "actions.col.direction", "from_tier": "actions.col.from",
+            "to_tier": "actions.col.to", "reason": "actions.col.reason", "tier_scored": "actions.col.tier_scored",
+            "last_visit": "actions.col.last_visit"})
+        st.dataframe(table, hide_index=True, width="stretch",
+                     column_config={ctx.t("actions.col.reason"): st.column_config.TextColumn(width="large")})
+        downloads(table, "tiers")
+
+# -- complaints on the clock ------------------------------------------------------------------
+with tab_complaints:
+    if not ctx.has("complaints"):
+        st.info(ctx.t("actions.q.needs"))
+    else:
+        seed(Q_DEFAULTS)
+        with st.expander(ctx.t("actions.rules")):
+            cols = st.columns(5)
+            for col, level in zip(cols, cq.LEVELS):
+                col.number_input(ctx.t("actions.q.hours", level=ctx.t(f"seg.complaint.{level}")), min_value=1,
+                                 max_value=720, step=1, key=f"act_q_{level}", persist_state="session")
+            cols[4].number_input(ctx.t("actions.q.since"), min_value=7, max_value=3_650, step=30, key="act_q_since",
+                                 persist_state="session")
+            st.button(ctx.t("actions.reset"), on_click=reset, args=(Q_DEFAULTS,), key="act_q_reset")
+        s = st.session_state
+        q_rules = cq.ClockRules(vip_hours=float(s["act_q_vip"]), high_value_hours=float(s["act_q_high_value"]),
+                                ordinary_hours=float(s["act_q_ordinary"]), low_value_hours=float(s["act_q_low_value"]),
+                                since_days=int(s["act_q_since"]))
+        clock = _clock(ctx.db, ctx.as_of, ctx.store_ids, q_rules)
+        st.caption(ctx.t("actions.q.caption"))
+        if len(clock) and not clock["timed"].all():
+            st.caption(ctx.t("actions.q.by_day"))
+        open_ = cq.open_complaints(clock)
+        late = cq.breaches(clock, ctx.as_of, q_rules)
+        rates = cq.breach_rate_by_store(clock, ctx.as_of, q_rules)
+        judged = int(rates["judged"].sum())
+        m1, m2, m3 = st.columns(3)
+        m1.metric(ctx.t("actions.q.open_count"), fmt.number(len(open_), 0))
+        m2.metric(ctx.t("actions.q.overdue_count"), fmt.number(int((open_["hours_left"] < 0).sum()), 0))
+        m3.metric(ctx.t("actions.q.rate", days=q_rules.since_days),
+                  fmt.pct(rates["breaches"].sum() / judged if judged else None, 1), help=ctx.t("actions.q.rate.help"))
+
+        def words(frame: pd.DataFrame) -> pd.DataFrame:
+            return frame.assign(
+                level=frame["level"].map(lambda lv: ctx.t(f"seg.complaint.{lv}")),
+                owner=frame["owner"].map(lambda o: ctx.t(f"seg.owner.{o}")),
+                compensation_limit=frame["compensation_limit"].map(
+                    lambda v: ctx.t("actions.q.unlimited") if pd.isna(v) else ctx.money(v)))
+
+        common = {"complaint_id": "actions.col.complaint", "customer_id": "actions.col.customer",
+                  "name": "actions.col.name", "phone": "actions.col.phone", "store_name": "actions.col.store",
+                  "level": "actions.col.level", "owner": "actions.col.owner",
+                  "compensation_limit": "actions.col.authority", "opened_at": "actions.col.opened",
+                  "deadline": "actions.col.deadline", "responded_at": "actions.col.responded"}
+        times = {ctx.t(k): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
+                 for k in ("actions.col.opened", "actions.col.deadline", "actions.col.responded",
+                           "actions.col.resolved")}
+        hours = {ctx.t(k): st.column_config.NumberColumn(format="%.1f")
+                 for k in ("actions.col.hours_left", "actions.col.late_hours")}
+
+        st.subheader(ctx.t("actions.q.open"))
+        if open_.empty:
+            st.info(ctx.t("actions.q.none_open"))
+        else:
+            table = shown(words(open_), {**common, "hours_left": "actions.col.hours_left"})
+            st.dataframe(table, hide_index=True, width="stretch", column_config={**times, **hours})
+            downloads(table, "open")
+        st.subheader(ctx.t("actions.q.breaches"))
+        if late.empty:
+            st.info(ctx.t("actions.q.none_breached"))
+        else:
+            table = shown(words(late), {**common, "resolved_at": "actions.col.resolved",
+                                        "late_hours": "actions.col.late_hours"})
+            st.dataframe(table, hide_index=True, width="stretch", column_config={**times, **hours})
+            downloads(table, "breaches")
+        st.subheader(ctx.t("actions.q.by_store"))
+        if rates.empty:
+            st.info(ctx.t("actions.q.none_breached"))
+        else:
+            table = shown(rates, {"store_name": "actions.col.store", "judged": "actions.col.judged",
+                                  "breaches": "actions.col.breaches", "rate": "actions.col.rate"})
+            st.dataframe(table, hide_index=True, width="stretch",
+                         column_config={ctx.t("actions.col.rate"): st.column_config.NumberColumn(format="percent")})
+            downloads(table, "rates")

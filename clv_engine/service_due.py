@@ -1,0 +1,181 @@
+"""What is due from the vehicle: the next service, the first service of a new car, and the end of
+the factory warranty (the moment to offer an extended one).
+
+- A service is an order of kind ``maintenance``. The next one is due ``interval_months`` after
+  the last; where the orders carry the odometer (``orders.mileage``) and the last two services
+  show a pace (km per day), also when the car reaches ``interval_km`` more, whichever comes
+  first (the reminder rule of "12 months or 10,000 km").
+- A car with no service yet is due its first service ``first_service_months`` after purchase.
+- The factory warranty ends ``warranty_years`` after purchase; in the last ``offer_months``
+  before that, an owner without an extended warranty is offered one.
+
+Every parameter is a bound ``?``; the store scope filters on the customer's home store.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from clv_engine.db import Database
+
+BASES = ("time", "mileage", "first_service")
+
+
+@dataclass(frozen=True)
+class ServiceRules:
+    interval_months: int = 12  # time between services
+    interval_km: float = 10_000.0  # distance between services, where the orders carry mileage
+    first_service_months: int = 3  # first service after the purchase of a new car
+    horizon_days: int = 30  # due within this many days from the as-of date (and overdue)
+    max_overdue_days: int = 180  # further overdue than this is a lapsed customer, not "due"
+    warranty_years: int = 3  # factory warranty from the purchase date
+    offer_months: int = 3  # offer an extended warranty in these months before it ends
+
+    def validate(self) -> None:
+        for name in ("interval_months", "first_service_months", "warranty_years", "offer_months"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.interval_km <= 0:
+            raise ValueError(f"interval_km must be positive, got {self.interval_km}")
+        if self.horizon_days < 0 or self.max_overdue_days < 0:
+            raise ValueError("horizon_days and max_overdue_days must not be negative")
+
+
+def table_columns(db: Database, table: str) -> set[str]:
+    """The columns ``table`` has in this file (a file written before a column was added lacks it)."""
+    frame = db.query_df(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = ?",
+        [table],
+    )
+    return set(frame["column_name"])
+
+
+def _scope(store_ids: Sequence[str] | None) -> tuple[str, list]:
+    if not store_ids:
+        return "", []
+    return f" AND c.home_store_id IN ({', '.join('?' for _ in store_ids)})", list(store_ids)
+
+
+SERVICE_SQL = """
+WITH p AS (
+    SELECT CAST(? AS DATE) AS as_of, CAST(? AS INTEGER) AS months, CAST(? AS DOUBLE) AS km,
+           CAST(? AS INTEGER) AS first_months, CAST(? AS INTEGER) AS horizon, CAST(? AS INTEGER) AS overdue
+),
+s AS (  -- services to the as-of date, latest first; one per day (two lines of one visit)
+    SELECT customer_id, order_date, max({mileage}) AS mileage,
+           row_number() OVER (PARTITION BY customer_id ORDER BY order_date DESC) AS k
+    FROM orders, p
+    WHERE kind = 'maintenance' AND order_date <= p.as_of
+    GROUP BY customer_id, order_date
+),
+last2 AS (
+    SELECT customer_id,
+           max(order_date) FILTER (WHERE k = 1) AS last_service,
+           max(mileage) FILTER (WHERE k = 1) AS last_km,
+           max(order_date) FILTER (WHERE k = 2) AS prev_service,
+           max(mileage) FILTER (WHERE k = 2) AS prev_km,
+           count(*) AS services
+    FROM s WHERE k <= 2 GROUP BY customer_id
+),
+v AS (
+    SELECT c.customer_id, c.name, c.phone, c.home_store_id, c.vehicle_model, c.vin, c.purchase_date,
+           l.last_service, l.last_km, l.services,
+           -- km per day between the last two services (only when the odometer went up)
+           CASE WHEN l.last_km > l.prev_km AND l.last_service > l.prev_service
+                THEN (l.last_km - l.prev_km) / date_diff('day', l.prev_service, l.last_service) END AS km_per_day
+    FROM customers c
+    LEFT JOIN last2 l USING (customer_id)
+    CROSS JOIN p
+    WHERE c.purchase_date <= p.as_of {scope}
+),
+d AS (
+    SELECT v.*,
+           CASE WHEN last_service IS NULL THEN CAST(purchase_date + to_months(p.first_months) AS DATE)
+                ELSE CAST(last_service + to_months(p.months) AS DATE) END AS time_due,
+           CASE WHEN km_per_day > 0
+                THEN last_service + CAST(ceil(p.km / km_per_day) AS INTEGER) END AS km_due
+    FROM v, p
+),
+e AS (
+    SELECT d.*,
+           CASE WHEN last_service IS NULL THEN 'first_service'
+                WHEN km_due < time_due THEN 'mileage' ELSE 'time' END AS basis,
+           CASE WHEN km_due < time_due THEN km_due ELSE time_due END AS due_date
+    FROM d
+)
+SELECT e.customer_id, e.name, e.phone, e.home_store_id, st.name AS store_name, e.vehicle_model, e.vin,
+       e.purchase_date, e.last_service, e.last_km, e.km_per_day, e.basis, e.due_date,
+       date_diff('day', p.as_of, e.due_date) AS days_to_due
+FROM e CROSS JOIN p
+LEFT JOIN stores st ON st.store_id = e.home_store_id
+WHERE e.due_date <= p.as_of + p.horizon AND e.due_date >= p.as_of - p.overdue
+ORDER BY e.due_date, e.customer_id
+"""
+
+
+def service_due(
+    db: Database, as_of: date, store_ids: Sequence[str] | None = None, rules: ServiceRules = ServiceRules()
+) -> pd.DataFrame:
+    """One row per car due a service within ``horizon_days`` (or overdue up to ``max_overdue_days``).
+
+    ``days_to_due`` is negative when overdue; ``basis`` says which rule set the date (time,
+    mileage or first_service). ``attrs["has_mileage"]``: whether the orders carry the odometer.
+    """
+    rules.validate()
+    has_mileage = "mileage" in table_columns(db, "orders")
+    scope, extra = _scope(store_ids)
+    sql = SERVICE_SQL.format(mileage="mileage" if has_mileage else "CAST(NULL AS DOUBLE)", scope=scope)
+    frame = db.query_df(sql, [as_of, rules.interval_months, float(rules.interval_km), rules.first_service_months,
+                              rules.horizon_days, rules.max_overdue_days, *extra])
+    for col in ("purchase_date", "last_service", "due_date"):
+        frame[col] = pd.to_datetime(frame[col]).dt.date
+    frame.attrs["has_mileage"] = has_mileage
+    return frame
+
+
+WARRANTY_SQL = """
+WITH p AS (SELECT CAST(? AS DATE) AS as_of, CAST(? AS INTEGER) AS years, CAST(? AS INTEGER) AS offer),
+w AS (
+    SELECT c.customer_id, c.name, c.phone, c.home_store_id, c.vehicle_model, c.vin, c.purchase_date,
+           CAST(c.purchase_date + to_years(p.years) AS DATE) AS warranty_end
+    FROM customers c, p
+    WHERE c.purchase_date <= p.as_of {scope}
+)
+SELECT w.customer_id, w.name, w.phone, w.home_store_id, st.name AS store_name, w.vehicle_model, w.vin,
+       w.purchase_date, w.warranty_end, date_diff('day', p.as_of, w.warranty_end) AS days_left
+FROM w CROSS JOIN p
+LEFT JOIN stores st ON st.store_id = w.home_store_id
+WHERE w.warranty_end > p.as_of
+  AND CAST(w.warranty_end - to_months(p.offer) AS DATE) <= p.as_of
+  AND w.customer_id NOT IN ({extended})
+ORDER BY w.warranty_end, w.customer_id
+"""
+
+
+def warranty_offers(
+    db: Database, as_of: date, store_ids: Sequence[str] | None = None, rules: ServiceRules = ServiceRules()
+) -> pd.DataFrame:
+    """Owners whose factory warranty ends within ``offer_months`` and who hold no extended warranty
+    bought by the as-of date: the moment to offer one. ``days_left`` to the end of the warranty."""
+    rules.validate()
+    scope, extra = _scope(store_ids)
+    params: list = [as_of, rules.warranty_years, rules.offer_months, *extra]
+    if "warranties" in db.tables():
+        extended = "SELECT customer_id FROM warranties WHERE sold_date <= ?"
+        params.append(as_of)
+    else:
+        extended = "SELECT CAST(NULL AS VARCHAR) WHERE false"
+    frame = db.query_df(WARRANTY_SQL.format(scope=scope, extended=extended), params)
+    for col in ("purchase_date", "warranty_end"):
+        frame[col] = pd.to_datetime(frame[col]).dt.date
+    return frame
+
+
+def due_counts(due: pd.DataFrame) -> dict[str, int]:
+    """Cars overdue, and due within the horizon, from a service_due frame."""
+    overdue = int((due["days_to_due"] < 0).sum())
+    return {"overdue": overdue, "upcoming": int(len(due) - overdue)}
+
