@@ -121,7 +121,9 @@ def simulated_database(path, n=2_000, p_control=0.20, p_treated=0.35, seed=11, h
     ranked = pd.DataFrame({"customer_id": ids, "home_store_id": "S01", "rank": np.arange(1, n + 1),
                            "level": levels, "p_churn": 0.5, "success": 0.3, "clv": clv, "cost": cost,
                            "expected_value": 0.5 * 0.3 * clv - cost})
-    list_id = contacts.issue_call_list(db, ranked, ISSUED, "simulated", holdout_share=holdout, window_days=90)
+    # A fixed list id: the hold-out draw is seeded by it, so every run sees the same groups.
+    list_id = contacts.issue_call_list(db, ranked, ISSUED, "simulated", holdout_share=holdout, window_days=90,
+                                       list_id=f"simulated-{seed}")
     members = db.query_df("SELECT customer_id, control FROM call_list_members WHERE list_id = ?", [list_id])
     rng = np.random.default_rng(seed)
     p = np.where(members["control"], p_control, p_treated)
