@@ -35,8 +35,7 @@ EVIL = [
 ]
 # The customer the lookup test opens: its id and its name are both links.
 EVIL_ID = "[id](http://evil.example/id)"
-PAGES = ["overview", "segmentation", "churn", "lookup", "kpi", "model", "allocator", "evaluator",
-         "channels", "import_data"]
+PAGES = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "app_pages").glob("*.py"))
 
 # What a Markdown renderer would turn into a link, an image or a tag. An escaped mark (\] \(
 # \<) is literal text. Autolinks (http://, www., name@host) are found after the escapes are
