@@ -52,7 +52,8 @@ def label(code) -> str:
 
 
 def band_text(band: str | None) -> str:
-    return ctx.t(f"channels.band.{band}") if band else "—"
+    # No ratio (no spend row): pandas keeps a missing band as NaN, which is truthy.
+    return ctx.t(f"channels.band.{band}") if isinstance(band, str) and band else "—"
 
 
 def downloads(frame: pd.DataFrame, sheets: dict[str, pd.DataFrame], name: str, key: str) -> None:

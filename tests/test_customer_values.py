@@ -26,7 +26,8 @@ def test_headline_matches_pandas(sample_db_path, raw):
     values = clv.customer_values(Database(sample_db_path), AS_OF)
     head = overview.headline(values)
     as_of = pd.Timestamp(AS_OF)
-    recent = orders[pd.to_datetime(orders.order_date) > as_of - pd.Timedelta(days=365)]
+    # The last 12 months include a visit exactly 365 days back (R = 2 in SPEC §2a; issue 12).
+    recent = orders[pd.to_datetime(orders.order_date) >= as_of - pd.Timedelta(days=365)]
     assert head.customers == len(customers)
     assert head.active_customers == recent.customer_id.nunique()
     assert head.gross_profit_12m == pytest.approx(recent.gross_profit.sum())

@@ -14,7 +14,8 @@ def test_overview_headline_matches_sql(sample_db_path):
     customers = con.execute("SELECT count(*) FROM customers").fetchone()[0]
     active = con.execute(
         "SELECT count(DISTINCT customer_id) FROM orders "
-        "WHERE order_date > (SELECT max(order_date) FROM orders) - INTERVAL 365 DAY"
+        # A visit 365 days back is in the last 12 months, as it is R = 2 (SPEC §2a; issue 12).
+        "WHERE order_date >= (SELECT max(order_date) FROM orders) - INTERVAL 365 DAY"
     ).fetchone()[0]
     con.close()
     at = run_app(sample_db_path, "app_pages/overview.py")
