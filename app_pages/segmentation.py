@@ -364,8 +364,14 @@ if not keys:
     st.info(ctx.t(f"seg.by.none.{by}"))
 else:
     store_names = ctx.stores().set_index("store_id")
-    name_of = (lambda s: f"{store_names.loc[s, 'name']} · {store_names.loc[s, 'region']}" if s in store_names.index
-               else str(s)) if by == "home_store_id" else str
+    def store_name(s: str) -> str:
+        if s not in store_names.index:
+            return str(s)
+        name, region = store_names.loc[s, "name"], store_names.loc[s, "region"]
+        # A store named only by the orders has its code as name and no region.
+        return f"{name} · {region}" if isinstance(region, str) and region else str(name)
+
+    name_of = store_name if by == "home_store_id" else str
     pick = st.selectbox(ctx.t("seg.pick"), keys, format_func=name_of, key=f"seg_pick_{by}")
     one = per[per[by] == pick]
     one_top = one[one["tier"].isin(TOP_TIERS[scheme])]

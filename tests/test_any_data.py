@@ -271,3 +271,135 @@ def test_every_page_on_any_data(tmp_path_factory, d, when, lang):
     folder = tmp_path_factory.mktemp("dealer")
     problems = check_dealer(d, folder, langs=(lang,), dates={when: as_of_dates(d)[when]})
     assert not problems, "\n".join(problems)
+
+
+# -- regressions: each crash or silent drop the property test found --------------------------
+
+def _clean(d: Dealer, tmp_path: Path, page: str, when: str, lang: str = "en") -> AppTest:
+    db = build_database(d, tmp_path)
+    at = render(db, page, lang, as_of_dates(d)[when], d.end)
+    problems = page_problems(at, lang)
+    assert not problems, "\n".join(problems)
+    return at
+
+
+BASE = Dealer(customers=30, history_days=300, ended_days_ago=0, stores="none", one_time_only=False,
+              amounts="normal", customers_file=False, spend_channels=0, seed=5)
+
+
+def test_model_page_with_less_than_two_years_of_history(tmp_path):
+    # The oldest customer has 300 days: one age to show, so no slider (min = max crashed).
+    at = _clean(BASE, tmp_path, "model", "end")
+    from clv_engine.i18n import t
+
+    assert not [s for s in at.slider if s.key == "model_age"]
+    assert t("predictive.map.caption", "en", years=1) in [c.value for c in at.caption]
+
+
+def test_model_page_with_several_years_keeps_the_age_slider(tmp_path):
+    d = Dealer(**{**BASE.__dict__, "history_days": 4 * 365})
+    at = _clean(d, tmp_path, "model", "end")
+    # Whole years of the oldest customer's age (first order to the as-of date): 1,460 days.
+    assert at.slider(key="model_age").max == int(4 * 365 / 365.25) == 3
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_segmentation_as_of_more_than_ten_years_back(tmp_path, lang):
+    # Fifteen years of data viewed at an as-of date eleven years back: the migration picker's
+    # default (a year before) lies more than ten years before today.
+    d = Dealer(customers=25, history_days=15 * 365, ended_days_ago=0, stores="several", one_time_only=False,
+               amounts="normal", customers_file=False, spend_channels=0, seed=11)
+    at = _clean(d, tmp_path, "segmentation", "eleven_years_back", lang)
+    picker = at.date_input(key="seg_mig_from")
+    assert picker.value == as_of_dates(d)["eleven_years_back"] - timedelta(days=365)
+    assert picker.min <= picker.value
+
+
+def test_channel_without_a_spend_row(tmp_path):
+    # Four acquisition channels, spend for only the first: the others have no CAC and no band.
+    d = Dealer(customers=40, history_days=3 * 365, ended_days_ago=0, stores="one", one_time_only=False,
+               amounts="normal", customers_file=True, spend_channels=1, seed=3)
+    at = _clean(d, tmp_path, "channels", "end")
+    table = next(df.value for df in at.dataframe if "Verdict" in df.value.columns).set_index("Channel")
+    # The channels without a spend row have no CAC and no verdict, shown as a dash.
+    assert list(table.loc[["event", "online", "walk_in"], "Verdict"]) == ["—"] * 3
+    assert table.loc[["event", "online", "walk_in"], "CAC"].isna().all()
+
+
+def test_cohort_years_with_no_completed_year(tmp_path):
+    # Sixty days of data: no customer has completed a year, the years table is empty and typed
+    # (the cumulative sum ran on object columns and crashed the channels page).
+    from clv_engine import cohorts
+    from clv_engine.db import Database
+
+    d = Dealer(customers=10, history_days=60, ended_days_ago=0, stores="none", one_time_only=False,
+               amounts="normal", customers_file=True, spend_channels=2, seed=4)
+    db = Database(build_database(d, tmp_path))
+    years = cohorts.cohort_years(db, d.end, "channel")
+    assert years.empty
+    assert years["cumulative_gp"].dtype == float and years["year"].dtype == "int64"
+    _clean(d, tmp_path / "page", "channels", "end")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_segmentation_without_a_store_column_explains(tmp_path, lang):
+    at = _clean(BASE, tmp_path, "segmentation", "end", lang)
+    from clv_engine.i18n import t
+
+    infos = [i.value for i in at.info]
+    assert t("seg.no_store", lang) in infos and t("seg.by.none.home_store_id", lang) in infos
+    assert not [s for s in at.selectbox if s.key and s.key.startswith("seg_pick_")]
+
+
+def test_segmentation_with_one_store_compares_it(tmp_path):
+    d = Dealer(**{**BASE.__dict__, "stores": "one"})
+    at = _clean(d, tmp_path, "segmentation", "end")
+    # A store named only by the orders is shown by its code (no empty region after it).
+    assert at.selectbox(key="seg_pick_home_store_id").options == ["S01"]
+    # Stores named only by the orders have no region: the region view says so.
+    at.radio(key="seg_by.en").set_value("region").run()
+    from clv_engine.i18n import t
+
+    assert t("seg.by.none.region", "en") in [i.value for i in at.info]
+    assert not page_problems(at, "en")
+
+
+def test_zero_amount_customers_stay_in_the_visit_model(tmp_path):
+    # 30 paying customers, 5 whose every order is free (warranty work, a free check) and 2
+    # with refunds only. A visit is an order day of any non-negative amount: the free ones are
+    # in the visit model with their own frequency and recency, out of the spend model with a
+    # count; the refund-only ones are counted on the page. Model + refunds-only = customers.
+    from clv_engine.db import Database
+    from clv_engine.i18n import t
+    from clv_engine.predictive import rfm_summary
+
+    end = date.today()
+    rng = np.random.default_rng(8)
+    rows, days_of = [], {}
+    for i in range(37):
+        cid = f"C{i:02d}"
+        visits = 1 if i >= 35 else int(rng.integers(1, 8))
+        days = sorted({int(x) for x in rng.integers(0, 900, size=visits)})
+        days_of[cid] = days
+        for day in days:
+            amount = 0.0 if 30 <= i < 35 else (-150.0 if i >= 35 else round(float(rng.lognormal(7, 0.6)), 2))
+            rows.append({"customer_id": cid, "order_date": (end - timedelta(days=day)).isoformat(),
+                         "revenue": f"{amount:.2f}"})
+    db_path = tmp_path / "zero.duckdb"
+    run_import([Source("orders", _write_csv(tmp_path / "orders.csv", rows))], db_path, ImportOptions(today=end))
+
+    summary = rfm_summary(Database(db_path), end, time_unit_days=1).set_index("customer_id")
+    assert sorted(summary.index) == [f"C{i:02d}" for i in range(35)]
+    for i in range(30, 35):  # free customers: frequency and recency from their own days
+        days = days_of[f"C{i}"]
+        assert summary.loc[f"C{i}", "frequency"] == len(days) - 1
+        assert summary.loc[f"C{i}", "recency"] == max(days) - min(days)
+    free_repeaters = sum(len(days_of[f"C{i}"]) > 1 for i in range(30, 35))
+    assert free_repeaters > 0
+
+    at = render(db_path, "model", "zh", end, end)
+    assert not page_problems(at, "zh")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[t("predictive.m.customers", "zh")] == "35"
+    assert t("predictive.refunds_only", "zh", n="2") in [c.value for c in at.caption]
+    assert t("predictive.note.left_out", "zh", n=free_repeaters) in [w.value for w in at.warning]
