@@ -18,8 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
 
 from tests.test_any_data import LANGS, PAGES, as_of_dates, check_dealer, dealers  # noqa: E402
 
@@ -37,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.time()
     work = Path(tempfile.mkdtemp(prefix="any_data_"))
 
+    @seed(args.seed)
     @settings(max_examples=args.examples, deadline=None, database=None, derandomize=False,
               suppress_health_check=list(HealthCheck), phases=["generate"])
     @given(d=dealers)
@@ -49,10 +49,9 @@ def main(argv: list[str] | None = None) -> int:
         if found:
             problems[repr(d)] = found
         print(f"[{time.time() - started:6.0f}s] database {n + 1}: {len(found)} problems  {d}", flush=True)
+        for line in found:
+            print(f"    {line[:300]}", flush=True)
 
-    import random
-
-    random.seed(args.seed)
     explore()
     kinds = Counter(line.split("]: ", 1)[0].split(" [")[0] + ": " + line.split("]: ", 1)[1][:110]
                     for lines in problems.values() for line in lines)

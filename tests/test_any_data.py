@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -403,3 +404,23 @@ def test_zero_amount_customers_stay_in_the_visit_model(tmp_path):
     assert metrics[t("predictive.m.customers", "zh")] == "35"
     assert t("predictive.refunds_only", "zh", n="2") in [c.value for c in at.caption]
     assert t("predictive.note.left_out", "zh", n=free_repeaters) in [w.value for w in at.warning]
+
+
+def test_channel_spend_without_any_customer_channel(tmp_path):
+    # A spend file but no customers file: no customer has a channel (the column reads as
+    # float) and the merges with the spend table's channels crashed the page.
+    d = Dealer(customers=1, history_days=3133, ended_days_ago=0, stores="none", one_time_only=False,
+               amounts="normal", customers_file=False, spend_channels=1, seed=55106)
+    _clean(d, tmp_path, "channels", "end", "zh")
+
+
+def test_combine_channel_table_with_no_channel_known():
+    from clv_engine import channels as ch
+
+    ltv = pd.DataFrame({"channel": [np.nan], "customers": [3], "ltv": [900.0], "total_ltv": [2700.0],
+                        "annual_gp": [300.0]})
+    cac = pd.DataFrame({"channel": ["referral"], "spend": [1000.0], "new_customers": [4], "cac": [250.0]})
+    table = ch.combine_channel_table(ltv, cac).set_index("channel", drop=False)
+    assert table.loc["referral", "customers"] == 0 and table.loc["referral", "cac"] == 250.0
+    unknown = table[table["channel"].isna()].iloc[0]
+    assert unknown["customers"] == 3 and np.isnan(unknown["cac"]) and not isinstance(unknown["band"], str)
