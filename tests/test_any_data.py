@@ -264,7 +264,7 @@ def check_dealer(d: Dealer, folder: Path, pages=PAGES, langs=LANGS, dates: dict 
 
 # -- the suite's bounded run ------------------------------------------------------------------
 
-@settings(max_examples=3, deadline=None, derandomize=True, database=None,
+@settings(max_examples=6, deadline=None, derandomize=True, database=None,
           suppress_health_check=list(HealthCheck))
 @given(d=dealers, when=st.sampled_from(("end", "inside", "today", "before_start", "eleven_years_back")),
        lang=st.sampled_from(LANGS))
