@@ -1,7 +1,7 @@
 """The larger run of tests/test_any_data.py: many generated dealers, every page, both languages,
 as-of dates inside and outside the data.
 
-    python scripts/any_data_run.py --examples 20 [--seed 1] [--out problems.txt]
+    python scripts/any_data_run.py --examples 20 [--minutes 30] [--seed 1] [--out problems.txt]
 
 Prints how many databases and page renders it covered and every problem found (grouped).
 """
@@ -23,9 +23,14 @@ from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
 from tests.test_any_data import LANGS, PAGES, as_of_dates, check_dealer, dealers  # noqa: E402
 
 
+class TimeUp(Exception):
+    pass
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=10, help="generated databases")
+    parser.add_argument("--minutes", type=float, default=None, help="stop starting databases after this")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, help="write every problem to this file")
     args = parser.parse_args(argv)
@@ -41,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
               suppress_health_check=list(HealthCheck), phases=["generate"])
     @given(d=dealers)
     def explore(d):
+        if args.minutes is not None and time.time() - started > args.minutes * 60:
+            raise TimeUp
         n = covered["databases"]
         dates = as_of_dates(d)
         found = check_dealer(d, work / f"db{n}", dates=dates)
@@ -52,7 +59,10 @@ def main(argv: list[str] | None = None) -> int:
         for line in found:
             print(f"    {line[:300]}", flush=True)
 
-    explore()
+    try:
+        explore()
+    except (TimeUp, KeyboardInterrupt):
+        print("stopped: time is up", flush=True)
     kinds = Counter(line.split("]: ", 1)[0].split(" [")[0] + ": " + line.split("]: ", 1)[1][:110]
                     for lines in problems.values() for line in lines)
     print(f"\n{covered['databases']} databases, {covered['renders']} page renders "
