@@ -364,6 +364,7 @@ if not keys:
     st.info(ctx.t(f"seg.by.none.{by}"))
 else:
     store_names = ctx.stores().set_index("store_id")
+
     def store_name(s: str) -> str:
         if s not in store_names.index:
             return str(s)
