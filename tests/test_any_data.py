@@ -50,6 +50,7 @@ class Dealer:
     customers_file: bool  # a customers file with a channel column
     spend_channels: int  # channels with a spend row (the rest have none); 0 = no spend file
     seed: int
+    stores_file: bool = False  # a stores file with names and regions (one store left without)
 
     @property
     def end(self) -> date:
@@ -71,6 +72,7 @@ dealers = st.builds(
     customers_file=st.booleans(),
     spend_channels=st.integers(0, len(CHANNELS)),
     seed=st.integers(0, 2**31 - 1),
+    stores_file=st.booleans(),
 )
 
 
@@ -125,6 +127,10 @@ def build_database(d: Dealer, folder: Path) -> Path:
                   "spend": f"{float(rng.integers(0, 50_000)):.0f}", "new_customers": int(rng.integers(0, 30))}
                  for m in months for ch in CHANNELS[: d.spend_channels]]
         sources.append(Source("channel_spend", _write_csv(folder / "channel_spend.csv", spend)))
+    if d.stores_file and d.stores != "none":
+        stores = [{"store_id": "S01", "name": "东城店", "region": "华北", "city": "北京"},
+                  {"store_id": "S02", "name": "West", "region": "", "city": ""}]
+        sources.append(Source("stores", _write_csv(folder / "stores.csv", stores)))
     target = folder / "dealer.duckdb"
     run_import(sources, target, ImportOptions(today=date.today()))
     return target
