@@ -208,6 +208,10 @@ def page_problems(at: AppTest, lang: str) -> list[str]:
             except Exception:  # pragma: no cover - an element AppTest cannot read
                 continue
             texts += [("table header", str(c)) for c in frame.columns]
+            # A missing number is drawn as "None" by st.dataframe (in English, in any language).
+            missing = [str(c) for c in frame.columns if frame[c].dtype.kind in "fc" and frame[c].isna().any()]
+            if missing:
+                problems.append(f"table shows None for missing numbers in {missing}")
             for col in frame.columns:
                 if frame[col].dtype == object or str(frame[col].dtype).startswith(("str", "string")):
                     texts += [("table cell", v) for v in frame[col].dropna().unique() if isinstance(v, str)]
