@@ -434,3 +434,13 @@ def test_combine_channel_table_with_no_channel_known():
     assert table.loc["referral", "customers"] == 0 and table.loc["referral", "cac"] == 250.0
     unknown = table[table["channel"].isna()].iloc[0]
     assert unknown["customers"] == 3 and np.isnan(unknown["cac"]) and not isinstance(unknown["band"], str)
+
+
+def test_churn_level_table_with_no_multiple(tmp_path):
+    # One customer over three years: a level with no cost has no benefit/cost multiple, which
+    # the table drew as "None".
+    d = Dealer(customers=1, history_days=1095, ended_days_ago=0, stores="none", one_time_only=False,
+               amounts="normal", customers_file=False, spend_channels=0, seed=0)
+    at = _clean(d, tmp_path, "churn", "end", "zh")
+    table = next(df.value for df in at.dataframe if "倍数" in df.value.columns)
+    assert "—" in set(table["倍数"])
