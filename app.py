@@ -45,11 +45,16 @@ for file, title_key, icon, section_key in PAGES:
         continue
     title = ctx.t(title_key)
     url = Path(file).stem
+    default = url == "overview"
     if (HERE / file).exists():
-        page = st.Page(file, title=title, icon=icon, url_path=url, default=url == "overview")
+        # Streamlit serves the default page at "/" only: a link to /overview found no page
+        # ("Page not found", in English). A hidden twin of the same file answers there.
+        page = st.Page(file, title=title, icon=icon, url_path="home" if default else url, default=default)
     else:
         page = st.Page(_coming, title=title, icon=icon, url_path=url)
     sections.setdefault(ctx.t(section_key), []).append(page)
+    if default and (HERE / file).exists():
+        sections[ctx.t(section_key)].append(st.Page(file, title=title, icon=icon, url_path=url, visibility="hidden"))
 
 # A page error: the full trace to the server log with an id, a short message with that id to
 # the reader (client.showErrorDetails = "none" in .streamlit/config.toml for the rest).

@@ -8,6 +8,7 @@ cumulative gross profit against CAC.
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 import pandas as pd
@@ -53,7 +54,8 @@ def label(code) -> str:
 
 
 def band_text(band: str | None) -> str:
-    return ctx.t(f"channels.band.{band}") if band else "—"
+    # No ratio (no spend row): pandas keeps a missing band as NaN, which is truthy.
+    return ctx.t(f"channels.band.{band}") if isinstance(band, str) and band else "—"
 
 
 def downloads(frame: pd.DataFrame, sheets: dict[str, pd.DataFrame], name: str, key: str) -> None:
@@ -106,6 +108,29 @@ def ratio_table(table: pd.DataFrame, advice: bool = False) -> pd.DataFrame:
     if advice:
         out[ctx.t("channels.col.seed_advice")] = [ctx.t(f"channels.advice.{a}") for a in table["advice"]]
     return pd.DataFrame(out)
+
+
+def _printf(pattern: str, value: float) -> str:
+    """A column format of st.column_config ("%,d", "%.1f×", "%.1f%%") applied in Python."""
+    m = re.search(r"%(,?)(\.\d+)?([df])", pattern)
+    spec = (m.group(1) or "") + (m.group(2) or ".0") + "f"
+    return pattern[: m.start()].replace("%%", "%") + format(value, spec) + pattern[m.end():].replace("%%", "%")
+
+
+def dashed(frame: pd.DataFrame, config: dict) -> tuple[pd.DataFrame, dict]:
+    """The table with missing numbers shown as "—": st.dataframe draws them as "None", in
+    English whatever the language. Downloads keep the numbers (and empty cells)."""
+    out, config = frame.copy(), dict(config)
+    for col in frame.columns:
+        values = frame[col]
+        if values.dtype.kind not in "fc" or not values.isna().any():
+            continue
+        given = (config.get(col) or {}).get("type_config", {}).get("format")
+        whole = bool((values.dropna() == values.dropna().round(0)).all())
+        pattern = given or ("%,d" if whole else "%,.1f")
+        out[col] = ["—" if pd.isna(v) else _printf(pattern, float(v)) for v in values]
+        config[col] = st.column_config.TextColumn(help=(config.get(col) or {}).get("help"), alignment="right")
+    return out, config
 
 
 MONEY = st.column_config.NumberColumn(format=fmt.money_column(ctx.currency))
@@ -169,8 +194,9 @@ if source == "spec":
     shown = ratio_table(spec, advice=True)
     st.plotly_chart(ratio_chart(shown.iloc[:, 0].tolist(), spec["ltv_cac"].tolist(), spec["band"].tolist()),
                     width="stretch")
-    st.dataframe(shown, hide_index=True, column_config={
+    frame, config = dashed(shown, {
         ctx.t("channels.col.cac"): MONEY, ctx.t("channels.col.ltv"): MONEY, ctx.t("channels.col.ratio"): RATIO})
+    st.dataframe(frame, hide_index=True, column_config=config)
     downloads(shown, {ctx.t("channels.sheet.channels"): shown}, "channels_seed_table", "ch_dl_spec")
 else:
     cac = _cac(ctx.db, ctx.as_of, window or None)
@@ -186,9 +212,10 @@ else:
             ctx.t("channels.col.annual_gp"): table["annual_gp"].round(0),
             ctx.t("channels.col.total_ltv"): table["total_ltv"].round(0),
         })
-        st.dataframe(shown, hide_index=True, column_config={
+        frame, config = dashed(shown, {
             ctx.t("channels.col.ltv"): MONEY, ctx.t("channels.col.annual_gp"): MONEY,
             ctx.t("channels.col.total_ltv"): MONEY})
+        st.dataframe(frame, hide_index=True, column_config=config)
         downloads(shown, {ctx.t("channels.sheet.channels"): shown}, "channels", "ch_dl_channels")
     else:
         priced = table[table["ltv_cac"].notna()]
@@ -210,21 +237,22 @@ else:
         shown[ctx.t("channels.col.payback")] = table["payback_months"].round(1)
         st.plotly_chart(ratio_chart(shown.iloc[:, 0].tolist(), table["ltv_cac"].tolist(), table["band"].tolist()),
                         width="stretch")
-        st.dataframe(shown, hide_index=True, column_config={
+        frame, config = dashed(shown, {
             ctx.t("channels.col.spend"): MONEY, ctx.t("channels.col.cac"): MONEY,
             ctx.t("channels.col.ltv"): MONEY, ctx.t("channels.col.annual_gp"): MONEY,
             ctx.t("channels.col.ratio"): RATIO,
             ctx.t("channels.col.payback"): st.column_config.NumberColumn(
                 format="%.1f", help=ctx.t("channels.payback.help")),
         })
+        st.dataframe(frame, hide_index=True, column_config=config)
         yearly = _cac_by_year(ctx.db, ctx.as_of)
         by_year = yearly.assign(year=pd.to_datetime(yearly["period"]).dt.year, name=[label(c) for c in yearly["channel"]])
         by_year = by_year.pivot(index="year", columns="name", values="cac").round(0).reset_index()
         by_year = by_year.rename(columns={"year": ctx.t("channels.col.period")})
         by_year.columns.name = None
         with st.expander(ctx.t("channels.by_period")):
-            st.dataframe(by_year, hide_index=True, column_config={
-                c: MONEY for c in by_year.columns if c != ctx.t("channels.col.period")})
+            frame, config = dashed(by_year, {c: MONEY for c in by_year.columns if c != ctx.t("channels.col.period")})
+            st.dataframe(frame, hide_index=True, column_config=config)
         downloads(shown, {ctx.t("channels.sheet.channels"): shown, ctx.t("channels.sheet.cac_by_year"): by_year},
                   "channels", "ch_dl_channels")
 
@@ -358,12 +386,13 @@ if overall_cac is not None:
     cohort_table[ctx.t("channels.col.cohort_cac")] = summary["cohort"].map(cohort_cac).round(0).to_numpy()
     cohort_table[ctx.t("channels.col.ratio")] = (summary["ltv"] / summary["cohort"].map(cohort_cac)).round(1).to_numpy()
     cohort_table[ctx.t("channels.col.payback_year")] = summary["cohort"].map(payback).to_numpy()
-st.dataframe(cohort_table, hide_index=True, column_config={
+frame, config = dashed(cohort_table, {
     ctx.t("channels.col.first_year_spend"): MONEY, ltv_col: MONEY,
     ctx.t("channels.col.first_service_return"): PCT, ctx.t("channels.col.repeat_rate"): PCT,
     ctx.t("channels.col.cohort_cac"): MONEY, ctx.t("channels.col.ratio"): RATIO,
     ctx.t("channels.col.payback_year"): st.column_config.NumberColumn(format="%d"),
 })
+st.dataframe(frame, hide_index=True, column_config=config)
 st.caption(ctx.t("channels.cohort.definitions"))
 
 matrix = cohorts.retention_matrix(years)

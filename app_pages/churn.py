@@ -271,7 +271,8 @@ with right:
                 ctx.t("churn.calibration.customers"): summary["customers"],
                 ctx.t("churn.col.cost"): summary["cost"],
                 ctx.t("churn.col.clv_saved"): summary["clv_saved"].round(0),
-                ctx.t("churn.col.multiple"): summary["multiple"].round(1),
+                # No cost, no multiple: "—" (st.dataframe would draw a missing number as "None").
+                ctx.t("churn.col.multiple"): [fmt.multiple(v) for v in summary["multiple"]],
             }
         ),
         hide_index=True,

@@ -163,6 +163,10 @@ detail = pd.DataFrame({
     ctx.t("kpi.col.weight"): [fmt.pct(w[k]) for k in kpi.KPIS],
     ctx.t("kpi.col.points"): [None if pd.isna(row[f"part_{k}"]) else round(row[f"part_{k}"], 1) for k in kpi.KPIS],
 })
+# st.dataframe draws a missing number as "None" (in English): a KPI without data is "—".
+for col in (ctx.t("kpi.col.norm"), ctx.t("kpi.col.points")):
+    if detail[col].isna().any():
+        detail[col] = [fmt.number(v, 1) for v in detail[col]]
 st.dataframe(detail, hide_index=True, key="kpi_store_table")
 table_downloads(ctx, detail, "kpi_store", "kpi_dl_store", ctx.t("kpi.store"))
 left, right = st.columns([1, 2])

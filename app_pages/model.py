@@ -47,6 +47,11 @@ def _predictions(db: Database, as_of: date, horizon_years: int, discount_rate: f
 
 
 @cached
+def _customers_with_orders(db: Database, as_of: date) -> int:
+    return int(db.query_value("SELECT count(DISTINCT customer_id) FROM orders WHERE order_date <= ?", [as_of]))
+
+
+@cached
 def _holdout(db: Database, calibration_end: date, as_of: date) -> HoldoutCheck | dict:
     try:
         return holdout_check(db, calibration_end, as_of)
@@ -118,6 +123,11 @@ if check is not None and not check.identifiable:
                + ctx.t("status.p_alive.uninformative", reasons=cs.dropout_reasons_text(check, ctx.lang)))
 for note in model.warnings:
     st.warning(note_text(note))
+# A visit is an order day of any non-negative amount: only refund-only customers are not in
+# the model, and they are counted rather than dropped silently.
+refunds_only = _customers_with_orders(ctx.db, ctx.as_of) - len(model.summary)
+if refunds_only > 0:
+    st.caption(ctx.t("predictive.refunds_only", n=fmt.number(refunds_only)))
 
 # -- fitted parameters ----------------------------------------------------------------------
 st.subheader(ctx.t("predictive.params.title"))
@@ -152,7 +162,11 @@ st.caption(ctx.t("predictive.params.caption", ll_visits=f"{model.visits.log_like
 st.subheader(ctx.t("predictive.map.title"))
 summary = model.summary
 max_years = max(1, int(summary["T"].max() // WEEKS_PER_YEAR))
-years = st.slider(ctx.t("predictive.map.age"), 1, max_years, min(3, max_years), key="model_age")
+# A slider needs two ages to choose from: with less than two years of history there is one.
+if max_years > 1:
+    years = st.slider(ctx.t("predictive.map.age"), 1, max_years, min(3, max_years), key="model_age")
+else:
+    years = 1
 max_frequency = int(np.clip(np.quantile(summary["frequency"], 0.99), 5, 30))
 grid = visit_grid(model.visits, T=years * WEEKS_PER_YEAR, horizon=WEEKS_PER_YEAR,
                   max_frequency=max_frequency, recency_steps=37)

@@ -64,6 +64,11 @@ def _migration(db, date_a, as_of, store_ids, scheme, rules, six_rules, params) -
 
 
 @cached
+def _first_order(db) -> date | None:
+    return db.query_value("SELECT min(order_date) FROM orders")
+
+
+@cached
 def _missing_tables(db) -> list[str]:
     return seg.missing_flag_tables(db)
 
@@ -138,7 +143,8 @@ def treemap(by_store: pd.DataFrame, names: dict, scheme: str) -> go.Figure:
     store_ids = [f"s:{s}" for s in stores.index]
     fig = go.Figure(go.Treemap(
         ids=store_ids + [f"s:{s}/{t}" for s, t in zip(part["home_store_id"], part["tier"])],
-        labels=[plot_text(names.get(s, s or "—")) for s in stores.index] + [label(t, scheme) for t in part["tier"]],
+        labels=[plot_text(names.get(s, s)) if isinstance(s, str) else "—" for s in stores.index]
+        + [label(t, scheme) for t in part["tier"]],
         parents=[""] * len(store_ids) + [f"s:{s}" for s in part["home_store_id"]],
         values=list(stores.to_numpy()) + list(part["customers"]),
         branchvalues="total",
@@ -340,8 +346,11 @@ with left:
     st.plotly_chart(share_chart(breakdown, scheme), width="stretch", key="seg_chart_share")
 with right:
     st.markdown(f"**{ctx.t('seg.chart.by_store')}**")
-    names = ctx.stores().set_index("store_id")["name"].to_dict()
-    st.plotly_chart(treemap(by_store, names, scheme), width="stretch", key="seg_chart_tree")
+    if by_store["home_store_id"].notna().any():
+        names = ctx.stores().set_index("store_id")["name"].dropna().to_dict()
+        st.plotly_chart(treemap(by_store, names, scheme), width="stretch", key="seg_chart_tree")
+    else:
+        st.info(ctx.t("seg.no_store"))
 
 # by store and region
 st.divider()
@@ -349,48 +358,68 @@ st.subheader(ctx.t("seg.by_store"))
 by = choice("radio", ctx.t("seg.by"), ["home_store_id", "region"], "seg_by",
             format_func=lambda b: ctx.t(f"seg.by.{b}"), horizontal=True)
 per = by_store if by == "home_store_id" else by_region
-keys = [k for k in per[by].drop_duplicates().tolist() if k is not None]
-store_names = ctx.stores().set_index("store_id")
-name_of = (lambda s: f"{store_names.loc[s, 'name']} · {store_names.loc[s, 'region']}" if s in store_names.index
-           else str(s)) if by == "home_store_id" else str
-pick = st.selectbox(ctx.t("seg.pick"), keys, format_func=name_of, key=f"seg_pick_{by}")
-one = per[per[by] == pick]
-one_top = one[one["tier"].isin(TOP_TIERS[scheme])]
-st.caption(ctx.t("seg.pick.caption", name=md(name_of(pick)), n=fmt.number(one["customers"].sum()), tiers=top_names,
-                 profit=fmt.pct(one_top["profit_share"].sum(), 1), all=fmt.pct(top["profit_share"].sum(), 1)))
-st.dataframe(shown_breakdown(one, scheme), hide_index=True, key="seg_store_table")
+# A customer with no home store (no store column imported) or a store with no region has no
+# place in this comparison: they are counted and left out, and with none known it explains why.
+known = per[by].map(lambda k: isinstance(k, str) and k != "")
+unassigned = int(per.loc[~known, "customers"].sum())
+per = per[known]
+keys = per[by].drop_duplicates().tolist()
+if not keys:
+    st.info(ctx.t(f"seg.by.none.{by}"))
+else:
+    store_names = ctx.stores().set_index("store_id")
 
-left, right = st.columns(2)
-with left:
-    st.markdown(f"**{md(name_of(pick))}: {ctx.t('seg.chart.share_vs_profit')}**")
-    st.plotly_chart(share_chart(one, scheme, with_typical=False), width="stretch", key="seg_chart_store")
-with right:
-    st.markdown(f"**{ctx.t('seg.compare.share', by=ctx.t(f'seg.by.name.{by}'))}**")
-    fig = go.Figure()
-    for tier in tiers:
-        part = per[per["tier"] == tier]
-        fig.add_bar(y=[plot_text(name_of(k)) for k in part[by]], x=part["share"], name=label(tier, scheme),
-                    orientation="h", marker_color=COLORS[tier])
-    fig.update_layout(barmode="stack", xaxis_tickformat=".0%", legend=dict(orientation="h", y=1.12), **CHART)
-    st.plotly_chart(fig, width="stretch", key="seg_chart_compare")
-st.markdown(f"**{ctx.t('seg.compare.profit', one=ctx.t(f'seg.by.one.{by}'))}**")
-grid = per.pivot(index=by, columns="tier", values="profit_share").reindex(columns=tiers)
-fig = go.Figure(go.Heatmap(
-    z=grid.to_numpy(), x=[label(x, scheme) for x in tiers], y=[plot_text(name_of(k)) for k in grid.index],
-    colorscale="Blues", text=[[fmt.pct(v) for v in row] for row in grid.to_numpy()], texttemplate="%{text}",
-    showscale=False,
-))
-fig.update_layout(height=60 + 28 * len(grid), margin=dict(l=10, r=10, t=10, b=10))
-st.plotly_chart(fig, width="stretch", key="seg_chart_heat")
+    def store_name(s: str) -> str:
+        if s not in store_names.index:
+            return str(s)
+        name, region = store_names.loc[s, "name"], store_names.loc[s, "region"]
+        # A store named only by the orders has its code as name and no region.
+        return f"{name} · {region}" if isinstance(region, str) and region else str(name)
+
+    name_of = store_name if by == "home_store_id" else str
+    pick = st.selectbox(ctx.t("seg.pick"), keys, format_func=name_of, key=f"seg_pick_{by}")
+    one = per[per[by] == pick]
+    one_top = one[one["tier"].isin(TOP_TIERS[scheme])]
+    st.caption(ctx.t("seg.pick.caption", name=md(name_of(pick)), n=fmt.number(one["customers"].sum()), tiers=top_names,
+                     profit=fmt.pct(one_top["profit_share"].sum(), 1), all=fmt.pct(top["profit_share"].sum(), 1)))
+    st.dataframe(shown_breakdown(one, scheme), hide_index=True, key="seg_store_table")
+
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{md(name_of(pick))}: {ctx.t('seg.chart.share_vs_profit')}**")
+        st.plotly_chart(share_chart(one, scheme, with_typical=False), width="stretch", key="seg_chart_store")
+    with right:
+        st.markdown(f"**{ctx.t('seg.compare.share', by=ctx.t(f'seg.by.name.{by}'))}**")
+        fig = go.Figure()
+        for tier in tiers:
+            part = per[per["tier"] == tier]
+            fig.add_bar(y=[plot_text(name_of(k)) for k in part[by]], x=part["share"], name=label(tier, scheme),
+                        orientation="h", marker_color=COLORS[tier])
+        fig.update_layout(barmode="stack", xaxis_tickformat=".0%", legend=dict(orientation="h", y=1.12), **CHART)
+        st.plotly_chart(fig, width="stretch", key="seg_chart_compare")
+    st.markdown(f"**{ctx.t('seg.compare.profit', one=ctx.t(f'seg.by.one.{by}'))}**")
+    grid = per.pivot(index=by, columns="tier", values="profit_share").reindex(columns=tiers)
+    fig = go.Figure(go.Heatmap(
+        z=grid.to_numpy(), x=[label(x, scheme) for x in tiers], y=[plot_text(name_of(k)) for k in grid.index],
+        colorscale="Blues", text=[[fmt.pct(v) for v in row] for row in grid.to_numpy()], texttemplate="%{text}",
+        showscale=False,
+    ))
+    fig.update_layout(height=60 + 28 * len(grid), margin=dict(l=10, r=10, t=10, b=10))
+    st.plotly_chart(fig, width="stretch", key="seg_chart_heat")
+    if unassigned:
+        st.caption(ctx.t("seg.by.unassigned", n=fmt.number(unassigned), one=ctx.t(f"seg.by.one.{by}")))
 
 # migration
 st.divider()
 st.subheader(ctx.t("seg.migration"))
-if st.session_state.get("seg_mig_from", ctx.as_of) >= ctx.as_of:
+# The earliest date worth comparing with: the first order (or a year back when the data are
+# younger). Without a minimum the picker allows only ten years back from today.
+earliest = min(_first_order(ctx.db) or ctx.as_of, ctx.as_of - timedelta(days=365))
+if not earliest <= st.session_state.get("seg_mig_from", ctx.as_of) < ctx.as_of:
     # A year back by default, and again when the sidebar's date moved before the chosen one.
     st.session_state["seg_mig_from"] = ctx.as_of - timedelta(days=365)
-date_a = st.date_input(ctx.t("seg.migration.from"), key="seg_mig_from", max_value=ctx.as_of,
-                       persist_state="session")
+date_a = st.date_input(ctx.t("seg.migration.from"), key="seg_mig_from", min_value=earliest,
+                       max_value=ctx.as_of, persist_state="session")
 if date_a >= ctx.as_of:
     st.warning(ctx.t("seg.migration.bad_dates", b=ctx.as_of.isoformat()))
 else:

@@ -169,7 +169,10 @@ def combine_channel_table(ltv: pd.DataFrame, cac: pd.DataFrame | None) -> pd.Dat
     channel, customers, ltv, total_ltv, annual_gp, spend, new_customers, cac, ltv_cac, band,
     payback_months.
     """
-    table = ltv.merge(_empty_cac() if cac is None else cac, on="channel", how="outer")
+    cac = _empty_cac() if cac is None else cac
+    # No channel imported: the customers' channel column is all missing and reads as float,
+    # which pandas will not merge with the spend table's text channels.
+    table = ltv.astype({"channel": object}).merge(cac.astype({"channel": object}), on="channel", how="outer")
     table["customers"] = table["customers"].fillna(0).astype("int64")
     table["ltv_cac"] = [ltv_cac_ratio(v, c) for v, c in zip(table["ltv"], table["cac"])]
     table["band"] = [verdict_band(r) for r in table["ltv_cac"]]
@@ -403,11 +406,13 @@ def cohort_cac(mix: pd.DataFrame, cac_by_year: pd.DataFrame, cac: pd.DataFrame) 
     ``cac_by_year``: period, channel, cac (``cac_by_period(..., "year")``); ``cac``: channel, cac.
     """
     yearly = cac_by_year.assign(purchase_year=pd.to_datetime(cac_by_year["period"]).dt.year)
-    joined = mix.merge(
-        yearly[["channel", "purchase_year", "cac"]].rename(columns={"cac": "cac_year"}),
+    # A channel column with no value at all reads as float: one key type for the merges.
+    as_text = {"channel": object}
+    joined = mix.astype(as_text).merge(
+        yearly[["channel", "purchase_year", "cac"]].rename(columns={"cac": "cac_year"}).astype(as_text),
         on=["channel", "purchase_year"],
         how="left",
-    ).merge(cac[["channel", "cac"]], on="channel", how="left")
+    ).merge(cac[["channel", "cac"]].astype(as_text), on="channel", how="left")
     unit = joined["cac_year"].fillna(joined["cac"])
     joined["cost"] = joined["customers"] * unit
     joined["known"] = unit.notna()

@@ -221,6 +221,21 @@ def retention_is_measurable(db: Database, as_of: date) -> bool:
     )
 
 
+# The last 12 months to an as-of date, one definition for every 12-month figure (visits,
+# spend, gross profit): the 365 days back with both ends included, so that it agrees with
+# recency (SPEC §2a: 181-365 days since the last visit → R = 2, over 365 → R = 1). A visit
+# exactly 365 days ago is in the window, one 366 days ago is not.
+TWELVE_MONTHS_DAYS = 365
+
+
+def in_last_12_months(column: str, as_of_sql: str) -> str:
+    """SQL condition: ``column`` is no more than 365 days before ``as_of_sql`` (the later
+    bound, the as-of date itself, is applied by the caller's WHERE)."""
+    return f"{column} >= {as_of_sql} - INTERVAL {TWELVE_MONTHS_DAYS} DAY"
+
+
+_IN_12M = in_last_12_months("order_date", "CAST(? AS DATE)")
+
 CUSTOMER_VALUES_SQL = """
 WITH o AS (
     SELECT customer_id,
@@ -229,11 +244,9 @@ WITH o AS (
            count(*) AS orders,
            sum(revenue) AS revenue,
            sum(gross_profit) AS gross_profit,
-           count(*) FILTER (WHERE order_date > CAST(? AS DATE) - INTERVAL 365 DAY) AS freq_12m,
-           coalesce(sum(revenue) FILTER (WHERE order_date > CAST(? AS DATE) - INTERVAL 365 DAY), 0)
-               AS spend_12m,
-           coalesce(sum(gross_profit) FILTER (WHERE order_date > CAST(? AS DATE) - INTERVAL 365 DAY), 0)
-               AS gp_12m
+           count(*) FILTER (WHERE {in_12m}) AS freq_12m,
+           coalesce(sum(revenue) FILTER (WHERE {in_12m}), 0) AS spend_12m,
+           coalesce(sum(gross_profit) FILTER (WHERE {in_12m}), 0) AS gp_12m
     FROM orders
     WHERE order_date <= CAST(? AS DATE)
     GROUP BY customer_id
@@ -255,7 +268,7 @@ FROM customers c
 LEFT JOIN o USING (customer_id)
 LEFT JOIN stores s ON s.store_id = c.home_store_id
 WHERE coalesce(c.purchase_date, o.first_order) <= CAST(? AS DATE)
-"""
+""".replace("{in_12m}", _IN_12M)
 
 
 def customer_values(

@@ -301,7 +301,9 @@ def years_from_cube(cube: CohortCube, dimension: str) -> pd.DataFrame:
         by_years = group.set_index("year")["customers"]
         for k in range(1, int(by_years.index.max()) + 1):
             rows.append((cohort, k, int(by_years[by_years.index >= k].sum())))
-    reached = pd.DataFrame(rows, columns=["cohort", "year", "reached"])
+    # Typed even when no customer has completed a year yet (no rows), or the cumulative sum
+    # below would run on object columns.
+    reached = pd.DataFrame(rows, columns=["cohort", "year", "reached"]).astype({"year": "int64", "reached": "int64"})
     active = cube.active.groupby([key, "year"], dropna=False, sort=False)[["active", "gross_profit"]].sum()
     active = active.reset_index().rename(columns={key: "cohort"})
     # NULL keys: merge matches NaN with NaN, as SQL's IS NOT DISTINCT FROM.

@@ -6,8 +6,10 @@ ranks individual customers by expected future gross profit and says who has prob
 into their inputs (in DuckDB), fits them and lays out what the product shows.
 
 Definitions used throughout:
-- a *visit* is a day on which the customer's orders total a positive revenue (several
-  orders on one day are one visit; a refund-only day is not a visit);
+- a *visit* is a day with an order whose total is not negative, whatever the amount (several
+  orders on one day are one visit; a free inspection or warranty job at zero revenue is a
+  visit; a refund-only day is not). A zero or negative value per visit leaves a customer out
+  of the spend model only, with a count (``predictive.note.left_out``);
 - the customer's clock starts at the first visit: ``frequency`` counts the visits after it,
   ``recency`` is the time from the first to the last visit and ``T`` from the first visit
   to the end of observation, both in ``time_unit_days`` (7: weeks);
@@ -56,7 +58,7 @@ WITH visits AS (
     FROM orders
     WHERE order_date <= CAST($end AS DATE)
     GROUP BY customer_id, order_date
-    HAVING sum(revenue) > 0
+    HAVING sum(revenue) >= 0
 ),
 summary AS (
     SELECT customer_id,

@@ -7,7 +7,8 @@ bound parameter, so a manager's edited rule never becomes SQL text.
 RFM+L (seed 003, SPEC §2a):
 - R, days since the last visit (a customer who has not come yet: since the car purchase):
   ≤30 → 5, ≤90 → 4, ≤180 → 3, ≤365 → 2, else 1.
-- F, visits (service orders) in the 365 days to the as-of date: ≥6 → 5, ≥4 → 4, ≥2 → 3,
+- F, visits (service orders) in the 12 months to the as-of date (``clv.in_last_12_months``: a
+  visit 365 days back is in, as it is R = 2): ≥6 → 5, ≥4 → 4, ≥2 → 3,
   ≥1 → 2, else 1.
 - M, revenue in the same 365 days: ≥10,000 → 5, ≥5,000 → 4, ≥2,000 → 3, ≥1,000 → 2, else 1.
 - L, loyalty: 3 + warranty + referral + event − complaint − competitor, clamped to 1..5.
@@ -24,6 +25,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from clv_engine.clv import in_last_12_months
 from clv_engine.db import Database
 
 # -- tier vocabulary --------------------------------------------------------------------------
@@ -183,9 +185,8 @@ o AS (
            min(order_date) AS first_order,
            max(order_date) AS last_order,
            -- one service order is one visit, as clv.customer_values counts them
-           count(*) FILTER (WHERE order_date > (SELECT as_of FROM p) - INTERVAL 365 DAY) AS freq_12m,
-           coalesce(sum(revenue) FILTER (
-               WHERE order_date > (SELECT as_of FROM p) - INTERVAL 365 DAY), 0) AS spend_12m
+           count(*) FILTER (WHERE {in_12m}) AS freq_12m,
+           coalesce(sum(revenue) FILTER (WHERE {in_12m}), 0) AS spend_12m
     FROM orders
     WHERE order_date <= (SELECT as_of FROM p)
     GROUP BY customer_id
@@ -270,7 +271,8 @@ def score_customers(
         for flag, table in FLAG_TABLES.items()
     )
     where, extra = _store_filter(store_ids, "c.home_store_id")
-    sql = SCORE_SQL.format(flags=flags, store_filter=where)
+    sql = SCORE_SQL.format(flags=flags, store_filter=where,
+                           in_12m=in_last_12_months("order_date", "(SELECT as_of FROM p)"))
     frame = db.query_df(sql, [as_of, *rules.sql_params(), *extra])
     for flag in FLAG_TABLES:
         frame[flag] = frame[flag].astype(bool)

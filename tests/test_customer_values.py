@@ -26,7 +26,7 @@ def test_headline_matches_pandas(sample_db_path, raw):
     values = clv.customer_values(Database(sample_db_path), AS_OF)
     head = overview.headline(values)
     as_of = pd.Timestamp(AS_OF)
-    recent = orders[pd.to_datetime(orders.order_date) > as_of - pd.Timedelta(days=365)]
+    recent = orders[pd.to_datetime(orders.order_date) >= as_of - pd.Timedelta(days=365)]
     days = days_since_activity(orders, customers, as_of)
     assert head.customers == len(customers)
     assert head.active_customers == (days <= 365).sum()

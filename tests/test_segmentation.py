@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from clv_engine import clv
 from clv_engine import segmentation as seg
 from clv_engine.db import Database, create_database
 
@@ -115,15 +116,31 @@ def test_spend_boundaries(tmp_path, spend, expected):
     assert row.m == expected
 
 
-def test_twelve_month_window_is_365_days(tmp_path):
-    # The same visit counts on day 364 before the as-of date, not on day 365.
+@pytest.mark.parametrize("days, in_window, r", [(364, True, 2), (365, True, 2), (366, False, 1)])
+def test_twelve_month_window_agrees_with_recency(tmp_path, days, in_window, r):
+    # SPEC §2a: 181-365 days since the last visit is R = 2, over 365 is R = 1 ("no visit in
+    # over 365 days"). A visit the recency still counts as within the last 12 months is in
+    # F and M too (issue 12: a visit 365 days back gave R = 2 but counted in neither).
     b = Builder()
-    b.add("IN", recency=364, visits=1, spend=3_000)
-    b.add("OUT", recency=365, visits=1, spend=3_000)
-    s = _scores(b, tmp_path)
-    assert (s.loc["IN", "freq_12m"], s.loc["IN", "m"]) == (1, 3)
-    assert (s.loc["OUT", "freq_12m"], s.loc["OUT", "m"]) == (0, 1)
-    assert s.loc["OUT", "r"] == 2  # recency 365 is still R = 2
+    b.add("C", recency=days, visits=1, spend=3_000)
+    row = _scores(b, tmp_path).loc["C"]
+    assert row.recency_days == days and row.r == r
+    assert (row.freq_12m, row.spend_12m, row.f, row.m) == ((1, 3_000, 2, 3) if in_window else (0, 0, 1, 1))
+
+
+def test_customer_values_use_the_same_12_month_window(tmp_path):
+    # clv.customer_values' freq_12m / spend_12m (the overview's active customers) and the
+    # segmentation's F / M agree on every day around the boundary.
+    b = Builder()
+    for days in (364, 365, 366):
+        b.add(f"D{days}", recency=days, visits=1, spend=3_000)
+    db = b.build(tmp_path / "window.duckdb")
+    values = clv.customer_values(db, AS_OF).set_index("customer_id")
+    scores = seg.score_customers(db, AS_OF).set_index("customer_id")
+    for days in (364, 365, 366):
+        cid = f"D{days}"
+        assert values.loc[cid, "freq_12m"] == scores.loc[cid, "freq_12m"] == (1 if days <= 365 else 0)
+        assert values.loc[cid, "spend_12m"] == scores.loc[cid, "spend_12m"] == (3_000 if days <= 365 else 0)
 
 
 def test_customer_without_orders_counts_from_purchase(tmp_path):

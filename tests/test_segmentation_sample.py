@@ -29,7 +29,8 @@ def pandas_tiers(path, as_of: date) -> pd.DataFrame:
     c = c[start <= ts]
     last = pd.to_datetime(o.groupby("customer_id").order_date.max()).reindex(c.index)
     recency = (ts - last.fillna(pd.to_datetime(c.purchase_date))).dt.days
-    recent = o[pd.to_datetime(o.order_date) > ts - pd.Timedelta(days=365)]
+    # A visit 365 days back is in the last 12 months, as it is R = 2 (SPEC §2a; issue 12).
+    recent = o[pd.to_datetime(o.order_date) >= ts - pd.Timedelta(days=365)]
     visits = recent.groupby("customer_id").size().reindex(c.index, fill_value=0)
     spend = recent.groupby("customer_id").revenue.sum().reindex(c.index, fill_value=0.0)
 

@@ -67,6 +67,11 @@ STRINGS = {
         "Standard errors are unavailable: the likelihood is flat at the optimum.",
         "标准误不可用：似然函数在最优点附近过于平坦。",
     ),
+    "predictive.refunds_only": (
+        "{n} customers with orders to this date have only refund days (net negative) and no "
+        "visit, so the model leaves them out.",
+        "{n} 位客户截至此日只有退款（净额为负）而没有到店，模型未纳入这些客户。",
+    ),
     "predictive.note.left_out": (
         "{n} repeat customers have a zero or negative gross profit per visit on average and were "
         "left out of the spend model (it needs positive values).",

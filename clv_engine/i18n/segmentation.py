@@ -231,6 +231,11 @@ STRINGS.update(
         "seg.chart.profit": ("Share of gross profit", "毛利占比"),
         "seg.chart.typical": ("Typical share (reference)", "典型占比（参考）"),
         "seg.chart.by_store": ("Customers by store and tier", "各门店分层客户数"),
+        "seg.no_store": (
+            "No customer has a home store: import the orders with a store column (or a customers "
+            "file with a home store) to compare stores.",
+            "没有客户带有归属门店：导入含门店列的工单（或含归属门店的客户文件）后即可按门店比较。",
+        ),
         "seg.typical.note.rfml": (
             "Typical shares are the reference cases' illustrations, not targets: a young, growing customer "
             "base has more silver and churned customers than the reference case's mature dealer.",
@@ -247,6 +252,19 @@ STRINGS.update(
         "seg.by.home_store_id": ("Stores", "门店"),
         "seg.by.region": ("Regions", "区域"),
         "seg.pick": ("Show the breakdown of", "查看明细"),
+        "seg.by.none.home_store_id": (
+            "No customer has a home store: import the orders with a store column (or a customers "
+            "file with a home store) to compare stores.",
+            "没有客户带有归属门店：导入含门店列的工单（或含归属门店的客户文件）后即可按门店比较。",
+        ),
+        "seg.by.none.region": (
+            "No store has a region: import a stores file with a region column to compare regions.",
+            "没有门店带有区域信息：导入含区域列的门店文件后即可按区域比较。",
+        ),
+        "seg.by.unassigned": (
+            "{n} customers without a {one} are left out of this comparison.",
+            "{n} 位客户没有{one}信息，未计入此比较。",
+        ),
         "seg.pick.caption": (
             "{name}: {n} customers; {tiers} bring {profit} of its gross profit (all in scope: {all}).",
             "{name}：{n} 位客户；{tiers}贡献其毛利的 {profit}（当前范围合计：{all}）。",
