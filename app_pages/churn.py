@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from clv_engine import churn, fmt
+from clv_engine import churn, fmt, results
 from clv_engine import status as cs
 from clv_engine import segmentation as seg
 from clv_engine.db import Database
@@ -40,6 +41,16 @@ def _signals(db: Database, as_of: date, stores: tuple[str, ...] | None) -> pd.Da
 @cached
 def _backtest(db: Database, as_of: date, stores: tuple[str, ...] | None) -> pd.DataFrame:
     return churn.backtest_signals(db, as_of, stores)
+
+
+@cached
+def _details(db: Database, as_of: date) -> pd.DataFrame:
+    return churn.call_details(db, as_of)
+
+
+@cached
+def _evidence(db: Database, typed: tuple[tuple[str, float], ...]) -> list:
+    return results.success_evidence(db, dict(typed))
 
 
 @cached
@@ -138,6 +149,38 @@ with st.expander(ctx.t("churn.levels")):
                              key=f"churn_success_{level}", bind=URL)
         actions.append(replace(default, cost=float(cost), success=success / 100))
 
+# Success rates: the typed prior, or what the issued lists measured once the evidence is enough.
+evidence = _evidence(ctx.db, tuple((a.level, a.success) for a in actions))
+use_measured = st.toggle(ctx.t("churn.measured.use"), value=True, key="churn_use_measured", bind=URL,
+                         help=ctx.t("churn.measured.help"))
+actions, rate_source = churn.measured_interventions(actions, evidence, use_measured)
+with st.expander(ctx.t("churn.measured"), expanded=any(s == "measured" for s in rate_source.values())):
+    st.dataframe(
+        pd.DataFrame(
+            {
+                ctx.t("churn.col.level"): [level_name(e.level) for e in evidence],
+                ctx.t("churn.measured.typed"): [e.typed for e in evidence],
+                ctx.t("churn.measured.measured"): [e.measured for e in evidence],
+                ctx.t("churn.measured.interval"): [
+                    "—" if not np.isfinite(e.low) else f"{fmt.pct(e.low, 1)} – {fmt.pct(e.high, 1)}"
+                    for e in evidence],
+                ctx.t("churn.measured.treated"): [e.treated for e in evidence],
+                ctx.t("churn.measured.control"): [e.control for e in evidence],
+                ctx.t("churn.measured.evidence"): [ctx.t(f"results.verdict.{e.verdict}") for e in evidence],
+                ctx.t("churn.measured.used"): [
+                    ctx.t(f"churn.measured.source.{rate_source[e.level]}",
+                          rate=fmt.pct(next(a.success for a in actions if a.level == e.level)))
+                    for e in evidence],
+            }
+        ),
+        hide_index=True,
+        column_config={
+            ctx.t("churn.measured.typed"): st.column_config.NumberColumn(format="percent"),
+            ctx.t("churn.measured.measured"): st.column_config.NumberColumn(format="percent"),
+        },
+    )
+    st.caption(ctx.t("churn.measured.caption", n=results.MIN_GROUP))
+
 levels = churn.RiskLevels(high_min, mid_min, low_min)
 try:
     scored = churn.score_risk(signals, weights, levels)
@@ -202,6 +245,8 @@ else:
 
 tiers = _tiers(ctx.db, ctx.as_of, ctx.store_ids)
 full_list = churn.call_list(scored, values, method, calibration, actions, tiers)
+# What the caller needs; the list is issued on the as-of date and due a working week later.
+full_list = churn.add_call_details(full_list, _details(ctx.db, ctx.as_of), ctx.as_of)
 
 # Filters on the list.
 stores = ctx.stores()
@@ -219,6 +264,21 @@ chosen_levels = f3.multiselect(ctx.t("churn.filter.levels"), list(churn.LEVELS),
 paying = st.toggle(ctx.t("churn.filter.paying"), value=True, key="churn_paying", bind=URL)
 shown = churn.filter_list(full_list, chosen_stores, chosen_tiers, chosen_levels, paying)
 
+# A week's capacity per store: the calls that make the most expected value within it.
+c1, c2 = st.columns([2, 1])
+capacity_kind = c1.radio(ctx.t("churn.capacity"), ["none", *churn.CAPACITY_KINDS], horizontal=True,
+                         format_func=lambda k: ctx.t(f"churn.capacity.{k}"), key="churn_capacity_kind",
+                         bind=URL, help=ctx.t("churn.capacity.help"))
+per_store = None
+if capacity_kind == "calls":
+    calls = c2.number_input(ctx.t("churn.capacity.calls.value"), 0, 100_000, 20, 1, key="churn_capacity_calls",
+                            bind=URL)
+    shown, per_store = churn.within_capacity(shown, "calls", int(calls))
+elif capacity_kind == "budget":
+    budget = c2.number_input(ctx.t("churn.capacity.budget.value", currency=ctx.currency), 0.0, 100_000_000.0,
+                             10_000.0, 500.0, key="churn_capacity_budget", bind=URL)
+    shown, per_store = churn.within_capacity(shown, "budget", float(budget))
+
 # Totals for acting on the whole (filtered) list.
 st.subheader(ctx.t("churn.totals"))
 totals = churn.list_totals(shown)
@@ -233,6 +293,39 @@ lapsed = int((scored["level"] == churn.LAPSED).sum())
 st.caption(ctx.t("churn.lapsed.note", n=fmt.number(lapsed), days=rules.watch_days) + " "
            + ctx.t("churn.spec_seed"),
            help=ctx.t("status.lapsed.help", lapsed=rules.watch_days))
+
+if per_store is not None and len(per_store):
+    names = dict(zip(ctx.stores()["store_id"], ctx.stores()["name"]))
+    best = per_store.sort_values("next_value", ascending=False, na_position="last").iloc[0]
+    if np.isfinite(best["next_value"]):
+        key = "churn.capacity.next.budget" if capacity_kind == "budget" else "churn.capacity.next.calls"
+        st.info(ctx.t(key, value=ctx.money(best["next_value"]), store=names.get(best["store_id"], best["store_id"]),
+                      cost=ctx.money(best["next_cost"]), gain=ctx.money(best["next_gain"])))
+    else:
+        st.caption(ctx.t("churn.capacity.all_in"))
+    money = st.column_config.NumberColumn(format=fmt.money_column(ctx.currency))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                ctx.t("churn.col.store"): [names.get(s, s) for s in per_store["store_id"]],
+                ctx.t(f"churn.capacity.col.{capacity_kind}"): per_store["capacity"],
+                ctx.t("churn.capacity.col.calls_made"): per_store["calls"],
+                ctx.t("churn.col.cost"): per_store["cost"],
+                ctx.t("churn.capacity.col.net"): per_store["net_value"].round(0),
+                ctx.t("churn.capacity.col.next"): per_store["next_value"].round(0),
+                **({ctx.t("churn.capacity.col.gain"): per_store["next_gain"].round(0)}
+                   if capacity_kind == "budget" else {}),
+            }
+        ),
+        hide_index=True,
+        column_config={
+            ctx.t("churn.col.cost"): money,
+            ctx.t("churn.capacity.col.net"): money,
+            ctx.t("churn.capacity.col.next"): money,
+            ctx.t("churn.capacity.col.gain"): money,
+            ctx.t("churn.capacity.col.budget"): money,
+        },
+    )
 
 if shown.empty:
     st.info(ctx.t("churn.list.empty"))
@@ -282,12 +375,20 @@ with right:
 
 st.subheader(ctx.t("churn.list"))
 st.caption(ctx.t("churn.list.caption", n=fmt.number(len(shown)), shown=min(SHOWN_ROWS, len(shown))))
+st.caption(ctx.t("churn.list.due", days=churn.DUE_DAYS, due=(ctx.as_of + pd.Timedelta(days=churn.DUE_DAYS)).isoformat()))
 table = churn.export_frame(shown.head(SHOWN_ROWS), lang)
+# Each row opens the customer's lookup (its search box reads lookup_query from the address).
+# The id is URL-encoded and only ever a link's address: the cell shows a fixed word.
+table.insert(2, ctx.t("churn.col.open"),
+             ["lookup?lookup_query=" + quote(str(c), safe="") for c in shown.head(SHOWN_ROWS)["customer_id"]])
 st.dataframe(
     table,
     hide_index=True,
     height=420,
     column_config={
+        ctx.t("churn.col.open"): st.column_config.LinkColumn(display_text=ctx.t("churn.open")),
+        ctx.t("churn.col.due"): st.column_config.DateColumn(format="YYYY-MM-DD"),
+        ctx.t("churn.col.last_visit"): st.column_config.DateColumn(format="YYYY-MM-DD"),
         ctx.t("churn.col.p_churn"): st.column_config.NumberColumn(format="percent"),
         ctx.t("churn.col.success"): st.column_config.NumberColumn(format="percent"),
         ctx.t("churn.col.clv"): st.column_config.NumberColumn(format=fmt.money_column(ctx.currency)),
@@ -343,7 +444,10 @@ def _xlsx() -> bytes:
     )
 
 
-name = f"{ctx.t('churn.file')}_{ctx.as_of.isoformat()}"
+# The file says whose list it is and of which day.
+scope_ids = chosen_stores or list(ctx.store_ids or [])
+name = churn.list_file_name(ctx.t("churn.file"), [store_names.get(s, s) for s in scope_ids],
+                            ctx.t("churn.file.all_stores"), ctx.as_of)
 d1, d2, _ = st.columns([1, 1, 4])
 d1.download_button(ctx.t("churn.download.csv"), _csv, file_name=f"{name}.csv", mime="text/csv",
                    key="churn_dl_csv", on_click="ignore")

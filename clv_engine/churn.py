@@ -970,7 +970,7 @@ def list_file_name(prefix: str, store_names: Sequence[str] | None, all_stores: s
         part = "+".join(names)
     else:
         part = "+".join(names[:3]) + f"+{len(names) - 3}"
-    return _FILE_UNSAFE.sub("_", f"{prefix}_{part}_{on.isoformat()}").strip("_.")
+    return re.sub("_+", "_", _FILE_UNSAFE.sub("_", f"{prefix}_{part}_{on.isoformat()}")).strip("_.")
 
 
 # -- a week's capacity per store ------------------------------------------------------------
