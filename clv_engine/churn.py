@@ -35,6 +35,7 @@ from scipy.stats import rankdata
 
 from clv_engine.db import Database
 from clv_engine.i18n import t
+from clv_engine.results import success_evidence
 from clv_engine.segmentation import tier_label_key
 from clv_engine.status import DropoutCheck, StatusRules
 
@@ -1120,3 +1121,10 @@ def measured_interventions(
             out.append(i)
             source[i.level] = "typed"
     return out, source
+
+
+def interventions_in_use(db: Database, interventions: Sequence[Intervention] = INTERVENTIONS) -> list[Intervention]:
+    """The interventions with the measured success rates where the issued lists give enough
+    evidence: what the churn page uses by default, so lookup and a newly issued list agree."""
+    evidence = success_evidence(db, {i.level: i.success for i in interventions})
+    return measured_interventions(interventions, evidence)[0]

@@ -278,3 +278,13 @@ def test_harmful_measured_rate_counts_as_zero():
     assert high.success == 0.0 and source["high"] == "measured"
     # EV with it: nobody kept, the cost remains.
     assert churn.expected_value(0.5, high.success, 20_000, high.cost) == -800.0
+
+
+def test_interventions_in_use_read_the_database(tmp_path):
+    from tests.test_results import simulated_database
+
+    db, _, _ = simulated_database(tmp_path / "use.duckdb", n=3_000, p_control=0.2, p_treated=0.4, seed=5)
+    typed = {i.level: i.success for i in churn.INTERVENTIONS}
+    expected, _ = churn.measured_interventions(churn.INTERVENTIONS, results.success_evidence(db, typed))
+    assert churn.interventions_in_use(db) == expected
+    assert churn.interventions_in_use(db) != list(churn.INTERVENTIONS)
