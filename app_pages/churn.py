@@ -408,6 +408,13 @@ def _method_sheet() -> pd.DataFrame:
     ]
     rows += [(ctx.t("churn.method.weight", signal=signal_name(s)), fmt.pct(used[s], 1)) for s in churn.SIGNALS]
     rows += [(signal_name(s), definitions[s]) for s in churn.SIGNALS]
+    rows += [(ctx.t("churn.method.success", level=level_name(a.level)),
+              ctx.t(f"churn.measured.source.{rate_source[a.level]}", rate=fmt.pct(a.success))) for a in actions]
+    rows.append((ctx.t("churn.col.due"), ctx.t("churn.method.due", days=churn.DUE_DAYS)))
+    if capacity_kind == "calls":
+        rows.append((ctx.t("churn.capacity"), ctx.t("churn.method.capacity.calls", n=int(calls))))
+    elif capacity_kind == "budget":
+        rows.append((ctx.t("churn.capacity"), ctx.t("churn.method.capacity.budget", budget=ctx.money(budget))))
     return pd.DataFrame(rows, columns=[ctx.t("churn.method.item"), ctx.t("churn.method.value")])
 
 

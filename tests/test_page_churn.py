@@ -132,6 +132,9 @@ def test_excel_download_holds_the_same_list(sample_db_path, downloads):
     assert levels == {k: int((listed["Risk level"] == k).sum()) for k in ("High", "Mid", "Low")}
     method = {r[0]: r[1] for r in book["Method"].iter_rows(values_only=True)}
     assert method["Weight used: Drop in spend, last 3 months"] == "30.0%"
+    assert method["Due"] == "as-of date + 7 days (a working week)"
+    # The sample's pilot list is too small to replace a typed rate.
+    assert method["Success rate used: High"] == "typed: 78%"
 
 
 def test_p_churn_method_changes_the_value(sample_db_path):
@@ -148,6 +151,10 @@ def test_chinese_page(sample_db_path, downloads):
     assert "预计挽回 CLV" in metric_values(at)
     listed = pd.read_csv(io.BytesIO(_file(downloads, ".csv")), encoding="utf-8-sig")
     assert "原因" in listed.columns
+    assert {"电话", "负责人", "截止日期", "最近到店", "车辆"} <= set(listed.columns)
+    at.radio(key="churn_capacity_kind").set_value("budget").run()
+    assert any("未入选的最佳客户价值" in i.value for i in at.info)
+    assert not at.exception
 
 
 def test_orders_only_database(tmp_path, downloads):

@@ -244,6 +244,16 @@ STRINGS = {
     ),
     "churn.file": ("churn_call_list", "流失预警名单"),
     "churn.file.all_stores": ("all stores", "全部门店"),
+    "churn.method.success": ("Success rate used: {level}", "采用的成功率：{level}"),
+    "churn.method.due": ("as-of date + {days} days (a working week)", "基准日 + {days}天（一个工作周）"),
+    "churn.method.capacity.calls": (
+        "{n} calls per store: the most valuable customers of each store",
+        "每店{n}次联系：各店期望价值最高的客户",
+    ),
+    "churn.method.capacity.budget": (
+        "{budget} per store: the combination of customers with the most expected value within it",
+        "每店{budget}：预算内期望价值合计最高的客户组合",
+    ),
     "churn.list.due": (
         "Due: within a working week of the as-of date ({days} days, by {due}). Owner: the store's "
         "account owner where the stores file names one, else who the level's intervention belongs to. "
