@@ -270,14 +270,31 @@ capacity_kind = c1.radio(ctx.t("churn.capacity"), ["none", *churn.CAPACITY_KINDS
                          format_func=lambda k: ctx.t(f"churn.capacity.{k}"), key="churn_capacity_kind",
                          bind=URL, help=ctx.t("churn.capacity.help"))
 per_store = None
+
+
+def store_capacities(common: float, kind: str, step: float) -> dict[str, float]:
+    """Each store in the list: its own capacity where one is typed, else the common one."""
+    out = {}
+    with st.expander(ctx.t("churn.capacity.by_store")):
+        st.caption(ctx.t("churn.capacity.by_store.caption"))
+        in_list = sorted(set(shown["home_store_id"].fillna("").astype(str)))
+        cols = st.columns(4)
+        for n, store in enumerate(in_list):
+            label = store_names.get(store, store) or ctx.t("churn.store.none")
+            own = cols[n % 4].number_input(label, min_value=0.0, value=None, step=step,
+                                           key=f"churn_capacity_{kind}_{store}", placeholder=f"{common:,.0f}")
+            out[store] = float(common if own is None else own)
+    return out
+
+
 if capacity_kind == "calls":
     calls = c2.number_input(ctx.t("churn.capacity.calls.value"), 0, 100_000, 20, 1, key="churn_capacity_calls",
                             bind=URL)
-    shown, per_store = churn.within_capacity(shown, "calls", int(calls))
+    shown, per_store = churn.within_capacity(shown, "calls", store_capacities(int(calls), "calls", 1.0))
 elif capacity_kind == "budget":
     budget = c2.number_input(ctx.t("churn.capacity.budget.value", currency=ctx.currency), 0.0, 100_000_000.0,
                              10_000.0, 500.0, key="churn_capacity_budget", bind=URL)
-    shown, per_store = churn.within_capacity(shown, "budget", float(budget))
+    shown, per_store = churn.within_capacity(shown, "budget", store_capacities(float(budget), "budget", 500.0))
 
 # Totals for acting on the whole (filtered) list.
 st.subheader(ctx.t("churn.totals"))
@@ -307,7 +324,7 @@ if per_store is not None and len(per_store):
     st.dataframe(
         pd.DataFrame(
             {
-                ctx.t("churn.col.store"): [names.get(s, s) for s in per_store["store_id"]],
+                ctx.t("churn.col.store"): [names.get(s, s) or ctx.t("churn.store.none") for s in per_store["store_id"]],
                 ctx.t(f"churn.capacity.col.{capacity_kind}"): per_store["capacity"],
                 ctx.t("churn.capacity.col.calls_made"): per_store["calls"],
                 ctx.t("churn.col.cost"): per_store["cost"],

@@ -297,6 +297,13 @@ def test_calls_per_store_are_the_best_of_each_store(sample_db_path, downloads):
                                                                       kind="mergesort").groupby("Store").head(5)
     assert sorted(picked["Customer"]) == sorted(expected["Customer"])
     assert picked.groupby("Store").size().max() == 5
+    # A store of its own capacity: two calls at S01, the others keep five.
+    at.number_input(key="churn_capacity_calls_S01").set_value(2).run()
+    own = _csv(downloads)
+    s01 = _sql(sample_db_path, "SELECT name FROM stores WHERE store_id = 'S01'")["name"][0]
+    assert sorted(own.loc[own["Store"] == s01, "Customer"]) == sorted(expected.loc[expected["Store"] == s01, "Customer"].head(2))
+    assert own[own["Store"] != s01]["Customer"].tolist() == picked[picked["Store"] != s01]["Customer"].tolist()
+    at.number_input(key="churn_capacity_calls_S01").set_value(None).run()
     assert metric_values(at)["Customers on the list"] == fmt.number(len(picked))
     # The next call: the best customer left out.
     left = everyone[~everyone["Customer"].isin(picked["Customer"]) & (everyone["Expected value"] > 0)]

@@ -273,6 +273,12 @@ STRINGS = {
         "每家归属门店各有此产能。名单在产能内保留期望价值合计最高的客户：按联系次数时取价值最高者；"
         "按预算时取成本不超预算、价值合计最高的组合（而非简单截取名单前几位）。",
     ),
+    "churn.store.none": ("No home store", "无归属门店"),
+    "churn.capacity.by_store": ("Capacity of each store", "各门店产能"),
+    "churn.capacity.by_store.caption": (
+        "Leave a store empty to give it the capacity above; type a number to give it its own.",
+        "留空即采用上方的统一产能；输入数字即为该店单独设定。",
+    ),
     "churn.capacity.calls.value": ("Calls per store this week", "每店本周联系次数"),
     "churn.capacity.budget.value": ("Budget per store this week ({currency})", "每店本周预算（{currency}）"),
     "churn.capacity.next.calls": (
