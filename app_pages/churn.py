@@ -160,7 +160,9 @@ with st.expander(ctx.t("churn.measured"), expanded=any(s == "measured" for s in 
             {
                 ctx.t("churn.col.level"): [level_name(e.level) for e in evidence],
                 ctx.t("churn.measured.typed"): [e.typed for e in evidence],
-                ctx.t("churn.measured.measured"): [e.measured for e in evidence],
+                # Text, so a level with nothing measured reads "—" (a missing number draws "None").
+                ctx.t("churn.measured.measured"): [fmt.pct(e.measured, 1) if np.isfinite(e.measured) else "—"
+                                                   for e in evidence],
                 ctx.t("churn.measured.interval"): [
                     "—" if not np.isfinite(e.low) else f"{fmt.pct(e.low, 1)} – {fmt.pct(e.high, 1)}"
                     for e in evidence],
@@ -176,7 +178,6 @@ with st.expander(ctx.t("churn.measured"), expanded=any(s == "measured" for s in 
         hide_index=True,
         column_config={
             ctx.t("churn.measured.typed"): st.column_config.NumberColumn(format="percent"),
-            ctx.t("churn.measured.measured"): st.column_config.NumberColumn(format="percent"),
         },
     )
     st.caption(ctx.t("churn.measured.caption", n=results.MIN_GROUP))

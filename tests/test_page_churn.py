@@ -383,7 +383,12 @@ def test_measured_success_is_used_and_shown_beside_the_typed_one(tmp_path, downl
     (evidence,) = [d.value for d in at.dataframe if "Typed" in d.value.columns]
     high = evidence[evidence["Risk level"] == "High"].iloc[0]
     assert high["Typed"] == pytest.approx(0.78)
-    assert high["Measured"] == pytest.approx(measured)
+    assert high["Measured"] == fmt.pct(measured, 1)
+    # The interval: Newcombe's, by the second implementation of tests/test_results.py, over 1 − p0.
+    from tests.test_results import newcombe_by_hand
+    low, up = newcombe_by_hand(int(counts.loc[False, "back"]), int(counts.loc[False, "n"]),
+                               int(counts.loc[True, "back"]), int(counts.loc[True, "n"]))
+    assert high["95% interval"] == f"{fmt.pct(low / (1 - p0), 1)} – {fmt.pct(up / (1 - p0), 1)}"
     assert (high["Called"], high["Control"]) == (counts.loc[False, "n"], counts.loc[True, "n"])
     assert high["Used"] == f"measured: {fmt.pct(measured)}"
     listed = _csv(downloads)
