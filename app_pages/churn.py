@@ -1,8 +1,11 @@
 """Churn early warning: who to call this week, and what acting on the list is worth (SPEC §3).
 
-Storyboard: missing signals -> weights, levels and interventions -> how P(churn) is read ->
-totals for acting on the list -> filters -> where to stop calling (cumulative value) and
-the levels -> the call list with reasons -> CSV / Excel.
+Storyboard: missing signals -> weights, levels and interventions -> success rates, typed and
+measured on the issued lists (the measured one used once the evidence is enough) -> how P(churn)
+is read -> filters -> a week's capacity per store (calls or budget) and what the next call would
+be worth -> totals for acting on the list -> where to stop calling (cumulative value) and the
+levels -> the call list a store works from (phone, last visit, vehicle, store, owner, due date,
+a link to the customer's lookup, reasons) -> CSV / Excel named by store and date.
 """
 from __future__ import annotations
 
