@@ -977,6 +977,7 @@ def list_file_name(prefix: str, store_names: Sequence[str] | None, all_stores: s
 # -- a week's capacity per store ------------------------------------------------------------
 
 CAPACITY_KINDS: tuple[str, ...] = ("calls", "budget")
+_COMBINATIONS = 3_000_000  # counts per cost class tried by enumeration, at most
 _DP_CELLS = 300_000_000  # above this much work the exact DP hands over to the MILP solver
 
 
@@ -985,10 +986,11 @@ def knapsack(values: Sequence[float] | np.ndarray, costs: Sequence[float] | np.n
 
     Items of value ≤ 0 are never chosen (they cannot add). Costs are counted in whole fen
     (hundredths of a yuan). Items of equal cost are interchangeable but for their value, so
-    an optimum takes the most valuable of each cost first; a dynamic programme over the
-    cost classes (budget in units of the costs' greatest common divisor) then picks how many
-    of each. Few classes (one per risk level) keep it small; a budget that covers every item
-    takes them all. Beyond ``_DP_CELLS`` of work, scipy's MILP with a zero optimality gap.
+    an optimum takes the most valuable of each cost first, and only how many of each cost
+    class remains to choose: by trying every combination of counts when there are few (one cost per risk
+    level: at most three classes), else by a dynamic programme over the classes (budget in
+    units of the costs' greatest common divisor). A budget that covers every item takes them
+    all. Beyond ``_DP_CELLS`` of DP work, scipy's MILP with a zero optimality gap.
     """
     v = _as_float(values)
     c = np.round(_as_float(costs) * 100).astype(np.int64)
@@ -1005,6 +1007,10 @@ def knapsack(values: Sequence[float] | np.ndarray, costs: Sequence[float] | np.n
     classes = {}
     for i in useful[np.lexsort((useful, -v[useful]))]:  # best first within each cost
         classes.setdefault(int(c[i]), []).append(int(i))
+    enumerated = _knapsack_by_counts(v, classes, cap)
+    if enumerated is not None:
+        chosen[enumerated] = True
+        return chosen
     step = int(np.gcd.reduce([k for k in classes if k > 0])) if any(k > 0 for k in classes) else 1
     units = cap // step
     work = sum(min(len(items), units // max(k // step, 1)) for k, items in classes.items()) * (units + 1)
@@ -1033,6 +1039,37 @@ def knapsack(values: Sequence[float] | np.ndarray, costs: Sequence[float] | np.n
         chosen[items[:k]] = True
         b -= k * (cost // step)
     return chosen
+
+
+def _knapsack_by_counts(v: np.ndarray, classes: dict[int, list[int]], cap: int) -> list[int] | None:
+    """Every combination of how many to take of each cost class but the largest, that one
+    filled with as many as the rest of the budget buys (its items cost the same and are taken
+    best first, so more is better). Exact for any costs; None when there are too many
+    combinations (more than ``_COMBINATIONS``)."""
+    costs = sorted(classes, key=lambda k: -min(len(classes[k]), cap // k if k else len(classes[k])))
+    fill, others = costs[0], costs[1:]
+    ranges = [min(len(classes[k]), cap // k if k else len(classes[k])) + 1 for k in others]
+    if np.prod([float(r) for r in ranges]) > _COMBINATIONS:
+        return None
+    prefix = {k: np.concatenate([[0.0], np.cumsum(v[classes[k]])]) for k in costs}
+    spent = np.zeros(1, dtype=np.int64)
+    value = np.zeros(1)
+    counts = np.zeros((1, 0), dtype=np.int64)
+    for k, r in zip(others, ranges):
+        n = np.arange(r)
+        spent = (spent[:, None] + n[None, :] * k).ravel()
+        value = (value[:, None] + prefix[k][n][None, :]).ravel()
+        counts = np.concatenate([np.repeat(counts, r, axis=0), np.tile(n, len(counts))[:, None]], axis=1)
+        keep = spent <= cap
+        spent, value, counts = spent[keep], value[keep], counts[keep]
+    n_fill = len(classes[fill])
+    k_fill = np.full(len(spent), n_fill) if fill == 0 else np.minimum(n_fill, (cap - spent) // fill)
+    total = value + prefix[fill][k_fill]
+    best = int(np.argmax(total))
+    picked = list(classes[fill][: int(k_fill[best])])
+    for k, taken in zip(others, counts[best]):
+        picked += classes[k][: int(taken)]
+    return picked
 
 
 def _knapsack_milp(v: np.ndarray, c: np.ndarray, cap: int, useful: np.ndarray) -> np.ndarray:

@@ -168,11 +168,12 @@ def test_knapsack_matches_brute_force(items, budget):
 @given(items=ITEMS, budget=st.floats(0, 3_000).map(lambda x: round(x, 2)))
 def test_knapsack_solver_fallback_matches_brute_force(items, budget):
     values, costs = [v for v, _ in items], [c for _, c in items]
-    saved, churn._DP_CELLS = churn._DP_CELLS, -1  # force the MILP
+    saved = churn._DP_CELLS, churn._COMBINATIONS
+    churn._DP_CELLS, churn._COMBINATIONS = -1, 0  # force the MILP
     try:
         chosen = churn.knapsack(values, costs, budget)
     finally:
-        churn._DP_CELLS = saved
+        churn._DP_CELLS, churn._COMBINATIONS = saved
     assert np.round(np.asarray(costs)[chosen] * 100).sum() <= round(budget * 100) + 1e-9
     assert float(np.asarray(values)[chosen].sum()) == pytest.approx(brute_best(values, costs, budget), abs=1e-6)
 
@@ -288,3 +289,16 @@ def test_interventions_in_use_read_the_database(tmp_path):
     expected, _ = churn.measured_interventions(churn.INTERVENTIONS, results.success_evidence(db, typed))
     assert churn.interventions_in_use(db) == expected
     assert churn.interventions_in_use(db) != list(churn.INTERVENTIONS)
+
+
+@settings(max_examples=100, deadline=None)
+@given(items=ITEMS, budget=st.floats(0, 3_000).map(lambda x: round(x, 2)))
+def test_knapsack_dynamic_programme_matches_brute_force(items, budget):
+    values, costs = [v for v, _ in items], [c for _, c in items]
+    saved, churn._COMBINATIONS = churn._COMBINATIONS, 0  # skip the enumeration: the DP
+    try:
+        chosen = churn.knapsack(values, costs, budget)
+    finally:
+        churn._COMBINATIONS = saved
+    assert np.round(np.asarray(costs)[chosen] * 100).sum() <= round(budget * 100) + 1e-9
+    assert float(np.asarray(values)[chosen].sum()) == pytest.approx(brute_best(values, costs, budget), abs=1e-6)
