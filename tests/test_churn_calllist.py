@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clv_engine import churn, contacts, results
+from clv_engine import churn, results
 from clv_engine.db import Database
 from tests.test_churn_db import AS_OF, build_db, vin
 
