@@ -1,20 +1,24 @@
 """Churn early warning: who to call this week, and what acting on the list is worth (SPEC §3).
 
-Storyboard: missing signals -> weights, levels and interventions -> how P(churn) is read ->
-totals for acting on the list -> filters -> where to stop calling (cumulative value) and
-the levels -> the call list with reasons -> CSV / Excel.
+Storyboard: missing signals -> weights, levels and interventions -> success rates, typed and
+measured on the issued lists (the measured one used once the evidence is enough) -> how P(churn)
+is read -> filters -> a week's capacity per store (calls or budget) and what the next call would
+be worth -> totals for acting on the list -> where to stop calling (cumulative value) and the
+levels -> the call list a store works from (phone, last visit, vehicle, store, owner, due date,
+a link to the customer's lookup, reasons) -> CSV / Excel named by store and date.
 """
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from clv_engine import churn, fmt
+from clv_engine import churn, fmt, results
 from clv_engine import status as cs
 from clv_engine import segmentation as seg
 from clv_engine.db import Database
@@ -41,6 +45,16 @@ def _signals(db: Database, as_of: date, stores: tuple[str, ...] | None) -> pd.Da
 @cached
 def _backtest(db: Database, as_of: date, stores: tuple[str, ...] | None) -> pd.DataFrame:
     return churn.backtest_signals(db, as_of, stores)
+
+
+@cached
+def _details(db: Database, as_of: date) -> pd.DataFrame:
+    return churn.call_details(db, as_of)
+
+
+@cached
+def _evidence(db: Database, typed: tuple[tuple[str, float], ...]) -> list:
+    return results.success_evidence(db, dict(typed))
 
 
 @cached
@@ -139,6 +153,39 @@ with st.expander(ctx.t("churn.levels")):
                              key=f"churn_success_{level}", bind=URL)
         actions.append(replace(default, cost=float(cost), success=success / 100))
 
+# Success rates: the typed prior, or what the issued lists measured once the evidence is enough.
+evidence = _evidence(ctx.db, tuple((a.level, a.success) for a in actions))
+use_measured = st.toggle(ctx.t("churn.measured.use"), value=True, key="churn_use_measured", bind=URL,
+                         help=ctx.t("churn.measured.help"))
+actions, rate_source = churn.measured_interventions(actions, evidence, use_measured)
+with st.expander(ctx.t("churn.measured"), expanded=any(s == "measured" for s in rate_source.values())):
+    st.dataframe(
+        pd.DataFrame(
+            {
+                ctx.t("churn.col.level"): [level_name(e.level) for e in evidence],
+                ctx.t("churn.measured.typed"): [e.typed for e in evidence],
+                # Text, so a level with nothing measured reads "—" (a missing number draws "None").
+                ctx.t("churn.measured.measured"): [fmt.pct(e.measured, 1) if np.isfinite(e.measured) else "—"
+                                                   for e in evidence],
+                ctx.t("churn.measured.interval"): [
+                    "—" if not np.isfinite(e.low) else f"{fmt.pct(e.low, 1)} – {fmt.pct(e.high, 1)}"
+                    for e in evidence],
+                ctx.t("churn.measured.treated"): [e.treated for e in evidence],
+                ctx.t("churn.measured.control"): [e.control for e in evidence],
+                ctx.t("churn.measured.evidence"): [ctx.t(f"results.verdict.{e.verdict}") for e in evidence],
+                ctx.t("churn.measured.used"): [
+                    ctx.t(f"churn.measured.source.{rate_source[e.level]}",
+                          rate=fmt.pct(next(a.success for a in actions if a.level == e.level)))
+                    for e in evidence],
+            }
+        ),
+        hide_index=True,
+        column_config={
+            ctx.t("churn.measured.typed"): st.column_config.NumberColumn(format="percent"),
+        },
+    )
+    st.caption(ctx.t("churn.measured.caption", n=results.MIN_GROUP))
+
 levels = churn.RiskLevels(high_min, mid_min, low_min)
 try:
     scored = churn.score_risk(signals, weights, levels)
@@ -203,6 +250,8 @@ else:
 
 tiers = _tiers(ctx.db, ctx.as_of, ctx.store_ids)
 full_list = churn.call_list(scored, values, method, calibration, actions, tiers)
+# What the caller needs; the list is issued on the as-of date and due a working week later.
+full_list = churn.add_call_details(full_list, _details(ctx.db, ctx.as_of), ctx.as_of)
 
 # Filters on the list.
 stores = ctx.stores()
@@ -220,6 +269,38 @@ chosen_levels = f3.multiselect(ctx.t("churn.filter.levels"), list(churn.LEVELS),
 paying = st.toggle(ctx.t("churn.filter.paying"), value=True, key="churn_paying", bind=URL)
 shown = churn.filter_list(full_list, chosen_stores, chosen_tiers, chosen_levels, paying)
 
+# A week's capacity per store: the calls that make the most expected value within it.
+c1, c2 = st.columns([2, 1])
+capacity_kind = c1.radio(ctx.t("churn.capacity"), ["none", *churn.CAPACITY_KINDS], horizontal=True,
+                         format_func=lambda k: ctx.t(f"churn.capacity.{k}"), key="churn_capacity_kind",
+                         bind=URL, help=ctx.t("churn.capacity.help"))
+per_store = None
+
+
+def store_capacities(common: float, kind: str, step: float) -> dict[str, float]:
+    """Each store in the list: its own capacity where one is typed, else the common one."""
+    out = {}
+    with st.expander(ctx.t("churn.capacity.by_store")):
+        st.caption(ctx.t("churn.capacity.by_store.caption"))
+        in_list = sorted(set(shown["home_store_id"].fillna("").astype(str)))
+        cols = st.columns(4)
+        for n, store in enumerate(in_list):
+            label = store_names.get(store, store) or ctx.t("churn.store.none")
+            own = cols[n % 4].number_input(label, min_value=0.0, value=None, step=step,
+                                           key=f"churn_capacity_{kind}_{store}", placeholder=f"{common:,.0f}")
+            out[store] = float(common if own is None else own)
+    return out
+
+
+if capacity_kind == "calls":
+    calls = c2.number_input(ctx.t("churn.capacity.calls.value"), 0, 100_000, 20, 1, key="churn_capacity_calls",
+                            bind=URL)
+    shown, per_store = churn.within_capacity(shown, "calls", store_capacities(int(calls), "calls", 1.0))
+elif capacity_kind == "budget":
+    budget = c2.number_input(ctx.t("churn.capacity.budget.value", currency=ctx.currency), 0.0, 100_000_000.0,
+                             10_000.0, 500.0, key="churn_capacity_budget", bind=URL)
+    shown, per_store = churn.within_capacity(shown, "budget", store_capacities(float(budget), "budget", 500.0))
+
 # Totals for acting on the whole (filtered) list.
 st.subheader(ctx.t("churn.totals"))
 totals = churn.list_totals(shown)
@@ -234,6 +315,39 @@ lapsed = int((scored["level"] == churn.LAPSED).sum())
 st.caption(ctx.t("churn.lapsed.note", n=fmt.number(lapsed), days=rules.watch_days) + " "
            + ctx.t("churn.spec_seed"),
            help=ctx.t("status.lapsed.help", lapsed=rules.watch_days))
+
+if per_store is not None and len(per_store):
+    names = dict(zip(ctx.stores()["store_id"], ctx.stores()["name"]))
+    best = per_store.sort_values("next_value", ascending=False, na_position="last").iloc[0]
+    if np.isfinite(best["next_value"]):
+        key = "churn.capacity.next.budget" if capacity_kind == "budget" else "churn.capacity.next.calls"
+        st.info(ctx.t(key, value=ctx.money(best["next_value"]), store=names.get(best["store_id"], best["store_id"]),
+                      cost=ctx.money(best["next_cost"]), gain=ctx.money(best["next_gain"])))
+    else:
+        st.caption(ctx.t("churn.capacity.all_in"))
+    money = st.column_config.NumberColumn(format=fmt.money_column(ctx.currency))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                ctx.t("churn.col.store"): [names.get(s, s) or ctx.t("churn.store.none") for s in per_store["store_id"]],
+                ctx.t(f"churn.capacity.col.{capacity_kind}"): per_store["capacity"],
+                ctx.t("churn.capacity.col.calls_made"): per_store["calls"],
+                ctx.t("churn.col.cost"): per_store["cost"],
+                ctx.t("churn.capacity.col.net"): per_store["net_value"].round(0),
+                ctx.t("churn.capacity.col.next"): per_store["next_value"].round(0),
+                **({ctx.t("churn.capacity.col.gain"): per_store["next_gain"].round(0)}
+                   if capacity_kind == "budget" else {}),
+            }
+        ),
+        hide_index=True,
+        column_config={
+            ctx.t("churn.col.cost"): money,
+            ctx.t("churn.capacity.col.net"): money,
+            ctx.t("churn.capacity.col.next"): money,
+            ctx.t("churn.capacity.col.gain"): money,
+            ctx.t("churn.capacity.col.budget"): money,
+        },
+    )
 
 if shown.empty:
     st.info(ctx.t("churn.list.empty"))
@@ -284,12 +398,20 @@ with right:
 
 st.subheader(ctx.t("churn.list"))
 st.caption(ctx.t("churn.list.caption", n=fmt.number(len(shown)), shown=min(SHOWN_ROWS, len(shown))))
+st.caption(ctx.t("churn.list.due", days=churn.DUE_DAYS, due=(ctx.as_of + pd.Timedelta(days=churn.DUE_DAYS)).isoformat()))
 table = churn.export_frame(shown.head(SHOWN_ROWS), lang)
+# Each row opens the customer's lookup (its search box reads lookup_query from the address).
+# The id is URL-encoded and only ever a link's address: the cell shows a fixed word.
+table.insert(2, ctx.t("churn.col.open"),
+             ["lookup?lookup_query=" + quote(str(c), safe="") for c in shown.head(SHOWN_ROWS)["customer_id"]])
 st.dataframe(
     table,
     hide_index=True,
     height=420,
     column_config={
+        ctx.t("churn.col.open"): st.column_config.LinkColumn(display_text=ctx.t("churn.open")),
+        ctx.t("churn.col.due"): st.column_config.DateColumn(format="YYYY-MM-DD"),
+        ctx.t("churn.col.last_visit"): st.column_config.DateColumn(format="YYYY-MM-DD"),
         ctx.t("churn.col.p_churn"): st.column_config.NumberColumn(format="percent"),
         ctx.t("churn.col.success"): st.column_config.NumberColumn(format="percent"),
         ctx.t("churn.col.clv"): st.column_config.NumberColumn(format=fmt.money_column(ctx.currency)),
@@ -309,6 +431,13 @@ def _method_sheet() -> pd.DataFrame:
     ]
     rows += [(ctx.t("churn.method.weight", signal=signal_name(s)), fmt.pct(used[s], 1)) for s in churn.SIGNALS]
     rows += [(signal_name(s), definitions[s]) for s in churn.SIGNALS]
+    rows += [(ctx.t("churn.method.success", level=level_name(a.level)),
+              ctx.t(f"churn.measured.source.{rate_source[a.level]}", rate=fmt.pct(a.success))) for a in actions]
+    rows.append((ctx.t("churn.col.due"), ctx.t("churn.method.due", days=churn.DUE_DAYS)))
+    if capacity_kind == "calls":
+        rows.append((ctx.t("churn.capacity"), ctx.t("churn.method.capacity.calls", n=int(calls))))
+    elif capacity_kind == "budget":
+        rows.append((ctx.t("churn.capacity"), ctx.t("churn.method.capacity.budget", budget=ctx.money(budget))))
     return pd.DataFrame(rows, columns=[ctx.t("churn.method.item"), ctx.t("churn.method.value")])
 
 
@@ -345,7 +474,10 @@ def _xlsx() -> bytes:
     )
 
 
-name = f"{ctx.t('churn.file')}_{ctx.as_of.isoformat()}"
+# The file says whose list it is and of which day.
+scope_ids = chosen_stores or list(ctx.store_ids or [])
+name = churn.list_file_name(ctx.t("churn.file"), [store_names.get(s, s) for s in scope_ids],
+                            ctx.t("churn.file.all_stores"), ctx.as_of)
 d1, d2, _ = st.columns([1, 1, 4])
 # The call list is a customer list: logged when downloaded, not offered to an analyst.
 no_export = not ctx.viewer.can_export_customers

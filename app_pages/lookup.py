@@ -122,7 +122,8 @@ tier = score["tier"] if score is not None else None
 scored, calibration = _risk(ctx.db, ctx.as_of)
 risk_row = scored[scored["customer_id"] == customer_id]
 method = "calibrated" if calibration is not None else "score"
-listed = churn.call_list(risk_row, mine, method, calibration)
+# Success rates as the churn page uses them (measured where the issued lists are conclusive).
+listed = churn.call_list(risk_row, mine, method, calibration, churn.interventions_in_use(ctx.db))
 risk = listed.iloc[0] if len(listed) else (risk_row.iloc[0] if len(risk_row) else None)
 network = lookup.referral_network(ctx.db, customer_id, ctx.as_of, values, NETWORK_DEPTH)
 

@@ -148,7 +148,8 @@ with st.expander(ctx.t("results.issue"), expanded=_lists(ctx.db).empty):
         scored = churn.score_risk(signals)
         calibration = churn.calibrate(_backtest(ctx.db, ctx.as_of))
         method = "calibrated" if calibration is not None else "score"
-        ranked = churn.filter_list(churn.call_list(scored, values, method, calibration),
+        ranked = churn.filter_list(churn.call_list(scored, values, method, calibration,
+                                                   churn.interventions_in_use(ctx.db)),
                                    ctx.store_ids, paying_only=True)
         st.caption(ctx.t("results.issue.caption", n=fmt.number(len(ranked)), as_of=ctx.as_of.isoformat(),
                          method=ctx.t(f"churn.p.{method}")))

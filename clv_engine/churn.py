@@ -24,6 +24,7 @@ probability, or from a predictive model's P(alive) when one is there.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
@@ -34,6 +35,7 @@ from scipy.stats import rankdata
 
 from clv_engine.db import Database
 from clv_engine.i18n import t
+from clv_engine.results import success_evidence
 from clv_engine.segmentation import tier_label_key
 from clv_engine.status import DropoutCheck, StatusRules
 
@@ -828,9 +830,26 @@ def export_frame(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
             t("churn.col.rank", lang): frame["rank"].to_numpy(),
             t("churn.col.customer", lang): frame["customer_id"].to_numpy(),
             t("churn.col.name", lang): frame["name"].to_numpy() if "name" in frame else None,
-            t("churn.col.store", lang): frame["home_store_id"].to_numpy(),
         }
     )
+    if "phone" in frame.columns:
+        out[t("churn.col.phone", lang)] = frame["phone"].to_numpy()
+    # The store's name (its code only when the stores file does not know it).
+    if "store_name" in frame.columns:
+        out[t("churn.col.store", lang)] = frame["store_name"].fillna(frame["home_store_id"]).to_numpy()
+    else:
+        out[t("churn.col.store", lang)] = frame["home_store_id"].to_numpy()
+    if "owner_role" in frame.columns:
+        roles = [t(f"churn.owner.{r}", lang) for r in frame["owner_role"]]
+        owners = frame["store_owner"] if "store_owner" in frame.columns else pd.Series([None] * len(frame))
+        out[t("churn.col.owner", lang)] = [o if isinstance(o, str) and o.strip() else r
+                                           for o, r in zip(owners, roles)]
+    if "due_on" in frame.columns:
+        out[t("churn.col.due", lang)] = frame["due_on"].to_numpy()
+    if "last_visit" in frame.columns:
+        out[t("churn.col.last_visit", lang)] = frame["last_visit"].to_numpy()
+    if "vehicle" in frame.columns:
+        out[t("churn.col.vehicle", lang)] = frame["vehicle"].fillna("").to_numpy()
     if "tier" in frame.columns:
         out[t("churn.col.tier", lang)] = [
             t(tier_label_key("rfml", x), lang) if isinstance(x, str) else "" for x in frame["tier"]
@@ -845,3 +864,304 @@ def export_frame(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     out[t("churn.col.ev", lang)] = frame["expected_value"].round(0).to_numpy()
     out[t("churn.col.reasons", lang)] = risk_reasons(frame, lang).to_numpy()
     return out
+
+
+# -- what a store needs to make the call ----------------------------------------------------
+
+# The list is this week's work: every customer on it is due within a working week of the
+# date it is issued (the as-of date), whatever the level. The level decides who calls
+# (SPEC §3: a GM call for high risk, an account manager's visit for mid, automated care for low).
+DUE_DAYS = 7
+OWNER_ROLE: dict[str, str] = {"high": "gm", "mid": "account_manager", "low": "automated"}
+VIN_TAIL = 6  # a VIN is read out by its last six characters (the serial number)
+# Column names an import may give a store's account owner and a vehicle's parts.
+STORE_OWNER_COLUMNS = ("account_owner", "owner")
+VEHICLE_MODEL_COLUMNS = ("vehicle_model", "model")
+VEHICLE_PLATE_COLUMNS = ("plate", "plate_number", "license_plate")
+
+
+def _columns(db: Database, table: str) -> list[str]:
+    if table not in db.tables():
+        return []
+    frame = db.query_df(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = ? "
+        "ORDER BY ordinal_position",
+        [table],
+    )
+    return frame["column_name"].tolist()
+
+
+def _first(candidates: Sequence[str], present: Sequence[str]) -> str | None:
+    return next((c for c in candidates if c in present), None)
+
+
+def vehicle_text(model: object, plate: object, vin: object) -> str:
+    """"Model · plate", or "Model · …VIN tail" when there is no plate; "" when nothing is known."""
+    def known(x: object) -> bool:
+        return isinstance(x, str) and bool(x.strip())
+
+    ident = plate.strip() if known(plate) else ("…" + vin.strip()[-VIN_TAIL:] if known(vin) else "")
+    return " · ".join(p for p in (model.strip() if known(model) else "", ident) if p)
+
+
+def call_details(db: Database, as_of: date) -> pd.DataFrame:
+    """Per customer what the caller needs: phone, last visit (to ``as_of``), vehicle, home
+    store's name and, when the stores file has one, its account owner.
+
+    The vehicle comes from a ``vehicles`` table when the data has one (every vehicle of the
+    customer, joined by "; "), else from the customer's own model and VIN.
+    """
+    store_cols = _columns(db, "stores")
+    owner_col = _first(STORE_OWNER_COLUMNS, store_cols)
+    # Column names come from the catalogue and a fixed list, never from a widget.
+    owner_sql = f's."{owner_col}"' if owner_col else "CAST(NULL AS VARCHAR)"
+    frame = db.query_df(
+        f"""
+        SELECT c.customer_id, c.phone, c.vehicle_model, c.vin, s.name AS store_name,
+               CAST({owner_sql} AS VARCHAR) AS store_owner, o.last_visit
+        FROM customers c
+        LEFT JOIN stores s ON s.store_id = c.home_store_id
+        LEFT JOIN (SELECT customer_id, max(order_date) AS last_visit FROM orders
+                   WHERE order_date <= ? GROUP BY customer_id) o USING (customer_id)
+        ORDER BY c.customer_id
+        """,
+        [as_of],
+    )
+    frame["vehicle"] = [vehicle_text(m, None, v) for m, v in zip(frame["vehicle_model"], frame["vin"])]
+    vehicle_cols = _columns(db, "vehicles")
+    if "customer_id" in vehicle_cols:
+        model, plate = _first(VEHICLE_MODEL_COLUMNS, vehicle_cols), _first(VEHICLE_PLATE_COLUMNS, vehicle_cols)
+        pick = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{alias}"' if c else f'CAST(NULL AS VARCHAR) AS "{alias}"'
+                         for c, alias in ((model, "model"), (plate, "plate"),
+                                          ("vin" if "vin" in vehicle_cols else None, "vin")))
+        cars = db.query_df(f"SELECT customer_id, {pick} FROM vehicles ORDER BY customer_id, 2, 3, 4")
+        cars["text"] = [vehicle_text(m, p, v) for m, p, v in zip(cars["model"], cars["plate"], cars["vin"])]
+        joined = cars[cars["text"] != ""].groupby("customer_id")["text"].agg("; ".join)
+        frame["vehicle"] = frame["customer_id"].map(joined).fillna(frame["vehicle"])
+    frame["last_visit"] = pd.to_datetime(frame["last_visit"]).dt.date
+    return frame[["customer_id", "phone", "last_visit", "vehicle", "store_name", "store_owner"]]
+
+
+def add_call_details(frame: pd.DataFrame, details: pd.DataFrame, issued_on: date,
+                     due_days: int = DUE_DAYS) -> pd.DataFrame:
+    """The call list with phone, last visit, vehicle, store name, owner and due date.
+
+    ``owner`` is the store's account owner when the data has one, else the role the level's
+    intervention belongs to (``owner_role``: gm / account_manager / automated)."""
+    out = frame.drop(columns=[c for c in details.columns if c != "customer_id" and c in frame.columns])
+    out = out.merge(details, on="customer_id", how="left")
+    out["owner_role"] = out["level"].map(OWNER_ROLE)
+    out["due_on"] = issued_on + timedelta(days=due_days)
+    out.attrs.update(frame.attrs)
+    out.attrs["due_days"] = due_days
+    return out
+
+
+_FILE_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')
+
+
+def list_file_name(prefix: str, store_names: Sequence[str] | None, all_stores: str, on: date) -> str:
+    """``prefix_store_date`` (no extension): the store's name, "store+store" for a few, the
+    ``all_stores`` words when the list is not narrowed; characters a file name cannot hold
+    become "_"."""
+    names = [str(n) for n in (store_names or []) if str(n).strip()]
+    if not names:
+        part = all_stores
+    elif len(names) <= 3:
+        part = "+".join(names)
+    else:
+        part = "+".join(names[:3]) + f"+{len(names) - 3}"
+    return re.sub("_+", "_", _FILE_UNSAFE.sub("_", f"{prefix}_{part}_{on.isoformat()}")).strip("_.")
+
+
+# -- a week's capacity per store ------------------------------------------------------------
+
+CAPACITY_KINDS: tuple[str, ...] = ("calls", "budget")
+_COMBINATIONS = 3_000_000  # counts per cost class tried by enumeration, at most
+_DP_CELLS = 300_000_000  # above this much work the exact DP hands over to the MILP solver
+
+
+def knapsack(values: Sequence[float] | np.ndarray, costs: Sequence[float] | np.ndarray, budget: float) -> np.ndarray:
+    """The 0/1 choice that maximises Σ value with Σ cost ≤ budget, exactly (a mask).
+
+    Items of value ≤ 0 are never chosen (they cannot add). Costs are counted in whole fen
+    (hundredths of a yuan). Items of equal cost are interchangeable but for their value, so
+    an optimum takes the most valuable of each cost first, and only how many of each cost
+    class remains to choose: by trying every combination of counts when there are few (one cost per risk
+    level: at most three classes), else by a dynamic programme over the classes (budget in
+    units of the costs' greatest common divisor). A budget that covers every item takes them
+    all. Beyond ``_DP_CELLS`` of DP work, scipy's MILP with a zero optimality gap.
+    """
+    v = _as_float(values)
+    c = np.round(_as_float(costs) * 100).astype(np.int64)
+    if (c < 0).any():
+        raise ValueError("a cost cannot be negative")
+    chosen = np.zeros(len(v), dtype=bool)
+    cap = int(np.floor(float(budget) * 100 + 1e-6))
+    useful = np.flatnonzero(v > 0)
+    if cap < 0 or len(useful) == 0:
+        return chosen
+    if c[useful].sum() <= cap:
+        chosen[useful] = True
+        return chosen
+    classes = {}
+    for i in useful[np.lexsort((useful, -v[useful]))]:  # best first within each cost
+        classes.setdefault(int(c[i]), []).append(int(i))
+    enumerated = _knapsack_by_counts(v, classes, cap)
+    if enumerated is not None:
+        chosen[enumerated] = True
+        return chosen
+    step = int(np.gcd.reduce([k for k in classes if k > 0])) if any(k > 0 for k in classes) else 1
+    units = cap // step
+    work = sum(min(len(items), units // max(k // step, 1)) for k, items in classes.items()) * (units + 1)
+    if work > _DP_CELLS:
+        return _knapsack_milp(v, c, cap, useful)
+    best = np.zeros(units + 1)  # best value within b units of budget, over the classes so far
+    picks = []
+    for cost, items in classes.items():
+        w = cost // step
+        prefix = np.concatenate([[0.0], np.cumsum(v[items])])
+        if w == 0:  # free: take every one
+            best = best + prefix[-1]
+            picks.append((cost, items, np.full(units + 1, len(items))))
+            continue
+        new, take = best.copy(), np.zeros(units + 1, dtype=np.int64)
+        for k in range(1, min(len(items), units // w) + 1):
+            candidate = np.full(units + 1, -np.inf)
+            candidate[k * w:] = best[: units + 1 - k * w] + prefix[k]
+            better = candidate > new
+            new[better], take[better] = candidate[better], k
+        best = new
+        picks.append((cost, items, take))
+    b = units
+    for cost, items, take in reversed(picks):
+        k = int(take[b])
+        chosen[items[:k]] = True
+        b -= k * (cost // step)
+    return chosen
+
+
+def _knapsack_by_counts(v: np.ndarray, classes: dict[int, list[int]], cap: int) -> list[int] | None:
+    """Every combination of how many to take of each cost class but the largest, that one
+    filled with as many as the rest of the budget buys (its items cost the same and are taken
+    best first, so more is better). Exact for any costs; None when there are too many
+    combinations (more than ``_COMBINATIONS``)."""
+    costs = sorted(classes, key=lambda k: -min(len(classes[k]), cap // k if k else len(classes[k])))
+    fill, others = costs[0], costs[1:]
+    ranges = [min(len(classes[k]), cap // k if k else len(classes[k])) + 1 for k in others]
+    if np.prod([float(r) for r in ranges]) > _COMBINATIONS:
+        return None
+    prefix = {k: np.concatenate([[0.0], np.cumsum(v[classes[k]])]) for k in costs}
+    spent = np.zeros(1, dtype=np.int64)
+    value = np.zeros(1)
+    counts = np.zeros((1, 0), dtype=np.int64)
+    for k, r in zip(others, ranges):
+        n = np.arange(r)
+        spent = (spent[:, None] + n[None, :] * k).ravel()
+        value = (value[:, None] + prefix[k][n][None, :]).ravel()
+        counts = np.concatenate([np.repeat(counts, r, axis=0), np.tile(n, len(counts))[:, None]], axis=1)
+        keep = spent <= cap
+        spent, value, counts = spent[keep], value[keep], counts[keep]
+    n_fill = len(classes[fill])
+    k_fill = np.full(len(spent), n_fill) if fill == 0 else np.minimum(n_fill, (cap - spent) // fill)
+    total = value + prefix[fill][k_fill]
+    best = int(np.argmax(total))
+    picked = list(classes[fill][: int(k_fill[best])])
+    for k, taken in zip(others, counts[best]):
+        picked += classes[k][: int(taken)]
+    return picked
+
+
+def _knapsack_milp(v: np.ndarray, c: np.ndarray, cap: int, useful: np.ndarray) -> np.ndarray:
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    result = milp(-v[useful], constraints=LinearConstraint(c[useful][None, :].astype(float), -np.inf, cap),
+                  integrality=np.ones(len(useful)), bounds=Bounds(0, 1), options={"mip_rel_gap": 0})
+    chosen = np.zeros(len(v), dtype=bool)
+    chosen[useful[np.round(result.x).astype(bool)]] = True
+    return chosen
+
+
+def top_n(values: Sequence[float] | np.ndarray, n: int) -> np.ndarray:
+    """The n most valuable items of value > 0 (ties by position): the exact optimum of a call count."""
+    v = _as_float(values)
+    chosen = np.zeros(len(v), dtype=bool)
+    order = [i for i in np.lexsort((np.arange(len(v)), -v)) if v[i] > 0][: max(int(n), 0)]
+    chosen[order] = True
+    return chosen
+
+
+def within_capacity(frame: pd.DataFrame, kind: str, capacity: float | dict[str, float]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """This week's calls per home store: the customers that make the most expected value
+    within the store's capacity (``calls``: a number of calls; ``budget``: yuan of
+    intervention cost), and per store what the next call would be worth.
+
+    Returns (picked list in rank order, per-store table: store_id, capacity, calls, cost,
+    net_value, next_value = the best expected value left out, next_cost = its cost,
+    next_gain = budget only: what raising the budget by that cost adds, after re-choosing).
+    """
+    if kind not in CAPACITY_KINDS:
+        raise ValueError(f"capacity must be one of {CAPACITY_KINDS}, got {kind!r}")
+    stores = frame["home_store_id"].fillna("").astype(str)
+    mask = np.zeros(len(frame), dtype=bool)
+    rows = []
+    for store in sorted(stores.unique()):
+        at = np.flatnonzero((stores == store).to_numpy())
+        limit = float(capacity.get(store, 0.0) if isinstance(capacity, dict) else capacity)
+        if limit < 0:
+            raise ValueError(f"capacity of store {store} cannot be negative")
+        v = frame["expected_value"].to_numpy(dtype=float)[at]
+        c = frame["cost"].to_numpy(dtype=float)[at]
+        pick = top_n(v, int(limit)) if kind == "calls" else knapsack(v, c, limit)
+        mask[at[pick]] = True
+        left = np.flatnonzero(~pick & (v > 0))
+        nxt = left[np.argmax(v[left])] if len(left) else None
+        gain = float("nan")
+        if kind == "budget" and nxt is not None:
+            gain = float(v[knapsack(v, c, limit + c[nxt])].sum() - v[pick].sum())
+        elif nxt is not None:
+            gain = float(v[nxt])  # one more call takes the best one left
+        rows.append({
+            "store_id": store, "capacity": limit, "calls": int(pick.sum()), "cost": float(c[pick].sum()),
+            "net_value": float(v[pick].sum()),
+            "next_value": float(v[nxt]) if nxt is not None else float("nan"),
+            "next_cost": float(c[nxt]) if nxt is not None else float("nan"),
+            "next_gain": gain,
+        })
+    picked = frame[mask].reset_index(drop=True)
+    picked.attrs.update(frame.attrs)
+    picked.attrs["capacity"] = (kind, capacity)
+    return picked, pd.DataFrame(rows)
+
+
+# -- measured success in place of the typed one ----------------------------------------------
+
+
+def measured_interventions(
+    interventions: Sequence[Intervention], evidence: Sequence, use_measured: bool = True
+) -> tuple[list[Intervention], dict[str, str]]:
+    """The interventions with each level's success rate as it will be used, and its source.
+
+    ``evidence`` is clv_engine.results.success_evidence (one MeasuredSuccess per level). A
+    level whose evidence is enough (``usable``: the interval of the uplift excludes 0 with
+    enough customers in treated and control, the window over) uses the measured rate, clipped
+    to 0..100% (a harmful call keeps nobody); the others keep the typed prior.
+    Returns (interventions, {level: "measured" | "typed"})."""
+    by_level = {e.level: e for e in evidence}
+    out, source = [], {}
+    for i in interventions:
+        e = by_level.get(i.level)
+        if use_measured and e is not None and e.usable and np.isfinite(e.measured):
+            out.append(Intervention(i.level, i.cost, float(np.clip(e.measured, 0.0, 1.0)), i.lead_months))
+            source[i.level] = "measured"
+        else:
+            out.append(i)
+            source[i.level] = "typed"
+    return out, source
+
+
+def interventions_in_use(db: Database, interventions: Sequence[Intervention] = INTERVENTIONS) -> list[Intervention]:
+    """The interventions with the measured success rates where the issued lists give enough
+    evidence: what the churn page uses by default, so lookup and a newly issued list agree."""
+    evidence = success_evidence(db, {i.level: i.success for i in interventions})
+    return measured_interventions(interventions, evidence)[0]

@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import io
+import json
+from urllib.parse import quote
 
+import duckdb
 import openpyxl
 import pandas as pd
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 
 from clv_engine import fmt
-from clv_engine.db import create_database
+from clv_engine.db import Database, create_database
 from tests.helpers import metric_values, run_app
 from tests.test_churn_db import build_db
 
@@ -25,11 +28,13 @@ def downloads(monkeypatch):
 
     def eager(self, data, mimetype, coordinates, file_name=None, is_for_static_download=False):
         if file_name:
+            captured.pop(file_name, None)  # the latest drawn comes last
             captured[file_name] = lambda: data
         return add(self, data, mimetype, coordinates, file_name, is_for_static_download)
 
     def deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
         if file_name:
+            captured.pop(file_name, None)
             captured[file_name] = data_callable
         return add_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
 
@@ -39,8 +44,9 @@ def downloads(monkeypatch):
 
 
 def _file(downloads, suffix: str) -> bytes:
+    """The latest file drawn with this suffix (the name changes with the store filter)."""
     names = [n for n in downloads if n.endswith(suffix)]
-    assert len(names) == 1, list(downloads)
+    assert names, list(downloads)
     return downloads[names[-1]]()
 
 
@@ -101,7 +107,9 @@ def test_filter_by_store_and_tier(sample_db_path, downloads):
     at.multiselect(key="churn_stores").set_value(["S01"]).run()
     s01 = _csv(downloads)
     assert 0 < len(s01) < len(everyone)
-    assert set(s01["Store"]) == {"S01"}
+    # The store's name, not its code (the list is for the people of that store).
+    s01_name = _sql(sample_db_path, "SELECT name FROM stores WHERE store_id = 'S01'")["name"][0]
+    assert set(s01["Store"]) == {s01_name}
     at.multiselect(key="churn_tiers").set_value(["platinum", "gold"]).run()
     top = _csv(downloads)
     assert 0 < len(top) < len(s01)
@@ -124,6 +132,9 @@ def test_excel_download_holds_the_same_list(sample_db_path, downloads):
     assert levels == {k: int((listed["Risk level"] == k).sum()) for k in ("High", "Mid", "Low")}
     method = {r[0]: r[1] for r in book["Method"].iter_rows(values_only=True)}
     assert method["Weight used: Drop in spend, last 3 months"] == "30.0%"
+    assert method["Due"] == "as-of date + 7 days (a working week)"
+    # The sample's pilot list is too small to replace a typed rate.
+    assert method["Success rate used: High"] == "typed: 78%"
 
 
 def test_p_churn_method_changes_the_value(sample_db_path):
@@ -140,6 +151,10 @@ def test_chinese_page(sample_db_path, downloads):
     assert "预计挽回 CLV" in metric_values(at)
     listed = pd.read_csv(io.BytesIO(_file(downloads, ".csv")), encoding="utf-8-sig")
     assert "原因" in listed.columns
+    assert {"电话", "负责人", "截止日期", "最近到店", "车辆"} <= set(listed.columns)
+    at.radio(key="churn_capacity_kind").set_value("budget").run()
+    assert any("未入选的最佳客户价值" in i.value for i in at.info)
+    assert not at.exception
 
 
 def test_orders_only_database(tmp_path, downloads):
@@ -185,3 +200,202 @@ def test_model_p_churn_is_withheld_when_the_fit_cannot_tell_dropout(sample_db_pa
     assert any("1 − P(alive) is not offered" in c.value and "a + b =" in c.value for c in at.caption)
     zh = run_app(sample_db_path, PAGE, lang="zh")
     assert any("未提供“1 − 存活概率”" in c.value for c in zh.caption)
+
+
+# -- the call list a store works from -------------------------------------------------------
+
+
+def _sql(path, sql: str, params=()) -> pd.DataFrame:
+    """A query of the test's own, through a reader configured as the app's (DuckDB refuses a
+    second configuration on a file that is open)."""
+    db = Database(path)
+    try:
+        return db.query_df(sql, list(params))
+    finally:
+        db.close()
+
+
+def _call_table(at) -> pd.DataFrame:
+    (table,) = [d for d in at.dataframe if "Lookup" in d.value.columns]
+    return table
+
+
+def test_call_list_columns_match_sql(sample_db_path, downloads):
+    at = run_app(sample_db_path, PAGE)
+    as_of = at.session_state["as_of"]
+    listed = _csv(downloads).set_index("Customer")
+    truth = _sql(sample_db_path, """
+        SELECT c.customer_id, c.phone, s.name AS store_name, c.vehicle_model, c.vin,
+               (SELECT max(order_date) FROM orders o WHERE o.customer_id = c.customer_id
+                AND o.order_date <= ?) AS last_visit
+        FROM customers c LEFT JOIN stores s ON s.store_id = c.home_store_id""", [as_of]).set_index("customer_id")
+    truth = truth.loc[listed.index]
+    assert listed["Phone"].astype(str).tolist() == truth["phone"].astype(str).tolist()
+    assert listed["Store"].tolist() == truth["store_name"].tolist()
+    assert listed["Last visit"].tolist() == [pd.Timestamp(d).date().isoformat() for d in truth["last_visit"]]
+    assert listed["Vehicle"].tolist() == [f"{m} · …{v[-6:]}" for m, v in zip(truth["vehicle_model"], truth["vin"])]
+    # No owner in the stores file: the level's intervention owner; due a working week after the as-of date.
+    roles = {"High": "General manager", "Mid": "Account manager", "Low": "Automated"}
+    assert listed["Owner"].tolist() == [roles[lv] for lv in listed["Risk level"]]
+    assert set(listed["Due"]) == {(as_of + pd.Timedelta(days=7)).isoformat()}
+
+
+def test_each_row_opens_the_customers_lookup(sample_db_path):
+    at = run_app(sample_db_path, PAGE)
+    table = _call_table(at)
+    frame = table.value
+    assert frame["Lookup"].tolist() == ["lookup?lookup_query=" + quote(c, safe="") for c in frame["Customer"]]
+    config = json.loads(table.proto.columns)
+    assert config["Lookup"]["type_config"] == {"type": "link", "display_text": "Open"}
+    # The link opens the lookup page on that customer (its search box is bound to lookup_query).
+    first = frame["Customer"].iloc[0]
+    lookup = run_app(sample_db_path)
+    lookup.query_params["lookup_query"] = first
+    lookup.switch_page("app_pages/lookup.py").run()
+    assert not lookup.exception
+    assert any(first in h.value for h in lookup.subheader)
+
+
+def test_link_encodes_an_id_and_never_renders_it(tmp_path):
+    path = build_db(tmp_path / "odd.duckdb")
+    odd = "A&lookup_query=x #[y](javascript:alert(1))"
+    con = duckdb.connect(str(path))
+    for table in ("customers", "orders", "complaints", "competitor_sightings", "appointments"):
+        con.execute(f"UPDATE {table} SET customer_id = ? WHERE customer_id = 'A'", [odd])
+    con.close()
+    at = run_app(path, PAGE)
+    at.toggle(key="churn_paying").set_value(False).run()
+    frame = _call_table(at).value
+    row = frame[frame["Customer"] == odd]
+    assert len(row) == 1
+    assert row["Lookup"].iloc[0] == "lookup?lookup_query=" + quote(odd, safe="")
+    assert "&lookup_query=x" not in row["Lookup"].iloc[0] and " " not in row["Lookup"].iloc[0]
+    assert not any(odd in m.value for m in at.markdown)
+
+
+def test_file_name_says_store_and_date(sample_db_path, downloads):
+    at = run_app(sample_db_path, PAGE)
+    day = at.session_state["as_of"].isoformat()
+    assert f"churn_call_list_all_stores_{day}.csv" in downloads
+    assert f"churn_call_list_all_stores_{day}.xlsx" in downloads
+    name = _sql(sample_db_path, "SELECT name FROM stores WHERE store_id = 'S02'")["name"][0]
+    at.multiselect(key="churn_stores").set_value(["S02"]).run()
+    assert list(downloads)[-2:] == [f"churn_call_list_{name}_{day}.csv", f"churn_call_list_{name}_{day}.xlsx"]
+    zh = run_app(sample_db_path, PAGE, lang="zh")
+    assert f"流失预警名单_全部门店_{day}.csv" in downloads
+    assert not zh.exception
+
+
+def test_calls_per_store_are_the_best_of_each_store(sample_db_path, downloads):
+    at = run_app(sample_db_path, PAGE)
+    everyone = _csv(downloads)
+    at.radio(key="churn_capacity_kind").set_value("calls").run()
+    at.number_input(key="churn_capacity_calls").set_value(5).run()
+    picked = _csv(downloads)
+    # Per store the five largest expected values of the whole list (not the top of the list).
+    expected = everyone[everyone["Expected value"] > 0].sort_values("Expected value", ascending=False,
+                                                                      kind="mergesort").groupby("Store").head(5)
+    assert sorted(picked["Customer"]) == sorted(expected["Customer"])
+    assert picked.groupby("Store").size().max() == 5
+    # A store of its own capacity: two calls at S01, the others keep five.
+    at.number_input(key="churn_capacity_calls_S01").set_value(2).run()
+    own = _csv(downloads)
+    s01 = _sql(sample_db_path, "SELECT name FROM stores WHERE store_id = 'S01'")["name"][0]
+    assert sorted(own.loc[own["Store"] == s01, "Customer"]) == sorted(expected.loc[expected["Store"] == s01, "Customer"].head(2))
+    assert own[own["Store"] != s01]["Customer"].tolist() == picked[picked["Store"] != s01]["Customer"].tolist()
+    at.number_input(key="churn_capacity_calls_S01").set_value(None).run()
+    assert metric_values(at)["Customers on the list"] == fmt.number(len(picked))
+    # The next call: the best customer left out.
+    left = everyone[~everyone["Customer"].isin(picked["Customer"]) & (everyone["Expected value"] > 0)]
+    best = left["Expected value"].max()
+    assert any(f"The next call would be worth {fmt.money(best)}" in i.value for i in at.info)
+
+
+def _best_within(costs: list[int], values: list[float], budget: int) -> float:
+    """Textbook 0/1 knapsack DP on whole yuan (costs are multiples of 50 here)."""
+    unit = 50
+    slots = budget // unit
+    best = [0.0] * (slots + 1)
+    for c, v in zip(costs, values):
+        w = c // unit
+        for b in range(slots, w - 1, -1):
+            best[b] = max(best[b], best[b - w] + v)
+    return best[slots]
+
+
+def test_budget_per_store_is_a_knapsack(sample_db_path, downloads):
+    at = run_app(sample_db_path, PAGE)
+    everyone = _csv(downloads)
+    at.radio(key="churn_capacity_kind").set_value("budget").run()
+    at.number_input(key="churn_capacity_budget").set_value(2_000.0).run()
+    picked = _csv(downloads)
+    for store, part in everyone[everyone["Expected value"] > 0].groupby("Store"):
+        mine = picked[picked["Store"] == store]
+        assert mine["Cost"].sum() <= 2_000
+        optimum = _best_within(part["Cost"].astype(int).tolist(), part["Expected value"].tolist(), 2_000)
+        # The file rounds each expected value to the yuan.
+        assert mine["Expected value"].sum() == pytest.approx(optimum, abs=0.5 * len(part))
+    assert any("raising that store's budget" in i.value for i in at.info)
+    assert not at.exception
+
+
+def _database_with_measured_results(tmp_path) -> tuple:
+    """The sample with one more issued list of high-risk customers whose calls worked: 60% of
+    the called came back in the window, the control group as it would have."""
+    from clv_engine import contacts
+    from clv_engine.db import Database
+    from sample_data.generate import generate
+
+    path = tmp_path / "measured.duckdb"
+    generate(3_000, 7, path)
+    db = Database(path)
+    end = db.query_value("SELECT max(order_date) FROM orders")
+    issued = end - pd.Timedelta(days=150)
+    customers = db.query_df("SELECT customer_id FROM customers ORDER BY customer_id LIMIT 1200")["customer_id"]
+    ranked = pd.DataFrame({"customer_id": customers, "level": "high", "p_churn": 0.5, "success": 0.78,
+                           "clv": 20_000.0, "cost": 800.0, "expected_value": 0.5 * 0.78 * 20_000 - 800})
+    list_id = contacts.issue_call_list(db, ranked, issued, "test", holdout_share=0.2, window_days=90)
+    members = db.query_df("SELECT customer_id, control FROM call_list_members WHERE list_id = ?", [list_id])
+    treated = members[~members["control"]]["customer_id"]
+    brought = treated.sample(frac=0.6, random_state=3)
+    with db.write_transaction() as con:
+        con.register("brought", pd.DataFrame({"customer_id": brought}))
+        con.execute("INSERT INTO orders SELECT 'T' || row_number() OVER (), customer_id, ?, NULL, 'maintenance', "
+                    "400, 160 FROM brought", [issued + pd.Timedelta(days=10)])
+    db.close()
+    return path, list_id, issued
+
+
+def test_measured_success_is_used_and_shown_beside_the_typed_one(tmp_path, downloads):
+    path, list_id, issued = _database_with_measured_results(tmp_path)
+    # Measured by SQL written here: high-risk members of every list, came back in the window.
+    counts = _sql(path, """
+        SELECT m.control, count(*) AS n,
+               count(*) FILTER (WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = m.customer_id
+                   AND o.order_date > l.issued_on AND o.order_date <= l.issued_on + l.window_days)) AS back
+        FROM call_list_members m JOIN call_lists l USING (list_id)
+        WHERE m.level = 'high' GROUP BY m.control""").set_index("control")
+    p1 = counts.loc[False, "back"] / counts.loc[False, "n"]
+    p0 = counts.loc[True, "back"] / counts.loc[True, "n"]
+    measured = (p1 - p0) / (1 - p0)
+    at = run_app(path, PAGE)
+    (evidence,) = [d.value for d in at.dataframe if "Typed" in d.value.columns]
+    high = evidence[evidence["Risk level"] == "High"].iloc[0]
+    assert high["Typed"] == pytest.approx(0.78)
+    assert high["Measured"] == fmt.pct(measured, 1)
+    # The interval: Newcombe's, by the second implementation of tests/test_results.py, over 1 − p0.
+    from tests.test_results import newcombe_by_hand
+    low, up = newcombe_by_hand(int(counts.loc[False, "back"]), int(counts.loc[False, "n"]),
+                               int(counts.loc[True, "back"]), int(counts.loc[True, "n"]))
+    assert high["95% interval"] == f"{fmt.pct(low / (1 - p0), 1)} – {fmt.pct(up / (1 - p0), 1)}"
+    assert (high["Called"], high["Control"]) == (counts.loc[False, "n"], counts.loc[True, "n"])
+    assert high["Used"] == f"measured: {fmt.pct(measured)}"
+    listed = _csv(downloads)
+    assert listed.loc[listed["Risk level"] == "High", "Success rate"].tolist() == pytest.approx(
+        [measured] * int((listed["Risk level"] == "High").sum()))
+    # Switched off: the typed prior is back.
+    at.toggle(key="churn_use_measured").set_value(False).run()
+    listed = _csv(downloads)
+    assert set(listed.loc[listed["Risk level"] == "High", "Success rate"]) == {0.78}
+    (evidence,) = [d.value for d in at.dataframe if "Typed" in d.value.columns]
+    assert evidence.loc[evidence["Risk level"] == "High", "Used"].iloc[0] == "typed: 78%"

@@ -72,6 +72,16 @@ STRINGS = {
     "churn.col.customer": ("Customer", "客户编号"),
     "churn.col.name": ("Name", "姓名"),
     "churn.col.store": ("Store", "门店"),
+    "churn.col.phone": ("Phone", "电话"),
+    "churn.col.owner": ("Owner", "负责人"),
+    "churn.col.due": ("Due", "截止日期"),
+    "churn.col.last_visit": ("Last visit", "最近到店"),
+    "churn.col.vehicle": ("Vehicle", "车辆"),
+    "churn.col.open": ("Lookup", "客户查询"),
+    "churn.open": ("Open", "打开"),
+    "churn.owner.gm": ("General manager", "总经理"),
+    "churn.owner.account_manager": ("Account manager", "客户经理"),
+    "churn.owner.automated": ("Automated", "自动执行"),
     "churn.col.tier": ("Tier", "等级"),
     "churn.col.score": ("Risk score", "风险分"),
     "churn.col.level": ("Risk level", "风险等级"),
@@ -233,6 +243,89 @@ STRINGS = {
         "流失概率 × 成功率 × 剩余 CLV − 成本",
     ),
     "churn.file": ("churn_call_list", "流失预警名单"),
+    "churn.file.all_stores": ("all stores", "全部门店"),
+    "churn.method.success": ("Success rate used: {level}", "采用的成功率：{level}"),
+    "churn.method.due": ("as-of date + {days} days (a working week)", "基准日 + {days}天（一个工作周）"),
+    "churn.method.capacity.calls": (
+        "{n} calls per store: the most valuable customers of each store",
+        "每店{n}次联系：各店期望价值最高的客户",
+    ),
+    "churn.method.capacity.budget": (
+        "{budget} per store: the combination of customers with the most expected value within it",
+        "每店{budget}：预算内期望价值合计最高的客户组合",
+    ),
+    "churn.list.due": (
+        "Due: within a working week of the as-of date ({days} days, by {due}). Owner: the store's "
+        "account owner where the stores file names one, else who the level's intervention belongs to. "
+        "Open a row's lookup for the customer's history.",
+        "截止日期：基准日起一个工作周内（{days}天，{due}前）。负责人：门店文件中有客户负责人时为该负责人，"
+        "否则为该等级干预措施的执行人。点击“打开”查看客户详情。",
+    ),
+    # -- a week's capacity per store -------------------------------------------------------
+    "churn.capacity": ("Weekly capacity per store", "每店每周产能"),
+    "churn.capacity.none": ("No limit", "不限"),
+    "churn.capacity.calls": ("Number of calls", "联系次数"),
+    "churn.capacity.budget": ("Budget", "预算"),
+    "churn.capacity.help": (
+        "Each home store gets this capacity. Within it the list keeps the customers whose "
+        "interventions add the most expected value: with a number of calls, the most valuable "
+        "ones; with a budget, the best combination whose cost fits (not simply the top of the list).",
+        "每家归属门店各有此产能。名单在产能内保留期望价值合计最高的客户：按联系次数时取价值最高者；"
+        "按预算时取成本不超预算、价值合计最高的组合（而非简单截取名单前几位）。",
+    ),
+    "churn.store.none": ("No home store", "无归属门店"),
+    "churn.capacity.by_store": ("Capacity of each store", "各门店产能"),
+    "churn.capacity.by_store.caption": (
+        "Leave a store empty to give it the capacity above; type a number to give it its own.",
+        "留空即采用上方的统一产能；输入数字即为该店单独设定。",
+    ),
+    "churn.capacity.calls.value": ("Calls per store this week", "每店本周联系次数"),
+    "churn.capacity.budget.value": ("Budget per store this week ({currency})", "每店本周预算（{currency}）"),
+    "churn.capacity.next.calls": (
+        "The next call would be worth {value} (the best customer left out, at {store}).",
+        "再多联系一位可增加{value}（未入选的最佳客户，{store}）。",
+    ),
+    "churn.capacity.next.budget": (
+        "The best customer left out is worth {value} (at {store}, cost {cost}); raising that store's "
+        "budget by {cost} would add {gain} after choosing again.",
+        "未入选的最佳客户价值{value}（{store}，成本{cost}）；该店预算增加{cost}，重新选择后可增加{gain}。",
+    ),
+    "churn.capacity.all_in": (
+        "Every customer whose intervention pays fits within the capacity.",
+        "所有有正期望价值的客户都在产能之内。",
+    ),
+    "churn.capacity.col.calls": ("Calls allowed", "可联系次数"),
+    "churn.capacity.col.budget": ("Budget", "预算"),
+    "churn.capacity.col.calls_made": ("Customers picked", "入选客户"),
+    "churn.capacity.col.net": ("Expected value", "期望价值"),
+    "churn.capacity.col.next": ("Next call worth", "下一位价值"),
+    "churn.capacity.col.gain": ("Gain of one more call's budget", "再增加一次联系预算的收益"),
+    # -- measured success --------------------------------------------------------------------
+    "churn.measured": ("Success rates: typed and measured", "成功率：设定值与实测值"),
+    "churn.measured.use": (
+        "Use the measured success rate where the evidence is enough",
+        "证据充分时使用实测成功率",
+    ),
+    "churn.measured.help": (
+        "Measured on the issued call lists: the share of the control group's non-returners the "
+        "calls brought back. Used once both groups are large enough, the return window is over "
+        "and the interval excludes no effect.",
+        "基于已下发名单实测：对照组中未回店者里被回访带回的比例。两组人数足够、观察窗口结束且区间不含零时采用。",
+    ),
+    "churn.measured.typed": ("Typed", "设定值"),
+    "churn.measured.measured": ("Measured", "实测值"),
+    "churn.measured.interval": ("95% interval", "95% 区间"),
+    "churn.measured.treated": ("Called", "联系组"),
+    "churn.measured.control": ("Control", "对照组"),
+    "churn.measured.evidence": ("Evidence", "证据"),
+    "churn.measured.used": ("Used", "采用"),
+    "churn.measured.source.typed": ("typed: {rate}", "设定值：{rate}"),
+    "churn.measured.source.measured": ("measured: {rate}", "实测值：{rate}"),
+    "churn.measured.caption": (
+        "A measured rate needs at least {n} customers in the called and the control group of the "
+        "level; a negative measured rate counts as 0%.",
+        "实测值要求该等级联系组和对照组各至少{n}位客户；实测为负时按0%计。",
+    ),
     "churn.spec_seed": (
         "Reference case: 1,240 customers kept × ¥21,000 = ¥26,040,000 against a cost of ¥980,000 = 26.6×.",
         "参考案例：挽回1,240位客户 × ¥21,000 = ¥2,604万，成本¥98万，倍数26.6×。",

@@ -36,3 +36,34 @@ def test_lookup_a_customer(page, app_url):
     expect(page.locator("[data-testid='stMetric']").filter(has_text="Network value").first).to_be_visible()
     expect(page.get_by_text("Recommended action")).to_be_visible()
     screenshot(page, "lookup_en")
+
+
+def test_call_list_row_opens_the_customers_lookup(page, app_url):
+    """Clicking "Open" on the call list's first row opens the lookup of that customer in a new
+    tab (the link is relative, "lookup?lookup_query=<id>", so it resolves next to /churn)."""
+    import csv
+
+    page.goto(app_url + "/churn")
+    wait_ready(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download CSV").click()
+    assert "all_stores" in info.value.suggested_filename
+    with open(info.value.path(), encoding="utf-8-sig") as f:
+        first = next(csv.DictReader(f))["Customer"]
+    grid = page.locator("[data-testid='stDataFrame']").last  # the call list is the last table
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    box = grid.bounding_box()
+    # The table is drawn on a canvas: click along the first row until the link cell opens a tab.
+    with page.context.expect_page(timeout=20_000) as opened:
+        for x in range(100, 400, 15):
+            page.mouse.click(box["x"] + x, box["y"] + 35 + 18)
+            page.wait_for_timeout(150)
+            if len(page.context.pages) > 1:
+                break
+    lookup = opened.value
+    lookup.set_default_timeout(60_000)
+    assert lookup.url.endswith("/lookup?lookup_query=" + first)
+    wait_ready(lookup)
+    expect(lookup.get_by_role("heading", name=first).first).to_be_visible(timeout=60_000)
+    screenshot(lookup, "churn_link_to_lookup")
