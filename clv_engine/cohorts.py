@@ -13,8 +13,8 @@ Definitions (the page shows them next to the figures):
 
   n = completed years, GP_k = the customer's gross profit in year k since purchase,
   g = yearly gross profit so far (gross profit ÷ years since purchase, at least one year),
-  a = r^gap the chance the customer is still with us (gap = years beyond one since the last
-  visit, as in ``clv.customer_values``), A(r, d, m) = Σ_{t=1..m} r^t/(1+d)^t
+  a = the absence weight of ``clv.absence_weight`` (1 for an active customer; for one away k
+  whole years the measured come-back rate ÷ r, else r^gap), as in ``clv.customer_values``, A(r, d, m) = Σ_{t=1..m} r^t/(1+d)^t
   (``clv.annuity_factor``) and r the yearly retention (estimated from the data by
   ``clv.estimate_retention`` unless given). A customer older than H has only the realised
   part; orders in the year still in progress are not counted twice: that year is expected.
@@ -128,14 +128,37 @@ c1 AS (
            coalesce(per.realised_pv, 0) AS realised_pv
     FROM b LEFT JOIN per USING (customer_id)
 ),
+weighted AS (
+    -- The share of an active customer's future kept by the absent (clv.absence_weight): the
+    -- measured come-back rate of their whole years away, else the r^gap rule.
+    SELECT *,
+           coalesce(list_extract(CAST($absence_weights AS DOUBLE[]),
+                                 CAST(least(greatest(ceil(recency_days / 365.0) - 1, 0), $max_years) AS INTEGER) + 1),
+                    power($r, greatest(recency_days - 365, 0) / 365.0)) AS absence_weight
+    FROM c1
+),
 cust AS (
     SELECT *,
-           annual_gp * power($r, greatest(recency_days - 365, 0) / 365.0)
+           annual_gp * absence_weight
                * list_extract($annuity, greatest($h - completed_years, 0) + 1)
                / power(1 + $d, completed_years) AS expected_pv
-    FROM c1
+    FROM weighted
 )
 """
+
+
+def absence_weights(db: Database, as_of: date, retention: float) -> list[float | None]:
+    """[1, w_1, .., w_max]: the weight of a customer away 0, 1, .. whole years, from the same
+    :func:`clv.absence_weight` the per-customer CLV uses; None where no rate was measured
+    (the SQL then applies the r^gap rule day by day, as clv does)."""
+    rates = clv.return_rates(db, as_of)
+    weights: list[float | None] = [1.0]
+    for years in range(1, clv.RETURN_MAX_YEARS + 1):
+        if rates.used_for(years) is None:
+            weights.append(None)
+        else:  # any day count in that bucket gives the bucket's weight
+            weights.append(float(clv.absence_weight([365.0 * years + 1], retention, rates)[0]))
+    return weights
 
 
 def _query(
@@ -155,6 +178,8 @@ def _query(
         "h": params.horizon_years,
         "r": retention,
         "annuity": annuity_table(retention, params.discount_rate, params.horizon_years),
+        "absence_weights": absence_weights(db, as_of, retention),
+        "max_years": clv.RETURN_MAX_YEARS,
     }
     store_filter = ""
     if store_ids:
@@ -176,7 +201,7 @@ def customer_ltv(
         """
         SELECT customer_id, channel, vehicle_model, region, purchase_year, tenure_days,
                completed_years, orders, gross_profit, revenue_y1, annual_gp, recency_days,
-               realised_pv, expected_pv, realised_pv + expected_pv AS ltv
+               absence_weight, realised_pv, expected_pv, realised_pv + expected_pv AS ltv
         FROM cust ORDER BY customer_id
         """,
         as_of,

@@ -186,7 +186,23 @@ def sample(sample_db_path):
     return customers, orders, stores, end
 
 
-def _pandas_ltv(customers, orders, stores, as_of, h, d, r):
+def _come_back_weights(path, as_of, r) -> dict:
+    """What a customer away k whole years keeps, from the pandas backtest of
+    tests/test_customer_values: the come-back rate ÷ r (capped at 1) where at least 30
+    customers were measured, else the nearest shorter measured rate, else None (r^gap)."""
+    from tests.test_customer_values import backtest_by_hand
+
+    table = backtest_by_hand(path, as_of)
+    weights, rate = {}, None
+    for k in (1, 2, 3):
+        customers, returned = table.loc[k, "customers"], table.loc[k, "returned"]
+        if customers >= 30:
+            rate = returned / customers
+        weights[k] = None if rate is None else min(rate, r) / r
+    return weights
+
+
+def _pandas_ltv(customers, orders, stores, as_of, h, d, r, weights=None):
     """The module docstring's LTV, written again with pandas and numpy loops."""
     as_of = pd.Timestamp(as_of)
     orders = orders[pd.to_datetime(orders["order_date"]) <= as_of]
@@ -206,6 +222,10 @@ def _pandas_ltv(customers, orders, stores, as_of, h, d, r):
     c["annual"] = c["gp"] / np.maximum(c["tenure_days"] / 365.25, 1)
     recency = (as_of - c["customer_id"].map(last).fillna(c["start"])).dt.days
     alive = r ** (np.maximum(recency - 365, 0) / 365.0)
+    if weights:
+        years = np.minimum(np.ceil(recency / 365.0) - 1, 3).clip(lower=0).astype(int)
+        kept = years.map(lambda k: weights.get(k) if k >= 1 else 1.0)
+        alive = kept.where(kept.notna(), alive).astype(float)
     expected = []
     for n, a, al in zip(c["n"], c["annual"], alive):
         expected.append(a * al * sum(r**j / (1 + d) ** (n + j) for j in range(1, max(h - n, 0) + 1)))
@@ -218,7 +238,9 @@ def test_sample_cohort_ltv_matches_pandas(sample_db_path, sample):
     customers, orders, stores, end = sample
     db = Database(sample_db_path)
     params = LtvParams(horizon_years=7, discount_rate=0.12, retention=0.85)
-    c, _ = _pandas_ltv(customers, orders, stores, end, 7, 0.12, 0.85)
+    weights = _come_back_weights(sample_db_path, end, 0.85)
+    assert any(w is not None for w in weights.values())
+    c, _ = _pandas_ltv(customers, orders, stores, end, 7, 0.12, 0.85, weights)
     for dim in ("purchase_year", "channel", "region", "vehicle_model"):
         got = cohorts.cohort_summary(db, end, dim, params).set_index("cohort")
         want = c.groupby(dim)["ltv"].mean()
@@ -257,3 +279,20 @@ def test_sample_first_year_spend_matches_pandas(sample_db_path, sample):
     got = cohorts.cohort_summary(db, end, "channel").set_index("cohort")["first_year_spend"]
     for key, value in want.items():
         assert got[key] == pytest.approx(value)
+
+
+def test_cohort_ltv_weighs_absent_customers_as_the_clv_does(sample_db_path):
+    """One definition of what an absent customer keeps: the cohort LTV's weight equals the
+    per-customer CLV's absence weight (measured come-back rate, else r^gap) for every customer."""
+    import numpy as np
+
+    from clv_engine import clv as clv_module
+    from clv_engine.cohorts import customer_ltv
+
+    db = Database(sample_db_path)
+    as_of = date(2026, 11, 30)
+    frame = customer_ltv(db, as_of)
+    rates = clv_module.return_rates(db, as_of)
+    expected = clv_module.absence_weight(frame["recency_days"].to_numpy(dtype=float), frame.attrs["retention"], rates)
+    assert (frame["recency_days"] > 365).sum() > 20
+    np.testing.assert_allclose(frame["absence_weight"].to_numpy(dtype=float), expected, rtol=1e-12)
