@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
@@ -41,3 +42,90 @@ def seed_state(defaults: dict[str, Any]) -> None:
 def reset_state(defaults: dict[str, Any]) -> None:
     for key, value in defaults.items():
         st.session_state[key] = value
+
+
+# -- headline figures --------------------------------------------------------------------------
+# st.metric cuts a value or label that does not fit its card ("¥10.9…") instead of wrapping
+# it. metric_row gives every card of a row one width wide enough for the longest value and
+# label, and lets the row wrap onto a second line when the page is narrow (1280×720 with the
+# sidebar open), so a figure is never cut. Widths are estimated from the text: Source Sans
+# draws digits at about 0.55 em and a CJK character at 1 em.
+VALUE_PX = 36          # st.metric's value: 2.25rem
+LABEL_PX = 14          # its label: 0.875rem
+PRESENT_VALUE_PX = 56  # presentation mode (see present_style)
+CARD_PADDING_PX = 36   # border, padding and a little slack
+HELP_ICON_PX = 26
+MIN_CARD_PX = 150
+
+
+def text_width(text: str, font_px: float) -> float:
+    """An upper estimate of ``text``'s width in pixels at ``font_px``."""
+    width = 0.0
+    for ch in str(text):
+        if ord(ch) > 0x2E80:          # CJK and full-width forms
+            width += 1.0
+        elif ch in ".,:;'!|il ":
+            width += 0.32
+        elif ch in "%MW¥@mw":
+            width += 0.9
+        elif ch.isupper():
+            width += 0.66
+        else:
+            width += 0.58
+    return width * font_px
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline figure: what st.metric takes."""
+    label: str
+    value: str
+    help: str | None = None
+    delta: str | None = None
+
+
+def card_width(figures: Sequence[Headline], large: bool = False) -> int:
+    """One card width (px) that shows every figure's value and label uncut."""
+    value_px = PRESENT_VALUE_PX if large else VALUE_PX
+    need = MIN_CARD_PX
+    for f in figures:
+        label = text_width(f.label, LABEL_PX) + (HELP_ICON_PX if f.help else 0)
+        need = max(need, text_width(f.value, value_px), label,
+                   text_width(f.delta or "", LABEL_PX) + 24)
+    return int(need + CARD_PADDING_PX)
+
+
+def metric_row(figures: Sequence[Headline], border: bool = True, container: Any = None,
+               large: bool | None = None, like: Sequence[Headline] = ()) -> None:
+    """Headline figures as cards of one width in a row that wraps rather than cuts.
+
+    ``large`` (default: presentation mode is on) sizes the cards for the larger type;
+    ``like``: figures of another row whose cards this row's should line up with.
+    """
+    figures = [f for f in figures if f is not None]
+    if large is None:
+        large = presenting()
+    width = card_width([*figures, *like], large)
+    parent = container if container is not None else st
+    with parent.container(horizontal=True, wrap=True, gap="small"):
+        for f in figures:
+            st.metric(f.label, f.value, delta=f.delta, help=f.help, border=border, width=width)
+
+
+# -- presentation mode -------------------------------------------------------------------------
+PRESENT_KEY = "present"
+# A fixed style sheet, no customer text in it: bigger headline figures for a projector.
+PRESENT_STYLE = (
+    "<style>[data-testid='stMetricValue']{font-size:%dpx !important;line-height:1.2;}"
+    "[data-testid='stMetricLabel'] p{font-size:1rem !important;}</style>" % PRESENT_VALUE_PX
+)
+
+
+def presenting() -> bool:
+    """Presentation mode: sidebar toggle, or a link with ``?present=1``."""
+    return bool(st.session_state.get(PRESENT_KEY, False))
+
+
+def present_style() -> None:
+    if presenting():
+        st.html(PRESENT_STYLE)

@@ -16,6 +16,12 @@ STRINGS = {
     "sidebar.stores.all": ("All stores", "全部门店"),
     "sidebar.stores.placeholder": ("All stores", "全部门店"),
     "sidebar.database": ("Database", "数据库"),
+    "sidebar.present": ("Presentation mode", "演示模式"),
+    "sidebar.present.help": (
+        "For a projector: the menu folds away, headline figures are larger, and the decision's "
+        "inputs sit beside its totals. A link with ?present=1 opens in this mode.",
+        "用于投影：菜单收起，关键数字放大，决策的输入与结果并排显示。链接带 ?present=1 时直接进入此模式。",
+    ),
     "building.sample": (
         "Building the sample database ({n:,} customers) on first start…",
         "首次启动，正在生成示例数据库（{n:,} 位客户）……",
