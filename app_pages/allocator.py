@@ -229,7 +229,8 @@ def option_label(project: str, option: str | None) -> str:
 
 # -- header and scenario --------------------------------------------------------------------
 st.title(ctx.t("allocator.page.title"))
-st.caption(ctx.t("allocator.page.caption"))
+if not presenting():   # a projector shows the figures; the caption is for the desk
+    st.caption(ctx.t("allocator.page.caption"))
 ctx.disclose_assumptions()  # the gross margin assumed at import, if any
 message = st.session_state.pop("al_flash", None)
 if message:
@@ -342,7 +343,7 @@ total_cost = sum(p.largest_cost for p in projects)
 top = slider_top(total_cost)
 if presenting():
     # The decision in one screen: the budget on the left, its totals beside it.
-    inputs_col, totals = st.columns([1, 2], gap="large")
+    inputs_col, totals = st.columns([1, 3], gap="large")
     slide_col = box_col = inputs_col
 else:
     slide_col, box_col = st.columns([3, 1])

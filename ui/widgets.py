@@ -52,7 +52,7 @@ def reset_state(defaults: dict[str, Any]) -> None:
 # draws digits at about 0.55 em and a CJK character at 1 em.
 VALUE_PX = 36          # st.metric's value: 2.25rem
 LABEL_PX = 14          # its label: 0.875rem
-PRESENT_VALUE_PX = 56  # presentation mode (see present_style)
+PRESENT_VALUE_PX = 48  # presentation mode (see present_style)
 CARD_PADDING_PX = 36   # border, padding and a little slack
 HELP_ICON_PX = 26
 MIN_CARD_PX = 150
