@@ -471,7 +471,7 @@ metric_row([
     Headline(ctx.t("allocator.fig.unspent"), ctx.money(best.unspent), ctx.t("allocator.def.unspent")),
     Headline(ctx.t("allocator.fig.next", step=ctx.money(al.NEXT_STEP)), ctx.money(next_net),
              ctx.t("allocator.def.next", step=ctx.money(al.NEXT_STEP))),
-], container=totals)
+], container=totals, share=0.75 if presenting() else 1.0)
 if best.unspent >= 1:
     st.info(ctx.t("allocator.page.unspent", unspent=ctx.money(best.unspent)),
             icon=":material/savings:")

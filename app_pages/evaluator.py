@@ -195,7 +195,8 @@ def compare_table(current: ev.Evaluation, chosen: list[str], names: dict[str, st
 
 # -- header and case ----------------------------------------------------------------------
 st.title(ctx.t("evaluator.page.title"))
-st.caption(ctx.t("evaluator.page.caption"))
+if not presenting():   # a projector shows the figures; the caption is for the desk
+    st.caption(ctx.t("evaluator.page.caption"))
 ctx.disclose_assumptions()  # the gross margin assumed at import, if any
 flash = st.session_state.pop("ev_flash", None)
 if flash:
@@ -217,7 +218,7 @@ def k(name: str) -> str:
 
 
 head = None if presenting() else st.container()  # the headline cards, filled once the inputs are read
-inputs, results = st.columns([1, 2], gap="large")
+inputs, results = st.columns([1, 3] if head is None else [1, 2], gap="large")
 if head is None:
     head = results.container()  # presentation mode: the figures beside the inputs, in one screen
 
@@ -396,9 +397,14 @@ with head:
         more.append(Headline(
             ctx.t("evaluator.page.break_even", driver=ctx.t("evaluator.page.key_driver_short")), be_text,
             ctx.t("evaluator.def.break_even", driver=md(ev.driver_label(programme, key_driver, lang)))))
-    metric_row(decision, like=totals + more)
-    metric_row(totals, border=False, like=decision + more)
-    metric_row(more, border=False, like=decision + totals)
+    if presenting():
+        # One grid beside the inputs (3 of 4 parts of the screen), the decision's cards first.
+        metric_row([dataclasses.replace(f, border=True) for f in decision] + totals + more,
+                   border=False, share=0.75)
+    else:
+        metric_row(decision, like=totals + more)
+        metric_row(totals, border=False, like=decision + more)
+        metric_row(more, border=False, like=decision + totals)
     if key_driver:
         st.caption(ctx.t("evaluator.page.break_even.caption", driver=md(ev.driver_label(programme, key_driver, lang)),
                          value=be_text))
@@ -409,7 +415,7 @@ with head:
     st.caption(ctx.t("evaluator.convention"))
 
 note = report.note_text(programme, lang)
-if note:
+if note and not presenting():
     note_box.info(note)  # catalogue text of the preset, never typed
 
 # -- charts and tables ----------------------------------------------------------------------
@@ -420,10 +426,11 @@ with sensitivity_charts:
     st.plotly_chart(report.tornado_figure(programme, analysis.tornado, spread, lang), width="stretch",
                     key="ev_chart_tornado")
     st.plotly_chart(report.histogram_figure(mc, lang), width="stretch", key="ev_chart_mc")
-    p = st.columns(4)
-    for col, name, value in ((p[0], "p10", mc.p10), (p[1], "p50", mc.p50), (p[2], "p90", mc.p90)):
-        col.metric(ctx.t(f"evaluator.fig.{name}"), ctx.money(value), help=ctx.t(f"evaluator.def.{name}"))
-    p[3].metric(ctx.t("evaluator.fig.prob_loss"), fmt.pct(mc.prob_loss, 1), help=ctx.t("evaluator.def.prob_loss"))
+    metric_row([*(Headline(ctx.t(f"evaluator.fig.{name}"), ctx.money(value), ctx.t(f"evaluator.def.{name}"))
+                  for name, value in (("p10", mc.p10), ("p50", mc.p50), ("p90", mc.p90))),
+                Headline(ctx.t("evaluator.fig.prob_loss"), fmt.pct(mc.prob_loss, 1),
+                         ctx.t("evaluator.def.prob_loss"))],
+               border=False, share=0.75 if presenting() else 2 / 3)
     st.caption(ctx.t("evaluator.report.mc_method", draws=fmt.number(mc.draws), seed=mc.seed))
 
     flows_tab, be_tab = st.tabs([ctx.t("evaluator.report.cash_flows"), ctx.t("evaluator.report.sensitivity")])
@@ -522,11 +529,11 @@ with rcol:
         target = st.slider(ctx.t("evaluator.page.retention_to", now=fmt.pct(current, 1)), 0.0, 100.0,
                            round(min(current + 0.05, 0.99) * 100, 1), 0.5, format="%.1f%%", key="ev_ret_to")
         result = ev.retention_uplift(segment, target / 100, current)
-        r = st.columns(3)
-        r[0].metric(ctx.t("evaluator.page.r.customers"), fmt.number(result.customers))
-        r[1].metric(ctx.t("evaluator.page.r.clv"), fmt.money_full(result.clv_before))
-        r[2].metric(ctx.t("evaluator.page.r.uplift"), fmt.money_full(result.uplift),
-                    delta=fmt.pct(result.uplift_pct, 1) if result.uplift_pct is not None else None)
+        metric_row([Headline(ctx.t("evaluator.page.r.customers"), fmt.number(result.customers)),
+                    Headline(ctx.t("evaluator.page.r.clv"), fmt.money_full(result.clv_before)),
+                    Headline(ctx.t("evaluator.page.r.uplift"), fmt.money_full(result.uplift),
+                             delta=fmt.pct(result.uplift_pct, 1) if result.uplift_pct is not None else None)],
+                   border=False, share=0.5)
         st.caption(ctx.t("evaluator.page.retention.caption"))
         target_group = st.selectbox(
             ctx.t("evaluator.page.retention.group"), list(range(len(programme.groups))),
