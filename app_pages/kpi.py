@@ -13,6 +13,7 @@ from ui.safe import md, plot_text
 from ui.widgets import reset_state as reset
 from ui.widgets import seed_state as seed
 from ui.widgets import translated_choice
+from ui.widgets import Headline, metric_row
 
 ctx = page_context()
 COLORS = {
@@ -99,12 +100,13 @@ if latest.empty:
     st.info(ctx.t("kpi.no_orders"))
     st.stop()
 
-m = st.columns(4)
 leader = latest.iloc[0]["store_id"]
-m[0].metric(ctx.t("kpi.leader"), md(stores["name"].get(leader, leader)), help=md(name_of.get(leader, leader)))
-m[1].metric(ctx.t("kpi.leader_score"), fmt.number(latest.iloc[0]["score"], 1))
-m[2].metric(ctx.t("kpi.spread"), fmt.number(latest.iloc[0]["score"] - latest.iloc[-1]["score"], 1))
-m[3].metric(ctx.t("kpi.stores"), fmt.number(all_count))
+metric_row([  # a grid that wraps rather than cuts a long store name at 1280×720
+    Headline(ctx.t("kpi.leader"), md(stores["name"].get(leader, leader)), md(name_of.get(leader, leader))),
+    Headline(ctx.t("kpi.leader_score"), fmt.number(latest.iloc[0]["score"], 1)),
+    Headline(ctx.t("kpi.spread"), fmt.number(latest.iloc[0]["score"] - latest.iloc[-1]["score"], 1)),
+    Headline(ctx.t("kpi.stores"), fmt.number(all_count)),
+], border=False)
 
 st.subheader(ctx.t("kpi.ranking"))
 table = {
