@@ -1,4 +1,6 @@
 """Overview: headline figures, profit concentration, CLV distribution and the DCF explorer."""
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -121,6 +123,14 @@ with right:
     fig = go.Figure(
         go.Bar(x=(bins["left"] + bins["right"]) / 2, y=bins["count"], width=bins["right"] - bins["left"])
     )
+    # The last bar holds the top 1%, everything from its left edge up: say so on the chart.
+    top = bins[bins["open_ended"]]
+    if not top.empty:
+        # Rounded down, so that "and above" stays true of every customer in the bar.
+        top_label = ctx.t("ov.top_bin", value=ctx.money(math.floor(float(top["left"].iloc[0]))))
+        fig.add_annotation(x=float((top["left"] + top["right"]).iloc[0] / 2), y=float(top["count"].iloc[0]),
+                           text=top_label, showarrow=True, arrowhead=0, ax=-10, ay=-30,
+                           xanchor="right", name="top_bin")
     fig.update_layout(
         xaxis_title=ctx.t("ov.clv_axis"),
         yaxis_title=ctx.t("ov.count_axis"),

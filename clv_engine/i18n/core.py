@@ -137,6 +137,7 @@ STRINGS.update(
         "ov.distribution": ("CLV distribution", "CLV 分布"),
         "ov.clv_axis": ("CLV per customer", "单客 CLV"),
         "ov.count_axis": ("Customers", "客户数"),
+        "ov.top_bin": ("{value} and above", "{value}及以上"),
         "ov.dcf": ("DCF explorer", "折现 CLV 计算器"),
         "ov.dcf.caption": (
             "CLV = Σ spend_t × margin × S_t / (1+d)^t. S_t is the probability the customer is still with us in year t.",
