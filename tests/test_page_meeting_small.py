@@ -90,3 +90,14 @@ def test_presentation_link_turns_the_mode_on_and_the_toggle_off(sample_db_path):
     at.toggle(key="present").set_value(False).run()
     assert not at.exception
     assert at.session_state["present"] is False
+
+
+def test_no_pages_folder_so_no_raw_file_list_while_the_sample_is_built():
+    """A folder named ``pages`` next to app.py makes Streamlit list its files in the sidebar
+    ("overview", "kpi", ...) on every run that has not reached st.navigation yet, such as the
+    first start that builds the sample database. The pages live in app_pages/ for that reason.
+    """
+    from tests.helpers import ROOT
+
+    assert not (ROOT / "pages").exists()
+    assert (ROOT / "app_pages" / "overview.py").exists()
