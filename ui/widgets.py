@@ -86,6 +86,8 @@ class Headline:
     help: str | None = None
     delta: str | None = None
     border: bool | None = None   # None: as the row says
+    delta_color: str = "normal"
+    delta_arrow: str = "auto"
 
 
 def card_width(figures: Sequence[Headline], large: bool = False) -> int:
@@ -128,7 +130,8 @@ def metric_row(figures: Sequence[Headline], border: bool = True, container: Any 
     with parent.container():
         for start in range(0, len(figures), columns):
             for col, f in zip(st.columns(columns), figures[start:start + columns]):
-                col.metric(f.label, f.value, delta=f.delta, help=f.help,
+                col.metric(f.label, f.value, delta=f.delta, help=f.help, delta_color=f.delta_color,
+                           delta_arrow=f.delta_arrow,
                            border=border if f.border is None else f.border)
 
 
