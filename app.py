@@ -6,8 +6,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui.context import draw_sidebar
+from ui.context import draw_sidebar, presentation_from_link
 from ui.safe import run_page
+from ui.widgets import present_style
 
 HERE = Path(__file__).parent
 
@@ -31,8 +32,11 @@ PAGES = [
 # Pages listed only for a viewer with the right (the page checks again itself).
 DIRECTOR_ONLY = {"app_pages/users.py"}
 
-st.set_page_config(page_title="CLV", page_icon=":material/directions_car:", layout="wide")
+# Presentation mode (sidebar toggle or ?present=1): the sidebar starts folded away.
+st.set_page_config(page_title="CLV", page_icon=":material/directions_car:", layout="wide",
+                   initial_sidebar_state="collapsed" if presentation_from_link() else "auto")
 ctx = draw_sidebar()
+present_style()
 
 
 def _coming() -> None:

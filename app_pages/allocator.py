@@ -19,6 +19,7 @@ from clv_engine import boardpack, fmt, scenarios
 from ui.context import cached, page_context
 from ui.downloads import table_downloads
 from ui.safe import md, plot_text
+from ui.widgets import Headline, metric_row, presenting
 
 ctx = page_context()
 lang = ctx.lang
@@ -229,7 +230,8 @@ def option_label(project: str, option: str | None) -> str:
 
 # -- header and scenario --------------------------------------------------------------------
 st.title(ctx.t("allocator.page.title"))
-st.caption(ctx.t("allocator.page.caption"))
+if not presenting():   # a projector shows the figures; the caption is for the desk
+    st.caption(ctx.t("allocator.page.caption"))
 ctx.disclose_assumptions()  # the gross margin assumed at import, if any
 message = st.session_state.pop("al_flash", None)
 if message:
@@ -277,9 +279,14 @@ if st.session_state.get("al_loaded") != wanted:
             set_table(preset_frame(lang), f"{PRESET}:{lang}")
 
 # -- projects -------------------------------------------------------------------------------
-st.subheader(ctx.t("allocator.page.projects"))
+# Presentation mode: the table folds away so the budget and its totals share one screen.
+if presenting():
+    table_box = st.expander(ctx.t("allocator.page.projects"))
+else:
+    table_box = st.container()
+    table_box.subheader(ctx.t("allocator.page.projects"))
 money_col = dict(min_value=0, step=1_000, format="yen")
-edited = st.data_editor(
+edited = table_box.data_editor(
     st.session_state["al_base"],
     key=f"al_table_{st.session_state['al_version']}",
     num_rows="dynamic",
@@ -319,7 +326,7 @@ names = [p.name for p in table_projects]
 for k in ("al_locked", "al_excluded"):
     if k in st.session_state:
         st.session_state[k] = [n for n in st.session_state[k] if n in names]
-lock_col, drop_col = st.columns(2)
+lock_col, drop_col = table_box.columns(2)
 locked = lock_col.multiselect(ctx.t("allocator.page.locked"), names, key="al_locked", bind=URL,
                               persist_state="page",
                               help=ctx.t("allocator.page.locked.help"),
@@ -335,7 +342,13 @@ projects = apply_flags(table_projects, locked, excluded)
 # -- budget ---------------------------------------------------------------------------------
 total_cost = sum(p.largest_cost for p in projects)
 top = slider_top(total_cost)
-slide_col, box_col = st.columns([3, 1])
+if presenting():
+    # The decision in one screen: the budget on the left, its totals beside it.
+    inputs_col, totals = st.columns([1, 3], gap="large")
+    slide_col = box_col = inputs_col
+else:
+    slide_col, box_col = st.columns([3, 1])
+    totals = st.container()
 saved_budget = st.session_state.get("al_link_check")
 typed = st.session_state.get("al_budget")
 if saved_budget is not None and typed is not None and typed != saved_budget:
@@ -447,22 +460,19 @@ if isinstance(alloc, str):
 best = alloc.optimum
 verdicts, next_net = _explained(tuple(projects), alloc)
 
-st.subheader(ctx.t("allocator.page.answer", budget=ctx.money(budget)))
+totals.subheader(ctx.t("allocator.page.answer", budget=ctx.money(budget)))
 # Net value is what the allocator maximises; gain and ROI are its two ingredients.
-h = st.columns(3)
-h[0].metric(ctx.t("allocator.fig.net"), ctx.money(best.total_net), border=True,
-            help=ctx.t("allocator.def.net"))
-h[1].metric(ctx.t("allocator.fig.gain"), ctx.money(best.total_gain), border=True,
-            help=ctx.t("allocator.def.gain"))
-h[2].metric(ctx.t("allocator.fig.combined_roi"), fmt.pct(best.combined_roi), border=True,
-            help=ctx.t("allocator.def.combined_roi"))
-h = st.columns(3)
-h[0].metric(ctx.t("allocator.fig.funded"),
-            ctx.t("allocator.fig.funded_of", n=best.funded_count, total=len(projects)), border=True)
-h[1].metric(ctx.t("allocator.fig.unspent"), ctx.money(best.unspent), border=True,
-            help=ctx.t("allocator.def.unspent"))
-h[2].metric(ctx.t("allocator.fig.next", step=ctx.money(al.NEXT_STEP)), ctx.money(next_net), border=True,
-            help=ctx.t("allocator.def.next", step=ctx.money(al.NEXT_STEP)))
+metric_row([
+    Headline(ctx.t("allocator.fig.net"), ctx.money(best.total_net), ctx.t("allocator.def.net")),
+    Headline(ctx.t("allocator.fig.gain"), ctx.money(best.total_gain), ctx.t("allocator.def.gain")),
+    Headline(ctx.t("allocator.fig.combined_roi"), fmt.pct(best.combined_roi),
+             ctx.t("allocator.def.combined_roi")),
+    Headline(ctx.t("allocator.fig.funded"),
+             ctx.t("allocator.fig.funded_of", n=best.funded_count, total=len(projects))),
+    Headline(ctx.t("allocator.fig.unspent"), ctx.money(best.unspent), ctx.t("allocator.def.unspent")),
+    Headline(ctx.t("allocator.fig.next", step=ctx.money(al.NEXT_STEP)), ctx.money(next_net),
+             ctx.t("allocator.def.next", step=ctx.money(al.NEXT_STEP))),
+], container=totals, share=0.75 if presenting() else 1.0)
 if best.unspent >= 1:
     st.info(ctx.t("allocator.page.unspent", unspent=ctx.money(best.unspent)),
             icon=":material/savings:")

@@ -23,6 +23,7 @@ from clv_engine.db import Database
 from clv_engine.export import to_csv_bytes, to_excel_bytes
 from ui.context import cached, page_context
 from ui.safe import md, plot_text, plot_texts
+from ui.widgets import Headline, metric_row
 
 ctx = page_context()
 lang = ctx.lang
@@ -221,14 +222,16 @@ else:
         priced = table[table["ltv_cac"].notna()]
         won = (priced["new_customers"] * priced["ltv"]).sum()
         blended = ch.blended_ratio(won, priced["spend"].sum())
-        m = st.columns(4)
-        m[0].metric(ctx.t("channels.blended"), fmt.multiple(blended), help=ctx.t("channels.blended.help"))
-        m[1].metric(ctx.t("channels.spend_total"), ctx.money(table["spend"].sum()))
+        heads = [Headline(ctx.t("channels.blended"), fmt.multiple(blended), ctx.t("channels.blended.help")),
+                 Headline(ctx.t("channels.spend_total"), ctx.money(table["spend"].sum()))]
         if not priced.empty:
             best = priced.loc[priced["ltv_cac"].idxmax()]
             worst = priced.loc[priced["ltv_cac"].idxmin()]
-            m[2].metric(ctx.t("channels.best"), md(label(best["channel"])), fmt.multiple(best["ltv_cac"]), delta_color="off", delta_arrow="off")
-            m[3].metric(ctx.t("channels.worst"), md(label(worst["channel"])), fmt.multiple(worst["ltv_cac"]), delta_color="off", delta_arrow="off")
+            heads += [Headline(ctx.t("channels.best"), md(label(best["channel"])), delta=fmt.multiple(best["ltv_cac"]),
+                               delta_color="off", delta_arrow="off"),
+                      Headline(ctx.t("channels.worst"), md(label(worst["channel"])),
+                               delta=fmt.multiple(worst["ltv_cac"]), delta_color="off", delta_arrow="off")]
+        metric_row(heads, border=False)   # a grid that wraps rather than cuts a channel's name
         shown = ratio_table(table)
         shown.insert(1, ctx.t("channels.col.customers"), table["customers"])
         shown.insert(2, ctx.t("channels.col.spend"), table["spend"].round(0))

@@ -18,6 +18,7 @@ from clv_engine.evaluator import CostLine, CustomerGroup, Programme
 from clv_engine.i18n import CATALOGUE, LANGUAGES
 from ui.context import cached, page_context
 from ui.safe import md
+from ui.widgets import Headline, metric_row, presenting
 
 ctx = page_context()
 lang = ctx.lang
@@ -159,9 +160,43 @@ def save_scenario_callback(name: str, payload: dict[str, Any]) -> None:
         st.session_state["ev_flash"] = ("success", ctx.t("evaluator.page.saved", name=md(name)))
 
 
+@cached
+def _saved_evaluation(db, scenario_id: str) -> ev.Evaluation | str:
+    """The engine's evaluation of a saved case's programme, as saved (or why it cannot be)."""
+    try:
+        payload = scenarios.load_scenario(db, scenario_id)
+        return ev.evaluate_programme(Programme.from_dict(payload["programme"]))
+    except (ValueError, KeyError, TypeError) as err:
+        return str(err)
+
+
+COMPARED = ("npv", "irr", "mirr", "payback", "discounted_payback", "net_roi")
+
+
+def compare_column(result: ev.Evaluation | str) -> list[str]:
+    """One case's decision figures, in the order of COMPARED, as the headline cards show them."""
+    if isinstance(result, str):
+        return [ctx.t("evaluator.page.compare.invalid")] + ["—"] * (len(COMPARED) - 1)
+    return [ctx.money(result.npv), report.irr_text(result, lang), fmt.pct(result.irr.mirr, 1),
+            report.payback_text(result.payback_years, result, lang),
+            report.payback_text(result.discounted_payback_years, result, lang), fmt.pct(result.net_roi)]
+
+
+def compare_table(current: ev.Evaluation, chosen: list[str], names: dict[str, str]) -> dict[str, list[str]]:
+    table = {ctx.t("evaluator.page.compare.figure"): [ctx.t(f"evaluator.fig.{f}") for f in COMPARED],
+             ctx.t("evaluator.page.compare.now"): compare_column(current)}
+    for sid in chosen:
+        title = names.get(sid, sid)
+        while title in table:   # a case called like another column
+            title += " ·"
+        table[title] = compare_column(_saved_evaluation(ctx.db, sid))
+    return table
+
+
 # -- header and case ----------------------------------------------------------------------
 st.title(ctx.t("evaluator.page.title"))
-st.caption(ctx.t("evaluator.page.caption"))
+if not presenting():   # a projector shows the figures; the caption is for the desk
+    st.caption(ctx.t("evaluator.page.caption"))
 ctx.disclose_assumptions()  # the gross margin assumed at import, if any
 flash = st.session_state.pop("ev_flash", None)
 if flash:
@@ -182,8 +217,10 @@ def k(name: str) -> str:
     return key(preset_key, name)
 
 
-head = st.container()  # the headline cards, filled once the inputs below are read
-inputs, results = st.columns([1, 2], gap="large")
+head = None if presenting() else st.container()  # the headline cards, filled once the inputs are read
+inputs, results = st.columns([1, 3] if head is None else [1, 2], gap="large")
+if head is None:
+    head = results.container()  # presentation mode: the figures beside the inputs, in one screen
 
 # -- inputs -------------------------------------------------------------------------------
 with inputs:
@@ -326,36 +363,49 @@ mc = analysis.monte_carlo
 
 # -- headline -----------------------------------------------------------------------------
 with head:
-    c = st.columns(4)
-    c[0].metric(ctx.t("evaluator.fig.net_roi"), fmt.pct(e.net_roi), border=True,
-                help=ctx.t("evaluator.def.net_roi"))
-    c[1].metric(ctx.t("evaluator.fig.payback"), report.payback_text(e.payback_years, e, lang), border=True,
-                help=ctx.t("evaluator.def.payback"))
-    c[2].metric(ctx.t("evaluator.fig.npv"), ctx.money(e.npv), border=True,
-                help=ctx.t("evaluator.def.npv") + " " + ctx.t("evaluator.def.rate", rate=fmt.pct(programme.discount_rate, 1)))
-    c[3].metric(ctx.t("evaluator.fig.irr"), report.irr_text(e, lang), border=True,
-                help=ctx.t("evaluator.def.irr"))
-    c = st.columns(4)
-    c[0].metric(ctx.t("evaluator.fig.cost"), ctx.money(e.cost_over_horizon), help=ctx.t("evaluator.def.cost"))
-    c[1].metric(ctx.t("evaluator.fig.gain"), ctx.money(e.gain_over_horizon), help=ctx.t("evaluator.def.gain"))
-    c[2].metric(ctx.t("evaluator.fig.multiple"), fmt.multiple(e.benefit_cost_multiple),
-                help=ctx.t("evaluator.def.multiple"))
-    c[3].metric(ctx.t("evaluator.fig.discounted_payback"),
-                report.payback_text(e.discounted_payback_years, e, lang),
-                help=ctx.t("evaluator.def.discounted_payback"))
-    c = st.columns(4)
+    # Cards of one width in rows that wrap: nothing is cut at 1280×720 (ui.widgets.metric_row).
+    decision = [
+        Headline(ctx.t("evaluator.fig.net_roi"), fmt.pct(e.net_roi), ctx.t("evaluator.def.net_roi")),
+        Headline(ctx.t("evaluator.fig.payback"), report.payback_text(e.payback_years, e, lang),
+                 ctx.t("evaluator.def.payback")),
+        Headline(ctx.t("evaluator.fig.npv"), ctx.money(e.npv), ctx.t("evaluator.def.npv") + " "
+                 + ctx.t("evaluator.def.rate", rate=fmt.pct(programme.discount_rate, 1))),
+        Headline(ctx.t("evaluator.fig.irr"), report.irr_text(e, lang), ctx.t("evaluator.def.irr")),
+    ]
+    totals = [
+        Headline(ctx.t("evaluator.fig.cost"), ctx.money(e.cost_over_horizon), ctx.t("evaluator.def.cost")),
+        Headline(ctx.t("evaluator.fig.gain"), ctx.money(e.gain_over_horizon), ctx.t("evaluator.def.gain")),
+        Headline(ctx.t("evaluator.fig.multiple"), fmt.multiple(e.benefit_cost_multiple),
+                 ctx.t("evaluator.def.multiple")),
+        Headline(ctx.t("evaluator.fig.discounted_payback"),
+                 report.payback_text(e.discounted_payback_years, e, lang),
+                 ctx.t("evaluator.def.discounted_payback")),
+    ]
     unit_cost = ctx.t("evaluator.none") if e.unit_cost is None else fmt.money_full(e.unit_cost)
-    c[0].metric(ctx.t("evaluator.page.unit_cost", per=ctx.t(programme.volume_unit.replace(".unit.", ".per_unit."))),
-                unit_cost, help=ctx.t("evaluator.def.unit_cost"))
-    c[1].metric(ctx.t("evaluator.fig.net_gain"), ctx.money(e.net_gain_over_horizon),
-                help=ctx.t("evaluator.def.net_gain"))
-    c[2].metric(ctx.t("evaluator.fig.mirr"), fmt.pct(e.irr.mirr, 1),
-                help=ctx.t("evaluator.def.mirr", rate=fmt.pct(e.irr.mirr_rate, 1)))
+    more = [
+        Headline(ctx.t("evaluator.page.unit_cost", per=ctx.t(programme.volume_unit.replace(".unit.", ".per_unit."))),
+                 unit_cost, ctx.t("evaluator.def.unit_cost")),
+        Headline(ctx.t("evaluator.fig.net_gain"), ctx.money(e.net_gain_over_horizon),
+                 ctx.t("evaluator.def.net_gain")),
+        Headline(ctx.t("evaluator.fig.mirr"), fmt.pct(e.irr.mirr, 1),
+                 ctx.t("evaluator.def.mirr", rate=fmt.pct(e.irr.mirr_rate, 1))),
+    ]
+    be_text = None
     if key_driver:
         be = analysis.break_even.set_index("driver").loc[key_driver, "break_even"]
         be_text = report.break_even_text(key_driver, None if pd.isna(be) else float(be), lang)
-        c[3].metric(ctx.t("evaluator.page.break_even", driver=ctx.t("evaluator.page.key_driver_short")), be_text,
-                    help=ctx.t("evaluator.def.break_even", driver=md(ev.driver_label(programme, key_driver, lang))))
+        more.append(Headline(
+            ctx.t("evaluator.page.break_even", driver=ctx.t("evaluator.page.key_driver_short")), be_text,
+            ctx.t("evaluator.def.break_even", driver=md(ev.driver_label(programme, key_driver, lang)))))
+    if presenting():
+        # One grid beside the inputs (3 of 4 parts of the screen), the decision's cards first.
+        metric_row([dataclasses.replace(f, border=True) for f in decision] + totals + more,
+                   border=False, share=0.75)
+    else:
+        metric_row(decision, like=totals + more)
+        metric_row(totals, border=False, like=decision + more)
+        metric_row(more, border=False, like=decision + totals)
+    if key_driver:
         st.caption(ctx.t("evaluator.page.break_even.caption", driver=md(ev.driver_label(programme, key_driver, lang)),
                          value=be_text))
     for warning in report.warnings(e, lang):
@@ -365,7 +415,7 @@ with head:
     st.caption(ctx.t("evaluator.convention"))
 
 note = report.note_text(programme, lang)
-if note:
+if note and not presenting():
     note_box.info(note)  # catalogue text of the preset, never typed
 
 # -- charts and tables ----------------------------------------------------------------------
@@ -376,10 +426,11 @@ with sensitivity_charts:
     st.plotly_chart(report.tornado_figure(programme, analysis.tornado, spread, lang), width="stretch",
                     key="ev_chart_tornado")
     st.plotly_chart(report.histogram_figure(mc, lang), width="stretch", key="ev_chart_mc")
-    p = st.columns(4)
-    for col, name, value in ((p[0], "p10", mc.p10), (p[1], "p50", mc.p50), (p[2], "p90", mc.p90)):
-        col.metric(ctx.t(f"evaluator.fig.{name}"), ctx.money(value), help=ctx.t(f"evaluator.def.{name}"))
-    p[3].metric(ctx.t("evaluator.fig.prob_loss"), fmt.pct(mc.prob_loss, 1), help=ctx.t("evaluator.def.prob_loss"))
+    metric_row([*(Headline(ctx.t(f"evaluator.fig.{name}"), ctx.money(value), ctx.t(f"evaluator.def.{name}"))
+                  for name, value in (("p10", mc.p10), ("p50", mc.p50), ("p90", mc.p90))),
+                Headline(ctx.t("evaluator.fig.prob_loss"), fmt.pct(mc.prob_loss, 1),
+                         ctx.t("evaluator.def.prob_loss"))],
+               border=False, share=0.75 if presenting() else 2 / 3)
     st.caption(ctx.t("evaluator.report.mc_method", draws=fmt.number(mc.draws), seed=mc.seed))
 
     flows_tab, be_tab = st.tabs([ctx.t("evaluator.report.cash_flows"), ctx.t("evaluator.report.sensitivity")])
@@ -491,11 +542,11 @@ with rcol:
         target = st.slider(ctx.t("evaluator.page.retention_to", now=fmt.pct(current, 1)), 0.0, 100.0,
                            round(min(current + 0.05, 0.99) * 100, 1), 0.5, format="%.1f%%", key="ev_ret_to")
         result = ev.retention_uplift(segment, target / 100, current)
-        r = st.columns(3)
-        r[0].metric(ctx.t("evaluator.page.r.customers"), fmt.number(result.customers))
-        r[1].metric(ctx.t("evaluator.page.r.clv"), fmt.money_full(result.clv_before))
-        r[2].metric(ctx.t("evaluator.page.r.uplift"), fmt.money_full(result.uplift),
-                    delta=fmt.pct(result.uplift_pct, 1) if result.uplift_pct is not None else None)
+        metric_row([Headline(ctx.t("evaluator.page.r.customers"), fmt.number(result.customers)),
+                    Headline(ctx.t("evaluator.page.r.clv"), fmt.money_full(result.clv_before)),
+                    Headline(ctx.t("evaluator.page.r.uplift"), fmt.money_full(result.uplift),
+                             delta=fmt.pct(result.uplift_pct, 1) if result.uplift_pct is not None else None)],
+                   border=False, share=0.5)
         st.caption(ctx.t("evaluator.page.retention.caption"))
         target_group = st.selectbox(
             ctx.t("evaluator.page.retention.group"), list(range(len(programme.groups))),
@@ -532,3 +583,14 @@ with s2:
                      key="ev_scenario_pick")
         st.button(ctx.t("evaluator.page.load"), key="ev_load", on_click=load_scenario_callback,
                   icon=":material/folder_open:")
+
+# -- compare saved cases ------------------------------------------------------------------
+if not saved.empty:
+    st.markdown(f"**{ctx.t('evaluator.page.compare')}**")
+    case_names = dict(zip(saved["scenario_id"], saved["name"]))
+    compare = st.multiselect(ctx.t("evaluator.page.compare"), list(case_names), key="ev_compare",
+                             format_func=lambda s: case_names.get(s, s), label_visibility="collapsed",
+                             placeholder=ctx.t("evaluator.page.compare.placeholder"))
+    if compare:
+        st.dataframe(pd.DataFrame(compare_table(e, compare, case_names)), hide_index=True, width="stretch")
+        st.caption(ctx.t("evaluator.page.compare.caption"))

@@ -14,13 +14,17 @@ from ui.safe import md, plot_text
 from ui.widgets import reset_state as reset
 from ui.widgets import seed_state as seed
 from ui.widgets import translated_choice
+from ui.widgets import Headline, metric_row
 
 ctx = page_context()
 COLORS = {
     "clv_growth": "#1F78B4", "retention": "#33A02C", "nps": "#E0A526", "after_sales_gp": "#6A3D9A",
     "ticket_frequency": "#FF7F00", "first_time_fix": "#4B5D8C", "technician_efficiency": "#9AA7B5",
 }
-CHART = dict(margin=dict(l=10, r=10, t=30, b=10), legend=dict(orientation="h", y=1.15))
+# The legend goes under the plot: above it, its rows of store names covered the rank-1 lines.
+# automargin: long store names and axis labels get the room they need instead of being cut.
+CHART = dict(margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h", yanchor="top", y=-0.12),
+             xaxis=dict(automargin=True), yaxis=dict(automargin=True))
 PERCENT = ("clv_growth", "retention", "first_time_fix", "technician_efficiency")
 WEIGHT_DEFAULTS = {f"kpi_w_{k}": round(v * 100) for k, v in kpi.KpiWeights().as_dict().items()}
 
@@ -100,12 +104,13 @@ if latest.empty:
     st.info(ctx.t("kpi.no_orders"))
     st.stop()
 
-m = st.columns(4)
 leader = latest.iloc[0]["store_id"]
-m[0].metric(ctx.t("kpi.leader"), md(stores["name"].get(leader, leader)), help=md(name_of.get(leader, leader)))
-m[1].metric(ctx.t("kpi.leader_score"), fmt.number(latest.iloc[0]["score"], 1))
-m[2].metric(ctx.t("kpi.spread"), fmt.number(latest.iloc[0]["score"] - latest.iloc[-1]["score"], 1))
-m[3].metric(ctx.t("kpi.stores"), fmt.number(all_count))
+metric_row([  # a grid that wraps rather than cuts a long store name at 1280×720
+    Headline(ctx.t("kpi.leader"), md(stores["name"].get(leader, leader)), md(name_of.get(leader, leader))),
+    Headline(ctx.t("kpi.leader_score"), fmt.number(latest.iloc[0]["score"], 1)),
+    Headline(ctx.t("kpi.spread"), fmt.number(latest.iloc[0]["score"] - latest.iloc[-1]["score"], 1)),
+    Headline(ctx.t("kpi.stores"), fmt.number(all_count)),
+], border=False)
 
 st.subheader(ctx.t("kpi.ranking"))
 table = {
@@ -142,9 +147,11 @@ for box, column, title, key in ((left, "score", "kpi.chart.trend", "kpi_chart_tr
     for store_id, part in trend.groupby("store_id"):
         fig.add_scatter(x=part["as_of"], y=part[column], mode="lines+markers",
                         name=plot_text(name_of.get(store_id, store_id)))
-    fig.update_layout(height=380, **CHART)
+    fig.update_layout(height=460, **CHART)
     if column == "rank":
-        fig.update_yaxes(autorange="reversed", dtick=1)
+        # Rank 1 on top, with half a rank of room on each side so the top and bottom lines
+        # and their markers are drawn whole.
+        fig.update_yaxes(range=[float(trend["rank"].max()) + 0.5, 0.5], dtick=1)
     box.markdown(f"**{ctx.t(title)}**")
     box.plotly_chart(fig, width="stretch", key=key)
 

@@ -31,6 +31,7 @@ from clv_engine.predictive import (
 from clv_engine import status as cs
 from ui.context import cached, dropout, fit_failure, fitted_model, page_context
 from ui.context import predictions as shared_predictions
+from ui.widgets import Headline, metric_row
 
 ctx = page_context()
 WEEKS_PER_YEAR = DAYS_PER_YEAR / 7.0
@@ -106,17 +107,18 @@ rules = cs.StatusRules()
 status_by_customer = ctx.customer_values().set_index("customer_id")["status"]
 scoped_status = status_by_customer.reindex(scoped["customer_id"])
 status_active = float((scoped_status == cs.ACTIVE).mean()) if len(scoped) else None
-m = st.columns(5)
-m[0].metric(ctx.t("predictive.m.customers"), fmt.number(len(scoped)))
-m[1].metric(ctx.t("predictive.m.active"),
-            fmt.pct(float((scoped["p_alive"] >= cs.P_ALIVE_LIKELY).mean()) if len(scoped) else None),
-            help=ctx.t("predictive.m.active.help", active=rules.active_days, status=fmt.pct(status_active)))
-m[2].metric(ctx.t("predictive.m.visits", years=params.horizon_years),
-            fmt.number(float(scoped["expected_visits"].sum())), help=ctx.t("predictive.m.visits.help"))
-m[3].metric(ctx.t("predictive.m.clv"), ctx.money(float(scoped["predictive_clv"].sum())),
-            help=ctx.t("predictive.m.clv.help"))
-m[4].metric(ctx.t("predictive.m.gp"), ctx.money(model.spend.mean_value_per_visit),
-            help=ctx.t("predictive.m.gp.help"))
+metric_row([  # a grid that wraps rather than cuts a label at 1280×720
+    Headline(ctx.t("predictive.m.customers"), fmt.number(len(scoped))),
+    Headline(ctx.t("predictive.m.active"),
+             fmt.pct(float((scoped["p_alive"] >= cs.P_ALIVE_LIKELY).mean()) if len(scoped) else None),
+             ctx.t("predictive.m.active.help", active=rules.active_days, status=fmt.pct(status_active))),
+    Headline(ctx.t("predictive.m.visits", years=params.horizon_years),
+             fmt.number(float(scoped["expected_visits"].sum())), ctx.t("predictive.m.visits.help")),
+    Headline(ctx.t("predictive.m.clv"), ctx.money(float(scoped["predictive_clv"].sum())),
+             ctx.t("predictive.m.clv.help")),
+    Headline(ctx.t("predictive.m.gp"), ctx.money(model.spend.mean_value_per_visit),
+             ctx.t("predictive.m.gp.help")),
+], border=False)
 check = dropout(ctx.db, ctx.as_of)
 if check is not None and not check.identifiable:
     st.warning(f"**{ctx.t('predictive.dropout.title')}** — "

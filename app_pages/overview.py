@@ -1,4 +1,6 @@
 """Overview: headline figures, profit concentration, CLV distribution and the DCF explorer."""
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -7,6 +9,7 @@ from clv_engine import clv, fmt, overview
 from clv_engine import status as cs
 from ui.context import page_context
 from ui.downloads import table_downloads
+from ui.widgets import Headline, metric_row
 
 ctx = page_context()
 st.title(ctx.t("ov.title"))
@@ -34,29 +37,34 @@ status_help = {
              lapsed=rules.lapsed_days)
     for s in cs.STATUSES
 }
-cols = st.columns(5)
-cols[0].metric(ctx.t("ov.customers"), fmt.number(head.customers))
-cols[1].metric(ctx.t("ov.active"), fmt.number(head.active_customers), help=status_help[cs.ACTIVE])
-cols[2].metric(ctx.t("ov.total_clv"), ctx.money(head.total_clv), help=clv_help)
-cols[3].metric(ctx.t("ov.avg_clv"), ctx.money(head.average_clv), help=clv_help)
-cols[4].metric(ctx.t("ov.gp12"), ctx.money(head.gross_profit_12m))
+first_row = [
+    Headline(ctx.t("ov.customers"), fmt.number(head.customers)),
+    Headline(ctx.t("ov.active"), fmt.number(head.active_customers), status_help[cs.ACTIVE]),
+    Headline(ctx.t("ov.total_clv"), ctx.money(head.total_clv), clv_help),
+    Headline(ctx.t("ov.avg_clv"), ctx.money(head.average_clv), clv_help),
+    Headline(ctx.t("ov.gp12"), ctx.money(head.gross_profit_12m)),
+]
 
 # The other statuses, and the measured chance that a customer away for a year comes back
 # (what the historical CLV gives them instead of an active customer's retention).
 rates: clv.ReturnRates | None = values.attrs.get("return_rates")
 retention = values.attrs["retention"]
 first = rates.used_for(1) if rates is not None else None
-cols = st.columns(5)
-cols[1].metric(ctx.t("ov.lapsing"), fmt.number(head.lapsing_customers), help=status_help[cs.LAPSING])
-cols[2].metric(ctx.t("ov.lapsed"), fmt.number(head.lapsed_customers), help=status_help[cs.LAPSED])
-cols[3].metric(
-    ctx.t("ov.return"),
-    fmt.pct(first, 1) if first is not None else ctx.t("ov.return.none"),
-    help=None if first is None else ctx.t(
-        "ov.return.help", ref=rates.reference_date.isoformat(), n=fmt.number(rates.customers[0]),
-        returned=fmt.number(rates.returned[0]), r=fmt.pct(retention, 1),
-        weight=fmt.pct(min(first, retention) / retention if retention > 0 else 0.0, 1)),
-)
+second_row = [
+    Headline(ctx.t("ov.lapsing"), fmt.number(head.lapsing_customers), status_help[cs.LAPSING]),
+    Headline(ctx.t("ov.lapsed"), fmt.number(head.lapsed_customers), status_help[cs.LAPSED]),
+    Headline(
+        ctx.t("ov.return"),
+        fmt.pct(first, 1) if first is not None else ctx.t("ov.return.none"),
+        None if first is None else ctx.t(
+            "ov.return.help", ref=rates.reference_date.isoformat(), n=fmt.number(rates.customers[0]),
+            returned=fmt.number(rates.returned[0]), r=fmt.pct(retention, 1),
+            weight=fmt.pct(min(first, retention) / retention if retention > 0 else 0.0, 1)),
+    ),
+]
+# Cards of one width in rows that wrap: nothing is cut at 1280×720 (ui.widgets.metric_row).
+metric_row(first_row, border=False, like=second_row)
+metric_row(second_row, border=False, like=first_row)
 if rates is not None:
     with st.expander(ctx.t("ov.return.title")):
         st.caption(ctx.t("ov.return.caption", ref=rates.reference_date.isoformat(), r=fmt.pct(retention, 1)))
@@ -118,6 +126,14 @@ with right:
     fig = go.Figure(
         go.Bar(x=(bins["left"] + bins["right"]) / 2, y=bins["count"], width=bins["right"] - bins["left"])
     )
+    # The last bar holds the top 1%, everything from its left edge up: say so on the chart.
+    top = bins[bins["open_ended"]]
+    if not top.empty:
+        # Rounded down, so that "and above" stays true of every customer in the bar.
+        top_label = ctx.t("ov.top_bin", value=ctx.money(math.floor(float(top["left"].iloc[0]))))
+        fig.add_annotation(x=float((top["left"] + top["right"]).iloc[0] / 2), y=float(top["count"].iloc[0]),
+                           text=top_label, showarrow=True, arrowhead=0, ax=-10, ay=-30,
+                           xanchor="right", name="top_bin")
     fig.update_layout(
         xaxis_title=ctx.t("ov.clv_axis"),
         yaxis_title=ctx.t("ov.count_axis"),

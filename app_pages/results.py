@@ -19,6 +19,7 @@ from clv_engine.export import to_csv_bytes
 from clv_engine.import_read import ImportFileError
 from ui.context import cached, page_context
 from ui.widgets import translated_choice
+from ui.widgets import Headline, metric_row
 
 ctx = page_context()
 EDITOR = "results_editor"
@@ -272,16 +273,18 @@ if table.empty:
     st.stop()
 overall = table.set_index("level").loc[results.ALL]
 verdict_text = {v: ctx.t(f"results.verdict.{v}") for v in results.VERDICTS}
-m = st.columns(5)
-m[0].metric(ctx.t("results.m.uplift"), fmt.pct(overall["uplift"], 1),
-            help=ctx.t("results.m.uplift.help", low=fmt.pct(overall["uplift_low"], 1),
-                       high=fmt.pct(overall["uplift_high"], 1)))
-m[1].metric(ctx.t("results.m.contact_rate"), fmt.pct(overall["contact_rate"]))
-m[2].metric(ctx.t("results.m.cost_per_kept"), ctx.money(overall["cost_per_kept"]),
-            help=ctx.t("results.m.cost_per_kept.help"))
-m[3].metric(ctx.t("results.m.realised"), ctx.money(overall["realised_value"]),
-            help=ctx.t("results.m.realised.help"))
-m[4].metric(ctx.t("results.m.predicted"), ctx.money(overall["predicted_value"]), help=ctx.t("results.m.predicted.help"))
+metric_row([  # a grid that wraps rather than cuts a label at 1280×720
+    Headline(ctx.t("results.m.uplift"), fmt.pct(overall["uplift"], 1),
+             ctx.t("results.m.uplift.help", low=fmt.pct(overall["uplift_low"], 1),
+                   high=fmt.pct(overall["uplift_high"], 1))),
+    Headline(ctx.t("results.m.contact_rate"), fmt.pct(overall["contact_rate"])),
+    Headline(ctx.t("results.m.cost_per_kept"), ctx.money(overall["cost_per_kept"]),
+             ctx.t("results.m.cost_per_kept.help")),
+    Headline(ctx.t("results.m.realised"), ctx.money(overall["realised_value"]),
+             ctx.t("results.m.realised.help")),
+    Headline(ctx.t("results.m.predicted"), ctx.money(overall["predicted_value"]),
+             ctx.t("results.m.predicted.help")),
+], border=False)
 st.markdown(f"**{verdict_text[overall['verdict']]}**")
 st.caption(ctx.t("results.interval", low=fmt.pct(overall["uplift_low"], 1), high=fmt.pct(overall["uplift_high"], 1),
                  min=results.MIN_GROUP))

@@ -19,6 +19,7 @@ from ui.safe import md, plot_text
 from ui.widgets import reset_state as reset
 from ui.widgets import seed_state as seed
 from ui.widgets import translated_choice
+from ui.widgets import Headline, metric_row
 
 ctx = page_context()
 COLORS = {
@@ -329,12 +330,13 @@ top = breakdown[breakdown["tier"].isin(TOP_TIERS[scheme])]
 top_names = " + ".join(label(x, scheme) for x in TOP_TIERS[scheme])
 
 # headline
-m = st.columns(4)
-m[0].metric(ctx.t("seg.customers"), fmt.number(len(frame)))
-m[1].metric(ctx.t("seg.top_share", tiers=top_names), fmt.pct(top["share"].sum(), 1))
-m[2].metric(ctx.t("seg.top_profit", tiers=top_names), fmt.pct(top["profit_share"].sum(), 1),
-            help=ctx.t("seg.profit.help"))
-m[3].metric(ctx.t("seg.top_clv", tiers=top_names), fmt.pct(top["clv_share"].sum(), 1))
+metric_row([  # a grid that wraps rather than cuts a label at 1280×720
+    Headline(ctx.t("seg.customers"), fmt.number(len(frame))),
+    Headline(ctx.t("seg.top_share", tiers=top_names), fmt.pct(top["share"].sum(), 1)),
+    Headline(ctx.t("seg.top_profit", tiers=top_names), fmt.pct(top["profit_share"].sum(), 1),
+             ctx.t("seg.profit.help")),
+    Headline(ctx.t("seg.top_clv", tiers=top_names), fmt.pct(top["clv_share"].sum(), 1)),
+], border=False)
 
 # breakdown
 st.subheader(ctx.t("seg.breakdown"))

@@ -42,15 +42,23 @@ def headline(values: pd.DataFrame) -> Headline:
 def histogram(values: pd.Series, bins: int = 40, clip_quantile: float = 0.99) -> pd.DataFrame:
     """Binned counts for a chart (a chart never gets a million raw points).
 
-    The top 1% is folded into the last bin so one outlier does not squash the picture.
+    The top 1% (values at or above the 99th percentile) go into one last, open-ended bin
+    (``open_ended``), drawn as wide as the others, so one outlier does not squash the
+    picture; the chart labels it "¥X and above" with X its ``left`` edge, the percentile.
     """
     data = np.asarray(values, dtype=float)
     data = data[np.isfinite(data)]
     if len(data) == 0:
-        return pd.DataFrame({"left": [], "right": [], "count": []})
+        return pd.DataFrame({"left": [], "right": [], "count": [], "open_ended": []})
     high = float(np.quantile(data, clip_quantile))
     low = float(data.min())
     if high <= low:
         high = low + 1.0
-    counts, edges = np.histogram(np.clip(data, low, high), bins=bins, range=(low, high))
-    return pd.DataFrame({"left": edges[:-1], "right": edges[1:], "count": counts})
+    counts, edges = np.histogram(data[data < high], bins=bins - 1, range=(low, high))
+    width = edges[1] - edges[0]
+    return pd.DataFrame({
+        "left": [*edges[:-1], high],
+        "right": [*edges[1:], high + width],
+        "count": [*counts, int((data >= high).sum())],
+        "open_ended": [False] * (bins - 1) + [True],
+    })

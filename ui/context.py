@@ -24,7 +24,7 @@ from clv_engine.db import (
 )
 from clv_engine.i18n import t
 from ui.access import draw_viewer, require_viewer
-from ui.widgets import translated_choice
+from ui.widgets import PRESENT_KEY, translated_choice
 
 SAMPLE_CUSTOMERS = 10_000
 SAMPLE_SEED = 42
@@ -227,6 +227,21 @@ def _language_label(code: str) -> str:
     return {"en": "English", "zh": "中文"}[code]
 
 
+def _present_to_link() -> None:
+    """The presentation toggle writes itself into the link, so the link opens the same way."""
+    if st.session_state.get(PRESENT_KEY):
+        st.query_params[PRESENT_KEY] = "1"
+    elif PRESENT_KEY in st.query_params:
+        del st.query_params[PRESENT_KEY]
+
+
+def presentation_from_link() -> bool:
+    """Presentation mode for this session: a link's ``?present=1`` counts until the toggle moves."""
+    if PRESENT_KEY not in st.session_state:
+        st.session_state[PRESENT_KEY] = st.query_params.get(PRESENT_KEY, "") in ("1", "true", "yes")
+    return bool(st.session_state[PRESENT_KEY])
+
+
 def draw_sidebar() -> Context:
     """Language, as-of date and store scope; returns the context every page reads."""
     db = _database(str(ensure_database()))
@@ -279,6 +294,8 @@ def draw_sidebar() -> Context:
             )
             horizon = st.slider(t("sidebar.horizon", lang), 1, 15, 5, key="clv_horizon")
             discount = st.slider(t("sidebar.discount", lang), 0.0, 0.30, 0.12, 0.01, key="clv_discount")
+        st.toggle(t("sidebar.present", lang), key=PRESENT_KEY, on_change=_present_to_link,
+                  help=t("sidebar.present.help", lang))
         st.caption(f"{t('sidebar.database', lang)}: `{db.path.name}`")
         draw_viewer(viewer, lang)
     settings = _settings(db)

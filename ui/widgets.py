@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
@@ -41,3 +42,113 @@ def seed_state(defaults: dict[str, Any]) -> None:
 def reset_state(defaults: dict[str, Any]) -> None:
     for key, value in defaults.items():
         st.session_state[key] = value
+
+
+# -- headline figures --------------------------------------------------------------------------
+# st.metric cuts a value or label that does not fit its card ("¥10.9…") instead of wrapping
+# it. metric_row puts only as many cards side by side as fit the longest value and label at
+# 1280 px wide (sidebar open), and the rest on a second row, so a figure is never cut. Widths are estimated from the text: Source Sans
+# draws digits at about 0.5 em and a CJK character at 1 em.
+VALUE_PX = 36          # st.metric's value: 2.25rem
+LABEL_PX = 14          # its label: 0.875rem
+PRESENT_VALUE_PX = 48  # presentation mode (see present_style)
+CARD_PADDING_PX = 36   # border, padding and a little slack
+HELP_ICON_PX = 26
+MIN_CARD_PX = 150
+SCREEN_PX = 1280       # the narrowest screen the layout is made for (a 1280×720 projector)
+SIDEBAR_PX = 300
+PAGE_PADDING_PX = 160  # the wide layout's 5rem on each side
+GAP_PX = 16
+
+
+def text_width(text: str, font_px: float) -> float:
+    """An upper estimate of ``text``'s width in pixels at ``font_px``."""
+    width = 0.0
+    for ch in str(text):
+        if ord(ch) > 0x2E80:          # CJK and full-width forms
+            width += 1.0
+        elif ch in ".,:;'!|il ":
+            width += 0.32
+        elif ch in "%MW¥@mw":
+            width += 0.9
+        elif ch.isupper():
+            width += 0.62
+        else:
+            width += 0.53
+    return width * font_px
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline figure: what st.metric takes."""
+    label: str
+    value: str
+    help: str | None = None
+    delta: str | None = None
+    border: bool | None = None   # None: as the row says
+    delta_color: str = "normal"
+    delta_arrow: str = "auto"
+
+
+def card_width(figures: Sequence[Headline], large: bool = False) -> int:
+    """One card width (px) that shows every figure's value and label uncut."""
+    value_px = PRESENT_VALUE_PX if large else VALUE_PX
+    need = MIN_CARD_PX
+    for f in figures:
+        label = text_width(f.label, LABEL_PX) + (HELP_ICON_PX if f.help else 0)
+        need = max(need, text_width(f.value, value_px), label,
+                   text_width(f.delta or "", LABEL_PX) + 24)
+    return int(need + CARD_PADDING_PX)
+
+
+def per_row(figures: Sequence[Headline], share: float = 1.0, large: bool = False) -> int:
+    """How many cards fit side by side in ``share`` of the page at 1280 px, the narrowest
+    screen we design for (sidebar open, or folded away in presentation mode)."""
+    page = SCREEN_PX - PAGE_PADDING_PX - (0 if large else SIDEBAR_PX)
+    width = card_width(figures, large)
+    return max(1, int((page * share + GAP_PX) // (width + GAP_PX)))
+
+
+def metric_row(figures: Sequence[Headline], border: bool = True, container: Any = None,
+               large: bool | None = None, like: Sequence[Headline] = (), share: float = 1.0) -> None:
+    """Headline figures in a grid of equal columns that wraps onto more rows rather than cut.
+
+    ``share``: the part of the page's width the row is drawn in (0.75 in a 3:1 column);
+    ``like``: figures of another row whose cards this row's should line up with;
+    ``large`` (default: presentation mode is on) sizes the cards for the larger type.
+    """
+    figures = [f for f in figures if f is not None]
+    if not figures:
+        return
+    if large is None:
+        large = presenting()
+    fit = per_row([*figures, *like], share, large)
+    rows = -(-len(figures) // fit)
+    # Balanced (4 cards that need two rows go 2 + 2), unless the row lines up with others.
+    columns = fit if like else -(-len(figures) // rows)
+    parent = container if container is not None else st
+    with parent.container():
+        for start in range(0, len(figures), columns):
+            for col, f in zip(st.columns(columns), figures[start:start + columns]):
+                col.metric(f.label, f.value, delta=f.delta, help=f.help, delta_color=f.delta_color,
+                           delta_arrow=f.delta_arrow,
+                           border=border if f.border is None else f.border)
+
+
+# -- presentation mode -------------------------------------------------------------------------
+PRESENT_KEY = "present"
+# A fixed style sheet, no customer text in it: bigger headline figures for a projector.
+PRESENT_STYLE = (
+    "<style>[data-testid='stMetricValue']{font-size:%dpx !important;line-height:1.2;}"
+    "[data-testid='stMetricLabel'] p{font-size:1rem !important;}</style>" % PRESENT_VALUE_PX
+)
+
+
+def presenting() -> bool:
+    """Presentation mode: sidebar toggle, or a link with ``?present=1``."""
+    return bool(st.session_state.get(PRESENT_KEY, False))
+
+
+def present_style() -> None:
+    if presenting():
+        st.html(PRESENT_STYLE)

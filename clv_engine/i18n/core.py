@@ -16,6 +16,12 @@ STRINGS = {
     "sidebar.stores.all": ("All stores", "全部门店"),
     "sidebar.stores.placeholder": ("All stores", "全部门店"),
     "sidebar.database": ("Database", "数据库"),
+    "sidebar.present": ("Presentation mode", "演示模式"),
+    "sidebar.present.help": (
+        "For a projector: the menu folds away, headline figures are larger, and the decision's "
+        "inputs sit beside its totals. A link with ?present=1 opens in this mode.",
+        "用于投影：菜单收起，关键数字放大，决策的输入与结果并排显示。链接带 ?present=1 时直接进入此模式。",
+    ),
     "building.sample": (
         "Building the sample database ({n:,} customers) on first start…",
         "首次启动，正在生成示例数据库（{n:,} 位客户）……",
@@ -131,6 +137,7 @@ STRINGS.update(
         "ov.distribution": ("CLV distribution", "CLV 分布"),
         "ov.clv_axis": ("CLV per customer", "单客 CLV"),
         "ov.count_axis": ("Customers", "客户数"),
+        "ov.top_bin": ("{value} and above", "{value}及以上"),
         "ov.dcf": ("DCF explorer", "折现 CLV 计算器"),
         "ov.dcf.caption": (
             "CLV = Σ spend_t × margin × S_t / (1+d)^t. S_t is the probability the customer is still with us in year t.",

@@ -482,4 +482,14 @@ STRINGS = {
     "evaluator.page.load": ("Load case", "载入案例"),
     "evaluator.page.loaded": ("Loaded “{name}”.", "已载入“{name}”。"),
     "evaluator.page.load_failed": ("Could not load: {error}", "载入失败：{error}"),
+    "evaluator.page.compare": ("Compare saved cases side by side", "并排比较已保存的案例"),
+    "evaluator.page.compare.placeholder": ("Choose two or more cases", "选择两个或以上案例"),
+    "evaluator.page.compare.figure": ("Figure", "指标"),
+    "evaluator.page.compare.now": ("This screen", "当前画面"),
+    "evaluator.page.compare.invalid": ("cannot be evaluated", "无法评估"),
+    "evaluator.page.compare.caption": (
+        "Each saved case is evaluated on its own inputs, as saved; the first column is the case on "
+        "the screen now.",
+        "每个已保存案例按其保存时的输入单独评估；第一列为当前画面上的案例。",
+    ),
 }
