@@ -342,6 +342,9 @@ metric_row([  # a grid that wraps rather than cuts a label at 1280×720
 st.subheader(ctx.t("seg.breakdown"))
 st.dataframe(shown_breakdown(breakdown, scheme), hide_index=True, key="seg_breakdown_table")
 st.caption(ctx.t(f"seg.typical.note.{scheme}"))
+# One vocabulary across pages: a tier (here "churned") is a score band; active / lapsing /
+# lapsed is the status defined once in clv_engine/status.py.
+st.caption(ctx.t("status.tier_is_not_status"))
 left, right = st.columns(2)
 with left:
     st.markdown(f"**{ctx.t('seg.chart.share_vs_profit')}**")
