@@ -6,6 +6,7 @@ import streamlit as st
 from clv_engine import clv, fmt, overview
 from clv_engine import status as cs
 from ui.context import page_context
+from ui import drill
 
 ctx = page_context()
 st.title(ctx.t("ov.title"))
@@ -17,6 +18,12 @@ if values.empty:
     st.stop()
 
 head = overview.headline(values)
+# -- change against an earlier date (the CLV bridge is drawn below the headline) --
+since = drill.comparison(ctx, "ov_compare")
+before_values = drill.values_on(ctx, since)
+before = overview.headline(before_values) if not before_values.empty else None
+vs = ctx.t("bridge.vs", date=since.isoformat())
+# --
 params = values.attrs["params"]
 clv_help = ctx.t(
     "ov.clv.help.predictive" if values.attrs.get("model") == "predictive" else "ov.clv.help",
@@ -34,11 +41,18 @@ status_help = {
     for s in cs.STATUSES
 }
 cols = st.columns(5)
-cols[0].metric(ctx.t("ov.customers"), fmt.number(head.customers))
-cols[1].metric(ctx.t("ov.active"), fmt.number(head.active_customers), help=status_help[cs.ACTIVE])
-cols[2].metric(ctx.t("ov.total_clv"), ctx.money(head.total_clv), help=clv_help)
-cols[3].metric(ctx.t("ov.avg_clv"), ctx.money(head.average_clv), help=clv_help)
-cols[4].metric(ctx.t("ov.gp12"), ctx.money(head.gross_profit_12m))
+cols[0].metric(ctx.t("ov.customers"), fmt.number(head.customers),
+               delta=drill.number_delta(head.customers, before and before.customers), delta_description=vs)
+cols[1].metric(ctx.t("ov.active"), fmt.number(head.active_customers), help=status_help[cs.ACTIVE],
+               delta=drill.number_delta(head.active_customers, before and before.active_customers),
+               delta_description=vs)
+cols[2].metric(ctx.t("ov.total_clv"), ctx.money(head.total_clv), help=clv_help,
+               delta=drill.money_delta(ctx, head.total_clv, before and before.total_clv), delta_description=vs)
+cols[3].metric(ctx.t("ov.avg_clv"), ctx.money(head.average_clv), help=clv_help,
+               delta=drill.money_delta(ctx, head.average_clv, before and before.average_clv), delta_description=vs)
+cols[4].metric(ctx.t("ov.gp12"), ctx.money(head.gross_profit_12m),
+               delta=drill.money_delta(ctx, head.gross_profit_12m, before and before.gross_profit_12m),
+               delta_description=vs)
 
 # The other statuses, and the measured chance that a customer away for a year comes back
 # (what the historical CLV gives them instead of an active customer's retention).
@@ -82,6 +96,10 @@ if rates is not None:
                 ctx.t("ov.return.col.weight"): st.column_config.NumberColumn(format="percent"),
             },
         )
+
+# -- the CLV bridge: what moved the total since the earlier date --
+drill.bridge_section(ctx, values, before_values, since, key="ov_bridge")
+# --
 
 left, right = st.columns(2)
 with left:

@@ -147,3 +147,41 @@ def test_bridge_always_adds_up(pair):
     a1 = {c for c, s in zip(end.customer_id, end.status) if s == "active"}
     assert b.gained_customers == len(a1 - a0) and b.lost_customers == len(a0 - a1)
     assert b.active_end - b.active_start == b.gained_customers - b.lost_customers
+
+
+# -- the pages --------------------------------------------------------------------------------
+def waterfall(at) -> dict:
+    import json
+    for chart in at.get("plotly_chart"):
+        data = json.loads(chart.proto.spec)["data"]
+        if data and data[0].get("type") == "waterfall":
+            return data[0]
+    raise AssertionError("no waterfall on the page")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_overview_shows_the_change_and_its_bridge(sample_db_path, lang):
+    from clv_engine import fmt
+    from tests.helpers import run_app
+
+    at = run_app(sample_db_path, "app_pages/overview.py", lang=lang)
+    at.sidebar.radio(key=f"clv_model.{lang}").set_value("historical").run()
+    assert not at.exception
+    db = Database(sample_db_path)
+    end_date = db.query_value("SELECT max(order_date) FROM orders")
+    for period in ("year", "quarter"):
+        at.radio(key=f"ov_compare.{lang}").set_value(period).run()
+        since = br.comparison_date(end_date, period)
+        start, end = clv.customer_values(db, since), clv.customer_values(db, end_date)
+        deltas = {m.label: m.proto.delta for m in at.metric}
+        label = "Total CLV" if lang == "en" else "CLV 合计"
+        change = end.clv.sum() - start.clv.sum()
+        assert deltas[label] == ("+" if change > 0 else "") + fmt.money(change, lang)
+        people = "Active customers" if lang == "en" else "活跃客户"
+        active_change = (end.status == "active").sum() - (start.status == "active").sum()
+        assert deltas[people] == ("+" if active_change > 0 else "") + fmt.number(active_change)
+        w = waterfall(at)
+        assert w["measure"] == ["absolute", "relative", "relative", "relative", "total"]
+        assert w["y"][0] == pytest.approx(start.clv.sum())
+        assert sum(w["y"][:4]) == pytest.approx(end.clv.sum())
+        assert since.isoformat() in w["x"][0] and end_date.isoformat() in w["x"][4]

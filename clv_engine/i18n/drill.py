@@ -1,0 +1,50 @@
+"""Strings of the CLV bridge (change against an earlier date) and of the click-through lists."""
+
+STRINGS = {
+    "bridge.compare": ("Compare with", "对比"),
+    "bridge.period.year": ("the same date a year earlier", "一年前同日"),
+    "bridge.period.quarter": ("the same date a quarter earlier", "一个季度前同日"),
+    "bridge.vs": ("vs {date}", "较 {date}"),
+    "bridge.title": ("What moved the total CLV since {date}", "自 {date} 以来 CLV 合计的变化来源"),
+    "bridge.caption": (
+        "Every customer is compared with themselves at both dates. Start + customers gained − customers lost "
+        "+ value per customer = end, to the yuan. Active: last visit or car purchase within {active} days.",
+        "每位客户与其自身在两个日期的价值对比。期初 + 新增客户 − 流失客户 + 单客价值变化 = 期末，精确到元。"
+        "活跃：最近一次到店或购车在 {active} 天以内。",
+    ),
+    "bridge.start": ("Total CLV on {date}", "{date} CLV 合计"),
+    "bridge.end": ("Total CLV on {date}", "{date} CLV 合计"),
+    "bridge.gained": ("Customers gained ({n})", "新增客户（{n} 位）"),
+    "bridge.lost": ("Customers lost ({n})", "流失客户（{n} 位）"),
+    "bridge.per_customer": ("Value per customer", "单客价值变化"),
+    "bridge.help.start": (
+        "The CLV of every customer known on {date} (car bought or first visit by then), summed, in the same "
+        "store scope and with the same model and inputs as today.",
+        "{date} 已有的全部客户（当时已购车或已到店）的 CLV 之和，门店范围、模型与参数与今天相同。",
+    ),
+    "bridge.help.end": (
+        "The CLV of every customer known on {date}, summed: the Total CLV shown above.",
+        "{date} 全部客户的 CLV 之和，即上方的 CLV 合计。",
+    ),
+    "bridge.help.gained": (
+        "Customers active at the end and not active at the start: new customers (worth 0 at the start) and "
+        "customers who came back after an absence. Their CLV at the end less their CLV at the start.",
+        "期末活跃、期初不活跃的客户：新客户（期初价值计为 0）和离开后回店的客户。其期末 CLV 减去期初 CLV。",
+    ),
+    "bridge.help.lost": (
+        "Customers active at the start and not active at the end (they lapsed in between). Their CLV at the "
+        "start less their CLV at the end: what lapsing cost.",
+        "期初活跃、期末不活跃的客户（期间沉默或流失）。其期初 CLV 减去期末 CLV，即流失造成的价值损失。",
+    ),
+    "bridge.help.per_customer": (
+        "Everyone else (active at both dates, or at neither): the change in their CLV, from more or less "
+        "spend and gross profit per customer, a longer history and the measured retention.",
+        "其余客户（两个日期均活跃或均不活跃）的 CLV 变化：来自单客消费与毛利的增减、更长的历史以及实测留存率的变化。",
+    ),
+    "bridge.models_differ": (
+        "The predictive model could not be fitted on the data to {date}, so no like-for-like bridge is shown.",
+        "截至 {date} 的数据无法拟合预测模型，因此不显示同口径的变化分解。",
+    ),
+    "bridge.no_start": ("No customer was known on {date}: nothing to compare with.",
+                        "{date} 尚无客户，无可对比。"),
+}
