@@ -7,7 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from clv_engine import clv, fmt, kpi
+from clv_engine import bridge, clv, fmt, kpi
+from ui import drill
 from ui.context import cached, page_context
 from ui.safe import md, plot_text
 from ui.widgets import reset_state as reset
@@ -99,12 +100,45 @@ if latest.empty:
     st.info(ctx.t("kpi.no_orders"))
     st.stop()
 
+# -- the headline against an earlier date (scores on that date among the same stores) --
+since = drill.comparison(ctx, "kpi_compare")
+vs = ctx.t("bridge.vs", date=since.isoformat())
+before_raw = _raw(ctx.db, since, 1, ctx.clv_params)
+then = kpi.score(before_raw, weights).on(since).set_index("store_id")["score"]
+if ctx.store_ids:
+    then = then[then.index.isin(ctx.store_ids)]
+then = then.dropna()
+# --
 m = st.columns(4)
 leader = latest.iloc[0]["store_id"]
 m[0].metric(ctx.t("kpi.leader"), md(stores["name"].get(leader, leader)), help=md(name_of.get(leader, leader)))
-m[1].metric(ctx.t("kpi.leader_score"), fmt.number(latest.iloc[0]["score"], 1))
-m[2].metric(ctx.t("kpi.spread"), fmt.number(latest.iloc[0]["score"] - latest.iloc[-1]["score"], 1))
+leader_then = then.get(leader)
+m[1].metric(ctx.t("kpi.leader_score"), fmt.number(latest.iloc[0]["score"], 1),
+            delta=None if leader_then is None else drill.signed(fmt.number(latest.iloc[0]["score"] - leader_then, 1),
+                                                                 latest.iloc[0]["score"] - leader_then),
+            delta_description=vs, help=ctx.t("kpi.leader_score.delta_help"))
+spread = latest.iloc[0]["score"] - latest.iloc[-1]["score"]
+spread_then = then.max() - then.min() if len(then) else None
+m[2].metric(ctx.t("kpi.spread"), fmt.number(spread, 1),
+            delta=None if spread_then is None else drill.signed(fmt.number(spread - spread_then, 1), spread - spread_then),
+            delta_color="inverse", delta_description=vs)
 m[3].metric(ctx.t("kpi.stores"), fmt.number(all_count))
+# -- the stores in scope together, and their change (percentages in percentage points) --
+now_k = bridge.scope_kpis(raw, ctx.as_of, ctx.store_ids)
+then_k = bridge.scope_kpis(before_raw, since, ctx.store_ids)
+m = st.columns(4)
+m[0].metric(ctx.t("kpi.scope.clv"), ctx.money(now_k.clv_total), delta=drill.money_delta(ctx, now_k.clv_total, then_k.clv_total),
+            delta_description=vs, help=ctx.t("kpi.scope.clv.help"))
+m[1].metric(ctx.t("kpi.name.clv_growth"), fmt.pct(now_k.clv_growth, 1) if now_k.clv_growth is not None else ctx.t("kpi.na"),
+            delta=drill.pp_delta(ctx, now_k.clv_growth, then_k.clv_growth), delta_description=vs,
+            help=ctx.t("kpi.scope.growth.help"))
+m[2].metric(ctx.t("kpi.name.retention"), fmt.pct(now_k.retention, 1) if now_k.retention is not None else ctx.t("kpi.na"),
+            delta=drill.pp_delta(ctx, now_k.retention, then_k.retention), delta_description=vs,
+            help=ctx.t("kpi.scope.retention.help"))
+m[3].metric(ctx.t("kpi.name.after_sales_gp"), ctx.money(now_k.after_sales_gp),
+            delta=drill.money_delta(ctx, now_k.after_sales_gp, then_k.after_sales_gp), delta_description=vs,
+            help=ctx.t("kpi.scope.gp.help"))
+# --
 
 st.subheader(ctx.t("kpi.ranking"))
 table = {

@@ -122,3 +122,32 @@ def relative_change(now: float, before: float) -> float | None:
     if before is None or now is None or before == 0 or before != before or now != now:
         return None
     return (now - before) / abs(before)
+
+
+# -- the KPI page's headline: the scope's figures on one date ---------------------------------
+
+@dataclass(frozen=True)
+class ScopeKpis:
+    """The stores in scope taken together, from ``kpi.raw_kpis`` rows of one date."""
+
+    clv_total: float  # Σ CLV of the stores' home customers
+    clv_growth: float | None  # clv_total / the same stores' total a year earlier − 1
+    retention: float | None  # of customers with a visit in the year before last, share back last year
+    after_sales_gp: float  # gross profit of the orders served in the last 12 months
+
+
+def scope_kpis(raw: pd.DataFrame, on: date, store_ids=None) -> ScopeKpis:
+    """Pooled, not averaged: retention weighs each store by its base (customers it could keep)."""
+    rows = raw[raw["as_of"] == on]
+    if store_ids:
+        rows = rows[rows["store_id"].isin(list(store_ids))]
+    total = float(rows["clv_total"].fillna(0).sum())
+    prior = float(rows["clv_total_prior"].fillna(0).sum())
+    base = rows["retention_base"].fillna(0).astype(float)
+    kept = (rows["retention"].fillna(0).astype(float) * base).sum()
+    return ScopeKpis(
+        clv_total=total,
+        clv_growth=total / prior - 1 if prior > 0 else None,
+        retention=float(kept / base.sum()) if base.sum() > 0 else None,
+        after_sales_gp=float(rows["after_sales_gp"].fillna(0).sum()),
+    )

@@ -185,3 +185,49 @@ def test_overview_shows_the_change_and_its_bridge(sample_db_path, lang):
         assert w["y"][0] == pytest.approx(start.clv.sum())
         assert sum(w["y"][:4]) == pytest.approx(end.clv.sum())
         assert since.isoformat() in w["x"][0] and end_date.isoformat() in w["x"][4]
+
+
+def test_scope_kpis_read_off_the_constructed_database(db):
+    """By hand: of A and C (visits in the year before last) only A came back: 50% pooled;
+    S1 kept 1 of 1, S2 0 of 1 (so a plain average of the stores would also be 50%, but
+    in S1 alone it is 100%). Orders of the last 12 months: A 900 + B 300 + D 600."""
+    from clv_engine import kpi
+
+    raw = kpi.raw_kpis(db, [END])
+    k = br.scope_kpis(raw, END)
+    assert k.retention == pytest.approx(0.5)
+    assert br.scope_kpis(raw, END, ["S1"]).retention == pytest.approx(1.0)
+    assert br.scope_kpis(raw, END, ["S2"]).retention == pytest.approx(0.0)
+    assert k.after_sales_gp == pytest.approx(1_800.0)
+    now, then = clv.customer_values(db, END).clv.sum(), clv.customer_values(db, YEAR).clv.sum()
+    assert k.clv_total == pytest.approx(now)
+    assert k.clv_growth == pytest.approx(now / then - 1)
+    s2_now = clv.customer_values(db, END, ["S2"]).clv.sum()
+    assert br.scope_kpis(raw, END, ["S2"]).clv_total == pytest.approx(s2_now)
+
+
+def test_kpi_headline_shows_changes_in_points(sample_db_path):
+    from clv_engine import fmt, kpi
+    from tests.helpers import run_app
+
+    at = run_app(sample_db_path, "app_pages/kpi.py", lang="en")
+    at.radio(key="kpi_compare.en").set_value("year").run()
+    assert not at.exception
+    db = Database(sample_db_path)
+    end_date = db.query_value("SELECT max(order_date) FROM orders")
+    since = kpi.year_before(end_date)
+    deltas = {m.label: m.proto.delta for m in at.metric}
+    # Retention pooled over every store, by hand in SQL at both dates.
+    sql = """
+        WITH v AS (SELECT customer_id,
+                          bool_or(order_date > CAST(? AS DATE) - INTERVAL 365 DAY) AS this_year,
+                          bool_or(order_date <= CAST(? AS DATE) - INTERVAL 365 DAY) AS last_year
+                   FROM orders JOIN customers USING (customer_id)
+                   WHERE order_date > CAST(? AS DATE) - INTERVAL 730 DAY AND order_date <= CAST(? AS DATE)
+                     AND home_store_id IS NOT NULL
+                   GROUP BY customer_id)
+        SELECT avg(CASE WHEN this_year THEN 1.0 ELSE 0.0 END) FILTER (WHERE last_year) FROM v"""
+    now, then = (db.query_value(sql, [d] * 4) for d in (end_date, since))
+    assert deltas["Retention"] == fmt.pp(now - then, "en")
+    assert deltas["Retention"].endswith(" pp")
+    assert deltas["CLV growth"].endswith(" pp")

@@ -48,3 +48,30 @@ STRINGS = {
     "bridge.no_start": ("No customer was known on {date}: nothing to compare with.",
                         "{date} 尚无客户，无可对比。"),
 }
+
+STRINGS.update({
+    "kpi.leader_score.delta_help": (
+        "The change is against the same store's score on the earlier date, scored then among the same stores "
+        "with today's weights.",
+        "变化为与同一门店在对比日的得分相比；对比日得分按当时同一批门店、采用今天的权重计算。",
+    ),
+    "kpi.scope.clv": ("Total CLV of the stores in scope", "所选门店 CLV 合计"),
+    "kpi.scope.clv.help": (
+        "The historical-model CLV of every customer whose home store is in scope, summed.",
+        "归属所选门店的全部客户的历史模型 CLV 之和。",
+    ),
+    "kpi.scope.growth.help": (
+        "The stores' total CLV against their total CLV a year before that date, less 100%. "
+        "Its change is in percentage points.",
+        "所选门店 CLV 合计相对一年前的 CLV 合计的增长率。变化以百分点表示。",
+    ),
+    "kpi.scope.retention.help": (
+        "Of the stores' customers with a visit in the year before last, the share who visited again in the "
+        "last 12 months (all stores pooled, not averaged). Its change is in percentage points.",
+        "所选门店客户中，前一年有到店记录者在最近12个月再次到店的比例（各门店合并计算，而非平均）。变化以百分点表示。",
+    ),
+    "kpi.scope.gp.help": (
+        "Gross profit of the orders the stores in scope served in the last 12 months.",
+        "所选门店最近12个月所服务工单的毛利合计。",
+    ),
+})
