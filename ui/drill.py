@@ -106,3 +106,57 @@ def bridge_section(ctx: Context, values: pd.DataFrame, before: pd.DataFrame, sin
     b = br.bridge(before, values, since, ctx.as_of)
     st.caption(ctx.t("bridge.caption", active=cs.StatusRules().active_days))
     draw_bridge(ctx, b, key)
+
+
+# -- the customers behind a selection --------------------------------------------------------
+
+
+def points_of(event) -> list:
+    """``event.selection.points`` of st.plotly_chart(on_select="rerun"), or [] (no event yet)."""
+    if isinstance(event, (list, tuple)):  # several charts feeding one list
+        return [p for e in event for p in points_of(e)]
+    try:
+        return list(event.selection.points)
+    except (AttributeError, KeyError, TypeError):
+        return []
+
+
+def customer_list_for(ctx: Context, event, frame: pd.DataFrame, fields: tuple[str, ...], key: str,
+                      describe=None, extra_labels: dict | None = None) -> pd.DataFrame | None:
+    """Under a chart: the customers behind its selected points (scoped by ``ctx.store_ids``),
+    downloadable as CSV and Excel; a hint when nothing is selected.
+
+    ``fields``: the frame's columns the chart's ``customdata`` holds, in order (stable ids).
+    ``describe(key) -> str``: the selection in words (plain text; shown escaped).
+    ``extra_labels``: translated headers of extra columns {column: header}.
+    """
+    from clv_engine import drill as engine
+    from clv_engine.export import to_csv_bytes, to_excel_bytes
+    from ui.safe import md
+
+    keys = engine.selected_keys(points_of(event), fields)
+    if not keys:
+        st.caption(ctx.t("drill.hint"))
+        return None
+    rows = engine.customers_for(frame, keys, ctx.store_ids)
+    chosen = "; ".join(describe(k) for k in keys) if describe else ""
+    st.markdown(f"**{ctx.t('drill.title', n=fmt.number(len(rows)))}**" + (f" {md(chosen)}" if chosen else ""))
+    if rows.empty:
+        st.caption(ctx.t("drill.none"))
+        return rows
+    shown = rows.copy()
+    if "status" in shown.columns:
+        shown["status"] = [ctx.t(f"status.{s}") if isinstance(s, str) else s for s in shown["status"]]
+    labels = {c: ctx.t(f"drill.col.{c}") for c in engine.LIST_COLUMNS}
+    labels.update(extra_labels or {})
+    shown = shown.rename(columns={c: labels.get(c, c) for c in shown.columns})
+    money = [labels[c] for c in ("gross_profit", "gp_12m", "clv") if c in rows.columns]
+    st.dataframe(shown, hide_index=True, key=f"{key}_table", height=min(38 + 35 * len(shown), 360),
+                 column_config={c: st.column_config.NumberColumn(format=fmt.money_column(ctx.currency)) for c in money})
+    left, right = st.columns(2)
+    left.download_button(ctx.t("drill.csv"), to_csv_bytes(shown), file_name=f"{key}.csv", mime="text/csv",
+                         key=f"{key}_csv", width="stretch")
+    right.download_button(ctx.t("drill.xlsx"), to_excel_bytes({ctx.t("drill.sheet"): shown}),
+                          file_name=f"{key}.xlsx", key=f"{key}_xlsx", width="stretch",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return rows

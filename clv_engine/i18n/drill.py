@@ -75,3 +75,25 @@ STRINGS.update({
         "所选门店最近12个月所服务工单的毛利合计。",
     ),
 })
+
+STRINGS.update({
+    "drill.hint": ("Click a bar or cell to list the customers behind it.", "点击柱形或单元格，查看其背后的客户名单。"),
+    "drill.title": ("{n} customers behind the selection:", "所选部分背后的 {n} 位客户："),
+    "drill.none": ("No customer in the current store scope.", "当前门店范围内没有客户。"),
+    "drill.csv": ("Download the list (CSV)", "下载名单（CSV）"),
+    "drill.xlsx": ("Download the list (Excel)", "下载名单（Excel）"),
+    "drill.sheet": ("Customers", "客户"),
+    "drill.col.customer_id": ("Customer id", "客户编号"),
+    "drill.col.name": ("Name", "姓名"),
+    "drill.col.home_store_id": ("Home store", "归属门店"),
+    "drill.col.region": ("Region", "区域"),
+    "drill.col.channel": ("Channel", "获客渠道"),
+    "drill.col.vehicle_model": ("Vehicle model", "车型"),
+    "drill.col.status": ("Status", "状态"),
+    "drill.col.recency_days": ("Days since last activity", "距最近活动天数"),
+    "drill.col.orders": ("Orders", "工单数"),
+    "drill.col.gross_profit": ("Gross profit to date", "累计毛利"),
+    "drill.col.gp_12m": ("Gross profit, last 12 months", "近12个月毛利"),
+    "drill.col.clv": ("CLV", "CLV"),
+    "drill.col.tier": ("Tier", "等级"),
+})

@@ -1,0 +1,64 @@
+"""The customers behind a clicked bar, cell or row.
+
+A chart puts stable ids in each point's ``customdata`` (a tier id, a store id, a cohort
+year: never a translated label), in a fixed order of fields. A selection (Streamlit's
+``event.selection.points``) is turned into keys {field: value}; the customers behind it are the
+rows of the per-customer frame that match any of the keys on every field.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from clv_engine.status import customer_status
+
+# What the list shows of each customer (those the frame has), in this order.
+LIST_COLUMNS = ("customer_id", "name", "home_store_id", "region", "channel", "vehicle_model", "status",
+                "recency_days", "orders", "gross_profit", "gp_12m", "clv")
+
+
+def selected_keys(points: Iterable[Mapping], fields: Sequence[str]) -> list[dict]:
+    """{field: value} of every selected point, from its ``customdata`` (a list in ``fields``'
+    order, or one value for one field); points without customdata are skipped, repeats dropped."""
+    keys: list[dict] = []
+    for point in points or ():
+        data = point.get("customdata")
+        if data is None:
+            continue
+        values = list(data) if isinstance(data, (list, tuple)) else [data]
+        if len(values) < len(fields):
+            continue
+        key = dict(zip(fields, values[: len(fields)]))
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def customers_for(frame: pd.DataFrame, keys: Sequence[Mapping], store_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """The rows of ``frame`` matching any key on all its fields, inside the store scope
+    (``store_ids`` None: every store), with :data:`LIST_COLUMNS` first, highest CLV first."""
+    if not keys:
+        return frame.iloc[0:0]
+    chosen = pd.Series(False, index=frame.index)
+    for key in keys:
+        match = pd.Series(True, index=frame.index)
+        for field, value in key.items():
+            column = frame[field]
+            # customdata travels as JSON: a number may come back as a float, an id as text.
+            if pd.api.types.is_numeric_dtype(column) and not isinstance(value, str):
+                match &= column == value
+            else:
+                match &= column.astype(str) == str(value)
+        chosen |= match
+    if store_ids:
+        chosen &= frame["home_store_id"].isin(list(store_ids))
+    rows = frame[chosen]
+    if "status" not in rows.columns and "recency_days" in rows.columns:
+        rows = rows.assign(status=customer_status(rows["recency_days"]))
+    first = [c for c in LIST_COLUMNS if c in rows.columns]
+    extra = [c for key in keys for c in key if c not in first]
+    rows = rows[first + list(dict.fromkeys(extra))]
+    if "clv" in rows.columns:
+        rows = rows.sort_values(["clv", "customer_id"], ascending=[False, True])
+    return rows.reset_index(drop=True)
