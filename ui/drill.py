@@ -76,6 +76,7 @@ def draw_bridge(ctx: Context, b: br.Bridge, key: str) -> None:
     high = max(*[sum(amounts[:i + 1]) for i in range(4)], 0.0)
     pad = 0.15 * (high - low or 1.0)
     fig.update_layout(height=300, margin=dict(l=10, r=10, t=30, b=10), showlegend=False,
+                      yaxis_tickprefix=fmt.currency_mark(ctx.currency),
                       yaxis_range=[low - (pad if low < 0 else 0), high + pad])
     st.plotly_chart(fig, width="stretch", key=key)
 

@@ -1,0 +1,48 @@
+"""A real browser: click a tier bar and see the customers behind it; the overview's CLV bridge."""
+import re
+from datetime import date
+
+from clv_engine import clv
+from clv_engine import segmentation as seg
+from clv_engine.db import Database
+from tests.browser.util import screenshot, wait_ready
+
+
+def _tier_counts(sample_db_path) -> dict[str, int]:
+    db = Database(sample_db_path)
+    as_of = db.query_value("SELECT max(order_date) FROM orders")
+    frame = seg.with_values(seg.score_customers(db, as_of, None, seg.RfmlRules()), clv.customer_values(db, as_of))
+    b = seg.tier_breakdown(frame, "rfml")
+    return dict(zip(b["tier"], b["customers"]))
+
+
+def test_click_a_tier_bar_lists_its_customers(page, app_url, sample_db_path):
+    page.goto(app_url + "/segmentation")
+    wait_ready(page)
+    chart = page.locator("[data-testid='stPlotlyChart']").first
+    chart.scroll_into_view_if_needed()
+    assert page.get_by_text("Click a bar or cell to list the customers behind it.").first.is_visible()
+    # The first trace's bars, one per tier in the scheme's order: platinum, gold, ...
+    bars = chart.locator("g.trace.bars").first.locator("g.point path")
+    # Plotly's drag layer lies over the bars: click where a person would, on the bar's middle.
+    box = bars.nth(1).bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    wait_ready(page)
+    title = page.locator("[data-testid='stMarkdownContainer']").filter(has_text="customers behind the selection").first
+    title.wait_for(timeout=30_000)
+    n = int(re.search(r"([\d,]+) customers behind", title.inner_text()).group(1).replace(",", ""))
+    assert n == _tier_counts(sample_db_path)["gold"]
+    assert "Gold" in title.inner_text()
+    assert page.get_by_role("button", name="Download the list (CSV)").first.is_visible()
+    assert page.get_by_role("button", name="Download the list (Excel)").first.is_visible()
+    title.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot(page, "drill_tier_full")).replace("_full", "_view"))
+
+
+def test_overview_bridge(page, app_url):
+    page.goto(app_url + "/")
+    wait_ready(page)
+    assert page.get_by_text(re.compile(r"What moved the total CLV since \d{4}-\d\d-\d\d")).first.is_visible()
+    assert page.locator("[data-testid='stMetricDelta']").count() >= 5
+    page.get_by_text("What moved the total CLV").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot(page, "drill_bridge_full")).replace("_full", "_view"))
