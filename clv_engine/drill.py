@@ -35,9 +35,11 @@ def selected_keys(points: Iterable[Mapping], fields: Sequence[str]) -> list[dict
     return keys
 
 
-def customers_for(frame: pd.DataFrame, keys: Sequence[Mapping], store_ids: Sequence[str] | None = None) -> pd.DataFrame:
-    """The rows of ``frame`` matching any key on all its fields, inside the store scope
-    (``store_ids`` None: every store), with :data:`LIST_COLUMNS` first, highest CLV first."""
+def customers_for(frame: pd.DataFrame, keys: Sequence[Mapping], store_ids: Sequence[str] | None = None,
+                  highest_clv_first: bool = True) -> pd.DataFrame:
+    """The rows of ``frame`` matching any key on all its fields (``{}`` matches every row),
+    inside the store scope (``store_ids`` None: every store), with :data:`LIST_COLUMNS` first,
+    highest CLV first (or in the frame's order, e.g. a ranking's)."""
     if not keys:
         return frame.iloc[0:0]
     chosen = pd.Series(False, index=frame.index)
@@ -59,6 +61,15 @@ def customers_for(frame: pd.DataFrame, keys: Sequence[Mapping], store_ids: Seque
     first = [c for c in LIST_COLUMNS if c in rows.columns]
     extra = [c for key in keys for c in key if c not in first]
     rows = rows[first + list(dict.fromkeys(extra))]
-    if "clv" in rows.columns:
+    if highest_clv_first and "clv" in rows.columns:
         rows = rows.sort_values(["clv", "customer_id"], ascending=[False, True])
     return rows.reset_index(drop=True)
+
+
+def top_of_ranking(ranked: pd.DataFrame, points: Iterable[Mapping]) -> pd.DataFrame:
+    """A point at x = n on a "first n customers of the ranking" curve (customdata n): the first
+    n rows of ``ranked``; several points: up to the furthest."""
+    counts = [int(round(float(p["customdata"][0] if isinstance(p.get("customdata"), (list, tuple))
+                               else p["customdata"])))
+              for p in points or () if p.get("customdata") is not None]
+    return ranked.head(max(counts)) if counts else ranked.iloc[0:0]

@@ -85,3 +85,15 @@ def test_numbers_come_back_from_json(sample_db_path):
     rows = drill.customers_for(frame, drill.selected_keys([point([2023.0])], ("cohort",)))
     assert list(rows["customer_id"]) == ["c", "a"]
     assert drill.customers_for(frame, []).empty
+
+
+def test_top_of_ranking():
+    import pandas as pd
+
+    ranked = pd.DataFrame({"customer_id": list("edcba"), "home_store_id": ["S1"] * 5, "clv": [1.0, 5, 2, 4, 3]})
+    assert list(drill.top_of_ranking(ranked, [point([3.0])])["customer_id"]) == list("edc")
+    assert list(drill.top_of_ranking(ranked, [point(2), point(4)])["customer_id"]) == list("edcb")
+    assert drill.top_of_ranking(ranked, []).empty
+    # the ranking's order is kept when asked (the churn list is ranked by expected value, not CLV)
+    rows = drill.customers_for(drill.top_of_ranking(ranked, [point(3)]), [{}], ["S1"], highest_clv_first=False)
+    assert list(rows["customer_id"]) == list("edc")

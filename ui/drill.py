@@ -123,23 +123,29 @@ def points_of(event) -> list:
 
 
 def customer_list_for(ctx: Context, event, frame: pd.DataFrame, fields: tuple[str, ...], key: str,
-                      describe=None, extra_labels: dict | None = None) -> pd.DataFrame | None:
+                      describe=None, extra_labels: dict | None = None, select=None) -> pd.DataFrame | None:
     """Under a chart: the customers behind its selected points (scoped by ``ctx.store_ids``),
     downloadable as CSV and Excel; a hint when nothing is selected.
 
     ``fields``: the frame's columns the chart's ``customdata`` holds, in order (stable ids).
     ``describe(key) -> str``: the selection in words (plain text; shown escaped).
     ``extra_labels``: translated headers of extra columns {column: header}.
+    ``select(frame, points) -> rows``: instead of matching ``fields`` (e.g. the top n of a ranking).
     """
     from clv_engine import drill as engine
     from clv_engine.export import to_csv_bytes, to_excel_bytes
     from ui.safe import md
 
-    keys = engine.selected_keys(points_of(event), fields)
+    points = points_of(event)
+    keys = engine.selected_keys(points, fields)
     if not keys:
         st.caption(ctx.t("drill.hint"))
         return None
-    rows = engine.customers_for(frame, keys, ctx.store_ids)
+    if select is not None:
+        picked = select(frame, points)
+        rows = engine.customers_for(picked, [{}], ctx.store_ids, highest_clv_first=False)
+    else:
+        rows = engine.customers_for(frame, keys, ctx.store_ids)
     chosen = "; ".join(describe(k) for k in keys) if describe else ""
     st.markdown(f"**{ctx.t('drill.title', n=fmt.number(len(rows)))}**" + (f" {md(chosen)}" if chosen else ""))
     if rows.empty:

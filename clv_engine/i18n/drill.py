@@ -97,3 +97,7 @@ STRINGS.update({
     "drill.col.clv": ("CLV", "CLV"),
     "drill.col.tier": ("Tier", "等级"),
 })
+
+STRINGS.update({
+    "drill.first_n": ("the first {n} of the ranking", "排名前 {n} 位"),
+})
