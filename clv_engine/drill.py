@@ -36,7 +36,7 @@ def selected_keys(points: Iterable[Mapping], fields: Sequence[str]) -> list[dict
 
 
 def customers_for(frame: pd.DataFrame, keys: Sequence[Mapping], store_ids: Sequence[str] | None = None,
-                  highest_clv_first: bool = True) -> pd.DataFrame:
+                  highest_clv_first: bool = True, extra_columns: Sequence[str] = ()) -> pd.DataFrame:
     """The rows of ``frame`` matching any key on all its fields (``{}`` matches every row),
     inside the store scope (``store_ids`` None: every store), with :data:`LIST_COLUMNS` first,
     highest CLV first (or in the frame's order, e.g. a ranking's)."""
@@ -60,6 +60,7 @@ def customers_for(frame: pd.DataFrame, keys: Sequence[Mapping], store_ids: Seque
         rows = rows.assign(status=customer_status(rows["recency_days"]))
     first = [c for c in LIST_COLUMNS if c in rows.columns]
     extra = [c for key in keys for c in key if c not in first]
+    extra += [c for c in extra_columns if c in rows.columns and c not in first]
     rows = rows[first + list(dict.fromkeys(extra))]
     if highest_clv_first and "clv" in rows.columns:
         rows = rows.sort_values(["clv", "customer_id"], ascending=[False, True])
@@ -73,3 +74,35 @@ def top_of_ranking(ranked: pd.DataFrame, points: Iterable[Mapping]) -> pd.DataFr
                                else p["customdata"])))
               for p in points or () if p.get("customdata") is not None]
     return ranked.head(max(counts)) if counts else ranked.iloc[0:0]
+
+
+# -- a cell of the cohort retention heat map ----------------------------------------------------
+
+# Appended to clv_engine.cohorts' customer query (its CTEs b: customers with their cohort and
+# completed years, y: their orders with k = the year since purchase the order fell in).
+COHORT_CELL_SQL = """
+, cell AS (SELECT customer_id, bool_or(k = $k) AS ordered FROM y GROUP BY customer_id)
+SELECT b.customer_id, c.name, c.home_store_id, b.region, b.channel, b.vehicle_model, b.purchase_year,
+       b.completed_years, coalesce(cell.ordered, false) AS ordered_in_year
+FROM b JOIN customers c USING (customer_id) LEFT JOIN cell USING (customer_id)
+WHERE b.completed_years >= $k
+ORDER BY b.customer_id
+"""
+
+
+def cohort_cell(db, as_of, params, store_ids, dimension: str, cohort, year: int) -> pd.DataFrame:
+    """The customers behind the cell (cohort, year k) of the retention heat map: the cohort's
+    customers who have completed year k (the rate's base), ``ordered_in_year`` True for those
+    with an order in year k (the rate's numerator). ``cohort`` "" or None: the unrecorded one."""
+    from clv_engine import cohorts
+
+    cohorts.check_dimension(dimension)
+    frame = cohorts._query(db, COHORT_CELL_SQL, as_of, params, store_ids, {"k": int(year)})
+    column = frame[dimension]
+    if cohort is None or cohort == "":
+        match = column.isna()
+    elif pd.api.types.is_numeric_dtype(column):
+        match = column.astype(float) == float(cohort)
+    else:
+        match = column.astype(str) == str(cohort)
+    return frame[match].reset_index(drop=True)

@@ -97,3 +97,33 @@ def test_top_of_ranking():
     # the ranking's order is kept when asked (the churn list is ranked by expected value, not CLV)
     rows = drill.customers_for(drill.top_of_ranking(ranked, [point(3)]), [{}], ["S1"], highest_clv_first=False)
     assert list(rows["customer_id"]) == list("edc")
+
+
+CELL_SQL = """
+WITH f AS (SELECT customer_id, min(order_date) AS first_order FROM orders WHERE order_date <= $as_of GROUP BY ALL),
+b AS (SELECT c.customer_id, coalesce(c.purchase_date, f.first_order) AS start
+      FROM customers c LEFT JOIN f USING (customer_id)
+      WHERE coalesce(c.purchase_date, f.first_order) <= $as_of AND year(coalesce(c.purchase_date, f.first_order)) = $y
+        AND floor(date_diff('day', coalesce(c.purchase_date, f.first_order), $as_of) / 365.25) >= $k)
+SELECT b.customer_id,
+       EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = b.customer_id AND o.order_date <= $as_of
+               AND greatest(floor(date_diff('day', b.start, o.order_date) / 365.25), 0) + 1 = $k) AS came
+FROM b ORDER BY b.customer_id
+"""
+
+
+@pytest.mark.parametrize("year, k", [(2022, 1), (2022, 3), (2024, 2)])
+def test_cohort_cell_matches_sql_and_the_heat_map(sample_db_path, year, k):
+    from clv_engine import cohorts
+
+    db = Database(sample_db_path)
+    params = cohorts.LtvParams()
+    rows = drill.cohort_cell(db, AS_OF, params, None, "purchase_year", str(year), k)
+    expected = db.query_df(CELL_SQL, {"as_of": AS_OF, "y": year, "k": k})
+    assert len(expected) > 0
+    assert list(rows["customer_id"]) == list(expected["customer_id"])
+    assert list(rows["ordered_in_year"]) == list(expected["came"])
+    # the share that came is the heat map's cell
+    cube = cohorts.cohort_cube(db, AS_OF, params)
+    matrix = cohorts.retention_matrix(cohorts.years_from_cube(cube, "purchase_year"))
+    assert rows["ordered_in_year"].mean() == pytest.approx(matrix.loc[year, k])

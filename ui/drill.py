@@ -143,9 +143,10 @@ def customer_list_for(ctx: Context, event, frame: pd.DataFrame, fields: tuple[st
         return None
     if select is not None:
         picked = select(frame, points)
-        rows = engine.customers_for(picked, [{}], ctx.store_ids, highest_clv_first=False)
+        rows = engine.customers_for(picked, [{}], ctx.store_ids, highest_clv_first=False,
+                                    extra_columns=tuple(extra_labels or ()))
     else:
-        rows = engine.customers_for(frame, keys, ctx.store_ids)
+        rows = engine.customers_for(frame, keys, ctx.store_ids, extra_columns=tuple(extra_labels or ()))
     chosen = "; ".join(describe(k) for k in keys) if describe else ""
     st.markdown(f"**{ctx.t('drill.title', n=fmt.number(len(rows)))}**" + (f" {md(chosen)}" if chosen else ""))
     if rows.empty:

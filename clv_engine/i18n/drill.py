@@ -101,3 +101,10 @@ STRINGS.update({
 STRINGS.update({
     "drill.first_n": ("the first {n} of the ranking", "排名前 {n} 位"),
 })
+
+STRINGS.update({
+    "drill.year_k": ("year {k}", "第 {k} 年"),
+    "drill.col.purchase_year": ("Purchase year", "购车年份"),
+    "drill.col.completed_years": ("Completed years", "已满年数"),
+    "drill.col.ordered_in_year": ("Came in that year", "当年是否到店"),
+})
