@@ -102,7 +102,7 @@ if latest.empty:
 
 # -- the headline against an earlier date (scores on that date among the same stores) --
 since = drill.comparison(ctx, "kpi_compare")
-vs = ctx.t("bridge.vs", date=since.isoformat())
+vs = drill.vs_text(ctx, since)
 before_raw = _raw(ctx.db, since, 1, ctx.clv_params)
 then = kpi.score(before_raw, weights).on(since).set_index("store_id")["score"]
 if ctx.store_ids:

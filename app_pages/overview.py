@@ -22,7 +22,7 @@ head = overview.headline(values)
 since = drill.comparison(ctx, "ov_compare")
 before_values = drill.values_on(ctx, since)
 before = overview.headline(before_values) if not before_values.empty else None
-vs = ctx.t("bridge.vs", date=since.isoformat())
+vs = drill.vs_text(ctx, since)
 # --
 params = values.attrs["params"]
 clv_help = ctx.t(

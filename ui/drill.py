@@ -26,6 +26,11 @@ def comparison(ctx: Context, key: str) -> date:
     return br.comparison_date(ctx.as_of, period)
 
 
+def vs_text(ctx: Context, since: date) -> str:
+    """The note beside a delta: "YoY" / "QoQ" (同比 / 环比)."""
+    return ctx.t("bridge.vs.year" if since == br.comparison_date(ctx.as_of, "year") else "bridge.vs.quarter")
+
+
 def values_on(ctx: Context, day: date) -> pd.DataFrame:
     """The per-customer frame on ``day``, in the same scope, with the same model and inputs."""
     return replace(ctx, as_of=day).customer_values()

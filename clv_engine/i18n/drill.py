@@ -2,9 +2,11 @@
 
 STRINGS = {
     "bridge.compare": ("Compare with", "对比"),
-    "bridge.period.year": ("the same date a year earlier", "一年前同日"),
-    "bridge.period.quarter": ("the same date a quarter earlier", "一个季度前同日"),
-    "bridge.vs": ("vs {date}", "较 {date}"),
+    "bridge.period.year": ("the same date a year earlier (YoY)", "一年前同日（同比）"),
+    "bridge.period.quarter": ("the same date a quarter earlier (QoQ)", "一个季度前同日（环比）"),
+    # Short, so the delta's note fits under a metric at 1280 px; the date is in the choice above.
+    "bridge.vs.year": ("YoY", "同比"),
+    "bridge.vs.quarter": ("QoQ", "环比"),
     "bridge.title": ("What moved the total CLV since {date}", "自 {date} 以来 CLV 合计的变化来源"),
     "bridge.caption": (
         "Every customer is compared with themselves at both dates. Start + customers gained − customers lost "

@@ -46,3 +46,38 @@ def test_overview_bridge(page, app_url):
     assert page.locator("[data-testid='stMetricDelta']").count() >= 5
     page.get_by_text("What moved the total CLV").first.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshot(page, "drill_bridge_full")).replace("_full", "_view"))
+
+
+def test_click_a_cohort_cell_lists_its_customers(page, app_url):
+    page.goto(app_url + "/channels")
+    wait_ready(page)
+    chart = page.locator(".st-key-ch_cohort_heat [data-testid='stPlotlyChart']")
+    chart.scroll_into_view_if_needed()
+    cell = chart.locator("g.trace.scatter path.point").first
+    box = cell.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    wait_ready(page)
+    title = page.locator("[data-testid='stMarkdownContainer']").filter(has_text="customers behind the selection").first
+    title.wait_for(timeout=30_000)
+    assert re.search(r"\d+ customers behind the selection: .+ · year \d", title.inner_text())
+    title.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot(page, "drill_cohort_full")).replace("_full", "_view"))
+    n = int(re.search(r"([\d,]+) customers behind", title.inner_text()).group(1).replace(",", ""))
+    assert n > 0 and page.get_by_role("button", name="Download the list (Excel)").first.is_visible()
+
+
+def test_headlines_readable_in_chinese_at_1280(browser, app_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN")
+    pg = context.new_page()
+    try:
+        pg.goto(app_url + "/")
+        wait_ready(pg)
+        # The browser asks for Chinese (locale zh-CN): the app opens in Chinese.
+        assert pg.get_by_text(re.compile(r"自 \d{4}-\d\d-\d\d 以来 CLV 合计的变化来源")).first.is_visible()
+        pg.screenshot(path=str(screenshot(pg, "drill_overview_zh_full")).replace("_full", "_view"))
+        pg.goto(app_url + "/kpi")
+        wait_ready(pg)
+        assert pg.locator("[data-testid='stMetricDelta']").filter(has_text="个百分点").count() >= 1
+        pg.screenshot(path=str(screenshot(pg, "drill_kpi_zh_full")).replace("_full", "_view"))
+    finally:
+        context.close()
