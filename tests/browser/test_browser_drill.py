@@ -75,6 +75,8 @@ def test_headlines_readable_in_chinese_at_1280(browser, app_url):
         # The browser asks for Chinese (locale zh-CN): the app opens in Chinese.
         assert pg.get_by_text(re.compile(r"自 \d{4}-\d\d-\d\d 以来 CLV 合计的变化来源")).first.is_visible()
         pg.screenshot(path=str(screenshot(pg, "drill_overview_zh_full")).replace("_full", "_view"))
+        pg.locator(".st-key-ov_bridge").scroll_into_view_if_needed()
+        pg.screenshot(path=str(screenshot(pg, "drill_overview_zh_full")).replace("_full", "_bridge"))
         pg.goto(app_url + "/kpi")
         wait_ready(pg)
         assert pg.locator("[data-testid='stMetricDelta']").filter(has_text="个百分点").count() >= 1
