@@ -387,11 +387,12 @@ with left:
                            margin=dict(l=10, r=10, t=10, b=10))
         # A heat map cannot be selected in Plotly: invisible markers on the cells carry the cohort's
         # raw value ("" when unrecorded) and the year, so a click lists the customers behind it.
-        raw_of = {cohort_label(v): ("" if v is None or pd.isna(v) else str(v))
-                  for v in cohorts.summary_from_cube(cube, dim)["cohort"]}
+        # The cohort goes in as its position among the cohorts (names are a dealer's text).
+        raw_cohorts = ["" if v is None or pd.isna(v) else str(v) for v in cohorts.summary_from_cube(cube, dim)["cohort"]]
+        position = {cohort_label(v or None): i for i, v in enumerate(raw_cohorts)}
         cells = [(c, y) for c in matrix.index for y, v in zip(matrix.columns, matrix.loc[c]) if pd.notna(v)]
         heat.add_scatter(x=[str(y) for _, y in cells], y=[plot_text(c) for c, _ in cells],
-                         customdata=[[raw_of.get(c, c), int(y)] for c, y in cells], mode="markers",
+                         customdata=[[position[c], int(y)] for c, y in cells], mode="markers",
                          hoverinfo="none", showlegend=False,
                          marker=dict(size=20, symbol="square", color="rgba(0,0,0,0)"))
         cohort_event = st.plotly_chart(heat, width="stretch", key="ch_cohort_heat", on_select="rerun",
@@ -422,15 +423,15 @@ with right:
 
 # -- click through: the customers behind the clicked cohort cells --
 if not matrix.empty:
-    label_of = {v: k for k, v in raw_of.items()}
     drill.customer_list_for(
         ctx, cohort_event, None, ("cohort", "year"), key=f"ch_drill_{dim}",
-        describe=lambda k: f"{label_of.get(k['cohort'], k['cohort'])} · {ctx.t('drill.year_k', k=int(k['year']))}",
+        describe=lambda k: f"{cohort_label(raw_cohorts[int(k['cohort'])] or None)} · "
+                           f"{ctx.t('drill.year_k', k=int(k['year']))}",
         extra_labels={"purchase_year": ctx.t("drill.col.purchase_year"),
                       "completed_years": ctx.t("drill.col.completed_years"),
                       "ordered_in_year": ctx.t("drill.col.ordered_in_year")},
         select=lambda _, points: pd.concat([drill_engine.cohort_cell(ctx.db, ctx.as_of, params, ctx.store_ids, dim,
-                                                                     k["cohort"], k["year"])
+                                                                     raw_cohorts[int(k["cohort"])], k["year"])
                                             for k in drill_engine.selected_keys(points, ("cohort", "year"))]))
 # --
 heat_table = matrix.copy()

@@ -378,7 +378,8 @@ with right:
     for tier in tiers:
         part = per[per["tier"] == tier]
         fig.add_bar(y=[plot_text(name_of(k)) for k in part[by]], x=part["share"], name=label(tier, scheme),
-                    orientation="h", marker_color=COLORS[tier], customdata=[[k, tier] for k in part[by]])
+                    orientation="h", marker_color=COLORS[tier],
+                    customdata=[[keys.index(k) if k in keys else -1, tier] for k in part[by]])
     fig.update_layout(barmode="stack", xaxis_tickformat=".0%", legend=dict(orientation="h", y=1.12), **CHART)
     row_event = st.plotly_chart(fig, width="stretch", key="seg_chart_compare", on_select="rerun",
                                 selection_mode="points")
@@ -392,13 +393,16 @@ fig = go.Figure(go.Heatmap(
 # A heat map cannot be selected in Plotly: invisible markers on the cells carry the ids.
 cells = [(k, tier) for k in grid.index for tier in tiers]
 fig.add_scatter(x=[label(t, scheme) for _, t in cells], y=[plot_text(name_of(k)) for k, _ in cells],
-                customdata=[list(c) for c in cells], mode="markers", hoverinfo="none", showlegend=False,
+                customdata=[[keys.index(k) if k in keys else -1, t] for k, t in cells], mode="markers",
+                hoverinfo="none", showlegend=False,
                 marker=dict(size=22, symbol="square", color="rgba(0,0,0,0)"))
 fig.update_layout(height=60 + 28 * len(grid), margin=dict(l=10, r=10, t=10, b=10))
 cell_event = st.plotly_chart(fig, width="stretch", key="seg_chart_heat", on_select="rerun", selection_mode="points")
 # -- click through: the customers behind the clicked store rows and cells --
+# The store or region goes into the chart as its position in `keys` (names are a dealer's text).
 drill.customer_list_for(ctx, [row_event, cell_event], frame, (by, column), key=f"seg_drill_{by}_{scheme}",
-                        describe=lambda k: f"{name_of(k[by])} · {label(k[column], scheme)}")
+                        describe=lambda k: f"{name_of(k[by])} · {label(k[column], scheme)}",
+                        decode={by: lambda i: keys[int(i)] if 0 <= int(i) < len(keys) else None})
 # --
 
 # migration

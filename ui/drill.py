@@ -132,7 +132,8 @@ def points_of(event) -> list:
 
 
 def customer_list_for(ctx: Context, event, frame: pd.DataFrame, fields: tuple[str, ...], key: str,
-                      describe=None, extra_labels: dict | None = None, select=None) -> pd.DataFrame | None:
+                      describe=None, extra_labels: dict | None = None, select=None,
+                      decode: dict | None = None) -> pd.DataFrame | None:
     """Under a chart: the customers behind its selected points (scoped by ``ctx.store_ids``),
     downloadable as CSV and Excel; a hint when nothing is selected.
 
@@ -140,6 +141,8 @@ def customer_list_for(ctx: Context, event, frame: pd.DataFrame, fields: tuple[st
     ``describe(key) -> str``: the selection in words (plain text; shown escaped).
     ``extra_labels``: translated headers of extra columns {column: header}.
     ``select(frame, points) -> rows``: instead of matching ``fields`` (e.g. the top n of a ranking).
+    ``decode``: {field: function} for fields sent as a position (a dealer's text never goes into
+    a chart's data: positions, not store names or regions), turning it back into the value.
     """
     from clv_engine import drill as engine
     from clv_engine.export import to_csv_bytes, to_excel_bytes
@@ -147,6 +150,8 @@ def customer_list_for(ctx: Context, event, frame: pd.DataFrame, fields: tuple[st
 
     points = points_of(event)
     keys = engine.selected_keys(points, fields)
+    if decode:
+        keys = [{f: decode[f](v) if f in decode else v for f, v in k.items()} for k in keys]
     if not keys:
         st.caption(ctx.t("drill.hint"))
         return None
