@@ -83,3 +83,27 @@ def test_headlines_readable_in_chinese_at_1280(browser, app_url):
         pg.screenshot(path=str(screenshot(pg, "drill_kpi_zh_full")).replace("_full", "_view"))
     finally:
         context.close()
+
+
+def test_click_a_store_row_lists_its_customers(page, app_url, sample_db_path):
+    page.goto(app_url + "/segmentation")
+    wait_ready(page)
+    chart = page.locator(".st-key-seg_chart_compare [data-testid='stPlotlyChart']")
+    chart.scroll_into_view_if_needed()
+    # The first trace (Platinum) has one horizontal bar per store; click the first store's.
+    bar = chart.locator("g.trace.bars").first.locator("g.point path").first
+    box = bar.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    wait_ready(page)
+    title = page.locator("[data-testid='stMarkdownContainer']").filter(has_text="customers behind the selection").first
+    title.wait_for(timeout=30_000)
+    text = title.inner_text()
+    assert "Platinum" in text and "·" in text
+    n = int(re.search(r"([\d,]+) customers behind", text).group(1).replace(",", ""))
+    db = Database(sample_db_path)
+    as_of = db.query_value("SELECT max(order_date) FROM orders")
+    frame = seg.with_values(seg.score_customers(db, as_of, None, seg.RfmlRules()), clv.customer_values(db, as_of))
+    store = next(s for s, name in db.query_df("SELECT store_id, name FROM stores").values if name in text)
+    assert n == int(((frame["home_store_id"] == store) & (frame["tier"] == "platinum")).sum())
+    title.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot(page, "drill_store_full")).replace("_full", "_view"))
