@@ -148,9 +148,17 @@ table = {
 }
 for column in RAW_LABEL:
     table[ctx.t(RAW_LABEL[column])] = [value_text(column, v) for v in latest[column]]
-st.dataframe(pd.DataFrame(table), hide_index=True, key="kpi_table",
-             column_config={ctx.t("kpi.col.score"): st.column_config.ProgressColumn(min_value=0, max_value=100,
-                                                                                     format="%.1f")})
+ranking_event = st.dataframe(pd.DataFrame(table), hide_index=True, key="kpi_table", on_select="rerun",
+                             selection_mode="single-row",
+                             column_config={ctx.t("kpi.col.score"): st.column_config.ProgressColumn(
+                                 min_value=0, max_value=100, format="%.1f")})
+# -- click through: a selected store row lists its customers (ids stay in memory, never in the table) --
+picked_rows = list(getattr(getattr(ranking_event, "selection", None), "rows", []) or [])
+drill.customer_list_for(ctx, [{"selection": {"points": [{"customdata": [latest.iloc[r]["store_id"]]}
+                                                        for r in picked_rows if r < len(latest)]}}],
+                        ctx.customer_values(), ("home_store_id",), key="kpi_drill",
+                        describe=lambda k: name_of.get(k["home_store_id"], k["home_store_id"]), hint="drill.hint.row")
+# --
 
 st.markdown(f"**{ctx.t('kpi.chart.parts')}**")
 order = latest.sort_values("score")

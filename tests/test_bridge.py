@@ -232,3 +232,4 @@ def test_kpi_headline_shows_changes_in_points(sample_db_path):
     assert deltas["Retention"] == fmt.pp(now - then, "en")
     assert deltas["Retention"].endswith(" pp")
     assert deltas["CLV growth"].endswith(" pp")
+

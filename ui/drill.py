@@ -125,15 +125,19 @@ def points_of(event) -> list:
     """``event.selection.points`` of st.plotly_chart(on_select="rerun"), or [] (no event yet)."""
     if isinstance(event, (list, tuple)):  # several charts feeding one list
         return [p for e in event for p in points_of(e)]
-    try:
-        return list(event.selection.points)
-    except (AttributeError, KeyError, TypeError):
-        return []
+    def part(thing, name):
+        if thing is None:
+            return None
+        if isinstance(thing, dict):
+            return thing.get(name)
+        return getattr(thing, name, None)
+
+    return list(part(part(event, "selection"), "points") or [])
 
 
 def customer_list_for(ctx: Context, event, frame: pd.DataFrame, fields: tuple[str, ...], key: str,
                       describe=None, extra_labels: dict | None = None, select=None,
-                      decode: dict | None = None) -> pd.DataFrame | None:
+                      decode: dict | None = None, hint: str = "drill.hint") -> pd.DataFrame | None:
     """Under a chart: the customers behind its selected points (scoped by ``ctx.store_ids``),
     downloadable as CSV and Excel; a hint when nothing is selected.
 
@@ -153,7 +157,7 @@ def customer_list_for(ctx: Context, event, frame: pd.DataFrame, fields: tuple[st
     if decode:
         keys = [{f: decode[f](v) if f in decode else v for f, v in k.items()} for k in keys]
     if not keys:
-        st.caption(ctx.t("drill.hint"))
+        st.caption(ctx.t(hint))
         return None
     if select is not None:
         picked = select(frame, points)

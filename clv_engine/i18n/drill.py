@@ -110,3 +110,7 @@ STRINGS.update({
     "drill.col.completed_years": ("Completed years", "已满年数"),
     "drill.col.ordered_in_year": ("Came in that year", "当年是否到店"),
 })
+
+STRINGS.update({
+    "drill.hint.row": ("Select a store's row to list its customers.", "选中门店所在行，查看其客户名单。"),
+})

@@ -107,3 +107,27 @@ def test_click_a_store_row_lists_its_customers(page, app_url, sample_db_path):
     assert n == int(((frame["home_store_id"] == store) & (frame["tier"] == "platinum")).sum())
     title.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshot(page, "drill_store_full")).replace("_full", "_view"))
+
+
+def test_select_a_kpi_store_row_lists_its_customers(page, app_url, sample_db_path):
+    page.goto(app_url + "/kpi")
+    wait_ready(page)
+    grid = page.locator(".st-key-kpi_table")
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    # The row-selection marker sits left of the first row (header ~35 px, rows ~35 px).
+    page.mouse.click(box["x"] + 14, box["y"] + 35 + 17)
+    wait_ready(page)
+    title = page.locator("[data-testid='stMarkdownContainer']").filter(has_text="customers behind the selection").first
+    title.wait_for(timeout=30_000)
+    text = title.inner_text()
+    n = int(re.search(r"([\d,]+) customers behind", text).group(1).replace(",", ""))
+    db = Database(sample_db_path)
+    store, name = next((s, nm) for s, nm in db.query_df("SELECT store_id, name FROM stores").values if nm in text)
+    as_of = db.query_value("SELECT max(order_date) FROM orders")
+    known = db.query_value(
+        "SELECT count(*) FROM customers c WHERE home_store_id = ? AND coalesce(purchase_date, "
+        "(SELECT min(order_date) FROM orders o WHERE o.customer_id = c.customer_id)) <= ?", [store, as_of])
+    assert n == known
+    title.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot(page, "drill_kpi_row_full")).replace("_full", "_view"))
