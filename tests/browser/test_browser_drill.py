@@ -131,3 +131,21 @@ def test_select_a_kpi_store_row_lists_its_customers(page, app_url, sample_db_pat
     assert n == known
     title.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshot(page, "drill_kpi_row_full")).replace("_full", "_view"))
+
+
+def test_click_the_churn_curve_lists_the_first_n(page, app_url):
+    page.goto(app_url + "/churn")
+    wait_ready(page)
+    chart = page.locator(".st-key-churn_chart_curve [data-testid='stPlotlyChart']")
+    chart.scroll_into_view_if_needed()
+    points = chart.locator("g.trace.scatter path.point")
+    target = points.nth(min(5, points.count() - 1))
+    box = target.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    wait_ready(page)
+    title = page.locator("[data-testid='stMarkdownContainer']").filter(has_text="customers behind the selection").first
+    title.wait_for(timeout=30_000)
+    m = re.search(r"([\d,]+) customers behind the selection: the first ([\d,]+) of the ranking", title.inner_text())
+    assert m and m.group(1) == m.group(2)
+    title.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot(page, "drill_churn_full")).replace("_full", "_view"))
