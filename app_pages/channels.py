@@ -21,6 +21,8 @@ from clv_engine import cohorts, fmt
 from clv_engine.cohorts import LtvParams
 from clv_engine.db import Database
 from clv_engine.export import to_csv_bytes, to_excel_bytes
+from clv_engine import drill as drill_engine
+from ui import drill
 from ui.context import cached, page_context
 from ui.safe import md, plot_text, plot_texts
 from ui.widgets import Headline, metric_row
@@ -415,7 +417,18 @@ with left:
         heat.update_layout(xaxis_title=ctx.t("channels.col.year"), yaxis_autorange="reversed", height=380,
                            xaxis_dtick=1, yaxis_type="category",
                            margin=dict(l=10, r=10, t=10, b=10))
-        st.plotly_chart(heat, width="stretch")
+        # A heat map cannot be selected in Plotly: invisible markers on the cells carry the cohort's
+        # raw value ("" when unrecorded) and the year, so a click lists the customers behind it.
+        # The cohort goes in as its position among the cohorts (names are a dealer's text).
+        raw_cohorts = ["" if v is None or pd.isna(v) else str(v) for v in cohorts.summary_from_cube(cube, dim)["cohort"]]
+        position = {cohort_label(v or None): i for i, v in enumerate(raw_cohorts)}
+        cells = [(c, y) for c in matrix.index for y, v in zip(matrix.columns, matrix.loc[c]) if pd.notna(v)]
+        heat.add_scatter(x=[str(y) for _, y in cells], y=[plot_text(c) for c, _ in cells],
+                         customdata=[[position[c], int(y)] for c, y in cells], mode="markers",
+                         hoverinfo="none", showlegend=False,
+                         marker=dict(size=20, symbol="square", color="rgba(0,0,0,0)"))
+        cohort_event = st.plotly_chart(heat, width="stretch", key="ch_cohort_heat", on_select="rerun",
+                                       selection_mode="points")
 with right:
     st.subheader(ctx.t("channels.cohort.cumulative"))
     palette = qualitative.Plotly
@@ -440,6 +453,19 @@ with right:
     st.caption(ctx.t("channels.cohort.cumulative.caption") if overall_cac is not None
                else ctx.t("channels.cohort.no_cac"))
 
+# -- click through: the customers behind the clicked cohort cells --
+if not matrix.empty:
+    drill.customer_list_for(
+        ctx, cohort_event, None, ("cohort", "year"), key=f"ch_drill_{dim}",
+        describe=lambda k: f"{cohort_label(raw_cohorts[int(k['cohort'])] or None)} · "
+                           f"{ctx.t('drill.year_k', k=int(k['year']))}",
+        extra_labels={"purchase_year": ctx.t("drill.col.purchase_year"),
+                      "completed_years": ctx.t("drill.col.completed_years"),
+                      "ordered_in_year": ctx.t("drill.col.ordered_in_year")},
+        select=lambda _, points: pd.concat([drill_engine.cohort_cell(ctx.db, ctx.as_of, params, ctx.store_ids, dim,
+                                                                     raw_cohorts[int(k["cohort"])], k["year"])
+                                            for k in drill_engine.selected_keys(points, ("cohort", "year"))]))
+# --
 heat_table = matrix.copy()
 heat_table.index = [cohort_label(v) for v in heat_table.index]
 heat_table = heat_table.reset_index().rename(columns={"index": ctx.t("channels.col.cohort")})

@@ -24,6 +24,8 @@ from clv_engine import segmentation as seg
 from clv_engine.db import Database
 from clv_engine.export import to_csv_bytes, to_excel_bytes
 from ui.access import audited_export
+from clv_engine import drill as drill_engine
+from ui import drill
 from ui.context import cached, dropout, page_context
 
 ctx = page_context()
@@ -362,7 +364,9 @@ with left:
     x = np.arange(1, len(cumulative) + 1)
     # Chinese readers get the money axis in 万.
     scale, axis = (1e4, dict(tickprefix="¥", ticksuffix="万", tickformat=",.0f")) if lang == "zh" else (1.0, dict(tickprefix="¥", tickformat="~s"))
-    fig = go.Figure(go.Scatter(x=x[::step], y=cumulative[::step] / scale, mode="lines"))
+    # Markers (small) so a point can be clicked: customdata n lists the first n customers (ui.drill).
+    fig = go.Figure(go.Scatter(x=x[::step], y=cumulative[::step] / scale, mode="lines+markers",
+                               marker=dict(size=4), customdata=x[::step]))
     best = int(np.argmax(cumulative))
     fig.add_vline(x=best + 1, line_dash="dot")
     fig.add_annotation(x=best + 1, y=cumulative[best] / scale, text=ctx.t("churn.chart.best", n=fmt.number(best + 1)),
@@ -374,7 +378,8 @@ with left:
         height=320,
         margin=dict(l=10, r=10, t=10, b=10),
     )
-    st.plotly_chart(fig, width="stretch")
+    curve_event = st.plotly_chart(fig, width="stretch", key="churn_chart_curve", on_select="rerun",
+                                  selection_mode="points")
 with right:
     st.markdown(f"**{ctx.t('churn.by_level')}**")
     summary = churn.level_summary(shown)
@@ -395,6 +400,12 @@ with right:
             ctx.t("churn.col.clv_saved"): st.column_config.NumberColumn(format=fmt.money_column(ctx.currency)),
         },
     )
+
+# -- click through: the first n customers of the ranking, from the clicked point --
+drill.customer_list_for(ctx, curve_event, shown, ("n",), key="churn_drill",
+                        describe=lambda k: ctx.t("drill.first_n", n=fmt.number(k["n"])),
+                        select=lambda frame, points: drill_engine.top_of_ranking(frame, points))
+# --
 
 st.subheader(ctx.t("churn.list"))
 st.caption(ctx.t("churn.list.caption", n=fmt.number(len(shown)), shown=min(SHOWN_ROWS, len(shown))))

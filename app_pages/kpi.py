@@ -7,7 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from clv_engine import clv, fmt, kpi
+from clv_engine import bridge, clv, fmt, kpi
+from ui import drill
 from ui.context import cached, page_context
 from ui.downloads import table_downloads
 from ui.safe import md, plot_text
@@ -104,13 +105,49 @@ if latest.empty:
     st.info(ctx.t("kpi.no_orders"))
     st.stop()
 
+# -- the headline against an earlier date (scores on that date among the same stores) --
+since = drill.comparison(ctx, "kpi_compare")
+vs = drill.vs_text(ctx, since)
+before_raw = _raw(ctx.db, since, 1, ctx.clv_params)
+then = kpi.score(before_raw, weights).on(since).set_index("store_id")["score"]
+if ctx.store_ids:
+    then = then[then.index.isin(ctx.store_ids)]
+then = then.dropna()
+# --
 leader = latest.iloc[0]["store_id"]
+leader_then = then.get(leader)
+spread = latest.iloc[0]["score"] - latest.iloc[-1]["score"]
+spread_then = then.max() - then.min() if len(then) else None
 metric_row([  # a grid that wraps rather than cuts a long store name at 1280×720
     Headline(ctx.t("kpi.leader"), md(stores["name"].get(leader, leader)), md(name_of.get(leader, leader))),
-    Headline(ctx.t("kpi.leader_score"), fmt.number(latest.iloc[0]["score"], 1)),
-    Headline(ctx.t("kpi.spread"), fmt.number(latest.iloc[0]["score"] - latest.iloc[-1]["score"], 1)),
+    Headline(ctx.t("kpi.leader_score"), fmt.number(latest.iloc[0]["score"], 1), ctx.t("kpi.leader_score.delta_help"),
+             delta=None if leader_then is None else drill.signed(
+                 fmt.number(latest.iloc[0]["score"] - leader_then, 1), latest.iloc[0]["score"] - leader_then),
+             delta_description=vs),
+    Headline(ctx.t("kpi.spread"), fmt.number(spread, 1),
+             delta=None if spread_then is None else drill.signed(fmt.number(spread - spread_then, 1),
+                                                                  spread - spread_then),
+             delta_color="inverse", delta_description=vs),
     Headline(ctx.t("kpi.stores"), fmt.number(all_count)),
 ], border=False)
+# -- the stores in scope together, and their change (percentages in percentage points) --
+now_k = bridge.scope_kpis(raw, ctx.as_of, ctx.store_ids)
+then_k = bridge.scope_kpis(before_raw, since, ctx.store_ids)
+metric_row([
+    Headline(ctx.t("kpi.scope.clv"), ctx.money(now_k.clv_total), ctx.t("kpi.scope.clv.help"),
+             delta=drill.money_delta(ctx, now_k.clv_total, then_k.clv_total), delta_description=vs),
+    Headline(ctx.t("kpi.name.clv_growth"),
+             fmt.pct(now_k.clv_growth, 1) if now_k.clv_growth is not None else ctx.t("kpi.na"),
+             ctx.t("kpi.scope.growth.help"),
+             delta=drill.pp_delta(ctx, now_k.clv_growth, then_k.clv_growth), delta_description=vs),
+    Headline(ctx.t("kpi.name.retention"),
+             fmt.pct(now_k.retention, 1) if now_k.retention is not None else ctx.t("kpi.na"),
+             ctx.t("kpi.scope.retention.help"),
+             delta=drill.pp_delta(ctx, now_k.retention, then_k.retention), delta_description=vs),
+    Headline(ctx.t("kpi.name.after_sales_gp"), ctx.money(now_k.after_sales_gp), ctx.t("kpi.scope.gp.help"),
+             delta=drill.money_delta(ctx, now_k.after_sales_gp, then_k.after_sales_gp), delta_description=vs),
+], border=False)
+# --
 
 st.subheader(ctx.t("kpi.ranking"))
 table = {
@@ -120,10 +157,17 @@ table = {
 }
 for column in RAW_LABEL:
     table[ctx.t(RAW_LABEL[column])] = [value_text(column, v) for v in latest[column]]
-st.dataframe(pd.DataFrame(table), hide_index=True, key="kpi_table",
-             column_config={ctx.t("kpi.col.score"): st.column_config.ProgressColumn(min_value=0, max_value=100,
-                                                                                     format="%.1f")})
-table_downloads(ctx, pd.DataFrame(table), "kpi_ranking", "kpi_dl_ranking", ctx.t("kpi.ranking"))
+ranking_event = st.dataframe(pd.DataFrame(table), hide_index=True, key="kpi_table", on_select="rerun",
+                             selection_mode="single-row",
+                             column_config={ctx.t("kpi.col.score"): st.column_config.ProgressColumn(
+                                 min_value=0, max_value=100, format="%.1f")})
+# -- click through: a selected store row lists its customers (ids stay in memory, never in the table) --
+picked_rows = list(getattr(getattr(ranking_event, "selection", None), "rows", []) or [])
+drill.customer_list_for(ctx, [{"selection": {"points": [{"customdata": [latest.iloc[r]["store_id"]]}
+                                                        for r in picked_rows if r < len(latest)]}}],
+                        ctx.customer_values(), ("home_store_id",), key="kpi_drill",
+                        describe=lambda k: name_of.get(k["home_store_id"], k["home_store_id"]), hint="drill.hint.row")
+# --
 
 st.markdown(f"**{ctx.t('kpi.chart.parts')}**")
 order = latest.sort_values("score")

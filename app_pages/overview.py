@@ -10,6 +10,7 @@ from clv_engine import status as cs
 from ui.context import page_context
 from ui.downloads import table_downloads
 from ui.widgets import Headline, metric_row
+from ui import drill
 
 ctx = page_context()
 st.title(ctx.t("ov.title"))
@@ -21,6 +22,12 @@ if values.empty:
     st.stop()
 
 head = overview.headline(values)
+# -- change against an earlier date (the CLV bridge is drawn below the headline) --
+since = drill.comparison(ctx, "ov_compare")
+before_values = drill.values_on(ctx, since)
+before = overview.headline(before_values) if not before_values.empty else None
+vs = drill.vs_text(ctx, since)
+# --
 params = values.attrs["params"]
 clv_help = ctx.t(
     "ov.clv.help.predictive" if values.attrs.get("model") == "predictive" else "ov.clv.help",
@@ -38,11 +45,18 @@ status_help = {
     for s in cs.STATUSES
 }
 first_row = [
-    Headline(ctx.t("ov.customers"), fmt.number(head.customers)),
-    Headline(ctx.t("ov.active"), fmt.number(head.active_customers), status_help[cs.ACTIVE]),
-    Headline(ctx.t("ov.total_clv"), ctx.money(head.total_clv), clv_help),
-    Headline(ctx.t("ov.avg_clv"), ctx.money(head.average_clv), clv_help),
-    Headline(ctx.t("ov.gp12"), ctx.money(head.gross_profit_12m)),
+    Headline(ctx.t("ov.customers"), fmt.number(head.customers),
+             delta=drill.number_delta(head.customers, before and before.customers), delta_description=vs),
+    Headline(ctx.t("ov.active"), fmt.number(head.active_customers), status_help[cs.ACTIVE],
+             delta=drill.number_delta(head.active_customers, before and before.active_customers),
+             delta_description=vs),
+    Headline(ctx.t("ov.total_clv"), ctx.money(head.total_clv), clv_help,
+             delta=drill.money_delta(ctx, head.total_clv, before and before.total_clv), delta_description=vs),
+    Headline(ctx.t("ov.avg_clv"), ctx.money(head.average_clv), clv_help,
+             delta=drill.money_delta(ctx, head.average_clv, before and before.average_clv), delta_description=vs),
+    Headline(ctx.t("ov.gp12"), ctx.money(head.gross_profit_12m),
+             delta=drill.money_delta(ctx, head.gross_profit_12m, before and before.gross_profit_12m),
+             delta_description=vs),
 ]
 
 # The other statuses, and the measured chance that a customer away for a year comes back
@@ -93,6 +107,10 @@ if rates is not None:
             },
         )
         table_downloads(ctx, return_table, "return_rates", "ov_dl_return", ctx.t("ov.return.title"))
+
+# -- the CLV bridge: what moved the total since the earlier date --
+drill.bridge_section(ctx, values, before_values, since, key="ov_bridge")
+# --
 
 left, right = st.columns(2)
 with left:

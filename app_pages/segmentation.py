@@ -18,6 +18,7 @@ from ui.context import cached, page_context
 from ui.safe import md, plot_text
 from ui.widgets import reset_state as reset
 from ui.widgets import seed_state as seed
+from ui import drill
 from ui.widgets import translated_choice
 from ui.widgets import Headline, metric_row
 
@@ -122,8 +123,11 @@ def shown_breakdown(b: pd.DataFrame, scheme: str) -> pd.DataFrame:
 def share_chart(b: pd.DataFrame, scheme: str, with_typical: bool = True) -> go.Figure:
     names = [label(x, scheme) for x in b["tier"]]
     fig = go.Figure()
-    fig.add_bar(x=names, y=b["share"], name=ctx.t("seg.chart.customers"), marker_color="#9AA7B5")
-    fig.add_bar(x=names, y=b["profit_share"], name=ctx.t("seg.chart.profit"), marker_color="#1F78B4")
+    # customdata: the tier's id, so a click lists its customers (ui.drill)
+    fig.add_bar(x=names, y=b["share"], name=ctx.t("seg.chart.customers"), marker_color="#9AA7B5",
+                customdata=list(b["tier"]))
+    fig.add_bar(x=names, y=b["profit_share"], name=ctx.t("seg.chart.profit"), marker_color="#1F78B4",
+                customdata=list(b["tier"]))
     if with_typical:
         mid = (b["typical_low"] + b["typical_high"]) / 2
         fig.add_scatter(
@@ -348,7 +352,8 @@ st.caption(ctx.t("status.tier_is_not_status"))
 left, right = st.columns(2)
 with left:
     st.markdown(f"**{ctx.t('seg.chart.share_vs_profit')}**")
-    st.plotly_chart(share_chart(breakdown, scheme), width="stretch", key="seg_chart_share")
+    tier_event = st.plotly_chart(share_chart(breakdown, scheme), width="stretch", key="seg_chart_share",
+                                 on_select="rerun", selection_mode="points")
 with right:
     st.markdown(f"**{ctx.t('seg.chart.by_store')}**")
     if by_store["home_store_id"].notna().any():
@@ -356,6 +361,10 @@ with right:
         st.plotly_chart(treemap(by_store, names, scheme), width="stretch", key="seg_chart_tree")
     else:
         st.info(ctx.t("seg.no_store"))
+# -- click through: the customers behind the clicked tier bars --
+drill.customer_list_for(ctx, tier_event, frame, (column,), key=f"seg_drill_tier_{scheme}",
+                        describe=lambda k: label(k[column], scheme))
+# --
 
 # by store and region
 st.divider()
@@ -399,9 +408,11 @@ else:
         for tier in tiers:
             part = per[per["tier"] == tier]
             fig.add_bar(y=[plot_text(name_of(k)) for k in part[by]], x=part["share"], name=label(tier, scheme),
-                        orientation="h", marker_color=COLORS[tier])
+                        orientation="h", marker_color=COLORS[tier],
+                        customdata=[[keys.index(k) if k in keys else -1, tier] for k in part[by]])
         fig.update_layout(barmode="stack", xaxis_tickformat=".0%", legend=dict(orientation="h", y=1.12), **CHART)
-        st.plotly_chart(fig, width="stretch", key="seg_chart_compare")
+        row_event = st.plotly_chart(fig, width="stretch", key="seg_chart_compare", on_select="rerun",
+                                    selection_mode="points")
     st.markdown(f"**{ctx.t('seg.compare.profit', one=ctx.t(f'seg.by.one.{by}'))}**")
     grid = per.pivot(index=by, columns="tier", values="profit_share").reindex(columns=tiers)
     fig = go.Figure(go.Heatmap(
@@ -409,8 +420,21 @@ else:
         colorscale="Blues", text=[[fmt.pct(v) for v in row] for row in grid.to_numpy()], texttemplate="%{text}",
         showscale=False,
     ))
+    # A heat map cannot be selected in Plotly: invisible markers on the cells carry the ids.
+    cells = [(k, tier) for k in grid.index for tier in tiers]
+    fig.add_scatter(x=[label(t, scheme) for _, t in cells], y=[plot_text(name_of(k)) for k, _ in cells],
+                    customdata=[[keys.index(k) if k in keys else -1, t] for k, t in cells], mode="markers",
+                    hoverinfo="none", showlegend=False,
+                    marker=dict(size=22, symbol="square", color="rgba(0,0,0,0)"))
     fig.update_layout(height=60 + 28 * len(grid), margin=dict(l=10, r=10, t=10, b=10))
-    st.plotly_chart(fig, width="stretch", key="seg_chart_heat")
+    cell_event = st.plotly_chart(fig, width="stretch", key="seg_chart_heat", on_select="rerun",
+                                 selection_mode="points")
+    # -- click through: the customers behind the clicked store rows and cells --
+    # The store or region goes into the chart as its position in `keys` (names are a dealer's text).
+    drill.customer_list_for(ctx, [row_event, cell_event], frame, (by, column), key=f"seg_drill_{by}_{scheme}",
+                            describe=lambda k: f"{name_of(k[by])} · {label(k[column], scheme)}",
+                            decode={by: lambda i: keys[int(i)] if 0 <= int(i) < len(keys) else None})
+    # --
     if unassigned:
         st.caption(ctx.t("seg.by.unassigned", n=fmt.number(unassigned), one=ctx.t(f"seg.by.one.{by}")))
 

@@ -88,6 +88,7 @@ class Headline:
     border: bool | None = None   # None: as the row says
     delta_color: str = "normal"
     delta_arrow: str = "auto"
+    delta_description: str | None = None  # e.g. "YoY": what the delta compares with
 
 
 def card_width(figures: Sequence[Headline], large: bool = False) -> int:
@@ -131,7 +132,7 @@ def metric_row(figures: Sequence[Headline], border: bool = True, container: Any 
         for start in range(0, len(figures), columns):
             for col, f in zip(st.columns(columns), figures[start:start + columns]):
                 col.metric(f.label, f.value, delta=f.delta, help=f.help, delta_color=f.delta_color,
-                           delta_arrow=f.delta_arrow,
+                           delta_arrow=f.delta_arrow, delta_description=f.delta_description,
                            border=border if f.border is None else f.border)
 
 
