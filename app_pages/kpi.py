@@ -168,6 +168,7 @@ drill.customer_list_for(ctx, [{"selection": {"points": [{"customdata": [latest.i
                         ctx.customer_values(), ("home_store_id",), key="kpi_drill",
                         describe=lambda k: name_of.get(k["home_store_id"], k["home_store_id"]), hint="drill.hint.row")
 # --
+table_downloads(ctx, pd.DataFrame(table), "kpi_ranking", "kpi_dl_ranking", ctx.t("kpi.ranking"))
 
 st.markdown(f"**{ctx.t('kpi.chart.parts')}**")
 order = latest.sort_values("score")
