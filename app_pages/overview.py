@@ -90,7 +90,8 @@ if rates is not None:
                                               for k in table["years_absent"]],
                 ctx.t("ov.return.col.customers"): table["customers"],
                 ctx.t("ov.return.col.returned"): table["returned"],
-                ctx.t("ov.return.col.rate"): table["rate"],
+                # No customer away that long: no rate, shown as a dash (not "None").
+                ctx.t("ov.return.col.rate"): [fmt.pct(r, 1) if r == r else "—" for r in table["rate"]],
                 ctx.t("ov.return.col.used"): [
                     fmt.pct(u, 1) if src == "data" else
                     (fmt.pct(u, 1) + " · " if u == u else "") + ctx.t(f"ov.return.source.{src}")
@@ -102,7 +103,6 @@ if rates is not None:
             return_table,
             hide_index=True,
             column_config={
-                ctx.t("ov.return.col.rate"): st.column_config.NumberColumn(format="percent"),
                 ctx.t("ov.return.col.weight"): st.column_config.NumberColumn(format="percent"),
             },
         )

@@ -44,7 +44,8 @@ def db(tmp_path_factory) -> Database:
     con.executemany(
         "INSERT INTO customers (customer_id, name, home_store_id, channel, purchase_date) VALUES (?, ?, ?, 'web', ?)",
         [(c, f"name {c}", s, p) for c, p, s in CUSTOMERS])
-    con.executemany("INSERT INTO orders VALUES (?, ?, ?, 'S1', 'maintenance', ?, ?)",
+    con.executemany("INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) "
+                    "VALUES (?, ?, ?, 'S1', 'maintenance', ?, ?)",
                     [(f"o{i}", c, d, r, g) for i, (c, d, r, g) in enumerate(ORDERS)])
     con.close()
     return Database(path)

@@ -360,8 +360,8 @@ def _database_with_measured_results(tmp_path) -> tuple:
     brought = treated.sample(frac=0.6, random_state=3)
     with db.write_transaction() as con:
         con.register("brought", pd.DataFrame({"customer_id": brought}))
-        con.execute("INSERT INTO orders SELECT 'T' || row_number() OVER (), customer_id, ?, NULL, 'maintenance', "
-                    "400, 160 FROM brought", [issued + pd.Timedelta(days=10)])
+        con.execute("INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) "
+                    "SELECT 'T' || row_number() OVER (), customer_id, ?, NULL, 'maintenance', 400, 160 FROM brought", [issued + pd.Timedelta(days=10)])
     db.close()
     return path, list_id, issued
 
