@@ -10,6 +10,7 @@ import pandas as pd
 
 from clv_engine import contacts
 from clv_engine.db import Database
+from clv_engine.import_fields import guess_kind
 from clv_engine.importer import ImportOptions, Source, check_import, run_import
 
 TODAY = date(2026, 12, 1)
@@ -106,3 +107,10 @@ def test_contacts_imported_matched_to_the_list_and_kept_on_replace(tmp_path):
     assert again.imported
     assert (again.problems["code"] == "already_stored").sum() == 4
     assert len(_stored(path)) == 5
+
+
+def test_a_crm_export_is_recognised_as_contacts():
+    assert guess_kind(HEADER.strip().split(",")) == "contacts"
+    assert guess_kind(["customer_id", "contact_date", "channel", "outcome", "owner", "cost"]) == "contacts"
+    # An appointments export (结果 is its status) is still an appointments file.
+    assert guess_kind(["客户编号", "预约日期", "结果"]) == "appointments"
