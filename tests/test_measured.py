@@ -44,6 +44,8 @@ def test_enough_evidence_uses_the_measured_uplift(tmp_path):
                                              int(control["returned"].sum()), len(control))
     assert (m.uplift_per_customer_low, m.uplift_per_customer_high) == pytest.approx((low * mean_clv, high * mean_clv))
     assert m.uplift_per_customer_low < m.uplift_per_customer < m.uplift_per_customer_high
+    # Recovery: the simulated effect (35% − 20%) per customer lies inside the carried interval.
+    assert m.uplift_per_customer_low <= 0.15 * mean_clv <= m.uplift_per_customer_high
 
     project = measured.allocator_project(m, "calls")
     assert project.investment == pytest.approx(cost)
