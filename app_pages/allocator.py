@@ -15,9 +15,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from clv_engine import allocator as al
-from clv_engine import boardpack, fmt, scenarios
+from clv_engine import boardpack, fmt, measured, scenarios
 from ui.context import cached, page_context
 from ui.downloads import table_downloads
+from ui.measured_evidence import pick_programme, show_evidence
 from ui.safe import md, plot_text
 from ui.widgets import Headline, metric_row, presenting
 
@@ -445,6 +446,34 @@ with derive:
                    "reach": float(reach), "divisible": False}
             st.button(ctx.t("allocator.page.add"), key="al_add", on_click=on_add, args=(row,),
                       icon=":material/playlist_add:")
+
+# -- a project from a measured call programme ------------------------------------------------------
+# The typed prior beside the measured uplift of an issued list and its control group.
+from_calls = st.expander(ctx.t("measured.page.title"), key="al_measured_open", on_change="rerun")
+with from_calls:
+    if from_calls.open:
+        st.caption(ctx.t("measured.page.caption"))
+        programme = pick_programme(ctx, "al_measured")
+        if programme is not None:
+            show_evidence(ctx, programme)
+            level_label = (ctx.t("results.level.all") if programme.level == "all"
+                           else ctx.t(f"churn.level.{programme.level}"))
+            try:
+                uplift, reach = measured.uplift_from_measured(programme)
+                project = measured.allocator_project(programme, ctx.t("measured.page.name", level=level_label))
+            except ValueError as err:
+                st.warning(ctx.t("measured.page.failed", error=md(err)))
+            else:
+                m = st.columns(4)
+                m[0].metric(ctx.t("allocator.page.d.uplift"), fmt.money_full(uplift))
+                m[1].metric(ctx.t("allocator.page.d.reach"), fmt.number(reach))
+                m[2].metric(ctx.t("allocator.col.investment"), ctx.money(project.investment))
+                m[3].metric(ctx.t("allocator.fig.roi"), fmt.pct(project.net_roi), help=ctx.t("allocator.def.roi"))
+                st.caption(ctx.t("measured.page.method"))
+                row = {"name": project.name, "investment": round(project.investment, 2),
+                       "uplift_per_customer": round(uplift, 2), "reach": float(reach), "divisible": False}
+                st.button(ctx.t("allocator.page.add"), key="al_measured_add", on_click=on_add, args=(row,),
+                          icon=":material/playlist_add:")
 
 # -- results ----------------------------------------------------------------------------------
 alloc = _allocation(tuple(projects), float(budget))

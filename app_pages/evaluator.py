@@ -12,11 +12,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from clv_engine import boardpack, fmt, report, scenarios
+from clv_engine import boardpack, fmt, measured, report, scenarios
 from clv_engine import evaluator as ev
 from clv_engine.evaluator import CostLine, CustomerGroup, Programme
 from clv_engine.i18n import CATALOGUE, LANGUAGES
 from ui.context import cached, page_context
+from ui.measured_evidence import pick_programme, show_evidence
 from ui.safe import md
 from ui.widgets import Headline, metric_row, presenting
 
@@ -559,6 +560,24 @@ with rcol:
         updated = ev.with_group(programme, int(target_group), **changes)
         st.button(ctx.t("evaluator.page.retention.apply"), key="ev_ret_apply", on_click=apply_state,
                   args=(widget_state(updated, preset_key),), icon=":material/input:")
+
+# -- a measured call programme ------------------------------------------------------------
+# An issued list, its control group and recorded contacts as a case: the typed prior beside the
+# measured take-up, and the evidence behind it.
+from_calls = st.expander(ctx.t("measured.page.title"), key="ev_measured_open", on_change="rerun")
+with from_calls:
+    if from_calls.open:
+        st.caption(ctx.t("measured.page.caption"))
+        measured_case = pick_programme(ctx, "ev_measured")
+        if measured_case is not None:
+            show_evidence(ctx, measured_case)
+            level_label = (ctx.t("results.level.all") if measured_case.level == "all"
+                           else ctx.t(f"churn.level.{measured_case.level}"))
+            call_case = measured.evaluator_programme(measured_case,
+                                                     name=ctx.t("measured.page.name", level=level_label))
+            st.caption(ctx.t("measured.page.method"))
+            st.button(ctx.t("measured.page.apply"), key="ev_m_apply", on_click=apply_state,
+                      args=(widget_state(call_case, "custom") | {"ev_preset": "custom"},), icon=":material/input:")
 
 # -- scenarios ----------------------------------------------------------------------------
 st.divider()

@@ -18,16 +18,24 @@ from datetime import date
 
 import duckdb
 
-from clv_engine.import_fields import KIND_VALUES, STATUS_VALUES, Field, SourceKind
+from clv_engine.import_fields import (
+    CHANNEL_VALUES,
+    KIND_VALUES,
+    OUTCOME_VALUES,
+    STATUS_VALUES,
+    Field,
+    SourceKind,
+)
 from clv_engine.import_read import quote_ident
 
-PARSED_TYPES = {"date", "month", "money", "number", "integer", "rate", "status", "timestamp"}
+PARSED_TYPES = {"date", "month", "money", "number", "integer", "rate", "status", "timestamp", "outcome", "channel"}
 NUMBER_TYPES = {"money", "number", "integer", "rate"}
 SQL_TYPES = {"id": "VARCHAR", "text": "VARCHAR", "kind": "VARCHAR", "status": "VARCHAR",
+             "outcome": "VARCHAR", "channel": "VARCHAR",
              "date": "DATE", "month": "DATE", "money": "DOUBLE", "number": "DOUBLE",
              "rate": "DOUBLE", "integer": "BIGINT", "timestamp": "TIMESTAMP"}
 # Fields that cannot be below zero (a refund is an order with a negative amount, not a price).
-NON_NEGATIVE = {"spend", "new_customers", "price", "term_years", "claims_cost", "purchase_price", "mileage"}
+NON_NEGATIVE = {"spend", "new_customers", "price", "term_years", "claims_cost", "purchase_price", "mileage", "cost"}
 # Columns added to a table after the first release (schema.sql's ALTER ... ADD COLUMN): a file
 # written before them lacks them, so an appended row is not compared on them.
 LATER_COLUMNS = {"orders": {"mileage"}, "complaints": {"opened_at", "responded_at", "resolved_at", "status"}}
@@ -117,7 +125,8 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
         if statement.strip():
             con.execute(statement)
     con.execute(PROBLEMS_TABLE)
-    for table, values in (("imp_kind_values", KIND_VALUES), ("imp_status_values", STATUS_VALUES)):
+    for table, values in (("imp_kind_values", KIND_VALUES), ("imp_status_values", STATUS_VALUES),
+                          ("imp_outcome_values", OUTCOME_VALUES), ("imp_channel_values", CHANNEL_VALUES)):
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table} (value VARCHAR PRIMARY KEY, code VARCHAR)")
         con.executemany(f"INSERT INTO {table} VALUES (?, ?)", [[k, v] for k, v in values.items()])
 
@@ -158,6 +167,8 @@ def _field_items(f: Field, header: str | None, params: list, today: date, decima
         "text": f"imp_text({x})",
         "kind": f"map_{name}.code",
         "status": f"map_{name}.code",
+        "outcome": f"map_{name}.code",
+        "channel": f"map_{name}.code",
         "date": f"imp_date({x})",
         "timestamp": f"imp_ts({x})",
         "month": f"imp_month({x})",
@@ -201,11 +212,11 @@ def _value_maps(con: duckdb.DuckDBPyConnection, spec: SourceKind, src: int, raw_
     joins = []
     for f in spec.fields:
         header = mapping.get(f.name)
-        if header is None or f.type not in ("kind", "status"):
+        if header is None or f.type not in ("kind", "status", "outcome", "channel"):
             continue
         x = quote_ident(header)
         table = f"imp_map_{src}_{f.name}"
-        values = "imp_kind_values" if f.type == "kind" else "imp_status_values"
+        values = f"imp_{f.type}_values"
         fallback = "imp_text(raw)" if f.type == "kind" else "NULL"  # an unknown kind is kept as written
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT raw, coalesce(v.code, {fallback}) AS code "
@@ -464,8 +475,9 @@ def check_keys(con: duckdb.DuckDBPyConnection, spec: SourceKind, view: str, old_
         # An overlapping export (January to April appended after January to March) repeats
         # rows already stored: skipped as such, not errors. The same id with other values is
         # an error: which one is right is the user's call.
+        fields = {f.name for f in spec.fields}  # contacts' list_id is set after the insert
         values = [c for c in spec.columns if c not in spec.key and c != "gross_profit"
-                  and c not in LATER_COLUMNS.get(spec.table, set())]
+                  and c not in LATER_COLUMNS.get(spec.table, set()) and c in fields]
         same = " AND ".join(f"(a.{c} IS NULL OR a.{c} = o.{c})" for c in values) or "true"
         code = f"CASE WHEN {same} THEN 'already_stored' ELSE 'existing_key' END"
         severity = f"CASE WHEN {same} THEN 'skipped' ELSE 'error' END"
@@ -524,6 +536,10 @@ def clean_select(
             exprs.append("CASE WHEN a.phone__sci THEN NULL ELSE a.phone END AS phone")  # its digits are lost
         elif spec.kind == "stores" and column in ("region", "city"):
             exprs.append(f"coalesce(a.{column}, '') AS {column}")
+        elif spec.kind == "contacts" and column in ("list_id", "intervention"):
+            exprs.append(f"CAST(NULL AS VARCHAR) AS {column}")  # from the call list, after the insert
+        elif spec.kind == "contacts" and column == "channel":
+            exprs.append("coalesce(a.channel, 'call') AS channel")  # a CRM export of calls names none
         elif spec.field(column).type == "rate":
             exprs.append(f"{rate(column)} AS {column}")
         else:

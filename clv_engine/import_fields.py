@@ -266,10 +266,35 @@ KPIS = SourceKind(
     key=("month", "store_id"),
 )
 
+# Contacts from a CRM export: what was done for a customer and how it went (clv_engine.contacts).
+# A contact is matched to the latest call list that had the customer on it when it was made.
+CONTACTS = SourceKind(
+    "contacts",
+    "contacts",
+    (
+        Field("contact_id", "id", aliases=("contact_id", "contact id", "call id", "activity id", "record id",
+                                           "联系编号", "回访编号", "记录编号", "跟进编号")),
+        Field("customer_id", "id", True, _CUSTOMER),
+        Field("contact_date", "date", True, ("contact_date", "contact date", "call date", "date", "联系日期",
+                                             "回访日期", "跟进日期", "日期")),
+        Field("channel", "channel", aliases=("channel", "contact channel", "method", "contact method", "渠道",
+                                             "联系方式", "联系渠道", "回访方式")),
+        Field("outcome", "outcome", True, ("outcome", "result", "call result", "contact result", "结果",
+                                           "联系结果", "回访结果", "跟进结果")),
+        Field("owner", "text", aliases=("owner", "agent", "advisor", "caller", "staff", "负责人", "回访人",
+                                        "跟进人", "顾问", "服务顾问")),
+        Field("cost", "money", aliases=("cost", "contact cost", "spend", "成本", "费用", "联系成本"), default=0),
+        Field("store_id", "id", aliases=_STORE),
+    ),
+    key=("contact_id",),
+    generated_id="contact_id",
+    customer_fields=("customer_id",),
+)
+
 KINDS: dict[str, SourceKind] = {
     s.kind: s
     for s in (ORDERS, CUSTOMERS, STORES, CHANNEL_SPEND, COMPLAINTS, REFERRALS, WARRANTIES, EVENTS,
-              COMPETITORS, APPOINTMENTS, KPIS)
+              COMPETITORS, APPOINTMENTS, KPIS, CONTACTS)
 }
 
 # Columns of the tables we fill, in schema order (clv_engine/schema.sql).
@@ -288,6 +313,8 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "competitor_sightings": ("customer_id", "seen_date", "source"),
     "appointments": ("appointment_id", "customer_id", "store_id", "appointment_date", "status"),
     "store_kpis": ("month", "store_id", "nps", "first_time_fix_rate", "technician_efficiency"),
+    "contacts": ("contact_id", "list_id", "customer_id", "contact_date", "store_id", "channel", "intervention",
+                 "owner", "outcome", "cost"),
 }
 
 # Service kinds as dealers write them -> our codes (schema: maintenance | repair | accident | parts
@@ -313,6 +340,32 @@ STATUS_VALUES: dict[str, str] = {
     "爽约": "cancelled", "未到店": "cancelled",
 }
 
+
+# Contact outcomes as CRM exports write them -> clv_engine.contacts.OUTCOMES. An outcome not
+# listed is refused (row and column named): a guess would change the measured contact rate.
+OUTCOME_VALUES: dict[str, str] = {
+    "reached": "reached", "contacted": "reached", "answered": "reached", "connected": "reached",
+    "已联系": "reached", "已接通": "reached", "接通": "reached", "联系上": "reached", "已沟通": "reached",
+    "booked": "booked", "appointment": "booked", "appointment booked": "booked", "已预约": "booked",
+    "预约": "booked", "预约成功": "booked",
+    "came_back": "came_back", "came back": "came_back", "returned": "came_back", "visited": "came_back",
+    "已回店": "came_back", "回店": "came_back", "已到店": "came_back", "到店": "came_back",
+    "declined": "declined", "refused": "declined", "not interested": "declined", "拒绝": "declined",
+    "已拒绝": "declined", "不感兴趣": "declined", "婉拒": "declined",
+    "unreachable": "unreachable", "no answer": "unreachable", "not reached": "unreachable",
+    "no contact": "unreachable", "未接通": "unreachable", "无人接听": "unreachable", "联系不上": "unreachable",
+    "未联系上": "unreachable", "空号": "unreachable", "关机": "unreachable",
+}
+
+# Contact channels -> clv_engine.contacts.CHANNELS; unknown ones are refused like outcomes.
+CHANNEL_VALUES: dict[str, str] = {
+    "call": "call", "phone": "call", "phone call": "call", "telephone": "call", "电话": "call",
+    "致电": "call", "电话回访": "call", "外呼": "call",
+    "visit": "visit", "home visit": "visit", "in person": "visit", "上门": "visit", "拜访": "visit",
+    "到店": "visit", "上门拜访": "visit", "面访": "visit",
+    "message": "message", "sms": "message", "text": "message", "wechat": "message", "email": "message",
+    "短信": "message", "微信": "message", "消息": "message", "邮件": "message",
+}
 
 # Traditional characters of common headers -> simplified, so a Big5 export from Taiwan or Hong
 # Kong (客戶編號, 工單日期, 金額) maps like a mainland one (客户编号, 工单日期, 金额).

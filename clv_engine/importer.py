@@ -52,7 +52,7 @@ except ImportError:  # pragma: no cover - Windows
 
 # Files are written in this order: stores and customers before what refers to them.
 KIND_ORDER = ("stores", "customers", "orders", "channel_spend", "complaints", "referrals", "warranties",
-              "events", "competitors", "appointments", "kpis")
+              "events", "competitors", "appointments", "kpis", "contacts")
 # Tables that replace mode keeps: the user's saved inputs and mappings are not "the data".
 KEPT_ON_REPLACE = ("scenarios", "import_mappings", "call_lists", "call_list_members", "contacts", "users",
                    "audit_log")
@@ -467,7 +467,9 @@ def _stage(
     views = {kind: check.union_view(con, kind, list(t.values())) for kind, t in tables.items()}
     for kind, view in views.items():
         spec = KINDS[kind]
-        old_table = f"{OLD}.{spec.table}" if options.mode == "append" and spec.table in old_tables else None
+        # Kept tables (contacts) are compared with what is stored in either mode.
+        kept = options.mode == "append" or spec.table in KEPT_ON_REPLACE
+        old_table = f"{OLD}.{spec.table}" if kept and spec.table in old_tables else None
         check.check_keys(con, spec, view, old_table)
     _check_customers(con, views, options.mode == "append" and "customers" in old_tables)
     scaled = {kind: check.percent_sources(con, KINDS[kind], tables[kind]) for kind in views}
@@ -753,6 +755,8 @@ def _write(con: duckdb.DuckDBPyConnection, stage: _Stage, options: ImportOptions
             con.execute(f"INSERT INTO main.{spec.table} ({', '.join(spec.columns)}) {sql}", params)
         if "orders" in stage.views:
             _customers_from_orders(con, stage)
+        if "contacts" in stage.views:
+            _contacts_to_lists(con, stage, options)
         _stores_from_references(con)
     now = datetime.now().replace(microsecond=0)
     for kind, mapping in stage.mappings.items():
@@ -882,6 +886,28 @@ def _customers_from_orders(con: duckdb.DuckDBPyConnection, stage: _Stage) -> Non
     )
 
 
+def _contacts_to_lists(con: duckdb.DuckDBPyConnection, stage: _Stage, options: ImportOptions) -> None:
+    """Each imported contact belongs to the latest call list issued on or before its date that
+    had the customer on it (its level's intervention with it); none: a contact outside any list."""
+    sql, params = check.clean_select(KINDS["contacts"], stage.views["contacts"], stage.scaled.get("contacts", {}),
+                                     options.default_margin)
+    con.execute(
+        f"""
+        UPDATE main.contacts c SET list_id = pick.list_id, intervention = pick.level,
+                                   store_id = coalesce(c.store_id, pick.store_id) FROM (
+            SELECT c2.contact_id, arg_max(m.list_id, l.issued_at) AS list_id, arg_max(m.level, l.issued_at) AS level,
+                   arg_max(m.store_id, l.issued_at) AS store_id
+            FROM main.contacts c2
+            JOIN main.call_list_members m ON m.customer_id = c2.customer_id
+            JOIN main.call_lists l ON l.list_id = m.list_id AND l.issued_on <= c2.contact_date
+            WHERE c2.list_id IS NULL AND c2.contact_id IN (SELECT contact_id FROM ({sql}))
+            GROUP BY c2.contact_id
+        ) pick WHERE c.contact_id = pick.contact_id
+        """,
+        params,
+    )
+
+
 def _stores_from_references(con: duckdb.DuckDBPyConnection) -> None:
     """Stores named by any row but missing from a stores file: the code stands in as name."""
     con.execute(
@@ -988,7 +1014,7 @@ OPTIONAL_FILES = {
     "customers": "--customers", "stores": "--stores", "channel_spend": "--channel-spend",
     "complaints": "--complaints", "referrals": "--referrals", "warranties": "--warranties",
     "events": "--events", "competitors": "--competitors", "appointments": "--appointments",
-    "kpis": "--kpis",
+    "kpis": "--kpis", "contacts": "--contacts",
 }
 
 

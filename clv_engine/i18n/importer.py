@@ -45,6 +45,11 @@ STRINGS = {
     "imp.field.appointment_id": ("Appointment id", "预约单号"),
     "imp.field.appointment_date": ("Appointment date", "预约日期"),
     "imp.field.status": ("Status", "状态"),
+    "imp.field.contact_id": ("Contact id", "联系编号"),
+    "imp.field.contact_date": ("Contact date", "联系日期"),
+    "imp.field.outcome": ("Outcome", "结果"),
+    "imp.field.owner": ("Owner", "负责人"),
+    "imp.field.cost": ("Cost", "成本"),
     "imp.field.nps": ("NPS", "NPS"),
     "imp.field.first_time_fix_rate": ("First-time-fix rate", "一次修复率"),
     "imp.field.technician_efficiency": ("Technician efficiency", "技师效率"),
@@ -60,6 +65,7 @@ STRINGS = {
     "imp.kind.competitors": ("Competitor sightings", "竞品接触"),
     "imp.kind.appointments": ("Appointments", "预约"),
     "imp.kind.kpis": ("Store KPIs", "门店 KPI"),
+    "imp.kind.contacts": ("Contacts (CRM outcomes)", "联系记录（CRM 结果）"),
     "imp.enables.orders": (
         "Required: customer id, order date, amount. Every page works from it.",
         "必需：客户编号、工单日期、金额。所有页面都以此为基础。",
@@ -85,6 +91,10 @@ STRINGS = {
         "忠诚度评分（被竞品接触 −1）及流失风险。",
     ),
     "imp.enables.appointments": ("Appointment cancellations in churn risk.", "流失风险中的预约取消率。"),
+    "imp.enables.contacts": (
+        "Calls, visits and messages with their outcomes: the results of call lists against their control group.",
+        "电话、上门和消息及其结果：回访名单相对对照组的效果。",
+    ),
     "imp.enables.kpis": ("NPS, first-time-fix rate and technician efficiency (KPI scorecard).",
                          "NPS、一次修复率和技师效率（KPI 计分卡）。"),
     # -- problems, one sentence each --------------------------------------------------------
@@ -113,6 +123,16 @@ STRINGS = {
     "imp.problem.bad_status": (
         "“{value}” is not an appointment status (kept / cancelled, 到店 / 取消)",
         "“{value}”不是预约状态（到店 / 取消，kept / cancelled）",
+    ),
+    "imp.problem.bad_outcome": (
+        "“{value}” is not a contact outcome (reached, booked, came back, declined, unreachable; "
+        "已接通, 已预约, 已回店, 拒绝, 未接通)",
+        "“{value}”不是联系结果（已接通、已预约、已回店、拒绝、未接通；reached, booked, came back, declined, "
+        "unreachable）",
+    ),
+    "imp.problem.bad_channel": (
+        "“{value}” is not a contact channel (call, visit, message; 电话, 上门, 短信)",
+        "“{value}”不是联系渠道（电话、上门、短信；call, visit, message）",
     ),
     "imp.problem.future_date": ("{value} is in the future (today is {extra})", "{value} 晚于今天（{extra}）"),
     "imp.problem.excel_date": ("Excel date number {value} read as {extra}", "Excel 日期序号 {value} 已读作 {extra}"),
@@ -189,6 +209,8 @@ STRINGS = {
     "imp.code.bad_rate": ("not a rate", "非比率"),
     "imp.code.bad_integer": ("not a whole number", "非整数"),
     "imp.code.bad_status": ("unknown status", "未知状态"),
+    "imp.code.bad_outcome": ("unknown outcome", "未知结果"),
+    "imp.code.bad_channel": ("unknown channel", "未知渠道"),
     "imp.code.future_date": ("date in the future", "未来日期"),
     "imp.code.excel_date": ("Excel date number", "Excel 日期序号"),
     "imp.code.number_normalised": ("separators or full-width digits", "千分位或全角数字"),

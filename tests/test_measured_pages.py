@@ -1,0 +1,60 @@
+"""AppTest: the measured call programme on the allocator and evaluator pages.
+
+On the simulated list of tests/test_results.py (treated 35% back, control 20%, remaining CLV
+20,000, contact cost 300): the figures expected are computed here from the simulation's truth.
+"""
+from __future__ import annotations
+
+from clv_engine import fmt
+from tests.helpers import metric_values, run_app
+from tests.test_results import simulated_database
+
+
+def _simulated(tmp_path, **kw):
+    db, list_id, truth = simulated_database(tmp_path / "sim.duckdb", **kw)
+    db.close()
+    treated, control = truth[~truth["control"]], truth[truth["control"]]
+    return tmp_path / "sim.duckdb", treated, treated["returned"].mean() - control["returned"].mean()
+
+
+def _ok(at):
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def test_allocator_adds_a_measured_project(tmp_path):
+    path, treated, uplift = _simulated(tmp_path)
+    at = run_app(path, "app_pages/allocator.py")
+    at.session_state["al_measured_open"] = True
+    at.run()
+    _ok(at)
+    m = metric_values(at)
+    assert m["CLV uplift per customer"] == fmt.money_full(uplift * 20_000)
+    assert m["Customers reached"] == fmt.number(len(treated))
+    table = next(d.value for d in at.dataframe if "Typed prior" in d.value.columns)
+    assert table["Typed prior"].iloc[0] == fmt.pct(0.15, 1)   # P(churn) 0.5 × typed success 0.3
+    assert table["Measured"].iloc[0] == fmt.pct(uplift, 1)
+    assert set(table["Used"]) == {"measured"}
+    assert any("Enough evidence" in s.value for s in at.success)
+    at.button(key="al_measured_add").click().run()
+    _ok(at)
+    current = at.session_state["al_current"]
+    added = current[current["name"].astype(str).str.startswith("Measured calls")].iloc[0]
+    assert added["investment"] == len(treated) * 300
+    assert added["uplift_per_customer"] == round(uplift * 20_000, 2)
+    assert added["reach"] == len(treated)
+
+
+def test_evaluator_case_from_a_thin_list_uses_the_typed_prior(tmp_path):
+    path, treated, _ = _simulated(tmp_path, n=600, p_control=0.3, p_treated=0.3, seed=3)
+    at = run_app(path, "app_pages/evaluator.py", lang="zh")
+    at.session_state["ev_measured_open"] = True
+    at.run()
+    _ok(at)
+    assert any("证据不足" in w.value for w in at.warning)
+    at.button(key="ev_m_apply").click().run()
+    _ok(at)
+    assert at.session_state["ev_custom_g0_n"] == len(treated)
+    assert at.session_state["ev_custom_g0_u"] == 20_000
+    assert at.session_state["ev_custom_g0_t"] == 15.0   # the typed prior, 0.5 × 0.3
+    assert at.session_state["ev_custom_c0"] == len(treated) * 300
+    assert at.session_state["ev_custom_name"] == "实测回访 · 全部等级"
