@@ -18,10 +18,10 @@ from plotly.colors import qualitative
 
 from clv_engine import channels as ch
 from clv_engine import cohorts, fmt
+from clv_engine import drill as drill_engine
 from clv_engine.cohorts import LtvParams
 from clv_engine.db import Database
 from clv_engine.export import to_csv_bytes, to_excel_bytes
-from clv_engine import drill as drill_engine
 from ui import drill
 from ui.context import cached, page_context
 from ui.safe import md, plot_text, plot_texts

@@ -19,13 +19,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from clv_engine import churn, fmt, results
-from clv_engine import status as cs
+from clv_engine import drill as drill_engine
 from clv_engine import segmentation as seg
+from clv_engine import status as cs
 from clv_engine.db import Database
 from clv_engine.export import to_csv_bytes, to_excel_bytes
-from ui.access import audited_export
-from clv_engine import drill as drill_engine
 from ui import drill
+from ui.access import audited_export
 from ui.context import cached, dropout, page_context
 
 ctx = page_context()

@@ -12,10 +12,9 @@ from ui import drill
 from ui.context import cached, page_context
 from ui.downloads import table_downloads
 from ui.safe import md, plot_text
+from ui.widgets import Headline, metric_row, translated_choice
 from ui.widgets import reset_state as reset
 from ui.widgets import seed_state as seed
-from ui.widgets import translated_choice
-from ui.widgets import Headline, metric_row
 
 ctx = page_context()
 COLORS = {

@@ -15,8 +15,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from clv_engine import churn, fmt, lookup
-from clv_engine import status as cs
 from clv_engine import segmentation as seg
+from clv_engine import status as cs
 from clv_engine.db import Database
 from ui.context import cached, dropout, page_context
 from ui.safe import md, plot_text

@@ -16,6 +16,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from clv_engine import fmt
+from clv_engine import status as cs
 from clv_engine.db import Database
 from clv_engine.i18n import CATALOGUE
 from clv_engine.predictive import (
@@ -28,7 +29,6 @@ from clv_engine.predictive import (
     p_alive_drops,
     visit_grid,
 )
-from clv_engine import status as cs
 from ui.context import cached, dropout, fit_failure, fitted_model, page_context
 from ui.context import predictions as shared_predictions
 from ui.widgets import Headline, metric_row

@@ -7,10 +7,10 @@ import streamlit as st
 
 from clv_engine import clv, fmt, overview
 from clv_engine import status as cs
+from ui import drill
 from ui.context import page_context
 from ui.downloads import table_downloads
 from ui.widgets import Headline, metric_row
-from ui import drill
 
 ctx = page_context()
 st.title(ctx.t("ov.title"))

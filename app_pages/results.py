@@ -18,8 +18,7 @@ from clv_engine.db import Database
 from clv_engine.export import to_csv_bytes
 from clv_engine.import_read import ImportFileError
 from ui.context import cached, page_context
-from ui.widgets import translated_choice
-from ui.widgets import Headline, metric_row
+from ui.widgets import Headline, metric_row, translated_choice
 
 ctx = page_context()
 EDITOR = "results_editor"

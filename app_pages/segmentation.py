@@ -13,14 +13,13 @@ from clv_engine import clv, fmt
 from clv_engine import segmentation as seg
 from clv_engine.export import to_csv_bytes
 from clv_engine.i18n import CATALOGUE
+from ui import drill
 from ui.access import audited_export
 from ui.context import cached, page_context
 from ui.safe import md, plot_text
+from ui.widgets import Headline, metric_row, translated_choice
 from ui.widgets import reset_state as reset
 from ui.widgets import seed_state as seed
-from ui import drill
-from ui.widgets import translated_choice
-from ui.widgets import Headline, metric_row
 
 ctx = page_context()
 COLORS = {

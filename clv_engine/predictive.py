@@ -26,7 +26,6 @@ import numpy as np
 import pandas as pd
 
 from clv_engine.db import Database
-from clv_engine.status import DropoutCheck, DropoutRules, dropout_check
 from clv_engine.predictive_models import (
     BGNBDFit,
     BGNBDParams,
@@ -41,6 +40,7 @@ from clv_engine.predictive_models import (
     p_visit_within,
     predict_customers,
 )
+from clv_engine.status import DropoutCheck, DropoutRules, dropout_check
 
 __all__ = [
     "BGNBDFit", "BGNBDParams", "FitError", "FitNote", "GammaGammaFit", "GammaGammaParams",

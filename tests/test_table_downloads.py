@@ -3,7 +3,6 @@ and each file's bytes parse back to the table on the screen."""
 from __future__ import annotations
 
 import io
-
 import re
 
 import openpyxl

@@ -140,8 +140,8 @@ def metric_row(figures: Sequence[Headline], border: bool = True, container: Any 
 PRESENT_KEY = "present"
 # A fixed style sheet, no customer text in it: bigger headline figures for a projector.
 PRESENT_STYLE = (
-    "<style>[data-testid='stMetricValue']{font-size:%dpx !important;line-height:1.2;}"
-    "[data-testid='stMetricLabel'] p{font-size:1rem !important;}</style>" % PRESENT_VALUE_PX
+    f"<style>[data-testid='stMetricValue']{{font-size:{PRESENT_VALUE_PX}px !important;line-height:1.2;}}"
+    "[data-testid='stMetricLabel'] p{font-size:1rem !important;}</style>"
 )
 
 

@@ -1,6 +1,5 @@
 """A real browser: click a tier bar and see the customers behind it; the overview's CLV bridge."""
 import re
-from datetime import date
 
 from clv_engine import clv
 from clv_engine import segmentation as seg
