@@ -8,6 +8,7 @@ Needs `npm ci --prefix tests/oidc` (done by .ci/run); missing, it is a failure, 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -115,6 +116,11 @@ def log_in(pg, app_url: str, account: str) -> None:
 
 
 def nav_labels(pg) -> list[str]:
+    # A long menu is folded after a few pages ("View 5 more"): unfold it first.
+    more = pg.get_by_test_id("stSidebarNav").get_by_text(re.compile(r"View \d+ more"))
+    if more.count():
+        more.first.click()
+        pg.get_by_test_id("stSidebarNav").get_by_text("View less").wait_for()
     # Each link reads "<icon name>\n\n<title>": keep the title.
     return [t.strip().split("\n")[-1] for t in pg.get_by_test_id("stSidebarNav").locator("a").all_inner_texts()]
 
