@@ -206,7 +206,9 @@ def _check(db_path: Path, name: str) -> Path:
     try:
         data, _ = summarize(path)
     except duckdb.Error as error:
-        raise VersionError("corrupt", name, str(error).splitlines()[0]) from error
+        # DuckDB's message names the full path: the file name is enough (and no server path shown).
+        reason = str(error).splitlines()[0].replace(str(path), name) if str(error) else ""
+        raise VersionError("corrupt", name, reason) from error
     if data.orders == 0:
         raise VersionError("no_orders", name)
     return path
@@ -217,7 +219,8 @@ def restore(db_path: str | Path, name: str, *, actor: str, keep: int | None = No
     file it replaced.
 
     Raises VersionError (nothing changed) for a version that is not listed, missing or not a
-    readable database, and importer.ImportBusy while an import runs.
+    readable database, or a new file that cannot be written; importer.ImportBusy while an
+    import runs.
     """
     from clv_engine import importer  # the importer calls keep_version: imported here, not at the top
     from clv_engine.access import append_audit
@@ -251,6 +254,9 @@ def restore(db_path: str | Path, name: str, *, actor: str, keep: int | None = No
             importer._fsync(new)
             kept = keep_version(db_path, reason="restore", actor=actor, keep=keep)
             importer._swap_in(new, db_path, importer._no_progress)
+        except (OSError, duckdb.IOException) as error:  # disk full, read-only folder ...
+            importer._remove_file(new)
+            raise VersionError("write", name, str(error).splitlines()[0] if str(error) else "") from error
         except BaseException:
             importer._remove_file(new)
             raise
