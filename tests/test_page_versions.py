@@ -114,3 +114,12 @@ def test_only_a_director_sees_the_section(three_imports):
     analyst = app_with_login(db, {"is_logged_in": True, "email": "ana@dealer.cn"}, page=PAGE)
     assert not has_frame(analyst, "Put aside")
     assert "ver_restore" not in [b.key for b in analyst.button]
+
+
+def test_before_any_replace_import_one_line_says_so(tmp_path):
+    db = tmp_path / "clv.duckdb"
+    do_import(tmp_path, db, 1, actor="local")
+    at = run_app(db, PAGE)
+    ok(at)
+    assert "No earlier version yet: one is kept when an import replaces the data." in [c.value for c in at.caption]
+    assert "Earlier versions: restore one" not in [e.label for e in at.expander]

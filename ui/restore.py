@@ -87,11 +87,11 @@ def versions_section(ctx: Any) -> None:
     if done:
         st.success(done)
     kept = versions.list_versions(ctx.db.path)
+    if not kept:  # one line, not an empty section, until a replace import has kept a version
+        st.caption(ctx.t("versions.none"))
+        return
     with st.expander(ctx.t("versions.title"), expanded=action in ("confirm", "restore")):
         st.caption(ctx.t("versions.intro", keep=versions.keep_count()))
-        if not kept:
-            st.info(ctx.t("versions.none"))
-            return
         st.dataframe(_table(ctx, kept), hide_index=True, key="ver_table")
         by_name = {v.name: v for v in kept}
         name = st.selectbox(
