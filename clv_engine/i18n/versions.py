@@ -56,4 +56,12 @@ STRINGS = {
                              "恢复未能写入：{reason}。数据未作任何改动。"),
     # A figure over every store, shown to a store manager next to their own stores' figures.
     "group.average": ("Group average (all stores)", "集团平均（全部门店）"),
+    "group.median": ("Group median (all stores)", "集团中位数（全部门店）"),
+    "group.rank": ("Rank in the group (all stores)", "集团排名（全部门店）"),
+    "group.store_caption": ("{name}: rank {rank} of the group's {n} stores (all stores), score {score}.",
+                            "{name}：在集团全部 {n} 家门店中排第 {rank} 名，得分 {score}。"),
+    "group.chart_rank": ("Rank in the group (all stores) over time", "集团排名（全部门店）变化"),
+    "group.stores_ranked": ("Stores ranked in the group (all stores)", "集团参与排名门店（全部门店）"),
+    "group.model_gp": ("Gross profit per visit, new customer: group average (all stores)",
+                       "新客户单次毛利：集团平均（全部门店）"),
 }
