@@ -88,3 +88,19 @@ def test_model_group_average_is_named_for_a_store_manager(manager_db):
     # The same group figure, whoever looks: only its name says whose it is.
     assert metric_values(everyone)["Gross profit per visit, new customer"] == \
         labels["Gross profit per visit, new customer: group average (all stores)"]
+
+
+def test_churn_calibration_is_named_as_the_groups(manager_db):
+    at = app_with_login(manager_db, MANAGER, page="app_pages/churn.py")
+    labels = [e.label for e in at.expander]
+    assert "Backtest: churn rate by score band, group (all stores)" in labels
+    assert "Backtest: churn rate by score band" not in labels
+    # Its bands count the group's customers: more than the manager's own store has.
+    bands = next(d.value for d in at.dataframe if "Score band" in d.value.columns)
+    con = duckdb.connect()
+    try:
+        con.execute("ATTACH ? AS d (READ_ONLY)", [str(manager_db)])
+        own = con.execute("SELECT count(*) FROM d.customers WHERE home_store_id = 'S02'").fetchone()[0]
+    finally:
+        con.close()
+    assert int(bands["Customers"].sum()) > own

@@ -61,6 +61,8 @@ STRINGS = {
     "group.store_caption": ("{name}: rank {rank} of the group's {n} stores (all stores), score {score}.",
                             "{name}：在集团全部 {n} 家门店中排第 {rank} 名，得分 {score}。"),
     "group.chart_rank": ("Rank in the group (all stores) over time", "集团排名（全部门店）变化"),
+    "group.churn_calibration": ("Backtest: churn rate by score band, group (all stores)",
+                                "回测：各分数段流失率，集团（全部门店）"),
     "group.stores_ranked": ("Stores ranked in the group (all stores)", "集团参与排名门店（全部门店）"),
     "group.model_gp": ("Gross profit per visit, new customer: group average (all stores)",
                        "新客户单次毛利：集团平均（全部门店）"),
