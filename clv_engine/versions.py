@@ -1,5 +1,8 @@
 """Earlier versions of the database file: kept on every replace import, restored on request.
 
+    python -m clv_engine.versions --db PATH list
+    python -m clv_engine.versions --db PATH restore NAME --actor LOGIN
+
 Before a replace import (or a restore) swaps a new file in, the file it replaces is kept as a
 version in ``<db>.versions/<timestamp>_<n>.duckdb`` with one line in ``manifest.json``: when it
 was put aside, by whom and why, and what it holds (customers, orders, order date range). Only
@@ -20,10 +23,14 @@ No streamlit here.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
+import stat
+import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -104,6 +111,8 @@ def _write_manifest(db_path: Path, entries: list[dict]) -> None:
     path = folder(db_path) / MANIFEST
     tmp = path.with_name(MANIFEST + ".tmp")
     tmp.write_text(json.dumps(entries, ensure_ascii=False, indent=1), "utf-8")
+    if db_path.exists():  # it names who imported: no more readable than the database itself
+        os.chmod(tmp, stat.S_IMODE(db_path.stat().st_mode))
     os.replace(tmp, path)
 
 
@@ -291,3 +300,37 @@ def _columns(con: duckdb.DuckDBPyConnection, database: str, table: str) -> list[
     return [r[0] for r in con.execute(
         "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'main' "
         "AND table_name = ? ORDER BY column_index", [database, table]).fetchall()]
+
+
+# -- command line: a director without the app ---------------------------------------------
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m clv_engine.versions",
+                                     description="List the kept versions of the database, or restore one.")
+    parser.add_argument("--db", required=True, help="the DuckDB file")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="the kept versions, newest first")
+    back = sub.add_parser("restore", help="make a kept version the current data")
+    back.add_argument("name", help="the version's file name, as listed")
+    back.add_argument("--actor", default="command line", help="who restores (for the audit log)")
+    args = parser.parse_args(argv)
+    if args.command == "list":
+        for v in list_versions(args.db):
+            print(f"{v.name}  put aside {v.saved_at} by {v.saved_by} ({v.reason}); "
+                  f"{v.customers} customers, {v.orders} orders, {v.first_order or '-'} .. {v.last_order or '-'}")
+        return 0
+    from clv_engine.importer import ImportBusy
+
+    try:
+        kept = restore(args.db, args.name, actor=args.actor)
+    except VersionError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except ImportBusy as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"restored {args.name}" + (f"; the replaced data is kept as {kept.name}" if kept else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

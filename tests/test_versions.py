@@ -142,3 +142,37 @@ def test_first_import_keeps_nothing(tmp_path):
     db = tmp_path / "clv.duckdb"
     do_import(tmp_path, db, 1)
     assert versions.list_versions(db) == []
+
+
+def test_restore_waits_for_no_import(tmp_path):
+    db = tmp_path / "clv.duckdb"
+    do_import(tmp_path, db, 1)
+    do_import(tmp_path, db, 2)
+    name = versions.list_versions(db)[0].name
+    with importer._import_lock(db):  # an import of the same file is running
+        with pytest.raises(importer.ImportBusy):
+            versions.restore(db, name, actor="boss@example.com")
+    assert query(db, "SELECT count(*) FROM orders") == [(5,)]
+
+
+def test_manifest_is_as_private_as_the_database(tmp_path):
+    db = tmp_path / "clv.duckdb"
+    do_import(tmp_path, db, 1)
+    db.chmod(0o600)
+    do_import(tmp_path, db, 2)
+    assert (versions.folder(db) / versions.MANIFEST).stat().st_mode & 0o777 == 0o600
+
+
+def test_command_line_lists_and_restores(tmp_path, capsys):
+    db = tmp_path / "clv.duckdb"
+    first = None
+    for n in (1, 2):
+        do_import(tmp_path, db, n)
+        first = first or query(db, ORDERS_SQL)
+    name = versions.list_versions(db)[0].name
+    assert versions.main(["--db", str(db), "list"]) == 0
+    assert f"{name}  put aside" in capsys.readouterr().out
+    assert versions.main(["--db", str(db), "restore", "nope.duckdb"]) == 2
+    assert versions.main(["--db", str(db), "restore", name, "--actor", "ops@example.com"]) == 0
+    assert query(db, ORDERS_SQL) == first
+    assert query(db, "SELECT actor FROM audit_log WHERE action = 'restore'") == [("ops@example.com",)]
