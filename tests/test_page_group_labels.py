@@ -104,3 +104,21 @@ def test_churn_calibration_is_named_as_the_groups(manager_db):
     finally:
         con.close()
     assert int(bands["Customers"].sum()) > own
+
+
+def test_channels_group_spend_and_cac_are_named_for_a_store_manager(manager_db):
+    from clv_engine import fmt
+
+    at = app_with_login(manager_db, MANAGER, page="app_pages/channels.py")
+    con = duckdb.connect()
+    try:
+        con.execute("ATTACH ? AS d (READ_ONLY)", [str(manager_db)])
+        spend = con.execute("SELECT sum(spend) FROM d.channel_spend").fetchone()[0]
+    finally:
+        con.close()
+    # The spend is the whole group's (channel spend is not recorded per store): named so.
+    assert metric_values(at)["Acquisition spend: group (all stores)"] == fmt.money(spend, "en")
+    table = next(d.value for d in at.dataframe if "CAC: group (all stores)" in d.value.columns)
+    assert {"Spend: group (all stores)", "New customers: group (all stores)"} <= set(table.columns)
+    assert not {"CAC", "Spend", "New customers (spend table)"} & set(table.columns)
+    assert int(table["Spend: group (all stores)"].sum()) == pytest.approx(spend, abs=len(table))
