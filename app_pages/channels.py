@@ -225,7 +225,8 @@ else:
         won = (priced["new_customers"] * priced["ltv"]).sum()
         blended = ch.blended_ratio(won, priced["spend"].sum())
         heads = [Headline(ctx.t("channels.blended"), fmt.multiple(blended), ctx.t("channels.blended.help")),
-                 Headline(ctx.t("channels.spend_total"), ctx.money(table["spend"].sum()))]
+                 Headline(ctx.t("group.spend_total" if ctx.store_ids else "channels.spend_total"),
+                          ctx.money(table["spend"].sum()))]
         if not priced.empty:
             best = priced.loc[priced["ltv_cac"].idxmax()]
             worst = priced.loc[priced["ltv_cac"].idxmin()]
@@ -240,15 +241,20 @@ else:
         shown.insert(3, ctx.t("channels.col.new_customers"), table["new_customers"])
         shown[ctx.t("channels.col.annual_gp")] = table["annual_gp"].round(0)
         shown[ctx.t("channels.col.payback")] = table["payback_months"].round(1)
+        group_names = {}
+        if ctx.store_ids:  # spend, the new customers it bought and CAC are the whole group's: named so
+            group_names = {ctx.t("channels.col.spend"): ctx.t("group.spend"), ctx.t("channels.col.cac"): ctx.t("group.cac"),
+                           ctx.t("channels.col.new_customers"): ctx.t("group.new_customers")}
+            shown = shown.rename(columns=group_names)
         st.plotly_chart(ratio_chart(shown.iloc[:, 0].tolist(), table["ltv_cac"].tolist(), table["band"].tolist()),
                         width="stretch")
-        frame, config = dashed(shown, {
+        frame, config = dashed(shown, {group_names.get(k, k): v for k, v in {
             ctx.t("channels.col.spend"): MONEY, ctx.t("channels.col.cac"): MONEY,
             ctx.t("channels.col.ltv"): MONEY, ctx.t("channels.col.annual_gp"): MONEY,
             ctx.t("channels.col.ratio"): RATIO,
             ctx.t("channels.col.payback"): st.column_config.NumberColumn(
                 format="%.1f", help=ctx.t("channels.payback.help")),
-        })
+        }.items()})
         st.dataframe(frame, hide_index=True, column_config=config)
         yearly = _cac_by_year(ctx.db, ctx.as_of)
         by_year = yearly.assign(year=pd.to_datetime(yearly["period"]).dt.year, name=[label(c) for c in yearly["channel"]])

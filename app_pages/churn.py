@@ -227,7 +227,8 @@ if method == "calibrated" and calibration is not None:
         )
         + " " + ctx.t("churn.p.calibrated.all")
     )
-    with st.expander(ctx.t("churn.calibration")):
+    # Its bands count every customer of the group: named so when only some stores are shown.
+    with st.expander(ctx.t("group.churn_calibration" if ctx.store_ids else "churn.calibration")):
         bands = calibration.table[calibration.table["customers"] > 0]
         st.dataframe(
             pd.DataFrame(

@@ -26,6 +26,7 @@ from clv_engine.import_read import ImportFileError
 from ui.access import audit_import
 from ui.context import page_context
 from ui.replace_confirm import confirm_replacement
+from ui.restore import versions_section
 from ui.safe import md
 
 ctx = page_context()
@@ -224,6 +225,7 @@ with st.expander(ctx.t("imp.page.what")):
         hide_index=True,
     )
     st.caption(ctx.t("imp.page.formats"))
+versions_section(ctx)  # earlier versions of the data: list, restore (ui/restore.py)
 
 # After an import the uploaders start empty: a new key is the only way to clear one.
 round_ = st.session_state.get("imp_round", 0)
@@ -268,7 +270,7 @@ currency = right.text_input(ctx.t("imp.page.currency"), value=ctx.currency, max_
 if not re.fullmatch(r"[A-Z]{3}", currency):
     st.error(ctx.t("imp.page.currency.bad", value=plain(currency)))
     st.stop()
-options = importer.ImportOptions(mode=mode, default_margin=margin, currency=currency)
+options = importer.ImportOptions(mode=mode, default_margin=margin, currency=currency, actor=ctx.viewer.login)
 signature = (tuple((s.kind, str(s.path), tuple(sorted(s.mapping.items()))) for s in sources), mode, margin,
              currency)
 

@@ -100,6 +100,9 @@ if ctx.store_ids:
     latest = latest[latest["store_id"].isin(ctx.store_ids)]
     st.caption(ctx.t("kpi.scope_note", n=all_count))
 latest = latest.dropna(subset=["score"])
+# Rank, stores ranked and the median are figures of the whole group, also when only some stores
+# are shown (a store manager's own): named as such then.
+group = bool(ctx.store_ids)
 if latest.empty:
     st.info(ctx.t("kpi.no_orders"))
     st.stop()
@@ -127,7 +130,7 @@ metric_row([  # a grid that wraps rather than cuts a long store name at 1280×72
              delta=None if spread_then is None else drill.signed(fmt.number(spread - spread_then, 1),
                                                                   spread - spread_then),
              delta_color="inverse", delta_description=vs),
-    Headline(ctx.t("kpi.stores"), fmt.number(all_count)),
+    Headline(ctx.t("group.stores_ranked" if group else "kpi.stores"), fmt.number(all_count)),
 ], border=False)
 # -- the stores in scope together, and their change (percentages in percentage points) --
 now_k = bridge.scope_kpis(raw, ctx.as_of, ctx.store_ids)
@@ -150,7 +153,7 @@ metric_row([
 
 st.subheader(ctx.t("kpi.ranking"))
 table = {
-    ctx.t("kpi.col.rank"): latest["rank"].astype(int),
+    ctx.t("group.rank" if group else "kpi.col.rank"): latest["rank"].astype(int),
     ctx.t("kpi.col.store"): [name_of.get(s, s) for s in latest["store_id"]],
     ctx.t("kpi.col.score"): latest["score"].round(1),
 }
@@ -186,7 +189,7 @@ if ctx.store_ids:
     trend = trend[trend["store_id"].isin(ctx.store_ids)]
 left, right = st.columns(2)
 for box, column, title, key in ((left, "score", "kpi.chart.trend", "kpi_chart_trend"),
-                                (right, "rank", "kpi.chart.rank", "kpi_chart_rank")):
+                                (right, "rank", "group.chart_rank" if group else "kpi.chart.rank", "kpi_chart_rank")):
     fig = go.Figure()
     for store_id, part in trend.groupby("store_id"):
         fig.add_scatter(x=part["as_of"], y=part[column], mode="lines+markers",
@@ -204,7 +207,7 @@ st.subheader(ctx.t("kpi.store"))
 pick = st.selectbox(ctx.t("kpi.pick"), list(latest["store_id"]), format_func=lambda s: name_of.get(s, s),
                     key="kpi_store", persist_state="session")
 row = latest[latest["store_id"] == pick].iloc[0]
-st.caption(ctx.t("kpi.store.caption", name=md(name_of.get(pick, pick)), rank=int(row["rank"]), n=all_count,
+st.caption(ctx.t("group.store_caption" if group else "kpi.store.caption", name=md(name_of.get(pick, pick)), rank=int(row["rank"]), n=all_count,
                  score=fmt.number(row["score"], 1)))
 w = weights.as_dict()
 detail = pd.DataFrame({
@@ -229,7 +232,7 @@ with right:
     everyone = card.table.groupby("as_of")[pick_kpi].median()
     mine = card.table[card.table["store_id"] == pick]
     fig.add_scatter(x=mine["as_of"], y=mine[pick_kpi], mode="lines+markers", name=plot_text(name_of.get(pick, pick)))
-    fig.add_scatter(x=everyone.index, y=everyone.to_numpy(), mode="lines", line=dict(dash="dot"), name=ctx.t("kpi.median"))
+    fig.add_scatter(x=everyone.index, y=everyone.to_numpy(), mode="lines", line=dict(dash="dot"), name=ctx.t("group.median" if group else "kpi.median"))
     fig.update_layout(height=320, **CHART)
     if pick_kpi in PERCENT:
         fig.update_yaxes(tickformat=".0%")

@@ -116,7 +116,8 @@ metric_row([  # a grid that wraps rather than cuts a label at 1280×720
              fmt.number(float(scoped["expected_visits"].sum())), ctx.t("predictive.m.visits.help")),
     Headline(ctx.t("predictive.m.clv"), ctx.money(float(scoped["predictive_clv"].sum())),
              ctx.t("predictive.m.clv.help")),
-    Headline(ctx.t("predictive.m.gp"), ctx.money(model.spend.mean_value_per_visit),
+    # The spend model's mean is fitted on every store: a group figure beside the scoped ones.
+    Headline(ctx.t("group.model_gp" if ctx.store_ids else "predictive.m.gp"), ctx.money(model.spend.mean_value_per_visit),
              ctx.t("predictive.m.gp.help")),
 ], border=False)
 check = dropout(ctx.db, ctx.as_of)

@@ -133,6 +133,10 @@ class ImportOptions:
     # ISO code of the amounts in the files, kept in the database; None keeps the database's own
     # (CNY for a new one), so a monthly import does not turn a dollar database into yuan.
     currency: str | None = None
+    # Who runs the import (kept with the version of the replaced file), and how many versions
+    # to keep (None: clv_engine.versions.keep_count()).
+    actor: str = "local"
+    keep_versions: int | None = None
 
     def validate(self) -> None:
         if self.mode not in ("replace", "append"):
@@ -702,6 +706,10 @@ def _import_locked(sources: Sequence[Source], target: Path, options: ImportOptio
             con.close()
         _fsync(new)
         progress(0.9, "saved")
+        if options.mode == "replace":
+            # The file being replaced stays restorable (clv_engine/versions.py), not only as .bak.
+            from clv_engine import versions
+            versions.keep_version(target, reason="import", actor=options.actor, keep=options.keep_versions)
         report.backup = _swap_in(new, target, progress)
         report.database = str(target)
     except BaseException:
