@@ -13,10 +13,18 @@ from clv_engine import complaints as cq
 from clv_engine import fmt, service_due, tier_rules
 from clv_engine.export import to_csv_bytes, to_excel_bytes
 from ui.context import cached, page_context
+from ui.widgets import dashed
 from ui.widgets import reset_state as reset
 from ui.widgets import seed_state as seed
 
 ctx = page_context()
+
+
+def show(table: pd.DataFrame, config: dict | None = None) -> None:
+    """A list on screen, missing values as "—" (the download keeps the frame as it is)."""
+    frame, config = dashed(table, config)
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SVC_DEFAULTS = {"act_svc_months": 12, "act_svc_km": 10_000, "act_svc_first": 3, "act_svc_horizon": 30,
                 "act_svc_overdue": 180, "act_svc_warranty": 3, "act_svc_offer": 3}
@@ -116,7 +124,7 @@ with tab_service:
             "last_service": "actions.col.last_service", "last_km": "actions.col.last_km",
             "km_per_day": "actions.col.km_per_day", "basis": "actions.col.basis", "due_date": "actions.col.due",
             "days_to_due": "actions.col.days_to_due"})
-        st.dataframe(table, hide_index=True, width="stretch", column_config={
+        show(table, {
             ctx.t("actions.col.last_km"): st.column_config.NumberColumn(format="%d"),
             ctx.t("actions.col.km_per_day"): st.column_config.NumberColumn(format="%.1f")})
         downloads(table, "service")
@@ -130,7 +138,7 @@ with tab_service:
             "store_name": "actions.col.store", "vehicle_model": "actions.col.model", "vin": "actions.col.vin",
             "purchase_date": "actions.col.purchase", "warranty_end": "actions.col.warranty_end",
             "days_left": "actions.col.days_left"})
-        st.dataframe(table, hide_index=True, width="stretch")
+        show(table)
         downloads(table, "warranty")
 
 # -- tier changes due -------------------------------------------------------------------------
@@ -176,8 +184,7 @@ with tab_tiers:
             "store_name": "actions.col.store", "direction": "actions.col.direction", "from_tier": "actions.col.from",
             "to_tier": "actions.col.to", "reason": "actions.col.reason", "tier_scored": "actions.col.tier_scored",
             "last_visit": "actions.col.last_visit"})
-        st.dataframe(table, hide_index=True, width="stretch",
-                     column_config={ctx.t("actions.col.reason"): st.column_config.TextColumn(width="large")})
+        show(table, {ctx.t("actions.col.reason"): st.column_config.TextColumn(width="large")})
         downloads(table, "tiers")
 
 # -- complaints on the clock ------------------------------------------------------------------
@@ -235,7 +242,7 @@ with tab_complaints:
             st.info(ctx.t("actions.q.none_open"))
         else:
             table = shown(words(open_), {**common, "hours_left": "actions.col.hours_left"})
-            st.dataframe(table, hide_index=True, width="stretch", column_config={**times, **hours})
+            show(table, {**times, **hours})
             downloads(table, "open")
         st.subheader(ctx.t("actions.q.breaches"))
         if late.empty:
@@ -243,7 +250,7 @@ with tab_complaints:
         else:
             table = shown(words(late), {**common, "resolved_at": "actions.col.resolved",
                                         "late_hours": "actions.col.late_hours"})
-            st.dataframe(table, hide_index=True, width="stretch", column_config={**times, **hours})
+            show(table, {**times, **hours})
             downloads(table, "breaches")
         st.subheader(ctx.t("actions.q.by_store"))
         if rates.empty:
@@ -251,6 +258,5 @@ with tab_complaints:
         else:
             table = shown(rates, {"store_name": "actions.col.store", "judged": "actions.col.judged",
                                   "breaches": "actions.col.breaches", "rate": "actions.col.rate"})
-            st.dataframe(table, hide_index=True, width="stretch",
-                         column_config={ctx.t("actions.col.rate"): st.column_config.NumberColumn(format="percent")})
+            show(table, {ctx.t("actions.col.rate"): st.column_config.NumberColumn(format="percent")})
             downloads(table, "rates")

@@ -8,7 +8,6 @@ cumulative gross profit against CAC.
 from __future__ import annotations
 
 import math
-import re
 from datetime import date
 
 import pandas as pd
@@ -25,7 +24,7 @@ from clv_engine.export import to_csv_bytes, to_excel_bytes
 from ui import drill
 from ui.context import cached, page_context
 from ui.safe import md, plot_text, plot_texts
-from ui.widgets import Headline, metric_row
+from ui.widgets import Headline, dashed, metric_row
 
 ctx = page_context()
 lang = ctx.lang
@@ -111,29 +110,6 @@ def ratio_table(table: pd.DataFrame, advice: bool = False) -> pd.DataFrame:
     if advice:
         out[ctx.t("channels.col.seed_advice")] = [ctx.t(f"channels.advice.{a}") for a in table["advice"]]
     return pd.DataFrame(out)
-
-
-def _printf(pattern: str, value: float) -> str:
-    """A column format of st.column_config ("%,d", "%.1f×", "%.1f%%") applied in Python."""
-    m = re.search(r"%(,?)(\.\d+)?([df])", pattern)
-    spec = (m.group(1) or "") + (m.group(2) or ".0") + "f"
-    return pattern[: m.start()].replace("%%", "%") + format(value, spec) + pattern[m.end():].replace("%%", "%")
-
-
-def dashed(frame: pd.DataFrame, config: dict) -> tuple[pd.DataFrame, dict]:
-    """The table with missing numbers shown as "—": st.dataframe draws them as "None", in
-    English whatever the language. Downloads keep the numbers (and empty cells)."""
-    out, config = frame.copy(), dict(config)
-    for col in frame.columns:
-        values = frame[col]
-        if values.dtype.kind not in "fc" or not values.isna().any():
-            continue
-        given = (config.get(col) or {}).get("type_config", {}).get("format")
-        whole = bool((values.dropna() == values.dropna().round(0)).all())
-        pattern = given or ("%,d" if whole else "%,.1f")
-        out[col] = ["—" if pd.isna(v) else _printf(pattern, float(v)) for v in values]
-        config[col] = st.column_config.TextColumn(help=(config.get(col) or {}).get("help"), alignment="right")
-    return out, config
 
 
 MONEY = st.column_config.NumberColumn(format=fmt.money_column(ctx.currency))

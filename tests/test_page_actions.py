@@ -134,3 +134,16 @@ def test_hostile_text_is_never_drawn_as_markup(tmp_path):
     for lang in ("en", "zh"):
         at = run_app(path, PAGE, lang=lang)
         assert unsafe_parts(at) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_missing_values_are_dashes_not_none(sample_db_path, lang):
+    """A new car has no last service and a car without odometer readings no km a day: the
+    lists show "—", never Streamlit's English "None" (issue 12)."""
+    at = run_app(sample_db_path, "app_pages/actions.py", lang=lang)
+    frames = [df.value for df in at.dataframe]
+    assert frames
+    missing = [(i, col) for i, f in enumerate(frames) for col in f.columns if f[col].isna().any()]
+    assert not missing, missing
+    due = frames[0]
+    assert (due[t("actions.col.last_service", lang)] == "—").any()  # first services due

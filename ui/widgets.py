@@ -1,10 +1,12 @@
 """Small widget helpers shared by the frame and the pages."""
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 
@@ -153,3 +155,43 @@ def presenting() -> bool:
 def present_style() -> None:
     if presenting():
         st.html(PRESENT_STYLE)
+
+
+# -- tables with missing values ------------------------------------------------------------------
+def _printf(pattern: str, value: float) -> str:
+    """A column format of st.column_config ("%,d", "%.1f×", "%.1f%%", "percent") in Python."""
+    if pattern == "percent":
+        return format(value * 100, ".1f") + "%"
+    m = re.search(r"%(,?)(\.\d+)?([df])", pattern)
+    if m is None:
+        return format(value, ",.1f")
+    spec = (m.group(1) or "") + (m.group(2) or ".0") + "f"
+    return pattern[: m.start()].replace("%%", "%") + format(value, spec) + pattern[m.end():].replace("%%", "%")
+
+
+def _date_text(value) -> str:
+    stamp = pd.Timestamp(value)
+    return stamp.date().isoformat() if stamp == stamp.normalize() else stamp.strftime("%Y-%m-%d %H:%M")
+
+
+def dashed(frame: pd.DataFrame, config: dict | None = None) -> tuple[pd.DataFrame, dict]:
+    """The table with missing values shown as "—": st.dataframe draws them as "None", in
+    English whatever the language. Only columns with a missing value change (to text, numbers
+    in their column's format); downloads keep the original frame."""
+    out, config = frame.copy(), dict(config or {})
+    for col in frame.columns:
+        values = frame[col]
+        if not values.isna().any():
+            continue
+        if values.dtype.kind in "fciu":
+            given = (config.get(col) or {}).get("type_config", {}).get("format")
+            whole = bool((values.dropna() == values.dropna().round(0)).all())
+            pattern = given or ("%,d" if whole else "%,.1f")
+            out[col] = ["—" if pd.isna(v) else _printf(pattern, float(v)) for v in values]
+            config[col] = st.column_config.TextColumn(help=(config.get(col) or {}).get("help"), alignment="right")
+        elif values.dtype.kind == "M":
+            out[col] = ["—" if pd.isna(v) else _date_text(v) for v in values]
+            config.pop(col, None)
+        else:
+            out[col] = ["—" if v is None or (not isinstance(v, str) and pd.isna(v)) else v for v in values]
+    return out, config
