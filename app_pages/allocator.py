@@ -18,7 +18,7 @@ from clv_engine import allocator as al
 from clv_engine import boardpack, fmt, measured, scenarios
 from ui.context import cached, page_context
 from ui.downloads import table_downloads
-from ui.measured_evidence import pick_programme, show_evidence
+from ui.measured_evidence import pick_programme, programme_name, show_evidence
 from ui.safe import md, plot_text
 from ui.widgets import Headline, metric_row, presenting
 
@@ -456,11 +456,9 @@ with from_calls:
         programme = pick_programme(ctx, "al_measured")
         if programme is not None:
             show_evidence(ctx, programme)
-            level_label = (ctx.t("results.level.all") if programme.level == "all"
-                           else ctx.t(f"churn.level.{programme.level}"))
             try:
                 uplift, reach = measured.uplift_from_measured(programme)
-                project = measured.allocator_project(programme, ctx.t("measured.page.name", level=level_label))
+                project = measured.allocator_project(programme, programme_name(ctx, programme))
             except ValueError as err:
                 st.warning(ctx.t("measured.page.failed", error=md(err)))
             else:

@@ -17,7 +17,7 @@ from clv_engine import evaluator as ev
 from clv_engine.evaluator import CostLine, CustomerGroup, Programme
 from clv_engine.i18n import CATALOGUE, LANGUAGES
 from ui.context import cached, page_context
-from ui.measured_evidence import pick_programme, show_evidence
+from ui.measured_evidence import pick_programme, programme_name, show_evidence
 from ui.safe import md
 from ui.widgets import Headline, metric_row, presenting
 
@@ -571,10 +571,8 @@ with from_calls:
         measured_case = pick_programme(ctx, "ev_measured")
         if measured_case is not None:
             show_evidence(ctx, measured_case)
-            level_label = (ctx.t("results.level.all") if measured_case.level == "all"
-                           else ctx.t(f"churn.level.{measured_case.level}"))
             call_case = measured.evaluator_programme(measured_case,
-                                                     name=ctx.t("measured.page.name", level=level_label))
+                                                     name=programme_name(ctx, measured_case))
             st.caption(ctx.t("measured.page.method"))
             st.button(ctx.t("measured.page.apply"), key="ev_m_apply", on_click=apply_state,
                       args=(widget_state(call_case, "custom") | {"ev_preset": "custom"},), icon=":material/input:")

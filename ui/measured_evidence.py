@@ -10,6 +10,12 @@ import streamlit as st
 from clv_engine import contacts, fmt, measured, results
 
 
+def programme_name(ctx: Any, m: measured.MeasuredProgramme) -> str:
+    """The name a measured programme takes as a project or a case: its risk level's."""
+    level = ctx.t("results.level.all") if m.level == "all" else ctx.t(f"churn.level.{m.level}")
+    return ctx.t("measured.page.name", level=level)
+
+
 def pick_programme(ctx: Any, key: str) -> measured.MeasuredProgramme | None:
     """Selectors for the lists and the level; the programme, or None (with a message why)."""
     lists = contacts.list_call_lists(ctx.db)
