@@ -13,18 +13,29 @@ TEST_SEED = 7
 
 
 @pytest.fixture(scope="session")
-def sample_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A ~3,000-customer sample database (read-only use: copy it before writing)."""
-    path = tmp_path_factory.mktemp("db") / "sample.duckdb"
+def pristine_db_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """The ~3,000-customer sample as generated, before any test ran on it."""
+    path = tmp_path_factory.mktemp("pristine") / "sample.duckdb"
     generate(TEST_CUSTOMERS, TEST_SEED, path)
+    return path.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def sample_db_path(tmp_path_factory: pytest.TempPathFactory, pristine_db_bytes: bytes) -> Path:
+    """The sample database shared by the session (read-only use: copy it before writing).
+
+    A page test can still write to it (the audit log records a downloaded customer list), so
+    a test that writes starts from the pristine bytes instead (``writable_db_path``)."""
+    path = tmp_path_factory.mktemp("db") / "sample.duckdb"
+    path.write_bytes(pristine_db_bytes)
     return path
 
 
 @pytest.fixture()
-def writable_db_path(sample_db_path: Path, tmp_path: Path) -> Path:
-    """A private copy of the sample database that a test may write to."""
+def writable_db_path(pristine_db_bytes: bytes, tmp_path: Path) -> Path:
+    """A private copy of the sample as generated, that a test may write to."""
     copy = tmp_path / "writable.duckdb"
-    copy.write_bytes(sample_db_path.read_bytes())
+    copy.write_bytes(pristine_db_bytes)
     return copy
 
 # A page error reaches AppTest as an exception (app.py otherwise shows a short message with an

@@ -8,13 +8,14 @@ import duckdb
 import pytest
 
 from clv_engine import contacts, results
-from clv_engine.db import Database
+from clv_engine.db import READER_CONFIG, Database
 from clv_engine.importer import ImportOptions, Source, run_import
 from sample_data.generate import END, LOOP_HOLDOUT, LOOP_WINDOW_DAYS
 
 
 def query(path, sql, params=()):
-    con = duckdb.connect(str(path), read_only=True)
+    # The reader's configuration: DuckDB refuses a second configuration for one file in a process.
+    con = duckdb.connect(str(path), read_only=True, config=READER_CONFIG)
     try:
         return con.execute(sql, params).df()
     finally:
