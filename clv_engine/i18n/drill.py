@@ -57,7 +57,7 @@ STRINGS.update({
         "with today's weights.",
         "变化为与同一门店在对比日的得分相比；对比日得分按当时同一批门店、采用今天的权重计算。",
     ),
-    "kpi.scope.clv": ("Total CLV of the stores in scope", "所选门店 CLV 合计"),
+    "kpi.scope.clv": ("Total CLV of the stores in scope (historical model)", "所选门店 CLV 合计（历史模型）"),
     "kpi.scope.clv.help": (
         "The historical-model CLV of every customer whose home store is in scope, summed.",
         "归属所选门店的全部客户的历史模型 CLV 之和。",
