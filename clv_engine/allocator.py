@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from clv_engine.cells import is_blank
 from clv_engine.clv import absence_weight, annuity_factor
 from clv_engine.fmt import money, pct
 from clv_engine.i18n import t
@@ -1209,17 +1210,6 @@ PROJECT_COLUMNS = ["name", "investment", "uplift_per_customer", "reach", "divisi
 
 
 
-def _blank(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def projects_from_frame(frame: pd.DataFrame) -> list[Project]:
     """Projects from the editable table; rows with no name and no figures are skipped.
 
@@ -1232,9 +1222,9 @@ def projects_from_frame(frame: pd.DataFrame) -> list[Project]:
     projects = []
     for row, rec in enumerate(frame.to_dict("records"), start=1):
         figures = [rec.get(c) for c in PROJECT_COLUMNS[:4]]
-        if all(_blank(v) for v in figures):
+        if all(is_blank(v) for v in figures):
             continue
-        name = "" if _blank(rec.get("name")) else str(rec["name"]).strip()
+        name = "" if is_blank(rec.get("name")) else str(rec["name"]).strip()
         where = f"project {row} ({name})" if name else f"project {row}"
         if not name:
             raise AllocationError(f"{where}: name must not be empty")
@@ -1242,7 +1232,7 @@ def projects_from_frame(frame: pd.DataFrame) -> list[Project]:
         pilot_cols = ["pilot_investment", "pilot_uplift", "pilot_reach"]
         pilot_vals = [rec.get(c) for c in pilot_cols]
         tiers: tuple[Tier, ...] = ()
-        if not all(_blank(v) for v in pilot_vals):
+        if not all(is_blank(v) for v in pilot_vals):
             pv = [_check_positive(v, where, c) for v, c in zip(pilot_vals, pilot_cols)]
             tiers = (Tier(PILOT, *pv),)
         projects.append(Project(
@@ -1254,7 +1244,7 @@ def projects_from_frame(frame: pd.DataFrame) -> list[Project]:
 
 
 def _flag(value: object) -> bool:
-    return False if _blank(value) else bool(value)
+    return False if is_blank(value) else bool(value)
 
 
 # -- a project's uplift derived from the data -------------------------------------------

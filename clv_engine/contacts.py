@@ -27,6 +27,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from clv_engine.cells import is_blank
 from clv_engine.db import Database, apply_schema
 from clv_engine.import_read import ImportFileError, load_raw, quote_ident
 
@@ -200,17 +201,6 @@ def _text(value: object, field: str, required: bool = False) -> str | None:
     return text
 
 
-def _is_blank(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def _parse_date(value: object) -> date | None:
     if isinstance(value, datetime):
         return value.date()
@@ -256,13 +246,13 @@ def _check_row(number: int, row: dict, known_customers: set[str] | None, today: 
     """One row as a contact, or the problems that keep it out."""
     bad = []
     customer = row.get("customer_id")
-    if _is_blank(customer):
+    if is_blank(customer):
         bad.append(Problem(number, "customer_id", "missing", ""))
     elif known_customers is not None and str(customer).strip() not in known_customers:
         bad.append(Problem(number, "customer_id", "unknown_customer", str(customer)))
     raw_date = row.get("contact_date")
     when = None
-    if _is_blank(raw_date):
+    if is_blank(raw_date):
         bad.append(Problem(number, "contact_date", "missing", ""))
     else:
         when = _parse_date(raw_date)
@@ -271,16 +261,16 @@ def _check_row(number: int, row: dict, known_customers: set[str] | None, today: 
         elif when > today:
             bad.append(Problem(number, "contact_date", "future_date", str(raw_date)))
     outcome = row.get("outcome")
-    if _is_blank(outcome):
+    if is_blank(outcome):
         bad.append(Problem(number, "outcome", "missing", ""))
     elif str(outcome).strip().lower() not in OUTCOMES:
         bad.append(Problem(number, "outcome", "bad_choice", str(outcome)))
     channel = row.get("channel")
-    channel = "call" if _is_blank(channel) else str(channel).strip().lower()
+    channel = "call" if is_blank(channel) else str(channel).strip().lower()
     if channel not in CHANNELS:
         bad.append(Problem(number, "channel", "bad_choice", channel))
     intervention = row.get("intervention")
-    intervention = None if _is_blank(intervention) else str(intervention).strip().lower()
+    intervention = None if is_blank(intervention) else str(intervention).strip().lower()
     if intervention is not None and intervention not in LEVELS:
         bad.append(Problem(number, "intervention", "bad_choice", intervention))
     cost, cost_problem = _cost(row.get("cost"))
@@ -289,18 +279,18 @@ def _check_row(number: int, row: dict, known_customers: set[str] | None, today: 
     texts = {}
     for column in ("owner", "store_id", "contact_id"):
         value = row.get(column)
-        texts[column] = None if _is_blank(value) else str(value).strip()
+        texts[column] = None if is_blank(value) else str(value).strip()
         if texts[column] is not None and len(texts[column]) > MAX_TEXT:
             bad.append(Problem(number, column, "too_long", texts[column][:20] + "…"))
     contact = {
         "contact_id": texts["contact_id"],
-        "customer_id": None if _is_blank(customer) else str(customer).strip(),
+        "customer_id": None if is_blank(customer) else str(customer).strip(),
         "contact_date": when,
         "store_id": texts["store_id"],
         "channel": channel,
         "intervention": intervention,
         "owner": texts["owner"],
-        "outcome": None if _is_blank(outcome) else str(outcome).strip().lower(),
+        "outcome": None if is_blank(outcome) else str(outcome).strip().lower(),
         "cost": cost,
     }
     return contact, bad
@@ -308,7 +298,7 @@ def _check_row(number: int, row: dict, known_customers: set[str] | None, today: 
 
 def _cost(value: object) -> tuple[float, str | None]:
     """A cost in CNY (blank: 0) and the problem code if it is not a non-negative number."""
-    if _is_blank(value):
+    if is_blank(value):
         return 0.0, None
     try:
         cost = float(str(value).replace(",", "").replace("¥", "").strip())
@@ -448,7 +438,7 @@ def edited_contacts(rows: pd.DataFrame, edited_rows: dict, list_id: str) -> pd.D
             continue
         row = rows.iloc[position].to_dict()
         row.update({k: v for k, v in changes.items() if k in EDITABLE})
-        if _is_blank(row.get("outcome")):
+        if is_blank(row.get("outcome")):
             continue
         row["contact_id"] = page_contact_id(list_id, str(row["customer_id"]))
         out.append({k: row.get(k) for k in ("contact_id", "customer_id") + EDITABLE})

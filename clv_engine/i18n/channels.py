@@ -9,7 +9,7 @@ STRINGS = {
     "channels.name.show": ("Auto shows", "展会活动"),
     "channels.name.ecommerce": ("E-commerce", "电商平台"),
     "channels.unrecorded": ("(not recorded)", "（未记录）"),
-    # -- bands (seed 001) and the seed's own advice per channel ------------------------------
+    # -- bands and the reference table's own advice per channel ---------------------------------
     "channels.band.stop": ("< 1 · loss-making: stop now", "< 1 · 亏损，立即停止"),
     "channels.band.marginal": ("1-3 · barely profitable: optimise", "1-3 · 勉强盈利，需优化"),
     "channels.band.healthy": ("3-5 · healthy", "3-5 · 健康水平"),

@@ -21,7 +21,7 @@ STRINGS = {
     "seg.level.high": ("high", "高"),
     "seg.level.mid": ("mid", "中"),
     "seg.level.low": ("low", "低"),
-    # -- playbooks: seed 003 for the five tiers ----------------------------------------------
+    # -- playbooks of the reference case for the five tiers ------------------------------------
     "seg.playbook.rfml.platinum": (
         "Goal: keep the relationship, raise loyalty, prevent churn.\n"
         "- A dedicated service advisor who knows the customer's preferences and reminds them of "
