@@ -42,13 +42,23 @@ def npv(rate: float, cash_flows: Sequence[float]) -> float:
     return float(flows @ discount_factors(rate, flows.size - 1))
 
 
+def _significant(flows: np.ndarray) -> np.ndarray:
+    """The flows with amounts below 1e-12 of the largest one set to zero.
+
+    Such an amount cannot move an IRR quoted to 0.1%, but it makes the IRR polynomial
+    degenerate (a leading coefficient of 1e-308 puts a root at infinity).
+    """
+    largest = float(np.abs(flows).max())
+    return np.where(np.abs(flows) < 1e-12 * largest, 0.0, flows)
+
+
 def sign_changes(cash_flows: Sequence[float]) -> int:
-    """Sign changes in the flow sequence, zeros skipped.
+    """Sign changes in the flow sequence, zeros (and negligible amounts) skipped.
 
     By Descartes' rule of signs this bounds the number of IRRs: 0 changes, no IRR;
     1 change, exactly one; more, there may be several (or none).
     """
-    signs = np.sign(_as_flows(cash_flows))
+    signs = np.sign(_significant(_as_flows(cash_flows)))
     signs = signs[signs != 0]
     return int(np.count_nonzero(signs[1:] != signs[:-1]))
 
@@ -60,7 +70,7 @@ def irr_roots(cash_flows: Sequence[float]) -> tuple[float, ...]:
     are the IRRs. numpy's companion-matrix roots are polished with Newton steps so the
     IRR is exact to ~1e-12, not merely to the eigenvalue solver's precision.
     """
-    flows = _as_flows(cash_flows)
+    flows = _significant(_as_flows(cash_flows))
     if sign_changes(flows) == 0:
         return ()
     # np.roots wants the highest power first: CF_n v^n + ... + CF_0.

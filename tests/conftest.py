@@ -5,8 +5,16 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from sample_data.generate import generate
+
+# The suite is a gate: it must give the same verdict on every run, so property tests draw
+# the same examples each time. `HYPOTHESIS_PROFILE=explore pytest ...` draws fresh random
+# ones (and more of them) to hunt for new failures; add what it finds as explicit examples.
+settings.register_profile("ci", derandomize=True, database=None)
+settings.register_profile("explore", max_examples=500)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 TEST_CUSTOMERS = 3_000
 TEST_SEED = 7

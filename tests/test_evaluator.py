@@ -5,7 +5,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from clv_engine import evaluator as ev
@@ -147,8 +147,18 @@ def programmes(draw) -> Programme:
     )
 
 
+# Found by a random run: a unit revenue of 1e-308 once crashed the IRR.
+_TINY_REVENUE = Programme(
+    name="random", horizon_years=1, volume_per_year=1.0,
+    cost_lines=(CostLine("up", 4.0, "upfront"), CostLine("yearly", 0.0, "yearly"),
+                CostLine("unit", 0.0, "per_unit")),
+    groups=(CustomerGroup("g0", None, 0.0, 0.0),), unit_revenue=2.2250738585072014e-308, discount_rate=0.0,
+)
+
+
 @settings(max_examples=150, deadline=None)
 @given(p=programmes())
+@example(p=_TINY_REVENUE)
 def test_every_time_figure_comes_from_the_one_table(p):
     e = ev.evaluate_programme(p)
     table = e.cash_flows

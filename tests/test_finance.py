@@ -202,3 +202,14 @@ def test_annuity_factor_vectorised_matches_sum():
 def test_bad_input_names_the_field(call, field):
     with pytest.raises(ValueError, match=field):
         call()
+
+
+def test_a_negligible_inflow_gives_no_irr_instead_of_crashing():
+    # Found by the property test: a 1e-308 inflow put a root of the IRR polynomial at
+    # infinity. An amount that small is zero to any reader: no sign change, no IRR.
+    flows = [-4.0, 2.2250738585072014e-308]
+    assert finance.sign_changes(flows) == 0
+    assert finance.irr_roots(flows) == ()
+    result = finance.irr(flows, 0.08)
+    assert result.irr is None
+    assert result.warning == "evaluator.warn.irr_no_sign_change"
