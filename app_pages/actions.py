@@ -10,12 +10,13 @@ import pandas as pd
 import streamlit as st
 
 from clv_engine import complaints as cq
-from clv_engine import fmt, service_due, tier_rules
+from clv_engine import service_due, tier_rules
 from clv_engine.export import to_csv_bytes, to_excel_bytes
 from ui.context import cached, page_context
 from ui.widgets import dashed
 from ui.widgets import reset_state as reset
 from ui.widgets import seed_state as seed
+from wording import fmt
 
 ctx = page_context()
 

@@ -10,9 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from clv_engine import calculator as calc
-from clv_engine import clv, fmt
+from clv_engine import clv
 from ui.context import page_context
 from ui.widgets import reset_state, seed_state, translated_choice
+from wording import fmt
 
 ctx = page_context()
 # The currency becomes a setting of the database; until the context carries it, CNY.

@@ -16,7 +16,7 @@ import streamlit as st
 from plotly.colors import qualitative
 
 from clv_engine import channels as ch
-from clv_engine import cohorts, fmt
+from clv_engine import cohorts
 from clv_engine import drill as drill_engine
 from clv_engine.cohorts import LtvParams
 from clv_engine.db import Database
@@ -25,6 +25,7 @@ from ui import drill
 from ui.context import cached, page_context
 from ui.safe import md, plot_text, plot_texts
 from ui.widgets import Headline, dashed, metric_row
+from wording import fmt
 
 ctx = page_context()
 lang = ctx.lang

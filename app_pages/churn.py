@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from clv_engine import churn, fmt, results
+from clv_engine import churn, results
 from clv_engine import drill as drill_engine
 from clv_engine import segmentation as seg
 from clv_engine import status as cs
@@ -27,6 +27,7 @@ from clv_engine.export import to_csv_bytes, to_excel_bytes
 from ui import drill
 from ui.access import audited_export
 from ui.context import cached, dropout, page_context
+from wording import fmt
 
 ctx = page_context()
 lang = ctx.lang

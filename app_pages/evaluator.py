@@ -12,14 +12,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from clv_engine import boardpack, fmt, measured, report, scenarios
+from clv_engine import boardpack, measured, report, scenarios
 from clv_engine import evaluator as ev
 from clv_engine.evaluator import CostLine, CustomerGroup, Programme
-from clv_engine.i18n import CATALOGUE, LANGUAGES
 from ui.context import cached, page_context
 from ui.measured_evidence import pick_programme, programme_name, show_evidence
 from ui.safe import md
 from ui.widgets import Headline, metric_row, presenting
+from wording import CATALOGUE, LANGUAGES, fmt
 
 ctx = page_context()
 lang = ctx.lang

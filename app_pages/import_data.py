@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from clv_engine import fmt, importer
+from clv_engine import importer
 from clv_engine.export import to_csv_bytes
 from clv_engine.import_fields import KINDS, guess_kind, guess_mapping
 from clv_engine.import_read import ImportFileError
@@ -28,6 +28,7 @@ from ui.context import page_context
 from ui.replace_confirm import confirm_replacement
 from ui.restore import versions_section
 from ui.safe import md
+from wording import fmt
 
 ctx = page_context()
 if not ctx.viewer.can_import:  # only a director replaces the data

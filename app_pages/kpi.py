@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from clv_engine import bridge, clv, fmt, kpi
+from clv_engine import bridge, clv, kpi
 from ui import drill
 from ui.context import cached, page_context
 from ui.downloads import table_downloads
@@ -15,6 +15,7 @@ from ui.safe import md, plot_text
 from ui.widgets import Headline, metric_row, translated_choice
 from ui.widgets import reset_state as reset
 from ui.widgets import seed_state as seed
+from wording import fmt
 
 ctx = page_context()
 COLORS = {

@@ -14,12 +14,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from clv_engine import churn, fmt, lookup
+from clv_engine import churn, lookup
 from clv_engine import segmentation as seg
 from clv_engine import status as cs
 from clv_engine.db import Database
 from ui.context import cached, dropout, page_context
 from ui.safe import md, plot_text
+from wording import fmt
 
 ctx = page_context()
 lang = ctx.lang

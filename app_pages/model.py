@@ -15,10 +15,8 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from clv_engine import fmt
 from clv_engine import status as cs
 from clv_engine.db import Database
-from clv_engine.i18n import CATALOGUE
 from clv_engine.predictive import (
     DAYS_PER_YEAR,
     FitError,
@@ -32,6 +30,7 @@ from clv_engine.predictive import (
 from ui.context import cached, dropout, fit_failure, fitted_model, page_context
 from ui.context import predictions as shared_predictions
 from ui.widgets import Headline, metric_row
+from wording import CATALOGUE, fmt
 
 ctx = page_context()
 WEEKS_PER_YEAR = DAYS_PER_YEAR / 7.0

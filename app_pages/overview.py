@@ -5,12 +5,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from clv_engine import clv, fmt, overview
+from clv_engine import clv, overview
 from clv_engine import status as cs
 from ui import drill
 from ui.context import page_context
 from ui.downloads import table_downloads
 from ui.widgets import Headline, metric_row
+from wording import fmt
 
 ctx = page_context()
 st.title(ctx.t("ov.title"))

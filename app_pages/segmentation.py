@@ -9,10 +9,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from clv_engine import clv, fmt
+from clv_engine import clv
 from clv_engine import segmentation as seg
 from clv_engine.export import to_csv_bytes
-from clv_engine.i18n import CATALOGUE
 from ui import drill
 from ui.access import audited_export
 from ui.context import cached, page_context
@@ -20,6 +19,7 @@ from ui.safe import md, plot_text
 from ui.widgets import Headline, metric_row, translated_choice
 from ui.widgets import reset_state as reset
 from ui.widgets import seed_state as seed
+from wording import CATALOGUE, fmt
 
 ctx = page_context()
 COLORS = {

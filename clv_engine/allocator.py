@@ -39,8 +39,8 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from clv_engine.cells import is_blank
 from clv_engine.clv import absence_weight, annuity_factor
-from clv_engine.fmt import money, pct
-from clv_engine.i18n import t
+from wording import t
+from wording.fmt import money, pct
 
 FULL = "full"
 """Label of a project's own (full) option; extra tiers carry their own labels."""

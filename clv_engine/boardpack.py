@@ -5,7 +5,7 @@ twice: as PowerPoint with python-pptx (charts are chart objects the reader can e
 pictures) and as PDF with reportlab (its CID font STSong-Light draws Chinese without a font
 file, so the PDF needs nothing beyond ``pip install -r requirements.txt``).
 
-Every string comes from the i18n catalogue and every amount from ``clv_engine.fmt``; the
+Every string comes from the i18n catalogue and every amount from ``wording.fmt``; the
 figures are the engine's (the evaluator's one cash-flow table, the allocator's optimum and
 budget–value curve), never recomputed here.
 """
@@ -20,8 +20,6 @@ from datetime import datetime
 
 from clv_engine import allocator as al
 from clv_engine.evaluator import Analysis, driver_label, label
-from clv_engine.fmt import currency_mark, excel_money_format, money, money_full, number, pct
-from clv_engine.i18n import t
 from clv_engine.report import (
     headline_rows,
     input_rows,
@@ -31,6 +29,8 @@ from clv_engine.report import (
     sensitivity_rows,
     warnings,
 )
+from wording import t
+from wording.fmt import currency_mark, excel_money_format, money, money_full, number, pct
 
 GAIN_COLOUR = "2E7D32"
 COST_COLOUR = "C62828"

@@ -24,7 +24,7 @@ import pandas as pd
 from clv_engine import cohorts
 from clv_engine.cohorts import LtvParams
 from clv_engine.db import Database
-from clv_engine.i18n import CATALOGUE, t
+from wording import CATALOGUE, t
 
 CHANNEL_CODES = ("referral", "social", "store", "search", "show", "ecommerce")
 

@@ -34,10 +34,10 @@ import pandas as pd
 from scipy.stats import rankdata
 
 from clv_engine.db import Database
-from clv_engine.i18n import t
 from clv_engine.results import success_evidence
 from clv_engine.segmentation import tier_label_key
 from clv_engine.status import DropoutCheck, StatusRules
+from wording import t
 
 SIGNALS: tuple[str, ...] = ("spend_drop", "frequency_drop", "complaints", "competitor", "cancellations")
 

@@ -41,7 +41,7 @@ import pandas as pd
 from clv_engine import finance
 from clv_engine.clv import CLVParams, add_historical_clv, customer_values
 from clv_engine.db import Database
-from clv_engine.i18n import CATALOGUE, t
+from wording import CATALOGUE, t
 
 Timing = Literal["upfront", "yearly", "per_unit", "one_off"]
 TIMINGS: tuple[str, ...] = ("upfront", "yearly", "per_unit", "one_off")

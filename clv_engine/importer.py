@@ -40,10 +40,10 @@ import pandas as pd
 from clv_engine import import_check as check
 from clv_engine.db import apply_schema
 from clv_engine.export import to_csv_bytes
-from clv_engine.fmt import number, pct
-from clv_engine.i18n import t
 from clv_engine.import_fields import KINDS, SourceKind, guess_mapping
 from clv_engine.import_read import ImportFileError, RawTable, load_raw, quote_ident
+from wording import t
+from wording.fmt import number, pct
 
 try:  # POSIX: the lock dies with the process, so a killed import never blocks the next one
     import fcntl

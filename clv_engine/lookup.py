@@ -24,8 +24,8 @@ import pandas as pd
 from clv_engine import churn
 from clv_engine import segmentation as seg
 from clv_engine.db import Database
-from clv_engine.fmt import money
-from clv_engine.i18n import t
+from wording import t
+from wording.fmt import money
 
 MATCH_KINDS: tuple[str, ...] = ("id", "vin", "vin_part", "id_part", "name")
 MAX_QUERY_LENGTH = 100

@@ -2,7 +2,7 @@
 
 The chart builders are shared by the evaluator page and the exports, so what the CFO
 reads in the file is what was on the screen. Every string comes from the i18n catalogue
-and every amount from ``clv_engine.fmt``, in the reader's language.
+and every amount from ``wording.fmt``, in the reader's language.
 """
 from __future__ import annotations
 
@@ -28,8 +28,8 @@ from clv_engine.evaluator import (
     label,
 )
 from clv_engine.export import neutralise
-from clv_engine.fmt import money, money_full, multiple, number, pct
-from clv_engine.i18n import t
+from wording import t
+from wording.fmt import money, money_full, multiple, number, pct
 
 GAIN_COLOUR = "#2e7d32"
 COST_COLOUR = "#c62828"

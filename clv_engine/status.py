@@ -125,8 +125,8 @@ def dropout_check(a: float, b: float, p_alive: object, rules: DropoutRules = Dro
 
 def dropout_reasons_text(check: DropoutCheck, lang: str = "en") -> str:
     """Why P(alive) is not informative, in the reader's language (empty when it is)."""
-    from clv_engine.fmt import pct
-    from clv_engine.i18n import t
+    from wording import t
+    from wording.fmt import pct
 
     parts = []
     for reason in check.reasons:

@@ -74,7 +74,7 @@ def test_an_analyst_gets_no_customer_list_download(writable_db_path):
 
 # -- replacing data asks first ----------------------------------------------------------------
 def test_replacing_the_data_shows_before_and_after_and_waits_for_confirmation(writable_db_path):
-    from clv_engine.i18n import t
+    from wording import t
 
     # Independent figures: the database as it is, and the file (7 orders of 4 customers,
     # dated as read straight from the file).

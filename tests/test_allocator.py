@@ -567,7 +567,7 @@ def test_every_allocator_string_exists_in_both_languages():
     """Keys named in the engine and the page (literal or built from a known set) exist."""
     from pathlib import Path
 
-    from clv_engine.i18n import CATALOGUE
+    from wording import CATALOGUE
 
     root = Path(__file__).resolve().parent.parent
     text = (root / "clv_engine" / "allocator.py").read_text("utf-8") + (

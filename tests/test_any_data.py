@@ -301,7 +301,7 @@ BASE = Dealer(customers=30, history_days=300, ended_days_ago=0, stores="none", o
 def test_model_page_with_less_than_two_years_of_history(tmp_path):
     # The oldest customer has 300 days: one age to show, so no slider (min = max crashed).
     at = _clean(BASE, tmp_path, "model", "end")
-    from clv_engine.i18n import t
+    from wording import t
 
     assert not [s for s in at.slider if s.key == "model_age"]
     assert t("predictive.map.caption", "en", years=1) in [c.value for c in at.caption]
@@ -355,7 +355,7 @@ def test_cohort_years_with_no_completed_year(tmp_path):
 @pytest.mark.parametrize("lang", LANGS)
 def test_segmentation_without_a_store_column_explains(tmp_path, lang):
     at = _clean(BASE, tmp_path, "segmentation", "end", lang)
-    from clv_engine.i18n import t
+    from wording import t
 
     infos = [i.value for i in at.info]
     assert t("seg.no_store", lang) in infos and t("seg.by.none.home_store_id", lang) in infos
@@ -369,7 +369,7 @@ def test_segmentation_with_one_store_compares_it(tmp_path):
     assert at.selectbox(key="seg_pick_home_store_id").options == ["S01"]
     # Stores named only by the orders have no region: the region view says so.
     at.radio(key="seg_by.en").set_value("region").run()
-    from clv_engine.i18n import t
+    from wording import t
 
     assert t("seg.by.none.region", "en") in [i.value for i in at.info]
     assert not page_problems(at, "en")
@@ -381,8 +381,8 @@ def test_zero_amount_customers_stay_in_the_visit_model(tmp_path):
     # in the visit model with their own frequency and recency, out of the spend model with a
     # count; the refund-only ones are counted on the page. Model + refunds-only = customers.
     from clv_engine.db import Database
-    from clv_engine.i18n import t
     from clv_engine.predictive import rfm_summary
+    from wording import t
 
     end = date.today()
     rng = np.random.default_rng(8)

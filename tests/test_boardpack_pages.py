@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from clv_engine.i18n import t
 from tests.helpers import run_app
+from wording import t
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

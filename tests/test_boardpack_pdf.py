@@ -12,7 +12,7 @@ import pytest
 from clv_engine import allocator as al
 from clv_engine import boardpack as bp
 from clv_engine import evaluator as ev
-from clv_engine.i18n import t
+from wording import t
 
 LANGS = ("en", "zh")
 

@@ -162,8 +162,8 @@ def waterfall(at) -> dict:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_overview_shows_the_change_and_its_bridge(sample_db_path, lang):
-    from clv_engine import fmt
     from tests.helpers import run_app
+    from wording import fmt
 
     at = run_app(sample_db_path, "app_pages/overview.py", lang=lang)
     at.sidebar.radio(key=f"clv_model.{lang}").set_value("historical").run()
@@ -209,8 +209,9 @@ def test_scope_kpis_read_off_the_constructed_database(db):
 
 
 def test_kpi_headline_shows_changes_in_points(sample_db_path):
-    from clv_engine import fmt, kpi
+    from clv_engine import kpi
     from tests.helpers import run_app
+    from wording import fmt
 
     at = run_app(sample_db_path, "app_pages/kpi.py", lang="en")
     at.radio(key="kpi_compare.en").set_value("year").run()

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clv_engine import churn, fmt
+from clv_engine import churn
+from wording import fmt
 
 # -- SPEC §3 -----------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from clv_engine import evaluator as ev
 from clv_engine import finance
 from clv_engine.evaluator import CostLine, CustomerGroup, Programme
-from clv_engine.i18n import CATALOGUE
+from wording import CATALOGUE
 
 # Σ 1/1.12^t for t = 1..3: the van's three years at its 12 % discount rate.
 ANNUITY_12_3 = 1 / 1.12 + 1 / 1.12**2 + 1 / 1.12**3

@@ -4,7 +4,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clv_engine import fmt
+from wording import fmt
 
 
 def test_money_english():

@@ -1,6 +1,6 @@
 import re
 
-from clv_engine.i18n import CATALOGUE, t
+from wording import CATALOGUE, t
 
 
 def test_every_string_has_both_languages():

@@ -5,9 +5,9 @@ On the simulated list of tests/test_results.py (treated 35% back, control 20%, r
 """
 from __future__ import annotations
 
-from clv_engine import fmt
 from tests.helpers import metric_values, run_app
 from tests.test_results import simulated_database
+from wording import fmt
 
 
 def _simulated(tmp_path, **kw):

@@ -11,9 +11,9 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 
 from clv_engine import service_due as sd
 from clv_engine.db import Database, create_database
-from clv_engine.i18n import t
 from tests.helpers import metric_values, run_app
 from tests.test_service_due import _pandas_due
+from wording import t
 
 PAGE = "app_pages/actions.py"
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from clv_engine import scenarios
 from clv_engine.allocator import spec_case_projects
 from clv_engine.db import Database
-from clv_engine.fmt import money
 from tests.helpers import metric_values, run_app
+from wording.fmt import money
 
 PAGE = "app_pages/allocator.py"
 

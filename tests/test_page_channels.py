@@ -8,9 +8,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from clv_engine import fmt
 from clv_engine.db import READER_CONFIG, create_database
 from tests.helpers import metric_values, run_app
+from wording import fmt
 
 PAGE = "app_pages/channels.py"
 

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 
-from clv_engine import fmt
 from clv_engine.db import Database, create_database
 from tests.helpers import metric_values, run_app
 from tests.test_churn_db import build_db
+from wording import fmt
 
 PAGE = "app_pages/churn.py"
 COSTS = {"High": 800, "Mid": 300, "Low": 50}

@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from clv_engine import fmt
 from clv_engine.clv import CLVParams, add_historical_clv, customer_values
 from clv_engine.db import Database
 from tests.helpers import APP, metric_values, run_app
+from wording import fmt
 
 PAGE = "app_pages/evaluator.py"
 ANNUITY_12_3 = sum(1 / 1.12**t for t in (1, 2, 3))

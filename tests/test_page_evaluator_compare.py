@@ -8,9 +8,10 @@ from __future__ import annotations
 import pytest
 
 from clv_engine import evaluator as ev
-from clv_engine import fmt, scenarios
+from clv_engine import scenarios
 from clv_engine.db import Database
 from tests.helpers import run_app
+from wording import fmt
 
 PAGE = "app_pages/evaluator.py"
 RATE = 0.12

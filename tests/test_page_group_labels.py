@@ -107,7 +107,7 @@ def test_churn_calibration_is_named_as_the_groups(manager_db):
 
 
 def test_channels_group_spend_and_cac_are_named_for_a_store_manager(manager_db):
-    from clv_engine import fmt
+    from wording import fmt
 
     at = app_with_login(manager_db, MANAGER, page="app_pages/channels.py")
     con = duckdb.connect()

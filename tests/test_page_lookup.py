@@ -4,10 +4,10 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from clv_engine import fmt
 from clv_engine.db import Database
 from tests.helpers import metric_values, run_app
 from tests.test_churn_db import build_db
+from wording import fmt
 
 PAGE = "app_pages/lookup.py"
 

@@ -14,10 +14,10 @@ import os
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from clv_engine import fmt
 from clv_engine.clv import CLVParams, customer_values
 from clv_engine.db import Database
 from tests.helpers import APP, run_app
+from wording import fmt
 
 
 def _array(value) -> list:

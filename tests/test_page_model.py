@@ -8,10 +8,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from clv_engine import fmt
 from clv_engine.db import READER_CONFIG, Database, create_database
 from clv_engine.predictive import fit_predictive_model, predictive_customer_values
 from tests.helpers import metric_values, run_app
+from wording import fmt
 
 PAGE = "app_pages/model.py"
 
@@ -120,7 +120,7 @@ def test_no_fit_possible_explains_why(tmp_path: Path):
 def test_every_fit_error_and_note_has_both_languages():
     import re
 
-    from clv_engine.i18n import CATALOGUE
+    from wording import CATALOGUE
 
     source = "".join(Path(f"clv_engine/{m}.py").read_text("utf-8")
                      for m in ("predictive", "predictive_models"))

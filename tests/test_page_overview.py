@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from clv_engine import fmt
 from tests.helpers import metric_values, run_app
+from wording import fmt
 
 
 def test_overview_headline_matches_sql(sample_db_path):

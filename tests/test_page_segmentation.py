@@ -210,7 +210,7 @@ def test_empty_database(tmp_path):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_tiers_are_told_apart_from_statuses(sample_db_path, lang):
     """Issue 11: "churned" is a tier (a score band), not the status; the page says so."""
-    from clv_engine.i18n import t
+    from wording import t
 
     at = run_app(sample_db_path, "app_pages/segmentation.py", lang=lang)
     assert any(c.value == t("status.tier_is_not_status", lang) for c in at.caption)

@@ -14,9 +14,9 @@ from streamlit.testing.v1 import AppTest
 
 from clv_engine import access
 from clv_engine.db import Database
-from clv_engine.i18n import CATALOGUE, t
 from tests.helpers import APP, run_app
 from ui.access import LOCAL_ONLY, NO_STORES, NOT_LOGGED_IN, UNKNOWN_USER, derive_viewer
+from wording import CATALOGUE, t
 
 AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback",
                  "cookie_secret": "x" * 32, "client_id": "clv", "client_secret": "s",

@@ -8,10 +8,10 @@ import pytest
 
 from clv_engine import access, versions
 from clv_engine.db import Database
-from clv_engine.i18n import CATALOGUE
 from tests.helpers import run_app
 from tests.test_page_users import app_with_login
 from tests.test_versions import ORDERS_SQL, do_import, query
+from wording import CATALOGUE
 
 PAGE = "app_pages/import_data.py"
 

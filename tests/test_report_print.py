@@ -13,7 +13,7 @@ import pytest
 
 from clv_engine import evaluator as ev
 from clv_engine import report
-from clv_engine.i18n import t
+from wording import t
 
 CHROMIUM = "/usr/bin/chromium"
 MM = 72 / 25.4  # points per millimetre

@@ -490,7 +490,7 @@ def test_complaint_rules_are_the_spec():
 
 
 def test_tier_names_and_playbooks_in_both_languages():
-    from clv_engine.i18n import t
+    from wording import t
 
     names = [t(seg.tier_label_key("rfml", x), "zh") for x in seg.RFML_TIERS]
     assert names == ["白金", "黄金", "白银", "普通", "流失"]

@@ -10,9 +10,8 @@ import pandas as pd
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
-from clv_engine import fmt
-from clv_engine.i18n import t
 from tests.helpers import run_app
+from wording import fmt, t
 
 
 @pytest.fixture()

@@ -16,7 +16,7 @@ import streamlit as st
 
 from clv_engine import access
 from clv_engine.db import Database
-from clv_engine.i18n import t
+from wording import t
 
 # Why a visitor gets no viewer (each has a screen).
 NOT_LOGGED_IN = "not_logged_in"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from clv_engine import access, clv, fmt
+from clv_engine import access, clv
 from clv_engine.db import (
     Database,
     assumed_margin_of,
@@ -22,9 +22,9 @@ from clv_engine.db import (
     default_db_path,
     read_settings,
 )
-from clv_engine.i18n import t
 from ui.access import draw_viewer, require_viewer
 from ui.widgets import PRESENT_KEY, translated_choice
+from wording import fmt, t
 
 SAMPLE_CUSTOMERS = 10_000
 SAMPLE_SEED = 42
@@ -96,7 +96,7 @@ def dropout(db: Database, as_of: date):
 
 def failure_text(failure: dict, lang: str) -> str:
     """A fit failure in the reader's language (the English message if no string is known)."""
-    from clv_engine.i18n import CATALOGUE
+    from wording import CATALOGUE
 
     key = f"predictive.fit_error.{failure['reason']}"
     return t(key, lang, **failure["details"]) if key in CATALOGUE else failure["message"]

@@ -10,11 +10,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from clv_engine import bridge as br
-from clv_engine import fmt
 from clv_engine import status as cs
 from ui.context import Context
 from ui.safe import plot_text
 from ui.widgets import translated_choice
+from wording import fmt
 
 # -- the bridge -------------------------------------------------------------------------------
 

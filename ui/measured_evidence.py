@@ -7,7 +7,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from clv_engine import contacts, fmt, measured, results
+from clv_engine import contacts, measured, results
+from wording import fmt
 
 
 def programme_name(ctx: Any, m: measured.MeasuredProgramme) -> str:

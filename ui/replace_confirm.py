@@ -7,9 +7,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from clv_engine import fmt, importer
+from clv_engine import importer
 from clv_engine.import_preview import DataSummary, preview_replacement
 from ui.safe import md
+from wording import fmt
 
 
 def _rows(ctx: Any, summary: DataSummary) -> list[str]:

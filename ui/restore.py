@@ -10,9 +10,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from clv_engine import fmt, importer, versions
+from clv_engine import importer, versions
 from clv_engine.import_preview import DataSummary, summary
 from ui.safe import md
+from wording import fmt
 
 
 def _dates(data: DataSummary) -> str:

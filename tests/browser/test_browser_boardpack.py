@@ -9,8 +9,8 @@ import subprocess
 import pytest
 from pptx import Presentation
 
-from clv_engine.i18n import t
 from tests.browser.util import wait_ready
+from wording import t
 
 ANNUITY_12_3 = sum(1 / 1.12**k for k in (1, 2, 3))
 VAN_NPV = 1_500 * 1_500 - 800_000 - 200_000 * ANNUITY_12_3  # by hand, SPEC §5

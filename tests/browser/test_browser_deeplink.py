@@ -11,9 +11,9 @@ import re
 
 import pytest
 
-from clv_engine.i18n import t
 from tests.browser.conftest import ROOT
 from tests.browser.util import screenshot, streamlit_server, wait_ready
+from wording import t
 
 PAGES = sorted(p.stem for p in (ROOT / "app_pages").glob("*.py"))
 TITLE_KEYS = {"overview": "ov.title"}

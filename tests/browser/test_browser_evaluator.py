@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from clv_engine import fmt
 from tests.browser.util import screenshot, wait_ready
+from wording import fmt
 
 ANNUITY_12_3 = sum(1 / 1.12**t for t in (1, 2, 3))
 

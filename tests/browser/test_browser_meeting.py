@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from clv_engine import fmt
 from tests.browser.util import screenshot, wait_ready
+from wording import fmt
 
 SIZES = [(1280, 720), (1440, 900)]
 LOCALES = {"en": "en-US", "zh": "zh-CN"}   # the app opens in the browser's language
