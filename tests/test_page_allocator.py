@@ -415,3 +415,55 @@ def test_first_budget_change_after_a_save_reaches_the_link(writable_db_path):
     assert str(at.query_params["al_budget"]).strip("[]'") == "600000"
     assert str(at.query_params["al_scenario"]).strip("[]'") == "Board, March"
     assert metric_values(at)["Total gain"] == "¥10.90M"   # service + membership (450k)
+
+
+# -- issue 13: projects keep stable ids ---------------------------------------------------------
+def _linked(db_path, monkeypatch, lang: str, **params):
+    """The page opened from a link carrying ``params``."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.helpers import APP
+
+    monkeypatch.setenv("CLV_DB", str(db_path))
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["lang"] = lang
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(PAGE).run()
+    _ok(at)
+    return at
+
+
+def test_a_link_carries_project_ids_in_any_language(sample_db_path, monkeypatch):
+    # Churn warning locked at ¥700,000: churn + service, gain 4.0M + 6.4M, net 9.9M.
+    at = _linked(sample_db_path, monkeypatch, "zh", al_budget="700000", al_locked="churn")
+    assert at.multiselect(key="al_locked").value == ["churn"]
+    assert metric_values(at)["净值"] == money(9_900_000, "zh")
+    # A link made before ids named the project: it still finds it, and now carries the id.
+    at = _linked(sample_db_path, monkeypatch, "en", al_budget="700000",
+                 al_locked="Churn warning system")
+    assert at.multiselect(key="al_locked").value == ["churn"]
+    assert metric_values(at)["Net value"] == "¥9.90M"
+    assert str(at.query_params["al_locked"]).strip("[]'") == "churn"
+
+
+def test_a_saved_scenario_keeps_ids_across_languages(writable_db_path):
+    at = _page(writable_db_path, lang="zh")
+    at.number_input(key="al_budget").set_value(700_000).run()
+    at.multiselect(key="al_locked").set_value(["churn"]).run()
+    at.text_input(key="al_save_name").set_value("董事会").run()
+    at.button(key="al_save").click().run()
+    _ok(at)
+    db = Database(writable_db_path)
+    saved = scenarios.list_scenarios(db, "allocator")
+    payload = scenarios.load_scenario(db, saved["scenario_id"][0])
+    db.close()
+    assert payload["locked"] == ["churn"]
+    assert [p["id"] for p in payload["projects"]] == ["churn", "membership", "service", "mobile"]
+    # Opened in English: the lock holds and the optimum is the same (net 9.9M).
+    at.session_state["lang"] = "en"
+    at.run()
+    _ok(at)
+    assert at.multiselect(key="al_locked").value == ["churn"]
+    assert metric_values(at)["Net value"] == "¥9.90M"
