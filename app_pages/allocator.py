@@ -3,14 +3,16 @@
 Storyboard: scenario -> projects table, locks -> budget slider and box -> projects derived
 from the data or from a measured call programme -> headline and the ROI ranking's verdict ->
 funded projects by ROI, budget–value curve -> reasons, verdict table, board pack -> save and
-compare scenarios. Panels: ui/allocation_panels.py (inputs), ui/allocation_results.py
-(answer); cached queries: ui/queries.py.
+compare scenarios. Panels: ui/allocation_panels.py (inputs), ui/allocation_derive.py
+(projects made from data), ui/allocation_results.py (answer); cached queries: ui/queries.py.
 """
+
 from __future__ import annotations
 
 import streamlit as st
 
 from clv_engine import allocation as al
+from ui import allocation_derive as derived
 from ui import allocation_panels as inputs
 from ui import allocation_results as answer
 from ui import queries
@@ -21,7 +23,7 @@ ctx = page_context()
 
 # -- header and scenario --------------------------------------------------------------------------
 st.title(ctx.t("allocator.page.title"))
-if not presenting():   # a projector shows the figures; the caption is for the desk
+if not presenting():  # a projector shows the figures; the caption is for the desk
     st.caption(ctx.t("allocator.page.caption"))
 ctx.disclose_assumptions()  # the gross margin assumed at import, if any
 message = st.session_state.pop("al_flash", None)
@@ -36,7 +38,7 @@ if presenting():
 else:
     table_box = st.container()
     table_box.subheader(ctx.t("allocator.page.projects"))
-pairs = inputs.project_table(ctx, table_box)   # (id, project); stops on a table to fix
+pairs = inputs.project_table(ctx, table_box)  # (id, project); stops on a table to fix
 projects = inputs.locks(ctx, table_box, pairs)
 
 # -- budget -----------------------------------------------------------------------------------------
@@ -54,8 +56,8 @@ if budget is None:
     st.stop()
 
 # -- projects made from data ------------------------------------------------------------------------
-inputs.derive_panel(ctx)
-inputs.measured_panel(ctx)
+derived.derive_panel(ctx)
+derived.measured_panel(ctx)
 
 # -- the answer -------------------------------------------------------------------------------------
 alloc = queries.allocation(tuple(projects), float(budget))

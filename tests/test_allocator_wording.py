@@ -1,4 +1,5 @@
 """The allocator's words: errors worded per language, the money axis in the reader's money."""
+
 from __future__ import annotations
 
 import plotly.graph_objects as go
@@ -18,14 +19,17 @@ def test_a_figure_error_names_the_row_project_and_field_in_both_languages():
     assert err.value.code == "allocation.figure_not_positive"
     assert err.value.details["row"] == 2 and err.value.details["field"] == "investment"
     assert explain_error(err.value, "en").startswith(
-        "project 2 (会员权益优化): investment must be greater than zero")
+        "project 2 (会员权益优化): investment must be greater than zero"
+    )
     assert explain_error(err.value, "zh").startswith("第 2 个项目（会员权益优化）：投入 必须大于零")
 
 
 def test_locked_over_budget_is_worded_with_money():
     projects = [p for p in spec_case_projects("en")]
-    projects = [type(p)(p.name, p.investment, p.uplift_per_customer, p.reach, locked=i < 2)
-                for i, p in enumerate(projects)]
+    projects = [
+        type(p)(p.name, p.investment, p.uplift_per_customer, p.reach, locked=i < 2)
+        for i, p in enumerate(projects)
+    ]
     with pytest.raises(LockedOverBudget) as err:
         allocate_budget(projects, 500_000)
     # Churn warning 300,000 + membership 250,000 = 550,000 locked.

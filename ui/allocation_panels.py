@@ -7,6 +7,7 @@ stable id (the SPEC §4 preset: ``churn``, ``membership`` ...; a typed project: 
 in the table's hidden ``id`` column, in saved scenarios and in links; names are labels, so a
 language switch renames the preset and keeps every lock.
 """
+
 from __future__ import annotations
 
 import math
@@ -17,11 +18,10 @@ import pandas as pd
 import streamlit as st
 
 from clv_engine import allocation as al
-from clv_engine import measured, scenarios
+from clv_engine import scenarios
 from clv_engine.cells import is_blank
 from ui import queries
 from ui.charts import nice_step
-from ui.measured_evidence import pick_programme, programme_name, show_evidence
 from ui.safe import md
 from wording import fmt
 from wording.allocation import explain_error, spec_case_projects
@@ -31,8 +31,16 @@ KIND = "allocator"
 PRESET = "preset"
 STEP = 10_000
 MAX_BUDGET = 100_000_000_000
-TABLE = ["name", "investment", "uplift_per_customer", "reach", "divisible",
-         "pilot_investment", "pilot_uplift", "pilot_reach"]
+TABLE = [
+    "name",
+    "investment",
+    "uplift_per_customer",
+    "reach",
+    "divisible",
+    "pilot_investment",
+    "pilot_uplift",
+    "pilot_reach",
+]
 COLUMNS = ["id", *TABLE]
 FLAGS = ("al_locked", "al_excluded")
 
@@ -83,7 +91,7 @@ def frame_from_payload(payload: dict[str, Any]) -> pd.DataFrame:
     frame["id"] = [n if is_blank(i) and not is_blank(n) else i for i, n in zip(frame["id"], frame["name"])]
     frame["id"] = [i.strip() if isinstance(i, str) else i for i in frame["id"]]
     frame["divisible"] = frame["divisible"].fillna(False).astype(bool)
-    al.projects_from_frame(frame)   # a broken payload fails here, with the row named
+    al.projects_from_frame(frame)  # a broken payload fails here, with the row named
     return with_ids(frame)
 
 
@@ -96,8 +104,7 @@ def set_table(frame: pd.DataFrame, loaded: str) -> None:
     """Replace the table; a new editor version drops the old editor's pending edits."""
     base = with_ids(frame.reset_index(drop=True))
     version = st.session_state.get("al_table", {}).get("version", 0) + 1
-    st.session_state["al_table"] = {"base": base, "current": base, "version": version,
-                                    "loaded": loaded}
+    st.session_state["al_table"] = {"base": base, "current": base, "version": version, "loaded": loaded}
 
 
 def identified(frame: pd.DataFrame) -> list[tuple[str, al.Project]]:
@@ -107,8 +114,9 @@ def identified(frame: pd.DataFrame) -> list[tuple[str, al.Project]]:
     return [(by_name[p.name], p) for p in projects]
 
 
-def apply_flags(pairs: list[tuple[str, al.Project]], locked: list[str], excluded: list[str]
-                ) -> list[al.Project]:
+def apply_flags(
+    pairs: list[tuple[str, al.Project]], locked: list[str], excluded: list[str]
+) -> list[al.Project]:
     return [replace(p, locked=i in locked, excluded=i in excluded and i not in locked) for i, p in pairs]
 
 
@@ -134,9 +142,11 @@ def payload_now() -> dict[str, Any]:
 def saved_flags(payload: dict[str, Any]) -> dict[str, Any]:
     """Budget, locks and exclusions of a saved scenario (ids of projects it still has)."""
     ids = set(table()["base"]["id"])
-    return {"al_budget": int(payload.get("budget", al.SPEC_CASE_BUDGET)),
-            "al_locked": [i for i in payload.get("locked", []) if i in ids],
-            "al_excluded": [i for i in payload.get("excluded", []) if i in ids]}
+    return {
+        "al_budget": int(payload.get("budget", al.SPEC_CASE_BUDGET)),
+        "al_locked": [i for i in payload.get("locked", []) if i in ids],
+        "al_excluded": [i for i in payload.get("excluded", []) if i in ids],
+    }
 
 
 # -- scenario -----------------------------------------------------------------------------------
@@ -164,10 +174,16 @@ def scenario_picker(ctx) -> str:
 
     labels = {PRESET: ctx.t("allocator.page.preset")} | saved_names(ctx)
     if st.session_state.get("al_scenario") not in (None, *labels):
-        st.session_state["al_scenario"] = PRESET   # a scenario deleted since
-    scenario = st.selectbox(ctx.t("allocator.page.scenario"), list(labels),
-                            format_func=lambda s: labels.get(s, s), key="al_scenario", bind=URL,
-                            on_change=on_scenario, help=ctx.t("allocator.page.scenario.help"))
+        st.session_state["al_scenario"] = PRESET  # a scenario deleted since
+    scenario = st.selectbox(
+        ctx.t("allocator.page.scenario"),
+        list(labels),
+        format_func=lambda s: labels.get(s, s),
+        key="al_scenario",
+        bind=URL,
+        on_change=on_scenario,
+        help=ctx.t("allocator.page.scenario.help"),
+    )
     wanted = f"{PRESET}:{lang}" if scenario == PRESET else scenario
     state = st.session_state.get("al_table")
     if state is not None and state["loaded"] == wanted:
@@ -175,7 +191,9 @@ def scenario_picker(ctx) -> str:
     if scenario == PRESET:
         loaded = state["loaded"] if state else ""
         old = loaded.split(":", 1)[1] if loaded.startswith(f"{PRESET}:") else None
-        if state is None or (old and frame_to_records(state["current"]) == frame_to_records(preset_frame(old))):
+        if state is None or (
+            old and frame_to_records(state["current"]) == frame_to_records(preset_frame(old))
+        ):
             set_table(preset_frame(lang), wanted)
         else:
             state["loaded"] = wanted
@@ -201,26 +219,39 @@ def project_table(ctx, box) -> list[tuple[str, al.Project]]:
     pilot_help = ctx.t("allocator.col.pilot.help")
     state = table()
     edited = box.data_editor(
-        state["base"], key=f"al_editor_{state['version']}", num_rows="dynamic", hide_index=True,
-        width="stretch", column_order=TABLE,   # the id column stays hidden
+        state["base"],
+        key=f"al_editor_{state['version']}",
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_order=TABLE,  # the id column stays hidden
         column_config={
             "name": st.column_config.TextColumn(ctx.t("allocator.col.name"), required=True),
             "investment": st.column_config.NumberColumn(
-                ctx.t("allocator.col.investment"), **money_col, help=ctx.t("allocator.col.investment.help")),
+                ctx.t("allocator.col.investment"), **money_col, help=ctx.t("allocator.col.investment.help")
+            ),
             "uplift_per_customer": st.column_config.NumberColumn(
-                ctx.t("allocator.col.uplift"), **money_col, help=ctx.t("allocator.col.uplift.help")),
+                ctx.t("allocator.col.uplift"), **money_col, help=ctx.t("allocator.col.uplift.help")
+            ),
             "reach": st.column_config.NumberColumn(
-                ctx.t("allocator.col.reach"), min_value=0, step=1, format="localized",
-                help=ctx.t("allocator.col.reach.help")),
+                ctx.t("allocator.col.reach"),
+                min_value=0,
+                step=1,
+                format="localized",
+                help=ctx.t("allocator.col.reach.help"),
+            ),
             "divisible": st.column_config.CheckboxColumn(
-                ctx.t("allocator.col.divisible"), help=ctx.t("allocator.col.divisible.help")),
+                ctx.t("allocator.col.divisible"), help=ctx.t("allocator.col.divisible.help")
+            ),
             "pilot_investment": st.column_config.NumberColumn(
-                ctx.t("allocator.col.pilot_investment"), **money_col, help=pilot_help),
+                ctx.t("allocator.col.pilot_investment"), **money_col, help=pilot_help
+            ),
             "pilot_uplift": st.column_config.NumberColumn(
-                ctx.t("allocator.col.pilot_uplift"), **money_col, help=pilot_help),
+                ctx.t("allocator.col.pilot_uplift"), **money_col, help=pilot_help
+            ),
             "pilot_reach": st.column_config.NumberColumn(
-                ctx.t("allocator.col.pilot_reach"), min_value=0, step=1, format="localized",
-                help=pilot_help),
+                ctx.t("allocator.col.pilot_reach"), min_value=0, step=1, format="localized", help=pilot_help
+            ),
         },
     )
     state["current"] = with_ids(edited)
@@ -253,17 +284,28 @@ def locks(ctx, box, pairs: list[tuple[str, al.Project]]) -> list[al.Project]:
     for key in FLAGS:
         chosen = st.session_state[key] if key in st.session_state else _ids_from_link(key, pairs)
         st.session_state[key] = [i for i in chosen if i in names]
-    st.session_state["al_excluded"] = [i for i in st.session_state["al_excluded"]
-                                       if i not in st.session_state["al_locked"]]
+    st.session_state["al_excluded"] = [
+        i for i in st.session_state["al_excluded"] if i not in st.session_state["al_locked"]
+    ]
     lock_col, drop_col = box.columns(2)
-    locked = lock_col.multiselect(ctx.t("allocator.page.locked"), ids, format_func=names.get,
-                                  key="al_locked", persist_state="page",
-                                  help=ctx.t("allocator.page.locked.help"),
-                                  placeholder=ctx.t("allocator.page.none"))
-    excluded = drop_col.multiselect(ctx.t("allocator.page.excluded"), [i for i in ids if i not in locked],
-                                    format_func=names.get, key="al_excluded", persist_state="page",
-                                    help=ctx.t("allocator.page.excluded.help"),
-                                    placeholder=ctx.t("allocator.page.none"))
+    locked = lock_col.multiselect(
+        ctx.t("allocator.page.locked"),
+        ids,
+        format_func=names.get,
+        key="al_locked",
+        persist_state="page",
+        help=ctx.t("allocator.page.locked.help"),
+        placeholder=ctx.t("allocator.page.none"),
+    )
+    excluded = drop_col.multiselect(
+        ctx.t("allocator.page.excluded"),
+        [i for i in ids if i not in locked],
+        format_func=names.get,
+        key="al_excluded",
+        persist_state="page",
+        help=ctx.t("allocator.page.excluded.help"),
+        placeholder=ctx.t("allocator.page.none"),
+    )
     _to_link("al_locked", locked)
     _to_link("al_excluded", excluded)
     return apply_flags(pairs, locked, excluded)
@@ -297,9 +339,15 @@ def budget_inputs(ctx, projects: list[al.Project], slide_col, box_col) -> int | 
         # A default only until the budget is in the session (set by a callback or the link),
         # so Streamlit never sees a default and a session value for the same widget.
         budget = st.number_input(
-            ctx.t("allocator.page.budget_box"), min_value=1, max_value=MAX_BUDGET,
+            ctx.t("allocator.page.budget_box"),
+            min_value=1,
+            max_value=MAX_BUDGET,
             value=None if "al_budget" in st.session_state else int(al.SPEC_CASE_BUDGET),
-            step=STEP, key="al_budget", bind=URL, help=ctx.t("allocator.page.budget.help"))
+            step=STEP,
+            key="al_budget",
+            bind=URL,
+            help=ctx.t("allocator.page.budget.help"),
+        )
     # About 250 stops from zero to a little above the cost of everything, labelled in money.
     stop = max(nice_step(top, 250), 1_000)
     stops = list(range(stop, top + stop, stop))
@@ -314,116 +362,12 @@ def budget_inputs(ctx, projects: list[al.Project], slide_col, box_col) -> int | 
         st.session_state["al_budget"] = int(st.session_state["al_budget_slider"])
 
     with slide_col:
-        st.select_slider(ctx.t("allocator.page.budget"), stops, key="al_budget_slider",
-                         on_change=on_slider, format_func=fmt.money_full,   # every stop distinct
-                         help=ctx.t("allocator.page.budget.help"))
+        st.select_slider(
+            ctx.t("allocator.page.budget"),
+            stops,
+            key="al_budget_slider",
+            on_change=on_slider,
+            format_func=fmt.money_full,  # every stop distinct
+            help=ctx.t("allocator.page.budget.help"),
+        )
     return None if budget is None else int(budget)
-
-
-# -- projects made from data ---------------------------------------------------------------------
-def add_project(ctx, row: dict[str, Any]) -> None:
-    """Append a row to the table (callback), its name made unique."""
-    current = table()["current"]
-    names = set(current["name"].dropna().astype(str))
-    base, n = row["name"], 2
-    while row["name"] in names:
-        row["name"] = f"{base} ({n})"
-        n += 1
-    frame = pd.concat([current, pd.DataFrame([row]).reindex(columns=COLUMNS)], ignore_index=True)
-    set_table(frame, table()["loaded"])
-    flash("success", ctx.t("allocator.page.added", name=md(row["name"])))
-
-
-def _candidate(ctx, uplift: float, reach: int, investment: float, key: str, name: str) -> dict[str, Any]:
-    """The figures of a project made from data, and the button that adds it to the table."""
-    m = st.columns(4)
-    m[0].metric(ctx.t("allocator.page.d.uplift"), fmt.money_full(uplift))
-    m[1].metric(ctx.t("allocator.page.d.reach"), fmt.number(reach))
-    if key == "al_add":
-        m[2].metric(ctx.t("allocator.page.d.gain"), ctx.money(uplift * reach))
-    else:
-        m[2].metric(ctx.t("allocator.col.investment"), ctx.money(investment))
-    m[3].metric(ctx.t("allocator.fig.roi"), fmt.pct(al.net_roi(uplift * reach, investment)),
-                help=ctx.t("allocator.def.roi"))
-    return {"name": name, "investment": round(float(investment), 2),
-            "uplift_per_customer": round(uplift, 2), "reach": float(reach), "divisible": False}
-
-
-def derive_panel(ctx) -> None:
-    """A project whose uplift the CLV engine derives from a segment (drawn only while open:
-    the customer frame is not needed for a slider move)."""
-    lang = ctx.lang
-    derive = st.expander(ctx.t("allocator.page.derive"), key="al_derive_open", on_change="rerun")
-    with derive:
-        st.caption(ctx.t("allocator.page.derive.caption"))
-        if not derive.open:
-            return
-        values = ctx.customer_values()
-        if values.empty:
-            st.info(ctx.t("allocator.page.derive.empty"))
-            return
-        d1, d2, d3 = st.columns(3)
-        dim = d1.selectbox(ctx.t("allocator.page.segment_by"), ("all", *al.SEGMENT_COLUMNS),
-                           format_func=lambda d: ctx.t(f"allocator.page.segment.{d}"),
-                           key=f"al_seg_dim_{lang}")   # per language: translated options
-        segment, segment_label = values, ctx.t("allocator.page.segment.all")
-        if dim != "all":
-            choices = sorted(values[dim].dropna().astype(str).unique())
-            segment_label = d2.selectbox(ctx.t("allocator.page.segment_value"), choices,
-                                         key=f"al_seg_value_{dim}")
-            segment = values[values[dim].astype(str) == segment_label]
-        change = d3.radio(ctx.t("allocator.page.change"), ("retention", "frequency"),
-                          format_func=lambda c: ctx.t(f"allocator.page.change.{c}"),
-                          key=f"al_change_{lang}")
-        e1, e2, e3 = st.columns(3)
-        r = values.attrs.get("retention", math.nan)
-        if change == "retention":
-            amount = e1.number_input(ctx.t("allocator.page.points"), 0.5, 50.0, 3.0, 0.5, key="al_points",
-                                     help=ctx.t("allocator.page.points.help", r=fmt.pct(r, 1)))
-        else:
-            amount = e1.number_input(ctx.t("allocator.page.visits"), 0.1, 12.0, 0.5, 0.1, key="al_visits",
-                                     help=ctx.t("allocator.page.visits.help"))
-        invest = e2.number_input(ctx.t("allocator.col.investment"), 1_000, MAX_BUDGET, 200_000, 10_000,
-                                 key="al_derive_cost")
-        default_name = ctx.t(f"allocator.page.derived_name.{change}", amount=fmt.number(amount, 1),
-                             segment=segment_label)
-        new_name = e3.text_input(ctx.t("allocator.col.name"), key="al_derive_name",
-                                 placeholder=default_name).strip() or default_name
-        try:
-            derive_uplift = al.uplift_from_retention if change == "retention" else al.uplift_from_frequency
-            uplift, reach = derive_uplift(segment, amount)
-        except al.AllocationError as err:
-            st.warning(ctx.t("allocator.page.derive.failed", error=md(explain_error(err, lang))))
-            return
-        row = _candidate(ctx, uplift, reach, invest, "al_add", new_name)
-        params = values.attrs.get("params")
-        st.caption(ctx.t(f"allocator.page.derive.method.{change}", r=fmt.pct(r, 1),
-                         d=fmt.pct(getattr(params, "discount_rate", math.nan)),
-                         h=getattr(params, "horizon_years", "—")))
-        st.button(ctx.t("allocator.page.add"), key="al_add", on_click=add_project, args=(ctx, row),
-                  icon=":material/playlist_add:")
-
-
-def measured_panel(ctx) -> None:
-    """A project from a measured call programme: the typed prior beside the measured uplift
-    of an issued list and its control group."""
-    from_calls = st.expander(ctx.t("measured.page.title"), key="al_measured_open", on_change="rerun")
-    with from_calls:
-        if not from_calls.open:
-            return
-        st.caption(ctx.t("measured.page.caption"))
-        programme = pick_programme(ctx, "al_measured")
-        if programme is None:
-            return
-        show_evidence(ctx, programme)
-        try:
-            uplift, reach = measured.uplift_from_measured(programme)
-            project = measured.allocator_project(programme, programme_name(ctx, programme))
-        except al.AllocationError as err:
-            st.warning(ctx.t("measured.page.failed", error=md(explain_error(err, ctx.lang))))
-            return
-        row = _candidate(ctx, uplift, reach, project.investment, "al_measured_add", project.name)
-        st.caption(ctx.t("measured.page.method"))
-        st.button(ctx.t("allocator.page.add"), key="al_measured_add", on_click=add_project,
-                  args=(ctx, row), icon=":material/playlist_add:")
-

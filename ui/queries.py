@@ -1,4 +1,5 @@
 """Every cached Streamlit query of the pages, in one place (keyed by the database version)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -31,8 +32,8 @@ def allocation(projects: tuple[al.Project, ...], budget: float) -> al.Allocation
 
 
 @cached
-def allocation_explained(projects: tuple[al.Project, ...], alloc: al.Allocation
-                         ) -> tuple[list[al.Verdict], float]:
+def allocation_explained(
+    projects: tuple[al.Project, ...], alloc: al.Allocation
+) -> tuple[list[al.Verdict], float]:
     """The verdicts and the net value of the next ¥100,000 (reruns that keep the inputs reuse them)."""
-    return (al.project_verdicts(list(projects), alloc),
-            al.value_of_next(list(projects), alloc.budget))
+    return (al.project_verdicts(list(projects), alloc), al.value_of_next(list(projects), alloc.budget))

@@ -4,6 +4,7 @@ The engine (``clv_engine.allocation``) returns status codes, figures and error c
 module words them in the reader's language. Preset projects have stable ids (``churn``,
 ``membership`` ...) and take their names from the catalogue here.
 """
+
 from __future__ import annotations
 
 import math
@@ -20,8 +21,16 @@ from wording import fmt
 from wording.catalogue import t
 from wording.errors import explain
 
-STATUSES = ("funded", "partly_funded", "locked", "left_out", "below_cost", "too_expensive",
-            "no_room", "excluded")
+STATUSES = (
+    "funded",
+    "partly_funded",
+    "locked",
+    "left_out",
+    "below_cost",
+    "too_expensive",
+    "no_room",
+    "excluded",
+)
 """Every status a verdict can have (``allocator.status.<status>`` in the catalogue)."""
 
 
@@ -42,7 +51,7 @@ def tier_label(option: str, lang: str = "en") -> str:
 
 
 def option_label(project: str, option: str | None, lang: str = "en") -> str:
-    """"Project" for the full project, "Project (pilot)" for a tier."""
+    """ "Project" for the full project, "Project (pilot)" for a tier."""
     if option in (None, FULL):
         return project
     return f"{project} ({tier_label(option, lang)})"
@@ -81,8 +90,12 @@ def reason_text(verdict: Verdict, lang: str = "en", currency: str = "CNY") -> st
 
     v = verdict
     roi = fmt.pct(v.net_roi)
-    figures = {"cost": money(v.cost, lang), "gain": money(v.gain, lang),
-               "net": money(v.net, lang), "roi": roi}
+    figures = {
+        "cost": money(v.cost, lang),
+        "gain": money(v.gain, lang),
+        "net": money(v.net, lang),
+        "roi": roi,
+    }
     if v.status == "excluded":
         return t("allocator.reason.excluded", lang)
     if v.status == "locked":
@@ -113,8 +126,7 @@ def reason_text(verdict: Verdict, lang: str = "en", currency: str = "CNY") -> st
         # A divisible project's thresholds are for funding it in full (a share of it
         # may come in sooner), and the sentence says so.
         key = "allocator.reason.gain_needed" + ("_full" if v.divisible else "")
-        text += t(key, lang, gain=money(v.gain_needed, lang),
-                  uplift=money(v.uplift_needed, lang))
+        text += t(key, lang, gain=money(v.gain_needed, lang), uplift=money(v.uplift_needed, lang))
     if cost_cut > EPS and v.max_cost > EPS:
         key = "allocator.reason.cost_needed" + ("_full" if v.divisible else "")
         text += t(key, lang, cost=money(v.max_cost, lang))
@@ -124,8 +136,13 @@ def reason_text(verdict: Verdict, lang: str = "en", currency: str = "CNY") -> st
 
 
 # -- the verdicts as a table -----------------------------------------------------------------
-def verdict_table(verdicts: Sequence[Verdict], lang: str = "en", currency: str = "CNY",
-                  names: dict[str, str] | None = None, numbers: bool = False) -> pd.DataFrame:
+def verdict_table(
+    verdicts: Sequence[Verdict],
+    lang: str = "en",
+    currency: str = "CNY",
+    names: dict[str, str] | None = None,
+    numbers: bool = False,
+) -> pd.DataFrame:
     """One row per project with translated column names: status, option, cost, gain, net,
     ROI, ROI rank. Amounts as text (``numbers`` False: the screen) or as numbers (a download
     a spreadsheet sums). ``names``: the label to show for each project (default: as given)."""
@@ -135,14 +152,18 @@ def verdict_table(verdicts: Sequence[Verdict], lang: str = "en", currency: str =
         amounts = (v.cost, v.gain, v.net, v.net_roi)
         if not numbers:
             amounts = (*(fmt.money_full(a, currency) for a in amounts[:3]), fmt.pct(v.net_roi))
-        rows.append({
-            t("allocator.col.name", lang): names.get(v.project, v.project),
-            t("allocator.col.status", lang): status_label(v.status, lang),
-            t("allocator.col.option", lang): tier_label(v.option, lang) if v.option not in (None, FULL) else "",
-            t("allocator.col.cost", lang): amounts[0],
-            t("allocator.col.gain", lang): amounts[1],
-            t("allocator.col.net", lang): amounts[2],
-            t("allocator.fig.roi", lang): amounts[3],
-            t("allocator.col.rank", lang): v.roi_rank,
-        })
+        rows.append(
+            {
+                t("allocator.col.name", lang): names.get(v.project, v.project),
+                t("allocator.col.status", lang): status_label(v.status, lang),
+                t("allocator.col.option", lang): tier_label(v.option, lang)
+                if v.option not in (None, FULL)
+                else "",
+                t("allocator.col.cost", lang): amounts[0],
+                t("allocator.col.gain", lang): amounts[1],
+                t("allocator.col.net", lang): amounts[2],
+                t("allocator.fig.roi", lang): amounts[3],
+                t("allocator.col.rank", lang): v.roi_rank,
+            }
+        )
     return pd.DataFrame(rows)

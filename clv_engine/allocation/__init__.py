@@ -12,6 +12,7 @@ The package, along its seams:
 
 Sentences (reasons, verdicts, labels) are in ``wording.allocation``.
 """
+
 from clv_engine.allocation.curve import BudgetCurve, budget_value_curve
 from clv_engine.allocation.derive import (
     SEGMENT_COLUMNS,
@@ -50,10 +51,34 @@ from clv_engine.allocation.table import (
 )
 
 __all__ = [
-    "CODES", "FULL", "NEXT_STEP", "PILOT", "PROJECT_COLUMNS", "SEGMENT_COLUMNS", "SPEC_CASE",
-    "SPEC_CASE_BUDGET", "Allocation", "AllocationError", "BudgetCurve", "FundedLine",
-    "LockedOverBudget", "Portfolio", "Project", "Tier", "Verdict", "allocate_budget",
-    "budget_value_curve", "net_roi", "optimal_portfolio", "project_verdicts",
-    "projects_from_frame", "projects_to_frame", "roi_ranking", "spec_case_projects",
-    "uplift_from_frequency", "uplift_from_retention", "validate_projects", "value_of_next",
+    "CODES",
+    "FULL",
+    "NEXT_STEP",
+    "PILOT",
+    "PROJECT_COLUMNS",
+    "SEGMENT_COLUMNS",
+    "SPEC_CASE",
+    "SPEC_CASE_BUDGET",
+    "Allocation",
+    "AllocationError",
+    "BudgetCurve",
+    "FundedLine",
+    "LockedOverBudget",
+    "Portfolio",
+    "Project",
+    "Tier",
+    "Verdict",
+    "allocate_budget",
+    "budget_value_curve",
+    "net_roi",
+    "optimal_portfolio",
+    "project_verdicts",
+    "projects_from_frame",
+    "projects_to_frame",
+    "roi_ranking",
+    "spec_case_projects",
+    "uplift_from_frequency",
+    "uplift_from_retention",
+    "validate_projects",
+    "value_of_next",
 ]

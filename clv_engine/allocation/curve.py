@@ -5,6 +5,7 @@ cost of all projects, exactly, from the Pareto frontier of (cost, net) over port
 the budgets where projects enter, leave or change tier (the "next ¥100,000" is
 :func:`clv_engine.allocation.solve.value_of_next`).
 """
+
 from __future__ import annotations
 
 import math
@@ -52,7 +53,7 @@ class BudgetCurve:
     method: str
     exact_steps: bool
     max_budget: float
-    frontier_size: int = 0   # portfolios on the Pareto frontier (0 for the MILP grid)
+    frontier_size: int = 0  # portfolios on the Pareto frontier (0 for the MILP grid)
 
     def value_at(self, budget: float) -> float:
         """Optimal net value at ``budget`` read off the curve (exact at evaluated budgets)."""
@@ -69,10 +70,13 @@ class BudgetCurve:
         return math.nan if hit.size == 0 else float(self.points["budget"].iloc[hit[0]])
 
 
-
-def budget_value_curve(projects: Sequence[Project], n_grid: int = 101,
-                       max_budget: float | None = None, max_steps: int = 2000,
-                       max_frontier: int = 200_000) -> BudgetCurve:
+def budget_value_curve(
+    projects: Sequence[Project],
+    n_grid: int = 101,
+    max_budget: float | None = None,
+    max_steps: int = 2000,
+    max_frontier: int = 200_000,
+) -> BudgetCurve:
     """The optimal net value for budgets from zero to ``max_budget`` (default: every project
     funded).
 
@@ -107,12 +111,12 @@ def budget_value_curve(projects: Sequence[Project], n_grid: int = 101,
     try:
         frontier = _pareto_frontier(
             _groups(integer),
-            cap=top, max_points=max_frontier,
+            cap=top,
+            max_points=max_frontier,
         )
     except _FrontierTooLarge:
         if locked_floor > top + _EPS:
-            raise LockedOverBudget([p.name for p in projects if p.locked], locked_floor,
-                                   top) from None
+            raise LockedOverBudget([p.name for p in projects if p.locked], locked_floor, top) from None
         return _curve_by_milp(projects, np.unique(np.concatenate((grid, [locked_floor]))), top)
     # Budgets below the locked floor have no portfolio; the curve starts at that floor.
     extra = option_costs + [locked_floor]
@@ -131,9 +135,15 @@ def budget_value_curve(projects: Sequence[Project], n_grid: int = 101,
     return _curve_from_frontier(projects, integer, divisible, frontier, budgets, top, exact)
 
 
-def _curve_from_frontier(projects: Sequence[Project], integer: Sequence[Project],
-                         divisible: Sequence[Project], frontier: _Frontier,
-                         budgets: np.ndarray, top: float, exact: bool) -> BudgetCurve:
+def _curve_from_frontier(
+    projects: Sequence[Project],
+    integer: Sequence[Project],
+    divisible: Sequence[Project],
+    frontier: _Frontier,
+    budgets: np.ndarray,
+    top: float,
+    exact: bool,
+) -> BudgetCurve:
     # Locked divisible projects are funded in full before anything else.
     fixed = [p for p in divisible if p.locked]
     free = [p for p in divisible if not p.locked]
@@ -146,14 +156,14 @@ def _curve_from_frontier(projects: Sequence[Project], integer: Sequence[Project]
     # Chunks bound the (frontier × budgets) matrix to a few million cells.
     chunk = max(1, 4_000_000 // max(1, frontier.cost.size))
     for start in range(0, n_pts, chunk):
-        b = budgets[start:start + chunk] - base_cost
+        b = budgets[start : start + chunk] - base_cost
         left = b[None, :] - frontier.cost[:, None]
-        value = np.where(left >= -_EPS,
-                         frontier.net[:, None] + np.interp(np.maximum(left, 0), cum_c, cum_n),
-                         -np.inf)
+        value = np.where(
+            left >= -_EPS, frontier.net[:, None] + np.interp(np.maximum(left, 0), cum_c, cum_n), -np.inf
+        )
         k = np.argmax(value, axis=0)
-        best_k[start:start + chunk] = k
-        best_net[start:start + chunk] = value[k, np.arange(b.size)]
+        best_k[start : start + chunk] = k
+        best_net[start : start + chunk] = value[k, np.arange(b.size)]
     ok = best_k >= 0
     budgets, best_net, best_k = budgets[ok], best_net[ok], best_k[ok]
     fractions = {p.name: np.zeros(budgets.size) for p in projects}
@@ -177,8 +187,9 @@ def _curve_from_frontier(projects: Sequence[Project], integer: Sequence[Project]
         for j, o in enumerate(p.options):
             cost += np.where(options[p.name] == j, o.investment * fractions[p.name], 0.0)
             gain += np.where(options[p.name] == j, o.gain * fractions[p.name], 0.0)
-    curve = _assemble_curve(projects, budgets, base_net + best_net, gain, cost, fractions,
-                            options, "frontier", exact, top)
+    curve = _assemble_curve(
+        projects, budgets, base_net + best_net, gain, cost, fractions, options, "frontier", exact, top
+    )
     return replace(curve, frontier_size=int(frontier.cost.size))
 
 
@@ -198,25 +209,30 @@ def _curve_by_milp(projects: Sequence[Project], budgets: np.ndarray, top: float)
             p = next(q for q in projects if q.name == line.project)
             fractions[p.name][i] = line.fraction
             options[p.name][i] = [o.label for o in p.options].index(line.option)
-    return _assemble_curve(projects, budgets, net, gain, cost, fractions, options, "milp-grid",
-                           False, top)
+    return _assemble_curve(projects, budgets, net, gain, cost, fractions, options, "milp-grid", False, top)
 
 
 def _label(p: Project, option: int) -> str:
     return p.name if option <= 0 else f"{p.name} ({p.options[option].label})"
 
 
-def _assemble_curve(projects: Sequence[Project], budgets: np.ndarray, net: np.ndarray,
-                    gain: np.ndarray, cost: np.ndarray, fractions: dict[str, np.ndarray],
-                    options: dict[str, np.ndarray], method: str, exact: bool,
-                    top: float) -> BudgetCurve:
+def _assemble_curve(
+    projects: Sequence[Project],
+    budgets: np.ndarray,
+    net: np.ndarray,
+    gain: np.ndarray,
+    cost: np.ndarray,
+    fractions: dict[str, np.ndarray],
+    options: dict[str, np.ndarray],
+    method: str,
+    exact: bool,
+    top: float,
+) -> BudgetCurve:
     funded = [
-        tuple(_label(p, int(options[p.name][i])) for p in projects
-              if fractions[p.name][i] > _EPS)
+        tuple(_label(p, int(options[p.name][i])) for p in projects if fractions[p.name][i] > _EPS)
         for i in range(budgets.size)
     ]
-    points = pd.DataFrame({"budget": budgets, "net": net, "gain": gain, "cost": cost,
-                           "funded": funded})
+    points = pd.DataFrame({"budget": budgets, "net": net, "gain": gain, "cost": cost, "funded": funded})
     # Kept apart from ``points`` so a project called "budget" cannot clash with a column.
     shares = pd.DataFrame({p.name: fractions[p.name] for p in projects}, index=points.index)
     events = []

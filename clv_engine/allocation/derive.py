@@ -4,6 +4,7 @@
 segment X by p points" into a project's uplift per customer and reach, with the same CLV
 formula (annuity and absence weight) as :mod:`clv_engine.clv`.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,8 +17,9 @@ SEGMENT_COLUMNS = ("region", "channel", "vehicle_model", "home_store_id")
 """Columns of ``clv.customer_values`` that name a segment a project can target."""
 
 
-def _clv_inputs(customers: pd.DataFrame, retention: float | None, discount_rate: float | None,
-                horizon_years: int | None) -> tuple[float, float, int]:
+def _clv_inputs(
+    customers: pd.DataFrame, retention: float | None, discount_rate: float | None, horizon_years: int | None
+) -> tuple[float, float, int]:
     params = customers.attrs.get("params")
     r = retention if retention is not None else customers.attrs.get("retention")
     d = discount_rate if discount_rate is not None else getattr(params, "discount_rate", None)
@@ -45,14 +47,20 @@ def _segment_base(customers: pd.DataFrame, r: float) -> tuple[np.ndarray, np.nda
     if customers.empty:
         raise AllocationError("segment_empty")
     annual_gp = customers["annual_gp"].to_numpy(dtype=float)
-    weight = absence_weight(customers["recency_days"].to_numpy(dtype=float), r,
-                            customers.attrs.get("return_rates"))
+    weight = absence_weight(
+        customers["recency_days"].to_numpy(dtype=float), r, customers.attrs.get("return_rates")
+    )
     return annual_gp, weight
 
 
-def uplift_from_retention(customers: pd.DataFrame, points: float, *,
-                          retention: float | None = None, discount_rate: float | None = None,
-                          horizon_years: int | None = None) -> tuple[float, int]:
+def uplift_from_retention(
+    customers: pd.DataFrame,
+    points: float,
+    *,
+    retention: float | None = None,
+    discount_rate: float | None = None,
+    horizon_years: int | None = None,
+) -> tuple[float, int]:
     """(CLV uplift per customer, reach) of raising a segment's yearly retention by ``points``.
 
     ``customers`` is the segment's rows of ``clv.customer_values`` (its ``attrs`` carry the
@@ -75,9 +83,14 @@ def uplift_from_retention(customers: pd.DataFrame, points: float, *,
     return _segment_result(uplift)
 
 
-def uplift_from_frequency(customers: pd.DataFrame, extra_visits: float, *,
-                          retention: float | None = None, discount_rate: float | None = None,
-                          horizon_years: int | None = None) -> tuple[float, int]:
+def uplift_from_frequency(
+    customers: pd.DataFrame,
+    extra_visits: float,
+    *,
+    retention: float | None = None,
+    discount_rate: float | None = None,
+    horizon_years: int | None = None,
+) -> tuple[float, int]:
     """(CLV uplift per customer, reach) of ``extra_visits`` more visits a year per customer.
 
     Each extra visit earns the customer's own gross profit per visit (gross_profit / orders;

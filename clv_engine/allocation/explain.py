@@ -7,6 +7,7 @@ would be too large, and the tests hold the routes against each other. The compar
 the ROI ranking is on :class:`~clv_engine.allocation.model.Allocation`. No sentence here:
 ``wording.allocation.reason_text`` words a verdict.
 """
+
 from __future__ import annotations
 
 import math
@@ -70,8 +71,9 @@ class Verdict:
         return self.gain - self.cost
 
 
-def project_verdicts(projects: Sequence[Project], allocation: Allocation,
-                     max_frontier: int = 50_000, method: str = "auto") -> list[Verdict]:
+def project_verdicts(
+    projects: Sequence[Project], allocation: Allocation, max_frontier: int = 50_000, method: str = "auto"
+) -> list[Verdict]:
     """For every project, in input order, why it is in or out and what would change that.
 
     Every figure compares today's optimum (net value) with the best portfolio of *the other
@@ -100,27 +102,32 @@ def project_verdicts(projects: Sequence[Project], allocation: Allocation,
     verdicts = []
     for i, p in enumerate(projects):
         line = best.line(p.name)
-        base = {"project": p.name, "roi_rank": rank[p.name], "divisible": p.divisible,
-                "in_ranking": p.name in allocation.roi_ranking.names}
+        base = {
+            "project": p.name,
+            "roi_rank": rank[p.name],
+            "divisible": p.divisible,
+            "in_ranking": p.name in allocation.roi_ranking.names,
+        }
         if line is not None:
-            base.update(option=line.option, fraction=line.fraction, cost=line.cost,
-                        gain=line.gain, net_roi=line.net_roi)
+            base.update(
+                option=line.option,
+                fraction=line.fraction,
+                cost=line.cost,
+                gain=line.gain,
+                net_roi=line.net_roi,
+            )
         else:
-            base.update(option=None, fraction=0.0, cost=p.investment, gain=p.gain,
-                        net_roi=p.net_roi)
+            base.update(option=None, fraction=0.0, cost=p.investment, gain=p.gain, net_roi=p.net_roi)
         if p.excluded:
             verdicts.append(Verdict(status="excluded", **base))
             continue
-        rest = _Rest(projects, i, budget, max_frontier, models[i],
-                     build=method == "per_project")
+        rest = _Rest(projects, i, budget, max_frontier, models[i], build=method == "per_project")
         if p.locked:
             free = max(rest.value(budget), rest.best_with(p, budget)[0])
-            verdicts.append(Verdict(status="locked",
-                                    lock_cost=max(0.0, free - best.total_net), **base))
+            verdicts.append(Verdict(status="locked", lock_cost=max(0.0, free - best.total_net), **base))
         elif line is not None:
             status = "partly_funded" if line.fraction < 1 - 1e-9 else "funded"
-            verdicts.append(Verdict(status=status,
-                                    contribution=best.total_net - rest.value(budget), **base))
+            verdicts.append(Verdict(status=status, contribution=best.total_net - rest.value(budget), **base))
         else:
             verdicts.append(_left_out(p, rest, budget, best, base))
     return verdicts
@@ -129,13 +136,18 @@ def project_verdicts(projects: Sequence[Project], allocation: Allocation,
 class _Rest:
     """The best portfolios of every project but one (``skip``), for the verdicts."""
 
-    def __init__(self, projects: Sequence[Project], skip: int, budget: float,
-                 max_frontier: int, model: _FrontierModel | None = None,
-                 build: bool = False) -> None:
-        self.projects = [replace(p, excluded=True) if k == skip else p
-                         for k, p in enumerate(projects)]
+    def __init__(
+        self,
+        projects: Sequence[Project],
+        skip: int,
+        budget: float,
+        max_frontier: int,
+        model: _FrontierModel | None = None,
+        build: bool = False,
+    ) -> None:
+        self.projects = [replace(p, excluded=True) if k == skip else p for k, p in enumerate(projects)]
         self.floor = _locked_minimum(self.projects)
-        self.model = model   # None: answer by MILP
+        self.model = model  # None: answer by MILP
         if model is None and build:
             try:
                 self.model = _FrontierModel.build(self.projects, budget, max_frontier)
@@ -168,9 +180,7 @@ class _Rest:
         return found
 
 
-
-def _rest_models(projects: Sequence[Project], cap: float,
-                 max_points: int) -> list[_FrontierModel | None]:
+def _rest_models(projects: Sequence[Project], cap: float, max_points: int) -> list[_FrontierModel | None]:
     """For each project, the model of all the other projects (None for an excluded one)."""
     models: list[_FrontierModel | None] = [None] * len(projects)
     active = [k for k, p in enumerate(projects) if not p.excluded]
@@ -210,9 +220,11 @@ def _left_out(p: Project, rest: _Rest, budget: float, best: Portfolio, base: dic
     # It enters at cost y if its gain − y plus the best of the rest within budget − y
     # reaches today's optimum.
     max_cost = max(0.0, rest.max_entry_cost(budget, option.gain, best.total_net))
-    return Verdict(status=status, gain_needed=gain_needed,
-                   uplift_needed=gain_needed / option.reach if option.reach else math.nan,
-                   max_cost=max_cost, extra={"tier": option.label, "tier_cost": option.investment},
-                   **base)
-
-
+    return Verdict(
+        status=status,
+        gain_needed=gain_needed,
+        uplift_needed=gain_needed / option.reach if option.reach else math.nan,
+        max_cost=max_cost,
+        extra={"tier": option.label, "tier_cost": option.investment},
+        **base,
+    )

@@ -6,6 +6,7 @@ non-dominated points (Nemhauser–Ullmann); divisible projects then fill what is
 order (the fractional knapsack). ``_leave_one_out`` gives the frontier of every project but
 one for all projects in O(n log n) merges.
 """
+
 from __future__ import annotations
 
 import math
@@ -25,12 +26,12 @@ class _FrontierTooLarge(Exception):
 class _Frontier:
     cost: np.ndarray
     net: np.ndarray
-    choices: np.ndarray   # (points, integer projects): option index, -1 = not funded
+    choices: np.ndarray  # (points, integer projects): option index, -1 = not funded
 
 
-def _frontier_step(cost: np.ndarray, net: np.ndarray, options: Sequence[tuple[float, float]],
-                   optional: bool, cap: float
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _frontier_step(
+    cost: np.ndarray, net: np.ndarray, options: Sequence[tuple[float, float]], optional: bool, cap: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Add one project to a frontier: its cost, value, and each point's parent and option.
 
     Options are (cost, net value); a negative net never makes the frontier unless its
@@ -53,12 +54,13 @@ def _frontier_step(cost: np.ndarray, net: np.ndarray, options: Sequence[tuple[fl
     # Of points at the same cost only the last kept one (the most net) is on the frontier.
     keep = keep[np.append(np.diff(c_all[keep]) > _EPS, True)]
     chosen = picked[keep]
-    option = chosen // n - (1 if optional else 0)   # −1: left out
+    option = chosen // n - (1 if optional else 0)  # −1: left out
     return c_all[keep], v_all[keep], chosen % n, option
 
 
-def _pareto_frontier(groups: Sequence[tuple[Sequence[tuple[float, float]], bool]],
-                     cap: float, max_points: int) -> _Frontier:
+def _pareto_frontier(
+    groups: Sequence[tuple[Sequence[tuple[float, float]], bool]], cap: float, max_points: int
+) -> _Frontier:
     """Every portfolio not beaten by a cheaper-or-equal one with more net (Nemhauser–Ullmann).
 
     ``groups``: per all-or-nothing/tiered project, its options (cost, net) and whether it may
@@ -94,12 +96,11 @@ def _fractional_fill(divisible: Sequence[Project]) -> tuple[np.ndarray, np.ndarr
     nondecreasing) and the order of the projects used.
     """
     used = [k for k in range(len(divisible)) if divisible[k].net > _EPS]
-    order = sorted(used, key=lambda k: (-divisible[k].gain / divisible[k].investment,
-                                        divisible[k].name))
+    order = sorted(used, key=lambda k: (-divisible[k].gain / divisible[k].investment, divisible[k].name))
     costs = [divisible[k].investment for k in order]
     nets = [divisible[k].net for k in order]
-    return (np.concatenate(([0.0], np.cumsum(costs))), np.concatenate(([0.0], np.cumsum(nets))),
-            order)
+    return (np.concatenate(([0.0], np.cumsum(costs))), np.concatenate(([0.0], np.cumsum(nets))), order)
+
 
 class _FrontierModel:
     """Exact optimum (net value) of a project list at any budget up to ``cap``."""
@@ -117,8 +118,9 @@ class _FrontierModel:
     @classmethod
     def build(cls, projects: Sequence[Project], cap: float, max_points: int) -> _FrontierModel:
         active = [p for p in projects if not p.excluded]
-        frontier = _pareto_frontier(_groups([p for p in active if not p.divisible]), cap=cap,
-                                    max_points=max_points)
+        frontier = _pareto_frontier(
+            _groups([p for p in active if not p.divisible]), cap=cap, max_points=max_points
+        )
         return cls(frontier.cost, frontier.net, [p for p in active if p.divisible])
 
     def value(self, budget: float) -> float:
@@ -142,9 +144,13 @@ class _FrontierModel:
         spare = gain + self.base_net + self.net - target
         need = room - spare
         g_pts = self.cum_c + self.cum_n
-        s = np.where(need <= 0, 0.0,
-                     np.where(need <= g_pts[-1], np.interp(need, g_pts, self.cum_c),
-                              self.cum_c[-1] + need - g_pts[-1]))
+        s = np.where(
+            need <= 0,
+            0.0,
+            np.where(
+                need <= g_pts[-1], np.interp(need, g_pts, self.cum_c), self.cum_c[-1] + need - g_pts[-1]
+            ),
+        )
         y = room - s
         ok = (room >= -_EPS) & (y >= -_EPS)
         return float(np.max(y[ok])) if ok.any() else -math.inf
@@ -155,14 +161,16 @@ def _groups(projects: Sequence[Project]) -> list[tuple[list[tuple[float, float]]
     return [([(o.investment, o.net) for o in p.options], not p.locked) for p in projects]
 
 
-def _leave_one_out(groups: Sequence[tuple[Sequence[tuple[float, float]], bool]], cap: float,
-                   max_points: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+def _leave_one_out(
+    groups: Sequence[tuple[Sequence[tuple[float, float]], bool]], cap: float, max_points: int
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """The frontier of every group but k, for k = 0, 1, ... in turn (divide and conquer).
 
     Halve the list; the left half's "all but k" frontiers all contain the whole right half,
     so add it once and recurse, and the same the other way round. Each level adds every
     group once: n leave-one-out frontiers for O(n log n) merges instead of n².
     """
+
     def add(front: tuple[np.ndarray, np.ndarray], items: Sequence) -> tuple[np.ndarray, np.ndarray]:
         cost, net = front
         for options, optional in items:
@@ -181,4 +189,3 @@ def _leave_one_out(groups: Sequence[tuple[Sequence[tuple[float, float]], bool]],
 
     if groups:
         yield from split(0, len(groups), (np.zeros(1), np.zeros(1)))
-

@@ -12,6 +12,7 @@ throughout (the seeds' "multiple" is gain / cost).
 Errors are ``AllocationError`` (an ``InputError``) with a declared code and the details
 (row, project name, tier, field, value); ``wording.errors.explain`` words them.
 """
+
 from __future__ import annotations
 
 import math
@@ -110,13 +111,36 @@ class Project:
 
 CODES = errors.declare(
     "allocation",
-    "not_a_number", "not_positive", "figure_not_a_number", "figure_not_positive",
-    "tier_not_a_number", "tier_not_positive", "no_projects", "name_empty", "name_twice", "tier_labels",
-    "locked_and_excluded", "divisible_tiers", "budget_not_a_number", "budget_not_positive",
-    "locked_over_budget", "solver_failed", "bad_method", "n_grid", "missing_columns",
-    "clv_params_missing", "retention_range", "discount_range", "horizon_range",
-    "retention_above_100", "customer_columns", "segment_empty", "segment_no_visits",
-    "segment_no_profit", "measured_no_uplift", "measured_no_cost",
+    "not_a_number",
+    "not_positive",
+    "figure_not_a_number",
+    "figure_not_positive",
+    "tier_not_a_number",
+    "tier_not_positive",
+    "no_projects",
+    "name_empty",
+    "name_twice",
+    "tier_labels",
+    "locked_and_excluded",
+    "divisible_tiers",
+    "budget_not_a_number",
+    "budget_not_positive",
+    "locked_over_budget",
+    "solver_failed",
+    "bad_method",
+    "n_grid",
+    "missing_columns",
+    "clv_params_missing",
+    "retention_range",
+    "discount_range",
+    "horizon_range",
+    "retention_above_100",
+    "customer_columns",
+    "segment_empty",
+    "segment_no_visits",
+    "segment_no_profit",
+    "measured_no_uplift",
+    "measured_no_cost",
 )
 
 
@@ -144,8 +168,9 @@ class LockedOverBudget(AllocationError):
         self.locked = tuple(locked)
         self.locked_cost = locked_cost
         self.budget = budget
-        super().__init__("locked_over_budget", projects=", ".join(self.locked),
-                         cost=locked_cost, budget=budget)
+        super().__init__(
+            "locked_over_budget", projects=", ".join(self.locked), cost=locked_cost, budget=budget
+        )
 
 
 def net_roi(gain: float, cost: float) -> float:
@@ -318,8 +343,7 @@ class Allocation:
         return tuple(n for n in self.roi_ranking.names if n not in self.optimum.names)
 
 
-def _portfolio(projects: Sequence[Project], budget: float,
-               choice: dict[str, tuple[int, float]]) -> Portfolio:
+def _portfolio(projects: Sequence[Project], budget: float, choice: dict[str, tuple[int, float]]) -> Portfolio:
     """Build a portfolio from {project: (option index, fraction)}."""
     lines = []
     for p in projects:
@@ -329,8 +353,9 @@ def _portfolio(projects: Sequence[Project], budget: float,
         if fraction <= _EPS:
             continue
         option = p.options[index]
-        lines.append(FundedLine(p.name, option.label, fraction,
-                                option.investment * fraction, option.gain * fraction))
+        lines.append(
+            FundedLine(p.name, option.label, fraction, option.investment * fraction, option.gain * fraction)
+        )
     # Best ROI first; ties by name so the order never depends on the solver.
     lines.sort(key=lambda x: (-x.net_roi, x.project))
     return Portfolio(budget, tuple(lines))

@@ -15,6 +15,7 @@ Beside the optimum it fills the same budget the way a spreadsheet would (sort by
 take what fits, never a project that returns less than it costs) so the room can see when
 sorting is wrong: for all-or-nothing projects it often is (a knapsack, not a ranking).
 """
+
 from __future__ import annotations
 
 import math
@@ -45,11 +46,11 @@ from clv_engine.allocation.model import (
 class _Programme:
     """The MILP's arrays: one column per (project, option)."""
 
-    owner: np.ndarray      # project index of each column
-    option: np.ndarray     # option index within its project
+    owner: np.ndarray  # project index of each column
+    option: np.ndarray  # option index within its project
     cost: np.ndarray
-    net: np.ndarray        # gain − cost
-    integer: np.ndarray    # 1 binary, 0 continuous
+    net: np.ndarray  # gain − cost
+    integer: np.ndarray  # 1 binary, 0 continuous
 
 
 def _programme(projects: Sequence[Project]) -> _Programme:
@@ -61,8 +62,7 @@ def _programme(projects: Sequence[Project]) -> _Programme:
             cost.append(float(o.investment))
             net.append(float(o.gain) - float(o.investment))
             integer.append(0 if p.divisible else 1)
-    return _Programme(np.array(owner), np.array(option), np.array(cost), np.array(net),
-                      np.array(integer))
+    return _Programme(np.array(owner), np.array(option), np.array(cost), np.array(net), np.array(integer))
 
 
 def _locked_minimum(projects: Sequence[Project]) -> float:
@@ -70,8 +70,9 @@ def _locked_minimum(projects: Sequence[Project]) -> float:
     return float(sum(p.cheapest_cost for p in projects if p.locked and not p.excluded))
 
 
-def _choice_rows(projects: Sequence[Project], prog: _Programme, n_cols: int
-                 ) -> tuple[list[np.ndarray], list[float], list[float], np.ndarray]:
+def _choice_rows(
+    projects: Sequence[Project], prog: _Programme, n_cols: int
+) -> tuple[list[np.ndarray], list[float], list[float], np.ndarray]:
     """At most one option per project, exactly one when locked; excluded ones fixed at 0."""
     upper = np.ones(n_cols)
     rows, row_lo, row_hi = [], [], []
@@ -126,8 +127,7 @@ def _solve(projects: Sequence[Project], budget: float) -> dict[str, tuple[int, f
     return choice
 
 
-def _refill_divisible(projects: Sequence[Project], prog: _Programme, x: np.ndarray,
-                      budget: float) -> None:
+def _refill_divisible(projects: Sequence[Project], prog: _Programme, x: np.ndarray, budget: float) -> None:
     """Recompute the divisible projects' shares in ``x`` exactly, for the chosen rest.
 
     HiGHS meets the budget row only to a tolerance (a share can overshoot by a few
@@ -144,7 +144,7 @@ def _refill_divisible(projects: Sequence[Project], prog: _Programme, x: np.ndarr
     free = []
     for col in split:
         p = projects[prog.owner[col]]
-        if p.excluded:   # (the verdicts exclude a locked project to ask "what without it")
+        if p.excluded:  # (the verdicts exclude a locked project to ask "what without it")
             continue
         if p.locked:
             x[col] = 1.0
@@ -224,7 +224,8 @@ def roi_ranking(projects: Sequence[Project], budget: float) -> Portfolio:
 def _roi_ranking(projects: Sequence[Project], budget: float) -> Portfolio:
     candidates = [
         (net_roi(o.gain, o.investment), p.name, j, p)
-        for p in projects if not p.excluded
+        for p in projects
+        if not p.excluded
         for j, o in enumerate(p.options)
         if o.net > _EPS
     ]

@@ -3,6 +3,7 @@
 One row per project; a single extra tier (the pilot) in its own columns. Errors carry the
 row (1-based, as the reader sees it), the project's name and the column.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -46,24 +47,35 @@ def projects_to_frame(projects: Iterable[Project]) -> pd.DataFrame:
     rows = []
     for p in projects:
         pilot = p.tiers[0] if p.tiers else None
-        rows.append({
-            "name": p.name,
-            "investment": p.investment,
-            "uplift_per_customer": p.uplift_per_customer,
-            "reach": p.reach,
-            "divisible": p.divisible,
-            "locked": p.locked,
-            "excluded": p.excluded,
-            "pilot_investment": pilot.investment if pilot else None,
-            "pilot_uplift": pilot.uplift_per_customer if pilot else None,
-            "pilot_reach": pilot.reach if pilot else None,
-        })
+        rows.append(
+            {
+                "name": p.name,
+                "investment": p.investment,
+                "uplift_per_customer": p.uplift_per_customer,
+                "reach": p.reach,
+                "divisible": p.divisible,
+                "locked": p.locked,
+                "excluded": p.excluded,
+                "pilot_investment": pilot.investment if pilot else None,
+                "pilot_uplift": pilot.uplift_per_customer if pilot else None,
+                "pilot_reach": pilot.reach if pilot else None,
+            }
+        )
     return pd.DataFrame(rows, columns=PROJECT_COLUMNS)
 
 
-PROJECT_COLUMNS = ["name", "investment", "uplift_per_customer", "reach", "divisible", "locked",
-                   "excluded", "pilot_investment", "pilot_uplift", "pilot_reach"]
-
+PROJECT_COLUMNS = [
+    "name",
+    "investment",
+    "uplift_per_customer",
+    "reach",
+    "divisible",
+    "locked",
+    "excluded",
+    "pilot_investment",
+    "pilot_uplift",
+    "pilot_reach",
+]
 
 
 def projects_from_frame(frame: pd.DataFrame) -> list[Project]:
@@ -91,11 +103,18 @@ def projects_from_frame(frame: pd.DataFrame) -> list[Project]:
         if not all(is_blank(v) for v in pilot_vals):
             pv = [_check_positive(v, c, **where) for v, c in zip(pilot_vals, pilot_cols)]
             tiers = (Tier(PILOT, *pv),)
-        projects.append(Project(
-            name, values["investment"], values["uplift_per_customer"], values["reach"],
-            divisible=_flag(rec.get("divisible")), tiers=tiers,
-            locked=_flag(rec.get("locked")), excluded=_flag(rec.get("excluded")),
-        ))
+        projects.append(
+            Project(
+                name,
+                values["investment"],
+                values["uplift_per_customer"],
+                values["reach"],
+                divisible=_flag(rec.get("divisible")),
+                tiers=tiers,
+                locked=_flag(rec.get("locked")),
+                excluded=_flag(rec.get("excluded")),
+            )
+        )
     return list(validate_projects(projects))
 
 
