@@ -140,13 +140,11 @@ def verdict_table(
     verdicts: Sequence[Verdict],
     lang: str = "en",
     currency: str = "CNY",
-    names: dict[str, str] | None = None,
     numbers: bool = False,
 ) -> pd.DataFrame:
     """One row per project with translated column names: status, option, cost, gain, net,
     ROI, ROI rank. Amounts as text (``numbers`` False: the screen) or as numbers (a download
-    a spreadsheet sums). ``names``: the label to show for each project (default: as given)."""
-    names = names or {}
+    a spreadsheet sums)."""
     rows = []
     for v in verdicts:
         amounts = (v.cost, v.gain, v.net, v.net_roi)
@@ -154,7 +152,7 @@ def verdict_table(
             amounts = (*(fmt.money_full(a, currency) for a in amounts[:3]), fmt.pct(v.net_roi))
         rows.append(
             {
-                t("allocator.col.name", lang): names.get(v.project, v.project),
+                t("allocator.col.name", lang): v.project,
                 t("allocator.col.status", lang): status_label(v.status, lang),
                 t("allocator.col.option", lang): tier_label(v.option, lang)
                 if v.option not in (None, FULL)
