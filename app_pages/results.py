@@ -16,7 +16,7 @@ import streamlit as st
 from clv_engine import churn, contacts, results
 from clv_engine.db import Database
 from clv_engine.export import to_csv_bytes
-from clv_engine.import_read import ImportFileError
+from clv_engine.imports.read import ImportFileError
 from ui.context import cached, page_context
 from ui.widgets import Headline, metric_row, translated_choice
 from wording import fmt

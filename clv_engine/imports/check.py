@@ -18,7 +18,7 @@ from datetime import date
 
 import duckdb
 
-from clv_engine.import_fields import (
+from clv_engine.imports.fields import (
     CHANNEL_VALUES,
     KIND_VALUES,
     OUTCOME_VALUES,
@@ -26,7 +26,7 @@ from clv_engine.import_fields import (
     Field,
     SourceKind,
 )
-from clv_engine.import_read import quote_ident
+from clv_engine.imports.read import quote_ident
 
 PARSED_TYPES = {"date", "month", "money", "number", "integer", "rate", "status", "timestamp", "outcome", "channel"}
 NUMBER_TYPES = {"money", "number", "integer", "rate"}
