@@ -252,7 +252,7 @@ with tab_file:
                 read = contacts.read_contacts_file(path, set(members["customer_id"]), date.today(), upload.name)
             except ImportFileError as error:
                 read = None
-                st.error(ctx.t("results.file.unreadable", file=upload.name, code=error.code))
+                st.error(ctx.t("results.file.unreadable", file=upload.name, code=error.name))
         if read is not None and read.missing_columns:
             st.error(ctx.t("results.file.missing", file=read.file,
                            columns=", ".join(ctx.t(f"results.field.{c}") for c in read.missing_columns)))

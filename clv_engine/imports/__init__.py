@@ -6,6 +6,7 @@ Modules, lowest first (a module imports only those above it):
 - ``read``: a CSV / Excel / Parquet file into a DuckDB table of text (encodings, delimiters);
 - ``fields``: the kinds of file, their fields, and the guess of which header is which field;
 - ``check``: parsing and checking every row in SQL (one row of ``imp_problems`` per problem);
+- ``across``: checks across rows, files and the stored data; the SELECT of the clean rows;
 - ``summary``: customers, orders and the order date range of a database (DataSummary);
 - ``swap``: the lock, leftovers of a killed run, the atomic swap, the write errors;
 - ``stage``: read, map and check every file into staged tables and the report;

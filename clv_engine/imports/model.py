@@ -36,7 +36,8 @@ def no_progress(fraction: float, step: str) -> None:
     pass
 
 
-CODES = errors.declare("imports", "rejected", "busy")
+CODES = errors.declare("imports", "rejected", "busy", "bad_mode", "bad_margin", "bad_currency", "unknown_kind",
+                       "unknown_field")
 WRITE_CODES = errors.declare("imports.write", "disk_full", "read_only", "is_directory", "failed")
 
 
@@ -99,11 +100,11 @@ class ImportOptions:
 
     def validate(self) -> None:
         if self.mode not in ("replace", "append"):
-            raise ValueError(f"mode must be 'replace' or 'append', got {self.mode!r}")
+            raise InputError(CODES["bad_mode"], value=self.mode)
         if not 0 <= self.default_margin <= 1:
-            raise ValueError(f"default margin must be between 0 and 1, got {self.default_margin}")
+            raise InputError(CODES["bad_margin"], value=self.default_margin)
         if self.currency is not None and not re.fullmatch(r"[A-Z]{3}", self.currency):
-            raise ValueError(f"currency must be a three-letter code such as CNY or USD, got {self.currency!r}")
+            raise InputError(CODES["bad_currency"], value=self.currency)
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from clv_engine.imports import check
+from clv_engine.errors import InputError
+from clv_engine.imports import across, check
 from clv_engine.imports.fields import KINDS, SourceKind, guess_mapping
 from clv_engine.imports.model import (
+    CODES,
     KEPT_ON_REPLACE,
     OLD,
     PROBLEM_LIMIT,
@@ -125,7 +127,7 @@ def stage(
     for src, source in enumerate(sources):
         progress(0.3 * src / max(len(sources), 1), "reading")
         if source.kind not in KINDS:
-            raise ValueError(f"unknown kind of file {source.kind!r}; expected one of {', '.join(KINDS)}")
+            raise InputError(CODES["unknown_kind"], file=source.label, kind=source.kind, kinds=", ".join(KINDS))
         spec = KINDS[source.kind]
         try:
             raw = load_raw(con, Path(source.path), str(src), work, source.sheet)
@@ -160,15 +162,15 @@ def stage(
             notes.append(Message("decimal_comma", {"file": source.label}))
 
     progress(0.35, "checking")
-    views = {kind: check.union_view(con, kind, list(t.values())) for kind, t in tables.items()}
+    views = {kind: across.union_view(con, kind, list(t.values())) for kind, t in tables.items()}
     for kind, view in views.items():
         spec = KINDS[kind]
         # Kept tables (contacts) are compared with what is stored in either mode.
         kept = options.mode == "append" or spec.table in KEPT_ON_REPLACE
         old_table = f"{OLD}.{spec.table}" if kept and spec.table in old_tables else None
-        check.check_keys(con, spec, view, old_table)
+        across.check_keys(con, spec, view, old_table)
     _check_customers(con, views, options.mode == "append" and "customers" in old_tables)
-    scaled = {kind: check.percent_sources(con, KINDS[kind], tables[kind]) for kind in views}
+    scaled = {kind: across.percent_sources(con, KINDS[kind], tables[kind]) for kind in views}
     for kind, fields in scaled.items():
         for name, srcs in fields.items():
             for src in srcs:
@@ -196,7 +198,8 @@ def _resolve_mapping(
             if not header:
                 continue
             if name not in known:
-                raise ValueError(f"{source.label}: {spec.kind} has no field {name!r}; fields: {', '.join(sorted(known))}")
+                raise InputError(CODES["unknown_field"], file=source.label, kind=spec.kind, field=name,
+                                 fields=", ".join(sorted(known)))
             if header not in raw.headers:
                 problems.append(Message("unknown_header", {"file": source.label, "header": header, "field": name}))
                 continue
@@ -256,7 +259,7 @@ def _check_customers(con: duckdb.DuckDBPyConnection, views: Mapping[str, str], w
     union = " UNION ".join(parts) if parts else "SELECT CAST(NULL AS VARCHAR) AS customer_id WHERE false"
     con.execute(f"CREATE OR REPLACE TEMP TABLE imp_known AS SELECT DISTINCT customer_id FROM ({union}) WHERE customer_id IS NOT NULL")
     for kind in side:
-        check.check_customers_known(con, KINDS[kind], views[kind], "imp_known")
+        across.check_customers_known(con, KINDS[kind], views[kind], "imp_known")
 
 
 def _count_rows(con: duckdb.DuckDBPyConnection, reports: list[SourceReport]) -> None:
@@ -272,7 +275,7 @@ def _count_rows(con: duckdb.DuckDBPyConnection, reports: list[SourceReport]) -> 
 
 
 def _clean_sql(stage_views: Mapping[str, str], scaled, kind: str, margin: float) -> tuple[str, list]:
-    return check.clean_select(KINDS[kind], stage_views[kind], scaled.get(kind, {}), margin)
+    return across.clean_select(KINDS[kind], stage_views[kind], scaled.get(kind, {}), margin)
 
 
 def _orders_notes(con, notes: list[Message], views, scaled, options: ImportOptions, old_tables: set[str],
@@ -280,7 +283,7 @@ def _orders_notes(con, notes: list[Message], views, scaled, options: ImportOptio
     orders_spec = KINDS["orders"]
     if not any({"gross_profit", "margin"} & set(m) for m in order_mappings):
         notes.append(Message("default_margin", {"margin": options.default_margin}))
-    sql, params = check.clean_select(orders_spec, views["orders"], scaled.get("orders", {}), options.default_margin)
+    sql, params = across.clean_select(orders_spec, views["orders"], scaled.get("orders", {}), options.default_margin)
     known = []
     if "customers" in views:
         csql, cparams = _clean_sql(views, scaled, "customers", options.default_margin)

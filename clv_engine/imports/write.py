@@ -12,7 +12,7 @@ from datetime import datetime
 import duckdb
 
 from clv_engine.db import apply_schema
-from clv_engine.imports import check
+from clv_engine.imports import across
 from clv_engine.imports.fields import KINDS
 from clv_engine.imports.model import DEFAULT_CURRENCY, KEPT_ON_REPLACE, KIND_ORDER, OLD, ImportOptions
 from clv_engine.imports.read import quote_ident
@@ -36,7 +36,7 @@ def write_database(con: duckdb.DuckDBPyConnection, stage: Stage, options: Import
             if kind not in stage.views:
                 continue
             spec = KINDS[kind]
-            sql, params = check.clean_select(spec, stage.views[kind], stage.scaled.get(kind, {}),
+            sql, params = across.clean_select(spec, stage.views[kind], stage.scaled.get(kind, {}),
                                              options.default_margin)
             con.execute(f"INSERT INTO main.{spec.table} ({', '.join(spec.columns)}) {sql}", params)
         if "orders" in stage.views:
@@ -175,7 +175,7 @@ def _customers_from_orders(con: duckdb.DuckDBPyConnection, stage: Stage) -> None
 def _contacts_to_lists(con: duckdb.DuckDBPyConnection, stage: Stage, options: ImportOptions) -> None:
     """Each imported contact belongs to the latest call list issued on or before its date that
     had the customer on it (its level's intervention with it); none: a contact outside any list."""
-    sql, params = check.clean_select(KINDS["contacts"], stage.views["contacts"], stage.scaled.get("contacts", {}),
+    sql, params = across.clean_select(KINDS["contacts"], stage.views["contacts"], stage.scaled.get("contacts", {}),
                                      options.default_margin)
     con.execute(
         f"""

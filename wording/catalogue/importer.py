@@ -294,6 +294,26 @@ STRINGS = {
         "Nothing was imported ({files} files cannot be used, {rows} rows have problems).",
         "未导入任何数据（{files} 个文件无法使用，{rows} 行有问题）。",
     ),
+    "error.imports.bad_mode": (
+        "The import mode must be “replace” or “append”, not “{value}”.",
+        "导入方式须为“replace”（替换）或“append”（追加），而不是“{value}”。",
+    ),
+    "error.imports.bad_margin": (
+        "The default margin must be between 0 and 1 (0.35 = 35%), not {value}.",
+        "默认毛利率须在 0 到 1 之间（0.35 即 35%），而不是 {value}。",
+    ),
+    "error.imports.bad_currency": (
+        "The currency must be a three-letter code such as CNY or USD, not “{value}”.",
+        "币种须为三个字母的代码，如 CNY 或 USD，而不是“{value}”。",
+    ),
+    "error.imports.unknown_kind": (
+        "{file}: “{kind}” is not a kind of file the import knows; expected one of {kinds}.",
+        "{file}：导入不识别文件类型“{kind}”；应为以下之一：{kinds}。",
+    ),
+    "error.imports.unknown_field": (
+        "{file}: a {kind} file has no field “{field}”; its fields: {fields}.",
+        "{file}：{kind} 文件没有字段“{field}”；可用字段：{fields}。",
+    ),
     "error.imports.busy": (
         "{file}: another import of this database is running; try again when it has finished.",
         "{file}：此数据库正在导入中，请在导入完成后再试。",
