@@ -8,6 +8,7 @@ rows" or "Stop" -> progress -> every page now reads the new data.
 The panels (a file, the report) are in ui/import_panels.py; nothing a user uploads is rendered
 as HTML or markdown there or here.
 """
+
 from __future__ import annotations
 
 import re
@@ -68,10 +69,22 @@ versions_section(ctx)  # earlier versions of the data: list, restore (ui/restore
 # After an import the uploaders start empty: a new key is the only way to clear one.
 round_ = st.session_state.get("imp_round", 0)
 suffix = f"_{round_}" if round_ else ""
-orders_upload = st.file_uploader(ctx.t("imp.page.orders_file"), type=TYPES, key="imp_orders" + suffix,
-                                 help=ctx.t("imp.page.orders_file.help"))
-more_uploads = st.file_uploader(ctx.t("imp.page.more_files"), type=TYPES, accept_multiple_files=True,
-                                key="imp_more" + suffix, help=ctx.t("imp.page.more_files.help")) or []
+orders_upload = st.file_uploader(
+    ctx.t("imp.page.orders_file"),
+    type=TYPES,
+    key="imp_orders" + suffix,
+    help=ctx.t("imp.page.orders_file.help"),
+)
+more_uploads = (
+    st.file_uploader(
+        ctx.t("imp.page.more_files"),
+        type=TYPES,
+        accept_multiple_files=True,
+        key="imp_more" + suffix,
+        help=ctx.t("imp.page.more_files.help"),
+    )
+    or []
+)
 
 # New files: the previous files' kinds and mappings no longer apply.
 files_now = tuple(f.file_id for f in ([orders_upload] if orders_upload else []) + list(more_uploads))
@@ -80,8 +93,14 @@ if st.session_state.get("imp_files") != files_now:
     st.session_state["imp_files"] = files_now
     st.session_state.pop("imp_report", None)
 
-mode = st.radio(ctx.t("imp.page.mode"), ["replace", "append"], format_func=lambda m: ctx.t(f"imp.page.mode.{m}"),
-                horizontal=True, key="imp_mode", help=ctx.t("imp.page.mode.help"))
+mode = st.radio(
+    ctx.t("imp.page.mode"),
+    ["replace", "append"],
+    format_func=lambda m: ctx.t(f"imp.page.mode.{m}"),
+    horizontal=True,
+    key="imp_mode",
+    help=ctx.t("imp.page.mode.help"),
+)
 if not orders_upload and not (mode == "append" and more_uploads):
     st.info(ctx.t("imp.page.need_orders"))
     st.stop()
@@ -100,20 +119,47 @@ if not sources:
     st.stop()
 
 left, right = st.columns([3, 1])
-margin = left.slider(ctx.t("imp.page.margin"), 0.05, 0.80, DEFAULT_MARGIN, 0.01, format="%.2f",
-                     key="imp_margin", help=ctx.t("imp.page.margin.help"))
+margin = left.slider(
+    ctx.t("imp.page.margin"),
+    0.05,
+    0.80,
+    DEFAULT_MARGIN,
+    0.01,
+    format="%.2f",
+    key="imp_margin",
+    help=ctx.t("imp.page.margin.help"),
+)
 # The currency is kept with the data: the current database's, unless the user says otherwise.
-currency = right.text_input(ctx.t("imp.page.currency"), value=ctx.currency, max_chars=3, key="imp_currency",
-                            help=ctx.t("imp.page.currency.help")).strip().upper()
+currency = (
+    right.text_input(
+        ctx.t("imp.page.currency"),
+        value=ctx.currency,
+        max_chars=3,
+        key="imp_currency",
+        help=ctx.t("imp.page.currency.help"),
+    )
+    .strip()
+    .upper()
+)
 if not re.fullmatch(r"[A-Z]{3}", currency):
     st.error(ctx.t("imp.page.currency.bad", value=plain(currency)))
     st.stop()
 options = ImportOptions(mode=mode, default_margin=margin, currency=currency, actor=ctx.viewer.login)
-signature = (tuple((s.kind, str(s.path), tuple(sorted(s.mapping.items()))) for s in sources), mode, margin,
-             currency)
+signature = (
+    tuple((s.kind, str(s.path), tuple(sorted(s.mapping.items()))) for s in sources),
+    mode,
+    margin,
+    currency,
+)
 
-st.button(ctx.t("imp.page.check"), type="primary", key="imp_check", icon=":material/fact_check:",
-          on_click=request, args=("check",))
+st.button(
+    ctx.t("imp.page.check"),
+    type="primary",
+    key="imp_check",
+    icon=":material/fact_check:",
+    on_click=request,
+    args=("check",),
+)
 if action == "check":
     with st.spinner(ctx.t("imp.page.checking")):
         try:
@@ -134,9 +180,19 @@ show_report(ctx, report)
 left, right = st.columns(2)
 # Replacing data that is there asks first, showing what changes (ui/replace_confirm.py).
 first_step = "confirm" if mode == "replace" and ctx.has("orders") else "import"
-left.button(ctx.t("imp.page.import"), type="primary", key="imp_import", disabled=not report.can_import,
-            icon=":material/upload:", help=ctx.t("imp.page.import.help"), on_click=request, args=(first_step,))
-right.button(ctx.t("imp.page.stop"), key="imp_stop", icon=":material/block:", on_click=request, args=("stop",))
+left.button(
+    ctx.t("imp.page.import"),
+    type="primary",
+    key="imp_import",
+    disabled=not report.can_import,
+    icon=":material/upload:",
+    help=ctx.t("imp.page.import.help"),
+    on_click=request,
+    args=(first_step,),
+)
+right.button(
+    ctx.t("imp.page.stop"), key="imp_stop", icon=":material/block:", on_click=request, args=("stop",)
+)
 if action == "confirm":
     confirm_replacement(ctx, sources, options, request)
     st.stop()
@@ -174,6 +230,8 @@ if action == "import":
         st.session_state.pop(key, None)
     clean_up()
     st.session_state["imp_round"] = round_ + 1
-    st.session_state["imp_done"] = {"report": result,
-                                    "backup": Path(result.backup).name if result.backup else None}
+    st.session_state["imp_done"] = {
+        "report": result,
+        "backup": Path(result.backup).name if result.backup else None,
+    }
     st.rerun()

@@ -8,6 +8,7 @@ printed in the reader's language.
 Exit status: 0 imported (or, with --check, every row fine), 2 not imported (problems), 1 the
 import could not run (busy, a folder that cannot be written, a bad option).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,10 +29,17 @@ from wording.errors import explain
 from wording.imports import problem_table, report_text
 
 OPTIONAL_FILES = {
-    "customers": "--customers", "stores": "--stores", "channel_spend": "--channel-spend",
-    "complaints": "--complaints", "referrals": "--referrals", "warranties": "--warranties",
-    "events": "--events", "competitors": "--competitors", "appointments": "--appointments",
-    "kpis": "--kpis", "contacts": "--contacts",
+    "customers": "--customers",
+    "stores": "--stores",
+    "channel_spend": "--channel-spend",
+    "complaints": "--complaints",
+    "referrals": "--referrals",
+    "warranties": "--warranties",
+    "events": "--events",
+    "competitors": "--competitors",
+    "appointments": "--appointments",
+    "kpis": "--kpis",
+    "contacts": "--contacts",
 }
 
 
@@ -76,25 +84,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.add_argument(flag, dest=kind, metavar="FILE", help=f"optional {kind} file")
     parser.add_argument("--db", required=True, help="database file to replace (or append to)")
     parser.add_argument("--append", action="store_true", help="add to the data instead of replacing it")
-    parser.add_argument("--accept-clean-rows", action="store_true",
-                        help="import the rows without problems even when other rows have problems")
+    parser.add_argument(
+        "--accept-clean-rows",
+        action="store_true",
+        help="import the rows without problems even when other rows have problems",
+    )
     parser.add_argument("--check", action="store_true", help="only check the files; write nothing")
-    parser.add_argument("--map", action="append", metavar="KIND.FIELD=HEADER",
-                        help="map a column by hand, e.g. orders.customer_id=客户编号 (repeatable)")
+    parser.add_argument(
+        "--map",
+        action="append",
+        metavar="KIND.FIELD=HEADER",
+        help="map a column by hand, e.g. orders.customer_id=客户编号 (repeatable)",
+    )
     parser.add_argument("--sheet", help="Excel sheet to read (default: the first)")
-    parser.add_argument("--default-margin", type=float, default=DEFAULT_MARGIN,
-                        help="gross margin assumed when the orders carry no gross profit (default 0.35)")
-    parser.add_argument("--currency",
-                        help="currency of the amounts, an ISO code such as CNY, USD, EUR "
-                             "(default: the database's, CNY for a new one)")
-    parser.add_argument("--today", type=date.fromisoformat, help="dates after this are errors (default: today)")
+    parser.add_argument(
+        "--default-margin",
+        type=float,
+        default=DEFAULT_MARGIN,
+        help="gross margin assumed when the orders carry no gross profit (default 0.35)",
+    )
+    parser.add_argument(
+        "--currency",
+        help="currency of the amounts, an ISO code such as CNY, USD, EUR "
+        "(default: the database's, CNY for a new one)",
+    )
+    parser.add_argument(
+        "--today", type=date.fromisoformat, help="dates after this are errors (default: today)"
+    )
     parser.add_argument("--problems-csv", metavar="FILE", help="write the problem list to this CSV file")
     parser.add_argument("--lang", choices=("en", "zh"), default="en")
     parser.add_argument("--memory-limit", help="DuckDB memory limit, e.g. 4GB")
     args = parser.parse_args(argv)
 
-    options = ImportOptions(mode="append" if args.append else "replace", default_margin=args.default_margin,
-                            today=args.today, memory_limit=args.memory_limit, currency=args.currency.upper() if args.currency else None)
+    options = ImportOptions(
+        mode="append" if args.append else "replace",
+        default_margin=args.default_margin,
+        today=args.today,
+        memory_limit=args.memory_limit,
+        currency=args.currency.upper() if args.currency else None,
+    )
     started = time.perf_counter()
     try:
         sources = _sources_from_args(args)

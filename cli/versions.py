@@ -1,8 +1,9 @@
 """The kept versions of the database from the command line: a director without the app.
 
-    python -m cli.versions --db PATH list
-    python -m cli.versions --db PATH restore NAME --actor LOGIN
+python -m cli.versions --db PATH list
+python -m cli.versions --db PATH restore NAME --actor LOGIN
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,8 +16,9 @@ from wording.errors import explain
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m cli.versions",
-                                     description="List the kept versions of the database, or restore one.")
+    parser = argparse.ArgumentParser(
+        prog="python -m cli.versions", description="List the kept versions of the database, or restore one."
+    )
     parser.add_argument("--db", required=True, help="the DuckDB file")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="the kept versions, newest first")
@@ -26,8 +28,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "list":
         for v in list_versions(args.db):
-            print(f"{v.name}  put aside {v.saved_at} by {v.saved_by} ({v.reason}); "
-                  f"{v.customers} customers, {v.orders} orders, {v.first_order or '-'} .. {v.last_order or '-'}")
+            print(
+                f"{v.name}  put aside {v.saved_at} by {v.saved_by} ({v.reason}); "
+                f"{v.customers} customers, {v.orders} orders, {v.first_order or '-'} .. {v.last_order or '-'}"
+            )
         return 0
     try:
         kept = restore(args.db, args.name, actor=args.actor)

@@ -4,6 +4,7 @@ report of a check (counts, verdict, notes, problems and their download).
 Nothing a user uploads is rendered as HTML or markdown: file contents and headers go to
 dataframes and select boxes (plain text); file names in messages are escaped.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -83,7 +84,9 @@ def _field_label(ctx: Any, kind: str, name: str) -> str:
     return f"{label} *" if name in KINDS[kind].required else label
 
 
-def mapping_editor(ctx: Any, slot: str, kind: str, headers: list[str], saved: dict[str, str] | None) -> dict[str, str]:
+def mapping_editor(
+    ctx: Any, slot: str, kind: str, headers: list[str], saved: dict[str, str] | None
+) -> dict[str, str]:
     """One select per field, preset to the guess; returns {field: header} for the mapped ones."""
     guess = guess_mapping(kind, headers, saved)
     options = [NOT_IN_FILE] + headers
@@ -102,7 +105,9 @@ def mapping_editor(ctx: Any, slot: str, kind: str, headers: list[str], saved: di
     return chosen
 
 
-def file_panel(ctx: Any, slot: str, upload, kind: str | None, saved_all: dict[str, dict[str, str]]) -> Source | None:
+def file_panel(
+    ctx: Any, slot: str, upload, kind: str | None, saved_all: dict[str, dict[str, str]]
+) -> Source | None:
     """Kind, mapping and preview of one uploaded file; the Source to import, or None."""
     path = saved_file(upload)
     head = import_sample(str(path))
@@ -143,9 +148,14 @@ def show_report(ctx: Any, report: ImportReport) -> None:
     c = st.columns(4)
     c[0].metric(ctx.t("imp.page.rows_read"), fmt.number(rows))
     c[1].metric(ctx.t("imp.page.rows_clean"), fmt.number(report.clean_rows))
-    c[2].metric(ctx.t("imp.page.rows_rejected"), fmt.number(report.rejected_rows),
-                help=ctx.t("imp.page.rows_rejected.help"))
-    c[3].metric(ctx.t("imp.page.warnings"), fmt.number(report.note_count), help=ctx.t("imp.page.warnings.help"))
+    c[2].metric(
+        ctx.t("imp.page.rows_rejected"),
+        fmt.number(report.rejected_rows),
+        help=ctx.t("imp.page.rows_rejected.help"),
+    )
+    c[3].metric(
+        ctx.t("imp.page.warnings"), fmt.number(report.note_count), help=ctx.t("imp.page.warnings.help")
+    )
     if report.skipped_rows:
         st.caption(ctx.t("imp.page.skipped", n=fmt.number(report.skipped_rows)))
     # Catalogue sentences hold file names and headers: the whole sentence is escaped for markdown.
@@ -167,8 +177,14 @@ def show_report(ctx: Any, report: ImportReport) -> None:
         st.markdown(f"**{ctx.t('imp.page.problems')}**")
         st.dataframe(table.head(SHOWN_PROBLEMS), hide_index=True, height=320)
         if report.problem_count > len(table.head(SHOWN_PROBLEMS)):
-            st.caption(ctx.t("imp.page.problems.more", shown=fmt.number(min(SHOWN_PROBLEMS, len(table))),
-                             total=fmt.number(report.problem_count), listed=fmt.number(len(table))))
+            st.caption(
+                ctx.t(
+                    "imp.page.problems.more",
+                    shown=fmt.number(min(SHOWN_PROBLEMS, len(table))),
+                    total=fmt.number(report.problem_count),
+                    listed=fmt.number(len(table)),
+                )
+            )
         st.download_button(
             ctx.t("imp.page.download"),
             data=to_csv_bytes(table),
@@ -181,7 +197,11 @@ def show_report(ctx: Any, report: ImportReport) -> None:
 def kinds_table(ctx: Any) -> None:
     """Which files can come in, and what each one enables."""
     st.dataframe(
-        pd.DataFrame({ctx.t("imp.page.col.file"): [ctx.t(f"imp.kind.{k}") for k in KINDS],
-                      ctx.t("imp.page.col.enables"): [ctx.t(f"imp.enables.{k}") for k in KINDS]}),
+        pd.DataFrame(
+            {
+                ctx.t("imp.page.col.file"): [ctx.t(f"imp.kind.{k}") for k in KINDS],
+                ctx.t("imp.page.col.enables"): [ctx.t(f"imp.enables.{k}") for k in KINDS],
+            }
+        ),
         hide_index=True,
     )

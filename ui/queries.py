@@ -2,6 +2,7 @@
 
 Each area appends its wrappers under its own section comment.
 """
+
 from __future__ import annotations
 
 import pandas as pd

@@ -4,6 +4,7 @@ report, in the reader's language, from the codes and figures of clv_engine.impor
 The engine's report holds codes and values (file, row, column, value, code, severity); the
 sentences are made here, when drawn, so a language switch changes nothing but the words.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -67,15 +68,28 @@ def _blank(value: object) -> object:
     return "" if value is None or value is pd.NA else value
 
 
-def problem_message(code: str, field_name: str | None, value: object, extra: object,
-                    ref_file: object = None, lang: str = "en", mode: str = "replace") -> str:
+def problem_message(
+    code: str,
+    field_name: str | None,
+    value: object,
+    extra: object,
+    ref_file: object = None,
+    lang: str = "en",
+    mode: str = "replace",
+) -> str:
     """The sentence for one problem row, e.g. '“2024-02-30” is not a date (...)'."""
     if code == "duplicate_key" and isinstance(ref_file, str) and ref_file:
         code = "duplicate_key_other"
     if code == "unknown_customer" and mode == "append":
         code = "unknown_customer_append"
-    return t(f"imp.problem.{code}", lang, field=field_label(field_name, lang), value=_blank(value),
-             extra=_blank(extra), ref_file=_blank(ref_file))
+    return t(
+        f"imp.problem.{code}",
+        lang,
+        field=field_label(field_name, lang),
+        value=_blank(value),
+        extra=_blank(extra),
+        ref_file=_blank(ref_file),
+    )
 
 
 def problem_table(report: ImportReport, lang: str = "en") -> pd.DataFrame:
@@ -114,8 +128,12 @@ def summary_table(report: ImportReport, lang: str = "en") -> pd.DataFrame:
 def verdict(report: ImportReport, lang: str = "en") -> str:
     """One sentence: what happened or what the user must decide."""
     if report.imported:
-        return t("imp.verdict.imported", lang, orders=number(report.written.get("orders", 0)),
-                 customers=number(report.written.get("customers", 0)))
+        return t(
+            "imp.verdict.imported",
+            lang,
+            orders=number(report.written.get("orders", 0)),
+            customers=number(report.written.get("customers", 0)),
+        )
     if report.blocking:
         return t("imp.verdict.blocked", lang, n=len(report.blocking))
     if not report.clean_rows:
@@ -123,7 +141,9 @@ def verdict(report: ImportReport, lang: str = "en") -> str:
             return t("imp.verdict.nothing_new", lang, n=number(report.skipped_rows))
         return t("imp.verdict.nothing_clean", lang, n=number(report.rejected_rows + report.skipped_rows))
     if report.rejected_rows:
-        return t("imp.verdict.problems", lang, n=number(report.rejected_rows), clean=number(report.clean_rows))
+        return t(
+            "imp.verdict.problems", lang, n=number(report.rejected_rows), clean=number(report.clean_rows)
+        )
     return t("imp.verdict.ready", lang, clean=number(report.clean_rows))
 
 
@@ -131,8 +151,15 @@ def report_text(report: ImportReport, lang: str = "en", examples: int = 5) -> st
     """The report as plain text (the command line prints it)."""
     lines = []
     for s in report.sources:
-        line = t("imp.text.file", lang, file=s.name, kind=t(f"imp.kind.{s.kind}", lang),
-                 rows=number(s.rows), clean=number(s.clean), rejected=number(s.rejected))
+        line = t(
+            "imp.text.file",
+            lang,
+            file=s.name,
+            kind=t(f"imp.kind.{s.kind}", lang),
+            rows=number(s.rows),
+            clean=number(s.clean),
+            rejected=number(s.rejected),
+        )
         if s.skipped:
             line += t("imp.text.skipped", lang, n=number(s.skipped))
         lines.append(line)
@@ -142,13 +169,24 @@ def report_text(report: ImportReport, lang: str = "en", examples: int = 5) -> st
         lines.append("✗ " + text)
     if not report.summary.empty or report.notes:
         # Errors, skipped rows and notes are counted apart: notes are imported, not problems.
-        lines.append(t("imp.text.findings", lang, errors=number(report.error_count),
-                       skipped=number(report.skipped_count), notes=number(report.note_count)))
+        lines.append(
+            t(
+                "imp.text.findings",
+                lang,
+                errors=number(report.error_count),
+                skipped=number(report.skipped_count),
+                notes=number(report.note_count),
+            )
+        )
         listed = report.problems
         for r in report.summary.itertuples():
-            lines.append(f"  [{t(f'imp.severity.{r.severity}', lang)}] {r.file} · {r.column or '-'} · "
-                         f"{t(f'imp.code.{r.code}', lang)}: {number(r.count)}")
-            same_field = listed["field"].fillna("") == ("" if pd.isna(r.field) else r.field)  # a total line has none
+            lines.append(
+                f"  [{t(f'imp.severity.{r.severity}', lang)}] {r.file} · {r.column or '-'} · "
+                f"{t(f'imp.code.{r.code}', lang)}: {number(r.count)}"
+            )
+            same_field = listed["field"].fillna("") == (
+                "" if pd.isna(r.field) else r.field
+            )  # a total line has none
             rows = listed[(listed["file"] == r.file) & (listed["code"] == r.code) & same_field]
             for p in rows.head(examples).itertuples():
                 message = problem_message(p.code, p.field, p.value, p.extra, p.ref_file, lang, report.mode)
@@ -171,14 +209,18 @@ def date_range(data: DataSummary) -> str:
     return f"{day(data.first_order)} – {day(data.last_order)}"
 
 
-def before_after(now: DataSummary, after: DataSummary, lang: str, after_key: str = "replace.after") -> pd.DataFrame:
+def before_after(
+    now: DataSummary, after: DataSummary, lang: str, after_key: str = "replace.after"
+) -> pd.DataFrame:
     """Customers, orders and the order date range now and after (a replacement or a restore)."""
 
     def rows(data: DataSummary) -> list[str]:
         return [number(data.customers), number(data.orders), date_range(data)]
 
-    return pd.DataFrame({
-        "": [t("replace.customers", lang), t("replace.orders", lang), t("replace.dates", lang)],
-        t("replace.now", lang): rows(now),
-        t(after_key, lang): rows(after),
-    })
+    return pd.DataFrame(
+        {
+            "": [t("replace.customers", lang), t("replace.orders", lang), t("replace.dates", lang)],
+            t("replace.now", lang): rows(now),
+            t(after_key, lang): rows(after),
+        }
+    )

@@ -18,6 +18,7 @@ Modules, lowest first (a module imports only those above it):
 No sentence is made here: wording/imports.py words the report, wording.errors.explain the
 errors. The command line is cli/imports.py and cli/versions.py.
 """
+
 from clv_engine.imports.model import (
     DEFAULT_MARGIN,
     ImportBusy,

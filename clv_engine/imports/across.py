@@ -3,6 +3,7 @@ per kind over all its files, duplicate ids and ids already stored, customers unk
 orders and customers, rate columns written in percent; and the SELECT of the clean rows that
 the new database is written from.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -16,7 +17,10 @@ from clv_engine.imports.fields import SourceKind
 def union_view(con: duckdb.DuckDBPyConnection, kind: str, tables: Sequence[str]) -> str:
     """One view over every file of a kind (two stores' order exports are checked together)."""
     view = f"all_{kind}"
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS " + " UNION ALL BY NAME ".join(f"SELECT * FROM {t}" for t in tables))
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {view} AS "
+        + " UNION ALL BY NAME ".join(f"SELECT * FROM {t}" for t in tables)
+    )
     return view
 
 
@@ -37,12 +41,12 @@ def check_keys(con: duckdb.DuckDBPyConnection, spec: SourceKind, view: str, old_
         SELECT _src, _row, ?, left(key_text, {VALUE_CHARS}), 'duplicate_key', 'error',
                CAST(first_row AS VARCHAR), first_src
         FROM (
-            SELECT a._src, a._row, {_key_text(spec, 'a.')} AS key_text,
+            SELECT a._src, a._row, {_key_text(spec, "a.")} AS key_text,
                    row_number() OVER w AS n, first_value(a._row) OVER w AS first_row,
                    first_value(a._src) OVER w AS first_src
             FROM {view} a
             JOIN (SELECT {keys} FROM {view} WHERE {not_null} GROUP BY {keys} HAVING count(*) > 1) d USING ({keys})
-            WINDOW w AS (PARTITION BY {', '.join('a.' + k for k in spec.key)} ORDER BY a._src, a._row)
+            WINDOW w AS (PARTITION BY {", ".join("a." + k for k in spec.key)} ORDER BY a._src, a._row)
         ) WHERE n > 1
         """,
         [spec.key[0]],
@@ -58,8 +62,14 @@ def check_keys(con: duckdb.DuckDBPyConnection, spec: SourceKind, view: str, old_
         # rows already stored: skipped as such, not errors. The same id with other values is
         # an error: which one is right is the user's call.
         fields = {f.name for f in spec.fields}  # contacts' list_id is set after the insert
-        values = [c for c in spec.columns if c not in spec.key and c != "gross_profit"
-                  and c not in LATER_COLUMNS.get(spec.table, set()) and c in fields]
+        values = [
+            c
+            for c in spec.columns
+            if c not in spec.key
+            and c != "gross_profit"
+            and c not in LATER_COLUMNS.get(spec.table, set())
+            and c in fields
+        ]
         same = " AND ".join(f"(a.{c} IS NULL OR a.{c} = o.{c})" for c in values) or "true"
         code = f"CASE WHEN {same} THEN 'already_stored' ELSE 'existing_key' END"
         severity = f"CASE WHEN {same} THEN 'skipped' ELSE 'error' END"
@@ -81,7 +91,9 @@ def check_customers_known(con: duckdb.DuckDBPyConnection, spec: SourceKind, view
         )
 
 
-def percent_sources(con: duckdb.DuckDBPyConnection, spec: SourceKind, tables: Mapping[int, str]) -> dict[str, list[int]]:
+def percent_sources(
+    con: duckdb.DuckDBPyConnection, spec: SourceKind, tables: Mapping[int, str]
+) -> dict[str, list[int]]:
     """Per rate field, the files whose column is in percent (35 means 35%): any value above the
     field's threshold. Values written with a % sign are read as percent in any file."""
     scaled: dict[str, list[int]] = {}
@@ -90,7 +102,9 @@ def percent_sources(con: duckdb.DuckDBPyConnection, spec: SourceKind, tables: Ma
             continue
         scaled[f.name] = []
         for src, table in tables.items():
-            top = con.execute(f"SELECT max(abs({f.name})) FILTER (WHERE NOT {f.name}__pct) FROM {table}").fetchone()[0]
+            top = con.execute(
+                f"SELECT max(abs({f.name})) FILTER (WHERE NOT {f.name}__pct) FROM {table}"
+            ).fetchone()[0]
             if top is not None and top > f.percent_above:
                 scaled[f.name].append(src)
     return scaled

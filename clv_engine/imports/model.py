@@ -4,6 +4,7 @@ Data only: the report holds counts, codes and the problem rows (file, row, colum
 code); wording/imports.py turns them into verdicts, sentences and column labels in the
 reader's language.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,11 +19,30 @@ from clv_engine import errors
 from clv_engine.errors import InputError
 
 # Files are written in this order: stores and customers before what refers to them.
-KIND_ORDER = ("stores", "customers", "orders", "channel_spend", "complaints", "referrals", "warranties",
-              "events", "competitors", "appointments", "kpis", "contacts")
+KIND_ORDER = (
+    "stores",
+    "customers",
+    "orders",
+    "channel_spend",
+    "complaints",
+    "referrals",
+    "warranties",
+    "events",
+    "competitors",
+    "appointments",
+    "kpis",
+    "contacts",
+)
 # Tables that replace mode keeps: the user's saved inputs and mappings are not "the data".
-KEPT_ON_REPLACE = ("scenarios", "import_mappings", "call_lists", "call_list_members", "contacts", "users",
-                   "audit_log")
+KEPT_ON_REPLACE = (
+    "scenarios",
+    "import_mappings",
+    "call_lists",
+    "call_list_members",
+    "contacts",
+    "users",
+    "audit_log",
+)
 PROBLEM_LIMIT = 10_000  # problems listed (all are counted)
 DEFAULT_MARGIN = 0.35  # SPEC §1's after-sales gross margin, used when orders carry no profit
 DEFAULT_CURRENCY = "CNY"
@@ -32,12 +52,14 @@ OLD = "imp_old"
 
 Progress = Callable[[float, str], None]
 
+
 def no_progress(fraction: float, step: str) -> None:
     pass
 
 
-CODES = errors.declare("imports", "rejected", "busy", "bad_mode", "bad_margin", "bad_currency", "unknown_kind",
-                       "unknown_field")
+CODES = errors.declare(
+    "imports", "rejected", "busy", "bad_mode", "bad_margin", "bad_currency", "unknown_kind", "unknown_field"
+)
 WRITE_CODES = errors.declare("imports.write", "disk_full", "read_only", "is_directory", "failed")
 
 

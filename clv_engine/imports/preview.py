@@ -4,6 +4,7 @@ after, so a director confirms a replacement knowing what it does.
 The "after" figures come from running the very same import into a scratch file (then thrown
 away), not from an estimate: they are exactly what the import would write.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -18,8 +19,9 @@ from clv_engine.imports.run import run_import
 from clv_engine.imports.summary import DataSummary, summarize, summary
 
 
-def preview_replacement(sources: Sequence[Source], db: Database,
-                        options: ImportOptions) -> tuple[DataSummary, DataSummary]:
+def preview_replacement(
+    sources: Sequence[Source], db: Database, options: ImportOptions
+) -> tuple[DataSummary, DataSummary]:
     """(now, after) for replacing the data of ``db`` with the clean rows of ``sources``.
 
     Raises what ``run_import`` raises (ImportRejected when a file cannot be used).

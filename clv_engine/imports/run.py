@@ -9,6 +9,7 @@
    replaces as a version (clv_engine/imports/versions.py) and as ``<name>.bak``, and renames
    the new one over it (clv_engine/imports/swap.py).
 """
+
 from __future__ import annotations
 
 import shutil
@@ -76,8 +77,13 @@ def run_import(
         raise swap.write_error(error, target) from error
 
 
-def _import_locked(sources: Sequence[Source], target: Path, options: ImportOptions, accept_clean_rows: bool,
-                   progress: Progress) -> ImportReport:
+def _import_locked(
+    sources: Sequence[Source],
+    target: Path,
+    options: ImportOptions,
+    accept_clean_rows: bool,
+    progress: Progress,
+) -> ImportReport:
     new = target.with_name(target.name + ".importing")
     swap.remove_leftovers(target)
     work = Path(tempfile.mkdtemp(prefix=f"{target.name}.work-", dir=target.parent))

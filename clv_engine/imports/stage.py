@@ -5,6 +5,7 @@ the database here (clv_engine/imports/write.py does that from the staged tables)
 Also the two small readers the page needs before a check: the first rows of a file and the
 mappings saved with the previous imports.
 """
+
 from __future__ import annotations
 
 import json
@@ -68,7 +69,9 @@ def saved_mappings(db_path: str | Path | None) -> dict[str, dict[str, str]]:
         con.close()
 
 
-def _saved_mappings(con: duckdb.DuckDBPyConnection, old_tables: set[str] | None = None) -> dict[str, dict[str, str]]:
+def _saved_mappings(
+    con: duckdb.DuckDBPyConnection, old_tables: set[str] | None = None
+) -> dict[str, dict[str, str]]:
     if "import_mappings" not in (old_tables if old_tables is not None else _old_tables(con)):
         return {}
     rows = con.execute(f"SELECT source_kind, mapping FROM {OLD}.import_mappings").fetchall()
@@ -82,9 +85,7 @@ def _saved_mappings(con: duckdb.DuckDBPyConnection, old_tables: set[str] | None 
 
 
 def _old_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    rows = con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [OLD]
-    ).fetchall()
+    rows = con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [OLD]).fetchall()
     return {r[0] for r in rows}
 
 
@@ -127,7 +128,9 @@ def stage(
     for src, source in enumerate(sources):
         progress(0.3 * src / max(len(sources), 1), "reading")
         if source.kind not in KINDS:
-            raise InputError(CODES["unknown_kind"], file=source.label, kind=source.kind, kinds=", ".join(KINDS))
+            raise InputError(
+                CODES["unknown_kind"], file=source.label, kind=source.kind, kinds=", ".join(KINDS)
+            )
         spec = KINDS[source.kind]
         try:
             raw = load_raw(con, Path(source.path), str(src), work, source.sheet)
@@ -146,14 +149,18 @@ def stage(
         if problems:
             continue
         comma = raw.delimiter == ";" and check.decimal_comma(con, spec, raw.view, mapping)
-        table, report.blank, generated = check.type_source(con, src, spec, raw.view, raw.headers, mapping, today,
-                                                           comma)
+        table, report.blank, generated = check.type_source(
+            con, src, spec, raw.view, raw.headers, mapping, today, comma
+        )
         check.check_fields(con, spec, table, mapping, today)
         _record_malformed(con, src, raw)
         _drop_raw(con, src)  # the typed table holds what the rest needs; free the memory
-        totals = con.execute("SELECT count(*) FROM imp_problems WHERE src = ? AND code IN ('total_row', 'sum_row')",
-                             [src]).fetchall()[0][0]
-        report.rows = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] + len(raw.malformed) + totals
+        totals = con.execute(
+            "SELECT count(*) FROM imp_problems WHERE src = ? AND code IN ('total_row', 'sum_row')", [src]
+        ).fetchall()[0][0]
+        report.rows = (
+            con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] + len(raw.malformed) + totals
+        )
         if report.rows == 0:
             blocking.append(Message("empty", {"file": source.label}))
         tables.setdefault(spec.kind, {})[src] = table
@@ -174,12 +181,27 @@ def stage(
     for kind, fields in scaled.items():
         for name, srcs in fields.items():
             for src in srcs:
-                notes.append(Message("percent", {"file": sources[src].label, "field": name,
-                                                 "limit": KINDS[kind].field(name).percent_above}))
+                notes.append(
+                    Message(
+                        "percent",
+                        {
+                            "file": sources[src].label,
+                            "field": name,
+                            "limit": KINDS[kind].field(name).percent_above,
+                        },
+                    )
+                )
     _count_rows(con, reports)
     if "orders" in views and not blocking:
-        _orders_notes(con, notes, views, scaled, options, old_tables if options.mode == "append" else set(),
-                      [r.mapping for r in reports if r.kind == "orders"])
+        _orders_notes(
+            con,
+            notes,
+            views,
+            scaled,
+            options,
+            old_tables if options.mode == "append" else set(),
+            [r.mapping for r in reports if r.kind == "orders"],
+        )
 
     summary, problems, total = _problem_frames(con, sources, reports)
     report = ImportReport(options.mode, reports, blocking, notes, summary, problems, total)
@@ -198,18 +220,28 @@ def _resolve_mapping(
             if not header:
                 continue
             if name not in known:
-                raise InputError(CODES["unknown_field"], file=source.label, kind=spec.kind, field=name,
-                                 fields=", ".join(sorted(known)))
+                raise InputError(
+                    CODES["unknown_field"],
+                    file=source.label,
+                    kind=spec.kind,
+                    field=name,
+                    fields=", ".join(sorted(known)),
+                )
             if header not in raw.headers:
-                problems.append(Message("unknown_header", {"file": source.label, "header": header, "field": name}))
+                problems.append(
+                    Message("unknown_header", {"file": source.label, "header": header, "field": name})
+                )
                 continue
             mapping[name] = header
     else:
         mapping = guess_mapping(spec.kind, raw.headers, saved)
     for name in spec.required:
         if name not in mapping:
-            problems.append(Message("missing_column", {"file": source.label, "field": name,
-                                                       "headers": ", ".join(raw.headers)}))
+            problems.append(
+                Message(
+                    "missing_column", {"file": source.label, "field": name, "headers": ", ".join(raw.headers)}
+                )
+            )
     return mapping, problems
 
 
@@ -218,8 +250,10 @@ def _one_column(label: str, raw: RawTable) -> Message:
     header = header if len(header) <= 60 else header[:57] + "…"
     if raw.delimiter is None:  # Excel or Parquet: one column in the sheet itself
         return Message("one_column_sheet", {"file": label, "header": header})
-    return Message("one_column", {"file": label, "header": header,
-                                  "delimiter": DELIMITER_NAMES.get(raw.delimiter, raw.delimiter)})
+    return Message(
+        "one_column",
+        {"file": label, "header": header, "delimiter": DELIMITER_NAMES.get(raw.delimiter, raw.delimiter)},
+    )
 
 
 def _drop_raw(con: duckdb.DuckDBPyConnection, src: int) -> None:
@@ -236,15 +270,22 @@ def _record_malformed(con: duckdb.DuckDBPyConnection, src: int, raw: RawTable) -
         )
 
 
-def _file_notes(notes: list[Message], spec: SourceKind, source: Source, report: SourceReport,
-                raw: RawTable, generated: int) -> None:
+def _file_notes(
+    notes: list[Message],
+    spec: SourceKind,
+    source: Source,
+    report: SourceReport,
+    raw: RawTable,
+    generated: int,
+) -> None:
     if raw.encoding not in (None, "utf-8"):
-        notes.append(Message("encoding", {"file": source.label,
-                                          "encoding": raw.encoding}))
+        notes.append(Message("encoding", {"file": source.label, "encoding": raw.encoding}))
     if report.blank:
         notes.append(Message("blank_rows", {"file": source.label, "n": report.blank}))
     if generated:
-        notes.append(Message("ids_generated", {"file": source.label, "n": generated, "field": spec.generated_id}))
+        notes.append(
+            Message("ids_generated", {"file": source.label, "n": generated, "field": spec.generated_id})
+        )
     if report.unused_headers:
         notes.append(Message("unused", {"file": source.label, "columns": ", ".join(report.unused_headers)}))
 
@@ -257,7 +298,9 @@ def _check_customers(con: duckdb.DuckDBPyConnection, views: Mapping[str, str], w
     if not side:
         return
     union = " UNION ".join(parts) if parts else "SELECT CAST(NULL AS VARCHAR) AS customer_id WHERE false"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE imp_known AS SELECT DISTINCT customer_id FROM ({union}) WHERE customer_id IS NOT NULL")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE imp_known AS SELECT DISTINCT customer_id FROM ({union}) WHERE customer_id IS NOT NULL"
+    )
     for kind in side:
         across.check_customers_known(con, KINDS[kind], views[kind], "imp_known")
 
@@ -278,12 +321,21 @@ def _clean_sql(stage_views: Mapping[str, str], scaled, kind: str, margin: float)
     return across.clean_select(KINDS[kind], stage_views[kind], scaled.get(kind, {}), margin)
 
 
-def _orders_notes(con, notes: list[Message], views, scaled, options: ImportOptions, old_tables: set[str],
-                  order_mappings: Sequence[Mapping[str, str]]) -> None:
+def _orders_notes(
+    con,
+    notes: list[Message],
+    views,
+    scaled,
+    options: ImportOptions,
+    old_tables: set[str],
+    order_mappings: Sequence[Mapping[str, str]],
+) -> None:
     orders_spec = KINDS["orders"]
     if not any({"gross_profit", "margin"} & set(m) for m in order_mappings):
         notes.append(Message("default_margin", {"margin": options.default_margin}))
-    sql, params = across.clean_select(orders_spec, views["orders"], scaled.get("orders", {}), options.default_margin)
+    sql, params = across.clean_select(
+        orders_spec, views["orders"], scaled.get("orders", {}), options.default_margin
+    )
     known = []
     if "customers" in views:
         csql, cparams = _clean_sql(views, scaled, "customers", options.default_margin)
@@ -294,7 +346,9 @@ def _orders_notes(con, notes: list[Message], views, scaled, options: ImportOptio
     if known:
         where = " WHERE customer_id NOT IN (" + " UNION ".join(k for k, _ in known) + ")"
         wparams = [p for _, ps in known for p in ps]
-    created = con.execute(f"SELECT count(DISTINCT customer_id) FROM ({sql}){where}", params + wparams).fetchone()[0]
+    created = con.execute(
+        f"SELECT count(DISTINCT customer_id) FROM ({sql}){where}", params + wparams
+    ).fetchone()[0]
     if created:
         notes.append(Message("customers_created", {"n": int(created)}))
 
@@ -325,7 +379,8 @@ def _problem_frames(
         frame["column"] = [column(int(s), f) for s, f in zip(frame["src"], frame["field"])]
     summary["rows"] = [", ".join(str(r) for r in rows) for rows in summary["rows"]]
     listed["ref_file"] = [
-        labels[int(r)] if pd.notna(r) and int(r) != int(s) else None for r, s in zip(listed["ref_src"], listed["src"])
+        labels[int(r)] if pd.notna(r) and int(r) != int(s) else None
+        for r, s in zip(listed["ref_src"], listed["src"])
     ]
     listed["row"] = listed["row"].astype("Int64")
     listed["value"] = listed["value"].fillna("")

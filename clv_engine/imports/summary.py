@@ -3,6 +3,7 @@
 Shown before a replacement or a restore (now / after) and kept with every version. A lower
 module: the importer, the versions and the preview all read it, none of them is read here.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -50,8 +51,12 @@ def summarize(path: str | Path) -> tuple[DataSummary, str | None]:
     try:
         con.execute("ATTACH ? AS v (READ_ONLY)", [str(path)])
         con.execute("USE v")
-        tables = {r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'v'").fetchall()}
+        tables = {
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'v'"
+            ).fetchall()
+        }
         if not {"customers", "orders"} <= tables:
             return EMPTY, None
         customers, orders, first, last = con.execute(SUMMARY_SQL).fetchone()

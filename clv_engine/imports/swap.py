@@ -6,6 +6,7 @@ it was, and a running app keeps reading the old file until the new one is in pla
 (clv_engine.db reopens on the new inode). A lock file refuses a second import (or restore) of
 the same database while one runs.
 """
+
 from __future__ import annotations
 
 import errno
@@ -30,10 +31,13 @@ def write_error(error: BaseException, target: Path) -> ImportWriteError:
     text = str(error)
     if number in (errno.ENOSPC, errno.EDQUOT) or "No space left" in text or "disk quota" in text.lower():
         return ImportWriteError("disk_full", target.name)
-    if number in (errno.EACCES, errno.EPERM, errno.EROFS) or "Permission denied" in text or "Read-only" in text:
+    if (
+        number in (errno.EACCES, errno.EPERM, errno.EROFS)
+        or "Permission denied" in text
+        or "Read-only" in text
+    ):
         return ImportWriteError("read_only", target.name, str(target.parent))
     return ImportWriteError("failed", target.name, text.splitlines()[0] if text else type(error).__name__)
-
 
 
 @contextmanager

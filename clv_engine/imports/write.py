@@ -2,6 +2,7 @@
 old file, the clean rows of every file in order, customers and stores named only by other
 rows, the saved mappings and the meta (mode, currency, the margin assumed).
 """
+
 from __future__ import annotations
 
 import json
@@ -36,8 +37,9 @@ def write_database(con: duckdb.DuckDBPyConnection, stage: Stage, options: Import
             if kind not in stage.views:
                 continue
             spec = KINDS[kind]
-            sql, params = across.clean_select(spec, stage.views[kind], stage.scaled.get(kind, {}),
-                                             options.default_margin)
+            sql, params = across.clean_select(
+                spec, stage.views[kind], stage.scaled.get(kind, {}), options.default_margin
+            )
             con.execute(f"INSERT INTO main.{spec.table} ({', '.join(spec.columns)}) {sql}", params)
         if "orders" in stage.views:
             _customers_from_orders(con, stage)
@@ -46,14 +48,21 @@ def write_database(con: duckdb.DuckDBPyConnection, stage: Stage, options: Import
         _stores_from_references(con)
     now = datetime.now().replace(microsecond=0)
     for kind, mapping in stage.mappings.items():
-        con.execute("INSERT OR REPLACE INTO main.import_mappings VALUES (?, ?, ?)",
-                    [kind, json.dumps(mapping, ensure_ascii=False), now])
+        con.execute(
+            "INSERT OR REPLACE INTO main.import_mappings VALUES (?, ?, ?)",
+            [kind, json.dumps(mapping, ensure_ascii=False), now],
+        )
     currency = options.currency or _old_currency(con, stage) or DEFAULT_CURRENCY
     if options.mode == "replace":
         con.execute("DELETE FROM main.meta")
     end = con.execute("SELECT max(order_date) FROM main.orders").fetchall()[0][0]
-    meta = {"source": "import", "imported_at": now.isoformat(), "import_mode": options.mode,
-            "data_end_date": end.isoformat() if end else "", "currency": currency}
+    meta = {
+        "source": "import",
+        "imported_at": now.isoformat(),
+        "import_mode": options.mode,
+        "data_end_date": end.isoformat() if end else "",
+        "currency": currency,
+    }
     if _margin_assumed(con, stage):
         # Every page that shows profit or CLV discloses it (docs/data_model.md, meta).
         meta["assumed_margin"] = repr(float(options.default_margin))
@@ -72,11 +81,13 @@ def _margin_assumed(con: duckdb.DuckDBPyConnection, stage: Stage) -> bool:
     no margin of its own)."""
     if "orders" not in stage.views:
         return False
-    return bool(con.execute(
-        f"SELECT count(*) FROM {stage.views['orders']} a WHERE a.gross_profit IS NULL AND a.margin IS NULL "
-        f"AND NOT EXISTS (SELECT 1 FROM imp_problems p WHERE p.src = a._src AND p.row = a._row "
-        f"AND p.severity IN ('error', 'skipped'))"
-    ).fetchall()[0][0])
+    return bool(
+        con.execute(
+            f"SELECT count(*) FROM {stage.views['orders']} a WHERE a.gross_profit IS NULL AND a.margin IS NULL "
+            f"AND NOT EXISTS (SELECT 1 FROM imp_problems p WHERE p.src = a._src AND p.row = a._row "
+            f"AND p.severity IN ('error', 'skipped'))"
+        ).fetchall()[0][0]
+    )
 
 
 @contextmanager
@@ -86,10 +97,12 @@ def _bulk_load(con: duckdb.DuckDBPyConnection, tables: Sequence[str]) -> Iterato
     DuckDB checks a primary key row by row while inserting (10M orders: minutes) but builds
     it in one pass afterwards (seconds). Adding the key back also proves the rows unique.
     """
-    keys = dict(con.execute(
-        "SELECT table_name, constraint_column_names FROM duckdb_constraints() WHERE database_name = current_database() "
-        "AND schema_name = 'main' AND constraint_type = 'PRIMARY KEY'"
-    ).fetchall())
+    keys = dict(
+        con.execute(
+            "SELECT table_name, constraint_column_names FROM duckdb_constraints() WHERE database_name = current_database() "
+            "AND schema_name = 'main' AND constraint_type = 'PRIMARY KEY'"
+        ).fetchall()
+    )
     required: dict[str, list[str]] = {}
     for table, column in con.execute(
         "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = current_database() "
@@ -129,12 +142,18 @@ def _customers_from_orders(con: duckdb.DuckDBPyConnection, stage: Stage) -> None
     extras = [c for c in ("name", "vin", "vehicle_model") if c in stage.mappings.get("orders", {})]
     if extras:
         latest = ", ".join(f"arg_max({c}, order_date) FILTER (WHERE {c} IS NOT NULL) AS {c}" for c in extras)
-        nulls = ", ".join(f"CAST(NULL AS VARCHAR) AS {c}" for c in ("name", "vin", "vehicle_model") if c not in extras)
-        vehicles = (f"SELECT customer_id, {latest}{', ' + nulls if nulls else ''} FROM {stage.views['orders']} "
-                    f"WHERE {' OR '.join(c + ' IS NOT NULL' for c in extras)} GROUP BY customer_id")
+        nulls = ", ".join(
+            f"CAST(NULL AS VARCHAR) AS {c}" for c in ("name", "vin", "vehicle_model") if c not in extras
+        )
+        vehicles = (
+            f"SELECT customer_id, {latest}{', ' + nulls if nulls else ''} FROM {stage.views['orders']} "
+            f"WHERE {' OR '.join(c + ' IS NOT NULL' for c in extras)} GROUP BY customer_id"
+        )
     else:
-        vehicles = ("SELECT CAST(NULL AS VARCHAR) AS customer_id, CAST(NULL AS VARCHAR) AS name, "
-                    "CAST(NULL AS VARCHAR) AS vin, CAST(NULL AS VARCHAR) AS vehicle_model WHERE false")
+        vehicles = (
+            "SELECT CAST(NULL AS VARCHAR) AS customer_id, CAST(NULL AS VARCHAR) AS name, "
+            "CAST(NULL AS VARCHAR) AS vin, CAST(NULL AS VARCHAR) AS vehicle_model WHERE false"
+        )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE imp_order_customers AS
@@ -175,8 +194,9 @@ def _customers_from_orders(con: duckdb.DuckDBPyConnection, stage: Stage) -> None
 def _contacts_to_lists(con: duckdb.DuckDBPyConnection, stage: Stage, options: ImportOptions) -> None:
     """Each imported contact belongs to the latest call list issued on or before its date that
     had the customer on it (its level's intervention with it); none: a contact outside any list."""
-    sql, params = across.clean_select(KINDS["contacts"], stage.views["contacts"], stage.scaled.get("contacts", {}),
-                                     options.default_margin)
+    sql, params = across.clean_select(
+        KINDS["contacts"], stage.views["contacts"], stage.scaled.get("contacts", {}), options.default_margin
+    )
     con.execute(
         f"""
         UPDATE main.contacts c SET list_id = pick.list_id, intervention = pick.level,
