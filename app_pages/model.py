@@ -20,7 +20,6 @@ from clv_engine.db import Database
 from clv_engine.predictive import (
     DAYS_PER_YEAR,
     FitError,
-    FitNote,
     HoldoutCheck,
     PredictiveModel,
     holdout_check,
@@ -30,7 +29,8 @@ from clv_engine.predictive import (
 from ui.context import cached, dropout, fit_failure, fitted_model, page_context
 from ui.context import predictions as shared_predictions
 from ui.widgets import Headline, metric_row
-from wording import CATALOGUE, fmt
+from wording import fmt
+from wording.predictive import fit_error_text, note_text
 
 ctx = page_context()
 WEEKS_PER_YEAR = DAYS_PER_YEAR / 7.0
@@ -64,16 +64,6 @@ def _drops(db: Database, as_of: date, lookback_days: int) -> pd.DataFrame:
     return p_alive_drops(db, _model(db, as_of), lookback_days, top=None)
 
 
-def failure_text(failure: dict) -> str:
-    key = f"predictive.fit_error.{failure['reason']}"
-    return ctx.t(key, **failure["details"]) if key in CATALOGUE else failure["message"]
-
-
-def note_text(note: FitNote | str) -> str:
-    key = f"predictive.note.{getattr(note, 'code', '')}"
-    return ctx.t(key, **note.details) if key in CATALOGUE else str(note)
-
-
 def significant(value: float, digits: int = 4) -> str:
     return "—" if not np.isfinite(value) else f"{value:.{digits}g}"
 
@@ -91,7 +81,7 @@ ctx.disclose_assumptions()  # the gross margin assumed at import, if any
 
 model = _model(ctx.db, ctx.as_of)
 if isinstance(model, dict):
-    st.warning(f"**{ctx.t('predictive.fit_error.title')}** — {failure_text(model)}")
+    st.warning(f"**{ctx.t('predictive.fit_error.title')}** — {fit_error_text(model, ctx.lang)}")
     st.stop()
 
 params = ctx.clv_params
@@ -124,7 +114,7 @@ if check is not None and not check.identifiable:
     st.warning(f"**{ctx.t('predictive.dropout.title')}** — "
                + ctx.t("status.p_alive.uninformative", reasons=cs.dropout_reasons_text(check, ctx.lang)))
 for note in model.warnings:
-    st.warning(note_text(note))
+    st.warning(note_text(note, ctx.lang))
 # A visit is an order day of any non-negative amount: only refund-only customers are not in
 # the model, and they are counted rather than dropped silently.
 refunds_only = _customers_with_orders(ctx.db, ctx.as_of) - len(model.summary)
@@ -196,7 +186,7 @@ months = st.select_slider(ctx.t("predictive.holdout.months"), [6, 12, 18, 24], v
 calibration_end = (pd.Timestamp(ctx.as_of) - pd.DateOffset(months=months)).date()
 check = _holdout(ctx.db, calibration_end, ctx.as_of)
 if isinstance(check, dict):
-    st.info(ctx.t("predictive.holdout.unavailable", reason=failure_text(check)))
+    st.info(ctx.t("predictive.holdout.unavailable", reason=fit_error_text(check, ctx.lang)))
 else:
     h = st.columns(3)
     h[0].metric(ctx.t("predictive.holdout.actual"), fmt.number(check.actual_total))

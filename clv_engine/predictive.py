@@ -2,7 +2,7 @@
 
 The historical and DCF models say what a customer has been worth on average; this one
 ranks individual customers by expected future gross profit and says who has probably gone
-(P(alive)). The models are in ``predictive_models``; this module turns the ``orders`` table
+(P(alive)). The models are in ``clv_engine.models``; this module turns the ``orders`` table
 into their inputs (in DuckDB), fits them and lays out what the product shows.
 
 Definitions used throughout:
@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from clv_engine.db import Database
-from clv_engine.predictive_models import (
+from clv_engine.models import (
     BGNBDFit,
     BGNBDParams,
     FitError,
@@ -158,13 +158,12 @@ class PredictiveModel:
 
 def fit_predictive_model(db: Database, as_of: date, *, time_unit_days: float = 7.0) -> PredictiveModel:
     """Fit BG/NBD on every customer's visits to ``as_of`` and Gamma-Gamma on the gross
-    profit per repeat visit. Raises FitError (with a message for the user) when the data
+    profit per repeat visit. Raises FitError (a ``models.*`` code) when the data
     cannot support a fit."""
     as_of = _as_date(as_of, "as_of")
     summary = rfm_summary(db, as_of, time_unit_days=time_unit_days)
     if summary.empty:
-        raise FitError(f"No customer has a visit on or before {as_of:%Y-%m-%d}.",
-                       reason="no_customers", as_of=as_of.isoformat())
+        raise FitError("no_customers", as_of=as_of.isoformat())
     visits = fit_bgnbd(summary["frequency"], summary["recency"], summary["T"])
     spend = fit_gamma_gamma(summary["frequency"], summary["mean_gp_per_visit"])
     return PredictiveModel(as_of=as_of, time_unit_days=float(time_unit_days), summary=summary,
@@ -261,8 +260,7 @@ def holdout_check(db: Database, calibration_end: date, as_of: date, *, time_unit
         raise ValueError(f"calibration_end: {cal} must be before as_of ({end})")
     summary = rfm_summary(db, end, time_unit_days=time_unit_days, calibration_end=cal)
     if summary.empty:
-        raise FitError(f"No customer has a visit on or before {cal:%Y-%m-%d}.",
-                       reason="no_customers", as_of=cal.isoformat())
+        raise FitError("no_customers", as_of=cal.isoformat())
     fit = fit_bgnbd(summary["frequency"], summary["recency"], summary["T"])
     length = (end - cal).days / _check_unit(time_unit_days)
     table = holdout_table(fit, summary["frequency"], summary["recency"], summary["T"],

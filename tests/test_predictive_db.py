@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from clv_engine.db import Database, create_database
+from clv_engine.models import BGNBDParams, expected_visits, p_alive
 from clv_engine.predictive import (
     PREDICTION_COLUMNS,
     FitError,
@@ -20,7 +21,7 @@ from clv_engine.predictive import (
     rfm_summary,
     visit_grid,
 )
-from clv_engine.predictive_models import BGNBDParams, expected_visits, p_alive
+from wording.predictive import fit_error_text
 
 
 def _database(path: Path, orders: list[tuple], customers: list[tuple] = ()) -> Database:
@@ -102,7 +103,7 @@ def test_too_little_data_raises_fit_error(small_db):
     with pytest.raises(FitError) as err:
         predictive_customer_values(small_db, date(2024, 6, 30), 5, 0.12)
     assert err.value.reason == "too_few_customers"
-    assert "Too few customers" in str(err.value)
+    assert "Too few customers" in fit_error_text(err.value, "en")
     with pytest.raises(FitError) as err:
         predictive_customer_values(small_db, date(2023, 6, 30), 5, 0.12)
     assert err.value.reason == "no_customers"
