@@ -16,7 +16,7 @@ from clv_engine import cohorts
 from clv_engine import drill as drill_engine
 from clv_engine.cohorts import LtvParams
 from ui import channel_panels as panels
-from ui import drill, queries
+from ui import cohort_panels, drill, queries
 from ui.context import page_context
 from wording import fmt
 
@@ -159,15 +159,15 @@ overall_cac = queries.channel_cac(ctx.db, ctx.as_of, None)
 if overall_cac is not None:
     cohort_cac = ch.cohort_cac(mix, queries.cac_by_year(ctx.db, ctx.as_of), overall_cac)
 payback = cohorts.cohort_payback_year(years, cohort_cac)
-cohort_table = panels.cohort_table(ctx, summary, cohort_cac, payback, horizon, overall_cac is not None)
+cohort_table = cohort_panels.cohort_table(ctx, summary, cohort_cac, payback, horizon, overall_cac is not None)
 
 matrix = cohorts.retention_matrix(years)
 matrix = matrix.reindex([c for c in summary["cohort"] if c in matrix.index])
 left, right = st.columns(2)
 with left:
-    cohort_event = panels.retention_heatmap(ctx, matrix, raw_cohorts, cohort_label)
+    cohort_event = cohort_panels.retention_heatmap(ctx, matrix, raw_cohorts, cohort_label)
 with right:
-    panels.cumulative_chart(ctx, summary, years, cohort_cac, cohort_label, overall_cac is not None)
+    cohort_panels.cumulative_chart(ctx, summary, years, cohort_cac, cohort_label, overall_cac is not None)
 
 # -- click through: the customers behind the clicked cohort cells --
 if not matrix.empty:
@@ -195,4 +195,4 @@ if not matrix.empty:
             ]
         ),
     )
-panels.cohort_downloads(ctx, cohort_table, matrix, years, cohort_label, dim)
+cohort_panels.cohort_downloads(ctx, cohort_table, matrix, years, cohort_label, dim)
