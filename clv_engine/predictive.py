@@ -46,7 +46,8 @@ __all__ = [
     "BGNBDFit", "BGNBDParams", "FitError", "FitNote", "GammaGammaFit", "GammaGammaParams",
     "PredictiveModel", "HoldoutCheck", "VisitGrid", "rfm_summary", "fit_predictive_model",
     "customer_predictions", "predictive_customer_values", "holdout_table", "holdout_check",
-    "visit_grid", "p_alive_drops", "p_visit_within", "DAYS_PER_YEAR",
+    "visit_grid", "p_alive_drops", "p_visit_within", "DAYS_PER_YEAR", "CLV_MODELS",
+    "with_predictive_clv", "values_for_model",
 ]
 
 DAYS_PER_YEAR = 365.25
@@ -213,6 +214,42 @@ def predictive_customer_values(db: Database, as_of: date, horizon_years: float =
     if store_ids:
         frame = frame[frame["home_store_id"].isin(list(store_ids))].reset_index(drop=True)
     return frame[PREDICTION_COLUMNS]
+
+
+# ---------------------------------------------------------------------------------------
+# Which CLV the whole app uses
+# ---------------------------------------------------------------------------------------
+
+CLV_MODELS = ("predictive", "historical")
+
+
+def with_predictive_clv(values: pd.DataFrame, predictions: pd.DataFrame) -> pd.DataFrame:
+    """The per-customer frame (``clv.customer_values``) with ``clv`` taken from the predictive
+    model, the historical figure kept as ``historical_clv``, and ``p_alive`` and
+    ``expected_visits`` beside it. A customer with no visit yet has nothing to fit on; they
+    keep the historical figure."""
+    merged = values.merge(
+        predictions[["customer_id", "p_alive", "expected_visits", "predictive_clv"]],
+        on="customer_id",
+        how="left",
+    )
+    merged["historical_clv"] = merged["clv"]
+    merged["clv"] = merged["predictive_clv"].fillna(merged["historical_clv"])
+    merged.attrs = dict(values.attrs, model="predictive")
+    return merged
+
+
+def values_for_model(values: pd.DataFrame, model: str, predictions: pd.DataFrame | None) -> pd.DataFrame:
+    """The per-customer CLV every page uses: the predictive CLV when ``model`` is
+    "predictive" and a fit exists (``predictions``, from ``customer_predictions``), else the
+    historical one. ``attrs["model"]`` says which model the figures come from."""
+    if model not in CLV_MODELS:
+        raise ValueError(f"model must be one of {', '.join(CLV_MODELS)}, got {model!r}")
+    if model == "predictive" and predictions is not None:
+        return with_predictive_clv(values, predictions)
+    out = values.copy()
+    out.attrs["model"] = "historical"
+    return out
 
 
 # ---------------------------------------------------------------------------------------
