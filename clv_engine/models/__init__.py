@@ -13,6 +13,7 @@ order table).
 - ``bg_nbd``: BG/NBD visits and dropout (Fader, Hardie & Lee 2005);
 - ``gamma_gamma``: Gamma-Gamma value per visit (Fader & Hardie 2013);
 - ``predict``: every per-customer prediction of both models in one pass;
+- ``backtest``: the holdout check and the frequency/recency maps of a BG/NBD fit;
 - ``simulate``: customers drawn from the BG/NBD story (tests, benchmarks).
 
 ``clv_engine.predictive`` turns the order table into their inputs and fits them.
