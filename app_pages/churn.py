@@ -21,13 +21,16 @@ import streamlit as st
 from clv_engine import churn, results
 from clv_engine import drill as drill_engine
 from clv_engine import segmentation as seg
-from clv_engine import status as cs
 from clv_engine.db import Database
+from clv_engine.errors import InputError
 from clv_engine.export import to_csv_bytes, to_excel_bytes
 from ui import drill
 from ui.access import audited_export
 from ui.context import cached, dropout, page_context
 from wording import fmt
+from wording.churn import export_frame
+from wording.errors import explain
+from wording.status import dropout_reasons_text
 
 ctx = page_context()
 lang = ctx.lang
@@ -192,8 +195,8 @@ with st.expander(ctx.t("churn.measured"), expanded=any(s == "measured" for s in 
 levels = churn.RiskLevels(high_min, mid_min, low_min)
 try:
     scored = churn.score_risk(signals, weights, levels)
-except ValueError as error:
-    st.error(str(error))
+except InputError as error:
+    st.error(explain(error, lang))
     st.stop()
 used = scored.attrs["weights"]
 st.caption(
@@ -211,7 +214,7 @@ methods = [m for m in churn.P_CHURN_METHODS if why_not[m] is None]
 method = st.radio(ctx.t("churn.p.method"), methods, format_func=lambda m: ctx.t(f"churn.p.{m}"),
                   horizontal=True, key="churn_p_method", bind=URL)
 if why_not["model"] == "not_identifiable":
-    st.caption(ctx.t("churn.p.model.disabled", reasons=cs.dropout_reasons_text(fit_check, lang)))
+    st.caption(ctx.t("churn.p.model.disabled", reasons=dropout_reasons_text(fit_check, lang)))
 if calibration is not None and not calibration.auc > 0.55:
     st.warning(ctx.t("churn.p.calibrated.weak", auc=f"{calibration.auc:.2f}"))
 if method == "calibrated" and calibration is not None:
@@ -361,7 +364,7 @@ left, right = st.columns(2)
 with left:
     st.markdown(f"**{ctx.t('churn.chart.title')}**")
     # The net value of acting on the top n customers of the ranking.
-    cumulative = np.cumsum(shown["expected_value"].to_numpy(dtype=float))
+    cumulative, best_n = churn.best_call_count(shown)
     step = max(1, len(cumulative) // 400)
     x = np.arange(1, len(cumulative) + 1)
     # Chinese readers get the money axis in 万.
@@ -369,9 +372,8 @@ with left:
     # Markers (small) so a point can be clicked: customdata n lists the first n customers (ui.drill).
     fig = go.Figure(go.Scatter(x=x[::step], y=cumulative[::step] / scale, mode="lines+markers",
                                marker=dict(size=4), customdata=x[::step]))
-    best = int(np.argmax(cumulative))
-    fig.add_vline(x=best + 1, line_dash="dot")
-    fig.add_annotation(x=best + 1, y=cumulative[best] / scale, text=ctx.t("churn.chart.best", n=fmt.number(best + 1)),
+    fig.add_vline(x=best_n, line_dash="dot")
+    fig.add_annotation(x=best_n, y=cumulative[best_n - 1] / scale, text=ctx.t("churn.chart.best", n=fmt.number(best_n)),
                        showarrow=True, xanchor="right")
     fig.update_layout(
         xaxis_title=ctx.t("churn.chart.called"),
@@ -412,7 +414,7 @@ drill.customer_list_for(ctx, curve_event, shown, ("n",), key="churn_drill",
 st.subheader(ctx.t("churn.list"))
 st.caption(ctx.t("churn.list.caption", n=fmt.number(len(shown)), shown=min(SHOWN_ROWS, len(shown))))
 st.caption(ctx.t("churn.list.due", days=churn.DUE_DAYS, due=(ctx.as_of + pd.Timedelta(days=churn.DUE_DAYS)).isoformat()))
-table = churn.export_frame(shown.head(SHOWN_ROWS), lang)
+table = export_frame(shown.head(SHOWN_ROWS), lang)
 # Each row opens the customer's lookup (its search box reads lookup_query from the address).
 # The id is URL-encoded and only ever a link's address: the cell shows a fixed word.
 table.insert(2, ctx.t("churn.col.open"),
@@ -471,13 +473,13 @@ def _levels_sheet() -> pd.DataFrame:
 
 # The files hold the whole filtered list; they are built only when a button is clicked.
 def _csv() -> bytes:
-    return to_csv_bytes(churn.export_frame(shown, lang))
+    return to_csv_bytes(export_frame(shown, lang))
 
 
 def _xlsx() -> bytes:
     return to_excel_bytes(
         {
-            ctx.t("churn.sheet.list"): churn.export_frame(shown, lang),
+            ctx.t("churn.sheet.list"): export_frame(shown, lang),
             ctx.t("churn.sheet.levels"): _levels_sheet(),
             ctx.t("churn.sheet.method"): _method_sheet(),
         },

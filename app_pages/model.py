@@ -31,6 +31,7 @@ from ui.context import cached, dropout, fit_failure, fitted_model, page_context
 from ui.context import predictions as shared_predictions
 from ui.widgets import Headline, metric_row
 from wording import CATALOGUE, fmt
+from wording.status import dropout_reasons_text
 
 ctx = page_context()
 WEEKS_PER_YEAR = DAYS_PER_YEAR / 7.0
@@ -122,7 +123,7 @@ metric_row([  # a grid that wraps rather than cuts a label at 1280×720
 check = dropout(ctx.db, ctx.as_of)
 if check is not None and not check.identifiable:
     st.warning(f"**{ctx.t('predictive.dropout.title')}** — "
-               + ctx.t("status.p_alive.uninformative", reasons=cs.dropout_reasons_text(check, ctx.lang)))
+               + ctx.t("status.p_alive.uninformative", reasons=dropout_reasons_text(check, ctx.lang)))
 for note in model.warnings:
     st.warning(note_text(note))
 # A visit is an order day of any non-negative amount: only refund-only customers are not in
