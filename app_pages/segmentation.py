@@ -11,6 +11,7 @@ import streamlit as st
 
 from clv_engine import clv
 from clv_engine import segmentation as seg
+from clv_engine.errors import InputError
 from clv_engine.export import to_csv_bytes
 from ui import drill
 from ui.access import audited_export
@@ -20,6 +21,7 @@ from ui.widgets import Headline, metric_row, translated_choice
 from ui.widgets import reset_state as reset
 from ui.widgets import seed_state as seed
 from wording import CATALOGUE, fmt
+from wording.errors import explain
 
 ctx = page_context()
 COLORS = {
@@ -298,8 +300,8 @@ def rules_ui(scheme: str) -> tuple[seg.RfmlRules, seg.SixGroupRules]:
     try:
         rfml.validate()
         six.validate()
-    except ValueError as error:
-        st.error(ctx.t("seg.rules.invalid", error=error))
+    except InputError as error:
+        st.error(ctx.t("seg.rules.invalid", error=explain(error, ctx.lang)))
         st.stop()
     return rfml, six
 
