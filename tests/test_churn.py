@@ -355,3 +355,12 @@ def test_p_churn_methods_say_why_one_is_not_offered():
     assert churn.p_churn_methods(None, True, flat)["model"] == "not_identifiable"
     assert churn.p_churn_methods(None, True, spread)["model"] is None
     assert churn.p_churn_methods(None, True)["model"] is None
+
+
+def test_best_number_of_customers_to_call_by_hand():
+    # Ranked values 500, 300, −50, 100, −400: running totals 500, 800, 750, 850, 450 -> stop at 4.
+    frame = pd.DataFrame({"expected_value": [500.0, 300.0, -50.0, 100.0, -400.0]})
+    cumulative, best = churn.best_call_count(frame)
+    assert cumulative.tolist() == [500, 800, 750, 850, 450]
+    assert best == 4
+    assert churn.best_call_count(frame.iloc[:0])[1] == 0
