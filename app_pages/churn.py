@@ -6,8 +6,9 @@ is read -> filters -> a week's capacity per store (calls or budget) and what the
 be worth -> totals for acting on the list -> where to stop calling (cumulative value) and the
 levels -> the call list a store works from (phone, last visit, vehicle, store, owner, due date,
 a link to the customer's lookup, reasons) -> CSV / Excel named by store and date.
-The panels are in ui/churn_panels.py, the cached queries in ui/queries.py.
+The panels are in ui/churn_panels.py and ui/churn_list_panels.py, the cached queries in ui/queries.py.
 """
+
 from __future__ import annotations
 
 import streamlit as st
@@ -15,6 +16,7 @@ import streamlit as st
 from clv_engine import churn
 from clv_engine import drill as drill_engine
 from clv_engine.errors import InputError
+from ui import churn_list_panels as list_panel
 from ui import churn_panels as panel
 from ui import drill
 from ui.context import dropout, page_context
@@ -46,8 +48,13 @@ levels, actions = panel.levels_and_actions(ctx)
 
 # Success rates: the typed prior, or what the issued lists measured once the evidence is enough.
 evidence = success_evidence(ctx.db, tuple((a.level, a.success) for a in actions))
-use_measured = st.toggle(ctx.t("churn.measured.use"), value=True, key="churn_use_measured", bind=panel.URL,
-                         help=ctx.t("churn.measured.help"))
+use_measured = st.toggle(
+    ctx.t("churn.measured.use"),
+    value=True,
+    key="churn_use_measured",
+    bind=panel.URL,
+    help=ctx.t("churn.measured.help"),
+)
 actions, rate_source = churn.measured_interventions(actions, evidence, use_measured)
 panel.measured_success(ctx, evidence, actions, rate_source)
 
@@ -58,8 +65,11 @@ except InputError as error:
     st.stop()
 used = scored.attrs["weights"]
 st.caption(
-    ctx.t("churn.effective") + ": "
-    + " · ".join(f"{panel.signal_name(ctx, s)} {fmt.pct(used[s], 1)}" for s in churn.SIGNALS if s in available)
+    ctx.t("churn.effective")
+    + ": "
+    + " · ".join(
+        f"{panel.signal_name(ctx, s)} {fmt.pct(used[s], 1)}" for s in churn.SIGNALS if s in available
+    )
 )
 
 # -- P(churn) -------------------------------------------------------------------------------
@@ -81,9 +91,9 @@ shown, chosen_stores = panel.filters(ctx, full_list, store_names)
 shown, per_store, capacity_kind, capacity = panel.capacity(ctx, shown, store_names)
 
 # -- what acting on it is worth --------------------------------------------------------------
-panel.totals(ctx, shown, scored, rules)
+list_panel.totals(ctx, shown, scored, rules)
 if per_store is not None and len(per_store):
-    panel.per_store_capacity(ctx, per_store, capacity_kind)
+    list_panel.per_store_capacity(ctx, per_store, capacity_kind)
 
 if shown.empty:
     st.info(ctx.t("churn.list.empty"))
@@ -91,22 +101,37 @@ if shown.empty:
 
 left, right = st.columns(2)
 with left:
-    curve_event = panel.where_to_stop(ctx, shown)
+    curve_event = list_panel.where_to_stop(ctx, shown)
 with right:
-    panel.by_level(ctx, shown)
+    list_panel.by_level(ctx, shown)
 
 # -- click through: the first n customers of the ranking, from the clicked point --
-drill.customer_list_for(ctx, curve_event, shown, ("n",), key="churn_drill",
-                        describe=lambda k: ctx.t("drill.first_n", n=fmt.number(k["n"])),
-                        select=lambda frame, points: drill_engine.top_of_ranking(frame, points))
+drill.customer_list_for(
+    ctx,
+    curve_event,
+    shown,
+    ("n",),
+    key="churn_drill",
+    describe=lambda k: ctx.t("drill.first_n", n=fmt.number(k["n"])),
+    select=lambda frame, points: drill_engine.top_of_ranking(frame, points),
+)
 # --
 
 # -- the list a store works from, and its files ----------------------------------------------
-panel.call_list_table(ctx, shown)
+list_panel.call_list_table(ctx, shown)
 # The file says whose list it is and of which day.
 scope_ids = chosen_stores or list(ctx.store_ids or [])
-panel.downloads(
-    ctx, shown, [store_names.get(s, s) for s in scope_ids],
-    dict(scored=scored, method=method, defs=definitions, actions=actions, rate_source=rate_source,
-         kind=capacity_kind, amount=capacity),
+list_panel.downloads(
+    ctx,
+    shown,
+    [store_names.get(s, s) for s in scope_ids],
+    dict(
+        scored=scored,
+        method=method,
+        defs=definitions,
+        actions=actions,
+        rate_source=rate_source,
+        kind=capacity_kind,
+        amount=capacity,
+    ),
 )

@@ -6,6 +6,7 @@ Storyboard: scheme and rules -> headline -> breakdown (table, share against prof
 state and charts carry; labels are drawn by the panels (ui/segmentation_panels.py,
 ui/segmentation_sections.py); cached queries are in ui/queries.py.
 """
+
 from __future__ import annotations
 
 import streamlit as st
@@ -32,15 +33,22 @@ if not ctx.has("orders"):
     st.stop()
 
 st.caption(ctx.t("seg.caption", as_of=ctx.as_of.isoformat()))
-scheme = panel.choice(ctx, "selectbox", ctx.t("seg.scheme"), list(seg.SCHEMES), "seg_scheme",
-                format_func=lambda s: ctx.t(f"seg.scheme.{s}"))
+scheme = panel.choice(
+    ctx,
+    "selectbox",
+    ctx.t("seg.scheme"),
+    list(seg.SCHEMES),
+    "seg_scheme",
+    format_func=lambda s: ctx.t(f"seg.scheme.{s}"),
+)
 rules, six_rules = panel.rules_ui(ctx, scheme)
 missing = missing_flag_tables(ctx.db)
 if missing and scheme == "rfml":
     st.info(ctx.t("seg.missing_flags", tables=", ".join(ctx.t(f"seg.table.{t}") for t in missing)))
 
 frame, breakdown, by_store, by_region = seg_analysis(
-    ctx.db, ctx.as_of, ctx.store_ids, scheme, rules, six_rules, ctx.clv_params)
+    ctx.db, ctx.as_of, ctx.store_ids, scheme, rules, six_rules, ctx.clv_params
+)
 if frame.empty:
     st.info(ctx.t("seg.empty"))
     st.stop()
@@ -50,13 +58,19 @@ top = breakdown[breakdown["tier"].isin(panel.TOP_TIERS[scheme])]
 top_names = " + ".join(panel.label(ctx, x, scheme) for x in panel.TOP_TIERS[scheme])
 
 # headline
-metric_row([  # a grid that wraps rather than cuts a label at 1280×720
-    Headline(ctx.t("seg.customers"), fmt.number(len(frame))),
-    Headline(ctx.t("seg.top_share", tiers=top_names), fmt.pct(top["share"].sum(), 1)),
-    Headline(ctx.t("seg.top_profit", tiers=top_names), fmt.pct(top["profit_share"].sum(), 1),
-             ctx.t("seg.profit.help")),
-    Headline(ctx.t("seg.top_clv", tiers=top_names), fmt.pct(top["clv_share"].sum(), 1)),
-], border=False)
+metric_row(
+    [  # a grid that wraps rather than cuts a label at 1280×720
+        Headline(ctx.t("seg.customers"), fmt.number(len(frame))),
+        Headline(ctx.t("seg.top_share", tiers=top_names), fmt.pct(top["share"].sum(), 1)),
+        Headline(
+            ctx.t("seg.top_profit", tiers=top_names),
+            fmt.pct(top["profit_share"].sum(), 1),
+            ctx.t("seg.profit.help"),
+        ),
+        Headline(ctx.t("seg.top_clv", tiers=top_names), fmt.pct(top["clv_share"].sum(), 1)),
+    ],
+    border=False,
+)
 
 # breakdown
 st.subheader(ctx.t("seg.breakdown"))
@@ -68,8 +82,13 @@ st.caption(ctx.t("status.tier_is_not_status"))
 left, right = st.columns(2)
 with left:
     st.markdown(f"**{ctx.t('seg.chart.share_vs_profit')}**")
-    tier_event = st.plotly_chart(panel.share_chart(ctx, breakdown, scheme), width="stretch", key="seg_chart_share",
-                                 on_select="rerun", selection_mode="points")
+    tier_event = st.plotly_chart(
+        panel.share_chart(ctx, breakdown, scheme),
+        width="stretch",
+        key="seg_chart_share",
+        on_select="rerun",
+        selection_mode="points",
+    )
 with right:
     st.markdown(f"**{ctx.t('seg.chart.by_store')}**")
     if by_store["home_store_id"].notna().any():
@@ -78,8 +97,14 @@ with right:
     else:
         st.info(ctx.t("seg.no_store"))
 # -- click through: the customers behind the clicked tier bars --
-drill.customer_list_for(ctx, tier_event, frame, (column,), key=f"seg_drill_tier_{scheme}",
-                        describe=lambda k: panel.label(ctx, k[column], scheme))
+drill.customer_list_for(
+    ctx,
+    tier_event,
+    frame,
+    (column,),
+    key=f"seg_drill_tier_{scheme}",
+    describe=lambda k: panel.label(ctx, k[column], scheme),
+)
 # --
 
 section.by_store_and_region(ctx, frame, by_store, by_region, scheme, top, top_names)

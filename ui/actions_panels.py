@@ -1,4 +1,5 @@
 """Page helpers of the actions page: lists on screen, their downloads and the rule inputs."""
+
 from __future__ import annotations
 
 import re
@@ -18,6 +19,7 @@ def show(table: pd.DataFrame, config: dict | None = None) -> None:
     frame, config = dashed(table, config)
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
 
+
 def file_name(ctx: Context, kind: str) -> str:
     """<list>_<stores or all>_<date>: store codes kept to letters, digits and dashes."""
     scope = "-".join(re.sub(r"[^0-9A-Za-z_-]", "", s) for s in ctx.store_ids) if ctx.store_ids else "all"
@@ -28,10 +30,20 @@ def downloads(ctx: Context, frame: pd.DataFrame, kind: str, container=st) -> Non
     """CSV and Excel of a shown list (headers as shown)."""
     left, right, _ = container.columns([1, 1, 4])
     name = file_name(ctx, kind)
-    left.download_button(ctx.t("actions.download.csv"), to_csv_bytes(frame), file_name=f"{name}.csv",
-                         mime="text/csv", key=f"act_dl_{kind}_csv")
-    right.download_button(ctx.t("actions.download.xlsx"), to_excel_bytes({kind[:31]: frame}),
-                          file_name=f"{name}.xlsx", mime=XLSX, key=f"act_dl_{kind}_xlsx")
+    left.download_button(
+        ctx.t("actions.download.csv"),
+        to_csv_bytes(frame),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"act_dl_{kind}_csv",
+    )
+    right.download_button(
+        ctx.t("actions.download.xlsx"),
+        to_excel_bytes({kind[:31]: frame}),
+        file_name=f"{name}.xlsx",
+        mime=XLSX,
+        key=f"act_dl_{kind}_xlsx",
+    )
 
 
 def shown(ctx: Context, frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
@@ -44,4 +56,6 @@ def shown(ctx: Context, frame: pd.DataFrame, columns: dict[str, str]) -> pd.Data
 def number_inputs(ctx: Context, spec: list[tuple[str, str, int, int, int]], container) -> None:
     cols = container.columns(len(spec))
     for col, (key, label, low, high, step) in zip(cols, spec):
-        col.number_input(ctx.t(label), min_value=low, max_value=high, step=step, key=key, persist_state="session")
+        col.number_input(
+            ctx.t(label), min_value=low, max_value=high, step=step, key=key, persist_state="session"
+        )

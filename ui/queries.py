@@ -1,5 +1,6 @@
 """Every cached engine query of the pages (``st.cache_data`` through ui.context.cached), one
 module: a page asks here, and the same question is cached once whichever page asks it."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -91,7 +92,9 @@ def missing_flag_tables(db) -> list[str]:
 @cached
 def service_lists(db, as_of: date, store_ids, rules: service_due.ServiceRules):
     """(services due, warranty offers) in the scope."""
-    return service_due.service_due(db, as_of, store_ids, rules), service_due.warranty_offers(db, as_of, store_ids, rules)
+    return service_due.service_due(db, as_of, store_ids, rules), service_due.warranty_offers(
+        db, as_of, store_ids, rules
+    )
 
 
 @cached

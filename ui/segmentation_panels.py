@@ -1,6 +1,7 @@
 """Panels of the segmentation page (app_pages/segmentation.py): tier labels, choices, the
 breakdown table and charts, and the rules editor. Tier and group ids are what state holds;
 labels are drawn here."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -20,14 +21,22 @@ from wording import CATALOGUE, fmt
 from wording.errors import explain
 
 COLORS = {
-    "platinum": "#4B5D8C", "gold": "#E0A526", "silver": "#9AA7B5", "ordinary": "#8DBF8B",
+    "platinum": "#4B5D8C",
+    "gold": "#E0A526",
+    "silver": "#9AA7B5",
+    "ordinary": "#8DBF8B",
     "churned": "#D0574F",
-    "vip": "#6A3D9A", "high_value": "#1F78B4", "potential": "#33A02C", "churn_risk": "#FF7F00",
-    "dormant": "#B5B5B5", "invalid": "#E31A1C", "standard": "#8DBF8B", "new": "#CCCCCC",
+    "vip": "#6A3D9A",
+    "high_value": "#1F78B4",
+    "potential": "#33A02C",
+    "churn_risk": "#FF7F00",
+    "dormant": "#B5B5B5",
+    "invalid": "#E31A1C",
+    "standard": "#8DBF8B",
+    "new": "#CCCCCC",
 }
 TOP_TIERS = {"rfml": ("platinum", "gold"), "six": ("vip", "high_value")}
 CHART = dict(height=340, margin=dict(l=10, r=10, t=30, b=10))
-
 
 
 def label(ctx: Context, tier: str, scheme: str) -> str:
@@ -78,17 +87,34 @@ def share_chart(ctx: Context, b: pd.DataFrame, scheme: str, with_typical: bool =
     names = [label(ctx, x, scheme) for x in b["tier"]]
     fig = go.Figure()
     # customdata: the tier's id, so a click lists its customers (ui.drill)
-    fig.add_bar(x=names, y=b["share"], name=ctx.t("seg.chart.customers"), marker_color="#9AA7B5",
-                customdata=list(b["tier"]))
-    fig.add_bar(x=names, y=b["profit_share"], name=ctx.t("seg.chart.profit"), marker_color="#1F78B4",
-                customdata=list(b["tier"]))
+    fig.add_bar(
+        x=names,
+        y=b["share"],
+        name=ctx.t("seg.chart.customers"),
+        marker_color="#9AA7B5",
+        customdata=list(b["tier"]),
+    )
+    fig.add_bar(
+        x=names,
+        y=b["profit_share"],
+        name=ctx.t("seg.chart.profit"),
+        marker_color="#1F78B4",
+        customdata=list(b["tier"]),
+    )
     if with_typical:
         mid = (b["typical_low"] + b["typical_high"]) / 2
         fig.add_scatter(
-            x=names, y=mid, mode="markers", name=ctx.t("seg.chart.typical"),
+            x=names,
+            y=mid,
+            mode="markers",
+            name=ctx.t("seg.chart.typical"),
             marker=dict(symbol="diamond", size=11, color="#E0A526"),
-            error_y=dict(type="data", array=b["typical_high"] - mid, arrayminus=mid - b["typical_low"],
-                         visible=bool((b["typical_high"] > b["typical_low"]).any())),
+            error_y=dict(
+                type="data",
+                array=b["typical_high"] - mid,
+                arrayminus=mid - b["typical_low"],
+                visible=bool((b["typical_high"] > b["typical_low"]).any()),
+            ),
         )
     fig.update_layout(barmode="group", yaxis_tickformat=".0%", legend=dict(orientation="h", y=1.12), **CHART)
     return fig
@@ -100,22 +126,28 @@ def treemap(ctx: Context, by_store: pd.DataFrame, names: dict, scheme: str) -> g
     part = by_store[by_store["customers"] > 0]
     stores = part.groupby("home_store_id", dropna=False)["customers"].sum()
     store_ids = [f"s:{s}" for s in stores.index]
-    fig = go.Figure(go.Treemap(
-        ids=store_ids + [f"s:{s}/{t}" for s, t in zip(part["home_store_id"], part["tier"])],
-        labels=[plot_text(names.get(s, s)) if isinstance(s, str) else "—" for s in stores.index]
-        + [label(ctx, t, scheme) for t in part["tier"]],
-        parents=[""] * len(store_ids) + [f"s:{s}" for s in part["home_store_id"]],
-        values=list(stores.to_numpy()) + list(part["customers"]),
-        branchvalues="total",
-        marker=dict(colors=["#EEEEEE"] * len(store_ids) + [COLORS[t] for t in part["tier"]]),
-        textinfo="label+value",
-    ))
+    fig = go.Figure(
+        go.Treemap(
+            ids=store_ids + [f"s:{s}/{t}" for s, t in zip(part["home_store_id"], part["tier"])],
+            labels=[plot_text(names.get(s, s)) if isinstance(s, str) else "—" for s in stores.index]
+            + [label(ctx, t, scheme) for t in part["tier"]],
+            parents=[""] * len(store_ids) + [f"s:{s}" for s in part["home_store_id"]],
+            values=list(stores.to_numpy()) + list(part["customers"]),
+            branchvalues="total",
+            marker=dict(colors=["#EEEEEE"] * len(store_ids) + [COLORS[t] for t in part["tier"]]),
+            textinfo="label+value",
+        )
+    )
     fig.update_layout(**CHART)
     return fig
 
 
-FLOW_COLORS = {"up": "rgba(51,160,44,0.45)", "down": "rgba(208,87,79,0.45)",
-               "same": "rgba(150,150,150,0.30)", "new": "rgba(31,120,180,0.30)"}
+FLOW_COLORS = {
+    "up": "rgba(51,160,44,0.45)",
+    "down": "rgba(208,87,79,0.45)",
+    "same": "rgba(150,150,150,0.30)",
+    "new": "rgba(31,120,180,0.30)",
+}
 
 
 def _node_positions(sizes: list[float]) -> list[float]:
@@ -131,23 +163,34 @@ def _node_positions(sizes: list[float]) -> list[float]:
     return ys
 
 
-def sankey(ctx: Context, flows: pd.DataFrame, left_nodes: list[str], right_nodes: list[str], scheme: str) -> go.Figure:
+def sankey(
+    ctx: Context, flows: pd.DataFrame, left_nodes: list[str], right_nodes: list[str], scheme: str
+) -> go.Figure:
     """Tiers then (left) to tiers now (right); green links moved up, red slipped."""
     out = flows.groupby("tier_a")["customers"].sum()
     into = flows.groupby("tier_b")["customers"].sum()
     index_a = {t: i for i, t in enumerate(left_nodes)}
     index_b = {t: len(left_nodes) + i for i, t in enumerate(right_nodes)}
     nodes = left_nodes + right_nodes
-    fig = go.Figure(go.Sankey(
-        arrangement="fixed",
-        node=dict(
-            label=[label(ctx, t, scheme) for t in nodes], color=[COLORS[t] for t in nodes], pad=12,
-            x=[0.001] * len(left_nodes) + [0.999] * len(right_nodes),
-            y=_node_positions([out[t] for t in left_nodes]) + _node_positions([into[t] for t in right_nodes]),
-        ),
-        link=dict(source=[index_a[t] for t in flows["tier_a"]], target=[index_b[t] for t in flows["tier_b"]],
-                  value=flows["customers"].tolist(), color=[FLOW_COLORS[d] for d in flows["direction"]]),
-    ))
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="fixed",
+            node=dict(
+                label=[label(ctx, t, scheme) for t in nodes],
+                color=[COLORS[t] for t in nodes],
+                pad=12,
+                x=[0.001] * len(left_nodes) + [0.999] * len(right_nodes),
+                y=_node_positions([out[t] for t in left_nodes])
+                + _node_positions([into[t] for t in right_nodes]),
+            ),
+            link=dict(
+                source=[index_a[t] for t in flows["tier_a"]],
+                target=[index_b[t] for t in flows["tier_b"]],
+                value=flows["customers"].tolist(),
+                color=[FLOW_COLORS[d] for d in flows["direction"]],
+            ),
+        )
+    )
     fig.update_layout(height=440, margin=dict(l=10, r=10, t=10, b=10))
     return fig
 
@@ -182,12 +225,18 @@ def rules_ui(ctx: Context, scheme: str) -> tuple[seg.RfmlRules, seg.SixGroupRule
     seed(RULE_DEFAULTS)
     with st.expander(ctx.t("seg.rules")):
         st.button(ctx.t("seg.rules.reset"), on_click=reset, args=(RULE_DEFAULTS,), key="seg_rules_reset")
-        rows = [("r", (5, 4, 3, 2), 1, 5000), ("f", (2, 3, 4, 5), 1, 1000), ("m", (2, 3, 4, 5), 100, 10_000_000)]
+        rows = [
+            ("r", (5, 4, 3, 2), 1, 5000),
+            ("f", (2, 3, 4, 5), 1, 1000),
+            ("m", (2, 3, 4, 5), 100, 10_000_000),
+        ]
         for dim, scores, step, top in rows:
             st.caption(ctx.t(f"seg.rules.{dim}"))
             cols = st.columns(4)
             for col, s in zip(cols, scores):
-                num(col, ctx.t("seg.rules.score", n=s), f"seg_{dim}{s}", min_value=0, max_value=top, step=step)
+                num(
+                    col, ctx.t("seg.rules.score", n=s), f"seg_{dim}{s}", min_value=0, max_value=top, step=step
+                )
         ss = st.session_state
         rfml = seg.RfmlRules(
             recency_days=tuple(int(ss[f"seg_r{s}"]) for s in (5, 4, 3, 2)),
@@ -205,7 +254,14 @@ def rules_ui(ctx: Context, scheme: str) -> tuple[seg.RfmlRules, seg.SixGroupRule
             for col, t in zip(cols, ("platinum", "gold", "silver")):
                 num(col, ctx.t(f"seg.rules.{t}_min"), f"seg_t_{t}", min_value=5, max_value=20, step=1)
             num(cols[3], ctx.t("seg.rules.churned_r"), "seg_churn_r", min_value=1, max_value=5, step=1)
-            num(cols[4], ctx.t("seg.rules.churned_total"), "seg_churn_total", min_value=4, max_value=20, step=1)
+            num(
+                cols[4],
+                ctx.t("seg.rules.churned_total"),
+                "seg_churn_total",
+                min_value=4,
+                max_value=20,
+                step=1,
+            )
             rfml = replace(
                 rfml,
                 loyalty_base=int(ss["seg_l_base"]),
@@ -226,11 +282,26 @@ def rules_ui(ctx: Context, scheme: str) -> tuple[seg.RfmlRules, seg.SixGroupRule
             cols = st.columns(4)
             num(cols[0], ctx.t("seg.rules.high_min"), "seg_high_min", min_value=2, max_value=5, step=1)
             num(cols[1], ctx.t("seg.rules.low_max"), "seg_low_max", min_value=1, max_value=4, step=1)
-            cols[2].slider(ctx.t("seg.rules.invalid_share"), 0, 50, step=5, format="%d%%", key="seg_invalid_share",
-                           help=ctx.t("seg.rules.invalid_share.help"), persist_state="session")
+            cols[2].slider(
+                ctx.t("seg.rules.invalid_share"),
+                0,
+                50,
+                step=5,
+                format="%d%%",
+                key="seg_invalid_share",
+                help=ctx.t("seg.rules.invalid_share.help"),
+                persist_state="session",
+            )
             fallbacks = [g for g in seg.SIX_GROUPS if g != "invalid"]
-            choice(ctx, "selectbox", ctx.t("seg.rules.fallback"), fallbacks, "seg_fallback", cols[3],
-                   format_func=lambda g: label(ctx, g, "six"))
+            choice(
+                ctx,
+                "selectbox",
+                ctx.t("seg.rules.fallback"),
+                fallbacks,
+                "seg_fallback",
+                cols[3],
+                format_func=lambda g: label(ctx, g, "six"),
+            )
             st.caption(ctx.t("seg.rules.grid"))
             cells = {}
             head = st.columns(4)
@@ -240,16 +311,26 @@ def rules_ui(ctx: Context, scheme: str) -> tuple[seg.RfmlRules, seg.SixGroupRule
                 cols = st.columns(4)
                 cols[0].markdown(f"**{ctx.t('seg.rules.r_level', level=ctx.t(f'seg.level.{r}'))}**")
                 for col, fm in zip(cols[1:], seg.LEVELS):
-                    cells[(r, fm)] = choice(ctx,
+                    cells[(r, fm)] = choice(
+                        ctx,
                         "selectbox",
-                        ctx.t("seg.rules.r_level", level=ctx.t(f"seg.level.{r}")) + " · "
+                        ctx.t("seg.rules.r_level", level=ctx.t(f"seg.level.{r}"))
+                        + " · "
                         + ctx.t("seg.rules.fm_level", level=ctx.t(f"seg.level.{fm}")),
-                        list(seg.SIX_GROUPS), f"seg_grid_{r}_{fm}", col,
-                        format_func=lambda g: label(ctx, g, "six"), label_visibility="collapsed",
+                        list(seg.SIX_GROUPS),
+                        f"seg_grid_{r}_{fm}",
+                        col,
+                        format_func=lambda g: label(ctx, g, "six"),
+                        label_visibility="collapsed",
                     )
             six = SIX_DEFAULT.with_grid(cells)
-            six = replace(six, high_min=int(ss["seg_high_min"]), low_max=int(ss["seg_low_max"]),
-                          invalid_clv_share=ss["seg_invalid_share"] / 100, invalid_fallback=ss["seg_fallback"])
+            six = replace(
+                six,
+                high_min=int(ss["seg_high_min"]),
+                low_max=int(ss["seg_low_max"]),
+                invalid_clv_share=ss["seg_invalid_share"] / 100,
+                invalid_fallback=ss["seg_fallback"],
+            )
     try:
         rfml.validate()
         six.validate()

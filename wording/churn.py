@@ -1,5 +1,6 @@
 """The churn call list in words: why each customer scores what they score, and the list as it
 leaves the room (translated headers, levels, actions, owners)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,19 +20,33 @@ def _reason_texts(frame: pd.DataFrame, signal: str, lang: str, rules: SignalRule
     contribution = frame[f"c_{signal}"].to_numpy(dtype=float)
     points = [f" (+{c:.2f})" for c in contribution]
     if signal == "spend_drop":
-        rows = zip(frame["spend_fall"], frame["expected_visits_spend_window"], frame["spend_baseline_visits"],
-                   frame["spend_baseline_days"])
+        rows = zip(
+            frame["spend_fall"],
+            frame["expected_visits_spend_window"],
+            frame["spend_baseline_visits"],
+            frame["spend_baseline_days"],
+        )
         months = _months(rules.spend_window_days)
         texts = [
             # A fall of 100% reads better as "no spend".
-            t("churn.reason.spend_none" if fall >= 0.995 else "churn.reason.spend_drop", lang,
-              fall=f"{fall:.0%}", months=months, visits=visits / max(days, 1) * DAYS_PER_YEAR)
+            t(
+                "churn.reason.spend_none" if fall >= 0.995 else "churn.reason.spend_drop",
+                lang,
+                fall=f"{fall:.0%}",
+                months=months,
+                visits=visits / max(days, 1) * DAYS_PER_YEAR,
+            )
             for fall, _, visits, days in rows
         ]
     elif signal == "frequency_drop":
         texts = [
-            t("churn.reason.frequency_drop", lang, recent=int(r), expected=e,
-              months=_months(rules.frequency_window_days))
+            t(
+                "churn.reason.frequency_drop",
+                lang,
+                recent=int(r),
+                expected=e,
+                months=_months(rules.frequency_window_days),
+            )
             for r, e in zip(frame["visits_recent"], frame["expected_visits"])
         ]
     elif signal == "complaints":
@@ -46,8 +61,13 @@ def _reason_texts(frame: pd.DataFrame, signal: str, lang: str, rules: SignalRule
         ]
     else:
         texts = [
-            t("churn.reason.cancellations", lang, cancelled=int(c), appointments=int(a),
-              months=_months(rules.cancellation_window_days))
+            t(
+                "churn.reason.cancellations",
+                lang,
+                cancelled=int(c),
+                appointments=int(a),
+                months=_months(rules.cancellation_window_days),
+            )
             for c, a in zip(frame["cancelled"], frame["appointments"])
         ]
     return [text + p if c > 0.005 else "" for text, p, c in zip(texts, points, contribution)]
@@ -87,8 +107,9 @@ def export_frame(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     if "owner_role" in frame.columns:
         roles = [t(f"churn.owner.{r}", lang) for r in frame["owner_role"]]
         owners = frame["store_owner"] if "store_owner" in frame.columns else pd.Series([None] * len(frame))
-        out[t("churn.col.owner", lang)] = [o if isinstance(o, str) and o.strip() else r
-                                           for o, r in zip(owners, roles)]
+        out[t("churn.col.owner", lang)] = [
+            o if isinstance(o, str) and o.strip() else r for o, r in zip(owners, roles)
+        ]
     if "due_on" in frame.columns:
         out[t("churn.col.due", lang)] = frame["due_on"].to_numpy()
     if "last_visit" in frame.columns:

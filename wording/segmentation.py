@@ -1,4 +1,5 @@
 """Tiers and groups in words: a stable id (``platinum``, ``vip`` ...) is drawn as its label only here."""
+
 from __future__ import annotations
 
 from clv_engine.segmentation import playbook_key, tier_label_key

@@ -27,6 +27,7 @@ The package, along its seams: ``rules`` (signals, levels, weights, interventions
 P(churn)), ``call_list`` (expected value, filters, totals, where to stop, what the caller
 needs), ``capacity`` (a week's calls or budget per store). Its sentences are in wording.churn.
 """
+
 from clv_engine.churn.calibration import (
     Calibration,
     backtest_outcome_sql,

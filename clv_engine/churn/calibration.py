@@ -1,4 +1,5 @@
 """P(churn) from the risk score: the backtest, its logistic calibration, the methods (SPEC §3)."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -59,7 +60,9 @@ def _logistic(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
 
 
-def fit_logistic(x: np.ndarray | pd.Series, y: np.ndarray | pd.Series, ridge: float = 1e-6) -> tuple[float, float]:
+def fit_logistic(
+    x: np.ndarray | pd.Series, y: np.ndarray | pd.Series, ridge: float = 1e-6
+) -> tuple[float, float]:
     """Intercept and slope of P(y) = 1 / (1 + e^−(a + b·x)) by Newton-Raphson.
 
     A tiny ridge on the slope keeps it finite when the classes are perfectly separated.
@@ -165,9 +168,7 @@ def calibrate(
     )
 
 
-def p_churn(
-    frame: pd.DataFrame, method: str, calibration: Calibration | None = None
-) -> np.ndarray:
+def p_churn(frame: pd.DataFrame, method: str, calibration: Calibration | None = None) -> np.ndarray:
     """P(churn) per row of a scored frame by ``method``:
 
     - ``calibrated``: the backtest's rate for the score (needs ``calibration``);
@@ -203,4 +204,3 @@ def p_churn_methods(
     elif dropout is not None and not dropout.identifiable:
         reasons["model"] = "not_identifiable"
     return reasons
-

@@ -1,5 +1,6 @@
 """The call list: expected value per customer, filters, totals, where to stop calling, the
 details a store needs to make the call, and the success rates in use (SPEC §3)."""
+
 from __future__ import annotations
 
 import re
@@ -149,6 +150,7 @@ def level_summary(frame: pd.DataFrame) -> pd.DataFrame:
         )
     return pd.DataFrame(rows)
 
+
 # -- what a store needs to make the call ----------------------------------------------------
 
 # The list is this week's work: every customer on it is due within a working week of the
@@ -179,7 +181,8 @@ def _first(candidates: Sequence[str], present: Sequence[str]) -> str | None:
 
 
 def vehicle_text(model: object, plate: object, vin: object) -> str:
-    """"Model · plate", or "Model · …VIN tail" when there is no plate; "" when nothing is known."""
+    """ "Model · plate", or "Model · …VIN tail" when there is no plate; "" when nothing is known."""
+
     def known(x: object) -> bool:
         return isinstance(x, str) and bool(x.strip())
 
@@ -213,10 +216,18 @@ def call_details(db: Database, as_of: date) -> pd.DataFrame:
     frame["vehicle"] = [vehicle_text(m, None, v) for m, v in zip(frame["vehicle_model"], frame["vin"])]
     vehicle_cols = _columns(db, "vehicles")
     if "customer_id" in vehicle_cols:
-        model, plate = _first(VEHICLE_MODEL_COLUMNS, vehicle_cols), _first(VEHICLE_PLATE_COLUMNS, vehicle_cols)
-        pick = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{alias}"' if c else f'CAST(NULL AS VARCHAR) AS "{alias}"'
-                         for c, alias in ((model, "model"), (plate, "plate"),
-                                          ("vin" if "vin" in vehicle_cols else None, "vin")))
+        model, plate = (
+            _first(VEHICLE_MODEL_COLUMNS, vehicle_cols),
+            _first(VEHICLE_PLATE_COLUMNS, vehicle_cols),
+        )
+        pick = ", ".join(
+            f'CAST("{c}" AS VARCHAR) AS "{alias}"' if c else f'CAST(NULL AS VARCHAR) AS "{alias}"'
+            for c, alias in (
+                (model, "model"),
+                (plate, "plate"),
+                ("vin" if "vin" in vehicle_cols else None, "vin"),
+            )
+        )
         cars = db.query_df(f"SELECT customer_id, {pick} FROM vehicles ORDER BY customer_id, 2, 3, 4")
         cars["text"] = [vehicle_text(m, p, v) for m, p, v in zip(cars["model"], cars["plate"], cars["vin"])]
         joined = cars[cars["text"] != ""].groupby("customer_id")["text"].agg("; ".join)
@@ -225,8 +236,9 @@ def call_details(db: Database, as_of: date) -> pd.DataFrame:
     return frame[["customer_id", "phone", "last_visit", "vehicle", "store_name", "store_owner"]]
 
 
-def add_call_details(frame: pd.DataFrame, details: pd.DataFrame, issued_on: date,
-                     due_days: int = DUE_DAYS) -> pd.DataFrame:
+def add_call_details(
+    frame: pd.DataFrame, details: pd.DataFrame, issued_on: date, due_days: int = DUE_DAYS
+) -> pd.DataFrame:
     """The call list with phone, last visit, vehicle, store name, owner and due date.
 
     ``owner`` is the store's account owner when the data has one, else the role the level's
@@ -256,6 +268,7 @@ def list_file_name(prefix: str, store_names: Sequence[str] | None, all_stores: s
         part = "+".join(names[:3]) + f"+{len(names) - 3}"
     return re.sub("_+", "_", _FILE_UNSAFE.sub("_", f"{prefix}_{part}_{on.isoformat()}")).strip("_.")
 
+
 # -- measured success in place of the typed one ----------------------------------------------
 
 
@@ -282,7 +295,9 @@ def measured_interventions(
     return out, source
 
 
-def interventions_in_use(db: Database, interventions: Sequence[Intervention] = INTERVENTIONS) -> list[Intervention]:
+def interventions_in_use(
+    db: Database, interventions: Sequence[Intervention] = INTERVENTIONS
+) -> list[Intervention]:
     """The interventions with the measured success rates where the issued lists give enough
     evidence: what the churn page uses by default, so lookup and a newly issued list agree."""
     evidence = success_evidence(db, {i.level: i.success for i in interventions})

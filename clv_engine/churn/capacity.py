@@ -1,4 +1,5 @@
 """A week's capacity per store: the calls (or the budget) that make the most expected value."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -14,7 +15,9 @@ _COMBINATIONS = 3_000_000  # counts per cost class tried by enumeration, at most
 _DP_CELLS = 300_000_000  # above this much work the exact DP hands over to the MILP solver
 
 
-def knapsack(values: Sequence[float] | np.ndarray, costs: Sequence[float] | np.ndarray, budget: float) -> np.ndarray:
+def knapsack(
+    values: Sequence[float] | np.ndarray, costs: Sequence[float] | np.ndarray, budget: float
+) -> np.ndarray:
     """The 0/1 choice that maximises Σ value with Σ cost ≤ budget, exactly (a mask).
 
     Items of value ≤ 0 are never chosen (they cannot add). Costs are counted in whole fen
@@ -61,7 +64,7 @@ def knapsack(values: Sequence[float] | np.ndarray, costs: Sequence[float] | np.n
         new, take = best.copy(), np.zeros(units + 1, dtype=np.int64)
         for k in range(1, min(len(items), units // w) + 1):
             candidate = np.full(units + 1, -np.inf)
-            candidate[k * w:] = best[: units + 1 - k * w] + prefix[k]
+            candidate[k * w :] = best[: units + 1 - k * w] + prefix[k]
             better = candidate > new
             new[better], take[better] = candidate[better], k
         best = new
@@ -108,8 +111,13 @@ def _knapsack_by_counts(v: np.ndarray, classes: dict[int, list[int]], cap: int) 
 def _knapsack_milp(v: np.ndarray, c: np.ndarray, cap: int, useful: np.ndarray) -> np.ndarray:
     from scipy.optimize import Bounds, LinearConstraint, milp
 
-    result = milp(-v[useful], constraints=LinearConstraint(c[useful][None, :].astype(float), -np.inf, cap),
-                  integrality=np.ones(len(useful)), bounds=Bounds(0, 1), options={"mip_rel_gap": 0})
+    result = milp(
+        -v[useful],
+        constraints=LinearConstraint(c[useful][None, :].astype(float), -np.inf, cap),
+        integrality=np.ones(len(useful)),
+        bounds=Bounds(0, 1),
+        options={"mip_rel_gap": 0},
+    )
     chosen = np.zeros(len(v), dtype=bool)
     chosen[useful[np.round(result.x).astype(bool)]] = True
     return chosen
@@ -124,7 +132,9 @@ def top_n(values: Sequence[float] | np.ndarray, n: int) -> np.ndarray:
     return chosen
 
 
-def within_capacity(frame: pd.DataFrame, kind: str, capacity: float | dict[str, float]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def within_capacity(
+    frame: pd.DataFrame, kind: str, capacity: float | dict[str, float]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """This week's calls per home store: the customers that make the most expected value
     within the store's capacity (``calls``: a number of calls; ``budget``: yuan of
     intervention cost), and per store what the next call would be worth.
@@ -154,16 +164,19 @@ def within_capacity(frame: pd.DataFrame, kind: str, capacity: float | dict[str, 
             gain = float(v[knapsack(v, c, limit + c[nxt])].sum() - v[pick].sum())
         elif nxt is not None:
             gain = float(v[nxt])  # one more call takes the best one left
-        rows.append({
-            "store_id": store, "capacity": limit, "calls": int(pick.sum()), "cost": float(c[pick].sum()),
-            "net_value": float(v[pick].sum()),
-            "next_value": float(v[nxt]) if nxt is not None else float("nan"),
-            "next_cost": float(c[nxt]) if nxt is not None else float("nan"),
-            "next_gain": gain,
-        })
+        rows.append(
+            {
+                "store_id": store,
+                "capacity": limit,
+                "calls": int(pick.sum()),
+                "cost": float(c[pick].sum()),
+                "net_value": float(v[pick].sum()),
+                "next_value": float(v[nxt]) if nxt is not None else float("nan"),
+                "next_cost": float(c[nxt]) if nxt is not None else float("nan"),
+                "next_gain": gain,
+            }
+        )
     picked = frame[mask].reset_index(drop=True)
     picked.attrs.update(frame.attrs)
     picked.attrs["capacity"] = (kind, capacity)
     return picked, pd.DataFrame(rows)
-
-

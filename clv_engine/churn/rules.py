@@ -1,4 +1,5 @@
 """Churn rules: the signals, levels, weights, signal rules and interventions (SPEC §3)."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -10,8 +11,18 @@ import pandas as pd
 from clv_engine.errors import InputError, declare
 from clv_engine.status import StatusRules
 
-CODES = declare("churn", "weight_range", "weights_sum", "rule_whole", "baseline_rule", "thresholds",
-                "no_signal_weight", "intervention_cost", "intervention_success", "capacity_negative")
+CODES = declare(
+    "churn",
+    "weight_range",
+    "weights_sum",
+    "rule_whole",
+    "baseline_rule",
+    "thresholds",
+    "no_signal_weight",
+    "intervention_cost",
+    "intervention_success",
+    "capacity_negative",
+)
 
 SIGNALS: tuple[str, ...] = ("spend_drop", "frequency_drop", "complaints", "competitor", "cancellations")
 

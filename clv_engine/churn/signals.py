@@ -1,4 +1,5 @@
 """Churn signals from the database, each normalised to 0..1, and the risk score (SPEC §3)."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ from clv_engine.db import Database
 from clv_engine.errors import InputError
 
 # -- normalisation of each signal to 0..1 ---------------------------------------------------
+
 
 def expected_in_window(
     baseline_amount: np.ndarray | pd.Series, baseline_days: np.ndarray | pd.Series, window_days: int
@@ -103,7 +105,6 @@ def risk_level(score: np.ndarray | pd.Series, levels: RiskLevels = RiskLevels())
         ["high", "mid", "low"],
         default=NO_LEVEL,
     ).astype(object)
-
 
 
 # -- signals from the database --------------------------------------------------------------
@@ -253,16 +254,26 @@ def churn_signals(
     frame["watched"] = frame["days_since_activity"].fillna(np.inf).to_numpy(dtype=float) <= rules.watch_days
     signals = {
         "spend_drop": drop_signal(
-            frame["spend_recent"], frame["spend_baseline"], frame["spend_baseline_visits"],
-            frame["spend_baseline_days"], rules.spend_window_days, rules.min_baseline_days,
+            frame["spend_recent"],
+            frame["spend_baseline"],
+            frame["spend_baseline_visits"],
+            frame["spend_baseline_days"],
+            rules.spend_window_days,
+            rules.min_baseline_days,
         ),
         "frequency_drop": drop_signal(
-            frame["visits_recent"], frame["visits_baseline"], frame["visits_baseline"],
-            frame["frequency_baseline_days"], rules.frequency_window_days, rules.min_baseline_days,
+            frame["visits_recent"],
+            frame["visits_baseline"],
+            frame["visits_baseline"],
+            frame["frequency_baseline_days"],
+            rules.frequency_window_days,
+            rules.min_baseline_days,
         ),
         "complaints": complaint_signal(frame["unresolved_complaints"], rules.complaint_cap),
         "competitor": competitor_signal(frame["days_since_sighting"], rules.competitor_horizon_days),
-        "cancellations": cancellation_signal(frame["cancelled"], frame["appointments"], rules.min_appointments),
+        "cancellations": cancellation_signal(
+            frame["cancelled"], frame["appointments"], rules.min_appointments
+        ),
     }
     for name, values in signals.items():
         frame[name] = values if name in available else np.nan
@@ -276,7 +287,9 @@ def churn_signals(
         frame["spend_baseline"], frame["spend_baseline_days"], rules.spend_window_days
     )
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(expected_spend > 0, frame["spend_recent"].to_numpy(dtype=float) / expected_spend, 1.0)
+        ratio = np.where(
+            expected_spend > 0, frame["spend_recent"].to_numpy(dtype=float) / expected_spend, 1.0
+        )
     frame["spend_fall"] = np.clip(1.0 - ratio, 0.0, 1.0)  # the drop before the evidence weight
     frame.attrs["available"] = available
     frame.attrs["rules"] = rules
@@ -297,7 +310,9 @@ def score_risk(
     frame = signals.copy()
     score = np.zeros(len(frame))
     for s in SIGNALS:
-        contribution = w[s] * frame[s].fillna(0.0).to_numpy(dtype=float) if s in available else np.zeros(len(frame))
+        contribution = (
+            w[s] * frame[s].fillna(0.0).to_numpy(dtype=float) if s in available else np.zeros(len(frame))
+        )
         frame[f"c_{s}"] = contribution
         score += contribution
     frame["score"] = np.clip(score, 0.0, 1.0)
@@ -307,4 +322,3 @@ def score_risk(
     frame.attrs["weights"] = w
     frame.attrs["levels"] = levels
     return frame
-

@@ -19,6 +19,7 @@ The package, along its seams: ``vocabulary`` (tier and group ids, flags, SQL ove
 ``scoring`` (RFM+L rules and scores), ``groups`` (six groups), ``breakdown``, ``care`` (care
 budget, complaint handling) and ``migration``. Their labels are in wording.segmentation.
 """
+
 from clv_engine.segmentation.breakdown import (
     BREAKDOWN_SQL,
     tier_breakdown,

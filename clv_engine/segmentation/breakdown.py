@@ -1,4 +1,5 @@
 """Breakdown by tier or group (and by store or region): customers, shares, profit and CLV."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -78,5 +79,19 @@ def _complete_tiers(out: pd.DataFrame, scheme: str, by: list[str]) -> pd.DataFra
     full["tier"] = pd.Categorical(full["tier"], categories=tiers, ordered=True)
     full = full.sort_values([*by, "tier"]).reset_index(drop=True)
     full["tier"] = full["tier"].astype(str)
-    return full[[*by, "tier", "customers", "share", "typical_low", "typical_high", "revenue",
-                 "gross_profit", "profit_share", "total_clv", "avg_clv", "clv_share"]]
+    return full[
+        [
+            *by,
+            "tier",
+            "customers",
+            "share",
+            "typical_low",
+            "typical_high",
+            "revenue",
+            "gross_profit",
+            "profit_share",
+            "total_clv",
+            "avg_clv",
+            "clv_share",
+        ]
+    ]

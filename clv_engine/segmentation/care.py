@@ -1,4 +1,5 @@
 """Care budget by tier (SPEC §2b, §2c) and complaint handling by tier (SPEC §2d)."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -90,10 +91,22 @@ class BudgetCase:
 
 SPEC_2B_CASE = BudgetCase(
     key="2b",
-    customers={"vip": 500, "high_value": 1_000, "potential": 1_500, "churn_risk": 1_500,
-               "dormant": 3_000, "invalid": 2_500},
-    cost_each={"vip": 3_000, "high_value": 1_500, "potential": 600, "churn_risk": 400,
-               "dormant": 150, "invalid": 20},
+    customers={
+        "vip": 500,
+        "high_value": 1_000,
+        "potential": 1_500,
+        "churn_risk": 1_500,
+        "dormant": 3_000,
+        "invalid": 2_500,
+    },
+    cost_each={
+        "vip": 3_000,
+        "high_value": 1_500,
+        "potential": 600,
+        "churn_risk": 400,
+        "dormant": 150,
+        "invalid": 20,
+    },
     flat_cost_each=500,
 )
 SPEC_2C_CASE = BudgetCase(
@@ -139,10 +152,21 @@ COMPLAINT_RULES: dict[str, ComplaintRule] = {
 
 # Which complaint level each tier gets by default (editable in the page).
 COMPLAINT_LEVEL: dict[str, dict[str, str]] = {
-    "rfml": {"platinum": "vip", "gold": "high_value", "silver": "ordinary",
-             "ordinary": "low_value", "churned": "low_value"},
-    "six": {"vip": "vip", "high_value": "high_value", "churn_risk": "high_value",
-            "potential": "ordinary", "dormant": "ordinary", "invalid": "low_value"},
+    "rfml": {
+        "platinum": "vip",
+        "gold": "high_value",
+        "silver": "ordinary",
+        "ordinary": "low_value",
+        "churned": "low_value",
+    },
+    "six": {
+        "vip": "vip",
+        "high_value": "high_value",
+        "churn_risk": "high_value",
+        "potential": "ordinary",
+        "dormant": "ordinary",
+        "invalid": "low_value",
+    },
 }
 
 

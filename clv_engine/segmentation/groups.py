@@ -1,4 +1,5 @@
 """RFM+CLV six groups (SPEC §2b): the (R, FM) grid and the group of every customer."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -43,16 +44,16 @@ class SixGroupRules:
     low_max: int = 2
     invalid_clv_share: float = 0.20
     invalid_fallback: str = "dormant"
-    grid: tuple[tuple[str, str, str], ...] = tuple(
-        (r, fm, g) for (r, fm), g in DEFAULT_GRID.items()
-    )
+    grid: tuple[tuple[str, str, str], ...] = tuple((r, fm, g) for (r, fm), g in DEFAULT_GRID.items())
 
     def grid_map(self) -> dict[tuple[str, str], str]:
         return {(r, fm): g for r, fm, g in self.grid}
 
     def validate(self) -> None:
         if not SCORE_MIN <= self.low_max < self.high_min <= SCORE_MAX:
-            raise InputError(CODES["six_levels"], field="low_max", low_max=self.low_max, high_min=self.high_min)
+            raise InputError(
+                CODES["six_levels"], field="low_max", low_max=self.low_max, high_min=self.high_min
+            )
         if not 0 <= self.invalid_clv_share <= 1:
             raise InputError(CODES["invalid_share"], field="invalid_clv_share", value=self.invalid_clv_share)
         if self.invalid_fallback not in SIX_GROUPS or self.invalid_fallback == "invalid":
@@ -114,10 +115,18 @@ def six_groups(scores_with_clv: pd.DataFrame, rules: SixGroupRules = SixGroupRul
     clv_param = clv_cut if np.isfinite(clv_cut) else -1e300
     # Only the four numbers the rule reads go to DuckDB (strings cost far more to hand over);
     # the groups come back in row order.
-    numbers = pd.DataFrame({"row_no": np.arange(len(frame)), "r": frame["r"].to_numpy(),
-                            "f": frame["f"].to_numpy(), "m": frame["m"].to_numpy(), "clv": clv_values})
-    levels = frame_sql(SIX_SQL, [rules.high_min, rules.low_max, clv_param, rules.invalid_fallback],
-                       scores=numbers, grid=grid)
+    numbers = pd.DataFrame(
+        {
+            "row_no": np.arange(len(frame)),
+            "r": frame["r"].to_numpy(),
+            "f": frame["f"].to_numpy(),
+            "m": frame["m"].to_numpy(),
+            "clv": clv_values,
+        }
+    )
+    levels = frame_sql(
+        SIX_SQL, [rules.high_min, rules.low_max, clv_param, rules.invalid_fallback], scores=numbers, grid=grid
+    )
     out = frame.copy()
     for col in ("r_level", "fm_level", "group"):
         out[col] = levels[col].to_numpy()

@@ -1,4 +1,5 @@
 """Tier migration between two as-of dates: who moved up, down, stayed or is new."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -103,9 +104,15 @@ def migration_between(
     order = {t: i for i, t in enumerate(SCHEMES[scheme])}
 
     def side(frame: pd.DataFrame, suffix: str) -> pd.DataFrame:
-        return pd.DataFrame({"customer_id": frame["customer_id"], "home_store_id": frame["home_store_id"],
-                             "tier": frame[column], f"rank_{suffix}": frame[column].map(order),
-                             f"total_{suffix}": frame["total"]})
+        return pd.DataFrame(
+            {
+                "customer_id": frame["customer_id"],
+                "home_store_id": frame["home_store_id"],
+                "tier": frame[column],
+                f"rank_{suffix}": frame[column].map(order),
+                f"total_{suffix}": frame["total"],
+            }
+        )
 
     moves = frame_sql(MIGRATION_SQL, a=side(tiers_a, "a"), b=side(tiers_b, "b"))
     flows = frame_sql(FLOWS_SQL, moves=moves[["tier_a", "tier_b", "direction"]])

@@ -1,4 +1,5 @@
 """RFM+L scoring (SPEC §2a): the rules, the scoring SQL and the tier of every customer."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -56,25 +57,52 @@ class RfmlRules:
                 raise InputError(CODES["cutoffs_negative"], field=name, values=_listed(values))
             if not _increasing(values):
                 raise InputError(CODES["cutoffs_rising"], field=name, values=_listed(values))
-        ranges = {"loyalty_base": (SCORE_MIN, SCORE_MAX), "warranty_weight": (-4, 4), "referral_weight": (-4, 4),
-                  "event_weight": (-4, 4), "complaint_weight": (-4, 4), "competitor_weight": (-4, 4)}
+        ranges = {
+            "loyalty_base": (SCORE_MIN, SCORE_MAX),
+            "warranty_weight": (-4, 4),
+            "referral_weight": (-4, 4),
+            "event_weight": (-4, 4),
+            "complaint_weight": (-4, 4),
+            "competitor_weight": (-4, 4),
+        }
         for name, (low, high) in ranges.items():
             if not low <= getattr(self, name) <= high:
-                raise InputError(CODES["score_range"], field=name, value=getattr(self, name), low=low, high=high)
+                raise InputError(
+                    CODES["score_range"], field=name, value=getattr(self, name), low=low, high=high
+                )
         if not 4 < self.silver_min < self.gold_min < self.platinum_min <= 20:
-            raise InputError(CODES["tier_cutoffs"], field="silver_min < gold_min < platinum_min", silver=self.silver_min, gold=self.gold_min,
-                             platinum=self.platinum_min)
-        for name, (low, high) in {"churned_max_r": (SCORE_MIN, SCORE_MAX), "churned_max_total": (4, 20)}.items():
+            raise InputError(
+                CODES["tier_cutoffs"],
+                field="silver_min < gold_min < platinum_min",
+                silver=self.silver_min,
+                gold=self.gold_min,
+                platinum=self.platinum_min,
+            )
+        for name, (low, high) in {
+            "churned_max_r": (SCORE_MIN, SCORE_MAX),
+            "churned_max_total": (4, 20),
+        }.items():
             if not low <= getattr(self, name) <= high:
-                raise InputError(CODES["score_range"], field=name, value=getattr(self, name), low=low, high=high)
+                raise InputError(
+                    CODES["score_range"], field=name, value=getattr(self, name), low=low, high=high
+                )
 
     def sql_params(self) -> list:
         return [
-            *self.recency_days, *self.visits, *(float(v) for v in self.spend),
-            self.loyalty_base, self.warranty_weight, self.referral_weight, self.event_weight,
-            self.complaint_weight, self.competitor_weight,
-            self.platinum_min, self.gold_min, self.silver_min,
-            self.churned_max_r, self.churned_max_total,
+            *self.recency_days,
+            *self.visits,
+            *(float(v) for v in self.spend),
+            self.loyalty_base,
+            self.warranty_weight,
+            self.referral_weight,
+            self.event_weight,
+            self.complaint_weight,
+            self.competitor_weight,
+            self.platinum_min,
+            self.gold_min,
+            self.silver_min,
+            self.churned_max_r,
+            self.churned_max_total,
         ]
 
 
@@ -175,14 +203,13 @@ def score_customers(
     flags = ",\n           ".join(
         # A table absent from the file (an old database) counts as empty; the fragment is
         # chosen from fixed text, never built from a value.
-        f"c.customer_id IN ({_FLAG_SOURCES[flag]}) AS {flag}"
-        if table in present
-        else f"FALSE AS {flag}"
+        f"c.customer_id IN ({_FLAG_SOURCES[flag]}) AS {flag}" if table in present else f"FALSE AS {flag}"
         for flag, table in FLAG_TABLES.items()
     )
     where, extra = _store_filter(store_ids, "c.home_store_id")
-    sql = SCORE_SQL.format(flags=flags, store_filter=where,
-                           in_12m=in_last_12_months("order_date", "(SELECT as_of FROM p)"))
+    sql = SCORE_SQL.format(
+        flags=flags, store_filter=where, in_12m=in_last_12_months("order_date", "(SELECT as_of FROM p)")
+    )
     frame = db.query_df(sql, [as_of, *rules.sql_params(), *extra])
     for flag in FLAG_TABLES:
         frame[flag] = frame[flag].astype(bool)
@@ -196,8 +223,21 @@ def score_customers(
 
 def with_values(scores: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
     """Scores joined to clv.customer_values (revenue, gross profit, 12-month figures, CLV)."""
-    keep = [c for c in ("customer_id", "name", "revenue", "gross_profit", "gp_12m", "clv",
-                        "orders", "channel", "vehicle_model") if c in values.columns]
+    keep = [
+        c
+        for c in (
+            "customer_id",
+            "name",
+            "revenue",
+            "gross_profit",
+            "gp_12m",
+            "clv",
+            "orders",
+            "channel",
+            "vehicle_model",
+        )
+        if c in values.columns
+    ]
     merged = scores.merge(values[keep], on="customer_id", how="left")
     merged.attrs.update(scores.attrs)
     return merged

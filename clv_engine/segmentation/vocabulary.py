@@ -1,6 +1,7 @@
 """The vocabulary of segmentation: tier and group ids (stable: ids in state, links and saved
 scenarios; labels only when drawn, by wording.segmentation), typical shares, the loyalty flags
 and their tables, and SQL over frames in memory."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -11,8 +12,19 @@ import pandas as pd
 from clv_engine.errors import declare
 
 # Input errors of the segmentation rules (a manager's edit the rules cannot use).
-CODES = declare("segmentation", "cutoffs_count", "cutoffs_negative", "cutoffs_rising", "score_range",
-                "tier_cutoffs", "six_levels", "invalid_share", "fallback", "grid_cells", "grid_group")
+CODES = declare(
+    "segmentation",
+    "cutoffs_count",
+    "cutoffs_negative",
+    "cutoffs_rising",
+    "score_range",
+    "tier_cutoffs",
+    "six_levels",
+    "invalid_share",
+    "fallback",
+    "grid_cells",
+    "grid_group",
+)
 
 # -- tier vocabulary --------------------------------------------------------------------------
 
@@ -53,12 +65,8 @@ FLAG_TABLES: dict[str, str] = {
 # Each flag's evidence, dated so that a past as-of date sees only what was known then.
 _FLAG_SOURCES: dict[str, str] = {
     "has_warranty": "SELECT customer_id FROM warranties WHERE sold_date <= (SELECT as_of FROM p)",
-    "referred_someone": (
-        "SELECT referrer_id FROM referrals WHERE referral_date <= (SELECT as_of FROM p)"
-    ),
-    "attended_event": (
-        "SELECT customer_id FROM event_attendance WHERE event_date <= (SELECT as_of FROM p)"
-    ),
+    "referred_someone": ("SELECT referrer_id FROM referrals WHERE referral_date <= (SELECT as_of FROM p)"),
+    "attended_event": ("SELECT customer_id FROM event_attendance WHERE event_date <= (SELECT as_of FROM p)"),
     "has_complaint": "SELECT customer_id FROM complaints WHERE opened <= (SELECT as_of FROM p)",
     "seen_at_competitor": (
         "SELECT customer_id FROM competitor_sightings WHERE seen_date <= (SELECT as_of FROM p)"

@@ -2,8 +2,14 @@
 
 STRINGS = {
     "error.contacts.missing": ("The {field} must not be empty.", "{field} 不能为空。"),
-    "error.contacts.too_long": ("The {field} is longer than {limit} characters.", "{field} 超过 {limit} 个字符。"),
-    "error.contacts.bad_window": ("The window must be at least one day ({days}).", "观察期至少为 1 天（{days}）。"),
+    "error.contacts.too_long": (
+        "The {field} is longer than {limit} characters.",
+        "{field} 超过 {limit} 个字符。",
+    ),
+    "error.contacts.bad_window": (
+        "The window must be at least one day ({days}).",
+        "观察期至少为 1 天（{days}）。",
+    ),
     "error.contacts.empty_list": ("The list is empty: nothing to issue.", "名单为空，无法下发。"),
     "error.contacts.bad_holdout": (
         "The control group must be between 0% and 99%, got {share:.0%}.",
