@@ -426,3 +426,12 @@ def test_choices_survive_a_language_switch(sample_db_path, downloads):
     at.segmented_control(key="lang").set_value("en").run()
     assert at.multiselect(key="churn_tiers").value == ["platinum", "gold"]
     assert metric_values(at)["Customers on the list"] == n
+
+
+@pytest.mark.parametrize("lang, words", [("en", "thresholds must rise"), ("zh", "风险等级阈值须递增")])
+def test_thresholds_that_do_not_rise_are_explained_in_the_readers_language(sample_db_path, lang, words):
+    at = run_app(sample_db_path, PAGE, lang=lang)
+    at.slider(key="churn_high_min").set_value(0.2).run()  # below mid (0.30)
+    assert not at.exception
+    assert len(at.error) == 1 and words in at.error[0].value
+    assert "churn.thresholds" not in at.error[0].value  # the code is never shown
