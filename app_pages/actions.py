@@ -3,79 +3,34 @@ complaints against their tier's response clock. Each list in the sidebar's store
 each exportable."""
 from __future__ import annotations
 
-import re
-from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
 from clv_engine import complaints as cq
 from clv_engine import service_due, tier_rules
-from clv_engine.export import to_csv_bytes, to_excel_bytes
-from ui.context import cached, page_context
-from ui.widgets import dashed
+from ui import actions_panels as panels
+from ui.context import page_context
+from ui.queries import complaint_clock, service_lists, tier_changes
 from ui.widgets import reset_state as reset
 from ui.widgets import seed_state as seed
 from wording import fmt
+from wording.segmentation import tier_label
 
 ctx = page_context()
 
-
-def show(table: pd.DataFrame, config: dict | None = None) -> None:
-    """A list on screen, missing values as "—" (the download keeps the frame as it is)."""
-    frame, config = dashed(table, config)
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SVC_DEFAULTS = {"act_svc_months": 12, "act_svc_km": 10_000, "act_svc_first": 3, "act_svc_horizon": 30,
                 "act_svc_overdue": 180, "act_svc_warranty": 3, "act_svc_offer": 3}
 TIER_DEFAULTS = {"act_tier_spend": 10_000, "act_tier_referrals": 3, "act_tier_years": 2}
 Q_DEFAULTS = {"act_q_vip": 2, "act_q_high_value": 4, "act_q_ordinary": 24, "act_q_low_value": 48,
               "act_q_since": 365}
 
-
-@cached
-def _service(db, as_of: date, store_ids, rules: service_due.ServiceRules):
-    return service_due.service_due(db, as_of, store_ids, rules), service_due.warranty_offers(db, as_of, store_ids, rules)
-
-
-@cached
-def _tiers(db, as_of: date, store_ids, rules: tier_rules.TierRules) -> pd.DataFrame:
-    return tier_rules.with_contact(tier_rules.tier_changes_due(db, as_of, store_ids, rules), db)
-
-
-@cached
-def _clock(db, as_of: date, store_ids, rules: cq.ClockRules) -> pd.DataFrame:
-    return cq.complaint_clock(db, as_of, store_ids, rules)
-
-
-def file_name(kind: str) -> str:
-    """<list>_<stores or all>_<date>: store codes kept to letters, digits and dashes."""
-    scope = "-".join(re.sub(r"[^0-9A-Za-z_-]", "", s) for s in ctx.store_ids) if ctx.store_ids else "all"
-    return f"{ctx.t('actions.file.' + kind)}_{scope or 'stores'}_{ctx.as_of.isoformat()}"
-
-
-def downloads(frame: pd.DataFrame, kind: str, container=st) -> None:
-    """CSV and Excel of a shown list (headers as shown)."""
-    left, right, _ = container.columns([1, 1, 4])
-    name = file_name(kind)
-    left.download_button(ctx.t("actions.download.csv"), to_csv_bytes(frame), file_name=f"{name}.csv",
-                         mime="text/csv", key=f"act_dl_{kind}_csv")
-    right.download_button(ctx.t("actions.download.xlsx"), to_excel_bytes({kind[:31]: frame}),
-                          file_name=f"{name}.xlsx", mime=XLSX, key=f"act_dl_{kind}_xlsx")
-
-
-def shown(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
-    """The columns to show, headed in the reader's language."""
-    out = frame[list(columns)].rename(columns={c: ctx.t(k) for c, k in columns.items()})
-    out.attrs = {}  # the engine's notes (dates) are not for the table
-    return out
-
-
-def number_inputs(spec: list[tuple[str, str, int, int, int]], container) -> None:
-    cols = container.columns(len(spec))
-    for col, (key, label, low, high, step) in zip(cols, spec):
-        col.number_input(ctx.t(label), min_value=low, max_value=high, step=step, key=key, persist_state="session")
+# The page's helpers, bound to its context.
+downloads = partial(panels.downloads, ctx)
+shown = partial(panels.shown, ctx)
+number_inputs = partial(panels.number_inputs, ctx)
+show = panels.show
 
 
 # -- the page ---------------------------------------------------------------------------------
@@ -107,7 +62,7 @@ with tab_service:
         first_service_months=int(s["act_svc_first"]), horizon_days=int(s["act_svc_horizon"]),
         max_overdue_days=int(s["act_svc_overdue"]), warranty_years=int(s["act_svc_warranty"]),
         offer_months=int(s["act_svc_offer"]))
-    due, offers = _service(ctx.db, ctx.as_of, ctx.store_ids, svc_rules)
+    due, offers = service_lists(ctx.db, ctx.as_of, ctx.store_ids, svc_rules)
     counts = service_due.due_counts(due)
     m1, m2, m3 = st.columns(3)
     m1.metric(ctx.t("actions.svc.overdue_count"), fmt.number(counts["overdue"], 0))
@@ -158,7 +113,7 @@ with tab_tiers:
     t_rules = tier_rules.TierRules(gold_spend=float(s["act_tier_spend"]),
                                    platinum_referrals=int(s["act_tier_referrals"]),
                                    no_visit_years=int(s["act_tier_years"]))
-    changes = _tiers(ctx.db, ctx.as_of, ctx.store_ids, t_rules)
+    changes = tier_changes(ctx.db, ctx.as_of, ctx.store_ids, t_rules)
     st.caption(ctx.t("actions.tier.caption", as_of=ctx.as_of.isoformat(),
                      held_on=changes.attrs["held_on"].isoformat()))
     m1, m2 = st.columns(2)
@@ -175,7 +130,7 @@ with tab_tiers:
             return ctx.t(f"actions.reason.{row['reason']}", figure=figure, threshold=threshold)
 
         words = changes.assign(
-            tier_scored=changes["tier_scored"].map(lambda t: ctx.t(f"seg.tier.rfml.{t}") if isinstance(t, str) else ""),
+            tier_scored=changes["tier_scored"].map(lambda t: tier_label("rfml", t, ctx.lang)),
             from_tier=changes["from_tier"].map(lambda t: ctx.t(f"actions.tier.{t}")),
             to_tier=changes["to_tier"].map(lambda t: ctx.t(f"actions.tier.{t}")),
             direction=changes["direction"].map(lambda d: ctx.t(f"actions.dir.{d}")),
@@ -206,7 +161,7 @@ with tab_complaints:
         q_rules = cq.ClockRules(vip_hours=float(s["act_q_vip"]), high_value_hours=float(s["act_q_high_value"]),
                                 ordinary_hours=float(s["act_q_ordinary"]), low_value_hours=float(s["act_q_low_value"]),
                                 since_days=int(s["act_q_since"]))
-        clock = _clock(ctx.db, ctx.as_of, ctx.store_ids, q_rules)
+        clock = complaint_clock(ctx.db, ctx.as_of, ctx.store_ids, q_rules)
         st.caption(ctx.t("actions.q.caption"))
         if len(clock) and not clock["timed"].all():
             st.caption(ctx.t("actions.q.by_day"))

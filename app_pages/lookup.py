@@ -21,6 +21,8 @@ from clv_engine.db import Database
 from ui.context import cached, dropout, page_context
 from ui.safe import md, plot_text
 from wording import fmt
+from wording.churn import risk_reasons
+from wording.status import dropout_reasons_text
 
 ctx = page_context()
 lang = ctx.lang
@@ -155,7 +157,7 @@ if has_p_alive:
     n[3].metric(ctx.t("status.p_alive"), fmt.pct(me["p_alive"]), help=ctx.t("status.p_alive.help"))
     check = dropout(ctx.db, ctx.as_of)
     if check is not None and not check.identifiable:
-        st.caption(ctx.t("status.p_alive.uninformative", reasons=cs.dropout_reasons_text(check, lang)))
+        st.caption(ctx.t("status.p_alive.uninformative", reasons=dropout_reasons_text(check, lang)))
     if me["p_alive"] >= 0.9 and (my_status != cs.ACTIVE or tier == "churned"):
         st.caption(ctx.t("status.tier_is_not_status"))
 
@@ -210,7 +212,7 @@ if risk is not None:
     if lapsed:
         reason = ctx.t("lookup.lapsed.reason", days=fmt.number(risk["days_since_activity"]))
     else:
-        reason = churn.risk_reasons(risk_row.iloc[:1], lang).iloc[0]
+        reason = risk_reasons(risk_row.iloc[:1], lang).iloc[0]
     st.markdown(f"**{ctx.t('lookup.reasons')}**")
     st.text(reason)
     st.caption(ctx.t("lookup.risk.weights"))

@@ -19,8 +19,9 @@ from ui import queries
 from ui.context import dropout, fitted_model, page_context
 from ui.context import predictions as shared_predictions
 from ui.widgets import Headline, metric_row
-from wording import fmt
+from wording import CATALOGUE, fmt
 from wording.predictive import fit_error_text, note_text
+from wording.status import dropout_reasons_text
 
 ctx = page_context()
 WEEKS_PER_YEAR = DAYS_PER_YEAR / 7.0
@@ -76,7 +77,7 @@ metric_row([  # a grid that wraps rather than cuts a label at 1280×720
 check = dropout(ctx.db, ctx.as_of)
 if check is not None and not check.identifiable:
     st.warning(f"**{ctx.t('predictive.dropout.title')}** — "
-               + ctx.t("status.p_alive.uninformative", reasons=cs.dropout_reasons_text(check, ctx.lang)))
+               + ctx.t("status.p_alive.uninformative", reasons=dropout_reasons_text(check, ctx.lang)))
 for note in model.warnings:
     st.warning(note_text(note, ctx.lang))
 # A visit is an order day of any non-negative amount: only refund-only customers are not in

@@ -20,6 +20,7 @@ from clv_engine.imports.read import ImportFileError
 from ui.context import cached, page_context
 from ui.widgets import Headline, metric_row, translated_choice
 from wording import fmt
+from wording.errors import explain
 
 ctx = page_context()
 EDITOR = "results_editor"
@@ -57,7 +58,7 @@ def level_name(level: str) -> str:
 
 
 def error_text(error: contacts.ContactError) -> str:
-    return ctx.t(f"results.error.{error.code}", **{k: str(v) for k, v in error.detail.items()})
+    return explain(error, ctx.lang)
 
 
 def problem_rows(problems: list[contacts.Problem], file: str) -> pd.DataFrame:

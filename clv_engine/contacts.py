@@ -29,6 +29,7 @@ import pandas as pd
 
 from clv_engine.cells import is_blank
 from clv_engine.db import Database, apply_schema
+from clv_engine.errors import InputError, declare
 from clv_engine.imports.read import ImportFileError, load_raw, quote_ident
 
 CHANNELS: tuple[str, ...] = ("call", "visit", "message")
@@ -50,13 +51,20 @@ REQUIRED_IN_FILE = ("customer_id", "contact_date", "outcome")
 OPTIONAL_IN_FILE = ("channel", "owner", "cost", "store_id", "intervention", "contact_id")
 
 
-class ContactError(ValueError):
-    """Input that cannot be stored; ``code`` and ``detail`` let the page say it in either language."""
+CODES = declare("contacts", "bad_holdout", "bad_window", "empty_list", "missing_columns", "duplicate_customers",
+                "missing", "too_long", "duplicate_contacts")
 
-    def __init__(self, code: str, **detail: object) -> None:
-        self.code = code
-        self.detail = detail
-        super().__init__(f"{code}: {detail}" if detail else code)
+
+class ContactError(InputError):
+    """Input that cannot be stored: ``ContactError("missing", field=...)`` raises the declared
+    code ``contacts.missing``; the page says it with wording.errors.explain."""
+
+    def __init__(self, name: str, **details: object) -> None:
+        super().__init__(CODES[name], **details)
+
+    @property
+    def detail(self) -> dict[str, object]:
+        return self.details
 
 
 @dataclass(frozen=True)

@@ -121,19 +121,3 @@ def dropout_check(a: float, b: float, p_alive: object, rules: DropoutRules = Dro
         near_one_share=share,
         rules=rules,
     )
-
-
-def dropout_reasons_text(check: DropoutCheck, lang: str = "en") -> str:
-    """Why P(alive) is not informative, in the reader's language (empty when it is)."""
-    from wording import t
-    from wording.fmt import pct
-
-    parts = []
-    for reason in check.reasons:
-        if reason == "ab_large":
-            parts.append(t("status.reason.ab_large", lang, ab=f"{check.a_plus_b:,.0f}",
-                           p=pct(check.dropout_per_visit, 2)))
-        else:
-            parts.append(t("status.reason.p_alive_near_one", lang, share=pct(check.near_one_share, 1),
-                           near=pct(check.rules.near_one)))
-    return ("；" if lang == "zh" else "; ").join(parts)

@@ -5,7 +5,16 @@ import pandas as pd
 import pytest
 
 from clv_engine import churn
+from clv_engine.errors import InputError
 from wording import fmt
+from wording.churn import export_frame, risk_reasons
+from wording.errors import explain
+
+
+def _says(excinfo: pytest.ExceptionInfo, words: str) -> None:
+    """The input error reads ``words`` in English (through the wording layer)."""
+    assert words in explain(excinfo.value, "en"), explain(excinfo.value, "en")
+    assert explain(excinfo.value, "zh")
 
 # -- SPEC §3 -----------------------------------------------------------------------------
 
@@ -119,10 +128,12 @@ def test_default_weights_are_spec_and_valid():
 
 
 def test_weights_must_sum_to_100_percent():
-    with pytest.raises(ValueError, match="must sum to 100%, they sum to 105%"):
+    with pytest.raises(InputError) as err:
         churn.RiskWeights(spend_drop=0.35).validate()
-    with pytest.raises(ValueError, match="cancellations must be between 0% and 100%"):
+    _says(err, "must sum to 100%, they sum to 105%")
+    with pytest.raises(InputError) as err:
         churn.RiskWeights(cancellations=-0.1, spend_drop=0.5).validate()
+    _says(err, "cancellations must be between 0% and 100%")
 
 
 def test_missing_signals_share_out_their_weight():
@@ -135,8 +146,9 @@ def test_missing_signals_share_out_their_weight():
 
 def test_all_weight_on_missing_signals_is_an_error():
     weights = churn.RiskWeights(spend_drop=0, frequency_drop=0, complaints=0.5, competitor=0.5, cancellations=0)
-    with pytest.raises(ValueError, match="signals with no data"):
+    with pytest.raises(InputError) as err:
         churn.effective_weights(weights, ("spend_drop", "frequency_drop"))
+    _says(err, "signals with no data")
 
 
 def test_levels_on_their_thresholds():
@@ -146,8 +158,9 @@ def test_levels_on_their_thresholds():
 
 @pytest.mark.parametrize("high, mid, low", [(0.3, 0.5, 0.1), (0.5, 0.3, 0.0), (1.2, 0.5, 0.1)])
 def test_levels_must_rise(high, mid, low):
-    with pytest.raises(ValueError, match="thresholds must rise"):
+    with pytest.raises(InputError) as err:
         churn.risk_level([0.2], churn.RiskLevels(high, mid, low))
+    _says(err, "thresholds must rise")
 
 
 def test_score_risk_combines_weighted_signals():
@@ -277,8 +290,9 @@ def test_interventions_must_cover_every_level():
     with pytest.raises(ValueError, match="missing for level"):
         churn.call_list(_scored(["high"]), pd.DataFrame({"customer_id": ["C00000"], "clv": [1.0]}),
                         method="score", interventions=churn.INTERVENTIONS[:2])
-    with pytest.raises(ValueError, match="success rate"):
+    with pytest.raises(InputError) as err:
         churn.Intervention("high", 800, 1.2, 6).validate()
+    _says(err, "success rate")
 
 
 # -- reasons ------------------------------------------------------------------------------
@@ -300,14 +314,14 @@ def _reason_frame():
 
 
 def test_reasons_largest_first_and_only_what_adds():
-    reasons = churn.risk_reasons(_reason_frame(), "en")
+    reasons = risk_reasons(_reason_frame(), "en")
     assert reasons[0] == (
         "no spend in 3 months (usually 4.0 visits a year) (+0.30); "
         "1 unresolved complaint(s), oldest open 60 days (+0.20); "
         "3 visits in 12 months against 4.0 expected (+0.06)"
     )
     assert reasons[1] == "no warning sign"
-    zh = churn.risk_reasons(_reason_frame(), "zh")
+    zh = risk_reasons(_reason_frame(), "zh")
     assert zh[0].startswith("近3个月没有消费") and "；" in zh[0]
 
 
@@ -321,14 +335,14 @@ def test_export_frame_has_reasons_and_translated_headers():
                        "spend_baseline_days": 0, "visits_recent": 0, "expected_visits": 0.0,
                        "days_since_sighting": np.nan, "cancelled": 0, "appointments": 0}.items():
         listed[col] = value
-    out = churn.export_frame(listed, "en")
+    out = export_frame(listed, "en")
     assert list(out.columns) == ["Rank", "Customer", "Name", "Store", "Tier", "Risk score", "Risk level",
                                  "P(churn)", "Remaining CLV", "Intervention", "Cost", "Success rate",
                                  "Expected value", "Reasons"]
     assert out["Reasons"][0] == "2 unresolved complaint(s), oldest open 9 days (+0.20)"
     assert out["Intervention"][0] == "Account manager visit + service offer"
     assert out["Tier"][0] == "Platinum"
-    zh = churn.export_frame(listed, "zh")
+    zh = export_frame(listed, "zh")
     assert "原因" in zh.columns and zh["风险等级"][0] == "中"
 
 
@@ -341,3 +355,12 @@ def test_p_churn_methods_say_why_one_is_not_offered():
     assert churn.p_churn_methods(None, True, flat)["model"] == "not_identifiable"
     assert churn.p_churn_methods(None, True, spread)["model"] is None
     assert churn.p_churn_methods(None, True)["model"] is None
+
+
+def test_best_number_of_customers_to_call_by_hand():
+    # Ranked values 500, 300, −50, 100, −400: running totals 500, 800, 750, 850, 450 -> stop at 4.
+    frame = pd.DataFrame({"expected_value": [500.0, 300.0, -50.0, 100.0, -400.0]})
+    cumulative, best = churn.best_call_count(frame)
+    assert cumulative.tolist() == [500, 800, 750, 850, 450]
+    assert best == 4
+    assert churn.best_call_count(frame.iloc[:0])[1] == 0

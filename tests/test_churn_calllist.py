@@ -16,8 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clv_engine import churn, results
+from clv_engine.churn import capacity  # the solver's limits, forced low below
 from clv_engine.db import Database
 from tests.test_churn_db import AS_OF, build_db, vin
+from wording.churn import export_frame
 
 PHONES = {"A": "13800000001", "B": "+8613900000002", "C": None, "D": "13700000004", "F": "13600000006",
           "H": "13500000008"}
@@ -103,7 +105,7 @@ def test_export_columns_owner_and_due(tmp_path):
     db = _db(tmp_path, owners=True)
     listed = _listed(db)
     assert len(listed) > 1
-    out = churn.export_frame(listed, "en").set_index("Customer")
+    out = export_frame(listed, "en").set_index("Customer")
     truth = _sql_truth(db)
     roles = {"high": "General manager", "mid": "Account manager", "low": "Automated"}
     for row in listed.itertuples():
@@ -117,9 +119,9 @@ def test_export_columns_owner_and_due(tmp_path):
         expected = truth.loc[row.customer_id, "last_visit"]
         assert (pd.isna(got["Last visit"]) and pd.isna(expected)) or got["Last visit"] == pd.Timestamp(expected).date()
     assert set(out["Owner"]) & {"王经理"} and set(out["Owner"]) - {"王经理"}  # both kinds on the list
-    assert list(churn.export_frame(listed, "en").columns[:9]) == ["Rank", "Customer", "Name", "Phone", "Store", "Owner", "Due",
+    assert list(export_frame(listed, "en").columns[:9]) == ["Rank", "Customer", "Name", "Phone", "Store", "Owner", "Due",
                                                     "Last visit", "Vehicle"]
-    zh = churn.export_frame(_listed(_db(tmp_path, "z.duckdb")), "zh")
+    zh = export_frame(_listed(_db(tmp_path, "z.duckdb")), "zh")
     assert {"电话", "负责人", "截止日期", "最近到店", "车辆"} <= set(zh.columns)
     assert set(zh["负责人"]) <= {"总经理", "客户经理", "自动执行"}
 
@@ -168,12 +170,12 @@ def test_knapsack_matches_brute_force(items, budget):
 @given(items=ITEMS, budget=st.floats(0, 3_000).map(lambda x: round(x, 2)))
 def test_knapsack_solver_fallback_matches_brute_force(items, budget):
     values, costs = [v for v, _ in items], [c for _, c in items]
-    saved = churn._DP_CELLS, churn._COMBINATIONS
-    churn._DP_CELLS, churn._COMBINATIONS = -1, 0  # force the MILP
+    saved = capacity._DP_CELLS, capacity._COMBINATIONS
+    capacity._DP_CELLS, capacity._COMBINATIONS = -1, 0  # force the MILP
     try:
         chosen = churn.knapsack(values, costs, budget)
     finally:
-        churn._DP_CELLS, churn._COMBINATIONS = saved
+        capacity._DP_CELLS, capacity._COMBINATIONS = saved
     assert np.round(np.asarray(costs)[chosen] * 100).sum() <= round(budget * 100) + 1e-9
     assert float(np.asarray(values)[chosen].sum()) == pytest.approx(brute_best(values, costs, budget), abs=1e-6)
 
@@ -295,10 +297,10 @@ def test_interventions_in_use_read_the_database(tmp_path):
 @given(items=ITEMS, budget=st.floats(0, 3_000).map(lambda x: round(x, 2)))
 def test_knapsack_dynamic_programme_matches_brute_force(items, budget):
     values, costs = [v for v, _ in items], [c for _, c in items]
-    saved, churn._COMBINATIONS = churn._COMBINATIONS, 0  # skip the enumeration: the DP
+    saved, capacity._COMBINATIONS = capacity._COMBINATIONS, 0  # skip the enumeration: the DP
     try:
         chosen = churn.knapsack(values, costs, budget)
     finally:
-        churn._COMBINATIONS = saved
+        capacity._COMBINATIONS = saved
     assert np.round(np.asarray(costs)[chosen] * 100).sum() <= round(budget * 100) + 1e-9
     assert float(np.asarray(values)[chosen].sum()) == pytest.approx(brute_best(values, costs, budget), abs=1e-6)

@@ -399,3 +399,39 @@ def test_measured_success_is_used_and_shown_beside_the_typed_one(tmp_path, downl
     assert set(listed.loc[listed["Risk level"] == "High", "Success rate"]) == {0.78}
     (evidence,) = [d.value for d in at.dataframe if "Typed" in d.value.columns]
     assert evidence.loc[evidence["Risk level"] == "High", "Used"].iloc[0] == "typed: 78%"
+
+
+def test_choices_survive_a_language_switch(sample_db_path, downloads):
+    """Tiers, levels, stores and the P(churn) method are ids in state: a language switch
+    changes the labels and keeps every selection (and so the list)."""
+    at = run_app(sample_db_path, PAGE)
+    at.multiselect(key="churn_tiers").set_value(["platinum", "gold"]).run()
+    at.multiselect(key="churn_levels").set_value(["high", "mid"]).run()
+    at.multiselect(key="churn_stores").set_value(["S01"]).run()
+    at.radio(key="churn_p_method").set_value("score").run()
+    at.radio(key="churn_capacity_kind").set_value("calls").run()
+    english = _csv(downloads)
+    n = metric_values(at)["Customers on the list"]
+    at.segmented_control(key="lang").set_value("zh").run()
+    assert not at.exception and not at.error
+    assert at.multiselect(key="churn_tiers").value == ["platinum", "gold"]
+    assert at.multiselect(key="churn_levels").value == ["high", "mid"]
+    assert at.multiselect(key="churn_stores").value == ["S01"]
+    assert at.radio(key="churn_p_method").value == "score"
+    assert at.radio(key="churn_capacity_kind").value == "calls"
+    assert metric_values(at)["名单客户数"] == n
+    chinese = pd.read_csv(io.BytesIO(_file(downloads, ".csv")), encoding="utf-8-sig", dtype={"客户编号": str})
+    assert chinese["客户编号"].tolist() == english["Customer"].astype(str).tolist()
+    assert set(chinese["等级"]) <= {"白金", "黄金"}
+    at.segmented_control(key="lang").set_value("en").run()
+    assert at.multiselect(key="churn_tiers").value == ["platinum", "gold"]
+    assert metric_values(at)["Customers on the list"] == n
+
+
+@pytest.mark.parametrize("lang, words", [("en", "thresholds must rise"), ("zh", "风险等级阈值须递增")])
+def test_thresholds_that_do_not_rise_are_explained_in_the_readers_language(sample_db_path, lang, words):
+    at = run_app(sample_db_path, PAGE, lang=lang)
+    at.slider(key="churn_high_min").set_value(0.2).run()  # below mid (0.30)
+    assert not at.exception
+    assert len(at.error) == 1 and words in at.error[0].value
+    assert "churn.thresholds" not in at.error[0].value  # the code is never shown

@@ -214,3 +214,12 @@ def test_tiers_are_told_apart_from_statuses(sample_db_path, lang):
 
     at = run_app(sample_db_path, "app_pages/segmentation.py", lang=lang)
     assert any(c.value == t("status.tier_is_not_status", lang) for c in at.caption)
+
+
+@pytest.mark.parametrize("lang, words", [("en", "Tier cut-offs must satisfy"), ("zh", "等级分界须满足")])
+def test_rules_that_cannot_be_used_are_explained_in_the_readers_language(sample_db_path, lang, words):
+    at = run_app(sample_db_path, PAGE, lang=lang)
+    at.number_input(key="seg_t_gold").set_value(16).run()  # as high as platinum
+    assert not at.exception
+    assert len(at.error) == 1 and words in at.error[0].value
+    assert "segmentation.tier_cutoffs" not in at.error[0].value

@@ -13,6 +13,8 @@ import pytest
 from clv_engine import clv
 from clv_engine import segmentation as seg
 from clv_engine.db import Database, create_database
+from clv_engine.errors import InputError
+from wording.errors import explain
 
 AS_OF = date(2026, 6, 30)
 
@@ -274,8 +276,9 @@ def test_store_scope(tmp_path):
     ],
 )
 def test_rules_validation_names_the_field(change, field):
-    with pytest.raises(ValueError, match=field):
+    with pytest.raises(InputError) as err:
         replace(seg.RfmlRules(), **change).validate()
+    assert field in explain(err.value, "en") and field in explain(err.value, "zh")
 
 
 def test_default_rules_are_the_spec():
@@ -371,8 +374,9 @@ def test_every_customer_gets_one_group():
     ],
 )
 def test_six_rules_validation(rules, field):
-    with pytest.raises(ValueError, match=field):
+    with pytest.raises(InputError) as err:
         rules.validate()
+    assert field in explain(err.value, "en") and field in explain(err.value, "zh")
 
 
 def test_six_groups_needs_clv():

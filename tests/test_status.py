@@ -6,6 +6,7 @@ import pytest
 
 from clv_engine import status as cs
 from clv_engine.models import BGNBDParams, fit_bgnbd, p_alive, simulate_bgnbd
+from wording.status import dropout_reasons_text
 
 
 def test_status_by_days_since_activity():
@@ -63,9 +64,9 @@ def test_dropout_reasons_by_hand():
     assert check.near_one_share == pytest.approx(0.96)
     spread = np.linspace(0, 1, 101)
     assert cs.dropout_check(0.8, 2.4, spread).identifiable
-    text = cs.dropout_reasons_text(check, "en")
+    text = dropout_reasons_text(check, "en")
     assert "a + b = 150" in text and "96.0%" in text
-    assert "a + b = 150" in cs.dropout_reasons_text(check, "zh")
+    assert "a + b = 150" in dropout_reasons_text(check, "zh")
 
 
 def test_sample_fit_is_flagged(sample_db_path):

@@ -330,4 +330,42 @@ STRINGS = {
         "Reference case: 1,240 customers kept × ¥21,000 = ¥26,040,000 against a cost of ¥980,000 = 26.6×.",
         "参考案例：挽回1,240位客户 × ¥21,000 = ¥2,604万，成本¥98万，倍数26.6×。",
     ),
+    # Input errors of clv_engine.churn (codes declared in clv_engine/churn/rules.py).
+    "error.churn.weight_range": (
+        "The weight of {signal} must be between 0% and 100%, got {value:.0%}.",
+        "信号 {signal} 的权重须在 0% 到 100% 之间，当前为 {value:.0%}。",
+    ),
+    "error.churn.weights_sum": (
+        "The risk weights must sum to 100%, they sum to {total:.0%}.",
+        "风险权重之和须为 100%，当前为 {total:.0%}。",
+    ),
+    "error.churn.rule_whole": (
+        "{field} must be a whole number of at least 1, got {value}.",
+        "{field} 须为不小于 1 的整数，当前为 {value}。",
+    ),
+    "error.churn.baseline_rule": (
+        "The shortest usual-pace history ({min_days} days) cannot exceed the baseline ({days} days).",
+        "最短的常规节奏历史（{min_days}天）不能超过基准期（{days}天）。",
+    ),
+    "error.churn.thresholds": (
+        "The risk level thresholds must rise (0 < low ≤ mid ≤ high ≤ 1), got low {low}, mid {mid}, high {high}.",
+        "风险等级阈值须递增（0 < 低 ≤ 中 ≤ 高 ≤ 1），当前为 低 {low}、中 {mid}、高 {high}。",
+    ),
+    "error.churn.no_signal_weight": (
+        "The weights put 100% on signals with no data ({signals}): give weight to an available signal "
+        "or import the data.",
+        "权重全部落在没有数据的信号上（{signals}）：请给有数据的信号分配权重，或导入相应数据。",
+    ),
+    "error.churn.intervention_cost": (
+        "The intervention cost ({level}) cannot be negative.",
+        "干预成本（{level}）不能为负。",
+    ),
+    "error.churn.intervention_success": (
+        "The intervention success rate ({level}) must be between 0% and 100%.",
+        "干预成功率（{level}）须在 0% 到 100% 之间。",
+    ),
+    "error.churn.capacity_negative": (
+        "The capacity of store {store} cannot be negative.",
+        "门店 {store} 的产能不能为负。",
+    ),
 }

@@ -351,3 +351,46 @@ STRINGS.update(
         ),
     }
 )
+
+# Input errors of the segmentation rules (codes declared in clv_engine/segmentation/vocabulary.py).
+STRINGS.update(
+    {
+        "error.segmentation.cutoffs_count": ("{field} needs four cut-offs, got {n}.", "{field} 需要四个分界值，当前为 {n} 个。"),
+        "error.segmentation.cutoffs_negative": (
+            "{field} cut-offs must not be negative: {values}.",
+            "{field} 的分界值不能为负：{values}。",
+        ),
+        "error.segmentation.cutoffs_rising": (
+            "{field} cut-offs must be strictly increasing: {values}.",
+            "{field} 的分界值须严格递增：{values}。",
+        ),
+        "error.segmentation.score_range": (
+            "{field} must be between {low} and {high}, got {value}.",
+            "{field} 须在 {low} 到 {high} 之间，当前为 {value}。",
+        ),
+        "error.segmentation.tier_cutoffs": (
+            "Tier cut-offs must satisfy 4 < {field} ≤ 20, got silver {silver}, gold {gold}, platinum {platinum}.",
+            "等级分界须满足 4 < {field} ≤ 20，当前为 白银 {silver}、黄金 {gold}、白金 {platinum}。",
+        ),
+        "error.segmentation.six_levels": (
+            "The levels need 1 ≤ {field} < high_min ≤ 5, got low_max {low_max}, high_min {high_min}.",
+            "等级须满足 1 ≤ {field} < high_min ≤ 5，当前为 low_max {low_max}、high_min {high_min}。",
+        ),
+        "error.segmentation.invalid_share": (
+            "The invalid CLV share ({field}) must be between 0% and 100%, got {value:.0%}.",
+            "无效客群的 CLV 比例（{field}）须在 0% 到 100% 之间，当前为 {value:.0%}。",
+        ),
+        "error.segmentation.fallback": (
+            "The fallback ({field}) must be a group other than invalid, got {group}.",
+            "备选客群（{field}）须为“无效”以外的客群，当前为 {group}。",
+        ),
+        "error.segmentation.grid_cells": (
+            "The {field} needs exactly one group for each of the 9 (R, FM) cells.",
+            "{field} 须为 9 个（R，FM）格各指定一个客群。",
+        ),
+        "error.segmentation.grid_group": (
+            "{field} cell (R {r}, FM {fm}): unknown group {group}.",
+            "{field} 格（R {r}，FM {fm}）：未知客群 {group}。",
+        ),
+    }
+)

@@ -1,0 +1,206 @@
+"""P(churn) from the risk score: the backtest, its logistic calibration, the methods (SPEC §3)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+from scipy.stats import rankdata
+
+from clv_engine.churn.rules import (
+    BACKTEST_HORIZON_DAYS,
+    P_CHURN_METHODS,
+    RiskLevels,
+    RiskWeights,
+    SignalRules,
+    _as_float,
+)
+from clv_engine.churn.signals import churn_signals, score_risk
+from clv_engine.db import Database
+from clv_engine.status import DropoutCheck
+
+# -- P(churn) -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """P(churn) from the score, fitted on a backtest one horizon before the as-of date.
+
+    Customers watched at the reference date were scored on what was known then; "churned"
+    means no visit in the following ``horizon_days``. P(churn) = 1 / (1 + e^−(a + b·score)),
+    a and b by maximum likelihood (logistic calibration, "Platt scaling"): smooth, rising with
+    the score when the score ranks churners first, and using every customer rather than
+    thin score bands. ``table`` shows, per score band, the observed churn rate next to the
+    mean fitted P(churn), so the fit can be checked by eye.
+    """
+
+    reference_date: date
+    horizon_days: int
+    intercept: float
+    slope: float
+    table: pd.DataFrame = field(repr=False)  # band_low, band_high, customers, churned, rate, p_churn
+    auc: float = float("nan")  # how well the score ranks churners first: 0.5 coin toss, 1 perfect
+
+    @property
+    def customers(self) -> int:
+        return int(self.table["customers"].sum())
+
+    @property
+    def base_rate(self) -> float:
+        return float(self.table["churned"].sum() / max(self.customers, 1))
+
+    def p_churn(self, score: np.ndarray | pd.Series) -> np.ndarray:
+        return _logistic(self.intercept + self.slope * _as_float(score))
+
+
+def _logistic(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
+
+
+def fit_logistic(
+    x: np.ndarray | pd.Series, y: np.ndarray | pd.Series, ridge: float = 1e-6
+) -> tuple[float, float]:
+    """Intercept and slope of P(y) = 1 / (1 + e^−(a + b·x)) by Newton-Raphson.
+
+    A tiny ridge on the slope keeps it finite when the classes are perfectly separated.
+    """
+    x = _as_float(x)
+    y = np.asarray(y, dtype=float)
+    if len(x) == 0 or y.min() == y.max():
+        raise ValueError("a logistic fit needs both churners and stayers")
+    design = np.column_stack([np.ones_like(x), x])
+    beta = np.array([np.log(y.mean() / (1 - y.mean())), 0.0])
+    penalty = np.diag([0.0, ridge * len(x)])
+    for _ in range(100):
+        p = _logistic(design @ beta)
+        gradient = design.T @ (y - p) - penalty @ beta
+        hessian = (design * (p * (1 - p))[:, None]).T @ design + penalty
+        step = np.linalg.solve(hessian + 1e-12 * np.eye(2), gradient)
+        beta = beta + step
+        if np.max(np.abs(step)) < 1e-10:
+            break
+    return float(beta[0]), float(beta[1])
+
+
+def calibration_from_backtest(
+    scores: np.ndarray | pd.Series,
+    churned: np.ndarray | pd.Series,
+    reference_date: date,
+    horizon_days: int,
+    bands: int = 10,
+    min_customers: int = 100,
+) -> Calibration | None:
+    """Fit P(churn) on the backtest; None with too few customers or no churner (or no stayer)."""
+    s = _as_float(scores)
+    y = np.asarray(churned, dtype=bool)
+    if len(s) < min_customers or y.all() or not y.any():
+        return None
+    intercept, slope = fit_logistic(s, y)
+    edges = np.linspace(0.0, 1.0, bands + 1)
+    band = np.clip(np.searchsorted(edges, s, side="right") - 1, 0, bands - 1)
+    customers = np.bincount(band, minlength=bands)
+    churned_n = np.bincount(band, weights=y.astype(float), minlength=bands)
+    fitted_sum = np.bincount(band, weights=_logistic(intercept + slope * s), minlength=bands)
+    used = customers > 0
+    table = pd.DataFrame(
+        {
+            "band_low": edges[:-1],
+            "band_high": edges[1:],
+            "customers": customers,
+            "churned": churned_n.astype(int),
+            "rate": np.divide(churned_n, customers, out=np.full(bands, np.nan), where=used),
+            "p_churn": np.divide(fitted_sum, customers, out=np.full(bands, np.nan), where=used),
+        }
+    )
+    return Calibration(reference_date, horizon_days, intercept, slope, table, ranking_auc(s, y))
+
+
+def ranking_auc(scores: np.ndarray | pd.Series, churned: np.ndarray | pd.Series) -> float:
+    """Area under the ROC curve: the chance a churner scores above a stayer (ties half)."""
+    s = _as_float(scores)
+    y = np.asarray(churned, dtype=bool)
+    positives, negatives = int(y.sum()), int((~y).sum())
+    if positives == 0 or negatives == 0:
+        return float("nan")
+    ranks = rankdata(s)  # average ranks: a tie counts one half
+    return float((ranks[y].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+
+
+def backtest_outcome_sql() -> str:
+    return "SELECT DISTINCT customer_id FROM orders WHERE order_date > ? AND order_date <= ?"
+
+
+def backtest_signals(
+    db: Database,
+    as_of: date,
+    store_ids: Sequence[str] | None = None,
+    rules: SignalRules = SignalRules(),
+    horizon_days: int = BACKTEST_HORIZON_DAYS,
+) -> pd.DataFrame:
+    """Signals as they stood ``horizon_days`` before ``as_of`` for the customers watched then,
+    with ``churned`` = no visit from then to ``as_of``."""
+    reference = as_of - timedelta(days=horizon_days)
+    frame = churn_signals(db, reference, store_ids, rules)
+    frame = frame[frame["watched"]].copy()
+    came = db.query_df(backtest_outcome_sql(), [reference, as_of])
+    frame["churned"] = ~frame["customer_id"].isin(came["customer_id"])
+    frame.attrs["reference_date"] = reference
+    frame.attrs["horizon_days"] = horizon_days
+    return frame
+
+
+def calibrate(
+    backtest: pd.DataFrame, weights: RiskWeights = RiskWeights(), levels: RiskLevels = RiskLevels()
+) -> Calibration | None:
+    """Score the backtest with today's weights and fit P(churn) by score band.
+
+    Calibrate on the backtest of every customer (``backtest_signals`` without a store scope)
+    and filter the list afterwards: a customer's P(churn) and expected value must be the
+    same on the churn list, in lookup and in the exports, whatever store scope is chosen."""
+    if backtest.empty:
+        return None
+    scored = score_risk(backtest, weights, levels)
+    return calibration_from_backtest(
+        scored["score"], scored["churned"], backtest.attrs["reference_date"], backtest.attrs["horizon_days"]
+    )
+
+
+def p_churn(frame: pd.DataFrame, method: str, calibration: Calibration | None = None) -> np.ndarray:
+    """P(churn) per row of a scored frame by ``method``:
+
+    - ``calibrated``: the backtest's rate for the score (needs ``calibration``);
+    - ``score``: the risk score read as a probability;
+    - ``model``: 1 − P(alive) of the predictive model (needs a ``p_alive`` column).
+    """
+    if method == "calibrated":
+        if calibration is None:
+            raise ValueError("P(churn) method 'calibrated' needs a calibration (not enough history)")
+        return calibration.p_churn(frame["score"])
+    if method == "score":
+        return frame["score"].to_numpy(dtype=float)
+    if method == "model":
+        if "p_alive" not in frame.columns:
+            raise ValueError("P(churn) method 'model' needs a p_alive column from the predictive model")
+        return np.clip(1.0 - frame["p_alive"].to_numpy(dtype=float), 0.0, 1.0)
+    raise ValueError(f"P(churn) method must be one of {P_CHURN_METHODS}, got {method!r}")
+
+
+def p_churn_methods(
+    calibration: Calibration | None, has_p_alive: bool, dropout: DropoutCheck | None = None
+) -> dict[str, str | None]:
+    """Each P(churn) method with the reason it cannot be offered (None: it can).
+
+    ``model`` (1 − P(alive)) needs the predictive model's P(alive), and a fit that can tell
+    customers who left from those who did not: when ``dropout`` says it cannot, P(alive) is
+    near 1 for nearly everyone and 1 − P(alive) would read as "nobody churns"."""
+    reasons: dict[str, str | None] = {m: None for m in P_CHURN_METHODS}
+    if calibration is None:
+        reasons["calibrated"] = "no_calibration"
+    if not has_p_alive:
+        reasons["model"] = "no_model"
+    elif dropout is not None and not dropout.identifiable:
+        reasons["model"] = "not_identifiable"
+    return reasons

@@ -1,0 +1,304 @@
+"""The call list: expected value per customer, filters, totals, where to stop calling, the
+details a store needs to make the call, and the success rates in use (SPEC §3)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from clv_engine.churn.calibration import Calibration, p_churn
+from clv_engine.churn.rules import INTERVENTIONS, LEVELS, Intervention, _as_float
+from clv_engine.db import Database
+from clv_engine.results import success_evidence
+
+
+def expected_value(
+    p_churn: np.ndarray | pd.Series | float,
+    success: np.ndarray | pd.Series | float,
+    remaining_clv: np.ndarray | pd.Series | float,
+    cost: np.ndarray | pd.Series | float,
+) -> np.ndarray | float:
+    """SPEC §3: P(churn) × success × remaining CLV − cost."""
+    value = _as_float(p_churn) * _as_float(success) * _as_float(remaining_clv) - _as_float(cost)
+    return float(value) if np.ndim(value) == 0 else value
+
+
+# -- the call list --------------------------------------------------------------------------
+
+_VALUE_COLUMNS = ("name", "vin", "region", "clv", "p_alive")
+
+
+def call_list(
+    scored: pd.DataFrame,
+    values: pd.DataFrame,
+    method: str = "calibrated",
+    calibration: Calibration | None = None,
+    interventions: Sequence[Intervention] = INTERVENTIONS,
+    tiers: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Customers with a risk level, ranked by the expected value of their level's intervention.
+
+    ``values`` is clv.customer_values (remaining CLV = its ``clv``); ``tiers`` optional
+    (customer_id, tier). Adds p_churn, cost, success, customers_saved (P × success),
+    clv_saved (P × success × CLV), expected_value (clv_saved − cost) and rank.
+    """
+    by_level = {}
+    for i in interventions:
+        i.validate()
+        by_level[i.level] = i
+    missing = [lv for lv in LEVELS if lv not in by_level]
+    if missing:
+        raise ValueError(f"interventions missing for level(s): {', '.join(missing)}")
+    frame = scored[scored["level"].isin(LEVELS)]
+    keep = ["customer_id"] + [c for c in _VALUE_COLUMNS if c in values.columns]
+    # customer_id is the primary key of both frames (validating it costs more than the merge).
+    frame = frame.merge(values[keep], on="customer_id", how="inner")
+    if tiers is not None:
+        frame = frame.merge(tiers[["customer_id", "tier"]], on="customer_id", how="left")
+    frame["p_churn"] = p_churn(frame, method, calibration)
+    frame["cost"] = frame["level"].map({k: v.cost for k, v in by_level.items()}).astype(float)
+    frame["success"] = frame["level"].map({k: v.success for k, v in by_level.items()}).astype(float)
+    frame["customers_saved"] = frame["p_churn"] * frame["success"]
+    frame["clv_saved"] = frame["customers_saved"] * frame["clv"]
+    frame["expected_value"] = expected_value(frame["p_churn"], frame["success"], frame["clv"], frame["cost"])
+    frame = frame.sort_values(["expected_value", "customer_id"], ascending=[False, True], kind="mergesort")
+    frame["rank"] = np.arange(1, len(frame) + 1)
+    frame.attrs.update(scored.attrs)
+    frame.attrs["method"] = method
+    return frame.reset_index(drop=True)
+
+
+def filter_list(
+    frame: pd.DataFrame,
+    store_ids: Sequence[str] | None = None,
+    tiers: Sequence[str] | None = None,
+    levels: Sequence[str] | None = None,
+    paying_only: bool = False,
+) -> pd.DataFrame:
+    """The call list narrowed by home store, tier, level and to positive expected value."""
+    mask = np.ones(len(frame), dtype=bool)
+    if store_ids:
+        mask &= frame["home_store_id"].isin(list(store_ids)).to_numpy()
+    if tiers:
+        if "tier" not in frame.columns:
+            raise ValueError("filtering by tier needs a tier column in the call list")
+        mask &= frame["tier"].isin(list(tiers)).to_numpy()
+    if levels:
+        mask &= frame["level"].isin(list(levels)).to_numpy()
+    if paying_only:
+        mask &= frame["expected_value"].to_numpy(dtype=float) > 0
+    out = frame[mask].reset_index(drop=True)
+    out.attrs.update(frame.attrs)
+    return out
+
+
+@dataclass(frozen=True)
+class ListTotals:
+    """Acting on every customer of a list."""
+
+    customers: int
+    cost: float
+    customers_saved: float  # expected number of customers kept
+    clv_saved: float  # expected remaining CLV kept
+    net_value: float  # clv_saved − cost
+
+    @property
+    def multiple(self) -> float:
+        """Benefit/cost multiple: CLV saved / cost (SPEC §5's definition)."""
+        return self.clv_saved / self.cost if self.cost > 0 else float("nan")
+
+
+def list_totals(frame: pd.DataFrame) -> ListTotals:
+    cost = float(frame["cost"].sum())
+    saved = float(frame["clv_saved"].sum())
+    return ListTotals(
+        customers=int(len(frame)),
+        cost=cost,
+        customers_saved=float(frame["customers_saved"].sum()),
+        clv_saved=saved,
+        net_value=saved - cost,
+    )
+
+
+def best_call_count(frame: pd.DataFrame) -> tuple[np.ndarray, int]:
+    """Where to stop calling: the net value of acting on the first n customers of the ranked
+    list (n = 1..len) and the n at which it peaks (0 for an empty list)."""
+    cumulative = np.cumsum(frame["expected_value"].to_numpy(dtype=float))
+    return cumulative, (int(np.argmax(cumulative)) + 1 if len(cumulative) else 0)
+
+
+def level_summary(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per level: customers, cost, customers saved, CLV saved, multiple (for the table)."""
+    rows = []
+    for level in LEVELS:
+        part = frame[frame["level"] == level]
+        totals = list_totals(part)
+        rows.append(
+            {
+                "level": level,
+                "customers": totals.customers,
+                "cost": totals.cost,
+                "customers_saved": totals.customers_saved,
+                "clv_saved": totals.clv_saved,
+                "multiple": totals.multiple,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# -- what a store needs to make the call ----------------------------------------------------
+
+# The list is this week's work: every customer on it is due within a working week of the
+# date it is issued (the as-of date), whatever the level. The level decides who calls
+# (SPEC §3: a GM call for high risk, an account manager's visit for mid, automated care for low).
+DUE_DAYS = 7
+OWNER_ROLE: dict[str, str] = {"high": "gm", "mid": "account_manager", "low": "automated"}
+VIN_TAIL = 6  # a VIN is read out by its last six characters (the serial number)
+# Column names an import may give a store's account owner and a vehicle's parts.
+STORE_OWNER_COLUMNS = ("account_owner", "owner")
+VEHICLE_MODEL_COLUMNS = ("vehicle_model", "model")
+VEHICLE_PLATE_COLUMNS = ("plate", "plate_number", "license_plate")
+
+
+def _columns(db: Database, table: str) -> list[str]:
+    if table not in db.tables():
+        return []
+    frame = db.query_df(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = ? "
+        "ORDER BY ordinal_position",
+        [table],
+    )
+    return frame["column_name"].tolist()
+
+
+def _first(candidates: Sequence[str], present: Sequence[str]) -> str | None:
+    return next((c for c in candidates if c in present), None)
+
+
+def vehicle_text(model: object, plate: object, vin: object) -> str:
+    """ "Model · plate", or "Model · …VIN tail" when there is no plate; "" when nothing is known."""
+
+    def known(x: object) -> bool:
+        return isinstance(x, str) and bool(x.strip())
+
+    ident = plate.strip() if known(plate) else ("…" + vin.strip()[-VIN_TAIL:] if known(vin) else "")
+    return " · ".join(p for p in (model.strip() if known(model) else "", ident) if p)
+
+
+def call_details(db: Database, as_of: date) -> pd.DataFrame:
+    """Per customer what the caller needs: phone, last visit (to ``as_of``), vehicle, home
+    store's name and, when the stores file has one, its account owner.
+
+    The vehicle comes from a ``vehicles`` table when the data has one (every vehicle of the
+    customer, joined by "; "), else from the customer's own model and VIN.
+    """
+    store_cols = _columns(db, "stores")
+    owner_col = _first(STORE_OWNER_COLUMNS, store_cols)
+    # Column names come from the catalogue and a fixed list, never from a widget.
+    owner_sql = f's."{owner_col}"' if owner_col else "CAST(NULL AS VARCHAR)"
+    frame = db.query_df(
+        f"""
+        SELECT c.customer_id, c.phone, c.vehicle_model, c.vin, s.name AS store_name,
+               CAST({owner_sql} AS VARCHAR) AS store_owner, o.last_visit
+        FROM customers c
+        LEFT JOIN stores s ON s.store_id = c.home_store_id
+        LEFT JOIN (SELECT customer_id, max(order_date) AS last_visit FROM orders
+                   WHERE order_date <= ? GROUP BY customer_id) o USING (customer_id)
+        ORDER BY c.customer_id
+        """,
+        [as_of],
+    )
+    frame["vehicle"] = [vehicle_text(m, None, v) for m, v in zip(frame["vehicle_model"], frame["vin"])]
+    vehicle_cols = _columns(db, "vehicles")
+    if "customer_id" in vehicle_cols:
+        model, plate = (
+            _first(VEHICLE_MODEL_COLUMNS, vehicle_cols),
+            _first(VEHICLE_PLATE_COLUMNS, vehicle_cols),
+        )
+        pick = ", ".join(
+            f'CAST("{c}" AS VARCHAR) AS "{alias}"' if c else f'CAST(NULL AS VARCHAR) AS "{alias}"'
+            for c, alias in (
+                (model, "model"),
+                (plate, "plate"),
+                ("vin" if "vin" in vehicle_cols else None, "vin"),
+            )
+        )
+        cars = db.query_df(f"SELECT customer_id, {pick} FROM vehicles ORDER BY customer_id, 2, 3, 4")
+        cars["text"] = [vehicle_text(m, p, v) for m, p, v in zip(cars["model"], cars["plate"], cars["vin"])]
+        joined = cars[cars["text"] != ""].groupby("customer_id")["text"].agg("; ".join)
+        frame["vehicle"] = frame["customer_id"].map(joined).fillna(frame["vehicle"])
+    frame["last_visit"] = pd.to_datetime(frame["last_visit"]).dt.date
+    return frame[["customer_id", "phone", "last_visit", "vehicle", "store_name", "store_owner"]]
+
+
+def add_call_details(
+    frame: pd.DataFrame, details: pd.DataFrame, issued_on: date, due_days: int = DUE_DAYS
+) -> pd.DataFrame:
+    """The call list with phone, last visit, vehicle, store name, owner and due date.
+
+    ``owner`` is the store's account owner when the data has one, else the role the level's
+    intervention belongs to (``owner_role``: gm / account_manager / automated)."""
+    out = frame.drop(columns=[c for c in details.columns if c != "customer_id" and c in frame.columns])
+    out = out.merge(details, on="customer_id", how="left")
+    out["owner_role"] = out["level"].map(OWNER_ROLE)
+    out["due_on"] = issued_on + timedelta(days=due_days)
+    out.attrs.update(frame.attrs)
+    out.attrs["due_days"] = due_days
+    return out
+
+
+_FILE_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')
+
+
+def list_file_name(prefix: str, store_names: Sequence[str] | None, all_stores: str, on: date) -> str:
+    """``prefix_store_date`` (no extension): the store's name, "store+store" for a few, the
+    ``all_stores`` words when the list is not narrowed; characters a file name cannot hold
+    become "_"."""
+    names = [str(n) for n in (store_names or []) if str(n).strip()]
+    if not names:
+        part = all_stores
+    elif len(names) <= 3:
+        part = "+".join(names)
+    else:
+        part = "+".join(names[:3]) + f"+{len(names) - 3}"
+    return re.sub("_+", "_", _FILE_UNSAFE.sub("_", f"{prefix}_{part}_{on.isoformat()}")).strip("_.")
+
+
+# -- measured success in place of the typed one ----------------------------------------------
+
+
+def measured_interventions(
+    interventions: Sequence[Intervention], evidence: Sequence, use_measured: bool = True
+) -> tuple[list[Intervention], dict[str, str]]:
+    """The interventions with each level's success rate as it will be used, and its source.
+
+    ``evidence`` is clv_engine.results.success_evidence (one MeasuredSuccess per level). A
+    level whose evidence is enough (``usable``: the interval of the uplift excludes 0 with
+    enough customers in treated and control, the window over) uses the measured rate, clipped
+    to 0..100% (a harmful call keeps nobody); the others keep the typed prior.
+    Returns (interventions, {level: "measured" | "typed"})."""
+    by_level = {e.level: e for e in evidence}
+    out, source = [], {}
+    for i in interventions:
+        e = by_level.get(i.level)
+        if use_measured and e is not None and e.usable and np.isfinite(e.measured):
+            out.append(Intervention(i.level, i.cost, float(np.clip(e.measured, 0.0, 1.0)), i.lead_months))
+            source[i.level] = "measured"
+        else:
+            out.append(i)
+            source[i.level] = "typed"
+    return out, source
+
+
+def interventions_in_use(
+    db: Database, interventions: Sequence[Intervention] = INTERVENTIONS
+) -> list[Intervention]:
+    """The interventions with the measured success rates where the issued lists give enough
+    evidence: what the churn page uses by default, so lookup and a newly issued list agree."""
+    evidence = success_evidence(db, {i.level: i.success for i in interventions})
+    return measured_interventions(interventions, evidence)[0]

@@ -1,0 +1,119 @@
+"""Tier migration between two as-of dates: who moved up, down, stayed or is new."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from clv_engine.db import Database
+from clv_engine.segmentation.groups import SixGroupRules, six_groups
+from clv_engine.segmentation.scoring import RfmlRules, score_customers, with_values
+from clv_engine.segmentation.vocabulary import SCHEMES, frame_sql, tier_column
+
+# -- migration between two as-of dates ---------------------------------------------------------
+
+MIGRATION_SQL = """
+WITH j AS (
+    SELECT coalesce(b.customer_id, a.customer_id) AS customer_id,
+           coalesce(b.home_store_id, a.home_store_id) AS home_store_id,
+           coalesce(a.tier, 'new') AS tier_a,
+           coalesce(b.tier, 'gone') AS tier_b,
+           a.rank_a, b.rank_b, a.total_a, b.total_b
+    FROM a FULL OUTER JOIN b USING (customer_id)
+)
+SELECT *,
+       CASE WHEN rank_a IS NULL THEN 'new'
+            WHEN rank_b IS NULL THEN 'gone'
+            WHEN rank_b < rank_a THEN 'up'
+            WHEN rank_b > rank_a THEN 'down'
+            ELSE 'same' END AS direction
+FROM j
+"""
+
+FLOWS_SQL = """
+SELECT tier_a, tier_b, direction, count(*) AS customers
+FROM moves GROUP BY ALL ORDER BY customers DESC
+"""
+
+
+@dataclass(frozen=True)
+class Migration:
+    moves: pd.DataFrame  # one row per customer: tier_a, tier_b, direction (up/down/same/new)
+    flows: pd.DataFrame  # tier_a, tier_b, direction, customers
+    scheme: str
+    date_a: date
+    date_b: date
+
+    def counts(self) -> dict[str, int]:
+        c = self.moves["direction"].value_counts()
+        return {d: int(c.get(d, 0)) for d in ("up", "down", "same", "new")}
+
+
+def tiers_at(
+    db: Database,
+    as_of: date,
+    store_ids: Sequence[str] | None = None,
+    scheme: str = "rfml",
+    rules: RfmlRules = RfmlRules(),
+    six_rules: SixGroupRules = SixGroupRules(),
+    clv_params=None,
+) -> pd.DataFrame:
+    """Scores (and, for the six groups, CLV and group) of every customer on ``as_of``."""
+    scores = score_customers(db, as_of, store_ids, rules)
+    if scheme == "rfml":
+        return scores
+    from clv_engine import clv
+
+    values = clv.customer_values(db, as_of, store_ids, clv_params or clv.CLVParams())
+    return six_groups(with_values(scores, values), six_rules)
+
+
+def migration(
+    db: Database,
+    date_a: date,
+    date_b: date,
+    store_ids: Sequence[str] | None = None,
+    scheme: str = "rfml",
+    rules: RfmlRules = RfmlRules(),
+    six_rules: SixGroupRules = SixGroupRules(),
+    clv_params=None,
+) -> Migration:
+    """Who moved between tiers from ``date_a`` to ``date_b`` (same rules at both dates).
+
+    For RFM+L "up" is toward platinum; for the six groups "up" is toward VIP in the order
+    of SIX_GROUPS (churn risk ranks above dormant: it still has high value to win back).
+    Customers who only exist at ``date_b`` come from "new".
+    """
+    if date_a >= date_b:
+        raise ValueError(f"date_a ({date_a}) must be before date_b ({date_b})")
+    a = tiers_at(db, date_a, store_ids, scheme, rules, six_rules, clv_params)
+    b = tiers_at(db, date_b, store_ids, scheme, rules, six_rules, clv_params)
+    return migration_between(a, b, scheme, date_a, date_b)
+
+
+def migration_between(
+    tiers_a: pd.DataFrame, tiers_b: pd.DataFrame, scheme: str, date_a: date, date_b: date
+) -> Migration:
+    """The migration from two frames of tiers_at (a page already holds the current one)."""
+    if date_a >= date_b:
+        raise ValueError(f"date_a ({date_a}) must be before date_b ({date_b})")
+    column = tier_column(scheme)
+    order = {t: i for i, t in enumerate(SCHEMES[scheme])}
+
+    def side(frame: pd.DataFrame, suffix: str) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "customer_id": frame["customer_id"],
+                "home_store_id": frame["home_store_id"],
+                "tier": frame[column],
+                f"rank_{suffix}": frame[column].map(order),
+                f"total_{suffix}": frame["total"],
+            }
+        )
+
+    moves = frame_sql(MIGRATION_SQL, a=side(tiers_a, "a"), b=side(tiers_b, "b"))
+    flows = frame_sql(FLOWS_SQL, moves=moves[["tier_a", "tier_b", "direction"]])
+    return Migration(moves, flows, scheme, date_a, date_b)

@@ -1,0 +1,253 @@
+"""RFM+L scoring (SPEC §2a): the rules, the scoring SQL and the tier of every customer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import date
+
+import pandas as pd
+
+from clv_engine.clv import in_last_12_months
+from clv_engine.db import Database
+from clv_engine.errors import InputError
+from clv_engine.segmentation.vocabulary import _FLAG_SOURCES, CODES, FLAG_TABLES, SCORE_MAX, SCORE_MIN
+
+# -- RFM+L rules ------------------------------------------------------------------------------
+
+
+def _listed(values: Sequence[float]) -> str:
+    return ", ".join(f"{v:g}" for v in values)
+
+
+def _increasing(values: Sequence[float]) -> bool:
+    return all(a < b for a, b in zip(values, values[1:]))
+
+
+@dataclass(frozen=True)
+class RfmlRules:
+    """Every threshold of SPEC §2a, with its defaults.
+
+    ``recency_days``: the most days since the last visit for R = 5, 4, 3, 2 (beyond: 1).
+    ``visits``: the fewest visits in 12 months for F = 2, 3, 4, 5 (fewer: 1).
+    ``spend``: the least 12-month spend for M = 2, 3, 4, 5 (less: 1).
+    """
+
+    recency_days: tuple[int, int, int, int] = (30, 90, 180, 365)
+    visits: tuple[int, int, int, int] = (1, 2, 4, 6)
+    spend: tuple[float, float, float, float] = (1_000, 2_000, 5_000, 10_000)
+    loyalty_base: int = 3
+    warranty_weight: int = 1
+    referral_weight: int = 1
+    event_weight: int = 1
+    complaint_weight: int = -1
+    competitor_weight: int = -1
+    platinum_min: int = 16
+    gold_min: int = 12
+    silver_min: int = 8
+    churned_max_r: int = 1
+    churned_max_total: int = 7
+
+    def validate(self) -> None:
+        for name in ("recency_days", "visits", "spend"):
+            values = getattr(self, name)
+            if len(values) != 4:
+                raise InputError(CODES["cutoffs_count"], field=name, n=len(values))
+            if min(values) < 0:
+                raise InputError(CODES["cutoffs_negative"], field=name, values=_listed(values))
+            if not _increasing(values):
+                raise InputError(CODES["cutoffs_rising"], field=name, values=_listed(values))
+        ranges = {
+            "loyalty_base": (SCORE_MIN, SCORE_MAX),
+            "warranty_weight": (-4, 4),
+            "referral_weight": (-4, 4),
+            "event_weight": (-4, 4),
+            "complaint_weight": (-4, 4),
+            "competitor_weight": (-4, 4),
+        }
+        for name, (low, high) in ranges.items():
+            if not low <= getattr(self, name) <= high:
+                raise InputError(
+                    CODES["score_range"], field=name, value=getattr(self, name), low=low, high=high
+                )
+        if not 4 < self.silver_min < self.gold_min < self.platinum_min <= 20:
+            raise InputError(
+                CODES["tier_cutoffs"],
+                field="silver_min < gold_min < platinum_min",
+                silver=self.silver_min,
+                gold=self.gold_min,
+                platinum=self.platinum_min,
+            )
+        for name, (low, high) in {
+            "churned_max_r": (SCORE_MIN, SCORE_MAX),
+            "churned_max_total": (4, 20),
+        }.items():
+            if not low <= getattr(self, name) <= high:
+                raise InputError(
+                    CODES["score_range"], field=name, value=getattr(self, name), low=low, high=high
+                )
+
+    def sql_params(self) -> list:
+        return [
+            *self.recency_days,
+            *self.visits,
+            *(float(v) for v in self.spend),
+            self.loyalty_base,
+            self.warranty_weight,
+            self.referral_weight,
+            self.event_weight,
+            self.complaint_weight,
+            self.competitor_weight,
+            self.platinum_min,
+            self.gold_min,
+            self.silver_min,
+            self.churned_max_r,
+            self.churned_max_total,
+        ]
+
+
+SCORE_SQL = """
+WITH p AS (
+    SELECT CAST(? AS DATE) AS as_of,
+           ? AS r5, ? AS r4, ? AS r3, ? AS r2,
+           ? AS f2, ? AS f3, ? AS f4, ? AS f5,
+           CAST(? AS DOUBLE) AS m2, CAST(? AS DOUBLE) AS m3,
+           CAST(? AS DOUBLE) AS m4, CAST(? AS DOUBLE) AS m5,
+           ? AS l_base, ? AS w_warranty, ? AS w_referral, ? AS w_event,
+           ? AS w_complaint, ? AS w_competitor,
+           ? AS t_platinum, ? AS t_gold, ? AS t_silver,
+           ? AS churn_r, ? AS churn_total
+),
+o AS (
+    SELECT customer_id,
+           min(order_date) AS first_order,
+           max(order_date) AS last_order,
+           -- one service order is one visit, as clv.customer_values counts them
+           count(*) FILTER (WHERE {in_12m}) AS freq_12m,
+           coalesce(sum(revenue) FILTER (WHERE {in_12m}), 0) AS spend_12m
+    FROM orders
+    WHERE order_date <= (SELECT as_of FROM p)
+    GROUP BY customer_id
+),
+base AS (
+    SELECT c.customer_id, c.home_store_id, s.region,
+           -- a customer who has not come yet is measured from the purchase of the car
+           date_diff('day', coalesce(o.last_order, c.purchase_date), p.as_of) AS recency_days,
+           coalesce(o.freq_12m, 0) AS freq_12m,
+           coalesce(o.spend_12m, 0) AS spend_12m,
+           {flags}
+    FROM customers c
+    CROSS JOIN p
+    LEFT JOIN o USING (customer_id)
+    LEFT JOIN stores s ON s.store_id = c.home_store_id
+    -- the same population as clv.customer_values: customers who existed on the as-of date
+    WHERE coalesce(c.purchase_date, o.first_order) <= p.as_of {store_filter}
+),
+scored AS (
+    SELECT b.*,
+           CASE WHEN recency_days IS NULL THEN 1
+                WHEN recency_days <= r5 THEN 5 WHEN recency_days <= r4 THEN 4
+                WHEN recency_days <= r3 THEN 3 WHEN recency_days <= r2 THEN 2 ELSE 1 END AS r,
+           CASE WHEN freq_12m >= f5 THEN 5 WHEN freq_12m >= f4 THEN 4
+                WHEN freq_12m >= f3 THEN 3 WHEN freq_12m >= f2 THEN 2 ELSE 1 END AS f,
+           CASE WHEN spend_12m >= m5 THEN 5 WHEN spend_12m >= m4 THEN 4
+                WHEN spend_12m >= m3 THEN 3 WHEN spend_12m >= m2 THEN 2 ELSE 1 END AS m,
+           greatest(1, least(5, l_base
+                + w_warranty * CAST(has_warranty AS INTEGER)
+                + w_referral * CAST(referred_someone AS INTEGER)
+                + w_event * CAST(attended_event AS INTEGER)
+                + w_complaint * CAST(has_complaint AS INTEGER)
+                + w_competitor * CAST(seen_at_competitor AS INTEGER))) AS l
+    FROM base b CROSS JOIN p
+)
+SELECT customer_id, home_store_id, region, recency_days, freq_12m, spend_12m,
+       r, f, m, l, r + f + m + l AS total,
+       CASE WHEN r <= churn_r AND r + f + m + l <= churn_total THEN 'churned'
+            WHEN r + f + m + l >= t_platinum THEN 'platinum'
+            WHEN r + f + m + l >= t_gold THEN 'gold'
+            WHEN r + f + m + l >= t_silver THEN 'silver'
+            ELSE 'ordinary' END AS tier,
+       has_warranty, referred_someone, attended_event, has_complaint, seen_at_competitor
+FROM scored CROSS JOIN p
+"""
+
+
+def _store_filter(store_ids: Sequence[str] | None, column: str) -> tuple[str, list]:
+    if not store_ids:
+        return "", []
+    marks = ", ".join("?" for _ in store_ids)
+    return f" AND {column} IN ({marks})", list(store_ids)
+
+
+def missing_flag_tables(db: Database) -> list[str]:
+    """The loyalty tables with no rows: their flags read False for everyone."""
+    return [table for table in FLAG_TABLES.values() if db.table_rows(table) == 0]
+
+
+def score_customers(
+    db: Database,
+    as_of: date,
+    store_ids: Sequence[str] | None = None,
+    rules: RfmlRules = RfmlRules(),
+) -> pd.DataFrame:
+    """R, F, M, L, total and tier for every customer who existed on ``as_of`` (SPEC §2a).
+
+    Rows come in no particular order (sorting a million ids costs more than the scoring).
+
+    ``frame.attrs["missing_tables"]`` lists the loyalty tables that had no rows, so a page can
+    say which flags could not be used rather than show L as if nobody had them.
+    """
+    rules.validate()
+    missing = missing_flag_tables(db)
+    present = db.tables()
+    flags = ",\n           ".join(
+        # A table absent from the file (an old database) counts as empty; the fragment is
+        # chosen from fixed text, never built from a value.
+        f"c.customer_id IN ({_FLAG_SOURCES[flag]}) AS {flag}" if table in present else f"FALSE AS {flag}"
+        for flag, table in FLAG_TABLES.items()
+    )
+    where, extra = _store_filter(store_ids, "c.home_store_id")
+    sql = SCORE_SQL.format(
+        flags=flags, store_filter=where, in_12m=in_last_12_months("order_date", "(SELECT as_of FROM p)")
+    )
+    frame = db.query_df(sql, [as_of, *rules.sql_params(), *extra])
+    for flag in FLAG_TABLES:
+        frame[flag] = frame[flag].astype(bool)
+    for col in ("r", "f", "m", "l", "total", "freq_12m"):
+        frame[col] = frame[col].astype("int64")
+    frame.attrs["missing_tables"] = missing
+    frame.attrs["rules"] = rules
+    frame.attrs["as_of"] = as_of
+    return frame
+
+
+def with_values(scores: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
+    """Scores joined to clv.customer_values (revenue, gross profit, 12-month figures, CLV)."""
+    keep = [
+        c
+        for c in (
+            "customer_id",
+            "name",
+            "revenue",
+            "gross_profit",
+            "gp_12m",
+            "clv",
+            "orders",
+            "channel",
+            "vehicle_model",
+        )
+        if c in values.columns
+    ]
+    merged = scores.merge(values[keep], on="customer_id", how="left")
+    merged.attrs.update(scores.attrs)
+    return merged
+
+
+def rules_from_dict(values: Mapping[str, object]) -> RfmlRules:
+    """RfmlRules from a flat mapping (a saved scenario); unknown keys are an error."""
+    names = {f.name for f in fields(RfmlRules)}
+    unknown = set(values) - names
+    if unknown:
+        raise ValueError(f"unknown RFM+L rule fields: {sorted(unknown)}")
+    kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+    return RfmlRules(**kwargs)

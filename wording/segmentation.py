@@ -1,0 +1,16 @@
+"""Tiers and groups in words: a stable id (``platinum``, ``vip`` ...) is drawn as its label only here."""
+
+from __future__ import annotations
+
+from clv_engine.segmentation import playbook_key, tier_label_key
+from wording.catalogue import t
+
+
+def tier_label(scheme: str, tier: object, lang: str) -> str:
+    """The tier's (or group's) name in the reader's language; "" for a customer without one."""
+    return t(tier_label_key(scheme, tier), lang) if isinstance(tier, str) and tier else ""
+
+
+def playbook_text(scheme: str, tier: str, lang: str) -> str:
+    """The default care playbook of a tier or group."""
+    return t(playbook_key(scheme, tier), lang)
