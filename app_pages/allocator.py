@@ -15,13 +15,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from clv_engine import allocator as al
-from clv_engine import boardpack, measured, scenarios
+from clv_engine import measured, scenarios
 from ui.context import cached, page_context
 from ui.downloads import table_downloads
 from ui.measured_evidence import pick_programme, programme_name, show_evidence
 from ui.safe import md, plot_text
 from ui.widgets import Headline, metric_row, presenting
-from wording import fmt
+from wording import boardpack, fmt
 
 ctx = page_context()
 lang = ctx.lang

@@ -12,14 +12,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from clv_engine import boardpack, measured, report, scenarios
-from clv_engine import evaluator as ev
-from clv_engine.evaluator import CostLine, CustomerGroup, Programme
+from clv_engine import evaluation as ev
+from clv_engine import measured, scenarios
+from clv_engine.evaluation import CostLine, CustomerGroup, Programme
 from ui.context import cached, page_context
 from ui.measured_evidence import pick_programme, programme_name, show_evidence
 from ui.safe import md
 from ui.widgets import Headline, metric_row, presenting
-from wording import CATALOGUE, LANGUAGES, fmt
+from wording import CATALOGUE, LANGUAGES, boardpack, fmt, report
+from wording import evaluation as wev
 
 ctx = page_context()
 lang = ctx.lang
@@ -237,7 +238,7 @@ with inputs:
                             key=k("horizon"), bind=URL, help=ctx.t("evaluator.page.horizon.help"))
         rate = st.slider(ctx.t("evaluator.in.discount_rate"), 0.0, 30.0, round(base.discount_rate * 100, 2), 0.5,
                          format="%.1f%%", key=k("rate"), bind=URL, help=ctx.t("evaluator.page.rate.help"))
-        unit = ev.label(base.volume_unit, lang)
+        unit = wev.label(base.volume_unit, lang)
         volume = st.number_input(ctx.t("evaluator.page.volume", unit=unit), 0, 10_000_000,
                                  int(base.volume_per_year), 10, key=k("volume"), bind=URL,
                                  help=ctx.t("evaluator.page.volume.help"))
@@ -262,7 +263,7 @@ with inputs:
                 label = ctx.t("evaluator.page.line_amount", n=i + 1)
             else:
                 line_name, timing = template.name, template.timing
-                label = f"{md(ev.label(template.name, lang))} · {ctx.t(f'evaluator.timing.{timing}')}"
+                label = f"{md(wev.label(template.name, lang))} · {ctx.t(f'evaluator.timing.{timing}')}"
             amount = st.number_input(label, 0, 1_000_000_000, int(round(template.amount)), 1_000 if
                                      template.amount >= 10_000 or custom_line else 10,
                                      key=k(f"c{i}"), bind=URL, help=ctx.t(f"evaluator.page.timing.{timing}.help"))
@@ -286,7 +287,7 @@ with inputs:
                 group_name = group_name.strip() or ctx.t("evaluator.page.group_default", n=i + 1)
             else:
                 group_name = template.name
-                st.markdown(f"**{md(ev.label(group_name, lang))}**")
+                st.markdown(f"**{md(wev.label(group_name, lang))}**")
             per_unit = st.toggle(ctx.t("evaluator.page.per_unit", unit=unit), template.customers is None,
                                  key=k(f"g{i}_per_unit"), bind=URL, help=ctx.t("evaluator.page.per_unit.help"))
             customers = None
@@ -329,14 +330,14 @@ with results:
                                help=ctx.t("evaluator.page.seed.help"))
         drivers = ev.driver_keys(draft)
         key_driver = url_selectbox(ctx.t("evaluator.page.key_driver"), drivers, k("key_driver"),
-                                   lambda d: ev.driver_label(draft, d, lang),
+                                   lambda d: wev.driver_label(draft, d, lang),
                                    index=drivers.index(base.key_driver) if base.key_driver in drivers else 0,
                                    help=ctx.t("evaluator.page.key_driver.help")) if drivers else None
         st.caption(ctx.t("evaluator.page.ranges.caption"))
         editor = st.data_editor(
             pd.DataFrame({
                 "driver": drivers,
-                "label": [ev.driver_label(draft, d, lang) for d in drivers],
+                "label": [wev.driver_label(draft, d, lang) for d in drivers],
                 "down": [-spread_pct] * len(drivers),
                 "up": [spread_pct] * len(drivers),
             }),
@@ -397,7 +398,7 @@ with head:
         be_text = report.break_even_text(key_driver, None if pd.isna(be) else float(be), lang)
         more.append(Headline(
             ctx.t("evaluator.page.break_even", driver=ctx.t("evaluator.page.key_driver_short")), be_text,
-            ctx.t("evaluator.def.break_even", driver=md(ev.driver_label(programme, key_driver, lang)))))
+            ctx.t("evaluator.def.break_even", driver=md(wev.driver_label(programme, key_driver, lang)))))
     if presenting():
         # One grid beside the inputs (3 of 4 parts of the screen), the decision's cards first.
         metric_row([dataclasses.replace(f, border=True) for f in decision] + totals + more,
@@ -407,7 +408,7 @@ with head:
         metric_row(totals, border=False, like=decision + more)
         metric_row(more, border=False, like=decision + totals)
     if key_driver:
-        st.caption(ctx.t("evaluator.page.break_even.caption", driver=md(ev.driver_label(programme, key_driver, lang)),
+        st.caption(ctx.t("evaluator.page.break_even.caption", driver=md(wev.driver_label(programme, key_driver, lang)),
                          value=be_text))
     for warning in report.warnings(e, lang):
         st.warning(warning)
@@ -551,7 +552,7 @@ with rcol:
         st.caption(ctx.t("evaluator.page.retention.caption"))
         target_group = st.selectbox(
             ctx.t("evaluator.page.retention.group"), list(range(len(programme.groups))),
-            format_func=lambda i: ev.label(programme.groups[i].name, lang), key=k(f"ret_group_{lang}"),
+            format_func=lambda i: wev.label(programme.groups[i].name, lang), key=k(f"ret_group_{lang}"),
         )
         set_customers = st.checkbox(ctx.t("evaluator.page.retention.set_customers"), True, key="ev_ret_customers")
         changes = {"clv_uplift": round(result.uplift), "baseline_clv": round(result.clv_before)}
@@ -583,8 +584,8 @@ st.subheader(ctx.t("evaluator.page.scenarios"))
 s1, s2 = st.columns(2, gap="large")
 with s1:
     scenario_name = st.text_input(ctx.t("evaluator.page.scenario_name"), key="ev_scenario_name",
-                                  placeholder=ev.label(programme.name, lang))
-    name_to_save = scenario_name.strip() or ev.label(programme.name, lang)
+                                  placeholder=wev.label(programme.name, lang))
+    name_to_save = scenario_name.strip() or wev.label(programme.name, lang)
     payload = {"preset": preset_key, "programme": programme.to_dict(), "spread": spread_pct,
                "seed": int(seed), "name": name_to_save}
     st.button(ctx.t("evaluator.page.save"), key="ev_save", icon=":material/save:",

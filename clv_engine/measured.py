@@ -24,21 +24,23 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from clv_engine import results
+from clv_engine import errors, results
 from clv_engine.allocator import AllocationError, Project
 from clv_engine.db import Database
-from clv_engine.evaluator import CostLine, CustomerGroup, Programme
+from clv_engine.evaluation import CostLine, CustomerGroup, Programme
 
 MEASURED_NAME = "evaluator.preset.measured_calls"  # catalogue key: the case's default name
 USABLE = ("kept", "lost")  # verdicts with enough evidence to replace the typed prior
 
 
-class MeasuredError(ValueError):
-    """No programme to build; ``code`` lets the page say why in either language."""
+CODES = errors.declare("measured", "no_list", "no_treated")
 
-    def __init__(self, code: str) -> None:
-        self.code = code
-        super().__init__(code)
+
+class MeasuredError(errors.InputError):
+    """No programme to build; the code lets the page say why in either language."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(CODES[name])
 
 
 @dataclass(frozen=True)

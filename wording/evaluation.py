@@ -1,0 +1,32 @@
+"""Labels of a programme in the reader's language: its name, lines, groups and drivers.
+
+A preset carries catalogue keys (``evaluator.line.labour``) that are drawn in the reader's
+language; a name the user typed is text only and is drawn as typed.
+"""
+
+from __future__ import annotations
+
+from clv_engine.evaluation import Programme, ProgrammeError
+from wording.catalogue import CATALOGUE, t
+
+
+def label(name: str, lang: str = "en") -> str:
+    """A preset's key in the reader's language; a typed custom name as typed."""
+    return t(name, lang) if name in CATALOGUE else name
+
+
+def programme_label(p: Programme, lang: str = "en") -> str:
+    """The programme's name as the reader sees it."""
+    return label(p.name, lang)
+
+
+def driver_label(p: Programme, key: str, lang: str = "en") -> str:
+    """What the reader calls a driver: "Labour", "Lapsed (came back): take-up"."""
+    if key.startswith("cost."):
+        return label(p.cost_lines[int(key.split(".")[1])].name, lang)
+    if key.startswith("group."):
+        _, index, attr = key.split(".")
+        return t(f"evaluator.driver.{attr}", lang, group=label(p.groups[int(index)].name, lang))
+    if key in ("volume", "unit_revenue", "discount_rate"):
+        return t(f"evaluator.driver.{key}", lang)
+    raise ProgrammeError("unknown_driver", field="driver", value=key)
