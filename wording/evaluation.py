@@ -30,3 +30,8 @@ def driver_label(p: Programme, key: str, lang: str = "en") -> str:
     if key in ("volume", "unit_revenue", "discount_rate"):
         return t(f"evaluator.driver.{key}", lang)
     raise ProgrammeError("unknown_driver", field="driver", value=key)
+
+
+def typed_name(p: Programme) -> str:
+    """The name the user typed; empty for a preset's own name (a catalogue key)."""
+    return "" if p.name in CATALOGUE else p.name

@@ -73,6 +73,14 @@ class ProgrammeError(errors.InputError):
     def __init__(self, name: str, **details: object) -> None:
         super().__init__(CODES[name], **details)
 
+    def __reduce__(self) -> tuple:
+        # Pickles (a cached query may return one) as its code and details.
+        return (_rebuild_error, (self.code.split(".", 1)[1], self.details))
+
+
+def _rebuild_error(name: str, details: dict[str, object]) -> ProgrammeError:
+    return ProgrammeError(name, **details)
+
 
 # --------------------------------------------------------------------------------------
 # The programme
