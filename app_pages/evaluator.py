@@ -119,5 +119,5 @@ scenario_panel(
         "spread": settings.spread_pct,
         "seed": settings.seed,
     },
-    default_name=wev.label(programme.name, ctx.lang),
+    default_name=wev.programme_label(programme, ctx.lang),
 )

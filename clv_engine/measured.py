@@ -29,7 +29,6 @@ from clv_engine.allocator import AllocationError, Project
 from clv_engine.db import Database
 from clv_engine.evaluation import CostLine, CustomerGroup, Programme
 
-MEASURED_NAME = "evaluator.preset.measured_calls"  # catalogue key: the case's default name
 USABLE = ("kept", "lost")  # verdicts with enough evidence to replace the typed prior
 
 
@@ -163,7 +162,7 @@ def allocator_project(m: MeasuredProgramme, name: str) -> Project:
     return Project(name=name, investment=m.cost, uplift_per_customer=uplift, reach=reach)
 
 
-def evaluator_programme(m: MeasuredProgramme, name: str = MEASURED_NAME,
+def evaluator_programme(m: MeasuredProgramme, name: str = "",
                         horizon_years: int = 1) -> Programme:
     """The programme as an evaluator case, shaped as the custom case (an up-front line and a
     yearly line, one group): the contact cost paid now, the called customers with the

@@ -91,7 +91,10 @@ def test_every_preset_evaluates_and_its_strings_exist():
     for key in ev.PRESETS:
         p = ev.preset(key)
         ev.evaluate_programme(p)
-        names = [p.name, p.volume_unit, p.note] + [c.name for c in p.cost_lines] + [g.name for g in p.groups]
+        # A preset has no name of its own: its label is drawn from its stable id.
+        assert p.name == "" and p.preset == key
+        names = [f"evaluator.preset.{key}", p.volume_unit, p.note] + [c.name for c in p.cost_lines]
+        names += [g.name for g in p.groups]
         missing = [n for n in names if n not in CATALOGUE]
         assert not missing, f"{key}: no i18n string for {missing}"
 

@@ -1,7 +1,9 @@
 """Labels of a programme in the reader's language: its name, lines, groups and drivers.
 
-A preset carries catalogue keys (``evaluator.line.labour``) that are drawn in the reader's
-language; a name the user typed is text only and is drawn as typed.
+A programme's name is text only: the user's, drawn as typed, or empty for a preset's own case,
+which is drawn as the label of its stable id (``mobile_van``). A preset's cost lines and
+groups carry catalogue keys (``evaluator.line.labour``) that are drawn in the reader's
+language; a line or group the user adds is named in text.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ def label(name: str, lang: str = "en") -> str:
 
 
 def programme_label(p: Programme, lang: str = "en") -> str:
-    """The programme's name as the reader sees it."""
-    return label(p.name, lang)
+    """The programme's name as typed; a preset's own case by the label of its id."""
+    return p.name or t(f"evaluator.preset.{p.preset}", lang)
 
 
 def driver_label(p: Programme, key: str, lang: str = "en") -> str:
@@ -33,5 +35,5 @@ def driver_label(p: Programme, key: str, lang: str = "en") -> str:
 
 
 def typed_name(p: Programme) -> str:
-    """The name the user typed; empty for a preset's own name (a catalogue key)."""
-    return "" if p.name in CATALOGUE else p.name
+    """The name the user typed; empty for a preset's own case."""
+    return p.name

@@ -1,7 +1,8 @@
 """The worked cases of SPEC §5 as presets, each with a stable id, and a blank one.
 
-A preset's id (``mobile_van``) is what state, links and saved scenarios carry; its name,
-cost lines, groups, unit and note are catalogue keys the wording layer draws as labels.
+A preset's id (``mobile_van``) is what state, links and saved scenarios carry; a preset has no
+name of its own (``name=""``: the wording layer draws the label of its id), and its cost lines,
+groups, unit and note are catalogue keys the wording layer draws as labels.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from clv_engine.evaluation.programme import CostLine, CustomerGroup, Programme, 
 # --------------------------------------------------------------------------------------
 def _preset_mobile_van() -> Programme:
     return Programme(
-        name="evaluator.preset.mobile_van",
+        name="",
         preset="mobile_van",
         horizon_years=3,
         volume_per_year=1_200,
@@ -35,7 +36,7 @@ def _preset_mobile_van() -> Programme:
 
 def _preset_member_day() -> Programme:
     return Programme(
-        name="evaluator.preset.member_day",
+        name="",
         preset="member_day",
         horizon_years=1,
         volume_per_year=300,
@@ -55,7 +56,7 @@ def _preset_member_day() -> Programme:
 
 def _preset_extended_warranty() -> Programme:
     return Programme(
-        name="evaluator.preset.extended_warranty",
+        name="",
         preset="extended_warranty",
         # The buyers' lifetime-value gap is measured over six years: the case runs as long
         # as the gain it books arises (a one-year horizon booked six years of gain).
@@ -74,7 +75,7 @@ def _preset_extended_warranty() -> Programme:
 
 def _preset_pickup_delivery() -> Programme:
     return Programme(
-        name="evaluator.preset.pickup_delivery",
+        name="",
         preset="pickup_delivery",
         horizon_years=1,
         volume_per_year=1_000,
@@ -90,7 +91,7 @@ def _preset_pickup_delivery() -> Programme:
 
 def _preset_vip_complaint() -> Programme:
     return Programme(
-        name="evaluator.preset.vip_complaint",
+        name="",
         preset="vip_complaint",
         horizon_years=1,
         volume_per_year=1,
@@ -104,7 +105,7 @@ def _preset_vip_complaint() -> Programme:
 
 def _preset_custom() -> Programme:
     return Programme(
-        name="evaluator.preset.custom",
+        name="",
         preset="custom",
         horizon_years=3,
         volume_per_year=0,

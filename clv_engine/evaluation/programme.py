@@ -127,7 +127,7 @@ class CustomerGroup:
 
 @dataclass(frozen=True)
 class Programme:
-    name: str
+    name: str  # the user's text; "" for a preset's own case (drawn as the label of ``preset``)
     horizon_years: int
     volume_per_year: float  # services / visits / contracts / cases per year
     cost_lines: tuple[CostLine, ...]
@@ -192,6 +192,8 @@ class Programme:
         if not horizon.is_integer():
             raise ProgrammeError("whole_years", field="horizon_years", value=scalars["horizon_years"])
         scalars["horizon_years"] = int(horizon)
+        if scalars["name"] == f"evaluator.preset.{scalars.get('preset', 'custom')}":
+            scalars["name"] = ""  # saved before presets had ids: the name was the label's key
         for name in ("volume_per_year", "discount_rate", "unit_revenue"):
             if name in scalars:
                 try:
@@ -216,7 +218,7 @@ def finite(value: Any, name: str) -> None:
 
 def validate_programme(p: Programme) -> None:
     """Raise ValueError naming the offending field; called on every construction."""
-    if not isinstance(p.name, str) or not p.name.strip():
+    if not isinstance(p.name, str) or (p.name and not p.name.strip()):
         raise ProgrammeError("no_name", field="name")
     if isinstance(p.horizon_years, bool) or not isinstance(p.horizon_years, int):
         raise ProgrammeError("whole_years", field="horizon_years", value=p.horizon_years)

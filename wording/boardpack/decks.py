@@ -22,7 +22,7 @@ from wording.boardpack.deck import (
     _paginate,
 )
 from wording.catalogue import t
-from wording.evaluation import driver_label, label
+from wording.evaluation import driver_label, programme_label
 from wording.fmt import money_full, number, pct
 from wording.report.texts import (
     headline_rows,
@@ -76,7 +76,7 @@ def evaluator_deck(
 ) -> Deck:
     e, p = a.evaluation, a.programme
     generated = generated or datetime.now()
-    title = t("evaluator.report.title", lang, name=label(p.name, lang))
+    title = t("evaluator.report.title", lang, name=programme_label(p, lang))
     slides = [
         Slide(
             title,

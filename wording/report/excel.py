@@ -13,7 +13,7 @@ from clv_engine.evaluation import (
 )
 from clv_engine.export import neutralise
 from wording.catalogue import t
-from wording.evaluation import driver_label, label
+from wording.evaluation import driver_label, label, programme_label
 from wording.fmt import money_full, number, pct
 from wording.report.texts import (
     CASH_FLOW_COLUMNS,
@@ -94,7 +94,7 @@ def excel_report(a: Analysis, lang: str = "en") -> bytes:
     inputs_name = _sheet_name("evaluator.sheet.inputs", lang)
     ws = book.add_worksheet(inputs_name)
     cells = _Cells(inputs_name)
-    _write_text(ws, 0, 0, t("evaluator.report.title", lang, name=label(p.name, lang)), bold)
+    _write_text(ws, 0, 0, t("evaluator.report.title", lang, name=programme_label(p, lang)), bold)
     _write_text(ws, 1, 0, t("evaluator.xl.live", lang))
     headers = [
         t("evaluator.col.input", lang),

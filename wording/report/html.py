@@ -10,7 +10,7 @@ from clv_engine.evaluation import (
     Evaluation,
 )
 from wording.catalogue import t
-from wording.evaluation import label
+from wording.evaluation import programme_label
 from wording.fmt import money, money_full, number, pct
 from wording.report.charts import cash_flow_figure, histogram_figure, tornado_figure, waterfall_figure
 from wording.report.texts import (
@@ -128,7 +128,7 @@ def html_report(a: Analysis, lang: str = "en", generated: datetime | None = None
         for k, v, d in cards
     )
     note = note_text(p, lang)
-    title = label(p.name, lang)
+    title = programme_label(p, lang)
     parts = [
         f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
         f"<title>{html.escape(t('evaluator.report.title', lang, name=title))}</title>",

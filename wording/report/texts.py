@@ -13,7 +13,7 @@ from clv_engine.evaluation import (
     is_reference_case,
 )
 from wording.catalogue import t
-from wording.evaluation import driver_label, label
+from wording.evaluation import driver_label, label, programme_label
 from wording.fmt import money_full, multiple, number, pct
 
 
@@ -162,7 +162,7 @@ def input_rows(p: Programme, lang: str) -> list[tuple[str, str, str]]:
     """(input, value, how it is counted) for the inputs block of the exports."""
     unit = label(p.volume_unit, lang)
     rows = [
-        (t("evaluator.in.programme", lang), label(p.name, lang), ""),
+        (t("evaluator.in.programme", lang), programme_label(p, lang), ""),
         (t("evaluator.in.horizon", lang), t("evaluator.years", lang, n=p.horizon_years), ""),
         (t("evaluator.in.discount_rate", lang), pct(p.discount_rate, 1), ""),
         (
