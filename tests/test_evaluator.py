@@ -440,3 +440,18 @@ def test_reference_case_only_while_every_input_is_the_reference_cases():
     assert not ev.is_reference_case(ev.with_driver(p, "discount_rate", 0.10))
     assert not ev.is_reference_case(dataclasses.replace(p, horizon_years=4))
     assert not ev.is_reference_case(ev.preset("custom"))
+
+
+def test_a_damaged_saved_programme_names_the_part_in_both_languages():
+    from wording.errors import explain as say
+
+    saved = ev.preset("mobile_van").to_dict()
+    for damage, field in (
+        ({"cost_lines": [{"name": "x", "timing": "upfront"}]}, "cost_lines[0].amount"),
+        ({"cost_lines": [{"name": "x", "amount": "abc", "timing": "upfront"}]}, "cost_lines[0]"),
+        ({"groups": [5]}, "groups[0]"),
+    ):
+        with pytest.raises(ev.ProgrammeError) as err:
+            Programme.from_dict(saved | damage)
+        assert err.value.details["field"] == field
+        assert field in say(err.value, "en") and field in say(err.value, "zh")

@@ -153,28 +153,10 @@ class Programme:
     def from_dict(cls, data: Mapping[str, Any]) -> Programme:
         if not isinstance(data, Mapping):
             raise ProgrammeError("not_object", field="programme")
-        try:
-            lines = tuple(
-                CostLine(
-                    str(c["name"]),
-                    float(c["amount"]),
-                    str(c["timing"]),  # type: ignore[arg-type]
-                    int(c.get("year", 0)),
-                )
-                for c in data.get("cost_lines", ())
-            )
-            groups = tuple(
-                CustomerGroup(
-                    str(g["name"]),
-                    None if g.get("customers") is None else float(g["customers"]),
-                    float(g["clv_uplift"]),
-                    float(g.get("take_up", 1.0)),
-                    None if g.get("baseline_clv") is None else float(g["baseline_clv"]),
-                )
-                for g in data.get("groups", ())
-            )
-        except (KeyError, TypeError) as exc:
-            raise ProgrammeError("missing_part", field=str(exc).strip("'")) from exc
+        lines = tuple(
+            _parse(f"cost_lines[{i}]", _cost_line, c) for i, c in enumerate(data.get("cost_lines", ()))
+        )
+        groups = tuple(_parse(f"groups[{i}]", _group, g) for i, g in enumerate(data.get("groups", ())))
         known = {f for f in cls.__dataclass_fields__} - {"cost_lines", "groups"}
         unknown = set(data) - known - {"cost_lines", "groups"}
         if unknown:
@@ -209,6 +191,35 @@ class Programme:
         except json.JSONDecodeError as exc:
             raise ProgrammeError("not_json", reason=exc.msg) from exc
         return cls.from_dict(data)
+
+
+def _cost_line(c: Mapping[str, Any]) -> CostLine:
+    return CostLine(str(c["name"]), float(c["amount"]), str(c["timing"]), int(c.get("year", 0)))  # type: ignore[arg-type]
+
+
+def _group(g: Mapping[str, Any]) -> CustomerGroup:
+    def optional(name: str) -> float | None:
+        return None if g.get(name) is None else float(g[name])
+
+    return CustomerGroup(
+        str(g["name"]),
+        optional("customers"),
+        float(g["clv_uplift"]),
+        float(g.get("take_up", 1.0)),
+        optional("baseline_clv"),
+    )
+
+
+def _parse(field: str, build: Any, item: Any) -> Any:
+    """One saved cost line or group, or the error that names it."""
+    if not isinstance(item, Mapping):
+        raise ProgrammeError("not_object", field=field)
+    try:
+        return build(item)
+    except KeyError as exc:
+        raise ProgrammeError("missing_part", field=f"{field}.{exc.args[0]}") from exc
+    except (TypeError, ValueError) as exc:
+        raise ProgrammeError("not_number", field=field, value=repr(dict(item))[:80]) from exc
 
 
 def finite(value: Any, name: str) -> None:

@@ -7,8 +7,8 @@ STRINGS = {
     # -- programme (clv_engine.evaluation) ------------------------------------------------
     "error.programme.not_object": ("{field}: expected an object of inputs.", "{field}：应为一组输入项。"),
     "error.programme.missing_part": (
-        "A cost line or customer group is missing its {field}.",
-        "某条成本项或客户组缺少 {field}。",
+        "The saved programme lacks {field}.",
+        "保存的方案缺少 {field}。",
     ),
     "error.programme.unknown_fields": (
         "The programme has unknown field(s): {fields}.",
