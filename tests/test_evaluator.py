@@ -455,3 +455,15 @@ def test_a_damaged_saved_programme_names_the_part_in_both_languages():
             Programme.from_dict(saved | damage)
         assert err.value.details["field"] == field
         assert field in say(err.value, "en") and field in say(err.value, "zh")
+
+
+def test_the_evaluation_engine_holds_no_words():
+    """Numbers, codes and ids only: no module of the evaluator's engine imports the wording layer."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(ev.__file__).resolve().parent.parent
+    modules = [*sorted((root / "evaluation").glob("*.py"))]
+    modules += [root / f"{name}.py" for name in ("measured", "scenarios", "calculator", "export")]
+    offenders = [m.name for m in modules if re.search(r"^\s*(from|import) wording\b", m.read_text(), re.M)]
+    assert offenders == []
