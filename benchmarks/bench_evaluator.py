@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from clv_engine import evaluator as ev
+from clv_engine import evaluation as ev
 
 BUDGET_SECONDS = 1.0
 

@@ -24,21 +24,22 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from clv_engine import results
+from clv_engine import errors, results
 from clv_engine.allocation import AllocationError, Project
 from clv_engine.db import Database
-from clv_engine.evaluator import CostLine, CustomerGroup, Programme
+from clv_engine.evaluation import CostLine, CustomerGroup, Programme
 
-MEASURED_NAME = "evaluator.preset.measured_calls"  # catalogue key: the case's default name
 USABLE = ("kept", "lost")  # verdicts with enough evidence to replace the typed prior
 
 
-class MeasuredError(ValueError):
-    """No programme to build; ``code`` lets the page say why in either language."""
+CODES = errors.declare("measured", "no_list", "no_treated")
 
-    def __init__(self, code: str) -> None:
-        self.code = code
-        super().__init__(code)
+
+class MeasuredError(errors.InputError):
+    """No programme to build; the code lets the page say why in either language."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(CODES[name])
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ def allocator_project(m: MeasuredProgramme, name: str) -> Project:
     return Project(name=name, investment=m.cost, uplift_per_customer=uplift, reach=reach)
 
 
-def evaluator_programme(m: MeasuredProgramme, name: str = MEASURED_NAME,
+def evaluator_programme(m: MeasuredProgramme, name: str = "",
                         horizon_years: int = 1) -> Programme:
     """The programme as an evaluator case, shaped as the custom case (an up-front line and a
     yearly line, one group): the contact cost paid now, the called customers with the

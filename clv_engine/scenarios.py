@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from clv_engine import errors
 from clv_engine.access import append_audit
 from clv_engine.db import Database, apply_schema
 
@@ -23,27 +24,33 @@ MAX_NAME_LENGTH = 120
 LIST_COLUMNS = ["scenario_id", "name", "saved_at"]
 
 
-class ScenarioError(ValueError):
-    """A scenario that cannot be saved or found; the message names the field."""
+CODES = errors.declare("scenario", "empty", "too_long", "not_dict", "not_json", "not_found")
+
+
+class ScenarioError(errors.InputError):
+    """A scenario that cannot be saved or found: a declared code and the field."""
+
+    def __init__(self, name: str, **details: object) -> None:
+        super().__init__(CODES[name], **details)
 
 
 def _clean(value: object, field: str) -> str:
     text = "" if value is None else str(value).strip()
     if not text:
-        raise ScenarioError(f"{field}: must not be empty")
+        raise ScenarioError("empty", field=field)
     if len(text) > MAX_NAME_LENGTH:
-        raise ScenarioError(f"{field}: at most {MAX_NAME_LENGTH} characters (got {len(text)})")
+        raise ScenarioError("too_long", field=field, max=MAX_NAME_LENGTH, length=len(text))
     return text
 
 
 def _to_json(payload: dict[str, Any]) -> str:
     if not isinstance(payload, dict):
-        raise ScenarioError(f"payload: must be a dict (got {type(payload).__name__})")
+        raise ScenarioError("not_dict", field="payload", kind=type(payload).__name__)
     try:
         # NaN/inf are not JSON; refusing them here beats a payload no other reader can parse.
         return json.dumps(payload, ensure_ascii=False, sort_keys=True, allow_nan=False)
     except (TypeError, ValueError) as err:
-        raise ScenarioError(f"payload: cannot be stored as JSON ({err})") from None
+        raise ScenarioError("not_json", field="payload", reason=str(err)) from None
 
 
 def save_scenario(db: Database, kind: str, name: str, payload: dict[str, Any],
@@ -102,7 +109,7 @@ def load_scenario(db: Database, scenario_id: str) -> dict[str, Any]:
         text = db.query_value("SELECT payload FROM scenarios WHERE scenario_id = ?",
                               [scenario_id])
     if text is None:
-        raise ScenarioError(f"scenario_id: no saved scenario {scenario_id!r}")
+        raise ScenarioError("not_found", field="scenario_id", scenario_id=scenario_id)
     return json.loads(text)
 
 

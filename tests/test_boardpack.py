@@ -16,10 +16,11 @@ from pptx import Presentation
 from pptx.util import Emu
 
 from clv_engine import allocation as al
-from clv_engine import boardpack as bp
-from clv_engine import evaluator as ev
+from clv_engine import evaluation as ev
+from wording import boardpack as bp
 from wording import t
 from wording.allocation import spec_case_projects
+from wording.evaluation import driver_label
 
 LANGS = ("en", "zh")
 
@@ -108,13 +109,13 @@ def test_evaluator_tornado_is_a_bar_chart_of_npv_changes(van, lang):
         "cost.2": -0.2 * 50_000 * annuity,
     }
     for key, change_up in expected.items():
-        d, u = by_label[ev.driver_label(p, key, lang)]
+        d, u = by_label[driver_label(p, key, lang)]
         assert u == pytest.approx(change_up, abs=0.01)
         assert d == pytest.approx(-change_up, abs=0.01)
     swings = [abs(u - d) for d, u in zip(down, up, strict=True)]
     assert swings == sorted(swings, reverse=True)  # largest on top
     assert "discount_rate" in set(van.tornado["driver"])  # the rate is there too (not linear)
-    assert ev.driver_label(p, "discount_rate", lang) in labels
+    assert driver_label(p, "discount_rate", lang) in labels
 
 
 # -- the allocator --------------------------------------------------------------------------

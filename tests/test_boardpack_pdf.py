@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from clv_engine import allocation as al
-from clv_engine import boardpack as bp
-from clv_engine import evaluator as ev
+from clv_engine import evaluation as ev
+from wording import boardpack as bp
 from wording import t
 from wording.allocation import spec_case_projects
+from wording.evaluation import driver_label
 
 LANGS = ("en", "zh")
 
@@ -73,7 +74,7 @@ def test_evaluator_pdf_has_every_page_all_text_and_nothing_clipped(van, lang, tm
         assert re.sub(r"\s+", "", needle) in text, needle
     # The full driver labels, not "rs / ift / nt".
     for key in ("group.0.customers", "group.0.clv_uplift", "cost.0", "discount_rate"):
-        label = ev.driver_label(van.programme, key, lang)
+        label = driver_label(van.programme, key, lang)
         assert re.sub(r"\s+", "", label) in text, label
     assert words_outside_page(path) == []
     pngs = render(path, tmp_path)

@@ -8,10 +8,12 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from clv_engine import evaluator as ev
+from clv_engine import evaluation as ev
 from clv_engine import finance
-from clv_engine.evaluator import CostLine, CustomerGroup, Programme
+from clv_engine.evaluation import CostLine, CustomerGroup, Programme
 from wording import CATALOGUE
+from wording.errors import explain
+from wording.evaluation import driver_label
 
 # Σ 1/1.12^t for t = 1..3: the van's three years at its 12 % discount rate.
 ANNUITY_12_3 = 1 / 1.12 + 1 / 1.12**2 + 1 / 1.12**3
@@ -89,7 +91,10 @@ def test_every_preset_evaluates_and_its_strings_exist():
     for key in ev.PRESETS:
         p = ev.preset(key)
         ev.evaluate_programme(p)
-        names = [p.name, p.volume_unit, p.note] + [c.name for c in p.cost_lines] + [g.name for g in p.groups]
+        # A preset has no name of its own: its label is drawn from its stable id.
+        assert p.name == "" and p.preset == key
+        names = [f"evaluator.preset.{key}", p.volume_unit, p.note] + [c.name for c in p.cost_lines]
+        names += [g.name for g in p.groups]
         missing = [n for n in names if n not in CATALOGUE]
         assert not missing, f"{key}: no i18n string for {missing}"
 
@@ -395,12 +400,16 @@ def test_bad_input_names_the_field(change, field):
 
 
 def test_bad_json_names_the_problem():
-    with pytest.raises(ValueError, match="JSON"):
+    # The engine gives a code and the field; the wording layer says it in the reader's words.
+    with pytest.raises(ValueError) as err:
         Programme.from_json("{nope")
-    with pytest.raises(ValueError, match="unknown field"):
+    assert "JSON" in explain(err.value, "en") and "JSON" in explain(err.value, "zh")
+    with pytest.raises(ValueError) as err:
         Programme.from_dict(ev.preset("mobile_van").to_dict() | {"colour": "red"})
-    with pytest.raises(ValueError, match="horizon_years"):
+    assert "unknown field" in explain(err.value, "en") and "colour" in explain(err.value, "zh")
+    with pytest.raises(ValueError) as err:
         Programme.from_dict(ev.preset("mobile_van").to_dict() | {"horizon_years": "three"})
+    assert explain(err.value, "en").startswith("horizon_years")
 
 
 def test_unknown_preset():
@@ -416,11 +425,11 @@ def test_no_cost_means_no_ratio_rather_than_a_division_error():
 
 def test_driver_labels_in_both_languages():
     p = ev.preset("member_day")
-    assert ev.driver_label(p, "group.2.take_up", "en") == "Lapsed (came back): take-up"
-    assert ev.driver_label(p, "group.2.take_up", "zh") == "流失客户（回来了）：转化比例"
-    assert ev.driver_label(p, "cost.0", "zh") == "会员日优惠（8.8折）"
+    assert driver_label(p, "group.2.take_up", "en") == "Lapsed (came back): take-up"
+    assert driver_label(p, "group.2.take_up", "zh") == "流失客户（回来了）：转化比例"
+    assert driver_label(p, "cost.0", "zh") == "会员日优惠（8.8折）"
     custom = dataclasses.replace(p, cost_lines=(CostLine("Flyers", 10, "upfront"),))
-    assert ev.driver_label(custom, "cost.0", "zh") == "Flyers"
+    assert driver_label(custom, "cost.0", "zh") == "Flyers"
 
 
 def test_reference_case_only_while_every_input_is_the_reference_cases():
@@ -431,3 +440,30 @@ def test_reference_case_only_while_every_input_is_the_reference_cases():
     assert not ev.is_reference_case(ev.with_driver(p, "discount_rate", 0.10))
     assert not ev.is_reference_case(dataclasses.replace(p, horizon_years=4))
     assert not ev.is_reference_case(ev.preset("custom"))
+
+
+def test_a_damaged_saved_programme_names_the_part_in_both_languages():
+    from wording.errors import explain as say
+
+    saved = ev.preset("mobile_van").to_dict()
+    for damage, field in (
+        ({"cost_lines": [{"name": "x", "timing": "upfront"}]}, "cost_lines[0].amount"),
+        ({"cost_lines": [{"name": "x", "amount": "abc", "timing": "upfront"}]}, "cost_lines[0]"),
+        ({"groups": [5]}, "groups[0]"),
+    ):
+        with pytest.raises(ev.ProgrammeError) as err:
+            Programme.from_dict(saved | damage)
+        assert err.value.details["field"] == field
+        assert field in say(err.value, "en") and field in say(err.value, "zh")
+
+
+def test_the_evaluation_engine_holds_no_words():
+    """Numbers, codes and ids only: no module of the evaluator's engine imports the wording layer."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(ev.__file__).resolve().parent.parent
+    modules = [*sorted((root / "evaluation").glob("*.py"))]
+    modules += [root / f"{name}.py" for name in ("measured", "scenarios", "calculator", "export")]
+    offenders = [m.name for m in modules if re.search(r"^\s*(from|import) wording\b", m.read_text(), re.M)]
+    assert offenders == []

@@ -7,7 +7,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from clv_engine import evaluator as ev
+from clv_engine import evaluation as ev
 from clv_engine.clv import CLVParams
 from clv_engine.db import Database, create_database
 

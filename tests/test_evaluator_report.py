@@ -14,9 +14,9 @@ import openpyxl
 import plotly
 import pytest
 
-from clv_engine import evaluator as ev
-from clv_engine import report
-from clv_engine.evaluator import CostLine
+from clv_engine import evaluation as ev
+from clv_engine.evaluation import CostLine
+from wording import report
 
 WHEN = datetime(2026, 12, 1, 9, 30)
 ANNUITY_12_3 = sum(1 / 1.12**t for t in (1, 2, 3))

@@ -185,15 +185,15 @@ def test_excel_keeps_a_negative_number_text_column_as_numbers():
 
 
 PRODUCT = Path(__file__).resolve().parent.parent
-# Any way of writing a table other than export.py. report.py builds the evaluator's workbook
+# Any way of writing a table other than export.py. wording/report/excel.py builds the evaluator's workbook
 # with live NPV/IRR formulas itself; it neutralises its text (tested in test_evaluator_report).
 RAW_WRITERS = re.compile(r"\.to_csv\(|\.to_excel\(|ExcelWriter|csv\.writer|xlsxwriter\.Workbook\(|"
                          r"openpyxl\.Workbook\(")
-ALLOWED_WRITERS = {"clv_engine/export.py", "clv_engine/report.py"}
+ALLOWED_WRITERS = {"clv_engine/export.py", "wording/report/excel.py"}
 
 
 def _product_files():
-    for folder in ("app_pages", "ui", "clv_engine"):
+    for folder in ("app_pages", "ui", "clv_engine", "wording"):
         yield from sorted((PRODUCT / folder).rglob("*.py"))
     yield PRODUCT / "app.py"
 
@@ -224,16 +224,16 @@ def test_every_download_is_built_by_the_neutralising_writers():
 
 
 def test_report_workbook_writes_text_as_text():
-    source = (PRODUCT / "clv_engine" / "report.py").read_text(encoding="utf-8")
+    source = (PRODUCT / "wording" / "report" / "excel.py").read_text(encoding="utf-8")
     assert '"strings_to_formulas": False' in source
 
 
 def test_report_workbook_neutralises_typed_names():
     import dataclasses
 
-    from clv_engine import evaluator as ev
-    from clv_engine import report
-    from clv_engine.evaluator import CostLine
+    from clv_engine import evaluation as ev
+    from clv_engine.evaluation import CostLine
+    from wording import report
 
     p = dataclasses.replace(
         ev.preset("mobile_van"), name='=HYPERLINK("http://evil.example","x")', note="@SUM(A1)",

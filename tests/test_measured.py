@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from clv_engine import evaluator as ev
+from clv_engine import evaluation as ev
 from clv_engine import measured, results
 from clv_engine.allocation import AllocationError
 from tests.test_results import simulated_database
@@ -111,4 +111,4 @@ def test_no_list(tmp_path):
     create_database(tmp_path / "e.duckdb")
     with pytest.raises(measured.MeasuredError) as err:
         measured.measured_programme(Database(tmp_path / "e.duckdb"))
-    assert err.value.code == "no_list"
+    assert err.value.code == "measured.no_list"

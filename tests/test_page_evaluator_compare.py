@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from clv_engine import evaluator as ev
+from clv_engine import evaluation as ev
 from clv_engine import scenarios
 from clv_engine.db import Database
 from tests.helpers import run_app

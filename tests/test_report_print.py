@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from clv_engine import evaluator as ev
-from clv_engine import report
-from wording import t
+from clv_engine import evaluation as ev
+from wording import report, t
+from wording.evaluation import driver_label
 
 CHROMIUM = "/usr/bin/chromium"
 MM = 72 / 25.4  # points per millimetre
@@ -74,7 +74,7 @@ def test_report_prints_on_a4_with_nothing_cut(van, lang, tmp_path):
                          check=True).stdout
     text = re.sub(r"\s+", "", raw)
     for key in van.tornado["driver"]:
-        label = re.sub(r"\s+", "", ev.driver_label(van.programme, key, lang))
+        label = re.sub(r"\s+", "", driver_label(van.programme, key, lang))
         assert text.count(label) >= 2 or key == "volume", (key, label)  # volume: no swing, table only
     # The waterfall's labels above and below its bars are printed (labour over the horizon,
     # 3 × 150,000, is on no table: only the waterfall shows it; 万 may be extracted apart).
@@ -102,7 +102,7 @@ def _label_px(text: str, size: float = 12) -> float:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_tornado_left_margin_holds_the_longest_driver_name(van, lang):
     fig = report.tornado_figure(van.programme, van.tornado, van.spread, lang)
-    longest = max(_label_px(ev.driver_label(van.programme, k, lang)) for k in van.tornado["driver"])
+    longest = max(_label_px(driver_label(van.programme, k, lang)) for k in van.tornado["driver"])
     assert fig.layout.margin.l >= longest
     assert fig.layout.yaxis.automargin is True
 

@@ -1,6 +1,8 @@
 """Saved scenarios: round trip, overwrite by name, kinds kept apart, survives a restart."""
 from __future__ import annotations
 
+import re
+
 import duckdb
 import pytest
 
@@ -12,6 +14,7 @@ from clv_engine.scenarios import (
     load_scenario,
     save_scenario,
 )
+from wording.errors import explain
 
 PAYLOAD = {"budget": 700_000, "projects": [{"name": "服务体验提升", "investment": 200_000.0,
                                             "pilot_reach": None}]}
@@ -69,8 +72,9 @@ def test_delete(db):
     sid = save_scenario(db, "allocator", "Gone", {"x": 1})
     assert delete_scenario(db, sid) is True
     assert delete_scenario(db, sid) is False
-    with pytest.raises(ScenarioError, match="scenario_id: no saved scenario"):
+    with pytest.raises(ScenarioError) as err:
         load_scenario(db, sid)
+    assert explain(err.value, "en").startswith("scenario_id: no saved scenario")
 
 
 @pytest.mark.parametrize("kind, name, payload, match", [
@@ -84,8 +88,9 @@ def test_delete(db):
     ("allocator", "x", [1, 2], "payload: must be a dict"),
 ])
 def test_bad_input_rejected(db, kind, name, payload, match):
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(ValueError) as err:
         save_scenario(db, kind, name, payload)
+    assert re.search(match, explain(err.value, "en"))
     assert db.table_rows("scenarios") == 0
 
 

@@ -265,9 +265,9 @@ def test_evaluator_charts_show_typed_names_as_text():
     """Cost line and group names are typed (or come from a link): no HTML in the charts."""
     import dataclasses
 
-    from clv_engine import evaluator as ev
-    from clv_engine import report
-    from clv_engine.evaluator import CostLine, CustomerGroup
+    from clv_engine import evaluation as ev
+    from clv_engine.evaluation import CostLine, CustomerGroup
+    from wording import report
 
     p = dataclasses.replace(
         ev.preset("mobile_van"),

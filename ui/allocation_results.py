@@ -10,14 +10,14 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from clv_engine import allocation as al
-from clv_engine import boardpack, scenarios
+from clv_engine import scenarios
 from ui import queries
 from ui.allocation_panels import apply_flags, flash, frame_from_payload, identified, payload_now
 from ui.charts import money_axis
 from ui.downloads import table_downloads
 from ui.safe import md, plot_text
 from ui.widgets import Headline, metric_row, presenting
-from wording import fmt
+from wording import boardpack, fmt
 from wording.allocation import explain_error, option_label, reason_text, verdict_table
 
 # Material icons: emoji need a colour font that a meeting-room browser may lack.

@@ -9,6 +9,7 @@ import streamlit as st
 
 from clv_engine import contacts, measured, results
 from wording import fmt
+from wording.errors import explain
 
 
 def programme_name(ctx: Any, m: measured.MeasuredProgramme) -> str:
@@ -33,7 +34,7 @@ def pick_programme(ctx: Any, key: str) -> measured.MeasuredProgramme | None:
     try:
         return measured.measured_programme(ctx.db, chosen or None, level)
     except measured.MeasuredError as err:
-        st.info(ctx.t(f"measured.page.error.{err.code}"))
+        st.info(explain(err, ctx.lang))
         return None
 
 

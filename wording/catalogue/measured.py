@@ -18,9 +18,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "measured.page.lists": ("Issued call lists", "已下发的回访名单"),
     "measured.page.lists.all": ("All issued lists", "全部已下发名单"),
     "measured.page.level": ("Risk level", "风险等级"),
-    "measured.page.error.no_list": ("The chosen lists have no members.", "所选名单没有成员。"),
-    "measured.page.error.no_treated": (
-        "No called customers at this level (all held out).", "该等级没有被回访的客户（全部为对照组）。"),
     "measured.col.figure": ("Figure", "指标"),
     "measured.col.typed": ("Typed prior", "预设值"),
     "measured.col.measured": ("Measured", "实测值"),

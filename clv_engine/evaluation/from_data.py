@@ -1,0 +1,198 @@
+"""CLV uplift from the data rather than a typed number: extended-warranty buyers against
+non-buyers, and a segment's CLV at another retention (through the CLV engine)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from clv_engine.clv import CLVParams, add_historical_clv, customer_values
+from clv_engine.db import Database
+from clv_engine.evaluation.presets import preset
+from clv_engine.evaluation.programme import CustomerGroup, Programme, ProgrammeError, finite
+
+
+@dataclass(frozen=True)
+class WarrantyComparison:
+    """CLV of extended-warranty buyers against non-buyers, with the product's own economics.
+
+    The raw difference flatters the warranty if better customers buy it; ``matched_uplift``
+    compares buyers with non-buyers of the same vehicle model (weighted by buyers), which
+    removes the part of the gap that is only a model mix.
+    """
+
+    buyers: int
+    non_buyers: int
+    clv_buyers: float  # mean CLV per buyer
+    clv_non_buyers: float
+    uplift: float  # clv_buyers − clv_non_buyers
+    uplift_pct: float | None
+    matched_uplift: float | None
+    avg_price: float  # per contract
+    avg_claims_cost: float  # per contract whose term has ended (all contracts if none has)
+    claims_complete_contracts: int
+    contracts_last_year: int
+
+
+def _store_clause(store_ids: list[str] | None) -> tuple[str, list[Any]]:
+    if not store_ids:
+        return "", []
+    return f" AND c.home_store_id IN ({', '.join('?' for _ in store_ids)})", list(store_ids)
+
+
+WARRANTY_CONTRACTS_SQL = """
+SELECT count(*) AS contracts,
+       avg(w.price) AS avg_price,
+       count(*) FILTER (WHERE w.sold_date + to_years(w.term_years) <= CAST(? AS DATE)) AS complete,
+       avg(w.claims_cost) FILTER (WHERE w.sold_date + to_years(w.term_years) <= CAST(? AS DATE))
+           AS avg_claims_complete,
+       avg(w.claims_cost) AS avg_claims_all,
+       count(*) FILTER (WHERE w.sold_date > CAST(? AS DATE) - INTERVAL 365 DAY) AS last_year
+FROM warranties w JOIN customers c USING (customer_id)
+WHERE w.sold_date <= CAST(? AS DATE)
+"""
+
+# Runs on an in-memory DuckDB holding the per-customer values and the buyers' ids.
+WARRANTY_CLV_SQL = """
+WITH v AS (
+    SELECT v.customer_id, coalesce(v.vehicle_model, '') AS model, v.clv,
+           b.customer_id IS NOT NULL AS buyer
+    FROM customer_values v LEFT JOIN buyers b USING (customer_id)
+),
+by_model AS (
+    SELECT model,
+           count(*) FILTER (WHERE buyer) AS n_buyers,
+           avg(clv) FILTER (WHERE buyer) AS clv_buyers,
+           avg(clv) FILTER (WHERE NOT buyer) AS clv_non
+    FROM v GROUP BY model
+)
+SELECT (SELECT count(*) FILTER (WHERE buyer) FROM v) AS buyers,
+       (SELECT count(*) FILTER (WHERE NOT buyer) FROM v) AS non_buyers,
+       (SELECT avg(clv) FILTER (WHERE buyer) FROM v) AS clv_buyers,
+       (SELECT avg(clv) FILTER (WHERE NOT buyer) FROM v) AS clv_non_buyers,
+       (SELECT sum(n_buyers * (clv_buyers - clv_non)) / sum(n_buyers)
+          FROM by_model WHERE n_buyers > 0 AND clv_non IS NOT NULL) AS matched_uplift
+"""
+
+
+def warranty_clv_comparison(
+    db: Database,
+    as_of: date,
+    store_ids: list[str] | None = None,
+    params: CLVParams | None = None,
+) -> WarrantyComparison:
+    """Buyers' and non-buyers' CLV (``clv.customer_values``) and the contracts' price and
+    claims, all as of ``as_of``. Raises ValueError when the data has no buyer or no
+    non-buyer to compare."""
+    store_sql, store_params = _store_clause(store_ids)
+    contracts = db.query_df(WARRANTY_CONTRACTS_SQL + store_sql, [as_of] * 4 + store_params).iloc[0]
+    if not contracts["contracts"]:
+        raise ProgrammeError("no_warranty", field="warranties", as_of=str(as_of))
+    buyer_ids = db.query_df(
+        "SELECT DISTINCT w.customer_id FROM warranties w JOIN customers c USING (customer_id) "
+        "WHERE w.sold_date <= CAST(? AS DATE)" + store_sql,
+        [as_of] + store_params,
+    )
+    values = customer_values(db, as_of, store_ids, params or CLVParams())
+    con = duckdb.connect()
+    try:
+        con.register("customer_values", values[["customer_id", "vehicle_model", "clv"]])
+        con.register("buyers", buyer_ids)
+        row = con.execute(WARRANTY_CLV_SQL).df().iloc[0]
+    finally:
+        con.close()
+    if not row["buyers"] or not row["non_buyers"]:
+        raise ProgrammeError("no_comparison", field="warranties")
+    clv_buyers, clv_non = float(row["clv_buyers"]), float(row["clv_non_buyers"])
+    complete = int(contracts["complete"])
+    claims = contracts["avg_claims_complete"] if complete else contracts["avg_claims_all"]
+    matched = row["matched_uplift"]
+    return WarrantyComparison(
+        buyers=int(row["buyers"]),
+        non_buyers=int(row["non_buyers"]),
+        clv_buyers=clv_buyers,
+        clv_non_buyers=clv_non,
+        uplift=clv_buyers - clv_non,
+        uplift_pct=(clv_buyers - clv_non) / clv_non if clv_non > 0 else None,
+        matched_uplift=None if pd.isna(matched) else float(matched),
+        avg_price=float(contracts["avg_price"]),
+        avg_claims_cost=float(claims),
+        claims_complete_contracts=complete,
+        contracts_last_year=int(contracts["last_year"]),
+    )
+
+
+def warranty_programme(
+    comparison: WarrantyComparison, base: Programme | None = None, matched: bool = True
+) -> Programme:
+    """The extended-warranty case with its price, claims, volume and CLV uplift from the data."""
+    p = base or preset("extended_warranty")
+    uplift = (
+        comparison.matched_uplift if matched and comparison.matched_uplift is not None else comparison.uplift
+    )
+    claims_index = next((i for i, c in enumerate(p.cost_lines) if c.timing == "per_unit"), None)
+    if claims_index is None:
+        raise ProgrammeError("no_claims_line", field="cost_lines")
+    lines = list(p.cost_lines)
+    lines[claims_index] = replace(lines[claims_index], amount=comparison.avg_claims_cost)
+    groups = list(p.groups) or [CustomerGroup("evaluator.group.warranty_buyers", None, 0.0)]
+    groups[0] = replace(groups[0], clv_uplift=uplift, baseline_clv=comparison.clv_non_buyers)
+    return replace(
+        p,
+        cost_lines=tuple(lines),
+        groups=tuple(groups),
+        unit_revenue=comparison.avg_price,
+        volume_per_year=float(comparison.contracts_last_year),
+    )
+
+
+@dataclass(frozen=True)
+class RetentionUplift:
+    """What a retention change is worth on a segment, through the CLV engine."""
+
+    customers: int
+    retention_from: float
+    retention_to: float
+    clv_before: float  # mean CLV per customer at retention_from
+    clv_after: float  # mean CLV per customer at retention_to
+
+    @property
+    def uplift(self) -> float:
+        return self.clv_after - self.clv_before
+
+    @property
+    def uplift_pct(self) -> float | None:
+        return self.uplift / self.clv_before if self.clv_before > 0 else None
+
+
+def retention_uplift(
+    values: pd.DataFrame,
+    retention_to: float,
+    retention_from: float | None = None,
+    params: CLVParams | None = None,
+) -> RetentionUplift:
+    """Mean CLV of a segment's customers (rows of ``clv.customer_values``) recomputed at a
+    new yearly retention; ``retention_from`` defaults to the rate the values were made with."""
+    if values.empty:
+        raise ProgrammeError("empty_segment", field="segment")
+    missing = {"gross_profit", "tenure_years", "recency_days"} - set(values.columns)
+    if missing:
+        raise ProgrammeError("missing_columns", field="segment", columns=", ".join(sorted(missing)))
+    if retention_from is None:
+        retention_from = values.attrs.get("retention")
+        if retention_from is None:
+            raise ProgrammeError("no_retention", field="retention_from")
+    for name, rate in (("retention_from", retention_from), ("retention_to", retention_to)):
+        finite(rate, name)
+        if not 0 <= rate <= 1:
+            raise ProgrammeError("share", field=name, value=rate)
+    params = params or values.attrs.get("params") or CLVParams()
+    before = add_historical_clv(values, float(retention_from), params)["clv"].mean()
+    after = add_historical_clv(values, float(retention_to), params)["clv"].mean()
+    return RetentionUplift(
+        len(values), float(retention_from), float(retention_to), float(before), float(after)
+    )
