@@ -61,7 +61,7 @@ def test_dcf_explorer_shows_spec_years(sample_db_path):
 
 def test_dcf_constant_retention(sample_db_path):
     at = run_app(sample_db_path, "app_pages/overview.py")
-    at.radio(key="dcf_preset").set_value("constant").run()
+    at.radio(key="dcf_preset.en").set_value("constant").run()
     at.slider(key="dcf_years").set_value(2).run()
     at.slider(key="dcf_retention").set_value(0.8).run()
     # 10,000 × 40% × (0.8/1.12 + 0.64/1.2544)
