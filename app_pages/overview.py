@@ -194,11 +194,14 @@ else:
 
 rows = clv.dcf_clv(spend, margin, survival, discount)
 total = clv.dcf_total(rows)
-m1, m2, m3 = st.columns(3)
-m1.metric(ctx.t("ov.dcf.total"), fmt.money_full(total))
+dcf_figures = [Headline(ctx.t("ov.dcf.total"), fmt.money_full(total))]
 if preset == "spec":
-    m2.metric(ctx.t("ov.dcf.first6"), fmt.money_full(clv.dcf_total(rows[:6])))
-    m3.metric(ctx.t("ov.dcf.tail"), fmt.money_full(clv.dcf_total(rows[6:])))
+    dcf_figures += [
+        Headline(ctx.t("ov.dcf.first6"), fmt.money_full(clv.dcf_total(rows[:6]))),
+        Headline(ctx.t("ov.dcf.tail"), fmt.money_full(clv.dcf_total(rows[6:]))),
+    ]
+metric_row(dcf_figures, border=False)
+if preset == "spec":
     st.caption(ctx.t("ov.dcf.note"))
 
 table = pd.DataFrame(

@@ -200,3 +200,38 @@ def test_download_buttons_offer_the_table_as_csv_and_excel(monkeypatch):
     sheet = book.worksheets[0]
     assert sheet.title == "Stores   top  all"  # []:*?/\ are not allowed in a sheet name
     assert [c.value for c in sheet[2]][1] == 1234.5  # numbers stay numbers
+
+
+def _workbook_app() -> None:
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from ui.downloads import table_downloads
+    from wording import t
+
+    ctx = SimpleNamespace(lang="zh", t=lambda key, **v: t(key, "zh", **v))
+    frame = pd.DataFrame({"a": [1, 2]})
+    table_downloads(
+        ctx, frame, "pair", "wb", sheets={"one": frame, "two": frame * 10}, labels=("drill.csv", "drill.xlsx")
+    )
+
+
+def test_download_buttons_can_carry_a_workbook_and_their_own_labels(monkeypatch):
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    seen: dict[str, bytes] = {}
+    real = MemoryMediaFileStorage.load_and_get_id
+
+    def capture(self, data, mimetype, kind, filename=None):
+        if filename and isinstance(data, bytes):
+            seen[filename] = data
+        return real(self, data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
+    at = AppTest.from_function(_workbook_app).run()
+    assert not at.exception
+    assert [b.proto.label for b in at.get("download_button")] == [t("drill.csv", "zh"), t("drill.xlsx", "zh")]
+    book = openpyxl.load_workbook(io.BytesIO(seen["pair.xlsx"]))
+    assert book.sheetnames == ["one", "two"]
+    assert [c.value for c in book["two"]["A"]] == ["a", 10, 20]

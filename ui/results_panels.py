@@ -19,6 +19,7 @@ from clv_engine import churn, contacts, results
 from clv_engine.export import to_csv_bytes
 from clv_engine.import_read import ImportFileError
 from ui import queries
+from ui.downloads import table_downloads
 from ui.widgets import translated_choice
 from wording import fmt
 
@@ -338,6 +339,7 @@ def level_table(ctx: Any, table: pd.DataFrame, verdict_text: dict[str, str]) -> 
         t(f"results.col.{c}"): localized for c in ("cost_per_kept", "predicted_value", "realised_value")
     }
     st.dataframe(frame, hide_index=True, column_config=config)
+    table_downloads(ctx, frame, "results_by_level", "results_dl_levels", ctx.t("results.results"))
 
 
 def success_table(ctx: Any, table: pd.DataFrame, verdict_text: dict[str, str]) -> None:
