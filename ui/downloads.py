@@ -1,5 +1,6 @@
 """One CSV and one Excel button for a table shown on a page, built by ``clv_engine.export``
 (formula-like text neutralised, numbers kept as numbers), like the call list's."""
+
 from __future__ import annotations
 
 import re
@@ -19,9 +20,16 @@ def sheet_name(title: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:SHEET_NAME_MAX] or "Sheet1"
 
 
-def table_downloads(ctx, frame: pd.DataFrame, name: str, key: str, title: str = "", *,
-                    sheets: Mapping[str, pd.DataFrame] | None = None,
-                    labels: tuple[str, str] = LABELS) -> None:
+def table_downloads(
+    ctx,
+    frame: pd.DataFrame,
+    name: str,
+    key: str,
+    title: str = "",
+    *,
+    sheets: Mapping[str, pd.DataFrame] | None = None,
+    labels: tuple[str, str] = LABELS,
+) -> None:
     """Two buttons, ``{key}_csv`` and ``{key}_xlsx``, for the table ``frame`` as shown.
 
     ``name``: the files' name without extension; ``title``: the Excel sheet's name (default
@@ -30,7 +38,21 @@ def table_downloads(ctx, frame: pd.DataFrame, name: str, key: str, title: str = 
     """
     workbook = dict(sheets) if sheets is not None else {sheet_name(title or name): frame}
     left, right, _ = st.columns([1, 1, 3])
-    left.download_button(ctx.t(labels[0]), to_csv_bytes(frame), file_name=f"{name}.csv",
-                         mime="text/csv", key=f"{key}_csv", on_click="ignore", icon=":material/download:")
-    right.download_button(ctx.t(labels[1]), to_excel_bytes(workbook), file_name=f"{name}.xlsx", mime=XLSX,
-                          key=f"{key}_xlsx", on_click="ignore", icon=":material/table_view:")
+    left.download_button(
+        ctx.t(labels[0]),
+        to_csv_bytes(frame),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    right.download_button(
+        ctx.t(labels[1]),
+        to_excel_bytes(workbook),
+        file_name=f"{name}.xlsx",
+        mime=XLSX,
+        key=f"{key}_xlsx",
+        on_click="ignore",
+        icon=":material/table_view:",
+    )

@@ -6,6 +6,7 @@ The rule: never sleep a fixed time in a test. After an interaction, wait until t
 it is done (connected, script not running, no skeleton, no "running" status widget), then
 assert with Playwright's retrying ``expect(...)`` or ``wait_until``.
 """
+
 from __future__ import annotations
 
 import os
@@ -52,8 +53,9 @@ def wait_for_url(url: str, what: str, process: subprocess.Popen, log: Path, time
 
 
 @contextmanager
-def streamlit_server(db: Path, log_path: Path, extra_args: tuple[str, ...] = (),
-                     unset: tuple[str, ...] = ()) -> Iterator[str]:
+def streamlit_server(
+    db: Path, log_path: Path, extra_args: tuple[str, ...] = (), unset: tuple[str, ...] = ()
+) -> Iterator[str]:
     """``streamlit run app.py`` on ``db``; yields its URL once it answers its health check.
 
     ``unset``: variables of the test's environment the server does not get (the test's own
@@ -62,10 +64,24 @@ def streamlit_server(db: Path, log_path: Path, extra_args: tuple[str, ...] = (),
     env = {k: v for k, v in os.environ.items() if k not in unset}
     with open(log_path, "w") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-             "--server.port", str(port), "--server.headless", "true",
-             "--browser.gatherUsageStats", "false", *extra_args],
-            cwd=ROOT, env={**env, "CLV_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "app.py"),
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                *extra_args,
+            ],
+            cwd=ROOT,
+            env={**env, "CLV_DB": str(db)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"
         try:
@@ -82,14 +98,18 @@ def wait_for_app_run(pg, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
     app = pg.get_by_test_id("stApp")
     # The websocket to the server is up (after a reconnect too) ...
     pg.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']").wait_for(
-        state="attached", timeout=timeout_ms)
+        state="attached", timeout=timeout_ms
+    )
     # ... the script went initial -> running -> notRunning ...
     pg.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
-        state="attached", timeout=timeout_ms)
+        state="attached", timeout=timeout_ms
+    )
     expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout_ms)
     # ... no element is still a loading skeleton, and the "Running..." widget is gone.
     expect(pg.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout_ms)
-    expect(pg.get_by_test_id("stStatusWidget").filter(has_text="Running")).to_have_count(0, timeout=timeout_ms)
+    expect(pg.get_by_test_id("stStatusWidget").filter(has_text="Running")).to_have_count(
+        0, timeout=timeout_ms
+    )
 
 
 def wait_for_app_loaded(pg, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
@@ -102,7 +122,9 @@ def wait_for_app_loaded(pg, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
 wait_ready = wait_for_app_run
 
 
-def wait_until(pg, check: Callable[[], bool | None], timeout_ms: int = 30_000, interval_ms: int = 100) -> None:
+def wait_until(
+    pg, check: Callable[[], bool | None], timeout_ms: int = 30_000, interval_ms: int = 100
+) -> None:
     """Retry ``check`` until it returns True or None without an AssertionError (as
     Streamlit's suite does, adapted from panel), for conditions ``expect`` cannot state."""
     __tracebackhide__ = True
