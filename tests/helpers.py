@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -75,7 +76,7 @@ def _columns_and_values(rows: Table | Iterable[Any]) -> tuple[Sequence[str] | No
     return None, [tuple(r) for r in rows]  # every column, in the schema's order
 
 
-def make_db(path: Path | str, **tables: Table | Iterable[Any]) -> Path:
+def make_db(path: Path | str, **tables: Table | pd.DataFrame | Iterable[Any]) -> Path:
     """A database with the app's schema and only the rows given, table by table, in order:
 
         make_db(path,
@@ -83,12 +84,20 @@ def make_db(path: Path | str, **tables: Table | Iterable[Any]) -> Path:
                 customers=Table(("customer_id", "home_store_id"), [("A", "S1")]),  # some columns
                 orders=[{"order_id": "o1", "customer_id": "A", ...}])         # as dicts
 
+    A pandas DataFrame (columns named as the table's) is inserted in bulk, for many rows.
+
     Columns left out take the schema's default. Values are bound as parameters.
     """
     create_database(path)
     con = duckdb.connect(str(path))
     try:
         for table, rows in tables.items():
+            if isinstance(rows, pd.DataFrame):  # in bulk: executemany goes row by row
+                con.register("make_db_rows", rows)
+                names = ", ".join(rows.columns)
+                con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM make_db_rows")
+                con.unregister("make_db_rows")
+                continue
             columns, values = _columns_and_values(rows)
             if not values:
                 continue

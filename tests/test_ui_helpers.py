@@ -53,6 +53,22 @@ def test_make_db_writes_only_the_rows_given(tmp_path):
         con.close()
 
 
+def test_make_db_takes_a_dataframe_in_bulk(tmp_path):
+    import pandas as pd
+
+    frame = pd.DataFrame({"customer_id": [f"C{i}" for i in range(500)], "name": "n"})
+    path = make_db(tmp_path / "b.duckdb", customers=frame)
+    con = duckdb.connect(str(path), read_only=True)
+    assert con.execute(
+        "SELECT count(*), count(DISTINCT customer_id), min(name) FROM customers"
+    ).fetchone() == (
+        500,
+        500,
+        "n",
+    )
+    con.close()
+
+
 def test_make_db_binds_values_as_parameters(tmp_path):
     evil = "x'); DROP TABLE stores; --"
     path = make_db(tmp_path / "e.duckdb", stores=[(evil, "n", "r", "c")])
