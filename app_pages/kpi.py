@@ -226,6 +226,5 @@ with right:
     fig.update_layout(height=320, **CHART)
     if pick_kpi in PERCENT:
         fig.update_yaxes(tickformat=".0%")
-
     st.markdown(f"**{ctx.t('kpi.chart.kpi_trend', kpi=ctx.t(RAW_LABEL[pick_kpi]))}**")
     st.plotly_chart(fig, width="stretch", key="kpi_chart_store")
