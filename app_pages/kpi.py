@@ -1,15 +1,13 @@
 """KPI scorecard (SPEC §7): seven KPIs per store, normalised, weighted, ranked, by month."""
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from clv_engine import bridge, clv, kpi
-from ui import drill
-from ui.context import cached, page_context
+from clv_engine import bridge, kpi
+from ui import drill, queries
+from ui.context import page_context
 from ui.downloads import table_downloads
 from ui.safe import md, plot_text
 from ui.widgets import Headline, metric_row, translated_choice
@@ -27,17 +25,8 @@ COLORS = {
 CHART = dict(margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h", yanchor="top", y=-0.12),
              xaxis=dict(automargin=True), yaxis=dict(automargin=True))
 PERCENT = ("clv_growth", "retention", "first_time_fix", "technician_efficiency")
+MONEY = ("after_sales_gp", "ticket_size")
 WEIGHT_DEFAULTS = {f"kpi_w_{k}": round(v * 100) for k, v in kpi.KpiWeights().as_dict().items()}
-
-
-@cached
-def _raw(db, as_of: date, months: int, params: clv.CLVParams) -> pd.DataFrame:
-    return kpi.raw_kpis(db, kpi.month_ends(as_of, months), params)
-
-
-def choice(fn, text: str, options: list, key: str, container=st, **kw):
-    """A choice with translated option labels, kept across language and page switches."""
-    return translated_choice(fn, text, options, key, ctx.lang, container, persist_state="session", **kw)
 
 
 def value_text(column: str, v: float) -> str:
@@ -46,7 +35,7 @@ def value_text(column: str, v: float) -> str:
         return ctx.t("kpi.na")
     if column in PERCENT:
         return fmt.pct(v, 1)
-    if column in ("after_sales_gp", "ticket_size"):
+    if column in MONEY:
         return ctx.money(v)
     return fmt.number(v, 1 if column == "nps" else 2)
 
@@ -83,7 +72,7 @@ except ValueError:
     st.stop()
 
 with st.spinner(ctx.t("kpi.computing")):
-    raw = _raw(ctx.db, ctx.as_of, st.session_state["kpi_months"], ctx.clv_params)
+    raw = queries.kpi_raw(ctx.db, ctx.as_of, st.session_state["kpi_months"], ctx.clv_params)
 card = kpi.score(raw, weights)
 stores = ctx.stores().set_index("store_id")
 name_of = {s: f"{stores.loc[s, 'name']} · {stores.loc[s, 'region']}" for s in stores.index}
@@ -111,7 +100,7 @@ if latest.empty:
 # -- the headline against an earlier date (scores on that date among the same stores) --
 since = drill.comparison(ctx, "kpi_compare")
 vs = drill.vs_text(ctx, since)
-before_raw = _raw(ctx.db, since, 1, ctx.clv_params)
+before_raw = queries.kpi_raw(ctx.db, since, 1, ctx.clv_params)
 then = kpi.score(before_raw, weights).on(since).set_index("store_id")["score"]
 if ctx.store_ids:
     then = then[then.index.isin(ctx.store_ids)]
@@ -226,8 +215,8 @@ st.dataframe(detail, hide_index=True, key="kpi_store_table")
 table_downloads(ctx, detail, "kpi_store", "kpi_dl_store", ctx.t("kpi.store"))
 left, right = st.columns([1, 2])
 with left:
-    pick_kpi = choice("selectbox", ctx.t("kpi.pick_kpi"), list(RAW_LABEL), "kpi_trend_kpi",
-                      format_func=lambda c: ctx.t(RAW_LABEL[c]))
+    pick_kpi = translated_choice("selectbox", ctx.t("kpi.pick_kpi"), list(RAW_LABEL), "kpi_trend_kpi", ctx.lang,
+                                 format_func=lambda c: ctx.t(RAW_LABEL[c]), persist_state="session")
 with right:
     fig = go.Figure()
     everyone = card.table.groupby("as_of")[pick_kpi].median()

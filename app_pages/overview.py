@@ -8,9 +8,10 @@ import streamlit as st
 from clv_engine import clv, overview
 from clv_engine import status as cs
 from ui import drill
+from ui.charts import money_axis
 from ui.context import page_context
 from ui.downloads import table_downloads
-from ui.widgets import Headline, metric_row
+from ui.widgets import Headline, metric_row, translated_choice
 from wording import fmt
 
 ctx = page_context()
@@ -159,18 +160,21 @@ with right:
         height=340,
         margin=dict(l=10, r=10, t=10, b=10),
     )
+    money_axis(fig, "x", float(bins["right"].max()), float(bins["left"].min()), ctx.lang, ctx.currency)
     st.plotly_chart(fig, width="stretch")
     st.caption(clv_help)
 
 st.divider()
 st.subheader(ctx.t("ov.dcf"))
 st.caption(ctx.t("ov.dcf.caption"))
-preset = st.radio(
+preset = translated_choice(
+    "radio",
     ctx.t("ov.dcf.preset"),
     ["spec", "constant"],
+    key="dcf_preset",
+    lang=ctx.lang,
     format_func=lambda k: ctx.t(f"ov.dcf.preset.{k}"),
     horizontal=True,
-    key="dcf_preset",
 )
 c1, c2, c3, c4 = st.columns(4)
 # The margin assumed at import (orders without gross profit) is the default here too.
@@ -190,11 +194,14 @@ else:
 
 rows = clv.dcf_clv(spend, margin, survival, discount)
 total = clv.dcf_total(rows)
-m1, m2, m3 = st.columns(3)
-m1.metric(ctx.t("ov.dcf.total"), fmt.money_full(total))
+dcf_figures = [Headline(ctx.t("ov.dcf.total"), fmt.money_full(total))]
 if preset == "spec":
-    m2.metric(ctx.t("ov.dcf.first6"), fmt.money_full(clv.dcf_total(rows[:6])))
-    m3.metric(ctx.t("ov.dcf.tail"), fmt.money_full(clv.dcf_total(rows[6:])))
+    dcf_figures += [
+        Headline(ctx.t("ov.dcf.first6"), fmt.money_full(clv.dcf_total(rows[:6]))),
+        Headline(ctx.t("ov.dcf.tail"), fmt.money_full(clv.dcf_total(rows[6:]))),
+    ]
+metric_row(dcf_figures, border=False)
+if preset == "spec":
     st.caption(ctx.t("ov.dcf.note"))
 
 table = pd.DataFrame(
@@ -216,6 +223,7 @@ with chart:
         height=320,
         margin=dict(l=10, r=10, t=10, b=10),
     )
+    money_axis(fig, "y", float(table[ctx.t("ov.col.pv")].max()), lang=ctx.lang, currency=ctx.currency)
     st.plotly_chart(fig, width="stretch")
 with grid:
     st.dataframe(

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import settings
 
 from sample_data.generate import generate
+from tests import helpers
 
 # The suite is a gate: it must give the same verdict on every run, so property tests draw
 # the same examples each time. `HYPOTHESIS_PROFILE=explore pytest ...` draws fresh random
@@ -39,6 +40,26 @@ def sample_db_path(tmp_path_factory: pytest.TempPathFactory, pristine_db_bytes: 
     return path
 
 
+@pytest.fixture(autouse=True)
+def _test_environment(monkeypatch: pytest.MonkeyPatch):
+    """Environment changes a test makes (the app's CLV_DB through tests.helpers) go through its
+    monkeypatch, and are undone after it."""
+    helpers.use_monkeypatch(monkeypatch)
+    yield
+    helpers.use_monkeypatch(None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_environment():
+    """A page error reaches AppTest as an exception (app.py otherwise shows a short message with
+    an error id, which every `assert not at.exception` would miss). tests/test_text_safety.py
+    unsets it to test what a reader sees; browser servers are started without it there."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CLV_RAISE_PAGE_ERRORS", os.environ.get("CLV_RAISE_PAGE_ERRORS", "1"))
+        yield
+    helpers.session_monkeypatch.undo()
+
+
 @pytest.fixture()
 def writable_db_path(pristine_db_bytes: bytes, tmp_path: Path) -> Path:
     """A private copy of the sample as generated, that a test may write to."""
@@ -46,10 +67,6 @@ def writable_db_path(pristine_db_bytes: bytes, tmp_path: Path) -> Path:
     copy.write_bytes(pristine_db_bytes)
     return copy
 
-# A page error reaches AppTest as an exception (app.py otherwise shows a short message with an
-# error id, which every `assert not at.exception` would miss). tests/test_text_safety.py
-# unsets it to test what a reader sees.
-os.environ.setdefault("CLV_RAISE_PAGE_ERRORS", "1")
 # .streamlit/config.toml hides error details from readers ("none"), which AppTest honours too:
 # a failing page test would only say "This app has encountered an error". Tests want the
 # message and the trace (browser tests run their own server, which reads the file).

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -28,6 +27,7 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from clv_engine.imports import ImportOptions, Source, run_import
+from tests.helpers import app_on
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted(p.stem for p in (ROOT / "app_pages").glob("*.py"))
@@ -238,8 +238,7 @@ def page_problems(at: AppTest, lang: str) -> list[str]:
 
 def render(db: Path, page: str, lang: str, as_of: date, end: date) -> AppTest:
     """Run app.py on ``db`` at ``as_of`` and switch to ``page``."""
-    os.environ["CLV_DB"] = str(db)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at = app_on(db, timeout=180)
     at.session_state["lang"] = lang
     # The sidebar moves the as-of date to the data's end when the data change; tell it the
     # data are already known so the date chosen here stays.

@@ -2,7 +2,6 @@
 and Hypothesis that it always adds up."""
 from datetime import date
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,7 +10,8 @@ from hypothesis import strategies as st
 
 from clv_engine import bridge as br
 from clv_engine import clv
-from clv_engine.db import Database, create_database
+from clv_engine.db import Database
+from tests.helpers import Table, make_db
 
 END = date(2026, 11, 30)
 YEAR = date(2025, 11, 30)
@@ -38,16 +38,14 @@ ORDERS = [
 @pytest.fixture(scope="module")
 def db(tmp_path_factory) -> Database:
     path = tmp_path_factory.mktemp("bridge") / "b.duckdb"
-    create_database(path)
-    con = duckdb.connect(str(path))
-    con.executemany("INSERT INTO stores VALUES (?, ?, 'East', 'X')", [("S1", "One"), ("S2", "Two")])
-    con.executemany(
-        "INSERT INTO customers (customer_id, name, home_store_id, channel, purchase_date) VALUES (?, ?, ?, 'web', ?)",
-        [(c, f"name {c}", s, p) for c, p, s in CUSTOMERS])
-    con.executemany("INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) "
-                    "VALUES (?, ?, ?, 'S1', 'maintenance', ?, ?)",
-                    [(f"o{i}", c, d, r, g) for i, (c, d, r, g) in enumerate(ORDERS)])
-    con.close()
+    make_db(
+        path,
+        stores=[("S1", "One", "East", "X"), ("S2", "Two", "East", "X")],
+        customers=Table(("customer_id", "name", "home_store_id", "channel", "purchase_date"),
+                        [(c, f"name {c}", s, "web", p) for c, p, s in CUSTOMERS]),
+        orders=Table(("order_id", "customer_id", "order_date", "store_id", "kind", "revenue", "gross_profit"),
+                     [(f"o{i}", c, d, "S1", "maintenance", r, g) for i, (c, d, r, g) in enumerate(ORDERS)]),
+    )
     return Database(path)
 
 

@@ -12,7 +12,8 @@ import pytest
 
 from clv_engine import channels as ch
 from clv_engine.cohorts import LtvParams
-from clv_engine.db import READER_CONFIG, Database, create_database
+from clv_engine.db import READER_CONFIG, Database
+from tests.helpers import Table, make_db
 
 # -- SPEC §6 ---------------------------------------------------------------------------------
 
@@ -236,19 +237,15 @@ def test_sample_channel_table(sample_db_path, spend):
 @pytest.fixture()
 def no_spend_db(tmp_path: Path) -> Database:
     path = tmp_path / "orders_only.duckdb"
-    create_database(path)
-    con = duckdb.connect(str(path))
-    con.executemany(
-        "INSERT INTO customers (customer_id, channel, vehicle_model, purchase_date) VALUES (?, ?, ?, ?)",
-        [["A", "referral", "X5", date(2021, 1, 1)], ["B", "dealer_tv", "X5", date(2022, 1, 1)],
-         ["C", None, "S7", date(2022, 6, 1)]],
+    make_db(
+        path,
+        customers=Table(("customer_id", "channel", "vehicle_model", "purchase_date"),
+                        [["A", "referral", "X5", date(2021, 1, 1)], ["B", "dealer_tv", "X5", date(2022, 1, 1)],
+                         ["C", None, "S7", date(2022, 6, 1)]]),
+        orders=Table(("order_id", "customer_id", "order_date", "revenue", "gross_profit"),
+                     [["1", "A", date(2021, 3, 1), 500.0, 200.0], ["2", "A", date(2022, 3, 1), 700.0, 300.0],
+                      ["3", "B", date(2022, 3, 1), 400.0, 100.0]]),
     )
-    con.executemany(
-        "INSERT INTO orders (order_id, customer_id, order_date, revenue, gross_profit) VALUES (?, ?, ?, ?, ?)",
-        [["1", "A", date(2021, 3, 1), 500.0, 200.0], ["2", "A", date(2022, 3, 1), 700.0, 300.0],
-         ["3", "B", date(2022, 3, 1), 400.0, 100.0]],
-    )
-    con.close()
     return Database(path)
 
 

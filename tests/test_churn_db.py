@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from clv_engine import churn
-from clv_engine.db import Database, create_database
+from clv_engine.db import Database
+from tests.helpers import Table, make_db
 
 AS_OF = date(2026, 6, 30)
 
@@ -68,22 +68,19 @@ def vin(customer: str) -> str:
 
 
 def build_db(path: Path, side_tables: bool = True) -> Path:
-    create_database(path)
-    con = duckdb.connect(str(path))
-    con.executemany("INSERT INTO stores VALUES (?, ?, ?, ?)",
-                    [("S01", "上海浦东店", "华东", "上海"), ("S02", "杭州西湖店", "华东", "杭州")])
-    con.executemany(
-        "INSERT INTO customers (customer_id, name, home_store_id, vin, purchase_date) VALUES (?, ?, ?, ?, ?)",
-        [(c, n, s, vin(c), d) for c, n, s, d in CUSTOMERS],
+    side = dict(
+        complaints=Table(("complaint_id", "customer_id", "store_id", "opened", "resolved"), COMPLAINTS),
+        competitor_sightings=SIGHTINGS, appointments=APPOINTMENTS, referrals=REFERRALS,
+    ) if side_tables else {}
+    return make_db(
+        path,
+        stores=[("S01", "上海浦东店", "华东", "上海"), ("S02", "杭州西湖店", "华东", "杭州")],
+        customers=Table(("customer_id", "name", "home_store_id", "vin", "purchase_date"),
+                        [(c, n, s, vin(c), d) for c, n, s, d in CUSTOMERS]),
+        orders=Table(("order_id", "customer_id", "order_date", "store_id", "kind", "revenue", "gross_profit"),
+                     _orders()),
+        **side,
     )
-    con.executemany("INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) VALUES (?, ?, ?, ?, ?, ?, ?)", _orders())
-    if side_tables:
-        con.executemany("INSERT INTO complaints (complaint_id, customer_id, store_id, opened, resolved) VALUES (?, ?, ?, ?, ?)", COMPLAINTS)
-        con.executemany("INSERT INTO competitor_sightings VALUES (?, ?, ?)", SIGHTINGS)
-        con.executemany("INSERT INTO appointments VALUES (?, ?, ?, ?, ?)", APPOINTMENTS)
-        con.executemany("INSERT INTO referrals VALUES (?, ?, ?)", REFERRALS)
-    con.close()
-    return path
 
 
 @pytest.fixture()

@@ -12,29 +12,14 @@ import pytest
 
 from clv_engine import clv, cohorts
 from clv_engine.cohorts import LtvParams
-from clv_engine.db import READER_CONFIG, Database, create_database
+from clv_engine.db import READER_CONFIG, Database
+from tests.helpers import Table, make_db
 
 AS_OF = date(2023, 6, 30)
 
 
 def _tiny_db(path: Path) -> Database:
     """Four customers whose LTV is worked out by hand below (only customers, orders, stores)."""
-    create_database(path)
-    con = duckdb.connect(str(path))
-    con.executemany(
-        "INSERT INTO stores VALUES (?, ?, ?, ?)",
-        [["S1", "One", "East", "Shanghai"], ["S2", "Two", "West", "Chengdu"]],
-    )
-    con.executemany(
-        "INSERT INTO customers (customer_id, home_store_id, channel, vehicle_model, purchase_date) "
-        "VALUES (?, ?, ?, ?, ?)",
-        [
-            ["A", "S1", "referral", "X5", date(2020, 1, 1)],
-            ["B", "S1", "show", "X5", date(2015, 1, 1)],
-            ["C", "S2", "referral", "S7", date(2023, 1, 1)],
-            ["D", "S2", "dealer_tv", "S7", date(2021, 1, 1)],
-        ],
-    )
     orders = [
         # A: years 1, 2, 3 complete, the fourth in progress (2023-03-01 is day 1155).
         ["a1", "A", date(2020, 3, 1), 200.0, 100.0],
@@ -46,11 +31,20 @@ def _tiny_db(path: Path) -> Database:
         # D: one visit, then gone for over two years.
         ["d1", "D", date(2021, 3, 1), 1000.0, 500.0],
     ]
-    con.executemany(
-        "INSERT INTO orders (order_id, customer_id, order_date, revenue, gross_profit) VALUES (?, ?, ?, ?, ?)",
-        orders,
+    make_db(
+        path,
+        stores=[["S1", "One", "East", "Shanghai"], ["S2", "Two", "West", "Chengdu"]],
+        customers=Table(
+            ("customer_id", "home_store_id", "channel", "vehicle_model", "purchase_date"),
+            [
+                ["A", "S1", "referral", "X5", date(2020, 1, 1)],
+                ["B", "S1", "show", "X5", date(2015, 1, 1)],
+                ["C", "S2", "referral", "S7", date(2023, 1, 1)],
+                ["D", "S2", "dealer_tv", "S7", date(2021, 1, 1)],
+            ],
+        ),
+        orders=Table(("order_id", "customer_id", "order_date", "revenue", "gross_profit"), orders),
     )
-    con.close()
     return Database(path)
 
 

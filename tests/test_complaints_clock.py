@@ -11,11 +11,13 @@ import pytest
 
 from clv_engine import complaints as cq
 from clv_engine import segmentation
-from clv_engine.db import Database, create_database
+from clv_engine.db import Database
+from tests.helpers import Table, make_db
 
 AS_OF = date(2026, 6, 30)  # the clock reads 1 July 2026 00:00
-ORDER_COLS = "(order_id, customer_id, order_date, store_id, kind, revenue, gross_profit)"
-Q_COLS = "(complaint_id, customer_id, store_id, opened, resolved, opened_at, responded_at, resolved_at, status)"
+ORDER_COLUMNS = ("order_id", "customer_id", "order_date", "store_id", "kind", "revenue", "gross_profit")
+Q_COLUMNS = ("complaint_id", "customer_id", "store_id", "opened", "resolved", "opened_at", "responded_at",
+             "resolved_at", "status")
 
 
 def ts(text: str | None) -> datetime | None:
@@ -23,11 +25,6 @@ def ts(text: str | None) -> datetime | None:
 
 
 def build(path: Path, timed: bool = True) -> Database:
-    create_database(path)
-    con = duckdb.connect(str(path))
-    con.executemany("INSERT INTO stores VALUES (?, ?, '', '')", [("S01", "一店"), ("S02", "二店")])
-    con.executemany("INSERT INTO customers (customer_id, home_store_id, purchase_date) VALUES (?, 'S01', '2020-01-01')",
-                    [("V",), ("G",), ("O",)])
     orders = []
     # V: six visits in the year, 12,000, last on 20 June -> R5 F5 M5, L = 3 - complaint = 2:
     # total 17, platinum -> VIP, 2 h. G: two visits, 3,000, last on 20 June -> R5 F3 M3, L 2:
@@ -35,7 +32,6 @@ def build(path: Path, timed: bool = True) -> Database:
     for k in range(6):
         orders.append((f"v{k}", "V", date(2026, 6, 20) - timedelta(days=50 * k), 2_000))
     orders += [("g1", "G", date(2026, 6, 20), 1_500), ("g2", "G", date(2026, 3, 1), 1_500)]
-    con.executemany(f"INSERT INTO orders {ORDER_COLS} VALUES (?, ?, ?, 'S01', 'maintenance', ?, 0)", orders)
     rows = [
         # id, customer, store, opened_at, responded_at, resolved_at
         ("Q1", "V", "S01", "2026-06-29 10:00", "2026-06-29 11:30", "2026-06-29 15:00"),  # on time
@@ -45,14 +41,23 @@ def build(path: Path, timed: bool = True) -> Database:
         ("Q5", "O", "S01", "2025-01-01 10:00", None, "2025-01-05 10:00"),  # 96 h, outside the year
         ("Q6", "G", "S02", "2026-06-01 10:00", "2026-06-01 13:00", "2026-07-05 10:00"),  # answered; resolved later
     ]
+    complaints = []
     for cid, cust, store, opened, answered, resolved in rows:
         o, a, r = ts(opened), ts(answered), ts(resolved)
-        con.execute(f"INSERT INTO complaints {Q_COLS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [cid, cust, store, o.date(), r.date() if r else None, o, a, r, "resolved" if r else "open"])
+        complaints.append((cid, cust, store, o.date(), r.date() if r else None, o, a, r, "resolved" if r else "open"))
+    make_db(
+        path,
+        stores=[("S01", "一店", "", ""), ("S02", "二店", "", "")],
+        customers=Table(("customer_id", "home_store_id", "purchase_date"),
+                        [(c, "S01", date(2020, 1, 1)) for c in ("V", "G", "O")]),
+        orders=Table(ORDER_COLUMNS, [(o, c, d, "S01", "maintenance", r, 0) for o, c, d, r in orders]),
+        complaints=Table(Q_COLUMNS, complaints),
+    )
     if not timed:
+        con = duckdb.connect(str(path))
         for col in ("opened_at", "responded_at", "resolved_at", "status"):
             con.execute(f"ALTER TABLE complaints DROP COLUMN {col}")
-    con.close()
+        con.close()
     return Database(path)
 
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
 import pandas as pd
 import pytest
 
 from clv_engine import evaluation as ev
 from clv_engine.clv import CLVParams
-from clv_engine.db import Database, create_database
+from clv_engine.db import Database
+from tests.helpers import Table, make_db
 
 AS_OF = date(2026, 6, 30)
 PARAMS = CLVParams(discount_rate=0.10, horizon_years=2, retention=0.8)
@@ -21,9 +21,6 @@ FACTOR = 0.8 / 1.1 + 0.8**2 / 1.1**2
 @pytest.fixture(scope="module")
 def tiny_db(tmp_path_factory) -> Database:
     path = tmp_path_factory.mktemp("evaluator") / "tiny.duckdb"
-    create_database(path)
-    con = duckdb.connect(str(path))
-    con.execute("INSERT INTO stores VALUES ('S1', 'One', 'East', 'A'), ('S2', 'Two', 'West', 'B')")
     customers = [
         # id, store, model, purchase, gross profit of its one order (None: no order)
         ("A", "S1", "X", "2026-01-01", 3_000),
@@ -33,24 +30,21 @@ def tiny_db(tmp_path_factory) -> Database:
         ("E", "S2", "Y", "2026-01-01", 2_000),
         ("F", "S2", "Z", "2020-01-01", None),  # an old buyer who never came: CLV 0
     ]
-    for cid, store, model, bought, gp in customers:
-        con.execute(
-            "INSERT INTO customers VALUES (?, ?, NULL, ?, 'store', NULL, ?, CAST(? AS DATE), 200000)",
-            [cid, cid, store, model, bought],
-        )
-        if gp is not None:
-            con.execute(
-                "INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) VALUES (?, ?, DATE '2026-03-01', ?, 'maintenance', ?, ?)",
-                [f"O{cid}", cid, store, gp * 2, gp],
-            )
-    con.execute(
-        """INSERT INTO warranties VALUES
-           ('W1', 'A', DATE '2026-01-10', 5000, 3, 100),
-           ('W2', 'C', DATE '2026-02-01', 6000, 3, 300),
-           ('W3', 'F', DATE '2020-02-01', 4000, 3, 7000),   -- term over: its claims are complete
-           ('W4', 'E', DATE '2026-07-15', 5800, 3, 0)       -- sold after the as-of date"""
+    make_db(
+        path,
+        stores=[("S1", "One", "East", "A"), ("S2", "Two", "West", "B")],
+        # id, name, phone, store, channel, vin, model, purchase date, price
+        customers=[(c, c, None, s, "store", None, m, date.fromisoformat(b), 200000) for c, s, m, b, _ in customers],
+        orders=Table(("order_id", "customer_id", "order_date", "store_id", "kind", "revenue", "gross_profit"),
+                     [(f"O{c}", c, date(2026, 3, 1), s, "maintenance", gp * 2, gp)
+                      for c, s, _, _, gp in customers if gp is not None]),
+        warranties=[
+            ("W1", "A", date(2026, 1, 10), 5000, 3, 100),
+            ("W2", "C", date(2026, 2, 1), 6000, 3, 300),
+            ("W3", "F", date(2020, 2, 1), 4000, 3, 7000),  # term over: its claims are complete
+            ("W4", "E", date(2026, 7, 15), 5800, 3, 0),  # sold after the as-of date
+        ],
     )
-    con.close()
     db = Database(path)
     yield db
     db.close()

@@ -2,7 +2,6 @@
 said, not replaced by the demo. AppTest on a small database imported in the test."""
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
@@ -67,10 +66,7 @@ def test_data_with_its_own_profit_discloses_nothing(sample_db_path):
 ])
 def test_a_missing_clv_db_is_said_and_no_demo_is_built_there(tmp_path, lang, text):
     missing = tmp_path / "dealer.duckdb"
-    try:
-        at = run_app(missing, lang=lang)
-    finally:
-        os.environ.pop("CLV_DB", None)
+    at = run_app(missing, lang=lang)  # CLV_DB goes back after the test (tests.helpers.use_db)
     assert [e.value for e in at.error] and text in at.error[0].value
     assert str(missing) in at.error[0].value
     assert not missing.exists()

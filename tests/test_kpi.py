@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
 from clv_engine import clv, kpi
-from clv_engine.db import Database, create_database
+from clv_engine.db import Database
+from tests.helpers import Table, make_db
 from wording.errors import explain
 
 # -- weights ----------------------------------------------------------------------------------
@@ -144,13 +144,7 @@ AS_OF = date(2026, 6, 30)
 @pytest.fixture(scope="module")
 def small_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("kpi") / "kpi.duckdb"
-    create_database(path)
-    con = duckdb.connect(str(path))
-    con.execute("INSERT INTO stores VALUES ('A', 'Store A', 'East', 'X'), ('B', 'Store B', 'West', 'Y')")
     customers = [("a1", "A"), ("a2", "A"), ("a3", "A"), ("b1", "B")]
-    for cid, store in customers:
-        con.execute("INSERT INTO customers (customer_id, home_store_id, purchase_date) VALUES (?, ?, DATE '2024-01-01')",
-                    [cid, store])
     orders = [
         ("o1", "a1", "2025-03-01", "A", 800, 300),   # year before last
         ("o2", "a1", "2026-03-01", "A", 1000, 400),  # came back: retained
@@ -161,15 +155,21 @@ def small_db(tmp_path_factory):
         ("o7", "b1", "2026-01-01", "B", 500, 100),
         ("o8", "b1", "2026-07-05", "B", 9000, 5000),  # after the as-of date: ignored
     ]
-    for row in orders:
-        con.execute("INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) VALUES (?, ?, CAST(? AS DATE), ?, 'repair', ?, ?)", list(row))
     months = pd.date_range("2025-06-01", "2026-06-01", freq="MS")
+    store_kpis = []
     for m in months:
         # June 2025 is outside the 12 months to 30 June 2026: its -100 must not count.
         nps_a = -100.0 if m == months[0] else 40.0
-        con.execute("INSERT INTO store_kpis VALUES (?, 'A', ?, 0.9, 1.0)", [m.date(), nps_a])
-        con.execute("INSERT INTO store_kpis VALUES (?, 'B', 10, 0.8, 0.7)", [m.date()])
-    con.close()
+        store_kpis += [(m.date(), "A", nps_a, 0.9, 1.0), (m.date(), "B", 10, 0.8, 0.7)]
+    make_db(
+        path,
+        stores=[("A", "Store A", "East", "X"), ("B", "Store B", "West", "Y")],
+        customers=Table(("customer_id", "home_store_id", "purchase_date"),
+                        [(c, s, date(2024, 1, 1)) for c, s in customers]),
+        orders=Table(("order_id", "customer_id", "order_date", "store_id", "kind", "revenue", "gross_profit"),
+                     [(o, c, date.fromisoformat(d), s, "repair", r, g) for o, c, d, s, r, g in orders]),
+        store_kpis=store_kpis,
+    )
     return Database(path)
 
 
@@ -193,15 +193,16 @@ def test_raw_kpis_by_hand(small_db):
 
 def test_missing_store_kpis_table(tmp_path):
     path = tmp_path / "no_kpis.duckdb"
-    create_database(path)
-    con = duckdb.connect(str(path))
-    con.execute("INSERT INTO stores VALUES ('A', 'A', 'E', 'X'), ('B', 'B', 'W', 'Y')")
-    for i, store in enumerate(["A", "B", "A"]):
-        con.execute("INSERT INTO customers (customer_id, home_store_id, purchase_date) VALUES (?, ?, DATE '2024-01-01')",
-                    [f"c{i}", store])
-        con.execute("INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) VALUES (?, ?, DATE '2026-02-01', ?, 'repair', ?, ?)",
-                    [f"o{i}", f"c{i}", store, 1000.0 * (i + 1), 300.0 * (i + 1)])
-    con.close()
+    stores = ["A", "B", "A"]
+    make_db(
+        path,
+        stores=[("A", "A", "E", "X"), ("B", "B", "W", "Y")],
+        customers=Table(("customer_id", "home_store_id", "purchase_date"),
+                        [(f"c{i}", s, date(2024, 1, 1)) for i, s in enumerate(stores)]),
+        orders=Table(("order_id", "customer_id", "order_date", "store_id", "kind", "revenue", "gross_profit"),
+                     [(f"o{i}", f"c{i}", date(2026, 2, 1), s, "repair", 1000.0 * (i + 1), 300.0 * (i + 1))
+                      for i, s in enumerate(stores)]),
+    )
     card = kpi.score(kpi.raw_kpis(Database(path), [AS_OF]))
     assert set(card.missing_kpis) >= {"nps", "first_time_fix", "technician_efficiency"}
     assert card.on(AS_OF)["score"].between(0, 100).all()

@@ -375,11 +375,7 @@ def test_save_with_an_emptied_budget_box_is_refused_clearly(writable_db_path):
 
 
 def test_link_with_only_a_scenario_opens_its_saved_budget(writable_db_path):
-    import os
-
-    from streamlit.testing.v1 import AppTest
-
-    from tests.helpers import APP
+    from tests.helpers import app_on
 
     db = Database(writable_db_path)
     preset = [{"name": p.name, "investment": p.investment,
@@ -389,8 +385,7 @@ def test_link_with_only_a_scenario_opens_its_saved_budget(writable_db_path):
         "budget": 700_000, "projects": preset, "locked": ["Churn warning system"],
         "excluded": []})
     db.close()
-    os.environ["CLV_DB"] = str(writable_db_path)
-    at = AppTest.from_file(APP, default_timeout=90)
+    at = app_on(writable_db_path)
     at.session_state["lang"] = "en"
     at.query_params["al_scenario"] = "Board, March"    # the link: ?al_scenario=Board%2C+March
     at.run()

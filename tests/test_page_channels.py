@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from clv_engine.db import READER_CONFIG, create_database
-from tests.helpers import metric_values, run_app
+from clv_engine.db import READER_CONFIG
+from tests.helpers import Table, make_db, metric_values, run_app
 from wording import fmt, t
 
 PAGE = "app_pages/channels.py"
@@ -146,20 +146,15 @@ def test_chinese(sample_db_path):
 @pytest.fixture()
 def orders_only_db(tmp_path: Path) -> Path:
     path = tmp_path / "orders_only.duckdb"
-    create_database(path)
-    con = duckdb.connect(str(path))
-    con.executemany(
-        "INSERT INTO customers (customer_id, channel, vehicle_model, purchase_date) VALUES (?, ?, ?, ?)",
-        [["A", "referral", "X5", date(2021, 1, 1)], ["B", "dealer_tv", "X5", date(2022, 1, 1)],
-         ["C", "social", "S7", date(2022, 6, 1)]],
+    return make_db(
+        path,
+        customers=Table(("customer_id", "channel", "vehicle_model", "purchase_date"),
+                        [["A", "referral", "X5", date(2021, 1, 1)], ["B", "dealer_tv", "X5", date(2022, 1, 1)],
+                         ["C", "social", "S7", date(2022, 6, 1)]]),
+        orders=Table(("order_id", "customer_id", "order_date", "revenue", "gross_profit"),
+                     [["1", "A", date(2021, 3, 1), 500.0, 200.0], ["2", "A", date(2022, 3, 1), 700.0, 300.0],
+                      ["3", "B", date(2022, 3, 1), 400.0, 100.0], ["4", "C", date(2023, 1, 5), 300.0, 90.0]]),
     )
-    con.executemany(
-        "INSERT INTO orders (order_id, customer_id, order_date, revenue, gross_profit) VALUES (?, ?, ?, ?, ?)",
-        [["1", "A", date(2021, 3, 1), 500.0, 200.0], ["2", "A", date(2022, 3, 1), 700.0, 300.0],
-         ["3", "B", date(2022, 3, 1), 400.0, 100.0], ["4", "C", date(2023, 1, 5), 300.0, 90.0]],
-    )
-    con.close()
-    return path
 
 
 def test_without_channel_spend(orders_only_db):

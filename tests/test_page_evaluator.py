@@ -1,7 +1,6 @@
 """AppTest: the investment evaluator page, each preset, inputs, data uplift, scenarios, URL."""
 from __future__ import annotations
 
-import os
 from datetime import date
 
 import pytest
@@ -9,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from clv_engine.clv import CLVParams, add_historical_clv, customer_values
 from clv_engine.db import Database
-from tests.helpers import APP, metric_values, run_app
+from tests.helpers import app_on, metric_values, run_app
 from wording import fmt
 
 PAGE = "app_pages/evaluator.py"
@@ -86,8 +85,7 @@ def test_moving_a_driver_moves_npv(sample_db_path):
 
 
 def test_the_url_reproduces_the_case(sample_db_path):
-    os.environ["CLV_DB"] = str(sample_db_path)
-    at = AppTest.from_file(APP, default_timeout=90)
+    at = app_on(sample_db_path)
     at.session_state["lang"] = "en"
     at.query_params = {"ev_preset": "mobile_van", "ev_mobile_van_c0": "500000"}
     at.run()

@@ -1,10 +1,9 @@
 """AppTest: the KPI scorecard — ranking, edited weights, a store picked, missing data."""
 from __future__ import annotations
 
-import duckdb
+from datetime import date, timedelta
 
-from clv_engine.db import create_database
-from tests.helpers import metric_values, run_app
+from tests.helpers import Table, make_db, metric_values, run_app
 
 PAGE = "app_pages/kpi.py"
 KPIS = ["clv_growth", "retention", "nps", "after_sales_gp", "ticket_frequency", "first_time_fix",
@@ -69,18 +68,17 @@ def test_chinese(sample_db_path):
 
 def test_orders_only_database(tmp_path):
     path = tmp_path / "orders_only.duckdb"
-    create_database(path)
-    con = duckdb.connect(str(path))
-    con.execute("INSERT INTO stores VALUES ('S01', 'One', 'East', 'A'), ('S02', 'Two', 'West', 'B')")
-    for i in range(6):
-        store = "S01" if i % 2 else "S02"
-        con.execute("INSERT INTO customers (customer_id, home_store_id, purchase_date) VALUES (?, ?, DATE '2024-01-01')",
-                    [f"C{i}", store])
-        con.execute("INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) VALUES (?, ?, DATE '2025-03-01', ?, 'repair', 500, 200)", [f"A{i}", f"C{i}", store])
-        if i < 4:
-            con.execute("INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) VALUES (?, ?, DATE '2026-03-01' + ?, ?, 'repair', ?, ?)",
-                        [f"B{i}", f"C{i}", i, store, 900.0 * (i + 1), 300.0 * (i + 1)])
-    con.close()
+    stores = ["S01" if i % 2 else "S02" for i in range(6)]
+    columns = ("order_id", "customer_id", "order_date", "store_id", "kind", "revenue", "gross_profit")
+    make_db(
+        path,
+        stores=[("S01", "One", "East", "A"), ("S02", "Two", "West", "B")],
+        customers=Table(("customer_id", "home_store_id", "purchase_date"),
+                        [(f"C{i}", s, date(2024, 1, 1)) for i, s in enumerate(stores)]),
+        orders=Table(columns, [(f"A{i}", f"C{i}", date(2025, 3, 1), s, "repair", 500, 200) for i, s in enumerate(stores)]
+                     + [(f"B{i}", f"C{i}", date(2026, 3, 1) + timedelta(days=i), s, "repair", 900.0 * (i + 1),
+                         300.0 * (i + 1)) for i, s in enumerate(stores) if i < 4]),
+    )
     at = run_app(path, PAGE)
     notes = " ".join(i.value for i in at.info)
     assert "store KPI file (store_kpis)" in notes
@@ -89,7 +87,6 @@ def test_orders_only_database(tmp_path):
 
 
 def test_empty_database(tmp_path):
-    path = tmp_path / "empty.duckdb"
-    create_database(path)
+    path = make_db(tmp_path / "empty.duckdb")
     at = run_app(path, PAGE)
     assert any("import the stores file" in i.value for i in at.info)

@@ -9,14 +9,13 @@ from __future__ import annotations
 import base64
 import json
 import math
-import os
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from clv_engine.clv import CLVParams, customer_values
 from clv_engine.db import Database
-from tests.helpers import APP, run_app
+from tests.helpers import app_on, run_app
 from wording import fmt
 
 
@@ -32,8 +31,7 @@ def _charts(at: AppTest) -> list[dict]:
 
 
 def _historical_overview(db_path, lang: str) -> AppTest:
-    os.environ["CLV_DB"] = str(db_path)
-    at = AppTest.from_file(APP, default_timeout=90)
+    at = app_on(db_path)
     at.session_state["lang"] = lang
     at.session_state["clv_model"] = "historical"   # the sidebar's model choice
     at.run()
@@ -80,8 +78,7 @@ def test_kpi_charts_leave_room_for_rank_one_and_long_labels(sample_db_path):
 
 
 def test_presentation_link_turns_the_mode_on_and_the_toggle_off(sample_db_path):
-    os.environ["CLV_DB"] = str(sample_db_path)
-    at = AppTest.from_file(APP, default_timeout=90)
+    at = app_on(sample_db_path)
     at.query_params["present"] = "1"
     at.session_state["lang"] = "en"
     at.run()

@@ -61,7 +61,7 @@ def test_dcf_explorer_shows_spec_years(sample_db_path):
 
 def test_dcf_constant_retention(sample_db_path):
     at = run_app(sample_db_path, "app_pages/overview.py")
-    at.radio(key="dcf_preset").set_value("constant").run()
+    at.radio(key="dcf_preset.en").set_value("constant").run()
     at.slider(key="dcf_years").set_value(2).run()
     at.slider(key="dcf_retention").set_value(0.8).run()
     # 10,000 × 40% × (0.8/1.12 + 0.64/1.2544)
@@ -149,3 +149,26 @@ def test_as_of_follows_new_data(tmp_path, sample_db_path):
     at.run()
     assert at.date_input(key="as_of").value < first
     assert str(at.date_input(key="as_of").value) <= "2025-06-30"
+
+
+def test_money_axes_are_labelled_in_the_readers_money(sample_db_path):
+    """The CLV distribution's x axis and the DCF present values' y axis: round steps of
+    1, 2 or 5 × 10^k, labelled ¥ (万 in Chinese), not plotly's "20k" / "1.2M"."""
+    import json
+
+    for lang in ("en", "zh"):
+        at = run_app(sample_db_path, "app_pages/overview.py", lang=lang)
+        layouts = [json.loads(c.proto.spec)["layout"] for c in at.get("plotly_chart")]
+        axes = [lay[a] for lay in layouts for a in ("xaxis", "yaxis") if "ticktext" in lay.get(a, {})]
+        assert len(axes) == 2
+        for axis in axes:
+            values, texts = axis["tickvals"], axis["ticktext"]
+            steps = {b - a for a, b in zip(values, values[1:])}
+            assert len(steps) == 1
+            (step,) = steps
+            assert str(step).rstrip("0") in ("1", "2", "5")
+            assert 0 in values and texts[values.index(0)] == "¥0"
+            assert all("¥" in t for t in texts)
+            assert not any(t.endswith("k") for t in texts)  # plotly's SI units are gone
+            if lang == "zh":
+                assert any("万" in t for t in texts if t != "¥0") or max(values) < 10_000

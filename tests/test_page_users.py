@@ -6,7 +6,6 @@ provider's claims.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from clv_engine import access
 from clv_engine.db import Database
-from tests.helpers import APP, run_app
+from tests.helpers import APP, app_on, run_app
 from ui.access import LOCAL_ONLY, NO_STORES, NOT_LOGGED_IN, UNKNOWN_USER, derive_viewer
 from wording import CATALOGUE, t
 
@@ -30,8 +29,7 @@ def texts(at: AppTest) -> str:
 
 
 def app_with_login(db_path: Path, user: dict, lang: str = "en", page: str | None = None) -> AppTest:
-    os.environ["CLV_DB"] = str(db_path)
-    at = AppTest.from_file(APP, default_timeout=90)
+    at = app_on(db_path)
     at.secrets.update(AUTH)
     at.user = user
     at.session_state["lang"] = lang

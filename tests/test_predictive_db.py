@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clv_engine.db import Database, create_database
+from clv_engine.db import Database
 from clv_engine.models import BGNBDParams, expected_visits, p_alive
 from clv_engine.predictive import (
     PREDICTION_COLUMNS,
@@ -21,23 +21,16 @@ from clv_engine.predictive import (
     rfm_summary,
     visit_grid,
 )
+from tests.helpers import Table, make_db
 from wording.predictive import fit_error_text
 
 
 def _database(path: Path, orders: list[tuple], customers: list[tuple] = ()) -> Database:
-    create_database(path)
-    db = Database(path)
+    # Orders as a DataFrame go in bulk: executemany is row by row and takes half a minute here.
     frame = pd.DataFrame(orders, columns=["order_id", "customer_id", "order_date", "revenue",
                                           "gross_profit"])
-    with db.write_transaction() as con:
-        # Bulk insert from a DataFrame: executemany is row by row and takes half a minute here.
-        con.register("new_orders", frame)
-        con.execute("INSERT INTO orders (order_id, customer_id, order_date, revenue, gross_profit)"
-                    " SELECT order_id, customer_id, order_date, revenue, gross_profit FROM new_orders")
-        if customers:
-            con.executemany("INSERT INTO customers (customer_id, name, home_store_id) VALUES (?, ?, ?)",
-                            customers)
-    return db
+    make_db(path, orders=frame, customers=Table(("customer_id", "name", "home_store_id"), customers))
+    return Database(path)
 
 
 @pytest.fixture()

@@ -5,25 +5,20 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
 from clv_engine import segmentation, tier_rules
-from clv_engine.db import Database, create_database
+from clv_engine.db import Database
+from tests.helpers import Table, make_db
 
 AS_OF = date(2026, 6, 30)
 HELD_ON = date(2024, 6, 30)  # two years before: the tier the demotion rule reads
-ORDER_COLS = "(order_id, customer_id, order_date, store_id, kind, revenue, gross_profit)"
+ORDER_COLUMNS = ("order_id", "customer_id", "order_date", "store_id", "kind", "revenue", "gross_profit")
 
 
 def build(path: Path) -> Database:
-    create_database(path)
-    con = duckdb.connect(str(path))
-    con.executemany("INSERT INTO stores VALUES (?, ?, '', '')", [("S01", "一店"), ("S02", "二店")])
     customers = [("P", "S01"), ("P2", "S01"), ("S", "S02"), ("S2", "S01"), ("G", "S01"), ("G2", "S01")]
-    con.executemany("INSERT INTO customers (customer_id, home_store_id, purchase_date) VALUES (?, ?, '2020-01-01')",
-                    customers)
     orders = []
 
     def order(cid: str, day: date, revenue: float) -> None:
@@ -47,16 +42,21 @@ def build(path: Path) -> Database:
     for cid in ("G", "G2"):
         order(cid, date(2026, 6, 20), 1_500)
         order(cid, date(2026, 3, 1), 1_500)
-    con.executemany(f"INSERT INTO orders {ORDER_COLS} VALUES (?, ?, ?, 'S01', 'maintenance', ?, 0)", orders)
-    con.executemany("INSERT INTO warranties VALUES (?, ?, DATE '2020-02-01', 5800, 3, 0)", [("W1", "P"), ("W2", "P2")])
-    con.execute("INSERT INTO complaints (complaint_id, customer_id, store_id, opened, resolved) "
-                "VALUES ('Q1', 'S', 'S02', DATE '2025-08-02', DATE '2025-08-05')")
-    con.execute("INSERT INTO competitor_sightings VALUES ('S', DATE '2025-09-01', 'insurer')")
     referrals = [("G", "X1", date(2025, 1, 1)), ("G", "X2", date(2025, 6, 1)), ("G", "X3", date(2026, 6, 1)),
                  ("G2", "X4", date(2025, 1, 1)), ("G2", "X5", date(2025, 6, 1)),
                  ("G2", "X6", date(2026, 7, 1))]  # after the as-of date: not counted
-    con.executemany("INSERT INTO referrals VALUES (?, ?, ?)", referrals)
-    con.close()
+    make_db(
+        path,
+        stores=[("S01", "一店", "", ""), ("S02", "二店", "", "")],
+        customers=Table(("customer_id", "home_store_id", "purchase_date"),
+                        [(c, s, date(2020, 1, 1)) for c, s in customers]),
+        orders=Table(ORDER_COLUMNS, [(o, c, d, "S01", "maintenance", r, 0) for o, c, d, r in orders]),
+        warranties=[(w, c, date(2020, 2, 1), 5800, 3, 0) for w, c in (("W1", "P"), ("W2", "P2"))],
+        complaints=Table(("complaint_id", "customer_id", "store_id", "opened", "resolved"),
+                         [("Q1", "S", "S02", date(2025, 8, 2), date(2025, 8, 5))]),
+        competitor_sightings=[("S", date(2025, 9, 1), "insurer")],
+        referrals=referrals,
+    )
     return Database(path)
 
 

@@ -1,10 +1,9 @@
-"""Shared chart helpers: one money axis for every plotly chart."""
+"""Chart helpers shared by the pages: money on an axis the way the reader reads money."""
 
 from __future__ import annotations
 
 import math
-
-import plotly.graph_objects as go
+from typing import Any
 
 from wording import fmt
 
@@ -20,14 +19,21 @@ def nice_step(span: float, parts: int) -> int:
     return int(10 * power)
 
 
-def money_axis(
-    fig: go.Figure, axis: str, top: float, bottom: float = 0.0, lang: str = "en", currency: str = "CNY"
-) -> None:
-    """Ticks on ``axis`` ('x' or 'y') in the reader's money (¥1.2M / 120万) rather than
-    plotly's SI units, from ``bottom`` (0, or below zero for a loss) to ``top``."""
+def money_ticks(top: float, bottom: float = 0.0, parts: int = 5) -> list[int]:
+    """Round tick values from ``bottom`` (never above zero) to just past ``top``."""
     bottom = min(bottom, 0.0)
-    step = nice_step(max(top - bottom, 1.0), 5)
-    ticks = list(range(int(math.floor(bottom / step)) * step, int(top) + step, step))
+    step = nice_step(max(top - bottom, 1.0), parts)
+    return list(range(int(math.floor(bottom / step)) * step, int(top) + step, step))
+
+
+def money_axis(
+    fig: Any, axis: str, top: float, bottom: float = 0.0, lang: str = "en", currency: str = "CNY"
+) -> None:
+    """Ticks in the reader's money (¥1.2M / ¥120万) rather than plotly's SI units ("1.2M", "G").
+
+    ``axis``: "x" or "y"; ``bottom`` below zero: an axis that goes negative (a net loss).
+    """
+    ticks = money_ticks(top, bottom)
     fig.update_layout(
         {f"{axis}axis": dict(tickvals=ticks, ticktext=[fmt.money(v, lang, currency) for v in ticks])}
     )

@@ -1,8 +1,10 @@
 """One CSV and one Excel button for a table shown on a page, built by ``clv_engine.export``
 (formula-like text neutralised, numbers kept as numbers), like the call list's."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import pandas as pd
 import streamlit as st
@@ -10,6 +12,7 @@ import streamlit as st
 from clv_engine.export import SHEET_NAME_MAX, to_csv_bytes, to_excel_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LABELS = ("table.download.csv", "table.download.xlsx")
 
 
 def sheet_name(title: str) -> str:
@@ -17,11 +20,39 @@ def sheet_name(title: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:SHEET_NAME_MAX] or "Sheet1"
 
 
-def table_downloads(ctx, frame: pd.DataFrame, name: str, key: str, title: str = "") -> None:
-    """Two buttons, ``{key}_csv`` and ``{key}_xlsx``, for the table ``frame`` as shown."""
+def table_downloads(
+    ctx,
+    frame: pd.DataFrame,
+    name: str,
+    key: str,
+    title: str = "",
+    *,
+    sheets: Mapping[str, pd.DataFrame] | None = None,
+    labels: tuple[str, str] = LABELS,
+) -> None:
+    """Two buttons, ``{key}_csv`` and ``{key}_xlsx``, for the table ``frame`` as shown.
+
+    ``name``: the files' name without extension; ``title``: the Excel sheet's name (default
+    ``name``); ``sheets``: a workbook of several sheets instead; ``labels``: catalogue keys of
+    the two buttons. A click downloads without rerunning the page.
+    """
+    workbook = dict(sheets) if sheets is not None else {sheet_name(title or name): frame}
     left, right, _ = st.columns([1, 1, 3])
-    left.download_button(ctx.t("table.download.csv"), to_csv_bytes(frame), file_name=f"{name}.csv",
-                         mime="text/csv", key=f"{key}_csv", on_click="ignore", icon=":material/download:")
-    right.download_button(ctx.t("table.download.xlsx"), to_excel_bytes({sheet_name(title or name): frame}),
-                          file_name=f"{name}.xlsx", mime=XLSX, key=f"{key}_xlsx", on_click="ignore",
-                          icon=":material/table_view:")
+    left.download_button(
+        ctx.t(labels[0]),
+        to_csv_bytes(frame),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    right.download_button(
+        ctx.t(labels[1]),
+        to_excel_bytes(workbook),
+        file_name=f"{name}.xlsx",
+        mime=XLSX,
+        key=f"{key}_xlsx",
+        on_click="ignore",
+        icon=":material/table_view:",
+    )

@@ -149,7 +149,7 @@ def customer_list_for(ctx: Context, event, frame: pd.DataFrame, fields: tuple[st
     a chart's data: positions, not store names or regions), turning it back into the value.
     """
     from clv_engine import drill as engine
-    from clv_engine.export import to_csv_bytes, to_excel_bytes
+    from ui.downloads import table_downloads
     from ui.safe import md
 
     points = points_of(event)
@@ -179,10 +179,5 @@ def customer_list_for(ctx: Context, event, frame: pd.DataFrame, fields: tuple[st
     money = [labels[c] for c in ("gross_profit", "gp_12m", "clv") if c in rows.columns]
     st.dataframe(shown, hide_index=True, key=f"{key}_table", height=min(38 + 35 * len(shown), 360),
                  column_config={c: st.column_config.NumberColumn(format=fmt.money_column(ctx.currency)) for c in money})
-    left, right = st.columns(2)
-    left.download_button(ctx.t("drill.csv"), to_csv_bytes(shown), file_name=f"{key}.csv", mime="text/csv",
-                         key=f"{key}_csv", width="stretch")
-    right.download_button(ctx.t("drill.xlsx"), to_excel_bytes({ctx.t("drill.sheet"): shown}),
-                          file_name=f"{key}.xlsx", key=f"{key}_xlsx", width="stretch",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    table_downloads(ctx, shown, key, key, ctx.t("drill.sheet"), labels=("drill.csv", "drill.xlsx"))
     return rows

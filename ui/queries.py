@@ -12,7 +12,7 @@ import streamlit as st
 
 from clv_engine import allocation as al
 from clv_engine import channels as ch
-from clv_engine import churn, clv, cohorts, results, scenarios, service_due, tier_rules
+from clv_engine import churn, clv, cohorts, contacts, kpi, results, scenarios, service_due, tier_rules
 from clv_engine import complaints as cq
 from clv_engine import evaluation as ev
 from clv_engine import segmentation as seg
@@ -127,7 +127,8 @@ def churn_signals(db: Database, as_of: date, stores: tuple[str, ...] | None) -> 
 
 
 @cached
-def churn_backtest(db: Database, as_of: date, stores: tuple[str, ...] | None) -> pd.DataFrame:
+def churn_backtest(db: Database, as_of: date, stores: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The signals a year before ``as_of`` with what happened since (for the calibration)."""
     return churn.backtest_signals(db, as_of, stores)
 
 
@@ -235,3 +236,29 @@ def saved_evaluation(db: Database, scenario_id: str) -> ev.Evaluation | None:
         return ev.evaluate_programme(ev.Programme.from_dict(payload["programme"]))
     except (ValueError, KeyError, TypeError):
         return None
+
+
+# -- uikit --
+
+
+@cached
+def call_lists(db: Database) -> pd.DataFrame:
+    """The issued call lists, newest first."""
+    return contacts.list_call_lists(db)
+
+
+@cached
+def list_members(db: Database, list_id: str) -> pd.DataFrame:
+    return contacts.list_members(db, list_id)
+
+
+@cached
+def list_results(db: Database, list_ids: tuple[str, ...]) -> pd.DataFrame:
+    """Treated against control per risk level, for one list or several pooled."""
+    return results.results(db, list(list_ids))
+
+
+@cached
+def kpi_raw(db: Database, as_of: date, months: int, params: clv.CLVParams) -> pd.DataFrame:
+    """The raw KPIs of every store at the last ``months`` month ends up to ``as_of``."""
+    return kpi.raw_kpis(db, kpi.month_ends(as_of, months), params)

@@ -2,6 +2,7 @@
 import io
 
 import openpyxl
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.browser.util import screenshot, wait_ready
@@ -52,16 +53,21 @@ def test_call_list_row_opens_the_customers_lookup(page, app_url):
         first = next(csv.DictReader(f))["Customer"]
     grid = page.locator("[data-testid='stDataFrame']").last  # the call list is the last table
     grid.scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
+    expect(grid).to_be_in_viewport(ratio=1)
     box = grid.bounding_box()
-    # The table is drawn on a canvas: click along the first row until the link cell opens a tab.
-    with page.context.expect_page(timeout=20_000) as opened:
-        for x in range(100, 400, 15):
-            page.mouse.click(box["x"] + x, box["y"] + 35 + 18)
-            page.wait_for_timeout(150)
-            if len(page.context.pages) > 1:
+    # The table is drawn on a canvas: click along the first row until the link cell opens a tab
+    # (each click waits a moment for the tab's "page" event, and goes on when none comes).
+    lookup = None
+    for x in range(100, 400, 15):
+        page.mouse.click(box["x"] + x, box["y"] + 35 + 18)
+        try:
+            lookup = page.context.wait_for_event("page", timeout=1_000)
+            break
+        except PlaywrightTimeout:
+            if len(page.context.pages) > 1:  # it opened while no one was listening
+                lookup = page.context.pages[-1]
                 break
-    lookup = opened.value
+    assert lookup is not None, "no cell of the first row opened the lookup"
     lookup.set_default_timeout(60_000)
     assert lookup.url.endswith("/lookup?lookup_query=" + first)
     wait_ready(lookup)

@@ -11,32 +11,18 @@ import os
 import re
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from clv_engine import access
 from clv_engine.db import Database
-from tests.browser.util import _free_port, screenshot, wait_ready
+from tests.browser.util import free_port, screenshot, wait_for_url, wait_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 OIDC = ROOT / "tests" / "oidc"
 CLIENT_ID = "clv-app"
 CLIENT_SECRET = "clv-test-secret"
-
-
-def _wait_for(url: str, what: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.time() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except Exception:
-            if process.poll() is not None or time.time() > deadline:
-                pytest.fail(f"{what} did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.3)
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +38,7 @@ def login_app(sample_db_path: Path, tmp_path_factory: pytest.TempPathFactory):
     access.save_user(db, "li@dealer.cn", "Li Lei", "store_manager", ["S02"])
     db.close()
 
-    idp_port, app_port = _free_port(), _free_port()
+    idp_port, app_port = free_port(), free_port()
     redirect_uri = f"http://localhost:{app_port}/oauth2callback"
     idp_log = work / "oidc.log"
     idp = subprocess.Popen(
@@ -79,9 +65,9 @@ def login_app(sample_db_path: Path, tmp_path_factory: pytest.TempPathFactory):
         cwd=ROOT, env=dict(os.environ, CLV_DB=str(db_path)), stdout=open(app_log, "w"),
         stderr=subprocess.STDOUT)
     try:
-        _wait_for(f"http://localhost:{idp_port}/.well-known/openid-configuration",
+        wait_for_url(f"http://localhost:{idp_port}/.well-known/openid-configuration",
                   "oidc-provider", idp, idp_log)
-        _wait_for(f"http://localhost:{app_port}/_stcore/health", "Streamlit", app, app_log)
+        wait_for_url(f"http://localhost:{app_port}/_stcore/health", "Streamlit", app, app_log)
         yield f"http://localhost:{app_port}", db_path
     finally:
         for process in (app, idp):

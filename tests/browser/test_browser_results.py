@@ -13,14 +13,15 @@ def test_mark_a_row_on_the_list_and_save(page, app_url):
     box = grid.bounding_box()
     # The first data row's first cell (header row ~35 px), then across to the owner column.
     page.mouse.click(box["x"] + 40, box["y"] + 35 + 17)
-    page.wait_for_timeout(500)
+    expect(grid.get_by_test_id("data-grid-canvas")).to_be_focused()
     for _ in range(6):
         page.keyboard.press("ArrowRight")
-    page.wait_for_timeout(300)
-    page.keyboard.type("Zhang Wei")  # typing on a selected cell opens its editor
-    page.wait_for_timeout(300)
+    page.keyboard.type("Z")  # typing on a selected cell opens its editor
+    editor = page.locator("textarea.gdg-input")
+    expect(editor).to_be_visible()
+    editor.fill("Zhang Wei")
     page.keyboard.press("Enter")
-    page.wait_for_timeout(1500)  # the edit reaches the server before the click
+    wait_ready(page)  # the edit reaches the server (a rerun) before the click
     page.get_by_role("button", name="Save the marked rows").click()
     wait_ready(page)
     expect(page.get_by_text("Contacts saved: 1.")).to_be_visible(timeout=30_000)

@@ -7,7 +7,6 @@ customer, is checked in the DOM, Plotly's SVG included (its links use xlink:href
 """
 from __future__ import annotations
 
-import os
 from urllib.parse import quote
 
 import pytest
@@ -25,13 +24,8 @@ IMAGES = 'img[src*="evil.example"], img[onerror], image[*|href*="evil.example"]'
 def evil_url(tmp_path_factory: pytest.TempPathFactory):
     db = build_evil_database(tmp_path_factory.mktemp("evil_browser") / "evil.duckdb")
     # The server as a reader meets it: page errors caught and shown with an id.
-    saved = os.environ.pop(RAISE_ENV, None)
-    try:
-        with streamlit_server(db, db.parent / "streamlit.log") as url:
-            yield url
-    finally:
-        if saved is not None:
-            os.environ[RAISE_ENV] = saved
+    with streamlit_server(db, db.parent / "streamlit.log", unset=(RAISE_ENV,)) as url:
+        yield url
 
 
 @pytest.fixture()
@@ -90,21 +84,16 @@ def test_a_page_error_shows_an_id_not_a_traceback(browser, tmp_path_factory):
     con.execute("ALTER TABLE complaints RENAME COLUMN opened TO opened_on")
     con.close()
     log = folder / "streamlit.log"
-    saved = os.environ.pop(RAISE_ENV, None)
-    try:
-        with streamlit_server(db, log) as url:
-            context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
-            pg = context.new_page()
-            pg.goto(f"{url}/churn")
-            wait_ready(pg)
-            alert = pg.get_by_test_id("stAlertContentError").filter(has_text="error id")
-            text = alert.inner_text()
-            body = pg.inner_text("body")
-            exceptions = pg.get_by_test_id("stException").count()
-            context.close()
-    finally:
-        if saved is not None:
-            os.environ[RAISE_ENV] = saved
+    with streamlit_server(db, log, unset=(RAISE_ENV,)) as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
+        pg = context.new_page()
+        pg.goto(f"{url}/churn")
+        wait_ready(pg)
+        alert = pg.get_by_test_id("stAlertContentError").filter(has_text="error id")
+        text = alert.inner_text()
+        body = pg.inner_text("body")
+        exceptions = pg.get_by_test_id("stException").count()
+        context.close()
     error_id = re.search(r"error id ([0-9a-f]{8})", text).group(1)
     assert exceptions == 0
     assert "Traceback" not in body and "opened" not in body and str(folder) not in body
