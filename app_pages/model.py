@@ -19,7 +19,7 @@ from ui import queries
 from ui.context import dropout, fitted_model, page_context
 from ui.context import predictions as shared_predictions
 from ui.widgets import Headline, metric_row
-from wording import CATALOGUE, fmt
+from wording import fmt
 from wording.predictive import fit_error_text, note_text
 from wording.status import dropout_reasons_text
 
