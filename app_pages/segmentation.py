@@ -17,7 +17,7 @@ from ui import segmentation_panels as panel
 from ui import segmentation_sections as section
 from ui.context import page_context
 from ui.queries import missing_flag_tables, seg_analysis
-from ui.widgets import Headline, metric_row
+from ui.widgets import Headline, metric_row, translated_choice
 from wording import fmt
 
 ctx = page_context()
@@ -33,12 +33,12 @@ if not ctx.has("orders"):
     st.stop()
 
 st.caption(ctx.t("seg.caption", as_of=ctx.as_of.isoformat()))
-scheme = panel.choice(
-    ctx,
+scheme = translated_choice(
     "selectbox",
     ctx.t("seg.scheme"),
     list(seg.SCHEMES),
     "seg_scheme",
+    ctx.lang,
     format_func=lambda s: ctx.t(f"seg.scheme.{s}"),
 )
 rules, six_rules = panel.rules_ui(ctx, scheme)

@@ -1,4 +1,5 @@
 """The customers behind a selection, against SQL written here."""
+import io
 from datetime import date
 
 import pytest
@@ -127,3 +128,63 @@ def test_cohort_cell_matches_sql_and_the_heat_map(sample_db_path, year, k):
     cube = cohorts.cohort_cube(db, AS_OF, params)
     matrix = cohorts.retention_matrix(cohorts.years_from_cube(cube, "purchase_year"))
     assert rows["ordered_in_year"].mean() == pytest.approx(matrix.loc[year, k])
+
+
+# -- the list's files: a customer list, so audited and only for a viewer who may export -----------
+
+
+def _drill_app(db_path: str, role: str) -> None:
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from clv_engine import access
+    from clv_engine.db import Database
+    from ui import drill as ui_drill
+    from wording import t
+
+    viewer = access.Viewer("li@dealer.cn", "Li", role, ("S02",))
+    ctx = SimpleNamespace(lang="en", t=lambda key, **v: t(key, "en", **v), currency="CNY",
+                          db=Database(db_path), viewer=viewer, store_ids=("S02",))
+    frame = pd.DataFrame({"customer_id": ["C1", "C2", "C3"], "name": ["A", "B", "C"],
+                          "home_store_id": ["S02", "S02", "S01"], "tier": ["gold", "gold", "gold"],
+                          "clv": [300.0, 200.0, 100.0]})
+    event = {"selection": {"points": [{"customdata": "gold"}]}}
+    ui_drill.customer_list_for(ctx, event, frame, ("tier",), key="dl_test")
+
+
+@pytest.mark.parametrize("role, allowed", [("store_manager", True), ("analyst", False)])
+def test_the_customer_list_download_is_audited_and_needs_the_export_right(writable_db_path, monkeypatch,
+                                                                         role, allowed):
+    import json
+
+    import pandas as pd
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_access_audit import audit_rows
+
+    deferred: dict[str, object] = {}
+    real = MediaFileManager.add_deferred
+
+    def capture(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        deferred[file_name] = data_callable
+        return real(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", capture)
+    at = AppTest.from_function(_drill_app, args=(str(writable_db_path), role)).run(timeout=60)
+    assert not at.exception
+    buttons = [b for b in at.get("download_button") if b.proto.id.endswith(("dl_test_csv", "dl_test_xlsx"))]
+    assert len(buttons) == 2
+    assert all(b.proto.disabled is not allowed for b in buttons)
+    # Drawing the list logs nothing; the files are built on click (deferred), each click logged.
+    assert audit_rows(writable_db_path) == []
+    if not allowed:  # a disabled button holds no file
+        assert deferred == {}
+        return
+    assert set(deferred) == {"dl_test.csv", "dl_test.xlsx"}
+    listed = pd.read_csv(io.BytesIO(deferred["dl_test.csv"]()), encoding="utf-8-sig")
+    assert listed.iloc[:, 0].tolist() == ["C1", "C2"]  # S01's C3 is outside the scope
+    [(actor, action, details)] = audit_rows(writable_db_path)
+    assert (actor, action) == ("li@dealer.cn", "export_customers")
+    assert json.loads(details) == {"list": "drill_customers", "rows": 2, "stores": ["S02"]}

@@ -139,7 +139,8 @@ def customer_list_for(ctx: Context, event, frame: pd.DataFrame, fields: tuple[st
                       describe=None, extra_labels: dict | None = None, select=None,
                       decode: dict | None = None, hint: str = "drill.hint") -> pd.DataFrame | None:
     """Under a chart: the customers behind its selected points (scoped by ``ctx.store_ids``),
-    downloadable as CSV and Excel; a hint when nothing is selected.
+    downloadable as CSV and Excel (audited, only for a viewer who may export customers); a hint
+    when nothing is selected.
 
     ``fields``: the frame's columns the chart's ``customdata`` holds, in order (stable ids).
     ``describe(key) -> str``: the selection in words (plain text; shown escaped).
@@ -179,5 +180,8 @@ def customer_list_for(ctx: Context, event, frame: pd.DataFrame, fields: tuple[st
     money = [labels[c] for c in ("gross_profit", "gp_12m", "clv") if c in rows.columns]
     st.dataframe(shown, hide_index=True, key=f"{key}_table", height=min(38 + 35 * len(shown), 360),
                  column_config={c: st.column_config.NumberColumn(format=fmt.money_column(ctx.currency)) for c in money})
-    table_downloads(ctx, shown, key, key, ctx.t("drill.sheet"), labels=("drill.csv", "drill.xlsx"))
+    # A customer list: logged when it leaves the app, not offered to a viewer who may not export.
+    table_downloads(
+        ctx, shown, key, key, ctx.t("drill.sheet"), labels=("drill.csv", "drill.xlsx"), audit="drill_customers"
+    )
     return rows

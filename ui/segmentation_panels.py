@@ -46,11 +46,6 @@ def label(ctx: Context, tier: str, scheme: str) -> str:
     return tier
 
 
-def choice(ctx: Context, fn, text: str, options: list, key: str, container=st, **kw):
-    """A choice with translated option labels, kept across language and page switches."""
-    return translated_choice(fn, text, options, key, ctx.lang, container, persist_state="session", **kw)
-
-
 def num(container, text: str, key: str, **kw):
     return container.number_input(text, key=key, persist_state="session", **kw)
 
@@ -293,12 +288,12 @@ def rules_ui(ctx: Context, scheme: str) -> tuple[seg.RfmlRules, seg.SixGroupRule
                 persist_state="session",
             )
             fallbacks = [g for g in seg.SIX_GROUPS if g != "invalid"]
-            choice(
-                ctx,
+            translated_choice(
                 "selectbox",
                 ctx.t("seg.rules.fallback"),
                 fallbacks,
                 "seg_fallback",
+                ctx.lang,
                 cols[3],
                 format_func=lambda g: label(ctx, g, "six"),
             )
@@ -311,14 +306,14 @@ def rules_ui(ctx: Context, scheme: str) -> tuple[seg.RfmlRules, seg.SixGroupRule
                 cols = st.columns(4)
                 cols[0].markdown(f"**{ctx.t('seg.rules.r_level', level=ctx.t(f'seg.level.{r}'))}**")
                 for col, fm in zip(cols[1:], seg.LEVELS):
-                    cells[(r, fm)] = choice(
-                        ctx,
+                    cells[(r, fm)] = translated_choice(
                         "selectbox",
                         ctx.t("seg.rules.r_level", level=ctx.t(f"seg.level.{r}"))
                         + " · "
                         + ctx.t("seg.rules.fm_level", level=ctx.t(f"seg.level.{fm}")),
                         list(seg.SIX_GROUPS),
                         f"seg_grid_{r}_{fm}",
+                        ctx.lang,
                         col,
                         format_func=lambda g: label(ctx, g, "six"),
                         label_visibility="collapsed",

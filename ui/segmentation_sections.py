@@ -20,7 +20,6 @@ from ui.segmentation_panels import (
     CHART,
     COLORS,
     TOP_TIERS,
-    choice,
     cost_text,
     label,
     num,
@@ -28,6 +27,7 @@ from ui.segmentation_panels import (
     share_chart,
     shown_breakdown,
 )
+from ui.widgets import Headline, metric_row, translated_choice
 from ui.widgets import reset_state as reset
 from ui.widgets import seed_state as seed
 from wording import fmt
@@ -48,12 +48,12 @@ def by_store_and_region(
     column = seg.tier_column(scheme)
     st.divider()
     st.subheader(ctx.t("seg.by_store"))
-    by = choice(
-        ctx,
+    by = translated_choice(
         "radio",
         ctx.t("seg.by"),
         ["home_store_id", "region"],
         "seg_by",
+        ctx.lang,
         format_func=lambda b: ctx.t(f"seg.by.{b}"),
         horizontal=True,
     )
@@ -189,11 +189,15 @@ def migration(
         )
         st.caption(ctx.t("seg.migration.caption", a=date_a.isoformat(), b=ctx.as_of.isoformat()))
         counts = mig.counts()
-        m = st.columns(4)
-        m[0].metric(ctx.t("seg.moved_up"), fmt.number(counts["up"]))
-        m[1].metric(ctx.t("seg.slipped"), fmt.number(counts["down"]))
-        m[2].metric(ctx.t("seg.stayed"), fmt.number(counts["same"]))
-        m[3].metric(ctx.t("seg.new"), fmt.number(counts["new"]))
+        metric_row(
+            [
+                Headline(ctx.t("seg.moved_up"), fmt.number(counts["up"])),
+                Headline(ctx.t("seg.slipped"), fmt.number(counts["down"])),
+                Headline(ctx.t("seg.stayed"), fmt.number(counts["same"])),
+                Headline(ctx.t("seg.new"), fmt.number(counts["new"])),
+            ],
+            border=False,
+        )
         flows = mig.flows[mig.flows["tier_b"] != "gone"]
         left_nodes = [t for t in ["new", *tiers] if t in set(flows["tier_a"])]
         right_nodes = [t for t in tiers if t in set(flows["tier_b"])]
@@ -210,12 +214,12 @@ def migration(
         st.dataframe(matrix, key="seg_matrix")
 
         st.markdown(f"**{ctx.t('seg.movers')}**")
-        kind = choice(
-            ctx,
+        kind = translated_choice(
             "radio",
             ctx.t("seg.movers.kind"),
             ["down", "up"],
             "seg_mig_kind",
+            ctx.lang,
             horizontal=True,
             format_func=lambda k: ctx.t("seg.slipped" if k == "down" else "seg.moved_up"),
         )
@@ -268,12 +272,12 @@ def care_budget(ctx: Context, breakdown: pd.DataFrame, scheme: str) -> None:
     tiers = list(seg.SCHEMES[scheme])
     st.divider()
     st.subheader(ctx.t("seg.budget"))
-    preset = choice(
-        ctx,
+    preset = translated_choice(
         "radio",
         ctx.t("seg.budget.preset"),
         ["data", "2b", "2c"],
         "seg_budget_preset",
+        ctx.lang,
         horizontal=True,
         format_func=lambda p: ctx.t(f"seg.budget.preset.{p}"),
     )
@@ -325,13 +329,19 @@ def care_budget(ctx: Context, breakdown: pd.DataFrame, scheme: str) -> None:
             {t: ss[f"seg_b2c_n_{t}"] for t in budget_tiers}, {t: ss[f"seg_b2c_v_{t}"] for t in budget_tiers}
         )
     lines = plan.lines
-    m = st.columns(4)
-    m[0].metric(ctx.t("seg.budget.total"), fmt.money_full(plan.total))
-    if plan.flat_total is not None:
-        m[1].metric(ctx.t("seg.budget.flat_total"), fmt.money_full(plan.flat_total))
-        m[2].metric(ctx.t("seg.budget.difference"), fmt.money_full(plan.total - plan.flat_total))
     top_lines = lines.head(2)
-    m[3].metric(ctx.t("seg.budget.top"), fmt.pct(top_lines["share"].sum()))
+    flat = plan.flat_total is not None
+    metric_row(
+        [
+            Headline(ctx.t("seg.budget.total"), fmt.money_full(plan.total)),
+            Headline(ctx.t("seg.budget.flat_total"), fmt.money_full(plan.flat_total)) if flat else None,
+            Headline(ctx.t("seg.budget.difference"), fmt.money_full(plan.total - plan.flat_total))
+            if flat
+            else None,
+            Headline(ctx.t("seg.budget.top"), fmt.pct(top_lines["share"].sum())),
+        ],
+        border=False,
+    )
     st.dataframe(
         pd.DataFrame(
             {
@@ -402,12 +412,12 @@ def playbooks(ctx: Context, breakdown: pd.DataFrame, scheme: str) -> None:
                     profit=fmt.pct(b["profit_share"], 1),
                 )
             )
-            level = choice(
-                ctx,
+            level = translated_choice(
                 "selectbox",
                 ctx.t("seg.complaint.level"),
                 list(seg.COMPLAINT_RULES),
                 f"seg_complaint_{scheme}_{t}",
+                ctx.lang,
                 format_func=lambda lv: ctx.t(f"seg.complaint.{lv}"),
             )
             rule = seg.COMPLAINT_RULES[level]
