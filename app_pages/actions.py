@@ -13,6 +13,7 @@ from clv_engine import service_due, tier_rules
 from ui import actions_panels as panels
 from ui.context import page_context
 from ui.queries import complaint_clock, service_lists, tier_changes
+from ui.widgets import Headline, metric_row
 from ui.widgets import reset_state as reset
 from ui.widgets import seed_state as seed
 from wording import fmt
@@ -64,10 +65,10 @@ with tab_service:
         offer_months=int(s["act_svc_offer"]))
     due, offers = service_lists(ctx.db, ctx.as_of, ctx.store_ids, svc_rules)
     counts = service_due.due_counts(due)
-    m1, m2, m3 = st.columns(3)
-    m1.metric(ctx.t("actions.svc.overdue_count"), fmt.number(counts["overdue"], 0))
-    m2.metric(ctx.t("actions.svc.upcoming_count", days=svc_rules.horizon_days), fmt.number(counts["upcoming"], 0))
-    m3.metric(ctx.t("actions.svc.offers_count"), fmt.number(len(offers), 0))
+    metric_row([Headline(ctx.t("actions.svc.overdue_count"), fmt.number(counts["overdue"], 0)),
+                Headline(ctx.t("actions.svc.upcoming_count", days=svc_rules.horizon_days),
+                         fmt.number(counts["upcoming"], 0)),
+                Headline(ctx.t("actions.svc.offers_count"), fmt.number(len(offers), 0))], border=False)
     if not due.attrs.get("has_mileage") or due["last_km"].isna().all():
         st.caption(ctx.t("actions.svc.no_mileage"))
     st.subheader(ctx.t("actions.svc.list"))
@@ -116,9 +117,8 @@ with tab_tiers:
     changes = tier_changes(ctx.db, ctx.as_of, ctx.store_ids, t_rules)
     st.caption(ctx.t("actions.tier.caption", as_of=ctx.as_of.isoformat(),
                      held_on=changes.attrs["held_on"].isoformat()))
-    m1, m2 = st.columns(2)
-    m1.metric(ctx.t("actions.tier.up_count"), fmt.number(int((changes["direction"] == "up").sum()), 0))
-    m2.metric(ctx.t("actions.tier.down_count"), fmt.number(int((changes["direction"] == "down").sum()), 0))
+    metric_row([Headline(ctx.t(f"actions.tier.{d}_count"), fmt.number(int((changes["direction"] == d).sum()), 0))
+                for d in ("up", "down")], border=False)
     if changes.empty:
         st.info(ctx.t("actions.empty"))
     else:
@@ -169,11 +169,11 @@ with tab_complaints:
         late = cq.breaches(clock, ctx.as_of, q_rules)
         rates = cq.breach_rate_by_store(clock, ctx.as_of, q_rules)
         judged = int(rates["judged"].sum())
-        m1, m2, m3 = st.columns(3)
-        m1.metric(ctx.t("actions.q.open_count"), fmt.number(len(open_), 0))
-        m2.metric(ctx.t("actions.q.overdue_count"), fmt.number(int((open_["hours_left"] < 0).sum()), 0))
-        m3.metric(ctx.t("actions.q.rate", days=q_rules.since_days),
-                  fmt.pct(rates["breaches"].sum() / judged if judged else None, 1), help=ctx.t("actions.q.rate.help"))
+        metric_row([Headline(ctx.t("actions.q.open_count"), fmt.number(len(open_), 0)),
+                    Headline(ctx.t("actions.q.overdue_count"), fmt.number(int((open_["hours_left"] < 0).sum()), 0)),
+                    Headline(ctx.t("actions.q.rate", days=q_rules.since_days),
+                             fmt.pct(rates["breaches"].sum() / judged if judged else None, 1),
+                             ctx.t("actions.q.rate.help"))], border=False)
 
         def words(frame: pd.DataFrame) -> pd.DataFrame:
             return frame.assign(

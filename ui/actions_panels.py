@@ -7,11 +7,11 @@ import re
 import pandas as pd
 import streamlit as st
 
-from clv_engine.export import to_csv_bytes, to_excel_bytes
 from ui.context import Context
+from ui.downloads import table_downloads
 from ui.widgets import dashed
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+AGGREGATES = ("rates",)  # lists of stores, not of customers
 
 
 def show(table: pd.DataFrame, config: dict | None = None) -> None:
@@ -26,23 +26,17 @@ def file_name(ctx: Context, kind: str) -> str:
     return f"{ctx.t('actions.file.' + kind)}_{scope or 'stores'}_{ctx.as_of.isoformat()}"
 
 
-def downloads(ctx: Context, frame: pd.DataFrame, kind: str, container=st) -> None:
-    """CSV and Excel of a shown list (headers as shown)."""
-    left, right, _ = container.columns([1, 1, 4])
-    name = file_name(ctx, kind)
-    left.download_button(
-        ctx.t("actions.download.csv"),
-        to_csv_bytes(frame),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"act_dl_{kind}_csv",
-    )
-    right.download_button(
-        ctx.t("actions.download.xlsx"),
-        to_excel_bytes({kind[:31]: frame}),
-        file_name=f"{name}.xlsx",
-        mime=XLSX,
-        key=f"act_dl_{kind}_xlsx",
+def downloads(ctx: Context, frame: pd.DataFrame, kind: str) -> None:
+    """CSV and Excel of a shown list (headers as shown); a list of customers is audited and
+    offered only to a viewer who may export customers."""
+    table_downloads(
+        ctx,
+        frame,
+        file_name(ctx, kind),
+        f"act_dl_{kind}",
+        kind,
+        labels=("actions.download.csv", "actions.download.xlsx"),
+        audit=None if kind in AGGREGATES else f"actions_{kind}",
     )
 
 
