@@ -2,13 +2,16 @@
 cases, migration, the missing-data notes, both languages."""
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import duckdb
+import pandas as pd
 import pytest
 
 from clv_engine.db import Database, create_database
 from tests.helpers import metric_values, run_app
+from tests.test_page_churn import downloads  # noqa: F401  (a fixture)
 from tests.test_segmentation_sample import pandas_tiers
 
 PAGE = "app_pages/segmentation.py"
@@ -152,6 +155,21 @@ def test_migration_and_playbook(sample_db_path, data_end):
     assert list(table["Respond within"]) == ["2 h", "4 h", "2 h", "48 h", "48 h"]
     assert list(table["Compensation authority"])[1] == "¥5,000"
     assert any("233%" in c.value for c in at.caption)
+
+
+def test_the_movers_list_downloads_as_csv_and_excel_and_is_audited(writable_db_path, downloads):  # noqa: F811
+    from tests.test_access_audit import audit_rows
+
+    at = run_app(writable_db_path, PAGE)
+    slipped = int(metric_values(at)["Slipped"].replace(",", ""))
+    keys = [b.proto.id.split("-")[-1] for b in at.get("download_button")]
+    assert {"seg_movers_download_csv", "seg_movers_download_xlsx"} <= set(keys)
+    [csv_name] = [n for n in downloads if n.startswith("tier_down_") and n.endswith(".csv")]
+    assert audit_rows(writable_db_path) == []  # logged when downloaded, not when drawn
+    listed = pd.read_csv(io.BytesIO(downloads[csv_name]()), encoding="utf-8-sig")
+    assert len(listed) == slipped  # every customer who slipped, not only the 200 shown
+    [(_, action, details)] = audit_rows(writable_db_path)
+    assert action == "export_customers" and '"tier_movers"' in details
 
 
 def test_chinese(sample_db_path):

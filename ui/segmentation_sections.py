@@ -10,10 +10,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from clv_engine import segmentation as seg
-from clv_engine.export import to_csv_bytes
 from ui import drill
-from ui.access import audited_export
 from ui.context import Context
+from ui.downloads import table_downloads
 from ui.queries import first_order_date, seg_migration
 from ui.safe import md, plot_text
 from ui.segmentation_panels import (
@@ -257,13 +256,13 @@ def migration(
                     ctx.t("seg.col.clv"): st.column_config.NumberColumn(format=fmt.money_column(ctx.currency))
                 },
             )
-            st.download_button(
-                ctx.t("seg.movers.download"),
-                data=audited_export(ctx, "tier_movers", len(table), to_csv_bytes(table)),
-                file_name=f"tier_{kind}_{date_a}_{ctx.as_of}.csv",
-                mime="text/csv",
-                key="seg_movers_download",
-                disabled=not ctx.viewer.can_export_customers,
+            table_downloads(
+                ctx,
+                table,
+                f"tier_{kind}_{date_a}_{ctx.as_of}",
+                "seg_movers_download",
+                ctx.t("seg.movers"),
+                audit="tier_movers",
             )
 
 

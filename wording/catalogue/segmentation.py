@@ -294,7 +294,6 @@ STRINGS.update(
         "seg.matrix": ("From (rows) → to (columns), customers", "原层级（行）→ 现层级（列），客户数"),
         "seg.movers": ("Who moved", "迁移客户"),
         "seg.movers.kind": ("Show", "显示"),
-        "seg.movers.download": ("Download the list (CSV)", "下载名单（CSV）"),
         "seg.movers.none": ("Nobody in this list.", "没有符合条件的客户。"),
         "seg.movers.shown": ("Showing {shown} of {n}, highest tier then first.", "显示 {n} 位中的 {shown} 位，按原层级从高到低。"),
         # budget
