@@ -435,3 +435,29 @@ def test_thresholds_that_do_not_rise_are_explained_in_the_readers_language(sampl
     assert not at.exception
     assert len(at.error) == 1 and words in at.error[0].value
     assert "churn.thresholds" not in at.error[0].value  # the code is never shown
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_where_to_stop_axis_is_in_the_readers_money(sample_db_path, lang):
+    """The cumulative net value's axis: round steps of 1, 2 or 5 × 10^k over the curve's own
+    (unscaled) values, labelled ¥ (万 in Chinese) rather than plotly's "20k" / "1.2M"."""
+    at = run_app(sample_db_path, PAGE, lang=lang)
+    assert not at.exception
+    [curve] = [c for c in at.get("plotly_chart") if c.proto.id.endswith("churn_chart_curve")]
+    figure = json.loads(curve.proto.spec)
+    y, axis = figure["data"][0]["y"], figure["layout"]["yaxis"]
+    if isinstance(y, dict):  # plotly may send an array as typed data
+        import base64
+
+        import numpy as np
+
+        y = np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]).tolist()
+    values, texts = axis["tickvals"], axis["ticktext"]
+    (step,) = {b - a for a, b in zip(values, values[1:])}
+    assert str(step).rstrip("0") in ("1", "2", "5")
+    assert values[0] <= min(min(y), 0) and values[-1] >= max(y)  # the ticks span the curve
+    assert max(y) > 10_000  # the values are yuan, not 万
+    assert texts[values.index(0)] == "¥0" and all("¥" in t for t in texts)
+    assert not any(t.endswith(("k", "万万")) for t in texts)
+    if lang == "zh":
+        assert any(t.endswith("万") for t in texts)

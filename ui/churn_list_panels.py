@@ -13,8 +13,10 @@ import streamlit as st
 from clv_engine import churn
 from clv_engine.export import to_csv_bytes, to_excel_bytes
 from ui.access import audited_export
+from ui.charts import money_axis
 from ui.churn_panels import level_name, signal_name
 from ui.context import Context
+from ui.widgets import Headline, metric_row
 from wording import fmt
 from wording.churn import export_frame
 
@@ -27,16 +29,20 @@ def totals(ctx: Context, shown: pd.DataFrame, scored: pd.DataFrame, rules: churn
     """What acting on the whole (filtered) list costs and keeps."""
     st.subheader(ctx.t("churn.totals"))
     sums = churn.list_totals(shown)
-    m = st.columns(5)
-    m[0].metric(ctx.t("churn.m.customers"), fmt.number(sums.customers))
-    m[1].metric(ctx.t("churn.m.cost"), ctx.money(sums.cost))
-    m[2].metric(
-        ctx.t("churn.m.saved_customers"),
-        fmt.people(sums.customers_saved),
-        help=ctx.t("churn.m.customers_saved.help"),
+    metric_row(
+        [
+            Headline(ctx.t("churn.m.customers"), fmt.number(sums.customers)),
+            Headline(ctx.t("churn.m.cost"), ctx.money(sums.cost)),
+            Headline(
+                ctx.t("churn.m.saved_customers"),
+                fmt.people(sums.customers_saved),
+                ctx.t("churn.m.customers_saved.help"),
+            ),
+            Headline(ctx.t("churn.m.saved"), ctx.money(sums.clv_saved), ctx.t("churn.m.saved.help")),
+            Headline(ctx.t("churn.m.multiple"), fmt.multiple(sums.multiple), ctx.t("churn.m.multiple.help")),
+        ],
+        border=False,
     )
-    m[3].metric(ctx.t("churn.m.saved"), ctx.money(sums.clv_saved), help=ctx.t("churn.m.saved.help"))
-    m[4].metric(ctx.t("churn.m.multiple"), fmt.multiple(sums.multiple), help=ctx.t("churn.m.multiple.help"))
     lapsed = int((scored["level"] == churn.LAPSED).sum())
     st.caption(
         ctx.t("churn.lapsed.note", n=fmt.number(lapsed), days=rules.watch_days)
@@ -102,16 +108,11 @@ def where_to_stop(ctx: Context, shown: pd.DataFrame):
     cumulative, best_n = churn.best_call_count(shown)
     step = max(1, len(cumulative) // 400)
     x = np.arange(1, len(cumulative) + 1)
-    # Chinese readers get the money axis in 万.
-    if ctx.lang == "zh":
-        scale, axis = 1e4, dict(tickprefix="¥", ticksuffix="万", tickformat=",.0f")
-    else:
-        scale, axis = 1.0, dict(tickprefix="¥", tickformat="~s")
     # Markers (small) so a point can be clicked: customdata n lists the first n customers (ui.drill).
     fig = go.Figure(
         go.Scatter(
             x=x[::step],
-            y=cumulative[::step] / scale,
+            y=cumulative[::step],
             mode="lines+markers",
             marker=dict(size=4),
             customdata=x[::step],
@@ -120,7 +121,7 @@ def where_to_stop(ctx: Context, shown: pd.DataFrame):
     fig.add_vline(x=best_n, line_dash="dot")
     fig.add_annotation(
         x=best_n,
-        y=cumulative[best_n - 1] / scale,
+        y=cumulative[best_n - 1],
         text=ctx.t("churn.chart.best", n=fmt.number(best_n)),
         showarrow=True,
         xanchor="right",
@@ -128,10 +129,11 @@ def where_to_stop(ctx: Context, shown: pd.DataFrame):
     fig.update_layout(
         xaxis_title=ctx.t("churn.chart.called"),
         yaxis_title=ctx.t("churn.chart.cumulative"),
-        yaxis=axis,
         height=320,
         margin=dict(l=10, r=10, t=10, b=10),
     )
+    # The reader's money on the axis (¥1.2M / ¥120万), below zero where calling more loses.
+    money_axis(fig, "y", float(np.max(cumulative)), float(np.min(cumulative)), ctx.lang, ctx.currency)
     return st.plotly_chart(
         fig, width="stretch", key="churn_chart_curve", on_select="rerun", selection_mode="points"
     )
