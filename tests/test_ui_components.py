@@ -71,6 +71,39 @@ def test_a_value_no_longer_offered_falls_back_to_the_first_option():
     assert at.text[0].value == "chosen=a"
 
 
+def _linked_app() -> None:
+    import streamlit as st
+
+    from ui.widgets import translated_choice
+
+    lang = st.session_state.get("lang", "en")
+    names = {"en": {"a": "Apple", "b": "Banana"}, "zh": {"a": "苹果", "b": "香蕉"}}
+    chosen = translated_choice(
+        "selectbox", "Fruit", ["a", "b"], key="fruit", lang=lang, format_func=names[lang].get, link=True
+    )
+    st.text(f"chosen={chosen}")
+
+
+def test_a_linked_choice_opens_from_the_link_and_writes_its_id_there():
+    at = AppTest.from_function(_linked_app)
+    at.query_params["fruit"] = "b"  # a link sent from an English screen
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert at.text[0].value == "chosen=b"
+    assert at.selectbox(key="fruit.zh").value == "b"
+    at.selectbox(key="fruit.zh").set_value("a").run()
+    assert "fruit" not in at.query_params  # the default stays out of the link
+    at.selectbox(key="fruit.zh").set_value("b").run()
+    assert str(at.query_params["fruit"]).strip("[]'") == "b"  # the id, not 香蕉
+
+
+def test_a_link_with_an_unknown_choice_opens_the_default():
+    at = AppTest.from_function(_linked_app)
+    at.query_params["fruit"] = "Banana"  # a label, not an id
+    at.run()
+    assert at.text[0].value == "chosen=a"
+
+
 # -- metric row -----------------------------------------------------------------------------------
 
 

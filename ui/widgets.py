@@ -11,19 +11,37 @@ import streamlit as st
 
 
 def translated_choice(
-    fn: str, label: str, options: Sequence[Any], key: str, lang: str, container: Any = st, **kw: Any
+    fn: str,
+    label: str,
+    options: Sequence[Any],
+    key: str,
+    lang: str,
+    container: Any = st,
+    *,
+    index: int = 0,
+    link: bool = False,
+    always: bool = False,
+    **kw: Any,
 ) -> Any:
     """A selectbox or radio whose option labels are translated.
 
     The browser holds a choice by its label, so after a language switch it would send back a
     label of the other language (the widget then shows a stale label, or loses its value).
     One widget per language (key ``<key>.<lang>``) avoids that; the value lives in
-    ``st.session_state[key]``, so it survives the switch and page switches.
+    ``st.session_state[key]``, so it survives the switch and page switches. A callback sets
+    the choice with ``st.session_state[key] = value``.
+
+    ``index``: the default option. ``link``: the choice is kept in the page's link by its
+    option id (``?<key>=member_day``, the same link in every language; ``bind`` would write
+    the label), read when the session has no choice yet; like a bound widget only a choice
+    other than the default goes into the link, unless ``always``.
     """
     options = list(options)
     widget_key = f"{key}.{lang}"
     if st.session_state.get(key) not in options:
-        st.session_state[key] = options[0]
+        names = [str(o) for o in options]
+        wanted = st.query_params.get(key) if link else None
+        st.session_state[key] = options[names.index(wanted)] if wanted in names else options[index]
     if st.session_state.get(widget_key) != st.session_state[key]:
         st.session_state[widget_key] = st.session_state[key]
 
@@ -31,7 +49,14 @@ def translated_choice(
         st.session_state[key] = st.session_state[widget_key]
 
     getattr(container, fn)(label, options, key=widget_key, on_change=sync, **kw)
-    return st.session_state[key]
+    value = st.session_state[key]
+    if link:
+        if always or value != options[index]:
+            if st.query_params.get(key) != str(value):
+                st.query_params[key] = str(value)
+        elif key in st.query_params:
+            del st.query_params[key]
+    return value
 
 
 def seed_state(defaults: dict[str, Any]) -> None:
