@@ -139,9 +139,9 @@ def test_excel_download_holds_the_same_list(sample_db_path, downloads):
 
 def test_p_churn_method_changes_the_value(sample_db_path):
     at = run_app(sample_db_path, PAGE)
-    assert at.radio(key="churn_p_method").value == "calibrated"
+    assert at.radio(key="churn_p_method.en").value == "calibrated"
     calibrated = metric_values(at)["Expected CLV saved"]
-    at.radio(key="churn_p_method").set_value("score").run()
+    at.radio(key="churn_p_method.en").set_value("score").run()
     assert metric_values(at)["Expected CLV saved"] != calibrated
 
 
@@ -152,7 +152,7 @@ def test_chinese_page(sample_db_path, downloads):
     listed = pd.read_csv(io.BytesIO(_file(downloads, ".csv")), encoding="utf-8-sig")
     assert "原因" in listed.columns
     assert {"电话", "负责人", "截止日期", "最近到店", "车辆"} <= set(listed.columns)
-    at.radio(key="churn_capacity_kind").set_value("budget").run()
+    at.radio(key="churn_capacity_kind.zh").set_value("budget").run()
     assert any("未入选的最佳客户价值" in i.value for i in at.info)
     assert not at.exception
 
@@ -196,7 +196,7 @@ def test_p_churn_and_value_do_not_depend_on_the_store_scope(sample_db_path, down
 
 def test_model_p_churn_is_withheld_when_the_fit_cannot_tell_dropout(sample_db_path):
     at = run_app(sample_db_path, PAGE)
-    assert "model" not in at.radio(key="churn_p_method").options
+    assert "model" not in at.radio(key="churn_p_method.en").options
     assert any("1 − P(alive) is not offered" in c.value and "a + b =" in c.value for c in at.caption)
     zh = run_app(sample_db_path, PAGE, lang="zh")
     assert any("未提供“1 − 存活概率”" in c.value for c in zh.caption)
@@ -289,7 +289,7 @@ def test_file_name_says_store_and_date(sample_db_path, downloads):
 def test_calls_per_store_are_the_best_of_each_store(sample_db_path, downloads):
     at = run_app(sample_db_path, PAGE)
     everyone = _csv(downloads)
-    at.radio(key="churn_capacity_kind").set_value("calls").run()
+    at.radio(key="churn_capacity_kind.en").set_value("calls").run()
     at.number_input(key="churn_capacity_calls").set_value(5).run()
     picked = _csv(downloads)
     # Per store the five largest expected values of the whole list (not the top of the list).
@@ -326,7 +326,7 @@ def _best_within(costs: list[int], values: list[float], budget: int) -> float:
 def test_budget_per_store_is_a_knapsack(sample_db_path, downloads):
     at = run_app(sample_db_path, PAGE)
     everyone = _csv(downloads)
-    at.radio(key="churn_capacity_kind").set_value("budget").run()
+    at.radio(key="churn_capacity_kind.en").set_value("budget").run()
     at.number_input(key="churn_capacity_budget").set_value(2_000.0).run()
     picked = _csv(downloads)
     for store, part in everyone[everyone["Expected value"] > 0].groupby("Store"):
@@ -408,8 +408,8 @@ def test_choices_survive_a_language_switch(sample_db_path, downloads):
     at.multiselect(key="churn_tiers").set_value(["platinum", "gold"]).run()
     at.multiselect(key="churn_levels").set_value(["high", "mid"]).run()
     at.multiselect(key="churn_stores").set_value(["S01"]).run()
-    at.radio(key="churn_p_method").set_value("score").run()
-    at.radio(key="churn_capacity_kind").set_value("calls").run()
+    at.radio(key="churn_p_method.en").set_value("score").run()
+    at.radio(key="churn_capacity_kind.en").set_value("calls").run()
     english = _csv(downloads)
     n = metric_values(at)["Customers on the list"]
     at.segmented_control(key="lang").set_value("zh").run()
@@ -417,8 +417,8 @@ def test_choices_survive_a_language_switch(sample_db_path, downloads):
     assert at.multiselect(key="churn_tiers").value == ["platinum", "gold"]
     assert at.multiselect(key="churn_levels").value == ["high", "mid"]
     assert at.multiselect(key="churn_stores").value == ["S01"]
-    assert at.radio(key="churn_p_method").value == "score"
-    assert at.radio(key="churn_capacity_kind").value == "calls"
+    assert at.radio(key="churn_p_method.zh").value == "score"
+    assert at.radio(key="churn_capacity_kind.zh").value == "calls"
     assert metric_values(at)["名单客户数"] == n
     chinese = pd.read_csv(io.BytesIO(_file(downloads, ".csv")), encoding="utf-8-sig", dtype={"客户编号": str})
     assert chinese["客户编号"].tolist() == english["Customer"].astype(str).tolist()
@@ -461,3 +461,21 @@ def test_where_to_stop_axis_is_in_the_readers_money(sample_db_path, lang):
     assert not any(t.endswith(("k", "万万")) for t in texts)
     if lang == "zh":
         assert any(t.endswith("万") for t in texts)
+
+
+def test_method_and_capacity_travel_in_the_link_by_id(sample_db_path):
+    """The P(churn) method and the capacity kind are kept in the page's link by their ids, the
+    same link in either language; a link opens the page with them."""
+    at = run_app(sample_db_path, PAGE)
+    at.radio(key="churn_p_method.en").set_value("score").run()
+    at.radio(key="churn_capacity_kind.en").set_value("calls").run()
+    assert at.query_params["churn_p_method"] == "score"
+    assert at.query_params["churn_capacity_kind"] == "calls"
+    for lang in ("en", "zh"):
+        opened = run_app(sample_db_path, lang=lang)
+        opened.query_params["churn_p_method"] = "score"
+        opened.query_params["churn_capacity_kind"] = "budget"
+        opened.switch_page(PAGE).run()
+        assert not opened.exception
+        assert opened.radio(key=f"churn_p_method.{lang}").value == "score"
+        assert opened.radio(key=f"churn_capacity_kind.{lang}").value == "budget"

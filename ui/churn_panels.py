@@ -13,6 +13,7 @@ import streamlit as st
 from clv_engine import churn, results
 from clv_engine import segmentation as seg
 from ui.context import Context
+from ui.widgets import translated_choice
 from wording import fmt
 from wording.segmentation import tier_label
 from wording.status import dropout_reasons_text
@@ -192,13 +193,15 @@ def p_churn_method(ctx: Context, calibration: churn.Calibration | None, has_p_al
     """How P(churn) is read from the score: the choice, why a method is withheld, the fit."""
     why_not = churn.p_churn_methods(calibration, has_p_alive, fit_check)
     methods = [m for m in churn.P_CHURN_METHODS if why_not[m] is None]
-    method = st.radio(
+    method = translated_choice(
+        "radio",
         ctx.t("churn.p.method"),
         methods,
+        "churn_p_method",
+        ctx.lang,
+        link=True,
         format_func=lambda m: ctx.t(f"churn.p.{m}"),
         horizontal=True,
-        key="churn_p_method",
-        bind=URL,
     )
     if why_not["model"] == "not_identifiable":
         st.caption(ctx.t("churn.p.model.disabled", reasons=dropout_reasons_text(fit_check, ctx.lang)))
@@ -312,13 +315,16 @@ def _store_capacities(
 def capacity(ctx: Context, shown: pd.DataFrame, names: dict[str, str]):
     """A week's capacity per store: (list within it, per-store table or None, kind, amount)."""
     c1, c2 = st.columns([2, 1])
-    kind = c1.radio(
+    kind = translated_choice(
+        "radio",
         ctx.t("churn.capacity"),
         ["none", *churn.CAPACITY_KINDS],
+        "churn_capacity_kind",
+        ctx.lang,
+        c1,
+        link=True,
         horizontal=True,
         format_func=lambda k: ctx.t(f"churn.capacity.{k}"),
-        key="churn_capacity_kind",
-        bind=URL,
         help=ctx.t("churn.capacity.help"),
     )
     if kind == "calls":
