@@ -152,7 +152,7 @@ def test_as_of_follows_new_data(tmp_path, sample_db_path):
 
 
 def test_money_axes_are_labelled_in_the_readers_money(sample_db_path):
-    """The CLV distribution's x axis and the DCF present values' y axis: round steps of
+    """The CLV distribution's x axis, the DCF present values' and the CLV bridge's y axes: round steps of
     1, 2 or 5 × 10^k, labelled ¥ (万 in Chinese), not plotly's "20k" / "1.2M"."""
     import json
 
@@ -160,7 +160,7 @@ def test_money_axes_are_labelled_in_the_readers_money(sample_db_path):
         at = run_app(sample_db_path, "app_pages/overview.py", lang=lang)
         layouts = [json.loads(c.proto.spec)["layout"] for c in at.get("plotly_chart")]
         axes = [lay[a] for lay in layouts for a in ("xaxis", "yaxis") if "ticktext" in lay.get(a, {})]
-        assert len(axes) == 2
+        assert len(axes) == 3
         for axis in axes:
             values, texts = axis["tickvals"], axis["ticktext"]
             steps = {b - a for a, b in zip(values, values[1:])}

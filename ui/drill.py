@@ -11,6 +11,7 @@ import streamlit as st
 
 from clv_engine import bridge as br
 from clv_engine import status as cs
+from ui.charts import money_axis
 from ui.context import Context
 from ui.safe import plot_text
 from ui.widgets import translated_choice
@@ -68,10 +69,6 @@ def draw_bridge(ctx: Context, b: br.Bridge, key: str) -> None:
              ctx.t("bridge.help.per_customer"), ctx.t("bridge.help.end", date=end)]
     amounts = [v for _, v in b.steps()]
     texts = [ctx.money(v) if i in (0, 4) else signed(ctx.money(v), v) for i, v in enumerate(amounts)]
-    # Chinese readers get the money axis in 万 (as the churn page does); the bar labels are exact.
-    scale, axis = ((1e4, dict(ticksuffix="万", tickformat=",.0f")) if ctx.lang == "zh"
-                   else (1.0, dict(tickformat="~s")))
-    amounts = [v / scale for v in amounts]
     fig = go.Figure(go.Waterfall(
         measure=["absolute", "relative", "relative", "relative", "total"],
         x=labels, y=amounts[:4] + [0], text=texts, textposition="outside",
@@ -85,8 +82,8 @@ def draw_bridge(ctx: Context, b: br.Bridge, key: str) -> None:
     high = max(*[sum(amounts[:i + 1]) for i in range(4)], 0.0)
     pad = 0.15 * (high - low or 1.0)
     fig.update_layout(height=300, margin=dict(l=10, r=10, t=30, b=10), showlegend=False,
-                      yaxis=dict(tickprefix=fmt.currency_mark(ctx.currency),
-                                 range=[low - (pad if low < 0 else 0), high + pad], **axis))
+                      yaxis=dict(range=[low - (pad if low < 0 else 0), high + pad]))
+    money_axis(fig, "y", high, low, ctx.lang, ctx.currency)  # the reader's money (¥120万), exact labels on bars
     st.plotly_chart(fig, width="stretch", key=key)
 
 
