@@ -197,6 +197,17 @@ def test_choices_survive_a_language_switch(sample_db_path):
     assert "VIP + High value: share of customers" in metric_values(at)
 
 
+def test_choices_survive_a_page_switch(sample_db_path):
+    at = run_app(sample_db_path, PAGE)
+    at.selectbox(key="seg_scheme.en").set_value("six").run()
+    at.radio(key="seg_budget_preset.en").set_value("2b").run()
+    at.switch_page("app_pages/churn.py").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.selectbox(key="seg_scheme.en").value == "six"
+    assert at.radio(key="seg_budget_preset.en").value == "2b"
+
+
 def test_orders_only_database(tmp_path):
     """Customers and orders, nothing else: the page says which files would enable L."""
     path = tmp_path / "orders_only.duckdb"

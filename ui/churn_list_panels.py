@@ -16,12 +16,12 @@ from ui.access import audited_export
 from ui.charts import money_axis
 from ui.churn_panels import level_name, signal_name
 from ui.context import Context
+from ui.downloads import XLSX
 from ui.widgets import Headline, metric_row
 from wording import fmt
 from wording.churn import export_frame
 
 SHOWN_ROWS = 200
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY_COLUMNS = ("clv", "cost", "ev", "clv_saved")
 
 
