@@ -74,8 +74,9 @@ st.caption(
 
 # -- P(churn) -------------------------------------------------------------------------------
 # Calibrated on every customer (not the store scope), so a customer's P(churn) and expected
-# value are the same here, in lookup and in the exports.
-calibration = churn.calibrate(churn_backtest(ctx.db, ctx.as_of, None), weights, levels)
+# value are the same here, in lookup and in the exports. Called as the results page calls it
+# (no stores argument), so both share one cached backtest.
+calibration = churn.calibrate(churn_backtest(ctx.db, ctx.as_of), weights, levels)
 has_p_alive = "p_alive" in values.columns
 fit_check = dropout(ctx.db, ctx.as_of) if has_p_alive else None
 method = panel.p_churn_method(ctx, calibration, has_p_alive, fit_check)

@@ -79,3 +79,25 @@ def test_import_outcomes_from_a_crm_file(writable_db_path):
     assert db.query_value("SELECT count(*) FROM contacts") == before + 2
     db.close()
     assert sorted(rows.values.tolist()) == sorted([[treated[0], "booked", 300.0], [treated[1], "came_back", 800.0]])
+
+
+def test_churn_and_results_share_one_backtest(sample_db_path, monkeypatch):
+    """The calibration's backtest (a year of history per customer) is computed once for both
+    pages: they ask ui.queries for it with the same arguments."""
+    import streamlit as st
+
+    from clv_engine import churn
+
+    calls = []
+    real = churn.backtest_signals
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(churn, "backtest_signals", counted)
+    st.cache_data.clear()
+    at = run_app(sample_db_path, "app_pages/churn.py")
+    at.switch_page("app_pages/results.py").run()
+    assert not at.exception
+    assert len(calls) == 1
