@@ -128,6 +128,11 @@ def test_excel_download_holds_the_same_list(sample_db_path, downloads):
     assert list(rows[0]) == list(listed.columns)
     assert len(rows) - 1 == len(listed)
     assert [r[1] for r in rows[1:]] == listed["Customer"].tolist()
+    # Numbers stay numbers, shown as a percentage and as money.
+    sheet, header = book["Call list"], list(rows[0])
+    p_churn = sheet.cell(row=2, column=header.index("P(churn)") + 1)
+    assert isinstance(p_churn.value, float) and p_churn.number_format == "0.0%"
+    assert "¥" in sheet.cell(row=2, column=header.index("Expected value") + 1).number_format
     levels = {r[0]: r[2] for r in list(book["By level"].iter_rows(values_only=True))[1:]}
     assert levels == {k: int((listed["Risk level"] == k).sum()) for k in ("High", "Mid", "Low")}
     method = {r[0]: r[1] for r in book["Method"].iter_rows(values_only=True)}

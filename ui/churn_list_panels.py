@@ -11,12 +11,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from clv_engine import churn
-from clv_engine.export import to_csv_bytes, to_excel_bytes
-from ui.access import audited_export
 from ui.charts import money_axis
 from ui.churn_panels import level_name, signal_name
 from ui.context import Context
-from ui.downloads import XLSX
+from ui.downloads import table_downloads
 from ui.widgets import Headline, metric_row
 from wording import fmt
 from wording.churn import export_frame
@@ -251,39 +249,20 @@ def downloads(ctx: Context, shown: pd.DataFrame, scope_names: list[str], method_
     """CSV and Excel of the whole filtered list, named by store and date, built on click and
     logged (a customer list: not offered to an analyst). ``method_sheet``: the arguments of
     the method sheet (scored, method, defs, actions, rate_source, kind, amount)."""
-
-    def csv() -> bytes:
-        return to_csv_bytes(export_frame(shown, ctx.lang))
-
-    def xlsx() -> bytes:
-        return to_excel_bytes(
-            {
-                ctx.t("churn.sheet.list"): export_frame(shown, ctx.lang),
-                ctx.t("churn.sheet.levels"): _levels_sheet(ctx, shown),
-                ctx.t("churn.sheet.method"): _method_sheet(ctx, **method_sheet),
-            },
-            number_formats={ctx.t("churn.col.p_churn"): "0.0%", ctx.t("churn.col.success"): "0%"}
-            | {ctx.t(f"churn.col.{k}"): fmt.excel_money_format(ctx.currency) for k in MONEY_COLUMNS},
-        )
-
     name = churn.list_file_name(ctx.t("churn.file"), scope_names, ctx.t("churn.file.all_stores"), ctx.as_of)
-    d1, d2, _ = st.columns([1, 1, 4])
-    no_export = not ctx.viewer.can_export_customers
-    d1.download_button(
-        ctx.t("churn.download.csv"),
-        audited_export(ctx, "churn_call_list", len(shown), csv),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key="churn_dl_csv",
-        on_click="ignore",
-        disabled=no_export,
-    )
-    d2.download_button(
-        ctx.t("churn.download.xlsx"),
-        audited_export(ctx, "churn_call_list", len(shown), xlsx),
-        file_name=f"{name}.xlsx",
-        mime=XLSX,
-        key="churn_dl_xlsx",
-        on_click="ignore",
-        disabled=no_export,
+    table_downloads(
+        ctx,
+        lambda: export_frame(shown, ctx.lang),
+        name,
+        "churn_dl",
+        sheets=lambda: {
+            ctx.t("churn.sheet.list"): export_frame(shown, ctx.lang),
+            ctx.t("churn.sheet.levels"): _levels_sheet(ctx, shown),
+            ctx.t("churn.sheet.method"): _method_sheet(ctx, **method_sheet),
+        },
+        labels=("churn.download.csv", "churn.download.xlsx"),
+        audit="churn_call_list",
+        rows=len(shown),
+        number_formats={ctx.t("churn.col.p_churn"): "0.0%", ctx.t("churn.col.success"): "0%"}
+        | {ctx.t(f"churn.col.{k}"): fmt.excel_money_format(ctx.currency) for k in MONEY_COLUMNS},
     )

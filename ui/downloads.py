@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 import streamlit as st
@@ -14,6 +14,8 @@ from ui.access import audited_export
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LABELS = ("table.download.csv", "table.download.xlsx")
+Table = pd.DataFrame | Callable[[], pd.DataFrame]
+Sheets = Mapping[str, pd.DataFrame] | Callable[[], Mapping[str, pd.DataFrame]]
 
 
 def sheet_name(title: str) -> str:
@@ -23,37 +25,56 @@ def sheet_name(title: str) -> str:
 
 def table_downloads(
     ctx,
-    frame: pd.DataFrame,
+    frame: Table,
     name: str,
     key: str,
     title: str = "",
     *,
-    sheets: Mapping[str, pd.DataFrame] | None = None,
+    sheets: Sheets | None = None,
     labels: tuple[str, str] = LABELS,
     audit: str | None = None,
+    rows: int | None = None,
+    number_formats: Mapping[str, str] | None = None,
 ) -> None:
     """Two buttons, ``{key}_csv`` and ``{key}_xlsx``, for the table ``frame`` as shown.
 
     ``name``: the files' name without extension; ``title``: the Excel sheet's name (default
     ``name``); ``sheets``: a workbook of several sheets instead; ``labels``: catalogue keys of
-    the two buttons. A click downloads without rerunning the page.
+    the two buttons; ``number_formats``: Excel number formats by column header. A click
+    downloads without rerunning the page.
+    ``frame`` and ``sheets`` may be functions that build them: the files are then built only
+    when clicked (a long list is not formatted on every run).
     ``audit``: the table is a customer list, named so in the audit log: its files are built and
     logged only when clicked (ui.access.audited_export), and the buttons are disabled for a
-    viewer who may not export customers.
+    viewer who may not export customers; ``rows``: its length for the log (default: the frame's).
     """
-    workbook = dict(sheets) if sheets is not None else {sheet_name(title or name): frame}
-    csv, xlsx = (lambda: to_csv_bytes(frame)), (lambda: to_excel_bytes(workbook))
+
+    def table() -> pd.DataFrame:
+        return frame() if callable(frame) else frame
+
+    def workbook() -> dict[str, pd.DataFrame]:
+        if sheets is None:
+            return {sheet_name(title or name): table()}
+        return dict(sheets() if callable(sheets) else sheets)
+
+    def csv() -> bytes:
+        return to_csv_bytes(table())
+
+    def xlsx() -> bytes:
+        return to_excel_bytes(workbook(), number_formats=number_formats)
+
+    csv_data, xlsx_data = csv, xlsx
     disabled = False
-    if audit is None:
-        csv, xlsx = csv(), xlsx()
-    else:
-        csv = audited_export(ctx, audit, len(frame), csv)
-        xlsx = audited_export(ctx, audit, len(frame), xlsx)
+    if audit is not None:
+        count = len(table()) if rows is None else rows
+        csv_data, xlsx_data = audited_export(ctx, audit, count, csv), audited_export(ctx, audit, count, xlsx)
         disabled = not ctx.viewer.can_export_customers
+    elif not (callable(frame) or callable(sheets)):
+        csv_data, xlsx_data = csv(), xlsx()
     left, right, _ = st.columns([1, 1, 3])
     left.download_button(
         ctx.t(labels[0]),
-        csv,
+        csv_data,
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"{key}_csv",
@@ -63,7 +84,7 @@ def table_downloads(
     )
     right.download_button(
         ctx.t(labels[1]),
-        xlsx,
+        xlsx_data,
         file_name=f"{name}.xlsx",
         mime=XLSX,
         key=f"{key}_xlsx",
