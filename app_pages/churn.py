@@ -27,6 +27,7 @@ from clv_engine.export import to_csv_bytes, to_excel_bytes
 from ui import drill
 from ui.access import audited_export
 from ui.context import cached, dropout, page_context
+from ui.queries import group_churn_calibration
 from wording import fmt
 
 ctx = page_context()
@@ -43,11 +44,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @cached
 def _signals(db: Database, as_of: date, stores: tuple[str, ...] | None) -> pd.DataFrame:
     return churn.churn_signals(db, as_of, stores)
-
-
-@cached
-def _backtest(db: Database, as_of: date, stores: tuple[str, ...] | None) -> pd.DataFrame:
-    return churn.backtest_signals(db, as_of, stores)
 
 
 @cached
@@ -203,7 +199,7 @@ st.caption(
 
 # How P(churn) is read from the score. Calibrated on every customer (not the store scope), so
 # a customer's P(churn) and expected value are the same here, in lookup and in the exports.
-calibration = churn.calibrate(_backtest(ctx.db, ctx.as_of, None), weights, levels)
+calibration = group_churn_calibration(ctx.db, ctx.as_of, weights, levels)  # a group figure
 has_p_alive = "p_alive" in values.columns
 fit_check = dropout(ctx.db, ctx.as_of) if has_p_alive else None
 why_not = churn.p_churn_methods(calibration, has_p_alive, fit_check)

@@ -1,16 +1,15 @@
 """KPI scorecard (SPEC §7): seven KPIs per store, normalised, weighted, ranked, by month."""
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from clv_engine import bridge, clv, kpi
+from clv_engine import bridge, kpi
 from ui import drill
-from ui.context import cached, page_context
+from ui.context import page_context
 from ui.downloads import table_downloads
+from ui.queries import group_store_kpis
 from ui.safe import md, plot_text
 from ui.widgets import Headline, metric_row, translated_choice
 from ui.widgets import reset_state as reset
@@ -28,11 +27,6 @@ CHART = dict(margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h", y
              xaxis=dict(automargin=True), yaxis=dict(automargin=True))
 PERCENT = ("clv_growth", "retention", "first_time_fix", "technician_efficiency")
 WEIGHT_DEFAULTS = {f"kpi_w_{k}": round(v * 100) for k, v in kpi.KpiWeights().as_dict().items()}
-
-
-@cached
-def _raw(db, as_of: date, months: int, params: clv.CLVParams) -> pd.DataFrame:
-    return kpi.raw_kpis(db, kpi.month_ends(as_of, months), params)
 
 
 def choice(fn, text: str, options: list, key: str, container=st, **kw):
@@ -83,7 +77,7 @@ except ValueError:
     st.stop()
 
 with st.spinner(ctx.t("kpi.computing")):
-    raw = _raw(ctx.db, ctx.as_of, st.session_state["kpi_months"], ctx.clv_params)
+    raw = group_store_kpis(ctx.db, ctx.as_of, st.session_state["kpi_months"], ctx.clv_params)
 card = kpi.score(raw, weights)
 stores = ctx.stores().set_index("store_id")
 name_of = {s: f"{stores.loc[s, 'name']} · {stores.loc[s, 'region']}" for s in stores.index}
@@ -111,7 +105,7 @@ if latest.empty:
 # -- the headline against an earlier date (scores on that date among the same stores) --
 since = drill.comparison(ctx, "kpi_compare")
 vs = drill.vs_text(ctx, since)
-before_raw = _raw(ctx.db, since, 1, ctx.clv_params)
+before_raw = group_store_kpis(ctx.db, since, 1, ctx.clv_params)
 then = kpi.score(before_raw, weights).on(since).set_index("store_id")["score"]
 if ctx.store_ids:
     then = then[then.index.isin(ctx.store_ids)]

@@ -18,6 +18,7 @@ from clv_engine.db import Database
 from clv_engine.export import to_csv_bytes
 from clv_engine.import_read import ImportFileError
 from ui.context import cached, page_context
+from ui.queries import group_churn_calibration
 from ui.widgets import Headline, metric_row, translated_choice
 from wording import fmt
 
@@ -30,11 +31,6 @@ DEFAULT_LIST = 300
 @cached
 def _signals(db: Database, as_of: date, stores: tuple[str, ...] | None) -> pd.DataFrame:
     return churn.churn_signals(db, as_of, stores)
-
-
-@cached
-def _backtest(db: Database, as_of: date) -> pd.DataFrame:
-    return churn.backtest_signals(db, as_of, None)
 
 
 @cached
@@ -147,7 +143,7 @@ with st.expander(ctx.t("results.issue"), expanded=_lists(ctx.db).empty):
         st.info(ctx.t("churn.empty"))
     else:
         scored = churn.score_risk(signals)
-        calibration = churn.calibrate(_backtest(ctx.db, ctx.as_of))
+        calibration = group_churn_calibration(ctx.db, ctx.as_of)  # a group figure
         method = "calibrated" if calibration is not None else "score"
         ranked = churn.filter_list(churn.call_list(scored, values, method, calibration,
                                                    churn.interventions_in_use(ctx.db)),
