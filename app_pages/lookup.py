@@ -19,8 +19,10 @@ from clv_engine import segmentation as seg
 from clv_engine import status as cs
 from clv_engine.db import Database
 from ui.context import cached, dropout, page_context
+from ui.queries import group_churn_calibration
 from ui.safe import md, plot_text
 from wording import fmt
+from wording import lookup as words
 
 ctx = page_context()
 lang = ctx.lang
@@ -42,9 +44,10 @@ def _scores(db: Database, as_of: date) -> pd.DataFrame:
 
 @cached
 def _risk(db: Database, as_of: date) -> tuple[pd.DataFrame, churn.Calibration | None]:
-    # Every customer, as on the churn page (calibrated once per database, whatever the scope).
+    # The customers the database holds; calibrated on the group (as on the churn page), so a
+    # customer's P(churn) is the same whatever the scope.
     scored = churn.score_risk(churn.churn_signals(db, as_of))
-    return scored, churn.calibrate(churn.backtest_signals(db, as_of))
+    return scored, group_churn_calibration(db, as_of)
 
 
 @cached
@@ -96,7 +99,8 @@ else:
 
 # -- who they are -----------------------------------------------------------------------------
 record, by_year, orders, complaints = _customer(ctx.db, customer_id, ctx.as_of)
-# Values over every store: a referred friend may belong to another store than the customer.
+# Values over every store the reader may see: a referred friend may belong to another of them
+# (one outside the reader's scope is only counted: Network.outside_scope).
 values = replace(ctx, store_ids=None).customer_values()
 mine = values[values["customer_id"] == customer_id]
 st.subheader(f"{md(record['name'] or '')} · {md(customer_id)}")
@@ -216,13 +220,14 @@ if risk is not None:
     st.caption(ctx.t("lookup.risk.weights"))
 open_complaints = int(complaints["open"].sum()) if len(complaints) else 0
 st.markdown(f"**{ctx.t('lookup.actions')}**")
-actions = lookup.recommended_actions(risk, tier, open_complaints, lang, network, float(me["clv"]))
+actions = words.actions_text(lookup.recommended_actions(risk, tier, open_complaints, network, float(me["clv"])),
+                             lang, ctx.currency)
 for i, action in enumerate(actions, start=1):
     st.markdown(f"{i}. {action}")
 if tier is not None:
     rule = lookup.complaint_rule_for(tier)
     st.markdown(f"**{ctx.t('lookup.complaint_rule')}** — {ctx.t(f'seg.complaint.{rule.level}')}: "
-                f"{lookup.complaint_rule_text(rule, lang)}")
+                f"{words.complaint_rule_text(rule, lang, ctx.currency)}")
 
 st.subheader(ctx.t("lookup.complaints"))
 if not ctx.has("complaints"):
@@ -247,6 +252,9 @@ else:
 
 # -- network --------------------------------------------------------------------------------------
 st.subheader(ctx.t("lookup.network"))
+outside = words.outside_scope_text(network, lang)
+if outside:
+    st.caption(outside)
 if not ctx.has("referrals"):
     st.info(ctx.t("lookup.network.needs"))
 elif network.customers.empty:
