@@ -27,6 +27,7 @@ Writes (audit log, scenarios, contacts) go through the underlying database uncha
 figure a store manager may see (named "group" on the page) reads :attr:`ScopedDatabase.group`,
 the unscoped database, through the named functions of ``ui/queries.py`` only.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
@@ -109,13 +110,17 @@ class ScopedDatabase:
 
     def _install(self, cur: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
         catalogue = _quoted(cur.execute("SELECT current_database()").fetchone()[0])
-        cur.execute("CREATE TEMP TABLE _scope_stores AS SELECT unnest(CAST(? AS VARCHAR[])) AS store_id",
-                    [list(self.store_ids)])
+        cur.execute(
+            "CREATE TEMP TABLE _scope_stores AS SELECT unnest(CAST(? AS VARCHAR[])) AS store_id",
+            [list(self.store_ids)],
+        )
         # customers first: the other views read it.
         for table, sql in SCOPED_TABLES.items():
             if table in tables:
                 base = f"{catalogue}.main.{_quoted(table)}"
-                body = sql.format(base=base, outside_referrer=OUTSIDE_REFERRER, outside_referred=OUTSIDE_REFERRED)
+                body = sql.format(
+                    base=base, outside_referrer=OUTSIDE_REFERRER, outside_referred=OUTSIDE_REFERRED
+                )
                 cur.execute(f"CREATE TEMP VIEW {_quoted(table)} AS {body}")
 
     def query_df(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> pd.DataFrame:

@@ -1,4 +1,5 @@
 """The customer lookup's sentences: the engine (clv_engine/lookup.py) returns codes and figures."""
+
 from __future__ import annotations
 
 import re
@@ -13,27 +14,47 @@ def _money(value: float, lang: str, currency: str) -> str:
 
 
 def complaint_rule_text(rule: seg.ComplaintRule, lang: str, currency: str = "CNY") -> str:
-    limit = t("seg.unlimited", lang) if rule.compensation_limit is None else _money(rule.compensation_limit, lang, currency)
-    return t("seg.complaint.rule", lang, hours=rule.respond_hours, limit=limit,
-             owner=t(f"seg.owner.{rule.owner}", lang))
+    limit = (
+        t("seg.unlimited", lang)
+        if rule.compensation_limit is None
+        else _money(rule.compensation_limit, lang, currency)
+    )
+    return t(
+        "seg.complaint.rule",
+        lang,
+        hours=rule.respond_hours,
+        limit=limit,
+        owner=t(f"seg.owner.{rule.owner}", lang),
+    )
 
 
 def action_text(action: Action, lang: str, currency: str = "CNY") -> str:
     """One recommended action (clv_engine.lookup.recommended_actions) as a sentence."""
     d = action.details
     if action.code == "complaint":
-        return t("lookup.action.complaint", lang, n=d["n"], rule=complaint_rule_text(d["rule"], lang, currency))
+        return t(
+            "lookup.action.complaint", lang, n=d["n"], rule=complaint_rule_text(d["rule"], lang, currency)
+        )
     if action.code in ("intervene", "intervene_loses"):
-        return t(f"lookup.action.{action.code}", lang, action=t(f"churn.action.{d['level']}", lang),
-                 level=t(f"churn.level.{d['level']}", lang), ev=_money(d["ev"], lang, currency),
-                 cost=_money(d["cost"], lang, currency))
+        return t(
+            f"lookup.action.{action.code}",
+            lang,
+            action=t(f"churn.action.{d['level']}", lang),
+            level=t(f"churn.level.{d['level']}", lang),
+            ev=_money(d["ev"], lang, currency),
+            cost=_money(d["cost"], lang, currency),
+        )
     if action.code == "lapsed":
         return t("lookup.action.lapsed", lang)
     if action.code == "playbook":
         return t("lookup.action.playbook", lang, tier=t(seg.tier_label_key("rfml", d["tier"]), lang))
     if action.code == "network":
-        return t("lookup.action.network", lang, network=_money(d["network"], lang, currency),
-                 own=_money(d["own"], lang, currency))
+        return t(
+            "lookup.action.network",
+            lang,
+            network=_money(d["network"], lang, currency),
+            own=_money(d["own"], lang, currency),
+        )
     raise KeyError(f"no wording for lookup action {action.code!r}")
 
 
