@@ -8,7 +8,8 @@ STRINGS = {
         "输入客户编号、VIN（或其末尾至少4位）或姓名的一部分。搜索范围为侧边栏所选门店。",
     ),
     "lookup.query": ("Customer id, VIN or name", "客户编号、VIN 或姓名"),
-    "lookup.query.placeholder": ("e.g. C0001087, 3A0B141, 王", "例如 C0001087、3A0B141、王"),
+    # No real customer's id or VIN as the example: the placeholder is shown to every store.
+    "lookup.query.placeholder": ("a customer id, the last 6 of a VIN, or a name (王)", "客户编号、VIN 后 6 位或姓名（王）"),
     "lookup.prompt": ("Search for a customer to see their profile.", "搜索客户以查看其档案。"),
     "lookup.none": (
         "No customer matches \u201c{q}\u201d in this scope.",
