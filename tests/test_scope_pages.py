@@ -6,10 +6,10 @@ tables as Arrow bytes, options, labels, links) and the bytes of every download b
 (deferred ones generated as a click would). Forbidden: the id, VIN and phone of every customer
 of another store, and their names where no customer of the store has the same one.
 """
+
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -35,19 +35,32 @@ def world(pristine_db_bytes, tmp_path_factory):
     path.write_bytes(pristine_db_bytes)
     db = Database(path)
     access.save_user(db, "li@dealer.cn", "Li Lei", "store_manager", [STORE])
-    theirs = db.query_df("SELECT customer_id, vin, phone, name FROM customers WHERE home_store_id <> ?", [STORE])
+    theirs = db.query_df(
+        "SELECT customer_id, vin, phone, name FROM customers WHERE home_store_id <> ?", [STORE]
+    )
     ours = db.query_df("SELECT customer_id, vin, phone, name FROM customers WHERE home_store_id = ?", [STORE])
     exact = set()
     for column in ("customer_id", "vin", "phone"):  # a masked phone may be shared: only theirs alone
         exact |= set(theirs[column].dropna().astype(str)) - set(ours[column].dropna().astype(str))
     # A name counts when no customer of the store has it, or has it inside their own name.
     our_names = [str(n) for n in ours["name"].dropna()]
-    names = {str(n) for n in theirs["name"].dropna() if len(str(n)) >= 2 and not any(str(n) in o for o in our_names)}
-    other = db.query_df("SELECT customer_id, vin, name FROM customers WHERE home_store_id <> ? ORDER BY customer_id LIMIT 1",
-                        [STORE]).iloc[0]
+    names = {
+        str(n)
+        for n in theirs["name"].dropna()
+        if len(str(n)) >= 2 and not any(str(n) in o for o in our_names)
+    }
+    other = db.query_df(
+        "SELECT customer_id, vin, name FROM customers WHERE home_store_id <> ? ORDER BY customer_id LIMIT 1",
+        [STORE],
+    ).iloc[0]
     db.close()
-    return {"path": path, "exact": {e.encode() for e in exact}, "names": {n.encode() for n in names},
-            "other": other, "mine": set(ours["customer_id"])}
+    return {
+        "path": path,
+        "exact": {e.encode() for e in exact},
+        "names": {n.encode() for n in names},
+        "other": other,
+        "mine": set(ours["customer_id"]),
+    }
 
 
 @pytest.fixture()
@@ -136,8 +149,13 @@ def test_deep_links_to_another_stores_customer_find_nothing(world):
 
 def test_the_churn_lists_links_open_only_the_stores_customers(world):
     at = manager_app(world, "app_pages/churn.py")
-    links = [str(v) for frame in at.dataframe for column in frame.value.columns
-             for v in frame.value[column].dropna() if str(v).startswith("lookup?lookup_query=")]
+    links = [
+        str(v)
+        for frame in at.dataframe
+        for column in frame.value.columns
+        for v in frame.value[column].dropna()
+        if str(v).startswith("lookup?lookup_query=")
+    ]
     assert links, "the churn list links its customers to the lookup"
     for link in links[:3]:
         customer = link.split("=", 1)[1]
@@ -151,7 +169,9 @@ def test_a_referral_to_another_store_is_counted_not_named(world):
     referrer = db.query_value(
         "SELECT r.referrer_id FROM referrals r JOIN customers a ON a.customer_id = r.referrer_id "
         "JOIN customers b ON b.customer_id = r.referred_id WHERE a.home_store_id = ? AND b.home_store_id <> ? "
-        "AND r.referral_date <= (SELECT max(order_date) FROM orders) ORDER BY r.referrer_id LIMIT 1", [STORE, STORE])
+        "AND r.referral_date <= (SELECT max(order_date) FROM orders) ORDER BY r.referrer_id LIMIT 1",
+        [STORE, STORE],
+    )
     db.close()
     at = manager_app(world, "app_pages/lookup.py", {"lookup_query": referrer})
     assert any("outside your scope" in c.value for c in at.caption)
@@ -164,6 +184,7 @@ def test_asking_for_other_stores_gives_an_empty_scope_not_every_store(world):
     assert li.scope(("S01",)) == ()
     nobody = reader_database(db, li, li.scope(("S01",)))
     assert nobody.query_value("SELECT count(*) FROM customers") == 0
-    assert reader_database(db, li, li.scope(None)).query_value(
-        "SELECT count(*) FROM customers") == len(world["mine"])
+    assert reader_database(db, li, li.scope(None)).query_value("SELECT count(*) FROM customers") == len(
+        world["mine"]
+    )
     db.close()
