@@ -9,7 +9,8 @@ from datetime import date
 
 import pandas as pd
 
-from clv_engine import churn, clv, kpi
+from clv_engine import churn, clv, kpi, lookup
+from clv_engine import segmentation as seg
 from clv_engine.db import Database
 from clv_engine.scope import ScopedDatabase, group_database
 from ui.context import cached
@@ -37,3 +38,35 @@ def group_store_kpis(
 ) -> pd.DataFrame:
     """Raw KPIs of every store of the group, one row per store and month end (no customer)."""
     return kpi.raw_kpis(group_database(db), kpi.month_ends(as_of, months), params)
+
+
+# The customer lookup's reads (app_pages/lookup.py), on the reader's (scoped) database.
+@cached
+def lookup_find(
+    db: Database | ScopedDatabase, query: str, stores: tuple[str, ...] | None, limit: int
+) -> pd.DataFrame:
+    return lookup.find_customers(db, query, stores, limit)
+
+
+@cached
+def lookup_scores(db: Database | ScopedDatabase, as_of: date) -> pd.DataFrame:
+    return seg.score_customers(db, as_of)
+
+
+@cached
+def lookup_risk(db: Database | ScopedDatabase, as_of: date) -> tuple[pd.DataFrame, churn.Calibration | None]:
+    """Risk of the customers the database holds; calibrated on the group (as on the churn
+    page), so a customer's P(churn) is the same whatever the scope."""
+    scored = churn.score_risk(churn.churn_signals(db, as_of))
+    return scored, group_churn_calibration(db, as_of)
+
+
+@cached
+def lookup_customer(db: Database | ScopedDatabase, customer_id: str, as_of: date):
+    """Record, service by year, every order and the complaints of one customer."""
+    return (
+        lookup.customer_record(db, customer_id),
+        lookup.service_by_year(db, customer_id, as_of),
+        lookup.service_history(db, customer_id, as_of),
+        lookup.customer_complaints(db, customer_id, as_of),
+    )
