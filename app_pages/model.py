@@ -7,8 +7,6 @@ parameters with standard errors -> frequency/recency maps of expected visits and
 """
 from __future__ import annotations
 
-from datetime import date
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -16,62 +14,18 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from clv_engine import status as cs
-from clv_engine.db import Database
-from clv_engine.predictive import (
-    DAYS_PER_YEAR,
-    FitError,
-    FitNote,
-    HoldoutCheck,
-    PredictiveModel,
-    holdout_check,
-    p_alive_drops,
-    visit_grid,
-)
-from ui.context import cached, dropout, fit_failure, fitted_model, page_context
+from clv_engine.predictive import DAYS_PER_YEAR, visit_grid
+from ui import queries
+from ui.context import dropout, fitted_model, page_context
 from ui.context import predictions as shared_predictions
 from ui.widgets import Headline, metric_row
-from wording import CATALOGUE, fmt
+from wording import fmt
+from wording.predictive import fit_error_text, note_text
 
 ctx = page_context()
 WEEKS_PER_YEAR = DAYS_PER_YEAR / 7.0
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12.0
 SHOWN_DROPS = 20
-
-
-def _model(db: Database, as_of: date) -> PredictiveModel | dict:
-    return fitted_model(db, as_of)  # the same cached fit as the sidebar's predictive CLV
-
-
-def _predictions(db: Database, as_of: date, horizon_years: int, discount_rate: float) -> pd.DataFrame:
-    return shared_predictions(db, as_of, horizon_years, discount_rate)
-
-
-@cached
-def _customers_with_orders(db: Database, as_of: date) -> int:
-    return int(db.query_value("SELECT count(DISTINCT customer_id) FROM orders WHERE order_date <= ?", [as_of]))
-
-
-@cached
-def _holdout(db: Database, calibration_end: date, as_of: date) -> HoldoutCheck | dict:
-    try:
-        return holdout_check(db, calibration_end, as_of)
-    except FitError as error:
-        return fit_failure(error)
-
-
-@cached
-def _drops(db: Database, as_of: date, lookback_days: int) -> pd.DataFrame:
-    return p_alive_drops(db, _model(db, as_of), lookback_days, top=None)
-
-
-def failure_text(failure: dict) -> str:
-    key = f"predictive.fit_error.{failure['reason']}"
-    return ctx.t(key, **failure["details"]) if key in CATALOGUE else failure["message"]
-
-
-def note_text(note: FitNote | str) -> str:
-    key = f"predictive.note.{getattr(note, 'code', '')}"
-    return ctx.t(key, **note.details) if key in CATALOGUE else str(note)
 
 
 def significant(value: float, digits: int = 4) -> str:
@@ -89,13 +43,13 @@ st.title(ctx.t("predictive.title"))
 st.caption(ctx.t("predictive.intro", as_of=ctx.as_of.isoformat()))
 ctx.disclose_assumptions()  # the gross margin assumed at import, if any
 
-model = _model(ctx.db, ctx.as_of)
+model = fitted_model(ctx.db, ctx.as_of)  # the same cached fit as the sidebar's predictive CLV
 if isinstance(model, dict):
-    st.warning(f"**{ctx.t('predictive.fit_error.title')}** — {failure_text(model)}")
+    st.warning(f"**{ctx.t('predictive.fit_error.title')}** — {fit_error_text(model, ctx.lang)}")
     st.stop()
 
 params = ctx.clv_params
-predictions = _predictions(ctx.db, ctx.as_of, params.horizon_years, params.discount_rate)
+predictions = shared_predictions(ctx.db, ctx.as_of, params.horizon_years, params.discount_rate)
 scoped = in_scope(predictions)
 if ctx.store_ids:
     st.caption(ctx.t("predictive.scope", n=fmt.number(len(predictions))))
@@ -124,10 +78,10 @@ if check is not None and not check.identifiable:
     st.warning(f"**{ctx.t('predictive.dropout.title')}** — "
                + ctx.t("status.p_alive.uninformative", reasons=cs.dropout_reasons_text(check, ctx.lang)))
 for note in model.warnings:
-    st.warning(note_text(note))
+    st.warning(note_text(note, ctx.lang))
 # A visit is an order day of any non-negative amount: only refund-only customers are not in
 # the model, and they are counted rather than dropped silently.
-refunds_only = _customers_with_orders(ctx.db, ctx.as_of) - len(model.summary)
+refunds_only = queries.customers_with_orders(ctx.db, ctx.as_of) - len(model.summary)
 if refunds_only > 0:
     st.caption(ctx.t("predictive.refunds_only", n=fmt.number(refunds_only)))
 
@@ -194,9 +148,9 @@ st.subheader(ctx.t("predictive.holdout.title"))
 months = st.select_slider(ctx.t("predictive.holdout.months"), [6, 12, 18, 24], value=12,
                           key="model_holdout_months")
 calibration_end = (pd.Timestamp(ctx.as_of) - pd.DateOffset(months=months)).date()
-check = _holdout(ctx.db, calibration_end, ctx.as_of)
+check = queries.holdout(ctx.db, calibration_end, ctx.as_of)
 if isinstance(check, dict):
-    st.info(ctx.t("predictive.holdout.unavailable", reason=failure_text(check)))
+    st.info(ctx.t("predictive.holdout.unavailable", reason=fit_error_text(check, ctx.lang)))
 else:
     h = st.columns(3)
     h[0].metric(ctx.t("predictive.holdout.actual"), fmt.number(check.actual_total))
@@ -225,7 +179,7 @@ st.subheader(ctx.t("predictive.drops.title"))
 lookback = st.select_slider(ctx.t("predictive.drops.lookback"), [30, 60, 90, 180], value=90,
                             key="model_lookback")
 st.caption(ctx.t("predictive.drops.caption", days=lookback))
-drops = in_scope(_drops(ctx.db, ctx.as_of, lookback))
+drops = in_scope(queries.alive_drops(ctx.db, ctx.as_of, lookback))
 drops = drops[drops["change"] < 0].head(SHOWN_DROPS)
 if drops.empty:
     st.info(ctx.t("predictive.drops.empty"))

@@ -16,7 +16,7 @@ import streamlit as st
 from clv_engine import churn, contacts, results
 from clv_engine.db import Database
 from clv_engine.export import to_csv_bytes
-from clv_engine.import_read import ImportFileError
+from clv_engine.imports.read import ImportFileError
 from ui.context import cached, page_context
 from ui.queries import group_churn_calibration
 from ui.widgets import Headline, metric_row, translated_choice
@@ -248,7 +248,7 @@ with tab_file:
                 read = contacts.read_contacts_file(path, set(members["customer_id"]), date.today(), upload.name)
             except ImportFileError as error:
                 read = None
-                st.error(ctx.t("results.file.unreadable", file=upload.name, code=error.code))
+                st.error(ctx.t("results.file.unreadable", file=upload.name, code=error.name))
         if read is not None and read.missing_columns:
             st.error(ctx.t("results.file.missing", file=read.file,
                            columns=", ".join(ctx.t(f"results.field.{c}") for c in read.missing_columns)))

@@ -17,7 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from clv_engine import allocator as al  # noqa: E402
+from clv_engine import allocation as al  # noqa: E402
+from wording.allocation import reason_text, spec_case_projects  # noqa: E402
 
 BUDGET_SECONDS = 1.0
 
@@ -54,13 +55,13 @@ def best_of(fn, repeats: int) -> float:
 def slider_move(ps: list[al.Project], budget: float) -> None:
     alloc = al.allocate_budget(ps, budget)
     for v in al.project_verdicts(ps, alloc):
-        al.reason_text(v, "en")
+        reason_text(v, "en")
     al.value_of_next(ps, budget)
 
 
 def main() -> None:
     print(f"{'case':<58}{'best (ms)':>11}{'vs 1 s':>9}  notes")
-    cases = [("SPEC §4 (4 projects)", al.spec_case_projects(), al.SPEC_CASE_BUDGET)]
+    cases = [("SPEC §4 (4 projects)", spec_case_projects(), al.SPEC_CASE_BUDGET)]
     for n in (10, 20, 50, 200):
         ps = projects(n)
         cases.append((f"{n} projects", ps, 0.4 * sum(p.investment for p in ps)))

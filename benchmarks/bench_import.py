@@ -4,7 +4,7 @@
 
 Writes a dealer-style CSV (Chinese headers, 工单号/客户编号/工单日期/金额/毛利/门店/维修类型,
 a few refunds and thousands separators) to --dir (never the repository), imports it with
-clv_engine.importer.run_import into a fresh database there, and prints the time of each step,
+clv_engine.imports.run_import into a fresh database there, and prints the time of each step,
 rows per second and peak memory. Peak memory is the process's maximum resident set size
 (getrusage), which includes DuckDB's own buffers (DuckDB allocates outside Python, so
 tracemalloc, also printed, sees only the Python side). The generated files are deleted at
@@ -26,7 +26,7 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from clv_engine.importer import ImportOptions, Source, run_import  # noqa: E402
+from clv_engine.imports import ImportOptions, Source, run_import  # noqa: E402
 
 
 def _cpu() -> float:

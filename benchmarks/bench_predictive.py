@@ -30,7 +30,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from clv_engine.predictive_models import (  # noqa: E402
+from clv_engine.models import (  # noqa: E402
     BGNBDParams,
     GammaGammaParams,
     expected_visits,

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from clv_engine import allocator as al
+from clv_engine import allocation as al
 from clv_engine.evaluator import Analysis, driver_label, label
 from clv_engine.report import (
     headline_rows,
@@ -30,6 +30,7 @@ from clv_engine.report import (
     warnings,
 )
 from wording import t
+from wording.allocation import reason_text
 from wording.fmt import currency_mark, excel_money_format, money, money_full, number, pct
 
 GAIN_COLOUR = "2E7D32"
@@ -344,7 +345,7 @@ def allocator_deck(projects: Sequence[al.Project], alloc: al.Allocation, curve: 
     ))
     if verdicts:
         reasons = Table([t("allocator.col.name", lang), t("allocator.col.status", lang), ""],
-                        [[v.project, t(f"allocator.status.{v.status}", lang), al.reason_text(v, lang)]
+                        [[v.project, t(f"allocator.status.{v.status}", lang), reason_text(v, lang)]
                          for v in verdicts], (2.4, 1.6, 7.2))
         slides += _paginate(t("allocator.page.reasons", lang), [], reasons, lang)
     return Deck(title, slides, currency)

@@ -21,11 +21,13 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from clv_engine import cohorts
+from clv_engine import cohorts, errors
 from clv_engine.cohorts import LtvParams
 from clv_engine.db import Database
-from wording import CATALOGUE, t
+from clv_engine.errors import InputError
 
+# Stable channel ids (customers.channel, channel_spend.channel); their names are drawn by
+# ``wording.channels.channel_label``. A dealer's own codes are ids too.
 CHANNEL_CODES = ("referral", "social", "store", "search", "show", "ecommerce")
 
 BANDS = ("stop", "marginal", "healthy", "excellent")
@@ -47,14 +49,6 @@ SPEC_SHIFT_TO = ("referral", "social")
 SPEC_SHIFT_SHARE = 0.30
 SPEC_BLENDED_BEFORE = 3.2
 SPEC_BLENDED_AFTER = 4.8
-
-
-def channel_label(code: str | None, lang: str = "en") -> str:
-    """Display name of a channel code; a dealer's own code shows as itself."""
-    if code is None or (isinstance(code, float) and np.isnan(code)):
-        return t("channels.unrecorded", lang)
-    key = f"channels.name.{code}"
-    return t(key, lang) if key in CATALOGUE else str(code)
 
 
 def ltv_cac_ratio(ltv: float, cac: float) -> float:
@@ -86,12 +80,24 @@ def payback_months(cac: float, annual_gp: float) -> float:
     return float(cac) / (float(annual_gp) / 12.0)
 
 
-def spec_channel_table() -> pd.DataFrame:
-    """SPEC §6 as a preset: channel, cac, ltv, ltv_cac (rounded as the seed prints), band, advice."""
+def with_ratios(table: pd.DataFrame, band_of_rounded: bool = False) -> pd.DataFrame:
+    """``table`` (with ``ltv`` and ``cac``) plus ``ltv_cac`` and its ``band``: the one place
+    LTV/CAC is computed. ``band_of_rounded``: band the ratio as the seed prints it (one decimal)."""
+    out = table.copy()
+    out["ltv_cac"] = [ltv_cac_ratio(v, c) for v, c in zip(out["ltv"], out["cac"])]
+    out["band"] = [verdict_band(round(r, 1) if band_of_rounded and np.isfinite(r) else r) for r in out["ltv_cac"]]
+    return out
+
+
+def spec_channel_table(cac: Sequence[float] | None = None, ltv: Sequence[float] | None = None) -> pd.DataFrame:
+    """SPEC §6 as a preset: channel, cac, ltv, ltv_cac, band (of the ratio rounded as the seed
+    prints it), advice. ``cac`` / ``ltv``: the reader's own figures in the seed's channel order."""
     table = SPEC_CHANNELS.copy()
-    table["ltv_cac"] = [ltv_cac_ratio(v, c) for v, c in zip(table["ltv"], table["cac"])]
-    table["band"] = [verdict_band(round(r, 1)) for r in table["ltv_cac"]]
-    return table
+    if cac is not None:
+        table["cac"] = pd.to_numeric(pd.Series(list(cac)), errors="coerce").to_numpy(dtype=float)
+    if ltv is not None:
+        table["ltv"] = pd.to_numeric(pd.Series(list(ltv)), errors="coerce").to_numpy(dtype=float)
+    return with_ratios(table, band_of_rounded=True)
 
 
 # -- CAC from channel_spend ------------------------------------------------------------------
@@ -174,8 +180,7 @@ def combine_channel_table(ltv: pd.DataFrame, cac: pd.DataFrame | None) -> pd.Dat
     # which pandas will not merge with the spend table's text channels.
     table = ltv.astype({"channel": object}).merge(cac.astype({"channel": object}), on="channel", how="outer")
     table["customers"] = table["customers"].fillna(0).astype("int64")
-    table["ltv_cac"] = [ltv_cac_ratio(v, c) for v, c in zip(table["ltv"], table["cac"])]
-    table["band"] = [verdict_band(r) for r in table["ltv_cac"]]
+    table = with_ratios(table)
     table["payback_months"] = [payback_months(c, g) for c, g in zip(table["cac"], table["annual_gp"])]
     table.attrs.update(ltv.attrs)
     return in_display_order(table)
@@ -224,6 +229,10 @@ def blended_ratio(total_ltv: float, total_spend: float) -> float:
 # -- budget shift simulator ------------------------------------------------------------------
 
 SPLITS = ("equal", "spend")
+CODES = errors.declare(
+    "channels", "unknown_channel", "both_lists", "share_range", "split", "returns_exponent",
+    "no_destination", "no_spend", "no_ltv",
+)
 
 
 @dataclass(frozen=True)
@@ -271,27 +280,27 @@ def _validate_shift(base: pd.DataFrame, shift: BudgetShift) -> None:
     if base["channel"].duplicated().any():
         raise ValueError("simulator base lists a channel twice: " + ", ".join(base.loc[base["channel"].duplicated(), "channel"].astype(str)))
     known = set(base["channel"])
-    for field, channels in (("from_channels", shift.from_channels), ("to_channels", shift.to_channels)):
+    for channels in (shift.from_channels, shift.to_channels):
         for code in channels:
-            if code not in known:
-                raise ValueError(f"{field}: channel {code!r} has no spend in the simulator base")
+            if code not in known:  # no spend in the simulator base
+                raise InputError(CODES["unknown_channel"], channel=code)
     both = set(shift.from_channels) & set(shift.to_channels)
     if both:
-        raise ValueError(f"channel {sorted(both)[0]!r} is both a source and a destination")
+        raise InputError(CODES["both_lists"], channel=sorted(both)[0])
     if not np.isfinite(shift.share) or not 0 <= shift.share <= 1:
-        raise ValueError(f"share must be between 0 and 1, got {shift.share!r}")
+        raise InputError(CODES["share_range"], share=shift.share)
     if shift.split not in SPLITS:
-        raise ValueError(f"split must be one of {', '.join(SPLITS)}, got {shift.split!r}")
+        raise InputError(CODES["split"], split=shift.split)
     if not np.isfinite(shift.returns_exponent) or not 0 < shift.returns_exponent <= 1:
-        raise ValueError(f"returns_exponent must be in (0, 1], got {shift.returns_exponent!r}")
+        raise InputError(CODES["returns_exponent"], beta=shift.returns_exponent)
     rows = base.set_index("channel")
     for code in (*shift.from_channels, *shift.to_channels):
         row = rows.loc[code]
         if not (row["spend"] > 0 and row["new_customers"] > 0):
             # (S/S0)^β needs a current spend that won customers to scale from.
-            raise ValueError(f"channel {code!r} needs spend and new customers above 0 to be shifted")
-        if not np.isfinite(row["ltv"]):
-            raise ValueError(f"channel {code!r} has no LTV (no customers in scope)")
+            raise InputError(CODES["no_spend"], channel=code)
+        if not np.isfinite(row["ltv"]):  # no customers in scope
+            raise InputError(CODES["no_ltv"], channel=code)
 
 
 def shift_budget(base: pd.DataFrame, shift: BudgetShift) -> ShiftResult:
@@ -317,7 +326,7 @@ def shift_budget(base: pd.DataFrame, shift: BudgetShift) -> ShiftResult:
             weights = spend[targets] / spend[targets].sum()
         after[targets] += total_moved * weights
     elif total_moved > 0:
-        raise ValueError("to_channels: name at least one channel to receive the moved spend")
+        raise InputError(CODES["no_destination"])
     table["spend_after"] = table["channel"].map(after).astype(float)
     scale = table["spend_after"] / table["spend_before"].where(table["spend_before"] > 0)
     customers = table["customers_before"].astype(float)
@@ -420,3 +429,8 @@ def cohort_cac(mix: pd.DataFrame, cac_by_year: pd.DataFrame, cac: pd.DataFrame) 
     cost = grouped["cost"].sum() / grouped["customers"].sum()
     # A cohort with a customer of unknown cost would be understated: NaN instead.
     return cost.where(grouped["known"].all()).rename("cac")
+
+
+def cohort_ratios(ltv: pd.Series, cac: pd.Series) -> pd.Series:
+    """LTV/CAC of each cohort (``ltv`` and ``cac`` indexed alike), by ``ltv_cac_ratio``."""
+    return pd.Series([ltv_cac_ratio(v, c) for v, c in zip(ltv, cac.reindex(ltv.index))], index=ltv.index, dtype=float)

@@ -29,7 +29,7 @@ import pandas as pd
 
 from clv_engine.cells import is_blank
 from clv_engine.db import Database, apply_schema
-from clv_engine.import_read import ImportFileError, load_raw, quote_ident
+from clv_engine.imports.read import ImportFileError, load_raw, quote_ident
 
 CHANNELS: tuple[str, ...] = ("call", "visit", "message")
 OUTCOMES: tuple[str, ...] = ("reached", "booked", "came_back", "declined", "unreachable")

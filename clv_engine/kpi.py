@@ -28,9 +28,12 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from clv_engine import clv
+from clv_engine import clv, errors
 from clv_engine.db import Database
+from clv_engine.errors import InputError
 from clv_engine.segmentation import frame_sql
+
+CODES = errors.declare("kpi", "weight_range", "weights_sum", "unknown_weights")
 
 KPIS: tuple[str, ...] = (
     "clv_growth", "retention", "nps", "after_sales_gp", "ticket_frequency", "first_time_fix",
@@ -66,10 +69,10 @@ class KpiWeights:
         for f in fields(self):
             value = getattr(self, f.name)
             if not 0 <= value <= 1:
-                raise ValueError(f"KPI weight {f.name} must be between 0% and 100%, got {value:.1%}")
+                raise InputError(CODES["weight_range"], kpi=f.name, value=value)
         total = sum(self.as_dict().values())
         if abs(total - 1.0) > 1e-6:
-            raise ValueError(f"KPI weights must sum to 100%, they sum to {total:.1%}")
+            raise InputError(CODES["weights_sum"], total=total)
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)
@@ -78,7 +81,7 @@ class KpiWeights:
     def from_percent(cls, percents: Mapping[str, float]) -> KpiWeights:
         unknown = set(percents) - set(KPIS)
         if unknown:
-            raise ValueError(f"unknown KPI weights: {sorted(unknown)}")
+            raise InputError(CODES["unknown_weights"], names=", ".join(sorted(unknown)))
         return replace(cls(), **{k: v / 100 for k, v in percents.items()})
 
 

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from clv_engine import results
-from clv_engine.allocator import AllocationError, Project
+from clv_engine.allocation import AllocationError, Project
 from clv_engine.db import Database
 from clv_engine.evaluator import CostLine, CustomerGroup, Programme
 
@@ -148,8 +148,7 @@ def measured_programme(db: Database, list_ids: Sequence[str] | None = None, leve
 def uplift_from_measured(m: MeasuredProgramme) -> tuple[float, int]:
     """(CLV uplift per customer, reach), like the allocator's other derive functions."""
     if not m.uplift_per_customer > 0:
-        raise AllocationError("measured programme: the calls did not raise the return rate, "
-                              "so the uplift would not be positive")
+        raise AllocationError("measured_no_uplift")
     return m.uplift_per_customer, m.treated
 
 
@@ -157,7 +156,7 @@ def allocator_project(m: MeasuredProgramme, name: str) -> Project:
     """The programme as an allocator project: repeat the same calls for the same cost."""
     uplift, reach = uplift_from_measured(m)
     if not m.cost > 0:
-        raise AllocationError("measured programme: no contact cost recorded or planned")
+        raise AllocationError("measured_no_cost")
     return Project(name=name, investment=m.cost, uplift_per_customer=uplift, reach=reach)
 
 

@@ -2,7 +2,7 @@
 
 The historical and DCF models say what a customer has been worth on average; this one
 ranks individual customers by expected future gross profit and says who has probably gone
-(P(alive)). The models are in ``predictive_models``; this module turns the ``orders`` table
+(P(alive)). The models are in ``clv_engine.models``; this module turns the ``orders`` table
 into their inputs (in DuckDB), fits them and lays out what the product shows.
 
 Definitions used throughout:
@@ -26,27 +26,28 @@ import numpy as np
 import pandas as pd
 
 from clv_engine.db import Database
-from clv_engine.predictive_models import (
+from clv_engine.models import (
     BGNBDFit,
     BGNBDParams,
     FitError,
     FitNote,
     GammaGammaFit,
     GammaGammaParams,
-    expected_visits,
     fit_bgnbd,
     fit_gamma_gamma,
     p_alive,
     p_visit_within,
     predict_customers,
 )
+from clv_engine.models.backtest import VisitGrid, holdout_table, visit_grid
 from clv_engine.status import DropoutCheck, DropoutRules, dropout_check
 
 __all__ = [
     "BGNBDFit", "BGNBDParams", "FitError", "FitNote", "GammaGammaFit", "GammaGammaParams",
     "PredictiveModel", "HoldoutCheck", "VisitGrid", "rfm_summary", "fit_predictive_model",
     "customer_predictions", "predictive_customer_values", "holdout_table", "holdout_check",
-    "visit_grid", "p_alive_drops", "p_visit_within", "DAYS_PER_YEAR",
+    "visit_grid", "p_alive_drops", "p_visit_within", "DAYS_PER_YEAR", "CLV_MODELS",
+    "with_predictive_clv", "values_for_model",
 ]
 
 DAYS_PER_YEAR = 365.25
@@ -158,13 +159,12 @@ class PredictiveModel:
 
 def fit_predictive_model(db: Database, as_of: date, *, time_unit_days: float = 7.0) -> PredictiveModel:
     """Fit BG/NBD on every customer's visits to ``as_of`` and Gamma-Gamma on the gross
-    profit per repeat visit. Raises FitError (with a message for the user) when the data
+    profit per repeat visit. Raises FitError (a ``models.*`` code) when the data
     cannot support a fit."""
     as_of = _as_date(as_of, "as_of")
     summary = rfm_summary(db, as_of, time_unit_days=time_unit_days)
     if summary.empty:
-        raise FitError(f"No customer has a visit on or before {as_of:%Y-%m-%d}.",
-                       reason="no_customers", as_of=as_of.isoformat())
+        raise FitError("no_customers", as_of=as_of.isoformat())
     visits = fit_bgnbd(summary["frequency"], summary["recency"], summary["T"])
     spend = fit_gamma_gamma(summary["frequency"], summary["mean_gp_per_visit"])
     return PredictiveModel(as_of=as_of, time_unit_days=float(time_unit_days), summary=summary,
@@ -217,28 +217,44 @@ def predictive_customer_values(db: Database, as_of: date, horizon_years: float =
 
 
 # ---------------------------------------------------------------------------------------
-# Calibration / holdout diagnostic
+# Which CLV the whole app uses
 # ---------------------------------------------------------------------------------------
 
-def holdout_table(visits: BGNBDParams | BGNBDFit, frequency: object, recency: object, T: object,
-                  holdout_visits: object, holdout_length: float,
-                  max_visits: int = 7) -> pd.DataFrame:
-    """Predicted versus actual visits in the holdout, grouped by calibration visits
-    (FHL 2005, fig. 4): calibration_visits (the last group is ``max_visits`` and more),
-    customers, actual (mean holdout visits), predicted (mean expected visits)."""
-    if max_visits < 1:
-        raise ValueError(f"max_visits: must be at least 1, got {max_visits!r}")
-    predicted = expected_visits(visits, holdout_length, frequency, recency, T)
-    x = np.asarray(frequency, dtype=float)
-    actual = np.asarray(holdout_visits, dtype=float)
-    if len(actual) != len(x):
-        raise ValueError(f"holdout_visits: length {len(actual)} differs from frequency ({len(x)})")
-    group = np.minimum(x, max_visits).astype(int)
-    frame = pd.DataFrame({"calibration_visits": group, "actual": actual, "predicted": predicted})
-    table = frame.groupby("calibration_visits").agg(
-        customers=("actual", "size"), actual=("actual", "mean"), predicted=("predicted", "mean"))
-    return table.reindex(range(max_visits + 1), fill_value=0).reset_index()
+CLV_MODELS = ("predictive", "historical")
 
+
+def with_predictive_clv(values: pd.DataFrame, predictions: pd.DataFrame) -> pd.DataFrame:
+    """The per-customer frame (``clv.customer_values``) with ``clv`` taken from the predictive
+    model, the historical figure kept as ``historical_clv``, and ``p_alive`` and
+    ``expected_visits`` beside it. A customer with no visit yet has nothing to fit on; they
+    keep the historical figure."""
+    merged = values.merge(
+        predictions[["customer_id", "p_alive", "expected_visits", "predictive_clv"]],
+        on="customer_id",
+        how="left",
+    )
+    merged["historical_clv"] = merged["clv"]
+    merged["clv"] = merged["predictive_clv"].fillna(merged["historical_clv"])
+    merged.attrs = dict(values.attrs, model="predictive")
+    return merged
+
+
+def values_for_model(values: pd.DataFrame, model: str, predictions: pd.DataFrame | None) -> pd.DataFrame:
+    """The per-customer CLV every page uses: the predictive CLV when ``model`` is
+    "predictive" and a fit exists (``predictions``, from ``customer_predictions``), else the
+    historical one. ``attrs["model"]`` says which model the figures come from."""
+    if model not in CLV_MODELS:
+        raise ValueError(f"model must be one of {', '.join(CLV_MODELS)}, got {model!r}")
+    if model == "predictive" and predictions is not None:
+        return with_predictive_clv(values, predictions)
+    out = values.copy()
+    out.attrs["model"] = "historical"
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Calibration / holdout diagnostic
+# ---------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class HoldoutCheck:
@@ -261,8 +277,7 @@ def holdout_check(db: Database, calibration_end: date, as_of: date, *, time_unit
         raise ValueError(f"calibration_end: {cal} must be before as_of ({end})")
     summary = rfm_summary(db, end, time_unit_days=time_unit_days, calibration_end=cal)
     if summary.empty:
-        raise FitError(f"No customer has a visit on or before {cal:%Y-%m-%d}.",
-                       reason="no_customers", as_of=cal.isoformat())
+        raise FitError("no_customers", as_of=cal.isoformat())
     fit = fit_bgnbd(summary["frequency"], summary["recency"], summary["T"])
     length = (end - cal).days / _check_unit(time_unit_days)
     table = holdout_table(fit, summary["frequency"], summary["recency"], summary["T"],
@@ -277,43 +292,6 @@ def holdout_check(db: Database, calibration_end: date, as_of: date, *, time_unit
 # ---------------------------------------------------------------------------------------
 # Frequency / recency maps and P(alive) drops
 # ---------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class VisitGrid:
-    """Expected visits and P(alive) for a customer of age T, by frequency and recency."""
-
-    T: float
-    horizon: float
-    frequency: np.ndarray          # rows
-    recency: np.ndarray            # columns, 0..T
-    expected_visits: np.ndarray    # shape (len(frequency), len(recency))
-    p_alive: np.ndarray
-
-
-def visit_grid(visits: BGNBDParams | BGNBDFit, T: float, horizon: float,
-               max_frequency: int = 20, recency_steps: int = 40) -> VisitGrid:
-    """The frequency/recency heat maps of FHL 2005 (fig. 5) for customers of age ``T``.
-
-    A cell with frequency 0 and recency above 0 cannot occur (no repeat visit means a
-    recency of 0); it is NaN.
-    """
-    if not np.isfinite(T) or T <= 0:
-        raise ValueError(f"T: must be positive, got {T!r}")
-    if max_frequency < 1 or recency_steps < 2:
-        raise ValueError("max_frequency must be >= 1 and recency_steps >= 2")
-    frequency = np.arange(max_frequency + 1, dtype=float)
-    recency = np.linspace(0.0, T, recency_steps)
-    xx, rr = np.meshgrid(frequency, recency, indexing="ij")
-    rr = np.where(xx == 0, 0.0, rr)
-    tt = np.full_like(xx, T)
-    ev = expected_visits(visits, horizon, xx.ravel(), rr.ravel(), tt.ravel()).reshape(xx.shape)
-    pa = p_alive(visits, xx.ravel(), rr.ravel(), tt.ravel()).reshape(xx.shape)
-    impossible = (xx == 0) & (np.arange(recency_steps)[None, :] > 0)
-    ev[impossible] = np.nan
-    pa[impossible] = np.nan
-    return VisitGrid(T=float(T), horizon=float(horizon), frequency=frequency, recency=recency,
-                     expected_visits=ev, p_alive=pa)
-
 
 def p_alive_drops(db: Database, model: PredictiveModel, lookback_days: int = 90,
                   top: int | None = 20) -> pd.DataFrame:

@@ -21,7 +21,6 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -29,54 +28,25 @@ import numpy as np
 import pandas as pd
 
 from clv_engine.db import apply_schema
-
-START = date(2019, 1, 1)
-END = date(2026, 11, 30)
-SPAN_DAYS = (END - START).days
-
-STORES = pd.DataFrame(
-    {
-        "store_id": ["S01", "S02", "S03", "S04", "S05", "S06", "S07", "S08"],
-        "name": ["上海浦东店", "杭州西湖店", "广州天河店", "深圳南山店",
-                 "北京朝阳店", "天津河西店", "成都高新店", "重庆渝北店"],
-        "region": ["华东", "华东", "华南", "华南", "华北", "华北", "西南", "西南"],
-        "city": ["上海", "杭州", "广州", "深圳", "北京", "天津", "成都", "重庆"],
-    }
+from sample_data.loop import _close_the_loop
+from sample_data.service_clock import _odometer_and_complaint_clock
+from sample_data.world import (
+    CAC_SCALE,
+    CHANNELS,
+    END,
+    GIVEN,
+    KIND_MARGIN,
+    KIND_MEDIAN_REVENUE,
+    KIND_SHARE,
+    KINDS,
+    MODELS,
+    MONTH_WEIGHT,
+    SPAN_DAYS,
+    START,
+    STORE_WEIGHTS,
+    STORES,
+    SURNAMES,
 )
-STORE_WEIGHTS = np.array([1.4, 1.0, 1.2, 1.1, 1.3, 0.7, 0.9, 0.8])
-
-# Acquisition channels: share of new customers, value multiplier, SPEC §6 CAC.
-CHANNELS = pd.DataFrame(
-    {
-        "channel": ["referral", "social", "store", "search", "show", "ecommerce"],
-        "share": [0.14, 0.22, 0.20, 0.20, 0.10, 0.14],
-        "value": [1.30, 1.05, 1.15, 0.85, 1.00, 0.72],
-        "spec_cac": [1200, 2800, 8500, 5200, 12000, 6800],
-    }
-)
-# The sample's customers are worth less than the SPEC's illustrative 11k-25k LTVs (its tier
-# economics in §2a are the ones the sample follows), so acquisition spend is the SPEC CAC
-# scaled by this factor: LTV/CAC then lands in the SPEC's bands.
-CAC_SCALE = 0.10
-
-MODELS = pd.DataFrame(
-    {
-        "vehicle_model": ["S5 Sedan", "S7 Sedan", "X5 SUV", "X7 SUV", "M9 MPV"],
-        "share": [0.26, 0.22, 0.25, 0.17, 0.10],
-        "price": [180_000, 260_000, 300_000, 420_000, 520_000],
-    }
-)
-
-KINDS = np.array(["maintenance", "repair", "accident", "parts", "accessories"])
-KIND_SHARE = np.array([0.58, 0.20, 0.05, 0.10, 0.07])
-KIND_MEDIAN_REVENUE = np.array([520.0, 1600.0, 6500.0, 450.0, 1000.0])
-KIND_MARGIN = np.array([0.45, 0.35, 0.25, 0.30, 0.40])
-
-# Monthly seasonality of workshop visits (Spring Festival dip in February, travel peaks).
-MONTH_WEIGHT = np.array([1.15, 0.70, 1.00, 1.05, 1.00, 1.05, 1.15, 1.10, 0.95, 1.20, 0.95, 0.90])
-
-SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程")
-GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉建国浩宇晨欣怡子涵雨轩")
 
 Progress = Callable[[float, str], None]
 
@@ -462,173 +432,6 @@ def generate(
     os.replace(tmp, out)
     progress(1.0, "done")
     return out
-
-
-
-# -- closing the loop: one issued call list with a control group and what the calls did --------
-
-LOOP_ISSUED_DAYS_BEFORE_END = 150  # the list was issued five months before the data ends
-LOOP_WINDOW_DAYS = 90
-LOOP_HOLDOUT = 0.20  # a pilot: a fifth of each level held out, so every level can be judged
-# Per level: chance a call reaches the customer, and chance that a reached customer who would
-# not have come back on their own comes back because of it (the simulated effect).
-# Reach × win-back (0.50, 0.32, 0.18) is the measured success, below the typed 78% / 53% / 31%.
-LOOP_REACH = {"high": 0.90, "mid": 0.80, "low": 0.70}
-LOOP_WIN_BACK = {"high": 0.55, "mid": 0.40, "low": 0.25}
-LOOP_CHANNEL = {"high": "visit", "mid": "call", "low": "message"}
-LOOP_OWNER = {"high": "总经理", "mid": "客户经理", "low": "自动关怀"}
-
-
-def _close_the_loop(path: Path, seed: int) -> None:
-    """Issue the churn engine's call list as of five months before the data ends, hold out a
-    control group, and write the contacts and the visits the calls brought back.
-
-    The effect is known: a treated customer who would not have come back in the window comes
-    back with LOOP_WIN_BACK of their level when reached. The realised effect (extra returns /
-    treated customers, per level and overall) is written to ``meta`` as ``loop_simulated_uplift``
-    so the measured uplift on the results page can be checked against it.
-    """
-    import json
-    import uuid
-    from datetime import timedelta
-
-    from clv_engine import churn, clv, contacts
-    from clv_engine.db import Database
-
-    rng = np.random.default_rng([seed, 16])
-    issued = END - timedelta(days=LOOP_ISSUED_DAYS_BEFORE_END)
-    db = Database(path)
-    try:
-        scored = churn.score_risk(churn.churn_signals(db, issued))
-        if scored.empty:
-            return
-        calibration = churn.calibrate(churn.backtest_signals(db, issued))
-        method = "calibrated" if calibration is not None else "score"
-        # The pilot called every customer at risk (not only those worth the cost), so each
-        # level has enough customers to be judged.
-        ranked = churn.call_list(scored, clv.customer_values(db, issued), method, calibration)
-        if ranked.empty:
-            return
-        list_id = str(uuid.UUID(int=int(rng.integers(0, 2**63)) << 64 | int(rng.integers(0, 2**63)), version=4))
-        contacts.issue_call_list(db, ranked, issued, "试点回访 · 全部门店", LOOP_HOLDOUT,
-                                 LOOP_WINDOW_DAYS, method, list_id)
-        members = db.query_df(
-            "SELECT m.customer_id, m.store_id, m.level, m.control, EXISTS (SELECT 1 FROM orders o "
-            "WHERE o.customer_id = m.customer_id AND o.order_date > ? AND o.order_date <= ?) AS returned "
-            "FROM call_list_members m WHERE m.list_id = ? ORDER BY m.customer_id",
-            [issued, issued + timedelta(days=LOOP_WINDOW_DAYS), list_id],
-        )
-        treated = members[~members["control"]].reset_index(drop=True)
-        n = len(treated)
-        level = treated["level"].to_numpy()
-        reached = rng.random(n) < np.vectorize(LOOP_REACH.get)(level)
-        won_back = reached & ~treated["returned"].to_numpy() & (rng.random(n) < np.vectorize(LOOP_WIN_BACK.get)(level))
-        contact_day = rng.integers(1, 15, n)
-        # The reached who neither came back nor were won back either booked and did not come, or said no.
-        other = np.where(rng.random(n) < 0.5, "declined", np.where(rng.random(n) < 0.5, "booked", "reached"))
-        outcome = np.where(~reached, "unreachable", np.where(won_back | treated["returned"].to_numpy(), "came_back", other))
-        cost = np.where(reached, np.vectorize({i.level: i.cost for i in churn.INTERVENTIONS}.get)(level), 10.0)
-        log = pd.DataFrame(
-            {
-                "contact_id": [f"{list_id}:{c}" for c in treated["customer_id"]],
-                "list_id": list_id,
-                "customer_id": treated["customer_id"],
-                "contact_date": [issued + timedelta(days=int(d)) for d in contact_day],
-                "store_id": treated["store_id"],
-                "channel": np.vectorize(LOOP_CHANNEL.get)(level),
-                "intervention": level,
-                "owner": np.vectorize(LOOP_OWNER.get)(level),
-                "outcome": outcome,
-                "cost": cost,
-            }
-        )
-        back = treated[won_back].assign(day=contact_day[won_back] + rng.integers(3, 40, int(won_back.sum())))
-        revenue = np.round(rng.lognormal(np.log(KIND_MEDIAN_REVENUE[0]), 0.4, len(back)), 2)
-        visits = pd.DataFrame(
-            {
-                "order_id": [f"RL{i + 1:08d}" for i in range(len(back))],
-                "customer_id": back["customer_id"],
-                "order_date": [issued + timedelta(days=int(d)) for d in back["day"]],
-                "store_id": back["store_id"],
-                "kind": "maintenance",
-                "revenue": revenue,
-                "gross_profit": np.round(revenue * KIND_MARGIN[0], 2),
-            }
-        )
-        effect = {lv: float(won_back[level == lv].sum() / max((level == lv).sum(), 1)) for lv in churn.LEVELS}
-        effect["all"] = float(won_back.sum() / max(n, 1))
-        with db.write_transaction() as con:
-            con.register("loop_contacts", log)
-            con.execute("INSERT INTO contacts SELECT contact_id, list_id, customer_id, CAST(contact_date AS DATE), "
-                        "store_id, channel, intervention, owner, outcome, cost FROM loop_contacts")
-            con.register("loop_visits", visits)
-            con.execute("INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) SELECT order_id, customer_id, CAST(order_date AS DATE), store_id, kind, "
-                        "revenue, gross_profit FROM loop_visits")
-            con.execute("INSERT OR REPLACE INTO meta VALUES ('loop_simulated_uplift', ?)", [json.dumps(effect)])
-    finally:
-        db.close()
-
-
-# -- what is due from the vehicle, complaints with a clock --------------------------------------
-
-KM_PER_DAY_MEDIAN = 38.0  # about 14,000 km a year; high-mileage drivers several times more
-STORE_RESPONSE_SPEED = np.array([0.6, 1.0, 0.8, 1.6, 0.7, 2.2, 1.0, 1.3])  # slow stores answer later
-
-
-def _odometer_and_complaint_clock(path: Path, seed: int) -> None:
-    """Write the odometer on workshop visits and the times of every complaint.
-
-    Mileage: each car has its own pace (km per day), so the km since purchase grow with the
-    days; counter sales (parts, accessories) carry no reading. Complaints: logged in opening
-    hours on their opened date, answered after a log-normal delay (median about three hours,
-    longer at the slower stores), resolved during opening hours of their resolved date; a
-    complaint still open may not have been answered yet. Dates already written are kept, so
-    every other figure of the sample stays as it was.
-    """
-    rng = np.random.default_rng([seed, 17])
-    con = duckdb.connect(str(path))
-    try:
-        # Per car a pace drawn here; the readings are written in SQL (10M orders stay in DuckDB).
-        cars = con.execute("SELECT customer_id, purchase_date FROM customers ORDER BY customer_id").df()
-        cars["pace"] = rng.lognormal(np.log(KM_PER_DAY_MEDIAN), 0.5, len(cars))
-        con.register("cars", cars)
-        con.execute(
-            "UPDATE orders SET mileage = round(greatest(date_diff('day', k.purchase_date, orders.order_date), 0) "
-            "* k.pace + hash(orders.order_id) % 50) FROM cars k "
-            "WHERE orders.customer_id = k.customer_id AND orders.kind NOT IN ('parts', 'accessories')"
-        )
-
-        complaints = con.execute(
-            "SELECT complaint_id, store_id, opened, resolved FROM complaints ORDER BY complaint_id"
-        ).df()
-        n = len(complaints)
-        if n:
-            opened = pd.to_datetime(complaints["opened"])
-            opened_at = opened + pd.to_timedelta(rng.uniform(8.5, 19.5, n), unit="h")
-            store = STORES["store_id"].tolist()
-            speed = np.array([STORE_RESPONSE_SPEED[store.index(s)] if s in store else 1.0
-                              for s in complaints["store_id"]])
-            answered = opened_at + pd.to_timedelta(rng.lognormal(np.log(3.0), 1.0, n) * speed, unit="h")
-            resolved = pd.to_datetime(complaints["resolved"])
-            resolved_at = resolved + pd.to_timedelta(rng.uniform(9.0, 19.0, n), unit="h")
-            resolved_at = resolved_at.where(resolved_at >= opened_at, opened_at + pd.Timedelta(hours=1))
-            answered = answered.where(answered <= resolved_at, resolved_at)  # closing it answers it
-            now = pd.Timestamp(END) + pd.Timedelta(days=1)
-            # Still open: answered only if the answer came before the data ends, and a fifth of
-            # them never got one (the list a store manager has to chase).
-            ignored = resolved.isna().to_numpy() & (rng.random(n) < 0.2)
-            answered = answered.where((resolved.notna() | (answered <= now)) & ~ignored)
-            clock = pd.DataFrame({"complaint_id": complaints["complaint_id"], "opened_at": opened_at.dt.floor("min"),
-                                  "responded_at": answered.dt.floor("min"),
-                                  "resolved_at": resolved_at.where(resolved.notna()).dt.floor("min"),
-                                  "status": np.where(resolved.notna(), "resolved", "open")})
-            con.register("clock", clock)
-            con.execute("UPDATE complaints SET opened_at = k.opened_at, responded_at = k.responded_at, "
-                        "resolved_at = k.resolved_at, status = k.status FROM clock k "
-                        "WHERE complaints.complaint_id = k.complaint_id")
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -194,7 +194,7 @@ def test_audit_entries_are_appended_and_read_newest_first(writable_db_path):
 def test_an_import_that_replaces_the_data_keeps_users_and_the_audit_log(writable_db_path, tmp_path):
     from datetime import date
 
-    from clv_engine.importer import ImportOptions, Source, run_import
+    from clv_engine.imports import ImportOptions, Source, run_import
 
     db = Database(writable_db_path)
     access.save_user(db, "boss@dealer.cn", "Boss", "director")

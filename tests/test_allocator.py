@@ -14,7 +14,7 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from clv_engine.allocator import (
+from clv_engine.allocation import (
     FULL,
     SEGMENT_COLUMNS,
     LockedOverBudget,
@@ -26,11 +26,17 @@ from clv_engine.allocator import (
     project_verdicts,
     projects_from_frame,
     projects_to_frame,
-    reason_text,
     roi_ranking,
-    spec_case_projects,
     value_of_next,
 )
+from wording.allocation import explain_error, reason_text, spec_case_projects
+
+
+def raises_saying(pattern: str, call, *args) -> None:
+    """``call(*args)`` raises an input error whose English sentence matches ``pattern``."""
+    with pytest.raises(ValueError) as err:
+        call(*args)
+    assert re.search(pattern, explain_error(err.value, "en")), explain_error(err.value, "en")
 
 
 # -- an independent brute force ---------------------------------------------------------
@@ -250,8 +256,9 @@ def test_locked_over_budget_names_the_projects():
     projects = spec_case_projects()
     projects[0] = replace(projects[0], locked=True)
     projects[1] = replace(projects[1], locked=True)
-    with pytest.raises(LockedOverBudget, match="Churn warning system") as err:
+    with pytest.raises(LockedOverBudget) as err:
         allocate_budget(projects, 500_000)
+    assert "Churn warning system" in explain_error(err.value, "en")
     assert err.value.locked_cost == pytest.approx(550_000)
     assert isinstance(err.value, ValueError)
 
@@ -286,27 +293,23 @@ def test_budget_smaller_than_every_project():
 def test_zero_and_negative_figures_rejected(field, value):
     projects = spec_case_projects()
     projects[1] = replace(projects[1], **{field: value})
-    with pytest.raises(ValueError, match=rf"project 2 \(Membership benefits\): {field}"):
-        allocate_budget(projects, 1_000_000)
+    raises_saying(rf"project 2 \(Membership benefits\): {field}", allocate_budget, projects, 1_000_000)
 
 
 @pytest.mark.parametrize("budget", [0, -1, float("inf"), "abc"])
 def test_bad_budget_rejected(budget):
-    with pytest.raises(ValueError, match="budget"):
-        allocate_budget(spec_case_projects(), budget)
+    raises_saying("budget", allocate_budget, spec_case_projects(), budget)
 
 
 def test_bad_projects_rejected():
-    with pytest.raises(ValueError, match="at least one project"):
-        allocate_budget([], 100)
-    with pytest.raises(ValueError, match="project 2.*name appears twice"):
-        allocate_budget([Project("A", 1, 1, 1), Project("A", 2, 2, 2)], 100)
-    with pytest.raises(ValueError, match="project 1: name must not be empty"):
-        allocate_budget([Project("  ", 1, 1, 1)], 100)
-    with pytest.raises(ValueError, match="both locked and excluded"):
-        allocate_budget([Project("A", 1, 1, 1, locked=True, excluded=True)], 100)
-    with pytest.raises(ValueError, match="tier 'pilot'.*investment"):
-        allocate_budget([Project("A", 1, 1, 1, tiers=(Tier("pilot", 0, 1, 1),))], 100)
+    raises_saying("at least one project", allocate_budget, [], 100)
+    raises_saying("project 2.*name appears twice", allocate_budget,
+                  [Project("A", 1, 1, 1), Project("A", 2, 2, 2)], 100)
+    raises_saying("project 1: name must not be empty", allocate_budget, [Project("  ", 1, 1, 1)], 100)
+    raises_saying("both locked and excluded", allocate_budget,
+                  [Project("A", 1, 1, 1, locked=True, excluded=True)], 100)
+    raises_saying("tier 'pilot'.*investment", allocate_budget,
+                  [Project("A", 1, 1, 1, tiers=(Tier("pilot", 0, 1, 1),))], 100)
 
 
 # -- the budget–value curve ---------------------------------------------------------------
@@ -555,12 +558,10 @@ def test_frame_round_trip_and_errors():
     assert len(projects_from_frame(blank)) == 4
     bad = frame.copy()
     bad.loc[2, "reach"] = 0
-    with pytest.raises(ValueError, match=r"project 3 \(Service experience\): reach"):
-        projects_from_frame(bad)
+    raises_saying(r"project 3 \(Service experience\): reach", projects_from_frame, bad)
     bad = frame.copy()
     bad.loc[1, "name"] = ""
-    with pytest.raises(ValueError, match="project 2: name must not be empty"):
-        projects_from_frame(bad)
+    raises_saying("project 2: name must not be empty", projects_from_frame, bad)
 
 
 def test_every_allocator_string_exists_in_both_languages():
@@ -570,8 +571,10 @@ def test_every_allocator_string_exists_in_both_languages():
     from wording import CATALOGUE
 
     root = Path(__file__).resolve().parent.parent
-    text = (root / "clv_engine" / "allocator.py").read_text("utf-8") + (
-        root / "app_pages" / "allocator.py").read_text("utf-8")
+    files = [root / "wording" / "allocation.py", root / "app_pages" / "allocator.py",
+             *sorted((root / "clv_engine" / "allocation").glob("*.py")),
+             *sorted((root / "ui").glob("allocation*.py"))]
+    text = "".join(f.read_text("utf-8") for f in files)
     literal = set(re.findall(r'"(allocator\.[a-z_.]+[a-z_])"', text))
     built = {f"allocator.status.{s}" for s in ("funded", "partly_funded", "locked", "left_out",
                                                "below_cost", "too_expensive", "no_room",

@@ -11,16 +11,15 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from clv_engine.allocator import (
+from clv_engine.allocation import (
     LockedOverBudget,
     Project,
     Tier,
     allocate_budget,
     budget_value_curve,
     project_verdicts,
-    reason_text,
-    spec_case_projects,
 )
+from wording.allocation import reason_text, spec_case_projects
 
 
 # -- the example and SPEC §4 ----------------------------------------------------------

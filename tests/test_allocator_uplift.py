@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from clv_engine.allocator import (
+from clv_engine.allocation import (
     Project,
     allocate_budget,
     uplift_from_frequency,
@@ -15,6 +15,7 @@ from clv_engine.allocator import (
 )
 from clv_engine.clv import CLVParams, customer_values
 from clv_engine.db import Database
+from wording.allocation import explain_error
 
 
 def hand_frame() -> pd.DataFrame:
@@ -72,8 +73,9 @@ def test_frequency_uplift_by_hand():
                                      discount_rate=0.1, horizon_years=3), "annual_gp"),
 ])
 def test_bad_segment_inputs(call, match):
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(ValueError) as err:
         call(hand_frame())
+    assert match in explain_error(err.value, "en")
 
 
 def test_retention_uplift_matches_clv_engine_on_sample(sample_db_path):

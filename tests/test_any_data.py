@@ -3,7 +3,7 @@
 Hypothesis draws a dealer's export (a few weeks to fifteen years of orders, data that ended years
 ago, one store or no store column, no optional files, zero and negative amounts, channels with
 no spend row, a single customer, one-time buyers only), writes it as CSV files and imports it
-through ``clv_engine.importer`` as a user would. Every page in ``app_pages/`` (enumerated, so a
+through ``clv_engine.imports`` as a user would. Every page in ``app_pages/`` (enumerated, so a
 new page is covered) is then rendered with AppTest in both languages at as-of dates inside and
 outside the data. A render fails on an exception, an error box, the text "Traceback", a "nan" or
 "None" shown as a figure or label, or, in Chinese, a message with no Chinese in it.
@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from clv_engine.importer import ImportOptions, Source, run_import
+from clv_engine.imports import ImportOptions, Source, run_import
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted(p.stem for p in (ROOT / "app_pages").glob("*.py"))

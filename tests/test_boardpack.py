@@ -15,10 +15,11 @@ import pytest
 from pptx import Presentation
 from pptx.util import Emu
 
-from clv_engine import allocator as al
+from clv_engine import allocation as al
 from clv_engine import boardpack as bp
 from clv_engine import evaluator as ev
 from wording import t
+from wording.allocation import spec_case_projects
 
 LANGS = ("en", "zh")
 
@@ -138,7 +139,7 @@ def allocator_pack(projects, budget, lang):
 def test_allocator_curve_is_an_xy_line_through_the_brute_force_optimum(lang):
     from pptx.enum.chart import XL_CHART_TYPE
 
-    projects = al.spec_case_projects(lang)
+    projects = spec_case_projects(lang)
     alloc, curve, data = allocator_pack(projects, al.SPEC_CASE_BUDGET, lang)
     chart = chart_titled(charts_of(data), t("allocator.page.chart_curve", lang))
     assert chart.chart_type == XL_CHART_TYPE.XY_SCATTER_LINES_NO_MARKERS
@@ -197,7 +198,7 @@ def test_packs_carry_inputs_figures_definitions_in_the_readers_language(van, lan
                 "evaluator.fig.npv", "evaluator.in.discount_rate", "evaluator.line.van_equipment"):
         assert t(key, lang) in text, key
     assert "¥969,634" in text  # NPV of the van: 2,250,000 − 800,000 − 200,000 × 2.4018
-    projects = al.spec_case_projects(lang)
+    projects = spec_case_projects(lang)
     _, _, data = allocator_pack(projects, al.SPEC_CASE_BUDGET, lang)
     text = deck_text(data)
     for key in ("allocator.def.net", "allocator.def.unspent", "allocator.def.combined_roi", "allocator.fig.unspent"):
@@ -264,7 +265,7 @@ def test_no_text_box_or_table_overflows_in_the_evaluator_pack(lang, case):
 @pytest.mark.parametrize("lang", LANGS)
 def test_no_text_box_or_table_overflows_in_the_allocator_pack(lang):
     # Twelve projects with long names push the tables onto continuation slides.
-    projects = [al.Project(f"{al.spec_case_projects(lang)[i % 4].name} — {t('allocator.page.projects', lang)} {i}",
+    projects = [al.Project(f"{spec_case_projects(lang)[i % 4].name} — {t('allocator.page.projects', lang)} {i}",
                            100_000 + 25_000 * i, 500 + 40 * i, 300 + 11 * i) for i in range(12)]
     _, _, data = allocator_pack(projects, 900_000, lang)
     assert overflow_problems(data) == []

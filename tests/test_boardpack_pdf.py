@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from clv_engine import allocator as al
+from clv_engine import allocation as al
 from clv_engine import boardpack as bp
 from clv_engine import evaluator as ev
 from wording import t
+from wording.allocation import spec_case_projects
 
 LANGS = ("en", "zh")
 
@@ -81,7 +82,7 @@ def test_evaluator_pdf_has_every_page_all_text_and_nothing_clipped(van, lang, tm
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_allocator_pdf_has_every_page_all_text_and_nothing_clipped(lang, tmp_path):
-    projects = al.spec_case_projects(lang)
+    projects = spec_case_projects(lang)
     alloc = al.allocate_budget(projects, al.SPEC_CASE_BUDGET)
     curve = al.budget_value_curve(projects)
     verdicts = al.project_verdicts(projects, alloc)

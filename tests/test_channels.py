@@ -117,26 +117,32 @@ def test_no_move_changes_nothing():
 
 
 @pytest.mark.parametrize(
-    "shift, field",
+    "shift, code, details",
     [
-        (ch.BudgetShift(("zz",), ("b",), 0.3), "zz"),
-        (ch.BudgetShift(("a",), ("a",), 0.3), "both a source and a destination"),
-        (ch.BudgetShift(("a",), ("b",), 1.3), "share"),
-        (ch.BudgetShift(("a",), ("b",), 0.3, "random"), "split"),
-        (ch.BudgetShift(("a",), ("b",), 0.3, "equal", 0.0), "returns_exponent"),
-        (ch.BudgetShift(("a",), ("b",), 0.3, "equal", 1.5), "returns_exponent"),
-        (ch.BudgetShift(("a",), (), 0.3), "to_channels"),
+        (ch.BudgetShift(("zz",), ("b",), 0.3), "unknown_channel", {"channel": "zz"}),
+        (ch.BudgetShift(("a",), ("a",), 0.3), "both_lists", {"channel": "a"}),
+        (ch.BudgetShift(("a",), ("b",), 1.3), "share_range", {"share": 1.3}),
+        (ch.BudgetShift(("a",), ("b",), 0.3, "random"), "split", {"split": "random"}),
+        (ch.BudgetShift(("a",), ("b",), 0.3, "equal", 0.0), "returns_exponent", {"beta": 0.0}),
+        (ch.BudgetShift(("a",), ("b",), 0.3, "equal", 1.5), "returns_exponent", {"beta": 1.5}),
+        (ch.BudgetShift(("a",), (), 0.3), "no_destination", {}),
     ],
 )
-def test_bad_shift_names_the_field(shift, field):
-    with pytest.raises(ValueError, match=field):
+def test_bad_shift_names_the_field(shift, code, details):
+    from wording.errors import explain
+
+    with pytest.raises(ValueError) as err:
         ch.shift_budget(BASE, shift)
+    assert err.value.code == f"channels.{code}" and err.value.details == details
+    for lang in ("en", "zh"):  # the reader gets a sentence with the value in it
+        assert all(str(v) in explain(err.value, lang) for v in details.values())
 
 
 def test_destination_without_spend_is_refused():
     base = pd.concat([BASE, pd.DataFrame({"channel": ["new"], "spend": [0.0], "new_customers": [0.0], "ltv": [10.0]})])
-    with pytest.raises(ValueError, match="'new'"):
+    with pytest.raises(ValueError) as err:
         ch.shift_budget(base, ch.BudgetShift(("a",), ("new",), 0.3))
+    assert err.value.code == "channels.no_spend" and err.value.details == {"channel": "new"}
 
 
 def test_spec_bases():
@@ -152,12 +158,14 @@ def test_spec_bases():
 
 
 def test_channel_labels():
-    assert ch.channel_label("referral", "en") == "Referral"
-    assert ch.channel_label("referral", "zh") == "老客户转介绍"
-    assert ch.channel_label("ecommerce", "zh") == "电商平台"
-    assert ch.channel_label("dealer_tv", "zh") == "dealer_tv"  # a dealer's own code
-    assert ch.channel_label(None, "en") == "(not recorded)"
-    assert [ch.channel_label(c, "zh") for c in ch.CHANNEL_CODES] == [
+    from wording.channels import channel_label
+
+    assert channel_label("referral", "en") == "Referral"
+    assert channel_label("referral", "zh") == "老客户转介绍"
+    assert channel_label("ecommerce", "zh") == "电商平台"
+    assert channel_label("dealer_tv", "zh") == "dealer_tv"  # a dealer's own code
+    assert channel_label(None, "en") == "(not recorded)"
+    assert [channel_label(c, "zh") for c in ch.CHANNEL_CODES] == [
         "老客户转介绍", "社交媒体种草", "线下体验店", "搜索广告", "展会活动", "电商平台"]
 
 

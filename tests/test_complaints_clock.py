@@ -178,7 +178,7 @@ def test_sample_clock_recomputed_in_sql(sample_db_path):
 
 def test_import_reads_complaint_times(tmp_path):
     """A complaints export with times (Chinese headers) feeds the clock; a bad time is refused by row."""
-    from clv_engine.importer import ImportOptions, Source, check_import, run_import
+    from clv_engine.imports import ImportOptions, Source, check_import, run_import
 
     orders = tmp_path / "orders.csv"
     orders.write_text("工单号,客户编号,工单日期,金额,毛利\nO1,C1,2026-06-01,500,200\n", encoding="utf-8")

@@ -9,8 +9,9 @@ import pytest
 
 from clv_engine import contacts, results
 from clv_engine.db import READER_CONFIG, Database
-from clv_engine.importer import ImportOptions, Source, run_import
-from sample_data.generate import END, LOOP_HOLDOUT, LOOP_WINDOW_DAYS
+from clv_engine.imports import ImportOptions, Source, run_import
+from sample_data.loop import LOOP_HOLDOUT, LOOP_WINDOW_DAYS
+from sample_data.world import END
 
 
 def query(path, sql, params=()):

@@ -9,17 +9,20 @@ import duckdb
 import pandas as pd
 import pytest
 
-from clv_engine import importer
+from cli import imports as cli
 from clv_engine.db import Database, create_database
-from clv_engine.import_fields import guess_kind, guess_mapping
-from clv_engine.importer import (
+from clv_engine.imports import (
     ImportBusy,
     ImportOptions,
     ImportRejected,
     Source,
     check_import,
     run_import,
+    stage,
+    swap,
 )
+from clv_engine.imports.fields import guess_kind, guess_mapping
+from wording import imports as wi
 
 DATA = Path(__file__).parent / "data" / "import"
 TODAY = date(2026, 12, 1)
@@ -41,7 +44,7 @@ def problems(report, code: str) -> pd.DataFrame:
 
 def messages(report, code: str) -> list[tuple[int, str | None, str]]:
     """(row, column, English message) of every listed problem of ``code``."""
-    table = report.problem_table("en")
+    table = wi.problem_table(report, "en")
     mask = (report.problems["code"] == code).to_numpy()
     rows = table[mask]
     return list(zip(rows["Row"].tolist(), rows["Column"].tolist(), rows["Problem"].tolist()))
@@ -98,7 +101,7 @@ def test_missing_required_column_blocks_the_import(tmp_path):
     path = orders_csv(tmp_path, "O1,C1,1000\n", header="order_id,customer_id,revenue")
     report = check_import([Source("orders", path)], options=OPTIONS)
     assert not report.can_import
-    assert report.blocking_texts("en") == [
+    assert wi.blocking_texts(report, "en") == [
         "orders.csv: the required column “Order date” is not mapped (columns in the file: order_id, customer_id, revenue)."
     ]
     with pytest.raises(ImportRejected):
@@ -210,7 +213,7 @@ def test_malformed_lines_keep_later_row_numbers_right(tmp_path):
 def test_report_in_chinese(tmp_path):
     path = orders_csv(tmp_path, "O1,C1,2024-02-30,100,40,S1\n")
     report = check_import([Source("orders", path)], options=OPTIONS)
-    assert report.problem_table("zh")["问题"].tolist() == [
+    assert wi.problem_table(report, "zh")["问题"].tolist() == [
         "“2024-02-30”不是日期（可用 2024-03-01、2024/3/1、2024年3月1日 或 Excel 日期）"
     ]
 
@@ -221,7 +224,7 @@ def test_report_in_chinese(tmp_path):
 def test_gbk_file_with_chinese_headers(tmp_path):
     db = tmp_path / "db.duckdb"
     report = run_import([Source("orders", DATA / "orders_gbk.csv")], db, OPTIONS)
-    assert "orders_gbk.csv: read as GB18030 text." in report.note_texts("en")
+    assert "orders_gbk.csv: read as GB18030 text." in wi.note_texts(report, "en")
     # The fixture by hand: 680 + 2,350 + 1,120.50 + 9,800 − 350 + 560 + 780.
     assert rows_of(db, "SELECT count(*), sum(revenue) FROM orders") == [(7, 680 + 2350 + 1120.5 + 9800 - 350 + 560 + 780)]
     assert rows_of(db, "SELECT kind, count(*) FROM orders GROUP BY kind ORDER BY kind") == [
@@ -296,7 +299,7 @@ def test_unreadable_files_block_and_write_nothing(tmp_path):
                        (header_only, "empty")):
         report = check_import([Source("orders", path)], options=OPTIONS)
         assert [m.code for m in report.blocking] == [code]
-    assert check_import([Source("orders", old_xls)], options=OPTIONS).blocking_texts("en") == [
+    assert wi.blocking_texts(check_import([Source("orders", old_xls)], options=OPTIONS), "en") == [
         "orders.xls: old Excel .xls files cannot be read; save it as .xlsx or CSV."
     ]
 
@@ -311,7 +314,7 @@ def test_default_margin_when_no_profit_column(tmp_path):
     assert (
         "The orders carry no gross profit or margin: gross profit is assumed to be 30% of the amount "
         "(change the default margin to adjust)."
-    ) in report.note_texts("en")
+    ) in wi.note_texts(report, "en")
     assert rows_of(db, "SELECT gross_profit FROM orders") == [(300.0,)]
 
 
@@ -333,7 +336,7 @@ def test_customers_file_and_orders_only_customers(tmp_path):
     customers = write(tmp_path / "customers.csv", "客户编号,姓名,购车日期,归属门店\nC1,王伟,2023-06-01,S1\n")
     db = tmp_path / "db.duckdb"
     report = run_import([Source("orders", orders), Source("customers", customers)], db, OPTIONS)
-    assert "1 customers are not in a customers file" in report.note_texts("en")[-1]
+    assert "1 customers are not in a customers file" in wi.note_texts(report, "en")[-1]
     assert rows_of(db, "SELECT customer_id, name, purchase_date, home_store_id FROM customers ORDER BY 1") == [
         ("C1", "王伟", date(2023, 6, 1), "S1"),
         ("C2", None, date(2024, 4, 1), "S2"),  # created: first order, most visited store
@@ -395,7 +398,7 @@ def test_replace_keeps_scenarios_and_mappings_and_reuses_the_mapping(writable_db
     mapping = {"customer_id": "Kunde", "order_date": "Datum", "revenue": "Betrag"}
     run_import([Source("orders", path, mapping)], writable_db_path, OPTIONS)
     assert rows_of(writable_db_path, "SELECT name FROM scenarios") == [("kept",)]
-    assert importer.saved_mappings(writable_db_path) == {"orders": mapping}
+    assert stage.saved_mappings(writable_db_path) == {"orders": mapping}
     # Next month's export maps itself (these headers are not guessable).
     report = check_import([Source("orders", path)], writable_db_path, OPTIONS)
     assert report.sources[0].mapping == mapping and report.can_import
@@ -440,7 +443,7 @@ def test_same_export_appended_twice_is_caught_without_order_ids(tmp_path):
     report = again.value.report
     assert len(problems(report, "already_stored")) == 2 and problems(report, "existing_key").empty
     assert report.rejected_rows == 0 and report.skipped_rows == 2
-    assert report.verdict("en") == "Nothing to import: all 2 rows are already in the database."
+    assert wi.verdict(report, "en") == "Nothing to import: all 2 rows are already in the database."
     assert rows_of(db, "SELECT count(*) FROM orders") == [(2,)]
 
 
@@ -465,7 +468,7 @@ def test_a_second_import_is_refused_while_one_runs(tmp_path):
     db = tmp_path / "db.duckdb"
     create_database(db)
     path = orders_csv(tmp_path, "O1,C1,2024-03-01,100,40,S1\n")
-    with importer._import_lock(db):
+    with swap.import_lock(db):
         with pytest.raises(ImportBusy):
             run_import([Source("orders", path)], db, OPTIONS)
 
@@ -490,13 +493,13 @@ def test_readers_keep_reading_during_an_import_and_see_the_new_data(writable_db_
 def test_import_into_a_new_file_and_the_command_line(tmp_path, capsys):
     path = orders_csv(tmp_path, "O1,C1,2024-03-01,100,40,S1\nO2,C1,2099-01-01,100,40,S1\n")
     db = tmp_path / "new" / "db.duckdb"
-    assert importer.main([str(path), "--db", str(db), "--today", "2026-12-01"]) == 2
+    assert cli.main([str(path), "--db", str(db), "--today", "2026-12-01"]) == 2
     out = capsys.readouterr().out
     assert "Row 3: 2099-01-01 is in the future (today is 2026-12-01)" in out
     assert "Nothing imported yet: 1 rows have errors" in out
     assert not db.exists()
     problems_csv = tmp_path / "problems.csv"
-    assert importer.main([str(path), "--db", str(db), "--today", "2026-12-01", "--accept-clean-rows",
+    assert cli.main([str(path), "--db", str(db), "--today", "2026-12-01", "--accept-clean-rows",
                           "--problems-csv", str(problems_csv)]) == 0
     assert rows_of(db, "SELECT order_id FROM orders") == [("O1",)]
     listed = pd.read_csv(problems_csv, encoding="utf-8-sig")
@@ -504,8 +507,8 @@ def test_import_into_a_new_file_and_the_command_line(tmp_path, capsys):
     # --check writes nothing: 2 while rows have errors, 0 when every row is clean.
     clean = write(tmp_path / "clean.csv", "customer_id,order_date,revenue\nC9,2024-03-01,100\n")
     other = tmp_path / "other.duckdb"
-    assert importer.main([str(path), "--db", str(other), "--today", "2026-12-01", "--check"]) == 2
-    assert importer.main([str(clean), "--db", str(other), "--today", "2026-12-01", "--check"]) == 0
+    assert cli.main([str(path), "--db", str(other), "--today", "2026-12-01", "--check"]) == 2
+    assert cli.main([str(clean), "--db", str(other), "--today", "2026-12-01", "--check"]) == 0
     assert not other.exists()
 
 
@@ -513,7 +516,7 @@ def test_command_line_mapping_and_side_files(tmp_path, capsys):
     orders = write(tmp_path / "o.csv", "Kunde,Datum,Betrag\nK1,2024-03-01,100\n")
     customers = write(tmp_path / "c.csv", "客户编号,姓名\nK1,王伟\n")
     db = tmp_path / "db.duckdb"
-    code = importer.main([str(orders), "--customers", str(customers), "--db", str(db), "--today", "2026-12-01",
+    code = cli.main([str(orders), "--customers", str(customers), "--db", str(db), "--today", "2026-12-01",
                           "--map", "orders.customer_id=Kunde", "--map", "orders.order_date=Datum",
                           "--map", "orders.revenue=Betrag", "--lang", "zh"])
     assert code == 0, capsys.readouterr().out

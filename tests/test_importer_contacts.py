@@ -10,8 +10,9 @@ import pandas as pd
 
 from clv_engine import contacts
 from clv_engine.db import Database
-from clv_engine.import_fields import guess_kind
-from clv_engine.importer import ImportOptions, Source, check_import, run_import
+from clv_engine.imports import ImportOptions, Source, check_import, run_import
+from clv_engine.imports.fields import guess_kind
+from wording import imports as wi
 
 TODAY = date(2026, 12, 1)
 OPTIONS = ImportOptions(today=TODAY)
@@ -42,7 +43,7 @@ def sources(tmp_path: Path, body: str) -> list[Source]:
 
 
 def listed(report) -> list[tuple[int, str, str]]:
-    table = report.problem_table("en")
+    table = wi.problem_table(report, "en")
     return sorted(zip(table["Row"].tolist(), table["Column"].tolist(), report.problems["code"].tolist()))
 
 
@@ -57,10 +58,10 @@ def test_every_bad_row_named_with_file_row_and_column(tmp_path):
         (11, "成本", "negative_value"),
         (12, "结果", "missing_value"),
     ]
-    table = report.problem_table("en")
+    table = wi.problem_table(report, "en")
     assert set(table["File"]) == {"crm.csv"}
     assert "“maybe” is not a contact outcome" in table["Problem"].iloc[0]
-    zh = report.problem_table("zh")
+    zh = wi.problem_table(report, "zh")
     assert "“飞鸽传书”不是联系渠道" in " ".join(zh.iloc[:, 4])
     assert report.rejected_rows == 7
 

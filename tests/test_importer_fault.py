@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from clv_engine.db import Database
-from clv_engine.importer import ImportOptions, Source, run_import
+from clv_engine.imports import ImportOptions, Source, run_import
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,7 +23,7 @@ HOLDER = """
 import sys, time
 from datetime import date
 from pathlib import Path
-from clv_engine.importer import ImportOptions, Source, run_import
+from clv_engine.imports import ImportOptions, Source, run_import
 
 csv, db, step, marker = sys.argv[1:5]
 

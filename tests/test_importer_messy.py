@@ -17,16 +17,20 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from clv_engine import importer
-from clv_engine.import_read import detect_encoding
-from clv_engine.importer import (
+from cli import imports as cli
+from clv_engine.imports import (
     ImportOptions,
     ImportRejected,
     ImportWriteError,
     Source,
     check_import,
+    run,
     run_import,
+    swap,
 )
+from clv_engine.imports.read import detect_encoding
+from wording import imports as wi
+from wording.errors import explain
 
 TODAY = date(2026, 12, 1)
 OPTIONS = ImportOptions(today=TODAY)
@@ -54,7 +58,7 @@ def codes(report, code: str) -> list[tuple]:
 
 
 def messages(report, code: str) -> list[str]:
-    table = report.problem_table("en")
+    table = wi.problem_table(report, "en")
     return table[(report.problems["code"] == code).to_numpy()]["Problem"].tolist()
 
 
@@ -75,7 +79,7 @@ def test_xlsx_as_second_file_on_the_command_line(tmp_path, capsys):
     customers = customers_xlsx(tmp_path / "customers.xlsx")
     db = tmp_path / "dealer.duckdb"
     # The README's own example: it raised ResourceInUseException.
-    code = importer.main([str(orders), "--customers", str(customers), "--db", str(db), "--today", "2026-12-01"])
+    code = cli.main([str(orders), "--customers", str(customers), "--db", str(db), "--today", "2026-12-01"])
     assert code == 0, capsys.readouterr()
     assert rows_of(db, "SELECT customer_id, name, phone FROM customers ORDER BY 1") == [
         ("C1", "王伟", "13800138000"), ("C2", None, None)
@@ -106,7 +110,7 @@ def test_semicolon_file_with_decimal_commas_is_read_as_decimals(tmp_path):
         ("C1", 1234.5, 400.25), ("C2", 1234.5, 10.0), ("C3", 99.0, 9.5)
     ]
     assert ("o.csv: the file is separated by semicolons and writes decimals with a comma: "
-            "1234,50 is read as 1234.50.") in report.note_texts("en")
+            "1234,50 is read as 1234.50.") in wi.note_texts(report, "en")
     assert "“1234,50” read as 1234.5" in messages(report, "number_normalised")
 
 
@@ -115,24 +119,24 @@ def test_comma_thousands_in_a_semicolon_file_keep_their_reading(tmp_path):
     db = tmp_path / "db.duckdb"
     report = run_import([Source("orders", path)], db, OPTIONS)
     assert rows_of(db, "SELECT revenue FROM orders ORDER BY 1") == [(1234.5,), (2500.0,)]
-    assert not any("decimals with a comma" in n for n in report.note_texts("en"))
+    assert not any("decimals with a comma" in n for n in wi.note_texts(report, "en"))
 
 
 def test_a_space_separated_file_is_named_as_one_column(tmp_path):
     path = write(tmp_path / "orders.txt", "customer_id order_date revenue\nC1 2024-03-01 100\n")
     report = check_import([Source("orders", path)], options=OPTIONS)
     assert [m.code for m in report.blocking] == ["one_column"]
-    text = report.blocking_texts("en")[0]
+    text = wi.blocking_texts(report, "en")[0]
     assert text.startswith("orders.txt: every line reads as a single column (“customer_id order_date revenue”) "
                            "when split at the comma (,)")
-    assert "按逗号（,）拆分后每行只有一列" in report.blocking_texts("zh")[0]
+    assert "按逗号（,）拆分后每行只有一列" in wi.blocking_texts(report, "zh")[0]
 
 
 def test_a_file_split_by_another_character_names_the_delimiter_tried(tmp_path):
     path = write(tmp_path / "o.csv", "customer_id/order_date/revenue\nC1/2024-03-01/100\n")
     report = check_import([Source("orders", path)], options=OPTIONS)
     assert [m.code for m in report.blocking] == ["one_column"]
-    assert "when split at the comma (,)" in report.blocking_texts("en")[0]
+    assert "when split at the comma (,)" in wi.blocking_texts(report, "en")[0]
     semi = write(tmp_path / "s.csv", "customer_id;order_date revenue\nC1;2024-03-01 100\n")
     report = check_import([Source("orders", semi)], options=OPTIONS)
     assert [m.code for m in report.blocking] == ["missing_column"]  # two columns: a mapping problem
@@ -152,7 +156,7 @@ def test_big5_file_is_read_as_big5_not_garbled(tmp_path):
     # Traditional headers map like simplified ones.
     assert report.sources[0].mapping == {"customer_id": "客戶編號", "name": "客戶姓名", "order_date": "工單日期",
                                          "revenue": "金額"}
-    assert "tw.csv: read as Big5 text." in report.note_texts("en")
+    assert "tw.csv: read as Big5 text." in wi.note_texts(report, "en")
     assert rows_of(db, "SELECT customer_id, name FROM customers ORDER BY 1") == [
         ("T001", "陳美玲"), ("T002", "林志豪"), ("T003", "黃淑芬")
     ]
@@ -163,7 +167,7 @@ def test_gbk_file_is_still_read_as_gb18030(tmp_path):
     path = write(tmp_path / "cn.csv", "客户编号,客户姓名,工单日期,金额\nK1,王伟,2024-03-01,100\nK2,李娜,2024-03-02,50\n", "gbk")
     db = tmp_path / "db.duckdb"
     report = run_import([Source("orders", path)], db, OPTIONS)
-    assert "cn.csv: read as GB18030 text." in report.note_texts("en")
+    assert "cn.csv: read as GB18030 text." in wi.note_texts(report, "en")
     assert rows_of(db, "SELECT name FROM customers ORDER BY 1") == [("李娜",), ("王伟",)]
 
 
@@ -188,7 +192,7 @@ def test_a_total_line_is_reported_and_skipped(tmp_path):
     assert codes(report, "total_row") == [(4, "合计", None), (5, "Total:", None)]
     assert messages(report, "total_row")[0] == "“合计”: a total line, not an order or a customer: skipped"
     assert report.sources[0].rows == 4 and report.sources[0].clean == 2 and report.rejected_rows == 0
-    assert "    Row 4: “合计”: a total line, not an order or a customer: skipped" in report.text("en").splitlines()
+    assert "    Row 4: “合计”: a total line, not an order or a customer: skipped" in wi.report_text(report, "en").splitlines()
     # Revenue is not doubled and no customer "2024-03-31" appears.
     assert rows_of(db, "SELECT sum(revenue), count(DISTINCT customer_id) FROM orders") == [(300.0, 2)]
     assert rows_of(db, "SELECT customer_id FROM customers ORDER BY 1") == [("C1",), ("C2",)]
@@ -234,7 +238,7 @@ def test_the_text_report_counts_notes_apart_from_errors(tmp_path):
     path = write(tmp_path / "o.csv", "客户编号,工单日期,金额\nC1,2024-03-01,-50\nC1,2024-02-30,1\n"
                                      "C2,2099-01-01,1\nC3,2024-03-03,\"1,200\"\nC4,2024-03-04,0\n")
     report = check_import([Source("orders", path)], options=OPTIONS)
-    text = report.text("en")
+    text = wi.report_text(report, "en")
     assert "2 errors, 0 skipped, 6 notes:" in text
     assert "problems:" not in text
     assert (report.error_count, report.warning_count, report.note_count) == (2, 3, 6)
@@ -251,9 +255,9 @@ def test_an_overlapping_append_skips_what_is_stored_without_calling_it_errors(tm
     append = ImportOptions(mode="append", today=TODAY)
     check = check_import([Source("orders", april)], db, append)
     assert check.rejected_rows == 0 and check.skipped_rows == 2 and check.clean_rows == 1
-    assert check.verdict("en") == "All 1 rows are fine and can be imported."
-    assert "with errors" not in check.text("en").split("\n")[0].replace("0 with errors", "")
-    assert check.text("en").split("\n")[0] == (
+    assert wi.verdict(check, "en") == "All 1 rows are fine and can be imported."
+    assert "with errors" not in wi.report_text(check, "en").split("\n")[0].replace("0 with errors", "")
+    assert wi.report_text(check, "en").split("\n")[0] == (
         "feb_apr.csv (Orders): 3 rows read, 1 clean, 0 with errors, 2 skipped")
     assert messages(check, "already_stored")[0] == "Order id O2 is already in the database with the same values: skipped"
     run_import([Source("orders", april)], db, append)  # no accept_clean_rows needed: nothing is an error
@@ -269,7 +273,7 @@ def test_a_folder_given_as_the_orders_file(tmp_path):
     folder = tmp_path / "exports.csv"
     folder.mkdir()
     report = check_import([Source("orders", folder)], options=OPTIONS)
-    assert report.blocking_texts("en") == ["exports.csv: this is a folder, not a file."]
+    assert wi.blocking_texts(report, "en") == ["exports.csv: this is a folder, not a file."]
 
 
 def test_a_folder_given_as_the_database(tmp_path, capsys):
@@ -278,8 +282,8 @@ def test_a_folder_given_as_the_database(tmp_path, capsys):
     folder.mkdir()
     with pytest.raises(ImportWriteError) as error:
         run_import([Source("orders", orders)], folder, OPTIONS)
-    assert error.value.code == "is_directory"
-    assert importer.main([str(orders), "--db", str(folder), "--today", "2026-12-01"]) == 1
+    assert error.value.name == "is_directory"
+    assert cli.main([str(orders), "--db", str(folder), "--today", "2026-12-01"]) == 1
     err = capsys.readouterr().err
     assert "is a folder, not a file. Nothing was changed." in err and "Traceback" not in err
 
@@ -294,22 +298,22 @@ def test_disk_full_gives_a_message_and_changes_nothing(tmp_path, monkeypatch, ca
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(importer, "_write", full)
+    monkeypatch.setattr(run, "write_database", full)
     with pytest.raises(ImportWriteError) as error:
         run_import([Source("orders", bigger)], db, OPTIONS)
-    assert error.value.text("en").startswith("db.duckdb: the disk is full")
-    assert "磁盘已满" in error.value.text("zh")
+    assert explain(error.value, "en").startswith("db.duckdb: the disk is full")
+    assert "磁盘已满" in explain(error.value, "zh")
     assert db.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if ".importing" in p.name or ".work-" in p.name] == []
-    assert importer.main([str(bigger), "--db", str(db), "--today", "2026-12-01", "--lang", "zh"]) == 1
+    assert cli.main([str(bigger), "--db", str(db), "--today", "2026-12-01", "--lang", "zh"]) == 1
     err = capsys.readouterr().err
     assert "磁盘已满" in err and "Traceback" not in err
 
 
 def test_a_duckdb_disk_full_error_is_recognised(tmp_path):
-    error = importer._write_error(duckdb.IOException("IO Error: Could not write file: No space left on device"),
+    error = swap.write_error(duckdb.IOException("IO Error: Could not write file: No space left on device"),
                                   tmp_path / "db.duckdb")
-    assert error.code == "disk_full"
+    assert error.name == "disk_full"
 
 
 def test_a_read_only_folder_gives_a_message(tmp_path, monkeypatch, capsys):
@@ -321,13 +325,13 @@ def test_a_read_only_folder_gives_a_message(tmp_path, monkeypatch, capsys):
         raise PermissionError(errno.EACCES, "Permission denied", str(target))
 
     # Tests may run as root, which a chmod does not stop: the refusal is simulated.
-    monkeypatch.setattr(importer, "_import_lock", refused)
+    monkeypatch.setattr(swap, "import_lock", refused)
     with pytest.raises(ImportWriteError) as error:
         run_import([Source("orders", orders)], locked / "db.duckdb", OPTIONS)
-    assert error.value.code == "read_only"
-    assert error.value.text("en") == (
+    assert error.value.name == "read_only"
+    assert explain(error.value, "en") == (
         f"db.duckdb: the folder {locked} cannot be written to (read-only or no permission). Nothing was changed.")
-    assert importer.main([str(orders), "--db", str(locked / "db.duckdb"), "--today", "2026-12-01"]) == 1
+    assert cli.main([str(orders), "--db", str(locked / "db.duckdb"), "--today", "2026-12-01"]) == 1
     assert "cannot be written to" in capsys.readouterr().err
 
 
@@ -340,7 +344,7 @@ def test_a_really_read_only_folder(tmp_path):
     try:
         with pytest.raises(ImportWriteError) as error:
             run_import([Source("orders", orders)], locked / "db.duckdb", OPTIONS)
-        assert error.value.code == "read_only"
+        assert error.value.name == "read_only"
     finally:
         locked.chmod(0o755)
 
@@ -373,7 +377,7 @@ def test_assumed_margin_and_currency_are_recorded(tmp_path, capsys):
     assert meta(db)["currency"] == "CNY"
     assert rows_of(db, "SELECT gross_profit FROM orders") == [(300.0,)]
     with_profit = write(tmp_path / "b.csv", "客户编号,工单日期,金额,毛利\nC1,2024-03-01,1000,400\n")
-    assert importer.main([str(with_profit), "--db", str(db), "--today", "2026-12-01", "--currency", "usd"]) == 0
+    assert cli.main([str(with_profit), "--db", str(db), "--today", "2026-12-01", "--currency", "usd"]) == 0
     assert "assumed_margin" not in meta(db)  # every order carries its own profit now
     assert meta(db)["currency"] == "USD"
     # Some orders without profit: the margin used for them is still disclosed.
@@ -385,8 +389,9 @@ def test_assumed_margin_and_currency_are_recorded(tmp_path, capsys):
 
 
 def test_a_bad_currency_code_is_refused(tmp_path):
-    with pytest.raises(ValueError, match="three-letter"):
+    with pytest.raises(ValueError) as refused:
         check_import([Source("orders", tmp_path / "x.csv")], options=ImportOptions(currency="yuan"))
+    assert "three-letter" in explain(refused.value, "en")
 
 
 def test_nothing_written_when_rejected_keeps_the_old_meta(tmp_path):

@@ -10,7 +10,7 @@ import pytest
 
 from clv_engine import clv, segmentation
 from clv_engine.db import Database
-from clv_engine.importer import ImportOptions, Source, run_import
+from clv_engine.imports import ImportOptions, Source, run_import
 
 # table -> kind of file
 FILES = {

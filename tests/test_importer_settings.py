@@ -10,7 +10,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from clv_engine.importer import ImportOptions, Source, run_import
+from clv_engine.imports import ImportOptions, Source, run_import
 from tests.helpers import metric_values, run_app
 
 PAGES = ["overview", "segmentation", "churn", "lookup", "kpi", "model", "channels", "allocator", "evaluator"]

@@ -11,6 +11,7 @@ import pytest
 
 from clv_engine import clv, kpi
 from clv_engine.db import Database, create_database
+from wording.errors import explain
 
 # -- weights ----------------------------------------------------------------------------------
 
@@ -26,18 +27,23 @@ def test_spec_weights():
 
 
 def test_weights_must_sum_to_100():
-    with pytest.raises(ValueError, match="sum to 95.0%"):
+    with pytest.raises(ValueError) as err:
         kpi.KpiWeights(clv_growth=0.20).validate()
-    with pytest.raises(ValueError, match="sum to 105.0%"):
+    assert err.value.code == "kpi.weights_sum" and "sum to 95.0%" in explain(err.value, "en")
+    with pytest.raises(ValueError) as err:
         kpi.KpiWeights.from_percent({"nps": 20}).validate()
+    assert "sum to 105.0%" in explain(err.value, "en") and "105.0%" in explain(err.value, "zh")
     kpi.KpiWeights.from_percent({"nps": 10, "technician_efficiency": 10}).validate()
 
 
 def test_weights_name_the_bad_field():
-    with pytest.raises(ValueError, match="retention"):
+    with pytest.raises(ValueError) as err:
         kpi.KpiWeights(retention=-0.05, clv_growth=0.50).validate()
-    with pytest.raises(ValueError, match="speed"):
+    assert err.value.code == "kpi.weight_range" and err.value.details["kpi"] == "retention"
+    assert "retention" in explain(err.value, "en") and "-5.0%" in explain(err.value, "zh")
+    with pytest.raises(ValueError) as err:
         kpi.KpiWeights.from_percent({"speed": 10})
+    assert err.value.code == "kpi.unknown_weights" and "speed" in explain(err.value, "en")
 
 
 # -- dates ------------------------------------------------------------------------------------

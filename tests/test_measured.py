@@ -10,7 +10,7 @@ import pytest
 
 from clv_engine import evaluator as ev
 from clv_engine import measured, results
-from clv_engine.allocator import AllocationError
+from clv_engine.allocation import AllocationError
 from tests.test_results import simulated_database
 
 

@@ -37,7 +37,7 @@ def test_allocator_adds_a_measured_project(tmp_path):
     assert any("Enough evidence" in s.value for s in at.success)
     at.button(key="al_measured_add").click().run()
     _ok(at)
-    current = at.session_state["al_current"]
+    current = at.session_state["al_table"]["current"]
     added = current[current["name"].astype(str).str.startswith("Measured calls")].iloc[0]
     assert added["investment"] == len(treated) * 300
     assert added["uplift_per_customer"] == round(uplift * 20_000, 2)

@@ -17,7 +17,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from clv_engine.importer import ImportOptions, Source, run_import
+from clv_engine.imports import ImportOptions, Source, run_import
 from tests.helpers import ROOT
 
 PAGES = sorted(p.stem for p in (ROOT / "app_pages").glob("*.py"))

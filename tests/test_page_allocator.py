@@ -6,9 +6,9 @@ membership 4.25M, churn warning 3.7M, mobile 1.25M.
 from __future__ import annotations
 
 from clv_engine import scenarios
-from clv_engine.allocator import spec_case_projects
 from clv_engine.db import Database
 from tests.helpers import metric_values, run_app
+from wording.allocation import spec_case_projects
 from wording.fmt import money
 
 PAGE = "app_pages/allocator.py"
@@ -87,7 +87,7 @@ def test_budget_below_every_project(sample_db_path):
 def test_locking_and_excluding(sample_db_path):
     at = _page(sample_db_path)
     at.number_input(key="al_budget").set_value(450_000).run()
-    at.multiselect(key="al_locked").set_value(["Mobile service"]).run()
+    at.multiselect(key="al_locked").set_value(["mobile"]).run()   # the preset's ids
     _ok(at)
     # Mobile locked: mobile + service (450k) = 1.5M + 6.4M gain, net 1.25M + 6.2M = 7.45M;
     # unlocked the best is service + membership, net 10.45M: the lock costs 3.0M.
@@ -99,7 +99,8 @@ def test_locking_and_excluding(sample_db_path):
                for w in at.warning)
     # A locked project is not offered for exclusion.
     assert "Mobile service" not in at.multiselect(key="al_excluded").options
-    at.multiselect(key="al_excluded").set_value(["Service experience"]).run()
+    assert "Membership benefits" in at.multiselect(key="al_excluded").options   # drawn by name
+    at.multiselect(key="al_excluded").set_value(["service"]).run()
     _ok(at)
     # Mobile + membership (500k) would not fit in 450k: mobile alone.
     assert metric_values(at)["Total gain"] == "¥1.50M"
@@ -109,7 +110,7 @@ def test_locking_and_excluding(sample_db_path):
 def test_locked_over_budget_says_so(sample_db_path):
     at = _page(sample_db_path)
     at.number_input(key="al_budget").set_value(400_000).run()
-    at.multiselect(key="al_locked").set_value(["Churn warning system", "Mobile service"]).run()
+    at.multiselect(key="al_locked").set_value(["churn", "mobile"]).run()
     _ok(at)
     assert any("locked projects alone cost ¥550,000" in e.value for e in at.error)
 
@@ -117,7 +118,7 @@ def test_locked_over_budget_says_so(sample_db_path):
 def test_save_and_reload_a_scenario(writable_db_path):
     at = _page(writable_db_path)
     at.number_input(key="al_budget").set_value(700_000).run()
-    at.multiselect(key="al_locked").set_value(["Churn warning system"]).run()
+    at.multiselect(key="al_locked").set_value(["churn"]).run()
     assert metric_values(at)["Total gain"] == "¥10.40M"   # churn + service (500k)
     assert metric_values(at)["Net value"] == "¥9.90M"     # 3.7M + 6.2M
     at.text_input(key="al_save_name").set_value("Board, March").run()
@@ -135,7 +136,7 @@ def test_save_and_reload_a_scenario(writable_db_path):
     at.selectbox(key="al_scenario").set_value(saved["scenario_id"][0]).run()
     _ok(at)
     assert at.number_input(key="al_budget").value == 700_000
-    assert at.multiselect(key="al_locked").value == ["Churn warning system"]
+    assert at.multiselect(key="al_locked").value == ["churn"]
     assert metric_values(at)["Total gain"] == "¥10.40M"
 
 
@@ -220,17 +221,31 @@ def test_chinese_page(sample_db_path):
 
 def test_language_switch_translates_the_unedited_preset(sample_db_path):
     at = _page(sample_db_path)
-    at.multiselect(key="al_locked").set_value(["Mobile service"]).run()
+    at.number_input(key="al_budget").set_value(450_000).run()
+    at.multiselect(key="al_locked").set_value(["mobile"]).run()
+    en = metric_values(at)
     at.session_state["lang"] = "zh"
     at.run()
     _ok(at)
-    assert at.multiselect(key="al_locked").value == ["移动服务"]
+    # The lock is the project's id: the switch renames the project and keeps the lock.
+    assert at.multiselect(key="al_locked").value == ["mobile"]
     assert "服务体验提升" in _reasons(at)
+    reason = _reasons(at)["移动服务"]
+    assert "锁定" in reason
+    # The same optimum: mobile + service, net 1.25M + 6.2M = 7.45M (see test_locking_and_excluding).
+    zh = metric_values(at)
+    assert en["Net value"] == "¥7.45M" and zh["净值"] == money(7_450_000, "zh")
+    assert zh["总收益"] == money(7_900_000, "zh")
+    assert at.number_input(key="al_budget").value == 450_000
+    at.session_state["lang"] = "en"
+    at.run()
+    assert at.multiselect(key="al_locked").value == ["mobile"]
+    assert metric_values(at)["Net value"] == "¥7.45M"
 
 
 def _edit_table(at, **edits) -> None:
     """Edit the projects table the way the browser's editor reports it, then rerun."""
-    key = f"al_table_{at.session_state['al_version']}"
+    key = f"al_editor_{at.session_state['al_table']['version']}"
     state = {"edited_rows": {}, "added_rows": [], "deleted_rows": []}
     state.update(edits)
     at.session_state[key] = state
@@ -240,7 +255,7 @@ def _edit_table(at, **edits) -> None:
 
 def test_editing_the_table(sample_db_path):
     at = _page(sample_db_path)
-    at.multiselect(key="al_locked").set_value(["Mobile service"]).run()
+    at.multiselect(key="al_locked").set_value(["mobile"]).run()
     # Zero investment in row 2: a clear message naming the row and column, no figures.
     _edit_table(at, edited_rows={1: {"investment": 0}})
     assert any("project 2 (Membership benefits): investment must be greater than zero" in e.value
@@ -248,7 +263,7 @@ def test_editing_the_table(sample_db_path):
     assert "Total gain" not in metric_values(at)
     # Fixed again: the lock made before the typo is still there.
     _edit_table(at, edited_rows={})
-    assert at.multiselect(key="al_locked").value == ["Mobile service"]
+    assert at.multiselect(key="al_locked").value == ["mobile"]
     # Membership cheaper (¥150,000) and a fifth project added: all five fit in ¥1,200,000.
     _edit_table(at, edited_rows={1: {"investment": 150_000}},
                 added_rows=[{"name": "Parts promotion", "investment": 150_000,
@@ -400,3 +415,55 @@ def test_first_budget_change_after_a_save_reaches_the_link(writable_db_path):
     assert str(at.query_params["al_budget"]).strip("[]'") == "600000"
     assert str(at.query_params["al_scenario"]).strip("[]'") == "Board, March"
     assert metric_values(at)["Total gain"] == "¥10.90M"   # service + membership (450k)
+
+
+# -- issue 13: projects keep stable ids ---------------------------------------------------------
+def _linked(db_path, monkeypatch, lang: str, **params):
+    """The page opened from a link carrying ``params``."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.helpers import APP
+
+    monkeypatch.setenv("CLV_DB", str(db_path))
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["lang"] = lang
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(PAGE).run()
+    _ok(at)
+    return at
+
+
+def test_a_link_carries_project_ids_in_any_language(sample_db_path, monkeypatch):
+    # Churn warning locked at ¥700,000: churn + service, gain 4.0M + 6.4M, net 9.9M.
+    at = _linked(sample_db_path, monkeypatch, "zh", al_budget="700000", al_locked="churn")
+    assert at.multiselect(key="al_locked").value == ["churn"]
+    assert metric_values(at)["净值"] == money(9_900_000, "zh")
+    # A link made before ids named the project: it still finds it, and now carries the id.
+    at = _linked(sample_db_path, monkeypatch, "en", al_budget="700000",
+                 al_locked="Churn warning system")
+    assert at.multiselect(key="al_locked").value == ["churn"]
+    assert metric_values(at)["Net value"] == "¥9.90M"
+    assert str(at.query_params["al_locked"]).strip("[]'") == "churn"
+
+
+def test_a_saved_scenario_keeps_ids_across_languages(writable_db_path):
+    at = _page(writable_db_path, lang="zh")
+    at.number_input(key="al_budget").set_value(700_000).run()
+    at.multiselect(key="al_locked").set_value(["churn"]).run()
+    at.text_input(key="al_save_name").set_value("董事会").run()
+    at.button(key="al_save").click().run()
+    _ok(at)
+    db = Database(writable_db_path)
+    saved = scenarios.list_scenarios(db, "allocator")
+    payload = scenarios.load_scenario(db, saved["scenario_id"][0])
+    db.close()
+    assert payload["locked"] == ["churn"]
+    assert [p["id"] for p in payload["projects"]] == ["churn", "membership", "service", "mobile"]
+    # Opened in English: the lock holds and the optimum is the same (net 9.9M).
+    at.session_state["lang"] = "en"
+    at.run()
+    _ok(at)
+    assert at.multiselect(key="al_locked").value == ["churn"]
+    assert metric_values(at)["Net value"] == "¥9.90M"

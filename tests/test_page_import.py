@@ -219,14 +219,14 @@ def test_excel_upload_and_the_report_in_chinese(writable_db_path):
 def test_disk_full_during_an_import_is_a_message_not_a_traceback(writable_db_path, monkeypatch):
     import errno
 
-    from clv_engine import importer
+    from clv_engine.imports import run
 
     before = query(writable_db_path, "SELECT count(*), sum(revenue) FROM orders")
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(importer, "_write", full)
+    monkeypatch.setattr(run, "write_database", full)
     at = run_app(writable_db_path, PAGE, lang="zh")
     upload(at, "march.csv", "客户编号,工单日期,金额\nK1,2024-03-01,100\n".encode())
     at.button(key="imp_check").click().run()

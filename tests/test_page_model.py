@@ -120,22 +120,17 @@ def test_no_fit_possible_explains_why(tmp_path: Path):
 def test_every_fit_error_and_note_has_both_languages():
     import re
 
+    from clv_engine.models import CODES
     from wording import CATALOGUE
 
-    source = "".join(Path(f"clv_engine/{m}.py").read_text("utf-8")
-                     for m in ("predictive", "predictive_models"))
-    reasons = set(re.findall(r'reason="(\w+)"', source))
-    notes = set()
-    for chunk in source.split("FitNote(")[1:]:
-        depth, end = 1, 0
-        while depth:                          # the call's arguments: up to its closing paren
-            depth += {"(": 1, ")": -1}.get(chunk[end], 0)
-            end += 1
-        # The code is the one argument that is a bare identifier in quotes.
-        notes |= set(re.findall(r'"([a-z_]+)"', chunk[:end]))
+    source = "".join(path.read_text("utf-8") for path in Path("clv_engine/models").glob("*.py"))
+    reasons = set(CODES)
+    # Every reason raised is declared (an undeclared one would fail at the raise).
+    assert set(re.findall(r'FitError\("(\w+)"', source)) <= reasons
+    notes = set(re.findall(r'FitNote\.of\("(\w+)"', source))
     assert {"too_few_customers", "no_repeat_visits", "no_customers"} <= reasons
     assert {"correlated", "left_out", "homogeneous_dropout"} <= notes
-    for key in [f"predictive.fit_error.{r}" for r in reasons] + [f"predictive.note.{n}" for n in notes]:
+    for key in [f"error.models.{r}" for r in reasons] + [f"predictive.note.{n}" for n in notes]:
         english, chinese = CATALOGUE[key]
         assert english and chinese, key
 

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from clv_engine import access, versions
+from clv_engine import access
 from clv_engine.db import Database
+from clv_engine.imports import versions
 from tests.helpers import run_app
 from tests.test_page_users import app_with_login
 from tests.test_versions import ORDERS_SQL, do_import, query

@@ -13,8 +13,10 @@ import pandas as pd
 import pytest
 from scipy import integrate
 
-import clv_engine.predictive_models as pm
-from clv_engine.predictive_models import (
+import clv_engine.models.bg_nbd as bg
+import clv_engine.models.fitting as fitting
+import clv_engine.models.gamma_gamma as gg
+from clv_engine.models import (
     BGNBDParams,
     FitError,
     GammaGammaParams,
@@ -30,8 +32,10 @@ from clv_engine.predictive_models import (
     p_alive,
     p_visit_within,
     predict_customers,
+    simulate_bgnbd,
     spend_frequency_correlation,
 )
+from wording.predictive import fit_error_text, note_text
 
 CDNOW = Path(__file__).parent / "data" / "cdnow" / "cdnow_customers_summary_with_transactions.csv"
 
@@ -232,8 +236,8 @@ def test_expected_value_per_visit_is_the_posterior_mean():
 def test_analytic_gradients_match_finite_differences(cdnow):
     theta = np.log([0.5, 6.0, 1.2, 3.3])
     (ux, utx, uT), w, _ = compress_rows(*(cdnow[c].to_numpy(float) for c in ("x", "t_x", "T")))
-    for data, th in ((pm._BGNBDData(ux, utx, uT, w), theta),
-                     (pm._GammaGammaData(cdnow["x"][cdnow.x > 0].to_numpy(float),
+    for data, th in ((bg._BGNBDData(ux, utx, uT, w), theta),
+                     (gg._GammaGammaData(cdnow["x"][cdnow.x > 0].to_numpy(float),
                                          cdnow["zbar"][cdnow.x > 0].to_numpy(float),
                                          np.ones(int((cdnow.x > 0).sum()))), np.log([4.0, 3.0, 10.0]))):
         _, grad = data.value_and_gradient(th)
@@ -344,7 +348,7 @@ def test_compress_rows_round_trip_and_weighted_fit_equals_raw_fit(cdnow, cdnow_f
 
 
 def test_fallback_to_second_start_and_nelder_mead(cdnow, monkeypatch):
-    real = pm.minimize
+    real = fitting.minimize
     calls = []
 
     def failing_gradient_runs(fun, x0, **kw):
@@ -353,7 +357,7 @@ def test_fallback_to_second_start_and_nelder_mead(cdnow, monkeypatch):
             return real(fun, x0, **{**kw, "options": {"maxiter": 1}})
         return real(fun, x0, **kw)
 
-    monkeypatch.setattr(pm, "minimize", failing_gradient_runs)
+    monkeypatch.setattr(fitting, "minimize", failing_gradient_runs)
     fit = fit_bgnbd(cdnow["x"], cdnow["t_x"], cdnow["T"])
     assert calls == ["BFGS", "BFGS", "Nelder-Mead"]
     assert fit.method == "Nelder-Mead"
@@ -361,15 +365,19 @@ def test_fallback_to_second_start_and_nelder_mead(cdnow, monkeypatch):
 
 
 def test_fit_errors_are_clear():
-    with pytest.raises(FitError, match="Too few customers") as err:
+    # The engine gives a code and details; the wording layer the sentence.
+    with pytest.raises(FitError) as err:
         fit_bgnbd([1, 0, 2], [1, 0, 3], [4, 4, 4])
-    assert err.value.reason == "too_few_customers"
-    with pytest.raises(FitError, match="second visit") as err:
+    assert err.value.reason == "too_few_customers" and err.value.code == "models.too_few_customers"
+    assert "Too few customers" in fit_error_text(err.value, "en")
+    with pytest.raises(FitError) as err:
         fit_bgnbd(np.zeros(50), np.zeros(50), np.linspace(1, 50, 50))
     assert err.value.reason == "no_repeat_visits"
-    with pytest.raises(FitError, match="repeat customers") as err:
+    assert "second visit" in fit_error_text(err.value, "en")
+    with pytest.raises(FitError) as err:
         fit_gamma_gamma([0] * 40 + [2] * 5, [0] * 40 + [10.0] * 5)
     assert err.value.reason == "too_few_repeat_customers"
+    assert "repeat customers" in fit_error_text(err.value, "en")
     assert isinstance(err.value, ValueError)
 
 
@@ -394,10 +402,10 @@ def test_spend_model_warns_on_correlation_and_leaves_out_non_positive_values():
     zbar[:7] = -5.0
     fit = fit_gamma_gamma(x, zbar)
     assert fit.n_customers == 393
-    assert any("correlated" in w for w in fit.warnings)
-    assert any("7 repeat customers" in w for w in fit.warnings)
+    assert any("correlated" in note_text(w, "en") for w in fit.warnings)
+    assert any("7 repeat customers" in note_text(w, "en") for w in fit.warnings)
     independent = fit_gamma_gamma(x, 50 * rng.gamma(20, 1 / 20, 400))
-    assert not any("correlated" in w for w in independent.warnings)
+    assert not any("correlated" in note_text(w, "en") for w in independent.warnings)
 
 
 def test_quadrature_path_agrees_with_hypergeometric_path():
@@ -408,15 +416,15 @@ def test_quadrature_path_agrees_with_hypergeometric_path():
     t = np.array([1.0, 10.0, 39.0, 52.0, 300.0])
     for params in (BGNBDParams(0.243, 4.414, 0.793, 2.426), BGNBDParams(1.4, 3.0, 1.3, 2.7),
                    BGNBDParams(1.6, 60.0, 2.0, 450.0)):
-        np.testing.assert_allclose(pm._visits_by_quadrature(params, x, T, t),
-                                   pm._expected_visits_if_alive(params, x, T, t), rtol=1e-5)
+        np.testing.assert_allclose(bg._visits_by_quadrature(params, x, T, t),
+                                   bg._expected_visits_if_alive(params, x, T, t), rtol=1e-5)
 
 
 def test_nearly_homogeneous_dropout_is_noted_and_predicted():
     # Dropout chance ~1% for everyone (a + b = 303,000): 2F1 would be inf/NaN here.
     rng = np.random.default_rng(0)
     T = rng.uniform(50, 300, 20_000)
-    sim = pm.simulate_bgnbd(20_000, (1.5, 60.0, 3000.0, 300_000.0), T, rng)
+    sim = simulate_bgnbd(20_000, (1.5, 60.0, 3000.0, 300_000.0), T, rng)
     fit = fit_bgnbd(sim["frequency"], sim["recency"], sim["T"])
     assert fit.params.a + fit.params.b > 1e4
     assert [n.code for n in fit.warnings] == ["homogeneous_dropout"]

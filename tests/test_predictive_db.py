@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from clv_engine.db import Database, create_database
+from clv_engine.models import BGNBDParams, expected_visits, p_alive
 from clv_engine.predictive import (
     PREDICTION_COLUMNS,
     FitError,
@@ -20,7 +21,7 @@ from clv_engine.predictive import (
     rfm_summary,
     visit_grid,
 )
-from clv_engine.predictive_models import BGNBDParams, expected_visits, p_alive
+from wording.predictive import fit_error_text
 
 
 def _database(path: Path, orders: list[tuple], customers: list[tuple] = ()) -> Database:
@@ -102,7 +103,7 @@ def test_too_little_data_raises_fit_error(small_db):
     with pytest.raises(FitError) as err:
         predictive_customer_values(small_db, date(2024, 6, 30), 5, 0.12)
     assert err.value.reason == "too_few_customers"
-    assert "Too few customers" in str(err.value)
+    assert "Too few customers" in fit_error_text(err.value, "en")
     with pytest.raises(FitError) as err:
         predictive_customer_values(small_db, date(2023, 6, 30), 5, 0.12)
     assert err.value.reason == "no_customers"
@@ -245,3 +246,25 @@ def test_p_alive_drops(sample_db, as_of):
         p_alive(model.visits, e["frequency"], e["recency"], e["T"])[0])
     with pytest.raises(ValueError, match="lookback_days"):
         p_alive_drops(sample_db, model, lookback_days=0)
+
+
+def test_the_app_wide_clv_follows_the_model_choice():
+    from clv_engine.predictive import values_for_model
+
+    # Independent figures: customer a has a fit (300), b has no visit (keeps 50).
+    values = pd.DataFrame({"customer_id": ["a", "b"], "clv": [100.0, 50.0]})
+    values.attrs["retention"] = 0.8
+    predictions = pd.DataFrame(
+        {"customer_id": ["a"], "p_alive": [0.5], "expected_visits": [2.0], "predictive_clv": [300.0]}
+    )
+    predictive = values_for_model(values, "predictive", predictions)
+    assert list(predictive["clv"]) == [300.0, 50.0]
+    assert list(predictive["historical_clv"]) == [100.0, 50.0]
+    assert predictive.attrs == {"retention": 0.8, "model": "predictive"}
+    for model, given in (("historical", predictions), ("predictive", None)):  # chosen, or no fit
+        historical = values_for_model(values, model, given)
+        assert list(historical["clv"]) == [100.0, 50.0] and "p_alive" not in historical
+        assert historical.attrs == {"retention": 0.8, "model": "historical"}
+    assert "model" not in values.attrs  # the input is not changed
+    with pytest.raises(ValueError, match="model"):
+        values_for_model(values, "magic", predictions)

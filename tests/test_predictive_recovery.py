@@ -5,15 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import clv_engine.predictive_models as pm
-from clv_engine.predictive import holdout_table
-from clv_engine.predictive_models import (
+import clv_engine.models.bg_nbd as bg
+from clv_engine.models import (
     BGNBDParams,
     GammaGammaParams,
     fit_bgnbd,
     fit_gamma_gamma,
     simulate_bgnbd,
 )
+from clv_engine.predictive import holdout_table
 
 TRUE = BGNBDParams(r=0.243, alpha=4.414, a=0.793, b=2.426)    # the CDNOW estimates
 
@@ -82,7 +82,7 @@ def test_warm_start_from_a_subsample_reaches_the_same_optimum(monkeypatch):
     sim = _simulate(60_000, seed=31)
     warm = fit_bgnbd(sim["frequency"], sim["recency"], sim["T"])
     assert warm.n_unique_rows > 40_000
-    monkeypatch.setattr(pm, "_warm_start", lambda *args, **kwargs: None)
+    monkeypatch.setattr(bg, "_warm_start", lambda *args, **kwargs: None)
     cold = fit_bgnbd(sim["frequency"], sim["recency"], sim["T"])
     np.testing.assert_allclose(warm.params, cold.params, rtol=1e-5)
     np.testing.assert_allclose(warm.standard_errors, cold.standard_errors, rtol=1e-3)

@@ -13,7 +13,7 @@ from dateutil.relativedelta import relativedelta
 
 from clv_engine import service_due as sd
 from clv_engine.db import Database, create_database
-from clv_engine.importer import ImportOptions, Source, check_import, run_import
+from clv_engine.imports import ImportOptions, Source, check_import, run_import
 
 AS_OF = date(2026, 6, 30)
 ORDER_COLS = "(order_id, customer_id, order_date, store_id, kind, revenue, gross_profit, mileage)"

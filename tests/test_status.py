@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from clv_engine import status as cs
-from clv_engine.predictive_models import BGNBDParams, fit_bgnbd, p_alive, simulate_bgnbd
+from clv_engine.models import BGNBDParams, fit_bgnbd, p_alive, simulate_bgnbd
 
 
 def test_status_by_days_since_activity():

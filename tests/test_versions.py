@@ -8,8 +8,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from clv_engine import access, importer, versions
+from cli import versions as cli_versions
+from clv_engine import access
+from clv_engine import imports as importer
 from clv_engine.db import Database
+from clv_engine.imports import swap, versions
 
 HEADER = "order_id,customer_id,order_date,revenue,gross_profit\n"
 
@@ -132,7 +135,7 @@ def test_bad_version_changes_nothing(tmp_path, damage):
     before = state(db)
     with pytest.raises(versions.VersionError) as raised:
         versions.restore(db, name, actor="boss@example.com")
-    assert raised.value.code == damage and name in str(raised.value)
+    assert raised.value.name == damage and name in str(raised.value)
     assert state(db) == before
     assert query(db, "SELECT count(*) FROM orders") == [(5,)]
     assert query(db, "SELECT count(*) FROM audit_log WHERE action = 'restore'") == [(0,)]
@@ -149,7 +152,7 @@ def test_restore_waits_for_no_import(tmp_path):
     do_import(tmp_path, db, 1)
     do_import(tmp_path, db, 2)
     name = versions.list_versions(db)[0].name
-    with importer._import_lock(db):  # an import of the same file is running
+    with swap.import_lock(db):  # an import of the same file is running
         with pytest.raises(importer.ImportBusy):
             versions.restore(db, name, actor="boss@example.com")
     assert query(db, "SELECT count(*) FROM orders") == [(5,)]
@@ -170,9 +173,9 @@ def test_command_line_lists_and_restores(tmp_path, capsys):
         do_import(tmp_path, db, n)
         first = first or query(db, ORDERS_SQL)
     name = versions.list_versions(db)[0].name
-    assert versions.main(["--db", str(db), "list"]) == 0
+    assert cli_versions.main(["--db", str(db), "list"]) == 0
     assert f"{name}  put aside" in capsys.readouterr().out
-    assert versions.main(["--db", str(db), "restore", "nope.duckdb"]) == 2
-    assert versions.main(["--db", str(db), "restore", name, "--actor", "ops@example.com"]) == 0
+    assert cli_versions.main(["--db", str(db), "restore", "nope.duckdb"]) == 2
+    assert cli_versions.main(["--db", str(db), "restore", name, "--actor", "ops@example.com"]) == 0
     assert query(db, ORDERS_SQL) == first
     assert query(db, "SELECT actor FROM audit_log WHERE action = 'restore'") == [("ops@example.com",)]

@@ -1,6 +1,6 @@
-"""Cached Streamlit queries (``st.cache_data`` wrappers of engine calls), one module.
+"""Every cached Streamlit query of the app, in one place (st.cache_data / st.cache_resource).
 
-Each helper's functions sit under its own section comment.
+Each area has its own section below.
 """
 
 from __future__ import annotations
@@ -8,12 +8,107 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import streamlit as st
 
-from clv_engine import churn, clv, kpi, lookup
+from clv_engine import allocation as al
+from clv_engine import channels as ch
+from clv_engine import churn, clv, cohorts, kpi, lookup, scenarios
 from clv_engine import segmentation as seg
+from clv_engine.cohorts import LtvParams
 from clv_engine.db import Database
+from clv_engine.imports import ImportFileError
+from clv_engine.imports.stage import read_sample
+from clv_engine.models import FitError
+from clv_engine.predictive import HoldoutCheck, holdout_check, p_alive_drops
 from clv_engine.scope import ScopedDatabase, group_database
-from ui.context import cached
+from ui.context import cached, fit_failure, fitted_model
+
+
+# -- alloc --
+@cached
+def allocator_scenarios(db) -> pd.DataFrame:
+    """The saved allocator scenarios (id, name ...)."""
+    return scenarios.list_scenarios(db, "allocator")
+
+
+@cached
+def budget_curve(projects: tuple[al.Project, ...]) -> al.BudgetCurve:
+    """The budget–value curve; it does not depend on the budget, so a slider move reuses it."""
+    return al.budget_value_curve(list(projects))
+
+
+@cached
+def allocation(projects: tuple[al.Project, ...], budget: float) -> al.Allocation | al.AllocationError:
+    """The optimum and the ROI ranking, or the input error (shown by the page)."""
+    try:
+        return al.allocate_budget(list(projects), budget)
+    except al.AllocationError as err:
+        return err
+
+
+@cached
+def allocation_explained(
+    projects: tuple[al.Project, ...], alloc: al.Allocation
+) -> tuple[list[al.Verdict], float]:
+    """The verdicts and the net value of the next ¥100,000 (reruns that keep the inputs reuse them)."""
+    return (al.project_verdicts(list(projects), alloc), al.value_of_next(list(projects), alloc.budget))
+
+
+# -- imports --
+
+IMPORT_PREVIEW_ROWS = 8
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def import_sample(path: str) -> pd.DataFrame | tuple[str, dict]:
+    """First rows of a saved upload (the path is its content hash), or why it cannot be read:
+    the error's code and details (ImportFileError is not kept by the cache, its parts are)."""
+    try:
+        return read_sample(path, IMPORT_PREVIEW_ROWS)
+    except ImportFileError as error:
+        return (error.code, dict(error.details))
+
+
+# -- models --
+@cached(max_entries=8)
+def cohort_cube(
+    db: Database, as_of: date, params: LtvParams, stores: tuple[str, ...] | None
+) -> cohorts.CohortCube:
+    """One pass over the orders; every channel and cohort table is summed from it."""
+    return cohorts.cohort_cube(db, as_of, params, stores)
+
+
+@cached
+def channel_cac(db: Database, as_of: date, months: int | None) -> pd.DataFrame | None:
+    """Spend, new customers and CAC per channel over ``months`` (None: all); None without spend."""
+    return ch.channel_cac(db, as_of, months) if db.table_rows("channel_spend") else None
+
+
+@cached
+def cac_by_year(db: Database, as_of: date) -> pd.DataFrame:
+    return ch.cac_by_period(db, as_of, "year")
+
+
+@cached
+def customers_with_orders(db: Database, as_of: date) -> int:
+    return int(
+        db.query_value("SELECT count(DISTINCT customer_id) FROM orders WHERE order_date <= ?", [as_of])
+    )
+
+
+@cached
+def holdout(db: Database, calibration_end: date, as_of: date) -> HoldoutCheck | dict:
+    """The holdout check, or the failure dict of its fit."""
+    try:
+        return holdout_check(db, calibration_end, as_of)
+    except FitError as error:
+        return fit_failure(error)
+
+
+@cached
+def alive_drops(db: Database, as_of: date, lookback_days: int) -> pd.DataFrame:
+    """Every customer's P(alive) now and ``lookback_days`` ago, by the shared fit."""
+    return p_alive_drops(db, fitted_model(db, as_of), lookback_days, top=None)
 
 
 # -- scope --

@@ -10,17 +10,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from clv_engine import importer, versions
-from clv_engine.import_preview import DataSummary, summary
+from clv_engine.imports import ImportBusy, versions
+from clv_engine.imports.summary import summary
 from ui.safe import md
 from wording import fmt
-
-
-def _dates(data: DataSummary) -> str:
-    def day(d) -> str:
-        return d.isoformat() if d else "–"
-
-    return f"{day(data.first_order)} – {day(data.last_order)}"
+from wording.errors import explain
+from wording.imports import before_after, date_range
 
 
 def _when(text: str | None) -> str:
@@ -39,7 +34,7 @@ def _table(ctx: Any, kept: list[versions.Version]) -> pd.DataFrame:
         ctx.t("versions.col.reason"): [ctx.t(f"versions.reason.{v.reason}") for v in kept],
         ctx.t("versions.col.customers"): [fmt.number(v.customers) for v in kept],
         ctx.t("versions.col.orders"): [fmt.number(v.orders) for v in kept],
-        ctx.t("versions.col.dates"): [_dates(v.summary) for v in kept],
+        ctx.t("versions.col.dates"): [date_range(v.summary) for v in kept],
         ctx.t("versions.col.imported_at"): [_when(v.imported_at) for v in kept],
     })
 
@@ -47,15 +42,8 @@ def _table(ctx: Any, kept: list[versions.Version]) -> pd.DataFrame:
 def _confirm(ctx: Any, version: versions.Version) -> None:
     now = summary(ctx.db)
     st.warning(ctx.t("versions.warning", n=version.number), icon=":material/warning:")
-
-    def rows(data: DataSummary) -> list[str]:
-        return [fmt.number(data.customers), fmt.number(data.orders), _dates(data)]
-
-    st.dataframe(pd.DataFrame({
-        "": [ctx.t("replace.customers"), ctx.t("replace.orders"), ctx.t("replace.dates")],
-        ctx.t("replace.now"): rows(now),
-        ctx.t("versions.after"): rows(version.summary),
-    }), hide_index=True, key="ver_confirm_table")
+    st.dataframe(before_after(now, version.summary, ctx.lang, "versions.after"), hide_index=True,
+                 key="ver_confirm_table")
     left, right = st.columns(2)
     left.button(ctx.t("versions.confirm", n=version.number), type="primary", key="ver_confirm",
                 icon=":material/settings_backup_restore:", on_click=_request, args=("restore",))
@@ -67,17 +55,17 @@ def _restore(ctx: Any, version: versions.Version) -> None:
         with st.spinner(ctx.t("versions.running")):
             kept = versions.restore(ctx.db.path, version.name, actor=ctx.viewer.login)
     except versions.VersionError as error:
-        st.error(md(ctx.t(f"versions.error.{error.code}", version=error.version, reason=error.reason)))
+        st.error(md(explain(error, ctx.lang)))
         return
-    except importer.ImportBusy:
+    except ImportBusy:
         st.error(ctx.t("versions.busy"))
         return
     # Every cached figure and the sidebar's date and store choices belong to the old data.
     st.cache_data.clear()
     for key in ("as_of", "stores"):
         st.session_state.pop(key, None)
-    st.session_state["ver_done"] = ctx.t("versions.done", n=version.number,
-                                         kept=kept.number if kept else "–")
+    # Numbers, not the sentence: it is worded when drawn, in the language of that moment.
+    st.session_state["ver_done"] = {"n": version.number, "kept": kept.number if kept else "–"}
     st.rerun()
 
 
@@ -86,7 +74,7 @@ def versions_section(ctx: Any) -> None:
     action = st.session_state.pop("ver_action", None)
     done = st.session_state.pop("ver_done", None)
     if done:
-        st.success(done)
+        st.success(ctx.t("versions.done", **done))
     kept = versions.list_versions(ctx.db.path)
     if not kept:  # one line, not an empty section, until a replace import has kept a version
         st.caption(ctx.t("versions.none"))

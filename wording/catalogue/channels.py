@@ -199,4 +199,22 @@ STRINGS = {
     "channels.cohort.empty": ("No customers in this scope yet.", "当前范围内还没有客户。"),
     "channels.cohort.cac_suffix": ("CAC", "CAC"),
     "channels.empty": ("No customers in this scope yet.", "当前范围内还没有客户。"),
+    # -- why the budget shift cannot be simulated (clv_engine.channels CODES) ----------------
+    "error.channels.unknown_channel": (
+        "channel {channel} has no spend in the figures simulated.", "渠道 {channel} 在模拟数据中没有投放。"),
+    "error.channels.both_lists": (
+        "channel {channel} is both a source and a destination.", "渠道 {channel} 不能同时是调出和调入渠道。"),
+    "error.channels.share_range": (
+        "the share moved must be between 0% and 100% (got {share}).", "调整比例须在 0% 到 100% 之间（当前 {share}）。"),
+    "error.channels.split": ("unknown way to split the budget: {split}.", "未知的预算分配方式：{split}。"),
+    "error.channels.returns_exponent": (
+        "the returns exponent β must be above 0 and at most 1 (got {beta}).",
+        "回报指数 β 须大于 0 且不超过 1（当前 {beta}）。"),
+    "error.channels.no_destination": (
+        "choose at least one channel to receive the budget moved.", "请至少选择一个接收调出预算的渠道。"),
+    "error.channels.no_spend": (
+        "channel {channel} needs spend and new customers above 0 to be shifted.",
+        "渠道 {channel} 需有大于 0 的投放和新增客户才能调整。"),
+    "error.channels.no_ltv": (
+        "channel {channel} has no LTV (no customers in scope).", "渠道 {channel} 没有 LTV（当前范围内无客户）。"),
 }

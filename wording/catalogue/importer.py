@@ -244,13 +244,13 @@ STRINGS = {
         "{file}: “{field}” is mapped to a column “{header}” that is not in the file.",
         "{file}：“{field}”对应的列“{header}”不在文件中。",
     ),
-    "imp.blocking.empty": ("{file}: the file has no data rows.", "{file}：文件没有数据行。"),
-    "imp.blocking.missing": ("{file}: file not found.", "{file}：找不到文件。"),
-    "imp.blocking.encoding": (
+    "error.imports.file.empty": ("{file}: the file has no data rows.", "{file}：文件没有数据行。"),
+    "error.imports.file.missing": ("{file}: file not found.", "{file}：找不到文件。"),
+    "error.imports.file.encoding": (
         "{file}: the text is neither UTF-8 nor GBK/GB18030 nor Big5; save it as CSV UTF-8.",
         "{file}：文本既不是 UTF-8，也不是 GBK/GB18030 或 Big5，请另存为 CSV UTF-8。",
     ),
-    "imp.blocking.directory": ("{file}: this is a folder, not a file.", "{file}：这是文件夹，不是文件。"),
+    "error.imports.file.directory": ("{file}: this is a folder, not a file.", "{file}：这是文件夹，不是文件。"),
     "imp.blocking.one_column": (
         "{file}: every line reads as a single column (“{header}”) when split at the {delimiter}; the values are "
         "probably separated by spaces or another character. Save it as CSV (comma, semicolon or tab separated).",
@@ -261,33 +261,62 @@ STRINGS = {
         "{file}: the sheet has a single column (“{header}”); each field needs its own column.",
         "{file}：工作表只有一列（“{header}”），每个字段需要单独一列。",
     ),
-    "imp.blocking.unreadable": ("{file}: the file cannot be read ({reason}).", "{file}：无法读取文件（{reason}）。"),
-    "imp.blocking.xls": (
+    "error.imports.file.unreadable": ("{file}: the file cannot be read ({reason}).", "{file}：无法读取文件（{reason}）。"),
+    "error.imports.file.xls": (
         "{file}: old Excel .xls files cannot be read; save it as .xlsx or CSV.",
         "{file}：无法读取旧版 Excel .xls 文件，请另存为 .xlsx 或 CSV。",
     ),
-    "imp.blocking.sheet": ("{file}: no sheet “{sheet}” (sheets: {sheets}).", "{file}：没有工作表“{sheet}”（工作表：{sheets}）。"),
+    "error.imports.file.sheet": ("{file}: no sheet “{sheet}” (sheets: {sheets}).", "{file}：没有工作表“{sheet}”（工作表：{sheets}）。"),
     "imp.delimiter.comma": ("comma (,)", "逗号（,）"),
     "imp.delimiter.semicolon": ("semicolon (;)", "分号（;）"),
     "imp.delimiter.tab": ("tab", "制表符"),
     "imp.delimiter.bar": ("bar (|)", "竖线（|）"),
     # -- the database could not be written: nothing was changed ----------------------------
-    "imp.write.disk_full": (
+    "error.imports.write.disk_full": (
         "{file}: the disk is full, so the new database could not be written. Nothing was changed; free some "
         "space and import again.",
         "{file}：磁盘已满，无法写入新数据库。未做任何改动；请释放空间后重新导入。",
     ),
-    "imp.write.read_only": (
+    "error.imports.write.read_only": (
         "{file}: the folder {reason} cannot be written to (read-only or no permission). Nothing was changed.",
         "{file}：无法写入文件夹 {reason}（只读或无权限）。未做任何改动。",
     ),
-    "imp.write.is_directory": (
+    "error.imports.write.is_directory": (
         "{file}: the database path {reason} is a folder, not a file. Nothing was changed.",
         "{file}：数据库路径 {reason} 是文件夹而不是文件。未做任何改动。",
     ),
-    "imp.write.failed": (
+    "error.imports.write.failed": (
         "{file}: the new database could not be written ({reason}). Nothing was changed.",
         "{file}：无法写入新数据库（{reason}）。未做任何改动。",
+    ),
+    # -- the import was refused as a whole --------------------------------------------------
+    "error.imports.rejected": (
+        "Nothing was imported ({files} files cannot be used, {rows} rows have problems).",
+        "未导入任何数据（{files} 个文件无法使用，{rows} 行有问题）。",
+    ),
+    "error.imports.bad_mode": (
+        "The import mode must be “replace” or “append”, not “{value}”.",
+        "导入方式须为“replace”（替换）或“append”（追加），而不是“{value}”。",
+    ),
+    "error.imports.bad_margin": (
+        "The default margin must be between 0 and 1 (0.35 = 35%), not {value}.",
+        "默认毛利率须在 0 到 1 之间（0.35 即 35%），而不是 {value}。",
+    ),
+    "error.imports.bad_currency": (
+        "The currency must be a three-letter code such as CNY or USD, not “{value}”.",
+        "币种须为三个字母的代码，如 CNY 或 USD，而不是“{value}”。",
+    ),
+    "error.imports.unknown_kind": (
+        "{file}: “{kind}” is not a kind of file the import knows; expected one of {kinds}.",
+        "{file}：导入不识别文件类型“{kind}”；应为以下之一：{kinds}。",
+    ),
+    "error.imports.unknown_field": (
+        "{file}: a {kind} file has no field “{field}”; its fields: {fields}.",
+        "{file}：{kind} 文件没有字段“{field}”；可用字段：{fields}。",
+    ),
+    "error.imports.busy": (
+        "{file}: another import of this database is running; try again when it has finished.",
+        "{file}：此数据库正在导入中，请在导入完成后再试。",
     ),
     # -- notes: assumptions made and things done -----------------------------------------
     "imp.note.default_margin": (
@@ -368,9 +397,9 @@ STRINGS = {
     "imp.page.col.enables": ("What it enables", "作用"),
     "imp.page.formats": (
         "CSV in UTF-8 (with or without BOM) or GBK/GB18030, Excel .xlsx, Parquet. Headers in English or Chinese are "
-        "recognised. For very large files use the command line: python -m clv_engine.importer orders.csv --db PATH",
+        "recognised. For very large files use the command line: python -m cli.imports orders.csv --db PATH",
         "支持 UTF-8（含或不含 BOM）或 GBK/GB18030 编码的 CSV、Excel .xlsx、Parquet，可识别中英文表头。"
-        "超大文件请使用命令行：python -m clv_engine.importer orders.csv --db PATH",
+        "超大文件请使用命令行：python -m cli.imports orders.csv --db PATH",
     ),
     "imp.page.orders_file": ("Order file (required: customer id, order date, amount)", "工单文件（必需：客户编号、工单日期、金额）"),
     "imp.page.orders_file.help": (

@@ -100,4 +100,14 @@ STRINGS = {
         "Each point is the 12 months to that month's end (the last point: to the as-of date).",
         "每个点为截至该月末的 12 个月（最后一点截至基准日）。",
     ),
+    # -- weights the engine refuses (clv_engine.kpi CODES) -------------------------------------
+    "error.kpi.weight_range": (
+        "The KPI weight {kpi} must be between 0% and 100% (it is {value:.1%}).",
+        "KPI 权重 {kpi} 须在 0% 到 100% 之间（当前 {value:.1%}）。",
+    ),
+    "error.kpi.weights_sum": (
+        "The KPI weights must sum to 100%; they sum to {total:.1%}.",
+        "各 KPI 权重之和须为 100%，当前为 {total:.1%}。",
+    ),
+    "error.kpi.unknown_weights": ("Unknown KPI weights: {names}.", "未知的 KPI 权重：{names}。"),
 }

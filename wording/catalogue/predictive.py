@@ -1,6 +1,6 @@
 """Strings of the predictive model (BG/NBD + Gamma-Gamma) and its page (app_pages/model.py).
 
-``predictive.fit_error.<reason>`` translate a FitError by its ``reason`` (formatted with its
+``error.models.<reason>`` translate a FitError by its code (formatted with its
 ``details``); ``predictive.note.<code>`` translate a fit's FitNote warnings.
 """
 
@@ -22,29 +22,29 @@ STRINGS = {
     ),
     # -- why no fit -------------------------------------------------------------------------
     "predictive.fit_error.title": ("The predictive model cannot be fitted", "无法拟合预测模型"),
-    "predictive.fit_error.too_few_customers": (
+    "error.models.too_few_customers": (
         "Too few customers to fit the visit model: {n} (at least {minimum} are needed).",
         "客户太少，无法拟合到店模型：{n} 位（至少需要 {minimum} 位）。",
     ),
-    "predictive.fit_error.no_repeat_visits": (
+    "error.models.no_repeat_visits": (
         "No customer has come back for a second visit yet, so there is nothing to learn the "
         "visit rate or the dropout from. Choose a later date or load more history.",
         "尚无客户第二次到店，无法估计到店频率和流失。请选择更晚的日期或导入更多历史数据。",
     ),
-    "predictive.fit_error.no_history": (
+    "error.models.no_history": (
         "Every customer was first seen on the as-of date: there is no history to fit.",
         "所有客户都是在基准日当天首次到店，没有可用于拟合的历史。",
     ),
-    "predictive.fit_error.did_not_converge": (
+    "error.models.did_not_converge": (
         "The model fit did not converge on these data.",
         "模型在这些数据上未能收敛。",
     ),
-    "predictive.fit_error.too_few_repeat_customers": (
+    "error.models.too_few_repeat_customers": (
         "Too few repeat customers with a positive gross profit per visit to fit the spend "
         "model: {n} (at least {minimum} are needed).",
         "单次到店毛利为正的回头客太少，无法拟合消费模型：{n} 位（至少需要 {minimum} 位）。",
     ),
-    "predictive.fit_error.no_customers": (
+    "error.models.no_customers": (
         "No customer has a visit on or before {as_of}.",
         "{as_of} 及之前没有任何客户到店记录。",
     ),
@@ -217,3 +217,11 @@ STRINGS = {
     "predictive.col.visit_12m": ("Chance of a visit, next 12 months", "未来 12 个月到店概率"),
     "predictive.col.clv": ("Predictive CLV", "预测型 CLV"),
 }
+
+# ui/context.py (the sidebar's fallback warning) still looks a fit failure up under
+# ``predictive.fit_error.<reason>``: the same entries under that name, until it calls
+# ``wording.errors.explain``.
+STRINGS.update({
+    "predictive.fit_error." + key.removeprefix("error.models."): text
+    for key, text in list(STRINGS.items()) if key.startswith("error.models.")
+})

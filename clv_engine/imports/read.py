@@ -1,6 +1,6 @@
 """Reading a dealer's export (CSV, Excel, Parquet) into a DuckDB table of text.
 
-Every value is read as text: the checks (clv_engine/import_check.py) parse and judge it, so a
+Every value is read as text: the checks (clv_engine/imports/check.py) parse and judge it, so a
 bad date is reported with the row it came from instead of failing the whole read. Each table
 gets a ``_row`` column: the row as the user sees it in Excel or a text editor (header = row 1).
 
@@ -20,6 +20,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from clv_engine import errors
+from clv_engine.errors import InputError
+
 CHUNK = 4 << 20  # bytes per read while checking or transcoding an encoding
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
@@ -27,14 +30,29 @@ EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 
 
-class ImportFileError(ValueError):
-    """A file that cannot be read at all (the message names the file and why)."""
+CODES = errors.declare("imports.file", "xls", "encoding", "missing", "directory", "unreadable", "empty", "sheet")
 
-    def __init__(self, file: str, code: str, **detail: object) -> None:
-        self.file = file
-        self.code = code
-        self.detail = detail
-        super().__init__(f"{file}: {code} {detail}" if detail else f"{file}: {code}")
+
+class ImportFileError(InputError):
+    """A file that cannot be read at all: ``name`` is why (a key of CODES), ``details`` hold the
+    file name and the particulars (reason, sheet, sheets)."""
+
+    def __init__(self, file: str, name: str, **detail: object) -> None:
+        super().__init__(CODES[name], file=file, **detail)
+        self.name = name
+
+    @property
+    def file(self) -> str:
+        return str(self.details["file"])
+
+    @file.setter
+    def file(self, value: str) -> None:  # a caller shows the user's own name for the file
+        self.details["file"] = value
+
+    @property
+    def detail(self) -> dict[str, object]:
+        """The particulars besides the file name."""
+        return {k: v for k, v in self.details.items() if k != "file"}
 
 
 @dataclass

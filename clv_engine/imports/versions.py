@@ -1,7 +1,7 @@
 """Earlier versions of the database file: kept on every replace import, restored on request.
 
-    python -m clv_engine.versions --db PATH list
-    python -m clv_engine.versions --db PATH restore NAME --actor LOGIN
+    python -m cli.versions --db PATH list
+    python -m cli.versions --db PATH restore NAME --actor LOGIN
 
 Before a replace import (or a restore) swaps a new file in, the file it replaces is kept as a
 version in ``<db>.versions/<timestamp>_<n>.duckdb`` with one line in ``manifest.json``: when it
@@ -13,7 +13,7 @@ The version is a hard link to the old file: the rename that puts the new file in
 the old contents to the version alone, so keeping one costs no copy and no time.
 
 :func:`restore` builds a complete new file from a version and swaps it in with the importer's
-atomic swap under the importer's lock: the current file is first kept as a version itself.
+atomic swap under the importer's lock (clv_engine/imports/swap.py): the current file is first kept as a version itself.
 What replace mode keeps (users, the audit log, saved scenarios, call lists ...) comes from the
 current file, not from the version: a restore brings back the data, never an old list of users
 or a shortened audit trail. The ``restore`` audit entry is written into the new file before
@@ -23,22 +23,24 @@ No streamlit here.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
 import stat
-import sys
 import tempfile
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 
+from clv_engine import errors
+from clv_engine.access import append_audit
 from clv_engine.db import apply_schema
-from clv_engine.import_preview import SUMMARY_SQL, DataSummary
+from clv_engine.errors import InputError
+from clv_engine.imports import swap
+from clv_engine.imports.model import KEPT_ON_REPLACE, no_progress
+from clv_engine.imports.summary import EMPTY, DataSummary, summarize
 
 DEFAULT_KEEP = 5
 KEEP_ENV = "CLV_KEEP_VERSIONS"
@@ -46,17 +48,20 @@ MANIFEST = "manifest.json"
 REASONS = ("import", "restore")
 
 
-class VersionError(ValueError):
+CODES = errors.declare("versions", "unknown", "missing", "corrupt", "no_orders", "write")
+
+
+class VersionError(InputError):
     """A version that cannot be restored; nothing was changed.
 
-    ``code`` names the catalogue message (``versions.error.<code>``), ``version`` the file.
+    ``name`` is why (a key of CODES), ``version`` the file, ``reason`` a detail.
     """
 
-    def __init__(self, code: str, version: str, reason: str = "") -> None:
-        self.code = code
+    def __init__(self, name: str, version: str, reason: str = "") -> None:
+        super().__init__(CODES[name], version=version, reason=reason)
+        self.name = name
         self.version = version
         self.reason = reason
-        super().__init__(f"version {version}: {code}" + (f" ({reason})" if reason else ""))
 
 
 @dataclass(frozen=True)
@@ -128,31 +133,6 @@ def list_versions(db_path: str | Path) -> list[Version]:
     return sorted(out, key=lambda v: v.number, reverse=True)
 
 
-def summarize(path: str | Path) -> tuple[DataSummary, str | None]:
-    """Customers, orders, order date range and import time of a database file.
-
-    Attached read-only from a fresh in-memory connection: the app in this process may hold the
-    same file open, and DuckDB refuses a second open of it with another configuration.
-    Raises duckdb.Error when the file is not a readable database.
-    """
-    con = duckdb.connect()
-    try:
-        con.execute("ATTACH ? AS v (READ_ONLY)", [str(path)])
-        con.execute("USE v")
-        tables = {r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'v'").fetchall()}
-        if not {"customers", "orders"} <= tables:
-            return DataSummary(0, 0, None, None), None
-        customers, orders, first, last = con.execute(SUMMARY_SQL).fetchone()
-        imported = None
-        if "meta" in tables:
-            row = con.execute("SELECT value FROM meta WHERE key = 'imported_at'").fetchone()
-            imported = row[0] if row else None
-        return DataSummary(int(customers), int(orders), first, last), imported
-    finally:
-        con.close()
-
-
 def keep_version(db_path: str | Path, *, reason: str, actor: str, keep: int | None = None) -> Version | None:
     """Keep the current file of ``db_path`` as a version (a hard link), then prune to ``keep``.
 
@@ -183,7 +163,7 @@ def keep_version(db_path: str | Path, *, reason: str, actor: str, keep: int | No
     try:
         data, imported = summarize(path)
     except duckdb.Error:
-        data, imported = DataSummary(0, 0, None, None), None
+        data, imported = EMPTY, None
     version = Version(
         name=name, number=number, saved_at=now.isoformat(), saved_by=str(actor), reason=reason,
         customers=data.customers, orders=data.orders,
@@ -228,18 +208,15 @@ def restore(db_path: str | Path, name: str, *, actor: str, keep: int | None = No
     file it replaced.
 
     Raises VersionError (nothing changed) for a version that is not listed, missing or not a
-    readable database, or a new file that cannot be written; importer.ImportBusy while an
+    readable database, or a new file that cannot be written; ImportBusy while an
     import runs.
     """
-    from clv_engine import importer  # the importer calls keep_version: imported here, not at the top
-    from clv_engine.access import append_audit
-
     db_path = Path(db_path)
-    with importer._import_lock(db_path):
+    with swap.import_lock(db_path):
         source = _check(db_path, name)
         wanted = next(v for v in list_versions(db_path) if v.name == name)
         new = db_path.with_name(db_path.name + ".importing")  # cleaned by the importer if killed
-        importer._remove_leftovers(db_path)
+        swap.remove_leftovers(db_path)
         work = Path(tempfile.mkdtemp(prefix=f"{db_path.name}.work-", dir=db_path.parent))
         try:
             shutil.copyfile(source, new)
@@ -260,14 +237,14 @@ def restore(db_path: str | Path, name: str, *, actor: str, keep: int | None = No
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
-            importer._fsync(new)
+            swap.fsync(new)
             kept = keep_version(db_path, reason="restore", actor=actor, keep=keep)
-            importer._swap_in(new, db_path, importer._no_progress)
+            swap.swap_in(new, db_path, no_progress)
         except (OSError, duckdb.IOException) as error:  # disk full, read-only folder ...
-            importer._remove_file(new)
+            swap.remove_file(new)
             raise VersionError("write", name, str(error).splitlines()[0] if str(error) else "") from error
         except BaseException:
-            importer._remove_file(new)
+            swap.remove_file(new)
             raise
         finally:
             shutil.rmtree(work, ignore_errors=True)
@@ -276,8 +253,6 @@ def restore(db_path: str | Path, name: str, *, actor: str, keep: int | None = No
 
 def _carry_kept_tables(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
     """Users, audit log, scenarios ... from the current file into the restored one."""
-    from clv_engine.importer import KEPT_ON_REPLACE
-
     con.execute("ATTACH ? AS cur (READ_ONLY)", [str(db_path)])
     try:
         current = {r[0] for r in con.execute(
@@ -300,37 +275,3 @@ def _columns(con: duckdb.DuckDBPyConnection, database: str, table: str) -> list[
     return [r[0] for r in con.execute(
         "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'main' "
         "AND table_name = ? ORDER BY column_index", [database, table]).fetchall()]
-
-
-# -- command line: a director without the app ---------------------------------------------
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m clv_engine.versions",
-                                     description="List the kept versions of the database, or restore one.")
-    parser.add_argument("--db", required=True, help="the DuckDB file")
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("list", help="the kept versions, newest first")
-    back = sub.add_parser("restore", help="make a kept version the current data")
-    back.add_argument("name", help="the version's file name, as listed")
-    back.add_argument("--actor", default="command line", help="who restores (for the audit log)")
-    args = parser.parse_args(argv)
-    if args.command == "list":
-        for v in list_versions(args.db):
-            print(f"{v.name}  put aside {v.saved_at} by {v.saved_by} ({v.reason}); "
-                  f"{v.customers} customers, {v.orders} orders, {v.first_order or '-'} .. {v.last_order or '-'}")
-        return 0
-    from clv_engine.importer import ImportBusy
-
-    try:
-        kept = restore(args.db, args.name, actor=args.actor)
-    except VersionError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except ImportBusy as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(f"restored {args.name}" + (f"; the replaced data is kept as {kept.name}" if kept else ""))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,391 @@
+"""Panels of the channels and cohorts page (app_pages/channels.py): LTV/CAC per channel, the
+budget-shift simulator, and cohorts (table, retention heat map, cumulative gross profit).
+
+Channels are ids (``clv_engine.channels.CHANNEL_CODES`` or a dealer's own codes) everywhere
+in state and links; ``label`` draws their names.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from clv_engine import channels as ch
+from clv_engine.errors import InputError
+from clv_engine.export import to_csv_bytes, to_excel_bytes
+from ui.context import Context
+from ui.safe import md, plot_texts
+from ui.widgets import Headline, dashed, metric_row
+from wording import fmt
+from wording.channels import advice_label, band_label, channel_label
+from wording.errors import explain
+
+RATIO = st.column_config.NumberColumn(format="%.1f×")
+PCT = st.column_config.NumberColumn(format="%.1f%%")
+
+
+def money(ctx: Context) -> st.column_config.NumberColumn:
+    return st.column_config.NumberColumn(format=fmt.money_column(ctx.currency))
+
+
+def label(ctx: Context, code) -> str:
+    return channel_label(code, ctx.lang)
+
+
+def downloads(
+    ctx: Context, frame: pd.DataFrame, sheets: dict[str, pd.DataFrame], name: str, key: str
+) -> None:
+    """A CSV of ``frame`` and a workbook of ``sheets``: ``{key}_csv`` and ``{key}_xlsx``."""
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(
+        ctx.t("channels.download.csv"),
+        to_csv_bytes(frame),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+    )
+    right.download_button(
+        ctx.t("channels.download.xlsx"),
+        to_excel_bytes(sheets),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+    )
+
+
+# -- LTV/CAC per channel ------------------------------------------------------------------
+def ratio_chart(ctx: Context, labels: list[str], ratios: list[float], bands: list[str | None]) -> go.Figure:
+    colours = [ch.BAND_COLOURS.get(b, "#9e9e9e") for b in bands]
+    fig = go.Figure(
+        go.Bar(
+            x=plot_texts(labels),
+            y=ratios,
+            marker_color=colours,
+            text=[fmt.multiple(r) for r in ratios],
+            textposition="outside",
+            cliponaxis=False,
+        )
+    )
+    finite = [r for r in ratios if pd.notna(r) and r > 0]
+    # One excellent channel (referral at 20-30×) would flatten the others: a log axis then.
+    log = bool(finite) and max(finite) > 12
+    for limit in ch.BAND_LIMITS:
+        fig.add_shape(
+            type="line",
+            xref="paper",
+            x0=0,
+            x1=1,
+            y0=limit,
+            y1=limit,
+            line=dict(dash="dot", color="#616161", width=1),
+        )
+        # On a log axis plotly places annotations (not shapes) at log10 of the value.
+        fig.add_annotation(
+            xref="paper",
+            x=1,
+            y=math.log10(limit) if log else limit,
+            text=f"{limit:g}×",
+            showarrow=False,
+            xanchor="left",
+            font=dict(color="#616161"),
+        )
+    top = max(finite + [6.0])
+    fig.update_layout(
+        yaxis_title=ctx.t("channels.chart.ratio"),
+        showlegend=False,
+        height=340,
+        margin=dict(l=10, r=40, t=30, b=10),
+        yaxis=dict(
+            type="log",
+            range=[math.log10(0.5), math.log10(top * 2)],
+            tickvals=[v for v in (0.5, 1, 2, 3, 5, 10, 20, 50, 100, 200) if v <= top * 2],
+        )
+        if log
+        else dict(range=[0, top * 1.15]),
+    )
+    return fig
+
+
+def ratio_table(ctx: Context, table: pd.DataFrame, advice: bool = False) -> pd.DataFrame:
+    out = {
+        ctx.t("channels.col.channel"): [label(ctx, c) for c in table["channel"]],
+        ctx.t("channels.col.cac"): table["cac"].round(0),
+        ctx.t("channels.col.ltv"): table["ltv"].round(0),
+        ctx.t("channels.col.ratio"): table["ltv_cac"].round(1),
+        ctx.t("channels.col.band"): [band_label(b, ctx.lang) for b in table["band"]],
+    }
+    if advice:
+        out[ctx.t("channels.col.seed_advice")] = [advice_label(a, ctx.lang) for a in table["advice"]]
+    return pd.DataFrame(out)
+
+
+def spec_panel(ctx: Context) -> None:
+    """The seed's table (SPEC §6) with CAC and LTV the reader may edit."""
+    st.caption(ctx.t("channels.spec.caption"))
+    seed = ch.spec_channel_table()
+    cac_col, ltv_col = ctx.t("channels.col.cac"), ctx.t("channels.col.ltv")
+    edited = st.data_editor(
+        pd.DataFrame(
+            {
+                ctx.t("channels.col.channel"): [label(ctx, c) for c in seed["channel"]],
+                cac_col: seed["cac"],
+                ltv_col: seed["ltv"],
+            }
+        ),
+        disabled=[ctx.t("channels.col.channel")],
+        hide_index=True,
+        key="ch_spec_editor",
+        column_config={cac_col: money(ctx), ltv_col: money(ctx)},
+    )
+    spec = ch.spec_channel_table(cac=edited[cac_col], ltv=edited[ltv_col])
+    shown = ratio_table(ctx, spec, advice=True)
+    st.plotly_chart(
+        ratio_chart(ctx, shown.iloc[:, 0].tolist(), spec["ltv_cac"].tolist(), spec["band"].tolist()),
+        width="stretch",
+    )
+    frame, config = dashed(
+        shown, {cac_col: money(ctx), ltv_col: money(ctx), ctx.t("channels.col.ratio"): RATIO}
+    )
+    st.dataframe(frame, hide_index=True, column_config=config)
+    downloads(ctx, shown, {ctx.t("channels.sheet.channels"): shown}, "channels_seed_table", "ch_dl_spec")
+
+
+def ltv_only_panel(ctx: Context, table: pd.DataFrame) -> None:
+    """Without channel spend: LTV per channel, no CAC."""
+    st.info(ctx.t("channels.needs_spend"))
+    shown = pd.DataFrame(
+        {
+            ctx.t("channels.col.channel"): [label(ctx, c) for c in table["channel"]],
+            ctx.t("channels.col.customers"): table["customers"],
+            ctx.t("channels.col.ltv"): table["ltv"].round(0),
+            ctx.t("channels.col.annual_gp"): table["annual_gp"].round(0),
+            ctx.t("channels.col.total_ltv"): table["total_ltv"].round(0),
+        }
+    )
+    frame, config = dashed(
+        shown,
+        {
+            ctx.t("channels.col.ltv"): money(ctx),
+            ctx.t("channels.col.annual_gp"): money(ctx),
+            ctx.t("channels.col.total_ltv"): money(ctx),
+        },
+    )
+    st.dataframe(frame, hide_index=True, column_config=config)
+    downloads(ctx, shown, {ctx.t("channels.sheet.channels"): shown}, "channels", "ch_dl_channels")
+
+
+def ratio_headline(ctx: Context, table: pd.DataFrame) -> None:
+    """Blended LTV/CAC, the spend, the best and the weakest channel."""
+    priced = table[table["ltv_cac"].notna()]
+    won = (priced["new_customers"] * priced["ltv"]).sum()
+    blended = ch.blended_ratio(won, priced["spend"].sum())
+    heads = [
+        Headline(ctx.t("channels.blended"), fmt.multiple(blended), ctx.t("channels.blended.help")),
+        Headline(
+            ctx.t("group.spend_total" if ctx.store_ids else "channels.spend_total"),
+            ctx.money(table["spend"].sum()),
+        ),
+    ]
+    if not priced.empty:
+        best = priced.loc[priced["ltv_cac"].idxmax()]
+        worst = priced.loc[priced["ltv_cac"].idxmin()]
+        heads += [
+            Headline(
+                ctx.t("channels.best"),
+                md(label(ctx, best["channel"])),
+                delta=fmt.multiple(best["ltv_cac"]),
+                delta_color="off",
+                delta_arrow="off",
+            ),
+            Headline(
+                ctx.t("channels.worst"),
+                md(label(ctx, worst["channel"])),
+                delta=fmt.multiple(worst["ltv_cac"]),
+                delta_color="off",
+                delta_arrow="off",
+            ),
+        ]
+    metric_row(heads, border=False)  # a grid that wraps rather than cuts a channel's name
+
+
+def ratio_panel(ctx: Context, table: pd.DataFrame, yearly: pd.DataFrame) -> None:
+    """LTV/CAC per channel on this data: chart, table, CAC by year, downloads."""
+    ratio_headline(ctx, table)
+    shown = ratio_table(ctx, table)
+    shown.insert(1, ctx.t("channels.col.customers"), table["customers"])
+    shown.insert(2, ctx.t("channels.col.spend"), table["spend"].round(0))
+    shown.insert(3, ctx.t("channels.col.new_customers"), table["new_customers"])
+    shown[ctx.t("channels.col.annual_gp")] = table["annual_gp"].round(0)
+    shown[ctx.t("channels.col.payback")] = table["payback_months"].round(1)
+    group_names = {}
+    if ctx.store_ids:  # spend, the new customers it bought and CAC are the whole group's: named so
+        group_names = {
+            ctx.t("channels.col.spend"): ctx.t("group.spend"),
+            ctx.t("channels.col.cac"): ctx.t("group.cac"),
+            ctx.t("channels.col.new_customers"): ctx.t("group.new_customers"),
+        }
+        shown = shown.rename(columns=group_names)
+    st.plotly_chart(
+        ratio_chart(ctx, shown.iloc[:, 0].tolist(), table["ltv_cac"].tolist(), table["band"].tolist()),
+        width="stretch",
+    )
+    frame, config = dashed(
+        shown,
+        {
+            group_names.get(k, k): v
+            for k, v in {
+                ctx.t("channels.col.spend"): money(ctx),
+                ctx.t("channels.col.cac"): money(ctx),
+                ctx.t("channels.col.ltv"): money(ctx),
+                ctx.t("channels.col.annual_gp"): money(ctx),
+                ctx.t("channels.col.ratio"): RATIO,
+                ctx.t("channels.col.payback"): st.column_config.NumberColumn(
+                    format="%.1f", help=ctx.t("channels.payback.help")
+                ),
+            }.items()
+        },
+    )
+    st.dataframe(frame, hide_index=True, column_config=config)
+    by_year = yearly.assign(
+        year=pd.to_datetime(yearly["period"]).dt.year, name=[label(ctx, c) for c in yearly["channel"]]
+    )
+    by_year = by_year.pivot(index="year", columns="name", values="cac").round(0).reset_index()
+    by_year = by_year.rename(columns={"year": ctx.t("channels.col.period")})
+    by_year.columns.name = None
+    with st.expander(ctx.t("channels.by_period")):
+        frame, config = dashed(
+            by_year, {c: money(ctx) for c in by_year.columns if c != ctx.t("channels.col.period")}
+        )
+        st.dataframe(frame, hide_index=True, column_config=config)
+    downloads(
+        ctx,
+        shown,
+        {ctx.t("channels.sheet.channels"): shown, ctx.t("channels.sheet.cac_by_year"): by_year},
+        "channels",
+        "ch_dl_channels",
+    )
+
+
+# -- budget shift simulator ---------------------------------------------------------------
+def shift_inputs(ctx: Context, base: pd.DataFrame, url) -> ch.BudgetShift:
+    """Sources, destinations (channel ids), share, split and β, bound to the link."""
+    options = base["channel"].tolist()
+    s1, s2 = st.columns(2)
+    sources = s1.multiselect(
+        ctx.t("channels.sim.from"),
+        options,
+        default=[c for c in ch.SPEC_SHIFT_FROM if c in options],
+        format_func=lambda c: label(ctx, c),
+        key="ch_sim_from",
+        bind=url,
+    )
+    targets = s2.multiselect(
+        ctx.t("channels.sim.to"),
+        [c for c in options if c not in sources],
+        default=[c for c in ch.SPEC_SHIFT_TO if c in options and c not in sources],
+        format_func=lambda c: label(ctx, c),
+        key="ch_sim_to",
+        bind=url,
+    )
+    s3, s4, s5 = st.columns(3)
+    share = s3.slider(ctx.t("channels.sim.share"), 0, 100, 30, 5, format="%d%%", key="ch_sim_share", bind=url)
+    split = s4.radio(
+        ctx.t("channels.sim.split"),
+        list(ch.SPLITS),
+        key="ch_sim_split",
+        bind=url,
+        format_func=lambda k: ctx.t(f"channels.sim.split.{k}"),
+    )
+    beta = s5.slider(ctx.t("channels.sim.beta"), 0.3, 1.0, 0.8, 0.05, key="ch_sim_beta", bind=url)
+    st.caption(ctx.t("channels.sim.beta.help"))
+    return ch.BudgetShift(tuple(sources), tuple(targets), share / 100, split, beta)
+
+
+def simulator_panel(ctx: Context, base: pd.DataFrame, shift: ch.BudgetShift) -> None:
+    """The shift's result: customers, LTV and blended ratio after; spend chart; table."""
+    try:
+        result = ch.shift_budget(base, shift)
+        linear = ch.shift_budget(
+            base, ch.BudgetShift(shift.from_channels, shift.to_channels, shift.share, shift.split, 1.0)
+        )
+    except InputError as error:
+        st.warning(ctx.t("channels.sim.error", error=md(explain(error, ctx.lang))))
+        return
+    m = st.columns(3)
+    m[0].metric(
+        ctx.t("channels.sim.customers"),
+        fmt.number(result.customers_after),
+        fmt.number(result.customers_after - result.customers_before),
+    )
+    m[1].metric(ctx.t("channels.sim.ltv"), ctx.money(result.ltv_after), fmt.pct(result.value_change, 1))
+    m[2].metric(
+        ctx.t("channels.sim.ratio"),
+        ctx.t(
+            "channels.sim.before_after",
+            before=fmt.multiple(result.ratio_before),
+            after=fmt.multiple(result.ratio_after),
+        ),
+        fmt.multiple(result.ratio_after - result.ratio_before),
+    )
+    if shift.returns_exponent < 1:
+        st.caption(
+            ctx.t(
+                "channels.sim.linear",
+                ratio=fmt.multiple(linear.ratio_after),
+                customers=fmt.number(linear.customers_after),
+            )
+        )
+    rows = result.table
+    names = [label(ctx, c) for c in rows["channel"]]
+    fig = go.Figure(
+        [
+            go.Bar(name=ctx.t("channels.sim.before"), x=plot_texts(names), y=rows["spend_before"]),
+            go.Bar(name=ctx.t("channels.sim.after"), x=plot_texts(names), y=rows["spend_after"]),
+        ]
+    )
+    fig.update_layout(
+        barmode="group",
+        height=320,
+        margin=dict(l=10, r=10, t=30, b=10),
+        title=ctx.t("channels.sim.spend_chart"),
+        legend=dict(orientation="h"),
+    )
+    sim_table = pd.DataFrame(
+        {
+            ctx.t("channels.col.channel"): names,
+            ctx.t("channels.col.spend_before"): rows["spend_before"].round(0),
+            ctx.t("channels.col.spend_after"): rows["spend_after"].round(0),
+            ctx.t("channels.col.customers_before"): rows["customers_before"].round(0),  # people are whole
+            ctx.t("channels.col.customers_after"): rows["customers_after"].round(0),
+            ctx.t("channels.col.cac_after"): rows["cac_after"].round(0),
+            ctx.t("channels.col.ltv_before"): rows["ltv_before"].round(0),
+            ctx.t("channels.col.ltv_after"): rows["ltv_after"].round(0),
+        }
+    )
+    st.plotly_chart(fig, width="stretch")
+    counts = (ctx.t("channels.col.customers_before"), ctx.t("channels.col.customers_after"))
+    config = {c: money(ctx) for c in sim_table.columns if c != ctx.t("channels.col.channel")}
+    config.update({c: st.column_config.NumberColumn(format="%,d") for c in counts})
+    st.dataframe(sim_table, hide_index=True, column_config=config)
+    downloads(ctx, sim_table, {ctx.t("channels.sheet.simulator"): sim_table}, "budget_shift", "ch_dl_sim")
+
+
+def reconciliation_note(ctx: Context) -> None:
+    """What the seed's own table gives for its "3.2 → 4.8"."""
+    rec = ch.spec_reconciliation("equal")
+    prop = ch.spec_reconciliation("spend")
+    st.info(
+        ctx.t(
+            "channels.sim.reconcile",
+            c_before=fmt.multiple(rec.equal_customers_before),
+            c_after=fmt.multiple(rec.equal_customers_after),
+            c_value=fmt.pct(rec.equal_customers_value_change),
+            s_before=fmt.multiple(rec.equal_spend_before),
+            s_after=fmt.multiple(rec.equal_spend_after),
+            p_after=fmt.multiple(prop.equal_customers_after),
+            p_value=fmt.pct(prop.equal_customers_value_change),
+        )
+    )

@@ -1,0 +1,196 @@
+"""Cohort panels of the channels and cohorts page (app_pages/channels.py): the cohort table,
+the retention heat map (with its click-through), cumulative gross profit against CAC."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.colors import qualitative
+
+from clv_engine import channels as ch
+from ui.channel_panels import PCT, RATIO, downloads, money
+from ui.context import Context
+from ui.safe import plot_text
+from ui.widgets import dashed
+from wording import fmt
+
+
+def cohort_table(
+    ctx: Context,
+    summary: pd.DataFrame,
+    cohort_cac: pd.Series,
+    payback: pd.Series,
+    horizon: int,
+    has_cac: bool,
+) -> pd.DataFrame:
+    """The cohort table as shown (and downloaded); ``summary["cohort"]`` holds display names."""
+    ltv_col = ctx.t("channels.col.ltv_h", h=horizon)
+    table = pd.DataFrame(
+        {
+            ctx.t("channels.col.cohort"): list(summary["cohort"]),
+            ctx.t("channels.col.customers"): summary["customers"],
+            ctx.t("channels.col.first_year_spend"): summary["first_year_spend"].astype(float).round(0),
+            # Rates in percent points, so the download shows the same numbers as the screen.
+            ctx.t("channels.col.first_service_return"): (
+                summary["first_service_return"].astype(float) * 100
+            ).round(1),
+            ctx.t("channels.col.repeat_rate"): (summary["repeat_rate"].astype(float) * 100).round(1),
+            ltv_col: summary["ltv"].astype(float).round(0),
+        }
+    )
+    if has_cac:
+        cac = summary["cohort"].map(cohort_cac)
+        table[ctx.t("channels.col.cohort_cac")] = cac.round(0).to_numpy()
+        table[ctx.t("channels.col.ratio")] = ch.cohort_ratios(summary["ltv"], cac).round(1).to_numpy()
+        table[ctx.t("channels.col.payback_year")] = summary["cohort"].map(payback).to_numpy()
+    frame, config = dashed(
+        table,
+        {
+            ctx.t("channels.col.first_year_spend"): money(ctx),
+            ltv_col: money(ctx),
+            ctx.t("channels.col.first_service_return"): PCT,
+            ctx.t("channels.col.repeat_rate"): PCT,
+            ctx.t("channels.col.cohort_cac"): money(ctx),
+            ctx.t("channels.col.ratio"): RATIO,
+            ctx.t("channels.col.payback_year"): st.column_config.NumberColumn(format="%d"),
+        },
+    )
+    st.dataframe(frame, hide_index=True, column_config=config)
+    st.caption(ctx.t("channels.cohort.definitions"))
+    return table
+
+
+def retention_heatmap(
+    ctx: Context, matrix: pd.DataFrame, raw_cohorts: list[str], cohort_label: Callable[[object], str]
+):
+    """The retention heat map; returns its selection event (None when there is nothing to show).
+
+    A heat map cannot be selected in Plotly: invisible markers on the cells carry the cohort's
+    position among ``raw_cohorts`` (a dealer's text never goes into a chart's data) and the
+    year, so a click lists the customers behind it.
+    """
+    st.subheader(ctx.t("channels.cohort.retention"))
+    if matrix.empty:
+        st.info(ctx.t("channels.cohort.empty"))
+        return None
+    heat = go.Figure(
+        go.Heatmap(
+            z=matrix.to_numpy(),
+            x=[str(c) for c in matrix.columns],
+            y=[plot_text(cohort_label(v)) for v in matrix.index],
+            zmin=0,
+            zmax=1,
+            colorscale="Blues",
+            text=[[fmt.pct(v) if pd.notna(v) else "" for v in row] for row in matrix.to_numpy()],
+            texttemplate="%{text}",
+            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+            colorbar=dict(tickformat=".0%"),
+        )
+    )
+    heat.update_layout(
+        xaxis_title=ctx.t("channels.col.year"),
+        yaxis_autorange="reversed",
+        height=380,
+        xaxis_dtick=1,
+        yaxis_type="category",
+        margin=dict(l=10, r=10, t=10, b=10),
+    )
+    position = {cohort_label(v or None): i for i, v in enumerate(raw_cohorts)}
+    cells = [(c, y) for c in matrix.index for y, v in zip(matrix.columns, matrix.loc[c]) if pd.notna(v)]
+    heat.add_scatter(
+        x=[str(y) for _, y in cells],
+        y=[plot_text(c) for c, _ in cells],
+        customdata=[[position[c], int(y)] for c, y in cells],
+        mode="markers",
+        hoverinfo="none",
+        showlegend=False,
+        marker=dict(size=20, symbol="square", color="rgba(0,0,0,0)"),
+    )
+    return st.plotly_chart(
+        heat, width="stretch", key="ch_cohort_heat", on_select="rerun", selection_mode="points"
+    )
+
+
+def cumulative_chart(
+    ctx: Context,
+    summary: pd.DataFrame,
+    years: pd.DataFrame,
+    cohort_cac: pd.Series,
+    cohort_label: Callable[[object], str],
+    has_cac: bool,
+) -> None:
+    """Cumulative gross profit per customer of each cohort against its CAC."""
+    st.subheader(ctx.t("channels.cohort.cumulative"))
+    palette = qualitative.Plotly
+    curves = go.Figure()
+    groups = dict(list(years.groupby("cohort", dropna=False, sort=False)))
+    for i, cohort in enumerate(c for c in summary["cohort"] if c in groups):
+        group = groups[cohort]
+        colour = palette[i % len(palette)]
+        name = plot_text(cohort_label(cohort))
+        curves.add_trace(
+            go.Scatter(
+                x=group["year"],
+                y=group["cumulative_gp"],
+                mode="lines+markers",
+                name=name,
+                line=dict(color=colour),
+                legendgroup=name,
+            )
+        )
+        cost = cohort_cac.get(cohort) if len(cohort_cac) else None
+        if cost is not None and pd.notna(cost):
+            curves.add_trace(
+                go.Scatter(
+                    x=[0.8, max(group["year"].max(), 1) + 0.2],
+                    y=[cost, cost],
+                    mode="lines",
+                    name=f"{name} · {ctx.t('channels.cohort.cac_suffix')}",
+                    line=dict(color=colour, dash="dash"),
+                    legendgroup=name,
+                    showlegend=False,
+                )
+            )
+    curves.update_layout(
+        xaxis_title=ctx.t("channels.col.year"),
+        yaxis_title=ctx.t("channels.cohort.gp_axis"),
+        height=380,
+        xaxis_dtick=1,
+        yaxis_rangemode="tozero",
+        margin=dict(l=10, r=10, t=10, b=10),
+    )
+    st.plotly_chart(curves, width="stretch")
+    st.caption(ctx.t("channels.cohort.cumulative.caption") if has_cac else ctx.t("channels.cohort.no_cac"))
+
+
+def cohort_downloads(
+    ctx: Context,
+    table: pd.DataFrame,
+    matrix: pd.DataFrame,
+    years: pd.DataFrame,
+    cohort_label: Callable[[object], str],
+    dim: str,
+) -> None:
+    heat_table = matrix.copy()
+    heat_table.index = [cohort_label(v) for v in heat_table.index]
+    heat_table = heat_table.reset_index().rename(columns={"index": ctx.t("channels.col.cohort")})
+    heat_table.columns = [str(c) for c in heat_table.columns]
+    cumulative = years.pivot(index="cohort", columns="year", values="cumulative_gp").round(0)
+    cumulative = cumulative.reindex(matrix.index)
+    cumulative.index = [cohort_label(v) for v in cumulative.index]
+    cumulative = cumulative.reset_index().rename(columns={"index": ctx.t("channels.col.cohort")})
+    cumulative.columns = [str(c) for c in cumulative.columns]
+    downloads(
+        ctx,
+        table,
+        {
+            ctx.t("channels.sheet.cohorts"): table,
+            ctx.t("channels.sheet.retention"): heat_table,
+            ctx.t("channels.sheet.cumulative"): cumulative,
+        },
+        f"cohorts_{dim}",
+        "ch_dl_cohorts",
+    )
