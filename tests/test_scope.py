@@ -152,16 +152,16 @@ WRITERS = {
 
 
 def _readers():
-    for info in pkgutil.iter_modules(clv_engine.__path__):
-        if info.name in ("scope", "db"):
+    for info in pkgutil.walk_packages(clv_engine.__path__, "clv_engine."):
+        if info.name in ("clv_engine.scope", "clv_engine.db"):
             continue
-        module = importlib.import_module(f"clv_engine.{info.name}")
+        module = importlib.import_module(info.name)
         for name, func in inspect.getmembers(module, inspect.isfunction):
             if func.__module__ != module.__name__ or name.startswith("_") or name in WRITERS:
                 continue
             params = list(inspect.signature(func).parameters.values())
             if params and params[0].name == "db":
-                yield f"{info.name}.{name}", func
+                yield f"{info.name.removeprefix('clv_engine.')}.{name}", func
 
 
 READERS = dict(_readers())

@@ -76,8 +76,8 @@ def fit_failure(error: Exception) -> dict:
 
 @cached
 def _group_fit(db: Database, as_of: date):
+    from clv_engine.models import FitError
     from clv_engine.predictive import fit_predictive_model
-    from clv_engine.predictive_models import FitError
 
     try:
         return fit_predictive_model(db, as_of)
