@@ -243,8 +243,8 @@ def test_every_reader_is_listed():
         "clv.customer_values",
         "lookup.find_customers",
         "lookup.referral_network",
-        "churn.churn_signals",
-        "segmentation.score_customers",
+        "churn.signals.churn_signals",
+        "segmentation.scoring.score_customers",
         "predictive.rfm_summary",
         "contacts.list_members",
     } <= set(READERS)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from clv_engine import access, clv
+from clv_engine import access, clv, predictive
 from clv_engine.db import (
     Database,
     assumed_margin_of,
@@ -26,6 +26,7 @@ from clv_engine.scope import ScopedDatabase, group_database, in_scope, scope_of,
 from ui.access import draw_viewer, require_viewer
 from ui.widgets import PRESENT_KEY, translated_choice
 from wording import fmt, t
+from wording.predictive import fit_error_text
 
 SAMPLE_CUSTOMERS = 10_000
 SAMPLE_SEED = 42
@@ -119,30 +120,6 @@ def dropout(db: Database, as_of: date):
     return None if isinstance(model, dict) else model.dropout()
 
 
-def failure_text(failure: dict, lang: str) -> str:
-    """A fit failure in the reader's language (the English message if no string is known)."""
-    from wording import CATALOGUE
-
-    key = f"predictive.fit_error.{failure['reason']}"
-    return t(key, lang, **failure["details"]) if key in CATALOGUE else failure["message"]
-
-
-def with_predictive_clv(values: pd.DataFrame, predictions: pd.DataFrame) -> pd.DataFrame:
-    """The per-customer frame with ``clv`` taken from the predictive model and ``p_alive``.
-
-    A customer with no visit yet has nothing to fit on; they keep the historical figure.
-    """
-    merged = values.merge(
-        predictions[["customer_id", "p_alive", "expected_visits", "predictive_clv"]],
-        on="customer_id",
-        how="left",
-    )
-    merged["historical_clv"] = merged["clv"]
-    merged["clv"] = merged["predictive_clv"].fillna(merged["historical_clv"])
-    merged.attrs = dict(values.attrs, model="predictive")
-    return merged
-
-
 @cached
 def _data_end(db: Database) -> date | None:
     value = db.query_value("SELECT max(order_date) FROM orders")
@@ -193,18 +170,16 @@ class Context:
         """
         params = params or self.clv_params
         values = _customer_values(self.db, self.as_of, self.store_ids, params)
+        predicted = None
         if self.clv_model == "predictive":
-            predicted = predictions(self.db, self.as_of, params.horizon_years, params.discount_rate)
-            if isinstance(predicted, pd.DataFrame):
-                return with_predictive_clv(values, predicted)
-        values = values.copy()
-        values.attrs["model"] = "historical"
-        return values
+            fitted = predictions(self.db, self.as_of, params.horizon_years, params.discount_rate)
+            predicted = fitted if isinstance(fitted, pd.DataFrame) else None
+        return predictive.values_for_model(values, self.clv_model, predicted)
 
     def predictive_fit_problem(self) -> str | None:
         """Why the predictive model could not be fitted in this scope, or None."""
         result = fitted_model(self.db, self.as_of)
-        return failure_text(result, self.lang) if isinstance(result, dict) else None
+        return fit_error_text(result, self.lang) if isinstance(result, dict) else None
 
     def stores(self) -> pd.DataFrame:
         return _stores(self.db)
@@ -311,7 +286,7 @@ def draw_sidebar() -> Context:
             model = translated_choice(
                 "radio",
                 t("sidebar.clv_model", lang),
-                ["predictive", "historical"],
+                list(predictive.CLV_MODELS),
                 key="clv_model",
                 lang=lang,
                 format_func=lambda k: t(f"sidebar.clv_model.{k}", lang),
