@@ -82,8 +82,8 @@ def test_import_outcomes_from_a_crm_file(writable_db_path):
 
 
 def test_churn_and_results_share_one_backtest(sample_db_path, monkeypatch):
-    """The calibration's backtest (a year of history per customer) is computed once for both
-    pages: they ask ui.queries for it with the same arguments."""
+    """The calibration's backtest (a year of history per customer) is computed once: for both
+    pages, and not again when a weight changes (only the calibration is redone)."""
     import streamlit as st
 
     from clv_engine import churn
@@ -98,6 +98,7 @@ def test_churn_and_results_share_one_backtest(sample_db_path, monkeypatch):
     monkeypatch.setattr(churn, "backtest_signals", counted)
     st.cache_data.clear()
     at = run_app(sample_db_path, "app_pages/churn.py")
+    at.slider(key="churn_high_min").set_value(0.5).run()
     at.switch_page("app_pages/results.py").run()
     assert not at.exception
     assert len(calls) == 1
