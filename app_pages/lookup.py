@@ -21,7 +21,9 @@ from clv_engine.db import Database
 from ui.context import cached, dropout, page_context
 from ui.safe import md, plot_text
 from wording import fmt
+from wording import lookup as lookup_words
 from wording.churn import risk_reasons
+from wording.segmentation import tier_label
 from wording.status import dropout_reasons_text
 
 ctx = page_context()
@@ -133,7 +135,7 @@ network = lookup.referral_network(ctx.db, customer_id, ctx.as_of, values, NETWOR
 model = values.attrs.get("model", "historical")
 m = st.columns(5)
 m[0].metric(ctx.t("lookup.m.clv"), ctx.money(me["clv"]), help=ctx.t(f"lookup.m.clv.help.{model}"))
-m[1].metric(ctx.t("lookup.m.tier"), ctx.t(seg.tier_label_key("rfml", tier)) if tier else "—",
+m[1].metric(ctx.t("lookup.m.tier"), tier_label("rfml", tier, lang) if tier else "—",
             help=ctx.t("status.tier_is_not_status"))
 m[2].metric(ctx.t("lookup.m.total"), f"{score['total']} / 20" if score is not None else "—",
             help=ctx.t("lookup.m.total.help"))
@@ -218,13 +220,13 @@ if risk is not None:
     st.caption(ctx.t("lookup.risk.weights"))
 open_complaints = int(complaints["open"].sum()) if len(complaints) else 0
 st.markdown(f"**{ctx.t('lookup.actions')}**")
-actions = lookup.recommended_actions(risk, tier, open_complaints, lang, network, float(me["clv"]))
+actions = lookup_words.recommended_actions(risk, tier, open_complaints, lang, network, float(me["clv"]))
 for i, action in enumerate(actions, start=1):
     st.markdown(f"{i}. {action}")
 if tier is not None:
     rule = lookup.complaint_rule_for(tier)
     st.markdown(f"**{ctx.t('lookup.complaint_rule')}** — {ctx.t(f'seg.complaint.{rule.level}')}: "
-                f"{lookup.complaint_rule_text(rule, lang)}")
+                f"{lookup_words.complaint_rule_text(rule, lang)}")
 
 st.subheader(ctx.t("lookup.complaints"))
 if not ctx.has("complaints"):

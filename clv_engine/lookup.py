@@ -14,7 +14,6 @@ turn, up to ``max_depth`` links away.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -24,8 +23,6 @@ import pandas as pd
 from clv_engine import churn
 from clv_engine import segmentation as seg
 from clv_engine.db import Database
-from wording import t
-from wording.fmt import money
 
 MATCH_KINDS: tuple[str, ...] = ("id", "vin", "vin_part", "id_part", "name")
 MAX_QUERY_LENGTH = 100
@@ -221,20 +218,23 @@ def complaint_rule_for(tier: str, scheme: str = "rfml") -> seg.ComplaintRule:
     return seg.COMPLAINT_RULES[levels[tier]]
 
 
-def complaint_rule_text(rule: seg.ComplaintRule, lang: str) -> str:
-    limit = t("seg.unlimited", lang) if rule.compensation_limit is None else money(rule.compensation_limit, lang)
-    return t("seg.complaint.rule", lang, hours=rule.respond_hours, limit=limit,
-             owner=t(f"seg.owner.{rule.owner}", lang))
+@dataclass(frozen=True)
+class Action:
+    """One thing to do for a customer: ``code`` (``complaint``, ``intervene``,
+    ``intervene_loses``, ``lapsed``, ``playbook``, ``network``) and the figures and ids it needs.
+    The wording layer (``wording.lookup``) says it."""
+
+    code: str
+    details: dict
 
 
 def recommended_actions(
     risk: pd.Series | None,
     tier: str | None,
     open_complaints: int,
-    lang: str = "en",
     network: Network | None = None,
     own_clv: float | None = None,
-) -> list[str]:
+) -> list[Action]:
     """What to do for this customer now, most urgent first.
 
     ``risk`` is the customer's row of churn.call_list (level, expected_value, cost) or of
@@ -242,33 +242,19 @@ def recommended_actions(
     and ``own_clv``: when the customers they referred are worth more than they are, say so
     (seed 002: their value is the family and friends they bring).
     """
-    actions: list[str] = []
+    actions: list[Action] = []
     if open_complaints > 0 and tier is not None:
-        rule = complaint_rule_for(tier)
-        actions.append(t("lookup.action.complaint", lang, n=open_complaints,
-                         rule=complaint_rule_text(rule, lang)))
+        actions.append(Action("complaint", {"n": open_complaints, "rule": complaint_rule_for(tier)}))
     level = None if risk is None else risk.get("level")
     if level in churn.LEVELS:
         ev = float(risk.get("expected_value", float("nan")))
-        key = "lookup.action.intervene" if ev > 0 else "lookup.action.intervene_loses"
-        actions.append(t(key, lang, action=t(f"churn.action.{level}", lang),
-                         level=t(f"churn.level.{level}", lang), ev=money(ev, lang),
-                         cost=money(float(risk.get("cost", 0.0)), lang)))
+        code = "intervene" if ev > 0 else "intervene_loses"
+        actions.append(Action(code, {"level": level, "ev": ev, "cost": float(risk.get("cost", 0.0))}))
     elif level == churn.LAPSED:
-        actions.append(t("lookup.action.lapsed", lang))
+        actions.append(Action("lapsed", {}))
     if tier is not None and level not in churn.LEVELS and level != churn.LAPSED:
-        actions.append(t("lookup.action.playbook", lang, tier=t(seg.tier_label_key("rfml", tier), lang)))
+        actions.append(Action("playbook", {"tier": tier}))
     if network is not None and own_clv is not None and network.direct_customers > 0 \
             and network.direct_clv > max(own_clv, 0.0):
-        actions.append(t("lookup.action.network", lang, network=money(network.direct_clv, lang),
-                         own=money(own_clv, lang)))
+        actions.append(Action("network", {"network": network.direct_clv, "own": own_clv}))
     return actions
-
-
-# Streamlit renders labels, captions and alerts as Markdown; a customer's name comes from
-# imported data, so its Markdown characters are escaped before it is shown in one.
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def escape_markdown(text: object) -> str:
-    return _MARKDOWN.sub(r"\\\1", "" if text is None else str(text))

@@ -10,6 +10,7 @@ import pytest
 from clv_engine import lookup
 from clv_engine.db import Database
 from tests.test_churn_db import AS_OF, build_db, vin
+from wording import lookup as lookup_words
 
 
 @pytest.fixture()
@@ -145,7 +146,7 @@ def test_complaint_rule_by_tier():
     assert (vip.respond_hours, vip.compensation_limit, vip.owner) == (2, None, "general_manager")
     low = lookup.complaint_rule_for("ordinary")
     assert (low.respond_hours, low.compensation_limit) == (48, 200)
-    assert lookup.complaint_rule_text(vip, "en") == (
+    assert lookup_words.complaint_rule_text(vip, "en") == (
         "Respond within 2 h · compensation authority unlimited · owner: General manager")
     with pytest.raises(ValueError, match="no complaint rule"):
         lookup.complaint_rule_for("diamond")
@@ -153,29 +154,23 @@ def test_complaint_rule_by_tier():
 
 def test_recommended_actions_most_urgent_first():
     risk = pd.Series({"level": "mid", "expected_value": 1_820.0, "cost": 300.0})
-    actions = lookup.recommended_actions(risk, "gold", open_complaints=1, lang="en")
+    actions = lookup_words.recommended_actions(risk, "gold", open_complaints=1, lang="en")
     assert actions[0].startswith("Resolve the 1 open complaint(s) first: Respond within 4 h")
     assert actions[1] == ("Account manager visit + service offer (Mid risk): expected value ¥1,820 "
                           "for a cost of ¥300.")
-    losing = lookup.recommended_actions(pd.Series({"level": "high", "expected_value": -500.0, "cost": 800.0}),
+    losing = lookup_words.recommended_actions(pd.Series({"level": "high", "expected_value": -500.0, "cost": 800.0}),
                                         "silver", 0, "en")
     assert len(losing) == 1 and "expected to lose -¥500" in losing[0]
-    calm = lookup.recommended_actions(pd.Series({"level": "none"}), "platinum", 0, "en")
+    calm = lookup_words.recommended_actions(pd.Series({"level": "none"}), "platinum", 0, "en")
     assert calm == ["No warning sign: follow the Platinum tier's service playbook."]
-    gone = lookup.recommended_actions(pd.Series({"level": "lapsed"}), "churned", 0, "zh")
+    gone = lookup_words.recommended_actions(pd.Series({"level": "lapsed"}), "churned", 0, "zh")
     assert len(gone) == 1 and gone[0].startswith("超过两年未到店")  # win-back, not the playbook
 
 
 def test_network_worth_more_than_the_customer_is_said(db):
     network = lookup.referral_network(db, "A", AS_OF, VALUES)  # direct CLV 1,500
     calm = pd.Series({"level": "none"})
-    said = lookup.recommended_actions(calm, "silver", 0, "en", network, own_clv=600.0)
+    said = lookup_words.recommended_actions(calm, "silver", 0, "en", network, own_clv=600.0)
     assert said[-1] == ("The customers they referred are worth ¥1,500 in CLV, more than their own ¥600: "
                         "keeping this customer keeps a referrer.")
-    assert len(lookup.recommended_actions(calm, "silver", 0, "en", network, own_clv=2_000.0)) == 1
-
-
-def test_escape_markdown():
-    assert lookup.escape_markdown("[x](http://a) *b* $1") == r"\[x\]\(http\://a\) \*b\* \$1"
-    assert lookup.escape_markdown("王伟") == "王伟"
-    assert lookup.escape_markdown(None) == ""
+    assert len(lookup_words.recommended_actions(calm, "silver", 0, "en", network, own_clv=2_000.0)) == 1
