@@ -84,7 +84,7 @@ def irr_warning(e: Evaluation, lang: str) -> str | None:
     if e.irr.warning is None:
         return None
     roots = ", ".join(pct(r, 1) for r in e.irr.roots)
-    return t(e.irr.warning, lang, changes=e.irr.sign_changes, roots=roots)
+    return t(f"evaluator.warn.{e.irr.warning}", lang, changes=e.irr.sign_changes, roots=roots)
 
 
 # --------------------------------------------------------------------------------------
