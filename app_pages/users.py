@@ -12,6 +12,7 @@ import streamlit as st
 from clv_engine import access
 from ui.context import page_context
 from ui.widgets import translated_choice
+from wording.errors import explain
 
 ctx = page_context()
 viewer = ctx.viewer
@@ -42,7 +43,7 @@ def report(message: str, ok: bool) -> None:
 
 
 def error_text(error: access.AccessError) -> str:
-    return ctx.t("users.error", reason=ctx.t(f"users.error.{error.code}", **error.details))
+    return ctx.t("users.error", reason=explain(error, ctx.lang))
 
 
 def save() -> None:

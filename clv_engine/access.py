@@ -23,9 +23,7 @@ on disk when the call returns), like saved scenarios.
 """
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -35,6 +33,7 @@ from typing import Any
 
 import pandas as pd
 
+from clv_engine import errors
 from clv_engine.db import Database, apply_schema
 
 DIRECTOR = "director"
@@ -62,17 +61,28 @@ USER_COLUMNS = ["login", "display_name", "role", "stores", "created_at", "update
 AUDIT_COLUMNS = ["logged_at", "actor", "action", "details"]
 
 
-class AccessError(ValueError):
-    """A user that cannot be saved, or a right the viewer lacks; the message names the field.
+CODES = errors.declare(
+    "access",
+    "login_empty",
+    "too_long",
+    "login_space",
+    "login_reserved",
+    "role",
+    "no_stores",
+    "unknown_stores",
+    "last_director",
+    "action",
+    "refused",
+)
 
-    ``code`` and ``details`` let a page say the same in the reader's language
-    (``users.error.<code>`` in the catalogue).
-    """
 
-    def __init__(self, code: str, message: str, **details: object) -> None:
-        super().__init__(message)
-        self.code = code
-        self.details = details
+class AccessError(errors.InputError):
+    """A user that cannot be saved, or a right the viewer lacks: code ``access.<name>``, and
+    ``field`` (login, display_name, role, stores, action) among the details where one is at
+    fault. ``wording.errors.explain`` says it in the reader's language."""
+
+    def __init__(self, name: str, **details: object) -> None:
+        super().__init__(CODES[name], **details)
 
 
 @dataclass(frozen=True)
@@ -148,13 +158,13 @@ def normalize_login(login: object) -> str:
     """An email or OIDC subject as stored: trimmed, lower-case (emails are case-blind)."""
     text = "" if login is None else str(login).strip().lower()
     if not text:
-        raise AccessError("login_empty", "login: must not be empty")
+        raise AccessError("login_empty", field="login")
     if len(text) > MAX_TEXT:
-        raise AccessError("too_long", f"login: at most {MAX_TEXT} characters (got {len(text)})", n=MAX_TEXT)
+        raise AccessError("too_long", field="login", n=MAX_TEXT, got=len(text))
     if any(c.isspace() for c in text):
-        raise AccessError("login_space", "login: must not contain spaces")
+        raise AccessError("login_space", field="login")
     if text == LOCAL_LOGIN:
-        raise AccessError("login_reserved", f"login: {LOCAL_LOGIN!r} is reserved for local mode")
+        raise AccessError("login_reserved", field="login", login=LOCAL_LOGIN)
     return text
 
 
@@ -163,15 +173,15 @@ def _clean_user(login: object, display_name: object, role: object,
     login = normalize_login(login)
     name = ("" if display_name is None else str(display_name)).strip() or login
     if len(name) > MAX_TEXT:
-        raise AccessError("too_long", f"display_name: at most {MAX_TEXT} characters (got {len(name)})", n=MAX_TEXT)
+        raise AccessError("too_long", field="display_name", n=MAX_TEXT, got=len(name))
     if role not in ROLES:
-        raise AccessError("role", f"role: must be one of {', '.join(ROLES)} (got {role!r})")
+        raise AccessError("role", field="role", value=role)
     store_list = sorted({str(s).strip() for s in (stores or []) if str(s).strip()})
     if ROLE_RIGHTS[role]["all_stores"]:
         # A director or analyst sees every store; a list here would only mislead.
         return login, name, role, None
     if not store_list:
-        raise AccessError("no_stores", "stores: a store manager needs at least one store")
+        raise AccessError("no_stores", field="stores")
     return login, name, role, store_list
 
 
@@ -196,7 +206,7 @@ def save_user(db: Database, login: str, display_name: str, role: str,
             ).fetchall()}
             unknown = [s for s in store_list if s not in known]
             if unknown:
-                raise AccessError("unknown_stores", f"stores: unknown store id(s): {', '.join(unknown)}", stores=", ".join(unknown))
+                raise AccessError("unknown_stores", field="stores", stores=", ".join(unknown))
         before = con.execute("SELECT role, stores FROM users WHERE login = ?", [login]).fetchone()
         if before is None:
             con.execute(
@@ -227,7 +237,7 @@ def delete_user(db: Database, login: str, *, actor: str = LOCAL_LOGIN) -> bool:
             directors = con.execute("SELECT count(*) FROM users WHERE role = ?",
                                     [DIRECTOR]).fetchone()[0]
             if directors <= 1:
-                raise AccessError("last_director", "login: the last director cannot be removed")
+                raise AccessError("last_director", field="login")
         con.execute("DELETE FROM users WHERE login = ?", [login])
         append_audit(con, actor, "user_change", {"login": login, "change": "removed", "role": row[0]})
     return True
@@ -261,7 +271,7 @@ def find_viewer(db: Database, login: object) -> Viewer | None:
 def append_audit(con, actor: str, action: str, details: dict[str, Any]) -> None:
     """Append one audit entry inside the caller's write transaction (all or nothing with it)."""
     if action not in ACTIONS:
-        raise AccessError("action", f"action: must be one of {', '.join(ACTIONS)} (got {action!r})")
+        raise AccessError("action", field="action", value=action)
     text = json.dumps(details, ensure_ascii=False, sort_keys=True, default=str)
     con.execute(
         "INSERT INTO audit_log (audit_id, logged_at, actor, action, details) VALUES (?, ?, ?, ?, ?)",
@@ -305,41 +315,4 @@ def export_details(what: str, rows: int, stores: Sequence[str] | None) -> dict[s
 def require(viewer: Viewer, right: str) -> None:
     """Raise AccessError unless ``viewer`` has ``right`` (a ROLE_RIGHTS key)."""
     if not ROLE_RIGHTS[viewer.role][right]:
-        raise AccessError("refused", f"{viewer.login} ({viewer.role}) may not {right.replace('_', ' ')}", role=viewer.role)
-
-
-# -- command line: the first director of a new deployment ---------------------------------
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m clv_engine.access",
-        description="Add, change, remove or list the app's users (for the first director).")
-    parser.add_argument("--db", required=True, help="the DuckDB file")
-    sub = parser.add_subparsers(dest="command", required=True)
-    add = sub.add_parser("add", help="add or change a user")
-    add.add_argument("login", help="the email (or OIDC subject) the identity provider reports")
-    add.add_argument("--role", required=True, choices=ROLES)
-    add.add_argument("--name", default="", help="display name")
-    add.add_argument("--stores", default="", help="store ids, comma-separated (store managers)")
-    remove = sub.add_parser("remove", help="remove a user")
-    remove.add_argument("login")
-    sub.add_parser("list", help="list users")
-    args = parser.parse_args(argv)
-    db = Database(args.db)
-    try:
-        if args.command == "add":
-            stores = [s for s in args.stores.split(",") if s.strip()]
-            print(save_user(db, args.login, args.name, args.role, stores, actor="command line"))
-        elif args.command == "remove":
-            print("removed" if delete_user(db, args.login, actor="command line") else "not found")
-        else:
-            print(list_users(db).to_string(index=False))
-    except AccessError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    finally:
-        db.close()
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+        raise AccessError("refused", login=viewer.login, role=viewer.role, right=right)

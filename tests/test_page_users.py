@@ -195,4 +195,4 @@ def test_every_user_error_code_has_both_languages():
 
     source = (Path(access.__file__)).read_text()
     codes = set(re.findall(r'AccessError\(\s*"(\w+)"', source)) - {"action", "refused"}
-    assert codes and all(f"users.error.{c}" in CATALOGUE for c in codes)
+    assert codes and all(f"error.access.{c}" in CATALOGUE for c in codes)
