@@ -20,7 +20,7 @@ from ui import churn_list_panels as list_panel
 from ui import churn_panels as panel
 from ui import drill
 from ui.context import dropout, page_context
-from ui.queries import call_details, churn_backtest, churn_signals, rfml_tiers, success_evidence
+from ui.queries import call_details, churn_signals, group_churn_calibration, rfml_tiers, success_evidence
 from wording import fmt
 from wording.errors import explain
 
@@ -75,7 +75,7 @@ st.caption(
 # -- P(churn) -------------------------------------------------------------------------------
 # Calibrated on every customer (not the store scope), so a customer's P(churn) and expected
 # value are the same here, in lookup and in the exports.
-calibration = churn.calibrate(churn_backtest(ctx.db, ctx.as_of, None), weights, levels)
+calibration = group_churn_calibration(ctx.db, ctx.as_of, weights, levels)  # a group figure
 has_p_alive = "p_alive" in values.columns
 fit_check = dropout(ctx.db, ctx.as_of) if has_p_alive else None
 method = panel.p_churn_method(ctx, calibration, has_p_alive, fit_check)

@@ -8,21 +8,17 @@ referred and the CLV those bring -> every service order.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from clv_engine import churn, lookup
-from clv_engine import segmentation as seg
 from clv_engine import status as cs
-from clv_engine.db import Database
-from ui.context import cached, dropout, page_context
-from ui.safe import md, plot_text
+from ui import lookup_panels as panels
+from ui.context import dropout, page_context
+from ui.queries import lookup_customer, lookup_find, lookup_risk, lookup_scores
+from ui.safe import md
 from wording import fmt
-from wording import lookup as lookup_words
-from wording.churn import risk_reasons
 from wording.segmentation import tier_label
 from wording.status import dropout_reasons_text
 
@@ -31,43 +27,6 @@ lang = ctx.lang
 URL = "query-params"
 LIMIT = 20
 NETWORK_DEPTH = 3
-
-
-# -- cached engine calls ------------------------------------------------------------------
-@cached
-def _find(db: Database, query: str, stores: tuple[str, ...] | None) -> pd.DataFrame:
-    return lookup.find_customers(db, query, stores, LIMIT)
-
-
-@cached
-def _scores(db: Database, as_of: date) -> pd.DataFrame:
-    return seg.score_customers(db, as_of)
-
-
-@cached
-def _risk(db: Database, as_of: date) -> tuple[pd.DataFrame, churn.Calibration | None]:
-    # Every customer, as on the churn page (calibrated once per database, whatever the scope).
-    scored = churn.score_risk(churn.churn_signals(db, as_of))
-    return scored, churn.calibrate(churn.backtest_signals(db, as_of))
-
-
-@cached
-def _customer(db: Database, customer_id: str, as_of: date):
-    return (
-        lookup.customer_record(db, customer_id),
-        lookup.service_by_year(db, customer_id, as_of),
-        lookup.service_history(db, customer_id, as_of),
-        lookup.customer_complaints(db, customer_id, as_of),
-    )
-
-
-def kind_name(kind: str) -> str:
-    key = f"lookup.kind.{kind}"
-    return ctx.t(key) if kind in {"maintenance", "repair", "accident", "parts", "accessories"} else kind
-
-
-def day(value) -> str:
-    return "—" if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
 
 
 # -- search ---------------------------------------------------------------------------------
@@ -80,7 +39,7 @@ if not (query or "").strip():
     st.info(ctx.t("lookup.prompt"))
     st.stop()
 
-found = _find(ctx.db, query, ctx.store_ids)
+found = lookup_find(ctx.db, query, ctx.store_ids, LIMIT)
 if found.empty:
     st.warning(ctx.t("lookup.none", q=md(query.strip())))
     st.stop()
@@ -99,8 +58,9 @@ else:
     customer_id = options[0]
 
 # -- who they are -----------------------------------------------------------------------------
-record, by_year, orders, complaints = _customer(ctx.db, customer_id, ctx.as_of)
-# Values over every store: a referred friend may belong to another store than the customer.
+record, by_year, orders, complaints = lookup_customer(ctx.db, customer_id, ctx.as_of)
+# Values over every store the reader may see: a referred friend may belong to another of them
+# (one outside the reader's scope is only counted: Network.outside_scope).
 values = replace(ctx, store_ids=None).customer_values()
 mine = values[values["customer_id"] == customer_id]
 st.subheader(f"{md(record['name'] or '')} · {md(customer_id)}")
@@ -110,7 +70,7 @@ st.caption(
         model=md(record["vehicle_model"] or "—"),
         vin=md(record["vin"] or "—"),
         store=md(record["store_name"] or record["home_store_id"] or "—"),
-        bought=day(record["purchase_date"]),
+        bought=panels.day(record["purchase_date"]),
         channel=md(record["channel"] or "—"),
     )
 )
@@ -119,12 +79,12 @@ if mine.empty:
     st.stop()
 me = mine.iloc[0]
 
-scores = _scores(ctx.db, ctx.as_of)
+scores = lookup_scores(ctx.db, ctx.as_of)
 score_row = scores[scores["customer_id"] == customer_id]
 score = score_row.iloc[0] if len(score_row) else None
 tier = score["tier"] if score is not None else None
 
-scored, calibration = _risk(ctx.db, ctx.as_of)
+scored, calibration = lookup_risk(ctx.db, ctx.as_of)
 risk_row = scored[scored["customer_id"] == customer_id]
 method = "calibrated" if calibration is not None else "score"
 # Success rates as the churn page uses them (measured where the issued lists are conclusive).
@@ -166,132 +126,16 @@ if has_p_alive:
 # -- history and loyalty -------------------------------------------------------------------------
 left, right = st.columns([3, 2])
 with left:
-    st.markdown(f"**{ctx.t('lookup.history')}**")
-    if by_year.empty:
-        st.info(ctx.t("lookup.history.none"))
-    else:
-        fig = go.Figure()
-        for kind, part in by_year.groupby("kind", sort=True):
-            fig.add_bar(x=part["year"], y=part["revenue"], name=plot_text(kind_name(kind)),
-                        customdata=part["visits"], hovertemplate="%{x}: ¥%{y:,.0f} (%{customdata})")
-        fig.update_layout(
-            barmode="stack", height=320, margin=dict(l=10, r=10, t=10, b=10),
-            xaxis_title=ctx.t("lookup.history.year"), yaxis_title=ctx.t("lookup.history.revenue"),
-            xaxis=dict(dtick=1), legend=dict(orientation="h", y=-0.25),
-        )
-        st.plotly_chart(fig, width="stretch")
+    panels.history_chart(ctx, by_year)
 with right:
-    st.markdown(f"**{ctx.t('lookup.loyalty')}**")
-    missing = set(score_row.attrs.get("missing_tables", scores.attrs.get("missing_tables", [])))
-    rows = []
-    if score is not None:
-        rows += [
-            (ctx.t("lookup.score.r", v=fmt.number(score["recency_days"])), str(score["r"])),
-            (ctx.t("lookup.score.f", v=fmt.number(score["freq_12m"])), str(score["f"])),
-            (ctx.t("lookup.score.m", v=ctx.money(score["spend_12m"])), str(score["m"])),
-            (ctx.t("lookup.score.l"), str(score["l"])),
-        ]
-    for flag, table in seg.FLAG_TABLES.items():
-        if table in missing:
-            value = ctx.t("lookup.flag.na", table=table)
-        elif score is not None:
-            value = ctx.t("lookup.flag.yes") if bool(score[flag]) else ctx.t("lookup.flag.no")
-        else:
-            value = "—"
-        rows.append((ctx.t(f"lookup.flag.{flag}"), value))
-    st.dataframe(pd.DataFrame(rows, columns=[ctx.t("lookup.flag.col"), ctx.t("lookup.flag.value")]),
-                 hide_index=True)
+    panels.loyalty_table(ctx, score, set(score_row.attrs.get("missing_tables", scores.attrs.get("missing_tables", []))))
 
 # -- risk and action -------------------------------------------------------------------------------
-st.subheader(ctx.t("lookup.risk"))
-if risk is not None:
-    level = ctx.t(f"churn.level.{risk['level']}")
-    if "p_churn" in risk.index:
-        st.markdown(ctx.t("lookup.risk.line", score=f"{risk['score']:.2f}", level=level,
-                          p=fmt.pct(risk["p_churn"], 1), method=ctx.t(f"churn.p.{method}")))
-    else:
-        st.markdown(ctx.t("lookup.risk.line.nolist", score=f"{risk['score']:.2f}", level=level))
-    if lapsed:
-        reason = ctx.t("lookup.lapsed.reason", days=fmt.number(risk["days_since_activity"]))
-    else:
-        reason = risk_reasons(risk_row.iloc[:1], lang).iloc[0]
-    st.markdown(f"**{ctx.t('lookup.reasons')}**")
-    st.text(reason)
-    st.caption(ctx.t("lookup.risk.weights"))
+panels.risk_panel(ctx, risk, risk_row, method, lapsed)
 open_complaints = int(complaints["open"].sum()) if len(complaints) else 0
-st.markdown(f"**{ctx.t('lookup.actions')}**")
-actions = lookup_words.recommended_actions(risk, tier, open_complaints, lang, network, float(me["clv"]))
-for i, action in enumerate(actions, start=1):
-    st.markdown(f"{i}. {action}")
-if tier is not None:
-    rule = lookup.complaint_rule_for(tier)
-    st.markdown(f"**{ctx.t('lookup.complaint_rule')}** — {ctx.t(f'seg.complaint.{rule.level}')}: "
-                f"{lookup_words.complaint_rule_text(rule, lang)}")
+panels.actions_panel(ctx, lookup.recommended_actions(risk, tier, open_complaints, network, float(me["clv"])), tier)
+panels.complaints_table(ctx, complaints)
 
-st.subheader(ctx.t("lookup.complaints"))
-if not ctx.has("complaints"):
-    st.info(ctx.t("lookup.complaints.needs"))
-elif complaints.empty:
-    st.caption(ctx.t("lookup.complaints.none"))
-else:
-    st.dataframe(
-        pd.DataFrame(
-            {
-                ctx.t("lookup.col.complaint"): complaints["complaint_id"],
-                ctx.t("lookup.col.store"): complaints["store_id"],
-                ctx.t("lookup.col.opened"): [day(d) for d in complaints["opened"]],
-                ctx.t("lookup.col.resolved"): [day(d) for d in complaints["resolved"]],
-                ctx.t("lookup.col.status"): [ctx.t("lookup.status.open") if o else ctx.t("lookup.status.resolved")
-                                             for o in complaints["open"]],
-                ctx.t("lookup.col.days"): complaints["days"],
-            }
-        ),
-        hide_index=True,
-    )
-
-# -- network --------------------------------------------------------------------------------------
-st.subheader(ctx.t("lookup.network"))
-if not ctx.has("referrals"):
-    st.info(ctx.t("lookup.network.needs"))
-elif network.customers.empty:
-    st.caption(ctx.t("lookup.network.none"))
-else:
-    c1, c2, c3 = st.columns(3)
-    c1.metric(ctx.t("lookup.m.direct"), fmt.number(network.direct_customers))
-    c2.metric(ctx.t("lookup.m.network"), ctx.money(network.direct_clv), help=ctx.t("lookup.m.network.help"))
-    c3.metric(ctx.t("lookup.m.further"), ctx.money(network.further_clv))
-    st.caption(ctx.t("lookup.network.summary", n=network.direct_customers, clv=ctx.money(network.direct_clv),
-                     m=network.further_customers, further=ctx.money(network.further_clv), depth=NETWORK_DEPTH))
-    people = network.customers
-    st.dataframe(
-        pd.DataFrame(
-            {
-                ctx.t("lookup.col.customer"): people["customer_id"],
-                ctx.t("lookup.col.name"): people["name"],
-                ctx.t("lookup.col.depth"): people["depth"],
-                ctx.t("lookup.col.via"): people["via"],
-                ctx.t("lookup.col.referral_date"): [day(d) for d in people["referral_date"]],
-                ctx.t("lookup.col.clv"): people["clv"].round(0),
-            }
-        ),
-        hide_index=True,
-        column_config={ctx.t("lookup.col.clv"): st.column_config.NumberColumn(format=fmt.money_column(ctx.currency))},
-    )
-
-with st.expander(ctx.t("lookup.history.orders")):
-    st.dataframe(
-        pd.DataFrame(
-            {
-                ctx.t("lookup.col.date"): [day(d) for d in orders["order_date"]],
-                ctx.t("lookup.col.store"): orders["store_name"].fillna(orders["store_id"]),
-                ctx.t("lookup.col.kind"): [kind_name(k) for k in orders["kind"].fillna("other")],
-                ctx.t("lookup.col.revenue"): orders["revenue"].round(0),
-                ctx.t("lookup.col.gp"): orders["gross_profit"].round(0),
-            }
-        ),
-        hide_index=True,
-        column_config={
-            ctx.t("lookup.col.revenue"): st.column_config.NumberColumn(format=fmt.money_column(ctx.currency)),
-            ctx.t("lookup.col.gp"): st.column_config.NumberColumn(format=fmt.money_column(ctx.currency)),
-        },
-    )
+# -- network and every order ----------------------------------------------------------------------
+panels.network_panel(ctx, network, NETWORK_DEPTH)
+panels.orders_table(ctx, orders)

@@ -43,7 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print(list_users(db).to_string(index=False))
     except AccessError as error:
-        print(f"error: {explain(error, args.lang)}", file=sys.stderr)
+        field = error.details.get("field")
+        print(f"error: {field + ': ' if field else ''}{explain(error, args.lang)}", file=sys.stderr)
         return 2
     finally:
         db.close()

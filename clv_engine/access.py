@@ -35,6 +35,7 @@ import pandas as pd
 
 from clv_engine import errors
 from clv_engine.db import Database, apply_schema
+from clv_engine.errors import InputError
 
 DIRECTOR = "director"
 STORE_MANAGER = "store_manager"
@@ -61,28 +62,19 @@ USER_COLUMNS = ["login", "display_name", "role", "stores", "created_at", "update
 AUDIT_COLUMNS = ["logged_at", "actor", "action", "details"]
 
 
-CODES = errors.declare(
-    "access",
-    "login_empty",
-    "too_long",
-    "login_space",
-    "login_reserved",
-    "role",
-    "no_stores",
-    "unknown_stores",
-    "last_director",
-    "action",
-    "refused",
-)
+CODES = errors.declare("access", "login_empty", "too_long", "login_space", "login_reserved", "role",
+                       "no_stores", "unknown_stores", "last_director", "action", "refused")
 
 
-class AccessError(errors.InputError):
-    """A user that cannot be saved, or a right the viewer lacks: code ``access.<name>``, and
-    ``field`` (login, display_name, role, stores, action) among the details where one is at
-    fault. ``wording.errors.explain`` says it in the reader's language."""
+class AccessError(InputError):
+    """A user that cannot be saved, or a right the viewer lacks: ``AccessError(name, field=...,
+    **details)`` with ``name`` one of CODES; ``details["field"]`` names the field at fault.
+    A page words it with ``wording.errors.explain`` (``error.access.<name>`` in the catalogue).
+    """
 
     def __init__(self, name: str, **details: object) -> None:
         super().__init__(CODES[name], **details)
+        self.name = name
 
 
 @dataclass(frozen=True)
@@ -175,7 +167,7 @@ def _clean_user(login: object, display_name: object, role: object,
     if len(name) > MAX_TEXT:
         raise AccessError("too_long", field="display_name", n=MAX_TEXT, got=len(name))
     if role not in ROLES:
-        raise AccessError("role", field="role", value=role)
+        raise AccessError("role", field="role", role=str(role))
     store_list = sorted({str(s).strip() for s in (stores or []) if str(s).strip()})
     if ROLE_RIGHTS[role]["all_stores"]:
         # A director or analyst sees every store; a list here would only mislead.
@@ -271,7 +263,7 @@ def find_viewer(db: Database, login: object) -> Viewer | None:
 def append_audit(con, actor: str, action: str, details: dict[str, Any]) -> None:
     """Append one audit entry inside the caller's write transaction (all or nothing with it)."""
     if action not in ACTIONS:
-        raise AccessError("action", field="action", value=action)
+        raise AccessError("action", field="action", action=str(action))
     text = json.dumps(details, ensure_ascii=False, sort_keys=True, default=str)
     con.execute(
         "INSERT INTO audit_log (audit_id, logged_at, actor, action, details) VALUES (?, ?, ?, ?, ?)",
@@ -315,4 +307,4 @@ def export_details(what: str, rows: int, stores: Sequence[str] | None) -> dict[s
 def require(viewer: Viewer, right: str) -> None:
     """Raise AccessError unless ``viewer`` has ``right`` (a ROLE_RIGHTS key)."""
     if not ROLE_RIGHTS[viewer.role][right]:
-        raise AccessError("refused", login=viewer.login, role=viewer.role, right=right)
+        raise AccessError("refused", right=right, role=viewer.role, login=viewer.login)

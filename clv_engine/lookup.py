@@ -10,19 +10,26 @@ The text is a bound parameter and matched with ``contains`` (no LIKE wildcards),
 
 The customer's network value (seed 002: "a customer is a family and a circle of friends"):
 the customers they referred and the CLV those bring, plus the customers those referred in
-turn, up to ``max_depth`` links away.
+turn, up to ``max_depth`` links away. In a store scope (clv_engine/scope.py) a referral to a
+customer of another store is counted (``Network.outside_scope``), never named.
+
+No sentence here: the engine returns ids, codes and figures; wording/lookup.py words them.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 
-from clv_engine import churn
+from clv_engine import churn, errors
 from clv_engine import segmentation as seg
 from clv_engine.db import Database
+from clv_engine.errors import InputError
+from clv_engine.scope import OUTSIDE, OUTSIDE_REFERRED
+
+CODES = errors.declare("lookup", "empty", "too_long", "limit", "depth", "no_rule")
 
 MATCH_KINDS: tuple[str, ...] = ("id", "vin", "vin_part", "id_part", "name")
 MAX_QUERY_LENGTH = 100
@@ -60,11 +67,11 @@ def find_customers(
     """
     text = (query or "").strip()
     if not text:
-        raise ValueError("search text is empty: type a customer id, a VIN or part of a name")
+        raise InputError(CODES["empty"])
     if len(text) > MAX_QUERY_LENGTH:
-        raise ValueError(f"search text is longer than {MAX_QUERY_LENGTH} characters")
+        raise InputError(CODES["too_long"], n=MAX_QUERY_LENGTH)
     if limit < 1:
-        raise ValueError("limit must be at least 1")
+        raise InputError(CODES["limit"], limit=limit)
     where, extra = "", []
     if store_ids:
         where = " AND c.home_store_id IN (" + ", ".join("?" for _ in store_ids) + ")"
@@ -171,6 +178,8 @@ class Network:
     direct_clv: float  # CLV of the customers they referred themselves
     further_customers: int
     further_clv: float  # CLV of the customers those referred in turn (depth ≥ 2)
+    # Referrals the customer made to customers outside the reader's store scope: counted only.
+    outside_scope: int = 0
 
     @property
     def total_clv(self) -> float:
@@ -187,12 +196,18 @@ def referral_network(
     depth, and a referral loop cannot count the customer themself.
     """
     if max_depth < 1:
-        raise ValueError("max_depth must be at least 1")
+        raise InputError(CODES["depth"], depth=max_depth)
     columns = ["customer_id", "name", "depth", "via", "referral_date", "clv"]
+    outside = 0
     if "referrals" not in db.tables():
         frame = pd.DataFrame(columns=columns)
     else:
         frame = db.query_df(NETWORK_SQL, [customer_id, as_of, max_depth, as_of, customer_id])
+        # A scoped database marks the party outside the scope (clv_engine/scope.py): no row.
+        frame = frame[~frame["customer_id"].isin(OUTSIDE)]
+        outside = int(db.query_value(
+            "SELECT count(*) FROM referrals WHERE referrer_id = ? AND referral_date <= ? AND referred_id = ?",
+            [customer_id, as_of, OUTSIDE_REFERRED]))
         keep = [c for c in ("customer_id", "name", "clv") if c in values.columns]
         frame = frame.merge(values[keep], on="customer_id", how="left")
         frame = frame.reindex(columns=columns)
@@ -204,6 +219,7 @@ def referral_network(
         direct_clv=float(direct["clv"].fillna(0).sum()),
         further_customers=int(len(further)),
         further_clv=float(further["clv"].fillna(0).sum()),
+        outside_scope=outside,
     )
 
 
@@ -214,18 +230,17 @@ def complaint_rule_for(tier: str, scheme: str = "rfml") -> seg.ComplaintRule:
     """SPEC §2d: how a complaint from a customer of this tier is handled."""
     levels = seg.COMPLAINT_LEVEL.get(scheme)
     if levels is None or tier not in levels:
-        raise ValueError(f"no complaint rule for tier {tier!r} of scheme {scheme!r}")
+        raise InputError(CODES["no_rule"], tier=tier, scheme=scheme)
     return seg.COMPLAINT_RULES[levels[tier]]
 
 
 @dataclass(frozen=True)
 class Action:
-    """One thing to do for a customer: ``code`` (``complaint``, ``intervene``,
-    ``intervene_loses``, ``lapsed``, ``playbook``, ``network``) and the figures and ids it needs.
-    The wording layer (``wording.lookup``) says it."""
+    """One recommended action: ``code`` (complaint, intervene, intervene_loses, lapsed,
+    playbook, network) and its figures and ids; wording/lookup.py words it."""
 
     code: str
-    details: dict
+    details: dict = field(default_factory=dict)
 
 
 def recommended_actions(
@@ -248,10 +263,10 @@ def recommended_actions(
     level = None if risk is None else risk.get("level")
     if level in churn.LEVELS:
         ev = float(risk.get("expected_value", float("nan")))
-        code = "intervene" if ev > 0 else "intervene_loses"
-        actions.append(Action(code, {"level": level, "ev": ev, "cost": float(risk.get("cost", 0.0))}))
+        actions.append(Action("intervene" if ev > 0 else "intervene_loses",
+                              {"level": level, "ev": ev, "cost": float(risk.get("cost", 0.0))}))
     elif level == churn.LAPSED:
-        actions.append(Action("lapsed", {}))
+        actions.append(Action("lapsed"))
     if tier is not None and level not in churn.LEVELS and level != churn.LAPSED:
         actions.append(Action("playbook", {"tier": tier}))
     if network is not None and own_clv is not None and network.direct_customers > 0 \

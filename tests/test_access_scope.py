@@ -1,8 +1,8 @@
 """A store manager of one store, on every page, finds no customer of another store.
 
-This round the scope is applied where the sidebar's scope reaches (the Context's store_ids,
-cut to the manager's stores). It checks every table each page draws, and a lookup by another
-store's customer id and VIN. (Engine-level enforcement in every query is a later round.)
+It checks every table each page draws, and a lookup by another store's customer id and VIN.
+The scope is enforced in every engine query (clv_engine/scope.py): tests/test_scope.py checks
+the engine, tests/test_scope_pages.py every page's whole output, deep links and downloads.
 """
 from __future__ import annotations
 

@@ -120,7 +120,7 @@ def test_bad_params_are_rejected(sample_db_path):
 
 
 def test_predictive_clv_replaces_clv_and_keeps_customers_without_visits():
-    from ui.context import with_predictive_clv
+    from clv_engine.predictive import with_predictive_clv
 
     values = pd.DataFrame({"customer_id": ["a", "b"], "clv": [100.0, 50.0]})
     values.attrs["retention"] = 0.8

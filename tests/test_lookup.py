@@ -9,8 +9,10 @@ import pytest
 
 from clv_engine import lookup
 from clv_engine.db import Database
+from clv_engine.errors import InputError
 from tests.test_churn_db import AS_OF, build_db, vin
-from wording import lookup as lookup_words
+from wording import lookup as words
+from wording.errors import explain
 
 
 @pytest.fixture()
@@ -77,8 +79,9 @@ def test_store_scope(db):
 
 @pytest.mark.parametrize("query, message", [("", "empty"), ("   ", "empty"), ("x" * 101, "longer than 100")])
 def test_bad_search_text(db, query, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(InputError) as raised:
         lookup.find_customers(db, query)
+    assert message in explain(raised.value, "en")
 
 
 # -- one customer -------------------------------------------------------------------------
@@ -133,8 +136,9 @@ def test_network_depth_and_date(db):
     assert _ids(lookup.referral_network(db, "H", date(2026, 8, 1), VALUES).customers) == ["C"]
     # Before D was referred (2026-02-20), only B.
     assert _ids(lookup.referral_network(db, "A", date(2025, 1, 1), VALUES).customers) == ["B"]
-    with pytest.raises(ValueError, match="max_depth"):
+    with pytest.raises(InputError) as raised:
         lookup.referral_network(db, "A", AS_OF, VALUES, max_depth=0)
+    assert "depth of at least 1" in explain(raised.value, "en")
 
 
 # -- complaint rule and actions ---------------------------------------------------------------
@@ -146,31 +150,37 @@ def test_complaint_rule_by_tier():
     assert (vip.respond_hours, vip.compensation_limit, vip.owner) == (2, None, "general_manager")
     low = lookup.complaint_rule_for("ordinary")
     assert (low.respond_hours, low.compensation_limit) == (48, 200)
-    assert lookup_words.complaint_rule_text(vip, "en") == (
+    assert words.complaint_rule_text(vip, "en") == (
         "Respond within 2 h · compensation authority unlimited · owner: General manager")
-    with pytest.raises(ValueError, match="no complaint rule"):
+    with pytest.raises(InputError) as raised:
         lookup.complaint_rule_for("diamond")
+    assert "No complaint rule" in explain(raised.value, "en")
+
+
+def said_actions(risk, tier, open_complaints, lang, network=None, own_clv=None) -> list[str]:
+    """The engine's action codes, worded (the sentences asserted below are the catalogue's)."""
+    return words.actions_text(lookup.recommended_actions(risk, tier, open_complaints, network, own_clv), lang)
 
 
 def test_recommended_actions_most_urgent_first():
     risk = pd.Series({"level": "mid", "expected_value": 1_820.0, "cost": 300.0})
-    actions = lookup_words.recommended_actions(risk, "gold", open_complaints=1, lang="en")
+    actions = said_actions(risk, "gold", open_complaints=1, lang="en")
     assert actions[0].startswith("Resolve the 1 open complaint(s) first: Respond within 4 h")
     assert actions[1] == ("Account manager visit + service offer (Mid risk): expected value ¥1,820 "
                           "for a cost of ¥300.")
-    losing = lookup_words.recommended_actions(pd.Series({"level": "high", "expected_value": -500.0, "cost": 800.0}),
+    losing = said_actions(pd.Series({"level": "high", "expected_value": -500.0, "cost": 800.0}),
                                         "silver", 0, "en")
     assert len(losing) == 1 and "expected to lose -¥500" in losing[0]
-    calm = lookup_words.recommended_actions(pd.Series({"level": "none"}), "platinum", 0, "en")
+    calm = said_actions(pd.Series({"level": "none"}), "platinum", 0, "en")
     assert calm == ["No warning sign: follow the Platinum tier's service playbook."]
-    gone = lookup_words.recommended_actions(pd.Series({"level": "lapsed"}), "churned", 0, "zh")
+    gone = said_actions(pd.Series({"level": "lapsed"}), "churned", 0, "zh")
     assert len(gone) == 1 and gone[0].startswith("超过两年未到店")  # win-back, not the playbook
 
 
 def test_network_worth_more_than_the_customer_is_said(db):
     network = lookup.referral_network(db, "A", AS_OF, VALUES)  # direct CLV 1,500
     calm = pd.Series({"level": "none"})
-    said = lookup_words.recommended_actions(calm, "silver", 0, "en", network, own_clv=600.0)
+    said = said_actions(calm, "silver", 0, "en", network, own_clv=600.0)
     assert said[-1] == ("The customers they referred are worth ¥1,500 in CLV, more than their own ¥600: "
                         "keeping this customer keeps a referrer.")
-    assert len(lookup_words.recommended_actions(calm, "silver", 0, "en", network, own_clv=2_000.0)) == 1
+    assert len(said_actions(calm, "silver", 0, "en", network, own_clv=2_000.0)) == 1

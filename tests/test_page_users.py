@@ -194,5 +194,6 @@ def test_every_user_error_code_has_both_languages():
     import re
 
     source = (Path(access.__file__)).read_text()
-    codes = set(re.findall(r'AccessError\(\s*"(\w+)"', source)) - {"action", "refused"}
+    codes = set(re.findall(r'AccessError\(\s*"(\w+)"', source))
     assert codes and all(f"error.access.{c}" in CATALOGUE for c in codes)
+    assert {f"access.{c}" for c in codes} == set(access.CODES.values())

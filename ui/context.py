@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from clv_engine import access, clv
+from clv_engine import access, clv, predictive
 from clv_engine.db import (
     Database,
     assumed_margin_of,
@@ -22,9 +22,11 @@ from clv_engine.db import (
     default_db_path,
     read_settings,
 )
+from clv_engine.scope import ScopedDatabase, group_database, in_scope, scope_of, scoped
 from ui.access import draw_viewer, require_viewer
 from ui.widgets import PRESENT_KEY, translated_choice
 from wording import fmt, t
+from wording.predictive import fit_error_text
 
 SAMPLE_CUSTOMERS = 10_000
 SAMPLE_SEED = 42
@@ -35,8 +37,8 @@ def _database(path: str) -> Database:
     return Database(path)
 
 
-def _hash_db(db: Database) -> tuple:
-    return db.version()
+def _hash_db(db: Database | ScopedDatabase) -> tuple:
+    return db.version()  # a scoped database's version includes its stores
 
 
 # Every cached engine call is keyed by the database's version, so an import or a saved
@@ -44,7 +46,7 @@ def _hash_db(db: Database) -> tuple:
 def cached(func=None, *, max_entries: int = 32):
     def wrap(f):
         return st.cache_data(
-            show_spinner=False, max_entries=max_entries, hash_funcs={Database: _hash_db}
+            show_spinner=False, max_entries=max_entries, hash_funcs={Database: _hash_db, ScopedDatabase: _hash_db}
         )(f)
 
     return wrap(func) if func is not None else wrap
@@ -52,9 +54,20 @@ def cached(func=None, *, max_entries: int = 32):
 
 @cached
 def _customer_values(
-    db: Database, as_of: date, store_ids: tuple[str, ...] | None, params: clv.CLVParams
+    db: Database | ScopedDatabase, as_of: date, store_ids: tuple[str, ...] | None, params: clv.CLVParams
 ) -> pd.DataFrame:
-    return clv.customer_values(db, as_of, list(store_ids) if store_ids else None, params)
+    """Per-customer values of the customers ``db`` holds, cut to ``store_ids`` (() is none).
+
+    Retention and return rates are GROUP figures, measured on every customer (a customer's CLV
+    does not depend on who looks), so a scoped database computes on the group's and keeps the
+    rows of its own customers only (``in_scope`` asks the scoped database which they are).
+    """
+    if store_ids == ():
+        store_ids = ("",)  # no store is called "": no row, never "every store"
+    group = group_database(db)
+    wanted = scope_of(db) if store_ids is None else store_ids
+    values = clv.customer_values(group, as_of, None if wanted is None else list(wanted), params)
+    return in_scope(db, values)
 
 
 def fit_failure(error: Exception) -> dict:
@@ -63,16 +76,29 @@ def fit_failure(error: Exception) -> dict:
 
 
 @cached
-def fitted_model(db: Database, as_of: date):
-    """The BG/NBD + Gamma-Gamma fit on every customer to ``as_of`` (one per database and
-    date, shared by the sidebar model and the model page), or a failure dict."""
+def _group_fit(db: Database, as_of: date):
+    from clv_engine.models import FitError
     from clv_engine.predictive import fit_predictive_model
-    from clv_engine.predictive_models import FitError
 
     try:
         return fit_predictive_model(db, as_of)
     except FitError as error:
         return fit_failure(error)
+
+
+@cached
+def fitted_model(db: Database | ScopedDatabase, as_of: date):
+    """The BG/NBD + Gamma-Gamma fit on every customer to ``as_of`` (one per database and
+    date, shared by the sidebar model and the model page), or a failure dict.
+
+    The fit is a GROUP model (the model page names it so in a store scope): a scoped database
+    gets the group's parameters with the customer summary cut to its own customers."""
+    from dataclasses import replace
+
+    model = _group_fit(group_database(db), as_of)
+    if isinstance(model, dict) or scope_of(db) is None:
+        return model
+    return replace(model, summary=in_scope(db, model.summary).reset_index(drop=True))
 
 
 @cached
@@ -92,30 +118,6 @@ def dropout(db: Database, as_of: date):
     or None without a fit."""
     model = fitted_model(db, as_of)
     return None if isinstance(model, dict) else model.dropout()
-
-
-def failure_text(failure: dict, lang: str) -> str:
-    """A fit failure in the reader's language (the English message if no string is known)."""
-    from wording import CATALOGUE
-
-    key = f"predictive.fit_error.{failure['reason']}"
-    return t(key, lang, **failure["details"]) if key in CATALOGUE else failure["message"]
-
-
-def with_predictive_clv(values: pd.DataFrame, predictions: pd.DataFrame) -> pd.DataFrame:
-    """The per-customer frame with ``clv`` taken from the predictive model and ``p_alive``.
-
-    A customer with no visit yet has nothing to fit on; they keep the historical figure.
-    """
-    merged = values.merge(
-        predictions[["customer_id", "p_alive", "expected_visits", "predictive_clv"]],
-        on="customer_id",
-        how="left",
-    )
-    merged["historical_clv"] = merged["clv"]
-    merged["clv"] = merged["predictive_clv"].fillna(merged["historical_clv"])
-    merged.attrs = dict(values.attrs, model="predictive")
-    return merged
 
 
 @cached
@@ -168,18 +170,16 @@ class Context:
         """
         params = params or self.clv_params
         values = _customer_values(self.db, self.as_of, self.store_ids, params)
+        predicted = None
         if self.clv_model == "predictive":
-            predicted = predictions(self.db, self.as_of, params.horizon_years, params.discount_rate)
-            if isinstance(predicted, pd.DataFrame):
-                return with_predictive_clv(values, predicted)
-        values = values.copy()
-        values.attrs["model"] = "historical"
-        return values
+            fitted = predictions(self.db, self.as_of, params.horizon_years, params.discount_rate)
+            predicted = fitted if isinstance(fitted, pd.DataFrame) else None
+        return predictive.values_for_model(values, self.clv_model, predicted)
 
     def predictive_fit_problem(self) -> str | None:
         """Why the predictive model could not be fitted in this scope, or None."""
         result = fitted_model(self.db, self.as_of)
-        return failure_text(result, self.lang) if isinstance(result, dict) else None
+        return fit_error_text(result, self.lang) if isinstance(result, dict) else None
 
     def stores(self) -> pd.DataFrame:
         return _stores(self.db)
@@ -286,7 +286,7 @@ def draw_sidebar() -> Context:
             model = translated_choice(
                 "radio",
                 t("sidebar.clv_model", lang),
-                ["predictive", "historical"],
+                list(predictive.CLV_MODELS),
                 key="clv_model",
                 lang=lang,
                 format_func=lambda k: t(f"sidebar.clv_model.{k}", lang),
@@ -299,11 +299,12 @@ def draw_sidebar() -> Context:
         st.caption(f"{t('sidebar.database', lang)}: `{db.path.name}`")
         draw_viewer(viewer, lang)
     settings = _settings(db)
+    store_ids = viewer.scope(tuple(chosen) or None)
     context = Context(
         lang=lang,
-        db=db,
+        db=reader_database(db, viewer, store_ids),
         as_of=as_of,
-        store_ids=viewer.scope(tuple(chosen) or None),
+        store_ids=store_ids,
         clv_params=clv.CLVParams(discount_rate=discount, horizon_years=horizon),
         clv_model=model,
         assumed_margin=assumed_margin_of(settings),
@@ -316,6 +317,15 @@ def draw_sidebar() -> Context:
             st.sidebar.warning(t("sidebar.clv_model.fallback", lang, reason=problem))
     st.session_state["_context"] = context
     return context
+
+
+def reader_database(db: Database, viewer: access.Viewer,
+                    store_ids: tuple[str, ...] | None) -> Database | ScopedDatabase:
+    """The database as this viewer may read it: every query of a store manager is cut to their
+    stores (clv_engine/scope.py); an empty scope reads no customer at all."""
+    if store_ids == ():
+        return scoped(db, ())
+    return scoped(db, viewer.stores)
 
 
 def page_context() -> Context:

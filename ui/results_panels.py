@@ -137,7 +137,7 @@ def issue_panel(ctx: Any) -> None:
         st.info(ctx.t("churn.empty"))
         return
     scored = churn.score_risk(signals)
-    calibration = churn.calibrate(queries.churn_backtest(ctx.db, ctx.as_of))
+    calibration = queries.group_churn_calibration(ctx.db, ctx.as_of)  # a group figure
     method = "calibrated" if calibration is not None else "score"
     ranked = churn.filter_list(
         churn.call_list(scored, values, method, calibration, churn.interventions_in_use(ctx.db)),

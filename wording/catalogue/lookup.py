@@ -8,7 +8,8 @@ STRINGS = {
         "输入客户编号、VIN（或其末尾至少4位）或姓名的一部分。搜索范围为侧边栏所选门店。",
     ),
     "lookup.query": ("Customer id, VIN or name", "客户编号、VIN 或姓名"),
-    "lookup.query.placeholder": ("e.g. C0001087, 3A0B141, 王", "例如 C0001087、3A0B141、王"),
+    # No real customer's id or VIN as the example: the placeholder is shown to every store.
+    "lookup.query.placeholder": ("a customer id, the last 6 of a VIN, or a name (王)", "客户编号、VIN 后 6 位或姓名（王）"),
     "lookup.prompt": ("Search for a customer to see their profile.", "搜索客户以查看其档案。"),
     "lookup.none": (
         "No customer matches \u201c{q}\u201d in this scope.",
@@ -154,6 +155,27 @@ STRINGS = {
         "Referred {n} customers worth {clv} in CLV; they in turn brought {m} more worth {further} "
         "(up to {depth} links away).",
         "推荐了{n}位客户，CLV 合计 {clv}；这些客户又带来了{m}位，价值 {further}（最多{depth}层）。",
+    ),
+    "lookup.network.outside": (
+        "Also referred {n} customer(s) of stores outside your scope (not shown).",
+        "另推荐了{n}位其他门店（不在您的权限范围内）的客户（不显示）。",
+    ),
+    "error.lookup.empty": (
+        "The search text is empty: type a customer id, a VIN or part of a name.",
+        "搜索内容为空：请输入客户编号、VIN 或姓名的一部分。",
+    ),
+    "error.lookup.too_long": (
+        "The search text is longer than {n} characters.",
+        "搜索内容超过 {n} 个字符。",
+    ),
+    "error.lookup.limit": ("At least one match must be shown (got {limit}).", "至少显示一条匹配（当前为 {limit}）。"),
+    "error.lookup.depth": (
+        "The referral network needs a depth of at least 1 (got {depth}).",
+        "推荐关系网的层数至少为 1（当前为 {depth}）。",
+    ),
+    "error.lookup.no_rule": (
+        "No complaint rule for tier {tier} of scheme {scheme}.",
+        "{scheme} 方案的 {tier} 等级没有投诉处理规则。",
     ),
     "lookup.m.direct": ("Customers referred", "推荐客户数"),
     "lookup.m.further": ("Further down the chain", "间接带来"),

@@ -217,11 +217,3 @@ STRINGS = {
     "predictive.col.visit_12m": ("Chance of a visit, next 12 months", "未来 12 个月到店概率"),
     "predictive.col.clv": ("Predictive CLV", "预测型 CLV"),
 }
-
-# ui/context.py (the sidebar's fallback warning) still looks a fit failure up under
-# ``predictive.fit_error.<reason>``: the same entries under that name, until it calls
-# ``wording.errors.explain``.
-STRINGS.update({
-    "predictive.fit_error." + key.removeprefix("error.models."): text
-    for key, text in list(STRINGS.items()) if key.startswith("error.models.")
-})
