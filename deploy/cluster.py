@@ -66,6 +66,26 @@ def healthy(url: str, timeout: float = 2.0) -> bool:
         return False
 
 
+def streamlit_process(port: int, db: Path, log, args: tuple[str, ...] = ()) -> subprocess.Popen:
+    """One Streamlit server of the app on 127.0.0.1:``port`` reading ``db`` (output to ``log``)."""
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        *args,
+    ]
+    env = dict(os.environ, CLV_DB=str(Path(db).resolve()))
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
 def render_config(run_dir: Path, listen: str, port: int, app_ports: list[int]) -> str:
     servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=0;" for p in app_ports)
     return string.Template(TEMPLATE.read_text("utf-8")).safe_substitute(
@@ -123,33 +143,11 @@ class Cluster:
         # nginx's workers run as "nobody" when started by root: they need to reach the temp dirs.
         self.run_dir.chmod(0o755)
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        env = dict(os.environ, CLV_DB=str(self.db))
         try:
             for port in self.app_ports:
                 log = open(self.log_dir / f"streamlit-{port}.log", "wb")  # noqa: SIM115 (closed in stop)
                 self._logs.append(log)
-                self.apps.append(
-                    subprocess.Popen(
-                        [
-                            sys.executable,
-                            "-m",
-                            "streamlit",
-                            "run",
-                            str(ROOT / "app.py"),
-                            "--server.port",
-                            str(port),
-                            "--server.address",
-                            "127.0.0.1",
-                            "--server.headless",
-                            "true",
-                            *self.streamlit_args,
-                        ],
-                        cwd=ROOT,
-                        env=env,
-                        stdout=log,
-                        stderr=subprocess.STDOUT,
-                    )
-                )
+                self.apps.append(streamlit_process(port, self.db, log, self.streamlit_args))
             conf = self.run_dir / "nginx.conf"
             conf.write_text(render_config(self.run_dir, self.listen, self.port, self.app_ports), "utf-8")
             check = subprocess.run(
