@@ -267,13 +267,17 @@ def main(argv: list[str] | None = None) -> int:
     db = args.db or default_db_path()
     cluster = Cluster(args.processes, db, port=args.port, listen=args.listen, run_dir=args.run_dir)
 
-    stopping = False
+    signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
     def _stop(*_):
-        nonlocal stopping
-        stopping = True
+        for sig in signals:  # a second Ctrl-C does not interrupt the stopping
+            signal.signal(sig, signal.SIG_IGN)
+        raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, _stop)
+    # SIGINT is handled explicitly too: a shell starting the command in the background (&)
+    # hands it on ignored.
+    for sig in signals:
+        signal.signal(sig, _stop)
     try:
         cluster.start()
         print(
@@ -284,12 +288,12 @@ def main(argv: list[str] | None = None) -> int:
             f"open {cluster.url}   (logs and nginx.conf in {cluster.run_dir}; Ctrl-C stops everything)",
             flush=True,
         )
-        while not stopping:
+        while True:
             dead = [p for p in [*cluster.apps, cluster.nginx] if p.poll() is not None]
+            time.sleep(0.5)  # Ctrl-C in a terminal stops the children too: let our signal come first
             if dead:
                 print(f"{dead[0].args[0]} exited with {dead[0].returncode}; stopping", file=sys.stderr)
                 return 1
-            time.sleep(0.5)
     except KeyboardInterrupt:
         pass
     except (RuntimeError, TimeoutError, FileNotFoundError) as err:
