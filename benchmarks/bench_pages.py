@@ -28,25 +28,28 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
 
-# page -> the widget whose change is timed (a key, or a regular expression for generated keys);
-# text inputs get the listed values in turn. Numbers move one step and back.
-WIDGETS: dict[str, tuple[str, list | None]] = {
-    "overview": ("dcf_margin", None),
-    "segmentation": ("seg_t_gold", None),
-    "churn": ("churn_w_spend_drop", None),
+# page -> the widgets whose change is timed (keys, or regular expressions for generated keys).
+# One number moves one step and back; with two, a step moves from the second to the first and
+# back (weights that must add up to 100%); a text input gets the listed values in turn. A page
+# whose widget is not found uses its first slider or number input (marked *).
+WIDGETS: dict[str, tuple] = {
+    "overview": ("dcf_margin",),
+    "segmentation": ("seg_t_gold",),
+    "churn": ("churn_w_spend_drop", "churn_w_frequency_drop"),
     "lookup": ("lookup_query", ["C0000001", "C0000002"]),
-    "kpi": (r"kpi_w_\w+", None),
-    "model": ("model_age", None),
-    "calculator": ("calc_dcf_retention", None),
-    "actions": ("act_tier_referrals", None),
-    "allocator": ("al_budget", None),
-    "evaluator": (r"ev_\w+_rate", None),
-    "channels": ("ch_sim_share", None),
-    "results": ("results_size", None),
-    "import_data": ("imp_margin", None),
-    "users": (None, None),
+    "kpi": ("kpi_w_clv_growth", "kpi_w_retention"),
+    "model": ("model_age",),
+    "calculator": ("calc_dcf_retention",),
+    "actions": ("act_tier_referrals",),
+    "allocator": ("al_budget",),
+    "evaluator": (r"ev_\w+_rate",),
+    "channels": ("ch_sim_share",),
+    "results": ("results_size",),
+    "import_data": ("imp_margin",),
+    "users": (),
 }
 KINDS = ("slider", "number_input", "select_slider", "text_input")
+NUMERIC = ("slider", "number_input")
 
 
 def load() -> str:
@@ -54,28 +57,49 @@ def load() -> str:
     return f"{one:.1f}/{five:.1f}"
 
 
-def find_widget(at, pattern: str | None):
-    if pattern is None:
-        return None
-    for kind in KINDS:
+def find_widget(at, pattern: str | None, kinds: tuple[str, ...] = KINDS):
+    for kind in kinds:
         for widget in getattr(at, kind):
-            if widget.key and re.fullmatch(pattern, widget.key):
+            if widget.key and (pattern is None or re.fullmatch(pattern, widget.key)):
                 return widget
     return None
 
 
-def next_value(widget, turn: int, texts: list | None):
-    if texts:
-        return texts[turn % len(texts)]
-    value = widget.value
-    step = getattr(widget, "step", None) or 1
+def plan(at, page: str) -> tuple[list, list | None, bool]:
+    """(widgets to change, text values or None, whether it is the fallback widget)."""
+    spec = WIDGETS.get(page, ())
+    texts = next((x for x in spec if isinstance(x, list)), None)
+    widgets = [find_widget(at, p) for p in spec if isinstance(p, str)]
+    if widgets and all(w is not None for w in widgets):
+        return widgets, texts, False
+    fallback = find_widget(at, None, NUMERIC)
+    return ([fallback] if fallback is not None else []), None, True
+
+
+def step_of(widget) -> float:
+    return getattr(widget, "step", None) or 1
+
+
+def moved(widget, delta: float):
     low, high = getattr(widget, "min", None), getattr(widget, "max", None)
-    if value is None:
-        value = low if low is not None else 0
-    up = value + step
-    if high is not None and up > high:
-        up = value - step
-    return up if turn % 2 == 0 else value
+    value = widget.value if widget.value is not None else (low if low is not None else 0)
+    new = value + delta
+    if (high is not None and new > high) or (low is not None and new < low):
+        new = value - delta
+    return new
+
+
+def change(at, keys: list[tuple[str, str]], turn: int, texts: list | None) -> None:
+    """Turn ``turn`` of the timed change: set the widgets (looked up again after each run)."""
+    widgets = [next(w for w in getattr(at, kind) if w.key == key) for key, kind in keys]
+    if texts:
+        widgets[0].set_value(texts[turn % len(texts)])
+        return
+    sign = 1 if turn % 2 == 0 else -1
+    step = step_of(widgets[0])
+    widgets[0].set_value(moved(widgets[0], sign * step))
+    if len(widgets) > 1:
+        widgets[1].set_value(moved(widgets[1], -sign * step))
 
 
 def child(page: str, db: Path) -> dict:
@@ -101,21 +125,21 @@ def child(page: str, db: Path) -> dict:
         at.run()
         warm.append(time.perf_counter() - start)
     result["warm"] = statistics.median(warm)
-    pattern, texts = WIDGETS.get(page, (None, None))
-    widget = find_widget(at, pattern)
-    if widget is not None:
-        result["widget"] = widget.key
-        key, kind = widget.key, widget.type
+    widgets, texts, fallback = plan(at, page)
+    if widgets:
+        keys = [(w.key, w.type) for w in widgets]
+        result["widget"] = "+".join(k for k, _ in keys) + ("*" if fallback else "")
         reruns = []
-        for turn in range(5):
-            current = next(w for w in getattr(at, kind) if w.key == key)
-            current.set_value(next_value(current, turn, texts))
+        for turn in range(6):
+            change(at, keys, turn, texts)
             start = time.perf_counter()
             at.run()
             reruns.append(time.perf_counter() - start)
             if at.exception:
                 result["error"] = at.exception[0].message[:200]
                 break
+            if at.error:
+                result["error"] = "st.error: " + at.error[0].value[:150]
         result["rerun"] = statistics.median(reruns)
     result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
@@ -158,7 +182,7 @@ def main() -> None:
         f"{os.cpu_count()} cores; load average 1/5 min at start {load()}"
     )
     print(
-        f"{'page':<13}{'cold s':>8}{'warm s':>8}{'rerun s':>9}{'peak RSS':>10}  {'widget':<22}load before/after"
+        f"{'page':<13}{'cold s':>8}{'warm s':>8}{'rerun s':>9}{'peak RSS':>10}  {'widget':<38} load before/after"
     )
     for page in args.pages:
         if not (ROOT / "app_pages" / f"{page}.py").exists():
@@ -182,7 +206,7 @@ def main() -> None:
         rss = f"{r['rss_mb'] / 1024:>7.2f} GB" if "rss_mb" in r else f"{'-':>10}"
         print(
             f"{page:<13}{cell('cold', 8)}{cell('warm', 8)}{cell('rerun', 9)}{rss}  "
-            f"{r.get('widget', '-'):<22}{before} -> {load()}"
+            f"{r.get('widget', '-'):<38} {before} -> {load()}"
             + (f"  ERROR {r['error']}" if "error" in r else ""),
             flush=True,
         )
