@@ -84,14 +84,14 @@ async def user(
             if result.exceptions:
                 failures["page error"] += 1
             else:
-                times.append(result.seconds)
+                times.append((page or "overview", result.seconds))
             await asyncio.sleep(think)
     finally:
         await session.close()
 
 
 async def run_sessions(url: str, sessions: int, pages: list[str], think: float, duration: float):
-    times: list[float] = []
+    times: list[tuple[str, float]] = []
     failures: Counter = Counter()
     until = time.perf_counter() + duration
     await asyncio.gather(*(user(url, i, pages, think, until, times, failures) for i in range(sessions)))
@@ -141,6 +141,10 @@ def main() -> None:
                 )
                 time.sleep(0.5)  # nginx logs a websocket when it closes
                 failed = sum(failures.values())
+                by_page: dict[str, list[float]] = {}
+                for page, seconds in times:
+                    by_page.setdefault(page, []).append(seconds)
+                times = [seconds for _, seconds in times]
                 if times:
                     figures = (
                         f"{percentile(times, 0.5):>7.2f} {percentile(times, 0.95):>7.2f} {max(times):>7.2f}"
@@ -150,6 +154,14 @@ def main() -> None:
                 print(
                     f"{processes:>9} {sessions:>8} {len(times):>5} {failed:>6} {figures}  "
                     f"{spread(cluster, mark)}, {load()}" + (f" {dict(failures)}" if failures else ""),
+                    flush=True,
+                )
+                slowest = sorted(by_page.items(), key=lambda kv: -percentile(kv[1], 0.5))[:3]
+                print(
+                    "          slowest pages (p50 / p95 s): "
+                    + ", ".join(
+                        f"{page} {percentile(v, 0.5):.2f} / {percentile(v, 0.95):.2f}" for page, v in slowest
+                    ),
                     flush=True,
                 )
 
