@@ -39,7 +39,7 @@ WIDGETS: dict[str, tuple] = {
     "lookup": ("lookup_query", ["C0000001", "C0000002"]),
     "kpi": ("kpi_w_clv_growth", "kpi_w_retention"),
     "model": ("model_age",),
-    "calculator": ("calc_dcf_retention",),
+    "calculator": ("calc_simple_spend",),
     "actions": ("act_tier_referrals",),
     "allocator": ("al_budget",),
     "evaluator": (r"ev_\w+_rate",),

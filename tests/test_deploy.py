@@ -1,4 +1,4 @@
-"""deploy/: two Streamlit processes behind nginx on the 3,000-customer sample — health through
+"""deploy/: two Streamlit processes behind nginx on (a copy of) the 3,000-customer sample — health through
 the proxy, Streamlit's websocket through the proxy, sticky routes, and both processes serving
 sessions from the same database file."""
 
@@ -47,8 +47,16 @@ def _open_files(pid: int) -> set[Path]:
 
 
 @pytest.fixture(scope="module")
-def cluster(sample_db_path, tmp_path_factory):
-    with Cluster(2, sample_db_path, run_dir=tmp_path_factory.mktemp("nginx")) as running:
+def deployed_db(pristine_db_bytes, tmp_path_factory) -> Path:
+    """A private copy of the 3,000-customer sample: no other test writes to it while it is open."""
+    path = tmp_path_factory.mktemp("deployed") / "sample.duckdb"
+    path.write_bytes(pristine_db_bytes)
+    return path
+
+
+@pytest.fixture(scope="module")
+def cluster(deployed_db, tmp_path_factory):
+    with Cluster(2, deployed_db, run_dir=tmp_path_factory.mktemp("nginx")) as running:
         yield running
 
 
@@ -75,7 +83,7 @@ def test_new_visitors_are_spread_and_a_visitor_stays_on_one_process(cluster):
 
 
 @needs_nginx
-def test_websocket_sessions_through_the_proxy_on_both_processes(cluster, sample_db_path):
+def test_websocket_sessions_through_the_proxy_on_both_processes(cluster, deployed_db):
     # A route key that the proxy sends to each process (from the spread above, or new ones).
     for _ in range(30):
         _get(cluster.url + "/_stcore/health")
@@ -111,7 +119,7 @@ def test_websocket_sessions_through_the_proxy_on_both_processes(cluster, sample_
         (route, upstream, "101") for upstream, route in route_to.items()
     }
     # Both processes have the one database file open.
-    db = Path(sample_db_path).resolve()
+    db = deployed_db.resolve()
     for pid in cluster.app_pids():
         assert db in _open_files(pid)
 
