@@ -13,13 +13,13 @@ import pandas as pd
 import streamlit as st
 
 from clv_engine import churn, lookup
-from clv_engine import segmentation as seg
 from clv_engine import status as cs
 from ui import lookup_panels as panels
 from ui.context import dropout, page_context
 from ui.queries import lookup_customer, lookup_find, lookup_risk, lookup_scores
 from ui.safe import md
 from wording import fmt
+from wording.segmentation import tier_label
 from wording.status import dropout_reasons_text
 
 ctx = page_context()
@@ -95,7 +95,7 @@ network = lookup.referral_network(ctx.db, customer_id, ctx.as_of, values, NETWOR
 model = values.attrs.get("model", "historical")
 m = st.columns(5)
 m[0].metric(ctx.t("lookup.m.clv"), ctx.money(me["clv"]), help=ctx.t(f"lookup.m.clv.help.{model}"))
-m[1].metric(ctx.t("lookup.m.tier"), ctx.t(seg.tier_label_key("rfml", tier)) if tier else "—",
+m[1].metric(ctx.t("lookup.m.tier"), tier_label("rfml", tier, lang) if tier else "—",
             help=ctx.t("status.tier_is_not_status"))
 m[2].metric(ctx.t("lookup.m.total"), f"{score['total']} / 20" if score is not None else "—",
             help=ctx.t("lookup.m.total.help"))

@@ -23,9 +23,7 @@ on disk when the call returns), like saved scenarios.
 """
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -310,42 +308,3 @@ def require(viewer: Viewer, right: str) -> None:
     """Raise AccessError unless ``viewer`` has ``right`` (a ROLE_RIGHTS key)."""
     if not ROLE_RIGHTS[viewer.role][right]:
         raise AccessError("refused", right=right, role=viewer.role, login=viewer.login)
-
-
-# -- command line: the first director of a new deployment ---------------------------------
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m clv_engine.access",
-        description="Add, change, remove or list the app's users (for the first director).")
-    parser.add_argument("--db", required=True, help="the DuckDB file")
-    sub = parser.add_subparsers(dest="command", required=True)
-    add = sub.add_parser("add", help="add or change a user")
-    add.add_argument("login", help="the email (or OIDC subject) the identity provider reports")
-    add.add_argument("--role", required=True, choices=ROLES)
-    add.add_argument("--name", default="", help="display name")
-    add.add_argument("--stores", default="", help="store ids, comma-separated (store managers)")
-    remove = sub.add_parser("remove", help="remove a user")
-    remove.add_argument("login")
-    sub.add_parser("list", help="list users")
-    args = parser.parse_args(argv)
-    db = Database(args.db)
-    try:
-        if args.command == "add":
-            stores = [s for s in args.stores.split(",") if s.strip()]
-            print(save_user(db, args.login, args.name, args.role, stores, actor="command line"))
-        elif args.command == "remove":
-            print("removed" if delete_user(db, args.login, actor="command line") else "not found")
-        else:
-            print(list_users(db).to_string(index=False))
-    except AccessError as error:
-        # The engine has no words: the field and the code (error.<code> in the catalogue).
-        field = error.details.get("field")
-        print(f"error: {field + ': ' if field else ''}{error.code}", file=sys.stderr)
-        return 2
-    finally:
-        db.close()
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

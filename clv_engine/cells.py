@@ -1,6 +1,8 @@
 """Cells of tables people typed or exported (the allocator's project table, a CRM file)."""
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import pandas as pd
 
 
@@ -14,3 +16,12 @@ def is_blank(value: object) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):  # a list or other container: not blank
         return False
+
+
+def as_date(value: object) -> date | None:
+    """The calendar day of a date, datetime or pandas Timestamp; None for anything else."""
+    if isinstance(value, datetime):  # a pandas Timestamp is a datetime too
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return None

@@ -27,7 +27,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from clv_engine.cells import is_blank
+from clv_engine.cells import as_date, is_blank
 from clv_engine.db import Database, apply_schema
 from clv_engine.errors import InputError, declare
 from clv_engine.imports.read import ImportFileError, load_raw, quote_ident
@@ -210,12 +210,8 @@ def _text(value: object, field: str, required: bool = False) -> str | None:
 
 
 def _parse_date(value: object) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, pd.Timestamp):
-        return value.date()
+    if (day := as_date(value)) is not None:
+        return day
     text = str(value).strip().replace("/", "-").replace(".", "-")
     try:
         return date.fromisoformat(text[:10]) if len(text) >= 8 else None

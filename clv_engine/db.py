@@ -90,7 +90,28 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
     return (st.st_ino, st.st_mtime_ns)
 
 
-class Database:
+class Reader:
+    """Queries on top of ``cursor()`` and ``tables()``, shared by :class:`Database` and the
+    store-scoped ``clv_engine.scope.ScopedDatabase``."""
+
+    def query_df(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> pd.DataFrame:
+        with self.cursor() as cur:
+            return cur.execute(sql, params).df()
+
+    def query_value(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        with self.cursor() as cur:
+            row = cur.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def table_rows(self, table: str) -> int:
+        """Row count of ``table`` (in the scope, for a scoped reader); 0 when it is missing or empty."""
+        if table not in self.tables():
+            return 0
+        # The name is checked against the catalogue above, so it is safe to quote in.
+        return int(self.query_value('SELECT count(*) FROM "' + table.replace('"', '""') + '"'))
+
+
+class Database(Reader):
     """The shared read-only reader of one DuckDB file, plus a short write path."""
 
     def __init__(self, path: str | Path) -> None:
@@ -137,15 +158,6 @@ class Database:
             finally:
                 cur.close()
 
-    def query_df(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> pd.DataFrame:
-        with self.cursor() as cur:
-            return cur.execute(sql, params).df()
-
-    def query_value(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
-        with self.cursor() as cur:
-            row = cur.execute(sql, params).fetchone()
-        return None if row is None else row[0]
-
     def tables(self) -> set[str]:
         with self.cursor() as cur:
             if self._tables is None:
@@ -154,13 +166,6 @@ class Database:
                 ).fetchall()
                 self._tables = {r[0] for r in rows}
             return set(self._tables)
-
-    def table_rows(self, table: str) -> int:
-        """Row count of ``table``; 0 when the table is missing or empty."""
-        if table not in self.tables():
-            return 0
-        # The name is checked against the catalogue above, so it is safe to quote in.
-        return int(self.query_value(f'SELECT count(*) FROM "{table}"'))
 
     # -- writing -------------------------------------------------------------------------
     @contextmanager

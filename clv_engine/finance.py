@@ -124,7 +124,8 @@ class IrrResult:
     """The IRR with what a CFO must be told about it.
 
     ``irr`` is None when no IRR exists or when several do (then ``roots`` lists them and
-    ``mirr`` is the figure to quote). ``warning`` is an i18n key or None.
+    ``mirr`` is the figure to quote). ``warning`` is a code or None: irr_none, irr_multiple,
+    irr_no_sign_change, irr_sign_changes (the wording layer says it).
     """
 
     irr: float | None
@@ -142,15 +143,15 @@ def irr(cash_flows: Sequence[float], mirr_rate: float) -> IrrResult:
     roots = irr_roots(flows)
     modified = mirr(flows, mirr_rate, mirr_rate)
     if changes == 0:
-        return IrrResult(None, (), 0, modified, mirr_rate, "evaluator.warn.irr_no_sign_change")
+        return IrrResult(None, (), 0, modified, mirr_rate, "irr_no_sign_change")
     if not roots:
-        return IrrResult(None, (), changes, modified, mirr_rate, "evaluator.warn.irr_none")
+        return IrrResult(None, (), changes, modified, mirr_rate, "irr_none")
     if changes > 1 and len(roots) > 1:
-        return IrrResult(None, roots, changes, modified, mirr_rate, "evaluator.warn.irr_multiple")
+        return IrrResult(None, roots, changes, modified, mirr_rate, "irr_multiple")
     if changes > 1:
         # One root found but more were possible: the number holds, the reader is warned.
         return IrrResult(roots[0], roots, changes, modified, mirr_rate,
-                         "evaluator.warn.irr_sign_changes")
+                         "irr_sign_changes")
     return IrrResult(roots[0], roots, changes, modified, mirr_rate, None)
 
 

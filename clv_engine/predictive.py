@@ -20,11 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 
+from clv_engine.cells import as_date
 from clv_engine.db import Database
 from clv_engine.models import (
     BGNBDFit,
@@ -92,12 +93,8 @@ ORDER BY s.customer_id
 
 
 def _as_date(value: object, name: str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, pd.Timestamp):
-        return value.date()
+    if (day := as_date(value)) is not None:
+        return day
     if isinstance(value, str):
         try:
             return date.fromisoformat(value)

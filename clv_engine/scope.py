@@ -33,12 +33,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pandas as pd
 
-from clv_engine.db import Database
+from clv_engine.db import Database, Reader
 
 IN_SCOPE = "customer_id IN (SELECT customer_id FROM customers)"
 # What a referral's party outside the scope reads as (no customer id looks like these).
@@ -78,7 +77,7 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-class ScopedDatabase:
+class ScopedDatabase(Reader):
     """``base`` as seen by a reader of ``store_ids`` only (see the module note)."""
 
     def __init__(self, base: Database, store_ids: Sequence[str]) -> None:
@@ -123,23 +122,8 @@ class ScopedDatabase:
                 )
                 cur.execute(f"CREATE TEMP VIEW {_quoted(table)} AS {body}")
 
-    def query_df(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> pd.DataFrame:
-        with self.cursor() as cur:
-            return cur.execute(sql, params).df()
-
-    def query_value(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
-        with self.cursor() as cur:
-            row = cur.execute(sql, params).fetchone()
-        return None if row is None else row[0]
-
     def tables(self) -> set[str]:
         return self._base.tables()
-
-    def table_rows(self, table: str) -> int:
-        """Row count of ``table`` in the scope; 0 when the table is missing or empty."""
-        if table not in self.tables():
-            return 0
-        return int(self.query_value(f"SELECT count(*) FROM {_quoted(table)}"))
 
     def version(self) -> tuple:
         """The file's version and the scope: a cache key never shared with another scope."""

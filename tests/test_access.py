@@ -207,8 +207,11 @@ def test_an_import_that_replaces_the_data_keeps_users_and_the_audit_log(writable
 
 
 def test_command_line_adds_the_first_director(writable_db_path, capsys):
-    assert access.main(["--db", str(writable_db_path), "add", "Boss@Dealer.cn", "--role", "director"]) == 0
-    assert access.main(["--db", str(writable_db_path), "add", "x@y.cn", "--role", "store_manager"]) == 2
-    assert "stores:" in capsys.readouterr().err
+    from cli.users import main
+
+    assert main(["--db", str(writable_db_path), "add", "Boss@Dealer.cn", "--role", "director"]) == 0
+    assert main(["--db", str(writable_db_path), "add", "x@y.cn", "--role", "store_manager"]) == 2
+    said = capsys.readouterr().err
+    assert "stores:" in said and "a store manager needs at least one store" in said
     assert rows(writable_db_path, "SELECT login, role, stores FROM users") == [
         ("boss@dealer.cn", "director", None)]

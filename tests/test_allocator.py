@@ -378,7 +378,7 @@ def test_curve_starts_at_locked_floor():
     assert curve.points["budget"].iloc[0] == pytest.approx(300_000)
     assert curve.points["gain"].iloc[0] == pytest.approx(4_000_000)
     assert curve.points["net"].iloc[0] == pytest.approx(3_700_000)
-    assert all("Churn warning system" in f for f in curve.points["funded"])
+    assert all("Churn warning system" in {name for name, _ in f} for f in curve.points["funded"])
 
 
 # -- reasons ------------------------------------------------------------------------------

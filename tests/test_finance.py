@@ -60,7 +60,7 @@ def test_multiple_irrs_lorie_savage_pump():
     assert result.sign_changes == 2
     assert result.irr is None
     assert result.roots == pytest.approx((0.25, 4.0), abs=1e-9)
-    assert result.warning == "evaluator.warn.irr_multiple"
+    assert result.warning == "irr_multiple"
     # MIRR at 10 %: FV of inflow 10,000 × 1.1 = 11,000; PV of outflows
     # 1,600 + 10,000 / 1.21; MIRR = (11,000 / PV)^(1/2) − 1.
     pv_out = 1600 + 10_000 / 1.21
@@ -72,13 +72,13 @@ def test_no_irr_when_no_real_root():
     # -100 + 250 v - 200 v²: discriminant 250² - 4·200·100 < 0, no real root.
     result = finance.irr([-100, 250, -200], 0.1)
     assert result.irr is None and result.roots == ()
-    assert result.warning == "evaluator.warn.irr_none"
+    assert result.warning == "irr_none"
 
 
 def test_no_irr_without_a_sign_change():
     result = finance.irr([100, 50], 0.1)
     assert result.irr is None and result.sign_changes == 0
-    assert result.warning == "evaluator.warn.irr_no_sign_change"
+    assert result.warning == "irr_no_sign_change"
     assert result.mirr is None
 
 
@@ -212,4 +212,4 @@ def test_a_negligible_inflow_gives_no_irr_instead_of_crashing():
     assert finance.irr_roots(flows) == ()
     result = finance.irr(flows, 0.08)
     assert result.irr is None
-    assert result.warning == "evaluator.warn.irr_no_sign_change"
+    assert result.warning == "irr_no_sign_change"

@@ -184,9 +184,3 @@ def test_network_worth_more_than_the_customer_is_said(db):
     assert said[-1] == ("The customers they referred are worth ¥1,500 in CLV, more than their own ¥600: "
                         "keeping this customer keeps a referrer.")
     assert len(said_actions(calm, "silver", 0, "en", network, own_clv=2_000.0)) == 1
-
-
-def test_escape_markdown():
-    assert words.escape_markdown("[x](http://a) *b* $1") == r"\[x\]\(http\://a\) \*b\* \$1"
-    assert words.escape_markdown("王伟") == "王伟"
-    assert words.escape_markdown(None) == ""

@@ -495,14 +495,15 @@ def test_complaint_rules_are_the_spec():
 
 def test_tier_names_and_playbooks_in_both_languages():
     from wording import t
+    from wording.segmentation import playbook_key, tier_label_key
 
-    names = [t(seg.tier_label_key("rfml", x), "zh") for x in seg.RFML_TIERS]
+    names = [t(tier_label_key("rfml", x), "zh") for x in seg.RFML_TIERS]
     assert names == ["白金", "黄金", "白银", "普通", "流失"]
-    names = [t(seg.tier_label_key("six", x), "zh") for x in seg.SIX_GROUPS]
+    names = [t(tier_label_key("six", x), "zh") for x in seg.SIX_GROUPS]
     assert names == ["VIP", "高价值", "潜力", "流失风险", "沉睡", "无效"]
     for scheme, tiers in seg.SCHEMES.items():
         for tier in tiers:
-            assert t(seg.playbook_key(scheme, tier), "en") and t(seg.playbook_key(scheme, tier), "zh")
+            assert t(playbook_key(scheme, tier), "en") and t(playbook_key(scheme, tier), "zh")
 
 
 # -- migration ------------------------------------------------------------------------------

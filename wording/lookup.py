@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from clv_engine import segmentation as seg
 from clv_engine.lookup import Action, Network
 from wording import fmt, t
+from wording.segmentation import tier_label
 
 
 def _money(value: float, lang: str, currency: str) -> str:
@@ -47,7 +46,7 @@ def action_text(action: Action, lang: str, currency: str = "CNY") -> str:
     if action.code == "lapsed":
         return t("lookup.action.lapsed", lang)
     if action.code == "playbook":
-        return t("lookup.action.playbook", lang, tier=t(seg.tier_label_key("rfml", d["tier"]), lang))
+        return t("lookup.action.playbook", lang, tier=tier_label("rfml", d["tier"], lang))
     if action.code == "network":
         return t(
             "lookup.action.network",
@@ -67,12 +66,3 @@ def outside_scope_text(network: Network, lang: str) -> str | None:
     if network.outside_scope <= 0:
         return None
     return t("lookup.network.outside", lang, n=network.outside_scope)
-
-
-# Streamlit renders labels, captions and alerts as Markdown; a customer's name comes from
-# imported data, so its Markdown characters are escaped before it is shown in one.
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def escape_markdown(text: object) -> str:
-    return _MARKDOWN.sub(r"\\\1", "" if text is None else str(text))

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
-from clv_engine.segmentation import playbook_key, tier_label_key
+from clv_engine.segmentation import tier_column
 from wording.catalogue import t
+
+
+def tier_label_key(scheme: str, tier: str) -> str:
+    """Catalogue key of a tier's (or group's) name."""
+    tier_column(scheme)
+    return f"seg.tier.{scheme}.{tier}"
+
+
+def playbook_key(scheme: str, tier: str) -> str:
+    """Catalogue key of the default service playbook of a tier (seed 003, SPEC §2b)."""
+    tier_column(scheme)
+    return f"seg.playbook.{scheme}.{tier}"
 
 
 def tier_label(scheme: str, tier: object, lang: str) -> str:

@@ -40,7 +40,7 @@ class BudgetCurve:
 
     ``points`` has one row per budget evaluated, ascending, columns budget, net (the optimal
     net value, what the curve plots), gain and cost of that portfolio, funded (tuple of
-    "project" or "project (tier)" labels); ``shares`` has the same rows and one column per
+    (project, option label) pairs: the ids the wording layer draws); ``shares`` has the same rows and one column per
     project with its funded fraction (0..1). ``events`` has budget, project, change
     ('enters', 'leaves', 'tier') and option: where, going up in budget, the optimal set changes. ``exact_steps`` is
     True when every step of the curve is in ``points`` (the frontier method); False when the
@@ -212,10 +212,6 @@ def _curve_by_milp(projects: Sequence[Project], budgets: np.ndarray, top: float)
     return _assemble_curve(projects, budgets, net, gain, cost, fractions, options, "milp-grid", False, top)
 
 
-def _label(p: Project, option: int) -> str:
-    return p.name if option <= 0 else f"{p.name} ({p.options[option].label})"
-
-
 def _assemble_curve(
     projects: Sequence[Project],
     budgets: np.ndarray,
@@ -229,7 +225,7 @@ def _assemble_curve(
     top: float,
 ) -> BudgetCurve:
     funded = [
-        tuple(_label(p, int(options[p.name][i])) for p in projects if fractions[p.name][i] > _EPS)
+        tuple((p.name, p.options[int(options[p.name][i])].label) for p in projects if fractions[p.name][i] > _EPS)
         for i in range(budgets.size)
     ]
     points = pd.DataFrame({"budget": budgets, "net": net, "gain": gain, "cost": cost, "funded": funded})

@@ -39,14 +39,9 @@ _EPS = 1e-6
 
 
 # -- inputs -----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Tier:
-    """One way of running a project (e.g. a pilot); a tiered project runs at most one."""
-
-    label: str
-    investment: float
-    uplift_per_customer: float
-    reach: float
+class _Value:
+    """Gain and net value of a project or tier (its ``investment``, ``uplift_per_customer``
+    and ``reach``); for a project, of the full project."""
 
     @property
     def gain(self) -> float:
@@ -59,7 +54,17 @@ class Tier:
 
 
 @dataclass(frozen=True)
-class Project:
+class Tier(_Value):
+    """One way of running a project (e.g. a pilot); a tiered project runs at most one."""
+
+    label: str
+    investment: float
+    uplift_per_customer: float
+    reach: float
+
+
+@dataclass(frozen=True)
+class Project(_Value):
     """A candidate project: investment, CLV uplift per customer, customers reached.
 
     ``tiers`` are alternatives to the full project (a pilot, a region-only roll-out); at most
@@ -75,15 +80,6 @@ class Project:
     tiers: tuple[Tier, ...] = ()
     locked: bool = False
     excluded: bool = False
-
-    @property
-    def gain(self) -> float:
-        return self.uplift_per_customer * self.reach
-
-    @property
-    def net(self) -> float:
-        """Net value of the full project: gain − investment."""
-        return self.gain - self.investment
 
     @property
     def net_roi(self) -> float:

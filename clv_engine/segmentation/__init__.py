@@ -74,9 +74,7 @@ from clv_engine.segmentation.vocabulary import (
     SIX_TYPICAL_SHARES,
     TYPICAL_SHARES,
     frame_sql,
-    playbook_key,
     tier_column,
-    tier_label_key,
 )
 
 __all__ = [
@@ -116,14 +114,12 @@ __all__ = [
     "migration",
     "migration_between",
     "missing_flag_tables",
-    "playbook_key",
     "rules_from_dict",
     "run_case",
     "score_customers",
     "six_groups",
     "tier_breakdown",
     "tier_column",
-    "tier_label_key",
     "tiers_at",
     "with_values",
 ]

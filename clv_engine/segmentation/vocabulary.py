@@ -97,14 +97,3 @@ def tier_column(scheme: str) -> str:
     if scheme not in SCHEMES:
         raise ValueError(f"scheme must be one of {sorted(SCHEMES)}, got {scheme!r}")
     return "tier" if scheme == "rfml" else "group"
-
-
-def playbook_key(scheme: str, tier: str) -> str:
-    """i18n key of the default service playbook of a tier (seed 003, SPEC §2b)."""
-    tier_column(scheme)
-    return f"seg.playbook.{scheme}.{tier}"
-
-
-def tier_label_key(scheme: str, tier: str) -> str:
-    tier_column(scheme)
-    return f"seg.tier.{scheme}.{tier}"

@@ -2,10 +2,8 @@
 
 STRINGS = {
     "boardpack.subtitle": ("Board pack · prepared {when}", "董事会材料 · 生成时间：{when}"),
-    "boardpack.inputs": ("Inputs", "输入"),
     "boardpack.figures": ("Figures and what they mean", "关键指标及其定义"),
     "boardpack.continued": ("{title} (continued)", "{title}（续）"),
-    "boardpack.amount": ("Amount", "金额"),
     "boardpack.tornado.note": (
         "Each bar is the change in NPV from the base case ({base}) when one input moves by "
         "±{pct}, the others held; largest swing on top.",
@@ -25,7 +23,6 @@ STRINGS = {
     "boardpack.al.comparison": ("Best portfolio against sorting by ROI", "最优组合与按ROI排序的对比"),
     "boardpack.al.optimum": ("Best portfolio", "最优组合"),
     "boardpack.al.ranking": ("Sorted by ROI", "按ROI排序"),
-    "boardpack.al.missed": ("Net value sorting misses", "排序法少得的净值"),
     "boardpack.al.projects_funded": ("Projects funded", "入选项目"),
     "boardpack.al.curve_note": (
         "The best net value for every budget; the budget of this pack is {budget} "

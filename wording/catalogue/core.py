@@ -1,12 +1,10 @@
 """Strings of the app frame and the overview page."""
 
 STRINGS = {
-    "app.title": ("After-sales CLV decisions", "售后客户终身价值决策"),
     "nav.who": ("Customers", "客户"),
     "nav.budget": ("Budget and programmes", "预算与项目"),
     "nav.data": ("Data", "数据"),
     "page.overview": ("Overview", "总览"),
-    "sidebar.language": ("Language", "语言"),
     "sidebar.as_of": ("As-of date", "分析基准日"),
     "sidebar.as_of.help": (
         "Recency, frequency and spend are measured back from this date.",

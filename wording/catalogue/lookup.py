@@ -89,7 +89,6 @@ STRINGS = {
     "lookup.flag.na": ("not available (no {table} data)", "暂无数据（缺少{table}）"),
     "lookup.flag.col": ("Score or flag", "评分或标记"),
     "lookup.flag.value": ("Value", "取值"),
-    "lookup.score.col": ("Score", "评分"),
     "lookup.risk": ("Churn risk and what to do", "流失风险与建议行动"),
     "lookup.risk.line": (
         "Risk score {score} · level {level} · P(churn) {p} ({method})",

@@ -54,5 +54,4 @@ STRINGS: dict[str, tuple[str, str]] = {
         "每位客户提升 = 回店率提升 × 被回访客户平均剩余CLV；覆盖人数 = 被回访客户数（无论是否接通）；"
         "投入 = 记录的联系成本。",
     ),
-    "evaluator.preset.measured_calls": ("Measured call programme", "实测回访计划"),
 }

@@ -193,11 +193,6 @@ STRINGS.update(
             "Gross profit of the last 12 months to the as-of date.",
             "截至基准日近 12 个月的毛利。",
         ),
-        "seg.headline": (
-            "{tiers} are {share} of customers and bring {profit} of the gross profit of the last "
-            "12 months.",
-            "{tiers}占客户的 {share}，贡献了近 12 个月毛利的 {profit}。",
-        ),
         # breakdown
         "seg.breakdown": ("Breakdown by tier", "分层明细"),
         "seg.col.tier": ("Tier", "层级"),
@@ -214,7 +209,6 @@ STRINGS.update(
         "seg.col.compensation": ("Compensation authority", "补偿权限"),
         "seg.col.owner": ("Owner", "负责人"),
         "seg.col.store": ("Store", "门店"),
-        "seg.col.region": ("Region", "区域"),
         "seg.col.from": ("From", "原层级"),
         "seg.col.to": ("To", "现层级"),
         "seg.col.customer": ("Customer", "客户"),
@@ -275,7 +269,6 @@ STRINGS.update(
         "seg.by.name.region": ("regions", "区域"),
         "seg.by.one.home_store_id": ("store", "门店"),
         "seg.by.one.region": ("region", "区域"),
-        "seg.compare.axis": ("Share of customers", "客户占比"),
         # migration
         "seg.migration": ("Tier migration", "层级迁移"),
         "seg.migration.from": ("Compare with the tiers on", "与以下日期的层级比较"),

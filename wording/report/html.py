@@ -16,6 +16,7 @@ from wording.report.charts import cash_flow_figure, histogram_figure, tornado_fi
 from wording.report.texts import (
     CASH_FLOW_COLUMNS,
     cash_flow_headers,
+    figure_row,
     headline_rows,
     input_rows,
     irr_text,
@@ -104,23 +105,11 @@ def html_report(a: Analysis, lang: str = "en", generated: datetime | None = None
         for i, fig in enumerate(figures)
     )
     cards = [
-        (t("evaluator.fig.net_roi", lang), pct(e.net_roi), t("evaluator.def.net_roi", lang)),
-        (
-            t("evaluator.fig.payback", lang),
-            payback_text(e.payback_years, e, lang),
-            t("evaluator.def.payback", lang),
-        ),
-        (
-            t("evaluator.fig.discounted_payback", lang),
-            payback_text(e.discounted_payback_years, e, lang),
-            t("evaluator.def.discounted_payback", lang),
-        ),
-        (t("evaluator.fig.npv", lang), money(e.npv, lang), t("evaluator.def.npv", lang)),
-        (
-            t("evaluator.fig.irr", lang),
-            irr_text(e, lang),
-            irr_warning(e, lang) or t("evaluator.def.irr", lang),
-        ),
+        figure_row("net_roi", pct(e.net_roi), lang),
+        figure_row("payback", payback_text(e.payback_years, e, lang), lang),
+        figure_row("discounted_payback", payback_text(e.discounted_payback_years, e, lang), lang),
+        figure_row("npv", money(e.npv, lang), lang),
+        figure_row("irr", irr_text(e, lang), lang, irr_warning(e, lang)),
     ]
     card_html = "".join(
         f'<div class="card"><div class="d">{html.escape(k)}</div><div class="v">{html.escape(v)}</div>'

@@ -84,46 +84,34 @@ def irr_warning(e: Evaluation, lang: str) -> str | None:
     if e.irr.warning is None:
         return None
     roots = ", ".join(pct(r, 1) for r in e.irr.roots)
-    return t(e.irr.warning, lang, changes=e.irr.sign_changes, roots=roots)
+    return t(f"evaluator.warn.{e.irr.warning}", lang, changes=e.irr.sign_changes, roots=roots)
 
 
 # --------------------------------------------------------------------------------------
 # Tables (shared by the page, the HTML and the workbook)
 # --------------------------------------------------------------------------------------
+def figure_row(name: str, value: str, lang: str, definition: str | None = None) -> tuple[str, str, str]:
+    """(label, value, definition) of the figure ``name`` (``evaluator.fig.<name>``, and
+    ``evaluator.def.<name>`` unless ``definition`` is given)."""
+    return t(f"evaluator.fig.{name}", lang), value, definition or t(f"evaluator.def.{name}", lang)
+
+
 def headline_rows(a: Analysis, lang: str) -> list[tuple[str, str, str]]:
     """(figure, value, definition) for every figure of the case."""
     e = a.evaluation
     mc = a.monte_carlo
     per_unit = per_unit_text(e.programme, lang)
     rows = [
-        (t("evaluator.fig.cost", lang), money_full(e.cost_over_horizon), t("evaluator.def.cost", lang)),
-        (
-            t("evaluator.fig.unit_cost", lang),
-            "—" if e.unit_cost is None else f"{money_full(e.unit_cost)} {per_unit}",
-            t("evaluator.def.unit_cost", lang),
+        figure_row("cost", money_full(e.cost_over_horizon), lang),
+        figure_row(
+            "unit_cost", "—" if e.unit_cost is None else f"{money_full(e.unit_cost)} {per_unit}", lang
         ),
-        (t("evaluator.fig.gain", lang), money_full(e.gain_over_horizon), t("evaluator.def.gain", lang)),
-        (
-            t("evaluator.fig.net_gain", lang),
-            money_full(e.net_gain_over_horizon),
-            t("evaluator.def.net_gain", lang),
-        ),
-        (t("evaluator.fig.net_roi", lang), pct(e.net_roi), t("evaluator.def.net_roi", lang)),
-        (
-            t("evaluator.fig.multiple", lang),
-            multiple(e.benefit_cost_multiple),
-            t("evaluator.def.multiple", lang),
-        ),
-        (
-            t("evaluator.fig.payback", lang),
-            payback_text(e.payback_years, e, lang),
-            t("evaluator.def.payback", lang),
-        ),
-        (
-            t("evaluator.fig.discounted_payback", lang),
-            payback_text(e.discounted_payback_years, e, lang),
-            t("evaluator.def.discounted_payback", lang),
-        ),
+        figure_row("gain", money_full(e.gain_over_horizon), lang),
+        figure_row("net_gain", money_full(e.net_gain_over_horizon), lang),
+        figure_row("net_roi", pct(e.net_roi), lang),
+        figure_row("multiple", multiple(e.benefit_cost_multiple), lang),
+        figure_row("payback", payback_text(e.payback_years, e, lang), lang),
+        figure_row("discounted_payback", payback_text(e.discounted_payback_years, e, lang), lang),
         (
             t("evaluator.fig.npv", lang),
             money_full(e.npv),
@@ -131,11 +119,7 @@ def headline_rows(a: Analysis, lang: str) -> list[tuple[str, str, str]]:
             + " "
             + t("evaluator.def.rate", lang, rate=pct(e.programme.discount_rate, 1)),
         ),
-        (
-            t("evaluator.fig.irr", lang),
-            irr_text(e, lang),
-            irr_warning(e, lang) or t("evaluator.def.irr", lang),
-        ),
+        figure_row("irr", irr_text(e, lang), lang, irr_warning(e, lang)),
         (
             t("evaluator.fig.mirr", lang),
             pct(e.irr.mirr, 1),
@@ -146,7 +130,7 @@ def headline_rows(a: Analysis, lang: str) -> list[tuple[str, str, str]]:
             f"{money_full(mc.p10)} / {money_full(mc.p50)} / {money_full(mc.p90)}",
             t("evaluator.def.monte_carlo", lang, draws=number(mc.draws), seed=mc.seed),
         ),
-        (t("evaluator.fig.prob_loss", lang), pct(mc.prob_loss, 1), t("evaluator.def.prob_loss", lang)),
+        figure_row("prob_loss", pct(mc.prob_loss, 1), lang),
     ]
     return rows
 
