@@ -15,7 +15,7 @@ from clv_engine.evaluation import Programme
 from ui.evaluation_inputs import apply_state, widget_state
 from ui.queries import saved_evaluation, warranty_comparison
 from ui.safe import md
-from ui.widgets import Headline, metric_row, presenting
+from ui.widgets import Headline, metric_row, presenting, translated_choice
 from wording import boardpack, fmt, report
 from wording import evaluation as wev
 from wording.errors import explain
@@ -259,11 +259,13 @@ def retention_panel(ctx: Any, programme: Programme, preset_key: str) -> None:
     if values.empty:
         st.info(ctx.t("evaluator.page.retention.empty"))
         return
-    dim = st.selectbox(
+    dim = translated_choice(
+        "selectbox",
         ctx.t("evaluator.page.segment_by"),
         SEGMENT_COLUMNS,
+        "ev_seg_dim",
+        lang,
         format_func=lambda d: ctx.t(f"evaluator.page.segment.{d}"),
-        key=f"ev_seg_dim_{lang}",
     )
     segment = values
     if dim != "all":
@@ -295,11 +297,13 @@ def retention_panel(ctx: Any, programme: Programme, preset_key: str) -> None:
         share=0.5,
     )
     st.caption(ctx.t("evaluator.page.retention.caption"))
-    group = st.selectbox(
+    group = translated_choice(
+        "selectbox",
         ctx.t("evaluator.page.retention.group"),
         list(range(len(programme.groups))),
+        f"ev_{preset_key}_ret_group",
+        lang,
         format_func=lambda i: wev.label(programme.groups[i].name, lang),
-        key=f"ev_{preset_key}_ret_group_{lang}",
     )
     set_customers = st.checkbox(ctx.t("evaluator.page.retention.set_customers"), True, key="ev_ret_customers")
     changes = {"clv_uplift": round(result.uplift), "baseline_clv": round(result.clv_before)}
