@@ -18,7 +18,7 @@ from clv_engine.errors import InputError
 from clv_engine.export import to_csv_bytes, to_excel_bytes
 from ui.context import Context
 from ui.safe import md, plot_texts
-from ui.widgets import Headline, dashed, metric_row
+from ui.widgets import Headline, dashed, metric_row, translated_choice
 from wording import fmt
 from wording.channels import advice_label, band_label, channel_label
 from wording.errors import explain
@@ -292,11 +292,14 @@ def shift_inputs(ctx: Context, base: pd.DataFrame, url) -> ch.BudgetShift:
     )
     s3, s4, s5 = st.columns(3)
     share = s3.slider(ctx.t("channels.sim.share"), 0, 100, 30, 5, format="%d%%", key="ch_sim_share", bind=url)
-    split = s4.radio(
+    split = translated_choice(
+        "radio",
         ctx.t("channels.sim.split"),
         list(ch.SPLITS),
-        key="ch_sim_split",
-        bind=url,
+        "ch_sim_split",
+        ctx.lang,
+        s4,
+        link=url is not None,
         format_func=lambda k: ctx.t(f"channels.sim.split.{k}"),
     )
     beta = s5.slider(ctx.t("channels.sim.beta"), 0.3, 1.0, 0.8, 0.05, key="ch_sim_beta", bind=url)
