@@ -190,10 +190,10 @@ def test_broken_saved_scenario_is_refused(writable_db_path):
 
 def test_project_derived_from_data(sample_db_path):
     at = _page(sample_db_path)
-    assert "al_seg_dim_en" not in [w.key for w in at.selectbox]   # closed: nothing computed
+    assert "al_seg_dim.en" not in [w.key for w in at.selectbox]   # closed: nothing computed
     at.session_state["al_derive_open"] = True   # what a click on the expander sets
     at.run()
-    at.selectbox(key="al_seg_dim_en").set_value("region").run()
+    at.selectbox(key="al_seg_dim.en").set_value("region").run()
     region = at.selectbox(key="al_seg_value_region").options[0]
     at.number_input(key="al_points").set_value(5.0).run()
     _ok(at)

@@ -14,6 +14,7 @@ from clv_engine import measured
 from ui.allocation_panels import COLUMNS, MAX_BUDGET, flash, set_table, table
 from ui.measured_evidence import pick_programme, programme_name, show_evidence
 from ui.safe import md
+from ui.widgets import translated_choice
 from wording import fmt
 from wording.allocation import explain_error
 
@@ -68,12 +69,15 @@ def derive_panel(ctx) -> None:
             st.info(ctx.t("allocator.page.derive.empty"))
             return
         d1, d2, d3 = st.columns(3)
-        dim = d1.selectbox(
+        dim = translated_choice(
+            "selectbox",
             ctx.t("allocator.page.segment_by"),
             ("all", *al.SEGMENT_COLUMNS),
+            "al_seg_dim",
+            lang,
+            d1,
             format_func=lambda d: ctx.t(f"allocator.page.segment.{d}"),
-            key=f"al_seg_dim_{lang}",
-        )  # per language: translated options
+        )
         segment, segment_label = values, ctx.t("allocator.page.segment.all")
         if dim != "all":
             choices = sorted(values[dim].dropna().astype(str).unique())
@@ -81,11 +85,14 @@ def derive_panel(ctx) -> None:
                 ctx.t("allocator.page.segment_value"), choices, key=f"al_seg_value_{dim}"
             )
             segment = values[values[dim].astype(str) == segment_label]
-        change = d3.radio(
+        change = translated_choice(
+            "radio",
             ctx.t("allocator.page.change"),
             ("retention", "frequency"),
+            "al_change",
+            lang,
+            d3,
             format_func=lambda c: ctx.t(f"allocator.page.change.{c}"),
-            key=f"al_change_{lang}",
         )
         e1, e2, e3 = st.columns(3)
         r = values.attrs.get("retention", math.nan)
