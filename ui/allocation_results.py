@@ -14,7 +14,7 @@ from clv_engine import scenarios
 from ui import queries
 from ui.allocation_panels import apply_flags, frame_from_payload, identified, payload_now
 from ui.charts import money_axis
-from ui.downloads import table_downloads
+from ui.downloads import pack_downloads, table_downloads
 from ui.safe import md, plot_text
 from ui.scenario_panel import ScenarioPanel, scenario_panel
 from ui.widgets import Headline, metric_row, presenting
@@ -231,22 +231,12 @@ def verdicts_and_packs(
             "al_dl_table",
             ctx.t("allocator.page.table"),
         )
-    missing = boardpack.unavailable(ctx.lang)
-    for column, kind in zip(st.columns(2), ("pptx", "pdf"), strict=True):
-        if kind in missing:
-            column.caption(missing[kind])
-            continue
-        column.download_button(
-            ctx.t(f"boardpack.download_{kind}"),
-            data=lambda kind=kind: boardpack.allocator_pack(
-                kind, projects, alloc, curve, ctx.lang, verdicts, ctx.currency
-            ),
-            file_name=boardpack.filename("allocator", ctx.lang, kind),
-            mime=boardpack.MIME[kind],
-            key=f"al_download_{kind}",
-            on_click="ignore",
-            icon=":material/slideshow:" if kind == "pptx" else ":material/picture_as_pdf:",
-        )
+    pack_downloads(
+        ctx,
+        "allocator",
+        lambda kind: boardpack.allocator_pack(kind, projects, alloc, curve, ctx.lang, verdicts, ctx.currency),
+        "al_download",
+    )
 
 
 # -- scenarios ----------------------------------------------------------------------------------

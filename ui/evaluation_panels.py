@@ -12,6 +12,7 @@ import streamlit as st
 
 from clv_engine import evaluation as ev
 from clv_engine.evaluation import Programme
+from ui.downloads import pack_downloads
 from ui.evaluation_inputs import apply_state, widget_state
 from ui.queries import saved_evaluation, warranty_comparison
 from ui.safe import md
@@ -191,20 +192,9 @@ def exports(ctx: Any, a: ev.Analysis) -> None:
         icon=":material/table_view:",
     )
     # The board pack: slides with native charts, and the same pages as a PDF.
-    missing = boardpack.unavailable(lang)
-    for column, kind in zip(st.columns(2), ("pptx", "pdf"), strict=True):
-        if kind in missing:
-            column.caption(missing[kind])
-            continue
-        column.download_button(
-            ctx.t(f"boardpack.download_{kind}"),
-            data=lambda kind=kind: boardpack.evaluator_pack(kind, a, lang, ctx.currency),
-            file_name=boardpack.filename("evaluator", lang, kind, p.preset),
-            mime=boardpack.MIME[kind],
-            key=f"ev_download_{kind}",
-            on_click="ignore",
-            icon=":material/slideshow:" if kind == "pptx" else ":material/picture_as_pdf:",
-        )
+    pack_downloads(
+        ctx, "evaluator", lambda kind: boardpack.evaluator_pack(kind, a, lang, ctx.currency), "ev_download", p.preset
+    )
 
 
 def warranty_panel(ctx: Any) -> None:
