@@ -14,7 +14,7 @@ from clv_engine import measured
 from ui.allocation_panels import COLUMNS, MAX_BUDGET, flash, set_table, table
 from ui.measured_evidence import pick_programme, programme_name, show_evidence
 from ui.safe import md
-from ui.widgets import translated_choice
+from ui.widgets import Headline, metric_row, translated_choice
 from wording import fmt
 from wording.allocation import explain_error
 
@@ -34,17 +34,20 @@ def add_project(ctx, row: dict[str, Any]) -> None:
 
 def _candidate(ctx, uplift: float, reach: int, investment: float, key: str, name: str) -> dict[str, Any]:
     """The figures of a project made from data, and the button that adds it to the table."""
-    m = st.columns(4)
-    m[0].metric(ctx.t("allocator.page.d.uplift"), fmt.money_full(uplift))
-    m[1].metric(ctx.t("allocator.page.d.reach"), fmt.number(reach))
-    if key == "al_add":
-        m[2].metric(ctx.t("allocator.page.d.gain"), ctx.money(uplift * reach))
-    else:
-        m[2].metric(ctx.t("allocator.col.investment"), ctx.money(investment))
-    m[3].metric(
-        ctx.t("allocator.fig.roi"),
-        fmt.pct(al.net_roi(uplift * reach, investment)),
-        help=ctx.t("allocator.def.roi"),
+    metric_row(
+        [
+            Headline(ctx.t("allocator.page.d.uplift"), fmt.money_full(uplift)),
+            Headline(ctx.t("allocator.page.d.reach"), fmt.number(reach)),
+            Headline(ctx.t("allocator.page.d.gain"), ctx.money(uplift * reach))
+            if key == "al_add"
+            else Headline(ctx.t("allocator.col.investment"), ctx.money(investment)),
+            Headline(
+                ctx.t("allocator.fig.roi"),
+                fmt.pct(al.net_roi(uplift * reach, investment)),
+                ctx.t("allocator.def.roi"),
+            ),
+        ],
+        border=False,
     )
     return {
         "name": name,

@@ -296,21 +296,25 @@ def simulator_panel(ctx: Context, base: pd.DataFrame, shift: ch.BudgetShift) -> 
     except InputError as error:
         st.warning(ctx.t("channels.sim.error", error=md(explain(error, ctx.lang))))
         return
-    m = st.columns(3)
-    m[0].metric(
-        ctx.t("channels.sim.customers"),
-        fmt.number(result.customers_after),
-        fmt.number(result.customers_after - result.customers_before),
-    )
-    m[1].metric(ctx.t("channels.sim.ltv"), ctx.money(result.ltv_after), fmt.pct(result.value_change, 1))
-    m[2].metric(
-        ctx.t("channels.sim.ratio"),
-        ctx.t(
-            "channels.sim.before_after",
-            before=fmt.multiple(result.ratio_before),
-            after=fmt.multiple(result.ratio_after),
-        ),
-        fmt.multiple(result.ratio_after - result.ratio_before),
+    metric_row(
+        [
+            Headline(
+                ctx.t("channels.sim.customers"),
+                fmt.number(result.customers_after),
+                delta=fmt.number(result.customers_after - result.customers_before),
+            ),
+            Headline(ctx.t("channels.sim.ltv"), ctx.money(result.ltv_after), delta=fmt.pct(result.value_change, 1)),
+            Headline(
+                ctx.t("channels.sim.ratio"),
+                ctx.t(
+                    "channels.sim.before_after",
+                    before=fmt.multiple(result.ratio_before),
+                    after=fmt.multiple(result.ratio_after),
+                ),
+                delta=fmt.multiple(result.ratio_after - result.ratio_before),
+            ),
+        ],
+        border=False,
     )
     if shift.returns_exponent < 1:
         st.caption(
