@@ -32,6 +32,10 @@ def add_project(ctx, row: dict[str, Any]) -> None:
     flash("success", ctx.t("allocator.page.added", name=md(row["name"])))
 
 
+def _add_button(ctx, key: str, row: dict[str, Any]) -> None:
+    st.button(ctx.t("allocator.page.add"), key=key, on_click=add_project, args=(ctx, row), icon=":material/playlist_add:")
+
+
 def _candidate(ctx, uplift: float, reach: int, investment: float, key: str, name: str) -> dict[str, Any]:
     """The figures of a project made from data, and the button that adds it to the table."""
     metric_row(
@@ -145,13 +149,7 @@ def derive_panel(ctx) -> None:
                 h=getattr(params, "horizon_years", "—"),
             )
         )
-        st.button(
-            ctx.t("allocator.page.add"),
-            key="al_add",
-            on_click=add_project,
-            args=(ctx, row),
-            icon=":material/playlist_add:",
-        )
+        _add_button(ctx, "al_add", row)
 
 
 def measured_panel(ctx) -> None:
@@ -174,10 +172,4 @@ def measured_panel(ctx) -> None:
             return
         row = _candidate(ctx, uplift, reach, project.investment, "al_measured_add", project.name)
         st.caption(ctx.t("measured.page.method"))
-        st.button(
-            ctx.t("allocator.page.add"),
-            key="al_measured_add",
-            on_click=add_project,
-            args=(ctx, row),
-            icon=":material/playlist_add:",
-        )
+        _add_button(ctx, "al_measured_add", row)
