@@ -161,7 +161,7 @@ def test_a_further_file_gets_its_kind_guessed_and_append_mode(writable_db_path):
     at.radio(key="imp_mode.en").set_value("append").run()
     at.file_uploader(key="imp_more").set_value([("complaints_nov.csv", text.encode(), "text/csv")]).run()
     ok(at)
-    assert at.selectbox(key="imp_kind_more0").value == "complaints"
+    assert at.selectbox(key="imp_kind_more0.en").value == "complaints"
     assert at.expander[1].label.endswith("· Complaints")
     at.button(key="imp_check").click().run()
     ok(at)

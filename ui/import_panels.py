@@ -21,7 +21,7 @@ from clv_engine.imports import ImportReport, Source
 from clv_engine.imports.fields import KINDS, guess_kind, guess_mapping
 from ui.queries import import_sample
 from ui.safe import md
-from ui.widgets import Headline, metric_row
+from ui.widgets import Headline, metric_row, translated_choice
 from wording import fmt
 from wording import imports as words
 
@@ -126,12 +126,14 @@ def file_panel(
     title = ctx.t("imp.page.file_title", file=plain(upload.name), kind=ctx.t(f"imp.kind.{kind}"))
     with st.expander(title, expanded=True):
         if further:
-            kind = st.selectbox(
+            kind = translated_choice(
+                "selectbox",
                 ctx.t("imp.page.kind"),
                 OTHER_KINDS,
+                f"imp_kind_{slot}",
+                ctx.lang,
                 index=OTHER_KINDS.index(guessed),
                 format_func=lambda k: ctx.t(f"imp.kind.{k}"),
-                key=f"imp_kind_{slot}",
             )
             st.caption(ctx.t(f"imp.enables.{kind}"))
         st.markdown(f"**{ctx.t('imp.page.mapping')}**")
