@@ -3,8 +3,6 @@ verdict table and board pack, and saving and comparing scenarios (ui/scenario_pa
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -16,7 +14,7 @@ from ui.allocation_panels import apply_flags, frame_from_payload, identified, pa
 from ui.charts import money_axis
 from ui.downloads import pack_downloads, table_downloads
 from ui.safe import md, plot_text
-from ui.scenario_panel import ScenarioPanel, scenario_panel
+from ui.scenario_panel import ScenarioPanel, comparison_table, scenario_panel
 from ui.widgets import Headline, metric_row, presenting
 from wording import boardpack, fmt
 from wording.allocation import explain_error, option_label, reason_text, verdict_table
@@ -296,14 +294,15 @@ def scenarios_section(ctx, alloc: al.Allocation, budget: int) -> None:
     it. Saved scenarios load from the scenario box at the top of the page."""
 
     def compare(chosen: list[str], names: dict[str, str]) -> pd.DataFrame:
-        table: dict[str, Any] = {ctx.t("allocator.page.compare.figure"): [ctx.t(k) for k in COMPARED]}
-        table[ctx.t("allocator.page.compare.now")] = _compare_column(ctx, alloc)
-        for sid in chosen:
-            title = names[sid]
-            while title in table:  # a scenario called like another column
-                title += " ·"
-            table[title] = _compare_column(ctx, _saved_allocation(ctx, sid))
-        return pd.DataFrame(table)
+        return comparison_table(
+            ctx,
+            "allocator.page",
+            [ctx.t(k) for k in COMPARED],
+            _compare_column(ctx, alloc),
+            chosen,
+            names,
+            lambda sid: _compare_column(ctx, _saved_allocation(ctx, sid)),
+        )
 
     st.divider()
     scenario_panel(

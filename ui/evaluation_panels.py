@@ -16,6 +16,7 @@ from ui.downloads import pack_downloads
 from ui.evaluation_inputs import apply_state, widget_state
 from ui.queries import saved_evaluation, warranty_comparison
 from ui.safe import md
+from ui.scenario_panel import comparison_table
 from ui.widgets import Headline, metric_row, presenting, translated_choice
 from wording import boardpack, fmt, report
 from wording import evaluation as wev
@@ -325,13 +326,12 @@ def compare_column(ctx: Any, result: ev.Evaluation | None) -> list[str]:
 
 def compare_table(ctx: Any, current: ev.Evaluation, chosen: list[str], names: dict[str, str]) -> pd.DataFrame:
     """This screen's figures beside each chosen saved case's."""
-    table = {
-        ctx.t("evaluator.page.compare.figure"): [ctx.t(f"evaluator.fig.{f}") for f in COMPARED],
-        ctx.t("evaluator.page.compare.now"): compare_column(ctx, current),
-    }
-    for sid in chosen:
-        title = names.get(sid, sid)
-        while title in table:  # a case called like another column
-            title += " ·"
-        table[title] = compare_column(ctx, saved_evaluation(ctx.db, sid))
-    return pd.DataFrame(table)
+    return comparison_table(
+        ctx,
+        "evaluator.page",
+        [ctx.t(f"evaluator.fig.{f}") for f in COMPARED],
+        compare_column(ctx, current),
+        chosen,
+        names,
+        lambda sid: compare_column(ctx, saved_evaluation(ctx.db, sid)),
+    )

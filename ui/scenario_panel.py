@@ -53,6 +53,27 @@ class ScenarioPanel:
         return ctx.t(f"{self.words}.{role}", **values)
 
 
+def comparison_table(
+    ctx: Any,
+    words: str,
+    figures: list[str],
+    now: list[str],
+    chosen: list[str],
+    names: dict[str, str],
+    column: Callable[[str], list[str]],
+) -> pd.DataFrame:
+    """What ``compare`` usually returns: the figures' names (``<words>.compare.figure``), this
+    screen's column (``<words>.compare.now``), then ``column(id)`` for each chosen saved case
+    under its name (a case named like another column gets a "·" more)."""
+    table = {ctx.t(f"{words}.compare.figure"): figures, ctx.t(f"{words}.compare.now"): now}
+    for sid in chosen:
+        title = names.get(sid, sid)
+        while title in table:
+            title += " ·"
+        table[title] = column(sid)
+    return pd.DataFrame(table)
+
+
 def flash(panel: ScenarioPanel, kind: str, text: str) -> None:
     """A message for the next run (a callback's message survives the rerun it causes)."""
     st.session_state[panel.key("flash")] = (kind, text)
