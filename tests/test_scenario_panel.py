@@ -143,3 +143,15 @@ def test_a_panel_without_picker_saves_reports_the_id_and_can_refuse(tmp_path):
     at.button(key="s_save").click().run()
     assert [e.value for e in at.error] == [t("allocator.page.save_no_budget", "en")]
     assert len(scenarios.list_scenarios(db, "test")) == 1
+
+
+def test_comparison_table_puts_each_case_beside_this_screen():
+    from types import SimpleNamespace
+
+    from ui.scenario_panel import comparison_table
+
+    ctx = SimpleNamespace(t=lambda key, **v: t(key, "en", **v))
+    names = {"s1": "This screen", "s2": "Plan B"}  # a case named like the screen's column
+    table = comparison_table(ctx, "allocator.page", ["Net"], ["1"], ["s1", "s2"], names, lambda sid: [sid])
+    assert list(table.columns) == ["Figure", "This screen", "This screen ·", "Plan B"]
+    assert table.iloc[0].tolist() == ["Net", "1", "s1", "s2"]
