@@ -155,3 +155,11 @@ def test_comparison_table_puts_each_case_beside_this_screen():
     table = comparison_table(ctx, "allocator.page", ["Net"], ["1"], ["s1", "s2"], names, lambda sid: [sid])
     assert list(table.columns) == ["Figure", "This screen", "This screen ·", "Plan B"]
     assert table.iloc[0].tolist() == ["Net", "1", "s1", "s2"]
+
+
+def test_a_name_typed_and_saved_in_one_interaction_is_the_name_saved(tmp_path):
+    db = _database(tmp_path)
+    at = _panel(db)
+    at.text_input(key="t_scenario_name").set_value("Board, March")  # no run: the click sends both
+    at.button(key="t_save").click().run()
+    assert scenarios.list_scenarios(db, "test")["name"].tolist() == ["Board, March"]

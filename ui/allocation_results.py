@@ -318,6 +318,6 @@ def scenarios_section(ctx, alloc: al.Allocation, budget: int) -> None:
             save_caption=True,
             refuse=_refuse,
         ),
-        payload_now(),
+        payload_now,  # at the click, like the budget box the same interaction may have changed
         ctx.t("allocator.page.default_name", budget=ctx.money(budget)),
     )

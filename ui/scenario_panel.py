@@ -30,6 +30,8 @@ from ui.queries import saved_scenarios
 from ui.safe import md
 from wording.errors import explain
 
+Payload = dict[str, Any] | Callable[[], dict[str, Any]]
+
 
 @dataclass(frozen=True)
 class ScenarioPanel:
@@ -86,13 +88,17 @@ def show_flash(prefix: str) -> None:
         getattr(st, message[0])(message[1])
 
 
-def _save(ctx: Any, panel: ScenarioPanel, name: str, payload: dict[str, Any]) -> None:
+def _save(ctx: Any, panel: ScenarioPanel, default_name: str, payload: Payload) -> None:
+    # Read at the click: a name typed and Save clicked in one interaction arrive together,
+    # after the button's arguments were made.
+    name = (st.session_state.get(panel.key("scenario_name")) or "").strip() or default_name
     refused = panel.refuse() if panel.refuse is not None else None
     if refused:
         flash(panel, "error", panel.word(ctx, refused))
         return
     try:
-        sid = scenarios.save_scenario(ctx.db, panel.kind, name, payload, actor=ctx.viewer.login)
+        data = payload() if callable(payload) else payload
+        sid = scenarios.save_scenario(ctx.db, panel.kind, name, data | {"name": name}, actor=ctx.viewer.login)
     except InputError as err:
         flash(panel, "error", panel.word(ctx, "save_failed", error=md(explain(err, ctx.lang))))
         return
@@ -114,21 +120,23 @@ def _load(ctx: Any, panel: ScenarioPanel) -> None:
     flash(panel, "success", panel.word(ctx, "loaded", name=md(payload.get("name", ""))))
 
 
-def scenario_panel(ctx: Any, panel: ScenarioPanel, payload: dict[str, Any], default_name: str) -> None:
-    """Name and save the current inputs; pick and load a saved case; compare saved cases."""
+def scenario_panel(ctx: Any, panel: ScenarioPanel, payload: Payload, default_name: str) -> None:
+    """Name and save the current inputs; pick and load a saved case; compare saved cases.
+
+    ``payload``: what to save, or a function that gives it at the click (inputs changed in
+    the same interaction as the click count then)."""
     st.subheader(panel.word(ctx, "scenarios"))
     left, right = st.columns(2, gap="large")
     with left:
-        typed = st.text_input(
+        st.text_input(
             panel.word(ctx, "scenario_name"), key=panel.key("scenario_name"), placeholder=default_name
         )
-        name = typed.strip() or default_name
         st.button(
             panel.word(ctx, "save"),
             key=panel.key("save"),
             icon=":material/save:",
             on_click=_save,
-            args=(ctx, panel, name, payload | {"name": name}),
+            args=(ctx, panel, default_name, payload),
             disabled=not ctx.viewer.can_save_scenarios,
         )
         if panel.save_caption:
