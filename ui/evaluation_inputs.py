@@ -152,6 +152,21 @@ def _cost_lines(ctx: Any, base: Programme, k, horizon: int) -> list[CostLine]:
     return lines
 
 
+def _group_number(
+    ctx: Any, box: Any, role: str, i: int, bounds: tuple[int, int], value: int, step: int, widget_key: str
+) -> int:
+    """One of a customer group's numbers (``evaluator.page.<role>``), kept in the link."""
+    return box.number_input(
+        ctx.t(f"evaluator.page.{role}", n=i + 1),
+        *bounds,
+        value,
+        step,
+        key=widget_key,
+        bind=URL,
+        help=ctx.t(f"evaluator.page.{role}.help"),
+    )
+
+
 def _groups(ctx: Any, base: Programme, k, unit: str) -> list[CustomerGroup]:
     extra = st.number_input(
         ctx.t("evaluator.page.extra_groups"), 0, MAX_EXTRA_GROUPS, 0, 1, key=k("extra_groups"), bind=URL
@@ -178,26 +193,19 @@ def _groups(ctx: Any, base: Programme, k, unit: str) -> list[CustomerGroup]:
         )
         customers = None
         if not per_unit:
-            customers = st.number_input(
-                ctx.t("evaluator.page.customers", n=i + 1),
-                0,
-                100_000_000,
-                int(template.customers or 0),
-                10,
-                key=k(f"g{i}_n"),
-                bind=URL,
-                help=ctx.t("evaluator.page.customers.help"),
+            customers = _group_number(
+                ctx, st, "customers", i, (0, 100_000_000), int(template.customers or 0), 10, k(f"g{i}_n")
             )
         left, right = st.columns(2)
-        uplift = left.number_input(
-            ctx.t("evaluator.page.uplift", n=i + 1),
-            -10_000_000,
-            10_000_000,
+        uplift = _group_number(
+            ctx,
+            left,
+            "uplift",
+            i,
+            (-10_000_000, 10_000_000),
             int(round(template.clv_uplift)),
             100,
-            key=k(f"g{i}_u"),
-            bind=URL,
-            help=ctx.t("evaluator.page.uplift.help"),
+            k(f"g{i}_u"),
         )
         take_up = st.slider(
             ctx.t("evaluator.page.take_up", n=i + 1),
@@ -210,15 +218,8 @@ def _groups(ctx: Any, base: Programme, k, unit: str) -> list[CustomerGroup]:
             bind=URL,
             help=ctx.t("evaluator.page.take_up.help"),
         )
-        baseline = right.number_input(
-            ctx.t("evaluator.page.baseline", n=i + 1),
-            0,
-            100_000_000,
-            int(template.baseline_clv or 0),
-            100,
-            key=k(f"g{i}_base"),
-            bind=URL,
-            help=ctx.t("evaluator.page.baseline.help"),
+        baseline = _group_number(
+            ctx, right, "baseline", i, (0, 100_000_000), int(template.baseline_clv or 0), 100, k(f"g{i}_base")
         )
         groups.append(
             CustomerGroup(
