@@ -17,6 +17,7 @@ from ui import allocation_panels as inputs
 from ui import allocation_results as answer
 from ui import queries
 from ui.context import page_context
+from ui.scenario_panel import show_flash
 from ui.widgets import presenting
 
 ctx = page_context()
@@ -26,9 +27,7 @@ st.title(ctx.t("allocator.page.title"))
 if not presenting():  # a projector shows the figures; the caption is for the desk
     st.caption(ctx.t("allocator.page.caption"))
 ctx.disclose_assumptions()  # the gross margin assumed at import, if any
-message = st.session_state.pop("al_flash", None)
-if message:
-    getattr(st, message[0])(message[1])
+show_flash("al")  # what a save or a load left
 inputs.scenario_picker(ctx)
 
 # -- projects and locks -----------------------------------------------------------------------------
@@ -79,4 +78,4 @@ answer.reasons(ctx, verdicts)
 answer.verdicts_and_packs(ctx, verdicts, projects, alloc, curve)
 
 # -- scenarios --------------------------------------------------------------------------------------
-answer.scenario_panel(ctx, alloc, budget, inputs.saved_names(ctx))
+answer.scenarios_section(ctx, alloc, budget)

@@ -14,6 +14,7 @@ from clv_engine import calculator as calc
 from clv_engine import clv
 from ui import calculator_panels as panels
 from ui.context import page_context
+from ui.widgets import Headline, metric_row
 from wording import fmt
 
 ctx = page_context()
@@ -91,15 +92,7 @@ with tabs[4]:
             annual_spend=money_input(column, "calc.in.annual_spend", k + "spend"),
             margin=percent_input(column, "calc.in.margin", k + "margin", min_value=-100.0),
             years=years_input(column, "calc.in.years", k + "years"),
-            customers=int(
-                column.number_input(
-                    ctx.t("calc.in.customers"),
-                    min_value=0,
-                    step=100,
-                    key=k + "customers",
-                    persist_state="session",
-                )
-            ),
+            customers=int(kit.number(column, "calc.in.customers", k + "customers", min_value=0, step=100)),
         )
         tiers[side] = tier
         column.metric(ctx.t("calc.tier.per_customer", tier=name), money(tier.value_per_customer))
@@ -131,34 +124,26 @@ with tabs[5]:
         ltv_buyers=money_input(c[1], "calc.war.ltv_buyers", "calc_war_ltv_buyers"),
         ltv_non_buyers=money_input(c[1], "calc.war.ltv_non_buyers", "calc_war_ltv_non_buyers"),
     )
-    term = c[2].number_input(
-        ctx.t("calc.war.term"),
-        min_value=1,
-        max_value=15,
-        step=1,
-        key="calc_war_term",
-        persist_state="session",
+    term = kit.number(c[2], "calc.war.term", "calc_war_term", min_value=1, max_value=15, step=1)
+    ltv_years = kit.number(
+        c[2], "calc.war.ltv_years", "calc_war_ltv_years", min_value=1, max_value=30, step=1
     )
-    ltv_years = c[2].number_input(
-        ctx.t("calc.war.ltv_years"),
-        min_value=1,
-        max_value=30,
-        step=1,
-        key="calc_war_ltv_years",
-        persist_state="session",
-    )
-    m = st.columns(3)
-    m[0].metric(ctx.t("calc.war.product"), money(buyer.product_margin), help=ctx.t("calc.war.product.help"))
     share = buyer.uplift_share
-    m[1].metric(
-        ctx.t("calc.war.uplift"),
-        money(buyer.ltv_uplift),
-        help=ctx.t("calc.war.uplift.help"),
-        delta=None if share is None else f"{share * 100:+.0f}%",
-        delta_color="off",
-    )
-    m[2].metric(
-        ctx.t("calc.war.net"), money(buyer.net_per_buyer), help=ctx.t("calc.war.net.help"), border=True
+    metric_row(
+        [
+            Headline(ctx.t("calc.war.product"), money(buyer.product_margin), ctx.t("calc.war.product.help")),
+            Headline(
+                ctx.t("calc.war.uplift"),
+                money(buyer.ltv_uplift),
+                ctx.t("calc.war.uplift.help"),
+                delta=None if share is None else f"{share * 100:+.0f}%",
+                delta_color="off",
+            ),
+            Headline(
+                ctx.t("calc.war.net"), money(buyer.net_per_buyer), ctx.t("calc.war.net.help"), border=True
+            ),
+        ],
+        border=False,
     )
     st.caption(
         ctx.t(

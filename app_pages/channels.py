@@ -18,6 +18,7 @@ from clv_engine.cohorts import LtvParams
 from ui import channel_panels as panels
 from ui import cohort_panels, drill, queries
 from ui.context import page_context
+from ui.widgets import translated_choice
 from wording import fmt
 
 ctx = page_context()
@@ -27,21 +28,13 @@ CAC_WINDOWS = [0, 12, 24, 36]  # months; 0 = all
 SIM_MONTHS = 12
 
 # -- inputs -------------------------------------------------------------------------------
-# A keyed choice widget keeps its identity when the language changes, but the browser still
-# holds the old language's label as its value and shows no choice (the next rerun then falls
-# back to the default). Writing each value back before the widgets are drawn makes the server
-# send the choice in the new language.
-CHOICE_KEYS = (
-    "ch_cac_window",
-    "ch_source",
-    "ch_sim_base",
-    "ch_sim_from",
-    "ch_sim_to",
-    "ch_sim_split",
-    "ch_cohort_dim",
-)
+# Single choices are translated_choice widgets (one per language, the value under the plain
+# key, the id in the link). A multiselect keeps its identity when the language changes, but
+# the browser still holds the old language's labels and shows no choice: writing its value
+# back before it is drawn makes the server send the choice in the new language.
+MULTI_KEYS = ("ch_sim_from", "ch_sim_to")
 if st.session_state.get("ch_lang", lang) != lang:
-    for choice in CHOICE_KEYS:
+    for choice in MULTI_KEYS:
         if choice in st.session_state:
             st.session_state[choice] = st.session_state[choice]
 st.session_state["ch_lang"] = lang
@@ -50,11 +43,14 @@ st.title(ctx.t("channels.title"))
 ctx.disclose_assumptions()  # the gross margin assumed at import, if any
 c1, c2 = st.columns([2, 1])
 horizon = c1.slider(ctx.t("channels.horizon"), 1, 15, 7, key="ch_horizon", bind=URL)
-window = c2.selectbox(
+window = translated_choice(
+    "selectbox",
     ctx.t("channels.cac_window"),
     CAC_WINDOWS,
-    key="ch_cac_window",
-    bind=URL,
+    "ch_cac_window",
+    lang,
+    c2,
+    link=True,
     format_func=lambda m: ctx.t("channels.cac_window.months", n=m) if m else ctx.t("channels.cac_window.all"),
 )
 params = LtvParams(horizon_years=horizon, discount_rate=ctx.clv_params.discount_rate)
@@ -71,11 +67,13 @@ st.caption(
 
 # -- LTV/CAC per channel ------------------------------------------------------------------
 st.header(ctx.t("channels.ratio.header"))
-source = st.radio(
+source = translated_choice(
+    "radio",
     ctx.t("channels.source"),
     ["data", "spec"],
-    key="ch_source",
-    bind=URL,
+    "ch_source",
+    lang,
+    link=True,
     horizontal=True,
     format_func=lambda k: ctx.t(f"channels.source.{k}"),
 )
@@ -92,11 +90,13 @@ else:
 
 # -- budget shift simulator ---------------------------------------------------------------
 st.header(ctx.t("channels.sim.header"))
-base_kind = st.radio(
+base_kind = translated_choice(
+    "radio",
     ctx.t("channels.sim.base"),
     ["data", "spec_customers", "spec_spend"],
-    key="ch_sim_base",
-    bind=URL,
+    "ch_sim_base",
+    lang,
+    link=True,
     horizontal=True,
     format_func=lambda k: ctx.t(f"channels.sim.base.{k}"),
 )
@@ -118,17 +118,16 @@ panels.reconciliation_note(ctx)
 
 # -- cohorts ------------------------------------------------------------------------------
 st.header(ctx.t("channels.cohort.header"))
-dim = (
-    st.segmented_control(
-        ctx.t("channels.cohort.dimension"),
-        list(cohorts.DIMENSIONS),
-        default="purchase_year",
-        required=True,
-        format_func=lambda k: ctx.t(f"channels.dim.{k}"),
-        key="ch_cohort_dim",
-        bind=URL,
-    )
-    or "purchase_year"
+dim = translated_choice(
+    "segmented_control",
+    ctx.t("channels.cohort.dimension"),
+    list(cohorts.DIMENSIONS),
+    "ch_cohort_dim",
+    lang,
+    index=list(cohorts.DIMENSIONS).index("purchase_year"),
+    link=True,
+    required=True,
+    format_func=lambda k: ctx.t(f"channels.dim.{k}"),
 )
 summary = cohorts.summary_from_cube(cube, dim)
 years = cohorts.years_from_cube(cube, dim)

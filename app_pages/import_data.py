@@ -33,6 +33,7 @@ from ui.context import page_context
 from ui.import_panels import TYPES, clean_up, file_panel, forget_widgets, kinds_table, plain, show_report
 from ui.replace_confirm import confirm_replacement
 from ui.restore import versions_section
+from ui.widgets import translated_choice
 from wording.errors import explain
 from wording.imports import verdict
 
@@ -93,12 +94,14 @@ if st.session_state.get("imp_files") != files_now:
     st.session_state["imp_files"] = files_now
     st.session_state.pop("imp_report", None)
 
-mode = st.radio(
+mode = translated_choice(
+    "radio",
     ctx.t("imp.page.mode"),
     ["replace", "append"],
+    "imp_mode",
+    ctx.lang,
     format_func=lambda m: ctx.t(f"imp.page.mode.{m}"),
     horizontal=True,
-    key="imp_mode",
     help=ctx.t("imp.page.mode.help"),
 )
 if not orders_upload and not (mode == "append" and more_uploads):

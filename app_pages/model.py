@@ -153,12 +153,12 @@ check = queries.holdout(ctx.db, calibration_end, ctx.as_of)
 if isinstance(check, dict):
     st.info(ctx.t("predictive.holdout.unavailable", reason=fit_error_text(check, ctx.lang)))
 else:
-    h = st.columns(3)
-    h[0].metric(ctx.t("predictive.holdout.actual"), fmt.number(check.actual_total))
-    h[1].metric(ctx.t("predictive.holdout.predicted"), fmt.number(check.predicted_total))
     error = (check.predicted_total - check.actual_total) / check.actual_total if check.actual_total else None
-    h[2].metric(ctx.t("predictive.holdout.error"), fmt.pct(error, 1),
-                help=ctx.t("predictive.holdout.error.help"))
+    metric_row([
+        Headline(ctx.t("predictive.holdout.actual"), fmt.number(check.actual_total)),
+        Headline(ctx.t("predictive.holdout.predicted"), fmt.number(check.predicted_total)),
+        Headline(ctx.t("predictive.holdout.error"), fmt.pct(error, 1), ctx.t("predictive.holdout.error.help")),
+    ], border=False)
     table = check.table
     labels = [str(k) for k in table["calibration_visits"]]
     labels[-1] = ctx.t("predictive.holdout.more", n=labels[-1])

@@ -132,7 +132,7 @@ def test_scenario_saves_and_deletions_are_audited_with_the_save(writable_db_path
 
 def test_saving_a_scenario_on_the_allocator_page_is_audited(writable_db_path):
     at = run_app(writable_db_path, "app_pages/allocator.py")
-    at.text_input(key="al_save_name").set_value("plan B").run()
+    at.text_input(key="al_scenario_name").set_value("plan B").run()
     save = [b for b in at.button if "save" in (b.key or "")]
     assert save, [b.key for b in at.button]
     save[0].click().run()

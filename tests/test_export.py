@@ -216,11 +216,21 @@ def test_every_download_is_built_by_the_neutralising_writers():
         for match in re.finditer(r"download_button\(", source):
             calls += 1
             call = source[match.end(): match.end() + 400]
+            if path.relative_to(PRODUCT).as_posix() == "ui/downloads.py" and "build(kind)" in call:
+                continue  # ui.downloads.pack_downloads: every caller's build is checked below
             # The board pack (boardpack.*_pack) writes text as plain text: no formulas, no markup.
             assert re.search(r"to_csv_bytes|to_excel_bytes|_csv\b|_xlsx\b|report\.\w+_report|boardpack\.\w+_pack",
                              call), (
                 f"{path.relative_to(PRODUCT)}: download not built by export.py: {call[:120]!r}")
     assert calls >= 5  # the pages do have downloads: the scan found them
+    packs = 0
+    for path in _product_files():
+        source = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"(?<!def )pack_downloads\(", source):
+            packs += 1
+            call = source[match.end(): match.end() + 400]
+            assert re.search(r"boardpack\.\w+_pack", call), f"{path.relative_to(PRODUCT)}: {call[:120]!r}"
+    assert packs >= 2  # the allocator's and the evaluator's board packs
 
 
 def test_report_workbook_writes_text_as_text():

@@ -121,7 +121,7 @@ def test_save_and_reload_a_scenario(writable_db_path):
     at.multiselect(key="al_locked").set_value(["churn"]).run()
     assert metric_values(at)["Total gain"] == "¥10.40M"   # churn + service (500k)
     assert metric_values(at)["Net value"] == "¥9.90M"     # 3.7M + 6.2M
-    at.text_input(key="al_save_name").set_value("Board, March").run()
+    at.text_input(key="al_scenario_name").set_value("Board, March").run()
     at.button(key="al_save").click().run()
     _ok(at)
     assert any("Saved “Board, March”" in s.value for s in at.success)
@@ -190,10 +190,10 @@ def test_broken_saved_scenario_is_refused(writable_db_path):
 
 def test_project_derived_from_data(sample_db_path):
     at = _page(sample_db_path)
-    assert "al_seg_dim_en" not in [w.key for w in at.selectbox]   # closed: nothing computed
+    assert "al_seg_dim.en" not in [w.key for w in at.selectbox]   # closed: nothing computed
     at.session_state["al_derive_open"] = True   # what a click on the expander sets
     at.run()
-    at.selectbox(key="al_seg_dim_en").set_value("region").run()
+    at.selectbox(key="al_seg_dim.en").set_value("region").run()
     region = at.selectbox(key="al_seg_value_region").options[0]
     at.number_input(key="al_points").set_value(5.0).run()
     _ok(at)
@@ -401,7 +401,7 @@ def test_link_with_only_a_scenario_opens_its_saved_budget(writable_db_path):
 def test_first_budget_change_after_a_save_reaches_the_link(writable_db_path):
     at = _page(writable_db_path)
     at.number_input(key="al_budget").set_value(700_000).run()
-    at.text_input(key="al_save_name").set_value("Board, March").run()
+    at.text_input(key="al_scenario_name").set_value("Board, March").run()
     at.button(key="al_save").click().run()
     _ok(at)
     # The save put the scenario in the link; the next budget typed must follow it there.
@@ -447,7 +447,7 @@ def test_a_saved_scenario_keeps_ids_across_languages(writable_db_path):
     at = _page(writable_db_path, lang="zh")
     at.number_input(key="al_budget").set_value(700_000).run()
     at.multiselect(key="al_locked").set_value(["churn"]).run()
-    at.text_input(key="al_save_name").set_value("董事会").run()
+    at.text_input(key="al_scenario_name").set_value("董事会").run()
     at.button(key="al_save").click().run()
     _ok(at)
     db = Database(writable_db_path)

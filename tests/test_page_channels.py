@@ -48,7 +48,7 @@ def test_headline_spend_matches_sql(sample_db_path):
 
 def test_spec_preset_table_and_edit(sample_db_path):
     at = run_app(sample_db_path, PAGE)
-    at.radio(key="ch_source").set_value("spec").run()
+    at.radio(key="ch_source.en").set_value("spec").run()
     assert not at.exception
     table = _frame(at, "Channel", "Reference case's advice")
     assert list(table["LTV/CAC"]) == [20.7, 6.6, 2.5, 2.8, 1.4, 1.6]
@@ -65,7 +65,7 @@ def test_spec_preset_table_and_edit(sample_db_path):
 
 def test_simulator_reproduces_the_seed_after_ratio(sample_db_path):
     at = run_app(sample_db_path, PAGE)
-    at.radio(key="ch_sim_base").set_value("spec_customers").run()
+    at.radio(key="ch_sim_base.en").set_value("spec_customers").run()
     at.slider(key="ch_sim_beta").set_value(1.0).run()
     assert not at.exception
     m = metric_values(at)
@@ -107,7 +107,7 @@ COHORT_COLUMN = {"purchase_year": "year(purchase_date)", "vehicle_model": "vehic
 def test_cohort_dimensions(sample_db_path):
     at = run_app(sample_db_path, PAGE)
     for dim, column in COHORT_COLUMN.items():
-        at.segmented_control(key="ch_cohort_dim").set_value(dim).run()
+        at.segmented_control(key="ch_cohort_dim.en").set_value(dim).run()
         assert not at.exception
         groups = _value(
             sample_db_path,
@@ -168,13 +168,35 @@ def test_without_channel_spend(orders_only_db):
     assert list(cohorts["Cohort"]) == ["2021", "2022"]
     assert "CAC" not in cohorts.columns
     # The simulator still runs on the seed's table
-    at.radio(key="ch_sim_base").set_value("spec_spend").run()
+    at.radio(key="ch_sim_base.en").set_value("spec_spend").run()
     assert not at.exception
     assert "Blended LTV/CAC, before → after" in metric_values(at)
-    at.segmented_control(key="ch_cohort_dim").set_value("channel").run()
+    at.segmented_control(key="ch_cohort_dim.en").set_value("channel").run()
     assert not at.exception
     # No stores table: every region is missing, still one cohort with its curve
-    at.segmented_control(key="ch_cohort_dim").set_value("region").run()
+    at.segmented_control(key="ch_cohort_dim.en").set_value("region").run()
     assert list(_frame(at, "Cohort")["Cohort"]) == ["(not recorded)"]
     traces = [[t.get("name") for t in json.loads(c.proto.spec)["data"]] for c in at.get("plotly_chart")]
     assert ["(not recorded)"] in traces
+
+
+def test_choices_survive_a_language_switch(sample_db_path):
+    at = run_app(sample_db_path, PAGE)
+    at.radio(key="ch_source.en").set_value("spec").run()
+    at.radio(key="ch_sim_base.en").set_value("spec_spend").run()
+    at.segmented_control(key="ch_cohort_dim.en").set_value("region").run()
+    at.selectbox(key="ch_cac_window.en").set_value(24).run()
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception
+    assert at.radio(key="ch_source.zh").value == "spec"
+    assert at.radio(key="ch_sim_base.zh").value == "spec_spend"
+    assert at.segmented_control(key="ch_cohort_dim.zh").value == "region"
+    assert at.selectbox(key="ch_cac_window.zh").value == 24
+    # The link holds the ids, the same in both languages
+    assert str(at.query_params["ch_source"]).strip("[]'") == "spec"
+    assert str(at.query_params["ch_cohort_dim"]).strip("[]'") == "region"
+    at.session_state["lang"] = "en"
+    at.run()
+    assert at.radio(key="ch_source.en").value == "spec"
+    assert at.segmented_control(key="ch_cohort_dim.en").value == "region"

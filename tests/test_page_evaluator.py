@@ -30,7 +30,7 @@ VAN_DISCOUNTED_PAYBACK = 1 + (800_000 - VAN_NET / 1.12) / (VAN_NET / 1.12**2)
 def _page(db_path, preset: str | None = None, lang: str = "en") -> AppTest:
     at = run_app(db_path, PAGE, lang=lang)
     if preset is not None:
-        at.selectbox(key="ev_preset__en").set_value(preset).run()
+        at.selectbox(key="ev_preset.en").set_value(preset).run()
         assert not at.exception, [e.message for e in at.exception]
     return at
 
@@ -99,7 +99,7 @@ def test_one_off_cost_line_and_two_sign_changes(sample_db_path):
     at = _page(sample_db_path)
     at.number_input(key="ev_mobile_van_extra_lines").set_value(1).run()
     at.text_input(key="ev_mobile_van_c3_name").set_value("Decommissioning").run()
-    at.selectbox(key="ev_mobile_van_c3_timing__en").set_value("one_off").run()
+    at.selectbox(key="ev_mobile_van_c3_timing.en").set_value("one_off").run()
     at.number_input(key="ev_mobile_van_c3_year").set_value(3).run()
     at.number_input(key="ev_mobile_van_c3").set_value(1_200_000).run()
     # Flows -800k, +736,785, +736,785, -463,215: two sign changes.
@@ -129,7 +129,7 @@ def test_warranty_from_the_data(sample_db_path):
     at = _page(sample_db_path)
     at.button(key="ev_w_apply").click().run()
     assert not at.exception
-    assert at.selectbox(key="ev_preset__en").value == "extended_warranty"
+    assert at.selectbox(key="ev_preset.en").value == "extended_warranty"
     # Same reader configuration as the app's: DuckDB refuses a second, different one in-process.
     db = Database(sample_db_path)
     end = db.query_value("SELECT max(order_date) FROM orders")
@@ -144,7 +144,7 @@ def test_warranty_from_the_data(sample_db_path):
 
 def test_retention_change_on_a_segment(sample_db_path):
     at = _page(sample_db_path, "pickup_delivery")
-    at.selectbox(key="ev_seg_dim_en").set_value("channel").run()
+    at.selectbox(key="ev_seg_dim.en").set_value("channel").run()
     at.selectbox(key="ev_seg_value_channel").set_value("referral").run()
     at.slider(key="ev_ret_to").set_value(92.0).run()
     at.button(key="ev_ret_apply").click().run()
@@ -168,14 +168,14 @@ def test_save_and_load_a_case(writable_db_path):
     at.text_input(key="ev_scenario_name").set_value("Van, optimistic").run()
     at.button(key="ev_save").click().run()
     assert any("Saved" in s.value for s in at.success)
-    at.selectbox(key="ev_preset__en").set_value("member_day").run()
+    at.selectbox(key="ev_preset.en").set_value("member_day").run()
     assert metric_values(at)["NPV"] != saved_npv
     pick = at.selectbox(key="ev_scenario_pick")
     assert "Van, optimistic" in pick.format_func(pick.options[0]) or any(
         "Van, optimistic" in o for o in pick.options)
     at.button(key="ev_load").click().run()
     assert not at.exception
-    assert at.selectbox(key="ev_preset__en").value == "mobile_van"
+    assert at.selectbox(key="ev_preset.en").value == "mobile_van"
     assert at.number_input(key="ev_mobile_van_g0_u").value == 2_000
     assert metric_values(at)["NPV"] == saved_npv
 
@@ -192,7 +192,7 @@ def test_customers_can_follow_the_volume(sample_db_path):
 def test_shortening_the_horizon_keeps_a_one_off_cost_inside_it(sample_db_path):
     at = _page(sample_db_path)
     at.number_input(key="ev_mobile_van_extra_lines").set_value(1).run()
-    at.selectbox(key="ev_mobile_van_c3_timing__en").set_value("one_off").run()
+    at.selectbox(key="ev_mobile_van_c3_timing.en").set_value("one_off").run()
     at.number_input(key="ev_mobile_van_c3_year").set_value(3).run()
     at.slider(key="ev_mobile_van_horizon").set_value(2).run()
     assert not at.exception and not at.error
@@ -215,7 +215,7 @@ def test_switching_language_keeps_the_case(sample_db_path):
     at.session_state["lang"] = "zh"
     at.run()
     assert not at.exception
-    assert at.selectbox(key="ev_preset__zh").value == "member_day"
+    assert at.selectbox(key="ev_preset.zh").value == "member_day"
     # 150 × 2,000 + 225,000 = 525,000 on 300,000: 75 %.
     assert metric_values(at)["净投资回报率"] == "75%"
 

@@ -17,7 +17,7 @@ ANNUITY_12_3 = sum(1 / 1.12**t for t in (1, 2, 3))
 
 def test_a_typed_case_and_its_edits_survive_a_language_switch(writable_db_path):
     at = run_app(writable_db_path, PAGE)
-    at.selectbox(key="ev_preset__en").set_value("custom").run()
+    at.selectbox(key="ev_preset.en").set_value("custom").run()
     at.text_input(key="ev_custom_name").set_value("Tyre hotel").run()
     at.number_input(key="ev_custom_c0").set_value(100_000).run()  # up-front
     at.number_input(key="ev_custom_g0_n").set_value(200).run()
@@ -30,7 +30,7 @@ def test_a_typed_case_and_its_edits_survive_a_language_switch(writable_db_path):
     at.session_state["lang"] = "zh"
     at.run()
     assert not at.exception
-    assert at.selectbox(key="ev_preset__zh").value == "custom"
+    assert at.selectbox(key="ev_preset.zh").value == "custom"
     assert at.text_input(key="ev_custom_name").value == "Tyre hotel"  # text, never translated
     m = metric_values(at)
     assert m["净现值"] == fmt.money(100_000, "zh")

@@ -158,10 +158,10 @@ def test_a_further_file_gets_its_kind_guessed_and_append_mode(writable_db_path):
     before = query(writable_db_path, "SELECT count(*) FROM complaints")[0][0]
     text = "客户编号,投诉日期,解决日期\n" + "".join(f"{c},2026-11-20,\n" for (c,) in customers) + "X999,2026-11-21,\n"
     at = run_app(writable_db_path, PAGE)
-    at.radio(key="imp_mode").set_value("append").run()
+    at.radio(key="imp_mode.en").set_value("append").run()
     at.file_uploader(key="imp_more").set_value([("complaints_nov.csv", text.encode(), "text/csv")]).run()
     ok(at)
-    assert at.selectbox(key="imp_kind_more0").value == "complaints"
+    assert at.selectbox(key="imp_kind_more0.en").value == "complaints"
     assert at.expander[1].label.endswith("· Complaints")
     at.button(key="imp_check").click().run()
     ok(at)
@@ -258,7 +258,7 @@ def test_an_overlapping_append_says_rows_were_skipped_not_errors(writable_db_pat
     lines = [f"{o},{c},{d.isoformat()},{r}" for o, c, d, r in stored]
     text = "工单号,客户编号,工单日期,金额\n" + "\n".join(lines) + f"\nNEW1,{stored[0][1]},2026-11-20,120\n"
     at = run_app(writable_db_path, PAGE)
-    at.radio(key="imp_mode").set_value("append").run()
+    at.radio(key="imp_mode.en").set_value("append").run()
     upload(at, "overlap.csv", text.encode())
     at.button(key="imp_check").click().run()
     ok(at)

@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from clv_engine import scenarios
 from clv_engine.db import Database, create_database
+from wording import t
 
 
 def _script(db, lang: str) -> None:
@@ -84,3 +85,81 @@ def test_compare_shows_the_chosen_cases(tmp_path):
     assert at.multiselect(key="t_compare").options == ["A"]  # only this page's kind
     at.multiselect(key="t_compare").set_value([first]).run()
     assert list(at.dataframe[0].value.columns) == ["A"]
+
+
+def _save_only_script(db) -> None:
+    from types import SimpleNamespace
+
+    import pandas as pd
+    import streamlit as st
+
+    from ui.scenario_panel import ScenarioPanel, scenario_panel, show_flash
+    from wording import t
+
+    ctx = SimpleNamespace(
+        db=db,
+        lang="en",
+        t=lambda key, **v: t(key, "en", **v),
+        viewer=SimpleNamespace(login="tester", can_save_scenarios=True),
+    )
+
+    def on_saved(sid: str) -> None:
+        st.session_state["loaded"] = sid
+
+    def refuse() -> str | None:
+        return "save_no_budget" if not st.session_state.get("budget") else None
+
+    show_flash("s")
+    budget = st.number_input("budget", 0, 1_000_000, 100, key="budget")
+    st.text(f"loaded={st.session_state.get('loaded')}")
+    panel = ScenarioPanel(
+        kind="test",
+        prefix="s",
+        words="allocator.page",  # a page with its own scenario box: no picker, a save caption
+        compare=lambda chosen, names: pd.DataFrame({names[c]: [1] for c in chosen}),
+        picker=False,
+        on_saved=on_saved,
+        max_compare=1,
+        save_caption=True,
+        refuse=refuse,
+    )
+    scenario_panel(ctx, panel, payload={"budget": budget}, default_name="Default")
+
+
+def test_a_panel_without_picker_saves_reports_the_id_and_can_refuse(tmp_path):
+    db = _database(tmp_path)
+    at = AppTest.from_function(_save_only_script, args=(db,), default_timeout=30).run()
+    assert not at.exception
+    assert t("allocator.page.save.caption", "en") in [c.value for c in at.caption]
+    at.button(key="s_save").click().run()
+    saved = scenarios.list_scenarios(db, "test")
+    assert saved["name"].tolist() == ["Default"]
+    assert at.text[0].value == f"loaded={saved['scenario_id'][0]}"  # on_saved got the new id
+    assert not at.selectbox  # no picker, no load button
+    assert [b.key for b in at.button] == ["s_save"]
+    assert at.multiselect(key="s_compare").max_selections == 1
+    # A box emptied (here: zeroed) in the same interaction as the click: refused, nothing saved.
+    at.number_input(key="budget").set_value(0)
+    at.button(key="s_save").click().run()
+    assert [e.value for e in at.error] == [t("allocator.page.save_no_budget", "en")]
+    assert len(scenarios.list_scenarios(db, "test")) == 1
+
+
+def test_comparison_table_puts_each_case_beside_this_screen():
+    from types import SimpleNamespace
+
+    from ui.scenario_panel import comparison_table
+
+    ctx = SimpleNamespace(t=lambda key, **v: t(key, "en", **v))
+    names = {"s1": "This screen", "s2": "Plan B"}  # a case named like the screen's column
+    table = comparison_table(ctx, "allocator.page", ["Net"], ["1"], ["s1", "s2"], names, lambda sid: [sid])
+    assert list(table.columns) == ["Figure", "This screen", "This screen ·", "Plan B"]
+    assert table.iloc[0].tolist() == ["Net", "1", "s1", "s2"]
+
+
+def test_a_name_typed_and_saved_in_one_interaction_is_the_name_saved(tmp_path):
+    db = _database(tmp_path)
+    at = _panel(db)
+    at.text_input(key="t_scenario_name").set_value("Board, March")  # no run: the click sends both
+    at.button(key="t_save").click().run()
+    assert scenarios.list_scenarios(db, "test")["name"].tolist() == ["Board, March"]

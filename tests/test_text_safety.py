@@ -284,6 +284,6 @@ def test_evaluator_charts_show_typed_names_as_text():
 @pytest.mark.parametrize("dim", ["channel", "region", "vehicle_model"])
 def test_channel_cohorts_by_hostile_names(evil_db, dim):
     at = run_app(evil_db, "app_pages/channels.py")
-    at.segmented_control(key="ch_cohort_dim").set_value(dim).run()
+    at.segmented_control(key="ch_cohort_dim.en").set_value(dim).run()
     assert not at.exception, [e.message for e in at.exception]
     assert unsafe_parts(at) == []

@@ -14,6 +14,7 @@ from clv_engine import measured
 from ui.allocation_panels import COLUMNS, MAX_BUDGET, flash, set_table, table
 from ui.measured_evidence import pick_programme, programme_name, show_evidence
 from ui.safe import md
+from ui.widgets import Headline, metric_row, translated_choice
 from wording import fmt
 from wording.allocation import explain_error
 
@@ -31,19 +32,26 @@ def add_project(ctx, row: dict[str, Any]) -> None:
     flash("success", ctx.t("allocator.page.added", name=md(row["name"])))
 
 
+def _add_button(ctx, key: str, row: dict[str, Any]) -> None:
+    st.button(ctx.t("allocator.page.add"), key=key, on_click=add_project, args=(ctx, row), icon=":material/playlist_add:")
+
+
 def _candidate(ctx, uplift: float, reach: int, investment: float, key: str, name: str) -> dict[str, Any]:
     """The figures of a project made from data, and the button that adds it to the table."""
-    m = st.columns(4)
-    m[0].metric(ctx.t("allocator.page.d.uplift"), fmt.money_full(uplift))
-    m[1].metric(ctx.t("allocator.page.d.reach"), fmt.number(reach))
-    if key == "al_add":
-        m[2].metric(ctx.t("allocator.page.d.gain"), ctx.money(uplift * reach))
-    else:
-        m[2].metric(ctx.t("allocator.col.investment"), ctx.money(investment))
-    m[3].metric(
-        ctx.t("allocator.fig.roi"),
-        fmt.pct(al.net_roi(uplift * reach, investment)),
-        help=ctx.t("allocator.def.roi"),
+    metric_row(
+        [
+            Headline(ctx.t("allocator.page.d.uplift"), fmt.money_full(uplift)),
+            Headline(ctx.t("allocator.page.d.reach"), fmt.number(reach)),
+            Headline(ctx.t("allocator.page.d.gain"), ctx.money(uplift * reach))
+            if key == "al_add"
+            else Headline(ctx.t("allocator.col.investment"), ctx.money(investment)),
+            Headline(
+                ctx.t("allocator.fig.roi"),
+                fmt.pct(al.net_roi(uplift * reach, investment)),
+                ctx.t("allocator.def.roi"),
+            ),
+        ],
+        border=False,
     )
     return {
         "name": name,
@@ -68,12 +76,15 @@ def derive_panel(ctx) -> None:
             st.info(ctx.t("allocator.page.derive.empty"))
             return
         d1, d2, d3 = st.columns(3)
-        dim = d1.selectbox(
+        dim = translated_choice(
+            "selectbox",
             ctx.t("allocator.page.segment_by"),
             ("all", *al.SEGMENT_COLUMNS),
+            "al_seg_dim",
+            lang,
+            d1,
             format_func=lambda d: ctx.t(f"allocator.page.segment.{d}"),
-            key=f"al_seg_dim_{lang}",
-        )  # per language: translated options
+        )
         segment, segment_label = values, ctx.t("allocator.page.segment.all")
         if dim != "all":
             choices = sorted(values[dim].dropna().astype(str).unique())
@@ -81,11 +92,14 @@ def derive_panel(ctx) -> None:
                 ctx.t("allocator.page.segment_value"), choices, key=f"al_seg_value_{dim}"
             )
             segment = values[values[dim].astype(str) == segment_label]
-        change = d3.radio(
+        change = translated_choice(
+            "radio",
             ctx.t("allocator.page.change"),
             ("retention", "frequency"),
+            "al_change",
+            lang,
+            d3,
             format_func=lambda c: ctx.t(f"allocator.page.change.{c}"),
-            key=f"al_change_{lang}",
         )
         e1, e2, e3 = st.columns(3)
         r = values.attrs.get("retention", math.nan)
@@ -135,13 +149,7 @@ def derive_panel(ctx) -> None:
                 h=getattr(params, "horizon_years", "—"),
             )
         )
-        st.button(
-            ctx.t("allocator.page.add"),
-            key="al_add",
-            on_click=add_project,
-            args=(ctx, row),
-            icon=":material/playlist_add:",
-        )
+        _add_button(ctx, "al_add", row)
 
 
 def measured_panel(ctx) -> None:
@@ -164,10 +172,4 @@ def measured_panel(ctx) -> None:
             return
         row = _candidate(ctx, uplift, reach, project.investment, "al_measured_add", project.name)
         st.caption(ctx.t("measured.page.method"))
-        st.button(
-            ctx.t("allocator.page.add"),
-            key="al_measured_add",
-            on_click=add_project,
-            args=(ctx, row),
-            icon=":material/playlist_add:",
-        )
+        _add_button(ctx, "al_measured_add", row)

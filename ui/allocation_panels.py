@@ -125,7 +125,7 @@ def flash(kind: str, text: str) -> None:
 
 
 def saved_names(ctx) -> dict[str, str]:
-    saved = queries.allocator_scenarios(ctx.db)
+    saved = queries.saved_scenarios(ctx.db, "allocator")
     return dict(zip(saved["scenario_id"], saved["name"]))
 
 

@@ -1,9 +1,7 @@
 """The allocator page's answer: headline, the ROI ranking's verdict, charts, reasons, the
-verdict table and board pack, and the comparison of saved scenarios."""
+verdict table and board pack, and saving and comparing scenarios (ui/scenario_panel.py)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -12,10 +10,11 @@ import streamlit as st
 from clv_engine import allocation as al
 from clv_engine import scenarios
 from ui import queries
-from ui.allocation_panels import apply_flags, flash, frame_from_payload, identified, payload_now
+from ui.allocation_panels import apply_flags, frame_from_payload, identified, payload_now
 from ui.charts import money_axis
-from ui.downloads import table_downloads
+from ui.downloads import pack_downloads, table_downloads
 from ui.safe import md, plot_text
+from ui.scenario_panel import ScenarioPanel, comparison_table, scenario_panel
 from ui.widgets import Headline, metric_row, presenting
 from wording import boardpack, fmt
 from wording.allocation import explain_error, option_label, reason_text, verdict_table
@@ -230,44 +229,25 @@ def verdicts_and_packs(
             "al_dl_table",
             ctx.t("allocator.page.table"),
         )
-    missing = boardpack.unavailable(ctx.lang)
-    for column, kind in zip(st.columns(2), ("pptx", "pdf"), strict=True):
-        if kind in missing:
-            column.caption(missing[kind])
-            continue
-        column.download_button(
-            ctx.t(f"boardpack.download_{kind}"),
-            data=lambda kind=kind: boardpack.allocator_pack(
-                kind, projects, alloc, curve, ctx.lang, verdicts, ctx.currency
-            ),
-            file_name=boardpack.filename("allocator", ctx.lang, kind),
-            mime=boardpack.MIME[kind],
-            key=f"al_download_{kind}",
-            on_click="ignore",
-            icon=":material/slideshow:" if kind == "pptx" else ":material/picture_as_pdf:",
-        )
+    pack_downloads(
+        ctx,
+        "allocator",
+        lambda kind: boardpack.allocator_pack(kind, projects, alloc, curve, ctx.lang, verdicts, ctx.currency),
+        "al_download",
+    )
 
 
 # -- scenarios ----------------------------------------------------------------------------------
-def _on_save(ctx) -> None:
-    if st.session_state.get("al_budget") is None:
-        # The box was emptied (in the same interaction as the click): nothing to save yet.
-        flash("error", ctx.t("allocator.page.save_no_budget"))
-        return
-    name = (st.session_state.get("al_save_name") or "").strip()
-    if not name:
-        name = ctx.t(
-            "allocator.page.default_name", budget=fmt.money(st.session_state.get("al_budget"), ctx.lang)
-        )
-    try:
-        sid = scenarios.save_scenario(ctx.db, "allocator", name, payload_now(), actor=ctx.viewer.login)
-    except ValueError as err:
-        flash("error", ctx.t("allocator.page.save_failed", error=md(explain_error(err, ctx.lang))))
-        return
+def _refuse() -> str | None:
+    # The box was emptied in the same interaction as the click: nothing to save yet.
+    return "save_no_budget" if st.session_state.get("al_budget") is None else None
+
+
+def _on_saved(sid: str) -> None:
+    """The case just saved is the one loaded now (the scenario box and its link show it)."""
     st.session_state["al_scenario"] = sid
     st.session_state["al_table"]["loaded"] = sid
     st.session_state["al_link_check"] = st.session_state.get("al_budget")  # see budget_inputs
-    flash("success", ctx.t("allocator.page.saved", name=md(name)))
 
 
 def _compare_column(ctx, a: al.Allocation | Exception) -> list[str]:
@@ -297,55 +277,47 @@ def _saved_allocation(ctx, sid: str) -> al.Allocation | Exception:
         return err
 
 
-def scenario_panel(ctx, alloc: al.Allocation, budget: int, saved: dict[str, str]) -> None:
-    """Save this screen as a scenario; compare up to three saved ones with it."""
+COMPARED = (
+    "allocator.page.budget",
+    "allocator.fig.net",
+    "allocator.fig.gain",
+    "allocator.fig.combined_roi",
+    "allocator.fig.funded",
+    "allocator.fig.unspent",
+    "allocator.page.compare.missed",
+    "allocator.page.compare.funded",
+)
+
+
+def scenarios_section(ctx, alloc: al.Allocation, budget: int) -> None:
+    """Save this screen as a scenario (the shared panel); compare up to three saved ones with
+    it. Saved scenarios load from the scenario box at the top of the page."""
+
+    def compare(chosen: list[str], names: dict[str, str]) -> pd.DataFrame:
+        return comparison_table(
+            ctx,
+            "allocator.page",
+            [ctx.t(k) for k in COMPARED],
+            _compare_column(ctx, alloc),
+            chosen,
+            names,
+            lambda sid: _compare_column(ctx, _saved_allocation(ctx, sid)),
+        )
+
     st.divider()
-    st.subheader(ctx.t("allocator.page.scenarios"))
-    s1, s2 = st.columns([1, 2], gap="large")
-    with s1:
-        st.text_input(
-            ctx.t("allocator.page.scenario_name"),
-            key="al_save_name",
-            placeholder=ctx.t("allocator.page.default_name", budget=ctx.money(budget)),
-        )
-        st.button(
-            ctx.t("allocator.page.save"),
-            key="al_save",
-            on_click=_on_save,
-            args=(ctx,),
-            icon=":material/save:",
-            disabled=not ctx.viewer.can_save_scenarios,
-        )
-        st.caption(ctx.t("allocator.page.save.caption"))
-    with s2:
-        if not saved:
-            st.caption(ctx.t("allocator.page.no_scenarios"))
-            return
-        compare = st.multiselect(
-            ctx.t("allocator.page.compare"),
-            list(saved),
-            max_selections=3,
-            format_func=lambda s: saved.get(s, s),
-            key="al_compare",
-            placeholder=ctx.t("allocator.page.compare.placeholder"),
-        )
-        if not compare:
-            return
-        rows = [
-            "allocator.page.budget",
-            "allocator.fig.net",
-            "allocator.fig.gain",
-            "allocator.fig.combined_roi",
-            "allocator.fig.funded",
-            "allocator.fig.unspent",
-            "allocator.page.compare.missed",
-            "allocator.page.compare.funded",
-        ]
-        table: dict[str, Any] = {ctx.t("allocator.page.compare.figure"): [ctx.t(k) for k in rows]}
-        table[ctx.t("allocator.page.compare.now")] = _compare_column(ctx, alloc)
-        for sid in compare:
-            title = saved[sid]
-            while title in table:  # a scenario called like another column
-                title += " ·"
-            table[title] = _compare_column(ctx, _saved_allocation(ctx, sid))
-        st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+    scenario_panel(
+        ctx,
+        ScenarioPanel(
+            kind="allocator",
+            prefix="al",
+            words="allocator.page",
+            compare=compare,
+            picker=False,
+            on_saved=_on_saved,
+            max_compare=3,
+            save_caption=True,
+            refuse=_refuse,
+        ),
+        payload_now,  # at the click, like the budget box the same interaction may have changed
+        ctx.t("allocator.page.default_name", budget=ctx.money(budget)),
+    )

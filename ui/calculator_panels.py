@@ -13,7 +13,7 @@ import streamlit as st
 
 from clv_engine import calculator as calc
 from clv_engine import clv
-from ui.widgets import reset_state, seed_state, translated_choice
+from ui.widgets import Headline, metric_row, reset_state, seed_state, translated_choice
 from wording import fmt
 
 
@@ -122,43 +122,29 @@ class Kit:
     def percent(self, value: float) -> str:
         return self.plain(value * 100) + "%"
 
+    def number(self, container, label_key: str, key: str, **kw: Any):
+        """A number input labelled from the catalogue, its value kept for the session."""
+        return container.number_input(
+            self.ctx.t(label_key, cur=self.cur), key=key, persist_state="session", **kw
+        )
+
     def money_input(
         self, container, label_key: str, key: str, step: float = 500.0, min_value: float | None = 0.0
     ):
-        return container.number_input(
-            self.ctx.t(label_key, cur=self.cur),
-            min_value=min_value,
-            step=step,
-            format="%.0f",
-            key=key,
-            persist_state="session",
-        )
+        return self.number(container, label_key, key, min_value=min_value, step=step, format="%.0f")
 
-    def percent_input(self, container, label_key: str, key: str, min_value: float = 0.0) -> float:
+    def percent_input(
+        self, container, label_key: str, key: str, min_value: float = 0.0, step: float = 1.0, **kw: Any
+    ) -> float:
         """A percent typed as 35 for 35%; returned as the fraction 0.35."""
+        kw.setdefault("format", "%.1f")
         return (
-            container.number_input(
-                self.ctx.t(label_key),
-                min_value=min_value,
-                max_value=100.0,
-                step=1.0,
-                format="%.1f",
-                key=key,
-                persist_state="session",
-            )
+            self.number(container, label_key, key, min_value=min_value, max_value=100.0, step=step, **kw)
             / 100
         )
 
     def years_input(self, container, label_key: str, key: str) -> float:
-        return container.number_input(
-            self.ctx.t(label_key),
-            min_value=0.0,
-            max_value=60.0,
-            step=1.0,
-            format="%.1f",
-            key=key,
-            persist_state="session",
-        )
+        return self.number(container, label_key, key, min_value=0.0, max_value=60.0, step=1.0, format="%.1f")
 
     def reference_line(self, model: str, case_key: str, **figures: float) -> None:
         """Says whether the inputs are the reference case's, and offers to put them back."""
@@ -197,13 +183,8 @@ def component_tab(kit: Kit) -> None:
     )
     extra = money_input(c[1], "calc.comp.extra", "calc_comp_extra")
     repurchase = percent_input(c[2], "calc.comp.repurchase", "calc_comp_repurchase")
-    referrals = c[2].number_input(
-        ctx.t("calc.comp.referrals"),
-        min_value=0.0,
-        max_value=100.0,
-        step=0.1,
-        key="calc_comp_referrals",
-        persist_state="session",
+    referrals = kit.number(
+        c[2], "calc.comp.referrals", "calc_comp_referrals", min_value=0.0, max_value=100.0, step=0.1
     )
     conversion = percent_input(c[2], "calc.comp.conversion", "calc_comp_conversion")
     parts = clv.component_clv(
@@ -262,27 +243,17 @@ def dcf_tab(kit: Kit) -> None:
     )
     c = st.columns(4)
     margin = percent_input(c[0], "calc.in.margin", "calc_dcf_margin", min_value=-100.0)
-    discount = (
-        c[1].number_input(
-            ctx.t("calc.dcf.discount"),
-            min_value=0.0,
-            max_value=100.0,
-            step=0.5,
-            key="calc_dcf_discount",
-            persist_state="session",
-        )
-        / 100
-    )
+    discount = percent_input(c[1], "calc.dcf.discount", "calc_dcf_discount", step=0.5, format=None)
     table_years = 0
     if mode == "curve":
-        step = c[2].number_input(
-            ctx.t("calc.dcf.tail_step"),
+        step = kit.number(
+            c[2],
+            "calc.dcf.tail_step",
+            "calc_dcf_tail_step",
             min_value=0.0,
             max_value=1.0,
             step=0.01,
-            key="calc_dcf_tail_step",
             help=ctx.t("calc.dcf.tail_step.help"),
-            persist_state="session",
         )
         spend_col, survival_col = ctx.t("calc.dcf.col.spend"), ctx.t("calc.dcf.col.survival")
         st.caption(ctx.t("calc.dcf.table"))
@@ -304,46 +275,26 @@ def dcf_tab(kit: Kit) -> None:
         table_years = len(curve)
         survival = clv.extend_survival_linearly(curve, step) if step > 0 else curve
     else:
-        spends = c[2].number_input(
-            ctx.t("calc.in.annual_spend", cur=kit.cur),
-            min_value=0.0,
-            step=500.0,
-            format="%.0f",
-            key="calc_dcf_spend",
-            persist_state="session",
-        )
-        retention = (
-            c[3].number_input(
-                ctx.t("calc.dcf.retention"),
-                min_value=0.0,
-                max_value=100.0,
-                step=1.0,
-                key="calc_dcf_retention",
-                persist_state="session",
-            )
-            / 100
-        )
-        years = c[2].number_input(
-            ctx.t("calc.dcf.years"),
-            min_value=1,
-            max_value=60,
-            step=1,
-            key="calc_dcf_years",
-            persist_state="session",
-        )
+        spends = kit.money_input(c[2], "calc.in.annual_spend", "calc_dcf_spend")
+        retention = percent_input(c[3], "calc.dcf.retention", "calc_dcf_retention", format=None)
+        years = kit.number(c[2], "calc.dcf.years", "calc_dcf_years", min_value=1, max_value=60, step=1)
         survival = clv.survival_from_retention(retention, int(years))
 
     if not survival:
         st.info(ctx.t("calc.dcf.empty"))
     else:
         rows = clv.dcf_clv(spends, margin, survival, discount)
-        m = st.columns(3)
-        m[0].metric(ctx.t("calc.dcf.total"), money(clv.dcf_total(rows)), help=ctx.t("calc.dcf.total.help"))
+        figures = [
+            Headline(ctx.t("calc.dcf.total"), money(clv.dcf_total(rows)), ctx.t("calc.dcf.total.help"))
+        ]
         if mode == "curve" and len(rows) > table_years:
-            m[1].metric(
-                ctx.t("calc.dcf.table_years", n=table_years), money(clv.dcf_total(rows[:table_years]))
-            )
-            m[2].metric(ctx.t("calc.dcf.tail", n=table_years + 1), money(clv.dcf_total(rows[table_years:])))
+            figures += [
+                Headline(
+                    ctx.t("calc.dcf.table_years", n=table_years), money(clv.dcf_total(rows[:table_years]))
+                ),
+                Headline(ctx.t("calc.dcf.tail", n=table_years + 1), money(clv.dcf_total(rows[table_years:]))),
+            ]
+        metric_row(figures, border=False)
         if mode == "curve":
             st.caption(ctx.t("calc.dcf.note"))
         st.dataframe(

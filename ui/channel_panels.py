@@ -15,10 +15,10 @@ import streamlit as st
 
 from clv_engine import channels as ch
 from clv_engine.errors import InputError
-from clv_engine.export import to_csv_bytes, to_excel_bytes
 from ui.context import Context
+from ui.downloads import table_downloads
 from ui.safe import md, plot_texts
-from ui.widgets import Headline, dashed, metric_row
+from ui.widgets import Headline, dashed, metric_row, translated_choice
 from wording import fmt
 from wording.channels import advice_label, band_label, channel_label
 from wording.errors import explain
@@ -33,27 +33,6 @@ def money(ctx: Context) -> st.column_config.NumberColumn:
 
 def label(ctx: Context, code) -> str:
     return channel_label(code, ctx.lang)
-
-
-def downloads(
-    ctx: Context, frame: pd.DataFrame, sheets: dict[str, pd.DataFrame], name: str, key: str
-) -> None:
-    """A CSV of ``frame`` and a workbook of ``sheets``: ``{key}_csv`` and ``{key}_xlsx``."""
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button(
-        ctx.t("channels.download.csv"),
-        to_csv_bytes(frame),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"{key}_csv",
-    )
-    right.download_button(
-        ctx.t("channels.download.xlsx"),
-        to_excel_bytes(sheets),
-        file_name=f"{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx",
-    )
 
 
 # -- LTV/CAC per channel ------------------------------------------------------------------
@@ -150,7 +129,7 @@ def spec_panel(ctx: Context) -> None:
         shown, {cac_col: money(ctx), ltv_col: money(ctx), ctx.t("channels.col.ratio"): RATIO}
     )
     st.dataframe(frame, hide_index=True, column_config=config)
-    downloads(ctx, shown, {ctx.t("channels.sheet.channels"): shown}, "channels_seed_table", "ch_dl_spec")
+    table_downloads(ctx, shown, "channels_seed_table", "ch_dl_spec", ctx.t("channels.sheet.channels"))
 
 
 def ltv_only_panel(ctx: Context, table: pd.DataFrame) -> None:
@@ -174,7 +153,7 @@ def ltv_only_panel(ctx: Context, table: pd.DataFrame) -> None:
         },
     )
     st.dataframe(frame, hide_index=True, column_config=config)
-    downloads(ctx, shown, {ctx.t("channels.sheet.channels"): shown}, "channels", "ch_dl_channels")
+    table_downloads(ctx, shown, "channels", "ch_dl_channels", ctx.t("channels.sheet.channels"))
 
 
 def ratio_headline(ctx: Context, table: pd.DataFrame) -> None:
@@ -260,12 +239,12 @@ def ratio_panel(ctx: Context, table: pd.DataFrame, yearly: pd.DataFrame) -> None
             by_year, {c: money(ctx) for c in by_year.columns if c != ctx.t("channels.col.period")}
         )
         st.dataframe(frame, hide_index=True, column_config=config)
-    downloads(
+    table_downloads(
         ctx,
         shown,
-        {ctx.t("channels.sheet.channels"): shown, ctx.t("channels.sheet.cac_by_year"): by_year},
         "channels",
         "ch_dl_channels",
+        sheets={ctx.t("channels.sheet.channels"): shown, ctx.t("channels.sheet.cac_by_year"): by_year},
     )
 
 
@@ -292,11 +271,14 @@ def shift_inputs(ctx: Context, base: pd.DataFrame, url) -> ch.BudgetShift:
     )
     s3, s4, s5 = st.columns(3)
     share = s3.slider(ctx.t("channels.sim.share"), 0, 100, 30, 5, format="%d%%", key="ch_sim_share", bind=url)
-    split = s4.radio(
+    split = translated_choice(
+        "radio",
         ctx.t("channels.sim.split"),
         list(ch.SPLITS),
-        key="ch_sim_split",
-        bind=url,
+        "ch_sim_split",
+        ctx.lang,
+        s4,
+        link=url is not None,
         format_func=lambda k: ctx.t(f"channels.sim.split.{k}"),
     )
     beta = s5.slider(ctx.t("channels.sim.beta"), 0.3, 1.0, 0.8, 0.05, key="ch_sim_beta", bind=url)
@@ -314,21 +296,25 @@ def simulator_panel(ctx: Context, base: pd.DataFrame, shift: ch.BudgetShift) -> 
     except InputError as error:
         st.warning(ctx.t("channels.sim.error", error=md(explain(error, ctx.lang))))
         return
-    m = st.columns(3)
-    m[0].metric(
-        ctx.t("channels.sim.customers"),
-        fmt.number(result.customers_after),
-        fmt.number(result.customers_after - result.customers_before),
-    )
-    m[1].metric(ctx.t("channels.sim.ltv"), ctx.money(result.ltv_after), fmt.pct(result.value_change, 1))
-    m[2].metric(
-        ctx.t("channels.sim.ratio"),
-        ctx.t(
-            "channels.sim.before_after",
-            before=fmt.multiple(result.ratio_before),
-            after=fmt.multiple(result.ratio_after),
-        ),
-        fmt.multiple(result.ratio_after - result.ratio_before),
+    metric_row(
+        [
+            Headline(
+                ctx.t("channels.sim.customers"),
+                fmt.number(result.customers_after),
+                delta=fmt.number(result.customers_after - result.customers_before),
+            ),
+            Headline(ctx.t("channels.sim.ltv"), ctx.money(result.ltv_after), delta=fmt.pct(result.value_change, 1)),
+            Headline(
+                ctx.t("channels.sim.ratio"),
+                ctx.t(
+                    "channels.sim.before_after",
+                    before=fmt.multiple(result.ratio_before),
+                    after=fmt.multiple(result.ratio_after),
+                ),
+                delta=fmt.multiple(result.ratio_after - result.ratio_before),
+            ),
+        ],
+        border=False,
     )
     if shift.returns_exponent < 1:
         st.caption(
@@ -370,7 +356,7 @@ def simulator_panel(ctx: Context, base: pd.DataFrame, shift: ch.BudgetShift) -> 
     config = {c: money(ctx) for c in sim_table.columns if c != ctx.t("channels.col.channel")}
     config.update({c: st.column_config.NumberColumn(format="%,d") for c in counts})
     st.dataframe(sim_table, hide_index=True, column_config=config)
-    downloads(ctx, sim_table, {ctx.t("channels.sheet.simulator"): sim_table}, "budget_shift", "ch_dl_sim")
+    table_downloads(ctx, sim_table, "budget_shift", "ch_dl_sim", ctx.t("channels.sheet.simulator"))
 
 
 def reconciliation_note(ctx: Context) -> None:

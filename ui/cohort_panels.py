@@ -11,8 +11,9 @@ import streamlit as st
 from plotly.colors import qualitative
 
 from clv_engine import channels as ch
-from ui.channel_panels import PCT, RATIO, downloads, money
+from ui.channel_panels import PCT, RATIO, money
 from ui.context import Context
+from ui.downloads import table_downloads
 from ui.safe import plot_text
 from ui.widgets import dashed
 from wording import fmt
@@ -183,14 +184,14 @@ def cohort_downloads(
     cumulative.index = [cohort_label(v) for v in cumulative.index]
     cumulative = cumulative.reset_index().rename(columns={"index": ctx.t("channels.col.cohort")})
     cumulative.columns = [str(c) for c in cumulative.columns]
-    downloads(
+    table_downloads(
         ctx,
         table,
-        {
+        f"cohorts_{dim}",
+        "ch_dl_cohorts",
+        sheets={
             ctx.t("channels.sheet.cohorts"): table,
             ctx.t("channels.sheet.retention"): heat_table,
             ctx.t("channels.sheet.cumulative"): cumulative,
         },
-        f"cohorts_{dim}",
-        "ch_dl_cohorts",
     )

@@ -11,6 +11,7 @@ import streamlit as st
 
 from clv_engine.export import SHEET_NAME_MAX, to_csv_bytes, to_excel_bytes
 from ui.access import audited_export
+from wording import boardpack
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LABELS = ("table.download.csv", "table.download.xlsx")
@@ -92,3 +93,26 @@ def table_downloads(
         icon=":material/table_view:",
         disabled=disabled,
     )
+
+
+PACK_ICONS = {"pptx": ":material/slideshow:", "pdf": ":material/picture_as_pdf:"}
+
+
+def pack_downloads(ctx, page: str, build: Callable[[str], bytes], key: str, *name: str) -> None:
+    """The board pack's two buttons, ``{key}_pptx`` and ``{key}_pdf``, each file built on
+    click by ``build(kind)``; a kind this machine cannot make says why instead.
+    ``page`` and ``name`` make the file's name (``boardpack.filename``)."""
+    missing = boardpack.unavailable(ctx.lang)
+    for column, kind in zip(st.columns(2), ("pptx", "pdf"), strict=True):
+        if kind in missing:
+            column.caption(missing[kind])
+            continue
+        column.download_button(
+            ctx.t(f"boardpack.download_{kind}"),
+            data=lambda kind=kind: build(kind),
+            file_name=boardpack.filename(page, ctx.lang, kind, *name),
+            mime=boardpack.MIME[kind],
+            key=f"{key}_{kind}",
+            on_click="ignore",
+            icon=PACK_ICONS[kind],
+        )

@@ -2,7 +2,8 @@
 
 Every widget key carries the preset's stable id (``ev_mobile_van_c0``): switching case never
 carries a van's labour cost into the member day's discount, and a language switch changes
-only labels. Choices are kept in the link by their id (``?ev_preset=member_day``).
+only labels. Choices (ui.widgets.translated_choice) are kept in the link by their id
+(``?ev_preset=member_day``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import streamlit as st
 from clv_engine import evaluation as ev
 from clv_engine.evaluation import CostLine, CustomerGroup, Programme
 from ui.safe import md
-from wording import LANGUAGES
+from ui.widgets import translated_choice
 from wording import evaluation as wev
 from wording.errors import explain
 
@@ -62,18 +63,10 @@ def widget_state(p: Programme, preset_key: str) -> dict[str, Any]:
     return state
 
 
-def is_choice(name: str) -> bool:
-    """Names drawn by :func:`url_selectbox` rather than plain widget keys."""
-    return name == "ev_preset" or name.endswith(("_timing", "_key_driver"))
-
-
 def apply_state(state: dict[str, Any]) -> None:
-    """Callback: set widgets before they are drawn in the next run."""
+    """Callback: set widgets (and choices, by their value key) before the next run draws them."""
     for name, value in state.items():
-        if is_choice(name):
-            set_choice(name, value)
-        else:
-            st.session_state[name] = value
+        st.session_state[name] = value
 
 
 def restore(payload: dict[str, Any]) -> None:
@@ -91,51 +84,16 @@ def restore(payload: dict[str, Any]) -> None:
     apply_state(state)
 
 
-def url_selectbox(
-    ctx: Any, label: str, options: list, key: str, format_func, index: int = 0, always: bool = False, **kwargs
-) -> Any:
-    """A selectbox kept in the link by its option *key* (``?ev_preset=member_day``).
-
-    ``bind`` would write the shown label, which changes with the language, so an English
-    link would not open in Chinese; and a selectbox keeps showing its old label after a
-    language switch, so the widget is one per language (``key__en``), seeded from the
-    choice remembered in this session, else from the link. Like a bound widget, only a
-    choice other than the default goes into the link, unless ``always``.
-    """
-    names = [str(o) for o in options]
-    widget_key = f"{key}__{ctx.lang}"
-    if widget_key not in st.session_state:
-        remembered = st.session_state.get(f"{key}__value")
-        wanted = st.query_params.get(key)
-        if remembered is not None and str(remembered) in names:
-            st.session_state[widget_key] = remembered
-        elif wanted in names:
-            st.session_state[widget_key] = options[names.index(wanted)]
-    value = st.selectbox(label, options, index=index, format_func=format_func, key=widget_key, **kwargs)
-    st.session_state[f"{key}__value"] = value
-    keep = value is not None and (always or str(value) != names[index])
-    if keep and st.query_params.get(key) != str(value):
-        st.query_params[key] = str(value)
-    elif not keep and key in st.query_params:
-        del st.query_params[key]
-    return value
-
-
-def set_choice(key: str, value: Any) -> None:
-    """Callback side of :func:`url_selectbox`: the next run shows ``value``."""
-    st.session_state[f"{key}__value"] = value
-    for code in LANGUAGES:
-        st.session_state.pop(f"{key}__{code}", None)
-
-
 def choose_case(ctx: Any) -> str:
     """The preset's stable id, chosen by its label and kept in the link."""
-    return url_selectbox(
-        ctx,
+    return translated_choice(
+        "selectbox",
         ctx.t("evaluator.page.preset"),
         list(ev.PRESETS),
         "ev_preset",
-        lambda p: ctx.t(f"evaluator.preset.{p}"),
+        ctx.lang,
+        link=True,
+        format_func=lambda p: ctx.t(f"evaluator.preset.{p}"),
         always=True,
         help=ctx.t("evaluator.page.preset.help"),
     )
@@ -155,12 +113,14 @@ def _cost_lines(ctx: Any, base: Programme, k, horizon: int) -> list[CostLine]:
                 ctx.t("evaluator.page.line_name", n=i + 1), value="", key=k(f"c{i}_name"), bind=URL
             )
             line_name = line_name.strip() or ctx.t("evaluator.page.line_default", n=i + 1)
-            timing = url_selectbox(
-                ctx,
+            timing = translated_choice(
+                "selectbox",
                 ctx.t("evaluator.page.timing", n=i + 1),
                 list(ev.TIMINGS),
                 k(f"c{i}_timing"),
-                lambda x: ctx.t(f"evaluator.timing.{x}"),
+                ctx.lang,
+                link=True,
+                format_func=lambda x: ctx.t(f"evaluator.timing.{x}"),
                 index=ev.TIMINGS.index("yearly"),
             )
             amount_label = ctx.t("evaluator.page.line_amount", n=i + 1)
@@ -192,6 +152,21 @@ def _cost_lines(ctx: Any, base: Programme, k, horizon: int) -> list[CostLine]:
     return lines
 
 
+def _group_number(
+    ctx: Any, box: Any, role: str, i: int, bounds: tuple[int, int], value: int, step: int, widget_key: str
+) -> int:
+    """One of a customer group's numbers (``evaluator.page.<role>``), kept in the link."""
+    return box.number_input(
+        ctx.t(f"evaluator.page.{role}", n=i + 1),
+        *bounds,
+        value,
+        step,
+        key=widget_key,
+        bind=URL,
+        help=ctx.t(f"evaluator.page.{role}.help"),
+    )
+
+
 def _groups(ctx: Any, base: Programme, k, unit: str) -> list[CustomerGroup]:
     extra = st.number_input(
         ctx.t("evaluator.page.extra_groups"), 0, MAX_EXTRA_GROUPS, 0, 1, key=k("extra_groups"), bind=URL
@@ -218,26 +193,19 @@ def _groups(ctx: Any, base: Programme, k, unit: str) -> list[CustomerGroup]:
         )
         customers = None
         if not per_unit:
-            customers = st.number_input(
-                ctx.t("evaluator.page.customers", n=i + 1),
-                0,
-                100_000_000,
-                int(template.customers or 0),
-                10,
-                key=k(f"g{i}_n"),
-                bind=URL,
-                help=ctx.t("evaluator.page.customers.help"),
+            customers = _group_number(
+                ctx, st, "customers", i, (0, 100_000_000), int(template.customers or 0), 10, k(f"g{i}_n")
             )
         left, right = st.columns(2)
-        uplift = left.number_input(
-            ctx.t("evaluator.page.uplift", n=i + 1),
-            -10_000_000,
-            10_000_000,
+        uplift = _group_number(
+            ctx,
+            left,
+            "uplift",
+            i,
+            (-10_000_000, 10_000_000),
             int(round(template.clv_uplift)),
             100,
-            key=k(f"g{i}_u"),
-            bind=URL,
-            help=ctx.t("evaluator.page.uplift.help"),
+            k(f"g{i}_u"),
         )
         take_up = st.slider(
             ctx.t("evaluator.page.take_up", n=i + 1),
@@ -250,15 +218,8 @@ def _groups(ctx: Any, base: Programme, k, unit: str) -> list[CustomerGroup]:
             bind=URL,
             help=ctx.t("evaluator.page.take_up.help"),
         )
-        baseline = right.number_input(
-            ctx.t("evaluator.page.baseline", n=i + 1),
-            0,
-            100_000_000,
-            int(template.baseline_clv or 0),
-            100,
-            key=k(f"g{i}_base"),
-            bind=URL,
-            help=ctx.t("evaluator.page.baseline.help"),
+        baseline = _group_number(
+            ctx, right, "baseline", i, (0, 100_000_000), int(template.baseline_clv or 0), 100, k(f"g{i}_base")
         )
         groups.append(
             CustomerGroup(
@@ -390,12 +351,14 @@ def sensitivity_settings(ctx: Any, draft: Programme, preset_key: str) -> Setting
         )
         drivers = ev.driver_keys(draft)
         key_driver = (
-            url_selectbox(
-                ctx,
+            translated_choice(
+                "selectbox",
                 ctx.t("evaluator.page.key_driver"),
                 drivers,
                 key(preset_key, "key_driver"),
-                lambda d: wev.driver_label(draft, d, ctx.lang),
+                ctx.lang,
+                link=True,
+                format_func=lambda d: wev.driver_label(draft, d, ctx.lang),
                 index=drivers.index(base.key_driver) if base.key_driver in drivers else 0,
                 help=ctx.t("evaluator.page.key_driver.help"),
             )

@@ -12,10 +12,12 @@ import streamlit as st
 
 from clv_engine import evaluation as ev
 from clv_engine.evaluation import Programme
+from ui.downloads import pack_downloads
 from ui.evaluation_inputs import apply_state, widget_state
 from ui.queries import saved_evaluation, warranty_comparison
 from ui.safe import md
-from ui.widgets import Headline, metric_row, presenting
+from ui.scenario_panel import comparison_table
+from ui.widgets import Headline, metric_row, presenting, translated_choice
 from wording import boardpack, fmt, report
 from wording import evaluation as wev
 from wording.errors import explain
@@ -191,20 +193,9 @@ def exports(ctx: Any, a: ev.Analysis) -> None:
         icon=":material/table_view:",
     )
     # The board pack: slides with native charts, and the same pages as a PDF.
-    missing = boardpack.unavailable(lang)
-    for column, kind in zip(st.columns(2), ("pptx", "pdf"), strict=True):
-        if kind in missing:
-            column.caption(missing[kind])
-            continue
-        column.download_button(
-            ctx.t(f"boardpack.download_{kind}"),
-            data=lambda kind=kind: boardpack.evaluator_pack(kind, a, lang, ctx.currency),
-            file_name=boardpack.filename("evaluator", lang, kind, p.preset),
-            mime=boardpack.MIME[kind],
-            key=f"ev_download_{kind}",
-            on_click="ignore",
-            icon=":material/slideshow:" if kind == "pptx" else ":material/picture_as_pdf:",
-        )
+    pack_downloads(
+        ctx, "evaluator", lambda kind: boardpack.evaluator_pack(kind, a, lang, ctx.currency), "ev_download", p.preset
+    )
 
 
 def warranty_panel(ctx: Any) -> None:
@@ -259,11 +250,13 @@ def retention_panel(ctx: Any, programme: Programme, preset_key: str) -> None:
     if values.empty:
         st.info(ctx.t("evaluator.page.retention.empty"))
         return
-    dim = st.selectbox(
+    dim = translated_choice(
+        "selectbox",
         ctx.t("evaluator.page.segment_by"),
         SEGMENT_COLUMNS,
+        "ev_seg_dim",
+        lang,
         format_func=lambda d: ctx.t(f"evaluator.page.segment.{d}"),
-        key=f"ev_seg_dim_{lang}",
     )
     segment = values
     if dim != "all":
@@ -295,11 +288,13 @@ def retention_panel(ctx: Any, programme: Programme, preset_key: str) -> None:
         share=0.5,
     )
     st.caption(ctx.t("evaluator.page.retention.caption"))
-    group = st.selectbox(
+    group = translated_choice(
+        "selectbox",
         ctx.t("evaluator.page.retention.group"),
         list(range(len(programme.groups))),
+        f"ev_{preset_key}_ret_group",
+        lang,
         format_func=lambda i: wev.label(programme.groups[i].name, lang),
-        key=f"ev_{preset_key}_ret_group_{lang}",
     )
     set_customers = st.checkbox(ctx.t("evaluator.page.retention.set_customers"), True, key="ev_ret_customers")
     changes = {"clv_uplift": round(result.uplift), "baseline_clv": round(result.clv_before)}
@@ -331,13 +326,12 @@ def compare_column(ctx: Any, result: ev.Evaluation | None) -> list[str]:
 
 def compare_table(ctx: Any, current: ev.Evaluation, chosen: list[str], names: dict[str, str]) -> pd.DataFrame:
     """This screen's figures beside each chosen saved case's."""
-    table = {
-        ctx.t("evaluator.page.compare.figure"): [ctx.t(f"evaluator.fig.{f}") for f in COMPARED],
-        ctx.t("evaluator.page.compare.now"): compare_column(ctx, current),
-    }
-    for sid in chosen:
-        title = names.get(sid, sid)
-        while title in table:  # a case called like another column
-            title += " ·"
-        table[title] = compare_column(ctx, saved_evaluation(ctx.db, sid))
-    return pd.DataFrame(table)
+    return comparison_table(
+        ctx,
+        "evaluator.page",
+        [ctx.t(f"evaluator.fig.{f}") for f in COMPARED],
+        compare_column(ctx, current),
+        chosen,
+        names,
+        lambda sid: compare_column(ctx, saved_evaluation(ctx.db, sid)),
+    )

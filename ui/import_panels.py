@@ -21,6 +21,7 @@ from clv_engine.imports import ImportReport, Source
 from clv_engine.imports.fields import KINDS, guess_kind, guess_mapping
 from ui.queries import import_sample
 from ui.safe import md
+from ui.widgets import Headline, metric_row, translated_choice
 from wording import fmt
 from wording import imports as words
 
@@ -125,12 +126,14 @@ def file_panel(
     title = ctx.t("imp.page.file_title", file=plain(upload.name), kind=ctx.t(f"imp.kind.{kind}"))
     with st.expander(title, expanded=True):
         if further:
-            kind = st.selectbox(
+            kind = translated_choice(
+                "selectbox",
                 ctx.t("imp.page.kind"),
                 OTHER_KINDS,
+                f"imp_kind_{slot}",
+                ctx.lang,
                 index=OTHER_KINDS.index(guessed),
                 format_func=lambda k: ctx.t(f"imp.kind.{k}"),
-                key=f"imp_kind_{slot}",
             )
             st.caption(ctx.t(f"imp.enables.{kind}"))
         st.markdown(f"**{ctx.t('imp.page.mapping')}**")
@@ -145,16 +148,18 @@ def show_report(ctx: Any, report: ImportReport) -> None:
     """Counts, the verdict, blocking problems and notes, the problems by kind and listed."""
     st.subheader(ctx.t("imp.page.report"))
     rows = sum(s.rows for s in report.sources)
-    c = st.columns(4)
-    c[0].metric(ctx.t("imp.page.rows_read"), fmt.number(rows))
-    c[1].metric(ctx.t("imp.page.rows_clean"), fmt.number(report.clean_rows))
-    c[2].metric(
-        ctx.t("imp.page.rows_rejected"),
-        fmt.number(report.rejected_rows),
-        help=ctx.t("imp.page.rows_rejected.help"),
-    )
-    c[3].metric(
-        ctx.t("imp.page.warnings"), fmt.number(report.note_count), help=ctx.t("imp.page.warnings.help")
+    metric_row(
+        [
+            Headline(ctx.t("imp.page.rows_read"), fmt.number(rows)),
+            Headline(ctx.t("imp.page.rows_clean"), fmt.number(report.clean_rows)),
+            Headline(
+                ctx.t("imp.page.rows_rejected"),
+                fmt.number(report.rejected_rows),
+                ctx.t("imp.page.rows_rejected.help"),
+            ),
+            Headline(ctx.t("imp.page.warnings"), fmt.number(report.note_count), ctx.t("imp.page.warnings.help")),
+        ],
+        border=False,
     )
     if report.skipped_rows:
         st.caption(ctx.t("imp.page.skipped", n=fmt.number(report.skipped_rows)))

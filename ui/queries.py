@@ -29,12 +29,6 @@ from ui.context import cached, fit_failure, fitted_model
 
 # -- alloc --
 @cached
-def allocator_scenarios(db) -> pd.DataFrame:
-    """The saved allocator scenarios (id, name ...)."""
-    return scenarios.list_scenarios(db, "allocator")
-
-
-@cached
 def budget_curve(projects: tuple[al.Project, ...]) -> al.BudgetCurve:
     """The budget–value curve; it does not depend on the budget, so a slider move reuses it."""
     return al.budget_value_curve(list(projects))

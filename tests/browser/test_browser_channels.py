@@ -21,10 +21,10 @@ def test_cohort_dimension_and_simulator_slider(page, app_url):
     before = _metric(page, "New customers after the shift")
 
     # Cohorts by channel: the table's first column shows the channel names.
-    page.locator(".st-key-ch_cohort_dim").get_by_role("radio", name="Channel", exact=True).click()
+    page.locator(".st-key-ch_cohort_dim-en").get_by_role("radio", name="Channel", exact=True).click()
     wait_ready(page)
-    # A bound choice is written to the URL as its label (Streamlit's rule for bound options).
-    assert "ch_cohort_dim=Channel" in page.url
+    # A translated choice is written to the URL as its id, the same link in every language.
+    page.wait_for_url("**ch_cohort_dim=channel**")
     cohort_table = page.get_by_test_id("stDataFrame").last
     cohort_table.scroll_into_view_if_needed()
     assert cohort_table.is_visible()
@@ -44,8 +44,8 @@ def test_cohort_dimension_and_simulator_slider(page, app_url):
 
 def test_deep_link_reproduces_the_seed_shift(page, app_url):
     # Reference table, equal customers per channel, linear returns: 2.9× → 4.8× (SPEC §6).
-    query = urlencode({"ch_sim_base": "Reference table, equal customers per channel", "ch_sim_beta": "1.0",
-                       "ch_cohort_dim": "Region", "ch_horizon": "5"})
+    query = urlencode({"ch_sim_base": "spec_customers", "ch_sim_beta": "1.0",
+                       "ch_cohort_dim": "region", "ch_horizon": "5"})
     page.goto(app_url + "/channels?" + query)
     wait_ready(page)
     text = _metric(page, "Blended LTV/CAC, before → after")
@@ -54,15 +54,15 @@ def test_deep_link_reproduces_the_seed_shift(page, app_url):
     page.get_by_test_id("stSidebar").get_by_text("中文", exact=True).click()
     wait_ready(page)
     page.get_by_text("渠道与客群：哪些获客渠道值得投入").wait_for(timeout=30_000)
-    # The choices survive the language switch and the next interaction (a keyed widget's
-    # browser-side value is its label, which the switch changed).
+    # The choices survive the language switch and the next interaction (one widget per
+    # language: ui.widgets.translated_choice).
     horizon = page.locator(".st-key-ch_horizon").get_by_role("slider")
     horizon.focus()
     page.keyboard.press("ArrowRight")
     expect(page.locator(".st-key-ch_horizon")).to_contain_text("6", timeout=20_000)
     wait_ready(page)
-    base = page.locator(".st-key-ch_sim_base input")
+    base = page.locator(".st-key-ch_sim_base-zh input")
     assert [base.nth(i).is_checked() for i in range(3)] == [False, True, False]
     assert "2.9× → 4.8×" in _metric(page, "整体 LTV/CAC（调整前 → 后）")
-    assert page.locator(".st-key-ch_cohort_dim [aria-checked='true']").inner_text() == "区域"
+    assert page.locator(".st-key-ch_cohort_dim-zh [aria-checked='true']").inner_text() == "区域"
     screenshot(page, "channels_zh")

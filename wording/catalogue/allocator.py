@@ -344,6 +344,11 @@ STRINGS = {
         "No saved scenarios yet: save one to compare it later.", "还没有已保存的方案：保存后即可对比。"),
     "allocator.page.compare": ("Compare with saved scenarios (up to 3)", "与已保存方案对比（最多3个）"),
     "allocator.page.compare.placeholder": ("Choose scenarios", "选择方案"),
+    "allocator.page.compare.caption": (
+        "Each saved scenario allocated again on its own projects, locks and budget; "
+        "“This screen” is the answer above.",
+        "每个已保存方案按其自身的项目、锁定和预算重新分配；“当前画面”即上方的结果。",
+    ),
     "allocator.page.compare.figure": ("Figure", "指标"),
     "allocator.page.compare.now": ("This screen", "当前画面"),
     "allocator.page.compare.missed": ("Net value missed by sorting on ROI", "按ROI排序少得的净值"),

@@ -88,8 +88,6 @@ STRINGS = {
     ),
     "channels.by_period": ("CAC by year", "各年 CAC"),
     "channels.col.period": ("Year", "年份"),
-    "channels.download.csv": ("Download CSV", "下载 CSV"),
-    "channels.download.xlsx": ("Download Excel", "下载 Excel"),
     "channels.sheet.channels": ("Channels", "渠道"),
     "channels.sheet.cac_by_year": ("CAC by year", "各年CAC"),
     "channels.sheet.simulator": ("Budget shift", "预算调整"),
