@@ -69,6 +69,7 @@ PREFIXES: tuple[str, ...] = (
     "evaluator.driver.",
     "evaluator.fig.",
     "evaluator.page.",  # ui/scenario_panel.py: words="evaluator.page" + "." + name
+    "allocator.page.",  # the same panel with words="allocator.page"
     "evaluator.page.segment.",
     "evaluator.page.timing.",
     "evaluator.page.w.",
