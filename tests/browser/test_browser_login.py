@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from clv_engine import access
 from clv_engine.db import Database
@@ -122,7 +123,9 @@ def test_director_logs_in_and_sees_users_and_import(login_app, fresh_page):
     pg.goto(app_url + "/users")
     wait_ready(pg)
     pg.get_by_role("heading", name="Users and audit log").wait_for()
-    assert pg.get_by_text("li@dealer.cn").count() >= 1
+    # The users table is a data grid (drawn on a canvas); its cells are in the grid's hidden
+    # accessibility table once it has rendered: wait for them, retrying.
+    expect(pg.get_by_test_id("stDataFrame").first.get_by_text("li@dealer.cn")).to_have_count(1)
     screenshot(pg, "login_director_users")
     pg.goto(app_url + "/import_data")
     wait_ready(pg)
