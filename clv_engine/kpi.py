@@ -31,7 +31,6 @@ import pandas as pd
 from clv_engine import clv, errors
 from clv_engine.db import Database
 from clv_engine.errors import InputError
-from clv_engine.segmentation import frame_sql
 
 CODES = errors.declare("kpi", "weight_range", "weights_sum", "unknown_weights")
 
@@ -164,16 +163,33 @@ LEFT JOIN k ON k.as_of = d.as_of AND k.store_id = st.store_id
 ORDER BY st.store_id, d.as_of
 """
 
+# The historical CLV of clv.customer_values, summed per home store inside DuckDB. Customers of
+# one home store with the same days since their last activity have the same absence weight, so
+# the query returns one row per (store, days) with their annual gross profit summed (tens of
+# thousands of rows, not a row per customer) and the weight (clv.absence_weight, the one rule)
+# is applied to those rows: Σ annual_gp × weight × annuity = Σ_days weight × Σ annual_gp × annuity.
 CLV_BY_STORE_SQL = """
-SELECT home_store_id AS store_id, sum(clv) AS clv_total, count(*) AS customers
-FROM v WHERE home_store_id IS NOT NULL GROUP BY ALL
-"""
+SELECT home_store_id AS store_id, recency_days,
+       sum(gross_profit / greatest(tenure_years, 1.0)) AS annual_gp,
+       count(*) AS customers
+FROM ({values}) v
+WHERE home_store_id IS NOT NULL
+GROUP BY ALL
+""".replace("{values}", clv.CUSTOMER_VALUES_SQL)
 
 
 def store_clv(db: Database, as_of: date, params: clv.CLVParams = clv.CLVParams()) -> pd.DataFrame:
-    """Total CLV of each home store's customers on ``as_of`` (clv.customer_values)."""
-    values = clv.customer_values(db, as_of, None, params)
-    return frame_sql(CLV_BY_STORE_SQL, v=values[["home_store_id", "clv"]])
+    """Total CLV of each home store's customers on ``as_of`` (the sum of clv.customer_values'
+    ``clv`` per ``home_store_id``): store_id, clv_total, customers."""
+    params.validate()
+    retention, _source = clv.retention_for(db, as_of, params)
+    groups = db.query_df(CLV_BY_STORE_SQL, [as_of] * 7)
+    weight = clv.absence_weight(groups["recency_days"].to_numpy(dtype=float), retention,
+                                clv.return_rates(db, as_of))
+    factor = clv.annuity_factor(retention, params.discount_rate, params.horizon_years)
+    groups["clv_total"] = groups["annual_gp"].to_numpy(dtype=float) * weight * factor
+    return groups.groupby("store_id", as_index=False).agg(
+        clv_total=("clv_total", "sum"), customers=("customers", "sum"))
 
 
 def raw_kpis(
