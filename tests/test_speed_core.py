@@ -1,5 +1,6 @@
 """The shared data path (issue 14): one merged customer frame per key, handed out as cheap
 copies that a caller may change; the KPI's CLV per store summed inside DuckDB."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -94,8 +95,9 @@ def test_models_and_params_are_kept_apart(db, end):
     # The historical frame's CLV is the engine's own figure, the predictive frame keeps it too.
     engine = clv.customer_values(db, end)
     assert np.allclose(historical["clv"], engine["clv"])
-    assert np.allclose(predictive.set_index("customer_id")["historical_clv"],
-                       engine.set_index("customer_id")["clv"])
+    assert np.allclose(
+        predictive.set_index("customer_id")["historical_clv"], engine.set_index("customer_id")["clv"]
+    )
     longer = _context(db, end, params=clv.CLVParams(horizon_years=10)).customer_values()
     assert longer["clv"].sum() > predictive["clv"].sum()
 
