@@ -109,3 +109,13 @@ def test_shared_predictions_and_fit_are_copies(db, end):
     frame = uc.predictions(db, end, 5, 0.12)
     frame["predictive_clv"] = 0.0
     assert uc.predictions(db, end, 5, 0.12)["predictive_clv"].sum() > 0
+
+
+def test_historical_values_are_the_engines_and_a_copy(db, end):
+    params = clv.CLVParams()
+    frame = uc.historical_values(db, end, None, params)
+    pd.testing.assert_frame_equal(frame, clv.customer_values(db, end, None, params))
+    frame["clv"] = 0.0
+    assert uc.historical_values(db, end, None, params)["clv"].sum() > 0
+    scoped = uc.historical_values(db, end, ("S01",), params)
+    assert set(scoped["home_store_id"]) == {"S01"}

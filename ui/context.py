@@ -87,6 +87,15 @@ def _customer_values(
     return in_scope(db, values)
 
 
+def historical_values(
+    db: Database | ScopedDatabase, as_of: date, store_ids: tuple[str, ...] | None, params: clv.CLVParams
+) -> pd.DataFrame:
+    """``clv.customer_values`` (historical CLV) in a scope, from the shared frame: a cheap
+    copy-on-write copy for a query of ui/queries.py that needs the per-customer values
+    without the sidebar's model choice (rather than a second 1M-row st.cache_data copy)."""
+    return _customer_values(db, as_of, store_ids, params).copy(deep=False)
+
+
 def fit_failure(error: Exception) -> dict:
     # A FitError is not kept by the caches, so its parts are returned.
     return {"reason": error.reason, "details": error.details, "message": str(error)}
