@@ -119,3 +119,31 @@ def test_historical_values_are_the_engines_and_a_copy(db, end):
     assert uc.historical_values(db, end, None, params)["clv"].sum() > 0
     scoped = uc.historical_values(db, end, ("S01",), params)
     assert set(scoped["home_store_id"]) == {"S01"}
+
+
+def test_raw_kpi_windows_match_pandas_on_several_dates(db, end):
+    """The window sums, active customers and retention of the KPI table, by brute force."""
+    dates = kpi.month_ends(end, 3) + [end - timedelta(days=400)]
+    raw = kpi.raw_kpis(db, dates).set_index(["store_id", "as_of"])
+    orders = db.query_df("SELECT customer_id, store_id, order_date, revenue FROM orders")
+    home = db.query_df("SELECT customer_id, home_store_id FROM customers")
+    orders["order_date"] = pd.to_datetime(orders["order_date"])
+    orders = orders.merge(home, on="customer_id", how="left")
+    for d in sorted(set(dates)):
+        ts = pd.Timestamp(d)
+        year = orders[(orders.order_date > ts - pd.Timedelta(days=365)) & (orders.order_date <= ts)]
+        before = orders[
+            (orders.order_date > ts - pd.Timedelta(days=730))
+            & (orders.order_date <= ts - pd.Timedelta(days=365))
+        ]
+        for store, rows in year.groupby("store_id"):
+            got = raw.loc[(store, d)]
+            assert got["orders"] == len(rows)
+            assert got["active_customers"] == rows["customer_id"].nunique()
+            assert got["revenue"] == pytest.approx(rows["revenue"].sum(), rel=1e-9)
+        came = set(year["customer_id"])
+        for store, rows in before.groupby("home_store_id"):
+            base = set(rows["customer_id"])
+            got = raw.loc[(store, d)]
+            assert got["retention_base"] == len(base)
+            assert got["retention"] == pytest.approx(len(base & came) / len(base), rel=1e-12)
