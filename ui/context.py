@@ -55,7 +55,10 @@ def cached(func=None, *, max_entries: int = 32):
     return wrap(func) if func is not None else wrap
 
 
-def shared(func=None, *, max_entries: int = 4):
+SHARED_TTL = "1h"
+
+
+def shared(func=None, *, max_entries: int = 3):
     """Big results (a row per customer, a fitted model), keyed like :func:`cached` but kept
     ONCE per process (st.cache_resource: no pickling, one copy for every session).
 
@@ -64,12 +67,15 @@ def shared(func=None, *, max_entries: int = 4):
     adding or overwriting a column changes its copy only)."""
 
     def wrap(f):
-        return st.cache_resource(show_spinner=False, max_entries=max_entries, hash_funcs=_HASH_FUNCS)(f)
+        # An hour unused, and the memory goes back (a million rows is hundreds of MB).
+        return st.cache_resource(
+            show_spinner=False, max_entries=max_entries, ttl=SHARED_TTL, hash_funcs=_HASH_FUNCS
+        )(f)
 
     return wrap(func) if func is not None else wrap
 
 
-@shared(max_entries=4)
+@shared
 def _customer_values(
     db: Database | ScopedDatabase, as_of: date, store_ids: tuple[str, ...] | None, params: clv.CLVParams
 ) -> pd.DataFrame:
@@ -136,7 +142,7 @@ def fitted_model(db: Database | ScopedDatabase, as_of: date):
     return replace(model, summary=model.summary.copy(deep=False))
 
 
-@shared(max_entries=4)
+@shared
 def _predictions(db: Database, as_of: date, horizon_years: int, discount_rate: float) -> pd.DataFrame | dict:
     from clv_engine.predictive import customer_predictions
 
@@ -152,7 +158,7 @@ def predictions(db: Database, as_of: date, horizon_years: int, discount_rate: fl
     return dict(result) if isinstance(result, dict) else result.copy(deep=False)
 
 
-@shared(max_entries=4)
+@shared
 def _model_values(
     db: Database | ScopedDatabase,
     as_of: date,
