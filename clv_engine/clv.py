@@ -292,17 +292,21 @@ def customer_values(
     where, extra = _store_filter(store_ids, "c.home_store_id")
     # A fixed row order: two calls (say, at two retentions) line up row for row.
     frame = db.query_df(CUSTOMER_VALUES_SQL + where + " ORDER BY c.customer_id", [as_of] * 7 + extra)
-    if params.retention is not None:
-        retention, source = params.retention, "given"
-    elif retention_is_measurable(db, as_of):
-        retention, source = estimate_retention(db, as_of), "data"
-    else:
-        retention, source = DEFAULT_RETENTION, "default"
+    retention, source = retention_for(db, as_of, params)
     frame["status"] = customer_status(frame["recency_days"])
     frame.attrs["return_rates"] = return_rates(db, as_of)
     frame = add_historical_clv(frame, retention, params)
     frame.attrs["retention_source"] = source
     return frame
+
+
+def retention_for(db: Database, as_of: date, params: CLVParams) -> tuple[float, str]:
+    """The yearly retention the CLV uses and where it comes from: "given", "data", "default"."""
+    if params.retention is not None:
+        return params.retention, "given"
+    if retention_is_measurable(db, as_of):
+        return estimate_retention(db, as_of), "data"
+    return DEFAULT_RETENTION, "default"
 
 
 # -- coming back after an absence ---------------------------------------------------------

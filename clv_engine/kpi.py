@@ -31,7 +31,6 @@ import pandas as pd
 from clv_engine import clv, errors
 from clv_engine.db import Database
 from clv_engine.errors import InputError
-from clv_engine.segmentation import frame_sql
 
 CODES = errors.declare("kpi", "weight_range", "weights_sum", "unknown_weights")
 
@@ -114,30 +113,61 @@ def month_ends(as_of: date, months: int) -> list[date]:
 
 RAW_SQL = """
 WITH d AS (SELECT unnest(CAST(? AS DATE[])) AS as_of),
+days AS (
+    -- orders per store and day (a few thousand rows per store), summed over each window below
+    SELECT store_id, order_date, count(*) AS orders, sum(revenue) AS revenue,
+           sum(gross_profit) AS gross_profit
+    FROM orders
+    WHERE order_date > (SELECT min(as_of) FROM d) - INTERVAL 365 DAY
+      AND order_date <= (SELECT max(as_of) FROM d)
+    GROUP BY ALL
+),
+sv AS (
+    -- each customer's visit days at each store, with their next visit day at that store
+    SELECT store_id, customer_id, order_date AS visit,
+           lead(order_date) OVER (PARTITION BY store_id, customer_id ORDER BY order_date) AS next_visit
+    FROM (SELECT DISTINCT store_id, customer_id, order_date FROM orders
+          WHERE order_date > (SELECT min(as_of) FROM d) - INTERVAL 365 DAY
+            AND order_date <= (SELECT max(as_of) FROM d))
+),
 w AS (
     -- orders served at each store in the 12 months to each date
-    SELECT d.as_of, o.store_id,
-           count(*) AS orders, sum(o.revenue) AS revenue, sum(o.gross_profit) AS gross_profit,
-           count(DISTINCT o.customer_id) AS active_customers
-    FROM d JOIN orders o
-      ON o.order_date > d.as_of - INTERVAL 365 DAY AND o.order_date <= d.as_of
+    SELECT d.as_of, days.store_id,
+           CAST(sum(days.orders) AS BIGINT) AS orders, sum(days.revenue) AS revenue,
+           sum(days.gross_profit) AS gross_profit
+    FROM d JOIN days
+      ON days.order_date > d.as_of - INTERVAL 365 DAY AND days.order_date <= d.as_of
     GROUP BY ALL
 ),
-v AS (
-    -- each customer's visits in the last year and the year before, by home store
-    SELECT d.as_of, c.home_store_id AS store_id, o.customer_id,
-           bool_or(o.order_date > d.as_of - INTERVAL 365 DAY) AS this_year,
-           bool_or(o.order_date <= d.as_of - INTERVAL 365 DAY) AS last_year
-    FROM d JOIN orders o
-      ON o.order_date > d.as_of - INTERVAL 730 DAY AND o.order_date <= d.as_of
-    JOIN customers c ON c.customer_id = o.customer_id
+a AS (
+    -- the store's active customers in those 12 months: one row each, their last visit there
+    -- on or before the date (the next one, if any, is later)
+    SELECT d.as_of, sv.store_id, count(*) AS active_customers
+    FROM d JOIN sv
+      ON sv.visit > d.as_of - INTERVAL 365 DAY AND sv.visit <= d.as_of
+     AND (sv.next_visit IS NULL OR sv.next_visit > d.as_of)
     GROUP BY ALL
+),
+cv AS (
+    -- each customer's visit days (any store), with their next visit day
+    SELECT customer_id, order_date AS visit,
+           lead(order_date) OVER (PARTITION BY customer_id ORDER BY order_date) AS next_visit
+    FROM (SELECT DISTINCT customer_id, order_date FROM orders
+          WHERE order_date > (SELECT min(as_of) FROM d) - INTERVAL 730 DAY
+            AND order_date <= (SELECT max(as_of) FROM d))
 ),
 r AS (
-    SELECT as_of, store_id,
-           avg(CASE WHEN this_year THEN 1.0 ELSE 0.0 END) FILTER (WHERE last_year) AS retention,
-           count(*) FILTER (WHERE last_year) AS retention_base
-    FROM v GROUP BY ALL
+    -- retention by home store: of the customers with a visit in the year before last (their
+    -- last visit on or before as_of - 365 days is within the 365 days before that), the share
+    -- who came back in the last year (their next visit is on or before as_of)
+    SELECT d.as_of, c.home_store_id AS store_id,
+           avg(CASE WHEN cv.next_visit <= d.as_of THEN 1.0 ELSE 0.0 END) AS retention,
+           count(*) AS retention_base
+    FROM d JOIN cv
+      ON cv.visit > d.as_of - INTERVAL 730 DAY AND cv.visit <= d.as_of - INTERVAL 365 DAY
+     AND (cv.next_visit IS NULL OR cv.next_visit > d.as_of - INTERVAL 365 DAY)
+    JOIN customers c ON c.customer_id = cv.customer_id
+    GROUP BY ALL
 ),
 k AS (
     -- monthly store KPIs of the 12 months to each date
@@ -151,29 +181,47 @@ k AS (
     GROUP BY ALL
 )
 SELECT st.store_id, d.as_of,
-       w.orders, w.revenue, w.active_customers,
+       w.orders, w.revenue, a.active_customers,
        w.gross_profit AS after_sales_gp,
        w.revenue / nullif(w.orders, 0) AS ticket_size,
-       w.orders / nullif(w.active_customers, 0) AS frequency,
-       r.retention, r.retention_base,
+       w.orders / nullif(a.active_customers, 0) AS frequency,
+       r.retention, coalesce(r.retention_base, 0) AS retention_base,
        k.nps, k.first_time_fix, k.technician_efficiency
 FROM d CROSS JOIN stores st
 LEFT JOIN w ON w.as_of = d.as_of AND w.store_id = st.store_id
+LEFT JOIN a ON a.as_of = d.as_of AND a.store_id = st.store_id
 LEFT JOIN r ON r.as_of = d.as_of AND r.store_id = st.store_id
 LEFT JOIN k ON k.as_of = d.as_of AND k.store_id = st.store_id
 ORDER BY st.store_id, d.as_of
 """
 
+# The historical CLV of clv.customer_values, summed per home store inside DuckDB. Customers of
+# one home store with the same days since their last activity have the same absence weight, so
+# the query returns one row per (store, days) with their annual gross profit summed (tens of
+# thousands of rows, not a row per customer) and the weight (clv.absence_weight, the one rule)
+# is applied to those rows: Σ annual_gp × weight × annuity = Σ_days weight × Σ annual_gp × annuity.
 CLV_BY_STORE_SQL = """
-SELECT home_store_id AS store_id, sum(clv) AS clv_total, count(*) AS customers
-FROM v WHERE home_store_id IS NOT NULL GROUP BY ALL
-"""
+SELECT home_store_id AS store_id, recency_days,
+       sum(gross_profit / greatest(tenure_years, 1.0)) AS annual_gp,
+       count(*) AS customers
+FROM ({values}) v
+WHERE home_store_id IS NOT NULL
+GROUP BY ALL
+""".replace("{values}", clv.CUSTOMER_VALUES_SQL)
 
 
 def store_clv(db: Database, as_of: date, params: clv.CLVParams = clv.CLVParams()) -> pd.DataFrame:
-    """Total CLV of each home store's customers on ``as_of`` (clv.customer_values)."""
-    values = clv.customer_values(db, as_of, None, params)
-    return frame_sql(CLV_BY_STORE_SQL, v=values[["home_store_id", "clv"]])
+    """Total CLV of each home store's customers on ``as_of`` (the sum of clv.customer_values'
+    ``clv`` per ``home_store_id``): store_id, clv_total, customers."""
+    params.validate()
+    retention, _source = clv.retention_for(db, as_of, params)
+    groups = db.query_df(CLV_BY_STORE_SQL, [as_of] * 7)
+    weight = clv.absence_weight(groups["recency_days"].to_numpy(dtype=float), retention,
+                                clv.return_rates(db, as_of))
+    factor = clv.annuity_factor(retention, params.discount_rate, params.horizon_years)
+    groups["clv_total"] = groups["annual_gp"].to_numpy(dtype=float) * weight * factor
+    return groups.groupby("store_id", as_index=False).agg(
+        clv_total=("clv_total", "sum"), customers=("customers", "sum"))
 
 
 def raw_kpis(

@@ -244,8 +244,8 @@ def values_for_model(values: pd.DataFrame, model: str, predictions: pd.DataFrame
         raise ValueError(f"model must be one of {', '.join(CLV_MODELS)}, got {model!r}")
     if model == "predictive" and predictions is not None:
         return with_predictive_clv(values, predictions)
-    out = values.copy()
-    out.attrs["model"] = "historical"
+    out = values.copy(deep=False)  # copy-on-write: the caller's frame stays as it was
+    out.attrs = dict(values.attrs, model="historical")
     return out
 
 

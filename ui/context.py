@@ -41,18 +41,41 @@ def _hash_db(db: Database | ScopedDatabase) -> tuple:
     return db.version()  # a scoped database's version includes its stores
 
 
+_HASH_FUNCS = {Database: _hash_db, ScopedDatabase: _hash_db}
+
+
 # Every cached engine call is keyed by the database's version, so an import or a saved
 # scenario invalidates what was computed on the old data.
 def cached(func=None, *, max_entries: int = 32):
+    """Small results (a table per store, a chart's data): st.cache_data, a copy per call."""
+
     def wrap(f):
-        return st.cache_data(
-            show_spinner=False, max_entries=max_entries, hash_funcs={Database: _hash_db, ScopedDatabase: _hash_db}
+        return st.cache_data(show_spinner=False, max_entries=max_entries, hash_funcs=_HASH_FUNCS)(f)
+
+    return wrap(func) if func is not None else wrap
+
+
+SHARED_TTL = "1h"
+
+
+def shared(func=None, *, max_entries: int = 3):
+    """Big results (a row per customer, a fitted model), keyed like :func:`cached` but kept
+    ONCE per process (st.cache_resource: no pickling, one copy for every session).
+
+    What it returns is shared: never change it. The public accessors below hand out
+    ``frame.copy(deep=False)``, which pandas' copy-on-write makes safe to change (a caller
+    adding or overwriting a column changes its copy only)."""
+
+    def wrap(f):
+        # An hour unused, and the memory goes back (a million rows is hundreds of MB).
+        return st.cache_resource(
+            show_spinner=False, max_entries=max_entries, ttl=SHARED_TTL, hash_funcs=_HASH_FUNCS
         )(f)
 
     return wrap(func) if func is not None else wrap
 
 
-@cached
+@shared
 def _customer_values(
     db: Database | ScopedDatabase, as_of: date, store_ids: tuple[str, ...] | None, params: clv.CLVParams
 ) -> pd.DataFrame:
@@ -70,12 +93,21 @@ def _customer_values(
     return in_scope(db, values)
 
 
+def historical_values(
+    db: Database | ScopedDatabase, as_of: date, store_ids: tuple[str, ...] | None, params: clv.CLVParams
+) -> pd.DataFrame:
+    """``clv.customer_values`` (historical CLV) in a scope, from the shared frame: a cheap
+    copy-on-write copy for a query of ui/queries.py that needs the per-customer values
+    without the sidebar's model choice (rather than a second 1M-row st.cache_data copy)."""
+    return _customer_values(db, as_of, store_ids, params).copy(deep=False)
+
+
 def fit_failure(error: Exception) -> dict:
-    # A FitError does not pickle back out of st.cache_data, so its parts are returned.
+    # A FitError is not kept by the caches, so its parts are returned.
     return {"reason": error.reason, "details": error.details, "message": str(error)}
 
 
-@cached
+@shared(max_entries=2)
 def _group_fit(db: Database, as_of: date):
     from clv_engine.models import FitError
     from clv_engine.predictive import fit_predictive_model
@@ -86,13 +118,8 @@ def _group_fit(db: Database, as_of: date):
         return fit_failure(error)
 
 
-@cached
-def fitted_model(db: Database | ScopedDatabase, as_of: date):
-    """The BG/NBD + Gamma-Gamma fit on every customer to ``as_of`` (one per database and
-    date, shared by the sidebar model and the model page), or a failure dict.
-
-    The fit is a GROUP model (the model page names it so in a store scope): a scoped database
-    gets the group's parameters with the customer summary cut to its own customers."""
+@shared(max_entries=4)
+def _fit(db: Database | ScopedDatabase, as_of: date):
     from dataclasses import replace
 
     model = _group_fit(group_database(db), as_of)
@@ -101,22 +128,59 @@ def fitted_model(db: Database | ScopedDatabase, as_of: date):
     return replace(model, summary=in_scope(db, model.summary).reset_index(drop=True))
 
 
-@cached
-def predictions(db: Database, as_of: date, horizon_years: int, discount_rate: float) -> pd.DataFrame | dict:
-    """Predictive CLV per customer, or the failure dict of the fit."""
+def fitted_model(db: Database | ScopedDatabase, as_of: date):
+    """The BG/NBD + Gamma-Gamma fit on every customer to ``as_of`` (one per database and
+    date, shared by the sidebar model and the model page), or a failure dict.
+
+    The fit is a GROUP model (the model page names it so in a store scope): a scoped database
+    gets the group's parameters with the customer summary cut to its own customers."""
+    from dataclasses import replace
+
+    model = _fit(db, as_of)
+    if isinstance(model, dict):
+        return dict(model)
+    return replace(model, summary=model.summary.copy(deep=False))
+
+
+@shared
+def _predictions(db: Database, as_of: date, horizon_years: int, discount_rate: float) -> pd.DataFrame | dict:
     from clv_engine.predictive import customer_predictions
 
-    model = fitted_model(db, as_of)
+    model = _fit(db, as_of)
     if isinstance(model, dict):
         return model
     return customer_predictions(model, horizon_years, discount_rate)
+
+
+def predictions(db: Database, as_of: date, horizon_years: int, discount_rate: float) -> pd.DataFrame | dict:
+    """Predictive CLV per customer, or the failure dict of the fit."""
+    result = _predictions(db, as_of, horizon_years, discount_rate)
+    return dict(result) if isinstance(result, dict) else result.copy(deep=False)
+
+
+@shared
+def _model_values(
+    db: Database | ScopedDatabase,
+    as_of: date,
+    store_ids: tuple[str, ...] | None,
+    params: clv.CLVParams,
+    model: str,
+) -> pd.DataFrame:
+    """The customer values with the chosen model's CLV attached: merged ONCE per (data
+    version, scope, as-of date, parameters, model), not on every rerun of every page."""
+    values = _customer_values(db, as_of, store_ids, params)
+    predicted = None
+    if model == "predictive":
+        fitted = _predictions(db, as_of, params.horizon_years, params.discount_rate)
+        predicted = fitted if isinstance(fitted, pd.DataFrame) else None
+    return predictive.values_for_model(values, model, predicted)
 
 
 @cached
 def dropout(db: Database, as_of: date):
     """Whether the shared fit can tell customers who left apart (clv_engine.status.DropoutCheck),
     or None without a fit."""
-    model = fitted_model(db, as_of)
+    model = _fit(db, as_of)
     return None if isinstance(model, dict) else model.dropout()
 
 
@@ -169,16 +233,16 @@ class Context:
         frame has ``p_alive``; ``attrs["model"]`` says which model the figures come from.
         """
         params = params or self.clv_params
-        values = _customer_values(self.db, self.as_of, self.store_ids, params)
-        predicted = None
-        if self.clv_model == "predictive":
-            fitted = predictions(self.db, self.as_of, params.horizon_years, params.discount_rate)
-            predicted = fitted if isinstance(fitted, pd.DataFrame) else None
-        return predictive.values_for_model(values, self.clv_model, predicted)
+        # Long only the first time for this data (the fit, a million rows): a spinner then;
+        # st.spinner shows nothing for work under half a second (every later rerun).
+        with st.spinner(self.t("speed.values")):
+            frame = _model_values(self.db, self.as_of, self.store_ids, params, self.clv_model)
+        return frame.copy(deep=False)  # copy-on-write: the caller's changes stay its own
 
     def predictive_fit_problem(self) -> str | None:
         """Why the predictive model could not be fitted in this scope, or None."""
-        result = fitted_model(self.db, self.as_of)
+        with st.spinner(self.t("speed.fitting")):  # the first fit of this data and date
+            result = _fit(self.db, self.as_of)
         return fit_error_text(result, self.lang) if isinstance(result, dict) else None
 
     def stores(self) -> pd.DataFrame:
