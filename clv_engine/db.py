@@ -189,12 +189,6 @@ class Database(Reader):
         """Changes whenever the file is written or replaced: a key for cached results."""
         return (str(self.path), _file_identity(self.path))
 
-    def scoped(self, store_ids: Sequence[str]):
-        """This database as a reader of ``store_ids`` only (clv_engine/scope.py); () reads nothing."""
-        from clv_engine.scope import ScopedDatabase
-
-        return ScopedDatabase(self, store_ids)
-
     def close(self) -> None:
         with self._lock.exclusive():
             self._close_reader()

@@ -69,7 +69,7 @@ def as_of(db: Database) -> date:
 
 # -- the views ------------------------------------------------------------------------------
 def test_a_scoped_name_reads_the_view_and_the_file_stays_whole(db, mine):
-    scoped = db.scoped([STORE])
+    scoped = ScopedDatabase(db, [STORE])
     assert set(scoped.query_df("SELECT customer_id FROM customers")["customer_id"]) == mine
     # An unscoped query of the same reader, after a scoped one, sees every customer.
     assert db.query_value("SELECT count(*) FROM customers") == 3_000
@@ -83,14 +83,14 @@ def test_every_customer_table_holds_the_scopes_customers_only(db, table):
         "(SELECT customer_id FROM customers WHERE home_store_id = ?) ORDER BY ALL",
         [STORE],
     )
-    got = db.scoped([STORE]).query_df(f"SELECT * FROM {table} ORDER BY ALL")
+    got = ScopedDatabase(db, [STORE]).query_df(f"SELECT * FROM {table} ORDER BY ALL")
     pd.testing.assert_frame_equal(got, expected)
 
 
 def test_referrals_name_only_the_scopes_side(db, mine):
     rows = db.query_df("SELECT referrer_id, referred_id FROM referrals")
     touching = rows[rows["referrer_id"].isin(mine) | rows["referred_id"].isin(mine)]
-    got = db.scoped([STORE]).query_df("SELECT referrer_id, referred_id FROM referrals")
+    got = ScopedDatabase(db, [STORE]).query_df("SELECT referrer_id, referred_id FROM referrals")
     assert len(got) == len(touching) > 0
     named = set(got["referrer_id"]) | set(got["referred_id"])
     assert named - mine <= set(scope.OUTSIDE)
@@ -100,7 +100,7 @@ def test_referrals_name_only_the_scopes_side(db, mine):
 
 
 def test_an_empty_scope_reads_no_customer(db):
-    nobody = db.scoped([])
+    nobody = ScopedDatabase(db, [])
     for table in ["customers", "referrals", *CUSTOMER_TABLES]:
         assert nobody.query_value(f"SELECT count(*) FROM {table}") == 0, table
         assert nobody.table_rows(table) == 0
@@ -111,15 +111,15 @@ def test_an_empty_scope_reads_no_customer(db):
 
 
 def test_stores_outside_are_not_widened_by_a_second_scope(db, mine):
-    scoped = db.scoped([STORE]).scoped([STORE, "S01"])
+    scoped = ScopedDatabase(db, [STORE]).scoped([STORE, "S01"])
     assert scoped.store_ids == (STORE,)
     assert set(scoped.query_df("SELECT customer_id FROM customers")["customer_id"]) == mine
 
 
 def test_caches_never_share_a_scope_and_writes_go_through(writable_db_path):
     base = Database(writable_db_path)
-    one, two = base.scoped(["S01"]), base.scoped(["S02"])
-    assert len({base.version(), one.version(), two.version(), base.scoped([]).version()}) == 4
+    one, two = ScopedDatabase(base, ["S01"]), ScopedDatabase(base, ["S02"])
+    assert len({base.version(), one.version(), two.version(), ScopedDatabase(base, []).version()}) == 4
     before = one.version()
     access.audit(one, "li@dealer.cn", "export_customers", {"rows": 3})
     assert one.version() != before  # the file changed: cached results are stale
@@ -131,7 +131,7 @@ def test_caches_never_share_a_scope_and_writes_go_through(writable_db_path):
 
 
 def test_group_database_and_in_scope(db, mine):
-    scoped = db.scoped([STORE])
+    scoped = ScopedDatabase(db, [STORE])
     assert scope.group_database(scoped) is db and scope.group_database(db) is db
     assert scope.scope_of(scoped) == (STORE,) and scope.scope_of(db) is None
     everyone = db.query_df("SELECT customer_id FROM customers")
@@ -255,14 +255,14 @@ def models(db):
     from clv_engine.predictive import fit_predictive_model
 
     day = as_of(db)
-    return fit_predictive_model(db, day), fit_predictive_model(db.scoped([STORE]), day)
+    return fit_predictive_model(db, day), fit_predictive_model(ScopedDatabase(db, [STORE]), day)
 
 
 @pytest.mark.parametrize("name", sorted(READERS))
 def test_no_engine_function_returns_another_stores_customer(db, mine, forbidden, models, name):
     func = READERS[name]
     day = as_of(db)
-    scoped = db.scoped([STORE])
+    scoped = ScopedDatabase(db, [STORE])
     args = _arguments(func, scoped, day, models[1])
     assert args is not None, f"{name}: a required parameter has no test value"
     try:
@@ -290,7 +290,7 @@ def test_lookup_of_another_stores_customer_finds_nothing(db, mine):
         "SELECT customer_id, vin, name FROM customers WHERE home_store_id <> ? ORDER BY customer_id LIMIT 1",
         [STORE],
     ).iloc[0]
-    scoped = db.scoped([STORE])
+    scoped = ScopedDatabase(db, [STORE])
     for text in (other["customer_id"], other["vin"], other["vin"][-6:]):
         assert lookup.find_customers(scoped, text).empty
     found = lookup.find_customers(scoped, other["name"])
@@ -310,7 +310,7 @@ def test_a_referral_outside_the_scope_is_counted_not_named(db, mine):
         "AND r.referral_date <= ? GROUP BY ALL ORDER BY n DESC, r.referrer_id LIMIT 1",
         [STORE, STORE, day],
     ).iloc[0]
-    scoped = db.scoped([STORE])
+    scoped = ScopedDatabase(db, [STORE])
     values = clv.customer_values(scoped, day)
     network = lookup.referral_network(scoped, crossing["referrer_id"], day, values)
     assert network.outside_scope == crossing["n"] > 0
@@ -324,5 +324,5 @@ def test_a_referral_outside_the_scope_is_counted_not_named(db, mine):
 
 def test_scoped_database_is_not_a_plain_database(db):
     # The one place that may undo a scope is scope.group_database (named group aggregates).
-    assert not isinstance(db.scoped([STORE]), Database)
-    assert isinstance(db.scoped([STORE]), ScopedDatabase)
+    assert not isinstance(ScopedDatabase(db, [STORE]), Database)
+    assert isinstance(ScopedDatabase(db, [STORE]), ScopedDatabase)
