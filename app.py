@@ -2,6 +2,7 @@
 
 Run with:  streamlit run app.py
 """
+
 from pathlib import Path
 
 import streamlit as st
@@ -33,8 +34,12 @@ PAGES = [
 DIRECTOR_ONLY = {"app_pages/users.py"}
 
 # Presentation mode (sidebar toggle or ?present=1): the sidebar starts folded away.
-st.set_page_config(page_title="CLV", page_icon=":material/directions_car:", layout="wide",
-                   initial_sidebar_state="collapsed" if presentation_from_link() else "auto")
+st.set_page_config(
+    page_title="CLV",
+    page_icon=":material/directions_car:",
+    layout="wide",
+    initial_sidebar_state="collapsed" if presentation_from_link() else "auto",
+)
 ctx = draw_sidebar()
 present_style()
 
@@ -58,7 +63,9 @@ for file, title_key, icon, section_key in PAGES:
         page = st.Page(_coming, title=title, icon=icon, url_path=url)
     sections.setdefault(ctx.t(section_key), []).append(page)
     if default and (HERE / file).exists():
-        sections[ctx.t(section_key)].append(st.Page(file, title=title, icon=icon, url_path=url, visibility="hidden"))
+        sections[ctx.t(section_key)].append(
+            st.Page(file, title=title, icon=icon, url_path=url, visibility="hidden")
+        )
 
 # A page error: the full trace to the server log with an id, a short message with that id to
 # the reader (client.showErrorDetails = "none" in .streamlit/config.toml for the rest).

@@ -1,6 +1,7 @@
 """Actions due: services due from the vehicle, tier changes due by the programme's rules, and
 complaints against their tier's response clock. Each list in the sidebar's store scope, and
 each exportable."""
+
 from __future__ import annotations
 
 from functools import partial
@@ -21,11 +22,23 @@ from wording.segmentation import tier_label
 
 ctx = page_context()
 
-SVC_DEFAULTS = {"act_svc_months": 12, "act_svc_km": 10_000, "act_svc_first": 3, "act_svc_horizon": 30,
-                "act_svc_overdue": 180, "act_svc_warranty": 3, "act_svc_offer": 3}
+SVC_DEFAULTS = {
+    "act_svc_months": 12,
+    "act_svc_km": 10_000,
+    "act_svc_first": 3,
+    "act_svc_horizon": 30,
+    "act_svc_overdue": 180,
+    "act_svc_warranty": 3,
+    "act_svc_offer": 3,
+}
 TIER_DEFAULTS = {"act_tier_spend": 10_000, "act_tier_referrals": 3, "act_tier_years": 2}
-Q_DEFAULTS = {"act_q_vip": 2, "act_q_high_value": 4, "act_q_ordinary": 24, "act_q_low_value": 48,
-              "act_q_since": 365}
+Q_DEFAULTS = {
+    "act_q_vip": 2,
+    "act_q_high_value": 4,
+    "act_q_ordinary": 24,
+    "act_q_low_value": 48,
+    "act_q_since": 365,
+}
 
 # The page's helpers, bound to its context.
 downloads = partial(panels.downloads, ctx)
@@ -42,59 +55,105 @@ if not ctx.has("customers"):
     st.info(ctx.t("actions.no_customers"))
     st.stop()
 tab_service, tab_tiers, tab_complaints = st.tabs(
-    [ctx.t("actions.tab.service"), ctx.t("actions.tab.tiers"), ctx.t("actions.tab.complaints")])
+    [ctx.t("actions.tab.service"), ctx.t("actions.tab.tiers"), ctx.t("actions.tab.complaints")]
+)
 
 # -- service due ------------------------------------------------------------------------------
 with tab_service:
     seed(SVC_DEFAULTS)
     with st.expander(ctx.t("actions.rules")):
-        number_inputs([("act_svc_months", "actions.svc.interval_months", 1, 36, 1),
-                       ("act_svc_km", "actions.svc.interval_km", 1_000, 50_000, 1_000),
-                       ("act_svc_first", "actions.svc.first_months", 1, 24, 1),
-                       ("act_svc_horizon", "actions.svc.horizon", 0, 365, 7)], st)
-        number_inputs([("act_svc_overdue", "actions.svc.overdue", 0, 3_650, 30),
-                       ("act_svc_warranty", "actions.svc.warranty_years", 1, 10, 1),
-                       ("act_svc_offer", "actions.svc.offer_months", 1, 24, 1)], st)
+        number_inputs(
+            [
+                ("act_svc_months", "actions.svc.interval_months", 1, 36, 1),
+                ("act_svc_km", "actions.svc.interval_km", 1_000, 50_000, 1_000),
+                ("act_svc_first", "actions.svc.first_months", 1, 24, 1),
+                ("act_svc_horizon", "actions.svc.horizon", 0, 365, 7),
+            ],
+            st,
+        )
+        number_inputs(
+            [
+                ("act_svc_overdue", "actions.svc.overdue", 0, 3_650, 30),
+                ("act_svc_warranty", "actions.svc.warranty_years", 1, 10, 1),
+                ("act_svc_offer", "actions.svc.offer_months", 1, 24, 1),
+            ],
+            st,
+        )
         st.caption(ctx.t("actions.svc.interval_km.help") + " " + ctx.t("actions.svc.overdue.help"))
         st.button(ctx.t("actions.reset"), on_click=reset, args=(SVC_DEFAULTS,), key="act_svc_reset")
     s = st.session_state
     svc_rules = service_due.ServiceRules(
-        interval_months=int(s["act_svc_months"]), interval_km=float(s["act_svc_km"]),
-        first_service_months=int(s["act_svc_first"]), horizon_days=int(s["act_svc_horizon"]),
-        max_overdue_days=int(s["act_svc_overdue"]), warranty_years=int(s["act_svc_warranty"]),
-        offer_months=int(s["act_svc_offer"]))
+        interval_months=int(s["act_svc_months"]),
+        interval_km=float(s["act_svc_km"]),
+        first_service_months=int(s["act_svc_first"]),
+        horizon_days=int(s["act_svc_horizon"]),
+        max_overdue_days=int(s["act_svc_overdue"]),
+        warranty_years=int(s["act_svc_warranty"]),
+        offer_months=int(s["act_svc_offer"]),
+    )
     due, offers = service_lists(ctx.db, ctx.as_of, ctx.store_ids, svc_rules)
     counts = service_due.due_counts(due)
-    metric_row([Headline(ctx.t("actions.svc.overdue_count"), fmt.number(counts["overdue"], 0)),
-                Headline(ctx.t("actions.svc.upcoming_count", days=svc_rules.horizon_days),
-                         fmt.number(counts["upcoming"], 0)),
-                Headline(ctx.t("actions.svc.offers_count"), fmt.number(len(offers), 0))], border=False)
+    metric_row(
+        [
+            Headline(ctx.t("actions.svc.overdue_count"), fmt.number(counts["overdue"], 0)),
+            Headline(
+                ctx.t("actions.svc.upcoming_count", days=svc_rules.horizon_days),
+                fmt.number(counts["upcoming"], 0),
+            ),
+            Headline(ctx.t("actions.svc.offers_count"), fmt.number(len(offers), 0)),
+        ],
+        border=False,
+    )
     if not due.attrs.get("has_mileage") or due["last_km"].isna().all():
         st.caption(ctx.t("actions.svc.no_mileage"))
     st.subheader(ctx.t("actions.svc.list"))
     if due.empty:
         st.info(ctx.t("actions.empty"))
     else:
-        table = shown(due.assign(basis=due["basis"].map(lambda b: ctx.t(f"actions.basis.{b}"))), {
-            "customer_id": "actions.col.customer", "name": "actions.col.name", "phone": "actions.col.phone",
-            "store_name": "actions.col.store", "vehicle_model": "actions.col.model", "vin": "actions.col.vin",
-            "last_service": "actions.col.last_service", "last_km": "actions.col.last_km",
-            "km_per_day": "actions.col.km_per_day", "basis": "actions.col.basis", "due_date": "actions.col.due",
-            "days_to_due": "actions.col.days_to_due"})
-        show(table, {
-            ctx.t("actions.col.last_km"): st.column_config.NumberColumn(format="%d"),
-            ctx.t("actions.col.km_per_day"): st.column_config.NumberColumn(format="%.1f")})
+        table = shown(
+            due.assign(basis=due["basis"].map(lambda b: ctx.t(f"actions.basis.{b}"))),
+            {
+                "customer_id": "actions.col.customer",
+                "name": "actions.col.name",
+                "phone": "actions.col.phone",
+                "store_name": "actions.col.store",
+                "vehicle_model": "actions.col.model",
+                "vin": "actions.col.vin",
+                "last_service": "actions.col.last_service",
+                "last_km": "actions.col.last_km",
+                "km_per_day": "actions.col.km_per_day",
+                "basis": "actions.col.basis",
+                "due_date": "actions.col.due",
+                "days_to_due": "actions.col.days_to_due",
+            },
+        )
+        show(
+            table,
+            {
+                ctx.t("actions.col.last_km"): st.column_config.NumberColumn(format="%d"),
+                ctx.t("actions.col.km_per_day"): st.column_config.NumberColumn(format="%.1f"),
+            },
+        )
         downloads(table, "service")
     st.subheader(ctx.t("actions.svc.offers"))
     st.caption(ctx.t("actions.svc.offers.caption", months=svc_rules.offer_months))
     if offers.empty:
         st.info(ctx.t("actions.empty"))
     else:
-        table = shown(offers, {
-            "customer_id": "actions.col.customer", "name": "actions.col.name", "phone": "actions.col.phone",
-            "store_name": "actions.col.store", "vehicle_model": "actions.col.model", "vin": "actions.col.vin",
-            "purchase_date": "actions.col.purchase", "warranty_end": "actions.col.warranty_end",
-            "days_left": "actions.col.days_left"})
+        table = shown(
+            offers,
+            {
+                "customer_id": "actions.col.customer",
+                "name": "actions.col.name",
+                "phone": "actions.col.phone",
+                "store_name": "actions.col.store",
+                "vehicle_model": "actions.col.model",
+                "vin": "actions.col.vin",
+                "purchase_date": "actions.col.purchase",
+                "warranty_end": "actions.col.warranty_end",
+                "days_left": "actions.col.days_left",
+            },
+        )
         show(table)
         downloads(table, "warranty")
 
@@ -103,25 +162,54 @@ with tab_tiers:
     seed(TIER_DEFAULTS)
     with st.expander(ctx.t("actions.rules")):
         c1, c2, c3 = st.columns(3)
-        c1.number_input(ctx.t("actions.tier.gold_spend"), min_value=100, max_value=1_000_000, step=1_000,
-                        key="act_tier_spend", persist_state="session")
-        c2.number_input(ctx.t("actions.tier.referrals"), min_value=1, max_value=50, step=1,
-                        key="act_tier_referrals", persist_state="session")
-        c3.number_input(ctx.t("actions.tier.no_visit_years"), min_value=1, max_value=10, step=1,
-                        key="act_tier_years", persist_state="session")
+        c1.number_input(
+            ctx.t("actions.tier.gold_spend"),
+            min_value=100,
+            max_value=1_000_000,
+            step=1_000,
+            key="act_tier_spend",
+            persist_state="session",
+        )
+        c2.number_input(
+            ctx.t("actions.tier.referrals"),
+            min_value=1,
+            max_value=50,
+            step=1,
+            key="act_tier_referrals",
+            persist_state="session",
+        )
+        c3.number_input(
+            ctx.t("actions.tier.no_visit_years"),
+            min_value=1,
+            max_value=10,
+            step=1,
+            key="act_tier_years",
+            persist_state="session",
+        )
         st.button(ctx.t("actions.reset"), on_click=reset, args=(TIER_DEFAULTS,), key="act_tier_reset")
     s = st.session_state
-    t_rules = tier_rules.TierRules(gold_spend=float(s["act_tier_spend"]),
-                                   platinum_referrals=int(s["act_tier_referrals"]),
-                                   no_visit_years=int(s["act_tier_years"]))
+    t_rules = tier_rules.TierRules(
+        gold_spend=float(s["act_tier_spend"]),
+        platinum_referrals=int(s["act_tier_referrals"]),
+        no_visit_years=int(s["act_tier_years"]),
+    )
     changes = tier_changes(ctx.db, ctx.as_of, ctx.store_ids, t_rules)
-    st.caption(ctx.t("actions.tier.caption", as_of=ctx.as_of.isoformat(),
-                     held_on=changes.attrs["held_on"].isoformat()))
-    metric_row([Headline(ctx.t(f"actions.tier.{d}_count"), fmt.number(int((changes["direction"] == d).sum()), 0))
-                for d in ("up", "down")], border=False)
+    st.caption(
+        ctx.t(
+            "actions.tier.caption", as_of=ctx.as_of.isoformat(), held_on=changes.attrs["held_on"].isoformat()
+        )
+    )
+    metric_row(
+        [
+            Headline(ctx.t(f"actions.tier.{d}_count"), fmt.number(int((changes["direction"] == d).sum()), 0))
+            for d in ("up", "down")
+        ],
+        border=False,
+    )
     if changes.empty:
         st.info(ctx.t("actions.empty"))
     else:
+
         def reason(row) -> str:
             if row["reason"] == "spend":
                 figure, threshold = ctx.money(row["figure"]), ctx.money(row["threshold"])
@@ -134,12 +222,23 @@ with tab_tiers:
             from_tier=changes["from_tier"].map(lambda t: ctx.t(f"actions.tier.{t}")),
             to_tier=changes["to_tier"].map(lambda t: ctx.t(f"actions.tier.{t}")),
             direction=changes["direction"].map(lambda d: ctx.t(f"actions.dir.{d}")),
-            reason=[reason(r) for _, r in changes.iterrows()])
-        table = shown(words, {
-            "customer_id": "actions.col.customer", "name": "actions.col.name", "phone": "actions.col.phone",
-            "store_name": "actions.col.store", "direction": "actions.col.direction", "from_tier": "actions.col.from",
-            "to_tier": "actions.col.to", "reason": "actions.col.reason", "tier_scored": "actions.col.tier_scored",
-            "last_visit": "actions.col.last_visit"})
+            reason=[reason(r) for _, r in changes.iterrows()],
+        )
+        table = shown(
+            words,
+            {
+                "customer_id": "actions.col.customer",
+                "name": "actions.col.name",
+                "phone": "actions.col.phone",
+                "store_name": "actions.col.store",
+                "direction": "actions.col.direction",
+                "from_tier": "actions.col.from",
+                "to_tier": "actions.col.to",
+                "reason": "actions.col.reason",
+                "tier_scored": "actions.col.tier_scored",
+                "last_visit": "actions.col.last_visit",
+            },
+        )
         show(table, {ctx.t("actions.col.reason"): st.column_config.TextColumn(width="large")})
         downloads(table, "tiers")
 
@@ -152,15 +251,31 @@ with tab_complaints:
         with st.expander(ctx.t("actions.rules")):
             cols = st.columns(5)
             for col, level in zip(cols, cq.LEVELS):
-                col.number_input(ctx.t("actions.q.hours", level=ctx.t(f"seg.complaint.{level}")), min_value=1,
-                                 max_value=720, step=1, key=f"act_q_{level}", persist_state="session")
-            cols[4].number_input(ctx.t("actions.q.since"), min_value=7, max_value=3_650, step=30, key="act_q_since",
-                                 persist_state="session")
+                col.number_input(
+                    ctx.t("actions.q.hours", level=ctx.t(f"seg.complaint.{level}")),
+                    min_value=1,
+                    max_value=720,
+                    step=1,
+                    key=f"act_q_{level}",
+                    persist_state="session",
+                )
+            cols[4].number_input(
+                ctx.t("actions.q.since"),
+                min_value=7,
+                max_value=3_650,
+                step=30,
+                key="act_q_since",
+                persist_state="session",
+            )
             st.button(ctx.t("actions.reset"), on_click=reset, args=(Q_DEFAULTS,), key="act_q_reset")
         s = st.session_state
-        q_rules = cq.ClockRules(vip_hours=float(s["act_q_vip"]), high_value_hours=float(s["act_q_high_value"]),
-                                ordinary_hours=float(s["act_q_ordinary"]), low_value_hours=float(s["act_q_low_value"]),
-                                since_days=int(s["act_q_since"]))
+        q_rules = cq.ClockRules(
+            vip_hours=float(s["act_q_vip"]),
+            high_value_hours=float(s["act_q_high_value"]),
+            ordinary_hours=float(s["act_q_ordinary"]),
+            low_value_hours=float(s["act_q_low_value"]),
+            since_days=int(s["act_q_since"]),
+        )
         clock = complaint_clock(ctx.db, ctx.as_of, ctx.store_ids, q_rules)
         st.caption(ctx.t("actions.q.caption"))
         if len(clock) and not clock["timed"].all():
@@ -169,29 +284,56 @@ with tab_complaints:
         late = cq.breaches(clock, ctx.as_of, q_rules)
         rates = cq.breach_rate_by_store(clock, ctx.as_of, q_rules)
         judged = int(rates["judged"].sum())
-        metric_row([Headline(ctx.t("actions.q.open_count"), fmt.number(len(open_), 0)),
-                    Headline(ctx.t("actions.q.overdue_count"), fmt.number(int((open_["hours_left"] < 0).sum()), 0)),
-                    Headline(ctx.t("actions.q.rate", days=q_rules.since_days),
-                             fmt.pct(rates["breaches"].sum() / judged if judged else None, 1),
-                             ctx.t("actions.q.rate.help"))], border=False)
+        metric_row(
+            [
+                Headline(ctx.t("actions.q.open_count"), fmt.number(len(open_), 0)),
+                Headline(
+                    ctx.t("actions.q.overdue_count"), fmt.number(int((open_["hours_left"] < 0).sum()), 0)
+                ),
+                Headline(
+                    ctx.t("actions.q.rate", days=q_rules.since_days),
+                    fmt.pct(rates["breaches"].sum() / judged if judged else None, 1),
+                    ctx.t("actions.q.rate.help"),
+                ),
+            ],
+            border=False,
+        )
 
         def words(frame: pd.DataFrame) -> pd.DataFrame:
             return frame.assign(
                 level=frame["level"].map(lambda lv: ctx.t(f"seg.complaint.{lv}")),
                 owner=frame["owner"].map(lambda o: ctx.t(f"seg.owner.{o}")),
                 compensation_limit=frame["compensation_limit"].map(
-                    lambda v: ctx.t("actions.q.unlimited") if pd.isna(v) else ctx.money(v)))
+                    lambda v: ctx.t("actions.q.unlimited") if pd.isna(v) else ctx.money(v)
+                ),
+            )
 
-        common = {"complaint_id": "actions.col.complaint", "customer_id": "actions.col.customer",
-                  "name": "actions.col.name", "phone": "actions.col.phone", "store_name": "actions.col.store",
-                  "level": "actions.col.level", "owner": "actions.col.owner",
-                  "compensation_limit": "actions.col.authority", "opened_at": "actions.col.opened",
-                  "deadline": "actions.col.deadline", "responded_at": "actions.col.responded"}
-        times = {ctx.t(k): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
-                 for k in ("actions.col.opened", "actions.col.deadline", "actions.col.responded",
-                           "actions.col.resolved")}
-        hours = {ctx.t(k): st.column_config.NumberColumn(format="%.1f")
-                 for k in ("actions.col.hours_left", "actions.col.late_hours")}
+        common = {
+            "complaint_id": "actions.col.complaint",
+            "customer_id": "actions.col.customer",
+            "name": "actions.col.name",
+            "phone": "actions.col.phone",
+            "store_name": "actions.col.store",
+            "level": "actions.col.level",
+            "owner": "actions.col.owner",
+            "compensation_limit": "actions.col.authority",
+            "opened_at": "actions.col.opened",
+            "deadline": "actions.col.deadline",
+            "responded_at": "actions.col.responded",
+        }
+        times = {
+            ctx.t(k): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
+            for k in (
+                "actions.col.opened",
+                "actions.col.deadline",
+                "actions.col.responded",
+                "actions.col.resolved",
+            )
+        }
+        hours = {
+            ctx.t(k): st.column_config.NumberColumn(format="%.1f")
+            for k in ("actions.col.hours_left", "actions.col.late_hours")
+        }
 
         st.subheader(ctx.t("actions.q.open"))
         if open_.empty:
@@ -204,15 +346,24 @@ with tab_complaints:
         if late.empty:
             st.info(ctx.t("actions.q.none_breached"))
         else:
-            table = shown(words(late), {**common, "resolved_at": "actions.col.resolved",
-                                        "late_hours": "actions.col.late_hours"})
+            table = shown(
+                words(late),
+                {**common, "resolved_at": "actions.col.resolved", "late_hours": "actions.col.late_hours"},
+            )
             show(table, {**times, **hours})
             downloads(table, "breaches")
         st.subheader(ctx.t("actions.q.by_store"))
         if rates.empty:
             st.info(ctx.t("actions.q.none_breached"))
         else:
-            table = shown(rates, {"store_name": "actions.col.store", "judged": "actions.col.judged",
-                                  "breaches": "actions.col.breaches", "rate": "actions.col.rate"})
+            table = shown(
+                rates,
+                {
+                    "store_name": "actions.col.store",
+                    "judged": "actions.col.judged",
+                    "breaches": "actions.col.breaches",
+                    "rate": "actions.col.rate",
+                },
+            )
             show(table, {ctx.t("actions.col.rate"): st.column_config.NumberColumn(format="percent")})
             downloads(table, "rates")

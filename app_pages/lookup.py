@@ -5,6 +5,7 @@ network value -> service history chart, scores and loyalty flags -> churn risk w
 reasons and the recommended action, the complaint rule -> complaints -> the customers they
 referred and the CLV those bring -> every service order.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -33,8 +34,13 @@ NETWORK_DEPTH = 3
 st.title(ctx.t("lookup.title"))
 ctx.disclose_assumptions()  # the gross margin assumed at import, if any
 st.caption(ctx.t("lookup.caption"))
-query = st.text_input(ctx.t("lookup.query"), key="lookup_query", placeholder=ctx.t("lookup.query.placeholder"),
-                      max_chars=lookup.MAX_QUERY_LENGTH, bind=URL)
+query = st.text_input(
+    ctx.t("lookup.query"),
+    key="lookup_query",
+    placeholder=ctx.t("lookup.query.placeholder"),
+    max_chars=lookup.MAX_QUERY_LENGTH,
+    bind=URL,
+)
 if not (query or "").strip():
     st.info(ctx.t("lookup.prompt"))
     st.stop()
@@ -53,7 +59,9 @@ labels = {
 if len(options) > 1:
     if found.attrs["matches"] > len(options):
         st.caption(ctx.t("lookup.matches", n=fmt.number(found.attrs["matches"]), shown=len(options)))
-    customer_id = st.selectbox(ctx.t("lookup.pick"), options, format_func=lambda c: labels[c], key="lookup_pick")
+    customer_id = st.selectbox(
+        ctx.t("lookup.pick"), options, format_func=lambda c: labels[c], key="lookup_pick"
+    )
 else:
     customer_id = options[0]
 
@@ -95,10 +103,16 @@ network = lookup.referral_network(ctx.db, customer_id, ctx.as_of, values, NETWOR
 model = values.attrs.get("model", "historical")
 m = st.columns(5)
 m[0].metric(ctx.t("lookup.m.clv"), ctx.money(me["clv"]), help=ctx.t(f"lookup.m.clv.help.{model}"))
-m[1].metric(ctx.t("lookup.m.tier"), tier_label("rfml", tier, lang) if tier else "—",
-            help=ctx.t("status.tier_is_not_status"))
-m[2].metric(ctx.t("lookup.m.total"), f"{score['total']} / 20" if score is not None else "—",
-            help=ctx.t("lookup.m.total.help"))
+m[1].metric(
+    ctx.t("lookup.m.tier"),
+    tier_label("rfml", tier, lang) if tier else "—",
+    help=ctx.t("status.tier_is_not_status"),
+)
+m[2].metric(
+    ctx.t("lookup.m.total"),
+    f"{score['total']} / 20" if score is not None else "—",
+    help=ctx.t("lookup.m.total.help"),
+)
 lapsed = risk is not None and risk["level"] == churn.LAPSED
 risk_text = "—" if risk is None else (ctx.t("churn.level.lapsed") if lapsed else f"{risk['score']:.2f}")
 m[3].metric(ctx.t("lookup.m.risk"), risk_text, help=ctx.t("lookup.risk.weights"))
@@ -110,10 +124,18 @@ n[1].metric(ctx.t("lookup.m.visits"), fmt.number(me["freq_12m"]))
 # its own defined name, so that a "churned" tier beside a P(alive) of 100% is explained.
 rules = cs.StatusRules()
 my_status = cs.customer_status([me["recency_days"]], rules)[0]
-n[2].metric(ctx.t("status.label"), ctx.t(f"status.{my_status}"),
-            help=ctx.t(f"status.{my_status}.help", active=rules.active_days,
-                       active_next=rules.active_days + 1, lapsed=rules.lapsed_days)
-            + " " + ctx.t("lookup.status.days", days=fmt.number(me["recency_days"])))
+n[2].metric(
+    ctx.t("status.label"),
+    ctx.t(f"status.{my_status}"),
+    help=ctx.t(
+        f"status.{my_status}.help",
+        active=rules.active_days,
+        active_next=rules.active_days + 1,
+        lapsed=rules.lapsed_days,
+    )
+    + " "
+    + ctx.t("lookup.status.days", days=fmt.number(me["recency_days"])),
+)
 has_p_alive = "p_alive" in values.columns and pd.notna(me.get("p_alive"))
 if has_p_alive:
     n[3].metric(ctx.t("status.p_alive"), fmt.pct(me["p_alive"]), help=ctx.t("status.p_alive.help"))
@@ -128,12 +150,16 @@ left, right = st.columns([3, 2])
 with left:
     panels.history_chart(ctx, by_year)
 with right:
-    panels.loyalty_table(ctx, score, set(score_row.attrs.get("missing_tables", scores.attrs.get("missing_tables", []))))
+    panels.loyalty_table(
+        ctx, score, set(score_row.attrs.get("missing_tables", scores.attrs.get("missing_tables", [])))
+    )
 
 # -- risk and action -------------------------------------------------------------------------------
 panels.risk_panel(ctx, risk, risk_row, method, lapsed)
 open_complaints = int(complaints["open"].sum()) if len(complaints) else 0
-panels.actions_panel(ctx, lookup.recommended_actions(risk, tier, open_complaints, network, float(me["clv"])), tier)
+panels.actions_panel(
+    ctx, lookup.recommended_actions(risk, tier, open_complaints, network, float(me["clv"])), tier
+)
 panels.complaints_table(ctx, complaints)
 
 # -- network and every order ----------------------------------------------------------------------

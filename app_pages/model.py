@@ -5,6 +5,7 @@ Storyboard: why no fit (if so) -> headline for the store scope -> fit warnings -
 parameters with standard errors -> frequency/recency maps of expected visits and P(alive)
 -> holdout check (predicted against actual visits) -> customers whose P(alive) fell most.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -61,23 +62,39 @@ rules = cs.StatusRules()
 status_by_customer = ctx.customer_values().set_index("customer_id")["status"]
 scoped_status = status_by_customer.reindex(scoped["customer_id"])
 status_active = float((scoped_status == cs.ACTIVE).mean()) if len(scoped) else None
-metric_row([  # a grid that wraps rather than cuts a label at 1280×720
-    Headline(ctx.t("predictive.m.customers"), fmt.number(len(scoped))),
-    Headline(ctx.t("predictive.m.active"),
-             fmt.pct(float((scoped["p_alive"] >= cs.P_ALIVE_LIKELY).mean()) if len(scoped) else None),
-             ctx.t("predictive.m.active.help", active=rules.active_days, status=fmt.pct(status_active))),
-    Headline(ctx.t("predictive.m.visits", years=params.horizon_years),
-             fmt.number(float(scoped["expected_visits"].sum())), ctx.t("predictive.m.visits.help")),
-    Headline(ctx.t("predictive.m.clv"), ctx.money(float(scoped["predictive_clv"].sum())),
-             ctx.t("predictive.m.clv.help")),
-    # The spend model's mean is fitted on every store: a group figure beside the scoped ones.
-    Headline(ctx.t("group.model_gp" if ctx.store_ids else "predictive.m.gp"), ctx.money(model.spend.mean_value_per_visit),
-             ctx.t("predictive.m.gp.help")),
-], border=False)
+metric_row(
+    [  # a grid that wraps rather than cuts a label at 1280×720
+        Headline(ctx.t("predictive.m.customers"), fmt.number(len(scoped))),
+        Headline(
+            ctx.t("predictive.m.active"),
+            fmt.pct(float((scoped["p_alive"] >= cs.P_ALIVE_LIKELY).mean()) if len(scoped) else None),
+            ctx.t("predictive.m.active.help", active=rules.active_days, status=fmt.pct(status_active)),
+        ),
+        Headline(
+            ctx.t("predictive.m.visits", years=params.horizon_years),
+            fmt.number(float(scoped["expected_visits"].sum())),
+            ctx.t("predictive.m.visits.help"),
+        ),
+        Headline(
+            ctx.t("predictive.m.clv"),
+            ctx.money(float(scoped["predictive_clv"].sum())),
+            ctx.t("predictive.m.clv.help"),
+        ),
+        # The spend model's mean is fitted on every store: a group figure beside the scoped ones.
+        Headline(
+            ctx.t("group.model_gp" if ctx.store_ids else "predictive.m.gp"),
+            ctx.money(model.spend.mean_value_per_visit),
+            ctx.t("predictive.m.gp.help"),
+        ),
+    ],
+    border=False,
+)
 check = dropout(ctx.db, ctx.as_of)
 if check is not None and not check.identifiable:
-    st.warning(f"**{ctx.t('predictive.dropout.title')}** — "
-               + ctx.t("status.p_alive.uninformative", reasons=dropout_reasons_text(check, ctx.lang)))
+    st.warning(
+        f"**{ctx.t('predictive.dropout.title')}** — "
+        + ctx.t("status.p_alive.uninformative", reasons=dropout_reasons_text(check, ctx.lang))
+    )
 for note in model.warnings:
     st.warning(note_text(note, ctx.lang))
 # A visit is an order day of any non-negative amount: only refund-only customers are not in
@@ -101,19 +118,26 @@ rows = [
     (spend_label, "γ", s.gamma, se.gamma, ctx.t("predictive.param.gamma")),
 ]
 st.dataframe(
-    pd.DataFrame({
-        ctx.t("predictive.params.model"): [r[0] for r in rows],
-        ctx.t("predictive.params.name"): [r[1] for r in rows],
-        ctx.t("predictive.params.estimate"): [significant(r[2]) for r in rows],
-        ctx.t("predictive.params.se"): [significant(r[3], 3) for r in rows],
-        ctx.t("predictive.params.meaning"): [r[4] for r in rows],
-    }),
+    pd.DataFrame(
+        {
+            ctx.t("predictive.params.model"): [r[0] for r in rows],
+            ctx.t("predictive.params.name"): [r[1] for r in rows],
+            ctx.t("predictive.params.estimate"): [significant(r[2]) for r in rows],
+            ctx.t("predictive.params.se"): [significant(r[3], 3) for r in rows],
+            ctx.t("predictive.params.meaning"): [r[4] for r in rows],
+        }
+    ),
     hide_index=True,
     width="stretch",
 )
-st.caption(ctx.t("predictive.params.caption", ll_visits=f"{model.visits.log_likelihood:,.1f}",
-                 ll_spend=f"{model.spend.log_likelihood:,.1f}",
-                 n_spend=fmt.number(model.spend.n_customers)))
+st.caption(
+    ctx.t(
+        "predictive.params.caption",
+        ll_visits=f"{model.visits.log_likelihood:,.1f}",
+        ll_spend=f"{model.spend.log_likelihood:,.1f}",
+        n_spend=fmt.number(model.spend.n_customers),
+    )
+)
 
 # -- frequency / recency maps ---------------------------------------------------------------
 st.subheader(ctx.t("predictive.map.title"))
@@ -125,19 +149,38 @@ if max_years > 1:
 else:
     years = 1
 max_frequency = int(np.clip(np.quantile(summary["frequency"], 0.99), 5, 30))
-grid = visit_grid(model.visits, T=years * WEEKS_PER_YEAR, horizon=WEEKS_PER_YEAR,
-                  max_frequency=max_frequency, recency_steps=37)
+grid = visit_grid(
+    model.visits,
+    T=years * WEEKS_PER_YEAR,
+    horizon=WEEKS_PER_YEAR,
+    max_frequency=max_frequency,
+    recency_steps=37,
+)
 # Managers read "months since the last visit" more easily than the model's recency (time
 # from first to last visit): the columns are reversed so that "just came" is on the left.
 months_since = ((grid.T - grid.recency) * 7.0 / DAYS_PER_MONTH)[::-1]
-fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.14,
-                    subplot_titles=(ctx.t("predictive.map.visits"), ctx.t("predictive.map.alive")))
+fig = make_subplots(
+    rows=1,
+    cols=2,
+    horizontal_spacing=0.14,
+    subplot_titles=(ctx.t("predictive.map.visits"), ctx.t("predictive.map.alive")),
+)
 # Each colour bar sits just right of its own map (the first one in the gap between them).
-for col, (z, scale, bar_x) in enumerate(((grid.expected_visits, "Blues", 0.435),
-                                         (grid.p_alive, "RdYlGn", 1.0)), start=1):
-    fig.add_trace(go.Heatmap(z=z[:, ::-1], x=np.round(months_since, 1), y=grid.frequency,
-                             colorscale=scale, colorbar=dict(x=bar_x, len=0.9, thickness=14),
-                             hovertemplate="%{x} · %{y} · %{z:.2f}<extra></extra>"), row=1, col=col)
+for col, (z, scale, bar_x) in enumerate(
+    ((grid.expected_visits, "Blues", 0.435), (grid.p_alive, "RdYlGn", 1.0)), start=1
+):
+    fig.add_trace(
+        go.Heatmap(
+            z=z[:, ::-1],
+            x=np.round(months_since, 1),
+            y=grid.frequency,
+            colorscale=scale,
+            colorbar=dict(x=bar_x, len=0.9, thickness=14),
+            hovertemplate="%{x} · %{y} · %{z:.2f}<extra></extra>",
+        ),
+        row=1,
+        col=col,
+    )
     fig.update_xaxes(title_text=ctx.t("predictive.map.x"), row=1, col=col)
 fig.update_yaxes(title_text=ctx.t("predictive.map.y"), row=1, col=1)
 fig.update_layout(height=380, margin=dict(l=10, r=10, t=40, b=10))
@@ -146,39 +189,53 @@ st.caption(ctx.t("predictive.map.caption", years=years))
 
 # -- holdout check --------------------------------------------------------------------------
 st.subheader(ctx.t("predictive.holdout.title"))
-months = st.select_slider(ctx.t("predictive.holdout.months"), [6, 12, 18, 24], value=12,
-                          key="model_holdout_months")
+months = st.select_slider(
+    ctx.t("predictive.holdout.months"), [6, 12, 18, 24], value=12, key="model_holdout_months"
+)
 calibration_end = (pd.Timestamp(ctx.as_of) - pd.DateOffset(months=months)).date()
 check = queries.holdout(ctx.db, calibration_end, ctx.as_of)
 if isinstance(check, dict):
     st.info(ctx.t("predictive.holdout.unavailable", reason=fit_error_text(check, ctx.lang)))
 else:
     error = (check.predicted_total - check.actual_total) / check.actual_total if check.actual_total else None
-    metric_row([
-        Headline(ctx.t("predictive.holdout.actual"), fmt.number(check.actual_total)),
-        Headline(ctx.t("predictive.holdout.predicted"), fmt.number(check.predicted_total)),
-        Headline(ctx.t("predictive.holdout.error"), fmt.pct(error, 1), ctx.t("predictive.holdout.error.help")),
-    ], border=False)
+    metric_row(
+        [
+            Headline(ctx.t("predictive.holdout.actual"), fmt.number(check.actual_total)),
+            Headline(ctx.t("predictive.holdout.predicted"), fmt.number(check.predicted_total)),
+            Headline(
+                ctx.t("predictive.holdout.error"), fmt.pct(error, 1), ctx.t("predictive.holdout.error.help")
+            ),
+        ],
+        border=False,
+    )
     table = check.table
     labels = [str(k) for k in table["calibration_visits"]]
     labels[-1] = ctx.t("predictive.holdout.more", n=labels[-1])
-    fig = go.Figure([
-        go.Bar(name=ctx.t("predictive.holdout.actual"), x=labels, y=table["actual"]),
-        go.Bar(name=ctx.t("predictive.holdout.predicted"), x=labels, y=table["predicted"]),
-    ])
-    fig.update_layout(barmode="group", height=320, margin=dict(l=10, r=10, t=10, b=10),
-                      xaxis_title=ctx.t("predictive.holdout.x"),
-                      xaxis_type="category",           # else "7+" is dropped from a numeric axis
-                      yaxis_title=ctx.t("predictive.holdout.y"),
-                      legend=dict(orientation="h", y=1.1))
+    fig = go.Figure(
+        [
+            go.Bar(name=ctx.t("predictive.holdout.actual"), x=labels, y=table["actual"]),
+            go.Bar(name=ctx.t("predictive.holdout.predicted"), x=labels, y=table["predicted"]),
+        ]
+    )
+    fig.update_layout(
+        barmode="group",
+        height=320,
+        margin=dict(l=10, r=10, t=10, b=10),
+        xaxis_title=ctx.t("predictive.holdout.x"),
+        xaxis_type="category",  # else "7+" is dropped from a numeric axis
+        yaxis_title=ctx.t("predictive.holdout.y"),
+        legend=dict(orientation="h", y=1.1),
+    )
     st.plotly_chart(fig, width="stretch")
-    st.caption(ctx.t("predictive.holdout.caption", cal=calibration_end.isoformat(),
-                     end=ctx.as_of.isoformat()))
+    st.caption(
+        ctx.t("predictive.holdout.caption", cal=calibration_end.isoformat(), end=ctx.as_of.isoformat())
+    )
 
 # -- P(alive) drops -------------------------------------------------------------------------
 st.subheader(ctx.t("predictive.drops.title"))
-lookback = st.select_slider(ctx.t("predictive.drops.lookback"), [30, 60, 90, 180], value=90,
-                            key="model_lookback")
+lookback = st.select_slider(
+    ctx.t("predictive.drops.lookback"), [30, 60, 90, 180], value=90, key="model_lookback"
+)
 st.caption(ctx.t("predictive.drops.caption", days=lookback))
 drops = in_scope(queries.alive_drops(ctx.db, ctx.as_of, lookback))
 drops = drops[drops["change"] < 0].head(SHOWN_DROPS)
@@ -191,21 +248,24 @@ else:
     store_names = dict(zip(ctx.stores()["store_id"], ctx.stores()["name"]))
     change, before, now = (ctx.t(f"predictive.col.{k}") for k in ("change", "before", "now"))
     st.dataframe(
-        pd.DataFrame({
-            ctx.t("predictive.col.customer"): drops["customer_id"],
-            ctx.t("predictive.col.name"): drops["name"],
-            ctx.t("predictive.col.store"): drops["home_store_id"].map(lambda s: store_names.get(s, s)),
-            ctx.t("predictive.col.visits"): drops["frequency"].astype(int),
-            ctx.t("predictive.col.last_visit"): pd.to_datetime(drops["last_visit"]).dt.date,
-            before: drops["p_alive_before"],
-            now: drops["p_alive"],
-            change: drops["change"] * 100,  # a change in a probability: points
-            visit_12m: by_customer["p_visit_12m"].reindex(drops["customer_id"]).to_numpy(),
-            ctx.t("predictive.col.clv"): [ctx.money(clv_by_customer.get(c)) for c in drops["customer_id"]],
-        }),
+        pd.DataFrame(
+            {
+                ctx.t("predictive.col.customer"): drops["customer_id"],
+                ctx.t("predictive.col.name"): drops["name"],
+                ctx.t("predictive.col.store"): drops["home_store_id"].map(lambda s: store_names.get(s, s)),
+                ctx.t("predictive.col.visits"): drops["frequency"].astype(int),
+                ctx.t("predictive.col.last_visit"): pd.to_datetime(drops["last_visit"]).dt.date,
+                before: drops["p_alive_before"],
+                now: drops["p_alive"],
+                change: drops["change"] * 100,  # a change in a probability: points
+                visit_12m: by_customer["p_visit_12m"].reindex(drops["customer_id"]).to_numpy(),
+                ctx.t("predictive.col.clv"): [
+                    ctx.money(clv_by_customer.get(c)) for c in drops["customer_id"]
+                ],
+            }
+        ),
         hide_index=True,
         width="stretch",
-        column_config={k: st.column_config.NumberColumn(format="percent")
-                       for k in (before, now, visit_12m)}
+        column_config={k: st.column_config.NumberColumn(format="percent") for k in (before, now, visit_12m)}
         | {change: st.column_config.NumberColumn(format=fmt.pp_column(ctx.lang))},
     )

@@ -1,4 +1,5 @@
 """Overview: headline figures, profit concentration, CLV distribution and the DCF explorer."""
+
 import math
 
 import pandas as pd
@@ -42,23 +43,48 @@ clv_help = ctx.t(
 )
 rules = cs.StatusRules()
 status_help = {
-    s: ctx.t(f"status.{s}.help", active=rules.active_days, active_next=rules.active_days + 1,
-             lapsed=rules.lapsed_days)
+    s: ctx.t(
+        f"status.{s}.help",
+        active=rules.active_days,
+        active_next=rules.active_days + 1,
+        lapsed=rules.lapsed_days,
+    )
     for s in cs.STATUSES
 }
 first_row = [
-    Headline(ctx.t("ov.customers"), fmt.number(head.customers),
-             delta=drill.number_delta(head.customers, before and before.customers), delta_description=vs),
-    Headline(ctx.t("ov.active"), fmt.number(head.active_customers), status_help[cs.ACTIVE],
-             delta=drill.number_delta(head.active_customers, before and before.active_customers),
-             delta_description=vs),
-    Headline(ctx.t("ov.total_clv"), ctx.money(head.total_clv), clv_help,
-             delta=drill.money_delta(ctx, head.total_clv, before and before.total_clv), delta_description=vs),
-    Headline(ctx.t("ov.avg_clv"), ctx.money(head.average_clv), clv_help,
-             delta=drill.money_delta(ctx, head.average_clv, before and before.average_clv), delta_description=vs),
-    Headline(ctx.t("ov.gp12"), ctx.money(head.gross_profit_12m),
-             delta=drill.money_delta(ctx, head.gross_profit_12m, before and before.gross_profit_12m),
-             delta_description=vs),
+    Headline(
+        ctx.t("ov.customers"),
+        fmt.number(head.customers),
+        delta=drill.number_delta(head.customers, before and before.customers),
+        delta_description=vs,
+    ),
+    Headline(
+        ctx.t("ov.active"),
+        fmt.number(head.active_customers),
+        status_help[cs.ACTIVE],
+        delta=drill.number_delta(head.active_customers, before and before.active_customers),
+        delta_description=vs,
+    ),
+    Headline(
+        ctx.t("ov.total_clv"),
+        ctx.money(head.total_clv),
+        clv_help,
+        delta=drill.money_delta(ctx, head.total_clv, before and before.total_clv),
+        delta_description=vs,
+    ),
+    Headline(
+        ctx.t("ov.avg_clv"),
+        ctx.money(head.average_clv),
+        clv_help,
+        delta=drill.money_delta(ctx, head.average_clv, before and before.average_clv),
+        delta_description=vs,
+    ),
+    Headline(
+        ctx.t("ov.gp12"),
+        ctx.money(head.gross_profit_12m),
+        delta=drill.money_delta(ctx, head.gross_profit_12m, before and before.gross_profit_12m),
+        delta_description=vs,
+    ),
 ]
 
 # The other statuses, and the measured chance that a customer away for a year comes back
@@ -72,10 +98,16 @@ second_row = [
     Headline(
         ctx.t("ov.return"),
         fmt.pct(first, 1) if first is not None else ctx.t("ov.return.none"),
-        None if first is None else ctx.t(
-            "ov.return.help", ref=rates.reference_date.isoformat(), n=fmt.number(rates.customers[0]),
-            returned=fmt.number(rates.returned[0]), r=fmt.pct(retention, 1),
-            weight=fmt.pct(min(first, retention) / retention if retention > 0 else 0.0, 1)),
+        None
+        if first is None
+        else ctx.t(
+            "ov.return.help",
+            ref=rates.reference_date.isoformat(),
+            n=fmt.number(rates.customers[0]),
+            returned=fmt.number(rates.returned[0]),
+            r=fmt.pct(retention, 1),
+            weight=fmt.pct(min(first, retention) / retention if retention > 0 else 0.0, 1),
+        ),
     ),
 ]
 # Cards of one width in rows that wrap: nothing is cut at 1280×720 (ui.widgets.metric_row).
@@ -87,20 +119,25 @@ if rates is not None:
         last = rates.years_absent[-1]
         table = rates.table()
         weights = clv.absence_weight([365 * k + 1 for k in table["years_absent"]], retention, rates)
-        return_table = pd.DataFrame({
-                ctx.t("ov.return.col.years"): [ctx.t("ov.return.years.more" if k == last else "ov.return.years", k=k)
-                                              for k in table["years_absent"]],
+        return_table = pd.DataFrame(
+            {
+                ctx.t("ov.return.col.years"): [
+                    ctx.t("ov.return.years.more" if k == last else "ov.return.years", k=k)
+                    for k in table["years_absent"]
+                ],
                 ctx.t("ov.return.col.customers"): table["customers"],
                 ctx.t("ov.return.col.returned"): table["returned"],
                 # No customer away that long: no rate, shown as a dash (not "None").
                 ctx.t("ov.return.col.rate"): [fmt.pct(r, 1) if r == r else "—" for r in table["rate"]],
                 ctx.t("ov.return.col.used"): [
-                    fmt.pct(u, 1) if src == "data" else
-                    (fmt.pct(u, 1) + " · " if u == u else "") + ctx.t(f"ov.return.source.{src}")
+                    fmt.pct(u, 1)
+                    if src == "data"
+                    else (fmt.pct(u, 1) + " · " if u == u else "") + ctx.t(f"ov.return.source.{src}")
                     for u, src in zip(table["used_rate"], table["source"])
                 ],
                 ctx.t("ov.return.col.weight"): weights,
-            })
+            }
+        )
         st.dataframe(
             return_table,
             hide_index=True,
@@ -123,7 +160,12 @@ with left:
     curve = pd.concat([curve.iloc[::step], curve.iloc[[-1]]])
     fig = go.Figure(go.Scatter(x=curve["customer_share"], y=curve["profit_share"], mode="lines"))
     fig.add_vline(x=0.2, line_dash="dot")
-    fig.add_annotation(x=0.2, y=head.top20_profit_share, text=f"{ctx.t('ov.top20')}: {fmt.pct(head.top20_profit_share)}", showarrow=True)
+    fig.add_annotation(
+        x=0.2,
+        y=head.top20_profit_share,
+        text=f"{ctx.t('ov.top20')}: {fmt.pct(head.top20_profit_share)}",
+        showarrow=True,
+    )
     fig.update_layout(
         xaxis_title=ctx.t("ov.customer_share"),
         yaxis_title=ctx.t("ov.profit_share"),
@@ -151,9 +193,17 @@ with right:
     if not top.empty:
         # Rounded down, so that "and above" stays true of every customer in the bar.
         top_label = ctx.t("ov.top_bin", value=ctx.money(math.floor(float(top["left"].iloc[0]))))
-        fig.add_annotation(x=float((top["left"] + top["right"]).iloc[0] / 2), y=float(top["count"].iloc[0]),
-                           text=top_label, showarrow=True, arrowhead=0, ax=-10, ay=-30,
-                           xanchor="right", name="top_bin")
+        fig.add_annotation(
+            x=float((top["left"] + top["right"]).iloc[0] / 2),
+            y=float(top["count"].iloc[0]),
+            text=top_label,
+            showarrow=True,
+            arrowhead=0,
+            ax=-10,
+            ay=-30,
+            xanchor="right",
+            name="top_bin",
+        )
     fig.update_layout(
         xaxis_title=ctx.t("ov.clv_axis"),
         yaxis_title=ctx.t("ov.count_axis"),

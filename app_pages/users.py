@@ -4,6 +4,7 @@ what was done (imports, restores, scenarios, user changes, exports of customer l
 Storyboard: who may log in (table) -> add or change a user -> remove a user -> the audit log.
 Logins and names are user text: shown in dataframes and select boxes only (plain text).
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -50,8 +51,13 @@ def save() -> None:
     role = st.session_state.get("users_role", access.DIRECTOR)
     try:
         login = access.save_user(
-            ctx.db, st.session_state.get("users_login", ""), st.session_state.get("users_name", ""),
-            role, st.session_state.get("users_stores", []), actor=viewer.login)
+            ctx.db,
+            st.session_state.get("users_login", ""),
+            st.session_state.get("users_name", ""),
+            role,
+            st.session_state.get("users_stores", []),
+            actor=viewer.login,
+        )
     except access.AccessError as error:
         report(error_text(error), False)
         return
@@ -77,13 +83,15 @@ users = access.list_users(ctx.db)
 if users.empty:
     st.info(ctx.t("users.none"))
 else:
-    shown = pd.DataFrame({
-        ctx.t("users.col.login"): users["login"],
-        ctx.t("users.col.display_name"): users["display_name"],
-        ctx.t("users.col.role"): users["role"].map(role_label),
-        ctx.t("users.col.stores"): [stores_text(s) for s in users["stores"]],
-        ctx.t("users.col.updated_at"): users["updated_at"],
-    })
+    shown = pd.DataFrame(
+        {
+            ctx.t("users.col.login"): users["login"],
+            ctx.t("users.col.display_name"): users["display_name"],
+            ctx.t("users.col.role"): users["role"].map(role_label),
+            ctx.t("users.col.stores"): [stores_text(s) for s in users["stores"]],
+            ctx.t("users.col.updated_at"): users["updated_at"],
+        }
+    )
     st.dataframe(shown, hide_index=True, width="stretch")
 
 message = st.session_state.pop("users_message", None)
@@ -93,23 +101,33 @@ if message:
 st.subheader(ctx.t("users.edit"))
 left, right = st.columns(2)
 with left:
-    st.text_input(ctx.t("users.login"), key="users_login", help=ctx.t("users.login.help"),
-                  max_chars=access.MAX_TEXT)
+    st.text_input(
+        ctx.t("users.login"), key="users_login", help=ctx.t("users.login.help"), max_chars=access.MAX_TEXT
+    )
     st.text_input(ctx.t("users.name"), key="users_name", max_chars=access.MAX_TEXT)
 with right:
-    role = translated_choice("selectbox", ctx.t("users.role"), list(access.ROLES), key="users_role",
-                             lang=ctx.lang, format_func=role_label)
+    role = translated_choice(
+        "selectbox",
+        ctx.t("users.role"),
+        list(access.ROLES),
+        key="users_role",
+        lang=ctx.lang,
+        format_func=role_label,
+    )
     stores = ctx.stores()
     names = dict(zip(stores["store_id"], stores["name"]))
-    st.multiselect(ctx.t("users.stores"), list(names), key="users_stores",
-                   format_func=lambda s: f"{s} · {names.get(s, s)}",
-                   disabled=role != access.STORE_MANAGER)
+    st.multiselect(
+        ctx.t("users.stores"),
+        list(names),
+        key="users_stores",
+        format_func=lambda s: f"{s} · {names.get(s, s)}",
+        disabled=role != access.STORE_MANAGER,
+    )
 st.button(ctx.t("users.save"), key="users_save", type="primary", on_click=save)
 
 if not users.empty:
     st.subheader(ctx.t("users.remove"))
-    st.selectbox(ctx.t("users.remove.pick"), list(users["login"]), key="users_remove_pick",
-                 index=None)
+    st.selectbox(ctx.t("users.remove.pick"), list(users["login"]), key="users_remove_pick", index=None)
     st.button(ctx.t("users.remove.button"), key="users_remove", on_click=remove)
 
 st.subheader(ctx.t("users.audit"))
@@ -118,9 +136,15 @@ log = access.audit_log(ctx.db)
 if log.empty:
     st.info(ctx.t("users.audit.none"))
 else:
-    st.dataframe(pd.DataFrame({
-        ctx.t("users.audit.col.logged_at"): log["logged_at"],
-        ctx.t("users.audit.col.actor"): log["actor"],
-        ctx.t("users.audit.col.action"): [ctx.t(f"audit.action.{a}") for a in log["action"]],
-        ctx.t("users.audit.col.details"): log["details"],
-    }), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                ctx.t("users.audit.col.logged_at"): log["logged_at"],
+                ctx.t("users.audit.col.actor"): log["actor"],
+                ctx.t("users.audit.col.action"): [ctx.t(f"audit.action.{a}") for a in log["action"]],
+                ctx.t("users.audit.col.details"): log["details"],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )

@@ -8,6 +8,7 @@ divisible), budget = 40% of the total. The allocator maximises net value Σ(gain
 the ROI ranking, the reasons (the best portfolio without each project, exact) and the value of
 the next ¥100,000; the curve does not depend on the budget and is cached by the page.
 """
+
 from __future__ import annotations
 
 import random
@@ -35,8 +36,9 @@ def projects(n: int, seed: int = 1, divisible_share: float = 0.10) -> list[al.Pr
         roll = rng.random()
         if roll < 0.25:
             share = rng.uniform(0.2, 0.5)
-            tiers = (al.Tier("pilot", round(cost * share, -4) or 10_000.0, uplift * 1.2,
-                             round(reach * share)),)
+            tiers = (
+                al.Tier("pilot", round(cost * share, -4) or 10_000.0, uplift * 1.2, round(reach * share)),
+            )
         elif roll < 0.25 + divisible_share:
             divisible = True
         out.append(al.Project(f"P{k:03d}", cost, uplift, reach, divisible=divisible, tiers=tiers))
@@ -81,19 +83,26 @@ def main() -> None:
 
         curve = best_of(run_curve, 1 if n >= 200 else 3)
         c = curve_holder["c"]
-        note = (f"{c.method}, frontier {c.frontier_size:,} portfolios, {len(c.points):,} points,"
-                f" exact steps: {c.exact_steps}")
-        print(f"{f'budget_value_curve, {label}':<58}{curve * 1e3:>11.1f}"
-              f"{BUDGET_SECONDS / curve:>8.1f}×  {note}")
+        note = (
+            f"{c.method}, frontier {c.frontier_size:,} portfolios, {len(c.points):,} points,"
+            f" exact steps: {c.exact_steps}"
+        )
+        print(
+            f"{f'budget_value_curve, {label}':<58}{curve * 1e3:>11.1f}{BUDGET_SECONDS / curve:>8.1f}×  {note}"
+        )
         move = best_of(lambda ps=ps, b=budget: slider_move(ps, b), 1 if n >= 50 else 3)
-        print(f"{f'slider move (optimum, reasons, next ¥100k), {label}':<58}"
-              f"{move * 1e3:>11.1f}{BUDGET_SECONDS / move:>8.1f}×")
+        print(
+            f"{f'slider move (optimum, reasons, next ¥100k), {label}':<58}"
+            f"{move * 1e3:>11.1f}{BUDGET_SECONDS / move:>8.1f}×"
+        )
     # The exact frontier against the per-budget MILP on the same 101-point grid.
     ps = projects(20)
     grid = best_of(lambda: al.budget_value_curve(ps, max_frontier=0), 1)
     front = best_of(lambda: al.budget_value_curve(ps), 3)
-    print(f"{'curve, 20 projects: MILP per grid budget':<58}{grid * 1e3:>11.1f}"
-          f"{'':>9}  frontier is {grid / front:.0f}× faster")
+    print(
+        f"{'curve, 20 projects: MILP per grid budget':<58}{grid * 1e3:>11.1f}"
+        f"{'':>9}  frontier is {grid / front:.0f}× faster"
+    )
 
 
 def page_slider_move(customers: int = 3_000, moves: int = 10) -> None:
@@ -116,15 +125,17 @@ def page_slider_move(customers: int = 3_000, moves: int = 10) -> None:
         at.switch_page("app_pages/allocator.py").run()
         times = []
         for k in range(moves):
-            budget = 300_000 + 70_000 * k   # SPEC case, stops of ¥5,000
+            budget = 300_000 + 70_000 * k  # SPEC case, stops of ¥5,000
             start = time.perf_counter()
             at.select_slider(key="al_budget_slider").set_value(budget).run()
             times.append(time.perf_counter() - start)
         assert not at.exception, [e.message for e in at.exception]
     times.sort()
     median = times[len(times) // 2]
-    print(f"{f'page rerun on a slider move (AppTest, {customers:,} customers), median':<58}"
-          f"{median * 1e3:>11.1f}{BUDGET_SECONDS / median:>8.1f}×  worst {times[-1] * 1e3:.0f} ms")
+    print(
+        f"{f'page rerun on a slider move (AppTest, {customers:,} customers), median':<58}"
+        f"{median * 1e3:>11.1f}{BUDGET_SECONDS / median:>8.1f}×  worst {times[-1] * 1e3:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ The database is generated once (``python -m sample_data.generate --customers 100
 this waits for it. Prints the best of a few runs per call, customers per second, and the time of
 everything one page view computes (a cold page, before Streamlit's cache holds the results).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,7 +36,8 @@ def ensure_database(path: Path, customers: int = 1_000_000) -> None:
     if not path.exists():
         subprocess.run(
             [sys.executable, "-m", "sample_data.generate", "--customers", str(customers), "--out", str(path)],
-            cwd=ROOT, check=True,
+            cwd=ROOT,
+            check=True,
         )
 
 
@@ -72,9 +74,16 @@ def main() -> None:
         ("channel_table (LTV + CAC, 6 channels)", lambda: ch.channel_table(db, as_of, params)),
     ]
     for dim in cohorts.DIMENSIONS:
-        cases.append((f"summary + years + mix from the cube: {dim}",
-                      lambda dim=dim: (cohorts.summary_from_cube(cube, dim), cohorts.years_from_cube(cube, dim),
-                                       cohorts.mix_from_cube(cube, dim))))
+        cases.append(
+            (
+                f"summary + years + mix from the cube: {dim}",
+                lambda dim=dim: (
+                    cohorts.summary_from_cube(cube, dim),
+                    cohorts.years_from_cube(cube, dim),
+                    cohorts.mix_from_cube(cube, dim),
+                ),
+            )
+        )
     cases.append(("customer_ltv (1 row per customer)", lambda: cohorts.customer_ltv(db, as_of, params)))
     timings = {}
     for name, fn in cases:

@@ -5,6 +5,7 @@
 Each generation runs in a child process so its peak memory (max RSS) is its own.
 Databases go to /tmp and are deleted unless --keep.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -10,6 +10,7 @@ rows per second and peak memory. Peak memory is the process's maximum resident s
 tracemalloc, also printed, sees only the Python side). The generated files are deleted at
 the end unless --keep.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -101,13 +102,21 @@ def main(argv: list[str] | None = None) -> int:
     for (step, at, c), (_, nxt, c_next) in zip(steps, steps[1:] + [("end", elapsed, cpu)]):
         print(f"  {step:<10} {nxt - at:6.1f} s  ({c_next - c:6.1f} s CPU)")
     orders = report.written.get("orders", 0)
-    print(f"imported {orders:,} orders, {report.written.get('customers', 0):,} customers "
-          f"({report.warning_count:,} warnings, {report.rejected_rows:,} rows rejected)")
-    print(f"total {elapsed:.1f} s wall, {cpu:.1f} s CPU on {os.cpu_count()} cores; "
-          f"{args.rows / elapsed:,.0f} rows/s, {size_mb / elapsed:,.1f} MB/s")
-    print(f"load average during the run: {os.getloadavg()[0]:.1f} (wall time grows when other work shares the cores)")
-    print(f"peak resident memory {rss_peak_mb:,.0f} MB (process, includes DuckDB); "
-          f"Python allocations peak {python_peak / 1e6:,.0f} MB")
+    print(
+        f"imported {orders:,} orders, {report.written.get('customers', 0):,} customers "
+        f"({report.warning_count:,} warnings, {report.rejected_rows:,} rows rejected)"
+    )
+    print(
+        f"total {elapsed:.1f} s wall, {cpu:.1f} s CPU on {os.cpu_count()} cores; "
+        f"{args.rows / elapsed:,.0f} rows/s, {size_mb / elapsed:,.1f} MB/s"
+    )
+    print(
+        f"load average during the run: {os.getloadavg()[0]:.1f} (wall time grows when other work shares the cores)"
+    )
+    print(
+        f"peak resident memory {rss_peak_mb:,.0f} MB (process, includes DuckDB); "
+        f"Python allocations peak {python_peak / 1e6:,.0f} MB"
+    )
     print(f"database {db_path.stat().st_size / 1e6:,.0f} MB")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)

@@ -16,6 +16,7 @@ Timed:
 `lifetimes` (0.11.3) is not a dependency of the product: install it by hand to compare
 (`pip install lifetimes==0.11.3`).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,8 +42,13 @@ from clv_engine.models import (  # noqa: E402
     simulate_bgnbd,
 )
 
-CDNOW = Path(__file__).resolve().parent.parent / "tests" / "data" / "cdnow" / \
-    "cdnow_customers_summary_with_transactions.csv"
+CDNOW = (
+    Path(__file__).resolve().parent.parent
+    / "tests"
+    / "data"
+    / "cdnow"
+    / "cdnow_customers_summary_with_transactions.csv"
+)
 CDNOW_VISITS = BGNBDParams(r=0.243, alpha=4.414, a=0.793, b=2.426)
 CDNOW_SPEND = GammaGammaParams(p=6.25, q=3.74, gamma=15.44)
 
@@ -61,7 +67,7 @@ def simulated(n: int, seed: int = 1) -> pd.DataFrame:
     age_days = rng.integers(1, 78 * 7 + 1, n)
     sim = simulate_bgnbd(n, CDNOW_VISITS, age_days / 7.0, rng)
     x = sim["frequency"]
-    recency = np.round(sim["recency"] * 7.0) / 7.0          # whole days, in weeks
+    recency = np.round(sim["recency"] * 7.0) / 7.0  # whole days, in weeks
     recency = np.where(x > 0, np.clip(recency, 1 / 7, sim["T"]), 0.0)
     nu = rng.gamma(CDNOW_SPEND.q, 1 / CDNOW_SPEND.gamma, n)
     zbar = np.where(x > 0, rng.gamma(CDNOW_SPEND.p * np.maximum(x, 1), 1 / (nu * np.maximum(x, 1))), 0.0)
@@ -76,8 +82,9 @@ def tasks(data: pd.DataFrame, use_lifetimes: bool) -> dict[str, dict[str, object
         "fit": lambda r: fit_bgnbd(x, t_x, T),
         "gg": lambda r: fit_gamma_gamma(x, m),
         "predict": lambda r: (p_alive(r["fit"], x, t_x, T), expected_visits(r["fit"], 52.0, x, t_x, T)),
-        "clv": lambda r: predict_customers(r["fit"], r["gg"], x, t_x, T, m, horizon_years=5,
-                                           discount_rate=0.12, units_per_year=52.0),
+        "clv": lambda r: predict_customers(
+            r["fit"], r["gg"], x, t_x, T, m, horizon_years=5, discount_rate=0.12, units_per_year=52.0
+        ),
     }
     out = {"ours": ours}
     if not use_lifetimes:
@@ -102,8 +109,10 @@ def tasks(data: pd.DataFrame, use_lifetimes: bool) -> dict[str, dict[str, object
     out["lifetimes"] = {
         "fit": fit,
         "gg": fit_gg,
-        "predict": lambda r: (r["fit"].conditional_probability_alive(xs, ts, Ts),
-                              r["fit"].conditional_expected_number_of_purchases_up_to_time(52.0, xs, ts, Ts)),
+        "predict": lambda r: (
+            r["fit"].conditional_probability_alive(xs, ts, Ts),
+            r["fit"].conditional_expected_number_of_purchases_up_to_time(52.0, xs, ts, Ts),
+        ),
     }
     return out
 
@@ -139,30 +148,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-lifetimes", action="store_true")
     args = parser.parse_args(argv)
 
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
-          f"best of {args.repeats} runs, the two libraries taking turns; times in seconds")
+    print(
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
+        f"best of {args.repeats} runs, the two libraries taking turns; times in seconds"
+    )
     datasets = [("CDNOW", pd.read_csv(CDNOW))]
     datasets += [(f"{n:,} simulated", simulated(n)) for n in args.sizes]
-    header = (f"{'data':>20} {'rows':>9} {'fit':>8} {'GG fit':>8} {'predict':>8} {'5y CLV':>8}"
-              f" | {'lifetimes fit':>13} {'GG fit':>8} {'predict':>8} | {'fit x':>6} {'GG x':>6}"
-              f" {'pred x':>6} {'max param diff':>14}")
+    header = (
+        f"{'data':>20} {'rows':>9} {'fit':>8} {'GG fit':>8} {'predict':>8} {'5y CLV':>8}"
+        f" | {'lifetimes fit':>13} {'GG fit':>8} {'predict':>8} | {'fit x':>6} {'GG x':>6}"
+        f" {'pred x':>6} {'max param diff':>14}"
+    )
     print(header)
     print("-" * len(header))
     for name, data in datasets:
         times = run(data, args.repeats, not args.no_lifetimes)
         mine, other = times["ours"], times.get("lifetimes")
-        line = (f"{name:>20} {mine['unique']:>9,} {mine['fit']:>8.3f} {mine['gg']:>8.3f}"
-                f" {mine['predict']:>8.3f} {mine['clv']:>8.3f}")
+        line = (
+            f"{name:>20} {mine['unique']:>9,} {mine['fit']:>8.3f} {mine['gg']:>8.3f}"
+            f" {mine['predict']:>8.3f} {mine['clv']:>8.3f}"
+        )
         if other is None:
             line += " | lifetimes not installed"
         else:
             difference = np.max(np.abs(mine["params"] / other["params"] - 1))
-            line += (f" | {other['fit']:>13.3f} {other['gg']:>8.3f} {other['predict']:>8.3f}"
-                     f" | {other['fit'] / mine['fit']:>6.1f} {other['gg'] / mine['gg']:>6.1f}"
-                     f" {other['predict'] / mine['predict']:>6.1f} {difference:>14.1e}")
+            line += (
+                f" | {other['fit']:>13.3f} {other['gg']:>8.3f} {other['predict']:>8.3f}"
+                f" | {other['fit'] / mine['fit']:>6.1f} {other['gg'] / mine['gg']:>6.1f}"
+                f" {other['predict'] / mine['predict']:>6.1f} {difference:>14.1e}"
+            )
         print(line, flush=True)
-    print("rows: distinct (x, t_x, T) rows our fit evaluates; x: lifetimes time / our time; "
-          "param diff: largest relative difference of r, alpha, a, b between the two fits.")
+    print(
+        "rows: distinct (x, t_x, T) rows our fit evaluates; x: lifetimes time / our time; "
+        "param diff: largest relative difference of r, alpha, a, b between the two fits."
+    )
     return 0
 
 

@@ -6,6 +6,7 @@ The 1M database is generated on first use (python -m sample_data.generate --cust
 --out /tmp/bench_1m.duckdb) and reused after; it is never committed. Prints the best of a few
 runs for each figure, customers per second, and the page rerun against its 1 s budget.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,11 @@ def ensure_big(path: Path) -> None:
     if path.exists():
         return
     print(f"generating {path} (1,000,000 customers) ...", flush=True)
-    subprocess.run([sys.executable, "-m", "sample_data.generate", "--customers", "1000000",
-                    "--out", str(path)], cwd=ROOT, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "sample_data.generate", "--customers", "1000000", "--out", str(path)],
+        cwd=ROOT,
+        check=True,
+    )
 
 
 def bench_engine(path: Path) -> None:
@@ -112,9 +116,13 @@ def bench_page(customers: int) -> None:
         unchanged.append(time.perf_counter() - start)
     median = statistics.median(changed)
     print(f"page rerun after a threshold change, {customers:,} customers (AppTest, app frame included):")
-    print(f"  best {min(changed):.3f} s, median {median:.3f} s "
-          f"({PAGE_BUDGET_SECONDS / median:.1f}× under the 1 s budget at the median)")
-    print(f"  rerun with nothing changed: best {min(unchanged):.3f} s, median {statistics.median(unchanged):.3f} s")
+    print(
+        f"  best {min(changed):.3f} s, median {median:.3f} s "
+        f"({PAGE_BUDGET_SECONDS / median:.1f}× under the 1 s budget at the median)"
+    )
+    print(
+        f"  rerun with nothing changed: best {min(unchanged):.3f} s, median {statistics.median(unchanged):.3f} s"
+    )
     at.switch_page("app_pages/kpi.py").run()
     times = []
     for value in (30, 25) * 4:
@@ -123,8 +131,10 @@ def bench_page(customers: int) -> None:
         start = time.perf_counter()
         at.run()
         times.append(time.perf_counter() - start)
-    print(f"kpi page rerun after a weight change: best {min(times):.3f} s, "
-          f"median {statistics.median(times):.3f} s")
+    print(
+        f"kpi page rerun after a weight change: best {min(times):.3f} s, "
+        f"median {statistics.median(times):.3f} s"
+    )
     bench_kpi(tmp)
 
 

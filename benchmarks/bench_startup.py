@@ -4,6 +4,7 @@ figures are on screen in Debian's Chromium.
 
     python benchmarks/bench_startup.py
 """
+
 from __future__ import annotations
 
 import os
@@ -17,8 +18,15 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _port() -> int:
@@ -31,9 +39,21 @@ def time_to_overview(db: Path, browser) -> float:
     port = _port()
     started = time.perf_counter()
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.headless", "true"],
-        cwd=ROOT, env=dict(os.environ, CLV_DB=str(db)), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=dict(os.environ, CLV_DB=str(db)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         page = browser.new_page()
@@ -57,7 +77,9 @@ def main() -> None:
         first = time_to_overview(db, browser)
         later = time_to_overview(db, browser)
         browser.close()
-    print(f"first start (server + building the 10k sample + predictive fit) to overview figures: {first:.1f} s")
+    print(
+        f"first start (server + building the 10k sample + predictive fit) to overview figures: {first:.1f} s"
+    )
     print(f"later start (server, file exists) to overview figures: {later:.1f} s")
 
 

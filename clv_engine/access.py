@@ -21,6 +21,7 @@ analyst            all       no            no              no        no
 Users and audit entries are written through ``Database.write_transaction()`` (all or nothing,
 on disk when the call returns), like saved scenarios.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,17 +45,31 @@ ROLES = (DIRECTOR, STORE_MANAGER, ANALYST)
 
 # What each role may do. "all_stores": sees every store; otherwise only the user's own stores.
 ROLE_RIGHTS: dict[str, dict[str, bool]] = {
-    DIRECTOR: {"all_stores": True, "import": True, "admin_users": True,
-               "export_customers": True, "save_scenarios": True},
-    STORE_MANAGER: {"all_stores": False, "import": False, "admin_users": False,
-                    "export_customers": True, "save_scenarios": False},
-    ANALYST: {"all_stores": True, "import": False, "admin_users": False,
-              "export_customers": False, "save_scenarios": False},
+    DIRECTOR: {
+        "all_stores": True,
+        "import": True,
+        "admin_users": True,
+        "export_customers": True,
+        "save_scenarios": True,
+    },
+    STORE_MANAGER: {
+        "all_stores": False,
+        "import": False,
+        "admin_users": False,
+        "export_customers": True,
+        "save_scenarios": False,
+    },
+    ANALYST: {
+        "all_stores": True,
+        "import": False,
+        "admin_users": False,
+        "export_customers": False,
+        "save_scenarios": False,
+    },
 }
 
 # Audit actions (the ``action`` column of audit_log).
-ACTIONS = ("import", "restore", "scenario_save", "scenario_delete", "user_change",
-           "export_customers")
+ACTIONS = ("import", "restore", "scenario_save", "scenario_delete", "user_change", "export_customers")
 
 LOCAL_LOGIN = "local"
 MAX_TEXT = 200
@@ -62,8 +77,19 @@ USER_COLUMNS = ["login", "display_name", "role", "stores", "created_at", "update
 AUDIT_COLUMNS = ["logged_at", "actor", "action", "details"]
 
 
-CODES = errors.declare("access", "login_empty", "too_long", "login_space", "login_reserved", "role",
-                       "no_stores", "unknown_stores", "last_director", "action", "refused")
+CODES = errors.declare(
+    "access",
+    "login_empty",
+    "too_long",
+    "login_space",
+    "login_reserved",
+    "role",
+    "no_stores",
+    "unknown_stores",
+    "last_director",
+    "action",
+    "refused",
+)
 
 
 class AccessError(InputError):
@@ -125,12 +151,12 @@ class Viewer:
 
 def local_viewer() -> Viewer:
     """The single user of a copy that runs without login: a director of every store."""
-    return Viewer(login=LOCAL_LOGIN, display_name=LOCAL_LOGIN, role=DIRECTOR, stores=None,
-                  local=True)
+    return Viewer(login=LOCAL_LOGIN, display_name=LOCAL_LOGIN, role=DIRECTOR, stores=None, local=True)
 
 
-def effective_stores(requested: Sequence[str] | None,
-                     allowed: Sequence[str] | None) -> tuple[str, ...] | None:
+def effective_stores(
+    requested: Sequence[str] | None, allowed: Sequence[str] | None
+) -> tuple[str, ...] | None:
     """The requested store scope cut down to what the viewer may see.
 
     ``None`` means "every store" on both sides. The result is None only when the viewer may see
@@ -160,8 +186,9 @@ def normalize_login(login: object) -> str:
     return text
 
 
-def _clean_user(login: object, display_name: object, role: object,
-                stores: Iterable[str] | None) -> tuple[str, str, str, list[str] | None]:
+def _clean_user(
+    login: object, display_name: object, role: object, stores: Iterable[str] | None
+) -> tuple[str, str, str, list[str] | None]:
     login = normalize_login(login)
     name = ("" if display_name is None else str(display_name)).strip() or login
     if len(name) > MAX_TEXT:
@@ -182,8 +209,15 @@ def _ensure_tables(con) -> None:
     apply_schema(con)
 
 
-def save_user(db: Database, login: str, display_name: str, role: str,
-              stores: Iterable[str] | None = None, *, actor: str = LOCAL_LOGIN) -> str:
+def save_user(
+    db: Database,
+    login: str,
+    display_name: str,
+    role: str,
+    stores: Iterable[str] | None = None,
+    *,
+    actor: str = LOCAL_LOGIN,
+) -> str:
     """Add or change one user (same login again: changed); audited as ``user_change``.
 
     Store ids must exist in ``stores``. Returns the stored login.
@@ -193,9 +227,12 @@ def save_user(db: Database, login: str, display_name: str, role: str,
     with db.write_transaction() as con:
         _ensure_tables(con)
         if store_list:
-            known = {r[0] for r in con.execute(
-                "SELECT store_id FROM stores WHERE store_id IN (SELECT unnest(?))", [store_list]
-            ).fetchall()}
+            known = {
+                r[0]
+                for r in con.execute(
+                    "SELECT store_id FROM stores WHERE store_id IN (SELECT unnest(?))", [store_list]
+                ).fetchall()
+            }
             unknown = [s for s in store_list if s not in known]
             if unknown:
                 raise AccessError("unknown_stores", field="stores", stores=", ".join(unknown))
@@ -203,16 +240,26 @@ def save_user(db: Database, login: str, display_name: str, role: str,
         if before is None:
             con.execute(
                 "INSERT INTO users (login, display_name, role, stores, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)", [login, name, role, store_list, now, now])
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [login, name, role, store_list, now, now],
+            )
         else:
             con.execute(
-                "UPDATE users SET display_name = ?, role = ?, stores = ?, updated_at = ? "
-                "WHERE login = ?", [name, role, store_list, now, login])
-        append_audit(con, actor, "user_change", {
-            "login": login, "change": "added" if before is None else "changed", "role": role,
-            "stores": store_list,
-            **({} if before is None else {"role_before": before[0], "stores_before": before[1]}),
-        })
+                "UPDATE users SET display_name = ?, role = ?, stores = ?, updated_at = ? WHERE login = ?",
+                [name, role, store_list, now, login],
+            )
+        append_audit(
+            con,
+            actor,
+            "user_change",
+            {
+                "login": login,
+                "change": "added" if before is None else "changed",
+                "role": role,
+                "stores": store_list,
+                **({} if before is None else {"role_before": before[0], "stores_before": before[1]}),
+            },
+        )
     return login
 
 
@@ -226,8 +273,7 @@ def delete_user(db: Database, login: str, *, actor: str = LOCAL_LOGIN) -> bool:
         if row is None:
             return False
         if row[0] == DIRECTOR:
-            directors = con.execute("SELECT count(*) FROM users WHERE role = ?",
-                                    [DIRECTOR]).fetchone()[0]
+            directors = con.execute("SELECT count(*) FROM users WHERE role = ?", [DIRECTOR]).fetchone()[0]
             if directors <= 1:
                 raise AccessError("last_director", field="login")
         con.execute("DELETE FROM users WHERE login = ?", [login])
@@ -251,8 +297,9 @@ def find_viewer(db: Database, login: object) -> Viewer | None:
     if "users" not in db.tables():
         return None
     with db.cursor() as cur:
-        row = cur.execute("SELECT login, display_name, role, stores FROM users WHERE login = ?",
-                          [login]).fetchone()
+        row = cur.execute(
+            "SELECT login, display_name, role, stores FROM users WHERE login = ?", [login]
+        ).fetchone()
     if row is None or row[2] not in ROLES:
         return None
     stores = None if ROLE_RIGHTS[row[2]]["all_stores"] else tuple(row[3] or ())
@@ -268,7 +315,8 @@ def append_audit(con, actor: str, action: str, details: dict[str, Any]) -> None:
     con.execute(
         "INSERT INTO audit_log (audit_id, logged_at, actor, action, details) VALUES (?, ?, ?, ?, ?)",
         # Full clock precision: entries of the same second keep their order.
-        [str(uuid.uuid4()), datetime.now(), str(actor), action, text])
+        [str(uuid.uuid4()), datetime.now(), str(actor), action, text],
+    )
 
 
 def audit(db: Database, actor: str, action: str, details: dict[str, Any] | None = None) -> None:
@@ -284,8 +332,9 @@ def audit_log(db: Database, limit: int = 500, action: str | None = None) -> pd.D
         return pd.DataFrame(columns=AUDIT_COLUMNS)
     where, params = ("WHERE action = ?", [action]) if action else ("", [])
     return db.query_df(
-        f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit_log {where} "
-        "ORDER BY logged_at DESC, audit_id LIMIT ?", [*params, int(limit)])
+        f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit_log {where} ORDER BY logged_at DESC, audit_id LIMIT ?",
+        [*params, int(limit)],
+    )
 
 
 def import_details(report: Any) -> dict[str, Any]:

@@ -23,6 +23,7 @@ The bridge adds up exactly::
 
 A customer unknown at a date (bought the car later) counts 0 there.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -74,30 +75,44 @@ class Bridge:
 
     def steps(self) -> list[tuple[str, float]]:
         """(term, signed amount) in waterfall order: start, +gained, −lost, +per customer, end."""
-        return [("start", self.start), ("gained", self.gained), ("lost", -self.lost),
-                ("per_customer", self.per_customer), ("end", self.end)]
+        return [
+            ("start", self.start),
+            ("gained", self.gained),
+            ("lost", -self.lost),
+            ("per_customer", self.per_customer),
+            ("end", self.end),
+        ]
 
 
-def customer_groups(start_values: pd.DataFrame, end_values: pd.DataFrame, column: str = "clv") -> pd.DataFrame:
+def customer_groups(
+    start_values: pd.DataFrame, end_values: pd.DataFrame, column: str = "clv"
+) -> pd.DataFrame:
     """One row per customer known at either date: ``start``, ``end`` (0 when unknown), the
     statuses and ``group`` ("gained" | "lost" | "other")."""
     start = start_values.set_index("customer_id")[[column, "status"]]
     end = end_values.set_index("customer_id")[[column, "status"]]
     both = start.join(end, how="outer", lsuffix="_start", rsuffix="_end")
-    frame = pd.DataFrame({
-        "start": both[f"{column}_start"].astype(float).fillna(0.0),
-        "end": both[f"{column}_end"].astype(float).fillna(0.0),
-        "active_start": both["status_start"].eq(ACTIVE),
-        "active_end": both["status_end"].eq(ACTIVE),
-    })
+    frame = pd.DataFrame(
+        {
+            "start": both[f"{column}_start"].astype(float).fillna(0.0),
+            "end": both[f"{column}_end"].astype(float).fillna(0.0),
+            "active_start": both["status_start"].eq(ACTIVE),
+            "active_end": both["status_end"].eq(ACTIVE),
+        }
+    )
     frame["group"] = "other"
     frame.loc[frame["active_end"] & ~frame["active_start"], "group"] = "gained"
     frame.loc[frame["active_start"] & ~frame["active_end"], "group"] = "lost"
     return frame
 
 
-def bridge(start_values: pd.DataFrame, end_values: pd.DataFrame, start_date: date, end_date: date,
-           column: str = "clv") -> Bridge:
+def bridge(
+    start_values: pd.DataFrame,
+    end_values: pd.DataFrame,
+    start_date: date,
+    end_date: date,
+    column: str = "clv",
+) -> Bridge:
     """The bridge of ``column`` (e.g. "clv", "gp_12m", "spend_12m") between two frames."""
     groups = customer_groups(start_values, end_values, column)
     diff = groups["end"] - groups["start"]
@@ -109,11 +124,19 @@ def bridge(start_values: pd.DataFrame, end_values: pd.DataFrame, start_date: dat
     lost_effect = float(-diff[lost].sum())
     per_customer = float(diff[groups["group"] == "other"].sum())
     return Bridge(
-        start_date=start_date, end_date=end_date,
-        start=start_total, gained=gained_effect, lost=lost_effect, per_customer=per_customer, end=end_total,
-        customers_start=len(start_values), customers_end=len(end_values),
-        active_start=int(groups["active_start"].sum()), active_end=int(groups["active_end"].sum()),
-        gained_customers=int(gained.sum()), lost_customers=int(lost.sum()),
+        start_date=start_date,
+        end_date=end_date,
+        start=start_total,
+        gained=gained_effect,
+        lost=lost_effect,
+        per_customer=per_customer,
+        end=end_total,
+        customers_start=len(start_values),
+        customers_end=len(end_values),
+        active_start=int(groups["active_start"].sum()),
+        active_end=int(groups["active_end"].sum()),
+        gained_customers=int(gained.sum()),
+        lost_customers=int(lost.sum()),
     )
 
 
@@ -125,6 +148,7 @@ def relative_change(now: float, before: float) -> float | None:
 
 
 # -- the KPI page's headline: the scope's figures on one date ---------------------------------
+
 
 @dataclass(frozen=True)
 class ScopeKpis:

@@ -4,6 +4,7 @@
 Every other figure of the calculator comes from ``clv.py`` (simple, simple net, component,
 DCF); this module only names the reference inputs so the page and its tests share them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

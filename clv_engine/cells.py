@@ -1,4 +1,5 @@
 """Cells of tables people typed or exported (the allocator's project table, a CRM file)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

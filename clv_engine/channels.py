@@ -12,6 +12,7 @@
   now); β < 1 means each extra yuan wins fewer customers than the last, and a cut loses the
   least productive customers first. New customers are assumed worth the channel's LTV.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -40,7 +41,14 @@ SPEC_CHANNELS = pd.DataFrame(
         "channel": list(CHANNEL_CODES),
         "cac": [1_200.0, 2_800.0, 8_500.0, 5_200.0, 12_000.0, 6_800.0],
         "ltv": [24_800.0, 18_600.0, 21_200.0, 14_300.0, 16_800.0, 11_200.0],
-        "advice": ["invest_more", "keep_investing", "improve_conversion", "test_optimise", "cut", "phase_out"],
+        "advice": [
+            "invest_more",
+            "keep_investing",
+            "improve_conversion",
+            "test_optimise",
+            "cut",
+            "phase_out",
+        ],
     }
 )
 # The seed's strategy: 30% of the budget of shows and e-commerce moved to referral and social.
@@ -85,11 +93,15 @@ def with_ratios(table: pd.DataFrame, band_of_rounded: bool = False) -> pd.DataFr
     LTV/CAC is computed. ``band_of_rounded``: band the ratio as the seed prints it (one decimal)."""
     out = table.copy()
     out["ltv_cac"] = [ltv_cac_ratio(v, c) for v, c in zip(out["ltv"], out["cac"])]
-    out["band"] = [verdict_band(round(r, 1) if band_of_rounded and np.isfinite(r) else r) for r in out["ltv_cac"]]
+    out["band"] = [
+        verdict_band(round(r, 1) if band_of_rounded and np.isfinite(r) else r) for r in out["ltv_cac"]
+    ]
     return out
 
 
-def spec_channel_table(cac: Sequence[float] | None = None, ltv: Sequence[float] | None = None) -> pd.DataFrame:
+def spec_channel_table(
+    cac: Sequence[float] | None = None, ltv: Sequence[float] | None = None
+) -> pd.DataFrame:
     """SPEC §6 as a preset: channel, cac, ltv, ltv_cac, band (of the ratio rounded as the seed
     prints it), advice. ``cac`` / ``ltv``: the reader's own figures in the seed's channel order."""
     table = SPEC_CHANNELS.copy()
@@ -217,7 +229,9 @@ def in_display_order(table: pd.DataFrame, column: str = "channel") -> pd.DataFra
     order = {code: i for i, code in enumerate(CHANNEL_CODES)}
     rank = [order.get(c, len(order)) if isinstance(c, str) else len(order) + 1 for c in table[column]]
     names = [c if isinstance(c, str) else "" for c in table[column]]
-    out = table.assign(_rank=rank, _name=names).sort_values(["_rank", "_name"]).drop(columns=["_rank", "_name"])
+    out = (
+        table.assign(_rank=rank, _name=names).sort_values(["_rank", "_name"]).drop(columns=["_rank", "_name"])
+    )
     return out.reset_index(drop=True)
 
 
@@ -230,8 +244,15 @@ def blended_ratio(total_ltv: float, total_spend: float) -> float:
 
 SPLITS = ("equal", "spend")
 CODES = errors.declare(
-    "channels", "unknown_channel", "both_lists", "share_range", "split", "returns_exponent",
-    "no_destination", "no_spend", "no_ltv",
+    "channels",
+    "unknown_channel",
+    "both_lists",
+    "share_range",
+    "split",
+    "returns_exponent",
+    "no_destination",
+    "no_spend",
+    "no_ltv",
 )
 
 
@@ -278,7 +299,10 @@ def _validate_shift(base: pd.DataFrame, shift: BudgetShift) -> None:
         if column not in base.columns:
             raise ValueError(f"simulator base needs a column {column!r}")
     if base["channel"].duplicated().any():
-        raise ValueError("simulator base lists a channel twice: " + ", ".join(base.loc[base["channel"].duplicated(), "channel"].astype(str)))
+        raise ValueError(
+            "simulator base lists a channel twice: "
+            + ", ".join(base.loc[base["channel"].duplicated(), "channel"].astype(str))
+        )
     known = set(base["channel"])
     for channels in (shift.from_channels, shift.to_channels):
         for code in channels:
@@ -417,11 +441,15 @@ def cohort_cac(mix: pd.DataFrame, cac_by_year: pd.DataFrame, cac: pd.DataFrame) 
     yearly = cac_by_year.assign(purchase_year=pd.to_datetime(cac_by_year["period"]).dt.year)
     # A channel column with no value at all reads as float: one key type for the merges.
     as_text = {"channel": object}
-    joined = mix.astype(as_text).merge(
-        yearly[["channel", "purchase_year", "cac"]].rename(columns={"cac": "cac_year"}).astype(as_text),
-        on=["channel", "purchase_year"],
-        how="left",
-    ).merge(cac[["channel", "cac"]].astype(as_text), on="channel", how="left")
+    joined = (
+        mix.astype(as_text)
+        .merge(
+            yearly[["channel", "purchase_year", "cac"]].rename(columns={"cac": "cac_year"}).astype(as_text),
+            on=["channel", "purchase_year"],
+            how="left",
+        )
+        .merge(cac[["channel", "cac"]].astype(as_text), on="channel", how="left")
+    )
     unit = joined["cac_year"].fillna(joined["cac"])
     joined["cost"] = joined["customers"] * unit
     joined["known"] = unit.notna()
@@ -433,4 +461,6 @@ def cohort_cac(mix: pd.DataFrame, cac_by_year: pd.DataFrame, cac: pd.DataFrame) 
 
 def cohort_ratios(ltv: pd.Series, cac: pd.Series) -> pd.Series:
     """LTV/CAC of each cohort (``ltv`` and ``cac`` indexed alike), by ``ltv_cac_ratio``."""
-    return pd.Series([ltv_cac_ratio(v, c) for v, c in zip(ltv, cac.reindex(ltv.index))], index=ltv.index, dtype=float)
+    return pd.Series(
+        [ltv_cac_ratio(v, c) for v, c in zip(ltv, cac.reindex(ltv.index))], index=ltv.index, dtype=float
+    )

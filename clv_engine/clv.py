@@ -8,6 +8,7 @@ Formulas (SPEC §1):
                        (a survival curve, or a constant yearly retention r with S_t = r^t)
 - component ("NIO"):   purchase margin + after-sales margin + repurchase + referral − extra cost
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -381,8 +382,9 @@ class ReturnRates:
         return self.used_rate[index]
 
 
-def return_rates(db: Database, as_of: date, max_years: int = RETURN_MAX_YEARS,
-                 min_customers: int = MIN_RETURN_CUSTOMERS) -> ReturnRates:
+def return_rates(
+    db: Database, as_of: date, max_years: int = RETURN_MAX_YEARS, min_customers: int = MIN_RETURN_CUSTOMERS
+) -> ReturnRates:
     """The chance that a customer absent k years comes back within a year, from the data.
 
     A backtest one year before ``as_of`` (date R = as_of − 365 days): of the customers known
@@ -431,15 +433,17 @@ def absence_weight(recency_days: object, retention: float, rates: ReturnRates | 
     if rates is None:
         return legacy
     q_by_years = {k: rates.used_for(k) for k in range(1, RETURN_MAX_YEARS + 1)}
-    q = np.array([np.nan if k == 0 or q_by_years.get(k) is None else q_by_years[k] for k in years],
-                 dtype=float)
+    q = np.array(
+        [np.nan if k == 0 or q_by_years.get(k) is None else q_by_years[k] for k in years], dtype=float
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         relative = np.minimum(q, retention) / retention if retention > 0 else np.zeros_like(q)
     return np.where(years == 0, 1.0, np.where(np.isnan(q), legacy, relative))
 
 
-def add_historical_clv(frame: pd.DataFrame, retention: float, params: CLVParams,
-                       rates: ReturnRates | None = None) -> pd.DataFrame:
+def add_historical_clv(
+    frame: pd.DataFrame, retention: float, params: CLVParams, rates: ReturnRates | None = None
+) -> pd.DataFrame:
     """Add annual_gp, absence_weight and clv at ``retention``; the return rates come from
     ``rates`` or the frame's ``attrs["return_rates"]`` (else the r^gap rule)."""
     frame = frame.copy()

@@ -28,6 +28,7 @@ Definitions (the page shows them next to the figures):
   customers who completed year j), undiscounted; each year uses every customer old enough, so
   the curve uses all the data and does not jump when an old cohort drops out.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -57,7 +58,9 @@ class LtvParams:
 
     def validate(self) -> None:
         if not isinstance(self.horizon_years, (int, np.integer)) or not 1 <= self.horizon_years <= 30:
-            raise ValueError(f"horizon_years must be a whole number of years 1..30, got {self.horizon_years!r}")
+            raise ValueError(
+                f"horizon_years must be a whole number of years 1..30, got {self.horizon_years!r}"
+            )
         if not 0 <= self.discount_rate < 1:
             raise ValueError(f"discount_rate must be between 0 and 1, got {self.discount_rate!r}")
         if self.retention is not None and not 0 <= self.retention <= 1:
@@ -276,8 +279,11 @@ def cohort_cube(
     customers = parts.get("customers", empty).drop(columns=["year", "active", "gross_profit"])
     reach = parts.get("reach", empty)[[*DIMENSIONS, "year", "customers"]]
     active = parts.get("active", empty)[[*DIMENSIONS, "year", "active", "gross_profit"]]
-    for part, columns in ((customers, ["customers", "first_year_customers", "return_eligible", "returned", "repeaters"]),
-                          (reach, ["year", "customers"]), (active, ["year", "active"])):
+    for part, columns in (
+        (customers, ["customers", "first_year_customers", "return_eligible", "returned", "repeaters"]),
+        (reach, ["year", "customers"]),
+        (active, ["year", "active"]),
+    ):
         for column in columns:
             part[column] = part[column].astype("int64")
     return CohortCube(customers, reach, active, frame.attrs["retention"], params, window)
@@ -328,7 +334,9 @@ def years_from_cube(cube: CohortCube, dimension: str) -> pd.DataFrame:
             rows.append((cohort, k, int(by_years[by_years.index >= k].sum())))
     # Typed even when no customer has completed a year yet (no rows), or the cumulative sum
     # below would run on object columns.
-    reached = pd.DataFrame(rows, columns=["cohort", "year", "reached"]).astype({"year": "int64", "reached": "int64"})
+    reached = pd.DataFrame(rows, columns=["cohort", "year", "reached"]).astype(
+        {"year": "int64", "reached": "int64"}
+    )
     active = cube.active.groupby([key, "year"], dropna=False, sort=False)[["active", "gross_profit"]].sum()
     active = active.reset_index().rename(columns={key: "cohort"})
     # NULL keys: merge matches NaN with NaN, as SQL's IS NOT DISTINCT FROM.

@@ -14,6 +14,7 @@ Files without times (a file written before the clock columns, or an import with 
 are judged by whole days: the deadline rounds up to days (2 h, 4 h and 24 h: by the next day;
 48 h: within two days), a complaint resolved on or before that day was on time.
 """
+
 from __future__ import annotations
 
 import math
@@ -41,8 +42,12 @@ class ClockRules:
     since_days: int = 365  # the breach list and rate look at complaints opened in these days
 
     def hours(self) -> dict[str, float]:
-        return {"vip": self.vip_hours, "high_value": self.high_value_hours,
-                "ordinary": self.ordinary_hours, "low_value": self.low_value_hours}
+        return {
+            "vip": self.vip_hours,
+            "high_value": self.high_value_hours,
+            "ordinary": self.ordinary_hours,
+            "low_value": self.low_value_hours,
+        }
 
     def validate(self) -> None:
         for level, h in self.hours().items():
@@ -59,8 +64,10 @@ def end_of_day(day: date) -> datetime:
 
 def _read(db: Database, as_of: date, store_ids: Sequence[str] | None) -> pd.DataFrame:
     present = table_columns(db, "complaints")
-    clock = {c: (c if c in present else f"CAST(NULL AS {'VARCHAR' if c == 'status' else 'TIMESTAMP'})")
-             for c in CLOCK_COLUMNS}
+    clock = {
+        c: (c if c in present else f"CAST(NULL AS {'VARCHAR' if c == 'status' else 'TIMESTAMP'})")
+        for c in CLOCK_COLUMNS
+    }
     scope, extra = "", []
     if store_ids:
         scope = f" AND coalesce(q.store_id, c.home_store_id) IN ({', '.join('?' for _ in store_ids)})"
@@ -68,8 +75,8 @@ def _read(db: Database, as_of: date, store_ids: Sequence[str] | None) -> pd.Data
     sql = f"""
         SELECT q.complaint_id, q.customer_id, c.name, c.phone,
                coalesce(q.store_id, c.home_store_id) AS store_id, s.name AS store_name,
-               q.opened, q.resolved, {clock['opened_at']} AS opened_at, {clock['responded_at']} AS responded_at,
-               {clock['resolved_at']} AS resolved_at, {clock['status']} AS stored_status
+               q.opened, q.resolved, {clock["opened_at"]} AS opened_at, {clock["responded_at"]} AS responded_at,
+               {clock["resolved_at"]} AS resolved_at, {clock["status"]} AS stored_status
         FROM complaints q
         LEFT JOIN customers c USING (customer_id)
         LEFT JOIN stores s ON s.store_id = coalesce(q.store_id, c.home_store_id)
@@ -109,8 +116,12 @@ def complaint_clock(
     hours = rules.hours()
     frame["respond_hours"] = frame["level"].map(hours).astype(float)
     frame["compensation_limit"] = frame["level"].map(
-        lambda lv: np.nan if segmentation.COMPLAINT_RULES[lv].compensation_limit is None
-        else float(segmentation.COMPLAINT_RULES[lv].compensation_limit))
+        lambda lv: (
+            np.nan
+            if segmentation.COMPLAINT_RULES[lv].compensation_limit is None
+            else float(segmentation.COMPLAINT_RULES[lv].compensation_limit)
+        )
+    )
     frame["owner"] = frame["level"].map(lambda lv: segmentation.COMPLAINT_RULES[lv].owner)
 
     now = pd.Timestamp(end_of_day(as_of))
@@ -120,7 +131,9 @@ def complaint_clock(
     # rounded-up days end on, and a resolution counts at the end of its day.
     whole_days = frame["respond_hours"].map(lambda h: math.ceil(h / 24))
     frame["deadline"] = frame["opened_at"] + pd.to_timedelta(frame["respond_hours"], unit="h")
-    frame.loc[~timed, "deadline"] = frame.loc[~timed, "opened"] + pd.to_timedelta(whole_days[~timed] + 1, unit="D")
+    frame.loc[~timed, "deadline"] = frame.loc[~timed, "opened"] + pd.to_timedelta(
+        whole_days[~timed] + 1, unit="D"
+    )
     answer = frame["responded_at"].combine_first(frame["resolved_at"])
     answer = answer.where(timed, frame["resolved"] + day)
     answer = answer.where(answer <= now)  # an answer after the as-of day was not there yet
@@ -135,9 +148,30 @@ def complaint_clock(
     frame["late_hours"] = ((answer.fillna(now) - frame["deadline"]).dt.total_seconds() / 3600).astype(float)
     frame.attrs["now"] = now.to_pydatetime()
     frame.attrs["timed"] = bool(timed.all()) if len(frame) else True
-    out = frame[["complaint_id", "customer_id", "name", "phone", "store_id", "store_name", "tier", "level",
-                 "respond_hours", "compensation_limit", "owner", "opened_at", "deadline", "responded_at",
-                 "resolved_at", "status", "timed", "judged", "breach", "late_hours"]].copy()
+    out = frame[
+        [
+            "complaint_id",
+            "customer_id",
+            "name",
+            "phone",
+            "store_id",
+            "store_name",
+            "tier",
+            "level",
+            "respond_hours",
+            "compensation_limit",
+            "owner",
+            "opened_at",
+            "deadline",
+            "responded_at",
+            "resolved_at",
+            "status",
+            "timed",
+            "judged",
+            "breach",
+            "late_hours",
+        ]
+    ].copy()
     out.attrs.update(frame.attrs)
     return out
 
@@ -167,8 +201,9 @@ def breach_rate_by_store(clock: pd.DataFrame, as_of: date, rules: ClockRules = C
     judged = _recent(clock, as_of, rules)
     judged = judged[judged["judged"]]
     stores = judged.assign(store_id=judged["store_id"].fillna(""), store_name=judged["store_name"].fillna(""))
-    out = (stores.groupby(["store_id", "store_name"], as_index=False)
-           .agg(judged=("complaint_id", "size"), breaches=("breach", "sum")))
+    out = stores.groupby(["store_id", "store_name"], as_index=False).agg(
+        judged=("complaint_id", "size"), breaches=("breach", "sum")
+    )
     out["breaches"] = out["breaches"].astype("int64")
     out["rate"] = out["breaches"] / out["judged"]
     return out.sort_values(["rate", "store_id"], ascending=[False, True]).reset_index(drop=True)

@@ -13,6 +13,7 @@ is written until the rows are clean.
 
 Everything is written through ``Database.write_transaction()``: all or nothing.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -42,17 +43,47 @@ DEFAULT_HOLDOUT = 0.10
 DEFAULT_WINDOW_DAYS = 90
 MAX_TEXT = 120
 
-MEMBER_COLUMNS = ["list_id", "customer_id", "store_id", "rank", "level", "control", "p_churn",
-                  "success", "clv", "cost", "expected_value"]
-CONTACT_COLUMNS = ["contact_id", "list_id", "customer_id", "contact_date", "store_id", "channel",
-                   "intervention", "owner", "outcome", "cost"]
+MEMBER_COLUMNS = [
+    "list_id",
+    "customer_id",
+    "store_id",
+    "rank",
+    "level",
+    "control",
+    "p_churn",
+    "success",
+    "clv",
+    "cost",
+    "expected_value",
+]
+CONTACT_COLUMNS = [
+    "contact_id",
+    "list_id",
+    "customer_id",
+    "contact_date",
+    "store_id",
+    "channel",
+    "intervention",
+    "owner",
+    "outcome",
+    "cost",
+]
 # The columns a contacts file must have, and those it may have.
 REQUIRED_IN_FILE = ("customer_id", "contact_date", "outcome")
 OPTIONAL_IN_FILE = ("channel", "owner", "cost", "store_id", "intervention", "contact_id")
 
 
-CODES = declare("contacts", "bad_holdout", "bad_window", "empty_list", "missing_columns", "duplicate_customers",
-                "missing", "too_long", "duplicate_contacts")
+CODES = declare(
+    "contacts",
+    "bad_holdout",
+    "bad_window",
+    "empty_list",
+    "missing_columns",
+    "duplicate_customers",
+    "missing",
+    "too_long",
+    "duplicate_contacts",
+)
 
 
 class ContactError(InputError):
@@ -85,7 +116,9 @@ def list_seed(list_id: str) -> int:
     return int.from_bytes(hashlib.sha256(str(list_id).encode("utf-8")).digest()[:8], "big")
 
 
-def holdout_mask(list_id: str, customer_ids: Sequence[str], levels: Sequence[str], share: float) -> np.ndarray:
+def holdout_mask(
+    list_id: str, customer_ids: Sequence[str], levels: Sequence[str], share: float
+) -> np.ndarray:
     """True for the customers held out as control: round(share × n) of each level, at random.
 
     Drawn level by level so every intervention has its own control group. The draw depends
@@ -129,8 +162,11 @@ def issue_call_list(
         raise ContactError("bad_window", days=window_days)
     if ranked.empty:
         raise ContactError("empty_list")
-    missing = [c for c in ("customer_id", "level", "p_churn", "success", "clv", "cost", "expected_value")
-               if c not in ranked.columns]
+    missing = [
+        c
+        for c in ("customer_id", "level", "p_churn", "success", "clv", "cost", "expected_value")
+        if c not in ranked.columns
+    ]
     if missing:
         raise ContactError("missing_columns", columns=", ".join(missing))
     if ranked["customer_id"].duplicated().any():
@@ -143,8 +179,9 @@ def issue_call_list(
             "store_id": ranked["home_store_id"].to_numpy() if "home_store_id" in ranked else None,
             "rank": ranked["rank"].to_numpy() if "rank" in ranked else np.arange(1, len(ranked) + 1),
             "level": ranked["level"].astype(str).to_numpy(),
-            "control": holdout_mask(list_id, ranked["customer_id"].astype(str), ranked["level"].astype(str),
-                                    holdout_share),
+            "control": holdout_mask(
+                list_id, ranked["customer_id"].astype(str), ranked["level"].astype(str), holdout_share
+            ),
         }
     )
     for column in ("p_churn", "success", "clv", "cost", "expected_value"):
@@ -157,15 +194,26 @@ def issue_call_list(
             [list_id, name, issued_on, now, float(holdout_share), int(window_days), p_method],
         )
         con.register("members_df", members[MEMBER_COLUMNS])
-        con.execute(f"INSERT INTO call_list_members ({', '.join(MEMBER_COLUMNS)}) "
-                    f"SELECT {', '.join(MEMBER_COLUMNS)} FROM members_df")
+        con.execute(
+            f"INSERT INTO call_list_members ({', '.join(MEMBER_COLUMNS)}) "
+            f"SELECT {', '.join(MEMBER_COLUMNS)} FROM members_df"
+        )
         con.unregister("members_df")
     return list_id
 
 
 def list_call_lists(db: Database) -> pd.DataFrame:
     """Issued lists, newest first, with their member and control counts."""
-    columns = ["list_id", "name", "issued_on", "issued_at", "holdout_share", "window_days", "members", "controls"]
+    columns = [
+        "list_id",
+        "name",
+        "issued_on",
+        "issued_at",
+        "holdout_share",
+        "window_days",
+        "members",
+        "controls",
+    ]
     if "call_lists" not in db.tables():
         return pd.DataFrame(columns=columns)
     return db.query_df(
@@ -224,7 +272,9 @@ def _parse_date(value: object) -> date | None:
 
 
 def check_contacts(
-    rows: pd.DataFrame, known_customers: set[str] | None = None, today: date | None = None,
+    rows: pd.DataFrame,
+    known_customers: set[str] | None = None,
+    today: date | None = None,
     first_row: int = 2,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Clean contact rows and the problems of the bad ones (a bad row is left out, never guessed).
@@ -236,7 +286,9 @@ def check_contacts(
     today = today or date.today()
     problems: list[Problem] = []
     clean = []
-    numbers = rows["_row"].tolist() if "_row" in rows.columns else list(range(first_row, first_row + len(rows)))
+    numbers = (
+        rows["_row"].tolist() if "_row" in rows.columns else list(range(first_row, first_row + len(rows)))
+    )
     for number, record in zip(numbers, rows.to_dict("records")):
         contact, bad = _check_row(int(number), record, known_customers, today)
         problems.extend(bad)
@@ -246,7 +298,9 @@ def check_contacts(
     return frame, problems
 
 
-def _check_row(number: int, row: dict, known_customers: set[str] | None, today: date) -> tuple[dict, list[Problem]]:
+def _check_row(
+    number: int, row: dict, known_customers: set[str] | None, today: date
+) -> tuple[dict, list[Problem]]:
     """One row as a contact, or the problems that keep it out."""
     bad = []
     customer = row.get("customer_id")
@@ -335,14 +389,16 @@ def save_contacts(db: Database, contacts: pd.DataFrame, list_id: str | None = No
             frame[column] = None
     frame["contact_date"] = pd.to_datetime(frame["contact_date"]).dt.date
     frame["cost"] = frame["cost"].astype(float)
-    frame = frame[CONTACT_COLUMNS].astype({c: object for c in CONTACT_COLUMNS if c not in ("cost", "contact_date")})
+    frame = frame[CONTACT_COLUMNS].astype(
+        {c: object for c in CONTACT_COLUMNS if c not in ("cost", "contact_date")}
+    )
     with db.write_transaction() as con:
         apply_schema(con)
         con.register("contacts_df", frame)
         con.execute("DELETE FROM contacts WHERE contact_id IN (SELECT contact_id FROM contacts_df)")
         con.execute(
             f"""
-            INSERT INTO contacts ({', '.join(CONTACT_COLUMNS)})
+            INSERT INTO contacts ({", ".join(CONTACT_COLUMNS)})
             SELECT c.contact_id, c.list_id, c.customer_id, CAST(c.contact_date AS DATE),
                    coalesce(c.store_id, m.store_id), c.channel, coalesce(c.intervention, m.level),
                    c.owner, c.outcome, c.cost
@@ -387,8 +443,12 @@ class ContactsFile:
     missing_columns: list[str]
 
 
-def read_contacts_file(path: str | Path, known_customers: set[str] | None = None,
-                       today: date | None = None, file_name: str | None = None) -> ContactsFile:
+def read_contacts_file(
+    path: str | Path,
+    known_customers: set[str] | None = None,
+    today: date | None = None,
+    file_name: str | None = None,
+) -> ContactsFile:
     """Read a CSV / Excel contacts export with the importer's reader, map its headers and check
     every row. Raises ImportFileError for a file that cannot be read at all."""
     path = Path(path)

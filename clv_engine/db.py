@@ -12,6 +12,7 @@ explicit transaction, and reopens the reader. Queries hold the shared side of th
 An import replaces the whole file by renaming a finished new file over it; the reader notices
 the new file (inode change) on its next query and reopens, so readers never see half a file.
 """
+
 from __future__ import annotations
 
 import os
@@ -219,8 +220,11 @@ def read_settings(db: Database) -> dict[str, str]:
     """The ``meta`` rows (currency, assumed_margin ...: docs/data_model.md); {} without the table."""
     if "meta" not in db.tables():
         return {}
-    return {str(k): str(v) for k, v in db.query_df("SELECT key, value FROM meta").itertuples(index=False)
-            if v is not None}
+    return {
+        str(k): str(v)
+        for k, v in db.query_df("SELECT key, value FROM meta").itertuples(index=False)
+        if v is not None
+    }
 
 
 def assumed_margin_of(settings: dict[str, str]) -> float | None:

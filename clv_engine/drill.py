@@ -5,6 +5,7 @@ year: never a translated label), in a fixed order of fields. A selection (Stream
 ``event.selection.points``) is turned into keys {field: value}; the customers behind it are the
 rows of the per-customer frame that match any of the keys on every field.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -14,8 +15,20 @@ import pandas as pd
 from clv_engine.status import customer_status
 
 # What the list shows of each customer (those the frame has), in this order.
-LIST_COLUMNS = ("customer_id", "name", "home_store_id", "region", "channel", "vehicle_model", "status",
-                "recency_days", "orders", "gross_profit", "gp_12m", "clv")
+LIST_COLUMNS = (
+    "customer_id",
+    "name",
+    "home_store_id",
+    "region",
+    "channel",
+    "vehicle_model",
+    "status",
+    "recency_days",
+    "orders",
+    "gross_profit",
+    "gp_12m",
+    "clv",
+)
 
 
 def selected_keys(points: Iterable[Mapping], fields: Sequence[str]) -> list[dict]:
@@ -35,8 +48,13 @@ def selected_keys(points: Iterable[Mapping], fields: Sequence[str]) -> list[dict
     return keys
 
 
-def customers_for(frame: pd.DataFrame, keys: Sequence[Mapping], store_ids: Sequence[str] | None = None,
-                  highest_clv_first: bool = True, extra_columns: Sequence[str] = ()) -> pd.DataFrame:
+def customers_for(
+    frame: pd.DataFrame,
+    keys: Sequence[Mapping],
+    store_ids: Sequence[str] | None = None,
+    highest_clv_first: bool = True,
+    extra_columns: Sequence[str] = (),
+) -> pd.DataFrame:
     """The rows of ``frame`` matching any key on all its fields (``{}`` matches every row),
     inside the store scope (``store_ids`` None: every store), with :data:`LIST_COLUMNS` first,
     highest CLV first (or in the frame's order, e.g. a ranking's)."""
@@ -70,9 +88,17 @@ def customers_for(frame: pd.DataFrame, keys: Sequence[Mapping], store_ids: Seque
 def top_of_ranking(ranked: pd.DataFrame, points: Iterable[Mapping]) -> pd.DataFrame:
     """A point at x = n on a "first n customers of the ranking" curve (customdata n): the first
     n rows of ``ranked``; several points: up to the furthest."""
-    counts = [int(round(float(p["customdata"][0] if isinstance(p.get("customdata"), (list, tuple))
-                               else p["customdata"])))
-              for p in points or () if p.get("customdata") is not None]
+    counts = [
+        int(
+            round(
+                float(
+                    p["customdata"][0] if isinstance(p.get("customdata"), (list, tuple)) else p["customdata"]
+                )
+            )
+        )
+        for p in points or ()
+        if p.get("customdata") is not None
+    ]
     return ranked.head(max(counts)) if counts else ranked.iloc[0:0]
 
 

@@ -8,6 +8,7 @@ Each module declares the codes it may raise with ``declare``, so a test can chec
 code has an entry in both languages, and raising an undeclared code is a programming error
 caught by the first test that reaches it.
 """
+
 from __future__ import annotations
 
 DECLARED: set[str] = set()

@@ -13,6 +13,7 @@ negative amount stays a number). Every download of the app goes through this mod
     to_csv_bytes(df)                       UTF-8 with a byte-order mark (Excel reads Chinese)
     to_excel_bytes({"Call list": df, ...}) one sheet per frame, header row frozen, filters on
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,7 +41,11 @@ def neutralise(value: object) -> object:
     Anything that is not text, a number, a date or empty (a stray object in a text column)
     is written as its text, so it is neutralised as text too.
     """
-    if value is None or isinstance(value, (int, float, np.number, np.bool_, dt.date, dt.time)) or value is pd.NaT:
+    if (
+        value is None
+        or isinstance(value, (int, float, np.number, np.bool_, dt.date, dt.time))
+        or value is pd.NaT
+    ):
         return value
     if value is pd.NA:
         return value
@@ -56,8 +61,12 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
     for i in range(out.shape[1]):
         series = out.iloc[:, i]
         kind = series.dtype
-        if not (pd.api.types.is_numeric_dtype(kind) or pd.api.types.is_bool_dtype(kind)
-                or pd.api.types.is_datetime64_any_dtype(kind) or pd.api.types.is_timedelta64_dtype(kind)):
+        if not (
+            pd.api.types.is_numeric_dtype(kind)
+            or pd.api.types.is_bool_dtype(kind)
+            or pd.api.types.is_datetime64_any_dtype(kind)
+            or pd.api.types.is_timedelta64_dtype(kind)
+        ):
             out.isetitem(i, series.astype(object).map(neutralise))
     out.columns = [neutralise(str(c)) for c in out.columns]
     return out

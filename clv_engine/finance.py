@@ -3,6 +3,7 @@
 Cash flows are yearly, ``cash_flows[t]`` falling at the end of year ``t``; ``t = 0`` is
 today, so the year-0 amount (the up-front investment) is never discounted.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -150,8 +151,7 @@ def irr(cash_flows: Sequence[float], mirr_rate: float) -> IrrResult:
         return IrrResult(None, roots, changes, modified, mirr_rate, "irr_multiple")
     if changes > 1:
         # One root found but more were possible: the number holds, the reader is warned.
-        return IrrResult(roots[0], roots, changes, modified, mirr_rate,
-                         "irr_sign_changes")
+        return IrrResult(roots[0], roots, changes, modified, mirr_rate, "irr_sign_changes")
     return IrrResult(roots[0], roots, changes, modified, mirr_rate, None)
 
 
@@ -188,7 +188,7 @@ def dips_after_payback(cash_flows: Sequence[float]) -> bool:
     outflow larger than what was earned by then): the payback alone would flatter it."""
     cumulative = np.cumsum(_as_flows(cash_flows))
     recovered = np.flatnonzero(cumulative >= 0)
-    return bool(recovered.size and np.any(cumulative[recovered[0]:] < 0))
+    return bool(recovered.size and np.any(cumulative[recovered[0] :] < 0))
 
 
 def annuity_factor(rate: np.ndarray | float, years: int) -> np.ndarray | float:

@@ -18,6 +18,7 @@ when they are all equal), and the score is the weighted mean of the normalised K
 with no data (e.g. an empty store_kpis table) is left out and the other weights are scaled up
 so the score stays on 0..100; ``missing_kpis`` says which.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -35,20 +36,33 @@ from clv_engine.errors import InputError
 CODES = errors.declare("kpi", "weight_range", "weights_sum", "unknown_weights")
 
 KPIS: tuple[str, ...] = (
-    "clv_growth", "retention", "nps", "after_sales_gp", "ticket_frequency", "first_time_fix",
+    "clv_growth",
+    "retention",
+    "nps",
+    "after_sales_gp",
+    "ticket_frequency",
+    "first_time_fix",
     "technician_efficiency",
 )
 # The table each KPI is computed from: the page names it when it is empty.
 KPI_SOURCE: dict[str, str] = {
-    "clv_growth": "orders", "retention": "orders", "nps": "store_kpis",
-    "after_sales_gp": "orders", "ticket_frequency": "orders", "first_time_fix": "store_kpis",
+    "clv_growth": "orders",
+    "retention": "orders",
+    "nps": "store_kpis",
+    "after_sales_gp": "orders",
+    "ticket_frequency": "orders",
+    "first_time_fix": "store_kpis",
     "technician_efficiency": "store_kpis",
 }
 # Raw columns behind each KPI (ticket_frequency has two).
 RAW_COLUMNS: dict[str, tuple[str, ...]] = {
-    "clv_growth": ("clv_growth",), "retention": ("retention",), "nps": ("nps",),
-    "after_sales_gp": ("after_sales_gp",), "ticket_frequency": ("ticket_size", "frequency"),
-    "first_time_fix": ("first_time_fix",), "technician_efficiency": ("technician_efficiency",),
+    "clv_growth": ("clv_growth",),
+    "retention": ("retention",),
+    "nps": ("nps",),
+    "after_sales_gp": ("after_sales_gp",),
+    "ticket_frequency": ("ticket_size", "frequency"),
+    "first_time_fix": ("first_time_fix",),
+    "technician_efficiency": ("technician_efficiency",),
 }
 
 
@@ -216,17 +230,17 @@ def store_clv(db: Database, as_of: date, params: clv.CLVParams = clv.CLVParams()
     params.validate()
     retention, _source = clv.retention_for(db, as_of, params)
     groups = db.query_df(CLV_BY_STORE_SQL, [as_of] * 7)
-    weight = clv.absence_weight(groups["recency_days"].to_numpy(dtype=float), retention,
-                                clv.return_rates(db, as_of))
+    weight = clv.absence_weight(
+        groups["recency_days"].to_numpy(dtype=float), retention, clv.return_rates(db, as_of)
+    )
     factor = clv.annuity_factor(retention, params.discount_rate, params.horizon_years)
     groups["clv_total"] = groups["annual_gp"].to_numpy(dtype=float) * weight * factor
     return groups.groupby("store_id", as_index=False).agg(
-        clv_total=("clv_total", "sum"), customers=("customers", "sum"))
+        clv_total=("clv_total", "sum"), customers=("customers", "sum")
+    )
 
 
-def raw_kpis(
-    db: Database, dates: Sequence[date], params: clv.CLVParams = clv.CLVParams()
-) -> pd.DataFrame:
+def raw_kpis(db: Database, dates: Sequence[date], params: clv.CLVParams = clv.CLVParams()) -> pd.DataFrame:
     """One row per store and date with the raw value of every KPI (NaN when no data)."""
     if not dates:
         raise ValueError("dates must not be empty")

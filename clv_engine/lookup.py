@@ -15,6 +15,7 @@ customer of another store is counted (``Network.outside_scope``), never named.
 
 No sentence here: the engine returns ids, codes and figures; wording/lookup.py words them.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -205,9 +206,12 @@ def referral_network(
         frame = db.query_df(NETWORK_SQL, [customer_id, as_of, max_depth, as_of, customer_id])
         # A scoped database marks the party outside the scope (clv_engine/scope.py): no row.
         frame = frame[~frame["customer_id"].isin(OUTSIDE)]
-        outside = int(db.query_value(
-            "SELECT count(*) FROM referrals WHERE referrer_id = ? AND referral_date <= ? AND referred_id = ?",
-            [customer_id, as_of, OUTSIDE_REFERRED]))
+        outside = int(
+            db.query_value(
+                "SELECT count(*) FROM referrals WHERE referrer_id = ? AND referral_date <= ? AND referred_id = ?",
+                [customer_id, as_of, OUTSIDE_REFERRED],
+            )
+        )
         keep = [c for c in ("customer_id", "name", "clv") if c in values.columns]
         frame = frame.merge(values[keep], on="customer_id", how="left")
         frame = frame.reindex(columns=columns)
@@ -263,13 +267,21 @@ def recommended_actions(
     level = None if risk is None else risk.get("level")
     if level in churn.LEVELS:
         ev = float(risk.get("expected_value", float("nan")))
-        actions.append(Action("intervene" if ev > 0 else "intervene_loses",
-                              {"level": level, "ev": ev, "cost": float(risk.get("cost", 0.0))}))
+        actions.append(
+            Action(
+                "intervene" if ev > 0 else "intervene_loses",
+                {"level": level, "ev": ev, "cost": float(risk.get("cost", 0.0))},
+            )
+        )
     elif level == churn.LAPSED:
         actions.append(Action("lapsed"))
     if tier is not None and level not in churn.LEVELS and level != churn.LAPSED:
         actions.append(Action("playbook", {"tier": tier}))
-    if network is not None and own_clv is not None and network.direct_customers > 0 \
-            and network.direct_clv > max(own_clv, 0.0):
+    if (
+        network is not None
+        and own_clv is not None
+        and network.direct_customers > 0
+        and network.direct_clv > max(own_clv, 0.0)
+    ):
         actions.append(Action("network", {"network": network.direct_clv, "own": own_clv}))
     return actions

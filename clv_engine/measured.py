@@ -18,6 +18,7 @@ Otherwise the typed prior is used, and says so: the list's own prediction,
 mean P(churn) × typed success over the treated (SPEC §3's 78 / 53 / 31 % per level).
 The interval of the measured uplift is carried through to the uplift per customer.
 """
+
 from __future__ import annotations
 
 import math
@@ -114,8 +115,12 @@ class MeasuredProgramme:
         return self.gain - self.cost
 
 
-def measured_programme(db: Database, list_ids: Sequence[str] | None = None, level: str = results.ALL,
-                       min_group: int = results.MIN_GROUP) -> MeasuredProgramme:
+def measured_programme(
+    db: Database,
+    list_ids: Sequence[str] | None = None,
+    level: str = results.ALL,
+    min_group: int = results.MIN_GROUP,
+) -> MeasuredProgramme:
     """The measured programme of the given lists (all issued lists when None), one level or all."""
     members = results.member_outcomes(db, list_ids)
     if members.empty:
@@ -161,8 +166,7 @@ def allocator_project(m: MeasuredProgramme, name: str) -> Project:
     return Project(name=name, investment=m.cost, uplift_per_customer=uplift, reach=reach)
 
 
-def evaluator_programme(m: MeasuredProgramme, name: str = "",
-                        horizon_years: int = 1) -> Programme:
+def evaluator_programme(m: MeasuredProgramme, name: str = "", horizon_years: int = 1) -> Programme:
     """The programme as an evaluator case, shaped as the custom case (an up-front line and a
     yearly line, one group): the contact cost paid now, the called customers with the
     used take-up and their mean remaining CLV (a present value, as the evaluator wants).
@@ -178,7 +182,10 @@ def evaluator_programme(m: MeasuredProgramme, name: str = "",
             CostLine("evaluator.line.investment", m.cost, "upfront"),
             CostLine("evaluator.line.running", 0.0, "yearly"),
         ),
-        groups=(CustomerGroup("evaluator.group.customers", float(m.treated), sign * m.mean_clv,
-                              take_up=sign * m.take_up),),
+        groups=(
+            CustomerGroup(
+                "evaluator.group.customers", float(m.treated), sign * m.mean_clv, take_up=sign * m.take_up
+            ),
+        ),
         note="evaluator.note.custom",
     )

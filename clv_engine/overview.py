@@ -1,4 +1,5 @@
 """Headline figures of the overview page, computed from the per-customer frame."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -56,9 +57,11 @@ def histogram(values: pd.Series, bins: int = 40, clip_quantile: float = 0.99) ->
         high = low + 1.0
     counts, edges = np.histogram(data[data < high], bins=bins - 1, range=(low, high))
     width = edges[1] - edges[0]
-    return pd.DataFrame({
-        "left": [*edges[:-1], high],
-        "right": [*edges[1:], high + width],
-        "count": [*counts, int((data >= high).sum())],
-        "open_ended": [False] * (bins - 1) + [True],
-    })
+    return pd.DataFrame(
+        {
+            "left": [*edges[:-1], high],
+            "right": [*edges[1:], high + width],
+            "count": [*counts, int((data >= high).sum())],
+            "open_ended": [False] * (bins - 1) + [True],
+        }
+    )

@@ -16,6 +16,7 @@ Definitions used throughout:
 - value per visit is the gross profit of the visit; its mean is taken over repeat visits
   (the first visit is excluded, as in Fader, Hardie & Lee 2005).
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -44,11 +45,28 @@ from clv_engine.models.backtest import VisitGrid, holdout_table, visit_grid
 from clv_engine.status import DropoutCheck, DropoutRules, dropout_check
 
 __all__ = [
-    "BGNBDFit", "BGNBDParams", "FitError", "FitNote", "GammaGammaFit", "GammaGammaParams",
-    "PredictiveModel", "HoldoutCheck", "VisitGrid", "rfm_summary", "fit_predictive_model",
-    "customer_predictions", "predictive_customer_values", "holdout_table", "holdout_check",
-    "visit_grid", "p_alive_drops", "p_visit_within", "DAYS_PER_YEAR", "CLV_MODELS",
-    "with_predictive_clv", "values_for_model",
+    "BGNBDFit",
+    "BGNBDParams",
+    "FitError",
+    "FitNote",
+    "GammaGammaFit",
+    "GammaGammaParams",
+    "PredictiveModel",
+    "HoldoutCheck",
+    "VisitGrid",
+    "rfm_summary",
+    "fit_predictive_model",
+    "customer_predictions",
+    "predictive_customer_values",
+    "holdout_table",
+    "holdout_check",
+    "visit_grid",
+    "p_alive_drops",
+    "p_visit_within",
+    "DAYS_PER_YEAR",
+    "CLV_MODELS",
+    "with_predictive_clv",
+    "values_for_model",
 ]
 
 DAYS_PER_YEAR = 365.25
@@ -109,8 +127,9 @@ def _check_unit(time_unit_days: float) -> float:
     return float(time_unit_days)
 
 
-def rfm_summary(db: Database, as_of: date, *, time_unit_days: float = 7.0,
-                calibration_end: date | None = None) -> pd.DataFrame:
+def rfm_summary(
+    db: Database, as_of: date, *, time_unit_days: float = 7.0, calibration_end: date | None = None
+) -> pd.DataFrame:
     """One row per customer with a visit by the end of calibration (``calibration_end``,
     else ``as_of``): customer_id, name, home_store_id, frequency, recency, T (in
     ``time_unit_days``), mean_gp_per_visit and mean_revenue_per_visit over repeat visits
@@ -164,39 +183,61 @@ def fit_predictive_model(db: Database, as_of: date, *, time_unit_days: float = 7
         raise FitError("no_customers", as_of=as_of.isoformat())
     visits = fit_bgnbd(summary["frequency"], summary["recency"], summary["T"])
     spend = fit_gamma_gamma(summary["frequency"], summary["mean_gp_per_visit"])
-    return PredictiveModel(as_of=as_of, time_unit_days=float(time_unit_days), summary=summary,
-                           visits=visits, spend=spend)
+    return PredictiveModel(
+        as_of=as_of, time_unit_days=float(time_unit_days), summary=summary, visits=visits, spend=spend
+    )
 
 
-PREDICTION_COLUMNS = ["customer_id", "frequency", "recency", "T", "p_alive", "expected_visits",
-                      "expected_gp_per_visit", "predictive_clv"]
+PREDICTION_COLUMNS = [
+    "customer_id",
+    "frequency",
+    "recency",
+    "T",
+    "p_alive",
+    "expected_visits",
+    "expected_gp_per_visit",
+    "predictive_clv",
+]
 
 
-def customer_predictions(model: PredictiveModel, horizon_years: float,
-                         discount_rate: float) -> pd.DataFrame:
+def customer_predictions(model: PredictiveModel, horizon_years: float, discount_rate: float) -> pd.DataFrame:
     """Per customer of the model's summary: the columns of PREDICTION_COLUMNS, plus
     p_visit_12m (chance of at least one visit in the next 12 months), name, home_store_id
     and last_visit for display."""
     s = model.summary
     out = predict_customers(
-        model.visits, model.spend, s["frequency"], s["recency"], s["T"], s["mean_gp_per_visit"],
-        horizon_years=horizon_years, discount_rate=discount_rate,
-        units_per_year=model.units_per_year)
+        model.visits,
+        model.spend,
+        s["frequency"],
+        s["recency"],
+        s["T"],
+        s["mean_gp_per_visit"],
+        horizon_years=horizon_years,
+        discount_rate=discount_rate,
+        units_per_year=model.units_per_year,
+    )
     frame = s[["customer_id", "frequency", "recency", "T"]].copy()
     frame["p_alive"] = out["p_alive"]
     frame["expected_visits"] = out["expected_visits"]
     frame["expected_gp_per_visit"] = out["expected_value_per_visit"]
     frame["predictive_clv"] = out["predictive_clv"]
-    frame["p_visit_12m"] = p_visit_within(model.visits, model.units_per_year, s["frequency"],
-                                          s["recency"], s["T"])
+    frame["p_visit_12m"] = p_visit_within(
+        model.visits, model.units_per_year, s["frequency"], s["recency"], s["T"]
+    )
     for column in ("name", "home_store_id", "last_visit"):
         frame[column] = s[column].to_numpy()
     return frame
 
 
-def predictive_customer_values(db: Database, as_of: date, horizon_years: float = 5.0,
-                               discount_rate: float = 0.12, *, time_unit_days: float = 7.0,
-                               store_ids: Sequence[str] | None = None) -> pd.DataFrame:
+def predictive_customer_values(
+    db: Database,
+    as_of: date,
+    horizon_years: float = 5.0,
+    discount_rate: float = 0.12,
+    *,
+    time_unit_days: float = 7.0,
+    store_ids: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Per customer (with a visit by ``as_of``): customer_id, frequency, recency, T,
     p_alive, expected_visits (over the horizon), expected_gp_per_visit, predictive_clv
     (expected gross profit over ``horizon_years``, discounted at ``discount_rate`` a year).
@@ -253,19 +294,21 @@ def values_for_model(values: pd.DataFrame, model: str, predictions: pd.DataFrame
 # Calibration / holdout diagnostic
 # ---------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class HoldoutCheck:
     calibration_end: date
     as_of: date
-    holdout_length: float          # in time units
-    visits: BGNBDFit               # fitted on the calibration period only
-    table: pd.DataFrame            # holdout_table
+    holdout_length: float  # in time units
+    visits: BGNBDFit  # fitted on the calibration period only
+    table: pd.DataFrame  # holdout_table
     actual_total: float
     predicted_total: float
 
 
-def holdout_check(db: Database, calibration_end: date, as_of: date, *, time_unit_days: float = 7.0,
-                  max_visits: int = 7) -> HoldoutCheck:
+def holdout_check(
+    db: Database, calibration_end: date, as_of: date, *, time_unit_days: float = 7.0, max_visits: int = 7
+) -> HoldoutCheck:
     """Fit BG/NBD on the visits up to ``calibration_end`` and compare its forecast of the
     visits in (calibration_end, as_of] with what the customers actually did."""
     cal = _as_date(calibration_end, "calibration_end")
@@ -277,10 +320,21 @@ def holdout_check(db: Database, calibration_end: date, as_of: date, *, time_unit
         raise FitError("no_customers", as_of=cal.isoformat())
     fit = fit_bgnbd(summary["frequency"], summary["recency"], summary["T"])
     length = (end - cal).days / _check_unit(time_unit_days)
-    table = holdout_table(fit, summary["frequency"], summary["recency"], summary["T"],
-                          summary["holdout_visits"], length, max_visits)
+    table = holdout_table(
+        fit,
+        summary["frequency"],
+        summary["recency"],
+        summary["T"],
+        summary["holdout_visits"],
+        length,
+        max_visits,
+    )
     return HoldoutCheck(
-        calibration_end=cal, as_of=end, holdout_length=length, visits=fit, table=table,
+        calibration_end=cal,
+        as_of=end,
+        holdout_length=length,
+        visits=fit,
+        table=table,
         actual_total=float((table["actual"] * table["customers"]).sum()),
         predicted_total=float((table["predicted"] * table["customers"]).sum()),
     )
@@ -290,8 +344,10 @@ def holdout_check(db: Database, calibration_end: date, as_of: date, *, time_unit
 # Frequency / recency maps and P(alive) drops
 # ---------------------------------------------------------------------------------------
 
-def p_alive_drops(db: Database, model: PredictiveModel, lookback_days: int = 90,
-                  top: int | None = 20) -> pd.DataFrame:
+
+def p_alive_drops(
+    db: Database, model: PredictiveModel, lookback_days: int = 90, top: int | None = 20
+) -> pd.DataFrame:
     """Customers whose P(alive) fell most over the last ``lookback_days``: the model's
     parameters applied to each customer's history as it was then and as it is now.
 
@@ -304,17 +360,39 @@ def p_alive_drops(db: Database, model: PredictiveModel, lookback_days: int = 90,
     earlier = model.as_of - timedelta(days=int(lookback_days))
     before = rfm_summary(db, earlier, time_unit_days=model.time_unit_days)
     now = model.summary
-    merged = now.merge(before[["customer_id", "frequency", "recency", "T"]], on="customer_id",
-                       suffixes=("", "_before"))
+    merged = now.merge(
+        before[["customer_id", "frequency", "recency", "T"]], on="customer_id", suffixes=("", "_before")
+    )
     if merged.empty:
-        return pd.DataFrame(columns=["customer_id", "name", "home_store_id", "frequency",
-                                     "last_visit", "p_alive_before", "p_alive", "change"])
-    merged["p_alive_before"] = p_alive(model.visits, merged["frequency_before"],
-                                       merged["recency_before"], merged["T_before"])
+        return pd.DataFrame(
+            columns=[
+                "customer_id",
+                "name",
+                "home_store_id",
+                "frequency",
+                "last_visit",
+                "p_alive_before",
+                "p_alive",
+                "change",
+            ]
+        )
+    merged["p_alive_before"] = p_alive(
+        model.visits, merged["frequency_before"], merged["recency_before"], merged["T_before"]
+    )
     merged["p_alive"] = p_alive(model.visits, merged["frequency"], merged["recency"], merged["T"])
     merged["change"] = merged["p_alive"] - merged["p_alive_before"]
     merged = merged.sort_values(["change", "customer_id"]).reset_index(drop=True)
     if top is not None:
         merged = merged.head(top)
-    return merged[["customer_id", "name", "home_store_id", "frequency", "last_visit",
-                   "p_alive_before", "p_alive", "change"]]
+    return merged[
+        [
+            "customer_id",
+            "name",
+            "home_store_id",
+            "frequency",
+            "last_visit",
+            "p_alive_before",
+            "p_alive",
+            "change",
+        ]
+    ]

@@ -21,6 +21,7 @@ A level's evidence is "too thin to conclude" when either group has fewer than ``
 customers or the interval spans 0; it is "window open" while the data does not yet reach the
 end of the window.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -80,8 +81,9 @@ def newcombe_interval(
     return float(d), float(max(-1.0, low)), float(min(1.0, high))
 
 
-def verdict(low: float, high: float, n_treated: int, n_control: int, window_complete: bool,
-            min_group: int = MIN_GROUP) -> str:
+def verdict(
+    low: float, high: float, n_treated: int, n_control: int, window_complete: bool, min_group: int = MIN_GROUP
+) -> str:
     if not window_complete:
         return "window_open"
     if n_treated < min_group or n_control < min_group:
@@ -169,7 +171,9 @@ def _group_row(part: pd.DataFrame, level: str, confidence: float, min_group: int
     }
 
 
-def results_table(members: pd.DataFrame, confidence: float = CONFIDENCE, min_group: int = MIN_GROUP) -> pd.DataFrame:
+def results_table(
+    members: pd.DataFrame, confidence: float = CONFIDENCE, min_group: int = MIN_GROUP
+) -> pd.DataFrame:
     """Per risk level (its intervention) and for all levels together: the measured effect.
 
     ``members`` as from :func:`member_outcomes` (needs level, control, returned, reached,
@@ -186,8 +190,12 @@ def results_table(members: pd.DataFrame, confidence: float = CONFIDENCE, min_gro
     return frame
 
 
-def results(db: Database, list_ids: Sequence[str] | None = None, confidence: float = CONFIDENCE,
-            min_group: int = MIN_GROUP) -> pd.DataFrame:
+def results(
+    db: Database,
+    list_ids: Sequence[str] | None = None,
+    confidence: float = CONFIDENCE,
+    min_group: int = MIN_GROUP,
+) -> pd.DataFrame:
     """The results table of the given lists (all issued lists when None)."""
     return results_table(member_outcomes(db, list_ids), confidence, min_group)
 
@@ -226,7 +234,9 @@ def measured_success(table: pd.DataFrame, typed: dict[str, float]) -> list[Measu
     for level, prior in typed.items():
         row = table[table["level"] == level] if len(table) else table
         if row.empty:
-            out.append(MeasuredSuccess(level, prior, float("nan"), float("nan"), float("nan"), 0, 0, "too_few"))
+            out.append(
+                MeasuredSuccess(level, prior, float("nan"), float("nan"), float("nan"), 0, 0, "too_few")
+            )
             continue
         r = row.iloc[0]
         not_returning = 1.0 - float(r["return_control"])
@@ -235,13 +245,17 @@ def measured_success(table: pd.DataFrame, typed: dict[str, float]) -> list[Measu
         else:
             measured = float(r["uplift"]) / not_returning
             low, high = float(r["uplift_low"]) / not_returning, float(r["uplift_high"]) / not_returning
-        out.append(MeasuredSuccess(level, prior, measured, low, high, int(r["treated"]), int(r["control"]),
-                                   str(r["verdict"])))
+        out.append(
+            MeasuredSuccess(
+                level, prior, measured, low, high, int(r["treated"]), int(r["control"]), str(r["verdict"])
+            )
+        )
     return out
 
 
-def success_evidence(db: Database, typed: dict[str, float], list_ids: Sequence[str] | None = None,
-                     min_group: int = MIN_GROUP) -> list[MeasuredSuccess]:
+def success_evidence(
+    db: Database, typed: dict[str, float], list_ids: Sequence[str] | None = None, min_group: int = MIN_GROUP
+) -> list[MeasuredSuccess]:
     """Measured success per level over the given lists (all when None), beside ``typed``
     ({level: success}, e.g. from churn.INTERVENTIONS): what the churn page can show, and
     replace the typed rate with where ``usable``."""

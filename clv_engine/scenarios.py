@@ -6,6 +6,7 @@ name that already exists for the same kind replaces that scenario (keeping its i
 link to it stays valid). Everything goes through ``Database.write_transaction()``, so a
 save is all or nothing, and it is on disk when the call returns: a restart loses nothing.
 """
+
 from __future__ import annotations
 
 import json
@@ -53,8 +54,9 @@ def _to_json(payload: dict[str, Any]) -> str:
         raise ScenarioError("not_json", field="payload", reason=str(err)) from None
 
 
-def save_scenario(db: Database, kind: str, name: str, payload: dict[str, Any],
-                  actor: str | None = None) -> str:
+def save_scenario(
+    db: Database, kind: str, name: str, payload: dict[str, Any], actor: str | None = None
+) -> str:
     """Save ``payload`` under ``name`` for ``kind``; returns the scenario id.
 
     The same name and kind again overwrites that scenario (same id, new payload and time).
@@ -79,13 +81,16 @@ def save_scenario(db: Database, kind: str, name: str, payload: dict[str, Any],
         else:
             scenario_id = str(uuid.uuid4())
             con.execute(
-                "INSERT INTO scenarios (scenario_id, kind, name, saved_at, payload) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO scenarios (scenario_id, kind, name, saved_at, payload) VALUES (?, ?, ?, ?, ?)",
                 [scenario_id, kind, name, now, text],
             )
         if actor is not None:
-            append_audit(con, actor, "scenario_save", {"scenario_id": scenario_id, "kind": kind,
-                                                 "name": name, "replaced": row is not None})
+            append_audit(
+                con,
+                actor,
+                "scenario_save",
+                {"scenario_id": scenario_id, "kind": kind, "name": name, "replaced": row is not None},
+            )
     return scenario_id
 
 
@@ -95,8 +100,7 @@ def list_scenarios(db: Database, kind: str) -> pd.DataFrame:
     if "scenarios" not in db.tables():
         return pd.DataFrame(columns=LIST_COLUMNS)
     return db.query_df(
-        "SELECT scenario_id, name, saved_at FROM scenarios WHERE kind = ? "
-        "ORDER BY saved_at DESC, name",
+        "SELECT scenario_id, name, saved_at FROM scenarios WHERE kind = ? ORDER BY saved_at DESC, name",
         [kind],
     )
 
@@ -106,8 +110,7 @@ def load_scenario(db: Database, scenario_id: str) -> dict[str, Any]:
     scenario_id = _clean(scenario_id, "scenario_id")
     text = None
     if "scenarios" in db.tables():
-        text = db.query_value("SELECT payload FROM scenarios WHERE scenario_id = ?",
-                              [scenario_id])
+        text = db.query_value("SELECT payload FROM scenarios WHERE scenario_id = ?", [scenario_id])
     if text is None:
         raise ScenarioError("not_found", field="scenario_id", scenario_id=scenario_id)
     return json.loads(text)
@@ -119,12 +122,11 @@ def delete_scenario(db: Database, scenario_id: str, actor: str | None = None) ->
     if "scenarios" not in db.tables():
         return False
     with db.write_transaction() as con:
-        found = con.execute(
-            "SELECT count(*) FROM scenarios WHERE scenario_id = ?", [scenario_id]
-        ).fetchone()[0]
+        found = con.execute("SELECT count(*) FROM scenarios WHERE scenario_id = ?", [scenario_id]).fetchone()[
+            0
+        ]
         con.execute("DELETE FROM scenarios WHERE scenario_id = ?", [scenario_id])
         if actor is not None and found:
             apply_schema(con)
             append_audit(con, actor, "scenario_delete", {"scenario_id": scenario_id})
     return bool(found)
-

@@ -11,6 +11,7 @@ the factory warranty (the moment to offer an extended one).
 
 Every parameter is a bound ``?``; the store scope filters on the customer's home store.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -128,8 +129,18 @@ def service_due(
     has_mileage = "mileage" in table_columns(db, "orders")
     scope, extra = _scope(store_ids)
     sql = SERVICE_SQL.format(mileage="mileage" if has_mileage else "CAST(NULL AS DOUBLE)", scope=scope)
-    frame = db.query_df(sql, [as_of, rules.interval_months, float(rules.interval_km), rules.first_service_months,
-                              rules.horizon_days, rules.max_overdue_days, *extra])
+    frame = db.query_df(
+        sql,
+        [
+            as_of,
+            rules.interval_months,
+            float(rules.interval_km),
+            rules.first_service_months,
+            rules.horizon_days,
+            rules.max_overdue_days,
+            *extra,
+        ],
+    )
     for col in ("purchase_date", "last_service", "due_date"):
         frame[col] = pd.to_datetime(frame[col]).dt.date
     frame.attrs["has_mileage"] = has_mileage
@@ -178,4 +189,3 @@ def due_counts(due: pd.DataFrame) -> dict[str, int]:
     """Cars overdue, and due within the horizon, from a service_due frame."""
     overdue = int((due["days_to_due"] < 0).sum())
     return {"overdue": overdue, "upcoming": int(len(due) - overdue)}
-

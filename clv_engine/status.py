@@ -21,6 +21,7 @@ Two different things are called "still a customer", and the product keeps them a
    on the data (:func:`dropout_check`), P(alive) is near 100% for nearly everyone and
    1 − P(alive) says nothing about churn.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -56,8 +57,9 @@ def customer_status(days_since_activity: object, rules: StatusRules = StatusRule
     A missing value (no visit and no purchase date) counts as lapsed: nothing says the
     customer is still there."""
     rules.validate()
-    days = np.asarray(pd.to_numeric(pd.Series(days_since_activity, dtype=object), errors="coerce"),
-                      dtype=float)
+    days = np.asarray(
+        pd.to_numeric(pd.Series(days_since_activity, dtype=object), errors="coerce"), dtype=float
+    )
     days = np.where(np.isnan(days), np.inf, days)
     return np.select(
         [days <= rules.active_days, days <= rules.lapsed_days], [ACTIVE, LAPSING], default=LAPSED

@@ -15,6 +15,7 @@ then, and no visit since.
 
 Reasons are codes (``spend``, ``referrals``, ``no_visit``); the page words them.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -29,12 +30,27 @@ from clv_engine.db import Database
 
 PROGRAMME_TIERS: tuple[str, ...] = ("platinum", "gold", "standard")
 # RFM+L tier -> programme tier.
-PROGRAMME_TIER: dict[str, str] = {"platinum": "platinum", "gold": "gold", "silver": "standard",
-                                  "ordinary": "standard", "churned": "standard"}
+PROGRAMME_TIER: dict[str, str] = {
+    "platinum": "platinum",
+    "gold": "gold",
+    "silver": "standard",
+    "ordinary": "standard",
+    "churned": "standard",
+}
 REASONS: tuple[str, ...] = ("spend", "referrals", "no_visit")
 
-COLUMNS = ["customer_id", "home_store_id", "tier_scored", "from_tier", "to_tier", "direction", "reason",
-           "figure", "threshold", "last_visit"]
+COLUMNS = [
+    "customer_id",
+    "home_store_id",
+    "tier_scored",
+    "from_tier",
+    "to_tier",
+    "direction",
+    "reason",
+    "figure",
+    "threshold",
+    "last_visit",
+]
 
 
 @dataclass(frozen=True)
@@ -54,8 +70,10 @@ class TierRules:
 
 def _activity(db: Database, as_of: date) -> pd.DataFrame:
     """Per customer: referrals made and last visit, to the as-of date."""
-    referrals = ("(SELECT referrer_id AS customer_id, count(*) AS referrals FROM referrals "
-                 "WHERE referral_date <= ? GROUP BY referrer_id)")
+    referrals = (
+        "(SELECT referrer_id AS customer_id, count(*) AS referrals FROM referrals "
+        "WHERE referral_date <= ? GROUP BY referrer_id)"
+    )
     has_referrals = "referrals" in db.tables()
     sql = f"""
         SELECT c.customer_id, coalesce(r.referrals, 0) AS referrals, v.last_visit
@@ -100,27 +118,60 @@ def tier_changes_due(
     absent = absent.merge(now[["customer_id", "tier"]], on="customer_id", how="left")
 
     parts = [
-        pd.DataFrame({"customer_id": spend["customer_id"], "home_store_id": spend["home_store_id"],
-                      "tier_scored": spend["tier"], "from_tier": "standard", "to_tier": "gold", "direction": "up",
-                      "reason": "spend", "figure": spend["spend_12m"].astype(float),
-                      "threshold": float(rules.gold_spend), "last_visit": spend["last_visit"]}),
-        pd.DataFrame({"customer_id": referred["customer_id"], "home_store_id": referred["home_store_id"],
-                      "tier_scored": referred["tier"], "from_tier": "gold", "to_tier": "platinum",
-                      "direction": "up", "reason": "referrals", "figure": referred["referrals"].astype(float),
-                      "threshold": float(rules.platinum_referrals), "last_visit": referred["last_visit"]}),
-        pd.DataFrame({"customer_id": absent["customer_id"], "home_store_id": absent["home_store_id"],
-                      "tier_scored": absent["tier"], "from_tier": "platinum", "to_tier": "gold",
-                      "direction": "down", "reason": "no_visit",
-                      "figure": (pd.Timestamp(as_of) - absent["last_visit"]).dt.days.astype(float),
-                      "threshold": float((as_of - held_on).days), "last_visit": absent["last_visit"]}),
+        pd.DataFrame(
+            {
+                "customer_id": spend["customer_id"],
+                "home_store_id": spend["home_store_id"],
+                "tier_scored": spend["tier"],
+                "from_tier": "standard",
+                "to_tier": "gold",
+                "direction": "up",
+                "reason": "spend",
+                "figure": spend["spend_12m"].astype(float),
+                "threshold": float(rules.gold_spend),
+                "last_visit": spend["last_visit"],
+            }
+        ),
+        pd.DataFrame(
+            {
+                "customer_id": referred["customer_id"],
+                "home_store_id": referred["home_store_id"],
+                "tier_scored": referred["tier"],
+                "from_tier": "gold",
+                "to_tier": "platinum",
+                "direction": "up",
+                "reason": "referrals",
+                "figure": referred["referrals"].astype(float),
+                "threshold": float(rules.platinum_referrals),
+                "last_visit": referred["last_visit"],
+            }
+        ),
+        pd.DataFrame(
+            {
+                "customer_id": absent["customer_id"],
+                "home_store_id": absent["home_store_id"],
+                "tier_scored": absent["tier"],
+                "from_tier": "platinum",
+                "to_tier": "gold",
+                "direction": "down",
+                "reason": "no_visit",
+                "figure": (pd.Timestamp(as_of) - absent["last_visit"]).dt.days.astype(float),
+                "threshold": float((as_of - held_on).days),
+                "last_visit": absent["last_visit"],
+            }
+        ),
     ]
-    out = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
+    out = (
+        pd.concat([p for p in parts if len(p)], ignore_index=True)
+        if any(len(p) for p in parts)
         else pd.DataFrame(columns=COLUMNS)
+    )
     out = out[COLUMNS]
     out["last_visit"] = pd.to_datetime(out["last_visit"]).dt.date
     order = {"up": 0, "down": 1}
-    out = out.sort_values(["direction", "reason", "customer_id"], key=lambda s: s.map(order) if s.name == "direction"
-                          else s).reset_index(drop=True)
+    out = out.sort_values(
+        ["direction", "reason", "customer_id"], key=lambda s: s.map(order) if s.name == "direction" else s
+    ).reset_index(drop=True)
     out.attrs["held_on"] = held_on
     return out
 
@@ -128,10 +179,13 @@ def tier_changes_due(
 def with_contact(changes: pd.DataFrame, db: Database) -> pd.DataFrame:
     """Name, phone and store name beside each change (for a list a store can work from)."""
     if changes.empty:
-        return changes.assign(name=pd.Series(dtype=object), phone=pd.Series(dtype=object),
-                              store_name=pd.Series(dtype=object))
-    people = db.query_df("SELECT c.customer_id, c.name, c.phone, s.name AS store_name FROM customers c "
-                         "LEFT JOIN stores s ON s.store_id = c.home_store_id")
+        return changes.assign(
+            name=pd.Series(dtype=object), phone=pd.Series(dtype=object), store_name=pd.Series(dtype=object)
+        )
+    people = db.query_df(
+        "SELECT c.customer_id, c.name, c.phone, s.name AS store_name FROM customers c "
+        "LEFT JOIN stores s ON s.store_id = c.home_store_id"
+    )
     out = changes.merge(people, on="customer_id", how="left")
     out.attrs.update(changes.attrs)
     return out

@@ -14,6 +14,7 @@ Everything is vectorised numpy and bulk-loaded into DuckDB from Arrow; the file 
 next to the target and renamed over it at the end, so a crash never leaves half a database.
 Deterministic for a given seed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,11 +69,7 @@ def _customers(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     price = MODELS["price"].to_numpy()[model] * rng.uniform(0.92, 1.08, n)
     store = rng.choice(len(STORES), size=n, p=STORE_WEIGHTS / STORE_WEIGHTS.sum())
 
-    value = (
-        rng.lognormal(0.0, 0.75, n)
-        * CHANNELS["value"].to_numpy()[channel]
-        * np.sqrt(price / 300_000)
-    )
+    value = rng.lognormal(0.0, 0.75, n) * CHANNELS["value"].to_numpy()[channel] * np.sqrt(price / 300_000)
     visit_rate = rng.gamma(1.6, 0.85, n) * value**0.6  # visits a year while active
     # Yearly chance of lapsing for good; a few "one and done" buyers never come back.
     # About 5% a year on average (beta(1, 20)) and 3% "one and done": SPEC §2a expects about
@@ -207,14 +204,20 @@ def _side_tables(
 
     attendees = _pick(rng, n, 0.10 * value**2)
     events = pd.DataFrame(
-        {"cust": attendees, "day": c["purchase_day"][attendees] + (rng.random(len(attendees)) * span[attendees]).astype(np.int64)}
+        {
+            "cust": attendees,
+            "day": c["purchase_day"][attendees]
+            + (rng.random(len(attendees)) * span[attendees]).astype(np.int64),
+        }
     )
 
     # A complaint on record (any logged grievance over the years: waiting time, price, a repeat
     # fix) is common, and commonest among low spenders who feel they get the least for the
     # money: about 70% of customers. Problem cars' owners nearly always complain.
     complainers = _pick(rng, n, np.where(c["problem_car"], 0.9, np.minimum(0.8 * value**-1.3, 0.92)))
-    opened = c["purchase_day"][complainers] + (rng.random(len(complainers)) * span[complainers]).astype(np.int64)
+    opened = c["purchase_day"][complainers] + (rng.random(len(complainers)) * span[complainers]).astype(
+        np.int64
+    )
     unresolved = (rng.random(len(complainers)) < 0.15) & (opened > SPAN_DAYS - 365)
     resolved = np.where(unresolved, -1, np.minimum(opened + rng.integers(1, 30, len(complainers)), SPAN_DAYS))
     complaints = pd.DataFrame(
@@ -236,11 +239,19 @@ def _side_tables(
 
     # Appointments: most visits were booked; customers about to lapse cancel more.
     booked = np.flatnonzero(rng.random(len(o["cust"])) < 0.6)
-    kept = pd.DataFrame({"cust": o["cust"][booked], "store": o["store"][booked], "day": o["day"][booked], "status": "kept"})
+    kept = pd.DataFrame(
+        {"cust": o["cust"][booked], "store": o["store"][booked], "day": o["day"][booked], "status": "kept"}
+    )
     cancel_rate = np.where(lapsed, 0.35, 0.08)
     cancellers = _pick(rng, n, cancel_rate * 2)
-    cancel_day = np.clip(last_seen[cancellers] - rng.integers(0, 200, len(cancellers)), c["purchase_day"][cancellers], SPAN_DAYS)
-    cancelled = pd.DataFrame({"cust": cancellers, "store": c["store"][cancellers], "day": cancel_day, "status": "cancelled"})
+    cancel_day = np.clip(
+        last_seen[cancellers] - rng.integers(0, 200, len(cancellers)),
+        c["purchase_day"][cancellers],
+        SPAN_DAYS,
+    )
+    cancelled = pd.DataFrame(
+        {"cust": cancellers, "store": c["store"][cancellers], "day": cancel_day, "status": "cancelled"}
+    )
     appointments = pd.concat([kept, cancelled], ignore_index=True)
 
     return {
@@ -278,7 +289,9 @@ def _store_kpis(rng: np.random.Generator) -> pd.DataFrame:
                     "store_id": store_id,
                     "nps": np.clip(base_nps[i] + trend[i] * k + rng.normal(0, 4, len(k)), -100, 100).round(1),
                     "first_time_fix_rate": np.clip(base_fix[i] + rng.normal(0, 0.02, len(k)), 0, 1).round(3),
-                    "technician_efficiency": np.clip(base_eff[i] + rng.normal(0, 0.04, len(k)), 0, 1.5).round(3),
+                    "technician_efficiency": np.clip(base_eff[i] + rng.normal(0, 0.04, len(k)), 0, 1.5).round(
+                        3
+                    ),
                 }
             )
         )
@@ -384,13 +397,22 @@ def _load(con: duckdb.DuckDBPyConnection, rng: np.random.Generator, c, o, side, 
     spend = _channel_spend(rng, c)
     spend["channel"] = CHANNELS["channel"].to_numpy()[spend["channel"]]
     con.register("spend_df", spend)
-    con.execute("INSERT INTO channel_spend SELECT CAST(month AS DATE), channel, spend, new_customers FROM spend_df")
+    con.execute(
+        "INSERT INTO channel_spend SELECT CAST(month AS DATE), channel, spend, new_customers FROM spend_df"
+    )
     con.register("kpis_df", _store_kpis(rng))
-    con.execute("INSERT INTO store_kpis SELECT CAST(month AS DATE), store_id, nps, first_time_fix_rate, technician_efficiency FROM kpis_df")
+    con.execute(
+        "INSERT INTO store_kpis SELECT CAST(month AS DATE), store_id, nps, first_time_fix_rate, technician_efficiency FROM kpis_df"
+    )
     con.executemany(
         "INSERT INTO meta VALUES (?, ?)",
-        [["source", "sample"], ["generator_seed", str(seed)], ["customers", str(n)], ["data_end_date", END.isoformat()],
-         ["currency", "CNY"]],  # every order carries its gross profit: no assumed_margin row
+        [
+            ["source", "sample"],
+            ["generator_seed", str(seed)],
+            ["customers", str(n)],
+            ["data_end_date", END.isoformat()],
+            ["currency", "CNY"],
+        ],  # every order carries its gross profit: no assumed_margin row
     )
 
 
@@ -448,4 +470,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-

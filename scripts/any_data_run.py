@@ -5,6 +5,7 @@ as-of dates inside and outside the data.
 
 Prints how many databases and page renders it covered and every problem found (grouped).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,14 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="any_data_"))
 
     @seed(args.seed)
-    @settings(max_examples=args.examples, deadline=None, database=None, derandomize=False,
-              suppress_health_check=list(HealthCheck), phases=["generate"])
+    @settings(
+        max_examples=args.examples,
+        deadline=None,
+        database=None,
+        derandomize=False,
+        suppress_health_check=list(HealthCheck),
+        phases=["generate"],
+    )
     @given(d=dealers)
     def explore(d):
         if args.minutes is not None and time.time() - started > args.minutes * 60:
@@ -63,15 +70,22 @@ def main(argv: list[str] | None = None) -> int:
         explore()
     except (TimeUp, KeyboardInterrupt):
         print("stopped: time is up", flush=True)
-    kinds = Counter(line.split("]: ", 1)[0].split(" [")[0] + ": " + line.split("]: ", 1)[1][:110]
-                    for lines in problems.values() for line in lines)
-    print(f"\n{covered['databases']} databases, {covered['renders']} page renders "
-          f"({len(PAGES)} pages x {len(LANGS)} languages x as-of dates) in {time.time() - started:.0f} s")
+    kinds = Counter(
+        line.split("]: ", 1)[0].split(" [")[0] + ": " + line.split("]: ", 1)[1][:110]
+        for lines in problems.values()
+        for line in lines
+    )
+    print(
+        f"\n{covered['databases']} databases, {covered['renders']} page renders "
+        f"({len(PAGES)} pages x {len(LANGS)} languages x as-of dates) in {time.time() - started:.0f} s"
+    )
     print(f"{sum(len(v) for v in problems.values())} problems in {len(problems)} databases")
     for kind, n in kinds.most_common():
         print(f"{n:5d}  {kind}")
     if args.out:
-        args.out.write_text("\n".join(f"{d}\n  " + "\n  ".join(lines) for d, lines in problems.items()) + "\n")
+        args.out.write_text(
+            "\n".join(f"{d}\n  " + "\n  ".join(lines) for d, lines in problems.items()) + "\n"
+        )
     return 1 if problems else 0
 
 

@@ -1,4 +1,5 @@
 """Shared fixtures: one small generated database for the whole test session."""
+
 from __future__ import annotations
 
 import os
@@ -66,6 +67,7 @@ def writable_db_path(pristine_db_bytes: bytes, tmp_path: Path) -> Path:
     copy = tmp_path / "writable.duckdb"
     copy.write_bytes(pristine_db_bytes)
     return copy
+
 
 # .streamlit/config.toml hides error details from readers ("none"), which AppTest honours too:
 # a failing page test would only say "This app has encountered an error". Tests want the

@@ -1,4 +1,5 @@
 """Roles, rights, store scope, users and the audit log (clv_engine.access)."""
+
 from __future__ import annotations
 
 import json
@@ -20,20 +21,41 @@ from wording.errors import explain
 # analyst: read all, no import.  (Analysts export no customer list: personal data leaves
 # the app only with someone answerable for a store or the group.)
 EXPECTED = {
-    "director": dict(sees_all_stores=True, can_import=True, can_admin_users=True,
-                     can_read_audit=True, can_export_customers=True, can_save_scenarios=True),
-    "store_manager": dict(sees_all_stores=False, can_import=False, can_admin_users=False,
-                          can_read_audit=False, can_export_customers=True,
-                          can_save_scenarios=False),
-    "analyst": dict(sees_all_stores=True, can_import=False, can_admin_users=False,
-                    can_read_audit=False, can_export_customers=False, can_save_scenarios=False),
+    "director": dict(
+        sees_all_stores=True,
+        can_import=True,
+        can_admin_users=True,
+        can_read_audit=True,
+        can_export_customers=True,
+        can_save_scenarios=True,
+    ),
+    "store_manager": dict(
+        sees_all_stores=False,
+        can_import=False,
+        can_admin_users=False,
+        can_read_audit=False,
+        can_export_customers=True,
+        can_save_scenarios=False,
+    ),
+    "analyst": dict(
+        sees_all_stores=True,
+        can_import=False,
+        can_admin_users=False,
+        can_read_audit=False,
+        can_export_customers=False,
+        can_save_scenarios=False,
+    ),
 }
 RIGHTS = sorted(EXPECTED["director"])
 
 
 def viewer_of(role: str) -> Viewer:
-    return Viewer(login=f"{role}@x.cn", display_name=role, role=role,
-                  stores=("S01",) if role == "store_manager" else None)
+    return Viewer(
+        login=f"{role}@x.cn",
+        display_name=role,
+        role=role,
+        stores=("S01",) if role == "store_manager" else None,
+    )
 
 
 @pytest.mark.parametrize("role", access.ROLES)
@@ -144,15 +166,18 @@ def test_users_are_saved_found_changed_and_removed(writable_db_path):
     assert rows(writable_db_path, "SELECT login, role FROM users") == [("boss@dealer.cn", "director")]
 
 
-@pytest.mark.parametrize("args, field", [
-    (("", "x", "director", None), "login"),
-    (("a b@x.cn", "x", "director", None), "login"),
-    (("local", "x", "director", None), "login"),
-    (("a@x.cn", "x", "owner", None), "role"),
-    (("a@x.cn", "x", "store_manager", []), "stores"),
-    (("a@x.cn", "x", "store_manager", ["S99"]), "stores"),
-    (("a@x.cn", "x" * 201, "director", None), "display_name"),
-])
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        (("", "x", "director", None), "login"),
+        (("a b@x.cn", "x", "director", None), "login"),
+        (("local", "x", "director", None), "login"),
+        (("a@x.cn", "x", "owner", None), "role"),
+        (("a@x.cn", "x", "store_manager", []), "stores"),
+        (("a@x.cn", "x", "store_manager", ["S99"]), "stores"),
+        (("a@x.cn", "x" * 201, "director", None), "display_name"),
+    ],
+)
 def test_a_bad_user_is_refused_naming_the_field(writable_db_path, args, field):
     db = Database(writable_db_path)
     with pytest.raises(AccessError) as bad:
@@ -187,7 +212,9 @@ def test_audit_entries_are_appended_and_read_newest_first(writable_db_path):
     assert len(log) == 2
     assert list(access.audit_log(db, action="import")["actor"]) == ["boss@dealer.cn"]
     assert json.loads(access.audit_log(db, action="export_customers")["details"][0]) == {
-        "rows": 3, "stores": ["S01"]}
+        "rows": 3,
+        "stores": ["S01"],
+    }
     db.close()
 
 
@@ -214,4 +241,5 @@ def test_command_line_adds_the_first_director(writable_db_path, capsys):
     said = capsys.readouterr().err
     assert "stores:" in said and "a store manager needs at least one store" in said
     assert rows(writable_db_path, "SELECT login, role, stores FROM users") == [
-        ("boss@dealer.cn", "director", None)]
+        ("boss@dealer.cn", "director", None)
+    ]

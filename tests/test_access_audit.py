@@ -1,4 +1,5 @@
 """Audit entries written by the app: imports and exports of customer lists."""
+
 from __future__ import annotations
 
 import json
@@ -65,9 +66,12 @@ def test_an_analyst_gets_no_customer_list_download(writable_db_path):
     access.save_user(db, "li@dealer.cn", "Li", "store_manager", ["S02"])
     db.close()
     for login, disabled in (("ana@dealer.cn", True), ("li@dealer.cn", False)):
-        at = app_with_login(writable_db_path, {"is_logged_in": True, "email": login},
-                            page="app_pages/churn.py")
-        buttons = [b for b in at.get("download_button") if b.proto.id.endswith(("churn_dl_csv", "churn_dl_xlsx"))]
+        at = app_with_login(
+            writable_db_path, {"is_logged_in": True, "email": login}, page="app_pages/churn.py"
+        )
+        buttons = [
+            b for b in at.get("download_button") if b.proto.id.endswith(("churn_dl_csv", "churn_dl_xlsx"))
+        ]
         assert len(buttons) == 2
         assert all(b.proto.disabled is disabled for b in buttons), login
 
@@ -88,7 +92,8 @@ def test_replacing_the_data_shows_before_and_after_and_waits_for_confirmation(wr
 
     at = run_app(writable_db_path, "app_pages/import_data.py")
     at.file_uploader(key="imp_orders").set_value(
-        ("orders_gbk.csv", (DATA / "orders_gbk.csv").read_bytes(), "text/csv")).run()
+        ("orders_gbk.csv", (DATA / "orders_gbk.csv").read_bytes(), "text/csv")
+    ).run()
     at.button(key="imp_check").click().run()
     at.button(key="imp_import").click().run()
     assert not at.exception
@@ -96,9 +101,15 @@ def test_replacing_the_data_shows_before_and_after_and_waits_for_confirmation(wr
     assert audit_rows(writable_db_path) == []
     [table] = [d.value for d in at.dataframe if t("replace.now", "en") in d.value.columns]
     assert list(table[t("replace.now", "en")]) == [
-        f"{customers:,}", f"{orders:,}", f"{first.isoformat()} – {last.isoformat()}"]
+        f"{customers:,}",
+        f"{orders:,}",
+        f"{first.isoformat()} – {last.isoformat()}",
+    ]
     assert list(table[t("replace.after", "en")]) == [
-        "4", "7", f"{file_first.isoformat()} – {file_last.isoformat()}"]
+        "4",
+        "7",
+        f"{file_first.isoformat()} – {file_last.isoformat()}",
+    ]
     # Keeping the data changes nothing.
     at.button(key="imp_cancel_replace").click().run()
     assert not at.exception
@@ -150,6 +161,7 @@ def test_only_a_director_may_save_a_scenario(writable_db_path):
     access.save_user(db, "ana@dealer.cn", "Ana", "analyst")
     db.close()
     for login, allowed in (("boss@dealer.cn", True), ("li@dealer.cn", False), ("ana@dealer.cn", False)):
-        at = app_with_login(writable_db_path, {"is_logged_in": True, "email": login},
-                            page="app_pages/allocator.py")
+        at = app_with_login(
+            writable_db_path, {"is_logged_in": True, "email": login}, page="app_pages/allocator.py"
+        )
         assert at.button(key="al_save").disabled is not allowed, login

@@ -4,6 +4,7 @@ It checks every table each page draws, and a lookup by another store's customer 
 The scope is enforced in every engine query (clv_engine/scope.py): tests/test_scope.py checks
 the engine, tests/test_scope_pages.py every page's whole output, deep links and downloads.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -12,8 +13,18 @@ from clv_engine import access
 from clv_engine.db import Database
 from tests.test_page_users import app_with_login
 
-PAGES = ["overview", "segmentation", "churn", "lookup", "kpi", "model", "calculator",
-         "allocator", "evaluator", "channels"]
+PAGES = [
+    "overview",
+    "segmentation",
+    "churn",
+    "lookup",
+    "kpi",
+    "model",
+    "calculator",
+    "allocator",
+    "evaluator",
+    "channels",
+]
 MANAGER = {"is_logged_in": True, "email": "li@dealer.cn"}
 
 

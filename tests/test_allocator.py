@@ -3,6 +3,7 @@
 The allocator maximises net value Σ(gain − cost) (issue 11); every expectation below is in
 net value unless it says gain.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -87,8 +88,9 @@ def random_projects(rng: random.Random, n: int, features: bool = True) -> list[P
         divisible = False
         if features and rng.random() < 0.3:
             share = rng.uniform(0.2, 0.6)
-            tiers = (Tier("pilot", round(cost * share, -3), uplift * rng.uniform(0.8, 1.6),
-                          round(reach * share)),)
+            tiers = (
+                Tier("pilot", round(cost * share, -3), uplift * rng.uniform(0.8, 1.6), round(reach * share)),
+            )
         elif features and rng.random() < 0.2:
             divisible = True
         projects.append(Project(f"P{k}", cost, uplift, reach, divisible=divisible, tiers=tiers))
@@ -101,11 +103,15 @@ def test_spec_case_all_projects_fit():
     alloc = allocate_budget(projects, 1_000_000)
     best = alloc.optimum
     # SPEC §4: ranked by ROI service experience, membership, churn warning, mobile.
-    assert best.names == ("Service experience", "Membership benefits", "Churn warning system",
-                          "Mobile service")
+    assert best.names == (
+        "Service experience",
+        "Membership benefits",
+        "Churn warning system",
+        "Mobile service",
+    )
     assert best.total_gain == pytest.approx(16_400_000)
     assert best.total_cost == pytest.approx(1_000_000)
-    assert best.combined_roi == pytest.approx(15.40)      # 1,540%
+    assert best.combined_roi == pytest.approx(15.40)  # 1,540%
     assert best.unspent == pytest.approx(0)
     assert best.funded_count == 4
     rois = {line.project: line.net_roi for line in best.lines}
@@ -113,7 +119,7 @@ def test_spec_case_all_projects_fit():
     assert rois["Membership benefits"] == pytest.approx(17.00)
     assert rois["Service experience"] == pytest.approx(31.00)
     assert rois["Mobile service"] == pytest.approx(5.00)
-    assert best.total_net == pytest.approx(15_400_000)     # 16.4M − 1.0M
+    assert best.total_net == pytest.approx(15_400_000)  # 16.4M − 1.0M
     assert alloc.ranking_is_optimal and alloc.net_missed_by_ranking == pytest.approx(0)
 
 
@@ -127,8 +133,7 @@ def test_spec_case_smaller_budget_by_hand():
     # 700,000: service + membership + mobile (700k, net 11.7M) beats service + churn (500k,
     # 9.9M) and service + membership (450k, 10.45M); adding churn (750k) does not fit.
     alloc = allocate_budget(spec_case_projects(), 700_000)
-    assert set(alloc.optimum.names) == {"Service experience", "Membership benefits",
-                                        "Mobile service"}
+    assert set(alloc.optimum.names) == {"Service experience", "Membership benefits", "Mobile service"}
     assert alloc.optimum.total_gain == pytest.approx(12_400_000)
     assert alloc.optimum.total_net == pytest.approx(11_700_000)
     # The next ¥100,000 buys churn warning in place of mobile: net 14.15M − 11.7M.
@@ -139,9 +144,9 @@ def test_spec_case_smaller_budget_by_hand():
 # -- greedy sorting is not optimal --------------------------------------------------------
 def test_roi_ranking_misses_the_optimum_by_hand():
     projects = [
-        Project("A", 60, 600, 1),     # ROI 900%: sorting takes it first
-        Project("B", 50, 450, 1),     # ROI 800%
-        Project("C", 50, 450, 1),     # ROI 800%
+        Project("A", 60, 600, 1),  # ROI 900%: sorting takes it first
+        Project("B", 50, 450, 1),  # ROI 800%
+        Project("C", 50, 450, 1),  # ROI 800%
     ]
     alloc = allocate_budget(projects, 100)
     assert alloc.roi_ranking.names == ("A",)
@@ -286,10 +291,18 @@ def test_budget_smaller_than_every_project():
 
 
 # -- bad input ----------------------------------------------------------------------------
-@pytest.mark.parametrize("field, value", [
-    ("investment", 0), ("investment", -5), ("uplift_per_customer", 0),
-    ("uplift_per_customer", -100), ("reach", 0), ("reach", -1), ("investment", float("nan")),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("investment", 0),
+        ("investment", -5),
+        ("uplift_per_customer", 0),
+        ("uplift_per_customer", -100),
+        ("reach", 0),
+        ("reach", -1),
+        ("investment", float("nan")),
+    ],
+)
 def test_zero_and_negative_figures_rejected(field, value):
     projects = spec_case_projects()
     projects[1] = replace(projects[1], **{field: value})
@@ -303,13 +316,19 @@ def test_bad_budget_rejected(budget):
 
 def test_bad_projects_rejected():
     raises_saying("at least one project", allocate_budget, [], 100)
-    raises_saying("project 2.*name appears twice", allocate_budget,
-                  [Project("A", 1, 1, 1), Project("A", 2, 2, 2)], 100)
+    raises_saying(
+        "project 2.*name appears twice", allocate_budget, [Project("A", 1, 1, 1), Project("A", 2, 2, 2)], 100
+    )
     raises_saying("project 1: name must not be empty", allocate_budget, [Project("  ", 1, 1, 1)], 100)
-    raises_saying("both locked and excluded", allocate_budget,
-                  [Project("A", 1, 1, 1, locked=True, excluded=True)], 100)
-    raises_saying("tier 'pilot'.*investment", allocate_budget,
-                  [Project("A", 1, 1, 1, tiers=(Tier("pilot", 0, 1, 1),))], 100)
+    raises_saying(
+        "both locked and excluded", allocate_budget, [Project("A", 1, 1, 1, locked=True, excluded=True)], 100
+    )
+    raises_saying(
+        "tier 'pilot'.*investment",
+        allocate_budget,
+        [Project("A", 1, 1, 1, tiers=(Tier("pilot", 0, 1, 1),))],
+        100,
+    )
 
 
 # -- the budget–value curve ---------------------------------------------------------------
@@ -318,8 +337,7 @@ def test_curve_events_spec_case_by_hand():
     assert curve.method == "frontier" and curve.exact_steps
     assert curve.max_budget == pytest.approx(1_000_000)
     ev = curve.events
-    got = [(round(b), p, c) for b, p, c in ev[["budget", "project", "change"]].itertuples(
-        index=False)]
+    got = [(round(b), p, c) for b, p, c in ev[["budget", "project", "change"]].itertuples(index=False)]
     # Going up in budget: service (200k), + membership (450k), + mobile (700k); at 750k
     # churn warning replaces mobile; at 1,000,000 everything fits.
     assert got == [
@@ -373,7 +391,7 @@ def test_curve_fallback_grid_agrees_with_brute_force():
 
 def test_curve_starts_at_locked_floor():
     projects = spec_case_projects()
-    projects[0] = replace(projects[0], locked=True)   # churn warning, 300,000
+    projects[0] = replace(projects[0], locked=True)  # churn warning, 300,000
     curve = budget_value_curve(projects)
     assert curve.points["budget"].iloc[0] == pytest.approx(300_000)
     assert curve.points["gain"].iloc[0] == pytest.approx(4_000_000)
@@ -414,12 +432,16 @@ def option_of(p: Project, label: str) -> Tier:
     return next(o for o in p.options if o.label == label)
 
 
-def with_option(p: Project, label: str, gain: float | None = None,
-                investment: float | None = None) -> Project:
+def with_option(
+    p: Project, label: str, gain: float | None = None, investment: float | None = None
+) -> Project:
     """``p`` with one option's gain (through its uplift) or investment changed."""
     o = option_of(p, label)
-    o = replace(o, uplift_per_customer=o.uplift_per_customer if gain is None else gain / o.reach,
-                investment=o.investment if investment is None else investment)
+    o = replace(
+        o,
+        uplift_per_customer=o.uplift_per_customer if gain is None else gain / o.reach,
+        investment=o.investment if investment is None else investment,
+    )
     if label == FULL:
         return replace(p, investment=o.investment, uplift_per_customer=o.uplift_per_customer)
     return replace(p, tiers=tuple(o if t.label == label else t for t in p.tiers))
@@ -445,8 +467,7 @@ def test_thresholds_are_tight(seed, method):
         checks = ((1.001, True),) if p.divisible else ((1.001, True), (0.999, False))
         for factor, expect_in in checks:
             bumped = list(projects)
-            bumped[i] = with_option(p, tier, gain=option_of(p, tier).gain
-                                    + v.gain_needed * factor)
+            bumped[i] = with_option(p, tier, gain=option_of(p, tier).gain + v.gain_needed * factor)
             assert (v.project in optimal_portfolio(bumped, budget).names) is expect_in
         cut = list(projects)
         cut[i] = with_option(p, tier, investment=v.max_cost * 0.999)
@@ -480,14 +501,13 @@ def test_verdict_routes_agree(seed):
             if math.isnan(x):
                 assert math.isnan(y) and math.isnan(z), (a.project, f)
             else:
-                assert x == pytest.approx(y, abs=1e-3) and x == pytest.approx(z, abs=1e-3), (
-                    a.project, f)
+                assert x == pytest.approx(y, abs=1e-3) and x == pytest.approx(z, abs=1e-3), (a.project, f)
 
 
 @pytest.mark.parametrize("method", ["auto", "per_project", "milp"])
 def test_locked_and_excluded_reasons(method):
     projects = spec_case_projects()
-    projects[3] = replace(projects[3], locked=True)   # mobile
+    projects[3] = replace(projects[3], locked=True)  # mobile
     projects[0] = replace(projects[0], excluded=True)  # churn
     alloc = allocate_budget(projects, 700_000)
     v = {x.project: x for x in project_verdicts(projects, alloc, method=method)}
@@ -498,8 +518,9 @@ def test_locked_and_excluded_reasons(method):
     # Unlocked (churn still excluded) the best at 700k is the same three: the lock costs 0.
     assert mobile.lock_cost == pytest.approx(0)
     alloc = allocate_budget(projects, 450_000)
-    mobile = next(x for x in project_verdicts(projects, alloc, method=method)
-                  if x.project == "Mobile service")
+    mobile = next(
+        x for x in project_verdicts(projects, alloc, method=method) if x.project == "Mobile service"
+    )
     # Locked: mobile + service (450k) = net 7.45M; unlocked: service + membership = 10.45M.
     assert mobile.lock_cost == pytest.approx(3_000_000)
     assert alloc.lock_cost == pytest.approx(3_000_000)
@@ -526,10 +547,13 @@ def test_partly_funded_reason():
 
 
 def test_left_out_divisible_reason_by_hand():
-    projects = [Project("A", 60, 600, 1), Project("B", 40, 400, 1),
-                Project("D", 50, 2, 50, divisible=True)]      # gain 100, net 50
+    projects = [
+        Project("A", 60, 600, 1),
+        Project("B", 40, 400, 1),
+        Project("D", 50, 2, 50, divisible=True),
+    ]  # gain 100, net 50
     alloc = allocate_budget(projects, 100)
-    assert set(alloc.optimum.names) == {"A", "B"}          # 1,000 for 100: net 900
+    assert set(alloc.optimum.names) == {"A", "B"}  # 1,000 for 100: net 900
     d = next(v for v in project_verdicts(projects, alloc) if v.project == "D")
     # In full, D fits only beside B: net 50 + 360 = 410, so it needs 490 more.
     assert d.status == "left_out" and d.gain_needed == pytest.approx(490)
@@ -538,8 +562,11 @@ def test_left_out_divisible_reason_by_hand():
 
 # -- the greedy ranking on its own ----------------------------------------------------------
 def test_roi_ranking_honours_locks_and_splits():
-    projects = [Project("A", 60, 600, 1), Project("B", 50, 100, 1, locked=True),
-                Project("D", 40, 4, 40, divisible=True)]
+    projects = [
+        Project("A", 60, 600, 1),
+        Project("B", 50, 100, 1, locked=True),
+        Project("D", 40, 4, 40, divisible=True),
+    ]
     # Ranking: A (900%), D (300%), B (100%). B's 50 is held back, so A (60) does not fit in
     # 100 − 50; D takes all 40 of 50 left; B gets its 50.
     got = roi_ranking(projects, 100)
@@ -571,19 +598,35 @@ def test_every_allocator_string_exists_in_both_languages():
     from wording import CATALOGUE
 
     root = Path(__file__).resolve().parent.parent
-    files = [root / "wording" / "allocation.py", root / "app_pages" / "allocator.py",
-             *sorted((root / "clv_engine" / "allocation").glob("*.py")),
-             *sorted((root / "ui").glob("allocation*.py"))]
+    files = [
+        root / "wording" / "allocation.py",
+        root / "app_pages" / "allocator.py",
+        *sorted((root / "clv_engine" / "allocation").glob("*.py")),
+        *sorted((root / "ui").glob("allocation*.py")),
+    ]
     text = "".join(f.read_text("utf-8") for f in files)
     literal = set(re.findall(r'"(allocator\.[a-z_.]+[a-z_])"', text))
     literal.discard("allocator.page")  # a prefix: the scenario panel's words (allocator.page.save ...)
-    built = {f"allocator.status.{s}" for s in ("funded", "partly_funded", "locked", "left_out",
-                                               "below_cost", "too_expensive", "no_room",
-                                               "excluded")}
+    built = {
+        f"allocator.status.{s}"
+        for s in (
+            "funded",
+            "partly_funded",
+            "locked",
+            "left_out",
+            "below_cost",
+            "too_expensive",
+            "no_room",
+            "excluded",
+        )
+    }
     built |= {f"allocator.page.segment.{d}" for d in ("all", *SEGMENT_COLUMNS)}
     for change in ("retention", "frequency"):
-        built |= {f"allocator.page.change.{change}", f"allocator.page.derived_name.{change}",
-                  f"allocator.page.derive.method.{change}"}
+        built |= {
+            f"allocator.page.change.{change}",
+            f"allocator.page.derived_name.{change}",
+            f"allocator.page.derive.method.{change}",
+        }
     built |= {f"allocator.page.event.{c}" for c in ("enters", "leaves", "tier")}
     built |= {"allocator.reason.gain_needed_full", "allocator.reason.cost_needed_full"}
     missing = sorted(k for k in literal | built if k not in CATALOGUE)

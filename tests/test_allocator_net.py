@@ -1,5 +1,6 @@
 """The allocator maximises net value Σ(gain − cost): the issue's example, SPEC §4, and a
 property test against an independent brute force on random instances."""
+
 from __future__ import annotations
 
 import itertools
@@ -146,9 +147,18 @@ def instances(draw):
         divisible = kind == "divisible"
         divisible_left -= divisible
         flag = draw(st.sampled_from(["", "", "", "", "locked", "excluded"]))
-        projects.append(Project(f"P{k}", cost, uplift, reach, divisible=divisible,
-                                tiers=tiers, locked=flag == "locked",
-                                excluded=flag == "excluded"))
+        projects.append(
+            Project(
+                f"P{k}",
+                cost,
+                uplift,
+                reach,
+                divisible=divisible,
+                tiers=tiers,
+                locked=flag == "locked",
+                excluded=flag == "excluded",
+            )
+        )
     total = sum(p.largest_cost for p in projects)
     budget = total * draw(st.sampled_from([0.05, 0.15, 0.3, 0.45, 0.6, 0.8, 1.0, 1.2]))
     return projects, float(max(budget, 1.0))
@@ -187,7 +197,8 @@ def test_optimum_equals_brute_force_on_net_value(case):
     # Sorting by ROI never beats the optimum; what it misses is stated in net value.
     assert alloc.roi_ranking.total_net <= best.total_net + 1e-6
     assert alloc.net_missed_by_ranking == pytest.approx(
-        best.total_net - alloc.roi_ranking.total_net, abs=1e-6)
+        best.total_net - alloc.roi_ranking.total_net, abs=1e-6
+    )
     # The locks' cost: the brute force with every lock released, minus the optimum.
     free = brute_force_net([replace(p, locked=False) for p in projects], budget)
     assert alloc.lock_cost == pytest.approx(max(0.0, free - expected), rel=1e-9, abs=1e-6)

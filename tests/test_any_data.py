@@ -10,6 +10,7 @@ outside the data. A render fails on an exception, an error box, the text "Traceb
 
 The suite keeps the example count small; ``scripts/any_data_run.py --examples N`` runs more.
 """
+
 from __future__ import annotations
 
 import csv
@@ -36,6 +37,7 @@ CHANNELS = ("referral", "online", "walk_in", "event")
 
 
 # -- the data a dealer might import -----------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Dealer:
@@ -94,8 +96,11 @@ def _orders(d: Dealer) -> list[dict]:
                 amount = 0.0
             elif d.amounts == "with_zero_and_negative":
                 amount = float(rng.choice([amount, amount, 0.0, -round(amount / 3, 2)]))
-            row = {"customer_id": cid, "order_date": (d.start + timedelta(days=day)).isoformat(),
-                   "revenue": f"{amount:.2f}"}
+            row = {
+                "customer_id": cid,
+                "order_date": (d.start + timedelta(days=day)).isoformat(),
+                "revenue": f"{amount:.2f}",
+            }
             if d.stores == "one":
                 row["store_id"] = "S01"
             elif d.stores == "several":
@@ -118,18 +123,29 @@ def build_database(d: Dealer, folder: Path) -> Path:
     rng = np.random.default_rng(d.seed + 1)
     sources = [Source("orders", _write_csv(folder / "orders.csv", _orders(d)))]
     if d.customers_file:
-        customers = [{"customer_id": f"C{i + 1:04d}", "channel": CHANNELS[int(rng.integers(0, len(CHANNELS)))]}
-                     for i in range(d.customers)]
+        customers = [
+            {"customer_id": f"C{i + 1:04d}", "channel": CHANNELS[int(rng.integers(0, len(CHANNELS)))]}
+            for i in range(d.customers)
+        ]
         sources.append(Source("customers", _write_csv(folder / "customers.csv", customers)))
     if d.spend_channels:
         months = sorted({date(d.end.year, d.end.month, 1) - timedelta(days=31 * k) for k in range(0, 13)})
-        spend = [{"month": m.replace(day=1).strftime("%Y-%m"), "channel": ch,
-                  "spend": f"{float(rng.integers(0, 50_000)):.0f}", "new_customers": int(rng.integers(0, 30))}
-                 for m in months for ch in CHANNELS[: d.spend_channels]]
+        spend = [
+            {
+                "month": m.replace(day=1).strftime("%Y-%m"),
+                "channel": ch,
+                "spend": f"{float(rng.integers(0, 50_000)):.0f}",
+                "new_customers": int(rng.integers(0, 30)),
+            }
+            for m in months
+            for ch in CHANNELS[: d.spend_channels]
+        ]
         sources.append(Source("channel_spend", _write_csv(folder / "channel_spend.csv", spend)))
     if d.stores_file and d.stores != "none":
-        stores = [{"store_id": "S01", "name": "东城店", "region": "华北", "city": "北京"},
-                  {"store_id": "S02", "name": "West", "region": "", "city": ""}]
+        stores = [
+            {"store_id": "S01", "name": "东城店", "region": "华北", "city": "北京"},
+            {"store_id": "S02", "name": "West", "region": "", "city": ""},
+        ]
         sources.append(Source("stores", _write_csv(folder / "stores.csv", stores)))
     target = folder / "dealer.duckdb"
     run_import(sources, target, ImportOptions(today=date.today()))
@@ -185,8 +201,11 @@ def _chart_strings(spec: str):
     layout = fig.get("layout", {})
     for key, value in layout.items():
         if key.startswith(("xaxis", "yaxis", "title", "annotations", "legend")):
-            yield from _strings(value if not isinstance(value, dict) else {k: v for k, v in value.items()
-                                                                          if k in ("title", "text", "ticktext")})
+            yield from _strings(
+                value
+                if not isinstance(value, dict)
+                else {k: v for k, v in value.items() if k in ("title", "text", "ticktext")}
+            )
 
 
 def page_problems(at: AppTest, lang: str) -> list[str]:
@@ -273,10 +292,15 @@ def check_dealer(d: Dealer, folder: Path, pages=PAGES, langs=LANGS, dates: dict 
 
 # -- the suite's bounded run ------------------------------------------------------------------
 
-@settings(max_examples=6, deadline=None, derandomize=True, database=None,
-          suppress_health_check=list(HealthCheck))
-@given(d=dealers, when=st.sampled_from(("end", "inside", "today", "before_start", "eleven_years_back")),
-       lang=st.sampled_from(LANGS))
+
+@settings(
+    max_examples=6, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+)
+@given(
+    d=dealers,
+    when=st.sampled_from(("end", "inside", "today", "before_start", "eleven_years_back")),
+    lang=st.sampled_from(LANGS),
+)
 def test_every_page_on_any_data(tmp_path_factory, d, when, lang):
     folder = tmp_path_factory.mktemp("dealer")
     problems = check_dealer(d, folder, langs=(lang,), dates={when: as_of_dates(d)[when]})
@@ -284,6 +308,7 @@ def test_every_page_on_any_data(tmp_path_factory, d, when, lang):
 
 
 # -- regressions: each crash or silent drop the property test found --------------------------
+
 
 def _clean(d: Dealer, tmp_path: Path, page: str, when: str, lang: str = "en") -> AppTest:
     db = build_database(d, tmp_path)
@@ -293,8 +318,17 @@ def _clean(d: Dealer, tmp_path: Path, page: str, when: str, lang: str = "en") ->
     return at
 
 
-BASE = Dealer(customers=30, history_days=300, ended_days_ago=0, stores="none", one_time_only=False,
-              amounts="normal", customers_file=False, spend_channels=0, seed=5)
+BASE = Dealer(
+    customers=30,
+    history_days=300,
+    ended_days_ago=0,
+    stores="none",
+    one_time_only=False,
+    amounts="normal",
+    customers_file=False,
+    spend_channels=0,
+    seed=5,
+)
 
 
 def test_model_page_with_less_than_two_years_of_history(tmp_path):
@@ -317,8 +351,17 @@ def test_model_page_with_several_years_keeps_the_age_slider(tmp_path):
 def test_segmentation_as_of_more_than_ten_years_back(tmp_path, lang):
     # Fifteen years of data viewed at an as-of date eleven years back: the migration picker's
     # default (a year before) lies more than ten years before today.
-    d = Dealer(customers=25, history_days=15 * 365, ended_days_ago=0, stores="several", one_time_only=False,
-               amounts="normal", customers_file=False, spend_channels=0, seed=11)
+    d = Dealer(
+        customers=25,
+        history_days=15 * 365,
+        ended_days_ago=0,
+        stores="several",
+        one_time_only=False,
+        amounts="normal",
+        customers_file=False,
+        spend_channels=0,
+        seed=11,
+    )
     at = _clean(d, tmp_path, "segmentation", "eleven_years_back", lang)
     picker = at.date_input(key="seg_mig_from")
     assert picker.value == as_of_dates(d)["eleven_years_back"] - timedelta(days=365)
@@ -327,8 +370,17 @@ def test_segmentation_as_of_more_than_ten_years_back(tmp_path, lang):
 
 def test_channel_without_a_spend_row(tmp_path):
     # Four acquisition channels, spend for only the first: the others have no CAC and no band.
-    d = Dealer(customers=40, history_days=3 * 365, ended_days_ago=0, stores="one", one_time_only=False,
-               amounts="normal", customers_file=True, spend_channels=1, seed=3)
+    d = Dealer(
+        customers=40,
+        history_days=3 * 365,
+        ended_days_ago=0,
+        stores="one",
+        one_time_only=False,
+        amounts="normal",
+        customers_file=True,
+        spend_channels=1,
+        seed=3,
+    )
     at = _clean(d, tmp_path, "channels", "end")
     table = next(df.value for df in at.dataframe if "Verdict" in df.value.columns).set_index("Channel")
     # The channels without a spend row have no CAC and no verdict, shown as a dash.
@@ -342,8 +394,17 @@ def test_cohort_years_with_no_completed_year(tmp_path):
     from clv_engine import cohorts
     from clv_engine.db import Database
 
-    d = Dealer(customers=10, history_days=60, ended_days_ago=0, stores="none", one_time_only=False,
-               amounts="normal", customers_file=True, spend_channels=2, seed=4)
+    d = Dealer(
+        customers=10,
+        history_days=60,
+        ended_days_ago=0,
+        stores="none",
+        one_time_only=False,
+        amounts="normal",
+        customers_file=True,
+        spend_channels=2,
+        seed=4,
+    )
     db = Database(build_database(d, tmp_path))
     years = cohorts.cohort_years(db, d.end, "channel")
     assert years.empty
@@ -393,10 +454,17 @@ def test_zero_amount_customers_stay_in_the_visit_model(tmp_path):
         days_of[cid] = days
         for day in days:
             amount = 0.0 if 30 <= i < 35 else (-150.0 if i >= 35 else round(float(rng.lognormal(7, 0.6)), 2))
-            rows.append({"customer_id": cid, "order_date": (end - timedelta(days=day)).isoformat(),
-                         "revenue": f"{amount:.2f}"})
+            rows.append(
+                {
+                    "customer_id": cid,
+                    "order_date": (end - timedelta(days=day)).isoformat(),
+                    "revenue": f"{amount:.2f}",
+                }
+            )
     db_path = tmp_path / "zero.duckdb"
-    run_import([Source("orders", _write_csv(tmp_path / "orders.csv", rows))], db_path, ImportOptions(today=end))
+    run_import(
+        [Source("orders", _write_csv(tmp_path / "orders.csv", rows))], db_path, ImportOptions(today=end)
+    )
 
     summary = rfm_summary(Database(db_path), end, time_unit_days=1).set_index("customer_id")
     assert sorted(summary.index) == [f"C{i:02d}" for i in range(35)]
@@ -418,16 +486,26 @@ def test_zero_amount_customers_stay_in_the_visit_model(tmp_path):
 def test_channel_spend_without_any_customer_channel(tmp_path):
     # A spend file but no customers file: no customer has a channel (the column reads as
     # float) and the merges with the spend table's channels crashed the page.
-    d = Dealer(customers=1, history_days=3133, ended_days_ago=0, stores="none", one_time_only=False,
-               amounts="normal", customers_file=False, spend_channels=1, seed=55106)
+    d = Dealer(
+        customers=1,
+        history_days=3133,
+        ended_days_ago=0,
+        stores="none",
+        one_time_only=False,
+        amounts="normal",
+        customers_file=False,
+        spend_channels=1,
+        seed=55106,
+    )
     _clean(d, tmp_path, "channels", "end", "zh")
 
 
 def test_combine_channel_table_with_no_channel_known():
     from clv_engine import channels as ch
 
-    ltv = pd.DataFrame({"channel": [np.nan], "customers": [3], "ltv": [900.0], "total_ltv": [2700.0],
-                        "annual_gp": [300.0]})
+    ltv = pd.DataFrame(
+        {"channel": [np.nan], "customers": [3], "ltv": [900.0], "total_ltv": [2700.0], "annual_gp": [300.0]}
+    )
     cac = pd.DataFrame({"channel": ["referral"], "spend": [1000.0], "new_customers": [4], "cac": [250.0]})
     table = ch.combine_channel_table(ltv, cac).set_index("channel", drop=False)
     assert table.loc["referral", "customers"] == 0 and table.loc["referral", "cac"] == 250.0
@@ -438,8 +516,17 @@ def test_combine_channel_table_with_no_channel_known():
 def test_churn_level_table_with_no_multiple(tmp_path):
     # One customer over three years: a level with no cost has no benefit/cost multiple, which
     # the table drew as "None".
-    d = Dealer(customers=1, history_days=1095, ended_days_ago=0, stores="none", one_time_only=False,
-               amounts="normal", customers_file=False, spend_channels=0, seed=0)
+    d = Dealer(
+        customers=1,
+        history_days=1095,
+        ended_days_ago=0,
+        stores="none",
+        one_time_only=False,
+        amounts="normal",
+        customers_file=False,
+        spend_channels=0,
+        seed=0,
+    )
     at = _clean(d, tmp_path, "churn", "end", "zh")
     table = next(df.value for df in at.dataframe if "倍数" in df.value.columns)
     assert "—" in set(table["倍数"])

@@ -1,4 +1,5 @@
 """The layers of docs/ARCHITECTURE.md hold: who may import whom, and no module too long."""
+
 from __future__ import annotations
 
 import ast
@@ -50,12 +51,18 @@ def test_a_detector_of_forbidden_imports_finds_one(tmp_path):
 
 @pytest.mark.parametrize("folder", ["clv_engine", "wording", "ui", "sample_data"])
 def test_no_module_is_longer_than_about_500_lines(folder):
-    long = {str(p.relative_to(ROOT)): n for p in _python_files(folder)
-            if (n := len(p.read_text("utf-8").splitlines())) > MAX_MODULE_LINES}
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in _python_files(folder)
+        if (n := len(p.read_text("utf-8").splitlines())) > MAX_MODULE_LINES
+    }
     assert not long
 
 
 def test_pages_read_like_a_storyboard():
-    long = {p.name: n for p in _python_files("app_pages")
-            if (n := len(p.read_text("utf-8").splitlines())) > MAX_PAGE_LINES}
+    long = {
+        p.name: n
+        for p in _python_files("app_pages")
+        if (n := len(p.read_text("utf-8").splitlines())) > MAX_PAGE_LINES
+    }
     assert not long

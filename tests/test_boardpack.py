@@ -4,6 +4,7 @@ Charts must be chart objects (editable, their data inside the file) with the ser
 says; their values are checked against figures computed here by hand (the SPEC's mobile van,
 a brute-force knapsack for the allocator), and no text box or table may run off its box.
 """
+
 from __future__ import annotations
 
 import io
@@ -54,8 +55,13 @@ def van_by_hand() -> dict[str, list[float]]:
     gain = [0.0] + [stream] * years
     costs = [-800_000.0] + [-200_000.0] * years
     net = [g + c for g, c in zip(gain, costs, strict=True)]
-    return {"gain": gain, "costs": costs, "net": net, "cumulative": list(itertools.accumulate(net)),
-            "annuity": annuity}
+    return {
+        "gain": gain,
+        "costs": costs,
+        "net": net,
+        "cumulative": list(itertools.accumulate(net)),
+        "annuity": annuity,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -73,8 +79,11 @@ def test_evaluator_cash_flow_chart_is_a_native_column_chart_with_the_hand_figure
     assert list(chart.plots[0].categories) == [t("evaluator.report.year_n", lang, n=y) for y in range(4)]
     got = series_map(chart)
     hand = van_by_hand()
-    assert list(got) == [t("evaluator.report.gain", lang), t("evaluator.report.costs", lang),
-                         t("evaluator.col.net", lang)]
+    assert list(got) == [
+        t("evaluator.report.gain", lang),
+        t("evaluator.report.costs", lang),
+        t("evaluator.col.net", lang),
+    ]
     for name, key in zip(got, ("gain", "costs", "net"), strict=True):
         assert got[name] == pytest.approx(hand[key], abs=0.01)
     # ... and the engine's one cash-flow table, column by column.
@@ -83,7 +92,9 @@ def test_evaluator_cash_flow_chart_is_a_native_column_chart_with_the_hand_figure
 
     cumulative = chart_titled(charts, t("boardpack.cumulative", lang))
     assert cumulative.chart_type == XL_CHART_TYPE.LINE_MARKERS
-    assert series_map(cumulative)[t("evaluator.report.cumulative", lang)] == pytest.approx(hand["cumulative"], abs=0.01)
+    assert series_map(cumulative)[t("evaluator.report.cumulative", lang)] == pytest.approx(
+        hand["cumulative"], abs=0.01
+    )
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -170,14 +181,19 @@ def test_allocator_comparison_chart_shows_what_sorting_by_roi_misses(lang):
     projects = [al.Project("A", 60, 2, 60), al.Project("B", 50, 1.8, 50), al.Project("C", 50, 1.8, 50)]
     alloc, _, data = allocator_pack(projects, 100, lang)
     assert brute_best(projects, 100) == pytest.approx(80)
-    chart = [c for c in charts_of(data) if list(c.plots[0].categories) ==
-             [t("boardpack.al.optimum", lang), t("boardpack.al.ranking", lang)]][0]
+    chart = [
+        c
+        for c in charts_of(data)
+        if list(c.plots[0].categories) == [t("boardpack.al.optimum", lang), t("boardpack.al.ranking", lang)]
+    ][0]
     got = series_map(chart)
     assert got[t("allocator.fig.net", lang)] == pytest.approx([80, 60])
     assert got[t("allocator.fig.unspent", lang)] == pytest.approx([0, 40])
     text = deck_text(data)
-    assert t("allocator.page.ranking_worse", lang, ranking="A", ranking_net="¥60", best="B, C",
-             missed="¥20") in text
+    assert (
+        t("allocator.page.ranking_worse", lang, ranking="A", ranking_net="¥60", best="B, C", missed="¥20")
+        in text
+    )
 
 
 def deck_text(data: bytes) -> str:
@@ -195,14 +211,26 @@ def deck_text(data: bytes) -> str:
 @pytest.mark.parametrize("lang", LANGS)
 def test_packs_carry_inputs_figures_definitions_in_the_readers_language(van, lang):
     text = deck_text(bp.evaluator_pptx(van, lang))
-    for key in ("evaluator.def.npv", "evaluator.def.payback", "evaluator.def.net_roi", "evaluator.def.cost",
-                "evaluator.fig.npv", "evaluator.in.discount_rate", "evaluator.line.van_equipment"):
+    for key in (
+        "evaluator.def.npv",
+        "evaluator.def.payback",
+        "evaluator.def.net_roi",
+        "evaluator.def.cost",
+        "evaluator.fig.npv",
+        "evaluator.in.discount_rate",
+        "evaluator.line.van_equipment",
+    ):
         assert t(key, lang) in text, key
     assert "¥969,634" in text  # NPV of the van: 2,250,000 − 800,000 − 200,000 × 2.4018
     projects = spec_case_projects(lang)
     _, _, data = allocator_pack(projects, al.SPEC_CASE_BUDGET, lang)
     text = deck_text(data)
-    for key in ("allocator.def.net", "allocator.def.unspent", "allocator.def.combined_roi", "allocator.fig.unspent"):
+    for key in (
+        "allocator.def.net",
+        "allocator.def.unspent",
+        "allocator.def.combined_roi",
+        "allocator.fig.unspent",
+    ):
         assert t(key, lang) in text, key
     assert "¥15,400,000" in text and "¥1,000,000" in text
     for p in projects:
@@ -238,8 +266,10 @@ def overflow_problems(data: bytes) -> list[str]:
                     size = para.font.size.pt
                     needed += est_lines(para.text, width - 14.4, size) * size * 1.2
                 if needed > height + 1:
-                    problems.append(f"slide {n}: text needs {needed:.0f}pt in a {height:.0f}pt box: "
-                                    f"{shape.text_frame.text[:60]!r}")
+                    problems.append(
+                        f"slide {n}: text needs {needed:.0f}pt in a {height:.0f}pt box: "
+                        f"{shape.text_frame.text[:60]!r}"
+                    )
             if shape.has_table:
                 total = 0.0
                 for row in shape.table.rows:
@@ -251,8 +281,9 @@ def overflow_problems(data: bytes) -> list[str]:
                             lines = max(lines, est_lines(para.text, col_w, size))
                     total += lines * size * 1.2 + 7.2
                 if top + total > slide_h:
-                    problems.append(f"slide {n}: table needs {total:.0f}pt from {top:.0f}pt on a "
-                                    f"{slide_h:.0f}pt slide")
+                    problems.append(
+                        f"slide {n}: table needs {total:.0f}pt from {top:.0f}pt on a {slide_h:.0f}pt slide"
+                    )
     return problems
 
 
@@ -266,8 +297,15 @@ def test_no_text_box_or_table_overflows_in_the_evaluator_pack(lang, case):
 @pytest.mark.parametrize("lang", LANGS)
 def test_no_text_box_or_table_overflows_in_the_allocator_pack(lang):
     # Twelve projects with long names push the tables onto continuation slides.
-    projects = [al.Project(f"{spec_case_projects(lang)[i % 4].name} — {t('allocator.page.projects', lang)} {i}",
-                           100_000 + 25_000 * i, 500 + 40 * i, 300 + 11 * i) for i in range(12)]
+    projects = [
+        al.Project(
+            f"{spec_case_projects(lang)[i % 4].name} — {t('allocator.page.projects', lang)} {i}",
+            100_000 + 25_000 * i,
+            500 + 40 * i,
+            300 + 11 * i,
+        )
+        for i in range(12)
+    ]
     _, _, data = allocator_pack(projects, 900_000, lang)
     assert overflow_problems(data) == []
     prs = Presentation(io.BytesIO(data))
@@ -298,7 +336,7 @@ def test_overflow_check_catches_an_overfull_box():
 
 def test_typed_names_stay_text():
     p = ev.preset("mobile_van")
-    p = ev.Programme.from_dict({**p.to_dict(), "name": "=HYPERLINK(\"http://x\")<b>x</b>", "preset": "custom"})
+    p = ev.Programme.from_dict({**p.to_dict(), "name": '=HYPERLINK("http://x")<b>x</b>', "preset": "custom"})
     a = ev.analyse_programme(p, draws=200)
     text = deck_text(bp.evaluator_pptx(a, "en"))
-    assert "=HYPERLINK(\"http://x\")<b>x</b>" in text
+    assert '=HYPERLINK("http://x")<b>x</b>' in text

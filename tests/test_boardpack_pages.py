@@ -1,4 +1,5 @@
 """AppTest: the evaluator and the allocator offer their board pack, in both languages."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,7 +9,9 @@ from wording import t
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize(("page", "prefix"), [("app_pages/evaluator.py", "ev"), ("app_pages/allocator.py", "al")])
+@pytest.mark.parametrize(
+    ("page", "prefix"), [("app_pages/evaluator.py", "ev"), ("app_pages/allocator.py", "al")]
+)
 def test_board_pack_downloads_are_offered(sample_db_path, page, prefix, lang):
     at = run_app(sample_db_path, page, lang=lang)
     buttons = {b.key: b for b in at.get("download_button")}

@@ -1,5 +1,6 @@
 """The board pack as PDF, opened as a person would: pages rendered to PNG (pdftoppm), the text
 read back (pdftotext) and every word's box inside the page."""
+
 from __future__ import annotations
 
 import re
@@ -31,19 +32,23 @@ def pdf_pages(path: Path) -> int:
 
 
 def pdf_text(path: Path) -> str:
-    return subprocess.run([_tool("pdftotext"), "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        [_tool("pdftotext"), "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def words_outside_page(path: Path) -> list[str]:
     """Words whose box is not wholly on the page (pdftotext -bbox gives every word's box)."""
-    html = subprocess.run([_tool("pdftotext"), "-bbox", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    html = subprocess.run(
+        [_tool("pdftotext"), "-bbox", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     outside = []
     for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S):
         w, h = float(page.group(1)), float(page.group(2))
-        for m in re.finditer(r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">(.*?)</word>',
-                             page.group(3)):
+        for m in re.finditer(
+            r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">(.*?)</word>',
+            page.group(3),
+        ):
             x0, y0, x1, y1 = (float(m.group(i)) for i in range(1, 5))
             if x0 < 0 or y0 < 0 or x1 > w or y1 > h:
                 outside.append(m.group(5))
@@ -68,9 +73,15 @@ def test_evaluator_pdf_has_every_page_all_text_and_nothing_clipped(van, lang, tm
     assert path.read_bytes()[:5] == b"%PDF-"
     assert pdf_pages(path) == len(deck.slides)  # one page per slide: no table spilled
     text = re.sub(r"\s+", "", pdf_text(path))
-    for needle in (t("evaluator.report.cash_flows", lang), t("evaluator.report.sensitivity", lang),
-                   t("evaluator.fig.npv", lang), t("boardpack.figures", lang),
-                   t("evaluator.chart.tornado", lang, pct="20%"), "¥969,634", "¥1,400,000"):
+    for needle in (
+        t("evaluator.report.cash_flows", lang),
+        t("evaluator.report.sensitivity", lang),
+        t("evaluator.fig.npv", lang),
+        t("boardpack.figures", lang),
+        t("evaluator.chart.tornado", lang, pct="20%"),
+        "¥969,634",
+        "¥1,400,000",
+    ):
         assert re.sub(r"\s+", "", needle) in text, needle
     # The full driver labels, not "rs / ift / nt".
     for key in ("group.0.customers", "group.0.clv_uplift", "cost.0", "discount_rate"):
@@ -92,16 +103,23 @@ def test_allocator_pdf_has_every_page_all_text_and_nothing_clipped(lang, tmp_pat
     path.write_bytes(bp.allocator_pack("pdf", projects, alloc, curve, lang, verdicts))
     assert pdf_pages(path) == len(deck.slides)
     text = re.sub(r"\s+", "", pdf_text(path))
-    for needle in (t("allocator.page.chart_curve", lang), t("boardpack.al.comparison", lang),
-                   t("allocator.fig.unspent", lang), "¥15,400,000", *(p.name for p in projects)):
+    for needle in (
+        t("allocator.page.chart_curve", lang),
+        t("boardpack.al.comparison", lang),
+        t("allocator.fig.unspent", lang),
+        "¥15,400,000",
+        *(p.name for p in projects),
+    ):
         assert re.sub(r"\s+", "", needle) in text, needle
     assert words_outside_page(path) == []
     assert len(render(path, tmp_path)) == len(deck.slides)
 
 
 def test_a_long_table_continues_on_the_next_page_inside_it(tmp_path):
-    projects = [al.Project(f"Project number {i} with a long descriptive name", 100_000 + 5_000 * i, 900, 400)
-                for i in range(40)]
+    projects = [
+        al.Project(f"Project number {i} with a long descriptive name", 100_000 + 5_000 * i, 900, 400)
+        for i in range(40)
+    ]
     alloc = al.allocate_budget(projects, 2_000_000)
     curve = al.budget_value_curve(projects)
     path = tmp_path / "long.pdf"
@@ -115,7 +133,9 @@ def test_missing_writer_is_named_not_a_crash(monkeypatch):
     import importlib.util
 
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "reportlab" else real(name, *a))
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "reportlab" else real(name, *a)
+    )
     assert bp.unavailable("en") == {"pdf": t("boardpack.unavailable", "en", package="reportlab")}
     assert "reportlab" in bp.unavailable("zh")["pdf"]
 

@@ -1,5 +1,6 @@
 """The CLV bridge against an independent pandas computation on a small constructed database,
 and Hypothesis that it always adds up."""
+
 from datetime import date
 
 import numpy as np
@@ -26,12 +27,17 @@ CUSTOMERS = [
     ("E", date(2018, 7, 1), "S1"),  # last visit 2022: lapsed at both dates
 ]
 ORDERS = [
-    ("A", date(2024, 12, 5), 1_000, 400), ("A", date(2025, 10, 1), 1_200, 500),
+    ("A", date(2024, 12, 5), 1_000, 400),
+    ("A", date(2025, 10, 1), 1_200, 500),
     ("A", date(2026, 9, 15), 2_000, 900),
     ("B", date(2026, 6, 1), 800, 300),
-    ("C", date(2023, 4, 1), 600, 200), ("C", date(2025, 6, 1), 700, 250),
-    ("D", date(2022, 3, 1), 900, 300), ("D", date(2023, 1, 5), 500, 150), ("D", date(2026, 5, 20), 1_500, 600),
-    ("E", date(2021, 8, 1), 400, 100), ("E", date(2022, 2, 1), 300, 90),
+    ("C", date(2023, 4, 1), 600, 200),
+    ("C", date(2025, 6, 1), 700, 250),
+    ("D", date(2022, 3, 1), 900, 300),
+    ("D", date(2023, 1, 5), 500, 150),
+    ("D", date(2026, 5, 20), 1_500, 600),
+    ("E", date(2021, 8, 1), 400, 100),
+    ("E", date(2022, 2, 1), 300, 90),
 ]
 
 
@@ -41,10 +47,14 @@ def db(tmp_path_factory) -> Database:
     make_db(
         path,
         stores=[("S1", "One", "East", "X"), ("S2", "Two", "East", "X")],
-        customers=Table(("customer_id", "name", "home_store_id", "channel", "purchase_date"),
-                        [(c, f"name {c}", s, "web", p) for c, p, s in CUSTOMERS]),
-        orders=Table(("order_id", "customer_id", "order_date", "store_id", "kind", "revenue", "gross_profit"),
-                     [(f"o{i}", c, d, "S1", "maintenance", r, g) for i, (c, d, r, g) in enumerate(ORDERS)]),
+        customers=Table(
+            ("customer_id", "name", "home_store_id", "channel", "purchase_date"),
+            [(c, f"name {c}", s, "web", p) for c, p, s in CUSTOMERS],
+        ),
+        orders=Table(
+            ("order_id", "customer_id", "order_date", "store_id", "kind", "revenue", "gross_profit"),
+            [(f"o{i}", c, d, "S1", "maintenance", r, g) for i, (c, d, r, g) in enumerate(ORDERS)],
+        ),
     )
     return Database(path)
 
@@ -60,7 +70,9 @@ def by_hand(as_of: date) -> pd.DataFrame:
             continue
         last = max([purchase, *mine.d])
         recent = mine[[(as_of - d).days < 365 for d in mine.d]]
-        rows.append({"customer_id": cid, "active": (as_of - last).days <= 365, "gp_12m": float(recent.gp.sum())})
+        rows.append(
+            {"customer_id": cid, "active": (as_of - last).days <= 365, "gp_12m": float(recent.gp.sum())}
+        )
     return pd.DataFrame(rows).set_index("customer_id")
 
 
@@ -77,7 +89,9 @@ def test_comparison_dates():
 @pytest.mark.parametrize("start_date", [YEAR, QUARTER])
 def test_bridge_of_gross_profit_matches_pandas(db, start_date):
     start, end = by_hand(start_date), by_hand(END)
-    b = br.bridge(clv.customer_values(db, start_date), clv.customer_values(db, END), start_date, END, "gp_12m")
+    b = br.bridge(
+        clv.customer_values(db, start_date), clv.customer_values(db, END), start_date, END, "gp_12m"
+    )
     s = start.reindex(end.index).fillna({"active": False, "gp_12m": 0.0})
     gained = end.active & ~s.active.astype(bool)
     lost_ids = [c for c in start.index if start.active[c] and not end.active.get(c, False)]
@@ -95,7 +109,13 @@ def test_bridge_of_gross_profit_matches_pandas(db, start_date):
 def test_year_bridge_groups_the_constructed_customers(db):
     """Read off the table above: B new and D back are gained, C lapsed is lost."""
     groups = br.customer_groups(clv.customer_values(db, YEAR), clv.customer_values(db, END))
-    assert groups["group"].to_dict() == {"A": "other", "B": "gained", "C": "lost", "D": "gained", "E": "other"}
+    assert groups["group"].to_dict() == {
+        "A": "other",
+        "B": "gained",
+        "C": "lost",
+        "D": "gained",
+        "E": "other",
+    }
     assert groups.loc["B", "start"] == 0.0  # not a customer yet
 
 
@@ -127,10 +147,16 @@ amounts = st.floats(-1e7, 1e7, allow_nan=False)
 def frame_pairs(draw):
     ids = draw(st.lists(st.integers(0, 40), unique=True, max_size=25))
     start_ids = [i for i in ids if draw(st.booleans())]
+
     def frame(ix):
-        return pd.DataFrame({"customer_id": [f"c{i}" for i in ix],
-                             "clv": [draw(amounts) for _ in ix],
-                             "status": [draw(statuses) for _ in ix]})
+        return pd.DataFrame(
+            {
+                "customer_id": [f"c{i}" for i in ix],
+                "clv": [draw(amounts) for _ in ix],
+                "status": [draw(statuses) for _ in ix],
+            }
+        )
+
     return frame(start_ids), frame(ids)
 
 
@@ -151,6 +177,7 @@ def test_bridge_always_adds_up(pair):
 # -- the pages --------------------------------------------------------------------------------
 def waterfall(at) -> dict:
     import json
+
     for chart in at.get("plotly_chart"):
         data = json.loads(chart.proto.spec)["data"]
         if data and data[0].get("type") == "waterfall":
@@ -232,4 +259,3 @@ def test_kpi_headline_shows_changes_in_points(sample_db_path):
     assert deltas["Retention"] == fmt.pp(now - then, "en")
     assert deltas["Retention"].endswith(" pp")
     assert deltas["CLV growth"].endswith(" pp")
-

@@ -1,5 +1,6 @@
 """Channel LTV/CAC (SPEC §6): the seed's ratios and bands, CAC on the sample against pandas,
 the budget-shift simulator by hand, a database without channel spend."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -29,8 +30,18 @@ def test_spec_ratios_and_bands():
 
 @pytest.mark.parametrize(
     "ratio, band",
-    [(0.0, "stop"), (0.99, "stop"), (1.0, "marginal"), (2.99, "marginal"), (3.0, "healthy"),
-     (5.0, "healthy"), (5.01, "excellent"), (20.7, "excellent"), (float("nan"), None), (None, None)],
+    [
+        (0.0, "stop"),
+        (0.99, "stop"),
+        (1.0, "marginal"),
+        (2.99, "marginal"),
+        (3.0, "healthy"),
+        (5.0, "healthy"),
+        (5.01, "excellent"),
+        (20.7, "excellent"),
+        (float("nan"), None),
+        (None, None),
+    ],
 )
 def test_band_edges(ratio, band):
     assert ch.verdict_band(ratio) == band
@@ -64,8 +75,12 @@ def test_spec_blended_ratio_from_its_own_table():
 # -- simulator -------------------------------------------------------------------------------
 
 BASE = pd.DataFrame(
-    {"channel": ["a", "b", "c"], "spend": [100.0, 100.0, 300.0], "new_customers": [10.0, 10.0, 20.0],
-     "ltv": [50.0, 100.0, 80.0]}
+    {
+        "channel": ["a", "b", "c"],
+        "spend": [100.0, 100.0, 300.0],
+        "new_customers": [10.0, 10.0, 20.0],
+        "ltv": [50.0, 100.0, 80.0],
+    }
 )
 
 
@@ -140,7 +155,9 @@ def test_bad_shift_names_the_field(shift, code, details):
 
 
 def test_destination_without_spend_is_refused():
-    base = pd.concat([BASE, pd.DataFrame({"channel": ["new"], "spend": [0.0], "new_customers": [0.0], "ltv": [10.0]})])
+    base = pd.concat(
+        [BASE, pd.DataFrame({"channel": ["new"], "spend": [0.0], "new_customers": [0.0], "ltv": [10.0]})]
+    )
     with pytest.raises(ValueError) as err:
         ch.shift_budget(base, ch.BudgetShift(("a",), ("new",), 0.3))
     assert err.value.code == "channels.no_spend" and err.value.details == {"channel": "new"}
@@ -167,7 +184,13 @@ def test_channel_labels():
     assert channel_label("dealer_tv", "zh") == "dealer_tv"  # a dealer's own code
     assert channel_label(None, "en") == "(not recorded)"
     assert [channel_label(c, "zh") for c in ch.CHANNEL_CODES] == [
-        "老客户转介绍", "社交媒体种草", "线下体验店", "搜索广告", "展会活动", "电商平台"]
+        "老客户转介绍",
+        "社交媒体种草",
+        "线下体验店",
+        "搜索广告",
+        "展会活动",
+        "电商平台",
+    ]
 
 
 # -- CAC on the sample against pandas ----------------------------------------------------------
@@ -199,7 +222,9 @@ def test_sample_cac_matches_pandas(sample_db_path, spend):
     sums = recent.groupby("channel")[["spend", "new_customers"]].sum()
     got12 = ch.channel_cac(db, end, 12).set_index("channel")
     for code in sums.index:
-        assert got12.loc[code, "cac"] == pytest.approx(sums.loc[code, "spend"] / sums.loc[code, "new_customers"])
+        assert got12.loc[code, "cac"] == pytest.approx(
+            sums.loc[code, "spend"] / sums.loc[code, "new_customers"]
+        )
 
 
 def test_sample_cac_by_year_matches_pandas(sample_db_path, spend):
@@ -207,7 +232,11 @@ def test_sample_cac_by_year_matches_pandas(sample_db_path, spend):
     got = ch.cac_by_period(Database(sample_db_path), end, "year")
     got["year"] = pd.to_datetime(got["period"]).dt.year
     got = got.set_index(["year", "channel"])
-    sums = frame.assign(year=frame["month"].dt.year).groupby(["year", "channel"])[["spend", "new_customers"]].sum()
+    sums = (
+        frame.assign(year=frame["month"].dt.year)
+        .groupby(["year", "channel"])[["spend", "new_customers"]]
+        .sum()
+    )
     for key, row in sums.iterrows():
         assert got.loc[key, "cac"] == pytest.approx(row["spend"] / row["new_customers"])
     with pytest.raises(ValueError, match="period"):
@@ -239,12 +268,22 @@ def no_spend_db(tmp_path: Path) -> Database:
     path = tmp_path / "orders_only.duckdb"
     make_db(
         path,
-        customers=Table(("customer_id", "channel", "vehicle_model", "purchase_date"),
-                        [["A", "referral", "X5", date(2021, 1, 1)], ["B", "dealer_tv", "X5", date(2022, 1, 1)],
-                         ["C", None, "S7", date(2022, 6, 1)]]),
-        orders=Table(("order_id", "customer_id", "order_date", "revenue", "gross_profit"),
-                     [["1", "A", date(2021, 3, 1), 500.0, 200.0], ["2", "A", date(2022, 3, 1), 700.0, 300.0],
-                      ["3", "B", date(2022, 3, 1), 400.0, 100.0]]),
+        customers=Table(
+            ("customer_id", "channel", "vehicle_model", "purchase_date"),
+            [
+                ["A", "referral", "X5", date(2021, 1, 1)],
+                ["B", "dealer_tv", "X5", date(2022, 1, 1)],
+                ["C", None, "S7", date(2022, 6, 1)],
+            ],
+        ),
+        orders=Table(
+            ("order_id", "customer_id", "order_date", "revenue", "gross_profit"),
+            [
+                ["1", "A", date(2021, 3, 1), 500.0, 200.0],
+                ["2", "A", date(2022, 3, 1), 700.0, 300.0],
+                ["3", "B", date(2022, 3, 1), 400.0, 100.0],
+            ],
+        ),
     )
     return Database(path)
 
@@ -259,10 +298,21 @@ def test_channel_table_without_spend(no_spend_db):
 
 
 def test_cohort_cac_weights_customers_by_channel_and_year():
-    mix = pd.DataFrame({"cohort": ["X", "X", "X", "Y"], "channel": ["a", "b", "b", "c"],
-                        "purchase_year": [2020, 2020, 2021, 2020], "customers": [1, 2, 1, 3]})
-    by_year = pd.DataFrame({"period": pd.to_datetime(["2020-01-01", "2020-01-01", "2021-01-01"]),
-                            "channel": ["a", "b", "b"], "cac": [100.0, 400.0, 700.0]})
+    mix = pd.DataFrame(
+        {
+            "cohort": ["X", "X", "X", "Y"],
+            "channel": ["a", "b", "b", "c"],
+            "purchase_year": [2020, 2020, 2021, 2020],
+            "customers": [1, 2, 1, 3],
+        }
+    )
+    by_year = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2020-01-01", "2020-01-01", "2021-01-01"]),
+            "channel": ["a", "b", "b"],
+            "cac": [100.0, 400.0, 700.0],
+        }
+    )
     overall = pd.DataFrame({"channel": ["a", "b"], "cac": [150.0, 500.0]})
     got = ch.cohort_cac(mix, by_year, overall)
     assert got["X"] == pytest.approx((1 * 100 + 2 * 400 + 1 * 700) / 4)

@@ -1,5 +1,6 @@
 """Churn early warning engine, pure parts: SPEC §3 formula and totals, each signal's
 normalisation at its edges, weights, levels, calibration, the call list and its reasons."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,6 +16,7 @@ def _says(excinfo: pytest.ExceptionInfo, words: str) -> None:
     """The input error reads ``words`` in English (through the wording layer)."""
     assert words in explain(excinfo.value, "en"), explain(excinfo.value, "en")
     assert explain(excinfo.value, "zh")
+
 
 # -- SPEC §3 -----------------------------------------------------------------------------
 
@@ -122,8 +124,13 @@ def test_cancellation_signal_edges():
 
 def test_default_weights_are_spec_and_valid():
     w = churn.RiskWeights()
-    assert w.as_dict() == {"spend_drop": 0.30, "frequency_drop": 0.25, "complaints": 0.20,
-                           "competitor": 0.15, "cancellations": 0.10}
+    assert w.as_dict() == {
+        "spend_drop": 0.30,
+        "frequency_drop": 0.25,
+        "complaints": 0.20,
+        "competitor": 0.15,
+        "cancellations": 0.10,
+    }
     w.validate()
 
 
@@ -145,7 +152,9 @@ def test_missing_signals_share_out_their_weight():
 
 
 def test_all_weight_on_missing_signals_is_an_error():
-    weights = churn.RiskWeights(spend_drop=0, frequency_drop=0, complaints=0.5, competitor=0.5, cancellations=0)
+    weights = churn.RiskWeights(
+        spend_drop=0, frequency_drop=0, complaints=0.5, competitor=0.5, cancellations=0
+    )
     with pytest.raises(InputError) as err:
         churn.effective_weights(weights, ("spend_drop", "frequency_drop"))
     _says(err, "signals with no data")
@@ -165,8 +174,14 @@ def test_levels_must_rise(high, mid, low):
 
 def test_score_risk_combines_weighted_signals():
     frame = pd.DataFrame(
-        {"spend_drop": [1.0, 0.0], "frequency_drop": [0.0, 1.0], "complaints": [1.0, 0.0],
-         "competitor": [0.5, 0.0], "cancellations": [0.0, 0.0], "watched": [True, False]}
+        {
+            "spend_drop": [1.0, 0.0],
+            "frequency_drop": [0.0, 1.0],
+            "complaints": [1.0, 0.0],
+            "competitor": [0.5, 0.0],
+            "cancellations": [0.0, 0.0],
+            "watched": [True, False],
+        }
     )
     frame.attrs["available"] = churn.SIGNALS
     scored = churn.score_risk(frame)
@@ -245,12 +260,24 @@ def test_p_churn_methods():
 
 
 def _list():
-    scored = _scored(["high", "mid", "low", "none", "lapsed", "mid"], [0.8, 0.4, 0.2, 0.05, 0.1, 0.45],
-                     ["S01", "S02", "S01", "S01", "S02", "S01"])
-    values = pd.DataFrame({"customer_id": scored["customer_id"], "name": list("ABCDEF"),
-                           "clv": [2_000.0, 10_000.0, 5_000.0, 9_000.0, 9_000.0, 100.0]})
-    tiers = pd.DataFrame({"customer_id": scored["customer_id"],
-                          "tier": ["gold", "platinum", "silver", "gold", "churned", "ordinary"]})
+    scored = _scored(
+        ["high", "mid", "low", "none", "lapsed", "mid"],
+        [0.8, 0.4, 0.2, 0.05, 0.1, 0.45],
+        ["S01", "S02", "S01", "S01", "S02", "S01"],
+    )
+    values = pd.DataFrame(
+        {
+            "customer_id": scored["customer_id"],
+            "name": list("ABCDEF"),
+            "clv": [2_000.0, 10_000.0, 5_000.0, 9_000.0, 9_000.0, 100.0],
+        }
+    )
+    tiers = pd.DataFrame(
+        {
+            "customer_id": scored["customer_id"],
+            "tier": ["gold", "platinum", "silver", "gold", "churned", "ordinary"],
+        }
+    )
     return churn.call_list(scored, values, method="score", tiers=tiers)
 
 
@@ -266,10 +293,21 @@ def test_call_list_ranks_by_expected_value():
 
 def test_filter_list_by_store_tier_level_and_value():
     listed = _list()
-    assert churn.filter_list(listed, store_ids=["S01"])["customer_id"].tolist() == ["C00000", "C00002", "C00005"]
-    assert churn.filter_list(listed, tiers=["platinum", "silver"])["customer_id"].tolist() == ["C00001", "C00002"]
+    assert churn.filter_list(listed, store_ids=["S01"])["customer_id"].tolist() == [
+        "C00000",
+        "C00002",
+        "C00005",
+    ]
+    assert churn.filter_list(listed, tiers=["platinum", "silver"])["customer_id"].tolist() == [
+        "C00001",
+        "C00002",
+    ]
     assert churn.filter_list(listed, levels=["mid"])["customer_id"].tolist() == ["C00001", "C00005"]
-    assert churn.filter_list(listed, paying_only=True)["customer_id"].tolist() == ["C00001", "C00000", "C00002"]
+    assert churn.filter_list(listed, paying_only=True)["customer_id"].tolist() == [
+        "C00001",
+        "C00000",
+        "C00002",
+    ]
     with pytest.raises(ValueError, match="tier column"):
         churn.filter_list(listed.drop(columns="tier"), tiers=["gold"])
 
@@ -288,8 +326,12 @@ def test_level_summary_and_totals():
 
 def test_interventions_must_cover_every_level():
     with pytest.raises(ValueError, match="missing for level"):
-        churn.call_list(_scored(["high"]), pd.DataFrame({"customer_id": ["C00000"], "clv": [1.0]}),
-                        method="score", interventions=churn.INTERVENTIONS[:2])
+        churn.call_list(
+            _scored(["high"]),
+            pd.DataFrame({"customer_id": ["C00000"], "clv": [1.0]}),
+            method="score",
+            interventions=churn.INTERVENTIONS[:2],
+        )
     with pytest.raises(InputError) as err:
         churn.Intervention("high", 800, 1.2, 6).validate()
     _says(err, "success rate")
@@ -301,13 +343,22 @@ def test_interventions_must_cover_every_level():
 def _reason_frame():
     frame = pd.DataFrame(
         {
-            "spend_fall": [1.0, 0.0], "expected_visits_spend_window": [1.0, 0.0],
-            "spend_baseline_visits": [4, 0], "spend_baseline_days": [365, 365],
-            "visits_recent": [3, 0], "expected_visits": [4.0, 0.0],
-            "unresolved_complaints": [1, 0], "oldest_open_days": [60.0, np.nan],
-            "days_since_sighting": [np.nan, np.nan], "cancelled": [0, 0], "appointments": [0, 0],
-            "c_spend_drop": [0.30, 0.0], "c_frequency_drop": [0.0625, 0.0], "c_complaints": [0.2, 0.0],
-            "c_competitor": [0.0, 0.0], "c_cancellations": [0.0, 0.0],
+            "spend_fall": [1.0, 0.0],
+            "expected_visits_spend_window": [1.0, 0.0],
+            "spend_baseline_visits": [4, 0],
+            "spend_baseline_days": [365, 365],
+            "visits_recent": [3, 0],
+            "expected_visits": [4.0, 0.0],
+            "unresolved_complaints": [1, 0],
+            "oldest_open_days": [60.0, np.nan],
+            "days_since_sighting": [np.nan, np.nan],
+            "cancelled": [0, 0],
+            "appointments": [0, 0],
+            "c_spend_drop": [0.30, 0.0],
+            "c_frequency_drop": [0.0625, 0.0],
+            "c_complaints": [0.2, 0.0],
+            "c_competitor": [0.0, 0.0],
+            "c_cancellations": [0.0, 0.0],
         }
     )
     return frame
@@ -330,15 +381,37 @@ def test_export_frame_has_reasons_and_translated_headers():
     for s in churn.SIGNALS:
         listed[f"c_{s}"] = 0.0
     listed["c_complaints"] = 0.2
-    for col, value in {"unresolved_complaints": 2, "oldest_open_days": 9.0, "spend_fall": 0.0,
-                       "expected_visits_spend_window": 0.0, "spend_baseline_visits": 0,
-                       "spend_baseline_days": 0, "visits_recent": 0, "expected_visits": 0.0,
-                       "days_since_sighting": np.nan, "cancelled": 0, "appointments": 0}.items():
+    for col, value in {
+        "unresolved_complaints": 2,
+        "oldest_open_days": 9.0,
+        "spend_fall": 0.0,
+        "expected_visits_spend_window": 0.0,
+        "spend_baseline_visits": 0,
+        "spend_baseline_days": 0,
+        "visits_recent": 0,
+        "expected_visits": 0.0,
+        "days_since_sighting": np.nan,
+        "cancelled": 0,
+        "appointments": 0,
+    }.items():
         listed[col] = value
     out = export_frame(listed, "en")
-    assert list(out.columns) == ["Rank", "Customer", "Name", "Store", "Tier", "Risk score", "Risk level",
-                                 "P(churn)", "Remaining CLV", "Intervention", "Cost", "Success rate",
-                                 "Expected value", "Reasons"]
+    assert list(out.columns) == [
+        "Rank",
+        "Customer",
+        "Name",
+        "Store",
+        "Tier",
+        "Risk score",
+        "Risk level",
+        "P(churn)",
+        "Remaining CLV",
+        "Intervention",
+        "Cost",
+        "Success rate",
+        "Expected value",
+        "Reasons",
+    ]
     assert out["Reasons"][0] == "2 unresolved complaint(s), oldest open 9 days (+0.20)"
     assert out["Intervention"][0] == "Account manager visit + service offer"
     assert out["Tier"][0] == "Platinum"
@@ -351,7 +424,11 @@ def test_p_churn_methods_say_why_one_is_not_offered():
 
     flat = dropout_check(0.3, 500.0, [0.99] * 100)
     spread = dropout_check(0.8, 2.4, [i / 100 for i in range(101)])
-    assert churn.p_churn_methods(None, False) == {"calibrated": "no_calibration", "score": None, "model": "no_model"}
+    assert churn.p_churn_methods(None, False) == {
+        "calibrated": "no_calibration",
+        "score": None,
+        "model": "no_model",
+    }
     assert churn.p_churn_methods(None, True, flat)["model"] == "not_identifiable"
     assert churn.p_churn_methods(None, True, spread)["model"] is None
     assert churn.p_churn_methods(None, True)["model"] is None

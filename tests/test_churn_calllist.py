@@ -3,6 +3,7 @@ and measured success rates in place of the typed ones (clv_engine.churn).
 
 Every expectation is computed here: by SQL written in the test, by hand, or by brute force.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -21,8 +22,14 @@ from clv_engine.db import Database
 from tests.test_churn_db import AS_OF, build_db, vin
 from wording.churn import export_frame
 
-PHONES = {"A": "13800000001", "B": "+8613900000002", "C": None, "D": "13700000004", "F": "13600000006",
-          "H": "13500000008"}
+PHONES = {
+    "A": "13800000001",
+    "B": "+8613900000002",
+    "C": None,
+    "D": "13700000004",
+    "F": "13600000006",
+    "H": "13500000008",
+}
 MODELS = {"A": "Model Y", "B": "雅阁", "D": "Camry"}
 
 
@@ -35,11 +42,14 @@ def _db(tmp_path, name="d.duckdb", vehicles=False, owners=False) -> Database:
         con.execute("UPDATE customers SET vehicle_model = ? WHERE customer_id = ?", [model, c])
     if vehicles:
         con.execute("CREATE TABLE vehicles (customer_id VARCHAR, model VARCHAR, plate VARCHAR, vin VARCHAR)")
-        con.executemany("INSERT INTO vehicles VALUES (?, ?, ?, ?)", [
-            ("A", "Model Y", None, vin("A")),
-            ("A", "Model 3", "沪A12345", "LVSZZZ0000099X1"),
-            ("B", "雅阁", "浙A88888", vin("B")),
-        ])
+        con.executemany(
+            "INSERT INTO vehicles VALUES (?, ?, ?, ?)",
+            [
+                ("A", "Model Y", None, vin("A")),
+                ("A", "Model 3", "沪A12345", "LVSZZZ0000099X1"),
+                ("B", "雅阁", "浙A88888", vin("B")),
+            ],
+        )
     if owners:
         con.execute("ALTER TABLE stores ADD COLUMN account_owner VARCHAR")
         con.execute("UPDATE stores SET account_owner = '王经理' WHERE store_id = 'S01'")
@@ -53,7 +63,8 @@ def _sql_truth(db: Database) -> pd.DataFrame:
         """SELECT c.customer_id, c.phone, s.name AS store_name,
                   (SELECT max(order_date) FROM orders o
                    WHERE o.customer_id = c.customer_id AND o.order_date <= ?) AS last_visit
-           FROM customers c, stores s WHERE s.store_id = c.home_store_id ORDER BY 1""", [AS_OF]
+           FROM customers c, stores s WHERE s.store_id = c.home_store_id ORDER BY 1""",
+        [AS_OF],
     ).set_index("customer_id")
 
 
@@ -64,7 +75,8 @@ def test_details_match_sql(tmp_path):
     assert details.index.tolist() == truth.index.tolist()
     for c in truth.index:
         assert details.loc[c, "phone"] == truth.loc[c, "phone"] or (
-            pd.isna(details.loc[c, "phone"]) and pd.isna(truth.loc[c, "phone"]))
+            pd.isna(details.loc[c, "phone"]) and pd.isna(truth.loc[c, "phone"])
+        )
         assert details.loc[c, "store_name"] == truth.loc[c, "store_name"]
         expected = truth.loc[c, "last_visit"]
         got = details.loc[c, "last_visit"]
@@ -88,10 +100,13 @@ def test_vehicles_table_and_store_owner_are_used_when_present(tmp_path):
     assert details.loc["B", "vehicle"] == "雅阁 · 浙A88888"
     # Not in the vehicles table: the customer's own model and VIN.
     assert details.loc["D", "vehicle"] == "Camry · …" + vin("D")[-6:]
-    owners = db.query_df("SELECT c.customer_id, s.account_owner FROM customers c JOIN stores s "
-                         "ON s.store_id = c.home_store_id").set_index("customer_id")["account_owner"]
+    owners = db.query_df(
+        "SELECT c.customer_id, s.account_owner FROM customers c JOIN stores s ON s.store_id = c.home_store_id"
+    ).set_index("customer_id")["account_owner"]
     for c, owner in owners.items():
-        assert (pd.isna(owner) and pd.isna(details.loc[c, "store_owner"])) or details.loc[c, "store_owner"] == owner
+        assert (pd.isna(owner) and pd.isna(details.loc[c, "store_owner"])) or details.loc[
+            c, "store_owner"
+        ] == owner
 
 
 def _listed(db: Database) -> pd.DataFrame:
@@ -115,12 +130,25 @@ def test_export_columns_owner_and_due(tmp_path):
         # S01 names its account owner; S02 does not, so the level's intervention owner.
         store = db.query_value("SELECT home_store_id FROM customers WHERE customer_id = ?", [row.customer_id])
         assert got["Owner"] == ("王经理" if store == "S01" else roles[row.level])
-        assert got["Phone"] == PHONES[row.customer_id] or (pd.isna(got["Phone"]) and PHONES[row.customer_id] is None)
+        assert got["Phone"] == PHONES[row.customer_id] or (
+            pd.isna(got["Phone"]) and PHONES[row.customer_id] is None
+        )
         expected = truth.loc[row.customer_id, "last_visit"]
-        assert (pd.isna(got["Last visit"]) and pd.isna(expected)) or got["Last visit"] == pd.Timestamp(expected).date()
+        assert (pd.isna(got["Last visit"]) and pd.isna(expected)) or got["Last visit"] == pd.Timestamp(
+            expected
+        ).date()
     assert set(out["Owner"]) & {"王经理"} and set(out["Owner"]) - {"王经理"}  # both kinds on the list
-    assert list(export_frame(listed, "en").columns[:9]) == ["Rank", "Customer", "Name", "Phone", "Store", "Owner", "Due",
-                                                    "Last visit", "Vehicle"]
+    assert list(export_frame(listed, "en").columns[:9]) == [
+        "Rank",
+        "Customer",
+        "Name",
+        "Phone",
+        "Store",
+        "Owner",
+        "Due",
+        "Last visit",
+        "Vehicle",
+    ]
     zh = export_frame(_listed(_db(tmp_path, "z.duckdb")), "zh")
     assert {"电话", "负责人", "截止日期", "最近到店", "车辆"} <= set(zh.columns)
     assert set(zh["负责人"]) <= {"总经理", "客户经理", "自动执行"}
@@ -128,9 +156,14 @@ def test_export_columns_owner_and_due(tmp_path):
 
 def test_file_name_says_store_and_date():
     on = date(2026, 6, 30)
-    assert churn.list_file_name("churn_call_list", ["上海浦东店"], "all stores", on) == \
-        "churn_call_list_上海浦东店_2026-06-30"
-    assert churn.list_file_name("churn_call_list", [], "all stores", on) == "churn_call_list_all_stores_2026-06-30"
+    assert (
+        churn.list_file_name("churn_call_list", ["上海浦东店"], "all stores", on)
+        == "churn_call_list_上海浦东店_2026-06-30"
+    )
+    assert (
+        churn.list_file_name("churn_call_list", [], "all stores", on)
+        == "churn_call_list_all_stores_2026-06-30"
+    )
     assert churn.list_file_name("x", ["A", "B"], "all", on) == "x_A+B_2026-06-30"
     assert churn.list_file_name("x", list("ABCDE"), "all", on) == "x_A+B+C+2_2026-06-30"
     # Characters a file name cannot hold (a store name is typed data).
@@ -150,8 +183,10 @@ def brute_best(values, costs, budget) -> float:
 
 
 ITEMS = st.lists(
-    st.tuples(st.floats(-2_000, 20_000, allow_nan=False).map(lambda x: round(x, 2)),
-              st.one_of(st.sampled_from([0.0, 50.0, 300.0, 800.0]), st.floats(0, 1_000).map(lambda x: round(x, 2)))),
+    st.tuples(
+        st.floats(-2_000, 20_000, allow_nan=False).map(lambda x: round(x, 2)),
+        st.one_of(st.sampled_from([0.0, 50.0, 300.0, 800.0]), st.floats(0, 1_000).map(lambda x: round(x, 2))),
+    ),
     max_size=11,
 )
 
@@ -162,7 +197,9 @@ def test_knapsack_matches_brute_force(items, budget):
     values, costs = [v for v, _ in items], [c for _, c in items]
     chosen = churn.knapsack(values, costs, budget)
     assert np.round(np.asarray(costs)[chosen] * 100).sum() <= round(budget * 100) + 1e-9
-    assert float(np.asarray(values)[chosen].sum()) == pytest.approx(brute_best(values, costs, budget), abs=1e-6)
+    assert float(np.asarray(values)[chosen].sum()) == pytest.approx(
+        brute_best(values, costs, budget), abs=1e-6
+    )
     assert all(v > 0 for v in np.asarray(values)[chosen])
 
 
@@ -177,21 +214,32 @@ def test_knapsack_solver_fallback_matches_brute_force(items, budget):
     finally:
         capacity._DP_CELLS, capacity._COMBINATIONS = saved
     assert np.round(np.asarray(costs)[chosen] * 100).sum() <= round(budget * 100) + 1e-9
-    assert float(np.asarray(values)[chosen].sum()) == pytest.approx(brute_best(values, costs, budget), abs=1e-6)
+    assert float(np.asarray(values)[chosen].sum()) == pytest.approx(
+        brute_best(values, costs, budget), abs=1e-6
+    )
 
 
 LIST = st.lists(
-    st.tuples(st.sampled_from(["S01", "S02", "S03"]), st.sampled_from(["high", "mid", "low"]),
-              st.floats(-500, 15_000, allow_nan=False).map(lambda x: round(x, 2))),
+    st.tuples(
+        st.sampled_from(["S01", "S02", "S03"]),
+        st.sampled_from(["high", "mid", "low"]),
+        st.floats(-500, 15_000, allow_nan=False).map(lambda x: round(x, 2)),
+    ),
     max_size=12,
 )
 COST = {"high": 800.0, "mid": 300.0, "low": 50.0}
 
 
 def _frame(rows) -> pd.DataFrame:
-    return pd.DataFrame({"customer_id": [f"C{i}" for i in range(len(rows))],
-                         "home_store_id": [r[0] for r in rows], "level": [r[1] for r in rows],
-                         "cost": [COST[r[1]] for r in rows], "expected_value": [r[2] for r in rows]})
+    return pd.DataFrame(
+        {
+            "customer_id": [f"C{i}" for i in range(len(rows))],
+            "home_store_id": [r[0] for r in rows],
+            "level": [r[1] for r in rows],
+            "cost": [COST[r[1]] for r in rows],
+            "expected_value": [r[2] for r in rows],
+        }
+    )
 
 
 @settings(max_examples=120, deadline=None)
@@ -201,15 +249,23 @@ def test_calls_per_store_match_brute_force(rows, calls):
     picked, table = churn.within_capacity(frame, "calls", calls)
     for store, part in frame.groupby("home_store_id"):
         v = part["expected_value"].to_numpy()
-        best = max((v[list(s)].sum() for k in range(min(calls, len(v)) + 1)
-                    for s in itertools.combinations(range(len(v)), k)), default=0.0)
+        best = max(
+            (
+                v[list(s)].sum()
+                for k in range(min(calls, len(v)) + 1)
+                for s in itertools.combinations(range(len(v)), k)
+            ),
+            default=0.0,
+        )
         mine = picked[picked["home_store_id"] == store]
         assert len(mine) <= calls
         assert mine["expected_value"].sum() == pytest.approx(best, abs=1e-6)
         left = part[~part["customer_id"].isin(mine["customer_id"]) & (part["expected_value"] > 0)]
         row = table.set_index("store_id").loc[store]
         # The next call: the best one left out (what one more call would add).
-        assert (np.isnan(row["next_value"]) and left.empty) or row["next_value"] == left["expected_value"].max()
+        assert (np.isnan(row["next_value"]) and left.empty) or row["next_value"] == left[
+            "expected_value"
+        ].max()
 
 
 @settings(max_examples=120, deadline=None)
@@ -233,8 +289,9 @@ def test_budget_per_store_matches_brute_force(rows, budget):
 def test_budget_is_a_knapsack_not_a_cut_at_the_top():
     # ¥800: the top customer (high, 800, EV 1,000) alone, or two mids (300 each, EV 900 and 800)
     # and four lows (50 each, EV 40) = 1,860. A cut at the top of the list would take 1,000.
-    frame = _frame([("S01", "high", 1_000.0), ("S01", "mid", 900.0), ("S01", "mid", 800.0)]
-                   + [("S01", "low", 40.0)] * 4)
+    frame = _frame(
+        [("S01", "high", 1_000.0), ("S01", "mid", 900.0), ("S01", "mid", 800.0)] + [("S01", "low", 40.0)] * 4
+    )
     picked, table = churn.within_capacity(frame, "budget", 800.0)
     assert sorted(picked["expected_value"]) == [40.0] * 4 + [800.0, 900.0]
     assert table.loc[0, "net_value"] == 1_860.0
@@ -249,7 +306,9 @@ def test_budget_is_a_knapsack_not_a_cut_at_the_top():
 def test_measured_success_replaces_the_typed_one_with_enough_evidence(tmp_path):
     from tests.test_results import simulated_database
 
-    db, list_id, truth = simulated_database(tmp_path / "ev.duckdb", n=3_000, p_control=0.2, p_treated=0.4, seed=5)
+    db, list_id, truth = simulated_database(
+        tmp_path / "ev.duckdb", n=3_000, p_control=0.2, p_treated=0.4, seed=5
+    )
     typed = {i.level: i.success for i in churn.INTERVENTIONS}
     evidence = results.success_evidence(db, typed)
     actions, source = churn.measured_interventions(churn.INTERVENTIONS, evidence)
@@ -303,4 +362,6 @@ def test_knapsack_dynamic_programme_matches_brute_force(items, budget):
     finally:
         capacity._COMBINATIONS = saved
     assert np.round(np.asarray(costs)[chosen] * 100).sum() <= round(budget * 100) + 1e-9
-    assert float(np.asarray(values)[chosen].sum()) == pytest.approx(brute_best(values, costs, budget), abs=1e-6)
+    assert float(np.asarray(values)[chosen].sum()) == pytest.approx(
+        brute_best(values, costs, budget), abs=1e-6
+    )

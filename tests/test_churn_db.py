@@ -4,6 +4,7 @@ As of 2026-06-30 the spend window is (2026-03-31, 2026-06-30] with its baseline
 (2025-03-31, 2026-03-31]; the visit window is (2025-06-30, 2026-06-30] with its baseline
 (2024-06-30, 2025-06-30].
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -32,8 +33,15 @@ CUSTOMERS = [
 
 def _orders() -> list[tuple]:
     rows = []
-    quarterly = [date(2024, 7, 15), date(2024, 10, 15), date(2025, 1, 15), date(2025, 4, 15),
-                 date(2025, 7, 15), date(2025, 10, 15), date(2026, 1, 15)]
+    quarterly = [
+        date(2024, 7, 15),
+        date(2024, 10, 15),
+        date(2025, 1, 15),
+        date(2025, 4, 15),
+        date(2025, 7, 15),
+        date(2025, 10, 15),
+        date(2026, 1, 15),
+    ]
     rows += [("A", d, 500.0) for d in quarterly]
     rows += [("B", d, 800.0) for d in (date(2024, 5, 20), date(2025, 5, 25), date(2026, 5, 28))]
     rows += [("C", d, 600.0) for d in (date(2024, 9, 10), date(2025, 9, 12))]
@@ -48,8 +56,11 @@ COMPLAINTS = [
     ("Q2", "A", "S01", date(2026, 1, 1), date(2026, 1, 5)),  # resolved: does not count
     ("Q3", "B", "S02", date(2026, 7, 1), None),  # opened after the as-of date
 ]
-SIGHTINGS = [("A", date(2026, 6, 1), "survey"), ("A", date(2025, 1, 1), "survey"),
-             ("C", date(2025, 6, 1), "insurer")]  # C's is more than 365 days old
+SIGHTINGS = [
+    ("A", date(2026, 6, 1), "survey"),
+    ("A", date(2025, 1, 1), "survey"),
+    ("C", date(2025, 6, 1), "insurer"),
+]  # C's is more than 365 days old
 APPOINTMENTS = [
     ("P1", "A", "S01", date(2026, 2, 1), "cancelled"),
     ("P2", "A", "S01", date(2026, 4, 1), "cancelled"),
@@ -58,8 +69,13 @@ APPOINTMENTS = [
     ("P5", "A", "S01", date(2025, 1, 1), "cancelled"),  # more than 365 days before
 ]
 # A referred B and D; B referred F; F "referred" A (a loop); H's referral is after the as-of date.
-REFERRALS = [("A", "B", date(2023, 4, 20)), ("A", "D", date(2026, 2, 20)), ("B", "F", date(2026, 5, 25)),
-             ("F", "A", date(2026, 6, 10)), ("H", "C", date(2026, 8, 1))]
+REFERRALS = [
+    ("A", "B", date(2023, 4, 20)),
+    ("A", "D", date(2026, 2, 20)),
+    ("B", "F", date(2026, 5, 25)),
+    ("F", "A", date(2026, 6, 10)),
+    ("H", "C", date(2026, 8, 1)),
+]
 
 
 def vin(customer: str) -> str:
@@ -68,17 +84,27 @@ def vin(customer: str) -> str:
 
 
 def build_db(path: Path, side_tables: bool = True) -> Path:
-    side = dict(
-        complaints=Table(("complaint_id", "customer_id", "store_id", "opened", "resolved"), COMPLAINTS),
-        competitor_sightings=SIGHTINGS, appointments=APPOINTMENTS, referrals=REFERRALS,
-    ) if side_tables else {}
+    side = (
+        dict(
+            complaints=Table(("complaint_id", "customer_id", "store_id", "opened", "resolved"), COMPLAINTS),
+            competitor_sightings=SIGHTINGS,
+            appointments=APPOINTMENTS,
+            referrals=REFERRALS,
+        )
+        if side_tables
+        else {}
+    )
     return make_db(
         path,
         stores=[("S01", "上海浦东店", "华东", "上海"), ("S02", "杭州西湖店", "华东", "杭州")],
-        customers=Table(("customer_id", "name", "home_store_id", "vin", "purchase_date"),
-                        [(c, n, s, vin(c), d) for c, n, s, d in CUSTOMERS]),
-        orders=Table(("order_id", "customer_id", "order_date", "store_id", "kind", "revenue", "gross_profit"),
-                     _orders()),
+        customers=Table(
+            ("customer_id", "name", "home_store_id", "vin", "purchase_date"),
+            [(c, n, s, vin(c), d) for c, n, s, d in CUSTOMERS],
+        ),
+        orders=Table(
+            ("order_id", "customer_id", "order_date", "store_id", "kind", "revenue", "gross_profit"),
+            _orders(),
+        ),
         **side,
     )
 

@@ -1,4 +1,5 @@
 """SPEC §1: every worked CLV case, with the SPEC's figures."""
+
 import pytest
 
 from clv_engine import clv

@@ -1,5 +1,6 @@
 """Cohorts and per-customer LTV at a horizon: hand cases on a tiny database, and the sample
 database against an independent pandas computation."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -200,14 +201,19 @@ def _pandas_ltv(customers, orders, stores, as_of, h, d, r, weights=None):
     """The module docstring's LTV, written again with pandas and numpy loops."""
     as_of = pd.Timestamp(as_of)
     orders = orders[pd.to_datetime(orders["order_date"]) <= as_of]
-    c = customers.merge(stores[["store_id", "region"]], left_on="home_store_id", right_on="store_id", how="left")
+    c = customers.merge(
+        stores[["store_id", "region"]], left_on="home_store_id", right_on="store_id", how="left"
+    )
     first = orders.groupby("customer_id")["order_date"].min()
     c["start"] = pd.to_datetime(c["purchase_date"]).fillna(pd.to_datetime(c["customer_id"].map(first)))
     c = c[c["start"] <= as_of].copy()
     c["tenure_days"] = (as_of - c["start"]).dt.days
     c["n"] = np.floor(c["tenure_days"] / 365.25).astype(int)
     o = orders.merge(c[["customer_id", "start", "n"]], on="customer_id")
-    o["k"] = np.maximum(np.floor((pd.to_datetime(o["order_date"]) - o["start"]).dt.days / 365.25), 0).astype(int) + 1
+    o["k"] = (
+        np.maximum(np.floor((pd.to_datetime(o["order_date"]) - o["start"]).dt.days / 365.25), 0).astype(int)
+        + 1
+    )
     counted = o[o["k"] <= np.minimum(o["n"], h)]
     realised = (counted["gross_profit"] / (1 + d) ** counted["k"]).groupby(counted["customer_id"]).sum()
     gp = o.groupby("customer_id")["gross_profit"].sum()
@@ -287,6 +293,8 @@ def test_cohort_ltv_weighs_absent_customers_as_the_clv_does(sample_db_path):
     as_of = date(2026, 11, 30)
     frame = customer_ltv(db, as_of)
     rates = clv_module.return_rates(db, as_of)
-    expected = clv_module.absence_weight(frame["recency_days"].to_numpy(dtype=float), frame.attrs["retention"], rates)
+    expected = clv_module.absence_weight(
+        frame["recency_days"].to_numpy(dtype=float), frame.attrs["retention"], rates
+    )
     assert (frame["recency_days"] > 365).sum() > 20
     np.testing.assert_allclose(frame["absence_weight"].to_numpy(dtype=float), expected, rtol=1e-12)

@@ -1,5 +1,6 @@
 """Complaints with a clock: deadlines by tier (SPEC §2d: 2 h / 4 h / 24 h / 48 h) on hand-timed
 complaints, whole-day judging of a file without times, and the sample's clock re-computed in SQL."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -16,8 +17,17 @@ from tests.helpers import Table, make_db
 
 AS_OF = date(2026, 6, 30)  # the clock reads 1 July 2026 00:00
 ORDER_COLUMNS = ("order_id", "customer_id", "order_date", "store_id", "kind", "revenue", "gross_profit")
-Q_COLUMNS = ("complaint_id", "customer_id", "store_id", "opened", "resolved", "opened_at", "responded_at",
-             "resolved_at", "status")
+Q_COLUMNS = (
+    "complaint_id",
+    "customer_id",
+    "store_id",
+    "opened",
+    "resolved",
+    "opened_at",
+    "responded_at",
+    "resolved_at",
+    "status",
+)
 
 
 def ts(text: str | None) -> datetime | None:
@@ -39,17 +49,28 @@ def build(path: Path, timed: bool = True) -> Database:
         ("Q3", "G", "S01", "2026-06-30 22:00", None, None),  # due 02:00, not yet
         ("Q4", "O", "S01", "2026-06-27 08:00", None, None),  # due 29 June 08:00, unanswered
         ("Q5", "O", "S01", "2025-01-01 10:00", None, "2025-01-05 10:00"),  # 96 h, outside the year
-        ("Q6", "G", "S02", "2026-06-01 10:00", "2026-06-01 13:00", "2026-07-05 10:00"),  # answered; resolved later
+        (
+            "Q6",
+            "G",
+            "S02",
+            "2026-06-01 10:00",
+            "2026-06-01 13:00",
+            "2026-07-05 10:00",
+        ),  # answered; resolved later
     ]
     complaints = []
     for cid, cust, store, opened, answered, resolved in rows:
         o, a, r = ts(opened), ts(answered), ts(resolved)
-        complaints.append((cid, cust, store, o.date(), r.date() if r else None, o, a, r, "resolved" if r else "open"))
+        complaints.append(
+            (cid, cust, store, o.date(), r.date() if r else None, o, a, r, "resolved" if r else "open")
+        )
     make_db(
         path,
         stores=[("S01", "一店", "", ""), ("S02", "二店", "", "")],
-        customers=Table(("customer_id", "home_store_id", "purchase_date"),
-                        [(c, "S01", date(2020, 1, 1)) for c in ("V", "G", "O")]),
+        customers=Table(
+            ("customer_id", "home_store_id", "purchase_date"),
+            [(c, "S01", date(2020, 1, 1)) for c in ("V", "G", "O")],
+        ),
         orders=Table(ORDER_COLUMNS, [(o, c, d, "S01", "maintenance", r, 0) for o, c, d, r in orders]),
         complaints=Table(Q_COLUMNS, complaints),
     )
@@ -69,19 +90,47 @@ def test_levels_come_from_the_tiers(tmp_path):
     assert clock.loc["Q1", ["level", "respond_hours", "owner"]].tolist() == ["vip", 2.0, "general_manager"]
     assert pd.isna(clock.loc["Q1", "compensation_limit"])  # unlimited
     assert clock.loc["Q3", ["level", "respond_hours", "compensation_limit", "owner"]].tolist() == [
-        "high_value", 4.0, 5_000.0, "service_manager"]
+        "high_value",
+        4.0,
+        5_000.0,
+        "service_manager",
+    ]
     assert clock.loc["Q4", ["level", "respond_hours", "compensation_limit", "owner"]].tolist() == [
-        "low_value", 48.0, 200.0, "standard"]
+        "low_value",
+        48.0,
+        200.0,
+        "standard",
+    ]
 
 
 def test_deadlines_and_breaches_by_hand(tmp_path):
     db = build(tmp_path / "q.duckdb")
     clock = cq.complaint_clock(db, AS_OF).set_index("complaint_id")
     assert clock.loc["Q2", "deadline"] == pd.Timestamp("2026-06-30 11:00")
-    assert clock["breach"].to_dict() == {"Q1": False, "Q2": True, "Q3": False, "Q4": True, "Q5": True, "Q6": False}
-    assert clock["judged"].to_dict() == {"Q1": True, "Q2": True, "Q3": False, "Q4": True, "Q5": True, "Q6": True}
-    assert clock["status"].to_dict() == {"Q1": "resolved", "Q2": "open", "Q3": "open", "Q4": "open",
-                                         "Q5": "resolved", "Q6": "open"}  # Q6 is resolved after the as-of date
+    assert clock["breach"].to_dict() == {
+        "Q1": False,
+        "Q2": True,
+        "Q3": False,
+        "Q4": True,
+        "Q5": True,
+        "Q6": False,
+    }
+    assert clock["judged"].to_dict() == {
+        "Q1": True,
+        "Q2": True,
+        "Q3": False,
+        "Q4": True,
+        "Q5": True,
+        "Q6": True,
+    }
+    assert clock["status"].to_dict() == {
+        "Q1": "resolved",
+        "Q2": "open",
+        "Q3": "open",
+        "Q4": "open",
+        "Q5": "resolved",
+        "Q6": "open",
+    }  # Q6 is resolved after the as-of date
     assert clock.loc["Q2", "late_hours"] == pytest.approx(0.5)
     assert clock.loc["Q4", "late_hours"] == pytest.approx(40.0)  # 29 June 08:00 to 1 July 00:00
     assert clock.loc["Q5", "late_hours"] == pytest.approx(96.0 - 48.0)  # the resolution was the answer
@@ -132,8 +181,22 @@ def test_a_file_without_times_is_judged_by_whole_days(tmp_path):
     # 30 June, due by the end of 1 July: not judged yet. Q4 (48 h): opened 27 June, due by the
     # end of 29 June, still open on 30 June: breach. Q5: 1 January, resolved 5 January: breach.
     # Q6 (4 h -> next day): resolved 5 July, after the as-of date, open and past due: breach.
-    assert clock["breach"].to_dict() == {"Q1": False, "Q2": False, "Q3": False, "Q4": True, "Q5": True, "Q6": True}
-    assert clock["judged"].to_dict() == {"Q1": True, "Q2": False, "Q3": False, "Q4": True, "Q5": True, "Q6": True}
+    assert clock["breach"].to_dict() == {
+        "Q1": False,
+        "Q2": False,
+        "Q3": False,
+        "Q4": True,
+        "Q5": True,
+        "Q6": True,
+    }
+    assert clock["judged"].to_dict() == {
+        "Q1": True,
+        "Q2": False,
+        "Q3": False,
+        "Q4": True,
+        "Q5": True,
+        "Q6": True,
+    }
 
 
 def test_sample_clock_recomputed_in_sql(sample_db_path):
@@ -188,15 +251,22 @@ def test_import_reads_complaint_times(tmp_path):
     orders = tmp_path / "orders.csv"
     orders.write_text("工单号,客户编号,工单日期,金额,毛利\nO1,C1,2026-06-01,500,200\n", encoding="utf-8")
     q = tmp_path / "complaints.csv"
-    q.write_text("投诉编号,客户编号,投诉日期,解决日期,受理时间,响应时间,结案时间,处理状态\n"
-                 "Q1,C1,2026-06-02,2026-06-03,2026-06-02 09:00,2026-06-02 09:45,2026-06-03 16:00,已解决\n"
-                 "Q2,C1,2026-06-05,,2026/6/5 10:00,,,处理中\n"
-                 "Q3,C1,2026-06-06,,下午三点,,,处理中\n", encoding="utf-8")
+    q.write_text(
+        "投诉编号,客户编号,投诉日期,解决日期,受理时间,响应时间,结案时间,处理状态\n"
+        "Q1,C1,2026-06-02,2026-06-03,2026-06-02 09:00,2026-06-02 09:45,2026-06-03 16:00,已解决\n"
+        "Q2,C1,2026-06-05,,2026/6/5 10:00,,,处理中\n"
+        "Q3,C1,2026-06-06,,下午三点,,,处理中\n",
+        encoding="utf-8",
+    )
     options = ImportOptions(today=date(2026, 7, 1))
     sources = [Source("orders", orders), Source("complaints", q)]
     report = check_import(sources, options=options)
     mapping = report.sources[1].mapping
-    assert (mapping["opened_at"], mapping["responded_at"], mapping["resolved_at"]) == ("受理时间", "响应时间", "结案时间")
+    assert (mapping["opened_at"], mapping["responded_at"], mapping["resolved_at"]) == (
+        "受理时间",
+        "响应时间",
+        "结案时间",
+    )
     bad = report.problems[report.problems["code"] == "bad_timestamp"]
     assert list(zip(bad["row"], bad["field"])) == [(4, "opened_at")]
     path = tmp_path / "db.duckdb"

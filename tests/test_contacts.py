@@ -1,4 +1,5 @@
 """Issued call lists, their random hold-out, and recorded contacts (clv_engine.contacts)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -14,14 +15,19 @@ from clv_engine.db import Database, create_database
 
 
 def ranked(n=100, levels=("high", "mid", "low")):
-    return pd.DataFrame({
-        "customer_id": [f"C{i:04d}" for i in range(n)],
-        "home_store_id": "S01",
-        "rank": np.arange(1, n + 1),
-        "level": np.array(levels)[np.arange(n) % len(levels)],
-        "p_churn": 0.4, "success": 0.53, "clv": 10_000.0, "cost": 300.0,
-        "expected_value": 0.4 * 0.53 * 10_000 - 300,
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": [f"C{i:04d}" for i in range(n)],
+            "home_store_id": "S01",
+            "rank": np.arange(1, n + 1),
+            "level": np.array(levels)[np.arange(n) % len(levels)],
+            "p_churn": 0.4,
+            "success": 0.53,
+            "clv": 10_000.0,
+            "cost": 300.0,
+            "expected_value": 0.4 * 0.53 * 10_000 - 300,
+        }
+    )
 
 
 @pytest.fixture()
@@ -30,8 +36,10 @@ def db(tmp_path):
     create_database(path)
     database = Database(path)
     with database.write_transaction() as con:
-        con.execute("INSERT INTO customers (customer_id) SELECT 'C' || lpad(CAST(i AS VARCHAR), 4, '0') "
-                    "FROM range(100) t(i)")
+        con.execute(
+            "INSERT INTO customers (customer_id) SELECT 'C' || lpad(CAST(i AS VARCHAR), 4, '0') "
+            "FROM range(100) t(i)"
+        )
     return database
 
 
@@ -82,13 +90,15 @@ def test_issue_refuses_bad_input(db):
 
 
 def test_check_contacts_names_row_column_and_value():
-    rows = pd.DataFrame({
-        "customer_id": ["C0001", "", "C9999", "C0002", "C0003", "C0004"],
-        "contact_date": ["2026-06-03", "2026-06-03", "2026-06-03", "3 June", "2026-06-04", "2027-01-01"],
-        "outcome": ["booked", "reached", "reached", "reached", "maybe", "reached"],
-        "channel": ["visit", None, None, None, None, "fax"],
-        "cost": ["300", None, None, None, "-5", "abc"],
-    })
+    rows = pd.DataFrame(
+        {
+            "customer_id": ["C0001", "", "C9999", "C0002", "C0003", "C0004"],
+            "contact_date": ["2026-06-03", "2026-06-03", "2026-06-03", "3 June", "2026-06-04", "2027-01-01"],
+            "outcome": ["booked", "reached", "reached", "reached", "maybe", "reached"],
+            "channel": ["visit", None, None, None, None, "fax"],
+            "cost": ["300", None, None, None, "-5", "abc"],
+        }
+    )
     known = {f"C{i:04d}" for i in range(100)}
     clean, problems = contacts.check_contacts(rows, known, today=date(2026, 7, 1))
     assert clean["customer_id"].tolist() == ["C0001"]
@@ -109,8 +119,15 @@ def test_check_contacts_names_row_column_and_value():
 def test_save_contacts_fills_level_and_store_and_replaces_by_id(db):
     list_id = contacts.issue_call_list(db, ranked(30), date(2026, 6, 1), "June")
     page_id = contacts.page_contact_id(list_id, "C0001")
-    first = pd.DataFrame({"contact_id": [page_id], "customer_id": ["C0001"], "contact_date": [date(2026, 6, 2)],
-                          "outcome": ["unreachable"], "cost": [0.0]})
+    first = pd.DataFrame(
+        {
+            "contact_id": [page_id],
+            "customer_id": ["C0001"],
+            "contact_date": [date(2026, 6, 2)],
+            "outcome": ["unreachable"],
+            "cost": [0.0],
+        }
+    )
     clean, problems = contacts.check_contacts(first, today=date(2026, 7, 1))
     assert problems == []
     contacts.save_contacts(db, clean, list_id)
@@ -133,7 +150,9 @@ def test_read_contacts_file_gbk_chinese_headers(tmp_path):
     assert read.rows == 2 and read.missing_columns == []
     assert read.clean["customer_id"].tolist() == ["C0001"]
     assert read.clean.loc[0, "contact_date"] == date(2026, 6, 3)
-    assert [(p.row, p.column, p.code, p.value) for p in read.problems] == [(3, "outcome", "bad_choice", "bad")]
+    assert [(p.row, p.column, p.code, p.value) for p in read.problems] == [
+        (3, "outcome", "bad_choice", "bad")
+    ]
 
 
 def test_read_contacts_file_names_missing_columns(tmp_path):
@@ -147,19 +166,30 @@ def test_read_contacts_file_names_missing_columns(tmp_path):
 def test_edited_rows_become_page_contacts(db):
     list_id = contacts.issue_call_list(db, ranked(10), date(2026, 6, 1), "June", holdout_share=0.0)
     members = contacts.list_members(db, list_id)
-    rows = pd.DataFrame({"customer_id": members["customer_id"], "contact_date": None, "channel": None,
-                         "outcome": None, "owner": None, "cost": None})
-    edits = {"1": {"outcome": "came_back", "contact_date": "2026-06-05", "cost": 80},
-             "3": {"owner": "王经理"},  # no outcome: not a contact yet
-             "99": {"outcome": "booked"}}  # a row that is not there
+    rows = pd.DataFrame(
+        {
+            "customer_id": members["customer_id"],
+            "contact_date": None,
+            "channel": None,
+            "outcome": None,
+            "owner": None,
+            "cost": None,
+        }
+    )
+    edits = {
+        "1": {"outcome": "came_back", "contact_date": "2026-06-05", "cost": 80},
+        "3": {"owner": "王经理"},  # no outcome: not a contact yet
+        "99": {"outcome": "booked"},
+    }  # a row that is not there
     changed = contacts.edited_contacts(rows, edits, list_id)
     assert changed["customer_id"].tolist() == [members.loc[1, "customer_id"]]
     clean, problems = contacts.check_contacts(changed, today=date(2026, 7, 1))
     assert problems == []
     contacts.save_contacts(db, clean, list_id)
     stored = db.query_df("SELECT contact_id, outcome, cost, contact_date FROM contacts")
-    assert stored.values.tolist() == [[f"{list_id}:{members.loc[1, 'customer_id']}", "came_back", 80.0,
-                                       pd.Timestamp("2026-06-05")]]
+    assert stored.values.tolist() == [
+        [f"{list_id}:{members.loc[1, 'customer_id']}", "came_back", 80.0, pd.Timestamp("2026-06-05")]
+    ]
     # The template lists the members to call, in the columns the file reader maps back.
     template = contacts.contacts_template(members)
     assert set(contacts.REQUIRED_IN_FILE) <= set(template.columns) and len(template) == 10

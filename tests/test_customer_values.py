@@ -1,4 +1,5 @@
 """Per-customer CLV and the overview's headline, against an independent pandas computation."""
+
 from datetime import date
 
 import duckdb
@@ -40,13 +41,16 @@ def test_retention_matches_pandas(sample_db_path, raw):
     d = pd.to_datetime(orders.order_date)
     as_of = pd.Timestamp(AS_OF)
     this_year = set(orders.customer_id[(d > as_of - pd.Timedelta(days=365)) & (d <= as_of)])
-    last_year = set(orders.customer_id[(d > as_of - pd.Timedelta(days=730)) & (d <= as_of - pd.Timedelta(days=365))])
+    last_year = set(
+        orders.customer_id[(d > as_of - pd.Timedelta(days=730)) & (d <= as_of - pd.Timedelta(days=365))]
+    )
     expected = len(this_year & last_year) / len(last_year)
     assert clv.estimate_retention(Database(sample_db_path), AS_OF) == pytest.approx(expected)
 
 
-def days_since_activity(orders: pd.DataFrame, customers: pd.DataFrame, as_of: pd.Timestamp,
-                        up_to: pd.Timestamp | None = None) -> pd.Series:
+def days_since_activity(
+    orders: pd.DataFrame, customers: pd.DataFrame, as_of: pd.Timestamp, up_to: pd.Timestamp | None = None
+) -> pd.Series:
     """Days from the later of the last order (up to ``up_to``) and the purchase to ``as_of``."""
     up_to = as_of if up_to is None else up_to
     d = pd.to_datetime(orders.order_date)
@@ -96,7 +100,9 @@ def test_clv_formula_for_each_customer(sample_db_path, raw):
     k = np.minimum(np.maximum(np.ceil(recency / 365) - 1, 0), 3).astype(int)
     weight = np.where(k == 0, 1.0, np.minimum(k.map(q).fillna(0), 0.8) / 0.8)
     expected = gp.reindex(c.index).fillna(0) / tenure * weight * factor
-    pd.testing.assert_series_equal(values["clv"].sort_index(), expected.sort_index(), check_names=False, rtol=1e-9)
+    pd.testing.assert_series_equal(
+        values["clv"].sort_index(), expected.sort_index(), check_names=False, rtol=1e-9
+    )
 
 
 def test_store_scope_filters_customers(sample_db_path, raw):
@@ -147,10 +153,14 @@ def test_one_year_of_data_uses_the_stated_default_retention(tmp_path):
     create_database(path)
     con = duckdb.connect(str(path))
     con.execute("INSERT INTO customers (customer_id, purchase_date) VALUES ('a', DATE '2026-01-10')")
-    con.execute("INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) VALUES ('o1', 'a', DATE '2026-03-01', NULL, NULL, 1000, 400), "
-                "('o2', 'a', DATE '2026-09-01', NULL, NULL, 1000, 400)")
+    con.execute(
+        "INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) VALUES ('o1', 'a', DATE '2026-03-01', NULL, NULL, 1000, 400), "
+        "('o2', 'a', DATE '2026-09-01', NULL, NULL, 1000, 400)"
+    )
     con.close()
-    values = clv.customer_values(Database(path), AS_OF, params=clv.CLVParams(discount_rate=0.1, horizon_years=2))
+    values = clv.customer_values(
+        Database(path), AS_OF, params=clv.CLVParams(discount_rate=0.1, horizon_years=2)
+    )
     assert values.attrs["retention"] == clv.DEFAULT_RETENTION == 0.85
     assert values.attrs["retention_source"] == "default"
     # 800 gross profit over one (minimum) year, r = 0.85, d = 10%, 2 years.
@@ -189,8 +199,11 @@ def absence_db(tmp_path_factory):
             day += pd.Timedelta(days=step)
     con = duckdb.connect(str(path))
     con.executemany("INSERT INTO customers (customer_id, purchase_date) VALUES (?, ?)", customers)
-    con.executemany("INSERT INTO orders (order_id, customer_id, order_date, revenue, gross_profit) "
-                    "VALUES (?, ?, ?, ?, ?)", orders)
+    con.executemany(
+        "INSERT INTO orders (order_id, customer_id, order_date, revenue, gross_profit) "
+        "VALUES (?, ?, ?, ?, ?)",
+        orders,
+    )
     con.close()
     return path, end.date()
 

@@ -1,4 +1,5 @@
 """The shared reader: cursors per query, bound parameters, no file access, safe writes."""
+
 import threading
 from concurrent.futures import ThreadPoolExecutor
 

@@ -1,4 +1,5 @@
 """The customers behind a selection, against SQL written here."""
+
 import io
 from datetime import date
 
@@ -20,7 +21,8 @@ def test_selected_keys_from_points():
     points = [point("gold"), point(["S01", "gold"]), point(None), {"x": 1}, point("gold")]
     assert drill.selected_keys(points, ("tier",)) == [{"tier": "gold"}, {"tier": "S01"}]
     assert drill.selected_keys([point(["S01", "gold"]), point("x")], ("home_store_id", "tier")) == [
-        {"home_store_id": "S01", "tier": "gold"}]
+        {"home_store_id": "S01", "tier": "gold"}
+    ]
     assert drill.selected_keys([], ("tier",)) == [] and drill.selected_keys(None, ("tier",)) == []
 
 
@@ -60,7 +62,8 @@ def test_store_scope_is_applied(sample_db_path):
              USING (customer_id)
            WHERE c.home_store_id IN (?, ?) AND coalesce(c.purchase_date, o.d) <= ?
              AND date_diff('day', greatest(o.d, c.purchase_date), CAST(? AS DATE)) <= 365""",
-        [AS_OF, stores[0], stores[1], AS_OF, AS_OF])
+        [AS_OF, stores[0], stores[1], AS_OF, AS_OF],
+    )
     assert len(both) == expected
     assert set(both["home_store_id"]) <= set(stores[:2])
 
@@ -68,7 +71,9 @@ def test_store_scope_is_applied(sample_db_path):
 def test_tier_list_has_as_many_customers_as_the_bar_says(sample_db_path):
     """Clicking a tier bar lists exactly the customers the bar counts; two bars, their union."""
     db = Database(sample_db_path)
-    frame = seg.with_values(seg.score_customers(db, AS_OF, None, seg.RfmlRules()), clv.customer_values(db, AS_OF))
+    frame = seg.with_values(
+        seg.score_customers(db, AS_OF, None, seg.RfmlRules()), clv.customer_values(db, AS_OF)
+    )
     counts = dict(zip(*[seg.tier_breakdown(frame, "rfml")[c] for c in ("tier", "customers")]))
     keys = drill.selected_keys([point("gold"), point("platinum")], ("tier",))
     rows = drill.customers_for(frame, keys)
@@ -81,8 +86,14 @@ def test_numbers_come_back_from_json(sample_db_path):
     """customdata is JSON: a cohort year may come back as 2023.0, an id as text."""
     import pandas as pd
 
-    frame = pd.DataFrame({"customer_id": ["a", "b", "c"], "home_store_id": ["S1", "S1", "S2"],
-                          "cohort": [2023, 2024, 2023], "clv": [1.0, 3.0, 2.0]})
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c"],
+            "home_store_id": ["S1", "S1", "S2"],
+            "cohort": [2023, 2024, 2023],
+            "clv": [1.0, 3.0, 2.0],
+        }
+    )
     rows = drill.customers_for(frame, drill.selected_keys([point([2023.0])], ("cohort",)))
     assert list(rows["customer_id"]) == ["c", "a"]
     assert drill.customers_for(frame, []).empty
@@ -91,12 +102,16 @@ def test_numbers_come_back_from_json(sample_db_path):
 def test_top_of_ranking():
     import pandas as pd
 
-    ranked = pd.DataFrame({"customer_id": list("edcba"), "home_store_id": ["S1"] * 5, "clv": [1.0, 5, 2, 4, 3]})
+    ranked = pd.DataFrame(
+        {"customer_id": list("edcba"), "home_store_id": ["S1"] * 5, "clv": [1.0, 5, 2, 4, 3]}
+    )
     assert list(drill.top_of_ranking(ranked, [point([3.0])])["customer_id"]) == list("edc")
     assert list(drill.top_of_ranking(ranked, [point(2), point(4)])["customer_id"]) == list("edcb")
     assert drill.top_of_ranking(ranked, []).empty
     # the ranking's order is kept when asked (the churn list is ranked by expected value, not CLV)
-    rows = drill.customers_for(drill.top_of_ranking(ranked, [point(3)]), [{}], ["S1"], highest_clv_first=False)
+    rows = drill.customers_for(
+        drill.top_of_ranking(ranked, [point(3)]), [{}], ["S1"], highest_clv_first=False
+    )
     assert list(rows["customer_id"]) == list("edc")
 
 
@@ -144,18 +159,31 @@ def _drill_app(db_path: str, role: str) -> None:
     from wording import t
 
     viewer = access.Viewer("li@dealer.cn", "Li", role, ("S02",))
-    ctx = SimpleNamespace(lang="en", t=lambda key, **v: t(key, "en", **v), currency="CNY",
-                          db=Database(db_path), viewer=viewer, store_ids=("S02",))
-    frame = pd.DataFrame({"customer_id": ["C1", "C2", "C3"], "name": ["A", "B", "C"],
-                          "home_store_id": ["S02", "S02", "S01"], "tier": ["gold", "gold", "gold"],
-                          "clv": [300.0, 200.0, 100.0]})
+    ctx = SimpleNamespace(
+        lang="en",
+        t=lambda key, **v: t(key, "en", **v),
+        currency="CNY",
+        db=Database(db_path),
+        viewer=viewer,
+        store_ids=("S02",),
+    )
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["C1", "C2", "C3"],
+            "name": ["A", "B", "C"],
+            "home_store_id": ["S02", "S02", "S01"],
+            "tier": ["gold", "gold", "gold"],
+            "clv": [300.0, 200.0, 100.0],
+        }
+    )
     event = {"selection": {"points": [{"customdata": "gold"}]}}
     ui_drill.customer_list_for(ctx, event, frame, ("tier",), key="dl_test")
 
 
 @pytest.mark.parametrize("role, allowed", [("store_manager", True), ("analyst", False)])
-def test_the_customer_list_download_is_audited_and_needs_the_export_right(writable_db_path, monkeypatch,
-                                                                         role, allowed):
+def test_the_customer_list_download_is_audited_and_needs_the_export_right(
+    writable_db_path, monkeypatch, role, allowed
+):
     import json
 
     import pandas as pd

@@ -1,4 +1,5 @@
 """Every input error the engine can raise has a sentence in both languages."""
+
 from __future__ import annotations
 
 import importlib

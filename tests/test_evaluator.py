@@ -1,4 +1,5 @@
 """The investment evaluator against every figure of SPEC §5 and independent calculations."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -142,22 +143,38 @@ def programmes(draw) -> Programme:
     if draw(st.booleans()):
         lines.append(CostLine("late", draw(money), "one_off", year=draw(st.integers(1, h))))
     groups = tuple(
-        CustomerGroup(f"g{i}", draw(st.one_of(st.none(), st.floats(0, 5_000))), draw(st.floats(-2_000, 20_000)),
-                      draw(st.floats(0, 1)))
+        CustomerGroup(
+            f"g{i}",
+            draw(st.one_of(st.none(), st.floats(0, 5_000))),
+            draw(st.floats(-2_000, 20_000)),
+            draw(st.floats(0, 1)),
+        )
         for i in range(draw(st.integers(1, 3)))
     )
     return Programme(
-        name="random", horizon_years=h, volume_per_year=draw(st.floats(0, 3_000)), cost_lines=tuple(lines),
-        groups=groups, unit_revenue=draw(st.floats(0, 400)), discount_rate=draw(st.floats(0, 0.5)),
+        name="random",
+        horizon_years=h,
+        volume_per_year=draw(st.floats(0, 3_000)),
+        cost_lines=tuple(lines),
+        groups=groups,
+        unit_revenue=draw(st.floats(0, 400)),
+        discount_rate=draw(st.floats(0, 0.5)),
     )
 
 
 # Found by a random run: a unit revenue of 1e-308 once crashed the IRR.
 _TINY_REVENUE = Programme(
-    name="random", horizon_years=1, volume_per_year=1.0,
-    cost_lines=(CostLine("up", 4.0, "upfront"), CostLine("yearly", 0.0, "yearly"),
-                CostLine("unit", 0.0, "per_unit")),
-    groups=(CustomerGroup("g0", None, 0.0, 0.0),), unit_revenue=2.2250738585072014e-308, discount_rate=0.0,
+    name="random",
+    horizon_years=1,
+    volume_per_year=1.0,
+    cost_lines=(
+        CostLine("up", 4.0, "upfront"),
+        CostLine("yearly", 0.0, "yearly"),
+        CostLine("unit", 0.0, "per_unit"),
+    ),
+    groups=(CustomerGroup("g0", None, 0.0, 0.0),),
+    unit_revenue=2.2250738585072014e-308,
+    discount_rate=0.0,
 )
 
 
@@ -209,8 +226,12 @@ def test_npv_of_drivers_matches_explicit_cash_flows_on_random_programmes():
             ),
             unit_revenue=float(rng.uniform(0, 100)),
             groups=(
-                CustomerGroup("g", None if per_unit else float(rng.integers(0, 3_000)),
-                              float(rng.uniform(-500, 5_000)), float(rng.uniform(0, 1))),
+                CustomerGroup(
+                    "g",
+                    None if per_unit else float(rng.integers(0, 3_000)),
+                    float(rng.uniform(-500, 5_000)),
+                    float(rng.uniform(0, 1)),
+                ),
                 CustomerGroup("h", float(rng.integers(0, 500)), float(rng.uniform(0, 20_000))),
             ),
             discount_rate=float(rng.uniform(0, 0.3)),
@@ -254,8 +275,13 @@ def test_irr_warns_and_gives_mirr_when_flows_change_sign_twice():
 
 def test_one_off_year_must_fall_in_the_horizon():
     with pytest.raises(ValueError, match=r"cost_lines\[0\].year"):
-        Programme(name="x", horizon_years=2, volume_per_year=0,
-                  cost_lines=(CostLine("late", 1, "one_off", year=3),), groups=())
+        Programme(
+            name="x",
+            horizon_years=2,
+            volume_per_year=0,
+            cost_lines=(CostLine("late", 1, "one_off", year=3),),
+            groups=(),
+        )
 
 
 # -- sensitivity ------------------------------------------------------------------------
@@ -320,7 +346,10 @@ def test_monte_carlo_probability_of_loss_for_a_coin_flip_case():
     # NPV = uplift × 1 customer − 1,000 today, one year, rate 0: NPV < 0 iff uplift < 1,000.
     # Uplift triangular on (500, 1,000, 1,500): P(uplift < 1,000) = 1/2 exactly.
     p = Programme(
-        name="flip", horizon_years=1, volume_per_year=1, discount_rate=0.0,
+        name="flip",
+        horizon_years=1,
+        volume_per_year=1,
+        discount_rate=0.0,
         cost_lines=(CostLine("cost", 1_000, "upfront"),),
         groups=(CustomerGroup("g", 1, 1_000),),
     )

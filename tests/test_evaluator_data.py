@@ -1,4 +1,5 @@
 """CLV uplift from the data: warranty buyers against non-buyers, a retention change on a segment."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -34,10 +35,17 @@ def tiny_db(tmp_path_factory) -> Database:
         path,
         stores=[("S1", "One", "East", "A"), ("S2", "Two", "West", "B")],
         # id, name, phone, store, channel, vin, model, purchase date, price
-        customers=[(c, c, None, s, "store", None, m, date.fromisoformat(b), 200000) for c, s, m, b, _ in customers],
-        orders=Table(("order_id", "customer_id", "order_date", "store_id", "kind", "revenue", "gross_profit"),
-                     [(f"O{c}", c, date(2026, 3, 1), s, "maintenance", gp * 2, gp)
-                      for c, s, _, _, gp in customers if gp is not None]),
+        customers=[
+            (c, c, None, s, "store", None, m, date.fromisoformat(b), 200000) for c, s, m, b, _ in customers
+        ],
+        orders=Table(
+            ("order_id", "customer_id", "order_date", "store_id", "kind", "revenue", "gross_profit"),
+            [
+                (f"O{c}", c, date(2026, 3, 1), s, "maintenance", gp * 2, gp)
+                for c, s, _, _, gp in customers
+                if gp is not None
+            ],
+        ),
         warranties=[
             ("W1", "A", date(2026, 1, 10), 5000, 3, 100),
             ("W2", "C", date(2026, 2, 1), 6000, 3, 300),

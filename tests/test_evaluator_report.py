@@ -1,4 +1,5 @@
 """The exported business case: a self-contained HTML file and an Excel workbook."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -121,7 +122,13 @@ def _workbook(a: ev.Analysis, lang: str) -> openpyxl.Workbook:
 
 
 def test_excel_sheets_in_the_chosen_language(van):
-    assert _workbook(van, "en").sheetnames == ["Inputs", "Cash flows", "Results", "Sensitivity", "Monte Carlo"]
+    assert _workbook(van, "en").sheetnames == [
+        "Inputs",
+        "Cash flows",
+        "Results",
+        "Sensitivity",
+        "Monte Carlo",
+    ]
     assert _workbook(van, "zh").sheetnames == ["输入", "现金流", "结果", "敏感性", "蒙特卡洛"]
 
 
@@ -188,7 +195,7 @@ def test_excel_inputs_and_results(van):
 def test_excel_never_turns_typed_text_into_a_formula():
     p = dataclasses.replace(
         ev.preset("mobile_van"),
-        cost_lines=(CostLine("=HYPERLINK(\"http://x\",\"y\")", 100_000, "upfront"),),
+        cost_lines=(CostLine('=HYPERLINK("http://x","y")', 100_000, "upfront"),),
     )
     ws = _workbook(ev.analyse_programme(p, draws=200), "en")["Inputs"]
     cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
@@ -223,7 +230,9 @@ def _recalculate(path: Path) -> Path:
     to recalculate every formula on load (not to trust cached values).
     """
     soffice = shutil.which("soffice")
-    assert soffice, "LibreOffice is needed to recalculate the workbook (apt-get install libreoffice-calc-nogui)"
+    assert soffice, (
+        "LibreOffice is needed to recalculate the workbook (apt-get install libreoffice-calc-nogui)"
+    )
     profile = path.parent / f"lo_profile_{os.getpid()}"
     user = profile / "user"
     user.mkdir(parents=True, exist_ok=True)
@@ -238,9 +247,20 @@ def _recalculate(path: Path) -> Path:
     )
     out = path.parent / "recalculated"
     result = subprocess.run(
-        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-         "--convert-to", "xlsx", "--outdir", str(out), str(path)],
-        capture_output=True, text=True, timeout=240,
+        [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     converted = out / path.name
     assert result.returncode == 0 and converted.exists(), result.stderr
@@ -283,9 +303,13 @@ CASES = {
         ("late_cost", "en", "Overhaul", "cost.3", 2_500_000),
     ],
 )
-def test_libreoffice_recalculates_the_changed_workbook_like_the_engine(tmp_path, case, lang, name, driver, value):
+def test_libreoffice_recalculates_the_changed_workbook_like_the_engine(
+    tmp_path, case, lang, name, driver, value
+):
     base = CASES[case]()
-    book = openpyxl.load_workbook(io.BytesIO(report.excel_report(ev.analyse_programme(base, draws=200), lang)))
+    book = openpyxl.load_workbook(
+        io.BytesIO(report.excel_report(ev.analyse_programme(base, draws=200), lang))
+    )
     _set_input(book, book.sheetnames[0], name, value)
     path = tmp_path / "case.xlsx"
     book.save(path)  # openpyxl drops the cached values: only a recalculation can fill them
@@ -310,8 +334,10 @@ def test_libreoffice_recalculates_the_changed_workbook_like_the_engine(tmp_path,
         assert results[t("evaluator.fig.mirr")] == "—"
     else:
         assert results[t("evaluator.fig.mirr")] == pytest.approx(e.irr.mirr, rel=1e-9)
-    for key, engine in (("evaluator.fig.payback", e.payback_years),
-                        ("evaluator.fig.discounted_payback", e.discounted_payback_years)):
+    for key, engine in (
+        ("evaluator.fig.payback", e.payback_years),
+        ("evaluator.fig.discounted_payback", e.discounted_payback_years),
+    ):
         if e.cost_over_horizon <= 0:
             assert results[t(key)] == "—"
         elif engine is None:

@@ -1,4 +1,5 @@
 """CSV and Excel exports: content round-trips, formula-like text cannot run, bad sheets are refused."""
+
 import io
 from datetime import date
 
@@ -13,7 +14,7 @@ def _frame() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "customer_id": ["C1", "C2", "C3", "C4"],
-            "name": ["王伟", "=HYPERLINK(\"http://x\")", "+1-555", "@SUM(A1)"],
+            "name": ["王伟", '=HYPERLINK("http://x")', "+1-555", "@SUM(A1)"],
             "note": ["-2+3", "\tcmd", "plain", None],
             "value": [1200.5, -300.0, 0.0, 12.25],
             "visits": [3, 0, 1, 2],
@@ -24,10 +25,27 @@ def _frame() -> pd.DataFrame:
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("=1+1", "'=1+1"), ("+86 138", "'+86 138"), ("-x", "'-x"), ("@A1", "'@A1"),
-     ("\t=1", "'\t=1"), ("\r=1", "' =1"), ("\n=1", "' =1"),
-     (" =1", "' =1"), ("\u3000+1", "'\u3000+1"), ("＝1", "'＝1"), ("＋1", "'＋1"), ("－1", "'－1"), ("＠A1", "'＠A1"),
-     ("ok\n=cmd|' /C calc'!A0", "ok =cmd|' /C calc'!A0"), ("a\r\n=b", "a =b"), ("a\r=b", "a =b"), ("王伟", "王伟"), ("a=b", "a=b"), ("", "")],
+    [
+        ("=1+1", "'=1+1"),
+        ("+86 138", "'+86 138"),
+        ("-x", "'-x"),
+        ("@A1", "'@A1"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "' =1"),
+        ("\n=1", "' =1"),
+        (" =1", "' =1"),
+        ("\u3000+1", "'\u3000+1"),
+        ("＝1", "'＝1"),
+        ("＋1", "'＋1"),
+        ("－1", "'－1"),
+        ("＠A1", "'＠A1"),
+        ("ok\n=cmd|' /C calc'!A0", "ok =cmd|' /C calc'!A0"),
+        ("a\r\n=b", "a =b"),
+        ("a\r=b", "a =b"),
+        ("王伟", "王伟"),
+        ("a=b", "a=b"),
+        ("", ""),
+    ],
 )
 def test_neutralise_text(text, expected):
     assert neutralise(text) == expected
@@ -42,7 +60,7 @@ def test_csv_round_trip_with_bom_and_neutralised_text():
     data = to_csv_bytes(_frame())
     assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel then reads the Chinese correctly
     back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", keep_default_na=False)
-    assert list(back["name"]) == ["王伟", "'=HYPERLINK(\"http://x\")", "'+1-555", "'@SUM(A1)"]
+    assert list(back["name"]) == ["王伟", '\'=HYPERLINK("http://x")', "'+1-555", "'@SUM(A1)"]
     assert list(back["note"]) == ["'-2+3", "'\tcmd", "plain", ""]
     # Numbers stay numbers, negatives included.
     assert list(back["value"]) == [1200.5, -300.0, 0.0, 12.25]
@@ -72,7 +90,7 @@ def test_excel_cells_by_type_and_no_formula():
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0] == ("customer_id", "name", "note", "value", "visits", "since")
     assert rows[1][1] == "王伟"
-    assert rows[2][1] == "'=HYPERLINK(\"http://x\")"
+    assert rows[2][1] == '\'=HYPERLINK("http://x")'
     assert rows[3][1] == "'+1-555"
     assert rows[4][1] == "'@SUM(A1)"
     assert rows[1][2] == "'-2+3"
@@ -88,8 +106,9 @@ def test_excel_cells_by_type_and_no_formula():
 
 
 def test_excel_number_formats_by_column():
-    data = to_excel_bytes({"S": pd.DataFrame({"share": [0.25], "amount": [1000.0]})},
-                          number_formats={"share": "0.0%"})
+    data = to_excel_bytes(
+        {"S": pd.DataFrame({"share": [0.25], "amount": [1000.0]})}, number_formats={"share": "0.0%"}
+    )
     ws = openpyxl.load_workbook(io.BytesIO(data))["S"]
     assert ws["A2"].number_format == "0.0%"
     assert ws["B2"].number_format == "#,##0.00"
@@ -130,8 +149,9 @@ DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "
 LINE_ENDS = "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 
 # Mostly ordinary text, with the risky characters common enough to meet each other.
-_risky = st.sampled_from(list("=+-@\t\r\n ＝＋－＠\u3000\"';,|!") + ["\r\n", "=HYPERLINK(\"http://evil\")",
-                                                                     "=cmd|' /C calc'!A0"])
+_risky = st.sampled_from(
+    list("=+-@\t\r\n ＝＋－＠\u3000\"';,|!") + ["\r\n", '=HYPERLINK("http://evil")', "=cmd|' /C calc'!A0"]
+)
 cell_text = st.lists(st.one_of(_risky, st.text(max_size=4)), max_size=6).map("".join)
 
 
@@ -146,8 +166,10 @@ def _expected_text(text: str) -> str:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(names=st.lists(cell_text, min_size=1, max_size=5), amounts=st.lists(st.floats(-1e6, 1e6), min_size=5,
-                                                                              max_size=5))
+@given(
+    names=st.lists(cell_text, min_size=1, max_size=5),
+    amounts=st.lists(st.floats(-1e6, 1e6), min_size=5, max_size=5),
+)
 def test_csv_any_text_never_a_formula(names, amounts):
     frame = pd.DataFrame({"name": names, "amount": amounts[: len(names)], names[0] or "h": names})
     text = to_csv_bytes(frame).decode("utf-8-sig")
@@ -187,8 +209,10 @@ def test_excel_keeps_a_negative_number_text_column_as_numbers():
 PRODUCT = Path(__file__).resolve().parent.parent
 # Any way of writing a table other than export.py. wording/report/excel.py builds the evaluator's workbook
 # with live NPV/IRR formulas itself; it neutralises its text (tested in test_evaluator_report).
-RAW_WRITERS = re.compile(r"\.to_csv\(|\.to_excel\(|ExcelWriter|csv\.writer|xlsxwriter\.Workbook\(|"
-                         r"openpyxl\.Workbook\(")
+RAW_WRITERS = re.compile(
+    r"\.to_csv\(|\.to_excel\(|ExcelWriter|csv\.writer|xlsxwriter\.Workbook\(|"
+    r"openpyxl\.Workbook\("
+)
 ALLOWED_WRITERS = {"clv_engine/export.py", "wording/report/excel.py"}
 
 
@@ -215,20 +239,20 @@ def test_every_download_is_built_by_the_neutralising_writers():
         source = path.read_text(encoding="utf-8")
         for match in re.finditer(r"download_button\(", source):
             calls += 1
-            call = source[match.end(): match.end() + 400]
+            call = source[match.end() : match.end() + 400]
             if path.relative_to(PRODUCT).as_posix() == "ui/downloads.py" and "build(kind)" in call:
                 continue  # ui.downloads.pack_downloads: every caller's build is checked below
             # The board pack (boardpack.*_pack) writes text as plain text: no formulas, no markup.
-            assert re.search(r"to_csv_bytes|to_excel_bytes|_csv\b|_xlsx\b|report\.\w+_report|boardpack\.\w+_pack",
-                             call), (
-                f"{path.relative_to(PRODUCT)}: download not built by export.py: {call[:120]!r}")
+            assert re.search(
+                r"to_csv_bytes|to_excel_bytes|_csv\b|_xlsx\b|report\.\w+_report|boardpack\.\w+_pack", call
+            ), f"{path.relative_to(PRODUCT)}: download not built by export.py: {call[:120]!r}"
     assert calls >= 5  # the pages do have downloads: the scan found them
     packs = 0
     for path in _product_files():
         source = path.read_text(encoding="utf-8")
         for match in re.finditer(r"(?<!def )pack_downloads\(", source):
             packs += 1
-            call = source[match.end(): match.end() + 400]
+            call = source[match.end() : match.end() + 400]
             assert re.search(r"boardpack\.\w+_pack", call), f"{path.relative_to(PRODUCT)}: {call[:120]!r}"
     assert packs >= 2  # the allocator's and the evaluator's board packs
 
@@ -246,7 +270,9 @@ def test_report_workbook_neutralises_typed_names():
     from wording import report
 
     p = dataclasses.replace(
-        ev.preset("mobile_van"), name='=HYPERLINK("http://evil.example","x")', note="@SUM(A1)",
+        ev.preset("mobile_van"),
+        name='=HYPERLINK("http://evil.example","x")',
+        note="@SUM(A1)",
         cost_lines=(CostLine("=cmd|' /C calc'!A0", 100_000, "upfront"), CostLine("+1+1", 10_000, "yearly")),
     )
     book = openpyxl.load_workbook(io.BytesIO(report.excel_report(ev.analyse_programme(p, draws=200), "en")))

@@ -1,4 +1,5 @@
 """NPV, IRR, MIRR and payback against textbook cases worked by hand in each test."""
+
 from __future__ import annotations
 
 import math

@@ -114,7 +114,7 @@ def parse_money(text: str, currency: str) -> float:
 
 amounts = st.one_of(
     st.floats(min_value=-1e12, max_value=1e12, allow_nan=False),
-    st.integers(min_value=-10**11, max_value=10**11).map(float),
+    st.integers(min_value=-(10**11), max_value=10**11).map(float),
     st.sampled_from([1e4, 1e5, 1e6, 1e8, 9_999.5, 99_995_000.0, 100_000.0, 250_000.0]),
 )
 

@@ -1,4 +1,5 @@
 """The sample database: complete, deterministic, and shaped like a real after-sales book."""
+
 import duckdb
 import numpy as np
 import pytest
@@ -6,8 +7,19 @@ import pytest
 from clv_engine.db import READER_CONFIG
 from sample_data.generate import generate
 
-TABLES = ["stores", "customers", "orders", "warranties", "referrals", "complaints",
-          "event_attendance", "competitor_sightings", "appointments", "channel_spend", "store_kpis"]
+TABLES = [
+    "stores",
+    "customers",
+    "orders",
+    "warranties",
+    "referrals",
+    "complaints",
+    "event_attendance",
+    "competitor_sightings",
+    "appointments",
+    "channel_spend",
+    "store_kpis",
+]
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +44,9 @@ def test_deterministic_for_a_seed(tmp_path):
 
 
 def test_profit_is_concentrated_and_some_customers_lose_money(con):
-    gp = np.array([r[0] for r in con.execute(
-        "SELECT sum(gross_profit) FROM orders GROUP BY customer_id").fetchall()])
+    gp = np.array(
+        [r[0] for r in con.execute("SELECT sum(gross_profit) FROM orders GROUP BY customer_id").fetchall()]
+    )
     gp = np.sort(gp)[::-1]
     top20 = gp[: int(len(gp) * 0.2)].sum() / gp.sum()
     assert top20 > 0.5, top20
@@ -41,23 +54,35 @@ def test_profit_is_concentrated_and_some_customers_lose_money(con):
 
 
 def test_orders_reference_customers_and_stores(con):
-    assert con.execute(
-        "SELECT count(*) FROM orders o LEFT JOIN customers c USING (customer_id) WHERE c.customer_id IS NULL"
-    ).fetchone()[0] == 0
-    assert con.execute(
-        "SELECT count(*) FROM orders o LEFT JOIN stores s USING (store_id) WHERE s.store_id IS NULL"
-    ).fetchone()[0] == 0
+    assert (
+        con.execute(
+            "SELECT count(*) FROM orders o LEFT JOIN customers c USING (customer_id) WHERE c.customer_id IS NULL"
+        ).fetchone()[0]
+        == 0
+    )
+    assert (
+        con.execute(
+            "SELECT count(*) FROM orders o LEFT JOIN stores s USING (store_id) WHERE s.store_id IS NULL"
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def test_seasonality_february_dip(con):
-    by_month = dict(con.execute(
-        "SELECT month(order_date), count(*) FROM orders WHERE kind <> 'maintenance' GROUP BY 1").fetchall())
+    by_month = dict(
+        con.execute(
+            "SELECT month(order_date), count(*) FROM orders WHERE kind <> 'maintenance' GROUP BY 1"
+        ).fetchall()
+    )
     assert by_month[2] < 0.85 * by_month[10]
 
 
 def test_channels_differ_in_cac(con):
-    cac = dict(con.execute(
-        "SELECT channel, sum(spend) / sum(new_customers) FROM channel_spend GROUP BY 1").fetchall())
+    cac = dict(
+        con.execute(
+            "SELECT channel, sum(spend) / sum(new_customers) FROM channel_spend GROUP BY 1"
+        ).fetchall()
+    )
     assert cac["referral"] < cac["social"] < cac["store"] < cac["show"]
 
 

@@ -14,7 +14,10 @@ def test_placeholders_match_between_languages():
 
 
 def test_lookup_and_format():
-    assert t("building.sample", "en", n=10_000) == "Building the sample database (10,000 customers) on first start…"
+    assert (
+        t("building.sample", "en", n=10_000)
+        == "Building the sample database (10,000 customers) on first start…"
+    )
     assert t("page.overview", "zh") == "总览"
 
 
@@ -38,11 +41,23 @@ def internal_references(s: str) -> list[str]:
 
 
 def test_scanner_catches_what_the_issue_names():
-    for bad in ("Reference case (seed 001)", "参考案例（文章 001）", "the source article's case",
-                "原文案例", "see SPEC §5", "Seed table, equal spend", "the seeds' ROI"):
+    for bad in (
+        "Reference case (seed 001)",
+        "参考案例（文章 001）",
+        "the source article's case",
+        "原文案例",
+        "see SPEC §5",
+        "Seed table, equal spend",
+        "the seeds' ROI",
+    ):
         assert internal_references(bad), bad
-    for fine in ("Monte Carlo seed", "{draws} draws, seed {seed}", "蒙特卡洛随机种子",
-                 "Reference case: a dealer of 10,000 cars", "参考案例：拥有1万台车的经销商"):
+    for fine in (
+        "Monte Carlo seed",
+        "{draws} draws, seed {seed}",
+        "蒙特卡洛随机种子",
+        "Reference case: a dealer of 10,000 cars",
+        "参考案例：拥有1万台车的经销商",
+    ):
         assert not internal_references(fine), fine
 
 

@@ -1,4 +1,5 @@
 """Importer: each kind of bad input with its message, encodings and formats, atomic writes."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,7 +35,9 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
-def orders_csv(tmp_path: Path, body: str, header: str = "order_id,customer_id,order_date,revenue,gross_profit,store_id") -> Path:
+def orders_csv(
+    tmp_path: Path, body: str, header: str = "order_id,customer_id,order_date,revenue,gross_profit,store_id"
+) -> Path:
     return write(tmp_path / "orders.csv", header + "\n" + body)
 
 
@@ -65,10 +68,28 @@ def rows_of(db_path: Path, sql: str) -> list[tuple]:
 
 
 def test_chinese_headers_are_mapped():
-    headers = ["工单号", "客户编号", "客户姓名", "工单日期", "金额", "毛利", "毛利率", "门店", "维修类型", "车架号"]
+    headers = [
+        "工单号",
+        "客户编号",
+        "客户姓名",
+        "工单日期",
+        "金额",
+        "毛利",
+        "毛利率",
+        "门店",
+        "维修类型",
+        "车架号",
+    ]
     assert guess_mapping("orders", headers) == {
-        "order_id": "工单号", "customer_id": "客户编号", "name": "客户姓名", "order_date": "工单日期",
-        "revenue": "金额", "gross_profit": "毛利", "margin": "毛利率", "store_id": "门店", "kind": "维修类型",
+        "order_id": "工单号",
+        "customer_id": "客户编号",
+        "name": "客户姓名",
+        "order_date": "工单日期",
+        "revenue": "金额",
+        "gross_profit": "毛利",
+        "margin": "毛利率",
+        "store_id": "门店",
+        "kind": "维修类型",
         "vin": "车架号",
     }
 
@@ -76,8 +97,13 @@ def test_chinese_headers_are_mapped():
 def test_english_headers_are_mapped_by_whole_words():
     headers = ["RO Number", "Customer ID", "Service Date", "Total Amount (CNY)", "Province", "Dealer Code"]
     mapping = guess_mapping("orders", headers)
-    assert mapping == {"order_id": "RO Number", "customer_id": "Customer ID", "order_date": "Service Date",
-                       "revenue": "Total Amount (CNY)", "store_id": "Dealer Code"}
+    assert mapping == {
+        "order_id": "RO Number",
+        "customer_id": "Customer ID",
+        "order_date": "Service Date",
+        "revenue": "Total Amount (CNY)",
+        "store_id": "Dealer Code",
+    }
     assert "vin" not in mapping  # "vin" is inside "Province", but not as a word
 
 
@@ -110,18 +136,30 @@ def test_missing_required_column_blocks_the_import(tmp_path):
 
 
 def test_unparseable_dates_are_listed_with_row_and_column(tmp_path):
-    path = orders_csv(tmp_path, "O1,C1,2024-03-01,100,40,S1\nO2,C1,2024-02-30,100,40,S1\nO3,C2,next week,100,40,S1\n")
+    path = orders_csv(
+        tmp_path, "O1,C1,2024-03-01,100,40,S1\nO2,C1,2024-02-30,100,40,S1\nO3,C2,next week,100,40,S1\n"
+    )
     report = check_import([Source("orders", path)], options=OPTIONS)
     assert messages(report, "bad_date") == [
-        (3, "order_date", "“2024-02-30” is not a date (use 2024-03-01, 2024/3/1, 2024年3月1日 or an Excel date)"),
-        (4, "order_date", "“next week” is not a date (use 2024-03-01, 2024/3/1, 2024年3月1日 or an Excel date)"),
+        (
+            3,
+            "order_date",
+            "“2024-02-30” is not a date (use 2024-03-01, 2024/3/1, 2024年3月1日 or an Excel date)",
+        ),
+        (
+            4,
+            "order_date",
+            "“next week” is not a date (use 2024-03-01, 2024/3/1, 2024年3月1日 or an Excel date)",
+        ),
     ]
     assert report.rejected_rows == 2 and report.clean_rows == 1
 
 
 def test_date_forms_dealers_write_are_read(tmp_path):
-    body = ("O1,C1,2024/3/1,1,1,S\nO2,C1,2024年3月2日,1,1,S\nO3,C1,2024.3.3,1,1,S\nO4,C1,20240304,1,1,S\n"
-            "O5,C1,2024-03-05 14:30:00,1,1,S\nO6,C1,２０２４－０３－０６,1,1,S\n")
+    body = (
+        "O1,C1,2024/3/1,1,1,S\nO2,C1,2024年3月2日,1,1,S\nO3,C1,2024.3.3,1,1,S\nO4,C1,20240304,1,1,S\n"
+        "O5,C1,2024-03-05 14:30:00,1,1,S\nO6,C1,２０２４－０３－０６,1,1,S\n"
+    )
     db = tmp_path / "db.duckdb"
     report = run_import([Source("orders", orders_csv(tmp_path, body))], db, OPTIONS)
     assert report.rejected_rows == 0
@@ -143,8 +181,11 @@ def test_excel_date_numbers_are_read_and_noted(tmp_path):
 
 
 def test_thousands_separators_and_full_width_digits(tmp_path):
-    path = orders_csv(tmp_path, 'O1,C1,2024-03-01,"1,234.50",400,S1\nO2,C1,2024-03-02,１２３４,300,S1\n'
-                                'O3,C1,2024-03-03,¥980,300,S1\nO4,C1,2024-03-04,(200.00),-80,S1\n')
+    path = orders_csv(
+        tmp_path,
+        'O1,C1,2024-03-01,"1,234.50",400,S1\nO2,C1,2024-03-02,１２３４,300,S1\n'
+        "O3,C1,2024-03-03,¥980,300,S1\nO4,C1,2024-03-04,(200.00),-80,S1\n",
+    )
     db = tmp_path / "db.duckdb"
     report = run_import([Source("orders", path)], db, OPTIONS)
     assert messages(report, "number_normalised") == [
@@ -170,15 +211,21 @@ def test_refund_is_kept_as_a_refund_and_reported(tmp_path):
 def test_dates_in_the_future_are_rejected(tmp_path):
     path = orders_csv(tmp_path, "O1,C1,2026-12-01,100,40,S1\nO2,C1,2026-12-02,100,40,S1\n")
     report = check_import([Source("orders", path)], options=OPTIONS)
-    assert messages(report, "future_date") == [(3, "order_date", "2026-12-02 is in the future (today is 2026-12-01)")]
+    assert messages(report, "future_date") == [
+        (3, "order_date", "2026-12-02 is in the future (today is 2026-12-01)")
+    ]
     assert report.clean_rows == 1  # today itself is fine
 
 
 def test_duplicate_order_ids_keep_the_first_row(tmp_path):
-    path = orders_csv(tmp_path, "O1,C1,2024-03-01,100,40,S1\nO2,C1,2024-03-02,100,40,S1\nO1,C2,2024-03-03,999,1,S1\n")
+    path = orders_csv(
+        tmp_path, "O1,C1,2024-03-01,100,40,S1\nO2,C1,2024-03-02,100,40,S1\nO1,C2,2024-03-03,999,1,S1\n"
+    )
     db = tmp_path / "db.duckdb"
     report = run_import([Source("orders", path)], db, OPTIONS, accept_clean_rows=True)
-    assert messages(report, "duplicate_key") == [(4, "order_id", "Order id O1 appears again (first on row 2)")]
+    assert messages(report, "duplicate_key") == [
+        (4, "order_id", "Order id O1 appears again (first on row 2)")
+    ]
     assert rows_of(db, "SELECT customer_id, revenue FROM orders WHERE order_id = 'O1'") == [("C1", 100.0)]
 
 
@@ -192,16 +239,21 @@ def test_unknown_customers_in_side_files(tmp_path):
 
 
 def test_empty_and_non_numeric_values(tmp_path):
-    path = orders_csv(tmp_path, "O1,,2024-03-01,100,40,S1\nO2,C1,2024-03-02,abc,40,S1\nO3,C1,2024-03-03,,40,S1\n")
+    path = orders_csv(
+        tmp_path, "O1,,2024-03-01,100,40,S1\nO2,C1,2024-03-02,abc,40,S1\nO3,C1,2024-03-03,,40,S1\n"
+    )
     report = check_import([Source("orders", path)], options=OPTIONS)
-    assert messages(report, "missing_value") == [(2, "customer_id", "Customer id is empty"),
-                                                  (4, "revenue", "Amount (revenue) is empty")]
+    assert messages(report, "missing_value") == [
+        (2, "customer_id", "Customer id is empty"),
+        (4, "revenue", "Amount (revenue) is empty"),
+    ]
     assert messages(report, "bad_money") == [(3, "revenue", "“abc” is not an amount")]
 
 
 def test_malformed_lines_keep_later_row_numbers_right(tmp_path):
-    path = orders_csv(tmp_path, "O1,C1,2024-03-01,100,40,S1\nO2,C1,2024-03-02,100,40,S1,extra\n"
-                                "O3,C1,2024-02-30,100,40,S1\n")
+    path = orders_csv(
+        tmp_path, "O1,C1,2024-03-01,100,40,S1\nO2,C1,2024-03-02,100,40,S1,extra\nO3,C1,2024-02-30,100,40,S1\n"
+    )
     report = check_import([Source("orders", path)], options=OPTIONS)
     assert messages(report, "malformed_line") == [
         (3, "", "the line does not split into the header's columns: O2,C1,2024-03-02,100,40,S1,extra")
@@ -226,12 +278,20 @@ def test_gbk_file_with_chinese_headers(tmp_path):
     report = run_import([Source("orders", DATA / "orders_gbk.csv")], db, OPTIONS)
     assert "orders_gbk.csv: read as GB18030 text." in wi.note_texts(report, "en")
     # The fixture by hand: 680 + 2,350 + 1,120.50 + 9,800 − 350 + 560 + 780.
-    assert rows_of(db, "SELECT count(*), sum(revenue) FROM orders") == [(7, 680 + 2350 + 1120.5 + 9800 - 350 + 560 + 780)]
+    assert rows_of(db, "SELECT count(*), sum(revenue) FROM orders") == [
+        (7, 680 + 2350 + 1120.5 + 9800 - 350 + 560 + 780)
+    ]
     assert rows_of(db, "SELECT kind, count(*) FROM orders GROUP BY kind ORDER BY kind") == [
-        ("accessories", 1), ("accident", 1), ("maintenance", 2), ("parts", 1), ("repair", 2)
+        ("accessories", 1),
+        ("accident", 1),
+        ("maintenance", 2),
+        ("parts", 1),
+        ("repair", 2),
     ]
     # Customers created from the orders: K001 visited SH01 once and HZ02 once, K002 SH01 twice.
-    customers = rows_of(db, "SELECT customer_id, name, home_store_id, vin, purchase_date FROM customers ORDER BY 1")
+    customers = rows_of(
+        db, "SELECT customer_id, name, home_store_id, vin, purchase_date FROM customers ORDER BY 1"
+    )
     assert customers[1] == ("K002", "李娜", "SH01", "LVSHCAMB1NE000002", date(2024, 1, 9))
     assert [c[0] for c in customers] == ["K001", "K002", "K003", "K004"]
     assert rows_of(db, "SELECT store_id, name FROM stores ORDER BY 1") == [("HZ02", "HZ02"), ("SH01", "SH01")]
@@ -242,7 +302,11 @@ def test_utf8_with_bom_and_utf16(tmp_path):
     for encoding, name in (("utf-8-sig", "bom.csv"), ("utf-16", "u16.csv")):
         path = write(tmp_path / name, text, encoding)
         report = check_import([Source("orders", path)], options=OPTIONS)
-        assert report.sources[0].mapping == {"customer_id": "客户编号", "order_date": "工单日期", "revenue": "金额"}
+        assert report.sources[0].mapping == {
+            "customer_id": "客户编号",
+            "order_date": "工单日期",
+            "revenue": "金额",
+        }
         assert report.clean_rows == 1
 
 
@@ -251,9 +315,13 @@ def test_excel_file(tmp_path):
     report = run_import([Source("orders", DATA / "orders.xlsx")], db, OPTIONS)
     assert report.sources[0].mapping["order_date"] == "Service date"
     # Row 4 holds the Excel date number 45450; row 6 is empty, so A-1005 is on row 7.
-    assert messages(report, "excel_date") == [(4, "Service date", "Excel date number 45450 read as 2024-06-07")]
+    assert messages(report, "excel_date") == [
+        (4, "Service date", "Excel date number 45450 read as 2024-06-07")
+    ]
     assert messages(report, "refund") == [(5, "Amount", "negative amount -150: kept as a refund")]
-    got = rows_of(db, "SELECT order_id, order_date, revenue, gross_profit, kind FROM orders ORDER BY order_id")
+    got = rows_of(
+        db, "SELECT order_id, order_date, revenue, gross_profit, kind FROM orders ORDER BY order_id"
+    )
     assert got == [
         ("A-1001", date(2024, 5, 6), 1200.0, 480.5, "maintenance"),
         ("A-1002", date(2024, 5, 7), 1234.5, 400.0, "repair"),
@@ -279,14 +347,21 @@ def test_excel_row_numbers_count_the_empty_row(tmp_path):
 
 
 def test_parquet_file(tmp_path):
-    frame = pd.DataFrame({"customer_id": ["C1", "C2"], "order_date": pd.to_datetime(["2024-03-01", "2024-03-02"]),
-                          "revenue": [100.0, 250.5], "margin": [0.4, 0.3]})
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["C1", "C2"],
+            "order_date": pd.to_datetime(["2024-03-01", "2024-03-02"]),
+            "revenue": [100.0, 250.5],
+            "margin": [0.4, 0.3],
+        }
+    )
     path = tmp_path / "orders.parquet"
     frame.to_parquet(path)
     db = tmp_path / "db.duckdb"
     run_import([Source("orders", path)], db, OPTIONS)
     assert rows_of(db, "SELECT customer_id, revenue, round(gross_profit, 6) FROM orders ORDER BY 1") == [
-        ("C1", 100.0, 40.0), ("C2", 250.5, 75.15)
+        ("C1", 100.0, 40.0),
+        ("C2", 250.5, 75.15),
     ]
 
 
@@ -295,8 +370,12 @@ def test_unreadable_files_block_and_write_nothing(tmp_path):
     garbage.write_bytes(bytes(range(128, 256)) * 20 + b"\xff\xfe\x00\x00\x81")
     old_xls = write(tmp_path / "orders.xls", "not really excel")
     header_only = write(tmp_path / "header.csv", "customer_id,order_date,revenue\n")
-    for path, code in ((garbage, "encoding"), (old_xls, "xls"), (tmp_path / "missing.csv", "missing"),
-                       (header_only, "empty")):
+    for path, code in (
+        (garbage, "encoding"),
+        (old_xls, "xls"),
+        (tmp_path / "missing.csv", "missing"),
+        (header_only, "empty"),
+    ):
         report = check_import([Source("orders", path)], options=OPTIONS)
         assert [m.code for m in report.blocking] == [code]
     assert wi.blocking_texts(check_import([Source("orders", old_xls)], options=OPTIONS), "en") == [
@@ -320,24 +399,32 @@ def test_default_margin_when_no_profit_column(tmp_path):
 
 def test_margin_column_as_fraction_percent_or_with_sign(tmp_path):
     fraction = write(tmp_path / "a.csv", "客户编号,工单日期,金额,毛利率\nC1,2024-03-01,1000,0.4\n")
-    percent = write(tmp_path / "b.csv", "客户编号,工单日期,金额,毛利率\nC1,2024-03-01,1000,40\nC1,2024-03-02,1000,0.5\n")
+    percent = write(
+        tmp_path / "b.csv", "客户编号,工单日期,金额,毛利率\nC1,2024-03-01,1000,40\nC1,2024-03-02,1000,0.5\n"
+    )
     signed = write(tmp_path / "c.csv", "客户编号,工单日期,金额,毛利率\nC1,2024-03-01,1000,40%\n")
     for path, expected in ((fraction, [400.0]), (percent, [400.0, 5.0]), (signed, [400.0])):
         db = tmp_path / f"{path.stem}.duckdb"
         run_import([Source("orders", path)], db, OPTIONS)
-        assert [round(r[0], 6) for r in rows_of(db, "SELECT gross_profit FROM orders ORDER BY order_date")] == expected
+        assert [
+            round(r[0], 6) for r in rows_of(db, "SELECT gross_profit FROM orders ORDER BY order_date")
+        ] == expected
 
 
 # -- side files -----------------------------------------------------------------------------
 
 
 def test_customers_file_and_orders_only_customers(tmp_path):
-    orders = orders_csv(tmp_path, "O1,C1,2024-03-01,100,40,S1\nO2,C2,2024-04-01,100,40,S2\nO3,C2,2024-05-01,100,40,S2\n")
+    orders = orders_csv(
+        tmp_path, "O1,C1,2024-03-01,100,40,S1\nO2,C2,2024-04-01,100,40,S2\nO3,C2,2024-05-01,100,40,S2\n"
+    )
     customers = write(tmp_path / "customers.csv", "客户编号,姓名,购车日期,归属门店\nC1,王伟,2023-06-01,S1\n")
     db = tmp_path / "db.duckdb"
     report = run_import([Source("orders", orders), Source("customers", customers)], db, OPTIONS)
     assert "1 customers are not in a customers file" in wi.note_texts(report, "en")[-1]
-    assert rows_of(db, "SELECT customer_id, name, purchase_date, home_store_id FROM customers ORDER BY 1") == [
+    assert rows_of(
+        db, "SELECT customer_id, name, purchase_date, home_store_id FROM customers ORDER BY 1"
+    ) == [
         ("C1", "王伟", date(2023, 6, 1), "S1"),
         ("C2", None, date(2024, 4, 1), "S2"),  # created: first order, most visited store
     ]
@@ -346,27 +433,33 @@ def test_customers_file_and_orders_only_customers(tmp_path):
 def test_other_side_files(tmp_path):
     orders = orders_csv(tmp_path, "O1,C1,2024-03-01,100,40,S1\nO2,C2,2024-04-01,100,40,S1\n")
     files = {
-        "channel_spend": "月份,渠道,投放金额,新客数\n2024-03,referral,12000,10\n2024年4月,social,\"28,000\",10\n",
+        "channel_spend": '月份,渠道,投放金额,新客数\n2024-03,referral,12000,10\n2024年4月,social,"28,000",10\n',
         "warranties": "客户编号,销售日期,价格\nC1,2024-03-05,5800\n",
         "referrals": "推荐人,被推荐人,推荐日期\nC1,C2,2024-03-20\n",
         "events": "客户编号,活动日期,活动名称\nC2,2024-05-01,车主嘉年华\n",
         "appointments": "客户编号,预约日期,状态\nC1,2027-01-10,已取消\nC2,2024-04-01,到店\nC2,2024-04-02,maybe\n",
         "kpis": "月份,门店,NPS,一次修复率\n2024-03,S1,45,92%\n",
     }
-    sources = [Source("orders", orders)] + [Source(k, write(tmp_path / f"{k}.csv", v)) for k, v in files.items()]
+    sources = [Source("orders", orders)] + [
+        Source(k, write(tmp_path / f"{k}.csv", v)) for k, v in files.items()
+    ]
     db = tmp_path / "db.duckdb"
     report = run_import(sources, db, OPTIONS, accept_clean_rows=True)
     assert messages(report, "bad_status") == [
         (4, "状态", "“maybe” is not an appointment status (kept / cancelled, 到店 / 取消)")
     ]
     assert rows_of(db, "SELECT month, channel, spend, new_customers FROM channel_spend ORDER BY 1") == [
-        (date(2024, 3, 1), "referral", 12000.0, 10), (date(2024, 4, 1), "social", 28000.0, 10)
+        (date(2024, 3, 1), "referral", 12000.0, 10),
+        (date(2024, 4, 1), "social", 28000.0, 10),
     ]
-    assert rows_of(db, "SELECT customer_id, price, term_years, claims_cost FROM warranties") == [("C1", 5800.0, 3, 0.0)]
+    assert rows_of(db, "SELECT customer_id, price, term_years, claims_cost FROM warranties") == [
+        ("C1", 5800.0, 3, 0.0)
+    ]
     assert rows_of(db, "SELECT * FROM referrals") == [("C1", "C2", date(2024, 3, 20))]
     # An appointment may lie ahead; its status is read from the Chinese word.
     assert rows_of(db, "SELECT customer_id, appointment_date, status FROM appointments ORDER BY 1") == [
-        ("C1", date(2027, 1, 10), "cancelled"), ("C2", date(2024, 4, 1), "kept")
+        ("C1", date(2027, 1, 10), "cancelled"),
+        ("C2", date(2024, 4, 1), "kept"),
     ]
     assert rows_of(db, "SELECT store_id, nps, first_time_fix_rate FROM store_kpis") == [("S1", 45.0, 0.92)]
 
@@ -385,7 +478,9 @@ def test_problems_stop_the_import_unless_clean_rows_are_accepted(writable_db_pat
     run_import([Source("orders", path)], writable_db_path, OPTIONS, accept_clean_rows=True)
     assert rows_of(writable_db_path, "SELECT order_id FROM orders") == [("O1",)]
     # The previous database is kept as a backup, complete.
-    assert rows_of(Path(str(writable_db_path) + ".bak"), "SELECT count(*), sum(revenue) FROM orders") == before
+    assert (
+        rows_of(Path(str(writable_db_path) + ".bak"), "SELECT count(*), sum(revenue) FROM orders") == before
+    )
 
 
 def test_replace_keeps_scenarios_and_mappings_and_reuses_the_mapping(writable_db_path, tmp_path):
@@ -419,10 +514,15 @@ def test_append_adds_rows_and_catches_what_is_already_there(tmp_path):
     db = tmp_path / "db.duckdb"
     first = orders_csv(tmp_path, "O1,C1,2024-03-01,100,40,S1\n")
     run_import([Source("orders", first)], db, OPTIONS)
-    second = write(tmp_path / "april.csv", "order_id,customer_id,order_date,revenue\nO1,C1,2024-04-01,5\nO2,C2,2024-04-02,200\n")
+    second = write(
+        tmp_path / "april.csv",
+        "order_id,customer_id,order_date,revenue\nO1,C1,2024-04-01,5\nO2,C2,2024-04-02,200\n",
+    )
     complaints = write(tmp_path / "complaints.csv", "customer_id,opened\nC1,2024-04-03\nC7,2024-04-03\n")
     append = ImportOptions(mode="append", today=TODAY)
-    report = run_import([Source("orders", second), Source("complaints", complaints)], db, append, accept_clean_rows=True)
+    report = run_import(
+        [Source("orders", second), Source("complaints", complaints)], db, append, accept_clean_rows=True
+    )
     assert messages(report, "existing_key") == [(2, "order_id", "Order id O1 is already in the database")]
     assert messages(report, "unknown_customer") == [
         (3, "customer_id", "customer C7 is in neither the files nor the database")
@@ -438,7 +538,9 @@ def test_same_export_appended_twice_is_caught_without_order_ids(tmp_path):
     run_import([Source("orders", path)], db, OPTIONS)
     assert rows_of(db, "SELECT count(DISTINCT order_id) FROM orders") == [(2,)]  # two identical visits
     with pytest.raises(ImportRejected) as again:
-        run_import([Source("orders", path)], db, ImportOptions(mode="append", today=TODAY), accept_clean_rows=True)
+        run_import(
+            [Source("orders", path)], db, ImportOptions(mode="append", today=TODAY), accept_clean_rows=True
+        )
     # Issue 12: rows already stored are skipped as such, not called errors.
     report = again.value.report
     assert len(problems(report, "already_stored")) == 2 and problems(report, "existing_key").empty
@@ -499,8 +601,21 @@ def test_import_into_a_new_file_and_the_command_line(tmp_path, capsys):
     assert "Nothing imported yet: 1 rows have errors" in out
     assert not db.exists()
     problems_csv = tmp_path / "problems.csv"
-    assert cli.main([str(path), "--db", str(db), "--today", "2026-12-01", "--accept-clean-rows",
-                          "--problems-csv", str(problems_csv)]) == 0
+    assert (
+        cli.main(
+            [
+                str(path),
+                "--db",
+                str(db),
+                "--today",
+                "2026-12-01",
+                "--accept-clean-rows",
+                "--problems-csv",
+                str(problems_csv),
+            ]
+        )
+        == 0
+    )
     assert rows_of(db, "SELECT order_id FROM orders") == [("O1",)]
     listed = pd.read_csv(problems_csv, encoding="utf-8-sig")
     assert listed["Row"].tolist() == [3]
@@ -516,9 +631,25 @@ def test_command_line_mapping_and_side_files(tmp_path, capsys):
     orders = write(tmp_path / "o.csv", "Kunde,Datum,Betrag\nK1,2024-03-01,100\n")
     customers = write(tmp_path / "c.csv", "客户编号,姓名\nK1,王伟\n")
     db = tmp_path / "db.duckdb"
-    code = cli.main([str(orders), "--customers", str(customers), "--db", str(db), "--today", "2026-12-01",
-                          "--map", "orders.customer_id=Kunde", "--map", "orders.order_date=Datum",
-                          "--map", "orders.revenue=Betrag", "--lang", "zh"])
+    code = cli.main(
+        [
+            str(orders),
+            "--customers",
+            str(customers),
+            "--db",
+            str(db),
+            "--today",
+            "2026-12-01",
+            "--map",
+            "orders.customer_id=Kunde",
+            "--map",
+            "orders.order_date=Datum",
+            "--map",
+            "orders.revenue=Betrag",
+            "--lang",
+            "zh",
+        ]
+    )
     assert code == 0, capsys.readouterr().out
     assert "导入完成" in capsys.readouterr().out
     assert rows_of(db, "SELECT customer_id, name FROM customers") == [("K1", "王伟")]

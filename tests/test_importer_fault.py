@@ -1,4 +1,5 @@
 """Fault test: an import process killed midway leaves the previous database as it was."""
+
 from __future__ import annotations
 
 import os
@@ -64,9 +65,13 @@ def test_killed_import_leaves_the_previous_data_intact(writable_db_path, tmp_pat
     marker = tmp_path / "marker"
     script = tmp_path / "holder.py"
     script.write_text(HOLDER)
-    process = subprocess.Popen([sys.executable, str(script), str(csv), str(writable_db_path), step, str(marker)],
-                               cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)),
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, str(script), str(csv), str(writable_db_path), step, str(marker)],
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.time() + 120
     while not marker.exists():
         assert process.poll() is None, process.stdout.read().decode()

@@ -2,6 +2,7 @@
 
 Every expected figure is computed by hand from the few rows written in the test.
 """
+
 from __future__ import annotations
 
 import errno
@@ -82,7 +83,8 @@ def test_xlsx_as_second_file_on_the_command_line(tmp_path, capsys):
     code = cli.main([str(orders), "--customers", str(customers), "--db", str(db), "--today", "2026-12-01"])
     assert code == 0, capsys.readouterr()
     assert rows_of(db, "SELECT customer_id, name, phone FROM customers ORDER BY 1") == [
-        ("C1", "王伟", "13800138000"), ("C2", None, None)
+        ("C1", "王伟", "13800138000"),
+        ("C2", None, None),
     ]
 
 
@@ -92,8 +94,14 @@ def test_two_xlsx_files_through_the_api(tmp_path):
     book.active.append(["C1", date(2024, 3, 1), 100])
     book.save(tmp_path / "orders.xlsx")
     db = tmp_path / "db.duckdb"
-    report = run_import([Source("orders", tmp_path / "orders.xlsx"),
-                         Source("customers", customers_xlsx(tmp_path / "c.xlsx"))], db, OPTIONS)
+    report = run_import(
+        [
+            Source("orders", tmp_path / "orders.xlsx"),
+            Source("customers", customers_xlsx(tmp_path / "c.xlsx")),
+        ],
+        db,
+        OPTIONS,
+    )
     assert report.written["customers"] == 1 and report.written["orders"] == 1
 
 
@@ -101,21 +109,30 @@ def test_two_xlsx_files_through_the_api(tmp_path):
 
 
 def test_semicolon_file_with_decimal_commas_is_read_as_decimals(tmp_path):
-    path = write(tmp_path / "o.csv", "客户编号;工单日期;金额;毛利\n"
-                                     "C1;2024-03-01;1234,50;400,25\nC2;2024-03-02;1.234,50;10\nC3;2024-03-03;99;9,5\n")
+    path = write(
+        tmp_path / "o.csv",
+        "客户编号;工单日期;金额;毛利\n"
+        "C1;2024-03-01;1234,50;400,25\nC2;2024-03-02;1.234,50;10\nC3;2024-03-03;99;9,5\n",
+    )
     db = tmp_path / "db.duckdb"
     report = run_import([Source("orders", path)], db, OPTIONS)
     # 1234,50 is 1234.50, not 123450; 1.234,50 is 1234.50 (dot groups thousands there).
     assert rows_of(db, "SELECT customer_id, revenue, gross_profit FROM orders ORDER BY 1") == [
-        ("C1", 1234.5, 400.25), ("C2", 1234.5, 10.0), ("C3", 99.0, 9.5)
+        ("C1", 1234.5, 400.25),
+        ("C2", 1234.5, 10.0),
+        ("C3", 99.0, 9.5),
     ]
-    assert ("o.csv: the file is separated by semicolons and writes decimals with a comma: "
-            "1234,50 is read as 1234.50.") in wi.note_texts(report, "en")
+    assert (
+        "o.csv: the file is separated by semicolons and writes decimals with a comma: "
+        "1234,50 is read as 1234.50."
+    ) in wi.note_texts(report, "en")
     assert "“1234,50” read as 1234.5" in messages(report, "number_normalised")
 
 
 def test_comma_thousands_in_a_semicolon_file_keep_their_reading(tmp_path):
-    path = write(tmp_path / "o.csv", "客户编号;工单日期;金额\nC1;2024-03-01;\"1,234.50\"\nC2;2024-03-02;2,500.00\n")
+    path = write(
+        tmp_path / "o.csv", '客户编号;工单日期;金额\nC1;2024-03-01;"1,234.50"\nC2;2024-03-02;2,500.00\n'
+    )
     db = tmp_path / "db.duckdb"
     report = run_import([Source("orders", path)], db, OPTIONS)
     assert rows_of(db, "SELECT revenue FROM orders ORDER BY 1") == [(1234.5,), (2500.0,)]
@@ -127,8 +144,10 @@ def test_a_space_separated_file_is_named_as_one_column(tmp_path):
     report = check_import([Source("orders", path)], options=OPTIONS)
     assert [m.code for m in report.blocking] == ["one_column"]
     text = wi.blocking_texts(report, "en")[0]
-    assert text.startswith("orders.txt: every line reads as a single column (“customer_id order_date revenue”) "
-                           "when split at the comma (,)")
+    assert text.startswith(
+        "orders.txt: every line reads as a single column (“customer_id order_date revenue”) "
+        "when split at the comma (,)"
+    )
     assert "按逗号（,）拆分后每行只有一列" in wi.blocking_texts(report, "zh")[0]
 
 
@@ -146,25 +165,37 @@ def test_a_file_split_by_another_character_names_the_delimiter_tried(tmp_path):
 
 
 def test_big5_file_is_read_as_big5_not_garbled(tmp_path):
-    text = ("客戶編號,客戶姓名,工單日期,金額\nT001,陳美玲,2024-03-01,1200\nT002,林志豪,2024-03-02,800\n"
-            "T003,黃淑芬,2024-03-03,650\n")
+    text = (
+        "客戶編號,客戶姓名,工單日期,金額\nT001,陳美玲,2024-03-01,1200\nT002,林志豪,2024-03-02,800\n"
+        "T003,黃淑芬,2024-03-03,650\n"
+    )
     path = write(tmp_path / "tw.csv", text, "big5")
     # It decodes as GB18030 too (that was the bug): prove it, so the test cannot pass by luck.
     assert path.read_bytes().decode("gb18030") != text
     db = tmp_path / "db.duckdb"
     report = run_import([Source("orders", path)], db, OPTIONS)
     # Traditional headers map like simplified ones.
-    assert report.sources[0].mapping == {"customer_id": "客戶編號", "name": "客戶姓名", "order_date": "工單日期",
-                                         "revenue": "金額"}
+    assert report.sources[0].mapping == {
+        "customer_id": "客戶編號",
+        "name": "客戶姓名",
+        "order_date": "工單日期",
+        "revenue": "金額",
+    }
     assert "tw.csv: read as Big5 text." in wi.note_texts(report, "en")
     assert rows_of(db, "SELECT customer_id, name FROM customers ORDER BY 1") == [
-        ("T001", "陳美玲"), ("T002", "林志豪"), ("T003", "黃淑芬")
+        ("T001", "陳美玲"),
+        ("T002", "林志豪"),
+        ("T003", "黃淑芬"),
     ]
     assert rows_of(db, "SELECT sum(revenue) FROM orders") == [(2650.0,)]
 
 
 def test_gbk_file_is_still_read_as_gb18030(tmp_path):
-    path = write(tmp_path / "cn.csv", "客户编号,客户姓名,工单日期,金额\nK1,王伟,2024-03-01,100\nK2,李娜,2024-03-02,50\n", "gbk")
+    path = write(
+        tmp_path / "cn.csv",
+        "客户编号,客户姓名,工单日期,金额\nK1,王伟,2024-03-01,100\nK2,李娜,2024-03-02,50\n",
+        "gbk",
+    )
     db = tmp_path / "db.duckdb"
     report = run_import([Source("orders", path)], db, OPTIONS)
     assert "cn.csv: read as GB18030 text." in wi.note_texts(report, "en")
@@ -172,27 +203,39 @@ def test_gbk_file_is_still_read_as_gb18030(tmp_path):
 
 
 def test_full_width_ids_are_the_same_customer(tmp_path):
-    path = write(tmp_path / "o.csv", "客户编号,工单日期,金额\nC001,2024-03-01,100\nＣ００１,2024-03-02,50\n　C002,2024-03-03,7\n")
+    path = write(
+        tmp_path / "o.csv",
+        "客户编号,工单日期,金额\nC001,2024-03-01,100\nＣ００１,2024-03-02,50\n　C002,2024-03-03,7\n",
+    )
     db = tmp_path / "db.duckdb"
     report = run_import([Source("orders", path)], db, OPTIONS)
     assert rows_of(db, "SELECT customer_id, count(*), sum(revenue) FROM orders GROUP BY 1 ORDER BY 1") == [
-        ("C001", 2, 150.0), ("C002", 1, 7.0)
+        ("C001", 2, 150.0),
+        ("C002", 1, 7.0),
     ]
     assert codes(report, "id_normalised") == [(3, "Ｃ００１", "C001"), (4, "　C002", "C002")]
-    assert messages(report, "id_normalised")[0] == "Customer id “Ｃ００１” in full-width characters read as C001"
+    assert (
+        messages(report, "id_normalised")[0] == "Customer id “Ｃ００１” in full-width characters read as C001"
+    )
 
 
 def test_a_total_line_is_reported_and_skipped(tmp_path):
-    path = write(tmp_path / "o.csv", "工单号,客户编号,工单日期,金额\n"
-                                     "O1,C1,2024-03-01,100\nO2,C2,2024-03-02,200\n"
-                                     "合计,2024-03-31,2024-03-31,300\n"
-                                     "Total:,,,300\n")
+    path = write(
+        tmp_path / "o.csv",
+        "工单号,客户编号,工单日期,金额\n"
+        "O1,C1,2024-03-01,100\nO2,C2,2024-03-02,200\n"
+        "合计,2024-03-31,2024-03-31,300\n"
+        "Total:,,,300\n",
+    )
     db = tmp_path / "db.duckdb"
     report = run_import([Source("orders", path)], db, OPTIONS)
     assert codes(report, "total_row") == [(4, "合计", None), (5, "Total:", None)]
     assert messages(report, "total_row")[0] == "“合计”: a total line, not an order or a customer: skipped"
     assert report.sources[0].rows == 4 and report.sources[0].clean == 2 and report.rejected_rows == 0
-    assert "    Row 4: “合计”: a total line, not an order or a customer: skipped" in wi.report_text(report, "en").splitlines()
+    assert (
+        "    Row 4: “合计”: a total line, not an order or a customer: skipped"
+        in wi.report_text(report, "en").splitlines()
+    )
     # Revenue is not doubled and no customer "2024-03-31" appears.
     assert rows_of(db, "SELECT sum(revenue), count(DISTINCT customer_id) FROM orders") == [(300.0, 2)]
     assert rows_of(db, "SELECT customer_id FROM customers ORDER BY 1") == [("C1",), ("C2",)]
@@ -206,16 +249,23 @@ def test_a_date_in_the_customer_column_is_an_error(tmp_path):
 
 
 def test_phones_and_ids_in_scientific_notation_are_reported(tmp_path):
-    orders = write(tmp_path / "o.csv", "客户编号,工单日期,金额\nC1,2024-03-01,100\nC2,2024-03-01,100\n1.38E+11,2024-03-01,5\n")
+    orders = write(
+        tmp_path / "o.csv",
+        "客户编号,工单日期,金额\nC1,2024-03-01,100\nC2,2024-03-01,100\n1.38E+11,2024-03-01,5\n",
+    )
     customers = write(tmp_path / "c.csv", "客户编号,手机\nC1,1.38E+10\nC2,13800138000\n")
     db = tmp_path / "db.duckdb"
-    report = run_import([Source("orders", orders), Source("customers", customers)], db, OPTIONS,
-                        accept_clean_rows=True)
+    report = run_import(
+        [Source("orders", orders), Source("customers", customers)], db, OPTIONS, accept_clean_rows=True
+    )
     assert codes(report, "scientific_phone") == [(2, "1.38E+10", None)]
     assert codes(report, "scientific_id") == [(4, "1.38E+11", None)]
     assert "phone 1.38E+10 is in scientific notation" in messages(report, "scientific_phone")[0]
     # The rounded phone is not stored as if it were a number; the row itself is kept.
-    assert rows_of(db, "SELECT customer_id, phone FROM customers ORDER BY 1") == [("C1", None), ("C2", "13800138000")]
+    assert rows_of(db, "SELECT customer_id, phone FROM customers ORDER BY 1") == [
+        ("C1", None),
+        ("C2", "13800138000"),
+    ]
     assert rows_of(db, "SELECT count(*) FROM orders") == [(2,)]
 
 
@@ -223,7 +273,9 @@ def test_phones_and_ids_in_scientific_notation_are_reported(tmp_path):
 
 
 def test_exact_copies_and_zero_amounts_are_kept_and_said(tmp_path):
-    path = write(tmp_path / "o.csv", "客户编号,工单日期,金额\nC1,2024-03-01,100\nC1,2024-03-01,100\nC2,2024-03-02,0\n")
+    path = write(
+        tmp_path / "o.csv", "客户编号,工单日期,金额\nC1,2024-03-01,100\nC1,2024-03-01,100\nC2,2024-03-02,0\n"
+    )
     db = tmp_path / "db.duckdb"
     report = run_import([Source("orders", path)], db, OPTIONS)
     assert codes(report, "exact_copy") == [(3, "C1", "2")]
@@ -235,8 +287,11 @@ def test_exact_copies_and_zero_amounts_are_kept_and_said(tmp_path):
 def test_the_text_report_counts_notes_apart_from_errors(tmp_path):
     # 2 errors (a bad date, a future date); 3 notes on values (a refund, "1,200" read as 1200, a
     # zero amount) and 3 on the file (ids made from the rows, the default margin, customers created).
-    path = write(tmp_path / "o.csv", "客户编号,工单日期,金额\nC1,2024-03-01,-50\nC1,2024-02-30,1\n"
-                                     "C2,2099-01-01,1\nC3,2024-03-03,\"1,200\"\nC4,2024-03-04,0\n")
+    path = write(
+        tmp_path / "o.csv",
+        "客户编号,工单日期,金额\nC1,2024-03-01,-50\nC1,2024-02-30,1\n"
+        'C2,2099-01-01,1\nC3,2024-03-03,"1,200"\nC4,2024-03-04,0\n',
+    )
     report = check_import([Source("orders", path)], options=OPTIONS)
     text = wi.report_text(report, "en")
     assert "2 errors, 0 skipped, 6 notes:" in text
@@ -247,22 +302,33 @@ def test_the_text_report_counts_notes_apart_from_errors(tmp_path):
 
 def test_an_overlapping_append_skips_what_is_stored_without_calling_it_errors(tmp_path):
     db = tmp_path / "db.duckdb"
-    march = write(tmp_path / "q1.csv", "工单号,客户编号,工单日期,金额\nO1,C1,2024-01-05,100\nO2,C2,2024-02-05,200\n"
-                                       "O3,C1,2024-03-05,300\n")
+    march = write(
+        tmp_path / "q1.csv",
+        "工单号,客户编号,工单日期,金额\nO1,C1,2024-01-05,100\nO2,C2,2024-02-05,200\nO3,C1,2024-03-05,300\n",
+    )
     run_import([Source("orders", march)], db, OPTIONS)
-    april = write(tmp_path / "feb_apr.csv", "工单号,客户编号,工单日期,金额\nO2,C2,2024-02-05,200\nO3,C1,2024-03-05,300\n"
-                                            "O4,C3,2024-04-05,400\n")
+    april = write(
+        tmp_path / "feb_apr.csv",
+        "工单号,客户编号,工单日期,金额\nO2,C2,2024-02-05,200\nO3,C1,2024-03-05,300\nO4,C3,2024-04-05,400\n",
+    )
     append = ImportOptions(mode="append", today=TODAY)
     check = check_import([Source("orders", april)], db, append)
     assert check.rejected_rows == 0 and check.skipped_rows == 2 and check.clean_rows == 1
     assert wi.verdict(check, "en") == "All 1 rows are fine and can be imported."
     assert "with errors" not in wi.report_text(check, "en").split("\n")[0].replace("0 with errors", "")
     assert wi.report_text(check, "en").split("\n")[0] == (
-        "feb_apr.csv (Orders): 3 rows read, 1 clean, 0 with errors, 2 skipped")
-    assert messages(check, "already_stored")[0] == "Order id O2 is already in the database with the same values: skipped"
+        "feb_apr.csv (Orders): 3 rows read, 1 clean, 0 with errors, 2 skipped"
+    )
+    assert (
+        messages(check, "already_stored")[0]
+        == "Order id O2 is already in the database with the same values: skipped"
+    )
     run_import([Source("orders", april)], db, append)  # no accept_clean_rows needed: nothing is an error
     assert rows_of(db, "SELECT order_id, revenue FROM orders ORDER BY 1") == [
-        ("O1", 100.0), ("O2", 200.0), ("O3", 300.0), ("O4", 400.0)
+        ("O1", 100.0),
+        ("O2", 200.0),
+        ("O3", 300.0),
+        ("O4", 400.0),
     ]
 
 
@@ -311,8 +377,9 @@ def test_disk_full_gives_a_message_and_changes_nothing(tmp_path, monkeypatch, ca
 
 
 def test_a_duckdb_disk_full_error_is_recognised(tmp_path):
-    error = swap.write_error(duckdb.IOException("IO Error: Could not write file: No space left on device"),
-                                  tmp_path / "db.duckdb")
+    error = swap.write_error(
+        duckdb.IOException("IO Error: Could not write file: No space left on device"), tmp_path / "db.duckdb"
+    )
     assert error.name == "disk_full"
 
 
@@ -330,7 +397,8 @@ def test_a_read_only_folder_gives_a_message(tmp_path, monkeypatch, capsys):
         run_import([Source("orders", orders)], locked / "db.duckdb", OPTIONS)
     assert error.value.name == "read_only"
     assert explain(error.value, "en") == (
-        f"db.duckdb: the folder {locked} cannot be written to (read-only or no permission). Nothing was changed.")
+        f"db.duckdb: the folder {locked} cannot be written to (read-only or no permission). Nothing was changed."
+    )
     assert cli.main([str(orders), "--db", str(locked / "db.duckdb"), "--today", "2026-12-01"]) == 1
     assert "cannot be written to" in capsys.readouterr().err
 
@@ -381,11 +449,16 @@ def test_assumed_margin_and_currency_are_recorded(tmp_path, capsys):
     assert "assumed_margin" not in meta(db)  # every order carries its own profit now
     assert meta(db)["currency"] == "USD"
     # Some orders without profit: the margin used for them is still disclosed.
-    mixed = write(tmp_path / "c.csv", "客户编号,工单日期,金额,毛利\nC1,2024-03-01,1000,400\nC2,2024-03-02,100,\n")
+    mixed = write(
+        tmp_path / "c.csv", "客户编号,工单日期,金额,毛利\nC1,2024-03-01,1000,400\nC2,2024-03-02,100,\n"
+    )
     run_import([Source("orders", mixed)], db, ImportOptions(today=TODAY, default_margin=0.25))
     assert float(meta(db)["assumed_margin"]) == 0.25
     assert meta(db)["currency"] == "USD"  # not given: the database keeps its own
-    assert rows_of(db, "SELECT customer_id, gross_profit FROM orders ORDER BY 1") == [("C1", 400.0), ("C2", 25.0)]
+    assert rows_of(db, "SELECT customer_id, gross_profit FROM orders ORDER BY 1") == [
+        ("C1", 400.0),
+        ("C2", 25.0),
+    ]
 
 
 def test_a_bad_currency_code_is_refused(tmp_path):
@@ -407,8 +480,11 @@ def test_nothing_written_when_rejected_keeps_the_old_meta(tmp_path):
 def test_a_decimal_comma_in_a_comma_file_is_refused_not_multiplied(tmp_path):
     # Quoted "1234,50" in a comma-separated file: the comma cannot separate thousands (two digits
     # follow), so the value is refused with the reason instead of being read as 123450.
-    path = write(tmp_path / "o.csv", '客户编号,工单日期,金额\nC1,2024-03-01,"1234,50"\nC2,2024-03-02,"1,234.50"\n'
-                                     'C3,2024-03-03,"１２３４，５"\n')
+    path = write(
+        tmp_path / "o.csv",
+        '客户编号,工单日期,金额\nC1,2024-03-01,"1234,50"\nC2,2024-03-02,"1,234.50"\n'
+        'C3,2024-03-03,"１２３４，５"\n',
+    )
     report = check_import([Source("orders", path)], options=OPTIONS)
     assert codes(report, "comma_decimal") == [(2, "1234,50", None)]
     assert codes(report, "bad_money") == [(4, "１２３４，５", None)]
@@ -419,20 +495,26 @@ def test_a_decimal_comma_in_a_comma_file_is_refused_not_multiplied(tmp_path):
 def test_a_total_line_without_a_total_word_is_found_by_its_sum(tmp_path):
     # 100 + 250 + 50 = 400: the last line, with no customer (or a date there), is their total.
     for cell in ("", "2024-03-31"):
-        path = write(tmp_path / "o.csv", "客户编号,工单日期,金额\nC1,2024-03-01,100\nC2,2024-03-02,250\n"
-                                         f"C3,2024-03-03,50\n{cell},2024-03-31,400\n")
+        path = write(
+            tmp_path / "o.csv",
+            "客户编号,工单日期,金额\nC1,2024-03-01,100\nC2,2024-03-02,250\n"
+            f"C3,2024-03-03,50\n{cell},2024-03-31,400\n",
+        )
         db = tmp_path / f"db{len(cell)}.duckdb"
         report = run_import([Source("orders", path)], db, OPTIONS)
         assert codes(report, "sum_row") == [(5, "400.0", None)]
         assert report.rejected_rows == 0 and report.skipped_rows == 1
         assert rows_of(db, "SELECT count(*), sum(revenue) FROM orders") == [(3, 400.0)]
     # A row without a customer whose amount is not the total stays an error.
-    path = write(tmp_path / "o.csv", "客户编号,工单日期,金额\nC1,2024-03-01,100\nC2,2024-03-02,250\n,2024-03-31,7\n")
+    path = write(
+        tmp_path / "o.csv", "客户编号,工单日期,金额\nC1,2024-03-01,100\nC2,2024-03-02,250\n,2024-03-31,7\n"
+    )
     report = check_import([Source("orders", path)], options=OPTIONS)
     assert codes(report, "sum_row") == [] and codes(report, "missing_value") == [(4, "", None)]
 
 
 # -- properties --------------------------------------------------------------------------------
+
 
 def _chars(pairs: list[tuple[int, int]], encoding: str) -> list[str]:
     out = []
@@ -446,13 +528,16 @@ def _chars(pairs: list[tuple[int, int]], encoding: str) -> list[str]:
 
 # Characters of everyday text: GB2312's first level (simplified) and Big5's first level (traditional).
 SIMPLIFIED = _chars([(a, b) for a in range(0xB0, 0xD8) for b in range(0xA1, 0xFF)], "gb2312")
-TRADITIONAL = _chars([(a, b) for a in range(0xA4, 0xC6) for b in list(range(0x40, 0x7F)) + list(range(0xA1, 0xFF))],
-                     "big5")
+TRADITIONAL = _chars(
+    [(a, b) for a in range(0xA4, 0xC6) for b in list(range(0x40, 0x7F)) + list(range(0xA1, 0xFF))], "big5"
+)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(names=st.lists(st.text(st.sampled_from(TRADITIONAL), min_size=2, max_size=3), min_size=1, max_size=8),
-       big5=st.booleans())
+@given(
+    names=st.lists(st.text(st.sampled_from(TRADITIONAL), min_size=2, max_size=3), min_size=1, max_size=8),
+    big5=st.booleans(),
+)
 def test_big5_and_gbk_names_are_told_apart(tmp_path, names, big5):
     if not big5:
         names = ["".join(SIMPLIFIED[ord(c) % len(SIMPLIFIED)] for c in n) for n in names]
@@ -466,8 +551,13 @@ def test_big5_and_gbk_names_are_told_apart(tmp_path, names, big5):
         misread = data.decode(other)
     except UnicodeDecodeError:
         misread = None
-    assume(misread is None or not set("".join(misread.split("\n")[1:]).replace(",", "")
-                                       .translate(str.maketrans("", "", "C0123456789"))) <= everyday)
+    assume(
+        misread is None
+        or not set(
+            "".join(misread.split("\n")[1:]).replace(",", "").translate(str.maketrans("", "", "C0123456789"))
+        )
+        <= everyday
+    )
     path.write_bytes(data)
     encoding = detect_encoding(path)
     assert path.read_bytes().decode(encoding) == text

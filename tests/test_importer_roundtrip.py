@@ -1,4 +1,5 @@
 """Round trip: the sample database exported to CSV and imported again gives the same figures."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -14,10 +15,17 @@ from clv_engine.imports import ImportOptions, Source, run_import
 
 # table -> kind of file
 FILES = {
-    "orders": "orders", "customers": "customers", "stores": "stores", "warranties": "warranties",
-    "referrals": "referrals", "complaints": "complaints", "event_attendance": "events",
-    "competitor_sightings": "competitors", "appointments": "appointments",
-    "channel_spend": "channel_spend", "store_kpis": "kpis",
+    "orders": "orders",
+    "customers": "customers",
+    "stores": "stores",
+    "warranties": "warranties",
+    "referrals": "referrals",
+    "complaints": "complaints",
+    "event_attendance": "events",
+    "competitor_sightings": "competitors",
+    "appointments": "appointments",
+    "channel_spend": "channel_spend",
+    "store_kpis": "kpis",
 }
 # The sample sells a few warranties in the days after its last order date; "today" must be later.
 OPTIONS = ImportOptions(today=date(2030, 1, 1))
@@ -46,7 +54,9 @@ def round_trip(sample_db_path, tmp_path_factory):
     out = tmp_path_factory.mktemp("export")
     export_csv(sample_db_path, out, FILES)
     target = out / "imported.duckdb"
-    report = run_import([Source(kind, out / f"{table}.csv") for table, kind in FILES.items()], target, OPTIONS)
+    report = run_import(
+        [Source(kind, out / f"{table}.csv") for table, kind in FILES.items()], target, OPTIONS
+    )
     return sample_db_path, target, report
 
 
@@ -81,7 +91,11 @@ def test_clv_and_segmentation_figures_are_equal(round_trip):
     assert sa["tier"].value_counts().to_dict() == sb["tier"].value_counts().to_dict()
     ga = segmentation.six_groups(segmentation.with_values(sa, a))
     gb = segmentation.six_groups(segmentation.with_values(sb, b))
-    assert ga.set_index("customer_id")["group"].sort_index().equals(gb.set_index("customer_id")["group"].sort_index())
+    assert (
+        ga.set_index("customer_id")["group"]
+        .sort_index()
+        .equals(gb.set_index("customer_id")["group"].sort_index())
+    )
     a_db.close()
     b_db.close()
 
@@ -90,8 +104,10 @@ def test_orders_only_export_keeps_every_customers_history(sample_db_path, tmp_pa
     """The minimum file (customer, date, amount, profit): per-customer history is unchanged."""
     path = tmp_path / "orders.csv"
     con = attached(sample_db_path)
-    con.execute(f"COPY (SELECT customer_id AS 客户编号, order_date AS 工单日期, revenue AS 金额, "
-                f"gross_profit AS 毛利 FROM orders) TO '{path}' (HEADER)")
+    con.execute(
+        f"COPY (SELECT customer_id AS 客户编号, order_date AS 工单日期, revenue AS 金额, "
+        f"gross_profit AS 毛利 FROM orders) TO '{path}' (HEADER)"
+    )
     expected = con.execute(
         "SELECT customer_id, count(*), round(sum(revenue), 2), round(sum(gross_profit), 2), min(order_date), "
         "max(order_date) FROM orders GROUP BY 1 ORDER BY 1"
@@ -104,8 +120,10 @@ def test_orders_only_export_keeps_every_customers_history(sample_db_path, tmp_pa
         "SELECT customer_id, count(*), round(sum(revenue), 2), round(sum(gross_profit), 2), min(order_date), "
         "max(order_date) FROM orders GROUP BY 1 ORDER BY 1"
     ).fetchall()
-    starts = con.execute("SELECT count(*) FROM customers c JOIN (SELECT customer_id, min(order_date) AS f "
-                         "FROM orders GROUP BY 1) o USING (customer_id) WHERE c.purchase_date = o.f").fetchone()[0]
+    starts = con.execute(
+        "SELECT count(*) FROM customers c JOIN (SELECT customer_id, min(order_date) AS f "
+        "FROM orders GROUP BY 1) o USING (customer_id) WHERE c.purchase_date = o.f"
+    ).fetchone()[0]
     con.close()
     assert got == expected
     assert starts == len(expected)  # every customer starts at their first order

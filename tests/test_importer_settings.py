@@ -1,5 +1,6 @@
 """What was assumed at import is disclosed on every page (issue 12), and a missing CLV_DB is
 said, not replaced by the demo. AppTest on a small database imported in the test."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -13,7 +14,9 @@ from clv_engine.imports import ImportOptions, Source, run_import
 from tests.helpers import metric_values, run_app
 
 PAGES = ["overview", "segmentation", "churn", "lookup", "kpi", "model", "channels", "allocator", "evaluator"]
-CAPTION_EN = "Some or all imported orders came without gross profit: for them it is assumed to be 30% of the amount."
+CAPTION_EN = (
+    "Some or all imported orders came without gross profit: for them it is assumed to be 30% of the amount."
+)
 CAPTION_ZH = "部分或全部导入的工单没有毛利：这些工单的毛利按金额的 30% 假设。"
 
 
@@ -24,12 +27,17 @@ def no_profit_db(tmp_path_factory) -> Path:
     lines = ["客户编号,工单日期,金额,门店"]
     for c in range(40):
         for visit in range(1 + c % 5):
-            lines.append(f"C{c:03d},{2021 + visit}-{1 + c % 9:02d}-{10 + c % 9},{200 + 37 * c + 11 * visit},S{c % 2}")
+            lines.append(
+                f"C{c:03d},{2021 + visit}-{1 + c % 9:02d}-{10 + c % 9},{200 + 37 * c + 11 * visit},S{c % 2}"
+            )
     orders = folder / "orders.csv"
     orders.write_text("\n".join(lines) + "\n")
     db = folder / "dealer.duckdb"
-    run_import([Source("orders", orders)], db, ImportOptions(today=date(2026, 12, 1), default_margin=0.3,
-                                                             currency="USD"))
+    run_import(
+        [Source("orders", orders)],
+        db,
+        ImportOptions(today=date(2026, 12, 1), default_margin=0.3, currency="USD"),
+    )
     return db
 
 
@@ -60,10 +68,13 @@ def test_data_with_its_own_profit_discloses_nothing(sample_db_path):
     assert metric_values(at)["Total CLV"].startswith("¥")
 
 
-@pytest.mark.parametrize("lang, text", [
-    ("en", "The database file set in CLV_DB was not found"),
-    ("zh", "找不到 CLV_DB 指定的数据库文件"),
-])
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("en", "The database file set in CLV_DB was not found"),
+        ("zh", "找不到 CLV_DB 指定的数据库文件"),
+    ],
+)
 def test_a_missing_clv_db_is_said_and_no_demo_is_built_there(tmp_path, lang, text):
     missing = tmp_path / "dealer.duckdb"
     at = run_app(missing, lang=lang)  # CLV_DB goes back after the test (tests.helpers.use_db)
@@ -97,7 +108,10 @@ def test_the_import_page_takes_a_second_xlsx_file_and_a_currency(writable_db_pat
     con = duckdb.connect()
     con.execute("ATTACH ? AS d (READ_ONLY)", [str(writable_db_path)])
     assert con.execute("SELECT value FROM d.meta WHERE key = 'currency'").fetchall() == [("EUR",)]
-    assert con.execute("SELECT customer_id, name FROM d.customers ORDER BY 1").fetchall() == [("K1", "王伟"), ("K2", None)]
+    assert con.execute("SELECT customer_id, name FROM d.customers ORDER BY 1").fetchall() == [
+        ("K1", "王伟"),
+        ("K2", None),
+    ]
     con.close()
     at.switch_page("app_pages/overview.py").run()
     assert metric_values(at)["Total CLV"].startswith("€")

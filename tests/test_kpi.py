@@ -1,5 +1,6 @@
 """KPI scorecard (SPEC §7): weights, dates, normalisation and score by hand, raw KPIs on a
 hand-made database and on the sample against pandas."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -20,8 +21,13 @@ def test_spec_weights():
     w = kpi.KpiWeights()
     w.validate()
     assert w.as_dict() == {
-        "clv_growth": 0.25, "retention": 0.20, "nps": 0.15, "after_sales_gp": 0.15,
-        "ticket_frequency": 0.10, "first_time_fix": 0.10, "technician_efficiency": 0.05,
+        "clv_growth": 0.25,
+        "retention": 0.20,
+        "nps": 0.15,
+        "after_sales_gp": 0.15,
+        "ticket_frequency": 0.10,
+        "first_time_fix": 0.10,
+        "technician_efficiency": 0.05,
     }
     assert sum(w.as_dict().values()) == pytest.approx(1.0)
 
@@ -73,13 +79,13 @@ def _raw(**columns) -> pd.DataFrame:
 
 def test_score_by_hand():
     raw = _raw(
-        clv_growth=[0.10, 0.20, 0.30],       # norm 0, 50, 100
-        retention=[0.90, 0.80, 0.70],        # 100, 50, 0
-        nps=[40.0, 40.0, 40.0],              # all equal: 50 each
+        clv_growth=[0.10, 0.20, 0.30],  # norm 0, 50, 100
+        retention=[0.90, 0.80, 0.70],  # 100, 50, 0
+        nps=[40.0, 40.0, 40.0],  # all equal: 50 each
         after_sales_gp=[100.0, 300.0, 200.0],  # 0, 100, 50
         ticket_size=[1000.0, 2000.0, 1500.0],  # 0, 100, 50
-        frequency=[2.0, 1.0, 1.5],             # 100, 0, 50  -> ticket_frequency 50, 50, 50
-        first_time_fix=[0.8, 0.9, 0.85],     # 0, 100, 50
+        frequency=[2.0, 1.0, 1.5],  # 100, 0, 50  -> ticket_frequency 50, 50, 50
+        first_time_fix=[0.8, 0.9, 0.85],  # 0, 100, 50
         technician_efficiency=[1.0, 0.9, 0.8],  # 100, 50, 0
     )
     card = kpi.score(raw)
@@ -146,9 +152,9 @@ def small_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("kpi") / "kpi.duckdb"
     customers = [("a1", "A"), ("a2", "A"), ("a3", "A"), ("b1", "B")]
     orders = [
-        ("o1", "a1", "2025-03-01", "A", 800, 300),   # year before last
+        ("o1", "a1", "2025-03-01", "A", 800, 300),  # year before last
         ("o2", "a1", "2026-03-01", "A", 1000, 400),  # came back: retained
-        ("o3", "a2", "2025-03-01", "A", 600, 200),   # did not come back
+        ("o3", "a2", "2025-03-01", "A", 600, 200),  # did not come back
         ("o4", "a3", "2026-05-01", "A", 3000, 900),  # new this year: not in the base
         ("o5", "a3", "2026-05-02", "A", 2000, 500),
         ("o6", "b1", "2025-01-01", "B", 700, 200),
@@ -164,10 +170,14 @@ def small_db(tmp_path_factory):
     make_db(
         path,
         stores=[("A", "Store A", "East", "X"), ("B", "Store B", "West", "Y")],
-        customers=Table(("customer_id", "home_store_id", "purchase_date"),
-                        [(c, s, date(2024, 1, 1)) for c, s in customers]),
-        orders=Table(("order_id", "customer_id", "order_date", "store_id", "kind", "revenue", "gross_profit"),
-                     [(o, c, date.fromisoformat(d), s, "repair", r, g) for o, c, d, s, r, g in orders]),
+        customers=Table(
+            ("customer_id", "home_store_id", "purchase_date"),
+            [(c, s, date(2024, 1, 1)) for c, s in customers],
+        ),
+        orders=Table(
+            ("order_id", "customer_id", "order_date", "store_id", "kind", "revenue", "gross_profit"),
+            [(o, c, date.fromisoformat(d), s, "repair", r, g) for o, c, d, s, r, g in orders],
+        ),
         store_kpis=store_kpis,
     )
     return Database(path)
@@ -186,7 +196,9 @@ def test_raw_kpis_by_hand(small_db):
     assert a.first_time_fix == pytest.approx(0.9) and b.technician_efficiency == pytest.approx(0.7)
     # CLV growth: the stores' CLV summed from clv.customer_values, now and a year before.
     now = clv.customer_values(small_db, AS_OF, params=params).groupby("home_store_id").clv.sum()
-    before = clv.customer_values(small_db, date(2025, 6, 30), params=params).groupby("home_store_id").clv.sum()
+    before = (
+        clv.customer_values(small_db, date(2025, 6, 30), params=params).groupby("home_store_id").clv.sum()
+    )
     assert a.clv_growth == pytest.approx(now["A"] / before["A"] - 1)
     assert b.clv_growth == pytest.approx(now["B"] / before["B"] - 1)
 
@@ -197,11 +209,17 @@ def test_missing_store_kpis_table(tmp_path):
     make_db(
         path,
         stores=[("A", "A", "E", "X"), ("B", "B", "W", "Y")],
-        customers=Table(("customer_id", "home_store_id", "purchase_date"),
-                        [(f"c{i}", s, date(2024, 1, 1)) for i, s in enumerate(stores)]),
-        orders=Table(("order_id", "customer_id", "order_date", "store_id", "kind", "revenue", "gross_profit"),
-                     [(f"o{i}", f"c{i}", date(2026, 2, 1), s, "repair", 1000.0 * (i + 1), 300.0 * (i + 1))
-                      for i, s in enumerate(stores)]),
+        customers=Table(
+            ("customer_id", "home_store_id", "purchase_date"),
+            [(f"c{i}", s, date(2024, 1, 1)) for i, s in enumerate(stores)],
+        ),
+        orders=Table(
+            ("order_id", "customer_id", "order_date", "store_id", "kind", "revenue", "gross_profit"),
+            [
+                (f"o{i}", f"c{i}", date(2026, 2, 1), s, "repair", 1000.0 * (i + 1), 300.0 * (i + 1))
+                for i, s in enumerate(stores)
+            ],
+        ),
     )
     card = kpi.score(kpi.raw_kpis(Database(path), [AS_OF]))
     assert set(card.missing_kpis) >= {"nps", "first_time_fix", "technician_efficiency"}
@@ -229,8 +247,12 @@ def test_sample_kpis_match_pandas(sample_db_path):
 
     home = orders.merge(customers, on="customer_id")
     hd = pd.to_datetime(home.order_date)
-    this = set(zip(home.home_store_id[(hd > ts - pd.Timedelta(days=365)) & (hd <= ts)],
-                   home.customer_id[(hd > ts - pd.Timedelta(days=365)) & (hd <= ts)]))
+    this = set(
+        zip(
+            home.home_store_id[(hd > ts - pd.Timedelta(days=365)) & (hd <= ts)],
+            home.customer_id[(hd > ts - pd.Timedelta(days=365)) & (hd <= ts)],
+        )
+    )
     last_mask = (hd > ts - pd.Timedelta(days=730)) & (hd <= ts - pd.Timedelta(days=365))
     last = set(zip(home.home_store_id[last_mask], home.customer_id[last_mask]))
     for store in raw.index:

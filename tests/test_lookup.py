@@ -1,4 +1,5 @@
 """Customer lookup engine on the hand-built database of tests/test_churn_db.py."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -61,8 +62,10 @@ def test_best_match_first_and_limit(tmp_path):
     path = build_db(tmp_path / "rank.duckdb")
     con = duckdb.connect(str(path))
     # A customer whose name contains another customer's id: the id match comes first.
-    con.execute("INSERT INTO customers (customer_id, name, home_store_id, purchase_date) "
-                "VALUES ('Z1', 'Mr A', 'S01', DATE '2024-01-01'), ('Z2', 'Ms A', 'S01', DATE '2024-01-01')")
+    con.execute(
+        "INSERT INTO customers (customer_id, name, home_store_id, purchase_date) "
+        "VALUES ('Z1', 'Mr A', 'S01', DATE '2024-01-01'), ('Z2', 'Ms A', 'S01', DATE '2024-01-01')"
+    )
     con.close()
     db = Database(path)
     found = lookup.find_customers(db, "a")
@@ -113,8 +116,13 @@ def test_complaints_as_of_the_date(db):
 
 # -- network ------------------------------------------------------------------------------
 
-VALUES = pd.DataFrame({"customer_id": ["A", "B", "C", "D", "F"], "name": ["王伟", "李娜", "张敏", "刘洋", "杨丽"],
-                       "clv": [9_000.0, 1_000.0, 700.0, 500.0, 250.0]})
+VALUES = pd.DataFrame(
+    {
+        "customer_id": ["A", "B", "C", "D", "F"],
+        "name": ["王伟", "李娜", "张敏", "刘洋", "杨丽"],
+        "clv": [9_000.0, 1_000.0, 700.0, 500.0, 250.0],
+    }
+)
 
 
 def test_network_direct_and_further(db):
@@ -151,7 +159,8 @@ def test_complaint_rule_by_tier():
     low = lookup.complaint_rule_for("ordinary")
     assert (low.respond_hours, low.compensation_limit) == (48, 200)
     assert words.complaint_rule_text(vip, "en") == (
-        "Respond within 2 h · compensation authority unlimited · owner: General manager")
+        "Respond within 2 h · compensation authority unlimited · owner: General manager"
+    )
     with pytest.raises(InputError) as raised:
         lookup.complaint_rule_for("diamond")
     assert "No complaint rule" in explain(raised.value, "en")
@@ -166,10 +175,12 @@ def test_recommended_actions_most_urgent_first():
     risk = pd.Series({"level": "mid", "expected_value": 1_820.0, "cost": 300.0})
     actions = said_actions(risk, "gold", open_complaints=1, lang="en")
     assert actions[0].startswith("Resolve the 1 open complaint(s) first: Respond within 4 h")
-    assert actions[1] == ("Account manager visit + service offer (Mid risk): expected value ¥1,820 "
-                          "for a cost of ¥300.")
-    losing = said_actions(pd.Series({"level": "high", "expected_value": -500.0, "cost": 800.0}),
-                                        "silver", 0, "en")
+    assert actions[1] == (
+        "Account manager visit + service offer (Mid risk): expected value ¥1,820 for a cost of ¥300."
+    )
+    losing = said_actions(
+        pd.Series({"level": "high", "expected_value": -500.0, "cost": 800.0}), "silver", 0, "en"
+    )
     assert len(losing) == 1 and "expected to lose -¥500" in losing[0]
     calm = said_actions(pd.Series({"level": "none"}), "platinum", 0, "en")
     assert calm == ["No warning sign: follow the Platinum tier's service playbook."]
@@ -181,6 +192,8 @@ def test_network_worth_more_than_the_customer_is_said(db):
     network = lookup.referral_network(db, "A", AS_OF, VALUES)  # direct CLV 1,500
     calm = pd.Series({"level": "none"})
     said = said_actions(calm, "silver", 0, "en", network, own_clv=600.0)
-    assert said[-1] == ("The customers they referred are worth ¥1,500 in CLV, more than their own ¥600: "
-                        "keeping this customer keeps a referrer.")
+    assert said[-1] == (
+        "The customers they referred are worth ¥1,500 in CLV, more than their own ¥600: "
+        "keeping this customer keeps a referrer."
+    )
     assert len(said_actions(calm, "silver", 0, "en", network, own_clv=2_000.0)) == 1

@@ -4,6 +4,7 @@ Built on the simulated lists of tests/test_results.py (treated and control group
 return uplift); every expected figure is computed here from the simulation's own truth frame
 and the members' stored CLVs, not read back from the engine.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -18,8 +19,10 @@ def _vary_clv(db, list_id):
     """Give each member a different remaining CLV (10,000 + 7 × rank), so the mean is a real check."""
     with db.write_transaction() as con:
         con.execute("UPDATE call_list_members SET clv = 10000 + 7 * rank WHERE list_id = ?", [list_id])
-    return db.query_df("SELECT customer_id, level, control, clv, success, p_churn FROM call_list_members "
-                       "WHERE list_id = ?", [list_id])
+    return db.query_df(
+        "SELECT customer_id, level, control, clv, success, p_churn FROM call_list_members WHERE list_id = ?",
+        [list_id],
+    )
 
 
 def test_enough_evidence_uses_the_measured_uplift(tmp_path):
@@ -40,9 +43,12 @@ def test_enough_evidence_uses_the_measured_uplift(tmp_path):
     # Typed prior: the list's P(churn) 0.5 × success 0.3.
     assert m.typed_uplift == pytest.approx(0.15)
     assert m.typed_success == pytest.approx(0.30)
-    _, low, high = results.newcombe_interval(int(treated["returned"].sum()), len(treated),
-                                             int(control["returned"].sum()), len(control))
-    assert (m.uplift_per_customer_low, m.uplift_per_customer_high) == pytest.approx((low * mean_clv, high * mean_clv))
+    _, low, high = results.newcombe_interval(
+        int(treated["returned"].sum()), len(treated), int(control["returned"].sum()), len(control)
+    )
+    assert (m.uplift_per_customer_low, m.uplift_per_customer_high) == pytest.approx(
+        (low * mean_clv, high * mean_clv)
+    )
     assert m.uplift_per_customer_low < m.uplift_per_customer < m.uplift_per_customer_high
     # Recovery: the simulated effect (35% − 20%) per customer lies inside the carried interval.
     assert m.uplift_per_customer_low <= 0.15 * mean_clv <= m.uplift_per_customer_high
@@ -65,7 +71,9 @@ def test_enough_evidence_uses_the_measured_uplift(tmp_path):
 
 
 def test_too_thin_falls_back_to_the_typed_prior(tmp_path):
-    db, list_id, truth = simulated_database(tmp_path / "t.duckdb", n=600, p_control=0.3, p_treated=0.3, seed=3)
+    db, list_id, truth = simulated_database(
+        tmp_path / "t.duckdb", n=600, p_control=0.3, p_treated=0.3, seed=3
+    )
     m = measured.measured_programme(db, [list_id])
     assert m.verdict == "too_thin" and not m.usable
     assert m.take_up == pytest.approx(0.5 * 0.3)
@@ -79,7 +87,9 @@ def test_too_thin_falls_back_to_the_typed_prior(tmp_path):
 
 
 def test_one_level_and_its_typed_success(tmp_path):
-    db, list_id, truth = simulated_database(tmp_path / "l.duckdb", n=3_000, p_control=0.2, p_treated=0.4, seed=5)
+    db, list_id, truth = simulated_database(
+        tmp_path / "l.duckdb", n=3_000, p_control=0.2, p_treated=0.4, seed=5
+    )
     with db.write_transaction() as con:
         con.execute("UPDATE call_list_members SET success = 0.78 WHERE level = 'high'")
     levels = db.query_df("SELECT customer_id, level FROM call_list_members")
@@ -94,7 +104,9 @@ def test_one_level_and_its_typed_success(tmp_path):
 
 
 def test_lost_customers_keep_their_sign_and_no_project(tmp_path):
-    db, list_id, truth = simulated_database(tmp_path / "x.duckdb", n=2_000, p_control=0.5, p_treated=0.2, seed=7)
+    db, list_id, truth = simulated_database(
+        tmp_path / "x.duckdb", n=2_000, p_control=0.5, p_treated=0.2, seed=7
+    )
     m = measured.measured_programme(db, [list_id])
     assert m.verdict == "lost"
     with pytest.raises(AllocationError):
@@ -108,6 +120,7 @@ def test_lost_customers_keep_their_sign_and_no_project(tmp_path):
 
 def test_no_list(tmp_path):
     from clv_engine.db import Database, create_database
+
     create_database(tmp_path / "e.duckdb")
     with pytest.raises(measured.MeasuredError) as err:
         measured.measured_programme(Database(tmp_path / "e.duckdb"))

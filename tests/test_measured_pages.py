@@ -3,6 +3,7 @@
 On the simulated list of tests/test_results.py (treated 35% back, control 20%, remaining CLV
 20,000, contact cost 300): the figures expected are computed here from the simulation's truth.
 """
+
 from __future__ import annotations
 
 from tests.helpers import metric_values, run_app
@@ -31,7 +32,7 @@ def test_allocator_adds_a_measured_project(tmp_path):
     assert m["CLV uplift per customer"] == fmt.money_full(uplift * 20_000)
     assert m["Customers reached"] == fmt.number(len(treated))
     table = next(d.value for d in at.dataframe if "Typed prior" in d.value.columns)
-    assert table["Typed prior"].iloc[0] == fmt.pct(0.15, 1)   # P(churn) 0.5 × typed success 0.3
+    assert table["Typed prior"].iloc[0] == fmt.pct(0.15, 1)  # P(churn) 0.5 × typed success 0.3
     assert table["Measured"].iloc[0] == fmt.pct(uplift, 1)
     assert set(table["Used"]) == {"measured"}
     assert any("Enough evidence" in s.value for s in at.success)
@@ -55,6 +56,6 @@ def test_evaluator_case_from_a_thin_list_uses_the_typed_prior(tmp_path):
     _ok(at)
     assert at.session_state["ev_custom_g0_n"] == len(treated)
     assert at.session_state["ev_custom_g0_u"] == 20_000
-    assert at.session_state["ev_custom_g0_t"] == 15.0   # the typed prior, 0.5 × 0.3
+    assert at.session_state["ev_custom_g0_t"] == 15.0  # the typed prior, 0.5 × 0.3
     assert at.session_state["ev_custom_c0"] == len(treated) * 300
     assert at.session_state["ev_custom_name"] == "实测回访 · 全部等级"

@@ -8,6 +8,7 @@ A page must render in both languages without an exception or an error box, and w
 A page that fails here is listed in KNOWN_FAILING with the reason, so the list is visible;
 the mark is strict, so a fixed page makes the test fail until it is taken off the list.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -33,8 +34,10 @@ def minimal_db_path(sample_db_path, tmp_path_factory) -> Path:
     # one configuration per file and process.
     con = duckdb.connect()
     con.execute("ATTACH ? AS src (READ_ONLY)", [str(sample_db_path)])
-    con.execute(f"COPY (SELECT customer_id AS 客户编号, order_date AS 工单日期, revenue AS 金额 FROM src.orders) "
-                f"TO '{csv}' (HEADER)")
+    con.execute(
+        f"COPY (SELECT customer_id AS 客户编号, order_date AS 工单日期, revenue AS 金额 FROM src.orders) "
+        f"TO '{csv}' (HEADER)"
+    )
     con.close()
     target = out / "minimal.duckdb"
     report = run_import([Source("orders", csv)], target, ImportOptions(today=date(2030, 1, 1)))
@@ -42,8 +45,10 @@ def minimal_db_path(sample_db_path, tmp_path_factory) -> Path:
     con = duckdb.connect()
     con.execute("ATTACH ? AS d (READ_ONLY)", [str(target)])
     con.execute("USE d")
-    filled = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-              for t in ("orders", "customers", "stores", "complaints", "channel_spend", "warranties")}
+    filled = {
+        t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("orders", "customers", "stores", "complaints", "channel_spend", "warranties")
+    }
     con.close()
     assert filled["orders"] > 0 and filled["customers"] > 0
     assert filled["stores"] == filled["complaints"] == filled["channel_spend"] == filled["warranties"] == 0
@@ -53,7 +58,11 @@ def minimal_db_path(sample_db_path, tmp_path_factory) -> Path:
 def _params():
     for page in PAGES:
         for lang in ("en", "zh"):
-            marks = [pytest.mark.xfail(reason=f"{page}: {KNOWN_FAILING[page]}", strict=True)] if page in KNOWN_FAILING else []
+            marks = (
+                [pytest.mark.xfail(reason=f"{page}: {KNOWN_FAILING[page]}", strict=True)]
+                if page in KNOWN_FAILING
+                else []
+            )
             yield pytest.param(page, lang, marks=marks, id=f"{page}-{lang}")
 
 

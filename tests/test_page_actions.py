@@ -1,5 +1,6 @@
 """AppTest: the "Actions due" page — three lists in both languages, the store scope, edited rules,
 downloads, and a database without complaints. Counts are checked against pandas/SQL done here."""
+
 from __future__ import annotations
 
 import io
@@ -52,7 +53,9 @@ def _raw(path, sql: str, params=()) -> pd.DataFrame:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_three_lists_in_both_languages(sample_db_path, lang):
     at = run_app(sample_db_path, PAGE, lang=lang)
-    assert [tab.label for tab in at.tabs] == [t(f"actions.tab.{k}", lang) for k in ("service", "tiers", "complaints")]
+    assert [tab.label for tab in at.tabs] == [
+        t(f"actions.tab.{k}", lang) for k in ("service", "tiers", "complaints")
+    ]
     labels = set(metric_values(at))
     for key in ("actions.svc.overdue_count", "actions.tier.up_count", "actions.q.open_count"):
         assert t(key, lang) in labels
@@ -68,24 +71,33 @@ def test_counts_in_a_store_scope_match_an_independent_count(sample_db_path, down
     # Service due: the pandas re-implementation over S01's customers.
     rules = sd.ServiceRules()
     want = _pandas_due(Database(sample_db_path), as_of, rules)
-    home = _raw(sample_db_path, "SELECT customer_id FROM customers WHERE home_store_id = 'S01'")["customer_id"]
+    home = _raw(sample_db_path, "SELECT customer_id FROM customers WHERE home_store_id = 'S01'")[
+        "customer_id"
+    ]
     want = want[want["customer_id"].isin(set(home))]
     assert m["Overdue"] == f"{int((want['days_to_due'] < 0).sum()):,}"
     assert m["Due within 30 days"] == f"{int((want['days_to_due'] >= 0).sum()):,}"
     # Open complaints of S01 on the as-of date, counted in SQL.
-    open_n = _raw(sample_db_path, "SELECT count(*) AS n FROM complaints WHERE store_id = 'S01' AND opened <= ? "
-                  "AND (resolved IS NULL OR resolved > ?)", [as_of, as_of])["n"].iloc[0]
+    open_n = _raw(
+        sample_db_path,
+        "SELECT count(*) AS n FROM complaints WHERE store_id = 'S01' AND opened <= ? "
+        "AND (resolved IS NULL OR resolved > ?)",
+        [as_of, as_of],
+    )["n"].iloc[0]
     assert m["Open complaints"] == f"{int(open_n):,}"
     # Each list downloads with the store and date in its name; the CSV has the listed rows.
     names = set(downloads)
     for kind in ("service_due", "warranty_offers", "open_complaints"):
         assert f"{kind}_S01_{as_of.isoformat()}.csv" in names
         assert f"{kind}_S01_{as_of.isoformat()}.xlsx" in names
-    service = pd.read_csv(io.BytesIO(downloads[f"service_due_S01_{as_of.isoformat()}.csv"]()), encoding="utf-8-sig")
+    service = pd.read_csv(
+        io.BytesIO(downloads[f"service_due_S01_{as_of.isoformat()}.csv"]()), encoding="utf-8-sig"
+    )
     assert len(service) == len(want)
     assert sorted(service["Customer"]) == sorted(want["customer_id"])
-    complaints = pd.read_csv(io.BytesIO(downloads[f"open_complaints_S01_{as_of.isoformat()}.csv"]()),
-                             encoding="utf-8-sig")
+    complaints = pd.read_csv(
+        io.BytesIO(downloads[f"open_complaints_S01_{as_of.isoformat()}.csv"]()), encoding="utf-8-sig"
+    )
     assert len(complaints) == open_n
     xlsx = pd.read_excel(io.BytesIO(downloads[f"service_due_S01_{as_of.isoformat()}.xlsx"]()))
     assert len(xlsx) == len(want)
@@ -101,7 +113,9 @@ def test_edited_rules_change_the_lists(sample_db_path, downloads):
     as_of = at.date_input(key="as_of").value
     # Gold customers with at least one referral by the as-of date: the upgrades can only grow.
     assert int(after["Upgrades due"].replace(",", "")) >= int(before["Upgrades due"].replace(",", ""))
-    tiers = pd.read_csv(io.BytesIO(downloads[f"tier_changes_all_{as_of.isoformat()}.csv"]()), encoding="utf-8-sig")
+    tiers = pd.read_csv(
+        io.BytesIO(downloads[f"tier_changes_all_{as_of.isoformat()}.csv"]()), encoding="utf-8-sig"
+    )
     assert (tiers["Change"] == "Upgrade").sum() == int(after["Upgrades due"].replace(",", ""))
     want = _pandas_due(Database(sample_db_path), as_of, sd.ServiceRules(horizon_days=90))
     assert after["Due within 90 days"] == f"{int((want['days_to_due'] >= 0).sum()):,}"
@@ -112,9 +126,13 @@ def test_a_database_without_complaints_says_which_file(tmp_path):
     create_database(path)
     con = duckdb.connect(str(path))
     con.execute("INSERT INTO stores VALUES ('S01', 'One', '', '')")
-    con.execute("INSERT INTO customers (customer_id, home_store_id, purchase_date) VALUES ('A', 'S01', '2025-01-05')")
-    con.execute("INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) "
-                "VALUES ('o1', 'A', DATE '2025-12-20', 'S01', 'maintenance', 500, 200)")
+    con.execute(
+        "INSERT INTO customers (customer_id, home_store_id, purchase_date) VALUES ('A', 'S01', '2025-01-05')"
+    )
+    con.execute(
+        "INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) "
+        "VALUES ('o1', 'A', DATE '2025-12-20', 'S01', 'maintenance', 500, 200)"
+    )
     con.close()
     for lang in ("en", "zh"):
         at = run_app(path, PAGE, lang=lang)

@@ -3,6 +3,7 @@
 The page maximises net value Σ(gain − cost) (issue 11). SPEC §4 net values: service 6.2M,
 membership 4.25M, churn warning 3.7M, mobile 1.25M.
 """
+
 from __future__ import annotations
 
 from clv_engine import scenarios
@@ -37,7 +38,7 @@ def test_spec_case_headline(sample_db_path):
     at = _page(sample_db_path)
     m = metric_values(at)
     # SPEC §4: all four fit in ¥1,000,000; total gain 16.4M, combined net ROI 1,540%.
-    assert m["Net value"] == "¥15.40M"       # 16.4M − 1.0M
+    assert m["Net value"] == "¥15.40M"  # 16.4M − 1.0M
     assert m["Total gain"] == "¥16.40M"
     assert m["Combined net ROI"] == "1,540%"
     assert m["Projects funded"] == "4 of 4"
@@ -46,7 +47,11 @@ def test_spec_case_headline(sample_db_path):
     detail = at.dataframe[-1].value.set_index("Project")
     # Ranked by ROI: service experience, membership, churn warning, mobile.
     assert detail["ROI rank"].sort_values().index.tolist() == [
-        "Service experience", "Membership benefits", "Churn warning system", "Mobile service"]
+        "Service experience",
+        "Membership benefits",
+        "Churn warning system",
+        "Mobile service",
+    ]
     assert any("same portfolio" in c.value for c in at.caption)
 
 
@@ -69,7 +74,7 @@ def test_moving_the_budget(sample_db_path):
     _ok(at)
     assert metric_values(at)["Total gain"] == "¥10.90M"
     assert at.number_input(key="al_budget").value == 450_000
-    assert str(at.query_params["al_budget"]).strip("[]'") == "450000"   # the link carries it
+    assert str(at.query_params["al_budget"]).strip("[]'") == "450000"  # the link carries it
 
 
 def test_budget_below_every_project(sample_db_path):
@@ -87,7 +92,7 @@ def test_budget_below_every_project(sample_db_path):
 def test_locking_and_excluding(sample_db_path):
     at = _page(sample_db_path)
     at.number_input(key="al_budget").set_value(450_000).run()
-    at.multiselect(key="al_locked").set_value(["mobile"]).run()   # the preset's ids
+    at.multiselect(key="al_locked").set_value(["mobile"]).run()  # the preset's ids
     _ok(at)
     # Mobile locked: mobile + service (450k) = 1.5M + 6.4M gain, net 1.25M + 6.2M = 7.45M;
     # unlocked the best is service + membership, net 10.45M: the lock costs 3.0M.
@@ -95,11 +100,12 @@ def test_locking_and_excluding(sample_db_path):
     assert metric_values(at)["Net value"] == "¥7.45M"
     reason = _reasons(at)["Mobile service"]
     assert "locked it in" in reason and "The lock costs ¥3.00M of net value" in reason
-    assert any("The locks cost ¥3.00M of net value" in w.value and "¥10.45M net" in w.value
-               for w in at.warning)
+    assert any(
+        "The locks cost ¥3.00M of net value" in w.value and "¥10.45M net" in w.value for w in at.warning
+    )
     # A locked project is not offered for exclusion.
     assert "Mobile service" not in at.multiselect(key="al_excluded").options
-    assert "Membership benefits" in at.multiselect(key="al_excluded").options   # drawn by name
+    assert "Membership benefits" in at.multiselect(key="al_excluded").options  # drawn by name
     at.multiselect(key="al_excluded").set_value(["service"]).run()
     _ok(at)
     # Mobile + membership (500k) would not fit in 450k: mobile alone.
@@ -119,8 +125,8 @@ def test_save_and_reload_a_scenario(writable_db_path):
     at = _page(writable_db_path)
     at.number_input(key="al_budget").set_value(700_000).run()
     at.multiselect(key="al_locked").set_value(["churn"]).run()
-    assert metric_values(at)["Total gain"] == "¥10.40M"   # churn + service (500k)
-    assert metric_values(at)["Net value"] == "¥9.90M"     # 3.7M + 6.2M
+    assert metric_values(at)["Total gain"] == "¥10.40M"  # churn + service (500k)
+    assert metric_values(at)["Net value"] == "¥9.90M"  # 3.7M + 6.2M
     at.text_input(key="al_scenario_name").set_value("Board, March").run()
     at.button(key="al_save").click().run()
     _ok(at)
@@ -148,12 +154,15 @@ def test_saved_scenario_where_sorting_loses_and_compare(writable_db_path):
         {"name": "C", "investment": 50_000, "uplift_per_customer": 450, "reach": 1_000},
     ]
     db = Database(writable_db_path)
-    sid = scenarios.save_scenario(db, "allocator", "Knapsack",
-                                  {"budget": 100_000, "projects": projects, "locked": [],
-                                   "excluded": []})
-    other = scenarios.save_scenario(db, "allocator", "Knapsack, more",
-                                    {"budget": 160_000, "projects": projects, "locked": [],
-                                     "excluded": []})
+    sid = scenarios.save_scenario(
+        db, "allocator", "Knapsack", {"budget": 100_000, "projects": projects, "locked": [], "excluded": []}
+    )
+    other = scenarios.save_scenario(
+        db,
+        "allocator",
+        "Knapsack, more",
+        {"budget": 160_000, "projects": projects, "locked": [], "excluded": []},
+    )
     db.close()
     at = _page(writable_db_path)
     at.selectbox(key="al_scenario").set_value(sid).run()
@@ -170,28 +179,34 @@ def test_saved_scenario_where_sorting_loses_and_compare(writable_db_path):
     _ok(at)
     table = at.dataframe[-1].value.set_index("Figure")
     assert list(table.columns) == ["This screen", "Knapsack", "Knapsack, more"]
-    assert table.loc["Total gain", "Knapsack, more"] == "¥1.50M"       # all three
-    assert table.loc["Net value", "Knapsack, more"] == "¥1.34M"        # 1.5M − 160k
+    assert table.loc["Total gain", "Knapsack, more"] == "¥1.50M"  # all three
+    assert table.loc["Net value", "Knapsack, more"] == "¥1.34M"  # 1.5M − 160k
     assert table.loc["Net value missed by sorting on ROI", "Knapsack"] == "¥260,000"
 
 
 def test_broken_saved_scenario_is_refused(writable_db_path):
     db = Database(writable_db_path)
-    sid = scenarios.save_scenario(db, "allocator", "Broken", {
-        "budget": 100_000, "projects": [{"name": "Z", "investment": 0,
-                                         "uplift_per_customer": 1, "reach": 1}]})
+    sid = scenarios.save_scenario(
+        db,
+        "allocator",
+        "Broken",
+        {
+            "budget": 100_000,
+            "projects": [{"name": "Z", "investment": 0, "uplift_per_customer": 1, "reach": 1}],
+        },
+    )
     db.close()
     at = _page(writable_db_path)
     at.selectbox(key="al_scenario").set_value(sid).run()
     _ok(at)
     assert any("investment must be greater than zero" in e.value for e in at.error)
-    assert metric_values(at)["Total gain"] == "¥16.40M"   # the table stayed as it was
+    assert metric_values(at)["Total gain"] == "¥16.40M"  # the table stayed as it was
 
 
 def test_project_derived_from_data(sample_db_path):
     at = _page(sample_db_path)
-    assert "al_seg_dim.en" not in [w.key for w in at.selectbox]   # closed: nothing computed
-    at.session_state["al_derive_open"] = True   # what a click on the expander sets
+    assert "al_seg_dim.en" not in [w.key for w in at.selectbox]  # closed: nothing computed
+    at.session_state["al_derive_open"] = True  # what a click on the expander sets
     at.run()
     at.selectbox(key="al_seg_dim.en").set_value("region").run()
     region = at.selectbox(key="al_seg_value_region").options[0]
@@ -258,21 +273,26 @@ def test_editing_the_table(sample_db_path):
     at.multiselect(key="al_locked").set_value(["mobile"]).run()
     # Zero investment in row 2: a clear message naming the row and column, no figures.
     _edit_table(at, edited_rows={1: {"investment": 0}})
-    assert any("project 2 (Membership benefits): investment must be greater than zero" in e.value
-               for e in at.error)
+    assert any(
+        "project 2 (Membership benefits): investment must be greater than zero" in e.value for e in at.error
+    )
     assert "Total gain" not in metric_values(at)
     # Fixed again: the lock made before the typo is still there.
     _edit_table(at, edited_rows={})
     assert at.multiselect(key="al_locked").value == ["mobile"]
     # Membership cheaper (¥150,000) and a fifth project added: all five fit in ¥1,200,000.
-    _edit_table(at, edited_rows={1: {"investment": 150_000}},
-                added_rows=[{"name": "Parts promotion", "investment": 150_000,
-                             "uplift_per_customer": 100, "reach": 2_000}])
+    _edit_table(
+        at,
+        edited_rows={1: {"investment": 150_000}},
+        added_rows=[
+            {"name": "Parts promotion", "investment": 150_000, "uplift_per_customer": 100, "reach": 2_000}
+        ],
+    )
     at.number_input(key="al_budget").set_value(1_200_000).run()
     m = metric_values(at)
     assert m["Projects funded"] == "5 of 5"
-    assert m["Total gain"] == "¥16.60M"           # 16.4M + 0.2M
-    assert m["Net value"] == "¥15.55M"            # 16.6M − 1.05M
+    assert m["Total gain"] == "¥16.60M"  # 16.4M + 0.2M
+    assert m["Net value"] == "¥15.55M"  # 16.6M − 1.05M
     assert m["Budget left unspent"] == "¥150,000"  # 1.2M − (0.9M + 0.15M)
     # A fresh edit state with only row 4 deleted: the three others remain.
     _edit_table(at, deleted_rows=[3])
@@ -288,8 +308,12 @@ def test_curve_marks_where_projects_enter_and_leave(sample_db_path):
     # By hand (SPEC §4 costs): service at 200k, membership at 450k, mobile at 700k; at 750k
     # churn warning replaces mobile; at 1,000k mobile comes back.
     assert changes["text"] == [
-        "+ Service experience enters", "+ Membership benefits enters", "+ Mobile service enters",
-        "+ Churn warning system enters<br>− Mobile service leaves", "+ Mobile service enters"]
+        "+ Service experience enters",
+        "+ Membership benefits enters",
+        "+ Mobile service enters",
+        "+ Churn warning system enters<br>− Mobile service leaves",
+        "+ Mobile service enters",
+    ]
     current = next(tr for tr in curve["data"] if tr.get("name") == "Current budget")
     # The curve is net value: 16.4M − 1.0M at ¥1,000,000.
     assert current["x"] == [1_000_000.0] and current["y"] == [15_400_000.0]
@@ -303,8 +327,9 @@ def _issue_example(db_path) -> str:
         {"name": "Poor", "investment": 100_000, "uplift_per_customer": 50, "reach": 1_000},
     ]
     db = Database(db_path)
-    sid = scenarios.save_scenario(db, "allocator", "Issue", {
-        "budget": 1_000_000, "projects": projects, "locked": [], "excluded": []})
+    sid = scenarios.save_scenario(
+        db, "allocator", "Issue", {"budget": 1_000_000, "projects": projects, "locked": [], "excluded": []}
+    )
     db.close()
     return sid
 
@@ -326,8 +351,10 @@ def test_unspent_budget_and_the_lock_cost(writable_db_path):
     _ok(at)
     m = metric_values(at)
     assert m["Net value"] == "¥150,000" and m["Budget left unspent"] == "¥800,000"
-    assert any("The locks cost ¥50,000 of net value" in w.value
-               and "¥200,000 net instead of ¥150,000" in w.value for w in at.warning)
+    assert any(
+        "The locks cost ¥50,000 of net value" in w.value and "¥200,000 net instead of ¥150,000" in w.value
+        for w in at.warning
+    )
     assert "The lock costs ¥50,000 of net value" in _reasons(at)["Poor"]
 
 
@@ -360,7 +387,7 @@ def test_emptied_budget_box_says_so_instead_of_a_default(sample_db_path):
     at.select_slider(key="al_budget_slider").set_value(450_000).run()
     _ok(at)
     assert at.number_input(key="al_budget").value == 450_000
-    assert metric_values(at)["Total gain"] == "¥10.90M"   # service + membership
+    assert metric_values(at)["Total gain"] == "¥10.90M"  # service + membership
 
 
 def test_save_with_an_emptied_budget_box_is_refused_clearly(writable_db_path):
@@ -378,16 +405,25 @@ def test_link_with_only_a_scenario_opens_its_saved_budget(writable_db_path):
     from tests.helpers import app_on
 
     db = Database(writable_db_path)
-    preset = [{"name": p.name, "investment": p.investment,
-               "uplift_per_customer": p.uplift_per_customer, "reach": p.reach}
-              for p in spec_case_projects()]
-    scenarios.save_scenario(db, "allocator", "Board, March", {
-        "budget": 700_000, "projects": preset, "locked": ["Churn warning system"],
-        "excluded": []})
+    preset = [
+        {
+            "name": p.name,
+            "investment": p.investment,
+            "uplift_per_customer": p.uplift_per_customer,
+            "reach": p.reach,
+        }
+        for p in spec_case_projects()
+    ]
+    scenarios.save_scenario(
+        db,
+        "allocator",
+        "Board, March",
+        {"budget": 700_000, "projects": preset, "locked": ["Churn warning system"], "excluded": []},
+    )
     db.close()
     at = app_on(writable_db_path)
     at.session_state["lang"] = "en"
-    at.query_params["al_scenario"] = "Board, March"    # the link: ?al_scenario=Board%2C+March
+    at.query_params["al_scenario"] = "Board, March"  # the link: ?al_scenario=Board%2C+March
     at.run()
     at.switch_page(PAGE).run()
     _ok(at)
@@ -409,7 +445,7 @@ def test_first_budget_change_after_a_save_reaches_the_link(writable_db_path):
     _ok(at)
     assert str(at.query_params["al_budget"]).strip("[]'") == "600000"
     assert str(at.query_params["al_scenario"]).strip("[]'") == "Board, March"
-    assert metric_values(at)["Total gain"] == "¥10.90M"   # service + membership (450k)
+    assert metric_values(at)["Total gain"] == "¥10.90M"  # service + membership (450k)
 
 
 # -- issue 13: projects keep stable ids ---------------------------------------------------------
@@ -436,8 +472,7 @@ def test_a_link_carries_project_ids_in_any_language(sample_db_path, monkeypatch)
     assert at.multiselect(key="al_locked").value == ["churn"]
     assert metric_values(at)["净值"] == money(9_900_000, "zh")
     # A link made before ids named the project: it still finds it, and now carries the id.
-    at = _linked(sample_db_path, monkeypatch, "en", al_budget="700000",
-                 al_locked="Churn warning system")
+    at = _linked(sample_db_path, monkeypatch, "en", al_budget="700000", al_locked="Churn warning system")
     assert at.multiselect(key="al_locked").value == ["churn"]
     assert metric_values(at)["Net value"] == "¥9.90M"
     assert str(at.query_params["al_locked"]).strip("[]'") == "churn"

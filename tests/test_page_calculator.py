@@ -3,6 +3,7 @@
 Expected figures are SPEC's (10,500; 139,300; 18,702 = 13,704 + 4,998; 66,000 / 840 /
 78.6×; warranty −400 + 9,600 = 9,200) or worked out here by hand.
 """
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -135,6 +136,7 @@ def test_warranty_that_pays_for_itself(sample_db_path):
 
 
 # -- the engine behind the page (clv_engine.calculator), against SPEC and by hand ------------
+
 
 def test_warranty_reference_case():
     w = calc.WarrantyBuyer(5_800, 6_200, 23_400, 13_800)

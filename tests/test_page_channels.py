@@ -1,4 +1,5 @@
 """AppTest: the channels and cohorts page (SPEC §6)."""
+
 from __future__ import annotations
 
 import json
@@ -41,8 +42,14 @@ def test_headline_spend_matches_sql(sample_db_path):
     assert m["Acquisition spend"] == fmt.money(spend, "en")
     assert m["Best channel"] == "Referral"
     table = _frame(at, "Channel")
-    assert list(table["Channel"]) == ["Referral", "Social media", "Experience store", "Search ads",
-                                      "Auto shows", "E-commerce"]
+    assert list(table["Channel"]) == [
+        "Referral",
+        "Social media",
+        "Experience store",
+        "Search ads",
+        "Auto shows",
+        "E-commerce",
+    ]
     assert {"CAC", "LTV/CAC", "Verdict", "CAC payback (months)"} <= set(table.columns)
 
 
@@ -55,7 +62,11 @@ def test_spec_preset_table_and_edit(sample_db_path):
     assert list(table["Verdict"][:2]) == ["> 5 · excellent: invest more"] * 2
     assert table["Reference case's advice"].iloc[4] == "Cut"
     # Shows at a CAC of 4,000: 16,800 / 4,000 = 4.2, healthy
-    at.session_state["ch_spec_editor"] = {"edited_rows": {4: {"CAC": 4000}}, "added_rows": [], "deleted_rows": []}
+    at.session_state["ch_spec_editor"] = {
+        "edited_rows": {4: {"CAC": 4000}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.run()
     assert not at.exception
     table = _frame(at, "Channel", "Reference case's advice")
@@ -73,7 +84,9 @@ def test_simulator_reproduces_the_seed_after_ratio(sample_db_path):
     # referral and social, half each: 4.8 after (test_channels works it out by hand)
     assert m["Blended LTV/CAC, before → after"] == "2.9× → 4.8×"
     # 1,000 customers a channel: shows lose 300, e-commerce 300; referral gains 2,350, social 1,007
-    assert m["New customers after the shift"] == fmt.number(6_000 - 600 + 2_820_000 / 1_200 + 2_820_000 / 2_800)
+    assert m["New customers after the shift"] == fmt.number(
+        6_000 - 600 + 2_820_000 / 1_200 + 2_820_000 / 2_800
+    )
     # A smaller β wins fewer customers for the same shift
     at.slider(key="ch_sim_beta").set_value(0.5).run()
     fewer = metric_values(at)["New customers after the shift"]
@@ -100,8 +113,12 @@ def test_simulator_refuses_a_channel_in_both_lists(sample_db_path):
     assert any(expected in w.value.replace("\\", "") for w in at.warning)
 
 
-COHORT_COLUMN = {"purchase_year": "year(purchase_date)", "vehicle_model": "vehicle_model",
-                 "channel": "channel", "region": "s.region"}
+COHORT_COLUMN = {
+    "purchase_year": "year(purchase_date)",
+    "vehicle_model": "vehicle_model",
+    "channel": "channel",
+    "region": "s.region",
+}
 
 
 def test_cohort_dimensions(sample_db_path):
@@ -115,11 +132,23 @@ def test_cohort_dimensions(sample_db_path):
         )
         table = _frame(at, "Cohort")
         assert len(table) == groups, dim
-        assert {"First-year spend", "First-service return rate", "Repeat purchase rate", "LTV at 7 years",
-                "CAC", "Payback year"} <= set(table.columns)
+        assert {
+            "First-year spend",
+            "First-service return rate",
+            "Repeat purchase rate",
+            "LTV at 7 years",
+            "CAC",
+            "Payback year",
+        } <= set(table.columns)
         if dim == "channel":  # the seed's order, its names
-            assert list(table["Cohort"]) == ["Referral", "Social media", "Experience store",
-                                             "Search ads", "Auto shows", "E-commerce"]
+            assert list(table["Cohort"]) == [
+                "Referral",
+                "Social media",
+                "Experience store",
+                "Search ads",
+                "Auto shows",
+                "E-commerce",
+            ]
 
 
 def test_horizon_changes_ltv(sample_db_path):
@@ -140,7 +169,14 @@ def test_chinese(sample_db_path):
     at = run_app(sample_db_path, PAGE, lang="zh")
     assert at.title[0].value == "渠道与客群：哪些获客渠道值得投入"
     table = _frame(at, "渠道")
-    assert list(table["渠道"]) == ["老客户转介绍", "社交媒体种草", "线下体验店", "搜索广告", "展会活动", "电商平台"]
+    assert list(table["渠道"]) == [
+        "老客户转介绍",
+        "社交媒体种草",
+        "线下体验店",
+        "搜索广告",
+        "展会活动",
+        "电商平台",
+    ]
 
 
 @pytest.fixture()
@@ -148,19 +184,32 @@ def orders_only_db(tmp_path: Path) -> Path:
     path = tmp_path / "orders_only.duckdb"
     return make_db(
         path,
-        customers=Table(("customer_id", "channel", "vehicle_model", "purchase_date"),
-                        [["A", "referral", "X5", date(2021, 1, 1)], ["B", "dealer_tv", "X5", date(2022, 1, 1)],
-                         ["C", "social", "S7", date(2022, 6, 1)]]),
-        orders=Table(("order_id", "customer_id", "order_date", "revenue", "gross_profit"),
-                     [["1", "A", date(2021, 3, 1), 500.0, 200.0], ["2", "A", date(2022, 3, 1), 700.0, 300.0],
-                      ["3", "B", date(2022, 3, 1), 400.0, 100.0], ["4", "C", date(2023, 1, 5), 300.0, 90.0]]),
+        customers=Table(
+            ("customer_id", "channel", "vehicle_model", "purchase_date"),
+            [
+                ["A", "referral", "X5", date(2021, 1, 1)],
+                ["B", "dealer_tv", "X5", date(2022, 1, 1)],
+                ["C", "social", "S7", date(2022, 6, 1)],
+            ],
+        ),
+        orders=Table(
+            ("order_id", "customer_id", "order_date", "revenue", "gross_profit"),
+            [
+                ["1", "A", date(2021, 3, 1), 500.0, 200.0],
+                ["2", "A", date(2022, 3, 1), 700.0, 300.0],
+                ["3", "B", date(2022, 3, 1), 400.0, 100.0],
+                ["4", "C", date(2023, 1, 5), 300.0, 90.0],
+            ],
+        ),
     )
 
 
 def test_without_channel_spend(orders_only_db):
     at = run_app(orders_only_db, PAGE)
-    assert any(i.value.startswith("CAC not available — import channel spend (month, channel, spend, new customers)")
-               for i in at.info)
+    assert any(
+        i.value.startswith("CAC not available — import channel spend (month, channel, spend, new customers)")
+        for i in at.info
+    )
     table = _frame(at, "Channel")
     assert list(table["Channel"]) == ["Referral", "Social media", "dealer_tv"]
     assert "CAC" not in table.columns

@@ -1,4 +1,5 @@
 """AppTest: the churn early warning page — weights, filters, downloads, a database with only orders."""
+
 from __future__ import annotations
 
 import io
@@ -166,9 +167,11 @@ def test_orders_only_database(tmp_path, downloads):
     path = build_db(tmp_path / "orders_only.duckdb", side_tables=False)
     at = run_app(path, PAGE)
     infos = " ".join(i.value for i in at.info)
-    for signal, file in [("Unresolved complaints", "complaints"),
-                         ("Competitor attention", "competitor sightings"),
-                         ("Appointment cancellation rate", "appointments")]:
+    for signal, file in [
+        ("Unresolved complaints", "complaints"),
+        ("Competitor attention", "competitor sightings"),
+        ("Appointment cancellation rate", "appointments"),
+    ]:
         assert f"{signal}: not available. Import the {file} file" in infos
     captions = " ".join(c.value for c in at.caption)
     # 30 / 55 and 25 / 55 of the score: the missing weight is shared out, not zero risk.
@@ -229,16 +232,22 @@ def test_call_list_columns_match_sql(sample_db_path, downloads):
     at = run_app(sample_db_path, PAGE)
     as_of = at.session_state["as_of"]
     listed = _csv(downloads).set_index("Customer")
-    truth = _sql(sample_db_path, """
+    truth = _sql(
+        sample_db_path,
+        """
         SELECT c.customer_id, c.phone, s.name AS store_name, c.vehicle_model, c.vin,
                (SELECT max(order_date) FROM orders o WHERE o.customer_id = c.customer_id
                 AND o.order_date <= ?) AS last_visit
-        FROM customers c LEFT JOIN stores s ON s.store_id = c.home_store_id""", [as_of]).set_index("customer_id")
+        FROM customers c LEFT JOIN stores s ON s.store_id = c.home_store_id""",
+        [as_of],
+    ).set_index("customer_id")
     truth = truth.loc[listed.index]
     assert listed["Phone"].astype(str).tolist() == truth["phone"].astype(str).tolist()
     assert listed["Store"].tolist() == truth["store_name"].tolist()
     assert listed["Last visit"].tolist() == [pd.Timestamp(d).date().isoformat() for d in truth["last_visit"]]
-    assert listed["Vehicle"].tolist() == [f"{m} · …{v[-6:]}" for m, v in zip(truth["vehicle_model"], truth["vin"])]
+    assert listed["Vehicle"].tolist() == [
+        f"{m} · …{v[-6:]}" for m, v in zip(truth["vehicle_model"], truth["vin"])
+    ]
     # No owner in the stores file: the level's intervention owner; due a working week after the as-of date.
     roles = {"High": "General manager", "Mid": "Account manager", "Low": "Automated"}
     assert listed["Owner"].tolist() == [roles[lv] for lv in listed["Risk level"]]
@@ -298,16 +307,24 @@ def test_calls_per_store_are_the_best_of_each_store(sample_db_path, downloads):
     at.number_input(key="churn_capacity_calls").set_value(5).run()
     picked = _csv(downloads)
     # Per store the five largest expected values of the whole list (not the top of the list).
-    expected = everyone[everyone["Expected value"] > 0].sort_values("Expected value", ascending=False,
-                                                                      kind="mergesort").groupby("Store").head(5)
+    expected = (
+        everyone[everyone["Expected value"] > 0]
+        .sort_values("Expected value", ascending=False, kind="mergesort")
+        .groupby("Store")
+        .head(5)
+    )
     assert sorted(picked["Customer"]) == sorted(expected["Customer"])
     assert picked.groupby("Store").size().max() == 5
     # A store of its own capacity: two calls at S01, the others keep five.
     at.number_input(key="churn_capacity_calls_S01").set_value(2).run()
     own = _csv(downloads)
     s01 = _sql(sample_db_path, "SELECT name FROM stores WHERE store_id = 'S01'")["name"][0]
-    assert sorted(own.loc[own["Store"] == s01, "Customer"]) == sorted(expected.loc[expected["Store"] == s01, "Customer"].head(2))
-    assert own[own["Store"] != s01]["Customer"].tolist() == picked[picked["Store"] != s01]["Customer"].tolist()
+    assert sorted(own.loc[own["Store"] == s01, "Customer"]) == sorted(
+        expected.loc[expected["Store"] == s01, "Customer"].head(2)
+    )
+    assert (
+        own[own["Store"] != s01]["Customer"].tolist() == picked[picked["Store"] != s01]["Customer"].tolist()
+    )
     at.number_input(key="churn_capacity_calls_S01").set_value(None).run()
     assert metric_values(at)["Customers on the list"] == fmt.number(len(picked))
     # The next call: the best customer left out.
@@ -356,17 +373,31 @@ def _database_with_measured_results(tmp_path) -> tuple:
     db = Database(path)
     end = db.query_value("SELECT max(order_date) FROM orders")
     issued = end - pd.Timedelta(days=150)
-    customers = db.query_df("SELECT customer_id FROM customers ORDER BY customer_id LIMIT 1200")["customer_id"]
-    ranked = pd.DataFrame({"customer_id": customers, "level": "high", "p_churn": 0.5, "success": 0.78,
-                           "clv": 20_000.0, "cost": 800.0, "expected_value": 0.5 * 0.78 * 20_000 - 800})
+    customers = db.query_df("SELECT customer_id FROM customers ORDER BY customer_id LIMIT 1200")[
+        "customer_id"
+    ]
+    ranked = pd.DataFrame(
+        {
+            "customer_id": customers,
+            "level": "high",
+            "p_churn": 0.5,
+            "success": 0.78,
+            "clv": 20_000.0,
+            "cost": 800.0,
+            "expected_value": 0.5 * 0.78 * 20_000 - 800,
+        }
+    )
     list_id = contacts.issue_call_list(db, ranked, issued, "test", holdout_share=0.2, window_days=90)
     members = db.query_df("SELECT customer_id, control FROM call_list_members WHERE list_id = ?", [list_id])
     treated = members[~members["control"]]["customer_id"]
     brought = treated.sample(frac=0.6, random_state=3)
     with db.write_transaction() as con:
         con.register("brought", pd.DataFrame({"customer_id": brought}))
-        con.execute("INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) "
-                    "SELECT 'T' || row_number() OVER (), customer_id, ?, NULL, 'maintenance', 400, 160 FROM brought", [issued + pd.Timedelta(days=10)])
+        con.execute(
+            "INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) "
+            "SELECT 'T' || row_number() OVER (), customer_id, ?, NULL, 'maintenance', 400, 160 FROM brought",
+            [issued + pd.Timedelta(days=10)],
+        )
     db.close()
     return path, list_id, issued
 
@@ -374,12 +405,15 @@ def _database_with_measured_results(tmp_path) -> tuple:
 def test_measured_success_is_used_and_shown_beside_the_typed_one(tmp_path, downloads):
     path, list_id, issued = _database_with_measured_results(tmp_path)
     # Measured by SQL written here: high-risk members of every list, came back in the window.
-    counts = _sql(path, """
+    counts = _sql(
+        path,
+        """
         SELECT m.control, count(*) AS n,
                count(*) FILTER (WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = m.customer_id
                    AND o.order_date > l.issued_on AND o.order_date <= l.issued_on + l.window_days)) AS back
         FROM call_list_members m JOIN call_lists l USING (list_id)
-        WHERE m.level = 'high' GROUP BY m.control""").set_index("control")
+        WHERE m.level = 'high' GROUP BY m.control""",
+    ).set_index("control")
     p1 = counts.loc[False, "back"] / counts.loc[False, "n"]
     p0 = counts.loc[True, "back"] / counts.loc[True, "n"]
     measured = (p1 - p0) / (1 - p0)
@@ -390,14 +424,20 @@ def test_measured_success_is_used_and_shown_beside_the_typed_one(tmp_path, downl
     assert high["Measured"] == fmt.pct(measured, 1)
     # The interval: Newcombe's, by the second implementation of tests/test_results.py, over 1 − p0.
     from tests.test_results import newcombe_by_hand
-    low, up = newcombe_by_hand(int(counts.loc[False, "back"]), int(counts.loc[False, "n"]),
-                               int(counts.loc[True, "back"]), int(counts.loc[True, "n"]))
+
+    low, up = newcombe_by_hand(
+        int(counts.loc[False, "back"]),
+        int(counts.loc[False, "n"]),
+        int(counts.loc[True, "back"]),
+        int(counts.loc[True, "n"]),
+    )
     assert high["95% interval"] == f"{fmt.pct(low / (1 - p0), 1)} – {fmt.pct(up / (1 - p0), 1)}"
     assert (high["Called"], high["Control"]) == (counts.loc[False, "n"], counts.loc[True, "n"])
     assert high["Used"] == f"measured: {fmt.pct(measured)}"
     listed = _csv(downloads)
     assert listed.loc[listed["Risk level"] == "High", "Success rate"].tolist() == pytest.approx(
-        [measured] * int((listed["Risk level"] == "High").sum()))
+        [measured] * int((listed["Risk level"] == "High").sum())
+    )
     # Switched off: the typed prior is back.
     at.toggle(key="churn_use_measured").set_value(False).run()
     listed = _csv(downloads)

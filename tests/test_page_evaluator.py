@@ -1,4 +1,5 @@
 """AppTest: the investment evaluator page, each preset, inputs, data uplift, scenarios, URL."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -37,16 +38,29 @@ def _page(db_path, preset: str | None = None, lang: str = "en") -> AppTest:
 
 # Every SPEC §5 figure, as the page shows it.
 SPEC_CARDS = {
-    "mobile_van": {"Net ROI": "61%", "Payback": f"{VAN_PAYBACK:.2f} yr",
-                   "Discounted payback": f"{VAN_DISCOUNTED_PAYBACK:.2f} yr", "Total cost (horizon)": "¥1.40M",
-                   "CLV gain (horizon)": "¥2.25M", "Unit cost (per service)": "¥389",
-                   "NPV": fmt.money(van_npv(), "en")},
+    "mobile_van": {
+        "Net ROI": "61%",
+        "Payback": f"{VAN_PAYBACK:.2f} yr",
+        "Discounted payback": f"{VAN_DISCOUNTED_PAYBACK:.2f} yr",
+        "Total cost (horizon)": "¥1.40M",
+        "CLV gain (horizon)": "¥2.25M",
+        "Unit cost (per service)": "¥389",
+        "NPV": fmt.money(van_npv(), "en"),
+    },
     "member_day": {"Net ROI": "125%", "CLV gain (horizon)": "¥675,000", "Total cost (horizon)": "¥300,000"},
     # Six years (the LTV gap's period) × 100 contracts × (9,600 − 400) = 5,520,000;
     # 9,600 / 400 − 1 = 2,300 %; NPV = 600 × 9,600 today − 40,000 a year for six years.
-    "extended_warranty": {"Net gain (horizon)": "¥5.52M", "Net ROI": "2,300%", "Unit cost (per contract)": "¥400",
-                          "NPV": fmt.money(600 * 9_600 - 40_000 * ANNUITY_12_6, "en")},
-    "pickup_delivery": {"Benefit/cost multiple": "24.0×", "Net ROI": "2,300%", "CLV gain (horizon)": "¥3.60M"},
+    "extended_warranty": {
+        "Net gain (horizon)": "¥5.52M",
+        "Net ROI": "2,300%",
+        "Unit cost (per contract)": "¥400",
+        "NPV": fmt.money(600 * 9_600 - 40_000 * ANNUITY_12_6, "en"),
+    },
+    "pickup_delivery": {
+        "Benefit/cost multiple": "24.0×",
+        "Net ROI": "2,300%",
+        "CLV gain (horizon)": "¥3.60M",
+    },
     "vip_complaint": {"Net ROI": "233%", "Total cost (horizon)": "¥30,000"},
 }
 
@@ -135,7 +149,9 @@ def test_warranty_from_the_data(sample_db_path):
     end = db.query_value("SELECT max(order_date) FROM orders")
     row = db.query_df(
         "SELECT avg(price) AS price, count(*) FILTER (WHERE sold_date > CAST(? AS DATE) - INTERVAL 365 DAY) AS n "
-        "FROM warranties WHERE sold_date <= CAST(? AS DATE)", [end, end]).iloc[0]
+        "FROM warranties WHERE sold_date <= CAST(? AS DATE)",
+        [end, end],
+    ).iloc[0]
     db.close()
     price, last_year = row["price"], row["n"]
     assert at.number_input(key="ev_extended_warranty_price").value == round(price)
@@ -172,7 +188,8 @@ def test_save_and_load_a_case(writable_db_path):
     assert metric_values(at)["NPV"] != saved_npv
     pick = at.selectbox(key="ev_scenario_pick")
     assert "Van, optimistic" in pick.format_func(pick.options[0]) or any(
-        "Van, optimistic" in o for o in pick.options)
+        "Van, optimistic" in o for o in pick.options
+    )
     at.button(key="ev_load").click().run()
     assert not at.exception
     assert at.selectbox(key="ev_preset.en").value == "mobile_van"
@@ -224,8 +241,9 @@ def test_reference_wording_only_while_the_inputs_are_the_reference_cases(sample_
     at = _page(sample_db_path)
     notes = [i.value for i in at.info]
     # The reference case's payback stays reproducible, named as its own definition.
-    assert any("The reference case counts payback as total cost ÷ yearly gain" in n and "1.87 yr" in n
-               for n in notes), notes
+    assert any(
+        "The reference case counts payback as total cost ÷ yearly gain" in n and "1.87 yr" in n for n in notes
+    ), notes
     assert any("counted once" in c.value for c in at.caption)
     at.number_input(key="ev_mobile_van_g0_u").set_value(1_600).run()
     notes = [i.value for i in at.info]

@@ -3,6 +3,7 @@
 Each saved case's figures are checked against a hand calculation of its own inputs (the mobile
 van case of SPEC §5 and the same case with a larger CLV uplift), not against the page's code.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -63,14 +64,25 @@ def expected_column(uplift: float) -> list[str]:
     flows = van_flows(uplift)
     cost = 800_000 + 3 * 200_000
     gain = 1_500 * uplift
-    return [fmt.money(npv(flows), "en"), fmt.pct(irr_by_bisection(flows), 1), fmt.pct(mirr(flows), 1),
-            f"{payback(flows):.2f} yr", f"{payback(flows, RATE):.2f} yr", fmt.pct((gain - cost) / cost)]
+    return [
+        fmt.money(npv(flows), "en"),
+        fmt.pct(irr_by_bisection(flows), 1),
+        fmt.pct(mirr(flows), 1),
+        f"{payback(flows):.2f} yr",
+        f"{payback(flows, RATE):.2f} yr",
+        fmt.pct((gain - cost) / cost),
+    ]
 
 
 def save_case(db_path, name: str, uplift: float) -> str:
     programme = ev.with_group(ev.preset("mobile_van"), 0, clv_uplift=uplift)
-    payload = {"preset": "mobile_van", "programme": programme.to_dict(), "spread": 20, "seed": 0,
-               "name": name}
+    payload = {
+        "preset": "mobile_van",
+        "programme": programme.to_dict(),
+        "spread": 20,
+        "seed": 0,
+        "name": name,
+    }
     return scenarios.save_scenario(Database(str(db_path)), "evaluator", name, payload)
 
 
@@ -93,8 +105,12 @@ def test_saved_cases_side_by_side(writable_db_path):
 
 def test_compare_in_chinese_and_a_broken_case(writable_db_path):
     van = save_case(writable_db_path, "面包车", 1_500)
-    broken = scenarios.save_scenario(Database(str(writable_db_path)), "evaluator", "坏的",
-                                     {"preset": "mobile_van", "programme": {"horizon_years": -1}})
+    broken = scenarios.save_scenario(
+        Database(str(writable_db_path)),
+        "evaluator",
+        "坏的",
+        {"preset": "mobile_van", "programme": {"horizon_years": -1}},
+    )
     at = run_app(writable_db_path, PAGE, lang="zh")
     at.multiselect(key="ev_compare").set_value([van, broken]).run()
     assert not at.exception, [e.message for e in at.exception]

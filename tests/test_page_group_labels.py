@@ -4,6 +4,7 @@ The KPI page ranks a store among all stores and draws the median of all stores; 
 shows the spend model's mean, fitted on every store. Shown to a store manager of S02, each is
 labelled "… (all stores)"; unscoped (local mode, every store) the labels stay as they were.
 """
+
 from __future__ import annotations
 
 import json
@@ -86,8 +87,10 @@ def test_model_group_average_is_named_for_a_store_manager(manager_db):
     assert "Gross profit per visit, new customer" not in labels
     everyone = run_app(manager_db, "app_pages/model.py")
     # The same group figure, whoever looks: only its name says whose it is.
-    assert metric_values(everyone)["Gross profit per visit, new customer"] == \
-        labels["Gross profit per visit, new customer: group average (all stores)"]
+    assert (
+        metric_values(everyone)["Gross profit per visit, new customer"]
+        == labels["Gross profit per visit, new customer: group average (all stores)"]
+    )
 
 
 def test_churn_calibration_is_named_as_the_groups(manager_db):

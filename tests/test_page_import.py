@@ -1,4 +1,5 @@
 """AppTest: the import page — upload, mapping, report, import or stop, in both languages."""
+
 from __future__ import annotations
 
 import io
@@ -13,8 +14,10 @@ from tests.helpers import metric_values, run_app
 
 PAGE = "app_pages/import_data.py"
 DATA = Path(__file__).parent / "data" / "import"
-BAD = ("order_id,customer_id,order_date,revenue,gross_profit\n"
-       "O1,C1,2024-03-01,100,40\nO2,C2,2024-02-30,200,80\nO3,C2,2024-03-05,-50,-20\nO1,C3,2024-03-06,300,90\n")
+BAD = (
+    "order_id,customer_id,order_date,revenue,gross_profit\n"
+    "O1,C1,2024-03-01,100,40\nO2,C2,2024-02-30,200,80\nO3,C2,2024-03-05,-50,-20\nO1,C3,2024-03-06,300,90\n"
+)
 
 
 @pytest.fixture()
@@ -105,7 +108,11 @@ def test_problems_are_listed_downloaded_and_clean_rows_imported(writable_db_path
     assert metric_values(at)["Clean rows"] == "2"
     listed = at.dataframe[-1].value
     assert listed[["Row", "Column", "Problem"]].values.tolist()[:2] == [
-        [3, "order_date", "“2024-02-30” is not a date (use 2024-03-01, 2024/3/1, 2024年3月1日 or an Excel date)"],
+        [
+            3,
+            "order_date",
+            "“2024-02-30” is not a date (use 2024-03-01, 2024/3/1, 2024年3月1日 or an Excel date)",
+        ],
         [5, "order_id", "Order id O1 appears again (first on row 2)"],
     ]
     assert "negative amount -50: kept as a refund" in listed["Problem"].tolist()
@@ -114,7 +121,10 @@ def test_problems_are_listed_downloaded_and_clean_rows_imported(writable_db_path
     at.button(key="imp_import").click().run()
     confirm_replace(at)
     ok(at)
-    assert query(writable_db_path, "SELECT order_id, revenue FROM orders ORDER BY 1") == [("O1", 100.0), ("O3", -50.0)]
+    assert query(writable_db_path, "SELECT order_id, revenue FROM orders ORDER BY 1") == [
+        ("O1", 100.0),
+        ("O3", -50.0),
+    ]
 
 
 def test_columns_are_mapped_by_hand_and_the_mapping_is_saved(writable_db_path):
@@ -156,7 +166,11 @@ def test_stop_changes_nothing(writable_db_path):
 def test_a_further_file_gets_its_kind_guessed_and_append_mode(writable_db_path):
     customers = query(writable_db_path, "SELECT customer_id FROM customers ORDER BY 1 LIMIT 2")
     before = query(writable_db_path, "SELECT count(*) FROM complaints")[0][0]
-    text = "客户编号,投诉日期,解决日期\n" + "".join(f"{c},2026-11-20,\n" for (c,) in customers) + "X999,2026-11-21,\n"
+    text = (
+        "客户编号,投诉日期,解决日期\n"
+        + "".join(f"{c},2026-11-20,\n" for (c,) in customers)
+        + "X999,2026-11-21,\n"
+    )
     at = run_app(writable_db_path, PAGE)
     at.radio(key="imp_mode.en").set_value("append").run()
     at.file_uploader(key="imp_more").set_value([("complaints_nov.csv", text.encode(), "text/csv")]).run()
@@ -201,7 +215,9 @@ def test_uploaded_text_never_becomes_html(sample_db_path):
 def test_excel_upload_and_the_report_in_chinese(writable_db_path):
     at = run_app(writable_db_path, PAGE, lang="zh")
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    at.file_uploader(key="imp_orders").set_value(("工单.xlsx", (DATA / "orders.xlsx").read_bytes(), xlsx)).run()
+    at.file_uploader(key="imp_orders").set_value(
+        ("工单.xlsx", (DATA / "orders.xlsx").read_bytes(), xlsx)
+    ).run()
     ok(at)
     assert at.selectbox(key="imp_map_orders_order_date").value == "Service date"
     at.button(key="imp_check").click().run()
@@ -254,7 +270,9 @@ def test_a_one_column_file_is_named_on_the_page(sample_db_path):
 
 
 def test_an_overlapping_append_says_rows_were_skipped_not_errors(writable_db_path):
-    stored = query(writable_db_path, "SELECT order_id, customer_id, order_date, revenue FROM orders ORDER BY 1 LIMIT 2")
+    stored = query(
+        writable_db_path, "SELECT order_id, customer_id, order_date, revenue FROM orders ORDER BY 1 LIMIT 2"
+    )
     lines = [f"{o},{c},{d.isoformat()},{r}" for o, c, d, r in stored]
     text = "工单号,客户编号,工单日期,金额\n" + "\n".join(lines) + f"\nNEW1,{stored[0][1]},2026-11-20,120\n"
     at = run_app(writable_db_path, PAGE)

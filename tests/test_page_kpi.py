@@ -1,4 +1,5 @@
 """AppTest: the KPI scorecard — ranking, edited weights, a store picked, missing data."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -6,8 +7,15 @@ from datetime import date, timedelta
 from tests.helpers import Table, make_db, metric_values, run_app
 
 PAGE = "app_pages/kpi.py"
-KPIS = ["clv_growth", "retention", "nps", "after_sales_gp", "ticket_frequency", "first_time_fix",
-        "technician_efficiency"]
+KPIS = [
+    "clv_growth",
+    "retention",
+    "nps",
+    "after_sales_gp",
+    "ticket_frequency",
+    "first_time_fix",
+    "technician_efficiency",
+]
 
 
 def _ranking(at):
@@ -73,11 +81,27 @@ def test_orders_only_database(tmp_path):
     make_db(
         path,
         stores=[("S01", "One", "East", "A"), ("S02", "Two", "West", "B")],
-        customers=Table(("customer_id", "home_store_id", "purchase_date"),
-                        [(f"C{i}", s, date(2024, 1, 1)) for i, s in enumerate(stores)]),
-        orders=Table(columns, [(f"A{i}", f"C{i}", date(2025, 3, 1), s, "repair", 500, 200) for i, s in enumerate(stores)]
-                     + [(f"B{i}", f"C{i}", date(2026, 3, 1) + timedelta(days=i), s, "repair", 900.0 * (i + 1),
-                         300.0 * (i + 1)) for i, s in enumerate(stores) if i < 4]),
+        customers=Table(
+            ("customer_id", "home_store_id", "purchase_date"),
+            [(f"C{i}", s, date(2024, 1, 1)) for i, s in enumerate(stores)],
+        ),
+        orders=Table(
+            columns,
+            [(f"A{i}", f"C{i}", date(2025, 3, 1), s, "repair", 500, 200) for i, s in enumerate(stores)]
+            + [
+                (
+                    f"B{i}",
+                    f"C{i}",
+                    date(2026, 3, 1) + timedelta(days=i),
+                    s,
+                    "repair",
+                    900.0 * (i + 1),
+                    300.0 * (i + 1),
+                )
+                for i, s in enumerate(stores)
+                if i < 4
+            ],
+        ),
     )
     at = run_app(path, PAGE)
     notes = " ".join(i.value for i in at.info)

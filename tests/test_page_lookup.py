@@ -1,4 +1,5 @@
 """AppTest: the customer lookup page — by id, by VIN, by name fragment, no match, thin data."""
+
 from __future__ import annotations
 
 import duckdb
@@ -17,7 +18,8 @@ def sample_customer(sample_db_path):
     """The sample customer who referred the most people, with what SQL says about them."""
     db = Database(sample_db_path)  # the app's reader settings: DuckDB shares one per file
     cid, referred = db.query_df(
-        "SELECT referrer_id, count(*) AS n FROM referrals GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1").iloc[0]
+        "SELECT referrer_id, count(*) AS n FROM referrals GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1"
+    ).iloc[0]
     name, vin = db.query_df("SELECT name, vin FROM customers WHERE customer_id = ?", [cid]).iloc[0]
     orders = db.query_value("SELECT count(*) FROM orders WHERE customer_id = ?", [cid])
     db.close()
@@ -75,8 +77,9 @@ def test_lookup_by_vin_and_its_tail(sample_db_path, sample_customer):
 def test_lookup_by_name_fragment_lists_matches(sample_db_path):
     db = Database(sample_db_path)
     expected = db.query_value("SELECT count(*) FROM customers WHERE name LIKE '%王%'")
-    second = db.query_value("SELECT customer_id FROM customers WHERE name LIKE '%王%' "
-                            "ORDER BY customer_id LIMIT 1 OFFSET 1")
+    second = db.query_value(
+        "SELECT customer_id FROM customers WHERE name LIKE '%王%' ORDER BY customer_id LIMIT 1 OFFSET 1"
+    )
     db.close()
     at = _search(run_app(sample_db_path, PAGE), "王")
     pick = at.selectbox(key="lookup_pick")
@@ -105,7 +108,9 @@ def test_orders_only_database_says_what_is_missing(tmp_path):
     infos = " ".join(i.value for i in at.info)
     assert "import the complaints file" in infos
     assert "import the referrals file" in infos
-    flags = next(d.value for d in at.dataframe if "Score or flag" in d.value.columns).set_index("Score or flag")["Value"]
+    flags = next(d.value for d in at.dataframe if "Score or flag" in d.value.columns).set_index(
+        "Score or flag"
+    )["Value"]
     assert flags["Has a complaint on record"] == "not available (no complaints data)"
     assert flags["Seen at a competitor"] == "not available (no competitor_sightings data)"
 
@@ -113,8 +118,10 @@ def test_orders_only_database_says_what_is_missing(tmp_path):
 def test_imported_name_is_shown_as_text(tmp_path):
     path = build_db(tmp_path / "names.duckdb")
     con = duckdb.connect(str(path))
-    con.execute("INSERT INTO customers (customer_id, name, home_store_id, purchase_date) "
-                "VALUES ('X1', '[click](http://evil.example) *now*', 'S01', DATE '2024-01-01')")
+    con.execute(
+        "INSERT INTO customers (customer_id, name, home_store_id, purchase_date) "
+        "VALUES ('X1', '[click](http://evil.example) *now*', 'S01', DATE '2024-01-01')"
+    )
     con.close()
     at = _search(run_app(path, PAGE), "X1")
     # Every mark escaped, and a word joiner (U+2060) inside "http://": a browser's Markdown
@@ -167,7 +174,8 @@ def test_status_and_p_alive_are_shown_under_their_names(sample_db_path):
     db = Database(sample_db_path)
     cid = db.query_value(
         "SELECT customer_id FROM orders GROUP BY 1 HAVING count(*) >= 3 AND "
-        "max(order_date) < (SELECT max(order_date) FROM orders) - INTERVAL 800 DAY ORDER BY 1 LIMIT 1")
+        "max(order_date) < (SELECT max(order_date) FROM orders) - INTERVAL 800 DAY ORDER BY 1 LIMIT 1"
+    )
     db.close()
     at = _search(run_app(sample_db_path, PAGE), cid)
     m = metric_values(at)
@@ -176,6 +184,9 @@ def test_status_and_p_alive_are_shown_under_their_names(sample_db_path):
     assert "730 days" in helps["Status"]
     assert "not the chance of a visit" in helps["P(alive), visit model"]
     assert any("cannot tell customers who left" in c.value for c in at.caption)
-    assert any("not the status" in c.value for c in at.caption) or float(m["P(alive), visit model"].rstrip("%")) < 90
+    assert (
+        any("not the status" in c.value for c in at.caption)
+        or float(m["P(alive), visit model"].rstrip("%")) < 90
+    )
     zh = _search(run_app(sample_db_path, PAGE, lang="zh"), cid)
     assert metric_values(zh)["状态"] == "已流失"

@@ -4,6 +4,7 @@ charts' room for rank 1 and long labels, the presentation-mode toggle.
 Expected figures come from an independent calculation on the database (numpy's quantile of
 the historical CLV, the stores table), never from the page's own code.
 """
+
 from __future__ import annotations
 
 import base64
@@ -33,7 +34,7 @@ def _charts(at: AppTest) -> list[dict]:
 def _historical_overview(db_path, lang: str) -> AppTest:
     at = app_on(db_path)
     at.session_state["lang"] = lang
-    at.session_state["clv_model"] = "historical"   # the sidebar's model choice
+    at.session_state["clv_model"] = "historical"  # the sidebar's model choice
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -46,12 +47,15 @@ def test_histogram_labels_its_top_bin_with_the_99th_percentile(sample_db_path):
     clv = clv[np.isfinite(clv)].to_numpy()
     p99 = float(np.quantile(clv, 0.99))
     top_count = int((clv >= p99).sum())
-    assert 0 < top_count <= math.ceil(0.01 * len(clv)) + 1   # the top 1%, give or take ties
+    assert 0 < top_count <= math.ceil(0.01 * len(clv)) + 1  # the top 1%, give or take ties
 
     for lang, words in (("en", "{v} and above"), ("zh", "{v}及以上")):
         at = _historical_overview(sample_db_path, lang)
-        histogram = next(c for c in _charts(at) if any(a.get("name") == "top_bin"
-                                                        for a in c["layout"].get("annotations", [])))
+        histogram = next(
+            c
+            for c in _charts(at)
+            if any(a.get("name") == "top_bin" for a in c["layout"].get("annotations", []))
+        )
         label = next(a for a in histogram["layout"]["annotations"] if a.get("name") == "top_bin")
         assert label["text"] == words.format(v=fmt.money(math.floor(p99), lang))
         bars = _array(histogram["data"][0]["y"])
@@ -65,8 +69,7 @@ def test_kpi_charts_leave_room_for_rank_one_and_long_labels(sample_db_path):
     stores = Database(str(sample_db_path)).query_value("SELECT count(*) FROM stores")
     at = run_app(sample_db_path, "app_pages/kpi.py")
     charts = {c.proto.id: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
-    rank = next(spec for spec in charts.values()
-                if spec["layout"].get("yaxis", {}).get("dtick") == 1)
+    rank = next(spec for spec in charts.values() if spec["layout"].get("yaxis", {}).get("dtick") == 1)
     # Rank 1 on top with half a rank above it, the last rank with half a rank below.
     assert rank["layout"]["yaxis"]["range"] == [stores + 0.5, 0.5]
     for spec in charts.values():

@@ -1,4 +1,5 @@
 """AppTest: the predictive model page — headline, parameters, maps, holdout, P(alive) drops."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -23,7 +24,8 @@ def facts(sample_db_path):
     visitors = con.execute(
         "SELECT count(DISTINCT o.customer_id), count(DISTINCT o.customer_id) "
         "FILTER (WHERE c.home_store_id = 'S01') FROM orders o JOIN customers c USING (customer_id) "
-        "WHERE o.revenue > 0").fetchone()
+        "WHERE o.revenue > 0"
+    ).fetchone()
     con.close()
     return {"as_of": as_of, "visitors": visitors[0], "visitors_s01": visitors[1]}
 
@@ -45,7 +47,8 @@ def test_headline_parameters_and_sections(sample_db_path, facts):
         "SELECT avg(CASE WHEN date_diff('day', greatest(max(o.order_date), any_value(c.purchase_date)), ?) "
         "<= 365 THEN 1.0 ELSE 0.0 END) OVER () FROM orders o JOIN customers c USING (customer_id) "
         "WHERE o.customer_id IN (SELECT customer_id FROM orders WHERE revenue > 0) GROUP BY o.customer_id LIMIT 1",
-        [facts["as_of"]]).fetchone()[0]
+        [facts["as_of"]],
+    ).fetchone()[0]
     con.close()
     helps = {x.label: x.help for x in at.metric}
     assert f"which {fmt.pct(active)} of these customers have" in helps["P(alive) 50% or more"]
@@ -102,17 +105,23 @@ def test_no_fit_possible_explains_why(tmp_path: Path):
     create_database(path)
     con = duckdb.connect(str(path))
     con.execute("INSERT INTO stores VALUES ('S01', '上海浦东店', '华东', '上海')")
-    con.executemany("INSERT INTO customers (customer_id, name, home_store_id) VALUES (?, ?, 'S01')",
-                    [("A", "Ann"), ("B", "Bo")])
-    con.executemany("INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) VALUES (?, ?, ?, 'S01', 'maintenance', ?, ?)",
-                    [("o1", "A", date(2024, 1, 5), 500.0, 200.0),
-                     ("o2", "A", date(2024, 6, 5), 600.0, 250.0),
-                     ("o3", "B", date(2024, 3, 1), 400.0, 150.0)])
+    con.executemany(
+        "INSERT INTO customers (customer_id, name, home_store_id) VALUES (?, ?, 'S01')",
+        [("A", "Ann"), ("B", "Bo")],
+    )
+    con.executemany(
+        "INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) VALUES (?, ?, ?, 'S01', 'maintenance', ?, ?)",
+        [
+            ("o1", "A", date(2024, 1, 5), 500.0, 200.0),
+            ("o2", "A", date(2024, 6, 5), 600.0, 250.0),
+            ("o3", "B", date(2024, 3, 1), 400.0, 150.0),
+        ],
+    )
     con.close()
     at = run_app(path, PAGE)
     mine = [w.value for w in at.warning if "cannot be fitted" in w.value]
     assert len(mine) == 1 and "Too few customers to fit the visit model: 2 " in mine[0]
-    assert not at.metric                       # no figures from a model that does not exist
+    assert not at.metric  # no figures from a model that does not exist
     at = run_app(path, PAGE, lang="zh")
     assert any("无法拟合预测模型" in w.value and "客户太少" in w.value for w in at.warning)
 

@@ -1,4 +1,5 @@
 """AppTest: the frame and the overview page, in both languages."""
+
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,14 @@ def test_overview_headline_matches_sql(sample_db_path):
     con = duckdb.connect(str(sample_db_path), read_only=True, config=READER_CONFIG)
     customers = con.execute("SELECT count(*) FROM customers").fetchone()[0]
     # Status by days since the later of the last visit and the car purchase (365 / 730 days).
-    days = [d for (d,) in con.execute(
-        "SELECT date_diff('day', greatest(max(o.order_date), any_value(c.purchase_date)), "
-        "(SELECT max(order_date) FROM orders)) FROM customers c LEFT JOIN orders o USING (customer_id) "
-        "GROUP BY c.customer_id"
-    ).fetchall()]
+    days = [
+        d
+        for (d,) in con.execute(
+            "SELECT date_diff('day', greatest(max(o.order_date), any_value(c.purchase_date)), "
+            "(SELECT max(order_date) FROM orders)) FROM customers c LEFT JOIN orders o USING (customer_id) "
+            "GROUP BY c.customer_id"
+        ).fetchall()
+    ]
     con.close()
     at = run_app(sample_db_path, "app_pages/overview.py")
     m = metric_values(at)

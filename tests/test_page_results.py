@@ -1,4 +1,5 @@
 """Results page (AppTest): issue a list on the sample with its hold-out, mark an outcome, see results."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -25,8 +26,10 @@ def test_issue_mark_and_see_results(writable_db_path):
     members = contacts.list_members(db, list_id)
     db.close()  # the app's writer cannot open the file while this reader holds it
     # The hold-out recorded is the draw seeded by the list id: 10% of each level.
-    assert members["control"].tolist() == contacts.holdout_mask(
-        list_id, members["customer_id"], members["level"], 0.10).tolist()
+    assert (
+        members["control"].tolist()
+        == contacts.holdout_mask(list_id, members["customer_id"], members["level"], 0.10).tolist()
+    )
     assert at.session_state["results_list"] == list_id  # the new list is the one shown
 
     treated = members[~members["control"]]
@@ -38,7 +41,9 @@ def test_issue_mark_and_see_results(writable_db_path):
     assert [m.value for m in at.success] == ["Contacts saved: 1."]
     saved = db.query_df("SELECT * FROM contacts WHERE list_id = ?", [list_id])
     db.close()
-    assert saved[["customer_id", "outcome", "cost"]].values.tolist() == [[treated.iloc[0]["customer_id"], "booked", 300.0]]
+    assert saved[["customer_id", "outcome", "cost"]].values.tolist() == [
+        [treated.iloc[0]["customer_id"], "booked", 300.0]
+    ]
     # Results are shown; the window (90 days from the data's last day) has not passed.
     texts = " ".join(m.value for m in at.markdown)
     assert "not over yet" in texts
@@ -58,11 +63,13 @@ def test_import_outcomes_from_a_crm_file(writable_db_path):
     before = db.query_value("SELECT count(*) FROM contacts")
     db.close()
     treated = members.loc[~members["control"], "customer_id"].tolist()
-    text = ("客户编号,联系日期,联系结果,联系方式,费用\n"
-            f"{treated[0]},2026-07-10,booked,call,300\n"
-            f"{treated[1]},2026-07-11,came_back,visit,800\n"
-            f"{treated[2]},2026-13-40,reached,call,50\n"
-            "C9999999,2026-07-11,reached,call,50\n")
+    text = (
+        "客户编号,联系日期,联系结果,联系方式,费用\n"
+        f"{treated[0]},2026-07-10,booked,call,300\n"
+        f"{treated[1]},2026-07-11,came_back,visit,800\n"
+        f"{treated[2]},2026-13-40,reached,call,50\n"
+        "C9999999,2026-07-11,reached,call,50\n"
+    )
     at = run_app(writable_db_path, PAGE, lang="en")
     at.file_uploader(key="results_upload").set_value(("crm.csv", text.encode("gb18030"), "text/csv")).run()
     assert not at.exception, [e.message for e in at.exception]
@@ -78,7 +85,9 @@ def test_import_outcomes_from_a_crm_file(writable_db_path):
     rows = db.query_df("SELECT customer_id, outcome, cost FROM contacts WHERE contact_id NOT LIKE '%:%'")
     assert db.query_value("SELECT count(*) FROM contacts") == before + 2
     db.close()
-    assert sorted(rows.values.tolist()) == sorted([[treated[0], "booked", 300.0], [treated[1], "came_back", 800.0]])
+    assert sorted(rows.values.tolist()) == sorted(
+        [[treated[0], "booked", 300.0], [treated[1], "came_back", 800.0]]
+    )
 
 
 def test_churn_and_results_share_one_backtest(sample_db_path, monkeypatch):

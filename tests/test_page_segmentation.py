@@ -1,5 +1,6 @@
 """AppTest: the segmentation page — scheme switch, an edited threshold, a store, the budget
 cases, migration, the missing-data notes, both languages."""
+
 from __future__ import annotations
 
 import io
@@ -36,8 +37,13 @@ def test_default_tiers_match_pandas(sample_db_path, expected):
     m = metric_values(at)
     assert m["Customers scored"] == f"{len(expected):,}"
     counts = expected["tier"].value_counts()
-    for tier, name in [("platinum", "Platinum"), ("gold", "Gold"), ("silver", "Silver"),
-                       ("ordinary", "Ordinary"), ("churned", "Churned")]:
+    for tier, name in [
+        ("platinum", "Platinum"),
+        ("gold", "Gold"),
+        ("silver", "Silver"),
+        ("ordinary", "Ordinary"),
+        ("churned", "Churned"),
+    ]:
         assert _count(m, name) == counts.get(tier, 0), tier
     share = (counts.get("platinum", 0) + counts.get("gold", 0)) / len(expected)
     assert m["Platinum + Gold: share of customers"] == f"{share * 100:.1f}%"
@@ -88,7 +94,14 @@ def test_six_groups(sample_db_path, expected):
     vip = ((expected.r >= 4) & (expected.f >= 4) & (expected.m >= 4)).sum()
     assert _count(m, "VIP") == vip
     table = at.dataframe[0].value
-    assert list(table["Typical share (reference)"]) == ["5%–10%", "10%–15%", "15%–20%", "15%–20%", "20%–30%", "10%–20%"]
+    assert list(table["Typical share (reference)"]) == [
+        "5%–10%",
+        "10%–15%",
+        "15%–20%",
+        "15%–20%",
+        "20%–30%",
+        "10%–20%",
+    ]
     # "High" from 5: fewer VIPs.
     at.number_input(key="seg_high_min").set_value(5).run()
     vip5 = ((expected.r == 5) & (expected.f == 5) & (expected.m == 5)).sum()
@@ -124,7 +137,14 @@ def test_budget_presets_show_the_spec_totals(sample_db_path):
     assert m["Tiered budget / yr"] == "¥5,000,000"
     assert m["Flat budget / yr"] == "¥5,000,000"
     table = next(d.value for d in at.dataframe if "Share of budget" in d.value.columns)
-    assert list(table["Budget / yr"]) == ["¥1,500,000", "¥1,500,000", "¥900,000", "¥600,000", "¥450,000", "¥50,000"]
+    assert list(table["Budget / yr"]) == [
+        "¥1,500,000",
+        "¥1,500,000",
+        "¥900,000",
+        "¥600,000",
+        "¥450,000",
+        "¥50,000",
+    ]
     assert list(table["Share of budget"]) == ["30%", "30%", "18%", "12%", "9%", "1%"]
     # An edited cost changes the total.
     at.number_input(key="seg_b2b_v_vip").set_value(4_000).run()
@@ -215,10 +235,14 @@ def test_orders_only_database(tmp_path):
     con = duckdb.connect(str(path))
     con.execute("INSERT INTO stores VALUES ('S01', 'One', 'East', 'A')")
     for i in range(4):
-        con.execute("INSERT INTO customers (customer_id, home_store_id, purchase_date) VALUES (?, 'S01', DATE '2024-01-01')",
-                    [f"C{i}"])
-        con.execute("INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) VALUES (?, ?, DATE '2026-01-10' + ?, 'S01', 'maintenance', ?, ?)",
-                    [f"O{i}", f"C{i}", i * 40, 800.0 * (i + 1), 300.0 * (i + 1)])
+        con.execute(
+            "INSERT INTO customers (customer_id, home_store_id, purchase_date) VALUES (?, 'S01', DATE '2024-01-01')",
+            [f"C{i}"],
+        )
+        con.execute(
+            "INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) VALUES (?, ?, DATE '2026-01-10' + ?, 'S01', 'maintenance', ?, ?)",
+            [f"O{i}", f"C{i}", i * 40, 800.0 * (i + 1), 300.0 * (i + 1)],
+        )
     con.close()
     at = run_app(path, PAGE)
     notes = " ".join(i.value for i in at.info)

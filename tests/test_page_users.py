@@ -4,6 +4,7 @@ AppTest seeds ``st.user`` from ``at.user`` and ``st.secrets`` from ``at.secrets`
 ``[auth]`` section the app believes a login is configured, and ``at.user`` plays the identity
 provider's claims.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,9 +18,15 @@ from tests.helpers import APP, app_on, run_app
 from ui.access import LOCAL_ONLY, NO_STORES, NOT_LOGGED_IN, UNKNOWN_USER, derive_viewer
 from wording import CATALOGUE, t
 
-AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback",
-                 "cookie_secret": "x" * 32, "client_id": "clv", "client_secret": "s",
-                 "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration"}}
+AUTH = {
+    "auth": {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "client_id": "clv",
+        "client_secret": "s",
+        "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration",
+    }
+}
 
 
 def texts(at: AppTest) -> str:
@@ -60,8 +67,10 @@ def test_viewer_derivation(users_db):
     assert derive_viewer(db, False, {}, "::ffff:127.0.0.1") == access.local_viewer()
     assert derive_viewer(db, False, {}, "::1") == access.local_viewer()
     assert derive_viewer(db, False, {}, "fe80::1") == LOCAL_ONLY
-    assert derive_viewer(db, True, {"is_logged_in": True, "email": "boss@dealer.cn"},
-                         "192.0.2.7").role == "director"
+    assert (
+        derive_viewer(db, True, {"is_logged_in": True, "email": "boss@dealer.cn"}, "192.0.2.7").role
+        == "director"
+    )
     assert derive_viewer(db, True, {}) == NOT_LOGGED_IN
     assert derive_viewer(db, True, {"is_logged_in": False, "email": "boss@dealer.cn"}) == NOT_LOGGED_IN
     assert derive_viewer(db, True, {"is_logged_in": True, "email": "x@dealer.cn"}) == UNKNOWN_USER
@@ -143,8 +152,9 @@ def test_a_store_manager_is_refused_import_and_users_and_picks_only_their_store(
 
 
 def test_an_analyst_is_refused_import(users_db):
-    at = app_with_login(users_db, {"is_logged_in": True, "email": "ana@dealer.cn"},
-                        page="app_pages/import_data.py")
+    at = app_with_login(
+        users_db, {"is_logged_in": True, "email": "ana@dealer.cn"}, page="app_pages/import_data.py"
+    )
     assert [e.value for e in at.error] == [t("access.import.refused", "en", role="analyst")]
 
 
@@ -158,8 +168,9 @@ def test_a_store_managers_pages_read_only_their_store(users_db):
 
 # -- the users page -------------------------------------------------------------------------
 def test_a_director_adds_a_store_manager_and_the_change_is_audited(users_db):
-    at = app_with_login(users_db, {"is_logged_in": True, "email": "boss@dealer.cn"},
-                        page="app_pages/users.py")
+    at = app_with_login(
+        users_db, {"is_logged_in": True, "email": "boss@dealer.cn"}, page="app_pages/users.py"
+    )
     at.text_input(key="users_login").set_value("Zhao@Dealer.cn")
     at.text_input(key="users_name").set_value("Zhao Min")
     at.selectbox(key="users_role.en").set_value("store_manager")
@@ -180,8 +191,9 @@ def test_a_director_adds_a_store_manager_and_the_change_is_audited(users_db):
 
 
 def test_a_store_manager_without_stores_is_not_saved_and_says_why_in_chinese(users_db):
-    at = app_with_login(users_db, {"is_logged_in": True, "email": "boss@dealer.cn"}, lang="zh",
-                        page="app_pages/users.py")
+    at = app_with_login(
+        users_db, {"is_logged_in": True, "email": "boss@dealer.cn"}, lang="zh", page="app_pages/users.py"
+    )
     at.text_input(key="users_login").set_value("zhao@dealer.cn")
     at.selectbox(key="users_role.zh").set_value("store_manager")
     at.run()

@@ -1,5 +1,6 @@
 """AppTest: the Import page's "Earlier versions" section — list, confirm with before/after,
 restore, a bad version refused; directors only."""
+
 from __future__ import annotations
 
 import json
@@ -122,5 +123,7 @@ def test_before_any_replace_import_one_line_says_so(tmp_path):
     do_import(tmp_path, db, 1, actor="local")
     at = run_app(db, PAGE)
     ok(at)
-    assert "No earlier version yet: one is kept when an import replaces the data." in [c.value for c in at.caption]
+    assert "No earlier version yet: one is kept when an import replaces the data." in [
+        c.value for c in at.caption
+    ]
     assert "Earlier versions: restore one" not in [e.label for e in at.expander]

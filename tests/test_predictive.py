@@ -3,6 +3,7 @@
 Expected figures come from the papers (quoted with their source next to each value) or from
 numerical integration of the models' definitions written out here, never from the code.
 """
+
 from __future__ import annotations
 
 import math
@@ -61,6 +62,7 @@ def cdnow_spend(cdnow):
 
 # --- published CDNOW results --------------------------------------------------------------
 
+
 def test_bgnbd_matches_published_cdnow_parameters(cdnow_fit):
     # Fader, Hardie & Lee (2005), "Counting your customers the easy way: an alternative to
     # the Pareto/NBD model", Marketing Science 24(2), 275-284, sec. 4: r = 0.243,
@@ -72,7 +74,7 @@ def test_bgnbd_matches_published_cdnow_parameters(cdnow_fit):
     assert sig3(cdnow_fit.log_likelihood) == sig3(-9582.4)
     assert cdnow_fit.log_likelihood == pytest.approx(-9582.4, abs=0.05)
     assert cdnow_fit.n_customers == 2357
-    assert cdnow_fit.n_unique_rows < 2357          # identical rows were compressed
+    assert cdnow_fit.n_unique_rows < 2357  # identical rows were compressed
 
 
 def test_gamma_gamma_matches_published_cdnow_parameters(cdnow_spend):
@@ -117,8 +119,7 @@ def test_unconditional_expectation_matches_published(cdnow_fit):
     # E[X(t)] for a new customer, FHL 2005 BG/NBD Excel note ("tracking" sheet).
     times = [0.1429, 1.0, 3.00, 31.8571, 32.00, 78.00]
     published = [0.0078, 0.0532, 0.1506, 1.0405, 1.0437, 1.8576]
-    np.testing.assert_allclose(expected_visits_new_customer(cdnow_fit, times), published,
-                               atol=6e-4)
+    np.testing.assert_allclose(expected_visits_new_customer(cdnow_fit, times), published, atol=6e-4)
 
 
 # --- the likelihoods and predictions against numerical integration ------------------------
@@ -148,8 +149,14 @@ def _mix(f):
     def integrand(lam: float, p: float) -> float:
         if lam <= 0 or p <= 0 or p >= 1:
             return 0.0
-        density = math.exp(log_g0 + (P.r - 1) * math.log(lam) - P.alpha * lam + log_h0
-                           + (P.a - 1) * math.log(p) + (P.b - 1) * math.log1p(-p))
+        density = math.exp(
+            log_g0
+            + (P.r - 1) * math.log(lam)
+            - P.alpha * lam
+            + log_h0
+            + (P.a - 1) * math.log(p)
+            + (P.b - 1) * math.log1p(-p)
+        )
         return f(lam, p) * density
 
     value, _ = integrate.dblquad(integrand, 0, 1, 0, 60, epsabs=1e-12, epsrel=1e-8)
@@ -167,8 +174,9 @@ def test_bgnbd_likelihood_equals_integral_of_individual_likelihood(x, t_x, T):
 def _gamma_moment(k: float, s: float) -> float:
     """E[λ^k e^{-sλ}] for λ ~ gamma(r, rate α): Γ(r+k)/Γ(r) · α^r / (α+s)^(r+k), the
     textbook gamma integral (used below so that only the p-integral is numerical)."""
-    return math.exp(math.lgamma(P.r + k) - math.lgamma(P.r) + P.r * math.log(P.alpha)
-                    - (P.r + k) * math.log(P.alpha + s))
+    return math.exp(
+        math.lgamma(P.r + k) - math.lgamma(P.r) + P.r * math.log(P.alpha) - (P.r + k) * math.log(P.alpha + s)
+    )
 
 
 def _over_p(f) -> float:
@@ -179,6 +187,7 @@ def _over_p(f) -> float:
         if p <= 0 or p >= 1:
             return 0.0
         return f(p) * math.exp((P.a - 1) * math.log(p) + (P.b - 1) * math.log1p(-p) - log_b)
+
     value, _ = integrate.quad(integrand, 0, 1, epsabs=0, epsrel=1e-11, limit=200)
     return value
 
@@ -207,15 +216,23 @@ def test_gamma_gamma_likelihood_equals_integral_over_nu():
     g = GammaGammaParams(p=3.0, q=4.0, gamma=20.0)
     x, zbar = np.array([1.0, 3.0, 8.0]), np.array([12.0, 35.0, 7.5])
     expected = 0.0
+
     def gamma_pdf(value: float, shape: float, rate: float) -> float:
-        return math.exp(shape * math.log(rate) + (shape - 1) * math.log(value) - rate * value
-                        - math.lgamma(shape))
+        return math.exp(
+            shape * math.log(rate) + (shape - 1) * math.log(value) - rate * value - math.lgamma(shape)
+        )
 
     for xi, zi in zip(x, zbar):
         density, _ = integrate.quad(
-            lambda nu, xi=xi, zi=zi: (gamma_pdf(zi, g.p * xi, nu * xi) * gamma_pdf(nu, g.q, g.gamma)
-                                      if nu > 0 else 0.0),
-            0, 10, epsabs=0, epsrel=1e-11, limit=200)
+            lambda nu, xi=xi, zi=zi: (
+                gamma_pdf(zi, g.p * xi, nu * xi) * gamma_pdf(nu, g.q, g.gamma) if nu > 0 else 0.0
+            ),
+            0,
+            10,
+            epsabs=0,
+            epsrel=1e-11,
+            limit=200,
+        )
         expected += np.log(density)
     assert gamma_gamma_log_likelihood(g, x, zbar) == pytest.approx(expected, abs=1e-7)
 
@@ -236,10 +253,17 @@ def test_expected_value_per_visit_is_the_posterior_mean():
 def test_analytic_gradients_match_finite_differences(cdnow):
     theta = np.log([0.5, 6.0, 1.2, 3.3])
     (ux, utx, uT), w, _ = compress_rows(*(cdnow[c].to_numpy(float) for c in ("x", "t_x", "T")))
-    for data, th in ((bg._BGNBDData(ux, utx, uT, w), theta),
-                     (gg._GammaGammaData(cdnow["x"][cdnow.x > 0].to_numpy(float),
-                                         cdnow["zbar"][cdnow.x > 0].to_numpy(float),
-                                         np.ones(int((cdnow.x > 0).sum()))), np.log([4.0, 3.0, 10.0]))):
+    for data, th in (
+        (bg._BGNBDData(ux, utx, uT, w), theta),
+        (
+            gg._GammaGammaData(
+                cdnow["x"][cdnow.x > 0].to_numpy(float),
+                cdnow["zbar"][cdnow.x > 0].to_numpy(float),
+                np.ones(int((cdnow.x > 0).sum())),
+            ),
+            np.log([4.0, 3.0, 10.0]),
+        ),
+    ):
         _, grad = data.value_and_gradient(th)
         params = np.exp(th)
         for j in range(len(th)):
@@ -247,12 +271,14 @@ def test_analytic_gradients_match_finite_differences(cdnow):
             up, down = params.copy(), params.copy()
             up[j] += h
             down[j] -= h
-            numeric = (data.value_and_gradient(np.log(up))[0]
-                       - data.value_and_gradient(np.log(down))[0]) / (2 * h)
+            numeric = (data.value_and_gradient(np.log(up))[0] - data.value_and_gradient(np.log(down))[0]) / (
+                2 * h
+            )
             assert grad[j] == pytest.approx(numeric, rel=1e-5)
 
 
 # --- predictions: stability, consistency ---------------------------------------------------
+
 
 def _alive_visits_by_quad(p: BGNBDParams, x: float, T: float, t: float) -> float:
     """E[visits in t | alive at T]: given alive, λ ~ gamma(r + x, α + T) and p ~ beta(a, b + x)
@@ -266,8 +292,10 @@ def _alive_visits_by_quad(p: BGNBDParams, x: float, T: float, t: float) -> float
             return 0.0
         density = math.exp((p.a - 1) * math.log(q) + (bb - 1) * math.log1p(-q) - log_beta)
         return -math.expm1((p.r + x) * math.log((p.alpha + T) / (p.alpha + T + q * t))) / q * density
-    value, _ = integrate.quad(integrand, 0, 1, epsabs=0, epsrel=1e-10, limit=400,
-                              points=[min(0.5, 50 * p.a / bb)])
+
+    value, _ = integrate.quad(
+        integrand, 0, 1, epsabs=0, epsrel=1e-10, limit=400, points=[min(0.5, 50 * p.a / bb)]
+    )
     return value
 
 
@@ -297,43 +325,54 @@ def test_integer_c_minus_a_minus_b_falls_back_to_a_finite_value():
     x, t_x, T, t = 100.0, 1.9, 2.0, 300.0
     got = expected_visits(p, t, x, t_x, T)[0]
     assert np.isfinite(got)
-    assert got == pytest.approx(p_alive(p, x, t_x, T)[0] * _alive_visits_by_quad(p, x, T, t),
-                                rel=1e-6)
+    assert got == pytest.approx(p_alive(p, x, t_x, T)[0] * _alive_visits_by_quad(p, x, T, t), rel=1e-6)
 
 
 def test_discounted_visits(cdnow_fit):
     x, t_x, T = np.array([0.0, 2.0, 7.0]), np.array([0.0, 30.43, 35.0]), np.full(3, 38.86)
     per_year = 52.0
-    undiscounted = discounted_expected_visits(cdnow_fit, x, t_x, T, horizon_years=3,
-                                              discount_rate=0.0, units_per_year=per_year)
+    undiscounted = discounted_expected_visits(
+        cdnow_fit, x, t_x, T, horizon_years=3, discount_rate=0.0, units_per_year=per_year
+    )
     np.testing.assert_allclose(undiscounted, expected_visits(cdnow_fit, 3 * per_year, x, t_x, T))
     # By hand: year k's visits discounted by 1.12^-k.
     cum = [expected_visits(cdnow_fit, k * per_year, x, t_x, T) for k in (0, 1, 2, 3)]
     by_hand = sum((cum[k] - cum[k - 1]) / 1.12**k for k in (1, 2, 3))
-    got = discounted_expected_visits(cdnow_fit, x, t_x, T, horizon_years=3, discount_rate=0.12,
-                                     units_per_year=per_year)
+    got = discounted_expected_visits(
+        cdnow_fit, x, t_x, T, horizon_years=3, discount_rate=0.12, units_per_year=per_year
+    )
     np.testing.assert_allclose(got, by_hand, rtol=1e-12)
     # A fractional last year is discounted at its end: 2.5 years.
     cum25 = expected_visits(cdnow_fit, 2.5 * per_year, x, t_x, T)
-    by_hand = ((cum[1] - cum[0]) / 1.12 + (cum[2] - cum[1]) / 1.12**2
-               + (cum25 - cum[2]) / 1.12**2.5)
-    got = discounted_expected_visits(cdnow_fit, x, t_x, T, horizon_years=2.5, discount_rate=0.12,
-                                     units_per_year=per_year)
+    by_hand = (cum[1] - cum[0]) / 1.12 + (cum[2] - cum[1]) / 1.12**2 + (cum25 - cum[2]) / 1.12**2.5
+    got = discounted_expected_visits(
+        cdnow_fit, x, t_x, T, horizon_years=2.5, discount_rate=0.12, units_per_year=per_year
+    )
     np.testing.assert_allclose(got, by_hand, rtol=1e-12)
 
 
 def test_predict_customers_combines_visits_and_value(cdnow, cdnow_fit, cdnow_spend):
-    out = predict_customers(cdnow_fit, cdnow_spend, cdnow["x"], cdnow["t_x"], cdnow["T"],
-                            cdnow["zbar"], horizon_years=1.0, discount_rate=0.1,
-                            units_per_year=52.0)
+    out = predict_customers(
+        cdnow_fit,
+        cdnow_spend,
+        cdnow["x"],
+        cdnow["t_x"],
+        cdnow["T"],
+        cdnow["zbar"],
+        horizon_years=1.0,
+        discount_rate=0.1,
+        units_per_year=52.0,
+    )
     visits = expected_visits(cdnow_fit, 52.0, cdnow["x"], cdnow["t_x"], cdnow["T"])
     np.testing.assert_allclose(out["expected_visits"], visits, rtol=1e-12)
-    np.testing.assert_allclose(out["predictive_clv"],
-                               visits / 1.1 * out["expected_value_per_visit"], rtol=1e-12)
+    np.testing.assert_allclose(
+        out["predictive_clv"], visits / 1.1 * out["expected_value_per_visit"], rtol=1e-12
+    )
     assert np.all((out["p_alive"] >= 0) & (out["p_alive"] <= 1))
 
 
 # --- compression, fallback, data that cannot be fitted, bad input -------------------------
+
 
 def test_compress_rows_round_trip_and_weighted_fit_equals_raw_fit(cdnow, cdnow_fit):
     cols = [cdnow[c].to_numpy(float) for c in ("x", "t_x", "T")]
@@ -353,7 +392,7 @@ def test_fallback_to_second_start_and_nelder_mead(cdnow, monkeypatch):
 
     def failing_gradient_runs(fun, x0, **kw):
         calls.append(kw.get("method"))
-        if kw.get("method") == "BFGS":        # stopped after one step: not converged
+        if kw.get("method") == "BFGS":  # stopped after one step: not converged
             return real(fun, x0, **{**kw, "options": {"maxiter": 1}})
         return real(fun, x0, **kw)
 
@@ -381,15 +420,18 @@ def test_fit_errors_are_clear():
     assert isinstance(err.value, ValueError)
 
 
-@pytest.mark.parametrize("frequency,recency,T,message", [
-    ([1, -1], [1, 0], [2, 2], "frequency: row 1 is negative"),
-    ([1, 1.5], [1, 1], [2, 2], "frequency: row 1 is not a whole number"),
-    ([1, 1], [1, 3], [2, 2], "recency: row 1 is later than T"),
-    ([0, 1], [0.5, 1], [2, 2], "recency: row 0 must be 0"),
-    ([1, 1], [1, 1], [2, -2], "T: row 1 is negative"),
-    ([1, 1], [1, np.nan], [2, 2], "recency: row 1 is not a finite number"),
-    ([1, 1], [1], [2, 2], "same length"),
-])
+@pytest.mark.parametrize(
+    "frequency,recency,T,message",
+    [
+        ([1, -1], [1, 0], [2, 2], "frequency: row 1 is negative"),
+        ([1, 1.5], [1, 1], [2, 2], "frequency: row 1 is not a whole number"),
+        ([1, 1], [1, 3], [2, 2], "recency: row 1 is later than T"),
+        ([0, 1], [0.5, 1], [2, 2], "recency: row 0 must be 0"),
+        ([1, 1], [1, 1], [2, -2], "T: row 1 is negative"),
+        ([1, 1], [1, np.nan], [2, 2], "recency: row 1 is not a finite number"),
+        ([1, 1], [1], [2, 2], "same length"),
+    ],
+)
 def test_bad_input_names_the_column_and_row(frequency, recency, T, message):
     with pytest.raises(ValueError, match=message):
         p_alive(P, frequency, recency, T)
@@ -398,7 +440,7 @@ def test_bad_input_names_the_column_and_row(frequency, recency, T, message):
 def test_spend_model_warns_on_correlation_and_leaves_out_non_positive_values():
     rng = np.random.default_rng(3)
     x = rng.integers(1, 12, 400).astype(float)
-    zbar = 10 * x * rng.gamma(20, 1 / 20, 400)          # spend rises with visits
+    zbar = 10 * x * rng.gamma(20, 1 / 20, 400)  # spend rises with visits
     zbar[:7] = -5.0
     fit = fit_gamma_gamma(x, zbar)
     assert fit.n_customers == 393
@@ -414,10 +456,16 @@ def test_quadrature_path_agrees_with_hypergeometric_path():
     x = np.array([0.0, 1.0, 3.0, 10.0, 50.0])
     T = np.array([5.0, 20.0, 38.0, 80.0, 200.0])
     t = np.array([1.0, 10.0, 39.0, 52.0, 300.0])
-    for params in (BGNBDParams(0.243, 4.414, 0.793, 2.426), BGNBDParams(1.4, 3.0, 1.3, 2.7),
-                   BGNBDParams(1.6, 60.0, 2.0, 450.0)):
-        np.testing.assert_allclose(bg._visits_by_quadrature(params, x, T, t),
-                                   bg._expected_visits_if_alive(params, x, T, t), rtol=1e-5)
+    for params in (
+        BGNBDParams(0.243, 4.414, 0.793, 2.426),
+        BGNBDParams(1.4, 3.0, 1.3, 2.7),
+        BGNBDParams(1.6, 60.0, 2.0, 450.0),
+    ):
+        np.testing.assert_allclose(
+            bg._visits_by_quadrature(params, x, T, t),
+            bg._expected_visits_if_alive(params, x, T, t),
+            rtol=1e-5,
+        )
 
 
 def test_nearly_homogeneous_dropout_is_noted_and_predicted():
@@ -440,8 +488,10 @@ def test_nearly_homogeneous_dropout_is_noted_and_predicted():
         def integrand(q, x=x, age=age, bb=bb, log_beta=log_beta):
             density = math.exp((a - 1) * math.log(q) + (bb - 1) * math.log1p(-q) - log_beta)
             return -math.expm1(-(r + x) * math.log1p(q * 52.0 / (alpha + age))) / q * density
-        alive_visits, _ = integrate.quad(integrand, mean - 12 * sd, mean + 12 * sd, points=[mean],
-                                         epsabs=0, epsrel=1e-11, limit=200)
+
+        alive_visits, _ = integrate.quad(
+            integrand, mean - 12 * sd, mean + 12 * sd, points=[mean], epsabs=0, epsrel=1e-11, limit=200
+        )
         alive = p_alive(fit, x, sim["recency"][i], age)[0]
         assert got[i] == pytest.approx(alive * alive_visits, rel=1e-5)
 

@@ -1,4 +1,5 @@
 """Predictive CLV from the order table: the DuckDB summary, the product API, the holdout."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -27,8 +28,7 @@ from wording.predictive import fit_error_text
 
 def _database(path: Path, orders: list[tuple], customers: list[tuple] = ()) -> Database:
     # Orders as a DataFrame go in bulk: executemany is row by row and takes half a minute here.
-    frame = pd.DataFrame(orders, columns=["order_id", "customer_id", "order_date", "revenue",
-                                          "gross_profit"])
+    frame = pd.DataFrame(orders, columns=["order_id", "customer_id", "order_date", "revenue", "gross_profit"])
     make_db(path, orders=frame, customers=Table(("customer_id", "name", "home_store_id"), customers))
     return Database(path)
 
@@ -44,11 +44,12 @@ def small_db(tmp_path: Path) -> Database:
         ("o4", "A", date(2024, 3, 1), 800.0, 260.0),
         ("o5", "A", date(2024, 4, 1), -200.0, -60.0),
         ("o6", "A", date(2024, 7, 10), 900.0, 300.0),
-        ("o7", "B", date(2024, 5, 20), 400.0, 120.0),       # one visit only
-        ("o8", "C", date(2024, 8, 1), 400.0, 120.0),        # first seen after as-of
+        ("o7", "B", date(2024, 5, 20), 400.0, 120.0),  # one visit only
+        ("o8", "C", date(2024, 8, 1), 400.0, 120.0),  # first seen after as-of
     ]
-    return _database(tmp_path / "small.duckdb", orders,
-                     [("A", "Ann", "S01"), ("B", "Bo", "S02"), ("C", "Cy", "S01")])
+    return _database(
+        tmp_path / "small.duckdb", orders, [("A", "Ann", "S01"), ("B", "Bo", "S02"), ("C", "Cy", "S01")]
+    )
 
 
 def test_rfm_summary_by_hand(small_db):
@@ -56,9 +57,9 @@ def test_rfm_summary_by_hand(small_db):
     s = rfm_summary(small_db, as_of, time_unit_days=7).set_index("customer_id")
     assert list(s.index) == ["A", "B"]
     a, b = s.loc["A"], s.loc["B"]
-    assert a["frequency"] == 2                               # 15 Jan and 1 Mar after 1 Jan
-    assert a["recency"] == pytest.approx(60 / 7)             # 1 Jan -> 1 Mar 2024 = 60 days
-    assert a["T"] == pytest.approx(181 / 7)                  # 1 Jan -> 30 Jun = 181 days
+    assert a["frequency"] == 2  # 15 Jan and 1 Mar after 1 Jan
+    assert a["recency"] == pytest.approx(60 / 7)  # 1 Jan -> 1 Mar 2024 = 60 days
+    assert a["T"] == pytest.approx(181 / 7)  # 1 Jan -> 30 Jun = 181 days
     assert a["mean_gp_per_visit"] == pytest.approx((140 + 260) / 2)
     assert a["mean_revenue_per_visit"] == pytest.approx((400 + 800) / 2)
     assert (a["name"], a["home_store_id"]) == ("Ann", "S01")
@@ -70,14 +71,15 @@ def test_rfm_summary_by_hand(small_db):
 
 
 def test_rfm_summary_with_holdout_by_hand(small_db):
-    s = rfm_summary(small_db, date(2024, 7, 31), time_unit_days=7,
-                    calibration_end=date(2024, 2, 15)).set_index("customer_id")
-    assert list(s.index) == ["A"]                            # B, C first seen after calibration
+    s = rfm_summary(
+        small_db, date(2024, 7, 31), time_unit_days=7, calibration_end=date(2024, 2, 15)
+    ).set_index("customer_id")
+    assert list(s.index) == ["A"]  # B, C first seen after calibration
     a = s.loc["A"]
     assert a["frequency"] == 1 and a["recency"] == pytest.approx(2.0)
-    assert a["T"] == pytest.approx(45 / 7)                   # 1 Jan -> 15 Feb
+    assert a["T"] == pytest.approx(45 / 7)  # 1 Jan -> 15 Feb
     assert a["mean_gp_per_visit"] == pytest.approx(140)
-    assert a["holdout_visits"] == 2                          # 1 Mar and 10 Jul (not the refund)
+    assert a["holdout_visits"] == 2  # 1 Mar and 10 Jul (not the refund)
     assert a["holdout_gp"] == pytest.approx(260 + 300)
 
 
@@ -104,7 +106,7 @@ def test_too_little_data_raises_fit_error(small_db):
 
 # --- end to end on orders simulated from BG/NBD ---------------------------------------------
 
-TRUE = BGNBDParams(r=2.0, alpha=30.0, a=0.6, b=4.0)       # weeks; about 3.5 visits a year
+TRUE = BGNBDParams(r=2.0, alpha=30.0, a=0.6, b=4.0)  # weeks; about 3.5 visits a year
 
 
 def _simulated_orders(n: int, seed: int, start: date, end: date) -> list[tuple]:
@@ -115,14 +117,21 @@ def _simulated_orders(n: int, seed: int, start: date, end: date) -> list[tuple]:
     horizon_days = (end - start).days
     rows = []
     for i in range(n):
-        lam = rng.gamma(TRUE.r, 1 / TRUE.alpha) / 7.0          # per day
+        lam = rng.gamma(TRUE.r, 1 / TRUE.alpha) / 7.0  # per day
         p = rng.beta(TRUE.a, TRUE.b)
         day = float(rng.integers(0, 365))
         gp = rng.gamma(4.0, 100.0)
         k = 0
         while day <= horizon_days:
-            rows.append((f"o{i}_{k}", f"C{i:05d}", start + timedelta(days=int(day)),
-                         gp * 2.5, gp * rng.gamma(10, 0.1)))
+            rows.append(
+                (
+                    f"o{i}_{k}",
+                    f"C{i:05d}",
+                    start + timedelta(days=int(day)),
+                    gp * 2.5,
+                    gp * rng.gamma(10, 0.1),
+                )
+            )
             k += 1
             if k > 1 and rng.random() < p:
                 break
@@ -161,6 +170,7 @@ def test_holdout_check_on_simulated_orders(simulated_db):
 
 # --- the product API on the sample database ---------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def sample_db(sample_db_path) -> Database:
     return Database(sample_db_path)
@@ -175,8 +185,8 @@ def test_predictive_customer_values_on_sample(sample_db, as_of):
     frame = predictive_customer_values(sample_db, as_of, horizon_years=5, discount_rate=0.12)
     assert list(frame.columns) == PREDICTION_COLUMNS
     visitors = sample_db.query_value(
-        "SELECT count(DISTINCT customer_id) FROM orders WHERE order_date <= ? AND revenue > 0",
-        [as_of])
+        "SELECT count(DISTINCT customer_id) FROM orders WHERE order_date <= ? AND revenue > 0", [as_of]
+    )
     assert len(frame) == visitors and frame["customer_id"].is_unique
     assert frame["p_alive"].between(0, 1).all()
     assert (frame["expected_visits"] >= 0).all()
@@ -184,8 +194,9 @@ def test_predictive_customer_values_on_sample(sample_db, as_of):
     # Discounting only lowers the value; with a zero rate it is visits × value per visit.
     assert (frame["predictive_clv"] <= frame["expected_visits"] * frame["expected_gp_per_visit"] + 1e-9).all()
     flat = predictive_customer_values(sample_db, as_of, horizon_years=5, discount_rate=0.0)
-    np.testing.assert_allclose(flat["predictive_clv"],
-                               flat["expected_visits"] * flat["expected_gp_per_visit"], rtol=1e-10)
+    np.testing.assert_allclose(
+        flat["predictive_clv"], flat["expected_visits"] * flat["expected_gp_per_visit"], rtol=1e-10
+    )
     # A longer horizon never predicts fewer visits.
     longer = predictive_customer_values(sample_db, as_of, horizon_years=10, discount_rate=0.12)
     assert (longer["expected_visits"].to_numpy() >= frame["expected_visits"].to_numpy() - 1e-12).all()
@@ -205,8 +216,9 @@ def test_predictions_follow_the_model_formulas(sample_db, as_of):
     frame = customer_predictions(model, 1.0, 0.0)
     s = model.summary
     np.testing.assert_allclose(frame["p_alive"], p_alive(model.visits, s.frequency, s.recency, s["T"]))
-    np.testing.assert_allclose(frame["expected_visits"],
-                               expected_visits(model.visits, 365.25 / 7, s.frequency, s.recency, s["T"]))
+    np.testing.assert_allclose(
+        frame["expected_visits"], expected_visits(model.visits, 365.25 / 7, s.frequency, s.recency, s["T"])
+    )
     assert {"name", "home_store_id", "last_visit"} <= set(frame.columns)
 
 
@@ -236,7 +248,8 @@ def test_p_alive_drops(sample_db, as_of):
     row = drops.iloc[0]
     e = earlier.loc[row["customer_id"]]
     assert row["p_alive_before"] == pytest.approx(
-        p_alive(model.visits, e["frequency"], e["recency"], e["T"])[0])
+        p_alive(model.visits, e["frequency"], e["recency"], e["T"])[0]
+    )
     with pytest.raises(ValueError, match="lookback_days"):
         p_alive_drops(sample_db, model, lookback_days=0)
 

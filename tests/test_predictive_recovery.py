@@ -1,5 +1,6 @@
 """Parameter recovery: data simulated from known parameters are fitted back within
 sampling error, and the reported standard errors are the real spread of the estimates."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -15,12 +16,12 @@ from clv_engine.models import (
 )
 from clv_engine.predictive import holdout_table
 
-TRUE = BGNBDParams(r=0.243, alpha=4.414, a=0.793, b=2.426)    # the CDNOW estimates
+TRUE = BGNBDParams(r=0.243, alpha=4.414, a=0.793, b=2.426)  # the CDNOW estimates
 
 
 def _simulate(n: int, seed: int, holdout: float = 0.0):
     rng = np.random.default_rng(seed)
-    T = rng.uniform(20, 80, n)        # customers acquired over a year, observed for a while
+    T = rng.uniform(20, 80, n)  # customers acquired over a year, observed for a while
     return simulate_bgnbd(n, TRUE, T, rng, holdout=holdout)
 
 
@@ -52,7 +53,7 @@ def test_gamma_gamma_recovers_parameters_within_sampling_error():
     rng = np.random.default_rng(5)
     n = 20_000
     x = rng.integers(1, 15, n).astype(float)
-    nu = rng.gamma(true.q, 1 / true.gamma, n)                 # rate of each customer
+    nu = rng.gamma(true.q, 1 / true.gamma, n)  # rate of each customer
     # Mean of x visit values, each gamma(p, rate ν): a gamma(p x, rate ν x).
     zbar = rng.gamma(true.p * x, 1 / (nu * x))
     fit = fit_gamma_gamma(x, zbar)
@@ -65,16 +66,16 @@ def test_holdout_forecast_is_unbiased_on_simulated_customers():
     # The conditional expectation averaged over customers must equal the average of what
     # they then do (law of total expectation), in every calibration-frequency group.
     sim = _simulate(40_000, seed=21, holdout=39.0)
-    table = holdout_table(TRUE, sim["frequency"], sim["recency"], sim["T"],
-                          sim["holdout_visits"], 39.0, max_visits=7)
+    table = holdout_table(
+        TRUE, sim["frequency"], sim["recency"], sim["T"], sim["holdout_visits"], 39.0, max_visits=7
+    )
     group = np.minimum(sim["frequency"], 7)
     for _, row in table.iterrows():
         actual = sim["holdout_visits"][group == row["calibration_visits"]]
         standard_error = actual.std(ddof=1) / np.sqrt(len(actual))
         assert abs(row["predicted"] - row["actual"]) < 4 * standard_error + 1e-9, row.to_dict()
     assert table["customers"].sum() == 40_000
-    assert table["actual"].iloc[0] == pytest.approx(
-        sim["holdout_visits"][sim["frequency"] == 0].mean())
+    assert table["actual"].iloc[0] == pytest.approx(sim["holdout_visits"][sim["frequency"] == 0].mean())
 
 
 def test_warm_start_from_a_subsample_reaches_the_same_optimum(monkeypatch):

@@ -1,5 +1,6 @@
 """The HTML business case printed on A4 (Chromium's print to PDF), read back as a person would:
 every word inside the printable area, the tornado's driver names whole, pages rendered to PNG."""
+
 from __future__ import annotations
 
 import re
@@ -28,21 +29,38 @@ def _tool(name: str) -> str:
 
 def print_to_pdf(html_path: Path, pdf_path: Path) -> None:
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} missing: install Debian's chromium (see .ci/run)"
-    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-                    "--virtual-time-budget=5000", f"--print-to-pdf={pdf_path}", html_path.as_uri()],
-                   capture_output=True, check=True, timeout=120)
+    subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            "--virtual-time-budget=5000",
+            f"--print-to-pdf={pdf_path}",
+            html_path.as_uri(),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
     assert pdf_path.exists()
 
 
 def words(pdf_path: Path) -> list[tuple[int, float, float, float, float, float, float, str]]:
     """(page, page width, page height, x0, y0, x1, y1, word) of every word."""
-    out = subprocess.run([_tool("pdftotext"), "-bbox", str(pdf_path), "-"], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [_tool("pdftotext"), "-bbox", str(pdf_path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     found = []
-    for n, page in enumerate(re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S)):
+    for n, page in enumerate(
+        re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S)
+    ):
         w, h = float(page.group(1)), float(page.group(2))
-        for m in re.finditer(r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">(.*?)</word>',
-                             page.group(3)):
+        for m in re.finditer(
+            r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">(.*?)</word>',
+            page.group(3),
+        ):
             found.append((n + 1, w, h, *(float(m.group(i)) for i in range(1, 5)), m.group(5)))
     return found
 
@@ -66,12 +84,16 @@ def test_report_prints_on_a4_with_nothing_cut(van, lang, tmp_path):
         assert (w, h) == pytest.approx(A4, abs=1.0)  # A4, not Letter
     # Every word inside the page less the 12 mm side margins: no axis tick or label cut off.
     margin = 12 * MM - 2
-    outside = [(p, word, round(x0), round(x1)) for p, w, h, x0, y0, x1, y1, word in found
-               if x0 < margin or x1 > w - margin or y0 < 0 or y1 > h]
+    outside = [
+        (p, word, round(x0), round(x1))
+        for p, w, h, x0, y0, x1, y1, word in found
+        if x0 < margin or x1 > w - margin or y0 < 0 or y1 > h
+    ]
     assert outside == []
     # The driver names appear whole (twice: the tornado's axis and the sensitivity table).
-    raw = subprocess.run([_tool("pdftotext"), str(pdf_path), "-"], capture_output=True, text=True,
-                         check=True).stdout
+    raw = subprocess.run(
+        [_tool("pdftotext"), str(pdf_path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     text = re.sub(r"\s+", "", raw)
     for key in van.tornado["driver"]:
         label = re.sub(r"\s+", "", driver_label(van.programme, key, lang))
@@ -87,7 +109,7 @@ def test_report_prints_on_a4_with_nothing_cut(van, lang, tmp_path):
 
 def test_print_stylesheet_sets_a4_breaks_and_whole_rows(van):
     page = report.html_report(van, "en")
-    css = page[page.index("<style>"): page.index("</style>")]
+    css = page[page.index("<style>") : page.index("</style>")]
     assert "@page{size:A4" in css
     assert "h2:not(:first-of-type){break-before:page}" in css
     assert "tr,td,th{break-inside:avoid}" in css

@@ -5,6 +5,7 @@ The interval is checked against Newcombe's published worked examples (Statistics
 finds each Wilson limit by bisection on its defining equation |p̂ − p| = z √(p(1−p)/n).
 Recovery: simulated treated and control groups with a set uplift, through the database.
 """
+
 from __future__ import annotations
 
 import math
@@ -110,20 +111,32 @@ def test_verdicts():
 ISSUED = date(2026, 3, 1)
 
 
-def simulated_database(path, n=2_000, p_control=0.20, p_treated=0.35, seed=11, holdout=0.10,
-                       cost=300.0, clv=20_000.0):
+def simulated_database(
+    path, n=2_000, p_control=0.20, p_treated=0.35, seed=11, holdout=0.10, cost=300.0, clv=20_000.0
+):
     """Customers on one issued list; the treated come back with p_treated, controls with
     p_control (an order 10..80 days after issue). Returns (db, list_id, truth frame)."""
     create_database(path)
     db = Database(path)
     ids = [f"S{i:05d}" for i in range(n)]
     levels = np.array(["high", "mid", "low"])[np.arange(n) % 3]
-    ranked = pd.DataFrame({"customer_id": ids, "home_store_id": "S01", "rank": np.arange(1, n + 1),
-                           "level": levels, "p_churn": 0.5, "success": 0.3, "clv": clv, "cost": cost,
-                           "expected_value": 0.5 * 0.3 * clv - cost})
+    ranked = pd.DataFrame(
+        {
+            "customer_id": ids,
+            "home_store_id": "S01",
+            "rank": np.arange(1, n + 1),
+            "level": levels,
+            "p_churn": 0.5,
+            "success": 0.3,
+            "clv": clv,
+            "cost": cost,
+            "expected_value": 0.5 * 0.3 * clv - cost,
+        }
+    )
     # A fixed list id: the hold-out draw is seeded by it, so every run sees the same groups.
-    list_id = contacts.issue_call_list(db, ranked, ISSUED, "simulated", holdout_share=holdout, window_days=90,
-                                       list_id=f"simulated-{seed}")
+    list_id = contacts.issue_call_list(
+        db, ranked, ISSUED, "simulated", holdout_share=holdout, window_days=90, list_id=f"simulated-{seed}"
+    )
     members = db.query_df("SELECT customer_id, control FROM call_list_members WHERE list_id = ?", [list_id])
     rng = np.random.default_rng(seed)
     p = np.where(members["control"], p_control, p_treated)
@@ -134,13 +147,23 @@ def simulated_database(path, n=2_000, p_control=0.20, p_treated=0.35, seed=11, h
     with db.write_transaction() as con:
         con.execute("INSERT INTO customers (customer_id) SELECT unnest(?)", [ids])
         con.register("o", orders)
-        con.execute("INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) SELECT 'O' || row_number() OVER (), customer_id, order_date, 'S01', "
-                    "'maintenance', 500, 200 FROM o")
+        con.execute(
+            "INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) SELECT 'O' || row_number() OVER (), customer_id, order_date, 'S01', "
+            "'maintenance', 500, 200 FROM o"
+        )
         # The data reaches past the window; the contact of every treated customer cost `cost`.
-        con.execute("INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) VALUES ('END', ?, ?, 'S01', 'maintenance', 500, 200)",
-                    [ids[0], ISSUED + timedelta(days=200)])
-    log = pd.DataFrame({"customer_id": treated["customer_id"], "contact_date": ISSUED + timedelta(days=3),
-                        "outcome": "reached", "cost": cost})
+        con.execute(
+            "INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) VALUES ('END', ?, ?, 'S01', 'maintenance', 500, 200)",
+            [ids[0], ISSUED + timedelta(days=200)],
+        )
+    log = pd.DataFrame(
+        {
+            "customer_id": treated["customer_id"],
+            "contact_date": ISSUED + timedelta(days=3),
+            "outcome": "reached",
+            "cost": cost,
+        }
+    )
     clean, problems = contacts.check_contacts(log, today=date(2030, 1, 1))
     assert problems == []
     contacts.save_contacts(db, clean, list_id)
@@ -167,8 +190,10 @@ def test_simulated_uplift_is_recovered(tmp_path):
     assert row["realised_value"] == pytest.approx(row["uplift"] * 1_799 * 20_000 - 1_799 * 300)
     # Each level has ~67 controls: enough to be judged, too few for a 15-point effect to be sure.
     assert set(table["level"]) == {"high", "mid", "low", "all"}
-    print(f"simulated uplift 0.150, recovered {row['uplift']:.3f} "
-          f"[{row['uplift_low']:.3f}, {row['uplift_high']:.3f}]")
+    print(
+        f"simulated uplift 0.150, recovered {row['uplift']:.3f} "
+        f"[{row['uplift_low']:.3f}, {row['uplift_high']:.3f}]"
+    )
 
 
 def test_no_effect_is_too_thin(tmp_path):
@@ -189,12 +214,22 @@ def test_window_not_over_is_open(tmp_path):
 
 def test_measured_success_beside_the_typed_prior():
     # Control returns 20%, treated 35%: of the 80% who would not come back, 15/80 were kept.
-    table = results.results_table(pd.DataFrame({
-        "level": "high", "control": [True] * 100 + [False] * 1000,
-        "returned": [True] * 20 + [False] * 80 + [True] * 350 + [False] * 650,
-        "reached": True, "contact_cost": 0.0, "clv": 1.0, "p_churn": 0.5, "success": 0.78,
-        "expected_value": 0.0, "window_complete": True,
-    }))
+    table = results.results_table(
+        pd.DataFrame(
+            {
+                "level": "high",
+                "control": [True] * 100 + [False] * 1000,
+                "returned": [True] * 20 + [False] * 80 + [True] * 350 + [False] * 650,
+                "reached": True,
+                "contact_cost": 0.0,
+                "clv": 1.0,
+                "p_churn": 0.5,
+                "success": 0.78,
+                "expected_value": 0.0,
+                "window_complete": True,
+            }
+        )
+    )
     (high,) = results.measured_success(table, {"high": 0.78})
     assert high.typed == 0.78
     assert high.measured == pytest.approx(0.15 / 0.80)
@@ -204,10 +239,15 @@ def test_measured_success_beside_the_typed_prior():
 
 
 def test_success_evidence_from_the_database(tmp_path):
-    db, list_id, truth = simulated_database(tmp_path / "ev.duckdb", n=3_000, p_control=0.2, p_treated=0.4, seed=5)
+    db, list_id, truth = simulated_database(
+        tmp_path / "ev.duckdb", n=3_000, p_control=0.2, p_treated=0.4, seed=5
+    )
     evidence = {e.level: e for e in results.success_evidence(db, {"high": 0.78, "mid": 0.53, "low": 0.31})}
-    high = truth[truth["customer_id"].isin(
-        db.query_df("SELECT customer_id FROM call_list_members WHERE level = 'high'")["customer_id"])]
+    high = truth[
+        truth["customer_id"].isin(
+            db.query_df("SELECT customer_id FROM call_list_members WHERE level = 'high'")["customer_id"]
+        )
+    ]
     control_rate = high.loc[high["control"], "returned"].mean()
     treated_rate = high.loc[~high["control"], "returned"].mean()
     assert evidence["high"].measured == pytest.approx((treated_rate - control_rate) / (1 - control_rate))

@@ -1,4 +1,5 @@
 """Saved scenarios: round trip, overwrite by name, kinds kept apart, survives a restart."""
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,10 @@ from clv_engine.scenarios import (
 )
 from wording.errors import explain
 
-PAYLOAD = {"budget": 700_000, "projects": [{"name": "服务体验提升", "investment": 200_000.0,
-                                            "pilot_reach": None}]}
+PAYLOAD = {
+    "budget": 700_000,
+    "projects": [{"name": "服务体验提升", "investment": 200_000.0, "pilot_reach": None}],
+}
 
 
 @pytest.fixture()
@@ -77,16 +80,19 @@ def test_delete(db):
     assert explain(err.value, "en").startswith("scenario_id: no saved scenario")
 
 
-@pytest.mark.parametrize("kind, name, payload, match", [
-    ("allocator", "", {}, "name: must not be empty"),
-    ("allocator", "   ", {}, "name: must not be empty"),
-    ("allocator", None, {}, "name: must not be empty"),
-    ("", "x", {}, "kind: must not be empty"),
-    ("allocator", "x" * 500, {}, "name: at most"),
-    ("allocator", "x", {"bad": float("nan")}, "payload: cannot be stored as JSON"),
-    ("allocator", "x", {"bad": object()}, "payload: cannot be stored as JSON"),
-    ("allocator", "x", [1, 2], "payload: must be a dict"),
-])
+@pytest.mark.parametrize(
+    "kind, name, payload, match",
+    [
+        ("allocator", "", {}, "name: must not be empty"),
+        ("allocator", "   ", {}, "name: must not be empty"),
+        ("allocator", None, {}, "name: must not be empty"),
+        ("", "x", {}, "kind: must not be empty"),
+        ("allocator", "x" * 500, {}, "name: at most"),
+        ("allocator", "x", {"bad": float("nan")}, "payload: cannot be stored as JSON"),
+        ("allocator", "x", {"bad": object()}, "payload: cannot be stored as JSON"),
+        ("allocator", "x", [1, 2], "payload: must be a dict"),
+    ],
+)
 def test_bad_input_rejected(db, kind, name, payload, match):
     with pytest.raises(ValueError) as err:
         save_scenario(db, kind, name, payload)

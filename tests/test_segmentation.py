@@ -1,5 +1,6 @@
 """RFM+L scoring at every boundary of SPEC §2a, the six groups of §2b, the breakdown,
 the care budget cases of §2b/§2c, complaint rules and tier migration."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -72,7 +73,10 @@ class Builder:
         for cid, day in self.side["event_attendance"]:
             con.execute("INSERT INTO event_attendance VALUES (?, ?, 'club day')", [cid, day])
         for i, (cid, day) in enumerate(self.side["complaints"]):
-            con.execute("INSERT INTO complaints (complaint_id, customer_id, store_id, opened, resolved) VALUES (?, ?, 'S01', ?, NULL)", [f"Q{i}", cid, day])
+            con.execute(
+                "INSERT INTO complaints (complaint_id, customer_id, store_id, opened, resolved) VALUES (?, ?, 'S01', ?, NULL)",
+                [f"Q{i}", cid, day],
+            )
         for cid, day in self.side["competitor_sightings"]:
             con.execute("INSERT INTO competitor_sightings VALUES (?, ?, 'survey')", [cid, day])
         con.close()
@@ -107,8 +111,18 @@ def test_visit_boundaries(tmp_path, visits, expected):
 
 @pytest.mark.parametrize(
     "spend, expected",
-    [(0, 1), (999, 1), (1_000, 2), (1_999, 2), (2_000, 3), (4_999, 3), (5_000, 4), (9_999, 4),
-     (10_000, 5), (40_000, 5)],
+    [
+        (0, 1),
+        (999, 1),
+        (1_000, 2),
+        (1_999, 2),
+        (2_000, 3),
+        (4_999, 3),
+        (5_000, 4),
+        (9_999, 4),
+        (10_000, 5),
+        (40_000, 5),
+    ],
 )
 def test_spend_boundaries(tmp_path, spend, expected):
     b = Builder()
@@ -163,12 +177,19 @@ def test_customer_not_yet_bought_is_left_out(tmp_path):
 
 def test_loyalty_flags_and_clamp(tmp_path):
     b = Builder()
-    b.add("ALLPLUS", recency=10, visits=1, spend=10,
-          flags=("has_warranty", "referred_someone", "attended_event"))  # 3 + 3 = 6 -> 5
-    b.add("ALLMINUS", recency=10, visits=1, spend=10,
-          flags=("has_complaint", "seen_at_competitor"))  # 3 - 2 = 1
-    b.add("MIXED", recency=10, visits=1, spend=10,
-          flags=("has_warranty", "has_complaint", "seen_at_competitor"))  # 3 + 1 - 2 = 2
+    b.add(
+        "ALLPLUS",
+        recency=10,
+        visits=1,
+        spend=10,
+        flags=("has_warranty", "referred_someone", "attended_event"),
+    )  # 3 + 3 = 6 -> 5
+    b.add(
+        "ALLMINUS", recency=10, visits=1, spend=10, flags=("has_complaint", "seen_at_competitor")
+    )  # 3 - 2 = 1
+    b.add(
+        "MIXED", recency=10, visits=1, spend=10, flags=("has_warranty", "has_complaint", "seen_at_competitor")
+    )  # 3 + 1 - 2 = 2
     b.add("NONE", recency=10, visits=1, spend=10)
     s = _scores(b, tmp_path)
     assert s.loc["ALLPLUS", "l"] == 5
@@ -200,7 +221,10 @@ def test_missing_loyalty_tables_are_reported(tmp_path):
     b.add("D", recency=10, visits=1, spend=100, flags=("has_warranty",))
     s = _scores(b, tmp_path)
     assert s.attrs["missing_tables"] == [
-        "referrals", "event_attendance", "complaints", "competitor_sightings"
+        "referrals",
+        "event_attendance",
+        "complaints",
+        "competitor_sightings",
     ]
     assert not s["referred_someone"].any()
     assert list(s["l"]) == [3, 4]
@@ -244,7 +268,9 @@ def test_edited_cutoffs_are_used(tmp_path):
     b.add("C", recency=45, visits=3, spend=3_000)
     default = _scores(b, tmp_path).loc["C"]
     assert (default.r, default.f, default.m) == (4, 3, 3)
-    rules = seg.RfmlRules(recency_days=(60, 90, 180, 365), visits=(1, 2, 3, 6), spend=(1_000, 2_000, 3_000, 10_000))
+    rules = seg.RfmlRules(
+        recency_days=(60, 90, 180, 365), visits=(1, 2, 3, 6), spend=(1_000, 2_000, 3_000, 10_000)
+    )
     edited = _scores(b, tmp_path, rules).loc["C"]
     assert (edited.r, edited.f, edited.m) == (5, 4, 4)
 
@@ -287,8 +313,14 @@ def test_default_rules_are_the_spec():
     assert r.recency_days == (30, 90, 180, 365)
     assert r.visits == (1, 2, 4, 6)
     assert r.spend == (1_000, 2_000, 5_000, 10_000)
-    assert (r.loyalty_base, r.warranty_weight, r.referral_weight, r.event_weight,
-            r.complaint_weight, r.competitor_weight) == (3, 1, 1, 1, -1, -1)
+    assert (
+        r.loyalty_base,
+        r.warranty_weight,
+        r.referral_weight,
+        r.event_weight,
+        r.complaint_weight,
+        r.competitor_weight,
+    ) == (3, 1, 1, 1, -1, -1)
     assert (r.platinum_min, r.gold_min, r.silver_min) == (16, 12, 8)
     assert (r.churned_max_r, r.churned_max_total) == (1, 7)
 
@@ -337,7 +369,9 @@ def test_invalid_needs_low_clv():
     out = seg.six_groups(_frame(rows), seg.SixGroupRules(invalid_clv_share=0.5))["group"]
     assert (out == "invalid").sum() == 5
     rows.append(("neg", 1, 1, 1, -1.0))
-    out = seg.six_groups(_frame(rows), seg.SixGroupRules(invalid_clv_share=0.0)).set_index("customer_id")["group"]
+    out = seg.six_groups(_frame(rows), seg.SixGroupRules(invalid_clv_share=0.0)).set_index("customer_id")[
+        "group"
+    ]
     assert list(out[out == "invalid"].index) == ["neg"]
 
 
@@ -357,7 +391,12 @@ def test_six_group_grid_is_editable():
 
 
 def test_every_customer_gets_one_group():
-    rows = [(f"{r}{f}{m}", r, f, m, float(r * f * m)) for r in range(1, 6) for f in range(1, 6) for m in range(1, 6)]
+    rows = [
+        (f"{r}{f}{m}", r, f, m, float(r * f * m))
+        for r in range(1, 6)
+        for f in range(1, 6)
+        for m in range(1, 6)
+    ]
     out = seg.six_groups(_frame(rows))
     assert len(out) == 125
     assert out["group"].isin(seg.SIX_GROUPS).all()
@@ -428,8 +467,9 @@ def test_breakdown_errors():
     with pytest.raises(ValueError, match="clv"):
         seg.tier_breakdown(pd.DataFrame({"tier": [], "spend_12m": [], "gp_12m": []}))
     with pytest.raises(ValueError, match="by"):
-        seg.tier_breakdown(pd.DataFrame({"tier": [], "spend_12m": [], "gp_12m": [], "clv": [], "name": []}),
-                           by=["name"])
+        seg.tier_breakdown(
+            pd.DataFrame({"tier": [], "spend_12m": [], "gp_12m": [], "clv": [], "name": []}), by=["name"]
+        )
 
 
 def test_six_typical_shares_are_ranges():

@@ -1,4 +1,5 @@
 """Tier counts on the sample database against a separate pandas computation of SPEC §2a."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -16,9 +17,18 @@ AS_OF = date(2026, 9, 15)  # not the data's last day, so the window edges matter
 
 def pandas_tiers(path, as_of: date) -> pd.DataFrame:
     db = Database(path)  # the app's reader configuration: it may share the file with a test app
-    tables = {t: db.query_df(f"SELECT * FROM {t}") for t in (
-        "customers", "orders", "warranties", "referrals", "event_attendance", "complaints",
-        "competitor_sightings")}
+    tables = {
+        t: db.query_df(f"SELECT * FROM {t}")
+        for t in (
+            "customers",
+            "orders",
+            "warranties",
+            "referrals",
+            "event_attendance",
+            "complaints",
+            "competitor_sightings",
+        )
+    }
     db.close()
     ts = pd.Timestamp(as_of)
     o = tables["orders"]
@@ -43,11 +53,14 @@ def pandas_tiers(path, as_of: date) -> pd.DataFrame:
         ids = set(t.loc[pd.to_datetime(t[date_col]) <= ts, id_col])
         return c.index.isin(list(ids)).astype(int)
 
-    loyalty = (3 + has("warranties", "customer_id", "sold_date")
-               + has("referrals", "referrer_id", "referral_date")
-               + has("event_attendance", "customer_id", "event_date")
-               - has("complaints", "customer_id", "opened")
-               - has("competitor_sightings", "customer_id", "seen_date"))
+    loyalty = (
+        3
+        + has("warranties", "customer_id", "sold_date")
+        + has("referrals", "referrer_id", "referral_date")
+        + has("event_attendance", "customer_id", "event_date")
+        - has("complaints", "customer_id", "opened")
+        - has("competitor_sightings", "customer_id", "seen_date")
+    )
     l_score = np.clip(loyalty, 1, 5)
     total = r + f + m + l_score
     tier = np.select(

@@ -1,5 +1,6 @@
 """Service due, first service and warranty offers: hand-worked cars, a pandas re-implementation on
 the sample, an old file without the mileage column, and the importer's mileage field."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -17,8 +18,16 @@ from clv_engine.imports import ImportOptions, Source, check_import, run_import
 from tests.helpers import Table, make_db
 
 AS_OF = date(2026, 6, 30)
-ORDER_COLUMNS = ("order_id", "customer_id", "order_date", "store_id", "kind", "revenue", "gross_profit",
-                 "mileage")
+ORDER_COLUMNS = (
+    "order_id",
+    "customer_id",
+    "order_date",
+    "store_id",
+    "kind",
+    "revenue",
+    "gross_profit",
+    "mileage",
+)
 
 # customer, home store, purchase date
 CUSTOMERS = [
@@ -99,7 +108,9 @@ def test_store_scope_and_parameters(tmp_path):
     assert set(six.loc[six["customer_id"].isin(list("HIJKL")), "days_to_due"]) == {-29}
     # A 30-day overdue limit drops F (29 days overdue stays, 30 would not).
     assert "F" in set(sd.service_due(db, AS_OF, rules=sd.ServiceRules(max_overdue_days=29))["customer_id"])
-    assert "F" not in set(sd.service_due(db, AS_OF, rules=sd.ServiceRules(max_overdue_days=28))["customer_id"])
+    assert "F" not in set(
+        sd.service_due(db, AS_OF, rules=sd.ServiceRules(max_overdue_days=28))["customer_id"]
+    )
     with pytest.raises(ValueError):
         sd.ServiceRules(interval_km=0).validate()
 
@@ -128,9 +139,13 @@ def test_old_file_without_mileage(tmp_path):
 
 def _pandas_due(db: Database, as_of: date, rules: sd.ServiceRules) -> pd.DataFrame:
     """A second implementation: last two services per customer in pandas, dates by relativedelta."""
-    customers = db.query_df("SELECT customer_id, purchase_date FROM customers WHERE purchase_date <= ?", [as_of])
-    orders = db.query_df("SELECT customer_id, order_date, mileage FROM orders "
-                         "WHERE kind = 'maintenance' AND order_date <= ?", [as_of])
+    customers = db.query_df(
+        "SELECT customer_id, purchase_date FROM customers WHERE purchase_date <= ?", [as_of]
+    )
+    orders = db.query_df(
+        "SELECT customer_id, order_date, mileage FROM orders WHERE kind = 'maintenance' AND order_date <= ?",
+        [as_of],
+    )
     orders["order_date"] = pd.to_datetime(orders["order_date"]).dt.date
     visits = orders.groupby(["customer_id", "order_date"], as_index=False)["mileage"].max()
     visits = visits.sort_values(["customer_id", "order_date"])
@@ -145,8 +160,14 @@ def _pandas_due(db: Database, as_of: date, rules: sd.ServiceRules) -> pd.DataFra
             due, basis = last["order_date"] + relativedelta(months=rules.interval_months), "time"
             if len(g) >= 2:
                 prev = g.iloc[-2]
-                if pd.notna(last["mileage"]) and pd.notna(prev["mileage"]) and last["mileage"] > prev["mileage"]:
-                    pace = (last["mileage"] - prev["mileage"]) / (last["order_date"] - prev["order_date"]).days
+                if (
+                    pd.notna(last["mileage"])
+                    and pd.notna(prev["mileage"])
+                    and last["mileage"] > prev["mileage"]
+                ):
+                    pace = (last["mileage"] - prev["mileage"]) / (
+                        last["order_date"] - prev["order_date"]
+                    ).days
                     km_due = last["order_date"] + timedelta(days=ceil(rules.interval_km / pace))
                     if km_due < due:
                         due, basis = km_due, "mileage"
@@ -164,7 +185,8 @@ def test_sample_matches_a_pandas_implementation(sample_db_path):
         want = _pandas_due(db, as_of, rules)
         assert len(got) > 50
         assert sorted(zip(got["customer_id"], got["due_date"], got["basis"], got["days_to_due"])) == sorted(
-            zip(want["customer_id"], want["due_date"], want["basis"], want["days_to_due"]))
+            zip(want["customer_id"], want["due_date"], want["basis"], want["days_to_due"])
+        )
         assert got.attrs["has_mileage"]
     # The generator writes the odometer: the pace can set the date.
     assert (sd.service_due(db, as_of, rules=sd.ServiceRules(interval_km=3_000))["basis"] == "mileage").any()
@@ -172,8 +194,11 @@ def test_sample_matches_a_pandas_implementation(sample_db_path):
 
 def test_import_reads_mileage_and_refuses_a_negative_one(tmp_path):
     csv = tmp_path / "orders.csv"
-    csv.write_text("工单号,客户编号,工单日期,金额,毛利,里程\nO1,C1,2024-03-01,500,200,12000\n"
-                   "O2,C1,2025-03-01,500,200,-5\nO3,C2,2025-03-01,500,200,\n", encoding="utf-8")
+    csv.write_text(
+        "工单号,客户编号,工单日期,金额,毛利,里程\nO1,C1,2024-03-01,500,200,12000\n"
+        "O2,C1,2025-03-01,500,200,-5\nO3,C2,2025-03-01,500,200,\n",
+        encoding="utf-8",
+    )
     options = ImportOptions(today=date(2026, 1, 1))
     report = check_import([Source("orders", csv)], options=options)
     assert report.sources[0].mapping["mileage"] == "里程"
@@ -195,27 +220,41 @@ def test_import_into_a_file_written_before_the_new_columns(tmp_path):
     db_path = tmp_path / "old.duckdb"
     create_database(db_path)
     con = duckdb.connect(str(db_path))
-    con.execute("INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) "
-                "VALUES ('O1', 'C1', DATE '2024-03-01', 'S1', 'maintenance', 500, 200)")
+    con.execute(
+        "INSERT INTO orders (order_id, customer_id, order_date, store_id, kind, revenue, gross_profit) "
+        "VALUES ('O1', 'C1', DATE '2024-03-01', 'S1', 'maintenance', 500, 200)"
+    )
     con.execute("INSERT INTO customers (customer_id, purchase_date) VALUES ('C1', DATE '2023-03-01')")
-    con.execute("INSERT INTO complaints (complaint_id, customer_id, store_id, opened, resolved) "
-                "VALUES ('Q1', 'C1', 'S1', DATE '2024-03-02', DATE '2024-03-03')")
+    con.execute(
+        "INSERT INTO complaints (complaint_id, customer_id, store_id, opened, resolved) "
+        "VALUES ('Q1', 'C1', 'S1', DATE '2024-03-02', DATE '2024-03-03')"
+    )
     con.execute("ALTER TABLE orders DROP COLUMN mileage")
     for col in ("opened_at", "responded_at", "resolved_at", "status"):
         con.execute(f"ALTER TABLE complaints DROP COLUMN {col}")
     con.close()
     csv = tmp_path / "orders.csv"
     # O1 again, now with its odometer: the same order already stored, not a conflict.
-    csv.write_text("order_id,customer_id,order_date,revenue,gross_profit,store_id,mileage\n"
-                   "O1,C1,2024-03-01,500,200,S1,9000\nO2,C1,2025-03-01,600,250,S1,21000\n", encoding="utf-8")
-    report = run_import([Source("orders", csv)], db_path, ImportOptions(mode="append", today=date(2026, 1, 1)),
-                        accept_clean_rows=True)
+    csv.write_text(
+        "order_id,customer_id,order_date,revenue,gross_profit,store_id,mileage\n"
+        "O1,C1,2024-03-01,500,200,S1,9000\nO2,C1,2025-03-01,600,250,S1,21000\n",
+        encoding="utf-8",
+    )
+    report = run_import(
+        [Source("orders", csv)],
+        db_path,
+        ImportOptions(mode="append", today=date(2026, 1, 1)),
+        accept_clean_rows=True,
+    )
     assert report.skipped_rows == 1 and report.rejected_rows == 0
     con = duckdb.connect(str(db_path), read_only=True)
     try:
         assert con.execute("SELECT order_id, mileage FROM orders ORDER BY order_id").fetchall() == [
-            ("O1", None), ("O2", 21000.0)]
+            ("O1", None),
+            ("O2", 21000.0),
+        ]
         assert con.execute("SELECT complaint_id, opened, status FROM complaints").fetchall() == [
-            ("Q1", date(2024, 3, 2), None)]
+            ("Q1", date(2024, 3, 2), None)
+        ]
     finally:
         con.close()

@@ -1,4 +1,5 @@
 """One vocabulary of customer status, and the check that a visit model can tell dropout apart."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -12,7 +13,15 @@ from wording.status import dropout_reasons_text
 def test_status_by_days_since_activity():
     days = [0, 365, 366, 730, 731, 5_000, None, float("nan")]
     assert list(cs.customer_status(days)) == [
-        "active", "active", "lapsing", "lapsing", "lapsed", "lapsed", "lapsed", "lapsed"]
+        "active",
+        "active",
+        "lapsing",
+        "lapsing",
+        "lapsed",
+        "lapsed",
+        "lapsed",
+        "lapsed",
+    ]
     assert cs.status_counts(days) == {"active": 2, "lapsing": 2, "lapsed": 4}
 
 

@@ -1,5 +1,6 @@
 """AppTest: the overview, allocator, KPI and cohort tables can be downloaded as CSV and Excel,
 and each file's bytes parse back to the table on the screen."""
+
 from __future__ import annotations
 
 import io
@@ -66,7 +67,7 @@ def same(table: pd.DataFrame, back: pd.DataFrame) -> None:
                 # others formatted); the file keeps the numbers: compare to the shown rounding.
                 shown_number = float(re.sub(r"[^0-9.\-]", "", a))
                 decimals = len(a.rsplit(".", 1)[1].rstrip("%×")) if "." in a else 0
-                assert abs(float(b) - shown_number) <= 0.5 * 10 ** -decimals + 1e-9, (col_shown, a, b)
+                assert abs(float(b) - shown_number) <= 0.5 * 10**-decimals + 1e-9, (col_shown, a, b)
             else:
                 assert str(b) == str(a), (col_shown, a, b)
 
@@ -109,7 +110,9 @@ def test_allocator_table_downloads_numbers_for_the_amounts_shown(sample_db_path,
         assert sorted(float(v) for v in back[t("allocator.col.cost")]) == [200_000, 250_000, 250_000, 300_000]
         for col in money:
             assert [fmt.money_full(float(v)) for v in back[col]] == list(table[col])
-        assert [fmt.pct(float(v)) for v in back[t("allocator.fig.roi")]] == list(table[t("allocator.fig.roi")])
+        assert [fmt.pct(float(v)) for v in back[t("allocator.fig.roi")]] == list(
+            table[t("allocator.fig.roi")]
+        )
         for col in (t("allocator.col.name"), t("allocator.col.status")):
             assert list(back[col]) == list(table[col])
 

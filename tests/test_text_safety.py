@@ -7,6 +7,7 @@ alert, metric, label, tab, expander, radio option) holds an unescaped link, imag
 no Plotly chart holds an HTML link. tests/browser/test_browser_text_safety.py checks the DOM
 of a real browser on the same database.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,8 +42,8 @@ PAGES = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "app_pa
 # \<) is literal text. Autolinks (http://, www., name@host) are found after the escapes are
 # resolved (Streamlit's renderer does), so they are looked for in the unescaped text.
 UNSAFE_MARKUP = [
-    re.compile(r"(?<!\\)\]\([^)]*evil", re.I),          # [x](http://evil…) and ![x](…)
-    re.compile(r"(?<!\\)<\s*(?:a|img)\b", re.I),        # raw HTML
+    re.compile(r"(?<!\\)\]\([^)]*evil", re.I),  # [x](http://evil…) and ![x](…)
+    re.compile(r"(?<!\\)<\s*(?:a|img)\b", re.I),  # raw HTML
 ]
 UNSAFE_AUTOLINK = [re.compile(r"https?://", re.I), re.compile(r"www\.", re.I), re.compile(r"[-.\w+]@[-\w]")]
 
@@ -63,14 +64,20 @@ def build_evil_database(path: Path, customers: int = 400, seed: int = 11) -> Pat
     try:
         stores = [r[0] for r in con.execute("SELECT store_id FROM stores ORDER BY store_id").fetchall()]
         for i, store in enumerate(stores):
-            con.execute("UPDATE stores SET name = ?, region = ? WHERE store_id = ?",
-                        [EVIL[i % len(EVIL)], EVIL[(i + 3) % len(EVIL)], store])
+            con.execute(
+                "UPDATE stores SET name = ?, region = ? WHERE store_id = ?",
+                [EVIL[i % len(EVIL)], EVIL[(i + 3) % len(EVIL)], store],
+            )
         # One store id is hostile too (it shows where a store has no name).
         evil_store = "[store](http://evil.example/s)"
         for table in ("stores", "store_kpis"):
             con.execute(f"UPDATE {table} SET store_id = ? WHERE store_id = ?", [evil_store, stores[0]])
-        for table, column in (("customers", "home_store_id"), ("orders", "store_id"),
-                              ("complaints", "store_id"), ("appointments", "store_id")):
+        for table, column in (
+            ("customers", "home_store_id"),
+            ("orders", "store_id"),
+            ("complaints", "store_id"),
+            ("appointments", "store_id"),
+        ):
             con.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", [evil_store, stores[0]])
 
         # Names, models and VINs of every customer; the ids of a few (one with a rich history).
@@ -79,20 +86,32 @@ def build_evil_database(path: Path, customers: int = 400, seed: int = 11) -> Pat
             "vehicle_model = list_extract(?, (hash(vin) % ?)::INTEGER + 1), vin = ? || customer_id",
             [EVIL, len(EVIL), EVIL, len(EVIL), EVIL[4]],
         )
-        busiest = [r[0] for r in con.execute(
-            "SELECT customer_id FROM orders GROUP BY customer_id ORDER BY count(*) DESC, customer_id LIMIT ?",
-            [len(EVIL) + 1]).fetchall()]
+        busiest = [
+            r[0]
+            for r in con.execute(
+                "SELECT customer_id FROM orders GROUP BY customer_id ORDER BY count(*) DESC, customer_id LIMIT ?",
+                [len(EVIL) + 1],
+            ).fetchall()
+        ]
         for old, new in zip(busiest, [EVIL_ID] + EVIL, strict=True):
-            for table, column in (("customers", "customer_id"), ("orders", "customer_id"),
-                                  ("warranties", "customer_id"), ("referrals", "referrer_id"),
-                                  ("referrals", "referred_id"), ("complaints", "customer_id"),
-                                  ("event_attendance", "customer_id"),
-                                  ("competitor_sightings", "customer_id"), ("appointments", "customer_id")):
+            for table, column in (
+                ("customers", "customer_id"),
+                ("orders", "customer_id"),
+                ("warranties", "customer_id"),
+                ("referrals", "referrer_id"),
+                ("referrals", "referred_id"),
+                ("complaints", "customer_id"),
+                ("event_attendance", "customer_id"),
+                ("competitor_sightings", "customer_id"),
+                ("appointments", "customer_id"),
+            ):
                 con.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", [new, old])
         con.execute("UPDATE customers SET name = ? WHERE customer_id = ?", [EVIL[1], EVIL_ID])
 
         # Channel codes (customers and spend) and one order kind are the dealer's own words.
-        channels = [r[0] for r in con.execute("SELECT DISTINCT channel FROM channel_spend ORDER BY 1").fetchall()]
+        channels = [
+            r[0] for r in con.execute("SELECT DISTINCT channel FROM channel_spend ORDER BY 1").fetchall()
+        ]
         for i, code in enumerate(channels[:3]):
             for table in ("customers", "channel_spend"):
                 con.execute(f"UPDATE {table} SET channel = ? WHERE channel = ?", [EVIL[i + 1], code])
@@ -123,7 +142,10 @@ def test_md_keeps_chinese_and_plain_words():
 
 
 def test_plot_text_escapes_tags():
-    assert plot_text('<a href="http://evil.example">x</a> & co') == '&lt;a href="http://evil.example"&gt;x&lt;/a&gt; &amp; co'
+    assert (
+        plot_text('<a href="http://evil.example">x</a> & co')
+        == '&lt;a href="http://evil.example"&gt;x&lt;/a&gt; &amp; co'
+    )
     assert plot_text("王伟") == "王伟"
 
 
@@ -170,8 +192,9 @@ def unsafe_parts(at) -> list[str]:
             spec = json.loads(data.get("spec", "{}"))
             found += [f"plotly: {s}" for s in _strings(spec) if UNSAFE_PLOTLY.search(s)]
             continue
-        skip = set().union(*(fields for name, fields in PLAIN_FIELDS.items() if name.lower() in kind.lower()),
-                           {"data"})
+        skip = set().union(
+            *(fields for name, fields in PLAIN_FIELDS.items() if name.lower() in kind.lower()), {"data"}
+        )
         for s in _strings(data, skip):
             if markdown_unsafe(s):
                 found.append(f"{kind}: {s}")
@@ -216,7 +239,9 @@ def test_the_checker_finds_raw_text():
 
     at = AppTest.from_function(script).run()
     found = unsafe_parts(at)
-    assert any(f.startswith("plotly") for f in found) and any("link" in f and "plotly" not in f for f in found)
+    assert any(f.startswith("plotly") for f in found) and any(
+        "link" in f and "plotly" not in f for f in found
+    )
 
 
 # -- errors: a short message with an id, the trace in the server log ---------------------------
@@ -275,7 +300,10 @@ def test_evaluator_charts_show_typed_names_as_text():
         groups=(CustomerGroup(EVIL[3], 500, 2_000.0),),
     )
     a = ev.analyse_programme(p, draws=200)
-    for fig in (report.waterfall_figure(a.evaluation, "en"), report.tornado_figure(p, a.tornado, a.spread, "en")):
+    for fig in (
+        report.waterfall_figure(a.evaluation, "en"),
+        report.tornado_figure(p, a.tornado, a.spread, "en"),
+    ):
         strings = list(_strings(json.loads(fig.to_json())))
         assert not [s for s in strings if UNSAFE_PLOTLY.search(s)]
         assert any(plot_text(EVIL[2]) in s for s in strings)

@@ -1,5 +1,6 @@
 """Tier rules: hand-scored customers (SPEC §2a scores worked out below), each rule's threshold
 edited, and the sample checked against a pandas re-implementation of the three rules."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -42,18 +43,27 @@ def build(path: Path) -> Database:
     for cid in ("G", "G2"):
         order(cid, date(2026, 6, 20), 1_500)
         order(cid, date(2026, 3, 1), 1_500)
-    referrals = [("G", "X1", date(2025, 1, 1)), ("G", "X2", date(2025, 6, 1)), ("G", "X3", date(2026, 6, 1)),
-                 ("G2", "X4", date(2025, 1, 1)), ("G2", "X5", date(2025, 6, 1)),
-                 ("G2", "X6", date(2026, 7, 1))]  # after the as-of date: not counted
+    referrals = [
+        ("G", "X1", date(2025, 1, 1)),
+        ("G", "X2", date(2025, 6, 1)),
+        ("G", "X3", date(2026, 6, 1)),
+        ("G2", "X4", date(2025, 1, 1)),
+        ("G2", "X5", date(2025, 6, 1)),
+        ("G2", "X6", date(2026, 7, 1)),
+    ]  # after the as-of date: not counted
     make_db(
         path,
         stores=[("S01", "一店", "", ""), ("S02", "二店", "", "")],
-        customers=Table(("customer_id", "home_store_id", "purchase_date"),
-                        [(c, s, date(2020, 1, 1)) for c, s in customers]),
+        customers=Table(
+            ("customer_id", "home_store_id", "purchase_date"),
+            [(c, s, date(2020, 1, 1)) for c, s in customers],
+        ),
         orders=Table(ORDER_COLUMNS, [(o, c, d, "S01", "maintenance", r, 0) for o, c, d, r in orders]),
         warranties=[(w, c, date(2020, 2, 1), 5800, 3, 0) for w, c in (("W1", "P"), ("W2", "P2"))],
-        complaints=Table(("complaint_id", "customer_id", "store_id", "opened", "resolved"),
-                         [("Q1", "S", "S02", date(2025, 8, 2), date(2025, 8, 5))]),
+        complaints=Table(
+            ("complaint_id", "customer_id", "store_id", "opened", "resolved"),
+            [("Q1", "S", "S02", date(2025, 8, 2), date(2025, 8, 5))],
+        ),
         competitor_sightings=[("S", date(2025, 9, 1), "insurer")],
         referrals=referrals,
     )
@@ -63,7 +73,12 @@ def build(path: Path) -> Database:
 def test_hand_scored_tiers_are_the_premises(tmp_path):
     db = build(tmp_path / "t.duckdb")
     now = segmentation.score_customers(db, AS_OF).set_index("customer_id")["tier"].to_dict()
-    assert {k: now[k] for k in ("S", "S2", "G", "G2")} == {"S": "silver", "S2": "silver", "G": "gold", "G2": "gold"}
+    assert {k: now[k] for k in ("S", "S2", "G", "G2")} == {
+        "S": "silver",
+        "S2": "silver",
+        "G": "gold",
+        "G2": "gold",
+    }
     then = segmentation.score_customers(db, HELD_ON).set_index("customer_id")["tier"].to_dict()
     assert then["P"] == "platinum" and then["P2"] == "platinum"
 
@@ -71,8 +86,17 @@ def test_hand_scored_tiers_are_the_premises(tmp_path):
 def test_changes_due_by_hand(tmp_path):
     db = build(tmp_path / "t.duckdb")
     due = tier_rules.tier_changes_due(db, AS_OF)
-    got = list(zip(due["customer_id"], due["from_tier"], due["to_tier"], due["direction"], due["reason"],
-                   due["figure"], due["threshold"]))
+    got = list(
+        zip(
+            due["customer_id"],
+            due["from_tier"],
+            due["to_tier"],
+            due["direction"],
+            due["reason"],
+            due["figure"],
+            due["threshold"],
+        )
+    )
     assert got == [
         ("G", "gold", "platinum", "up", "referrals", 3.0, 3.0),
         ("S", "standard", "gold", "up", "spend", 12_000.0, 10_000.0),

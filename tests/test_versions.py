@@ -1,4 +1,5 @@
 """Earlier versions of the database: kept on every replace import, pruned to N, restorable."""
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,10 @@ HEADER = "order_id,customer_id,order_date,revenue,gross_profit\n"
 
 def orders_file(tmp_path: Path, n: int) -> Path:
     """Import number ``n``: n+1 customers, 2n+1 orders, dates 2024-01-01 .. 2024-01-(2n+1)."""
-    lines = [f"O{n}_{i},C{i % (n + 1)},2024-01-{i + 1:02d},{100 * (i + 1)},{30 * (i + 1)}"
-             for i in range(2 * n + 1)]
+    lines = [
+        f"O{n}_{i},C{i % (n + 1)},2024-01-{i + 1:02d},{100 * (i + 1)},{30 * (i + 1)}"
+        for i in range(2 * n + 1)
+    ]
     path = tmp_path / f"orders_{n}.csv"
     path.write_text(HEADER + "\n".join(lines) + "\n", "utf-8")
     return path
@@ -116,8 +119,11 @@ def test_append_keeps_no_version(tmp_path):
 
 
 def state(db: Path) -> tuple:
-    return (db.read_bytes(), sorted(p.name for p in versions.folder(db).iterdir()),
-            (versions.folder(db) / versions.MANIFEST).read_text("utf-8"))
+    return (
+        db.read_bytes(),
+        sorted(p.name for p in versions.folder(db).iterdir()),
+        (versions.folder(db) / versions.MANIFEST).read_text("utf-8"),
+    )
 
 
 @pytest.mark.parametrize("damage", ["missing", "corrupt", "unknown"])

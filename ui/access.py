@@ -5,6 +5,7 @@ company's identity provider (``st.login``) and must be in the ``users`` table; w
 app runs in local mode for one user with every right (and .streamlit/config.toml binds it to
 localhost). :func:`require_viewer` is called once per run, before the page list is built.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -44,8 +45,9 @@ def login_provider(section: Mapping[str, Any]) -> str | None:
     return named[0] if named else None
 
 
-def derive_viewer(db: Database, login_configured: bool, user: Mapping[str, Any],
-                  remote_ip: str | None = None) -> access.Viewer | str:
+def derive_viewer(
+    db: Database, login_configured: bool, user: Mapping[str, Any], remote_ip: str | None = None
+) -> access.Viewer | str:
     """The viewer of this run, or why there is none (one of the reasons above).
 
     ``user`` is ``st.user`` (a mapping of the identity provider's claims + is_logged_in);
@@ -98,10 +100,15 @@ def _remote_ip() -> str | None:
 
 def _language_control() -> str:
     # Same widget as the sidebar's, so the choice carries over after logging in.
-    return st.segmented_control(
-        "Language · 语言", ["en", "zh"], format_func=lambda c: {"en": "English", "zh": "中文"}[c],
-        key="lang",
-    ) or "en"
+    return (
+        st.segmented_control(
+            "Language · 语言",
+            ["en", "zh"],
+            format_func=lambda c: {"en": "English", "zh": "中文"}[c],
+            key="lang",
+        )
+        or "en"
+    )
 
 
 def require_viewer(db: Database) -> access.Viewer:
@@ -116,12 +123,18 @@ def require_viewer(db: Database) -> access.Viewer:
     st.title(t("access.login.title", lang))
     if result == NOT_LOGGED_IN:
         st.write(t("access.login.text", lang))
-        st.button(t("access.login.button", lang), key="access_login", type="primary",
-                  on_click=st.login, args=(login_provider(section),))
+        st.button(
+            t("access.login.button", lang),
+            key="access_login",
+            type="primary",
+            on_click=st.login,
+            args=(login_provider(section),),
+        )
     else:
         # The login comes from the identity provider: every markup character escaped.
-        login = re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1",
-                       str(claims.get("email") or claims.get("sub") or ""))
+        login = re.sub(
+            r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(claims.get("email") or claims.get("sub") or "")
+        )
         st.error(t(f"access.{result}", lang, login=login), icon=":material/block:")
         st.button(t("access.logout", lang), key="access_logout", on_click=st.logout)
     st.stop()
@@ -140,8 +153,9 @@ def draw_viewer(viewer: access.Viewer, lang: str) -> None:
     st.button(t("access.logout", lang), key="access_logout", on_click=st.logout)
 
 
-def audited_export(ctx: Any, what: str, rows: int,
-                   data: bytes | str | Callable[[], bytes | str]) -> Callable[[], bytes | str]:
+def audited_export(
+    ctx: Any, what: str, rows: int, data: bytes | str | Callable[[], bytes | str]
+) -> Callable[[], bytes | str]:
     """The ``data`` of a download button that lets a customer list leave the app: produced
     only when the button is clicked (Streamlit's deferred download), and logged then as
     ``export_customers`` with who, which list, how many rows and which stores."""

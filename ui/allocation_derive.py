@@ -33,7 +33,13 @@ def add_project(ctx, row: dict[str, Any]) -> None:
 
 
 def _add_button(ctx, key: str, row: dict[str, Any]) -> None:
-    st.button(ctx.t("allocator.page.add"), key=key, on_click=add_project, args=(ctx, row), icon=":material/playlist_add:")
+    st.button(
+        ctx.t("allocator.page.add"),
+        key=key,
+        on_click=add_project,
+        args=(ctx, row),
+        icon=":material/playlist_add:",
+    )
 
 
 def _candidate(ctx, uplift: float, reach: int, investment: float, key: str, name: str) -> dict[str, Any]:

@@ -303,7 +303,9 @@ def simulator_panel(ctx: Context, base: pd.DataFrame, shift: ch.BudgetShift) -> 
                 fmt.number(result.customers_after),
                 delta=fmt.number(result.customers_after - result.customers_before),
             ),
-            Headline(ctx.t("channels.sim.ltv"), ctx.money(result.ltv_after), delta=fmt.pct(result.value_change, 1)),
+            Headline(
+                ctx.t("channels.sim.ltv"), ctx.money(result.ltv_after), delta=fmt.pct(result.value_change, 1)
+            ),
             Headline(
                 ctx.t("channels.sim.ratio"),
                 ctx.t(

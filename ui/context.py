@@ -3,6 +3,7 @@
 ``app.py`` draws the sidebar once per run (so its widgets keep their values on every page)
 and stores a :class:`Context`; a page calls :func:`page_context` and reads from it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -314,14 +315,17 @@ def draw_sidebar() -> Context:
     # Login (when configured) before anything else: stops the run with a login screen.
     viewer = require_viewer(db)
     with st.sidebar:
-        lang = st.segmented_control(
-            # One label in both languages: a label that changed with the language would
-            # make a new widget and drop the choice just made.
-            "Language · 语言",
-            ["en", "zh"],
-            format_func=_language_label,
-            key="lang",
-        ) or "en"
+        lang = (
+            st.segmented_control(
+                # One label in both languages: a label that changed with the language would
+                # make a new widget and drop the choice just made.
+                "Language · 语言",
+                ["en", "zh"],
+                format_func=_language_label,
+                key="lang",
+            )
+            or "en"
+        )
         end = _data_end(db) or date.today()
         # New data (an import) ends on another day: move the as-of date with it, or data
         # that ended earlier would make every customer look lapsed.
@@ -343,8 +347,9 @@ def draw_sidebar() -> Context:
             list(labels),
             format_func=lambda s: labels.get(s, s),
             key="stores",
-            placeholder=t("sidebar.stores.placeholder" if viewer.stores is None
-                          else "access.stores.placeholder", lang),
+            placeholder=t(
+                "sidebar.stores.placeholder" if viewer.stores is None else "access.stores.placeholder", lang
+            ),
         )
         with st.expander(t("sidebar.clv", lang)):
             model = translated_choice(
@@ -358,8 +363,12 @@ def draw_sidebar() -> Context:
             )
             horizon = st.slider(t("sidebar.horizon", lang), 1, 15, 5, key="clv_horizon")
             discount = st.slider(t("sidebar.discount", lang), 0.0, 0.30, 0.12, 0.01, key="clv_discount")
-        st.toggle(t("sidebar.present", lang), key=PRESENT_KEY, on_change=_present_to_link,
-                  help=t("sidebar.present.help", lang))
+        st.toggle(
+            t("sidebar.present", lang),
+            key=PRESENT_KEY,
+            on_change=_present_to_link,
+            help=t("sidebar.present.help", lang),
+        )
         st.caption(f"{t('sidebar.database', lang)}: `{db.path.name}`")
         draw_viewer(viewer, lang)
     settings = _settings(db)
@@ -383,8 +392,9 @@ def draw_sidebar() -> Context:
     return context
 
 
-def reader_database(db: Database, viewer: access.Viewer,
-                    store_ids: tuple[str, ...] | None) -> Database | ScopedDatabase:
+def reader_database(
+    db: Database, viewer: access.Viewer, store_ids: tuple[str, ...] | None
+) -> Database | ScopedDatabase:
     """The database as this viewer may read it: every query of a store manager is cut to their
     stores (clv_engine/scope.py); an empty scope reads no customer at all."""
     if store_ids == ():

@@ -1,5 +1,6 @@
 """What lies behind a figure: the CLV bridge against an earlier date, and the customers behind a
 clicked bar, cell or row."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -22,8 +23,15 @@ from wording import fmt
 
 def comparison(ctx: Context, key: str) -> date:
     """A "compare with a year / a quarter earlier" choice; returns the earlier date."""
-    period = translated_choice("radio", ctx.t("bridge.compare"), list(br.PERIODS), key, ctx.lang,
-                               format_func=lambda p: ctx.t(f"bridge.period.{p}"), horizontal=True)
+    period = translated_choice(
+        "radio",
+        ctx.t("bridge.compare"),
+        list(br.PERIODS),
+        key,
+        ctx.lang,
+        format_func=lambda p: ctx.t(f"bridge.period.{p}"),
+        horizontal=True,
+    )
     return br.comparison_date(ctx.as_of, period)
 
 
@@ -62,28 +70,52 @@ def pp_delta(ctx: Context, now: float | None, before: float | None) -> str | Non
 def draw_bridge(ctx: Context, b: br.Bridge, key: str) -> None:
     """The bridge as a small waterfall, each bar's definition on hover."""
     start, end = b.start_date.isoformat(), b.end_date.isoformat()
-    labels = [ctx.t("bridge.start", date=start), ctx.t("bridge.gained", n=fmt.number(b.gained_customers)),
-              ctx.t("bridge.lost", n=fmt.number(b.lost_customers)), ctx.t("bridge.per_customer"),
-              ctx.t("bridge.end", date=end)]
-    helps = [ctx.t("bridge.help.start", date=start), ctx.t("bridge.help.gained"), ctx.t("bridge.help.lost"),
-             ctx.t("bridge.help.per_customer"), ctx.t("bridge.help.end", date=end)]
+    labels = [
+        ctx.t("bridge.start", date=start),
+        ctx.t("bridge.gained", n=fmt.number(b.gained_customers)),
+        ctx.t("bridge.lost", n=fmt.number(b.lost_customers)),
+        ctx.t("bridge.per_customer"),
+        ctx.t("bridge.end", date=end),
+    ]
+    helps = [
+        ctx.t("bridge.help.start", date=start),
+        ctx.t("bridge.help.gained"),
+        ctx.t("bridge.help.lost"),
+        ctx.t("bridge.help.per_customer"),
+        ctx.t("bridge.help.end", date=end),
+    ]
     amounts = [v for _, v in b.steps()]
     texts = [ctx.money(v) if i in (0, 4) else signed(ctx.money(v), v) for i, v in enumerate(amounts)]
-    fig = go.Figure(go.Waterfall(
-        measure=["absolute", "relative", "relative", "relative", "total"],
-        x=labels, y=amounts[:4] + [0], text=texts, textposition="outside",
-        hovertext=[f"<b>{plot_text(lab)}</b>: {plot_text(t)}<br>{_wrap(plot_text(h))}"
-                   for lab, t, h in zip(labels, texts, helps)],
-        hoverinfo="text", connector=dict(line=dict(dash="dot")),
-        increasing=dict(marker_color="#33A02C"), decreasing=dict(marker_color="#E31A1C"),
-        totals=dict(marker_color="#1F78B4"),
-    ))
-    low = min(0.0, *[sum(amounts[:i + 1]) for i in range(4)])
-    high = max(*[sum(amounts[:i + 1]) for i in range(4)], 0.0)
+    fig = go.Figure(
+        go.Waterfall(
+            measure=["absolute", "relative", "relative", "relative", "total"],
+            x=labels,
+            y=amounts[:4] + [0],
+            text=texts,
+            textposition="outside",
+            hovertext=[
+                f"<b>{plot_text(lab)}</b>: {plot_text(t)}<br>{_wrap(plot_text(h))}"
+                for lab, t, h in zip(labels, texts, helps)
+            ],
+            hoverinfo="text",
+            connector=dict(line=dict(dash="dot")),
+            increasing=dict(marker_color="#33A02C"),
+            decreasing=dict(marker_color="#E31A1C"),
+            totals=dict(marker_color="#1F78B4"),
+        )
+    )
+    low = min(0.0, *[sum(amounts[: i + 1]) for i in range(4)])
+    high = max(*[sum(amounts[: i + 1]) for i in range(4)], 0.0)
     pad = 0.15 * (high - low or 1.0)
-    fig.update_layout(height=300, margin=dict(l=10, r=10, t=30, b=10), showlegend=False,
-                      yaxis=dict(range=[low - (pad if low < 0 else 0), high + pad]))
-    money_axis(fig, "y", high, low, ctx.lang, ctx.currency)  # the reader's money (¥120万), exact labels on bars
+    fig.update_layout(
+        height=300,
+        margin=dict(l=10, r=10, t=30, b=10),
+        showlegend=False,
+        yaxis=dict(range=[low - (pad if low < 0 else 0), high + pad]),
+    )
+    money_axis(
+        fig, "y", high, low, ctx.lang, ctx.currency
+    )  # the reader's money (¥120万), exact labels on bars
     st.plotly_chart(fig, width="stretch", key=key)
 
 
@@ -122,6 +154,7 @@ def points_of(event) -> list:
     """``event.selection.points`` of st.plotly_chart(on_select="rerun"), or [] (no event yet)."""
     if isinstance(event, (list, tuple)):  # several charts feeding one list
         return [p for e in event for p in points_of(e)]
+
     def part(thing, name):
         if thing is None:
             return None
@@ -132,9 +165,18 @@ def points_of(event) -> list:
     return list(part(part(event, "selection"), "points") or [])
 
 
-def customer_list_for(ctx: Context, event, frame: pd.DataFrame, fields: tuple[str, ...], key: str,
-                      describe=None, extra_labels: dict | None = None, select=None,
-                      decode: dict | None = None, hint: str = "drill.hint") -> pd.DataFrame | None:
+def customer_list_for(
+    ctx: Context,
+    event,
+    frame: pd.DataFrame,
+    fields: tuple[str, ...],
+    key: str,
+    describe=None,
+    extra_labels: dict | None = None,
+    select=None,
+    decode: dict | None = None,
+    hint: str = "drill.hint",
+) -> pd.DataFrame | None:
     """Under a chart: the customers behind its selected points (scoped by ``ctx.store_ids``),
     downloadable as CSV and Excel (audited, only for a viewer who may export customers); a hint
     when nothing is selected.
@@ -159,8 +201,9 @@ def customer_list_for(ctx: Context, event, frame: pd.DataFrame, fields: tuple[st
         return None
     if select is not None:
         picked = select(frame, points)
-        rows = engine.customers_for(picked, [{}], ctx.store_ids, highest_clv_first=False,
-                                    extra_columns=tuple(extra_labels or ()))
+        rows = engine.customers_for(
+            picked, [{}], ctx.store_ids, highest_clv_first=False, extra_columns=tuple(extra_labels or ())
+        )
     else:
         rows = engine.customers_for(frame, keys, ctx.store_ids, extra_columns=tuple(extra_labels or ()))
     chosen = "; ".join(describe(k) for k in keys) if describe else ""
@@ -175,10 +218,23 @@ def customer_list_for(ctx: Context, event, frame: pd.DataFrame, fields: tuple[st
     labels.update(extra_labels or {})
     shown = shown.rename(columns={c: labels.get(c, c) for c in shown.columns})
     money = [labels[c] for c in ("gross_profit", "gp_12m", "clv") if c in rows.columns]
-    st.dataframe(shown, hide_index=True, key=f"{key}_table", height=min(38 + 35 * len(shown), 360),
-                 column_config={c: st.column_config.NumberColumn(format=fmt.money_column(ctx.currency)) for c in money})
+    st.dataframe(
+        shown,
+        hide_index=True,
+        key=f"{key}_table",
+        height=min(38 + 35 * len(shown), 360),
+        column_config={
+            c: st.column_config.NumberColumn(format=fmt.money_column(ctx.currency)) for c in money
+        },
+    )
     # A customer list: logged when it leaves the app, not offered to a viewer who may not export.
     table_downloads(
-        ctx, shown, key, key, ctx.t("drill.sheet"), labels=("drill.csv", "drill.xlsx"), audit="drill_customers"
+        ctx,
+        shown,
+        key,
+        key,
+        ctx.t("drill.sheet"),
+        labels=("drill.csv", "drill.xlsx"),
+        audit="drill_customers",
     )
     return rows

@@ -194,7 +194,11 @@ def exports(ctx: Any, a: ev.Analysis) -> None:
     )
     # The board pack: slides with native charts, and the same pages as a PDF.
     pack_downloads(
-        ctx, "evaluator", lambda kind: boardpack.evaluator_pack(kind, a, lang, ctx.currency), "ev_download", p.preset
+        ctx,
+        "evaluator",
+        lambda kind: boardpack.evaluator_pack(kind, a, lang, ctx.currency),
+        "ev_download",
+        p.preset,
     )
 
 

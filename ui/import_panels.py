@@ -157,7 +157,9 @@ def show_report(ctx: Any, report: ImportReport) -> None:
                 fmt.number(report.rejected_rows),
                 ctx.t("imp.page.rows_rejected.help"),
             ),
-            Headline(ctx.t("imp.page.warnings"), fmt.number(report.note_count), ctx.t("imp.page.warnings.help")),
+            Headline(
+                ctx.t("imp.page.warnings"), fmt.number(report.note_count), ctx.t("imp.page.warnings.help")
+            ),
         ],
         border=False,
     )

@@ -3,6 +3,7 @@ before/after confirmation (like a replace import). Directors only: the page chec
 
 Buttons act through callbacks (they run before the script), as on the rest of the Import page.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -27,26 +28,37 @@ def _request(what: str) -> None:
 
 
 def _table(ctx: Any, kept: list[versions.Version]) -> pd.DataFrame:
-    return pd.DataFrame({
-        ctx.t("versions.col.number"): [v.number for v in kept],
-        ctx.t("versions.col.saved_at"): [_when(v.saved_at) for v in kept],
-        ctx.t("versions.col.saved_by"): [v.saved_by for v in kept],
-        ctx.t("versions.col.reason"): [ctx.t(f"versions.reason.{v.reason}") for v in kept],
-        ctx.t("versions.col.customers"): [fmt.number(v.customers) for v in kept],
-        ctx.t("versions.col.orders"): [fmt.number(v.orders) for v in kept],
-        ctx.t("versions.col.dates"): [date_range(v.summary) for v in kept],
-        ctx.t("versions.col.imported_at"): [_when(v.imported_at) for v in kept],
-    })
+    return pd.DataFrame(
+        {
+            ctx.t("versions.col.number"): [v.number for v in kept],
+            ctx.t("versions.col.saved_at"): [_when(v.saved_at) for v in kept],
+            ctx.t("versions.col.saved_by"): [v.saved_by for v in kept],
+            ctx.t("versions.col.reason"): [ctx.t(f"versions.reason.{v.reason}") for v in kept],
+            ctx.t("versions.col.customers"): [fmt.number(v.customers) for v in kept],
+            ctx.t("versions.col.orders"): [fmt.number(v.orders) for v in kept],
+            ctx.t("versions.col.dates"): [date_range(v.summary) for v in kept],
+            ctx.t("versions.col.imported_at"): [_when(v.imported_at) for v in kept],
+        }
+    )
 
 
 def _confirm(ctx: Any, version: versions.Version) -> None:
     now = summary(ctx.db)
     st.warning(ctx.t("versions.warning", n=version.number), icon=":material/warning:")
-    st.dataframe(before_after(now, version.summary, ctx.lang, "versions.after"), hide_index=True,
-                 key="ver_confirm_table")
+    st.dataframe(
+        before_after(now, version.summary, ctx.lang, "versions.after"),
+        hide_index=True,
+        key="ver_confirm_table",
+    )
     left, right = st.columns(2)
-    left.button(ctx.t("versions.confirm", n=version.number), type="primary", key="ver_confirm",
-                icon=":material/settings_backup_restore:", on_click=_request, args=("restore",))
+    left.button(
+        ctx.t("versions.confirm", n=version.number),
+        type="primary",
+        key="ver_confirm",
+        icon=":material/settings_backup_restore:",
+        on_click=_request,
+        args=("restore",),
+    )
     right.button(ctx.t("versions.cancel"), key="ver_cancel", on_click=_request, args=("cancel",))
 
 
@@ -84,12 +96,23 @@ def versions_section(ctx: Any) -> None:
         st.dataframe(_table(ctx, kept), hide_index=True, key="ver_table")
         by_name = {v.name: v for v in kept}
         name = st.selectbox(
-            ctx.t("versions.pick"), list(by_name),
-            format_func=lambda n: ctx.t("versions.option", n=by_name[n].number, when=_when(by_name[n].saved_at),
-                                        orders=fmt.number(by_name[n].orders)),
-            key="ver_pick")
-        st.button(ctx.t("versions.restore"), key="ver_restore", icon=":material/history:",
-                  on_click=_request, args=("confirm",))
+            ctx.t("versions.pick"),
+            list(by_name),
+            format_func=lambda n: ctx.t(
+                "versions.option",
+                n=by_name[n].number,
+                when=_when(by_name[n].saved_at),
+                orders=fmt.number(by_name[n].orders),
+            ),
+            key="ver_pick",
+        )
+        st.button(
+            ctx.t("versions.restore"),
+            key="ver_restore",
+            icon=":material/history:",
+            on_click=_request,
+            args=("confirm",),
+        )
         if action == "confirm":
             _confirm(ctx, by_name[name])
         elif action == "restore":

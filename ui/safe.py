@@ -11,6 +11,7 @@ link), and Plotly draws ``<a href=…>`` in a label, legend or hover text as a c
 Widgets that never read Markdown (``st.text``, ``st.dataframe`` cells, ``st.selectbox``
 options) need neither.
 """
+
 from __future__ import annotations
 
 import html

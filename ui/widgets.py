@@ -1,4 +1,5 @@
 """Small widget helpers shared by the frame and the pages."""
+
 from __future__ import annotations
 
 import re
@@ -76,13 +77,13 @@ def reset_state(defaults: dict[str, Any]) -> None:
 # it. metric_row puts only as many cards side by side as fit the longest value and label at
 # 1280 px wide (sidebar open), and the rest on a second row, so a figure is never cut. Widths are estimated from the text: Source Sans
 # draws digits at about 0.5 em and a CJK character at 1 em.
-VALUE_PX = 36          # st.metric's value: 2.25rem
-LABEL_PX = 14          # its label: 0.875rem
+VALUE_PX = 36  # st.metric's value: 2.25rem
+LABEL_PX = 14  # its label: 0.875rem
 PRESENT_VALUE_PX = 48  # presentation mode (see present_style)
-CARD_PADDING_PX = 36   # border, padding and a little slack
+CARD_PADDING_PX = 36  # border, padding and a little slack
 HELP_ICON_PX = 26
 MIN_CARD_PX = 150
-SCREEN_PX = 1280       # the narrowest screen the layout is made for (a 1280×720 projector)
+SCREEN_PX = 1280  # the narrowest screen the layout is made for (a 1280×720 projector)
 SIDEBAR_PX = 300
 PAGE_PADDING_PX = 160  # the wide layout's 5rem on each side
 GAP_PX = 16
@@ -92,7 +93,7 @@ def text_width(text: str, font_px: float) -> float:
     """An upper estimate of ``text``'s width in pixels at ``font_px``."""
     width = 0.0
     for ch in str(text):
-        if ord(ch) > 0x2E80:          # CJK and full-width forms
+        if ord(ch) > 0x2E80:  # CJK and full-width forms
             width += 1.0
         elif ch in ".,:;'!|il ":
             width += 0.32
@@ -108,11 +109,12 @@ def text_width(text: str, font_px: float) -> float:
 @dataclass(frozen=True)
 class Headline:
     """One headline figure: what st.metric takes."""
+
     label: str
     value: str
     help: str | None = None
     delta: str | None = None
-    border: bool | None = None   # None: as the row says
+    border: bool | None = None  # None: as the row says
     delta_color: str = "normal"
     delta_arrow: str = "auto"
     delta_description: str | None = None  # e.g. "YoY": what the delta compares with
@@ -124,8 +126,7 @@ def card_width(figures: Sequence[Headline], large: bool = False) -> int:
     need = MIN_CARD_PX
     for f in figures:
         label = text_width(f.label, LABEL_PX) + (HELP_ICON_PX if f.help else 0)
-        need = max(need, text_width(f.value, value_px), label,
-                   text_width(f.delta or "", LABEL_PX) + 24)
+        need = max(need, text_width(f.value, value_px), label, text_width(f.delta or "", LABEL_PX) + 24)
     return int(need + CARD_PADDING_PX)
 
 
@@ -137,8 +138,14 @@ def per_row(figures: Sequence[Headline], share: float = 1.0, large: bool = False
     return max(1, int((page * share + GAP_PX) // (width + GAP_PX)))
 
 
-def metric_row(figures: Sequence[Headline], border: bool = True, container: Any = None,
-               large: bool | None = None, like: Sequence[Headline] = (), share: float = 1.0) -> None:
+def metric_row(
+    figures: Sequence[Headline],
+    border: bool = True,
+    container: Any = None,
+    large: bool | None = None,
+    like: Sequence[Headline] = (),
+    share: float = 1.0,
+) -> None:
     """Headline figures in a grid of equal columns that wraps onto more rows rather than cut.
 
     ``share``: the part of the page's width the row is drawn in (0.75 in a 3:1 column);
@@ -157,10 +164,17 @@ def metric_row(figures: Sequence[Headline], border: bool = True, container: Any 
     parent = container if container is not None else st
     with parent.container():
         for start in range(0, len(figures), columns):
-            for col, f in zip(st.columns(columns), figures[start:start + columns]):
-                col.metric(f.label, f.value, delta=f.delta, help=f.help, delta_color=f.delta_color,
-                           delta_arrow=f.delta_arrow, delta_description=f.delta_description,
-                           border=border if f.border is None else f.border)
+            for col, f in zip(st.columns(columns), figures[start : start + columns]):
+                col.metric(
+                    f.label,
+                    f.value,
+                    delta=f.delta,
+                    help=f.help,
+                    delta_color=f.delta_color,
+                    delta_arrow=f.delta_arrow,
+                    delta_description=f.delta_description,
+                    border=border if f.border is None else f.border,
+                )
 
 
 # -- presentation mode -------------------------------------------------------------------------
@@ -191,7 +205,9 @@ def _printf(pattern: str, value: float) -> str:
     if m is None:
         return format(value, ",.1f")
     spec = (m.group(1) or "") + (m.group(2) or ".0") + "f"
-    return pattern[: m.start()].replace("%%", "%") + format(value, spec) + pattern[m.end():].replace("%%", "%")
+    return (
+        pattern[: m.start()].replace("%%", "%") + format(value, spec) + pattern[m.end() :].replace("%%", "%")
+    )
 
 
 def _date_text(value) -> str:
@@ -213,7 +229,9 @@ def dashed(frame: pd.DataFrame, config: dict | None = None) -> tuple[pd.DataFram
             whole = bool((values.dropna() == values.dropna().round(0)).all())
             pattern = given or ("%,d" if whole else "%,.1f")
             out[col] = ["—" if pd.isna(v) else _printf(pattern, float(v)) for v in values]
-            config[col] = st.column_config.TextColumn(help=(config.get(col) or {}).get("help"), alignment="right")
+            config[col] = st.column_config.TextColumn(
+                help=(config.get(col) or {}).get("help"), alignment="right"
+            )
         elif values.dtype.kind == "M":
             out[col] = ["—" if pd.isna(v) else _date_text(v) for v in values]
             config.pop(col, None)

@@ -5,6 +5,7 @@ labels, money and dates in the reader's language. ``catalogue/`` holds the strin
 module per feature, each key with its English and Chinese text); ``fmt`` formats money,
 percentages and ratios.
 """
+
 from wording.catalogue import CATALOGUE, LANGUAGES, t
 
 __all__ = ["CATALOGUE", "LANGUAGES", "t"]

@@ -1,4 +1,5 @@
 """Input errors in the reader's language: ``error.<code>`` from the catalogue."""
+
 from __future__ import annotations
 
 from clv_engine.errors import InputError

@@ -8,6 +8,7 @@ symbol here is written after the figure: ``1.64M HKD``).
 A change in a percentage is in percentage points (``pp``): retention 85% → 92% is
 ``+7.0 pp`` / ``+7.0 个百分点``, never ``+7%`` (which would read as a relative change).
 """
+
 from __future__ import annotations
 
 import math

@@ -225,7 +225,11 @@ def _assemble_curve(
     top: float,
 ) -> BudgetCurve:
     funded = [
-        tuple((p.name, p.options[int(options[p.name][i])].label) for p in projects if fractions[p.name][i] > _EPS)
+        tuple(
+            (p.name, p.options[int(options[p.name][i])].label)
+            for p in projects
+            if fractions[p.name][i] > _EPS
+        )
         for i in range(budgets.size)
     ]
     points = pd.DataFrame({"budget": budgets, "net": net, "gain": gain, "cost": cost, "funded": funded})

@@ -11,6 +11,7 @@ problem found is one row of ``imp_problems`` (source, row, field, value, code, s
 Clean rows are those with no error and no skip. Identifiers (table and header names) cannot be
 bound as parameters; they are quoted, and every value from a file stays inside the tables.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -28,14 +29,45 @@ from clv_engine.imports.fields import (
 )
 from clv_engine.imports.read import quote_ident
 
-PARSED_TYPES = {"date", "month", "money", "number", "integer", "rate", "status", "timestamp", "outcome", "channel"}
+PARSED_TYPES = {
+    "date",
+    "month",
+    "money",
+    "number",
+    "integer",
+    "rate",
+    "status",
+    "timestamp",
+    "outcome",
+    "channel",
+}
 NUMBER_TYPES = {"money", "number", "integer", "rate"}
-SQL_TYPES = {"id": "VARCHAR", "text": "VARCHAR", "kind": "VARCHAR", "status": "VARCHAR",
-             "outcome": "VARCHAR", "channel": "VARCHAR",
-             "date": "DATE", "month": "DATE", "money": "DOUBLE", "number": "DOUBLE",
-             "rate": "DOUBLE", "integer": "BIGINT", "timestamp": "TIMESTAMP"}
+SQL_TYPES = {
+    "id": "VARCHAR",
+    "text": "VARCHAR",
+    "kind": "VARCHAR",
+    "status": "VARCHAR",
+    "outcome": "VARCHAR",
+    "channel": "VARCHAR",
+    "date": "DATE",
+    "month": "DATE",
+    "money": "DOUBLE",
+    "number": "DOUBLE",
+    "rate": "DOUBLE",
+    "integer": "BIGINT",
+    "timestamp": "TIMESTAMP",
+}
 # Fields that cannot be below zero (a refund is an order with a negative amount, not a price).
-NON_NEGATIVE = {"spend", "new_customers", "price", "term_years", "claims_cost", "purchase_price", "mileage", "cost"}
+NON_NEGATIVE = {
+    "spend",
+    "new_customers",
+    "price",
+    "term_years",
+    "claims_cost",
+    "purchase_price",
+    "mileage",
+    "cost",
+}
 # Columns added to a table after the first release (schema.sql's ALTER ... ADD COLUMN): a file
 # written before them lacks them, so an appended row is not compared on them.
 LATER_COLUMNS = {"orders": {"mileage"}, "complaints": {"opened_at", "responded_at", "resolved_at", "status"}}
@@ -53,10 +85,25 @@ WIDE_ASCII = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
 NARROW_ASCII = "".join(chr(c) for c in range(0x21, 0x7F)) + " "
 assert len(WIDE_ASCII) == len(NARROW_ASCII)
 # A spreadsheet's total line (合计 / Total) is not an order or a customer.
-TOTAL_WORDS = ("合计", "总计", "小计", "合計", "總計", "小計", "共计", "总合计", "total", "grand total",
-               "subtotal", "sub total", "sum", "totals")
-TOTAL_CELLS = sorted({w2 for w in TOTAL_WORDS for w1 in (w, w.upper(), w.title())
-                      for w2 in (w1, w1 + ":", w1 + "：")})
+TOTAL_WORDS = (
+    "合计",
+    "总计",
+    "小计",
+    "合計",
+    "總計",
+    "小計",
+    "共计",
+    "总合计",
+    "total",
+    "grand total",
+    "subtotal",
+    "sub total",
+    "sum",
+    "totals",
+)
+TOTAL_CELLS = sorted(
+    {w2 for w in TOTAL_WORDS for w1 in (w, w.upper(), w.title()) for w2 in (w1, w1 + ":", w1 + "：")}
+)
 
 # 1234,50 / 1.234,50 / -12,5% / € 1.234,50: a number whose decimal mark is a comma.
 DECIMAL_COMMA = " *[-+(]?[¥￥$€]? *[0-9][0-9 .]*,[0-9]+[)]? *[%€]? *"
@@ -125,13 +172,19 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
         if statement.strip():
             con.execute(statement)
     con.execute(PROBLEMS_TABLE)
-    for table, values in (("imp_kind_values", KIND_VALUES), ("imp_status_values", STATUS_VALUES),
-                          ("imp_outcome_values", OUTCOME_VALUES), ("imp_channel_values", CHANNEL_VALUES)):
+    for table, values in (
+        ("imp_kind_values", KIND_VALUES),
+        ("imp_status_values", STATUS_VALUES),
+        ("imp_outcome_values", OUTCOME_VALUES),
+        ("imp_channel_values", CHANNEL_VALUES),
+    ):
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table} (value VARCHAR PRIMARY KEY, code VARCHAR)")
         con.executemany(f"INSERT INTO {table} VALUES (?, ?)", [[k, v] for k, v in values.items()])
 
 
-def _field_items(f: Field, header: str | None, params: list, today: date, decimal_comma: bool = False) -> list[str]:
+def _field_items(
+    f: Field, header: str | None, params: list, today: date, decimal_comma: bool = False
+) -> list[str]:
     """SELECT items for one field: its value, and for parsed fields the raw text and flags.
 
     Copying strings is the costly part of typing 10M rows, so the raw text is kept only where
@@ -176,7 +229,7 @@ def _field_items(f: Field, header: str | None, params: list, today: date, decima
         "number": f"imp_num({x})",
         "rate": f"imp_num({x})",
         "integer": f"CASE WHEN imp_num({x}) = floor(imp_num({x})) AND abs(imp_num({x})) < 1e15 "
-                   f"THEN CAST(imp_num({x}) AS BIGINT) END",
+        f"THEN CAST(imp_num({x}) AS BIGINT) END",
     }[f.type]
     items = [f"{value} AS {name}"]
     if f.type in PARSED_TYPES:
@@ -198,15 +251,18 @@ def _field_items(f: Field, header: str | None, params: list, today: date, decima
         items += [f"({norm}) AS {name}__norm", f"imp_pct({x}) AS {name}__pct"]
     if f.type == "id":
         # The id as written when it had full-width characters (reported with what it became).
-        items += [f"CASE WHEN strlen({x}) <> length({x}) AND {value} IS DISTINCT FROM imp_text({x}) THEN {x} END AS {name}__wide",
-                  f"imp_scientific({x}) AS {name}__sci"]
+        items += [
+            f"CASE WHEN strlen({x}) <> length({x}) AND {value} IS DISTINCT FROM imp_text({x}) THEN {x} END AS {name}__wide",
+            f"imp_scientific({x}) AS {name}__sci",
+        ]
     if f.name == "phone":
         items.append(f"imp_scientific({x}) AS {name}__sci")
     return items
 
 
-def _value_maps(con: duckdb.DuckDBPyConnection, spec: SourceKind, src: int, raw_view: str,
-                mapping: Mapping[str, str]) -> str:
+def _value_maps(
+    con: duckdb.DuckDBPyConnection, spec: SourceKind, src: int, raw_view: str, mapping: Mapping[str, str]
+) -> str:
     """Service kinds and statuses: map each distinct value once (a file has a handful), then
     join on the raw text, instead of lower-casing and trimming 10M values."""
     joins = []
@@ -227,8 +283,9 @@ def _value_maps(con: duckdb.DuckDBPyConnection, spec: SourceKind, src: int, raw_
     return " ".join(joins)
 
 
-def decimal_comma(con: duckdb.DuckDBPyConnection, spec: SourceKind, raw_view: str,
-                  mapping: Mapping[str, str]) -> bool:
+def decimal_comma(
+    con: duckdb.DuckDBPyConnection, spec: SourceKind, raw_view: str, mapping: Mapping[str, str]
+) -> bool:
     """Whether a semicolon-separated file writes decimals with a comma (1234,50 or 1.234,50).
 
     Semicolons separate the columns exactly where the comma is the decimal mark, so a number
@@ -271,8 +328,11 @@ def type_source(
     where = [headers[0]] if headers else []
     where += [mapping[f.name] for f in spec.fields if f.type in ("id", "text") and f.name in mapping]
     cells = [f"imp_text(r.{quote_ident(h)})" for h in dict.fromkeys(where)]
-    total_cell = f"coalesce({', '.join(f'CASE WHEN {c} IN ({_total_list()}) THEN {c} END' for c in cells)})" \
-        if cells else "CAST(NULL AS VARCHAR)"
+    total_cell = (
+        f"coalesce({', '.join(f'CASE WHEN {c} IN ({_total_list()}) THEN {c} END' for c in cells)})"
+        if cells
+        else "CAST(NULL AS VARCHAR)"
+    )
     items.append(f"{total_cell} AS _total")
     joins = _value_maps(con, spec, src, raw_view, mapping)
     # A row with nothing in any column (Excel's trailing formatted rows, ",,,,") is not data.
@@ -309,8 +369,10 @@ def _sum_lines(con: duckdb.DuckDBPyConnection, table: str, src: int) -> None:
           AND abs(2 * revenue - s.total) < 0.005
         """
     )
-    con.execute(f"DELETE FROM {table} WHERE _row IN (SELECT row FROM imp_problems WHERE src = ? AND code = 'sum_row')",
-                [src])
+    con.execute(
+        f"DELETE FROM {table} WHERE _row IN (SELECT row FROM imp_problems WHERE src = ? AND code = 'sum_row')",
+        [src],
+    )
 
 
 def _total_list() -> str:
@@ -318,7 +380,9 @@ def _total_list() -> str:
     return ", ".join("'" + w.replace("'", "''") + "'" for w in TOTAL_CELLS)
 
 
-def _generate_ids(con: duckdb.DuckDBPyConnection, spec: SourceKind, table: str, mapping: Mapping[str, str]) -> int:
+def _generate_ids(
+    con: duckdb.DuckDBPyConnection, spec: SourceKind, table: str, mapping: Mapping[str, str]
+) -> int:
     """An id made from the row's content where the file has none.
 
     The same order exported again gets the same id, so appending last month's file twice is
@@ -330,8 +394,13 @@ def _generate_ids(con: duckdb.DuckDBPyConnection, spec: SourceKind, table: str, 
     empty = con.execute(f"SELECT count(*) FROM {table} WHERE {name} IS NULL").fetchone()[0]
     if not empty:
         return 0
-    raws = [f"coalesce(CAST({f.name} AS VARCHAR), {f.name}__raw, '')" if f.type in PARSED_TYPES
-            else f"coalesce({f.name}, '')" for f in spec.fields if f.name in mapping and f.name != name]
+    raws = [
+        f"coalesce(CAST({f.name} AS VARCHAR), {f.name}__raw, '')"
+        if f.type in PARSED_TYPES
+        else f"coalesce({f.name}, '')"
+        for f in spec.fields
+        if f.name in mapping and f.name != name
+    ]
     content = f"concat_ws('|', {', '.join(raws)})" if raws else "''"
     con.execute(
         f"""
@@ -344,8 +413,18 @@ def _generate_ids(con: duckdb.DuckDBPyConnection, spec: SourceKind, table: str, 
     return int(empty)
 
 
-def _insert_problems(con, table: str, field: str, code: str, severity: str, where: str,
-                     extra: str = "NULL", params: Sequence = (), raw: bool = True, value: str | None = None) -> None:
+def _insert_problems(
+    con,
+    table: str,
+    field: str,
+    code: str,
+    severity: str,
+    where: str,
+    extra: str = "NULL",
+    params: Sequence = (),
+    raw: bool = True,
+    value: str | None = None,
+) -> None:
     if value is None:
         value = f"{field}__raw" if raw else f"CAST({field} AS VARCHAR)"
     con.execute(
@@ -376,26 +455,62 @@ def check_fields(
             _insert_problems(con, table, n, f"bad_{f.type}", "error", bad)
         if f.type in ("date", "month"):
             if not f.future_ok:
-                _insert_problems(con, table, n, "future_date", "error", f"{n} > CAST(? AS DATE)",
-                                 "CAST(? AS VARCHAR)", [today, today])
-            _insert_problems(con, table, n, "excel_date", "warning",
-                             f"{n}__serial AND {n} IS NOT NULL" + ("" if f.future_ok else f" AND {n} <= CAST(? AS DATE)"),
-                             f"CAST({n} AS VARCHAR)", [] if f.future_ok else [today])
+                _insert_problems(
+                    con,
+                    table,
+                    n,
+                    "future_date",
+                    "error",
+                    f"{n} > CAST(? AS DATE)",
+                    "CAST(? AS VARCHAR)",
+                    [today, today],
+                )
+            _insert_problems(
+                con,
+                table,
+                n,
+                "excel_date",
+                "warning",
+                f"{n}__serial AND {n} IS NOT NULL" + ("" if f.future_ok else f" AND {n} <= CAST(? AS DATE)"),
+                f"CAST({n} AS VARCHAR)",
+                [] if f.future_ok else [today],
+            )
         if f.type in NUMBER_TYPES:
-            _insert_problems(con, table, n, "number_normalised", "warning", f"{n}__norm AND {n} IS NOT NULL",
-                             f"CAST({n} AS VARCHAR)")
+            _insert_problems(
+                con,
+                table,
+                n,
+                "number_normalised",
+                "warning",
+                f"{n}__norm AND {n} IS NOT NULL",
+                f"CAST({n} AS VARCHAR)",
+            )
             if n in NON_NEGATIVE:
                 _insert_problems(con, table, n, "negative_value", "error", f"{n} < 0")
         if f.type == "id":
             # 1.38E+11: a spreadsheet turned the id into a rounded number; the digits are gone.
             _insert_problems(con, table, n, "scientific_id", "error", f"{n}__sci", raw=False)
-            _insert_problems(con, table, n, "id_normalised", "warning", f"{n}__wide IS NOT NULL AND NOT {n}__sci",
-                             n, value=f"{n}__wide")
+            _insert_problems(
+                con,
+                table,
+                n,
+                "id_normalised",
+                "warning",
+                f"{n}__wide IS NOT NULL AND NOT {n}__sci",
+                n,
+                value=f"{n}__wide",
+            )
             if n in ("customer_id", "referrer_id", "referred_id"):
                 # A date in the customer column: a summary line, not a customer.
-                _insert_problems(con, table, n, "id_is_date", "error",
-                                 f"NOT {n}__sci AND regexp_matches({n}, '[-/年.]') AND imp_date({n}) IS NOT NULL",
-                                 raw=False)
+                _insert_problems(
+                    con,
+                    table,
+                    n,
+                    "id_is_date",
+                    "error",
+                    f"NOT {n}__sci AND regexp_matches({n}, '[-/年.]') AND imp_date({n}) IS NOT NULL",
+                    raw=False,
+                )
         if n == "phone":
             _insert_problems(con, table, n, "scientific_phone", "warning", f"{n}__sci", raw=False)
     if spec.kind == "orders":
@@ -404,18 +519,31 @@ def check_fields(
         if "order_id" not in mapping:
             _exact_copies(con, spec, table, mapping)
         if "gross_profit" in mapping:
-            _insert_problems(con, table, "gross_profit", "gp_assumed", "warning",
-                             "gross_profit IS NULL AND imp_text(gross_profit__raw) IS NULL AND revenue IS NOT NULL")
+            _insert_problems(
+                con,
+                table,
+                "gross_profit",
+                "gp_assumed",
+                "warning",
+                "gross_profit IS NULL AND imp_text(gross_profit__raw) IS NULL AND revenue IS NOT NULL",
+            )
 
 
-def _exact_copies(con: duckdb.DuckDBPyConnection, spec: SourceKind, table: str, mapping: Mapping[str, str]) -> None:
+def _exact_copies(
+    con: duckdb.DuckDBPyConnection, spec: SourceKind, table: str, mapping: Mapping[str, str]
+) -> None:
     """Rows identical to an earlier row of the file (no order id to tell them apart).
 
     They are kept, as two visits on one day with the same amount happen; the report says so,
     because an export that repeats lines looks exactly the same.
     """
-    raws = [f"coalesce(CAST({f.name} AS VARCHAR), {f.name}__raw, '')" if f.type in PARSED_TYPES
-            else f"coalesce({f.name}, '')" for f in spec.fields if f.name in mapping]
+    raws = [
+        f"coalesce(CAST({f.name} AS VARCHAR), {f.name}__raw, '')"
+        if f.type in PARSED_TYPES
+        else f"coalesce({f.name}, '')"
+        for f in spec.fields
+        if f.name in mapping
+    ]
     if not raws:
         return
     con.execute(
@@ -425,7 +553,7 @@ def _exact_copies(con: duckdb.DuckDBPyConnection, spec: SourceKind, table: str, 
                CAST(first_row AS VARCHAR), NULL
         FROM (
             SELECT _src, _row, customer_id, row_number() OVER w AS n, first_value(_row) OVER w AS first_row
-            FROM {table} WINDOW w AS (PARTITION BY {', '.join(raws)} ORDER BY _row)
+            FROM {table} WINDOW w AS (PARTITION BY {", ".join(raws)} ORDER BY _row)
         ) WHERE n > 1
         """
     )

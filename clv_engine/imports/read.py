@@ -7,6 +7,7 @@ gets a ``_row`` column: the row as the user sees it in Excel or a text editor (h
 CSV: UTF-8 (with or without BOM) is read by DuckDB directly; GBK/GB18030, Big5 and UTF-16 exports
 are transcoded to UTF-8 first, in chunks, so a big file never sits in memory as one string.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -30,7 +31,9 @@ EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 
 
-CODES = errors.declare("imports.file", "xls", "encoding", "missing", "directory", "unreadable", "empty", "sheet")
+CODES = errors.declare(
+    "imports.file", "xls", "encoding", "missing", "directory", "unreadable", "empty", "sheet"
+)
 
 
 class ImportFileError(InputError):
@@ -295,8 +298,9 @@ def _load_csv(
     else:
         con.execute(f"CREATE OR REPLACE TEMP VIEW raw_{name} AS SELECT rowid + 2 AS _row, * FROM {raw0}")
     rows = con.execute(f"SELECT count(*) FROM {raw0}").fetchone()[0]
-    return RawTable(f"raw_{name}", headers, rows, encoding, [(int(line), text) for line, text in malformed],
-                    delimiter)
+    return RawTable(
+        f"raw_{name}", headers, rows, encoding, [(int(line), text) for line, text in malformed], delimiter
+    )
 
 
 def _head_encoding(path: Path, limit: int) -> str:

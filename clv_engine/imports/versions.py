@@ -21,6 +21,7 @@ the swap, so the restore and its record happen together or not at all.
 
 No streamlit here.
 """
+
 from __future__ import annotations
 
 import json
@@ -148,7 +149,10 @@ def keep_version(db_path: str | Path, *, reason: str, actor: str, keep: int | No
     where.mkdir(exist_ok=True)
     entries = _read_manifest(db_path)
     numbers = [int(e.get("number", 0)) for e in entries] + [
-        int(p.stem.rsplit("_", 1)[-1]) for p in where.glob("*_*.duckdb") if p.stem.rsplit("_", 1)[-1].isdigit()]
+        int(p.stem.rsplit("_", 1)[-1])
+        for p in where.glob("*_*.duckdb")
+        if p.stem.rsplit("_", 1)[-1].isdigit()
+    ]
     number = max(numbers, default=0) + 1
     now = datetime.now().replace(microsecond=0)
     name = f"{now:%Y%m%dT%H%M%S}_{number}.duckdb"
@@ -165,11 +169,17 @@ def keep_version(db_path: str | Path, *, reason: str, actor: str, keep: int | No
     except duckdb.Error:
         data, imported = EMPTY, None
     version = Version(
-        name=name, number=number, saved_at=now.isoformat(), saved_by=str(actor), reason=reason,
-        customers=data.customers, orders=data.orders,
+        name=name,
+        number=number,
+        saved_at=now.isoformat(),
+        saved_by=str(actor),
+        reason=reason,
+        customers=data.customers,
+        orders=data.orders,
         first_order=data.first_order.isoformat() if data.first_order else None,
         last_order=data.last_order.isoformat() if data.last_order else None,
-        imported_at=str(imported) if imported else None)
+        imported_at=str(imported) if imported else None,
+    )
     entries.append(asdict(version))
     _write_manifest(db_path, _prune(db_path, entries, keep_count(keep)))
     return version
@@ -229,10 +239,20 @@ def restore(db_path: str | Path, name: str, *, actor: str, keep: int | None = No
                 if db_path.exists():
                     _carry_kept_tables(con, db_path)
                 con.execute("BEGIN TRANSACTION")
-                append_audit(con, actor, "restore", {
-                    "version": name, "number": wanted.number, "saved_at": wanted.saved_at,
-                    "customers": wanted.customers, "orders": wanted.orders,
-                    "first_order": wanted.first_order, "last_order": wanted.last_order})
+                append_audit(
+                    con,
+                    actor,
+                    "restore",
+                    {
+                        "version": name,
+                        "number": wanted.number,
+                        "saved_at": wanted.saved_at,
+                        "customers": wanted.customers,
+                        "orders": wanted.orders,
+                        "first_order": wanted.first_order,
+                        "last_order": wanted.last_order,
+                    },
+                )
                 con.execute("COMMIT")
                 con.execute("CHECKPOINT")
             finally:
@@ -255,8 +275,12 @@ def _carry_kept_tables(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
     """Users, audit log, scenarios ... from the current file into the restored one."""
     con.execute("ATTACH ? AS cur (READ_ONLY)", [str(db_path)])
     try:
-        current = {r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'cur'").fetchall()}
+        current = {
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'cur'"
+            ).fetchall()
+        }
         for table in KEPT_ON_REPLACE:
             if table not in current:
                 continue
@@ -272,6 +296,11 @@ def _carry_kept_tables(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
 
 
 def _columns(con: duckdb.DuckDBPyConnection, database: str, table: str) -> list[str]:
-    return [r[0] for r in con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'main' "
-        "AND table_name = ? ORDER BY column_index", [database, table]).fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'main' "
+            "AND table_name = ? ORDER BY column_index",
+            [database, table],
+        ).fetchall()
+    ]

@@ -2,6 +2,7 @@
 
 Missing Chromium is a failure, not a skip: CI installs it (.ci/run).
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """A real browser on the allocator: move the slider, the totals follow; a link reproduces it."""
+
 import time
 from urllib.parse import parse_qs, urlparse
 
@@ -25,11 +26,13 @@ def test_slider_moves_the_totals(page, app_url):
     thumb.press("ArrowLeft")
     page.wait_for_function(
         "() => [...document.querySelectorAll(\"[data-testid='stMetricValue']\")]"
-        ".some(e => e.innerText.trim() === '¥14.90M')", timeout=30_000)
+        ".some(e => e.innerText.trim() === '¥14.90M')",
+        timeout=30_000,
+    )
     print(f"slider move to new totals in the browser: {time.perf_counter() - start:.2f} s")
     wait_ready(page)
     assert _metric(page, "Total gain") == "¥14.90M"
-    assert _metric(page, "Net value") == "¥14.15M"    # 14.9M − 750k
+    assert _metric(page, "Net value") == "¥14.15M"  # 14.9M − 750k
     assert _metric(page, "Projects funded") == "3 of 4"
     assert _metric(page, "Budget left unspent") == "¥245,000"
     assert parse_qs(urlparse(page.url).query)["al_budget"] == ["995000"]

@@ -1,5 +1,6 @@
 """A real browser takes the board pack from the evaluator and the allocator: the files open
 (python-pptx, pdftotext) and carry the case on the screen, in both languages."""
+
 from __future__ import annotations
 
 import io
@@ -26,8 +27,13 @@ def _take(page, label: str) -> tuple[str, bytes]:
 
 def _chart_series(data: bytes) -> set[str]:
     prs = Presentation(io.BytesIO(data))
-    return {s.name for slide in prs.slides for shape in slide.shapes if shape.has_chart
-            for s in shape.chart.plots[0].series}
+    return {
+        s.name
+        for slide in prs.slides
+        for shape in slide.shapes
+        if shape.has_chart
+        for s in shape.chart.plots[0].series
+    }
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -45,8 +51,9 @@ def test_evaluator_board_pack_downloads(page, app_url, lang, tmp_path):
     assert name.endswith(".pdf") and data[:5] == b"%PDF-"
     pdf = tmp_path / "pack.pdf"
     pdf.write_bytes(data)
-    text = subprocess.run([shutil.which("pdftotext"), str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        [shutil.which("pdftotext"), str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert f"¥{VAN_NPV:,.0f}" in text
 
 

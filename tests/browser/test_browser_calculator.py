@@ -1,4 +1,5 @@
 """A real browser: the CLV calculator's reference figures in each tab, in both languages."""
+
 from playwright.sync_api import expect
 
 from tests.browser.util import screenshot, wait_ready

@@ -1,5 +1,6 @@
 """A real browser on the channels page: switch the cohort dimension, move a simulator slider,
 a deep link that reproduces the simulator; screenshots."""
+
 import re
 from urllib.parse import urlencode
 
@@ -30,7 +31,9 @@ def test_cohort_dimension_and_simulator_slider(page, app_url):
     assert cohort_table.is_visible()
 
     # The share slider: 30% → 40% with the keyboard (two steps of 5).
-    slider = page.get_by_test_id("stSlider").filter(has_text="Share of their spend moved").get_by_role("slider")
+    slider = (
+        page.get_by_test_id("stSlider").filter(has_text="Share of their spend moved").get_by_role("slider")
+    )
     slider.focus()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
@@ -44,8 +47,9 @@ def test_cohort_dimension_and_simulator_slider(page, app_url):
 
 def test_deep_link_reproduces_the_seed_shift(page, app_url):
     # Reference table, equal customers per channel, linear returns: 2.9× → 4.8× (SPEC §6).
-    query = urlencode({"ch_sim_base": "spec_customers", "ch_sim_beta": "1.0",
-                       "ch_cohort_dim": "region", "ch_horizon": "5"})
+    query = urlencode(
+        {"ch_sim_base": "spec_customers", "ch_sim_beta": "1.0", "ch_cohort_dim": "region", "ch_horizon": "5"}
+    )
     page.goto(app_url + "/channels?" + query)
     wait_ready(page)
     text = _metric(page, "Blended LTV/CAC, before → after")

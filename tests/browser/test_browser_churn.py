@@ -1,4 +1,5 @@
 """A real browser: the churn call list and its Excel download; a customer looked up; screenshots."""
+
 import io
 
 import openpyxl

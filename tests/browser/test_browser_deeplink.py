@@ -5,6 +5,7 @@
 - Right after a server starts, several sessions opening different pages at once all render
   (concurrent first requests raised ``KeyError: st.session_state has no key "_context"``).
 """
+
 from __future__ import annotations
 
 import re
@@ -20,7 +21,9 @@ TITLE_KEYS = {"overview": "ov.title"}
 
 
 def _no_error_shown(page) -> None:
-    assert page.get_by_test_id("stException").count() == 0, page.get_by_test_id("stException").first.inner_text()
+    assert page.get_by_test_id("stException").count() == 0, page.get_by_test_id(
+        "stException"
+    ).first.inner_text()
     body = page.locator("body").inner_text()
     assert "Page not found" not in body and "页面未找到" not in body
     assert "Traceback" not in body and "_context" not in body
@@ -66,8 +69,10 @@ def test_concurrent_first_requests_after_a_server_start(browser, sample_db_path,
     opened = ["overview", "segmentation", "churn", "kpi", "channels", "lookup"]
     log = tmp_path / "streamlit.log"
     with streamlit_server(db, log) as url:
-        contexts = [browser.new_context(viewport={"width": 1200, "height": 900},
-                                        locale="zh-CN" if i % 2 else "en-US") for i in range(len(opened))]
+        contexts = [
+            browser.new_context(viewport={"width": 1200, "height": 900}, locale="zh-CN" if i % 2 else "en-US")
+            for i in range(len(opened))
+        ]
         try:
             pages = [c.new_page() for c in contexts]
             # Every session asks at once, before any has finished its first run.

@@ -1,4 +1,5 @@
 """A real browser: click a tier bar and see the customers behind it; the overview's CLV bridge."""
+
 import re
 
 from clv_engine import clv
@@ -10,7 +11,9 @@ from tests.browser.util import screenshot, wait_ready
 def _tier_counts(sample_db_path) -> dict[str, int]:
     db = Database(sample_db_path)
     as_of = db.query_value("SELECT max(order_date) FROM orders")
-    frame = seg.with_values(seg.score_customers(db, as_of, None, seg.RfmlRules()), clv.customer_values(db, as_of))
+    frame = seg.with_values(
+        seg.score_customers(db, as_of, None, seg.RfmlRules()), clv.customer_values(db, as_of)
+    )
     b = seg.tier_breakdown(frame, "rfml")
     return dict(zip(b["tier"], b["customers"]))
 
@@ -27,7 +30,11 @@ def test_click_a_tier_bar_lists_its_customers(page, app_url, sample_db_path):
     box = bars.nth(1).bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     wait_ready(page)
-    title = page.locator("[data-testid='stMarkdownContainer']").filter(has_text="customers behind the selection").first
+    title = (
+        page.locator("[data-testid='stMarkdownContainer']")
+        .filter(has_text="customers behind the selection")
+        .first
+    )
     title.wait_for(timeout=30_000)
     n = int(re.search(r"([\d,]+) customers behind", title.inner_text()).group(1).replace(",", ""))
     assert n == _tier_counts(sample_db_path)["gold"]
@@ -56,7 +63,11 @@ def test_click_a_cohort_cell_lists_its_customers(page, app_url):
     box = cell.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     wait_ready(page)
-    title = page.locator("[data-testid='stMarkdownContainer']").filter(has_text="customers behind the selection").first
+    title = (
+        page.locator("[data-testid='stMarkdownContainer']")
+        .filter(has_text="customers behind the selection")
+        .first
+    )
     title.wait_for(timeout=30_000)
     assert re.search(r"\d+ customers behind the selection: .+ · year \d", title.inner_text())
     title.scroll_into_view_if_needed()
@@ -94,14 +105,20 @@ def test_click_a_store_row_lists_its_customers(page, app_url, sample_db_path):
     box = bar.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     wait_ready(page)
-    title = page.locator("[data-testid='stMarkdownContainer']").filter(has_text="customers behind the selection").first
+    title = (
+        page.locator("[data-testid='stMarkdownContainer']")
+        .filter(has_text="customers behind the selection")
+        .first
+    )
     title.wait_for(timeout=30_000)
     text = title.inner_text()
     assert "Platinum" in text and "·" in text
     n = int(re.search(r"([\d,]+) customers behind", text).group(1).replace(",", ""))
     db = Database(sample_db_path)
     as_of = db.query_value("SELECT max(order_date) FROM orders")
-    frame = seg.with_values(seg.score_customers(db, as_of, None, seg.RfmlRules()), clv.customer_values(db, as_of))
+    frame = seg.with_values(
+        seg.score_customers(db, as_of, None, seg.RfmlRules()), clv.customer_values(db, as_of)
+    )
     store = next(s for s, name in db.query_df("SELECT store_id, name FROM stores").values if name in text)
     assert n == int(((frame["home_store_id"] == store) & (frame["tier"] == "platinum")).sum())
     title.scroll_into_view_if_needed()
@@ -117,16 +134,24 @@ def test_select_a_kpi_store_row_lists_its_customers(page, app_url, sample_db_pat
     # The row-selection marker sits left of the first row (header ~35 px, rows ~35 px).
     page.mouse.click(box["x"] + 14, box["y"] + 35 + 17)
     wait_ready(page)
-    title = page.locator("[data-testid='stMarkdownContainer']").filter(has_text="customers behind the selection").first
+    title = (
+        page.locator("[data-testid='stMarkdownContainer']")
+        .filter(has_text="customers behind the selection")
+        .first
+    )
     title.wait_for(timeout=30_000)
     text = title.inner_text()
     n = int(re.search(r"([\d,]+) customers behind", text).group(1).replace(",", ""))
     db = Database(sample_db_path)
-    store, name = next((s, nm) for s, nm in db.query_df("SELECT store_id, name FROM stores").values if nm in text)
+    store, name = next(
+        (s, nm) for s, nm in db.query_df("SELECT store_id, name FROM stores").values if nm in text
+    )
     as_of = db.query_value("SELECT max(order_date) FROM orders")
     known = db.query_value(
         "SELECT count(*) FROM customers c WHERE home_store_id = ? AND coalesce(purchase_date, "
-        "(SELECT min(order_date) FROM orders o WHERE o.customer_id = c.customer_id)) <= ?", [store, as_of])
+        "(SELECT min(order_date) FROM orders o WHERE o.customer_id = c.customer_id)) <= ?",
+        [store, as_of],
+    )
     assert n == known
     title.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshot(page, "drill_kpi_row_full")).replace("_full", "_view"))
@@ -142,9 +167,15 @@ def test_click_the_churn_curve_lists_the_first_n(page, app_url):
     box = target.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     wait_ready(page)
-    title = page.locator("[data-testid='stMarkdownContainer']").filter(has_text="customers behind the selection").first
+    title = (
+        page.locator("[data-testid='stMarkdownContainer']")
+        .filter(has_text="customers behind the selection")
+        .first
+    )
     title.wait_for(timeout=30_000)
-    m = re.search(r"([\d,]+) customers behind the selection: the first ([\d,]+) of the ranking", title.inner_text())
+    m = re.search(
+        r"([\d,]+) customers behind the selection: the first ([\d,]+) of the ranking", title.inner_text()
+    )
     assert m and m.group(1) == m.group(2)
     title.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshot(page, "drill_churn_full")).replace("_full", "_view"))

@@ -1,4 +1,5 @@
 """A real browser on the investment evaluator: move a driver, see NPV move, take the report."""
+
 from __future__ import annotations
 
 import re

@@ -3,6 +3,7 @@
 The import replaces the data, so this module runs its own server on its own copy of the
 sample database (the shared ``app_url`` server stays as the other browser tests expect it).
 """
+
 from __future__ import annotations
 
 import pytest
@@ -10,9 +11,11 @@ import pytest
 from tests.browser.util import screenshot, streamlit_server, wait_ready
 
 # Three customers; "Kunde" is a header the importer cannot guess, so it is mapped by hand.
-CSV = ("Kunde,工单日期,金额,毛利\n"
-       "K1,2026-09-01,1200,480\nK1,2026-10-15,800,300\nK2,2026-11-02,\"2,500.00\",900\n"
-       "K3,2026-11-20,-150,-60\n")
+CSV = (
+    "Kunde,工单日期,金额,毛利\n"
+    'K1,2026-09-01,1200,480\nK1,2026-10-15,800,300\nK2,2026-11-02,"2,500.00",900\n'
+    "K3,2026-11-20,-150,-60\n"
+)
 
 
 @pytest.fixture(scope="module")

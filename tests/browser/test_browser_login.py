@@ -5,6 +5,7 @@ A director and a store manager each log in through the provider's sign-in and co
 and see what their role allows; someone the provider knows but the app does not is refused.
 Needs `npm ci --prefix tests/oidc` (done by .ci/run); missing, it is a failure, not a skip.
 """
+
 from __future__ import annotations
 
 import os
@@ -30,7 +31,8 @@ CLIENT_SECRET = "clv-test-secret"
 def login_app(sample_db_path: Path, tmp_path_factory: pytest.TempPathFactory):
     """The app with [auth] pointing at a local OpenID Connect provider; yields its URL."""
     assert (OIDC / "node_modules" / "oidc-provider").exists(), (
-        "oidc-provider is not installed: npm ci --prefix tests/oidc (see .ci/run)")
+        "oidc-provider is not installed: npm ci --prefix tests/oidc (see .ci/run)"
+    )
     work = tmp_path_factory.mktemp("login")
     db_path = work / "login.duckdb"
     db_path.write_bytes(sample_db_path.read_bytes())
@@ -43,10 +45,18 @@ def login_app(sample_db_path: Path, tmp_path_factory: pytest.TempPathFactory):
     redirect_uri = f"http://localhost:{app_port}/oauth2callback"
     idp_log = work / "oidc.log"
     idp = subprocess.Popen(
-        ["node", str(OIDC / "provider.mjs")], cwd=OIDC, stdout=open(idp_log, "w"),
+        ["node", str(OIDC / "provider.mjs")],
+        cwd=OIDC,
+        stdout=open(idp_log, "w"),
         stderr=subprocess.STDOUT,
-        env=dict(os.environ, PORT=str(idp_port), REDIRECT_URI=redirect_uri,
-                 CLIENT_ID=CLIENT_ID, CLIENT_SECRET=CLIENT_SECRET))
+        env=dict(
+            os.environ,
+            PORT=str(idp_port),
+            REDIRECT_URI=redirect_uri,
+            CLIENT_ID=CLIENT_ID,
+            CLIENT_SECRET=CLIENT_SECRET,
+        ),
+    )
     secrets = work / "secrets.toml"
     secrets.write_text(
         "[auth]\n"
@@ -57,17 +67,34 @@ def login_app(sample_db_path: Path, tmp_path_factory: pytest.TempPathFactory):
         f'server_metadata_url = "http://localhost:{idp_port}/.well-known/openid-configuration"\n'
         # Streamlit asks for prompt=select_account by default, which oidc-provider does not
         # offer (its discovery lists login, consent, none).
-        'client_kwargs = { prompt = "login" }\n')
+        'client_kwargs = { prompt = "login" }\n'
+    )
     app_log = work / "streamlit.log"
     app = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-         "--server.port", str(app_port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--secrets.files", str(secrets)],
-        cwd=ROOT, env=dict(os.environ, CLV_DB=str(db_path)), stdout=open(app_log, "w"),
-        stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(app_port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--secrets.files",
+            str(secrets),
+        ],
+        cwd=ROOT,
+        env=dict(os.environ, CLV_DB=str(db_path)),
+        stdout=open(app_log, "w"),
+        stderr=subprocess.STDOUT,
+    )
     try:
-        wait_for_url(f"http://localhost:{idp_port}/.well-known/openid-configuration",
-                  "oidc-provider", idp, idp_log)
+        wait_for_url(
+            f"http://localhost:{idp_port}/.well-known/openid-configuration", "oidc-provider", idp, idp_log
+        )
         wait_for_url(f"http://localhost:{app_port}/_stcore/health", "Streamlit", app, app_log)
         yield f"http://localhost:{app_port}", db_path
     finally:
@@ -109,7 +136,9 @@ def nav_labels(pg) -> list[str]:
         more.first.click()
         pg.get_by_test_id("stSidebarNav").get_by_text("View less").wait_for()
     # Each link reads "<icon name>\n\n<title>": keep the title.
-    return [t.strip().split("\n")[-1] for t in pg.get_by_test_id("stSidebarNav").locator("a").all_inner_texts()]
+    return [
+        t.strip().split("\n")[-1] for t in pg.get_by_test_id("stSidebarNav").locator("a").all_inner_texts()
+    ]
 
 
 def test_director_logs_in_and_sees_users_and_import(login_app, fresh_page):

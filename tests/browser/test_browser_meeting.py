@@ -6,6 +6,7 @@ as wide as its text (scrollWidth ≤ clientWidth), and the text is the whole fig
 reference figures are SPEC's (the allocator's reference case: gain 16.4M for a 1.0M budget,
 net value 15.4M) and the test database's size (3,000 customers).
 """
+
 from __future__ import annotations
 
 import pytest
@@ -14,10 +15,12 @@ from tests.browser.util import screenshot, wait_ready
 from wording import fmt
 
 SIZES = [(1280, 720), (1440, 900)]
-LOCALES = {"en": "en-US", "zh": "zh-CN"}   # the app opens in the browser's language
+LOCALES = {"en": "en-US", "zh": "zh-CN"}  # the app opens in the browser's language
 # The markdown box inside a metric's value and label: it has overflow hidden and an ellipsis.
-CUTTABLE = ("[data-testid='stMetricValue'] [data-testid='stMarkdownContainer'], "
-            "[data-testid='stMetricLabel'] [data-testid='stMarkdownContainer']")
+CUTTABLE = (
+    "[data-testid='stMetricValue'] [data-testid='stMarkdownContainer'], "
+    "[data-testid='stMetricLabel'] [data-testid='stMarkdownContainer']"
+)
 REFERENCE_NET = 16_400_000 - 1_000_000
 
 
@@ -34,14 +37,21 @@ def cut_texts(pg) -> list[str]:
     """Every metric value or label whose text is wider than its box (shown with "…")."""
     boxes = pg.locator(CUTTABLE)
     assert boxes.count() > 0, "no metric on the page"
-    return [text for text, scroll, client in
-            (b.evaluate("e => [e.innerText, e.scrollWidth, e.clientWidth]") for b in boxes.all())
-            if scroll > client]
+    return [
+        text
+        for text, scroll, client in (
+            b.evaluate("e => [e.innerText, e.scrollWidth, e.clientWidth]") for b in boxes.all()
+        )
+        if scroll > client
+    ]
 
 
 def metric_value(pg, label: str) -> str:
-    card = pg.locator("[data-testid='stMetric']").filter(
-        has=pg.locator("[data-testid='stMetricLabel']", has_text=label)).first
+    card = (
+        pg.locator("[data-testid='stMetric']")
+        .filter(has=pg.locator("[data-testid='stMetricLabel']", has_text=label))
+        .first
+    )
     return card.locator("[data-testid='stMetricValue']").inner_text().strip()
 
 
@@ -93,10 +103,13 @@ def test_presentation_mode_puts_the_decision_in_one_screen(browser, app_url, lan
         pg.goto(app_url + "/evaluator?present=1")
         wait_ready(pg)
         npv = {"en": "NPV", "zh": "净现值"}[lang]
-        card = pg.locator("[data-testid='stMetric']").filter(
-            has=pg.locator("[data-testid='stMetricLabel']", has_text=npv)).first
+        card = (
+            pg.locator("[data-testid='stMetric']")
+            .filter(has=pg.locator("[data-testid='stMetricLabel']", has_text=npv))
+            .first
+        )
         assert _in_view(pg, card, 720)
-        assert _in_view(pg, pg.get_by_role("slider").first, 720)   # the horizon, an input
+        assert _in_view(pg, pg.get_by_role("slider").first, 720)  # the horizon, an input
         assert cut_texts(pg) == []
         screenshot(pg, f"meeting_present_evaluator_{lang}")
     finally:
@@ -113,7 +126,8 @@ def test_presentation_toggle_folds_the_sidebar_and_writes_the_link(browser, app_
         pg.wait_for_function("location.search.includes('present=1')", timeout=15_000)
         pg.wait_for_function(
             "document.querySelector(\"[data-testid='stSidebar']\").getAttribute('data-collapsed') === 'true'",
-            timeout=15_000)
+            timeout=15_000,
+        )
         screenshot(pg, "meeting_present_toggle")
     finally:
         pg.context.close()

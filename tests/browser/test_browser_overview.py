@@ -1,4 +1,5 @@
 """A real browser: the overview's figures, a language switch, a deep link; screenshots."""
+
 from tests.browser.util import screenshot, wait_ready
 
 
@@ -18,5 +19,7 @@ def test_overview_and_language_switch(page, app_url):
 def test_deep_link_keeps_the_frame(page, app_url):
     page.goto(app_url + "/overview")
     wait_ready(page)
-    assert page.get_by_test_id("stSidebar").get_by_text("中文", exact=True).is_visible()  # the sidebar frame is there
+    assert (
+        page.get_by_test_id("stSidebar").get_by_text("中文", exact=True).is_visible()
+    )  # the sidebar frame is there
     assert page.get_by_text("Overview: what our customers are worth").is_visible()

@@ -1,4 +1,5 @@
 """A real browser: a store manager types an owner on the call list's table and saves it."""
+
 from playwright.sync_api import expect
 
 from tests.browser.util import screenshot, wait_ready

@@ -1,4 +1,5 @@
 """A real browser: the segmentation page, a store picked, its breakdown changes; screenshots."""
+
 from tests.browser.util import pick, screenshot, wait_ready
 
 
@@ -30,5 +31,10 @@ def test_segmentation_six_groups(page, app_url):
     wait_ready(page)
     pick(page, page.locator("[data-testid='stSelectbox']").filter(has_text="Scheme"), "six groups")
     wait_ready(page)
-    assert page.locator("[data-testid='stMetric']").filter(has_text="VIP + High value: share of customers").count() == 1
+    assert (
+        page.locator("[data-testid='stMetric']")
+        .filter(has_text="VIP + High value: share of customers")
+        .count()
+        == 1
+    )
     screenshot(page, "segmentation_six")

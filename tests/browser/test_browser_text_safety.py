@@ -5,6 +5,7 @@ names and regions, vehicle models, VINs, channel codes and an order kind are Mar
 and images, HTML tags, bare URLs and formulas). Every page, and the lookup of such a
 customer, is checked in the DOM, Plotly's SVG included (its links use xlink:href).
 """
+
 from __future__ import annotations
 
 from urllib.parse import quote

@@ -4,6 +4,7 @@ Each module in this package defines ``STRINGS = {key: (english, chinese)}``;
 the modules are merged at import time, so each feature owns its own strings file
 and no two features edit the same one. A key defined twice is an error.
 """
+
 from __future__ import annotations
 
 import importlib

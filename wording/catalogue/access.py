@@ -93,7 +93,10 @@ STRINGS = {
     "error.access.unknown_stores": ("no such store: {stores}", "门店不存在：{stores}"),
     "error.access.last_director": ("the last director cannot be removed", "不能删除最后一位总监"),
     "error.access.action": ("no such audit action: {action}", "没有这种审计操作：{action}"),
-    "error.access.refused": ("the {role} role may not do this ({right})", "{role} 角色无权执行此操作（{right}）"),
+    "error.access.refused": (
+        "the {role} role may not do this ({right})",
+        "{role} 角色无权执行此操作（{right}）",
+    ),
     "users.remove": ("Remove a user", "删除用户"),
     "users.remove.pick": ("User to remove", "要删除的用户"),
     "users.remove.button": ("Remove", "删除"),

@@ -76,7 +76,10 @@ STRINGS = {
     "actions.col.warranty_end": ("Warranty ends", "质保到期日"),
     "actions.col.days_left": ("Days left", "剩余天数"),
     # -- tier rules -------------------------------------------------------------------------
-    "actions.tier.gold_spend": ("Standard → gold: 12-month spend of at least", "普通 → 黄金：近 12 个月消费至少"),
+    "actions.tier.gold_spend": (
+        "Standard → gold: 12-month spend of at least",
+        "普通 → 黄金：近 12 个月消费至少",
+    ),
     "actions.tier.referrals": ("Gold → platinum: referrals", "黄金 → 白金：推荐人数"),
     "actions.tier.no_visit_years": ("Platinum → gold: years without a visit", "白金 → 黄金：未到店年数"),
     "actions.tier.caption": (

@@ -13,8 +13,7 @@ STRINGS = {
         "已锁定，必须投入：投入 {cost}，收益 {gain}，净值 {net}（净ROI {roi}）。",
     ),
     "allocator.reason.lock_cost": (
-        " The lock costs {loss} of net value: without it the best portfolio would earn "
-        "{loss} more.",
+        " The lock costs {loss} of net value: without it the best portfolio would earn {loss} more.",
         "锁定的代价是净值 {loss}：若不锁定，最优组合的净值可再多 {loss}。",
     ),
     "allocator.reason.lock_free": (
@@ -22,16 +21,22 @@ STRINGS = {
         "锁定没有代价：不锁定时最优组合同样会投入它。",
     ),
     "allocator.reason.funded": (
-        ("Funded: {cost} for {gain}, net {net} (net ROI {roi}); without it the best "
-        "portfolio would earn {loss} less net value."),
+        (
+            "Funded: {cost} for {gain}, net {net} (net ROI {roi}); without it the best "
+            "portfolio would earn {loss} less net value."
+        ),
         "已投入：投入 {cost}，收益 {gain}，净值 {net}（净ROI {roi}）；去掉它，最优组合净值将减少 {loss}。",
     ),
     "allocator.reason.partly": (
-        ("Partly funded ({share}, {cost}): the budget left after better uses returns {gain} "
-        "here, net {net} (net ROI {roi}); without it the best portfolio would earn {loss} "
-        "less net value."),
-        ("部分投入（{share}，{cost}）：更优项目之后的剩余预算在此获得收益 {gain}，净值 {net}"
-        "（净ROI {roi}）；去掉它，最优组合净值将减少 {loss}。"),
+        (
+            "Partly funded ({share}, {cost}): the budget left after better uses returns {gain} "
+            "here, net {net} (net ROI {roi}); without it the best portfolio would earn {loss} "
+            "less net value."
+        ),
+        (
+            "部分投入（{share}，{cost}）：更优项目之后的剩余预算在此获得收益 {gain}，净值 {net}"
+            "（净ROI {roi}）；去掉它，最优组合净值将减少 {loss}。"
+        ),
     ),
     "allocator.reason.tier": (" Runs as the {tier} tier.", "按「{tier}」档执行。"),
     "allocator.reason.ranking_misses": (
@@ -51,13 +56,17 @@ STRINGS = {
         "未纳入：投入 {cost}，超过锁定项目之后的剩余预算。",
     ),
     "allocator.reason.left_out": (
-        ("Left out: {gain} for {cost}, net {net} (net ROI {roi}), but the same money earns "
-        "more net value in the funded projects."),
+        (
+            "Left out: {gain} for {cost}, net {net} (net ROI {roi}), but the same money earns "
+            "more net value in the funded projects."
+        ),
         "未纳入：投入 {cost}，收益 {gain}，净值 {net}（净ROI {roi}），但这笔钱投在已选项目上净值更高。",
     ),
     "allocator.reason.below_cost": (
-        ("Left out: it returns {gain} for {cost}, less than it costs (net {net}); the money "
-        "is worth more left unspent."),
+        (
+            "Left out: it returns {gain} for {cost}, less than it costs (net {net}); the money "
+            "is worth more left unspent."
+        ),
         "未纳入：投入 {cost} 只换来收益 {gain}，收益低于投入（净值 {net}）；这笔钱不花更划算。",
     ),
     "allocator.reason.gain_needed": (
@@ -94,8 +103,10 @@ STRINGS = {
     ),
     # The same in both languages: the browser keeps showing a selectbox option's old text
     # when only its wording changes (the option is identified by its key).
-    "allocator.page.preset": ("Reference case · 参考案例 · 4 projects / 4个项目 · ¥1,000,000",
-                              "Reference case · 参考案例 · 4 projects / 4个项目 · ¥1,000,000"),
+    "allocator.page.preset": (
+        "Reference case · 参考案例 · 4 projects / 4个项目 · ¥1,000,000",
+        "Reference case · 参考案例 · 4 projects / 4个项目 · ¥1,000,000",
+    ),
     "allocator.page.projects": ("Projects", "候选项目"),
     "allocator.page.invalid": ("The projects table needs a fix: {error}", "项目表需要修正：{error}"),
     "allocator.page.locked": ("Locked in (must fund)", "锁定（必须投入）"),
@@ -113,8 +124,7 @@ STRINGS = {
     "allocator.page.budget": ("Budget (¥)", "预算（元）"),
     "allocator.page.budget_box": ("Budget, exact (¥)", "预算精确值（元）"),
     "allocator.page.budget_empty": (
-        "The budget box is empty: type a budget (or move the slider) to see the best "
-        "portfolio.",
+        "The budget box is empty: type a budget (or move the slider) to see the best portfolio.",
         "预算输入框为空：请输入预算（或拖动滑块）以查看最优组合。",
     ),
     "allocator.page.save_no_budget": (
@@ -196,10 +206,13 @@ STRINGS = {
         "<br>净值 %{customdata[3]}<br>投入比例 %{customdata[2]}<extra></extra>",
     ),
     "allocator.page.nothing_funded": (
-        "Nothing can be funded with this budget.", "该预算下没有可投入的项目。"),
+        "Nothing can be funded with this budget.",
+        "该预算下没有可投入的项目。",
+    ),
     "allocator.page.chart_curve": (
         "Budget–value curve: the best net value for every budget",
-        "预算-价值曲线：各预算下的最优净值"),
+        "预算-价值曲线：各预算下的最优净值",
+    ),
     "allocator.page.optimum": ("Best net value", "最优净值"),
     "allocator.page.chart_curve.hover": (
         "Budget ¥%{x:,.0f}<br>Best net value ¥%{y:,.0f}<extra></extra>",
@@ -233,16 +246,14 @@ STRINGS = {
     "allocator.col.investment.help": ("What the project costs in full.", "项目全额投入。"),
     "allocator.col.uplift": ("CLV uplift per customer (¥)", "每位客户CLV提升（元）"),
     "allocator.col.uplift.help": (
-        "Extra customer lifetime value per customer reached (typed, or derived from the data "
-        "below).",
+        "Extra customer lifetime value per customer reached (typed, or derived from the data below).",
         "每位覆盖客户增加的终身价值（手工输入，或在下方由数据推算）。",
     ),
     "allocator.col.reach": ("Customers reached", "覆盖客户数"),
     "allocator.col.reach.help": ("Customers whose CLV the project lifts.", "项目能提升其CLV的客户数。"),
     "allocator.col.divisible": ("Divisible", "可拆分"),
     "allocator.col.divisible.help": (
-        "Can be funded in part, pro rata (cost and gain scale together). Otherwise all or "
-        "nothing.",
+        "Can be funded in part, pro rata (cost and gain scale together). Otherwise all or nothing.",
         "可按比例部分投入（投入与收益同比例）。否则只能全投或不投。",
     ),
     "allocator.col.pilot_investment": ("Pilot investment (¥)", "试点投入（元）"),
@@ -279,8 +290,7 @@ STRINGS = {
         "the CLV engine computes the uplift per customer and the reach on those customers.",
         "不必手填提升值：说明项目改变哪些客户的什么指标，由CLV引擎在这些客户上算出每位客户的提升和覆盖人数。",
     ),
-    "allocator.page.derive.empty": (
-        "No customers in the current scope.", "当前范围内没有客户。"),
+    "allocator.page.derive.empty": ("No customers in the current scope.", "当前范围内没有客户。"),
     "allocator.page.segment_by": ("Segment by", "客群维度"),
     "allocator.page.segment.all": ("All customers in scope", "范围内全部客户"),
     "allocator.page.segment.region": ("Region", "区域"),
@@ -302,9 +312,13 @@ STRINGS = {
         "每多一次到店，按该客户自己的单次毛利计。",
     ),
     "allocator.page.derived_name.retention": (
-        "Retention +{amount} pp · {segment}", "留存率 +{amount} 个百分点 · {segment}"),
+        "Retention +{amount} pp · {segment}",
+        "留存率 +{amount} 个百分点 · {segment}",
+    ),
     "allocator.page.derived_name.frequency": (
-        "Visits +{amount}/yr · {segment}", "到店 +{amount} 次/年 · {segment}"),
+        "Visits +{amount}/yr · {segment}",
+        "到店 +{amount} 次/年 · {segment}",
+    ),
     "allocator.page.derive.failed": ("Cannot derive an uplift: {error}", "无法推算提升：{error}"),
     "allocator.page.d.uplift": ("CLV uplift per customer", "每位客户CLV提升"),
     "allocator.page.d.reach": ("Customers reached", "覆盖客户数"),
@@ -341,7 +355,9 @@ STRINGS = {
     "allocator.page.loaded": ("Loaded “{name}”.", "已载入「{name}」。"),
     "allocator.page.load_failed": ("Could not load the scenario: {error}", "无法载入方案：{error}"),
     "allocator.page.no_scenarios": (
-        "No saved scenarios yet: save one to compare it later.", "还没有已保存的方案：保存后即可对比。"),
+        "No saved scenarios yet: save one to compare it later.",
+        "还没有已保存的方案：保存后即可对比。",
+    ),
     "allocator.page.compare": ("Compare with saved scenarios (up to 3)", "与已保存方案对比（最多3个）"),
     "allocator.page.compare.placeholder": ("Choose scenarios", "选择方案"),
     "allocator.page.compare.caption": (
@@ -354,9 +370,10 @@ STRINGS = {
     "allocator.page.compare.missed": ("Net value missed by sorting on ROI", "按ROI排序少得的净值"),
     "allocator.page.compare.funded": ("Funded projects", "入选项目"),
     "allocator.page.compare.invalid": ("cannot be allocated", "无法分配"),
-    "allocator.page.unreadable": ("the saved data is not in a form the allocator can read",
-                                  "保存的数据格式无法读取"),
-
+    "allocator.page.unreadable": (
+        "the saved data is not in a form the allocator can read",
+        "保存的数据格式无法读取",
+    ),
     # the fields an error names (English: the table's column ids, as before)
     "allocator.field.investment": ("investment", "投入"),
     "allocator.field.uplift_per_customer": ("uplift_per_customer", "每位客户CLV提升"),
@@ -368,72 +385,116 @@ STRINGS = {
     "allocator.field.points": ("points", "百分点"),
     "allocator.field.extra_visits": ("extra_visits", "每年新增到店次数"),
     # input errors (clv_engine.allocation CODES)
-    "error.allocation.not_a_number": ("{field} must be a number (got {value})",
-                                      "{field} 必须是数字（当前为 {value}）"),
-    "error.allocation.not_positive": ("{field} must be greater than zero (got {value})",
-                                      "{field} 必须大于零（当前为 {value}）"),
+    "error.allocation.not_a_number": (
+        "{field} must be a number (got {value})",
+        "{field} 必须是数字（当前为 {value}）",
+    ),
+    "error.allocation.not_positive": (
+        "{field} must be greater than zero (got {value})",
+        "{field} 必须大于零（当前为 {value}）",
+    ),
     "error.allocation.figure_not_a_number": (
         "project {row} ({name}): {field} must be a number (got {value})",
-        "第 {row} 个项目（{name}）：{field} 必须是数字（当前为 {value}）"),
+        "第 {row} 个项目（{name}）：{field} 必须是数字（当前为 {value}）",
+    ),
     "error.allocation.figure_not_positive": (
         "project {row} ({name}): {field} must be greater than zero (got {value})",
-        "第 {row} 个项目（{name}）：{field} 必须大于零（当前为 {value}）"),
+        "第 {row} 个项目（{name}）：{field} 必须大于零（当前为 {value}）",
+    ),
     "error.allocation.tier_not_a_number": (
         "project {row} ({name}), tier '{tier}': {field} must be a number (got {value})",
-        "第 {row} 个项目（{name}）「{tier}」档：{field} 必须是数字（当前为 {value}）"),
+        "第 {row} 个项目（{name}）「{tier}」档：{field} 必须是数字（当前为 {value}）",
+    ),
     "error.allocation.tier_not_positive": (
         "project {row} ({name}), tier '{tier}': {field} must be greater than zero (got {value})",
-        "第 {row} 个项目（{name}）「{tier}」档：{field} 必须大于零（当前为 {value}）"),
+        "第 {row} 个项目（{name}）「{tier}」档：{field} 必须大于零（当前为 {value}）",
+    ),
     "error.allocation.no_projects": ("projects: need at least one project", "至少需要一个项目"),
-    "error.allocation.name_empty": ("project {row}: name must not be empty",
-                                    "第 {row} 个项目：名称不能为空"),
-    "error.allocation.name_twice": ("project {row} ({name}): name appears twice",
-                                    "第 {row} 个项目（{name}）：名称重复"),
-    "error.allocation.tier_labels": ("project {row} ({name}): tier labels must be distinct and non-empty",
-                                     "第 {row} 个项目（{name}）：各档名称必须互不相同且不能为空"),
-    "error.allocation.locked_and_excluded": ("project {row} ({name}): cannot be both locked and excluded",
-                                             "第 {row} 个项目（{name}）：不能同时锁定和排除"),
-    "error.allocation.divisible_tiers": ("project {row} ({name}): a divisible project cannot also offer tiers",
-                                         "第 {row} 个项目（{name}）：可拆分项目不能再设分档"),
-    "error.allocation.budget_not_a_number": ("budget: must be a number (got {value})",
-                                             "预算必须是数字（当前为 {value}）"),
-    "error.allocation.budget_not_positive": ("budget: must be greater than zero (got {value})",
-                                             "预算必须大于零（当前为 {value}）"),
+    "error.allocation.name_empty": ("project {row}: name must not be empty", "第 {row} 个项目：名称不能为空"),
+    "error.allocation.name_twice": (
+        "project {row} ({name}): name appears twice",
+        "第 {row} 个项目（{name}）：名称重复",
+    ),
+    "error.allocation.tier_labels": (
+        "project {row} ({name}): tier labels must be distinct and non-empty",
+        "第 {row} 个项目（{name}）：各档名称必须互不相同且不能为空",
+    ),
+    "error.allocation.locked_and_excluded": (
+        "project {row} ({name}): cannot be both locked and excluded",
+        "第 {row} 个项目（{name}）：不能同时锁定和排除",
+    ),
+    "error.allocation.divisible_tiers": (
+        "project {row} ({name}): a divisible project cannot also offer tiers",
+        "第 {row} 个项目（{name}）：可拆分项目不能再设分档",
+    ),
+    "error.allocation.budget_not_a_number": (
+        "budget: must be a number (got {value})",
+        "预算必须是数字（当前为 {value}）",
+    ),
+    "error.allocation.budget_not_positive": (
+        "budget: must be greater than zero (got {value})",
+        "预算必须大于零（当前为 {value}）",
+    ),
     "error.allocation.locked_over_budget": (
         "budget: the locked projects ({projects}) need at least {cost}, more than the budget of {budget}",
-        "预算：锁定的项目（{projects}）至少需要 {cost}，超过预算 {budget}"),
-    "error.allocation.solver_failed": ("solver: no portfolio found ({message})",
-                                       "求解器未找到组合（{message}）"),
-    "error.allocation.bad_method": ("method: 'auto', 'per_project' or 'milp' (got {value})",
-                                    "方法须为 'auto'、'per_project' 或 'milp'（当前为 {value}）"),
-    "error.allocation.n_grid": ("n_grid: need at least 2 budgets (got {value})",
-                                "n_grid：至少需要 2 个预算点（当前为 {value}）"),
-    "error.allocation.missing_columns": ("projects table: missing column(s) {columns}",
-                                         "项目表缺少列：{columns}"),
+        "预算：锁定的项目（{projects}）至少需要 {cost}，超过预算 {budget}",
+    ),
+    "error.allocation.solver_failed": (
+        "solver: no portfolio found ({message})",
+        "求解器未找到组合（{message}）",
+    ),
+    "error.allocation.bad_method": (
+        "method: 'auto', 'per_project' or 'milp' (got {value})",
+        "方法须为 'auto'、'per_project' 或 'milp'（当前为 {value}）",
+    ),
+    "error.allocation.n_grid": (
+        "n_grid: need at least 2 budgets (got {value})",
+        "n_grid：至少需要 2 个预算点（当前为 {value}）",
+    ),
+    "error.allocation.missing_columns": (
+        "projects table: missing column(s) {columns}",
+        "项目表缺少列：{columns}",
+    ),
     "error.allocation.clv_params_missing": (
         "customers: need retention, discount_rate and horizon_years "
         "(pass them, or use the frame from clv.customer_values)",
-        "客户数据缺少留存率、折现率和年限（请传入，或使用 clv.customer_values 的结果）"),
-    "error.allocation.retention_range": ("retention: must be above 0% and at most 100% (got {value})",
-                                         "留存率必须大于 0% 且不超过 100%（当前为 {value}）"),
-    "error.allocation.discount_range": ("discount_rate: must be between 0% and 100% (got {value})",
-                                        "折现率必须在 0% 到 100% 之间（当前为 {value}）"),
-    "error.allocation.horizon_range": ("horizon_years: must be a whole number of years ≥ 1 (got {value})",
-                                       "年限必须是不小于 1 的整数年（当前为 {value}）"),
-    "error.allocation.retention_above_100": ("retention change: {retention} + {points} points is above 100%",
-                                             "留存率 {retention} 加 {points} 个百分点超过 100%"),
-    "error.allocation.customer_columns": ("customers: missing column(s) {columns}",
-                                          "客户数据缺少列：{columns}"),
-    "error.allocation.segment_empty": ("segment: no customers in the chosen segment",
-                                       "所选细分中没有客户"),
-    "error.allocation.segment_no_visits": ("segment: its customers have no visits to learn a profit per visit",
-                                           "该细分的客户没有到店记录，无法得出每次到店的利润"),
+        "客户数据缺少留存率、折现率和年限（请传入，或使用 clv.customer_values 的结果）",
+    ),
+    "error.allocation.retention_range": (
+        "retention: must be above 0% and at most 100% (got {value})",
+        "留存率必须大于 0% 且不超过 100%（当前为 {value}）",
+    ),
+    "error.allocation.discount_range": (
+        "discount_rate: must be between 0% and 100% (got {value})",
+        "折现率必须在 0% 到 100% 之间（当前为 {value}）",
+    ),
+    "error.allocation.horizon_range": (
+        "horizon_years: must be a whole number of years ≥ 1 (got {value})",
+        "年限必须是不小于 1 的整数年（当前为 {value}）",
+    ),
+    "error.allocation.retention_above_100": (
+        "retention change: {retention} + {points} points is above 100%",
+        "留存率 {retention} 加 {points} 个百分点超过 100%",
+    ),
+    "error.allocation.customer_columns": (
+        "customers: missing column(s) {columns}",
+        "客户数据缺少列：{columns}",
+    ),
+    "error.allocation.segment_empty": ("segment: no customers in the chosen segment", "所选细分中没有客户"),
+    "error.allocation.segment_no_visits": (
+        "segment: its customers have no visits to learn a profit per visit",
+        "该细分的客户没有到店记录，无法得出每次到店的利润",
+    ),
     "error.allocation.segment_no_profit": (
         "segment: its customers bring no gross profit, so the uplift would not be positive",
-        "该细分的客户没有带来毛利，提升不会为正"),
+        "该细分的客户没有带来毛利，提升不会为正",
+    ),
     "error.allocation.measured_no_uplift": (
         "measured programme: the calls did not raise the return rate, so the uplift would not be positive",
-        "实测项目：回访没有提高回店率，提升不会为正"),
-    "error.allocation.measured_no_cost": ("measured programme: no contact cost recorded or planned",
-                                          "实测项目：没有记录或计划的联系成本"),
+        "实测项目：回访没有提高回店率，提升不会为正",
+    ),
+    "error.allocation.measured_no_cost": (
+        "measured programme: no contact cost recorded or planned",
+        "实测项目：没有记录或计划的联系成本",
+    ),
 }

@@ -25,8 +25,7 @@ STRINGS = {
     "boardpack.al.ranking": ("Sorted by ROI", "按ROI排序"),
     "boardpack.al.projects_funded": ("Projects funded", "入选项目"),
     "boardpack.al.curve_note": (
-        "The best net value for every budget; the budget of this pack is {budget} "
-        "(net value {net}).",
+        "The best net value for every budget; the budget of this pack is {budget} (net value {net}).",
         "各预算下的最优净值；本材料的预算为 {budget}（净值 {net}）。",
     ),
     "boardpack.al.lock_cost": ("Net value the locks give up", "锁定放弃的净值"),

@@ -31,7 +31,10 @@ STRINGS = {
         "Gross profit over the relationship, not discounted and with no chance of leaving early.",
         "关系期内的毛利合计，未折现，也未考虑客户提前流失。",
     ),
-    "calc.simple.working": ("{spend} × {years} years × {margin} = {value}", "{spend} × {years} 年 × {margin} = {value}"),
+    "calc.simple.working": (
+        "{spend} × {years} years × {margin} = {value}",
+        "{spend} × {years} 年 × {margin} = {value}",
+    ),
     # simple net
     "calc.net.formula": (
         "CLV = revenue per year × years − cost to win the customer − cost to serve them",
@@ -48,7 +51,10 @@ STRINGS = {
         "Revenue less every cost of winning and serving the customer: a net value, not discounted.",
         "收入减去获客与服务的全部成本：净值，未折现。",
     ),
-    "calc.net.working": ("{revenue} × {years} years − {acquisition} − {service} = {value}", "{revenue} × {years} 年 − {acquisition} − {service} = {value}"),
+    "calc.net.working": (
+        "{revenue} × {years} years − {acquisition} − {service} = {value}",
+        "{revenue} × {years} 年 − {acquisition} − {service} = {value}",
+    ),
     "calc.net.note": (
         "There is no published worked case for this formula. The preset is the simple model's customer "
         "(¥30,000 of revenue over 6 years) with the other 65% of that revenue, ¥19,500, as the cost to serve, "
@@ -61,7 +67,10 @@ STRINGS = {
         "CLV = margin on the car + after-sales margin + repurchase + referrals − extra service cost",
         "CLV = 整车毛利 + 售后毛利 + 复购价值 + 推荐价值 − 额外服务成本",
     ),
-    "calc.comp.case": ("a {price} car at a 15% margin, kept 7 years", "售价 {price}、毛利率 15% 的车，使用 7 年"),
+    "calc.comp.case": (
+        "a {price} car at a 15% margin, kept 7 years",
+        "售价 {price}、毛利率 15% 的车，使用 7 年",
+    ),
     "calc.comp.price": ("Car price ({cur})", "车价（{cur}）"),
     "calc.comp.vehicle_margin": ("Margin on the car (%)", "整车毛利率（%）"),
     "calc.comp.after_sales": ("After-sales spend per year ({cur})", "年售后消费（{cur}）"),
@@ -85,7 +94,7 @@ STRINGS = {
     "calc.comp.part.extra": ("Extra service cost", "额外服务成本"),
     "calc.comp.part.total": ("Total", "合计"),
     "calc.comp.note": (
-        "The reference case as published writes the extra service cost as \"¥20,000 a year × 7 years = ¥14,000\", "
+        'The reference case as published writes the extra service cost as "¥20,000 a year × 7 years = ¥14,000", '
         "which does not add up; ¥2,000 a year × 7 = ¥14,000 is what its total of about ¥139,400 uses. Exactly: ¥139,300.",
         "参考案例原始文字把额外服务成本写作“¥2万/年 × 7年 = ¥1.4万”，前后不一致；其合计（约 ¥13.94万）实际使用的是"
         "每年 ¥2,000 × 7 = ¥14,000。精确合计为 ¥139,300。",
@@ -103,7 +112,10 @@ STRINGS = {
     "calc.dcf.mode.curve": ("A survival curve S_t", "留存曲线 S_t"),
     "calc.dcf.mode.constant": ("Constant yearly retention (S_t = r^t)", "固定年留存率（S_t = r^t）"),
     "calc.dcf.discount": ("Discount rate (%)", "折现率（%）"),
-    "calc.dcf.table": ("Spend and survival by year (edit, add or remove years)", "各年消费与留存（可修改、增删年份）"),
+    "calc.dcf.table": (
+        "Spend and survival by year (edit, add or remove years)",
+        "各年消费与留存（可修改、增删年份）",
+    ),
     "calc.dcf.col.spend": ("Spend", "消费"),
     "calc.dcf.col.survival": ("S_t", "S_t"),
     "calc.dcf.tail_step": ("After the last year, S falls by (per year)", "最后一年之后 S 每年下降"),
@@ -120,7 +132,10 @@ STRINGS = {
     ),
     "calc.dcf.table_years": ("Years 1-{n}", "第 1-{n} 年"),
     "calc.dcf.tail": ("Years {n}+", "第 {n} 年起"),
-    "calc.dcf.empty": ("Enter at least one year with a spend and a survival between 0 and 1.", "请至少填写一年的消费和 0 到 1 之间的留存概率。"),
+    "calc.dcf.empty": (
+        "Enter at least one year with a spend and a survival between 0 and 1.",
+        "请至少填写一年的消费和 0 到 1 之间的留存概率。",
+    ),
     "calc.dcf.note": (
         "The reference case as published states about ¥18,207 with a tail of about ¥4,500; computed exactly under "
         "its own rule (S falls 0.05 a year after year 6) the tail is ¥4,998 and the total ¥18,702.",
@@ -150,13 +165,19 @@ STRINGS = {
         "An ordinary customer is worth nothing or less at these inputs, so there is no ratio.",
         "按当前输入，普通客户价值为零或为负，无法计算倍数。",
     ),
-    "calc.tier.working": ("{spend} × {margin} × {years} years = {value} each; × {customers} = {total}", "{spend} × {margin} × {years} 年 = 每位 {value}；× {customers} 位 = {total}"),
+    "calc.tier.working": (
+        "{spend} × {margin} × {years} years = {value} each; × {customers} = {total}",
+        "{spend} × {margin} × {years} 年 = 每位 {value}；× {customers} 位 = {total}",
+    ),
     # extended warranty
     "calc.war.formula": (
         "Net per buyer = (price − claims cost) + (lifetime value of buyers − lifetime value of non-buyers)",
         "每位买家净值 =（售价 − 理赔成本）+（购买者终身价值 − 未购买者终身价值）",
     ),
-    "calc.war.case": ("a 3-year warranty sold at {price} that costs {claims} in claims", "3 年延保售价 {price}，理赔成本 {claims}"),
+    "calc.war.case": (
+        "a 3-year warranty sold at {price} that costs {claims} in claims",
+        "3 年延保售价 {price}，理赔成本 {claims}",
+    ),
     "calc.war.price": ("Price per contract ({cur})", "每份售价（{cur}）"),
     "calc.war.claims": ("Claims cost per contract ({cur})", "每份理赔成本（{cur}）"),
     "calc.war.ltv_buyers": ("Lifetime value of a buyer ({cur})", "购买者终身价值（{cur}）"),
@@ -172,7 +193,10 @@ STRINGS = {
     ),
     "calc.war.net": ("Net value per buyer", "每位买家净值"),
     "calc.war.net.help": ("Product margin + lifetime value added.", "产品毛利 + 终身价值提升。"),
-    "calc.war.working": ("({price} − {claims}) + ({buyers} − {non_buyers}) = {product} + {uplift} = {net}", "（{price} − {claims}）+（{buyers} − {non_buyers}）= {product} + {uplift} = {net}"),
+    "calc.war.working": (
+        "({price} − {claims}) + ({buyers} − {non_buyers}) = {product} + {uplift} = {net}",
+        "（{price} − {claims}）+（{buyers} − {non_buyers}）= {product} + {uplift} = {net}",
+    ),
     "calc.war.claims_exceed": (
         "Claims ({claims}) exceed the price ({price}): the warranty loses {loss} on every contract and pays only "
         "through the buyers' higher lifetime value.",

@@ -21,7 +21,10 @@ STRINGS = {
     "channels.advice.cut": ("Cut", "减少投入"),
     "channels.advice.phase_out": ("Phase out", "逐步退出"),
     # -- page: inputs ----------------------------------------------------------------------
-    "channels.title": ("Channels and cohorts: which acquisition channels pay", "渠道与客群：哪些获客渠道值得投入"),
+    "channels.title": (
+        "Channels and cohorts: which acquisition channels pay",
+        "渠道与客群：哪些获客渠道值得投入",
+    ),
     "channels.horizon": ("LTV horizon (years)", "LTV 周期（年）"),
     "channels.cac_window": ("CAC measured over", "CAC 统计区间"),
     "channels.cac_window.all": ("All months", "全部月份"),
@@ -98,7 +101,10 @@ STRINGS = {
     "channels.sim.header": ("Budget shift simulator", "预算调整模拟"),
     "channels.sim.base": ("Starting budget", "起始预算"),
     "channels.sim.base.data": ("This database, last 12 months", "本数据库，最近 12 个月"),
-    "channels.sim.base.spec_customers": ("Reference table, equal customers per channel", "参考表，各渠道客户数相同"),
+    "channels.sim.base.spec_customers": (
+        "Reference table, equal customers per channel",
+        "参考表，各渠道客户数相同",
+    ),
     "channels.sim.base.spec_spend": ("Reference table, equal spend per channel", "参考表，各渠道投放相同"),
     "channels.sim.from": ("Take spend from", "调出渠道"),
     "channels.sim.to": ("Give it to", "调入渠道"),
@@ -199,20 +205,32 @@ STRINGS = {
     "channels.empty": ("No customers in this scope yet.", "当前范围内还没有客户。"),
     # -- why the budget shift cannot be simulated (clv_engine.channels CODES) ----------------
     "error.channels.unknown_channel": (
-        "channel {channel} has no spend in the figures simulated.", "渠道 {channel} 在模拟数据中没有投放。"),
+        "channel {channel} has no spend in the figures simulated.",
+        "渠道 {channel} 在模拟数据中没有投放。",
+    ),
     "error.channels.both_lists": (
-        "channel {channel} is both a source and a destination.", "渠道 {channel} 不能同时是调出和调入渠道。"),
+        "channel {channel} is both a source and a destination.",
+        "渠道 {channel} 不能同时是调出和调入渠道。",
+    ),
     "error.channels.share_range": (
-        "the share moved must be between 0% and 100% (got {share}).", "调整比例须在 0% 到 100% 之间（当前 {share}）。"),
+        "the share moved must be between 0% and 100% (got {share}).",
+        "调整比例须在 0% 到 100% 之间（当前 {share}）。",
+    ),
     "error.channels.split": ("unknown way to split the budget: {split}.", "未知的预算分配方式：{split}。"),
     "error.channels.returns_exponent": (
         "the returns exponent β must be above 0 and at most 1 (got {beta}).",
-        "回报指数 β 须大于 0 且不超过 1（当前 {beta}）。"),
+        "回报指数 β 须大于 0 且不超过 1（当前 {beta}）。",
+    ),
     "error.channels.no_destination": (
-        "choose at least one channel to receive the budget moved.", "请至少选择一个接收调出预算的渠道。"),
+        "choose at least one channel to receive the budget moved.",
+        "请至少选择一个接收调出预算的渠道。",
+    ),
     "error.channels.no_spend": (
         "channel {channel} needs spend and new customers above 0 to be shifted.",
-        "渠道 {channel} 需有大于 0 的投放和新增客户才能调整。"),
+        "渠道 {channel} 需有大于 0 的投放和新增客户才能调整。",
+    ),
     "error.channels.no_ltv": (
-        "channel {channel} has no LTV (no customers in scope).", "渠道 {channel} 没有 LTV（当前范围内无客户）。"),
+        "channel {channel} has no LTV (no customers in scope).",
+        "渠道 {channel} 没有 LTV（当前范围内无客户）。",
+    ),
 }

@@ -192,7 +192,10 @@ STRINGS = {
     "churn.filter.tiers": ("Tier (RFM+L)", "等级（RFM+L）"),
     "churn.filter.levels": ("Risk level", "风险等级"),
     "churn.filter.all": ("All", "全部"),
-    "churn.filter.paying": ("Only customers where acting pays (expected value > 0)", "仅显示干预有正期望价值的客户"),
+    "churn.filter.paying": (
+        "Only customers where acting pays (expected value > 0)",
+        "仅显示干预有正期望价值的客户",
+    ),
     "churn.totals": ("Acting on the whole list", "对整份名单采取行动"),
     "churn.m.customers": ("Customers on the list", "名单客户数"),
     "churn.m.cost": ("Intervention cost", "干预成本"),

@@ -78,7 +78,10 @@ STRINGS.update(
             "而非活跃客户的留存率（{r}），因此其价值为活跃客户的 {weight}。",
         ),
         "ov.return.none": ("not measurable yet", "暂无法测算"),
-        "ov.return.title": ("How the historical CLV values absent customers", "历史型 CLV 如何计算离开的客户"),
+        "ov.return.title": (
+            "How the historical CLV values absent customers",
+            "历史型 CLV 如何计算离开的客户",
+        ),
         "ov.return.caption": (
             "Backtest at {ref}: customers grouped by whole years since their last activity, and the share "
             "who visited within the next year. A customer absent k years is worth (chance of coming back) "
@@ -170,7 +173,10 @@ STRINGS.update(
     {
         "sidebar.clv": ("CLV model", "CLV 模型"),
         "sidebar.clv_model": ("Model", "模型"),
-        "sidebar.clv_model.predictive": ("Predictive (BG/NBD + Gamma-Gamma)", "预测型（BG/NBD + Gamma-Gamma）"),
+        "sidebar.clv_model.predictive": (
+            "Predictive (BG/NBD + Gamma-Gamma)",
+            "预测型（BG/NBD + Gamma-Gamma）",
+        ),
         "sidebar.clv_model.historical": ("Historical (average yearly profit)", "历史型（年均毛利）"),
         "sidebar.clv_model.help": (
             "Predictive: each customer's expected visits (BG/NBD) × expected gross profit per visit (Gamma-Gamma), discounted. "
@@ -239,4 +245,3 @@ STRINGS.update(
         ),
     }
 )
-

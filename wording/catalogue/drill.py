@@ -47,70 +47,88 @@ STRINGS = {
         "The predictive model could not be fitted on the data to {date}, so no like-for-like bridge is shown.",
         "截至 {date} 的数据无法拟合预测模型，因此不显示同口径的变化分解。",
     ),
-    "bridge.no_start": ("No customer was known on {date}: nothing to compare with.",
-                        "{date} 尚无客户，无可对比。"),
+    "bridge.no_start": (
+        "No customer was known on {date}: nothing to compare with.",
+        "{date} 尚无客户，无可对比。",
+    ),
 }
 
-STRINGS.update({
-    "kpi.leader_score.delta_help": (
-        "The change is against the same store's score on the earlier date, scored then among the same stores "
-        "with today's weights.",
-        "变化为与同一门店在对比日的得分相比；对比日得分按当时同一批门店、采用今天的权重计算。",
-    ),
-    "kpi.scope.clv": ("Total CLV of the stores in scope (historical model)", "所选门店 CLV 合计（历史模型）"),
-    "kpi.scope.clv.help": (
-        "The historical-model CLV of every customer whose home store is in scope, summed.",
-        "归属所选门店的全部客户的历史模型 CLV 之和。",
-    ),
-    "kpi.scope.growth.help": (
-        "The stores' total CLV against their total CLV a year before that date, less 100%. "
-        "Its change is in percentage points.",
-        "所选门店 CLV 合计相对一年前的 CLV 合计的增长率。变化以百分点表示。",
-    ),
-    "kpi.scope.retention.help": (
-        "Of the stores' customers with a visit in the year before last, the share who visited again in the "
-        "last 12 months (all stores pooled, not averaged). Its change is in percentage points.",
-        "所选门店客户中，前一年有到店记录者在最近12个月再次到店的比例（各门店合并计算，而非平均）。变化以百分点表示。",
-    ),
-    "kpi.scope.gp.help": (
-        "Gross profit of the orders the stores in scope served in the last 12 months.",
-        "所选门店最近12个月所服务工单的毛利合计。",
-    ),
-})
+STRINGS.update(
+    {
+        "kpi.leader_score.delta_help": (
+            "The change is against the same store's score on the earlier date, scored then among the same stores "
+            "with today's weights.",
+            "变化为与同一门店在对比日的得分相比；对比日得分按当时同一批门店、采用今天的权重计算。",
+        ),
+        "kpi.scope.clv": (
+            "Total CLV of the stores in scope (historical model)",
+            "所选门店 CLV 合计（历史模型）",
+        ),
+        "kpi.scope.clv.help": (
+            "The historical-model CLV of every customer whose home store is in scope, summed.",
+            "归属所选门店的全部客户的历史模型 CLV 之和。",
+        ),
+        "kpi.scope.growth.help": (
+            "The stores' total CLV against their total CLV a year before that date, less 100%. "
+            "Its change is in percentage points.",
+            "所选门店 CLV 合计相对一年前的 CLV 合计的增长率。变化以百分点表示。",
+        ),
+        "kpi.scope.retention.help": (
+            "Of the stores' customers with a visit in the year before last, the share who visited again in the "
+            "last 12 months (all stores pooled, not averaged). Its change is in percentage points.",
+            "所选门店客户中，前一年有到店记录者在最近12个月再次到店的比例（各门店合并计算，而非平均）。变化以百分点表示。",
+        ),
+        "kpi.scope.gp.help": (
+            "Gross profit of the orders the stores in scope served in the last 12 months.",
+            "所选门店最近12个月所服务工单的毛利合计。",
+        ),
+    }
+)
 
-STRINGS.update({
-    "drill.hint": ("Click a bar or cell to list the customers behind it.", "点击柱形或单元格，查看其背后的客户名单。"),
-    "drill.title": ("{n} customers behind the selection:", "所选部分背后的 {n} 位客户："),
-    "drill.none": ("No customer in the current store scope.", "当前门店范围内没有客户。"),
-    "drill.csv": ("Download the list (CSV)", "下载名单（CSV）"),
-    "drill.xlsx": ("Download the list (Excel)", "下载名单（Excel）"),
-    "drill.sheet": ("Customers", "客户"),
-    "drill.col.customer_id": ("Customer id", "客户编号"),
-    "drill.col.name": ("Name", "姓名"),
-    "drill.col.home_store_id": ("Home store", "归属门店"),
-    "drill.col.region": ("Region", "区域"),
-    "drill.col.channel": ("Channel", "获客渠道"),
-    "drill.col.vehicle_model": ("Vehicle model", "车型"),
-    "drill.col.status": ("Status", "状态"),
-    "drill.col.recency_days": ("Days since last activity", "距最近活动天数"),
-    "drill.col.orders": ("Orders", "工单数"),
-    "drill.col.gross_profit": ("Gross profit to date", "累计毛利"),
-    "drill.col.gp_12m": ("Gross profit, last 12 months", "近12个月毛利"),
-    "drill.col.clv": ("CLV", "CLV"),
-    "drill.col.tier": ("Tier", "等级"),
-})
+STRINGS.update(
+    {
+        "drill.hint": (
+            "Click a bar or cell to list the customers behind it.",
+            "点击柱形或单元格，查看其背后的客户名单。",
+        ),
+        "drill.title": ("{n} customers behind the selection:", "所选部分背后的 {n} 位客户："),
+        "drill.none": ("No customer in the current store scope.", "当前门店范围内没有客户。"),
+        "drill.csv": ("Download the list (CSV)", "下载名单（CSV）"),
+        "drill.xlsx": ("Download the list (Excel)", "下载名单（Excel）"),
+        "drill.sheet": ("Customers", "客户"),
+        "drill.col.customer_id": ("Customer id", "客户编号"),
+        "drill.col.name": ("Name", "姓名"),
+        "drill.col.home_store_id": ("Home store", "归属门店"),
+        "drill.col.region": ("Region", "区域"),
+        "drill.col.channel": ("Channel", "获客渠道"),
+        "drill.col.vehicle_model": ("Vehicle model", "车型"),
+        "drill.col.status": ("Status", "状态"),
+        "drill.col.recency_days": ("Days since last activity", "距最近活动天数"),
+        "drill.col.orders": ("Orders", "工单数"),
+        "drill.col.gross_profit": ("Gross profit to date", "累计毛利"),
+        "drill.col.gp_12m": ("Gross profit, last 12 months", "近12个月毛利"),
+        "drill.col.clv": ("CLV", "CLV"),
+        "drill.col.tier": ("Tier", "等级"),
+    }
+)
 
-STRINGS.update({
-    "drill.first_n": ("the first {n} of the ranking", "排名前 {n} 位"),
-})
+STRINGS.update(
+    {
+        "drill.first_n": ("the first {n} of the ranking", "排名前 {n} 位"),
+    }
+)
 
-STRINGS.update({
-    "drill.year_k": ("year {k}", "第 {k} 年"),
-    "drill.col.purchase_year": ("Purchase year", "购车年份"),
-    "drill.col.completed_years": ("Completed years", "已满年数"),
-    "drill.col.ordered_in_year": ("Came in that year", "当年是否到店"),
-})
+STRINGS.update(
+    {
+        "drill.year_k": ("year {k}", "第 {k} 年"),
+        "drill.col.purchase_year": ("Purchase year", "购车年份"),
+        "drill.col.completed_years": ("Completed years", "已满年数"),
+        "drill.col.ordered_in_year": ("Came in that year", "当年是否到店"),
+    }
+)
 
-STRINGS.update({
-    "drill.hint.row": ("Select a store's row to list its customers.", "选中门店所在行，查看其客户名单。"),
-})
+STRINGS.update(
+    {
+        "drill.hint.row": ("Select a store's row to list its customers.", "选中门店所在行，查看其客户名单。"),
+    }
+)

@@ -39,46 +39,66 @@ STRINGS = {
     "evaluator.per_unit.participants": ("per participant", "每人"),
     # -- preset notes (the assumptions beside the figures) ---------------------------
     "evaluator.note.mobile_van": (
-        ("Reference case: the van and equipment are bought today; labour and running costs are "
-        "paid each year; 1,200 services a year reach 1,500 unique customers whose CLV rises by "
-        "¥1,500 each (better convenience lifts retention by 3 points and visits by 0.5 a year). "
-        "The reference case counts payback as total cost ÷ yearly gain = ¥1,400,000 ÷ ¥750,000 = "
-        "1.87 yr; the payback shown here is read from the yearly cash flows."),
-        ("参考案例：车辆和设备今天购入；人工与运营费用每年支付；每年1,200台次服务覆盖去重1,500位"
-        "客户，每位CLV提升1,500元（便利性提升带来留存率+3个百分点、到店频次+0.5次/年）。参考案例的"
-        "回收期算法为总成本 ÷ 年均收益 = 1,400,000 ÷ 750,000 = 1.87年；此处的回收期取自逐年现金流。"),
+        (
+            "Reference case: the van and equipment are bought today; labour and running costs are "
+            "paid each year; 1,200 services a year reach 1,500 unique customers whose CLV rises by "
+            "¥1,500 each (better convenience lifts retention by 3 points and visits by 0.5 a year). "
+            "The reference case counts payback as total cost ÷ yearly gain = ¥1,400,000 ÷ ¥750,000 = "
+            "1.87 yr; the payback shown here is read from the yearly cash flows."
+        ),
+        (
+            "参考案例：车辆和设备今天购入；人工与运营费用每年支付；每年1,200台次服务覆盖去重1,500位"
+            "客户，每位CLV提升1,500元（便利性提升带来留存率+3个百分点、到店频次+0.5次/年）。参考案例的"
+            "回收期算法为总成本 ÷ 年均收益 = 1,400,000 ÷ 750,000 = 1.87年；此处的回收期取自逐年现金流。"
+        ),
     ),
     "evaluator.note.member_day": (
-        ("Reference case: 12% off on the day, 300 visits, ¥300,000 of discount given today. The "
-        "100 high-frequency visits would have come anyway (no uplift); 150 low-frequency "
-        "customers gain ¥3,000 of CLV each; 30% of the 50 lapsed customers stay, each worth "
-        "¥15,000 of remaining CLV."),
-        ("参考案例：会员日全场8.8折，预计300台次，优惠额30万元（当天发生）。100台次高频客户"
-        "本来就会来（无增量）；150位低频客户CLV各+3,000元；50位流失客户中30%留下，每位剩余CLV"
-        "15,000元。"),
+        (
+            "Reference case: 12% off on the day, 300 visits, ¥300,000 of discount given today. The "
+            "100 high-frequency visits would have come anyway (no uplift); 150 low-frequency "
+            "customers gain ¥3,000 of CLV each; 30% of the 50 lapsed customers stay, each worth "
+            "¥15,000 of remaining CLV."
+        ),
+        (
+            "参考案例：会员日全场8.8折，预计300台次，优惠额30万元（当天发生）。100台次高频客户"
+            "本来就会来（无增量）；150位低频客户CLV各+3,000元；50位流失客户中30%留下，每位剩余CLV"
+            "15,000元。"
+        ),
     ),
     "evaluator.note.extended_warranty": (
-        ("Reference case: a 3-year warranty sells for ¥5,800 and costs ¥6,200 in claims (a loss "
-        "of ¥400); buyers' 6-year LTV is ¥23,400 against ¥13,800 for non-buyers (+¥9,600, "
-        "+70%), so the case runs six years, the period over which that gap arises. Each "
-        "contract is one buyer; 100 contracts a year is an illustrative volume. Buyers may be "
-        "better customers to begin with: compare with the data below."),
-        ("参考案例：延保定价5,800元/3年，理赔成本6,200元（亏损400元）；购买延保客户6年LTV "
-        "23,400元，未购买13,800元（+9,600元，+70%），因此评估周期为6年，即该差额形成的期间。"
-        "每份合同即一位买家；每年100份为示意销量。购买者本身可能就是更好的客户：请对照下方的数据对比。"),
+        (
+            "Reference case: a 3-year warranty sells for ¥5,800 and costs ¥6,200 in claims (a loss "
+            "of ¥400); buyers' 6-year LTV is ¥23,400 against ¥13,800 for non-buyers (+¥9,600, "
+            "+70%), so the case runs six years, the period over which that gap arises. Each "
+            "contract is one buyer; 100 contracts a year is an illustrative volume. Buyers may be "
+            "better customers to begin with: compare with the data below."
+        ),
+        (
+            "参考案例：延保定价5,800元/3年，理赔成本6,200元（亏损400元）；购买延保客户6年LTV "
+            "23,400元，未购买13,800元（+9,600元，+70%），因此评估周期为6年，即该差额形成的期间。"
+            "每份合同即一位买家；每年100份为示意销量。购买者本身可能就是更好的客户：请对照下方的数据对比。"
+        ),
     ),
     "evaluator.note.pickup_delivery": (
-        ("Reference case: ¥150 per pickup, 1,000 a year; satisfaction 78% → 89% lifts retention "
-        "85% → 92% and LTV ¥14,200 → ¥17,800 (+¥3,600) for the 1,000 customers served."),
-        ("参考案例：单次上门成本150元，每年1,000次；满意度78%→89%使留存率85%→92%，"
-        "服务的1,000位客户LTV从14,200元增至17,800元（+3,600元）。"),
+        (
+            "Reference case: ¥150 per pickup, 1,000 a year; satisfaction 78% → 89% lifts retention "
+            "85% → 92% and LTV ¥14,200 → ¥17,800 (+¥3,600) for the 1,000 customers served."
+        ),
+        (
+            "参考案例：单次上门成本150元，每年1,000次；满意度78%→89%使留存率85%→92%，"
+            "服务的1,000位客户LTV从14,200元增至17,800元（+3,600元）。"
+        ),
     ),
     "evaluator.note.vip_complaint": (
-        ("Reference case: a VIP's car failed again after a repair. The general manager visits, "
-        "the repair is free and three services are given (¥30,000); the customer's remaining "
-        "CLV of about ¥100,000 is kept."),
-        ("参考案例：VIP客户车辆维修后再次出问题。总经理登门道歉、免费维修并赠送3次保养"
-        "（成本3万元），保住约10万元的剩余CLV。"),
+        (
+            "Reference case: a VIP's car failed again after a repair. The general manager visits, "
+            "the repair is free and three services are given (¥30,000); the customer's remaining "
+            "CLV of about ¥100,000 is kept."
+        ),
+        (
+            "参考案例：VIP客户车辆维修后再次出问题。总经理登门道歉、免费维修并赠送3次保养"
+            "（成本3万元），保住约10万元的剩余CLV。"
+        ),
     ),
     "evaluator.note.custom": (
         "A blank programme: enter its costs, its volume and the customers it affects.",
@@ -94,15 +114,19 @@ STRINGS = {
     "evaluator.timing.per_unit": ("Per unit of volume", "按业务量"),
     "evaluator.timing.one_off": ("Once, in a later year", "某年一次性"),
     "evaluator.convention": (
-        ("How the cash flows are timed: up-front costs fall today (year 0, not discounted); "
-        "yearly and per-unit costs at the end of each year. A CLV uplift is already a present "
-        "value, so it is counted once: it enters as the equal yearly gross profit over the "
-        "horizon whose present value is the uplift, so NPV = CLV gain − present value of the "
-        "costs. The horizon is the period over which the gain arises. Unique customers are "
-        "counted over the whole horizon."),
-        ("现金流时点约定：初始成本发生在当期（第0年，不折现）；每年成本和按量成本在每年年末发生。"
-        "CLV提升本身已是现值，只计一次：它以周期内每年相等的毛利计入，这些毛利的现值恰为CLV提升，"
-        "因此净现值 = CLV收益 − 成本现值。评估周期即收益形成的期间。客户数为整个周期内的去重客户数。"),
+        (
+            "How the cash flows are timed: up-front costs fall today (year 0, not discounted); "
+            "yearly and per-unit costs at the end of each year. A CLV uplift is already a present "
+            "value, so it is counted once: it enters as the equal yearly gross profit over the "
+            "horizon whose present value is the uplift, so NPV = CLV gain − present value of the "
+            "costs. The horizon is the period over which the gain arises. Unique customers are "
+            "counted over the whole horizon."
+        ),
+        (
+            "现金流时点约定：初始成本发生在当期（第0年，不折现）；每年成本和按量成本在每年年末发生。"
+            "CLV提升本身已是现值，只计一次：它以周期内每年相等的毛利计入，这些毛利的现值恰为CLV提升，"
+            "因此净现值 = CLV收益 − 成本现值。评估周期即收益形成的期间。客户数为整个周期内的去重客户数。"
+        ),
     ),
     # -- drivers (tornado, Monte Carlo, break-even) -----------------------------------
     "evaluator.driver.volume": ("Volume per year", "年业务量"),
@@ -136,7 +160,7 @@ STRINGS = {
     ),
     "evaluator.def.net_roi": ("Net ROI = (gain − cost) / cost.", "净投资回报率 =（收益 − 成本）÷ 成本。"),
     "evaluator.def.multiple": (
-        "Benefit/cost multiple = gain / cost (an \"ROI of 24×\" is usually this multiple).",
+        'Benefit/cost multiple = gain / cost (an "ROI of 24×" is usually this multiple).',
         "收益成本倍数 = 收益 ÷ 成本（常说的“ROI 24倍”通常即此倍数）。",
     ),
     "evaluator.def.payback": (
@@ -181,15 +205,20 @@ STRINGS = {
         "现金流变号{changes}次，内部收益率可能不唯一；修正内部收益率（MIRR）更可靠。",
     ),
     "evaluator.warn.unit_loss": (
-        ("The product itself loses {loss} {per}: its costs of {cost} exceed the price of {price}. "
-        "The case rests on the CLV uplift, not on the product."),
+        (
+            "The product itself loses {loss} {per}: its costs of {cost} exceed the price of {price}. "
+            "The case rests on the CLV uplift, not on the product."
+        ),
         "产品本身{per}亏损{loss}：成本{cost}高于售价{price}。本案例依赖CLV提升，而非产品本身。",
     ),
     "evaluator.warn.dips": (
         "The cumulative cash flow turns negative again after the payback (a later cost): read the payback with the table.",
         "回收后累计现金流再次转负（后期成本所致）：请结合现金流表解读回收期。",
     ),
-    "evaluator.warn.no_cost": ("No net cost: ROI and payback are not defined.", "无净成本：投资回报率和回收期无定义。"),
+    "evaluator.warn.no_cost": (
+        "No net cost: ROI and payback are not defined.",
+        "无净成本：投资回报率和回收期无定义。",
+    ),
     "evaluator.none": ("—", "—"),
     "evaluator.never": ("not within the horizon", "周期内无法回收"),
     "evaluator.nothing_to_recover": ("nothing to recover", "无需回收"),
@@ -207,12 +236,18 @@ STRINGS = {
     "evaluator.fig.p90": ("P90", "P90"),
     "evaluator.def.p10": ("NPV exceeded in 90% of the simulated cases.", "90%的模拟结果净现值高于此值。"),
     "evaluator.def.p50": ("The median simulated NPV.", "模拟净现值的中位数。"),
-    "evaluator.def.p90": ("NPV exceeded in only 10% of the simulated cases.", "仅10%的模拟结果净现值高于此值。"),
+    "evaluator.def.p90": (
+        "NPV exceeded in only 10% of the simulated cases.",
+        "仅10%的模拟结果净现值高于此值。",
+    ),
     "evaluator.def.monte_carlo": (
         "{draws} draws, seed {seed}: each driver drawn from a triangular distribution (low, input, high).",
         "{draws}次模拟，随机种子{seed}：每个驱动因素按三角分布（下限、输入值、上限）抽样。",
     ),
-    "evaluator.def.prob_loss": ("Share of the simulated cases with NPV below zero.", "模拟结果中净现值小于0的比例。"),
+    "evaluator.def.prob_loss": (
+        "Share of the simulated cases with NPV below zero.",
+        "模拟结果中净现值小于0的比例。",
+    ),
     # -- inputs in the exports -----------------------------------------------------
     "evaluator.in.programme": ("Programme", "项目"),
     "evaluator.in.horizon": ("Horizon", "评估周期"),
@@ -223,7 +258,10 @@ STRINGS = {
         "one customer per unit of volume · take-up {take_up}",
         "每单位业务量对应一位客户 · 转化比例{take_up}",
     ),
-    "evaluator.in.group_detail": ("{customers} customers · take-up {take_up}", "{customers}位客户 · 转化比例{take_up}"),
+    "evaluator.in.group_detail": (
+        "{customers} customers · take-up {take_up}",
+        "{customers}位客户 · 转化比例{take_up}",
+    ),
     "evaluator.in.baseline": ("baseline CLV {clv} ({pct} uplift)", "基准CLV {clv}（提升{pct}）"),
     # -- table columns -------------------------------------------------------------
     "evaluator.col.year": ("Year", "年份"),
@@ -359,7 +397,10 @@ STRINGS = {
         "Paid per unit of volume, every year (volume × amount).",
         "按业务量每年支付（业务量 × 金额）。",
     ),
-    "evaluator.page.timing.one_off.help": ("Paid once, at the end of the chosen year.", "在所选年份年末一次性支付。"),
+    "evaluator.page.timing.one_off.help": (
+        "Paid once, at the end of the chosen year.",
+        "在所选年份年末一次性支付。",
+    ),
     "evaluator.page.extra_groups": ("Extra customer groups", "新增客户群"),
     "evaluator.page.group_name": ("Customer group {n}: name", "客户群{n}：名称"),
     "evaluator.page.group_default": ("Customer group {n}", "客户群{n}"),
@@ -456,7 +497,10 @@ STRINGS = {
     "evaluator.page.segment.vehicle_model": ("Vehicle model", "车型"),
     "evaluator.page.segment.home_store_id": ("Store", "门店"),
     "evaluator.page.segment_value": ("Segment", "客群"),
-    "evaluator.page.retention_to": ("Yearly retention with the programme (now {now})", "项目实施后的年留存率（当前{now}）"),
+    "evaluator.page.retention_to": (
+        "Yearly retention with the programme (now {now})",
+        "项目实施后的年留存率（当前{now}）",
+    ),
     "evaluator.page.r.customers": ("Customers", "客户数"),
     "evaluator.page.r.clv": ("CLV per customer now", "当前人均CLV"),
     "evaluator.page.r.uplift": ("CLV uplift per customer", "人均CLV提升"),
@@ -466,7 +510,10 @@ STRINGS = {
         "在新的留存率下，对这些客户重新计算历史模型CLV（折现率与周期与看板其他部分一致）。",
     ),
     "evaluator.page.retention.group": ("Apply to customer group", "应用到客户群"),
-    "evaluator.page.retention.set_customers": ("Also set its customers to the segment size", "同时将该群客户数设为客群人数"),
+    "evaluator.page.retention.set_customers": (
+        "Also set its customers to the segment size",
+        "同时将该群客户数设为客群人数",
+    ),
     "evaluator.page.retention.apply": ("Use in the case", "用于本案例"),
     "evaluator.page.scenarios": ("Saved cases", "已保存的案例"),
     "evaluator.page.scenario_name": ("Name to save under", "保存名称"),

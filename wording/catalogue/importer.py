@@ -74,8 +74,14 @@ STRINGS = {
         "Names, vehicles, purchase dates and acquisition channels (lookup, cohorts, channels).",
         "客户姓名、车辆、购车日期和获客渠道（客户查询、客群、渠道）。",
     ),
-    "imp.enables.stores": ("Store names, regions and cities (store scope).", "门店名称、区域和城市（门店筛选）。"),
-    "imp.enables.channel_spend": ("Acquisition cost, CAC and LTV/CAC by channel.", "获客成本、CAC 以及各渠道 LTV/CAC。"),
+    "imp.enables.stores": (
+        "Store names, regions and cities (store scope).",
+        "门店名称、区域和城市（门店筛选）。",
+    ),
+    "imp.enables.channel_spend": (
+        "Acquisition cost, CAC and LTV/CAC by channel.",
+        "获客成本、CAC 以及各渠道 LTV/CAC。",
+    ),
     "imp.enables.complaints": (
         "Loyalty score (−1 for a complaint) and unresolved complaints in churn risk.",
         "忠诚度评分（有投诉 −1）及流失风险中的未解决投诉。",
@@ -95,8 +101,10 @@ STRINGS = {
         "Calls, visits and messages with their outcomes: the results of call lists against their control group.",
         "电话、上门和消息及其结果：回访名单相对对照组的效果。",
     ),
-    "imp.enables.kpis": ("NPS, first-time-fix rate and technician efficiency (KPI scorecard).",
-                         "NPS、一次修复率和技师效率（KPI 计分卡）。"),
+    "imp.enables.kpis": (
+        "NPS, first-time-fix rate and technician efficiency (KPI scorecard).",
+        "NPS、一次修复率和技师效率（KPI 计分卡）。",
+    ),
     # -- problems, one sentence each --------------------------------------------------------
     "imp.severity.error": ("error: not imported", "错误：不导入"),
     "imp.severity.skipped": ("skipped", "跳过"),
@@ -110,7 +118,10 @@ STRINGS = {
         "“{value}” is not a date and time (use 2024-03-01 14:30)",
         "“{value}”不是日期时间（可用 2024-03-01 14:30）",
     ),
-    "imp.problem.bad_month": ("“{value}” is not a month (use 2024-03 or 2024年3月)", "“{value}”不是月份（可用 2024-03 或 2024年3月）"),
+    "imp.problem.bad_month": (
+        "“{value}” is not a month (use 2024-03 or 2024年3月)",
+        "“{value}”不是月份（可用 2024-03 或 2024年3月）",
+    ),
     "imp.problem.bad_money": ("“{value}” is not an amount", "“{value}”不是金额"),
     "imp.problem.comma_decimal": (
         "“{value}” has a decimal comma: write 1234.50 (a comma may only separate thousands, as in 1,234.50), "
@@ -118,7 +129,10 @@ STRINGS = {
         "“{value}”使用逗号作小数点：请写作 1234.50（逗号只能用作千分位，如 1,234.50），或将文件另存为分号分隔",
     ),
     "imp.problem.bad_number": ("“{value}” is not a number", "“{value}”不是数字"),
-    "imp.problem.bad_rate": ("“{value}” is not a rate (use 0.35 or 35%)", "“{value}”不是比率（可用 0.35 或 35%）"),
+    "imp.problem.bad_rate": (
+        "“{value}” is not a rate (use 0.35 or 35%)",
+        "“{value}”不是比率（可用 0.35 或 35%）",
+    ),
     "imp.problem.bad_integer": ("“{value}” is not a whole number", "“{value}”不是整数"),
     "imp.problem.bad_status": (
         "“{value}” is not an appointment status (kept / cancelled, 到店 / 取消)",
@@ -135,7 +149,10 @@ STRINGS = {
         "“{value}”不是联系渠道（电话、上门、短信；call, visit, message）",
     ),
     "imp.problem.future_date": ("{value} is in the future (today is {extra})", "{value} 晚于今天（{extra}）"),
-    "imp.problem.excel_date": ("Excel date number {value} read as {extra}", "Excel 日期序号 {value} 已读作 {extra}"),
+    "imp.problem.excel_date": (
+        "Excel date number {value} read as {extra}",
+        "Excel 日期序号 {value} 已读作 {extra}",
+    ),
     "imp.problem.number_normalised": ("“{value}” read as {extra}", "“{value}”已读作 {extra}"),
     "imp.problem.negative_value": ("{field} cannot be negative: {value}", "{field}不能为负数：{value}"),
     "imp.problem.refund": ("negative amount {value}: kept as a refund", "负金额 {value}：按退款保留"),
@@ -143,12 +160,18 @@ STRINGS = {
         "gross profit is empty: revenue × margin is used",
         "毛利为空：按金额 × 毛利率计算",
     ),
-    "imp.problem.duplicate_key": ("{field} {value} appears again (first on row {extra})", "{field} {value} 重复（首次出现在第 {extra} 行）"),
+    "imp.problem.duplicate_key": (
+        "{field} {value} appears again (first on row {extra})",
+        "{field} {value} 重复（首次出现在第 {extra} 行）",
+    ),
     "imp.problem.duplicate_key_other": (
         "{field} {value} appears again (first in {ref_file}, row {extra})",
         "{field} {value} 重复（首次出现在 {ref_file} 第 {extra} 行）",
     ),
-    "imp.problem.existing_key": ("{field} {value} is already in the database", "{field} {value} 已在数据库中"),
+    "imp.problem.existing_key": (
+        "{field} {value} is already in the database",
+        "{field} {value} 已在数据库中",
+    ),
     "imp.problem.existing_entity": (
         "{value} is already in the database: the stored record is kept",
         "{value} 已在数据库中：保留原记录",
@@ -178,8 +201,10 @@ STRINGS = {
         "before exporting)",
         "{field} {value} 是科学计数法数字，位数已丢失（导出前请将该列设为文本格式）",
     ),
-    "imp.problem.id_normalised": ("{field} “{value}” in full-width characters read as {extra}",
-                                  "{field}“{value}”为全角字符，已读作 {extra}"),
+    "imp.problem.id_normalised": (
+        "{field} “{value}” in full-width characters read as {extra}",
+        "{field}“{value}”为全角字符，已读作 {extra}",
+    ),
     "imp.problem.id_is_date": (
         "{field} {value} is a date, not a customer (a summary line?)",
         "{field} {value} 是日期而不是客户（是否为汇总行？）",
@@ -250,7 +275,10 @@ STRINGS = {
         "{file}: the text is neither UTF-8 nor GBK/GB18030 nor Big5; save it as CSV UTF-8.",
         "{file}：文本既不是 UTF-8，也不是 GBK/GB18030 或 Big5，请另存为 CSV UTF-8。",
     ),
-    "error.imports.file.directory": ("{file}: this is a folder, not a file.", "{file}：这是文件夹，不是文件。"),
+    "error.imports.file.directory": (
+        "{file}: this is a folder, not a file.",
+        "{file}：这是文件夹，不是文件。",
+    ),
     "imp.blocking.one_column": (
         "{file}: every line reads as a single column (“{header}”) when split at the {delimiter}; the values are "
         "probably separated by spaces or another character. Save it as CSV (comma, semicolon or tab separated).",
@@ -261,12 +289,18 @@ STRINGS = {
         "{file}: the sheet has a single column (“{header}”); each field needs its own column.",
         "{file}：工作表只有一列（“{header}”），每个字段需要单独一列。",
     ),
-    "error.imports.file.unreadable": ("{file}: the file cannot be read ({reason}).", "{file}：无法读取文件（{reason}）。"),
+    "error.imports.file.unreadable": (
+        "{file}: the file cannot be read ({reason}).",
+        "{file}：无法读取文件（{reason}）。",
+    ),
     "error.imports.file.xls": (
         "{file}: old Excel .xls files cannot be read; save it as .xlsx or CSV.",
         "{file}：无法读取旧版 Excel .xls 文件，请另存为 .xlsx 或 CSV。",
     ),
-    "error.imports.file.sheet": ("{file}: no sheet “{sheet}” (sheets: {sheets}).", "{file}：没有工作表“{sheet}”（工作表：{sheets}）。"),
+    "error.imports.file.sheet": (
+        "{file}: no sheet “{sheet}” (sheets: {sheets}).",
+        "{file}：没有工作表“{sheet}”（工作表：{sheets}）。",
+    ),
     "imp.delimiter.comma": ("comma (,)", "逗号（,）"),
     "imp.delimiter.semicolon": ("semicolon (;)", "分号（;）"),
     "imp.delimiter.tab": ("tab", "制表符"),
@@ -366,14 +400,19 @@ STRINGS = {
         "Nothing to import: all {n} rows are already in the database.",
         "没有新数据：{n} 行均已在数据库中。",
     ),
-    "imp.verdict.ready": ("All {clean} rows are fine and can be imported.", "全部 {clean} 行无误，可以导入。"),
+    "imp.verdict.ready": (
+        "All {clean} rows are fine and can be imported.",
+        "全部 {clean} 行无误，可以导入。",
+    ),
     "imp.text.file": (
         "{file} ({kind}): {rows} rows read, {clean} clean, {rejected} with errors",
         "{file}（{kind}）：读取 {rows} 行，无误 {clean} 行，有错误 {rejected} 行",
     ),
     "imp.text.mapping": ("columns: {mapping}", "列对应：{mapping}"),
-    "imp.text.findings": ("{errors} errors, {skipped} skipped, {notes} notes:",
-                          "{errors} 个错误，{skipped} 个跳过，{notes} 个提示："),
+    "imp.text.findings": (
+        "{errors} errors, {skipped} skipped, {notes} notes:",
+        "{errors} 个错误，{skipped} 个跳过，{notes} 个提示：",
+    ),
     "imp.text.skipped": (", {n} skipped", "，跳过 {n} 行"),
     "imp.text.elapsed": ("Done in {s} s.", "用时 {s} 秒。"),
     "imp.col.file": ("File", "文件"),

@@ -24,14 +24,23 @@ STRINGS = {
         "Of the store's customers who visited in the year before last, the share who came back in the last year.",
         "前一年到过店的门店客户中，最近一年再次到店的比例。",
     ),
-    "kpi.help.nps": ("Monthly NPS from the store KPI file, averaged over 12 months.", "门店 KPI 文件中的月度 NPS，12 个月平均。"),
+    "kpi.help.nps": (
+        "Monthly NPS from the store KPI file, averaged over 12 months.",
+        "门店 KPI 文件中的月度 NPS，12 个月平均。",
+    ),
     "kpi.help.after_sales_gp": ("Gross profit of the orders served at the store.", "门店服务工单的毛利。"),
     "kpi.help.ticket_frequency": (
         "Revenue per order and orders per active customer; the KPI is the mean of their two normalised scores.",
         "单均收入与活跃客户人均工单数；该 KPI 为两者归一化得分的平均。",
     ),
-    "kpi.help.first_time_fix": ("Share of repairs fixed at the first visit (store KPI file).", "首次到店即修复的比例（门店 KPI 文件）。"),
-    "kpi.help.technician_efficiency": ("Billed hours / attended hours (store KPI file).", "计费工时 / 出勤工时（门店 KPI 文件）。"),
+    "kpi.help.first_time_fix": (
+        "Share of repairs fixed at the first visit (store KPI file).",
+        "首次到店即修复的比例（门店 KPI 文件）。",
+    ),
+    "kpi.help.technician_efficiency": (
+        "Billed hours / attended hours (store KPI file).",
+        "计费工时 / 出勤工时（门店 KPI 文件）。",
+    ),
     "kpi.weights": ("Weights (must sum to 100%)", "权重（合计须为 100%）"),
     "kpi.weight": ("{kpi} (%)", "{kpi}（%）"),
     "kpi.weights.reset": ("Reset to the default weights", "恢复默认权重"),

@@ -9,7 +9,10 @@ STRINGS = {
     ),
     "lookup.query": ("Customer id, VIN or name", "客户编号、VIN 或姓名"),
     # No real customer's id or VIN as the example: the placeholder is shown to every store.
-    "lookup.query.placeholder": ("a customer id, the last 6 of a VIN, or a name (王)", "客户编号、VIN 后 6 位或姓名（王）"),
+    "lookup.query.placeholder": (
+        "a customer id, the last 6 of a VIN, or a name (王)",
+        "客户编号、VIN 后 6 位或姓名（王）",
+    ),
     "lookup.prompt": ("Search for a customer to see their profile.", "搜索客户以查看其档案。"),
     "lookup.none": (
         "No customer matches \u201c{q}\u201d in this scope.",
@@ -48,15 +51,17 @@ STRINGS = {
         "R + F + M + L, each 1-5; the four scores are in the table below.",
         "R + F + M + L，各1-5分；四项得分见下表。",
     ),
-    "lookup.score.r": ("R: recency score (days since last visit: {v})", "R：最近消费得分（距上次到店 {v} 天）"),
+    "lookup.score.r": (
+        "R: recency score (days since last visit: {v})",
+        "R：最近消费得分（距上次到店 {v} 天）",
+    ),
     "lookup.score.f": ("F: frequency score (visits in 12 months: {v})", "F：频次得分（12个月到店 {v} 次）"),
     "lookup.score.m": ("M: monetary score (spend in 12 months: {v})", "M：金额得分（12个月消费 {v}）"),
     "lookup.score.l": ("L: loyalty score (3 ± the flags below)", "L：忠诚度得分（3 分加减下列标记）"),
     "lookup.m.risk": ("Churn risk score", "流失风险分"),
     "lookup.m.network": ("Network value", "关系网价值"),
     "lookup.m.network.help": (
-        "CLV of the customers this customer referred (a customer brings a family "
-        "and friends).",
+        "CLV of the customers this customer referred (a customer brings a family and friends).",
         "该客户推荐来的客户的 CLV 合计（一个客户背后是一个家庭和朋友圈）。",
     ),
     "lookup.m.gp": ("Gross profit to date", "累计毛利"),
@@ -110,8 +115,7 @@ STRINGS = {
         "{action}（{level}风险）：期望价值 {ev}，成本 {cost}。",
     ),
     "lookup.action.intervene_loses": (
-        "{action} ({level} risk) would cost {cost} and is expected to lose {ev}: keep to "
-        "low-cost care.",
+        "{action} ({level} risk) would cost {cost} and is expected to lose {ev}: keep to low-cost care.",
         "{action}（{level}风险）成本 {cost}，期望价值为 {ev}（亏损）：仅做低成本关怀。",
     ),
     "lookup.action.lapsed": (
@@ -168,7 +172,10 @@ STRINGS = {
         "The search text is longer than {n} characters.",
         "搜索内容超过 {n} 个字符。",
     ),
-    "error.lookup.limit": ("At least one match must be shown (got {limit}).", "至少显示一条匹配（当前为 {limit}）。"),
+    "error.lookup.limit": (
+        "At least one match must be shown (got {limit}).",
+        "至少显示一条匹配（当前为 {limit}）。",
+    ),
     "error.lookup.depth": (
         "The referral network needs a depth of at least 1 (got {depth}).",
         "推荐关系网的层数至少为 1（当前为 {depth}）。",

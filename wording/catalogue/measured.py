@@ -1,4 +1,5 @@
 """Strings of the measured call programme (allocator and evaluator)."""
+
 from __future__ import annotations
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -25,9 +26,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "measured.col.used": ("Used", "采用"),
     "measured.used.measured": ("measured", "实测值"),
     "measured.used.typed": ("typed prior", "预设值"),
-    "measured.row.return_uplift": (
-        "Return rate uplift (called − control)", "回店率提升（回访组 − 对照组）"),
-    "measured.row.success": ("Success rate (share of would-be churners kept)", "挽回成功率（本会流失者中被挽回的比例）"),
+    "measured.row.return_uplift": ("Return rate uplift (called − control)", "回店率提升（回访组 − 对照组）"),
+    "measured.row.success": (
+        "Success rate (share of would-be churners kept)",
+        "挽回成功率（本会流失者中被挽回的比例）",
+    ),
     "measured.row.per_customer": ("CLV uplift per customer called", "每位被回访客户的CLV提升"),
     "measured.page.evidence": (
         "Evidence: {treated} customers called, {control} held out as control; returned "
@@ -36,7 +39,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "被回访客户平均剩余CLV {clv}；联系成本 {cost}。",
     ),
     "measured.page.uses_measured": (
-        "Enough evidence: the measured uplift is used.", "证据充分：采用实测提升。"),
+        "Enough evidence: the measured uplift is used.",
+        "证据充分：采用实测提升。",
+    ),
     "measured.page.uses_typed": (
         "Too thin to conclude: the typed prior is used until the evidence is enough.",
         "证据不足，无法下结论：在证据充分之前采用预设值。",

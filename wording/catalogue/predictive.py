@@ -151,16 +151,24 @@ STRINGS = {
         "With b: chance of leaving after a visit, a/(a+b) = {p} on average",
         "与 b 共同决定每次到店后的流失概率，平均 a/(a+b) = {p}",
     ),
-    "predictive.param.b": ("With a: spread of that chance across customers",
-                           "与 a 共同决定该流失概率在客户间的差异"),
+    "predictive.param.b": (
+        "With a: spread of that chance across customers",
+        "与 a 共同决定该流失概率在客户间的差异",
+    ),
     "predictive.param.p": (
         "Shape of one customer's visit values; their variation is 1/√p = {cv}",
         "单个客户各次毛利的形状参数；变异系数 1/√p = {cv}",
     ),
     "predictive.param.q": ("Shape of the average values across customers", "客户间平均毛利分布的形状参数"),
-    "predictive.param.gamma": ("Scale of the average values across customers", "客户间平均毛利分布的尺度参数"),
+    "predictive.param.gamma": (
+        "Scale of the average values across customers",
+        "客户间平均毛利分布的尺度参数",
+    ),
     # -- maps -------------------------------------------------------------------------------
-    "predictive.map.title": ("Frequency and recency: what the model makes of them", "频次与最近到店：模型如何解读"),
+    "predictive.map.title": (
+        "Frequency and recency: what the model makes of them",
+        "频次与最近到店：模型如何解读",
+    ),
     "predictive.map.caption": (
         "For a customer first seen {years} years ago: expected visits in the next 12 months and "
         "P(alive), by repeat visits so far and months since the last visit. Frequent customers "
@@ -205,7 +213,10 @@ STRINGS = {
         "同一模型下，当前 P(存活) 与 {days} 天前相比：这些客户本应回来却没有来，现在联系或许还来得及。",
     ),
     "predictive.drops.lookback": ("Compared with (days ago)", "对比（天前）"),
-    "predictive.drops.empty": ("No customer's P(alive) fell in this period.", "该期间没有客户的 P(存活) 下降。"),
+    "predictive.drops.empty": (
+        "No customer's P(alive) fell in this period.",
+        "该期间没有客户的 P(存活) 下降。",
+    ),
     "predictive.col.customer": ("Customer", "客户编号"),
     "predictive.col.name": ("Name", "姓名"),
     "predictive.col.store": ("Store", "门店"),

@@ -32,15 +32,20 @@ STRINGS = {
         "名单下发后该天数内有服务工单的客户计为回店。",
     ),
     "results.issue.button": ("Issue the list of {n} customers", "下发 {n} 位客户的名单"),
-    "results.issued": ("List issued: {n} customers, control group drawn.", "名单已下发：{n} 位客户，对照组已抽取。"),
+    "results.issued": (
+        "List issued: {n} customers, control group drawn.",
+        "名单已下发：{n} 位客户，对照组已抽取。",
+    ),
     "results.none": (
         "No call list has been issued yet. Issue one above: its results appear here once outcomes "
         "and new service orders come in.",
         "尚未下发回访名单。请在上方下发：录入回访结果并有新的服务工单后，效果会显示在这里。",
     ),
     "results.list": ("Call list", "回访名单"),
-    "results.list.label": ("{name} · {date} · {n} customers ({control} control)",
-                           "{name} · {date} · {n} 位客户（对照组 {control} 位）"),
+    "results.list.label": (
+        "{name} · {date} · {n} customers ({control} control)",
+        "{name} · {date} · {n} 位客户（对照组 {control} 位）",
+    ),
     "results.list.caption": (
         "{share} of each risk level ({control} customers) is the control group: do not call them. "
         "Returns are counted over {days} days after the issue date.",
@@ -58,8 +63,10 @@ STRINGS = {
     "results.save": ("Save the marked rows", "保存已标记的行"),
     "results.mark": ("Save this contact", "保存该次联系"),
     "results.saved": ("Contacts saved: {n}.", "已保存联系记录：{n} 条。"),
-    "results.save.problem": ("Not saved: customer {customer}, {column}: {what}.",
-                             "未保存：客户 {customer}，{column}：{what}。"),
+    "results.save.problem": (
+        "Not saved: customer {customer}, {column}: {what}.",
+        "未保存：客户 {customer}，{column}：{what}。",
+    ),
     "results.file.caption": (
         "Download the list as a file, fill in date, channel, outcome, owner and cost in the CRM or a "
         "spreadsheet, and import it here. Headers in English or Chinese are recognised.",
@@ -70,8 +77,10 @@ STRINGS = {
     "results.upload": ("Contacts file (CSV or Excel)", "联系记录文件（CSV 或 Excel）"),
     "results.file.unreadable": ("{file} cannot be read ({code}).", "无法读取 {file}（{code}）。"),
     "results.file.missing": ("{file} has no column for: {columns}.", "{file} 缺少以下列：{columns}。"),
-    "results.file.read": ("{file}: {rows} rows, {clean} clean, {bad} problems (rows with a problem are not saved).",
-                          "{file}：共 {rows} 行，{clean} 行无误，{bad} 个问题（有问题的行不会保存）。"),
+    "results.file.read": (
+        "{file}: {rows} rows, {clean} clean, {bad} problems (rows with a problem are not saved).",
+        "{file}：共 {rows} 行，{clean} 行无误，{bad} 个问题（有问题的行不会保存）。",
+    ),
     "results.file.save": ("Save the {n} clean rows", "保存 {n} 行无误数据"),
     "results.problem.file": ("File", "文件"),
     "results.problem.row": ("Row", "行"),
@@ -137,15 +146,23 @@ STRINGS = {
         "提升的 95% 区间：{low} 至 {high}（两比例之差的 Newcombe 得分区间）。名单上每位客户无论是否接通都计入"
         "回访组，以保证对比公平。每组至少 {min} 位客户才作判断。",
     ),
-    "results.verdict.window_open": ("The window is not over yet: figures are provisional.",
-                                     "观察期尚未结束：数字为暂定。"),
-    "results.verdict.too_few": ("Too thin to conclude: too few customers in a group.",
-                                "证据不足，无法下结论：某组客户太少。"),
-    "results.verdict.too_thin": ("Too thin to conclude: the interval includes no effect.",
-                                 "证据不足，无法下结论：区间包含零效果。"),
+    "results.verdict.window_open": (
+        "The window is not over yet: figures are provisional.",
+        "观察期尚未结束：数字为暂定。",
+    ),
+    "results.verdict.too_few": (
+        "Too thin to conclude: too few customers in a group.",
+        "证据不足，无法下结论：某组客户太少。",
+    ),
+    "results.verdict.too_thin": (
+        "Too thin to conclude: the interval includes no effect.",
+        "证据不足，无法下结论：区间包含零效果。",
+    ),
     "results.verdict.kept": ("The calls brought customers back.", "回访确实带回了客户。"),
-    "results.verdict.lost": ("The customers called came back less than the control group.",
-                             "被回访客户的回店率低于对照组。"),
+    "results.verdict.lost": (
+        "The customers called came back less than the control group.",
+        "被回访客户的回店率低于对照组。",
+    ),
     "results.controls_contacted": (
         "{n} customers of the control group were contacted anyway: the measured uplift understates the effect.",
         "对照组中有 {n} 位客户仍被联系：测得的提升会低估实际效果。",

@@ -149,9 +149,15 @@ STRINGS.update(
         # rules
         "seg.rules": ("Rules: thresholds, weights and tiers", "规则：阈值、权重与分层"),
         "seg.rules.reset": ("Reset to the defaults", "恢复默认值"),
-        "seg.rules.r": ("R: most days since the last visit for a score of", "R：最近一次到店距今天数上限，对应得分"),
+        "seg.rules.r": (
+            "R: most days since the last visit for a score of",
+            "R：最近一次到店距今天数上限，对应得分",
+        ),
         "seg.rules.f": ("F: fewest visits in 12 months for a score of", "F：近12个月到店次数下限，对应得分"),
-        "seg.rules.m": ("M: least spend in 12 months (CNY) for a score of", "M：近12个月消费金额下限（元），对应得分"),
+        "seg.rules.m": (
+            "M: least spend in 12 months (CNY) for a score of",
+            "M：近12个月消费金额下限（元），对应得分",
+        ),
         "seg.rules.score": ("score {n}", "{n} 分"),
         "seg.rules.l": ("L: loyalty, clamped to 1-5", "L：忠诚度，限定在 1-5 分"),
         "seg.rules.l_base": ("Start at", "基础分"),
@@ -164,10 +170,16 @@ STRINGS.update(
         "seg.rules.platinum_min": ("Platinum from", "白金起点"),
         "seg.rules.gold_min": ("Gold from", "黄金起点"),
         "seg.rules.silver_min": ("Silver from", "白银起点"),
-        "seg.rules.churned": ("Churned when R is at most … and the total at most …", "流失：R 不高于……且总分不高于……"),
+        "seg.rules.churned": (
+            "Churned when R is at most … and the total at most …",
+            "流失：R 不高于……且总分不高于……",
+        ),
         "seg.rules.churned_r": ("R at most", "R 不高于"),
         "seg.rules.churned_total": ("Total at most", "总分不高于"),
-        "seg.rules.six": ("Six groups: score levels and the group of each cell", "六大客群：得分档位与各格对应客群"),
+        "seg.rules.six": (
+            "Six groups: score levels and the group of each cell",
+            "六大客群：得分档位与各格对应客群",
+        ),
         "seg.rules.high_min": ("“High” from score", "“高”：得分不低于"),
         "seg.rules.low_max": ("“Low” up to score", "“低”：得分不高于"),
         "seg.rules.invalid_share": ("Invalid: CLV in the bottom", "无效：CLV 处于最低的"),
@@ -288,13 +300,19 @@ STRINGS.update(
         "seg.movers": ("Who moved", "迁移客户"),
         "seg.movers.kind": ("Show", "显示"),
         "seg.movers.none": ("Nobody in this list.", "没有符合条件的客户。"),
-        "seg.movers.shown": ("Showing {shown} of {n}, highest tier then first.", "显示 {n} 位中的 {shown} 位，按原层级从高到低。"),
+        "seg.movers.shown": (
+            "Showing {shown} of {n}, highest tier then first.",
+            "显示 {n} 位中的 {shown} 位，按原层级从高到低。",
+        ),
         # budget
         "seg.budget": ("Care budget by tier", "按层级的客户关怀预算"),
         "seg.budget.preset": ("Case", "案例"),
         "seg.budget.preset.data": ("Our customers", "我们的客户"),
         "seg.budget.preset.2b": ("Reference case: a dealer of 10,000 cars", "参考案例：拥有1万台车的经销商"),
-        "seg.budget.preset.2c": ("Reference case: ¥2,000,000 over 30,000 customers", "参考案例：¥200万 / 3万客户"),
+        "seg.budget.preset.2c": (
+            "Reference case: ¥2,000,000 over 30,000 customers",
+            "参考案例：¥200万 / 3万客户",
+        ),
         "seg.budget.cost_each": ("{tier}: cost per customer / yr", "{tier}：单客年成本"),
         "seg.budget.count": ("{tier}: customers", "{tier}：客户数"),
         "seg.budget.amount": ("{tier}: budget / yr", "{tier}：年预算"),
@@ -347,7 +365,10 @@ STRINGS.update(
 # Input errors of the segmentation rules (codes declared in clv_engine/segmentation/vocabulary.py).
 STRINGS.update(
     {
-        "error.segmentation.cutoffs_count": ("{field} needs four cut-offs, got {n}.", "{field} 需要四个分界值，当前为 {n} 个。"),
+        "error.segmentation.cutoffs_count": (
+            "{field} needs four cut-offs, got {n}.",
+            "{field} 需要四个分界值，当前为 {n} 个。",
+        ),
         "error.segmentation.cutoffs_negative": (
             "{field} cut-offs must not be negative: {values}.",
             "{field} 的分界值不能为负：{values}。",

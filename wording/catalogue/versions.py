@@ -26,8 +26,10 @@ STRINGS = {
     "versions.reason.import": ("an import", "导入"),
     "versions.reason.restore": ("a restore", "恢复"),
     "versions.pick": ("Version to restore", "要恢复的版本"),
-    "versions.option": ("Version {n} · put aside {when} · {orders} orders",
-                        "版本 {n} · 保存于 {when} · {orders} 条工单"),
+    "versions.option": (
+        "Version {n} · put aside {when} · {orders} orders",
+        "版本 {n} · 保存于 {when} · {orders} 条工单",
+    ),
     "versions.restore": ("Restore this version…", "恢复此版本…"),
     "versions.warning": (
         "Restoring version {n} replaces every customer and order in the database with the ones "
@@ -40,34 +42,54 @@ STRINGS = {
     "versions.confirm": ("Restore version {n}", "恢复版本 {n}"),
     "versions.cancel": ("Keep the current data", "保留当前数据"),
     "versions.running": ("Restoring…", "正在恢复…"),
-    "versions.done": ("Version {n} restored. The data it replaced is kept as version {kept}.",
-                      "已恢复版本 {n}。被替换的数据已保存为版本 {kept}。"),
-    "versions.busy": ("An import of this database is running; try again when it has finished.",
-                      "该数据库正在导入，请在导入完成后再试。"),
-    "error.versions.unknown": ("Version {version} is not in the list of kept versions; nothing was changed.",
-                               "版本 {version} 不在保留的版本列表中；数据未作任何改动。"),
-    "error.versions.missing": ("The file of version {version} is missing; nothing was changed.",
-                               "版本 {version} 的文件已不存在；数据未作任何改动。"),
-    "error.versions.corrupt": ("Version {version} cannot be read as a database ({reason}); nothing was changed.",
-                               "版本 {version} 无法作为数据库读取（{reason}）；数据未作任何改动。"),
-    "error.versions.no_orders": ("Version {version} holds no orders; nothing was changed.",
-                                 "版本 {version} 中没有工单；数据未作任何改动。"),
-    "error.versions.write": ("The restore could not be written: {reason}. Nothing was changed.",
-                             "恢复未能写入：{reason}。数据未作任何改动。"),
+    "versions.done": (
+        "Version {n} restored. The data it replaced is kept as version {kept}.",
+        "已恢复版本 {n}。被替换的数据已保存为版本 {kept}。",
+    ),
+    "versions.busy": (
+        "An import of this database is running; try again when it has finished.",
+        "该数据库正在导入，请在导入完成后再试。",
+    ),
+    "error.versions.unknown": (
+        "Version {version} is not in the list of kept versions; nothing was changed.",
+        "版本 {version} 不在保留的版本列表中；数据未作任何改动。",
+    ),
+    "error.versions.missing": (
+        "The file of version {version} is missing; nothing was changed.",
+        "版本 {version} 的文件已不存在；数据未作任何改动。",
+    ),
+    "error.versions.corrupt": (
+        "Version {version} cannot be read as a database ({reason}); nothing was changed.",
+        "版本 {version} 无法作为数据库读取（{reason}）；数据未作任何改动。",
+    ),
+    "error.versions.no_orders": (
+        "Version {version} holds no orders; nothing was changed.",
+        "版本 {version} 中没有工单；数据未作任何改动。",
+    ),
+    "error.versions.write": (
+        "The restore could not be written: {reason}. Nothing was changed.",
+        "恢复未能写入：{reason}。数据未作任何改动。",
+    ),
     # A figure over every store, shown to a store manager next to their own stores' figures.
     "group.average": ("Group average (all stores)", "集团平均（全部门店）"),
     "group.median": ("Group median (all stores)", "集团中位数（全部门店）"),
     "group.rank": ("Rank in the group (all stores)", "集团排名（全部门店）"),
-    "group.store_caption": ("{name}: rank {rank} of the group's {n} stores (all stores), score {score}.",
-                            "{name}：在集团全部 {n} 家门店中排第 {rank} 名，得分 {score}。"),
+    "group.store_caption": (
+        "{name}: rank {rank} of the group's {n} stores (all stores), score {score}.",
+        "{name}：在集团全部 {n} 家门店中排第 {rank} 名，得分 {score}。",
+    ),
     "group.chart_rank": ("Rank in the group (all stores) over time", "集团排名（全部门店）变化"),
-    "group.churn_calibration": ("Backtest: churn rate by score band, group (all stores)",
-                                "回测：各分数段流失率，集团（全部门店）"),
+    "group.churn_calibration": (
+        "Backtest: churn rate by score band, group (all stores)",
+        "回测：各分数段流失率，集团（全部门店）",
+    ),
     "group.spend_total": ("Acquisition spend: group (all stores)", "获客投放：集团（全部门店）"),
     "group.spend": ("Spend: group (all stores)", "投放金额：集团（全部门店）"),
     "group.cac": ("CAC: group (all stores)", "获客成本 CAC：集团（全部门店）"),
     "group.new_customers": ("New customers: group (all stores)", "新增客户：集团（全部门店）"),
     "group.stores_ranked": ("Stores ranked in the group (all stores)", "集团参与排名门店（全部门店）"),
-    "group.model_gp": ("Gross profit per visit, new customer: group average (all stores)",
-                       "新客户单次毛利：集团平均（全部门店）"),
+    "group.model_gp": (
+        "Gross profit per visit, new customer: group average (all stores)",
+        "新客户单次毛利：集团平均（全部门店）",
+    ),
 }
