@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from functools import partial
 
-import pandas as pd
 import streamlit as st
 
 from clv_engine import complaints as cq
@@ -18,7 +17,6 @@ from ui.widgets import Headline, metric_row
 from ui.widgets import reset_state as reset
 from ui.widgets import seed_state as seed
 from wording import fmt
-from wording.segmentation import tier_label
 
 ctx = page_context()
 
@@ -41,10 +39,7 @@ Q_DEFAULTS = {
 }
 
 # The page's helpers, bound to its context.
-downloads = partial(panels.downloads, ctx)
-shown = partial(panels.shown, ctx)
 number_inputs = partial(panels.number_inputs, ctx)
-show = panels.show
 
 
 # -- the page ---------------------------------------------------------------------------------
@@ -106,56 +101,7 @@ with tab_service:
     )
     if not due.attrs.get("has_mileage") or due["last_km"].isna().all():
         st.caption(ctx.t("actions.svc.no_mileage"))
-    st.subheader(ctx.t("actions.svc.list"))
-    if due.empty:
-        st.info(ctx.t("actions.empty"))
-    else:
-        table = shown(
-            due.assign(basis=due["basis"].map(lambda b: ctx.t(f"actions.basis.{b}"))),
-            {
-                "customer_id": "actions.col.customer",
-                "name": "actions.col.name",
-                "phone": "actions.col.phone",
-                "store_name": "actions.col.store",
-                "vehicle_model": "actions.col.model",
-                "vin": "actions.col.vin",
-                "last_service": "actions.col.last_service",
-                "last_km": "actions.col.last_km",
-                "km_per_day": "actions.col.km_per_day",
-                "basis": "actions.col.basis",
-                "due_date": "actions.col.due",
-                "days_to_due": "actions.col.days_to_due",
-            },
-        )
-        show(
-            table,
-            {
-                ctx.t("actions.col.last_km"): st.column_config.NumberColumn(format="%d"),
-                ctx.t("actions.col.km_per_day"): st.column_config.NumberColumn(format="%.1f"),
-            },
-        )
-        downloads(table, "service")
-    st.subheader(ctx.t("actions.svc.offers"))
-    st.caption(ctx.t("actions.svc.offers.caption", months=svc_rules.offer_months))
-    if offers.empty:
-        st.info(ctx.t("actions.empty"))
-    else:
-        table = shown(
-            offers,
-            {
-                "customer_id": "actions.col.customer",
-                "name": "actions.col.name",
-                "phone": "actions.col.phone",
-                "store_name": "actions.col.store",
-                "vehicle_model": "actions.col.model",
-                "vin": "actions.col.vin",
-                "purchase_date": "actions.col.purchase",
-                "warranty_end": "actions.col.warranty_end",
-                "days_left": "actions.col.days_left",
-            },
-        )
-        show(table)
-        downloads(table, "warranty")
+    panels.service_tables(ctx, due, offers, svc_rules.offer_months)
 
 # -- tier changes due -------------------------------------------------------------------------
 with tab_tiers:
@@ -206,41 +152,7 @@ with tab_tiers:
         ],
         border=False,
     )
-    if changes.empty:
-        st.info(ctx.t("actions.empty"))
-    else:
-
-        def reason(row) -> str:
-            if row["reason"] == "spend":
-                figure, threshold = ctx.money(row["figure"]), ctx.money(row["threshold"])
-            else:
-                figure, threshold = fmt.number(row["figure"], 0), fmt.number(row["threshold"], 0)
-            return ctx.t(f"actions.reason.{row['reason']}", figure=figure, threshold=threshold)
-
-        words = changes.assign(
-            tier_scored=changes["tier_scored"].map(lambda t: tier_label("rfml", t, ctx.lang)),
-            from_tier=changes["from_tier"].map(lambda t: ctx.t(f"actions.tier.{t}")),
-            to_tier=changes["to_tier"].map(lambda t: ctx.t(f"actions.tier.{t}")),
-            direction=changes["direction"].map(lambda d: ctx.t(f"actions.dir.{d}")),
-            reason=[reason(r) for _, r in changes.iterrows()],
-        )
-        table = shown(
-            words,
-            {
-                "customer_id": "actions.col.customer",
-                "name": "actions.col.name",
-                "phone": "actions.col.phone",
-                "store_name": "actions.col.store",
-                "direction": "actions.col.direction",
-                "from_tier": "actions.col.from",
-                "to_tier": "actions.col.to",
-                "reason": "actions.col.reason",
-                "tier_scored": "actions.col.tier_scored",
-                "last_visit": "actions.col.last_visit",
-            },
-        )
-        show(table, {ctx.t("actions.col.reason"): st.column_config.TextColumn(width="large")})
-        downloads(table, "tiers")
+    panels.tier_table(ctx, changes)
 
 # -- complaints on the clock ------------------------------------------------------------------
 with tab_complaints:
@@ -298,72 +210,4 @@ with tab_complaints:
             ],
             border=False,
         )
-
-        def words(frame: pd.DataFrame) -> pd.DataFrame:
-            return frame.assign(
-                level=frame["level"].map(lambda lv: ctx.t(f"seg.complaint.{lv}")),
-                owner=frame["owner"].map(lambda o: ctx.t(f"seg.owner.{o}")),
-                compensation_limit=frame["compensation_limit"].map(
-                    lambda v: ctx.t("actions.q.unlimited") if pd.isna(v) else ctx.money(v)
-                ),
-            )
-
-        common = {
-            "complaint_id": "actions.col.complaint",
-            "customer_id": "actions.col.customer",
-            "name": "actions.col.name",
-            "phone": "actions.col.phone",
-            "store_name": "actions.col.store",
-            "level": "actions.col.level",
-            "owner": "actions.col.owner",
-            "compensation_limit": "actions.col.authority",
-            "opened_at": "actions.col.opened",
-            "deadline": "actions.col.deadline",
-            "responded_at": "actions.col.responded",
-        }
-        times = {
-            ctx.t(k): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
-            for k in (
-                "actions.col.opened",
-                "actions.col.deadline",
-                "actions.col.responded",
-                "actions.col.resolved",
-            )
-        }
-        hours = {
-            ctx.t(k): st.column_config.NumberColumn(format="%.1f")
-            for k in ("actions.col.hours_left", "actions.col.late_hours")
-        }
-
-        st.subheader(ctx.t("actions.q.open"))
-        if open_.empty:
-            st.info(ctx.t("actions.q.none_open"))
-        else:
-            table = shown(words(open_), {**common, "hours_left": "actions.col.hours_left"})
-            show(table, {**times, **hours})
-            downloads(table, "open")
-        st.subheader(ctx.t("actions.q.breaches"))
-        if late.empty:
-            st.info(ctx.t("actions.q.none_breached"))
-        else:
-            table = shown(
-                words(late),
-                {**common, "resolved_at": "actions.col.resolved", "late_hours": "actions.col.late_hours"},
-            )
-            show(table, {**times, **hours})
-            downloads(table, "breaches")
-        st.subheader(ctx.t("actions.q.by_store"))
-        if rates.empty:
-            st.info(ctx.t("actions.q.none_breached"))
-        else:
-            table = shown(
-                rates,
-                {
-                    "store_name": "actions.col.store",
-                    "judged": "actions.col.judged",
-                    "breaches": "actions.col.breaches",
-                    "rate": "actions.col.rate",
-                },
-            )
-            show(table, {ctx.t("actions.col.rate"): st.column_config.NumberColumn(format="percent")})
-            downloads(table, "rates")
+        panels.complaint_tables(ctx, open_, late, rates)

@@ -1,0 +1,157 @@
+"""Panels of the overview page (app_pages/overview.py): the return-rates table, the two charts of
+the customer base and the DCF explorer's chart and table. Figures come from clv_engine; words
+from the catalogue."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from clv_engine import clv, overview
+from ui.charts import money_axis
+from ui.context import Context
+from ui.downloads import table_downloads
+from wording import fmt
+
+
+def return_rates(ctx: Context, rates: clv.ReturnRates, retention: float) -> None:
+    """The measured chance of coming back by years away, in an expander, with its download."""
+    with st.expander(ctx.t("ov.return.title")):
+        st.caption(ctx.t("ov.return.caption", ref=rates.reference_date.isoformat(), r=fmt.pct(retention, 1)))
+        last = rates.years_absent[-1]
+        table = rates.table()
+        weights = clv.absence_weight([365 * k + 1 for k in table["years_absent"]], retention, rates)
+        return_table = pd.DataFrame(
+            {
+                ctx.t("ov.return.col.years"): [
+                    ctx.t("ov.return.years.more" if k == last else "ov.return.years", k=k)
+                    for k in table["years_absent"]
+                ],
+                ctx.t("ov.return.col.customers"): table["customers"],
+                ctx.t("ov.return.col.returned"): table["returned"],
+                # No customer away that long: no rate, shown as a dash (not "None").
+                ctx.t("ov.return.col.rate"): [fmt.pct(r, 1) if r == r else "—" for r in table["rate"]],
+                ctx.t("ov.return.col.used"): [
+                    fmt.pct(u, 1)
+                    if src == "data"
+                    else (fmt.pct(u, 1) + " · " if u == u else "") + ctx.t(f"ov.return.source.{src}")
+                    for u, src in zip(table["used_rate"], table["source"])
+                ],
+                ctx.t("ov.return.col.weight"): weights,
+            }
+        )
+        st.dataframe(
+            return_table,
+            hide_index=True,
+            column_config={
+                ctx.t("ov.return.col.weight"): st.column_config.NumberColumn(format="percent"),
+            },
+        )
+        table_downloads(ctx, return_table, "return_rates", "ov_dl_return", ctx.t("ov.return.title"))
+
+
+def concentration(ctx: Context, values: pd.DataFrame, head: overview.Headline) -> None:
+    """The share of gross profit against the share of customers, the top 20% marked."""
+    st.subheader(ctx.t("ov.concentration"))
+    curve = clv.profit_concentration(values["gross_profit"])
+    # A few hundred points draw the same curve as a million.
+    step = max(1, len(curve) // 400)
+    curve = pd.concat([curve.iloc[::step], curve.iloc[[-1]]])
+    fig = go.Figure(go.Scatter(x=curve["customer_share"], y=curve["profit_share"], mode="lines"))
+    fig.add_vline(x=0.2, line_dash="dot")
+    fig.add_annotation(
+        x=0.2,
+        y=head.top20_profit_share,
+        text=f"{ctx.t('ov.top20')}: {fmt.pct(head.top20_profit_share)}",
+        showarrow=True,
+    )
+    fig.update_layout(
+        xaxis_title=ctx.t("ov.customer_share"),
+        yaxis_title=ctx.t("ov.profit_share"),
+        xaxis_tickformat=".0%",
+        yaxis_tickformat=".0%",
+        height=340,
+        margin=dict(l=10, r=10, t=10, b=10),
+    )
+    st.plotly_chart(fig, width="stretch")
+    st.caption(
+        ctx.t(
+            "ov.concentration.caption",
+            share=fmt.pct(head.top20_profit_share),
+            loss=fmt.pct(head.loss_making_share, 1),
+        )
+    )
+
+
+def distribution(ctx: Context, values: pd.DataFrame, clv_help: str) -> None:
+    """The histogram of CLV, its open-ended last bar labelled."""
+    st.subheader(ctx.t("ov.distribution"))
+    bins = overview.histogram(values["clv"])
+    fig = go.Figure(
+        go.Bar(x=(bins["left"] + bins["right"]) / 2, y=bins["count"], width=bins["right"] - bins["left"])
+    )
+    # The last bar holds the top 1%, everything from its left edge up: say so on the chart.
+    top = bins[bins["open_ended"]]
+    if not top.empty:
+        # Rounded down, so that "and above" stays true of every customer in the bar.
+        top_label = ctx.t("ov.top_bin", value=ctx.money(math.floor(float(top["left"].iloc[0]))))
+        fig.add_annotation(
+            x=float((top["left"] + top["right"]).iloc[0] / 2),
+            y=float(top["count"].iloc[0]),
+            text=top_label,
+            showarrow=True,
+            arrowhead=0,
+            ax=-10,
+            ay=-30,
+            xanchor="right",
+            name="top_bin",
+        )
+    fig.update_layout(
+        xaxis_title=ctx.t("ov.clv_axis"),
+        yaxis_title=ctx.t("ov.count_axis"),
+        height=340,
+        margin=dict(l=10, r=10, t=10, b=10),
+    )
+    money_axis(fig, "x", float(bins["right"].max()), float(bins["left"].min()), ctx.lang, ctx.currency)
+    st.plotly_chart(fig, width="stretch")
+    st.caption(clv_help)
+
+
+def dcf_table(ctx: Context, rows: list[clv.DcfYear]) -> None:
+    """The DCF explorer's present value by year: a bar chart beside the table, with its download."""
+    table = pd.DataFrame(
+        {
+            ctx.t("ov.col.year"): [r.year for r in rows],
+            ctx.t("ov.col.spend"): [r.spend for r in rows],
+            ctx.t("ov.col.survival"): [r.survival for r in rows],
+            ctx.t("ov.col.gp"): [round(r.gross_profit) for r in rows],
+            ctx.t("ov.col.factor"): [round(r.discount_factor, 3) for r in rows],
+            ctx.t("ov.col.pv"): [round(r.present_value) for r in rows],
+        }
+    )
+    chart, grid = st.columns([3, 2])
+    with chart:
+        fig = go.Figure(go.Bar(x=table[ctx.t("ov.col.year")], y=table[ctx.t("ov.col.pv")]))
+        fig.update_layout(
+            xaxis_title=ctx.t("ov.col.year"),
+            yaxis_title=ctx.t("ov.col.pv"),
+            height=320,
+            margin=dict(l=10, r=10, t=10, b=10),
+        )
+        money_axis(fig, "y", float(table[ctx.t("ov.col.pv")].max()), lang=ctx.lang, currency=ctx.currency)
+        st.plotly_chart(fig, width="stretch")
+    with grid:
+        st.dataframe(
+            table,
+            hide_index=True,
+            height=320,
+            column_config={
+                ctx.t("ov.col.spend"): st.column_config.NumberColumn(format="%,d"),
+                ctx.t("ov.col.gp"): st.column_config.NumberColumn(format="%,d"),
+                ctx.t("ov.col.pv"): st.column_config.NumberColumn(format="%,d"),
+            },
+        )
+        table_downloads(ctx, table, "dcf_clv", "ov_dl_dcf", ctx.t("ov.dcf"))
