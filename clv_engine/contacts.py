@@ -43,47 +43,20 @@ DEFAULT_HOLDOUT = 0.10
 DEFAULT_WINDOW_DAYS = 90
 MAX_TEXT = 120
 
-MEMBER_COLUMNS = [
-    "list_id",
-    "customer_id",
-    "store_id",
-    "rank",
-    "level",
-    "control",
-    "p_churn",
-    "success",
-    "clv",
-    "cost",
-    "expected_value",
-]
-CONTACT_COLUMNS = [
-    "contact_id",
-    "list_id",
-    "customer_id",
-    "contact_date",
-    "store_id",
-    "channel",
-    "intervention",
-    "owner",
-    "outcome",
-    "cost",
-]
+# Column lists and codes: tables, kept compact as written.
+# fmt: off
+MEMBER_COLUMNS = ["list_id", "customer_id", "store_id", "rank", "level", "control", "p_churn",
+                  "success", "clv", "cost", "expected_value"]
+CONTACT_COLUMNS = ["contact_id", "list_id", "customer_id", "contact_date", "store_id", "channel",
+                   "intervention", "owner", "outcome", "cost"]
 # The columns a contacts file must have, and those it may have.
 REQUIRED_IN_FILE = ("customer_id", "contact_date", "outcome")
 OPTIONAL_IN_FILE = ("channel", "owner", "cost", "store_id", "intervention", "contact_id")
 
 
-CODES = declare(
-    "contacts",
-    "bad_holdout",
-    "bad_window",
-    "empty_list",
-    "missing_columns",
-    "duplicate_customers",
-    "missing",
-    "too_long",
-    "duplicate_contacts",
-)
+CODES = declare("contacts", "bad_holdout", "bad_window", "empty_list", "missing_columns", "duplicate_customers",
+                "missing", "too_long", "duplicate_contacts")
+# fmt: on
 
 
 class ContactError(InputError):

@@ -29,45 +29,16 @@ from clv_engine.imports.fields import (
 )
 from clv_engine.imports.read import quote_ident
 
-PARSED_TYPES = {
-    "date",
-    "month",
-    "money",
-    "number",
-    "integer",
-    "rate",
-    "status",
-    "timestamp",
-    "outcome",
-    "channel",
-}
+# Type maps and word lists: tables, kept compact as written.
+# fmt: off
+PARSED_TYPES = {"date", "month", "money", "number", "integer", "rate", "status", "timestamp", "outcome", "channel"}
 NUMBER_TYPES = {"money", "number", "integer", "rate"}
-SQL_TYPES = {
-    "id": "VARCHAR",
-    "text": "VARCHAR",
-    "kind": "VARCHAR",
-    "status": "VARCHAR",
-    "outcome": "VARCHAR",
-    "channel": "VARCHAR",
-    "date": "DATE",
-    "month": "DATE",
-    "money": "DOUBLE",
-    "number": "DOUBLE",
-    "rate": "DOUBLE",
-    "integer": "BIGINT",
-    "timestamp": "TIMESTAMP",
-}
+SQL_TYPES = {"id": "VARCHAR", "text": "VARCHAR", "kind": "VARCHAR", "status": "VARCHAR",
+             "outcome": "VARCHAR", "channel": "VARCHAR",
+             "date": "DATE", "month": "DATE", "money": "DOUBLE", "number": "DOUBLE",
+             "rate": "DOUBLE", "integer": "BIGINT", "timestamp": "TIMESTAMP"}
 # Fields that cannot be below zero (a refund is an order with a negative amount, not a price).
-NON_NEGATIVE = {
-    "spend",
-    "new_customers",
-    "price",
-    "term_years",
-    "claims_cost",
-    "purchase_price",
-    "mileage",
-    "cost",
-}
+NON_NEGATIVE = {"spend", "new_customers", "price", "term_years", "claims_cost", "purchase_price", "mileage", "cost"}
 # Columns added to a table after the first release (schema.sql's ALTER ... ADD COLUMN): a file
 # written before them lacks them, so an appended row is not compared on them.
 LATER_COLUMNS = {"orders": {"mileage"}, "complaints": {"opened_at", "responded_at", "resolved_at", "status"}}
@@ -85,27 +56,15 @@ WIDE_ASCII = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
 NARROW_ASCII = "".join(chr(c) for c in range(0x21, 0x7F)) + " "
 assert len(WIDE_ASCII) == len(NARROW_ASCII)
 # A spreadsheet's total line (合计 / Total) is not an order or a customer.
-TOTAL_WORDS = (
-    "合计",
-    "总计",
-    "小计",
-    "合計",
-    "總計",
-    "小計",
-    "共计",
-    "总合计",
-    "total",
-    "grand total",
-    "subtotal",
-    "sub total",
-    "sum",
-    "totals",
-)
-TOTAL_CELLS = sorted(
-    {w2 for w in TOTAL_WORDS for w1 in (w, w.upper(), w.title()) for w2 in (w1, w1 + ":", w1 + "：")}
-)
+TOTAL_WORDS = ("合计", "总计", "小计", "合計", "總計", "小計", "共计", "总合计", "total", "grand total",
+               "subtotal", "sub total", "sum", "totals")
+TOTAL_CELLS = sorted({w2 for w in TOTAL_WORDS for w1 in (w, w.upper(), w.title())
+                      for w2 in (w1, w1 + ":", w1 + "：")})
 
 # 1234,50 / 1.234,50 / -12,5% / € 1.234,50: a number whose decimal mark is a comma.
+# fmt: on
+
+
 DECIMAL_COMMA = " *[-+(]?[¥￥$€]? *[0-9][0-9 .]*,[0-9]+[)]? *[%€]? *"
 # A comma that cannot separate thousands (not followed by exactly three digits): "1234,50" is a
 # decimal comma, and dropping it stored the amount 100 times too large. Such a value is not an
@@ -281,27 +240,6 @@ def _value_maps(
         )
         joins.append(f"LEFT JOIN {table} map_{f.name} ON map_{f.name}.raw = r.{x}")
     return " ".join(joins)
-
-
-def decimal_comma(
-    con: duckdb.DuckDBPyConnection, spec: SourceKind, raw_view: str, mapping: Mapping[str, str]
-) -> bool:
-    """Whether a semicolon-separated file writes decimals with a comma (1234,50 or 1.234,50).
-
-    Semicolons separate the columns exactly where the comma is the decimal mark, so a number
-    whose last separator is a comma is read as a decimal comma. Without this, "1234,50" lost
-    its comma as a thousands separator and was stored 100 times too large. A file that also
-    writes a thousands comma before a decimal point (1,234.50) keeps the usual reading.
-    """
-    headers = [mapping[f.name] for f in spec.fields if f.type in NUMBER_TYPES and f.name in mapping]
-    if not headers:
-        return False
-    cells = " UNION ALL ".join(f"SELECT {quote_ident(h)} AS x FROM {raw_view}" for h in headers)
-    comma_decimal, comma_thousands = con.execute(
-        f"SELECT coalesce(bool_or(regexp_full_match(x, '{DECIMAL_COMMA}')), false), "
-        f"coalesce(bool_or(regexp_matches(x, ',[0-9]{{3}}[.]')), false) FROM ({cells})"
-    ).fetchall()[0]
-    return bool(comma_decimal and not comma_thousands)
 
 
 def type_source(

@@ -21,6 +21,7 @@ import pandas as pd
 
 from clv_engine.errors import InputError
 from clv_engine.imports import across, check
+from clv_engine.imports.check import DECIMAL_COMMA, NUMBER_TYPES
 from clv_engine.imports.fields import KINDS, SourceKind, guess_mapping
 from clv_engine.imports.model import (
     CODES,
@@ -34,7 +35,7 @@ from clv_engine.imports.model import (
     Source,
     SourceReport,
 )
-from clv_engine.imports.read import ImportFileError, RawTable, load_raw
+from clv_engine.imports.read import ImportFileError, RawTable, load_raw, quote_ident
 
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}  # codes: imp.delimiter.<name>
 
@@ -148,7 +149,7 @@ def stage(
         blocking += problems
         if problems:
             continue
-        comma = raw.delimiter == ";" and check.decimal_comma(con, spec, raw.view, mapping)
+        comma = raw.delimiter == ";" and decimal_comma(con, spec, raw.view, mapping)
         table, report.blank, generated = check.type_source(
             con, src, spec, raw.view, raw.headers, mapping, today, comma
         )
@@ -385,3 +386,24 @@ def _problem_frames(
     listed["row"] = listed["row"].astype("Int64")
     listed["value"] = listed["value"].fillna("")
     return summary, listed, total
+
+
+def decimal_comma(
+    con: duckdb.DuckDBPyConnection, spec: SourceKind, raw_view: str, mapping: Mapping[str, str]
+) -> bool:
+    """Whether a semicolon-separated file writes decimals with a comma (1234,50 or 1.234,50).
+
+    Semicolons separate the columns exactly where the comma is the decimal mark, so a number
+    whose last separator is a comma is read as a decimal comma. Without this, "1234,50" lost
+    its comma as a thousands separator and was stored 100 times too large. A file that also
+    writes a thousands comma before a decimal point (1,234.50) keeps the usual reading.
+    """
+    headers = [mapping[f.name] for f in spec.fields if f.type in NUMBER_TYPES and f.name in mapping]
+    if not headers:
+        return False
+    cells = " UNION ALL ".join(f"SELECT {quote_ident(h)} AS x FROM {raw_view}" for h in headers)
+    comma_decimal, comma_thousands = con.execute(
+        f"SELECT coalesce(bool_or(regexp_full_match(x, '{DECIMAL_COMMA}')), false), "
+        f"coalesce(bool_or(regexp_matches(x, ',[0-9]{{3}}[.]')), false) FROM ({cells})"
+    ).fetchall()[0]
+    return bool(comma_decimal and not comma_thousands)
