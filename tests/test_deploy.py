@@ -5,6 +5,7 @@ sessions from the same database file."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import re
 import time
@@ -103,7 +104,10 @@ def test_websocket_sessions_through_the_proxy_on_both_processes(cluster, deploye
     async def both():
         return await asyncio.gather(*(visit(route) for route in route_to.values()))
 
-    results = asyncio.run(both())
+    # In its own thread: a browser test earlier in the same worker may leave an event loop
+    # running in this one (Playwright's sync API), and asyncio.run refuses to nest.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        results = pool.submit(asyncio.run, both()).result()
     for result, session_id in results:
         assert result.status == 0, result  # FINISHED_SUCCESSFULLY
         assert not result.exceptions
