@@ -19,8 +19,15 @@ from clv_engine.errors import InputError
 from ui import churn_list_panels as list_panel
 from ui import churn_panels as panel
 from ui import drill
-from ui.context import dropout, page_context
-from ui.queries import call_details, churn_signals, group_churn_calibration, rfml_tiers, success_evidence
+from ui.context import page_context
+from ui.queries import (
+    call_details,
+    churn_signals,
+    dropout,
+    group_churn_calibration,
+    rfml_tiers,
+    success_evidence,
+)
 from wording import fmt
 from wording.errors import explain
 

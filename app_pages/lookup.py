@@ -16,8 +16,8 @@ import streamlit as st
 from clv_engine import churn, lookup
 from clv_engine import status as cs
 from ui import lookup_panels as panels
-from ui.context import dropout, page_context
-from ui.queries import lookup_customer, lookup_find, lookup_risk, lookup_scores
+from ui.context import page_context
+from ui.queries import dropout, lookup_customer, lookup_find, lookup_risk, lookup_scores
 from ui.safe import md
 from wording import fmt
 from wording.segmentation import tier_label

@@ -14,8 +14,9 @@ import streamlit as st
 from clv_engine import status as cs
 from ui import model_panels as panels
 from ui import queries
-from ui.context import dropout, fitted_model, page_context
-from ui.context import predictions as shared_predictions
+from ui.context import page_context
+from ui.queries import dropout, fitted_model
+from ui.queries import predictions as shared_predictions
 from ui.widgets import Headline, metric_row
 from wording import fmt
 from wording.predictive import fit_error_text, note_text

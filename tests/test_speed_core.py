@@ -12,6 +12,7 @@ import pytest
 from clv_engine import clv, kpi
 from clv_engine.db import Database
 from ui import context as uc
+from ui import queries
 
 
 @pytest.fixture(scope="module")
@@ -103,21 +104,21 @@ def test_models_and_params_are_kept_apart(db, end):
 
 
 def test_shared_predictions_and_fit_are_copies(db, end):
-    model = uc.fitted_model(db, end)
+    model = queries.fitted_model(db, end)
     model.summary["frequency"] = -1.0
-    assert (uc.fitted_model(db, end).summary["frequency"] >= 0).all()
-    frame = uc.predictions(db, end, 5, 0.12)
+    assert (queries.fitted_model(db, end).summary["frequency"] >= 0).all()
+    frame = queries.predictions(db, end, 5, 0.12)
     frame["predictive_clv"] = 0.0
-    assert uc.predictions(db, end, 5, 0.12)["predictive_clv"].sum() > 0
+    assert queries.predictions(db, end, 5, 0.12)["predictive_clv"].sum() > 0
 
 
 def test_historical_values_are_the_engines_and_a_copy(db, end):
     params = clv.CLVParams()
-    frame = uc.historical_values(db, end, None, params)
+    frame = queries.historical_values(db, end, None, params)
     pd.testing.assert_frame_equal(frame, clv.customer_values(db, end, None, params))
     frame["clv"] = 0.0
-    assert uc.historical_values(db, end, None, params)["clv"].sum() > 0
-    scoped = uc.historical_values(db, end, ("S01",), params)
+    assert queries.historical_values(db, end, None, params)["clv"].sum() > 0
+    scoped = queries.historical_values(db, end, ("S01",), params)
     assert set(scoped["home_store_id"]) == {"S01"}
 
 

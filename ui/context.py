@@ -21,184 +21,16 @@ from clv_engine.db import (
     currency_of,
     db_path_from_environment,
     default_db_path,
-    read_settings,
 )
-from clv_engine.scope import ScopedDatabase, group_database, in_scope, scope_of, scoped
+from clv_engine.scope import ScopedDatabase, scoped
 from ui.access import draw_viewer, require_viewer
+from ui.queries import data_end, fit_in_scope, model_values, settings_of, shared_reader, store_list
 from ui.widgets import PRESENT_KEY, translated_choice
 from wording import fmt, t
 from wording.predictive import fit_error_text
 
 SAMPLE_CUSTOMERS = 10_000
 SAMPLE_SEED = 42
-
-
-@st.cache_resource(show_spinner=False)
-def _database(path: str) -> Database:
-    return Database(path)
-
-
-def _hash_db(db: Database | ScopedDatabase) -> tuple:
-    return db.version()  # a scoped database's version includes its stores
-
-
-_HASH_FUNCS = {Database: _hash_db, ScopedDatabase: _hash_db}
-
-
-# Every cached engine call is keyed by the database's version, so an import or a saved
-# scenario invalidates what was computed on the old data.
-def cached(func=None, *, max_entries: int = 32):
-    """Small results (a table per store, a chart's data): st.cache_data, a copy per call."""
-
-    def wrap(f):
-        return st.cache_data(show_spinner=False, max_entries=max_entries, hash_funcs=_HASH_FUNCS)(f)
-
-    return wrap(func) if func is not None else wrap
-
-
-SHARED_TTL = "1h"
-
-
-def shared(func=None, *, max_entries: int = 3):
-    """Big results (a row per customer, a fitted model), keyed like :func:`cached` but kept
-    ONCE per process (st.cache_resource: no pickling, one copy for every session).
-
-    What it returns is shared: never change it. The public accessors below hand out
-    ``frame.copy(deep=False)``, which pandas' copy-on-write makes safe to change (a caller
-    adding or overwriting a column changes its copy only)."""
-
-    def wrap(f):
-        # An hour unused, and the memory goes back (a million rows is hundreds of MB).
-        return st.cache_resource(
-            show_spinner=False, max_entries=max_entries, ttl=SHARED_TTL, hash_funcs=_HASH_FUNCS
-        )(f)
-
-    return wrap(func) if func is not None else wrap
-
-
-@shared
-def _customer_values(
-    db: Database | ScopedDatabase, as_of: date, store_ids: tuple[str, ...] | None, params: clv.CLVParams
-) -> pd.DataFrame:
-    """Per-customer values of the customers ``db`` holds, cut to ``store_ids`` (() is none).
-
-    Retention and return rates are GROUP figures, measured on every customer (a customer's CLV
-    does not depend on who looks), so a scoped database computes on the group's and keeps the
-    rows of its own customers only (``in_scope`` asks the scoped database which they are).
-    """
-    if store_ids == ():
-        store_ids = ("",)  # no store is called "": no row, never "every store"
-    group = group_database(db)
-    wanted = scope_of(db) if store_ids is None else store_ids
-    values = clv.customer_values(group, as_of, None if wanted is None else list(wanted), params)
-    return in_scope(db, values)
-
-
-def historical_values(
-    db: Database | ScopedDatabase, as_of: date, store_ids: tuple[str, ...] | None, params: clv.CLVParams
-) -> pd.DataFrame:
-    """``clv.customer_values`` (historical CLV) in a scope, from the shared frame: a cheap
-    copy-on-write copy for a query of ui/queries.py that needs the per-customer values
-    without the sidebar's model choice (rather than a second 1M-row st.cache_data copy)."""
-    return _customer_values(db, as_of, store_ids, params).copy(deep=False)
-
-
-def fit_failure(error: Exception) -> dict:
-    # A FitError is not kept by the caches, so its parts are returned.
-    return {"reason": error.reason, "details": error.details, "message": str(error)}
-
-
-@shared(max_entries=2)
-def _group_fit(db: Database, as_of: date):
-    from clv_engine.models import FitError
-    from clv_engine.predictive import fit_predictive_model
-
-    try:
-        return fit_predictive_model(db, as_of)
-    except FitError as error:
-        return fit_failure(error)
-
-
-@shared(max_entries=4)
-def _fit(db: Database | ScopedDatabase, as_of: date):
-    from dataclasses import replace
-
-    model = _group_fit(group_database(db), as_of)
-    if isinstance(model, dict) or scope_of(db) is None:
-        return model
-    return replace(model, summary=in_scope(db, model.summary).reset_index(drop=True))
-
-
-def fitted_model(db: Database | ScopedDatabase, as_of: date):
-    """The BG/NBD + Gamma-Gamma fit on every customer to ``as_of`` (one per database and
-    date, shared by the sidebar model and the model page), or a failure dict.
-
-    The fit is a GROUP model (the model page names it so in a store scope): a scoped database
-    gets the group's parameters with the customer summary cut to its own customers."""
-    from dataclasses import replace
-
-    model = _fit(db, as_of)
-    if isinstance(model, dict):
-        return dict(model)
-    return replace(model, summary=model.summary.copy(deep=False))
-
-
-@shared
-def _predictions(db: Database, as_of: date, horizon_years: int, discount_rate: float) -> pd.DataFrame | dict:
-    from clv_engine.predictive import customer_predictions
-
-    model = _fit(db, as_of)
-    if isinstance(model, dict):
-        return model
-    return customer_predictions(model, horizon_years, discount_rate)
-
-
-def predictions(db: Database, as_of: date, horizon_years: int, discount_rate: float) -> pd.DataFrame | dict:
-    """Predictive CLV per customer, or the failure dict of the fit."""
-    result = _predictions(db, as_of, horizon_years, discount_rate)
-    return dict(result) if isinstance(result, dict) else result.copy(deep=False)
-
-
-@shared
-def _model_values(
-    db: Database | ScopedDatabase,
-    as_of: date,
-    store_ids: tuple[str, ...] | None,
-    params: clv.CLVParams,
-    model: str,
-) -> pd.DataFrame:
-    """The customer values with the chosen model's CLV attached: merged ONCE per (data
-    version, scope, as-of date, parameters, model), not on every rerun of every page."""
-    values = _customer_values(db, as_of, store_ids, params)
-    predicted = None
-    if model == "predictive":
-        fitted = _predictions(db, as_of, params.horizon_years, params.discount_rate)
-        predicted = fitted if isinstance(fitted, pd.DataFrame) else None
-    return predictive.values_for_model(values, model, predicted)
-
-
-@cached
-def dropout(db: Database, as_of: date):
-    """Whether the shared fit can tell customers who left apart (clv_engine.status.DropoutCheck),
-    or None without a fit."""
-    model = _fit(db, as_of)
-    return None if isinstance(model, dict) else model.dropout()
-
-
-@cached
-def _data_end(db: Database) -> date | None:
-    value = db.query_value("SELECT max(order_date) FROM orders")
-    return value
-
-
-@cached
-def _settings(db: Database) -> dict[str, str]:
-    return read_settings(db)
-
-
-@cached
-def _stores(db: Database) -> pd.DataFrame:
-    return db.query_df("SELECT store_id, name, region, city FROM stores ORDER BY store_id")
 
 
 @dataclass(frozen=True)
@@ -237,17 +69,17 @@ class Context:
         # Long only the first time for this data (the fit, a million rows): a spinner then;
         # st.spinner shows nothing for work under half a second (every later rerun).
         with st.spinner(self.t("speed.values")):
-            frame = _model_values(self.db, self.as_of, self.store_ids, params, self.clv_model)
+            frame = model_values(self.db, self.as_of, self.store_ids, params, self.clv_model)
         return frame.copy(deep=False)  # copy-on-write: the caller's changes stay its own
 
     def predictive_fit_problem(self) -> str | None:
         """Why the predictive model could not be fitted in this scope, or None."""
         with st.spinner(self.t("speed.fitting")):  # the first fit of this data and date
-            result = _fit(self.db, self.as_of)
+            result = fit_in_scope(self.db, self.as_of)
         return fit_error_text(result, self.lang) if isinstance(result, dict) else None
 
     def stores(self) -> pd.DataFrame:
-        return _stores(self.db)
+        return store_list(self.db)
 
     def has(self, table: str) -> bool:
         return self.db.table_rows(table) > 0
@@ -309,7 +141,7 @@ def presentation_from_link() -> bool:
 
 def draw_sidebar() -> Context:
     """Language, as-of date and store scope; returns the context every page reads."""
-    db = _database(str(ensure_database()))
+    db = shared_reader(str(ensure_database()))
     if "lang" not in st.session_state:
         st.session_state["lang"] = "zh" if _browser_prefers_chinese() else "en"
     # Login (when configured) before anything else: stops the run with a login screen.
@@ -326,7 +158,7 @@ def draw_sidebar() -> Context:
             )
             or "en"
         )
-        end = _data_end(db) or date.today()
+        end = data_end(db) or date.today()
         # New data (an import) ends on another day: move the as-of date with it, or data
         # that ended earlier would make every customer look lapsed.
         if st.session_state.get("_as_of_data_end") != end:
@@ -338,7 +170,7 @@ def draw_sidebar() -> Context:
             key="as_of",
             help=t("sidebar.as_of.help", lang),
         )
-        stores = _stores(db)
+        stores = store_list(db)
         labels = dict(zip(stores["store_id"], stores["name"] + " · " + stores["region"]))
         if viewer.stores is not None:  # a store manager picks only among their own stores
             labels = {s: label for s, label in labels.items() if s in viewer.stores}
@@ -371,7 +203,7 @@ def draw_sidebar() -> Context:
         )
         st.caption(f"{t('sidebar.database', lang)}: `{db.path.name}`")
         draw_viewer(viewer, lang)
-    settings = _settings(db)
+    settings = settings_of(db)
     store_ids = viewer.scope(tuple(chosen) or None)
     context = Context(
         lang=lang,
