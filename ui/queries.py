@@ -7,6 +7,7 @@ own section below it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -36,7 +37,13 @@ from clv_engine.db import Database, read_settings
 from clv_engine.imports import ImportFileError
 from clv_engine.imports.stage import read_sample
 from clv_engine.models import FitError
-from clv_engine.predictive import HoldoutCheck, holdout_check, p_alive_drops
+from clv_engine.predictive import (
+    HoldoutCheck,
+    customer_predictions,
+    fit_predictive_model,
+    holdout_check,
+    p_alive_drops,
+)
 from clv_engine.scope import ScopedDatabase, group_database, in_scope, scope_of
 
 
@@ -111,16 +118,14 @@ def historical_values(
     return _customer_values(db, as_of, store_ids, params).copy(deep=False)
 
 
-def fit_failure(error: Exception) -> dict:
-    # A FitError is not kept by the caches, so its parts are returned.
-    return {"reason": error.reason, "details": error.details, "message": str(error)}
+def fit_failure(error: FitError) -> dict:
+    """A failed fit as its parts (code and details): pages tell a failure from a model by type,
+    and wording.predictive.fit_error_text words it."""
+    return {"reason": error.reason, "details": error.details}
 
 
 @shared(max_entries=2)
 def _group_fit(db: Database, as_of: date):
-    from clv_engine.models import FitError
-    from clv_engine.predictive import fit_predictive_model
-
     try:
         return fit_predictive_model(db, as_of)
     except FitError as error:
@@ -129,8 +134,6 @@ def _group_fit(db: Database, as_of: date):
 
 @shared(max_entries=4)
 def fit_in_scope(db: Database | ScopedDatabase, as_of: date):
-    from dataclasses import replace
-
     model = _group_fit(group_database(db), as_of)
     if isinstance(model, dict) or scope_of(db) is None:
         return model
@@ -143,8 +146,6 @@ def fitted_model(db: Database | ScopedDatabase, as_of: date):
 
     The fit is a GROUP model (the model page names it so in a store scope): a scoped database
     gets the group's parameters with the customer summary cut to its own customers."""
-    from dataclasses import replace
-
     model = fit_in_scope(db, as_of)
     if isinstance(model, dict):
         return dict(model)
@@ -153,8 +154,6 @@ def fitted_model(db: Database | ScopedDatabase, as_of: date):
 
 @shared
 def _predictions(db: Database, as_of: date, horizon_years: int, discount_rate: float) -> pd.DataFrame | dict:
-    from clv_engine.predictive import customer_predictions
-
     model = fit_in_scope(db, as_of)
     if isinstance(model, dict):
         return model
@@ -195,8 +194,7 @@ def dropout(db: Database, as_of: date):
 
 @cached
 def data_end(db: Database) -> date | None:
-    value = db.query_value("SELECT max(order_date) FROM orders")
-    return value
+    return db.query_value("SELECT max(order_date) FROM orders")
 
 
 @cached

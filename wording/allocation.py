@@ -41,7 +41,7 @@ def preset_names(lang: str = "en") -> dict[str, str]:
 
 
 def spec_case_projects(lang: str = "en") -> list[Project]:
-    """The SPEC §4 (seed 000) case, its projects named in ``lang``."""
+    """The reference budget case (SPEC §4), its projects named in ``lang``."""
     return _spec_case_projects(preset_names(lang))
 
 

@@ -13,7 +13,7 @@ def tier_label_key(scheme: str, tier: str) -> str:
 
 
 def playbook_key(scheme: str, tier: str) -> str:
-    """Catalogue key of the default service playbook of a tier (seed 003, SPEC §2b)."""
+    """Catalogue key of the default service playbook of a tier (SPEC §2b)."""
     tier_column(scheme)
     return f"seg.playbook.{scheme}.{tier}"
 
