@@ -32,6 +32,7 @@ If the lock files cannot be created (a read-only directory) or there is no ``flo
 Within a process the same rules hold between threads (a condition variable): a write waits
 for the running queries, new queries wait for the write. A thread that already holds a cursor
 may open another one (the reader is open and stays open until both close), never a write.
+A child forked while the reader is open (multiprocessing) drops its copy of it and of the lock.
 
 An import replaces the whole file by renaming a finished new file over it; the reader notices
 the new file (inode change) on its next query and reopens, so readers never see half a file.
@@ -83,6 +84,24 @@ def _close_all() -> None:
             db._generation += 1  # stops its watcher
             if not db._active and not db._writing:
                 db._close_reader()
+
+
+def _forget_in_forked_child() -> None:
+    """A child forked while a reader was open (multiprocessing) drops the parent's reader: its
+    copy of the lock descriptor would otherwise hold the parent's shared lock as long as the
+    child lives, and its lock may be held by a parent thread that does not exist here."""
+    for db in list(_OPEN):
+        if db._lock_fd is not None or db._turnstile_fd is not None or db._reader is not None:
+            _FORKED_AWAY.append(db._reader)  # never closed here: it belongs to the parent
+        for fd in (db._lock_fd, db._turnstile_fd):
+            if fd is not None:
+                os.close(fd)  # the parent's lock stays: the parent still has the description
+        db._reset_state()
+
+
+_FORKED_AWAY: list[Any] = []
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_forked_child)
 
 
 def create_database(path: str | Path) -> None:
@@ -184,6 +203,10 @@ class Database(Reader):
             raise FileNotFoundError(f"Database file not found: {self.path}")
         self._lock_path = self.path.with_name(self.path.name + ".lock")
         self._turnstile_path = self.path.with_name(self.path.name + ".writer")
+        self._generation = 0  # one watcher per opening of the reader
+        self._reset_state()
+
+    def _reset_state(self) -> None:
         # Everything below is guarded by _cond.
         self._cond = threading.Condition()
         self._local = threading.local()  # .depth: cursors the current thread holds
@@ -197,7 +220,7 @@ class Database(Reader):
         self._writing = False  # this process is writing
         self._writers = 0  # this process's writes waiting for the running queries
         self._last_used = 0.0
-        self._generation = 0  # one watcher per opening of the reader
+        self._generation += 1  # stops a watcher of the previous state
 
     # -- reading -------------------------------------------------------------------------
     def _replaced(self) -> bool:

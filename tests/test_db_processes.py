@@ -255,3 +255,30 @@ def test_the_premise_duckdb_refuses_a_writer_while_another_process_reads(writabl
     finally:
         con.close()
     assert done.returncode != 0 and "lock" in done.stderr.lower()
+
+
+def _count_in_child(path, queue):  # runs in a forked child: a fresh reader of its own
+    time.sleep(0.5)
+    queue.put(Database(path).query_value("SELECT count(*) FROM customers"))
+    time.sleep(30)
+
+
+def test_a_forked_child_does_not_keep_the_parents_lock(writable_db_path, monkeypatch):
+    import multiprocessing
+
+    monkeypatch.setattr(dbmod, "IDLE_SECONDS", 3600.0)
+    monkeypatch.setattr(dbmod, "WRITE_TIMEOUT", 5.0)
+    db = Database(writable_db_path)
+    assert db.query_value("SELECT count(*) FROM customers") == 3_000  # the reader is open
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_count_in_child, args=(writable_db_path, queue), daemon=True)
+    child.start()
+    try:
+        assert queue.get(timeout=20) == 3_000
+        with db.write_transaction() as con:  # the child lives on, without the parent's lock
+            con.execute("INSERT INTO meta VALUES ('after fork', 'v')")
+        assert db.query_value("SELECT value FROM meta WHERE key = 'after fork'") == "v"
+    finally:
+        child.terminate()
+        child.join()
