@@ -136,12 +136,21 @@ def _open_lock_file(path: Path) -> int | None:
     if fcntl is None:  # pragma: no cover - Windows
         return None
     try:
-        return os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
     except OSError:
         try:  # made by another user, or a read-only directory: flock works on a read-only fd
-            return os.open(path, os.O_RDONLY)
+            fd = os.open(path, os.O_RDONLY)
         except OSError:
             return None
+    try:  # a file system without flock (some network mounts): no coordination either
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    except BlockingIOError:
+        pass  # flock works: a writer holds it right now
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
 
 
 def _close_fd(fd: int | None) -> None:
@@ -387,6 +396,7 @@ class Database(Reader):
         finally:
             with self._cond:
                 self._writing = False
+                self._tables = None  # the write may have created a table
                 self._cond.notify_all()
 
     @contextmanager
