@@ -42,6 +42,12 @@ STRINGS = {
         "please quote it when you report the problem.",
         "本页面出现错误。详细信息已记录在服务器日志中，错误编号 {id}；反馈问题时请提供该编号。",
     ),
+    # clv_engine.db: a write waited for the other processes to let go of the file, in vain.
+    "error.database.busy": (
+        "The database {file} stayed busy for {seconds} seconds (other users' work, or an import), so "
+        "nothing was saved. Please try again in a moment.",
+        "数据库 {file} 在 {seconds} 秒内一直被占用（其他用户正在使用或正在导入数据），因此没有保存任何内容。请稍后重试。",
+    ),
 }
 
 STRINGS.update(
