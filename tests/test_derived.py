@@ -312,3 +312,66 @@ def test_model_json_round_trip_is_exact():
     assert json.loads(fit_to_json(visits, spend))["visits"]["method"] == visits.method
     error = failure_from_json(failure_to_json(FitError("too_few_customers", n=np.int64(4), minimum=10)))
     assert (error.reason, error.details) == ("too_few_customers", {"n": 4, "minimum": 10})
+
+
+def _import_orders(tmp_path) -> list:
+    from clv_engine.imports import Source
+
+    rows, people = _orders(seed=5, customers=40)
+    text = "order_id,customer_id,order_date,revenue,gross_profit,store_id\n" + "".join(
+        f"{r.order_id},{r.customer_id},{r.order_date.isoformat()},{r.revenue!r},{r.gross_profit!r},{r.store_id}\n"
+        for r in rows.itertuples()
+    )
+    path = tmp_path / "orders.csv"
+    path.write_text(text, "utf-8")
+    return [Source("orders", path)]
+
+
+def test_an_import_builds_the_tables_in_the_new_file(tmp_path, monkeypatch):
+    from clv_engine.imports import ImportOptions, run_import
+
+    steps = []
+    target = tmp_path / "imported.duckdb"
+    options = ImportOptions(today=date(2026, 12, 1))
+    run_import(_import_orders(tmp_path), target, options, progress=lambda f, s: steps.append((f, s)))
+    assert "deriving" in [s for _, s in steps]
+    assert [f for f, _ in steps] == sorted(f for f, _ in steps)  # the bar never goes back
+    store.forget()
+    db = Database(target)
+    assert store.stored(db) is not None and store.stored(db).as_of == END
+    values = clv.customer_values(db, END)
+    assert len(values) == 40
+    assert_same_frame(values, on_the_fly(monkeypatch, lambda: clv.customer_values(db, END)))
+    db.close()
+
+
+def test_a_failed_build_still_lands_the_import_without_tables(tmp_path, monkeypatch):
+    from clv_engine.derived import build as builder
+    from clv_engine.imports import ImportOptions, run_import
+
+    def broken(con, step):
+        con.execute("CREATE TABLE main.derived_values AS SELECT 1 AS half_built")
+        raise RuntimeError("out of memory")
+
+    monkeypatch.setattr(builder, "build", broken)
+    target = tmp_path / "imported.duckdb"
+    run_import(_import_orders(tmp_path), target, ImportOptions(today=date(2026, 12, 1)))
+    db = Database(target)
+    assert db.table_rows("orders") > 0
+    assert not set(store.TABLES) & db.tables()
+    assert store.stored(db) is None and len(clv.customer_values(db, END)) == 40
+    db.close()
+
+
+def test_a_generated_sample_has_them(tmp_path, monkeypatch):
+    from sample_data.generate import generate
+
+    db = Database(generate(300, 4, tmp_path / "sample.duckdb"))
+    found = store.stored(db)
+    assert found is not None
+    assert found.as_of == db.query_value("SELECT max(order_date) FROM orders")
+    assert_same_frame(
+        predictive.rfm_summary(db, found.as_of),
+        on_the_fly(monkeypatch, lambda: predictive.rfm_summary(db, found.as_of)),
+    )
+    db.close()
