@@ -145,7 +145,7 @@ def rfm_summary(
     unit = _check_unit(time_unit_days)
     if cal == end and unit == derived.TIME_UNIT_DAYS and derived.usable(db, end) is not None:
         # Built once for this date and data (clv_engine.derived): the same rows, same order.
-        frame = db.query_df(f"SELECT * EXCLUDE (cust_key) FROM {derived.RFM_TABLE} ORDER BY cust_key")
+        frame = derived.rfm_frame(db)
     else:
         frame = db.query_df(RFM_SQL, {"end": end, "cal": cal, "unit": unit})
     return typed_rfm(frame)

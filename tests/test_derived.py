@@ -99,6 +99,13 @@ class SqlLog:
             return original(db, sql, params)
 
         monkeypatch.setattr(Reader, "query_df", query_df)
+        read_frame = store.read_frame
+
+        def logged_read_frame(db, sql, params=()):
+            self.sql.append(sql)
+            return read_frame(db, sql, params)
+
+        monkeypatch.setattr(store, "read_frame", logged_read_frame)
 
     def ran(self, text: str) -> bool:
         return any(text in sql for sql in self.sql)
@@ -141,6 +148,9 @@ def test_values_from_the_stored_table_equal_the_computation(derived_db, monkeypa
         s1, on_the_fly(monkeypatch, lambda: clv.customer_values(derived_db, END, ["S1"], params))
     )
     assert set(s1["home_store_id"]) == {"S1"}
+    nobody = clv.customer_values(derived_db, END, [""])  # no store: no row, the same columns and types
+    assert nobody.empty
+    assert_same_frame(nobody, on_the_fly(monkeypatch, lambda: clv.customer_values(derived_db, END, [""])))
 
 
 def test_rfm_and_model_from_the_stored_tables_equal_the_computation(derived_db, monkeypatch):
@@ -373,5 +383,9 @@ def test_a_generated_sample_has_them(tmp_path, monkeypatch):
     assert_same_frame(
         predictive.rfm_summary(db, found.as_of),
         on_the_fly(monkeypatch, lambda: predictive.rfm_summary(db, found.as_of)),
+    )
+    assert_same_frame(
+        clv.customer_values(db, found.as_of, ["S01"]),
+        on_the_fly(monkeypatch, lambda: clv.customer_values(db, found.as_of, ["S01"])),
     )
     db.close()
