@@ -99,13 +99,13 @@ class SqlLog:
             return original(db, sql, params)
 
         monkeypatch.setattr(Reader, "query_df", query_df)
-        read_frame = store.read_frame
+        read_frame = store._read_frame
 
         def logged_read_frame(db, sql, params=()):
             self.sql.append(sql)
             return read_frame(db, sql, params)
 
-        monkeypatch.setattr(store, "read_frame", logged_read_frame)
+        monkeypatch.setattr(store, "_read_frame", logged_read_frame)
 
     def ran(self, text: str) -> bool:
         return any(text in sql for sql in self.sql)

@@ -111,12 +111,14 @@ def values_frame(db: Any, as_of: object, store_ids: Sequence[str] | None) -> pd.
     if store_ids:
         where = f" WHERE home_store_id IN ({', '.join('?' for _ in store_ids)})"
         params = list(store_ids)
-    return read_frame(db, f"SELECT * EXCLUDE (cust_key) FROM {VALUES_TABLE}{where} ORDER BY cust_key", params)
+    return _read_frame(
+        db, f"SELECT * EXCLUDE (cust_key) FROM {VALUES_TABLE}{where} ORDER BY cust_key", params
+    )
 
 
 def rfm_frame(db: Any) -> pd.DataFrame:
     """``derived_rfm`` as ``RFM_SQL`` returns it (call only when ``usable``)."""
-    return read_frame(db, f"SELECT * EXCLUDE (cust_key) FROM {RFM_TABLE} ORDER BY cust_key")
+    return _read_frame(db, f"SELECT * EXCLUDE (cust_key) FROM {RFM_TABLE} ORDER BY cust_key")
 
 
 def _day(value: date) -> date:
@@ -162,7 +164,7 @@ def model_json(db: Any) -> tuple[str, str]:
     return str(frame["kind"].iloc[0]), str(frame["payload"].iloc[0])
 
 
-def read_frame(db: Any, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+def _read_frame(db: Any, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
     """``db.query_df(sql, params)``, the same frame (same dtypes), through Arrow: five times
     faster for a million rows of text columns (customer id, name, VIN, store ...)."""
     with db.cursor() as cur:
