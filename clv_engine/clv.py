@@ -445,9 +445,11 @@ def absence_weight(recency_days: object, retention: float, rates: ReturnRates | 
     if rates is None:
         return legacy
     q_by_years = {k: rates.used_for(k) for k in range(1, RETURN_MAX_YEARS + 1)}
-    q = np.array(
-        [np.nan if k == 0 or q_by_years.get(k) is None else q_by_years[k] for k in years], dtype=float
-    )
+    # One look-up per number of years (0: active, no rate), indexed by every customer's years.
+    by_years = [np.nan] + [
+        np.nan if q_by_years[k] is None else q_by_years[k] for k in range(1, RETURN_MAX_YEARS + 1)
+    ]
+    q = np.asarray(by_years, dtype=float)[years]
     with np.errstate(divide="ignore", invalid="ignore"):
         relative = np.minimum(q, retention) / retention if retention > 0 else np.zeros_like(q)
     return np.where(years == 0, 1.0, np.where(np.isnan(q), legacy, relative))
