@@ -389,3 +389,25 @@ def test_a_generated_sample_has_them(tmp_path, monkeypatch):
         on_the_fly(monkeypatch, lambda: clv.customer_values(db, found.as_of, ["S01"])),
     )
     db.close()
+
+
+def test_sessions_starting_together_check_the_data_once(derived_db, monkeypatch):
+    import threading
+
+    store.forget()
+    calls = []
+    original = store.fingerprint
+
+    def counted(reader):
+        calls.append(1)
+        return original(reader)
+
+    monkeypatch.setattr(store, "fingerprint", counted)
+    found = []
+    threads = [threading.Thread(target=lambda: found.append(store.stored(derived_db))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1 and len(found) == 8
+    assert found[0] is not None and all(f == found[0] for f in found)

@@ -62,6 +62,8 @@ class Stored:
 
 _checked: dict[tuple, Stored | None] = {}
 _checked_lock = threading.Lock()
+# One check at a time: fifty sessions opening the app together hash the orders once.
+_checking = threading.Lock()
 _CHECKED_MAX = 8
 
 
@@ -80,11 +82,15 @@ def stored(db: Any) -> Stored | None:
     with _checked_lock:
         if key in _checked:
             return _checked[key]
-    found = _check(group)
-    with _checked_lock:
-        if len(_checked) >= _CHECKED_MAX:
-            _checked.pop(next(iter(_checked)))
-        _checked[key] = found
+    with _checking:
+        with _checked_lock:
+            if key in _checked:  # checked while this thread waited
+                return _checked[key]
+        found = _check(group)
+        with _checked_lock:
+            if len(_checked) >= _CHECKED_MAX:
+                _checked.pop(next(iter(_checked)))
+            _checked[key] = found
     return found
 
 
