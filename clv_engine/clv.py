@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from clv_engine.db import Database
+from clv_engine.derived import store as derived
 from clv_engine.status import customer_status
 
 
@@ -194,6 +195,8 @@ def estimate_retention(db: Database, as_of: date) -> float:
 
     With no such customer there is nothing to measure: ``DEFAULT_RETENTION`` is returned
     (see ``retention_is_measurable``), not 0%, which would value every customer at zero."""
+    if (kept := derived.group_figures(db, as_of)) is not None:
+        return DEFAULT_RETENTION if kept.retention is None else float(kept.retention)
     value = db.query_value(
         """
         WITH y AS (
@@ -213,6 +216,8 @@ def estimate_retention(db: Database, as_of: date) -> float:
 
 def retention_is_measurable(db: Database, as_of: date) -> bool:
     """Whether any customer had a visit in the year before last (so retention is measured)."""
+    if (kept := derived.group_figures(db, as_of)) is not None:
+        return kept.retention_measurable
     return bool(
         db.query_value(
             "SELECT count(*) > 0 FROM orders WHERE order_date > CAST(? AS DATE) - INTERVAL 730 DAY "
@@ -290,9 +295,12 @@ def customer_values(
     depend on ``store_ids`` (which only selects rows).
     """
     params.validate()
-    where, extra = _store_filter(store_ids, "c.home_store_id")
-    # A fixed row order: two calls (say, at two retentions) line up row for row.
-    frame = db.query_df(CUSTOMER_VALUES_SQL + where + " ORDER BY c.customer_id", [as_of] * 7 + extra)
+    # Built once for this date and data (clv_engine.derived): the same rows in the same order.
+    frame = derived.values_frame(db, as_of, store_ids)
+    if frame is None:
+        where, extra = _store_filter(store_ids, "c.home_store_id")
+        # A fixed row order: two calls (say, at two retentions) line up row for row.
+        frame = db.query_df(CUSTOMER_VALUES_SQL + where + " ORDER BY c.customer_id", [as_of] * 7 + extra)
     retention, source = retention_for(db, as_of, params)
     frame["status"] = customer_status(frame["recency_days"])
     frame.attrs["return_rates"] = return_rates(db, as_of)
@@ -399,8 +407,12 @@ def return_rates(
     if max_years < 1:
         raise ValueError("max_years must be at least 1")
     reference = as_of - timedelta(days=365)
-    found = db.query_df(RETURN_RATES_SQL, [reference, as_of, max_years])
-    counts = dict(zip(found["years_absent"], zip(found["customers"], found["returned"])))
+    kept = derived.group_figures(db, as_of)
+    if kept is not None and kept.return_max_years == max_years:
+        counts = {k: (n, r) for k, n, r in kept.return_counts}
+    else:
+        found = db.query_df(RETURN_RATES_SQL, [reference, as_of, max_years])
+        counts = dict(zip(found["years_absent"], zip(found["customers"], found["returned"])))
     years = tuple(range(1, max_years + 1))
     customers = tuple(int(counts.get(k, (0, 0))[0]) for k in years)
     returned = tuple(int(counts.get(k, (0, 0))[1]) for k in years)
@@ -433,9 +445,11 @@ def absence_weight(recency_days: object, retention: float, rates: ReturnRates | 
     if rates is None:
         return legacy
     q_by_years = {k: rates.used_for(k) for k in range(1, RETURN_MAX_YEARS + 1)}
-    q = np.array(
-        [np.nan if k == 0 or q_by_years.get(k) is None else q_by_years[k] for k in years], dtype=float
-    )
+    # One look-up per number of years (0: active, no rate), indexed by every customer's years.
+    by_years = [np.nan] + [
+        np.nan if q_by_years[k] is None else q_by_years[k] for k in range(1, RETURN_MAX_YEARS + 1)
+    ]
+    q = np.asarray(by_years, dtype=float)[years]
     with np.errstate(divide="ignore", invalid="ignore"):
         relative = np.minimum(q, retention) / retention if retention > 0 else np.zeros_like(q)
     return np.where(years == 0, 1.0, np.where(np.isnan(q), legacy, relative))

@@ -28,6 +28,7 @@ import pandas as pd
 
 from clv_engine.cells import as_date
 from clv_engine.db import Database
+from clv_engine.derived import store as derived
 from clv_engine.models import (
     BGNBDFit,
     BGNBDParams,
@@ -42,6 +43,8 @@ from clv_engine.models import (
     predict_customers,
 )
 from clv_engine.models.backtest import VisitGrid, holdout_table, visit_grid
+from clv_engine.models.store import failure_from_json, fit_from_json
+from clv_engine.scope import scope_of
 from clv_engine.status import DropoutCheck, DropoutRules, dropout_check
 
 __all__ = [
@@ -140,7 +143,16 @@ def rfm_summary(
     if cal > end:
         raise ValueError(f"calibration_end: {cal} is after as_of ({end})")
     unit = _check_unit(time_unit_days)
-    frame = db.query_df(RFM_SQL, {"end": end, "cal": cal, "unit": unit})
+    if cal == end and unit == derived.TIME_UNIT_DAYS and derived.usable(db, end) is not None:
+        # Built once for this date and data (clv_engine.derived): the same rows, same order.
+        frame = derived.rfm_frame(db)
+    else:
+        frame = db.query_df(RFM_SQL, {"end": end, "cal": cal, "unit": unit})
+    return typed_rfm(frame)
+
+
+def typed_rfm(frame: pd.DataFrame) -> pd.DataFrame:
+    """RFM_SQL's rows as ``rfm_summary`` returns them (counts as floats, for the models)."""
     frame["frequency"] = frame["frequency"].astype(float)
     frame["holdout_visits"] = frame["holdout_visits"].astype(float)
     return frame
@@ -179,13 +191,29 @@ def fit_predictive_model(db: Database, as_of: date, *, time_unit_days: float = 7
     cannot support a fit."""
     as_of = _as_date(as_of, "as_of")
     summary = rfm_summary(db, as_of, time_unit_days=time_unit_days)
+    stored = (
+        scope_of(db) is None and float(time_unit_days) == derived.TIME_UNIT_DAYS and derived.usable(db, as_of)
+    )
+    if stored:
+        # Fitted when the tables were built, on this very summary: the same parameters.
+        kind, payload = derived.model_json(db)
+        if kind == "failure":
+            raise failure_from_json(payload)
+        visits, spend = fit_from_json(payload)
+    else:
+        visits, spend = fit_on_summary(summary, as_of)
+    return PredictiveModel(
+        as_of=as_of, time_unit_days=float(time_unit_days), summary=summary, visits=visits, spend=spend
+    )
+
+
+def fit_on_summary(summary: pd.DataFrame, as_of: date) -> tuple[BGNBDFit, GammaGammaFit]:
+    """Both fits on an RFM summary (``rfm_summary``); FitError when none is possible."""
     if summary.empty:
         raise FitError("no_customers", as_of=as_of.isoformat())
     visits = fit_bgnbd(summary["frequency"], summary["recency"], summary["T"])
     spend = fit_gamma_gamma(summary["frequency"], summary["mean_gp_per_visit"])
-    return PredictiveModel(
-        as_of=as_of, time_unit_days=float(time_unit_days), summary=summary, visits=visits, spend=spend
-    )
+    return visits, spend
 
 
 PREDICTION_COLUMNS = [

@@ -57,6 +57,9 @@ SCOPED_TABLES: dict[str, str] = {
     "appointments": f"SELECT * FROM {{base}} WHERE {IN_SCOPE}",
     "call_list_members": f"SELECT * FROM {{base}} WHERE {IN_SCOPE}",
     "contacts": f"SELECT * FROM {{base}} WHERE {IN_SCOPE}",
+    # Per-customer tables built once per data version (clv_engine.derived).
+    "derived_values": f"SELECT * FROM {{base}} WHERE {IN_SCOPE}",
+    "derived_rfm": f"SELECT * FROM {{base}} WHERE {IN_SCOPE}",
     # A side outside the scope reads as a marker: the referral exists, its other party is
     # nobody. Two markers, so a chain never continues through one (referrer <> referred), and
     # not NULL, which would turn "id IN (SELECT referrer_id ...)" into NULL for every non-match.

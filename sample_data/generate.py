@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from clv_engine.db import apply_schema
+from clv_engine.derived.build import build
 from sample_data.loop import _close_the_loop
 from sample_data.service_clock import _odometer_and_complaint_clock
 from sample_data.world import (
@@ -451,9 +452,21 @@ def generate(
     progress(0.90, "contacts")
     _close_the_loop(tmp, seed)
     _odometer_and_complaint_clock(tmp, seed)
+    progress(0.95, "deriving")
+    _derive(tmp)
     os.replace(tmp, out)
     progress(1.0, "done")
     return out
+
+
+def _derive(path: Path) -> None:
+    """The per-customer tables of the finished sample (clv_engine.derived), in the file."""
+    con = duckdb.connect(str(path))
+    try:
+        build(con)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
 
 
 def main(argv: list[str] | None = None) -> int:

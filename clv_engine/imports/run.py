@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from clv_engine.derived.build import build_or_drop
 from clv_engine.imports import swap, versions
 from clv_engine.imports.model import (
     OLD,
@@ -96,6 +97,10 @@ def _import_locked(
                 raise ImportRejected(report)
             progress(0.5, "writing")
             write_database(con, staged, options)
+            # The per-customer tables of the new data, in the new file (clv_engine.derived);
+            # should it fail, the import still lands and the pages compute them as before.
+            progress(0.6, "deriving")
+            build_or_drop(con, lambda done, _step: progress(0.6 + 0.2 * done, "deriving"))
             progress(0.8, "loaded")
             con.execute("CHECKPOINT")
             report.written = table_counts(con)

@@ -120,6 +120,7 @@ STRINGS = {
     "imp.step.reading": ("Reading the files", "读取文件"),
     "imp.step.checking": ("Checking the rows", "检查数据行"),
     "imp.step.writing": ("Writing the new database", "写入新数据库"),
+    "imp.step.deriving": ("Computing the per-customer tables", "计算客户汇总表"),
     "imp.step.loaded": ("Saving the new database", "保存新数据库"),
     "imp.step.saved": ("Keeping the old database as a backup", "备份原数据库"),
     "imp.step.replacing": ("Switching to the new database", "切换到新数据库"),

@@ -1,0 +1,82 @@
+"""Build (or refresh) the per-customer tables of a database file (clv_engine.derived): for a
+file imported or generated before they existed, or after its data was changed in place.
+
+    python -m cli.derive [PATH]      (PATH: $CLV_DB, else the bundled sample)
+
+Every step is printed with the seconds it took. The tables are written in one transaction: a
+failure leaves the file as it was. DuckDB lets one process write a file that no other process
+has open, so run it while the app is stopped (an import builds them itself).
+
+Exit status: 0 built (or nothing to build: no order), 1 the file could not be written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+
+from clv_engine.db import default_db_path
+from clv_engine.derived.build import build
+from clv_engine.imports import swap
+from clv_engine.imports.model import ImportBusy
+from wording.errors import explain
+
+
+def derive(path: Path, out=print) -> object:
+    """Build the tables in ``path``; returns the date they were built for (None: no order)."""
+    started = time.perf_counter()
+
+    def step(fraction: float, name: str) -> None:
+        out(f"[{fraction:4.0%}] {name:<7} {time.perf_counter() - started:7.1f} s")
+
+    with swap.import_lock(path):
+        con = duckdb.connect(str(path))
+        try:
+            con.execute("SET enable_progress_bar = false")
+            con.execute("BEGIN TRANSACTION")
+            try:
+                as_of = build(con, step)
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+    return as_of
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m cli.derive", description="Build the per-customer tables of a database file."
+    )
+    parser.add_argument("path", nargs="?", help="the DuckDB file (default: $CLV_DB, else the sample)")
+    args = parser.parse_args(argv)
+    path = Path(args.path) if args.path else default_db_path()
+    if not path.is_file():
+        print(f"error: no database file at {path}", file=sys.stderr)
+        return 1
+    started = time.perf_counter()
+    try:
+        as_of = derive(path)
+    except ImportBusy as error:
+        print(f"error: {explain(error, 'en')}", file=sys.stderr)
+        return 1
+    except (duckdb.Error, OSError) as error:
+        print(f"error: {path}: {str(error).splitlines()[0]}", file=sys.stderr)
+        return 1
+    took = time.perf_counter() - started
+    if as_of is None:
+        print(f"{path}: no order, nothing to build ({took:.1f} s)")
+    else:
+        print(f"{path}: per-customer tables built for {as_of} in {took:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
