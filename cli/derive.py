@@ -4,8 +4,9 @@ file imported or generated before they existed, or after its data was changed in
     python -m cli.derive [PATH]      (PATH: $CLV_DB, else the bundled sample)
 
 Every step is printed with the seconds it took. The tables are written in one transaction: a
-failure leaves the file as it was. DuckDB lets one process write a file that no other process
-has open, so run it while the app is stopped (an import builds them itself).
+failure leaves the file as it was. It writes through the app's own write path
+(``Database.write_transaction``), so it may run while the app is serving: pages wait for it as
+for any write (an import builds the tables itself).
 
 Exit status: 0 built (or nothing to build: no order), 1 the file could not be written.
 """
@@ -20,10 +21,10 @@ from pathlib import Path
 
 import duckdb
 
-from clv_engine.db import default_db_path
+from clv_engine.db import Database, default_db_path
 from clv_engine.derived.build import build
+from clv_engine.errors import InputError
 from clv_engine.imports import swap
-from clv_engine.imports.model import ImportBusy
 from wording.errors import explain
 
 
@@ -34,20 +35,13 @@ def derive(path: Path, out=print) -> object:
     def step(fraction: float, name: str) -> None:
         out(f"[{fraction:4.0%}] {name:<7} {time.perf_counter() - started:7.1f} s")
 
-    with swap.import_lock(path):
-        con = duckdb.connect(str(path))
-        try:
+    db = Database(path)
+    try:
+        with swap.import_lock(path), db.write_transaction() as con:
             con.execute("SET enable_progress_bar = false")
-            con.execute("BEGIN TRANSACTION")
-            try:
-                as_of = build(con, step)
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            con.execute("COMMIT")
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
+            as_of = build(con, step)
+    finally:
+        db.close()
     return as_of
 
 
@@ -64,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         as_of = derive(path)
-    except ImportBusy as error:
+    except InputError as error:  # the import lock or the write lock is busy
         print(f"error: {explain(error, 'en')}", file=sys.stderr)
         return 1
     except (duckdb.Error, OSError) as error:
