@@ -88,32 +88,13 @@ else:
     else:
         panels.ltv_only_panel(ctx, table)
 
-# -- budget shift simulator ---------------------------------------------------------------
-st.header(ctx.t("channels.sim.header"))
-base_kind = translated_choice(
-    "radio",
-    ctx.t("channels.sim.base"),
-    ["data", "spec_customers", "spec_spend"],
-    "ch_sim_base",
-    lang,
-    link=True,
-    horizontal=True,
-    format_func=lambda k: ctx.t(f"channels.sim.base.{k}"),
+# -- budget shift simulator: a fragment, its inputs rerun only it -------------------------
+data_base = (
+    ch.data_simulator_base(ch.combine_channel_table(ltv, queries.channel_cac(ctx.db, ctx.as_of, SIM_MONTHS)))
+    if has_spend
+    else None
 )
-if base_kind == "data":
-    base = (
-        ch.data_simulator_base(
-            ch.combine_channel_table(ltv, queries.channel_cac(ctx.db, ctx.as_of, SIM_MONTHS))
-        )
-        if has_spend
-        else None
-    )
-else:
-    base = ch.spec_simulator_base("customers" if base_kind == "spec_customers" else "spend")
-if base is None or base.empty:
-    st.info(ctx.t("channels.sim.needs_spend"))
-else:
-    panels.simulator_panel(ctx, base, panels.shift_inputs(ctx, base, URL))
+panels.simulator(ctx, data_base, URL)
 panels.reconciliation_note(ctx)
 
 # -- cohorts ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import streamlit.testing.v1.local_script_runner as local_runner
 from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
 
 from tests.helpers import metric_values, run_app
+from wording import fmt
 
 
 def money(text: str) -> float:
@@ -63,3 +64,22 @@ def test_a_dcf_slider_reruns_the_explorer_not_the_overview(sample_db_path, monke
     assert abs(money(shown["DCF CLV"]) - 18_702 * 0.50 / 0.40) <= 0.5 * 1.25 + 0.5
     # Only the explorer was sent again (the browser keeps the rest of the page as drawn).
     assert "Customers" in before and "Customers" not in shown
+
+
+def test_a_simulator_input_reruns_the_simulator_not_the_channels_page(sample_db_path, monkeypatch):
+    from clv_engine import channels
+
+    at = run_app(sample_db_path, "app_pages/channels.py")
+    at.radio(key="ch_sim_base.en").set_value("spec_customers").run()
+    page_work = Spy(monkeypatch, channels, "channel_ltv_from_cube")
+    fragment_rerun(at, monkeypatch, lambda at: at.slider(key="ch_sim_beta").set_value(1.0))
+    assert page_work.calls == 0  # the LTV table, CAC and cohorts above and below did not run
+    m = metric_values(at)
+    # SPEC §6: equal customers, 30% of shows and e-commerce to referral and social, half each,
+    # linear returns: 106,900 / 36,500 = 2.9× before, 4.8× after.
+    assert m["Blended LTV/CAC, before → after"] == "2.9× → 4.8×"
+    assert m["New customers after the shift"] == fmt.number(
+        6_000 - 600 + 2_820_000 / 1_200 + 2_820_000 / 2_800
+    )
+    at.run()  # a full rerun does run the page
+    assert page_work.calls >= 1
