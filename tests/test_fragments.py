@@ -83,3 +83,17 @@ def test_a_simulator_input_reruns_the_simulator_not_the_channels_page(sample_db_
     )
     at.run()  # a full rerun does run the page
     assert page_work.calls >= 1
+
+
+def test_a_model_slider_reruns_its_section_not_the_model_page(sample_db_path, monkeypatch):
+    from ui import queries
+    from wording import t
+
+    at = run_app(sample_db_path, "app_pages/model.py")
+    page_work = Spy(monkeypatch, queries, "customers_with_orders")
+    fragment_rerun(at, monkeypatch, lambda at: at.select_slider(key="model_lookback").set_value(30))
+    assert page_work.calls == 0  # the fit's headline and parameters above did not run
+    assert t("predictive.drops.caption", "en", days=30) in [c.value for c in at.caption]
+    fragment_rerun(at, monkeypatch, lambda at: at.slider(key="model_age").set_value(2))
+    assert page_work.calls == 0
+    assert t("predictive.map.caption", "en", years=2) in [c.value for c in at.caption]
