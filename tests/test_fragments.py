@@ -97,3 +97,17 @@ def test_a_model_slider_reruns_its_section_not_the_model_page(sample_db_path, mo
     fragment_rerun(at, monkeypatch, lambda at: at.slider(key="model_age").set_value(2))
     assert page_work.calls == 0
     assert t("predictive.map.caption", "en", years=2) in [c.value for c in at.caption]
+
+
+def test_picking_a_kpi_store_reruns_its_section_not_the_scorecard(sample_db_path, monkeypatch):
+    from ui import queries
+
+    at = run_app(sample_db_path, "app_pages/kpi.py")
+    ranking = next(d.value for d in at.dataframe if "Rank" in d.value.columns)
+    score = ranking.loc[ranking["Store"].str.startswith("深圳南山店"), "Score"].iloc[0]
+    page_work = Spy(monkeypatch, queries, "group_store_kpis")
+    fragment_rerun(at, monkeypatch, lambda at: at.selectbox(key="kpi_store").set_value("S04"))
+    assert page_work.calls == 0  # the group's KPIs, ranking and trend did not run again
+    assert any(c.value.startswith("深圳南山店") for c in at.caption)
+    detail = next(d.value for d in at.dataframe if "Points" in d.value.columns)
+    assert abs(detail["Points"].sum() - score) < 0.5  # the store's parts add up to its ranked score
