@@ -111,3 +111,24 @@ def test_picking_a_kpi_store_reruns_its_section_not_the_scorecard(sample_db_path
     assert any(c.value.startswith("深圳南山店") for c in at.caption)
     detail = next(d.value for d in at.dataframe if "Points" in d.value.columns)
     assert abs(detail["Points"].sum() - score) < 0.5  # the store's parts add up to its ranked score
+
+
+def test_segmentation_migration_and_budget_rerun_alone(sample_db_path, monkeypatch):
+    from datetime import timedelta
+
+    from ui import queries
+
+    at = run_app(sample_db_path, "app_pages/segmentation.py")
+    customers = int(metric_values(at)["Customers scored"].replace(",", ""))
+    earlier = at.date_input(key="as_of").value - timedelta(days=200)
+    scoring = Spy(monkeypatch, queries, "missing_flag_tables")  # called by the page only
+    # SPEC §2b: the six groups' yearly care budget, ¥5,000,000 tiered.
+    fragment_rerun(at, monkeypatch, lambda at: at.radio(key="seg_budget_preset.en").set_value("2b"))
+    assert scoring.calls == 0  # the page's rules, scoring and charts did not run again
+    assert metric_values(at)["Tiered budget / yr"] == "¥5,000,000"
+    fragment_rerun(at, monkeypatch, lambda at: at.date_input(key="seg_mig_from").set_value(earlier))
+    assert scoring.calls == 0
+    m = metric_values(at)
+    moved = sum(int(m[k].replace(",", "")) for k in ("Moved up", "Slipped", "Stayed", "New since then"))
+    assert any(earlier.isoformat() in c.value for c in at.caption)  # compared with that date
+    assert moved == customers  # every customer scored today is in one migration count

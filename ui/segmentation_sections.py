@@ -160,10 +160,12 @@ def by_store_and_region(
             st.caption(ctx.t("seg.by.unassigned", n=fmt.number(unassigned), one=ctx.t(f"seg.by.one.{by}")))
 
 
+@st.fragment
 def migration(
     ctx: Context, frame: pd.DataFrame, scheme: str, rules: seg.RfmlRules, six_rules: seg.SixGroupRules
 ) -> None:
-    """Who moved between tiers since an earlier date: counts, flows, matrix, the movers."""
+    """Who moved between tiers since an earlier date: counts, flows, matrix, the movers. A
+    fragment: another date reruns only this section."""
     tiers = list(seg.SCHEMES[scheme])
     st.divider()
     st.subheader(ctx.t("seg.migration"))
@@ -183,9 +185,10 @@ def migration(
     if date_a >= ctx.as_of:
         st.warning(ctx.t("seg.migration.bad_dates", b=ctx.as_of.isoformat()))
     else:
-        mig = seg_migration(
-            ctx.db, date_a, ctx.as_of, ctx.store_ids, scheme, rules, six_rules, ctx.clv_params
-        )
+        with st.spinner(ctx.t("seg.migration.computing")):  # seconds the first time for a date
+            mig = seg_migration(
+                ctx.db, date_a, ctx.as_of, ctx.store_ids, scheme, rules, six_rules, ctx.clv_params
+            )
         st.caption(ctx.t("seg.migration.caption", a=date_a.isoformat(), b=ctx.as_of.isoformat()))
         counts = mig.counts()
         metric_row(
@@ -266,8 +269,10 @@ def migration(
             )
 
 
+@st.fragment
 def care_budget(ctx: Context, breakdown: pd.DataFrame, scheme: str) -> None:
-    """The yearly care budget by tier (from the data, or the SPEC §2b / §2c cases)."""
+    """The yearly care budget by tier (from the data, or the SPEC §2b / §2c cases). A fragment:
+    its inputs rerun only this section."""
     tiers = list(seg.SCHEMES[scheme])
     st.divider()
     st.subheader(ctx.t("seg.budget"))
