@@ -132,3 +132,31 @@ def test_segmentation_migration_and_budget_rerun_alone(sample_db_path, monkeypat
     moved = sum(int(m[k].replace(",", "")) for k in ("Moved up", "Slipped", "Stayed", "New since then"))
     assert any(earlier.isoformat() in c.value for c in at.caption)  # compared with that date
     assert moved == customers  # every customer scored today is in one migration count
+
+
+def test_evaluator_retention_panel_reruns_alone_and_its_button_redraws_the_page(sample_db_path, monkeypatch):
+    from datetime import date
+
+    from clv_engine import evaluation
+    from clv_engine.clv import CLVParams, add_historical_clv, customer_values
+    from clv_engine.db import Database
+
+    at = run_app(sample_db_path, "app_pages/evaluator.py")
+    at.selectbox(key="ev_preset.en").set_value("pickup_delivery").run()
+    page_work = Spy(monkeypatch, evaluation, "analyse_programme")
+    fragment_rerun(at, monkeypatch, lambda at: at.selectbox(key="ev_seg_dim.en").set_value("channel"))
+    fragment_rerun(at, monkeypatch, lambda at: at.selectbox(key="ev_seg_value_channel").set_value("referral"))
+    fragment_rerun(at, monkeypatch, lambda at: at.slider(key="ev_ret_to").set_value(92.0))
+    assert page_work.calls == 0  # the programme's cash flows, tornado and Monte Carlo did not run
+    # The button puts the segment into the case: the whole page is drawn again with it.
+    fragment_rerun(at, monkeypatch, lambda at: at.button(key="ev_ret_apply").click())
+    assert page_work.calls >= 1
+    # Independently: the segment's mean CLV at the data's retention and at 92 %.
+    db = Database(sample_db_path)
+    end = db.query_value("SELECT max(order_date) FROM orders")
+    values = customer_values(db, end if isinstance(end, date) else end.date(), params=CLVParams())
+    db.close()
+    segment = values[values["channel"] == "referral"]
+    after = add_historical_clv(segment, 0.92, CLVParams())["clv"].mean()
+    assert at.number_input(key="ev_pickup_delivery_g0_u").value == round(after - segment["clv"].mean())
+    assert at.number_input(key="ev_pickup_delivery_g0_n").value == len(segment)
