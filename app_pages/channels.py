@@ -55,7 +55,8 @@ window = translated_choice(
 )
 params = LtvParams(horizon_years=horizon, discount_rate=ctx.clv_params.discount_rate)
 has_spend = ctx.has("channel_spend")
-cube = queries.cohort_cube(ctx.db, ctx.as_of, params, ctx.store_ids)
+with st.spinner(ctx.t("channels.computing")):  # seconds on a large base the first time
+    cube = queries.cohort_cube(ctx.db, ctx.as_of, params, ctx.store_ids)
 ltv = ch.channel_ltv_from_cube(cube)
 if ltv.empty:
     st.info(ctx.t("channels.empty"))
