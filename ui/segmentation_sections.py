@@ -235,23 +235,28 @@ def migration(
         if movers.empty:
             st.caption(ctx.t("seg.movers.none"))
         else:
-            table = pd.DataFrame(
-                {
-                    ctx.t("seg.col.customer"): movers["customer_id"],
-                    ctx.t("seg.col.name"): movers["name"],
-                    ctx.t("seg.col.store"): movers["home_store_id"],
-                    ctx.t("seg.col.from"): [label(ctx, t, scheme) for t in movers["tier_a"]],
-                    ctx.t("seg.col.to"): [label(ctx, t, scheme) for t in movers["tier_b"]],
-                    ctx.t("seg.col.total_a"): movers["total_a"],
-                    ctx.t("seg.col.total_b"): movers["total_b"],
-                    ctx.t("seg.col.clv"): movers["clv"].round(0),
-                }
-            )
+
+            def table(rows: pd.DataFrame) -> pd.DataFrame:
+                return pd.DataFrame(
+                    {
+                        ctx.t("seg.col.customer"): rows["customer_id"],
+                        ctx.t("seg.col.name"): rows["name"],
+                        ctx.t("seg.col.store"): rows["home_store_id"],
+                        ctx.t("seg.col.from"): [label(ctx, t, scheme) for t in rows["tier_a"]],
+                        ctx.t("seg.col.to"): [label(ctx, t, scheme) for t in rows["tier_b"]],
+                        ctx.t("seg.col.total_a"): rows["total_a"],
+                        ctx.t("seg.col.total_b"): rows["total_b"],
+                        ctx.t("seg.col.clv"): rows["clv"].round(0),
+                    }
+                )
+
             st.caption(
-                ctx.t("seg.movers.shown", shown=fmt.number(min(200, len(table))), n=fmt.number(len(table)))
+                ctx.t("seg.movers.shown", shown=fmt.number(min(200, len(movers))), n=fmt.number(len(movers)))
             )
+            # Labels for the 200 shown; the whole list (a quarter of a million movers on a large
+            # base) is labelled only when its file is downloaded.
             st.dataframe(
-                table.head(200),
+                table(movers.head(200)),
                 hide_index=True,
                 height=260,
                 key="seg_movers_table",
@@ -261,11 +266,12 @@ def migration(
             )
             table_downloads(
                 ctx,
-                table,
+                lambda: table(movers),
                 f"tier_{kind}_{date_a}_{ctx.as_of}",
                 "seg_movers_download",
                 ctx.t("seg.movers"),
                 audit="tier_movers",
+                rows=len(movers),
             )
 
 
