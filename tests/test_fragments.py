@@ -160,3 +160,21 @@ def test_evaluator_retention_panel_reruns_alone_and_its_button_redraws_the_page(
     after = add_historical_clv(segment, 0.92, CLVParams())["clv"].mean()
     assert at.number_input(key="ev_pickup_delivery_g0_u").value == round(after - segment["clv"].mean())
     assert at.number_input(key="ev_pickup_delivery_g0_n").value == len(segment)
+
+
+def test_a_cohort_dimension_reruns_the_cohorts_not_the_channels_page(sample_db_path, monkeypatch):
+    from clv_engine import channels
+    from clv_engine.db import Database
+
+    at = run_app(sample_db_path, "app_pages/channels.py")
+    page_work = Spy(monkeypatch, channels, "channel_ltv_from_cube")
+    fragment_rerun(
+        at, monkeypatch, lambda at: at.segmented_control(key="ch_cohort_dim.en").set_value("region")
+    )
+    assert page_work.calls == 0  # the LTV/CAC table and the simulator above did not run again
+    # Same reader configuration as the app's: DuckDB refuses a second, different one in-process.
+    regions = Database(sample_db_path).query_value(
+        "SELECT count(DISTINCT s.region) FROM customers c LEFT JOIN stores s ON s.store_id = c.home_store_id"
+    )
+    table = next(d.value for d in at.dataframe if d.value.columns[0] == "Cohort")
+    assert len(table) == regions  # one row a region
