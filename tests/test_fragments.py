@@ -178,3 +178,16 @@ def test_a_cohort_dimension_reruns_the_cohorts_not_the_channels_page(sample_db_p
     )
     table = next(d.value for d in at.dataframe if d.value.columns[0] == "Cohort")
     assert len(table) == regions  # one row a region
+
+
+def test_an_actions_rule_reruns_its_tab_not_the_page(sample_db_path, monkeypatch):
+    import ui.context
+    from wording import t
+
+    at = run_app(sample_db_path, "app_pages/actions.py")
+    page_work = Spy(monkeypatch, ui.context, "page_context")  # the page's first call
+    fragment_rerun(at, monkeypatch, lambda at: at.number_input(key="act_tier_spend").set_value(20_000))
+    assert page_work.calls == 0  # the page (sidebar, title, the other tabs' frame) did not run
+    assert at.number_input(key="act_tier_spend").value == 20_000  # the tier tab was drawn again
+    labels = set(metric_values(at))
+    assert {t("actions.tier.up_count", "en"), t("actions.tier.down_count", "en")} <= labels
