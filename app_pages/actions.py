@@ -53,8 +53,10 @@ tab_service, tab_tiers, tab_complaints = st.tabs(
     [ctx.t("actions.tab.service"), ctx.t("actions.tab.tiers"), ctx.t("actions.tab.complaints")]
 )
 
+
 # -- service due ------------------------------------------------------------------------------
-with tab_service:
+@st.fragment  # its rules rerun only this tab
+def service_tab() -> None:
     seed(SVC_DEFAULTS)
     with st.expander(ctx.t("actions.rules")):
         number_inputs(
@@ -103,8 +105,14 @@ with tab_service:
         st.caption(ctx.t("actions.svc.no_mileage"))
     panels.service_tables(ctx, due, offers, svc_rules.offer_months)
 
+
+with tab_service:
+    service_tab()
+
+
 # -- tier changes due -------------------------------------------------------------------------
-with tab_tiers:
+@st.fragment  # its rules rerun only this tab
+def tiers_tab() -> None:
     seed(TIER_DEFAULTS)
     with st.expander(ctx.t("actions.rules")):
         c1, c2, c3 = st.columns(3)
@@ -154,8 +162,14 @@ with tab_tiers:
     )
     panels.tier_table(ctx, changes)
 
+
+with tab_tiers:
+    tiers_tab()
+
+
 # -- complaints on the clock ------------------------------------------------------------------
-with tab_complaints:
+@st.fragment  # its rules rerun only this tab
+def complaints_tab() -> None:
     if not ctx.has("complaints"):
         st.info(ctx.t("actions.q.needs"))
     else:
@@ -211,3 +225,7 @@ with tab_complaints:
             border=False,
         )
         panels.complaint_tables(ctx, open_, late, rates)
+
+
+with tab_complaints:
+    complaints_tab()

@@ -8,15 +8,12 @@ cumulative gross profit against CAC. Panels: ui/channel_panels.py.
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from clv_engine import channels as ch
-from clv_engine import cohorts
-from clv_engine import drill as drill_engine
 from clv_engine.cohorts import LtvParams
 from ui import channel_panels as panels
-from ui import cohort_panels, drill, queries
+from ui import cohort_panels, queries
 from ui.context import page_context
 from ui.widgets import translated_choice
 from wording import fmt
@@ -55,7 +52,8 @@ window = translated_choice(
 )
 params = LtvParams(horizon_years=horizon, discount_rate=ctx.clv_params.discount_rate)
 has_spend = ctx.has("channel_spend")
-cube = queries.cohort_cube(ctx.db, ctx.as_of, params, ctx.store_ids)
+with st.spinner(ctx.t("channels.computing")):  # seconds on a large base the first time
+    cube = queries.cohort_cube(ctx.db, ctx.as_of, params, ctx.store_ids)
 ltv = ch.channel_ltv_from_cube(cube)
 if ltv.empty:
     st.info(ctx.t("channels.empty"))
@@ -88,110 +86,14 @@ else:
     else:
         panels.ltv_only_panel(ctx, table)
 
-# -- budget shift simulator ---------------------------------------------------------------
-st.header(ctx.t("channels.sim.header"))
-base_kind = translated_choice(
-    "radio",
-    ctx.t("channels.sim.base"),
-    ["data", "spec_customers", "spec_spend"],
-    "ch_sim_base",
-    lang,
-    link=True,
-    horizontal=True,
-    format_func=lambda k: ctx.t(f"channels.sim.base.{k}"),
+# -- budget shift simulator: a fragment, its inputs rerun only it -------------------------
+data_base = (
+    ch.data_simulator_base(ch.combine_channel_table(ltv, queries.channel_cac(ctx.db, ctx.as_of, SIM_MONTHS)))
+    if has_spend
+    else None
 )
-if base_kind == "data":
-    base = (
-        ch.data_simulator_base(
-            ch.combine_channel_table(ltv, queries.channel_cac(ctx.db, ctx.as_of, SIM_MONTHS))
-        )
-        if has_spend
-        else None
-    )
-else:
-    base = ch.spec_simulator_base("customers" if base_kind == "spec_customers" else "spend")
-if base is None or base.empty:
-    st.info(ctx.t("channels.sim.needs_spend"))
-else:
-    panels.simulator_panel(ctx, base, panels.shift_inputs(ctx, base, URL))
+panels.simulator(ctx, data_base, URL)
 panels.reconciliation_note(ctx)
 
-# -- cohorts ------------------------------------------------------------------------------
-st.header(ctx.t("channels.cohort.header"))
-dim = translated_choice(
-    "segmented_control",
-    ctx.t("channels.cohort.dimension"),
-    list(cohorts.DIMENSIONS),
-    "ch_cohort_dim",
-    lang,
-    index=list(cohorts.DIMENSIONS).index("purchase_year"),
-    link=True,
-    required=True,
-    format_func=lambda k: ctx.t(f"channels.dim.{k}"),
-)
-summary = cohorts.summary_from_cube(cube, dim)
-years = cohorts.years_from_cube(cube, dim)
-mix = cohorts.mix_from_cube(cube, dim)
-if dim == "channel":
-    summary = ch.in_display_order(summary, "cohort")
-# The cohorts' raw values, for the heat map's click-through (a position, not a dealer's text).
-raw_cohorts = [
-    "" if v is None or pd.isna(v) else str(v) for v in cohorts.summary_from_cube(cube, dim)["cohort"]
-]
-
-
-def cohort_label(value) -> str:
-    if dim == "channel":
-        return panels.label(ctx, value)
-    if value is None or pd.isna(value):
-        return ctx.t("channels.unrecorded")
-    return str(value)
-
-
-# From here on a cohort is its display name: a missing value (NaN) cannot be looked up in a
-# dict or a Series index, its label can.
-for frame in (summary, years, mix):
-    frame["cohort"] = [cohort_label(v) for v in frame["cohort"]]
-
-cohort_cac = pd.Series(dtype=float)
-overall_cac = queries.channel_cac(ctx.db, ctx.as_of, None)
-if overall_cac is not None:
-    cohort_cac = ch.cohort_cac(mix, queries.cac_by_year(ctx.db, ctx.as_of), overall_cac)
-payback = cohorts.cohort_payback_year(years, cohort_cac)
-cohort_table = cohort_panels.cohort_table(ctx, summary, cohort_cac, payback, horizon, overall_cac is not None)
-
-matrix = cohorts.retention_matrix(years)
-matrix = matrix.reindex([c for c in summary["cohort"] if c in matrix.index])
-left, right = st.columns(2)
-with left:
-    cohort_event = cohort_panels.retention_heatmap(ctx, matrix, raw_cohorts, cohort_label)
-with right:
-    cohort_panels.cumulative_chart(ctx, summary, years, cohort_cac, cohort_label, overall_cac is not None)
-
-# -- click through: the customers behind the clicked cohort cells --
-if not matrix.empty:
-    drill.customer_list_for(
-        ctx,
-        cohort_event,
-        None,
-        ("cohort", "year"),
-        key=f"ch_drill_{dim}",
-        describe=lambda k: (
-            f"{cohort_label(raw_cohorts[int(k['cohort'])] or None)} · "
-            f"{ctx.t('drill.year_k', k=int(k['year']))}"
-        ),
-        extra_labels={
-            "purchase_year": ctx.t("drill.col.purchase_year"),
-            "completed_years": ctx.t("drill.col.completed_years"),
-            "ordered_in_year": ctx.t("drill.col.ordered_in_year"),
-        },
-        select=lambda _, points: pd.concat(
-            [
-                drill_engine.cohort_cell(
-                    ctx.db, ctx.as_of, params, ctx.store_ids, dim, raw_cohorts[int(k["cohort"])], k["year"]
-                )
-                for k in drill_engine.selected_keys(points, ("cohort", "year"))
-            ]
-        ),
-    )
-cohort_panels.cohort_downloads(ctx, cohort_table, matrix, years, cohort_label, dim)
+# -- cohorts: a fragment, the dimension and the heat map's clicks rerun only this section ------
+cohort_panels.cohort_section(ctx, cube, params, horizon)

@@ -37,8 +37,9 @@ st.title(ctx.t("churn.title"))
 st.caption(ctx.t("churn.intro"))
 ctx.disclose_assumptions()  # the gross margin assumed at import, if any
 
-signals = churn_signals(ctx.db, ctx.as_of, ctx.store_ids)
-values = ctx.customer_values()
+with st.spinner(ctx.t("churn.computing")):  # seconds on a large base the first time
+    signals = churn_signals(ctx.db, ctx.as_of, ctx.store_ids)
+    values = ctx.customer_values()
 if signals.empty or values.empty:
     st.info(ctx.t("churn.empty"))
     st.stop()
@@ -66,7 +67,8 @@ actions, rate_source = churn.measured_interventions(actions, evidence, use_measu
 panel.measured_success(ctx, evidence, actions, rate_source)
 
 try:
-    scored = churn.score_risk(signals, weights, levels)
+    with st.spinner(ctx.t("churn.scoring")):  # a million customers: seconds on every change
+        scored = churn.score_risk(signals, weights, levels)
 except InputError as error:
     st.error(explain(error, ctx.lang))
     st.stop()
@@ -88,10 +90,11 @@ fit_check = dropout(ctx.db, ctx.as_of) if has_p_alive else None
 method = panel.p_churn_method(ctx, calibration, has_p_alive, fit_check)
 
 # -- the list, its filters and a week's capacity ---------------------------------------------
-tiers = rfml_tiers(ctx.db, ctx.as_of, ctx.store_ids)
-full_list = churn.call_list(scored, values, method, calibration, actions, tiers)
-# What the caller needs; the list is issued on the as-of date and due a working week later.
-full_list = churn.add_call_details(full_list, call_details(ctx.db, ctx.as_of), ctx.as_of)
+with st.spinner(ctx.t("churn.scoring")):
+    tiers = rfml_tiers(ctx.db, ctx.as_of, ctx.store_ids)
+    full_list = churn.call_list(scored, values, method, calibration, actions, tiers)
+    # What the caller needs; the list is issued on the as-of date and due a working week later.
+    full_list = churn.add_call_details(full_list, call_details(ctx.db, ctx.as_of), ctx.as_of)
 
 store_names = panel.store_names(ctx)
 shown, chosen_stores = panel.filters(ctx, full_list, store_names)

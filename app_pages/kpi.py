@@ -13,8 +13,6 @@ from clv_engine import kpi
 from ui import drill, queries
 from ui import kpi_panels as panels
 from ui.context import page_context
-from ui.downloads import table_downloads
-from ui.safe import md
 from ui.widgets import seed_state as seed
 from wording import fmt
 
@@ -80,26 +78,5 @@ st.subheader(ctx.t("kpi.chart.trend"))
 st.caption(ctx.t("kpi.trend_caption"))
 panels.trend_charts(ctx, card, name_of, group)
 
-# -- one store --
-st.subheader(ctx.t("kpi.store"))
-pick = st.selectbox(
-    ctx.t("kpi.pick"),
-    list(latest["store_id"]),
-    format_func=lambda s: name_of.get(s, s),
-    key="kpi_store",
-    persist_state="session",
-)
-row = latest[latest["store_id"] == pick].iloc[0]
-st.caption(
-    ctx.t(
-        "group.store_caption" if group else "kpi.store.caption",
-        name=md(name_of.get(pick, pick)),
-        rank=int(row["rank"]),
-        n=all_count,
-        score=fmt.number(row["score"], 1),
-    )
-)
-detail = panels.store_detail(ctx, row, weights)
-st.dataframe(detail, hide_index=True, key="kpi_store_table")
-table_downloads(ctx, detail, "kpi_store", "kpi_dl_store", ctx.t("kpi.store"))
-panels.store_trend(ctx, card, pick, name_of, group)
+# -- one store: a fragment, picking a store reruns only this section --
+panels.store_section(ctx, latest, card, weights, name_of, group, all_count)

@@ -45,7 +45,8 @@ if not (query or "").strip():
     st.info(ctx.t("lookup.prompt"))
     st.stop()
 
-found = lookup_find(ctx.db, query, ctx.store_ids, LIMIT)
+with st.spinner(ctx.t("lookup.searching")):  # seconds on a large base the first time
+    found = lookup_find(ctx.db, query, ctx.store_ids, LIMIT)
 if found.empty:
     st.warning(ctx.t("lookup.none", q=md(query.strip())))
     st.stop()
@@ -87,12 +88,14 @@ if mine.empty:
     st.stop()
 me = mine.iloc[0]
 
-scores = lookup_scores(ctx.db, ctx.as_of)
+# Every customer's tier and risk, scored once for this data and date (seconds the first time).
+with st.spinner(ctx.t("lookup.scoring")):
+    scores = lookup_scores(ctx.db, ctx.as_of)
+    scored, calibration = lookup_risk(ctx.db, ctx.as_of)
 score_row = scores[scores["customer_id"] == customer_id]
 score = score_row.iloc[0] if len(score_row) else None
 tier = score["tier"] if score is not None else None
 
-scored, calibration = lookup_risk(ctx.db, ctx.as_of)
 risk_row = scored[scored["customer_id"] == customer_id]
 method = "calibrated" if calibration is not None else "score"
 # Success rates as the churn page uses them (measured where the issued lists are conclusive).

@@ -8,7 +8,6 @@ parameters with standard errors -> frequency/recency maps of expected visits and
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from clv_engine import status as cs
@@ -23,7 +22,6 @@ from wording.predictive import fit_error_text, note_text
 from wording.status import dropout_reasons_text
 
 ctx = page_context()
-SHOWN_DROPS = 20
 
 
 # -- page -----------------------------------------------------------------------------------
@@ -93,38 +91,8 @@ if refunds_only > 0:
 st.subheader(ctx.t("predictive.params.title"))
 panels.params_table(ctx, model)
 
-# -- frequency / recency maps ---------------------------------------------------------------
-st.subheader(ctx.t("predictive.map.title"))
-max_years = max(1, int(model.summary["T"].max() // panels.WEEKS_PER_YEAR))
-# A slider needs two ages to choose from: with less than two years of history there is one.
-if max_years > 1:
-    years = st.slider(ctx.t("predictive.map.age"), 1, max_years, min(3, max_years), key="model_age")
-else:
-    years = 1
-panels.maps_chart(ctx, model, years)
-st.caption(ctx.t("predictive.map.caption", years=years))
-
-# -- holdout check --------------------------------------------------------------------------
-st.subheader(ctx.t("predictive.holdout.title"))
-months = st.select_slider(
-    ctx.t("predictive.holdout.months"), [6, 12, 18, 24], value=12, key="model_holdout_months"
-)
-calibration_end = (pd.Timestamp(ctx.as_of) - pd.DateOffset(months=months)).date()
-check = queries.holdout(ctx.db, calibration_end, ctx.as_of)
-if isinstance(check, dict):
-    st.info(ctx.t("predictive.holdout.unavailable", reason=fit_error_text(check, ctx.lang)))
-else:
-    panels.holdout_panel(ctx, check, calibration_end)
-
-# -- P(alive) drops -------------------------------------------------------------------------
-st.subheader(ctx.t("predictive.drops.title"))
-lookback = st.select_slider(
-    ctx.t("predictive.drops.lookback"), [30, 60, 90, 180], value=90, key="model_lookback"
-)
-st.caption(ctx.t("predictive.drops.caption", days=lookback))
-drops = panels.in_scope(ctx, queries.alive_drops(ctx.db, ctx.as_of, lookback))
-drops = drops[drops["change"] < 0].head(SHOWN_DROPS)
-if drops.empty:
-    st.info(ctx.t("predictive.drops.empty"))
-else:
-    panels.drops_table(ctx, drops, predictions)
+# -- the maps, the holdout check and the P(alive) drops: each a fragment, its slider reruns
+# only its own section ----------------------------------------------------------------------
+panels.maps_section(ctx, model)
+panels.holdout_section(ctx)
+panels.drops_section(ctx, predictions)

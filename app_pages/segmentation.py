@@ -46,9 +46,11 @@ missing = missing_flag_tables(ctx.db)
 if missing and scheme == "rfml":
     st.info(ctx.t("seg.missing_flags", tables=", ".join(ctx.t(f"seg.table.{t}") for t in missing)))
 
-frame, breakdown, by_store, by_region = seg_analysis(
-    ctx.db, ctx.as_of, ctx.store_ids, scheme, rules, six_rules, ctx.clv_params
-)
+# Seconds on a large base the first time for these rules (a spinner); instant once cached.
+with st.spinner(ctx.t("seg.computing")):
+    frame, breakdown, by_store, by_region = seg_analysis(
+        ctx.db, ctx.as_of, ctx.store_ids, scheme, rules, six_rules, ctx.clv_params
+    )
 if frame.empty:
     st.info(ctx.t("seg.empty"))
     st.stop()
@@ -108,6 +110,7 @@ drill.customer_list_for(
 # --
 
 section.by_store_and_region(ctx, frame, by_store, by_region, scheme, top, top_names)
+# Fragments: the migration's date and the care budget's inputs rerun only their own section.
 section.migration(ctx, frame, scheme, rules, six_rules)
 section.care_budget(ctx, breakdown, scheme)
 section.playbooks(ctx, breakdown, scheme)

@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 
+from tests.download_capture import capture_downloads
 from tests.helpers import metric_values, run_app
 
 PAGE = "app_pages/import_data.py"
@@ -22,17 +22,8 @@ BAD = (
 
 @pytest.fixture()
 def downloads(monkeypatch):
-    """{file name: bytes} of every download button drawn."""
-    captured: dict[str, bytes] = {}
-    add = MediaFileManager.add
-
-    def eager(self, data, mimetype, coordinates, file_name=None, is_for_static_download=False):
-        if file_name:
-            captured[file_name] = data
-        return add(self, data, mimetype, coordinates, file_name, is_for_static_download)
-
-    monkeypatch.setattr(MediaFileManager, "add", eager)
-    return captured
+    """{file name: bytes} of every download button drawn (a deferred one built when read)."""
+    return capture_downloads(monkeypatch)
 
 
 def query(db_path: Path, sql: str) -> list[tuple]:

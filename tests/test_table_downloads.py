@@ -9,25 +9,16 @@ import re
 import openpyxl
 import pandas as pd
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
+from tests.download_capture import capture_downloads
 from tests.helpers import run_app
 from wording import fmt, t
 
 
 @pytest.fixture()
 def files(monkeypatch):
-    """Every file a page hands to a download button: {file name: bytes}."""
-    seen: dict[str, bytes] = {}
-    real = MemoryMediaFileStorage.load_and_get_id
-
-    def capture(self, path_or_data, mimetype, kind, filename=None):
-        if filename and isinstance(path_or_data, bytes):
-            seen[filename] = path_or_data
-        return real(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
-    return seen
+    """Every file a page hands to a download button: {file name: bytes}, built as on a click."""
+    return capture_downloads(monkeypatch)
 
 
 def shown(at, first_column: str) -> pd.DataFrame:

@@ -205,17 +205,9 @@ def _downloads_app(lang: str) -> None:
 
 
 def test_download_buttons_offer_the_table_as_csv_and_excel(monkeypatch):
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from tests.download_capture import capture_downloads
 
-    seen: dict[str, bytes] = {}
-    real = MemoryMediaFileStorage.load_and_get_id
-
-    def capture(self, data, mimetype, kind, filename=None):
-        if filename and isinstance(data, bytes):
-            seen[filename] = data
-        return real(self, data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
+    seen = capture_downloads(monkeypatch)  # built when read, as a click builds them
     at = AppTest.from_function(_downloads_app, args=("en",)).run()
     assert not at.exception
     buttons = at.get("download_button")
@@ -251,17 +243,9 @@ def _workbook_app() -> None:
 
 
 def test_download_buttons_can_carry_a_workbook_and_their_own_labels(monkeypatch):
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from tests.download_capture import capture_downloads
 
-    seen: dict[str, bytes] = {}
-    real = MemoryMediaFileStorage.load_and_get_id
-
-    def capture(self, data, mimetype, kind, filename=None):
-        if filename and isinstance(data, bytes):
-            seen[filename] = data
-        return real(self, data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
+    seen = capture_downloads(monkeypatch)  # built when read, as a click builds them
     at = AppTest.from_function(_workbook_app).run()
     assert not at.exception
     assert [b.proto.label for b in at.get("download_button")] == [t("drill.csv", "zh"), t("drill.xlsx", "zh")]

@@ -249,6 +249,31 @@ def ratio_panel(ctx: Context, table: pd.DataFrame, yearly: pd.DataFrame) -> None
 
 
 # -- budget shift simulator ---------------------------------------------------------------
+@st.fragment
+def simulator(ctx: Context, data_base: pd.DataFrame | None, url) -> None:
+    """The budget shift simulator: its base (this data's ``data_base``, None without spend, or
+    the seed's), inputs and result. A fragment: a change of its inputs reruns only it."""
+    st.header(ctx.t("channels.sim.header"))
+    base_kind = translated_choice(
+        "radio",
+        ctx.t("channels.sim.base"),
+        ["data", "spec_customers", "spec_spend"],
+        "ch_sim_base",
+        ctx.lang,
+        link=True,
+        horizontal=True,
+        format_func=lambda k: ctx.t(f"channels.sim.base.{k}"),
+    )
+    if base_kind == "data":
+        base = data_base
+    else:
+        base = ch.spec_simulator_base("customers" if base_kind == "spec_customers" else "spend")
+    if base is None or base.empty:
+        st.info(ctx.t("channels.sim.needs_spend"))
+    else:
+        simulator_panel(ctx, base, shift_inputs(ctx, base, url))
+
+
 def shift_inputs(ctx: Context, base: pd.DataFrame, url) -> ch.BudgetShift:
     """Sources, destinations (channel ids), share, split and β, bound to the link."""
     options = base["channel"].tolist()

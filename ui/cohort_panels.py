@@ -11,11 +11,15 @@ import streamlit as st
 from plotly.colors import qualitative
 
 from clv_engine import channels as ch
-from ui.channel_panels import PCT, RATIO, money
+from clv_engine import cohorts
+from clv_engine import drill as drill_engine
+from clv_engine.cohorts import LtvParams
+from ui import drill, queries
+from ui.channel_panels import PCT, RATIO, label, money
 from ui.context import Context
 from ui.downloads import table_downloads
 from ui.safe import plot_text
-from ui.widgets import dashed
+from ui.widgets import dashed, translated_choice
 from wording import fmt
 
 
@@ -195,3 +199,92 @@ def cohort_downloads(
             ctx.t("channels.sheet.cumulative"): cumulative,
         },
     )
+
+
+@st.fragment
+def cohort_section(ctx: Context, cube: pd.DataFrame, params: LtvParams, horizon: int) -> None:
+    """Cohorts by purchase year, model, region or channel: the table, the retention heat map
+    (with its click-through to customers), cumulative gross profit against CAC and the files.
+    A fragment: the dimension and the heat map's clicks rerun only this section."""
+    st.header(ctx.t("channels.cohort.header"))
+    dim = translated_choice(
+        "segmented_control",
+        ctx.t("channels.cohort.dimension"),
+        list(cohorts.DIMENSIONS),
+        "ch_cohort_dim",
+        ctx.lang,
+        index=list(cohorts.DIMENSIONS).index("purchase_year"),
+        link=True,
+        required=True,
+        format_func=lambda k: ctx.t(f"channels.dim.{k}"),
+    )
+    summary = cohorts.summary_from_cube(cube, dim)
+    years = cohorts.years_from_cube(cube, dim)
+    mix = cohorts.mix_from_cube(cube, dim)
+    if dim == "channel":
+        summary = ch.in_display_order(summary, "cohort")
+    # The cohorts' raw values, for the heat map's click-through (a position, not a dealer's text).
+    raw_cohorts = [
+        "" if v is None or pd.isna(v) else str(v) for v in cohorts.summary_from_cube(cube, dim)["cohort"]
+    ]
+
+    def cohort_label(value) -> str:
+        if dim == "channel":
+            return label(ctx, value)
+        if value is None or pd.isna(value):
+            return ctx.t("channels.unrecorded")
+        return str(value)
+
+    # From here on a cohort is its display name: a missing value (NaN) cannot be looked up in a
+    # dict or a Series index, its label can.
+    for frame in (summary, years, mix):
+        frame["cohort"] = [cohort_label(v) for v in frame["cohort"]]
+
+    cohort_cac = pd.Series(dtype=float)
+    overall_cac = queries.channel_cac(ctx.db, ctx.as_of, None)
+    if overall_cac is not None:
+        cohort_cac = ch.cohort_cac(mix, queries.cac_by_year(ctx.db, ctx.as_of), overall_cac)
+    payback = cohorts.cohort_payback_year(years, cohort_cac)
+    table = cohort_table(ctx, summary, cohort_cac, payback, horizon, overall_cac is not None)
+
+    matrix = cohorts.retention_matrix(years)
+    matrix = matrix.reindex([c for c in summary["cohort"] if c in matrix.index])
+    left, right = st.columns(2)
+    with left:
+        cohort_event = retention_heatmap(ctx, matrix, raw_cohorts, cohort_label)
+    with right:
+        cumulative_chart(ctx, summary, years, cohort_cac, cohort_label, overall_cac is not None)
+
+    # -- click through: the customers behind the clicked cohort cells --
+    if not matrix.empty:
+        drill.customer_list_for(
+            ctx,
+            cohort_event,
+            None,
+            ("cohort", "year"),
+            key=f"ch_drill_{dim}",
+            describe=lambda k: (
+                f"{cohort_label(raw_cohorts[int(k['cohort'])] or None)} · "
+                f"{ctx.t('drill.year_k', k=int(k['year']))}"
+            ),
+            extra_labels={
+                "purchase_year": ctx.t("drill.col.purchase_year"),
+                "completed_years": ctx.t("drill.col.completed_years"),
+                "ordered_in_year": ctx.t("drill.col.ordered_in_year"),
+            },
+            select=lambda _, points: pd.concat(
+                [
+                    drill_engine.cohort_cell(
+                        ctx.db,
+                        ctx.as_of,
+                        params,
+                        ctx.store_ids,
+                        dim,
+                        raw_cohorts[int(k["cohort"])],
+                        k["year"],
+                    )
+                    for k in drill_engine.selected_keys(points, ("cohort", "year"))
+                ]
+            ),
+        )
+    cohort_downloads(ctx, table, matrix, years, cohort_label, dim)

@@ -43,35 +43,44 @@ def table_downloads(
     ``name``); ``sheets``: a workbook of several sheets instead; ``labels``: catalogue keys of
     the two buttons; ``number_formats``: Excel number formats by column header. A click
     downloads without rerunning the page.
-    ``frame`` and ``sheets`` may be functions that build them: the files are then built only
-    when clicked (a long list is not formatted on every run).
+    Both files are built only when clicked (Streamlit's deferred download): a rerun formats
+    nothing. ``frame`` and ``sheets`` may also be functions that build them, called then.
     ``audit``: the table is a customer list, named so in the audit log: its files are built and
     logged only when clicked (ui.access.audited_export), and the buttons are disabled for a
-    viewer who may not export customers; ``rows``: its length for the log (default: the frame's).
+    viewer who may not export customers; ``rows``: its length for the log (default: the frame's,
+    counted on click).
     """
 
-    def table() -> pd.DataFrame:
+    def table(shown: pd.DataFrame | None = None) -> pd.DataFrame:
+        if shown is not None:  # already built on this click (counted for the log)
+            return shown
         return frame() if callable(frame) else frame
 
-    def workbook() -> dict[str, pd.DataFrame]:
-        if sheets is None:
-            return {sheet_name(title or name): table()}
-        return dict(sheets() if callable(sheets) else sheets)
+    def csv(shown: pd.DataFrame | None = None) -> bytes:
+        return to_csv_bytes(table(shown))
 
-    def csv() -> bytes:
-        return to_csv_bytes(table())
+    def xlsx(shown: pd.DataFrame | None = None) -> bytes:
+        book = (
+            {sheet_name(title or name): table(shown)}
+            if sheets is None
+            else dict(sheets() if callable(sheets) else sheets)
+        )
+        return to_excel_bytes(book, number_formats=number_formats)
 
-    def xlsx() -> bytes:
-        return to_excel_bytes(workbook(), number_formats=number_formats)
+    def on_click(build: Callable[..., bytes]) -> Callable[[], bytes | str]:
+        """The button's data: nothing is built (nor logged) until the button is clicked."""
+        if audit is None:
+            return build
 
-    csv_data, xlsx_data = csv, xlsx
-    disabled = False
-    if audit is not None:
-        count = len(table()) if rows is None else rows
-        csv_data, xlsx_data = audited_export(ctx, audit, count, csv), audited_export(ctx, audit, count, xlsx)
-        disabled = not ctx.viewer.can_export_customers
-    elif not (callable(frame) or callable(sheets)):
-        csv_data, xlsx_data = csv(), xlsx()
+        def produce() -> bytes | str:
+            shown = table() if rows is None else None
+            count = rows if shown is None else len(shown)
+            return audited_export(ctx, audit, count, lambda: build(shown))()
+
+        return produce
+
+    csv_data, xlsx_data = on_click(csv), on_click(xlsx)
+    disabled = audit is not None and not ctx.viewer.can_export_customers
     left, right, _ = st.columns([1, 1, 3])
     left.download_button(
         ctx.t(labels[0]),

@@ -202,8 +202,10 @@ def exports(ctx: Any, a: ev.Analysis) -> None:
     )
 
 
+@st.fragment
 def warranty_panel(ctx: Any) -> None:
-    """Warranty buyers against non-buyers in the data, and a button that makes it the case."""
+    """Warranty buyers against non-buyers in the data, and a button that makes it the case.
+    A fragment: its toggle reruns only it; the button redraws the whole page (the case)."""
     st.markdown(f"**{ctx.t('evaluator.page.warranty')}**")
     if not ctx.has("warranties"):
         st.info(ctx.t("evaluator.page.warranty.needs"))
@@ -237,17 +239,20 @@ def warranty_panel(ctx: Any) -> None:
     st.caption(ctx.t("evaluator.page.warranty.caption", n=c.claims_complete_contracts))
     matched = st.toggle(ctx.t("evaluator.page.warranty.matched"), True, key="ev_w_matched")
     case = ev.warranty_programme(c, matched=matched)
-    st.button(
+    if st.button(
         ctx.t("evaluator.page.warranty.apply"),
         key="ev_w_apply",
         on_click=apply_state,
         args=(widget_state(case, "extended_warranty") | {"ev_preset": "extended_warranty"},),
         icon=":material/input:",
-    )
+    ):
+        st.rerun()  # the case's inputs are the page's: the whole page, not only this panel
 
 
+@st.fragment
 def retention_panel(ctx: Any, programme: Programme, preset_key: str) -> None:
-    """A segment's CLV at another retention, and a button that puts it in a customer group."""
+    """A segment's CLV at another retention, and a button that puts it in a customer group.
+    A fragment: its inputs rerun only it; the button redraws the whole page (the case)."""
     lang = ctx.lang
     st.markdown(f"**{ctx.t('evaluator.page.retention')}**")
     values = ctx.customer_values()
@@ -305,13 +310,14 @@ def retention_panel(ctx: Any, programme: Programme, preset_key: str) -> None:
     if set_customers:
         changes["customers"] = float(result.customers)
     updated = ev.with_group(programme, int(group), **changes)
-    st.button(
+    if st.button(
         ctx.t("evaluator.page.retention.apply"),
         key="ev_ret_apply",
         on_click=apply_state,
         args=(widget_state(updated, preset_key),),
         icon=":material/input:",
-    )
+    ):
+        st.rerun()  # the group's inputs are the page's: the whole page, not only this panel
 
 
 def compare_column(ctx: Any, result: ev.Evaluation | None) -> list[str]:

@@ -194,7 +194,7 @@ def show_report(ctx: Any, report: ImportReport) -> None:
             )
         st.download_button(
             ctx.t("imp.page.download"),
-            data=to_csv_bytes(table),
+            data=lambda: to_csv_bytes(table),  # built on click
             file_name="import_problems.csv",
             mime="text/csv",
             key="imp_download",

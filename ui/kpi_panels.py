@@ -324,3 +324,39 @@ def store_trend(ctx: Context, card, pick: str, name_of: dict, group: bool) -> No
             fig.update_yaxes(tickformat=".0%")
         st.markdown(f"**{ctx.t('kpi.chart.kpi_trend', kpi=ctx.t(RAW_LABEL[pick_kpi]))}**")
         st.plotly_chart(fig, width="stretch", key="kpi_chart_store")
+
+
+@st.fragment
+def store_section(
+    ctx: Context,
+    latest: pd.DataFrame,
+    card: kpi.Scorecard,
+    weights: kpi.KpiWeights,
+    name_of: dict[str, str],
+    group: bool,
+    all_count: int,
+) -> None:
+    """One store's points by KPI, its table and trend. A fragment: picking another store
+    reruns only this section, not the group's KPIs and ranking above."""
+    st.subheader(ctx.t("kpi.store"))
+    pick = st.selectbox(
+        ctx.t("kpi.pick"),
+        list(latest["store_id"]),
+        format_func=lambda s: name_of.get(s, s),
+        key="kpi_store",
+        persist_state="session",
+    )
+    row = latest[latest["store_id"] == pick].iloc[0]
+    st.caption(
+        ctx.t(
+            "group.store_caption" if group else "kpi.store.caption",
+            name=md(name_of.get(pick, pick)),
+            rank=int(row["rank"]),
+            n=all_count,
+            score=fmt.number(row["score"], 1),
+        )
+    )
+    detail = store_detail(ctx, row, weights)
+    st.dataframe(detail, hide_index=True, key="kpi_store_table")
+    table_downloads(ctx, detail, "kpi_store", "kpi_dl_store", ctx.t("kpi.store"))
+    store_trend(ctx, card, pick, name_of, group)

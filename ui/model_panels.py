@@ -12,9 +12,11 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from clv_engine.predictive import DAYS_PER_YEAR, visit_grid
+from ui import queries
 from ui.context import Context
 from ui.widgets import Headline, metric_row
 from wording import fmt
+from wording.predictive import fit_error_text
 
 WEEKS_PER_YEAR = DAYS_PER_YEAR / 7.0
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12.0
@@ -175,3 +177,51 @@ def drops_table(ctx: Context, drops: pd.DataFrame, predictions: pd.DataFrame) ->
         column_config={k: st.column_config.NumberColumn(format="percent") for k in (before, now, visit_12m)}
         | {change: st.column_config.NumberColumn(format=fmt.pp_column(ctx.lang))},
     )
+
+
+SHOWN_DROPS = 20
+
+
+@st.fragment
+def maps_section(ctx: Context, model) -> None:
+    """Frequency / recency maps of expected visits and P(alive) for a customer age (a fragment)."""
+    st.subheader(ctx.t("predictive.map.title"))
+    max_years = max(1, int(model.summary["T"].max() // WEEKS_PER_YEAR))
+    # A slider needs two ages to choose from: with less than two years of history there is one.
+    if max_years > 1:
+        years = st.slider(ctx.t("predictive.map.age"), 1, max_years, min(3, max_years), key="model_age")
+    else:
+        years = 1
+    maps_chart(ctx, model, years)
+    st.caption(ctx.t("predictive.map.caption", years=years))
+
+
+@st.fragment
+def holdout_section(ctx: Context) -> None:
+    """The holdout check: predicted against actual visits after a calibration end (a fragment)."""
+    st.subheader(ctx.t("predictive.holdout.title"))
+    months = st.select_slider(
+        ctx.t("predictive.holdout.months"), [6, 12, 18, 24], value=12, key="model_holdout_months"
+    )
+    calibration_end = (pd.Timestamp(ctx.as_of) - pd.DateOffset(months=months)).date()
+    check = queries.holdout(ctx.db, calibration_end, ctx.as_of)
+    if isinstance(check, dict):
+        st.info(ctx.t("predictive.holdout.unavailable", reason=fit_error_text(check, ctx.lang)))
+    else:
+        holdout_panel(ctx, check, calibration_end)
+
+
+@st.fragment
+def drops_section(ctx: Context, predictions: pd.DataFrame) -> None:
+    """The customers whose P(alive) fell most over a lookback (a fragment)."""
+    st.subheader(ctx.t("predictive.drops.title"))
+    lookback = st.select_slider(
+        ctx.t("predictive.drops.lookback"), [30, 60, 90, 180], value=90, key="model_lookback"
+    )
+    st.caption(ctx.t("predictive.drops.caption", days=lookback))
+    drops = in_scope(ctx, queries.alive_drops(ctx.db, ctx.as_of, lookback))
+    drops = drops[drops["change"] < 0].head(SHOWN_DROPS)
+    if drops.empty:
+        st.info(ctx.t("predictive.drops.empty"))
+    else:
+        drops_table(ctx, drops, predictions)

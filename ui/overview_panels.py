@@ -14,6 +14,7 @@ from clv_engine import clv, overview
 from ui.charts import money_axis
 from ui.context import Context
 from ui.downloads import table_downloads
+from ui.widgets import Headline, metric_row, translated_choice
 from wording import fmt
 
 
@@ -118,6 +119,52 @@ def distribution(ctx: Context, values: pd.DataFrame, clv_help: str) -> None:
     money_axis(fig, "x", float(bins["right"].max()), float(bins["left"].min()), ctx.lang, ctx.currency)
     st.plotly_chart(fig, width="stretch")
     st.caption(clv_help)
+
+
+@st.fragment
+def dcf_explorer(ctx: Context) -> None:
+    """The DCF explorer: its inputs, figures, chart and table. A fragment: moving one of its
+    sliders reruns only this function, not the page's headline, charts and bridge."""
+    st.subheader(ctx.t("ov.dcf"))
+    st.caption(ctx.t("ov.dcf.caption"))
+    preset = translated_choice(
+        "radio",
+        ctx.t("ov.dcf.preset"),
+        ["spec", "constant"],
+        key="dcf_preset",
+        lang=ctx.lang,
+        format_func=lambda k: ctx.t(f"ov.dcf.preset.{k}"),
+        horizontal=True,
+    )
+    c1, c2, c3, c4 = st.columns(4)
+    # The margin assumed at import (orders without gross profit) is the default here too.
+    default_margin = clv.SPEC_DCF_MARGIN
+    if ctx.assumed_margin is not None:
+        default_margin = min(max(ctx.assumed_margin, 0.05), 0.80)
+    margin = c1.slider(ctx.t("ov.dcf.margin"), 0.05, 0.80, default_margin, 0.01, key="dcf_margin")
+    discount = c2.slider(ctx.t("ov.dcf.discount"), 0.0, 0.30, clv.SPEC_DCF_DISCOUNT, 0.01, key="dcf_discount")
+    if preset == "spec":
+        spend: list[float] | float = clv.SPEC_DCF_SPEND
+        survival = clv.extend_survival_linearly(clv.SPEC_DCF_SURVIVAL, clv.SPEC_DCF_TAIL_STEP)
+    else:
+        spend = c3.number_input(ctx.t("ov.dcf.spend"), 0, 1_000_000, 10_000, 500, key="dcf_spend")
+        retention = c4.slider(ctx.t("ov.dcf.retention"), 0.0, 1.0, 0.85, 0.01, key="dcf_retention")
+        years = c3.slider(ctx.t("ov.dcf.years"), 1, 30, 10, key="dcf_years")
+        survival = clv.survival_from_retention(retention, years)
+
+    rows = clv.dcf_clv(spend, margin, survival, discount)
+    total = clv.dcf_total(rows)
+    dcf_figures = [Headline(ctx.t("ov.dcf.total"), fmt.money_full(total))]
+    if preset == "spec":
+        dcf_figures += [
+            Headline(ctx.t("ov.dcf.first6"), fmt.money_full(clv.dcf_total(rows[:6]))),
+            Headline(ctx.t("ov.dcf.tail"), fmt.money_full(clv.dcf_total(rows[6:]))),
+        ]
+    metric_row(dcf_figures, border=False)
+    if preset == "spec":
+        st.caption(ctx.t("ov.dcf.note"))
+
+    dcf_table(ctx, rows)
 
 
 def dcf_table(ctx: Context, rows: list[clv.DcfYear]) -> None:

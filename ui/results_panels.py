@@ -264,7 +264,7 @@ def outcome_file(ctx: Any, members: pd.DataFrame, list_name: str, list_id: str) 
     st.caption(ctx.t("results.file.caption"))
     st.download_button(
         ctx.t("results.template"),
-        to_csv_bytes(contacts.contacts_template(members)),
+        lambda: to_csv_bytes(contacts.contacts_template(members)),  # built on click
         file_name=f"{ctx.t('results.template.file')}_{list_name}.csv",
         mime="text/csv",
         key="results_template",

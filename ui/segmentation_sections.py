@@ -160,10 +160,12 @@ def by_store_and_region(
             st.caption(ctx.t("seg.by.unassigned", n=fmt.number(unassigned), one=ctx.t(f"seg.by.one.{by}")))
 
 
+@st.fragment
 def migration(
     ctx: Context, frame: pd.DataFrame, scheme: str, rules: seg.RfmlRules, six_rules: seg.SixGroupRules
 ) -> None:
-    """Who moved between tiers since an earlier date: counts, flows, matrix, the movers."""
+    """Who moved between tiers since an earlier date: counts, flows, matrix, the movers. A
+    fragment: another date reruns only this section."""
     tiers = list(seg.SCHEMES[scheme])
     st.divider()
     st.subheader(ctx.t("seg.migration"))
@@ -183,9 +185,10 @@ def migration(
     if date_a >= ctx.as_of:
         st.warning(ctx.t("seg.migration.bad_dates", b=ctx.as_of.isoformat()))
     else:
-        mig = seg_migration(
-            ctx.db, date_a, ctx.as_of, ctx.store_ids, scheme, rules, six_rules, ctx.clv_params
-        )
+        with st.spinner(ctx.t("seg.migration.computing")):  # seconds the first time for a date
+            mig = seg_migration(
+                ctx.db, date_a, ctx.as_of, ctx.store_ids, scheme, rules, six_rules, ctx.clv_params
+            )
         st.caption(ctx.t("seg.migration.caption", a=date_a.isoformat(), b=ctx.as_of.isoformat()))
         counts = mig.counts()
         metric_row(
@@ -232,23 +235,28 @@ def migration(
         if movers.empty:
             st.caption(ctx.t("seg.movers.none"))
         else:
-            table = pd.DataFrame(
-                {
-                    ctx.t("seg.col.customer"): movers["customer_id"],
-                    ctx.t("seg.col.name"): movers["name"],
-                    ctx.t("seg.col.store"): movers["home_store_id"],
-                    ctx.t("seg.col.from"): [label(ctx, t, scheme) for t in movers["tier_a"]],
-                    ctx.t("seg.col.to"): [label(ctx, t, scheme) for t in movers["tier_b"]],
-                    ctx.t("seg.col.total_a"): movers["total_a"],
-                    ctx.t("seg.col.total_b"): movers["total_b"],
-                    ctx.t("seg.col.clv"): movers["clv"].round(0),
-                }
-            )
+
+            def table(rows: pd.DataFrame) -> pd.DataFrame:
+                return pd.DataFrame(
+                    {
+                        ctx.t("seg.col.customer"): rows["customer_id"],
+                        ctx.t("seg.col.name"): rows["name"],
+                        ctx.t("seg.col.store"): rows["home_store_id"],
+                        ctx.t("seg.col.from"): [label(ctx, t, scheme) for t in rows["tier_a"]],
+                        ctx.t("seg.col.to"): [label(ctx, t, scheme) for t in rows["tier_b"]],
+                        ctx.t("seg.col.total_a"): rows["total_a"],
+                        ctx.t("seg.col.total_b"): rows["total_b"],
+                        ctx.t("seg.col.clv"): rows["clv"].round(0),
+                    }
+                )
+
             st.caption(
-                ctx.t("seg.movers.shown", shown=fmt.number(min(200, len(table))), n=fmt.number(len(table)))
+                ctx.t("seg.movers.shown", shown=fmt.number(min(200, len(movers))), n=fmt.number(len(movers)))
             )
+            # Labels for the 200 shown; the whole list (a quarter of a million movers on a large
+            # base) is labelled only when its file is downloaded.
             st.dataframe(
-                table.head(200),
+                table(movers.head(200)),
                 hide_index=True,
                 height=260,
                 key="seg_movers_table",
@@ -258,16 +266,19 @@ def migration(
             )
             table_downloads(
                 ctx,
-                table,
+                lambda: table(movers),
                 f"tier_{kind}_{date_a}_{ctx.as_of}",
                 "seg_movers_download",
                 ctx.t("seg.movers"),
                 audit="tier_movers",
+                rows=len(movers),
             )
 
 
+@st.fragment
 def care_budget(ctx: Context, breakdown: pd.DataFrame, scheme: str) -> None:
-    """The yearly care budget by tier (from the data, or the SPEC §2b / §2c cases)."""
+    """The yearly care budget by tier (from the data, or the SPEC §2b / §2c cases). A fragment:
+    its inputs rerun only this section."""
     tiers = list(seg.SCHEMES[scheme])
     st.divider()
     st.subheader(ctx.t("seg.budget"))

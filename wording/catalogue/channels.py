@@ -25,6 +25,10 @@ STRINGS = {
         "Channels and cohorts: which acquisition channels pay",
         "渠道与客群：哪些获客渠道值得投入",
     ),
+    "channels.computing": (
+        "Building every cohort's yearly figures (once for this data, date and horizon)…",
+        "正在计算各客群的逐年数据（每份数据、日期和期限只算一次）…",
+    ),
     "channels.horizon": ("LTV horizon (years)", "LTV 周期（年）"),
     "channels.cac_window": ("CAC measured over", "CAC 统计区间"),
     "channels.cac_window.all": ("All months", "全部月份"),

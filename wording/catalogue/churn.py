@@ -102,6 +102,14 @@ STRINGS = {
         "流失概率 × 成功率 × 剩余 CLV − 成本。",
     ),
     "churn.empty": ("No customers in this scope and as-of date.", "当前范围和基准日下没有客户。"),
+    "churn.computing": (
+        "Reading every customer's warning signs…",
+        "正在读取每位客户的预警信号…",
+    ),
+    "churn.scoring": (
+        "Scoring every customer's risk and ranking the call list…",
+        "正在为每位客户计算风险并排序呼叫名单…",
+    ),
     "churn.weights": ("Signal weights", "信号权重"),
     "churn.weights.caption": (
         "Weights must sum to 100% (defaults 30 / 25 / 20 / 15 / 10).",

@@ -14,6 +14,11 @@ STRINGS = {
         "客户编号、VIN 后 6 位或姓名（王）",
     ),
     "lookup.prompt": ("Search for a customer to see their profile.", "搜索客户以查看其档案。"),
+    "lookup.searching": ("Searching every customer…", "正在搜索全部客户…"),
+    "lookup.scoring": (
+        "Scoring every customer's tier and risk (once for this data and date)…",
+        "正在计算每位客户的层级和风险（每份数据和日期只算一次）…",
+    ),
     "lookup.none": (
         "No customer matches \u201c{q}\u201d in this scope.",
         "当前范围内没有与\u201c{q}\u201d匹配的客户。",

@@ -125,6 +125,14 @@ STRINGS.update(
             "截至 {as_of}，数据库中每位客户均已评分。阈值、权重和规则可在“规则”中修改。",
         ),
         "seg.scheme": ("Scheme", "分层方案"),
+        "seg.computing": (
+            "Scoring every customer with these rules…",
+            "正在按这些规则为每位客户评分…",
+        ),
+        "seg.migration.computing": (
+            "Scoring every customer on the earlier date to see who moved…",
+            "正在按较早日期为每位客户评分，找出层级变化…",
+        ),
         "seg.empty": (
             "No customers in this scope yet: import customers and orders to segment them.",
             "当前范围内还没有客户：导入客户和工单数据后即可分层。",
