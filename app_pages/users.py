@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from clv_engine import access
+from clv_engine.errors import InputError
 from ui.context import page_context
 from ui.widgets import translated_choice
 from wording.errors import explain
@@ -43,7 +44,7 @@ def report(message: str, ok: bool) -> None:
     st.session_state["users_message"] = (message, ok)
 
 
-def error_text(error: access.AccessError) -> str:
+def error_text(error: InputError) -> str:
     return ctx.t("users.error", reason=explain(error, ctx.lang))
 
 
@@ -58,7 +59,7 @@ def save() -> None:
             st.session_state.get("users_stores", []),
             actor=viewer.login,
         )
-    except access.AccessError as error:
+    except InputError as error:  # a refused user, or the file busy with another write
         report(error_text(error), False)
         return
     report(ctx.t("users.saved", login=login), True)
@@ -73,7 +74,7 @@ def remove() -> None:
         return
     try:
         access.delete_user(ctx.db, login, actor=viewer.login)
-    except access.AccessError as error:
+    except InputError as error:  # a refused user, or the file busy with another write
         report(error_text(error), False)
         return
     report(ctx.t("users.removed", login=login), True)

@@ -3,7 +3,10 @@ database from rows written in the test (the one factory for hand-made databases)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import fcntl
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +36,18 @@ def use_monkeypatch(monkeypatch: pytest.MonkeyPatch | None) -> None:
 def use_db(db_path: Path | str) -> None:
     """Point the app (``CLV_DB``) at ``db_path`` for the running test."""
     (_test_monkeypatch or session_monkeypatch).setenv("CLV_DB", str(db_path))
+
+
+@contextmanager
+def file_busy(db_path: Path | str) -> Iterator[None]:
+    """Holds the file's cross-process lock shared, as another app process in the middle of a
+    long query does (clv_engine/db.py): reads go on, a write waits and then gives up."""
+    fd = os.open(str(db_path) + ".lock", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)
 
 
 def app_on(db_path: Path | str, timeout: float = 90) -> AppTest:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from clv_engine import contacts
+from clv_engine import db as dbmod
 from clv_engine.db import Database
-from tests.helpers import run_app
+from tests.helpers import file_busy, run_app
+from wording import t
 
 PAGE = "app_pages/results.py"
 
@@ -48,6 +50,24 @@ def test_issue_mark_and_see_results(writable_db_path):
     texts = " ".join(m.value for m in at.markdown)
     assert "not over yet" in texts
     assert any(df.value.shape[0] >= 2 for df in at.dataframe)
+
+
+def test_an_outcome_saved_while_another_process_holds_the_file_says_so(writable_db_path, monkeypatch):
+    at = run_app(writable_db_path, PAGE, lang="en")
+    at.number_input(key="results_size").set_value(50).run()
+    at.button(key="results_issue").click().run()
+    list_id = at.session_state["results_list"]
+    customer = at.selectbox(key="results_one_customer").options[0]
+    at.selectbox(key="results_one_customer").set_value(customer).run()
+    monkeypatch.setattr(dbmod, "WRITE_TIMEOUT", 0.5)
+    with file_busy(writable_db_path):
+        at.button(key="results_mark").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    busy = t("error.database.busy", "en", file=writable_db_path.name, seconds=round(dbmod.WRITE_TIMEOUT))
+    assert [m.value for m in at.error] == [busy] and not at.success
+    db = Database(writable_db_path)
+    assert db.query_value("SELECT count(*) FROM contacts WHERE list_id = ?", [list_id]) == 0
+    db.close()
 
 
 def test_page_in_chinese_has_no_english(sample_db_path):

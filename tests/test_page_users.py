@@ -13,8 +13,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from clv_engine import access
+from clv_engine import db as dbmod
 from clv_engine.db import Database
-from tests.helpers import APP, app_on, run_app
+from tests.helpers import APP, app_on, file_busy, run_app
 from ui.access import LOCAL_ONLY, NO_STORES, NOT_LOGGED_IN, UNKNOWN_USER, derive_viewer
 from wording import CATALOGUE, t
 
@@ -199,6 +200,24 @@ def test_a_store_manager_without_stores_is_not_saved_and_says_why_in_chinese(use
     at.run()
     at.button(key="users_save").click().run()
     assert [e.value for e in at.error] == ["未保存：门店经理至少需要一个门店"]
+    assert access.find_viewer(Database(users_db), "zhao@dealer.cn") is None
+
+
+def test_a_save_while_another_process_holds_the_file_says_so_and_saves_nothing(users_db, monkeypatch):
+    at = app_with_login(
+        users_db, {"is_logged_in": True, "email": "boss@dealer.cn"}, page="app_pages/users.py"
+    )
+    at.text_input(key="users_login").set_value("zhao@dealer.cn")
+    at.text_input(key="users_name").set_value("Zhao Min")
+    at.run()
+    monkeypatch.setattr(dbmod, "WRITE_TIMEOUT", 0.5)
+    with file_busy(users_db):
+        at.button(key="users_save").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    expected = "Not saved: " + t(
+        "error.database.busy", "en", file=users_db.name, seconds=round(dbmod.WRITE_TIMEOUT)
+    )
+    assert [e.value for e in at.error] == [expected]
     assert access.find_viewer(Database(users_db), "zhao@dealer.cn") is None
 
 

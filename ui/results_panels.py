@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from clv_engine import churn, contacts, results
+from clv_engine.errors import InputError
 from clv_engine.export import to_csv_bytes
 from clv_engine.imports.read import ImportFileError
 from ui import queries
@@ -34,7 +35,7 @@ def level_name(ctx: Any, level: str) -> str:
     return ctx.t("results.level.all") if level == results.ALL else ctx.t(f"churn.level.{level}")
 
 
-def error_text(ctx: Any, error: contacts.ContactError) -> str:
+def error_text(ctx: Any, error: InputError) -> str:
     return explain(error, ctx.lang)
 
 
@@ -71,7 +72,7 @@ def _issue(ctx: Any, ranked: pd.DataFrame, as_of: date, method: str) -> None:
             window_days=int(st.session_state["results_window"]),
             p_method=method,
         )
-    except contacts.ContactError as error:
+    except InputError as error:  # bad inputs, or the file busy with another write
         st.session_state[FLASH] = ("error", error_text(ctx, error))
         return
     st.session_state["results_list"] = list_id
@@ -92,7 +93,15 @@ def _save_checked(ctx: Any, changed: pd.DataFrame, list_id: str, customer_of) ->
             ),
         )
         return
-    saved = contacts.save_contacts(ctx.db, clean, list_id)
+    _store(ctx, clean, list_id)
+
+
+def _store(ctx: Any, clean: pd.DataFrame, list_id: str) -> None:
+    try:
+        saved = contacts.save_contacts(ctx.db, clean, list_id)
+    except InputError as error:  # the file busy with another write: nothing was saved
+        st.session_state[FLASH] = ("error", error_text(ctx, error))
+        return
     st.session_state[FLASH] = ("success", ctx.t("results.saved", n=saved))
 
 
@@ -122,8 +131,7 @@ def _mark_one(ctx: Any, list_id: str) -> None:
 
 
 def _save_import(ctx: Any, clean: pd.DataFrame, list_id: str) -> None:
-    saved = contacts.save_contacts(ctx.db, clean, list_id)
-    st.session_state[FLASH] = ("success", ctx.t("results.saved", n=saved))
+    _store(ctx, clean, list_id)
 
 
 # -- panels ---------------------------------------------------------------------------------------
