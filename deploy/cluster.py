@@ -66,8 +66,19 @@ def healthy(url: str, timeout: float = 2.0) -> bool:
         return False
 
 
-def streamlit_process(port: int, db: Path, log, args: tuple[str, ...] = ()) -> subprocess.Popen:
-    """One Streamlit server of the app on 127.0.0.1:``port`` reading ``db`` (output to ``log``)."""
+# glibc's malloc for a long-lived server of big frames (issue 14; ui/housekeeping.py trims the
+# rest): two heaps instead of one per thread (8 per core), and any block of 1 MB or more in its
+# own mmap, returned to the system when freed (the default threshold grows to 32 MB, after which
+# freed column arrays stay in the heaps). A value already in the environment wins.
+MALLOC_ENV = {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": "1048576"}
+
+
+def streamlit_process(
+    port: int, db: Path, log, args: tuple[str, ...] = (), *, tuned: bool = True
+) -> subprocess.Popen:
+    """One Streamlit server of the app on 127.0.0.1:``port`` reading ``db`` (output to ``log``).
+
+    ``tuned=False`` leaves glibc's malloc at its defaults (to measure what MALLOC_ENV does)."""
     command = [
         sys.executable,
         "-m",
@@ -82,7 +93,7 @@ def streamlit_process(port: int, db: Path, log, args: tuple[str, ...] = ()) -> s
         "true",
         *args,
     ]
-    env = dict(os.environ, CLV_DB=str(Path(db).resolve()))
+    env = {**(MALLOC_ENV if tuned else {}), **os.environ, "CLV_DB": str(Path(db).resolve())}
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
