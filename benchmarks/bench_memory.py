@@ -84,16 +84,26 @@ def main() -> None:
     parser.add_argument(
         "--settle",
         type=float,
-        default=125.0,
-        help="seconds to wait after closing (Streamlit keeps closed sessions 120 s)",
+        default=140.0,
+        help="seconds to wait after closing (Streamlit keeps closed sessions 120 s; the "
+        "housekeeping shuts them down within 15 s after that)",
     )
     parser.add_argument(
         "--plain",
         action="store_true",
         help="no housekeeping thread, glibc malloc defaults (the figures before issue 14's fix)",
     )
+    parser.add_argument(
+        "--idle-release",
+        type=float,
+        default=None,
+        help="seconds without any session before the server empties its caches "
+        "(CLV_IDLE_RELEASE_SECONDS; the app's default is 900)",
+    )
     args = parser.parse_args()
     os.environ["CLV_MEMORY_LOG"] = "1"
+    if args.idle_release is not None:
+        os.environ["CLV_IDLE_RELEASE_SECONDS"] = str(args.idle_release)
     if args.plain:
         os.environ["CLV_HOUSEKEEPING_SECONDS"] = "0"
     from benchmarks.bench_pages import ensure_db

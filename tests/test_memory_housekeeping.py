@@ -7,7 +7,9 @@ from __future__ import annotations
 import ast
 import asyncio
 import concurrent.futures
+import os
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -184,3 +186,96 @@ def test_a_real_server_shuts_a_closed_session_down(small_db, tmp_path, monkeypat
         finally:
             server.terminate()
             server.wait(15)
+
+
+def test_no_full_garbage_collection_after_every_run():
+    """.streamlit/config.toml: Streamlit's post-run gc.collect(2) was a third of a warm rerun's
+    CPU; the housekeeping thread collects instead (test_app_starts_the_housekeeping...)."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text("utf-8"))
+    assert config["runner"]["postScriptGC"] is False
+
+
+def test_served_processes_do_not_watch_source_files(monkeypatch, tmp_path):
+    seen = []
+
+    class FakePopen:
+        def __init__(self, command, cwd, env, stdout, stderr):
+            seen.append(command)
+
+    monkeypatch.setattr(cluster.subprocess, "Popen", FakePopen)
+    cluster.streamlit_process(8501, tmp_path / "x.duckdb", None)
+    cluster.streamlit_process(8501, tmp_path / "x.duckdb", None, tuned=False)
+    served, plain = (" ".join(c) for c in seen)
+    assert "--server.fileWatcherType none" in served
+    assert "fileWatcherType" not in plain and "--runner.postScriptGC true" in plain
+
+
+def test_the_sampler_charges_cpu_to_the_function_that_spends_it(tmp_path, monkeypatch):
+    """ui/sampler.py (CLV_PROFILE_SAMPLES): a thread spinning in a known function shows up."""
+    import threading
+
+    from ui import sampler
+
+    out = tmp_path / "cpu-{pid}.txt"
+    monkeypatch.setenv("CLV_PROFILE_SAMPLES", str(out))
+    monkeypatch.setattr(sampler, "_started", False)
+    written = tmp_path / f"cpu-{os.getpid()}.txt"
+    monkeypatch.setattr(
+        sampler, "_run", lambda path: sampler._write(path, Counter({"f": 2.0}), Counter({"f": 2.0}), 1.0)
+    )
+    assert sampler.start() is True
+    deadline = time.monotonic() + 5
+    while not written.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "100.0%  f" in written.read_text("utf-8")
+
+    stop = threading.Event()
+
+    def busy_spinner():
+        while not stop.is_set():
+            sum(range(1000))
+
+    spinner = threading.Thread(target=busy_spinner)
+    spinner.start()
+    try:
+        inclusive, own, last = Counter(), Counter(), {}
+        sampler.sample_once(last, inclusive, own, me=threading.get_ident())
+        time.sleep(0.2)
+        sampler.sample_once(last, inclusive, own, me=threading.get_ident())
+    finally:
+        stop.set()
+        spinner.join()
+    assert any("busy_spinner" in name for name in inclusive)
+
+
+def test_an_idle_process_empties_its_caches_once(monkeypatch):
+    import streamlit as st
+
+    cleared = []
+    monkeypatch.setattr(st.cache_data, "clear", lambda: cleared.append("data"))
+    monkeypatch.setattr(st.cache_resource, "clear", lambda: cleared.append("resource"))
+    monkeypatch.setattr(housekeeping, "_idle_since", None)
+    monkeypatch.setenv("CLV_IDLE_RELEASE_SECONDS", "60")
+    idle = {"active": 0, "kept": 0}
+    release = housekeeping.release_when_idle
+
+    assert not release({"active": 1, "kept": 0}, now=0)  # someone is here
+    assert not release({"active": 0, "kept": 1}, now=10)  # a tab may come back
+    assert not release(idle, now=20)  # idle from now on
+    assert not release(idle, now=79)
+    assert not release({"active": 1, "kept": 0}, now=80)  # a visitor: the clock starts over
+    assert not release(idle, now=100)
+    assert not release(idle, now=159)
+    assert release(idle, now=160)  # 60 s without anyone
+    assert cleared == ["data", "resource"]
+    assert not release(idle, now=1000)  # once, until a session comes and goes
+    assert not release({"active": 1, "kept": 0}, now=1001)
+    assert not release(idle, now=1002)
+    assert release(idle, now=1062)
+    assert cleared == ["data", "resource"] * 2
+
+    monkeypatch.setenv("CLV_IDLE_RELEASE_SECONDS", "0")  # turned off
+    monkeypatch.setattr(housekeeping, "_idle_since", None)
+    assert not release(idle, now=0) and not release(idle, now=10_000)

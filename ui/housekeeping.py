@@ -11,9 +11,12 @@ Two things keep a Streamlit process's memory after its sessions close (issue 14)
 2. glibc's malloc keeps freed memory in its heaps (one per thread arena) instead of returning
    it; a 1M-row frame freed by a rerun or a closed session stays in the process's RSS.
    :func:`trim` asks glibc to return it (``malloc_trim(0)``), after a garbage collection.
+3. The shared caches (a million customers' values and the model, 1.5 GB) stay while nobody
+   uses them (their one-hour TTL is only checked on the next call): :func:`release_when_idle`
+   empties them once the process has had no session for ``CLV_IDLE_RELEASE_SECONDS`` (900).
 
 :func:`start` (called by app.py on every run, acting once per process) starts a daemon thread
-that does both every ``CLV_HOUSEKEEPING_SECONDS`` seconds (15 by default; 0 turns it off). The
+that does all three every ``CLV_HOUSEKEEPING_SECONDS`` seconds (15 by default; 0 turns it off). The
 environment set by deploy/cluster.py (``MALLOC_ARENA_MAX``, ``MALLOC_MMAP_THRESHOLD_``) keeps the
 heaps few and sends large arrays to mmap, which is returned as soon as it is freed.
 """
@@ -32,6 +35,7 @@ from dataclasses import dataclass, field
 _LOG = logging.getLogger("clv.housekeeping")
 THREAD_NAME = "clv-housekeeping"
 DEFAULT_SECONDS = 15.0
+DEFAULT_IDLE_RELEASE = 900.0  # 15 minutes without any session: caches emptied
 
 
 @dataclass
@@ -41,12 +45,14 @@ class Stats:
     ticks: int = 0
     sessions_closed: int = 0
     trims: int = 0
+    releases: int = 0
     last_report: dict = field(default_factory=dict)
 
 
 STATS = Stats()
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
+_idle_since: float | None = None  # when the process last had no session at all (-1: released)
 
 
 def _malloc_trim():
@@ -134,6 +140,38 @@ def memory_report(runtime=None) -> dict:
     }
 
 
+def idle_release_seconds() -> float:
+    try:
+        return float(os.environ.get("CLV_IDLE_RELEASE_SECONDS", DEFAULT_IDLE_RELEASE))
+    except ValueError:
+        return DEFAULT_IDLE_RELEASE
+
+
+def release_when_idle(report: dict, now: float | None = None) -> bool:
+    """With no session open nor kept for reconnect for ``CLV_IDLE_RELEASE_SECONDS``, empty
+    Streamlit's caches (the shared per-customer frames and the model: 1.5 GB at a million
+    customers), so an idle process gives its memory back; the next visitor computes them again
+    (a cold page). True when the caches were emptied. Runs on the event loop (:func:`_tick`)."""
+    global _idle_since
+    now = time.monotonic() if now is None else now
+    if not report or report.get("active") or report.get("kept"):
+        _idle_since = None
+        return False
+    if _idle_since is None:
+        _idle_since = now
+        return False
+    wait = idle_release_seconds()
+    if wait <= 0 or now - _idle_since < wait or _idle_since < 0:
+        return False
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    _idle_since = -1.0  # released: not again until a session comes and goes
+    STATS.releases += 1
+    return True
+
+
 def _tick(runtime) -> None:
     """One round: expired sessions shut down on the event loop, then a trim here."""
     done = threading.Event()
@@ -143,6 +181,7 @@ def _tick(runtime) -> None:
         try:
             closed[0] = close_expired_sessions(runtime)
             STATS.last_report = memory_report(runtime)
+            release_when_idle(STATS.last_report)
         finally:
             done.set()
 
@@ -152,7 +191,7 @@ def _tick(runtime) -> None:
     trim()
     STATS.ticks += 1
     if os.environ.get("CLV_MEMORY_LOG"):
-        _LOG.warning("housekeeping closed=%d %s", closed[0], STATS.last_report)
+        _LOG.warning("housekeeping closed=%d released=%d %s", closed[0], STATS.releases, STATS.last_report)
 
 
 def _loop(seconds: float) -> None:
@@ -177,6 +216,9 @@ def start() -> bool:
     """Start the housekeeping thread once per process (a no-op afterwards, or when turned
     off with CLV_HOUSEKEEPING_SECONDS=0). True when the thread runs."""
     global _thread
+    from ui import sampler
+
+    sampler.start()  # only with CLV_PROFILE_SAMPLES set: where the process's CPU goes
     seconds = interval()
     if seconds <= 0:
         return False
