@@ -23,9 +23,12 @@ _started = False
 _lock = threading.Lock()
 
 
+_PROJECT = str(Path(__file__).resolve().parent.parent)  # the app's folder
+
+
 def _where(code) -> str:
     path = code.co_filename
-    for marker in ("site-packages/", "/work/"):
+    for marker in ("site-packages/", _PROJECT + "/"):
         if marker in path:
             path = path.split(marker, 1)[1]
             break
@@ -39,10 +42,20 @@ def _cpu(ident: int) -> float | None:
         return None
 
 
-def _write(out: Path, inclusive: Counter, own: Counter, seconds: float, top: int = 60) -> None:
+def _write(
+    out: Path,
+    inclusive: Counter,
+    own: Counter,
+    seconds: float,
+    top: int = 100,
+    by_line: Counter | None = None,
+) -> None:
     total = sum(own.values()) or 1.0
     lines = [f"CPU seconds sampled: {total:.1f} over {seconds:.0f} s wall"]
-    for title, counts in (("inclusive", inclusive), ("self", own)):
+    sections = [("inclusive", inclusive), ("self", own)]
+    if by_line is not None:
+        sections.append(("by the app's own line that led there (alone, and under a leaf)", by_line))
+    for title, counts in sections:
         lines.append(f"\n-- {title} --")
         for name, cpu in counts.most_common(top):
             lines.append(f"{cpu:8.2f} s {100 * cpu / total:5.1f}%  {name}")
@@ -51,9 +64,12 @@ def _write(out: Path, inclusive: Counter, own: Counter, seconds: float, top: int
     tmp.replace(out)
 
 
-def sample_once(last_cpu: dict[int, float], inclusive: Counter, own: Counter, me: int) -> None:
+def sample_once(
+    last_cpu: dict[int, float], inclusive: Counter, own: Counter, me: int, by_line: Counter | None = None
+) -> None:
     """One look at every thread but ``me``: the CPU each used since ``last_cpu`` (updated)
-    charged to its innermost function (``own``) and to each function on its stack."""
+    charged to its innermost function (``own``), to each function on its stack, and (``by_line``)
+    to the innermost line of the app's own code that led there."""
     for ident, frame in sys._current_frames().items():
         if ident == me:
             continue
@@ -64,13 +80,20 @@ def sample_once(last_cpu: dict[int, float], inclusive: Counter, own: Counter, me
         last_cpu[ident] = cpu
         if spent <= 0:
             continue
-        own[_where(frame.f_code)] += spent
+        leaf = _where(frame.f_code)
+        own[leaf] += spent
         seen = set()
+        ours = None  # the innermost line of the project's own code on the stack
         while frame is not None:
             seen.add(_where(frame.f_code))
+            if ours is None and _PROJECT in frame.f_code.co_filename:
+                ours = f"{_where(frame.f_code)} line {frame.f_lineno}"
             frame = frame.f_back
         for name in seen:
             inclusive[name] += spent
+        if by_line is not None and ours is not None:
+            by_line[ours] += spent
+            by_line[f"{leaf}  <-  {ours}"] += spent
 
 
 def _run(out: Path, every: float = 0.01, write_every: float = 10.0) -> None:
@@ -78,13 +101,14 @@ def _run(out: Path, every: float = 0.01, write_every: float = 10.0) -> None:
     last_cpu: dict[int, float] = {}
     inclusive: Counter = Counter()
     own: Counter = Counter()
+    by_line: Counter = Counter()
     began = last_write = time.monotonic()
     while True:
         time.sleep(every)
-        sample_once(last_cpu, inclusive, own, me)
+        sample_once(last_cpu, inclusive, own, me, by_line)
         now = time.monotonic()
         if now - last_write >= write_every:
-            _write(out, inclusive, own, now - began)
+            _write(out, inclusive, own, now - began, by_line=by_line)
             last_write = now
 
 
