@@ -50,7 +50,9 @@ def housekeeping_line(log: Path) -> str:
     return lines[-1].split("housekeeping ", 1)[1] if lines else ""
 
 
-async def measure(url: str, pid: int, page: str, levels: list[int], settle: float, report=lambda: "") -> None:
+async def measure(
+    url: str, pid: int, page: str, levels: list[int], settle: float, report=lambda: "", watch: float = 0
+) -> None:
     def row(label: str) -> None:
         rss, peak = memory_mb(pid)
         print(f"{label:<34}{rss:>9,.0f} MB{peak:>11,.0f} MB   {load()}   {report()}", flush=True)
@@ -73,6 +75,12 @@ async def measure(url: str, pid: int, page: str, levels: list[int], settle: floa
     row("all closed, 5 s later")
     await asyncio.sleep(settle)
     row(f"all closed, {settle + 5:.0f} s later")
+    waited = settle + 5
+    while watch > 0:  # the idle release (--idle-release) comes after the sessions are gone
+        await asyncio.sleep(15)
+        watch -= 15
+        waited += 15
+        row(f"all closed, {waited:.0f} s later")
 
 
 def main() -> None:
@@ -100,6 +108,7 @@ def main() -> None:
         help="seconds without any session before the server empties its caches "
         "(CLV_IDLE_RELEASE_SECONDS; the app's default is 900)",
     )
+    parser.add_argument("--watch", type=float, default=0, help="seconds of a row every 15 s after --settle")
     args = parser.parse_args()
     os.environ["CLV_MEMORY_LOG"] = "1"
     if args.idle_release is not None:
@@ -132,6 +141,7 @@ def main() -> None:
                     args.sessions,
                     args.settle,
                     lambda: housekeeping_line(log_path),
+                    args.watch,
                 )
             )
         finally:
