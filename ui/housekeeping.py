@@ -105,11 +105,11 @@ def close_expired_sessions(runtime=None) -> int:
     runtime = runtime or _runtime()
     if runtime is None:
         return 0
-    cache, entries = _stored_sessions(runtime)
-    expired = [info for sid, info in entries.items() if sid not in cache]
-    if not expired:
+    cache, _ = _stored_sessions(runtime)
+    if not hasattr(cache, "expire"):
         return 0
-    cache.expire()  # drop them from the storage (Streamlit's TTLCache, reaped on demand)
+    # Streamlit's TTLCache reaps on demand: reap now, and shut down what it hands back.
+    expired = [info for _, info in cache.expire()]
     for info in expired:
         try:
             info.session.shutdown()  # media files, dataframe sources, session caches, runner
