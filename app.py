@@ -7,6 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui import housekeeping
 from ui.context import draw_sidebar, presentation_from_link
 from ui.safe import run_page
 from ui.widgets import present_style
@@ -32,6 +33,9 @@ PAGES = [
 ]
 # Pages listed only for a viewer with the right (the page checks again itself).
 DIRECTOR_ONLY = {"app_pages/users.py"}
+
+# Once per process: closed sessions shut down and freed memory returned (ui/housekeeping.py).
+housekeeping.start()
 
 # Presentation mode (sidebar toggle or ?present=1): the sidebar starts folded away.
 st.set_page_config(

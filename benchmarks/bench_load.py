@@ -118,7 +118,22 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=10.0)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of measuring per row")
     parser.add_argument("--pages", nargs="+", default=PAGES)
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="Streamlit's and glibc's defaults, no housekeeping (the figures before issue 14's fixes)",
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="where each process's CPU goes, to this file ({pid}: the process id; ui/sampler.py)",
+    )
     args = parser.parse_args()
+    if args.plain:
+        os.environ["CLV_HOUSEKEEPING_SECONDS"] = "0"
+    if args.profile:
+        os.environ["CLV_PROFILE_SAMPLES"] = str(args.profile)
     db = ensure_db(args.db or OUT / f"c{args.customers // 1000}k.duckdb", args.customers)
     random.seed(7)
     print(
@@ -130,7 +145,7 @@ def main() -> None:
         f"sessions per process, load"
     )
     for processes in args.processes:
-        with Cluster(processes, db, run_dir=OUT / f"nginx-{processes}") as cluster:
+        with Cluster(processes, db, run_dir=OUT / f"nginx-{processes}", tuned=not args.plain) as cluster:
             for url in cluster.app_urls:
                 seconds = asyncio.run(warm(url, args.pages))
                 print(f"  warm-up {url}: every page once in {seconds:.1f} s", flush=True)

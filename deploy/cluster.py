@@ -66,8 +66,27 @@ def healthy(url: str, timeout: float = 2.0) -> bool:
         return False
 
 
-def streamlit_process(port: int, db: Path, log, args: tuple[str, ...] = ()) -> subprocess.Popen:
-    """One Streamlit server of the app on 127.0.0.1:``port`` reading ``db`` (output to ``log``)."""
+# glibc's malloc for a long-lived server of big frames (issue 14; ui/housekeeping.py trims the
+# rest): two heaps instead of one per thread (8 per core), and any block of 1 MB or more in its
+# own mmap, returned to the system when freed (the default threshold grows to 32 MB, after which
+# freed column arrays stay in the heaps). A value already in the environment wins.
+MALLOC_ENV = {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": "1048576"}
+# A served process does not watch its source files: with the default watcher every session
+# walks sys.modules after each run to watch new modules (8% of a rerun's CPU on the 10k sample).
+# Restart the processes to serve new code. (.streamlit/config.toml already turns off the full
+# garbage collection after every run; ui/housekeeping.py collects every 15 s instead.)
+SERVED_ARGS = ("--server.fileWatcherType", "none")
+# What --plain in the benchmarks puts back: Streamlit's defaults, for a before and after.
+PLAIN_ARGS = ("--runner.postScriptGC", "true")
+
+
+def streamlit_process(
+    port: int, db: Path, log, args: tuple[str, ...] = (), *, tuned: bool = True
+) -> subprocess.Popen:
+    """One Streamlit server of the app on 127.0.0.1:``port`` reading ``db`` (output to ``log``).
+
+    ``tuned=False`` leaves glibc's malloc and Streamlit at their defaults (no MALLOC_ENV, no
+    SERVED_ARGS, a garbage collection after every run): the figures before issue 14's fixes."""
     command = [
         sys.executable,
         "-m",
@@ -80,9 +99,10 @@ def streamlit_process(port: int, db: Path, log, args: tuple[str, ...] = ()) -> s
         "127.0.0.1",
         "--server.headless",
         "true",
+        *(SERVED_ARGS if tuned else PLAIN_ARGS),
         *args,
     ]
-    env = dict(os.environ, CLV_DB=str(Path(db).resolve()))
+    env = {**(MALLOC_ENV if tuned else {}), **os.environ, "CLV_DB": str(Path(db).resolve())}
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
@@ -106,6 +126,7 @@ class Cluster:
         run_dir: Path | None = None,
         log_dir: Path | None = None,
         streamlit_args: tuple[str, ...] = (),
+        tuned: bool = True,
     ) -> None:
         if processes < 1:
             raise ValueError("at least one process")
@@ -117,6 +138,7 @@ class Cluster:
         self.run_dir = Path(run_dir) if run_dir else Path(tempfile.mkdtemp(prefix="clv-nginx-"))
         self.log_dir = Path(log_dir) if log_dir else self.run_dir
         self.streamlit_args = streamlit_args
+        self.tuned = tuned
         self.apps: list[subprocess.Popen] = []
         self.nginx: subprocess.Popen | None = None
         self._logs: list = []
@@ -147,7 +169,7 @@ class Cluster:
             for port in self.app_ports:
                 log = open(self.log_dir / f"streamlit-{port}.log", "wb")  # noqa: SIM115 (closed in stop)
                 self._logs.append(log)
-                self.apps.append(streamlit_process(port, self.db, log, self.streamlit_args))
+                self.apps.append(streamlit_process(port, self.db, log, self.streamlit_args, tuned=self.tuned))
             conf = self.run_dir / "nginx.conf"
             conf.write_text(render_config(self.run_dir, self.listen, self.port, self.app_ports), "utf-8")
             check = subprocess.run(
