@@ -17,7 +17,7 @@ from clv_engine import churn, lookup
 from clv_engine import status as cs
 from ui import lookup_panels as panels
 from ui.context import page_context
-from ui.queries import dropout, lookup_customer, lookup_find, lookup_risk, lookup_scores
+from ui.queries import dropout, lookup_customer, lookup_find, lookup_scores
 from ui.safe import md
 from wording import fmt
 from wording.segmentation import tier_label
@@ -87,13 +87,11 @@ if mine.empty:
     st.stop()
 me = mine.iloc[0]
 
-scores = lookup_scores(ctx.db, ctx.as_of)
-score_row = scores[scores["customer_id"] == customer_id]
+# This customer's scores and risk only, as the segmentation and churn pages compute them.
+score_row, risk_row, calibration = lookup_scores(ctx.db, customer_id, ctx.as_of)
 score = score_row.iloc[0] if len(score_row) else None
 tier = score["tier"] if score is not None else None
 
-scored, calibration = lookup_risk(ctx.db, ctx.as_of)
-risk_row = scored[scored["customer_id"] == customer_id]
 method = "calibrated" if calibration is not None else "score"
 # Success rates as the churn page uses them (measured where the issued lists are conclusive).
 listed = churn.call_list(risk_row, mine, method, calibration, churn.interventions_in_use(ctx.db))
@@ -150,9 +148,7 @@ left, right = st.columns([3, 2])
 with left:
     panels.history_chart(ctx, by_year)
 with right:
-    panels.loyalty_table(
-        ctx, score, set(score_row.attrs.get("missing_tables", scores.attrs.get("missing_tables", [])))
-    )
+    panels.loyalty_table(ctx, score, set(score_row.attrs.get("missing_tables", [])))
 
 # -- risk and action -------------------------------------------------------------------------------
 panels.risk_panel(ctx, risk, risk_row, method, lapsed)

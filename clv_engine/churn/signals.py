@@ -124,7 +124,8 @@ p AS (
            CAST(? AS INTEGER) AS freq_window,
            CAST(? AS INTEGER) AS baseline_days,
            CAST(? AS INTEGER) AS competitor_days,
-           CAST(? AS INTEGER) AS cancel_days
+           CAST(? AS INTEGER) AS cancel_days,
+           CAST(? AS VARCHAR) AS one_customer
 )"""
 
 _ORDERS_CTE = """
@@ -145,7 +146,7 @@ o AS (
                WHERE o.order_date >  p.as_of - p.freq_window - p.baseline_days
                  AND o.order_date <= p.as_of - p.freq_window) AS visits_baseline
     FROM orders o, p
-    WHERE o.order_date <= p.as_of
+    WHERE o.order_date <= p.as_of{one_order}
     GROUP BY o.customer_id
 )"""
 
@@ -217,15 +218,18 @@ WHERE coalesce(c.purchase_date, o.first_order) <= p.as_of
 """
 
 
-def _signal_sql(tables: set[str], store_ids: Sequence[str] | None) -> str:
-    # Only fixed fragments are chosen here; every value stays a ? parameter.
-    ctes = [_PARAMS_CTE, _ORDERS_CTE]
+def _signal_sql(tables: set[str], store_ids: Sequence[str] | None, one: bool = False) -> str:
+    # Only fixed fragments are chosen here; every value stays a ? parameter (the one customer's
+    # id is p.one_customer).
+    ctes = [_PARAMS_CTE, _ORDERS_CTE.format(one_order=" AND o.customer_id = p.one_customer" if one else "")]
     ctes.append(_COMPLAINTS_CTE if "complaints" in tables else _EMPTY["q"])
     ctes.append(_SIGHTINGS_CTE if "competitor_sightings" in tables else _EMPTY["s"])
     ctes.append(_APPOINTMENTS_CTE if "appointments" in tables else _EMPTY["a"])
     sql = "WITH " + ",\n".join(ctes) + _SELECT
     if store_ids:
         sql += " AND c.home_store_id IN (" + ", ".join("?" for _ in store_ids) + ")"
+    if one:
+        sql += " AND c.customer_id = p.one_customer"
     return sql + " ORDER BY c.customer_id"
 
 
@@ -234,8 +238,12 @@ def churn_signals(
     as_of: date,
     store_ids: Sequence[str] | None = None,
     rules: SignalRules = SignalRules(),
+    customer_id: str | None = None,
 ) -> pd.DataFrame:
     """One row per customer: the facts behind each signal and the five signals in 0..1.
+
+    With ``customer_id``, that customer's row only (none if absent): every fact is the
+    customer's own, so it equals the row of the whole population's query.
 
     ``attrs["available"]`` lists the signals whose table has rows; a signal that is not
     available is NaN (unknown), never 0.
@@ -248,8 +256,9 @@ def churn_signals(
         rules.baseline_days,
         rules.competitor_horizon_days,
         rules.cancellation_window_days,
+        customer_id,
     ] + list(store_ids or [])
-    frame = db.query_df(_signal_sql(db.tables(), store_ids), params)
+    frame = db.query_df(_signal_sql(db.tables(), store_ids, customer_id is not None), params)
     available = available_signals(db)
     frame["watched"] = frame["days_since_activity"].fillna(np.inf).to_numpy(dtype=float) <= rules.watch_days
     signals = {
