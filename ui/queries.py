@@ -249,9 +249,7 @@ def import_sample(path: str) -> pd.DataFrame | tuple[str, dict]:
 
 # -- models --
 @cached(max_entries=8)
-def cohort_cube(
-    db: Database, as_of: date, params: LtvParams, stores: tuple[str, ...] | None
-) -> cohorts.CohortCube:
+def cohort_cube(db: Database, as_of: date, params: LtvParams, stores: tuple | None) -> cohorts.CohortCube:
     """One pass over the orders; every channel and cohort table is summed from it."""
     return cohorts.cohort_cube(db, as_of, params, stores)
 
@@ -295,12 +293,6 @@ def alive_drops(db: Database, as_of: date, lookback_days: int) -> pd.DataFrame:
 
 
 # -- churnseg --
-
-
-def _scope(store_ids) -> list[str] | None:
-    return list(store_ids) if store_ids else None
-
-
 @_copied
 @shared
 def churn_signals(db: Database, as_of: date, stores: tuple[str, ...] | None) -> pd.DataFrame:
@@ -308,9 +300,19 @@ def churn_signals(db: Database, as_of: date, stores: tuple[str, ...] | None) -> 
     return churn.churn_signals(db, as_of, stores)
 
 
-@cached
+@_copied
+@shared
 def call_details(db: Database, as_of: date) -> pd.DataFrame:
     return churn.call_details(db, as_of)
+
+
+@_copied
+@shared
+def churn_base(db: Database, as_of: date, stores, params: clv.CLVParams, model: str) -> pd.DataFrame:
+    """The signals with the values, tier and call details the list shows, joined once (churn.list_base)."""
+    values = model_values(db, as_of, stores, params, model)
+    details = call_details(db, as_of)
+    return churn.list_base(churn_signals(db, as_of, stores), values, rfml_tiers(db, as_of, stores), details)
 
 
 @cached
@@ -321,7 +323,7 @@ def success_evidence(db: Database, typed: tuple[tuple[str, float], ...]) -> list
 # Scoring SQL once per (data, scope, date), other rules are arithmetic on it (seg.rescore).
 @shared
 def _seg_scores(db: Database, as_of: date, store_ids) -> pd.DataFrame:
-    return seg.score_customers(db, as_of, _scope(store_ids))
+    return seg.score_customers(db, as_of, list(store_ids) if store_ids else None)
 
 
 @shared
@@ -360,7 +362,7 @@ def seg_analysis(db, as_of, store_ids, scheme, rules, six_rules, params):
 def seg_migration(db, date_a, as_of, store_ids, scheme, rules, six_rules, params) -> seg.Migration:
     """Who moved between tiers (shared: never changed by callers); only date_a is scored."""
     now = _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params)
-    then = seg.tiers_at(db, date_a, _scope(store_ids), scheme, rules, six_rules, params)
+    then = seg.tiers_at(db, date_a, list(store_ids) if store_ids else None, scheme, rules, six_rules, params)
     return seg.migration_between(then, now, scheme, date_a, as_of)
 
 
@@ -475,9 +477,7 @@ def group_store_kpis(
 
 # The customer lookup's reads (app_pages/lookup.py), on the reader's (scoped) database.
 @cached
-def lookup_find(
-    db: Database | ScopedDatabase, query: str, stores: tuple[str, ...] | None, limit: int
-) -> pd.DataFrame:
+def lookup_find(db, query: str, stores: tuple[str, ...] | None, limit: int) -> pd.DataFrame:
     return lookup.find_customers(db, query, stores, limit)
 
 

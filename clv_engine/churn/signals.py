@@ -316,7 +316,7 @@ def score_risk(
     """
     available = signals.attrs.get("available", SIGNALS)
     w = effective_weights(weights, available)
-    frame = signals.copy()
+    frame = signals.copy(deep=False)  # copy-on-write: the columns added here are this copy's
     score = np.zeros(len(frame))
     for s in SIGNALS:
         contribution = (
