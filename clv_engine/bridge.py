@@ -115,7 +115,8 @@ SELECT CASE WHEN coalesce(e.act, false) AND NOT coalesce(s.act, false) THEN 'gai
             ELSE 'other' END AS grp,
        sum(coalesce(e.v, 0) - coalesce(s.v, 0)) AS diff,
        count(*) AS customers
-FROM bridge_start s FULL OUTER JOIN bridge_end e USING (customer_id)
+FROM (SELECT CAST(customer_id AS VARCHAR) AS id, v, act FROM bridge_start) s
+FULL OUTER JOIN (SELECT CAST(customer_id AS VARCHAR) AS id, v, act FROM bridge_end) e USING (id)
 GROUP BY grp
 """
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -89,6 +90,28 @@ def status_counts(days_since_activity: object, rules: StatusRules = StatusRules(
     """How many customers are in each status (every status present, zero when empty)."""
     counts = np.bincount(status_codes(days_since_activity, rules), minlength=len(STATUSES))
     return {s: int(n) for s, n in zip(STATUSES, counts)}
+
+
+def active_share(customer_ids: pd.Series, values: pd.DataFrame) -> float | None:
+    """The share of ``customer_ids`` whose ``status`` in ``values`` (customer_id, status) is
+    active; a customer ``values`` does not hold is not active; None for no customer.
+
+    One DuckDB semi-join: looking a million string ids up in pandas took about a second."""
+    if len(customer_ids) == 0:
+        return None
+    active = values.loc[values["status"].eq(ACTIVE).fillna(False).to_numpy(dtype=bool), ["customer_id"]]
+    con = duckdb.connect()
+    try:
+        con.register("share_ids", pd.DataFrame({"customer_id": customer_ids.to_numpy()}))
+        con.register("share_active", active)
+        sql = (
+            "SELECT count(*) FROM share_ids WHERE CAST(customer_id AS VARCHAR) IN "
+            "(SELECT CAST(customer_id AS VARCHAR) FROM share_active)"
+        )
+        found = con.execute(sql).fetchone()[0]
+    finally:
+        con.close()
+    return found / len(customer_ids)
 
 
 # -- can the visit model tell dropout apart? ------------------------------------------------

@@ -80,3 +80,10 @@ def frames(draw):
 @given(pair=frames())
 def test_generated_bridges_as_before(pair):
     _check(*pair)
+
+
+def test_a_side_without_customers():
+    end = pd.DataFrame({"customer_id": ["A", "B"], "clv": [10.0, 5.0], "status": [ACTIVE, "lapsed"]})
+    empty = pd.DataFrame({"customer_id": [], "clv": [], "status": []})
+    assert _check(empty, end).gained == 10.0
+    assert _check(end, empty).lost == 10.0
