@@ -236,3 +236,29 @@ def test_segmentation_query_equals_scoring_joined_to_values(db, scheme, rules):
 def test_churn_tiers_are_the_default_scoring(db, default_scores):
     tiers = queries.rfml_tiers(db, AS_OF, None)
     assert _by_id(tiers)["tier"].tolist() == _by_id(default_scores)["tier"].tolist()
+
+
+@pytest.mark.parametrize(
+    "scheme, rules", [("rfml", seg.RfmlRules()), ("rfml", EDITED), ("six", seg.RfmlRules())]
+)
+def test_migration_query_and_movers_as_before(db, scheme, rules):
+    date_a, params, six = date(2025, 9, 15), clv.CLVParams(), seg.SixGroupRules()
+    mig = queries.seg_migration(db, date_a, AS_OF, None, scheme, rules, six, params)
+    # the previous method: both dates scored by SQL, then the page merged name and CLV and sorted
+    before = seg.migration(db, date_a, AS_OF, None, scheme, rules, six, params)
+    cols = ["customer_id", "tier_a", "tier_b", "direction", "total_a", "total_b"]
+    pd.testing.assert_frame_equal(_by_id(mig.moves[cols]), _by_id(before.moves[cols]), check_dtype=False)
+    assert mig.counts() == before.counts()
+    now = queries.seg_analysis(db, AS_OF, None, scheme, rules, six, params)[0]
+    rank = {t: i for i, t in enumerate(seg.SCHEMES[scheme])}
+    for kind in ("up", "down"):
+        old = before.moves.loc[before.moves["direction"] == kind, cols].merge(
+            now[["customer_id", "name", "clv"]], on="customer_id", how="left"
+        )
+        old = old.assign(_rank=old["tier_a"].map(rank)).sort_values(
+            ["_rank", "clv", "customer_id"], ascending=[True, False, True]
+        )
+        new = mig.moves[mig.moves["direction"] == kind]
+        assert new["customer_id"].tolist() == old["customer_id"].tolist()
+        assert new["name"].tolist() == old["name"].tolist()
+        np.testing.assert_allclose(new["clv"].to_numpy(float), old["clv"].to_numpy(float))

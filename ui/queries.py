@@ -360,9 +360,9 @@ def seg_analysis(db, as_of, store_ids, scheme, rules, six_rules, params):
 
 @shared(max_entries=2)
 def seg_migration(db, date_a, as_of, store_ids, scheme, rules, six_rules, params) -> seg.Migration:
-    """Who moved between tiers (shared: never changed by callers); only date_a is scored."""
+    """Who moved between tiers (shared: never changed by callers), both dates as the page scores."""
     now = _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params)
-    then = seg.tiers_at(db, date_a, list(store_ids) if store_ids else None, scheme, rules, six_rules, params)
+    then = _seg_frame(db, date_a, store_ids, scheme, rules, six_rules, params)
     return seg.migration_between(then, now, scheme, date_a, as_of)
 
 
