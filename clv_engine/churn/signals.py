@@ -155,7 +155,7 @@ q AS (
     SELECT customer_id, count(*) AS unresolved_complaints,
            max(date_diff('day', opened, p.as_of)) AS oldest_open_days
     FROM complaints, p
-    WHERE opened <= p.as_of AND (resolved IS NULL OR resolved > p.as_of)
+    WHERE opened <= p.as_of AND (resolved IS NULL OR resolved > p.as_of){one}
     GROUP BY customer_id
 )"""
 
@@ -164,7 +164,7 @@ s AS (
     SELECT customer_id, min(date_diff('day', seen_date, p.as_of)) AS days_since_sighting,
            count(*) AS sightings
     FROM competitor_sightings, p
-    WHERE seen_date <= p.as_of AND seen_date > p.as_of - p.competitor_days
+    WHERE seen_date <= p.as_of AND seen_date > p.as_of - p.competitor_days{one}
     GROUP BY customer_id
 )"""
 
@@ -173,7 +173,7 @@ a AS (
     SELECT customer_id, count(*) AS appointments,
            count(*) FILTER (WHERE lower(status) = 'cancelled') AS cancelled
     FROM appointments, p
-    WHERE appointment_date <= p.as_of AND appointment_date > p.as_of - p.cancel_days
+    WHERE appointment_date <= p.as_of AND appointment_date > p.as_of - p.cancel_days{one}
     GROUP BY customer_id
 )"""
 
@@ -221,10 +221,11 @@ WHERE coalesce(c.purchase_date, o.first_order) <= p.as_of
 def _signal_sql(tables: set[str], store_ids: Sequence[str] | None, one: bool = False) -> str:
     # Only fixed fragments are chosen here; every value stays a ? parameter (the one customer's
     # id is p.one_customer).
+    only = " AND customer_id = p.one_customer" if one else ""
     ctes = [_PARAMS_CTE, _ORDERS_CTE.format(one_order=" AND o.customer_id = p.one_customer" if one else "")]
-    ctes.append(_COMPLAINTS_CTE if "complaints" in tables else _EMPTY["q"])
-    ctes.append(_SIGHTINGS_CTE if "competitor_sightings" in tables else _EMPTY["s"])
-    ctes.append(_APPOINTMENTS_CTE if "appointments" in tables else _EMPTY["a"])
+    ctes.append(_COMPLAINTS_CTE.format(one=only) if "complaints" in tables else _EMPTY["q"])
+    ctes.append(_SIGHTINGS_CTE.format(one=only) if "competitor_sightings" in tables else _EMPTY["s"])
+    ctes.append(_APPOINTMENTS_CTE.format(one=only) if "appointments" in tables else _EMPTY["a"])
     sql = "WITH " + ",\n".join(ctes) + _SELECT
     if store_ids:
         sql += " AND c.home_store_id IN (" + ", ".join("?" for _ in store_ids) + ")"
