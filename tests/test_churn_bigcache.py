@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -125,3 +126,30 @@ def test_any_weights_and_levels_rank_as_before(parts, choice, method):
         return  # no weight on an available signal: an input error on both paths
     now, _ = _now(parts, weights, levels, method=method)
     _same(now, _previous(parts, weights, levels, method=method))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    scores=st.lists(st.one_of(st.just(float("nan")), st.floats(0, 1)), max_size=40),
+    choice=weights_and_levels(),
+)
+def test_levels_and_per_level_values_as_before(scores, choice):
+    levels = choice[1]
+    previous = [
+        "high"
+        if s >= levels.high_min
+        else "mid"
+        if s >= levels.mid_min
+        else "low"
+        if s >= levels.low_min
+        else churn.NO_LEVEL
+        for s in scores
+    ]
+    now = churn.risk_level(pd.Series(scores, dtype=float), levels)
+    assert list(now) == previous
+    level = pd.Series(previous + [churn.LAPSED], dtype="str")
+    cost = {i.level: i.cost for i in churn.INTERVENTIONS}
+    expected = level.map(cost).astype(float).to_numpy()
+    np.testing.assert_array_equal(churn.per_level(level, cost), expected)
+    roles = churn.per_level(level, churn.OWNER_ROLE, None)
+    assert list(roles) == [churn.OWNER_ROLE.get(x) for x in level]

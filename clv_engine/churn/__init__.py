@@ -59,6 +59,7 @@ from clv_engine.churn.call_list import (
     list_file_name,
     list_totals,
     measured_interventions,
+    per_level,
     vehicle_text,
 )
 from clv_engine.churn.capacity import CAPACITY_KINDS, knapsack, top_n, within_capacity
@@ -143,6 +144,7 @@ __all__ = [
     "measured_interventions",
     "p_churn",
     "p_churn_methods",
+    "per_level",
     "ranking_auc",
     "risk_level",
     "score_risk",

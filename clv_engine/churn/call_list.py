@@ -33,6 +33,15 @@ def expected_value(
 _VALUE_COLUMNS = ("name", "vin", "region", "clv", "p_alive")
 
 
+def per_level(levels: pd.Series, value: dict, default=np.nan) -> np.ndarray:
+    """``value[level]`` for each row (``default`` for a level not in it): one comparison per
+    level, where Series.map looks up a million strings one by one."""
+    out = np.full(len(levels), default, dtype=float if isinstance(default, float) else object)
+    for level, v in value.items():
+        out[(levels == level).to_numpy(dtype=bool)] = v
+    return out
+
+
 def list_base(
     signals: pd.DataFrame,
     values: pd.DataFrame,
@@ -97,8 +106,8 @@ def call_list(
         if tiers is not None:
             frame = frame.merge(tiers[["customer_id", "tier"]], on="customer_id", how="left")
     frame["p_churn"] = p_churn(frame, method, calibration)
-    frame["cost"] = frame["level"].map({k: v.cost for k, v in by_level.items()}).astype(float)
-    frame["success"] = frame["level"].map({k: v.success for k, v in by_level.items()}).astype(float)
+    frame["cost"] = per_level(frame["level"], {k: v.cost for k, v in by_level.items()})
+    frame["success"] = per_level(frame["level"], {k: v.success for k, v in by_level.items()})
     frame["customers_saved"] = frame["p_churn"] * frame["success"]
     frame["clv_saved"] = frame["customers_saved"] * frame["clv"]
     frame["expected_value"] = expected_value(frame["p_churn"], frame["success"], frame["clv"], frame["cost"])
@@ -292,7 +301,7 @@ def add_call_details(
     else:
         out = frame.drop(columns=[c for c in details.columns if c != "customer_id" and c in frame.columns])
         out = out.merge(details, on="customer_id", how="left")
-    out["owner_role"] = out["level"].map(OWNER_ROLE)
+    out["owner_role"] = per_level(out["level"], OWNER_ROLE, None)
     out["due_on"] = issued_on + timedelta(days=due_days)
     out.attrs.update(frame.attrs)
     out.attrs["due_days"] = due_days

@@ -100,11 +100,14 @@ def risk_level(score: np.ndarray | pd.Series, levels: RiskLevels = RiskLevels())
     """high / mid / low / none by the thresholds (a score on a threshold is in the higher level)."""
     levels.validate()
     s = _as_float(score)
-    return np.select(
-        [s >= levels.high_min, s >= levels.mid_min, s >= levels.low_min],
-        ["high", "mid", "low"],
-        default=NO_LEVEL,
-    ).astype(object)
+    # codes into the names (a NaN score compares False: no level), then one take
+    codes = np.where(
+        s >= levels.high_min, 0, np.where(s >= levels.mid_min, 1, np.where(s >= levels.low_min, 2, 3))
+    )
+    return _LEVEL_NAMES[codes]
+
+
+_LEVEL_NAMES = np.array(["high", "mid", "low", NO_LEVEL], dtype=object)
 
 
 # -- signals from the database --------------------------------------------------------------
