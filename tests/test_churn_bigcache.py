@@ -153,3 +153,20 @@ def test_levels_and_per_level_values_as_before(scores, choice):
     np.testing.assert_array_equal(churn.per_level(level, cost), expected)
     roles = churn.per_level(level, churn.OWNER_ROLE, None)
     assert list(roles) == [churn.OWNER_ROLE.get(x) for x in level]
+
+
+def test_the_predictive_models_p_alive_is_carried(parts):
+    signals, values, tiers, details, calibration = parts
+    rng = np.random.default_rng(7)
+    predictive = values.assign(p_alive=rng.random(len(values)))
+    now, _ = _now(
+        (signals, predictive, tiers, details, calibration),
+        churn.RiskWeights(),
+        churn.RiskLevels(),
+        method="model",
+    )
+    scored = churn.score_risk(signals)
+    before = churn.call_list(scored, predictive, "model", None, churn.INTERVENTIONS, tiers)
+    assert now["customer_id"].tolist() == before["customer_id"].tolist()
+    np.testing.assert_allclose(now["p_churn"], 1.0 - before["p_alive"].clip(0, 1))
+    np.testing.assert_allclose(now["expected_value"], before["expected_value"])
