@@ -20,14 +20,7 @@ from ui import churn_list_panels as list_panel
 from ui import churn_panels as panel
 from ui import drill
 from ui.context import page_context
-from ui.queries import (
-    call_details,
-    churn_signals,
-    dropout,
-    group_churn_calibration,
-    rfml_tiers,
-    success_evidence,
-)
+from ui.queries import churn_base, dropout, group_churn_calibration, success_evidence
 from wording import fmt
 from wording.errors import explain
 
@@ -37,8 +30,9 @@ st.title(ctx.t("churn.title"))
 st.caption(ctx.t("churn.intro"))
 ctx.disclose_assumptions()  # the gross margin assumed at import, if any
 
+# The signals with each customer's values, tier and call details, joined once per data/scope.
 with st.spinner(ctx.t("churn.computing")):  # seconds on a large base the first time
-    signals = churn_signals(ctx.db, ctx.as_of, ctx.store_ids)
+    signals = churn_base(ctx.db, ctx.as_of, ctx.store_ids, ctx.clv_params, ctx.clv_model)
     values = ctx.customer_values()
 if signals.empty or values.empty:
     st.info(ctx.t("churn.empty"))
@@ -91,10 +85,9 @@ method = panel.p_churn_method(ctx, calibration, has_p_alive, fit_check)
 
 # -- the list, its filters and a week's capacity ---------------------------------------------
 with st.spinner(ctx.t("churn.scoring")):
-    tiers = rfml_tiers(ctx.db, ctx.as_of, ctx.store_ids)
-    full_list = churn.call_list(scored, values, method, calibration, actions, tiers)
-    # What the caller needs; the list is issued on the as-of date and due a working week later.
-    full_list = churn.add_call_details(full_list, call_details(ctx.db, ctx.as_of), ctx.as_of)
+    full_list = churn.call_list(scored, None, method, calibration, actions)  # values, tier in `scored`
+    # What the caller needs (joined in churn_base); the list is issued on the as-of date, due a week later.
+    full_list = churn.add_call_details(full_list, None, ctx.as_of)
 
 store_names = panel.store_names(ctx)
 shown, chosen_stores = panel.filters(ctx, full_list, store_names)

@@ -17,7 +17,7 @@ from clv_engine import churn, lookup
 from clv_engine import status as cs
 from ui import lookup_panels as panels
 from ui.context import page_context
-from ui.queries import dropout, lookup_customer, lookup_find, lookup_risk, lookup_scores
+from ui.queries import dropout, lookup_customer, lookup_find, lookup_scores, success_evidence
 from ui.safe import md
 from wording import fmt
 from wording.segmentation import tier_label
@@ -88,18 +88,18 @@ if mine.empty:
     st.stop()
 me = mine.iloc[0]
 
-# Every customer's tier and risk, scored once for this data and date (seconds the first time).
+# This customer's scores and risk only, as the segmentation and churn pages compute them.
 with st.spinner(ctx.t("lookup.scoring")):
-    scores = lookup_scores(ctx.db, ctx.as_of)
-    scored, calibration = lookup_risk(ctx.db, ctx.as_of)
-score_row = scores[scores["customer_id"] == customer_id]
+    score_row, risk_row, calibration = lookup_scores(ctx.db, customer_id, ctx.as_of)
 score = score_row.iloc[0] if len(score_row) else None
 tier = score["tier"] if score is not None else None
 
-risk_row = scored[scored["customer_id"] == customer_id]
 method = "calibrated" if calibration is not None else "score"
 # Success rates as the churn page uses them (measured where the issued lists are conclusive).
-listed = churn.call_list(risk_row, mine, method, calibration, churn.interventions_in_use(ctx.db))
+# (churn.interventions_in_use, on the churn page's cached evidence rather than read again per rerun)
+typed = tuple((i.level, i.success) for i in churn.INTERVENTIONS)
+in_use = churn.measured_interventions(churn.INTERVENTIONS, success_evidence(ctx.db, typed))[0]
+listed = churn.call_list(risk_row, mine, method, calibration, in_use)
 risk = listed.iloc[0] if len(listed) else (risk_row.iloc[0] if len(risk_row) else None)
 network = lookup.referral_network(ctx.db, customer_id, ctx.as_of, values, NETWORK_DEPTH)
 
@@ -153,9 +153,7 @@ left, right = st.columns([3, 2])
 with left:
     panels.history_chart(ctx, by_year)
 with right:
-    panels.loyalty_table(
-        ctx, score, set(score_row.attrs.get("missing_tables", scores.attrs.get("missing_tables", [])))
-    )
+    panels.loyalty_table(ctx, score, set(score_row.attrs.get("missing_tables", [])))
 
 # -- risk and action -------------------------------------------------------------------------------
 panels.risk_panel(ctx, risk, risk_row, method, lapsed)

@@ -43,9 +43,7 @@ if ctx.store_ids:
 # The status (days since the last visit) beside P(alive) (the model's estimate): two names,
 # two definitions, so that "active" means one thing on every page.
 rules = cs.StatusRules()
-status_by_customer = ctx.customer_values().set_index("customer_id")["status"]
-scoped_status = status_by_customer.reindex(scoped["customer_id"])
-status_active = float((scoped_status == cs.ACTIVE).mean()) if len(scoped) else None
+status_active = cs.active_share(scoped["customer_id"], ctx.customer_values())
 metric_row(
     [  # a grid that wraps rather than cuts a label at 1280×720
         Headline(ctx.t("predictive.m.customers"), fmt.number(len(scoped))),

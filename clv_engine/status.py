@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -51,25 +52,66 @@ class StatusRules:
             )
 
 
+def _days(days_since_activity: object) -> np.ndarray:
+    """Days as floats, a missing or unreadable value NaN. Numbers (an array or a numeric
+    Series, nullable or not) are read as they are; anything else value by value."""
+    x = days_since_activity
+    if (
+        isinstance(x, pd.Series)
+        and pd.api.types.is_numeric_dtype(x.dtype)
+        and not pd.api.types.is_bool_dtype(x.dtype)
+    ):
+        return x.to_numpy(dtype=float, na_value=np.nan)
+    if isinstance(x, np.ndarray) and x.dtype.kind in "iuf":
+        return x.astype(float)
+    return np.asarray(pd.to_numeric(pd.Series(x, dtype=object), errors="coerce"), dtype=float)
+
+
+def status_codes(days_since_activity: object, rules: StatusRules = StatusRules()) -> np.ndarray:
+    """0 / 1 / 2 (the index in STATUSES: active / lapsing / lapsed) for each number of days."""
+    rules.validate()
+    days = _days(days_since_activity)
+    # NaN compares False: a missing value is lapsed
+    return np.where(days <= rules.active_days, 0, np.where(days <= rules.lapsed_days, 1, 2)).astype(np.int8)
+
+
+_NAMES = np.array(STATUSES, dtype=object)
+
+
 def customer_status(days_since_activity: object, rules: StatusRules = StatusRules()) -> np.ndarray:
     """active / lapsing / lapsed for each number of days since the last activity.
 
     A missing value (no visit and no purchase date) counts as lapsed: nothing says the
     customer is still there."""
-    rules.validate()
-    days = np.asarray(
-        pd.to_numeric(pd.Series(days_since_activity, dtype=object), errors="coerce"), dtype=float
-    )
-    days = np.where(np.isnan(days), np.inf, days)
-    return np.select(
-        [days <= rules.active_days, days <= rules.lapsed_days], [ACTIVE, LAPSING], default=LAPSED
-    ).astype(object)
+    return _NAMES[status_codes(days_since_activity, rules)]
 
 
 def status_counts(days_since_activity: object, rules: StatusRules = StatusRules()) -> dict[str, int]:
     """How many customers are in each status (every status present, zero when empty)."""
-    status = customer_status(days_since_activity, rules)
-    return {s: int((status == s).sum()) for s in STATUSES}
+    counts = np.bincount(status_codes(days_since_activity, rules), minlength=len(STATUSES))
+    return {s: int(n) for s, n in zip(STATUSES, counts)}
+
+
+def active_share(customer_ids: pd.Series, values: pd.DataFrame) -> float | None:
+    """The share of ``customer_ids`` whose ``status`` in ``values`` (customer_id, status) is
+    active; a customer ``values`` does not hold is not active; None for no customer.
+
+    One DuckDB semi-join: looking a million string ids up in pandas took about a second."""
+    if len(customer_ids) == 0:
+        return None
+    active = values.loc[values["status"].eq(ACTIVE).fillna(False).to_numpy(dtype=bool), ["customer_id"]]
+    con = duckdb.connect()
+    try:
+        con.register("share_ids", pd.DataFrame({"customer_id": customer_ids.to_numpy()}))
+        con.register("share_active", active)
+        sql = (
+            "SELECT count(*) FROM share_ids WHERE CAST(customer_id AS VARCHAR) IN "
+            "(SELECT CAST(customer_id AS VARCHAR) FROM share_active)"
+        )
+        found = con.execute(sql).fetchone()[0]
+    finally:
+        con.close()
+    return found / len(customer_ids)
 
 
 # -- can the visit model tell dropout apart? ------------------------------------------------

@@ -126,6 +126,7 @@ def test_churn_and_results_share_one_backtest(sample_db_path, monkeypatch):
 
     monkeypatch.setattr(churn, "backtest_signals", counted)
     st.cache_data.clear()
+    st.cache_resource.clear()  # the backtest's customer rows are kept once per process (@shared)
     at = run_app(sample_db_path, "app_pages/churn.py")
     at.slider(key="churn_high_min").set_value(0.5).run()
     at.switch_page("app_pages/results.py").run()

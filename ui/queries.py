@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from functools import wraps
 
 import pandas as pd
 import streamlit as st
@@ -248,9 +249,7 @@ def import_sample(path: str) -> pd.DataFrame | tuple[str, dict]:
 
 # -- models --
 @cached(max_entries=8)
-def cohort_cube(
-    db: Database, as_of: date, params: LtvParams, stores: tuple[str, ...] | None
-) -> cohorts.CohortCube:
+def cohort_cube(db: Database, as_of: date, params: LtvParams, stores: tuple | None) -> cohorts.CohortCube:
     """One pass over the orders; every channel and cohort table is summed from it."""
     return cohorts.cohort_cube(db, as_of, params, stores)
 
@@ -268,9 +267,8 @@ def cac_by_year(db: Database, as_of: date) -> pd.DataFrame:
 
 @cached
 def customers_with_orders(db: Database, as_of: date) -> int:
-    return int(
-        db.query_value("SELECT count(DISTINCT customer_id) FROM orders WHERE order_date <= ?", [as_of])
-    )
+    sql = "SELECT count(DISTINCT customer_id) FROM orders WHERE order_date <= ?"
+    return int(db.query_value(sql, [as_of]))
 
 
 @cached
@@ -282,28 +280,39 @@ def holdout(db: Database, calibration_end: date, as_of: date) -> HoldoutCheck | 
         return fit_failure(error)
 
 
-@cached
+def _copied(func):
+    """A @shared query whose callers each get a copy-on-write copy of the one shared frame."""
+    return wraps(func)(lambda *args, **kwargs: func(*args, **kwargs).copy(deep=False))
+
+
+@_copied
+@shared
 def alive_drops(db: Database, as_of: date, lookback_days: int) -> pd.DataFrame:
     """Every customer's P(alive) now and ``lookback_days`` ago, by the shared fit."""
     return p_alive_drops(db, fitted_model(db, as_of), lookback_days, top=None)
 
 
 # -- churnseg --
-
-
-def _scope(store_ids) -> list[str] | None:
-    return list(store_ids) if store_ids else None
-
-
-@cached
+@_copied
+@shared
 def churn_signals(db: Database, as_of: date, stores: tuple[str, ...] | None) -> pd.DataFrame:
     """The churn signals of every customer in the scope (clv_engine.churn.churn_signals)."""
     return churn.churn_signals(db, as_of, stores)
 
 
-@cached
+@_copied
+@shared
 def call_details(db: Database, as_of: date) -> pd.DataFrame:
     return churn.call_details(db, as_of)
+
+
+@_copied
+@shared
+def churn_base(db: Database, as_of: date, stores, params: clv.CLVParams, model: str) -> pd.DataFrame:
+    """The signals with the values, tier and call details the list shows, joined once (churn.list_base)."""
+    values = model_values(db, as_of, stores, params, model)
+    details = call_details(db, as_of)
+    return churn.list_base(churn_signals(db, as_of, stores), values, rfml_tiers(db, as_of, stores), details)
 
 
 @cached
@@ -311,41 +320,49 @@ def success_evidence(db: Database, typed: tuple[tuple[str, float], ...]) -> list
     return results.success_evidence(db, dict(typed))
 
 
-@cached
+# Scoring SQL once per (data, scope, date), other rules are arithmetic on it (seg.rescore).
+@shared
+def _seg_scores(db: Database, as_of: date, store_ids) -> pd.DataFrame:
+    return seg.score_customers(db, as_of, list(store_ids) if store_ids else None)
+
+
+@shared
+def _seg_base(db: Database, as_of: date, store_ids, params: clv.CLVParams) -> pd.DataFrame:
+    return seg.with_values(_seg_scores(db, as_of, store_ids), _customer_values(db, as_of, store_ids, params))
+
+
+@shared(max_entries=4)
+def _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params) -> pd.DataFrame:
+    frame = seg.rescore(_seg_base(db, as_of, store_ids, params), rules)
+    return seg.six_groups(frame, six_rules) if scheme == "six" else frame
+
+
 def rfml_tiers(db: Database, as_of: date, stores: tuple[str, ...] | None) -> pd.DataFrame:
-    """customer_id and RFM+L tier id (default rules)."""
-    return seg.score_customers(db, as_of, stores)[["customer_id", "tier"]]
+    """customer_id and RFM+L tier id (default rules), from the shared scores."""
+    return _seg_scores(db, as_of, stores)[["customer_id", "tier"]]
 
 
 @cached
-def seg_scores(db: Database, as_of: date, store_ids, rules: seg.RfmlRules) -> pd.DataFrame:
-    return seg.score_customers(db, as_of, _scope(store_ids), rules)
-
-
-@cached
-def seg_values(db: Database, as_of: date, store_ids, params: clv.CLVParams) -> pd.DataFrame:
-    return clv.customer_values(db, as_of, _scope(store_ids), params)
-
-
-@cached
-def seg_analysis(db, as_of, store_ids, scheme, rules, six_rules, params):
-    """(customers with scores, CLV and tier or group; breakdown; by store; by region)."""
-    frame = seg.with_values(seg_scores(db, as_of, store_ids, rules), seg_values(db, as_of, store_ids, params))
-    if scheme == "six":
-        frame = seg.six_groups(frame, six_rules)
+def _seg_breakdowns(db, as_of, store_ids, scheme, rules, six_rules, params):
+    frame = _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params)
     return (
-        frame,
         seg.tier_breakdown(frame, scheme),
         seg.tier_breakdown(frame, scheme, by=["home_store_id"]),
         seg.tier_breakdown(frame, scheme, by=["region"]),
     )
 
 
-@cached
+def seg_analysis(db, as_of, store_ids, scheme, rules, six_rules, params):
+    """(customers with scores, CLV and tier or group; breakdown; by store; by region)."""
+    frame = _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params).copy(deep=False)
+    return (frame, *_seg_breakdowns(db, as_of, store_ids, scheme, rules, six_rules, params))
+
+
+@shared(max_entries=2)
 def seg_migration(db, date_a, as_of, store_ids, scheme, rules, six_rules, params) -> seg.Migration:
-    # The tiers on the as-of date are the page's own (cached); only the earlier date is scored.
-    now = seg_analysis(db, as_of, store_ids, scheme, rules, six_rules, params)[0]
-    then = seg.tiers_at(db, date_a, _scope(store_ids), scheme, rules, six_rules, params)
+    """Who moved between tiers (shared: never changed by callers), both dates as the page scores."""
+    now = _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params)
+    then = _seg_frame(db, date_a, store_ids, scheme, rules, six_rules, params)
     return seg.migration_between(then, now, scheme, date_a, as_of)
 
 
@@ -443,11 +460,10 @@ def group_churn_calibration(
     return churn.calibrate(_group_churn_backtest(group_database(db), as_of), weights, levels)
 
 
-@cached
+@shared
 def _group_churn_backtest(db: Database, as_of: date) -> pd.DataFrame:
     """The signals a year before ``as_of`` of every customer of the group, with what happened
-    since: cached apart so a change of weights or levels only recalibrates. Customer rows: read
-    by group_churn_calibration only, never by a page."""
+    since, kept apart so new weights only recalibrate. Read by group_churn_calibration only."""
     return churn.backtest_signals(db, as_of, None)
 
 
@@ -461,23 +477,16 @@ def group_store_kpis(
 
 # The customer lookup's reads (app_pages/lookup.py), on the reader's (scoped) database.
 @cached
-def lookup_find(
-    db: Database | ScopedDatabase, query: str, stores: tuple[str, ...] | None, limit: int
-) -> pd.DataFrame:
+def lookup_find(db, query: str, stores: tuple[str, ...] | None, limit: int) -> pd.DataFrame:
     return lookup.find_customers(db, query, stores, limit)
 
 
 @cached
-def lookup_scores(db: Database | ScopedDatabase, as_of: date) -> pd.DataFrame:
-    return seg.score_customers(db, as_of)
-
-
-@cached
-def lookup_risk(db: Database | ScopedDatabase, as_of: date) -> tuple[pd.DataFrame, churn.Calibration | None]:
-    """Risk of the customers the database holds; calibrated on the group (as on the churn
-    page), so a customer's P(churn) is the same whatever the scope."""
-    scored = churn.score_risk(churn.churn_signals(db, as_of))
-    return scored, group_churn_calibration(db, as_of)
+def lookup_scores(db: Database | ScopedDatabase, customer_id: str, as_of: date):
+    """(RFM+L scores, churn risk, group calibration) of ONE customer, default rules: the rows the
+    segmentation and churn pages compute for everyone (empty when not in the scope)."""
+    scored = churn.score_risk(churn.churn_signals(db, as_of, customer_id=customer_id))
+    return seg.score_customers(db, as_of, customer_id=customer_id), scored, group_churn_calibration(db, as_of)
 
 
 @cached

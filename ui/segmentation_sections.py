@@ -225,38 +225,31 @@ def migration(
             horizontal=True,
             format_func=lambda k: ctx.t("seg.slipped" if k == "down" else "seg.moved_up"),
         )
-        rank = {t: i for i, t in enumerate(tiers)}
-        movers = mig.moves[mig.moves["direction"] == kind].merge(
-            frame[["customer_id", "name", "clv"]], on="customer_id", how="left"
-        )
-        movers = movers.assign(_rank=movers["tier_a"].map(rank)).sort_values(
-            ["_rank", "clv"], ascending=[True, False]
-        )
+        # Already in the order shown (tier left, best first; then CLV) with name and CLV now.
+        movers = mig.moves[mig.moves["direction"] == kind]
         if movers.empty:
             st.caption(ctx.t("seg.movers.none"))
         else:
+            labels = {t: label(ctx, t, scheme) for t in tiers}
 
-            def table(rows: pd.DataFrame) -> pd.DataFrame:
+            def movers_table(rows: pd.DataFrame = movers) -> pd.DataFrame:
                 return pd.DataFrame(
                     {
                         ctx.t("seg.col.customer"): rows["customer_id"],
                         ctx.t("seg.col.name"): rows["name"],
                         ctx.t("seg.col.store"): rows["home_store_id"],
-                        ctx.t("seg.col.from"): [label(ctx, t, scheme) for t in rows["tier_a"]],
-                        ctx.t("seg.col.to"): [label(ctx, t, scheme) for t in rows["tier_b"]],
+                        ctx.t("seg.col.from"): rows["tier_a"].map(labels),
+                        ctx.t("seg.col.to"): rows["tier_b"].map(labels),
                         ctx.t("seg.col.total_a"): rows["total_a"],
                         ctx.t("seg.col.total_b"): rows["total_b"],
                         ctx.t("seg.col.clv"): rows["clv"].round(0),
                     }
                 )
 
-            st.caption(
-                ctx.t("seg.movers.shown", shown=fmt.number(min(200, len(movers))), n=fmt.number(len(movers)))
-            )
-            # Labels for the 200 shown; the whole list (a quarter of a million movers on a large
-            # base) is labelled only when its file is downloaded.
+            table = movers_table(movers.head(200))  # shown; the files are built when clicked
+            st.caption(ctx.t("seg.movers.shown", shown=fmt.number(len(table)), n=fmt.number(len(movers))))
             st.dataframe(
-                table(movers.head(200)),
+                table,
                 hide_index=True,
                 height=260,
                 key="seg_movers_table",
@@ -266,7 +259,7 @@ def migration(
             )
             table_downloads(
                 ctx,
-                lambda: table(movers),
+                movers_table,
                 f"tier_{kind}_{date_a}_{ctx.as_of}",
                 "seg_movers_download",
                 ctx.t("seg.movers"),

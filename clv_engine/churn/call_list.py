@@ -33,9 +33,49 @@ def expected_value(
 _VALUE_COLUMNS = ("name", "vin", "region", "clv", "p_alive")
 
 
+def per_level(levels: pd.Series, value: dict, default=np.nan) -> np.ndarray:
+    """``value[level]`` for each row (``default`` for a level not in it): one comparison per
+    level, where Series.map looks up a million strings one by one."""
+    out = np.full(len(levels), default, dtype=float if isinstance(default, float) else object)
+    for level, v in value.items():
+        out[(levels == level).to_numpy(dtype=bool)] = v
+    return out
+
+
+def list_base(
+    signals: pd.DataFrame,
+    values: pd.DataFrame,
+    tiers: pd.DataFrame | None = None,
+    details: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The signals with what the call list shows of each customer (the value columns, the tier,
+    the call details), joined ONCE on the customer id, for :func:`call_list` with
+    ``values=None``: a change of weights or levels then re-scores and ranks without a join.
+
+    Rows stay in the signals' order (left joins keep it); ``attrs["by_id"]`` records that this
+    order is ascending customer id (checked here), which lets the ranking break ties by row
+    order instead of comparing ids. ``valued`` marks the customers ``values`` holds (the call
+    list keeps only those, as its inner join did)."""
+    keep = ["customer_id"] + [c for c in _VALUE_COLUMNS if c in values.columns]
+    frame = signals.merge(values[keep].assign(valued=True), on="customer_id", how="left")
+    frame["valued"] = frame["valued"].fillna(False).astype(bool)
+    if tiers is not None:
+        frame = frame.merge(tiers[["customer_id", "tier"]], on="customer_id", how="left")
+    if details is not None:
+        frame = frame.merge(
+            details[[c for c in details.columns if c == "customer_id" or c not in frame.columns]],
+            on="customer_id",
+            how="left",
+        )
+    frame.attrs.update(signals.attrs)
+    frame.attrs["by_id"] = bool(frame["customer_id"].is_monotonic_increasing)
+    frame.attrs["details"] = details is not None
+    return frame
+
+
 def call_list(
     scored: pd.DataFrame,
-    values: pd.DataFrame,
+    values: pd.DataFrame | None,
     method: str = "calibrated",
     calibration: Calibration | None = None,
     interventions: Sequence[Intervention] = INTERVENTIONS,
@@ -46,6 +86,7 @@ def call_list(
     ``values`` is clv.customer_values (remaining CLV = its ``clv``); ``tiers`` optional
     (customer_id, tier). Adds p_churn, cost, success, customers_saved (P × success),
     clv_saved (P × success × CLV), expected_value (clv_saved − cost) and rank.
+    ``values=None``: ``scored`` was scored from :func:`list_base`, which carries them already.
     """
     by_level = {}
     for i in interventions:
@@ -54,19 +95,30 @@ def call_list(
     missing = [lv for lv in LEVELS if lv not in by_level]
     if missing:
         raise ValueError(f"interventions missing for level(s): {', '.join(missing)}")
-    frame = scored[scored["level"].isin(LEVELS)]
-    keep = ["customer_id"] + [c for c in _VALUE_COLUMNS if c in values.columns]
-    # customer_id is the primary key of both frames (validating it costs more than the merge).
-    frame = frame.merge(values[keep], on="customer_id", how="inner")
-    if tiers is not None:
-        frame = frame.merge(tiers[["customer_id", "tier"]], on="customer_id", how="left")
+    on_list = scored["level"].isin(LEVELS)
+    if values is None:
+        frame = scored[on_list & scored["valued"]].drop(columns="valued")
+    else:
+        frame = scored[on_list]
+        keep = ["customer_id"] + [c for c in _VALUE_COLUMNS if c in values.columns]
+        # customer_id is the primary key of both frames (validating it costs more than the merge).
+        frame = frame.merge(values[keep], on="customer_id", how="inner")
+        if tiers is not None:
+            frame = frame.merge(tiers[["customer_id", "tier"]], on="customer_id", how="left")
     frame["p_churn"] = p_churn(frame, method, calibration)
-    frame["cost"] = frame["level"].map({k: v.cost for k, v in by_level.items()}).astype(float)
-    frame["success"] = frame["level"].map({k: v.success for k, v in by_level.items()}).astype(float)
+    frame["cost"] = per_level(frame["level"], {k: v.cost for k, v in by_level.items()})
+    frame["success"] = per_level(frame["level"], {k: v.success for k, v in by_level.items()})
     frame["customers_saved"] = frame["p_churn"] * frame["success"]
     frame["clv_saved"] = frame["customers_saved"] * frame["clv"]
     frame["expected_value"] = expected_value(frame["p_churn"], frame["success"], frame["clv"], frame["cost"])
-    frame = frame.sort_values(["expected_value", "customer_id"], ascending=[False, True], kind="mergesort")
+    if values is None and scored.attrs.get("by_id"):
+        # Rows in ascending id: a stable sort on the value alone breaks ties by id.
+        order = np.argsort(-frame["expected_value"].to_numpy(dtype=float), kind="stable")
+        frame = frame.take(order)
+    else:
+        frame = frame.sort_values(
+            ["expected_value", "customer_id"], ascending=[False, True], kind="mergesort"
+        )
     frame["rank"] = np.arange(1, len(frame) + 1)
     frame.attrs.update(scored.attrs)
     frame.attrs["method"] = method
@@ -237,15 +289,19 @@ def call_details(db: Database, as_of: date) -> pd.DataFrame:
 
 
 def add_call_details(
-    frame: pd.DataFrame, details: pd.DataFrame, issued_on: date, due_days: int = DUE_DAYS
+    frame: pd.DataFrame, details: pd.DataFrame | None, issued_on: date, due_days: int = DUE_DAYS
 ) -> pd.DataFrame:
     """The call list with phone, last visit, vehicle, store name, owner and due date.
 
     ``owner`` is the store's account owner when the data has one, else the role the level's
-    intervention belongs to (``owner_role``: gm / account_manager / automated)."""
-    out = frame.drop(columns=[c for c in details.columns if c != "customer_id" and c in frame.columns])
-    out = out.merge(details, on="customer_id", how="left")
-    out["owner_role"] = out["level"].map(OWNER_ROLE)
+    intervention belongs to (``owner_role``: gm / account_manager / automated).
+    ``details=None``: the list came from :func:`list_base` with its details joined already."""
+    if details is None:
+        out = frame.copy(deep=False)
+    else:
+        out = frame.drop(columns=[c for c in details.columns if c != "customer_id" and c in frame.columns])
+        out = out.merge(details, on="customer_id", how="left")
+    out["owner_role"] = per_level(out["level"], OWNER_ROLE, None)
     out["due_on"] = issued_on + timedelta(days=due_days)
     out.attrs.update(frame.attrs)
     out.attrs["due_days"] = due_days

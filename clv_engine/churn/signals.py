@@ -100,11 +100,14 @@ def risk_level(score: np.ndarray | pd.Series, levels: RiskLevels = RiskLevels())
     """high / mid / low / none by the thresholds (a score on a threshold is in the higher level)."""
     levels.validate()
     s = _as_float(score)
-    return np.select(
-        [s >= levels.high_min, s >= levels.mid_min, s >= levels.low_min],
-        ["high", "mid", "low"],
-        default=NO_LEVEL,
-    ).astype(object)
+    # codes into the names (a NaN score compares False: no level), then one take
+    codes = np.where(
+        s >= levels.high_min, 0, np.where(s >= levels.mid_min, 1, np.where(s >= levels.low_min, 2, 3))
+    )
+    return _LEVEL_NAMES[codes]
+
+
+_LEVEL_NAMES = np.array(["high", "mid", "low", NO_LEVEL], dtype=object)
 
 
 # -- signals from the database --------------------------------------------------------------
@@ -124,7 +127,8 @@ p AS (
            CAST(? AS INTEGER) AS freq_window,
            CAST(? AS INTEGER) AS baseline_days,
            CAST(? AS INTEGER) AS competitor_days,
-           CAST(? AS INTEGER) AS cancel_days
+           CAST(? AS INTEGER) AS cancel_days,
+           CAST(? AS VARCHAR) AS one_customer
 )"""
 
 _ORDERS_CTE = """
@@ -145,7 +149,7 @@ o AS (
                WHERE o.order_date >  p.as_of - p.freq_window - p.baseline_days
                  AND o.order_date <= p.as_of - p.freq_window) AS visits_baseline
     FROM orders o, p
-    WHERE o.order_date <= p.as_of
+    WHERE o.order_date <= p.as_of{one_order}
     GROUP BY o.customer_id
 )"""
 
@@ -154,7 +158,7 @@ q AS (
     SELECT customer_id, count(*) AS unresolved_complaints,
            max(date_diff('day', opened, p.as_of)) AS oldest_open_days
     FROM complaints, p
-    WHERE opened <= p.as_of AND (resolved IS NULL OR resolved > p.as_of)
+    WHERE opened <= p.as_of AND (resolved IS NULL OR resolved > p.as_of){one}
     GROUP BY customer_id
 )"""
 
@@ -163,7 +167,7 @@ s AS (
     SELECT customer_id, min(date_diff('day', seen_date, p.as_of)) AS days_since_sighting,
            count(*) AS sightings
     FROM competitor_sightings, p
-    WHERE seen_date <= p.as_of AND seen_date > p.as_of - p.competitor_days
+    WHERE seen_date <= p.as_of AND seen_date > p.as_of - p.competitor_days{one}
     GROUP BY customer_id
 )"""
 
@@ -172,7 +176,7 @@ a AS (
     SELECT customer_id, count(*) AS appointments,
            count(*) FILTER (WHERE lower(status) = 'cancelled') AS cancelled
     FROM appointments, p
-    WHERE appointment_date <= p.as_of AND appointment_date > p.as_of - p.cancel_days
+    WHERE appointment_date <= p.as_of AND appointment_date > p.as_of - p.cancel_days{one}
     GROUP BY customer_id
 )"""
 
@@ -217,15 +221,19 @@ WHERE coalesce(c.purchase_date, o.first_order) <= p.as_of
 """
 
 
-def _signal_sql(tables: set[str], store_ids: Sequence[str] | None) -> str:
-    # Only fixed fragments are chosen here; every value stays a ? parameter.
-    ctes = [_PARAMS_CTE, _ORDERS_CTE]
-    ctes.append(_COMPLAINTS_CTE if "complaints" in tables else _EMPTY["q"])
-    ctes.append(_SIGHTINGS_CTE if "competitor_sightings" in tables else _EMPTY["s"])
-    ctes.append(_APPOINTMENTS_CTE if "appointments" in tables else _EMPTY["a"])
+def _signal_sql(tables: set[str], store_ids: Sequence[str] | None, one: bool = False) -> str:
+    # Only fixed fragments are chosen here; every value stays a ? parameter (the one customer's
+    # id is p.one_customer).
+    only = " AND customer_id = p.one_customer" if one else ""
+    ctes = [_PARAMS_CTE, _ORDERS_CTE.format(one_order=" AND o.customer_id = p.one_customer" if one else "")]
+    ctes.append(_COMPLAINTS_CTE.format(one=only) if "complaints" in tables else _EMPTY["q"])
+    ctes.append(_SIGHTINGS_CTE.format(one=only) if "competitor_sightings" in tables else _EMPTY["s"])
+    ctes.append(_APPOINTMENTS_CTE.format(one=only) if "appointments" in tables else _EMPTY["a"])
     sql = "WITH " + ",\n".join(ctes) + _SELECT
     if store_ids:
         sql += " AND c.home_store_id IN (" + ", ".join("?" for _ in store_ids) + ")"
+    if one:
+        sql += " AND c.customer_id = p.one_customer"
     return sql + " ORDER BY c.customer_id"
 
 
@@ -234,8 +242,12 @@ def churn_signals(
     as_of: date,
     store_ids: Sequence[str] | None = None,
     rules: SignalRules = SignalRules(),
+    customer_id: str | None = None,
 ) -> pd.DataFrame:
     """One row per customer: the facts behind each signal and the five signals in 0..1.
+
+    With ``customer_id``, that customer's row only (none if absent): every fact is the
+    customer's own, so it equals the row of the whole population's query.
 
     ``attrs["available"]`` lists the signals whose table has rows; a signal that is not
     available is NaN (unknown), never 0.
@@ -248,8 +260,9 @@ def churn_signals(
         rules.baseline_days,
         rules.competitor_horizon_days,
         rules.cancellation_window_days,
+        customer_id,
     ] + list(store_ids or [])
-    frame = db.query_df(_signal_sql(db.tables(), store_ids), params)
+    frame = db.query_df(_signal_sql(db.tables(), store_ids, customer_id is not None), params)
     available = available_signals(db)
     frame["watched"] = frame["days_since_activity"].fillna(np.inf).to_numpy(dtype=float) <= rules.watch_days
     signals = {
@@ -307,7 +320,7 @@ def score_risk(
     """
     available = signals.attrs.get("available", SIGNALS)
     w = effective_weights(weights, available)
-    frame = signals.copy()
+    frame = signals.copy(deep=False)  # copy-on-write: the columns added here are this copy's
     score = np.zeros(len(frame))
     for s in SIGNALS:
         contribution = (

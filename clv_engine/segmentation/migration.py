@@ -21,7 +21,8 @@ WITH j AS (
            coalesce(b.home_store_id, a.home_store_id) AS home_store_id,
            coalesce(a.tier, 'new') AS tier_a,
            coalesce(b.tier, 'gone') AS tier_b,
-           a.rank_a, b.rank_b, a.total_a, b.total_b
+           a.rank_a, b.rank_b, a.total_a, b.total_b,
+           b.name, b.clv
     FROM a FULL OUTER JOIN b USING (customer_id)
 )
 SELECT *,
@@ -31,6 +32,8 @@ SELECT *,
             WHEN rank_b > rank_a THEN 'down'
             ELSE 'same' END AS direction
 FROM j
+-- the movers' order of the page: by the tier they left (best first), then by CLV now
+ORDER BY rank_a NULLS LAST, clv DESC NULLS LAST, customer_id
 """
 
 FLOWS_SQL = """
@@ -41,7 +44,9 @@ FROM moves GROUP BY ALL ORDER BY customers DESC
 
 @dataclass(frozen=True)
 class Migration:
-    moves: pd.DataFrame  # one row per customer: tier_a, tier_b, direction (up/down/same/new)
+    # one row per customer: tier_a, tier_b, direction (up/down/same/new), name and CLV at date_b;
+    # ordered by the tier left (best first), then CLV (highest first), then id
+    moves: pd.DataFrame
     flows: pd.DataFrame  # tier_a, tier_b, direction, customers
     scheme: str
     date_a: date
@@ -104,15 +109,18 @@ def migration_between(
     order = {t: i for i, t in enumerate(SCHEMES[scheme])}
 
     def side(frame: pd.DataFrame, suffix: str) -> pd.DataFrame:
-        return pd.DataFrame(
-            {
-                "customer_id": frame["customer_id"],
-                "home_store_id": frame["home_store_id"],
-                "tier": frame[column],
-                f"rank_{suffix}": frame[column].map(order),
-                f"total_{suffix}": frame["total"],
-            }
-        )
+        columns = {
+            "customer_id": frame["customer_id"],
+            "home_store_id": frame["home_store_id"],
+            "tier": frame[column],
+            f"rank_{suffix}": frame[column].map(order),
+            f"total_{suffix}": frame["total"],
+        }
+        if suffix == "b":  # who they are now (NULL when the frame has no values joined)
+            nothing = pd.Series(None, index=frame.index, dtype=object)
+            columns["name"] = frame["name"] if "name" in frame.columns else nothing.astype("str")
+            columns["clv"] = frame["clv"] if "clv" in frame.columns else nothing.astype(float)
+        return pd.DataFrame(columns)
 
     moves = frame_sql(MIGRATION_SQL, a=side(tiers_a, "a"), b=side(tiers_b, "b"))
     flows = frame_sql(FLOWS_SQL, moves=moves[["tier_a", "tier_b", "direction"]])

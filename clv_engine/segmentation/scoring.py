@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from clv_engine.clv import in_last_12_months
@@ -116,7 +117,8 @@ WITH p AS (
            ? AS l_base, ? AS w_warranty, ? AS w_referral, ? AS w_event,
            ? AS w_complaint, ? AS w_competitor,
            ? AS t_platinum, ? AS t_gold, ? AS t_silver,
-           ? AS churn_r, ? AS churn_total
+           ? AS churn_r, ? AS churn_total,
+           CAST(? AS VARCHAR) AS one_customer
 ),
 o AS (
     SELECT customer_id,
@@ -126,7 +128,7 @@ o AS (
            count(*) FILTER (WHERE {in_12m}) AS freq_12m,
            coalesce(sum(revenue) FILTER (WHERE {in_12m}), 0) AS spend_12m
     FROM orders
-    WHERE order_date <= (SELECT as_of FROM p)
+    WHERE order_date <= (SELECT as_of FROM p){order_filter}
     GROUP BY customer_id
 ),
 base AS (
@@ -141,7 +143,7 @@ base AS (
     LEFT JOIN o USING (customer_id)
     LEFT JOIN stores s ON s.store_id = c.home_store_id
     -- the same population as clv.customer_values: customers who existed on the as-of date
-    WHERE coalesce(c.purchase_date, o.first_order) <= p.as_of {store_filter}
+    WHERE coalesce(c.purchase_date, o.first_order) <= p.as_of {store_filter}{customer_filter}
 ),
 scored AS (
     SELECT b.*,
@@ -184,15 +186,24 @@ def missing_flag_tables(db: Database) -> list[str]:
     return [table for table in FLAG_TABLES.values() if db.table_rows(table) == 0]
 
 
+# One customer only (the lookup): fixed fragments, the id itself is p.one_customer (a parameter).
+_ONE_ORDER_FILTER = " AND customer_id = (SELECT one_customer FROM p)"
+_ONE_CUSTOMER_FILTER = " AND c.customer_id = p.one_customer"
+
+
 def score_customers(
     db: Database,
     as_of: date,
     store_ids: Sequence[str] | None = None,
     rules: RfmlRules = RfmlRules(),
+    customer_id: str | None = None,
 ) -> pd.DataFrame:
     """R, F, M, L, total and tier for every customer who existed on ``as_of`` (SPEC §2a).
 
     Rows come in no particular order (sorting a million ids costs more than the scoring).
+    With ``customer_id``, that customer's row only (none if absent): a score depends on the
+    customer's own facts and the rules, never on the other customers, so it is the row the
+    whole-population scoring gives.
 
     ``frame.attrs["missing_tables"]`` lists the loyalty tables that had no rows, so a page can
     say which flags could not be used rather than show L as if nobody had them.
@@ -207,10 +218,15 @@ def score_customers(
         for flag, table in FLAG_TABLES.items()
     )
     where, extra = _store_filter(store_ids, "c.home_store_id")
+    one = customer_id is not None
     sql = SCORE_SQL.format(
-        flags=flags, store_filter=where, in_12m=in_last_12_months("order_date", "(SELECT as_of FROM p)")
+        flags=flags,
+        store_filter=where,
+        in_12m=in_last_12_months("order_date", "(SELECT as_of FROM p)"),
+        order_filter=_ONE_ORDER_FILTER if one else "",
+        customer_filter=_ONE_CUSTOMER_FILTER if one else "",
     )
-    frame = db.query_df(sql, [as_of, *rules.sql_params(), *extra])
+    frame = db.query_df(sql, [as_of, *rules.sql_params(), customer_id, *extra])
     for flag in FLAG_TABLES:
         frame[flag] = frame[flag].astype(bool)
     for col in ("r", "f", "m", "l", "total", "freq_12m"):
@@ -219,6 +235,53 @@ def score_customers(
     frame.attrs["rules"] = rules
     frame.attrs["as_of"] = as_of
     return frame
+
+
+def _bands_up(values: np.ndarray, cutoffs: Sequence[float]) -> np.ndarray:
+    """1 + the number of cut-offs reached (value >= cut-off): F and M."""
+    return 1 + (values[:, None] >= np.asarray(cutoffs, dtype=float)[None, :]).sum(axis=1)
+
+
+def rescore(scores: pd.DataFrame, rules: RfmlRules) -> pd.DataFrame:
+    """The scores of :func:`score_customers` under other ``rules``, without SQL: R, F, M, L,
+    total and tier recomputed from the facts the scoring kept (recency_days, freq_12m,
+    spend_12m and the five flags), column by column, as SCORE_SQL computes them."""
+    rules.validate()
+    out = scores.copy(deep=False)
+    recency = out["recency_days"].to_numpy(dtype=float, na_value=np.nan)
+    # R: 5 within r5 days, ..., 2 within r2, else 1 (and 1 when unknown)
+    r = 1 + (recency[:, None] <= np.asarray(rules.recency_days, dtype=float)[None, :]).sum(axis=1)
+    r = np.where(np.isnan(recency), 1, r).astype("int64")
+    f = _bands_up(out["freq_12m"].to_numpy(dtype=float), rules.visits).astype("int64")
+    m = _bands_up(out["spend_12m"].to_numpy(dtype=float, na_value=0.0), rules.spend).astype("int64")
+    weight = {
+        "has_warranty": rules.warranty_weight,
+        "referred_someone": rules.referral_weight,
+        "attended_event": rules.event_weight,
+        "has_complaint": rules.complaint_weight,
+        "seen_at_competitor": rules.competitor_weight,
+    }
+    loyalty = np.full(len(out), rules.loyalty_base, dtype="int64")
+    for flag, w in weight.items():
+        loyalty += w * out[flag].to_numpy(dtype=bool).astype("int64")
+    l_score = np.clip(loyalty, SCORE_MIN, SCORE_MAX)
+    total = r + f + m + l_score
+    tier = np.select(
+        [
+            (r <= rules.churned_max_r) & (total <= rules.churned_max_total),
+            total >= rules.platinum_min,
+            total >= rules.gold_min,
+            total >= rules.silver_min,
+        ],
+        ["churned", "platinum", "gold", "silver"],
+        default="ordinary",
+    )
+    for col, values in (("r", r), ("f", f), ("m", m), ("l", l_score), ("total", total)):
+        out[col] = values
+    out["tier"] = pd.array(tier, dtype=scores["tier"].dtype) if len(out) else scores["tier"]
+    out.attrs = dict(scores.attrs)
+    out.attrs["rules"] = rules
+    return out
 
 
 def with_values(scores: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
