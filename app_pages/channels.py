@@ -48,7 +48,10 @@ window = translated_choice(
     lang,
     c2,
     link=True,
-    format_func=lambda m: ctx.t("channels.cac_window.months", n=m) if m else ctx.t("channels.cac_window.all"),
+    format_func={
+        m: ctx.t("channels.cac_window.months", n=m) if m else ctx.t("channels.cac_window.all")
+        for m in CAC_WINDOWS
+    }.__getitem__,
 )
 params = LtvParams(horizon_years=horizon, discount_rate=ctx.clv_params.discount_rate)
 has_spend = ctx.has("channel_spend")
@@ -73,7 +76,7 @@ source = translated_choice(
     lang,
     link=True,
     horizontal=True,
-    format_func=lambda k: ctx.t(f"channels.source.{k}"),
+    format_func={k: ctx.t(f"channels.source.{k}") for k in ("data", "spec")}.__getitem__,
 )
 if source == "spec":
     panels.spec_panel(ctx)

@@ -100,7 +100,7 @@ mode = translated_choice(
     ["replace", "append"],
     "imp_mode",
     ctx.lang,
-    format_func=lambda m: ctx.t(f"imp.page.mode.{m}"),
+    format_func={m: ctx.t(f"imp.page.mode.{m}") for m in ("replace", "append")}.__getitem__,
     horizontal=True,
     help=ctx.t("imp.page.mode.help"),
 )

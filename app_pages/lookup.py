@@ -61,7 +61,7 @@ if len(options) > 1:
     if found.attrs["matches"] > len(options):
         st.caption(ctx.t("lookup.matches", n=fmt.number(found.attrs["matches"]), shown=len(options)))
     customer_id = st.selectbox(
-        ctx.t("lookup.pick"), options, format_func=lambda c: labels[c], key="lookup_pick"
+        ctx.t("lookup.pick"), options, format_func=labels.__getitem__, key="lookup_pick"
     )
 else:
     customer_id = options[0]

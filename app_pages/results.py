@@ -48,7 +48,7 @@ list_id = translated_choice(
     ids,
     key="results_list",
     lang=ctx.lang,
-    format_func=lambda i: labels[i],
+    format_func=labels.__getitem__,
 )
 info = lists.set_index("list_id").loc[list_id]
 members = queries.list_members(ctx.db, list_id)

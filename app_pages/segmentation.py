@@ -39,7 +39,7 @@ scheme = translated_choice(
     list(seg.SCHEMES),
     "seg_scheme",
     ctx.lang,
-    format_func=lambda s: ctx.t(f"seg.scheme.{s}"),
+    format_func={s: ctx.t(f"seg.scheme.{s}") for s in seg.SCHEMES}.__getitem__,
 )
 rules, six_rules = panel.rules_ui(ctx, scheme)
 missing = missing_flag_tables(ctx.db)

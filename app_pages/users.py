@@ -121,7 +121,7 @@ with right:
         ctx.t("users.stores"),
         list(names),
         key="users_stores",
-        format_func=lambda s: f"{s} · {names.get(s, s)}",
+        format_func={s: f"{s} · {name}" for s, name in names.items()}.__getitem__,
         disabled=role != access.STORE_MANAGER,
     )
 st.button(ctx.t("users.save"), key="users_save", type="primary", on_click=save)

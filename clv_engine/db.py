@@ -63,7 +63,14 @@ except ImportError:  # pragma: no cover - Windows: no coordination between proce
 
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 
-READER_CONFIG = {"enable_external_access": False}
+# DuckDB keeps freed buffers for reuse unless told to hand them back: with the flush threshold
+# and background threads, memory freed after a million-row result goes back to the system
+# (606 -> 485 MB left after the 1M values frame; issue 14, memory returned).
+READER_CONFIG = {
+    "enable_external_access": False,
+    "allocator_flush_threshold": "8MB",
+    "allocator_background_threads": True,
+}
 
 CODES = errors.declare("database", "busy")
 

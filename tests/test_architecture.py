@@ -66,3 +66,25 @@ def test_pages_read_like_a_storyboard():
         if (n := len(p.read_text("utf-8").splitlines())) > MAX_PAGE_LINES
     }
     assert not long
+
+
+def _page_lambdas_kept_by_widgets(path: Path) -> list[int]:
+    """Lines where a page passes a lambda as a widget's ``format_func``: Streamlit keeps the
+    function with the widget after the run, and a lambda written in a page keeps the whole
+    page namespace alive with it (every frame the page built; issue 14's memory per session)."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.keyword) and node.arg == "format_func" and isinstance(node.value, ast.Lambda):
+            lines.append(node.value.lineno)
+    return lines
+
+
+def test_no_page_hands_a_widget_a_lambda_that_keeps_the_page_alive():
+    kept = {p.name: lines for p in _python_files("app_pages") if (lines := _page_lambdas_kept_by_widgets(p))}
+    assert not kept
+
+
+def test_the_lambda_detector_finds_one(tmp_path):
+    page = tmp_path / "page.py"
+    page.write_text('st.radio("x", ["a"], format_func=lambda k: k.upper())\n', "utf-8")
+    assert _page_lambdas_kept_by_widgets(page) == [1]
