@@ -12,7 +12,7 @@ from clv_engine import complaints as cq
 from clv_engine import service_due, tier_rules
 from ui import actions_panels as panels
 from ui.context import page_context
-from ui.queries import complaint_clock, service_lists, tier_changes
+from ui.queries import complaint_lists, service_lists, tier_changes
 from ui.widgets import Headline, metric_row
 from ui.widgets import reset_state as reset
 from ui.widgets import seed_state as seed
@@ -202,13 +202,10 @@ def complaints_tab() -> None:
             low_value_hours=float(s["act_q_low_value"]),
             since_days=int(s["act_q_since"]),
         )
-        clock = complaint_clock(ctx.db, ctx.as_of, ctx.store_ids, q_rules)
+        clock, open_, late, rates = complaint_lists(ctx.db, ctx.as_of, ctx.store_ids, q_rules)
         st.caption(ctx.t("actions.q.caption"))
         if len(clock) and not clock["timed"].all():
             st.caption(ctx.t("actions.q.by_day"))
-        open_ = cq.open_complaints(clock)
-        late = cq.breaches(clock, ctx.as_of, q_rules)
-        rates = cq.breach_rate_by_store(clock, ctx.as_of, q_rules)
         judged = int(rates["judged"].sum())
         metric_row(
             [

@@ -9,7 +9,7 @@ import streamlit as st
 
 from ui.context import Context
 from ui.downloads import table_downloads
-from ui.widgets import dashed
+from ui.widgets import by_value, dashed
 from wording import fmt
 from wording.segmentation import tier_label
 
@@ -68,7 +68,7 @@ def service_tables(ctx: Context, due: pd.DataFrame, offers: pd.DataFrame, offer_
     else:
         table = shown(
             ctx,
-            due.assign(basis=due["basis"].map(lambda b: ctx.t(f"actions.basis.{b}"))),
+            due.assign(basis=by_value(due["basis"], lambda b: ctx.t(f"actions.basis.{b}"))),
             {
                 "customer_id": "actions.col.customer",
                 "name": "actions.col.name",
@@ -122,19 +122,19 @@ def tier_table(ctx: Context, changes: pd.DataFrame) -> None:
         st.info(ctx.t("actions.empty"))
         return
 
-    def reason(row) -> str:
-        if row["reason"] == "spend":
-            figure, threshold = ctx.money(row["figure"]), ctx.money(row["threshold"])
+    def reason(code: str, figure: float, threshold: float) -> str:
+        if code == "spend":
+            figure, threshold = ctx.money(figure), ctx.money(threshold)
         else:
-            figure, threshold = fmt.number(row["figure"], 0), fmt.number(row["threshold"], 0)
-        return ctx.t(f"actions.reason.{row['reason']}", figure=figure, threshold=threshold)
+            figure, threshold = fmt.number(figure, 0), fmt.number(threshold, 0)
+        return ctx.t(f"actions.reason.{code}", figure=figure, threshold=threshold)
 
     words = changes.assign(
-        tier_scored=changes["tier_scored"].map(lambda t: tier_label("rfml", t, ctx.lang)),
-        from_tier=changes["from_tier"].map(lambda t: ctx.t(f"actions.tier.{t}")),
-        to_tier=changes["to_tier"].map(lambda t: ctx.t(f"actions.tier.{t}")),
-        direction=changes["direction"].map(lambda d: ctx.t(f"actions.dir.{d}")),
-        reason=[reason(r) for _, r in changes.iterrows()],
+        tier_scored=by_value(changes["tier_scored"], lambda t: tier_label("rfml", t, ctx.lang)),
+        from_tier=by_value(changes["from_tier"], lambda t: ctx.t(f"actions.tier.{t}")),
+        to_tier=by_value(changes["to_tier"], lambda t: ctx.t(f"actions.tier.{t}")),
+        direction=by_value(changes["direction"], lambda d: ctx.t(f"actions.dir.{d}")),
+        reason=[reason(*r) for r in zip(changes["reason"], changes["figure"], changes["threshold"])],
     )
     table = shown(
         ctx,
@@ -176,10 +176,11 @@ def complaint_tables(ctx: Context, open_: pd.DataFrame, late: pd.DataFrame, rate
 
     def words(frame: pd.DataFrame) -> pd.DataFrame:
         return frame.assign(
-            level=frame["level"].map(lambda lv: ctx.t(f"seg.complaint.{lv}")),
-            owner=frame["owner"].map(lambda o: ctx.t(f"seg.owner.{o}")),
-            compensation_limit=frame["compensation_limit"].map(
-                lambda v: ctx.t("actions.q.unlimited") if pd.isna(v) else ctx.money(v)
+            level=by_value(frame["level"], lambda lv: ctx.t(f"seg.complaint.{lv}")),
+            owner=by_value(frame["owner"], lambda o: ctx.t(f"seg.owner.{o}")),
+            compensation_limit=by_value(
+                frame["compensation_limit"],
+                lambda v: ctx.t("actions.q.unlimited") if pd.isna(v) else ctx.money(v),
             ),
         )
 

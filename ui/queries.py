@@ -1,9 +1,6 @@
 """Every cached Streamlit query of the app, in one place (st.cache_data / st.cache_resource).
-
-The first section is the shared data path every page stands on (the database reader, the
-caching decorators, customer values, the fitted model and its predictions); each area has its
-own section below it.
-"""
+First the shared data path every page stands on (reader, caching decorators, customer values,
+fitted model, predictions); then a section per area."""
 
 from __future__ import annotations
 
@@ -390,8 +387,10 @@ def tier_changes(db, as_of: date, store_ids, rules: tier_rules.TierRules) -> pd.
 
 
 @cached
-def complaint_clock(db, as_of: date, store_ids, rules: cq.ClockRules) -> pd.DataFrame:
-    return cq.complaint_clock(db, as_of, store_ids, rules)
+def complaint_lists(db, as_of: date, store_ids, rules: cq.ClockRules) -> tuple[pd.DataFrame, ...]:
+    clock = cq.complaint_clock(db, as_of, store_ids, rules)  # with its lists: once per rules
+    late = cq.breaches(clock, as_of, rules)
+    return clock, cq.open_complaints(clock), late, cq.breach_rate_by_store(clock, as_of, rules)
 
 
 # -- evalr --
