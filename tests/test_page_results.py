@@ -132,3 +132,30 @@ def test_churn_and_results_share_one_backtest(sample_db_path, monkeypatch):
     at.switch_page("app_pages/results.py").run()
     assert not at.exception
     assert len(calls) == 1
+
+
+def test_the_issued_list_is_the_top_of_the_churn_ranking_of_every_customer(writable_db_path):
+    """The page ranks from the churn page's shared base; the list it issues must be the top of
+    the ranking computed the plain way (signals, values, scoring and sort, written here)."""
+    from clv_engine import churn, clv, predictive
+
+    at = run_app(writable_db_path, PAGE, lang="en")
+    at.number_input(key="results_size").set_value(120).run()
+    at.button(key="results_issue").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    list_id = at.session_state["results_list"]
+    db = Database(writable_db_path)
+    issued = contacts.list_members(db, list_id)
+    as_of = date(2026, 11, 30)
+    values = clv.customer_values(db, as_of)
+    model = predictive.fit_predictive_model(db, as_of)
+    values = predictive.values_for_model(
+        values, "predictive", predictive.customer_predictions(model, 5, 0.12)
+    )
+    calibration = churn.calibrate(churn.backtest_signals(db, as_of, None))
+    method = "calibrated" if calibration is not None else "score"
+    scored = churn.score_risk(churn.churn_signals(db, as_of))
+    plain = churn.call_list(scored, values, method, calibration, churn.interventions_in_use(db))
+    plain = churn.filter_list(plain, None, paying_only=True)
+    db.close()
+    assert sorted(issued["customer_id"]) == sorted(plain["customer_id"].head(120))

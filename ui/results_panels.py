@@ -139,18 +139,19 @@ def _save_import(ctx: Any, clean: pd.DataFrame, list_id: str) -> None:
 
 def issue_panel(ctx: Any) -> None:
     """A list from the churn ranking (its default weights, levels and interventions)."""
-    signals = queries.churn_signals(ctx.db, ctx.as_of, ctx.store_ids)
-    values = ctx.customer_values()
-    if signals.empty or values.empty:
+    # The churn page's shared base (signals joined once with values, tier and call details) and
+    # its cached evidence: a rerun only scores and ranks (issue 14).
+    signals = queries.churn_base(ctx.db, ctx.as_of, ctx.store_ids, ctx.clv_params, ctx.clv_model)
+    if signals.empty or ctx.customer_values().empty:
         st.info(ctx.t("churn.empty"))
         return
     scored = churn.score_risk(signals)
     calibration = queries.group_churn_calibration(ctx.db, ctx.as_of)  # a group figure
     method = "calibrated" if calibration is not None else "score"
+    typed = tuple((i.level, i.success) for i in churn.INTERVENTIONS)
+    in_use = churn.measured_interventions(churn.INTERVENTIONS, queries.success_evidence(ctx.db, typed))[0]
     ranked = churn.filter_list(
-        churn.call_list(scored, values, method, calibration, churn.interventions_in_use(ctx.db)),
-        ctx.store_ids,
-        paying_only=True,
+        churn.call_list(scored, None, method, calibration, in_use), ctx.store_ids, paying_only=True
     )
     st.caption(
         ctx.t(
