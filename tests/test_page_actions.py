@@ -165,3 +165,24 @@ def test_missing_values_are_dashes_not_none(sample_db_path, lang):
     assert not missing, missing
     due = frames[0]
     assert (due[t("actions.col.last_service", lang)] == "—").any()  # first services due
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_long_list_shows_its_first_rows_and_downloads_every_one(
+    sample_db_path, downloads, monkeypatch, lang
+):
+    from ui import actions_panels
+
+    monkeypatch.setattr(actions_panels, "SHOWN_ROWS", 5)
+    at = run_app(sample_db_path, PAGE, lang=lang)
+    assert not at.exception
+    as_of = at.date_input(key="as_of").value
+    want = _pandas_due(Database(sample_db_path), as_of, sd.ServiceRules())  # every store
+    assert len(want) > 5
+    shown = at.dataframe[0].value
+    assert len(shown) == 5
+    assert t("actions.shown", lang, shown="5", n=f"{len(want):,}") in [c.value for c in at.caption]
+    name = f"{t('actions.file.service', lang)}_all_{as_of.isoformat()}.csv"
+    full = pd.read_csv(io.BytesIO(downloads[name]()), encoding="utf-8-sig")
+    assert len(full) == len(want) and sorted(full.iloc[:, 0]) == sorted(want["customer_id"])
+    assert list(full.iloc[:5, 0]) == list(shown.iloc[:, 0])  # the first rows, in the list's order

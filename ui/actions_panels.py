@@ -16,8 +16,17 @@ from wording.segmentation import tier_label
 AGGREGATES = ("rates",)  # lists of stores, not of customers
 
 
-def show(table: pd.DataFrame, config: dict | None = None) -> None:
-    """A list on screen, missing values as "—" (the download keeps the frame as it is)."""
+# Rows drawn on screen: a list of 60,000 customers at a million took a second per rerun to
+# format and send, and no one scrolls that far; the downloads hold every row.
+SHOWN_ROWS = 1_000
+
+
+def show(ctx: Context, table: pd.DataFrame, config: dict | None = None) -> None:
+    """A list on screen, its first SHOWN_ROWS rows, missing values as "—" (the downloads keep
+    the whole frame as it is)."""
+    if len(table) > SHOWN_ROWS:
+        st.caption(ctx.t("actions.shown", shown=fmt.number(SHOWN_ROWS), n=fmt.number(len(table))))
+        table = table.head(SHOWN_ROWS)
     frame, config = dashed(table, config)
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
 
@@ -85,6 +94,7 @@ def service_tables(ctx: Context, due: pd.DataFrame, offers: pd.DataFrame, offer_
             },
         )
         show(
+            ctx,
             table,
             {
                 ctx.t("actions.col.last_km"): st.column_config.NumberColumn(format="%d"),
@@ -112,7 +122,7 @@ def service_tables(ctx: Context, due: pd.DataFrame, offers: pd.DataFrame, offer_
                 "days_left": "actions.col.days_left",
             },
         )
-        show(table)
+        show(ctx, table)
         downloads(ctx, table, "warranty")
 
 
@@ -152,7 +162,7 @@ def tier_table(ctx: Context, changes: pd.DataFrame) -> None:
             "last_visit": "actions.col.last_visit",
         },
     )
-    show(table, {ctx.t("actions.col.reason"): st.column_config.TextColumn(width="large")})
+    show(ctx, table, {ctx.t("actions.col.reason"): st.column_config.TextColumn(width="large")})
     downloads(ctx, table, "tiers")
 
 
@@ -203,7 +213,7 @@ def complaint_tables(ctx: Context, open_: pd.DataFrame, late: pd.DataFrame, rate
         st.info(ctx.t("actions.q.none_open"))
     else:
         table = shown(ctx, words(open_), {**COMPLAINT_COLUMNS, "hours_left": "actions.col.hours_left"})
-        show(table, {**times, **hours})
+        show(ctx, table, {**times, **hours})
         downloads(ctx, table, "open")
     st.subheader(ctx.t("actions.q.breaches"))
     if late.empty:
@@ -218,7 +228,7 @@ def complaint_tables(ctx: Context, open_: pd.DataFrame, late: pd.DataFrame, rate
                 "late_hours": "actions.col.late_hours",
             },
         )
-        show(table, {**times, **hours})
+        show(ctx, table, {**times, **hours})
         downloads(ctx, table, "breaches")
     st.subheader(ctx.t("actions.q.by_store"))
     if rates.empty:
@@ -234,5 +244,5 @@ def complaint_tables(ctx: Context, open_: pd.DataFrame, late: pd.DataFrame, rate
                 "rate": "actions.col.rate",
             },
         )
-        show(table, {ctx.t("actions.col.rate"): st.column_config.NumberColumn(format="percent")})
+        show(ctx, table, {ctx.t("actions.col.rate"): st.column_config.NumberColumn(format="percent")})
         downloads(ctx, table, "rates")

@@ -256,5 +256,9 @@ def dashed(frame: pd.DataFrame, config: dict | None = None) -> tuple[pd.DataFram
             out[col] = _date_texts(values)
             config.pop(col, None)
         else:
-            out[col] = ["—" if v is None or (not isinstance(v, str) and pd.isna(v)) else v for v in values]
+            # All text (a date as 2026-11-30): a column of "—" and date objects is not one type,
+            # and Arrow refuses it before Streamlit falls back to guessing.
+            out[col] = [
+                "—" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in values
+            ]
     return out, config

@@ -19,6 +19,10 @@ STRINGS = {
     "actions.download.csv": ("Download CSV", "下载 CSV"),
     "actions.download.xlsx": ("Download Excel", "下载 Excel"),
     "actions.empty": ("Nothing due in this scope.", "当前范围内没有待办事项。"),
+    "actions.shown": (
+        "Showing the first {shown} of {n}; the downloads hold every one.",
+        "显示 {n} 条中的前 {shown} 条；下载文件包含全部。",
+    ),
     "actions.file.service": ("service_due", "保养到期"),
     "actions.file.warranty": ("warranty_offers", "延保推荐"),
     "actions.file.tiers": ("tier_changes", "等级调整"),
