@@ -17,7 +17,7 @@ from clv_engine import churn, lookup
 from clv_engine import status as cs
 from ui import lookup_panels as panels
 from ui.context import page_context
-from ui.queries import dropout, lookup_customer, lookup_find, lookup_scores, success_evidence
+from ui.queries import dropout, interventions_in_use, lookup_customer, lookup_find, lookup_scores
 from ui.safe import md
 from wording import fmt
 from wording.segmentation import tier_label
@@ -96,10 +96,7 @@ tier = score["tier"] if score is not None else None
 
 method = "calibrated" if calibration is not None else "score"
 # Success rates as the churn page uses them (measured where the issued lists are conclusive).
-# (churn.interventions_in_use, on the churn page's cached evidence rather than read again per rerun)
-typed = tuple((i.level, i.success) for i in churn.INTERVENTIONS)
-in_use = churn.measured_interventions(churn.INTERVENTIONS, success_evidence(ctx.db, typed))[0]
-listed = churn.call_list(risk_row, mine, method, calibration, in_use)
+listed = churn.call_list(risk_row, mine, method, calibration, interventions_in_use(ctx.db))
 risk = listed.iloc[0] if len(listed) else (risk_row.iloc[0] if len(risk_row) else None)
 network = lookup.referral_network(ctx.db, customer_id, ctx.as_of, values, NETWORK_DEPTH)
 

@@ -58,8 +58,7 @@ def _hash_db(db: Database | ScopedDatabase) -> tuple:
 _HASH_FUNCS = {Database: _hash_db, ScopedDatabase: _hash_db}
 
 
-# Every cached engine call is keyed by the database's version, so an import or a saved
-# scenario invalidates what was computed on the old data.
+# Keyed by the database's version: an import or any write invalidates the old data's results.
 def cached(func=None, *, max_entries: int = 32):
     """Small results (a table per store, a chart's data): st.cache_data, a copy per call."""
 
@@ -74,11 +73,9 @@ SHARED_TTL = "1h"
 
 def shared(func=None, *, max_entries: int = 3):
     """Big results (a row per customer, a fitted model), keyed like :func:`cached` but kept
-    ONCE per process (st.cache_resource: no pickling, one copy for every session).
-
-    What it returns is shared: never change it. The public accessors below hand out
-    ``frame.copy(deep=False)``, which pandas' copy-on-write makes safe to change (a caller
-    adding or overwriting a column changes its copy only)."""
+    ONCE per process (st.cache_resource: no pickling, one copy for every session). Never change
+    what it returns: the accessors hand out ``frame.copy(deep=False)``, which pandas'
+    copy-on-write makes safe to change (a new or overwritten column stays in the copy)."""
 
     def wrap(f):
         # An hour unused, and the memory goes back (a million rows is hundreds of MB).
@@ -140,10 +137,8 @@ def fit_in_scope(db: Database | ScopedDatabase, as_of: date):
 
 def fitted_model(db: Database | ScopedDatabase, as_of: date):
     """The BG/NBD + Gamma-Gamma fit on every customer to ``as_of`` (one per database and
-    date, shared by the sidebar model and the model page), or a failure dict.
-
-    The fit is a GROUP model (the model page names it so in a store scope): a scoped database
-    gets the group's parameters with the customer summary cut to its own customers."""
+    date), or a failure dict. A GROUP model (the model page says so in a store scope): a scoped
+    database gets the group's parameters with the customer summary cut to its own customers."""
     model = fit_in_scope(db, as_of)
     if isinstance(model, dict):
         return dict(model)
@@ -315,6 +310,12 @@ def churn_base(db: Database, as_of: date, stores, params: clv.CLVParams, model: 
 @cached
 def success_evidence(db: Database, typed: tuple[tuple[str, float], ...]) -> list:
     return results.success_evidence(db, dict(typed))
+
+
+@cached
+def interventions_in_use(db: Database) -> list[churn.Intervention]:
+    """churn.interventions_in_use, cached: what lookup and a newly issued list rank with."""
+    return churn.interventions_in_use(db)
 
 
 # Scoring SQL once per (data, scope, date), other rules are arithmetic on it (seg.rescore).

@@ -148,8 +148,7 @@ def issue_panel(ctx: Any) -> None:
     scored = churn.score_risk(signals)
     calibration = queries.group_churn_calibration(ctx.db, ctx.as_of)  # a group figure
     method = "calibrated" if calibration is not None else "score"
-    typed = tuple((i.level, i.success) for i in churn.INTERVENTIONS)
-    in_use = churn.measured_interventions(churn.INTERVENTIONS, queries.success_evidence(ctx.db, typed))[0]
+    in_use = queries.interventions_in_use(ctx.db)
     ranked = churn.filter_list(
         churn.call_list(scored, None, method, calibration, in_use), ctx.store_ids, paying_only=True
     )
