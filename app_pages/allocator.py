@@ -4,7 +4,7 @@ Storyboard: scenario -> projects table, locks -> budget slider and box -> projec
 from the data or from a measured call programme -> headline and the ROI ranking's verdict ->
 funded projects by ROI, budget–value curve -> reasons, verdict table, board pack -> save and
 compare scenarios. Panels: ui/allocation_panels.py (inputs), ui/allocation_derive.py
-(projects made from data), ui/allocation_results.py (answer); cached queries: ui/queries.py.
+(projects made from data), ui/allocation_results.py (answer); cached queries: ui/queries/.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ is read -> filters -> a week's capacity per store (calls or budget) and what the
 be worth -> totals for acting on the list -> where to stop calling (cumulative value) and the
 levels -> the call list a store works from (phone, last visit, vehicle, store, owner, due date,
 a link to the customer's lookup, reasons) -> CSV / Excel named by store and date.
-The panels are in ui/churn_panels.py and ui/churn_list_panels.py, the cached queries in ui/queries.py.
+The panels are in ui/churn_panels.py and ui/churn_list_panels.py, the cached queries in ui/queries/.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ tier migration, the care budget by tier and the playbook and complaint rule of e
 Storyboard: scheme and rules -> headline -> breakdown (table, share against profit, stores)
 -> by store and region -> migration -> care budget -> playbooks. Tier and group ids are what
 state and charts carry; labels are drawn by the panels (ui/segmentation_panels.py,
-ui/segmentation_sections.py); cached queries are in ui/queries.py.
+ui/segmentation_sections.py); cached queries are in ui/queries/.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ into a temporary table the views read.
 
 Writes (audit log, scenarios, contacts) go through the underlying database unchanged. A group
 figure a store manager may see (named "group" on the page) reads :attr:`ScopedDatabase.group`,
-the unscoped database, through the named functions of ``ui/queries.py`` only.
+the unscoped database, through the named functions of ``ui/queries/`` only.
 """
 
 from __future__ import annotations
