@@ -120,13 +120,8 @@ class ComponentClv:
 
     @property
     def total(self) -> float:
-        return (
-            self.purchase_margin
-            + self.after_sales
-            + self.repurchase
-            + self.referral
-            - self.extra_service_cost
-        )
+        costs = self.extra_service_cost
+        return self.purchase_margin + self.after_sales + self.repurchase + self.referral - costs
 
 
 def component_clv(
@@ -275,6 +270,7 @@ LEFT JOIN o USING (customer_id)
 LEFT JOIN stores s ON s.store_id = c.home_store_id
 WHERE coalesce(c.purchase_date, o.first_order) <= CAST(? AS DATE)
 """.replace("{in_12m}", _IN_12M)
+CLV_INPUTS = ("customer_id", "recency_days", "gross_profit", "tenure_years")  # what the CLV reads
 
 
 def customer_values(
@@ -282,8 +278,11 @@ def customer_values(
     as_of: date,
     store_ids: Sequence[str] | None = None,
     params: CLVParams = CLVParams(),
+    columns: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """One row per customer: history to ``as_of``, status and the historical-model CLV.
+
+    ``columns``: only these columns of the history (and ``CLV_INPUTS``): a narrower frame.
 
     CLV = annual gross profit × S-weight × Σ_{t=1..H} r^t / (1+d)^t, where annual gross profit
     is the customer's gross profit per year of relationship (at least one year), r the yearly
@@ -296,11 +295,13 @@ def customer_values(
     """
     params.validate()
     # Built once for this date and data (clv_engine.derived): the same rows in the same order.
-    frame = derived.values_frame(db, as_of, store_ids)
+    columns = None if columns is None else list(dict.fromkeys([*CLV_INPUTS, *columns]))
+    frame = derived.values_frame(db, as_of, store_ids, columns)
     if frame is None:
         where, extra = _store_filter(store_ids, "c.home_store_id")
         # A fixed row order: two calls (say, at two retentions) line up row for row.
         frame = db.query_df(CUSTOMER_VALUES_SQL + where + " ORDER BY c.customer_id", [as_of] * 7 + extra)
+        frame = frame if columns is None else frame[columns]
     retention, source = retention_for(db, as_of, params)
     frame["status"] = customer_status(frame["recency_days"])
     frame.attrs["return_rates"] = return_rates(db, as_of)
@@ -460,7 +461,7 @@ def add_historical_clv(
 ) -> pd.DataFrame:
     """Add annual_gp, absence_weight and clv at ``retention``; the return rates come from
     ``rates`` or the frame's ``attrs["return_rates"]`` (else the r^gap rule)."""
-    frame = frame.copy()
+    frame = frame.copy(deep=False)  # copy-on-write: the caller's frame keeps its columns
     rates = rates if rates is not None else frame.attrs.get("return_rates")
     years = np.maximum(frame["tenure_years"].to_numpy(dtype=float), 1.0)
     frame["annual_gp"] = frame["gross_profit"].to_numpy(dtype=float) / years

@@ -19,7 +19,8 @@ Definitions used throughout:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -69,6 +70,7 @@ __all__ = [
     "DAYS_PER_YEAR",
     "CLV_MODELS",
     "with_predictive_clv",
+    "stored_predictions",
     "values_for_model",
 ]
 
@@ -145,7 +147,7 @@ def rfm_summary(
     unit = _check_unit(time_unit_days)
     if cal == end and unit == derived.TIME_UNIT_DAYS and derived.usable(db, end) is not None:
         # Built once for this date and data (clv_engine.derived): the same rows, same order.
-        frame = derived.rfm_frame(db)
+        frame = derived.rfm_frame(db, end)
     else:
         frame = db.query_df(RFM_SQL, {"end": end, "cal": cal, "unit": unit})
     return typed_rfm(frame)
@@ -158,15 +160,51 @@ def typed_rfm(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-@dataclass(frozen=True)
 class PredictiveModel:
-    """Both fitted models with the customer summary they were fitted on."""
+    """Both fitted models with the customer summary they were fitted on.
 
-    as_of: date
-    time_unit_days: float
-    summary: pd.DataFrame
-    visits: BGNBDFit
-    spend: GammaGammaFit
+    ``summary`` may be given as a function returning it: it is then read on first use only
+    (once, whatever the number of threads), so a model restored from its stored parameters
+    costs no 1M-row read until a page needs the customers (the model map, P(alive) drops).
+    """
+
+    def __init__(
+        self,
+        as_of: date,
+        time_unit_days: float,
+        summary: pd.DataFrame | Callable[[], pd.DataFrame],
+        visits: BGNBDFit,
+        spend: GammaGammaFit,
+    ) -> None:
+        self.as_of = as_of
+        self.time_unit_days = time_unit_days
+        self.visits = visits
+        self.spend = spend
+        self._summary = summary if isinstance(summary, pd.DataFrame) else None
+        self._load = None if isinstance(summary, pd.DataFrame) else summary
+        self._lock = threading.Lock()
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        if self._summary is None:
+            with self._lock:
+                if self._summary is None:
+                    self._summary = self._load()
+                    self._load = None
+        return self._summary
+
+    @property
+    def summary_loaded(self) -> bool:
+        return self._summary is not None
+
+    def with_summary(self, change: Callable[[pd.DataFrame], pd.DataFrame]) -> PredictiveModel:
+        """The same fit with ``change(summary)`` as its summary, computed when first used."""
+        return PredictiveModel(
+            self.as_of, self.time_unit_days, lambda: change(self.summary), self.visits, self.spend
+        )
+
+    def __repr__(self) -> str:
+        return f"PredictiveModel(as_of={self.as_of}, visits={self.visits.params}, spend={self.spend.params})"
 
     @property
     def units_per_year(self) -> float:
@@ -190,17 +228,19 @@ def fit_predictive_model(db: Database, as_of: date, *, time_unit_days: float = 7
     profit per repeat visit. Raises FitError (a ``models.*`` code) when the data
     cannot support a fit."""
     as_of = _as_date(as_of, "as_of")
-    summary = rfm_summary(db, as_of, time_unit_days=time_unit_days)
     stored = (
         scope_of(db) is None and float(time_unit_days) == derived.TIME_UNIT_DAYS and derived.usable(db, as_of)
     )
     if stored:
-        # Fitted when the tables were built, on this very summary: the same parameters.
-        kind, payload = derived.model_json(db)
+        # Fitted when the tables were built, on this very summary: the same parameters. The
+        # summary is read when first used (a page showing customers), not to restore the fit.
+        kind, payload = derived.model_json(db, as_of)
         if kind == "failure":
             raise failure_from_json(payload)
         visits, spend = fit_from_json(payload)
+        summary = lambda: rfm_summary(db, as_of, time_unit_days=time_unit_days)  # noqa: E731
     else:
+        summary = rfm_summary(db, as_of, time_unit_days=time_unit_days)
         visits, spend = fit_on_summary(summary, as_of)
     return PredictiveModel(
         as_of=as_of, time_unit_days=float(time_unit_days), summary=summary, visits=visits, spend=spend
@@ -289,16 +329,36 @@ def predictive_customer_values(
 CLV_MODELS = ("predictive", "historical")
 
 
+def stored_predictions(
+    db: Database, as_of: date, store_ids: Sequence[str] | None, horizon_years: float, discount_rate: float
+) -> pd.DataFrame | None:
+    """customer_id, p_alive, expected_visits and predictive_clv as kept in the file for
+    ``as_of`` at these parameters (clv_engine.derived), in the rows and order of
+    ``clv.customer_values(db, as_of, store_ids)``; None when not kept (then compute)."""
+    if not derived.predictions_kept(db, as_of, horizon_years, discount_rate):
+        return None
+    return derived.predictions_frame(db, as_of, store_ids)
+
+
 def with_predictive_clv(values: pd.DataFrame, predictions: pd.DataFrame) -> pd.DataFrame:
     """The per-customer frame (``clv.customer_values``) with ``clv`` taken from the predictive
     model, the historical figure kept as ``historical_clv``, and ``p_alive`` and
     ``expected_visits`` beside it. A customer with no visit yet has nothing to fit on; they
     keep the historical figure."""
-    merged = values.merge(
-        predictions[["customer_id", "p_alive", "expected_visits", "predictive_clv"]],
-        on="customer_id",
-        how="left",
-    )
+    if len(predictions) == len(values) and predictions["customer_id"].array.equals(
+        values["customer_id"].array
+    ):
+        # The same customers in the same order (the stored predictions): columns side by side,
+        # what the merge would give, without matching a million text ids.
+        merged = values.reset_index(drop=True)
+        for column in ("p_alive", "expected_visits", "predictive_clv"):
+            merged[column] = predictions[column].to_numpy()
+    else:
+        merged = values.merge(
+            predictions[["customer_id", "p_alive", "expected_visits", "predictive_clv"]],
+            on="customer_id",
+            how="left",
+        )
     merged["historical_clv"] = merged["clv"]
     merged["clv"] = merged["predictive_clv"].fillna(merged["historical_clv"])
     merged.attrs = dict(values.attrs, model="predictive")

@@ -3,7 +3,6 @@ clicked bar, cell or row."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -14,6 +13,7 @@ from clv_engine import bridge as br
 from clv_engine import status as cs
 from ui.charts import money_axis
 from ui.context import Context
+from ui.queries import comparison_values
 from ui.safe import plot_text
 from ui.widgets import translated_choice
 from wording import fmt
@@ -41,8 +41,12 @@ def vs_text(ctx: Context, since: date) -> str:
 
 
 def values_on(ctx: Context, day: date) -> pd.DataFrame:
-    """The per-customer frame on ``day``, in the same scope, with the same model and inputs."""
-    return replace(ctx, as_of=day).customer_values()
+    """The per-customer frame on ``day``, in the same scope, with the same model and inputs:
+    the columns the headline and the bridge compare (``queries.COMPARISON_COLUMNS``, status,
+    CLV), not the names and vehicles."""
+    with st.spinner(ctx.t("speed.values")):  # long only the first time (no stored date)
+        frame = comparison_values(ctx.db, day, ctx.store_ids, ctx.clv_params, ctx.clv_model)
+    return frame.copy(deep=False)
 
 
 def signed(text: str, value: float | None) -> str | None:

@@ -1,17 +1,22 @@
 """Per-customer tables built once per data version and kept in the database file (issue 14).
 
-For the data's end date (the latest order, the sidebar's default as-of date) the file holds:
+For the data's end date (the latest order, the sidebar's default as-of date) AND the dates the
+CLV bridge compares it with (a year and a quarter earlier, ``bridge.comparison_date``), the
+file holds, one row per customer and date (column ``as_of``):
 
 - ``derived_values``: ``clv.CUSTOMER_VALUES_SQL`` at that date (before the CLV step, which
-  depends on the sidebar's parameters);
+  depends on the sidebar's parameters), and the predictive columns (``store.PREDICTED``:
+  p_alive, expected_visits, predictive_clv) for the sidebar's default horizon and discount
+  rate (NULL for a customer without a visit, or everywhere when the fit failed);
 - ``derived_rfm``: ``predictive.RFM_SQL`` at that date, in weeks;
-- ``derived_model``: the BG/NBD + Gamma-Gamma fit on it as JSON (or the fit's failure);
-- ``derived_meta``: key/value rows: the as-of date, a fingerprint of the data the tables were
-  built from, the format version, when they were built, and the retention and return counts
-  the historical CLV measures at that date.
+- ``derived_model``: per date, the BG/NBD + Gamma-Gamma fit on it as JSON (or its failure);
+- ``derived_meta``: key/value rows: the dates, a fingerprint of the data the tables were
+  built from, the format version, when they were built, the retention and return counts the
+  historical CLV measures at each date, and the parameters of the kept predictions.
 
 Every per-customer table has ``cust_key`` (INTEGER, the customer's row number in
-``customer_id`` order), so later joins can be on integers.
+``customer_id`` order), so later joins can be on integers. A reader of a table filters on
+``as_of`` (the rows of several dates are kept side by side).
 
 ``store`` is the reading side (is the stored copy usable for this database and date?), which
 ``clv`` and ``predictive`` consult; ``build`` writes the tables (import, sample generation,

@@ -3,8 +3,9 @@
 :func:`build` runs on a read-write DuckDB connection whose current database is the file: the
 import's new file before the swap, the sample being generated, or ``python -m cli.derive``.
 It replaces whatever derived tables the file had. The SQL is the very SQL the readers would
-run (``clv.CUSTOMER_VALUES_SQL``, ``predictive.RFM_SQL``), and the fit the same function
-(``predictive.fit_on_summary``), so a stored figure equals the computed one.
+run (``clv.CUSTOMER_VALUES_SQL``, ``predictive.RFM_SQL``), the fit the same function
+(``predictive.fit_on_summary``) and the predictions too (``predictive.customer_predictions``),
+so a stored figure equals the computed one.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 import duckdb
+import pandas as pd
 
-from clv_engine import clv, predictive
+from clv_engine import bridge, clv, predictive
 from clv_engine.db import Reader
 from clv_engine.derived import store
 from clv_engine.models import FitError
@@ -24,7 +26,7 @@ from clv_engine.models.store import failure_to_json, fit_to_json
 
 # Called with a fraction of the build done (0..1) and the step's name.
 Step = Callable[[float, str], None]
-STEPS = ("values", "rfm", "model", "meta")
+STEPS = ("values", "rfm", "model", "meta")  # per date: rfm, model, values
 
 
 def _no_step(fraction: float, name: str) -> None:
@@ -57,15 +59,22 @@ def drop(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP TABLE IF EXISTS temp.derived_keys")
 
 
+def dates_to_build(last_day: date) -> list[date]:
+    """The data's last day, then the dates the CLV bridge compares it with (overview)."""
+    days = [last_day] + [bridge.comparison_date(last_day, period) for period in bridge.PERIODS]
+    return list(dict.fromkeys(days))
+
+
 def build(con: duckdb.DuckDBPyConnection, step: Step = _no_step) -> date | None:
-    """(Re)build every derived table for the data's end date; returns that date, or None
-    (no order: nothing to derive, no table)."""
+    """(Re)build every derived table for the data's end date and the bridge's comparison
+    dates; returns the end date, or None (no order: nothing to derive, no table)."""
     drop(con)
     reader = ConnectionReader(con)
     as_of = reader.query_value("SELECT max(order_date) FROM orders")
     if as_of is None:
         return None
     as_of = as_of if type(as_of) is date else as_of.date()
+    days = dates_to_build(as_of)
     step(0.0, "values")
     con.execute(
         """
@@ -75,47 +84,112 @@ def build(con: duckdb.DuckDBPyConnection, step: Step = _no_step) -> date | None:
         WHERE customer_id IS NOT NULL
         """
     )
-    con.execute(
-        f"CREATE TABLE main.{store.VALUES_TABLE} AS SELECT k.cust_key, v.* "
-        f"FROM ({clv.CUSTOMER_VALUES_SQL}) v JOIN derived_keys k USING (customer_id) ORDER BY k.cust_key",
-        [as_of] * 7,
-    )
-    step(0.4, "rfm")
-    con.execute(
-        f"CREATE TABLE main.{store.RFM_TABLE} AS SELECT k.cust_key, r.* "
-        f"FROM ({predictive.RFM_SQL}) r JOIN derived_keys k USING (customer_id) ORDER BY k.cust_key",
-        {"end": as_of, "cal": as_of, "unit": store.TIME_UNIT_DAYS},
-    )
+    con.execute(f"CREATE TABLE main.{store.MODEL_TABLE} (as_of DATE, kind VARCHAR, payload VARCHAR)")
+    predicted: list[str] = []
+    share = 0.85 / len(days)  # of the bar, per date
+    for i, day in enumerate(days):
+        step(i * share, "rfm")
+        _rfm(con, day, first=i == 0)
+        step((i + 0.35) * share, "model")
+        predictions = _model(con, reader, day)
+        if predictions is not None:
+            predicted.append(day.isoformat())
+        step((i + 0.5) * share, "values")
+        _values(con, day, predictions, first=i == 0)
     con.execute("DROP TABLE temp.derived_keys")
-    step(0.6, "model")
-    summary = predictive.typed_rfm(
-        reader.query_df(f"SELECT * EXCLUDE (cust_key) FROM main.{store.RFM_TABLE} ORDER BY cust_key")
+    # -- after the values: other per-customer builders of the last day go here --
+    step(0.9, "meta")
+    _meta(con, reader, as_of, days, predicted)
+    step(1.0, "done")
+    return as_of
+
+
+def _rfm(con: duckdb.DuckDBPyConnection, day: date, first: bool) -> None:
+    head = f"CREATE TABLE main.{store.RFM_TABLE} AS" if first else f"INSERT INTO main.{store.RFM_TABLE}"
+    con.execute(
+        f"{head} SELECT CAST($end AS DATE) AS as_of, k.cust_key, r.* "
+        f"FROM ({predictive.RFM_SQL}) r JOIN derived_keys k USING (customer_id) ORDER BY k.cust_key",
+        {"end": day, "cal": day, "unit": store.TIME_UNIT_DAYS},
     )
+
+
+def _model(con: duckdb.DuckDBPyConnection, reader: Reader, day: date) -> pd.DataFrame | None:
+    """Fit on the day's summary and keep it; the predictions at the default parameters by
+    cust_key (None: the fit failed)."""
+    summary = predictive.typed_rfm(
+        reader.query_df(
+            f"SELECT * EXCLUDE (as_of) FROM main.{store.RFM_TABLE} WHERE as_of = ? ORDER BY cust_key", [day]
+        )
+    )
+    keys = summary.pop("cust_key")
     try:
-        kind, payload = "fit", fit_to_json(*predictive.fit_on_summary(summary, as_of))
+        visits, spend = predictive.fit_on_summary(summary, day)
+        kind, payload = "fit", fit_to_json(visits, spend)
     except FitError as error:
         kind, payload = "failure", failure_to_json(error)
-    con.execute(f"CREATE TABLE main.{store.MODEL_TABLE} (kind VARCHAR, payload VARCHAR)")
-    con.execute(f"INSERT INTO main.{store.MODEL_TABLE} VALUES (?, ?)", [kind, payload])
-    step(0.9, "meta")
-    measurable = clv.retention_is_measurable(reader, as_of)
-    retention = clv.estimate_retention(reader, as_of) if measurable else None
-    reference = as_of - timedelta(days=365)
-    counts = reader.query_df(clv.RETURN_RATES_SQL, [reference, as_of, clv.RETURN_MAX_YEARS])
+    con.execute(f"INSERT INTO main.{store.MODEL_TABLE} VALUES (?, ?, ?)", [day, kind, payload])
+    if kind == "failure":
+        return None
+    model = predictive.PredictiveModel(
+        as_of=day, time_unit_days=store.TIME_UNIT_DAYS, summary=summary, visits=visits, spend=spend
+    )
+    defaults = clv.CLVParams()
+    found = predictive.customer_predictions(model, defaults.horizon_years, defaults.discount_rate)
+    out = pd.DataFrame({"cust_key": keys.to_numpy()})
+    for column in store.PREDICTED:
+        out[column] = found[column].to_numpy(dtype=float)
+    return out
+
+
+def _values(con: duckdb.DuckDBPyConnection, day: date, predictions: pd.DataFrame | None, first: bool) -> None:
+    head = f"CREATE TABLE main.{store.VALUES_TABLE} AS" if first else f"INSERT INTO main.{store.VALUES_TABLE}"
+    if predictions is None:
+        predicted = ", ".join(f"CAST(NULL AS DOUBLE) AS {c}" for c in store.PREDICTED)
+        join = ""
+    else:
+        con.register("derived_predicted", predictions)
+        predicted = ", ".join(f"p.{c}" for c in store.PREDICTED)
+        join = " LEFT JOIN derived_predicted p ON p.cust_key = k.cust_key"
+    con.execute(
+        f"{head} SELECT CAST(? AS DATE) AS as_of, k.cust_key, v.*, {predicted} "
+        f"FROM ({clv.CUSTOMER_VALUES_SQL}) v JOIN derived_keys k USING (customer_id){join} ORDER BY k.cust_key",
+        [day] + [day] * 7,
+    )
+    if predictions is not None:
+        con.unregister("derived_predicted")
+
+
+def _meta(
+    con: duckdb.DuckDBPyConnection, reader: Reader, as_of: date, days: list[date], predicted: list[str]
+) -> None:
+    retention, returns = {}, {}
+    for day in days:
+        measurable = clv.retention_is_measurable(reader, day)
+        retention[day.isoformat()] = {
+            "value": clv.estimate_retention(reader, day) if measurable else None,
+            "measurable": measurable,
+        }
+        counts = reader.query_df(clv.RETURN_RATES_SQL, [day - timedelta(days=365), day, clv.RETURN_MAX_YEARS])
+        returns[day.isoformat()] = [[int(x) for x in row] for row in counts.to_numpy()]
+    defaults = clv.CLVParams()
     meta = {
         "format": str(store.FORMAT_VERSION),
         "as_of": as_of.isoformat(),
+        "dates": json.dumps([d.isoformat() for d in days]),
         "built_at": datetime.now().replace(microsecond=0).isoformat(),
         "fingerprint": json.dumps(store.fingerprint(reader)),
-        "retention": json.dumps({"value": retention, "measurable": measurable}),
-        "return_counts": json.dumps(
-            {"max_years": clv.RETURN_MAX_YEARS, "rows": [[int(x) for x in row] for row in counts.to_numpy()]}
+        "retention": json.dumps(retention),
+        "return_counts": json.dumps({"max_years": clv.RETURN_MAX_YEARS, "rows": returns}),
+        "predictions": json.dumps(
+            {
+                "horizon_years": defaults.horizon_years,
+                "discount_rate": defaults.discount_rate,
+                "dates": predicted,
+            }
         ),
     }
     con.execute(f"CREATE TABLE main.{store.META_TABLE} (key VARCHAR PRIMARY KEY, value VARCHAR)")
     con.executemany(f"INSERT INTO main.{store.META_TABLE} VALUES (?, ?)", [[k, v] for k, v in meta.items()])
-    step(1.0, "done")
-    return as_of
 
 
 def build_or_drop(con: duckdb.DuckDBPyConnection, step: Step = _no_step) -> date | None:

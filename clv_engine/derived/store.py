@@ -1,6 +1,6 @@
 """Reading the derived tables: whether they may stand in for the computation, and their rows.
 
-They are used only when the as-of date asked for is the one they were built for AND the data
+They are used only when the as-of date asked for is one they were built for AND the data
 still matches their fingerprint (counts and hashes of orders, customers and stores: any
 change to a row the per-customer SQL reads changes it). The check costs one pass over the
 orders and is done once per file version (``Database.version()``), whatever the number of
@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from clv_engine.scope import scope_of
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: several dates (an ``as_of`` column), predictions kept with the values
 VALUES_TABLE = "derived_values"
 RFM_TABLE = "derived_rfm"
 MODEL_TABLE = "derived_model"
@@ -30,6 +30,9 @@ META_TABLE = "derived_meta"
 TABLES = (VALUES_TABLE, RFM_TABLE, MODEL_TABLE, META_TABLE)
 # The RFM summary is stored in weeks, the unit every page uses.
 TIME_UNIT_DAYS = 7.0
+# The predictive columns kept in ``derived_values`` (for the sidebar's default horizon and
+# discount rate, ``meta["predictions"]``): what ``predictive.with_predictive_clv`` attaches.
+PREDICTED = ("p_alive", "expected_visits", "predictive_clv")
 
 # Every column the per-customer SQL reads, hashed: a changed, added or removed row changes it.
 FINGERPRINT_SQL = """
@@ -51,16 +54,28 @@ def fingerprint(reader: Any) -> dict:
 
 @dataclass(frozen=True)
 class Stored:
-    """What ``derived_meta`` says of usable derived tables."""
+    """What ``derived_meta`` says of usable derived tables at one of their dates."""
 
     as_of: date
     retention: float | None  # estimate_retention at as_of (None: nothing to measure)
     retention_measurable: bool
     return_counts: tuple[tuple[int, int, int], ...]  # (years_absent, customers, returned)
     return_max_years: int
+    # (horizon_years, discount_rate) of the predictive columns kept for this date, or None
+    # (the fit failed there: nothing predicted).
+    predictions: tuple[int, float] | None = None
 
 
-_checked: dict[tuple, Stored | None] = {}
+@dataclass(frozen=True)
+class Kept:
+    """The usable derived tables of a file: the data's last day (``as_of``) and every date
+    kept (the last day and the dates the CLV bridge compares it with)."""
+
+    as_of: date
+    dates: dict[date, Stored]
+
+
+_checked: dict[tuple, Kept | None] = {}
 _checked_lock = threading.Lock()
 # One check at a time: fifty sessions opening the app together hash the orders once.
 _checking = threading.Lock()
@@ -71,7 +86,7 @@ def _group(db: Any) -> Any:
     return getattr(db, "group", db)
 
 
-def stored(db: Any) -> Stored | None:
+def stored(db: Any) -> Kept | None:
     """The usable derived tables of ``db``'s file (its group's, for a scoped one), or None:
     no tables, another format, or data changed since they were built."""
     group = _group(db)
@@ -95,11 +110,21 @@ def stored(db: Any) -> Stored | None:
 
 
 def usable(db: Any, as_of: object) -> Stored | None:
-    """``stored(db)`` when it was built for ``as_of``, else None."""
+    """The stored figures of ``as_of`` when the tables were built for that date, else None."""
     found = stored(db)
-    if found is None or not isinstance(as_of, date) or found.as_of != _day(as_of):
+    if found is None or not isinstance(as_of, date):
         return None
-    return found
+    return found.dates.get(_day(as_of))
+
+
+def predictions_kept(db: Any, as_of: object, horizon_years: float, discount_rate: float) -> bool:
+    """Whether ``derived_values`` holds the predictive columns for this date and parameters."""
+    found = usable(db, as_of)
+    return (
+        found is not None
+        and found.predictions is not None
+        and found.predictions == (horizon_years, discount_rate)
+    )
 
 
 def group_figures(db: Any, as_of: object) -> Stored | None:
@@ -108,23 +133,49 @@ def group_figures(db: Any, as_of: object) -> Stored | None:
     return usable(db, as_of) if scope_of(db) is None else None
 
 
-def values_frame(db: Any, as_of: object, store_ids: Sequence[str] | None) -> pd.DataFrame | None:
+def values_frame(
+    db: Any, as_of: object, store_ids: Sequence[str] | None, columns: Sequence[str] | None = None
+) -> pd.DataFrame | None:
     """``derived_values`` as ``CUSTOMER_VALUES_SQL`` would return it (customers of
-    ``store_ids`` only, in customer_id order), or None when the tables cannot stand in."""
+    ``store_ids`` only, in customer_id order; only ``columns``, in that order, if given), or
+    None when the tables cannot stand in."""
     if usable(db, as_of) is None:
         return None
-    where, params = "", []
+    where, params = _where(as_of, store_ids)
+    if columns is None:
+        picked = f"* EXCLUDE ({', '.join(('cust_key', 'as_of') + PREDICTED)})"
+    else:
+        picked = ", ".join(_quoted(c) for c in columns)
+    return _read_frame(db, f"SELECT {picked} FROM {VALUES_TABLE}{where} ORDER BY cust_key", params)
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def predictions_frame(db: Any, as_of: object, store_ids: Sequence[str] | None) -> pd.DataFrame:
+    """customer_id and the predictive columns of ``derived_values``, the rows of
+    :func:`values_frame` in its order (call only when :func:`predictions_kept`)."""
+    where, params = _where(as_of, store_ids)
+    columns = ", ".join(("customer_id",) + PREDICTED)
+    return _read_frame(db, f"SELECT {columns} FROM {VALUES_TABLE}{where} ORDER BY cust_key", params)
+
+
+def _where(as_of: object, store_ids: Sequence[str] | None) -> tuple[str, list]:
+    where, params = " WHERE as_of = ?", [_day(as_of)]
     if store_ids:
-        where = f" WHERE home_store_id IN ({', '.join('?' for _ in store_ids)})"
-        params = list(store_ids)
+        where += f" AND home_store_id IN ({', '.join('?' for _ in store_ids)})"
+        params += list(store_ids)
+    return where, params
+
+
+def rfm_frame(db: Any, as_of: object) -> pd.DataFrame:
+    """``derived_rfm`` at ``as_of`` as ``RFM_SQL`` returns it (call only when ``usable``)."""
     return _read_frame(
-        db, f"SELECT * EXCLUDE (cust_key) FROM {VALUES_TABLE}{where} ORDER BY cust_key", params
+        db,
+        f"SELECT * EXCLUDE (cust_key, as_of) FROM {RFM_TABLE} WHERE as_of = ? ORDER BY cust_key",
+        [_day(as_of)],
     )
-
-
-def rfm_frame(db: Any) -> pd.DataFrame:
-    """``derived_rfm`` as ``RFM_SQL`` returns it (call only when ``usable``)."""
-    return _read_frame(db, f"SELECT * EXCLUDE (cust_key) FROM {RFM_TABLE} ORDER BY cust_key")
 
 
 def _day(value: date) -> date:
@@ -136,7 +187,7 @@ def read_meta(reader: Any) -> dict[str, str]:
     return dict(zip(frame["key"], frame["value"]))
 
 
-def _check(group: Any) -> Stored | None:
+def _check(group: Any) -> Kept | None:
     if not set(TABLES) <= group.tables():
         return None
     meta = read_meta(group)
@@ -147,13 +198,19 @@ def _check(group: Any) -> Stored | None:
             return None
         retention = json.loads(meta["retention"])
         returns = json.loads(meta["return_counts"])
-        return Stored(
-            as_of=date.fromisoformat(meta["as_of"]),
-            retention=retention["value"],
-            retention_measurable=bool(retention["measurable"]),
-            return_counts=tuple(tuple(int(x) for x in row) for row in returns["rows"]),
-            return_max_years=int(returns["max_years"]),
-        )
+        predicted = json.loads(meta["predictions"])
+        params = (int(predicted["horizon_years"]), float(predicted["discount_rate"]))
+        dates = {}
+        for day in json.loads(meta["dates"]):
+            dates[date.fromisoformat(day)] = Stored(
+                as_of=date.fromisoformat(day),
+                retention=retention[day]["value"],
+                retention_measurable=bool(retention[day]["measurable"]),
+                return_counts=tuple(tuple(int(x) for x in row) for row in returns["rows"][day]),
+                return_max_years=int(returns["max_years"]),
+                predictions=params if day in predicted["dates"] else None,
+            )
+        return Kept(as_of=date.fromisoformat(meta["as_of"]), dates=dates)
     except (KeyError, ValueError, TypeError):
         return None
 
@@ -164,9 +221,9 @@ def forget() -> None:
         _checked.clear()
 
 
-def model_json(db: Any) -> tuple[str, str]:
-    """(kind, payload) of the stored fit: kind "fit" or "failure"."""
-    frame = _group(db).query_df(f"SELECT kind, payload FROM {MODEL_TABLE}")
+def model_json(db: Any, as_of: object) -> tuple[str, str]:
+    """(kind, payload) of the fit stored for ``as_of``: kind "fit" or "failure"."""
+    frame = _group(db).query_df(f"SELECT kind, payload FROM {MODEL_TABLE} WHERE as_of = ?", [_day(as_of)])
     return str(frame["kind"].iloc[0]), str(frame["payload"].iloc[0])
 
 

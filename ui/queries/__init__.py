@@ -56,6 +56,7 @@ from ui.queries.values import (  # noqa: F401
     _hash_db,
     _predictions,
     cached,
+    comparison_values,
     data_end,
     dropout,
     fit_failure,

@@ -3,7 +3,6 @@ values, the fitted model, predictions."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -109,7 +108,9 @@ def fit_in_scope(db: Database | ScopedDatabase, as_of: date):
     model = _group_fit(group_database(db), as_of)
     if isinstance(model, dict) or scope_of(db) is None:
         return model
-    return replace(model, summary=in_scope(db, model.summary).reset_index(drop=True))
+    # The scope's customers of the summary, cut when a page first needs them (not to tell the
+    # sidebar whether there is a fit).
+    return model.with_summary(lambda summary: in_scope(db, summary).reset_index(drop=True))
 
 
 def fitted_model(db: Database | ScopedDatabase, as_of: date):
@@ -119,7 +120,7 @@ def fitted_model(db: Database | ScopedDatabase, as_of: date):
     model = fit_in_scope(db, as_of)
     if isinstance(model, dict):
         return dict(model)
-    return replace(model, summary=model.summary.copy(deep=False))
+    return model.with_summary(lambda summary: summary.copy(deep=False))
 
 
 @shared
@@ -147,11 +148,71 @@ def model_values(
     """The customer values with the chosen model's CLV attached: merged ONCE per (data
     version, scope, as-of date, parameters, model), not on every rerun of every page."""
     values = _customer_values(db, as_of, store_ids, params)
+    return _with_model(db, values, as_of, store_ids, params, model)
+
+
+# What the overview's headline and the CLV bridge read of the earlier date's frame.
+COMPARISON_COLUMNS = (
+    "customer_id",
+    "home_store_id",
+    "recency_days",
+    "gross_profit",
+    "gp_12m",
+    "tenure_years",
+)
+
+
+@shared
+def comparison_values(
+    db: Database | ScopedDatabase,
+    as_of: date,
+    store_ids: tuple[str, ...] | None,
+    params: clv.CLVParams,
+    model: str,
+) -> pd.DataFrame:
+    """:func:`model_values` with the columns of ``COMPARISON_COLUMNS`` only (and status and
+    CLV): the earlier date of a comparison, a narrower read than the whole frame."""
+    wanted_ids = ("",) if store_ids == () else store_ids
+    group = group_database(db)
+    wanted = scope_of(db) if wanted_ids is None else wanted_ids
+    values = clv.customer_values(
+        group, as_of, None if wanted is None else list(wanted), params, columns=COMPARISON_COLUMNS
+    )
+    return _with_model(db, in_scope(db, values), as_of, store_ids, params, model)
+
+
+def _with_model(
+    db: Database | ScopedDatabase,
+    values: pd.DataFrame,
+    as_of: date,
+    store_ids: tuple[str, ...] | None,
+    params: clv.CLVParams,
+    model: str,
+) -> pd.DataFrame:
     predicted = None
     if model == "predictive":
-        fitted = _predictions(db, as_of, params.horizon_years, params.discount_rate)
-        predicted = fitted if isinstance(fitted, pd.DataFrame) else None
+        # Kept in the file for this date at the sidebar's default horizon and discount rate
+        # (clv_engine.derived): read in the values' own rows and order, no fit, no merge.
+        predicted = _stored_predictions(db, as_of, store_ids, params)
+        if predicted is None:
+            fitted = _predictions(db, as_of, params.horizon_years, params.discount_rate)
+            predicted = fitted if isinstance(fitted, pd.DataFrame) else None
     return predictive.values_for_model(values, model, predicted)
+
+
+def _stored_predictions(
+    db: Database | ScopedDatabase, as_of: date, store_ids: tuple[str, ...] | None, params: clv.CLVParams
+) -> pd.DataFrame | None:
+    """The predictions kept in the file, cut like ``_customer_values`` (group rows, then the
+    scope's customers), or None."""
+    if store_ids == ():
+        store_ids = ("",)
+    group = group_database(db)
+    wanted = scope_of(db) if store_ids is None else store_ids
+    found = predictive.stored_predictions(
+        group, as_of, None if wanted is None else list(wanted), params.horizon_years, params.discount_rate
+    )
+    return None if found is None else in_scope(db, found)
 
 
 @cached
