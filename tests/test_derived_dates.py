@@ -1,0 +1,253 @@
+"""Derived tables for several dates and the predictions kept with them (issue 14, "values").
+
+The file keeps the data's last day AND the dates the overview's CLV bridge compares it with
+(a year and a quarter earlier), and for each the predictive columns at the sidebar's default
+horizon and discount rate. Expected figures come from the on-the-fly path (the stored tables
+out of the way: the per-customer SQL, a fit, ``customer_predictions`` and the merge on
+customer ids), never from the stored tables.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cli import derive as cli
+from clv_engine import bridge, clv, predictive
+from clv_engine.db import Database
+from clv_engine.derived import store
+from clv_engine.derived.build import build, dates_to_build
+from clv_engine.models import FitError
+from clv_engine.scope import ScopedDatabase
+from tests.helpers import Table, make_db
+
+END = date(2026, 6, 30)
+DEFAULT = clv.CLVParams()
+
+
+def _orders(seed: int, customers: int, years: float) -> tuple[pd.DataFrame, list[tuple]]:
+    """Random visits of ``customers`` customers of two stores over ``years`` years to END; a
+    few customers have no visit at all (bought a car, never came)."""
+    rng = np.random.default_rng(seed)
+    rows, people = [], []
+    for i in range(customers):
+        cid = f"C{i:03d}"
+        store_id = "S1" if i % 3 else "S2"
+        first = END - timedelta(days=int(rng.integers(10, int(365 * years))))
+        people.append((cid, f"name {i}", store_id, "web" if i % 2 else "walk-in", first - timedelta(days=20)))
+        if i % 7 == 6:
+            continue  # no visit
+        day, k = first, 0
+        while day <= END:
+            revenue = float(rng.gamma(2.0, 400.0)) if rng.random() > 0.05 else 0.0
+            rows.append((f"O{i:03d}-{k}", cid, day, store_id, revenue, round(revenue * 0.4, 2)))
+            day += timedelta(days=int(rng.exponential(90 + 150 * (i % 4))) + 1)
+            k += 1
+    frame = pd.DataFrame(
+        rows, columns=["order_id", "customer_id", "order_date", "store_id", "revenue", "gross_profit"]
+    )
+    frame.loc[frame["order_date"] == frame["order_date"].max(), "order_date"] = END  # the data end
+    return frame, people
+
+
+def _make(path: Path, seed: int = 5, customers: int = 60, years: float = 3.0) -> Path:
+    orders, people = _orders(seed, customers, years)
+    make_db(
+        path,
+        stores=[("S1", "One", "East", "Shanghai"), ("S2", "Two", "West", "Chengdu")],
+        customers=Table(("customer_id", "name", "home_store_id", "channel", "purchase_date"), people),
+        orders=orders,
+    )
+    return path
+
+
+def _computed(call):
+    """``call()`` as before the tables: every stored table out of the way."""
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(store, "usable", lambda db, as_of: None)
+        m.setattr(store, "predictions_kept", lambda *args: False)
+        return call()
+
+
+def _same(stored: pd.DataFrame, computed: pd.DataFrame, rtol: float = 1e-12) -> None:
+    # Sums of doubles may differ in the last bits between two DuckDB runs (parallel order).
+    pd.testing.assert_frame_equal(stored, computed, check_exact=False, rtol=rtol, atol=1e-9)
+
+
+def _predictive_frame(db, day: date, store_ids=None) -> pd.DataFrame:
+    """The predictive per-customer frame as the app builds it (values + predictions)."""
+    values = clv.customer_values(db, day, store_ids)
+    kept = predictive.stored_predictions(db, day, store_ids, DEFAULT.horizon_years, DEFAULT.discount_rate)
+    if kept is None:
+        try:
+            model = predictive.fit_predictive_model(db, day)
+        except FitError:
+            return predictive.values_for_model(values, "predictive", None)
+        kept = predictive.customer_predictions(model, DEFAULT.horizon_years, DEFAULT.discount_rate)
+    return predictive.values_for_model(values, "predictive", kept)
+
+
+def _independent_predictive(db, day: date, store_ids=None) -> pd.DataFrame:
+    """The same frame on the fly, attached by the merge on customer ids (a second path)."""
+
+    def run():
+        values = clv.customer_values(db, day, store_ids)
+        try:
+            model = predictive.fit_predictive_model(db, day)
+        except FitError:
+            return predictive.values_for_model(values, "predictive", None)
+        found = predictive.customer_predictions(model, DEFAULT.horizon_years, DEFAULT.discount_rate)
+        merged = values.merge(
+            found[["customer_id", "p_alive", "expected_visits", "predictive_clv"]],
+            on="customer_id",
+            how="left",
+        )
+        merged["historical_clv"] = merged["clv"]
+        merged["clv"] = merged["predictive_clv"].fillna(merged["historical_clv"])
+        merged.attrs = dict(values.attrs, model="predictive")
+        return merged
+
+    return _computed(run)
+
+
+def test_the_dates_kept_are_the_last_day_and_the_bridge_dates():
+    assert dates_to_build(END) == [END, date(2025, 6, 30), date(2026, 3, 30)]
+    assert dates_to_build(END)[1:] == [bridge.comparison_date(END, p) for p in bridge.PERIODS]
+    # a month end: the same day a quarter earlier does not exist, the month's last does
+    assert dates_to_build(date(2026, 5, 31))[2] == date(2026, 2, 28)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10_000),
+    customers=st.integers(4, 45),
+    years=st.sampled_from([0.2, 1.2, 3.0]),
+)
+def test_every_stored_date_equals_the_computation(seed, customers, years):
+    with tempfile.TemporaryDirectory() as folder:
+        path = _make(Path(folder) / "d.duckdb", seed, customers, years)
+        assert cli.main([str(path)]) == 0
+        store.forget()
+        db = Database(path)
+        try:
+            kept = store.stored(db)
+            assert kept is not None and kept.as_of == END
+            assert list(kept.dates) == dates_to_build(END)
+            for day in kept.dates:
+                scoped = ScopedDatabase(db, ["S2"])
+                for where, ids in ((db, None), (db, ["S1"]), (scoped, None)):
+                    _same(
+                        clv.customer_values(where, day, ids),
+                        _computed(lambda w=where, d=day, i=ids: clv.customer_values(w, d, i)),
+                    )
+                    _same(
+                        predictive.rfm_summary(where, day),
+                        _computed(lambda w=where, d=day: predictive.rfm_summary(w, d)),
+                    )
+                # the predictive frame: kept predictions by position = a fit on the fly merged
+                # on ids (the fit on the fly agrees to DuckDB's last bits, hence rtol)
+                for ids in (None, ["S2"]):
+                    _same(_predictive_frame(db, day, ids), _independent_predictive(db, day, ids), rtol=1e-6)
+                # the narrow frame of the comparison: the same figures, fewer columns
+                narrow = clv.customer_values(db, day, None, DEFAULT, columns=("gp_12m", "home_store_id"))
+                full = clv.customer_values(db, day)
+                _same(narrow, full[list(narrow.columns)])
+                assert list(narrow.columns[:6]) == [*clv.CLV_INPUTS, "gp_12m", "home_store_id"]
+        finally:
+            db.close()
+
+
+@pytest.fixture()
+def kept_db(tmp_path):
+    path = _make(tmp_path / "kept.duckdb")
+    assert cli.main([str(path)]) == 0
+    store.forget()
+    db = Database(path)
+    yield db
+    db.close()
+
+
+def test_predictions_kept_only_for_the_default_parameters_and_dates(kept_db):
+    year = bridge.comparison_date(END, "year")
+    assert predictive.stored_predictions(kept_db, year, None, 5, 0.12) is not None
+    assert predictive.stored_predictions(kept_db, year, None, 6, 0.12) is None
+    assert predictive.stored_predictions(kept_db, year, None, 5, 0.10) is None
+    assert predictive.stored_predictions(kept_db, END - timedelta(days=1), None, 5, 0.12) is None
+    # another horizon computes, and agrees with the merge on ids
+    values = clv.customer_values(kept_db, END)
+    model = predictive.fit_predictive_model(kept_db, END)
+    found = predictive.customer_predictions(model, 6, 0.12)
+    _same(
+        predictive.values_for_model(values, "predictive", found),
+        _independent_predictive_at(kept_db, values, found),
+    )
+
+
+def _independent_predictive_at(db, values, found):
+    merged = values.merge(found[["customer_id", "p_alive", "expected_visits", "predictive_clv"]], how="left")
+    merged["historical_clv"] = merged["clv"]
+    merged["clv"] = merged["predictive_clv"].fillna(merged["historical_clv"])
+    return merged
+
+
+def test_an_older_format_or_changed_data_computes(kept_db):
+    assert store.stored(kept_db) is not None
+    with kept_db.write_transaction() as con:
+        con.execute("UPDATE derived_meta SET value = '1' WHERE key = 'format'")
+    store.forget()
+    assert store.stored(kept_db) is None
+    assert predictive.stored_predictions(kept_db, END, None, 5, 0.12) is None
+    with kept_db.write_transaction() as con:
+        assert build(con) == END
+    store.forget()
+    assert store.stored(kept_db) is not None
+    with kept_db.write_transaction() as con:
+        con.execute("UPDATE orders SET revenue = revenue + 1 WHERE customer_id = 'C001'")
+    assert store.stored(kept_db) is None
+    assert predictive.stored_predictions(kept_db, END, None, 5, 0.12) is None
+    _same(_predictive_frame(kept_db, END), _independent_predictive(kept_db, END), rtol=1e-6)
+
+
+def test_a_restored_model_reads_its_summary_only_when_used(kept_db, monkeypatch):
+    store.stored(kept_db)
+    reads = []
+    original = store.rfm_frame
+    monkeypatch.setattr(store, "rfm_frame", lambda db, as_of: reads.append(as_of) or original(db, as_of))
+    model = predictive.fit_predictive_model(kept_db, END)
+    assert not model.summary_loaded and reads == []
+    assert model.visits.n_customers > 0  # the parameters, without the customers
+    narrowed = model.with_summary(lambda s: s[s["home_store_id"] == "S2"].reset_index(drop=True))
+    assert reads == []
+    assert set(narrowed.summary["home_store_id"]) == {"S2"} and reads == [END]
+    assert len(model.summary) == model.visits.n_customers and reads == [END]  # read once
+    _same(model.summary, _computed(lambda: predictive.rfm_summary(kept_db, END)))
+
+
+def test_the_build_reports_its_steps_in_order(tmp_path):
+    path = _make(tmp_path / "steps.duckdb")
+    import duckdb
+
+    seen = []
+    con = duckdb.connect(str(path))
+    try:
+        assert build(con, lambda fraction, name: seen.append((fraction, name))) == END
+    finally:
+        con.close()
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[0] == 0.0 and fractions[-1] == 1.0
+    names = [n for _, n in seen]
+    assert names.count("rfm") == names.count("model") == names.count("values") - 1 == 3
+    assert names[-2:] == ["meta", "done"]
+    db = Database(path)
+    meta = store.read_meta(db)
+    assert json.loads(meta["dates"]) == [d.isoformat() for d in dates_to_build(END)]
+    assert json.loads(meta["predictions"])["horizon_years"] == DEFAULT.horizon_years
+    db.close()
