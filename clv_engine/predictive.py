@@ -44,7 +44,7 @@ from clv_engine.models import (
     predict_customers,
 )
 from clv_engine.models.backtest import VisitGrid, holdout_table, visit_grid
-from clv_engine.models.store import failure_from_json, fit_from_json
+from clv_engine.models.store import failure_from_json, fit_from_json, holdout_from_json
 from clv_engine.scope import scope_of
 from clv_engine.status import DropoutCheck, DropoutRules, dropout_check
 
@@ -145,7 +145,7 @@ def rfm_summary(
     if cal > end:
         raise ValueError(f"calibration_end: {cal} is after as_of ({end})")
     unit = _check_unit(time_unit_days)
-    if cal == end and unit == derived.TIME_UNIT_DAYS and derived.usable(db, end) is not None:
+    if cal == end and unit == derived.TIME_UNIT_DAYS and derived.rfm_kept(db, end):
         # Built once for this date and data (clv_engine.derived): the same rows, same order.
         frame = derived.rfm_frame(db, end)
     else:
@@ -394,8 +394,24 @@ class HoldoutCheck:
     predicted_total: float
 
 
+# The model page's defaults, kept computed in the file (clv_engine.derived).
+HOLDOUT_DEFAULT_MONTHS = 12
+HOLDOUT_MAX_VISITS = 7
+DROPS_DEFAULT_DAYS = 90
+
+
+def holdout_calibration_end(as_of: date, months: int) -> date:
+    """The calibration end ``months`` before ``as_of`` (the model page's holdout choice)."""
+    return (pd.Timestamp(as_of) - pd.DateOffset(months=months)).date()
+
+
 def holdout_check(
-    db: Database, calibration_end: date, as_of: date, *, time_unit_days: float = 7.0, max_visits: int = 7
+    db: Database,
+    calibration_end: date,
+    as_of: date,
+    *,
+    time_unit_days: float = 7.0,
+    max_visits: int = HOLDOUT_MAX_VISITS,
 ) -> HoldoutCheck:
     """Fit BG/NBD on the visits up to ``calibration_end`` and compare its forecast of the
     visits in (calibration_end, as_of] with what the customers actually did."""
@@ -403,6 +419,10 @@ def holdout_check(
     end = _as_date(as_of, "as_of")
     if cal >= end:
         raise ValueError(f"calibration_end: {cal} must be before as_of ({end})")
+    if (kept := derived.holdout_json(db, cal, end, time_unit_days, max_visits)) is not None:
+        if kept[0] == "failure":  # computed when the tables were built, on this very data
+            raise failure_from_json(kept[1])
+        return HoldoutCheck(**holdout_from_json(kept[1]))
     summary = rfm_summary(db, end, time_unit_days=time_unit_days, calibration_end=cal)
     if summary.empty:
         raise FitError("no_customers", as_of=cal.isoformat())
@@ -433,6 +453,10 @@ def holdout_check(
 # ---------------------------------------------------------------------------------------
 
 
+DROP_COLUMNS = ["customer_id", "name", "home_store_id", "frequency", "last_visit"]
+DROP_COLUMNS += ["p_alive_before", "p_alive", "change"]
+
+
 def p_alive_drops(
     db: Database, model: PredictiveModel, lookback_days: int = 90, top: int | None = 20
 ) -> pd.DataFrame:
@@ -452,18 +476,7 @@ def p_alive_drops(
         before[["customer_id", "frequency", "recency", "T"]], on="customer_id", suffixes=("", "_before")
     )
     if merged.empty:
-        return pd.DataFrame(
-            columns=[
-                "customer_id",
-                "name",
-                "home_store_id",
-                "frequency",
-                "last_visit",
-                "p_alive_before",
-                "p_alive",
-                "change",
-            ]
-        )
+        return pd.DataFrame(columns=DROP_COLUMNS)
     merged["p_alive_before"] = p_alive(
         model.visits, merged["frequency_before"], merged["recency_before"], merged["T_before"]
     )
@@ -472,15 +485,4 @@ def p_alive_drops(
     merged = merged.sort_values(["change", "customer_id"]).reset_index(drop=True)
     if top is not None:
         merged = merged.head(top)
-    return merged[
-        [
-            "customer_id",
-            "name",
-            "home_store_id",
-            "frequency",
-            "last_visit",
-            "p_alive_before",
-            "p_alive",
-            "change",
-        ]
-    ]
+    return merged[DROP_COLUMNS]

@@ -25,7 +25,7 @@ from clv_engine import bridge, clv, predictive
 from clv_engine.db import Database
 from clv_engine.derived import store
 from clv_engine.derived.build import build, dates_to_build
-from clv_engine.models import FitError
+from clv_engine.models import FitError, fit_bgnbd
 from clv_engine.scope import ScopedDatabase
 from tests.helpers import Table, make_db
 
@@ -250,4 +250,72 @@ def test_the_build_reports_its_steps_in_order(tmp_path):
     meta = store.read_meta(db)
     assert json.loads(meta["dates"]) == [d.isoformat() for d in dates_to_build(END)]
     assert json.loads(meta["predictions"])["horizon_years"] == DEFAULT.horizon_years
+    db.close()
+
+
+def test_the_model_pages_defaults_equal_the_computation(kept_db, monkeypatch):
+    """The holdout check at the default calibration and the P(alive) drops over the default
+    lookback, read from the file, equal their computation; other choices compute."""
+    cal = predictive.holdout_calibration_end(END, predictive.HOLDOUT_DEFAULT_MONTHS)
+    assert cal == date(2025, 6, 30)
+    fits = []
+    monkeypatch.setattr(predictive, "fit_bgnbd", lambda *a, **k: fits.append(1) or fit_bgnbd(*a, **k))
+    kept = predictive.holdout_check(kept_db, cal, END)
+    assert fits == []  # restored, not refitted
+    computed = _computed_holdout(kept_db, cal, END)
+    assert fits == [1]
+    assert kept.calibration_end == computed.calibration_end and kept.as_of == computed.as_of
+    assert kept.holdout_length == computed.holdout_length
+    assert kept.visits.params == pytest.approx(computed.visits.params, rel=1e-7)
+    _same(kept.table, computed.table, rtol=1e-7)
+    assert kept.actual_total == computed.actual_total
+    assert kept.predicted_total == pytest.approx(computed.predicted_total, rel=1e-7)
+    # another calibration, another number of groups or a scope: computed
+    other = predictive.holdout_check(kept_db, END - timedelta(days=200), END)
+    assert fits == [1, 1] and other.calibration_end == END - timedelta(days=200)
+    predictive.holdout_check(kept_db, cal, END, max_visits=5)
+    predictive.holdout_check(ScopedDatabase(kept_db, ["S1"]), cal, END)
+    assert len(fits) == 4
+    # the drops: the summary at the lookback's start is kept, the drops equal the computation
+    model = predictive.fit_predictive_model(kept_db, END)
+    earlier = END - timedelta(days=predictive.DROPS_DEFAULT_DAYS)
+    assert store.rfm_kept(kept_db, earlier) and not store.rfm_kept(kept_db, earlier - timedelta(days=1))
+    for where in (kept_db, ScopedDatabase(kept_db, ["S2"])):
+        _same(
+            predictive.rfm_summary(where, earlier),
+            _computed(lambda w=where: predictive.rfm_summary(w, earlier)),
+        )
+    drops = predictive.p_alive_drops(kept_db, model, predictive.DROPS_DEFAULT_DAYS, top=None)
+    _same(
+        drops,
+        _computed(lambda: predictive.p_alive_drops(kept_db, model, predictive.DROPS_DEFAULT_DAYS, top=None)),
+    )
+
+
+def _computed_holdout(db, cal, end):
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(store, "usable", lambda db, as_of: None)
+        m.setattr(store, "holdout_json", lambda *args: None)
+        return predictive.holdout_check(db, cal, end)
+
+
+def test_a_failed_holdout_fit_is_kept_as_the_same_failure(tmp_path):
+    path = make_db(
+        tmp_path / "few.duckdb",
+        customers=Table(("customer_id", "home_store_id"), [("A", "S1"), ("B", "S1")]),
+        orders=Table(
+            ("order_id", "customer_id", "order_date", "revenue", "gross_profit"),
+            [("1", "A", END - timedelta(days=9), 10.0, 4.0), ("2", "B", END, 10.0, 4.0)],
+        ),
+    )
+    assert cli.main([str(path)]) == 0
+    store.forget()
+    db = Database(path)
+    cal = predictive.holdout_calibration_end(END, predictive.HOLDOUT_DEFAULT_MONTHS)
+    assert store.holdout_json(db, cal, END, 7.0, 7) is not None
+    with pytest.raises(FitError) as kept:
+        predictive.holdout_check(db, cal, END)
+    with pytest.raises(FitError) as computed:
+        _computed_holdout(db, cal, END)
+    assert (kept.value.reason, kept.value.details) == (computed.value.reason, computed.value.details)
     db.close()

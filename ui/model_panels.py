@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
+from clv_engine import predictive
 from clv_engine.predictive import DAYS_PER_YEAR, visit_grid
 from ui import queries
 from ui.context import Context
@@ -203,9 +204,12 @@ def holdout_section(ctx: Context) -> None:
     """The holdout check: predicted against actual visits after a calibration end (a fragment)."""
     st.subheader(ctx.t("predictive.holdout.title"))
     months = st.select_slider(
-        ctx.t("predictive.holdout.months"), [6, 12, 18, 24], value=12, key="model_holdout_months"
+        ctx.t("predictive.holdout.months"),
+        [6, 12, 18, 24],
+        value=predictive.HOLDOUT_DEFAULT_MONTHS,  # kept computed in the file (clv_engine.derived)
+        key="model_holdout_months",
     )
-    calibration_end = (pd.Timestamp(ctx.as_of) - pd.DateOffset(months=months)).date()
+    calibration_end = predictive.holdout_calibration_end(ctx.as_of, months)
     check = queries.holdout(ctx.db, calibration_end, ctx.as_of)
     if isinstance(check, dict):
         st.info(ctx.t("predictive.holdout.unavailable", reason=fit_error_text(check, ctx.lang)))
@@ -218,7 +222,10 @@ def drops_section(ctx: Context, predictions: pd.DataFrame) -> None:
     """The customers whose P(alive) fell most over a lookback (a fragment)."""
     st.subheader(ctx.t("predictive.drops.title"))
     lookback = st.select_slider(
-        ctx.t("predictive.drops.lookback"), [30, 60, 90, 180], value=90, key="model_lookback"
+        ctx.t("predictive.drops.lookback"),
+        [30, 60, 90, 180],
+        value=predictive.DROPS_DEFAULT_DAYS,  # its start kept in the file (clv_engine.derived)
+        key="model_lookback",
     )
     st.caption(ctx.t("predictive.drops.caption", days=lookback))
     drops = in_scope(ctx, queries.alive_drops(ctx.db, ctx.as_of, lookback))

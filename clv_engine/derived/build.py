@@ -22,7 +22,7 @@ from clv_engine import bridge, clv, predictive
 from clv_engine.db import Reader
 from clv_engine.derived import store
 from clv_engine.models import FitError
-from clv_engine.models.store import failure_to_json, fit_to_json
+from clv_engine.models.store import failure_to_json, fit_to_json, holdout_to_json
 
 # Called with a fraction of the build done (0..1) and the step's name.
 Step = Callable[[float, str], None]
@@ -96,12 +96,44 @@ def build(con: duckdb.DuckDBPyConnection, step: Step = _no_step) -> date | None:
             predicted.append(day.isoformat())
         step((i + 0.5) * share, "values")
         _values(con, day, predictions, first=i == 0)
-    con.execute("DROP TABLE temp.derived_keys")
     # -- after the values: other per-customer builders of the last day go here --
+    step(0.85, "checks")
+    rfm_days, holdout = _model_page(con, reader, as_of, days)
+    con.execute("DROP TABLE temp.derived_keys")
     step(0.9, "meta")
     _meta(con, reader, as_of, days, predicted)
+    con.executemany(
+        f"INSERT INTO main.{store.META_TABLE} VALUES (?, ?)",
+        [["rfm_dates", json.dumps([d.isoformat() for d in rfm_days])], ["holdout", json.dumps(holdout)]],
+    )
     step(1.0, "done")
     return as_of
+
+
+def _model_page(
+    con: duckdb.DuckDBPyConnection, reader: Reader, as_of: date, days: list[date]
+) -> tuple[list[date], dict | None]:
+    """What the model page shows at its defaults: the RFM summary at the start of the
+    P(alive) drops' lookback, and the holdout check at the default calibration."""
+    earlier = as_of - timedelta(days=predictive.DROPS_DEFAULT_DAYS)
+    rfm_days = [] if earlier in days else [earlier]
+    for day in rfm_days:
+        _rfm(con, day, first=False)
+    calibration_end = predictive.holdout_calibration_end(as_of, predictive.HOLDOUT_DEFAULT_MONTHS)
+    try:
+        check = predictive.holdout_check(reader, calibration_end, as_of)
+        kind, payload = "check", holdout_to_json(**vars(check))
+    except FitError as error:
+        kind, payload = "failure", failure_to_json(error)
+    holdout = {
+        "calibration_end": calibration_end.isoformat(),
+        "as_of": as_of.isoformat(),
+        "time_unit_days": store.TIME_UNIT_DAYS,
+        "max_visits": predictive.HOLDOUT_MAX_VISITS,
+        "kind": kind,
+        "payload": payload,
+    }
+    return rfm_days, holdout
 
 
 def _rfm(con: duckdb.DuckDBPyConnection, day: date, first: bool) -> None:

@@ -73,6 +73,11 @@ class Kept:
 
     as_of: date
     dates: dict[date, Stored]
+    # The RFM summary alone is also kept for these dates (the model page's P(alive) drops).
+    rfm_dates: frozenset[date] = frozenset()
+    # The model page's holdout check at its default calibration (calibration_end, as_of,
+    # time_unit_days, max_visits, kind "check" or "failure", payload), or None.
+    holdout: dict | None = None
 
 
 _checked: dict[tuple, Kept | None] = {}
@@ -115,6 +120,33 @@ def usable(db: Any, as_of: object) -> Stored | None:
     if found is None or not isinstance(as_of, date):
         return None
     return found.dates.get(_day(as_of))
+
+
+def rfm_kept(db: Any, as_of: object) -> bool:
+    """Whether ``derived_rfm`` holds the summary at ``as_of`` (calibration = as-of, weeks)."""
+    found = stored(db)
+    return (
+        found is not None
+        and isinstance(as_of, date)
+        and (_day(as_of) in found.dates or _day(as_of) in found.rfm_dates)
+    )
+
+
+def holdout_json(
+    db: Any, calibration_end: date, as_of: date, time_unit_days: float, max_visits: int
+) -> tuple[str, str] | None:
+    """(kind, payload) of the holdout check kept for exactly these inputs on the whole group
+    (a scoped database checks its own customers: computed), else None."""
+    found = None if scope_of(db) is not None else stored(db)
+    kept = found.holdout if found is not None else None
+    if kept is None or (kept["calibration_end"], kept["as_of"]) != (
+        calibration_end.isoformat(),
+        as_of.isoformat(),
+    ):
+        return None
+    if float(kept["time_unit_days"]) != float(time_unit_days) or int(kept["max_visits"]) != max_visits:
+        return None
+    return str(kept["kind"]), str(kept["payload"])
 
 
 def predictions_kept(db: Any, as_of: object, horizon_years: float, discount_rate: float) -> bool:
@@ -210,7 +242,12 @@ def _check(group: Any) -> Kept | None:
                 return_max_years=int(returns["max_years"]),
                 predictions=params if day in predicted["dates"] else None,
             )
-        return Kept(as_of=date.fromisoformat(meta["as_of"]), dates=dates)
+        return Kept(
+            as_of=date.fromisoformat(meta["as_of"]),
+            dates=dates,
+            rfm_dates=frozenset(date.fromisoformat(d) for d in json.loads(meta["rfm_dates"])),
+            holdout=json.loads(meta["holdout"]),
+        )
     except (KeyError, ValueError, TypeError):
         return None
 
