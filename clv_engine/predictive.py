@@ -19,8 +19,7 @@ Definitions used throughout:
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -44,9 +43,9 @@ from clv_engine.models import (
     predict_customers,
 )
 from clv_engine.models.backtest import VisitGrid, holdout_table, visit_grid
+from clv_engine.models.fitted import DAYS_PER_YEAR, PredictiveModel
 from clv_engine.models.store import failure_from_json, fit_from_json, holdout_from_json
 from clv_engine.scope import scope_of
-from clv_engine.status import DropoutCheck, DropoutRules, dropout_check
 
 __all__ = [
     "BGNBDFit",
@@ -74,7 +73,6 @@ __all__ = [
     "values_for_model",
 ]
 
-DAYS_PER_YEAR = 365.25
 
 RFM_SQL = """
 WITH visits AS (
@@ -160,69 +158,6 @@ def typed_rfm(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-class PredictiveModel:
-    """Both fitted models with the customer summary they were fitted on.
-
-    ``summary`` may be given as a function returning it: it is then read on first use only
-    (once, whatever the number of threads), so a model restored from its stored parameters
-    costs no 1M-row read until a page needs the customers (the model map, P(alive) drops).
-    """
-
-    def __init__(
-        self,
-        as_of: date,
-        time_unit_days: float,
-        summary: pd.DataFrame | Callable[[], pd.DataFrame],
-        visits: BGNBDFit,
-        spend: GammaGammaFit,
-    ) -> None:
-        self.as_of = as_of
-        self.time_unit_days = time_unit_days
-        self.visits = visits
-        self.spend = spend
-        self._summary = summary if isinstance(summary, pd.DataFrame) else None
-        self._load = None if isinstance(summary, pd.DataFrame) else summary
-        self._lock = threading.Lock()
-
-    @property
-    def summary(self) -> pd.DataFrame:
-        if self._summary is None:
-            with self._lock:
-                if self._summary is None:
-                    self._summary = self._load()
-                    self._load = None
-        return self._summary
-
-    @property
-    def summary_loaded(self) -> bool:
-        return self._summary is not None
-
-    def with_summary(self, change: Callable[[pd.DataFrame], pd.DataFrame]) -> PredictiveModel:
-        """The same fit with ``change(summary)`` as its summary, computed when first used."""
-        return PredictiveModel(
-            self.as_of, self.time_unit_days, lambda: change(self.summary), self.visits, self.spend
-        )
-
-    def __repr__(self) -> str:
-        return f"PredictiveModel(as_of={self.as_of}, visits={self.visits.params}, spend={self.spend.params})"
-
-    @property
-    def units_per_year(self) -> float:
-        return DAYS_PER_YEAR / self.time_unit_days
-
-    @property
-    def warnings(self) -> tuple[FitNote, ...]:
-        return self.visits.warnings + self.spend.warnings
-
-    def dropout(self, rules: DropoutRules = DropoutRules()) -> DropoutCheck:
-        """Whether this fit can tell customers who left from those who did not (so that
-        1 − P(alive) means something), with the reasons when it cannot."""
-        s = self.summary
-        alive = p_alive(self.visits, s["frequency"], s["recency"], s["T"])
-        params = self.visits.params
-        return dropout_check(params.a, params.b, alive, rules)
-
-
 def fit_predictive_model(db: Database, as_of: date, *, time_unit_days: float = 7.0) -> PredictiveModel:
     """Fit BG/NBD on every customer's visits to ``as_of`` and Gamma-Gamma on the gross
     profit per repeat visit. Raises FitError (a ``models.*`` code) when the data
@@ -239,12 +174,13 @@ def fit_predictive_model(db: Database, as_of: date, *, time_unit_days: float = 7
             raise failure_from_json(payload)
         visits, spend = fit_from_json(payload)
         summary = lambda: rfm_summary(db, as_of, time_unit_days=time_unit_days)  # noqa: E731
-    else:
-        summary = rfm_summary(db, as_of, time_unit_days=time_unit_days)
-        visits, spend = fit_on_summary(summary, as_of)
-    return PredictiveModel(
-        as_of=as_of, time_unit_days=float(time_unit_days), summary=summary, visits=visits, spend=spend
-    )
+        kept = stored.predictions and (lambda: derived.rfm_predictions_frame(db, as_of))
+        return PredictiveModel(
+            as_of, float(time_unit_days), summary, visits, spend, kept or None, stored.predictions
+        )
+    summary = rfm_summary(db, as_of, time_unit_days=time_unit_days)
+    visits, spend = fit_on_summary(summary, as_of)
+    return PredictiveModel(as_of, float(time_unit_days), summary, visits, spend)
 
 
 def fit_on_summary(summary: pd.DataFrame, as_of: date) -> tuple[BGNBDFit, GammaGammaFit]:
@@ -273,6 +209,15 @@ def customer_predictions(model: PredictiveModel, horizon_years: float, discount_
     p_visit_12m (chance of at least one visit in the next 12 months), name, home_store_id
     and last_visit for display."""
     s = model.summary
+    kept = model.kept_predictions(horizon_years, discount_rate)
+    if kept is not None and len(kept) == len(s) and kept["customer_id"].array.equals(s["customer_id"].array):
+        # Computed by this very function when the tables were built (clv_engine.derived).
+        frame = s[["customer_id", "frequency", "recency", "T"]].copy()
+        for column in derived.RFM_PREDICTED:
+            frame[column] = kept[column].to_numpy()
+        for column in ("name", "home_store_id", "last_visit"):
+            frame[column] = s[column].to_numpy()
+        return frame
     out = predict_customers(
         model.visits,
         model.spend,

@@ -319,3 +319,29 @@ def test_a_failed_holdout_fit_is_kept_as_the_same_failure(tmp_path):
         _computed_holdout(db, cal, END)
     assert (kept.value.reason, kept.value.details) == (computed.value.reason, computed.value.details)
     db.close()
+
+
+def test_kept_predictions_of_a_restored_model_equal_the_computation(kept_db):
+    for day in dates_to_build(END):
+        model = predictive.fit_predictive_model(kept_db, day)
+        assert model.kept_params == (DEFAULT.horizon_years, DEFAULT.discount_rate)
+        computed = _computed(lambda d=day: predictive.fit_predictive_model(kept_db, d))
+        assert computed.kept_predictions(5, 0.12) is None
+        ours = predictive.customer_predictions(model, 5, 0.12)
+        _same(ours, predictive.customer_predictions(computed, 5, 0.12), rtol=1e-6)
+        # exactly what the restored fit computes from the summary itself
+        recomputed = predictive.PredictiveModel(day, 7.0, model.summary, model.visits, model.spend)
+        pd.testing.assert_frame_equal(ours, predictive.customer_predictions(recomputed, 5, 0.12))
+        # a store's customers (the scoped model): the kept rows follow the summary's
+        ids = set(model.summary.loc[model.summary["home_store_id"] == "S2", "customer_id"])
+        mine = model.with_summary(lambda s, ids=ids: s[s["customer_id"].isin(ids)].reset_index(drop=True))
+        part = predictive.customer_predictions(mine, 5, 0.12)
+        assert set(part["home_store_id"]) == {"S2"}
+        expected = ours[ours["home_store_id"] == "S2"].reset_index(drop=True)
+        pd.testing.assert_frame_equal(part, expected)
+        # other parameters compute
+        assert model.kept_predictions(6, 0.12) is None
+        _same(
+            predictive.customer_predictions(model, 6, 0.12),
+            predictive.customer_predictions(recomputed, 6, 0.12),
+        )

@@ -57,6 +57,7 @@ def drop(con: duckdb.DuckDBPyConnection) -> None:
     for table in store.TABLES:
         con.execute(f"DROP TABLE IF EXISTS main.{table}")
     con.execute("DROP TABLE IF EXISTS temp.derived_keys")
+    con.execute("DROP TABLE IF EXISTS temp.derived_rfm_day")
 
 
 def dates_to_build(last_day: date) -> list[date]:
@@ -89,9 +90,10 @@ def build(con: duckdb.DuckDBPyConnection, step: Step = _no_step) -> date | None:
     share = 0.85 / len(days)  # of the bar, per date
     for i, day in enumerate(days):
         step(i * share, "rfm")
-        _rfm(con, day, first=i == 0)
+        _rfm(con, day)
         step((i + 0.35) * share, "model")
         predictions = _model(con, reader, day)
+        _keep_rfm(con, day, predictions, first=i == 0)
         if predictions is not None:
             predicted.append(day.isoformat())
         step((i + 0.5) * share, "values")
@@ -100,6 +102,7 @@ def build(con: duckdb.DuckDBPyConnection, step: Step = _no_step) -> date | None:
     step(0.85, "checks")
     rfm_days, holdout = _model_page(con, reader, as_of, days)
     con.execute("DROP TABLE temp.derived_keys")
+    con.execute("DROP TABLE IF EXISTS temp.derived_rfm_day")
     step(0.9, "meta")
     _meta(con, reader, as_of, days, predicted)
     con.executemany(
@@ -118,7 +121,8 @@ def _model_page(
     earlier = as_of - timedelta(days=predictive.DROPS_DEFAULT_DAYS)
     rfm_days = [] if earlier in days else [earlier]
     for day in rfm_days:
-        _rfm(con, day, first=False)
+        _rfm(con, day)
+        _keep_rfm(con, day, None, first=False)
     calibration_end = predictive.holdout_calibration_end(as_of, predictive.HOLDOUT_DEFAULT_MONTHS)
     try:
         check = predictive.holdout_check(reader, calibration_end, as_of)
@@ -136,23 +140,44 @@ def _model_page(
     return rfm_days, holdout
 
 
-def _rfm(con: duckdb.DuckDBPyConnection, day: date, first: bool) -> None:
-    head = f"CREATE TABLE main.{store.RFM_TABLE} AS" if first else f"INSERT INTO main.{store.RFM_TABLE}"
+def _rfm(con: duckdb.DuckDBPyConnection, day: date) -> None:
+    """The day's RFM summary in a temporary table (read for the fit, then kept)."""
     con.execute(
-        f"{head} SELECT CAST($end AS DATE) AS as_of, k.cust_key, r.* "
+        "CREATE OR REPLACE TEMP TABLE derived_rfm_day AS SELECT k.cust_key, r.* "
         f"FROM ({predictive.RFM_SQL}) r JOIN derived_keys k USING (customer_id) ORDER BY k.cust_key",
         {"end": day, "cal": day, "unit": store.TIME_UNIT_DAYS},
     )
 
 
+def _keep_rfm(
+    con: duckdb.DuckDBPyConnection, day: date, predictions: pd.DataFrame | None, first: bool
+) -> None:
+    """The day's summary into ``derived_rfm``, with the predictions at the default parameters."""
+    head = f"CREATE TABLE main.{store.RFM_TABLE} AS" if first else f"INSERT INTO main.{store.RFM_TABLE}"
+    predicted, join = _predicted_columns(con, predictions, store.RFM_PREDICTED, "r")
+    con.execute(
+        f"{head} SELECT CAST(? AS DATE) AS as_of, r.*, {predicted} FROM temp.derived_rfm_day r{join} "
+        "ORDER BY r.cust_key",
+        [day],
+    )
+    if predictions is not None:
+        con.unregister("derived_predicted")
+
+
+def _predicted_columns(
+    con: duckdb.DuckDBPyConnection, predictions: pd.DataFrame | None, columns: tuple[str, ...], side: str
+) -> tuple[str, str]:
+    if predictions is None:
+        return ", ".join(f"CAST(NULL AS DOUBLE) AS {c}" for c in columns), ""
+    con.register("derived_predicted", predictions)
+    join = f" LEFT JOIN derived_predicted p ON p.cust_key = {side}.cust_key"
+    return ", ".join(f"p.{c}" for c in columns), join
+
+
 def _model(con: duckdb.DuckDBPyConnection, reader: Reader, day: date) -> pd.DataFrame | None:
     """Fit on the day's summary and keep it; the predictions at the default parameters by
     cust_key (None: the fit failed)."""
-    summary = predictive.typed_rfm(
-        reader.query_df(
-            f"SELECT * EXCLUDE (as_of) FROM main.{store.RFM_TABLE} WHERE as_of = ? ORDER BY cust_key", [day]
-        )
-    )
+    summary = predictive.typed_rfm(reader.query_df("SELECT * FROM temp.derived_rfm_day ORDER BY cust_key"))
     keys = summary.pop("cust_key")
     try:
         visits, spend = predictive.fit_on_summary(summary, day)
@@ -162,26 +187,18 @@ def _model(con: duckdb.DuckDBPyConnection, reader: Reader, day: date) -> pd.Data
     con.execute(f"INSERT INTO main.{store.MODEL_TABLE} VALUES (?, ?, ?)", [day, kind, payload])
     if kind == "failure":
         return None
-    model = predictive.PredictiveModel(
-        as_of=day, time_unit_days=store.TIME_UNIT_DAYS, summary=summary, visits=visits, spend=spend
-    )
+    model = predictive.PredictiveModel(day, store.TIME_UNIT_DAYS, summary, visits, spend)
     defaults = clv.CLVParams()
     found = predictive.customer_predictions(model, defaults.horizon_years, defaults.discount_rate)
     out = pd.DataFrame({"cust_key": keys.to_numpy()})
-    for column in store.PREDICTED:
+    for column in store.RFM_PREDICTED:
         out[column] = found[column].to_numpy(dtype=float)
     return out
 
 
 def _values(con: duckdb.DuckDBPyConnection, day: date, predictions: pd.DataFrame | None, first: bool) -> None:
     head = f"CREATE TABLE main.{store.VALUES_TABLE} AS" if first else f"INSERT INTO main.{store.VALUES_TABLE}"
-    if predictions is None:
-        predicted = ", ".join(f"CAST(NULL AS DOUBLE) AS {c}" for c in store.PREDICTED)
-        join = ""
-    else:
-        con.register("derived_predicted", predictions)
-        predicted = ", ".join(f"p.{c}" for c in store.PREDICTED)
-        join = " LEFT JOIN derived_predicted p ON p.cust_key = k.cust_key"
+    predicted, join = _predicted_columns(con, predictions, store.PREDICTED, "k")
     con.execute(
         f"{head} SELECT CAST(? AS DATE) AS as_of, k.cust_key, v.*, {predicted} "
         f"FROM ({clv.CUSTOMER_VALUES_SQL}) v JOIN derived_keys k USING (customer_id){join} ORDER BY k.cust_key",

@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from clv_engine.scope import scope_of
 
-FORMAT_VERSION = 2  # 2: several dates (an ``as_of`` column), predictions kept with the values
+FORMAT_VERSION = 3  # 3: several dates (an ``as_of`` column), predictions kept with the values and RFM
 VALUES_TABLE = "derived_values"
 RFM_TABLE = "derived_rfm"
 MODEL_TABLE = "derived_model"
@@ -33,6 +33,8 @@ TIME_UNIT_DAYS = 7.0
 # The predictive columns kept in ``derived_values`` (for the sidebar's default horizon and
 # discount rate, ``meta["predictions"]``): what ``predictive.with_predictive_clv`` attaches.
 PREDICTED = ("p_alive", "expected_visits", "predictive_clv")
+# ... and in ``derived_rfm``, what ``predictive.customer_predictions`` computes from the summary.
+RFM_PREDICTED = ("p_alive", "expected_visits", "expected_gp_per_visit", "predictive_clv", "p_visit_12m")
 
 # Every column the per-customer SQL reads, hashed: a changed, added or removed row changes it.
 FINGERPRINT_SQL = """
@@ -203,11 +205,17 @@ def _where(as_of: object, store_ids: Sequence[str] | None) -> tuple[str, list]:
 
 def rfm_frame(db: Any, as_of: object) -> pd.DataFrame:
     """``derived_rfm`` at ``as_of`` as ``RFM_SQL`` returns it (call only when ``usable``)."""
-    return _read_frame(
-        db,
-        f"SELECT * EXCLUDE (cust_key, as_of) FROM {RFM_TABLE} WHERE as_of = ? ORDER BY cust_key",
-        [_day(as_of)],
-    )
+    hidden = ", ".join(("cust_key", "as_of") + RFM_PREDICTED)
+    sql = f"SELECT * EXCLUDE ({hidden}) FROM {RFM_TABLE} WHERE as_of = ? ORDER BY cust_key"
+    return _read_frame(db, sql, [_day(as_of)])
+
+
+def rfm_predictions_frame(db: Any, as_of: object) -> pd.DataFrame:
+    """customer_id and ``RFM_PREDICTED`` of ``derived_rfm`` in :func:`rfm_frame`'s rows and
+    order (for the date's default parameters: ``Stored.predictions``)."""
+    columns = ", ".join(("customer_id",) + RFM_PREDICTED)
+    sql = f"SELECT {columns} FROM {RFM_TABLE} WHERE as_of = ? ORDER BY cust_key"
+    return _read_frame(db, sql, [_day(as_of)])
 
 
 def _day(value: date) -> date:
