@@ -164,7 +164,9 @@ def fit_predictive_model(db: Database, as_of: date, *, time_unit_days: float = 7
     cannot support a fit."""
     as_of = _as_date(as_of, "as_of")
     stored = (
-        scope_of(db) is None and float(time_unit_days) == derived.TIME_UNIT_DAYS and derived.usable(db, as_of)
+        scope_of(db) is None
+        and float(time_unit_days) == derived.TIME_UNIT_DAYS
+        and derived.kept_date(db, as_of)
     )
     if stored:
         # Fitted when the tables were built, on this very summary: the same parameters. The

@@ -73,7 +73,9 @@ def _computed(call):
     """``call()`` as before the tables: every stored table out of the way."""
     with pytest.MonkeyPatch.context() as m:
         m.setattr(store, "usable", lambda db, as_of: None)
+        m.setattr(store, "kept_date", lambda db, as_of: None)
         m.setattr(store, "predictions_kept", lambda *args: False)
+        m.setattr(store, "rfm_kept", lambda db, as_of: False)
         return call()
 
 
@@ -116,6 +118,20 @@ def _independent_predictive(db, day: date, store_ids=None) -> pd.DataFrame:
         return merged
 
     return _computed(run)
+
+
+def test_usable_stays_the_last_day_only(tmp_path):
+    """``store.usable`` keeps its meaning (a table kept for the last day relies on it); the
+    other dates are ``store.kept_date``."""
+    path = _make(tmp_path / "u.duckdb")
+    assert cli.main([str(path)]) == 0
+    store.forget()
+    db = Database(path)
+    year = bridge.comparison_date(END, "year")
+    assert store.usable(db, END).as_of == END and store.usable(db, year) is None
+    assert store.kept_date(db, year).as_of == year and store.kept_date(db, END).as_of == END
+    assert store.kept_date(db, END - timedelta(days=1)) is None
+    db.close()
 
 
 def test_the_dates_kept_are_the_last_day_and_the_bridge_dates():
@@ -295,6 +311,7 @@ def test_the_model_pages_defaults_equal_the_computation(kept_db, monkeypatch):
 def _computed_holdout(db, cal, end):
     with pytest.MonkeyPatch.context() as m:
         m.setattr(store, "usable", lambda db, as_of: None)
+        m.setattr(store, "kept_date", lambda db, as_of: None)
         m.setattr(store, "holdout_json", lambda *args: None)
         return predictive.holdout_check(db, cal, end)
 

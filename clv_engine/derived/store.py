@@ -117,9 +117,21 @@ def stored(db: Any) -> Kept | None:
 
 
 def usable(db: Any, as_of: object) -> Stored | None:
-    """The stored figures of ``as_of`` when the tables were built for that date, else None."""
+    """The stored figures when ``as_of`` is the data's last day the tables were built for,
+    else None (what a table kept for the last day only may rely on)."""
     found = stored(db)
-    if found is None or not isinstance(as_of, date):
+    if found is None or not isinstance(as_of, date) or _day(as_of) != found.as_of:
+        return None
+    return found.dates.get(found.as_of)
+
+
+def kept_date(db: Any, as_of: object) -> Stored | None:
+    """The stored figures of ``as_of`` when the tables were built for that date: the last day
+    (:func:`usable`) or a date the CLV bridge compares it with; else None."""
+    if (last := usable(db, as_of)) is not None:
+        return last
+    found = stored(db)
+    if found is None or not isinstance(as_of, date) or _day(as_of) == found.as_of:
         return None
     return found.dates.get(_day(as_of))
 
@@ -139,7 +151,7 @@ def holdout_json(
 ) -> tuple[str, str] | None:
     """(kind, payload) of the holdout check kept for exactly these inputs on the whole group
     (a scoped database checks its own customers: computed), else None."""
-    found = None if scope_of(db) is not None else stored(db)
+    found = None if scope_of(db) is not None or usable(db, as_of) is None else stored(db)
     kept = found.holdout if found is not None else None
     if kept is None or (kept["calibration_end"], kept["as_of"]) != (
         calibration_end.isoformat(),
@@ -153,7 +165,7 @@ def holdout_json(
 
 def predictions_kept(db: Any, as_of: object, horizon_years: float, discount_rate: float) -> bool:
     """Whether ``derived_values`` holds the predictive columns for this date and parameters."""
-    found = usable(db, as_of)
+    found = kept_date(db, as_of)
     return (
         found is not None
         and found.predictions is not None
@@ -164,7 +176,7 @@ def predictions_kept(db: Any, as_of: object, horizon_years: float, discount_rate
 def group_figures(db: Any, as_of: object) -> Stored | None:
     """The group figures kept with the tables (retention, return counts): for an unscoped
     database at their date only (a scoped one measures on its own rows, as before)."""
-    return usable(db, as_of) if scope_of(db) is None else None
+    return kept_date(db, as_of) if scope_of(db) is None else None
 
 
 def values_frame(
@@ -173,7 +185,7 @@ def values_frame(
     """``derived_values`` as ``CUSTOMER_VALUES_SQL`` would return it (customers of
     ``store_ids`` only, in customer_id order; only ``columns``, in that order, if given), or
     None when the tables cannot stand in."""
-    if usable(db, as_of) is None:
+    if kept_date(db, as_of) is None:
         return None
     where, params = _where(as_of, store_ids)
     if columns is None:
