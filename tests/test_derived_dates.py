@@ -236,7 +236,9 @@ def test_a_restored_model_reads_its_summary_only_when_used(kept_db, monkeypatch)
     store.stored(kept_db)
     reads = []
     original = store.rfm_frame
-    monkeypatch.setattr(store, "rfm_frame", lambda db, as_of: reads.append(as_of) or original(db, as_of))
+    monkeypatch.setattr(
+        store, "rfm_frame", lambda db, as_of, *a: reads.append(as_of) or original(db, as_of, *a)
+    )
     model = predictive.fit_predictive_model(kept_db, END)
     assert not model.summary_loaded and reads == []
     assert model.visits.n_customers > 0  # the parameters, without the customers
@@ -362,3 +364,34 @@ def test_kept_predictions_of_a_restored_model_equal_the_computation(kept_db):
             predictive.customer_predictions(model, 6, 0.12),
             predictive.customer_predictions(recomputed, 6, 0.12),
         )
+
+
+def _drops_by_merge(db, model, lookback_days):
+    """P(alive) drops the plain way: a pandas merge on the ids and a sort on (change, id)."""
+    from clv_engine.models import p_alive
+
+    before = _computed(lambda: predictive.rfm_summary(db, model.as_of - timedelta(days=lookback_days)))
+    merged = model.summary.merge(
+        before[["customer_id", "frequency", "recency", "T"]], on="customer_id", suffixes=("", "_before")
+    )
+    merged["p_alive_before"] = p_alive(
+        model.visits, merged["frequency_before"], merged["recency_before"], merged["T_before"]
+    )
+    merged["p_alive"] = p_alive(model.visits, merged["frequency"], merged["recency"], merged["T"])
+    merged["change"] = merged["p_alive"] - merged["p_alive_before"]
+    merged = merged.sort_values(["change", "customer_id"]).reset_index(drop=True)
+    return merged[predictive.DROP_COLUMNS]
+
+
+@pytest.mark.parametrize("lookback", [30, 90, 400])
+def test_alive_drops_equal_a_merge_on_ids(kept_db, lookback):
+    model = predictive.fit_predictive_model(kept_db, END)
+    expected = _drops_by_merge(kept_db, model, lookback)
+    pd.testing.assert_frame_equal(predictive.p_alive_drops(kept_db, model, lookback, top=None), expected)
+    pd.testing.assert_frame_equal(predictive.p_alive_drops(kept_db, model, lookback, top=5), expected.head(5))
+    # a summary out of id order (the sort on the ids is then done in full)
+    shuffled = model.with_summary(lambda s: s.iloc[::-1].reset_index(drop=True))
+    pd.testing.assert_frame_equal(predictive.p_alive_drops(kept_db, shuffled, lookback, top=None), expected)
+    # no customer in common
+    later = model.with_summary(lambda s: s.iloc[0:0])
+    assert predictive.p_alive_drops(kept_db, later, lookback).empty

@@ -215,10 +215,12 @@ def _where(as_of: object, store_ids: Sequence[str] | None) -> tuple[str, list]:
     return where, params
 
 
-def rfm_frame(db: Any, as_of: object) -> pd.DataFrame:
-    """``derived_rfm`` at ``as_of`` as ``RFM_SQL`` returns it (call only when ``usable``)."""
+def rfm_frame(db: Any, as_of: object, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """``derived_rfm`` at ``as_of`` as ``RFM_SQL`` returns it (only ``columns`` if given; call
+    only when ``rfm_kept``)."""
     hidden = ", ".join(("cust_key", "as_of") + RFM_PREDICTED)
-    sql = f"SELECT * EXCLUDE ({hidden}) FROM {RFM_TABLE} WHERE as_of = ? ORDER BY cust_key"
+    picked = f"* EXCLUDE ({hidden})" if columns is None else ", ".join(_quoted(c) for c in columns)
+    sql = f"SELECT {picked} FROM {RFM_TABLE} WHERE as_of = ? ORDER BY cust_key"
     return _read_frame(db, sql, [_day(as_of)])
 
 
