@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from clv_engine import clv, overview
+from clv_engine import clv
 from clv_engine import status as cs
-from ui import drill
+from ui import drill, queries
 from ui import overview_panels as panels
 from ui.context import page_context
 from ui.widgets import Headline, metric_row
@@ -19,11 +19,12 @@ if values.empty:
     st.info(ctx.t("ov.empty"))
     st.stop()
 
-head = overview.headline(values)
+# Once per data and inputs (cached), not on every rerun: the statuses of a million customers.
+head = queries.headline(ctx.db, ctx.as_of, ctx.store_ids, ctx.clv_params, ctx.clv_model)
 # -- change against an earlier date (the CLV bridge is drawn below the headline) --
 since = drill.comparison(ctx, "ov_compare")
 before_values = drill.values_on(ctx, since)
-before = overview.headline(before_values) if not before_values.empty else None
+before = queries.headline(ctx.db, since, ctx.store_ids, ctx.clv_params, ctx.clv_model, narrow=True)
 vs = drill.vs_text(ctx, since)
 # --
 params = values.attrs["params"]

@@ -48,10 +48,10 @@ def fragment_rerun(at, monkeypatch, change) -> None:
 
 
 def test_a_dcf_slider_reruns_the_explorer_not_the_overview(sample_db_path, monkeypatch):
-    from clv_engine import overview
+    from ui import queries
 
     at = run_app(sample_db_path, "app_pages/overview.py")
-    headline = Spy(monkeypatch, overview, "headline")
+    headline = Spy(monkeypatch, queries, "headline")  # the page's (cached) headline query
     at.run()  # a full rerun: the page computes its headline
     assert headline.calls >= 1
     before = metric_values(at)

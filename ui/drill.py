@@ -13,7 +13,7 @@ from clv_engine import bridge as br
 from clv_engine import status as cs
 from ui.charts import money_axis
 from ui.context import Context
-from ui.queries import comparison_values
+from ui.queries import clv_bridge, comparison_values
 from ui.safe import plot_text
 from ui.widgets import translated_choice
 from wording import fmt
@@ -146,7 +146,8 @@ def bridge_section(ctx: Context, values: pd.DataFrame, before: pd.DataFrame, sin
     if before.attrs.get("model") != values.attrs.get("model"):
         st.info(ctx.t("bridge.models_differ", date=since.isoformat()))
         return
-    b = br.bridge(before, values, since, ctx.as_of)
+    # the ctx's own frames (the overview's): cached, not joined again on every rerun
+    b = clv_bridge(ctx.db, since, ctx.as_of, ctx.store_ids, ctx.clv_params, ctx.clv_model)
     st.caption(ctx.t("bridge.caption", active=cs.StatusRules().active_days))
     draw_bridge(ctx, b, key)
 

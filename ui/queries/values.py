@@ -9,7 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from clv_engine import (
+    bridge,
     clv,
+    overview,
     predictive,
 )
 from clv_engine.db import Database, read_settings
@@ -213,6 +215,37 @@ def _stored_predictions(
         group, as_of, None if wanted is None else list(wanted), params.horizon_years, params.discount_rate
     )
     return None if found is None else in_scope(db, found)
+
+
+@cached
+def headline(
+    db: Database | ScopedDatabase,
+    as_of: date,
+    store_ids: tuple[str, ...] | None,
+    params: clv.CLVParams,
+    model: str,
+    narrow: bool = False,
+) -> overview.Headline | None:
+    """The overview's headline of :func:`model_values` (``narrow``: of
+    :func:`comparison_values`, None when it has no customer): once per data and inputs, not on
+    every rerun (the statuses of a million customers)."""
+    frame = (comparison_values if narrow else model_values)(db, as_of, store_ids, params, model)
+    return None if narrow and frame.empty else overview.headline(frame)
+
+
+@cached
+def clv_bridge(
+    db: Database | ScopedDatabase,
+    since: date,
+    as_of: date,
+    store_ids: tuple[str, ...] | None,
+    params: clv.CLVParams,
+    model: str,
+) -> bridge.Bridge:
+    """The CLV bridge from ``since`` to ``as_of`` (a join of two million-row frames in DuckDB),
+    once per data and inputs."""
+    before = comparison_values(db, since, store_ids, params, model)
+    return bridge.bridge(before, model_values(db, as_of, store_ids, params, model), since, as_of)
 
 
 @cached
