@@ -6,6 +6,7 @@ random databases; and the SQL vehicle text against ``vehicle_text`` itself."""
 
 from __future__ import annotations
 
+import sys
 from datetime import date, timedelta
 
 import duckdb
@@ -156,6 +157,11 @@ def _same_details(got: pd.DataFrame, expected: pd.DataFrame) -> None:
 
 
 # -- the SQL vehicle text is vehicle_text ------------------------------------------------------
+
+
+def test_the_strip_characters_are_pythons():
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+    assert details_module._SPACES == every
 
 
 @settings(max_examples=300, deadline=None)
