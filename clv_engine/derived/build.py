@@ -18,6 +18,7 @@ import duckdb
 
 from clv_engine import clv, predictive
 from clv_engine.db import Reader
+from clv_engine.derived import churn as derived_churn
 from clv_engine.derived import store
 from clv_engine.models import FitError
 from clv_engine.models.store import failure_to_json, fit_to_json
@@ -80,6 +81,7 @@ def build(con: duckdb.DuckDBPyConnection, step: Step = _no_step) -> date | None:
         f"FROM ({clv.CUSTOMER_VALUES_SQL}) v JOIN derived_keys k USING (customer_id) ORDER BY k.cust_key",
         [as_of] * 7,
     )
+    derived_churn.build(con, reader, as_of)  # the churn signals and backtest (clv_engine.derived.churn)
     step(0.4, "rfm")
     con.execute(
         f"CREATE TABLE main.{store.RFM_TABLE} AS SELECT k.cust_key, r.* "
