@@ -146,3 +146,23 @@ def test_a_changed_complaint_is_never_read_from_stale_tables(tmp_path, derived_d
     _same(now, on_the_fly(monkeypatch, lambda: churn.churn_signals(db, end)))
     assert derived_churn.backtest_frame(db, end, churn.SignalRules(), churn.BACKTEST_HORIZON_DAYS) is None
     db.close()
+
+
+def test_rows_written_out_of_order_are_read_in_order(derived_db, monkeypatch):
+    db, end = derived_db
+    expected = churn.churn_signals(db, end)
+    path = db.path
+    db.close()
+    con = duckdb.connect(str(path))
+    table = derived_churn.SIGNALS_TABLE
+    con.execute(f"CREATE TABLE shuffled AS SELECT * FROM {table} ORDER BY hash(pos)")
+    con.execute(f"DROP TABLE {table}")
+    con.execute(f"ALTER TABLE shuffled RENAME TO {table}")
+    con.close()
+    store.forget()
+    derived_churn.forget()
+    db = Database(path)
+    log = SqlLog(monkeypatch)
+    _same(churn.churn_signals(db, end), expected)
+    assert log.ran(table)
+    db.close()

@@ -35,22 +35,29 @@ SIGNALS_TABLE = "derived_churn_signals"
 BACKTEST_TABLE = "derived_churn_backtest"
 META_TABLE = "derived_churn_meta"
 TABLES = (SIGNALS_TABLE, BACKTEST_TABLE, META_TABLE)
-SIDE_TABLES = ("complaints", "competitor_sightings", "appointments")
+# The side tables the signals read, and the columns of them they read (hashed, not whole rows:
+# a third of the time on millions of appointments).
+SIDE_TABLES = {
+    "complaints": "customer_id, opened, resolved",
+    "competitor_sightings": "customer_id, seen_date",
+    "appointments": "customer_id, appointment_date, status",
+}
 # The signal columns the backtest keeps (churn.SIGNALS), and its outcome.
 BACKTEST_SIGNALS = ("spend_drop", "frequency_drop", "complaints", "competitor", "cancellations")
 
 
 def side_fingerprint(reader: Any) -> dict[str, list]:
-    """Rows and a hash of every row of each side table the signals read (absent: none)."""
-    present = reader.tables()
-    out = {}
-    for table in SIDE_TABLES:
-        if table in present:  # a fixed name, checked against the catalogue
-            row = reader.query_df(
-                f"SELECT count(*) AS n, CAST(coalesce(sum(hash(t)), 0) AS VARCHAR) AS h FROM {table} t"
-            ).iloc[0]
-            out[table] = [int(row["n"]), str(row["h"])]
-    return out
+    """Rows and a hash of what the signals read of each side table (absent: none), one query."""
+    present = [t for t in SIDE_TABLES if t in reader.tables()]  # fixed names, in the catalogue
+    if not present:
+        return {}
+    parts = ", ".join(
+        f"(SELECT [CAST(count(*) AS VARCHAR), CAST(coalesce(sum(hash({SIDE_TABLES[t]})), 0) AS VARCHAR)] "
+        f"FROM {t}) AS {t}"
+        for t in present
+    )
+    row = reader.query_df(f"SELECT {parts}").iloc[0]
+    return {t: [int(row[t][0]), str(row[t][1])] for t in present}
 
 
 def _rules_json(rules: Any) -> str:
@@ -67,7 +74,8 @@ def build(con: duckdb.DuckDBPyConnection, reader: Any, as_of: date) -> None:
     rules = SignalRules()
     sql, params = signals.facts_query(reader.tables(), as_of, None, rules)
     con.execute(
-        f"CREATE TABLE main.{SIGNALS_TABLE} AS SELECT row_number() OVER (ORDER BY customer_id) AS pos, f.* FROM ({sql}) f",
+        f"CREATE TABLE main.{SIGNALS_TABLE} AS SELECT row_number() OVER (ORDER BY customer_id) AS pos, f.* "
+        f"FROM ({sql}) f ORDER BY pos",
         params,
     )
     backtest = calibration.backtest_signals(reader, as_of, None, rules, BACKTEST_HORIZON_DAYS, stored=False)
@@ -118,6 +126,17 @@ def forget() -> None:
         _checked.clear()
 
 
+def _in_order(db: Any, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+    """The rows of ``sql`` (a table written in ``pos`` order) in ``pos`` order, without ``pos``.
+    A scan keeps the order the rows were written in (DuckDB's preserve_insertion_order, on by
+    default), which spares a sort of a million rows; checked, and sorted when it did not."""
+    frame = store._read_frame(db, sql, params)
+    pos = frame["pos"].to_numpy()
+    if len(pos) > 1 and not (pos[1:] > pos[:-1]).all():
+        frame = frame.sort_values("pos", kind="stable").reset_index(drop=True)
+    return frame.drop(columns="pos")
+
+
 def signal_facts(db: Any, as_of: object, store_ids: Sequence[str] | None, rules: Any) -> pd.DataFrame | None:
     """The rows ``facts_query`` would return for ``db`` (its scope) and ``store_ids``, or None."""
     meta = _meta(db, as_of)
@@ -130,7 +149,7 @@ def signal_facts(db: Any, as_of: object, store_ids: Sequence[str] | None, rules:
         where.append(f"home_store_id IN ({', '.join('?' for _ in store_ids)})")
         params = list(store_ids)
     clause = " WHERE " + " AND ".join(where) if where else ""
-    return store._read_frame(db, f"SELECT * EXCLUDE (pos) FROM {SIGNALS_TABLE}{clause} ORDER BY pos", params)
+    return _in_order(db, f"SELECT * FROM {SIGNALS_TABLE}{clause}", params)
 
 
 def backtest_frame(db: Any, as_of: object, rules: Any, horizon_days: int) -> pd.DataFrame | None:
@@ -141,7 +160,7 @@ def backtest_frame(db: Any, as_of: object, rules: Any, horizon_days: int) -> pd.
     meta = _meta(db, as_of)
     if meta is None or meta["rules"] != _rules_json(rules) or int(meta["horizon_days"]) != horizon_days:
         return None
-    frame = store._read_frame(db, f"SELECT * EXCLUDE (pos) FROM {BACKTEST_TABLE} ORDER BY pos")
+    frame = _in_order(db, f"SELECT * FROM {BACKTEST_TABLE}")
     frame["watched"] = True
     frame.attrs["reference_date"] = date.fromisoformat(meta["as_of"]) - timedelta(days=horizon_days)
     frame.attrs["horizon_days"] = horizon_days
