@@ -86,7 +86,8 @@ method = panel.p_churn_method(ctx, calibration, has_p_alive, fit_check)
 
 # -- the list, its filters and a week's capacity ---------------------------------------------
 with st.spinner(ctx.t("churn.scoring")):
-    full_list = churn.call_list(scored, None, method, calibration, actions)  # values, tier in `scored`
+    # Ranked narrow (values, tier in `scored`): the facts and details are read for the rows drawn.
+    full_list = churn.call_list(scored, None, method, calibration, actions, narrow=True)
     # Who calls (owner role); the list is issued on the as-of date, due a week later.
     full_list = churn.add_call_details(full_list, None, ctx.as_of)
 
@@ -117,12 +118,14 @@ drill.customer_list_for(
     ("n",),
     key="churn_drill",
     describe=lambda k: ctx.t("drill.first_n", n=fmt.number(k["n"])),
-    select=lambda frame, points: list_panel.with_details(ctx, drill_engine.top_of_ranking(frame, points)),
+    select=lambda frame, points: list_panel.with_details(
+        ctx, drill_engine.top_of_ranking(frame, points), scored
+    ),
 )
 # --
 
 # -- the list a store works from, and its files ----------------------------------------------
-list_panel.call_list_table(ctx, shown)
+list_panel.call_list_table(ctx, shown, scored)
 # The file says whose list it is and of which day.
 scope_ids = chosen_stores or list(ctx.store_ids or [])
 list_panel.downloads(

@@ -22,6 +22,7 @@ from clv_engine.churn import details as details_module
 from clv_engine.db import Database
 from clv_engine.scope import ScopedDatabase
 from tests.helpers import make_db
+from wording.churn import export_frame
 
 AS_OF = date(2026, 6, 30)
 SHOWN = 25
@@ -73,9 +74,17 @@ def _previous_list(db, signals, values, tiers, weights, method, calibration):
 
 
 def _narrow_list(db, signals, values, tiers, weights, method, calibration):
+    """(the narrow ranked list, the scored base it points into)."""
     base = churn.list_base(signals, values, tiers, value_columns=churn.NARROW_VALUE_COLUMNS)
-    listed = churn.call_list(churn.score_risk(base, weights), None, method, calibration)
-    return churn.add_call_details(listed, None, AS_OF)
+    scored = churn.score_risk(base, weights)
+    listed = churn.call_list(scored, None, method, calibration, narrow=True)
+    return churn.add_call_details(listed, None, AS_OF), scored
+
+
+def _drawn(db, rows, scored):
+    """What the page draws of narrow rows (ui.churn_list_panels.with_details)."""
+    rows = churn.with_signals(rows, scored)
+    return churn.with_details(rows, churn.call_details(db, AS_OF, rows["customer_id"]))
 
 
 # -- random databases --------------------------------------------------------------------------
@@ -156,6 +165,13 @@ def _same_details(got: pd.DataFrame, expected: pd.DataFrame) -> None:
         ], c
 
 
+def _same_cells(got: pd.DataFrame, expected: pd.DataFrame) -> None:
+    """The same headers and cells (a missing cell is missing on both, None or NaN)."""
+    assert list(got.columns) == list(expected.columns)
+    cells = lambda f: [[None if pd.isna(x) else x for x in f[c]] for c in f.columns]  # noqa: E731
+    assert cells(got) == cells(expected)
+
+
 # -- the SQL vehicle text is vehicle_text ------------------------------------------------------
 
 
@@ -206,8 +222,9 @@ def test_narrow_list_ranks_and_totals_as_the_wide_list(tmp_path_factory, seed, m
     # no complaint, sighting or appointment tables: the spend and frequency drops carry the score
     weights = churn.RiskWeights(spend / 20, (20 - spend) / 20, 0.0, 0.0, 0.0)
     wide = _previous_list(db, signals, values, tiers, weights, method, calibration)
-    narrow = _narrow_list(db, signals, values, tiers, weights, method, calibration)
+    narrow, scored = _narrow_list(db, signals, values, tiers, weights, method, calibration)
     assert not set(churn.DETAIL_COLUMNS) & set(narrow.columns)  # nothing wide in the ranked list
+    assert "spend_recent" not in narrow.columns
     assert narrow["customer_id"].tolist() == wide["customer_id"].tolist()
     assert narrow["rank"].tolist() == wide["rank"].tolist()
     for store in (None, ["S1"], ["S2", "S3"]):
@@ -218,13 +235,18 @@ def test_narrow_list_ranks_and_totals_as_the_wide_list(tmp_path_factory, seed, m
         assert churn.list_totals(a) == churn.list_totals(b)
         assert churn.best_call_count(a)[1] == churn.best_call_count(b)[1]
     # the rows drawn, and a download's every row, carry the same details as the wide list's
-    head = narrow.head(SHOWN)
-    _same_details(
-        churn.with_details(head, churn.call_details(db, AS_OF, head["customer_id"])), wide.head(SHOWN)
-    )
-    whole = churn.with_details(narrow, churn.call_details(db, AS_OF, narrow["customer_id"]))
+    head = _drawn(db, narrow.head(SHOWN), scored)
+    _same_details(head, wide.head(SHOWN))
+    whole = _drawn(db, narrow, scored)
     _same_details(whole, wide)
-    assert whole["customer_id"].tolist() == wide["customer_id"].tolist()
+    # the table and the file: the same text, cell by cell (reasons, owner, due date ...)
+    for lang in ("en", "zh"):
+        _same_cells(export_frame(whole, lang), export_frame(wide, lang))
+    filtered = churn.filter_list(narrow, ["S2"], paying_only=True)
+    _same_cells(
+        export_frame(_drawn(db, filtered, scored), "en"),
+        export_frame(churn.filter_list(wide, ["S2"], paying_only=True), "en"),
+    )
 
 
 def test_a_scoped_database_reads_details_of_its_stores_only(tmp_path):
@@ -240,9 +262,9 @@ def test_a_scoped_database_reads_details_of_its_stores_only(tmp_path):
     _same_details(got, every[every["customer_id"].isin(home[home == "S2"].index)])
     # the scoped narrow list: its stores' customers only, their details read through the scope
     signals, values, tiers = _parts(db, scoped)
-    listed = _narrow_list(scoped, signals, values, tiers, churn.RiskWeights(), "score", None)
+    listed, scored = _narrow_list(scoped, signals, values, tiers, churn.RiskWeights(), "score", None)
     assert set(home[listed["customer_id"]]) <= {"S2"}
-    shown = churn.with_details(listed, churn.call_details(scoped, AS_OF, listed["customer_id"]))
+    shown = _drawn(scoped, listed, scored)
     assert shown["store_name"].eq("Two").all()
 
 

@@ -139,7 +139,7 @@ def _save_import(ctx: Any, clean: pd.DataFrame, list_id: str) -> None:
 
 def issue_panel(ctx: Any) -> None:
     """A list from the churn ranking (its default weights, levels and interventions)."""
-    # The churn page's shared base (signals joined once with values, tier and call details) and
+    # The churn page's shared base (signals joined once with CLV and tier, narrow) and
     # its cached evidence: a rerun only scores and ranks (issue 14).
     signals = queries.churn_base(ctx.db, ctx.as_of, ctx.store_ids, ctx.clv_params, ctx.clv_model)
     if signals.empty or ctx.customer_values().empty:
@@ -150,7 +150,9 @@ def issue_panel(ctx: Any) -> None:
     method = "calibrated" if calibration is not None else "score"
     in_use = queries.interventions_in_use(ctx.db)
     ranked = churn.filter_list(
-        churn.call_list(scored, None, method, calibration, in_use), ctx.store_ids, paying_only=True
+        churn.call_list(scored, None, method, calibration, in_use, narrow=True),
+        ctx.store_ids,
+        paying_only=True,
     )
     st.caption(
         ctx.t(

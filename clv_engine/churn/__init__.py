@@ -41,6 +41,7 @@ from clv_engine.churn.calibration import (
 )
 from clv_engine.churn.call_list import (
     DUE_DAYS,
+    NARROW_LIST_COLUMNS,
     NARROW_VALUE_COLUMNS,
     OWNER_ROLE,
     ListTotals,
@@ -56,6 +57,7 @@ from clv_engine.churn.call_list import (
     list_totals,
     measured_interventions,
     per_level,
+    with_signals,
 )
 from clv_engine.churn.capacity import CAPACITY_KINDS, knapsack, top_n, within_capacity
 from clv_engine.churn.details import (
@@ -109,6 +111,7 @@ __all__ = [
     "LAPSED",
     "DETAIL_COLUMNS",
     "LEVELS",
+    "NARROW_LIST_COLUMNS",
     "NARROW_VALUE_COLUMNS",
     "ListTotals",
     "NO_LEVEL",
@@ -158,5 +161,6 @@ __all__ = [
     "top_n",
     "vehicle_text",
     "with_details",
+    "with_signals",
     "within_capacity",
 ]

@@ -85,6 +85,7 @@ def call_list(
     calibration: Calibration | None = None,
     interventions: Sequence[Intervention] = INTERVENTIONS,
     tiers: pd.DataFrame | None = None,
+    narrow: bool = False,
 ) -> pd.DataFrame:
     """Customers with a risk level, ranked by the expected value of their level's intervention.
 
@@ -92,6 +93,9 @@ def call_list(
     (customer_id, tier). Adds p_churn, cost, success, customers_saved (P × success),
     clv_saved (P × success × CLV), expected_value (clv_saved − cost) and rank.
     ``values=None``: ``scored`` was scored from :func:`list_base`, which carries them already.
+    ``narrow`` (with ``values=None``): only :data:`NARROW_LIST_COLUMNS` of ``scored`` and
+    ``row``, the customer's row in ``scored`` (:func:`with_signals` brings back the rest for
+    the rows drawn): what filters, totals, capacity and "where to stop" read.
     """
     by_level = {}
     for i in interventions:
@@ -102,7 +106,7 @@ def call_list(
         raise ValueError(f"interventions missing for level(s): {', '.join(missing)}")
     on_list = scored["level"].isin(LEVELS)
     if values is None and scored.attrs.get("by_id"):
-        return _ranked_from_base(scored, on_list, method, calibration, by_level)
+        return _ranked_from_base(scored, on_list, method, calibration, by_level, narrow)
     if values is None:
         frame = scored[on_list & scored["valued"]].drop(columns="valued")
     else:
@@ -127,6 +131,8 @@ def call_list(
 
 # The columns P(churn) may read (clv_engine.churn.calibration.p_churn) and the value needs.
 _RANKING_INPUTS = ("score", "p_alive", "level", "clv")
+# What a narrow ranked list keeps of the scored base (with the figures call_list adds).
+NARROW_LIST_COLUMNS = ("customer_id", "home_store_id", "tier", "level", "score", "clv", "p_alive")
 
 
 def _ranked_from_base(
@@ -135,21 +141,27 @@ def _ranked_from_base(
     method: str,
     calibration: Calibration | None,
     by_level: dict[str, Intervention],
+    narrow: bool = False,
 ) -> pd.DataFrame:
     """:func:`call_list` on a scored :func:`list_base` (rows in ascending id, values, tier and
     call details on every row): the ranking is computed on the few numeric columns it needs,
     and the wide frame (names, phones, vehicles ...) is taken ONCE, already in rank order, not
     filtered and then sorted (each take of a million wide rows costs about a quarter second)."""
     rows = np.flatnonzero((on_list & scored["valued"]).to_numpy())
-    narrow = scored[[c for c in _RANKING_INPUTS if c in scored.columns]].take(rows)
-    p = p_churn(narrow, method, calibration)
-    cost = per_level(narrow["level"], {k: v.cost for k, v in by_level.items()})
-    success = per_level(narrow["level"], {k: v.success for k, v in by_level.items()})
-    clv_ = narrow["clv"].to_numpy(dtype=float)
+    inputs = scored[[c for c in _RANKING_INPUTS if c in scored.columns]].take(rows)
+    p = p_churn(inputs, method, calibration)
+    cost = per_level(inputs["level"], {k: v.cost for k, v in by_level.items()})
+    success = per_level(inputs["level"], {k: v.success for k, v in by_level.items()})
+    clv_ = inputs["clv"].to_numpy(dtype=float)
     value = expected_value(p, success, clv_, cost)
     # Rows in ascending id: a stable sort on the value alone breaks ties by id.
     order = np.argsort(-value, kind="stable")
-    frame = scored.take(rows[order]).drop(columns="valued").reset_index(drop=True)
+    if narrow:
+        frame = scored[[c for c in NARROW_LIST_COLUMNS if c in scored.columns]].take(rows[order])
+        frame = frame.reset_index(drop=True)
+        frame["row"] = rows[order]
+    else:
+        frame = scored.take(rows[order]).drop(columns="valued").reset_index(drop=True)
     frame["p_churn"] = p[order]
     frame["cost"] = cost[order]
     frame["success"] = success[order]
@@ -160,6 +172,16 @@ def _ranked_from_base(
     frame.attrs.update(scored.attrs)
     frame.attrs["method"] = method
     return frame
+
+
+def with_signals(rows: pd.DataFrame, scored: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a narrow list (``call_list(..., narrow=True)``) with every other column of the
+    scored base they were ranked from (the facts and contributions the reasons quote)."""
+    rest = [c for c in scored.columns if c not in rows.columns and c != "valued"]
+    extra = scored[rest].take(rows["row"].to_numpy()).set_axis(rows.index)
+    out = pd.concat([rows, extra], axis=1)
+    out.attrs.update(rows.attrs)
+    return out
 
 
 def filter_list(
