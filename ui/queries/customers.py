@@ -121,6 +121,20 @@ def churn_base(db: Database, as_of: date, stores, params: clv.CLVParams, model: 
     )
 
 
+@_copied
+@shared(max_entries=2)
+def issue_ranking(db: Database, as_of: date, stores, params: clv.CLVParams, model: str) -> pd.DataFrame:
+    """The churn ranking a new list is issued from (results page): default weights and levels,
+    the interventions in use, P(churn) calibrated when it can be, the scope's customers where
+    acting pays; narrow (churn.call_list); ``attrs["method"]``. Once per data version: the
+    page's reruns only take its head."""
+    scored = churn.score_risk(churn_base(db, as_of, stores, params, model))
+    calibration = group_churn_calibration(db, as_of)  # a group figure
+    method = "calibrated" if calibration is not None else "score"
+    ranked = churn.call_list(scored, None, method, calibration, interventions_in_use(db), narrow=True)
+    return churn.filter_list(ranked, stores, paying_only=True)
+
+
 @cached
 def success_evidence(db: Database, typed: tuple[tuple[str, float], ...]) -> list:
     return results.success_evidence(db, dict(typed))
