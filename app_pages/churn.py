@@ -30,7 +30,8 @@ st.title(ctx.t("churn.title"))
 st.caption(ctx.t("churn.intro"))
 ctx.disclose_assumptions()  # the gross margin assumed at import, if any
 
-# The signals with each customer's values, tier and call details, joined once per data/scope.
+# The signals with each customer's CLV and tier, joined once per data/scope (the call details
+# are read for the rows drawn and for a file when asked for).
 with st.spinner(ctx.t("churn.computing")):  # seconds on a large base the first time
     signals = churn_base(ctx.db, ctx.as_of, ctx.store_ids, ctx.clv_params, ctx.clv_model)
     values = ctx.customer_values()
@@ -85,8 +86,9 @@ method = panel.p_churn_method(ctx, calibration, has_p_alive, fit_check)
 
 # -- the list, its filters and a week's capacity ---------------------------------------------
 with st.spinner(ctx.t("churn.scoring")):
-    full_list = churn.call_list(scored, None, method, calibration, actions)  # values, tier in `scored`
-    # What the caller needs (joined in churn_base); the list is issued on the as-of date, due a week later.
+    # Ranked narrow (values, tier in `scored`): the facts and details are read for the rows drawn.
+    full_list = churn.call_list(scored, None, method, calibration, actions, narrow=True)
+    # Who calls (owner role); the list is issued on the as-of date, due a week later.
     full_list = churn.add_call_details(full_list, None, ctx.as_of)
 
 store_names = panel.store_names(ctx)
@@ -116,12 +118,14 @@ drill.customer_list_for(
     ("n",),
     key="churn_drill",
     describe=lambda k: ctx.t("drill.first_n", n=fmt.number(k["n"])),
-    select=lambda frame, points: drill_engine.top_of_ranking(frame, points),
+    select=lambda frame, points: list_panel.with_details(
+        ctx, drill_engine.top_of_ranking(frame, points), scored
+    ),
 )
 # --
 
 # -- the list a store works from, and its files ----------------------------------------------
-list_panel.call_list_table(ctx, shown)
+list_panel.call_list_table(ctx, shown, scored)
 # The file says whose list it is and of which day.
 scope_ids = chosen_stores or list(ctx.store_ids or [])
 list_panel.downloads(

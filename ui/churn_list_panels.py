@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from clv_engine import churn
+from ui import queries
 from ui.charts import money_axis
 from ui.churn_panels import level_name, signal_name
 from ui.context import Context
@@ -21,6 +22,14 @@ from wording.churn import export_frame
 
 SHOWN_ROWS = 200
 MONEY_COLUMNS = ("clv", "cost", "ev", "clv_saved")
+
+
+def with_details(ctx: Context, rows: pd.DataFrame, scored: pd.DataFrame) -> pd.DataFrame:
+    """These rows of the narrow list with what the table and the files show of them: the
+    signals' facts (for the reasons, from ``scored``) and the call details (name, phone,
+    vehicle, store, owner ...), read for them only."""
+    rows = churn.with_signals(rows, scored) if "row" in rows.columns else rows
+    return churn.with_details(rows, queries.call_details(ctx.db, ctx.as_of, rows["customer_id"]))
 
 
 def totals(ctx: Context, shown: pd.DataFrame, scored: pd.DataFrame, rules: churn.SignalRules) -> None:
@@ -157,13 +166,13 @@ def by_level(ctx: Context, shown: pd.DataFrame) -> None:
     )
 
 
-def call_list_table(ctx: Context, shown: pd.DataFrame) -> None:
+def call_list_table(ctx: Context, shown: pd.DataFrame, scored: pd.DataFrame) -> None:
     """The first rows of the list a store works from, each opening the customer's lookup."""
     st.subheader(ctx.t("churn.list"))
     st.caption(ctx.t("churn.list.caption", n=fmt.number(len(shown)), shown=min(SHOWN_ROWS, len(shown))))
     due = ctx.as_of + pd.Timedelta(days=churn.DUE_DAYS)
     st.caption(ctx.t("churn.list.due", days=churn.DUE_DAYS, due=due.isoformat()))
-    head = shown.head(SHOWN_ROWS)
+    head = with_details(ctx, shown.head(SHOWN_ROWS), scored)
     table = export_frame(head, ctx.lang)
     # Each row opens the customer's lookup (its search box reads lookup_query from the address).
     # The id is URL-encoded and only ever a link's address: the cell shows a fixed word.
@@ -250,13 +259,15 @@ def downloads(ctx: Context, shown: pd.DataFrame, scope_names: list[str], method_
     logged (a customer list: not offered to an analyst). ``method_sheet``: the arguments of
     the method sheet (scored, method, defs, actions, rate_source, kind, amount)."""
     name = churn.list_file_name(ctx.t("churn.file"), scope_names, ctx.t("churn.file.all_stores"), ctx.as_of)
+    scored = method_sheet["scored"]
+    # Every row with its details, read when a file is asked for (never on a rerun).
     table_downloads(
         ctx,
-        lambda: export_frame(shown, ctx.lang),
+        lambda: export_frame(with_details(ctx, shown, scored), ctx.lang),
         name,
         "churn_dl",
         sheets=lambda: {
-            ctx.t("churn.sheet.list"): export_frame(shown, ctx.lang),
+            ctx.t("churn.sheet.list"): export_frame(with_details(ctx, shown, scored), ctx.lang),
             ctx.t("churn.sheet.levels"): _levels_sheet(ctx, shown),
             ctx.t("churn.sheet.method"): _method_sheet(ctx, **method_sheet),
         },

@@ -21,6 +21,7 @@ from clv_engine.export import to_csv_bytes
 from clv_engine.imports.read import ImportFileError
 from ui import queries
 from ui.downloads import table_downloads
+from ui.queries.customers import issue_ranking
 from ui.widgets import translated_choice
 from wording import fmt
 from wording.errors import explain
@@ -139,19 +140,14 @@ def _save_import(ctx: Any, clean: pd.DataFrame, list_id: str) -> None:
 
 def issue_panel(ctx: Any) -> None:
     """A list from the churn ranking (its default weights, levels and interventions)."""
-    # The churn page's shared base (signals joined once with values, tier and call details) and
-    # its cached evidence: a rerun only scores and ranks (issue 14).
+    # The churn page's shared base, scored and ranked once per data version (issue 14): a
+    # rerun only takes the head of the ranking.
     signals = queries.churn_base(ctx.db, ctx.as_of, ctx.store_ids, ctx.clv_params, ctx.clv_model)
     if signals.empty or ctx.customer_values().empty:
         st.info(ctx.t("churn.empty"))
         return
-    scored = churn.score_risk(signals)
-    calibration = queries.group_churn_calibration(ctx.db, ctx.as_of)  # a group figure
-    method = "calibrated" if calibration is not None else "score"
-    in_use = queries.interventions_in_use(ctx.db)
-    ranked = churn.filter_list(
-        churn.call_list(scored, None, method, calibration, in_use), ctx.store_ids, paying_only=True
-    )
+    ranked = issue_ranking(ctx.db, ctx.as_of, ctx.store_ids, ctx.clv_params, ctx.clv_model)
+    method = ranked.attrs["method"]
     st.caption(
         ctx.t(
             "results.issue.caption",

@@ -41,15 +41,12 @@ from clv_engine.churn.calibration import (
 )
 from clv_engine.churn.call_list import (
     DUE_DAYS,
+    NARROW_LIST_COLUMNS,
+    NARROW_VALUE_COLUMNS,
     OWNER_ROLE,
-    STORE_OWNER_COLUMNS,
-    VEHICLE_MODEL_COLUMNS,
-    VEHICLE_PLATE_COLUMNS,
-    VIN_TAIL,
     ListTotals,
     add_call_details,
     best_call_count,
-    call_details,
     call_list,
     expected_value,
     filter_list,
@@ -60,9 +57,19 @@ from clv_engine.churn.call_list import (
     list_totals,
     measured_interventions,
     per_level,
-    vehicle_text,
+    with_signals,
 )
 from clv_engine.churn.capacity import CAPACITY_KINDS, knapsack, top_n, within_capacity
+from clv_engine.churn.details import (
+    DETAIL_COLUMNS,
+    STORE_OWNER_COLUMNS,
+    VEHICLE_MODEL_COLUMNS,
+    VEHICLE_PLATE_COLUMNS,
+    VIN_TAIL,
+    call_details,
+    vehicle_text,
+    with_details,
+)
 from clv_engine.churn.rules import (
     BACKTEST_HORIZON_DAYS,
     CODES,
@@ -102,7 +109,10 @@ __all__ = [
     "INTERVENTIONS",
     "Intervention",
     "LAPSED",
+    "DETAIL_COLUMNS",
     "LEVELS",
+    "NARROW_LIST_COLUMNS",
+    "NARROW_VALUE_COLUMNS",
     "ListTotals",
     "NO_LEVEL",
     "OWNER_ROLE",
@@ -150,5 +160,7 @@ __all__ = [
     "score_risk",
     "top_n",
     "vehicle_text",
+    "with_details",
+    "with_signals",
     "within_capacity",
 ]

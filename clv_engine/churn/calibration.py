@@ -17,8 +17,9 @@ from clv_engine.churn.rules import (
     SignalRules,
     _as_float,
 )
-from clv_engine.churn.signals import churn_signals, score_risk
+from clv_engine.churn.signals import available_signals, churn_signals, score_risk
 from clv_engine.db import Database
+from clv_engine.derived import churn as derived_churn
 from clv_engine.status import DropoutCheck
 
 # -- P(churn) -------------------------------------------------------------------------------
@@ -140,10 +141,19 @@ def backtest_signals(
     store_ids: Sequence[str] | None = None,
     rules: SignalRules = SignalRules(),
     horizon_days: int = BACKTEST_HORIZON_DAYS,
+    stored: bool = True,
 ) -> pd.DataFrame:
     """Signals as they stood ``horizon_days`` before ``as_of`` for the customers watched then,
-    with ``churned`` = no visit from then to ``as_of``."""
+    with ``churned`` = no visit from then to ``as_of``.
+
+    For every customer (no store, no scope) at the data's end date, the file's stored backtest
+    when it keeps one (clv_engine.derived.churn; ``stored=False``: compute): the signals and
+    the outcome only, the same rows in the same order."""
     reference = as_of - timedelta(days=horizon_days)
+    kept = derived_churn.backtest_frame(db, as_of, rules, horizon_days) if stored and not store_ids else None
+    if kept is not None:
+        kept.attrs.update(available=available_signals(db), rules=rules, as_of=reference)
+        return kept
     frame = churn_signals(db, reference, store_ids, rules)
     frame = frame[frame["watched"]].copy()
     came = db.query_df(backtest_outcome_sql(), [reference, as_of])

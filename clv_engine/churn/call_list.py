@@ -31,6 +31,8 @@ def expected_value(
 # -- the call list --------------------------------------------------------------------------
 
 _VALUE_COLUMNS = ("name", "vin", "region", "clv", "p_alive")
+# What a ranked list needs of the values (the names and the rest: churn.details, for the rows drawn).
+NARROW_VALUE_COLUMNS = ("clv", "p_alive")
 
 
 def per_level(levels: pd.Series, value: dict, default=np.nan) -> np.ndarray:
@@ -47,6 +49,7 @@ def list_base(
     values: pd.DataFrame,
     tiers: pd.DataFrame | None = None,
     details: pd.DataFrame | None = None,
+    value_columns: Sequence[str] = _VALUE_COLUMNS,
 ) -> pd.DataFrame:
     """The signals with what the call list shows of each customer (the value columns, the tier,
     the call details), joined ONCE on the customer id, for :func:`call_list` with
@@ -55,8 +58,10 @@ def list_base(
     Rows stay in the signals' order (left joins keep it); ``attrs["by_id"]`` records that this
     order is ascending customer id (checked here), which lets the ranking break ties by row
     order instead of comparing ids. ``valued`` marks the customers ``values`` holds (the call
-    list keeps only those, as its inner join did)."""
-    keep = ["customer_id"] + [c for c in _VALUE_COLUMNS if c in values.columns]
+    list keeps only those, as its inner join did). ``value_columns``: the value columns kept
+    (:data:`NARROW_VALUE_COLUMNS` with no details: a narrow list, its details read for the
+    rows drawn, churn.details)."""
+    keep = ["customer_id"] + [c for c in value_columns if c in values.columns]
     frame = signals.merge(values[keep].assign(valued=True), on="customer_id", how="left")
     frame["valued"] = frame["valued"].fillna(False).astype(bool)
     if tiers is not None:
@@ -80,6 +85,7 @@ def call_list(
     calibration: Calibration | None = None,
     interventions: Sequence[Intervention] = INTERVENTIONS,
     tiers: pd.DataFrame | None = None,
+    narrow: bool = False,
 ) -> pd.DataFrame:
     """Customers with a risk level, ranked by the expected value of their level's intervention.
 
@@ -87,6 +93,9 @@ def call_list(
     (customer_id, tier). Adds p_churn, cost, success, customers_saved (P × success),
     clv_saved (P × success × CLV), expected_value (clv_saved − cost) and rank.
     ``values=None``: ``scored`` was scored from :func:`list_base`, which carries them already.
+    ``narrow`` (with ``values=None``): only :data:`NARROW_LIST_COLUMNS` of ``scored`` and
+    ``row``, the customer's row in ``scored`` (:func:`with_signals` brings back the rest for
+    the rows drawn): what filters, totals, capacity and "where to stop" read.
     """
     by_level = {}
     for i in interventions:
@@ -97,7 +106,7 @@ def call_list(
         raise ValueError(f"interventions missing for level(s): {', '.join(missing)}")
     on_list = scored["level"].isin(LEVELS)
     if values is None and scored.attrs.get("by_id"):
-        return _ranked_from_base(scored, on_list, method, calibration, by_level)
+        return _ranked_from_base(scored, on_list, method, calibration, by_level, narrow)
     if values is None:
         frame = scored[on_list & scored["valued"]].drop(columns="valued")
     else:
@@ -122,6 +131,8 @@ def call_list(
 
 # The columns P(churn) may read (clv_engine.churn.calibration.p_churn) and the value needs.
 _RANKING_INPUTS = ("score", "p_alive", "level", "clv")
+# What a narrow ranked list keeps of the scored base (with the figures call_list adds).
+NARROW_LIST_COLUMNS = ("customer_id", "home_store_id", "tier", "level", "score", "clv", "p_alive")
 
 
 def _ranked_from_base(
@@ -130,21 +141,27 @@ def _ranked_from_base(
     method: str,
     calibration: Calibration | None,
     by_level: dict[str, Intervention],
+    narrow: bool = False,
 ) -> pd.DataFrame:
     """:func:`call_list` on a scored :func:`list_base` (rows in ascending id, values, tier and
     call details on every row): the ranking is computed on the few numeric columns it needs,
     and the wide frame (names, phones, vehicles ...) is taken ONCE, already in rank order, not
     filtered and then sorted (each take of a million wide rows costs about a quarter second)."""
     rows = np.flatnonzero((on_list & scored["valued"]).to_numpy())
-    narrow = scored[[c for c in _RANKING_INPUTS if c in scored.columns]].take(rows)
-    p = p_churn(narrow, method, calibration)
-    cost = per_level(narrow["level"], {k: v.cost for k, v in by_level.items()})
-    success = per_level(narrow["level"], {k: v.success for k, v in by_level.items()})
-    clv_ = narrow["clv"].to_numpy(dtype=float)
+    inputs = scored[[c for c in _RANKING_INPUTS if c in scored.columns]].take(rows)
+    p = p_churn(inputs, method, calibration)
+    cost = per_level(inputs["level"], {k: v.cost for k, v in by_level.items()})
+    success = per_level(inputs["level"], {k: v.success for k, v in by_level.items()})
+    clv_ = inputs["clv"].to_numpy(dtype=float)
     value = expected_value(p, success, clv_, cost)
     # Rows in ascending id: a stable sort on the value alone breaks ties by id.
     order = np.argsort(-value, kind="stable")
-    frame = scored.take(rows[order]).drop(columns="valued").reset_index(drop=True)
+    if narrow:
+        frame = scored[[c for c in NARROW_LIST_COLUMNS if c in scored.columns]].take(rows[order])
+        frame = frame.reset_index(drop=True)
+        frame["row"] = rows[order]
+    else:
+        frame = scored.take(rows[order]).drop(columns="valued").reset_index(drop=True)
     frame["p_churn"] = p[order]
     frame["cost"] = cost[order]
     frame["success"] = success[order]
@@ -155,6 +172,16 @@ def _ranked_from_base(
     frame.attrs.update(scored.attrs)
     frame.attrs["method"] = method
     return frame
+
+
+def with_signals(rows: pd.DataFrame, scored: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a narrow list (``call_list(..., narrow=True)``) with every other column of the
+    scored base they were ranked from (the facts and contributions the reasons quote)."""
+    rest = [c for c in scored.columns if c not in rows.columns and c != "valued"]
+    extra = scored[rest].take(rows["row"].to_numpy()).set_axis(rows.index)
+    out = pd.concat([rows, extra], axis=1)
+    out.attrs.update(rows.attrs)
+    return out
 
 
 def filter_list(
@@ -242,82 +269,6 @@ def level_summary(frame: pd.DataFrame) -> pd.DataFrame:
 # (SPEC §3: a GM call for high risk, an account manager's visit for mid, automated care for low).
 DUE_DAYS = 7
 OWNER_ROLE: dict[str, str] = {"high": "gm", "mid": "account_manager", "low": "automated"}
-VIN_TAIL = 6  # a VIN is read out by its last six characters (the serial number)
-# Column names an import may give a store's account owner and a vehicle's parts.
-STORE_OWNER_COLUMNS = ("account_owner", "owner")
-VEHICLE_MODEL_COLUMNS = ("vehicle_model", "model")
-VEHICLE_PLATE_COLUMNS = ("plate", "plate_number", "license_plate")
-
-
-def _columns(db: Database, table: str) -> list[str]:
-    if table not in db.tables():
-        return []
-    frame = db.query_df(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = ? "
-        "ORDER BY ordinal_position",
-        [table],
-    )
-    return frame["column_name"].tolist()
-
-
-def _first(candidates: Sequence[str], present: Sequence[str]) -> str | None:
-    return next((c for c in candidates if c in present), None)
-
-
-def vehicle_text(model: object, plate: object, vin: object) -> str:
-    """ "Model · plate", or "Model · …VIN tail" when there is no plate; "" when nothing is known."""
-
-    def known(x: object) -> bool:
-        return isinstance(x, str) and bool(x.strip())
-
-    ident = plate.strip() if known(plate) else ("…" + vin.strip()[-VIN_TAIL:] if known(vin) else "")
-    return " · ".join(p for p in (model.strip() if known(model) else "", ident) if p)
-
-
-def call_details(db: Database, as_of: date) -> pd.DataFrame:
-    """Per customer what the caller needs: phone, last visit (to ``as_of``), vehicle, home
-    store's name and, when the stores file has one, its account owner.
-
-    The vehicle comes from a ``vehicles`` table when the data has one (every vehicle of the
-    customer, joined by "; "), else from the customer's own model and VIN.
-    """
-    store_cols = _columns(db, "stores")
-    owner_col = _first(STORE_OWNER_COLUMNS, store_cols)
-    # Column names come from the catalogue and a fixed list, never from a widget.
-    owner_sql = f's."{owner_col}"' if owner_col else "CAST(NULL AS VARCHAR)"
-    frame = db.query_df(
-        f"""
-        SELECT c.customer_id, c.phone, c.vehicle_model, c.vin, s.name AS store_name,
-               CAST({owner_sql} AS VARCHAR) AS store_owner, o.last_visit
-        FROM customers c
-        LEFT JOIN stores s ON s.store_id = c.home_store_id
-        LEFT JOIN (SELECT customer_id, max(order_date) AS last_visit FROM orders
-                   WHERE order_date <= ? GROUP BY customer_id) o USING (customer_id)
-        ORDER BY c.customer_id
-        """,
-        [as_of],
-    )
-    frame["vehicle"] = [vehicle_text(m, None, v) for m, v in zip(frame["vehicle_model"], frame["vin"])]
-    vehicle_cols = _columns(db, "vehicles")
-    if "customer_id" in vehicle_cols:
-        model, plate = (
-            _first(VEHICLE_MODEL_COLUMNS, vehicle_cols),
-            _first(VEHICLE_PLATE_COLUMNS, vehicle_cols),
-        )
-        pick = ", ".join(
-            f'CAST("{c}" AS VARCHAR) AS "{alias}"' if c else f'CAST(NULL AS VARCHAR) AS "{alias}"'
-            for c, alias in (
-                (model, "model"),
-                (plate, "plate"),
-                ("vin" if "vin" in vehicle_cols else None, "vin"),
-            )
-        )
-        cars = db.query_df(f"SELECT customer_id, {pick} FROM vehicles ORDER BY customer_id, 2, 3, 4")
-        cars["text"] = [vehicle_text(m, p, v) for m, p, v in zip(cars["model"], cars["plate"], cars["vin"])]
-        joined = cars[cars["text"] != ""].groupby("customer_id")["text"].agg("; ".join)
-        frame["vehicle"] = frame["customer_id"].map(joined).fillna(frame["vehicle"])
-    frame["last_visit"] = pd.to_datetime(frame["last_visit"]).dt.date
-    return frame[["customer_id", "phone", "last_visit", "vehicle", "store_name", "store_owner"]]
 
 
 def add_call_details(

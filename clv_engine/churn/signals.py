@@ -20,6 +20,7 @@ from clv_engine.churn.rules import (
     _as_float,
 )
 from clv_engine.db import Database
+from clv_engine.derived import churn as derived_churn
 from clv_engine.errors import InputError
 
 # -- normalisation of each signal to 0..1 ---------------------------------------------------
@@ -237,6 +238,27 @@ def _signal_sql(tables: set[str], store_ids: Sequence[str] | None, one: bool = F
     return sql + " ORDER BY c.customer_id"
 
 
+def facts_query(
+    tables: set[str],
+    as_of: date,
+    store_ids: Sequence[str] | None = None,
+    rules: SignalRules = SignalRules(),
+    customer_id: str | None = None,
+) -> tuple[str, list]:
+    """The SQL of the per-customer facts behind the signals and its parameters (every value
+    a ? parameter), rows in customer_id order."""
+    params: list = [
+        as_of,
+        rules.spend_window_days,
+        rules.frequency_window_days,
+        rules.baseline_days,
+        rules.competitor_horizon_days,
+        rules.cancellation_window_days,
+        customer_id,
+    ] + list(store_ids or [])
+    return _signal_sql(tables, store_ids, customer_id is not None), params
+
+
 def churn_signals(
     db: Database,
     as_of: date,
@@ -250,20 +272,21 @@ def churn_signals(
     customer's own, so it equals the row of the whole population's query.
 
     ``attrs["available"]`` lists the signals whose table has rows; a signal that is not
-    available is NaN (unknown), never 0.
+    available is NaN (unknown), never 0. The facts of every customer at the data's end date
+    are read from the file when it keeps them (clv_engine.derived.churn: the same SQL, run
+    once per data version).
     """
     rules.validate()
-    params: list = [
-        as_of,
-        rules.spend_window_days,
-        rules.frequency_window_days,
-        rules.baseline_days,
-        rules.competitor_horizon_days,
-        rules.cancellation_window_days,
-        customer_id,
-    ] + list(store_ids or [])
-    frame = db.query_df(_signal_sql(db.tables(), store_ids, customer_id is not None), params)
-    available = available_signals(db)
+    frame = None if customer_id is not None else derived_churn.signal_facts(db, as_of, store_ids, rules)
+    if frame is None:
+        frame = db.query_df(*facts_query(db.tables(), as_of, store_ids, rules, customer_id))
+    return signals_from_facts(frame, available_signals(db), rules, as_of)
+
+
+def signals_from_facts(
+    frame: pd.DataFrame, available: tuple[str, ...], rules: SignalRules, as_of: date
+) -> pd.DataFrame:
+    """The signals (and the figures the reasons quote) added to the facts of :func:`facts_query`."""
     frame["watched"] = frame["days_since_activity"].fillna(np.inf).to_numpy(dtype=float) <= rules.watch_days
     signals = {
         "spend_drop": drop_signal(

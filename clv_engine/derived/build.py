@@ -20,6 +20,7 @@ import pandas as pd
 
 from clv_engine import bridge, clv, predictive
 from clv_engine.db import Reader
+from clv_engine.derived import churn as derived_churn
 from clv_engine.derived import store
 from clv_engine.models import FitError
 from clv_engine.models.store import failure_to_json, fit_to_json, holdout_to_json
@@ -99,6 +100,7 @@ def build(con: duckdb.DuckDBPyConnection, step: Step = _no_step) -> date | None:
         step((i + 0.5) * share, "values")
         _values(con, day, predictions, first=i == 0)
     # -- after the values: other per-customer builders of the last day go here --
+    derived_churn.build(con, reader, as_of)  # the churn signals and backtest (clv_engine.derived.churn)
     step(0.85, "checks")
     rfm_days, holdout = _model_page(con, reader, as_of, days)
     con.execute("DROP TABLE temp.derived_keys")

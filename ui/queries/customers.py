@@ -87,19 +87,52 @@ def churn_signals(db: Database, as_of: date, stores: tuple[str, ...] | None) -> 
     return churn.churn_signals(db, as_of, stores)
 
 
-@_copied
-@shared
-def call_details(db: Database, as_of: date) -> pd.DataFrame:
-    return churn.call_details(db, as_of)
+# Above this many rows (a download's, read once on its click) the details are not cached.
+DETAIL_CACHE_ROWS = 1_000
+
+
+@cached
+def _call_details_of(db: Database, as_of: date, customer_ids: tuple[str, ...]) -> pd.DataFrame:
+    return churn.call_details(db, as_of, customer_ids)
+
+
+def call_details(db: Database, as_of: date, customer_ids) -> pd.DataFrame:
+    """Name, phone, last visit, vehicle, store and owner of these customers only (the rows a
+    page draws, a download's rows), read in SQL (churn.call_details); the customers outside
+    a scoped database's stores have none."""
+    ids = tuple(str(c) for c in customer_ids)
+    if len(ids) > DETAIL_CACHE_ROWS:
+        return churn.call_details(db, as_of, ids)
+    return _call_details_of(db, as_of, ids)
 
 
 @_copied
 @shared
 def churn_base(db: Database, as_of: date, stores, params: clv.CLVParams, model: str) -> pd.DataFrame:
-    """The signals with the values, tier and call details the list shows, joined once (churn.list_base)."""
+    """The signals with the CLV, P(alive) and tier the list ranks on, joined once
+    (churn.list_base), narrow: names, phones and vehicles are read for the rows drawn
+    (:func:`call_details`)."""
     values = model_values(db, as_of, stores, params, model)
-    details = call_details(db, as_of)
-    return churn.list_base(churn_signals(db, as_of, stores), values, rfml_tiers(db, as_of, stores), details)
+    return churn.list_base(
+        churn_signals(db, as_of, stores),
+        values,
+        rfml_tiers(db, as_of, stores),
+        value_columns=churn.NARROW_VALUE_COLUMNS,
+    )
+
+
+@_copied
+@shared(max_entries=2)
+def issue_ranking(db: Database, as_of: date, stores, params: clv.CLVParams, model: str) -> pd.DataFrame:
+    """The churn ranking a new list is issued from (results page): default weights and levels,
+    the interventions in use, P(churn) calibrated when it can be, the scope's customers where
+    acting pays; narrow (churn.call_list); ``attrs["method"]``. Once per data version: the
+    page's reruns only take its head."""
+    scored = churn.score_risk(churn_base(db, as_of, stores, params, model))
+    calibration = group_churn_calibration(db, as_of)  # a group figure
+    method = "calibrated" if calibration is not None else "score"
+    ranked = churn.call_list(scored, None, method, calibration, interventions_in_use(db), narrow=True)
+    return churn.filter_list(ranked, stores, paying_only=True)
 
 
 @cached

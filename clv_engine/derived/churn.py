@@ -1,0 +1,167 @@
+"""The churn tables kept with the derived tables (issue 14), built by :func:`build` in the same
+pass (``clv_engine.derived.build``) for the data's end date:
+
+- ``derived_churn_signals``: the facts behind every customer's churn signals at that date,
+  the very SQL ``churn.churn_signals`` runs (``churn.signals.facts_query``, default rules);
+- ``derived_churn_backtest``: the backtest ``churn.backtest_signals`` computes a horizon
+  before it (every customer watched then: the five signals and whether they churned since),
+  without customer ids: what the group calibration fits on;
+- ``derived_churn_meta``: the rules and horizon they were built with, and a fingerprint of the
+  complaints, sightings and appointments they read (the derived tables' own fingerprint
+  covers orders, customers and stores).
+
+They stand in only where the derived tables do (``store.usable``: same date, same data), for
+the same rules and horizon and the same side tables; otherwise the readers compute as before.
+A store-scoped database reads the signals of its own customers only (``customers`` is its
+scoped view); the backtest is a group figure, read for an unscoped database only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import threading
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from clv_engine.derived import store
+from clv_engine.scope import scope_of
+
+SIGNALS_TABLE = "derived_churn_signals"
+BACKTEST_TABLE = "derived_churn_backtest"
+META_TABLE = "derived_churn_meta"
+TABLES = (SIGNALS_TABLE, BACKTEST_TABLE, META_TABLE)
+# The side tables the signals read, and the columns of them they read (hashed, not whole rows:
+# a third of the time on millions of appointments).
+SIDE_TABLES = {
+    "complaints": "customer_id, opened, resolved",
+    "competitor_sightings": "customer_id, seen_date",
+    "appointments": "customer_id, appointment_date, status",
+}
+# The signal columns the backtest keeps (churn.SIGNALS), and its outcome.
+BACKTEST_SIGNALS = ("spend_drop", "frequency_drop", "complaints", "competitor", "cancellations")
+
+
+def side_fingerprint(reader: Any) -> dict[str, list]:
+    """Rows and a hash of what the signals read of each side table (absent: none), one query."""
+    present = [t for t in SIDE_TABLES if t in reader.tables()]  # fixed names, in the catalogue
+    if not present:
+        return {}
+    parts = ", ".join(
+        f"(SELECT [CAST(count(*) AS VARCHAR), CAST(coalesce(sum(hash({SIDE_TABLES[t]})), 0) AS VARCHAR)] "
+        f"FROM {t}) AS {t}"
+        for t in present
+    )
+    row = reader.query_df(f"SELECT {parts}").iloc[0]
+    return {t: [int(row[t][0]), str(row[t][1])] for t in present}
+
+
+def _rules_json(rules: Any) -> str:
+    return json.dumps(dataclasses.asdict(rules), sort_keys=True)
+
+
+def build(con: duckdb.DuckDBPyConnection, reader: Any, as_of: date) -> None:
+    """(Re)build the churn tables in ``con``'s file for ``as_of`` (default rules and horizon)."""
+    from clv_engine.churn import calibration, signals
+    from clv_engine.churn.rules import BACKTEST_HORIZON_DAYS, SignalRules
+
+    for table in TABLES:
+        con.execute(f"DROP TABLE IF EXISTS main.{table}")
+    rules = SignalRules()
+    sql, params = signals.facts_query(reader.tables(), as_of, None, rules)
+    con.execute(
+        f"CREATE TABLE main.{SIGNALS_TABLE} AS SELECT row_number() OVER (ORDER BY customer_id) AS pos, f.* "
+        f"FROM ({sql}) f ORDER BY pos",
+        params,
+    )
+    backtest = calibration.backtest_signals(reader, as_of, None, rules, BACKTEST_HORIZON_DAYS, stored=False)
+    rows = backtest[list(BACKTEST_SIGNALS) + ["churned"]].reset_index(drop=True)
+    rows.insert(0, "pos", range(len(rows)))
+    con.register("derived_churn_rows", rows)
+    con.execute(f"CREATE TABLE main.{BACKTEST_TABLE} AS SELECT * FROM derived_churn_rows ORDER BY pos")
+    con.unregister("derived_churn_rows")
+    meta = {
+        "as_of": as_of.isoformat(),
+        "rules": _rules_json(rules),
+        "horizon_days": str(BACKTEST_HORIZON_DAYS),
+        "side": json.dumps(side_fingerprint(reader)),
+    }
+    con.execute(f"CREATE TABLE main.{META_TABLE} (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    con.executemany(f"INSERT INTO main.{META_TABLE} VALUES (?, ?)", [[k, v] for k, v in meta.items()])
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+_checked: dict[tuple, dict | None] = {}
+_lock = threading.Lock()
+
+
+def _meta(db: Any, as_of: object) -> dict | None:
+    """The churn tables' meta when they may stand in for ``db`` (its group's file) at ``as_of``."""
+    if store.usable(db, as_of) is None:
+        return None
+    group = getattr(db, "group", db)
+    key = group.version()
+    with _lock:
+        if key in _checked:
+            return _checked[key]
+    found = None
+    if set(TABLES) <= group.tables():
+        meta = dict(group.query_df(f"SELECT key, value FROM {META_TABLE}").itertuples(index=False))
+        if json.loads(meta.get("side", "null")) == side_fingerprint(group):
+            found = meta
+    with _lock:
+        if len(_checked) >= 8:
+            _checked.pop(next(iter(_checked)))
+        _checked[key] = found
+    return found
+
+
+def forget() -> None:
+    with _lock:
+        _checked.clear()
+
+
+def _in_order(db: Any, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+    """The rows of ``sql`` (a table written in ``pos`` order) in ``pos`` order, without ``pos``.
+    A scan keeps the order the rows were written in (DuckDB's preserve_insertion_order, on by
+    default), which spares a sort of a million rows; checked, and sorted when it did not."""
+    frame = store._read_frame(db, sql, params)
+    pos = frame["pos"].to_numpy()
+    if len(pos) > 1 and not (pos[1:] > pos[:-1]).all():
+        frame = frame.sort_values("pos", kind="stable").reset_index(drop=True)
+    return frame.drop(columns="pos")
+
+
+def signal_facts(db: Any, as_of: object, store_ids: Sequence[str] | None, rules: Any) -> pd.DataFrame | None:
+    """The rows ``facts_query`` would return for ``db`` (its scope) and ``store_ids``, or None."""
+    meta = _meta(db, as_of)
+    if meta is None or meta["rules"] != _rules_json(rules):
+        return None
+    where, params = [], []
+    if scope_of(db) is not None:  # the scoped view of customers: its own customers only
+        where.append("customer_id IN (SELECT customer_id FROM customers)")
+    if store_ids:
+        where.append(f"home_store_id IN ({', '.join('?' for _ in store_ids)})")
+        params = list(store_ids)
+    clause = " WHERE " + " AND ".join(where) if where else ""
+    return _in_order(db, f"SELECT * FROM {SIGNALS_TABLE}{clause}", params)
+
+
+def backtest_frame(db: Any, as_of: object, rules: Any, horizon_days: int) -> pd.DataFrame | None:
+    """The stored backtest (signals of the customers watched a horizon before ``as_of``, and
+    ``churned``) for an unscoped database, or None."""
+    if scope_of(db) is not None:
+        return None
+    meta = _meta(db, as_of)
+    if meta is None or meta["rules"] != _rules_json(rules) or int(meta["horizon_days"]) != horizon_days:
+        return None
+    frame = _in_order(db, f"SELECT * FROM {BACKTEST_TABLE}")
+    frame["watched"] = True
+    frame.attrs["reference_date"] = date.fromisoformat(meta["as_of"]) - timedelta(days=horizon_days)
+    frame.attrs["horizon_days"] = horizon_days
+    return frame

@@ -1,0 +1,168 @@
+"""The churn signals and the backtest kept with the derived tables (clv_engine.derived.churn,
+issue 14) against the computation with the stored tables out of the way (the SQL and the
+Python as before them), on a random database with complaints, sightings and appointments."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from cli import derive as cli
+from clv_engine import churn
+from clv_engine.db import Database
+from clv_engine.derived import churn as derived_churn
+from clv_engine.derived import store
+from clv_engine.scope import ScopedDatabase
+from tests.test_churn_narrow import _random_db
+from tests.test_derived import SqlLog, on_the_fly
+
+
+def _with_side_tables(path, seed: int = 11) -> None:
+    rng = np.random.default_rng(seed)
+    con = duckdb.connect(str(path))
+    ids = [r[0] for r in con.execute("SELECT customer_id FROM customers ORDER BY 1").fetchall()]
+    end = con.execute("SELECT max(order_date) FROM orders").fetchone()[0]
+    day = lambda: end - timedelta(days=int(rng.integers(0, 900)))  # noqa: E731
+    con.executemany(
+        "INSERT INTO complaints (complaint_id, customer_id, store_id, opened, resolved) VALUES (?, ?, ?, ?, ?)",
+        [
+            (f"Q{i}", str(rng.choice(ids)), "S1", (o := day()), o + timedelta(days=30) if i % 2 else None)
+            for i in range(60)
+        ],
+    )
+    con.executemany(
+        "INSERT INTO competitor_sightings (customer_id, seen_date, source) VALUES (?, ?, ?)",
+        [(str(rng.choice(ids)), day(), "survey") for _ in range(60)],
+    )
+    con.executemany(
+        "INSERT INTO appointments (appointment_id, customer_id, store_id, appointment_date, status) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(f"P{i}", str(rng.choice(ids)), "S1", day(), "cancelled" if i % 3 else "kept") for i in range(150)],
+    )
+    con.close()
+
+
+@pytest.fixture()
+def derived_db(tmp_path):
+    path = tmp_path / "c.duckdb"
+    _random_db(path, 21).close()
+    _with_side_tables(path)
+    assert cli.main([str(path)]) == 0
+    store.forget()
+    derived_churn.forget()
+    db = Database(path)
+    yield db, db.query_value("SELECT max(order_date) FROM orders")
+    db.close()
+
+
+def _same(stored: pd.DataFrame, computed: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(stored, computed, check_exact=False, rtol=1e-12, atol=1e-9)
+    assert stored.attrs["available"] == computed.attrs["available"]
+
+
+def test_the_build_writes_the_churn_tables(derived_db):
+    db, end = derived_db
+    assert set(derived_churn.TABLES) <= db.tables()
+    assert db.query_value(f"SELECT count(*) FROM {derived_churn.SIGNALS_TABLE}") > 100
+    # the backtest holds no customer id: a group figure's rows, nothing to scope
+    columns = db.query_df(f"SELECT * FROM {derived_churn.BACKTEST_TABLE} LIMIT 0").columns
+    assert "customer_id" not in columns
+
+
+@pytest.mark.parametrize("stores", [None, ("S1",), ("S2", "S3")])
+def test_signals_from_the_stored_table_equal_the_computation(derived_db, monkeypatch, stores):
+    db, end = derived_db
+    log = SqlLog(monkeypatch)
+    stored = churn.churn_signals(db, end, stores)
+    assert log.ran(derived_churn.SIGNALS_TABLE) and not log.ran("spend_baseline_visits")
+    computed = on_the_fly(monkeypatch, lambda: churn.churn_signals(db, end, stores))
+    assert len(stored) > 10 and set(stored.attrs["available"]) == set(churn.SIGNALS)
+    _same(stored, computed)
+
+
+def test_a_scoped_database_reads_its_own_customers_signals(derived_db, monkeypatch):
+    db, end = derived_db
+    scoped = ScopedDatabase(db, ["S2"])
+    log = SqlLog(monkeypatch)
+    stored = churn.churn_signals(scoped, end)
+    assert log.ran(derived_churn.SIGNALS_TABLE)
+    computed = on_the_fly(monkeypatch, lambda: churn.churn_signals(scoped, end))
+    assert set(stored["home_store_id"]) == {"S2"}
+    _same(stored, computed)
+    # the backtest is a group figure: a scoped database computes its own, never the stored one
+    assert derived_churn.backtest_frame(scoped, end, churn.SignalRules(), churn.BACKTEST_HORIZON_DAYS) is None
+
+
+def test_the_stored_backtest_calibrates_as_the_computed_one(derived_db, monkeypatch):
+    db, end = derived_db
+    log = SqlLog(monkeypatch)
+    stored = churn.backtest_signals(db, end)
+    assert log.ran(derived_churn.BACKTEST_TABLE)
+    computed = churn.backtest_signals(db, end, stored=False)
+    keep = [*derived_churn.BACKTEST_SIGNALS, "watched", "churned"]
+    _same(stored[keep].reset_index(drop=True), computed[keep].reset_index(drop=True))
+    assert stored.attrs["reference_date"] == computed.attrs["reference_date"]
+    for weights in (churn.RiskWeights(), churn.RiskWeights(0.1, 0.1, 0.4, 0.2, 0.2)):
+        a, b = churn.calibrate(stored, weights), churn.calibrate(computed, weights)
+        assert (a is None) == (b is None)
+        if a is not None:
+            # the same rows in the same order: the same fit to the last bit
+            assert (a.intercept, a.slope, a.auc, a.reference_date) == (
+                b.intercept,
+                b.slope,
+                b.auc,
+                b.reference_date,
+            )
+            pd.testing.assert_frame_equal(a.table, b.table)
+
+
+def test_another_date_or_rules_compute(derived_db, monkeypatch):
+    db, end = derived_db
+    log = SqlLog(monkeypatch)
+    earlier = end - timedelta(days=30)
+    churn.churn_signals(db, earlier)
+    churn.churn_signals(db, end, rules=churn.SignalRules(spend_window_days=60))
+    churn.backtest_signals(db, end, horizon_days=365)
+    assert not log.ran(derived_churn.SIGNALS_TABLE) and not log.ran(derived_churn.BACKTEST_TABLE)
+
+
+def test_a_changed_complaint_is_never_read_from_stale_tables(tmp_path, derived_db, monkeypatch):
+    db, end = derived_db
+    path = db.path
+    db.close()
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE complaints SET resolved = NULL")  # every complaint open: other signals
+    con.close()
+    store.forget()
+    derived_churn.forget()
+    db = Database(path)
+    log = SqlLog(monkeypatch)
+    now = churn.churn_signals(db, end)
+    assert not log.ran(derived_churn.SIGNALS_TABLE)
+    _same(now, on_the_fly(monkeypatch, lambda: churn.churn_signals(db, end)))
+    assert derived_churn.backtest_frame(db, end, churn.SignalRules(), churn.BACKTEST_HORIZON_DAYS) is None
+    db.close()
+
+
+def test_rows_written_out_of_order_are_read_in_order(derived_db, monkeypatch):
+    db, end = derived_db
+    expected = churn.churn_signals(db, end)
+    path = db.path
+    db.close()
+    con = duckdb.connect(str(path))
+    table = derived_churn.SIGNALS_TABLE
+    con.execute(f"CREATE TABLE shuffled AS SELECT * FROM {table} ORDER BY hash(pos)")
+    con.execute(f"DROP TABLE {table}")
+    con.execute(f"ALTER TABLE shuffled RENAME TO {table}")
+    con.close()
+    store.forget()
+    derived_churn.forget()
+    db = Database(path)
+    log = SqlLog(monkeypatch)
+    _same(churn.churn_signals(db, end), expected)
+    assert log.ran(table)
+    db.close()
