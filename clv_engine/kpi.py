@@ -29,7 +29,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from clv_engine import clv, errors
+from clv_engine import clv, errors, kpi_sql
 from clv_engine.db import Database
 from clv_engine.errors import InputError
 
@@ -247,11 +247,20 @@ def raw_kpis(db: Database, dates: Sequence[date], params: clv.CLVParams = clv.CL
     dates = sorted(set(dates))
     frame = db.query_df(RAW_SQL, [dates])
     frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
-    # Month ends a year apart share dates: compute each date's CLV once.
-    totals = {d: store_clv(db, d, params) for d in sorted(set(dates) | {year_before(d) for d in dates})}
+    # Every date's CLV and the year before's, in one query (month ends a year apart share dates).
+    every = kpi_sql.store_clv_many(db, sorted(set(dates) | {year_before(d) for d in dates}), params)
+    return with_clv_growth(frame, every, dates)
+
+
+def with_clv_growth(frame: pd.DataFrame, every: pd.DataFrame, dates: Sequence[date]) -> pd.DataFrame:
+    """``frame`` (RAW_SQL's rows) with clv_total, clv_total_prior and clv_growth from ``every``
+    (store_id, as_of, clv_total on each date and the year before), and zeros where a store had
+    no order."""
+    empty = every.iloc[0:0][["store_id", "clv_total"]]
+    totals = {d: part[["store_id", "clv_total"]] for d, part in every.groupby("as_of")}
     growth = []
     for d in dates:
-        now, before = totals[d], totals[year_before(d)]
+        now, before = totals.get(d, empty), totals.get(year_before(d), empty)
         g = now.merge(before, on="store_id", how="left", suffixes=("", "_prior"))
         prior = g["clv_total_prior"]
         # Growth against nothing (a new store, no history a year ago) is not a growth rate.
