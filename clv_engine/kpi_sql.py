@@ -93,7 +93,7 @@ xr AS (
     FROM sc CROSS JOIN pos
 ),
 yr AS (
-    SELECT xr.k,
+    SELECT xr.k, CASE WHEN xr.is_cust THEN xr.store_id END AS store_id,
            xr.last_order > refs.day - INTERVAL 365 DAY AS recent,
            CASE WHEN xr.is_cust AND coalesce(xr.purchase_date, xr.first_order) <= refs.day
                      AND date_diff('day', greatest(xr.last_order, xr.purchase_date), refs.day) > 365
@@ -103,7 +103,7 @@ yr AS (
            coalesce(xr.next_order <= refs.day + INTERVAL 365 DAY, false) AS came
     FROM xr JOIN refs ON refs.k = xr.k
 ),
-counts AS (SELECT k, recent, years, came, count(*) AS n FROM yr GROUP BY ALL),
+counts AS (SELECT k, store_id, recent, years, came, count(*) AS n FROM yr GROUP BY ALL),
 ret AS (
     SELECT refs.k,
            coalesce(sum(c.n) FILTER (WHERE c.recent AND c.came), 0) / sum(c.n) FILTER (WHERE c.recent) AS retention
@@ -151,14 +151,21 @@ zd AS (
            days, q
     FROM yd
 )
-SELECT k, store_id, any_value(r) AS retention, count(*) AS customers,
+SELECT 'clv' AS part, k, store_id, any_value(r) AS retention, count(*) AS customers,
        sum(annual * CASE WHEN years = 0 THEN 1.0
                          WHEN q[years] IS NULL THEN pow(r, greatest(days - 365, 0) / 365.0)
                          WHEN r > 0 THEN least(q[years], r) / r
                          ELSE 0.0 END) FILTER (WHERE bought) AS clv_sum
 FROM zd
 GROUP BY ALL
-ORDER BY k, store_id
+UNION ALL
+-- the home store's retention (RAW_SQL's rule): its customers with an order in the year to the
+-- reference point, and of them those with one in the year after
+SELECT 'retention', d.k, c.store_id, NULL, sum(c.n), sum(c.n) FILTER (WHERE c.came)
+FROM dates d JOIN counts c ON c.k = d.ref_k
+WHERE c.recent AND c.store_id IS NOT NULL
+GROUP BY ALL
+ORDER BY part, k, store_id
 """
 
 
@@ -171,19 +178,11 @@ def _before(points: Sequence[date], marks: Sequence[date]) -> list[int]:
     return out
 
 
-def store_clv_many(
-    db: Database, dates: Sequence[date], params: clv.CLVParams = clv.CLVParams()
-) -> pd.DataFrame:
-    """``kpi.store_clv`` on every date of ``dates`` at once: store_id, as_of, clv_total,
-    customers (a row for each store with a customer known on that date)."""
-    params.validate()
-    dates = sorted(set(dates))
-    if not dates:
-        raise ValueError("dates must not be empty")
+def _args(dates: list[date], params: clv.CLVParams) -> list:
     refs = sorted({d - timedelta(days=365) for d in dates})
     points = sorted(set(dates) | set(refs))
     ref_of = [refs.index(d - timedelta(days=365)) for d in dates]
-    args = [
+    return [
         points,
         len(points),
         _before(points, dates),
@@ -200,16 +199,48 @@ def store_clv_many(
         clv.DEFAULT_RETENTION,
         clv.RETURN_MAX_YEARS,
     ]
-    found = db.query_df(SQL, args)
+
+
+def store_clv_many(
+    db: Database, dates: Sequence[date], params: clv.CLVParams = clv.CLVParams()
+) -> pd.DataFrame:
+    """``kpi.store_clv`` on every date of ``dates`` at once: store_id, as_of, clv_total,
+    customers (a row for each store with a customer known on that date)."""
+    return store_figures(db, dates, params)[0]
+
+
+def store_figures(
+    db: Database, dates: Sequence[date], params: clv.CLVParams = clv.CLVParams()
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``store_clv_many``'s frame, and the retention of each home store on each date as
+    ``kpi.RAW_SQL`` measured it (store_id, as_of, retention, retention_base: a row for each
+    store with a customer to keep)."""
+    params.validate()
+    dates = sorted(set(dates))
+    if not dates:
+        raise ValueError("dates must not be empty")
+    found = db.query_df(SQL, _args(dates, params))
+    values = found[found["part"] == "clv"]
+    kept = found[found["part"] == "retention"]
     factor = {
-        r: clv.annuity_factor(r, params.discount_rate, params.horizon_years) for r in set(found["retention"])
+        r: clv.annuity_factor(r, params.discount_rate, params.horizon_years) for r in set(values["retention"])
     }
-    return pd.DataFrame(
+    clv_frame = pd.DataFrame(
         {
-            "store_id": found["store_id"].to_numpy(),
-            "as_of": [dates[k] for k in found["k"]],
-            "clv_total": found["clv_sum"].fillna(0).to_numpy(dtype=float)
-            * found["retention"].map(factor).to_numpy(dtype=float),
-            "customers": found["customers"].to_numpy(dtype="int64"),
+            "store_id": values["store_id"].to_numpy(),
+            "as_of": [dates[k] for k in values["k"]],
+            "clv_total": values["clv_sum"].fillna(0).to_numpy(dtype=float)
+            * values["retention"].map(factor).to_numpy(dtype=float),
+            "customers": values["customers"].to_numpy(dtype="int64"),
         }
     )
+    base = kept["customers"].to_numpy(dtype=float)
+    retention_frame = pd.DataFrame(
+        {
+            "store_id": kept["store_id"].to_numpy(),
+            "as_of": [dates[k] for k in kept["k"]],
+            "retention": kept["clv_sum"].fillna(0).to_numpy(dtype=float) / base,
+            "retention_base": kept["customers"].to_numpy(dtype="int64"),
+        }
+    )
+    return clv_frame, retention_frame

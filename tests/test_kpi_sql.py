@@ -154,3 +154,38 @@ def test_by_hand_one_customer(tmp_path):
     assert len(got) == 1  # not known on 2019-12-31, before the car was bought
     measured = kpi_sql.store_clv_many(db, [day]).set_index("store_id")
     assert measured.loc["S1", "clv_total"] == 0.0
+
+
+# The home store's retention as kpi.RAW_SQL measured it before it moved into kpi_sql (kept here
+# as the independent implementation): visit days, next visit, a range join per date.
+RETENTION_BEFORE_SQL = """
+WITH d AS (SELECT unnest(CAST(? AS DATE[])) AS as_of),
+cv AS (
+    SELECT customer_id, order_date AS visit,
+           lead(order_date) OVER (PARTITION BY customer_id ORDER BY order_date) AS next_visit
+    FROM (SELECT DISTINCT customer_id, order_date FROM orders)
+)
+SELECT d.as_of, c.home_store_id AS store_id,
+       avg(CASE WHEN cv.next_visit <= d.as_of THEN 1.0 ELSE 0.0 END) AS retention,
+       count(*) AS retention_base
+FROM d JOIN cv
+  ON cv.visit > d.as_of - INTERVAL 730 DAY AND cv.visit <= d.as_of - INTERVAL 365 DAY
+ AND (cv.next_visit IS NULL OR cv.next_visit > d.as_of - INTERVAL 365 DAY)
+JOIN customers c ON c.customer_id = cv.customer_id
+WHERE c.home_store_id IS NOT NULL
+GROUP BY ALL
+ORDER BY 1, 2
+"""
+
+
+@settings(max_examples=20, deadline=None)
+@given(data=databases(), dates=dates_strategy)
+def test_store_retention_equals_the_range_join(data, dates):
+    with tempfile.TemporaryDirectory() as folder:
+        db = _build(Path(folder), *data)
+        expected = db.query_df(RETENTION_BEFORE_SQL, [sorted(set(dates))])
+        expected["as_of"] = pd.to_datetime(expected["as_of"]).dt.date
+        got = kpi_sql.store_figures(db, dates)[1].sort_values(["as_of", "store_id"]).reset_index(drop=True)
+        assert list(zip(got["as_of"], got["store_id"])) == list(zip(expected["as_of"], expected["store_id"]))
+        assert (got["retention_base"].to_numpy() == expected["retention_base"].to_numpy()).all()
+        assert np.allclose(got["retention"], expected["retention"], rtol=1e-12)
