@@ -67,8 +67,8 @@ seg AS (
     SELECT b.customer_id, b.j AS lo_j, coalesce(lead(b.j) OVER w, lim.n) AS hi_j,
            sum(b.gp) OVER (w ROWS UNBOUNDED PRECEDING) AS cum_gp, b.last_in AS last_order,
            lead(b.first_in) OVER w AS next_order,
-           min(b.first_in) OVER (PARTITION BY b.customer_id) AS first_order,
-           b.j = min(b.j) OVER (PARTITION BY b.customer_id) AS first_row
+           first_value(b.first_in) OVER (w ROWS UNBOUNDED PRECEDING) AS first_order,
+           row_number() OVER w = 1 AS first_row
     FROM b CROSS JOIN lim
     WINDOW w AS (PARTITION BY b.customer_id ORDER BY b.j)
 ),
