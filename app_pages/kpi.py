@@ -60,7 +60,9 @@ if latest.empty:
 # -- the headline against an earlier date (scores on that date among the same stores) --
 since = drill.comparison(ctx, "kpi_compare")
 vs = drill.vs_text(ctx, since)
-before_raw = queries.group_store_kpis(ctx.db, since, 1, ctx.clv_params)
+before_raw = queries.group_store_kpis(
+    ctx.db, ctx.as_of, st.session_state["kpi_months"], ctx.clv_params, on=since
+)
 then = kpi.score(before_raw, weights).on(since).set_index("store_id")["score"]
 if ctx.store_ids:
     then = then[then.index.isin(ctx.store_ids)]

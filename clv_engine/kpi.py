@@ -29,7 +29,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from clv_engine import clv, errors
+from clv_engine import clv, errors, kpi_sql
 from clv_engine.db import Database
 from clv_engine.errors import InputError
 
@@ -162,27 +162,6 @@ a AS (
      AND (sv.next_visit IS NULL OR sv.next_visit > d.as_of)
     GROUP BY ALL
 ),
-cv AS (
-    -- each customer's visit days (any store), with their next visit day
-    SELECT customer_id, order_date AS visit,
-           lead(order_date) OVER (PARTITION BY customer_id ORDER BY order_date) AS next_visit
-    FROM (SELECT DISTINCT customer_id, order_date FROM orders
-          WHERE order_date > (SELECT min(as_of) FROM d) - INTERVAL 730 DAY
-            AND order_date <= (SELECT max(as_of) FROM d))
-),
-r AS (
-    -- retention by home store: of the customers with a visit in the year before last (their
-    -- last visit on or before as_of - 365 days is within the 365 days before that), the share
-    -- who came back in the last year (their next visit is on or before as_of)
-    SELECT d.as_of, c.home_store_id AS store_id,
-           avg(CASE WHEN cv.next_visit <= d.as_of THEN 1.0 ELSE 0.0 END) AS retention,
-           count(*) AS retention_base
-    FROM d JOIN cv
-      ON cv.visit > d.as_of - INTERVAL 730 DAY AND cv.visit <= d.as_of - INTERVAL 365 DAY
-     AND (cv.next_visit IS NULL OR cv.next_visit > d.as_of - INTERVAL 365 DAY)
-    JOIN customers c ON c.customer_id = cv.customer_id
-    GROUP BY ALL
-),
 k AS (
     -- monthly store KPIs of the 12 months to each date
     SELECT d.as_of, s.store_id,
@@ -199,12 +178,10 @@ SELECT st.store_id, d.as_of,
        w.gross_profit AS after_sales_gp,
        w.revenue / nullif(w.orders, 0) AS ticket_size,
        w.orders / nullif(a.active_customers, 0) AS frequency,
-       r.retention, coalesce(r.retention_base, 0) AS retention_base,
        k.nps, k.first_time_fix, k.technician_efficiency
 FROM d CROSS JOIN stores st
 LEFT JOIN w ON w.as_of = d.as_of AND w.store_id = st.store_id
 LEFT JOIN a ON a.as_of = d.as_of AND a.store_id = st.store_id
-LEFT JOIN r ON r.as_of = d.as_of AND r.store_id = st.store_id
 LEFT JOIN k ON k.as_of = d.as_of AND k.store_id = st.store_id
 ORDER BY st.store_id, d.as_of
 """
@@ -247,11 +224,35 @@ def raw_kpis(db: Database, dates: Sequence[date], params: clv.CLVParams = clv.CL
     dates = sorted(set(dates))
     frame = db.query_df(RAW_SQL, [dates])
     frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
-    # Month ends a year apart share dates: compute each date's CLV once.
-    totals = {d: store_clv(db, d, params) for d in sorted(set(dates) | {year_before(d) for d in dates})}
+    # Every date's CLV and the year before's, and the stores' retention, in one query (month
+    # ends a year apart share dates).
+    every, kept = kpi_sql.store_figures(db, sorted(set(dates) | {year_before(d) for d in dates}), params)
+    return with_clv_growth(with_retention(frame, kept), every, dates)
+
+
+def with_retention(frame: pd.DataFrame, kept: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each home store's retention and its base (0 when nobody to keep)."""
+    out = frame.merge(kept, on=["store_id", "as_of"], how="left")
+    out["retention_base"] = out["retention_base"].fillna(0).astype("int64")
+    return out[
+        [
+            *frame.columns[: frame.columns.get_loc("frequency") + 1],
+            "retention",
+            "retention_base",
+            *frame.columns[frame.columns.get_loc("frequency") + 1 :],
+        ]
+    ]
+
+
+def with_clv_growth(frame: pd.DataFrame, every: pd.DataFrame, dates: Sequence[date]) -> pd.DataFrame:
+    """``frame`` (RAW_SQL's rows) with clv_total, clv_total_prior and clv_growth from ``every``
+    (store_id, as_of, clv_total on each date and the year before), and zeros where a store had
+    no order."""
+    empty = every.iloc[0:0][["store_id", "clv_total"]]
+    totals = {d: part[["store_id", "clv_total"]] for d, part in every.groupby("as_of")}
     growth = []
     for d in dates:
-        now, before = totals[d], totals[year_before(d)]
+        now, before = totals.get(d, empty), totals.get(year_before(d), empty)
         g = now.merge(before, on="store_id", how="left", suffixes=("", "_prior"))
         prior = g["clv_total_prior"]
         # Growth against nothing (a new store, no history a year ago) is not a growth rate.

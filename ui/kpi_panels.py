@@ -214,7 +214,8 @@ def ranking_panel(ctx: Context, latest: pd.DataFrame, name_of: dict, group: bool
                 }
             }
         ],
-        ctx.customer_values(),
+        # The customer frame only once a row is picked: the ranking alone does not need it.
+        ctx.customer_values() if picked_rows else pd.DataFrame(),
         ("home_store_id",),
         key="kpi_drill",
         describe=lambda k: name_of.get(k["home_store_id"], k["home_store_id"]),

@@ -8,8 +8,8 @@ from functools import wraps
 
 import pandas as pd
 
-from clv_engine import channels as ch
 from clv_engine import (
+    bridge,
     churn,
     clv,
     cohorts,
@@ -20,6 +20,7 @@ from clv_engine import (
     service_due,
     tier_rules,
 )
+from clv_engine import channels as ch
 from clv_engine import complaints as cq
 from clv_engine import segmentation as seg
 from clv_engine.cohorts import LtvParams
@@ -265,12 +266,34 @@ def _group_churn_backtest(db: Database, as_of: date) -> pd.DataFrame:
     return churn.backtest_signals(db, as_of, None)
 
 
-@cached
-def group_store_kpis(
-    db: Database | ScopedDatabase, as_of: date, months: int, params: clv.CLVParams
+# The KPI page's months (3 to 24) are cut from one of these spans, computed in one pass each:
+# moving the slider within 12 months, or within 13 to 24 once that span is there, computes nothing.
+KPI_SPANS = (12, 24)
+
+
+@cached(max_entries=8)
+def _store_kpis_span(
+    db: Database | ScopedDatabase, as_of: date, span: int, params: clv.CLVParams
 ) -> pd.DataFrame:
-    """Raw KPIs of every store of the group, one row per store and month end (no customer)."""
-    return kpi.raw_kpis(group_database(db), kpi.month_ends(as_of, months), params)
+    """Raw KPIs of every store of the group on the ``span`` month ends to ``as_of`` and on the
+    dates the headlines compare with (a year and a quarter before), in one pass."""
+    dates = set(kpi.month_ends(as_of, span)) | {bridge.comparison_date(as_of, p) for p in bridge.PERIODS}
+    return kpi.raw_kpis(group_database(db), sorted(dates), params)
+
+
+def group_store_kpis(
+    db: Database | ScopedDatabase, as_of: date, months: int, params: clv.CLVParams, on: date | None = None
+) -> pd.DataFrame:
+    """Raw KPIs of every store of the group, one row per store and month end (no customer);
+    with ``on`` (a date the headlines compare with), the rows of that date only."""
+    span = next((s for s in KPI_SPANS if months <= s), months)
+    raw = _store_kpis_span(db, as_of, span, params)
+    if on is not None and on in set(raw["as_of"]):
+        return raw[raw["as_of"] == on].reset_index(drop=True)
+    if on is not None:  # not one of the comparison dates: on its own
+        return kpi.raw_kpis(group_database(db), [on], params)
+    keep = set(kpi.month_ends(as_of, months))
+    return raw[raw["as_of"].isin(keep)].reset_index(drop=True)
 
 
 # The customer lookup's reads (app_pages/lookup.py), on the reader's (scoped) database.
