@@ -88,8 +88,8 @@ def service_tab() -> None:
         warranty_years=int(s["act_svc_warranty"]),
         offer_months=int(s["act_svc_offer"]),
     )
-    due, offers = service_lists(ctx.db, ctx.as_of, ctx.store_ids, svc_rules)
-    counts = service_due.due_counts(due)
+    due, offers = service_lists(ctx.db, ctx.as_of, ctx.store_ids, svc_rules, panels.SHOWN_ROWS)
+    counts = due.counts()  # the whole list's, counted in DuckDB; its first rows only are here
     metric_row(
         [
             Headline(ctx.t("actions.svc.overdue_count"), fmt.number(counts["overdue"], 0)),
@@ -101,9 +101,9 @@ def service_tab() -> None:
         ],
         border=False,
     )
-    if not due.attrs.get("has_mileage") or due["last_km"].isna().all():
+    if not due.has_mileage or due.with_km == 0:
         st.caption(ctx.t("actions.svc.no_mileage"))
-    panels.service_tables(ctx, due, offers, svc_rules.offer_months)
+    panels.service_tables(ctx, due, offers, svc_rules)
 
 
 with tab_service:

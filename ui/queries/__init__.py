@@ -34,6 +34,7 @@ from ui.queries.customers import (  # noqa: F401
     rfml_tiers,
     seg_analysis,
     seg_migration,
+    service_due_all,
     service_lists,
     success_evidence,
     tier_changes,

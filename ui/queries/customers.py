@@ -173,11 +173,16 @@ def missing_flag_tables(db) -> list[str]:
 
 
 @cached
-def service_lists(db, as_of: date, store_ids, rules: service_due.ServiceRules):
-    """(services due, warranty offers) in the scope."""
-    return service_due.service_due(db, as_of, store_ids, rules), service_due.warranty_offers(
+def service_lists(db, as_of: date, store_ids, rules: service_due.ServiceRules, shown: int):
+    """(the services due: their first ``shown`` rows and totals, warranty offers) in the scope."""
+    return service_due.service_due_first(db, as_of, store_ids, rules, shown), service_due.warranty_offers(
         db, as_of, store_ids, rules
     )
+
+
+def service_due_all(db, as_of: date, store_ids, rules: service_due.ServiceRules):
+    """Every service due (a download, built when clicked: not kept)."""
+    return service_due.service_due(db, as_of, store_ids, rules)
 
 
 @cached
