@@ -191,6 +191,34 @@ _ONE_ORDER_FILTER = " AND customer_id = (SELECT one_customer FROM p)"
 _ONE_CUSTOMER_FILTER = " AND c.customer_id = p.one_customer"
 
 
+def score_query(
+    db: Database,
+    as_of: date,
+    store_ids: Sequence[str] | None = None,
+    rules: RfmlRules = RfmlRules(),
+    customer_id: str | None = None,
+) -> tuple[str, list]:
+    """(SQL, parameters) of :func:`score_customers`' rows, for a query that reads them as a
+    subquery (its own ``?`` in order) and brings back only what it needs."""
+    present = db.tables()
+    flags = ",\n           ".join(
+        # A table absent from the file (an old database) counts as empty; the fragment is
+        # chosen from fixed text, never built from a value.
+        f"c.customer_id IN ({_FLAG_SOURCES[flag]}) AS {flag}" if table in present else f"FALSE AS {flag}"
+        for flag, table in FLAG_TABLES.items()
+    )
+    where, extra = _store_filter(store_ids, "c.home_store_id")
+    one = customer_id is not None
+    sql = SCORE_SQL.format(
+        flags=flags,
+        store_filter=where,
+        in_12m=in_last_12_months("order_date", "(SELECT as_of FROM p)"),
+        order_filter=_ONE_ORDER_FILTER if one else "",
+        customer_filter=_ONE_CUSTOMER_FILTER if one else "",
+    )
+    return sql, [as_of, *rules.sql_params(), customer_id, *extra]
+
+
 def score_customers(
     db: Database,
     as_of: date,
@@ -210,23 +238,8 @@ def score_customers(
     """
     rules.validate()
     missing = missing_flag_tables(db)
-    present = db.tables()
-    flags = ",\n           ".join(
-        # A table absent from the file (an old database) counts as empty; the fragment is
-        # chosen from fixed text, never built from a value.
-        f"c.customer_id IN ({_FLAG_SOURCES[flag]}) AS {flag}" if table in present else f"FALSE AS {flag}"
-        for flag, table in FLAG_TABLES.items()
-    )
-    where, extra = _store_filter(store_ids, "c.home_store_id")
-    one = customer_id is not None
-    sql = SCORE_SQL.format(
-        flags=flags,
-        store_filter=where,
-        in_12m=in_last_12_months("order_date", "(SELECT as_of FROM p)"),
-        order_filter=_ONE_ORDER_FILTER if one else "",
-        customer_filter=_ONE_CUSTOMER_FILTER if one else "",
-    )
-    frame = db.query_df(sql, [as_of, *rules.sql_params(), customer_id, *extra])
+    sql, params = score_query(db, as_of, store_ids, rules, customer_id)
+    frame = db.query_df(sql, params)
     for flag in FLAG_TABLES:
         frame[flag] = frame[flag].astype(bool)
     for col in ("r", "f", "m", "l", "total", "freq_12m"):
