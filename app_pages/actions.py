@@ -204,7 +204,7 @@ def complaints_tab() -> None:
         )
         clock, open_, late, rates = complaint_lists(ctx.db, ctx.as_of, ctx.store_ids, q_rules)
         st.caption(ctx.t("actions.q.caption"))
-        if len(clock) and not clock["timed"].all():
+        if clock.attrs["complaints"] and not clock.attrs["all_timed"]:  # of every complaint
             st.caption(ctx.t("actions.q.by_day"))
         judged = int(rates["judged"].sum())
         metric_row(

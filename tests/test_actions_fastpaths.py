@@ -5,7 +5,11 @@ replaced, computed here the previous way.
   (service_due, itself checked against pandas in test_service_due) and its counts;
 - tier_changes_due (one query over both scorings) = the previous method: both dates scored
   into frames, merged with every customer's activity in pandas; with_contact (the listed
-  customers only) = the merge with every customer's contact.
+  customers only) = the merge with every customer's contact;
+- complaint_clock: each complaint's tier (now joined in the query) = the whole population's
+  scoring mapped in pandas; the lists of the relevant complaints only (open, or in the window)
+  = the lists of the whole clock, on the sample and on a copy where a third of the complaints
+  have dates only (judged by whole days).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from clv_engine import complaints as cq
 from clv_engine import segmentation
 from clv_engine import service_due as sd
 from clv_engine import tier_rules as tr
@@ -204,3 +209,68 @@ def test_tier_changes_on_the_sample_have_every_reason_and_contacts(db):
     want = got.merge(people, on="customer_id", how="left")
     pd.testing.assert_frame_equal(listed, want)
     assert listed.attrs["held_on"] == got.attrs["held_on"]
+
+
+# -- complaints ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def part_dated_db(tmp_path_factory, pristine_db_bytes) -> Database:
+    """The sample with a third of the complaints' times removed (dates only)."""
+    import duckdb
+
+    path = tmp_path_factory.mktemp("dated") / "sample.duckdb"
+    path.write_bytes(pristine_db_bytes)
+    con = duckdb.connect(str(path))
+    con.execute(
+        "UPDATE complaints SET opened_at = NULL, responded_at = NULL, resolved_at = NULL "
+        "WHERE hash(complaint_id) % 3 = 0"
+    )
+    con.close()
+    return Database(path)
+
+
+def _lists(clock, as_of, rules):
+    return (
+        cq.open_complaints(clock),
+        cq.breaches(clock, as_of, rules),
+        cq.breach_rate_by_store(clock, as_of, rules),
+    )
+
+
+@pytest.mark.parametrize("which", ["sample", "part_dated"])
+@settings(max_examples=8, deadline=None)
+@given(
+    days_back=st.integers(0, 900),
+    since=st.sampled_from([1, 7, 30, 365, 3_650]),
+    vip=st.sampled_from([1.0, 2.0, 30.0]),
+    stores=st.sampled_from([None, ("S01",), ("S02", "S03")]),
+)
+def test_complaint_lists_of_the_relevant_rows_equal_the_whole_clocks(
+    which, request, days_back, since, vip, stores
+):
+    db = request.getfixturevalue("db" if which == "sample" else "part_dated_db")
+    as_of = date.fromordinal(AS_OF.toordinal() - days_back)
+    rules = cq.ClockRules(vip_hours=vip, since_days=since)
+    whole = cq.complaint_clock(db, as_of, stores, rules)
+    part = cq.complaint_clock(db, as_of, stores, rules, relevant_only=True)
+    for a, b in zip(_lists(part, as_of, rules), _lists(whole, as_of, rules)):
+        pd.testing.assert_frame_equal(a, b)
+    assert part.attrs["complaints"] == whole.attrs["complaints"] == len(whole)
+    assert part.attrs["all_timed"] == whole.attrs["timed"]
+    assert len(part) <= len(whole)
+    # the tiers: the previous method, every customer scored into a frame then mapped
+    tiers = segmentation.score_customers(db, as_of).set_index("customer_id")["tier"]
+    want = whole["customer_id"].map(tiers)
+    assert (
+        whole["tier"].astype(object).where(whole["tier"].notna(), None).tolist()
+        == want.astype(object).where(want.notna(), None).tolist()
+    )
+
+
+def test_part_dated_copy_has_both_kinds_and_old_complaints(part_dated_db):
+    clock = cq.complaint_clock(part_dated_db, AS_OF)
+    part = cq.complaint_clock(part_dated_db, AS_OF, relevant_only=True)
+    assert clock["timed"].any() and not clock["timed"].all()
+    assert not part.attrs["all_timed"]
+    assert 0 < len(part) < len(clock)  # the filter leaves some out (and the lists stay equal)

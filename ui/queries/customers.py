@@ -192,7 +192,8 @@ def tier_changes(db, as_of: date, store_ids, rules: tier_rules.TierRules) -> pd.
 
 @cached
 def complaint_lists(db, as_of: date, store_ids, rules: cq.ClockRules) -> tuple[pd.DataFrame, ...]:
-    clock = cq.complaint_clock(db, as_of, store_ids, rules)  # with its lists: once per rules
+    # with its lists: once per rules; the complaints the lists read (open, or in the window)
+    clock = cq.complaint_clock(db, as_of, store_ids, rules, relevant_only=True)
     late = cq.breaches(clock, as_of, rules)
     return clock, cq.open_complaints(clock), late, cq.breach_rate_by_store(clock, as_of, rules)
 
