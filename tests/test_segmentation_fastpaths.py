@@ -9,7 +9,7 @@ replaced, written again here in plain pandas (a full outer merge, ranks by a dic
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -162,3 +162,98 @@ def test_page_migration_equals_both_dates_scored_by_sql(db, scheme, rules):
 
     assert_same_migration(mig, scored(DATE_A), scored(AS_OF), scheme)
     assert mig.counts()["up"] + mig.counts()["down"] == len(mig.moves) > 0
+
+
+# -- the facts kept per data version (clv_engine.derived.segments) ----------------------------
+
+
+@pytest.fixture(scope="module")
+def derived_path(tmp_path_factory, pristine_db_bytes):
+    """A copy of the sample with the facts built (the sample has the other derived tables)."""
+    import duckdb
+
+    from clv_engine.derived import segments
+
+    path = tmp_path_factory.mktemp("facts") / "sample.duckdb"
+    path.write_bytes(pristine_db_bytes)
+    con = duckdb.connect(str(path))
+    days = segments.build(con)
+    con.close()
+    assert len(days) == 3
+    return path, days
+
+
+def _computed(db, day, stores=None, rules=seg.RfmlRules()):
+    """The scoring with the facts computed from the orders (the stored table ignored)."""
+    from clv_engine.derived import segments
+
+    keep = segments.facts_table
+    segments.facts_table = lambda *args: None
+    try:
+        return seg.score_customers(db, day, stores, rules)
+    finally:
+        segments.facts_table = keep
+
+
+def _same_frames(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(
+        a.sort_values("customer_id").reset_index(drop=True),
+        b.sort_values("customer_id").reset_index(drop=True),
+    )
+    assert a.attrs["missing_tables"] == b.attrs["missing_tables"]
+
+
+@pytest.mark.parametrize("rules", [seg.RfmlRules(), EDITED], ids=["default", "edited"])
+def test_stored_facts_score_as_the_orders_do(derived_path, rules):
+    from clv_engine.derived import segments
+
+    path, days = derived_path
+    db = Database(path)
+    for day in days:
+        assert segments.facts_table(db, day) == segments.TABLE
+        _same_frames(seg.score_customers(db, day, None, rules), _computed(db, day, None, rules))
+        _same_frames(seg.score_customers(db, day, ("S01",), rules), _computed(db, day, ("S01",), rules))
+    # another date, a store manager's scoped reader, one customer: computed as before
+    assert segments.facts_table(db, days[-1] - timedelta(days=1)) is None
+    from clv_engine.scope import ScopedDatabase
+
+    scoped = ScopedDatabase(db, ("S02",))
+    assert segments.facts_table(scoped, days[-1]) is None
+    _same_frames(seg.score_customers(scoped, days[-1]), _computed(scoped, days[-1]))
+
+
+def test_stored_facts_are_not_used_once_a_flag_table_changes(derived_path, tmp_path):
+    import duckdb
+
+    from clv_engine.derived import segments
+
+    path, days = derived_path
+    copy = tmp_path / "changed.duckdb"
+    copy.write_bytes(path.read_bytes())
+    con = duckdb.connect(str(copy))
+    cid = con.execute("SELECT customer_id FROM customers ORDER BY customer_id LIMIT 1").fetchone()[0]
+    con.execute("INSERT INTO event_attendance (customer_id, event_date) VALUES (?, ?)", [cid, days[0]])
+    con.close()
+    db = Database(copy)
+    assert segments.facts_table(db, days[-1]) is None
+    _same_frames(seg.score_customers(db, days[-1]), _computed(db, days[-1]))
+
+
+def test_pages_queries_on_stored_facts_equal_the_computed(derived_path):
+    from clv_engine import complaints as cq
+    from clv_engine import tier_rules as tr
+    from clv_engine.derived import segments
+
+    path, days = derived_path
+    db = Database(path)
+    end = days[-1]
+    got = tr.tier_changes_due(db, end)
+    keep = segments.facts_table
+    segments.facts_table = lambda *args: None
+    try:
+        want = tr.tier_changes_due(db, end)
+        clock_want = cq.complaint_clock(db, end)
+    finally:
+        segments.facts_table = keep
+    pd.testing.assert_frame_equal(got, want)
+    pd.testing.assert_frame_equal(cq.complaint_clock(db, end), clock_want)
