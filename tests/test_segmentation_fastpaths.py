@@ -138,6 +138,18 @@ def test_migration_between_equals_the_whole_join(scheme, data):
     a, b = data.draw(tier_frames(scheme))
     mig = seg.migration_between(a, b, scheme, DATE_A, AS_OF)
     assert_same_migration(mig, a, b, scheme)
+    # a page's few: the first ``shown`` of each direction; every mover of a kind when asked
+    shown = data.draw(st.integers(0, 6))
+    few = seg.migration_between(a, b, scheme, DATE_A, AS_OF, shown)
+    assert few.counts() == mig.counts()
+    pd.testing.assert_frame_equal(few.flows, mig.flows)
+    for kind in ("up", "down"):
+        every = mig.moves[mig.moves["direction"] == kind].reset_index(drop=True)
+        pd.testing.assert_frame_equal(few.movers(kind), every, check_dtype=len(every) > 0)
+        pd.testing.assert_frame_equal(mig.movers(kind), every)
+        first = few.moves[few.moves["direction"] == kind].reset_index(drop=True)
+        pd.testing.assert_frame_equal(first, every.head(shown), check_dtype=len(first) > 0)
+    assert len(few.moves) == sum(min(shown, n) for n in (mig.counts()["up"], mig.counts()["down"]))
 
 
 @pytest.fixture(scope="module")
@@ -162,6 +174,10 @@ def test_page_migration_equals_both_dates_scored_by_sql(db, scheme, rules):
 
     assert_same_migration(mig, scored(DATE_A), scored(AS_OF), scheme)
     assert mig.counts()["up"] + mig.counts()["down"] == len(mig.moves) > 0
+    page = queries.seg_migration(db, DATE_A, AS_OF, None, scheme, rules, six, params, 3)
+    for kind in ("up", "down"):
+        pd.testing.assert_frame_equal(page.movers(kind), mig.movers(kind))
+        assert len(page.moves[page.moves["direction"] == kind]) == min(3, mig.counts()[kind])
 
 
 # -- the facts kept per data version (clv_engine.derived.segments) ----------------------------

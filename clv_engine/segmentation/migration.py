@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -48,10 +48,14 @@ MIGRATION_SQL = (
 SELECT customer_id, home_store_id, tier_a, tier_b, rank_a, rank_b, total_a, total_b, name, clv,
        direction
 FROM d
-WHERE direction IN ('up', 'down')
+WHERE direction IN ({directions})
+-- the first ? of each direction (all: NULL)
+QUALIFY CAST(? AS BIGINT) IS NULL OR row_number() OVER (
+    PARTITION BY direction ORDER BY rank_a NULLS LAST, clv DESC NULLS LAST, customer_id) <= ?
 ORDER BY rank_a NULLS LAST, clv DESC NULLS LAST, customer_id
 """
 )
+MOVES = ("up", "down")
 
 FLOWS_SQL = (
     _JOINED
@@ -68,11 +72,22 @@ class Migration:
     # CLV at date_b; ordered by the tier left (best first), then CLV (highest first), then id.
     # Those who stayed, are new or are gone are counted in ``flows`` only (a million rows of
     # "same" cost seconds to build and nobody lists them).
+    # With ``shown``: the first ``shown`` movers of each direction only; ``movers(kind)`` has all.
     moves: pd.DataFrame
     flows: pd.DataFrame  # tier_a, tier_b, direction, customers: every customer of either date
     scheme: str
     date_a: date
     date_b: date
+    # the two dates' tiers as the join reads them (for ``movers``)
+    sides: tuple[pd.DataFrame, pd.DataFrame] | None = field(default=None, repr=False, compare=False)
+
+    def movers(self, kind: str) -> pd.DataFrame:
+        """Every customer who moved ``kind`` (up or down), in the order of ``moves``."""
+        if kind not in MOVES:
+            raise ValueError(f"kind must be one of {MOVES}, got {kind!r}")
+        if self.sides is None:
+            return self.moves[self.moves["direction"] == kind].reset_index(drop=True)
+        return _moves(*self.sides, self.scheme, (kind,), None)
 
     def counts(self) -> dict[str, int]:
         c = self.flows.groupby("direction")["customers"].sum()
@@ -122,9 +137,16 @@ def migration(
 
 
 def migration_between(
-    tiers_a: pd.DataFrame, tiers_b: pd.DataFrame, scheme: str, date_a: date, date_b: date
+    tiers_a: pd.DataFrame,
+    tiers_b: pd.DataFrame,
+    scheme: str,
+    date_a: date,
+    date_b: date,
+    shown: int | None = None,
 ) -> Migration:
-    """The migration from two frames of tiers_at (a page already holds the current one)."""
+    """The migration from two frames of tiers_at (a page already holds the current one).
+    ``shown``: keep only the first ``shown`` movers of each direction in ``moves`` (a page
+    lists a few of the hundreds of thousands; ``movers`` builds a whole list when asked)."""
     if date_a >= date_b:
         raise ValueError(f"date_a ({date_a}) must be before date_b ({date_b})")
     column = tier_column(scheme)
@@ -144,6 +166,12 @@ def migration_between(
         return pd.DataFrame(columns, copy=False)
 
     a, b = side(tiers_a, False), side(tiers_b, True)
-    moves = frame_sql(MIGRATION_SQL, [order, order], a=a, b=b)
+    moves = _moves(a, b, scheme, MOVES, shown)
     flows = frame_sql(FLOWS_SQL, [order, order], a=a, b=b)
-    return Migration(moves, flows, scheme, date_a, date_b)
+    return Migration(moves, flows, scheme, date_a, date_b, None if shown is None else (a, b))
+
+
+def _moves(a: pd.DataFrame, b: pd.DataFrame, scheme: str, kinds: tuple[str, ...], shown: int | None):
+    order = list(SCHEMES[scheme])
+    sql = MIGRATION_SQL.format(directions=", ".join(f"'{k}'" for k in kinds if k in MOVES))
+    return frame_sql(sql, [order, order, shown, shown], a=a, b=b)

@@ -296,6 +296,9 @@ def rescore(scores: pd.DataFrame, rules: RfmlRules) -> pd.DataFrame:
     spend_12m and the five flags), column by column, as SCORE_SQL computes them."""
     rules.validate()
     out = scores.copy(deep=False)
+    if scores.attrs.get("rules") == rules:  # scored with these very rules: nothing to redo
+        out.attrs = dict(scores.attrs)
+        return out
     recency = out["recency_days"].to_numpy(dtype=float, na_value=np.nan)
     # R: 5 within r5 days, ..., 2 within r2, else 1 (and 1 when unknown)
     r = 1 + (recency[:, None] <= np.asarray(rules.recency_days, dtype=float)[None, :]).sum(axis=1)

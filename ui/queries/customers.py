@@ -152,14 +152,17 @@ def seg_analysis(db, as_of, store_ids, scheme, rules, six_rules, params):
 
 
 @shared(max_entries=2)
-def seg_migration(db, date_a, as_of, store_ids, scheme, rules, six_rules, params) -> seg.Migration:
-    """Who moved between tiers (shared: never changed by callers), both dates as the page scores."""
+def seg_migration(
+    db, date_a, as_of, store_ids, scheme, rules, six_rules, params, shown=None
+) -> seg.Migration:
+    """Who moved between tiers (shared: never changed by callers), both dates as the page scores;
+    ``shown``: the first movers of each direction only as rows (``movers`` for a whole list)."""
     now = _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params)
     if scheme == "rfml":  # the earlier tiers need the scores only (the values: the six groups)
         then = seg.rescore(_seg_scores(db, date_a, store_ids), rules)
     else:
         then = _seg_frame(db, date_a, store_ids, scheme, rules, six_rules, params)
-    return seg.migration_between(then, now, scheme, date_a, as_of)
+    return seg.migration_between(then, now, scheme, date_a, as_of, shown)
 
 
 @cached
