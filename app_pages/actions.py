@@ -202,17 +202,18 @@ def complaints_tab() -> None:
             low_value_hours=float(s["act_q_low_value"]),
             since_days=int(s["act_q_since"]),
         )
-        clock, open_, late, rates = complaint_lists(ctx.db, ctx.as_of, ctx.store_ids, q_rules)
+        # counts of the whole lists, their first rows (the files are built when clicked)
+        counts, open_, late, rates = complaint_lists(
+            ctx.db, ctx.as_of, ctx.store_ids, q_rules, panels.SHOWN_ROWS
+        )
         st.caption(ctx.t("actions.q.caption"))
-        if clock.attrs["complaints"] and not clock.attrs["all_timed"]:  # of every complaint
+        if counts["complaints"] and not counts["all_timed"]:  # of every complaint
             st.caption(ctx.t("actions.q.by_day"))
         judged = int(rates["judged"].sum())
         metric_row(
             [
-                Headline(ctx.t("actions.q.open_count"), fmt.number(len(open_), 0)),
-                Headline(
-                    ctx.t("actions.q.overdue_count"), fmt.number(int((open_["hours_left"] < 0).sum()), 0)
-                ),
+                Headline(ctx.t("actions.q.open_count"), fmt.number(counts["open"], 0)),
+                Headline(ctx.t("actions.q.overdue_count"), fmt.number(counts["overdue"], 0)),
                 Headline(
                     ctx.t("actions.q.rate", days=q_rules.since_days),
                     fmt.pct(rates["breaches"].sum() / judged if judged else None, 1),
@@ -221,7 +222,7 @@ def complaints_tab() -> None:
             ],
             border=False,
         )
-        panels.complaint_tables(ctx, open_, late, rates)
+        panels.complaint_tables(ctx, open_, late, rates, counts, q_rules)
 
 
 with tab_complaints:

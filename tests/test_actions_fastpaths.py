@@ -274,3 +274,29 @@ def test_part_dated_copy_has_both_kinds_and_old_complaints(part_dated_db):
     assert clock["timed"].any() and not clock["timed"].all()
     assert not part.attrs["all_timed"]
     assert 0 < len(part) < len(clock)  # the filter leaves some out (and the lists stay equal)
+
+
+def test_page_complaint_lists_are_the_heads_and_counts_of_the_whole_lists(part_dated_db):
+    from ui import queries
+
+    rules = cq.ClockRules(since_days=200)
+    for stores in (None, ("S01",)):
+        whole = cq.complaint_clock(part_dated_db, AS_OF, stores, rules)
+        open_, late, rates = _lists(whole, AS_OF, rules)
+        counts, first_open, first_late, page_rates = queries.complaint_lists(
+            part_dated_db, AS_OF, stores, rules, 5
+        )
+        assert counts == {
+            "complaints": len(whole),
+            "all_timed": bool(whole["timed"].all()),
+            "open": len(open_),
+            "overdue": int((open_["hours_left"] < 0).sum()),
+            "breaches": len(late),
+        }
+        assert counts["open"] > 5 and counts["breaches"] > 5  # the heads are cut
+        pd.testing.assert_frame_equal(first_open, open_.head(5))
+        pd.testing.assert_frame_equal(first_late, late.head(5))
+        pd.testing.assert_frame_equal(page_rates, rates)
+        every_open, every_late = queries.complaint_lists_all(part_dated_db, AS_OF, stores, rules)
+        pd.testing.assert_frame_equal(every_open, open_)
+        pd.testing.assert_frame_equal(every_late, late)

@@ -8,10 +8,11 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from clv_engine import complaints as cq
 from clv_engine import service_due
 from ui.context import Context
 from ui.downloads import table_downloads
-from ui.queries import service_due_all
+from ui.queries import complaint_lists_all, service_due_all
 from ui.widgets import by_value, dashed
 from wording import fmt
 from wording.segmentation import tier_label
@@ -200,8 +201,16 @@ COMPLAINT_COLUMNS = {
 }
 
 
-def complaint_tables(ctx: Context, open_: pd.DataFrame, late: pd.DataFrame, rates: pd.DataFrame) -> None:
-    """Open complaints, breached ones and the breach rate by store, each with its downloads."""
+def complaint_tables(
+    ctx: Context,
+    open_: pd.DataFrame,
+    late: pd.DataFrame,
+    rates: pd.DataFrame,
+    counts: dict[str, int],
+    rules: cq.ClockRules,
+) -> None:
+    """Open complaints, breached ones (the first rows of each: ``counts`` has the whole lists'
+    lengths, their files are built when clicked) and the breach rate by store, with downloads."""
 
     def words(frame: pd.DataFrame) -> pd.DataFrame:
         return frame.assign(
@@ -227,28 +236,29 @@ def complaint_tables(ctx: Context, open_: pd.DataFrame, late: pd.DataFrame, rate
         for k in ("actions.col.hours_left", "actions.col.late_hours")
     }
 
+    def every() -> tuple[pd.DataFrame, pd.DataFrame]:  # the whole lists, on a click
+        return complaint_lists_all(ctx.db, ctx.as_of, ctx.store_ids, rules)
+
     st.subheader(ctx.t("actions.q.open"))
     if open_.empty:
         st.info(ctx.t("actions.q.none_open"))
     else:
-        table = shown(ctx, words(open_), {**COMPLAINT_COLUMNS, "hours_left": "actions.col.hours_left"})
-        show(ctx, table, {**times, **hours})
-        downloads(ctx, table, "open")
+        open_columns = {**COMPLAINT_COLUMNS, "hours_left": "actions.col.hours_left"}
+        show(ctx, shown(ctx, words(open_), open_columns), {**times, **hours}, rows=counts["open"])
+        downloads(ctx, lambda: shown(ctx, words(every()[0]), open_columns), "open", rows=counts["open"])
     st.subheader(ctx.t("actions.q.breaches"))
     if late.empty:
         st.info(ctx.t("actions.q.none_breached"))
     else:
-        table = shown(
-            ctx,
-            words(late),
-            {
-                **COMPLAINT_COLUMNS,
-                "resolved_at": "actions.col.resolved",
-                "late_hours": "actions.col.late_hours",
-            },
+        late_columns = {
+            **COMPLAINT_COLUMNS,
+            "resolved_at": "actions.col.resolved",
+            "late_hours": "actions.col.late_hours",
+        }
+        show(ctx, shown(ctx, words(late), late_columns), {**times, **hours}, rows=counts["breaches"])
+        downloads(
+            ctx, lambda: shown(ctx, words(every()[1]), late_columns), "breaches", rows=counts["breaches"]
         )
-        show(ctx, table, {**times, **hours})
-        downloads(ctx, table, "breaches")
     st.subheader(ctx.t("actions.q.by_store"))
     if rates.empty:
         st.info(ctx.t("actions.q.none_breached"))

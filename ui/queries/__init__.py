@@ -19,6 +19,7 @@ from ui.queries.customers import (  # noqa: F401
     churn_signals,
     cohort_cube,
     complaint_lists,
+    complaint_lists_all,
     customers_with_orders,
     first_order_date,
     group_churn_calibration,

@@ -194,11 +194,29 @@ def tier_changes(db, as_of: date, store_ids, rules: tier_rules.TierRules) -> pd.
 
 
 @cached
-def complaint_lists(db, as_of: date, store_ids, rules: cq.ClockRules) -> tuple[pd.DataFrame, ...]:
+def complaint_lists(db, as_of: date, store_ids, rules: cq.ClockRules, shown: int):
+    """(counts, the first ``shown`` open complaints, the first ``shown`` breaches, the breach
+    rate by store). Counts: ``complaints`` and ``all_timed`` of every complaint, ``open``,
+    ``overdue`` (open past the deadline) and ``breaches``. The whole lists: complaint_lists_all."""
     # with its lists: once per rules; the complaints the lists read (open, or in the window)
     clock = cq.complaint_clock(db, as_of, store_ids, rules, relevant_only=True)
-    late = cq.breaches(clock, as_of, rules)
-    return clock, cq.open_complaints(clock), late, cq.breach_rate_by_store(clock, as_of, rules)
+    open_, late = cq.open_complaints(clock), cq.breaches(clock, as_of, rules)
+    counts = {
+        "complaints": int(clock.attrs["complaints"]),
+        "all_timed": bool(clock.attrs["all_timed"]),
+        "open": len(open_),
+        "overdue": int((open_["hours_left"] < 0).sum()),
+        "breaches": len(late),
+    }
+    return counts, open_.head(shown), late.head(shown), cq.breach_rate_by_store(clock, as_of, rules)
+
+
+def complaint_lists_all(
+    db, as_of: date, store_ids, rules: cq.ClockRules
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every open complaint and every breach (a download, built when clicked: not kept)."""
+    clock = cq.complaint_clock(db, as_of, store_ids, rules, relevant_only=True)
+    return cq.open_complaints(clock), cq.breaches(clock, as_of, rules)
 
 
 # -- uikit --
