@@ -42,17 +42,15 @@ d AS (
 
 # The movers (up or down) in the page's order: by the tier they left (best first), then by
 # CLV now, then id. Those who stayed, came or left are only counted (FLOWS_SQL).
+_MOVER_COLUMNS = """customer_id, home_store_id, tier_a, tier_b, rank_a, rank_b, total_a, total_b, name, clv,
+       direction"""
+_MOVERS_ORDER = "rank_a NULLS LAST, clv DESC NULLS LAST, customer_id"
+
+# The movers of one direction, in the page's order; with a LIMIT, a top-N (no sort of them all).
 MIGRATION_SQL = (
-    _JOINED
-    + """
-SELECT customer_id, home_store_id, tier_a, tier_b, rank_a, rank_b, total_a, total_b, name, clv,
-       direction
-FROM d
-WHERE direction IN ({directions})
--- the first ? of each direction (all: NULL)
-QUALIFY CAST(? AS BIGINT) IS NULL OR row_number() OVER (
-    PARTITION BY direction ORDER BY rank_a NULLS LAST, clv DESC NULLS LAST, customer_id) <= ?
-ORDER BY rank_a NULLS LAST, clv DESC NULLS LAST, customer_id
+    _JOINED.replace("d AS (", "d AS MATERIALIZED (")
+    + f"""
+SELECT {_MOVER_COLUMNS} FROM d WHERE direction = 'up' ORDER BY {_MOVERS_ORDER}{{limit}}
 """
 )
 MOVES = ("up", "down")
@@ -172,6 +170,17 @@ def migration_between(
 
 
 def _moves(a: pd.DataFrame, b: pd.DataFrame, scheme: str, kinds: tuple[str, ...], shown: int | None):
+    """The movers of ``kinds`` (the first ``shown`` of each; None: all), in the page's order."""
     order = list(SCHEMES[scheme])
-    sql = MIGRATION_SQL.format(directions=", ".join(f"'{k}'" for k in kinds if k in MOVES))
-    return frame_sql(sql, [order, order, shown, shown], a=a, b=b)
+    limit = "" if shown is None else " LIMIT ?"
+    one = f"(SELECT {_MOVER_COLUMNS} FROM d WHERE direction = ? ORDER BY {_MOVERS_ORDER}{limit})"
+    kinds = tuple(k for k in kinds if k in MOVES)
+    sql = (
+        _JOINED.replace("d AS (", "d AS MATERIALIZED (")
+        + "\nUNION ALL\n".join(f"SELECT * FROM {one}" for _ in kinds)
+        + f"\nORDER BY {_MOVERS_ORDER}"
+    )
+    params: list = [order, order]
+    for kind in kinds:
+        params += [kind] if shown is None else [kind, int(shown)]
+    return frame_sql(sql, params, a=a, b=b)
