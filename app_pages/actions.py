@@ -88,8 +88,8 @@ def service_tab() -> None:
         warranty_years=int(s["act_svc_warranty"]),
         offer_months=int(s["act_svc_offer"]),
     )
-    due, offers = service_lists(ctx.db, ctx.as_of, ctx.store_ids, svc_rules)
-    counts = service_due.due_counts(due)
+    due, offers = service_lists(ctx.db, ctx.as_of, ctx.store_ids, svc_rules, panels.SHOWN_ROWS)
+    counts = due.counts()  # the whole list's, counted in DuckDB; its first rows only are here
     metric_row(
         [
             Headline(ctx.t("actions.svc.overdue_count"), fmt.number(counts["overdue"], 0)),
@@ -101,9 +101,9 @@ def service_tab() -> None:
         ],
         border=False,
     )
-    if not due.attrs.get("has_mileage") or due["last_km"].isna().all():
+    if not due.has_mileage or due.with_km == 0:
         st.caption(ctx.t("actions.svc.no_mileage"))
-    panels.service_tables(ctx, due, offers, svc_rules.offer_months)
+    panels.service_tables(ctx, due, offers, svc_rules)
 
 
 with tab_service:
@@ -202,17 +202,18 @@ def complaints_tab() -> None:
             low_value_hours=float(s["act_q_low_value"]),
             since_days=int(s["act_q_since"]),
         )
-        clock, open_, late, rates = complaint_lists(ctx.db, ctx.as_of, ctx.store_ids, q_rules)
+        # counts of the whole lists, their first rows (the files are built when clicked)
+        counts, open_, late, rates = complaint_lists(
+            ctx.db, ctx.as_of, ctx.store_ids, q_rules, panels.SHOWN_ROWS
+        )
         st.caption(ctx.t("actions.q.caption"))
-        if len(clock) and not clock["timed"].all():
+        if counts["complaints"] and not counts["all_timed"]:  # of every complaint
             st.caption(ctx.t("actions.q.by_day"))
         judged = int(rates["judged"].sum())
         metric_row(
             [
-                Headline(ctx.t("actions.q.open_count"), fmt.number(len(open_), 0)),
-                Headline(
-                    ctx.t("actions.q.overdue_count"), fmt.number(int((open_["hours_left"] < 0).sum()), 0)
-                ),
+                Headline(ctx.t("actions.q.open_count"), fmt.number(counts["open"], 0)),
+                Headline(ctx.t("actions.q.overdue_count"), fmt.number(counts["overdue"], 0)),
                 Headline(
                     ctx.t("actions.q.rate", days=q_rules.since_days),
                     fmt.pct(rates["breaches"].sum() / judged if judged else None, 1),
@@ -221,7 +222,7 @@ def complaints_tab() -> None:
             ],
             border=False,
         )
-        panels.complaint_tables(ctx, open_, late, rates)
+        panels.complaint_tables(ctx, open_, late, rates, counts, q_rules)
 
 
 with tab_complaints:

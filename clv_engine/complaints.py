@@ -62,7 +62,16 @@ def end_of_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time())
 
 
-def _read(db: Database, as_of: date, store_ids: Sequence[str] | None) -> pd.DataFrame:
+def _read(
+    db: Database,
+    as_of: date,
+    store_ids: Sequence[str] | None,
+    since: date | None = None,
+) -> pd.DataFrame:
+    """Every complaint opened by ``as_of`` (in the scope), with its customer's RFM+L tier on
+    ``as_of`` (scored in the same query: the tiers of a million customers stay in DuckDB).
+    With ``since``: only those open at the end of ``as_of`` or opened from ``since`` on (what
+    the open list, the breaches and the rate read); ``attrs`` count all of them."""
     present = table_columns(db, "complaints")
     clock = {
         c: (c if c in present else f"CAST(NULL AS {'VARCHAR' if c == 'status' else 'TIMESTAMP'})")
@@ -72,18 +81,43 @@ def _read(db: Database, as_of: date, store_ids: Sequence[str] | None) -> pd.Data
     if store_ids:
         scope = f" AND coalesce(q.store_id, c.home_store_id) IN ({', '.join('?' for _ in store_ids)})"
         extra = list(store_ids)
+    scored = "customers" in db.tables()
+    tiers, tier_params = (
+        segmentation.score_query(db, as_of) if scored else ("SELECT NULL AS customer_id, NULL AS tier", [])
+    )
+    relevant, relevant_params = "", []
+    if since is not None:
+        # open at the end of the as-of day (complaint_clock's status), or opened in the window
+        # (its opened_at: the time, else the day)
+        relevant = f"""
+          AND (coalesce({clock["opened_at"]}, CAST(q.opened AS TIMESTAMP)) >= CAST(? AS TIMESTAMP)
+               OR coalesce(CASE WHEN {clock["opened_at"]} IS NOT NULL THEN {clock["resolved_at"]} END,
+                           q.resolved + INTERVAL 1 DAY) IS NULL
+               OR coalesce(CASE WHEN {clock["opened_at"]} IS NOT NULL THEN {clock["resolved_at"]} END,
+                           q.resolved + INTERVAL 1 DAY) > CAST(? AS TIMESTAMP))"""
+        relevant_params = [since, end_of_day(as_of)]
     sql = f"""
+        WITH t AS ({tiers})
         SELECT q.complaint_id, q.customer_id, c.name, c.phone,
                coalesce(q.store_id, c.home_store_id) AS store_id, s.name AS store_name,
                q.opened, q.resolved, {clock["opened_at"]} AS opened_at, {clock["responded_at"]} AS responded_at,
-               {clock["resolved_at"]} AS resolved_at, {clock["status"]} AS stored_status
+               {clock["resolved_at"]} AS resolved_at, {clock["status"]} AS stored_status, t.tier
         FROM complaints q
         LEFT JOIN customers c USING (customer_id)
         LEFT JOIN stores s ON s.store_id = coalesce(q.store_id, c.home_store_id)
-        WHERE q.opened <= ? {scope}
+        LEFT JOIN t ON t.customer_id = q.customer_id
+        WHERE q.opened <= ? {scope} {relevant}
         ORDER BY q.complaint_id
     """
-    frame = db.query_df(sql, [as_of, *extra])
+    frame = db.query_df(sql, [*tier_params, as_of, *extra, *relevant_params])
+    if since is not None:  # every complaint of the scope counted, the old ones not read
+        counted = db.query_df(
+            f"""SELECT count(*) AS n, count({clock["opened_at"]}) AS timed FROM complaints q
+                LEFT JOIN customers c USING (customer_id) WHERE q.opened <= ? {scope}""",
+            [as_of, *extra],
+        ).iloc[0]
+        frame.attrs["complaints"] = int(counted["n"])
+        frame.attrs["all_timed"] = int(counted["timed"]) == int(counted["n"])
     for col in ("opened", "resolved", "opened_at", "responded_at", "resolved_at"):
         frame[col] = pd.to_datetime(frame[col])
     return frame
@@ -95,6 +129,7 @@ def complaint_clock(
     store_ids: Sequence[str] | None = None,
     rules: ClockRules = ClockRules(),
     level_by_tier: Mapping[str, str] | None = None,
+    relevant_only: bool = False,
 ) -> pd.DataFrame:
     """Every complaint opened by ``as_of`` with its level, deadline, owner, authority and breach.
 
@@ -102,14 +137,17 @@ def complaint_clock(
     respond_hours, compensation_limit (NaN: unlimited), owner, opened_at, deadline, responded_at
     (first response), resolved_at, status (open | resolved on the as-of date), timed (the file
     has times), judged, breach, late_hours (how far past the deadline; negative: time left).
+
+    ``relevant_only``: the rows :func:`open_complaints`, :func:`breaches` and
+    :func:`breach_rate_by_store` read (open on the as-of date, or opened in the last
+    ``rules.since_days``), each as in the whole clock; ``attrs["complaints"]`` and
+    ``attrs["all_timed"]`` then tell of every complaint (a million customers' file holds
+    hundreds of thousands, most long closed).
     """
     rules.validate()
     levels = dict(level_by_tier or segmentation.COMPLAINT_LEVEL["rfml"])
-    frame = _read(db, as_of, store_ids)
-    if "customers" in db.tables() and len(frame):
-        tiers = segmentation.score_customers(db, as_of).set_index("customer_id")["tier"]
-        frame["tier"] = frame["customer_id"].map(tiers)
-    else:
+    frame = _read(db, as_of, store_ids, _window_start(as_of, rules).date() if relevant_only else None)
+    if not ("customers" in db.tables() and len(frame)):
         frame["tier"] = pd.Series(np.nan, index=frame.index, dtype=object)
     # A customer without a tier on the as-of date (unknown to the customers file) is ordinary.
     frame["level"] = frame["tier"].map(levels).fillna("ordinary")
@@ -148,6 +186,9 @@ def complaint_clock(
     frame["late_hours"] = ((answer.fillna(now) - frame["deadline"]).dt.total_seconds() / 3600).astype(float)
     frame.attrs["now"] = now.to_pydatetime()
     frame.attrs["timed"] = bool(timed.all()) if len(frame) else True
+    if not relevant_only:
+        frame.attrs["complaints"] = len(frame)
+        frame.attrs["all_timed"] = frame.attrs["timed"]
     out = frame[
         [
             "complaint_id",
@@ -184,9 +225,13 @@ def open_complaints(clock: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["deadline", "complaint_id"]).reset_index(drop=True)
 
 
+def _window_start(as_of: date, rules: ClockRules) -> pd.Timestamp:
+    """The first day of the breach list's and rate's window."""
+    return pd.Timestamp(as_of - timedelta(days=rules.since_days - 1))
+
+
 def _recent(clock: pd.DataFrame, as_of: date, rules: ClockRules) -> pd.DataFrame:
-    start = pd.Timestamp(as_of - timedelta(days=rules.since_days - 1))
-    return clock[clock["opened_at"] >= start]
+    return clock[clock["opened_at"] >= _window_start(as_of, rules)]
 
 
 def breaches(clock: pd.DataFrame, as_of: date, rules: ClockRules = ClockRules()) -> pd.DataFrame:

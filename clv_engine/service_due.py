@@ -60,30 +60,30 @@ def _scope(store_ids: Sequence[str] | None) -> tuple[str, list]:
     return f" AND c.home_store_id IN ({', '.join('?' for _ in store_ids)})", list(store_ids)
 
 
-SERVICE_SQL = """
+_SERVICE_LIST = """
 WITH p AS (
     SELECT CAST(? AS DATE) AS as_of, CAST(? AS INTEGER) AS months, CAST(? AS DOUBLE) AS km,
            CAST(? AS INTEGER) AS first_months, CAST(? AS INTEGER) AS horizon, CAST(? AS INTEGER) AS overdue
 ),
-s AS (  -- services to the as-of date, latest first; one per day (two lines of one visit)
-    SELECT customer_id, order_date, max({mileage}) AS mileage,
-           row_number() OVER (PARTITION BY customer_id ORDER BY order_date DESC) AS k
+s AS (  -- services to the as-of date; one per day (two lines of one visit)
+    SELECT customer_id, order_date, max({mileage}) AS mileage
     FROM orders, p
     WHERE kind = 'maintenance' AND order_date <= p.as_of
     GROUP BY customer_id, order_date
 ),
+top2 AS (  -- the two latest service days (a top-2 aggregate: no sort of every service)
+    SELECT customer_id, max_by({{'d': order_date, 'km': mileage}}, order_date, 2) AS top
+    FROM s GROUP BY customer_id
+),
 last2 AS (
     SELECT customer_id,
-           max(order_date) FILTER (WHERE k = 1) AS last_service,
-           max(mileage) FILTER (WHERE k = 1) AS last_km,
-           max(order_date) FILTER (WHERE k = 2) AS prev_service,
-           max(mileage) FILTER (WHERE k = 2) AS prev_km,
-           count(*) AS services
-    FROM s WHERE k <= 2 GROUP BY customer_id
+           top[1].d AS last_service, top[1].km AS last_km,
+           top[2].d AS prev_service, top[2].km AS prev_km
+    FROM top2
 ),
 v AS (
     SELECT c.customer_id, c.name, c.phone, c.home_store_id, c.vehicle_model, c.vin, c.purchase_date,
-           l.last_service, l.last_km, l.services,
+           l.last_service, l.last_km,
            -- km per day between the last two services (only when the odometer went up)
            CASE WHEN l.last_km > l.prev_km AND l.last_service > l.prev_service
                 THEN (l.last_km - l.prev_km) / date_diff('day', l.prev_service, l.last_service) END AS km_per_day
@@ -113,8 +113,38 @@ SELECT e.customer_id, e.name, e.phone, e.home_store_id, st.name AS store_name, e
 FROM e CROSS JOIN p
 LEFT JOIN stores st ON st.store_id = e.home_store_id
 WHERE e.due_date <= p.as_of + p.horizon AND e.due_date >= p.as_of - p.overdue
-ORDER BY e.due_date, e.customer_id
 """
+SERVICE_SQL = _SERVICE_LIST + "ORDER BY e.due_date, e.customer_id\n"
+
+# The list's first rows in the same order, with the totals of the whole list on each row (one
+# pass: a long list's hundred thousand rows are counted in DuckDB, not brought to pandas).
+SERVICE_TOP_SQL = (
+    "WITH l AS MATERIALIZED (" + _SERVICE_LIST + "),\n"
+    "t AS (SELECT count(*) AS n_due, count(*) FILTER (WHERE days_to_due < 0) AS n_overdue,\n"
+    "             count(last_km) AS n_km FROM l),\n"
+    "f AS (SELECT * FROM l ORDER BY due_date, customer_id LIMIT ?)\n"
+    "-- the totals always (one row of NULLs beside them when no row is asked for or due)\n"
+    "SELECT f.*, t.* FROM t LEFT JOIN f ON TRUE\n"
+    "ORDER BY f.due_date, f.customer_id\n"
+)
+
+
+def _service_params(as_of: date, rules: ServiceRules, extra: list) -> list:
+    return [
+        as_of,
+        rules.interval_months,
+        float(rules.interval_km),
+        rules.first_service_months,
+        rules.horizon_days,
+        rules.max_overdue_days,
+        *extra,
+    ]
+
+
+def _service_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    for col in ("purchase_date", "last_service", "due_date"):
+        frame[col] = pd.to_datetime(frame[col]).dt.date
+    return frame
 
 
 def service_due(
@@ -129,22 +159,47 @@ def service_due(
     has_mileage = "mileage" in table_columns(db, "orders")
     scope, extra = _scope(store_ids)
     sql = SERVICE_SQL.format(mileage="mileage" if has_mileage else "CAST(NULL AS DOUBLE)", scope=scope)
-    frame = db.query_df(
-        sql,
-        [
-            as_of,
-            rules.interval_months,
-            float(rules.interval_km),
-            rules.first_service_months,
-            rules.horizon_days,
-            rules.max_overdue_days,
-            *extra,
-        ],
-    )
-    for col in ("purchase_date", "last_service", "due_date"):
-        frame[col] = pd.to_datetime(frame[col]).dt.date
+    frame = _service_dates(db.query_df(sql, _service_params(as_of, rules, extra)))
     frame.attrs["has_mileage"] = has_mileage
     return frame
+
+
+@dataclass(frozen=True)
+class DueSummary:
+    """The service list as a page shows it: its first rows and the whole list's totals."""
+
+    first: pd.DataFrame  # the first ``limit`` rows of service_due, in its order and columns
+    rows: int  # cars on the whole list
+    overdue: int  # of which overdue (days_to_due < 0)
+    with_km: int  # of which with a last odometer reading
+    has_mileage: bool  # whether the orders carry the odometer
+
+    def counts(self) -> dict[str, int]:
+        """As ``due_counts`` of the whole list."""
+        return {"overdue": self.overdue, "upcoming": self.rows - self.overdue}
+
+
+def service_due_first(
+    db: Database,
+    as_of: date,
+    store_ids: Sequence[str] | None = None,
+    rules: ServiceRules = ServiceRules(),
+    limit: int = 1_000,
+) -> DueSummary:
+    """The first ``limit`` rows of :func:`service_due` and the totals of all of it, in one
+    query (a million customers' list has some 200,000 cars; a page shows the first ones)."""
+    rules.validate()
+    has_mileage = "mileage" in table_columns(db, "orders")
+    scope, extra = _scope(store_ids)
+    sql = SERVICE_TOP_SQL.format(mileage="mileage" if has_mileage else "CAST(NULL AS DOUBLE)", scope=scope)
+    frame = db.query_df(sql, [*_service_params(as_of, rules, extra), int(limit)])
+    total = [int(frame[c].iloc[0]) for c in ("n_due", "n_overdue", "n_km")]
+    first = frame.drop(columns=["n_due", "n_overdue", "n_km"])
+    if first["customer_id"].isna().any():  # only the totals' row: no row shown
+        first = first.iloc[:0]
+    first = _service_dates(first.reset_index(drop=True))
+    first.attrs["has_mileage"] = has_mileage
+    return DueSummary(first, total[0], total[1], total[2], has_mileage)
 
 
 WARRANTY_SQL = """

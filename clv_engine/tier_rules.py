@@ -68,25 +68,38 @@ class TierRules:
             raise ValueError(f"no_visit_years must be at least 1, got {self.no_visit_years}")
 
 
-def _activity(db: Database, as_of: date) -> pd.DataFrame:
-    """Per customer: referrals made and last visit, to the as-of date."""
-    referrals = (
-        "(SELECT referrer_id AS customer_id, count(*) AS referrals FROM referrals "
-        "WHERE referral_date <= ? GROUP BY referrer_id)"
-    )
-    has_referrals = "referrals" in db.tables()
-    sql = f"""
-        SELECT c.customer_id, coalesce(r.referrals, 0) AS referrals, v.last_visit
-        FROM customers c
-        LEFT JOIN {referrals if has_referrals else "(SELECT NULL::VARCHAR AS customer_id, 0 AS referrals)"} r
-            USING (customer_id)
-        LEFT JOIN (SELECT customer_id, max(order_date) AS last_visit FROM orders WHERE order_date <= ?
-                   GROUP BY customer_id) v USING (customer_id)
-    """
-    params = [as_of, as_of] if has_referrals else [as_of]
-    frame = db.query_df(sql, params)
-    frame["last_visit"] = pd.to_datetime(frame["last_visit"])
-    return frame
+# The changes due, in one query over the two scorings (each a subquery, never a frame): a
+# million customers' tiers stay in DuckDB and only the few thousand changes come back.
+CHANGES_SQL = """
+WITH n AS ({now}),
+t AS ({then}),
+ref AS ({referrals}),
+vis AS (SELECT customer_id, max(order_date) AS last_visit FROM orders WHERE order_date <= ?
+        GROUP BY customer_id)
+SELECT n.customer_id, n.home_store_id, n.tier AS tier_scored,
+       'standard' AS from_tier, 'gold' AS to_tier, 'up' AS direction, 'spend' AS reason,
+       CAST(n.spend_12m AS DOUBLE) AS figure, CAST(? AS DOUBLE) AS threshold, vis.last_visit
+FROM n LEFT JOIN vis USING (customer_id)
+WHERE n.tier IN ({standard}) AND n.spend_12m >= ?
+UNION ALL
+SELECT n.customer_id, n.home_store_id, n.tier,
+       'gold', 'platinum', 'up', 'referrals',
+       CAST(coalesce(ref.referrals, 0) AS DOUBLE), CAST(? AS DOUBLE), vis.last_visit
+FROM n LEFT JOIN ref USING (customer_id) LEFT JOIN vis USING (customer_id)
+WHERE n.tier IN ({gold}) AND coalesce(ref.referrals, 0) >= ?
+UNION ALL
+-- platinum when the no-visit period began, and no visit since
+SELECT t.customer_id, t.home_store_id, n.tier,
+       'platinum', 'gold', 'down', 'no_visit',
+       CAST(date_diff('day', vis.last_visit, CAST(? AS DATE)) AS DOUBLE), CAST(? AS DOUBLE), vis.last_visit
+FROM t LEFT JOIN vis USING (customer_id) LEFT JOIN n USING (customer_id)
+WHERE t.tier IN ({platinum}) AND (vis.last_visit IS NULL OR vis.last_visit <= CAST(? AS DATE))
+"""
+
+
+def _scored_as(programme_tier: str) -> list[str]:
+    """The RFM+L tiers that are ``programme_tier`` in the programme."""
+    return [tier for tier, p in PROGRAMME_TIER.items() if p == programme_tier]
 
 
 def tier_changes_due(
@@ -100,72 +113,50 @@ def tier_changes_due(
 
     ``figure`` is what the rule read (12-month spend, referrals, or days since the last visit)
     and ``threshold`` what it compared it with. ``attrs["held_on"]``: the date of the tier the
-    demotion rule reads.
+    demotion rule reads. The upgrade rules read the tier scored on ``as_of``; the demotion
+    rule the tier scored on ``held_on`` (platinum then) and the last visit to ``as_of``.
     """
     rules.validate()
-    now = segmentation.score_customers(db, as_of, store_ids, scoring)
-    activity = _activity(db, as_of)
-    now = now.merge(activity, on="customer_id", how="left")
-    now["from_tier"] = now["tier"].map(PROGRAMME_TIER)
-
-    spend = now[(now["from_tier"] == "standard") & (now["spend_12m"] >= rules.gold_spend)]
-    referred = now[(now["from_tier"] == "gold") & (now["referrals"] >= rules.platinum_referrals)]
+    scoring.validate()
     held_on = as_of - relativedelta(years=rules.no_visit_years)
-    then = segmentation.score_customers(db, held_on, store_ids, scoring)
-    was_platinum = then.loc[then["tier"] == "platinum", ["customer_id", "home_store_id"]]
-    absent = was_platinum.merge(activity, on="customer_id", how="left")
-    absent = absent[absent["last_visit"].isna() | (absent["last_visit"] <= pd.Timestamp(held_on))]
-    absent = absent.merge(now[["customer_id", "tier"]], on="customer_id", how="left")
-
-    parts = [
-        pd.DataFrame(
-            {
-                "customer_id": spend["customer_id"],
-                "home_store_id": spend["home_store_id"],
-                "tier_scored": spend["tier"],
-                "from_tier": "standard",
-                "to_tier": "gold",
-                "direction": "up",
-                "reason": "spend",
-                "figure": spend["spend_12m"].astype(float),
-                "threshold": float(rules.gold_spend),
-                "last_visit": spend["last_visit"],
-            }
-        ),
-        pd.DataFrame(
-            {
-                "customer_id": referred["customer_id"],
-                "home_store_id": referred["home_store_id"],
-                "tier_scored": referred["tier"],
-                "from_tier": "gold",
-                "to_tier": "platinum",
-                "direction": "up",
-                "reason": "referrals",
-                "figure": referred["referrals"].astype(float),
-                "threshold": float(rules.platinum_referrals),
-                "last_visit": referred["last_visit"],
-            }
-        ),
-        pd.DataFrame(
-            {
-                "customer_id": absent["customer_id"],
-                "home_store_id": absent["home_store_id"],
-                "tier_scored": absent["tier"],
-                "from_tier": "platinum",
-                "to_tier": "gold",
-                "direction": "down",
-                "reason": "no_visit",
-                "figure": (pd.Timestamp(as_of) - absent["last_visit"]).dt.days.astype(float),
-                "threshold": float((as_of - held_on).days),
-                "last_visit": absent["last_visit"],
-            }
-        ),
-    ]
-    out = (
-        pd.concat([p for p in parts if len(p)], ignore_index=True)
-        if any(len(p) for p in parts)
-        else pd.DataFrame(columns=COLUMNS)
+    now_sql, now_params = segmentation.score_query(db, as_of, store_ids, scoring)
+    then_sql, then_params = segmentation.score_query(db, held_on, store_ids, scoring)
+    if "referrals" in db.tables():
+        referrals = (
+            "SELECT referrer_id AS customer_id, count(*) AS referrals FROM referrals "
+            "WHERE referral_date <= ? GROUP BY referrer_id"
+        )
+        ref_params: list = [as_of]
+    else:
+        referrals, ref_params = "SELECT CAST(NULL AS VARCHAR) AS customer_id, 0 AS referrals WHERE false", []
+    marks = {k: ", ".join("?" for _ in _scored_as(k)) for k in PROGRAMME_TIERS}
+    sql = CHANGES_SQL.format(
+        now=now_sql,
+        then=then_sql,
+        referrals=referrals,
+        standard=marks["standard"],
+        gold=marks["gold"],
+        platinum=marks["platinum"],
     )
+    params = [
+        *now_params,
+        *then_params,
+        *ref_params,
+        as_of,  # last visits to the as-of date
+        float(rules.gold_spend),
+        *_scored_as("standard"),
+        float(rules.gold_spend),
+        float(rules.platinum_referrals),
+        *_scored_as("gold"),
+        rules.platinum_referrals,
+        as_of,
+        float((as_of - held_on).days),
+        *_scored_as("platinum"),
+        held_on,
+    ]
+    out = db.query_df(sql, params)
+    if out.empty:
+        out = pd.DataFrame(columns=COLUMNS)
     out = out[COLUMNS]
     out["last_visit"] = pd.to_datetime(out["last_visit"]).dt.date
     order = {"up": 0, "down": 1}
@@ -182,9 +173,12 @@ def with_contact(changes: pd.DataFrame, db: Database) -> pd.DataFrame:
         return changes.assign(
             name=pd.Series(dtype=object), phone=pd.Series(dtype=object), store_name=pd.Series(dtype=object)
         )
+    # only the customers listed (a few thousand of a million), their ids one list parameter
     people = db.query_df(
         "SELECT c.customer_id, c.name, c.phone, s.name AS store_name FROM customers c "
-        "LEFT JOIN stores s ON s.store_id = c.home_store_id"
+        "LEFT JOIN stores s ON s.store_id = c.home_store_id "
+        "WHERE c.customer_id IN (SELECT unnest(CAST(? AS VARCHAR[])))",
+        [changes["customer_id"].dropna().astype(str).unique().tolist()],
     )
     out = changes.merge(people, on="customer_id", how="left")
     out.attrs.update(changes.attrs)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
+from clv_engine import complaints as cq
+from clv_engine import service_due
 from ui.context import Context
 from ui.downloads import table_downloads
+from ui.queries import complaint_lists_all, service_due_all
 from ui.widgets import by_value, dashed
 from wording import fmt
 from wording.segmentation import tier_label
@@ -21,11 +25,13 @@ AGGREGATES = ("rates",)  # lists of stores, not of customers
 SHOWN_ROWS = 1_000
 
 
-def show(ctx: Context, table: pd.DataFrame, config: dict | None = None) -> None:
+def show(ctx: Context, table: pd.DataFrame, config: dict | None = None, rows: int | None = None) -> None:
     """A list on screen, its first SHOWN_ROWS rows, missing values as "—" (the downloads keep
-    the whole frame as it is)."""
-    if len(table) > SHOWN_ROWS:
-        st.caption(ctx.t("actions.shown", shown=fmt.number(SHOWN_ROWS), n=fmt.number(len(table))))
+    the whole frame as it is). ``rows``: the whole list's length when ``table`` is its first
+    rows only."""
+    rows = len(table) if rows is None else rows
+    if rows > SHOWN_ROWS:
+        st.caption(ctx.t("actions.shown", shown=fmt.number(SHOWN_ROWS), n=fmt.number(rows)))
         table = table.head(SHOWN_ROWS)
     frame, config = dashed(table, config)
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
@@ -37,9 +43,12 @@ def file_name(ctx: Context, kind: str) -> str:
     return f"{ctx.t('actions.file.' + kind)}_{scope or 'stores'}_{ctx.as_of.isoformat()}"
 
 
-def downloads(ctx: Context, frame: pd.DataFrame, kind: str) -> None:
+def downloads(
+    ctx: Context, frame: pd.DataFrame | Callable[[], pd.DataFrame], kind: str, rows: int | None = None
+) -> None:
     """CSV and Excel of a shown list (headers as shown); a list of customers is audited and
-    offered only to a viewer who may export customers."""
+    offered only to a viewer who may export customers. ``frame`` may be a function building
+    the whole list when clicked (``rows`` long) where the page holds its first rows only."""
     table_downloads(
         ctx,
         frame,
@@ -48,6 +57,7 @@ def downloads(ctx: Context, frame: pd.DataFrame, kind: str) -> None:
         kind,
         labels=("actions.download.csv", "actions.download.xlsx"),
         audit=None if kind in AGGREGATES else f"actions_{kind}",
+        rows=rows,
     )
 
 
@@ -69,41 +79,51 @@ def number_inputs(ctx: Context, spec: list[tuple[str, str, int, int, int]], cont
 # -- the lists of each tab ---------------------------------------------------------------------
 
 
-def service_tables(ctx: Context, due: pd.DataFrame, offers: pd.DataFrame, offer_months: int) -> None:
-    """The service list and the warranty offers, each with its downloads."""
+SERVICE_COLUMNS = {
+    "customer_id": "actions.col.customer",
+    "name": "actions.col.name",
+    "phone": "actions.col.phone",
+    "store_name": "actions.col.store",
+    "vehicle_model": "actions.col.model",
+    "vin": "actions.col.vin",
+    "last_service": "actions.col.last_service",
+    "last_km": "actions.col.last_km",
+    "km_per_day": "actions.col.km_per_day",
+    "basis": "actions.col.basis",
+    "due_date": "actions.col.due",
+    "days_to_due": "actions.col.days_to_due",
+}
+
+
+def service_table(ctx: Context, due: pd.DataFrame) -> pd.DataFrame:
+    """Services due as shown and downloaded: the basis in words, headers in the reader's language."""
+    return shown(
+        ctx, due.assign(basis=by_value(due["basis"], lambda b: ctx.t(f"actions.basis.{b}"))), SERVICE_COLUMNS
+    )
+
+
+def service_tables(
+    ctx: Context, due: service_due.DueSummary, offers: pd.DataFrame, rules: service_due.ServiceRules
+) -> None:
+    """The service list (its first rows; the whole list built when a download is clicked) and
+    the warranty offers, each with its downloads."""
     st.subheader(ctx.t("actions.svc.list"))
-    if due.empty:
+    if due.rows == 0:
         st.info(ctx.t("actions.empty"))
     else:
-        table = shown(
-            ctx,
-            due.assign(basis=by_value(due["basis"], lambda b: ctx.t(f"actions.basis.{b}"))),
-            {
-                "customer_id": "actions.col.customer",
-                "name": "actions.col.name",
-                "phone": "actions.col.phone",
-                "store_name": "actions.col.store",
-                "vehicle_model": "actions.col.model",
-                "vin": "actions.col.vin",
-                "last_service": "actions.col.last_service",
-                "last_km": "actions.col.last_km",
-                "km_per_day": "actions.col.km_per_day",
-                "basis": "actions.col.basis",
-                "due_date": "actions.col.due",
-                "days_to_due": "actions.col.days_to_due",
-            },
-        )
         show(
             ctx,
-            table,
+            service_table(ctx, due.first),
             {
                 ctx.t("actions.col.last_km"): st.column_config.NumberColumn(format="%d"),
                 ctx.t("actions.col.km_per_day"): st.column_config.NumberColumn(format="%.1f"),
             },
+            rows=due.rows,
         )
-        downloads(ctx, table, "service")
+        scope = (ctx.db, ctx.as_of, ctx.store_ids, rules)
+        downloads(ctx, lambda: service_table(ctx, service_due_all(*scope)), "service", rows=due.rows)
     st.subheader(ctx.t("actions.svc.offers"))
-    st.caption(ctx.t("actions.svc.offers.caption", months=offer_months))
+    st.caption(ctx.t("actions.svc.offers.caption", months=rules.offer_months))
     if offers.empty:
         st.info(ctx.t("actions.empty"))
     else:
@@ -181,8 +201,16 @@ COMPLAINT_COLUMNS = {
 }
 
 
-def complaint_tables(ctx: Context, open_: pd.DataFrame, late: pd.DataFrame, rates: pd.DataFrame) -> None:
-    """Open complaints, breached ones and the breach rate by store, each with its downloads."""
+def complaint_tables(
+    ctx: Context,
+    open_: pd.DataFrame,
+    late: pd.DataFrame,
+    rates: pd.DataFrame,
+    counts: dict[str, int],
+    rules: cq.ClockRules,
+) -> None:
+    """Open complaints, breached ones (the first rows of each: ``counts`` has the whole lists'
+    lengths, their files are built when clicked) and the breach rate by store, with downloads."""
 
     def words(frame: pd.DataFrame) -> pd.DataFrame:
         return frame.assign(
@@ -208,28 +236,29 @@ def complaint_tables(ctx: Context, open_: pd.DataFrame, late: pd.DataFrame, rate
         for k in ("actions.col.hours_left", "actions.col.late_hours")
     }
 
+    def every() -> tuple[pd.DataFrame, pd.DataFrame]:  # the whole lists, on a click
+        return complaint_lists_all(ctx.db, ctx.as_of, ctx.store_ids, rules)
+
     st.subheader(ctx.t("actions.q.open"))
     if open_.empty:
         st.info(ctx.t("actions.q.none_open"))
     else:
-        table = shown(ctx, words(open_), {**COMPLAINT_COLUMNS, "hours_left": "actions.col.hours_left"})
-        show(ctx, table, {**times, **hours})
-        downloads(ctx, table, "open")
+        open_columns = {**COMPLAINT_COLUMNS, "hours_left": "actions.col.hours_left"}
+        show(ctx, shown(ctx, words(open_), open_columns), {**times, **hours}, rows=counts["open"])
+        downloads(ctx, lambda: shown(ctx, words(every()[0]), open_columns), "open", rows=counts["open"])
     st.subheader(ctx.t("actions.q.breaches"))
     if late.empty:
         st.info(ctx.t("actions.q.none_breached"))
     else:
-        table = shown(
-            ctx,
-            words(late),
-            {
-                **COMPLAINT_COLUMNS,
-                "resolved_at": "actions.col.resolved",
-                "late_hours": "actions.col.late_hours",
-            },
+        late_columns = {
+            **COMPLAINT_COLUMNS,
+            "resolved_at": "actions.col.resolved",
+            "late_hours": "actions.col.late_hours",
+        }
+        show(ctx, shown(ctx, words(late), late_columns), {**times, **hours}, rows=counts["breaches"])
+        downloads(
+            ctx, lambda: shown(ctx, words(every()[1]), late_columns), "breaches", rows=counts["breaches"]
         )
-        show(ctx, table, {**times, **hours})
-        downloads(ctx, table, "breaches")
     st.subheader(ctx.t("actions.q.by_store"))
     if rates.empty:
         st.info(ctx.t("actions.q.none_breached"))

@@ -32,6 +32,9 @@ from ui.widgets import seed_state as seed
 from wording import fmt
 from wording.segmentation import playbook_text
 
+# Movers listed on screen (of each kind); a download holds them all, built when clicked.
+SHOWN_MOVERS = 200
+
 
 def by_store_and_region(
     ctx: Context,
@@ -187,7 +190,15 @@ def migration(
     else:
         with st.spinner(ctx.t("seg.migration.computing")):  # seconds the first time for a date
             mig = seg_migration(
-                ctx.db, date_a, ctx.as_of, ctx.store_ids, scheme, rules, six_rules, ctx.clv_params
+                ctx.db,
+                date_a,
+                ctx.as_of,
+                ctx.store_ids,
+                scheme,
+                rules,
+                six_rules,
+                ctx.clv_params,
+                SHOWN_MOVERS,
             )
         st.caption(ctx.t("seg.migration.caption", a=date_a.isoformat(), b=ctx.as_of.isoformat()))
         counts = mig.counts()
@@ -226,13 +237,15 @@ def migration(
             format_func=lambda k: ctx.t("seg.slipped" if k == "down" else "seg.moved_up"),
         )
         # Already in the order shown (tier left, best first; then CLV) with name and CLV now.
+        # The first SHOWN_MOVERS of the kind; the whole list is built when a download is clicked.
         movers = mig.moves[mig.moves["direction"] == kind]
         if movers.empty:
             st.caption(ctx.t("seg.movers.none"))
         else:
             labels = {t: label(ctx, t, scheme) for t in tiers}
 
-            def movers_table(rows: pd.DataFrame = movers) -> pd.DataFrame:
+            def movers_table(rows: pd.DataFrame | None = None) -> pd.DataFrame:
+                rows = mig.movers(kind) if rows is None else rows
                 return pd.DataFrame(
                     {
                         ctx.t("seg.col.customer"): rows["customer_id"],
@@ -246,8 +259,8 @@ def migration(
                     }
                 )
 
-            table = movers_table(movers.head(200))  # shown; the files are built when clicked
-            st.caption(ctx.t("seg.movers.shown", shown=fmt.number(len(table)), n=fmt.number(len(movers))))
+            table = movers_table(movers.head(SHOWN_MOVERS))  # shown; the files are built when clicked
+            st.caption(ctx.t("seg.movers.shown", shown=fmt.number(len(table)), n=fmt.number(counts[kind])))
             st.dataframe(
                 table,
                 hide_index=True,
@@ -264,7 +277,7 @@ def migration(
                 "seg_movers_download",
                 ctx.t("seg.movers"),
                 audit="tier_movers",
-                rows=len(movers),
+                rows=counts[kind],
             )
 
 

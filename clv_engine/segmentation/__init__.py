@@ -62,6 +62,7 @@ from clv_engine.segmentation.scoring import (
     rescore,
     rules_from_dict,
     score_customers,
+    score_query,
     with_values,
 )
 from clv_engine.segmentation.vocabulary import (
@@ -119,6 +120,7 @@ __all__ = [
     "run_case",
     "rescore",
     "score_customers",
+    "score_query",
     "six_groups",
     "tier_breakdown",
     "tier_column",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -15,45 +15,80 @@ from clv_engine.segmentation.vocabulary import SCHEMES, frame_sql, tier_column
 
 # -- migration between two as-of dates ---------------------------------------------------------
 
-MIGRATION_SQL = """
+# Both sides carry only what the join reads; the ranks come from the scheme's order (a list
+# parameter), so no million-row pandas map runs. j is the full join of the two dates.
+_JOINED = """
 WITH j AS (
     SELECT coalesce(b.customer_id, a.customer_id) AS customer_id,
            coalesce(b.home_store_id, a.home_store_id) AS home_store_id,
            coalesce(a.tier, 'new') AS tier_a,
            coalesce(b.tier, 'gone') AS tier_b,
-           a.rank_a, b.rank_b, a.total_a, b.total_b,
+           CAST(list_position(CAST(? AS VARCHAR[]), a.tier) - 1 AS BIGINT) AS rank_a,
+           CAST(list_position(CAST(? AS VARCHAR[]), b.tier) - 1 AS BIGINT) AS rank_b,
+           a.total AS total_a, b.total AS total_b,
            b.name, b.clv
     FROM a FULL OUTER JOIN b USING (customer_id)
+),
+d AS (
+    SELECT *,
+           CASE WHEN rank_a IS NULL THEN 'new'
+                WHEN rank_b IS NULL THEN 'gone'
+                WHEN rank_b < rank_a THEN 'up'
+                WHEN rank_b > rank_a THEN 'down'
+                ELSE 'same' END AS direction
+    FROM j
 )
-SELECT *,
-       CASE WHEN rank_a IS NULL THEN 'new'
-            WHEN rank_b IS NULL THEN 'gone'
-            WHEN rank_b < rank_a THEN 'up'
-            WHEN rank_b > rank_a THEN 'down'
-            ELSE 'same' END AS direction
-FROM j
--- the movers' order of the page: by the tier they left (best first), then by CLV now
-ORDER BY rank_a NULLS LAST, clv DESC NULLS LAST, customer_id
 """
 
-FLOWS_SQL = """
-SELECT tier_a, tier_b, direction, count(*) AS customers
-FROM moves GROUP BY ALL ORDER BY customers DESC
+# The movers (up or down) in the page's order: by the tier they left (best first), then by
+# CLV now, then id. Those who stayed, came or left are only counted (FLOWS_SQL).
+_MOVER_COLUMNS = """customer_id, home_store_id, tier_a, tier_b, rank_a, rank_b, total_a, total_b, name, clv,
+       direction"""
+_MOVERS_ORDER = "rank_a NULLS LAST, clv DESC NULLS LAST, customer_id"
+
+# The movers of one direction, in the page's order; with a LIMIT, a top-N (no sort of them all).
+MIGRATION_SQL = (
+    _JOINED.replace("d AS (", "d AS MATERIALIZED (")
+    + f"""
+SELECT {_MOVER_COLUMNS} FROM d WHERE direction = 'up' ORDER BY {_MOVERS_ORDER}{{limit}}
 """
+)
+MOVES = ("up", "down")
+
+FLOWS_SQL = (
+    _JOINED
+    + """
+SELECT tier_a, tier_b, direction, count(*) AS customers
+FROM d GROUP BY ALL ORDER BY customers DESC, tier_a, tier_b
+"""
+)
 
 
 @dataclass(frozen=True)
 class Migration:
-    # one row per customer: tier_a, tier_b, direction (up/down/same/new), name and CLV at date_b;
-    # ordered by the tier left (best first), then CLV (highest first), then id
+    # one row per customer who moved (direction up or down): tier_a, tier_b, totals, name and
+    # CLV at date_b; ordered by the tier left (best first), then CLV (highest first), then id.
+    # Those who stayed, are new or are gone are counted in ``flows`` only (a million rows of
+    # "same" cost seconds to build and nobody lists them).
+    # With ``shown``: the first ``shown`` movers of each direction only; ``movers(kind)`` has all.
     moves: pd.DataFrame
-    flows: pd.DataFrame  # tier_a, tier_b, direction, customers
+    flows: pd.DataFrame  # tier_a, tier_b, direction, customers: every customer of either date
     scheme: str
     date_a: date
     date_b: date
+    # the two dates' tiers as the join reads them (for ``movers``)
+    sides: tuple[pd.DataFrame, pd.DataFrame] | None = field(default=None, repr=False, compare=False)
+
+    def movers(self, kind: str) -> pd.DataFrame:
+        """Every customer who moved ``kind`` (up or down), in the order of ``moves``."""
+        if kind not in MOVES:
+            raise ValueError(f"kind must be one of {MOVES}, got {kind!r}")
+        if self.sides is None:
+            return self.moves[self.moves["direction"] == kind].reset_index(drop=True)
+        return _moves(*self.sides, self.scheme, (kind,), None)
 
     def counts(self) -> dict[str, int]:
-        c = self.moves["direction"].value_counts()
+        c = self.flows.groupby("direction")["customers"].sum()
         return {d: int(c.get(d, 0)) for d in ("up", "down", "same", "new")}
 
 
@@ -100,28 +135,52 @@ def migration(
 
 
 def migration_between(
-    tiers_a: pd.DataFrame, tiers_b: pd.DataFrame, scheme: str, date_a: date, date_b: date
+    tiers_a: pd.DataFrame,
+    tiers_b: pd.DataFrame,
+    scheme: str,
+    date_a: date,
+    date_b: date,
+    shown: int | None = None,
 ) -> Migration:
-    """The migration from two frames of tiers_at (a page already holds the current one)."""
+    """The migration from two frames of tiers_at (a page already holds the current one).
+    ``shown``: keep only the first ``shown`` movers of each direction in ``moves`` (a page
+    lists a few of the hundreds of thousands; ``movers`` builds a whole list when asked)."""
     if date_a >= date_b:
         raise ValueError(f"date_a ({date_a}) must be before date_b ({date_b})")
     column = tier_column(scheme)
-    order = {t: i for i, t in enumerate(SCHEMES[scheme])}
+    order = list(SCHEMES[scheme])
 
-    def side(frame: pd.DataFrame, suffix: str) -> pd.DataFrame:
+    def side(frame: pd.DataFrame, now: bool) -> pd.DataFrame:
         columns = {
             "customer_id": frame["customer_id"],
             "home_store_id": frame["home_store_id"],
             "tier": frame[column],
-            f"rank_{suffix}": frame[column].map(order),
-            f"total_{suffix}": frame["total"],
+            "total": frame["total"],
         }
-        if suffix == "b":  # who they are now (NULL when the frame has no values joined)
+        if now:  # who they are now (NULL when the frame has no values joined)
             nothing = pd.Series(None, index=frame.index, dtype=object)
             columns["name"] = frame["name"] if "name" in frame.columns else nothing.astype("str")
             columns["clv"] = frame["clv"] if "clv" in frame.columns else nothing.astype(float)
-        return pd.DataFrame(columns)
+        return pd.DataFrame(columns, copy=False)
 
-    moves = frame_sql(MIGRATION_SQL, a=side(tiers_a, "a"), b=side(tiers_b, "b"))
-    flows = frame_sql(FLOWS_SQL, moves=moves[["tier_a", "tier_b", "direction"]])
-    return Migration(moves, flows, scheme, date_a, date_b)
+    a, b = side(tiers_a, False), side(tiers_b, True)
+    moves = _moves(a, b, scheme, MOVES, shown)
+    flows = frame_sql(FLOWS_SQL, [order, order], a=a, b=b)
+    return Migration(moves, flows, scheme, date_a, date_b, None if shown is None else (a, b))
+
+
+def _moves(a: pd.DataFrame, b: pd.DataFrame, scheme: str, kinds: tuple[str, ...], shown: int | None):
+    """The movers of ``kinds`` (the first ``shown`` of each; None: all), in the page's order."""
+    order = list(SCHEMES[scheme])
+    limit = "" if shown is None else " LIMIT ?"
+    one = f"(SELECT {_MOVER_COLUMNS} FROM d WHERE direction = ? ORDER BY {_MOVERS_ORDER}{limit})"
+    kinds = tuple(k for k in kinds if k in MOVES)
+    sql = (
+        _JOINED.replace("d AS (", "d AS MATERIALIZED (")
+        + "\nUNION ALL\n".join(f"SELECT * FROM {one}" for _ in kinds)
+        + f"\nORDER BY {_MOVERS_ORDER}"
+    )
+    params: list = [order, order]
+    for kind in kinds:
+        params += [kind] if shown is None else [kind, int(shown)]
+    return frame_sql(sql, params, a=a, b=b)

@@ -107,7 +107,10 @@ class RfmlRules:
         ]
 
 
-SCORE_SQL = """
+# The scoring in three parts: the parameters (p), the facts of each customer on the as-of
+# date (o, base: what a rule reads) and the scores and tier from the facts. The facts may
+# come from the derived table of the data version instead (clv_engine.derived.segments).
+_SCORE_HEAD = """
 WITH p AS (
     SELECT CAST(? AS DATE) AS as_of,
            ? AS r5, ? AS r4, ? AS r3, ? AS r2,
@@ -120,6 +123,9 @@ WITH p AS (
            ? AS churn_r, ? AS churn_total,
            CAST(? AS VARCHAR) AS one_customer
 ),
+"""
+
+_SCORE_FACTS = """
 o AS (
     SELECT customer_id,
            min(order_date) AS first_order,
@@ -145,6 +151,9 @@ base AS (
     -- the same population as clv.customer_values: customers who existed on the as-of date
     WHERE coalesce(c.purchase_date, o.first_order) <= p.as_of {store_filter}{customer_filter}
 ),
+"""
+
+_SCORE_TAIL = """
 scored AS (
     SELECT b.*,
            CASE WHEN recency_days IS NULL THEN 1
@@ -173,6 +182,11 @@ SELECT customer_id, home_store_id, region, recency_days, freq_12m, spend_12m,
 FROM scored CROSS JOIN p
 """
 
+SCORE_SQL = _SCORE_HEAD + _SCORE_FACTS + _SCORE_TAIL
+
+# The facts alone (the derived table's rows for one date).
+FACTS_SQL = _SCORE_HEAD + _SCORE_FACTS.rstrip().rstrip(",") + "\nSELECT * FROM base\n"
+
 
 def _store_filter(store_ids: Sequence[str] | None, column: str) -> tuple[str, list]:
     if not store_ids:
@@ -189,6 +203,55 @@ def missing_flag_tables(db: Database) -> list[str]:
 # One customer only (the lookup): fixed fragments, the id itself is p.one_customer (a parameter).
 _ONE_ORDER_FILTER = " AND customer_id = (SELECT one_customer FROM p)"
 _ONE_CUSTOMER_FILTER = " AND c.customer_id = p.one_customer"
+
+
+def score_query(
+    db: Database,
+    as_of: date,
+    store_ids: Sequence[str] | None = None,
+    rules: RfmlRules = RfmlRules(),
+    customer_id: str | None = None,
+    facts_only: bool = False,
+) -> tuple[str, list]:
+    """(SQL, parameters) of :func:`score_customers`' rows, for a query that reads them as a
+    subquery (its own ``?`` in order) and brings back only what it needs.
+
+    The facts the rules read come from the data version's ``derived_segments`` when it holds
+    them for ``as_of`` (clv_engine.derived.segments: same SQL, computed once), else from the
+    orders and the flag tables. ``facts_only``: the facts, not the scores (what that table
+    keeps; always computed)."""
+    from clv_engine.derived import segments
+
+    stored = None if (facts_only or customer_id is not None) else segments.facts_table(db, as_of)
+    if stored is not None:
+        where, extra = _store_filter(store_ids, "home_store_id")
+        flag_columns = ", ".join(FLAG_TABLES)
+        base = (
+            "base AS (\n"
+            "    SELECT customer_id, home_store_id, region, recency_days, freq_12m, spend_12m,\n"
+            f"           {flag_columns}\n"
+            f"    FROM {stored}\n"
+            f"    WHERE as_of = (SELECT as_of FROM p){where}\n"
+            "),\n"
+        )
+        return _SCORE_HEAD + base + _SCORE_TAIL, [as_of, *rules.sql_params(), customer_id, *extra]
+    present = db.tables()
+    flags = ",\n           ".join(
+        # A table absent from the file (an old database) counts as empty; the fragment is
+        # chosen from fixed text, never built from a value.
+        f"c.customer_id IN ({_FLAG_SOURCES[flag]}) AS {flag}" if table in present else f"FALSE AS {flag}"
+        for flag, table in FLAG_TABLES.items()
+    )
+    where, extra = _store_filter(store_ids, "c.home_store_id")
+    one = customer_id is not None
+    sql = (FACTS_SQL if facts_only else SCORE_SQL).format(
+        flags=flags,
+        store_filter=where,
+        in_12m=in_last_12_months("order_date", "(SELECT as_of FROM p)"),
+        order_filter=_ONE_ORDER_FILTER if one else "",
+        customer_filter=_ONE_CUSTOMER_FILTER if one else "",
+    )
+    return sql, [as_of, *rules.sql_params(), customer_id, *extra]
 
 
 def score_customers(
@@ -210,23 +273,8 @@ def score_customers(
     """
     rules.validate()
     missing = missing_flag_tables(db)
-    present = db.tables()
-    flags = ",\n           ".join(
-        # A table absent from the file (an old database) counts as empty; the fragment is
-        # chosen from fixed text, never built from a value.
-        f"c.customer_id IN ({_FLAG_SOURCES[flag]}) AS {flag}" if table in present else f"FALSE AS {flag}"
-        for flag, table in FLAG_TABLES.items()
-    )
-    where, extra = _store_filter(store_ids, "c.home_store_id")
-    one = customer_id is not None
-    sql = SCORE_SQL.format(
-        flags=flags,
-        store_filter=where,
-        in_12m=in_last_12_months("order_date", "(SELECT as_of FROM p)"),
-        order_filter=_ONE_ORDER_FILTER if one else "",
-        customer_filter=_ONE_CUSTOMER_FILTER if one else "",
-    )
-    frame = db.query_df(sql, [as_of, *rules.sql_params(), customer_id, *extra])
+    sql, params = score_query(db, as_of, store_ids, rules, customer_id)
+    frame = db.query_df(sql, params)
     for flag in FLAG_TABLES:
         frame[flag] = frame[flag].astype(bool)
     for col in ("r", "f", "m", "l", "total", "freq_12m"):
@@ -248,6 +296,9 @@ def rescore(scores: pd.DataFrame, rules: RfmlRules) -> pd.DataFrame:
     spend_12m and the five flags), column by column, as SCORE_SQL computes them."""
     rules.validate()
     out = scores.copy(deep=False)
+    if scores.attrs.get("rules") == rules:  # scored with these very rules: nothing to redo
+        out.attrs = dict(scores.attrs)
+        return out
     recency = out["recency_days"].to_numpy(dtype=float, na_value=np.nan)
     # R: 5 within r5 days, ..., 2 within r2, else 1 (and 1 when unknown)
     r = 1 + (recency[:, None] <= np.asarray(rules.recency_days, dtype=float)[None, :]).sum(axis=1)

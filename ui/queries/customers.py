@@ -186,11 +186,17 @@ def seg_analysis(db, as_of, store_ids, scheme, rules, six_rules, params):
 
 
 @shared(max_entries=2)
-def seg_migration(db, date_a, as_of, store_ids, scheme, rules, six_rules, params) -> seg.Migration:
-    """Who moved between tiers (shared: never changed by callers), both dates as the page scores."""
+def seg_migration(
+    db, date_a, as_of, store_ids, scheme, rules, six_rules, params, shown=None
+) -> seg.Migration:
+    """Who moved between tiers (shared: never changed by callers), both dates as the page scores;
+    ``shown``: the first movers of each direction only as rows (``movers`` for a whole list)."""
     now = _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params)
-    then = _seg_frame(db, date_a, store_ids, scheme, rules, six_rules, params)
-    return seg.migration_between(then, now, scheme, date_a, as_of)
+    if scheme == "rfml":  # the earlier tiers need the scores only (the values: the six groups)
+        then = seg.rescore(_seg_scores(db, date_a, store_ids), rules)
+    else:
+        then = _seg_frame(db, date_a, store_ids, scheme, rules, six_rules, params)
+    return seg.migration_between(then, now, scheme, date_a, as_of, shown)
 
 
 @cached
@@ -204,11 +210,16 @@ def missing_flag_tables(db) -> list[str]:
 
 
 @cached
-def service_lists(db, as_of: date, store_ids, rules: service_due.ServiceRules):
-    """(services due, warranty offers) in the scope."""
-    return service_due.service_due(db, as_of, store_ids, rules), service_due.warranty_offers(
+def service_lists(db, as_of: date, store_ids, rules: service_due.ServiceRules, shown: int):
+    """(the services due: their first ``shown`` rows and totals, warranty offers) in the scope."""
+    return service_due.service_due_first(db, as_of, store_ids, rules, shown), service_due.warranty_offers(
         db, as_of, store_ids, rules
     )
+
+
+def service_due_all(db, as_of: date, store_ids, rules: service_due.ServiceRules):
+    """Every service due (a download, built when clicked: not kept)."""
+    return service_due.service_due(db, as_of, store_ids, rules)
 
 
 @cached
@@ -217,10 +228,29 @@ def tier_changes(db, as_of: date, store_ids, rules: tier_rules.TierRules) -> pd.
 
 
 @cached
-def complaint_lists(db, as_of: date, store_ids, rules: cq.ClockRules) -> tuple[pd.DataFrame, ...]:
-    clock = cq.complaint_clock(db, as_of, store_ids, rules)  # with its lists: once per rules
-    late = cq.breaches(clock, as_of, rules)
-    return clock, cq.open_complaints(clock), late, cq.breach_rate_by_store(clock, as_of, rules)
+def complaint_lists(db, as_of: date, store_ids, rules: cq.ClockRules, shown: int):
+    """(counts, the first ``shown`` open complaints, the first ``shown`` breaches, the breach
+    rate by store). Counts: ``complaints`` and ``all_timed`` of every complaint, ``open``,
+    ``overdue`` (open past the deadline) and ``breaches``. The whole lists: complaint_lists_all."""
+    # with its lists: once per rules; the complaints the lists read (open, or in the window)
+    clock = cq.complaint_clock(db, as_of, store_ids, rules, relevant_only=True)
+    open_, late = cq.open_complaints(clock), cq.breaches(clock, as_of, rules)
+    counts = {
+        "complaints": int(clock.attrs["complaints"]),
+        "all_timed": bool(clock.attrs["all_timed"]),
+        "open": len(open_),
+        "overdue": int((open_["hours_left"] < 0).sum()),
+        "breaches": len(late),
+    }
+    return counts, open_.head(shown), late.head(shown), cq.breach_rate_by_store(clock, as_of, rules)
+
+
+def complaint_lists_all(
+    db, as_of: date, store_ids, rules: cq.ClockRules
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every open complaint and every breach (a download, built when clicked: not kept)."""
+    clock = cq.complaint_clock(db, as_of, store_ids, rules, relevant_only=True)
+    return cq.open_complaints(clock), cq.breaches(clock, as_of, rules)
 
 
 # -- uikit --

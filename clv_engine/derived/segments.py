@@ -1,0 +1,178 @@
+"""The RFM+L facts of every customer, kept per data version (issue 14: segmentation and actions
+at a million customers).
+
+The scoring (clv_engine.segmentation.scoring) reads, per customer and as-of date, the facts
+``recency_days``, ``freq_12m``, ``spend_12m`` and five loyalty flags, then applies the rules.
+The facts cost a pass over the orders and five joins on text ids (about a second at a million
+customers); the rules are arithmetic. ``derived_segments`` holds the facts, computed by the very
+SQL the scoring runs (``scoring.FACTS_SQL``), for the dates the pages ask first:
+
+- the data's end date (the sidebar's default as-of date, as the other derived tables);
+- 365 days earlier (the migration's default "from" date);
+- two years earlier (the date the tier-change rule reads a platinum tier at, by default).
+
+``derived_segments_meta`` (key, value) says which dates, the fingerprint of the derived tables
+it goes with (``derived_meta``'s: orders, customers, stores) and a fingerprint of the five
+tables the flags read. :func:`facts_table` answers whether the stored facts may stand in for a
+database and a date: only for a database cut to no store (a store manager's scoped reader
+computes, as before), only when the derived tables are usable for the data, and only when
+both fingerprints still match. The check costs one pass over the flag tables, once per file
+version.
+
+The build (:func:`build`) runs on the connection that builds the other derived tables; the
+hook in ``clv_engine.derived.build.build`` is one line after the meta table (and ``drop``
+drops these tables too).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import date, timedelta
+from typing import Any
+
+import duckdb
+from dateutil.relativedelta import relativedelta
+
+from clv_engine.derived import store
+from clv_engine.scope import scope_of
+
+TABLE = "derived_segments"
+META = "derived_segments_meta"
+FORMAT_VERSION = 1
+
+# The flag tables and the columns the flags read (clv_engine.segmentation.vocabulary).
+_FLAG_COLUMNS = {
+    "warranties": "customer_id, sold_date",
+    "referrals": "referrer_id, referral_date",
+    "event_attendance": "customer_id, event_date",
+    "complaints": "customer_id, opened",
+    "competitor_sightings": "customer_id, seen_date",
+}
+
+
+def dates_for(end: date) -> list[date]:
+    """The as-of dates whose facts are kept, for data ending on ``end``."""
+    return sorted({end, end - timedelta(days=365), end - relativedelta(years=2)})
+
+
+def _tables(con: Any) -> set[str]:
+    if hasattr(con, "tables"):
+        return set(con.tables())
+    rows = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND NOT temporary"
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def _value(con: Any, sql: str) -> Any:
+    if hasattr(con, "query_value"):
+        return con.query_value(sql)
+    row = con.execute(sql).fetchone()
+    return None if row is None else row[0]
+
+
+def flags_fingerprint(con: Any) -> dict:
+    """Count and hash of what the flags read, per flag table (absent: None)."""
+    present = _tables(con)
+    out: dict[str, Any] = {}
+    for table, columns in _FLAG_COLUMNS.items():
+        if table not in present:
+            out[table] = None
+            continue
+        out[table] = str(
+            _value(con, f"SELECT count(*) || ':' || coalesce(sum(hash({columns})), 0) FROM main.{table}")
+        )
+    return out
+
+
+class _Connection:
+    """The scoring's view of a bare connection: the tables it holds (no cursor, no version)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con = con
+
+    def tables(self) -> set[str]:
+        return _tables(self._con)
+
+
+def drop(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"DROP TABLE IF EXISTS main.{TABLE}")
+    con.execute(f"DROP TABLE IF EXISTS main.{META}")
+
+
+def build(con: duckdb.DuckDBPyConnection) -> list[date]:
+    """(Re)build the facts of every customer at :func:`dates_for` the data's end date, with the
+    meta rows; call after the derived tables' meta is written (its fingerprint is copied).
+    Returns the dates (none without orders or derived meta)."""
+    from clv_engine.segmentation import scoring  # the engine's scoring SQL, not at import
+
+    drop(con)
+    present = _tables(con)
+    end = _value(con, "SELECT max(order_date) FROM orders")
+    if end is None or store.META_TABLE not in present:
+        return []
+    end = end if type(end) is date else end.date()
+    meta = dict(con.execute(f"SELECT key, value FROM main.{store.META_TABLE}").fetchall())
+    days = dates_for(end)
+    for i, day in enumerate(days):
+        sql, params = scoring.score_query(_Connection(con), day, facts_only=True)
+        head = f"CREATE TABLE main.{TABLE} AS " if i == 0 else f"INSERT INTO main.{TABLE} "
+        con.execute(f"{head}SELECT CAST(? AS DATE) AS as_of, f.* FROM ({sql}) f", [day, *params])
+    rows = {
+        "format": str(FORMAT_VERSION),
+        "dates": json.dumps([d.isoformat() for d in days]),
+        "fingerprint": meta.get("fingerprint", ""),
+        "flags": json.dumps(flags_fingerprint(con)),
+    }
+    con.execute(f"CREATE TABLE main.{META} (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    con.executemany(f"INSERT INTO main.{META} VALUES (?, ?)", [[k, v] for k, v in rows.items()])
+    return days
+
+
+_checked: dict[tuple, frozenset[date]] = {}
+_lock = threading.Lock()
+_CHECKED_MAX = 8
+
+
+def _stored_dates(group: Any) -> frozenset[date]:
+    """The dates whose stored facts match ``group``'s data (none: compute)."""
+    if not {TABLE, META} <= group.tables():
+        return frozenset()
+    frame = group.query_df(f"SELECT key, value FROM {META}")
+    meta = dict(zip(frame["key"], frame["value"]))
+    try:
+        if int(meta.get("format", "0")) != FORMAT_VERSION:
+            return frozenset()
+        derived = store.read_meta(group)  # usable derived tables: their fingerprint is the data's
+        if json.loads(meta["fingerprint"]) != json.loads(derived["fingerprint"]):
+            return frozenset()
+        if json.loads(meta["flags"]) != flags_fingerprint(group):
+            return frozenset()
+        return frozenset(date.fromisoformat(d) for d in json.loads(meta["dates"]))
+    except (KeyError, ValueError, TypeError):
+        return frozenset()
+
+
+def facts_table(db: Any, as_of: object) -> str | None:
+    """The table holding the facts of ``db``'s customers on ``as_of``, or None (compute)."""
+    if scope_of(db) is not None or not isinstance(as_of, date) or store.stored(db) is None:
+        return None
+    key = db.version()
+    with _lock:
+        found = _checked.get(key)
+    if found is None:
+        found = _stored_dates(db)
+        with _lock:
+            if len(_checked) >= _CHECKED_MAX:
+                _checked.pop(next(iter(_checked)))
+            _checked[key] = found
+    day = as_of.date() if hasattr(as_of, "date") and callable(as_of.date) else as_of
+    return TABLE if day in found else None
+
+
+def forget() -> None:
+    """Drop the remembered checks (tests)."""
+    with _lock:
+        _checked.clear()
