@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import housekeeping
+from ui import housekeeping, navigation
 from ui.context import draw_sidebar, presentation_from_link
 from ui.safe import run_page
 from ui.widgets import present_style
@@ -48,28 +48,11 @@ ctx = draw_sidebar()
 present_style()
 
 
-def _coming() -> None:
-    st.info(ctx.t("coming"))
-
-
-sections: dict[str, list] = {}
-for file, title_key, icon, section_key in PAGES:
-    if file in DIRECTOR_ONLY and not ctx.viewer.can_admin_users:
-        continue
-    title = ctx.t(title_key)
-    url = Path(file).stem
-    default = url == "overview"
-    if (HERE / file).exists():
-        # Streamlit serves the default page at "/" only: a link to /overview found no page
-        # ("Page not found", in English). A hidden twin of the same file answers there.
-        page = st.Page(file, title=title, icon=icon, url_path="home" if default else url, default=default)
-    else:
-        page = st.Page(_coming, title=title, icon=icon, url_path=url)
-    sections.setdefault(ctx.t(section_key), []).append(page)
-    if default and (HERE / file).exists():
-        sections[ctx.t(section_key)].append(
-            st.Page(file, title=title, icon=icon, url_path=url, visibility="hidden")
-        )
+# Built once per process, language and right (ui/navigation.py), copied for this run.
+hidden = frozenset() if ctx.viewer.can_admin_users else frozenset(DIRECTOR_ONLY)
+sections = navigation.sections(
+    (HERE, ctx.lang, hidden), lambda: navigation.build(HERE, PAGES, ctx.lang, hidden)
+)
 
 # A page error: the full trace to the server log with an id, a short message with that id to
 # the reader (client.showErrorDetails = "none" in .streamlit/config.toml for the rest).

@@ -279,3 +279,48 @@ def test_an_idle_process_empties_its_caches_once(monkeypatch):
     monkeypatch.setenv("CLV_IDLE_RELEASE_SECONDS", "0")  # turned off
     monkeypatch.setattr(housekeeping, "_idle_since", None)
     assert not release(idle, now=0) and not release(idle, now=10_000)
+
+
+def test_a_round_freezes_survivors_and_a_full_one_finds_cycles_frozen_earlier():
+    """A round's collection freezes what survives (Python's own collections then skip it); a
+    cycle that was frozen while in use and dropped afterwards goes at the next full one."""
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    try:
+        a, b = Node(), Node()
+        a.other, b.other = b, a  # a cycle: only the cyclic collector frees it
+        alive = weakref.ref(a)
+        housekeeping.collect(full=True, freeze=True)
+        assert gc.get_freeze_count() > 0
+        del a, b
+        housekeeping.collect(full=False, freeze=True)
+        assert alive() is not None  # frozen: a plain round does not look at it
+        housekeeping.collect(full=True, freeze=True)
+        assert alive() is None
+    finally:
+        gc.unfreeze()
+
+
+def test_trim_alone_does_not_freeze():
+    import gc
+
+    gc.unfreeze()
+    housekeeping.trim()
+    assert gc.get_freeze_count() == 0
+
+
+def test_when_a_full_collection_is_due(monkeypatch):
+    monkeypatch.setattr(housekeeping, "_last_full", 1000.0)
+    monkeypatch.delenv("CLV_GC_FULL_SECONDS", raising=False)
+    busy = {"active": 3}
+    assert housekeeping.full_collection_due(0, busy, now=1010.0) is False
+    assert housekeeping.full_collection_due(1, busy, now=1010.0) is True  # a session shut down
+    assert housekeeping.full_collection_due(0, {"active": 0}, now=1010.0) is True  # nobody waits
+    assert housekeeping.full_collection_due(0, {}, now=1010.0) is True
+    assert housekeeping.full_collection_due(0, busy, now=1060.0) is True  # 60 s since the last
+    monkeypatch.setenv("CLV_GC_FULL_SECONDS", "300")
+    assert housekeeping.full_collection_due(0, busy, now=1060.0) is False
