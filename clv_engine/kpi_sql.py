@@ -18,10 +18,13 @@ points; it is spread over them inside DuckDB and aggregated at once:
 - from those, the rates each date uses (``return_rates``' rule: a bucket of at least
   ``MIN_RETURN_CUSTOMERS`` is measured, a smaller one takes the nearest shorter measured) and
   the retention (given, else measured, else ``DEFAULT_RETENTION``);
-- at each date d: Σ annual gross profit × ``clv.absence_weight`` per home store.
+- at each date d: Σ annual gross profit × ``clv.absence_weight`` per home store;
+- the retention of each home store on d (``kpi.RAW_SQL``'s rule before it moved here): of its
+  customers with an order in the year to R, the share with one in the year after.
 
-The result is small (store × date); ``store_clv_many`` multiplies by ``clv.annuity_factor``.
-``tests/test_kpi_sql.py`` checks it against ``kpi.store_clv`` date by date on random databases.
+The result is small (store × date); ``store_figures`` multiplies by ``clv.annuity_factor``.
+``tests/test_kpi_sql.py`` checks it against ``kpi.store_clv`` date by date, and the stores' retention
+against the former range join, on random databases.
 """
 
 from __future__ import annotations
@@ -34,11 +37,11 @@ import pandas as pd
 from clv_engine import clv
 from clv_engine.db import Database
 
-# Parameters, in order: the points (dates and reference dates, sorted) and their count; for each
-# point the number of dates before it and of reference dates before it (a list one longer than
-# the points); the reference dates and their count; the dates and, for each, its reference
-# point's index; the given retention (or NULL); RETURN_MAX_YEARS; MIN_RETURN_CUSTOMERS;
-# DEFAULT_RETENTION.
+# Parameters (``_args``), in order: the points (dates and reference dates, sorted) and their
+# count; for each point index 0..n, how many dates and how many reference dates come before it;
+# the reference dates and their count; the dates, each one's reference index, the dates again
+# (their count); RETURN_MAX_YEARS twice; MIN_RETURN_CUSTOMERS; the given retention (or NULL);
+# DEFAULT_RETENTION; RETURN_MAX_YEARS.
 SQL = """
 WITH e AS (SELECT unnest(CAST(? AS DATE[])) AS day, CAST(unnest(range(?)) AS INTEGER) AS j),
 pos AS (SELECT CAST(? AS INTEGER[]) AS dpos, CAST(? AS INTEGER[]) AS rpos),
