@@ -217,17 +217,50 @@ def store_clv(db: Database, as_of: date, params: clv.CLVParams = clv.CLVParams()
     )
 
 
-def raw_kpis(db: Database, dates: Sequence[date], params: clv.CLVParams = clv.CLVParams()) -> pd.DataFrame:
-    """One row per store and date with the raw value of every KPI (NaN when no data)."""
+def raw_kpis(
+    db: Database,
+    dates: Sequence[date],
+    params: clv.CLVParams = clv.CLVParams(),
+    known: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per store and date with the raw value of every KPI (NaN when no data).
+
+    ``known``: rows this function returned before (same database and ``params``); their dates
+    are not computed again, and their CLV (on each date and the year before) is reused."""
     if not dates:
         raise ValueError("dates must not be empty")
     dates = sorted(set(dates))
-    frame = db.query_df(RAW_SQL, [dates])
-    frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
-    # Every date's CLV and the year before's, and the stores' retention, in one query (month
-    # ends a year apart share dates).
-    every, kept = kpi_sql.store_figures(db, sorted(set(dates) | {year_before(d) for d in dates}), params)
-    return with_clv_growth(with_retention(frame, kept), every, dates)
+    have = pd.DataFrame() if known is None else known
+    done = set(have["as_of"]) if len(have) else set()
+    todo = [d for d in dates if d not in done]
+    parts = [have[have["as_of"].isin(set(dates))]] if done else []
+    if todo:
+        frame = db.query_df(RAW_SQL, [todo])
+        frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
+        # Every date's CLV and the year before's, and the stores' retention, in one query
+        # (month ends a year apart share dates); a CLV already known is not valued again.
+        reused = _known_clv(have)
+        wanted = (set(todo) | {year_before(d) for d in todo}) - set(reused["as_of"])
+        every, kept = kpi_sql.store_figures(db, sorted(wanted | set(todo)), params)
+        every = pd.concat([every[~every["as_of"].isin(set(reused["as_of"]))], reused], ignore_index=True)
+        parts.append(with_clv_growth(with_retention(frame, kept), every, todo))
+    out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    for col in ("after_sales_gp", "orders", "revenue", "active_customers"):
+        # A store with no order in the year did have zero gross profit, if any store had orders.
+        if out[col].notna().any():
+            out[col] = out[col].fillna(0)
+    return out.sort_values(["store_id", "as_of"]).reset_index(drop=True)
+
+
+def _known_clv(raw: pd.DataFrame) -> pd.DataFrame:
+    """store_id, as_of, clv_total of every date ``raw`` values (its dates and the years before)."""
+    if not len(raw):
+        return pd.DataFrame({"store_id": pd.Series(dtype=object), "as_of": [], "clv_total": []})
+    now = raw[["store_id", "as_of", "clv_total"]]
+    before = raw[["store_id", "as_of", "clv_total_prior"]].rename(columns={"clv_total_prior": "clv_total"})
+    before = before.assign(as_of=[year_before(d) for d in before["as_of"]])
+    both = pd.concat([now, before], ignore_index=True).dropna(subset=["clv_total"])
+    return both.drop_duplicates(["store_id", "as_of"]).reset_index(drop=True)
 
 
 def with_retention(frame: pd.DataFrame, kept: pd.DataFrame) -> pd.DataFrame:
@@ -259,33 +292,30 @@ def with_clv_growth(frame: pd.DataFrame, every: pd.DataFrame, dates: Sequence[da
         g["clv_growth"] = np.where(prior > 0, g["clv_total"] / prior.where(prior > 0) - 1, np.nan)
         g["as_of"] = d
         growth.append(g[["store_id", "as_of", "clv_total", "clv_total_prior", "clv_growth"]])
-    frame = frame.merge(pd.concat(growth), on=["store_id", "as_of"], how="left")
-    for col in ("after_sales_gp", "orders", "revenue", "active_customers"):
-        # A store with no order in the year did have zero gross profit, if any store had orders.
-        if frame[col].notna().any():
-            frame[col] = frame[col].fillna(0)
-    return frame
+    return frame.merge(pd.concat(growth), on=["store_id", "as_of"], how="left")
 
 
 # -- normalised scores ------------------------------------------------------------------------
 
 
-def _minmax(values: pd.Series) -> pd.Series:
-    lo, hi = values.min(), values.max()
-    if pd.isna(lo):
-        return values * np.nan
-    if hi - lo < 1e-12:
-        return values.where(values.isna(), 50.0)
-    return (values - lo) / (hi - lo) * 100
+def _minmax_by_date(values: pd.Series, dates: pd.Series) -> pd.Series:
+    """Min-max within each date: the best store 100, the worst 0, all 50 when they are equal,
+    NaN stays NaN (vectorised: a Python call per date was most of a rerun at 24 months)."""
+    values = values.astype(float)
+    by = values.groupby(dates)
+    lo, hi = by.transform("min"), by.transform("max")
+    span = hi - lo
+    flat = span < 1e-12  # every store equal (False where the date has no value at all)
+    scaled = (values - lo) / span.where(~flat) * 100
+    return scaled.where(~flat, values.where(values.isna(), 50.0))
 
 
 def normalise(raw: pd.DataFrame) -> pd.DataFrame:
     """Adds ``norm_<kpi>`` (0..100 across the stores on the same date)."""
     out = raw.copy()
-    by = out.groupby("as_of")
     parts = {}
     for col in sorted({c for cols in RAW_COLUMNS.values() for c in cols}):
-        parts[col] = by[col].transform(_minmax)
+        parts[col] = _minmax_by_date(out[col], out["as_of"])
     for kpi, cols in RAW_COLUMNS.items():
         # Ticket size and frequency: the mean of the two that have data.
         out[f"norm_{kpi}"] = pd.concat([parts[c] for c in cols], axis=1).mean(axis=1, skipna=True)

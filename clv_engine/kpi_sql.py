@@ -18,10 +18,13 @@ points; it is spread over them inside DuckDB and aggregated at once:
 - from those, the rates each date uses (``return_rates``' rule: a bucket of at least
   ``MIN_RETURN_CUSTOMERS`` is measured, a smaller one takes the nearest shorter measured) and
   the retention (given, else measured, else ``DEFAULT_RETENTION``);
-- at each date d: Σ annual gross profit × ``clv.absence_weight`` per home store.
+- at each date d: Σ annual gross profit × ``clv.absence_weight`` per home store;
+- the retention of each home store on d (``kpi.RAW_SQL``'s rule before it moved here): of its
+  customers with an order in the year to R, the share with one in the year after.
 
-The result is small (store × date); ``store_clv_many`` multiplies by ``clv.annuity_factor``.
-``tests/test_kpi_sql.py`` checks it against ``kpi.store_clv`` date by date on random databases.
+The result is small (store × date); ``store_figures`` multiplies by ``clv.annuity_factor``.
+``tests/test_kpi_sql.py`` checks it against ``kpi.store_clv`` date by date, and the stores' retention
+against the former range join, on random databases.
 """
 
 from __future__ import annotations
@@ -34,11 +37,11 @@ import pandas as pd
 from clv_engine import clv
 from clv_engine.db import Database
 
-# Parameters, in order: the points (dates and reference dates, sorted) and their count; for each
-# point the number of dates before it and of reference dates before it (a list one longer than
-# the points); the reference dates and their count; the dates and, for each, its reference
-# point's index; the given retention (or NULL); RETURN_MAX_YEARS; MIN_RETURN_CUSTOMERS;
-# DEFAULT_RETENTION.
+# Parameters (``_args``), in order: the points (dates and reference dates, sorted) and their
+# count; for each point index 0..n, how many dates and how many reference dates come before it;
+# the reference dates and their count; the dates, each one's reference index, the dates again
+# (their count); RETURN_MAX_YEARS twice; MIN_RETURN_CUSTOMERS; the given retention (or NULL);
+# DEFAULT_RETENTION; RETURN_MAX_YEARS.
 SQL = """
 WITH e AS (SELECT unnest(CAST(? AS DATE[])) AS day, CAST(unnest(range(?)) AS INTEGER) AS j),
 pos AS (SELECT CAST(? AS INTEGER[]) AS dpos, CAST(? AS INTEGER[]) AS rpos),
@@ -72,20 +75,30 @@ seg AS (
     FROM b CROSS JOIN lim
     WINDOW w AS (PARTITION BY b.customer_id ORDER BY b.j)
 ),
-joined AS MATERIALIZED (
+joined AS (
     SELECT seg.*, c.customer_id IS NOT NULL AS is_cust, c.home_store_id AS store_id, c.purchase_date
     FROM seg FULL OUTER JOIN customers c ON c.customer_id = seg.customer_id
 ),
+-- each order segment, and (pre) a customer known from the purchase of the car before their
+-- first order, or with none: one pass over the join, kept for the two spreads below
 sc AS MATERIALIZED (
-    SELECT is_cust, store_id, purchase_date, cum_gp, last_order, next_order, first_order, lo_j, hi_j
-    FROM joined WHERE lo_j IS NOT NULL
-    UNION ALL
-    -- a customer known from the purchase of the car, before their first order (or with none)
-    SELECT true, j.store_id, j.purchase_date, 0.0, NULL, j.first_order, j.first_order,
-           CASE WHEN j.purchase_date <= lim.lo THEN 0 ELSE cal.j END, coalesce(j.lo_j, lim.n)
-    FROM joined j CROSS JOIN lim LEFT JOIN cal ON cal.day = j.purchase_date
-    WHERE j.is_cust AND (j.first_row OR j.lo_j IS NULL)
-      AND j.purchase_date IS NOT NULL AND j.purchase_date <= lim.hi
+    SELECT x.is_cust OR x.pre AS is_cust, x.store_id, x.purchase_date,
+           CASE WHEN x.pre THEN 0.0 ELSE x.cum_gp END AS cum_gp,
+           CASE WHEN x.pre THEN NULL ELSE x.last_order END AS last_order,
+           CASE WHEN x.pre THEN x.first_order ELSE x.next_order END AS next_order,
+           x.first_order,
+           CASE WHEN NOT x.pre THEN x.lo_j WHEN x.purchase_date <= lim.lo THEN 0 ELSE cal.j END AS lo_j,
+           CASE WHEN x.pre THEN coalesce(x.lo_j, lim.n) ELSE x.hi_j END AS hi_j
+    FROM (
+        SELECT joined.*,
+               unnest(CASE WHEN joined.is_cust AND (joined.first_row OR joined.lo_j IS NULL)
+                                AND joined.purchase_date IS NOT NULL AND joined.purchase_date <= lim.hi
+                           THEN (CASE WHEN joined.lo_j IS NULL THEN [true] ELSE [false, true] END)
+                           ELSE [false] END) AS pre
+        FROM joined CROSS JOIN lim
+    ) x
+    CROSS JOIN lim LEFT JOIN cal ON x.pre AND cal.day = x.purchase_date
+    WHERE x.pre OR x.lo_j IS NOT NULL
 ),
 -- at each reference point
 xr AS (

@@ -189,3 +189,44 @@ def test_store_retention_equals_the_range_join(data, dates):
         assert list(zip(got["as_of"], got["store_id"])) == list(zip(expected["as_of"], expected["store_id"]))
         assert (got["retention_base"].to_numpy() == expected["retention_base"].to_numpy()).all()
         assert np.allclose(got["retention"], expected["retention"], rtol=1e-12)
+
+
+def test_raw_kpis_reusing_known_dates_equal_computing_them_all(sample_db_path):
+    """The KPI page's 24 months are computed from its 12 (known=): the same rows as at once."""
+    db = Database(sample_db_path)
+    end = db.query_value("SELECT max(order_date) FROM orders")
+    first = kpi.raw_kpis(db, kpi.month_ends(end, 4))
+    dates = kpi.month_ends(end, 15)
+    reused = kpi.raw_kpis(db, dates, known=first)
+    direct = kpi.raw_kpis(db, dates)
+    pd.testing.assert_frame_equal(reused, direct, check_exact=False, rtol=1e-9)
+    assert set(reused["as_of"]) == set(dates)
+
+
+def _minmax_one_date(values: pd.Series) -> pd.Series:
+    """The normalisation as kpi.normalise did it, one date at a time (the reference)."""
+    lo, hi = values.min(), values.max()
+    if pd.isna(lo):
+        return values * np.nan
+    if hi - lo < 1e-12:
+        return values.where(values.isna(), 50.0)
+    return (values - lo) / (hi - lo) * 100
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.integers(0, 3),
+            st.one_of(st.none(), st.sampled_from([0.0, 1.0, 1.0 + 1e-13, -5.5]), st.floats(-1e6, 1e6)),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_vectorised_minmax_equals_one_date_at_a_time(rows):
+    dates = pd.Series([date(2024, 1, 1) + timedelta(days=d) for d, _ in rows])
+    values = pd.Series([np.nan if v is None else v for _, v in rows], dtype=float)
+    got = kpi._minmax_by_date(values, dates)
+    expected = values.groupby(dates).transform(_minmax_one_date)
+    pd.testing.assert_series_equal(got, expected, check_names=False)

@@ -20,9 +20,9 @@ def test_months_change_within_a_span_computes_nothing(sample_db_path, monkeypatc
     calls = []
     real = kpi.raw_kpis
 
-    def counted(db, dates, params=clv.CLVParams()):
+    def counted(db, dates, params=clv.CLVParams(), known=None):
         calls.append(sorted(dates))
-        return real(db, dates, params)
+        return real(db, dates, params, known=known)
 
     monkeypatch.setattr(kpi, "raw_kpis", counted)
     _store_kpis_span.clear()  # computed afresh here, whatever ran before in this process

@@ -308,7 +308,10 @@ def _store_kpis_span(
     """Raw KPIs of every store of the group on the ``span`` month ends to ``as_of`` and on the
     dates the headlines compare with (a year and a quarter before), in one pass."""
     dates = set(kpi.month_ends(as_of, span)) | {bridge.comparison_date(as_of, p) for p in bridge.PERIODS}
-    return kpi.raw_kpis(group_database(db), sorted(dates), params)
+    shorter = [s for s in KPI_SPANS if s < span]
+    # A longer span values only the dates the shorter one (already there, or wanted anyway) lacks.
+    known = _store_kpis_span(db, as_of, shorter[-1], params) if shorter else None
+    return kpi.raw_kpis(group_database(db), sorted(dates), params, known=known)
 
 
 def group_store_kpis(
