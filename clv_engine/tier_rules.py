@@ -71,10 +71,10 @@ class TierRules:
 # The changes due, in one query over the two scorings (each a subquery, never a frame): a
 # million customers' tiers stay in DuckDB and only the few thousand changes come back.
 CHANGES_SQL = """
-WITH n AS ({now}),
+WITH n AS MATERIALIZED ({now}),
 t AS ({then}),
 ref AS ({referrals}),
-vis AS (SELECT customer_id, max(order_date) AS last_visit FROM orders WHERE order_date <= ?
+vis AS MATERIALIZED (SELECT customer_id, max(order_date) AS last_visit FROM orders WHERE order_date <= ?
         GROUP BY customer_id)
 SELECT n.customer_id, n.home_store_id, n.tier AS tier_scored,
        'standard' AS from_tier, 'gold' AS to_tier, 'up' AS direction, 'spend' AS reason,

@@ -273,3 +273,33 @@ def test_pages_queries_on_stored_facts_equal_the_computed(derived_path):
         segments.facts_table = keep
     pd.testing.assert_frame_equal(got, want)
     pd.testing.assert_frame_equal(cq.complaint_clock(db, end), clock_want)
+
+
+def test_no_facts_without_the_derived_tables_or_orders(tmp_path):
+    import duckdb
+
+    from clv_engine.derived import segments
+    from tests.helpers import make_db
+
+    path = make_db(
+        tmp_path / "t.duckdb",
+        stores=[("S1", "One", "East", "Shanghai")],
+        customers=[{"customer_id": "A", "home_store_id": "S1", "purchase_date": date(2024, 1, 1)}],
+        orders=[
+            {
+                "order_id": "o1",
+                "customer_id": "A",
+                "order_date": date(2025, 1, 1),
+                "revenue": 100.0,
+                "gross_profit": 40.0,
+            }
+        ],
+    )
+    con = duckdb.connect(str(path))
+    assert segments.build(con) == []  # no derived meta to go with: nothing kept
+    assert not {segments.TABLE, segments.META} & {r[0] for r in con.execute("SHOW TABLES").fetchall()}
+    con.close()
+    db = Database(path)
+    assert segments.facts_table(db, date(2025, 1, 1)) is None
+    assert seg.score_customers(db, date(2025, 1, 1))["customer_id"].tolist() == ["A"]
+    assert segments.dates_for(date(2024, 2, 29)) == [date(2022, 2, 28), date(2023, 3, 1), date(2024, 2, 29)]

@@ -46,13 +46,11 @@ _MOVER_COLUMNS = """customer_id, home_store_id, tier_a, tier_b, rank_a, rank_b, 
        direction"""
 _MOVERS_ORDER = "rank_a NULLS LAST, clv DESC NULLS LAST, customer_id"
 
-# The movers of one direction, in the page's order; with a LIMIT, a top-N (no sort of them all).
-MIGRATION_SQL = (
-    _JOINED.replace("d AS (", "d AS MATERIALIZED (")
-    + f"""
-SELECT {_MOVER_COLUMNS} FROM d WHERE direction = 'up' ORDER BY {_MOVERS_ORDER}{{limit}}
-"""
-)
+# The movers of one direction (a parameter), in the page's order; with a LIMIT, a top-N (no
+# sort of them all). _moves puts one per direction together.
+_ONE_DIRECTION = f"(SELECT {_MOVER_COLUMNS} FROM d WHERE direction = ? ORDER BY {_MOVERS_ORDER}{{limit}})"
+_JOINED_ONCE = _JOINED.replace("d AS (", "d AS MATERIALIZED (")
+MIGRATION_SQL = _JOINED_ONCE + "SELECT * FROM " + _ONE_DIRECTION + "\n"
 MOVES = ("up", "down")
 
 FLOWS_SQL = (
@@ -172,11 +170,10 @@ def migration_between(
 def _moves(a: pd.DataFrame, b: pd.DataFrame, scheme: str, kinds: tuple[str, ...], shown: int | None):
     """The movers of ``kinds`` (the first ``shown`` of each; None: all), in the page's order."""
     order = list(SCHEMES[scheme])
-    limit = "" if shown is None else " LIMIT ?"
-    one = f"(SELECT {_MOVER_COLUMNS} FROM d WHERE direction = ? ORDER BY {_MOVERS_ORDER}{limit})"
+    one = _ONE_DIRECTION.format(limit="" if shown is None else " LIMIT ?")
     kinds = tuple(k for k in kinds if k in MOVES)
     sql = (
-        _JOINED.replace("d AS (", "d AS MATERIALIZED (")
+        _JOINED_ONCE
         + "\nUNION ALL\n".join(f"SELECT * FROM {one}" for _ in kinds)
         + f"\nORDER BY {_MOVERS_ORDER}"
     )
