@@ -416,3 +416,14 @@ def test_rows_written_out_of_order_are_still_read_in_order(kept_db):
     _same(predictive.rfm_summary(kept_db, END), expected_rfm)
     scoped = ScopedDatabase(kept_db, ["S1"])
     _same(clv.customer_values(scoped, END), _computed(lambda: clv.customer_values(scoped, END)))
+
+
+def test_the_status_column_is_customer_status_as_text():
+    from clv_engine import status
+
+    days = pd.Series([0.0, 365.0, 366.0, 730.0, 731.0, np.nan, 5000.0], index=[3, 1, 4, 1, 5, 9, 2])
+    column = status.status_column(days)
+    expected = pd.Series(status.customer_status(days), index=days.index).astype("str")
+    pd.testing.assert_series_equal(column, expected)
+    assert list(column) == ["active", "active", "lapsing", "lapsing", "lapsed", "lapsed", "lapsed"]
+    assert status.status_column(pd.Series([], dtype=float)).empty
