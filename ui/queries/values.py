@@ -165,7 +165,7 @@ COMPARISON_COLUMNS = (
 )
 
 
-@shared
+@shared(max_entries=4)
 def comparison_values(
     db: Database | ScopedDatabase,
     as_of: date,
@@ -246,7 +246,7 @@ def clv_bridge(
     """The CLV bridge from ``since`` to ``as_of`` (a join of two million-row frames in DuckDB),
     once per data and inputs."""
     before = comparison_values(db, since, store_ids, params, model)
-    return bridge.bridge(before, model_values(db, as_of, store_ids, params, model), since, as_of)
+    return bridge.bridge(before, comparison_values(db, as_of, store_ids, params, model), since, as_of)
 
 
 @cached
