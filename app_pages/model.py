@@ -43,9 +43,7 @@ if ctx.store_ids:
 # The status (days since the last visit) beside P(alive) (the model's estimate): two names,
 # two definitions, so that "active" means one thing on every page.
 rules = cs.StatusRules()
-# (customer_id and status only: the narrow frame, not the names and vehicles of a million)
-narrow = queries.comparison_values(ctx.db, ctx.as_of, ctx.store_ids, ctx.clv_params, ctx.clv_model)
-status_active = cs.active_share(scoped["customer_id"], narrow)
+status_active = queries.fitted_active_share(ctx.db, ctx.as_of, ctx.store_ids, params, ctx.clv_model)
 metric_row(
     [  # a grid that wraps rather than cuts a label at 1280×720
         Headline(ctx.t("predictive.m.customers"), fmt.number(len(scoped))),

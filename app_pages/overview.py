@@ -14,13 +14,15 @@ ctx = page_context()
 st.title(ctx.t("ov.title"))
 ctx.disclose_assumptions()  # the gross margin assumed at import, if any
 
-values = ctx.customer_values()
+# The columns this page reads (CLV, gross profit, status; not the names and vehicles of every
+# customer: no customer list here), the same figures as ctx.customer_values().
+values = drill.values_on(ctx, ctx.as_of)
 if values.empty:
     st.info(ctx.t("ov.empty"))
     st.stop()
 
 # Once per data and inputs (cached), not on every rerun: the statuses of a million customers.
-head = queries.headline(ctx.db, ctx.as_of, ctx.store_ids, ctx.clv_params, ctx.clv_model)
+head = queries.headline(ctx.db, ctx.as_of, ctx.store_ids, ctx.clv_params, ctx.clv_model, narrow=True)
 # -- change against an earlier date (the CLV bridge is drawn below the headline) --
 since = drill.comparison(ctx, "ov_compare")
 before_values = drill.values_on(ctx, since)

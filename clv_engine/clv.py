@@ -20,7 +20,7 @@ import pandas as pd
 
 from clv_engine.db import Database
 from clv_engine.derived import store as derived
-from clv_engine.status import customer_status
+from clv_engine.status import status_column
 
 
 def historical_clv(annual_spend: float, lifetime_years: float, gross_margin: float) -> float:
@@ -303,7 +303,7 @@ def customer_values(
         frame = db.query_df(CUSTOMER_VALUES_SQL + where + " ORDER BY c.customer_id", [as_of] * 7 + extra)
         frame = frame if columns is None else frame[columns]
     retention, source = retention_for(db, as_of, params)
-    frame["status"] = customer_status(frame["recency_days"])
+    frame["status"] = status_column(frame["recency_days"])
     frame.attrs["return_rates"] = return_rates(db, as_of)
     frame = add_historical_clv(frame, retention, params)
     frame.attrs["retention_source"] = source

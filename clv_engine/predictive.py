@@ -228,7 +228,7 @@ def customer_predictions(model: PredictiveModel, horizon_years: float, discount_
         for column in derived.RFM_PREDICTED:
             frame[column] = kept[column].to_numpy()
         for column in ("name", "home_store_id", "last_visit"):
-            frame[column] = s[column].to_numpy()
+            frame[column] = s[column].array  # positional, no text copied (the Arrow column)
         return frame
     out = predict_customers(
         model.visits,
@@ -250,7 +250,7 @@ def customer_predictions(model: PredictiveModel, horizon_years: float, discount_
         model.visits, model.units_per_year, s["frequency"], s["recency"], s["T"]
     )
     for column in ("name", "home_store_id", "last_visit"):
-        frame[column] = s[column].to_numpy()
+        frame[column] = s[column].array  # positional, no text copied (the Arrow column)
     return frame
 
 

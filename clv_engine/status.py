@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 ACTIVE, LAPSING, LAPSED = "active", "lapsing", "lapsed"
 STATUSES: tuple[str, ...] = (ACTIVE, LAPSING, LAPSED)
@@ -84,6 +85,14 @@ def customer_status(days_since_activity: object, rules: StatusRules = StatusRule
     A missing value (no visit and no purchase date) counts as lapsed: nothing says the
     customer is still there."""
     return _NAMES[status_codes(days_since_activity, rules)]
+
+
+def status_column(days_since_activity: pd.Series, rules: StatusRules = StatusRules()) -> pd.Series:
+    """:func:`customer_status` as a text column on the Series' index, built in Arrow from the
+    codes: a million Python strings (object array, then converted) took 0.2 s a frame."""
+    codes = pa.array(status_codes(days_since_activity, rules))
+    names = pa.DictionaryArray.from_arrays(codes, pa.array(list(STATUSES))).dictionary_decode()
+    return pd.Series(names, dtype="str", index=days_since_activity.index)
 
 
 def status_counts(days_since_activity: object, rules: StatusRules = StatusRules()) -> dict[str, int]:

@@ -80,7 +80,9 @@ def _computed(call):
 
 
 def _same(stored: pd.DataFrame, computed: pd.DataFrame, rtol: float = 1e-12) -> None:
-    # Sums of doubles may differ in the last bits between two DuckDB runs (parallel order).
+    # Sums of doubles may differ in the last bits between two DuckDB runs (parallel order);
+    # a fit on such sums may differ by 1e-6 where the likelihood is flat (rtol 1e-4 for a
+    # figure from a refit; the kept figures are also checked exactly against their own fit).
     pd.testing.assert_frame_equal(stored, computed, check_exact=False, rtol=rtol, atol=1e-9)
 
 
@@ -171,7 +173,7 @@ def test_every_stored_date_equals_the_computation(seed, customers, years):
                 # the predictive frame: kept predictions by position = a fit on the fly merged
                 # on ids (the fit on the fly agrees to DuckDB's last bits, hence rtol)
                 for ids in (None, ["S2"]):
-                    _same(_predictive_frame(db, day, ids), _independent_predictive(db, day, ids), rtol=1e-6)
+                    _same(_predictive_frame(db, day, ids), _independent_predictive(db, day, ids), rtol=1e-4)
                 # the narrow frame of the comparison: the same figures, fewer columns
                 narrow = clv.customer_values(db, day, None, DEFAULT, columns=("gp_12m", "home_store_id"))
                 full = clv.customer_values(db, day)
@@ -229,7 +231,7 @@ def test_an_older_format_or_changed_data_computes(kept_db):
         con.execute("UPDATE orders SET revenue = revenue + 1 WHERE customer_id = 'C001'")
     assert store.stored(kept_db) is None
     assert predictive.stored_predictions(kept_db, END, None, 5, 0.12) is None
-    _same(_predictive_frame(kept_db, END), _independent_predictive(kept_db, END), rtol=1e-6)
+    _same(_predictive_frame(kept_db, END), _independent_predictive(kept_db, END), rtol=1e-4)
 
 
 def test_a_restored_model_reads_its_summary_only_when_used(kept_db, monkeypatch):
@@ -347,7 +349,7 @@ def test_kept_predictions_of_a_restored_model_equal_the_computation(kept_db):
         computed = _computed(lambda d=day: predictive.fit_predictive_model(kept_db, d))
         assert computed.kept_predictions(5, 0.12) is None
         ours = predictive.customer_predictions(model, 5, 0.12)
-        _same(ours, predictive.customer_predictions(computed, 5, 0.12), rtol=1e-6)
+        _same(ours, predictive.customer_predictions(computed, 5, 0.12), rtol=1e-4)
         # exactly what the restored fit computes from the summary itself
         recomputed = predictive.PredictiveModel(day, 7.0, model.summary, model.visits, model.spend)
         pd.testing.assert_frame_equal(ours, predictive.customer_predictions(recomputed, 5, 0.12))
@@ -395,3 +397,33 @@ def test_alive_drops_equal_a_merge_on_ids(kept_db, lookback):
     # no customer in common
     later = model.with_summary(lambda s: s.iloc[0:0])
     assert predictive.p_alive_drops(kept_db, later, lookback).empty
+
+
+def test_rows_written_out_of_order_are_still_read_in_order(kept_db):
+    """The readers skip the ORDER BY (the tables are written in cust_key order); rows stored
+    in another order are sorted back."""
+    expected = clv.customer_values(kept_db, END)
+    expected_rfm = predictive.rfm_summary(kept_db, END)
+    with kept_db.write_transaction() as con:
+        for table in (store.VALUES_TABLE, store.RFM_TABLE):
+            con.execute(f"CREATE TABLE shuffled AS SELECT * FROM {table} ORDER BY hash(cust_key)")
+            con.execute(f"DROP TABLE {table}")
+            con.execute(f"ALTER TABLE shuffled RENAME TO {table}")
+    order = kept_db.query_df(f"SELECT cust_key FROM {store.VALUES_TABLE}")["cust_key"]
+    assert not order.is_monotonic_increasing  # the file's rows are out of order
+    store.forget()
+    _same(clv.customer_values(kept_db, END), expected)
+    _same(predictive.rfm_summary(kept_db, END), expected_rfm)
+    scoped = ScopedDatabase(kept_db, ["S1"])
+    _same(clv.customer_values(scoped, END), _computed(lambda: clv.customer_values(scoped, END)))
+
+
+def test_the_status_column_is_customer_status_as_text():
+    from clv_engine import status
+
+    days = pd.Series([0.0, 365.0, 366.0, 730.0, 731.0, np.nan, 5000.0], index=[3, 1, 4, 1, 5, 9, 2])
+    column = status.status_column(days)
+    expected = pd.Series(status.customer_status(days), index=days.index).astype("str")
+    pd.testing.assert_series_equal(column, expected)
+    assert list(column) == ["active", "active", "lapsing", "lapsing", "lapsed", "lapsed", "lapsed"]
+    assert status.status_column(pd.Series([], dtype=float)).empty

@@ -97,7 +97,8 @@ def warranty_clv_comparison(
         "WHERE w.sold_date <= CAST(? AS DATE)" + store_sql,
         [as_of] + store_params,
     )
-    values = customer_values(db, as_of, store_ids, params or CLVParams())
+    # the columns read below only (a narrower read than names and vehicles of every customer)
+    values = customer_values(db, as_of, store_ids, params or CLVParams(), columns=("vehicle_model",))
     con = duckdb.connect()
     try:
         con.register("customer_values", values[["customer_id", "vehicle_model", "clv"]])

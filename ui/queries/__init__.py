@@ -64,6 +64,7 @@ from ui.queries.values import (  # noqa: F401
     dropout,
     fit_failure,
     fit_in_scope,
+    fitted_active_share,
     fitted_model,
     headline,
     historical_values,

@@ -13,6 +13,7 @@ from clv_engine import (
     clv,
     overview,
     predictive,
+    status,
 )
 from clv_engine.db import Database, read_settings
 from clv_engine.models import FitError
@@ -164,7 +165,7 @@ COMPARISON_COLUMNS = (
 )
 
 
-@shared
+@shared(max_entries=4)
 def comparison_values(
     db: Database | ScopedDatabase,
     as_of: date,
@@ -245,7 +246,25 @@ def clv_bridge(
     """The CLV bridge from ``since`` to ``as_of`` (a join of two million-row frames in DuckDB),
     once per data and inputs."""
     before = comparison_values(db, since, store_ids, params, model)
-    return bridge.bridge(before, model_values(db, as_of, store_ids, params, model), since, as_of)
+    return bridge.bridge(before, comparison_values(db, as_of, store_ids, params, model), since, as_of)
+
+
+@cached
+def fitted_active_share(
+    db: Database | ScopedDatabase,
+    as_of: date,
+    store_ids: tuple[str, ...] | None,
+    params: clv.CLVParams,
+    model: str,
+) -> float | None:
+    """The share of the fitted customers (of ``store_ids``) whose status is active (the model
+    page, beside P(alive)): a semi-join of a million ids, once per data and inputs."""
+    found = _predictions(db, as_of, params.horizon_years, params.discount_rate)
+    if isinstance(found, dict):
+        return None
+    if store_ids:
+        found = found[found["home_store_id"].isin(store_ids)]
+    return status.active_share(found["customer_id"], comparison_values(db, as_of, store_ids, params, model))
 
 
 @cached
