@@ -44,6 +44,12 @@ def per_level(levels: pd.Series, value: dict, default=np.nan) -> np.ndarray:
     return out
 
 
+def _same_ids(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    """Whether ``a`` and ``b`` hold the same customer ids in the same order."""
+    x, y = a["customer_id"], b["customer_id"]
+    return len(x) == len(y) and bool(x.array.equals(y.array))  # same dtype and values
+
+
 def list_base(
     signals: pd.DataFrame,
     values: pd.DataFrame,
@@ -62,9 +68,19 @@ def list_base(
     (:data:`NARROW_VALUE_COLUMNS` with no details: a narrow list, its details read for the
     rows drawn, churn.details)."""
     keep = ["customer_id"] + [c for c in value_columns if c in values.columns]
-    frame = signals.merge(values[keep].assign(valued=True), on="customer_id", how="left")
-    frame["valued"] = frame["valued"].fillna(False).astype(bool)
-    if tiers is not None:
+    if _same_ids(signals, values) and not set(keep[1:]) & set(signals.columns):
+        # The same customers in the same order (the signals and values SQL keep the same
+        # customers, in id order): the left join would put every row against itself.
+        frame = signals.reset_index(drop=True)
+        for column in keep[1:]:
+            frame[column] = values[column].array
+        frame["valued"] = np.ones(len(frame), dtype=bool)
+    else:
+        frame = signals.merge(values[keep].assign(valued=True), on="customer_id", how="left")
+        frame["valued"] = frame["valued"].fillna(False).astype(bool)
+    if tiers is not None and _same_ids(frame, tiers) and "tier" not in frame.columns:
+        frame["tier"] = tiers["tier"].array
+    elif tiers is not None:
         frame = frame.merge(tiers[["customer_id", "tier"]], on="customer_id", how="left")
     if details is not None:
         frame = frame.merge(
