@@ -297,3 +297,15 @@ def test_the_base_without_a_join_is_the_joined_base(tmp_path):
     assert side_by_side.attrs == joined.attrs and side_by_side["valued"].all()
     fewer = churn.list_base(signals, values.iloc[1:], tiers, value_columns=cols)
     assert not fewer["valued"].iloc[0] and fewer["valued"].iloc[1:].all()
+    # tiers missing a customer, or holding one twice: as the left join
+    for odd in (tiers.iloc[3:], pd.concat([tiers, tiers.iloc[:2]])):
+        looked_up = call_list_module._looked_up(signals, odd, "tier")
+        joined = signals[["customer_id"]].merge(odd, on="customer_id", how="left")["tier"]
+        if looked_up is not None:
+            pd.testing.assert_series_equal(looked_up, joined, check_names=False)
+        else:
+            assert odd["customer_id"].duplicated().any()
+        base = churn.list_base(signals, values, odd, value_columns=cols)
+        expected = signals.merge(values[["customer_id", "clv"]], on="customer_id", how="left")
+        expected = expected.merge(odd, on="customer_id", how="left")
+        assert base["tier"].fillna("-").tolist() == expected["tier"].fillna("-").tolist()
