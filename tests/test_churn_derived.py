@@ -16,6 +16,7 @@ from clv_engine import churn
 from clv_engine.db import Database
 from clv_engine.derived import churn as derived_churn
 from clv_engine.derived import store
+from clv_engine.errors import InputError
 from clv_engine.scope import ScopedDatabase
 from tests.test_churn_narrow import _random_db
 from tests.test_derived import SqlLog, on_the_fly
@@ -166,3 +167,19 @@ def test_rows_written_out_of_order_are_read_in_order(derived_db, monkeypatch):
     _same(churn.churn_signals(db, end), expected)
     assert log.ran(table)
     db.close()
+
+
+def test_the_calibrations_score_is_the_scored_score(derived_db):
+    from clv_engine.churn.signals import risk_scores
+
+    db, end = derived_db
+    backtest = churn.backtest_signals(db, end, stored=False)
+    for weights in (
+        churn.RiskWeights(),
+        churn.RiskWeights(0.6, 0.1, 0.1, 0.1, 0.1),
+        churn.RiskWeights(0, 0, 1, 0, 0),
+    ):
+        expected = churn.score_risk(backtest, weights)["score"].to_numpy()
+        assert np.array_equal(risk_scores(backtest, weights), expected)
+    with pytest.raises(InputError):
+        churn.calibrate(backtest, churn.RiskWeights(), churn.RiskLevels(0.2, 0.5, 0.1))  # levels out of order
