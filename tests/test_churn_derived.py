@@ -16,6 +16,7 @@ from clv_engine import churn
 from clv_engine.db import Database
 from clv_engine.derived import churn as derived_churn
 from clv_engine.derived import store
+from clv_engine.errors import InputError
 from clv_engine.scope import ScopedDatabase
 from tests.test_churn_narrow import _random_db
 from tests.test_derived import SqlLog, on_the_fly
@@ -68,9 +69,7 @@ def test_the_build_writes_the_churn_tables(derived_db):
     db, end = derived_db
     assert set(derived_churn.TABLES) <= db.tables()
     assert db.query_value(f"SELECT count(*) FROM {derived_churn.SIGNALS_TABLE}") > 100
-    # the backtest holds no customer id: a group figure's rows, nothing to scope
-    columns = db.query_df(f"SELECT * FROM {derived_churn.BACKTEST_TABLE} LIMIT 0").columns
-    assert "customer_id" not in columns
+    # the backtest: a group figure's rows, read for an unscoped database only
 
 
 @pytest.mark.parametrize("stores", [None, ("S1",), ("S2", "S3")])
@@ -103,7 +102,7 @@ def test_the_stored_backtest_calibrates_as_the_computed_one(derived_db, monkeypa
     stored = churn.backtest_signals(db, end)
     assert log.ran(derived_churn.BACKTEST_TABLE)
     computed = churn.backtest_signals(db, end, stored=False)
-    keep = [*derived_churn.BACKTEST_SIGNALS, "watched", "churned"]
+    keep = ["customer_id", *derived_churn.BACKTEST_SIGNALS, "watched", "churned"]
     _same(stored[keep].reset_index(drop=True), computed[keep].reset_index(drop=True))
     assert stored.attrs["reference_date"] == computed.attrs["reference_date"]
     for weights in (churn.RiskWeights(), churn.RiskWeights(0.1, 0.1, 0.4, 0.2, 0.2)):
@@ -166,3 +165,19 @@ def test_rows_written_out_of_order_are_read_in_order(derived_db, monkeypatch):
     _same(churn.churn_signals(db, end), expected)
     assert log.ran(table)
     db.close()
+
+
+def test_the_calibrations_score_is_the_scored_score(derived_db):
+    from clv_engine.churn.signals import risk_scores
+
+    db, end = derived_db
+    backtest = churn.backtest_signals(db, end, stored=False)
+    for weights in (
+        churn.RiskWeights(),
+        churn.RiskWeights(0.6, 0.1, 0.1, 0.1, 0.1),
+        churn.RiskWeights(0, 0, 1, 0, 0),
+    ):
+        expected = churn.score_risk(backtest, weights)["score"].to_numpy()
+        assert np.array_equal(risk_scores(backtest, weights), expected)
+    with pytest.raises(InputError):
+        churn.calibrate(backtest, churn.RiskWeights(), churn.RiskLevels(0.2, 0.5, 0.1))  # levels out of order

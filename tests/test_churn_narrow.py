@@ -25,6 +25,7 @@ from tests.helpers import make_db
 from wording.churn import export_frame
 
 AS_OF = date(2026, 6, 30)
+call_list_module = sys.modules["clv_engine.churn.call_list"]  # the name churn.call_list is the function
 SHOWN = 25
 
 
@@ -276,3 +277,35 @@ def test_with_details_keeps_the_lists_order_and_attrs(n):
     out = churn.with_details(frame, details)
     assert out["customer_id"].tolist() == frame["customer_id"].tolist()
     assert out["name"].tolist()[:2] == ["b", "a"] and out.attrs["method"] == "score"
+
+
+def test_the_base_without_a_join_is_the_joined_base(tmp_path):
+    """Signals, values and tiers with the same ids in the same order are put side by side; the
+    left joins (values and tiers shuffled, or a customer missing) give the same frame."""
+    db = _random_db(tmp_path / "d.duckdb", 9)
+    signals, values, tiers = _parts(db)
+    assert call_list_module._same_ids(signals, values)  # the case put side by side
+    cols = churn.NARROW_VALUE_COLUMNS
+    side_by_side = churn.list_base(signals, values.assign(p_alive=0.5), tiers, value_columns=cols)
+    shuffled = values.assign(p_alive=0.5).sample(frac=1.0, random_state=1)
+    joined = churn.list_base(signals, shuffled, tiers.sample(frac=1.0, random_state=2), value_columns=cols)
+    in_order = tiers.sort_values("customer_id")
+    pd.testing.assert_frame_equal(
+        churn.list_base(signals, values.assign(p_alive=0.5), in_order, value_columns=cols), joined
+    )
+    pd.testing.assert_frame_equal(side_by_side, joined)
+    assert side_by_side.attrs == joined.attrs and side_by_side["valued"].all()
+    fewer = churn.list_base(signals, values.iloc[1:], tiers, value_columns=cols)
+    assert not fewer["valued"].iloc[0] and fewer["valued"].iloc[1:].all()
+    # tiers missing a customer, or holding one twice: as the left join
+    for odd in (tiers.iloc[3:], pd.concat([tiers, tiers.iloc[:2]])):
+        looked_up = call_list_module._looked_up(signals, odd, "tier")
+        joined = signals[["customer_id"]].merge(odd, on="customer_id", how="left")["tier"]
+        if looked_up is not None:
+            pd.testing.assert_series_equal(looked_up, joined, check_names=False)
+        else:
+            assert odd["customer_id"].duplicated().any()
+        base = churn.list_base(signals, values, odd, value_columns=cols)
+        expected = signals.merge(values[["customer_id", "clv"]], on="customer_id", how="left")
+        expected = expected.merge(odd, on="customer_id", how="left")
+        assert base["tier"].fillna("-").tolist() == expected["tier"].fillna("-").tolist()

@@ -159,3 +159,24 @@ def test_the_issued_list_is_the_top_of_the_churn_ranking_of_every_customer(writa
     plain = churn.filter_list(plain, None, paying_only=True)
     db.close()
     assert sorted(issued["customer_id"]) == sorted(plain["customer_id"].head(120))
+
+
+def test_a_long_list_edits_its_first_rows_on_the_table(writable_db_path, monkeypatch):
+    from ui import results_panels
+
+    monkeypatch.setattr(results_panels, "EDITOR_ROWS", 10)
+    at = run_app(writable_db_path, PAGE, lang="en")
+    at.number_input(key="results_size").set_value(50).run()
+    at.button(key="results_issue").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    db = Database(writable_db_path)
+    members = contacts.list_members(db, at.session_state["results_list"])
+    db.close()
+    treated = members[~members["control"].astype(bool)]
+    captions = " ".join(c.value for c in at.caption)
+    assert f"The first 10 of {len(treated)} customers" in captions
+    editors = [df for df in at.dataframe if df.editing_mode != "read_only"]
+    assert len(editors) == 1 and editors[0].value.shape[0] == 10
+    assert editors[0].value["customer_id"].tolist() == treated["customer_id"].head(10).tolist()
+    # every member can still be marked one at a time
+    assert at.selectbox(key="results_one_customer").options == treated["customer_id"].tolist()

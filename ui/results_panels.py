@@ -29,6 +29,8 @@ from wording.errors import explain
 FLASH = "results_flash"
 EDITOR = "results_editor"
 MAX_LIST = 5_000
+# The rows the outcomes table edits (every row of a list issued here, at most MAX_LIST).
+EDITOR_ROWS = MAX_LIST
 DEFAULT_LIST = 300
 
 
@@ -193,12 +195,16 @@ def issue_panel(ctx: Any) -> None:
 
 
 def outcomes_table(ctx: Any, treated: pd.DataFrame, list_id: str) -> None:
-    """Outcomes marked on the list's rows, saved with one button."""
+    """Outcomes marked on the list's rows (its first EDITOR_ROWS), saved with one button."""
     st.caption(ctx.t("results.table.caption"))
+    if len(treated) > EDITOR_ROWS:  # an imported or generated list: the others one by one or by file
+        st.caption(ctx.t("results.table.first", shown=fmt.number(EDITOR_ROWS), n=fmt.number(len(treated))))
+        treated = treated.head(EDITOR_ROWS)
+    names = {lv: ctx.t(f"churn.level.{lv}") for lv in treated["level"].unique()}
     rows = pd.DataFrame(
         {
             "customer_id": treated["customer_id"],
-            "level": [ctx.t(f"churn.level.{lv}") for lv in treated["level"]],
+            "level": treated["level"].map(names),
             "expected_value": treated["expected_value"].round(0),
             "contact_date": pd.to_datetime(treated["contact_date"]).dt.date,
             "channel": treated["channel"],

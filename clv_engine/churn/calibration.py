@@ -17,7 +17,7 @@ from clv_engine.churn.rules import (
     SignalRules,
     _as_float,
 )
-from clv_engine.churn.signals import available_signals, churn_signals, score_risk
+from clv_engine.churn.signals import available_signals, churn_signals, risk_scores
 from clv_engine.db import Database
 from clv_engine.derived import churn as derived_churn
 from clv_engine.status import DropoutCheck
@@ -173,9 +173,12 @@ def calibrate(
     same on the churn list, in lookup and in the exports, whatever store scope is chosen."""
     if backtest.empty:
         return None
-    scored = score_risk(backtest, weights, levels)
+    levels.validate()  # as scoring the levels would (the fit reads the score only)
     return calibration_from_backtest(
-        scored["score"], scored["churned"], backtest.attrs["reference_date"], backtest.attrs["horizon_days"]
+        risk_scores(backtest, weights),
+        backtest["churned"],
+        backtest.attrs["reference_date"],
+        backtest.attrs["horizon_days"],
     )
 
 

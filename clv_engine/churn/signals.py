@@ -333,6 +333,18 @@ def signals_from_facts(
     return frame
 
 
+def risk_scores(signals: pd.DataFrame, weights: RiskWeights = RiskWeights()) -> np.ndarray:
+    """The risk score of every row, as :func:`score_risk` computes it (the same sums in the
+    same order), without the contributions and levels: what a calibration fits on."""
+    available = signals.attrs.get("available", SIGNALS)
+    w = effective_weights(weights, available)
+    score = np.zeros(len(signals))
+    for s in SIGNALS:
+        if s in available:  # an unavailable signal adds 0
+            score += w[s] * signals[s].fillna(0.0).to_numpy(dtype=float)
+    return np.clip(score, 0.0, 1.0)
+
+
 def score_risk(
     signals: pd.DataFrame, weights: RiskWeights = RiskWeights(), levels: RiskLevels = RiskLevels()
 ) -> pd.DataFrame:

@@ -4,8 +4,8 @@ pass (``clv_engine.derived.build``) for the data's end date:
 - ``derived_churn_signals``: the facts behind every customer's churn signals at that date,
   the very SQL ``churn.churn_signals`` runs (``churn.signals.facts_query``, default rules);
 - ``derived_churn_backtest``: the backtest ``churn.backtest_signals`` computes a horizon
-  before it (every customer watched then: the five signals and whether they churned since),
-  without customer ids: what the group calibration fits on;
+  before it (every customer watched then: the id, the five signals and whether they churned
+  since): what the group calibration fits on;
 - ``derived_churn_meta``: the rules and horizon they were built with, and a fingerprint of the
   complaints, sightings and appointments they read (the derived tables' own fingerprint
   covers orders, customers and stores).
@@ -79,7 +79,7 @@ def build(con: duckdb.DuckDBPyConnection, reader: Any, as_of: date) -> None:
         params,
     )
     backtest = calibration.backtest_signals(reader, as_of, None, rules, BACKTEST_HORIZON_DAYS, stored=False)
-    rows = backtest[list(BACKTEST_SIGNALS) + ["churned"]].reset_index(drop=True)
+    rows = backtest[["customer_id", *BACKTEST_SIGNALS, "churned"]].reset_index(drop=True)
     rows.insert(0, "pos", range(len(rows)))
     con.register("derived_churn_rows", rows)
     con.execute(f"CREATE TABLE main.{BACKTEST_TABLE} AS SELECT * FROM derived_churn_rows ORDER BY pos")
@@ -137,8 +137,18 @@ def _in_order(db: Any, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
     return frame.drop(columns="pos")
 
 
-def signal_facts(db: Any, as_of: object, store_ids: Sequence[str] | None, rules: Any) -> pd.DataFrame | None:
-    """The rows ``facts_query`` would return for ``db`` (its scope) and ``store_ids``, or None."""
+def _default_rules() -> Any:
+    from clv_engine.churn.rules import SignalRules
+
+    return SignalRules()
+
+
+def signal_facts(
+    db: Any, as_of: object, store_ids: Sequence[str] | None = None, rules: Any = None
+) -> pd.DataFrame | None:
+    """The rows ``facts_query`` would return for ``db`` (its scope) and ``store_ids``, or None
+    (``rules`` None: the default rules)."""
+    rules = _default_rules() if rules is None else rules
     meta = _meta(db, as_of)
     if meta is None or meta["rules"] != _rules_json(rules):
         return None
@@ -152,9 +162,16 @@ def signal_facts(db: Any, as_of: object, store_ids: Sequence[str] | None, rules:
     return _in_order(db, f"SELECT * FROM {SIGNALS_TABLE}{clause}", params)
 
 
-def backtest_frame(db: Any, as_of: object, rules: Any, horizon_days: int) -> pd.DataFrame | None:
-    """The stored backtest (signals of the customers watched a horizon before ``as_of``, and
-    ``churned``) for an unscoped database, or None."""
+def backtest_frame(
+    db: Any, as_of: object, rules: Any = None, horizon_days: int | None = None
+) -> pd.DataFrame | None:
+    """The stored backtest (id and signals of the customers watched a horizon before
+    ``as_of``, and ``churned``) for an unscoped database, or None (``rules``, ``horizon_days``
+    None: the defaults)."""
+    from clv_engine.churn.rules import BACKTEST_HORIZON_DAYS
+
+    rules = _default_rules() if rules is None else rules
+    horizon_days = BACKTEST_HORIZON_DAYS if horizon_days is None else horizon_days
     if scope_of(db) is not None:
         return None
     meta = _meta(db, as_of)

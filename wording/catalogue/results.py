@@ -60,6 +60,10 @@ STRINGS = {
         "The customers to call (the control group is not shown). Set the outcome of each contact and save.",
         "需要回访的客户（不含对照组）。为每次联系选择结果后保存。",
     ),
+    "results.table.first": (
+        "The first {shown} of {n} customers: mark the others one at a time or import them from the CRM.",
+        "共 {n} 位客户，此处列出前 {shown} 位：其余客户请逐个标记或从 CRM 导入。",
+    ),
     "results.save": ("Save the marked rows", "保存已标记的行"),
     "results.mark": ("Save this contact", "保存该次联系"),
     "results.saved": ("Contacts saved: {n}.", "已保存联系记录：{n} 条。"),
