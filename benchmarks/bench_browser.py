@@ -254,9 +254,11 @@ def measure(
     shots: Path | None = None,
     log_path: Path | None = None,
     on_result: Callable[[Result], None] | None = None,
+    browser=None,
 ) -> list[Result]:
     """Start a server on ``db``, time every page of ``pages`` (CASES keys) in one browser
-    session each (a fresh context: a new tab's first visit), stop the server."""
+    session each (a fresh context: a new tab's first visit), stop the server. ``browser``: a
+    Playwright browser already running (the test suite's); otherwise Chromium is launched."""
     from playwright.sync_api import sync_playwright
 
     log_path = log_path or Path(tempfile.mkdtemp(prefix="bench_browser_")) / "streamlit.log"
@@ -271,26 +273,33 @@ def measure(
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"streamlit did not start:\n{log_path.read_text()[-3000:]}")
                 time.sleep(0.3)
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-                try:
-                    for name in pages:
-                        context = browser.new_context(viewport=VIEWPORT, locale="en-US")
-                        try:
-                            pg = context.new_page()
-                            pg.set_default_timeout(TIMEOUT_MS)
-                            result = measure_case(pg, url, CASES[name], repeats, shots)
-                        finally:
-                            context.close()
-                        results.append(result)
-                        if on_result is not None:
-                            on_result(result)
-                finally:
-                    browser.close()
+            if browser is not None:
+                _measure_pages(browser, url, pages, repeats, shots, results, on_result)
+            else:
+                with sync_playwright() as p:
+                    own = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+                    try:
+                        _measure_pages(own, url, pages, repeats, shots, results, on_result)
+                    finally:
+                        own.close()
         finally:
             server.terminate()
             server.wait(30)
     return results
+
+
+def _measure_pages(browser, url, pages, repeats, shots, results, on_result) -> None:
+    for name in pages:
+        context = browser.new_context(viewport=VIEWPORT, locale="en-US")
+        try:
+            pg = context.new_page()
+            pg.set_default_timeout(TIMEOUT_MS)
+            result = measure_case(pg, url, CASES[name], repeats, shots)
+        finally:
+            context.close()
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
 
 
 HEADER = (

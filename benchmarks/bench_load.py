@@ -3,7 +3,8 @@
 Each session speaks Streamlit's websocket protocol (deploy/stclient.py): it asks for a page,
 waits for the run to finish, thinks (10 s), asks for the next page of the rotation. Printed per
 (processes, sessions): p50 / p95 / max of "rerun request -> script finished", runs, failed
-runs, how the sessions were spread over the processes, and the machine's load.
+runs, the servers' CPU seconds per run (a figure the machine's other work hardly moves: the
+latencies do), how the sessions were spread over the processes, and the machine's load.
 
     python benchmarks/bench_load.py                          # 10k sample; 10 and 25 sessions; 1 and 2 processes
     python benchmarks/bench_load.py --sessions 10 25 50 --duration 120 --db /tmp/bench_100k.duckdb
@@ -48,6 +49,18 @@ def ensure_db(path: Path, customers: int) -> Path:
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes used so far (Linux /proc; 0 elsewhere)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def load() -> str:
@@ -141,8 +154,8 @@ def main() -> None:
         f"think {args.think:.0f} s; {args.duration:.0f} s per row; {load()}"
     )
     print(
-        f"{'processes':>9} {'sessions':>8} {'runs':>5} {'failed':>6} {'p50 s':>7} {'p95 s':>7} {'max s':>7}  "
-        f"sessions per process, load"
+        f"{'processes':>9} {'sessions':>8} {'runs':>5} {'failed':>6} {'p50 s':>7} {'p95 s':>7} {'max s':>7} "
+        f"{'cpu/run':>7}  sessions per process, load"
     )
     for processes in args.processes:
         with Cluster(processes, db, run_dir=OUT / f"nginx-{processes}", tuned=not args.plain) as cluster:
@@ -151,9 +164,12 @@ def main() -> None:
                 print(f"  warm-up {url}: every page once in {seconds:.1f} s", flush=True)
             for sessions in args.sessions:
                 mark = len(cluster.access_log().splitlines())
+                pids = [app.pid for app in cluster.apps]
+                cpu_before = cpu_seconds(pids)
                 times, failures = asyncio.run(
                     run_sessions(cluster.url, sessions, args.pages, args.think, args.duration)
                 )
+                cpu = cpu_seconds(pids) - cpu_before  # the servers' CPU, whatever else the machine runs
                 time.sleep(0.5)  # nginx logs a websocket when it closes
                 failed = sum(failures.values())
                 by_page: dict[str, list[float]] = {}
@@ -167,7 +183,8 @@ def main() -> None:
                 else:
                     figures = f"{'-':>7} {'-':>7} {'-':>7}"
                 print(
-                    f"{processes:>9} {sessions:>8} {len(times):>5} {failed:>6} {figures}  "
+                    f"{processes:>9} {sessions:>8} {len(times):>5} {failed:>6} {figures} "
+                    f"{cpu / max(1, len(times)):>7.3f}  "
                     f"{spread(cluster, mark)}, {load()}" + (f" {dict(failures)}" if failures else ""),
                     flush=True,
                 )

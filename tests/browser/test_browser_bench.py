@@ -6,10 +6,12 @@ from pathlib import Path
 from benchmarks.bench_browser import CASES, measure
 
 
-def test_browser_benchmark_measures_every_page(sample_db_path: Path, tmp_path: Path):
+def test_browser_benchmark_measures_every_page(browser, sample_db_path: Path, tmp_path: Path):
     db = tmp_path / "bench.duckdb"
     db.write_bytes(sample_db_path.read_bytes())
-    results = measure(db, list(CASES), repeats=1, shots=tmp_path, log_path=tmp_path / "streamlit.log")
+    results = measure(
+        db, list(CASES), repeats=1, shots=tmp_path, log_path=tmp_path / "streamlit.log", browser=browser
+    )
     assert [r.name for r in results] == list(CASES)
     for r in results:
         assert 0 < r.open_first <= r.open_idle, r
