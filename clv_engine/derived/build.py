@@ -21,13 +21,13 @@ import pandas as pd
 from clv_engine import bridge, clv, predictive
 from clv_engine.db import Reader
 from clv_engine.derived import churn as derived_churn
-from clv_engine.derived import store
+from clv_engine.derived import segments, store
 from clv_engine.models import FitError
 from clv_engine.models.store import failure_to_json, fit_to_json, holdout_to_json
 
 # Called with a fraction of the build done (0..1) and the step's name.
 Step = Callable[[float, str], None]
-STEPS = ("values", "rfm", "model", "meta")  # per date: rfm, model, values
+STEPS = ("values", "rfm", "model", "churn", "checks", "meta", "segments")  # per date: rfm, model, values
 
 
 def _no_step(fraction: float, name: str) -> None:
@@ -55,8 +55,9 @@ class ConnectionReader(Reader):
 
 def drop(con: duckdb.DuckDBPyConnection) -> None:
     """Remove the derived tables from the connection's file (the readers then compute)."""
-    for table in store.TABLES:
+    for table in (*store.TABLES, *derived_churn.TABLES):
         con.execute(f"DROP TABLE IF EXISTS main.{table}")
+    segments.drop(con)
     con.execute("DROP TABLE IF EXISTS temp.derived_keys")
     con.execute("DROP TABLE IF EXISTS temp.derived_rfm_day")
 
@@ -88,7 +89,7 @@ def build(con: duckdb.DuckDBPyConnection, step: Step = _no_step) -> date | None:
     )
     con.execute(f"CREATE TABLE main.{store.MODEL_TABLE} (as_of DATE, kind VARCHAR, payload VARCHAR)")
     predicted: list[str] = []
-    share = 0.85 / len(days)  # of the bar, per date
+    share = 0.7 / len(days)  # of the bar, per date
     for i, day in enumerate(days):
         step(i * share, "rfm")
         _rfm(con, day)
@@ -100,8 +101,9 @@ def build(con: duckdb.DuckDBPyConnection, step: Step = _no_step) -> date | None:
         step((i + 0.5) * share, "values")
         _values(con, day, predictions, first=i == 0)
     # -- after the values: other per-customer builders of the last day go here --
+    step(0.7, "churn")
     derived_churn.build(con, reader, as_of)  # the churn signals and backtest (clv_engine.derived.churn)
-    step(0.85, "checks")
+    step(0.8, "checks")
     rfm_days, holdout = _model_page(con, reader, as_of, days)
     con.execute("DROP TABLE temp.derived_keys")
     con.execute("DROP TABLE IF EXISTS temp.derived_rfm_day")
@@ -111,6 +113,8 @@ def build(con: duckdb.DuckDBPyConnection, step: Step = _no_step) -> date | None:
         f"INSERT INTO main.{store.META_TABLE} VALUES (?, ?)",
         [["rfm_dates", json.dumps([d.isoformat() for d in rfm_days])], ["holdout", json.dumps(holdout)]],
     )
+    step(0.93, "segments")
+    segments.build(con)  # the RFM+L facts; copies derived_meta's fingerprint, so after it
     step(1.0, "done")
     return as_of
 
