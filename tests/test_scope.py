@@ -191,6 +191,10 @@ def _arguments(func, db, day: date, model) -> dict | None:
         "table": "orders",
         "list_id": db.query_value("SELECT min(list_id) FROM call_lists"),
         "scenario_id": "no-such-scenario",
+        "time_unit_days": 7.0,
+        "max_visits": 10,
+        "horizon_years": 5,  # the defaults kept in the derived tables
+        "discount_rate": 0.12,
     }
     args = {}
     for p in list(inspect.signature(func).parameters.values())[1:]:
