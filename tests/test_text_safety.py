@@ -253,13 +253,13 @@ def test_config_hides_error_details():
 
 @pytest.mark.parametrize("lang, words", [("en", "error id"), ("zh", "错误编号")])
 def test_a_page_error_shows_an_id_and_logs_the_trace(sample_db_path, monkeypatch, caplog, lang, words):
-    import ui.context
+    import ui.drill
 
-    def broken(self, params=None):
+    def broken(ctx, day):
         raise RuntimeError("/srv/secret/path/clv.duckdb is broken")
 
     monkeypatch.delenv(RAISE_ENV, raising=False)
-    monkeypatch.setattr(ui.context.Context, "customer_values", broken)
+    monkeypatch.setattr(ui.drill, "values_on", broken)  # the overview's first read of the data
     with caplog.at_level(logging.ERROR, logger="clv.app"):
         at = run_app(sample_db_path, "app_pages/overview.py", lang=lang)  # asserts no exception shown
     messages = [e.value for e in at.error]
