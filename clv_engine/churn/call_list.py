@@ -240,7 +240,8 @@ def filter_list(
         mask &= frame["level"].isin(list(levels)).to_numpy()
     if paying_only:
         mask &= frame["expected_value"].to_numpy(dtype=float) > 0
-    out = frame[mask].reset_index(drop=True)
+    # No filter chosen (the usual case): the list as it is, not a copy of every row.
+    out = (frame if mask.all() else frame[mask]).reset_index(drop=True)
     out.attrs.update(frame.attrs)
     return out
 
@@ -283,9 +284,11 @@ def best_call_count(frame: pd.DataFrame) -> tuple[np.ndarray, int]:
 def level_summary(frame: pd.DataFrame) -> pd.DataFrame:
     """Per level: customers, cost, customers saved, CLV saved, multiple (for the table)."""
     rows = []
+    # The sums read three numeric columns: a level's rows are cut from those alone, not from
+    # every column of a list of half a million customers (names, ids, stores).
+    figures = frame[["cost", "customers_saved", "clv_saved"]]
     for level in LEVELS:
-        part = frame[frame["level"] == level]
-        totals = list_totals(part)
+        totals = list_totals(figures[(frame["level"] == level).to_numpy(dtype=bool)])
         rows.append(
             {
                 "level": level,
