@@ -1,6 +1,5 @@
 """Actions due: services due from the vehicle, tier changes due by the programme's rules, and
-complaints against their tier's response clock. Each list in the sidebar's store scope, and
-each exportable."""
+complaints against their tier's response clock; each in the store scope, each exportable."""
 
 from __future__ import annotations
 
@@ -38,7 +37,6 @@ Q_DEFAULTS = {
     "act_q_since": 365,
 }
 
-# The page's helpers, bound to its context.
 number_inputs = partial(panels.number_inputs, ctx)
 
 
@@ -49,9 +47,19 @@ st.caption(ctx.t("actions.caption", as_of=ctx.as_of.isoformat()))
 if not ctx.has("customers"):
     st.info(ctx.t("actions.no_customers"))
     st.stop()
-tab_service, tab_tiers, tab_complaints = st.tabs(
-    [ctx.t("actions.tab.service"), ctx.t("actions.tab.tiers"), ctx.t("actions.tab.complaints")]
-)
+# Only the open tab computes its lists (st.tabs alone runs all: the hidden two cost a second and
+# more at a million); a click on a tab reruns the page; a rule changed in a tab opens that tab.
+TABS = ("service", "tiers", "complaints")
+LABELS = [ctx.t(f"actions.tab.{k}") for k in TABS]
+tab_service, tab_tiers, tab_complaints = st.tabs(LABELS, key="act_tab", on_change="rerun")
+
+
+def is_open(kind: str) -> bool:
+    return st.session_state.get("act_tab", LABELS[0]) == LABELS[TABS.index(kind)]
+
+
+def opens(kind: str) -> dict:  # the on_change of a tab's rule inputs
+    return {"on_change": panels.open_tab, "args": ("act_tab", LABELS[TABS.index(kind)])}
 
 
 # -- service due ------------------------------------------------------------------------------
@@ -67,6 +75,7 @@ def service_tab() -> None:
                 ("act_svc_horizon", "actions.svc.horizon", 0, 365, 7),
             ],
             st,
+            **opens("service"),
         )
         number_inputs(
             [
@@ -75,9 +84,12 @@ def service_tab() -> None:
                 ("act_svc_offer", "actions.svc.offer_months", 1, 24, 1),
             ],
             st,
+            **opens("service"),
         )
         st.caption(ctx.t("actions.svc.interval_km.help") + " " + ctx.t("actions.svc.overdue.help"))
         st.button(ctx.t("actions.reset"), on_click=reset, args=(SVC_DEFAULTS,), key="act_svc_reset")
+    if not is_open("service"):
+        return
     s = st.session_state
     svc_rules = service_due.ServiceRules(
         interval_months=int(s["act_svc_months"]),
@@ -123,6 +135,7 @@ def tiers_tab() -> None:
             step=1_000,
             key="act_tier_spend",
             persist_state="session",
+            **opens("tiers"),
         )
         c2.number_input(
             ctx.t("actions.tier.referrals"),
@@ -131,6 +144,7 @@ def tiers_tab() -> None:
             step=1,
             key="act_tier_referrals",
             persist_state="session",
+            **opens("tiers"),
         )
         c3.number_input(
             ctx.t("actions.tier.no_visit_years"),
@@ -139,8 +153,11 @@ def tiers_tab() -> None:
             step=1,
             key="act_tier_years",
             persist_state="session",
+            **opens("tiers"),
         )
         st.button(ctx.t("actions.reset"), on_click=reset, args=(TIER_DEFAULTS,), key="act_tier_reset")
+    if not is_open("tiers"):
+        return
     s = st.session_state
     t_rules = tier_rules.TierRules(
         gold_spend=float(s["act_tier_spend"]),
@@ -184,6 +201,7 @@ def complaints_tab() -> None:
                     step=1,
                     key=f"act_q_{level}",
                     persist_state="session",
+                    **opens("complaints"),
                 )
             cols[4].number_input(
                 ctx.t("actions.q.since"),
@@ -192,8 +210,11 @@ def complaints_tab() -> None:
                 step=30,
                 key="act_q_since",
                 persist_state="session",
+                **opens("complaints"),
             )
             st.button(ctx.t("actions.reset"), on_click=reset, args=(Q_DEFAULTS,), key="act_q_reset")
+        if not is_open("complaints"):
+            return
         s = st.session_state
         q_rules = cq.ClockRules(
             vip_hours=float(s["act_q_vip"]),

@@ -50,15 +50,32 @@ def _raw(path, sql: str, params=()) -> pd.DataFrame:
         con.close()
 
 
+TABS = {
+    "service": "actions.svc.overdue_count",
+    "tiers": "actions.tier.up_count",
+    "complaints": "actions.q.open_count",
+}
+
+
+def open_tab(at, kind: str, lang: str = "en"):
+    """Click a tab (the page computes the open tab's lists only)."""
+    at.session_state["act_tab"] = t(f"actions.tab.{kind}", lang)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_three_lists_in_both_languages(sample_db_path, lang):
     at = run_app(sample_db_path, PAGE, lang=lang)
-    assert [tab.label for tab in at.tabs] == [
-        t(f"actions.tab.{k}", lang) for k in ("service", "tiers", "complaints")
-    ]
-    labels = set(metric_values(at))
-    for key in ("actions.svc.overdue_count", "actions.tier.up_count", "actions.q.open_count"):
-        assert t(key, lang) in labels
+    assert [tab.label for tab in at.tabs] == [t(f"actions.tab.{k}", lang) for k in TABS]
+    for i, kind in enumerate(["service", *TABS]):
+        if i:
+            open_tab(at, kind, lang)
+        labels = set(metric_values(at))
+        # the open tab's figures only; every tab's rules (their widgets) are drawn
+        assert {t(key, lang) for key in TABS.values()} & labels == {t(TABS[kind], lang)}
+        assert at.number_input(key="act_tier_referrals") and at.number_input(key="act_svc_km")
     assert not at.exception
 
 
@@ -77,6 +94,8 @@ def test_counts_in_a_store_scope_match_an_independent_count(sample_db_path, down
     want = want[want["customer_id"].isin(set(home))]
     assert m["Overdue"] == f"{int((want['days_to_due'] < 0).sum()):,}"
     assert m["Due within 30 days"] == f"{int((want['days_to_due'] >= 0).sum()):,}"
+    open_tab(at, "complaints")  # its lists and downloads
+    m = metric_values(at)
     # Open complaints of S01 on the as-of date, counted in SQL.
     open_n = _raw(
         sample_db_path,
@@ -104,10 +123,9 @@ def test_counts_in_a_store_scope_match_an_independent_count(sample_db_path, down
 
 
 def test_edited_rules_change_the_lists(sample_db_path, downloads):
-    at = run_app(sample_db_path, PAGE)
+    at = open_tab(run_app(sample_db_path, PAGE), "tiers")
     before = metric_values(at)
     at.number_input(key="act_tier_referrals").set_value(1).run()
-    at.number_input(key="act_svc_horizon").set_value(90).run()
     assert not at.exception
     after = metric_values(at)
     as_of = at.date_input(key="as_of").value
@@ -117,6 +135,9 @@ def test_edited_rules_change_the_lists(sample_db_path, downloads):
         io.BytesIO(downloads[f"tier_changes_all_{as_of.isoformat()}.csv"]()), encoding="utf-8-sig"
     )
     assert (tiers["Change"] == "Upgrade").sum() == int(after["Upgrades due"].replace(",", ""))
+    at = open_tab(at, "service")
+    at.number_input(key="act_svc_horizon").set_value(90).run()
+    after = metric_values(at)
     want = _pandas_due(Database(sample_db_path), as_of, sd.ServiceRules(horizon_days=90))
     assert after["Due within 90 days"] == f"{int((want['days_to_due'] >= 0).sum()):,}"
 
@@ -152,6 +173,8 @@ def test_hostile_text_is_never_drawn_as_markup(tmp_path):
     for lang in ("en", "zh"):
         at = run_app(path, PAGE, lang=lang)
         assert unsafe_parts(at) == []
+        for kind in ("tiers", "complaints"):
+            assert unsafe_parts(open_tab(at, kind, lang)) == []
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -160,6 +183,8 @@ def test_missing_values_are_dashes_not_none(sample_db_path, lang):
     lists show "—", never Streamlit's English "None" (issue 12)."""
     at = run_app(sample_db_path, "app_pages/actions.py", lang=lang)
     frames = [df.value for df in at.dataframe]
+    for kind in ("tiers", "complaints"):
+        frames += [df.value for df in open_tab(at, kind, lang).dataframe]
     assert frames
     missing = [(i, col) for i, f in enumerate(frames) for col in f.columns if f[col].isna().any()]
     assert not missing, missing

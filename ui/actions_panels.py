@@ -68,12 +68,26 @@ def shown(ctx: Context, frame: pd.DataFrame, columns: dict[str, str]) -> pd.Data
     return out
 
 
-def number_inputs(ctx: Context, spec: list[tuple[str, str, int, int, int]], container) -> None:
+def number_inputs(
+    ctx: Context, spec: list[tuple[str, str, int, int, int]], container, on_change=None, args=None
+) -> None:
     cols = container.columns(len(spec))
     for col, (key, label, low, high, step) in zip(cols, spec):
         col.number_input(
-            ctx.t(label), min_value=low, max_value=high, step=step, key=key, persist_state="session"
+            ctx.t(label),
+            min_value=low,
+            max_value=high,
+            step=step,
+            key=key,
+            persist_state="session",
+            on_change=on_change,
+            args=args,
         )
+
+
+def open_tab(key: str, label: str) -> None:
+    """A rule input's on_change: its tab (``label`` of the tabs ``key``) is the open one."""
+    st.session_state[key] = label
 
 
 # -- the lists of each tab ---------------------------------------------------------------------
