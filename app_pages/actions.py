@@ -50,7 +50,7 @@ if not ctx.has("customers"):
 # Only the open tab computes its lists (st.tabs alone runs all: the hidden two cost a second and
 # more at a million); a click on a tab reruns the page; a rule changed in a tab opens that tab.
 TABS = ("service", "tiers", "complaints")
-LABELS = [ctx.t(f"actions.tab.{k}") for k in TABS]
+LABELS = [ctx.t("actions.tab.service"), ctx.t("actions.tab.tiers"), ctx.t("actions.tab.complaints")]
 tab_service, tab_tiers, tab_complaints = st.tabs(LABELS, key="act_tab", on_change="rerun")
 
 
