@@ -79,6 +79,17 @@ def test_three_lists_in_both_languages(sample_db_path, lang):
     assert not at.exception
 
 
+def test_a_language_switch_on_a_later_tab_still_shows_a_tab(sample_db_path):
+    """The open tab is kept by its label: after a switch to the other language the old label
+    names no tab; Streamlit then opens the first, and its figures show (not an empty page)."""
+    at = open_tab(run_app(sample_db_path, PAGE, lang="en"), "tiers", "en")
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception
+    labels = set(metric_values(at))
+    assert {t(key, "zh") for key in TABS.values()} & labels == {t(TABS["service"], "zh")}
+
+
 def test_counts_in_a_store_scope_match_an_independent_count(sample_db_path, downloads):
     at = run_app(sample_db_path, PAGE)
     at.multiselect(key="stores").set_value(["S01"]).run()
