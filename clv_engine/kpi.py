@@ -308,7 +308,7 @@ def _minmax_by_date(values: pd.Series, dates: pd.Series) -> pd.Series:
     """Min-max within each date: the best store 100, the worst 0, all 50 when they are equal,
     NaN stays NaN (vectorised: a Python call per date was most of a rerun at 24 months)."""
     values = values.astype(float)
-    by = values.groupby(dates)
+    by = values.groupby(dates, sort=False)  # the order of the dates does not matter here
     lo, hi = by.transform("min"), by.transform("max")
     span = hi - lo
     flat = span < 1e-12  # every store equal (False where the date has no value at all)
