@@ -154,13 +154,19 @@ w AS (
     GROUP BY ALL
 ),
 a AS (
-    -- the store's active customers in those 12 months: one row each, their last visit there
-    -- on or before the date (the next one, if any, is later)
-    SELECT d.as_of, sv.store_id, count(*) AS active_customers
-    FROM d JOIN sv
-      ON sv.visit > d.as_of - INTERVAL 365 DAY AND sv.visit <= d.as_of
-     AND (sv.next_visit IS NULL OR sv.next_visit > d.as_of)
+    -- the store's active customers in those 12 months: a visit day counts on the dates from
+    -- it to the earlier of a year later and the customer's next visit there (excluded), so on
+    -- each date: the visits on or before it less the ends on or before it
+    SELECT d.as_of, ev.store_id, CAST(sum(ev.delta) AS BIGINT) AS active_customers
+    FROM d JOIN (
+        SELECT store_id, day, sum(delta) AS delta
+        FROM (SELECT store_id, visit AS day, 1 AS delta FROM sv
+              UNION ALL
+              SELECT store_id, least(visit + 365, coalesce(next_visit, visit + 365)), -1 FROM sv)
+        GROUP BY ALL
+    ) ev ON ev.day <= d.as_of
     GROUP BY ALL
+    HAVING sum(ev.delta) > 0
 ),
 k AS (
     -- monthly store KPIs of the 12 months to each date
@@ -302,7 +308,7 @@ def _minmax_by_date(values: pd.Series, dates: pd.Series) -> pd.Series:
     """Min-max within each date: the best store 100, the worst 0, all 50 when they are equal,
     NaN stays NaN (vectorised: a Python call per date was most of a rerun at 24 months)."""
     values = values.astype(float)
-    by = values.groupby(dates)
+    by = values.groupby(dates, sort=False)  # the order of the dates does not matter here
     lo, hi = by.transform("min"), by.transform("max")
     span = hi - lo
     flat = span < 1e-12  # every store equal (False where the date has no value at all)

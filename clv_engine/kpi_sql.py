@@ -100,18 +100,19 @@ sc AS MATERIALIZED (
     CROSS JOIN lim LEFT JOIN cal ON x.pre AND cal.day = x.purchase_date
     WHERE x.pre OR x.lo_j IS NOT NULL
 ),
--- at each reference point
+-- at each reference point (as at each date below: only the columns used)
 xr AS (
-    SELECT sc.*, unnest(range(pos.rpos[sc.lo_j + 1], pos.rpos[sc.hi_j + 1])) AS k
+    SELECT sc.is_cust, CASE WHEN sc.is_cust THEN sc.store_id END AS store_id, sc.last_order, sc.next_order,
+           greatest(sc.last_order, sc.purchase_date) AS anchor, coalesce(sc.purchase_date, sc.first_order) AS start,
+           CAST(unnest(range(pos.rpos[sc.lo_j + 1], pos.rpos[sc.hi_j + 1])) AS INTEGER) AS k
     FROM sc CROSS JOIN pos
 ),
 yr AS (
-    SELECT xr.k, CASE WHEN xr.is_cust THEN xr.store_id END AS store_id,
+    SELECT xr.k, xr.store_id,
            xr.last_order > refs.day - INTERVAL 365 DAY AS recent,
-           CASE WHEN xr.is_cust AND coalesce(xr.purchase_date, xr.first_order) <= refs.day
-                     AND date_diff('day', greatest(xr.last_order, xr.purchase_date), refs.day) > 365
-                THEN least(CAST(ceil(date_diff('day', greatest(xr.last_order, xr.purchase_date), refs.day)
-                                     / 365.0) AS INTEGER) - 1, CAST(? AS INTEGER))
+           CASE WHEN xr.is_cust AND xr.start <= refs.day AND date_diff('day', xr.anchor, refs.day) > 365
+                THEN least(CAST(ceil(date_diff('day', xr.anchor, refs.day) / 365.0) AS INTEGER) - 1,
+                           CAST(? AS INTEGER))
                 ELSE 0 END AS years,
            coalesce(xr.next_order <= refs.day + INTERVAL 365 DAY, false) AS came
     FROM xr JOIN refs ON refs.k = xr.k
@@ -143,19 +144,22 @@ wt AS (
     FROM dates d LEFT JOIN ret ON ret.k = d.ref_k LEFT JOIN rates ON rates.k = d.ref_k
     GROUP BY ALL
 ),
--- at each date
+-- at each date (only the columns used, computed once per customer segment, and an INTEGER
+-- date index like wt's: a third less work on the ~25 rows a customer becomes)
 xd AS (
-    SELECT sc.*, unnest(range(pos.dpos[sc.lo_j + 1], pos.dpos[sc.hi_j + 1])) AS k
+    SELECT sc.store_id, sc.last_order IS NOT NULL AS bought, sc.cum_gp,
+           greatest(sc.last_order, sc.purchase_date) AS anchor, coalesce(sc.purchase_date, sc.first_order) AS start,
+           CAST(unnest(range(pos.dpos[sc.lo_j + 1], pos.dpos[sc.hi_j + 1])) AS INTEGER) AS k
     FROM sc CROSS JOIN pos
     WHERE sc.is_cust AND sc.store_id IS NOT NULL
 ),
 yd AS (
-    SELECT xd.store_id, xd.k, wt.r, xd.last_order IS NOT NULL AS bought, xd.cum_gp,
-           date_diff('day', greatest(xd.last_order, xd.purchase_date), wt.day) AS days,
-           greatest(date_diff('day', coalesce(xd.purchase_date, xd.first_order), wt.day), 0) / 365.25 AS tenure,
+    SELECT xd.store_id, xd.k, wt.r, xd.bought, xd.cum_gp,
+           date_diff('day', xd.anchor, wt.day) AS days,
+           greatest(date_diff('day', xd.start, wt.day), 0) / 365.25 AS tenure,
            wt.q
     FROM xd JOIN wt ON wt.k = xd.k
-    WHERE coalesce(xd.purchase_date, xd.first_order) <= wt.day
+    WHERE xd.start <= wt.day
 ),
 zd AS (
     SELECT store_id, k, r, bought,
