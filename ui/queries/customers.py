@@ -73,11 +73,13 @@ def _copied(func):
     return wraps(func)(lambda *args, **kwargs: func(*args, **kwargs).copy(deep=False))
 
 
-@_copied
-@shared
-def alive_drops(db: Database, as_of: date, lookback_days: int) -> pd.DataFrame:
-    """Every customer's P(alive) now and ``lookback_days`` ago, by the shared fit."""
-    return p_alive_drops(db, fitted_model(db, as_of), lookback_days, top=None)
+@cached
+def alive_drops(
+    db: Database, as_of: date, lookback_days: int, stores: tuple | None, top: int
+) -> pd.DataFrame:
+    """The ``top`` customers (of ``stores``'s, None: all) whose P(alive) by the shared fit fell
+    most over ``lookback_days``: a short frame, not a million rows kept per process."""
+    return p_alive_drops(db, fitted_model(db, as_of), lookback_days, top=top, stores=stores)
 
 
 # -- churnseg --
