@@ -415,14 +415,19 @@ DROP_COLUMNS += ["p_alive_before", "p_alive", "change"]
 
 
 def p_alive_drops(
-    db: Database, model: PredictiveModel, lookback_days: int = 90, top: int | None = 20
+    db: Database,
+    model: PredictiveModel,
+    lookback_days: int = 90,
+    top: int | None = 20,
+    stores: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Customers whose P(alive) fell most over the last ``lookback_days``: the model's
     parameters applied to each customer's history as it was then and as it is now.
 
     Columns: customer_id, name, home_store_id, frequency, last_visit, p_alive_before,
     p_alive, change (now − before; most negative first). A customer seen for the first
-    time within the lookback has no "before" and is left out.
+    time within the lookback has no "before" and is left out. ``stores``: only the customers
+    whose home store is one of these (the rows of the whole ranking that are theirs).
     """
     if not isinstance(lookback_days, (int, np.integer)) or lookback_days < 1:
         raise ValueError(f"lookback_days: must be a whole number of days >= 1, got {lookback_days!r}")
@@ -435,13 +440,32 @@ def p_alive_drops(
     at = pc.index_in(_ids(now["customer_id"]), value_set=_ids(before["customer_id"]))
     found = at.is_valid().to_numpy(zero_copy_only=False)
     rows = at.drop_null().to_numpy().astype(np.int64)
-    merged = now.loc[found, DROP_COLUMNS[:5] + rfm[2:]].reset_index(drop=True)
-    if merged.empty:
+    if not found.any():
         return pd.DataFrame(columns=DROP_COLUMNS)
     then = [before[c].to_numpy()[rows] for c in rfm[1:]]
-    merged["p_alive_before"] = p_alive(model.visits, *then)
-    merged["p_alive"] = p_alive(model.visits, merged["frequency"], merged["recency"], merged["T"])
-    merged["change"] = merged["p_alive"] - merged["p_alive_before"]
+    p_before = p_alive(model.visits, *then)
+    p_now = p_alive(model.visits, *(now[c].to_numpy()[found] for c in rfm[1:]))
+    change = p_now - p_before
+    at_rows = np.flatnonzero(found)  # the rows of ``now`` in both
+    keep = None
+    if stores is not None:
+        keep = now["home_store_id"].isin(list(stores)).to_numpy()[found]
+    if top is not None and not np.isnan(change).any():
+        # Only the ``top`` most negative changes are kept: a partition picks every row at or
+        # below the top-th change (ties included), and only those are sorted below, without
+        # a frame of a million rows (the same rows and order as the full sort's head).
+        eligible = np.flatnonzero(keep) if keep is not None else np.arange(len(change))
+        if len(eligible) > top:
+            kth = np.partition(change[eligible], top - 1)[top - 1] if top > 0 else -np.inf
+            eligible = eligible[change[eligible] <= kth]
+        keep = np.zeros(len(change), dtype=bool)
+        keep[eligible] = True
+    if keep is not None:
+        at_rows, p_before, p_now, change = at_rows[keep], p_before[keep], p_now[keep], change[keep]
+    merged = now.iloc[at_rows][DROP_COLUMNS[:5]].reset_index(drop=True)
+    merged["p_alive_before"] = p_before
+    merged["p_alive"] = p_now
+    merged["change"] = change
     ids = _ids(merged["customer_id"])
     if len(ids) < 2 or pc.all(pc.less(ids[:-1], ids[1:])).as_py():
         # ids ascending (the summary's order): a stable sort on the change alone is the order

@@ -394,6 +394,20 @@ def test_alive_drops_equal_a_merge_on_ids(kept_db, lookback):
     # a summary out of id order (the sort on the ids is then done in full)
     shuffled = model.with_summary(lambda s: s.iloc[::-1].reset_index(drop=True))
     pd.testing.assert_frame_equal(predictive.p_alive_drops(kept_db, shuffled, lookback, top=None), expected)
+    # the top rows picked by a partition, and one store's customers: the full ranking's rows
+    for top in (1, 3, 20, 10_000):
+        pd.testing.assert_frame_equal(
+            predictive.p_alive_drops(kept_db, model, lookback, top=top), expected.head(top)
+        )
+        for stores in (["S2"], ["S1", "S3"], []):
+            mine = expected[expected["home_store_id"].isin(stores)].reset_index(drop=True)
+            found = predictive.p_alive_drops(kept_db, model, lookback, top=top, stores=stores)
+            pd.testing.assert_frame_equal(found, mine.head(top), check_index_type=False)
+            pd.testing.assert_frame_equal(
+                predictive.p_alive_drops(kept_db, shuffled, lookback, top=top, stores=stores),
+                mine.head(top),
+                check_index_type=False,
+            )
     # no customer in common
     later = model.with_summary(lambda s: s.iloc[0:0])
     assert predictive.p_alive_drops(kept_db, later, lookback).empty

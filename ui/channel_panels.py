@@ -15,6 +15,7 @@ import streamlit as st
 
 from clv_engine import channels as ch
 from clv_engine.errors import InputError
+from ui import queries
 from ui.context import Context
 from ui.downloads import table_downloads
 from ui.safe import md, plot_texts
@@ -314,8 +315,8 @@ def shift_inputs(ctx: Context, base: pd.DataFrame, url) -> ch.BudgetShift:
 def simulator_panel(ctx: Context, base: pd.DataFrame, shift: ch.BudgetShift) -> None:
     """The shift's result: customers, LTV and blended ratio after; spend chart; table."""
     try:
-        result = ch.shift_budget(base, shift)
-        linear = ch.shift_budget(
+        result = queries.budget_shift(base, shift)
+        linear = queries.budget_shift(
             base, ch.BudgetShift(shift.from_channels, shift.to_channels, shift.share, shift.split, 1.0)
         )
     except InputError as error:
@@ -388,8 +389,8 @@ def simulator_panel(ctx: Context, base: pd.DataFrame, shift: ch.BudgetShift) -> 
 
 def reconciliation_note(ctx: Context) -> None:
     """What the seed's own table gives for its "3.2 → 4.8"."""
-    rec = ch.spec_reconciliation("equal")
-    prop = ch.spec_reconciliation("spend")
+    rec = queries.spec_reconciliation("equal")
+    prop = queries.spec_reconciliation("spend")
     st.info(
         ctx.t(
             "channels.sim.reconcile",

@@ -218,15 +218,12 @@ def cohort_section(ctx: Context, cube: pd.DataFrame, params: LtvParams, horizon:
         required=True,
         format_func=lambda k: ctx.t(f"channels.dim.{k}"),
     )
-    summary = cohorts.summary_from_cube(cube, dim)
-    years = cohorts.years_from_cube(cube, dim)
-    mix = cohorts.mix_from_cube(cube, dim)
+    # summed from ``cube`` (the page's, the same arguments), once per dimension
+    summary, years, mix = queries.cohort_views(ctx.db, ctx.as_of, params, ctx.store_ids, dim)
+    # The cohorts' raw values, for the heat map's click-through (a position, not a dealer's text).
+    raw_cohorts = ["" if v is None or pd.isna(v) else str(v) for v in summary["cohort"]]
     if dim == "channel":
         summary = ch.in_display_order(summary, "cohort")
-    # The cohorts' raw values, for the heat map's click-through (a position, not a dealer's text).
-    raw_cohorts = [
-        "" if v is None or pd.isna(v) else str(v) for v in cohorts.summary_from_cube(cube, dim)["cohort"]
-    ]
 
     def cohort_label(value) -> str:
         if dim == "channel":

@@ -228,9 +228,9 @@ def drops_section(ctx: Context, predictions: pd.DataFrame) -> None:
         key="model_lookback",
     )
     st.caption(ctx.t("predictive.drops.caption", days=lookback))
-    drops = in_scope(ctx, queries.alive_drops(ctx.db, ctx.as_of, lookback))
-    # Sorted by the change, falls first: the falls shown are a prefix (no filter of a million rows).
-    drops = drops.head(SHOWN_DROPS)
+    stores = tuple(ctx.store_ids) if ctx.store_ids else None  # in_scope's customers
+    drops = queries.alive_drops(ctx.db, ctx.as_of, lookback, stores, SHOWN_DROPS)
+    # Sorted by the change, falls first: the falls shown are a prefix of the ranking.
     drops = drops[drops["change"] < 0]
     if drops.empty:
         st.info(ctx.t("predictive.drops.empty"))

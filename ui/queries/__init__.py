@@ -11,6 +11,7 @@ from ui.queries.customers import (  # noqa: F401
     _seg_frame,
     _seg_scores,
     alive_drops,
+    budget_shift,
     cac_by_year,
     call_details,
     call_lists,
@@ -18,6 +19,7 @@ from ui.queries.customers import (  # noqa: F401
     churn_base,
     churn_signals,
     cohort_cube,
+    cohort_views,
     complaint_lists,
     complaint_lists_all,
     customers_with_orders,
@@ -37,6 +39,7 @@ from ui.queries.customers import (  # noqa: F401
     seg_migration,
     service_due_all,
     service_lists,
+    spec_reconciliation,
     success_evidence,
     tier_changes,
 )

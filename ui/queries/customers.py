@@ -42,6 +42,33 @@ def cohort_cube(db: Database, as_of: date, params: LtvParams, stores: tuple | No
     return cohorts.cohort_cube(db, as_of, params, stores)
 
 
+@cached(max_entries=16)
+def cohort_views(
+    db: Database, as_of: date, params: LtvParams, stores: tuple | None, dimension: str
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The cohort summary, years and mix of one dimension, summed from :func:`cohort_cube`
+    (the same arguments): once per input, not on every rerun of the cohort section."""
+    cube = cohort_cube(db, as_of, params, stores)
+    return (
+        cohorts.summary_from_cube(cube, dimension),
+        cohorts.years_from_cube(cube, dimension),
+        cohorts.mix_from_cube(cube, dimension),
+    )
+
+
+@cached
+def budget_shift(base: pd.DataFrame, shift: ch.BudgetShift) -> ch.ShiftResult:
+    """ch.shift_budget of a small table, once per base and inputs (an input error is raised,
+    not cached)."""
+    return ch.shift_budget(base, shift)
+
+
+@cached
+def spec_reconciliation(split: str) -> ch.SpecReconciliation:
+    """What the seed's own table gives for its "3.2 → 4.8" (constant: computed once)."""
+    return ch.spec_reconciliation(split)
+
+
 @cached
 def channel_cac(db: Database, as_of: date, months: int | None) -> pd.DataFrame | None:
     """Spend, new customers and CAC per channel over ``months`` (None: all); None without spend."""
@@ -73,11 +100,13 @@ def _copied(func):
     return wraps(func)(lambda *args, **kwargs: func(*args, **kwargs).copy(deep=False))
 
 
-@_copied
-@shared
-def alive_drops(db: Database, as_of: date, lookback_days: int) -> pd.DataFrame:
-    """Every customer's P(alive) now and ``lookback_days`` ago, by the shared fit."""
-    return p_alive_drops(db, fitted_model(db, as_of), lookback_days, top=None)
+@cached
+def alive_drops(
+    db: Database, as_of: date, lookback_days: int, stores: tuple | None, top: int
+) -> pd.DataFrame:
+    """The ``top`` customers (of ``stores``'s, None: all) whose P(alive) by the shared fit fell
+    most over ``lookback_days``: a short frame, not a million rows kept per process."""
+    return p_alive_drops(db, fitted_model(db, as_of), lookback_days, top=top, stores=stores)
 
 
 # -- churnseg --
