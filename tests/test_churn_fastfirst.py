@@ -101,3 +101,69 @@ def test_ranking_auc_with_a_missing_score_is_nan_as_scipys():
     scores, churned = [0.1, np.nan, 0.5, 0.2], [True, False, False, True]
     ranks = rankdata(scores)
     assert np.isnan(ranks).all() and np.isnan(churn.ranking_auc(scores, churned))
+
+
+# -- the results table from counts per level and group (results.results) ---------------------
+
+
+def _same_table(fast: pd.DataFrame, slow: pd.DataFrame) -> None:
+    """Equal column by column (sums added in another order: equal to rounding)."""
+    assert list(fast.columns) == list(slow.columns) and len(fast) == len(slow)
+    for column in slow.columns:
+        a, b = fast[column].tolist(), slow[column].tolist()
+        if slow[column].dtype.kind == "f":
+            assert np.allclose(
+                np.asarray(a, float), np.asarray(b, float), rtol=1e-9, atol=1e-9, equal_nan=True
+            ), column
+        else:
+            assert a == b, column
+    assert fast.attrs == slow.attrs
+
+
+@pytest.mark.parametrize(
+    "seed, n, p_control, p_treated", [(1, 400, 0.2, 0.4), (5, 900, 0.3, 0.3), (9, 150, 0.1, 0.6)]
+)
+def test_results_from_counts_equal_the_members_table(tmp_path, seed, n, p_control, p_treated):
+    from tests.test_results import simulated_database
+
+    db, list_id, _ = simulated_database(
+        tmp_path / "sim.duckdb", n=n, p_control=p_control, p_treated=p_treated, seed=seed
+    )
+    rng = np.random.default_rng(seed)
+    with db.write_transaction() as con:  # values of their own, some NaN, a level of none
+        members = con.execute("SELECT customer_id FROM call_list_members").df()["customer_id"]
+        for column in ("clv", "p_churn", "expected_value", "success"):
+            values = rng.uniform(0, 5_000, len(members))
+            values[rng.random(len(members)) < 0.1] = -1.0  # NaN in the table (a frame's NaN is NULL)
+            con.register("v", pd.DataFrame({"customer_id": members, "x": values}))
+            con.execute(
+                f"UPDATE call_list_members m SET {column} = CASE WHEN v.x < 0 THEN 'NaN'::DOUBLE ELSE v.x END "
+                "FROM v WHERE v.customer_id = m.customer_id"
+            )
+            con.unregister("v")
+        chosen = [str(c) for c in members[rng.random(len(members)) < 0.05]]
+        con.execute(
+            "UPDATE call_list_members SET level = 'none' WHERE customer_id IN (SELECT unnest(?))", [chosen]
+        )
+    assert db.query_df("SELECT count(*) AS n FROM call_list_members WHERE isnan(clv)")["n"].iloc[0] > 0
+    for ids in (None, [list_id], ["no-such-list"]):
+        for confidence, min_group in ((0.95, 30), (0.8, 5)):
+            slow = results.results_table(results.member_outcomes(db, ids), confidence, min_group)
+            _same_table(results.results(db, ids, confidence, min_group), slow)
+    typed = {"high": 0.3, "mid": 0.2, "low": 0.1}
+    assert results.success_evidence(db, typed) == results.measured_success(
+        results.results_table(results.member_outcomes(db)), typed
+    ) or all(
+        a.level == b.level and a.verdict == b.verdict and np.isclose(a.measured, b.measured, equal_nan=True)
+        for a, b in zip(
+            results.success_evidence(db, typed),
+            results.measured_success(results.results_table(results.member_outcomes(db)), typed),
+        )
+    )
+
+
+def test_results_of_a_database_without_lists(tmp_path):
+    from tests.helpers import make_db
+
+    db = Database(make_db(tmp_path / "empty.duckdb"))
+    assert results.results(db).empty
