@@ -57,6 +57,7 @@ from clv_engine.churn.call_list import (
     list_totals,
     measured_interventions,
     per_level,
+    rfml_tiers,
     with_signals,
 )
 from clv_engine.churn.capacity import CAPACITY_KINDS, knapsack, top_n, within_capacity
@@ -156,6 +157,7 @@ __all__ = [
     "p_churn_methods",
     "per_level",
     "ranking_auc",
+    "rfml_tiers",
     "risk_level",
     "score_risk",
     "top_n",

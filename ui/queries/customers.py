@@ -194,8 +194,9 @@ def _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params) -> pd.Dat
 
 
 def rfml_tiers(db: Database, as_of: date, stores: tuple[str, ...] | None) -> pd.DataFrame:
-    """customer_id and RFM+L tier id (default rules), from the shared scores."""
-    return _seg_scores(db, as_of, stores)[["customer_id", "tier"]]
+    """customer_id and RFM+L tier id (default rules), segmentation's scoring with only these
+    two columns read (churn.rfml_tiers); called by the shared churn base, once per data version."""
+    return churn.rfml_tiers(db, as_of, stores)
 
 
 @cached
