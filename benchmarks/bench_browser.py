@@ -35,19 +35,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from deploy.chromium import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
 from deploy.cluster import free_port_block, healthy, streamlit_process  # noqa: E402
 from wording import t  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWPORT = {"width": 1440, "height": 900}
 TIMEOUT_MS = 600_000  # a cold page at a million customers on a loaded machine
 

@@ -18,15 +18,9 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(ROOT))
+
+from deploy.chromium import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
 
 
 def _port() -> int:
@@ -72,7 +66,7 @@ def time_to_overview(db: Path, browser) -> float:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         db = Path(tmp) / "fresh.duckdb"
         first = time_to_overview(db, browser)
         later = time_to_overview(db, browser)

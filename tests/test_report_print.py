@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 
 from clv_engine import evaluation as ev
+from deploy.chromium import CHROMIUM
 from wording import report, t
 from wording.evaluation import driver_label
 
-CHROMIUM = "/usr/bin/chromium"
 MM = 72 / 25.4  # points per millimetre
 A4 = (210 * MM, 297 * MM)
 

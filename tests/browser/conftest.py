@@ -9,20 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from deploy.chromium import CHROMIUM
+from deploy.chromium import CHROMIUM_FLAGS as BASE_FLAGS
 from tests.browser.util import streamlit_server
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+CHROMIUM_FLAGS = [*BASE_FLAGS, "--disable-quic"]
 
 
 @pytest.fixture(scope="session")
