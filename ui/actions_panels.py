@@ -93,13 +93,17 @@ def open_tab(key: str, label: str) -> None:
 # -- the lists of each tab ---------------------------------------------------------------------
 
 
-SERVICE_COLUMNS = {
+# Who to contact and for which vehicle: the first columns of the service and warranty lists.
+CONTACT_COLUMNS = {
     "customer_id": "actions.col.customer",
     "name": "actions.col.name",
     "phone": "actions.col.phone",
     "store_name": "actions.col.store",
     "vehicle_model": "actions.col.model",
     "vin": "actions.col.vin",
+}
+SERVICE_COLUMNS = {
+    **CONTACT_COLUMNS,
     "last_service": "actions.col.last_service",
     "last_km": "actions.col.last_km",
     "km_per_day": "actions.col.km_per_day",
@@ -145,12 +149,7 @@ def service_tables(
             ctx,
             offers,
             {
-                "customer_id": "actions.col.customer",
-                "name": "actions.col.name",
-                "phone": "actions.col.phone",
-                "store_name": "actions.col.store",
-                "vehicle_model": "actions.col.model",
-                "vin": "actions.col.vin",
+                **CONTACT_COLUMNS,
                 "purchase_date": "actions.col.purchase",
                 "warranty_end": "actions.col.warranty_end",
                 "days_left": "actions.col.days_left",
