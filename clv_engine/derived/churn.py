@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import threading
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -96,34 +95,27 @@ def build(con: duckdb.DuckDBPyConnection, reader: Any, as_of: date) -> None:
 
 # -- reading ------------------------------------------------------------------------------------
 
-_checked: dict[tuple, dict | None] = {}
-_lock = threading.Lock()
+
+def _check(group: Any) -> dict | None:
+    """The churn tables' meta when they match ``group``'s side tables, else None."""
+    if not set(TABLES) <= group.tables():
+        return None
+    meta = dict(group.query_df(f"SELECT key, value FROM {META_TABLE}").itertuples(index=False))
+    return meta if json.loads(meta.get("side", "null")) == side_fingerprint(group) else None
+
+
+_checked = store.PerVersion(_check)
 
 
 def _meta(db: Any, as_of: object) -> dict | None:
     """The churn tables' meta when they may stand in for ``db`` (its group's file) at ``as_of``."""
     if store.usable(db, as_of) is None:
         return None
-    group = getattr(db, "group", db)
-    key = group.version()
-    with _lock:
-        if key in _checked:
-            return _checked[key]
-    found = None
-    if set(TABLES) <= group.tables():
-        meta = dict(group.query_df(f"SELECT key, value FROM {META_TABLE}").itertuples(index=False))
-        if json.loads(meta.get("side", "null")) == side_fingerprint(group):
-            found = meta
-    with _lock:
-        if len(_checked) >= 8:
-            _checked.pop(next(iter(_checked)))
-        _checked[key] = found
-    return found
+    return _checked(getattr(db, "group", db))
 
 
 def forget() -> None:
-    with _lock:
-        _checked.clear()
+    _checked.forget()
 
 
 def _in_order(db: Any, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:

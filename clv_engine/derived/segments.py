@@ -27,7 +27,6 @@ drops these tables too).
 from __future__ import annotations
 
 import json
-import threading
 from datetime import date, timedelta
 from typing import Any
 
@@ -131,11 +130,6 @@ def build(con: duckdb.DuckDBPyConnection) -> list[date]:
     return days
 
 
-_checked: dict[tuple, frozenset[date]] = {}
-_lock = threading.Lock()
-_CHECKED_MAX = 8
-
-
 def _stored_dates(group: Any) -> frozenset[date]:
     """The dates whose stored facts match ``group``'s data (none: compute)."""
     if not {TABLE, META} <= group.tables():
@@ -155,24 +149,18 @@ def _stored_dates(group: Any) -> frozenset[date]:
         return frozenset()
 
 
+_checked = store.PerVersion(_stored_dates)
+
+
 def facts_table(db: Any, as_of: object) -> str | None:
     """The table holding the facts of ``db``'s customers on ``as_of``, or None (compute)."""
     if scope_of(db) is not None or not isinstance(as_of, date) or store.stored(db) is None:
         return None
-    key = db.version()
-    with _lock:
-        found = _checked.get(key)
-    if found is None:
-        found = _stored_dates(db)
-        with _lock:
-            if len(_checked) >= _CHECKED_MAX:
-                _checked.pop(next(iter(_checked)))
-            _checked[key] = found
+    found = _checked(db)
     day = as_of.date() if hasattr(as_of, "date") and callable(as_of.date) else as_of
     return TABLE if day in found else None
 
 
 def forget() -> None:
     """Drop the remembered checks (tests)."""
-    with _lock:
-        _checked.clear()
+    _checked.forget()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -83,11 +83,37 @@ class Kept:
     holdout: dict | None = None
 
 
-_checked: dict[tuple, Kept | None] = {}
-_checked_lock = threading.Lock()
-# One check at a time: fifty sessions opening the app together hash the orders once.
-_checking = threading.Lock()
-_CHECKED_MAX = 8
+class PerVersion:
+    """A check of a file remembered per file version (``Database.version()``, which any write
+    changes), for the newest few versions. One check runs at a time: fifty sessions opening the
+    app together hash the orders once, the others wait for its answer."""
+
+    def __init__(self, check: Callable[[Any], Any], size: int = 8) -> None:
+        self._check = check
+        self._size = size
+        self._found: dict[tuple, Any] = {}
+        self._lock = threading.Lock()
+        self._checking = threading.Lock()
+
+    def __call__(self, group: Any) -> Any:
+        key = group.version()
+        with self._lock:
+            if key in self._found:
+                return self._found[key]
+        with self._checking:
+            with self._lock:
+                if key in self._found:  # checked while this thread waited
+                    return self._found[key]
+            found = self._check(group)
+            with self._lock:
+                if len(self._found) >= self._size:
+                    self._found.pop(next(iter(self._found)))
+                self._found[key] = found
+        return found
+
+    def forget(self) -> None:
+        with self._lock:
+            self._found.clear()
 
 
 def _group(db: Any) -> Any:
@@ -98,23 +124,9 @@ def stored(db: Any) -> Kept | None:
     """The usable derived tables of ``db``'s file (its group's, for a scoped one), or None:
     no tables, another format, or data changed since they were built."""
     group = _group(db)
-    version = getattr(group, "version", None)
-    if version is None:  # a bare connection (while building): never
+    if getattr(group, "version", None) is None:  # a bare connection (while building): never
         return None
-    key = version()
-    with _checked_lock:
-        if key in _checked:
-            return _checked[key]
-    with _checking:
-        with _checked_lock:
-            if key in _checked:  # checked while this thread waited
-                return _checked[key]
-        found = _check(group)
-        with _checked_lock:
-            if len(_checked) >= _CHECKED_MAX:
-                _checked.pop(next(iter(_checked)))
-            _checked[key] = found
-    return found
+    return _checked(group)
 
 
 def usable(db: Any, as_of: object) -> Stored | None:
@@ -275,10 +287,12 @@ def _check(group: Any) -> Kept | None:
         return None
 
 
+_checked = PerVersion(_check)
+
+
 def forget() -> None:
     """Drop the remembered checks (tests; a file rebuilt in place keeps its version rarely)."""
-    with _checked_lock:
-        _checked.clear()
+    _checked.forget()
 
 
 def model_json(db: Any, as_of: object) -> tuple[str, str]:
