@@ -432,7 +432,11 @@ def test_measured_success_is_used_and_shown_beside_the_typed_one(tmp_path, downl
         int(counts.loc[True, "n"]),
     )
     assert high["95% interval"] == f"{fmt.pct(low / (1 - p0), 1)} – {fmt.pct(up / (1 - p0), 1)}"
-    assert (high["Called"], high["Control"]) == (counts.loc[False, "n"], counts.loc[True, "n"])
+    # Counts written with thousands separators, as on every page (fmt.number: 1,234).
+    assert (high["Called"], high["Control"]) == (
+        f"{counts.loc[False, 'n']:,}",
+        f"{counts.loc[True, 'n']:,}",
+    )
     assert high["Used"] == f"measured: {fmt.pct(measured)}"
     listed = _csv(downloads)
     assert listed.loc[listed["Risk level"] == "High", "Success rate"].tolist() == pytest.approx(

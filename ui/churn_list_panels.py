@@ -162,7 +162,11 @@ def by_level(ctx: Context, shown: pd.DataFrame) -> None:
             }
         ),
         hide_index=True,
-        column_config={ctx.t("churn.col.cost"): money, ctx.t("churn.col.clv_saved"): money},
+        column_config={
+            ctx.t("churn.col.cost"): money,
+            ctx.t("churn.col.clv_saved"): money,
+            ctx.t("churn.calibration.customers"): st.column_config.NumberColumn(format="localized"),
+        },
     )
 
 

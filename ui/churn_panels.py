@@ -172,8 +172,9 @@ def measured_success(
                         "—" if not np.isfinite(e.low) else f"{fmt.pct(e.low, 1)} – {fmt.pct(e.high, 1)}"
                         for e in evidence
                     ],
-                    ctx.t("churn.measured.treated"): [e.treated for e in evidence],
-                    ctx.t("churn.measured.control"): [e.control for e in evidence],
+                    # Counts as every page writes them (1,234), as the results page's evidence does.
+                    ctx.t("churn.measured.treated"): [fmt.number(e.treated) for e in evidence],
+                    ctx.t("churn.measured.control"): [fmt.number(e.control) for e in evidence],
                     ctx.t("churn.measured.evidence"): [
                         ctx.t(f"results.verdict.{e.verdict}") for e in evidence
                     ],
@@ -239,6 +240,7 @@ def p_churn_method(ctx: Context, calibration: churn.Calibration | None, has_p_al
                 ),
                 hide_index=True,
                 column_config={
+                    ctx.t("churn.calibration.customers"): st.column_config.NumberColumn(format="localized"),
                     ctx.t("churn.calibration.rate"): percent,
                     ctx.t("churn.calibration.p"): percent,
                 },
