@@ -61,8 +61,13 @@ COMPARED = ["customer_id", "level", "score", "tier", "clv", "p_churn", "expected
 
 def _same(now: pd.DataFrame, before: pd.DataFrame) -> None:
     assert now["customer_id"].tolist() == before["customer_id"].tolist()
+    # level and tier are categoricals now (codes, churn.LEVEL_CATEGORIES): the same names.
+    names = {"level": object, "tier": object}
     pd.testing.assert_frame_equal(
-        now[COMPARED].reset_index(drop=True), before[COMPARED], check_dtype=False, rtol=1e-12
+        now[COMPARED].astype(names).reset_index(drop=True),
+        before[COMPARED].astype(names),
+        check_dtype=False,
+        rtol=1e-12,
     )
     assert now["rank"].tolist() == list(range(1, len(now) + 1))
 
@@ -153,6 +158,12 @@ def test_levels_and_per_level_values_as_before(scores, choice):
     np.testing.assert_array_equal(churn.per_level(level, cost), expected)
     roles = churn.per_level(level, churn.OWNER_ROLE, None)
     assert list(roles) == [churn.OWNER_ROLE.get(x) for x in level]
+    # The scored frame's categorical levels (a code per row, missing: -1) give the same.
+    coded = level.astype(pd.CategoricalDtype(list(churn.LEVEL_CATEGORIES))).reindex(range(len(level) + 1))
+    np.testing.assert_array_equal(churn.per_level(coded, cost), np.append(expected, np.nan))
+    assert list(churn.per_level(coded, churn.OWNER_ROLE, None)) == [
+        churn.OWNER_ROLE.get(x) for x in level
+    ] + [None]
 
 
 def test_the_predictive_models_p_alive_is_carried(parts):

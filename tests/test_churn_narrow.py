@@ -308,4 +308,4 @@ def test_the_base_without_a_join_is_the_joined_base(tmp_path):
         base = churn.list_base(signals, values, odd, value_columns=cols)
         expected = signals.merge(values[["customer_id", "clv"]], on="customer_id", how="left")
         expected = expected.merge(odd, on="customer_id", how="left")
-        assert base["tier"].fillna("-").tolist() == expected["tier"].fillna("-").tolist()
+        assert base["tier"].astype(object).fillna("-").tolist() == expected["tier"].fillna("-").tolist()

@@ -29,7 +29,10 @@ def with_details(ctx: Context, rows: pd.DataFrame, scored: pd.DataFrame) -> pd.D
     signals' facts (for the reasons, from ``scored``) and the call details (name, phone,
     vehicle, store, owner ...), read for them only."""
     rows = churn.with_signals(rows, scored) if "row" in rows.columns else rows
-    return churn.with_details(rows, queries.call_details(ctx.db, ctx.as_of, rows["customer_id"]))
+    # The last visit is the signals' last order (to the same day): no pass over the orders.
+    known = "last_order" in rows.columns
+    details = queries.call_details(ctx.db, ctx.as_of, rows["customer_id"], last_visit=not known)
+    return churn.with_details(rows, details)
 
 
 def totals(ctx: Context, shown: pd.DataFrame, scored: pd.DataFrame, rules: churn.SignalRules) -> None:

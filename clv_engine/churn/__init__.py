@@ -88,6 +88,7 @@ from clv_engine.churn.rules import (
     SignalRules,
 )
 from clv_engine.churn.signals import (
+    LEVEL_CATEGORIES,
     available_signals,
     cancellation_signal,
     churn_signals,
@@ -112,6 +113,7 @@ __all__ = [
     "LAPSED",
     "DETAIL_COLUMNS",
     "LEVELS",
+    "LEVEL_CATEGORIES",
     "NARROW_LIST_COLUMNS",
     "NARROW_VALUE_COLUMNS",
     "ListTotals",

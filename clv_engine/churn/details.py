@@ -67,10 +67,13 @@ def _first(candidates: Sequence[str], present: Sequence[str]) -> str | None:
     return next((c for c in candidates if c in present), None)
 
 
-def call_details(db: Database, as_of: date, customer_ids: Sequence[str] | None = None) -> pd.DataFrame:
+def call_details(
+    db: Database, as_of: date, customer_ids: Sequence[str] | None = None, last_visit: bool = True
+) -> pd.DataFrame:
     """Per customer (``customer_ids``, or every customer when None), in customer_id order:
     name, VIN, region, phone, last visit (to ``as_of``), vehicle, home store's name and, when
-    the stores file has one, its account owner.
+    the stores file has one, its account owner. ``last_visit=False``: without the last visit
+    (no pass over the orders; :func:`with_details` takes it from the signals' ``last_order``).
 
     The vehicle comes from a ``vehicles`` table when the data has one (every vehicle of the
     customer with a text, ordered by model, plate, VIN, joined by "; "), else from the
@@ -100,9 +103,12 @@ def call_details(db: Database, as_of: date, customer_ids: Sequence[str] | None =
                  FROM (SELECT *, {_vehicle_case("model", "plate", "vin")} AS text FROM car)
                  WHERE text <> '' GROUP BY customer_id)"""
         vehicle = f"coalesce(cars.text, {own})"
+    visits = f"""o AS (SELECT customer_id, max(order_date) AS last_visit FROM orders
+                   WHERE order_date <= $as_of{" AND " + pick if only else ""} GROUP BY customer_id)"""
+    if not last_visit:  # a CTE nobody reads, and no $as_of to bind
+        visits = "o AS (SELECT NULL::VARCHAR AS customer_id, NULL::DATE AS last_visit WHERE false)"
     sql = f"""
-        WITH o AS (SELECT customer_id, max(order_date) AS last_visit FROM orders
-                   WHERE order_date <= $as_of{" AND " + pick if only else ""} GROUP BY customer_id){cars_cte}
+        WITH {visits}{cars_cte}
         SELECT c.customer_id, c.name, c.vin, s.region, c.phone, o.last_visit,
                {vehicle} AS vehicle, s.name AS store_name, CAST({owner_sql} AS VARCHAR) AS store_owner
         FROM customers c
@@ -112,19 +118,29 @@ def call_details(db: Database, as_of: date, customer_ids: Sequence[str] | None =
         {"WHERE c." + pick if only else ""}
         ORDER BY c.customer_id
         """
-    params = {"as_of": as_of, "spaces": _SPACES}
+    params = {"as_of": as_of, "spaces": _SPACES} if last_visit else {"spaces": _SPACES}
     if only:
         params["ids"] = [str(c) for c in customer_ids]
     frame = db.query_df(sql, params)
-    frame["last_visit"] = pd.to_datetime(frame["last_visit"]).dt.date
+    if not last_visit:
+        return frame[["customer_id", *(c for c in DETAIL_COLUMNS if c != "last_visit")]]
+    frame["last_visit"] = _as_day(frame["last_visit"])
     return frame[["customer_id", *DETAIL_COLUMNS]]
+
+
+def _as_day(column: pd.Series) -> pd.Series:
+    return pd.to_datetime(column).dt.date
 
 
 def with_details(frame: pd.DataFrame, details: pd.DataFrame) -> pd.DataFrame:
     """``frame`` (rows in its order) with the detail columns of its customers; a column the
-    frame already has is replaced by the details'."""
+    frame already has is replaced by the details'. Details without the last visit
+    (``call_details(..., last_visit=False)``): the frame's ``last_order`` (the signals' facts,
+    the same latest order to the same date) as it."""
     keep = frame.drop(columns=[c for c in details.columns if c != "customer_id" and c in frame.columns])
     out = keep.merge(details, on="customer_id", how="left")
     out.index = frame.index
+    if "last_visit" not in details.columns and "last_order" in frame.columns:
+        out["last_visit"] = _as_day(frame["last_order"])
     out.attrs.update(frame.attrs)
     return out

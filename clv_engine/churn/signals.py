@@ -99,16 +99,33 @@ def effective_weights(weights: RiskWeights, available: Sequence[str]) -> dict[st
 
 def risk_level(score: np.ndarray | pd.Series, levels: RiskLevels = RiskLevels()) -> np.ndarray:
     """high / mid / low / none by the thresholds (a score on a threshold is in the higher level)."""
+    return _LEVEL_NAMES[_level_codes(score, levels)]
+
+
+def _level_codes(score: np.ndarray | pd.Series, levels: RiskLevels) -> np.ndarray:
+    """Positions in :data:`LEVEL_CATEGORIES` of :func:`risk_level`'s levels (int8)."""
     levels.validate()
     s = _as_float(score)
-    # codes into the names (a NaN score compares False: no level), then one take
-    codes = np.where(
-        s >= levels.high_min, 0, np.where(s >= levels.mid_min, 1, np.where(s >= levels.low_min, 2, 3))
-    )
-    return _LEVEL_NAMES[codes]
+    # a NaN score compares False: no level
+    codes = np.full(len(s), 3, dtype=np.int8)
+    codes[s >= levels.low_min] = 2
+    codes[s >= levels.mid_min] = 1
+    codes[s >= levels.high_min] = 0
+    return codes
 
 
-_LEVEL_NAMES = np.array(["high", "mid", "low", NO_LEVEL], dtype=object)
+# The levels a scored frame's ``level`` column holds, in this order (a categorical: a weight
+# change writes a million small codes, not a million strings, and reads them back as codes).
+LEVEL_CATEGORIES = ("high", "mid", "low", NO_LEVEL, LAPSED)
+_LEVEL_NAMES = np.array(LEVEL_CATEGORIES[:4], dtype=object)
+_LEVEL_DTYPE = pd.CategoricalDtype(list(LEVEL_CATEGORIES))
+
+
+def _filled(column: pd.Series) -> np.ndarray:
+    """The column as floats with NaN read as 0 (``fillna(0.0)``), without a copy when there is
+    no NaN (the usual case)."""
+    values = column.to_numpy(dtype=float)
+    return np.where(np.isnan(values), 0.0, values) if np.isnan(values).any() else values
 
 
 # -- signals from the database --------------------------------------------------------------
@@ -341,7 +358,7 @@ def risk_scores(signals: pd.DataFrame, weights: RiskWeights = RiskWeights()) -> 
     score = np.zeros(len(signals))
     for s in SIGNALS:
         if s in available:  # an unavailable signal adds 0
-            score += w[s] * signals[s].fillna(0.0).to_numpy(dtype=float)
+            score += w[s] * _filled(signals[s])
     return np.clip(score, 0.0, 1.0)
 
 
@@ -358,14 +375,14 @@ def score_risk(
     frame = signals.copy(deep=False)  # copy-on-write: the columns added here are this copy's
     score = np.zeros(len(frame))
     for s in SIGNALS:
-        contribution = (
-            w[s] * frame[s].fillna(0.0).to_numpy(dtype=float) if s in available else np.zeros(len(frame))
-        )
+        contribution = w[s] * _filled(frame[s]) if s in available else np.zeros(len(frame))
         frame[f"c_{s}"] = contribution
         score += contribution
     frame["score"] = np.clip(score, 0.0, 1.0)
-    level = risk_level(frame["score"], levels)
-    frame["level"] = np.where(frame["watched"].to_numpy(dtype=bool), level, LAPSED)
+    codes = _level_codes(frame["score"], levels)
+    codes[~frame["watched"].to_numpy(dtype=bool)] = LEVEL_CATEGORIES.index(LAPSED)
+    # A categorical (LEVEL_CATEGORIES): compares, filters and exports like the level names.
+    frame["level"] = pd.Categorical.from_codes(codes, dtype=_LEVEL_DTYPE)
     frame.attrs.update(signals.attrs)
     frame.attrs["weights"] = w
     frame.attrs["levels"] = levels

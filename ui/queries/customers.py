@@ -122,18 +122,21 @@ DETAIL_CACHE_ROWS = 1_000
 
 
 @cached
-def _call_details_of(db: Database, as_of: date, customer_ids: tuple[str, ...]) -> pd.DataFrame:
-    return churn.call_details(db, as_of, customer_ids)
+def _call_details_of(
+    db: Database, as_of: date, customer_ids: tuple[str, ...], last_visit: bool = True
+) -> pd.DataFrame:
+    return churn.call_details(db, as_of, customer_ids, last_visit)
 
 
-def call_details(db: Database, as_of: date, customer_ids) -> pd.DataFrame:
+def call_details(db: Database, as_of: date, customer_ids, last_visit: bool = True) -> pd.DataFrame:
     """Name, phone, last visit, vehicle, store and owner of these customers only (the rows a
     page draws, a download's rows), read in SQL (churn.call_details); the customers outside
-    a scoped database's stores have none."""
+    a scoped database's stores have none. ``last_visit=False``: without the last visit (the
+    churn page has it in the signals: no pass over the orders)."""
     ids = tuple(str(c) for c in customer_ids)
     if len(ids) > DETAIL_CACHE_ROWS:
-        return churn.call_details(db, as_of, ids)
-    return _call_details_of(db, as_of, ids)
+        return churn.call_details(db, as_of, ids, last_visit)
+    return _call_details_of(db, as_of, ids, last_visit)
 
 
 @_copied
