@@ -20,7 +20,7 @@ from ui import churn_list_panels as list_panel
 from ui import churn_panels as panel
 from ui import drill
 from ui.context import page_context
-from ui.queries import churn_base, dropout, group_churn_calibration, success_evidence
+from ui.queries import churn_base, churn_dropout, group_churn_calibration, success_evidence
 from wording import fmt
 from wording.errors import explain
 
@@ -81,7 +81,7 @@ st.caption(
 # value are the same here, in lookup and in the exports.
 calibration = group_churn_calibration(ctx.db, ctx.as_of, weights, levels)  # a group figure
 has_p_alive = "p_alive" in values.columns
-fit_check = dropout(ctx.db, ctx.as_of) if has_p_alive else None
+fit_check = churn_dropout(ctx.db, ctx.as_of) if has_p_alive else None  # the kept P(alive), counted
 method = panel.p_churn_method(ctx, calibration, has_p_alive, fit_check)
 
 # -- the list, its filters and a week's capacity ---------------------------------------------

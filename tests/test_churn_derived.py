@@ -181,3 +181,27 @@ def test_the_calibrations_score_is_the_scored_score(derived_db):
         assert np.array_equal(risk_scores(backtest, weights), expected)
     with pytest.raises(InputError):
         churn.calibrate(backtest, churn.RiskWeights(), churn.RiskLevels(0.2, 0.5, 0.1))  # levels out of order
+
+
+def test_the_kept_dropout_check_is_the_models(derived_db):
+    """churn.kept_dropout (the kept P(alive), counted in SQL) equals the fitted model's own
+    dropout() (P(alive) of every customer of its summary), for the group and a store scope;
+    None where nothing is kept."""
+    from clv_engine.predictive import fit_predictive_model
+    from clv_engine.status import DropoutRules
+
+    db, as_of = derived_db
+    model = fit_predictive_model(db, as_of)
+    a, b = model.visits.params.a, model.visits.params.b
+    for rules in (DropoutRules(), DropoutRules(near_one=0.5, near_one_share=0.3)):
+        assert churn.kept_dropout(db, as_of, a, b, rules) == model.dropout(rules)
+    scoped = ScopedDatabase(db, ("S2",))
+    mine = set(scoped.query_df("SELECT customer_id FROM customers")["customer_id"])
+    cut = model.with_summary(lambda s: s[s["customer_id"].isin(mine)].reset_index(drop=True))
+    assert churn.kept_dropout(scoped, as_of, a, b) == cut.dropout()
+    assert (
+        0
+        < derived_churn.kept_alive_share(scoped, as_of, 0.5)[0]
+        < derived_churn.kept_alive_share(db, as_of, 0.5)[0]
+    )
+    assert churn.kept_dropout(db, as_of - timedelta(days=5), a, b) is None  # not a kept date

@@ -20,7 +20,7 @@ from clv_engine.churn.rules import (
 from clv_engine.churn.signals import available_signals, churn_signals, risk_scores
 from clv_engine.db import Database
 from clv_engine.derived import churn as derived_churn
-from clv_engine.status import DropoutCheck
+from clv_engine.status import DropoutCheck, DropoutRules, dropout_check
 
 # -- P(churn) -------------------------------------------------------------------------------
 
@@ -266,3 +266,19 @@ def p_churn_methods(
     elif dropout is not None and not dropout.identifiable:
         reasons["model"] = "not_identifiable"
     return reasons
+
+
+def kept_dropout(
+    db: Database, as_of: date, a: float, b: float, rules: DropoutRules = DropoutRules()
+) -> DropoutCheck | None:
+    """The fitted model's ``dropout()`` (``a``, ``b``: its dropout parameters) from the
+    P(alive) kept with the derived tables, counted in SQL (clv_engine.derived.churn), without
+    reading the model's summary; None when they keep none for ``as_of``."""
+    found = derived_churn.kept_alive_share(db, as_of, rules.near_one)
+    if found is None:
+        return None
+    customers, near = found
+    # dropout_check reads the share at or above near_one: the same count, the same share.
+    alive = np.zeros(customers)
+    alive[:near] = 1.0
+    return dropout_check(a, b, alive, rules)

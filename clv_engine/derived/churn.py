@@ -174,3 +174,20 @@ def backtest_frame(
     frame.attrs["reference_date"] = date.fromisoformat(meta["as_of"]) - timedelta(days=horizon_days)
     frame.attrs["horizon_days"] = horizon_days
     return frame
+
+
+def kept_alive_share(db: Any, as_of: object, near_one: float) -> tuple[int, int] | None:
+    """(customers of ``db`` (its scope) with a P(alive), how many of them at or above
+    ``near_one``) of the predictions kept with the RFM summary at ``as_of`` (``derived_rfm``),
+    or None when none are kept: one aggregate, not the summary's million rows. P(alive) does
+    not depend on the horizon or the discount rate the predictions were kept for."""
+    found = store.kept_date(db, as_of)
+    if found is None or found.predictions is None or not store.rfm_kept(db, as_of):
+        return None
+    finite = "p_alive IS NOT NULL AND isfinite(p_alive)"
+    row = db.query_df(
+        f"SELECT count(*) FILTER (WHERE {finite}) AS n, count(*) FILTER (WHERE {finite} AND p_alive >= ?) "
+        f"AS near FROM {store.RFM_TABLE} WHERE as_of = ?",
+        [near_one, as_of],
+    ).iloc[0]
+    return int(row["n"]), int(row["near"])

@@ -17,6 +17,7 @@ from ui.queries.customers import (  # noqa: F401
     call_lists,
     channel_cac,
     churn_base,
+    churn_dropout,
     churn_signals,
     cohort_cube,
     cohort_views,

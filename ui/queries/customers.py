@@ -32,7 +32,16 @@ from clv_engine.predictive import (
     p_alive_drops,
 )
 from clv_engine.scope import ScopedDatabase, group_database
-from ui.queries.values import _customer_values, cached, fit_failure, fitted_model, model_values, shared
+from ui.queries.values import (
+    _customer_values,
+    cached,
+    dropout,
+    fit_failure,
+    fit_in_scope,
+    fitted_model,
+    model_values,
+    shared,
+)
 
 
 # -- models --
@@ -171,6 +180,19 @@ def issue_ranking(db: Database, as_of: date, stores, params: clv.CLVParams, mode
 @cached
 def success_evidence(db: Database, typed: tuple[tuple[str, float], ...]) -> list:
     return results.success_evidence(db, dict(typed))
+
+
+@cached
+def churn_dropout(db: Database, as_of: date):
+    """:func:`dropout` (whether the fit tells customers who left apart, None without a fit)
+    from the P(alive) kept with the derived tables: the churn page's first render does not
+    read the model's million-row summary for one share (churn.kept_dropout)."""
+    model = fit_in_scope(db, as_of)
+    if isinstance(model, dict):
+        return None
+    params = model.visits.params
+    found = churn.kept_dropout(db, as_of, params.a, params.b)
+    return found if found is not None else dropout(db, as_of)
 
 
 @cached
