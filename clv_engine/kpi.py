@@ -31,6 +31,7 @@ import pandas as pd
 
 from clv_engine import clv, errors, kpi_sql
 from clv_engine.db import Database
+from clv_engine.derived import kpi as derived_kpi
 from clv_engine.errors import InputError
 
 CODES = errors.declare("kpi", "weight_range", "weights_sum", "unknown_weights")
@@ -241,13 +242,14 @@ def raw_kpis(
     todo = [d for d in dates if d not in done]
     parts = [have[have["as_of"].isin(set(dates))]] if done else []
     if todo:
-        frame = db.query_df(RAW_SQL, [todo])
-        frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
+        # The rows kept in the file (clv_engine.derived.kpi) where it has them, else computed.
+        stored = derived_kpi.kept(db, params.retention)
+        frame = _raw_rows(db, todo, stored)
         # Every date's CLV and the year before's, and the stores' retention, in one query
         # (month ends a year apart share dates); a CLV already known is not valued again.
         reused = _known_clv(have)
         wanted = (set(todo) | {year_before(d) for d in todo}) - set(reused["as_of"])
-        every, kept = kpi_sql.store_figures(db, sorted(wanted | set(todo)), params)
+        every, kept = kpi_sql.figures(_clv_rows(db, sorted(wanted | set(todo)), params, stored), params)
         every = pd.concat([every[~every["as_of"].isin(set(reused["as_of"]))], reused], ignore_index=True)
         parts.append(with_clv_growth(with_retention(frame, kept), every, todo))
     out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
@@ -256,6 +258,31 @@ def raw_kpis(
         if out[col].notna().any():
             out[col] = out[col].fillna(0)
     return out.sort_values(["store_id", "as_of"]).reset_index(drop=True)
+
+
+def _raw_rows(db: Database, dates: list[date], stored: derived_kpi.Kept | None) -> pd.DataFrame:
+    """RAW_SQL's rows on ``dates``: read where the file keeps them, the other dates computed."""
+    have = [d for d in dates if stored is not None and d in stored.raw_dates]
+    fresh = [d for d in dates if d not in set(have)]
+    parts = [derived_kpi.raw_rows(db, have)] if have else []
+    if fresh:
+        parts.append(db.query_df(RAW_SQL, [fresh]))
+    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
+    return frame
+
+
+def _clv_rows(
+    db: Database, dates: list[date], params: clv.CLVParams, stored: derived_kpi.Kept | None
+) -> pd.DataFrame:
+    """kpi_sql.DATED_SQL's rows on ``dates``: read where the file keeps them, else computed."""
+    params.validate()
+    have = [d for d in dates if stored is not None and d in stored.clv_dates]
+    fresh = [d for d in dates if d not in set(have)]
+    parts = [derived_kpi.clv_rows(db, have)] if have else []
+    if fresh:
+        parts.append(kpi_sql.found_rows(db, fresh, params))
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
 def _known_clv(raw: pd.DataFrame) -> pd.DataFrame:

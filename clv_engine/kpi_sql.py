@@ -226,6 +226,32 @@ def store_clv_many(
     return store_figures(db, dates, params)[0]
 
 
+# SQL's rows with each date index ``k`` replaced by the date (``as_of``): what
+# ``clv_engine.derived.kpi`` keeps, and what :func:`figures` reads. Parameters: ``_args``, then
+# the dates and their count.
+DATED_SQL = f"""
+SELECT f.part, d.day AS as_of, f.store_id, f.retention, f.customers, f.clv_sum
+FROM ({SQL}) f
+JOIN (SELECT unnest(CAST(? AS DATE[])) AS day, CAST(unnest(range(?)) AS INTEGER) AS k) d ON d.k = f.k
+ORDER BY f.part, d.day, f.store_id
+"""
+
+
+def dated_args(dates: list[date], params: clv.CLVParams) -> list:
+    """DATED_SQL's parameters for ``dates`` (sorted, distinct)."""
+    return [*_args(dates, params), dates, len(dates)]
+
+
+def found_rows(db: Database, dates: Sequence[date], params: clv.CLVParams = clv.CLVParams()) -> pd.DataFrame:
+    """DATED_SQL's rows on ``dates``: per store and date, the CLV before the annuity factor
+    (part "clv": retention used, customers, clv_sum) and the store's retention counts (part
+    "retention": customers to keep in ``customers``, kept in ``clv_sum``)."""
+    dates = sorted(set(dates))
+    if not dates:
+        raise ValueError("dates must not be empty")
+    return db.query_df(DATED_SQL, dated_args(dates, params))
+
+
 def store_figures(
     db: Database, dates: Sequence[date], params: clv.CLVParams = clv.CLVParams()
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -233,10 +259,13 @@ def store_figures(
     ``kpi.RAW_SQL`` measured it (store_id, as_of, retention, retention_base: a row for each
     store with a customer to keep)."""
     params.validate()
-    dates = sorted(set(dates))
-    if not dates:
-        raise ValueError("dates must not be empty")
-    found = db.query_df(SQL, _args(dates, params))
+    return figures(found_rows(db, dates, params), params)
+
+
+def figures(found: pd.DataFrame, params: clv.CLVParams) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`store_figures` from DATED_SQL's rows (computed, or kept with params.retention
+    None: the rows before the annuity factor do not depend on the discount rate or horizon)."""
+    days = pd.to_datetime(found["as_of"]).dt.date
     values = found[found["part"] == "clv"]
     kept = found[found["part"] == "retention"]
     factor = {
@@ -245,7 +274,7 @@ def store_figures(
     clv_frame = pd.DataFrame(
         {
             "store_id": values["store_id"].to_numpy(),
-            "as_of": [dates[k] for k in values["k"]],
+            "as_of": days[values.index].to_numpy(),
             "clv_total": values["clv_sum"].fillna(0).to_numpy(dtype=float)
             * values["retention"].map(factor).to_numpy(dtype=float),
             "customers": values["customers"].to_numpy(dtype="int64"),
@@ -255,7 +284,7 @@ def store_figures(
     retention_frame = pd.DataFrame(
         {
             "store_id": kept["store_id"].to_numpy(),
-            "as_of": [dates[k] for k in kept["k"]],
+            "as_of": days[kept.index].to_numpy(),
             "retention": kept["clv_sum"].fillna(0).to_numpy(dtype=float) / base,
             "retention_base": kept["customers"].to_numpy(dtype="int64"),
         }
