@@ -8,6 +8,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from clv_engine.clv import in_last_12_months
 from clv_engine.db import Database
@@ -263,7 +264,10 @@ def score_customers(
 ) -> pd.DataFrame:
     """R, F, M, L, total and tier for every customer who existed on ``as_of`` (SPEC §2a).
 
-    Rows come in no particular order (sorting a million ids costs more than the scoring).
+    Rows come in customer_id order, the order of ``clv.customer_values``, so that
+    :func:`with_values` lines the two up without a join (a million-row merge costs more than
+    the sort). They are read through Arrow (``derived.store._read_frame``: text columns five
+    times faster, the same dtypes as ``query_df``).
     With ``customer_id``, that customer's row only (none if absent): a score depends on the
     customer's own facts and the rules, never on the other customers, so it is the row the
     whole-population scoring gives.
@@ -273,8 +277,10 @@ def score_customers(
     """
     rules.validate()
     missing = missing_flag_tables(db)
+    from clv_engine.derived.store import _read_frame
+
     sql, params = score_query(db, as_of, store_ids, rules, customer_id)
-    frame = db.query_df(sql, params)
+    frame = _read_frame(db, f"SELECT * FROM ({sql}) ORDER BY customer_id", params)
     for flag in FLAG_TABLES:
         frame[flag] = frame[flag].astype(bool)
     for col in ("r", "f", "m", "l", "total", "freq_12m"):
@@ -352,9 +358,31 @@ def with_values(scores: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
         )
         if c in values.columns
     ]
-    merged = scores.merge(values[keep], on="customer_id", how="left")
+    if _same_ids(scores["customer_id"], values["customer_id"]):
+        # The same customers in the same order (score_customers and customer_values both in
+        # customer_id order): the merge's result, column by column, without a join. The
+        # columns are copy-on-write references to ``values`` (a shared frame stays unchanged).
+        merged = scores.copy(deep=False)
+        for column in keep[1:]:
+            merged[column] = values[column].set_axis(merged.index)
+    else:
+        merged = scores.merge(values[keep], on="customer_id", how="left")
     merged.attrs.update(scores.attrs)
     return merged
+
+
+def _same_ids(a: pd.Series, b: pd.Series) -> bool:
+    """Whether two id columns hold the same ids in the same order (Arrow compares a million
+    ids in milliseconds; a column Arrow cannot take is compared by numpy)."""
+    if len(a) != len(b):
+        return False
+    try:
+        left, right = pa.array(a, from_pandas=True), pa.array(b, from_pandas=True)
+        if left.type != right.type:
+            right = right.cast(left.type)
+        return bool(left.null_count == 0 and left.equals(right))
+    except (pa.ArrowException, TypeError, ValueError):
+        return bool(a.notna().all() and (a.to_numpy() == b.to_numpy()).all())
 
 
 def rules_from_dict(values: Mapping[str, object]) -> RfmlRules:
