@@ -35,31 +35,41 @@ if isinstance(model, dict):
     st.stop()
 
 params = ctx.clv_params
-predictions = shared_predictions(ctx.db, ctx.as_of, params.horizon_years, params.discount_rate)
-scoped = panels.in_scope(ctx, predictions)
-if ctx.store_ids:
-    st.caption(ctx.t("predictive.scope", n=fmt.number(len(predictions))))
-
-# The status (days since the last visit) beside P(alive) (the model's estimate): two names,
-# two definitions, so that "active" means one thing on every page.
 rules = cs.StatusRules()
-status_active = queries.fitted_active_share(ctx.db, ctx.as_of, ctx.store_ids, params, ctx.clv_model)
+# The whole group with the predictions kept in the file: the headline is summed in DuckDB and
+# the drops' few rows looked up there (no million-row frame); otherwise from the predictions.
+figures = queries.model_headline(ctx.db, ctx.as_of, ctx.store_ids, params)
+if figures is None:
+    predictions = shared_predictions(ctx.db, ctx.as_of, params.horizon_years, params.discount_rate)
+    scoped = panels.in_scope(ctx, predictions)
+    if ctx.store_ids:
+        st.caption(ctx.t("predictive.scope", n=fmt.number(len(predictions))))
+    # The status (days since the last visit) beside P(alive) (the model's estimate): two
+    # names, two definitions, so that "active" means one thing on every page.
+    figures = panels.headline_of(
+        scoped, queries.fitted_active_share(ctx.db, ctx.as_of, ctx.store_ids, params, ctx.clv_model)
+    )
+    predictions_of = panels.rows_of(predictions)
+else:
+    predictions_of = panels.kept_rows(ctx, params)
 metric_row(
     [  # a grid that wraps rather than cuts a label at 1280×720
-        Headline(ctx.t("predictive.m.customers"), fmt.number(len(scoped))),
+        Headline(ctx.t("predictive.m.customers"), fmt.number(figures.customers)),
         Headline(
             ctx.t("predictive.m.active"),
-            fmt.pct(float((scoped["p_alive"] >= cs.P_ALIVE_LIKELY).mean()) if len(scoped) else None),
-            ctx.t("predictive.m.active.help", active=rules.active_days, status=fmt.pct(status_active)),
+            fmt.pct(figures.likely_alive),
+            ctx.t(
+                "predictive.m.active.help", active=rules.active_days, status=fmt.pct(figures.status_active)
+            ),
         ),
         Headline(
             ctx.t("predictive.m.visits", years=params.horizon_years),
-            fmt.number(float(scoped["expected_visits"].sum())),
+            fmt.number(figures.expected_visits),
             ctx.t("predictive.m.visits.help"),
         ),
         Headline(
             ctx.t("predictive.m.clv"),
-            ctx.money(float(scoped["predictive_clv"].sum())),
+            ctx.money(figures.predictive_clv),
             ctx.t("predictive.m.clv.help"),
         ),
         # The spend model's mean is fitted on every store: a group figure beside the scoped ones.
@@ -93,4 +103,4 @@ panels.params_table(ctx, model)
 # only its own section ----------------------------------------------------------------------
 panels.maps_section(ctx, model)
 panels.holdout_section(ctx)
-panels.drops_section(ctx, predictions)
+panels.drops_section(ctx, predictions_of)

@@ -3,6 +3,7 @@ maps, the holdout check and the customers whose P(alive) fell most."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import numpy as np
@@ -12,6 +13,8 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from clv_engine import predictive
+from clv_engine import status as cs
+from clv_engine.models.kept import KeptHeadline
 from clv_engine.predictive import DAYS_PER_YEAR, visit_grid
 from ui import queries
 from ui.context import Context
@@ -149,10 +152,34 @@ def holdout_panel(ctx: Context, check, calibration_end: date) -> None:
     )
 
 
-def drops_table(ctx: Context, drops: pd.DataFrame, predictions: pd.DataFrame) -> None:
-    """The customers whose P(alive) fell most, with their chance of a visit and their CLV."""
-    # Only the rows shown: indexing every customer's id to look up a few took most of a second.
-    shown = predictions[predictions["customer_id"].isin(drops["customer_id"].tolist())]
+def headline_of(scoped: pd.DataFrame, status_active: float | None) -> KeptHeadline:
+    """The headline's figures from the predictions of the customers in scope (what
+    ``queries.model_headline`` sums in DuckDB when the predictions are kept)."""
+    n = len(scoped)
+    return KeptHeadline(
+        customers=n,
+        likely_alive=float((scoped["p_alive"] >= cs.P_ALIVE_LIKELY).mean()) if n else None,
+        expected_visits=float(scoped["expected_visits"].sum()),
+        predictive_clv=float(scoped["predictive_clv"].sum()),
+        status_active=status_active,
+    )
+
+
+def rows_of(predictions: pd.DataFrame) -> Callable[[list], pd.DataFrame]:
+    """The drops table's look-up in the predictions frame: only the rows shown (indexing every
+    customer's id to look up a few took most of a second)."""
+    return lambda ids: predictions[predictions["customer_id"].isin(ids)]
+
+
+def kept_rows(ctx: Context, params) -> Callable[[list], pd.DataFrame]:
+    """The drops table's look-up in the file's kept predictions (a query of a few rows)."""
+    return lambda ids: queries.model_predictions_of(ctx.db, ctx.as_of, params, tuple(ids))
+
+
+def drops_table(ctx: Context, drops: pd.DataFrame, predictions_of: Callable[[list], pd.DataFrame]) -> None:
+    """The customers whose P(alive) fell most, with their chance of a visit and their CLV;
+    ``predictions_of(ids)``: customer_id, p_visit_12m and predictive_clv of those customers."""
+    shown = predictions_of([str(c) for c in drops["customer_id"].tolist()])
     by_customer = shown.set_index("customer_id")
     clv_by_customer = by_customer["predictive_clv"]
     visit_12m = ctx.t("predictive.col.visit_12m")
@@ -218,7 +245,7 @@ def holdout_section(ctx: Context) -> None:
 
 
 @st.fragment
-def drops_section(ctx: Context, predictions: pd.DataFrame) -> None:
+def drops_section(ctx: Context, predictions_of: Callable[[list], pd.DataFrame]) -> None:
     """The customers whose P(alive) fell most over a lookback (a fragment)."""
     st.subheader(ctx.t("predictive.drops.title"))
     lookback = st.select_slider(
@@ -235,4 +262,4 @@ def drops_section(ctx: Context, predictions: pd.DataFrame) -> None:
     if drops.empty:
         st.info(ctx.t("predictive.drops.empty"))
     else:
-        drops_table(ctx, drops, predictions)
+        drops_table(ctx, drops, predictions_of)

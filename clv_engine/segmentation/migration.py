@@ -6,12 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from clv_engine.db import Database
 from clv_engine.segmentation.groups import SixGroupRules, six_groups
 from clv_engine.segmentation.scoring import RfmlRules, score_customers, with_values
-from clv_engine.segmentation.vocabulary import SCHEMES, frame_sql, tier_column
+from clv_engine.segmentation.vocabulary import SCHEMES, frame_arrow, frame_sql, tier_column
 
 # -- migration between two as-of dates ---------------------------------------------------------
 
@@ -162,9 +165,134 @@ def migration_between(
         return pd.DataFrame(columns, copy=False)
 
     a, b = side(tiers_a, False), side(tiers_b, True)
-    moves = _moves(a, b, scheme, MOVES, shown)
-    flows = frame_sql(FLOWS_SQL, [order, order], a=a, b=b)
+    joined = _joined_once(a, b, order, shown)
+    if joined is not None:
+        moves, flows = joined
+    else:  # a tier outside the scheme (or an id twice): the SQL, which says what it does then
+        moves = _moves(a, b, scheme, MOVES, shown)
+        flows = frame_sql(FLOWS_SQL, [order, order], a=a, b=b)
     return Migration(moves, flows, scheme, date_a, date_b, None if shown is None else (a, b))
+
+
+# -- the same, joined once: the movers and the flows of ``_JOINED`` in numpy ----------------------
+#
+# The SQL above joins the two dates twice (movers, flows) on text ids and hands back text.
+# Here one join brings back, per customer, the row of each side (integers); ranks, directions,
+# the counts and the first movers are then array arithmetic: the same rows and order.
+_ROWS_SQL = "SELECT a.a_row, b.b_row FROM a FULL OUTER JOIN b USING (customer_id)"
+_DIRECTIONS = ("new", "up", "down", "same")
+
+
+def _ranks(tiers: pd.Series, order: list[str]) -> np.ndarray | None:
+    """Each tier's position in ``order`` (None when one is missing or outside it)."""
+    array = pa.array(tiers, from_pandas=True)
+    if array.null_count:
+        return None
+    ranks = pc.index_in(array, value_set=pa.array(order, type=array.type))
+    if ranks.null_count:
+        return None
+    return ranks.to_numpy(zero_copy_only=False).astype("int64")
+
+
+def _joined_once(
+    a: pd.DataFrame, b: pd.DataFrame, order: list[str], shown: int | None
+) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """(moves, flows) as ``_moves`` and FLOWS_SQL give them, or None (use the SQL)."""
+    rank_a, rank_b = _ranks(a["tier"], order), _ranks(b["tier"], order)
+    if rank_a is None or rank_b is None:
+        return None
+    ids = {  # Arrow tables: the ids are handed over without a Python string each
+        "a": pa.table(
+            {"customer_id": pa.array(a["customer_id"], from_pandas=True), "a_row": np.arange(len(a))}
+        ),
+        "b": pa.table(
+            {"customer_id": pa.array(b["customer_id"], from_pandas=True), "b_row": np.arange(len(b))}
+        ),
+    }
+    rows = frame_arrow(_ROWS_SQL, **ids)
+    a_row = rows.column("a_row").fill_null(-1).to_numpy().astype("int64")
+    b_row = rows.column("b_row").fill_null(-1).to_numpy().astype("int64")
+    if (a_row >= 0).sum() != len(a) or (b_row >= 0).sum() != len(b):
+        return None  # an id twice on a side: the join multiplies rows, as the SQL does
+    both = (a_row >= 0) & (b_row >= 0)
+    # per row of b: the row of a (-1: new), the rank then and the direction
+    a_of_b = np.full(len(b), -1, dtype="int64")
+    a_of_b[b_row[both]] = a_row[both]
+    known = a_of_b >= 0
+    then = np.where(known, rank_a[np.maximum(a_of_b, 0)] if len(a) else -1, -1)
+    direction = np.select(
+        [~known, rank_b < then, rank_b > then], [0, 1, 2], default=3
+    )  # index into _DIRECTIONS
+    gone = rank_a[a_row[b_row < 0]] if len(a) else np.zeros(0, dtype="int64")
+    flows = _flows(order, then, rank_b, direction, gone)
+    moves = _first_movers(a, b, order, a_of_b, then, rank_b, direction, shown)
+    return moves, flows
+
+
+def _flows(order, then, rank_b, direction, gone) -> pd.DataFrame:
+    """tier_a, tier_b, direction, customers: FLOWS_SQL's rows and order."""
+    k = len(order)
+    cells = np.bincount((then + 1) * k + rank_b, minlength=(k + 1) * k) if len(rank_b) else np.zeros(0)
+    names = ["new", *order]
+    rows = []
+    for cell in np.nonzero(cells)[0]:
+        i, j = divmod(int(cell), k)
+        d = 0 if i == 0 else (1 if j < i - 1 else 2 if j > i - 1 else 3)
+        rows.append((names[i], order[j], _DIRECTIONS[d], int(cells[cell])))
+    for i, n in enumerate(np.bincount(gone, minlength=k) if len(gone) else []):
+        if n:
+            rows.append((order[i], "gone", "gone", int(n)))
+    flows = pd.DataFrame(rows, columns=["tier_a", "tier_b", "direction", "customers"])
+    flows["customers"] = flows["customers"].astype("int64")
+    flows = flows.sort_values(["customers", "tier_a", "tier_b"], ascending=[False, True, True], kind="stable")
+    return flows.reset_index(drop=True)
+
+
+def _first_movers(a, b, order, a_of_b, then, rank_b, direction, shown) -> pd.DataFrame:
+    """The movers up and down (the first ``shown`` of each), in _MOVERS_ORDER."""
+    ids = pa.array(b["customer_id"], from_pandas=True)
+    # The customer_id tie-break: b's row order when b is sorted by id (score_customers' order).
+    if len(ids) > 1 and not pc.all(pc.less(ids[:-1], ids[1:])).as_py():
+        by_id = pc.rank(ids, sort_keys="ascending", tiebreaker="first").to_numpy().astype("int64")
+    else:
+        by_id = np.arange(len(b))
+    clv = b["clv"].to_numpy(dtype=float, na_value=np.nan)
+    clv_key = np.where(np.isnan(clv), np.inf, -clv)  # CLV highest first, none last
+
+    def ordered(rows: np.ndarray) -> np.ndarray:
+        return rows[np.lexsort((by_id[rows], clv_key[rows], then[rows]))]
+
+    picked = []
+    for kind in (1, 2):  # up, down
+        rows = ordered(np.nonzero(direction == kind)[0])
+        picked.append(rows if shown is None else rows[: int(shown)])
+    rows = ordered(np.concatenate(picked))
+    a_rows = a_of_b[rows]
+    home = b["home_store_id"].iloc[rows].reset_index(drop=True)
+    home_then = a["home_store_id"].iloc[a_rows].reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "customer_id": _text(b["customer_id"].iloc[rows]),
+            "home_store_id": _text(home.where(home.notna(), home_then)),
+            "tier_a": _text([order[i] for i in then[rows]]),
+            "tier_b": _text([order[i] for i in rank_b[rows]]),
+            "rank_a": then[rows].astype("int64"),
+            "rank_b": rank_b[rows].astype("int64"),
+            "total_a": a["total"].iloc[a_rows].to_numpy(),
+            "total_b": b["total"].iloc[rows].to_numpy(),
+            "name": _text(b["name"].iloc[rows]),
+            "clv": clv[rows],
+            "direction": _text([_DIRECTIONS[d] for d in direction[rows]]),
+        }
+    )
+
+
+def _text(values) -> pd.Series:
+    """A text column as DuckDB hands one back: pandas' str dtype, or objects when all NULL."""
+    series = pd.Series(values).reset_index(drop=True)
+    if len(series) and series.isna().all():
+        return pd.Series([None] * len(series), dtype=object)
+    return series.astype("str")
 
 
 def _moves(a: pd.DataFrame, b: pd.DataFrame, scheme: str, kinds: tuple[str, ...], shown: int | None):

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from clv_engine.errors import declare
 
@@ -89,6 +90,18 @@ def frame_sql(sql: str, params: Sequence = (), **frames: pd.DataFrame) -> pd.Dat
         for name, frame in frames.items():
             cur.register(name, frame)
         return cur.execute(sql, list(params)).df()
+    finally:
+        cur.close()
+
+
+def frame_arrow(sql: str, params: Sequence = (), **frames: pd.DataFrame | pa.Table) -> pa.Table:
+    """:func:`frame_sql` brought back as an Arrow table (integer columns with NULLs stay
+    integers; no pandas conversion); ``frames`` may be Arrow tables."""
+    cur = _LOCAL.cursor()
+    try:
+        for name, frame in frames.items():
+            cur.register(name, frame)
+        return cur.sql(sql, params=list(params) or None).to_arrow_table()
     finally:
         cur.close()
 

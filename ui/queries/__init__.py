@@ -35,6 +35,8 @@ from ui.queries.customers import (  # noqa: F401
     lookup_find,
     lookup_scores,
     missing_flag_tables,
+    model_headline,
+    model_predictions_of,
     rfml_tiers,
     seg_analysis,
     seg_migration,

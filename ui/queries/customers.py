@@ -25,13 +25,14 @@ from clv_engine import complaints as cq
 from clv_engine import segmentation as seg
 from clv_engine.cohorts import LtvParams
 from clv_engine.db import Database
-from clv_engine.models import FitError
+from clv_engine.models import FitError, kept
 from clv_engine.predictive import (
     HoldoutCheck,
     holdout_check,
     p_alive_drops,
 )
 from clv_engine.scope import ScopedDatabase, group_database
+from clv_engine.status import P_ALIVE_LIKELY, StatusRules
 from ui.queries.values import (
     _customer_values,
     cached,
@@ -102,6 +103,24 @@ def holdout(db: Database, calibration_end: date, as_of: date) -> HoldoutCheck | 
         return holdout_check(db, calibration_end, as_of)
     except FitError as error:
         return fit_failure(error)
+
+
+@cached
+def model_headline(db: Database, as_of: date, store_ids, params: clv.CLVParams) -> kept.KeptHeadline | None:
+    """The model page's headline summed in DuckDB from the kept predictions (the whole group
+    only; None: the page computes from the predictions frame)."""
+    if store_ids:
+        return None
+    active_days = StatusRules().active_days
+    return kept.headline(db, as_of, params.horizon_years, params.discount_rate, P_ALIVE_LIKELY, active_days)
+
+
+@cached
+def model_predictions_of(
+    db: Database, as_of: date, params: clv.CLVParams, customer_ids: tuple[str, ...]
+) -> pd.DataFrame | None:
+    """customer_id, p_visit_12m and predictive_clv of a few customers as kept (None: not kept)."""
+    return kept.predictions_of(db, as_of, params.horizon_years, params.discount_rate, customer_ids)
 
 
 def _copied(func):
