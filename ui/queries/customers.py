@@ -374,6 +374,24 @@ def lookup_scores(db: Database | ScopedDatabase, customer_id: str, as_of: date):
 
 
 @cached
+def lookup_values(
+    db: Database | ScopedDatabase,
+    customer_id: str,
+    as_of: date,
+    params: clv.CLVParams,
+    model: str,
+    depth: int,
+) -> tuple[pd.DataFrame, lookup.Network, str]:
+    """(the customer's row of the values, their referral network, the values' model) over
+    every store the reader may see (a referred friend may belong to another of them): picked
+    from the shared frame once per customer, not on every rerun of the page."""
+    values = model_values(db, as_of, None, params, model)
+    mine = values[values["customer_id"] == customer_id]
+    network = lookup.referral_network(db, customer_id, as_of, values, depth)
+    return mine, network, values.attrs.get("model", "historical")
+
+
+@cached
 def lookup_customer(db: Database | ScopedDatabase, customer_id: str, as_of: date):
     """Record, service by year, every order and the complaints of one customer."""
     return (
