@@ -14,6 +14,7 @@ from clv_engine import results
 from ui import queries
 from ui import results_panels as panels
 from ui.context import page_context
+from ui.queries.customers import treated_head
 from ui.widgets import Headline, metric_row, translated_choice
 from wording import fmt
 
@@ -59,8 +60,7 @@ list_id = translated_choice(
     format_func=labels.__getitem__,
 )
 info = lists.set_index("list_id").loc[list_id]
-members = queries.list_members(ctx.db, list_id)
-treated = members[~members["control"].astype(bool)].reset_index(drop=True)
+treated_count = int(info["members"]) - int(info["controls"])
 st.caption(
     ctx.t(
         "results.list.caption",
@@ -79,15 +79,19 @@ tab_table, tab_one, tab_file = st.tabs(
     key="results_tab",
     on_change="rerun",
 )
-if tab_table.open:
+if tab_table.open:  # the list's first rows only: every member is read by the other two tabs
     with tab_table:
-        panels.outcomes_table(ctx, treated, list_id)
-if tab_one.open:
-    with tab_one:
-        panels.outcome_one(ctx, treated, pd.Timestamp(info["issued_on"]).date(), list_id)
-if tab_file.open:
-    with tab_file:
-        panels.outcome_file(ctx, members, info["name"], list_id)
+        head = treated_head(ctx.db, list_id, panels.EDITOR_ROWS)
+        panels.outcomes_table(ctx, head, treated_count, list_id)
+if tab_one.open or tab_file.open:
+    members = queries.list_members(ctx.db, list_id)
+    treated = members[~members["control"].astype(bool)].reset_index(drop=True)
+    if tab_one.open:
+        with tab_one:
+            panels.outcome_one(ctx, treated, pd.Timestamp(info["issued_on"]).date(), list_id)
+    if tab_file.open:
+        with tab_file:
+            panels.outcome_file(ctx, members, info["name"], list_id)
 
 # 3. Results: treated against control, per level.
 st.subheader(ctx.t("results.results"))

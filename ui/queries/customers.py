@@ -298,6 +298,13 @@ def list_members(db: Database, list_id: str) -> pd.DataFrame:
 
 
 @cached
+def treated_head(db: Database, list_id: str, limit: int) -> pd.DataFrame:
+    """The first ``limit`` treated members of a list with their latest contact (the rows the
+    results page's table edits), without reading every member."""
+    return results.treated_head(db, list_id, limit)
+
+
+@cached
 def list_results(db: Database, list_ids: tuple[str, ...]) -> pd.DataFrame:
     """Treated against control per risk level, for one list or several pooled."""
     return results.results(db, list(list_ids))
