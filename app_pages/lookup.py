@@ -8,8 +8,6 @@ referred and the CLV those bring -> every service order.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pandas as pd
 import streamlit as st
 
@@ -18,6 +16,7 @@ from clv_engine import status as cs
 from ui import lookup_panels as panels
 from ui.context import page_context
 from ui.queries import dropout, interventions_in_use, lookup_customer, lookup_find, lookup_scores
+from ui.queries.customers import lookup_values
 from ui.safe import md
 from wording import fmt
 from wording.segmentation import tier_label
@@ -70,8 +69,10 @@ else:
 record, by_year, orders, complaints = lookup_customer(ctx.db, customer_id, ctx.as_of)
 # Values over every store the reader may see: a referred friend may belong to another of them
 # (one outside the reader's scope is only counted: Network.outside_scope).
-values = replace(ctx, store_ids=None).customer_values()
-mine = values[values["customer_id"] == customer_id]
+with st.spinner(ctx.t("speed.values")):  # the first time for this data: the million rows
+    mine, network, model = lookup_values(
+        ctx.db, customer_id, ctx.as_of, ctx.clv_params, ctx.clv_model, NETWORK_DEPTH
+    )
 st.subheader(f"{md(record['name'] or '')} · {md(customer_id)}")
 st.caption(
     ctx.t(
@@ -98,9 +99,7 @@ method = "calibrated" if calibration is not None else "score"
 # Success rates as the churn page uses them (measured where the issued lists are conclusive).
 listed = churn.call_list(risk_row, mine, method, calibration, interventions_in_use(ctx.db))
 risk = listed.iloc[0] if len(listed) else (risk_row.iloc[0] if len(risk_row) else None)
-network = lookup.referral_network(ctx.db, customer_id, ctx.as_of, values, NETWORK_DEPTH)
 
-model = values.attrs.get("model", "historical")
 m = st.columns(5)
 m[0].metric(ctx.t("lookup.m.clv"), ctx.money(me["clv"]), help=ctx.t(f"lookup.m.clv.help.{model}"))
 m[1].metric(
@@ -136,7 +135,7 @@ n[2].metric(
     + " "
     + ctx.t("lookup.status.days", days=fmt.number(me["recency_days"])),
 )
-has_p_alive = "p_alive" in values.columns and pd.notna(me.get("p_alive"))
+has_p_alive = "p_alive" in mine.columns and pd.notna(me.get("p_alive"))
 if has_p_alive:
     n[3].metric(ctx.t("status.p_alive"), fmt.pct(me["p_alive"]), help=ctx.t("status.p_alive.help"))
     check = dropout(ctx.db, ctx.as_of)

@@ -14,6 +14,7 @@ from clv_engine import results
 from ui import queries
 from ui import results_panels as panels
 from ui.context import page_context
+from ui.queries.customers import treated_head
 from ui.widgets import Headline, metric_row, translated_choice
 from wording import fmt
 
@@ -22,9 +23,17 @@ st.title(ctx.t("results.title"))
 st.caption(ctx.t("results.intro"))
 panels.show_flash()
 
-# 1. Issue a list from the churn ranking.
-with st.expander(ctx.t("results.issue"), expanded=queries.call_lists(ctx.db).empty):
-    panels.issue_panel(ctx)
+# 1. Issue a list from the churn ranking. Ranked only while the expander is open (at a million
+# customers the ranking is seconds of a first render): open at first, while no list exists.
+issue = st.expander(
+    ctx.t("results.issue"),
+    expanded=queries.call_lists(ctx.db).empty,
+    key="results_issue_open",
+    on_change="rerun",
+)
+with issue:
+    if issue.open:
+        panels.issue_panel(ctx)
 
 lists = queries.call_lists(ctx.db)
 if lists.empty:
@@ -51,8 +60,7 @@ list_id = translated_choice(
     format_func=labels.__getitem__,
 )
 info = lists.set_index("list_id").loc[list_id]
-members = queries.list_members(ctx.db, list_id)
-treated = members[~members["control"].astype(bool)].reset_index(drop=True)
+treated_count = int(info["members"]) - int(info["controls"])
 st.caption(
     ctx.t(
         "results.list.caption",
@@ -64,15 +72,26 @@ st.caption(
 
 # 2. Outcomes: marked on the table, one at a time, or imported.
 st.subheader(ctx.t("results.outcomes"))
+# Only the open tab is drawn (the one-customer picker holds every treated member: a hundred
+# thousand options at a million customers); a click on a tab reruns the page.
 tab_table, tab_one, tab_file = st.tabs(
-    [ctx.t("results.tab.table"), ctx.t("results.tab.one"), ctx.t("results.tab.file")]
+    [ctx.t("results.tab.table"), ctx.t("results.tab.one"), ctx.t("results.tab.file")],
+    key="results_tab",
+    on_change="rerun",
 )
-with tab_table:
-    panels.outcomes_table(ctx, treated, list_id)
-with tab_one:
-    panels.outcome_one(ctx, treated, pd.Timestamp(info["issued_on"]).date(), list_id)
-with tab_file:
-    panels.outcome_file(ctx, members, info["name"], list_id)
+if tab_table.open:  # the list's first rows only: every member is read by the other two tabs
+    with tab_table:
+        head = treated_head(ctx.db, list_id, panels.EDITOR_ROWS)
+        panels.outcomes_table(ctx, head, treated_count, list_id)
+if tab_one.open or tab_file.open:
+    members = queries.list_members(ctx.db, list_id)
+    treated = members[~members["control"].astype(bool)].reset_index(drop=True)
+    if tab_one.open:
+        with tab_one:
+            panels.outcome_one(ctx, treated, pd.Timestamp(info["issued_on"]).date(), list_id)
+    if tab_file.open:
+        with tab_file:
+            panels.outcome_file(ctx, members, info["name"], list_id)
 
 # 3. Results: treated against control, per level.
 st.subheader(ctx.t("results.results"))

@@ -213,7 +213,10 @@ def referral_network(
             )
         )
         keep = [c for c in ("customer_id", "name", "clv") if c in values.columns]
-        frame = frame.merge(values[keep], on="customer_id", how="left")
+        # The network's rows of ``values`` first: a merge with every customer's row would
+        # factorise a million ids on each rerun of the page (the same rows come out).
+        linked = values.loc[values["customer_id"].isin(frame["customer_id"]), keep]
+        frame = frame.merge(linked, on="customer_id", how="left")
         frame = frame.reindex(columns=columns)
     direct = frame[frame["depth"] == 1]
     further = frame[frame["depth"] > 1]

@@ -7,6 +7,8 @@ from datetime import date
 import duckdb
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clv_engine import lookup
 from clv_engine.db import Database
@@ -197,3 +199,59 @@ def test_network_worth_more_than_the_customer_is_said(db):
         "keeping this customer keeps a referrer."
     )
     assert len(said_actions(calm, "silver", 0, "en", network, own_clv=2_000.0)) == 1
+
+
+# -- the network's values: the network's rows picked before the merge (issue 14) ----------------
+
+
+def _network_before(db, customer_id, as_of, values, max_depth):
+    """referral_network's rows as computed before: the merge with EVERY row of ``values``."""
+    from clv_engine.scope import OUTSIDE
+
+    frame = db.query_df(lookup.NETWORK_SQL, [customer_id, as_of, max_depth, as_of, customer_id])
+    frame = frame[~frame["customer_id"].isin(OUTSIDE)]
+    keep = [c for c in ("customer_id", "name", "clv") if c in values.columns]
+    frame = frame.merge(values[keep], on="customer_id", how="left")
+    return frame.reindex(columns=["customer_id", "name", "depth", "via", "referral_date", "clv"])
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_network_rows_equal_the_merge_with_every_value(tmp_path_factory, seed):
+    import numpy as np
+
+    from tests.helpers import make_db
+
+    rng = np.random.default_rng(seed)
+    people = [f"K{i}" for i in range(int(rng.integers(2, 14)))]
+    edges = int(rng.integers(0, 3 * len(people)))
+    referrals = [
+        (
+            str(rng.choice(people)),
+            str(rng.choice(people)),
+            date(2026, 1, 1) + pd.Timedelta(days=int(rng.integers(0, 300))),
+        )
+        for _ in range(edges)
+    ]
+    path = make_db(tmp_path_factory.mktemp("net") / "net.duckdb", referrals=referrals)
+    valued = [p for p in people if rng.random() < 0.7]  # some have no value row (NaN CLV)
+    values = pd.DataFrame(
+        {
+            "customer_id": valued,
+            "name": [f"name {p}" for p in valued],
+            "clv": rng.normal(1_000, 800, len(valued)).round(2),
+            "other": 1,
+        }
+    )
+    db = Database(path)
+    try:
+        for who in people[:4]:
+            as_of = date(2026, 1, 1) + pd.Timedelta(days=int(rng.integers(0, 330)))
+            depth = int(rng.integers(1, 4))
+            network = lookup.referral_network(db, who, as_of, values, depth)
+            before = _network_before(db, who, as_of, values, depth).reset_index(drop=True)
+            pd.testing.assert_frame_equal(network.customers, before)
+            direct = before[before["depth"] == 1]
+            assert network.direct_clv == float(direct["clv"].fillna(0).sum())
+    finally:
+        db.close()

@@ -190,3 +190,34 @@ def test_status_and_p_alive_are_shown_under_their_names(sample_db_path):
     )
     zh = _search(run_app(sample_db_path, PAGE, lang="zh"), cid)
     assert metric_values(zh)["状态"] == "已流失"
+
+
+def test_a_rerun_picks_nothing_from_the_million_rows_again(sample_db_path, sample_customer, monkeypatch):
+    """The customer's value row and network are read once per customer (issue 14: a rerun
+    merged the network with every customer's row), and are those of the whole values frame."""
+    import streamlit as st
+
+    from clv_engine import lookup
+    from ui.queries import model_values
+
+    calls = []
+    real = lookup.referral_network
+    monkeypatch.setattr(lookup, "referral_network", lambda *a, **k: (calls.append(a[1]), real(*a, **k))[1])
+    st.cache_data.clear()
+    at = _search(run_app(sample_db_path, PAGE), sample_customer["id"])
+    at.run()
+    _search(at, sample_customer["name"]).run()  # another search, the same customer
+    assert calls == [sample_customer["id"]]
+    # the figures are the frame's: the CLV shown is the customer's row of every store's values
+    from datetime import date
+
+    from clv_engine import clv
+
+    db = Database(sample_db_path)
+    values = model_values(db, date(2026, 11, 30), None, clv.CLVParams(), "predictive")
+    mine = values[values["customer_id"] == sample_customer["id"]]
+    network = real(db, sample_customer["id"], date(2026, 11, 30), values, 3)
+    db.close()
+    m = metric_values(at)
+    assert m["CLV"] == fmt.money(mine.iloc[0]["clv"], "en")
+    assert m["Network value"] == fmt.money(network.direct_clv, "en")

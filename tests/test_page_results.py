@@ -13,8 +13,20 @@ from wording import t
 PAGE = "app_pages/results.py"
 
 
+def open_issue(at):
+    """Open the "issue a list" expander (what a click on it sets): ranked only while open."""
+    at.session_state["results_issue_open"] = True
+    return at.run()
+
+
+def open_tab(at, kind: str, lang: str = "en"):
+    """Open an outcomes tab (what a click on it sets): only the open tab is drawn."""
+    at.session_state["results_tab"] = t(f"results.tab.{kind}", lang)
+    return at.run()
+
+
 def test_issue_mark_and_see_results(writable_db_path):
-    at = run_app(writable_db_path, PAGE, lang="en")
+    at = open_issue(run_app(writable_db_path, PAGE, lang="en"))
     assert not at.exception
     at.number_input(key="results_size").set_value(200).run()
     at.button(key="results_issue").click().run()
@@ -35,6 +47,7 @@ def test_issue_mark_and_see_results(writable_db_path):
     assert at.session_state["results_list"] == list_id  # the new list is the one shown
 
     treated = members[~members["control"]]
+    open_tab(at, "one")
     at.selectbox(key="results_one_customer").set_value(treated.iloc[0]["customer_id"]).run()
     at.selectbox(key="results_one_outcome.en").set_value("booked").run()
     at.number_input(key="results_one_cost").set_value(300.0).run()
@@ -53,10 +66,11 @@ def test_issue_mark_and_see_results(writable_db_path):
 
 
 def test_an_outcome_saved_while_another_process_holds_the_file_says_so(writable_db_path, monkeypatch):
-    at = run_app(writable_db_path, PAGE, lang="en")
+    at = open_issue(run_app(writable_db_path, PAGE, lang="en"))
     at.number_input(key="results_size").set_value(50).run()
     at.button(key="results_issue").click().run()
     list_id = at.session_state["results_list"]
+    open_tab(at, "one")
     customer = at.selectbox(key="results_one_customer").options[0]
     at.selectbox(key="results_one_customer").set_value(customer).run()
     monkeypatch.setattr(dbmod, "WRITE_TIMEOUT", 0.5)
@@ -90,7 +104,7 @@ def test_import_outcomes_from_a_crm_file(writable_db_path):
         f"{treated[2]},2026-13-40,reached,call,50\n"
         "C9999999,2026-07-11,reached,call,50\n"
     )
-    at = run_app(writable_db_path, PAGE, lang="en")
+    at = open_tab(run_app(writable_db_path, PAGE, lang="en"), "file")
     at.file_uploader(key="results_upload").set_value(("crm.csv", text.encode("gb18030"), "text/csv")).run()
     assert not at.exception, [e.message for e in at.exception]
     (problems,) = [d.value for d in at.dataframe if "Problem" in d.value.columns]
@@ -130,6 +144,7 @@ def test_churn_and_results_share_one_backtest(sample_db_path, monkeypatch):
     at = run_app(sample_db_path, "app_pages/churn.py")
     at.slider(key="churn_high_min").set_value(0.5).run()
     at.switch_page("app_pages/results.py").run()
+    open_issue(at)
     assert not at.exception
     assert len(calls) == 1
 
@@ -139,7 +154,7 @@ def test_the_issued_list_is_the_top_of_the_churn_ranking_of_every_customer(writa
     the ranking computed the plain way (signals, values, scoring and sort, written here)."""
     from clv_engine import churn, clv, predictive
 
-    at = run_app(writable_db_path, PAGE, lang="en")
+    at = open_issue(run_app(writable_db_path, PAGE, lang="en"))
     at.number_input(key="results_size").set_value(120).run()
     at.button(key="results_issue").click().run()
     assert not at.exception, [e.message for e in at.exception]
@@ -165,7 +180,7 @@ def test_a_long_list_edits_its_first_rows_on_the_table(writable_db_path, monkeyp
     from ui import results_panels
 
     monkeypatch.setattr(results_panels, "EDITOR_ROWS", 10)
-    at = run_app(writable_db_path, PAGE, lang="en")
+    at = open_issue(run_app(writable_db_path, PAGE, lang="en"))
     at.number_input(key="results_size").set_value(50).run()
     at.button(key="results_issue").click().run()
     assert not at.exception, [e.message for e in at.exception]
@@ -179,4 +194,28 @@ def test_a_long_list_edits_its_first_rows_on_the_table(writable_db_path, monkeyp
     assert len(editors) == 1 and editors[0].value.shape[0] == 10
     assert editors[0].value["customer_id"].tolist() == treated["customer_id"].head(10).tolist()
     # every member can still be marked one at a time
+    open_tab(at, "one")
     assert at.selectbox(key="results_one_customer").options == treated["customer_id"].tolist()
+
+
+def test_a_closed_expander_ranks_nothing_and_a_closed_tab_draws_nothing(writable_db_path, monkeypatch):
+    """With a list issued, the "issue" expander starts closed: the churn ranking (seconds at a
+    million customers) is not computed until it opens; only the open outcomes tab is drawn."""
+    from ui import results_panels
+
+    drawn = []
+    for name in ("issue_panel", "outcomes_table", "outcome_one", "outcome_file"):
+        real = getattr(results_panels, name)
+        monkeypatch.setattr(
+            results_panels, name, lambda *a, _n=name, _r=real, **k: (drawn.append(_n), _r(*a, **k))[1]
+        )
+    at = run_app(writable_db_path, PAGE, lang="en")
+    assert drawn == ["outcomes_table"]
+    assert not [w for w in at.number_input if w.key == "results_size"]
+    drawn.clear()
+    open_issue(at)
+    assert drawn == ["issue_panel", "outcomes_table"]
+    assert [w.key for w in at.number_input if w.key == "results_size"] == ["results_size"]
+    drawn.clear()
+    open_tab(at, "file")
+    assert drawn == ["issue_panel", "outcome_file"]

@@ -9,7 +9,7 @@ Recovery: simulated treated and control groups with a set uplift, through the da
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -254,3 +254,79 @@ def test_success_evidence_from_the_database(tmp_path):
     assert evidence["high"].typed == 0.78
     # True success here: (0.4 − 0.2) / 0.8 = 25%, inside the interval.
     assert evidence["high"].low <= 0.25 <= evidence["high"].high
+
+
+# -- the table's rows: the first treated members, read without the whole list (issue 14) ---------
+
+
+def _random_lists_db(path, seed: int):
+    """Two lists of random customers (ranks with ties, both groups) and contacts: several per
+    customer, on the same day or not, some for the other list or none; customers of two stores."""
+    from tests.helpers import make_db
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 40))
+    ids = [f"R{i:03d}" for i in range(n)]
+    stores = {c: str(rng.choice(["S1", "S2"])) for c in ids}
+    members, contacts_rows = [], []
+    for list_id in ("L1", "L2"):
+        for c in rng.choice(ids, int(rng.integers(1, n + 1)), replace=False):
+            members.append(
+                (list_id, str(c), stores[c], int(rng.integers(1, 8)), str(rng.choice(["high", "mid", "low"])),
+                 bool(rng.random() < 0.3), 0.5, 0.3, float(rng.integers(0, 9_000)), 100.0, 50.0)
+            )  # fmt: skip
+    for k in range(int(rng.integers(0, 3 * n))):
+        contacts_rows.append(
+            (f"K{k:03d}", str(rng.choice(["L1", "L2", None])), str(rng.choice(ids)),
+             date(2026, 3, 1) + timedelta(days=int(rng.integers(0, 4))), None,
+             str(rng.choice(["call", "visit"])), None, str(rng.choice(["Li", "Wu", None])),
+             str(rng.choice(["reached", "booked", "unreachable"])), float(rng.integers(0, 500)))
+        )  # fmt: skip
+    return (
+        make_db(
+            path,
+            stores=[("S1", "One", "East", "Shanghai"), ("S2", "Two", "East", "Suzhou")],
+            call_lists=[
+                ("L1", "one", date(2026, 3, 1), datetime(2026, 3, 1, 9), 0.1, 90, "score"),
+                ("L2", "two", date(2026, 3, 2), datetime(2026, 3, 2, 9), 0.1, 90, "score"),
+            ],
+            call_list_members=members,
+            contacts=contacts_rows,
+        ),
+        ids,
+        stores,
+    )
+
+
+def assert_same_rows(got: pd.DataFrame, expected: pd.DataFrame) -> None:
+    """Equal frames; a column missing in every row may differ in dtype only (DuckDB gives an
+    all-NULL VARCHAR as object, else as str: the head of a list may have no contact yet)."""
+    assert got.columns.tolist() == expected.columns.tolist()
+    assert len(got) == len(expected)
+    for column in expected.columns:
+        if len(expected) and expected[column].isna().all():
+            assert got[column].isna().all(), column
+            continue
+        pd.testing.assert_series_equal(got[column], expected[column], check_dtype=len(expected) > 0)
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), limit=st.integers(1, 45))
+def test_treated_head_is_the_first_treated_rows_of_the_members(tmp_path_factory, seed, limit):
+    from clv_engine.scope import ScopedDatabase
+
+    path, ids, stores = _random_lists_db(tmp_path_factory.mktemp("head") / "head.duckdb", seed)
+    db = Database(path)
+    with db.write_transaction() as con:
+        con.executemany(
+            "INSERT INTO customers (customer_id, home_store_id) VALUES (?, ?)", list(stores.items())
+        )
+    try:
+        for reader in (db, ScopedDatabase(db, ["S2"])):
+            for list_id in ("L1", "L2", "nope"):
+                members = contacts.list_members(reader, list_id)
+                expected = members[~members["control"].astype(bool)].reset_index(drop=True).head(limit)
+                head = results.treated_head(reader, list_id, limit)
+                assert_same_rows(head, expected)
+    finally:
+        db.close()

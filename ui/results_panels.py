@@ -194,11 +194,12 @@ def issue_panel(ctx: Any) -> None:
     )
 
 
-def outcomes_table(ctx: Any, treated: pd.DataFrame, list_id: str) -> None:
-    """Outcomes marked on the list's rows (its first EDITOR_ROWS), saved with one button."""
+def outcomes_table(ctx: Any, treated: pd.DataFrame, total: int, list_id: str) -> None:
+    """Outcomes marked on the list's rows, saved with one button: ``treated`` the first
+    EDITOR_ROWS treated members (results.treated_head), of ``total``."""
     st.caption(ctx.t("results.table.caption"))
-    if len(treated) > EDITOR_ROWS:  # an imported or generated list: the others one by one or by file
-        st.caption(ctx.t("results.table.first", shown=fmt.number(EDITOR_ROWS), n=fmt.number(len(treated))))
+    if total > EDITOR_ROWS:  # an imported or generated list: the others one by one or by file
+        st.caption(ctx.t("results.table.first", shown=fmt.number(EDITOR_ROWS), n=fmt.number(total)))
         treated = treated.head(EDITOR_ROWS)
     names = {lv: ctx.t(f"churn.level.{lv}") for lv in treated["level"].unique()}
     rows = pd.DataFrame(

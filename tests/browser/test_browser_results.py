@@ -1,5 +1,7 @@
 """A real browser: a store manager types an owner on the call list's table and saves it."""
 
+import re
+
 from playwright.sync_api import expect
 
 from tests.browser.util import screenshot, wait_ready
@@ -27,3 +29,19 @@ def test_mark_a_row_on_the_list_and_save(page, app_url):
     wait_ready(page)
     expect(page.get_by_text("Contacts saved: 1.")).to_be_visible(timeout=30_000)
     screenshot(page, "results_en")
+
+
+def test_the_issue_panel_and_the_other_tabs_open_on_a_click(page, app_url):
+    """Ranked and drawn only when opened (issue 14): a click on the expander shows the issue
+    button, a click on a tab shows that tab's inputs."""
+    page.goto(app_url + "/results")
+    wait_ready(page)
+    issue = page.get_by_role("button", name=re.compile(r"^Issue the list of"))
+    expect(issue).to_have_count(0)  # a list exists: the expander starts closed, nothing ranked
+    page.get_by_text("Issue a call list", exact=True).click()
+    wait_ready(page)
+    expect(issue).to_be_visible()
+    expect(page.get_by_role("button", name="Save this contact")).to_have_count(0)
+    page.get_by_role("tab", name="One customer").click()
+    wait_ready(page)
+    expect(page.get_by_role("button", name="Save this contact")).to_be_visible()

@@ -342,6 +342,13 @@ def list_members(db: Database, list_id: str) -> pd.DataFrame:
 
 
 @cached
+def treated_head(db: Database, list_id: str, limit: int) -> pd.DataFrame:
+    """The first ``limit`` treated members of a list with their latest contact (the rows the
+    results page's table edits), without reading every member."""
+    return results.treated_head(db, list_id, limit)
+
+
+@cached
 def list_results(db: Database, list_ids: tuple[str, ...]) -> pd.DataFrame:
     """Treated against control per risk level, for one list or several pooled."""
     return results.results(db, list(list_ids))
@@ -415,6 +422,24 @@ def lookup_scores(db: Database | ScopedDatabase, customer_id: str, as_of: date):
     segmentation and churn pages compute for everyone (empty when not in the scope)."""
     scored = churn.score_risk(churn.churn_signals(db, as_of, customer_id=customer_id))
     return seg.score_customers(db, as_of, customer_id=customer_id), scored, group_churn_calibration(db, as_of)
+
+
+@cached
+def lookup_values(
+    db: Database | ScopedDatabase,
+    customer_id: str,
+    as_of: date,
+    params: clv.CLVParams,
+    model: str,
+    depth: int,
+) -> tuple[pd.DataFrame, lookup.Network, str]:
+    """(the customer's row of the values, their referral network, the values' model) over
+    every store the reader may see (a referred friend may belong to another of them): picked
+    from the shared frame once per customer, not on every rerun of the page."""
+    values = model_values(db, as_of, None, params, model)
+    mine = values[values["customer_id"] == customer_id]
+    network = lookup.referral_network(db, customer_id, as_of, values, depth)
+    return mine, network, values.attrs.get("model", "historical")
 
 
 @cached
