@@ -57,6 +57,12 @@ def shown_value(element) -> WidgetState | None:
     state = WidgetState(id=widget.id)
     if kind in ("date_input", "date_time_input"):
         state.string_array_value.data[:] = list(widget.value if is_set else widget.default)
+    elif kind == "slider" and widget.options:  # st.select_slider: the options' labels
+        if is_set:
+            values = list(widget.raw_value)
+        else:
+            values = [widget.options[int(i)] for i in widget.default if 0 <= i < len(widget.options)]
+        state.string_array_value.data[:] = values
     elif kind == "slider":
         state.double_array_value.data[:] = list(widget.value if is_set else widget.default)
     elif kind == "checkbox":
