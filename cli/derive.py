@@ -14,6 +14,7 @@ Exit status: 0 built (or nothing to build: no order), 1 the file could not be wr
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -27,8 +28,11 @@ from clv_engine.errors import InputError
 from clv_engine.imports import swap
 from wording.errors import explain
 
+# DuckDB's memory for the build: beyond it, it spills to ``<file>.tmp`` (10M customers in 4 GB).
+MEMORY_LIMIT = "4GB"
 
-def derive(path: Path, out=print) -> object:
+
+def derive(path: Path, out=print, memory_limit: str = MEMORY_LIMIT) -> object:
     """Build the tables in ``path``; returns the date they were built for (None: no order)."""
     started = time.perf_counter()
 
@@ -39,10 +43,19 @@ def derive(path: Path, out=print) -> object:
     try:
         with swap.import_lock(path), db.write_transaction() as con:
             con.execute("SET enable_progress_bar = false")
+            con.execute(f"SET memory_limit = '{_checked_size(memory_limit)}'")
+            # The file's own temporary directory (DuckDB's default, ``<file>.tmp``) takes the spill.
             as_of = build(con, step)
     finally:
         db.close()
     return as_of
+
+
+def _checked_size(text: str) -> str:
+    """A DuckDB size such as "4GB" or "512MB" (spliced into SET, which takes no parameter)."""
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", text.strip(), re.IGNORECASE):
+        raise ValueError(f"memory limit: expected a size such as 4GB, got {text!r}")
+    return text.strip()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -50,6 +63,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m cli.derive", description="Build the per-customer tables of a database file."
     )
     parser.add_argument("path", nargs="?", help="the DuckDB file (default: $CLV_DB, else the sample)")
+    parser.add_argument(
+        "--memory-limit",
+        default=MEMORY_LIMIT,
+        help=f"DuckDB's memory for the build, spilling to PATH.tmp beyond it (default {MEMORY_LIMIT})",
+    )
     args = parser.parse_args(argv)
     path = Path(args.path) if args.path else default_db_path()
     if not path.is_file():
@@ -57,7 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     started = time.perf_counter()
     try:
-        as_of = derive(path)
+        as_of = derive(path, memory_limit=_checked_size(args.memory_limit))
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     except InputError as error:  # the import lock or the write lock is busy
         print(f"error: {explain(error, 'en')}", file=sys.stderr)
         return 1

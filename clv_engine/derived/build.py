@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from clv_engine import bridge, clv, predictive
@@ -184,10 +185,18 @@ def _predicted_columns(
     return ", ".join(f"p.{c}" for c in columns), join
 
 
+# What the fit and the predictions read of the day's summary (not the names and ids: 10M rows).
+_FIT_COLUMNS = ("cust_key", "frequency", "recency", "T", "mean_gp_per_visit")
+
+
 def _model(con: duckdb.DuckDBPyConnection, reader: Reader, day: date) -> pd.DataFrame | None:
     """Fit on the day's summary and keep it; the predictions at the default parameters by
-    cust_key (None: the fit failed)."""
-    summary = predictive.typed_rfm(reader.query_df("SELECT * FROM temp.derived_rfm_day ORDER BY cust_key"))
+    cust_key (None: the fit failed). The figures of ``predictive.customer_predictions`` (the
+    same functions on the same columns), from the numeric columns only."""
+    picked = ", ".join(f'"{c}"' for c in _FIT_COLUMNS)
+    summary = predictive.typed_rfm(
+        reader.query_df(f"SELECT {picked} FROM temp.derived_rfm_day ORDER BY cust_key")
+    )
     keys = summary.pop("cust_key")
     try:
         visits, spend = predictive.fit_on_summary(summary, day)
@@ -197,12 +206,32 @@ def _model(con: duckdb.DuckDBPyConnection, reader: Reader, day: date) -> pd.Data
     con.execute(f"INSERT INTO main.{store.MODEL_TABLE} VALUES (?, ?, ?)", [day, kind, payload])
     if kind == "failure":
         return None
-    model = predictive.PredictiveModel(day, store.TIME_UNIT_DAYS, summary, visits, spend)
+    units_per_year = predictive.PredictiveModel(
+        day, store.TIME_UNIT_DAYS, summary, visits, spend
+    ).units_per_year
     defaults = clv.CLVParams()
-    found = predictive.customer_predictions(model, defaults.horizon_years, defaults.discount_rate)
+    found = predictive.predict_customers(
+        visits,
+        spend,
+        summary["frequency"],
+        summary["recency"],
+        summary["T"],
+        summary["mean_gp_per_visit"],
+        horizon_years=defaults.horizon_years,
+        discount_rate=defaults.discount_rate,
+        units_per_year=units_per_year,
+    )
     out = pd.DataFrame({"cust_key": keys.to_numpy()})
-    for column in store.RFM_PREDICTED:
-        out[column] = found[column].to_numpy(dtype=float)
+    out["p_alive"] = np.asarray(found["p_alive"], dtype=float)
+    out["expected_visits"] = np.asarray(found["expected_visits"], dtype=float)
+    out["expected_gp_per_visit"] = np.asarray(found["expected_value_per_visit"], dtype=float)
+    out["predictive_clv"] = np.asarray(found["predictive_clv"], dtype=float)
+    out["p_visit_12m"] = np.asarray(
+        predictive.p_visit_within(
+            visits, units_per_year, summary["frequency"], summary["recency"], summary["T"]
+        ),
+        dtype=float,
+    )
     return out
 
 

@@ -208,6 +208,18 @@ def values_frame(
     return _read_frame(db, f"SELECT {_IN_ORDER}, {picked} FROM {VALUES_TABLE}{where}", params)
 
 
+def value_columns(db: Any) -> list[str]:
+    """The columns :func:`values_frame` returns without ``columns``, in its order (the
+    per-customer SQL's), read from the table's schema."""
+    frame = _group(db).query_df(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND table_name = ? ORDER BY column_index",
+        [VALUES_TABLE],
+    )
+    hidden = {"cust_key", "as_of", *PREDICTED}
+    return [c for c in frame["column_name"] if c not in hidden]
+
+
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 

@@ -16,6 +16,7 @@ from clv_engine import (
     status,
 )
 from clv_engine.db import Database, read_settings
+from clv_engine.derived import store as derived
 from clv_engine.models import FitError
 from clv_engine.predictive import (
     customer_predictions,
@@ -150,6 +151,9 @@ def model_values(
 ) -> pd.DataFrame:
     """The customer values with the chosen model's CLV attached: merged ONCE per (data
     version, scope, as-of date, parameters, model), not on every rerun of every page."""
+    kept = _kept_with_predictions(db, as_of, store_ids, params, model, None)
+    if kept is not None:
+        return kept
     values = _customer_values(db, as_of, store_ids, params)
     return _with_model(db, values, as_of, store_ids, params, model)
 
@@ -175,6 +179,9 @@ def comparison_values(
 ) -> pd.DataFrame:
     """:func:`model_values` with the columns of ``COMPARISON_COLUMNS`` only (and status and
     CLV): the earlier date of a comparison, a narrower read than the whole frame."""
+    kept = _kept_with_predictions(db, as_of, store_ids, params, model, COMPARISON_COLUMNS)
+    if kept is not None:
+        return kept
     wanted_ids = ("",) if store_ids == () else store_ids
     group = group_database(db)
     wanted = scope_of(db) if wanted_ids is None else wanted_ids
@@ -182,6 +189,40 @@ def comparison_values(
         group, as_of, None if wanted is None else list(wanted), params, columns=COMPARISON_COLUMNS
     )
     return _with_model(db, in_scope(db, values), as_of, store_ids, params, model)
+
+
+def _kept_with_predictions(
+    db: Database | ScopedDatabase,
+    as_of: date,
+    store_ids: tuple[str, ...] | None,
+    params: clv.CLVParams,
+    model: str,
+    columns: tuple[str, ...] | None,
+) -> pd.DataFrame | None:
+    """:func:`_with_model` of the customer values when ``derived_values`` keeps this date's
+    predictions at these parameters: the values and the predictive columns read in ONE pass
+    over the table (the same rows: one query), not a second read of ten million ids and a
+    check that they line up. The same frame, columns and order; None when not kept."""
+    if model != "predictive":
+        return None
+    group = group_database(db)
+    if not derived.predictions_kept(group, as_of, params.horizon_years, params.discount_rate):
+        return None
+    wanted = ("",) if store_ids == () else store_ids
+    wanted = scope_of(db) if wanted is None else wanted
+    picked = list(columns) if columns is not None else derived.value_columns(group)
+    both = clv.customer_values(
+        group, as_of, None if wanted is None else list(wanted), params, columns=[*picked, *derived.PREDICTED]
+    )
+    both = in_scope(db, both)
+    if columns is None:  # the table's order, as the whole frame is read without columns
+        both = both[[*picked, *(c for c in both.columns if c not in picked)]]
+    predicted = pd.DataFrame({"customer_id": both["customer_id"].array})
+    for column in derived.PREDICTED:
+        predicted[column] = both[column].to_numpy()
+    values = both.drop(columns=list(derived.PREDICTED))
+    values.attrs = dict(both.attrs)
+    return predictive.values_for_model(values, model, predicted)
 
 
 def _with_model(
