@@ -153,13 +153,13 @@ ORDER BY h.rank, h.customer_id
 """
 
 
-def treated_head(db: Database, list_id: str, limit: int) -> pd.DataFrame:
-    """The first ``limit`` members of the list not held out, in rank order, with each one's
-    latest recorded contact: ``contacts.list_members(db, list_id)``'s treated rows, their first
-    ``limit`` (index from 0)."""
+def treated_head(db: Database, list_id: str, limit: int | None = None) -> pd.DataFrame:
+    """The first ``limit`` members of the list not held out (None: all), in rank order, with
+    each one's latest recorded contact: ``contacts.list_members(db, list_id)``'s treated rows,
+    their first ``limit`` (index from 0)."""
     if "call_list_members" not in db.tables():
         return pd.DataFrame()
-    return db.query_df(_TREATED_HEAD_SQL, [list_id, int(limit), list_id])
+    return db.query_df(_TREATED_HEAD_SQL, [list_id, None if limit is None else int(limit), list_id])
 
 
 # -- the results table -------------------------------------------------------------------------

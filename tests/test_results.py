@@ -328,5 +328,9 @@ def test_treated_head_is_the_first_treated_rows_of_the_members(tmp_path_factory,
                 expected = members[~members["control"].astype(bool)].reset_index(drop=True).head(limit)
                 head = results.treated_head(reader, list_id, limit)
                 assert_same_rows(head, expected)
+            every = contacts.list_members(reader, "L1")
+            assert_same_rows(
+                results.treated_head(reader, "L1"), every[~every["control"]].reset_index(drop=True)
+            )
     finally:
         db.close()

@@ -336,8 +336,11 @@ def call_lists(db: Database) -> pd.DataFrame:
     return contacts.list_call_lists(db)
 
 
-@cached
+@_copied
+@shared(max_entries=2)
 def list_members(db: Database, list_id: str) -> pd.DataFrame:
+    """Every member of a list with their latest contact (a hundred thousand rows at a million
+    customers): kept once per process, not unpickled on each rerun of a tab that reads it."""
     return contacts.list_members(db, list_id)
 
 
