@@ -208,6 +208,13 @@ def test_changed_data_scope_and_given_retention_compute(tmp_path, monkeypatch):
     # a store manager's scoped reader, and a retention given: never the kept rows
     assert derived_kpi.kept(ScopedDatabase(db, ["S1"])) is None
     assert derived_kpi.kept(db, 0.7) is None
+    # rows kept by code with another rule are not read
+    with monkeypatch.context() as m:
+        m.setattr(clv, "MIN_RETURN_CUSTOMERS", 5)
+        derived_kpi.forget()
+        assert derived_kpi.kept(db) is None
+    derived_kpi.forget()
+    assert derived_kpi.kept(db) is not None
     before = kpi.raw_kpis(db, dates)
     # An order moved to another store: the derived tables' own fingerprint does not read
     # orders.store_id, this one does, and the new figures are computed.

@@ -12,8 +12,9 @@ store scope to cut, and the scorecard is a group figure):
 - ``derived_kpi_clv``: ``kpi_sql.DATED_SQL``'s rows on the kept dates and the same days a year
   before, with the retention measured (``CLVParams.retention`` None). Before the annuity factor,
   so they serve any discount rate and horizon;
-- ``derived_kpi_meta``: the format, both lists of dates, the derived tables' fingerprint
-  (``derived_meta``'s) and one of what else the queries read (orders' store, store_kpis).
+- ``derived_kpi_meta``: the format, a hash of the two queries and their constants, both lists
+  of dates, the derived tables' fingerprint (``derived_meta``'s) and one of what else the
+  queries read (orders' store, store_kpis).
 
 A row holds figures of its date alone (every window is measured back from it), so a kept date
 serves any request that includes it, whatever the other dates or the as-of date. They are read
@@ -24,6 +25,7 @@ Built by :func:`build` in ``clv_engine.derived.build`` (one step), dropped with 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -60,6 +62,16 @@ def fingerprint(reader: Any) -> dict[str, str]:
     not (anything with ``query_df``)."""
     row = reader.query_df(EXTRA_SQL).iloc[0]
     return {k: str(v) for k, v in row.items()}
+
+
+def code_key() -> str:
+    """A hash of the two queries' text and the constants they are given: rows kept by other code
+    (a changed rule) are never read."""
+    from clv_engine import clv, kpi, kpi_sql
+
+    rules = [clv.RETURN_MAX_YEARS, clv.MIN_RETURN_CUSTOMERS, clv.DEFAULT_RETENTION]
+    text = json.dumps([kpi.RAW_SQL, kpi_sql.DATED_SQL, rules])
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def dates_for(end: date) -> tuple[list[date], list[date]]:
@@ -103,6 +115,7 @@ def build(con: duckdb.DuckDBPyConnection, reader: Any) -> list[date]:
     )
     meta = {
         "format": str(FORMAT_VERSION),
+        "code": code_key(),
         "raw_dates": json.dumps([d.isoformat() for d in raw_dates]),
         "clv_dates": json.dumps([d.isoformat() for d in clv_dates]),
         # the derived tables' fingerprint (``derived_meta``, written before this step), and ours
@@ -128,7 +141,7 @@ def _check(group: Any) -> Kept | None:
     frame = group.query_df(f"SELECT key, value FROM {META_TABLE}")
     meta = dict(zip(frame["key"], frame["value"]))
     try:
-        if int(meta.get("format", "0")) != FORMAT_VERSION:
+        if int(meta.get("format", "0")) != FORMAT_VERSION or meta.get("code") != code_key():
             return None
         # usable derived tables: their fingerprint is the data's (checked once per version)
         if store.stored(group) is None:
