@@ -7,6 +7,7 @@ kpi_sql's SQL on the orders. Expected figures are never read from the stored tab
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from datetime import date, timedelta
@@ -21,7 +22,8 @@ from hypothesis import strategies as st
 from clv_engine import bridge, clv, kpi
 from clv_engine.db import Database, Reader
 from clv_engine.derived import kpi as derived_kpi
-from clv_engine.derived.build import ConnectionReader, build_or_drop
+from clv_engine.derived import store
+from clv_engine.derived.build import build_or_drop
 from clv_engine.scope import ScopedDatabase
 from tests.helpers import Table, make_db, run_app
 
@@ -89,11 +91,16 @@ def _make(path: Path, customers, orders, store_kpis) -> Path:
 
 
 def _build_kpi_tables(path: Path) -> list[date]:
+    """Every derived table (the KPI ones need the others' meta), as an import builds them;
+    returns the KPI tables' raw dates."""
     con = duckdb.connect(str(path))
     try:
-        return derived_kpi.build(con, ConnectionReader(con))
+        assert build_or_drop(con) is not None
+        frame = con.execute(f"SELECT value FROM {derived_kpi.META_TABLE} WHERE key = 'raw_dates'").fetchone()
+        return [date.fromisoformat(d) for d in json.loads(frame[0])]
     finally:
         con.close()
+        store.forget()
 
 
 def computed(monkeypatch, call):
@@ -121,8 +128,9 @@ class SqlLog:
 
 
 def assert_same(stored: pd.DataFrame, fresh: pd.DataFrame) -> None:
-    # Sums of doubles may differ in the last bit between two DuckDB runs (parallel order).
-    pd.testing.assert_frame_equal(stored, fresh, check_exact=False, rtol=1e-12, atol=1e-9)
+    # Sums of doubles may differ in the last bits between two DuckDB runs (parallel order), more
+    # so where gross profits of both signs nearly cancel (and in a growth rate over such a sum).
+    pd.testing.assert_frame_equal(stored, fresh, check_exact=False, rtol=1e-9, atol=1e-6)
 
 
 def page_dates(end: date, months: int) -> list[date]:
@@ -138,7 +146,7 @@ params_strategy = st.builds(
 )
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(
     data=databases(), months=st.sampled_from([3, 12, 24]), back=st.integers(0, 500), params=params_strategy
 )
@@ -200,6 +208,13 @@ def test_changed_data_scope_and_given_retention_compute(tmp_path, monkeypatch):
     # a store manager's scoped reader, and a retention given: never the kept rows
     assert derived_kpi.kept(ScopedDatabase(db, ["S1"])) is None
     assert derived_kpi.kept(db, 0.7) is None
+    # rows kept by code with another rule are not read
+    with monkeypatch.context() as m:
+        m.setattr(clv, "MIN_RETURN_CUSTOMERS", 5)
+        derived_kpi.forget()
+        assert derived_kpi.kept(db) is None
+    derived_kpi.forget()
+    assert derived_kpi.kept(db) is not None
     before = kpi.raw_kpis(db, dates)
     # An order moved to another store: the derived tables' own fingerprint does not read
     # orders.store_id, this one does, and the new figures are computed.
@@ -213,11 +228,21 @@ def test_changed_data_scope_and_given_retention_compute(tmp_path, monkeypatch):
     last = after[after["as_of"] == end].set_index("store_id")
     was = before[before["as_of"] == end].set_index("store_id")
     assert last.loc["S2", "orders"] == was.loc["S2", "orders"] + 1
-    # a changed monthly store KPI too
-    with db.write_transaction() as con:
-        con.execute("UPDATE store_kpis SET nps = 0 WHERE store_id = 'S1'")
-    assert derived_kpi.kept(db) is None
     db.close()
+    derived_kpi.forget()
+    # a changed monthly store KPI, two orders trading stores, a customer's home store: stale too
+    for change in (
+        "UPDATE store_kpis SET nps = 0 WHERE store_id = 'S1'",
+        "UPDATE orders SET store_id = CASE order_id WHEN 'O1' THEN 'S3' ELSE 'S1' END WHERE order_id IN ('O1', 'O4')",
+        "UPDATE customers SET home_store_id = 'S3' WHERE customer_id = 'C1'",
+    ):
+        _build_kpi_tables(path)
+        db = Database(path)
+        assert derived_kpi.kept(db) is not None
+        with db.write_transaction() as con:
+            con.execute(change)
+        assert derived_kpi.kept(db) is None, change
+        db.close()
     derived_kpi.forget()
 
 

@@ -118,7 +118,6 @@ def build(con: duckdb.DuckDBPyConnection, step: Step = _no_step) -> date | None:
     )
     step(0.93, "segments")
     segments.build(con)  # the RFM+L facts; copies derived_meta's fingerprint, so after it
-    step(0.97, "kpi")
     derived_kpi.build(con, reader)  # the KPI scorecard's store figures (clv_engine.derived.kpi)
     step(1.0, "done")
     return as_of

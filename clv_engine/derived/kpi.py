@@ -12,17 +12,20 @@ store scope to cut, and the scorecard is a group figure):
 - ``derived_kpi_clv``: ``kpi_sql.DATED_SQL``'s rows on the kept dates and the same days a year
   before, with the retention measured (``CLVParams.retention`` None). Before the annuity factor,
   so they serve any discount rate and horizon;
-- ``derived_kpi_meta``: the format, both lists of dates and a fingerprint of every column the
-  two queries read (orders, customers, stores, store_kpis).
+- ``derived_kpi_meta``: the format, a hash of the two queries and their constants, both lists
+  of dates, the derived tables' fingerprint (``derived_meta``'s) and one of what else the
+  queries read (orders' store, store_kpis).
 
 A row holds figures of its date alone (every window is measured back from it), so a kept date
 serves any request that includes it, whatever the other dates or the as-of date. They are read
-for an unscoped database only, while the fingerprint matches (checked once per file version).
+for an unscoped database only, while the derived tables are usable (``store.stored``) and both
+fingerprints match (checked once per file version).
 Built by :func:`build` in ``clv_engine.derived.build`` (one step), dropped with the others.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -42,22 +45,33 @@ TABLES = (RAW_TABLE, CLV_TABLE, META_TABLE)
 FORMAT_VERSION = 1
 MONTHS = 24  # the KPI page's longest history (its slider's maximum)
 
-# Count and hash of every column kpi.RAW_SQL and kpi_sql.SQL read, per table, in one query.
-FINGERPRINT_SQL = """
-SELECT (SELECT count(*) || ':' || coalesce(sum(hash(customer_id, order_date, store_id, revenue,
-                                                    gross_profit)), 0) FROM orders) AS orders,
-       (SELECT count(*) || ':' || coalesce(sum(hash(customer_id, home_store_id, purchase_date)), 0)
-          FROM customers) AS customers,
-       (SELECT count(*) || ':' || coalesce(sum(hash(store_id)), 0) FROM stores) AS stores,
+# What the KPI queries read beyond the derived tables' own fingerprint (``store.FINGERPRINT_SQL``:
+# orders' customer, day, revenue and gross profit, every customer column, the stores): the store
+# of each order (with its row id, so that two orders trading stores change it too; a row id
+# moved by a rewrite only makes the tables stale) and the monthly store KPIs. A narrow pass: a
+# tenth of hashing the orders' text ids again.
+EXTRA_SQL = """
+SELECT (SELECT count(*) || ':' || coalesce(sum(hash(store_id, rowid)), 0) FROM orders) AS orders,
        (SELECT count(*) || ':' || coalesce(sum(hash(store_id, month, nps, first_time_fix_rate,
                                                     technician_efficiency)), 0) FROM store_kpis) AS store_kpis
 """
 
 
 def fingerprint(reader: Any) -> dict[str, str]:
-    """What the KPI queries read of ``reader``'s data (anything with ``query_df``)."""
-    row = reader.query_df(FINGERPRINT_SQL).iloc[0]
+    """What the KPI queries read of ``reader``'s data that the derived tables' fingerprint does
+    not (anything with ``query_df``)."""
+    row = reader.query_df(EXTRA_SQL).iloc[0]
     return {k: str(v) for k, v in row.items()}
+
+
+def code_key() -> str:
+    """A hash of the two queries' text and the constants they are given: rows kept by other code
+    (a changed rule) are never read."""
+    from clv_engine import clv, kpi, kpi_sql
+
+    rules = [clv.RETURN_MAX_YEARS, clv.MIN_RETURN_CUSTOMERS, clv.DEFAULT_RETENTION]
+    text = json.dumps([kpi.RAW_SQL, kpi_sql.DATED_SQL, rules])
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def dates_for(end: date) -> tuple[list[date], list[date]]:
@@ -89,7 +103,8 @@ def build(con: duckdb.DuckDBPyConnection, reader: Any) -> list[date]:
 
     drop(con)
     end = reader.query_value("SELECT max(order_date) FROM orders")
-    if end is None or not {"stores", "store_kpis", "customers"} <= _tables(con):
+    present = _tables(con)
+    if end is None or not {"stores", "store_kpis", "customers", store.META_TABLE} <= present:
         return []
     end = end if type(end) is date else end.date()
     raw_dates, clv_dates = dates_for(end)
@@ -100,9 +115,12 @@ def build(con: duckdb.DuckDBPyConnection, reader: Any) -> list[date]:
     )
     meta = {
         "format": str(FORMAT_VERSION),
+        "code": code_key(),
         "raw_dates": json.dumps([d.isoformat() for d in raw_dates]),
         "clv_dates": json.dumps([d.isoformat() for d in clv_dates]),
-        "fingerprint": json.dumps(fingerprint(reader)),
+        # the derived tables' fingerprint (``derived_meta``, written before this step), and ours
+        "fingerprint": store.read_meta(reader).get("fingerprint", ""),
+        "extra": json.dumps(fingerprint(reader)),
     }
     con.execute(f"CREATE TABLE main.{META_TABLE} (key VARCHAR PRIMARY KEY, value VARCHAR)")
     con.executemany(f"INSERT INTO main.{META_TABLE} VALUES (?, ?)", [[k, v] for k, v in meta.items()])
@@ -123,9 +141,14 @@ def _check(group: Any) -> Kept | None:
     frame = group.query_df(f"SELECT key, value FROM {META_TABLE}")
     meta = dict(zip(frame["key"], frame["value"]))
     try:
-        if int(meta.get("format", "0")) != FORMAT_VERSION:
+        if int(meta.get("format", "0")) != FORMAT_VERSION or meta.get("code") != code_key():
             return None
-        if json.loads(meta["fingerprint"]) != fingerprint(group):
+        # usable derived tables: their fingerprint is the data's (checked once per version)
+        if store.stored(group) is None:
+            return None
+        if json.loads(meta["fingerprint"]) != json.loads(store.read_meta(group)["fingerprint"]):
+            return None
+        if json.loads(meta["extra"]) != fingerprint(group):
             return None
         return Kept(
             raw_dates=frozenset(date.fromisoformat(d) for d in json.loads(meta["raw_dates"])),
