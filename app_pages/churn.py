@@ -20,7 +20,14 @@ from ui import churn_list_panels as list_panel
 from ui import churn_panels as panel
 from ui import drill
 from ui.context import page_context
-from ui.queries import churn_base, churn_dropout, group_churn_calibration, success_evidence
+from ui.queries import (
+    churn_base,
+    churn_dropout,
+    churn_ranking,
+    churn_scored,
+    group_churn_calibration,
+    success_evidence,
+)
 from wording import fmt
 from wording.errors import explain
 
@@ -61,9 +68,12 @@ use_measured = st.toggle(
 actions, rate_source = churn.measured_interventions(actions, evidence, use_measured)
 panel.measured_success(ctx, evidence, actions, rate_source)
 
+# The scores and the ranked list are kept per process for the last two settings: a filter,
+# a toggle or the capacity does not score nor rank again.
+inputs = (ctx.db, ctx.as_of, ctx.store_ids, ctx.clv_params, ctx.clv_model, weights, levels)
 try:
-    with st.spinner(ctx.t("churn.scoring")):  # a million customers: seconds on every change
-        scored = churn.score_risk(signals, weights, levels)
+    with st.spinner(ctx.t("churn.scoring")):  # a million customers: seconds on a new setting
+        scored = churn_scored(*inputs)
 except InputError as error:
     st.error(explain(error, ctx.lang))
     st.stop()
@@ -87,9 +97,8 @@ method = panel.p_churn_method(ctx, calibration, has_p_alive, fit_check)
 # -- the list, its filters and a week's capacity ---------------------------------------------
 with st.spinner(ctx.t("churn.scoring")):
     # Ranked narrow (values, tier in `scored`): the facts and details are read for the rows drawn.
-    full_list = churn.call_list(scored, None, method, calibration, actions, narrow=True)
     # Who calls (owner role); the list is issued on the as-of date, due a week later.
-    full_list = churn.add_call_details(full_list, None, ctx.as_of)
+    full_list = churn_ranking(*inputs, method, tuple(actions))
 
 store_names = panel.store_names(ctx)
 shown, chosen_stores = panel.filters(ctx, full_list, store_names)

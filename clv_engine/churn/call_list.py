@@ -207,7 +207,8 @@ def _ranked_from_base(
     and the wide frame (names, phones, vehicles ...) is taken ONCE, already in rank order, not
     filtered and then sorted (each take of a million wide rows costs about a quarter second)."""
     rows = np.flatnonzero((on_list & scored["valued"]).to_numpy())
-    inputs = scored[[c for c in _RANKING_INPUTS if c in scored.columns]].take(rows)
+    # Columns cut by position as arrays (a frame's take also rebuilds its index and blocks).
+    inputs = pd.DataFrame({c: _taken(scored[c], rows) for c in _RANKING_INPUTS if c in scored.columns})
     p = p_churn(inputs, method, calibration)
     cost = per_level(inputs["level"], {k: v.cost for k, v in by_level.items()})
     success = per_level(inputs["level"], {k: v.success for k, v in by_level.items()})
@@ -215,22 +216,29 @@ def _ranked_from_base(
     value = expected_value(p, success, clv_, cost)
     # Rows in ascending id: ties in value broken by row, as a stable sort would.
     order = descending(value)
+    at = rows[order]
+    p, cost, success = p[order], cost[order], success[order]
+    figures = {"p_churn": p, "cost": cost, "success": success, "customers_saved": p * success}
+    figures["clv_saved"] = figures["customers_saved"] * clv_[order]
+    figures |= {"expected_value": value[order], "rank": np.arange(1, len(at) + 1)}
     if narrow:
-        frame = scored[[c for c in NARROW_LIST_COLUMNS if c in scored.columns]].take(rows[order])
-        frame = frame.reset_index(drop=True)
-        frame["row"] = rows[order]
+        columns = {c: _taken(scored[c], at) for c in NARROW_LIST_COLUMNS if c in scored.columns}
+        frame = pd.DataFrame(columns | {"row": at} | figures, copy=False)
     else:
-        frame = scored.take(rows[order]).drop(columns="valued").reset_index(drop=True)
-    frame["p_churn"] = p[order]
-    frame["cost"] = cost[order]
-    frame["success"] = success[order]
-    frame["customers_saved"] = frame["p_churn"] * frame["success"]
-    frame["clv_saved"] = frame["customers_saved"] * frame["clv"]
-    frame["expected_value"] = value[order]
-    frame["rank"] = np.arange(1, len(frame) + 1)
+        frame = scored.take(at).drop(columns="valued").reset_index(drop=True)
+        for name, column in figures.items():
+            frame[name] = column
     frame.attrs.update(scored.attrs)
     frame.attrs["method"] = method
     return frame
+
+
+def _taken(column: pd.Series, at: np.ndarray):
+    """The column's values at positions ``at``: a NumPy array for a NumPy column, else its
+    own array's take (text, categorical, nullable)."""
+    if isinstance(column.dtype, np.dtype):
+        return column.to_numpy()[at]
+    return column.array.take(at)
 
 
 def descending(value: np.ndarray) -> np.ndarray:

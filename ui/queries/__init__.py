@@ -18,6 +18,8 @@ from ui.queries.customers import (  # noqa: F401
     channel_cac,
     churn_base,
     churn_dropout,
+    churn_ranking,
+    churn_scored,
     churn_signals,
     cohort_cube,
     cohort_views,

@@ -184,6 +184,41 @@ def churn_base(db: Database, as_of: date, stores, params: clv.CLVParams, model: 
 
 @_copied
 @shared(max_entries=2)
+def churn_scored(
+    db: Database, as_of: date, stores, params: clv.CLVParams, model: str, weights, levels
+) -> pd.DataFrame:
+    """churn.score_risk of :func:`churn_base` at these weights and levels, kept once per
+    process for the last two settings (every session at the defaults shares one): a rerun that
+    changes neither (a filter, the capacity, a toggle), or goes back to the one before, does
+    not score a million customers again. An input error is raised, not kept."""
+    return churn.score_risk(churn_base(db, as_of, stores, params, model), weights, levels)
+
+
+@_copied
+@shared(max_entries=2)
+def churn_ranking(
+    db: Database,
+    as_of: date,
+    stores,
+    params: clv.CLVParams,
+    model: str,
+    weights,
+    levels,
+    method: str,
+    actions: tuple,
+) -> pd.DataFrame:
+    """The churn page's whole list: :func:`churn_scored` ranked narrow by the expected value
+    of ``actions`` (churn.call_list, P(churn) by ``method``, calibrated on the group at these
+    weights) with who calls and when (issued on ``as_of``); its ``row`` points into
+    :func:`churn_scored`'s rows. Kept like it, for the last two settings."""
+    scored = churn_scored(db, as_of, stores, params, model, weights, levels)
+    calibration = group_churn_calibration(db, as_of, weights, levels)  # a group figure
+    ranked = churn.call_list(scored, None, method, calibration, list(actions), narrow=True)
+    return churn.add_call_details(ranked, None, as_of)
+
+
+@_copied
+@shared(max_entries=2)
 def issue_ranking(db: Database, as_of: date, stores, params: clv.CLVParams, model: str) -> pd.DataFrame:
     """The churn ranking a new list is issued from (results page): default weights and levels,
     the interventions in use, P(churn) calibrated when it can be, the scope's customers where
