@@ -158,3 +158,68 @@ def test_migration_with_a_tier_outside_the_scheme_uses_the_sql():
     # the SQL: a tier without a rank reads as new (list_position gives NULL)
     assert mig.counts() == {"up": 0, "down": 1, "same": 0, "new": 1}
     assert mig.moves["customer_id"].tolist() == ["x"]
+
+
+def old_six_groups(frame: pd.DataFrame, rules: seg.SixGroupRules) -> pd.DataFrame:
+    """The previous six_groups: the rule in SQL (seg.SIX_SQL) over the four numbers."""
+    from clv_engine.segmentation.vocabulary import frame_sql
+
+    clv_values = frame["clv"].to_numpy(dtype=float)
+    finite = clv_values[np.isfinite(clv_values)]
+    clv_cut = (
+        float(np.quantile(finite, rules.invalid_clv_share))
+        if len(finite) and rules.invalid_clv_share > 0
+        else -np.inf
+    )
+    grid = pd.DataFrame(list(rules.grid), columns=["r_level", "fm_level", "grp"])
+    numbers = pd.DataFrame(
+        {
+            "row_no": np.arange(len(frame)),
+            "r": frame["r"].to_numpy(),
+            "f": frame["f"].to_numpy(),
+            "m": frame["m"].to_numpy(),
+            "clv": clv_values,
+        }
+    )
+    cut = clv_cut if np.isfinite(clv_cut) else -1e300
+    levels = frame_sql(
+        seg.SIX_SQL, [rules.high_min, rules.low_max, cut, rules.invalid_fallback], scores=numbers, grid=grid
+    )
+    out = frame.copy()
+    for col in ("r_level", "fm_level", "group"):
+        out[col] = levels[col].to_numpy()
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_six_groups_equal_the_sql_rule(data):
+    n = data.draw(st.integers(0, 30))
+    score = st.lists(st.integers(1, 5), min_size=n, max_size=n)
+    frame = pd.DataFrame(
+        {
+            "customer_id": pd.Series([f"C{i}" for i in range(n)], dtype="str"),
+            "r": np.asarray(data.draw(score), dtype="int64"),
+            "f": np.asarray(data.draw(score), dtype="int64"),
+            "m": np.asarray(data.draw(score), dtype="int64"),
+            "clv": data.draw(
+                st.lists(st.sampled_from([np.nan, -3.0, 0.0, 1.0, 50.0, 900.0]), min_size=n, max_size=n)
+            ),
+        },
+        index=np.arange(n) + 5,
+    )
+    low = data.draw(st.integers(1, 4))
+    groups = list(seg.SIX_GROUPS)
+    cells = {cell: data.draw(st.sampled_from(groups)) for cell in seg.DEFAULT_GRID}
+    rules = seg.SixGroupRules(
+        high_min=data.draw(st.integers(low + 1, 5)),
+        low_max=low,
+        invalid_clv_share=data.draw(st.sampled_from([0.0, 0.2, 0.5, 1.0])),
+        invalid_fallback=data.draw(st.sampled_from([g for g in groups if g != "invalid"])),
+    ).with_grid(cells)
+    got = seg.six_groups(frame, rules)
+    want = old_six_groups(frame, rules)
+    for col in ("r_level", "fm_level", "group"):
+        assert got[col].astype(object).tolist() == want[col].astype(object).tolist(), col
+    pd.testing.assert_frame_equal(got[list(frame.columns)], frame)
+    assert got.attrs["six_rules"] == rules

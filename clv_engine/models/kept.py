@@ -22,6 +22,7 @@ import pandas as pd
 
 from clv_engine.derived import store as derived
 from clv_engine.scope import scope_of
+from clv_engine.status import P_ALIVE_LIKELY, StatusRules
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,8 @@ def headline(
     as_of: date,
     horizon_years: float,
     discount_rate: float,
-    likely: float,
-    active_days: int,
+    likely: float = P_ALIVE_LIKELY,
+    active_days: int = StatusRules().active_days,
 ) -> KeptHeadline | None:
     """The headline's figures over the whole group, or None (not kept: compute)."""
     if not usable(db, as_of, horizon_years, discount_rate):
@@ -81,7 +82,7 @@ def headline(
 
 
 def predictions_of(
-    db: Any, as_of: date, horizon_years: float, discount_rate: float, customer_ids: Sequence[str]
+    db: Any, as_of: date, horizon_years: float, discount_rate: float, customer_ids: Sequence[str] = ()
 ) -> pd.DataFrame | None:
     """customer_id, p_visit_12m and predictive_clv of these customers as kept (the columns
     ``customer_predictions`` copies from the file), or None (not kept: compute)."""

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from clv_engine.errors import InputError
-from clv_engine.segmentation.vocabulary import CODES, SCORE_MAX, SCORE_MIN, SIX_GROUPS, frame_sql
+from clv_engine.segmentation.vocabulary import CODES, SCORE_MAX, SCORE_MIN, SIX_GROUPS
 
 # -- six groups (SPEC §2b) --------------------------------------------------------------------
 
@@ -111,25 +112,32 @@ def six_groups(scores_with_clv: pd.DataFrame, rules: SixGroupRules = SixGroupRul
         clv_cut = float(np.quantile(finite, rules.invalid_clv_share))
     else:
         clv_cut = -np.inf
-    grid = pd.DataFrame(list(rules.grid), columns=["r_level", "fm_level", "grp"])
-    clv_param = clv_cut if np.isfinite(clv_cut) else -1e300
-    # Only the four numbers the rule reads go to DuckDB (strings cost far more to hand over);
-    # the groups come back in row order.
-    numbers = pd.DataFrame(
-        {
-            "row_no": np.arange(len(frame)),
-            "r": frame["r"].to_numpy(),
-            "f": frame["f"].to_numpy(),
-            "m": frame["m"].to_numpy(),
-            "clv": clv_values,
-        }
-    )
-    levels = frame_sql(
-        SIX_SQL, [rules.high_min, rules.low_max, clv_param, rules.invalid_fallback], scores=numbers, grid=grid
-    )
-    out = frame.copy()
-    for col in ("r_level", "fm_level", "group"):
-        out[col] = levels[col].to_numpy()
+    # Array arithmetic, as SIX_SQL reads the rule: the levels by code (LEVELS' order), the
+    # group from the 3 × 3 grid, and "invalid" kept only for the all-low customers at or under
+    # the cut (a missing CLV compares NULL there, which keeps the grid's "invalid").
+    r, f, m = (frame[c].to_numpy(dtype=float) for c in ("r", "f", "m"))
+    high, low = rules.high_min, rules.low_max
+    r_code = np.where(r >= high, 0, np.where(r <= low, 2, 1))
+    fm_code = np.where((f >= high) & (m >= high), 0, np.where((f <= low) & (m <= low), 2, 1))
+    cells = rules.grid_map()
+    groups = list(SIX_GROUPS)
+    grid = np.array([[groups.index(cells[(rl, fl)]) for fl in LEVELS] for rl in LEVELS])
+    group = grid[r_code, fm_code]
+    with np.errstate(invalid="ignore"):
+        cut_ok = np.isnan(clv_values) | (clv_values < 0) | (clv_values <= clv_cut)
+    keeps = (r_code == 2) & (f <= low) & (m <= low) & cut_ok
+    fallback = groups.index(rules.invalid_fallback)
+    group = np.where((group == groups.index("invalid")) & ~keeps, fallback, group)
+    out = frame.copy(deep=False)  # copy-on-write: the caller's frame keeps its columns
+    for col, codes, names in (
+        ("r_level", r_code, LEVELS),
+        ("fm_level", fm_code, LEVELS),
+        ("group", group, groups),
+    ):
+        text = pa.DictionaryArray.from_arrays(
+            pa.array(codes.astype("int8")), pa.array(names)
+        ).dictionary_decode()
+        out[col] = pd.Series(text, dtype="str", index=frame.index)
     out.attrs.update(frame.attrs)
     out.attrs["clv_cut"] = clv_cut
     out.attrs["six_rules"] = rules
