@@ -195,6 +195,9 @@ def _arguments(func, db, day: date, model) -> dict | None:
         "max_visits": 10,
         "horizon_years": 5,  # the defaults kept in the derived tables
         "discount_rate": 0.12,
+        "a": 0.8,  # a fitted model's dropout parameters (churn.calibration.kept_dropout)
+        "b": 2.5,
+        "near_one": 0.99,
     }
     args = {}
     for p in list(inspect.signature(func).parameters.values())[1:]:
