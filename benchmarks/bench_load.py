@@ -145,7 +145,6 @@ def main() -> None:
     args = parser.parse_args()
     if args.plain:
         os.environ["CLV_HOUSEKEEPING_SECONDS"] = "0"
-        os.environ["CLV_SWITCH_INTERVAL"] = "0.005"  # Python's default (app.py sets 1 ms)
     if args.profile:
         os.environ["CLV_PROFILE_SAMPLES"] = str(args.profile)
     db = ensure_db(args.db or OUT / f"c{args.customers // 1000}k.duckdb", args.customers)
