@@ -3,8 +3,6 @@
 Run with:  streamlit run app.py
 """
 
-import os
-import sys
 from pathlib import Path
 
 import streamlit as st
@@ -33,22 +31,11 @@ PAGES = [
     ("app_pages/import_data.py", "page.import", ":material/upload_file:", "nav.data"),
     ("app_pages/users.py", "page.users", ":material/manage_accounts:", "nav.data"),
 ]
-SWITCH_INTERVAL = 0.001  # seconds, see below
-
 # Pages listed only for a viewer with the right (the page checks again itself).
 DIRECTOR_ONLY = {"app_pages/users.py"}
 
 # Once per process: closed sessions shut down and freed memory returned (ui/housekeeping.py).
 housekeeping.start()
-
-# Fifty sessions' script threads share one interpreter lock. A thread back from a system call
-# (each message to a browser wakes the event loop through a socket, each file check, each
-# DuckDB query) waits for the lock until the thread holding it is made to let go: after
-# Python's switch interval, 5 ms. A run makes a hundred such calls, so on a busy process a
-# 0.1 s page took seconds; at 1 ms a waiting thread gets the lock back five times sooner
-# (issue 14, 50 sessions on one process: p95 8.2 -> 2.4 s on a loaded machine, CPU per run
-# unchanged). CLV_SWITCH_INTERVAL (seconds) overrides it; the load benchmark's --plain sets 0.005.
-sys.setswitchinterval(float(os.environ.get("CLV_SWITCH_INTERVAL") or SWITCH_INTERVAL))
 
 # Presentation mode (sidebar toggle or ?present=1): the sidebar starts folded away.
 st.set_page_config(

@@ -9,6 +9,11 @@ latencies do), how the sessions were spread over the processes, and the machine'
     python benchmarks/bench_load.py                          # 10k sample; 10 and 25 sessions; 1 and 2 processes
     python benchmarks/bench_load.py --sessions 10 25 50 --duration 120 --db /tmp/bench_100k.duckdb
 
+To compare two versions, run them AT THE SAME TIME from two checkouts (each has its own
+benchmarks/out/): on a shared machine the load moves the latencies more than most changes do
+(a 1 ms switch interval looked 3x better run after the default, and was no better side by side).
+The sessions send back their widgets' values as a browser does (deploy/stclient.py).
+
 The database is generated into benchmarks/out/ on first use (never committed). Before measuring,
 one session per process visits every page once, so the figures are warm-cache reruns.
 """
@@ -145,7 +150,6 @@ def main() -> None:
     args = parser.parse_args()
     if args.plain:
         os.environ["CLV_HOUSEKEEPING_SECONDS"] = "0"
-        os.environ["CLV_SWITCH_INTERVAL"] = "0.005"  # Python's default (app.py sets 1 ms)
     if args.profile:
         os.environ["CLV_PROFILE_SAMPLES"] = str(args.profile)
     db = ensure_db(args.db or OUT / f"c{args.customers // 1000}k.duckdb", args.customers)

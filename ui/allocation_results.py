@@ -18,6 +18,7 @@ from ui.scenario_panel import ScenarioPanel, comparison_table, scenario_panel
 from ui.widgets import Headline, metric_row, presenting
 from wording import boardpack, fmt
 from wording.allocation import explain_error, option_label, reason_text, verdict_table
+from wording.report.charts import vline
 
 # Material icons: emoji need a colour font that a meeting-room browser may lack.
 ICONS = {
@@ -174,7 +175,7 @@ def curve_chart(ctx, curve: al.BudgetCurve, budget: float, best: al.Portfolio) -
                 hovertemplate=ctx.t("allocator.page.chart_enters.hover"),
             )
         )
-    fig.add_vline(x=float(budget), line_dash="dot")
+    vline(fig, float(budget), line_dash="dot")
     fig.add_trace(
         go.Scatter(
             x=[float(budget)],

@@ -6,7 +6,8 @@ and stores a :class:`Context`; a page calls :func:`page_context` and reads from 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -66,15 +67,16 @@ class Context:
         frame has ``p_alive``; ``attrs["model"]`` says which model the figures come from.
         """
         params = params or self.clv_params
-        # Long only the first time for this data (the fit, a million rows): a spinner then;
-        # st.spinner shows nothing for work under half a second (every later rerun).
-        with st.spinner(self.t("speed.values")):
+        # Long only the first time for this data (the fit, a million rows): a spinner then.
+        key = ("values", self.db.version(), self.as_of, self.store_ids, params, self.clv_model)
+        with _spinner_unless_done(key, self.t("speed.values")):
             frame = model_values(self.db, self.as_of, self.store_ids, params, self.clv_model)
         return frame.copy(deep=False)  # copy-on-write: the caller's changes stay its own
 
     def predictive_fit_problem(self) -> str | None:
         """Why the predictive model could not be fitted in this scope, or None."""
-        with st.spinner(self.t("speed.fitting")):  # the first fit of this data and date
+        key = ("fit", self.db.version(), self.as_of)
+        with _spinner_unless_done(key, self.t("speed.fitting")):  # the first fit of this data and date
             result = fit_in_scope(self.db, self.as_of)
         return fit_error_text(result, self.lang) if isinstance(result, dict) else None
 
@@ -82,7 +84,58 @@ class Context:
         return store_list(self.db)
 
     def has(self, table: str) -> bool:
-        return self.db.table_rows(table) > 0
+        """Whether ``table`` has rows (in the scope): counted once per data version and scope."""
+        key = (self.db.version(), table)
+        found = _HAS.get(key)
+        if found is None:
+            found = self.db.table_rows(table) > 0
+            _remember(_HAS, key, found)
+        return found
+
+
+# Per process, a few entries each (every key holds the data version: a write or an import
+# makes new keys; the old ones age out). Plain dicts: a lookup or an insert is atomic, and
+# two sessions computing the same entry at once store the same value.
+_MEMO_SIZE = 16
+_HAS: dict[tuple, bool] = {}
+_STORE_LABELS: dict[tuple, dict[str, str]] = {}
+_DONE: dict[tuple, bool] = {}  # cached work known to be done in this process (no spinner)
+
+
+def _remember(memo: dict, key: tuple, value: object, size: int = _MEMO_SIZE) -> None:
+    if len(memo) >= size:
+        try:
+            del memo[next(iter(memo))]  # the oldest
+        except (KeyError, StopIteration, RuntimeError):  # another thread got there first
+            pass
+    memo[key] = value
+
+
+@contextmanager
+def _spinner_unless_done(key: tuple, text: str) -> Iterator[None]:
+    """``st.spinner(text)`` around work of the shared caches the first time ``key`` is met in
+    this process; afterwards the work is a cache lookup, and the spinner (a timer thread and
+    a message to the browser on every run of every page, issue 14) is left out. The memo
+    keeps as few keys as the caches keep entries (3): a key the cache may have dropped gets
+    its spinner again."""
+    if key in _DONE:
+        yield
+        return
+    with st.spinner(text):
+        yield
+    _remember(_DONE, key, True, size=3)
+
+
+def store_labels(db: Database) -> dict[str, str]:
+    """Store id -> "name · region" for the sidebar, built once per data version (not on every
+    run of every page from the cached store table). Never change what it returns."""
+    key = db.version()
+    labels = _STORE_LABELS.get(key)
+    if labels is None:
+        stores = store_list(db)
+        labels = dict(zip(stores["store_id"], stores["name"] + " · " + stores["region"]))
+        _remember(_STORE_LABELS, key, labels, size=4)
+    return labels
 
 
 def ensure_database() -> Path:
@@ -170,8 +223,7 @@ def draw_sidebar() -> Context:
             key="as_of",
             help=t("sidebar.as_of.help", lang),
         )
-        stores = store_list(db)
-        labels = dict(zip(stores["store_id"], stores["name"] + " · " + stores["region"]))
+        labels = store_labels(db)
         if viewer.stores is not None:  # a store manager picks only among their own stores
             labels = {s: label for s, label in labels.items() if s in viewer.stores}
         chosen: Sequence[str] = st.multiselect(

@@ -16,6 +16,7 @@ from ui.context import Context
 from ui.downloads import table_downloads
 from ui.widgets import Headline, metric_row, translated_choice
 from wording import fmt
+from wording.report.charts import vline
 
 
 def return_rates(ctx: Context, rates: clv.ReturnRates, retention: float) -> None:
@@ -62,7 +63,7 @@ def concentration(ctx: Context, values: pd.DataFrame, head: overview.Headline) -
     step = max(1, len(curve) // 400)
     curve = pd.concat([curve.iloc[::step], curve.iloc[[-1]]])
     fig = go.Figure(go.Scatter(x=curve["customer_share"], y=curve["profit_share"], mode="lines"))
-    fig.add_vline(x=0.2, line_dash="dot")
+    vline(fig, 0.2, line_dash="dot")
     fig.add_annotation(
         x=0.2,
         y=head.top20_profit_share,

