@@ -16,6 +16,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -38,12 +39,12 @@ PAGES = (
 )
 
 
-def child(page: str, db: Path) -> dict:
+def child(page: str, db: Path, root: Path) -> dict:
     os.environ["CLV_DB"] = str(db)
     os.environ["CLV_RAISE_PAGE_ERRORS"] = "1"
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=3600)
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=3600)
     at.session_state["lang"] = "en"
     at.switch_page(f"app_pages/{page}.py")
     start = time.perf_counter()
@@ -55,6 +56,45 @@ def child(page: str, db: Path) -> dict:
     return result
 
 
+def _rss_gb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024**2
+    except OSError:
+        pass
+    return 0.0
+
+
+def _run_guarded(command: list[str], root: Path, timeout: float, stop_gb: float):
+    """The page's process, ended when it runs past ``timeout`` or its resident memory passes
+    ``stop_gb`` (a shared machine: one page must not take the others' memory). The finished
+    process (stdout) or why it was ended."""
+    # Files, not pipes: a full pipe would stop the page while this loop only watches it.
+    out_file, err_file = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
+    proc = subprocess.Popen(
+        command,
+        cwd=root,
+        env=dict(os.environ, PYTHONPATH=str(root)),
+        stdout=out_file,
+        stderr=err_file,
+        text=True,
+    )
+    started, peak = time.monotonic(), 0.0
+    while proc.poll() is None:
+        peak = max(peak, _rss_gb(proc.pid))
+        if peak > stop_gb or time.monotonic() - started > timeout:
+            proc.kill()
+            proc.wait()
+            why = f"over {stop_gb:.1f} GB" if peak > stop_gb else f"over {timeout:.0f} s"
+            return f"ended: {why} (after {time.monotonic() - started:.0f} s, {peak:.1f} GB)"
+        time.sleep(0.2)
+    out_file.seek(0)
+    err_file.seek(0)
+    return subprocess.CompletedProcess(command, proc.returncode, out_file.read(), err_file.read())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", type=Path, required=True)
@@ -62,25 +102,29 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--gb", type=float, default=8.0)
     parser.add_argument("--timeout", type=float, default=600.0)
+    parser.add_argument(
+        "--stop-gb", type=float, default=9.0, help="end a page whose process passes this resident memory"
+    )
+    parser.add_argument("--root", type=Path, default=ROOT, help="the checkout whose app runs (before/after)")
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.db)))
+        sys.path.insert(0, str(args.root))
+        print(json.dumps(child(args.child, args.db, args.root)))
         return
     print(f"{'page':<13}{'cold s':>8}{'peak GB':>9}  verdict  load 1/5 min before -> after", flush=True)
     for page in args.pages:
         before = "{:.1f}/{:.1f}".format(*os.getloadavg()[:2])
-        try:
-            proc = subprocess.run(
-                [sys.executable, __file__, "--child", page, "--db", str(args.db)],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                timeout=args.timeout,
-            )
-        except subprocess.TimeoutExpired:
-            print(f"{page:<13} over {args.timeout:.0f} s (ended)", flush=True)
+        status = _run_guarded(
+            [sys.executable, __file__, "--child", page, "--db", str(args.db), "--root", str(args.root)],
+            args.root,
+            args.timeout,
+            args.stop_gb,
+        )
+        if isinstance(status, str):
+            print(f"{page:<13} {status}", flush=True)
             continue
+        proc = status
         after = "{:.1f}/{:.1f}".format(*os.getloadavg()[:2])
         lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
         if not lines:

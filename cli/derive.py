@@ -3,8 +3,11 @@ file imported or generated before they existed, or after its data was changed in
 
     python -m cli.derive [PATH]      (PATH: $CLV_DB, else the bundled sample)
 
-Every step is printed with the seconds it took. The tables are written in one transaction: a
-failure leaves the file as it was. It writes through the app's own write path
+Every step is printed with the seconds it took. The tables are committed step by step (a date's
+tables at a time: a single transaction of ten million customers' rows passed DuckDB's memory
+limit); a failure leaves the file's data as it was and no usable derived table (no
+``derived_meta``: the pages compute, as before the tables). ``--memory-limit`` bounds DuckDB's
+memory (it spills to ``PATH.tmp`` beyond it). It writes through the app's own write path
 (``Database.write_transaction``), so it may run while the app is serving: pages wait for it as
 for any write (an import builds the tables itself).
 

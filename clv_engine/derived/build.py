@@ -65,6 +65,21 @@ def drop(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP TABLE IF EXISTS temp.derived_rfm_day")
 
 
+def _commit_step(con: duckdb.DuckDBPyConnection) -> None:
+    """Inside a transaction (``python -m cli.derive``), commit what is built so far and go on in
+    a new one: a transaction's own new rows stay in memory until its commit, so ten million
+    customers' values for three dates passed DuckDB's memory limit (6 GB) at the third date.
+    Without a transaction (an import's or a sample's own connection) every statement is
+    already committed: nothing to do. Readers wait for the whole build (the writer holds the
+    file); a build that fails after a step leaves tables without ``derived_meta``, which no
+    reader uses (they compute), and the next build replaces."""
+    try:
+        con.execute("COMMIT")
+    except duckdb.TransactionException:
+        return  # no transaction open: autocommit
+    con.execute("BEGIN TRANSACTION")
+
+
 def dates_to_build(last_day: date) -> list[date]:
     """The data's last day, then the dates the CLV bridge compares it with (overview)."""
     days = [last_day] + [bridge.comparison_date(last_day, period) for period in bridge.PERIODS]
@@ -103,9 +118,11 @@ def build(con: duckdb.DuckDBPyConnection, step: Step = _no_step) -> date | None:
             predicted.append(day.isoformat())
         step((i + 0.5) * share, "values")
         _values(con, day, predictions, first=i == 0)
+        _commit_step(con)
     # -- after the values: other per-customer builders of the last day go here --
     step(0.7, "churn")
     derived_churn.build(con, reader, as_of)  # the churn signals and backtest (clv_engine.derived.churn)
+    _commit_step(con)
     step(0.8, "checks")
     rfm_days, holdout = _model_page(con, reader, as_of, days)
     con.execute("DROP TABLE temp.derived_keys")
