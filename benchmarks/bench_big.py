@@ -21,37 +21,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = (
-    "overview",
-    "segmentation",
-    "churn",
-    "lookup",
-    "kpi",
-    "model",
-    "calculator",
-    "actions",
-    "allocator",
-    "evaluator",
-    "channels",
-    "results",
-    "import_data",
-    "users",
-)
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.bench_pages import WIDGETS, first_render  # noqa: E402
+
+PAGES = tuple(WIDGETS)  # every page, in bench_pages.py's order
 
 
 def child(page: str, db: Path, root: Path) -> dict:
-    os.environ["CLV_DB"] = str(db)
-    os.environ["CLV_RAISE_PAGE_ERRORS"] = "1"
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(root / "app.py"), default_timeout=3600)
-    at.session_state["lang"] = "en"
-    at.switch_page(f"app_pages/{page}.py")
-    start = time.perf_counter()
-    at.run()
-    result = {"page": page, "cold": time.perf_counter() - start, "metrics": len(at.metric)}
-    if at.exception:
-        result["error"] = at.exception[0].message[:200]
+    _, result = first_render(page, db, root, timeout=3600)
     result["rss_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
     return result
 

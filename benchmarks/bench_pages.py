@@ -102,13 +102,14 @@ def change(at, keys: list[tuple[str, str]], turn: int, texts: list | None) -> No
         widgets[1].set_value(moved(widgets[1], -sign * step))
 
 
-def child(page: str, db: Path) -> dict:
-    """Runs in the fresh process: time one page and print its figures as JSON."""
+def first_render(page: str, db: Path, root: Path = ROOT, timeout: float = 1800):
+    """In a fresh process: the first render of ``page`` on ``db`` by the app of checkout ``root``,
+    as (the AppTest, {page, cold seconds, metrics shown, the error if any})."""
     os.environ["CLV_DB"] = str(db)
     os.environ["CLV_RAISE_PAGE_ERRORS"] = "1"
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=1800)
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=timeout)
     at.session_state["lang"] = "en"
     at.switch_page(f"app_pages/{page}.py")
     result: dict = {"page": page}
@@ -118,6 +119,13 @@ def child(page: str, db: Path) -> dict:
     result["metrics"] = len(at.metric)
     if at.exception:
         result["error"] = at.exception[0].message[:200]
+    return at, result
+
+
+def child(page: str, db: Path) -> dict:
+    """Runs in the fresh process: time one page and print its figures as JSON."""
+    at, result = first_render(page, db)
+    if "error" in result:
         return result
     warm = []
     for _ in range(3):
