@@ -257,6 +257,9 @@ def raw_kpis(
         # A store with no order in the year did have zero gross profit, if any store had orders.
         if out[col].notna().any():
             out[col] = out[col].fillna(0)
+    # Rows read from the file (Arrow: pandas' str) and rows computed (DuckDB: object, or str
+    # once concatenated with the former) must give the same frame whichever path each took.
+    out["store_id"] = out["store_id"].astype(object)
     return out.sort_values(["store_id", "as_of"]).reset_index(drop=True)
 
 
