@@ -41,8 +41,7 @@ ctx.disclose_assumptions()  # the gross margin assumed at import, if any
 # are read for the rows drawn and for a file when asked for).
 with st.spinner(ctx.t("churn.computing")):  # seconds on a large base the first time
     signals = churn_base(ctx.db, ctx.as_of, ctx.store_ids, ctx.clv_params, ctx.clv_model)
-    values = ctx.customer_values()
-if signals.empty or values.empty:
+if signals.empty or signals.attrs["values_empty"]:
     st.info(ctx.t("churn.empty"))
     st.stop()
 available = signals.attrs["available"]
@@ -90,7 +89,7 @@ st.caption(
 # Calibrated on every customer (not the store scope), so a customer's P(churn) and expected
 # value are the same here, in lookup and in the exports.
 calibration = group_churn_calibration(ctx.db, ctx.as_of, weights, levels)  # a group figure
-has_p_alive = "p_alive" in values.columns
+has_p_alive = "p_alive" in signals.columns  # the model's P(alive), carried by the base
 fit_check = churn_dropout(ctx.db, ctx.as_of) if has_p_alive else None  # the kept P(alive), counted
 method = panel.p_churn_method(ctx, calibration, has_p_alive, fit_check)
 

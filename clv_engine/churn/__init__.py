@@ -72,6 +72,7 @@ from clv_engine.churn.details import (
     vehicle_text,
     with_details,
 )
+from clv_engine.churn.kept import kept_base
 from clv_engine.churn.rules import (
     BACKTEST_HORIZON_DAYS,
     CODES,
@@ -150,6 +151,7 @@ __all__ = [
     "filter_list",
     "fit_logistic",
     "interventions_in_use",
+    "kept_base",
     "kept_dropout",
     "knapsack",
     "level_summary",

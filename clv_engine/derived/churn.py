@@ -33,6 +33,7 @@ from clv_engine.scope import scope_of
 SIGNALS_TABLE = "derived_churn_signals"
 BACKTEST_TABLE = "derived_churn_backtest"
 META_TABLE = "derived_churn_meta"
+BASE_TABLE = "derived_churn_base"  # clv_engine.churn.kept: the page's joined base, optional
 TABLES = (SIGNALS_TABLE, BACKTEST_TABLE, META_TABLE)
 # The side tables the signals read, and the columns of them they read (hashed, not whole rows:
 # a third of the time on millions of appointments).
@@ -68,7 +69,7 @@ def build(con: duckdb.DuckDBPyConnection, reader: Any, as_of: date) -> None:
     from clv_engine.churn import calibration, signals
     from clv_engine.churn.rules import BACKTEST_HORIZON_DAYS, SignalRules
 
-    for table in TABLES:
+    for table in (*TABLES, BASE_TABLE):
         con.execute(f"DROP TABLE IF EXISTS main.{table}")
     rules = SignalRules()
     sql, params = signals.facts_query(reader.tables(), as_of, None, rules)
@@ -89,6 +90,13 @@ def build(con: duckdb.DuckDBPyConnection, reader: Any, as_of: date) -> None:
         "horizon_days": str(BACKTEST_HORIZON_DAYS),
         "side": json.dumps(side_fingerprint(reader)),
     }
+    # The page's joined base (signals, CLV, P(alive), tier) at the default parameters and model.
+    from clv_engine.churn import kept
+
+    base = kept.build_base(con, reader, as_of, rules)
+    if base is not None:
+        meta["base"] = base
+        meta["base_available"] = json.dumps(list(signals.available_signals(reader)))
     con.execute(f"CREATE TABLE main.{META_TABLE} (key VARCHAR PRIMARY KEY, value VARCHAR)")
     con.executemany(f"INSERT INTO main.{META_TABLE} VALUES (?, ?)", [[k, v] for k, v in meta.items()])
 

@@ -172,14 +172,22 @@ def call_details(db: Database, as_of: date, customer_ids, last_visit: bool = Tru
 def churn_base(db: Database, as_of: date, stores, params: clv.CLVParams, model: str) -> pd.DataFrame:
     """The signals with the CLV, P(alive) and tier the list ranks on, joined once
     (churn.list_base), narrow: names, phones and vehicles are read for the rows drawn
-    (:func:`call_details`)."""
+    (:func:`call_details`). Read as ONE table when the file keeps it for these inputs
+    (churn.kept_base: the whole group at the defaults), else joined here.
+    ``attrs["values_empty"]``: the customer values were empty (the page then says so)."""
+    kept = churn.kept_base(db, as_of, stores, params, model)
+    if kept is not None:
+        kept.attrs["values_empty"] = False  # kept only when there are values
+        return kept
     values = model_values(db, as_of, stores, params, model)
-    return churn.list_base(
+    frame = churn.list_base(
         churn_signals(db, as_of, stores),
         values,
         rfml_tiers(db, as_of, stores),
         value_columns=churn.NARROW_VALUE_COLUMNS,
     )
+    frame.attrs["values_empty"] = values.empty
+    return frame
 
 
 @_copied

@@ -1,0 +1,136 @@
+"""The churn page's joined base kept in the file (clv_engine.churn.kept, issue 14) against the
+join the page computed before it (signals, the model's values, the tiers: churn.list_base),
+with the derived tables in use and with none at all, on random databases with complaints,
+sightings and appointments; and every input it is not kept for computes."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from cli import derive as cli
+from clv_engine import churn, clv, predictive
+from clv_engine.churn import kept
+from clv_engine.db import Database
+from clv_engine.derived import churn as derived_churn
+from clv_engine.derived import store
+from clv_engine.scope import ScopedDatabase
+from tests.test_churn_derived import _with_side_tables
+from tests.test_churn_narrow import _random_db
+from tests.test_derived import SqlLog, on_the_fly
+
+PARAMS = clv.CLVParams()
+
+
+def _open(tmp_path, seed: int, side: bool = True) -> tuple[Database, object]:
+    path = tmp_path / f"b{seed}.duckdb"
+    _random_db(path, seed).close()
+    if side:
+        _with_side_tables(path, seed)
+    assert cli.main([str(path)]) == 0
+    store.forget()
+    derived_churn.forget()
+    db = Database(path)
+    return db, db.query_value("SELECT max(order_date) FROM orders")
+
+
+def _joined(db, end, params=PARAMS, model="predictive") -> pd.DataFrame:
+    """The join as the page made it (ui.queries churn_base before the kept table), from the
+    engine's own pieces: the signals, the customer values with the model's predictions (kept
+    or fitted), the tiers."""
+    values = clv.customer_values(db, end, None, params)
+    predicted = None
+    if model == "predictive":
+        predicted = predictive.stored_predictions(db, end, None, params.horizon_years, params.discount_rate)
+        if predicted is None:
+            predicted = predictive.customer_predictions(
+                predictive.fit_predictive_model(db, end), params.horizon_years, params.discount_rate
+            )
+    values = predictive.values_for_model(values, model, predicted)
+    return churn.list_base(
+        churn.churn_signals(db, end),
+        values,
+        churn.rfml_tiers(db, end),
+        value_columns=churn.NARROW_VALUE_COLUMNS,
+    )
+
+
+@pytest.mark.parametrize("seed", [3, 17, 29])
+def test_the_kept_base_equals_the_join(tmp_path, monkeypatch, seed):
+    db, end = _open(tmp_path, seed, side=seed != 29)
+    try:
+        log = SqlLog(monkeypatch)
+        found = churn.kept_base(db, end, None, PARAMS, "predictive")
+        assert found is not None and log.ran(kept.BASE_TABLE)
+        joined = _joined(db, end)
+        assert len(found) > 50 and found["valued"].any() and "p_alive" in found.columns
+        # the same frame: columns, dtypes, rows and order, to the bit
+        pd.testing.assert_frame_equal(found, joined, check_exact=True)
+        for key in ("available", "rules", "as_of", "by_id", "details"):
+            assert found.attrs[key] == joined.attrs[key], key
+        # ... and the same figures as with no derived table at all (the SQL of the first days)
+        computed = on_the_fly(monkeypatch, lambda: _joined(db, end))
+        pd.testing.assert_frame_equal(
+            found, computed, check_dtype=False, check_categorical=False, check_exact=False, rtol=1e-9
+        )
+        # the scores and the ranking on it: the same list
+        a = churn.call_list(churn.score_risk(found), None, "score", narrow=True)
+        b = churn.call_list(churn.score_risk(joined), None, "score", narrow=True)
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+    finally:
+        db.close()
+
+
+def test_other_inputs_compute(tmp_path, monkeypatch):
+    db, end = _open(tmp_path, 5)
+    try:
+        log = SqlLog(monkeypatch)
+        other = dataclasses.replace(PARAMS, horizon_years=3)
+        assert churn.kept_base(db, end, None, other, "predictive") is None
+        assert (
+            churn.kept_base(db, end, None, dataclasses.replace(PARAMS, retention=0.8), "predictive") is None
+        )
+        assert churn.kept_base(db, end, None, PARAMS, "historical") is None
+        assert churn.kept_base(db, end, ("S1",), PARAMS, "predictive") is None  # tiers of the stores chosen
+        assert churn.kept_base(ScopedDatabase(db, ["S2"]), end, None, PARAMS, "predictive") is None
+        assert churn.kept_base(db, end - pd.Timedelta(days=1), None, PARAMS, "predictive") is None
+        assert not log.ran(kept.BASE_TABLE)
+    finally:
+        db.close()
+
+
+def test_a_new_complaint_is_never_read_from_a_stale_base(tmp_path):
+    db, end = _open(tmp_path, 7)
+    path = db.path
+    db.close()
+    import duckdb
+
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE complaints SET resolved = NULL")
+    con.close()
+    store.forget()
+    derived_churn.forget()
+    db = Database(path)
+    try:
+        assert churn.kept_base(db, end, None, PARAMS, "predictive") is None
+    finally:
+        db.close()
+
+
+def test_no_fit_keeps_no_base(tmp_path):
+    """A day whose model could not be fitted: no base kept (the page computes, as without it)."""
+    import duckdb
+
+    from clv_engine.derived import build
+
+    path = tmp_path / "nofit.duckdb"
+    _random_db(path, 9).close()
+    con = duckdb.connect(str(path))
+    end = build.build(con)
+    assert kept.BASE_TABLE in build.ConnectionReader(con).tables()
+    con.execute(f"UPDATE {store.MODEL_TABLE} SET kind = 'failure'")
+    assert kept.build_base(con, build.ConnectionReader(con), end, churn.SignalRules()) is None
+    assert kept.BASE_TABLE not in build.ConnectionReader(con).tables()
+    con.close()
