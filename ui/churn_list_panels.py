@@ -28,7 +28,7 @@ def with_details(ctx: Context, rows: pd.DataFrame, scored: pd.DataFrame) -> pd.D
     """These rows of the narrow list with what the table and the files show of them: the
     signals' facts (for the reasons, from ``scored``) and the call details (name, phone,
     vehicle, store, owner ...), read for them only."""
-    rows = churn.with_signals(rows, scored) if "row" in rows.columns else rows
+    rows = churn.with_signals(rows, scored, ctx.db) if "row" in rows.columns else rows
     # The last visit is the signals' last order (to the same day): no pass over the orders.
     known = "last_order" in rows.columns
     details = queries.call_details(ctx.db, ctx.as_of, rows["customer_id"], last_visit=not known)

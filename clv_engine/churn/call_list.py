@@ -258,11 +258,24 @@ def descending(value: np.ndarray) -> np.ndarray:
     return order
 
 
-def with_signals(rows: pd.DataFrame, scored: pd.DataFrame) -> pd.DataFrame:
+def with_signals(rows: pd.DataFrame, scored: pd.DataFrame, db: Database | None = None) -> pd.DataFrame:
     """Rows of a narrow list (``call_list(..., narrow=True)``) with every other column of the
-    scored base they were ranked from (the facts and contributions the reasons quote)."""
-    rest = [c for c in scored.columns if c not in rows.columns and c != "valued"]
-    extra = scored[rest].take(rows["row"].to_numpy()).set_axis(rows.index)
+    scored base they were ranked from (the facts and contributions the reasons quote). A base
+    kept in the file (churn.kept) has its facts read from ``db`` for these rows only."""
+    lazy = scored.attrs.get("kept_facts") or ()
+    order = list(scored.attrs["kept_order"]) if lazy else []
+    columns = order + [c for c in scored.columns if c not in order]
+    rest = [c for c in columns if c not in rows.columns and c != "valued"]
+    at = rows["row"].to_numpy()
+    extra = scored[[c for c in rest if c in scored.columns]].take(at).set_axis(rows.index)
+    missing = [c for c in rest if c not in scored.columns]
+    if missing:
+        if db is None:
+            raise ValueError("the facts of a kept churn base are read from its database: pass db")
+        from clv_engine.churn.kept import facts_at
+
+        facts = facts_at(db, at, missing, scored.attrs.get("kept_nullable", ())).set_axis(rows.index)
+        extra = pd.concat([extra, facts], axis=1)[rest]
     out = pd.concat([rows, extra], axis=1)
     out.attrs.update(rows.attrs)
     return out

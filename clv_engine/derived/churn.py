@@ -93,10 +93,7 @@ def build(con: duckdb.DuckDBPyConnection, reader: Any, as_of: date) -> None:
     # The page's joined base (signals, CLV, P(alive), tier) at the default parameters and model.
     from clv_engine.churn import kept
 
-    base = kept.build_base(con, reader, as_of, rules)
-    if base is not None:
-        meta["base"] = base
-        meta["base_available"] = json.dumps(list(signals.available_signals(reader)))
+    meta |= kept.build_base(con, reader, as_of, rules) or {}
     con.execute(f"CREATE TABLE main.{META_TABLE} (key VARCHAR PRIMARY KEY, value VARCHAR)")
     con.executemany(f"INSERT INTO main.{META_TABLE} VALUES (?, ?)", [[k, v] for k, v in meta.items()])
 
