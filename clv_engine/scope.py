@@ -62,6 +62,7 @@ SCOPED_TABLES: dict[str, str] = {
     "derived_rfm": f"SELECT * FROM {{base}} WHERE {IN_SCOPE}",
     "derived_churn_signals": f"SELECT * FROM {{base}} WHERE {IN_SCOPE}",
     "derived_churn_backtest": f"SELECT * FROM {{base}} WHERE {IN_SCOPE}",
+    "derived_churn_base": f"SELECT * FROM {{base}} WHERE {IN_SCOPE}",
     "derived_segments": f"SELECT * FROM {{base}} WHERE {IN_SCOPE}",
     # A side outside the scope reads as a marker: the referral exists, its other party is
     # nobody. Two markers, so a chain never continues through one (referrer <> referred), and

@@ -272,9 +272,9 @@ def with_signals(rows: pd.DataFrame, scored: pd.DataFrame, db: Database | None =
     if missing:
         if db is None:
             raise ValueError("the facts of a kept churn base are read from its database: pass db")
-        from clv_engine.churn.kept import facts_at
+        from clv_engine.churn.kept import _read_facts
 
-        facts = facts_at(db, at, missing, scored.attrs.get("kept_nullable", ())).set_axis(rows.index)
+        facts = _read_facts(db, at, missing, scored.attrs.get("kept_nullable", ())).set_axis(rows.index)
         extra = pd.concat([extra, facts], axis=1)[rest]
     out = pd.concat([rows, extra], axis=1)
     out.attrs.update(rows.attrs)

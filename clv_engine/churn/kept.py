@@ -147,7 +147,7 @@ def _frame(table: pa.Table) -> pd.DataFrame:
 
 
 # What a first render reads of the kept base: the scores, the ranking and its filters. The
-# facts behind the signals (what the reasons quote) are read for the rows drawn (:func:`facts_at`).
+# facts behind the signals (what the reasons quote) are read for the rows drawn (:func:`_read_facts`).
 FIRST_COLUMNS = (
     "customer_id",
     "home_store_id",
@@ -214,7 +214,9 @@ def kept_base(
 _BY_POSITION = 5_000
 
 
-def facts_at(db: Any, rows: np.ndarray, columns: Sequence[str], nullable: Sequence[str] = ()) -> pd.DataFrame:
+def _read_facts(
+    db: Any, rows: np.ndarray, columns: Sequence[str], nullable: Sequence[str] = ()
+) -> pd.DataFrame:
     """``columns`` of the kept base at row positions ``rows`` of :func:`kept_base`'s frame (its
     rows are the table's ``pos`` 1..n in order), in the order given, with the dtypes the
     whole column has (an integer column with a NULL anywhere: Int64)."""
