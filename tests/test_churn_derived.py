@@ -205,3 +205,17 @@ def test_the_kept_dropout_check_is_the_models(derived_db):
         < derived_churn.kept_alive_share(db, as_of, 0.5)[0]
     )
     assert churn.kept_dropout(db, as_of - timedelta(days=5), a, b) is None  # not a kept date
+
+
+def test_the_backtest_without_ids_calibrates_the_same(derived_db):
+    """What the group calibration reads (the stored backtest without its ten million ids) fits
+    the very figures the whole backtest gives."""
+    db, end = derived_db
+    whole = churn.backtest_signals(db, end)
+    narrow = churn.backtest_signals(db, end, ids=False)
+    assert "customer_id" in whole.columns and "customer_id" not in narrow.columns
+    pd.testing.assert_frame_equal(narrow, whole.drop(columns="customer_id"))
+    for weights in (churn.RiskWeights(), churn.RiskWeights(0.1, 0.1, 0.4, 0.2, 0.2)):
+        a, b = churn.calibrate(narrow, weights), churn.calibrate(whole, weights)
+        assert a is not None and (a.intercept, a.slope, a.auc) == (b.intercept, b.slope, b.auc)
+        pd.testing.assert_frame_equal(a.table, b.table)

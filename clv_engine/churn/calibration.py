@@ -190,15 +190,21 @@ def backtest_signals(
     rules: SignalRules = SignalRules(),
     horizon_days: int = BACKTEST_HORIZON_DAYS,
     stored: bool = True,
+    ids: bool = True,
 ) -> pd.DataFrame:
     """Signals as they stood ``horizon_days`` before ``as_of`` for the customers watched then,
     with ``churned`` = no visit from then to ``as_of``.
 
     For every customer (no store, no scope) at the data's end date, the file's stored backtest
     when it keeps one (clv_engine.derived.churn; ``stored=False``: compute): the signals and
-    the outcome only, the same rows in the same order."""
+    the outcome only, the same rows in the same order; ``ids=False``: the stored one without
+    the customer ids (ten million of them), what :func:`calibrate` reads."""
     reference = as_of - timedelta(days=horizon_days)
-    kept = derived_churn.backtest_frame(db, as_of, rules, horizon_days) if stored and not store_ids else None
+    kept = (
+        derived_churn.backtest_frame(db, as_of, rules, horizon_days, ids=ids)
+        if stored and not store_ids
+        else None
+    )
     if kept is not None:
         kept.attrs.update(available=available_signals(db), rules=rules, as_of=reference)
         return kept

@@ -160,11 +160,11 @@ def signal_facts(
 
 
 def backtest_frame(
-    db: Any, as_of: object, rules: Any = None, horizon_days: int | None = None
+    db: Any, as_of: object, rules: Any = None, horizon_days: int | None = None, ids: bool = True
 ) -> pd.DataFrame | None:
     """The stored backtest (id and signals of the customers watched a horizon before
     ``as_of``, and ``churned``) for an unscoped database, or None (``rules``, ``horizon_days``
-    None: the defaults)."""
+    None: the defaults). ``ids=False``: without the customer ids (what a calibration reads)."""
     from clv_engine.churn.rules import BACKTEST_HORIZON_DAYS
 
     rules = _default_rules() if rules is None else rules
@@ -174,7 +174,8 @@ def backtest_frame(
     meta = _meta(db, as_of)
     if meta is None or meta["rules"] != _rules_json(rules) or int(meta["horizon_days"]) != horizon_days:
         return None
-    frame = _in_order(db, f"SELECT * FROM {BACKTEST_TABLE}")
+    picked = "*" if ids else "* EXCLUDE (customer_id)"
+    frame = _in_order(db, f"SELECT {picked} FROM {BACKTEST_TABLE}")
     frame["watched"] = True
     frame.attrs["reference_date"] = date.fromisoformat(meta["as_of"]) - timedelta(days=horizon_days)
     frame.attrs["horizon_days"] = horizon_days

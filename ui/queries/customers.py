@@ -419,8 +419,9 @@ def group_churn_calibration(
 @shared
 def _group_churn_backtest(db: Database, as_of: date) -> pd.DataFrame:
     """The signals a year before ``as_of`` of every customer of the group, with what happened
-    since, kept apart so new weights only recalibrate. Read by group_churn_calibration only."""
-    return churn.backtest_signals(db, as_of, None)
+    since, kept apart so new weights only recalibrate. Read by group_churn_calibration only
+    (the kept one without the customer ids: the calibration reads the signals and outcome)."""
+    return churn.backtest_signals(db, as_of, None, ids=False)
 
 
 # The KPI page's months (3 to 24) are cut from one of these spans, computed in one pass each:
