@@ -155,3 +155,26 @@ def test_no_fit_keeps_no_base(tmp_path):
     assert kept.build_base(con, build.ConnectionReader(con), end, churn.SignalRules()) is None
     assert kept.BASE_TABLE not in build.ConnectionReader(con).tables()
     con.close()
+
+
+def test_the_rows_drawn_again_are_not_read_again(tmp_path, monkeypatch):
+    """A rerun drawing the same rows (a filter, a second session) reuses their facts; another
+    file version reads them again."""
+    db, end = _open(tmp_path, 3)
+    try:
+        scored = churn.score_risk(churn.kept_base(db, end, None, PARAMS, "predictive"))
+        rows = churn.call_list(scored, None, "score", narrow=True).head(20)
+        reads = []
+        real = kept._facts
+        monkeypatch.setattr(kept, "_facts", lambda *a: reads.append(1) or real(*a))
+        first = churn.with_signals(rows, scored, db)
+        second = churn.with_signals(rows, scored, db)
+        pd.testing.assert_frame_equal(first, second, check_exact=True)
+        assert len(reads) == 1
+        second["spend_recent"] = -1.0  # a caller's change stays its own
+        pd.testing.assert_frame_equal(churn.with_signals(rows, scored, db), first, check_exact=True)
+        monkeypatch.setattr(db, "version", lambda: ("another", 1))
+        churn.with_signals(rows, scored, db)
+        assert len(reads) == 2
+    finally:
+        db.close()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import threading
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -221,6 +222,28 @@ def _read_facts(
     rows are the table's ``pos`` 1..n in order), in the order given, with the dtypes the
     whole column has (an integer column with a NULL anywhere: Int64)."""
     rows = np.asarray(rows, dtype=np.int64)
+    key = (
+        (db.version(), rows.tobytes(), tuple(columns), tuple(nullable)) if len(rows) <= _BY_POSITION else None
+    )
+    with _recent_lock:
+        if key is not None and key in _recent:
+            return _recent[key].copy()
+    frame = _facts(db, rows, columns, nullable)
+    if key is not None:
+        with _recent_lock:
+            _recent[key] = frame.copy()
+            while len(_recent) > _RECENT:
+                _recent.pop(next(iter(_recent)))
+    return frame
+
+
+# The last few row sets read (a page's rerun draws the same rows again, a second session too).
+_RECENT = 16
+_recent: dict[tuple, pd.DataFrame] = {}
+_recent_lock = threading.Lock()
+
+
+def _facts(db: Any, rows: np.ndarray, columns: Sequence[str], nullable: Sequence[str]) -> pd.DataFrame:
     picked = ", ".join(columns)
     with db.cursor() as cur:
         if len(rows) <= _BY_POSITION:
