@@ -47,6 +47,14 @@ from clv_engine.segmentation.groups import (
     SixGroupRules,
     six_groups,
 )
+from clv_engine.segmentation.keyed import (
+    by_key,
+    is_keyed,
+    keyed_scores,
+    keyed_values,
+    named,
+    with_keyed_values,
+)
 from clv_engine.segmentation.migration import (
     FLOWS_SQL,
     MIGRATION_SQL,
@@ -110,6 +118,12 @@ __all__ = [
     "SixGroupRules",
     "TYPICAL_SHARES",
     "budget_per_customer",
+    "by_key",
+    "is_keyed",
+    "keyed_scores",
+    "keyed_values",
+    "named",
+    "with_keyed_values",
     "care_budget",
     "complaint_roi",
     "frame_sql",

@@ -268,8 +268,9 @@ def _first_movers(a, b, order, a_of_b, then, rank_b, direction, shown) -> pd.Dat
         picked.append(rows if shown is None else rows[: int(shown)])
     rows = ordered(np.concatenate(picked))
     a_rows = a_of_b[rows]
-    home = b["home_store_id"].iloc[rows].reset_index(drop=True)
-    home_then = a["home_store_id"].iloc[a_rows].reset_index(drop=True)
+    # as objects: the two dates' stores may be categories of different lists (keyed frames)
+    home = b["home_store_id"].iloc[rows].reset_index(drop=True).astype(object)
+    home_then = a["home_store_id"].iloc[a_rows].reset_index(drop=True).astype(object)
     return pd.DataFrame(
         {
             "customer_id": _text(b["customer_id"].iloc[rows]),

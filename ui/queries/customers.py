@@ -3,6 +3,7 @@ results, group aggregates a store may see, the customer lookup."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from functools import wraps
 
@@ -266,10 +267,35 @@ def _seg_base(db: Database, as_of: date, store_ids, params: clv.CLVParams) -> pd
     return seg.with_values(_seg_scores(db, as_of, store_ids), _customer_values(db, as_of, store_ids, params))
 
 
+# The whole group with the derived tables kept for the date: the same frame by integer key
+# (seg.keyed: no text id of a million customers); None: the scope or date computes as above.
+@shared
+def _seg_keyed_scores(db: Database, as_of: date) -> pd.DataFrame | None:
+    return seg.keyed_scores(db, as_of)
+
+
+@shared
+def _seg_keyed_base(db: Database, as_of: date, params: clv.CLVParams) -> pd.DataFrame | None:
+    scores = _seg_keyed_scores(db, as_of)
+    if scores is None:
+        return None
+    return seg.with_keyed_values(scores, seg.keyed_values(db, as_of, params))
+
+
 @shared(max_entries=4)
-def _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params) -> pd.DataFrame:
-    frame = seg.rescore(_seg_base(db, as_of, store_ids, params), rules)
+def _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params, keyed=True) -> pd.DataFrame:
+    """The page's frame: keyed (cust_key, no name) for the whole group when kept, else with ids."""
+    base = _seg_keyed_base(db, as_of, params) if keyed and store_ids is None else None
+    if base is None:
+        base = _seg_base(db, as_of, store_ids, params)
+    frame = seg.rescore(base, rules)
     return seg.six_groups(frame, six_rules) if scheme == "six" else frame
+
+
+def seg_customers(db, as_of, store_ids, scheme, rules, six_rules, params) -> pd.DataFrame:
+    """The page's frame with customer ids and names (what a customer list reads): the keyed
+    frame's figures, computed with the text ids (a click through, not the first render)."""
+    return _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params, keyed=False).copy(deep=False)
 
 
 def rfml_tiers(db: Database, as_of: date, stores: tuple[str, ...] | None) -> pd.DataFrame:
@@ -301,11 +327,33 @@ def seg_migration(
     """Who moved between tiers (shared: never changed by callers), both dates as the page scores;
     ``shown``: the first movers of each direction only as rows (``movers`` for a whole list)."""
     now = _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params)
-    if scheme == "rfml":  # the earlier tiers need the scores only (the values: the six groups)
-        then = seg.rescore(_seg_scores(db, date_a, store_ids), rules)
-    else:
-        then = _seg_frame(db, date_a, store_ids, scheme, rules, six_rules, params)
-    return seg.migration_between(then, now, scheme, date_a, as_of, shown)
+    keyed = seg.is_keyed(now)
+    if keyed:  # both dates by key, or both with ids
+        if scheme == "rfml":
+            then = _seg_keyed_scores(db, date_a)
+            then = None if then is None else seg.rescore(then, rules)
+        else:
+            then = _seg_frame(db, date_a, store_ids, scheme, rules, six_rules, params)
+            then = then if seg.is_keyed(then) else None
+        if then is None:
+            keyed = False
+            now = _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params, keyed=False)
+    if not keyed:
+        if scheme == "rfml":  # the earlier tiers need the scores only (the values: the six groups)
+            then = seg.rescore(_seg_scores(db, date_a, store_ids), rules)
+        else:
+            then = _seg_frame(db, date_a, store_ids, scheme, rules, six_rules, params, keyed=False)
+        return seg.migration_between(then, now, scheme, date_a, as_of, shown)
+    mig = seg.migration_between(seg.by_key(then), seg.by_key(now), scheme, date_a, as_of, shown)
+    return dataclasses.replace(mig, moves=seg.named(db, as_of, mig.moves))
+
+
+def seg_movers(db, as_of, mig: seg.Migration, kind: str) -> pd.DataFrame:
+    """Every mover of ``kind`` of a :func:`seg_migration`, with ids and names (a download)."""
+    rows = mig.movers(kind)
+    if mig.sides is not None and pd.api.types.is_integer_dtype(mig.sides[1]["customer_id"]):
+        return seg.named(db, as_of, rows)
+    return rows
 
 
 @cached

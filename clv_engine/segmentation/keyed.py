@@ -1,0 +1,143 @@
+"""The whole group's segmentation by integer customer key (issue 14: a million customers).
+
+The scores and the CLV of every customer are numbers; only the customers a page lists need
+their text id and name. With the derived tables kept for a date (``derived_segments`` with its
+``cust_key``, ``derived_values``), the page's frame is read without a text id: the facts and the
+values, both in ``cust_key`` order (the customer id's order), lined up row for row. Where a
+customer belongs (home store, region) comes as categories (a few distinct texts). The scores
+are :func:`scoring.scores_of_facts` and the CLV ``clv.add_historical_clv``, the very arithmetic
+of ``score_customers`` and ``clv.customer_values``: the same figures, customer by customer.
+
+:func:`named` turns the keys of a few rows (movers shown, a list downloaded) back into customer
+ids and names. Anything else (a store scope, a date without kept facts or values, a file built
+before the key was kept): None, and the caller computes as before.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from clv_engine import clv
+from clv_engine.derived import segments
+from clv_engine.derived import store as derived
+from clv_engine.segmentation.scoring import RfmlRules, missing_flag_tables, scores_of_facts
+from clv_engine.segmentation.vocabulary import FLAG_TABLES
+
+KEY = "cust_key"
+# What the keyed frame carries of the values (the breakdown's 12-month profit and the CLV).
+VALUE_COLUMNS = ("recency_days", "gross_profit", "tenure_years", "gp_12m")
+_PLACES = ("home_store_id", "region")
+
+
+def _arrow(db, sql: str, params: list) -> pa.Table:
+    with db.cursor() as cur:
+        return cur.sql(sql, params=params).to_arrow_table()
+
+
+def _categories(column: pa.ChunkedArray, index: pd.RangeIndex) -> pd.Series:
+    """A text column as pandas categories (codes and the few distinct texts, no string each)."""
+    encoded = pc.dictionary_encode(column.combine_chunks())
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype("int32")
+    names = pd.Index(encoded.dictionary.to_pylist(), dtype="str")
+    return pd.Series(pd.Categorical.from_codes(codes, categories=names), index=index)
+
+
+def keyed_scores(db, as_of: date, rules: RfmlRules = RfmlRules()) -> pd.DataFrame | None:
+    """``score_customers(db, as_of, rules=rules)`` with ``cust_key`` for ``customer_id`` and the
+    stores and regions as categories, in the same rows and order; None when not kept."""
+    table = segments.keyed_facts_table(db, as_of)
+    if table is None:
+        return None
+    rules.validate()
+    columns = (KEY, *_PLACES, "recency_days", "freq_12m", "spend_12m", *FLAG_TABLES)
+    # Written in key order, scanned in it (no sort of a million rows); sorted when not.
+    arrow = _arrow(db, f"SELECT {', '.join(columns)} FROM {table} WHERE as_of = ?", [as_of])
+    keys = arrow.column(KEY)
+    if len(keys) > 1 and not pc.all(pc.less(keys[:-1], keys[1:])).as_py():
+        arrow = arrow.sort_by(KEY)
+    index = pd.RangeIndex(arrow.num_rows)
+    facts = pd.DataFrame(
+        {
+            c: _categories(arrow.column(c), index)
+            if c in _PLACES
+            else pd.Series(arrow.column(c).to_numpy(), index=index)
+            for c in columns
+        },
+        copy=False,
+    )
+    return scores_of_facts(facts, rules, missing_flag_tables(db), as_of)
+
+
+def keyed_values(db, as_of: date, params: clv.CLVParams) -> pd.DataFrame | None:
+    """cust_key, gp_12m and clv of every customer as ``clv.customer_values`` gives them (the
+    kept values of ``as_of``, the same CLV arithmetic); None when not kept."""
+    if derived.kept_date(db, as_of) is None or segments.keyed_facts_table(db, as_of) is None:
+        return None
+    params.validate()
+    frame = derived.values_frame(db, as_of, None, [KEY, *VALUE_COLUMNS])
+    if frame is None:
+        return None
+    retention, source = clv.retention_for(db, as_of, params)
+    frame.attrs["return_rates"] = clv.return_rates(db, as_of)
+    frame = clv.add_historical_clv(frame, retention, params)
+    return frame[[KEY, "gp_12m", "clv"]]
+
+
+def with_keyed_values(scores: pd.DataFrame | None, values: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The scores with gp_12m and clv beside them (``with_values``' columns the page reads), or
+    None when either is missing or their customers differ (then compute as before)."""
+    if scores is None or values is None or len(scores) != len(values):
+        return None
+    if not np.array_equal(scores[KEY].to_numpy(), values[KEY].to_numpy()):
+        return None
+    out = scores.copy(deep=False)
+    for column in ("gp_12m", "clv"):
+        out[column] = values[column].set_axis(out.index)
+    out.attrs.update(scores.attrs)
+    out.attrs["keyed"] = True
+    return out
+
+
+def is_keyed(frame: pd.DataFrame) -> bool:
+    return KEY in frame.columns and "customer_id" not in frame.columns
+
+
+def by_key(frame: pd.DataFrame) -> pd.DataFrame:
+    """A keyed frame with its key in the ``customer_id`` column (what the migration joins on;
+    key order is id order, so the movers' order is the same)."""
+    return frame.rename(columns={KEY: "customer_id"})
+
+
+def named(db, as_of: date, rows: pd.DataFrame, column: str = "customer_id") -> pd.DataFrame:
+    """``rows`` whose ``column`` holds customer keys (as numbers or their text) with the
+    customer's id there instead and ``name`` filled in, from the values kept for ``as_of``."""
+    out = rows.copy()
+    if out.empty:
+        return out
+    keys = pd.to_numeric(out[column].astype(str)).astype("int64")
+    found = db.query_df(
+        f"SELECT {KEY}, customer_id, name FROM {derived.VALUES_TABLE} "
+        f"WHERE as_of = ? AND {KEY} IN (SELECT unnest(CAST(? AS INTEGER[])))",
+        [as_of, sorted(set(int(k) for k in keys))],
+    ).set_index(KEY)
+    ids = keys.map(found["customer_id"])
+    names = keys.map(found["name"])
+    for place in _PLACES:  # categories of a keyed frame, as text
+        if place in out.columns and isinstance(out[place].dtype, pd.CategoricalDtype):
+            out[place] = _text(out[place].astype(object)).set_axis(out.index)
+    out[column] = _text(ids).set_axis(out.index)
+    out["name"] = _text(names).set_axis(out.index)
+    return out
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Text as DuckDB hands it back (str; objects when all NULL), as the migration's columns."""
+    series = pd.Series(values).reset_index(drop=True)
+    if len(series) and series.isna().all():
+        return pd.Series([None] * len(series), dtype=object)
+    return series.astype("str")
