@@ -15,14 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from clv_engine.derived import store as derived
+from clv_engine.models.bg_nbd import p_alive
 from clv_engine.scope import scope_of
-from clv_engine.status import P_ALIVE_LIKELY, StatusRules
+from clv_engine.status import P_ALIVE_LIKELY, DropoutCheck, DropoutRules, StatusRules, dropout_check
 
 
 @dataclass(frozen=True)
@@ -97,3 +99,93 @@ def predictions_of(
         f"WHERE as_of = ? AND customer_id IN ({marks})"
     )
     return db.query_df(sql, [as_of, *ids])
+
+
+# -- the summary's numbers (issue 14: the model page without the 1M-row summary's text) ---------
+
+# What the page reads of every customer's summary: the map's range, the dropout check, the
+# P(alive) drops (by the customer's integer key; ids and names only for the rows shown).
+NUMBERS = ("cust_key", "frequency", "recency", "T")
+
+
+def summary_kept(db: Any, model: Any) -> bool:
+    """Whether ``model``'s summary is the kept ``derived_rfm`` of its date (the model restored
+    from the file for the whole group, in weeks)."""
+    return (
+        scope_of(db) is None
+        and float(model.time_unit_days) == derived.TIME_UNIT_DAYS
+        and derived.kept_date(db, model.as_of) is not None
+        and derived.rfm_kept(db, model.as_of)
+    )
+
+
+def _numbers(db: Any, as_of: date) -> pd.DataFrame:
+    frame = derived.rfm_frame(db, as_of, NUMBERS)
+    frame["frequency"] = frame["frequency"].astype(float)  # as predictive.typed_rfm
+    return frame
+
+
+def summary_numbers(db: Any, model: Any) -> pd.DataFrame | None:
+    """cust_key, frequency, recency and T of ``model.summary``'s rows in its order (key order,
+    the customer id's), read without the summary's text; None when not kept."""
+    return _numbers(db, model.as_of) if summary_kept(db, model) else None
+
+
+def dropout(model: Any, numbers: pd.DataFrame, rules: DropoutRules = DropoutRules()) -> DropoutCheck:
+    """``model.dropout(rules)`` from the summary's numbers (:func:`summary_numbers`)."""
+    alive = p_alive(model.visits, numbers["frequency"], numbers["recency"], numbers["T"])
+    params = model.visits.params
+    return dropout_check(params.a, params.b, alive, rules)
+
+
+DROP_LOOKUP_SQL = f"""
+SELECT cust_key AS _order_key, customer_id, name, home_store_id, frequency, last_visit
+FROM {derived.RFM_TABLE}
+WHERE as_of = ? AND cust_key IN (SELECT unnest(CAST(? AS INTEGER[])))
+"""
+
+
+def alive_drops(
+    db: Any, model: Any, numbers: pd.DataFrame, lookback_days: int, top: int
+) -> pd.DataFrame | None:
+    """``predictive.p_alive_drops(db, model, lookback_days, top)`` (the whole group) by the
+    customers' keys, when both dates' summaries are kept; None otherwise (compute)."""
+    from clv_engine.predictive import DROP_COLUMNS
+
+    if not isinstance(lookback_days, (int, np.integer)) or lookback_days < 1 or top is None or top < 1:
+        return None
+    earlier = model.as_of - timedelta(days=int(lookback_days))
+    if not summary_kept(db, model) or not derived.rfm_kept(db, earlier):
+        return None
+    before = _numbers(db, earlier)
+    now_keys = numbers["cust_key"].to_numpy()
+    before_keys = before["cust_key"].to_numpy()
+    # Both in key order: the customers in both, in ``now``'s order (p_alive_drops' inner join)
+    at = np.searchsorted(before_keys, now_keys)
+    at_clipped = np.minimum(at, max(len(before_keys) - 1, 0))
+    found = (at < len(before_keys)) & (before_keys[at_clipped] == now_keys) if len(before_keys) else at < 0
+    if not found.any():
+        return pd.DataFrame(columns=DROP_COLUMNS)
+    rows = at_clipped[found]
+    p_before = p_alive(model.visits, *(before[c].to_numpy()[rows] for c in NUMBERS[1:]))
+    p_now = p_alive(model.visits, *(numbers[c].to_numpy()[found] for c in NUMBERS[1:]))
+    change = p_now - p_before
+    at_rows = np.flatnonzero(found)
+    if np.isnan(change).any():
+        return None  # the ranking of every row: compute, as before
+    eligible = np.arange(len(change))
+    if len(eligible) > top:
+        kth = np.partition(change, top - 1)[top - 1]
+        eligible = eligible[change <= kth]
+    # key order is id order: a stable sort on the change is the order of (change, customer_id)
+    eligible = eligible[np.argsort(change[eligible], kind="stable")][:top]
+    keys = now_keys[at_rows[eligible]]
+    found_rows = derived._read_frame(db, DROP_LOOKUP_SQL, [model.as_of, [int(k) for k in keys]])
+    found_rows["frequency"] = found_rows["frequency"].astype(float)
+    # _read_frame sorted the rows by key; put them in the ranking's order
+    order = np.searchsorted(np.sort(keys), keys)
+    out = found_rows.iloc[order].reset_index(drop=True)[DROP_COLUMNS[:5]]
+    out["p_alive_before"] = p_before[eligible]
+    out["p_alive"] = p_now[eligible]
+    out["change"] = change[eligible]
+    return out

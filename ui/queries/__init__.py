@@ -6,6 +6,7 @@ call them as ``queries.name`` or import the name from here."""
 from ui.queries.customers import (  # noqa: F401
     _copied,
     _group_churn_backtest,
+    _model_numbers,
     _seg_base,
     _seg_breakdowns,
     _seg_frame,
@@ -39,7 +40,9 @@ from ui.queries.customers import (  # noqa: F401
     lookup_find,
     lookup_scores,
     missing_flag_tables,
+    model_dropout,
     model_headline,
+    model_summary_facts,
     model_predictions_of,
     rfml_tiers,
     seg_analysis,

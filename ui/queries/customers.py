@@ -7,6 +7,7 @@ import dataclasses
 from datetime import date
 from functools import wraps
 
+import numpy as np
 import pandas as pd
 
 from clv_engine import (
@@ -135,7 +136,44 @@ def alive_drops(
 ) -> pd.DataFrame:
     """The ``top`` customers (of ``stores``'s, None: all) whose P(alive) by the shared fit fell
     most over ``lookback_days``: a short frame, not a million rows kept per process."""
-    return p_alive_drops(db, fitted_model(db, as_of), lookback_days, top=top, stores=stores)
+    model = fitted_model(db, as_of)
+    numbers = None if stores is not None else _model_numbers(db, as_of)
+    if numbers is not None:  # the whole group, both dates kept: by key, ids for the rows shown
+        drops = kept.alive_drops(db, model, numbers, lookback_days, top)
+        if drops is not None:
+            return drops
+    return p_alive_drops(db, model, lookback_days, top=top, stores=stores)
+
+
+@shared
+def _model_numbers(db: Database, as_of: date) -> pd.DataFrame | None:
+    """cust_key, frequency, recency and T of the fit's summary, kept (the whole group), without
+    its text: what the model page reads of every customer; None: the page uses the summary."""
+    model = fitted_model(db, as_of)
+    return None if isinstance(model, dict) else kept.summary_numbers(db, model)
+
+
+@cached
+def model_summary_facts(db: Database, as_of: date) -> tuple[int, float, float] | None:
+    """(customers in the fit's summary, their longest T, the 99th percentile of their visits),
+    from the kept numbers or the summary; None without a fit."""
+    model = fitted_model(db, as_of)
+    if isinstance(model, dict):
+        return None
+    numbers = _model_numbers(db, as_of)
+    summary = model.summary if numbers is None else numbers
+    if summary.empty:
+        return 0, float("nan"), float("nan")
+    return len(summary), float(summary["T"].max()), float(np.quantile(summary["frequency"], 0.99))
+
+
+@cached
+def model_dropout(db: Database, as_of: date):
+    """``dropout(db, as_of)`` (the shared fit's DropoutCheck, None without a fit), from the
+    kept numbers of the whole group's summary when there are."""
+    model = fitted_model(db, as_of)
+    numbers = None if isinstance(model, dict) else _model_numbers(db, as_of)
+    return dropout(db, as_of) if numbers is None else kept.dropout(model, numbers)
 
 
 # -- churnseg --
