@@ -39,12 +39,20 @@ def _arrow(db, sql: str, params: list) -> pa.Table:
         return cur.sql(sql, params=params).to_arrow_table()
 
 
-def _categories(column: pa.ChunkedArray, index: pd.RangeIndex) -> pd.Series:
-    """A text column as pandas categories (codes and the few distinct texts, no string each)."""
-    encoded = pc.dictionary_encode(column.combine_chunks())
-    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype("int32")
-    names = pd.Index(encoded.dictionary.to_pylist(), dtype="str")
-    return pd.Series(pd.Categorical.from_codes(codes, categories=names), index=index)
+# Where the customers belong, by code: the distinct stores (regions) of the date in text order,
+# numbered from 0; the million rows carry the code, never the text.
+_PLACE_CODES = """
+SELECT v, CAST(row_number() OVER (ORDER BY v) - 1 AS INTEGER) AS code
+FROM (SELECT DISTINCT {place} AS v FROM {table} WHERE as_of = ? AND {place} IS NOT NULL)
+"""
+
+
+def _place_codes(db, table: str, as_of: date) -> dict[str, list[str]]:
+    out = {}
+    for place in _PLACES:
+        frame = db.query_df(_PLACE_CODES.format(place=place, table=table) + " ORDER BY code", [as_of])
+        out[place] = [str(v) for v in frame["v"]]
+    return out
 
 
 def keyed_scores(db, as_of: date, rules: RfmlRules = RfmlRules()) -> pd.DataFrame | None:
@@ -54,22 +62,32 @@ def keyed_scores(db, as_of: date, rules: RfmlRules = RfmlRules()) -> pd.DataFram
     if table is None:
         return None
     rules.validate()
-    columns = (KEY, *_PLACES, "recency_days", "freq_12m", "spend_12m", *FLAG_TABLES)
-    # Written in key order, scanned in it (no sort of a million rows); sorted when not.
-    arrow = _arrow(db, f"SELECT {', '.join(columns)} FROM {table} WHERE as_of = ?", [as_of])
+    numbers = ("recency_days", "freq_12m", "spend_12m", *FLAG_TABLES)
+    codes = ", ".join(f"{p}_codes AS (" + _PLACE_CODES.format(place=p, table=table) + ")" for p in _PLACES)
+    sql = (
+        f"WITH {codes} SELECT f.{KEY}, "
+        + ", ".join(f"{p}_codes.code AS {p}" for p in _PLACES)
+        + ", "
+        + ", ".join(f"f.{c}" for c in numbers)
+        + f" FROM {table} f "
+        + " ".join(f"LEFT JOIN {p}_codes ON {p}_codes.v = f.{p}" for p in _PLACES)
+        + f" WHERE f.as_of = ? ORDER BY f.{KEY}"  # a join may hand rows back in another order
+    )
+    arrow = _arrow(db, sql, [as_of, as_of, as_of])
     keys = arrow.column(KEY)
     if len(keys) > 1 and not pc.all(pc.less(keys[:-1], keys[1:])).as_py():
         arrow = arrow.sort_by(KEY)
+    names = _place_codes(db, table, as_of)
     index = pd.RangeIndex(arrow.num_rows)
-    facts = pd.DataFrame(
-        {
-            c: _categories(arrow.column(c), index)
-            if c in _PLACES
-            else pd.Series(arrow.column(c).to_numpy(), index=index)
-            for c in columns
-        },
-        copy=False,
-    )
+    facts = pd.DataFrame({KEY: pd.Series(arrow.column(KEY).to_numpy(), index=index, copy=False)}, copy=False)
+    for place in _PLACES:
+        code = arrow.column(place).fill_null(-1).to_numpy().astype("int32")
+        categories = pd.Index(names[place], dtype="str")
+        facts[place] = pd.Series(
+            pd.Categorical.from_codes(code, categories=categories), index=index, copy=False
+        )
+    for column in numbers:
+        facts[column] = pd.Series(arrow.column(column).to_numpy(), index=index, copy=False)
     return scores_of_facts(facts, rules, missing_flag_tables(db), as_of)
 
 
