@@ -372,10 +372,12 @@ def rescore(scores: pd.DataFrame, rules: RfmlRules) -> pd.DataFrame:
         out.attrs = dict(scores.attrs)
         return out
     arrays = _score_arrays(out, rules)
-    tier = np.asarray(_TIERS, dtype=object)[arrays.pop("tier")]
+    codes = arrays.pop("tier")
     for col, values in arrays.items():
         out[col] = values
-    out["tier"] = pd.array(tier, dtype=scores["tier"].dtype) if len(out) else scores["tier"]
+    if len(out):  # the tiers' texts from their codes by Arrow (no Python string per customer)
+        tier = pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(_TIERS)).dictionary_decode()
+        out["tier"] = pd.Series(tier, dtype=scores["tier"].dtype, index=out.index)
     out.attrs = dict(scores.attrs)
     out.attrs["rules"] = rules
     return out
