@@ -48,6 +48,7 @@ from clv_engine.segmentation.groups import (
     six_groups,
 )
 from clv_engine.segmentation.keyed import (
+    breakdowns,
     by_key,
     is_keyed,
     keyed_scores,
@@ -117,6 +118,7 @@ __all__ = [
     "SPEC_2C_CASE",
     "SixGroupRules",
     "TYPICAL_SHARES",
+    "breakdowns",
     "budget_per_customer",
     "by_key",
     "is_keyed",

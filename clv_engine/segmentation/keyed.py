@@ -159,3 +159,74 @@ def _text(values: pd.Series) -> pd.Series:
     if len(series) and series.isna().all():
         return pd.Series([None] * len(series), dtype=object)
     return series.astype("str")
+
+
+# -- the breakdowns of a keyed frame (breakdown.tier_breakdown's rows, by array sums) ----------
+
+
+def _codes(values: pd.Series, names: list[str]) -> np.ndarray:
+    """Each value's position in ``names`` (-1: missing or another)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        order = pd.Index(names, dtype="str")
+        mapping = np.asarray(order.get_indexer(values.cat.categories), dtype="int64")
+        mapping = np.append(mapping, -1)  # code -1 (missing) stays -1
+        return mapping[values.cat.codes.to_numpy()]
+    found = pc.index_in(pa.array(values, from_pandas=True), value_set=pa.array(names, type=pa.string()))
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype("int64")
+
+
+def breakdowns(frame: pd.DataFrame, scheme: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``tier_breakdown(frame, scheme)`` and by home_store_id and by region (12 months' revenue
+    and profit, CLV), summed by array per tier and place rather than by SQL over the frame."""
+    from clv_engine.segmentation.breakdown import _complete_tiers
+    from clv_engine.segmentation.vocabulary import SCHEMES, tier_column
+
+    tiers = list(SCHEMES[scheme])
+    tier = _codes(frame[tier_column(scheme)], tiers)
+    if (tier < 0).any():
+        raise ValueError("a tier outside the scheme")
+    sums = {
+        "revenue": frame["spend_12m"].to_numpy(dtype=float),
+        "gross_profit": frame["gp_12m"].to_numpy(dtype=float),
+        "total_clv": frame["clv"].to_numpy(dtype=float),
+    }
+    out = []
+    for by in ((), ("home_store_id",), ("region",)):
+        if by:
+            places = frame[by[0]]
+            names = [str(v) for v in places.cat.categories]
+            place = places.cat.codes.to_numpy().astype("int64")  # -1: none
+        else:
+            names, place = [], np.full(len(frame), -1, dtype="int64")
+        cell = (place + 1) * len(tiers) + tier
+        size = (len(names) + 1) * len(tiers)
+        customers = np.bincount(cell, minlength=size)
+        totals = {k: np.bincount(cell, weights=v, minlength=size) for k, v in sums.items()}
+        cells = np.flatnonzero(customers)
+        group = cells // len(tiers) - 1  # the place's code (-1: none)
+        rows = pd.DataFrame(
+            {
+                **(
+                    {by[0]: pd.Series([names[g] if g >= 0 else None for g in group], dtype="str")}
+                    if by
+                    else {}
+                ),
+                "tier": [tiers[c % len(tiers)] for c in cells],
+                "customers": customers[cells].astype("int64"),
+                **{k: v[cells] for k, v in totals.items()},
+            }
+        )
+        rows["avg_clv"] = rows["total_clv"] / rows["customers"]
+        part = rows.groupby(by[0], dropna=False) if by else None
+        for name, column in (
+            ("share", "customers"),
+            ("profit_share", "gross_profit"),
+            ("clv_share", "total_clv"),
+        ):
+            whole = part[column].transform("sum") if by else pd.Series(rows[column].sum(), index=rows.index)
+            whole = whole.astype(float)
+            if name != "share":
+                whole = whole.where(whole != 0)  # nullif(…, 0)
+            rows[name] = rows[column] / whole
+        out.append(_complete_tiers(rows, scheme, list(by)))
+    return out[0], out[1], out[2]

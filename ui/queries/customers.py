@@ -345,6 +345,8 @@ def rfml_tiers(db: Database, as_of: date, stores: tuple[str, ...] | None) -> pd.
 @cached
 def _seg_breakdowns(db, as_of, store_ids, scheme, rules, six_rules, params):
     frame = _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params)
+    if seg.is_keyed(frame):  # by array sums over the codes
+        return seg.breakdowns(frame, scheme)
     return (
         seg.tier_breakdown(frame, scheme),
         seg.tier_breakdown(frame, scheme, by=["home_store_id"]),
