@@ -27,7 +27,6 @@ from ui import queries
 def _clear() -> None:
     for query in (
         queries.alive_drops,
-        queries._model_numbers,
         queries.model_summary_facts,
         queries.model_dropout,
         queries.fit_in_scope,
@@ -38,8 +37,8 @@ def _clear() -> None:
 
 def assert_page_figures_as_before(db: Database, as_of) -> None:
     model = queries.fitted_model(db, as_of)
-    numbers = queries._model_numbers(db, as_of)
-    assert numbers is not None
+    now = kept.alive_now(db, model)
+    assert now is not None
     summary = predictive.fit_predictive_model(db, as_of).summary  # the summary the page read
     customers, longest, p99 = queries.model_summary_facts(db, as_of)
     assert customers == len(summary)
@@ -51,7 +50,7 @@ def assert_page_figures_as_before(db: Database, as_of) -> None:
         got = queries.alive_drops(db, as_of, lookback, None, 20)
         if lookback == predictive.DROPS_DEFAULT_DAYS:  # its start is kept: by key
             earlier = as_of - timedelta(days=lookback)
-            assert kept.alive_drops(db, model, numbers, lookback, 20) is not None, earlier
+            assert kept.alive_drops(db, model, now, lookback, 20) is not None, earlier
         pd.testing.assert_frame_equal(got.reset_index(drop=True), before.reset_index(drop=True))
 
 
@@ -70,11 +69,11 @@ def test_a_store_scope_or_a_date_not_kept_reads_the_summary(db):
     stores = tuple(db.query_df("SELECT store_id FROM stores ORDER BY store_id")["store_id"][:2])
     scoped = ScopedDatabase(db, stores)
     model = queries.fitted_model(scoped, end)
-    assert kept.summary_numbers(scoped, model) is None
+    assert kept.alive_now(scoped, model) is None and kept.summary_facts(scoped, model) is None
     assert queries.model_summary_facts(scoped, end)[0] == len(model.summary)
     assert queries.model_dropout(scoped, end) == model.dropout()
     other = end - timedelta(days=45)
-    assert queries._model_numbers(db, other) is None
+    assert kept.summary_facts(db, queries.fitted_model(db, other)) is None
     assert queries.model_summary_facts(db, other)[0] == len(queries.fitted_model(db, other).summary)
     # a ranking cut to stores: the summary's, as before
     got = queries.alive_drops(db, end, 90, stores, 20)

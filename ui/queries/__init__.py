@@ -6,7 +6,6 @@ call them as ``queries.name`` or import the name from here."""
 from ui.queries.customers import (  # noqa: F401
     _copied,
     _group_churn_backtest,
-    _model_numbers,
     _seg_base,
     _seg_breakdowns,
     _seg_frame,

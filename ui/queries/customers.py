@@ -137,31 +137,25 @@ def alive_drops(
     """The ``top`` customers (of ``stores``'s, None: all) whose P(alive) by the shared fit fell
     most over ``lookback_days``: a short frame, not a million rows kept per process."""
     model = fitted_model(db, as_of)
-    numbers = None if stores is not None else _model_numbers(db, as_of)
-    if numbers is not None:  # the whole group, both dates kept: by key, ids for the rows shown
-        drops = kept.alive_drops(db, model, numbers, lookback_days, top)
+    now = None if stores is not None or isinstance(model, dict) else kept.alive_now(db, model)
+    if now is not None:  # the whole group, both dates kept: by key, ids for the rows shown
+        drops = kept.alive_drops(db, model, now, lookback_days, top)
         if drops is not None:
             return drops
     return p_alive_drops(db, model, lookback_days, top=top, stores=stores)
 
 
-@shared
-def _model_numbers(db: Database, as_of: date) -> pd.DataFrame | None:
-    """cust_key, frequency, recency and T of the fit's summary, kept (the whole group), without
-    its text: what the model page reads of every customer; None: the page uses the summary."""
-    model = fitted_model(db, as_of)
-    return None if isinstance(model, dict) else kept.summary_numbers(db, model)
-
-
 @cached
 def model_summary_facts(db: Database, as_of: date) -> tuple[int, float, float] | None:
     """(customers in the fit's summary, their longest T, the 99th percentile of their visits),
-    from the kept numbers or the summary; None without a fit."""
+    summed in DuckDB when kept, else from the summary; None without a fit."""
     model = fitted_model(db, as_of)
     if isinstance(model, dict):
         return None
-    numbers = _model_numbers(db, as_of)
-    summary = model.summary if numbers is None else numbers
+    facts = kept.summary_facts(db, model)
+    if facts is not None:
+        return facts
+    summary = model.summary
     if summary.empty:
         return 0, float("nan"), float("nan")
     return len(summary), float(summary["T"].max()), float(np.quantile(summary["frequency"], 0.99))
@@ -169,11 +163,11 @@ def model_summary_facts(db: Database, as_of: date) -> tuple[int, float, float] |
 
 @cached
 def model_dropout(db: Database, as_of: date):
-    """``dropout(db, as_of)`` (the shared fit's DropoutCheck, None without a fit), from the
-    kept numbers of the whole group's summary when there are."""
+    """``dropout(db, as_of)`` (the shared fit's DropoutCheck, None without a fit), counted over
+    the kept P(alive) of the whole group when there is."""
     model = fitted_model(db, as_of)
-    numbers = None if isinstance(model, dict) else _model_numbers(db, as_of)
-    return dropout(db, as_of) if numbers is None else kept.dropout(model, numbers)
+    check = None if isinstance(model, dict) else kept.dropout(db, model)
+    return dropout(db, as_of) if check is None else check
 
 
 # -- churnseg --
