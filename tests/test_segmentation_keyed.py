@@ -263,3 +263,45 @@ def test_random_databases(tmp_path, seed):
     finally:
         _clear()
         db.close()
+
+
+def test_integer_keys_in_any_order_migrate_as_text_ids():
+    """The migration joins rising integer keys by position, other ids by a join: same result."""
+    rng = np.random.default_rng(5)
+    tiers = list(seg.SCHEMES["rfml"])
+
+    def side(keys, now: bool) -> pd.DataFrame:
+        frame = pd.DataFrame(
+            {
+                "customer_id": keys,
+                "home_store_id": pd.Series(rng.choice(["S1", "S2", None], len(keys)), dtype="str"),
+                "tier": pd.Series(rng.choice(tiers, len(keys)), dtype="str"),
+                "total": rng.integers(4, 21, len(keys)),
+            }
+        )
+        if now:
+            frame["clv"] = rng.normal(500, 300, len(keys)).round(0)  # ties broken by id
+        return frame
+
+    a = side(np.sort(rng.choice(400, 250, replace=False)), False)
+    b = side(np.sort(rng.choice(400, 300, replace=False)), True)
+    day_a, day_b = date(2025, 1, 1), date(2026, 1, 1)
+    keyed = seg.migration_between(a, b, "rfml", day_a, day_b)
+    # the same customers as zero-padded text ids (their order is the keys'), joined by DuckDB
+    text = seg.migration_between(
+        a.assign(customer_id=a["customer_id"].map("{:04d}".format)),
+        b.assign(customer_id=b["customer_id"].map("{:04d}".format)),
+        "rfml",
+        day_a,
+        day_b,
+    )
+    assert keyed.counts() == text.counts()
+    pd.testing.assert_frame_equal(keyed.flows, text.flows)
+    moved = keyed.moves.assign(customer_id=keyed.moves["customer_id"].astype(int).map("{:04d}".format))
+    pd.testing.assert_frame_equal(moved, text.moves, check_dtype=False)
+    # shuffled integer ids: the join
+    shuffled = seg.migration_between(
+        a.sample(frac=1, random_state=1), b.sample(frac=1, random_state=2), "rfml", day_a, day_b
+    )
+    assert shuffled.counts() == keyed.counts()
+    pd.testing.assert_frame_equal(shuffled.flows, keyed.flows)
