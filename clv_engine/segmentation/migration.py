@@ -285,10 +285,26 @@ def _first_movers(a, b, order, a_of_b, then, rank_b, direction, shown) -> pd.Dat
     def ordered(rows: np.ndarray) -> np.ndarray:
         return rows[np.lexsort((by_id[rows], clv_key[rows], then[rows]))]
 
+    def first(rows: np.ndarray, n: int) -> np.ndarray:
+        """``ordered(rows)[:n]`` without sorting them all: every row of the tiers left before
+        the tier where the n-th falls, and of that tier the rows up to the n-th CLV (ties in)."""
+        if len(rows) <= n:
+            return ordered(rows)
+        tier = then[rows]
+        counts = np.bincount(tier - tier.min())
+        last = int(np.searchsorted(np.cumsum(counts), n)) + int(tier.min())  # the n-th's tier
+        before = rows[tier < last]
+        same = rows[tier == last]
+        need = n - len(before)
+        if 0 < need < len(same):
+            kth = np.partition(clv_key[same], need - 1)[need - 1]
+            same = same[clv_key[same] <= kth]
+        return ordered(np.concatenate([before, same]))[:n]
+
     picked = []
     for kind in (1, 2):  # up, down
-        rows = ordered(np.nonzero(direction == kind)[0])
-        picked.append(rows if shown is None else rows[: int(shown)])
+        rows = np.nonzero(direction == kind)[0]
+        picked.append(ordered(rows) if shown is None else first(rows, int(shown)))
     rows = ordered(np.concatenate(picked))
     a_rows = a_of_b[rows]
     # as objects: the two dates' stores may be categories of different lists (keyed frames)
