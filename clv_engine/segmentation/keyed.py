@@ -63,31 +63,38 @@ def keyed_scores(db, as_of: date, rules: RfmlRules = RfmlRules()) -> pd.DataFram
         return None
     rules.validate()
     numbers = ("recency_days", "freq_12m", "spend_12m", *FLAG_TABLES)
+    # The numbers in the table's order (written in key order, scanned in it: no sort)
+    arrow = _arrow(db, f"SELECT {KEY}, {', '.join(numbers)} FROM {table} WHERE as_of = ?", [as_of])
+    keys = arrow.column(KEY)
+    if len(keys) > 1 and not pc.all(pc.less(keys[:-1], keys[1:])).as_py():
+        arrow = arrow.sort_by(KEY)
+    key = arrow.column(KEY).to_numpy()
+    index = pd.RangeIndex(arrow.num_rows)
+    facts = pd.DataFrame({KEY: pd.Series(key, index=index, copy=False)}, copy=False)
+    # Where each belongs, as codes by key (a join hands rows back in any order: each code is
+    # put at its key's place, no sort)
     codes = ", ".join(f"{p}_codes AS (" + _PLACE_CODES.format(place=p, table=table) + ")" for p in _PLACES)
     sql = (
         f"WITH {codes} SELECT f.{KEY}, "
         + ", ".join(f"{p}_codes.code AS {p}" for p in _PLACES)
-        + ", "
-        + ", ".join(f"f.{c}" for c in numbers)
         + f" FROM {table} f "
         + " ".join(f"LEFT JOIN {p}_codes ON {p}_codes.v = f.{p}" for p in _PLACES)
-        + f" WHERE f.as_of = ? ORDER BY f.{KEY}"  # a join may hand rows back in another order
+        + " WHERE f.as_of = ?"
     )
-    arrow = _arrow(db, sql, [as_of, as_of, as_of])
-    keys = arrow.column(KEY)
-    if len(keys) > 1 and not pc.all(pc.less(keys[:-1], keys[1:])).as_py():
-        arrow = arrow.sort_by(KEY)
+    placed = _arrow(db, sql, [as_of, as_of, as_of])
+    placed_keys = placed.column(KEY).to_numpy().astype("int64")
     names = _place_codes(db, table, as_of)
-    index = pd.RangeIndex(arrow.num_rows)
-    facts = pd.DataFrame({KEY: pd.Series(arrow.column(KEY).to_numpy(), index=index, copy=False)}, copy=False)
+    size = int(max(placed_keys.max(initial=0), key.max(initial=0))) + 1
     for place in _PLACES:
-        code = arrow.column(place).fill_null(-1).to_numpy().astype("int32")
+        by_key = np.full(size, -1, dtype="int32")
+        by_key[placed_keys] = placed.column(place).fill_null(-1).to_numpy().astype("int32")
         categories = pd.Index(names[place], dtype="str")
         facts[place] = pd.Series(
-            pd.Categorical.from_codes(code, categories=categories), index=index, copy=False
+            pd.Categorical.from_codes(by_key[key], categories=categories), index=index, copy=False
         )
     for column in numbers:
         facts[column] = pd.Series(arrow.column(column).to_numpy(), index=index, copy=False)
+    facts = facts[[KEY, *_PLACES, *numbers]]
     return scores_of_facts(facts, rules, missing_flag_tables(db), as_of)
 
 
