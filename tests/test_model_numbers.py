@@ -50,7 +50,7 @@ def assert_page_figures_as_before(db: Database, as_of) -> None:
         got = queries.alive_drops(db, as_of, lookback, None, 20)
         if lookback == predictive.DROPS_DEFAULT_DAYS:  # its start is kept: by key
             earlier = as_of - timedelta(days=lookback)
-            assert kept.alive_drops(db, model, now, lookback, 20) is not None, earlier
+            assert kept.alive_drops(db, model, lookback, 20, now) is not None, earlier
         pd.testing.assert_frame_equal(got.reset_index(drop=True), before.reset_index(drop=True))
 
 

@@ -177,11 +177,17 @@ WHERE as_of = ? AND cust_key IN (SELECT unnest(CAST(? AS INTEGER[])))
 """
 
 
-def alive_drops(db: Any, model: Any, now: pd.DataFrame, lookback_days: int, top: int) -> pd.DataFrame | None:
+def alive_drops(
+    db: Any, model: Any, lookback_days: int = 90, top: int = 20, now: pd.DataFrame | None = None
+) -> pd.DataFrame | None:
     """``predictive.p_alive_drops(db, model, lookback_days, top)`` (the whole group) by the
-    customers' keys (``now``: :func:`alive_now`), when the earlier summary is kept too; None
-    otherwise (compute)."""
+    customers' keys (``now``: :func:`alive_now`, read when not given), when the earlier summary
+    is kept too; None otherwise (compute)."""
     from clv_engine.predictive import DROP_COLUMNS
+
+    now = alive_now(db, model) if now is None else now
+    if now is None:
+        return None
 
     if not isinstance(lookback_days, (int, np.integer)) or lookback_days < 1 or top is None or top < 1:
         return None

@@ -52,7 +52,7 @@ def alive_drops(
     model = fitted_model(db, as_of)
     now = None if stores is not None or isinstance(model, dict) else kept.alive_now(db, model)
     if now is not None:  # the whole group, both dates kept: by key, ids for the rows shown
-        drops = kept.alive_drops(db, model, now, lookback_days, top)
+        drops = kept.alive_drops(db, model, lookback_days, top, now)
         if drops is not None:
             return drops
     return p_alive_drops(db, model, lookback_days, top=top, stores=stores)
