@@ -14,7 +14,7 @@ from clv_engine import status as cs
 from ui import model_panels as panels
 from ui import queries
 from ui.context import page_context
-from ui.queries import dropout, fitted_model
+from ui.queries import fitted_model
 from ui.queries import predictions as shared_predictions
 from ui.widgets import Headline, metric_row
 from wording import fmt
@@ -81,7 +81,7 @@ metric_row(
     ],
     border=False,
 )
-check = dropout(ctx.db, ctx.as_of)
+check = queries.model_dropout(ctx.db, ctx.as_of)
 if check is not None and not check.identifiable:
     st.warning(
         f"**{ctx.t('predictive.dropout.title')}** — "
@@ -91,7 +91,8 @@ for note in model.warnings:
     st.warning(note_text(note, ctx.lang))
 # A visit is an order day of any non-negative amount: only refund-only customers are not in
 # the model, and they are counted rather than dropped silently.
-refunds_only = queries.customers_with_orders(ctx.db, ctx.as_of) - len(model.summary)
+summary_facts = queries.model_summary_facts(ctx.db, ctx.as_of)  # (customers, longest T, visits' p99)
+refunds_only = queries.customers_with_orders(ctx.db, ctx.as_of) - summary_facts[0]
 if refunds_only > 0:
     st.caption(ctx.t("predictive.refunds_only", n=fmt.number(refunds_only)))
 
@@ -101,6 +102,6 @@ panels.params_table(ctx, model)
 
 # -- the maps, the holdout check and the P(alive) drops: each a fragment, its slider reruns
 # only its own section ----------------------------------------------------------------------
-panels.maps_section(ctx, model)
+panels.maps_section(ctx, model, summary_facts)
 panels.holdout_section(ctx)
 panels.drops_section(ctx, predictions_of)

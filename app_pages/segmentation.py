@@ -102,14 +102,14 @@ with right:
 drill.customer_list_for(
     ctx,
     tier_event,
-    frame,
+    panel.customers_behind(ctx, tier_event, frame, scheme, rules, six_rules),
     (column,),
     key=f"seg_drill_tier_{scheme}",
     describe=lambda k: panel.label(ctx, k[column], scheme),
 )
 # --
 
-section.by_store_and_region(ctx, frame, by_store, by_region, scheme, top, top_names)
+section.by_store_and_region(ctx, frame, by_store, by_region, scheme, top, top_names, rules, six_rules)
 # Fragments: the migration's date and the care budget's inputs rerun only their own section.
 section.migration(ctx, frame, scheme, rules, six_rules)
 section.care_budget(ctx, breakdown, scheme)

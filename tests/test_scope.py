@@ -198,6 +198,7 @@ def _arguments(func, db, day: date, model) -> dict | None:
         "a": 0.8,  # a fitted model's dropout parameters (churn.calibration.kept_dropout)
         "b": 2.5,
         "near_one": 0.99,
+        "rows": pd.DataFrame({"customer_id": ["1", "2", "3"]}),  # customer keys (segmentation.keyed.named)
     }
     args = {}
     for p in list(inspect.signature(func).parameters.values())[1:]:

@@ -73,10 +73,10 @@ def params_table(ctx: Context, model) -> None:
     )
 
 
-def maps_chart(ctx: Context, model, years: int) -> None:
-    """Expected visits and P(alive) by visits so far and months since the last visit."""
-    summary = model.summary
-    max_frequency = int(np.clip(np.quantile(summary["frequency"], 0.99), 5, 30))
+def maps_chart(ctx: Context, model, years: int, frequency_p99: float) -> None:
+    """Expected visits and P(alive) by visits so far and months since the last visit
+    (``frequency_p99``: the 99th percentile of the customers' visits, the map's height)."""
+    max_frequency = int(np.clip(frequency_p99, 5, 30))
     grid = visit_grid(
         model.visits,
         T=years * WEEKS_PER_YEAR,
@@ -213,16 +213,18 @@ SHOWN_DROPS = 20
 
 
 @st.fragment
-def maps_section(ctx: Context, model) -> None:
-    """Frequency / recency maps of expected visits and P(alive) for a customer age (a fragment)."""
+def maps_section(ctx: Context, model, summary_facts: tuple[int, float, float]) -> None:
+    """Frequency / recency maps of expected visits and P(alive) for a customer age (a fragment);
+    ``summary_facts``: queries.model_summary_facts (customers, longest T, visits' p99)."""
     st.subheader(ctx.t("predictive.map.title"))
-    max_years = max(1, int(model.summary["T"].max() // WEEKS_PER_YEAR))
+    _, longest, frequency_p99 = summary_facts
+    max_years = max(1, int(longest // WEEKS_PER_YEAR))
     # A slider needs two ages to choose from: with less than two years of history there is one.
     if max_years > 1:
         years = st.slider(ctx.t("predictive.map.age"), 1, max_years, min(3, max_years), key="model_age")
     else:
         years = 1
-    maps_chart(ctx, model, years)
+    maps_chart(ctx, model, years, frequency_p99)
     st.caption(ctx.t("predictive.map.caption", years=years))
 
 

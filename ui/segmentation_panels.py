@@ -78,6 +78,18 @@ def shown_breakdown(ctx: Context, b: pd.DataFrame, scheme: str) -> pd.DataFrame:
     )
 
 
+def customers_behind(ctx: Context, event, frame: pd.DataFrame, scheme: str, rules, six_rules) -> pd.DataFrame:
+    """The frame a chart's customer list reads: the page's own when nothing is selected (the
+    list then only says how to pick), the one with customer ids and names when something is
+    (the page's frame is keyed, without them, for the whole group)."""
+    from ui.drill import points_of
+    from ui.queries import seg_customers
+
+    if "customer_id" in frame.columns or not points_of(event):
+        return frame
+    return seg_customers(ctx.db, ctx.as_of, ctx.store_ids, scheme, rules, six_rules, ctx.clv_params)
+
+
 def share_chart(ctx: Context, b: pd.DataFrame, scheme: str, with_typical: bool = True) -> go.Figure:
     names = [label(ctx, x, scheme) for x in b["tier"]]
     fig = go.Figure()

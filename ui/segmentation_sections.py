@@ -13,13 +13,14 @@ from clv_engine import segmentation as seg
 from ui import drill
 from ui.context import Context
 from ui.downloads import table_downloads
-from ui.queries import first_order_date, seg_migration
+from ui.queries import first_order_date, seg_migration, seg_movers
 from ui.safe import md, plot_text
 from ui.segmentation_panels import (
     CHART,
     COLORS,
     TOP_TIERS,
     cost_text,
+    customers_behind,
     label,
     num,
     sankey,
@@ -44,6 +45,8 @@ def by_store_and_region(
     scheme: str,
     top: pd.DataFrame,
     top_names: str,
+    rules: seg.RfmlRules | None = None,
+    six_rules: seg.SixGroupRules | None = None,
 ) -> None:
     """Tiers per store or region: the picked one beside the whole, shares compared, profit by cell."""
     tiers = list(seg.SCHEMES[scheme])
@@ -149,10 +152,11 @@ def by_store_and_region(
         )
         # -- click through: the customers behind the clicked store rows and cells --
         # The store or region goes into the chart as its position in `keys` (names are a dealer's text).
+        events = [row_event, cell_event]
         drill.customer_list_for(
             ctx,
-            [row_event, cell_event],
-            frame,
+            events,
+            customers_behind(ctx, events, frame, scheme, rules, six_rules),
             (by, column),
             key=f"seg_drill_{by}_{scheme}",
             describe=lambda k: f"{name_of(k[by])} · {label(ctx, k[column], scheme)}",
@@ -245,7 +249,7 @@ def migration(
             labels = {t: label(ctx, t, scheme) for t in tiers}
 
             def movers_table(rows: pd.DataFrame | None = None) -> pd.DataFrame:
-                rows = mig.movers(kind) if rows is None else rows
+                rows = seg_movers(ctx.db, ctx.as_of, mig, kind) if rows is None else rows
                 return pd.DataFrame(
                     {
                         ctx.t("seg.col.customer"): rows["customer_id"],

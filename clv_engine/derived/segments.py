@@ -39,6 +39,14 @@ from clv_engine.scope import scope_of
 TABLE = "derived_segments"
 META = "derived_segments_meta"
 FORMAT_VERSION = 1
+# derived_values' keys (clv_engine.derived.build: every customer id of customers and orders,
+# numbered in id order); kept in derived_segments since issue 14's keyed segmentation (a file
+# built before has no cust_key column: its readers take the text ids, as before).
+KEYS_SQL = """
+SELECT customer_id, CAST(row_number() OVER (ORDER BY customer_id) AS INTEGER) AS cust_key
+FROM (SELECT customer_id FROM customers UNION SELECT customer_id FROM orders)
+WHERE customer_id IS NOT NULL
+"""
 
 # The flag tables and the columns the flags read (clv_engine.segmentation.vocabulary).
 _FLAG_COLUMNS = {
@@ -115,10 +123,18 @@ def build(con: duckdb.DuckDBPyConnection) -> list[date]:
     end = end if type(end) is date else end.date()
     meta = dict(con.execute(f"SELECT key, value FROM main.{store.META_TABLE}").fetchall())
     days = dates_for(end)
+    # The customers' integer keys, as the derived build numbers them (derived_values' cust_key):
+    # the rows of a date in key order, so a reader lines them up with the values without a join.
+    con.execute(f"CREATE OR REPLACE TEMP TABLE segments_keys AS {KEYS_SQL}")
     for i, day in enumerate(days):
         sql, params = scoring.score_query(_Connection(con), day, facts_only=True)
         head = f"CREATE TABLE main.{TABLE} AS " if i == 0 else f"INSERT INTO main.{TABLE} "
-        con.execute(f"{head}SELECT CAST(? AS DATE) AS as_of, f.* FROM ({sql}) f", [day, *params])
+        con.execute(
+            f"{head}SELECT CAST(? AS DATE) AS as_of, k.cust_key, f.* FROM ({sql}) f "
+            "JOIN temp.segments_keys k USING (customer_id) ORDER BY k.cust_key",
+            [day, *params],
+        )
+    con.execute("DROP TABLE temp.segments_keys")
     rows = {
         "format": str(FORMAT_VERSION),
         "dates": json.dumps([d.isoformat() for d in days]),
@@ -161,6 +177,26 @@ def facts_table(db: Any, as_of: object) -> str | None:
     return TABLE if day in found else None
 
 
+def _has_keys(group: Any) -> bool:
+    frame = group.query_df(
+        "SELECT count(*) AS n FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND table_name = ? AND column_name = 'cust_key'",
+        [TABLE],
+    )
+    return bool(frame["n"].iloc[0])
+
+
+_keyed = store.PerVersion(_has_keys)
+
+
+def keyed_facts_table(db: Any, as_of: object) -> str | None:
+    """:func:`facts_table` when its rows also carry ``cust_key`` (derived_values' keys, in that
+    order), else None."""
+    table = facts_table(db, as_of)
+    return table if table is not None and _keyed(db) else None
+
+
 def forget() -> None:
     """Drop the remembered checks (tests)."""
     _checked.forget()
+    _keyed.forget()

@@ -14,15 +14,17 @@ from the frames, as before).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from clv_engine.derived import store as derived
+from clv_engine.models.bg_nbd import p_alive
 from clv_engine.scope import scope_of
-from clv_engine.status import P_ALIVE_LIKELY, StatusRules
+from clv_engine.status import P_ALIVE_LIKELY, DropoutCheck, DropoutRules, StatusRules, dropout_check
 
 
 @dataclass(frozen=True)
@@ -97,3 +99,130 @@ def predictions_of(
         f"WHERE as_of = ? AND customer_id IN ({marks})"
     )
     return db.query_df(sql, [as_of, *ids])
+
+
+# -- the summary without its text (issue 14: the model page at a million customers) -----------
+
+# What the page reads of every customer's summary: the map's range and the refund-only count
+# (aggregates), the dropout check (a count over the kept P(alive)), the P(alive) drops (by the
+# customers' integer keys; ids and names only for the rows shown).
+
+
+def summary_kept(db: Any, model: Any) -> bool:
+    """Whether ``model``'s summary is the kept ``derived_rfm`` of its date, with the fit's
+    P(alive) of every customer kept beside it (the model restored from the file for the whole
+    group, in weeks)."""
+    if scope_of(db) is not None or float(model.time_unit_days) != derived.TIME_UNIT_DAYS:
+        return False
+    stored = derived.kept_date(db, model.as_of)
+    return stored is not None and stored.predictions is not None and derived.rfm_kept(db, model.as_of)
+
+
+SUMMARY_SQL = f'SELECT count(*) AS n, max("T") AS longest FROM {derived.RFM_TABLE} WHERE as_of = ?'
+FREQUENCIES_SQL = f"""
+SELECT frequency, count(*) AS n FROM {derived.RFM_TABLE} WHERE as_of = ? GROUP BY frequency ORDER BY frequency
+"""
+
+
+def summary_facts(db: Any, model: Any) -> tuple[int, float, float] | None:
+    """(customers, longest T, the 99th percentile of visits) of ``model.summary``, summed in
+    DuckDB (the percentile from the visits' counts, as numpy takes it); None when not kept."""
+    if not summary_kept(db, model):
+        return None
+    row = db.query_df(SUMMARY_SQL, [model.as_of]).iloc[0]
+    n = int(row["n"])
+    if n == 0:
+        return 0, float("nan"), float("nan")
+    counts = db.query_df(FREQUENCIES_SQL, [model.as_of])
+    visits = np.repeat(counts["frequency"].to_numpy(dtype=float), counts["n"].to_numpy(dtype="int64"))
+    return n, float(row["longest"]), float(np.quantile(visits, 0.99))
+
+
+DROPOUT_SQL = f"""
+SELECT count(*) FILTER (WHERE isfinite(p_alive)) AS n,
+       count(*) FILTER (WHERE isfinite(p_alive) AND p_alive >= ?) AS near_one
+FROM {derived.RFM_TABLE} WHERE as_of = ?
+"""
+
+
+def dropout(db: Any, model: Any, rules: DropoutRules = DropoutRules()) -> DropoutCheck | None:
+    """``model.dropout(rules)`` counted over the kept P(alive) of every customer (the fit's,
+    at build); None when not kept."""
+    if not summary_kept(db, model):
+        return None
+    row = db.query_df(DROPOUT_SQL, [float(rules.near_one), model.as_of]).iloc[0]
+    n, near = int(row["n"]), int(row["near_one"])
+    params = model.visits.params
+    check = dropout_check(params.a, params.b, np.zeros(0), rules)  # the fit's own reasons
+    if not n:
+        return check
+    share = near / n
+    reasons = check.reasons + (("p_alive_near_one",) if share >= rules.near_one_share else ())
+    return replace(check, identifiable=not reasons, reasons=reasons, near_one_share=share)
+
+
+NUMBERS = ("cust_key", "frequency", "recency", "T")
+
+
+def alive_now(db: Any, model: Any) -> pd.DataFrame | None:
+    """cust_key and the kept P(alive) of ``model.summary``'s customers, in its order; None when
+    not kept."""
+    return derived.rfm_frame(db, model.as_of, ("cust_key", "p_alive")) if summary_kept(db, model) else None
+
+
+DROP_LOOKUP_SQL = f"""
+SELECT cust_key AS _order_key, customer_id, name, home_store_id, frequency, last_visit
+FROM {derived.RFM_TABLE}
+WHERE as_of = ? AND cust_key IN (SELECT unnest(CAST(? AS INTEGER[])))
+"""
+
+
+def alive_drops(
+    db: Any, model: Any, lookback_days: int = 90, top: int = 20, now: pd.DataFrame | None = None
+) -> pd.DataFrame | None:
+    """``predictive.p_alive_drops(db, model, lookback_days, top)`` (the whole group) by the
+    customers' keys (``now``: :func:`alive_now`, read when not given), when the earlier summary
+    is kept too; None otherwise (compute)."""
+    from clv_engine.predictive import DROP_COLUMNS
+
+    now = alive_now(db, model) if now is None else now
+    if now is None:
+        return None
+
+    if not isinstance(lookback_days, (int, np.integer)) or lookback_days < 1 or top is None or top < 1:
+        return None
+    earlier = model.as_of - timedelta(days=int(lookback_days))
+    if not summary_kept(db, model) or not derived.rfm_kept(db, earlier):
+        return None
+    before = derived.rfm_frame(db, earlier, NUMBERS)
+    now_keys = now["cust_key"].to_numpy()
+    before_keys = before["cust_key"].to_numpy()
+    if not len(before_keys) or not len(now_keys):
+        return pd.DataFrame(columns=DROP_COLUMNS)
+    # Both in key order: the customers in both, in ``now``'s order (p_alive_drops' inner join)
+    at = np.minimum(np.searchsorted(before_keys, now_keys), len(before_keys) - 1)
+    found = before_keys[at] == now_keys
+    if not found.any():
+        return pd.DataFrame(columns=DROP_COLUMNS)
+    rows = at[found]
+    frequency = before["frequency"].to_numpy(dtype=float)[rows]  # as predictive.typed_rfm
+    p_before = p_alive(model.visits, frequency, *(before[c].to_numpy()[rows] for c in NUMBERS[2:]))
+    p_now = now["p_alive"].to_numpy(dtype=float)[found]
+    change = p_now - p_before
+    if np.isnan(change).any():
+        return None  # the ranking of every row: compute, as before
+    eligible = np.arange(len(change))
+    if len(eligible) > top:
+        kth = np.partition(change, top - 1)[top - 1]
+        eligible = eligible[change <= kth]
+    # key order is id order: a stable sort on the change is the order of (change, customer_id)
+    eligible = eligible[np.argsort(change[eligible], kind="stable")][:top]
+    keys = now_keys[np.flatnonzero(found)[eligible]]
+    shown = derived._read_frame(db, DROP_LOOKUP_SQL, [model.as_of, [int(k) for k in keys]])
+    shown["frequency"] = shown["frequency"].astype(float)
+    # _read_frame sorted the rows by key; put them in the ranking's order
+    out = shown.iloc[np.searchsorted(np.sort(keys), keys)].reset_index(drop=True)[DROP_COLUMNS[:5]]
+    out["p_alive_before"] = p_before[eligible]
+    out["p_alive"] = p_now[eligible]
+    out["change"] = change[eligible]
+    return out

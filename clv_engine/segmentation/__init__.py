@@ -47,6 +47,15 @@ from clv_engine.segmentation.groups import (
     SixGroupRules,
     six_groups,
 )
+from clv_engine.segmentation.keyed import (
+    breakdowns,
+    by_key,
+    is_keyed,
+    keyed_scores,
+    keyed_values,
+    named,
+    with_keyed_values,
+)
 from clv_engine.segmentation.migration import (
     FLOWS_SQL,
     MIGRATION_SQL,
@@ -109,7 +118,14 @@ __all__ = [
     "SPEC_2C_CASE",
     "SixGroupRules",
     "TYPICAL_SHARES",
+    "breakdowns",
     "budget_per_customer",
+    "by_key",
+    "is_keyed",
+    "keyed_scores",
+    "keyed_values",
+    "named",
+    "with_keyed_values",
     "care_budget",
     "complaint_roi",
     "frame_sql",

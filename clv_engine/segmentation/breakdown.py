@@ -56,7 +56,8 @@ def tier_breakdown(
         if col not in ("home_store_id", "region"):
             raise ValueError(f"by must name home_store_id or region, got {col!r}")
     revenue, gp = ("spend_12m", "gp_12m") if period == "12m" else ("revenue", "gross_profit")
-    by_cols = "".join(f"{c}, " for c in by)
+    # As text, whatever the frame holds (a keyed frame's stores are categories): text order.
+    by_cols = "".join(f"CAST({c} AS VARCHAR) AS {c}, " for c in by)
     partition = f"PARTITION BY {', '.join(by)}" if by else ""
     sql = BREAKDOWN_SQL.format(
         by_cols=by_cols, tier=f'"{column}"', revenue=revenue, gp=gp, partition=partition

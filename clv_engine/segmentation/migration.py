@@ -201,32 +201,55 @@ def _joined_once(
     rank_a, rank_b = _ranks(a["tier"], order), _ranks(b["tier"], order)
     if rank_a is None or rank_b is None:
         return None
-    ids = {  # Arrow tables: the ids are handed over without a Python string each
-        "a": pa.table(
-            {"customer_id": pa.array(a["customer_id"], from_pandas=True), "a_row": np.arange(len(a))}
-        ),
-        "b": pa.table(
-            {"customer_id": pa.array(b["customer_id"], from_pandas=True), "b_row": np.arange(len(b))}
-        ),
-    }
-    rows = frame_arrow(_ROWS_SQL, **ids)
-    a_row = rows.column("a_row").fill_null(-1).to_numpy().astype("int64")
-    b_row = rows.column("b_row").fill_null(-1).to_numpy().astype("int64")
-    if (a_row >= 0).sum() != len(a) or (b_row >= 0).sum() != len(b):
-        return None  # an id twice on a side: the join multiplies rows, as the SQL does
-    both = (a_row >= 0) & (b_row >= 0)
-    # per row of b: the row of a (-1: new), the rank then and the direction
-    a_of_b = np.full(len(b), -1, dtype="int64")
-    a_of_b[b_row[both]] = a_row[both]
+    keyed = _rising_keys(a["customer_id"]), _rising_keys(b["customer_id"])
+    if keyed[0] is not None and keyed[1] is not None:  # integer keys, each side in key order
+        key_a, key_b = keyed
+        at = np.minimum(np.searchsorted(key_a, key_b), max(len(key_a) - 1, 0))
+        in_a = key_a[at] == key_b if len(key_a) else np.zeros(len(key_b), dtype=bool)
+        a_of_b = np.where(in_a, at, -1).astype("int64")
+        kept_a = np.zeros(len(a), dtype=bool)
+        kept_a[a_of_b[in_a]] = True
+        gone_rows = np.flatnonzero(~kept_a)
+    else:
+        ids = {  # Arrow tables: the ids are handed over without a Python string each
+            "a": pa.table(
+                {"customer_id": pa.array(a["customer_id"], from_pandas=True), "a_row": np.arange(len(a))}
+            ),
+            "b": pa.table(
+                {"customer_id": pa.array(b["customer_id"], from_pandas=True), "b_row": np.arange(len(b))}
+            ),
+        }
+        rows = frame_arrow(_ROWS_SQL, **ids)
+        a_row = rows.column("a_row").fill_null(-1).to_numpy().astype("int64")
+        b_row = rows.column("b_row").fill_null(-1).to_numpy().astype("int64")
+        if (a_row >= 0).sum() != len(a) or (b_row >= 0).sum() != len(b):
+            return None  # an id twice on a side: the join multiplies rows, as the SQL does
+        both = (a_row >= 0) & (b_row >= 0)
+        # per row of b: the row of a (-1: new)
+        a_of_b = np.full(len(b), -1, dtype="int64")
+        a_of_b[b_row[both]] = a_row[both]
+        gone_rows = a_row[b_row < 0]
+    # per row of b: the rank then and the direction
     known = a_of_b >= 0
     then = np.where(known, rank_a[np.maximum(a_of_b, 0)] if len(a) else -1, -1)
     direction = np.select(
         [~known, rank_b < then, rank_b > then], [0, 1, 2], default=3
     )  # index into _DIRECTIONS
-    gone = rank_a[a_row[b_row < 0]] if len(a) else np.zeros(0, dtype="int64")
+    gone = rank_a[gone_rows] if len(a) else np.zeros(0, dtype="int64")
     flows = _flows(order, then, rank_b, direction, gone)
     moves = _first_movers(a, b, order, a_of_b, then, rank_b, direction, shown)
     return moves, flows
+
+
+def _rising_keys(ids: pd.Series) -> np.ndarray | None:
+    """The ids as integers when they are integer keys in strictly rising order (a keyed
+    frame's), else None (join the ids)."""
+    if not pd.api.types.is_integer_dtype(ids.dtype) or isinstance(ids.dtype, pd.CategoricalDtype):
+        return None
+    keys = ids.to_numpy(dtype="int64", na_value=-1) if ids.hasnans else ids.to_numpy().astype("int64")
+    if ids.hasnans or (len(keys) > 1 and not (keys[1:] > keys[:-1]).all()):
+        return None
+    return keys
 
 
 def _flows(order, then, rank_b, direction, gone) -> pd.DataFrame:
@@ -262,14 +285,31 @@ def _first_movers(a, b, order, a_of_b, then, rank_b, direction, shown) -> pd.Dat
     def ordered(rows: np.ndarray) -> np.ndarray:
         return rows[np.lexsort((by_id[rows], clv_key[rows], then[rows]))]
 
+    def first(rows: np.ndarray, n: int) -> np.ndarray:
+        """``ordered(rows)[:n]`` without sorting them all: every row of the tiers left before
+        the tier where the n-th falls, and of that tier the rows up to the n-th CLV (ties in)."""
+        if len(rows) <= n:
+            return ordered(rows)
+        tier = then[rows]
+        counts = np.bincount(tier - tier.min())
+        last = int(np.searchsorted(np.cumsum(counts), n)) + int(tier.min())  # the n-th's tier
+        before = rows[tier < last]
+        same = rows[tier == last]
+        need = n - len(before)
+        if 0 < need < len(same):
+            kth = np.partition(clv_key[same], need - 1)[need - 1]
+            same = same[clv_key[same] <= kth]
+        return ordered(np.concatenate([before, same]))[:n]
+
     picked = []
     for kind in (1, 2):  # up, down
-        rows = ordered(np.nonzero(direction == kind)[0])
-        picked.append(rows if shown is None else rows[: int(shown)])
+        rows = np.nonzero(direction == kind)[0]
+        picked.append(ordered(rows) if shown is None else first(rows, int(shown)))
     rows = ordered(np.concatenate(picked))
     a_rows = a_of_b[rows]
-    home = b["home_store_id"].iloc[rows].reset_index(drop=True)
-    home_then = a["home_store_id"].iloc[a_rows].reset_index(drop=True)
+    # as objects: the two dates' stores may be categories of different lists (keyed frames)
+    home = b["home_store_id"].iloc[rows].reset_index(drop=True).astype(object)
+    home_then = a["home_store_id"].iloc[a_rows].reset_index(drop=True).astype(object)
     return pd.DataFrame(
         {
             "customer_id": _text(b["customer_id"].iloc[rows]),

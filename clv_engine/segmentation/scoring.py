@@ -283,17 +283,26 @@ def score_customers(
     # The facts only (the scores are arithmetic on them, below, as SCORE_SQL computes them):
     # fewer text columns to hand over, the first eight of the output.
     facts = _read_frame(db, f"SELECT {', '.join(_FACTS)} FROM ({sql}) ORDER BY customer_id", params)
+    return scores_of_facts(facts, rules, missing, as_of)
+
+
+def scores_of_facts(facts: pd.DataFrame, rules: RfmlRules, missing: list[str], as_of: date) -> pd.DataFrame:
+    """:func:`score_customers`' frame from the facts: the columns before the flags (the id and
+    where the customer belongs, recency_days, freq_12m, spend_12m), then R, F, M, L, total and
+    tier, then the five flags."""
+    facts = facts.copy(deep=False)
     for flag in FLAG_TABLES:
         facts[flag] = facts[flag].astype(bool)
     facts["freq_12m"] = facts["freq_12m"].astype("int64")
     scores = _score_arrays(facts, rules)
     tier = pa.DictionaryArray.from_arrays(pa.array(scores.pop("tier")), pa.array(_TIERS)).dictionary_decode()
+    lead = [c for c in facts.columns if c not in FLAG_TABLES]
     frame = pd.DataFrame(
         {
-            **{c: facts[c] for c in _FACTS[:6]},
+            **{c: facts[c] for c in lead},
             **scores,
             "tier": pd.Series(tier, dtype="str", index=facts.index),
-            **{c: facts[c] for c in _FACTS[6:]},
+            **{c: facts[c] for c in FLAG_TABLES},
         },
         copy=False,
     )
@@ -310,8 +319,11 @@ _TIERS = ("churned", "platinum", "gold", "silver", "ordinary")
 
 
 def _bands_up(values: np.ndarray, cutoffs: Sequence[float]) -> np.ndarray:
-    """1 + the number of cut-offs reached (value >= cut-off): F and M."""
-    return 1 + (values[:, None] >= np.asarray(cutoffs, dtype=float)[None, :]).sum(axis=1)
+    """1 + the number of cut-offs reached (value >= cut-off): F and M (rising cut-offs; NaN
+    reaches none)."""
+    cuts = np.asarray(cutoffs, dtype=float)
+    reached = np.searchsorted(cuts, values, side="right")  # cut-offs <= value (NaN: all)
+    return 1 + np.where(np.isnan(values), 0, reached)
 
 
 def _score_arrays(facts: pd.DataFrame, rules: RfmlRules) -> dict[str, np.ndarray]:
@@ -319,7 +331,9 @@ def _score_arrays(facts: pd.DataFrame, rules: RfmlRules) -> dict[str, np.ndarray
     freq_12m, spend_12m and the five flags), column by column, as SCORE_SQL computes them."""
     recency = facts["recency_days"].to_numpy(dtype=float, na_value=np.nan)
     # R: 5 within r5 days, ..., 2 within r2, else 1 (and 1 when unknown)
-    r = 1 + (recency[:, None] <= np.asarray(rules.recency_days, dtype=float)[None, :]).sum(axis=1)
+    cuts = np.asarray(rules.recency_days, dtype=float)
+    # cut-offs >= the days (rising cut-offs): 4 - those below them
+    r = 1 + len(cuts) - np.searchsorted(cuts, recency, side="left")
     r = np.where(np.isnan(recency), 1, r).astype("int64")
     f = _bands_up(facts["freq_12m"].to_numpy(dtype=float), rules.visits).astype("int64")
     m = _bands_up(facts["spend_12m"].to_numpy(dtype=float, na_value=0.0), rules.spend).astype("int64")
@@ -358,10 +372,12 @@ def rescore(scores: pd.DataFrame, rules: RfmlRules) -> pd.DataFrame:
         out.attrs = dict(scores.attrs)
         return out
     arrays = _score_arrays(out, rules)
-    tier = np.asarray(_TIERS, dtype=object)[arrays.pop("tier")]
+    codes = arrays.pop("tier")
     for col, values in arrays.items():
         out[col] = values
-    out["tier"] = pd.array(tier, dtype=scores["tier"].dtype) if len(out) else scores["tier"]
+    if len(out):  # the tiers' texts from their codes by Arrow (no Python string per customer)
+        tier = pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(_TIERS)).dictionary_decode()
+        out["tier"] = pd.Series(tier, dtype=scores["tier"].dtype, index=out.index)
     out.attrs = dict(scores.attrs)
     out.attrs["rules"] = rules
     return out

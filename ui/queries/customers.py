@@ -25,21 +25,17 @@ from clv_engine import complaints as cq
 from clv_engine import segmentation as seg
 from clv_engine.cohorts import LtvParams
 from clv_engine.db import Database
-from clv_engine.models import FitError, kept
+from clv_engine.models import FitError
 from clv_engine.predictive import (
     HoldoutCheck,
     holdout_check,
-    p_alive_drops,
 )
 from clv_engine.scope import ScopedDatabase, group_database
-from clv_engine.status import P_ALIVE_LIKELY, StatusRules
 from ui.queries.values import (
-    _customer_values,
     cached,
     dropout,
     fit_failure,
     fit_in_scope,
-    fitted_model,
     model_values,
     shared,
 )
@@ -105,36 +101,9 @@ def holdout(db: Database, calibration_end: date, as_of: date) -> HoldoutCheck | 
         return fit_failure(error)
 
 
-@cached
-def model_headline(db: Database, as_of: date, store_ids, params: clv.CLVParams) -> kept.KeptHeadline | None:
-    """The model page's headline summed in DuckDB from the kept predictions (the whole group
-    only; None: the page computes from the predictions frame)."""
-    if store_ids:
-        return None
-    active_days = StatusRules().active_days
-    return kept.headline(db, as_of, params.horizon_years, params.discount_rate, P_ALIVE_LIKELY, active_days)
-
-
-@cached
-def model_predictions_of(
-    db: Database, as_of: date, params: clv.CLVParams, customer_ids: tuple[str, ...]
-) -> pd.DataFrame | None:
-    """customer_id, p_visit_12m and predictive_clv of a few customers as kept (None: not kept)."""
-    return kept.predictions_of(db, as_of, params.horizon_years, params.discount_rate, customer_ids)
-
-
 def _copied(func):
     """A @shared query whose callers each get a copy-on-write copy of the one shared frame."""
     return wraps(func)(lambda *args, **kwargs: func(*args, **kwargs).copy(deep=False))
-
-
-@cached
-def alive_drops(
-    db: Database, as_of: date, lookback_days: int, stores: tuple | None, top: int
-) -> pd.DataFrame:
-    """The ``top`` customers (of ``stores``'s, None: all) whose P(alive) by the shared fit fell
-    most over ``lookback_days``: a short frame, not a million rows kept per process."""
-    return p_alive_drops(db, fitted_model(db, as_of), lookback_days, top=top, stores=stores)
 
 
 # -- churnseg --
@@ -263,67 +232,10 @@ def interventions_in_use(db: Database) -> list[churn.Intervention]:
     return churn.interventions_in_use(db)
 
 
-# Scoring SQL once per (data, scope, date), other rules are arithmetic on it (seg.rescore).
-@shared
-def _seg_scores(db: Database, as_of: date, store_ids) -> pd.DataFrame:
-    return seg.score_customers(db, as_of, list(store_ids) if store_ids else None)
-
-
-@shared
-def _seg_base(db: Database, as_of: date, store_ids, params: clv.CLVParams) -> pd.DataFrame:
-    return seg.with_values(_seg_scores(db, as_of, store_ids), _customer_values(db, as_of, store_ids, params))
-
-
-@shared(max_entries=4)
-def _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params) -> pd.DataFrame:
-    frame = seg.rescore(_seg_base(db, as_of, store_ids, params), rules)
-    return seg.six_groups(frame, six_rules) if scheme == "six" else frame
-
-
 def rfml_tiers(db: Database, as_of: date, stores: tuple[str, ...] | None) -> pd.DataFrame:
     """customer_id and RFM+L tier id (default rules), segmentation's scoring with only these
     two columns read (churn.rfml_tiers); called by the shared churn base, once per data version."""
     return churn.rfml_tiers(db, as_of, stores)
-
-
-@cached
-def _seg_breakdowns(db, as_of, store_ids, scheme, rules, six_rules, params):
-    frame = _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params)
-    return (
-        seg.tier_breakdown(frame, scheme),
-        seg.tier_breakdown(frame, scheme, by=["home_store_id"]),
-        seg.tier_breakdown(frame, scheme, by=["region"]),
-    )
-
-
-def seg_analysis(db, as_of, store_ids, scheme, rules, six_rules, params):
-    """(customers with scores, CLV and tier or group; breakdown; by store; by region)."""
-    frame = _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params).copy(deep=False)
-    return (frame, *_seg_breakdowns(db, as_of, store_ids, scheme, rules, six_rules, params))
-
-
-@shared(max_entries=2)
-def seg_migration(
-    db, date_a, as_of, store_ids, scheme, rules, six_rules, params, shown=None
-) -> seg.Migration:
-    """Who moved between tiers (shared: never changed by callers), both dates as the page scores;
-    ``shown``: the first movers of each direction only as rows (``movers`` for a whole list)."""
-    now = _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params)
-    if scheme == "rfml":  # the earlier tiers need the scores only (the values: the six groups)
-        then = seg.rescore(_seg_scores(db, date_a, store_ids), rules)
-    else:
-        then = _seg_frame(db, date_a, store_ids, scheme, rules, six_rules, params)
-    return seg.migration_between(then, now, scheme, date_a, as_of, shown)
-
-
-@cached
-def first_order_date(db) -> date | None:
-    return db.query_value("SELECT min(order_date) FROM orders")
-
-
-@cached
-def missing_flag_tables(db) -> list[str]:
-    return seg.missing_flag_tables(db)
 
 
 @cached

@@ -1,0 +1,190 @@
+"""Cached queries of the segmentation and model pages (issue 14: by integer customer key for
+the whole group where the derived tables are kept; ids and names for the rows listed)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from clv_engine import clv
+from clv_engine import segmentation as seg
+from clv_engine.db import Database
+from clv_engine.models import kept
+from clv_engine.predictive import p_alive_drops
+from clv_engine.status import P_ALIVE_LIKELY, StatusRules
+from ui.queries.values import (
+    _customer_values,
+    cached,
+    dropout,
+    fitted_model,
+    shared,
+)
+
+
+# -- model --
+@cached
+def model_headline(db: Database, as_of: date, store_ids, params: clv.CLVParams) -> kept.KeptHeadline | None:
+    """The model page's headline summed in DuckDB from the kept predictions (the whole group
+    only; None: the page computes from the predictions frame)."""
+    if store_ids:
+        return None
+    active_days = StatusRules().active_days
+    return kept.headline(db, as_of, params.horizon_years, params.discount_rate, P_ALIVE_LIKELY, active_days)
+
+
+@cached
+def model_predictions_of(
+    db: Database, as_of: date, params: clv.CLVParams, customer_ids: tuple[str, ...]
+) -> pd.DataFrame | None:
+    """customer_id, p_visit_12m and predictive_clv of a few customers as kept (None: not kept)."""
+    return kept.predictions_of(db, as_of, params.horizon_years, params.discount_rate, customer_ids)
+
+
+@cached
+def alive_drops(
+    db: Database, as_of: date, lookback_days: int, stores: tuple | None, top: int
+) -> pd.DataFrame:
+    """The ``top`` customers (of ``stores``'s, None: all) whose P(alive) by the shared fit fell
+    most over ``lookback_days``: a short frame, not a million rows kept per process."""
+    model = fitted_model(db, as_of)
+    now = None if stores is not None or isinstance(model, dict) else kept.alive_now(db, model)
+    if now is not None:  # the whole group, both dates kept: by key, ids for the rows shown
+        drops = kept.alive_drops(db, model, lookback_days, top, now)
+        if drops is not None:
+            return drops
+    return p_alive_drops(db, model, lookback_days, top=top, stores=stores)
+
+
+@cached
+def model_summary_facts(db: Database, as_of: date) -> tuple[int, float, float] | None:
+    """(customers in the fit's summary, their longest T, the 99th percentile of their visits),
+    summed in DuckDB when kept, else from the summary; None without a fit."""
+    model = fitted_model(db, as_of)
+    if isinstance(model, dict):
+        return None
+    facts = kept.summary_facts(db, model)
+    if facts is not None:
+        return facts
+    summary = model.summary
+    if summary.empty:
+        return 0, float("nan"), float("nan")
+    return len(summary), float(summary["T"].max()), float(np.quantile(summary["frequency"], 0.99))
+
+
+@cached
+def model_dropout(db: Database, as_of: date):
+    """``dropout(db, as_of)`` (the shared fit's DropoutCheck, None without a fit), counted over
+    the kept P(alive) of the whole group when there is."""
+    model = fitted_model(db, as_of)
+    check = None if isinstance(model, dict) else kept.dropout(db, model)
+    return dropout(db, as_of) if check is None else check
+
+
+# -- segmentation --
+# Scoring SQL once per (data, scope, date), other rules are arithmetic on it (seg.rescore).
+@shared
+def _seg_scores(db: Database, as_of: date, store_ids) -> pd.DataFrame:
+    return seg.score_customers(db, as_of, list(store_ids) if store_ids else None)
+
+
+@shared
+def _seg_base(db: Database, as_of: date, store_ids, params: clv.CLVParams) -> pd.DataFrame:
+    return seg.with_values(_seg_scores(db, as_of, store_ids), _customer_values(db, as_of, store_ids, params))
+
+
+# The whole group with the derived tables kept for the date: the same frame by integer key
+# (seg.keyed: no text id of a million customers); None: the scope or date computes as above.
+@shared
+def _seg_keyed_scores(db: Database, as_of: date) -> pd.DataFrame | None:
+    return seg.keyed_scores(db, as_of)
+
+
+@shared
+def _seg_keyed_base(db: Database, as_of: date, params: clv.CLVParams) -> pd.DataFrame | None:
+    scores = _seg_keyed_scores(db, as_of)
+    if scores is None:
+        return None
+    return seg.with_keyed_values(scores, seg.keyed_values(db, as_of, params))
+
+
+@shared(max_entries=4)
+def _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params, keyed=True) -> pd.DataFrame:
+    """The page's frame: keyed (cust_key, no name) for the whole group when kept, else with ids."""
+    base = _seg_keyed_base(db, as_of, params) if keyed and store_ids is None else None
+    if base is None:
+        base = _seg_base(db, as_of, store_ids, params)
+    frame = seg.rescore(base, rules)
+    return seg.six_groups(frame, six_rules) if scheme == "six" else frame
+
+
+def seg_customers(db, as_of, store_ids, scheme, rules, six_rules, params) -> pd.DataFrame:
+    """The page's frame with customer ids and names (what a customer list reads): the keyed
+    frame's figures, computed with the text ids (a click through, not the first render)."""
+    return _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params, keyed=False).copy(deep=False)
+
+
+@cached
+def _seg_breakdowns(db, as_of, store_ids, scheme, rules, six_rules, params):
+    frame = _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params)
+    if seg.is_keyed(frame):  # by array sums over the codes
+        return seg.breakdowns(frame, scheme)
+    return (
+        seg.tier_breakdown(frame, scheme),
+        seg.tier_breakdown(frame, scheme, by=["home_store_id"]),
+        seg.tier_breakdown(frame, scheme, by=["region"]),
+    )
+
+
+def seg_analysis(db, as_of, store_ids, scheme, rules, six_rules, params):
+    """(customers with scores, CLV and tier or group; breakdown; by store; by region)."""
+    frame = _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params).copy(deep=False)
+    return (frame, *_seg_breakdowns(db, as_of, store_ids, scheme, rules, six_rules, params))
+
+
+@shared(max_entries=2)
+def seg_migration(
+    db, date_a, as_of, store_ids, scheme, rules, six_rules, params, shown=None
+) -> seg.Migration:
+    """Who moved between tiers (shared: never changed by callers), both dates as the page scores;
+    ``shown``: the first movers of each direction only as rows (``movers`` for a whole list)."""
+    now = _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params)
+    keyed = seg.is_keyed(now)
+    if keyed:  # both dates by key, or both with ids
+        if scheme == "rfml":
+            then = _seg_keyed_scores(db, date_a)
+            then = None if then is None else seg.rescore(then, rules)
+        else:
+            then = _seg_frame(db, date_a, store_ids, scheme, rules, six_rules, params)
+            then = then if seg.is_keyed(then) else None
+        if then is None:
+            keyed = False
+            now = _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params, keyed=False)
+    if not keyed:
+        if scheme == "rfml":  # the earlier tiers need the scores only (the values: the six groups)
+            then = seg.rescore(_seg_scores(db, date_a, store_ids), rules)
+        else:
+            then = _seg_frame(db, date_a, store_ids, scheme, rules, six_rules, params, keyed=False)
+        return seg.migration_between(then, now, scheme, date_a, as_of, shown)
+    mig = seg.migration_between(seg.by_key(then), seg.by_key(now), scheme, date_a, as_of, shown)
+    return dataclasses.replace(mig, moves=seg.named(db, as_of, mig.moves))
+
+
+def seg_movers(db, as_of, mig: seg.Migration, kind: str) -> pd.DataFrame:
+    """Every mover of ``kind`` of a :func:`seg_migration`, with ids and names (a download)."""
+    rows = mig.movers(kind)
+    if mig.sides is not None and pd.api.types.is_integer_dtype(mig.sides[1]["customer_id"]):
+        return seg.named(db, as_of, rows)
+    return rows
+
+
+@cached
+def first_order_date(db) -> date | None:
+    return db.query_value("SELECT min(order_date) FROM orders")
+
+
+@cached
+def missing_flag_tables(db) -> list[str]:
+    return seg.missing_flag_tables(db)
