@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import housekeeping, navigation
+from ui import housekeeping, navigation, serving
 from ui.context import draw_sidebar, presentation_from_link
 from ui.safe import run_page
 from ui.widgets import present_style
@@ -36,6 +36,8 @@ DIRECTOR_ONLY = {"app_pages/users.py"}
 
 # Once per process: closed sessions shut down and freed memory returned (ui/housekeeping.py).
 housekeeping.start()
+# Once per process: Streamlit's config reads without its lock (ui/serving.py, fifty sessions).
+serving.tune()
 
 # Presentation mode (sidebar toggle or ?present=1): the sidebar starts folded away.
 st.set_page_config(
