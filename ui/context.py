@@ -268,12 +268,26 @@ def draw_sidebar() -> Context:
         currency=currency_of(settings),
         viewer=viewer,
     )
-    if model == "predictive":
-        problem = context.predictive_fit_problem()
-        if problem:
-            st.sidebar.warning(t("sidebar.clv_model.fallback", lang, reason=problem))
     st.session_state["_context"] = context
     return context
+
+
+# Pages that show no figure of the customer data: the sidebar does not fit (or restore) the
+# predictive model for them (a second or more on a page's first run at a million customers).
+MODEL_FREE_PAGES = frozenset({"calculator", "import_data", "users"})
+
+
+def note_fit_problem(context: Context, page: str) -> None:
+    """Before the page (url path ``page``) runs: with the predictive model chosen, say in the
+    sidebar when it could not be fitted in this scope (the page falls back to history).
+
+    A page in MODEL_FREE_PAGES never needs the model: it is neither fitted nor restored for
+    it (the check used to run in the sidebar on every page's first run)."""
+    if context.clv_model != "predictive" or page in MODEL_FREE_PAGES:
+        return
+    problem = context.predictive_fit_problem()
+    if problem:  # last in the sidebar, where draw_sidebar used to put it
+        st.sidebar.warning(t("sidebar.clv_model.fallback", context.lang, reason=problem))
 
 
 def reader_database(
