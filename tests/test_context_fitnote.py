@@ -1,6 +1,6 @@
 """The sidebar's note "the predictive model could not be fitted": drawn on the pages that show
 customer figures (also one that stops early, waiting for a choice), and the model never fitted
-for a page that shows none (calculator, import)."""
+for a page whose first render shows none (calculator, import, allocator)."""
 
 from __future__ import annotations
 
@@ -46,11 +46,27 @@ def test_a_page_with_customer_figures_gets_the_note_in_the_sidebar(sample_db_pat
     assert not any(NOTE in w.value for w in at.main.warning)
 
 
-@pytest.mark.parametrize("page", ["app_pages/calculator.py", "app_pages/import_data.py"])
+@pytest.mark.parametrize(
+    "page", ["app_pages/calculator.py", "app_pages/import_data.py", "app_pages/allocator.py"]
+)
 def test_a_page_without_customer_figures_never_fits(sample_db_path, failing_fit, page):
     at = _run(sample_db_path, page)
     assert failing_fit == []
     assert not any(NOTE in text for text in _sidebar_warnings(at))
+
+
+def test_the_allocator_notes_it_once_its_panel_reads_customer_values(sample_db_path, failing_fit):
+    """The allocator's "projects made from data" panel, once opened, reads customer values:
+    the note comes with them, once."""
+    at = app_on(sample_db_path)
+    at.session_state["lang"] = "en"
+    at.session_state["clv_model"] = "predictive"
+    at.session_state["al_derive_open"] = True
+    at.switch_page("app_pages/allocator.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert failing_fit
+    assert sum(NOTE in text for text in _sidebar_warnings(at)) == 1, _sidebar_warnings(at)
 
 
 def test_the_historical_model_has_no_note(sample_db_path, failing_fit):
