@@ -1,6 +1,6 @@
 """The sidebar's note "the predictive model could not be fitted": drawn on the pages that show
 customer figures (also one that stops early, waiting for a choice), and the model never fitted
-for a page whose first render shows none (calculator, import, allocator)."""
+for a page whose first render reads none (calculator, import, allocator, results, actions)."""
 
 from __future__ import annotations
 
@@ -47,7 +47,14 @@ def test_a_page_with_customer_figures_gets_the_note_in_the_sidebar(sample_db_pat
 
 
 @pytest.mark.parametrize(
-    "page", ["app_pages/calculator.py", "app_pages/import_data.py", "app_pages/allocator.py"]
+    "page",
+    [
+        "app_pages/calculator.py",
+        "app_pages/import_data.py",
+        "app_pages/allocator.py",
+        "app_pages/results.py",
+        "app_pages/actions.py",
+    ],
 )
 def test_a_page_without_customer_figures_never_fits(sample_db_path, failing_fit, page):
     at = _run(sample_db_path, page)

@@ -293,11 +293,12 @@ def draw_sidebar() -> Context:
     return context
 
 
-# Pages whose first render shows no figure of the customer data: the model is not fitted (or
-# restored) before they run (a second or more on a first run at a million customers). The
-# allocator reads customer values only in its "projects made from data" panel, once opened:
-# ``Context.customer_values`` draws the note then.
-MODEL_FREE_PAGES = frozenset({"calculator", "import_data", "users", "allocator"})
+# Pages whose first render reads no customer value: the model is not fitted (or restored, with
+# the data's fingerprint check) before they run (a second or more on a first run at a million
+# customers, 8 s and 0.8 GB at ten million). The allocator reads customer values only in its
+# "projects made from data" panel, once opened, the results page in its churn comparison:
+# ``Context.customer_values`` draws the note then. The action list shows none.
+MODEL_FREE_PAGES = frozenset({"calculator", "import_data", "users", "allocator", "results", "actions"})
 
 
 def note_fit_problem(context: Context, page: str) -> None:
