@@ -7,8 +7,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import housekeeping, navigation
-from ui.context import draw_sidebar, presentation_from_link
+from ui import housekeeping, navigation, serving
+from ui.context import draw_sidebar, note_fit_problem, presentation_from_link
 from ui.safe import run_page
 from ui.widgets import present_style
 
@@ -36,6 +36,8 @@ DIRECTOR_ONLY = {"app_pages/users.py"}
 
 # Once per process: closed sessions shut down and freed memory returned (ui/housekeeping.py).
 housekeeping.start()
+# Once per process: Streamlit's config reads without its lock (ui/serving.py, fifty sessions).
+serving.tune()
 
 # Presentation mode (sidebar toggle or ?present=1): the sidebar starts folded away.
 st.set_page_config(
@@ -56,4 +58,7 @@ sections = navigation.sections(
 
 # A page error: the full trace to the server log with an id, a short message with that id to
 # the reader (client.showErrorDetails = "none" in .streamlit/config.toml for the rest).
-run_page(st.navigation(sections).run, lambda error_id: ctx.t("error.with_id", id=error_id))
+page = st.navigation(sections)
+# The sidebar's note when the predictive model cannot be fitted, for a page that uses it.
+note_fit_problem(ctx, page.url_path)
+run_page(page.run, lambda error_id: ctx.t("error.with_id", id=error_id))

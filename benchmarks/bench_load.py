@@ -150,6 +150,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.plain:
         os.environ["CLV_HOUSEKEEPING_SECONDS"] = "0"
+        os.environ["CLV_SERVING_TUNED"] = "0"  # Streamlit's locked config reads (ui/serving.py)
     if args.profile:
         os.environ["CLV_PROFILE_SAMPLES"] = str(args.profile)
     db = ensure_db(args.db or OUT / f"c{args.customers // 1000}k.duckdb", args.customers)

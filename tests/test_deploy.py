@@ -158,3 +158,15 @@ def test_a_write_while_another_process_reads(writable_db_path):
     assert done.returncode == 0, done.stderr[-300:]
     assert reader.query_value("SELECT value FROM meta WHERE key = 'other process'") == "v"
     reader.close()
+
+
+@needs_nginx
+def test_warm_draws_the_page_on_every_process(cluster):
+    """deploy.cluster.warm: every process drew the overview once (the first visitor finds the
+    imports and the shared frames in place); a second warm-up is faster than a cold one."""
+    from deploy.cluster import warm
+
+    seconds = warm(cluster.app_urls)
+    assert len(seconds) == 2 and all(s > 0 for s in seconds)
+    again = warm(cluster.app_urls)
+    assert sum(again) < sum(seconds) + 1.0

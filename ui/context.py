@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -48,6 +48,8 @@ class Context:
     currency: str = "CNY"
     # Who this run works for (role, rights, allowed stores); store_ids is already cut to it.
     viewer: access.Viewer = access.local_viewer()
+    # What this run has already drawn once (the sidebar's note on the predictive fit).
+    drawn: dict = field(default_factory=dict, compare=False, repr=False)
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
@@ -67,6 +69,7 @@ class Context:
         frame has ``p_alive``; ``attrs["model"]`` says which model the figures come from.
         """
         params = params or self.clv_params
+        self.note_fit_problem()
         # Long only the first time for this data (the fit, a million rows): a spinner then.
         key = ("values", self.db.version(), self.as_of, self.store_ids, params, self.clv_model)
         with _spinner_unless_done(key, self.t("speed.values")):
@@ -79,6 +82,16 @@ class Context:
         with _spinner_unless_done(key, self.t("speed.fitting")):  # the first fit of this data and date
             result = fit_in_scope(self.db, self.as_of)
         return fit_error_text(result, self.lang) if isinstance(result, dict) else None
+
+    def note_fit_problem(self) -> None:
+        """Once per run, with the predictive model chosen: say in the sidebar (last) when it
+        could not be fitted in this scope, so the page's figures fall back to history."""
+        if self.clv_model != "predictive" or self.drawn.get("fit_note") or _in_fragment_rerun():
+            return
+        self.drawn["fit_note"] = True
+        problem = self.predictive_fit_problem()
+        if problem:
+            st.sidebar.warning(t("sidebar.clv_model.fallback", self.lang, reason=problem))
 
     def stores(self) -> pd.DataFrame:
         return store_list(self.db)
@@ -100,6 +113,14 @@ _MEMO_SIZE = 16
 _HAS: dict[tuple, bool] = {}
 _STORE_LABELS: dict[tuple, dict[str, str]] = {}
 _DONE: dict[tuple, bool] = {}  # cached work known to be done in this process (no spinner)
+
+
+def _in_fragment_rerun() -> bool:
+    """A fragment's own rerun: it may not draw into the sidebar (the full run drew the note)."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    run = get_script_run_ctx(suppress_warning=True)
+    return bool(run is not None and run.fragment_ids_this_run)
 
 
 def _remember(memo: dict, key: tuple, value: object, size: int = _MEMO_SIZE) -> None:
@@ -268,12 +289,24 @@ def draw_sidebar() -> Context:
         currency=currency_of(settings),
         viewer=viewer,
     )
-    if model == "predictive":
-        problem = context.predictive_fit_problem()
-        if problem:
-            st.sidebar.warning(t("sidebar.clv_model.fallback", lang, reason=problem))
     st.session_state["_context"] = context
     return context
+
+
+# Pages whose first render reads no customer value: the model is not fitted (or restored, with
+# the data's fingerprint check) before they run (a second or more on a first run at a million
+# customers, 8 s and 0.8 GB at ten million). The allocator reads customer values only in its
+# "projects made from data" panel, once opened, the results page in its churn comparison:
+# ``Context.customer_values`` draws the note then. The action list shows none.
+MODEL_FREE_PAGES = frozenset({"calculator", "import_data", "users", "allocator", "results", "actions"})
+
+
+def note_fit_problem(context: Context, page: str) -> None:
+    """Before the page (url path ``page``) runs: the sidebar's note when the predictive model
+    could not be fitted (:meth:`Context.note_fit_problem`), unless the page is in
+    MODEL_FREE_PAGES (the check used to run in the sidebar on every page's first run)."""
+    if page not in MODEL_FREE_PAGES:
+        context.note_fit_problem()
 
 
 def reader_database(

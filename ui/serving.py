@@ -1,0 +1,186 @@
+"""One Streamlit process serving many sessions: the shared locks every page run goes through.
+
+Streamlit reads a config option through ``config.get_option``, which takes the process-wide
+configuration lock (an ``RLock``) on every call; it calls it for every message a page sends
+(``global.minCachedMessageSize``, when it hashes the message) and for every widget. With fifty
+sessions on one process (issue 14) the thread holding that lock is often switched away from
+the GIL while holding it; every other session's thread that sends a message then blocks on the
+lock, gives the GIL away and waits for two hand-overs to get it back: a lock convoy. Sampled
+under fifty sessions, a quarter of the server's CPU stood in ``get_option``; with one session,
+none.
+
+:func:`lock_free_config_reads` makes the read lock-free: the options are parsed once at start
+(``streamlit run`` does it before the first session), a read of the parsed dict is atomic under
+the GIL, and a served process never parses them again (no file watcher, deploy/cluster.py).
+A key not parsed yet (or no options at all) falls back to Streamlit's own locked read, which
+also parses them. ``st.get_option`` and ``set_option`` are unchanged. Only Streamlit's own
+function is replaced: under AppTest, which stands in for it during each run, nothing changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import logging
+import os
+import threading
+from collections.abc import Callable
+from typing import Any
+
+_LOG = logging.getLogger("clv.serving")
+
+_lock = threading.Lock()
+
+
+def tune() -> bool:
+    """What a served process changes, once per process; ``CLV_SERVING_TUNED=0`` leaves
+    Streamlit as it is (the benchmarks' before). True when something was installed now."""
+    if os.environ.get("CLV_SERVING_TUNED", "1") == "0":
+        return False
+    installed = lock_free_config_reads()
+    installed = batched_session_events() or installed
+    return batched_wakeups() or installed
+
+
+def lock_free_config_reads() -> bool:
+    """Install the lock-free ``streamlit.config.get_option`` once per process; True if this
+    call installed it."""
+    from streamlit import config
+
+    if getattr(config.get_option, "_clv_lock_free", False):
+        return False
+    with _lock:
+        if getattr(config.get_option, "_clv_lock_free", False):
+            return False
+        locked = config.get_option
+        if getattr(locked, "__module__", None) != config.__name__ or locked.__name__ != "get_option":
+            # Someone else's stand-in (AppTest patches it around each run to answer
+            # global.appTest): leave it, the real server never has one.
+            return False
+
+        def get_option(key: str) -> Any:
+            options = config._config_options
+            if options:
+                option = options.get(key)
+                if option is not None:
+                    return option.value
+            return locked(key)
+
+        get_option.__doc__ = locked.__doc__
+        get_option.__wrapped__ = locked  # type: ignore[attr-defined]
+        get_option._clv_lock_free = True  # type: ignore[attr-defined]
+        config.get_option = get_option
+        return True
+
+
+def batched_session_events() -> bool:
+    """One hand-over to the event loop per burst of a session's messages, not one per message.
+
+    Every message a page run sends (an element, a block) goes from the session's script thread
+    to the server's event loop through ``loop.call_soon_threadsafe``: a write to the loop's
+    wake-up socket each time, a system call that gives the GIL away, and, under fifty sessions,
+    a wait to get it back behind the other sessions' threads (sampled: a fifth of the server's
+    time stood in that write). Here a session's callbacks go into its own queue, and only the
+    first of a burst wakes the loop, which then runs them all in order. The order of one
+    session's callbacks is kept (a FIFO, drained by one callback at a time on the loop); a
+    callback that raises is reported to the loop's exception handler, as ``call_soon`` would,
+    and the others still run."""
+    from streamlit.runtime.app_session import AppSession
+
+    if getattr(AppSession._call_soon_on_event_loop, "_clv_batched", False):
+        return False
+    with _lock:
+        if getattr(AppSession._call_soon_on_event_loop, "_clv_batched", False):
+            return False
+        one_by_one = AppSession._call_soon_on_event_loop
+
+        def _call_soon_on_event_loop(self: AppSession, callback: Callable[[], None]) -> None:
+            batch = self.__dict__.get("_clv_batch")
+            if batch is None:
+                batch = self.__dict__.setdefault("_clv_batch", _Batch(self._event_loop))
+            batch.add(callback)
+
+        _call_soon_on_event_loop.__wrapped__ = one_by_one  # type: ignore[attr-defined]
+        _call_soon_on_event_loop._clv_batched = True  # type: ignore[attr-defined]
+        AppSession._call_soon_on_event_loop = _call_soon_on_event_loop  # type: ignore[method-assign]
+        return True
+
+
+class _Batch:
+    """A session's callbacks waiting for the event loop, and whether the loop was woken for them."""
+
+    __slots__ = ("loop", "pending", "woken")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.pending: collections.deque[Callable[[], None]] = collections.deque()
+        self.woken = False
+
+    def add(self, callback: Callable[[], None]) -> None:
+        # Queue first, look second: a drain that already cleared ``woken`` runs after this
+        # append, or this call sees ``woken`` False and wakes the loop once more (harmless).
+        self.pending.append(callback)
+        if self.woken:
+            return
+        self.woken = True
+        try:
+            self.loop.call_soon_threadsafe(self.drain)
+        except RuntimeError:
+            # The loop is closed (process shutdown, a test's teardown): Streamlit drops the
+            # events then too.
+            self.woken = False
+            if not self.loop.is_closed():
+                raise
+            self.pending.clear()
+
+    def drain(self) -> None:
+        self.woken = False
+        pending = self.pending
+        while pending:
+            try:
+                callback = pending.popleft()
+            except IndexError:
+                return
+            try:
+                callback()
+            except Exception as err:  # what the loop does with a callback that raises
+                self.loop.call_exception_handler(
+                    {"message": "Exception in a session's event callback", "exception": err}
+                )
+
+
+def batched_wakeups() -> bool:
+    """The runtime's "messages to send" flag set in place when the loop itself enqueued them.
+
+    After each message a session enqueues (on the event loop, see above), Streamlit's runtime
+    schedules ``need_send_data.set`` with ``call_soon_threadsafe``, from the loop thread too: a
+    wake-up write and one more turn of the loop per message. On the loop thread the flag is
+    set directly; once set, nothing is scheduled (the flush clears it before it flushes every
+    session's queue, so a message queued while it is set goes out with that flush)."""
+    from streamlit.runtime.runtime import Runtime
+
+    if getattr(Runtime._enqueued_some_message, "_clv_batched", False):
+        return False
+    with _lock:
+        if getattr(Runtime._enqueued_some_message, "_clv_batched", False):
+            return False
+        scheduled = Runtime._enqueued_some_message
+
+        def _enqueued_some_message(self: Runtime) -> None:
+            objs = self._get_async_objs()
+            flag = objs.need_send_data
+            if flag.is_set():
+                return
+            try:
+                running = asyncio.get_running_loop()
+            except RuntimeError:
+                running = None
+            if running is objs.eventloop:
+                flag.set()
+            else:
+                objs.eventloop.call_soon_threadsafe(flag.set)
+
+        _enqueued_some_message.__wrapped__ = scheduled  # type: ignore[attr-defined]
+        _enqueued_some_message._clv_batched = True  # type: ignore[attr-defined]
+        Runtime._enqueued_some_message = _enqueued_some_message  # type: ignore[method-assign]
+        return True
