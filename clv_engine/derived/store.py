@@ -111,7 +111,12 @@ def remembered(reader: Any, name: str, compute: Callable[[Any], Any]) -> Any:
     value = compute(reader)
     if _file_identity(path) != before:
         return value  # written while computing: the value may be of either version
-    values = dict(values) if isinstance(values, dict) else {}
+    latest = _read_sidecar(path)  # another process may have added its own meanwhile
+    values = (
+        dict(latest["values"])
+        if latest.get("identity") == before and isinstance(latest.get("values"), dict)
+        else {}
+    )
     values[name] = value
     temporary = _sidecar(path).with_name(f"{_sidecar(path).name}.{os.getpid()}.{threading.get_ident()}")
     try:
