@@ -239,7 +239,7 @@ def referral_network(
 
 
 def kept_values_of(
-    db: Database, as_of: date, customer_ids: Sequence[str], params: clv.CLVParams, model: str
+    db: Database, as_of: date, customer_ids: Sequence[str], clv_params: clv.CLVParams, clv_model: str
 ) -> pd.DataFrame | None:
     """The rows of these customers in the values every page uses (``clv.customer_values`` over
     every store ``db`` holds, with ``model``'s CLV: ``predictive.values_for_model``), read from
@@ -247,6 +247,7 @@ def kept_values_of(
     figures (every column is the customer's own, the rates are the group's kept ones) and
     ``attrs``; None when the tables cannot stand in (another date, or the predictive model at
     parameters not kept): the caller picks them from the whole frame."""
+    model, params = clv_model, clv_params
     group = group_database(db)
     if model == "predictive":
         if not derived.predictions_kept(group, as_of, params.horizon_years, params.discount_rate):
@@ -281,15 +282,20 @@ def kept_values_of(
 
 
 def kept_customer(
-    db: Database, customer_id: str, as_of: date, params: clv.CLVParams, model: str, max_depth: int = 3
+    db: Database,
+    customer_id: str,
+    as_of: date,
+    clv_params: clv.CLVParams,
+    clv_model: str,
+    max_depth: int = 3,
 ) -> tuple[pd.DataFrame, Network, str] | None:
     """(the customer's row of the values, their referral network, the values' model) from the
     kept tables (:func:`kept_values_of`), or None (then from the whole frame)."""
-    mine = kept_values_of(db, as_of, [customer_id], params, model)
+    mine = kept_values_of(db, as_of, [customer_id], clv_params, clv_model)
     if mine is None:
         return None
     network = referral_network(
-        db, customer_id, as_of, lambda ids: kept_values_of(db, as_of, ids, params, model), max_depth
+        db, customer_id, as_of, lambda ids: kept_values_of(db, as_of, ids, clv_params, clv_model), max_depth
     )
     return mine, network, mine.attrs.get("model", "historical")
 
