@@ -325,7 +325,7 @@ def _kept_counts(db: Database, list_ids: Sequence[str] | None) -> pd.DataFrame |
     from clv_engine.derived import lists, store
 
     found = store.stored(db)
-    if found is None:
+    if found is None or "call_lists" not in db.tables():
         return None
     ids = list(list_ids) if list_ids else db.query_df("SELECT list_id FROM call_lists")["list_id"].tolist()
     kept = lists.returned(db, ids)
