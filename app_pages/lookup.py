@@ -15,7 +15,7 @@ from clv_engine import churn, lookup
 from clv_engine import status as cs
 from ui import lookup_panels as panels
 from ui.context import page_context
-from ui.queries import dropout, interventions_in_use, lookup_customer, lookup_find, lookup_scores
+from ui.queries import churn_dropout, interventions_in_use, lookup_customer, lookup_find, lookup_scores
 from ui.queries.customers import lookup_values
 from ui.safe import md
 from wording import fmt
@@ -138,7 +138,7 @@ n[2].metric(
 has_p_alive = "p_alive" in mine.columns and pd.notna(me.get("p_alive"))
 if has_p_alive:
     n[3].metric(ctx.t("status.p_alive"), fmt.pct(me["p_alive"]), help=ctx.t("status.p_alive.help"))
-    check = dropout(ctx.db, ctx.as_of)
+    check = churn_dropout(ctx.db, ctx.as_of)  # counted on the kept P(alive): not the fit's summary
     if check is not None and not check.identifiable:
         st.caption(ctx.t("status.p_alive.uninformative", reasons=dropout_reasons_text(check, lang)))
     if me["p_alive"] >= 0.9 and (my_status != cs.ACTIVE or tier == "churned"):

@@ -3,6 +3,7 @@ process's peak resident memory, nothing else (bench_pages.py also times reruns: 
 10M). A page passes within ``--seconds`` and ``--gb``.
 
     python benchmarks/bench_big.py --db /tmp/big3_c10m.duckdb --pages overview kpi
+    python benchmarks/bench_big.py --db /tmp/big3_c10m.duckdb --pages lookup+ --query C0131787
 
 Each page runs alone (one 10M process at a time). ``--timeout`` ends a page that runs too long.
 The load average is printed with every row: on a shared machine the seconds scale with it.
@@ -25,11 +26,19 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_pages import WIDGETS, first_render  # noqa: E402
 
-PAGES = tuple(WIDGETS)  # every page, in bench_pages.py's order
+PAGES = (*WIDGETS, "lookup+")  # every page, in bench_pages.py's order, and the lookup of a customer
 
 
-def child(page: str, db: Path, root: Path) -> dict:
-    _, result = first_render(page, db, root, timeout=3600)
+# A page whose first render shows a prompt only is also timed on what a user asks of it:
+# "lookup+" is the lookup page opened on a customer (a link with ?lookup_query=...).
+ASKED = {"lookup+": ("lookup", {"lookup_query": "C0000001"})}
+
+
+def child(page: str, db: Path, root: Path, query: str | None = None) -> dict:
+    name, state = ASKED.get(page, (page, None))
+    if state is not None and query:
+        state = {key: query for key in state}
+    _, result = first_render(name, db, root, timeout=3600, state=state)
     result["rss_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
     return result
 
@@ -84,17 +93,19 @@ def main() -> None:
         "--stop-gb", type=float, default=9.0, help="end a page whose process passes this resident memory"
     )
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout whose app runs (before/after)")
+    parser.add_argument("--query", default=None, help="the customer lookup+ opens (default C0000001)")
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         sys.path.insert(0, str(args.root))
-        print(json.dumps(child(args.child, args.db, args.root)))
+        print(json.dumps(child(args.child, args.db, args.root, args.query)))
         return
     print(f"{'page':<13}{'cold s':>8}{'peak GB':>9}  verdict  load 1/5 min before -> after", flush=True)
     for page in args.pages:
         before = "{:.1f}/{:.1f}".format(*os.getloadavg()[:2])
         status = _run_guarded(
-            [sys.executable, __file__, "--child", page, "--db", str(args.db), "--root", str(args.root)],
+            [sys.executable, __file__, "--child", page, "--db", str(args.db), "--root", str(args.root)]
+            + (["--query", args.query] if args.query else []),
             args.root,
             args.timeout,
             args.stop_gb,

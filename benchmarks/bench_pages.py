@@ -102,9 +102,10 @@ def change(at, keys: list[tuple[str, str]], turn: int, texts: list | None) -> No
         widgets[1].set_value(moved(widgets[1], -sign * step))
 
 
-def first_render(page: str, db: Path, root: Path = ROOT, timeout: float = 1800):
+def first_render(page: str, db: Path, root: Path = ROOT, timeout: float = 1800, state: dict | None = None):
     """In a fresh process: the first render of ``page`` on ``db`` by the app of checkout ``root``,
-    as (the AppTest, {page, cold seconds, metrics shown, the error if any})."""
+    as (the AppTest, {page, cold seconds, metrics shown, the error if any}); ``state``: session
+    state set before it (the lookup page opened on a customer's link)."""
     os.environ["CLV_DB"] = str(db)
     os.environ["CLV_RAISE_PAGE_ERRORS"] = "1"
     from streamlit.testing.v1 import AppTest
@@ -112,6 +113,8 @@ def first_render(page: str, db: Path, root: Path = ROOT, timeout: float = 1800):
     at = AppTest.from_file(str(root / "app.py"), default_timeout=timeout)
     at.session_state["lang"] = "en"
     at.switch_page(f"app_pages/{page}.py")
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
     result: dict = {"page": page}
     start = time.perf_counter()
     at.run()

@@ -18,17 +18,18 @@ No sentence here: the engine returns ids, codes and figures; wording/lookup.py w
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 
-from clv_engine import churn, errors
+from clv_engine import churn, clv, errors, predictive
 from clv_engine import segmentation as seg
 from clv_engine.db import Database
+from clv_engine.derived import store as derived
 from clv_engine.errors import InputError
-from clv_engine.scope import OUTSIDE, OUTSIDE_REFERRED
+from clv_engine.scope import OUTSIDE, OUTSIDE_REFERRED, group_database, scope_of
 
 CODES = errors.declare("lookup", "empty", "too_long", "limit", "depth", "no_rule")
 
@@ -188,13 +189,18 @@ class Network:
 
 
 def referral_network(
-    db: Database, customer_id: str, as_of: date, values: pd.DataFrame, max_depth: int = 3
+    db: Database,
+    customer_id: str,
+    as_of: date,
+    values: pd.DataFrame | Callable[[list[str]], pd.DataFrame],
+    max_depth: int = 3,
 ) -> Network:
     """The customers ``customer_id`` referred (depth 1) and those they referred (2, 3, ...).
 
     ``values`` (clv.customer_values over every store: a referred friend may belong to
-    another store) gives each one's name and CLV; a customer counts once, at their nearest
-    depth, and a referral loop cannot count the customer themself.
+    another store; or a function giving those rows of it for a list of customer ids) gives
+    each one's name and CLV; a customer counts once, at their nearest depth, and a referral
+    loop cannot count the customer themself.
     """
     if max_depth < 1:
         raise InputError(CODES["depth"], depth=max_depth)
@@ -212,6 +218,8 @@ def referral_network(
                 [customer_id, as_of, OUTSIDE_REFERRED],
             )
         )
+        if callable(values):
+            values = values(frame["customer_id"].tolist())
         keep = [c for c in ("customer_id", "name", "clv") if c in values.columns]
         # The network's rows of ``values`` first: a merge with every customer's row would
         # factorise a million ids on each rerun of the page (the same rows come out).
@@ -228,6 +236,68 @@ def referral_network(
         further_clv=float(further["clv"].fillna(0).sum()),
         outside_scope=outside,
     )
+
+
+def kept_values_of(
+    db: Database, as_of: date, customer_ids: Sequence[str], clv_params: clv.CLVParams, clv_model: str
+) -> pd.DataFrame | None:
+    """The rows of these customers in the values every page uses (``clv.customer_values`` over
+    every store ``db`` holds, with ``model``'s CLV: ``predictive.values_for_model``), read from
+    the derived tables alone: a few rows, not the ten million of the whole frame. The same
+    figures (every column is the customer's own, the rates are the group's kept ones) and
+    ``attrs``; None when the tables cannot stand in (another date, or the predictive model at
+    parameters not kept): the caller picks them from the whole frame."""
+    model, params = clv_model, clv_params
+    group = group_database(db)
+    if model == "predictive":
+        if not derived.predictions_kept(group, as_of, params.horizon_years, params.discount_rate):
+            return None
+    elif derived.kept_date(group, as_of) is None:
+        return None
+    params.validate()
+    picked = derived.value_columns(group)
+    extra = list(derived.PREDICTED) if model == "predictive" else []
+    frame = derived.values_frame(group, as_of, scope_of(db), [*picked, *extra], customer_ids=customer_ids)
+    if frame is None:
+        return None
+    if scope_of(db) is not None and len(frame):  # the scope's own customers (clv_engine.scope.in_scope)
+        ids = frame["customer_id"].tolist()
+        mine = db.query_df(
+            f"SELECT customer_id FROM customers WHERE customer_id IN ({', '.join('?' for _ in ids)})", ids
+        )
+        frame = frame[frame["customer_id"].isin(set(mine["customer_id"]))].reset_index(drop=True)
+    retention, source = clv.retention_for(group, as_of, params)
+    frame["status"] = clv.status_column(frame["recency_days"])
+    frame.attrs["return_rates"] = clv.return_rates(group, as_of)
+    frame = clv.add_historical_clv(frame, retention, params)
+    frame.attrs["retention_source"] = source
+    if model != "predictive":
+        return predictive.values_for_model(frame, model, None)
+    predicted = pd.DataFrame({"customer_id": frame["customer_id"].array})
+    for column in derived.PREDICTED:
+        predicted[column] = frame[column].to_numpy()
+    values = frame.drop(columns=list(derived.PREDICTED))
+    values.attrs = dict(frame.attrs)
+    return predictive.values_for_model(values, model, predicted)
+
+
+def kept_customer(
+    db: Database,
+    customer_id: str,
+    as_of: date,
+    clv_params: clv.CLVParams,
+    clv_model: str,
+    max_depth: int = 3,
+) -> tuple[pd.DataFrame, Network, str] | None:
+    """(the customer's row of the values, their referral network, the values' model) from the
+    kept tables (:func:`kept_values_of`), or None (then from the whole frame)."""
+    mine = kept_values_of(db, as_of, [customer_id], clv_params, clv_model)
+    if mine is None:
+        return None
+    network = referral_network(
+        db, customer_id, as_of, lambda ids: kept_values_of(db, as_of, ids, clv_params, clv_model), max_depth
+    )
+    return mine, network, mine.attrs.get("model", "historical")
 
 
 # -- complaint rule and recommended action ------------------------------------------------------

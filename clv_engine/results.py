@@ -99,8 +99,8 @@ def verdict(
 
 # -- per member, from the database -------------------------------------------------------------
 
-_MEMBERS_SQL = """
-WITH data_end AS (SELECT max(order_date) AS data_end FROM orders),
+_MEMBERS_TEMPLATE = """
+WITH data_end AS ({data_end}),
 recorded AS (
     SELECT list_id, customer_id, count(*) AS contacts,
            bool_or(outcome <> 'unreachable') AS reached, sum(cost) AS contact_cost
@@ -109,8 +109,7 @@ recorded AS (
 SELECT m.list_id, m.customer_id, m.store_id, m.level, m.control, m.p_churn, m.success, m.clv,
        m.cost AS planned_cost, m.expected_value, l.issued_on, l.window_days,
        (l.issued_on + l.window_days) <= e.data_end AS window_complete,
-       EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = m.customer_id
-               AND o.order_date > l.issued_on AND o.order_date <= l.issued_on + l.window_days) AS returned,
+       {returned} AS returned,
        coalesce(r.contacts, 0) AS contacts,
        coalesce(r.reached, false) AS reached,
        coalesce(r.contact_cost, 0.0) AS contact_cost
@@ -119,6 +118,14 @@ JOIN call_lists l USING (list_id)
 CROSS JOIN data_end e
 LEFT JOIN recorded r USING (list_id, customer_id)
 """
+_MEMBERS_SQL = _MEMBERS_TEMPLATE.format(
+    data_end="SELECT max(order_date) AS data_end FROM orders",
+    returned="""EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = m.customer_id
+               AND o.order_date > l.issued_on AND o.order_date <= l.issued_on + l.window_days)""",
+)
+# The same without a pass over the orders (the returns kept per list: clv_engine.derived.lists;
+# the data's end, the derived tables' date, a parameter).
+_KEPT_MEMBERS_SQL = _MEMBERS_TEMPLATE.format(data_end="SELECT CAST(? AS DATE) AS data_end", returned="FALSE")
 
 
 def member_outcomes(db: Database, list_ids: Sequence[str] | None = None) -> pd.DataFrame:
@@ -229,8 +236,7 @@ def _number(expression: str) -> str:
 
 # The counts and sums _group_row takes from the members, per level and group, in DuckDB: a few
 # rows instead of every member of every issued list (hundreds of thousands at a million).
-_COUNTS_SQL = f"""
-SELECT level, control,
+_COUNTS_COLUMNS = f"""
        count(*) AS n, count(*) FILTER (WHERE returned) AS k,
        count(*) FILTER (WHERE reached) AS reached,
        coalesce(sum({_number("contact_cost")}), 0) AS cost,
@@ -238,8 +244,9 @@ SELECT level, control,
        coalesce(sum({_number("p_churn * success")}), 0) AS predicted_kept,
        coalesce(sum({_number("expected_value")}), 0) AS predicted_value,
        bool_and(window_complete) AS complete
-FROM ({_MEMBERS_SQL}) AS members
 """
+_COUNTS_SQL = f"SELECT level, control, {_COUNTS_COLUMNS} FROM ({_MEMBERS_SQL}) AS members"
+_KEPT_COUNTS_SQL = f"SELECT list_id, level, control, {_COUNTS_COLUMNS} FROM ({_KEPT_MEMBERS_SQL}) AS members"
 
 
 def _table_of_counts(counts: pd.DataFrame, confidence: float, min_group: int) -> pd.DataFrame:
@@ -300,13 +307,43 @@ def results(
     their members, from the members' counts and sums per level and group (_COUNTS_SQL)."""
     if "call_list_members" not in db.tables():
         return results_table(pd.DataFrame(), confidence, min_group)
-    sql, params = _COUNTS_SQL, []
-    if list_ids:
-        sql += f" WHERE list_id IN ({', '.join('?' for _ in list_ids)})"
-        params = list(list_ids)
-    counts = db.query_df(sql + " GROUP BY level, control", params)
+    counts = _kept_counts(db, list_ids)
+    if counts is None:
+        sql, params = _COUNTS_SQL, []
+        if list_ids:
+            sql += f" WHERE list_id IN ({', '.join('?' for _ in list_ids)})"
+            params = list(list_ids)
+        counts = db.query_df(sql + " GROUP BY level, control", params)
     counts["control"] = counts["control"].astype(bool)
     return _table_of_counts(counts, confidence, min_group)
+
+
+def _kept_counts(db: Database, list_ids: Sequence[str] | None) -> pd.DataFrame | None:
+    """_COUNTS_SQL's rows with the returns kept per list (clv_engine.derived.lists): the
+    members' contacts and sums read as before, no pass over the orders; None when the lists'
+    returns are not all kept (then _COUNTS_SQL)."""
+    from clv_engine.derived import lists, store
+
+    found = store.stored(db)
+    if found is None or "call_lists" not in db.tables():
+        return None
+    ids = list(list_ids) if list_ids else db.query_df("SELECT list_id FROM call_lists")["list_id"].tolist()
+    kept = lists.returned(db, ids)
+    if kept is None:
+        return None
+    marks = ", ".join("?" for _ in ids)
+    per_list = db.query_df(
+        _KEPT_COUNTS_SQL + f" WHERE list_id IN ({marks}) GROUP BY list_id, level, control",
+        [found.as_of, *ids],
+    )
+    per_list = per_list.drop(columns=["k"]).merge(kept, on=["list_id", "level", "control"], how="left")
+    per_list["k"] = per_list.pop("returned")
+    if per_list.empty:
+        return per_list.drop(columns=["list_id"])
+    sums = ["n", "k", "reached", "cost", "clv_sum", "clv_n", "predicted_kept", "predicted_value"]
+    grouped = per_list.groupby(["level", "control"], sort=False)
+    counts = grouped[sums].sum().join(grouped["complete"].all()).reset_index()
+    return counts
 
 
 # -- measured success beside the typed prior -------------------------------------------------------

@@ -411,3 +411,50 @@ def test_sessions_starting_together_check_the_data_once(derived_db, monkeypatch)
         thread.join()
     assert len(calls) == 1 and len(found) == 8
     assert found[0] is not None and all(f == found[0] for f in found)
+
+
+def test_a_new_process_reads_the_fingerprint_kept_beside_the_file_until_a_write(derived_db, monkeypatch):
+    """The pass over the orders runs once per file version, not once per process: a second
+    process (the in-process memory forgotten) finds it beside the file; a write, a stale or a
+    broken file beside it, or a scoped reader: worked out again (and the same figures)."""
+    calls = []
+    original = store.fingerprint
+
+    def counted(reader):
+        calls.append(1)
+        return original(reader)
+
+    monkeypatch.setattr(store, "fingerprint", counted)
+    store.forget()
+    first = store.stored(derived_db)
+    assert first is not None and len(calls) == 1
+    sidecar = derived_db.path.with_name(derived_db.path.name + store.SIDECAR_SUFFIX)
+    assert sidecar.exists()
+    store.forget()  # a new process
+    assert store.stored(derived_db) == first and len(calls) == 1
+    # the value kept is the one a fresh pass finds
+    assert json.loads(sidecar.read_text())["values"]["derived"] == original(derived_db)
+    # a scoped reader never reads nor writes it
+    scoped = ScopedDatabase(derived_db, ["S1"])
+    assert store.remembered(scoped, "derived", store.fingerprint) == original(scoped)
+    assert len(calls) == 2
+    # a write changes the file's identity: worked out again, and the changed data is seen
+    with derived_db.write_transaction() as con:
+        con.execute(
+            "UPDATE orders SET revenue = revenue + 1 WHERE order_id = (SELECT min(order_id) FROM orders)"
+        )
+    store.forget()
+    assert store.stored(derived_db) is None and len(calls) == 3
+    store.forget()
+    assert store.stored(derived_db) is None and len(calls) == 3  # the changed one kept now
+    # a file beside whose identity is not the file's, or that is not JSON: ignored
+    saved = json.loads(sidecar.read_text())
+    saved["identity"][1] += 1
+    saved["values"]["derived"] = json.loads(store.read_meta(derived_db)["fingerprint"])
+    sidecar.write_text(json.dumps(saved))
+    store.forget()
+    assert store.stored(derived_db) is None and len(calls) == 4
+    sidecar.write_text("{not json")
+    store.forget()
+    assert store.stored(derived_db) is None and len(calls) == 5
+    store.forget()

@@ -199,6 +199,10 @@ def _arguments(func, db, day: date, model) -> dict | None:
         "b": 2.5,
         "near_one": 0.99,
         "rows": pd.DataFrame({"customer_id": ["1", "2", "3"]}),  # customer keys (segmentation.keyed.named)
+        "list_ids": [db.query_value("SELECT min(list_id) FROM call_lists")],  # derived.lists.returned
+        "customer_ids": ["C0000001", "C0000002", "C0000003"],  # lookup.kept_values_of
+        "clv_model": "predictive",
+        "clv_params": clv.CLVParams(),
     }
     args = {}
     for p in list(inspect.signature(func).parameters.values())[1:]:

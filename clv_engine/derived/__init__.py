@@ -18,6 +18,13 @@ Every per-customer table has ``cust_key`` (INTEGER, the customer's row number in
 ``customer_id`` order), so later joins can be on integers. A reader of a table filters on
 ``as_of`` (the rows of several dates are kept side by side).
 
+Aggregates kept beside them (no customer row): ``kpi`` (the KPI scorecard's store figures) and
+``lists`` (the issued call lists' returns per level and group, so the results page makes no
+pass over the orders). The fingerprints their checks compare (a pass over every order) are
+worked out once per file version and written beside the file (``<file>.derived-check.json``,
+keyed by the file's inode, modification time and size: ``store.remembered``), so a new
+process does not pass over fifty million orders again.
+
 ``store`` is the reading side (is the stored copy usable for this database and date?), which
 ``clv`` and ``predictive`` consult; ``build`` writes the tables (import, sample generation,
 ``python -m cli.derive``).

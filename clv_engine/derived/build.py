@@ -23,6 +23,7 @@ from clv_engine import bridge, clv, predictive
 from clv_engine.db import Reader
 from clv_engine.derived import churn as derived_churn
 from clv_engine.derived import kpi as derived_kpi
+from clv_engine.derived import lists as derived_lists
 from clv_engine.derived import segments, store
 from clv_engine.models import FitError
 from clv_engine.models.store import failure_to_json, fit_to_json, holdout_to_json
@@ -61,6 +62,7 @@ def drop(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP TABLE IF EXISTS main.{table}")
     segments.drop(con)
     derived_kpi.drop(con)
+    derived_lists.drop(con)
     con.execute("DROP TABLE IF EXISTS temp.derived_keys")
     con.execute("DROP TABLE IF EXISTS temp.derived_rfm_day")
 
@@ -136,6 +138,7 @@ def build(con: duckdb.DuckDBPyConnection, step: Step = _no_step) -> date | None:
     step(0.93, "segments")
     segments.build(con)  # the RFM+L facts; copies derived_meta's fingerprint, so after it
     derived_kpi.build(con, reader)  # the KPI scorecard's store figures (clv_engine.derived.kpi)
+    derived_lists.build(con, reader)  # the issued call lists' returns (clv_engine.derived.lists)
     step(1.0, "done")
     return as_of
 

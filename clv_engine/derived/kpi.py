@@ -148,7 +148,7 @@ def _check(group: Any) -> Kept | None:
             return None
         if json.loads(meta["fingerprint"]) != json.loads(store.read_meta(group)["fingerprint"]):
             return None
-        if json.loads(meta["extra"]) != fingerprint(group):
+        if json.loads(meta["extra"]) != store.remembered(group, "kpi", lambda g: fingerprint(g)):
             return None
         return Kept(
             raw_dates=frozenset(date.fromisoformat(d) for d in json.loads(meta["raw_dates"])),

@@ -11,10 +11,12 @@ cut the derived tables to its customers like ``orders``.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -53,6 +55,76 @@ def fingerprint(reader: Any) -> dict:
     """The fingerprint of the data ``reader`` (anything with ``query_df``) holds."""
     row = reader.query_df(FINGERPRINT_SQL).iloc[0]
     return {k: (int(v) if k in ("orders", "customers") else str(v)) for k, v in row.items()}
+
+
+# -- fingerprints remembered across processes ------------------------------------------------------
+# A fingerprint is a pass over every order (seconds at ten million): worked out once per file
+# version by the first process that needs it and written beside the file, keyed by the file's
+# identity (inode, modification time, size, and its write-ahead log's); any write, import or
+# rebuild changes that identity, and the next process works the fingerprint out again. A file
+# that cannot be written beside (read-only directory) only costs each process its pass.
+SIDECAR_SUFFIX = ".derived-check.json"
+
+
+def _file_identity(path: Path) -> list | None:
+    try:
+        main = path.stat()
+    except OSError:
+        return None
+    try:
+        wal = os.stat(f"{path}.wal")
+        log = [wal.st_size, wal.st_mtime_ns]
+    except OSError:
+        log = None
+    return [main.st_ino, main.st_mtime_ns, main.st_size, log]
+
+
+def _sidecar(path: Path) -> Path:
+    return path.with_name(path.name + SIDECAR_SUFFIX)
+
+
+def _read_sidecar(path: Path) -> dict:
+    try:
+        saved = json.loads(_sidecar(path).read_text())
+    except (OSError, ValueError):
+        return {}
+    return saved if isinstance(saved, dict) else {}
+
+
+def remembered(reader: Any, name: str, compute: Callable[[Any], Any]) -> Any:
+    """``compute(reader)`` (a JSON value: a fingerprint) for ``reader``'s file as it is now,
+    worked out once per file version whatever the number of processes: read from the file
+    beside the database when its identity is the file's, else computed and written there
+    (only when the file did not change while computing). A reader without a file path (a bare
+    connection while building, a scoped view) always computes."""
+    raw = getattr(reader, "path", None)
+    if raw is None or scope_of(reader) is not None:
+        return compute(reader)
+    path = Path(raw)
+    before = _file_identity(path)
+    if before is None:
+        return compute(reader)
+    saved = _read_sidecar(path)
+    values = saved.get("values") if saved.get("identity") == before else None
+    if isinstance(values, dict) and name in values:
+        return values[name]
+    value = compute(reader)
+    if _file_identity(path) != before:
+        return value  # written while computing: the value may be of either version
+    latest = _read_sidecar(path)  # another process may have added its own meanwhile
+    values = (
+        dict(latest["values"])
+        if latest.get("identity") == before and isinstance(latest.get("values"), dict)
+        else {}
+    )
+    values[name] = value
+    temporary = _sidecar(path).with_name(f"{_sidecar(path).name}.{os.getpid()}.{threading.get_ident()}")
+    try:
+        temporary.write_text(json.dumps({"identity": before, "values": values}))
+        os.replace(temporary, _sidecar(path))
+    except OSError:
+        temporary.unlink(missing_ok=True)
+    return value
 
 
 @dataclass(frozen=True)
@@ -193,14 +265,23 @@ def group_figures(db: Any, as_of: object) -> Stored | None:
 
 
 def values_frame(
-    db: Any, as_of: object, store_ids: Sequence[str] | None, columns: Sequence[str] | None = None
+    db: Any,
+    as_of: object,
+    store_ids: Sequence[str] | None,
+    columns: Sequence[str] | None = None,
+    customer_ids: Sequence[str] | None = None,
 ) -> pd.DataFrame | None:
     """``derived_values`` as ``CUSTOMER_VALUES_SQL`` would return it (customers of
-    ``store_ids`` only, in customer_id order; only ``columns``, in that order, if given), or
+    ``store_ids`` only, in customer_id order; only ``columns``, in that order, if given; only
+    the rows of ``customer_ids`` if given: a lookup's few customers, not ten million rows), or
     None when the tables cannot stand in."""
     if kept_date(db, as_of) is None:
         return None
     where, params = _where(as_of, store_ids)
+    if customer_ids is not None:
+        ids = sorted(set(customer_ids)) or [None]  # none: no row (IN (NULL) matches nothing)
+        where += f" AND customer_id IN ({', '.join('?' for _ in ids)})"
+        params += ids
     if columns is None:
         picked = f"* EXCLUDE ({', '.join(('cust_key', 'as_of') + PREDICTED)})"
     else:
@@ -273,7 +354,7 @@ def _check(group: Any) -> Kept | None:
     try:
         if int(meta.get("format", "0")) != FORMAT_VERSION:
             return None
-        if json.loads(meta["fingerprint"]) != fingerprint(group):
+        if json.loads(meta["fingerprint"]) != remembered(group, "derived", lambda g: fingerprint(g)):
             return None
         retention = json.loads(meta["retention"])
         returns = json.loads(meta["return_counts"])

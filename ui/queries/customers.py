@@ -395,6 +395,9 @@ def lookup_values(
     """(the customer's row of the values, their referral network, the values' model) over
     every store the reader may see (a referred friend may belong to another of them): picked
     from the shared frame once per customer, not on every rerun of the page."""
+    kept = lookup.kept_customer(db, customer_id, as_of, params, model, depth)
+    if kept is not None:  # the kept tables: this customer's and their network's rows only
+        return kept
     values = model_values(db, as_of, None, params, model)
     mine = values[values["customer_id"] == customer_id]
     network = lookup.referral_network(db, customer_id, as_of, values, depth)
