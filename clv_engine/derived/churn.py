@@ -106,7 +106,9 @@ def _check(group: Any) -> dict | None:
     if not set(TABLES) <= group.tables():
         return None
     meta = dict(group.query_df(f"SELECT key, value FROM {META_TABLE}").itertuples(index=False))
-    return meta if json.loads(meta.get("side", "null")) == side_fingerprint(group) else None
+    # The side tables' pass, once per file version across processes (store.remembered).
+    side = store.remembered(group, "churn_side", side_fingerprint)
+    return meta if json.loads(meta.get("side", "null")) == side else None
 
 
 _checked = store.PerVersion(_check)

@@ -158,7 +158,7 @@ def _stored_dates(group: Any) -> frozenset[date]:
         derived = store.read_meta(group)  # usable derived tables: their fingerprint is the data's
         if json.loads(meta["fingerprint"]) != json.loads(derived["fingerprint"]):
             return frozenset()
-        if json.loads(meta["flags"]) != flags_fingerprint(group):
+        if json.loads(meta["flags"]) != store.remembered(group, "segment_flags", flags_fingerprint):
             return frozenset()
         return frozenset(date.fromisoformat(d) for d in json.loads(meta["dates"]))
     except (KeyError, ValueError, TypeError):
