@@ -22,6 +22,7 @@ import pandas as pd
 from clv_engine import bridge, clv, predictive
 from clv_engine.db import Reader
 from clv_engine.derived import churn as derived_churn
+from clv_engine.derived import cohorts as derived_cohorts
 from clv_engine.derived import kpi as derived_kpi
 from clv_engine.derived import segments, store
 from clv_engine.models import FitError
@@ -136,6 +137,7 @@ def build(con: duckdb.DuckDBPyConnection, step: Step = _no_step) -> date | None:
     step(0.93, "segments")
     segments.build(con)  # the RFM+L facts; copies derived_meta's fingerprint, so after it
     derived_kpi.build(con, reader)  # the KPI scorecard's store figures (clv_engine.derived.kpi)
+    derived_cohorts.build(con, reader)  # the cohort cube's facts (clv_engine.derived.cohorts)
     step(1.0, "done")
     return as_of
 
