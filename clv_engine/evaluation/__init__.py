@@ -22,9 +22,12 @@ from clv_engine.evaluation.cash_flows import (
     volume_over_horizon,
 )
 from clv_engine.evaluation.from_data import (
+    RetentionBase,
     RetentionUplift,
     WarrantyComparison,
+    retention_base,
     retention_uplift,
+    retention_uplift_of,
     warranty_clv_comparison,
     warranty_programme,
 )
@@ -71,6 +74,7 @@ __all__ = [
     "MonteCarloResult",
     "Programme",
     "ProgrammeError",
+    "RetentionBase",
     "RetentionUplift",
     "WarrantyComparison",
     "analyse_programme",
@@ -88,7 +92,9 @@ __all__ = [
     "npv_of_drivers",
     "preset",
     "reference_payback_years",
+    "retention_base",
     "retention_uplift",
+    "retention_uplift_of",
     "tornado",
     "validate_programme",
     "volume_over_horizon",

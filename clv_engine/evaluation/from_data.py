@@ -8,9 +8,17 @@ from datetime import date
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
-from clv_engine.clv import CLVParams, add_historical_clv, customer_values
+from clv_engine.clv import (
+    CLVParams,
+    ReturnRates,
+    absence_weight,
+    add_historical_clv,
+    annuity_factor,
+    customer_values,
+)
 from clv_engine.db import Database
 from clv_engine.evaluation.presets import preset
 from clv_engine.evaluation.programme import CustomerGroup, Programme, ProgrammeError, finite
@@ -196,4 +204,84 @@ def retention_uplift(
     after = add_historical_clv(values, float(retention_to), params)["clv"].mean()
     return RetentionUplift(
         len(values), float(retention_from), float(retention_to), float(before), float(after)
+    )
+
+
+@dataclass(frozen=True)
+class RetentionBase:
+    """What :func:`retention_uplift` reads of the customer values, as numeric arrays (one per
+    customer, the frame's rows): the yearly gross profit so far, the days since the last
+    visit, and per segment column the code of each customer's value in ``labels`` (−1: none)."""
+
+    annual_gp: np.ndarray
+    recency_days: np.ndarray
+    codes: dict[str, np.ndarray]
+    labels: dict[str, tuple[str, ...]]
+    retention: float | None
+    params: CLVParams
+    rates: ReturnRates | None
+
+    @property
+    def customers(self) -> int:
+        return len(self.annual_gp)
+
+
+def retention_base(values: pd.DataFrame, columns: tuple[str, ...]) -> RetentionBase:
+    """The arrays of ``values`` (rows of ``clv.customer_values``) that a segment's CLV at
+    another retention needs; ``columns``: the segment columns (a value read as text)."""
+    years = np.maximum(values["tenure_years"].to_numpy(dtype=float), 1.0)
+    codes, labels = {}, {}
+    for column in columns:
+        text = values[column].astype(str)
+        labels[column] = tuple(sorted(text.dropna().unique()))
+        codes[column] = pd.Categorical(text, categories=labels[column]).codes
+    return RetentionBase(
+        annual_gp=values["gross_profit"].to_numpy(dtype=float) / years,
+        recency_days=values["recency_days"].to_numpy(dtype=float),
+        codes=codes,
+        labels=labels,
+        retention=values.attrs.get("retention"),
+        params=values.attrs.get("params") or CLVParams(),
+        rates=values.attrs.get("return_rates"),
+    )
+
+
+def retention_uplift_of(
+    base: RetentionBase,
+    column: str | None,
+    value: str | None,
+    retention_to: float,
+    retention_from: float | None = None,
+) -> RetentionUplift:
+    """:func:`retention_uplift` of the customers whose ``column`` reads ``value`` (every
+    customer when ``column`` is None), from the arrays of :func:`retention_base`."""
+    if column is None:
+        gp, days = base.annual_gp, base.recency_days
+    else:
+        labels = base.labels[column]
+        mask = base.codes[column] == (labels.index(value) if value in labels else -2)
+        gp, days = base.annual_gp[mask], base.recency_days[mask]
+    if len(gp) == 0:
+        raise ProgrammeError("empty_segment", field="segment")
+    if retention_from is None:
+        retention_from = base.retention
+        if retention_from is None:
+            raise ProgrammeError("no_retention", field="retention_from")
+    for name, rate in (("retention_from", retention_from), ("retention_to", retention_to)):
+        finite(rate, name)
+        if not 0 <= rate <= 1:
+            raise ProgrammeError("share", field=name, value=rate)
+
+    def mean_clv(retention: float) -> float:
+        factor = annuity_factor(retention, base.params.discount_rate, base.params.horizon_years)
+        clv = gp * absence_weight(days, retention, base.rates) * factor
+        known = ~np.isnan(clv)
+        return float(clv[known].sum() / known.sum()) if known.any() else float("nan")
+
+    return RetentionUplift(
+        len(gp),
+        float(retention_from),
+        float(retention_to),
+        mean_clv(float(retention_from)),
+        mean_clv(float(retention_to)),
     )

@@ -54,6 +54,7 @@ from ui.queries.planning import (  # noqa: F401
     allocation_explained,
     budget_curve,
     import_sample,
+    retention_base,
     saved_evaluation,
     saved_scenarios,
     warranty_comparison,

@@ -16,7 +16,7 @@ from clv_engine.clv import CLVParams
 from clv_engine.db import Database
 from clv_engine.imports import ImportFileError
 from clv_engine.imports.stage import read_sample
-from ui.queries.values import cached
+from ui.queries.values import cached, narrow_values, shared
 
 
 # -- alloc --
@@ -69,6 +69,21 @@ def warranty_comparison(
         return ev.warranty_clv_comparison(db, as_of, list(store_ids) if store_ids else None, params)
     except ev.ProgrammeError as err:
         return err
+
+
+# The segments of the evaluator's retention panel (values read as text).
+RETENTION_SEGMENTS = ("region", "channel", "vehicle_model", "home_store_id")
+
+
+@shared
+def retention_base(
+    db: Database, as_of: date, store_ids: tuple[str, ...] | None, params: CLVParams
+) -> ev.RetentionBase:
+    """The numeric arrays a segment's CLV at another retention reads (one per customer in the
+    scope), once per process: not the whole customer frame (names, vehicles), and a slider
+    move is arithmetic on them."""
+    columns = ("customer_id", *RETENTION_SEGMENTS, "gross_profit", "tenure_years", "recency_days")
+    return ev.retention_base(narrow_values(db, as_of, store_ids, params, columns), RETENTION_SEGMENTS)
 
 
 @cached

@@ -329,3 +329,22 @@ def settings_of(db: Database) -> dict[str, str]:
 @cached
 def store_list(db: Database) -> pd.DataFrame:
     return db.query_df("SELECT store_id, name, region, city FROM stores ORDER BY store_id")
+
+
+def narrow_values(
+    db: Database | ScopedDatabase,
+    as_of: date,
+    store_ids: tuple[str, ...] | None,
+    params: clv.CLVParams,
+    columns: tuple[str, ...],
+) -> pd.DataFrame:
+    """``clv.customer_values`` (historical CLV) in a scope, ``columns`` only (and the CLV
+    inputs), cut like :func:`_customer_values`: a narrow read, not kept (a query of ui/queries/
+    keeps what it derives from it)."""
+    wanted_ids = ("",) if store_ids == () else store_ids
+    group = group_database(db)
+    wanted = scope_of(db) if wanted_ids is None else wanted_ids
+    values = clv.customer_values(
+        group, as_of, None if wanted is None else list(wanted), params, columns=columns
+    )
+    return in_scope(db, values)
