@@ -105,3 +105,47 @@ def kept_values(db, as_of, store_ids, params, model: str) -> pd.DataFrame | None
     for column in store.PREDICTED:
         kept[column] = frame[column].to_numpy()
     return predictive.values_for_model(out, model, kept)
+
+
+def kept_bridge(start_values: pd.DataFrame, end_values: pd.DataFrame, start_date, end_date):
+    """``bridge.bridge`` of the CLV between two :func:`kept_values` frames (integer ids, each
+    frame in id order): the same groups and sums, the ids matched in numpy (no text ids to cast
+    and join in DuckDB)."""
+    from clv_engine import bridge
+
+    def side(values: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return (
+            values["customer_id"].to_numpy(dtype="int64"),
+            values["clv"].astype(float).fillna(0.0).to_numpy(),
+            values["status"].eq(ACTIVE).fillna(False).to_numpy(dtype=bool),
+        )
+
+    ids_s, v_s, act_s = side(start_values)
+    ids_e, v_e, act_e = side(end_values)
+    _, at_s, at_e = np.intersect1d(ids_s, ids_e, assume_unique=True, return_indices=True)
+    only_s = np.ones(len(ids_s), dtype=bool)
+    only_s[at_s] = False
+    only_e = np.ones(len(ids_e), dtype=bool)
+    only_e[at_e] = False
+    # every customer once: (active at the start, at the end, end − start), as the outer join
+    a_start = np.concatenate([act_s[at_s], act_s[only_s], np.zeros(only_e.sum(), dtype=bool)])
+    a_end = np.concatenate([act_e[at_e], np.zeros(only_s.sum(), dtype=bool), act_e[only_e]])
+    diff = np.concatenate([v_e[at_e] - v_s[at_s], -v_s[only_s], v_e[only_e]])
+    groups = {"gained": a_end & ~a_start, "lost": a_start & ~a_end}
+    groups["other"] = ~(groups["gained"] | groups["lost"])
+    sums = {g: (float(diff[m].sum()), int(m.sum())) for g, m in groups.items()}
+    return bridge.Bridge(
+        start_date=start_date,
+        end_date=end_date,
+        start=float(start_values["clv"].astype(float).sum()),
+        gained=sums["gained"][0],
+        lost=-sums["lost"][0],
+        per_customer=sums["other"][0],
+        end=float(end_values["clv"].astype(float).sum()),
+        customers_start=len(start_values),
+        customers_end=len(end_values),
+        active_start=int(act_s.sum()),
+        active_end=int(act_e.sum()),
+        gained_customers=sums["gained"][1],
+        lost_customers=sums["lost"][1],
+    )

@@ -129,3 +129,22 @@ def test_one_date_kept_and_one_not_bridges_on_the_text_ids(kept_db, monkeypatch)
     old = queries.clv_bridge(kept_db, since, END, None, params, "historical")
     assert b.gained_customers == old.gained_customers and b.end == pytest.approx(old.end)
     assert np.isfinite(b.start)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_bridge_on_integer_ids_equals_the_join(seed):
+    rng = np.random.default_rng(seed)
+
+    def frame(n):
+        ids = np.sort(rng.choice(np.arange(1, 3 * n + 2), n, replace=False)).astype("int32")
+        clv_values = rng.normal(500, 300, n)
+        clv_values[rng.random(n) < 0.05] = np.nan
+        status = rng.choice(["active", "lapsing", "lapsed"], n)
+        return pd.DataFrame({"customer_id": ids, "clv": clv_values, "status": pd.array(status, dtype="str")})
+
+    start, end = frame(int(rng.integers(0, 60))), frame(int(rng.integers(1, 60)))
+    since, day = END - timedelta(days=365), END
+    new, old = overview.kept_bridge(start, end, since, day), bridge.bridge(start, end, since, day)
+    for field in old.__dataclass_fields__:
+        a, b = getattr(new, field), getattr(old, field)
+        assert a == (b if isinstance(b, date) else pytest.approx(b, rel=1e-12, abs=1e-9)), field

@@ -396,4 +396,6 @@ def overview_bridge(
         after["customer_id"]
     ):
         return clv_bridge(db, since, as_of, store_ids, params, model)
+    if pd.api.types.is_integer_dtype(after["customer_id"]):
+        return overview.kept_bridge(before, after, since, as_of)
     return bridge.bridge(before, after, since, as_of)
