@@ -79,7 +79,7 @@ last2 AS (
     FROM top2
 ),
 """
-_KEPT_LAST2 = """last2 AS (SELECT customer_id, last_service, last_km, prev_service, prev_km FROM {table}),
+_KEPT_LAST2 = """last2 AS (SELECT crow, customer_id, last_service, last_km, prev_service, prev_km FROM {table}),
 """
 
 _SERVICE_LIST_KEPT = """
@@ -146,10 +146,14 @@ def _list_sql(db: Database, as_of: date, has_mileage: bool) -> str:
     keeps them for ``as_of`` (clv_engine.derived.service), else computed from the orders."""
     from clv_engine.derived import service as kept  # the derived package reads this module
 
-    table = kept.kept_table(db, as_of, has_mileage)
-    if table is None:
+    found = kept.kept_table(db, as_of, has_mileage)
+    if found is None:
         return _SERVICE_LIST
-    return _SERVICE_LIST_KEPT.replace("{last2}", _KEPT_LAST2.replace("{table}", table))
+    table, by_row = found
+    sql = _SERVICE_LIST_KEPT.replace("{last2}", _KEPT_LAST2.replace("{table}", table))
+    if by_row:  # the customers' row numbers, not their text ids (clv_engine.derived.service)
+        sql = sql.replace("LEFT JOIN last2 l USING (customer_id)", "LEFT JOIN last2 l ON l.crow = c.rowid")
+    return sql
 
 
 def _service_params(as_of: date, rules: ServiceRules, extra: list) -> list:

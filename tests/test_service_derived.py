@@ -139,6 +139,9 @@ def test_changed_odometers_and_kinds_compute_again(tmp_path, monkeypatch):
         for change in (
             "UPDATE orders SET mileage = mileage + 1 WHERE kind = 'maintenance' AND mileage IS NOT NULL",
             "UPDATE orders SET kind = 'maintenance' WHERE kind = 'parts'",
+            # the same customers, in other rows: the table's row numbers no longer theirs
+            "CREATE TEMP TABLE c2 AS SELECT * FROM customers ORDER BY customer_id DESC; DELETE FROM customers; "
+            "INSERT INTO customers SELECT * FROM c2",
         ):
             with db.write_transaction() as con:
                 con.execute(change)

@@ -24,6 +24,7 @@ from typing import Any
 import duckdb
 
 from clv_engine.derived import store
+from clv_engine.scope import scope_of
 
 TABLE = "derived_service"
 META = "derived_service_meta"
@@ -44,6 +45,15 @@ def service_fingerprint(reader: Any, has_mileage: bool) -> str:
     return str(
         reader.query_value(
             f"SELECT count(*) || ':' || coalesce(sum(hash({columns})), 0) FROM orders WHERE kind = 'maintenance'"
+        )
+    )
+
+
+def rows_fingerprint(reader: Any) -> str:
+    """Count and hash of each customer's row number and id in ``customers``."""
+    return str(
+        reader.query_value(
+            "SELECT count(*) || ':' || coalesce(sum(hash(rowid, customer_id)), 0) FROM customers"
         )
     )
 
@@ -73,13 +83,20 @@ def build(con: duckdb.DuckDBPyConnection, reader: Any) -> date | None:
         + last2.rstrip().rstrip(",")
         + "\nSELECT customer_id, last_service, last_km, prev_service, prev_km FROM last2"
     )
-    con.execute(f"CREATE TABLE main.{TABLE} AS {sql}", [end])
+    # with each customer's row number in ``customers`` (``crow``): the list joins on it, not on
+    # a million text ids, while the customers' rows are where they were (``rows`` below)
+    con.execute(
+        f"CREATE TABLE main.{TABLE} AS WITH k AS ({sql}) "
+        "SELECT c.rowid AS crow, k.* FROM k JOIN customers c USING (customer_id)",
+        [end],
+    )
     rows = {
         "format": str(FORMAT_VERSION),
         "as_of": end.isoformat(),
         "has_mileage": json.dumps(has_mileage),
         "fingerprint": store.read_meta(reader).get("fingerprint", ""),
         "service": service_fingerprint(reader, has_mileage),
+        "rows": rows_fingerprint(reader),
     }
     con.execute(f"CREATE TABLE main.{META} (key VARCHAR PRIMARY KEY, value VARCHAR)")
     con.executemany(f"INSERT INTO main.{META} VALUES (?, ?)", [[k, v] for k, v in rows.items()])
@@ -100,6 +117,8 @@ def _check(group: Any) -> tuple[date, bool] | None:
         has_mileage = bool(json.loads(meta["has_mileage"]))
         if has_mileage != _has_mileage(group) or meta["service"] != service_fingerprint(group, has_mileage):
             return None
+        if meta["rows"] != rows_fingerprint(group):
+            return None
         return date.fromisoformat(meta["as_of"]), has_mileage
     except (KeyError, ValueError, TypeError):
         return None
@@ -108,12 +127,14 @@ def _check(group: Any) -> tuple[date, bool] | None:
 _checked = store.PerVersion(_check)
 
 
-def kept_table(db: Any, as_of: object, has_mileage: bool) -> str | None:
-    """The table holding the last two service days at ``as_of`` for ``db``, or None."""
+def kept_table(db: Any, as_of: object, has_mileage: bool) -> tuple[str, bool] | None:
+    """The table holding the last two service days at ``as_of`` for ``db`` and whether to
+    join it on the customers' row numbers (unscoped: ``customers`` is the table itself; a
+    scope's ``customers`` is a view, joined on the id), or None."""
     if store.usable(db, as_of) is None:
         return None
     found = _checked(getattr(db, "group", db))
-    return TABLE if found == (as_of, has_mileage) else None
+    return (TABLE, scope_of(db) is None) if found == (as_of, has_mileage) else None
 
 
 def forget() -> None:
