@@ -107,3 +107,27 @@ def test_an_empty_segment_and_bad_rates_are_refused_as_before():
     assert result.customers == 2  # a customer without a figure counts, as in the frame's mean
     factor = clv.annuity_factor(0.8, CLVParams().discount_rate, CLVParams().horizon_years)
     assert result.clv_before == pytest.approx(100.0 * factor)
+
+
+def _same_base(new: ev.RetentionBase, old: ev.RetentionBase) -> None:
+    np.testing.assert_array_equal(new.annual_gp, old.annual_gp)
+    np.testing.assert_array_equal(new.recency_days, old.recency_days)
+    assert new.labels == old.labels and new.retention == old.retention
+    assert new.params == old.params and new.rates == old.rates
+    for column in RETENTION_SEGMENTS:
+        np.testing.assert_array_equal(
+            np.asarray(new.codes[column], dtype="int64"), np.asarray(old.codes[column], dtype="int64")
+        )
+
+
+@pytest.mark.parametrize("stores", [None, ("S1",), ()])
+def test_the_kept_read_gives_the_arrays_of_the_values(db, stores):
+    params = CLVParams()
+    columns = ("customer_id", *RETENTION_SEGMENTS, "gross_profit", "tenure_years", "recency_days")
+    for where in (db, ScopedDatabase(db, ["S2", "S3"])):
+        kept = ev.kept_retention_base(where, END, stores, params, RETENTION_SEGMENTS)
+        if store.kept_date(db, END) is None:  # no derived tables: computed
+            assert kept is None
+            continue
+        values = queries.narrow_values(where, END, stores, params, columns)
+        _same_base(kept, ev.retention_base(values, RETENTION_SEGMENTS))

@@ -285,3 +285,57 @@ def retention_uplift_of(
         mean_clv(float(retention_from)),
         mean_clv(float(retention_to)),
     )
+
+
+def kept_retention_base(
+    db: Database, as_of: date, store_ids, params: CLVParams, columns: tuple[str, ...]
+) -> RetentionBase | None:
+    """:func:`retention_base` of the customer values read straight from ``derived_values``
+    when it keeps ``as_of`` (the rows and order of ``clv.customer_values``; the segment
+    columns as Arrow dictionary codes, not a million Python strings), else None (compute)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from clv_engine import clv
+    from clv_engine.derived import store
+    from clv_engine.scope import group_database
+
+    params.validate()
+    group = group_database(db)
+    if store.kept_date(group, as_of) is None:
+        return None
+    where, values = store._where(as_of, ("",) if store_ids == () else store_ids)
+    picked = ", ".join(["gross_profit", "tenure_years", "recency_days", *columns])
+    with db.cursor() as cur:
+        table = cur.sql(
+            f"SELECT cust_key, {picked} FROM {store.VALUES_TABLE}{where}", params=values
+        ).to_arrow_table()
+    keys = table.column(0).to_numpy()
+    if len(keys) > 1 and not (keys[1:] > keys[:-1]).all():  # a scope's view may reorder: the key order
+        table = table.take(pa.array(np.argsort(keys, kind="stable")))
+
+    def numbers(name: str) -> np.ndarray:
+        return pc.cast(table.column(name), pa.float64()).to_numpy(zero_copy_only=False)
+
+    codes, labels = {}, {}
+    for column in columns:
+        encoded = pc.dictionary_encode(table.column(column)).combine_chunks()
+        words = encoded.dictionary.to_pylist()
+        order = sorted(range(len(words)), key=words.__getitem__)
+        rank = np.empty(len(words) + 1, dtype=np.int64)
+        rank[order] = np.arange(len(words))
+        rank[-1] = -1  # a missing value
+        index = encoded.indices.fill_null(len(words)).to_numpy(zero_copy_only=False)
+        labels[column] = tuple(words[i] for i in order)
+        codes[column] = rank[index]
+    retention, _ = clv.retention_for(group, as_of, params)
+    years = np.maximum(numbers("tenure_years"), 1.0)
+    return RetentionBase(
+        annual_gp=numbers("gross_profit") / years,
+        recency_days=numbers("recency_days"),
+        codes=codes,
+        labels=labels,
+        retention=retention,
+        params=params,
+        rates=clv.return_rates(group, as_of),
+    )

@@ -78,6 +78,7 @@ from ui.queries.values import (  # noqa: F401
     headline,
     historical_values,
     model_values,
+    narrow_values,
     overview_bridge,
     overview_headline,
     overview_values,

@@ -82,6 +82,9 @@ def retention_base(
     """The numeric arrays a segment's CLV at another retention reads (one per customer in the
     scope), once per process: not the whole customer frame (names, vehicles), and a slider
     move is arithmetic on them."""
+    kept = ev.kept_retention_base(db, as_of, store_ids, params, RETENTION_SEGMENTS)
+    if kept is not None:
+        return kept
     columns = ("customer_id", *RETENTION_SEGMENTS, "gross_profit", "tenure_years", "recency_days")
     return ev.retention_base(narrow_values(db, as_of, store_ids, params, columns), RETENTION_SEGMENTS)
 
