@@ -122,7 +122,14 @@ def kept_bridge(start_values: pd.DataFrame, end_values: pd.DataFrame, start_date
 
     ids_s, v_s, act_s = side(start_values)
     ids_e, v_e, act_e = side(end_values)
-    _, at_s, at_e = np.intersect1d(ids_s, ids_e, assume_unique=True, return_indices=True)
+    if (np.diff(ids_s) > 0).all() and (np.diff(ids_e) > 0).all():
+        # both in id order, each id once: the end's position of each start id by binary search
+        found = np.searchsorted(ids_e, ids_s)
+        hit = found < len(ids_e)
+        hit[hit] = ids_e[found[hit]] == ids_s[hit]
+        at_s, at_e = np.flatnonzero(hit), found[hit]
+    else:
+        _, at_s, at_e = np.intersect1d(ids_s, ids_e, assume_unique=True, return_indices=True)
     only_s = np.ones(len(ids_s), dtype=bool)
     only_s[at_s] = False
     only_e = np.ones(len(ids_e), dtype=bool)
