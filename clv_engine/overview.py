@@ -72,12 +72,13 @@ def histogram(values: pd.Series, bins: int = 40, clip_quantile: float = 0.99) ->
 KEPT_COLUMNS = ("recency_days", "gross_profit", "gp_12m", "tenure_years")
 
 
-def kept_values(db, as_of, store_ids, params, model: str) -> pd.DataFrame | None:
+def kept_values(db, as_of, store_ids, params, model: str, extra: tuple[str, ...] = ()) -> pd.DataFrame | None:
     """The overview's per-customer frame from ``derived_values`` when it keeps this date (and,
     for the predictive model, its predictions at ``params``): the figures of
     ``clv.customer_values`` with the model's CLV (``predictive.values_for_model``), the same
     rows in the same order, with ``customer_id`` the table's integer ``cust_key`` (the same
-    customer has the same key on every date of one build). None: not kept (compute)."""
+    customer has the same key on every date of one build); ``extra``: more columns of the
+    table. None: not kept (compute)."""
     from clv_engine import clv, predictive
     from clv_engine.derived import store
     from clv_engine.scope import group_database
@@ -90,14 +91,14 @@ def kept_values(db, as_of, store_ids, params, model: str) -> pd.DataFrame | None
     if predicted and not store.predictions_kept(group, as_of, params.horizon_years, params.discount_rate):
         return None
     where, values = store._where(as_of, ("",) if store_ids == () else store_ids)
-    columns = ["cust_key AS customer_id", *KEPT_COLUMNS, *(store.PREDICTED if predicted else ())]
+    columns = ["cust_key AS customer_id", *KEPT_COLUMNS, *extra, *(store.PREDICTED if predicted else ())]
     frame = store._read_frame(
         db, f"SELECT {store._IN_ORDER}, {', '.join(columns)} FROM {store.VALUES_TABLE}{where}", values
     )
     retention, source = clv.retention_for(group, as_of, params)
     frame["status"] = clv.status_column(frame["recency_days"])
     frame.attrs["return_rates"] = clv.return_rates(group, as_of)
-    out = clv.add_historical_clv(frame[["customer_id", *KEPT_COLUMNS, "status"]], retention, params)
+    out = clv.add_historical_clv(frame[["customer_id", *KEPT_COLUMNS, *extra, "status"]], retention, params)
     out.attrs["retention_source"] = source
     if not predicted:
         return predictive.values_for_model(out, model, None)

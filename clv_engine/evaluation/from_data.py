@@ -100,13 +100,22 @@ def warranty_clv_comparison(
     contracts = db.query_df(WARRANTY_CONTRACTS_SQL + store_sql, [as_of] * 4 + store_params).iloc[0]
     if not contracts["contracts"]:
         raise ProgrammeError("no_warranty", field="warranties", as_of=str(as_of))
-    buyer_ids = db.query_df(
-        "SELECT DISTINCT w.customer_id FROM warranties w JOIN customers c USING (customer_id) "
-        "WHERE w.sold_date <= CAST(? AS DATE)" + store_sql,
-        [as_of] + store_params,
-    )
-    # the columns read below only (a narrower read than names and vehicles of every customer)
-    values = customer_values(db, as_of, store_ids, params or CLVParams(), columns=("vehicle_model",))
+    values = _kept_values(db, as_of, store_ids, params or CLVParams())
+    if values is not None:  # numbers keyed by derived_values' integer cust_key, the buyers too
+        buyer_ids = db.query_df(
+            "SELECT DISTINCT d.cust_key AS customer_id FROM warranties w JOIN customers c USING (customer_id) "
+            "JOIN derived_values d ON d.customer_id = w.customer_id AND d.as_of = CAST(? AS DATE) "
+            "WHERE w.sold_date <= CAST(? AS DATE)" + store_sql,
+            [as_of, as_of] + store_params,
+        )
+    else:
+        buyer_ids = db.query_df(
+            "SELECT DISTINCT w.customer_id FROM warranties w JOIN customers c USING (customer_id) "
+            "WHERE w.sold_date <= CAST(? AS DATE)" + store_sql,
+            [as_of] + store_params,
+        )
+        # the columns read below only (a narrower read than names and vehicles of every customer)
+        values = customer_values(db, as_of, store_ids, params or CLVParams(), columns=("vehicle_model",))
     con = duckdb.connect()
     try:
         con.register("customer_values", values[["customer_id", "vehicle_model", "clv"]])
@@ -133,6 +142,21 @@ def warranty_clv_comparison(
         claims_complete_contracts=complete,
         contracts_last_year=int(contracts["last_year"]),
     )
+
+
+def _kept_values(
+    db: Database, as_of: date, store_ids: list[str] | None, params: CLVParams
+) -> pd.DataFrame | None:
+    """The historical CLV and vehicle model per customer from ``derived_values`` (ids: its
+    integer ``cust_key``) for the whole group or a store filter; a scope measures its own
+    retention (``clv.customer_values`` on the scoped reader): None, as when not kept."""
+    from clv_engine.overview import kept_values
+    from clv_engine.scope import scope_of
+
+    if scope_of(db) is not None:
+        return None
+    stores = tuple(store_ids) if store_ids else None
+    return kept_values(db, as_of, stores, params, "historical", extra=("vehicle_model",))
 
 
 def warranty_programme(
