@@ -1,7 +1,7 @@
 """The cohort cube's facts, kept per data version (issue 14: the channels page at a million
 customers).
 
-Every channel and cohort table is summed from ``clv_engine.cohorts.cube_facts``: counts and
+Every channel and cohort table is summed from ``clv_engine.cohort_facts.cube_facts``: counts and
 sums per key combination (purchase year, vehicle model, region, channel) and year, no customer
 row, a few thousand rows. They cost a pass over every order joined with its customer (seconds
 at a million customers) and depend on no horizon or discount rate, only on the data, the as-of
@@ -41,7 +41,7 @@ def build(con: duckdb.DuckDBPyConnection, reader: Any) -> date | None:
     """(Re)build the facts at the data's last day for the whole group, with their meta; call
     after the derived tables' meta is written (its fingerprint is copied). ``reader``: the
     build's reader on ``con``. Returns the date (None without orders or derived meta)."""
-    from clv_engine import cohorts  # the engine's cube SQL (it reads this module)
+    from clv_engine import cohort_facts, cohorts  # the engine's cube SQL (it reads this module)
 
     drop(con)
     if store.META_TABLE not in reader.tables():
@@ -52,7 +52,7 @@ def build(con: duckdb.DuckDBPyConnection, reader: Any) -> date | None:
     end = end if type(end) is date else end.date()
     retention = cohorts.resolved_retention(reader, end, cohorts.LtvParams())
     window = cohorts.DEFAULT_RETURN_WINDOW_DAYS
-    sql, values = cohorts.facts_query(reader, end, retention, None, window)
+    sql, values = cohort_facts.facts_query(reader, end, retention, None, window)
     con.execute(f"CREATE TABLE main.{TABLE} AS {sql}", values)
     meta = store.read_meta(reader)
     rows = {
