@@ -108,40 +108,35 @@ def kept_values(db, as_of, store_ids, params, model: str, extra: tuple[str, ...]
     return predictive.values_for_model(out, model, kept)
 
 
+_KEPT_GROUP_SUMS_SQL = """
+SELECT CASE WHEN coalesce(e.act, false) AND NOT coalesce(s.act, false) THEN 'gained'
+            WHEN coalesce(s.act, false) AND NOT coalesce(e.act, false) THEN 'lost'
+            ELSE 'other' END AS grp,
+       sum(coalesce(e.v, 0) - coalesce(s.v, 0)) AS diff,
+       count(*) AS customers
+FROM bridge_start s FULL OUTER JOIN bridge_end e USING (customer_id)
+GROUP BY grp
+"""
+
+
 def kept_bridge(start_values: pd.DataFrame, end_values: pd.DataFrame, start_date, end_date):
-    """``bridge.bridge`` of the CLV between two :func:`kept_values` frames (integer ids, each
-    frame in id order): the same groups and sums, the ids matched in numpy (no text ids to cast
-    and join in DuckDB)."""
+    """``bridge.bridge`` of the CLV between two :func:`kept_values` frames: the same groups and
+    sums (``bridge._GROUP_SUMS_SQL``), the integer ids joined as they are (no cast to text)."""
+    import duckdb
+
     from clv_engine import bridge
 
-    def side(values: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return (
-            values["customer_id"].to_numpy(dtype="int64"),
-            values["clv"].astype(float).fillna(0.0).to_numpy(),
-            values["status"].eq(ACTIVE).fillna(False).to_numpy(dtype=bool),
-        )
-
-    ids_s, v_s, act_s = side(start_values)
-    ids_e, v_e, act_e = side(end_values)
-    if (np.diff(ids_s) > 0).all() and (np.diff(ids_e) > 0).all():
-        # both in id order, each id once: the end's position of each start id by binary search
-        found = np.searchsorted(ids_e, ids_s)
-        hit = found < len(ids_e)
-        hit[hit] = ids_e[found[hit]] == ids_s[hit]
-        at_s, at_e = np.flatnonzero(hit), found[hit]
-    else:
-        _, at_s, at_e = np.intersect1d(ids_s, ids_e, assume_unique=True, return_indices=True)
-    only_s = np.ones(len(ids_s), dtype=bool)
-    only_s[at_s] = False
-    only_e = np.ones(len(ids_e), dtype=bool)
-    only_e[at_e] = False
-    # every customer once: (active at the start, at the end, end − start), as the outer join
-    a_start = np.concatenate([act_s[at_s], act_s[only_s], np.zeros(only_e.sum(), dtype=bool)])
-    a_end = np.concatenate([act_e[at_e], np.zeros(only_s.sum(), dtype=bool), act_e[only_e]])
-    diff = np.concatenate([v_e[at_e] - v_s[at_s], -v_s[only_s], v_e[only_e]])
-    groups = {"gained": a_end & ~a_start, "lost": a_start & ~a_end}
-    groups["other"] = ~(groups["gained"] | groups["lost"])
-    sums = {g: (float(diff[m].sum()), int(m.sum())) for g, m in groups.items()}
+    start_side, end_side = bridge._side(start_values, "clv"), bridge._side(end_values, "clv")
+    con = duckdb.connect()
+    try:
+        con.register("bridge_start", start_side)
+        con.register("bridge_end", end_side)
+        rows = con.execute(_KEPT_GROUP_SUMS_SQL).fetchall()
+    finally:
+        con.close()
+    sums = {g: (0.0, 0) for g in ("gained", "lost", "other")}
+    sums.update({g: (float(d or 0.0), int(n)) for g, d, n in rows})
+    act_s, act_e = start_side["act"].to_numpy(), end_side["act"].to_numpy()
     return bridge.Bridge(
         start_date=start_date,
         end_date=end_date,
