@@ -56,14 +56,14 @@ _SUMS = ["first_year_revenue", "annual_gp", "realised_pv", "expected_pv"]
 
 
 def facts_query(
-    db: Database, as_of: date, retention: float, store_ids: Sequence[str] | None, window: int
+    reader: Database, as_of: date, retention: float, store_ids: Sequence[str] | None, window: int
 ) -> tuple[str, dict]:
     """The SQL of the cube's facts (:data:`_FACTS_SQL`) and its parameters, at ``retention``."""
     values: dict = {
         "as_of": as_of,
         "dpy": DAYS_PER_YEAR,
         "r": retention,
-        "absence_weights": absence_weights(db, as_of, retention),
+        "absence_weights": absence_weights(reader, as_of, retention),
         "max_years": clv.RETURN_MAX_YEARS,
         "window": _check_window(window),
     }

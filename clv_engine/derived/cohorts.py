@@ -27,6 +27,8 @@ import pandas as pd
 from clv_engine.derived import store
 from clv_engine.scope import scope_of
 
+DEFAULT_RETURN_WINDOW_DAYS = 540  # clv_engine.cohorts' (the cube reads this module: not imported)
+
 TABLE = "derived_cohorts"
 META = "derived_cohorts_meta"
 FORMAT_VERSION = 1
@@ -93,7 +95,11 @@ _checked = store.PerVersion(_meta)
 
 
 def stored_facts(
-    db: Any, as_of: object, retention: float, weights: list[float | None] | None, window: int
+    db: Any,
+    as_of: object,
+    retention: float,
+    weights: list[float | None] | None = None,
+    window: int = DEFAULT_RETURN_WINDOW_DAYS,
 ) -> pd.DataFrame | None:
     """The kept facts when they stand for exactly this database, date, retention, absence
     weights and return window; else None."""

@@ -127,7 +127,7 @@ def _check(group: Any) -> tuple[date, bool] | None:
 _checked = store.PerVersion(_check)
 
 
-def kept_table(db: Any, as_of: object, has_mileage: bool) -> tuple[str, bool] | None:
+def kept_table(db: Any, as_of: object, has_mileage: bool = True) -> tuple[str, bool] | None:
     """The table holding the last two service days at ``as_of`` for ``db`` and whether to
     join it on the customers' row numbers (unscoped: ``customers`` is the table itself; a
     scope's ``customers`` is a view, joined on the id), or None."""

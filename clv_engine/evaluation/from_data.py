@@ -312,7 +312,7 @@ def retention_uplift_of(
 
 
 def kept_retention_base(
-    db: Database, as_of: date, store_ids, params: CLVParams, columns: tuple[str, ...]
+    db: Database, as_of: date, store_ids, params: CLVParams, columns: tuple[str, ...] = ()
 ) -> RetentionBase | None:
     """:func:`retention_base` of the customer values read straight from ``derived_values``
     when it keeps ``as_of`` (the rows and order of ``clv.customer_values``; the segment
