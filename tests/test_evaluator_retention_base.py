@@ -87,6 +87,10 @@ def test_a_store_scope_and_filter_read_their_customers_only(db):
                     ev.retention_uplift_of(base, dim, chosen, 0.7, current),
                     old_uplift(values, dim, chosen, 0.7, current),
                 )
+                _same(  # the page's cached query of it
+                    queries.retention_uplift(scoped, END, stores, params, dim, chosen, 0.7, current),
+                    old_uplift(values, dim, chosen, 0.7, current),
+                )
 
 
 def test_an_empty_segment_and_bad_rates_are_refused_as_before():

@@ -14,7 +14,7 @@ from clv_engine import evaluation as ev
 from clv_engine.evaluation import Programme
 from ui.downloads import pack_downloads
 from ui.evaluation_inputs import apply_state, widget_state
-from ui.queries import retention_base, saved_evaluation, warranty_comparison
+from ui.queries import retention_base, retention_uplift, saved_evaluation, warranty_comparison
 from ui.safe import md
 from ui.scenario_panel import comparison_table
 from ui.widgets import Headline, metric_row, presenting, translated_choice
@@ -282,7 +282,10 @@ def retention_panel(ctx: Any, programme: Programme, preset_key: str) -> None:
         format="%.1f%%",
         key="ev_ret_to",
     )
-    result = ev.retention_uplift_of(base, None if dim == "all" else dim, chosen, target / 100, current)
+    column = None if dim == "all" else dim
+    result = retention_uplift(
+        ctx.db, ctx.as_of, ctx.store_ids, ctx.clv_params, column, chosen, target / 100, current
+    )
     metric_row(
         [
             Headline(ctx.t("evaluator.page.r.customers"), fmt.number(result.customers)),

@@ -55,6 +55,7 @@ from ui.queries.planning import (  # noqa: F401
     budget_curve,
     import_sample,
     retention_base,
+    retention_uplift,
     saved_evaluation,
     saved_scenarios,
     warranty_comparison,

@@ -90,6 +90,23 @@ def retention_base(
 
 
 @cached
+def retention_uplift(
+    db: Database,
+    as_of: date,
+    store_ids: tuple[str, ...] | None,
+    params: CLVParams,
+    column: str | None,
+    value: str | None,
+    retention_to: float,
+    retention_from: float,
+) -> ev.RetentionUplift:
+    """``ev.retention_uplift_of`` of :func:`retention_base`, once per input: a rerun of the page
+    (another programme input) redoes no arithmetic over every customer."""
+    base = retention_base(db, as_of, store_ids, params)
+    return ev.retention_uplift_of(base, column, value, retention_to, retention_from)
+
+
+@cached
 def saved_scenarios(db: Database, kind: str) -> pd.DataFrame:
     """The saved scenarios of one page (``scenario_id``, ``name``, ``saved_at``)."""
     return scenarios.list_scenarios(db, kind)
