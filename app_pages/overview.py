@@ -22,11 +22,11 @@ if values.empty:
     st.stop()
 
 # Once per data and inputs (cached), not on every rerun: the statuses of a million customers.
-head = queries.headline(ctx.db, ctx.as_of, ctx.store_ids, ctx.clv_params, ctx.clv_model, narrow=True)
+head = queries.overview_headline(ctx.db, ctx.as_of, ctx.store_ids, ctx.clv_params, ctx.clv_model)
 # -- change against an earlier date (the CLV bridge is drawn below the headline) --
 since = drill.comparison(ctx, "ov_compare")
 before_values = drill.values_on(ctx, since)
-before = queries.headline(ctx.db, since, ctx.store_ids, ctx.clv_params, ctx.clv_model, narrow=True)
+before = queries.overview_headline(ctx.db, since, ctx.store_ids, ctx.clv_params, ctx.clv_model)
 vs = drill.vs_text(ctx, since)
 # --
 params = values.attrs["params"]

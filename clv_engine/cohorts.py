@@ -235,28 +235,6 @@ class CohortCube:
 
 _KEYS = ", ".join(DIMENSIONS)
 
-_CUBE_SQL = f"""
-SELECT 'customers' AS part, {_KEYS},
-       count(*) AS customers,
-       count(*) FILTER (WHERE completed_years >= 1) AS first_year_customers,
-       coalesce(sum(revenue_y1) FILTER (WHERE completed_years >= 1), 0) AS first_year_revenue,
-       count(*) FILTER (WHERE first_order <= CAST($as_of AS DATE) - $window) AS return_eligible,
-       count(*) FILTER (WHERE first_order <= CAST($as_of AS DATE) - $window
-                          AND second_order <= first_order + $window) AS returned,
-       count(*) FILTER (WHERE orders >= 2) AS repeaters,
-       sum(annual_gp) AS annual_gp,
-       sum(realised_pv) AS realised_pv,
-       sum(expected_pv) AS expected_pv
-FROM cust GROUP BY ALL
-UNION ALL BY NAME
-SELECT 'reach' AS part, {_KEYS}, completed_years AS year, count(*) AS customers
-FROM cust GROUP BY ALL
-UNION ALL BY NAME
-SELECT 'active' AS part, {_KEYS}, k AS year, count(DISTINCT customer_id) AS active,
-       sum(gross_profit) AS gross_profit
-FROM y WHERE k <= completed_years GROUP BY ALL
-"""
-
 
 def _check_window(return_window_days: int) -> int:
     if not isinstance(return_window_days, (int, np.integer)) or return_window_days < 1:
@@ -271,22 +249,15 @@ def cohort_cube(
     store_ids: Sequence[str] | None = None,
     return_window_days: int = DEFAULT_RETURN_WINDOW_DAYS,
 ) -> CohortCube:
-    """The cube every cohort table is summed from (one query)."""
+    """The cube every cohort table is summed from: its facts (one query, or the kept ones) at
+    the horizon and discount rate of ``params``."""
+    from clv_engine import cohort_facts  # it reads this module
+
+    params.validate()
     window = _check_window(return_window_days)
-    frame = _query(db, _CUBE_SQL, as_of, params, store_ids, {"window": window})
-    parts = {name: group.drop(columns="part").reset_index(drop=True) for name, group in frame.groupby("part")}
-    empty = frame.iloc[0:0].drop(columns="part")
-    customers = parts.get("customers", empty).drop(columns=["year", "active", "gross_profit"])
-    reach = parts.get("reach", empty)[[*DIMENSIONS, "year", "customers"]]
-    active = parts.get("active", empty)[[*DIMENSIONS, "year", "active", "gross_profit"]]
-    for part, columns in (
-        (customers, ["customers", "first_year_customers", "return_eligible", "returned", "repeaters"]),
-        (reach, ["year", "customers"]),
-        (active, ["year", "active"]),
-    ):
-        for column in columns:
-            part[column] = part[column].astype("int64")
-    return CohortCube(customers, reach, active, frame.attrs["retention"], params, window)
+    retention = resolved_retention(db, as_of, params)
+    facts = cohort_facts.cube_facts(db, as_of, retention, store_ids, window)
+    return cohort_facts.cube_from_facts(facts, params, retention, window)
 
 
 def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:

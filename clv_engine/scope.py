@@ -64,6 +64,7 @@ SCOPED_TABLES: dict[str, str] = {
     "derived_churn_backtest": f"SELECT * FROM {{base}} WHERE {IN_SCOPE}",
     "derived_churn_base": f"SELECT * FROM {{base}} WHERE {IN_SCOPE}",
     "derived_segments": f"SELECT * FROM {{base}} WHERE {IN_SCOPE}",
+    "derived_service": f"SELECT * FROM {{base}} WHERE {IN_SCOPE}",
     # A side outside the scope reads as a marker: the referral exists, its other party is
     # nobody. Two markers, so a chain never continues through one (referrer <> referred), and
     # not NULL, which would turn "id IN (SELECT referrer_id ...)" into NULL for every non-match.

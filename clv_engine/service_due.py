@@ -60,12 +60,9 @@ def _scope(store_ids: Sequence[str] | None) -> tuple[str, list]:
     return f" AND c.home_store_id IN ({', '.join('?' for _ in store_ids)})", list(store_ids)
 
 
-_SERVICE_LIST = """
-WITH p AS (
-    SELECT CAST(? AS DATE) AS as_of, CAST(? AS INTEGER) AS months, CAST(? AS DOUBLE) AS km,
-           CAST(? AS INTEGER) AS first_months, CAST(? AS INTEGER) AS horizon, CAST(? AS INTEGER) AS overdue
-),
-s AS (  -- services to the as-of date; one per day (two lines of one visit)
+# The last two service days of every customer (``last2``): computed from the orders, or read
+# from ``derived_service`` (clv_engine.derived.service) where the file keeps them for the date.
+_LAST2 = """s AS (  -- services to the as-of date; one per day (two lines of one visit)
     SELECT customer_id, order_date, max({mileage}) AS mileage
     FROM orders, p
     WHERE kind = 'maintenance' AND order_date <= p.as_of
@@ -81,7 +78,16 @@ last2 AS (
            top[2].d AS prev_service, top[2].km AS prev_km
     FROM top2
 ),
-v AS (
+"""
+_KEPT_LAST2 = """last2 AS (SELECT crow, customer_id, last_service, last_km, prev_service, prev_km FROM {table}),
+"""
+
+_SERVICE_LIST_KEPT = """
+WITH p AS (
+    SELECT CAST(? AS DATE) AS as_of, CAST(? AS INTEGER) AS months, CAST(? AS DOUBLE) AS km,
+           CAST(? AS INTEGER) AS first_months, CAST(? AS INTEGER) AS horizon, CAST(? AS INTEGER) AS overdue
+),
+{last2}v AS (
     SELECT c.customer_id, c.name, c.phone, c.home_store_id, c.vehicle_model, c.vin, c.purchase_date,
            l.last_service, l.last_km,
            -- km per day between the last two services (only when the odometer went up)
@@ -114,19 +120,40 @@ FROM e CROSS JOIN p
 LEFT JOIN stores st ON st.store_id = e.home_store_id
 WHERE e.due_date <= p.as_of + p.horizon AND e.due_date >= p.as_of - p.overdue
 """
+_SERVICE_LIST = _SERVICE_LIST_KEPT.replace("{last2}", _LAST2)
 SERVICE_SQL = _SERVICE_LIST + "ORDER BY e.due_date, e.customer_id\n"
+
 
 # The list's first rows in the same order, with the totals of the whole list on each row (one
 # pass: a long list's hundred thousand rows are counted in DuckDB, not brought to pandas).
-SERVICE_TOP_SQL = (
-    "WITH l AS MATERIALIZED (" + _SERVICE_LIST + "),\n"
-    "t AS (SELECT count(*) AS n_due, count(*) FILTER (WHERE days_to_due < 0) AS n_overdue,\n"
-    "             count(last_km) AS n_km FROM l),\n"
-    "f AS (SELECT * FROM l ORDER BY due_date, customer_id LIMIT ?)\n"
-    "-- the totals always (one row of NULLs beside them when no row is asked for or due)\n"
-    "SELECT f.*, t.* FROM t LEFT JOIN f ON TRUE\n"
-    "ORDER BY f.due_date, f.customer_id\n"
-)
+def _top(list_sql: str) -> str:
+    return (
+        "WITH l AS MATERIALIZED (" + list_sql + "),\n"
+        "t AS (SELECT count(*) AS n_due, count(*) FILTER (WHERE days_to_due < 0) AS n_overdue,\n"
+        "             count(last_km) AS n_km FROM l),\n"
+        "f AS (SELECT * FROM l ORDER BY due_date, customer_id LIMIT ?)\n"
+        "-- the totals always (one row of NULLs beside them when no row is asked for or due)\n"
+        "SELECT f.*, t.* FROM t LEFT JOIN f ON TRUE\n"
+        "ORDER BY f.due_date, f.customer_id\n"
+    )
+
+
+SERVICE_TOP_SQL = _top(_SERVICE_LIST)
+
+
+def _list_sql(db: Database, as_of: date, has_mileage: bool) -> str:
+    """The list's SQL: the last two service days read from ``derived_service`` where the file
+    keeps them for ``as_of`` (clv_engine.derived.service), else computed from the orders."""
+    from clv_engine.derived import service as kept  # the derived package reads this module
+
+    found = kept.kept_table(db, as_of, has_mileage)
+    if found is None:
+        return _SERVICE_LIST
+    table, by_row = found
+    sql = _SERVICE_LIST_KEPT.replace("{last2}", _KEPT_LAST2.replace("{table}", table))
+    if by_row:  # the customers' row numbers, not their text ids (clv_engine.derived.service)
+        sql = sql.replace("LEFT JOIN last2 l USING (customer_id)", "LEFT JOIN last2 l ON l.crow = c.rowid")
+    return sql
 
 
 def _service_params(as_of: date, rules: ServiceRules, extra: list) -> list:
@@ -158,7 +185,9 @@ def service_due(
     rules.validate()
     has_mileage = "mileage" in table_columns(db, "orders")
     scope, extra = _scope(store_ids)
-    sql = SERVICE_SQL.format(mileage="mileage" if has_mileage else "CAST(NULL AS DOUBLE)", scope=scope)
+    sql = (_list_sql(db, as_of, has_mileage) + "ORDER BY e.due_date, e.customer_id\n").format(
+        mileage="mileage" if has_mileage else "CAST(NULL AS DOUBLE)", scope=scope
+    )
     frame = _service_dates(db.query_df(sql, _service_params(as_of, rules, extra)))
     frame.attrs["has_mileage"] = has_mileage
     return frame
@@ -191,7 +220,9 @@ def service_due_first(
     rules.validate()
     has_mileage = "mileage" in table_columns(db, "orders")
     scope, extra = _scope(store_ids)
-    sql = SERVICE_TOP_SQL.format(mileage="mileage" if has_mileage else "CAST(NULL AS DOUBLE)", scope=scope)
+    sql = _top(_list_sql(db, as_of, has_mileage)).format(
+        mileage="mileage" if has_mileage else "CAST(NULL AS DOUBLE)", scope=scope
+    )
     frame = db.query_df(sql, [*_service_params(as_of, rules, extra), int(limit)])
     total = [int(frame[c].iloc[0]) for c in ("n_due", "n_overdue", "n_km")]
     first = frame.drop(columns=["n_due", "n_overdue", "n_km"])

@@ -13,7 +13,7 @@ from clv_engine import bridge as br
 from clv_engine import status as cs
 from ui.charts import money_axis
 from ui.context import Context
-from ui.queries import clv_bridge, comparison_values
+from ui.queries import overview_bridge, overview_values
 from ui.safe import plot_text
 from ui.widgets import translated_choice
 from wording import fmt
@@ -45,7 +45,7 @@ def values_on(ctx: Context, day: date) -> pd.DataFrame:
     the columns the headline and the bridge compare (``queries.COMPARISON_COLUMNS``, status,
     CLV), not the names and vehicles."""
     with st.spinner(ctx.t("speed.values")):  # long only the first time (no stored date)
-        frame = comparison_values(ctx.db, day, ctx.store_ids, ctx.clv_params, ctx.clv_model)
+        frame = overview_values(ctx.db, day, ctx.store_ids, ctx.clv_params, ctx.clv_model)
     return frame.copy(deep=False)
 
 
@@ -147,7 +147,7 @@ def bridge_section(ctx: Context, values: pd.DataFrame, before: pd.DataFrame, sin
         st.info(ctx.t("bridge.models_differ", date=since.isoformat()))
         return
     # the ctx's own frames (the overview's): cached, not joined again on every rerun
-    b = clv_bridge(ctx.db, since, ctx.as_of, ctx.store_ids, ctx.clv_params, ctx.clv_model)
+    b = overview_bridge(ctx.db, since, ctx.as_of, ctx.store_ids, ctx.clv_params, ctx.clv_model)
     st.caption(ctx.t("bridge.caption", active=cs.StatusRules().active_days))
     draw_bridge(ctx, b, key)
 

@@ -14,7 +14,7 @@ from clv_engine import evaluation as ev
 from clv_engine.evaluation import Programme
 from ui.downloads import pack_downloads
 from ui.evaluation_inputs import apply_state, widget_state
-from ui.queries import saved_evaluation, warranty_comparison
+from ui.queries import retention_base, retention_uplift, saved_evaluation, warranty_comparison
 from ui.safe import md
 from ui.scenario_panel import comparison_table
 from ui.widgets import Headline, metric_row, presenting, translated_choice
@@ -255,8 +255,9 @@ def retention_panel(ctx: Any, programme: Programme, preset_key: str) -> None:
     A fragment: its inputs rerun only it; the button redraws the whole page (the case)."""
     lang = ctx.lang
     st.markdown(f"**{ctx.t('evaluator.page.retention')}**")
-    values = ctx.customer_values()
-    if values.empty:
+    # Numeric arrays of the customers in scope (shared by every session), not their whole frame.
+    base = retention_base(ctx.db, ctx.as_of, ctx.store_ids, ctx.clv_params)
+    if base.customers == 0:
         st.info(ctx.t("evaluator.page.retention.empty"))
         return
     dim = translated_choice(
@@ -267,12 +268,11 @@ def retention_panel(ctx: Any, programme: Programme, preset_key: str) -> None:
         lang,
         format_func=lambda d: ctx.t(f"evaluator.page.segment.{d}"),
     )
-    segment = values
+    chosen = None
     if dim != "all":
-        options = sorted(values[dim].dropna().astype(str).unique())
+        options = list(base.labels[dim])
         chosen = st.selectbox(ctx.t("evaluator.page.segment_value"), options, key=f"ev_seg_value_{dim}")
-        segment = values[values[dim].astype(str) == chosen]
-    current = float(values.attrs.get("retention", 0.8))
+    current = float(base.retention if base.retention is not None else 0.8)
     target = st.slider(
         ctx.t("evaluator.page.retention_to", now=fmt.pct(current, 1)),
         0.0,
@@ -282,7 +282,10 @@ def retention_panel(ctx: Any, programme: Programme, preset_key: str) -> None:
         format="%.1f%%",
         key="ev_ret_to",
     )
-    result = ev.retention_uplift(segment, target / 100, current)
+    column = None if dim == "all" else dim
+    result = retention_uplift(
+        ctx.db, ctx.as_of, ctx.store_ids, ctx.clv_params, column, chosen, target / 100, current
+    )
     metric_row(
         [
             Headline(ctx.t("evaluator.page.r.customers"), fmt.number(result.customers)),

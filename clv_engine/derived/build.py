@@ -22,9 +22,11 @@ import pandas as pd
 from clv_engine import bridge, clv, predictive
 from clv_engine.db import Reader
 from clv_engine.derived import churn as derived_churn
+from clv_engine.derived import cohorts as derived_cohorts
 from clv_engine.derived import kpi as derived_kpi
 from clv_engine.derived import lists as derived_lists
 from clv_engine.derived import segments, store
+from clv_engine.derived import service as derived_service
 from clv_engine.models import FitError
 from clv_engine.models.store import failure_to_json, fit_to_json, holdout_to_json
 
@@ -139,6 +141,8 @@ def build(con: duckdb.DuckDBPyConnection, step: Step = _no_step) -> date | None:
     segments.build(con)  # the RFM+L facts; copies derived_meta's fingerprint, so after it
     derived_kpi.build(con, reader)  # the KPI scorecard's store figures (clv_engine.derived.kpi)
     derived_lists.build(con, reader)  # the issued call lists' returns (clv_engine.derived.lists)
+    derived_cohorts.build(con, reader)  # the cohort cube's facts (clv_engine.derived.cohorts)
+    derived_service.build(con, reader)  # the last two service days (clv_engine.derived.service)
     step(1.0, "done")
     return as_of
 

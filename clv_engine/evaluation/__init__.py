@@ -22,9 +22,13 @@ from clv_engine.evaluation.cash_flows import (
     volume_over_horizon,
 )
 from clv_engine.evaluation.from_data import (
+    RetentionBase,
     RetentionUplift,
     WarrantyComparison,
+    kept_retention_base,
+    retention_base,
     retention_uplift,
+    retention_uplift_of,
     warranty_clv_comparison,
     warranty_programme,
 )
@@ -71,6 +75,7 @@ __all__ = [
     "MonteCarloResult",
     "Programme",
     "ProgrammeError",
+    "RetentionBase",
     "RetentionUplift",
     "WarrantyComparison",
     "analyse_programme",
@@ -88,7 +93,10 @@ __all__ = [
     "npv_of_drivers",
     "preset",
     "reference_payback_years",
+    "kept_retention_base",
+    "retention_base",
     "retention_uplift",
+    "retention_uplift_of",
     "tornado",
     "validate_programme",
     "volume_over_horizon",

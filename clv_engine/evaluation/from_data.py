@@ -8,9 +8,17 @@ from datetime import date
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
-from clv_engine.clv import CLVParams, add_historical_clv, customer_values
+from clv_engine.clv import (
+    CLVParams,
+    ReturnRates,
+    absence_weight,
+    add_historical_clv,
+    annuity_factor,
+    customer_values,
+)
 from clv_engine.db import Database
 from clv_engine.evaluation.presets import preset
 from clv_engine.evaluation.programme import CustomerGroup, Programme, ProgrammeError, finite
@@ -92,13 +100,22 @@ def warranty_clv_comparison(
     contracts = db.query_df(WARRANTY_CONTRACTS_SQL + store_sql, [as_of] * 4 + store_params).iloc[0]
     if not contracts["contracts"]:
         raise ProgrammeError("no_warranty", field="warranties", as_of=str(as_of))
-    buyer_ids = db.query_df(
-        "SELECT DISTINCT w.customer_id FROM warranties w JOIN customers c USING (customer_id) "
-        "WHERE w.sold_date <= CAST(? AS DATE)" + store_sql,
-        [as_of] + store_params,
-    )
-    # the columns read below only (a narrower read than names and vehicles of every customer)
-    values = customer_values(db, as_of, store_ids, params or CLVParams(), columns=("vehicle_model",))
+    values = _kept_values(db, as_of, store_ids, params or CLVParams())
+    if values is not None:  # numbers keyed by derived_values' integer cust_key, the buyers too
+        buyer_ids = db.query_df(
+            "SELECT DISTINCT d.cust_key AS customer_id FROM warranties w JOIN customers c USING (customer_id) "
+            "JOIN derived_values d ON d.customer_id = w.customer_id AND d.as_of = CAST(? AS DATE) "
+            "WHERE w.sold_date <= CAST(? AS DATE)" + store_sql,
+            [as_of, as_of] + store_params,
+        )
+    else:
+        buyer_ids = db.query_df(
+            "SELECT DISTINCT w.customer_id FROM warranties w JOIN customers c USING (customer_id) "
+            "WHERE w.sold_date <= CAST(? AS DATE)" + store_sql,
+            [as_of] + store_params,
+        )
+        # the columns read below only (a narrower read than names and vehicles of every customer)
+        values = customer_values(db, as_of, store_ids, params or CLVParams(), columns=("vehicle_model",))
     con = duckdb.connect()
     try:
         con.register("customer_values", values[["customer_id", "vehicle_model", "clv"]])
@@ -125,6 +142,21 @@ def warranty_clv_comparison(
         claims_complete_contracts=complete,
         contracts_last_year=int(contracts["last_year"]),
     )
+
+
+def _kept_values(
+    db: Database, as_of: date, store_ids: list[str] | None, params: CLVParams
+) -> pd.DataFrame | None:
+    """The historical CLV and vehicle model per customer from ``derived_values`` (ids: its
+    integer ``cust_key``) for the whole group or a store filter; a scope measures its own
+    retention (``clv.customer_values`` on the scoped reader): None, as when not kept."""
+    from clv_engine.overview import kept_values
+    from clv_engine.scope import scope_of
+
+    if scope_of(db) is not None:
+        return None
+    stores = tuple(store_ids) if store_ids else None
+    return kept_values(db, as_of, stores, params, "historical", extra=("vehicle_model",))
 
 
 def warranty_programme(
@@ -196,4 +228,138 @@ def retention_uplift(
     after = add_historical_clv(values, float(retention_to), params)["clv"].mean()
     return RetentionUplift(
         len(values), float(retention_from), float(retention_to), float(before), float(after)
+    )
+
+
+@dataclass(frozen=True)
+class RetentionBase:
+    """What :func:`retention_uplift` reads of the customer values, as numeric arrays (one per
+    customer, the frame's rows): the yearly gross profit so far, the days since the last
+    visit, and per segment column the code of each customer's value in ``labels`` (−1: none)."""
+
+    annual_gp: np.ndarray
+    recency_days: np.ndarray
+    codes: dict[str, np.ndarray]
+    labels: dict[str, tuple[str, ...]]
+    retention: float | None
+    params: CLVParams
+    rates: ReturnRates | None
+
+    @property
+    def customers(self) -> int:
+        return len(self.annual_gp)
+
+
+def retention_base(values: pd.DataFrame, columns: tuple[str, ...]) -> RetentionBase:
+    """The arrays of ``values`` (rows of ``clv.customer_values``) that a segment's CLV at
+    another retention needs; ``columns``: the segment columns (a value read as text)."""
+    years = np.maximum(values["tenure_years"].to_numpy(dtype=float), 1.0)
+    codes, labels = {}, {}
+    for column in columns:
+        text = values[column].astype(str)
+        labels[column] = tuple(sorted(text.dropna().unique()))
+        codes[column] = pd.Categorical(text, categories=labels[column]).codes
+    return RetentionBase(
+        annual_gp=values["gross_profit"].to_numpy(dtype=float) / years,
+        recency_days=values["recency_days"].to_numpy(dtype=float),
+        codes=codes,
+        labels=labels,
+        retention=values.attrs.get("retention"),
+        params=values.attrs.get("params") or CLVParams(),
+        rates=values.attrs.get("return_rates"),
+    )
+
+
+def retention_uplift_of(
+    base: RetentionBase,
+    column: str | None,
+    value: str | None,
+    retention_to: float,
+    retention_from: float | None = None,
+) -> RetentionUplift:
+    """:func:`retention_uplift` of the customers whose ``column`` reads ``value`` (every
+    customer when ``column`` is None), from the arrays of :func:`retention_base`."""
+    if column is None:
+        gp, days = base.annual_gp, base.recency_days
+    else:
+        labels = base.labels[column]
+        mask = base.codes[column] == (labels.index(value) if value in labels else -2)
+        gp, days = base.annual_gp[mask], base.recency_days[mask]
+    if len(gp) == 0:
+        raise ProgrammeError("empty_segment", field="segment")
+    if retention_from is None:
+        retention_from = base.retention
+        if retention_from is None:
+            raise ProgrammeError("no_retention", field="retention_from")
+    for name, rate in (("retention_from", retention_from), ("retention_to", retention_to)):
+        finite(rate, name)
+        if not 0 <= rate <= 1:
+            raise ProgrammeError("share", field=name, value=rate)
+
+    def mean_clv(retention: float) -> float:
+        factor = annuity_factor(retention, base.params.discount_rate, base.params.horizon_years)
+        clv = gp * absence_weight(days, retention, base.rates) * factor
+        known = ~np.isnan(clv)
+        return float(clv[known].sum() / known.sum()) if known.any() else float("nan")
+
+    return RetentionUplift(
+        len(gp),
+        float(retention_from),
+        float(retention_to),
+        mean_clv(float(retention_from)),
+        mean_clv(float(retention_to)),
+    )
+
+
+def kept_retention_base(
+    db: Database, as_of: date, store_ids, params: CLVParams, columns: tuple[str, ...] = ()
+) -> RetentionBase | None:
+    """:func:`retention_base` of the customer values read straight from ``derived_values``
+    when it keeps ``as_of`` (the rows and order of ``clv.customer_values``; the segment
+    columns as Arrow dictionary codes, not a million Python strings), else None (compute)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from clv_engine import clv
+    from clv_engine.derived import store
+    from clv_engine.scope import group_database
+
+    params.validate()
+    group = group_database(db)
+    if store.kept_date(group, as_of) is None:
+        return None
+    where, values = store._where(as_of, ("",) if store_ids == () else store_ids)
+    picked = ", ".join(["gross_profit", "tenure_years", "recency_days", *columns])
+    with db.cursor() as cur:
+        table = cur.sql(
+            f"SELECT cust_key, {picked} FROM {store.VALUES_TABLE}{where}", params=values
+        ).to_arrow_table()
+    keys = table.column(0).to_numpy()
+    if len(keys) > 1 and not (keys[1:] > keys[:-1]).all():  # a scope's view may reorder: the key order
+        table = table.take(pa.array(np.argsort(keys, kind="stable")))
+
+    def numbers(name: str) -> np.ndarray:
+        return pc.cast(table.column(name), pa.float64()).to_numpy(zero_copy_only=False)
+
+    codes, labels = {}, {}
+    for column in columns:
+        encoded = pc.dictionary_encode(table.column(column)).combine_chunks()
+        words = encoded.dictionary.to_pylist()
+        order = sorted(range(len(words)), key=words.__getitem__)
+        rank = np.empty(len(words) + 1, dtype=np.int64)
+        rank[order] = np.arange(len(words))
+        rank[-1] = -1  # a missing value
+        index = encoded.indices.fill_null(len(words)).to_numpy(zero_copy_only=False)
+        labels[column] = tuple(words[i] for i in order)
+        codes[column] = rank[index]
+    retention, _ = clv.retention_for(group, as_of, params)
+    years = np.maximum(numbers("tenure_years"), 1.0)
+    return RetentionBase(
+        annual_gp=numbers("gross_profit") / years,
+        recency_days=numbers("recency_days"),
+        codes=codes,
+        labels=labels,
+        retention=retention,
+        params=params,
+        rates=clv.return_rates(group, as_of),
     )

@@ -16,7 +16,7 @@ from clv_engine.clv import CLVParams
 from clv_engine.db import Database
 from clv_engine.imports import ImportFileError
 from clv_engine.imports.stage import read_sample
-from ui.queries.values import cached
+from ui.queries.values import cached, narrow_values, shared
 
 
 # -- alloc --
@@ -69,6 +69,41 @@ def warranty_comparison(
         return ev.warranty_clv_comparison(db, as_of, list(store_ids) if store_ids else None, params)
     except ev.ProgrammeError as err:
         return err
+
+
+# The segments of the evaluator's retention panel (values read as text).
+RETENTION_SEGMENTS = ("region", "channel", "vehicle_model", "home_store_id")
+
+
+@shared
+def retention_base(
+    db: Database, as_of: date, store_ids: tuple[str, ...] | None, params: CLVParams
+) -> ev.RetentionBase:
+    """The numeric arrays a segment's CLV at another retention reads (one per customer in the
+    scope), once per process: not the whole customer frame (names, vehicles), and a slider
+    move is arithmetic on them."""
+    kept = ev.kept_retention_base(db, as_of, store_ids, params, RETENTION_SEGMENTS)
+    if kept is not None:
+        return kept
+    columns = ("customer_id", *RETENTION_SEGMENTS, "gross_profit", "tenure_years", "recency_days")
+    return ev.retention_base(narrow_values(db, as_of, store_ids, params, columns), RETENTION_SEGMENTS)
+
+
+@cached
+def retention_uplift(
+    db: Database,
+    as_of: date,
+    store_ids: tuple[str, ...] | None,
+    params: CLVParams,
+    column: str | None,
+    value: str | None,
+    retention_to: float,
+    retention_from: float,
+) -> ev.RetentionUplift:
+    """``ev.retention_uplift_of`` of :func:`retention_base`, once per input: a rerun of the page
+    (another programme input) redoes no arithmetic over every customer."""
+    base = retention_base(db, as_of, store_ids, params)
+    return ev.retention_uplift_of(base, column, value, retention_to, retention_from)
 
 
 @cached

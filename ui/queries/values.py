@@ -329,3 +329,73 @@ def settings_of(db: Database) -> dict[str, str]:
 @cached
 def store_list(db: Database) -> pd.DataFrame:
     return db.query_df("SELECT store_id, name, region, city FROM stores ORDER BY store_id")
+
+
+def narrow_values(
+    db: Database | ScopedDatabase,
+    as_of: date,
+    store_ids: tuple[str, ...] | None,
+    params: clv.CLVParams,
+    columns: tuple[str, ...],
+) -> pd.DataFrame:
+    """``clv.customer_values`` (historical CLV) in a scope, ``columns`` only (and the CLV
+    inputs), cut like :func:`_customer_values`: a narrow read, not kept (a query of ui/queries/
+    keeps what it derives from it)."""
+    wanted_ids = ("",) if store_ids == () else store_ids
+    group = group_database(db)
+    wanted = scope_of(db) if wanted_ids is None else wanted_ids
+    values = clv.customer_values(
+        group, as_of, None if wanted is None else list(wanted), params, columns=columns
+    )
+    return in_scope(db, values)
+
+
+# -- the overview: numbers per customer where the file keeps them --
+@shared(max_entries=4)
+def overview_values(
+    db: Database | ScopedDatabase,
+    as_of: date,
+    store_ids: tuple[str, ...] | None,
+    params: clv.CLVParams,
+    model: str,
+) -> pd.DataFrame:
+    """:func:`comparison_values`' figures for the overview: read as numbers only
+    (``overview.kept_values``: ids are the integer ``cust_key``) where ``derived_values`` keeps
+    the date, else :func:`comparison_values` itself."""
+    kept = overview.kept_values(db, as_of, store_ids, params, model)
+    return kept if kept is not None else comparison_values(db, as_of, store_ids, params, model)
+
+
+@cached
+def overview_headline(
+    db: Database | ScopedDatabase,
+    as_of: date,
+    store_ids: tuple[str, ...] | None,
+    params: clv.CLVParams,
+    model: str,
+) -> overview.Headline | None:
+    """``headline(..., narrow=True)`` of :func:`overview_values`: None without customers."""
+    frame = overview_values(db, as_of, store_ids, params, model)
+    return None if frame.empty else overview.headline(frame)
+
+
+@cached
+def overview_bridge(
+    db: Database | ScopedDatabase,
+    since: date,
+    as_of: date,
+    store_ids: tuple[str, ...] | None,
+    params: clv.CLVParams,
+    model: str,
+) -> bridge.Bridge:
+    """:func:`clv_bridge` of :func:`overview_values`' frames (joined on the integer key when
+    both dates are kept; one kept and one not: the text ids of :func:`clv_bridge`)."""
+    before = overview_values(db, since, store_ids, params, model)
+    after = overview_values(db, as_of, store_ids, params, model)
+    if pd.api.types.is_integer_dtype(before["customer_id"]) != pd.api.types.is_integer_dtype(
+        after["customer_id"]
+    ):
+        return clv_bridge(db, since, as_of, store_ids, params, model)
+    if pd.api.types.is_integer_dtype(after["customer_id"]):
+        return overview.kept_bridge(before, after, since, as_of)
+    return bridge.bridge(before, after, since, as_of)
