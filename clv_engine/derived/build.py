@@ -32,7 +32,7 @@ from clv_engine.models.store import failure_to_json, fit_to_json, holdout_to_jso
 
 # Called with a fraction of the build done (0..1) and the step's name.
 Step = Callable[[float, str], None]
-STEPS = ("values", "rfm", "model", "churn", "checks", "meta", "segments")  # per date: rfm, model, values
+STEPS = ("values", "rfm", "model", "churn", "checks", "meta", "segments", "kpi", "pages")  # per date: rfm, model, values
 
 
 def _no_step(fraction: float, name: str) -> None:
@@ -139,7 +139,10 @@ def build(con: duckdb.DuckDBPyConnection, step: Step = _no_step) -> date | None:
     )
     step(0.93, "segments")
     segments.build(con)  # the RFM+L facts; copies derived_meta's fingerprint, so after it
+    step(0.95, "kpi")  # minutes at ten million customers: the progress bar says so
     derived_kpi.build(con, reader)  # the KPI scorecard's store figures (clv_engine.derived.kpi)
+    _commit_step(con)
+    step(0.98, "pages")
     derived_lists.build(con, reader)  # the issued call lists' returns (clv_engine.derived.lists)
     derived_cohorts.build(con, reader)  # the cohort cube's facts (clv_engine.derived.cohorts)
     derived_service.build(con, reader)  # the last two service days (clv_engine.derived.service)
