@@ -32,7 +32,8 @@ from clv_engine.models.store import failure_to_json, fit_to_json, holdout_to_jso
 
 # Called with a fraction of the build done (0..1) and the step's name.
 Step = Callable[[float, str], None]
-STEPS = ("values", "rfm", "model", "churn", "checks", "meta", "segments", "kpi", "pages")  # per date: rfm, model, values
+# per date: rfm, model, values
+STEPS = ("values", "rfm", "model", "churn", "checks", "meta", "segments", "kpi", "pages")
 
 
 def _no_step(fraction: float, name: str) -> None:
