@@ -265,7 +265,7 @@ def test_the_build_reports_its_steps_in_order(tmp_path):
     assert fractions == sorted(fractions) and fractions[0] == 0.0 and fractions[-1] == 1.0
     names = [n for _, n in seen]
     assert names.count("rfm") == names.count("model") == names.count("values") - 1 == 3
-    assert names[-5:] == ["churn", "checks", "meta", "segments", "done"]
+    assert names[-7:] == ["churn", "checks", "meta", "segments", "kpi", "pages", "done"]
     db = Database(path)
     meta = store.read_meta(db)
     assert json.loads(meta["dates"]) == [d.isoformat() for d in dates_to_build(END)]
