@@ -65,22 +65,16 @@ def build(con: duckdb.DuckDBPyConnection, reader: Any) -> date | None:
         "window": str(window),
         "fingerprint": meta.get("fingerprint", ""),
     }
-    con.execute(f"CREATE TABLE main.{META} (key VARCHAR PRIMARY KEY, value VARCHAR)")
-    con.executemany(f"INSERT INTO main.{META} VALUES (?, ?)", [[k, v] for k, v in rows.items()])
+    store.write_table_meta(con, META, rows)
     return end
 
 
 def _meta(group: Any) -> dict | None:
     """The meta of facts matching ``group``'s derived tables, or None (compute)."""
-    if not {TABLE, META} <= group.tables():
+    meta = store.matching_table_meta(group, TABLE, META, FORMAT_VERSION)
+    if meta is None:
         return None
-    frame = group.query_df(f"SELECT key, value FROM {META}")
-    meta = dict(zip(frame["key"], frame["value"]))
     try:
-        if int(meta.get("format", "0")) != FORMAT_VERSION:
-            return None
-        if json.loads(meta["fingerprint"]) != json.loads(store.read_meta(group)["fingerprint"]):
-            return None
         return {
             "as_of": date.fromisoformat(meta["as_of"]),
             "retention": float(json.loads(meta["retention"])),

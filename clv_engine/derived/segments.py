@@ -141,23 +141,17 @@ def build(con: duckdb.DuckDBPyConnection) -> list[date]:
         "fingerprint": meta.get("fingerprint", ""),
         "flags": json.dumps(flags_fingerprint(con)),
     }
-    con.execute(f"CREATE TABLE main.{META} (key VARCHAR PRIMARY KEY, value VARCHAR)")
-    con.executemany(f"INSERT INTO main.{META} VALUES (?, ?)", [[k, v] for k, v in rows.items()])
+    store.write_table_meta(con, META, rows)
     return days
 
 
 def _stored_dates(group: Any) -> frozenset[date]:
     """The dates whose stored facts match ``group``'s data (none: compute)."""
-    if not {TABLE, META} <= group.tables():
+    # usable derived tables' fingerprint is the data's: the same one, the same data
+    meta = store.matching_table_meta(group, TABLE, META, FORMAT_VERSION)
+    if meta is None:
         return frozenset()
-    frame = group.query_df(f"SELECT key, value FROM {META}")
-    meta = dict(zip(frame["key"], frame["value"]))
     try:
-        if int(meta.get("format", "0")) != FORMAT_VERSION:
-            return frozenset()
-        derived = store.read_meta(group)  # usable derived tables: their fingerprint is the data's
-        if json.loads(meta["fingerprint"]) != json.loads(derived["fingerprint"]):
-            return frozenset()
         if json.loads(meta["flags"]) != store.remembered(group, "segment_flags", flags_fingerprint):
             return frozenset()
         return frozenset(date.fromisoformat(d) for d in json.loads(meta["dates"]))

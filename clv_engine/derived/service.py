@@ -98,22 +98,16 @@ def build(con: duckdb.DuckDBPyConnection, reader: Any) -> date | None:
         "service": service_fingerprint(reader, has_mileage),
         "rows": rows_fingerprint(reader),
     }
-    con.execute(f"CREATE TABLE main.{META} (key VARCHAR PRIMARY KEY, value VARCHAR)")
-    con.executemany(f"INSERT INTO main.{META} VALUES (?, ?)", [[k, v] for k, v in rows.items()])
+    store.write_table_meta(con, META, rows)
     return end
 
 
 def _check(group: Any) -> tuple[date, bool] | None:
     """(date, has_mileage) of a table matching ``group``'s data, or None (compute)."""
-    if not {TABLE, META} <= group.tables():
+    meta = store.matching_table_meta(group, TABLE, META, FORMAT_VERSION)
+    if meta is None:
         return None
-    frame = group.query_df(f"SELECT key, value FROM {META}")
-    meta = dict(zip(frame["key"], frame["value"]))
     try:
-        if int(meta.get("format", "0")) != FORMAT_VERSION:
-            return None
-        if json.loads(meta["fingerprint"]) != json.loads(store.read_meta(group)["fingerprint"]):
-            return None
         has_mileage = bool(json.loads(meta["has_mileage"]))
         if has_mileage != _has_mileage(group) or meta["service"] != service_fingerprint(group, has_mileage):
             return None

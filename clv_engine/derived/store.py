@@ -347,6 +347,35 @@ def read_meta(reader: Any) -> dict[str, str]:
     return dict(zip(frame["key"], frame["value"]))
 
 
+# -- a page's own kept table beside the derived ones (segments, cohorts, service) -------------
+
+
+def write_table_meta(con: Any, meta_table: str, rows: dict[str, str]) -> None:
+    """A kept table's meta (``meta_table``: a module constant, key -> JSON text), written once."""
+    con.execute(f"CREATE TABLE main.{meta_table} (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    con.executemany(f"INSERT INTO main.{meta_table} VALUES (?, ?)", [[k, v] for k, v in rows.items()])
+
+
+def matching_table_meta(
+    group: Any, table: str, meta_table: str, format_version: int
+) -> dict[str, str] | None:
+    """``table``'s meta when the table is there, of ``format_version``, and built from the data
+    the derived tables were built from (the same fingerprint); else None (compute). The caller
+    checks its own keys (a KeyError, ValueError or TypeError there also means compute)."""
+    if not {table, meta_table} <= group.tables():
+        return None
+    frame = group.query_df(f"SELECT key, value FROM {meta_table}")
+    meta = dict(zip(frame["key"], frame["value"]))
+    try:
+        if int(meta.get("format", "0")) != format_version:
+            return None
+        if json.loads(meta["fingerprint"]) != json.loads(read_meta(group)["fingerprint"]):
+            return None
+    except (KeyError, ValueError, TypeError):
+        return None
+    return meta
+
+
 def _check(group: Any) -> Kept | None:
     if not set(TABLES) <= group.tables():
         return None
