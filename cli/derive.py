@@ -26,7 +26,8 @@ from pathlib import Path
 import duckdb
 
 from clv_engine.db import Database, default_db_path
-from clv_engine.derived.build import build
+from clv_engine.derived import store
+from clv_engine.derived.build import build, kept_checks
 from clv_engine.errors import InputError
 from clv_engine.imports import swap
 from wording.errors import explain
@@ -49,8 +50,12 @@ def derive(path: Path, out=print, memory_limit: str = MEMORY_LIMIT) -> object:
             con.execute(f"SET memory_limit = '{_checked_size(memory_limit)}'")
             # The file's own temporary directory (DuckDB's default, ``<file>.tmp``) takes the spill.
             as_of = build(con, step)
+            checks = kept_checks(con)
     finally:
         db.close()
+    # The data check of the tables just built, beside the closed file: the app's first process
+    # reads it instead of passing over every order (store.remembered).
+    store.remember(path, checks)
     return as_of
 
 
