@@ -139,7 +139,6 @@ def build(con: duckdb.DuckDBPyConnection, step: Step = _no_step, chunk: int | No
     _commit_step(con)
     step(0.8, "checks")
     rfm_days, holdout = _model_page(con, reader, as_of, days, ranges)
-    con.execute("DROP TABLE temp.derived_keys")
     con.execute("DROP TABLE IF EXISTS temp.derived_rfm_day")
     step(0.9, "meta")
     _meta(con, reader, as_of, days, predicted)
@@ -155,7 +154,8 @@ def build(con: duckdb.DuckDBPyConnection, step: Step = _no_step, chunk: int | No
     step(0.98, "pages")
     derived_lists.build(con, reader)  # the issued call lists' returns (clv_engine.derived.lists)
     derived_cohorts.build(con, reader)  # the cohort cube's facts (clv_engine.derived.cohorts)
-    derived_service.build(con, reader)  # the last two service days (clv_engine.derived.service)
+    derived_service.build(con, reader, ranges)  # the last two service days (clv_engine.derived.service)
+    con.execute("DROP TABLE temp.derived_keys")
     step(1.0, "done")
     return as_of
 
