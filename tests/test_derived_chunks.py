@@ -10,6 +10,7 @@ import json
 import math
 import shutil
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -200,3 +201,70 @@ def test_the_range_follows_the_memory_limit():
         assert chunks.chunk_size(con) == chunks.MIN_CHUNK
     finally:
         con.close()
+
+
+def test_the_import_and_the_sample_report_each_range(tmp_path, monkeypatch):
+    """The progress bar moves with the ranges: the import's "deriving" (0.6 to 0.8 of its bar)
+    and the sample's first start (0.95 to 1.0) step forward once per range and date."""
+    from clv_engine.imports import ImportOptions, Source, run_import
+    from sample_data.generate import generate
+
+    monkeypatch.setattr(chunks, "chunk_size", lambda con: 15)  # 60 customers: four ranges
+    seen: list[tuple[float, str]] = []
+    sample = generate(
+        customers=60, seed=4, out=tmp_path / "s.duckdb", progress=lambda f, s: seen.append((f, s))
+    )
+    deriving = [f for f, s in seen if s == "deriving"]
+    assert deriving == sorted(deriving) and 0.95 <= deriving[0] and deriving[-1] <= 1.0
+    assert len(set(deriving)) > 3 * 2 * 4  # a step per range, for the values and RFM of three dates
+
+    csv = tmp_path / "orders.csv"
+    con = duckdb.connect(str(sample), read_only=True)
+    try:
+        con.execute(f"COPY (SELECT * FROM orders) TO '{csv}' (HEADER)")
+    finally:
+        con.close()
+    seen.clear()
+    run_import(
+        [Source("orders", csv)],
+        sample,
+        ImportOptions(today=date(2030, 1, 1)),
+        progress=lambda f, s: seen.append((f, s)),
+    )
+    deriving = [f for f, s in seen if s == "deriving"]
+    assert deriving == sorted(deriving) and 0.6 <= deriving[0] and deriving[-1] <= 0.8
+    assert len(set(deriving)) > 3 * 2 * 4
+
+
+def test_the_first_start_shows_the_sample_built_range_by_range(tmp_path, monkeypatch):
+    """The app's first start (no database yet) builds the sample under its progress bar; the
+    bar is handed the ranges' steps (AppTest: the bar's own calls, through the generator)."""
+    import sample_data.generate as generator
+    import ui.context
+    from tests.helpers import APP
+
+    missing = tmp_path / "first" / "clv_sample.duckdb"
+    monkeypatch.delenv("CLV_DB", raising=False)
+    monkeypatch.setattr(ui.context, "default_db_path", lambda: missing)
+    monkeypatch.setattr(ui.context, "SAMPLE_CUSTOMERS", 60)
+    monkeypatch.setattr(chunks, "chunk_size", lambda con: 15)
+    seen: list[tuple[float, str]] = []
+    real = generator.generate
+
+    def watched(customers, seed, out, progress):
+        def both(fraction, step):
+            seen.append((fraction, step))
+            progress(fraction, step)  # the page's bar
+
+        return real(customers, seed, out, both)
+
+    monkeypatch.setattr(generator, "generate", watched)
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert missing.exists()
+    deriving = [f for f, s in seen if s == "deriving"]
+    assert deriving == sorted(deriving) and len(set(deriving)) > 3 * 2 * 4
