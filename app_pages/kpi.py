@@ -38,8 +38,9 @@ except ValueError:
     st.stop()
 
 with st.spinner(ctx.t("kpi.computing")):
-    raw = queries.group_store_kpis(ctx.db, ctx.as_of, st.session_state["kpi_months"], ctx.clv_params)
-card = kpi.score(raw, weights)
+    raw, card = queries.kpi_scorecard(
+        ctx.db, ctx.as_of, st.session_state["kpi_months"], ctx.clv_params, weights
+    )
 stores = ctx.stores().set_index("store_id")
 name_of = {s: f"{stores.loc[s, 'name']} · {stores.loc[s, 'region']}" for s in stores.index}
 panels.missing_notes(ctx, card)
@@ -60,10 +61,10 @@ if latest.empty:
 # -- the headline against an earlier date (scores on that date among the same stores) --
 since = drill.comparison(ctx, "kpi_compare")
 vs = drill.vs_text(ctx, since)
-before_raw = queries.group_store_kpis(
-    ctx.db, ctx.as_of, st.session_state["kpi_months"], ctx.clv_params, on=since
+before_raw, before_card = queries.kpi_scorecard(
+    ctx.db, ctx.as_of, st.session_state["kpi_months"], ctx.clv_params, weights, on=since
 )
-then = kpi.score(before_raw, weights).on(since).set_index("store_id")["score"]
+then = before_card.on(since).set_index("store_id")["score"]
 if ctx.store_ids:
     then = then[then.index.isin(ctx.store_ids)]
 then = then.dropna()

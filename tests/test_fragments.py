@@ -105,7 +105,7 @@ def test_picking_a_kpi_store_reruns_its_section_not_the_scorecard(sample_db_path
     at = run_app(sample_db_path, "app_pages/kpi.py")
     ranking = next(d.value for d in at.dataframe if "Rank" in d.value.columns)
     score = ranking.loc[ranking["Store"].str.startswith("深圳南山店"), "Score"].iloc[0]
-    page_work = Spy(monkeypatch, queries, "group_store_kpis")
+    page_work = Spy(monkeypatch, queries, "kpi_scorecard")
     fragment_rerun(at, monkeypatch, lambda at: at.selectbox(key="kpi_store").set_value("S04"))
     assert page_work.calls == 0  # the group's KPIs, ranking and trend did not run again
     assert any(c.value.startswith("深圳南山店") for c in at.caption)

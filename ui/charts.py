@@ -1,11 +1,44 @@
-"""Chart helpers shared by the pages: money on an axis the way the reader reads money."""
+"""Chart helpers shared by the pages: money on an axis the way the reader reads money, and
+figures built once per process for the same inputs (:func:`kept_figure`)."""
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
 
 from wording import fmt
+
+F = TypeVar("F", bound=Callable[..., Any])
+FIGURES_KEPT = 64  # per builder: inputs (languages, scopes, choices) a process keeps figures of
+
+
+def kept_figure(builder: F) -> F:
+    """A figure builder whose figure is built once per process and arguments, then shared by
+    every session's run (st.cache_resource, keyed by the arguments' values).
+
+    Building a Plotly figure (every property validated) was a large part of a warm run of the
+    chart pages, the same figure each time for the same inputs (issue 14: fifty sessions on
+    one process). The builder must be a pure function of its arguments: the data drawn, the
+    labels and the language, never a Context or the session state, and small frames only (a
+    frame of 50,000 rows or more is hashed from a sample). Nobody changes the figure it
+    returns (``st.plotly_chart`` copies it before sending it): a change would show in every
+    session."""
+    kept = st.cache_resource(show_spinner=False, max_entries=FIGURES_KEPT, ttl="1h")(builder)
+    KEPT.append(kept)
+    return kept  # type: ignore[return-value]
+
+
+KEPT: list = []  # every kept figure builder (forget_figures)
+
+
+def forget_figures() -> None:
+    """Build every kept figure afresh on its next use (tests compare kept and fresh figures)."""
+    for kept in KEPT:
+        kept.clear()
+
 
 NICE = (1, 2, 5)
 

@@ -25,6 +25,7 @@ from ui.queries.customers import (  # noqa: F401
     group_store_kpis,
     holdout,
     interventions_in_use,
+    kpi_scorecard,
     list_members,
     list_results,
     lookup_customer,

@@ -369,6 +369,21 @@ def group_store_kpis(
     return raw[raw["as_of"].isin(keep)].reset_index(drop=True)
 
 
+@cached(max_entries=16)
+def kpi_scorecard(
+    db: Database | ScopedDatabase,
+    as_of: date,
+    months: int,
+    params: clv.CLVParams,
+    weights: kpi.KpiWeights,
+    on: date | None = None,
+) -> tuple[pd.DataFrame, kpi.Scorecard]:
+    """:func:`group_store_kpis` (the same arguments) and its ``kpi.score`` with ``weights``:
+    once per input, not on every run of the KPI page (the scoring was most of a warm run)."""
+    raw = group_store_kpis(db, as_of, months, params, on=on)
+    return raw, kpi.score(raw, weights)
+
+
 # The customer lookup's reads (app_pages/lookup.py), on the reader's (scoped) database.
 @cached
 def lookup_find(db, query: str, stores: tuple[str, ...] | None, limit: int) -> pd.DataFrame:
