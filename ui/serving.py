@@ -106,6 +106,11 @@ def batched_session_events() -> bool:
         return True
 
 
+# How long the loop waits before it looks again at a session that just sent messages: the
+# messages of a page run go out in bursts at most this far apart, not one wake-up each.
+HOLD = 0.003
+
+
 class _Batch:
     """A session's callbacks waiting for the event loop, and whether the loop was woken for them."""
 
@@ -134,19 +139,38 @@ class _Batch:
             self.pending.clear()
 
     def drain(self) -> None:
+        """Run every callback queued so far. When there were some, the session is busy (a page
+        run sends a message every few hundred microseconds): the loop looks again in
+        ``HOLD`` seconds on its own, ``woken`` staying set, so the script thread's next
+        messages wake nobody (each wake-up is a write from the script thread, a system call
+        that gives the GIL away, and a turn of the loop). A look that finds nothing clears
+        ``woken``: the session's next message wakes the loop again."""
+        if self._run_pending():
+            self.loop.call_later(HOLD, self.drain)
+            return
         self.woken = False
+        # A callback queued between the look and the line above saw ``woken`` still set and
+        # woke nobody: run it now (a second drain scheduled by its thread is harmless).
+        if self.pending:
+            self.woken = True
+            self.loop.call_soon(self.drain)
+
+    def _run_pending(self) -> int:
         pending = self.pending
+        ran = 0
         while pending:
             try:
                 callback = pending.popleft()
             except IndexError:
-                return
+                break
+            ran += 1
             try:
                 callback()
             except Exception as err:  # what the loop does with a callback that raises
                 self.loop.call_exception_handler(
                     {"message": "Exception in a session's event callback", "exception": err}
                 )
+        return ran
 
 
 def batched_wakeups() -> bool:
