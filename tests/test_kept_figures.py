@@ -2,8 +2,8 @@
 
 Each page is drawn for several inputs in a row (languages, a store scope, other choices), so a
 figure kept for one input would show for the next if its key missed something; after each
-run the kept figures are forgotten and the same input is drawn again from scratch: every
-chart's spec must be the same."""
+run the same input is drawn again with nothing kept (every builder builds a plain figure, as
+before): every chart's spec must be the same, to the character."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ import json
 import pytest
 
 from tests.helpers import run_app
+from ui import charts
 from ui.charts import forget_figures
 
 
-def specs(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+def specs(at) -> list[str]:
+    return [c.proto.spec for c in at.get("plotly_chart")]
 
 
 def drawn(db_path, page: str, lang: str, setup) -> list[dict]:
@@ -40,14 +41,32 @@ KPI_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize("page, inputs", [("app_pages/kpi.py", KPI_INPUTS)])
-def test_kept_figures_equal_fresh_ones(sample_db_path, page, inputs):
+CHANNEL_INPUTS = [
+    ("en", lambda at: None),
+    ("zh", lambda at: None),
+    ("en", lambda at: stores(at, ["S01", "S04"])),
+    ("en", lambda at: at.segmented_control(key="ch_cohort_dim.en").set_value("channel").run()),
+    ("zh", lambda at: at.segmented_control(key="ch_cohort_dim.zh").set_value("channel").run()),
+    ("en", lambda at: at.segmented_control(key="ch_cohort_dim.en").set_value("region").run()),
+    ("en", lambda at: at.slider(key="ch_horizon").set_value(5).run()),
+    ("en", lambda at: at.radio(key="ch_sim_base.en").set_value("spec_customers").run()),
+    ("en", lambda at: at.slider(key="ch_sim_share").set_value(50).run()),
+    ("en", lambda at: at.radio(key="ch_source.en").set_value("spec").run()),
+]
+
+
+@pytest.mark.parametrize(
+    "page, inputs", [("app_pages/kpi.py", KPI_INPUTS), ("app_pages/channels.py", CHANNEL_INPUTS)]
+)
+def test_kept_figures_equal_fresh_ones(sample_db_path, page, inputs, monkeypatch):
     forget_figures()
     for lang, setup in inputs:
         kept = drawn(sample_db_path, page, lang, setup)  # the kept figures of earlier inputs there
         assert kept
-        forget_figures()
-        fresh = drawn(sample_db_path, page, lang, setup)
+        with monkeypatch.context() as m:
+            m.setattr(charts, "KEEP", False)
+            fresh = drawn(sample_db_path, page, lang, setup)
+        assert [json.loads(k) for k in kept] == [json.loads(f) for f in fresh]
         assert kept == fresh
 
 
