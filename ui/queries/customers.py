@@ -7,6 +7,7 @@ from datetime import date
 from functools import wraps
 
 import pandas as pd
+import streamlit as st
 
 from clv_engine import (
     bridge,
@@ -31,6 +32,7 @@ from clv_engine.predictive import (
     holdout_check,
 )
 from clv_engine.scope import ScopedDatabase, group_database
+from ui.charts import FAST_HASH_FUNCS
 from ui.queries.values import (
     cached,
     dropout,
@@ -90,7 +92,7 @@ def cohort_section_tables(
     return summary, years, mix, raw_cohorts, cohort_cac, payback, matrix, overall_cac is not None
 
 
-@cached
+@st.cache_data(show_spinner=False, max_entries=32, hash_funcs=FAST_HASH_FUNCS)
 def budget_shift(base: pd.DataFrame, shift: ch.BudgetShift) -> ch.ShiftResult:
     """ch.shift_budget of a small table, once per base and inputs (an input error is raised,
     not cached)."""
