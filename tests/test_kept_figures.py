@@ -55,8 +55,20 @@ CHANNEL_INPUTS = [
 ]
 
 
+ALLOCATOR_INPUTS = [
+    ("en", lambda at: None),
+    ("zh", lambda at: None),
+    ("en", lambda at: at.number_input(key="al_budget").set_value(300_000).run()),
+]
+
+
 @pytest.mark.parametrize(
-    "page, inputs", [("app_pages/kpi.py", KPI_INPUTS), ("app_pages/channels.py", CHANNEL_INPUTS)]
+    "page, inputs",
+    [
+        ("app_pages/kpi.py", KPI_INPUTS),
+        ("app_pages/channels.py", CHANNEL_INPUTS),
+        ("app_pages/allocator.py", ALLOCATOR_INPUTS),
+    ],
 )
 def test_kept_figures_equal_fresh_ones(sample_db_path, page, inputs, monkeypatch):
     forget_figures()
