@@ -18,7 +18,7 @@ import streamlit as st
 from wording import fmt
 
 F = TypeVar("F", bound=Callable[..., Any])
-FIGURES_KEPT = 64  # per builder: inputs (languages, scopes, choices) a process keeps figures of
+FIGURES_KEPT = 32  # per builder: inputs (languages, scopes, choices) a process keeps figures of
 KEEP = True  # False: every builder builds afresh, as before (tests compare the two)
 
 
