@@ -14,7 +14,7 @@ from clv_engine import channels as ch
 from clv_engine.cohorts import LtvParams
 from ui import channel_panels as panels
 from ui import cohort_panels, queries
-from ui.context import page_context
+from ui.context import page_context, spinner_unless_done
 from ui.widgets import translated_choice
 from wording import fmt
 
@@ -55,7 +55,10 @@ window = translated_choice(
 )
 params = LtvParams(horizon_years=horizon, discount_rate=ctx.clv_params.discount_rate)
 has_spend = ctx.has("channel_spend")
-with st.spinner(ctx.t("channels.computing")):  # seconds on a large base the first time
+# seconds on a large base the first time
+with spinner_unless_done(
+    ("channels", ctx.db.version(), ctx.as_of, params, ctx.store_ids), ctx.t("channels.computing")
+):
     ltv = queries.channel_ltv(ctx.db, ctx.as_of, params, ctx.store_ids)
 if ltv.empty:
     st.info(ctx.t("channels.empty"))
