@@ -172,6 +172,20 @@ def store_labels(db: Database) -> dict[str, str]:
     return labels
 
 
+_DATA_FACTS: dict[tuple, tuple] = {}
+
+
+def data_facts(db: Database) -> tuple[date | None, dict[str, str]]:
+    """The data's last order day and the importer's settings, read once per data version (not
+    through two cached queries on every run of every page). Never change what it returns."""
+    key = db.version()
+    facts = _DATA_FACTS.get(key)
+    if facts is None:
+        facts = (data_end(db), settings_of(db))
+        _remember(_DATA_FACTS, key, facts, size=4)
+    return facts
+
+
 def ensure_database() -> Path:
     """The database path; the bundled sample is built on first start, with progress shown.
 
@@ -245,7 +259,8 @@ def draw_sidebar() -> Context:
             )
             or "en"
         )
-        end = data_end(db) or date.today()
+        last_day, settings = data_facts(db)
+        end = last_day or date.today()
         # New data (an import) ends on another day: move the as-of date with it, or data
         # that ended earlier would make every customer look lapsed.
         if st.session_state.get("_as_of_data_end") != end:
@@ -289,7 +304,6 @@ def draw_sidebar() -> Context:
         )
         st.caption(f"{t('sidebar.database', lang)}: `{db.path.name}`")
         draw_viewer(viewer, lang)
-    settings = settings_of(db)
     store_ids = viewer.scope(tuple(chosen) or None)
     context = Context(
         lang=lang,
