@@ -55,13 +55,10 @@ def return_rates(ctx: Context, rates: clv.ReturnRates, retention: float) -> None
         table_downloads(ctx, return_table, "return_rates", "ov_dl_return", ctx.t("ov.return.title"))
 
 
-def concentration(ctx: Context, values: pd.DataFrame, head: overview.Headline) -> None:
-    """The share of gross profit against the share of customers, the top 20% marked."""
+def concentration(ctx: Context, curve: pd.DataFrame, head: overview.Headline) -> None:
+    """The share of gross profit against the share of customers (``curve``: a few hundred
+    points of ``clv.profit_concentration``, overview_figures.thinned_curve), the top 20% marked."""
     st.subheader(ctx.t("ov.concentration"))
-    curve = clv.profit_concentration(values["gross_profit"])
-    # A few hundred points draw the same curve as a million.
-    step = max(1, len(curve) // 400)
-    curve = pd.concat([curve.iloc[::step], curve.iloc[[-1]]])
     fig = go.Figure(go.Scatter(x=curve["customer_share"], y=curve["profit_share"], mode="lines"))
     vline(fig, 0.2, line_dash="dot")
     fig.add_annotation(
@@ -88,10 +85,9 @@ def concentration(ctx: Context, values: pd.DataFrame, head: overview.Headline) -
     )
 
 
-def distribution(ctx: Context, values: pd.DataFrame, clv_help: str) -> None:
-    """The histogram of CLV, its open-ended last bar labelled."""
+def distribution(ctx: Context, bins: pd.DataFrame, clv_help: str) -> None:
+    """The histogram of CLV (``overview.histogram``), its open-ended last bar labelled."""
     st.subheader(ctx.t("ov.distribution"))
-    bins = overview.histogram(values["clv"])
     fig = go.Figure(
         go.Bar(x=(bins["left"] + bins["right"]) / 2, y=bins["count"], width=bins["right"] - bins["left"])
     )

@@ -37,6 +37,7 @@ from ui.queries.customers import (  # noqa: F401
     success_evidence,
     tier_changes,
 )
+from ui.queries.overview import overview_clv_bridge, overview_figures  # noqa: F401
 from ui.queries.planning import (  # noqa: F401
     IMPORT_PREVIEW_ROWS,
     allocation,

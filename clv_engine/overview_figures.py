@@ -1,0 +1,267 @@
+"""The overview page's figures of one date as a few numbers (issue 14): the headline, the profit
+concentration curve, the CLV histogram, and the CLV bridge between two dates.
+
+Where ``derived_values`` keeps the date (and, for the predictive model, its predictions at the
+parameters), every figure is computed in DuckDB over the kept table: the CLV of each customer
+is the SQL of ``clv.add_historical_clv`` (and ``predictive.values_for_model``), the sums and
+counts are aggregates, and only two numeric columns (gross profit, CLV) leave DuckDB for the
+curve's sort and the histogram; no per-customer frame is built. Elsewhere the same
+:class:`Figures` come from the per-customer frame (:func:`figures_of_frame`), as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from clv_engine import bridge as br
+from clv_engine.clv import (
+    RETURN_MAX_YEARS,
+    CLVParams,
+    ReturnRates,
+    annuity_factor,
+    profit_concentration,
+    top_share,
+)
+from clv_engine.overview import Headline, headline, histogram
+from clv_engine.status import StatusRules
+
+CURVE_POINTS = 400  # a few hundred points draw the same curve as a million
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What the overview draws of one date. ``attrs``: the per-customer frame's attrs
+    (params, retention, retention_source, return_rates, model). ``head`` None: no customer."""
+
+    head: Headline | None
+    curve: pd.DataFrame  # customer_share, profit_share (thinned to about CURVE_POINTS rows)
+    bins: pd.DataFrame  # overview.histogram of the CLV
+    attrs: dict = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return self.head is None
+
+
+def thinned_curve(gross_profit: Any) -> pd.DataFrame:
+    """``clv.profit_concentration`` thinned as the chart draws it: every ``step``-th point and
+    the last one."""
+    curve = profit_concentration(gross_profit)
+    step = max(1, len(curve) // CURVE_POINTS)
+    return pd.concat([curve.iloc[::step], curve.iloc[[-1]]]) if len(curve) else curve
+
+
+def figures_of_frame(values: pd.DataFrame) -> Figures:
+    """:class:`Figures` of a per-customer frame (``clv.customer_values`` with the model's CLV)."""
+    attrs = {
+        k: values.attrs.get(k) for k in ("params", "retention", "retention_source", "return_rates", "model")
+    }
+    if values.empty:
+        return Figures(None, thinned_curve([]), histogram([]), attrs)
+    return Figures(headline(values), thinned_curve(values["gross_profit"]), histogram(values["clv"]), attrs)
+
+
+# -- from the kept table ----------------------------------------------------------------------
+
+
+def _clv_sql(rates: ReturnRates | None, predicted: bool) -> tuple[str, int]:
+    """The SQL of one customer's CLV over ``derived_values``' columns (``clv.absence_weight``,
+    ``clv.add_historical_clv``; the predictive CLV where there is one) and how many ``?`` it
+    takes: retention, (retention for the comparison, one rate per year of absence), factor."""
+    legacy = "power(?, greatest(recency_days - 365.0, 0.0) / 365.0)"
+    if rates is None:
+        weight, n = legacy, 1
+    else:
+        years = f"least(greatest(ceil(recency_days / 365.0) - 1, 0), {RETURN_MAX_YEARS})"
+        q = (
+            "CASE "
+            + " ".join(f"WHEN {years} = {k} THEN ?::DOUBLE" for k in range(1, RETURN_MAX_YEARS + 1))
+            + " END"
+        )
+        weight = (
+            f"CASE WHEN {years} = 0 THEN 1.0 WHEN ({q}) IS NULL THEN {legacy} "
+            f"WHEN ?::DOUBLE > 0 THEN least(({q}), ?::DOUBLE) / ?::DOUBLE ELSE 0.0 END"
+        )
+        n = 2 * RETURN_MAX_YEARS + 4
+    historical = f"(gross_profit / greatest(tenure_years, 1.0)) * ({weight}) * ?::DOUBLE"
+    if predicted:
+        return (
+            f"CASE WHEN predictive_clv IS NULL OR isnan(predictive_clv) THEN {historical} ELSE predictive_clv END",
+            n + 1,
+        )
+    return historical, n + 1
+
+
+def _clv_params(rates: ReturnRates | None, retention: float, factor: float) -> list:
+    if rates is None:
+        return [retention, factor]
+    q = [rates.used_for(k) for k in range(1, RETURN_MAX_YEARS + 1)]
+    return [*q, retention, retention, *q, retention, retention, factor]
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """What the SQL of a kept date needs: the table's rows (FROM ... WHERE) and the CLV."""
+
+    source: str
+    source_params: list
+    clv: str
+    clv_params: list
+    attrs: dict
+
+
+def _kept(db, as_of: date, store_ids, params: CLVParams, model: str) -> _Kept | None:
+    from clv_engine import clv
+    from clv_engine.derived import store
+    from clv_engine.scope import group_database
+
+    params.validate()
+    group = group_database(db)
+    if store.kept_date(group, as_of) is None:
+        return None
+    predicted = model == "predictive"
+    if predicted and not store.predictions_kept(group, as_of, params.horizon_years, params.discount_rate):
+        return None
+    where, values = store._where(as_of, ("",) if store_ids == () else store_ids)
+    retention, source = clv.retention_for(group, as_of, params)
+    rates = clv.return_rates(group, as_of)
+    factor = annuity_factor(retention, params.discount_rate, params.horizon_years)
+    clv_sql, _ = _clv_sql(rates, predicted)
+    attrs = {
+        "params": params,
+        "retention": retention,
+        "retention_source": source,
+        "return_rates": rates,
+        "model": "predictive" if predicted else "historical",
+    }
+    return _Kept(
+        f"{store.VALUES_TABLE}{where}", values, clv_sql, _clv_params(rates, retention, factor), attrs
+    )
+
+
+def _headline_sql(k: _Kept, rules: StatusRules) -> tuple[str, list]:
+    sql = f"""
+    SELECT count(*) AS n,
+           count(*) FILTER (WHERE recency_days <= ?) AS active,
+           count(*) FILTER (WHERE recency_days > ? AND recency_days <= ?) AS lapsing,
+           sum(clv) AS total_clv,
+           sum(gp_12m) AS gp_12m,
+           count(*) FILTER (WHERE gross_profit < 0) AS losing
+    FROM (SELECT recency_days, gross_profit, gp_12m, {k.clv} AS clv FROM {k.source})
+    """
+    return sql, [rules.active_days, rules.active_days, rules.lapsed_days, *k.clv_params, *k.source_params]
+
+
+def _column(cur, sql: str, params: list) -> np.ndarray:
+    found = cur.execute(sql, params).fetchnumpy()
+    column = next(iter(found.values()))
+    return np.asarray(column, dtype=float)
+
+
+def kept_figures(
+    db, as_of: date, store_ids, params: CLVParams, model: str, full: bool = True
+) -> Figures | None:
+    """:func:`figures_of_frame` of ``overview.kept_values``' frame, computed in DuckDB; None:
+    not kept (compute). ``full`` False: the headline only (no curve, no histogram), for a date
+    the page only compares with."""
+    k = _kept(db, as_of, store_ids, params, model)
+    if k is None:
+        return None
+    rules = StatusRules()
+    sql, sql_params = _headline_sql(k, rules)
+    with db.cursor() as cur:
+        n, active, lapsing, total_clv, gp_12m, losing = cur.execute(sql, sql_params).fetchone()
+        if not n:
+            return Figures(None, thinned_curve([]), histogram([]), k.attrs)
+        gp = _column(cur, f"SELECT gross_profit FROM {k.source}", k.source_params)
+        clv_values = (
+            _column(cur, f"SELECT {k.clv} AS clv FROM {k.source}", [*k.clv_params, *k.source_params])
+            if full
+            else None
+        )
+    head = Headline(
+        customers=int(n),
+        active_customers=int(active),
+        lapsing_customers=int(lapsing),
+        lapsed_customers=int(n) - int(active) - int(lapsing),
+        total_clv=float(total_clv or 0.0),
+        average_clv=float(total_clv or 0.0) / int(n),
+        gross_profit_12m=float(gp_12m or 0.0),
+        top20_profit_share=top_share(gp, 0.2) if full else _top_share_fast(gp, 0.2),
+        loss_making_share=int(losing) / int(n),
+    )
+    if not full:
+        return Figures(head, thinned_curve([]), histogram([]), k.attrs)
+    return Figures(head, thinned_curve(gp), histogram(clv_values), k.attrs)
+
+
+def _top_share_fast(gross_profit: np.ndarray, top: float) -> float:
+    """``clv.top_share`` without the full sort: the top ``k`` by a partition."""
+    n = len(gross_profit)
+    total = gross_profit.sum()
+    if n == 0 or total == 0:
+        return float("nan")
+    k = int(np.ceil(top * n))
+    if k >= n:
+        return float(gross_profit.sum() / total)
+    part = np.partition(gross_profit, n - k)[n - k :]
+    return float(part.sum() / total)
+
+
+_BRIDGE_SQL = """
+WITH s AS (SELECT cust_key, {clv_s} AS v, coalesce(recency_days <= ?, false) AS act FROM {source_s}),
+e AS (SELECT cust_key, {clv_e} AS v, coalesce(recency_days <= ?, false) AS act FROM {source_e})
+SELECT CASE WHEN coalesce(e.act, false) AND NOT coalesce(s.act, false) THEN 'gained'
+            WHEN coalesce(s.act, false) AND NOT coalesce(e.act, false) THEN 'lost'
+            ELSE 'other' END AS grp,
+       sum(coalesce(e.v, 0) - coalesce(s.v, 0)) AS diff,
+       count(*) AS customers
+FROM s FULL OUTER JOIN e USING (cust_key)
+GROUP BY grp
+"""
+
+
+def kept_bridge(db, since: date, as_of: date, store_ids, params: CLVParams, model: str) -> br.Bridge | None:
+    """``overview.kept_bridge`` of the two dates' kept frames, joined on ``cust_key`` in
+    DuckDB (each date its own retention and return rates); None when either date is not kept."""
+    start = _kept(db, since, store_ids, params, model)
+    end = _kept(db, as_of, store_ids, params, model)
+    if start is None or end is None:
+        return None
+    rules = StatusRules()
+    sql = _BRIDGE_SQL.format(clv_s=start.clv, source_s=start.source, clv_e=end.clv, source_e=end.source)
+    sql_params = [
+        *start.clv_params,
+        rules.active_days,
+        *start.source_params,
+        *end.clv_params,
+        rules.active_days,
+        *end.source_params,
+    ]
+    s_head, e_head = _headline_sql(start, rules), _headline_sql(end, rules)
+    with db.cursor() as cur:
+        rows = cur.execute(sql, sql_params).fetchall()
+        s_n, s_active, _, s_total, _, _ = cur.execute(*s_head).fetchone()
+        e_n, e_active, _, e_total, _, _ = cur.execute(*e_head).fetchone()
+    sums = {g: (0.0, 0) for g in ("gained", "lost", "other")}
+    sums.update({g: (float(d or 0.0), int(n)) for g, d, n in rows})
+    return br.Bridge(
+        start_date=since,
+        end_date=as_of,
+        start=float(s_total or 0.0),
+        gained=sums["gained"][0],
+        lost=-sums["lost"][0],
+        per_customer=sums["other"][0],
+        end=float(e_total or 0.0),
+        customers_start=int(s_n),
+        customers_end=int(e_n),
+        active_start=int(s_active),
+        active_end=int(e_active),
+        gained_customers=sums["gained"][1],
+        lost_customers=sums["lost"][1],
+    )
