@@ -25,7 +25,6 @@ from clv_engine.clv import (
     ReturnRates,
     annuity_factor,
     profit_concentration,
-    top_share,
 )
 from clv_engine.overview import Headline, headline, histogram
 from clv_engine.status import StatusRules
@@ -50,10 +49,34 @@ class Figures:
 
 def thinned_curve(gross_profit: Any) -> pd.DataFrame:
     """``clv.profit_concentration`` thinned as the chart draws it: every ``step``-th point and
-    the last one."""
-    curve = profit_concentration(gross_profit)
-    step = max(1, len(curve) // CURVE_POINTS)
-    return pd.concat([curve.iloc[::step], curve.iloc[[-1]]]) if len(curve) else curve
+    the last one (the same rows, without building the curve of every customer)."""
+    return _thinned(np.sort(np.asarray(gross_profit, dtype=float))[::-1])
+
+
+def _thinned(values: np.ndarray) -> pd.DataFrame:
+    """:func:`thinned_curve` of gross profits sorted from the highest."""
+    n = len(values)
+    if n == 0:
+        return profit_concentration([])
+    total = values.sum()
+    cumulative = np.cumsum(values) / total if total else np.zeros(n)
+    step = max(1, (n + 1) // CURVE_POINTS)
+    rows = np.append(np.arange(0, n + 1, step), n)  # rows of the whole curve (row 0: the origin)
+    return pd.DataFrame(
+        {
+            "customer_share": np.concatenate([[0.0], rows[1:] / n]),
+            "profit_share": np.concatenate([[0.0], cumulative[rows[1:] - 1]]),
+        },
+        index=rows,
+    )
+
+
+def _top_share_sorted(values: np.ndarray, top: float) -> float:
+    """``clv.top_share`` of gross profits sorted from the highest."""
+    if len(values) == 0 or values.sum() == 0:
+        return float("nan")
+    k = int(np.ceil(top * len(values)))
+    return float(values[:k].sum() / values.sum())
 
 
 def figures_of_frame(values: pd.DataFrame) -> Figures:
@@ -184,6 +207,7 @@ def kept_figures(
             if full
             else None
         )
+    ordered = np.sort(gp)[::-1] if full else None
     head = Headline(
         customers=int(n),
         active_customers=int(active),
@@ -192,12 +216,12 @@ def kept_figures(
         total_clv=float(total_clv or 0.0),
         average_clv=float(total_clv or 0.0) / int(n),
         gross_profit_12m=float(gp_12m or 0.0),
-        top20_profit_share=top_share(gp, 0.2) if full else _top_share_fast(gp, 0.2),
+        top20_profit_share=_top_share_sorted(ordered, 0.2) if full else _top_share_fast(gp, 0.2),
         loss_making_share=int(losing) / int(n),
     )
     if not full:
         return Figures(head, thinned_curve([]), histogram([]), k.attrs)
-    return Figures(head, thinned_curve(gp), histogram(clv_values), k.attrs)
+    return Figures(head, _thinned(ordered), histogram(clv_values), k.attrs)
 
 
 def _top_share_fast(gross_profit: np.ndarray, top: float) -> float:
@@ -213,55 +237,54 @@ def _top_share_fast(gross_profit: np.ndarray, top: float) -> float:
     return float(part.sum() / total)
 
 
-_BRIDGE_SQL = """
-WITH s AS (SELECT cust_key, {clv_s} AS v, coalesce(recency_days <= ?, false) AS act FROM {source_s}),
-e AS (SELECT cust_key, {clv_e} AS v, coalesce(recency_days <= ?, false) AS act FROM {source_e})
-SELECT CASE WHEN coalesce(e.act, false) AND NOT coalesce(s.act, false) THEN 'gained'
-            WHEN coalesce(s.act, false) AND NOT coalesce(e.act, false) THEN 'lost'
-            ELSE 'other' END AS grp,
-       sum(coalesce(e.v, 0) - coalesce(s.v, 0)) AS diff,
-       count(*) AS customers
-FROM s FULL OUTER JOIN e USING (cust_key)
-GROUP BY grp
-"""
+def _side(cur, k: _Kept, rules: StatusRules) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A date's ``cust_key``, CLV (0 where missing, as ``bridge._side``) and whether active."""
+    sql = f"SELECT cust_key, {k.clv} AS v, coalesce(recency_days <= ?, false) AS act FROM {k.source}"
+    found = cur.execute(sql, [*k.clv_params, rules.active_days, *k.source_params]).fetchnumpy()
+    keys = np.asarray(found["cust_key"], dtype=np.int64)
+    v = np.ma.filled(np.ma.asarray(found["v"], dtype=float), 0.0)
+    v[np.isnan(v)] = 0.0
+    return keys, v, np.asarray(found["act"], dtype=bool)
 
 
 def kept_bridge(db, since: date, as_of: date, store_ids, params: CLVParams, model: str) -> br.Bridge | None:
-    """``overview.kept_bridge`` of the two dates' kept frames, joined on ``cust_key`` in
-    DuckDB (each date its own retention and return rates); None when either date is not kept."""
+    """``overview.kept_bridge`` of the two dates' kept frames (each date its own retention and
+    return rates), the customers matched on ``cust_key`` (one key per customer on every date of
+    one build) by position in arrays, not by a join; None when either date is not kept."""
     start = _kept(db, since, store_ids, params, model)
     end = _kept(db, as_of, store_ids, params, model)
     if start is None or end is None:
         return None
     rules = StatusRules()
-    sql = _BRIDGE_SQL.format(clv_s=start.clv, source_s=start.source, clv_e=end.clv, source_e=end.source)
-    sql_params = [
-        *start.clv_params,
-        rules.active_days,
-        *start.source_params,
-        *end.clv_params,
-        rules.active_days,
-        *end.source_params,
-    ]
-    s_head, e_head = _headline_sql(start, rules), _headline_sql(end, rules)
     with db.cursor() as cur:
-        rows = cur.execute(sql, sql_params).fetchall()
-        s_n, s_active, _, s_total, _, _ = cur.execute(*s_head).fetchone()
-        e_n, e_active, _, e_total, _, _ = cur.execute(*e_head).fetchone()
-    sums = {g: (0.0, 0) for g in ("gained", "lost", "other")}
-    sums.update({g: (float(d or 0.0), int(n)) for g, d, n in rows})
+        keys_s, v_s, act_s = _side(cur, start, rules)
+        keys_e, v_e, act_e = _side(cur, end, rules)
+    size = int(max(keys_s.max(initial=-1), keys_e.max(initial=-1))) + 1
+
+    def spread(keys, values, fill):
+        out = np.full(size, fill, dtype=values.dtype)
+        out[keys] = values
+        return out
+
+    known = spread(keys_s, np.ones(len(keys_s), bool), False) | spread(
+        keys_e, np.ones(len(keys_e), bool), False
+    )
+    was, now = spread(keys_s, act_s, False), spread(keys_e, act_e, False)
+    diff = spread(keys_e, v_e, 0.0) - spread(keys_s, v_s, 0.0)
+    gained, lost = now & ~was, was & ~now
+    other = known & ~gained & ~lost
     return br.Bridge(
         start_date=since,
         end_date=as_of,
-        start=float(s_total or 0.0),
-        gained=sums["gained"][0],
-        lost=-sums["lost"][0],
-        per_customer=sums["other"][0],
-        end=float(e_total or 0.0),
-        customers_start=int(s_n),
-        customers_end=int(e_n),
-        active_start=int(s_active),
-        active_end=int(e_active),
-        gained_customers=sums["gained"][1],
-        lost_customers=sums["lost"][1],
+        start=float(v_s.sum()),
+        gained=float(diff[gained].sum()),
+        lost=-float(diff[lost].sum()),
+        per_customer=float(diff[other].sum()),
+        end=float(v_e.sum()),
+        customers_start=len(keys_s),
+        customers_end=len(keys_e),
+        active_start=int(act_s.sum()),
+        active_end=int(act_e.sum()),
+        gained_customers=int(gained.sum()),
+        lost_customers=int(lost.sum()),
     )

@@ -98,3 +98,23 @@ def test_a_frame_without_customers_has_no_headline():
     )
     figures = of.figures_of_frame(frame)
     assert figures.empty and figures.curve.empty and figures.bins.empty
+
+
+def _former_curve(gross_profit) -> pd.DataFrame:
+    """The panel's former thinning of the whole curve (kept here as it was)."""
+    from clv_engine import clv
+
+    curve = clv.profit_concentration(gross_profit)
+    step = max(1, len(curve) // 400)
+    return pd.concat([curve.iloc[::step], curve.iloc[[-1]]])
+
+
+@pytest.mark.parametrize("n", [1, 2, 399, 400, 401, 799, 800, 1_203, 4_000, 10_007])
+def test_the_thinned_curve_equals_the_former_one(n):
+    import numpy as np
+
+    rng = np.random.default_rng(n)
+    gp = np.round(rng.normal(300, 900, n), 0 if n % 2 else 2)  # ties when rounded to yuan
+    pd.testing.assert_frame_equal(of.thinned_curve(gp), _former_curve(gp))
+    zeros = np.zeros(n)
+    pd.testing.assert_frame_equal(of.thinned_curve(zeros), _former_curve(zeros))
