@@ -180,10 +180,15 @@ def _headline_sql(k: _Kept, rules: StatusRules) -> tuple[str, list]:
     return sql, [rules.active_days, rules.active_days, rules.lapsed_days, *k.clv_params, *k.source_params]
 
 
+def _columns(cur, sql: str, params: list) -> list[np.ndarray]:
+    """The query's columns as numpy arrays, through Arrow (faster than ``fetchnumpy`` for ten
+    million rows); a number column's NULL is NaN."""
+    table = cur.sql(sql, params=params or None).to_arrow_table()
+    return [table.column(i).to_numpy() for i in range(table.num_columns)]
+
+
 def _column(cur, sql: str, params: list) -> np.ndarray:
-    found = cur.execute(sql, params).fetchnumpy()
-    column = next(iter(found.values()))
-    return np.asarray(column, dtype=float)
+    return np.asarray(_columns(cur, sql, params)[0], dtype=float)
 
 
 def kept_figures(
@@ -198,15 +203,16 @@ def kept_figures(
     rules = StatusRules()
     sql, sql_params = _headline_sql(k, rules)
     with db.cursor() as cur:
-        n, active, lapsing, total_clv, gp_12m, losing = cur.execute(sql, sql_params).fetchone()
+        n, active, lapsing, total_clv, gp_12m, losing = cur.execute(sql, sql_params).fetchall()[0]
         if not n:
             return Figures(None, thinned_curve([]), histogram([]), k.attrs)
-        gp = _column(cur, f"SELECT gross_profit FROM {k.source}", k.source_params)
-        clv_values = (
-            _column(cur, f"SELECT {k.clv} AS clv FROM {k.source}", [*k.clv_params, *k.source_params])
-            if full
-            else None
-        )
+        if full:
+            gp, clv_values = _columns(
+                cur, f"SELECT gross_profit, {k.clv} AS clv FROM {k.source}", [*k.clv_params, *k.source_params]
+            )
+            gp, clv_values = np.asarray(gp, dtype=float), np.asarray(clv_values, dtype=float)
+        else:
+            gp = _column(cur, f"SELECT gross_profit FROM {k.source}", k.source_params)
     ordered = np.sort(gp)[::-1] if full else None
     head = Headline(
         customers=int(n),
@@ -239,12 +245,11 @@ def _top_share_fast(gross_profit: np.ndarray, top: float) -> float:
 
 def _side(cur, k: _Kept, rules: StatusRules) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A date's ``cust_key``, CLV (0 where missing, as ``bridge._side``) and whether active."""
-    sql = f"SELECT cust_key, {k.clv} AS v, coalesce(recency_days <= ?, false) AS act FROM {k.source}"
-    found = cur.execute(sql, [*k.clv_params, rules.active_days, *k.source_params]).fetchnumpy()
-    keys = np.asarray(found["cust_key"], dtype=np.int64)
-    v = np.ma.filled(np.ma.asarray(found["v"], dtype=float), 0.0)
-    v[np.isnan(v)] = 0.0
-    return keys, v, np.asarray(found["act"], dtype=bool)
+    sql = f"SELECT cust_key, coalesce({k.clv}, 0.0) AS v, coalesce(recency_days <= ?, false) AS act FROM {k.source}"
+    keys, v, act = _columns(cur, sql, [*k.clv_params, rules.active_days, *k.source_params])
+    v = np.asarray(v, dtype=float)
+    v = np.where(np.isnan(v), 0.0, v)  # NaN as bridge._side's fillna (NULL: coalesce)
+    return np.asarray(keys, dtype=np.int64), v, np.asarray(act, dtype=bool)
 
 
 def kept_bridge(db, since: date, as_of: date, store_ids, params: CLVParams, model: str) -> br.Bridge | None:
