@@ -14,7 +14,13 @@ from clv_engine import evaluation as ev
 from clv_engine.evaluation import Programme
 from ui.downloads import pack_downloads
 from ui.evaluation_inputs import apply_state, widget_state
-from ui.queries import retention_base, retention_uplift, saved_evaluation, warranty_comparison
+from ui.queries import (
+    retention_facts,
+    retention_labels,
+    retention_uplift,
+    saved_evaluation,
+    warranty_comparison,
+)
 from ui.safe import md
 from ui.scenario_panel import comparison_table
 from ui.widgets import Headline, metric_row, presenting, translated_choice
@@ -255,9 +261,9 @@ def retention_panel(ctx: Any, programme: Programme, preset_key: str) -> None:
     A fragment: its inputs rerun only it; the button redraws the whole page (the case)."""
     lang = ctx.lang
     st.markdown(f"**{ctx.t('evaluator.page.retention')}**")
-    # Numeric arrays of the customers in scope (shared by every session), not their whole frame.
-    base = retention_base(ctx.db, ctx.as_of, ctx.store_ids, ctx.clv_params)
-    if base.customers == 0:
+    # Counts and sums added up in DuckDB where the file keeps the date (cached), not a frame.
+    customers, retention = retention_facts(ctx.db, ctx.as_of, ctx.store_ids, ctx.clv_params)
+    if customers == 0:
         st.info(ctx.t("evaluator.page.retention.empty"))
         return
     dim = translated_choice(
@@ -270,9 +276,9 @@ def retention_panel(ctx: Any, programme: Programme, preset_key: str) -> None:
     )
     chosen = None
     if dim != "all":
-        options = list(base.labels[dim])
+        options = list(retention_labels(ctx.db, ctx.as_of, ctx.store_ids, ctx.clv_params, dim))
         chosen = st.selectbox(ctx.t("evaluator.page.segment_value"), options, key=f"ev_seg_value_{dim}")
-    current = float(base.retention if base.retention is not None else 0.8)
+    current = float(retention if retention is not None else 0.8)
     target = st.slider(
         ctx.t("evaluator.page.retention_to", now=fmt.pct(current, 1)),
         0.0,

@@ -45,6 +45,8 @@ from ui.queries.planning import (  # noqa: F401
     budget_curve,
     import_sample,
     retention_base,
+    retention_facts,
+    retention_labels,
     retention_uplift,
     saved_evaluation,
     saved_scenarios,
