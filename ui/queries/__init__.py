@@ -36,6 +36,7 @@ from ui.queries.customers import (  # noqa: F401
     spec_reconciliation,
     success_evidence,
     tier_changes,
+    warranty_offers_all,
 )
 from ui.queries.overview import overview_clv_bridge, overview_figures  # noqa: F401
 from ui.queries.planning import (  # noqa: F401
