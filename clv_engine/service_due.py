@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 
@@ -172,6 +172,9 @@ v AS (
     LEFT JOIN {table} l ON l.crow = c.rowid
     CROSS JOIN p
     WHERE c.purchase_date <= p.as_of {scope}
+      -- only cars whose due date can fall in the window (loose day bounds: _window_bounds)
+      AND ((l.last_service IS NULL AND c.purchase_date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE))
+           OR l.last_service >= CAST(? AS DATE))
 ),
 d AS (
     SELECT v.*,
@@ -211,15 +214,30 @@ ORDER BY f.due_date, f.customer_id
 """
 
 
-def _top_sql(db: Database, as_of: date, has_mileage: bool) -> tuple[str, int]:
+def _window_bounds(as_of: date, rules: ServiceRules) -> list[date]:
+    """Day bounds wider than the window's (a month is 28 to 31 days, a month's end clips by
+    at most 3): the purchase days of a car with no service whose first service can fall in the
+    window, and the earliest last service of a car whose next one can (a due date is at most
+    its time rule's; the list's own filter then applies exactly)."""
+    low = as_of - timedelta(days=rules.max_overdue_days)
+    high = as_of + timedelta(days=rules.horizon_days)
+    first = rules.first_service_months
+    return [
+        low - timedelta(days=31 * first + 5),
+        high - timedelta(days=max(27 * first - 5, 0)),
+        low - timedelta(days=31 * rules.interval_months + 5),
+    ]
+
+
+def _top_sql(db: Database, as_of: date, has_mileage: bool, rules: ServiceRules) -> tuple[str, list]:
     """:func:`_top` of :func:`_list_sql`, or the kept list by row number (numbers first, the
-    text of the shown rows only); and how many times it takes the limit."""
+    text of the shown rows only); and the parameters it takes after the scope's, but the limit."""
     from clv_engine.derived import service as kept  # the derived package reads this module
 
     found = kept.kept_table(db, as_of, has_mileage)
     if found is not None and found[1]:
-        return _KEPT_BY_ROW_TOP.replace("{table}", found[0]), 2
-    return _top(_list_sql(db, as_of, has_mileage)), 1
+        return _KEPT_BY_ROW_TOP.replace("{table}", found[0]), _window_bounds(as_of, rules)
+    return _top(_list_sql(db, as_of, has_mileage)), []
 
 
 def _service_params(as_of: date, rules: ServiceRules, extra: list) -> list:
@@ -286,9 +304,10 @@ def service_due_first(
     rules.validate()
     has_mileage = "mileage" in table_columns(db, "orders")
     scope, extra = _scope(store_ids)
-    top, limits = _top_sql(db, as_of, has_mileage)
+    top, bounds = _top_sql(db, as_of, has_mileage, rules)
     sql = top.format(mileage="mileage" if has_mileage else "CAST(NULL AS DOUBLE)", scope=scope)
-    frame = db.query_df(sql, [*_service_params(as_of, rules, extra), *[int(limit)] * limits])
+    limits = [int(limit)] * (2 if bounds else 1)
+    frame = db.query_df(sql, [*_service_params(as_of, rules, extra), *bounds, *limits])
     total = [int(frame[c].iloc[0]) for c in ("n_due", "n_overdue", "n_km")]
     first = frame.drop(columns=["n_due", "n_overdue", "n_km"])
     if first["customer_id"].isna().any():  # only the totals' row: no row shown
@@ -344,6 +363,7 @@ w AS (
     SELECT c.customer_id, c.purchase_date, CAST(c.purchase_date + to_years(p.years) AS DATE) AS warranty_end
     FROM customers c, p
     WHERE c.purchase_date <= p.as_of {scope}
+      AND c.purchase_date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)  -- loose: _offer_bounds
 ),
 l AS MATERIALIZED (
     SELECT w.customer_id, w.purchase_date, w.warranty_end
@@ -358,10 +378,21 @@ SELECT c.customer_id, c.name, c.phone, c.home_store_id, st.name AS store_name, c
        f.purchase_date, f.warranty_end, date_diff('day', p.as_of, f.warranty_end) AS days_left, t.n_offers
 FROM t CROSS JOIN p
 LEFT JOIN f ON TRUE
-LEFT JOIN customers c ON c.customer_id = f.customer_id
+LEFT JOIN (SELECT * FROM customers WHERE purchase_date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)) c
+    ON c.customer_id = f.customer_id
 LEFT JOIN stores st ON st.store_id = c.home_store_id
 ORDER BY f.warranty_end, f.customer_id
 """
+
+
+def _offer_bounds(as_of: date, rules: ServiceRules) -> list[date]:
+    """Purchase days wider than those of a warranty ending after ``as_of`` and offered by then
+    (a year is 365 or 366 days, a month 28 to 31; the list's own filter then applies exactly)."""
+    years, offer = rules.warranty_years, rules.offer_months
+    return [
+        as_of - timedelta(days=366 * years + 5),
+        as_of - timedelta(days=365 * years - 31 * offer - 5),
+    ]
 
 
 def warranty_offers_first(
@@ -381,7 +412,9 @@ def warranty_offers_first(
         params.append(as_of)
     else:
         extended = "SELECT CAST(NULL AS VARCHAR) WHERE false"
-    frame = db.query_df(WARRANTY_TOP_SQL.format(scope=scope, extended=extended), [*params, int(limit)])
+    bounds = _offer_bounds(as_of, rules)
+    sql_params = [*params[:3], *extra, *bounds, *params[3 + len(extra) :], int(limit), *bounds]
+    frame = db.query_df(WARRANTY_TOP_SQL.format(scope=scope, extended=extended), sql_params)
     rows = int(frame["n_offers"].iloc[0])
     first = frame.drop(columns=["n_offers"])
     if first["customer_id"].isna().any():  # only the count's row: no offer shown

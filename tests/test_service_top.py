@@ -71,17 +71,22 @@ def _former(db, as_of, stores, rules, limit) -> pd.DataFrame:
 def test_the_first_rows_and_totals_equal_the_former_query(tmp_path, seed):
     db = _tied_db(tmp_path / f"t{seed}.duckdb", seed)
     try:
-        for rules in [*RULES, sd.ServiceRules(horizon_days=365, max_overdue_days=900)]:
+        for rules in [
+            *RULES,
+            sd.ServiceRules(horizon_days=365, max_overdue_days=900),
+            sd.ServiceRules(first_service_months=1, horizon_days=0, max_overdue_days=0),
+            sd.ServiceRules(interval_months=1, first_service_months=24, max_overdue_days=400),
+        ]:
             for stores in (None, ("S2",), ("S9",)):
                 old_all = _former(db, END, stores, rules, 100_000)
                 for limit in (0, 1, 3, 10, 37, 100_000):
                     old = _former(db, END, stores, rules, limit)
-                    new_sql, limits = sd._top_sql(db, END, True)
-                    assert limits == 2 and "crow = c.rowid" in new_sql
+                    new_sql, bounds = sd._top_sql(db, END, True, rules)
+                    assert len(bounds) == 3 and "crow = c.rowid" in new_sql
                     scope, extra = sd._scope(stores)
                     new = db.query_df(
                         new_sql.format(mileage="mileage", scope=scope),
-                        [*sd._service_params(END, rules, extra), limit, limit],
+                        [*sd._service_params(END, rules, extra), *bounds, limit, limit],
                     )
                     pd.testing.assert_frame_equal(new, old, check_dtype=False)
                     # ties were there to break
@@ -111,7 +116,12 @@ def test_the_first_warranty_offers_equal_the_whole_list(tmp_path, seed):
     try:
         for where in (db, ScopedDatabase(db, ["S1"])):
             for stores in (None, ("S2",), ("S9",)):
-                for rules in (sd.ServiceRules(), sd.ServiceRules(warranty_years=2, offer_months=12)):
+                for rules in (
+                    sd.ServiceRules(),
+                    sd.ServiceRules(warranty_years=2, offer_months=12),
+                    sd.ServiceRules(warranty_years=1, offer_months=1),
+                    sd.ServiceRules(warranty_years=2, offer_months=24),
+                ):
                     for day in (END, END - timedelta(days=40)):  # before the contracts were sold, too
                         whole = sd.warranty_offers(where, day, stores, rules)
                         longest = max(longest, len(whole))
