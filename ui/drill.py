@@ -72,7 +72,13 @@ def pp_delta(ctx: Context, now: float | None, before: float | None) -> str | Non
 
 
 def draw_bridge(ctx: Context, b: br.Bridge, key: str) -> None:
-    """The bridge as a small waterfall, each bar's definition on hover."""
+    """The bridge as a small waterfall, each bar's definition on hover: built once per bridge,
+    language and currency for every session."""
+    fig = queries.figure("bridge", (b, ctx.lang, ctx.currency), lambda: bridge_figure(ctx, b))
+    st.plotly_chart(fig, width="stretch", key=key)
+
+
+def bridge_figure(ctx: Context, b: br.Bridge) -> go.Figure:
     start, end = b.start_date.isoformat(), b.end_date.isoformat()
     labels = [
         ctx.t("bridge.start", date=start),
@@ -120,7 +126,7 @@ def draw_bridge(ctx: Context, b: br.Bridge, key: str) -> None:
     money_axis(
         fig, "y", high, low, ctx.lang, ctx.currency
     )  # the reader's money (¥120万), exact labels on bars
-    st.plotly_chart(fig, width="stretch", key=key)
+    return fig
 
 
 def _wrap(text: str, width: int = 60) -> str:
