@@ -103,12 +103,13 @@ def warranty_clv_comparison(
     kept = _kept_sql(db, as_of, store_ids, params or CLVParams())
     values = None if kept is not None else _kept_values(db, as_of, store_ids, params or CLVParams())
     if kept is not None:  # the comparison in DuckDB over derived_values: no per-customer frame
+        parts, (clv_params, rows_params) = kept
         sql = WARRANTY_CLV_SQL.replace(
-            "FROM customer_values v LEFT JOIN buyers b USING (customer_id)",
-            _KEPT_VALUES_SQL.format(**kept[0]),
+            "FROM customer_values v LEFT JOIN buyers b USING (customer_id)", _KEPT_VALUES_SQL.format(**parts)
         ).replace("b.customer_id IS NOT NULL AS buyer", "v.buyer")
+        params = [*clv_params, as_of, *rows_params]
         with db.cursor() as cur:
-            row = cur.execute(sql, [*kept[1][0], as_of, *store_params, *kept[1][1]]).df().iloc[0]
+            row = cur.execute(sql, params).df().iloc[0]
     elif values is not None:  # numbers keyed by derived_values' integer cust_key, the buyers too
         buyer_ids = db.query_df(
             "SELECT DISTINCT d.cust_key AS customer_id FROM warranties w JOIN customers c USING (customer_id) "
@@ -157,16 +158,15 @@ def warranty_clv_comparison(
 # (``overview_figures``: ``clv.add_historical_clv``), a buyer a customer with a contract.
 _KEPT_VALUES_SQL = """FROM (
         SELECT customer_id, vehicle_model, {clv} AS clv,
-               customer_id IN (
-                   SELECT w.customer_id FROM warranties w JOIN customers c USING (customer_id)
-                   WHERE w.sold_date <= CAST(? AS DATE){stores}
-               ) AS buyer
+               -- the rows are the customers in the stores already (derived_values' home store,
+               -- that of ``customers`` when built): no join of the contracts to ``customers``
+               customer_id IN (SELECT customer_id FROM warranties WHERE sold_date <= CAST(? AS DATE)) AS buyer
         FROM {source}
     ) v"""
 
 
 def _kept_sql(db: Database, as_of: date, store_ids: list[str] | None, params: CLVParams):
-    """({clv, stores, source}, parameters) of :data:`_KEPT_VALUES_SQL` where ``derived_values``
+    """({clv, source}, parameters) of :data:`_KEPT_VALUES_SQL` where ``derived_values``
     keeps ``as_of`` for the group or a store filter (the rows :func:`_kept_values` reads); the
     parameters before the buyers' date. None: a scope, or not kept (compute)."""
     from clv_engine import overview_figures
@@ -178,8 +178,7 @@ def _kept_sql(db: Database, as_of: date, store_ids: list[str] | None, params: CL
     kept = overview_figures._kept(db, as_of, stores, params, "historical")
     if kept is None:
         return None
-    store_sql, _ = _store_clause(store_ids)
-    parts = {"clv": kept.clv, "stores": store_sql, "source": kept.source}
+    parts = {"clv": kept.clv, "source": kept.source}
     return parts, (kept.clv_params, kept.source_params)
 
 
