@@ -245,11 +245,13 @@ def _top_share_fast(gross_profit: np.ndarray, top: float) -> float:
 
 def _side(cur, k: _Kept, rules: StatusRules) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A date's ``cust_key``, CLV (0 where missing, as ``bridge._side``) and whether active."""
-    sql = f"SELECT cust_key, coalesce({k.clv}, 0.0) AS v, coalesce(recency_days <= ?, false) AS act FROM {k.source}"
+    # active as a byte, not a boolean (Arrow's bits are slow to turn into numpy at ten million)
+    active = "CAST(coalesce(recency_days <= ?, false) AS UTINYINT)"
+    sql = f"SELECT cust_key, coalesce({k.clv}, 0.0) AS v, {active} AS act FROM {k.source}"
     keys, v, act = _columns(cur, sql, [*k.clv_params, rules.active_days, *k.source_params])
     v = np.asarray(v, dtype=float)
     v = np.where(np.isnan(v), 0.0, v)  # NaN as bridge._side's fillna (NULL: coalesce)
-    return np.asarray(keys, dtype=np.int64), v, np.asarray(act, dtype=bool)
+    return np.asarray(keys, dtype=np.int64), v, np.asarray(act, dtype=np.uint8).astype(bool)
 
 
 def kept_bridge(db, since: date, as_of: date, store_ids, params: CLVParams, model: str) -> br.Bridge | None:
