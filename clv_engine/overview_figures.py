@@ -11,6 +11,7 @@ curve's sort and the histogram; no per-customer frame is built. Elsewhere the sa
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -187,8 +188,35 @@ def _columns(cur, sql: str, params: list) -> list[np.ndarray]:
     return [table.column(i).to_numpy() for i in range(table.num_columns)]
 
 
-def _column(cur, sql: str, params: list) -> np.ndarray:
-    return np.asarray(_columns(cur, sql, params)[0], dtype=float)
+# The last dates' arrays (the page draws a date's figures, then the bridge that reads them
+# again): each date's CLV worked out and fetched once. Dropped when the bridge is drawn.
+_ARRAYS: dict[tuple, tuple[np.ndarray, ...]] = {}
+_ARRAYS_LOCK = threading.Lock()
+
+
+def _arrays(db, k: _Kept, rules: StatusRules) -> tuple[np.ndarray, ...]:
+    """A kept date's ``cust_key``, gross profit, CLV (NaN where missing) and whether active."""
+    key = (db.version(), k.source, repr(k.source_params), k.clv, repr(k.clv_params), rules)
+    with _ARRAYS_LOCK:
+        found = _ARRAYS.get(key)
+    if found is not None:
+        return found
+    # active as a byte, not a boolean (Arrow's bits are slow to turn into numpy at ten million)
+    active = "CAST(coalesce(recency_days <= ?, false) AS UTINYINT)"
+    sql = f"SELECT cust_key, gross_profit, {k.clv} AS clv, {active} AS act FROM {k.source}"
+    with db.cursor() as cur:
+        keys, gp, clv, act = _columns(cur, sql, [*k.clv_params, rules.active_days, *k.source_params])
+    found = (
+        np.asarray(keys, dtype=np.int64),
+        np.asarray(gp, dtype=float),
+        np.asarray(clv, dtype=float),
+        np.asarray(act, dtype=np.uint8).astype(bool),
+    )
+    with _ARRAYS_LOCK:
+        while len(_ARRAYS) >= 2:
+            _ARRAYS.pop(next(iter(_ARRAYS)))
+        _ARRAYS[key] = found
+    return found
 
 
 def kept_figures(
@@ -204,15 +232,9 @@ def kept_figures(
     sql, sql_params = _headline_sql(k, rules)
     with db.cursor() as cur:
         n, active, lapsing, total_clv, gp_12m, losing = cur.execute(sql, sql_params).fetchall()[0]
-        if not n:
-            return Figures(None, thinned_curve([]), histogram([]), k.attrs)
-        if full:
-            gp, clv_values = _columns(
-                cur, f"SELECT gross_profit, {k.clv} AS clv FROM {k.source}", [*k.clv_params, *k.source_params]
-            )
-            gp, clv_values = np.asarray(gp, dtype=float), np.asarray(clv_values, dtype=float)
-        else:
-            gp = _column(cur, f"SELECT gross_profit FROM {k.source}", k.source_params)
+    if not n:
+        return Figures(None, thinned_curve([]), histogram([]), k.attrs)
+    _, gp, clv_values, _ = _arrays(db, k, rules)
     ordered = np.sort(gp)[::-1] if full else None
     head = Headline(
         customers=int(n),
@@ -243,15 +265,22 @@ def _top_share_fast(gross_profit: np.ndarray, top: float) -> float:
     return float(part.sum() / total)
 
 
-def _side(cur, k: _Kept, rules: StatusRules) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _side(db, k: _Kept, rules: StatusRules) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A date's ``cust_key``, CLV (0 where missing, as ``bridge._side``) and whether active."""
-    # active as a byte, not a boolean (Arrow's bits are slow to turn into numpy at ten million)
-    active = "CAST(coalesce(recency_days <= ?, false) AS UTINYINT)"
-    sql = f"SELECT cust_key, coalesce({k.clv}, 0.0) AS v, {active} AS act FROM {k.source}"
-    keys, v, act = _columns(cur, sql, [*k.clv_params, rules.active_days, *k.source_params])
-    v = np.asarray(v, dtype=float)
-    v = np.where(np.isnan(v), 0.0, v)  # NaN as bridge._side's fillna (NULL: coalesce)
-    return np.asarray(keys, dtype=np.int64), v, np.asarray(act, dtype=np.uint8).astype(bool)
+    keys, _, clv, act = _arrays(db, k, rules)
+    return keys, np.where(np.isnan(clv), 0.0, clv), act
+
+
+def _group_of(code: int) -> int:
+    """The bridge's group of a key's code (see :func:`kept_bridge`): gained (active at the end,
+    not at the start), lost (active at the start, not at the end), everyone else, or nobody."""
+    if not code & 5:
+        return 3
+    was, now = bool(code & 2), bool(code & 8)
+    return 0 if now and not was else (1 if was and not now else 2)
+
+
+_GROUP_OF_CODE = np.array([_group_of(c) for c in range(16)], dtype=np.int8)
 
 
 def kept_bridge(db, since: date, as_of: date, store_ids, params: CLVParams, model: str) -> br.Bridge | None:
@@ -263,35 +292,33 @@ def kept_bridge(db, since: date, as_of: date, store_ids, params: CLVParams, mode
     if start is None or end is None:
         return None
     rules = StatusRules()
-    with db.cursor() as cur:
-        keys_s, v_s, act_s = _side(cur, start, rules)
-        keys_e, v_e, act_e = _side(cur, end, rules)
+    keys_s, v_s, act_s = _side(db, start, rules)
+    keys_e, v_e, act_e = _side(db, end, rules)
+    with _ARRAYS_LOCK:
+        _ARRAYS.clear()  # drawn: the arrays go back
     size = int(max(keys_s.max(initial=-1), keys_e.max(initial=-1))) + 1
-
-    def spread(keys, values, fill):
-        out = np.full(size, fill, dtype=values.dtype)
-        out[keys] = values
-        return out
-
-    known = spread(keys_s, np.ones(len(keys_s), bool), False) | spread(
-        keys_e, np.ones(len(keys_e), bool), False
-    )
-    was, now = spread(keys_s, act_s, False), spread(keys_e, act_e, False)
-    diff = spread(keys_e, v_e, 0.0) - spread(keys_s, v_s, 0.0)
-    gained, lost = now & ~was, was & ~now
-    other = known & ~gained & ~lost
+    # per key: 1 known at the start, 2 active there, 4 known at the end, 8 active there
+    code = np.zeros(size, dtype=np.int8)
+    code[keys_s] = 1 + 2 * act_s.astype(np.int8)
+    code[keys_e] += (4 + 8 * act_e.astype(np.int8)).astype(np.int8)
+    diff = np.zeros(size)
+    diff[keys_e] = v_e
+    diff[keys_s] -= v_s
+    group = _GROUP_OF_CODE[code]  # 0 gained, 1 lost, 2 everyone else, 3 no customer
+    sums = np.bincount(group, weights=diff, minlength=4)
+    counts = np.bincount(group, minlength=4)
     return br.Bridge(
         start_date=since,
         end_date=as_of,
         start=float(v_s.sum()),
-        gained=float(diff[gained].sum()),
-        lost=-float(diff[lost].sum()),
-        per_customer=float(diff[other].sum()),
+        gained=float(sums[0]),
+        lost=-float(sums[1]),
+        per_customer=float(sums[2]),
         end=float(v_e.sum()),
         customers_start=len(keys_s),
         customers_end=len(keys_e),
         active_start=int(act_s.sum()),
         active_end=int(act_e.sum()),
-        gained_customers=int(gained.sum()),
-        lost_customers=int(lost.sum()),
+        gained_customers=int(counts[0]),
+        lost_customers=int(counts[1]),
     )
