@@ -51,7 +51,7 @@ def test_a_dcf_slider_reruns_the_explorer_not_the_overview(sample_db_path, monke
     from ui import queries
 
     at = run_app(sample_db_path, "app_pages/overview.py")
-    headline = Spy(monkeypatch, queries, "overview_headline")  # the page's (cached) headline query
+    headline = Spy(monkeypatch, queries, "overview_figures")  # the page's (cached) headline query
     at.run()  # a full rerun: the page computes its headline
     assert headline.calls >= 1
     before = metric_values(at)

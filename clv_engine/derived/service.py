@@ -118,9 +118,15 @@ def _check(group: Any) -> tuple[date, bool] | None:
         return None
     try:
         has_mileage = bool(json.loads(meta["has_mileage"]))
-        if has_mileage != _has_mileage(group) or meta["service"] != service_fingerprint(group, has_mileage):
+        if has_mileage != _has_mileage(group):
             return None
-        if meta["rows"] != rows_fingerprint(group):
+        # a pass over every maintenance order: once per file version for every process
+        service, rows = store.remembered(
+            group,
+            f"service_{int(has_mileage)}",
+            lambda g: [service_fingerprint(g, has_mileage), rows_fingerprint(g)],
+        )
+        if meta["service"] != service or meta["rows"] != rows:
             return None
         return date.fromisoformat(meta["as_of"]), has_mileage
     except (KeyError, ValueError, TypeError):

@@ -40,7 +40,10 @@ from ui.queries.customers import (  # noqa: F401
     spec_reconciliation,
     success_evidence,
     tier_changes,
+    warranty_offers_all,
 )
+from ui.queries.figures import figure  # noqa: F401
+from ui.queries.overview import overview_clv_bridge, overview_figures  # noqa: F401
 from ui.queries.planning import (  # noqa: F401
     IMPORT_PREVIEW_ROWS,
     allocation,
@@ -48,6 +51,8 @@ from ui.queries.planning import (  # noqa: F401
     budget_curve,
     import_sample,
     retention_base,
+    retention_facts,
+    retention_labels,
     retention_uplift,
     saved_evaluation,
     saved_scenarios,

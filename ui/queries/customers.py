@@ -285,10 +285,16 @@ def rfml_tiers(db: Database, as_of: date, stores: tuple[str, ...] | None) -> pd.
 
 @cached
 def service_lists(db, as_of: date, store_ids, rules: service_due.ServiceRules, shown: int):
-    """(the services due: their first ``shown`` rows and totals, warranty offers) in the scope."""
-    return service_due.service_due_first(db, as_of, store_ids, rules, shown), service_due.warranty_offers(
-        db, as_of, store_ids, rules
-    )
+    """(the services due: their first ``shown`` rows and totals, the warranty offers: their
+    first ``shown`` rows and how many) in the scope."""
+    return service_due.service_due_first(
+        db, as_of, store_ids, rules, shown
+    ), service_due.warranty_offers_first(db, as_of, store_ids, rules, shown)
+
+
+def warranty_offers_all(db, as_of: date, store_ids, rules: service_due.ServiceRules):
+    """Every warranty offer (a download, built when clicked: not kept)."""
+    return service_due.warranty_offers(db, as_of, store_ids, rules)
 
 
 def service_due_all(db, as_of: date, store_ids, rules: service_due.ServiceRules):
