@@ -325,15 +325,16 @@ def group_churn_calibration(
 ) -> churn.Calibration | None:
     """P(churn) by score band, calibrated on the backtest of every customer of the group (so a
     customer's P(churn) is the same whoever looks; see churn.calibrate)."""
-    return churn.calibrate(_group_churn_backtest(group_database(db), as_of), weights, levels)
+    return churn.calibrate_groups(_group_churn_backtest(group_database(db), as_of), weights, levels)
 
 
 @shared
 def _group_churn_backtest(db: Database, as_of: date) -> pd.DataFrame:
     """The signals a year before ``as_of`` of every customer of the group, with what happened
-    since, kept apart so new weights only recalibrate. Read by group_churn_calibration only
-    (the kept one without the customer ids: the calibration reads the signals and outcome)."""
-    return churn.backtest_signals(db, as_of, None, ids=False)
+    since, kept apart so new weights only recalibrate. Read by group_churn_calibration only,
+    counted per distinct set of signals (churn.backtest_groups: a calibration reads the
+    signals and the outcome, and the stored one is counted in DuckDB)."""
+    return churn.backtest_groups(db, as_of)
 
 
 # The KPI page's months (3 to 24) are cut from one of these spans, computed in one pass each:
