@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 
 from clv_engine.churn.calibration import Calibration, p_churn
 from clv_engine.churn.rules import INTERVENTIONS, LEVELS, Intervention, _as_float
+from clv_engine.churn.signals import CONTRIBUTIONS, contributions_of
 from clv_engine.db import Database
 from clv_engine.results import success_evidence
 
@@ -285,18 +286,25 @@ def with_signals(rows: pd.DataFrame, scored: pd.DataFrame, db: Database | None =
     lazy = scored.attrs.get("kept_facts") or ()
     order = list(scored.attrs["kept_order"]) if lazy else []
     columns = order + [c for c in scored.columns if c not in order]
+    computed = list(CONTRIBUTIONS) if scored.attrs.get("lazy_contributions") else []
+    if computed:  # where score_risk puts them: before the score
+        at_score = columns.index("score")
+        columns = columns[:at_score] + computed + columns[at_score:]
     rest = [c for c in columns if c not in rows.columns and c != "valued"]
     at = rows["row"].to_numpy()
     extra = scored[[c for c in rest if c in scored.columns]].take(at).set_axis(rows.index)
-    missing = [c for c in rest if c not in scored.columns]
+    if any(c in rest for c in computed):
+        made = contributions_of(scored, at).set_axis(rows.index)
+        extra = pd.concat([extra, made[[c for c in computed if c in rest]]], axis=1)
+    missing = [c for c in rest if c not in scored.columns and c not in computed]
     if missing:
         if db is None:
             raise ValueError("the facts of a kept churn base are read from its database: pass db")
         from clv_engine.churn.kept import _read_facts
 
         facts = _read_facts(db, at, missing, scored.attrs.get("kept_nullable", ())).set_axis(rows.index)
-        extra = pd.concat([extra, facts], axis=1)[rest]
-    out = pd.concat([rows, extra], axis=1)
+        extra = pd.concat([extra, facts], axis=1)
+    out = pd.concat([rows, extra[rest]], axis=1)
     out.attrs.update(rows.attrs)
     return out
 

@@ -167,8 +167,9 @@ def churn_scored(
     """churn.score_risk of :func:`churn_base` at these weights and levels, kept once per
     process for the last two settings (every session at the defaults shares one): a rerun that
     changes neither (a filter, the capacity, a toggle), or goes back to the one before, does
-    not score a million customers again. An input error is raised, not kept."""
-    return churn.score_risk(churn_base(db, as_of, stores, params, model), weights, levels)
+    not score a million customers again. An input error is raised, not kept. Without the
+    signals' contributions (churn.with_signals makes them for the rows drawn)."""
+    return churn.score_risk(churn_base(db, as_of, stores, params, model), weights, levels, contributions=False)
 
 
 @_copied
