@@ -169,7 +169,9 @@ def churn_scored(
     changes neither (a filter, the capacity, a toggle), or goes back to the one before, does
     not score a million customers again. An input error is raised, not kept. Without the
     signals' contributions (churn.with_signals makes them for the rows drawn)."""
-    return churn.score_risk(churn_base(db, as_of, stores, params, model), weights, levels, contributions=False)
+    return churn.score_risk(
+        churn_base(db, as_of, stores, params, model), weights, levels, contributions=False
+    )
 
 
 @_copied
@@ -193,6 +195,27 @@ def churn_ranking(
     calibration = group_churn_calibration(db, as_of, weights, levels)  # a group figure
     ranked = churn.call_list(scored, None, method, calibration, list(actions), narrow=True)
     return churn.add_call_details(ranked, None, as_of)
+
+
+@cached(max_entries=16)
+def drawn_call_list(
+    db: Database,
+    as_of: date,
+    stores,
+    params: clv.CLVParams,
+    model: str,
+    weights: tuple,
+    levels: churn.RiskLevels,
+    head: pd.DataFrame,
+    lang: str,
+    _build,
+) -> pd.DataFrame:
+    """The table of the call list's first rows as the churn page draws it: ``_build()`` (the
+    rows' facts, reasons and call details, in words; not hashed) once per data version and
+    scope, CLV inputs, effective ``weights`` and ``levels`` (what the rows' facts and
+    contributions come from), the rows drawn (``head``, hashed: their ranks and figures) and
+    language; a rerun or another session drawing the same rows reads it back."""
+    return _build()
 
 
 @_copied
