@@ -93,3 +93,18 @@ def test_the_kept_base_scored_without_contributions_draws_the_same_rows(derived_
             db,
             np.arange(0, 400, 7),
         )
+
+
+def test_the_narrow_ranking_is_the_wide_one_cut(random_dbs):
+    """The narrow list (its ranking inputs reordered from their cut, the rest taken from the
+    base) holds the wide list's columns, dtypes and values, row for row."""
+    for _, base in random_dbs:
+        scored = churn.score_risk(base, contributions=False)
+        for method in ("score", "model"):
+            if method == "model" and "p_alive" not in scored.columns:
+                continue
+            narrow = churn.call_list(scored, None, method, None, narrow=True)
+            wide = churn.call_list(scored, None, method, None)
+            columns = [c for c in narrow.columns if c != "row"]
+            pd.testing.assert_frame_equal(narrow[columns], wide[columns])
+            assert wide["customer_id"].tolist() == scored["customer_id"].take(narrow["row"]).tolist()

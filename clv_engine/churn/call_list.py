@@ -209,7 +209,8 @@ def _ranked_from_base(
     filtered and then sorted (each take of a million wide rows costs about a quarter second)."""
     rows = np.flatnonzero((on_list & scored["valued"]).to_numpy())
     # Columns cut by position as arrays (a frame's take also rebuilds its index and blocks).
-    inputs = pd.DataFrame({c: _taken(scored[c], rows) for c in _RANKING_INPUTS if c in scored.columns})
+    cut = {c: _taken(scored[c], rows) for c in _RANKING_INPUTS if c in scored.columns}
+    inputs = pd.DataFrame(cut, copy=False)
     p = p_churn(inputs, method, calibration)
     cost = per_level(inputs["level"], {k: v.cost for k, v in by_level.items()})
     success = per_level(inputs["level"], {k: v.success for k, v in by_level.items()})
@@ -223,7 +224,13 @@ def _ranked_from_base(
     figures["clv_saved"] = figures["customers_saved"] * clv_[order]
     figures |= {"expected_value": value[order], "rank": np.arange(1, len(at) + 1)}
     if narrow:
-        columns = {c: _taken(scored[c], at) for c in NARROW_LIST_COLUMNS if c in scored.columns}
+        # The ranking's inputs put in rank order from their cut (half the rows, in one block),
+        # the other columns taken from the base.
+        columns = {
+            c: _reordered(cut[c], order) if c in cut else _taken(scored[c], at)
+            for c in NARROW_LIST_COLUMNS
+            if c in scored.columns
+        }
         frame = pd.DataFrame(columns | {"row": at} | figures, copy=False)
     else:
         frame = scored.take(at).drop(columns="valued").reset_index(drop=True)
@@ -240,6 +247,11 @@ def _taken(column: pd.Series, at: np.ndarray):
     if isinstance(column.dtype, np.dtype):
         return column.to_numpy()[at]
     return column.array.take(at)
+
+
+def _reordered(values, order: np.ndarray):
+    """:func:`_taken`'s array put in ``order`` (a NumPy array, or its own array's take)."""
+    return values[order] if isinstance(values, np.ndarray) else values.take(order)
 
 
 def descending(value: np.ndarray) -> np.ndarray:
