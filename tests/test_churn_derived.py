@@ -219,3 +219,34 @@ def test_the_backtest_without_ids_calibrates_the_same(derived_db):
         a, b = churn.calibrate(narrow, weights), churn.calibrate(whole, weights)
         assert a is not None and (a.intercept, a.slope, a.auc) == (b.intercept, b.slope, b.auc)
         pd.testing.assert_frame_equal(a.table, b.table)
+
+
+def test_the_stored_backtest_counted_in_duckdb_calibrates_as_the_computed_one(derived_db, monkeypatch):
+    """The group calibration's input, the stored backtest counted per distinct set of signals
+    in SQL, fits the very figures the computed per-customer backtest gives (to the last bit);
+    without the stored tables (another horizon) it is computed and counted, the same again."""
+    db, end = derived_db
+    log = SqlLog(monkeypatch)
+    groups = churn.backtest_groups(db, end)
+    assert log.ran(derived_churn.BACKTEST_TABLE)
+    assert len(groups) < len(churn.backtest_signals(db, end))
+    computed = churn.backtest_signals(db, end, stored=False)
+    assert groups.attrs["reference_date"] == computed.attrs["reference_date"]
+    assert groups.attrs["available"] == computed.attrs["available"]
+    for weights in (churn.RiskWeights(), churn.RiskWeights(0.1, 0.1, 0.4, 0.2, 0.2)):
+        a, b = churn.calibrate_groups(groups, weights), churn.calibrate(computed, weights)
+        assert a is not None and b is not None
+        assert (a.intercept, a.slope, a.auc, a.reference_date) == (
+            b.intercept,
+            b.slope,
+            b.auc,
+            b.reference_date,
+        )
+        pd.testing.assert_frame_equal(a.table, b.table)
+    horizon = churn.BACKTEST_HORIZON_DAYS - 30
+    assert derived_churn.backtest_groups(db, end, None, horizon) is None
+    other = churn.calibrate_groups(churn.backtest_groups(db, end, horizon_days=horizon))
+    again = churn.calibrate(churn.backtest_signals(db, end, horizon_days=horizon))
+    assert (other is None) == (again is None)
+    if other is not None:
+        assert (other.intercept, other.slope, other.auc) == (again.intercept, again.slope, again.auc)

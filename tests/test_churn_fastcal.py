@@ -88,3 +88,82 @@ def test_calibrate_on_the_sample_backtest_is_the_per_customer_one(sample_db_path
     assert (found.intercept, found.slope) == pytest.approx((intercept, slope), rel=1e-7)
     assert found.auc == pytest.approx(auc, rel=1e-12)
     assert found.table["customers"].tolist() == table["customers"].tolist()
+
+
+# -- the backtest counted per distinct set of signals (churn.calibrate_groups) -----------------
+
+
+def _same_calibration(a, b) -> None:
+    """Two calibrations equal to the last bit (or both None)."""
+    assert (a is None) == (b is None)
+    if a is not None:
+        assert (a.intercept, a.slope, a.reference_date, a.horizon_days) == (
+            b.intercept,
+            b.slope,
+            b.reference_date,
+            b.horizon_days,
+        )
+        assert a.auc == b.auc or (np.isnan(a.auc) and np.isnan(b.auc))
+        pd.testing.assert_frame_equal(a.table, b.table)
+
+
+def _backtest(rows: list[tuple], available=churn.SIGNALS) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=[*churn.SIGNALS, "churned"])
+    frame["churned"] = frame["churned"].astype(bool)
+    frame["watched"] = True
+    frame.attrs.update(reference_date=REF, horizon_days=365, available=tuple(available))
+    return frame
+
+
+_SIGNAL_VALUE = st.sampled_from([0.0, -0.0, 0.1, 0.25, 1 / 3, 0.5, 0.7, 1.0, float("nan")])
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(_SIGNAL_VALUE, _SIGNAL_VALUE, _SIGNAL_VALUE, _SIGNAL_VALUE, _SIGNAL_VALUE, st.booleans()),
+        min_size=0,
+        max_size=260,
+    ),
+    weights=st.sampled_from(
+        [churn.RiskWeights(), churn.RiskWeights(0.1, 0.1, 0.4, 0.2, 0.2), churn.RiskWeights(1.0, 0, 0, 0, 0)]
+    ),
+    available=st.sampled_from([churn.SIGNALS, churn.SIGNALS[:2], ("spend_drop", "complaints")]),
+)
+def test_the_grouped_backtest_calibrates_as_the_per_customer_one(rows, weights, available):
+    """Counted per distinct set of signals (NaN signals too, read as 0 by the score), the
+    backtest gives the calibration the per-customer backtest gives, to the last bit."""
+    backtest = _backtest(rows, available)
+    groups = cal.group_backtest(backtest)
+    assert int(groups["customers"].sum()) == len(backtest)
+    assert int(groups["churners"].sum()) == int(backtest["churned"].sum())
+    _same_calibration(
+        cal.calibrate_groups(groups, weights),
+        churn.calibrate(backtest, weights) if len(backtest) else None,
+    )
+
+
+def test_a_large_grouped_backtest_calibrates_as_the_per_customer_one():
+    rng = np.random.default_rng(5)
+    n = 30_000
+    rows = [
+        (*(np.where(rng.random(5) < 0.6, 0.0, np.round(rng.random(5), 2))), rng.random() < 0.3)
+        for _ in range(n)
+    ]
+    backtest = _backtest(rows)
+    groups = cal.group_backtest(backtest)
+    assert len(groups) < n
+    for weights in (churn.RiskWeights(), churn.RiskWeights(0.2, 0.2, 0.2, 0.2, 0.2)):
+        _same_calibration(cal.calibrate_groups(groups, weights), churn.calibrate(backtest, weights))
+
+
+def test_grouped_counts_with_nan_scores_are_read_row_by_row():
+    """A NaN score (not from the signals, which read NaN as 0) has no distinct value to count
+    by: the groups are read as their customers, as the backtest would give them."""
+    scores = np.array([np.nan, 0.2, 0.8, 0.2])
+    n, k = np.array([50, 60, 40, 0]), np.array([10, 5, 30, 0])
+    rows = np.repeat(scores, n)
+    flags = np.concatenate([np.arange(m) < c for m, c in zip(n, k)])
+    a = cal.calibration_from_groups(scores, n, k, REF, 365)
+    b = cal.calibration_from_backtest(rows, flags, REF, 365)
+    pd.testing.assert_frame_equal(a.table, b.table)

@@ -40,6 +40,19 @@ def test_descending_on_a_large_list_with_many_ties():
     np.testing.assert_array_equal(call_list_module.descending(value), np.argsort(-value, kind="stable"))
 
 
+def test_descending_on_a_book_of_copies():
+    """Every value ten times (a book replicated to ten million): the sample sees the ties and
+    one stable sort orders the list; the same order as ever."""
+    rng = np.random.default_rng(4)
+    value = np.tile(np.round(rng.gamma(1.0, 100.0, 30_000), 2), 10)
+    value[rng.random(len(value)) < 0.01] = np.nan
+    assert call_list_module._mostly_tied(-value)
+    np.testing.assert_array_equal(call_list_module.descending(value), np.argsort(-value, kind="stable"))
+    distinct = rng.permutation(300_000) / 7.0
+    assert not call_list_module._mostly_tied(-distinct)
+    np.testing.assert_array_equal(call_list_module.descending(distinct), np.argsort(-distinct, kind="stable"))
+
+
 def _previous_details(frame: pd.DataFrame, issued: date) -> pd.DataFrame:
     """add_call_details before: the owner role and the due date per row, as text and dates."""
     out = frame.copy()

@@ -132,13 +132,13 @@ def test_churn_and_results_share_one_backtest(sample_db_path, monkeypatch):
     from clv_engine import churn
 
     calls = []
-    real = churn.backtest_signals
+    real = churn.backtest_groups  # the group's backtest, counted per distinct set of signals
 
     def counted(*args, **kwargs):
         calls.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(churn, "backtest_signals", counted)
+    monkeypatch.setattr(churn, "backtest_groups", counted)
     st.cache_data.clear()
     st.cache_resource.clear()  # the backtest's customer rows are kept once per process (@shared)
     at = run_app(sample_db_path, "app_pages/churn.py")

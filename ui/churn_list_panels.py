@@ -179,14 +179,18 @@ def call_list_table(ctx: Context, shown: pd.DataFrame, scored: pd.DataFrame) -> 
     st.caption(ctx.t("churn.list.caption", n=fmt.number(len(shown)), shown=min(SHOWN_ROWS, len(shown))))
     due = ctx.as_of + pd.Timedelta(days=churn.DUE_DAYS)
     st.caption(ctx.t("churn.list.due", days=churn.DUE_DAYS, due=due.isoformat()))
-    head = with_details(ctx, shown.head(SHOWN_ROWS), scored)
-    table = export_frame(head, ctx.lang)
-    # Each row opens the customer's lookup (its search box reads lookup_query from the address).
-    # The id is URL-encoded and only ever a link's address: the cell shows a fixed word.
-    table.insert(
-        2,
-        ctx.t("churn.col.open"),
-        ["lookup?lookup_query=" + quote(str(c), safe="") for c in head["customer_id"]],
+    head = shown.head(SHOWN_ROWS)
+    table = queries.drawn_call_list(
+        ctx.db,
+        ctx.as_of,
+        ctx.store_ids,
+        ctx.clv_params,
+        ctx.clv_model,
+        tuple(scored.attrs["weights"].items()),
+        scored.attrs["levels"],
+        head,
+        ctx.lang,
+        lambda: _drawn(ctx, head, scored),
     )
     money = st.column_config.NumberColumn(format=fmt.money_column(ctx.currency))
     percent = st.column_config.NumberColumn(format="percent")
@@ -207,6 +211,20 @@ def call_list_table(ctx: Context, shown: pd.DataFrame, scored: pd.DataFrame) -> 
             ctx.t("churn.col.reasons"): st.column_config.TextColumn(width="large"),
         },
     )
+
+
+def _drawn(ctx: Context, head: pd.DataFrame, scored: pd.DataFrame) -> pd.DataFrame:
+    """The drawn rows with their details, in words, each opening the customer's lookup."""
+    head = with_details(ctx, head, scored)
+    table = export_frame(head, ctx.lang)
+    # Each row opens the customer's lookup (its search box reads lookup_query from the address).
+    # The id is URL-encoded and only ever a link's address: the cell shows a fixed word.
+    table.insert(
+        2,
+        ctx.t("churn.col.open"),
+        ["lookup?lookup_query=" + quote(str(c), safe="") for c in head["customer_id"]],
+    )
+    return table
 
 
 def _method_sheet(

@@ -12,6 +12,7 @@ import pandas as pd
 from clv_engine.churn.rules import (
     BACKTEST_HORIZON_DAYS,
     P_CHURN_METHODS,
+    SIGNALS,
     RiskLevels,
     RiskWeights,
     SignalRules,
@@ -101,16 +102,74 @@ def calibration_from_backtest(
     if np.isnan(s).any():  # no score to group by: the fit and the ranking as they come
         intercept, slope = fit_logistic(s, y)
         auc = ranking_auc(s, y)
-        s_at, n_at, y_at = s, np.ones(len(s)), y.astype(float)
-    else:
-        # A score is shared by many customers (a weighted sum of five signals, many of them 0):
-        # the fit, the ranking and the bands read each distinct score once, with its customers
-        # and churners (a twentieth of the rows on a million; the same likelihood).
-        s_at, at, counts = np.unique(s, return_inverse=True, return_counts=True)
-        n_at = counts.astype(float)
-        y_at = np.bincount(at, weights=y.astype(float), minlength=len(s_at))
-        intercept, slope = _fit_grouped(s_at, n_at, y_at)
-        auc = _grouped_auc(counts, y_at)
+        return _banded(
+            s, np.ones(len(s)), y.astype(float), intercept, slope, auc, reference_date, horizon_days, bands
+        )
+    # A score is shared by many customers (a weighted sum of five signals, many of them 0):
+    # the fit, the ranking and the bands read each distinct score once, with its customers
+    # and churners (a twentieth of the rows on a million; the same likelihood).
+    s_at, at, counts = np.unique(s, return_inverse=True, return_counts=True)
+    y_at = np.bincount(at, weights=y.astype(float), minlength=len(s_at))
+    return _from_distinct(s_at, counts, y_at, reference_date, horizon_days, bands)
+
+
+def calibration_from_groups(
+    scores: np.ndarray | pd.Series,
+    customers: np.ndarray | pd.Series,
+    churners: np.ndarray | pd.Series,
+    reference_date: date,
+    horizon_days: int,
+    bands: int = 10,
+    min_customers: int = 100,
+) -> Calibration | None:
+    """:func:`calibration_from_backtest` of a backtest given as groups: ``customers`` customers
+    at each ``scores``, ``churners`` of them churned (scores may repeat). The same figures to
+    the last bit: each distinct score's customers and churners are whole numbers, summed exactly."""
+    s = _as_float(scores)
+    n = np.asarray(customers, dtype=np.int64)
+    k = np.asarray(churners, dtype=np.int64)
+    total, churned = int(n.sum()), int(k.sum())
+    if total < min_customers or churned == total or churned == 0:
+        return None
+    if np.isnan(s).any():  # every customer a row, as the backtest would give them
+        rows = np.repeat(s, n)
+        flags = np.concatenate([np.arange(m) < c for m, c in zip(n, k)]) if len(n) else np.zeros(0, bool)
+        return calibration_from_backtest(rows, flags, reference_date, horizon_days, bands, min_customers)
+    s_at, at = np.unique(s, return_inverse=True)
+    counts = np.bincount(at, weights=n, minlength=len(s_at)).astype(np.int64)
+    y_at = np.bincount(at, weights=k, minlength=len(s_at))
+    keep = counts > 0  # a group of no customer adds nothing (the backtest has no such row)
+    if not keep.all():
+        s_at, counts, y_at = s_at[keep], counts[keep], y_at[keep]
+    return _from_distinct(s_at, counts, y_at, reference_date, horizon_days, bands)
+
+
+def _from_distinct(
+    s_at: np.ndarray,
+    counts: np.ndarray,
+    y_at: np.ndarray,
+    reference_date: date,
+    horizon_days: int,
+    bands: int,
+) -> Calibration:
+    """The calibration from each distinct score (ascending), its customers and churners."""
+    n_at = counts.astype(float)
+    intercept, slope = _fit_grouped(s_at, n_at, y_at)
+    auc = _grouped_auc(counts, y_at)
+    return _banded(s_at, n_at, y_at, intercept, slope, auc, reference_date, horizon_days, bands)
+
+
+def _banded(
+    s_at: np.ndarray,
+    n_at: np.ndarray,
+    y_at: np.ndarray,
+    intercept: float,
+    slope: float,
+    auc: float,
+    reference_date: date,
+    horizon_days: int,
+    bands: int,
+) -> Calibration:
     edges = np.linspace(0.0, 1.0, bands + 1)
     band = np.clip(np.searchsorted(edges, s_at, side="right") - 1, 0, bands - 1)
     customers = np.bincount(band, weights=n_at, minlength=bands).astype(np.int64)
@@ -233,6 +292,49 @@ def calibrate(
         backtest["churned"],
         backtest.attrs["reference_date"],
         backtest.attrs["horizon_days"],
+    )
+
+
+def group_backtest(backtest: pd.DataFrame) -> pd.DataFrame:
+    """A backtest (:func:`backtest_signals`) as its distinct sets of the five signals, each
+    with its ``customers`` and ``churners``: what :func:`calibrate_groups` reads."""
+    picked = backtest[list(SIGNALS)].copy()
+    picked["customers"] = 1
+    picked["churners"] = backtest["churned"].to_numpy(dtype=bool).astype(np.int64)
+    grouped = picked.groupby(list(SIGNALS), dropna=False, sort=False, as_index=False).sum()
+    grouped.attrs = dict(backtest.attrs)
+    return grouped
+
+
+def backtest_groups(
+    db: Database,
+    as_of: date,
+    rules: SignalRules = SignalRules(),
+    horizon_days: int = BACKTEST_HORIZON_DAYS,
+) -> pd.DataFrame:
+    """The group's backtest (every customer, no scope) counted per distinct set of signals
+    (:func:`group_backtest`): counted in DuckDB over the file's stored backtest when it keeps
+    one (clv_engine.derived.churn), else computed and counted here."""
+    kept = derived_churn.backtest_groups(db, as_of, rules, horizon_days)
+    if kept is not None:
+        kept.attrs.update(available=available_signals(db), rules=rules, as_of=kept.attrs["reference_date"])
+        return kept
+    return group_backtest(backtest_signals(db, as_of, None, rules, horizon_days, ids=False))
+
+
+def calibrate_groups(
+    groups: pd.DataFrame, weights: RiskWeights = RiskWeights(), levels: RiskLevels = RiskLevels()
+) -> Calibration | None:
+    """:func:`calibrate` of a backtest given as :func:`backtest_groups`: the same calibration."""
+    if groups.empty or int(groups["customers"].sum()) == 0:
+        return None
+    levels.validate()
+    return calibration_from_groups(
+        risk_scores(groups, weights),
+        groups["customers"],
+        groups["churners"],
+        groups.attrs["reference_date"],
+        groups.attrs["horizon_days"],
     )
 
 

@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 
 from clv_engine.churn.calibration import Calibration, p_churn
 from clv_engine.churn.rules import INTERVENTIONS, LEVELS, Intervention, _as_float
+from clv_engine.churn.signals import CONTRIBUTIONS, contributions_of
 from clv_engine.db import Database
 from clv_engine.results import success_evidence
 
@@ -208,7 +209,8 @@ def _ranked_from_base(
     filtered and then sorted (each take of a million wide rows costs about a quarter second)."""
     rows = np.flatnonzero((on_list & scored["valued"]).to_numpy())
     # Columns cut by position as arrays (a frame's take also rebuilds its index and blocks).
-    inputs = pd.DataFrame({c: _taken(scored[c], rows) for c in _RANKING_INPUTS if c in scored.columns})
+    cut = {c: _taken(scored[c], rows) for c in _RANKING_INPUTS if c in scored.columns}
+    inputs = pd.DataFrame(cut, copy=False)
     p = p_churn(inputs, method, calibration)
     cost = per_level(inputs["level"], {k: v.cost for k, v in by_level.items()})
     success = per_level(inputs["level"], {k: v.success for k, v in by_level.items()})
@@ -222,7 +224,13 @@ def _ranked_from_base(
     figures["clv_saved"] = figures["customers_saved"] * clv_[order]
     figures |= {"expected_value": value[order], "rank": np.arange(1, len(at) + 1)}
     if narrow:
-        columns = {c: _taken(scored[c], at) for c in NARROW_LIST_COLUMNS if c in scored.columns}
+        # The ranking's inputs put in rank order from their cut (half the rows, in one block),
+        # the other columns taken from the base.
+        columns = {
+            c: _reordered(cut[c], order) if c in cut else _taken(scored[c], at)
+            for c in NARROW_LIST_COLUMNS
+            if c in scored.columns
+        }
         frame = pd.DataFrame(columns | {"row": at} | figures, copy=False)
     else:
         frame = scored.take(at).drop(columns="valued").reset_index(drop=True)
@@ -241,11 +249,18 @@ def _taken(column: pd.Series, at: np.ndarray):
     return column.array.take(at)
 
 
+def _reordered(values, order: np.ndarray):
+    """:func:`_taken`'s array put in ``order`` (a NumPy array, or its own array's take)."""
+    return values[order] if isinstance(values, np.ndarray) else values.take(order)
+
+
 def descending(value: np.ndarray) -> np.ndarray:
     """``np.argsort(-value, kind="stable")``: positions by value, highest first, equal values
     (NaN last, as equal) in position order. An unstable sort (a quarter of the stable sort's
     time on half a million values), then the few runs of equal values put in position order."""
     key = -np.asarray(value, dtype=float)
+    if _mostly_tied(key):  # most values repeated (a book of copies): one stable sort is quicker
+        return np.argsort(key, kind="stable")
     order = np.argsort(key, kind="quicksort")
     ranked = key[order]
     missing = np.isnan(ranked)
@@ -258,6 +273,24 @@ def descending(value: np.ndarray) -> np.ndarray:
     return order
 
 
+# Lists of at least this many values are first sampled for ties (a twentieth of them, at fixed
+# random positions); when a twentieth of the sample repeats another sampled value, most of the
+# list is tied, and fixing the order of its runs would cost more than a stable sort.
+_TIE_CHECK_ROWS = 200_000
+_TIE_SAMPLE = 20
+_TIED_SHARE = 0.05
+
+
+def _mostly_tied(key: np.ndarray) -> bool:
+    """Whether ``key`` looks mostly tied (the sort's speed only: both orders are the same)."""
+    if len(key) < _TIE_CHECK_ROWS:
+        return False
+    at = np.unique(np.random.default_rng(0).integers(0, len(key), len(key) // _TIE_SAMPLE))
+    sample = np.sort(key[at])
+    same = sample[1:] == sample[:-1]
+    return bool(same.sum() > _TIED_SHARE * len(sample))
+
+
 def with_signals(rows: pd.DataFrame, scored: pd.DataFrame, db: Database | None = None) -> pd.DataFrame:
     """Rows of a narrow list (``call_list(..., narrow=True)``) with every other column of the
     scored base they were ranked from (the facts and contributions the reasons quote). A base
@@ -265,18 +298,25 @@ def with_signals(rows: pd.DataFrame, scored: pd.DataFrame, db: Database | None =
     lazy = scored.attrs.get("kept_facts") or ()
     order = list(scored.attrs["kept_order"]) if lazy else []
     columns = order + [c for c in scored.columns if c not in order]
+    computed = list(CONTRIBUTIONS) if scored.attrs.get("lazy_contributions") else []
+    if computed:  # where score_risk puts them: before the score
+        at_score = columns.index("score")
+        columns = columns[:at_score] + computed + columns[at_score:]
     rest = [c for c in columns if c not in rows.columns and c != "valued"]
     at = rows["row"].to_numpy()
     extra = scored[[c for c in rest if c in scored.columns]].take(at).set_axis(rows.index)
-    missing = [c for c in rest if c not in scored.columns]
+    if any(c in rest for c in computed):
+        made = contributions_of(scored, at).set_axis(rows.index)
+        extra = pd.concat([extra, made[[c for c in computed if c in rest]]], axis=1)
+    missing = [c for c in rest if c not in scored.columns and c not in computed]
     if missing:
         if db is None:
             raise ValueError("the facts of a kept churn base are read from its database: pass db")
         from clv_engine.churn.kept import _read_facts
 
         facts = _read_facts(db, at, missing, scored.attrs.get("kept_nullable", ())).set_axis(rows.index)
-        extra = pd.concat([extra, facts], axis=1)[rest]
-    out = pd.concat([rows, extra], axis=1)
+        extra = pd.concat([extra, facts], axis=1)
+    out = pd.concat([rows, extra[rest]], axis=1)
     out.attrs.update(rows.attrs)
     return out
 

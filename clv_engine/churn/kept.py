@@ -119,14 +119,19 @@ def build_base(con: duckdb.DuckDBPyConnection, reader: Any, as_of: date, rules: 
     }
 
 
-def _frame(table: pa.Table) -> pd.DataFrame:
+def _frame(table: pa.Table, tiers: list[str] | None = None) -> pd.DataFrame:
     """``store._read_frame``'s frame (the same dtypes) of a table read whole, column by column
     (no block consolidation: each column is its own array); ``tier`` as codes of its sorted
-    values, what ``astype("category")`` of the text gives."""
+    values, what ``astype("category")`` of the text gives. ``tiers``: the sorted tier names,
+    ``tier`` read as their positions (-1: none), counted in DuckDB (:func:`kept_base`)."""
     rows, columns = table.num_rows, {}
     for name, kind in zip(table.schema.names, table.schema.types):
         column = table.column(name)
-        if name == "tier":
+        if name == "tier" and tiers is not None:
+            categories = pd.Index(tiers, dtype=pd.StringDtype(na_value=np.nan))
+            codes = column.to_numpy() if column.num_chunks == 1 else column.combine_chunks().to_numpy()
+            columns[name] = pd.Categorical.from_codes(codes, categories=categories)
+        elif name == "tier":
             encoded = pc.dictionary_encode(column).combine_chunks()
             names = encoded.dictionary.to_pylist()
             order = sorted(range(len(names)), key=names.__getitem__)
@@ -195,12 +200,27 @@ def kept_base(
         return None
     order = _columns(db)
     first = [c for c in order if c in FIRST_COLUMNS]
+    tiers = None
     with db.cursor() as cur:
-        table = cur.sql(f"SELECT pos, {', '.join(first)} FROM {BASE_TABLE}").to_arrow_table()
+        if "tier" in first:
+            # The tiers' positions among their sorted names, counted in DuckDB (in parallel):
+            # not ten million names sent over and encoded here.
+            found = cur.sql(f"SELECT DISTINCT tier FROM {BASE_TABLE} WHERE tier IS NOT NULL").fetchall()
+            tiers = sorted(str(r[0]) for r in found)
+        picked = [
+            "CAST(coalesce(list_position(CAST(? AS VARCHAR[]), tier) - 1, -1) AS INTEGER) AS tier"
+            if c == "tier"
+            else c
+            for c in first
+        ]
+        table = cur.sql(
+            f"SELECT pos, {', '.join(picked)} FROM {BASE_TABLE}",
+            params=[tiers] if tiers is not None else None,
+        ).to_arrow_table()
     pos = table.column("pos")
     if len(pos) > 1 and not pc.all(pc.less(pos[:-1], pos[1:])).as_py():
         table = table.sort_by("pos")
-    frame = _frame(table.drop_columns(["pos"]))
+    frame = _frame(table.drop_columns(["pos"]), tiers)
     frame.attrs.update(available=available, rules=rules, as_of=as_of)
     frame.attrs["by_id"] = bool(json.loads(meta["base_by_id"]))
     frame.attrs["details"] = False

@@ -167,6 +167,18 @@ def backtest_frame(
     """The stored backtest (id and signals of the customers watched a horizon before
     ``as_of``, and ``churned``) for an unscoped database, or None (``rules``, ``horizon_days``
     None: the defaults). ``ids=False``: without the customer ids (what a calibration reads)."""
+    found = _backtest_meta(db, as_of, rules, horizon_days)
+    if found is None:
+        return None
+    picked = "*" if ids else "* EXCLUDE (customer_id)"
+    frame = _in_order(db, f"SELECT {picked} FROM {BACKTEST_TABLE}")
+    frame["watched"] = True
+    frame.attrs.update(found)
+    return frame
+
+
+def _backtest_meta(db: Any, as_of: object, rules: Any, horizon_days: int | None) -> dict | None:
+    """The stored backtest's reference date and horizon (as attrs) when it may stand in."""
     from clv_engine.churn.rules import BACKTEST_HORIZON_DAYS
 
     rules = _default_rules() if rules is None else rules
@@ -176,11 +188,27 @@ def backtest_frame(
     meta = _meta(db, as_of)
     if meta is None or meta["rules"] != _rules_json(rules) or int(meta["horizon_days"]) != horizon_days:
         return None
-    picked = "*" if ids else "* EXCLUDE (customer_id)"
-    frame = _in_order(db, f"SELECT {picked} FROM {BACKTEST_TABLE}")
-    frame["watched"] = True
-    frame.attrs["reference_date"] = date.fromisoformat(meta["as_of"]) - timedelta(days=horizon_days)
-    frame.attrs["horizon_days"] = horizon_days
+    reference = date.fromisoformat(meta["as_of"]) - timedelta(days=horizon_days)
+    return {"reference_date": reference, "horizon_days": horizon_days}
+
+
+def backtest_groups(
+    db: Any, as_of: object, rules: Any = None, horizon_days: int | None = None
+) -> pd.DataFrame | None:
+    """The stored backtest counted in DuckDB per distinct set of the five signals: the signals,
+    ``customers`` and ``churners`` (how many of them churned), in no particular order; or None
+    where :func:`backtest_frame` gives None. What a calibration reads (a score is a function of
+    the signals alone): a few hundred thousand rows instead of ten million."""
+    found = _backtest_meta(db, as_of, rules, horizon_days)
+    if found is None:
+        return None
+    signals = ", ".join(BACKTEST_SIGNALS)
+    frame = store._read_frame(
+        db,
+        f"SELECT {signals}, count(*) AS customers, count(*) FILTER (WHERE churned) AS churners "
+        f"FROM {BACKTEST_TABLE} GROUP BY {signals}",
+    )
+    frame.attrs.update(found)
     return frame
 
 

@@ -24,6 +24,7 @@ from ui.queries.customers import (  # noqa: F401
     complaint_lists,
     complaint_lists_all,
     customers_with_orders,
+    drawn_call_list,
     group_churn_calibration,
     group_store_kpis,
     holdout,

@@ -212,8 +212,11 @@ def churn_scored(
     """churn.score_risk of :func:`churn_base` at these weights and levels, kept once per
     process for the last two settings (every session at the defaults shares one): a rerun that
     changes neither (a filter, the capacity, a toggle), or goes back to the one before, does
-    not score a million customers again. An input error is raised, not kept."""
-    return churn.score_risk(churn_base(db, as_of, stores, params, model), weights, levels)
+    not score a million customers again. An input error is raised, not kept. Without the
+    signals' contributions (churn.with_signals makes them for the rows drawn)."""
+    return churn.score_risk(
+        churn_base(db, as_of, stores, params, model), weights, levels, contributions=False
+    )
 
 
 @_copied
@@ -237,6 +240,27 @@ def churn_ranking(
     calibration = group_churn_calibration(db, as_of, weights, levels)  # a group figure
     ranked = churn.call_list(scored, None, method, calibration, list(actions), narrow=True)
     return churn.add_call_details(ranked, None, as_of)
+
+
+@cached(max_entries=16)
+def drawn_call_list(
+    db: Database,
+    as_of: date,
+    stores,
+    params: clv.CLVParams,
+    model: str,
+    weights: tuple,
+    levels: churn.RiskLevels,
+    head: pd.DataFrame,
+    lang: str,
+    _build,
+) -> pd.DataFrame:
+    """The table of the call list's first rows as the churn page draws it: ``_build()`` (the
+    rows' facts, reasons and call details, in words; not hashed) once per data version and
+    scope, CLV inputs, effective ``weights`` and ``levels`` (what the rows' facts and
+    contributions come from), the rows drawn (``head``, hashed: their ranks and figures) and
+    language; a rerun or another session drawing the same rows reads it back."""
+    return _build()
 
 
 @_copied
@@ -376,15 +400,16 @@ def group_churn_calibration(
 ) -> churn.Calibration | None:
     """P(churn) by score band, calibrated on the backtest of every customer of the group (so a
     customer's P(churn) is the same whoever looks; see churn.calibrate)."""
-    return churn.calibrate(_group_churn_backtest(group_database(db), as_of), weights, levels)
+    return churn.calibrate_groups(_group_churn_backtest(group_database(db), as_of), weights, levels)
 
 
 @shared
 def _group_churn_backtest(db: Database, as_of: date) -> pd.DataFrame:
     """The signals a year before ``as_of`` of every customer of the group, with what happened
-    since, kept apart so new weights only recalibrate. Read by group_churn_calibration only
-    (the kept one without the customer ids: the calibration reads the signals and outcome)."""
-    return churn.backtest_signals(db, as_of, None, ids=False)
+    since, kept apart so new weights only recalibrate. Read by group_churn_calibration only,
+    counted per distinct set of signals (churn.backtest_groups: a calibration reads the
+    signals and the outcome, and the stored one is counted in DuckDB)."""
+    return churn.backtest_groups(db, as_of)
 
 
 # The KPI page's months (3 to 24) are cut from one of these spans, computed in one pass each:
