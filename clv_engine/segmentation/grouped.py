@@ -1,0 +1,462 @@
+"""The whole group's RFM+L breakdowns and tier migration from a few columns by key (issue 14:
+ten million customers), with no per-customer frame and no text per customer.
+
+With the facts and the values kept for a date (``derived_segments`` with ``cust_key``,
+``derived_values``), whose keys run without a gap (the build numbers the customers by id, and
+a date's customers hold the keys of their rows in key order), a customer's place in each array
+is its key less the date's first key: the two tables line up by position, and two dates by
+key arithmetic, with no join. DuckDB scores the kept facts with the scoring's CASE
+(``scoring._SCORE_TAIL``; only the tier's rank and the total come back, as small integers),
+and gives where each customer belongs as codes; the CLV is ``clv.add_historical_clv``'s
+arithmetic on the kept values (``clv.absence_weight``, the same figure to the last bit).
+The breakdowns are sums per cell (``keyed.breakdowns``' rows), the migration's flows counts
+per pair of tiers and its movers the first of each direction (``migration_between``'s rows and
+order); only the movers shown get their id, name and store as text.
+
+Anything else (a store scope, a date without kept facts or values, keys with gaps, the two
+tables holding different customers): None, and the caller computes with the frame as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from clv_engine import clv
+from clv_engine.derived import segments
+from clv_engine.derived import store as derived
+from clv_engine.segmentation.keyed import _PLACE_CODES, _PLACES, KEY, _place_codes, named, shaped
+from clv_engine.segmentation.migration import _DIRECTIONS, MOVES, Migration
+from clv_engine.segmentation.scoring import RfmlRules
+from clv_engine.segmentation.vocabulary import RFML_TIERS, SCORE_MAX, SCORE_MIN
+
+_TIERS = len(RFML_TIERS)
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    """A shared array nobody may change in place (one copy per process)."""
+    array.setflags(write=False)
+    return array
+
+
+def _arrow(db, sql: str, params: list):
+    with db.cursor() as cur:
+        return cur.sql(sql, params=params).to_arrow_table()
+
+
+def _dense(keys: np.ndarray) -> int | None:
+    """The first key when ``keys`` run from it without a gap, in order; else None."""
+    if len(keys) == 0:
+        return None
+    first = int(keys[0])
+    if int(keys[-1]) - first + 1 != len(keys) or (len(keys) > 1 and not (np.diff(keys) == 1).all()):
+        return None
+    return first
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where the customers of a date belong, by position (key - ``first``): the code of their
+    home store and region in ``names`` (-1: none), and their 12 months' spend."""
+
+    first: int
+    store: np.ndarray
+    region: np.ndarray
+    names: dict  # {"home_store_id": [...], "region": [...]} in text order
+    spend: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+
+def places(db, as_of: date) -> Places | None:
+    """The kept facts' places and spend of ``as_of`` (None: not kept, or keys with gaps)."""
+    table = segments.keyed_facts_table(db, as_of)
+    if table is None:
+        return None
+    span = db.query_df(
+        f"SELECT min({KEY}) AS lo, max({KEY}) AS hi, count(*) AS n FROM {table} WHERE as_of = ?", [as_of]
+    )
+    lo, hi, n = span.iloc[0].tolist()
+    if not n or hi - lo + 1 != n:  # keys are row numbers (unique): no gap when the span is the count
+        return None
+    codes = ", ".join(f"{p}_codes AS (" + _PLACE_CODES.format(place=p, table=table) + ")" for p in _PLACES)
+    sql = (
+        f"WITH {codes} SELECT f.{KEY}, "
+        + ", ".join(f"coalesce({p}_codes.code, -1) AS {p}" for p in _PLACES)
+        + f", coalesce(f.spend_12m, 0.0) AS spend_12m FROM {table} f "
+        + " ".join(f"LEFT JOIN {p}_codes ON {p}_codes.v = f.{p}" for p in _PLACES)
+        + " WHERE f.as_of = ?"
+    )
+    arrow = _arrow(db, sql, [as_of, as_of, as_of])
+    # a join hands rows back in any order: each goes to its key's place (no sort)
+    at = arrow.column(KEY).to_numpy() - int(lo)
+    out = {}
+    for column, dtype in (("home_store_id", "int32"), ("region", "int32"), ("spend_12m", "float64")):
+        array = np.empty(int(n), dtype=dtype)
+        array[at] = arrow.column(column).to_numpy(zero_copy_only=False)
+        out[column] = _frozen(array)
+    return Places(
+        int(lo), out["home_store_id"], out["region"], _place_codes(db, table, as_of), out["spend_12m"]
+    )
+
+
+def _in_key_order(arrow) -> bool:
+    keys = arrow.column(KEY).to_numpy()
+    return len(keys) < 2 or bool((keys[1:] > keys[:-1]).all())
+
+
+# R, F, M, L and the tier of one date's kept facts, as SCORE_SQL (the rules' ? first, then the
+# date); the tier as its rank in RFML_TIERS (0 platinum .. 4 churned).
+_RANKS_SQL = f"""
+WITH p AS (
+    SELECT ? AS r5, ? AS r4, ? AS r3, ? AS r2,
+           ? AS f2, ? AS f3, ? AS f4, ? AS f5,
+           CAST(? AS DOUBLE) AS m2, CAST(? AS DOUBLE) AS m3,
+           CAST(? AS DOUBLE) AS m4, CAST(? AS DOUBLE) AS m5,
+           ? AS l_base, ? AS w_warranty, ? AS w_referral, ? AS w_event,
+           ? AS w_complaint, ? AS w_competitor,
+           ? AS t_platinum, ? AS t_gold, ? AS t_silver,
+           ? AS churn_r, ? AS churn_total
+),
+s AS (
+    SELECT {KEY},
+           CASE WHEN recency_days IS NULL THEN 1
+                WHEN recency_days <= r5 THEN 5 WHEN recency_days <= r4 THEN 4
+                WHEN recency_days <= r3 THEN 3 WHEN recency_days <= r2 THEN 2 ELSE 1 END AS r,
+           CASE WHEN freq_12m >= f5 THEN 5 WHEN freq_12m >= f4 THEN 4
+                WHEN freq_12m >= f3 THEN 3 WHEN freq_12m >= f2 THEN 2 ELSE 1 END AS f,
+           CASE WHEN coalesce(spend_12m, 0) >= m5 THEN 5 WHEN coalesce(spend_12m, 0) >= m4 THEN 4
+                WHEN coalesce(spend_12m, 0) >= m3 THEN 3 WHEN coalesce(spend_12m, 0) >= m2 THEN 2
+                ELSE 1 END AS m,
+           greatest({SCORE_MIN}, least({SCORE_MAX}, l_base
+                + w_warranty * CAST(coalesce(has_warranty, FALSE) AS INTEGER)
+                + w_referral * CAST(coalesce(referred_someone, FALSE) AS INTEGER)
+                + w_event * CAST(coalesce(attended_event, FALSE) AS INTEGER)
+                + w_complaint * CAST(coalesce(has_complaint, FALSE) AS INTEGER)
+                + w_competitor * CAST(coalesce(seen_at_competitor, FALSE) AS INTEGER))) AS l
+    FROM {{table}} CROSS JOIN p
+    WHERE as_of = ?
+)
+SELECT {KEY},
+       CAST(CASE WHEN r <= churn_r AND r + f + m + l <= churn_total THEN 4
+                 WHEN r + f + m + l >= t_platinum THEN 0
+                 WHEN r + f + m + l >= t_gold THEN 1
+                 WHEN r + f + m + l >= t_silver THEN 2
+                 ELSE 3 END AS TINYINT) AS rank,
+       CAST(r + f + m + l AS TINYINT) AS total
+FROM s CROSS JOIN p
+"""
+
+
+@dataclass(frozen=True)
+class Ranks:
+    """Each customer's tier (rank in RFML_TIERS) and total score, by position (key - first)."""
+
+    first: int
+    rank: np.ndarray
+    total: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.rank)
+
+
+def ranks(db, as_of: date, rules: RfmlRules) -> Ranks | None:
+    """The RFM+L tiers of ``as_of``'s kept facts under ``rules`` (None: not kept, keys with gaps)."""
+    table = segments.keyed_facts_table(db, as_of)
+    if table is None:
+        return None
+    rules.validate()
+    arrow = _arrow(db, _RANKS_SQL.replace("{table}", table), [*rules.sql_params(), as_of])
+    if arrow.num_rows and not _in_key_order(arrow):
+        arrow = arrow.sort_by(KEY)
+    first = _dense(arrow.column(KEY).to_numpy())
+    if first is None:
+        return None
+    rank = arrow.column("rank").to_numpy(zero_copy_only=False).astype("int8", copy=False)
+    total = arrow.column("total").to_numpy(zero_copy_only=False).astype("int8", copy=False)
+    return Ranks(first, _frozen(rank), _frozen(total))
+
+
+@dataclass(frozen=True)
+class Values:
+    """Each customer's 12 months' gross profit and CLV, by position (key - first)."""
+
+    first: int
+    gp_12m: np.ndarray
+    clv: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.clv)
+
+
+def clv_of(gross_profit, tenure_years, recency_days, retention: float, params: clv.CLVParams, rates):
+    """``clv.add_historical_clv``'s CLV, array by array (the same operations, the same figures;
+    ``clv.absence_weight`` only for those absent over a year: the others keep 1)."""
+    years = np.maximum(np.asarray(tenure_years, dtype=float), 1.0)
+    annual = np.asarray(gross_profit, dtype=float) / years
+    days = np.asarray(recency_days, dtype=float)
+    weight = np.ones(len(days))
+    away = np.flatnonzero(~(days <= 365))  # over a year (and unknown: as absence_weight has it)
+    weight[away] = clv.absence_weight(days[away], retention, rates)
+    factor = clv.annuity_factor(retention, params.discount_rate, params.horizon_years)
+    return annual * weight * factor
+
+
+def values(db, as_of: date, params: clv.CLVParams) -> Values | None:
+    """gp_12m and the CLV of ``as_of``'s kept values (None: not kept, keys with gaps)."""
+    if derived.kept_date(db, as_of) is None or segments.keyed_facts_table(db, as_of) is None:
+        return None
+    params.validate()
+    arrow = _arrow(
+        db,
+        f"SELECT {KEY}, gp_12m, gross_profit, tenure_years, recency_days FROM {derived.VALUES_TABLE} "
+        "WHERE as_of = ?",
+        [as_of],
+    )
+    if arrow.num_rows and not _in_key_order(arrow):
+        arrow = arrow.sort_by(KEY)
+    first = _dense(arrow.column(KEY).to_numpy())
+    if first is None:
+        return None
+
+    def column(name: str) -> np.ndarray:
+        return arrow.column(name).to_numpy(zero_copy_only=False).astype(float, copy=False)
+
+    retention, _ = clv.retention_for(db, as_of, params)
+    rates = clv.return_rates(db, as_of)
+    value = clv_of(
+        column("gross_profit"), column("tenure_years"), column("recency_days"), retention, params, rates
+    )
+    return Values(first, _frozen(column("gp_12m")), _frozen(value))
+
+
+def _lined_up(*parts) -> bool:
+    """Whether the parts hold the same customers (the same first key and count)."""
+    return all(p is not None for p in parts) and len({(p.first, len(p)) for p in parts}) == 1
+
+
+# -- the breakdowns ----------------------------------------------------------------------------
+
+
+def breakdowns(
+    where: Places | None, tiers: Ranks | None, money: Values | None
+) -> tuple[int, pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
+    """(customers, breakdown, by store, by region): ``keyed.breakdowns`` of the keyed frame,
+    from the arrays of one date (None: they are missing or hold other customers). One sum per
+    cell of store x region x tier, then the cells summed per tier, per store and per region."""
+    if not _lined_up(where, tiers, money):
+        return None
+    stores, regions = where.names["home_store_id"], where.names["region"]
+    shape = (len(stores) + 1, len(regions) + 1, _TIERS)
+    cell = (where.store.astype("int64") + 1) * shape[1]
+    cell += where.region + 1
+    cell *= _TIERS
+    cell += tiers.rank
+    size = shape[0] * shape[1] * shape[2]
+    sums = {
+        "customers": np.bincount(cell, minlength=size),
+        "revenue": np.bincount(cell, weights=where.spend, minlength=size),
+        "gross_profit": np.bincount(cell, weights=money.gp_12m, minlength=size),
+        "total_clv": np.bincount(cell, weights=money.clv, minlength=size),
+    }
+    del cell
+    cube = {k: v.reshape(shape) for k, v in sums.items()}
+    out = []
+    for by, names, axes in ((), [], (0, 1)), (("home_store_id",), stores, (1,)), (("region",), regions, (0,)):
+        part = {k: v.sum(axis=axes) for k, v in cube.items()}
+        counts = part["customers"].reshape(-1)
+        cells = np.flatnonzero(counts)
+        group = cells // _TIERS - 1 if by else np.full(len(cells), -1)
+        rows = pd.DataFrame(
+            {
+                **(
+                    {by[0]: pd.Series([names[g] if g >= 0 else None for g in group], dtype="str")}
+                    if by
+                    else {}
+                ),
+                "tier": [RFML_TIERS[c % _TIERS] for c in cells],
+                "customers": counts[cells].astype("int64"),
+                **{k: part[k].reshape(-1)[cells] for k in ("revenue", "gross_profit", "total_clv")},
+            }
+        )
+        out.append(shaped(rows, "rfml", by))
+    return len(tiers), out[0], out[1], out[2]
+
+
+# -- the migration ------------------------------------------------------------------------------
+
+
+def _directions(then: Ranks, now: Ranks) -> tuple[np.ndarray, np.ndarray]:
+    """Per customer now (by position): the rank then (-1: new) and the direction (index in
+    _DIRECTIONS: 0 new, 1 up, 2 down, 3 same). Keys without a gap: then's ranks are a slice."""
+    rank = np.full(len(now), -1, dtype="int8")
+    offset = now.first - then.first  # position then = position now + offset
+    lo, hi = max(0, -offset), min(len(now), len(then) - offset)
+    if lo < hi:
+        rank[lo:hi] = then.rank[lo + offset : hi + offset]
+    direction = np.full(len(now), 3, dtype="int8")
+    direction[now.rank < rank] = 1
+    direction[now.rank > rank] = 2
+    direction[rank < 0] = 0
+    return rank, direction
+
+
+class _ClvKey:
+    """CLV highest first, none last, as a sort key, computed for the rows asked only."""
+
+    def __init__(self, values: np.ndarray):
+        self.values = values
+
+    def __getitem__(self, rows) -> np.ndarray:
+        v = self.values[rows]
+        return np.where(np.isnan(v), np.inf, -v)
+
+
+def _flows(then: np.ndarray, now: np.ndarray, gone: np.ndarray) -> pd.DataFrame:
+    """tier_a, tier_b, direction, customers: migration._flows' rows and order (``then``: -1 new)."""
+    k = _TIERS
+    cells = np.bincount((then.astype("int64") + 1) * k + now, minlength=(k + 1) * k)
+    names = ["new", *RFML_TIERS]
+    rows = []
+    for cell in np.flatnonzero(cells):
+        i, j = divmod(int(cell), k)
+        d = 0 if i == 0 else (1 if j < i - 1 else 2 if j > i - 1 else 3)
+        rows.append((names[i], RFML_TIERS[j], _DIRECTIONS[d], int(cells[cell])))
+    for i, n in enumerate(np.bincount(gone, minlength=k) if len(gone) else []):
+        if n:
+            rows.append((RFML_TIERS[i], "gone", "gone", int(n)))
+    flows = pd.DataFrame(rows, columns=["tier_a", "tier_b", "direction", "customers"])
+    flows["customers"] = flows["customers"].astype("int64")
+    flows = flows.sort_values(["customers", "tier_a", "tier_b"], ascending=[False, True, True], kind="stable")
+    return flows.reset_index(drop=True)
+
+
+def _ordered(rows: np.ndarray, then: np.ndarray, clv_key: np.ndarray) -> np.ndarray:
+    """Rows (positions now, in key order) by the tier left, CLV highest first, then key."""
+    return rows[np.lexsort((rows, clv_key[rows], then[rows]))]
+
+
+def _first(rows: np.ndarray, n: int | None, then: np.ndarray, clv_key: np.ndarray) -> np.ndarray:
+    """``_ordered(rows)[:n]`` without sorting them all (migration._first_movers' ``first``)."""
+    if n is None or len(rows) <= n:
+        return _ordered(rows, then, clv_key)
+    tier = then[rows]
+    counts = np.bincount(tier - tier.min())
+    last = int(np.searchsorted(np.cumsum(counts), n)) + int(tier.min())
+    before = rows[tier < last]
+    same = rows[tier == last]
+    need = n - len(before)
+    if 0 < need < len(same):
+        kth = np.partition(clv_key[same], need - 1)[need - 1]
+        same = same[clv_key[same] <= kth]
+    return _ordered(np.concatenate([before, same]), then, clv_key)[:n]
+
+
+@dataclass(frozen=True)
+class _Sides:
+    """What the movers' rows read: both dates' arrays (shared, never changed)."""
+
+    db: object
+    date_a: date
+    date_b: date
+    then: Ranks
+    now: Ranks
+    where_now: Places
+    money: Values
+
+    def directions(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per customer now: the rank then (-1: new) and the direction (index in _DIRECTIONS)."""
+        return _directions(self.then, self.now)
+
+    def rows(self, kinds: tuple[str, ...], shown: int | None, known=None) -> pd.DataFrame:
+        """The movers of ``kinds`` (the first ``shown`` of each; None: all), named."""
+        then, direction = self.directions() if known is None else known
+        clv_key = _ClvKey(self.money.clv)
+        picked = [
+            _first(np.flatnonzero(direction == _DIRECTIONS.index(kind)), shown, then, clv_key)
+            for kind in kinds
+        ]
+        rows = _ordered(np.concatenate(picked) if picked else np.zeros(0, dtype="int64"), then, clv_key)
+        keys = rows + self.now.first
+        at = keys - self.then.first  # positions then (movers existed then)
+
+        def place(where: Places, positions: np.ndarray) -> list:
+            names = where.names["home_store_id"]
+            return [names[c] if c >= 0 else None for c in where.store[positions]]
+
+        home = place(self.where_now, rows)
+        if any(h is None for h in home):  # without a home store now: the one they had then
+            before = self._homes_then([int(k) for k, h in zip(keys, home) if h is None])
+            home = [before.get(int(k)) if h is None else h for k, h in zip(keys, home)]
+        frame = pd.DataFrame(
+            {
+                "customer_id": keys.astype("int64"),
+                "home_store_id": pd.Series(home, dtype=object),
+                "tier_a": [RFML_TIERS[i] for i in then[rows]],
+                "tier_b": [RFML_TIERS[i] for i in self.now.rank[rows]],
+                "rank_a": then[rows].astype("int64"),
+                "rank_b": self.now.rank[rows].astype("int64"),
+                "total_a": self.then.total[at].astype("int64"),
+                "total_b": self.now.total[rows].astype("int64"),
+                "name": pd.Series([None] * len(rows), dtype=object),
+                "clv": self.money.clv[rows].astype(float),
+                "direction": [_DIRECTIONS[d] for d in direction[rows]],
+            }
+        )
+        out = named(self.db, self.date_b, frame)
+        for column in ("home_store_id", "tier_a", "tier_b", "direction"):
+            out[column] = _text(out[column])
+        return out.reset_index(drop=True)
+
+    def _homes_then(self, keys: list[int]) -> dict[int, str | None]:
+        table = segments.keyed_facts_table(self.db, self.date_a)
+        found = self.db.query_df(
+            f"SELECT {KEY}, home_store_id FROM {table} "
+            f"WHERE as_of = ? AND {KEY} IN (SELECT unnest(CAST(? AS INTEGER[])))",
+            [self.date_a, sorted(set(keys))],
+        )
+        return {
+            int(k): (h if isinstance(h, str) else None) for k, h in zip(found[KEY], found["home_store_id"])
+        }
+
+    def __call__(self, kind: str) -> pd.DataFrame:  # Migration.loader: every mover of a kind
+        return self.rows((kind,), None)
+
+
+def _text(values) -> pd.Series:
+    """A text column as DuckDB hands one back: pandas' str dtype, or objects when all NULL."""
+    series = pd.Series(values).reset_index(drop=True)
+    if len(series) and series.isna().all():
+        return pd.Series([None] * len(series), dtype=object)
+    return series.astype("str")
+
+
+def migration(
+    db,
+    date_a: date,
+    date_b: date,
+    then: Ranks | None,
+    now: Ranks | None,
+    where_now: Places | None,
+    money: Values | None,
+    shown: int | None = None,
+) -> Migration | None:
+    """``migration_between`` of the RFM+L tiers of the whole group on ``date_a`` (``then``)
+    and ``date_b`` (``now``, ``where_now``, ``money``: CLV now) by key, the
+    movers named; None when an array is missing or two of a date hold other customers."""
+    if date_a >= date_b:
+        raise ValueError(f"date_a ({date_a}) must be before date_b ({date_b})")
+    if then is None or not _lined_up(now, where_now, money):
+        return None
+    sides = _Sides(db, date_a, date_b, then, now, where_now, money)
+    known = sides.directions()
+    # the customers of then who are not customers now: outside now's keys
+    lo, hi = now.first - then.first, now.first - then.first + len(now)
+    gone = np.concatenate([then.rank[: max(lo, 0)], then.rank[max(hi, 0) :]]).astype("int64")
+    flows = _flows(known[0], now.rank, gone)
+    moves = sides.rows(MOVES, shown, known)
+    return Migration(moves, flows, "rfml", date_a, date_b, None, None if shown is None else sides)
