@@ -78,16 +78,18 @@ def shown_breakdown(ctx: Context, b: pd.DataFrame, scheme: str) -> pd.DataFrame:
     )
 
 
-def customers_behind(ctx: Context, event, frame: pd.DataFrame, scheme: str, rules, six_rules) -> pd.DataFrame:
-    """The frame a chart's customer list reads: the page's own when nothing is selected (the
-    list then only says how to pick), the one with customer ids and names when something is
-    (the page's frame is keyed, without them, for the whole group)."""
+def customers_behind(ctx: Context, event, scheme: str, rules, six_rules) -> pd.DataFrame:
+    """The frame a chart's customer list reads: none while nothing is selected (the list then
+    only says how to pick); when something is, the customers with ids and names (the page
+    itself draws from sums, without them)."""
     from ui.drill import points_of
-    from ui.queries import seg_customers
+    from ui.queries import seg_analysis, seg_customers
 
-    if "customer_id" in frame.columns or not points_of(event):
-        return frame
-    return seg_customers(ctx.db, ctx.as_of, ctx.store_ids, scheme, rules, six_rules, ctx.clv_params)
+    if not points_of(event):
+        return pd.DataFrame()
+    if ctx.store_ids is None:  # the whole group: the frame with ids (the page's is by key)
+        return seg_customers(ctx.db, ctx.as_of, ctx.store_ids, scheme, rules, six_rules, ctx.clv_params)
+    return seg_analysis(ctx.db, ctx.as_of, ctx.store_ids, scheme, rules, six_rules, ctx.clv_params)[0]
 
 
 def share_chart(ctx: Context, b: pd.DataFrame, scheme: str, with_typical: bool = True) -> go.Figure:

@@ -39,7 +39,6 @@ SHOWN_MOVERS = 200
 
 def by_store_and_region(
     ctx: Context,
-    frame: pd.DataFrame,
     by_store: pd.DataFrame,
     by_region: pd.DataFrame,
     scheme: str,
@@ -156,7 +155,7 @@ def by_store_and_region(
         drill.customer_list_for(
             ctx,
             events,
-            customers_behind(ctx, events, frame, scheme, rules, six_rules),
+            customers_behind(ctx, events, scheme, rules, six_rules),
             (by, column),
             key=f"seg_drill_{by}_{scheme}",
             describe=lambda k: f"{name_of(k[by])} · {label(ctx, k[column], scheme)}",
@@ -168,9 +167,7 @@ def by_store_and_region(
 
 
 @st.fragment
-def migration(
-    ctx: Context, frame: pd.DataFrame, scheme: str, rules: seg.RfmlRules, six_rules: seg.SixGroupRules
-) -> None:
+def migration(ctx: Context, scheme: str, rules: seg.RfmlRules, six_rules: seg.SixGroupRules) -> None:
     """Who moved between tiers since an earlier date: counts, flows, matrix, the movers. A
     fragment: another date reruns only this section."""
     tiers = list(seg.SCHEMES[scheme])

@@ -2,19 +2,19 @@
 ten million customers), with no per-customer frame and no text per customer.
 
 With the facts and the values kept for a date (``derived_segments`` with ``cust_key``,
-``derived_values``), whose keys run without a gap (the build numbers the customers by id, and
-a date's customers hold the keys of their rows in key order), a customer's place in each array
-is its key less the date's first key: the two tables line up by position, and two dates by
-key arithmetic, with no join. DuckDB scores the kept facts with the scoring's CASE
-(``scoring._SCORE_TAIL``; only the tier's rank and the total come back, as small integers),
-and gives where each customer belongs as codes; the CLV is ``clv.add_historical_clv``'s
-arithmetic on the kept values (``clv.absence_weight``, the same figure to the last bit).
-The breakdowns are sums per cell (``keyed.breakdowns``' rows), the migration's flows counts
-per pair of tiers and its movers the first of each direction (``migration_between``'s rows and
-order); only the movers shown get their id, name and store as text.
+``derived_values``), each date's customers come as arrays in key order (the build numbers the
+customers by id: key order is id order): DuckDB scores the kept facts with the scoring's CASE
+(``scoring._SCORE_TAIL``; only the tier's rank and the total come back, as small integers) and
+gives where each customer belongs as codes; the CLV is ``clv.add_historical_clv``'s arithmetic
+on the kept values (``clv.absence_weight``, the same figure to the last bit). The facts and the
+values of a date line up when they hold the same keys; two dates meet by key (an array indexed
+by key), with no join. The breakdowns are sums per cell (``keyed.breakdowns``' rows), the
+migration's flows counts per pair of tiers and its movers the first of each direction
+(``migration_between``'s rows and order); only the movers shown get their id, name and store
+as text.
 
-Anything else (a store scope, a date without kept facts or values, keys with gaps, the two
-tables holding different customers): None, and the caller computes with the frame as before.
+Anything else (a store scope, a date without kept facts or values, the two tables holding
+different customers): None, and the caller computes with the frame as before.
 """
 
 from __future__ import annotations
@@ -47,22 +47,36 @@ def _arrow(db, sql: str, params: list):
         return cur.sql(sql, params=params).to_arrow_table()
 
 
-def _dense(keys: np.ndarray) -> int | None:
-    """The first key when ``keys`` run from it without a gap, in order; else None."""
-    if len(keys) == 0:
+def _by_key(arrow, columns: dict[str, str]) -> tuple[np.ndarray, dict[str, np.ndarray]] | None:
+    """(the keys rising, each column in their order): as read when the rows come in key order
+    (a table written in it, scanned), else each row put at its key's place (a join's rows come
+    in any order; no sort). None: a key twice."""
+    keys = arrow.column(KEY).to_numpy(zero_copy_only=False).astype("int64", copy=False)
+
+    def column(name: str) -> np.ndarray:
+        return arrow.column(name).to_numpy(zero_copy_only=False).astype(columns[name], copy=False)
+
+    if len(keys) < 2 or bool((keys[1:] > keys[:-1]).all()):
+        return _frozen(keys.astype("int32")), {c: _frozen(column(c)) for c in columns}
+    present = np.zeros(int(keys.max()) + 1, dtype=bool)
+    present[keys] = True
+    rising = np.flatnonzero(present)
+    if len(rising) != len(keys):
         return None
-    first = int(keys[0])
-    if int(keys[-1]) - first + 1 != len(keys) or (len(keys) > 1 and not (np.diff(keys) == 1).all()):
-        return None
-    return first
+    out = {}
+    for name, dtype in columns.items():
+        buffer = np.empty(len(present), dtype=dtype)
+        buffer[keys] = column(name)
+        out[name] = _frozen(buffer[rising])
+    return _frozen(rising.astype("int32")), out
 
 
 @dataclass(frozen=True)
 class Places:
-    """Where the customers of a date belong, by position (key - ``first``): the code of their
-    home store and region in ``names`` (-1: none), and their 12 months' spend."""
+    """Where the customers of a date belong, in key order (``keys``): the code of their home
+    store and region in ``names`` (-1: none), and their 12 months' spend."""
 
-    first: int
+    keys: np.ndarray
     store: np.ndarray
     region: np.ndarray
     names: dict  # {"home_store_id": [...], "region": [...]} in text order
@@ -73,15 +87,9 @@ class Places:
 
 
 def places(db, as_of: date) -> Places | None:
-    """The kept facts' places and spend of ``as_of`` (None: not kept, or keys with gaps)."""
+    """The kept facts' places and spend of ``as_of`` (None: not kept)."""
     table = segments.keyed_facts_table(db, as_of)
     if table is None:
-        return None
-    span = db.query_df(
-        f"SELECT min({KEY}) AS lo, max({KEY}) AS hi, count(*) AS n FROM {table} WHERE as_of = ?", [as_of]
-    )
-    lo, hi, n = span.iloc[0].tolist()
-    if not n or hi - lo + 1 != n:  # keys are row numbers (unique): no gap when the span is the count
         return None
     codes = ", ".join(f"{p}_codes AS (" + _PLACE_CODES.format(place=p, table=table) + ")" for p in _PLACES)
     sql = (
@@ -92,21 +100,11 @@ def places(db, as_of: date) -> Places | None:
         + " WHERE f.as_of = ?"
     )
     arrow = _arrow(db, sql, [as_of, as_of, as_of])
-    # a join hands rows back in any order: each goes to its key's place (no sort)
-    at = arrow.column(KEY).to_numpy() - int(lo)
-    out = {}
-    for column, dtype in (("home_store_id", "int32"), ("region", "int32"), ("spend_12m", "float64")):
-        array = np.empty(int(n), dtype=dtype)
-        array[at] = arrow.column(column).to_numpy(zero_copy_only=False)
-        out[column] = _frozen(array)
-    return Places(
-        int(lo), out["home_store_id"], out["region"], _place_codes(db, table, as_of), out["spend_12m"]
-    )
-
-
-def _in_key_order(arrow) -> bool:
-    keys = arrow.column(KEY).to_numpy()
-    return len(keys) < 2 or bool((keys[1:] > keys[:-1]).all())
+    found = _by_key(arrow, {"home_store_id": "int32", "region": "int32", "spend_12m": "float64"})
+    if found is None:
+        return None
+    keys, out = found
+    return Places(keys, out["home_store_id"], out["region"], _place_codes(db, table, as_of), out["spend_12m"])
 
 
 # R, F, M, L and the tier of one date's kept facts, as SCORE_SQL (the rules' ? first, then the
@@ -154,9 +152,9 @@ FROM s CROSS JOIN p
 
 @dataclass(frozen=True)
 class Ranks:
-    """Each customer's tier (rank in RFML_TIERS) and total score, by position (key - first)."""
+    """Each customer's tier (rank in RFML_TIERS) and total score, in key order (``keys``)."""
 
-    first: int
+    keys: np.ndarray
     rank: np.ndarray
     total: np.ndarray
 
@@ -164,28 +162,25 @@ class Ranks:
         return len(self.rank)
 
 
-def ranks(db, as_of: date, rules: RfmlRules) -> Ranks | None:
+def ranks(db, as_of: date, rules: RfmlRules = RfmlRules()) -> Ranks | None:
     """The RFM+L tiers of ``as_of``'s kept facts under ``rules`` (None: not kept, keys with gaps)."""
     table = segments.keyed_facts_table(db, as_of)
     if table is None:
         return None
     rules.validate()
     arrow = _arrow(db, _RANKS_SQL.replace("{table}", table), [*rules.sql_params(), as_of])
-    if arrow.num_rows and not _in_key_order(arrow):
-        arrow = arrow.sort_by(KEY)
-    first = _dense(arrow.column(KEY).to_numpy())
-    if first is None:
+    found = _by_key(arrow, {"rank": "int8", "total": "int8"})
+    if found is None:
         return None
-    rank = arrow.column("rank").to_numpy(zero_copy_only=False).astype("int8", copy=False)
-    total = arrow.column("total").to_numpy(zero_copy_only=False).astype("int8", copy=False)
-    return Ranks(first, _frozen(rank), _frozen(total))
+    keys, out = found
+    return Ranks(keys, out["rank"], out["total"])
 
 
 @dataclass(frozen=True)
 class Values:
-    """Each customer's 12 months' gross profit and CLV, by position (key - first)."""
+    """Each customer's 12 months' gross profit and CLV, in key order (``keys``)."""
 
-    first: int
+    keys: np.ndarray
     gp_12m: np.ndarray
     clv: np.ndarray
 
@@ -206,7 +201,7 @@ def clv_of(gross_profit, tenure_years, recency_days, retention: float, params: c
     return annual * weight * factor
 
 
-def values(db, as_of: date, params: clv.CLVParams) -> Values | None:
+def values(db, as_of: date, params: clv.CLVParams = clv.CLVParams()) -> Values | None:
     """gp_12m and the CLV of ``as_of``'s kept values (None: not kept, keys with gaps)."""
     if derived.kept_date(db, as_of) is None or segments.keyed_facts_table(db, as_of) is None:
         return None
@@ -217,26 +212,26 @@ def values(db, as_of: date, params: clv.CLVParams) -> Values | None:
         "WHERE as_of = ?",
         [as_of],
     )
-    if arrow.num_rows and not _in_key_order(arrow):
-        arrow = arrow.sort_by(KEY)
-    first = _dense(arrow.column(KEY).to_numpy())
-    if first is None:
+    found = _by_key(
+        arrow, dict.fromkeys(("gp_12m", "gross_profit", "tenure_years", "recency_days"), "float64")
+    )
+    if found is None:
         return None
-
-    def column(name: str) -> np.ndarray:
-        return arrow.column(name).to_numpy(zero_copy_only=False).astype(float, copy=False)
-
+    keys, column = found
     retention, _ = clv.retention_for(db, as_of, params)
     rates = clv.return_rates(db, as_of)
     value = clv_of(
-        column("gross_profit"), column("tenure_years"), column("recency_days"), retention, params, rates
+        column["gross_profit"], column["tenure_years"], column["recency_days"], retention, params, rates
     )
-    return Values(first, _frozen(column("gp_12m")), _frozen(value))
+    return Values(keys, column["gp_12m"], _frozen(value))
 
 
 def _lined_up(*parts) -> bool:
-    """Whether the parts hold the same customers (the same first key and count)."""
-    return all(p is not None for p in parts) and len({(p.first, len(p)) for p in parts}) == 1
+    """Whether the parts hold the same customers (the same keys)."""
+    if any(p is None for p in parts):
+        return False
+    first = parts[0].keys
+    return all(p.keys is first or np.array_equal(p.keys, first) for p in parts[1:])
 
 
 # -- the breakdowns ----------------------------------------------------------------------------
@@ -291,18 +286,26 @@ def breakdowns(
 
 
 def _directions(then: Ranks, now: Ranks) -> tuple[np.ndarray, np.ndarray]:
-    """Per customer now (by position): the rank then (-1: new) and the direction (index in
-    _DIRECTIONS: 0 new, 1 up, 2 down, 3 same). Keys without a gap: then's ranks are a slice."""
-    rank = np.full(len(now), -1, dtype="int8")
-    offset = now.first - then.first  # position then = position now + offset
-    lo, hi = max(0, -offset), min(len(now), len(then) - offset)
-    if lo < hi:
-        rank[lo:hi] = then.rank[lo + offset : hi + offset]
+    """Per customer now (in key order): the rank then (-1: new) and the direction (index in
+    _DIRECTIONS: 0 new, 1 up, 2 down, 3 same), then's ranks put at their keys' places."""
+    size = int(max(then.keys[-1] if len(then) else 0, now.keys[-1] if len(now) else 0)) + 1
+    by_key = np.full(size, -1, dtype="int8")
+    by_key[then.keys] = then.rank
+    rank = by_key[now.keys]
+    del by_key
     direction = np.full(len(now), 3, dtype="int8")
     direction[now.rank < rank] = 1
     direction[now.rank > rank] = 2
     direction[rank < 0] = 0
     return rank, direction
+
+
+def _gone(then: Ranks, now: Ranks) -> np.ndarray:
+    """The ranks then of the customers who are not customers now."""
+    size = int(max(then.keys[-1] if len(then) else 0, now.keys[-1] if len(now) else 0)) + 1
+    in_now = np.zeros(size, dtype=bool)
+    in_now[now.keys] = True
+    return then.rank[~in_now[then.keys]].astype("int64")
 
 
 class _ClvKey:
@@ -381,8 +384,8 @@ class _Sides:
             for kind in kinds
         ]
         rows = _ordered(np.concatenate(picked) if picked else np.zeros(0, dtype="int64"), then, clv_key)
-        keys = rows + self.now.first
-        at = keys - self.then.first  # positions then (movers existed then)
+        keys = self.now.keys[rows].astype("int64")
+        at = np.searchsorted(self.then.keys, keys)  # their rows then (movers existed then)
 
         def place(where: Places, positions: np.ndarray) -> list:
             names = where.names["home_store_id"]
@@ -439,10 +442,10 @@ def migration(
     db,
     date_a: date,
     date_b: date,
-    then: Ranks | None,
-    now: Ranks | None,
-    where_now: Places | None,
-    money: Values | None,
+    then: Ranks | None = None,
+    now: Ranks | None = None,
+    where_now: Places | None = None,
+    money: Values | None = None,
     shown: int | None = None,
 ) -> Migration | None:
     """``migration_between`` of the RFM+L tiers of the whole group on ``date_a`` (``then``)
@@ -454,9 +457,6 @@ def migration(
         return None
     sides = _Sides(db, date_a, date_b, then, now, where_now, money)
     known = sides.directions()
-    # the customers of then who are not customers now: outside now's keys
-    lo, hi = now.first - then.first, now.first - then.first + len(now)
-    gone = np.concatenate([then.rank[: max(lo, 0)], then.rank[max(hi, 0) :]]).astype("int64")
-    flows = _flows(known[0], now.rank, gone)
+    flows = _flows(known[0], now.rank, _gone(then, now))
     moves = sides.rows(MOVES, shown, known)
     return Migration(moves, flows, "rfml", date_a, date_b, None, None if shown is None else sides)

@@ -55,6 +55,9 @@ from ui.queries.segmodel import (  # noqa: F401
     _seg_frame,
     _seg_keyed_base,
     _seg_keyed_scores,
+    _seg_money,
+    _seg_places,
+    _seg_ranks,
     _seg_scores,
     alive_drops,
     first_order_date,
@@ -67,6 +70,7 @@ from ui.queries.segmodel import (  # noqa: F401
     seg_customers,
     seg_migration,
     seg_movers,
+    seg_summary,
 )
 from ui.queries.values import (  # noqa: F401
     _HASH_FUNCS,
