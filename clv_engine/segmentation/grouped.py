@@ -58,6 +58,15 @@ def _by_key(arrow, columns: dict[str, str]) -> tuple[np.ndarray, dict[str, np.nd
 
     if len(keys) < 2 or bool((keys[1:] > keys[:-1]).all()):
         return _frozen(keys.astype("int32")), {c: _frozen(column(c)) for c in columns}
+    low, high = int(keys.min()), int(keys.max())
+    if high - low + 1 == len(keys):  # every key once from the least to the greatest: by offset
+        at = keys - low
+        out = {}
+        for name, dtype in columns.items():
+            out[name] = np.empty(len(keys), dtype=dtype)
+            out[name][at] = column(name)
+            _frozen(out[name])
+        return _frozen(np.arange(low, high + 1, dtype="int32")), out
     present = np.zeros(int(keys.max()) + 1, dtype=bool)
     present[keys] = True
     rising = np.flatnonzero(present)
@@ -188,11 +197,15 @@ class Values:
         return len(self.clv)
 
 
-def clv_of(gross_profit, tenure_years, recency_days, retention: float, params: clv.CLVParams, rates):
+def clv_of(
+    gross_profit, tenure_years, recency_days, retention: float, params: clv.CLVParams, rates, annual=None
+):
     """``clv.add_historical_clv``'s CLV, array by array (the same operations, the same figures;
-    ``clv.absence_weight`` only for those absent over a year: the others keep 1)."""
-    years = np.maximum(np.asarray(tenure_years, dtype=float), 1.0)
-    annual = np.asarray(gross_profit, dtype=float) / years
+    ``clv.absence_weight`` only for those absent over a year: the others keep 1). ``annual``:
+    the gross profit a year when already divided (gross_profit and tenure_years then unused)."""
+    if annual is None:
+        years = np.maximum(np.asarray(tenure_years, dtype=float), 1.0)
+        annual = np.asarray(gross_profit, dtype=float) / years
     days = np.asarray(recency_days, dtype=float)
     weight = np.ones(len(days))
     away = np.flatnonzero(~(days <= 365))  # over a year (and unknown: as absence_weight has it)
@@ -208,21 +221,18 @@ def values(db, as_of: date, params: clv.CLVParams = clv.CLVParams()) -> Values |
     params.validate()
     arrow = _arrow(
         db,
-        f"SELECT {KEY}, gp_12m, gross_profit, tenure_years, recency_days FROM {derived.VALUES_TABLE} "
-        "WHERE as_of = ?",
+        # the gross profit a year as add_historical_clv divides it (one IEEE division: the same)
+        f"SELECT {KEY}, gp_12m, gross_profit / CASE WHEN tenure_years < 1.0 THEN 1.0 ELSE tenure_years END "
+        f"AS annual, CAST(recency_days AS INTEGER) AS recency_days FROM {derived.VALUES_TABLE} WHERE as_of = ?",
         [as_of],
     )
-    found = _by_key(
-        arrow, dict.fromkeys(("gp_12m", "gross_profit", "tenure_years", "recency_days"), "float64")
-    )
+    found = _by_key(arrow, {"gp_12m": "float64", "annual": "float64", "recency_days": "float64"})
     if found is None:
         return None
     keys, column = found
     retention, _ = clv.retention_for(db, as_of, params)
     rates = clv.return_rates(db, as_of)
-    value = clv_of(
-        column["gross_profit"], column["tenure_years"], column["recency_days"], retention, params, rates
-    )
+    value = clv_of(None, None, column["recency_days"], retention, params, rates, annual=column["annual"])
     return Values(keys, column["gp_12m"], _frozen(value))
 
 
