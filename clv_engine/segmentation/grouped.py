@@ -61,6 +61,10 @@ def _by_key(arrow, columns: dict[str, str]) -> tuple[np.ndarray, dict[str, np.nd
     low, high = int(keys.min()), int(keys.max())
     if high - low + 1 == len(keys):  # every key once from the least to the greatest: by offset
         at = keys - low
+        seen = np.zeros(len(keys), dtype=bool)
+        seen[at] = True
+        if not seen.all():  # a key twice (and one missing)
+            return None
         out = {}
         for name, dtype in columns.items():
             out[name] = np.empty(len(keys), dtype=dtype)
