@@ -39,6 +39,7 @@ SIX = seg.SixGroupRules()
 def _clear() -> None:
     for query in (
         queries._seg_places,
+        queries._seg_facts,
         queries._seg_ranks,
         queries._seg_money,
         queries.seg_summary,
@@ -156,6 +157,44 @@ def test_rows_in_any_order_are_put_in_key_order_and_lined_up_by_key():
     assert rank.tolist() == [3, -1, 2]
     assert [grouped._DIRECTIONS[d] for d in direction] == ["up", "new", "down"]
     assert grouped._gone(then, now).tolist() == [0]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_tiers_in_small_integers_are_the_scorings(seed):
+    """ranks_of against the frame's rescoring (scoring._score_arrays, kept as it is), on random
+    facts with values on the cut-offs, unknown recency and random rules."""
+    from clv_engine.segmentation.scoring import _TIERS, _score_arrays
+
+    rng = np.random.default_rng(seed)
+    n = 4000
+    rules = seg.RfmlRules(
+        recency_days=tuple(int(x) for x in np.sort(rng.choice(np.arange(1, 800), 4, replace=False))),
+        visits=tuple(int(x) for x in np.sort(rng.choice(np.arange(0, 12), 4, replace=False))),
+        spend=tuple(float(x) for x in np.sort(rng.choice(np.arange(0, 20_000, 250), 4, replace=False))),
+        loyalty_base=int(rng.integers(1, 6)),
+        warranty_weight=int(rng.integers(-4, 5)),
+        referral_weight=int(rng.integers(-4, 5)),
+        event_weight=int(rng.integers(-4, 5)),
+        complaint_weight=int(rng.integers(-4, 5)),
+        competitor_weight=int(rng.integers(-4, 5)),
+        silver_min=int(rng.integers(5, 10)),
+        gold_min=int(rng.integers(10, 14)),
+        platinum_min=int(rng.integers(14, 21)),
+        churned_max_r=int(rng.integers(1, 6)),
+        churned_max_total=int(rng.integers(4, 21)),
+    )
+    recency = rng.choice([*rules.recency_days, 0, 5, 100, 400, 2000], n).astype(float)
+    recency[rng.random(n) < 0.05] = np.nan
+    columns = {
+        "recency_days": recency,
+        "freq_12m": rng.choice([*rules.visits, 0, 3, 20], n).astype("int64"),
+        "spend_12m": rng.choice([*rules.spend, 0.0, 999.5, 30_000.0], n).astype(float),
+        **{flag: rng.random(n) < 0.4 for flag in seg.FLAG_TABLES},
+    }
+    got = grouped.ranks_of(grouped.Facts(np.arange(n), columns), rules)
+    want = _score_arrays(pd.DataFrame(columns), rules)
+    np.testing.assert_array_equal(got.total, want["total"])
+    assert [seg.RFML_TIERS[i] for i in got.rank] == [_TIERS[i] for i in want["tier"]]
 
 
 def test_the_clv_by_arrays_is_add_historical_clvs_to_the_last_bit(db, end):

@@ -31,7 +31,7 @@ from clv_engine.derived import store as derived
 from clv_engine.segmentation.keyed import _PLACE_CODES, _PLACES, KEY, _place_codes, named, shaped
 from clv_engine.segmentation.migration import _DIRECTIONS, MOVES, Migration
 from clv_engine.segmentation.scoring import RfmlRules
-from clv_engine.segmentation.vocabulary import RFML_TIERS, SCORE_MAX, SCORE_MIN
+from clv_engine.segmentation.vocabulary import FLAG_TABLES, RFML_TIERS, SCORE_MAX, SCORE_MIN
 
 _TIERS = len(RFML_TIERS)
 
@@ -120,47 +120,39 @@ def places(db, as_of: date) -> Places | None:
     return Places(keys, out["home_store_id"], out["region"], _place_codes(db, table, as_of), out["spend_12m"])
 
 
-# R, F, M, L and the tier of one date's kept facts, as SCORE_SQL (the rules' ? first, then the
-# date); the tier as its rank in RFML_TIERS (0 platinum .. 4 churned).
-_RANKS_SQL = f"""
-WITH p AS (
-    SELECT ? AS r5, ? AS r4, ? AS r3, ? AS r2,
-           ? AS f2, ? AS f3, ? AS f4, ? AS f5,
-           CAST(? AS DOUBLE) AS m2, CAST(? AS DOUBLE) AS m3,
-           CAST(? AS DOUBLE) AS m4, CAST(? AS DOUBLE) AS m5,
-           ? AS l_base, ? AS w_warranty, ? AS w_referral, ? AS w_event,
-           ? AS w_complaint, ? AS w_competitor,
-           ? AS t_platinum, ? AS t_gold, ? AS t_silver,
-           ? AS churn_r, ? AS churn_total
-),
-s AS (
-    SELECT {KEY},
-           CASE WHEN recency_days IS NULL THEN 1
-                WHEN recency_days <= r5 THEN 5 WHEN recency_days <= r4 THEN 4
-                WHEN recency_days <= r3 THEN 3 WHEN recency_days <= r2 THEN 2 ELSE 1 END AS r,
-           CASE WHEN freq_12m >= f5 THEN 5 WHEN freq_12m >= f4 THEN 4
-                WHEN freq_12m >= f3 THEN 3 WHEN freq_12m >= f2 THEN 2 ELSE 1 END AS f,
-           CASE WHEN coalesce(spend_12m, 0) >= m5 THEN 5 WHEN coalesce(spend_12m, 0) >= m4 THEN 4
-                WHEN coalesce(spend_12m, 0) >= m3 THEN 3 WHEN coalesce(spend_12m, 0) >= m2 THEN 2
-                ELSE 1 END AS m,
-           greatest({SCORE_MIN}, least({SCORE_MAX}, l_base
-                + w_warranty * CAST(coalesce(has_warranty, FALSE) AS INTEGER)
-                + w_referral * CAST(coalesce(referred_someone, FALSE) AS INTEGER)
-                + w_event * CAST(coalesce(attended_event, FALSE) AS INTEGER)
-                + w_complaint * CAST(coalesce(has_complaint, FALSE) AS INTEGER)
-                + w_competitor * CAST(coalesce(seen_at_competitor, FALSE) AS INTEGER))) AS l
-    FROM {{table}} CROSS JOIN p
-    WHERE as_of = ?
-)
-SELECT {KEY},
-       CAST(CASE WHEN r <= churn_r AND r + f + m + l <= churn_total THEN 4
-                 WHEN r + f + m + l >= t_platinum THEN 0
-                 WHEN r + f + m + l >= t_gold THEN 1
-                 WHEN r + f + m + l >= t_silver THEN 2
-                 ELSE 3 END AS TINYINT) AS rank,
-       CAST(r + f + m + l AS TINYINT) AS total
-FROM s CROSS JOIN p
-"""
+@dataclass(frozen=True)
+class Facts:
+    """What the RFM+L rules read of each customer of a date, in key order (``keys``)."""
+
+    keys: np.ndarray
+    columns: dict  # recency_days, freq_12m, spend_12m and the five flags
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+_FACT_TYPES = {
+    "recency_days": "float64",  # NaN: unknown (R = 1)
+    "freq_12m": "int64",
+    "spend_12m": "float64",
+    **dict.fromkeys(FLAG_TABLES, "bool"),
+}
+
+
+def facts(db, as_of: date) -> Facts | None:
+    """The kept facts of ``as_of`` the rules read (None: not kept)."""
+    table = segments.keyed_facts_table(db, as_of)
+    if table is None:
+        return None
+    picked = ", ".join(
+        f"coalesce({c}, FALSE) AS {c}"
+        if c in FLAG_TABLES
+        else (f"coalesce({c}, 0) AS {c}" if c != "recency_days" else c)
+        for c in _FACT_TYPES
+    )
+    arrow = _arrow(db, f"SELECT {KEY}, {picked} FROM {table} WHERE as_of = ?", [as_of])
+    found = _by_key(arrow, _FACT_TYPES)
+    return None if found is None else Facts(*found)
 
 
 @dataclass(frozen=True)
@@ -175,18 +167,49 @@ class Ranks:
         return len(self.rank)
 
 
-def ranks(db, as_of: date, rules: RfmlRules = RfmlRules()) -> Ranks | None:
-    """The RFM+L tiers of ``as_of``'s kept facts under ``rules`` (None: not kept, keys with gaps)."""
-    table = segments.keyed_facts_table(db, as_of)
-    if table is None:
-        return None
-    rules.validate()
-    arrow = _arrow(db, _RANKS_SQL.replace("{table}", table), [*rules.sql_params(), as_of])
-    found = _by_key(arrow, {"rank": "int8", "total": "int8"})
+def ranks_of(found: Facts | None, rules: RfmlRules = RfmlRules()) -> Ranks | None:
+    """The RFM+L tiers of the facts under ``rules`` (None: no facts): ``scoring._score_arrays``'
+    R, F, M, L, total and tier in small integers (a band is the number of cut-offs reached)."""
     if found is None:
         return None
-    keys, out = found
-    return Ranks(keys, out["rank"], out["total"])
+    rules.validate()
+    c = found.columns
+    n = len(found)
+
+    def reached(values: np.ndarray, cutoffs, below: bool) -> np.ndarray:
+        """1 + the cut-offs reached: values <= cut-off (R: rising days) or >= (F, M); NaN: none."""
+        band = np.ones(n, dtype="int8")
+        for cut in cutoffs:
+            band += (values <= cut) if below else (values >= cut)
+        return band
+
+    r = reached(c["recency_days"], [float(x) for x in rules.recency_days], True)
+    f = reached(c["freq_12m"], list(rules.visits), False)
+    m = reached(c["spend_12m"], [float(x) for x in rules.spend], False)
+    loyalty = np.full(n, rules.loyalty_base, dtype="int8")
+    for flag, weight in (
+        ("has_warranty", rules.warranty_weight),
+        ("referred_someone", rules.referral_weight),
+        ("attended_event", rules.event_weight),
+        ("has_complaint", rules.complaint_weight),
+        ("seen_at_competitor", rules.competitor_weight),
+    ):
+        if weight:
+            loyalty += np.int8(weight) * c[flag].view("int8")
+    np.clip(loyalty, SCORE_MIN, SCORE_MAX, out=loyalty)
+    total = r + f + m + loyalty
+    # SCORE_SQL's CASE in its order: churned first, then the highest tier reached
+    rank = np.full(n, RFML_TIERS.index("ordinary"), dtype="int8")
+    rank[total >= rules.silver_min] = RFML_TIERS.index("silver")
+    rank[total >= rules.gold_min] = RFML_TIERS.index("gold")
+    rank[total >= rules.platinum_min] = RFML_TIERS.index("platinum")
+    rank[(r <= rules.churned_max_r) & (total <= rules.churned_max_total)] = RFML_TIERS.index("churned")
+    return Ranks(found.keys, _frozen(rank), _frozen(total))
+
+
+def ranks(db, as_of: date, rules: RfmlRules = RfmlRules()) -> Ranks | None:
+    """The RFM+L tiers of ``as_of``'s kept facts under ``rules`` (None: not kept)."""
+    return ranks_of(facts(db, as_of), rules)
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ from ui.queries.planning import (  # noqa: F401
 from ui.queries.segmodel import (  # noqa: F401
     _seg_base,
     _seg_breakdowns,
+    _seg_facts,
     _seg_frame,
     _seg_keyed_base,
     _seg_keyed_scores,

@@ -146,9 +146,15 @@ def _seg_places(db: Database, as_of: date):
     return grouped.places(db, as_of)
 
 
+@shared
+def _seg_facts(db: Database, as_of: date):
+    return grouped.facts(db, as_of)
+
+
 @shared(max_entries=6)
 def _seg_ranks(db: Database, as_of: date, rules):
-    return grouped.ranks(db, as_of, rules)
+    """The tiers under ``rules``: arithmetic on the shared facts (another rule: no SQL)."""
+    return grouped.ranks_of(_seg_facts(db, as_of), rules)
 
 
 @shared
