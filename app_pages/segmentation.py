@@ -103,7 +103,7 @@ with right:
 drill.customer_list_for(
     ctx,
     tier_event,
-    panel.customers_behind(ctx, tier_event, scheme, rules, six_rules),
+    panel.customers_behind(ctx, tier_event, scheme, rules, six_rules, (column,)),
     (column,),
     key=f"seg_drill_tier_{scheme}",
     describe=lambda k: panel.label(ctx, k[column], scheme),

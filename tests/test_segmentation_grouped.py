@@ -43,6 +43,7 @@ def _clear() -> None:
         queries._seg_ranks,
         queries._seg_money,
         queries.seg_summary,
+        queries.seg_cell_customers,
         queries._seg_frame,
         queries._seg_keyed_scores,
         queries._seg_keyed_base,
@@ -235,6 +236,36 @@ def test_random_databases(tmp_path, seed):
                 assert_same_summary(db, end, rules, params)
             assert_same_migration(db, end - timedelta(days=365), end, rules, clv.CLVParams())
             assert_same_migration(db, end - timedelta(days=730), end, rules, clv.CLVParams())
+            assert_same_cell_lists(db, end, rules, clv.CLVParams())
     finally:
         _clear()
         db.close()
+
+
+def assert_same_cell_lists(db, day, rules, params) -> None:
+    """A clicked bar or cell lists the customers the frame with ids gives (clv_engine.drill)."""
+    from clv_engine import drill as engine
+
+    old = seg.with_values(
+        seg.score_customers(db, day, None, rules), clv.customer_values(db, day, None, params)
+    )
+    stores = sorted(old["home_store_id"].dropna().unique())
+    regions = sorted(old["region"].dropna().unique())
+    picks = [
+        [{"tier": "gold"}],
+        [{"tier": "platinum"}, {"tier": "churned"}],
+        [{"home_store_id": stores[0], "tier": "silver"}, {"home_store_id": stores[-1], "tier": "ordinary"}],
+        [{"region": regions[0], "tier": "gold"}],
+        [{"home_store_id": "no such store", "tier": "gold"}],
+    ]
+    for keys in picks:
+        cells = tuple(tuple(sorted(k.items())) for k in keys)
+        frame = queries.seg_cell_customers(db, day, rules, params, cells)
+        got = engine.customers_for(frame, keys)
+        want = engine.customers_for(old, keys)
+        pd.testing.assert_frame_equal(got, want, check_dtype=False)
+
+
+@pytest.mark.parametrize("rules", [seg.RfmlRules(), EDITED])
+def test_a_clicked_cell_lists_the_customers_of_the_frame_with_ids(db, end, rules):
+    assert_same_cell_lists(db, end, rules, clv.CLVParams())

@@ -152,14 +152,15 @@ def by_store_and_region(
         # -- click through: the customers behind the clicked store rows and cells --
         # The store or region goes into the chart as its position in `keys` (names are a dealer's text).
         events = [row_event, cell_event]
+        decode = {by: lambda i: keys[int(i)] if 0 <= int(i) < len(keys) else None}
         drill.customer_list_for(
             ctx,
             events,
-            customers_behind(ctx, events, scheme, rules, six_rules),
+            customers_behind(ctx, events, scheme, rules, six_rules, (by, column), decode),
             (by, column),
             key=f"seg_drill_{by}_{scheme}",
             describe=lambda k: f"{name_of(k[by])} · {label(ctx, k[column], scheme)}",
-            decode={by: lambda i: keys[int(i)] if 0 <= int(i) < len(keys) else None},
+            decode=decode,
         )
         # --
         if unassigned:

@@ -19,6 +19,7 @@ different customers): None, and the caller computes with the frame as before.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -497,3 +498,61 @@ def migration(
     flows = _flows(known[0], now.rank, _gone(then, now))
     moves = sides.rows(MOVES, shown, known)
     return Migration(moves, flows, "rfml", date_a, date_b, None, None if shown is None else sides)
+
+
+# -- the customers behind a clicked bar or cell --------------------------------------------------
+
+# What a customer list reads of the customers picked (by key, an Arrow table ``picked``): the
+# frame's columns as seg_customers has them (the scores' place and recency, the values' rest).
+_LISTED_SQL = f"""
+SELECT f.{KEY}, v.customer_id, v.name, f.home_store_id, f.region, v.channel, v.vehicle_model,
+       f.recency_days, v.orders, v.gross_profit
+FROM picked p
+JOIN {{table}} f ON f.{KEY} = p.{KEY} AND f.as_of = ?
+JOIN {derived.VALUES_TABLE} v ON v.{KEY} = p.{KEY} AND v.as_of = ?
+"""
+
+
+def customers_in(
+    db,
+    as_of: date,
+    where: Places | None = None,
+    tiers: Ranks | None = None,
+    money: Values | None = None,
+    cells: Sequence[Mapping] = (),
+) -> pd.DataFrame | None:
+    """The customers of the whole group in any of ``cells`` ({"tier": t} and maybe
+    {"home_store_id": s} or {"region": r}), with the columns a customer list reads (id, name,
+    place, channel, vehicle, recency, orders, gross profit, gp_12m, CLV, tier), in key order;
+    None when the arrays are missing or hold other customers. Only those customers are read."""
+    import pyarrow as pa
+
+    table = segments.keyed_facts_table(db, as_of)
+    if table is None or not _lined_up(where, tiers, money):
+        return None
+    chosen = np.zeros(len(tiers), dtype=bool)
+    for cell in cells:
+        tier = cell.get("tier")
+        if tier not in RFML_TIERS:
+            continue
+        match = tiers.rank == RFML_TIERS.index(tier)
+        for place, codes in (("home_store_id", where.store), ("region", where.region)):
+            if place in cell:
+                names = where.names[place]
+                value = cell[place]
+                match &= codes == (names.index(value) if value in names else -2)
+        chosen |= match
+    rows = np.flatnonzero(chosen)
+    picked = pa.table({KEY: pa.array(tiers.keys[rows].astype("int32"))})
+    with db.cursor() as cur:
+        cur.register("picked", picked)
+        try:
+            found = cur.sql(_LISTED_SQL.replace("{table}", table), params=[as_of, as_of]).df()
+        finally:
+            cur.unregister("picked")
+    found = found.sort_values(KEY).reset_index(drop=True)
+    at = np.searchsorted(tiers.keys, found[KEY].to_numpy())
+    found["gp_12m"] = money.gp_12m[at]
+    found["clv"] = money.clv[at]
+    found["tier"] = pd.Series([RFML_TIERS[i] for i in tiers.rank[at]], dtype="str")
+    return found.drop(columns=[KEY])

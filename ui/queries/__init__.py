@@ -68,6 +68,7 @@ from ui.queries.segmodel import (  # noqa: F401
     model_predictions_of,
     model_summary_facts,
     seg_analysis,
+    seg_cell_customers,
     seg_customers,
     seg_migration,
     seg_movers,

@@ -180,6 +180,20 @@ def seg_summary(db, as_of, store_ids, scheme, rules, six_rules, params):
     return (len(frame), *parts)
 
 
+@cached(max_entries=8)
+def seg_cell_customers(db, as_of, rules, params, cells: tuple) -> pd.DataFrame | None:
+    """The whole group's customers in the clicked ``cells`` (tier, and store or region), read
+    by key for them only (None: not kept; then the frame with ids)."""
+    return grouped.customers_in(
+        db,
+        as_of,
+        _seg_places(db, as_of),
+        _seg_ranks(db, as_of, rules),
+        _seg_money(db, as_of, params),
+        [dict(c) for c in cells],
+    )
+
+
 def seg_analysis(db, as_of, store_ids, scheme, rules, six_rules, params):
     """(customers with scores, CLV and tier or group; breakdown; by store; by region)."""
     frame = _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params).copy(deep=False)
