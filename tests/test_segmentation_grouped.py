@@ -269,3 +269,28 @@ def assert_same_cell_lists(db, day, rules, params) -> None:
 @pytest.mark.parametrize("rules", [seg.RfmlRules(), EDITED])
 def test_a_clicked_cell_lists_the_customers_of_the_frame_with_ids(db, end, rules):
     assert_same_cell_lists(db, end, rules, clv.CLVParams())
+
+
+def test_the_page_draws_the_migration_matrix_of_the_flows(sample_db_path):
+    """The page's matrix (tiers then x tiers now) is the flows' pivot table, as it was built."""
+    from tests.helpers import run_app
+
+    _clear()
+    at = run_app(sample_db_path, "app_pages/segmentation.py")
+    day = at.date_input(key="as_of").value
+    db = Database(sample_db_path)
+    try:
+        mig = queries.seg_migration(
+            db, day - timedelta(days=365), day, None, "rfml", seg.RfmlRules(), SIX, clv.CLVParams(), 200
+        )
+    finally:
+        db.close()
+    flows = mig.flows[mig.flows["tier_b"] != "gone"]
+    left = [t for t in ["new", *seg.RFML_TIERS] if t in set(flows["tier_a"])]
+    right = [t for t in seg.RFML_TIERS if t in set(flows["tier_b"])]
+    want = flows.pivot_table(
+        index="tier_a", columns="tier_b", values="customers", aggfunc="sum", fill_value=0
+    )
+    want = want.reindex(index=left, columns=right, fill_value=0)
+    drawn = [d.value for d in at.dataframe if d.value.shape == want.shape]
+    assert any(np.array_equal(d.to_numpy(), want.to_numpy()) for d in drawn)
