@@ -22,7 +22,7 @@ from clv_engine import segmentation as seg
 from clv_engine.db import Database
 from clv_engine.derived.build import build
 from clv_engine.scope import ScopedDatabase
-from clv_engine.segmentation import grouped
+from clv_engine.segmentation import grouped, moves
 from tests.test_derived_dates import _make
 from tests.test_segmentation_keyed import _flags
 from ui import queries
@@ -154,10 +154,10 @@ def test_rows_in_any_order_are_put_in_key_order_and_lined_up_by_key():
     # two dates by key, with gaps: then 1, 2, 4 (ranks 0, 3, 2), now 2, 3, 4 (ranks 1, 1, 4)
     then = grouped.Ranks(np.array([1, 2, 4]), np.array([0, 3, 2], dtype="int8"), np.zeros(3, dtype="int8"))
     now = grouped.Ranks(np.array([2, 3, 4]), np.array([1, 1, 4], dtype="int8"), np.zeros(3, dtype="int8"))
-    rank, direction = grouped._directions(then, now)
+    rank, direction = moves._directions(then, now)
     assert rank.tolist() == [3, -1, 2]
-    assert [grouped._DIRECTIONS[d] for d in direction] == ["up", "new", "down"]
-    assert grouped._gone(then, now).tolist() == [0]
+    assert [moves._DIRECTIONS[d] for d in direction] == ["up", "new", "down"]
+    assert moves._gone(then, now).tolist() == [0]
 
 
 @pytest.mark.parametrize("seed", range(6))

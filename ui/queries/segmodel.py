@@ -14,7 +14,7 @@ from clv_engine import segmentation as seg
 from clv_engine.db import Database
 from clv_engine.models import kept
 from clv_engine.predictive import p_alive_drops
-from clv_engine.segmentation import grouped
+from clv_engine.segmentation import grouped, moves
 from clv_engine.status import P_ALIVE_LIKELY, StatusRules
 from ui.queries.values import (
     _customer_values,
@@ -215,7 +215,7 @@ def seg_migration(
                 _seg_places(db, as_of),
                 _seg_money(db, as_of, params),
             )
-            mig = grouped.migration(db, date_a, as_of, then, now, where, money, shown)
+            mig = moves.migration(db, date_a, as_of, then, now, where, money, shown)
         if mig is not None:
             return mig
     now = _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params)
