@@ -62,9 +62,13 @@ from ui.queries.planning import (  # noqa: F401
 from ui.queries.segmodel import (  # noqa: F401
     _seg_base,
     _seg_breakdowns,
+    _seg_facts,
     _seg_frame,
     _seg_keyed_base,
     _seg_keyed_scores,
+    _seg_money,
+    _seg_places,
+    _seg_ranks,
     _seg_scores,
     alive_drops,
     first_order_date,
@@ -74,9 +78,11 @@ from ui.queries.segmodel import (  # noqa: F401
     model_predictions_of,
     model_summary_facts,
     seg_analysis,
+    seg_cell_customers,
     seg_customers,
     seg_migration,
     seg_movers,
+    seg_summary,
 )
 from ui.queries.values import (  # noqa: F401
     _HASH_FUNCS,
