@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from clv_engine.allocation.model import (
     _EPS,
@@ -99,6 +98,8 @@ def _solve(projects: Sequence[Project], budget: float) -> dict[str, tuple[int, f
     so a project that only breaks even is not funded either.
     Raises AllocationError if HiGHS finds no portfolio (callers check the locks first).
     """
+    from scipy.optimize import Bounds, LinearConstraint, milp  # here: 0.7 s of a cold start
+
     prog = _programme(projects)
     n_cols = prog.cost.size
     rows, row_lo, row_hi, upper = _choice_rows(projects, prog, n_cols)
@@ -165,6 +166,8 @@ def _max_entry_cost_milp(projects: Sequence[Project], budget: float, need: float
     y is the cost at which a left-out project (gain g) enters: it then costs y, returns
     g − y net, and the rest have budget − y; ``need`` = today's optimum − g.
     """
+    from scipy.optimize import Bounds, LinearConstraint, milp  # here: 0.7 s of a cold start
+
     prog = _programme(projects)
     n_cols = prog.cost.size
     rows, row_lo, row_hi, upper = _choice_rows(projects, prog, n_cols)

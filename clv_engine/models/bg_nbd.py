@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
-from scipy.special import digamma, expit, gammaln, hyp2f1
 
 from clv_engine.models.fitting import (
     _LOG_BOUND,
@@ -29,6 +28,7 @@ from clv_engine.models.fitting import (
     check_rfm,
     compress_rows,
 )
+from clv_engine.models.special import digamma, expit, gammaln, hyp2f1
 
 
 class BGNBDParams(NamedTuple):

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import minimize
 
 from clv_engine import errors
 from clv_engine.errors import InputError
+from clv_engine.models.special import minimize
 
 # Log-parameters are kept inside these bounds: exp(±20) spans 2e-9 .. 5e8, far beyond any
 # sensible value; an optimum near a bound means the data cannot pin that parameter down.

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
-from scipy.special import digamma, gammaln
 
 from clv_engine.models.fitting import (
     _LOG_BOUND,
@@ -25,6 +24,7 @@ from clv_engine.models.fitting import (
     _polish,
     _standard_errors,
 )
+from clv_engine.models.special import digamma, gammaln
 
 
 class GammaGammaParams(NamedTuple):

@@ -26,17 +26,11 @@ from clv_engine import complaints as cq
 from clv_engine import segmentation as seg
 from clv_engine.cohorts import LtvParams
 from clv_engine.db import Database
-from clv_engine.models import FitError
-from clv_engine.predictive import (
-    HoldoutCheck,
-    holdout_check,
-)
 from clv_engine.scope import ScopedDatabase, group_database
 from ui.charts import FAST_HASH_FUNCS
 from ui.queries.values import (
     cached,
     dropout,
-    fit_failure,
     fit_in_scope,
     model_values,
     shared,
@@ -129,21 +123,6 @@ def channel_table(
 ) -> pd.DataFrame:
     """:func:`channel_ltv` beside :func:`channel_cac` over ``months`` (``ch.combine_channel_table``)."""
     return ch.combine_channel_table(channel_ltv(db, as_of, params, stores), channel_cac(db, as_of, months))
-
-
-@cached
-def customers_with_orders(db: Database, as_of: date) -> int:
-    sql = "SELECT count(DISTINCT customer_id) FROM orders WHERE order_date <= ?"
-    return int(db.query_value(sql, [as_of]))
-
-
-@cached
-def holdout(db: Database, calibration_end: date, as_of: date) -> HoldoutCheck | dict:
-    """The holdout check, or the failure dict of its fit."""
-    try:
-        return holdout_check(db, calibration_end, as_of)
-    except FitError as error:
-        return fit_failure(error)
 
 
 def _copied(func):

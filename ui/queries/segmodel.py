@@ -12,14 +12,15 @@ import pandas as pd
 from clv_engine import clv
 from clv_engine import segmentation as seg
 from clv_engine.db import Database
-from clv_engine.models import kept
-from clv_engine.predictive import p_alive_drops
+from clv_engine.models import FitError, kept
+from clv_engine.predictive import HoldoutCheck, holdout_check, p_alive_drops
 from clv_engine.segmentation import grouped, moves
 from clv_engine.status import P_ALIVE_LIKELY, StatusRules
 from ui.queries.values import (
     _customer_values,
     cached,
     dropout,
+    fit_failure,
     fitted_model,
     shared,
 )
@@ -82,6 +83,21 @@ def model_dropout(db: Database, as_of: date):
     model = fitted_model(db, as_of)
     check = None if isinstance(model, dict) else kept.dropout(db, model)
     return dropout(db, as_of) if check is None else check
+
+
+@cached
+def customers_with_orders(db: Database, as_of: date) -> int:
+    """Distinct customers with an order to ``as_of`` (the model page's refund-only count)."""
+    return kept.customers_with_orders(db, as_of)
+
+
+@cached
+def holdout(db: Database, calibration_end: date, as_of: date) -> HoldoutCheck | dict:
+    """The holdout check, or the failure dict of its fit."""
+    try:
+        return holdout_check(db, calibration_end, as_of)
+    except FitError as error:
+        return fit_failure(error)
 
 
 # -- segmentation --
