@@ -85,3 +85,20 @@ def test_page_query_leaves_a_store_choice_to_the_frames(db, as_of):
     assert queries.model_headline(db, as_of, None, params) == kept.headline(
         db, as_of, params.horizon_years, params.discount_rate, P_ALIVE_LIKELY, 365
     )
+
+
+def test_headline_read_back_as_summed(db, as_of, tmp_path):
+    """The headline's sums are remembered beside the file: a second reader (as a new
+    process) gets the very figures the first summed in DuckDB."""
+    first = kept.headline(db, as_of, 5, 0.12, P_ALIVE_LIKELY, 365)
+    again = Database(db.path)
+    try:
+        assert kept.headline(again, as_of, 5, 0.12, P_ALIVE_LIKELY, 365) == first
+        row = again.query_df(kept.HEADLINE_SQL, [P_ALIVE_LIKELY, 365, as_of]).iloc[0]
+        assert first.customers == int(row["customers"])
+        assert first.predictive_clv == float(row["predictive_clv"])
+        assert first.status_active == int(row["active"]) / first.customers
+        other = kept.headline(again, as_of, 5, 0.12, 0.9, 60)  # other inputs: their own sums
+        assert other.status_active < first.status_active
+    finally:
+        again.close()

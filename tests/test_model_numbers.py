@@ -8,7 +8,9 @@ a store scope or a date not kept uses the summary, as before."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -18,6 +20,7 @@ import pytest
 from clv_engine import predictive
 from clv_engine.db import Database
 from clv_engine.derived.build import build
+from clv_engine.derived.store import SIDECAR_SUFFIX
 from clv_engine.models import kept
 from clv_engine.scope import ScopedDatabase
 from tests.test_derived_dates import _make
@@ -29,6 +32,8 @@ def _clear() -> None:
         queries.alive_drops,
         queries.model_summary_facts,
         queries.model_dropout,
+        queries.model_headline,
+        queries.customers_with_orders,
         queries.fit_in_scope,
         queries._group_fit,
     ):
@@ -36,6 +41,24 @@ def _clear() -> None:
 
 
 def assert_page_figures_as_before(db: Database, as_of) -> None:
+    # The sums over every kept row are worked out once per file version (kept beside the file):
+    # the first pass computes and remembers them, the second (caches cleared, as a new
+    # process) reads them back; both must be the figures computed as before.
+    sidecar = Path(f"{db.path}{SIDECAR_SUFFIX}")
+    sidecar.unlink(missing_ok=True)
+    for _ in range(2):
+        _clear()
+        _assert_page_figures_as_before(db, as_of)
+        orders = db.query_df("SELECT customer_id, order_date FROM orders")
+        with_orders = orders.loc[orders["order_date"] <= pd.Timestamp(as_of), "customer_id"].nunique()
+        assert queries.customers_with_orders(db, as_of) == with_orders
+    names = json.loads(sidecar.read_text())["values"]
+    assert {"customers_with_orders", "model_summary_facts", "model_dropout", "model_alive_drops"} <= {
+        n.split(".")[0] for n in names
+    }
+
+
+def _assert_page_figures_as_before(db: Database, as_of) -> None:
     model = queries.fitted_model(db, as_of)
     now = kept.alive_now(db, model)
     assert now is not None
@@ -72,6 +95,9 @@ def test_a_store_scope_or_a_date_not_kept_reads_the_summary(db):
     assert kept.alive_now(scoped, model) is None and kept.summary_facts(scoped, model) is None
     assert queries.model_summary_facts(scoped, end)[0] == len(model.summary)
     assert queries.model_dropout(scoped, end) == model.dropout()
+    orders = scoped.query_df("SELECT customer_id, order_date FROM orders")
+    with_orders = orders.loc[orders["order_date"] <= pd.Timestamp(end), "customer_id"].nunique()
+    assert queries.customers_with_orders(scoped, end) == with_orders < queries.customers_with_orders(db, end)
     other = end - timedelta(days=45)
     assert kept.summary_facts(db, queries.fitted_model(db, other)) is None
     assert queries.model_summary_facts(db, other)[0] == len(queries.fitted_model(db, other).summary)

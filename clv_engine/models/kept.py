@@ -72,15 +72,34 @@ def headline(
     """The headline's figures over the whole group, or None (not kept: compute)."""
     if not usable(db, as_of, horizon_years, discount_rate):
         return None
-    row = db.query_df(HEADLINE_SQL, [float(likely), int(active_days), as_of]).iloc[0]
-    n = int(row["customers"])
+    args = [float(likely), int(active_days), as_of]
+
+    def summed(reader: Any) -> list:
+        row = reader.query_df(HEADLINE_SQL, args).iloc[0]
+        kinds = (int, int, float, float, int)
+        return [kind(row[c]) for kind, c in zip(kinds, row.index, strict=True)]
+
+    name = f"model_headline.{_day(as_of)}.{float(horizon_years)!r}.{float(discount_rate)!r}.{args[0]!r}.{args[1]}"
+    n, likely_n, visits, value, active = remembered(db, name, summed)
     return KeptHeadline(
-        customers=n,
-        likely_alive=int(row["likely"]) / n if n else None,
-        expected_visits=float(row["expected_visits"]),
-        predictive_clv=float(row["predictive_clv"]),
-        status_active=int(row["active"]) / n if n else None,
+        customers=int(n),
+        likely_alive=int(likely_n) / n if n else None,
+        expected_visits=float(visits),
+        predictive_clv=float(value),
+        status_active=int(active) / n if n else None,
     )
+
+
+def _day(value: object) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def remembered(db: Any, name: str, compute: Any) -> Any:
+    """``compute(db)`` (a JSON value) once per file version whatever the number of processes
+    (``derived.remembered``: kept beside the file, keyed by its identity, so the derived
+    tables it sums are those of this very file): the model page's sums over ten million kept
+    rows cost a cold start seconds, and are the same figures until the file changes."""
+    return derived.remembered(db, name, compute)
 
 
 def predictions_of(
@@ -111,11 +130,8 @@ def customers_with_orders(db: Any, as_of: date) -> int:
     at ten million), so for the whole group worked out once per file version whatever the
     number of processes (``derived.remembered``: kept beside the file, keyed by its identity;
     a scoped database counts its own)."""
-    day = as_of.isoformat() if isinstance(as_of, date) else str(as_of)
-    count = derived.remembered(
-        db,
-        f"customers_with_orders.{day}",
-        lambda reader: int(reader.query_value(ORDER_CUSTOMERS_SQL, [as_of])),
+    count = remembered(
+        db, f"customers_with_orders.{_day(as_of)}", lambda r: int(r.query_value(ORDER_CUSTOMERS_SQL, [as_of]))
     )
     return int(count)
 
@@ -148,13 +164,20 @@ def summary_facts(db: Any, model: Any) -> tuple[int, float, float] | None:
     DuckDB (the percentile from the visits' counts, as numpy takes it); None when not kept."""
     if not summary_kept(db, model):
         return None
-    row = db.query_df(SUMMARY_SQL, [model.as_of]).iloc[0]
-    n = int(row["n"])
-    if n == 0:
+
+    def summed(reader: Any) -> list:
+        row = reader.query_df(SUMMARY_SQL, [model.as_of]).iloc[0]
+        n = int(row["n"])
+        if n == 0:
+            return [0, None, None]
+        counts = reader.query_df(FREQUENCIES_SQL, [model.as_of])
+        visits = np.repeat(counts["frequency"].to_numpy(dtype=float), counts["n"].to_numpy(dtype="int64"))
+        return [n, float(row["longest"]), float(np.quantile(visits, 0.99))]
+
+    n, longest, p99 = remembered(db, f"model_summary_facts.{_day(model.as_of)}", summed)
+    if not n:
         return 0, float("nan"), float("nan")
-    counts = db.query_df(FREQUENCIES_SQL, [model.as_of])
-    visits = np.repeat(counts["frequency"].to_numpy(dtype=float), counts["n"].to_numpy(dtype="int64"))
-    return n, float(row["longest"]), float(np.quantile(visits, 0.99))
+    return int(n), float(longest), float(p99)
 
 
 DROPOUT_SQL = f"""
@@ -169,8 +192,13 @@ def dropout(db: Any, model: Any, rules: DropoutRules = DropoutRules()) -> Dropou
     at build); None when not kept."""
     if not summary_kept(db, model):
         return None
-    row = db.query_df(DROPOUT_SQL, [float(rules.near_one), model.as_of]).iloc[0]
-    n, near = int(row["n"]), int(row["near_one"])
+    near_one = float(rules.near_one)
+
+    def counted(reader: Any) -> list:
+        row = reader.query_df(DROPOUT_SQL, [near_one, model.as_of]).iloc[0]
+        return [int(row["n"]), int(row["near_one"])]
+
+    n, near = remembered(db, f"model_dropout.{_day(model.as_of)}.{near_one!r}", counted)
     params = model.visits.params
     check = dropout_check(params.a, params.b, np.zeros(0), rules)  # the fit's own reasons
     if not n:
@@ -245,3 +273,49 @@ def alive_drops(
     out["p_alive"] = p_now[eligible]
     out["change"] = change[eligible]
     return out
+
+
+def remembered_drops(db: Any, model: Any, lookback_days: int = 90, top: int = 20) -> pd.DataFrame | None:
+    """:func:`alive_drops` (the whole group), ranked once per file version, model and inputs
+    whatever the number of processes (two ten-million-row summaries read and P(alive) worked
+    out: seconds of a cold start); None when not kept (compute)."""
+    if not isinstance(lookback_days, (int, np.integer)) or not isinstance(top, (int, np.integer)):
+        return None
+    if not summary_kept(db, model):
+        return None
+    fit = ",".join(repr(float(v)) for v in model.visits.params)
+    name = f"model_alive_drops.{_day(model.as_of)}.{int(lookback_days)}.{int(top)}.{fit}"
+
+    def ranked(reader: Any) -> dict | None:
+        drops = alive_drops(reader, model, int(lookback_days), int(top))
+        return None if drops is None else _frame_json(drops)
+
+    found = remembered(db, name, ranked)
+    return None if found is None else _json_frame(found)
+
+
+def _plain(value: Any) -> Any:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, (pd.Timestamp, date)):
+        return value.isoformat()
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _frame_json(frame: pd.DataFrame) -> dict:
+    """A short frame as JSON: its columns, their dtypes and values (floats exact, by repr)."""
+    return {
+        "columns": [str(c) for c in frame.columns],
+        "dtypes": [str(t) for t in frame.dtypes],
+        "values": [[_plain(v) for v in frame[c].tolist()] for c in frame.columns],
+    }
+
+
+def _json_frame(saved: dict) -> pd.DataFrame:
+    columns = {}
+    for name, dtype, values in zip(saved["columns"], saved["dtypes"], saved["values"], strict=True):
+        if dtype.startswith("datetime64"):
+            columns[name] = pd.to_datetime(pd.Series(values, dtype=object)).astype(dtype)
+        else:
+            columns[name] = pd.Series(values, dtype=dtype)
+    return pd.DataFrame(columns, columns=saved["columns"])

@@ -52,9 +52,8 @@ def alive_drops(
     """The ``top`` customers (of ``stores``'s, None: all) whose P(alive) by the shared fit fell
     most over ``lookback_days``: a short frame, not a million rows kept per process."""
     model = fitted_model(db, as_of)
-    now = None if stores is not None or isinstance(model, dict) else kept.alive_now(db, model)
-    if now is not None:  # the whole group, both dates kept: by key, ids for the rows shown
-        drops = kept.alive_drops(db, model, lookback_days, top, now)
+    if stores is None and not isinstance(model, dict):  # the whole group, both dates kept: by
+        drops = kept.remembered_drops(db, model, lookback_days, top)  # key, once per file version
         if drops is not None:
             return drops
     return p_alive_drops(db, model, lookback_days, top=top, stores=stores)
