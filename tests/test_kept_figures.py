@@ -62,9 +62,20 @@ ALLOCATOR_INPUTS = [
 ]
 
 
+SEGMENTATION_INPUTS = [
+    ("en", lambda at: None),
+    ("zh", lambda at: None),
+    ("en", lambda at: stores(at, ["S01", "S04"])),
+    ("en", lambda at: at.selectbox(key="seg_scheme.en").set_value("six").run()),
+    ("zh", lambda at: at.radio(key="seg_by.zh").set_value("region").run()),
+    ("en", lambda at: at.selectbox(key="seg_pick_home_store_id").set_value("S04").run()),
+]
+
+
 @pytest.mark.parametrize(
     "page, inputs",
     [
+        ("app_pages/segmentation.py", SEGMENTATION_INPUTS),
         ("app_pages/kpi.py", KPI_INPUTS),
         ("app_pages/channels.py", CHANNEL_INPUTS),
         ("app_pages/allocator.py", ALLOCATOR_INPUTS),

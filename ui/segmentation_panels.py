@@ -12,31 +12,16 @@ import streamlit as st
 
 from clv_engine import segmentation as seg
 from clv_engine.errors import InputError
+from ui import segmentation_charts as charts
 from ui.context import Context
-from ui.safe import plot_text
+from ui.segmentation_charts import CHART, COLORS  # noqa: F401 (the sections' too)
 from ui.widgets import reset_state as reset
 from ui.widgets import seed_state as seed
 from ui.widgets import translated_choice
 from wording import CATALOGUE, fmt
 from wording.errors import explain
 
-COLORS = {
-    "platinum": "#4B5D8C",
-    "gold": "#E0A526",
-    "silver": "#9AA7B5",
-    "ordinary": "#8DBF8B",
-    "churned": "#D0574F",
-    "vip": "#6A3D9A",
-    "high_value": "#1F78B4",
-    "potential": "#33A02C",
-    "churn_risk": "#FF7F00",
-    "dormant": "#B5B5B5",
-    "invalid": "#E31A1C",
-    "standard": "#8DBF8B",
-    "new": "#CCCCCC",
-}
 TOP_TIERS = {"rfml": ("platinum", "gold"), "six": ("vip", "high_value")}
-CHART = dict(height=340, margin=dict(l=10, r=10, t=30, b=10))
 
 
 def label(ctx: Context, tier: str, scheme: str) -> str:
@@ -105,116 +90,32 @@ def customers_behind(
     return seg_analysis(ctx.db, ctx.as_of, ctx.store_ids, scheme, rules, six_rules, ctx.clv_params)[0]
 
 
+def tier_names(ctx: Context, tiers, scheme: str) -> dict[str, str]:
+    """Each tier's label as drawn, by id (what the kept chart builders take)."""
+    return {t: label(ctx, t, scheme) for t in dict.fromkeys(tiers)}
+
+
 def share_chart(ctx: Context, b: pd.DataFrame, scheme: str, with_typical: bool = True) -> go.Figure:
     names = [label(ctx, x, scheme) for x in b["tier"]]
-    fig = go.Figure()
-    # customdata: the tier's id, so a click lists its customers (ui.drill)
-    fig.add_bar(
-        x=names,
-        y=b["share"],
-        name=ctx.t("seg.chart.customers"),
-        marker_color="#9AA7B5",
-        customdata=list(b["tier"]),
-    )
-    fig.add_bar(
-        x=names,
-        y=b["profit_share"],
-        name=ctx.t("seg.chart.profit"),
-        marker_color="#1F78B4",
-        customdata=list(b["tier"]),
-    )
-    if with_typical:
-        mid = (b["typical_low"] + b["typical_high"]) / 2
-        fig.add_scatter(
-            x=names,
-            y=mid,
-            mode="markers",
-            name=ctx.t("seg.chart.typical"),
-            marker=dict(symbol="diamond", size=11, color="#E0A526"),
-            error_y=dict(
-                type="data",
-                array=b["typical_high"] - mid,
-                arrayminus=mid - b["typical_low"],
-                visible=bool((b["typical_high"] > b["typical_low"]).any()),
-            ),
-        )
-    fig.update_layout(barmode="group", yaxis_tickformat=".0%", legend=dict(orientation="h", y=1.12), **CHART)
-    return fig
+    legend = (ctx.t("seg.chart.customers"), ctx.t("seg.chart.profit"), ctx.t("seg.chart.typical"))
+    drawn = ["tier", "share", "profit_share"] + (["typical_low", "typical_high"] if with_typical else [])
+    return charts.share_figure(b[drawn], names, legend, with_typical)
 
 
 def treemap(ctx: Context, by_store: pd.DataFrame, names: dict, scheme: str) -> go.Figure:
-    """Stores sized by customers, each split into its tiers (built by hand: plotly express
-    takes longer than the rest of the page)."""
-    part = by_store[by_store["customers"] > 0]
-    stores = part.groupby("home_store_id", dropna=False)["customers"].sum()
-    store_ids = [f"s:{s}" for s in stores.index]
-    fig = go.Figure(
-        go.Treemap(
-            ids=store_ids + [f"s:{s}/{t}" for s, t in zip(part["home_store_id"], part["tier"])],
-            labels=[plot_text(names.get(s, s)) if isinstance(s, str) else "—" for s in stores.index]
-            + [label(ctx, t, scheme) for t in part["tier"]],
-            parents=[""] * len(store_ids) + [f"s:{s}" for s in part["home_store_id"]],
-            values=list(stores.to_numpy()) + list(part["customers"]),
-            branchvalues="total",
-            marker=dict(colors=["#EEEEEE"] * len(store_ids) + [COLORS[t] for t in part["tier"]]),
-            textinfo="label+value",
-        )
-    )
-    fig.update_layout(**CHART)
-    return fig
-
-
-FLOW_COLORS = {
-    "up": "rgba(51,160,44,0.45)",
-    "down": "rgba(208,87,79,0.45)",
-    "same": "rgba(150,150,150,0.30)",
-    "new": "rgba(31,120,180,0.30)",
-}
-
-
-def _node_positions(sizes: list[float]) -> list[float]:
-    """Node centres top to bottom in tier order (plotly would otherwise reorder them)."""
-    total = sum(sizes) or 1.0
-    pad = 0.02
-    span = 1 - pad * (len(sizes) + 1)
-    ys, top = [], pad
-    for size in sizes:
-        height = span * size / total
-        ys.append(min(max(top + height / 2, 0.001), 0.999))
-        top += height + pad
-    return ys
+    """Stores sized by customers, each split into its tiers."""
+    part = by_store.loc[by_store["customers"] > 0, ["home_store_id", "tier", "customers"]]
+    return charts.treemap_figure(part, names, tier_names(ctx, part["tier"], scheme))
 
 
 def sankey(
     ctx: Context, flows: pd.DataFrame, left_nodes: list[str], right_nodes: list[str], scheme: str
 ) -> go.Figure:
     """Tiers then (left) to tiers now (right); green links moved up, red slipped."""
-    out = flows.groupby("tier_a")["customers"].sum()
-    into = flows.groupby("tier_b")["customers"].sum()
-    index_a = {t: i for i, t in enumerate(left_nodes)}
-    index_b = {t: len(left_nodes) + i for i, t in enumerate(right_nodes)}
-    nodes = left_nodes + right_nodes
-    fig = go.Figure(
-        go.Sankey(
-            arrangement="fixed",
-            node=dict(
-                label=[label(ctx, t, scheme) for t in nodes],
-                color=[COLORS[t] for t in nodes],
-                pad=12,
-                x=[0.001] * len(left_nodes) + [0.999] * len(right_nodes),
-                y=_node_positions([out[t] for t in left_nodes])
-                + _node_positions([into[t] for t in right_nodes]),
-            ),
-            link=dict(
-                source=[index_a[t] for t in flows["tier_a"]],
-                target=[index_b[t] for t in flows["tier_b"]],
-                value=flows["customers"].tolist(),
-                color=[FLOW_COLORS[d] for d in flows["direction"]],
-            ),
-        )
+    drawn = flows[["tier_a", "tier_b", "customers", "direction"]]
+    return charts.sankey_figure(
+        drawn, left_nodes, right_nodes, tier_names(ctx, left_nodes + right_nodes, scheme)
     )
-    fig.update_layout(height=440, margin=dict(l=10, r=10, t=10, b=10))
-    return fig
 
 
 # -- rules ------------------------------------------------------------------------------------

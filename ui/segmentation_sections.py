@@ -7,18 +7,16 @@ from datetime import timedelta
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from clv_engine import segmentation as seg
 from ui import drill
+from ui import segmentation_charts as charts
 from ui.context import Context
 from ui.downloads import table_downloads
 from ui.queries import first_order_date, seg_migration, seg_movers
 from ui.safe import md, plot_text
 from ui.segmentation_panels import (
-    CHART,
-    COLORS,
     TOP_TIERS,
     cost_text,
     customers_behind,
@@ -27,6 +25,7 @@ from ui.segmentation_panels import (
     sankey,
     share_chart,
     shown_breakdown,
+    tier_names,
 )
 from ui.widgets import Headline, metric_row, translated_choice
 from ui.widgets import reset_state as reset
@@ -106,48 +105,17 @@ def by_store_and_region(
             )
         with right:
             st.markdown(f"**{ctx.t('seg.compare.share', by=ctx.t(f'seg.by.name.{by}'))}**")
-            fig = go.Figure()
-            for tier in tiers:
-                part = per[per["tier"] == tier]
-                fig.add_bar(
-                    y=[plot_text(name_of(k)) for k in part[by]],
-                    x=part["share"],
-                    name=label(ctx, tier, scheme),
-                    orientation="h",
-                    marker_color=COLORS[tier],
-                    customdata=[[keys.index(k) if k in keys else -1, tier] for k in part[by]],
-                )
-            fig.update_layout(
-                barmode="stack", xaxis_tickformat=".0%", legend=dict(orientation="h", y=1.12), **CHART
+            shown = {k: plot_text(name_of(k)) for k in keys}
+            fig = charts.compare_figure(
+                per[[by, "tier", "share"]], by, tiers, keys, shown, tier_names(ctx, tiers, scheme)
             )
             row_event = st.plotly_chart(
                 fig, width="stretch", key="seg_chart_compare", on_select="rerun", selection_mode="points"
             )
         st.markdown(f"**{ctx.t('seg.compare.profit', one=ctx.t(f'seg.by.one.{by}'))}**")
         grid = per.pivot(index=by, columns="tier", values="profit_share").reindex(columns=tiers)
-        fig = go.Figure(
-            go.Heatmap(
-                z=grid.to_numpy(),
-                x=[label(ctx, x, scheme) for x in tiers],
-                y=[plot_text(name_of(k)) for k in grid.index],
-                colorscale="Blues",
-                text=[[fmt.pct(v) for v in row] for row in grid.to_numpy()],
-                texttemplate="%{text}",
-                showscale=False,
-            )
-        )
-        # A heat map cannot be selected in Plotly: invisible markers on the cells carry the ids.
-        cells = [(k, tier) for k in grid.index for tier in tiers]
-        fig.add_scatter(
-            x=[label(ctx, t, scheme) for _, t in cells],
-            y=[plot_text(name_of(k)) for k, _ in cells],
-            customdata=[[keys.index(k) if k in keys else -1, t] for k, t in cells],
-            mode="markers",
-            hoverinfo="none",
-            showlegend=False,
-            marker=dict(size=22, symbol="square", color="rgba(0,0,0,0)"),
-        )
-        fig.update_layout(height=60 + 28 * len(grid), margin=dict(l=10, r=10, t=10, b=10))
+        texts = [[fmt.pct(v) for v in row] for row in grid.to_numpy()]
+        fig = charts.heat_figure(grid, tiers, keys, shown, texts, tier_names(ctx, tiers, scheme))
         cell_event = st.plotly_chart(
             fig, width="stretch", key="seg_chart_heat", on_select="rerun", selection_mode="points"
         )
@@ -384,14 +352,8 @@ def care_budget(ctx: Context, breakdown: pd.DataFrame, scheme: str) -> None:
     with left:
         st.markdown(f"**{ctx.t('seg.budget.chart')}**")
         names = [label(ctx, t, budget_scheme) for t in lines["tier"]]
-        fig = go.Figure()
-        fig.add_bar(
-            x=names, y=lines["customer_share"], name=ctx.t("seg.col.customer_share"), marker_color="#9AA7B5"
-        )
-        fig.add_bar(x=names, y=lines["share"], name=ctx.t("seg.col.budget_share"), marker_color="#E0A526")
-        fig.update_layout(
-            barmode="group", yaxis_tickformat=".0%", legend=dict(orientation="h", y=1.12), **CHART
-        )
+        legend = (ctx.t("seg.col.customer_share"), ctx.t("seg.col.budget_share"))
+        fig = charts.budget_figure(lines[["customer_share", "share"]], names, legend)
         st.plotly_chart(fig, width="stretch", key="seg_chart_budget")
     with right:
         st.caption(
