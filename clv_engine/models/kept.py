@@ -9,6 +9,11 @@ million-row frame into the process. Used only when ``predictive.customer_predict
 itself return those kept columns: the whole group (no store scope), the date's kept summary
 and predictions at these very horizon and discount rate; otherwise None (the page computes
 from the frames, as before).
+
+Sums over every kept row (the headline, the summary's facts, the dropout counts, the P(alive)
+drops, the customers with an order) are the same until the file changes: each is worked out
+once per file version whatever the number of processes (``derived.remembered``, kept beside
+the file and keyed by its identity), so a cold start at ten million reads them back.
 """
 
 from __future__ import annotations
@@ -80,7 +85,7 @@ def headline(
         return [kind(row[c]) for kind, c in zip(kinds, row.index, strict=True)]
 
     name = f"model_headline.{_day(as_of)}.{float(horizon_years)!r}.{float(discount_rate)!r}.{args[0]!r}.{args[1]}"
-    n, likely_n, visits, value, active = remembered(db, name, summed)
+    n, likely_n, visits, value, active = _remembered(db, name, summed)
     return KeptHeadline(
         customers=int(n),
         likely_alive=int(likely_n) / n if n else None,
@@ -94,7 +99,7 @@ def _day(value: object) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-def remembered(db: Any, name: str, compute: Any) -> Any:
+def _remembered(db: Any, name: str, compute: Any) -> Any:
     """``compute(db)`` (a JSON value) once per file version whatever the number of processes
     (``derived.remembered``: kept beside the file, keyed by its identity, so the derived
     tables it sums are those of this very file): the model page's sums over ten million kept
@@ -130,7 +135,7 @@ def customers_with_orders(db: Any, as_of: date) -> int:
     at ten million), so for the whole group worked out once per file version whatever the
     number of processes (``derived.remembered``: kept beside the file, keyed by its identity;
     a scoped database counts its own)."""
-    count = remembered(
+    count = _remembered(
         db, f"customers_with_orders.{_day(as_of)}", lambda r: int(r.query_value(ORDER_CUSTOMERS_SQL, [as_of]))
     )
     return int(count)
@@ -174,7 +179,7 @@ def summary_facts(db: Any, model: Any) -> tuple[int, float, float] | None:
         visits = np.repeat(counts["frequency"].to_numpy(dtype=float), counts["n"].to_numpy(dtype="int64"))
         return [n, float(row["longest"]), float(np.quantile(visits, 0.99))]
 
-    n, longest, p99 = remembered(db, f"model_summary_facts.{_day(model.as_of)}", summed)
+    n, longest, p99 = _remembered(db, f"model_summary_facts.{_day(model.as_of)}", summed)
     if not n:
         return 0, float("nan"), float("nan")
     return int(n), float(longest), float(p99)
@@ -198,7 +203,7 @@ def dropout(db: Any, model: Any, rules: DropoutRules = DropoutRules()) -> Dropou
         row = reader.query_df(DROPOUT_SQL, [near_one, model.as_of]).iloc[0]
         return [int(row["n"]), int(row["near_one"])]
 
-    n, near = remembered(db, f"model_dropout.{_day(model.as_of)}.{near_one!r}", counted)
+    n, near = _remembered(db, f"model_dropout.{_day(model.as_of)}.{near_one!r}", counted)
     params = model.visits.params
     check = dropout_check(params.a, params.b, np.zeros(0), rules)  # the fit's own reasons
     if not n:
@@ -290,7 +295,7 @@ def remembered_drops(db: Any, model: Any, lookback_days: int = 90, top: int = 20
         drops = alive_drops(reader, model, int(lookback_days), int(top))
         return None if drops is None else _frame_json(drops)
 
-    found = remembered(db, name, ranked)
+    found = _remembered(db, name, ranked)
     return None if found is None else _json_frame(found)
 
 
