@@ -203,6 +203,8 @@ def _arguments(func, db, day: date, model) -> dict | None:
         "customer_ids": ["C0000001", "C0000002", "C0000003"],  # lookup.kept_values_of
         "clv_model": "predictive",
         "clv_params": clv.CLVParams(),
+        "column": "region",  # a segment column (evaluation.retention_kept.kept_labels)
+        "since": day - timedelta(days=365),  # the bridge's start (overview_figures.kept_bridge)
     }
     args = {}
     for p in list(inspect.signature(func).parameters.values())[1:]:
