@@ -1,5 +1,5 @@
 """The overview's and the evaluator's charts are built once and drawn by every session
-(``queries.figure``): a second session gets the same charts, and a session in the other
+(``ui.charts.kept_by_key``): a second session gets the same charts, and a session in the other
 language gets its own words, not the first session's."""
 
 from __future__ import annotations

@@ -85,6 +85,22 @@ def kept_figure(builder: F) -> F:
 KEPT: list = []  # every kept figure builder's cache (forget_figures)
 
 
+@st.cache_resource(show_spinner=False, max_entries=256, ttl="1h", hash_funcs=FAST_HASH_FUNCS)
+def _kept_by_key(kind: str, key: tuple, _build: Callable[[], go.Figure]) -> KeptFigure:
+    return _kept(_build())
+
+
+KEPT.append(_kept_by_key)
+
+
+def kept_by_key(kind: str, key: tuple, build: Callable[[], go.Figure]) -> go.Figure:
+    """``build()``, kept once per process for ``kind`` and ``key`` like :func:`kept_figure`,
+    for a builder that reads a Context (the overview's and evaluator's charts): ``key`` must hold
+    everything the figure is drawn from (the data's version where it reads data, the inputs,
+    the language and currency); the builder itself is not hashed."""
+    return _kept_by_key(kind, key, build) if KEEP else build()
+
+
 def forget_figures() -> None:
     """Build every kept figure afresh on its next use."""
     for kept in KEPT:

@@ -13,7 +13,7 @@ from clv_engine import bridge as br
 from clv_engine import status as cs
 from clv_engine.overview_figures import Figures
 from ui import queries
-from ui.charts import money_axis
+from ui.charts import kept_by_key, money_axis
 from ui.context import Context
 from ui.safe import plot_text
 from ui.widgets import translated_choice
@@ -74,7 +74,7 @@ def pp_delta(ctx: Context, now: float | None, before: float | None) -> str | Non
 def draw_bridge(ctx: Context, b: br.Bridge, key: str) -> None:
     """The bridge as a small waterfall, each bar's definition on hover: built once per bridge,
     language and currency for every session."""
-    fig = queries.figure("bridge", (b, ctx.lang, ctx.currency), lambda: bridge_figure(ctx, b))
+    fig = kept_by_key("bridge", (b, ctx.lang, ctx.currency), lambda: bridge_figure(ctx, b))
     st.plotly_chart(fig, width="stretch", key=key)
 
 

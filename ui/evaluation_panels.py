@@ -12,10 +12,10 @@ import streamlit as st
 
 from clv_engine import evaluation as ev
 from clv_engine.evaluation import Programme
+from ui.charts import kept_by_key
 from ui.downloads import pack_downloads
 from ui.evaluation_inputs import apply_state, widget_state
 from ui.queries import (
-    figure,
     retention_facts,
     retention_labels,
     retention_uplift,
@@ -134,7 +134,7 @@ def cash_charts(ctx: Any, a: ev.Analysis, key: tuple | None = None) -> None:
 
 
 def _chart(kind: str, key: tuple | None, build):
-    return build() if key is None else figure(kind, key, build)
+    return build() if key is None else kept_by_key(kind, key, build)
 
 
 def sensitivity_charts(ctx: Any, a: ev.Analysis, key: tuple | None = None) -> None:

@@ -11,10 +11,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from clv_engine import clv, overview
-from ui.charts import money_axis
+from ui.charts import kept_by_key, money_axis
 from ui.context import Context
 from ui.downloads import table_downloads
-from ui.queries import figure
 from ui.widgets import Headline, metric_row, translated_choice
 from wording import fmt
 from wording.report.charts import vline
@@ -67,7 +66,8 @@ def concentration(ctx: Context, curve: pd.DataFrame, head: overview.Headline) ->
     points of ``clv.profit_concentration``, overview_figures.thinned_curve), the top 20% marked."""
     st.subheader(ctx.t("ov.concentration"))
     st.plotly_chart(
-        figure("ov_concentration", data_key(ctx), lambda: _concentration(ctx, curve, head)), width="stretch"
+        kept_by_key("ov_concentration", data_key(ctx), lambda: _concentration(ctx, curve, head)),
+        width="stretch",
     )
     st.caption(
         ctx.t(
@@ -102,7 +102,7 @@ def distribution(ctx: Context, bins: pd.DataFrame, clv_help: str) -> None:
     """The histogram of CLV (``overview.histogram``), its open-ended last bar labelled."""
     st.subheader(ctx.t("ov.distribution"))
     st.plotly_chart(
-        figure("ov_distribution", data_key(ctx), lambda: _distribution(ctx, bins)), width="stretch"
+        kept_by_key("ov_distribution", data_key(ctx), lambda: _distribution(ctx, bins)), width="stretch"
     )
     st.caption(clv_help)
 
@@ -198,7 +198,7 @@ def dcf_table(ctx: Context, rows: list[clv.DcfYear]) -> None:
     chart, grid = st.columns([3, 2])
     with chart:
         build = lambda: _dcf_chart(ctx, table)  # noqa: E731
-        st.plotly_chart(figure("ov_dcf", (tuple(rows), ctx.lang, ctx.currency), build), width="stretch")
+        st.plotly_chart(kept_by_key("ov_dcf", (tuple(rows), ctx.lang, ctx.currency), build), width="stretch")
     with grid:
         st.dataframe(
             table,

@@ -41,7 +41,6 @@ from ui.queries.customers import (  # noqa: F401
     tier_changes,
     warranty_offers_all,
 )
-from ui.queries.figures import figure  # noqa: F401
 from ui.queries.overview import overview_clv_bridge, overview_figures  # noqa: F401
 from ui.queries.planning import (  # noqa: F401
     IMPORT_PREVIEW_ROWS,
