@@ -109,7 +109,7 @@ def service_tab() -> None:
                 ctx.t("actions.svc.upcoming_count", days=svc_rules.horizon_days),
                 fmt.number(counts["upcoming"], 0),
             ),
-            Headline(ctx.t("actions.svc.offers_count"), fmt.number(len(offers), 0)),
+            Headline(ctx.t("actions.svc.offers_count"), fmt.number(offers[1], 0)),
         ],
         border=False,
     )

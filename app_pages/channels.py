@@ -14,7 +14,7 @@ from clv_engine import channels as ch
 from clv_engine.cohorts import LtvParams
 from ui import channel_panels as panels
 from ui import cohort_panels, queries
-from ui.context import page_context
+from ui.context import page_context, spinner_unless_done
 from ui.widgets import translated_choice
 from wording import fmt
 
@@ -55,9 +55,11 @@ window = translated_choice(
 )
 params = LtvParams(horizon_years=horizon, discount_rate=ctx.clv_params.discount_rate)
 has_spend = ctx.has("channel_spend")
-with st.spinner(ctx.t("channels.computing")):  # seconds on a large base the first time
-    cube = queries.cohort_cube(ctx.db, ctx.as_of, params, ctx.store_ids)
-ltv = ch.channel_ltv_from_cube(cube)
+# seconds on a large base the first time
+with spinner_unless_done(
+    ("channels", ctx.db.version(), ctx.as_of, params, ctx.store_ids), ctx.t("channels.computing")
+):
+    ltv = queries.channel_ltv(ctx.db, ctx.as_of, params, ctx.store_ids)
 if ltv.empty:
     st.info(ctx.t("channels.empty"))
     st.stop()
@@ -81,7 +83,7 @@ source = translated_choice(
 if source == "spec":
     panels.spec_panel(ctx)
 else:
-    table = ch.combine_channel_table(ltv, queries.channel_cac(ctx.db, ctx.as_of, window or None))
+    table = queries.channel_table(ctx.db, ctx.as_of, params, ctx.store_ids, window or None)
     if ctx.store_ids and has_spend:
         st.caption(ctx.t("channels.scope_note"))
     if has_spend:
@@ -91,7 +93,7 @@ else:
 
 # -- budget shift simulator: a fragment, its inputs rerun only it -------------------------
 data_base = (
-    ch.data_simulator_base(ch.combine_channel_table(ltv, queries.channel_cac(ctx.db, ctx.as_of, SIM_MONTHS)))
+    ch.data_simulator_base(queries.channel_table(ctx.db, ctx.as_of, params, ctx.store_ids, SIM_MONTHS))
     if has_spend
     else None
 )
@@ -99,4 +101,5 @@ panels.simulator(ctx, data_base, URL)
 panels.reconciliation_note(ctx)
 
 # -- cohorts: a fragment, the dimension and the heat map's clicks rerun only this section ------
-cohort_panels.cohort_section(ctx, cube, params, horizon)
+# (the section sums its tables from the cached cohort cube itself: no cube held by the fragment)
+cohort_panels.cohort_section(ctx, None, params, horizon)

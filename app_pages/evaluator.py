@@ -64,10 +64,11 @@ if note and not presenting():
     note_box.info(note)  # catalogue text of the preset, never typed
 
 # -- charts, tables, exports --------------------------------------------------------------
+charts = panels.chart_key(analysis, settings.ranges, ctx.lang)  # drawn once per inputs, every session
 with cash_charts:
-    panels.cash_charts(ctx, analysis)
+    panels.cash_charts(ctx, analysis, charts)
 with sensitivity_charts:
-    panels.sensitivity_charts(ctx, analysis)
+    panels.sensitivity_charts(ctx, analysis, charts)
     panels.tables(ctx, analysis)
     panels.exports(ctx, analysis)
 

@@ -12,7 +12,7 @@ import streamlit as st
 from clv_engine import kpi
 from ui import drill, queries
 from ui import kpi_panels as panels
-from ui.context import page_context
+from ui.context import page_context, spinner_unless_done
 from ui.widgets import seed_state as seed
 from wording import fmt
 
@@ -37,9 +37,11 @@ except ValueError:
     st.error(ctx.t("kpi.weights.bad", total=fmt.pct(total / 100)))
     st.stop()
 
-with st.spinner(ctx.t("kpi.computing")):
-    raw = queries.group_store_kpis(ctx.db, ctx.as_of, st.session_state["kpi_months"], ctx.clv_params)
-card = kpi.score(raw, weights)
+months = st.session_state["kpi_months"]
+with spinner_unless_done(
+    ("kpi", ctx.db.version(), ctx.as_of, months, ctx.clv_params, weights), ctx.t("kpi.computing")
+):
+    raw, card = queries.kpi_scorecard(ctx.db, ctx.as_of, months, ctx.clv_params, weights)
 stores = ctx.stores().set_index("store_id")
 name_of = {s: f"{stores.loc[s, 'name']} · {stores.loc[s, 'region']}" for s in stores.index}
 panels.missing_notes(ctx, card)
@@ -60,10 +62,10 @@ if latest.empty:
 # -- the headline against an earlier date (scores on that date among the same stores) --
 since = drill.comparison(ctx, "kpi_compare")
 vs = drill.vs_text(ctx, since)
-before_raw = queries.group_store_kpis(
-    ctx.db, ctx.as_of, st.session_state["kpi_months"], ctx.clv_params, on=since
+before_raw, before_card = queries.kpi_scorecard(
+    ctx.db, ctx.as_of, st.session_state["kpi_months"], ctx.clv_params, weights, on=since
 )
-then = kpi.score(before_raw, weights).on(since).set_index("store_id")["score"]
+then = before_card.on(since).set_index("store_id")["score"]
 if ctx.store_ids:
     then = then[then.index.isin(ctx.store_ids)]
 then = then.dropna()

@@ -14,7 +14,7 @@ import streamlit as st
 from clv_engine import churn, lookup
 from clv_engine import status as cs
 from ui import lookup_panels as panels
-from ui.context import page_context
+from ui.context import page_context, spinner_unless_done
 from ui.queries import churn_dropout, interventions_in_use, lookup_customer, lookup_find, lookup_scores
 from ui.queries.customers import lookup_values
 from ui.safe import md
@@ -44,7 +44,8 @@ if not (query or "").strip():
     st.info(ctx.t("lookup.prompt"))
     st.stop()
 
-with st.spinner(ctx.t("lookup.searching")):  # seconds on a large base the first time
+# seconds on a large base the first time
+with spinner_unless_done(("lookup_find", ctx.db.version(), query, ctx.store_ids), ctx.t("lookup.searching")):
     found = lookup_find(ctx.db, query, ctx.store_ids, LIMIT)
 if found.empty:
     st.warning(ctx.t("lookup.none", q=md(query.strip())))
@@ -69,7 +70,11 @@ else:
 record, by_year, orders, complaints = lookup_customer(ctx.db, customer_id, ctx.as_of)
 # Values over every store the reader may see: a referred friend may belong to another of them
 # (one outside the reader's scope is only counted: Network.outside_scope).
-with st.spinner(ctx.t("speed.values")):  # the first time for this data: the million rows
+# the first time for this data: the million rows
+with spinner_unless_done(
+    ("lookup_values", ctx.db.version(), customer_id, ctx.as_of, ctx.clv_params, ctx.clv_model),
+    ctx.t("speed.values"),
+):
     mine, network, model = lookup_values(
         ctx.db, customer_id, ctx.as_of, ctx.clv_params, ctx.clv_model, NETWORK_DEPTH
     )
@@ -90,7 +95,9 @@ if mine.empty:
 me = mine.iloc[0]
 
 # This customer's scores and risk only, as the segmentation and churn pages compute them.
-with st.spinner(ctx.t("lookup.scoring")):
+with spinner_unless_done(
+    ("lookup_scores", ctx.db.version(), customer_id, ctx.as_of), ctx.t("lookup.scoring")
+):
     score_row, risk_row, calibration = lookup_scores(ctx.db, customer_id, ctx.as_of)
 score = score_row.iloc[0] if len(score_row) else None
 tier = score["tier"] if score is not None else None

@@ -4,7 +4,7 @@ import streamlit as st
 
 from clv_engine import clv
 from clv_engine import status as cs
-from ui import drill, queries
+from ui import drill
 from ui import overview_panels as panels
 from ui.context import page_context
 from ui.widgets import Headline, metric_row
@@ -14,19 +14,18 @@ ctx = page_context()
 st.title(ctx.t("ov.title"))
 ctx.disclose_assumptions()  # the gross margin assumed at import, if any
 
-# The columns this page reads (CLV, gross profit, status; not the names and vehicles of every
-# customer: no customer list here), the same figures as ctx.customer_values().
+# The figures this page draws (headline, concentration curve, CLV histogram), the same as from
+# ctx.customer_values(), computed once per data and inputs (cached): a few numbers, no frame.
 values = drill.values_on(ctx, ctx.as_of)
 if values.empty:
     st.info(ctx.t("ov.empty"))
     st.stop()
 
-# Once per data and inputs (cached), not on every rerun: the statuses of a million customers.
-head = queries.overview_headline(ctx.db, ctx.as_of, ctx.store_ids, ctx.clv_params, ctx.clv_model)
+head = values.head
 # -- change against an earlier date (the CLV bridge is drawn below the headline) --
 since = drill.comparison(ctx, "ov_compare")
-before_values = drill.values_on(ctx, since)
-before = queries.overview_headline(ctx.db, since, ctx.store_ids, ctx.clv_params, ctx.clv_model)
+before_values = drill.values_on(ctx, since, full=False)
+before = before_values.head
 vs = drill.vs_text(ctx, since)
 # --
 params = values.attrs["params"]
@@ -120,9 +119,9 @@ drill.bridge_section(ctx, values, before_values, since, key="ov_bridge")
 
 left, right = st.columns(2)
 with left:
-    panels.concentration(ctx, values, head)
+    panels.concentration(ctx, values.curve, head)
 with right:
-    panels.distribution(ctx, values, clv_help)
+    panels.distribution(ctx, values.bins, clv_help)
 
 st.divider()
 # A slider here reruns only the explorer (a fragment), not the page above it.

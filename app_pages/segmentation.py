@@ -16,7 +16,7 @@ from ui import drill
 from ui import segmentation_panels as panel
 from ui import segmentation_sections as section
 from ui.context import page_context
-from ui.queries import missing_flag_tables, seg_analysis
+from ui.queries import missing_flag_tables, seg_summary
 from ui.widgets import Headline, metric_row, translated_choice
 from wording import fmt
 
@@ -48,10 +48,11 @@ if missing and scheme == "rfml":
 
 # Seconds on a large base the first time for these rules (a spinner); instant once cached.
 with st.spinner(ctx.t("seg.computing")):
-    frame, breakdown, by_store, by_region = seg_analysis(
+    # the figures only: the customers behind them are read when a chart is clicked
+    customers, breakdown, by_store, by_region = seg_summary(
         ctx.db, ctx.as_of, ctx.store_ids, scheme, rules, six_rules, ctx.clv_params
     )
-if frame.empty:
+if not customers:
     st.info(ctx.t("seg.empty"))
     st.stop()
 tiers = list(seg.SCHEMES[scheme])
@@ -62,7 +63,7 @@ top_names = " + ".join(panel.label(ctx, x, scheme) for x in panel.TOP_TIERS[sche
 # headline
 metric_row(
     [  # a grid that wraps rather than cuts a label at 1280×720
-        Headline(ctx.t("seg.customers"), fmt.number(len(frame))),
+        Headline(ctx.t("seg.customers"), fmt.number(customers)),
         Headline(ctx.t("seg.top_share", tiers=top_names), fmt.pct(top["share"].sum(), 1)),
         Headline(
             ctx.t("seg.top_profit", tiers=top_names),
@@ -102,15 +103,15 @@ with right:
 drill.customer_list_for(
     ctx,
     tier_event,
-    panel.customers_behind(ctx, tier_event, frame, scheme, rules, six_rules),
+    panel.customers_behind(ctx, tier_event, scheme, rules, six_rules, (column,)),
     (column,),
     key=f"seg_drill_tier_{scheme}",
     describe=lambda k: panel.label(ctx, k[column], scheme),
 )
 # --
 
-section.by_store_and_region(ctx, frame, by_store, by_region, scheme, top, top_names, rules, six_rules)
+section.by_store_and_region(ctx, by_store, by_region, scheme, top, top_names, rules, six_rules)
 # Fragments: the migration's date and the care budget's inputs rerun only their own section.
-section.migration(ctx, frame, scheme, rules, six_rules)
+section.migration(ctx, scheme, rules, six_rules)
 section.care_budget(ctx, breakdown, scheme)
 section.playbooks(ctx, breakdown, scheme)

@@ -7,7 +7,10 @@ Every step is printed with the seconds it took. The tables are committed step by
 tables at a time: a single transaction of ten million customers' rows passed DuckDB's memory
 limit); a failure leaves the file's data as it was and no usable derived table (no
 ``derived_meta``: the pages compute, as before the tables). ``--memory-limit`` bounds DuckDB's
-memory (it spills to ``PATH.tmp`` beyond it). It writes through the app's own write path
+memory (it spills to ``PATH.tmp`` beyond it); the per-customer steps run as many customers at a
+time as it holds (``clv_engine.derived.chunks``: 2 million in 4GB, a line per range). The data
+check of the new tables is left beside the file (``<PATH>.derived-check.json``): the app's
+first process after the build reads it instead of passing over every order. It writes through the app's own write path
 (``Database.write_transaction``), so it may run while the app is serving: pages wait for it as
 for any write (an import builds the tables itself).
 
@@ -26,7 +29,8 @@ from pathlib import Path
 import duckdb
 
 from clv_engine.db import Database, default_db_path
-from clv_engine.derived.build import build
+from clv_engine.derived import store
+from clv_engine.derived.build import build, kept_checks
 from clv_engine.errors import InputError
 from clv_engine.imports import swap
 from wording.errors import explain
@@ -49,8 +53,12 @@ def derive(path: Path, out=print, memory_limit: str = MEMORY_LIMIT) -> object:
             con.execute(f"SET memory_limit = '{_checked_size(memory_limit)}'")
             # The file's own temporary directory (DuckDB's default, ``<file>.tmp``) takes the spill.
             as_of = build(con, step)
+            checks = kept_checks(con)
     finally:
         db.close()
+    # The data check of the tables just built, beside the closed file: the app's first process
+    # reads it instead of passing over every order (store.remembered).
+    store.remember(path, checks)
     return as_of
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 
@@ -156,6 +156,90 @@ def _list_sql(db: Database, as_of: date, has_mileage: bool) -> str:
     return sql
 
 
+# The kept list joined on the customers' row numbers (unscoped): numbers only (row number,
+# dates, odometer) for every car due, counted there; the text of a customer (id, name, phone,
+# vehicle, store) read only for the rows of the earliest due dates that can be shown.
+_KEPT_BY_ROW_TOP = """
+WITH p AS (
+    SELECT CAST(? AS DATE) AS as_of, CAST(? AS INTEGER) AS months, CAST(? AS DOUBLE) AS km,
+           CAST(? AS INTEGER) AS first_months, CAST(? AS INTEGER) AS horizon, CAST(? AS INTEGER) AS overdue
+),
+v AS (
+    SELECT c.rowid AS crow, c.purchase_date, l.last_service, l.last_km,
+           CASE WHEN l.last_km > l.prev_km AND l.last_service > l.prev_service
+                THEN (l.last_km - l.prev_km) / date_diff('day', l.prev_service, l.last_service) END AS km_per_day
+    FROM customers c
+    LEFT JOIN {table} l ON l.crow = c.rowid
+    CROSS JOIN p
+    WHERE c.purchase_date <= p.as_of {scope}
+      -- only cars whose due date can fall in the window (loose day bounds: _window_bounds)
+      AND ((l.last_service IS NULL AND c.purchase_date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE))
+           OR l.last_service >= CAST(? AS DATE))
+),
+d AS (
+    SELECT v.*,
+           CASE WHEN last_service IS NULL THEN CAST(purchase_date + to_months(p.first_months) AS DATE)
+                ELSE CAST(last_service + to_months(p.months) AS DATE) END AS time_due,
+           CASE WHEN km_per_day > 0
+                THEN last_service + CAST(ceil(p.km / km_per_day) AS INTEGER) END AS km_due
+    FROM v, p
+),
+e AS (
+    SELECT d.*,
+           CASE WHEN last_service IS NULL THEN 'first_service'
+                WHEN km_due < time_due THEN 'mileage' ELSE 'time' END AS basis,
+           CASE WHEN km_due < time_due THEN km_due ELSE time_due END AS due_date
+    FROM d
+),
+l AS MATERIALIZED (
+    SELECT e.crow, e.purchase_date, e.last_service, e.last_km, e.km_per_day, e.basis, e.due_date,
+           date_diff('day', p.as_of, e.due_date) AS days_to_due
+    FROM e CROSS JOIN p
+    WHERE e.due_date <= p.as_of + p.horizon AND e.due_date >= p.as_of - p.overdue
+),
+t AS (SELECT count(*) AS n_due, count(*) FILTER (WHERE days_to_due < 0) AS n_overdue,
+             count(last_km) AS n_km FROM l),
+cut AS (SELECT max(due_date) AS last_day FROM (SELECT due_date FROM l ORDER BY due_date LIMIT ?)),
+f AS (
+    SELECT c.customer_id, c.name, c.phone, c.home_store_id, st.name AS store_name, c.vehicle_model, c.vin,
+           l.purchase_date, l.last_service, l.last_km, l.km_per_day, l.basis, l.due_date, l.days_to_due
+    FROM l JOIN customers c ON c.rowid = l.crow
+    LEFT JOIN stores st ON st.store_id = c.home_store_id
+    WHERE l.due_date <= (SELECT last_day FROM cut)
+    ORDER BY l.due_date, c.customer_id
+    LIMIT ?
+)
+SELECT f.*, t.* FROM t LEFT JOIN f ON TRUE
+ORDER BY f.due_date, f.customer_id
+"""
+
+
+def _window_bounds(as_of: date, rules: ServiceRules) -> list[date]:
+    """Day bounds wider than the window's (a month is 28 to 31 days, a month's end clips by
+    at most 3): the purchase days of a car with no service whose first service can fall in the
+    window, and the earliest last service of a car whose next one can (a due date is at most
+    its time rule's; the list's own filter then applies exactly)."""
+    low = as_of - timedelta(days=rules.max_overdue_days)
+    high = as_of + timedelta(days=rules.horizon_days)
+    first = rules.first_service_months
+    return [
+        low - timedelta(days=31 * first + 5),
+        high - timedelta(days=max(27 * first - 5, 0)),
+        low - timedelta(days=31 * rules.interval_months + 5),
+    ]
+
+
+def _top_sql(db: Database, as_of: date, has_mileage: bool, rules: ServiceRules) -> tuple[str, list]:
+    """:func:`_top` of :func:`_list_sql`, or the kept list by row number (numbers first, the
+    text of the shown rows only); and the parameters it takes after the scope's, but the limit."""
+    from clv_engine.derived import service as kept  # the derived package reads this module
+
+    found = kept.kept_table(db, as_of, has_mileage)
+    if found is not None and found[1]:
+        return _KEPT_BY_ROW_TOP.replace("{table}", found[0]), _window_bounds(as_of, rules)
+    return _top(_list_sql(db, as_of, has_mileage)), []
+
+
 def _service_params(as_of: date, rules: ServiceRules, extra: list) -> list:
     return [
         as_of,
@@ -220,10 +304,10 @@ def service_due_first(
     rules.validate()
     has_mileage = "mileage" in table_columns(db, "orders")
     scope, extra = _scope(store_ids)
-    sql = _top(_list_sql(db, as_of, has_mileage)).format(
-        mileage="mileage" if has_mileage else "CAST(NULL AS DOUBLE)", scope=scope
-    )
-    frame = db.query_df(sql, [*_service_params(as_of, rules, extra), int(limit)])
+    top, bounds = _top_sql(db, as_of, has_mileage, rules)
+    sql = top.format(mileage="mileage" if has_mileage else "CAST(NULL AS DOUBLE)", scope=scope)
+    limits = [int(limit)] * (2 if bounds else 1)
+    frame = db.query_df(sql, [*_service_params(as_of, rules, extra), *bounds, *limits])
     total = [int(frame[c].iloc[0]) for c in ("n_due", "n_overdue", "n_km")]
     first = frame.drop(columns=["n_due", "n_overdue", "n_km"])
     if first["customer_id"].isna().any():  # only the totals' row: no row shown
@@ -269,6 +353,76 @@ def warranty_offers(
     for col in ("purchase_date", "warranty_end"):
         frame[col] = pd.to_datetime(frame[col]).dt.date
     return frame
+
+
+# WARRANTY_SQL's first rows and its length, in one query: the ids and dates of every offer
+# counted in DuckDB, the text of a customer (name, phone, vehicle, store) read for the rows shown.
+WARRANTY_TOP_SQL = """
+WITH p AS (SELECT CAST(? AS DATE) AS as_of, CAST(? AS INTEGER) AS years, CAST(? AS INTEGER) AS offer),
+w AS (
+    SELECT c.customer_id, c.purchase_date, CAST(c.purchase_date + to_years(p.years) AS DATE) AS warranty_end
+    FROM customers c, p
+    WHERE c.purchase_date <= p.as_of {scope}
+      AND c.purchase_date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)  -- loose: _offer_bounds
+),
+l AS MATERIALIZED (
+    SELECT w.customer_id, w.purchase_date, w.warranty_end
+    FROM w CROSS JOIN p
+    WHERE w.warranty_end > p.as_of
+      AND CAST(w.warranty_end - to_months(p.offer) AS DATE) <= p.as_of
+      AND w.customer_id NOT IN ({extended})
+),
+t AS (SELECT count(*) AS n_offers FROM l),
+f AS (SELECT * FROM l ORDER BY warranty_end, customer_id LIMIT ?)
+SELECT c.customer_id, c.name, c.phone, c.home_store_id, st.name AS store_name, c.vehicle_model, c.vin,
+       f.purchase_date, f.warranty_end, date_diff('day', p.as_of, f.warranty_end) AS days_left, t.n_offers
+FROM t CROSS JOIN p
+LEFT JOIN f ON TRUE
+LEFT JOIN (SELECT * FROM customers WHERE purchase_date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)) c
+    ON c.customer_id = f.customer_id
+LEFT JOIN stores st ON st.store_id = c.home_store_id
+ORDER BY f.warranty_end, f.customer_id
+"""
+
+
+def _offer_bounds(as_of: date, rules: ServiceRules) -> list[date]:
+    """Purchase days wider than those of a warranty ending after ``as_of`` and offered by then
+    (a year is 365 or 366 days, a month 28 to 31; the list's own filter then applies exactly)."""
+    years, offer = rules.warranty_years, rules.offer_months
+    return [
+        as_of - timedelta(days=366 * years + 5),
+        as_of - timedelta(days=365 * years - 31 * offer - 5),
+    ]
+
+
+def warranty_offers_first(
+    db: Database,
+    as_of: date,
+    store_ids: Sequence[str] | None = None,
+    rules: ServiceRules = ServiceRules(),
+    limit: int = 1_000,
+) -> tuple[pd.DataFrame, int]:
+    """The first ``limit`` rows of :func:`warranty_offers` and how many offers there are in
+    all, in one query (a page shows the first ones; the whole list is built for a download)."""
+    rules.validate()
+    scope, extra = _scope(store_ids)
+    params: list = [as_of, rules.warranty_years, rules.offer_months, *extra]
+    if "warranties" in db.tables():
+        extended = "SELECT customer_id FROM warranties WHERE sold_date <= ?"
+        params.append(as_of)
+    else:
+        extended = "SELECT CAST(NULL AS VARCHAR) WHERE false"
+    bounds = _offer_bounds(as_of, rules)
+    sql_params = [*params[:3], *extra, *bounds, *params[3 + len(extra) :], int(limit), *bounds]
+    frame = db.query_df(WARRANTY_TOP_SQL.format(scope=scope, extended=extended), sql_params)
+    rows = int(frame["n_offers"].iloc[0])
+    first = frame.drop(columns=["n_offers"])
+    if first["customer_id"].isna().any():  # only the count's row: no offer shown
+        first = first.iloc[:0]
+    first = first.reset_index(drop=True)
+    for col in ("purchase_date", "warranty_end"):
+        first[col] = pd.to_datetime(first[col]).dt.date
+    return first, rows
 
 
 def due_counts(due: pd.DataFrame) -> dict[str, int]:

@@ -29,7 +29,8 @@ import numpy as np
 import pandas as pd
 
 from clv_engine.db import apply_schema
-from clv_engine.derived.build import build
+from clv_engine.derived import store
+from clv_engine.derived.build import build, kept_checks
 from sample_data.loop import _close_the_loop
 from sample_data.service_clock import _odometer_and_complaint_clock
 from sample_data.world import (
@@ -453,20 +454,24 @@ def generate(
     _close_the_loop(tmp, seed)
     _odometer_and_complaint_clock(tmp, seed)
     progress(0.95, "deriving")
-    _derive(tmp)
+    checks = _derive(tmp, lambda done, step: progress(0.95 + 0.05 * done, "deriving"))
     os.replace(tmp, out)
+    store.remember(out, checks)  # the first start's data check: read, no pass over the orders
     progress(1.0, "done")
     return out
 
 
-def _derive(path: Path) -> None:
-    """The per-customer tables of the finished sample (clv_engine.derived), in the file."""
+def _derive(path: Path, progress: Progress = _no_progress) -> dict:
+    """The per-customer tables of the finished sample (clv_engine.derived), in the file; returns
+    their data check (``build.kept_checks``) to remember beside the file once it is in place."""
     con = duckdb.connect(str(path))
     try:
-        build(con)
+        build(con, progress)
+        checks = kept_checks(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
+    return checks
 
 
 def main(argv: list[str] | None = None) -> int:

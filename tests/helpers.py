@@ -122,3 +122,40 @@ def make_db(path: Path | str, **tables: Table | pd.DataFrame | Iterable[Any]) ->
     finally:
         con.close()
     return Path(path)
+
+
+# The orders of a service-due test: every column the service list reads, the odometer last.
+SERVICE_ORDER_COLUMNS = (
+    "order_id",
+    "customer_id",
+    "order_date",
+    "store_id",
+    "kind",
+    "revenue",
+    "gross_profit",
+    "mileage",
+)
+
+
+def service_db(
+    path: Path | str,
+    stores: Iterable[Any],
+    customers: Table,
+    orders: Iterable[tuple],
+    mileage: bool = True,
+    **tables: Table | pd.DataFrame | Iterable[Any],
+):
+    """:func:`make_db` with ``orders`` as rows of ``SERVICE_ORDER_COLUMNS``, opened as the app's
+    ``Database``; ``mileage`` false: a file written before the odometer column (dropped)."""
+    from clv_engine.db import Database
+
+    make_db(
+        path, stores=stores, customers=customers, orders=Table(SERVICE_ORDER_COLUMNS, list(orders)), **tables
+    )
+    if not mileage:
+        con = duckdb.connect(str(path))
+        try:
+            con.execute("ALTER TABLE orders DROP COLUMN mileage")
+        finally:
+            con.close()
+    return Database(path)

@@ -77,3 +77,25 @@ def test_pages_rerun_with_the_memos_as_before(sample_db_path):
         db.close()
     expected = list(stores["label"])
     assert list(at.sidebar.multiselect[0].options) == expected
+
+
+def test_a_pages_spinner_only_the_first_time_its_work_is_met(monkeypatch):
+    """ui.context.spinner_unless_done: st.spinner the first time a key is met in the process,
+    none after (the work is a cache lookup then), again for another key."""
+    from contextlib import contextmanager
+
+    shown = []
+
+    @contextmanager
+    def spinner(text):
+        shown.append(text)
+        yield
+
+    monkeypatch.setattr(context.st, "spinner", spinner)
+    monkeypatch.setattr(context, "_PAGE_WORK_DONE", {})
+    ran = []
+    for key in [("kpi", 1), ("kpi", 1), ("kpi", 2), ("kpi", 1)]:
+        with context.spinner_unless_done(key, f"computing {key[1]}"):
+            ran.append(key)
+    assert ran == [("kpi", 1), ("kpi", 1), ("kpi", 2), ("kpi", 1)]  # the work always runs
+    assert shown == ["computing 1", "computing 2"]

@@ -52,7 +52,15 @@ def kept_db(tmp_path_factory, request):
 
 def _computed(monkeypatch, db, stores, params):
     with monkeypatch.context() as m:
+        m.setattr(from_data, "_kept_sql", lambda *a: None)
         m.setattr(from_data, "_kept_values", lambda *a: None)
+        return ev.warranty_clv_comparison(db, END, stores, params)
+
+
+def _kept_frame(monkeypatch, db, stores, params):
+    """The former kept path: the values read as a frame from derived_values, joined in memory."""
+    with monkeypatch.context() as m:
+        m.setattr(from_data, "_kept_sql", lambda *a: None)
         return ev.warranty_clv_comparison(db, END, stores, params)
 
 
@@ -60,15 +68,19 @@ def _computed(monkeypatch, db, stores, params):
 @pytest.mark.parametrize("params", [CLVParams(), CLVParams(horizon_years=3, discount_rate=0.05)])
 def test_the_kept_values_give_the_same_comparison(kept_db, monkeypatch, stores, params):
     assert from_data._kept_values(kept_db, END, stores, params) is not None
+    assert from_data._kept_sql(kept_db, END, stores, params) is not None
     new, old = (
         ev.warranty_clv_comparison(kept_db, END, stores, params),
         _computed(monkeypatch, kept_db, stores, params),
     )
+    frame = _kept_frame(monkeypatch, kept_db, stores, params)
     for field in old.__dataclass_fields__:
-        assert getattr(new, field) == pytest.approx(getattr(old, field), rel=1e-12, abs=1e-9), field
+        assert getattr(new, field) == pytest.approx(getattr(old, field), rel=1e-9, abs=1e-9), field
+        assert getattr(frame, field) == pytest.approx(getattr(old, field), rel=1e-12, abs=1e-9), field
 
 
 def test_a_scope_computes(kept_db):
     scoped = ScopedDatabase(kept_db, ["S1", "S3"])
     assert from_data._kept_values(scoped, END, None, CLVParams()) is None
+    assert from_data._kept_sql(scoped, END, None, CLVParams()) is None
     assert ev.warranty_clv_comparison(scoped, END, None, CLVParams()).buyers > 0

@@ -51,7 +51,7 @@ def test_a_dcf_slider_reruns_the_explorer_not_the_overview(sample_db_path, monke
     from ui import queries
 
     at = run_app(sample_db_path, "app_pages/overview.py")
-    headline = Spy(monkeypatch, queries, "overview_headline")  # the page's (cached) headline query
+    headline = Spy(monkeypatch, queries, "overview_figures")  # the page's (cached) headline query
     at.run()  # a full rerun: the page computes its headline
     assert headline.calls >= 1
     before = metric_values(at)
@@ -67,11 +67,11 @@ def test_a_dcf_slider_reruns_the_explorer_not_the_overview(sample_db_path, monke
 
 
 def test_a_simulator_input_reruns_the_simulator_not_the_channels_page(sample_db_path, monkeypatch):
-    from clv_engine import channels
+    from ui import queries
 
     at = run_app(sample_db_path, "app_pages/channels.py")
     at.radio(key="ch_sim_base.en").set_value("spec_customers").run()
-    page_work = Spy(monkeypatch, channels, "channel_ltv_from_cube")
+    page_work = Spy(monkeypatch, queries, "channel_ltv")
     fragment_rerun(at, monkeypatch, lambda at: at.slider(key="ch_sim_beta").set_value(1.0))
     assert page_work.calls == 0  # the LTV table, CAC and cohorts above and below did not run
     m = metric_values(at)
@@ -105,7 +105,7 @@ def test_picking_a_kpi_store_reruns_its_section_not_the_scorecard(sample_db_path
     at = run_app(sample_db_path, "app_pages/kpi.py")
     ranking = next(d.value for d in at.dataframe if "Rank" in d.value.columns)
     score = ranking.loc[ranking["Store"].str.startswith("深圳南山店"), "Score"].iloc[0]
-    page_work = Spy(monkeypatch, queries, "group_store_kpis")
+    page_work = Spy(monkeypatch, queries, "kpi_scorecard")
     fragment_rerun(at, monkeypatch, lambda at: at.selectbox(key="kpi_store").set_value("S04"))
     assert page_work.calls == 0  # the group's KPIs, ranking and trend did not run again
     assert any(c.value.startswith("深圳南山店") for c in at.caption)
@@ -163,11 +163,11 @@ def test_evaluator_retention_panel_reruns_alone_and_its_button_redraws_the_page(
 
 
 def test_a_cohort_dimension_reruns_the_cohorts_not_the_channels_page(sample_db_path, monkeypatch):
-    from clv_engine import channels
     from clv_engine.db import Database
+    from ui import queries
 
     at = run_app(sample_db_path, "app_pages/channels.py")
-    page_work = Spy(monkeypatch, channels, "channel_ltv_from_cube")
+    page_work = Spy(monkeypatch, queries, "channel_ltv")
     fragment_rerun(
         at, monkeypatch, lambda at: at.segmented_control(key="ch_cohort_dim.en").set_value("region")
     )

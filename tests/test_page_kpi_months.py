@@ -7,7 +7,7 @@ from __future__ import annotations
 from clv_engine import bridge, clv, kpi
 from clv_engine.db import Database
 from tests.helpers import run_app
-from ui.queries.customers import _store_kpis_span
+from ui.queries.customers import _store_kpis_span, kpi_scorecard
 
 PAGE = "app_pages/kpi.py"
 
@@ -26,6 +26,7 @@ def test_months_change_within_a_span_computes_nothing(sample_db_path, monkeypatc
 
     monkeypatch.setattr(kpi, "raw_kpis", counted)
     _store_kpis_span.clear()  # computed afresh here, whatever ran before in this process
+    kpi_scorecard.clear()
     at = run_app(sample_db_path, PAGE)
     assert len(calls) == 1
     first = _ranking(at)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -19,7 +18,7 @@ from clv_engine.db import Database
 from clv_engine.derived import service as derived_service
 from clv_engine.derived import store
 from clv_engine.scope import ScopedDatabase
-from tests.helpers import Table, make_db
+from tests.helpers import Table, service_db
 from tests.test_derived import SqlLog
 
 END = date(2026, 5, 31)
@@ -54,29 +53,13 @@ def _random_db(path, seed: int, mileage: bool = True) -> Database:
                     (f"o{i}_{k}b", c, day, "S1", kind, 50.0, 20.0, reading if rng.random() < 0.5 else km + 7)
                 )
     rows.append(("last", ids[0], END, "S1", "maintenance", 100.0, 40.0, 1_000.0))
-    make_db(
+    return service_db(
         path,
         stores=[("S1", "One", "East", "A"), ("S2", "Two", "East", "B"), ("S3", "Three", "West", "C")],
         customers=Table(("customer_id", "name", "home_store_id", "vehicle_model", "purchase_date"), people),
-        orders=Table(
-            (
-                "order_id",
-                "customer_id",
-                "order_date",
-                "store_id",
-                "kind",
-                "revenue",
-                "gross_profit",
-                "mileage",
-            ),
-            rows,
-        ),
+        orders=rows,
+        mileage=mileage,
     )
-    if not mileage:
-        con = duckdb.connect(str(path))
-        con.execute("ALTER TABLE orders DROP COLUMN mileage")
-        con.close()
-    return Database(path)
 
 
 def _kept(path, seed: int, mileage: bool = True) -> Database:

@@ -15,19 +15,9 @@ from dateutil.relativedelta import relativedelta
 from clv_engine import service_due as sd
 from clv_engine.db import Database, create_database
 from clv_engine.imports import ImportOptions, Source, check_import, run_import
-from tests.helpers import Table, make_db
+from tests.helpers import Table, service_db
 
 AS_OF = date(2026, 6, 30)
-ORDER_COLUMNS = (
-    "order_id",
-    "customer_id",
-    "order_date",
-    "store_id",
-    "kind",
-    "revenue",
-    "gross_profit",
-    "mileage",
-)
 
 # customer, home store, purchase date
 CUSTOMERS = [
@@ -61,18 +51,14 @@ ORDERS = [
 
 
 def build(path: Path, mileage_column: bool = True) -> Database:
-    make_db(
+    return service_db(
         path,
         stores=[("S01", "一店", "", ""), ("S02", "二店", "", "")],
         customers=Table(("customer_id", "home_store_id", "purchase_date"), CUSTOMERS),
-        orders=Table(ORDER_COLUMNS, [(o, c, d, "S01", kind, 500, 200, km) for o, c, d, kind, km in ORDERS]),
+        orders=[(o, c, d, "S01", kind, 500, 200, km) for o, c, d, kind, km in ORDERS],
+        mileage=mileage_column,
         warranties=[("W1", "I", date(2023, 8, 10), 5800, 3, 0)],
     )
-    if not mileage_column:
-        con = duckdb.connect(str(path))
-        con.execute("ALTER TABLE orders DROP COLUMN mileage")
-        con.close()
-    return Database(path)
 
 
 def test_service_due_by_hand(tmp_path):

@@ -153,3 +153,48 @@ def test_installed_on_streamlits_session_and_runtime():
     assert AppSession._call_soon_on_event_loop._clv_batched
     assert Runtime._enqueued_some_message._clv_batched
     assert serving.batched_session_events() is False and serving.batched_wakeups() is False
+
+
+def test_the_runtime_yields_once_in_a_while_not_after_every_message():
+    """ui/serving.fewer_flush_yields: the runtime's asyncio.sleep(0) returns at once within
+    YIELD_EVERY of its last yield and yields after it; a longer sleep and the rest of asyncio
+    are asyncio's own."""
+    import asyncio
+    import time
+
+    from streamlit.runtime import runtime
+
+    serving.fewer_flush_yields()
+    seen = runtime.asyncio
+    assert isinstance(seen, serving._FlushAsyncio)
+    assert serving.fewer_flush_yields() is False and runtime.asyncio is seen
+    assert seen.Event is asyncio.Event and seen.wait is asyncio.wait
+    assert seen.FIRST_COMPLETED == asyncio.FIRST_COMPLETED
+
+    async def count_turns(sends: int, pause: float = 0.0) -> int:
+        turns = 0
+        done = False
+
+        async def ticker():
+            nonlocal turns
+            while not done:
+                turns += 1
+                await asyncio.sleep(0)
+
+        task = asyncio.create_task(ticker())
+        await asyncio.sleep(0)
+        turns = 0
+        for _ in range(sends):
+            if pause:
+                time.sleep(pause)
+            await seen.sleep(0)
+        done = True
+        await task
+        return turns
+
+    seen.last_yield = time.monotonic()
+    assert asyncio.run(count_turns(200)) <= 2  # a burst: (almost) no turn of the loop
+    assert asyncio.run(count_turns(5, pause=serving.YIELD_EVERY * 1.5)) >= 5  # slow sends yield
+    started = time.monotonic()
+    assert asyncio.run(seen.sleep(0.02, "r")) == "r"
+    assert time.monotonic() - started >= 0.015

@@ -117,3 +117,23 @@ def test_the_cached_frames_take_it(tmp_path):
             )
     finally:
         db.close()
+
+
+def test_wanted_stores_is_the_stores_asked_else_the_scopes(tmp_path):
+    """The stores the group's read is cut to, by hand: none asked is no store at all (""),
+    not every store; nothing asked is the scope's stores, or every store unscoped."""
+    from tests.helpers import make_db
+
+    wanted_stores = queries.wanted_stores
+    path = make_db(tmp_path / "w.duckdb", stores=[("S1", "One", "East", "A"), ("S2", "Two", "West", "B")])
+    db = Database(path)
+    try:
+        scoped = ScopedDatabase(db, ["S2", "S1"])
+        assert wanted_stores(db, None) is None
+        assert wanted_stores(db, ()) == [""]
+        assert wanted_stores(db, ("S2",)) == ["S2"]
+        assert wanted_stores(scoped, None) == ["S1", "S2"]
+        assert wanted_stores(scoped, ()) == [""]
+        assert wanted_stores(scoped, ("S1",)) == ["S1"]  # then cut to the scope's customers
+    finally:
+        db.close()

@@ -12,7 +12,7 @@ from clv_engine import complaints as cq
 from clv_engine import service_due
 from ui.context import Context
 from ui.downloads import table_downloads
-from ui.queries import complaint_lists_all, service_due_all
+from ui.queries import complaint_lists_all, service_due_all, warranty_offers_all
 from ui.widgets import by_value, dashed
 from wording import fmt
 from wording.segmentation import tier_label
@@ -121,7 +121,10 @@ def service_table(ctx: Context, due: pd.DataFrame) -> pd.DataFrame:
 
 
 def service_tables(
-    ctx: Context, due: service_due.DueSummary, offers: pd.DataFrame, rules: service_due.ServiceRules
+    ctx: Context,
+    due: service_due.DueSummary,
+    offers: tuple[pd.DataFrame, int],
+    rules: service_due.ServiceRules,
 ) -> None:
     """The service list (its first rows; the whole list built when a download is clicked) and
     the warranty offers, each with its downloads."""
@@ -142,21 +145,27 @@ def service_tables(
         downloads(ctx, lambda: service_table(ctx, service_due_all(*scope)), "service", rows=due.rows)
     st.subheader(ctx.t("actions.svc.offers"))
     st.caption(ctx.t("actions.svc.offers.caption", months=rules.offer_months))
-    if offers.empty:
+    first, rows = offers  # its first rows and the whole list's length (built when downloaded)
+    if rows == 0:
         st.info(ctx.t("actions.empty"))
     else:
-        table = shown(
-            ctx,
-            offers,
-            {
-                **CONTACT_COLUMNS,
-                "purchase_date": "actions.col.purchase",
-                "warranty_end": "actions.col.warranty_end",
-                "days_left": "actions.col.days_left",
-            },
-        )
-        show(ctx, table)
-        downloads(ctx, table, "warranty")
+        show(ctx, offers_table(ctx, first), rows=rows)
+        scope = (ctx.db, ctx.as_of, ctx.store_ids, rules)
+        downloads(ctx, lambda: offers_table(ctx, warranty_offers_all(*scope)), "warranty", rows=rows)
+
+
+def offers_table(ctx: Context, offers: pd.DataFrame) -> pd.DataFrame:
+    """Warranty offers as shown and downloaded, headers in the reader's language."""
+    return shown(
+        ctx,
+        offers,
+        {
+            **CONTACT_COLUMNS,
+            "purchase_date": "actions.col.purchase",
+            "warranty_end": "actions.col.warranty_end",
+            "days_left": "actions.col.days_left",
+        },
+    )
 
 
 def tier_table(ctx: Context, changes: pd.DataFrame) -> None:

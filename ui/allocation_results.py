@@ -11,12 +11,12 @@ from clv_engine import allocation as al
 from clv_engine import scenarios
 from ui import queries
 from ui.allocation_panels import apply_flags, frame_from_payload, identified, payload_now
-from ui.charts import money_axis
+from ui.charts import kept_figure, money_axis
 from ui.downloads import pack_downloads, table_downloads
 from ui.safe import md, plot_text
 from ui.scenario_panel import ScenarioPanel, comparison_table, scenario_panel
 from ui.widgets import Headline, metric_row, presenting
-from wording import boardpack, fmt
+from wording import boardpack, fmt, t
 from wording.allocation import explain_error, option_label, reason_text, verdict_table
 from wording.report.charts import vline
 
@@ -118,48 +118,84 @@ def roi_chart(ctx, best: al.Portfolio) -> None:
     if not best.lines:
         st.info(ctx.t("allocator.page.nothing_funded"))
         return
-    lines = list(reversed(best.lines))  # plotly draws the first bar at the bottom
+    fig = roi_figure(list(best.lines), ctx.lang, ctx.currency)
+    st.plotly_chart(fig, width="stretch", key="al_chart_roi")
+
+
+@kept_figure
+def roi_figure(funded: list[al.FundedLine], lang: str, currency: str) -> go.Figure:
+    """The funded lines' net ROI as bars (the figure of :func:`roi_chart`)."""
+
+    def money(value: float) -> str:
+        return fmt.money(value, lang, currency=currency)
+
+    lines = list(reversed(funded))  # plotly draws the first bar at the bottom
     fig = go.Figure(
         go.Bar(
             x=[x.net_roi for x in lines],
-            y=[plot_text(option_label(x.project, x.option, ctx.lang)) for x in lines],
+            y=[plot_text(option_label(x.project, x.option, lang)) for x in lines],
             orientation="h",
             text=[fmt.pct(x.net_roi) for x in lines],
             textposition="auto",
-            customdata=[
-                [ctx.money(x.cost), ctx.money(x.gain), fmt.pct(x.fraction), ctx.money(x.net)] for x in lines
-            ],
-            hovertemplate=ctx.t("allocator.page.chart_roi.hover"),
+            customdata=[[money(x.cost), money(x.gain), fmt.pct(x.fraction), money(x.net)] for x in lines],
+            hovertemplate=t("allocator.page.chart_roi.hover", lang),
         )
     )
     fig.update_layout(
-        xaxis_title=ctx.t("allocator.fig.roi"),
+        xaxis_title=t("allocator.fig.roi", lang),
         xaxis_tickformat=",.0%",
         height=80 + 42 * len(lines),
         margin=dict(l=10, r=10, t=10, b=10),
     )
-    st.plotly_chart(fig, width="stretch", key="al_chart_roi")
+    return fig
 
 
 def curve_chart(ctx, curve: al.BudgetCurve, budget: float, best: al.Portfolio) -> None:
     """The optimal net value over budgets, a dot where projects enter, leave or change tier."""
     st.markdown(f"**{ctx.t('allocator.page.chart_curve')}**")
-    pts = curve.points
+    fig = curve_figure(
+        curve.points[["budget", "net"]],
+        curve.events,
+        curve.exact_steps,
+        float(budget),
+        best.total_net,
+        ctx.lang,
+        ctx.currency,
+        curve,
+    )
+    st.plotly_chart(fig, width="stretch", key="al_chart_curve")
+    st.caption(
+        ctx.t("allocator.page.curve.caption" if curve.exact_steps else "allocator.page.curve.caption_grid")
+    )
+
+
+@kept_figure
+def curve_figure(
+    pts: pd.DataFrame,
+    events: pd.DataFrame,
+    exact_steps: bool,
+    budget: float,
+    best_net: float,
+    lang: str,
+    currency: str,
+    _curve: al.BudgetCurve,
+) -> go.Figure:
+    """The figure of :func:`curve_chart`. ``_curve`` (not part of the key) only reads the net
+    value at a budget off ``pts``, its budget and net columns, which are."""
     fig = go.Figure(
         go.Scatter(
             x=pts["budget"],
             y=pts["net"],
             mode="lines",
-            line_shape="hv" if curve.exact_steps else "linear",
-            name=ctx.t("allocator.page.optimum"),
-            hovertemplate=ctx.t("allocator.page.chart_curve.hover"),
+            line_shape="hv" if exact_steps else "linear",
+            name=t("allocator.page.optimum", lang),
+            hovertemplate=t("allocator.page.chart_curve.hover", lang),
         )
     )
-    events = curve.events
     if not events.empty and events["budget"].nunique() <= 80:
         said = events.assign(
             text=[
-                ctx.t(f"allocator.page.event.{c}", name=plot_text(option_label(p, o, ctx.lang)))
+                t(f"allocator.page.event.{c}", lang, name=plot_text(option_label(p, o, lang)))
                 for p, c, o in events[["project", "change", "option"]].itertuples(index=False)
             ]
         )
@@ -167,39 +203,34 @@ def curve_chart(ctx, curve: al.BudgetCurve, budget: float, best: al.Portfolio) -
         fig.add_trace(
             go.Scatter(
                 x=at.index,
-                y=[curve.value_at(b) for b in at.index],
+                y=[_curve.value_at(b) for b in at.index],
                 mode="markers",
                 marker=dict(size=8),
-                name=ctx.t("allocator.page.enters"),
+                name=t("allocator.page.enters", lang),
                 text=list(at.values),
-                hovertemplate=ctx.t("allocator.page.chart_enters.hover"),
+                hovertemplate=t("allocator.page.chart_enters.hover", lang),
             )
         )
-    vline(fig, float(budget), line_dash="dot")
+    vline(fig, budget, line_dash="dot")
     fig.add_trace(
         go.Scatter(
-            x=[float(budget)],
-            y=[best.total_net],
+            x=[budget],
+            y=[best_net],
             mode="markers",
             marker=dict(size=13, symbol="diamond"),
-            name=ctx.t("allocator.page.current"),
+            name=t("allocator.page.current", lang),
         )
     )
     fig.update_layout(
-        xaxis_title=ctx.t("allocator.page.budget"),
-        yaxis_title=ctx.t("allocator.fig.net"),
+        xaxis_title=t("allocator.page.budget", lang),
+        yaxis_title=t("allocator.fig.net", lang),
         height=360,
         margin=dict(l=10, r=10, t=10, b=10),
         legend=dict(orientation="h", y=-0.25),
     )
-    money_axis(fig, "x", max(float(pts["budget"].max()), float(budget)), lang=ctx.lang, currency=ctx.currency)
-    money_axis(
-        fig, "y", float(pts["net"].max()), float(pts["net"].min()), lang=ctx.lang, currency=ctx.currency
-    )
-    st.plotly_chart(fig, width="stretch", key="al_chart_curve")
-    st.caption(
-        ctx.t("allocator.page.curve.caption" if curve.exact_steps else "allocator.page.curve.caption_grid")
-    )
+    money_axis(fig, "x", max(float(pts["budget"].max()), budget), lang=lang, currency=currency)
+    money_axis(fig, "y", float(pts["net"].max()), float(pts["net"].min()), lang=lang, currency=currency)
+    return fig
 
 
 def reasons(ctx, verdicts: list[al.Verdict]) -> None:

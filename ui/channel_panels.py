@@ -16,6 +16,7 @@ import streamlit as st
 from clv_engine import channels as ch
 from clv_engine.errors import InputError
 from ui import queries
+from ui.charts import kept_figure
 from ui.context import Context
 from ui.downloads import table_downloads
 from ui.safe import md, plot_texts
@@ -38,10 +39,17 @@ def label(ctx: Context, code) -> str:
 
 # -- LTV/CAC per channel ------------------------------------------------------------------
 def ratio_chart(ctx: Context, labels: list[str], ratios: list[float], bands: list[str | None]) -> go.Figure:
+    """LTV/CAC per channel as bars coloured by band, the bands' limits dotted (kept per input)."""
+    return ratio_figure(plot_texts(labels), list(ratios), list(bands), ctx.t("channels.chart.ratio"))
+
+
+@kept_figure
+def ratio_figure(labels: list[str], ratios: list[float], bands: list[str | None], y_title: str) -> go.Figure:
+    """The figure of :func:`ratio_chart` (``labels`` as drawn)."""
     colours = [ch.BAND_COLOURS.get(b, "#9e9e9e") for b in bands]
     fig = go.Figure(
         go.Bar(
-            x=plot_texts(labels),
+            x=labels,
             y=ratios,
             marker_color=colours,
             text=[fmt.multiple(r) for r in ratios],
@@ -74,7 +82,7 @@ def ratio_chart(ctx: Context, labels: list[str], ratios: list[float], bands: lis
         )
     top = max(finite + [6.0])
     fig.update_layout(
-        yaxis_title=ctx.t("channels.chart.ratio"),
+        yaxis_title=y_title,
         showlegend=False,
         height=340,
         margin=dict(l=10, r=40, t=30, b=10),
@@ -354,18 +362,10 @@ def simulator_panel(ctx: Context, base: pd.DataFrame, shift: ch.BudgetShift) -> 
         )
     rows = result.table
     names = [label(ctx, c) for c in rows["channel"]]
-    fig = go.Figure(
-        [
-            go.Bar(name=ctx.t("channels.sim.before"), x=plot_texts(names), y=rows["spend_before"]),
-            go.Bar(name=ctx.t("channels.sim.after"), x=plot_texts(names), y=rows["spend_after"]),
-        ]
-    )
-    fig.update_layout(
-        barmode="group",
-        height=320,
-        margin=dict(l=10, r=10, t=30, b=10),
-        title=ctx.t("channels.sim.spend_chart"),
-        legend=dict(orientation="h"),
+    fig = spend_figure(
+        plot_texts(names),
+        rows[["spend_before", "spend_after"]].reset_index(drop=True),
+        (ctx.t("channels.sim.before"), ctx.t("channels.sim.after"), ctx.t("channels.sim.spend_chart")),
     )
     sim_table = pd.DataFrame(
         {
@@ -385,6 +385,27 @@ def simulator_panel(ctx: Context, base: pd.DataFrame, shift: ch.BudgetShift) -> 
     config.update({c: st.column_config.NumberColumn(format="%,d") for c in counts})
     st.dataframe(sim_table, hide_index=True, column_config=config)
     table_downloads(ctx, sim_table, "budget_shift", "ch_dl_sim", ctx.t("channels.sheet.simulator"))
+
+
+@kept_figure
+def spend_figure(names: list[str], spend: pd.DataFrame, words: tuple[str, str, str]) -> go.Figure:
+    """The simulator's spend per channel before and after the shift (``names`` as drawn;
+    ``words``: the two bars' names and the title)."""
+    before, after, title = words
+    fig = go.Figure(
+        [
+            go.Bar(name=before, x=names, y=spend["spend_before"]),
+            go.Bar(name=after, x=names, y=spend["spend_after"]),
+        ]
+    )
+    fig.update_layout(
+        barmode="group",
+        height=320,
+        margin=dict(l=10, r=10, t=30, b=10),
+        title=title,
+        legend=dict(orientation="h"),
+    )
+    return fig
 
 
 def reconciliation_note(ctx: Context) -> None:

@@ -15,12 +15,14 @@ from clv_engine import cohorts
 from clv_engine import drill as drill_engine
 from clv_engine.cohorts import LtvParams
 from ui import drill, queries
-from ui.channel_panels import PCT, RATIO, label, money
+from ui.channel_panels import PCT, RATIO, money
+from ui.charts import kept_figure
 from ui.context import Context
 from ui.downloads import table_downloads
 from ui.safe import plot_text
 from ui.widgets import dashed, translated_choice
-from wording import fmt
+from wording import fmt, t
+from wording.channels import cohort_label as wording_cohort_label
 
 
 def cohort_table(
@@ -68,9 +70,7 @@ def cohort_table(
     return table
 
 
-def retention_heatmap(
-    ctx: Context, matrix: pd.DataFrame, raw_cohorts: list[str], cohort_label: Callable[[object], str]
-):
+def retention_heatmap(ctx: Context, matrix: pd.DataFrame, raw_cohorts: list[str], dim: str):
     """The retention heat map; returns its selection event (None when there is nothing to show).
 
     A heat map cannot be selected in Plotly: invisible markers on the cells carry the cohort's
@@ -81,6 +81,19 @@ def retention_heatmap(
     if matrix.empty:
         st.info(ctx.t("channels.cohort.empty"))
         return None
+    heat = heatmap_figure(matrix, raw_cohorts, dim, ctx.lang)
+    return st.plotly_chart(
+        heat, width="stretch", key="ch_cohort_heat", on_select="rerun", selection_mode="points"
+    )
+
+
+@kept_figure
+def heatmap_figure(matrix: pd.DataFrame, raw_cohorts: list[str], dim: str, lang: str) -> go.Figure:
+    """The figure of :func:`retention_heatmap` (cohorts of ``dim`` named in ``lang``)."""
+
+    def cohort_label(value) -> str:
+        return wording_cohort_label(value, dim, lang)
+
     heat = go.Figure(
         go.Heatmap(
             z=matrix.to_numpy(),
@@ -96,7 +109,7 @@ def retention_heatmap(
         )
     )
     heat.update_layout(
-        xaxis_title=ctx.t("channels.col.year"),
+        xaxis_title=t("channels.col.year", lang),
         yaxis_autorange="reversed",
         height=380,
         xaxis_dtick=1,
@@ -114,9 +127,7 @@ def retention_heatmap(
         showlegend=False,
         marker=dict(size=20, symbol="square", color="rgba(0,0,0,0)"),
     )
-    return st.plotly_chart(
-        heat, width="stretch", key="ch_cohort_heat", on_select="rerun", selection_mode="points"
-    )
+    return heat
 
 
 def cumulative_chart(
@@ -124,18 +135,29 @@ def cumulative_chart(
     summary: pd.DataFrame,
     years: pd.DataFrame,
     cohort_cac: pd.Series,
-    cohort_label: Callable[[object], str],
+    dim: str,
     has_cac: bool,
 ) -> None:
     """Cumulative gross profit per customer of each cohort against its CAC."""
     st.subheader(ctx.t("channels.cohort.cumulative"))
+    curves = cumulative_figure(list(summary["cohort"]), years, cohort_cac, dim, ctx.lang)
+    st.plotly_chart(curves, width="stretch")
+    st.caption(ctx.t("channels.cohort.cumulative.caption") if has_cac else ctx.t("channels.cohort.no_cac"))
+
+
+@kept_figure
+def cumulative_figure(
+    order: list[str], years: pd.DataFrame, cohort_cac: pd.Series, dim: str, lang: str
+) -> go.Figure:
+    """The figure of :func:`cumulative_chart`: the cohorts in ``order`` (of ``dim``, named in
+    ``lang``)."""
     palette = qualitative.Plotly
     curves = go.Figure()
     groups = dict(list(years.groupby("cohort", dropna=False, sort=False)))
-    for i, cohort in enumerate(c for c in summary["cohort"] if c in groups):
+    for i, cohort in enumerate(c for c in order if c in groups):
         group = groups[cohort]
         colour = palette[i % len(palette)]
-        name = plot_text(cohort_label(cohort))
+        name = plot_text(wording_cohort_label(cohort, dim, lang))
         curves.add_trace(
             go.Scatter(
                 x=group["year"],
@@ -153,22 +175,21 @@ def cumulative_chart(
                     x=[0.8, max(group["year"].max(), 1) + 0.2],
                     y=[cost, cost],
                     mode="lines",
-                    name=f"{name} · {ctx.t('channels.cohort.cac_suffix')}",
+                    name=f"{name} · {t('channels.cohort.cac_suffix', lang)}",
                     line=dict(color=colour, dash="dash"),
                     legendgroup=name,
                     showlegend=False,
                 )
             )
     curves.update_layout(
-        xaxis_title=ctx.t("channels.col.year"),
-        yaxis_title=ctx.t("channels.cohort.gp_axis"),
+        xaxis_title=t("channels.col.year", lang),
+        yaxis_title=t("channels.cohort.gp_axis", lang),
         height=380,
         xaxis_dtick=1,
         yaxis_rangemode="tozero",
         margin=dict(l=10, r=10, t=10, b=10),
     )
-    st.plotly_chart(curves, width="stretch")
-    st.caption(ctx.t("channels.cohort.cumulative.caption") if has_cac else ctx.t("channels.cohort.no_cac"))
+    return curves
 
 
 def cohort_downloads(
@@ -218,39 +239,20 @@ def cohort_section(ctx: Context, cube: pd.DataFrame, params: LtvParams, horizon:
         required=True,
         format_func=lambda k: ctx.t(f"channels.dim.{k}"),
     )
-    # summed from ``cube`` (the page's, the same arguments), once per dimension
-    summary, years, mix = queries.cohort_views(ctx.db, ctx.as_of, params, ctx.store_ids, dim)
-    # The cohorts' raw values, for the heat map's click-through (a position, not a dealer's text).
-    raw_cohorts = ["" if v is None or pd.isna(v) else str(v) for v in summary["cohort"]]
-    if dim == "channel":
-        summary = ch.in_display_order(summary, "cohort")
+    # summed from the cached cube (the page's arguments) and labelled, once per dimension and language
+    summary, years, mix, raw_cohorts, cohort_cac, payback, matrix, has_cac = queries.cohort_section_tables(
+        ctx.db, ctx.as_of, params, ctx.store_ids, dim, ctx.lang
+    )
 
     def cohort_label(value) -> str:
-        if dim == "channel":
-            return label(ctx, value)
-        if value is None or pd.isna(value):
-            return ctx.t("channels.unrecorded")
-        return str(value)
+        return wording_cohort_label(value, dim, ctx.lang)
 
-    # From here on a cohort is its display name: a missing value (NaN) cannot be looked up in a
-    # dict or a Series index, its label can.
-    for frame in (summary, years, mix):
-        frame["cohort"] = [cohort_label(v) for v in frame["cohort"]]
-
-    cohort_cac = pd.Series(dtype=float)
-    overall_cac = queries.channel_cac(ctx.db, ctx.as_of, None)
-    if overall_cac is not None:
-        cohort_cac = ch.cohort_cac(mix, queries.cac_by_year(ctx.db, ctx.as_of), overall_cac)
-    payback = cohorts.cohort_payback_year(years, cohort_cac)
-    table = cohort_table(ctx, summary, cohort_cac, payback, horizon, overall_cac is not None)
-
-    matrix = cohorts.retention_matrix(years)
-    matrix = matrix.reindex([c for c in summary["cohort"] if c in matrix.index])
+    table = cohort_table(ctx, summary, cohort_cac, payback, horizon, has_cac)
     left, right = st.columns(2)
     with left:
-        cohort_event = retention_heatmap(ctx, matrix, raw_cohorts, cohort_label)
+        cohort_event = retention_heatmap(ctx, matrix, raw_cohorts, dim)
     with right:
-        cumulative_chart(ctx, summary, years, cohort_cac, cohort_label, overall_cac is not None)
+        cumulative_chart(ctx, summary, years, cohort_cac, dim, has_cac)
 
     # -- click through: the customers behind the clicked cohort cells --
     if not matrix.empty:

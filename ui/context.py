@@ -133,18 +133,31 @@ def _remember(memo: dict, key: tuple, value: object, size: int = _MEMO_SIZE) -> 
 
 
 @contextmanager
-def _spinner_unless_done(key: tuple, text: str) -> Iterator[None]:
+def _spinner_unless_done(key: tuple, text: str, memo: dict | None = None, size: int = 3) -> Iterator[None]:
     """``st.spinner(text)`` around work of the shared caches the first time ``key`` is met in
     this process; afterwards the work is a cache lookup, and the spinner (a timer thread and
     a message to the browser on every run of every page, issue 14) is left out. The memo
     keeps as few keys as the caches keep entries (3): a key the cache may have dropped gets
     its spinner again."""
-    if key in _DONE:
+    memo = _DONE if memo is None else memo
+    if key in memo:
         yield
         return
     with st.spinner(text):
         yield
-    _remember(_DONE, key, True, size=3)
+    _remember(memo, key, True, size=size)
+
+
+_PAGE_WORK_DONE: dict[tuple, bool] = {}
+
+
+def spinner_unless_done(key: tuple, text: str):
+    """A page's ``st.spinner(text)`` around cached queries: shown the first time ``key`` (the
+    page's name and the queries' arguments, with ``db.version()``) is met in this process, left
+    out afterwards, when the work is a cache lookup (a timer thread started and stopped, and a
+    message to the browser, on every run: issue 14). Kept for 16 keys (the page caches keep
+    16 entries or fewer: a key they may have dropped gets its spinner again)."""
+    return _spinner_unless_done(key, text, _PAGE_WORK_DONE, 16)
 
 
 def store_labels(db: Database) -> dict[str, str]:
@@ -157,6 +170,20 @@ def store_labels(db: Database) -> dict[str, str]:
         labels = dict(zip(stores["store_id"], stores["name"] + " · " + stores["region"]))
         _remember(_STORE_LABELS, key, labels, size=4)
     return labels
+
+
+_DATA_FACTS: dict[tuple, tuple] = {}
+
+
+def data_facts(db: Database) -> tuple[date | None, dict[str, str]]:
+    """The data's last order day and the importer's settings, read once per data version (not
+    through two cached queries on every run of every page). Never change what it returns."""
+    key = db.version()
+    facts = _DATA_FACTS.get(key)
+    if facts is None:
+        facts = (data_end(db), settings_of(db))
+        _remember(_DATA_FACTS, key, facts, size=4)
+    return facts
 
 
 def ensure_database() -> Path:
@@ -232,7 +259,8 @@ def draw_sidebar() -> Context:
             )
             or "en"
         )
-        end = data_end(db) or date.today()
+        last_day, settings = data_facts(db)
+        end = last_day or date.today()
         # New data (an import) ends on another day: move the as-of date with it, or data
         # that ended earlier would make every customer look lapsed.
         if st.session_state.get("_as_of_data_end") != end:
@@ -276,7 +304,6 @@ def draw_sidebar() -> Context:
         )
         st.caption(f"{t('sidebar.database', lang)}: `{db.path.name}`")
         draw_viewer(viewer, lang)
-    settings = settings_of(db)
     store_ids = viewer.scope(tuple(chosen) or None)
     context = Context(
         lang=lang,

@@ -11,9 +11,10 @@ import streamlit as st
 
 from clv_engine import bridge as br
 from clv_engine import status as cs
+from clv_engine.overview_figures import Figures
+from ui import queries
 from ui.charts import money_axis
 from ui.context import Context
-from ui.queries import overview_bridge, overview_values
 from ui.safe import plot_text
 from ui.widgets import translated_choice
 from wording import fmt
@@ -40,13 +41,12 @@ def vs_text(ctx: Context, since: date) -> str:
     return ctx.t("bridge.vs.year" if since == br.comparison_date(ctx.as_of, "year") else "bridge.vs.quarter")
 
 
-def values_on(ctx: Context, day: date) -> pd.DataFrame:
-    """The per-customer frame on ``day``, in the same scope, with the same model and inputs:
-    the columns the headline and the bridge compare (``queries.COMPARISON_COLUMNS``, status,
-    CLV), not the names and vehicles."""
+def values_on(ctx: Context, day: date, full: bool = True) -> Figures:
+    """The overview's figures on ``day`` (``queries.overview_figures``: the headline, the
+    concentration curve and the CLV histogram; ``full`` False: the headline only), in the same
+    scope, with the same model and inputs: a few numbers, not a frame of every customer."""
     with st.spinner(ctx.t("speed.values")):  # long only the first time (no stored date)
-        frame = overview_values(ctx.db, day, ctx.store_ids, ctx.clv_params, ctx.clv_model)
-    return frame.copy(deep=False)
+        return queries.overview_figures(ctx.db, day, ctx.store_ids, ctx.clv_params, ctx.clv_model, full)
 
 
 def signed(text: str, value: float | None) -> str | None:
@@ -72,7 +72,13 @@ def pp_delta(ctx: Context, now: float | None, before: float | None) -> str | Non
 
 
 def draw_bridge(ctx: Context, b: br.Bridge, key: str) -> None:
-    """The bridge as a small waterfall, each bar's definition on hover."""
+    """The bridge as a small waterfall, each bar's definition on hover: built once per bridge,
+    language and currency for every session."""
+    fig = queries.figure("bridge", (b, ctx.lang, ctx.currency), lambda: bridge_figure(ctx, b))
+    st.plotly_chart(fig, width="stretch", key=key)
+
+
+def bridge_figure(ctx: Context, b: br.Bridge) -> go.Figure:
     start, end = b.start_date.isoformat(), b.end_date.isoformat()
     labels = [
         ctx.t("bridge.start", date=start),
@@ -120,7 +126,7 @@ def draw_bridge(ctx: Context, b: br.Bridge, key: str) -> None:
     money_axis(
         fig, "y", high, low, ctx.lang, ctx.currency
     )  # the reader's money (¥120万), exact labels on bars
-    st.plotly_chart(fig, width="stretch", key=key)
+    return fig
 
 
 def _wrap(text: str, width: int = 60) -> str:
@@ -137,7 +143,7 @@ def _wrap(text: str, width: int = 60) -> str:
     return "<br>".join(lines + [line])
 
 
-def bridge_section(ctx: Context, values: pd.DataFrame, before: pd.DataFrame, since: date, key: str) -> None:
+def bridge_section(ctx: Context, values: Figures, before: Figures, since: date, key: str) -> None:
     """The bridge of the total CLV between ``since`` and the as-of date, or why there is none."""
     st.subheader(ctx.t("bridge.title", date=since.isoformat()))
     if before.empty:
@@ -146,8 +152,8 @@ def bridge_section(ctx: Context, values: pd.DataFrame, before: pd.DataFrame, sin
     if before.attrs.get("model") != values.attrs.get("model"):
         st.info(ctx.t("bridge.models_differ", date=since.isoformat()))
         return
-    # the ctx's own frames (the overview's): cached, not joined again on every rerun
-    b = overview_bridge(ctx.db, since, ctx.as_of, ctx.store_ids, ctx.clv_params, ctx.clv_model)
+    # cached, not joined again on every rerun
+    b = queries.overview_clv_bridge(ctx.db, since, ctx.as_of, ctx.store_ids, ctx.clv_params, ctx.clv_model)
     st.caption(ctx.t("bridge.caption", active=cs.StatusRules().active_days))
     draw_bridge(ctx, b, key)
 

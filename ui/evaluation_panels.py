@@ -14,7 +14,14 @@ from clv_engine import evaluation as ev
 from clv_engine.evaluation import Programme
 from ui.downloads import pack_downloads
 from ui.evaluation_inputs import apply_state, widget_state
-from ui.queries import retention_base, retention_uplift, saved_evaluation, warranty_comparison
+from ui.queries import (
+    figure,
+    retention_facts,
+    retention_labels,
+    retention_uplift,
+    saved_evaluation,
+    warranty_comparison,
+)
 from ui.safe import md
 from ui.scenario_panel import comparison_table
 from ui.widgets import Headline, metric_row, presenting, translated_choice
@@ -110,21 +117,34 @@ def headline(ctx: Any, a: ev.Analysis, key_driver: str | None) -> None:
     st.caption(ctx.t("evaluator.convention"))
 
 
-def cash_charts(ctx: Any, a: ev.Analysis) -> None:
-    st.plotly_chart(report.cash_flow_figure(a.evaluation, ctx.lang), width="stretch", key="ev_chart_cash")
-    st.plotly_chart(
-        report.waterfall_figure(a.evaluation, ctx.lang), width="stretch", key="ev_chart_waterfall"
-    )
-
-
-def sensitivity_charts(ctx: Any, a: ev.Analysis) -> None:
+def chart_key(a: ev.Analysis, ranges: dict | None, lang: str) -> tuple:
+    """What the analysis' charts are drawn from: the inputs of ``ev.analyse_programme`` (the
+    same inputs, the same seeded analysis) and the language."""
     mc = a.monte_carlo
-    st.plotly_chart(
-        report.tornado_figure(a.programme, a.tornado, a.spread, ctx.lang),
-        width="stretch",
-        key="ev_chart_tornado",
+    return (a.programme, a.spread, tuple(sorted((ranges or {}).items())), mc.draws, mc.seed, lang)
+
+
+def cash_charts(ctx: Any, a: ev.Analysis, key: tuple | None = None) -> None:
+    """The cash-flow chart and the waterfall; ``key`` (:func:`chart_key`): built once per key
+    for every session."""
+    cash = _chart("ev_cash", key, lambda: report.cash_flow_figure(a.evaluation, ctx.lang))
+    st.plotly_chart(cash, width="stretch", key="ev_chart_cash")
+    waterfall = _chart("ev_waterfall", key, lambda: report.waterfall_figure(a.evaluation, ctx.lang))
+    st.plotly_chart(waterfall, width="stretch", key="ev_chart_waterfall")
+
+
+def _chart(kind: str, key: tuple | None, build):
+    return build() if key is None else figure(kind, key, build)
+
+
+def sensitivity_charts(ctx: Any, a: ev.Analysis, key: tuple | None = None) -> None:
+    mc = a.monte_carlo
+    tornado = _chart(
+        "ev_tornado", key, lambda: report.tornado_figure(a.programme, a.tornado, a.spread, ctx.lang)
     )
-    st.plotly_chart(report.histogram_figure(mc, ctx.lang), width="stretch", key="ev_chart_mc")
+    st.plotly_chart(tornado, width="stretch", key="ev_chart_tornado")
+    histogram = _chart("ev_mc", key, lambda: report.histogram_figure(mc, ctx.lang))
+    st.plotly_chart(histogram, width="stretch", key="ev_chart_mc")
     metric_row(
         [
             *(
@@ -255,9 +275,9 @@ def retention_panel(ctx: Any, programme: Programme, preset_key: str) -> None:
     A fragment: its inputs rerun only it; the button redraws the whole page (the case)."""
     lang = ctx.lang
     st.markdown(f"**{ctx.t('evaluator.page.retention')}**")
-    # Numeric arrays of the customers in scope (shared by every session), not their whole frame.
-    base = retention_base(ctx.db, ctx.as_of, ctx.store_ids, ctx.clv_params)
-    if base.customers == 0:
+    # Counts and sums added up in DuckDB where the file keeps the date (cached), not a frame.
+    customers, retention = retention_facts(ctx.db, ctx.as_of, ctx.store_ids, ctx.clv_params)
+    if customers == 0:
         st.info(ctx.t("evaluator.page.retention.empty"))
         return
     dim = translated_choice(
@@ -270,9 +290,9 @@ def retention_panel(ctx: Any, programme: Programme, preset_key: str) -> None:
     )
     chosen = None
     if dim != "all":
-        options = list(base.labels[dim])
+        options = list(retention_labels(ctx.db, ctx.as_of, ctx.store_ids, ctx.clv_params, dim))
         chosen = st.selectbox(ctx.t("evaluator.page.segment_value"), options, key=f"ev_seg_value_{dim}")
-    current = float(base.retention if base.retention is not None else 0.8)
+    current = float(retention if retention is not None else 0.8)
     target = st.slider(
         ctx.t("evaluator.page.retention_to", now=fmt.pct(current, 1)),
         0.0,

@@ -9,6 +9,7 @@ import streamlit as st
 
 from clv_engine import bridge, kpi
 from ui import drill
+from ui.charts import kept_figure
 from ui.context import Context
 from ui.downloads import table_downloads
 from ui.safe import md, plot_text
@@ -228,17 +229,29 @@ def parts_chart(ctx: Context, latest: pd.DataFrame, name_of: dict) -> None:
     """Each store's score as stacked bars of its KPIs' points."""
     st.markdown(f"**{ctx.t('kpi.chart.parts')}**")
     order = latest.sort_values("score")
+    fig = parts_figure(
+        [plot_text(name_of.get(s, s)) for s in order["store_id"]],
+        order[[f"part_{k}" for k in kpi.KPIS]].reset_index(drop=True),
+        tuple(ctx.t(f"kpi.name.{k}") for k in kpi.KPIS),
+    )
+    st.plotly_chart(fig, width="stretch", key="kpi_chart_parts")
+
+
+@kept_figure
+def parts_figure(names: list[str], parts: pd.DataFrame, kpi_names: tuple[str, ...]) -> go.Figure:
+    """The stacked bars of :func:`parts_chart`: ``parts`` holds ``part_<kpi>`` of each store
+    named in ``names`` (same order), ``kpi_names`` the KPIs' names in ``kpi.KPIS`` order."""
     fig = go.Figure()
-    for k in kpi.KPIS:
+    for k, kpi_name in zip(kpi.KPIS, kpi_names):
         fig.add_bar(
-            y=[plot_text(name_of.get(s, s)) for s in order["store_id"]],
-            x=order[f"part_{k}"].fillna(0),
-            name=ctx.t(f"kpi.name.{k}"),
+            y=names,
+            x=parts[f"part_{k}"].fillna(0),
+            name=kpi_name,
             orientation="h",
             marker_color=COLORS[k],
         )
-    fig.update_layout(barmode="stack", height=80 + 36 * len(order), xaxis_range=[0, 100], **CHART)
-    st.plotly_chart(fig, width="stretch", key="kpi_chart_parts")
+    fig.update_layout(barmode="stack", height=80 + 36 * len(names), xaxis_range=[0, 100], **CHART)
+    return fig
 
 
 def trend_charts(ctx: Context, card, name_of: dict, group: bool) -> None:
@@ -246,26 +259,35 @@ def trend_charts(ctx: Context, card, name_of: dict, group: bool) -> None:
     trend = card.table.dropna(subset=["score"])
     if ctx.store_ids:
         trend = trend[trend["store_id"].isin(ctx.store_ids)]
+    trend = trend[["store_id", "as_of", "score", "rank"]].reset_index(drop=True)
+    names = {s: plot_text(name_of.get(s, s)) for s in trend["store_id"].unique()}
     left, right = st.columns(2)
     for box, column, title, key in (
         (left, "score", "kpi.chart.trend", "kpi_chart_trend"),
         (right, "rank", "group.chart_rank" if group else "kpi.chart.rank", "kpi_chart_rank"),
     ):
-        fig = go.Figure()
-        for store_id, part in trend.groupby("store_id"):
-            fig.add_scatter(
-                x=part["as_of"],
-                y=part[column],
-                mode="lines+markers",
-                name=plot_text(name_of.get(store_id, store_id)),
-            )
-        fig.update_layout(height=460, **CHART)
-        if column == "rank":
-            # Rank 1 on top, with half a rank of room on each side so the top and bottom lines
-            # and their markers are drawn whole.
-            fig.update_yaxes(range=[float(trend["rank"].max()) + 0.5, 0.5], dtick=1)
         box.markdown(f"**{ctx.t(title)}**")
-        box.plotly_chart(fig, width="stretch", key=key)
+        box.plotly_chart(trend_figure(trend, column, names), width="stretch", key=key)
+
+
+@kept_figure
+def trend_figure(trend: pd.DataFrame, column: str, names: dict[str, str]) -> go.Figure:
+    """One line per store of ``trend[column]`` (score or rank) by month; ``names``: the
+    stores' names as drawn."""
+    fig = go.Figure()
+    for store_id, part in trend.groupby("store_id"):
+        fig.add_scatter(
+            x=part["as_of"],
+            y=part[column],
+            mode="lines+markers",
+            name=names[store_id],
+        )
+    fig.update_layout(height=460, **CHART)
+    if column == "rank":
+        # Rank 1 on top, with half a rank of room on each side so the top and bottom lines
+        # and their markers are drawn whole.
+        fig.update_yaxes(range=[float(trend["rank"].max()) + 0.5, 0.5], dtick=1)
+    return fig
 
 
 def store_detail(ctx: Context, row: pd.Series, weights: kpi.KpiWeights) -> pd.DataFrame:
@@ -307,24 +329,36 @@ def store_trend(ctx: Context, card, pick: str, name_of: dict, group: bool) -> No
             persist_state="session",
         )
     with right:
-        fig = go.Figure()
-        everyone = card.table.groupby("as_of")[pick_kpi].median()
-        mine = card.table[card.table["store_id"] == pick]
-        fig.add_scatter(
-            x=mine["as_of"], y=mine[pick_kpi], mode="lines+markers", name=plot_text(name_of.get(pick, pick))
-        )
-        fig.add_scatter(
-            x=everyone.index,
-            y=everyone.to_numpy(),
-            mode="lines",
-            line=dict(dash="dot"),
-            name=ctx.t("group.median" if group else "kpi.median"),
-        )
-        fig.update_layout(height=320, **CHART)
-        if pick_kpi in PERCENT:
-            fig.update_yaxes(tickformat=".0%")
         st.markdown(f"**{ctx.t('kpi.chart.kpi_trend', kpi=ctx.t(RAW_LABEL[pick_kpi]))}**")
+        fig = store_trend_figure(
+            card.table[["store_id", "as_of", pick_kpi]],
+            pick,
+            pick_kpi,
+            plot_text(name_of.get(pick, pick)),
+            ctx.t("group.median" if group else "kpi.median"),
+        )
         st.plotly_chart(fig, width="stretch", key="kpi_chart_store")
+
+
+@kept_figure
+def store_trend_figure(table: pd.DataFrame, pick: str, pick_kpi: str, name: str, median: str) -> go.Figure:
+    """The picked store's ``pick_kpi`` by month (``name``: its name as drawn) beside the median
+    of every store in ``table`` (``median``: that line's name)."""
+    fig = go.Figure()
+    everyone = table.groupby("as_of")[pick_kpi].median()
+    mine = table[table["store_id"] == pick]
+    fig.add_scatter(x=mine["as_of"], y=mine[pick_kpi], mode="lines+markers", name=name)
+    fig.add_scatter(
+        x=everyone.index,
+        y=everyone.to_numpy(),
+        mode="lines",
+        line=dict(dash="dot"),
+        name=median,
+    )
+    fig.update_layout(height=320, **CHART)
+    if pick_kpi in PERCENT:
+        fig.update_yaxes(tickformat=".0%")
+    return fig
 
 
 @st.fragment

@@ -14,6 +14,7 @@ from clv_engine import clv, overview
 from ui.charts import money_axis
 from ui.context import Context
 from ui.downloads import table_downloads
+from ui.queries import figure
 from ui.widgets import Headline, metric_row, translated_choice
 from wording import fmt
 from wording.report.charts import vline
@@ -55,13 +56,29 @@ def return_rates(ctx: Context, rates: clv.ReturnRates, retention: float) -> None
         table_downloads(ctx, return_table, "return_rates", "ov_dl_return", ctx.t("ov.return.title"))
 
 
-def concentration(ctx: Context, values: pd.DataFrame, head: overview.Headline) -> None:
-    """The share of gross profit against the share of customers, the top 20% marked."""
+def data_key(ctx: Context) -> tuple:
+    """What the page's data charts are drawn from: the data's version, scope and inputs (the
+    cached figures'), the language and currency."""
+    return (ctx.db.version(), ctx.as_of, ctx.store_ids, ctx.clv_params, ctx.clv_model, ctx.lang, ctx.currency)
+
+
+def concentration(ctx: Context, curve: pd.DataFrame, head: overview.Headline) -> None:
+    """The share of gross profit against the share of customers (``curve``: a few hundred
+    points of ``clv.profit_concentration``, overview_figures.thinned_curve), the top 20% marked."""
     st.subheader(ctx.t("ov.concentration"))
-    curve = clv.profit_concentration(values["gross_profit"])
-    # A few hundred points draw the same curve as a million.
-    step = max(1, len(curve) // 400)
-    curve = pd.concat([curve.iloc[::step], curve.iloc[[-1]]])
+    st.plotly_chart(
+        figure("ov_concentration", data_key(ctx), lambda: _concentration(ctx, curve, head)), width="stretch"
+    )
+    st.caption(
+        ctx.t(
+            "ov.concentration.caption",
+            share=fmt.pct(head.top20_profit_share),
+            loss=fmt.pct(head.loss_making_share, 1),
+        )
+    )
+
+
+def _concentration(ctx: Context, curve: pd.DataFrame, head: overview.Headline) -> go.Figure:
     fig = go.Figure(go.Scatter(x=curve["customer_share"], y=curve["profit_share"], mode="lines"))
     vline(fig, 0.2, line_dash="dot")
     fig.add_annotation(
@@ -78,20 +95,19 @@ def concentration(ctx: Context, values: pd.DataFrame, head: overview.Headline) -
         height=340,
         margin=dict(l=10, r=10, t=10, b=10),
     )
-    st.plotly_chart(fig, width="stretch")
-    st.caption(
-        ctx.t(
-            "ov.concentration.caption",
-            share=fmt.pct(head.top20_profit_share),
-            loss=fmt.pct(head.loss_making_share, 1),
-        )
-    )
+    return fig
 
 
-def distribution(ctx: Context, values: pd.DataFrame, clv_help: str) -> None:
-    """The histogram of CLV, its open-ended last bar labelled."""
+def distribution(ctx: Context, bins: pd.DataFrame, clv_help: str) -> None:
+    """The histogram of CLV (``overview.histogram``), its open-ended last bar labelled."""
     st.subheader(ctx.t("ov.distribution"))
-    bins = overview.histogram(values["clv"])
+    st.plotly_chart(
+        figure("ov_distribution", data_key(ctx), lambda: _distribution(ctx, bins)), width="stretch"
+    )
+    st.caption(clv_help)
+
+
+def _distribution(ctx: Context, bins: pd.DataFrame) -> go.Figure:
     fig = go.Figure(
         go.Bar(x=(bins["left"] + bins["right"]) / 2, y=bins["count"], width=bins["right"] - bins["left"])
     )
@@ -118,8 +134,7 @@ def distribution(ctx: Context, values: pd.DataFrame, clv_help: str) -> None:
         margin=dict(l=10, r=10, t=10, b=10),
     )
     money_axis(fig, "x", float(bins["right"].max()), float(bins["left"].min()), ctx.lang, ctx.currency)
-    st.plotly_chart(fig, width="stretch")
-    st.caption(clv_help)
+    return fig
 
 
 @st.fragment
@@ -182,15 +197,8 @@ def dcf_table(ctx: Context, rows: list[clv.DcfYear]) -> None:
     )
     chart, grid = st.columns([3, 2])
     with chart:
-        fig = go.Figure(go.Bar(x=table[ctx.t("ov.col.year")], y=table[ctx.t("ov.col.pv")]))
-        fig.update_layout(
-            xaxis_title=ctx.t("ov.col.year"),
-            yaxis_title=ctx.t("ov.col.pv"),
-            height=320,
-            margin=dict(l=10, r=10, t=10, b=10),
-        )
-        money_axis(fig, "y", float(table[ctx.t("ov.col.pv")].max()), lang=ctx.lang, currency=ctx.currency)
-        st.plotly_chart(fig, width="stretch")
+        build = lambda: _dcf_chart(ctx, table)  # noqa: E731
+        st.plotly_chart(figure("ov_dcf", (tuple(rows), ctx.lang, ctx.currency), build), width="stretch")
     with grid:
         st.dataframe(
             table,
@@ -203,3 +211,15 @@ def dcf_table(ctx: Context, rows: list[clv.DcfYear]) -> None:
             },
         )
         table_downloads(ctx, table, "dcf_clv", "ov_dl_dcf", ctx.t("ov.dcf"))
+
+
+def _dcf_chart(ctx: Context, table: pd.DataFrame) -> go.Figure:
+    fig = go.Figure(go.Bar(x=table[ctx.t("ov.col.year")], y=table[ctx.t("ov.col.pv")]))
+    fig.update_layout(
+        xaxis_title=ctx.t("ov.col.year"),
+        yaxis_title=ctx.t("ov.col.pv"),
+        height=320,
+        margin=dict(l=10, r=10, t=10, b=10),
+    )
+    money_axis(fig, "y", float(table[ctx.t("ov.col.pv")].max()), lang=ctx.lang, currency=ctx.currency)
+    return fig

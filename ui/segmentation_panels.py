@@ -78,16 +78,31 @@ def shown_breakdown(ctx: Context, b: pd.DataFrame, scheme: str) -> pd.DataFrame:
     )
 
 
-def customers_behind(ctx: Context, event, frame: pd.DataFrame, scheme: str, rules, six_rules) -> pd.DataFrame:
-    """The frame a chart's customer list reads: the page's own when nothing is selected (the
-    list then only says how to pick), the one with customer ids and names when something is
-    (the page's frame is keyed, without them, for the whole group)."""
+def customers_behind(
+    ctx: Context, event, scheme: str, rules, six_rules, fields=("tier",), decode=None
+) -> pd.DataFrame:
+    """The frame a chart's customer list reads: none while nothing is selected (the list then
+    only says how to pick); when something is, the customers with ids and names: for the whole
+    group's RFM+L tiers only those of the cells clicked (``fields``: the chart's customdata,
+    ``decode`` as for drill.customer_list_for), else the page's frame with ids."""
+    from clv_engine.drill import selected_keys
     from ui.drill import points_of
-    from ui.queries import seg_customers
+    from ui.queries import seg_analysis, seg_cell_customers, seg_customers
 
-    if "customer_id" in frame.columns or not points_of(event):
-        return frame
-    return seg_customers(ctx.db, ctx.as_of, ctx.store_ids, scheme, rules, six_rules, ctx.clv_params)
+    points = points_of(event)
+    if not points:
+        return pd.DataFrame()
+    if ctx.store_ids is None and scheme == "rfml":
+        cells = []
+        for key in selected_keys(points, fields):
+            cell = {f: (decode[f](v) if decode and f in decode else v) for f, v in key.items()}
+            cells.append(tuple(sorted(("tier" if f == "tier" else f, v) for f, v in cell.items())))
+        found = seg_cell_customers(ctx.db, ctx.as_of, rules, ctx.clv_params, tuple(cells))
+        if found is not None:
+            return found
+    if ctx.store_ids is None:  # the whole group: the frame with ids (the page's is by key)
+        return seg_customers(ctx.db, ctx.as_of, ctx.store_ids, scheme, rules, six_rules, ctx.clv_params)
+    return seg_analysis(ctx.db, ctx.as_of, ctx.store_ids, scheme, rules, six_rules, ctx.clv_params)[0]
 
 
 def share_chart(ctx: Context, b: pd.DataFrame, scheme: str, with_typical: bool = True) -> go.Figure:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -39,7 +40,6 @@ SHOWN_MOVERS = 200
 
 def by_store_and_region(
     ctx: Context,
-    frame: pd.DataFrame,
     by_store: pd.DataFrame,
     by_region: pd.DataFrame,
     scheme: str,
@@ -72,14 +72,15 @@ def by_store_and_region(
     if not keys:
         st.info(ctx.t(f"seg.by.none.{by}"))
     else:
-        store_names = ctx.stores().set_index("store_id")
+        # each store's shown name, once per run (asked for every bar, cell and option)
+        shown_names = {
+            s: f"{name} · {region}" if isinstance(region, str) and region else str(name)
+            for s, name, region in ctx.stores()[["store_id", "name", "region"]].itertuples(index=False)
+        }
 
         def store_name(s: str) -> str:
-            if s not in store_names.index:
-                return str(s)
-            name, region = store_names.loc[s, "name"], store_names.loc[s, "region"]
             # A store named only by the orders has its code as name and no region.
-            return f"{name} · {region}" if isinstance(region, str) and region else str(name)
+            return shown_names.get(s, str(s))
 
         name_of = store_name if by == "home_store_id" else str
         pick = st.selectbox(ctx.t("seg.pick"), keys, format_func=name_of, key=f"seg_pick_{by}")
@@ -153,14 +154,15 @@ def by_store_and_region(
         # -- click through: the customers behind the clicked store rows and cells --
         # The store or region goes into the chart as its position in `keys` (names are a dealer's text).
         events = [row_event, cell_event]
+        decode = {by: lambda i: keys[int(i)] if 0 <= int(i) < len(keys) else None}
         drill.customer_list_for(
             ctx,
             events,
-            customers_behind(ctx, events, frame, scheme, rules, six_rules),
+            customers_behind(ctx, events, scheme, rules, six_rules, (by, column), decode),
             (by, column),
             key=f"seg_drill_{by}_{scheme}",
             describe=lambda k: f"{name_of(k[by])} · {label(ctx, k[column], scheme)}",
-            decode={by: lambda i: keys[int(i)] if 0 <= int(i) < len(keys) else None},
+            decode=decode,
         )
         # --
         if unassigned:
@@ -168,9 +170,7 @@ def by_store_and_region(
 
 
 @st.fragment
-def migration(
-    ctx: Context, frame: pd.DataFrame, scheme: str, rules: seg.RfmlRules, six_rules: seg.SixGroupRules
-) -> None:
+def migration(ctx: Context, scheme: str, rules: seg.RfmlRules, six_rules: seg.SixGroupRules) -> None:
     """Who moved between tiers since an earlier date: counts, flows, matrix, the movers. A
     fragment: another date reruns only this section."""
     tiers = list(seg.SCHEMES[scheme])
@@ -222,10 +222,14 @@ def migration(
             sankey(ctx, flows, left_nodes, right_nodes, scheme), width="stretch", key="seg_chart_sankey"
         )
         st.markdown(f"**{ctx.t('seg.matrix')}**")
-        matrix = flows.pivot_table(
-            index="tier_a", columns="tier_b", values="customers", aggfunc="sum", fill_value=0
-        )
-        matrix = matrix.reindex(index=left_nodes, columns=right_nodes, fill_value=0)
+        # the customers from each tier then (rows) to each tier now (columns), 0 where none
+        cells = np.zeros((len(left_nodes), len(right_nodes)), dtype="int64")
+        row_of = {t: i for i, t in enumerate(left_nodes)}
+        column_of = {t: j for j, t in enumerate(right_nodes)}
+        for a, b, n in zip(flows["tier_a"], flows["tier_b"], flows["customers"]):
+            if a in row_of and b in column_of:
+                cells[row_of[a], column_of[b]] += n
+        matrix = pd.DataFrame(cells, index=left_nodes, columns=right_nodes)
         matrix.index = [label(ctx, t, scheme) for t in matrix.index]
         matrix.columns = [label(ctx, t, scheme) for t in matrix.columns]
         st.dataframe(matrix, key="seg_matrix")

@@ -24,6 +24,8 @@ import collections
 import logging
 import os
 import threading
+import time
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -39,6 +41,7 @@ def tune() -> bool:
         return False
     installed = lock_free_config_reads()
     installed = batched_session_events() or installed
+    installed = fewer_flush_yields() or installed
     return batched_wakeups() or installed
 
 
@@ -106,6 +109,11 @@ def batched_session_events() -> bool:
         return True
 
 
+# How long the loop waits before it looks again at a session that just sent messages: the
+# messages of a page run go out in bursts at most this far apart, not one wake-up each.
+HOLD = 0.003
+
+
 class _Batch:
     """A session's callbacks waiting for the event loop, and whether the loop was woken for them."""
 
@@ -134,19 +142,38 @@ class _Batch:
             self.pending.clear()
 
     def drain(self) -> None:
+        """Run every callback queued so far. When there were some, the session is busy (a page
+        run sends a message every few hundred microseconds): the loop looks again in
+        ``HOLD`` seconds on its own, ``woken`` staying set, so the script thread's next
+        messages wake nobody (each wake-up is a write from the script thread, a system call
+        that gives the GIL away, and a turn of the loop). A look that finds nothing clears
+        ``woken``: the session's next message wakes the loop again."""
+        if self._run_pending():
+            self.loop.call_later(HOLD, self.drain)
+            return
         self.woken = False
+        # A callback queued between the look and the line above saw ``woken`` still set and
+        # woke nobody: run it now (a second drain scheduled by its thread is harmless).
+        if self.pending:
+            self.woken = True
+            self.loop.call_soon(self.drain)
+
+    def _run_pending(self) -> int:
         pending = self.pending
+        ran = 0
         while pending:
             try:
                 callback = pending.popleft()
             except IndexError:
-                return
+                break
+            ran += 1
             try:
                 callback()
             except Exception as err:  # what the loop does with a callback that raises
                 self.loop.call_exception_handler(
                     {"message": "Exception in a session's event callback", "exception": err}
                 )
+        return ran
 
 
 def batched_wakeups() -> bool:
@@ -184,3 +211,48 @@ def batched_wakeups() -> bool:
         _enqueued_some_message._clv_batched = True  # type: ignore[attr-defined]
         Runtime._enqueued_some_message = _enqueued_some_message  # type: ignore[method-assign]
         return True
+
+
+# Seconds the runtime may go on sending before it lets the loop's other work in (a browser's
+# message, a session that connects).
+YIELD_EVERY = 0.002
+
+
+def fewer_flush_yields() -> bool:
+    """The runtime's flush sends a burst of messages without a turn of the loop after each.
+
+    Streamlit's runtime sends each session's queued messages with ``await asyncio.sleep(0)``
+    after every one: a whole turn of the event loop per message, each with a ``select`` (a
+    system call that gives the GIL away, and, with fifty sessions' script threads waiting for
+    it, a wait to get it back). Here the runtime module sees an ``asyncio`` whose
+    ``sleep(0)`` yields only once ``YIELD_EVERY`` seconds have passed since it last did, and
+    otherwise returns at once; everything else is asyncio's own. The messages, their order and
+    the other waits (``sleep`` of a longer delay) are unchanged."""
+    from streamlit.runtime import runtime
+
+    if isinstance(runtime.asyncio, _FlushAsyncio):
+        return False
+    with _lock:
+        if isinstance(runtime.asyncio, _FlushAsyncio):
+            return False
+        if runtime.asyncio is not asyncio:  # someone else's stand-in: leave it
+            return False
+        runtime.asyncio = _FlushAsyncio()
+        return True
+
+
+class _FlushAsyncio(types.ModuleType):
+    """``asyncio`` as ``streamlit.runtime.runtime`` sees it (see :func:`fewer_flush_yields`)."""
+
+    def __init__(self) -> None:
+        super().__init__("asyncio")
+        self.last_yield = time.monotonic()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(asyncio, name)
+
+    async def sleep(self, delay: float, result: Any = None) -> Any:
+        if delay <= 0 and time.monotonic() - self.last_yield < YIELD_EVERY:
+            return result
+        self.last_yield = time.monotonic()
+        return await asyncio.sleep(delay, result)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from wording.catalogue import CATALOGUE, t
 
 
@@ -14,6 +16,16 @@ def channel_label(code: object, lang: str) -> str:
         return t("channels.unrecorded", lang)
     key = f"channels.name.{code}"
     return t(key, lang) if key in CATALOGUE else str(code)
+
+
+def cohort_label(value: object, dimension: str, lang: str) -> str:
+    """A cohort of the channels page as drawn: a channel's name by ``channel_label``, a missing
+    value of another dimension as "(not recorded)", any other value as itself."""
+    if dimension == "channel":
+        return channel_label(value, lang)
+    if value is None or pd.isna(value):
+        return t("channels.unrecorded", lang)
+    return str(value)
 
 
 def band_label(band: object, lang: str) -> str:

@@ -23,7 +23,12 @@ Aggregates kept beside them (no customer row): ``kpi`` (the KPI scorecard's stor
 pass over the orders). The fingerprints their checks compare (a pass over every order) are
 worked out once per file version and written beside the file (``<file>.derived-check.json``,
 keyed by the file's inode, modification time and size: ``store.remembered``), so a new
-process does not pass over fifty million orders again.
+process does not pass over fifty million orders again; the build leaves them there itself
+(``build.kept_checks``, ``store.remember``: ``cli.derive``, an import, the sample).
+
+The per-customer steps (values, RFM, the service days) run a ``cust_key`` range of customers
+at a time (``chunks``: as many as DuckDB's memory limit holds), appending in key order: the
+same rows, in bounded memory whatever the number of customers.
 
 ``store`` is the reading side (is the stored copy usable for this database and date?), which
 ``clv`` and ``predictive`` consult; ``build`` writes the tables (import, sample generation,

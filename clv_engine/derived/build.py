@@ -21,11 +21,11 @@ import pandas as pd
 
 from clv_engine import bridge, clv, predictive
 from clv_engine.db import Reader
+from clv_engine.derived import chunks, segments, store
 from clv_engine.derived import churn as derived_churn
 from clv_engine.derived import cohorts as derived_cohorts
 from clv_engine.derived import kpi as derived_kpi
 from clv_engine.derived import lists as derived_lists
-from clv_engine.derived import segments, store
 from clv_engine.derived import service as derived_service
 from clv_engine.models import FitError
 from clv_engine.models.store import failure_to_json, fit_to_json, holdout_to_json
@@ -91,9 +91,12 @@ def dates_to_build(last_day: date) -> list[date]:
     return list(dict.fromkeys(days))
 
 
-def build(con: duckdb.DuckDBPyConnection, step: Step = _no_step) -> date | None:
+def build(con: duckdb.DuckDBPyConnection, step: Step = _no_step, chunk: int | None = None) -> date | None:
     """(Re)build every derived table for the data's end date and the bridge's comparison
-    dates; returns the end date, or None (no order: nothing to derive, no table)."""
+    dates; returns the end date, or None (no order: nothing to derive, no table).
+
+    The per-customer steps run ``chunk`` customers at a time (default: as many as DuckDB's
+    memory limit on ``con`` holds, ``chunks.chunk_size``): the same rows, in bounded memory."""
     drop(con)
     reader = ConnectionReader(con)
     as_of = reader.query_value("SELECT max(order_date) FROM orders")
@@ -111,26 +114,31 @@ def build(con: duckdb.DuckDBPyConnection, step: Step = _no_step) -> date | None:
         """
     )
     con.execute(f"CREATE TABLE main.{store.MODEL_TABLE} (as_of DATE, kind VARCHAR, payload VARCHAR)")
+    ranges = chunks.key_ranges(con, chunk or chunks.chunk_size(con))
     predicted: list[str] = []
     share = 0.7 / len(days)  # of the bar, per date
     for i, day in enumerate(days):
-        step(i * share, "rfm")
-        _rfm(con, day)
+        _rfm(con, day, ranges, lambda done, i=i: step((i + 0.35 * done) * share, "rfm"))
         step((i + 0.35) * share, "model")
         predictions = _model(con, reader, day)
-        _keep_rfm(con, day, predictions, first=i == 0)
+        _keep_rfm(con, day, predictions, i == 0, ranges)
         if predictions is not None:
             predicted.append(day.isoformat())
-        step((i + 0.5) * share, "values")
-        _values(con, day, predictions, first=i == 0)
+        _values(
+            con,
+            day,
+            predictions,
+            i == 0,
+            ranges,
+            lambda done, i=i: step((i + 0.5 + 0.5 * done) * share, "values"),
+        )
         _commit_step(con)
     # -- after the values: other per-customer builders of the last day go here --
     step(0.7, "churn")
     derived_churn.build(con, reader, as_of)  # the churn signals and backtest (clv_engine.derived.churn)
     _commit_step(con)
     step(0.8, "checks")
-    rfm_days, holdout = _model_page(con, reader, as_of, days)
-    con.execute("DROP TABLE temp.derived_keys")
+    rfm_days, holdout = _model_page(con, reader, as_of, days, ranges)
     con.execute("DROP TABLE IF EXISTS temp.derived_rfm_day")
     step(0.9, "meta")
     _meta(con, reader, as_of, days, predicted)
@@ -146,21 +154,26 @@ def build(con: duckdb.DuckDBPyConnection, step: Step = _no_step) -> date | None:
     step(0.98, "pages")
     derived_lists.build(con, reader)  # the issued call lists' returns (clv_engine.derived.lists)
     derived_cohorts.build(con, reader)  # the cohort cube's facts (clv_engine.derived.cohorts)
-    derived_service.build(con, reader)  # the last two service days (clv_engine.derived.service)
+    derived_service.build(con, reader, ranges)  # the last two service days (clv_engine.derived.service)
+    con.execute("DROP TABLE temp.derived_keys")
     step(1.0, "done")
     return as_of
 
 
 def _model_page(
-    con: duckdb.DuckDBPyConnection, reader: Reader, as_of: date, days: list[date]
+    con: duckdb.DuckDBPyConnection,
+    reader: Reader,
+    as_of: date,
+    days: list[date],
+    ranges: list[tuple[int, int]],
 ) -> tuple[list[date], dict | None]:
     """What the model page shows at its defaults: the RFM summary at the start of the
     P(alive) drops' lookback, and the holdout check at the default calibration."""
     earlier = as_of - timedelta(days=predictive.DROPS_DEFAULT_DAYS)
     rfm_days = [] if earlier in days else [earlier]
     for day in rfm_days:
-        _rfm(con, day)
-        _keep_rfm(con, day, None, first=False)
+        _rfm(con, day, ranges)
+        _keep_rfm(con, day, None, False, ranges)
     calibration_end = predictive.holdout_calibration_end(as_of, predictive.HOLDOUT_DEFAULT_MONTHS)
     try:
         check = predictive.holdout_check(reader, calibration_end, as_of)
@@ -178,28 +191,60 @@ def _model_page(
     return rfm_days, holdout
 
 
-def _rfm(con: duckdb.DuckDBPyConnection, day: date) -> None:
-    """The day's RFM summary in a temporary table (read for the fit, then kept)."""
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE derived_rfm_day AS SELECT k.cust_key, r.* "
-        f"FROM ({predictive.RFM_SQL}) r JOIN derived_keys k USING (customer_id) ORDER BY k.cust_key",
-        {"end": day, "cal": day, "unit": store.TIME_UNIT_DAYS},
-    )
+def _rfm(
+    con: duckdb.DuckDBPyConnection,
+    day: date,
+    ranges: list[tuple[int, int]],
+    done: Callable[[float], None] = lambda fraction: None,
+) -> None:
+    """The day's RFM summary in a temporary table (read for the fit, then kept), built a
+    range of customers at a time (``chunks``), in key order."""
+    con.execute("DROP TABLE IF EXISTS temp.derived_rfm_day")
+    for n, (first, last) in enumerate(ranges):
+        done(n / len(ranges))
+        head = "CREATE TEMP TABLE derived_rfm_day AS" if n == 0 else "INSERT INTO temp.derived_rfm_day"
+        with chunks.customers_of(con, first, last):
+            con.execute(
+                f"{head} SELECT k.cust_key, r.* FROM ({predictive.RFM_SQL}) r "
+                "JOIN derived_keys k USING (customer_id) WHERE k.cust_key BETWEEN $first AND $last "
+                "ORDER BY k.cust_key",
+                {"end": day, "cal": day, "unit": store.TIME_UNIT_DAYS, "first": first, "last": last},
+            )
 
 
 def _keep_rfm(
-    con: duckdb.DuckDBPyConnection, day: date, predictions: pd.DataFrame | None, first: bool
+    con: duckdb.DuckDBPyConnection,
+    day: date,
+    predictions: pd.DataFrame | None,
+    first: bool,
+    ranges: list[tuple[int, int]],
 ) -> None:
-    """The day's summary into ``derived_rfm``, with the predictions at the default parameters."""
-    head = f"CREATE TABLE main.{store.RFM_TABLE} AS" if first else f"INSERT INTO main.{store.RFM_TABLE}"
-    predicted, join = _predicted_columns(con, predictions, store.RFM_PREDICTED, "r")
-    con.execute(
-        f"{head} SELECT CAST(? AS DATE) AS as_of, r.*, {predicted} FROM temp.derived_rfm_day r{join} "
-        "ORDER BY r.cust_key",
-        [day],
-    )
-    if predictions is not None:
-        con.unregister("derived_predicted")
+    """The day's summary into ``derived_rfm``, with the predictions at the default parameters,
+    a range of customers at a time."""
+    for n, (low, high) in enumerate(ranges):
+        head = (
+            f"CREATE TABLE main.{store.RFM_TABLE} AS"
+            if first and n == 0
+            else f"INSERT INTO main.{store.RFM_TABLE}"
+        )
+        predicted, join = _predicted_columns(con, _slice(predictions, low, high), store.RFM_PREDICTED, "r")
+        con.execute(
+            f"{head} SELECT CAST(? AS DATE) AS as_of, r.*, {predicted} FROM temp.derived_rfm_day r{join} "
+            "WHERE r.cust_key BETWEEN ? AND ? ORDER BY r.cust_key",
+            [day, low, high],
+        )
+        if predictions is not None:
+            con.unregister("derived_predicted")
+
+
+def _slice(predictions: pd.DataFrame | None, first: int, last: int) -> pd.DataFrame | None:
+    """The rows of ``predictions`` (in ``cust_key`` order) whose key is in first..last."""
+    if predictions is None:
+        return None
+    keys = predictions["cust_key"].to_numpy()
+    start = int(np.searchsorted(keys, first, side="left"))
+    stop = int(np.searchsorted(keys, last, side="right"))
+    return predictions.iloc[start:stop]
 
 
 def _predicted_columns(
@@ -262,16 +307,33 @@ def _model(con: duckdb.DuckDBPyConnection, reader: Reader, day: date) -> pd.Data
     return out
 
 
-def _values(con: duckdb.DuckDBPyConnection, day: date, predictions: pd.DataFrame | None, first: bool) -> None:
-    head = f"CREATE TABLE main.{store.VALUES_TABLE} AS" if first else f"INSERT INTO main.{store.VALUES_TABLE}"
-    predicted, join = _predicted_columns(con, predictions, store.PREDICTED, "k")
-    con.execute(
-        f"{head} SELECT CAST(? AS DATE) AS as_of, k.cust_key, v.*, {predicted} "
-        f"FROM ({clv.CUSTOMER_VALUES_SQL}) v JOIN derived_keys k USING (customer_id){join} ORDER BY k.cust_key",
-        [day] + [day] * 7,
-    )
-    if predictions is not None:
-        con.unregister("derived_predicted")
+def _values(
+    con: duckdb.DuckDBPyConnection,
+    day: date,
+    predictions: pd.DataFrame | None,
+    first: bool,
+    ranges: list[tuple[int, int]],
+    done: Callable[[float], None] = lambda fraction: None,
+) -> None:
+    """The day's ``CUSTOMER_VALUES_SQL`` rows into ``derived_values`` with the predictions, a
+    range of customers at a time (``chunks``: the SQL reads that range's customers and orders)."""
+    for n, (low, high) in enumerate(ranges):
+        done(n / len(ranges))
+        head = (
+            f"CREATE TABLE main.{store.VALUES_TABLE} AS"
+            if first and n == 0
+            else f"INSERT INTO main.{store.VALUES_TABLE}"
+        )
+        predicted, join = _predicted_columns(con, _slice(predictions, low, high), store.PREDICTED, "k")
+        with chunks.customers_of(con, low, high):
+            con.execute(
+                f"{head} SELECT CAST(? AS DATE) AS as_of, k.cust_key, v.*, {predicted} "
+                f"FROM ({clv.CUSTOMER_VALUES_SQL}) v JOIN derived_keys k USING (customer_id){join} "
+                "WHERE k.cust_key BETWEEN ? AND ? ORDER BY k.cust_key",
+                [day] + [day] * 7 + [low, high],
+            )
+        if predictions is not None:
+            con.unregister("derived_predicted")
 
 
 def _meta(
@@ -305,6 +367,29 @@ def _meta(
     }
     con.execute(f"CREATE TABLE main.{store.META_TABLE} (key VARCHAR PRIMARY KEY, value VARCHAR)")
     con.executemany(f"INSERT INTO main.{store.META_TABLE} VALUES (?, ?)", [[k, v] for k, v in meta.items()])
+
+
+def kept_checks(con: duckdb.DuckDBPyConnection) -> dict:
+    """What the readers' checks of the tables just built would work out for this data, read
+    from the tables' own meta (each step fingerprints the data it read, in the build's
+    transaction): name -> value as ``store.remembered`` keeps them. Handed to
+    ``store.remember`` once the file is closed, so the first process after a build, an import
+    or a sample makes no pass over the orders (5-9 s at ten million customers)."""
+    present = ConnectionReader(con).tables()
+    # (meta table, key in it, the name its reader's check is remembered under)
+    kept = [
+        (store.META_TABLE, "fingerprint", "derived"),
+        (derived_kpi.META_TABLE, "extra", "kpi"),
+        (derived_churn.META_TABLE, "side", "churn_side"),
+        (segments.META, "flags", "segment_flags"),
+    ]
+    checks = {}
+    for table, key, name in kept:
+        if table in present:
+            row = con.execute(f"SELECT value FROM main.{table} WHERE key = ?", [key]).fetchone()
+            if row is not None:
+                checks[name] = json.loads(row[0])
+    return checks if "derived" in checks else {}
 
 
 def build_or_drop(con: duckdb.DuckDBPyConnection, step: Step = _no_step) -> date | None:

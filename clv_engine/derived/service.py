@@ -18,12 +18,13 @@ through its TEMP VIEW (clv_engine.scope) and joins it to its own customers, as t
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from datetime import date
 from typing import Any
 
 import duckdb
 
-from clv_engine.derived import store
+from clv_engine.derived import chunks, store
 from clv_engine.scope import scope_of
 
 TABLE = "derived_service"
@@ -63,10 +64,13 @@ def drop(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"DROP TABLE IF EXISTS main.{META}")
 
 
-def build(con: duckdb.DuckDBPyConnection, reader: Any) -> date | None:
+def build(
+    con: duckdb.DuckDBPyConnection, reader: Any, ranges: list[tuple[int, int]] | None = None
+) -> date | None:
     """(Re)build the last two service days at the data's last day, with the meta; call after
     the derived tables' meta is written (its fingerprint is copied). Returns the date (None
-    without orders or derived meta)."""
+    without orders or derived meta). ``ranges``: the build's ``cust_key`` ranges
+    (clv_engine.derived.chunks), one statement each, in bounded memory; None: one statement."""
     from clv_engine import service_due  # the list's own SQL (it reads this module)
 
     drop(con)
@@ -85,11 +89,16 @@ def build(con: duckdb.DuckDBPyConnection, reader: Any) -> date | None:
     )
     # with each customer's row number in ``customers`` (``crow``): the list joins on it, not on
     # a million text ids, while the customers' rows are where they were (``rows`` below)
-    con.execute(
-        f"CREATE TABLE main.{TABLE} AS WITH k AS ({sql}) "
-        "SELECT c.rowid AS crow, k.* FROM k JOIN customers c USING (customer_id)",
-        [end],
-    )
+    catalogue = con.execute("SELECT current_database()").fetchone()[0].replace('"', '""')
+    for n, (first, last) in enumerate(ranges or [(0, 0)]):
+        head = f"CREATE TABLE main.{TABLE} AS" if n == 0 else f"INSERT INTO main.{TABLE}"
+        with chunks.customers_of(con, first, last) if ranges else nullcontext():
+            con.execute(  # the file's customers (their rowid), whatever the range's view shows
+                f"{head} "
+                f'WITH k AS ({sql}) SELECT c.rowid AS crow, k.* FROM k JOIN "{catalogue}".main.customers c '
+                "USING (customer_id)",
+                [end],
+            )
     rows = {
         "format": str(FORMAT_VERSION),
         "as_of": end.isoformat(),
@@ -109,9 +118,15 @@ def _check(group: Any) -> tuple[date, bool] | None:
         return None
     try:
         has_mileage = bool(json.loads(meta["has_mileage"]))
-        if has_mileage != _has_mileage(group) or meta["service"] != service_fingerprint(group, has_mileage):
+        if has_mileage != _has_mileage(group):
             return None
-        if meta["rows"] != rows_fingerprint(group):
+        # a pass over every maintenance order: once per file version for every process
+        service, rows = store.remembered(
+            group,
+            f"service_{int(has_mileage)}",
+            lambda g: [service_fingerprint(g, has_mileage), rows_fingerprint(g)],
+        )
+        if meta["service"] != service or meta["rows"] != rows:
             return None
         return date.fromisoformat(meta["as_of"]), has_mileage
     except (KeyError, ValueError, TypeError):

@@ -118,13 +118,29 @@ def remembered(reader: Any, name: str, compute: Callable[[Any], Any]) -> Any:
         else {}
     )
     values[name] = value
+    _write_sidecar(path, before, values)
+    return value
+
+
+def _write_sidecar(path: Path, identity: list, values: dict) -> None:
     temporary = _sidecar(path).with_name(f"{_sidecar(path).name}.{os.getpid()}.{threading.get_ident()}")
     try:
-        temporary.write_text(json.dumps({"identity": before, "values": values}))
+        temporary.write_text(json.dumps({"identity": identity, "values": values}))
         os.replace(temporary, _sidecar(path))
     except OSError:
         temporary.unlink(missing_ok=True)
-    return value
+
+
+def remember(path: Path | str, values: dict) -> None:
+    """Write beside ``path`` the checks' values (name -> what ``remembered`` would compute) for
+    the file as it is now: for the writer that has just built the tables from this very data
+    and closed the file (``python -m cli.derive``, an import, the sample), so the first
+    process to open it reads them instead of passing over every order. Nothing to remember,
+    or no file: nothing written."""
+    path = Path(path)
+    identity = _file_identity(path)
+    if values and identity is not None:
+        _write_sidecar(path, identity, dict(values))
 
 
 @dataclass(frozen=True)

@@ -100,8 +100,17 @@ def warranty_clv_comparison(
     contracts = db.query_df(WARRANTY_CONTRACTS_SQL + store_sql, [as_of] * 4 + store_params).iloc[0]
     if not contracts["contracts"]:
         raise ProgrammeError("no_warranty", field="warranties", as_of=str(as_of))
-    values = _kept_values(db, as_of, store_ids, params or CLVParams())
-    if values is not None:  # numbers keyed by derived_values' integer cust_key, the buyers too
+    kept = _kept_sql(db, as_of, store_ids, params or CLVParams())
+    values = None if kept is not None else _kept_values(db, as_of, store_ids, params or CLVParams())
+    if kept is not None:  # the comparison in DuckDB over derived_values: no per-customer frame
+        parts, (clv_params, rows_params) = kept
+        sql = WARRANTY_CLV_SQL.replace(
+            "FROM customer_values v LEFT JOIN buyers b USING (customer_id)", _KEPT_VALUES_SQL.format(**parts)
+        ).replace("b.customer_id IS NOT NULL AS buyer", "v.buyer")
+        params = [*clv_params, as_of, *rows_params]
+        with db.cursor() as cur:
+            row = cur.execute(sql, params).df().iloc[0]
+    elif values is not None:  # numbers keyed by derived_values' integer cust_key, the buyers too
         buyer_ids = db.query_df(
             "SELECT DISTINCT d.cust_key AS customer_id FROM warranties w JOIN customers c USING (customer_id) "
             "JOIN derived_values d ON d.customer_id = w.customer_id AND d.as_of = CAST(? AS DATE) "
@@ -116,13 +125,14 @@ def warranty_clv_comparison(
         )
         # the columns read below only (a narrower read than names and vehicles of every customer)
         values = customer_values(db, as_of, store_ids, params or CLVParams(), columns=("vehicle_model",))
-    con = duckdb.connect()
-    try:
-        con.register("customer_values", values[["customer_id", "vehicle_model", "clv"]])
-        con.register("buyers", buyer_ids)
-        row = con.execute(WARRANTY_CLV_SQL).df().iloc[0]
-    finally:
-        con.close()
+    if kept is None:
+        con = duckdb.connect()
+        try:
+            con.register("customer_values", values[["customer_id", "vehicle_model", "clv"]])
+            con.register("buyers", buyer_ids)
+            row = con.execute(WARRANTY_CLV_SQL).df().iloc[0]
+        finally:
+            con.close()
     if not row["buyers"] or not row["non_buyers"]:
         raise ProgrammeError("no_comparison", field="warranties")
     clv_buyers, clv_non = float(row["clv_buyers"]), float(row["clv_non_buyers"])
@@ -142,6 +152,34 @@ def warranty_clv_comparison(
         claims_complete_contracts=complete,
         contracts_last_year=int(contracts["last_year"]),
     )
+
+
+# WARRANTY_CLV_SQL's per-customer rows straight from derived_values: the CLV in SQL
+# (``overview_figures``: ``clv.add_historical_clv``), a buyer a customer with a contract.
+_KEPT_VALUES_SQL = """FROM (
+        SELECT customer_id, vehicle_model, {clv} AS clv,
+               -- the rows are the customers in the stores already (derived_values' home store,
+               -- that of ``customers`` when built): no join of the contracts to ``customers``
+               customer_id IN (SELECT customer_id FROM warranties WHERE sold_date <= CAST(? AS DATE)) AS buyer
+        FROM {source}
+    ) v"""
+
+
+def _kept_sql(db: Database, as_of: date, store_ids: list[str] | None, params: CLVParams):
+    """({clv, source}, parameters) of :data:`_KEPT_VALUES_SQL` where ``derived_values``
+    keeps ``as_of`` for the group or a store filter (the rows :func:`_kept_values` reads); the
+    parameters before the buyers' date. None: a scope, or not kept (compute)."""
+    from clv_engine import overview_figures
+    from clv_engine.scope import scope_of
+
+    if scope_of(db) is not None:
+        return None
+    stores = tuple(store_ids) if store_ids else None
+    kept = overview_figures._kept(db, as_of, stores, params, "historical")
+    if kept is None:
+        return None
+    parts = {"clv": kept.clv, "source": kept.source}
+    return parts, (kept.clv_params, kept.source_params)
 
 
 def _kept_values(

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import duckdb
 
-from clv_engine.derived.build import build_or_drop
+from clv_engine.derived import store
+from clv_engine.derived.build import build_or_drop, kept_checks
 from clv_engine.imports import swap, versions
 from clv_engine.imports.model import (
     OLD,
@@ -101,6 +102,7 @@ def _import_locked(
             # should it fail, the import still lands and the pages compute them as before.
             progress(0.6, "deriving")
             build_or_drop(con, lambda done, _step: progress(0.6 + 0.2 * done, "deriving"))
+            checks = kept_checks(con)  # their data check, remembered beside the file once swapped in
             progress(0.8, "loaded")
             con.execute("CHECKPOINT")
             report.written = table_counts(con)
@@ -114,6 +116,7 @@ def _import_locked(
             # The file being replaced stays restorable (clv_engine/imports/versions.py), not only as .bak.
             versions.keep_version(target, reason="import", actor=options.actor, keep=options.keep_versions)
         report.backup = swap.swap_in(new, target, progress)
+        store.remember(target, checks)  # the first process after the import: no pass over the orders
         report.database = str(target)
     except BaseException:
         swap.remove_file(new)

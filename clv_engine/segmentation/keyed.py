@@ -185,7 +185,6 @@ def _codes(values: pd.Series, names: list[str]) -> np.ndarray:
 def breakdowns(frame: pd.DataFrame, scheme: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """``tier_breakdown(frame, scheme)`` and by home_store_id and by region (12 months' revenue
     and profit, CLV), summed by array per tier and place rather than by SQL over the frame."""
-    from clv_engine.segmentation.breakdown import _complete_tiers
     from clv_engine.segmentation.vocabulary import SCHEMES, tier_column
 
     tiers = list(SCHEMES[scheme])
@@ -223,17 +222,27 @@ def breakdowns(frame: pd.DataFrame, scheme: str) -> tuple[pd.DataFrame, pd.DataF
                 **{k: v[cells] for k, v in totals.items()},
             }
         )
-        rows["avg_clv"] = rows["total_clv"] / rows["customers"]
-        part = rows.groupby(by[0], dropna=False) if by else None
-        for name, column in (
-            ("share", "customers"),
-            ("profit_share", "gross_profit"),
-            ("clv_share", "total_clv"),
-        ):
-            whole = part[column].transform("sum") if by else pd.Series(rows[column].sum(), index=rows.index)
-            whole = whole.astype(float)
-            if name != "share":
-                whole = whole.where(whole != 0)  # nullif(…, 0)
-            rows[name] = rows[column] / whole
-        out.append(_complete_tiers(rows, scheme, list(by)))
+        out.append(shaped(rows, scheme, by))
     return out[0], out[1], out[2]
+
+
+def shaped(rows: pd.DataFrame, scheme: str, by: tuple[str, ...]) -> pd.DataFrame:
+    """tier_breakdown's rows from the sums per cell (``by``'s column if any, tier, customers,
+    revenue, gross_profit, total_clv; only cells with customers): the average, the shares of
+    the whole (of each place) and every tier of each place."""
+    from clv_engine.segmentation.breakdown import _complete_tiers
+
+    rows = rows.copy()
+    rows["avg_clv"] = rows["total_clv"] / rows["customers"]
+    part = rows.groupby(by[0], dropna=False) if by else None
+    for name, column in (
+        ("share", "customers"),
+        ("profit_share", "gross_profit"),
+        ("clv_share", "total_clv"),
+    ):
+        whole = part[column].transform("sum") if by else pd.Series(rows[column].sum(), index=rows.index)
+        whole = whole.astype(float)
+        if name != "share":
+            whole = whole.where(whole != 0)  # nullif(…, 0)
+        rows[name] = rows[column] / whole
+    return _complete_tiers(rows, scheme, list(by))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -79,11 +79,15 @@ class Migration:
     date_b: date
     # the two dates' tiers as the join reads them (for ``movers``)
     sides: tuple[pd.DataFrame, pd.DataFrame] | None = field(default=None, repr=False, compare=False)
+    # or, for a migration summed in DuckDB (segmentation.grouped), what lists every mover
+    loader: Callable[[str], pd.DataFrame] | None = field(default=None, repr=False, compare=False)
 
     def movers(self, kind: str) -> pd.DataFrame:
         """Every customer who moved ``kind`` (up or down), in the order of ``moves``."""
         if kind not in MOVES:
             raise ValueError(f"kind must be one of {MOVES}, got {kind!r}")
+        if self.loader is not None:
+            return self.loader(kind)
         if self.sides is None:
             return self.moves[self.moves["direction"] == kind].reset_index(drop=True)
         return _moves(*self.sides, self.scheme, (kind,), None)

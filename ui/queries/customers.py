@@ -7,6 +7,7 @@ from datetime import date
 from functools import wraps
 
 import pandas as pd
+import streamlit as st
 
 from clv_engine import (
     bridge,
@@ -31,6 +32,7 @@ from clv_engine.predictive import (
     holdout_check,
 )
 from clv_engine.scope import ScopedDatabase, group_database
+from ui.charts import FAST_HASH_FUNCS
 from ui.queries.values import (
     cached,
     dropout,
@@ -39,6 +41,7 @@ from ui.queries.values import (
     model_values,
     shared,
 )
+from wording.channels import cohort_label
 
 
 # -- models --
@@ -62,7 +65,34 @@ def cohort_views(
     )
 
 
-@cached
+@cached(max_entries=16)
+def cohort_section_tables(
+    db: Database, as_of: date, params: LtvParams, stores: tuple | None, dimension: str, lang: str
+) -> tuple:
+    """The channels page's cohort tables of one dimension (:func:`cohort_views`) in ``lang``,
+    once per input, not on every run: summary, years and mix with each cohort as its display
+    name (``wording.channels.cohort_label``), the cohorts' raw values in the summary's order
+    (the heat map's click-through), each cohort's CAC (empty without channel spend), its
+    payback year, the retention matrix in the summary's order, and whether there is a CAC."""
+    summary, years, mix = cohort_views(db, as_of, params, stores, dimension)
+    raw_cohorts = ["" if v is None or pd.isna(v) else str(v) for v in summary["cohort"]]
+    if dimension == "channel":
+        summary = ch.in_display_order(summary, "cohort")
+    # From here on a cohort is its display name: a missing value (NaN) cannot be looked up in a
+    # dict or a Series index, its label can.
+    for frame in (summary, years, mix):
+        frame["cohort"] = [cohort_label(v, dimension, lang) for v in frame["cohort"]]
+    cohort_cac = pd.Series(dtype=float)
+    overall_cac = channel_cac(db, as_of, None)
+    if overall_cac is not None:
+        cohort_cac = ch.cohort_cac(mix, cac_by_year(db, as_of), overall_cac)
+    payback = cohorts.cohort_payback_year(years, cohort_cac)
+    matrix = cohorts.retention_matrix(years)
+    matrix = matrix.reindex([c for c in summary["cohort"] if c in matrix.index])
+    return summary, years, mix, raw_cohorts, cohort_cac, payback, matrix, overall_cac is not None
+
+
+@st.cache_data(show_spinner=False, max_entries=32, hash_funcs=FAST_HASH_FUNCS)
 def budget_shift(base: pd.DataFrame, shift: ch.BudgetShift) -> ch.ShiftResult:
     """ch.shift_budget of a small table, once per base and inputs (an input error is raised,
     not cached)."""
@@ -84,6 +114,21 @@ def channel_cac(db: Database, as_of: date, months: int | None) -> pd.DataFrame |
 @cached
 def cac_by_year(db: Database, as_of: date) -> pd.DataFrame:
     return ch.cac_by_period(db, as_of, "year")
+
+
+@cached(max_entries=16)
+def channel_ltv(db: Database, as_of: date, params: LtvParams, stores: tuple | None) -> pd.DataFrame:
+    """``ch.channel_ltv_from_cube`` of :func:`cohort_cube` (the same arguments): once per input,
+    not on every run of the channels page."""
+    return ch.channel_ltv_from_cube(cohort_cube(db, as_of, params, stores))
+
+
+@cached(max_entries=16)
+def channel_table(
+    db: Database, as_of: date, params: LtvParams, stores: tuple | None, months: int | None
+) -> pd.DataFrame:
+    """:func:`channel_ltv` beside :func:`channel_cac` over ``months`` (``ch.combine_channel_table``)."""
+    return ch.combine_channel_table(channel_ltv(db, as_of, params, stores), channel_cac(db, as_of, months))
 
 
 @cached
@@ -264,10 +309,16 @@ def rfml_tiers(db: Database, as_of: date, stores: tuple[str, ...] | None) -> pd.
 
 @cached
 def service_lists(db, as_of: date, store_ids, rules: service_due.ServiceRules, shown: int):
-    """(the services due: their first ``shown`` rows and totals, warranty offers) in the scope."""
-    return service_due.service_due_first(db, as_of, store_ids, rules, shown), service_due.warranty_offers(
-        db, as_of, store_ids, rules
-    )
+    """(the services due: their first ``shown`` rows and totals, the warranty offers: their
+    first ``shown`` rows and how many) in the scope."""
+    return service_due.service_due_first(
+        db, as_of, store_ids, rules, shown
+    ), service_due.warranty_offers_first(db, as_of, store_ids, rules, shown)
+
+
+def warranty_offers_all(db, as_of: date, store_ids, rules: service_due.ServiceRules):
+    """Every warranty offer (a download, built when clicked: not kept)."""
+    return service_due.warranty_offers(db, as_of, store_ids, rules)
 
 
 def service_due_all(db, as_of: date, store_ids, rules: service_due.ServiceRules):
@@ -392,6 +443,21 @@ def group_store_kpis(
         return kpi.raw_kpis(group_database(db), [on], params)
     keep = set(kpi.month_ends(as_of, months))
     return raw[raw["as_of"].isin(keep)].reset_index(drop=True)
+
+
+@cached(max_entries=16)
+def kpi_scorecard(
+    db: Database | ScopedDatabase,
+    as_of: date,
+    months: int,
+    params: clv.CLVParams,
+    weights: kpi.KpiWeights,
+    on: date | None = None,
+) -> tuple[pd.DataFrame, kpi.Scorecard]:
+    """:func:`group_store_kpis` (the same arguments) and its ``kpi.score`` with ``weights``:
+    once per input, not on every run of the KPI page (the scoring was most of a warm run)."""
+    raw = group_store_kpis(db, as_of, months, params, on=on)
+    return raw, kpi.score(raw, weights)
 
 
 # The customer lookup's reads (app_pages/lookup.py), on the reader's (scoped) database.

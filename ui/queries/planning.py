@@ -14,6 +14,7 @@ from clv_engine import (
 )
 from clv_engine.clv import CLVParams
 from clv_engine.db import Database
+from clv_engine.evaluation import retention_kept
 from clv_engine.imports import ImportFileError
 from clv_engine.imports.stage import read_sample
 from ui.queries.values import cached, narrow_values, shared
@@ -102,8 +103,33 @@ def retention_uplift(
 ) -> ev.RetentionUplift:
     """``ev.retention_uplift_of`` of :func:`retention_base`, once per input: a rerun of the page
     (another programme input) redoes no arithmetic over every customer."""
+    kept = retention_kept.kept_retention_sums(db, as_of, store_ids, params, column, value)
+    if kept is not None:  # a few sums per day of absence, added up in DuckDB
+        return retention_kept.retention_uplift_of_sums(kept, retention_to, retention_from)
     base = retention_base(db, as_of, store_ids, params)
     return ev.retention_uplift_of(base, column, value, retention_to, retention_from)
+
+
+@cached
+def retention_facts(
+    db: Database, as_of: date, store_ids: tuple[str, ...] | None, params: CLVParams
+) -> tuple[int, float | None]:
+    """The retention panel's customers in scope and the retention their CLV uses: counted in
+    DuckDB where the file keeps the date, else of :func:`retention_base`."""
+    kept = retention_kept.kept_retention_sums(db, as_of, store_ids, params)
+    if kept is not None:
+        return kept.customers, kept.retention
+    base = retention_base(db, as_of, store_ids, params)
+    return base.customers, base.retention
+
+
+@cached
+def retention_labels(
+    db: Database, as_of: date, store_ids: tuple[str, ...] | None, params: CLVParams, column: str
+) -> tuple[str, ...]:
+    """The values a segment column takes in scope (``RetentionBase.labels``)."""
+    kept = retention_kept.kept_labels(db, as_of, store_ids, params, column)
+    return kept if kept is not None else retention_base(db, as_of, store_ids, params).labels[column]
 
 
 @cached

@@ -14,6 +14,7 @@ from clv_engine import segmentation as seg
 from clv_engine.db import Database
 from clv_engine.models import kept
 from clv_engine.predictive import p_alive_drops
+from clv_engine.segmentation import grouped, moves
 from clv_engine.status import P_ALIVE_LIKELY, StatusRules
 from ui.queries.values import (
     _customer_values,
@@ -138,6 +139,61 @@ def _seg_breakdowns(db, as_of, store_ids, scheme, rules, six_rules, params):
     )
 
 
+# The whole group's RFM+L tiers by key, as small arrays (clv_engine.segmentation.grouped): the
+# page's breakdowns and migration without a frame of its customers; None: not kept.
+@shared
+def _seg_places(db: Database, as_of: date):
+    return grouped.places(db, as_of)
+
+
+@shared
+def _seg_facts(db: Database, as_of: date):
+    return grouped.facts(db, as_of)
+
+
+@shared(max_entries=6)
+def _seg_ranks(db: Database, as_of: date, rules):
+    """The tiers under ``rules``: arithmetic on the shared facts (another rule: no SQL)."""
+    return grouped.ranks_of(_seg_facts(db, as_of), rules)
+
+
+@shared
+def _seg_money(db: Database, as_of: date, params: clv.CLVParams):
+    return grouped.values(db, as_of, params)
+
+
+def _by_arrays(store_ids, scheme) -> bool:
+    return store_ids is None and scheme == "rfml"
+
+
+@cached
+def seg_summary(db, as_of, store_ids, scheme, rules, six_rules, params):
+    """(customers scored, breakdown, by store, by region): seg_analysis' figures, summed from
+    the arrays for the whole group's RFM+L tiers where kept (no frame), else from the frame."""
+    if _by_arrays(store_ids, scheme):
+        found = grouped.breakdowns(
+            _seg_places(db, as_of), _seg_ranks(db, as_of, rules), _seg_money(db, as_of, params)
+        )
+        if found is not None:
+            return found
+    frame, *parts = seg_analysis(db, as_of, store_ids, scheme, rules, six_rules, params)
+    return (len(frame), *parts)
+
+
+@cached(max_entries=8)
+def seg_cell_customers(db, as_of, rules, params, cells: tuple) -> pd.DataFrame | None:
+    """The whole group's customers in the clicked ``cells`` (tier, and store or region), read
+    by key for them only (None: not kept; then the frame with ids)."""
+    return grouped.customers_in(
+        db,
+        as_of,
+        _seg_places(db, as_of),
+        _seg_ranks(db, as_of, rules),
+        _seg_money(db, as_of, params),
+        [dict(c) for c in cells],
+    )
+
+
 def seg_analysis(db, as_of, store_ids, scheme, rules, six_rules, params):
     """(customers with scores, CLV and tier or group; breakdown; by store; by region)."""
     frame = _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params).copy(deep=False)
@@ -150,6 +206,18 @@ def seg_migration(
 ) -> seg.Migration:
     """Who moved between tiers (shared: never changed by callers), both dates as the page scores;
     ``shown``: the first movers of each direction only as rows (``movers`` for a whole list)."""
+    if _by_arrays(store_ids, scheme):  # the whole group's RFM+L tiers by key, both dates kept
+        then = _seg_ranks(db, date_a, rules)
+        mig = None
+        if then is not None:
+            now, where, money = (
+                _seg_ranks(db, as_of, rules),
+                _seg_places(db, as_of),
+                _seg_money(db, as_of, params),
+            )
+            mig = moves.migration(db, date_a, as_of, then, now, where, money, shown)
+        if mig is not None:
+            return mig
     now = _seg_frame(db, as_of, store_ids, scheme, rules, six_rules, params)
     keyed = seg.is_keyed(now)
     if keyed:  # both dates by key, or both with ids

@@ -66,6 +66,17 @@ def shared(func=None, *, max_entries: int = 3):
     return wrap(func) if func is not None else wrap
 
 
+def wanted_stores(db: Database | ScopedDatabase, store_ids: tuple[str, ...] | None) -> list[str] | None:
+    """The stores to read on the GROUP's database for ``db`` and the stores asked: those asked
+    (() is none: the store "", which no store is called: no row, never "every store"), else
+    the scope's, else None (every store). The rows read are then cut to ``db``'s own customers
+    (``in_scope``)."""
+    if store_ids == ():
+        return [""]
+    wanted = scope_of(db) if store_ids is None else store_ids
+    return None if wanted is None else list(wanted)
+
+
 @shared
 def _customer_values(
     db: Database | ScopedDatabase, as_of: date, store_ids: tuple[str, ...] | None, params: clv.CLVParams
@@ -76,11 +87,7 @@ def _customer_values(
     does not depend on who looks), so a scoped database computes on the group's and keeps the
     rows of its own customers only (``in_scope`` asks the scoped database which they are).
     """
-    if store_ids == ():
-        store_ids = ("",)  # no store is called "": no row, never "every store"
-    group = group_database(db)
-    wanted = scope_of(db) if store_ids is None else store_ids
-    values = clv.customer_values(group, as_of, None if wanted is None else list(wanted), params)
+    values = clv.customer_values(group_database(db), as_of, wanted_stores(db, store_ids), params)
     return in_scope(db, values)
 
 
@@ -182,11 +189,8 @@ def comparison_values(
     kept = _kept_with_predictions(db, as_of, store_ids, params, model, COMPARISON_COLUMNS)
     if kept is not None:
         return kept
-    wanted_ids = ("",) if store_ids == () else store_ids
-    group = group_database(db)
-    wanted = scope_of(db) if wanted_ids is None else wanted_ids
     values = clv.customer_values(
-        group, as_of, None if wanted is None else list(wanted), params, columns=COMPARISON_COLUMNS
+        group_database(db), as_of, wanted_stores(db, store_ids), params, columns=COMPARISON_COLUMNS
     )
     return _with_model(db, in_scope(db, values), as_of, store_ids, params, model)
 
@@ -208,11 +212,9 @@ def _kept_with_predictions(
     group = group_database(db)
     if not derived.predictions_kept(group, as_of, params.horizon_years, params.discount_rate):
         return None
-    wanted = ("",) if store_ids == () else store_ids
-    wanted = scope_of(db) if wanted is None else wanted
     picked = list(columns) if columns is not None else derived.value_columns(group)
     both = clv.customer_values(
-        group, as_of, None if wanted is None else list(wanted), params, columns=[*picked, *derived.PREDICTED]
+        group, as_of, wanted_stores(db, store_ids), params, columns=[*picked, *derived.PREDICTED]
     )
     both = in_scope(db, both)
     if columns is None:  # the table's order, as the whole frame is read without columns
@@ -249,12 +251,8 @@ def _stored_predictions(
 ) -> pd.DataFrame | None:
     """The predictions kept in the file, cut like ``_customer_values`` (group rows, then the
     scope's customers), or None."""
-    if store_ids == ():
-        store_ids = ("",)
-    group = group_database(db)
-    wanted = scope_of(db) if store_ids is None else store_ids
     found = predictive.stored_predictions(
-        group, as_of, None if wanted is None else list(wanted), params.horizon_years, params.discount_rate
+        group_database(db), as_of, wanted_stores(db, store_ids), params.horizon_years, params.discount_rate
     )
     return None if found is None else in_scope(db, found)
 
@@ -341,11 +339,8 @@ def narrow_values(
     """``clv.customer_values`` (historical CLV) in a scope, ``columns`` only (and the CLV
     inputs), cut like :func:`_customer_values`: a narrow read, not kept (a query of ui/queries/
     keeps what it derives from it)."""
-    wanted_ids = ("",) if store_ids == () else store_ids
-    group = group_database(db)
-    wanted = scope_of(db) if wanted_ids is None else wanted_ids
     values = clv.customer_values(
-        group, as_of, None if wanted is None else list(wanted), params, columns=columns
+        group_database(db), as_of, wanted_stores(db, store_ids), params, columns=columns
     )
     return in_scope(db, values)
 
