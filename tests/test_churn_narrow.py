@@ -207,6 +207,17 @@ def test_details_for_some_customers_are_the_previous_details(tmp_path_factory, s
     _same_details(churn.call_details(db, AS_OF, some), every[every["customer_id"].isin(some)])
     assert churn.call_details(db, AS_OF, []).empty
     assert churn.call_details(db, AS_OF, ["nobody"]).empty
+    # a few ids are looked up by key (an IN list), many in a scan: the same rows either way,
+    # duplicates and unknown ids included
+    asked = [*some, some[0], "nobody"] if some else ["nobody"]
+    by_key = churn.call_details(db, AS_OF, asked)
+    kept, details_module._BY_KEY = details_module._BY_KEY, 0
+    try:
+        scanned = churn.call_details(db, AS_OF, asked)
+    finally:
+        details_module._BY_KEY = kept
+    _same_details(by_key, scanned)
+    _same_details(by_key, every[every["customer_id"].isin(some)])
 
 
 # -- the narrow list ranks, totals and details as the wide one ---------------------------------
