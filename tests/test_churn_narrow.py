@@ -239,6 +239,8 @@ def test_narrow_list_ranks_and_totals_as_the_wide_list(tmp_path_factory, seed, m
     assert "spend_recent" not in narrow.columns
     assert narrow["customer_id"].tolist() == wide["customer_id"].tolist()
     assert narrow["rank"].tolist() == wide["rank"].tolist()
+    for figure in ("p_churn", "cost", "success", "customers_saved", "clv_saved", "expected_value"):
+        np.testing.assert_array_equal(narrow[figure].to_numpy(), wide[figure].to_numpy())
     for store in (None, ["S1"], ["S2", "S3"]):
         a, b = (
             churn.filter_list(narrow, store, paying_only=True),
