@@ -207,6 +207,17 @@ def test_details_for_some_customers_are_the_previous_details(tmp_path_factory, s
     _same_details(churn.call_details(db, AS_OF, some), every[every["customer_id"].isin(some)])
     assert churn.call_details(db, AS_OF, []).empty
     assert churn.call_details(db, AS_OF, ["nobody"]).empty
+    # a few ids are looked up by key (an IN list), many in a scan: the same rows either way,
+    # duplicates and unknown ids included
+    asked = [*some, some[0], "nobody"] if some else ["nobody"]
+    by_key = churn.call_details(db, AS_OF, asked)
+    kept, details_module._BY_KEY = details_module._BY_KEY, 0
+    try:
+        scanned = churn.call_details(db, AS_OF, asked)
+    finally:
+        details_module._BY_KEY = kept
+    _same_details(by_key, scanned)
+    _same_details(by_key, every[every["customer_id"].isin(some)])
 
 
 # -- the narrow list ranks, totals and details as the wide one ---------------------------------
@@ -228,6 +239,8 @@ def test_narrow_list_ranks_and_totals_as_the_wide_list(tmp_path_factory, seed, m
     assert "spend_recent" not in narrow.columns
     assert narrow["customer_id"].tolist() == wide["customer_id"].tolist()
     assert narrow["rank"].tolist() == wide["rank"].tolist()
+    for figure in ("p_churn", "cost", "success", "customers_saved", "clv_saved", "expected_value"):
+        np.testing.assert_array_equal(narrow[figure].to_numpy(), wide[figure].to_numpy())
     for store in (None, ["S1"], ["S2", "S3"]):
         a, b = (
             churn.filter_list(narrow, store, paying_only=True),

@@ -143,6 +143,10 @@ def _frame(table: pa.Table, tiers: list[str] | None = None) -> pd.DataFrame:
             columns[name] = pd.Categorical.from_codes(at[codes], categories=categories)
         elif (pa.types.is_string(kind) or pa.types.is_large_string(kind)) and column.null_count == rows:
             columns[name] = pd.Series([None] * rows, dtype=object)
+        elif (pa.types.is_string(kind) or pa.types.is_large_string(kind)) and column.num_chunks > 1:
+            # Text in ONE chunk: the ranking takes millions of ids at random positions, a third
+            # of the time on one chunk than across DuckDB's many (ten million rows: 90).
+            columns[name] = pa.chunked_array([column.combine_chunks()], type=kind).to_pandas()
         elif pa.types.is_integer(kind) and column.null_count:
             columns[name] = column.to_pandas().astype("Int64")
         elif pa.types.is_date(kind):
@@ -170,12 +174,40 @@ FIRST_COLUMNS = (
 
 
 def _columns(db: Any) -> list[str]:
+    return list(_types(db))
+
+
+def _types(db: Any) -> dict[str, str]:
+    """The kept base's columns (without ``pos``), in order, with their SQL types."""
     frame = db.query_df(
-        "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+        "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = current_database() "
         "AND schema_name = 'main' AND table_name = ? ORDER BY column_index",
         [BASE_TABLE],
     )
-    return [c for c in frame["column_name"] if c != "pos"]
+    return {c: t for c, t in zip(frame["column_name"], frame["data_type"]) if c != "pos"}
+
+
+# Read as NumPy arrays straight from DuckDB (one copy, where Arrow and then pandas make two:
+# ten million rows of a first render); a float with NULLs: NaN, as pandas reads Arrow's.
+_NUMPY_TYPES = ("DOUBLE", "BOOLEAN")
+
+
+def _numbers(cur: Any, names: Sequence[str]) -> dict[str, np.ndarray] | None:
+    """``names`` (DOUBLE and BOOLEAN columns) of the kept base in ``pos`` order as NumPy
+    arrays, what :func:`_frame` makes of them; None when a boolean has a NULL (Arrow's
+    reading then gives objects: the caller reads it so) or the rows are not in order."""
+    found = cur.sql(f"SELECT pos, {', '.join(names)} FROM {BASE_TABLE}").fetchnumpy()
+    pos = found.pop("pos")
+    if isinstance(pos, np.ma.MaskedArray) or (len(pos) > 1 and not bool((pos[1:] > pos[:-1]).all())):
+        return None
+    out = {}
+    for name, column in found.items():
+        if isinstance(column, np.ma.MaskedArray):
+            if column.dtype.kind != "f":
+                return None
+            column = column.filled(np.nan)
+        out[name] = np.asarray(column)
+    return out
 
 
 def kept_base(
@@ -198,10 +230,14 @@ def kept_base(
     available = available_signals(db)
     if json.loads(meta.get("base_available", "null")) != list(available):
         return None
-    order = _columns(db)
+    types = _types(db)
+    order = list(types)
     first = [c for c in order if c in FIRST_COLUMNS]
     tiers = None
     with db.cursor() as cur:
+        numeric = [c for c in first if types[c] in _NUMPY_TYPES]
+        numbers = _numbers(cur, numeric) if numeric else None
+        rest = [c for c in first if c not in numbers] if numbers is not None else first
         if "tier" in first:
             # The tiers' positions among their sorted names, counted in DuckDB (in parallel):
             # not ten million names sent over and encoded here.
@@ -211,7 +247,7 @@ def kept_base(
             "CAST(coalesce(list_position(CAST(? AS VARCHAR[]), tier) - 1, -1) AS INTEGER) AS tier"
             if c == "tier"
             else c
-            for c in first
+            for c in rest
         ]
         table = cur.sql(
             f"SELECT pos, {', '.join(picked)} FROM {BASE_TABLE}",
@@ -221,6 +257,8 @@ def kept_base(
     if len(pos) > 1 and not pc.all(pc.less(pos[:-1], pos[1:])).as_py():
         table = table.sort_by("pos")
     frame = _frame(table.drop_columns(["pos"]), tiers)
+    if numbers is not None:
+        frame = pd.DataFrame({c: frame[c] if c in frame.columns else numbers[c] for c in first}, copy=False)
     frame.attrs.update(available=available, rules=rules, as_of=as_of)
     frame.attrs["by_id"] = bool(json.loads(meta["base_by_id"]))
     frame.attrs["details"] = False

@@ -151,9 +151,8 @@ def _call_details_of(
 
 def call_details(db: Database, as_of: date, customer_ids, last_visit: bool = True) -> pd.DataFrame:
     """Name, phone, last visit, vehicle, store and owner of these customers only (the rows a
-    page draws, a download's rows), read in SQL (churn.call_details); the customers outside
-    a scoped database's stores have none. ``last_visit=False``: without the last visit (the
-    churn page has it in the signals: no pass over the orders)."""
+    page draws, a download's rows), read in SQL (churn.call_details; none outside a scope's
+    stores). ``last_visit=False``: without it (the churn page has it in the signals)."""
     ids = tuple(str(c) for c in customer_ids)
     if len(ids) > DETAIL_CACHE_ROWS:
         return churn.call_details(db, as_of, ids, last_visit)
@@ -163,11 +162,9 @@ def call_details(db: Database, as_of: date, customer_ids, last_visit: bool = Tru
 @_copied
 @shared
 def churn_base(db: Database, as_of: date, stores, params: clv.CLVParams, model: str) -> pd.DataFrame:
-    """The signals with the CLV, P(alive) and tier the list ranks on, joined once
-    (churn.list_base), narrow: names, phones and vehicles are read for the rows drawn
-    (:func:`call_details`). Read as ONE table when the file keeps it for these inputs
-    (churn.kept_base: the whole group at the defaults), else joined here.
-    ``attrs["values_empty"]``: the customer values were empty (the page then says so)."""
+    """The signals with the CLV, P(alive) and tier the list ranks on, joined once (churn.list_base),
+    narrow (the call details are read for the rows drawn); ONE table when the file keeps it
+    (churn.kept_base). ``attrs["values_empty"]``: no customer values (the page says so)."""
     kept = churn.kept_base(db, as_of, stores, params, model)
     if kept is not None:
         kept.attrs["values_empty"] = False  # kept only when there are values
@@ -188,11 +185,9 @@ def churn_base(db: Database, as_of: date, stores, params: clv.CLVParams, model: 
 def churn_scored(
     db: Database, as_of: date, stores, params: clv.CLVParams, model: str, weights, levels
 ) -> pd.DataFrame:
-    """churn.score_risk of :func:`churn_base` at these weights and levels, kept once per
-    process for the last two settings (every session at the defaults shares one): a rerun that
-    changes neither (a filter, the capacity, a toggle), or goes back to the one before, does
-    not score a million customers again. An input error is raised, not kept. Without the
-    signals' contributions (churn.with_signals makes them for the rows drawn)."""
+    """churn.score_risk of :func:`churn_base`, kept per process for the last two settings (a
+    filter, the capacity, a toggle does not score again); an input error is raised, not kept.
+    Without the contributions (churn.with_signals makes them for the rows drawn)."""
     return churn.score_risk(
         churn_base(db, as_of, stores, params, model), weights, levels, contributions=False
     )
@@ -211,10 +206,9 @@ def churn_ranking(
     method: str,
     actions: tuple,
 ) -> pd.DataFrame:
-    """The churn page's whole list: :func:`churn_scored` ranked narrow by the expected value
-    of ``actions`` (churn.call_list, P(churn) by ``method``, calibrated on the group at these
-    weights) with who calls and when (issued on ``as_of``); its ``row`` points into
-    :func:`churn_scored`'s rows. Kept like it, for the last two settings."""
+    """The churn page's whole list: :func:`churn_scored` ranked narrow by the expected value of
+    ``actions`` (churn.call_list, P(churn) by ``method``, calibrated on the group), who calls and
+    when; its ``row`` points into :func:`churn_scored`'s rows. Kept like it."""
     scored = churn_scored(db, as_of, stores, params, model, weights, levels)
     calibration = group_churn_calibration(db, as_of, weights, levels)  # a group figure
     ranked = churn.call_list(scored, None, method, calibration, list(actions), narrow=True)
