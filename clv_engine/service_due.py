@@ -82,7 +82,27 @@ last2 AS (
 _KEPT_LAST2 = """last2 AS (SELECT crow, customer_id, last_service, last_km, prev_service, prev_km FROM {table}),
 """
 
-_SERVICE_LIST_KEPT = """
+# Each car's due date from its time rule and, where the odometer tells, its mileage rule
+# (the earlier wins; a car never serviced: its first service), over a CTE ``v`` of cars
+# with purchase_date, last_service and km_per_day, and ``p`` the rules.
+_DUE = """d AS (
+    SELECT v.*,
+           CASE WHEN last_service IS NULL THEN CAST(purchase_date + to_months(p.first_months) AS DATE)
+                ELSE CAST(last_service + to_months(p.months) AS DATE) END AS time_due,
+           CASE WHEN km_per_day > 0
+                THEN last_service + CAST(ceil(p.km / km_per_day) AS INTEGER) END AS km_due
+    FROM v, p
+),
+e AS (
+    SELECT d.*,
+           CASE WHEN last_service IS NULL THEN 'first_service'
+                WHEN km_due < time_due THEN 'mileage' ELSE 'time' END AS basis,
+           CASE WHEN km_due < time_due THEN km_due ELSE time_due END AS due_date
+    FROM d
+)"""
+
+_SERVICE_LIST_KEPT = (
+    """
 WITH p AS (
     SELECT CAST(? AS DATE) AS as_of, CAST(? AS INTEGER) AS months, CAST(? AS DOUBLE) AS km,
            CAST(? AS INTEGER) AS first_months, CAST(? AS INTEGER) AS horizon, CAST(? AS INTEGER) AS overdue
@@ -98,21 +118,9 @@ WITH p AS (
     CROSS JOIN p
     WHERE c.purchase_date <= p.as_of {scope}
 ),
-d AS (
-    SELECT v.*,
-           CASE WHEN last_service IS NULL THEN CAST(purchase_date + to_months(p.first_months) AS DATE)
-                ELSE CAST(last_service + to_months(p.months) AS DATE) END AS time_due,
-           CASE WHEN km_per_day > 0
-                THEN last_service + CAST(ceil(p.km / km_per_day) AS INTEGER) END AS km_due
-    FROM v, p
-),
-e AS (
-    SELECT d.*,
-           CASE WHEN last_service IS NULL THEN 'first_service'
-                WHEN km_due < time_due THEN 'mileage' ELSE 'time' END AS basis,
-           CASE WHEN km_due < time_due THEN km_due ELSE time_due END AS due_date
-    FROM d
-)
+"""
+    + _DUE
+    + """
 SELECT e.customer_id, e.name, e.phone, e.home_store_id, st.name AS store_name, e.vehicle_model, e.vin,
        e.purchase_date, e.last_service, e.last_km, e.km_per_day, e.basis, e.due_date,
        date_diff('day', p.as_of, e.due_date) AS days_to_due
@@ -120,6 +128,7 @@ FROM e CROSS JOIN p
 LEFT JOIN stores st ON st.store_id = e.home_store_id
 WHERE e.due_date <= p.as_of + p.horizon AND e.due_date >= p.as_of - p.overdue
 """
+)
 _SERVICE_LIST = _SERVICE_LIST_KEPT.replace("{last2}", _LAST2)
 SERVICE_SQL = _SERVICE_LIST + "ORDER BY e.due_date, e.customer_id\n"
 
@@ -159,7 +168,8 @@ def _list_sql(db: Database, as_of: date, has_mileage: bool) -> str:
 # The kept list joined on the customers' row numbers (unscoped): numbers only (row number,
 # dates, odometer) for every car due, counted there; the text of a customer (id, name, phone,
 # vehicle, store) read only for the rows of the earliest due dates that can be shown.
-_KEPT_BY_ROW_TOP = """
+_KEPT_BY_ROW_TOP = (
+    """
 WITH p AS (
     SELECT CAST(? AS DATE) AS as_of, CAST(? AS INTEGER) AS months, CAST(? AS DOUBLE) AS km,
            CAST(? AS INTEGER) AS first_months, CAST(? AS INTEGER) AS horizon, CAST(? AS INTEGER) AS overdue
@@ -176,21 +186,9 @@ v AS (
       AND ((l.last_service IS NULL AND c.purchase_date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE))
            OR l.last_service >= CAST(? AS DATE))
 ),
-d AS (
-    SELECT v.*,
-           CASE WHEN last_service IS NULL THEN CAST(purchase_date + to_months(p.first_months) AS DATE)
-                ELSE CAST(last_service + to_months(p.months) AS DATE) END AS time_due,
-           CASE WHEN km_per_day > 0
-                THEN last_service + CAST(ceil(p.km / km_per_day) AS INTEGER) END AS km_due
-    FROM v, p
-),
-e AS (
-    SELECT d.*,
-           CASE WHEN last_service IS NULL THEN 'first_service'
-                WHEN km_due < time_due THEN 'mileage' ELSE 'time' END AS basis,
-           CASE WHEN km_due < time_due THEN km_due ELSE time_due END AS due_date
-    FROM d
-),
+"""
+    + _DUE
+    + """,
 l AS MATERIALIZED (
     SELECT e.crow, e.purchase_date, e.last_service, e.last_km, e.km_per_day, e.basis, e.due_date,
            date_diff('day', p.as_of, e.due_date) AS days_to_due
@@ -212,6 +210,7 @@ f AS (
 SELECT f.*, t.* FROM t LEFT JOIN f ON TRUE
 ORDER BY f.due_date, f.customer_id
 """
+)
 
 
 def _window_bounds(as_of: date, rules: ServiceRules) -> list[date]:

@@ -21,7 +21,12 @@ from clv_engine.clv import (
 )
 from clv_engine.db import Database
 from clv_engine.evaluation.presets import preset
-from clv_engine.evaluation.programme import CustomerGroup, Programme, ProgrammeError, finite
+from clv_engine.evaluation.programme import (
+    CustomerGroup,
+    Programme,
+    ProgrammeError,
+    checked_retentions,
+)
 
 
 @dataclass(frozen=True)
@@ -253,14 +258,7 @@ def retention_uplift(
     missing = {"gross_profit", "tenure_years", "recency_days"} - set(values.columns)
     if missing:
         raise ProgrammeError("missing_columns", field="segment", columns=", ".join(sorted(missing)))
-    if retention_from is None:
-        retention_from = values.attrs.get("retention")
-        if retention_from is None:
-            raise ProgrammeError("no_retention", field="retention_from")
-    for name, rate in (("retention_from", retention_from), ("retention_to", retention_to)):
-        finite(rate, name)
-        if not 0 <= rate <= 1:
-            raise ProgrammeError("share", field=name, value=rate)
+    retention_from = checked_retentions(retention_from, retention_to, values.attrs.get("retention"))
     params = params or values.attrs.get("params") or CLVParams()
     before = add_historical_clv(values, float(retention_from), params)["clv"].mean()
     after = add_historical_clv(values, float(retention_to), params)["clv"].mean()
@@ -325,14 +323,7 @@ def retention_uplift_of(
         gp, days = base.annual_gp[mask], base.recency_days[mask]
     if len(gp) == 0:
         raise ProgrammeError("empty_segment", field="segment")
-    if retention_from is None:
-        retention_from = base.retention
-        if retention_from is None:
-            raise ProgrammeError("no_retention", field="retention_from")
-    for name, rate in (("retention_from", retention_from), ("retention_to", retention_to)):
-        finite(rate, name)
-        if not 0 <= rate <= 1:
-            raise ProgrammeError("share", field=name, value=rate)
+    retention_from = checked_retentions(retention_from, retention_to, base.retention)
 
     def mean_clv(retention: float) -> float:
         factor = annuity_factor(retention, base.params.discount_rate, base.params.horizon_years)

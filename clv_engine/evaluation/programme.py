@@ -227,6 +227,20 @@ def finite(value: Any, name: str) -> None:
         raise ProgrammeError("not_finite", field=name, value=value)
 
 
+def checked_retentions(retention_from: Any, retention_to: Any, known: Any) -> float:
+    """The retention a segment moves from (``retention_from``, else the rate its values were
+    made with: ``known``), both rates checked as shares; raises ProgrammeError naming the field."""
+    if retention_from is None:
+        retention_from = known
+        if retention_from is None:
+            raise ProgrammeError("no_retention", field="retention_from")
+    for name, rate in (("retention_from", retention_from), ("retention_to", retention_to)):
+        finite(rate, name)
+        if not 0 <= rate <= 1:
+            raise ProgrammeError("share", field=name, value=rate)
+    return retention_from
+
+
 def validate_programme(p: Programme) -> None:
     """Raise ValueError naming the offending field; called on every construction."""
     if not isinstance(p.name, str) or (p.name and not p.name.strip()):

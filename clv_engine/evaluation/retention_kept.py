@@ -12,7 +12,7 @@ from datetime import date
 import numpy as np
 
 from clv_engine.clv import CLVParams, ReturnRates, absence_weight, annuity_factor
-from clv_engine.evaluation.programme import ProgrammeError, finite
+from clv_engine.evaluation.programme import ProgrammeError, checked_retentions
 
 # The segment columns the query may filter on (never a caller's text in the SQL).
 SEGMENT_COLUMNS = ("region", "channel", "vehicle_model", "home_store_id")
@@ -114,14 +114,7 @@ def retention_uplift_of_sums(sums: RetentionSums, retention_to: float, retention
 
     if sums.customers == 0:
         raise ProgrammeError("empty_segment", field="segment")
-    if retention_from is None:
-        retention_from = sums.retention
-        if retention_from is None:
-            raise ProgrammeError("no_retention", field="retention_from")
-    for name, rate in (("retention_from", retention_from), ("retention_to", retention_to)):
-        finite(rate, name)
-        if not 0 <= rate <= 1:
-            raise ProgrammeError("share", field=name, value=rate)
+    retention_from = checked_retentions(retention_from, retention_to, sums.retention)
 
     def mean_clv(retention: float) -> float:
         factor = annuity_factor(retention, sums.params.discount_rate, sums.params.horizon_years)
