@@ -72,14 +72,10 @@ def histogram(values: pd.Series, bins: int = 40, clip_quantile: float = 0.99) ->
 KEPT_COLUMNS = ("recency_days", "gross_profit", "gp_12m", "tenure_years")
 
 
-def kept_values(db, as_of, store_ids, params, model: str, extra: tuple[str, ...] = ()) -> pd.DataFrame | None:
-    """The overview's per-customer frame from ``derived_values`` when it keeps this date (and,
-    for the predictive model, its predictions at ``params``): the figures of
-    ``clv.customer_values`` with the model's CLV (``predictive.values_for_model``), the same
-    rows in the same order, with ``customer_id`` the table's integer ``cust_key`` (the same
-    customer has the same key on every date of one build); ``extra``: more columns of the
-    table. None: not kept (compute)."""
-    from clv_engine import clv, predictive
+def kept_rows(db, as_of, store_ids, params, model: str):
+    """Where ``derived_values`` keeps ``as_of`` (and, for the predictive model, its predictions
+    at ``params``): (the group's database, predicted?, the WHERE of the scope's rows and its
+    parameters); None: not kept (compute)."""
     from clv_engine.derived import store
     from clv_engine.scope import group_database
 
@@ -91,6 +87,23 @@ def kept_values(db, as_of, store_ids, params, model: str, extra: tuple[str, ...]
     if predicted and not store.predictions_kept(group, as_of, params.horizon_years, params.discount_rate):
         return None
     where, values = store._where(as_of, ("",) if store_ids == () else store_ids)
+    return group, predicted, where, values
+
+
+def kept_values(db, as_of, store_ids, params, model: str, extra: tuple[str, ...] = ()) -> pd.DataFrame | None:
+    """The overview's per-customer frame from ``derived_values`` when it keeps this date (and,
+    for the predictive model, its predictions at ``params``): the figures of
+    ``clv.customer_values`` with the model's CLV (``predictive.values_for_model``), the same
+    rows in the same order, with ``customer_id`` the table's integer ``cust_key`` (the same
+    customer has the same key on every date of one build); ``extra``: more columns of the
+    table. None: not kept (compute)."""
+    from clv_engine import clv, predictive
+    from clv_engine.derived import store
+
+    found = kept_rows(db, as_of, store_ids, params, model)
+    if found is None:
+        return None
+    group, predicted, where, values = found
     columns = ["cust_key AS customer_id", *KEPT_COLUMNS, *extra, *(store.PREDICTED if predicted else ())]
     frame = store._read_frame(
         db, f"SELECT {store._IN_ORDER}, {', '.join(columns)} FROM {store.VALUES_TABLE}{where}", values

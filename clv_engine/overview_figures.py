@@ -27,7 +27,7 @@ from clv_engine.clv import (
     annuity_factor,
     profit_concentration,
 )
-from clv_engine.overview import Headline, headline, histogram
+from clv_engine.overview import Headline, headline, histogram, kept_rows
 from clv_engine.status import StatusRules
 
 CURVE_POINTS = 400  # a few hundred points draw the same curve as a million
@@ -142,16 +142,11 @@ class _Kept:
 def _kept(db, as_of: date, store_ids, params: CLVParams, model: str) -> _Kept | None:
     from clv_engine import clv
     from clv_engine.derived import store
-    from clv_engine.scope import group_database
 
-    params.validate()
-    group = group_database(db)
-    if store.kept_date(group, as_of) is None:
+    found = kept_rows(db, as_of, store_ids, params, model)
+    if found is None:
         return None
-    predicted = model == "predictive"
-    if predicted and not store.predictions_kept(group, as_of, params.horizon_years, params.discount_rate):
-        return None
-    where, values = store._where(as_of, ("",) if store_ids == () else store_ids)
+    group, predicted, where, values = found
     retention, source = clv.retention_for(group, as_of, params)
     rates = clv.return_rates(group, as_of)
     factor = annuity_factor(retention, params.discount_rate, params.horizon_years)

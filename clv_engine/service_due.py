@@ -335,6 +335,15 @@ ORDER BY w.warranty_end, w.customer_id
 """
 
 
+def _extended(db: Database, as_of: date, params: list) -> str:
+    """The SQL of the customers holding an extended warranty bought by ``as_of`` (its parameter
+    appended to ``params``); none when the file has no warranties table."""
+    if "warranties" not in db.tables():
+        return "SELECT CAST(NULL AS VARCHAR) WHERE false"
+    params.append(as_of)
+    return "SELECT customer_id FROM warranties WHERE sold_date <= ?"
+
+
 def warranty_offers(
     db: Database, as_of: date, store_ids: Sequence[str] | None = None, rules: ServiceRules = ServiceRules()
 ) -> pd.DataFrame:
@@ -343,11 +352,7 @@ def warranty_offers(
     rules.validate()
     scope, extra = _scope(store_ids)
     params: list = [as_of, rules.warranty_years, rules.offer_months, *extra]
-    if "warranties" in db.tables():
-        extended = "SELECT customer_id FROM warranties WHERE sold_date <= ?"
-        params.append(as_of)
-    else:
-        extended = "SELECT CAST(NULL AS VARCHAR) WHERE false"
+    extended = _extended(db, as_of, params)
     frame = db.query_df(WARRANTY_SQL.format(scope=scope, extended=extended), params)
     for col in ("purchase_date", "warranty_end"):
         frame[col] = pd.to_datetime(frame[col]).dt.date
@@ -406,11 +411,7 @@ def warranty_offers_first(
     rules.validate()
     scope, extra = _scope(store_ids)
     params: list = [as_of, rules.warranty_years, rules.offer_months, *extra]
-    if "warranties" in db.tables():
-        extended = "SELECT customer_id FROM warranties WHERE sold_date <= ?"
-        params.append(as_of)
-    else:
-        extended = "SELECT CAST(NULL AS VARCHAR) WHERE false"
+    extended = _extended(db, as_of, params)
     bounds = _offer_bounds(as_of, rules)
     sql_params = [*params[:3], *extra, *bounds, *params[3 + len(extra) :], int(limit), *bounds]
     frame = db.query_df(WARRANTY_TOP_SQL.format(scope=scope, extended=extended), sql_params)
