@@ -45,22 +45,41 @@ def tune() -> bool:
     return batched_wakeups() or installed
 
 
+def _install_once(
+    owner: Any,
+    name: str,
+    mark: str,
+    make: Callable[[Callable], Callable],
+    usable: Callable[[Callable], bool] = bool,
+) -> bool:
+    """Replace ``owner.name`` by ``make(current)`` once per process, whatever the number of
+    threads asking (checked again under the lock); the replacement carries ``mark`` and wraps
+    the current one (``__wrapped__``). True if this call installed it; False if it was already
+    there or ``usable(current)`` says to leave the current one alone."""
+    if getattr(getattr(owner, name), mark, False):
+        return False
+    with _lock:
+        current = getattr(owner, name)
+        if getattr(current, mark, False) or not usable(current):
+            return False
+        replacement = make(current)
+        replacement.__wrapped__ = current  # type: ignore[attr-defined]
+        setattr(replacement, mark, True)
+        setattr(owner, name, replacement)
+        return True
+
+
 def lock_free_config_reads() -> bool:
     """Install the lock-free ``streamlit.config.get_option`` once per process; True if this
     call installed it."""
     from streamlit import config
 
-    if getattr(config.get_option, "_clv_lock_free", False):
-        return False
-    with _lock:
-        if getattr(config.get_option, "_clv_lock_free", False):
-            return False
-        locked = config.get_option
-        if getattr(locked, "__module__", None) != config.__name__ or locked.__name__ != "get_option":
-            # Someone else's stand-in (AppTest patches it around each run to answer
-            # global.appTest): leave it, the real server never has one.
-            return False
+    def real(current: Callable) -> bool:
+        # Someone else's stand-in (AppTest patches it around each run to answer
+        # global.appTest): leave it, the real server never has one.
+        return getattr(current, "__module__", None) == config.__name__ and current.__name__ == "get_option"
 
+    def lock_free(locked: Callable) -> Callable:
         def get_option(key: str) -> Any:
             options = config._config_options
             if options:
@@ -70,10 +89,9 @@ def lock_free_config_reads() -> bool:
             return locked(key)
 
         get_option.__doc__ = locked.__doc__
-        get_option.__wrapped__ = locked  # type: ignore[attr-defined]
-        get_option._clv_lock_free = True  # type: ignore[attr-defined]
-        config.get_option = get_option
-        return True
+        return get_option
+
+    return _install_once(config, "get_option", "_clv_lock_free", lock_free, real)
 
 
 def batched_session_events() -> bool:
@@ -90,23 +108,16 @@ def batched_session_events() -> bool:
     and the others still run."""
     from streamlit.runtime.app_session import AppSession
 
-    if getattr(AppSession._call_soon_on_event_loop, "_clv_batched", False):
-        return False
-    with _lock:
-        if getattr(AppSession._call_soon_on_event_loop, "_clv_batched", False):
-            return False
-        one_by_one = AppSession._call_soon_on_event_loop
-
+    def batched(one_by_one: Callable) -> Callable:
         def _call_soon_on_event_loop(self: AppSession, callback: Callable[[], None]) -> None:
             batch = self.__dict__.get("_clv_batch")
             if batch is None:
                 batch = self.__dict__.setdefault("_clv_batch", _Batch(self._event_loop))
             batch.add(callback)
 
-        _call_soon_on_event_loop.__wrapped__ = one_by_one  # type: ignore[attr-defined]
-        _call_soon_on_event_loop._clv_batched = True  # type: ignore[attr-defined]
-        AppSession._call_soon_on_event_loop = _call_soon_on_event_loop  # type: ignore[method-assign]
-        return True
+        return _call_soon_on_event_loop
+
+    return _install_once(AppSession, "_call_soon_on_event_loop", "_clv_batched", batched)
 
 
 # How long the loop waits before it looks again at a session that just sent messages: the
@@ -186,13 +197,7 @@ def batched_wakeups() -> bool:
     session's queue, so a message queued while it is set goes out with that flush)."""
     from streamlit.runtime.runtime import Runtime
 
-    if getattr(Runtime._enqueued_some_message, "_clv_batched", False):
-        return False
-    with _lock:
-        if getattr(Runtime._enqueued_some_message, "_clv_batched", False):
-            return False
-        scheduled = Runtime._enqueued_some_message
-
+    def flag_in_place(scheduled: Callable) -> Callable:
         def _enqueued_some_message(self: Runtime) -> None:
             objs = self._get_async_objs()
             flag = objs.need_send_data
@@ -207,10 +212,9 @@ def batched_wakeups() -> bool:
             else:
                 objs.eventloop.call_soon_threadsafe(flag.set)
 
-        _enqueued_some_message.__wrapped__ = scheduled  # type: ignore[attr-defined]
-        _enqueued_some_message._clv_batched = True  # type: ignore[attr-defined]
-        Runtime._enqueued_some_message = _enqueued_some_message  # type: ignore[method-assign]
-        return True
+        return _enqueued_some_message
+
+    return _install_once(Runtime, "_enqueued_some_message", "_clv_batched", flag_in_place)
 
 
 # Seconds the runtime may go on sending before it lets the loop's other work in (a browser's
