@@ -286,6 +286,31 @@ def test_budget_per_store_matches_brute_force(rows, budget):
             assert row["next_gain"] >= row["next_value"] - 1e-6
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["S01", "S02", None]),  # None: a customer with no home store
+            st.sampled_from(["high", "mid", "low"]),
+            st.floats(-500, 15_000, allow_nan=False).map(lambda x: round(x, 2)),
+        ),
+        max_size=12,
+    ),
+    kind=st.sampled_from(["calls", "budget"]),
+)
+def test_capacity_reads_store_codes_as_it_reads_store_text(rows, kind):
+    # The ranked list carries the home store as codes (churn.list_base); the capacity must
+    # treat them as the text: the same picks, the customers with no store as one group "".
+    text = _frame(rows)
+    coded = text.assign(home_store_id=text["home_store_id"].astype("category"))
+    amount = 3 if kind == "calls" else 700.0
+    picked_text, table_text = churn.within_capacity(text, kind, amount)
+    picked_coded, table_coded = churn.within_capacity(coded, kind, amount)
+    assert picked_coded["customer_id"].tolist() == picked_text["customer_id"].tolist()
+    pd.testing.assert_frame_equal(table_coded, table_text, check_index_type=False)
+    assert set(table_text.get("store_id", [])) == {r[0] or "" for r in rows}
+
+
 def test_budget_is_a_knapsack_not_a_cut_at_the_top():
     # ¥800: the top customer (high, 800, EV 1,000) alone, or two mids (300 each, EV 900 and 800)
     # and four lows (50 each, EV 40) = 1,860. A cut at the top of the list would take 1,000.

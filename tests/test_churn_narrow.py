@@ -237,7 +237,8 @@ def test_narrow_list_ranks_and_totals_as_the_wide_list(tmp_path_factory, seed, m
     narrow, scored = _narrow_list(db, signals, values, tiers, weights, method, calibration)
     assert not set(churn.DETAIL_COLUMNS) & set(narrow.columns)  # nothing wide in the ranked list
     assert "spend_recent" not in narrow.columns
-    assert narrow["customer_id"].tolist() == wide["customer_id"].tolist()
+    assert "customer_id" not in narrow.columns  # text: taken by row for the rows drawn
+    assert churn.with_ids(narrow, scored)["customer_id"].tolist() == wide["customer_id"].tolist()
     assert narrow["rank"].tolist() == wide["rank"].tolist()
     for figure in ("p_churn", "cost", "success", "customers_saved", "clv_saved", "expected_value"):
         np.testing.assert_array_equal(narrow[figure].to_numpy(), wide[figure].to_numpy())
@@ -277,7 +278,7 @@ def test_a_scoped_database_reads_details_of_its_stores_only(tmp_path):
     # the scoped narrow list: its stores' customers only, their details read through the scope
     signals, values, tiers = _parts(db, scoped)
     listed, scored = _narrow_list(scoped, signals, values, tiers, churn.RiskWeights(), "score", None)
-    assert set(home[listed["customer_id"]]) <= {"S2"}
+    assert set(home[churn.with_ids(listed, scored)["customer_id"]]) <= {"S2"}
     shown = _drawn(scoped, listed, scored)
     assert shown["store_name"].eq("Two").all()
 

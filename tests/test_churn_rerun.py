@@ -86,7 +86,8 @@ def test_a_rerun_lists_and_draws_what_it_did(tmp_path_factory, seed, paying, spe
     assert now["due_on"].astype(object).tolist() == before["due_on"].tolist()
     shown = churn.filter_list(now, paying_only=paying)
     mask = now["expected_value"].to_numpy() > 0 if paying else np.ones(len(now), dtype=bool)
-    assert shown["customer_id"].tolist() == now["customer_id"][mask].tolist()
+    ids = churn.with_ids(now, scored)["customer_id"]
+    assert churn.with_ids(shown, scored)["customer_id"].tolist() == ids[mask].tolist()
     # What the page draws of the first rows: the last visit from the signals, not the orders.
     rows = churn.with_signals(shown.head(30), scored)
     quick = churn.with_details(rows, churn.call_details(db, AS_OF, rows["customer_id"], last_visit=False))

@@ -300,7 +300,7 @@ def _store_capacities(
     with st.expander(ctx.t("churn.capacity.by_store")):
         st.caption(ctx.t("churn.capacity.by_store.caption"))
         cols = st.columns(4)
-        for n, store in enumerate(sorted(set(shown["home_store_id"].fillna("").astype(str)))):
+        for n, store in enumerate(sorted(set(shown["home_store_id"].astype(object).fillna("").astype(str)))):
             label = names.get(store, store) or ctx.t("churn.store.none")
             own = cols[n % 4].number_input(
                 label,

@@ -63,6 +63,7 @@ from clv_engine.churn.call_list import (
     measured_interventions,
     per_level,
     rfml_tiers,
+    with_ids,
     with_signals,
 )
 from clv_engine.churn.capacity import CAPACITY_KINDS, knapsack, top_n, within_capacity
@@ -181,6 +182,7 @@ __all__ = [
     "top_n",
     "vehicle_text",
     "with_details",
+    "with_ids",
     "with_signals",
     "within_capacity",
 ]

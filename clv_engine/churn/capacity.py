@@ -145,7 +145,7 @@ def within_capacity(
     """
     if kind not in CAPACITY_KINDS:
         raise ValueError(f"capacity must be one of {CAPACITY_KINDS}, got {kind!r}")
-    stores = frame["home_store_id"].fillna("").astype(str)
+    stores = frame["home_store_id"].astype(object).fillna("").astype(str)  # codes (list_base) or text
     mask = np.zeros(len(frame), dtype=bool)
     rows = []
     for store in sorted(stores.unique()):

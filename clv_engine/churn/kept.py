@@ -93,7 +93,8 @@ def build_base(con: duckdb.DuckDBPyConnection, reader: Any, as_of: date, rules: 
         by_id = by_id and part.attrs["by_id"] and (last is None or len(ids) == 0 or ids.iloc[0] > last)
         last = ids.iloc[-1] if len(ids) else last
         part = pd.DataFrame({"pos": pos, **{c: part[c] for c in part.columns}})
-        part["tier"] = part["tier"].astype(object)  # text in the file, codes again when read
+        for name in _CODED:  # text in the file, codes again when read
+            part[name] = part[name].astype(object)
         con.register("derived_churn_base_rows", part)
         if start == 0:
             con.execute(
@@ -119,25 +120,31 @@ def build_base(con: duckdb.DuckDBPyConnection, reader: Any, as_of: date, rules: 
     }
 
 
-def _frame(table: pa.Table, tiers: list[str] | None = None) -> pd.DataFrame:
+# Text columns of a few values each, kept as codes of their sorted values (what
+# ``astype("category")`` gives, churn.list_base): the ranking takes millions of rows of them.
+_CODED = ("tier", "home_store_id")
+
+
+def _frame(table: pa.Table, coded: dict[str, list[str]] | None = None) -> pd.DataFrame:
     """``store._read_frame``'s frame (the same dtypes) of a table read whole, column by column
-    (no block consolidation: each column is its own array); ``tier`` as codes of its sorted
-    values, what ``astype("category")`` of the text gives. ``tiers``: the sorted tier names,
-    ``tier`` read as their positions (-1: none), counted in DuckDB (:func:`kept_base`)."""
+    (no block consolidation: each column is its own array); the :data:`_CODED` columns as codes
+    of their sorted values, what ``astype("category")`` of the text gives. ``coded``: for a
+    column read as positions among its sorted names (-1: none, :func:`kept_base`), those names."""
     rows, columns = table.num_rows, {}
+    coded = coded or {}
     for name, kind in zip(table.schema.names, table.schema.types):
         column = table.column(name)
-        if name == "tier" and tiers is not None:
-            categories = pd.Index(tiers, dtype=pd.StringDtype(na_value=np.nan))
+        if name in coded:
+            categories = pd.Index(coded[name], dtype=pd.StringDtype(na_value=np.nan))
             codes = column.to_numpy() if column.num_chunks == 1 else column.combine_chunks().to_numpy()
             columns[name] = pd.Categorical.from_codes(codes, categories=categories)
-        elif name == "tier":
+        elif name in _CODED:
             encoded = pc.dictionary_encode(column).combine_chunks()
             names = encoded.dictionary.to_pylist()
             order = sorted(range(len(names)), key=names.__getitem__)
             at = np.empty(len(names) + 1, dtype=np.int64)
             at[order] = np.arange(len(names))
-            at[-1] = -1  # no tier
+            at[-1] = -1  # none
             codes = encoded.indices.fill_null(len(names)).to_numpy(zero_copy_only=False)
             categories = pd.Index([names[i] for i in order], dtype=pd.StringDtype(na_value=np.nan))
             columns[name] = pd.Categorical.from_codes(at[codes], categories=categories)
@@ -187,27 +194,10 @@ def _types(db: Any) -> dict[str, str]:
     return {c: t for c, t in zip(frame["column_name"], frame["data_type"]) if c != "pos"}
 
 
-# Read as NumPy arrays straight from DuckDB (one copy, where Arrow and then pandas make two:
-# ten million rows of a first render); a float with NULLs: NaN, as pandas reads Arrow's.
-_NUMPY_TYPES = ("DOUBLE", "BOOLEAN")
-
-
-def _numbers(cur: Any, names: Sequence[str]) -> dict[str, np.ndarray] | None:
-    """``names`` (DOUBLE and BOOLEAN columns) of the kept base in ``pos`` order as NumPy
-    arrays, what :func:`_frame` makes of them; None when a boolean has a NULL (Arrow's
-    reading then gives objects: the caller reads it so) or the rows are not in order."""
-    found = cur.sql(f"SELECT pos, {', '.join(names)} FROM {BASE_TABLE}").fetchnumpy()
-    pos = found.pop("pos")
-    if isinstance(pos, np.ma.MaskedArray) or (len(pos) > 1 and not bool((pos[1:] > pos[:-1]).all())):
-        return None
-    out = {}
-    for name, column in found.items():
-        if isinstance(column, np.ma.MaskedArray):
-            if column.dtype.kind != "f":
-                return None
-            column = column.filled(np.nan)
-        out[name] = np.asarray(column)
-    return out
+def _distinct(cur: Any, column: str) -> list[str]:
+    """The kept base's values of ``column`` (none: left out), sorted as pandas sorts them."""
+    found = cur.sql(f"SELECT DISTINCT {column} FROM {BASE_TABLE} WHERE {column} IS NOT NULL").fetchall()
+    return sorted(str(r[0]) for r in found)
 
 
 def kept_base(
@@ -233,32 +223,26 @@ def kept_base(
     types = _types(db)
     order = list(types)
     first = [c for c in order if c in FIRST_COLUMNS]
-    tiers = None
+    coded = [c for c in _CODED if c in first]
     with db.cursor() as cur:
-        numeric = [c for c in first if types[c] in _NUMPY_TYPES]
-        numbers = _numbers(cur, numeric) if numeric else None
-        rest = [c for c in first if c not in numbers] if numbers is not None else first
-        if "tier" in first:
-            # The tiers' positions among their sorted names, counted in DuckDB (in parallel):
-            # not ten million names sent over and encoded here.
-            found = cur.sql(f"SELECT DISTINCT tier FROM {BASE_TABLE} WHERE tier IS NOT NULL").fetchall()
-            tiers = sorted(str(r[0]) for r in found)
+        # A few names each (tiers, stores): their positions among the sorted names, counted in
+        # DuckDB (in parallel), not ten million names sent over and encoded here.
+        names = {c: _distinct(cur, c) for c in coded}
         picked = [
-            "CAST(coalesce(list_position(CAST(? AS VARCHAR[]), tier) - 1, -1) AS INTEGER) AS tier"
-            if c == "tier"
+            f"CAST(coalesce(list_position(CAST(? AS VARCHAR[]), {c}) - 1, -1) AS INTEGER) AS {c}"
+            if c in names
             else c
-            for c in rest
+            for c in first
         ]
+        # Arrow, read by DuckDB in parallel: a quarter of fetchnumpy's time on ten million rows.
         table = cur.sql(
             f"SELECT pos, {', '.join(picked)} FROM {BASE_TABLE}",
-            params=[tiers] if tiers is not None else None,
+            params=[names[c] for c in first if c in names] or None,
         ).to_arrow_table()
     pos = table.column("pos")
     if len(pos) > 1 and not pc.all(pc.less(pos[:-1], pos[1:])).as_py():
         table = table.sort_by("pos")
-    frame = _frame(table.drop_columns(["pos"]), tiers)
-    if numbers is not None:
-        frame = pd.DataFrame({c: frame[c] if c in frame.columns else numbers[c] for c in first}, copy=False)
+    frame = _frame(table.drop_columns(["pos"]), names)
     frame.attrs.update(available=available, rules=rules, as_of=as_of)
     frame.attrs["by_id"] = bool(json.loads(meta["base_by_id"]))
     frame.attrs["details"] = False

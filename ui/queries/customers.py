@@ -247,7 +247,7 @@ def issue_ranking(db: Database, as_of: date, stores, params: clv.CLVParams, mode
     calibration = group_churn_calibration(db, as_of)  # a group figure
     method = "calibrated" if calibration is not None else "score"
     ranked = churn.call_list(scored, None, method, calibration, interventions_in_use(db), narrow=True)
-    return churn.filter_list(ranked, stores, paying_only=True)
+    return churn.with_ids(churn.filter_list(ranked, stores, paying_only=True), scored)  # ids: issued
 
 
 @cached
