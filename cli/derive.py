@@ -10,7 +10,8 @@ limit); a failure leaves the file's data as it was and no usable derived table (
 memory (it spills to ``PATH.tmp`` beyond it); the per-customer steps run as many customers at a
 time as it holds (``clv_engine.derived.chunks``: 2 million in 4GB, a line per range). The data
 check of the new tables is left beside the file (``<PATH>.derived-check.json``): the app's
-first process after the build reads it instead of passing over every order. It writes through the app's own write path
+first process after the build reads it instead of passing over every order; the figures the
+pages' first renders would work out are worked out then too ("prime" lines). It writes through the app's own write path
 (``Database.write_transaction``), so it may run while the app is serving: pages wait for it as
 for any write (an import builds the tables itself).
 
@@ -31,6 +32,7 @@ import duckdb
 from clv_engine.db import Database, default_db_path
 from clv_engine.derived import store
 from clv_engine.derived.build import build, kept_checks
+from clv_engine.derived.prime import prime
 from clv_engine.errors import InputError
 from clv_engine.imports import swap
 from wording.errors import explain
@@ -59,7 +61,18 @@ def derive(path: Path, out=print, memory_limit: str = MEMORY_LIMIT) -> object:
     # The data check of the tables just built, beside the closed file: the app's first process
     # reads it instead of passing over every order (store.remembered).
     store.remember(path, checks)
+    if as_of is not None:
+        _prime(path, step)
     return as_of
+
+
+def _prime(path: Path, step) -> None:
+    """The figures the pages' first renders would work out, worked out now (clv_engine.derived
+    .prime). A failure there loses nothing: the pages work them out as before."""
+    try:
+        prime(path, lambda name: step(1.0, f"prime {name}"))
+    except Exception as error:  # noqa: BLE001 (the tables are built; the pages compute instead)
+        print(f"note: the pages' figures were not primed ({type(error).__name__}: {error})", file=sys.stderr)
 
 
 def _checked_size(text: str) -> str:

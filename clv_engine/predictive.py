@@ -355,6 +355,7 @@ class HoldoutCheck:
 HOLDOUT_DEFAULT_MONTHS = 12
 HOLDOUT_MAX_VISITS = 7
 DROPS_DEFAULT_DAYS = 90
+DROPS_SHOWN = 20  # the customers the page lists
 
 
 def holdout_calibration_end(as_of: date, months: int) -> date:

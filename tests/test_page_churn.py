@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from urllib.parse import quote
 
 import duckdb
@@ -510,6 +511,23 @@ def test_where_to_stop_axis_is_in_the_readers_money(sample_db_path, lang):
     assert not any(t.endswith(("k", "万万")) for t in texts)
     if lang == "zh":
         assert any(t.endswith("万") for t in texts)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_where_to_stop_hover_says_how_many_and_how_much(sample_db_path, downloads, lang):
+    """A point of the curve says, in the reader's words and money, how many customers are
+    called and the expected value of calling them: the downloaded list's running sum."""
+    at = run_app(sample_db_path, PAGE, lang=lang)
+    [curve] = [c for c in at.get("plotly_chart") if c.proto.id.endswith("churn_chart_curve")]
+    trace = json.loads(curve.proto.spec)["data"][0]
+    assert trace["hovertemplate"] == "%{text}<extra></extra>"
+    if lang == "zh":
+        assert trace["text"][0].startswith("前1位：期望价值 ¥")
+        return
+    running = _csv(downloads)["Expected value"].cumsum()
+    for text in trace["text"][:5] + trace["text"][-2:]:
+        n, value = re.fullmatch(r"First ([\d,]+) called: (\S+) expected", text).groups()
+        assert _amount(value) == pytest.approx(running.iloc[int(n.replace(",", "")) - 1], rel=0.005, abs=1)
 
 
 def test_method_and_capacity_travel_in_the_link_by_id(sample_db_path):

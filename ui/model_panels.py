@@ -209,7 +209,7 @@ def drops_table(ctx: Context, drops: pd.DataFrame, predictions_of: Callable[[lis
     )
 
 
-SHOWN_DROPS = 20
+SHOWN_DROPS = predictive.DROPS_SHOWN
 
 
 @st.fragment

@@ -241,10 +241,9 @@ def _ranked_from_base(
 
 def _narrow_ranked(scored, cut, at, order, p, by_level, method) -> pd.DataFrame:
     """The narrow list in rank ``order`` (``p``: P(churn) in it): the ranking's inputs put in
-    order from their cut, the other columns taken from the base; the level's cost and success
-    looked up again from the ordered levels (the same figures, element by element). At ten
-    million every column made here is a new half-million-row array whose memory the system
-    must hand over (about 0.1 s each): as few as can be."""
+    order from their cut, the other columns taken from the base, the figures made again from
+    them (the same, element by element). At ten million each column made here costs about
+    0.1 s of fresh memory: as few as can be."""
     columns = {
         c: _reordered(cut[c], order) if c in cut else _taken(scored[c], at)
         for c in NARROW_LIST_COLUMNS
@@ -256,7 +255,7 @@ def _narrow_ranked(scored, cut, at, order, p, by_level, method) -> pd.DataFrame:
     clv_ = pd.Series(columns["clv"], copy=False).to_numpy(dtype=float)
     saved = p * success
     clv_saved = saved * clv_
-    # expected_value's (P × success) × CLV − cost in its own order of operations: to the bit.
+    # expected_value's (P × success) × CLV − cost, in its order of operations: to the bit.
     figures = {"p_churn": p, "cost": cost, "success": success, "customers_saved": saved}
     figures |= {"clv_saved": clv_saved, "expected_value": clv_saved - cost}
     frame = pd.DataFrame(columns | {"row": at} | figures | {"rank": np.arange(1, len(at) + 1)}, copy=False)

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -118,6 +119,8 @@ def _import_locked(
         report.backup = swap.swap_in(new, target, progress)
         store.remember(target, checks)  # the first process after the import: no pass over the orders
         report.database = str(target)
+        progress(0.95, "priming")
+        _prime(target)
     except BaseException:
         swap.remove_file(new)
         raise
@@ -125,6 +128,18 @@ def _import_locked(
         shutil.rmtree(work, ignore_errors=True)
     progress(1.0, "done")
     return report
+
+
+def _prime(target: Path) -> None:
+    """The figures the pages' first renders would work out, worked out now that the new file is
+    in place (clv_engine.derived.prime). The import has landed: a failure here loses nothing,
+    the pages work them out as before."""
+    from clv_engine.derived.prime import prime
+
+    try:
+        prime(target)
+    except Exception:  # noqa: BLE001 (see above)
+        logging.getLogger(__name__).warning("the pages' figures were not primed", exc_info=True)
 
 
 def _connect(path: str, work: Path, options: ImportOptions) -> duckdb.DuckDBPyConnection:

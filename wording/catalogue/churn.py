@@ -132,6 +132,7 @@ STRINGS = {
     "churn.signal.na.file.orders": ("service orders", "工单"),
     "churn.effective": ("Weights used", "实际权重"),
     "churn.chart.best": ("best: the first {n}", "最优：前{n}位"),
+    "churn.chart.hover": ("First {n} called: {value} expected", "前{n}位：期望价值 {value}"),
     "churn.evidence.note": (
         "Many owners come once a year, so a quiet quarter alone is weak evidence: the two "
         "drop signals compare the customer with their own pace in the 12 months before and "

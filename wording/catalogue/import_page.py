@@ -124,5 +124,6 @@ STRINGS = {
     "imp.step.loaded": ("Saving the new database", "保存新数据库"),
     "imp.step.saved": ("Keeping the old database as a backup", "备份原数据库"),
     "imp.step.replacing": ("Switching to the new database", "切换到新数据库"),
+    "imp.step.priming": ("Preparing the pages' figures", "准备页面数据"),
     "imp.step.done": ("Done", "完成"),
 }
