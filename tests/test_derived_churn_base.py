@@ -106,6 +106,34 @@ def test_the_kept_base_equals_the_join(tmp_path, monkeypatch, seed, chunk):
         db.close()
 
 
+def test_customers_without_a_home_store_keep_none_in_the_codes(tmp_path):
+    # The home store is read as codes of the sorted store ids (as list_base's astype("category")
+    # makes them); a customer with no home store must be missing there, not a store.
+    import duckdb
+
+    path = tmp_path / "nostore.duckdb"
+    _random_db(path, 11).close()
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE customers SET home_store_id = NULL WHERE customer_id IN ('C0003', 'C0010', 'C0042')")
+    con.close()
+    assert cli.main([str(path)]) == 0
+    store.forget()
+    derived_churn.forget()
+    db = Database(path)
+    try:
+        end = db.query_value("SELECT max(order_date) FROM orders")
+        found = churn.kept_base(db, end, None, PARAMS, "predictive")
+        joined = _joined(db, end)
+        pd.testing.assert_frame_equal(found, joined[list(found.columns)], check_exact=True)
+        home = dict(zip(found["customer_id"], found["home_store_id"].astype(object)))
+        assert all(pd.isna(home[c]) for c in ("C0003", "C0010", "C0042") if c in home)
+        assert list(found["home_store_id"].cat.categories) == sorted(
+            db.query_df("SELECT DISTINCT home_store_id AS s FROM customers WHERE s IS NOT NULL")["s"]
+        )
+    finally:
+        db.close()
+
+
 def test_other_inputs_compute(tmp_path, monkeypatch):
     db, end = _open(tmp_path, 5)
     try:
