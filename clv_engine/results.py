@@ -327,6 +327,22 @@ def results(
     their members, from the members' counts and sums per level and group (_COUNTS_SQL)."""
     if "call_list_members" not in db.tables():
         return results_table(pd.DataFrame(), confidence, min_group)
+    if list_ids is None:
+        # Every list's counts: a function of the file alone (the windows end at the data's last
+        # day), so worked out once per file version whatever the number of processes (beside
+        # the file: store.remembered; a scoped reader counts its own). Seconds at ten million.
+        from clv_engine.derived import store
+
+        kept = store.remembered(db, "results_counts", lambda r: _counts(r, None).to_dict("list"))
+        counts = pd.DataFrame(kept)
+    else:
+        counts = _counts(db, list_ids)
+    counts["control"] = counts["control"].astype(bool)
+    return _table_of_counts(counts, confidence, min_group)
+
+
+def _counts(db: Database, list_ids: Sequence[str] | None) -> pd.DataFrame:
+    """_COUNTS_SQL's rows (per level and group) of the given lists (all when None)."""
     counts = _kept_counts(db, list_ids)
     if counts is None:
         sql, params = _COUNTS_SQL, []
@@ -334,8 +350,7 @@ def results(
             sql += f" WHERE list_id IN ({', '.join('?' for _ in list_ids)})"
             params = list(list_ids)
         counts = db.query_df(sql + " GROUP BY level, control", params)
-    counts["control"] = counts["control"].astype(bool)
-    return _table_of_counts(counts, confidence, min_group)
+    return counts
 
 
 def _kept_counts(db: Database, list_ids: Sequence[str] | None) -> pd.DataFrame | None:

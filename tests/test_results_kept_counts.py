@@ -83,3 +83,40 @@ def test_kept_counts_are_the_previous_members_counts(seed):
     got = con.execute(results._KEPT_COUNTS_SQL + group, params).df().sort_values(KEYS).reset_index(drop=True)
     expected = con.execute(PREVIOUS + group, params).df().sort_values(KEYS).reset_index(drop=True)
     pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12)
+
+
+def test_every_lists_counts_are_kept_beside_the_file_and_follow_a_new_list(tmp_path):
+    """results(db) of every list is worked out once per file version (store.remembered): the
+    value kept is what the query gives, a new process reads it, and a list issued since (a
+    write: a new file version) is counted."""
+    from clv_engine import contacts
+    from clv_engine.derived import store
+    from tests.test_results import ISSUED, simulated_database
+
+    db, _, _ = simulated_database(tmp_path / "r.duckdb", n=300, seed=3)
+    try:
+        first = results.results(db)
+        kept = store._read_sidecar(db.path)["values"]["results_counts"]
+        # What was kept: the counts the query gives, row for row.
+        expected = results._counts(db, None)
+        pd.testing.assert_frame_equal(pd.DataFrame(kept), expected, check_dtype=False)
+        # Read back (another process would): the same table, no query.
+        assert results.results(db).equals(first)
+        # A second list of other customers: a new version, counted.
+        ranked = pd.DataFrame(
+            {
+                "customer_id": [f"N{i}" for i in range(60)],
+                "level": "high",
+                "p_churn": 0.4,
+                "success": 0.3,
+                "clv": 9_000.0,
+                "cost": 200.0,
+                "expected_value": 0.4 * 0.3 * 9_000.0 - 200.0,
+            }
+        )
+        contacts.issue_call_list(db, ranked, ISSUED, "second", holdout_share=0.1, window_days=90)
+        after = results.results(db)
+        everyone = after[after["level"] == results.ALL].iloc[0]
+        assert everyone["treated"] + everyone["control"] == 360
+    finally:
+        db.close()
