@@ -16,7 +16,7 @@ from sample_data.generate import generate
 from tests.helpers import run_app
 
 # The pages whose first render works out a figure kept beside the file.
-PAGES = ("model", "actions", "overview", "churn", "segmentation")
+PAGES = ("model", "actions", "overview", "churn", "segmentation", "results")
 
 
 def _kept(path: Path) -> dict:
@@ -39,14 +39,19 @@ def test_the_primed_figures_are_the_pages_own(primed, tmp_path):
     kept = _kept(primed)
     names = {name.split(".")[0] for name in kept}
     assert {"model_headline", "model_summary_facts", "model_dropout", "model_alive_drops"} <= names
-    assert {"customers_with_orders", "service_1"} <= names
+    assert {"customers_with_orders", "service_1", "results_counts"} <= names
     # A copy of the file is another file: nothing kept for it; the pages work the figures out.
     copy = tmp_path / "copy.duckdb"
     shutil.copyfile(primed, copy)
     assert _kept(copy) == {}
     _run_pages(copy)
     worked_out = _kept(copy)
-    assert {name.split(".")[0] for name in worked_out} >= {"model_headline", "model_dropout", "service_1"}
+    assert {name.split(".")[0] for name in worked_out} >= {
+        "model_headline",
+        "model_dropout",
+        "service_1",
+        "results_counts",
+    }
     # Every figure the pages worked out was primed under the same name, with the same value.
     assert set(worked_out) <= set(kept), set(worked_out) - set(kept)
     for name, value in worked_out.items():

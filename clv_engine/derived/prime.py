@@ -6,7 +6,7 @@ took 9.6 s on its first render after a build, 1.2 s after).
 
 What is primed: the model page's headline, summary facts, dropout check and P(alive) drops
 at the sidebar's default CLV parameters and the page's default lookback, the count of
-customers with an order, and the service list's data check. Each is the very function the
+customers with an order, every issued list's result counts and the service list's data check. Each is the very function the
 page calls, so the names and values kept are the ones the page would keep.
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from clv_engine import clv, predictive
+from clv_engine import clv, predictive, results
 from clv_engine.db import Database
 from clv_engine.derived import service, store
 from clv_engine.models import FitError, kept
@@ -46,6 +46,9 @@ def _prime(db: Database, as_of, step: Callable[[str], None]) -> list[str]:
     step("orders")
     kept.customers_with_orders(db, as_of)
     done.append("customers_with_orders")
+    step("results")
+    results.results(db)  # every issued list's counts (the churn page's measured success)
+    done.append("results_counts")
     params = clv.CLVParams()  # the sidebar's defaults (ui.context)
     step("model")
     active_days = StatusRules().active_days
