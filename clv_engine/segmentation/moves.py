@@ -1,4 +1,4 @@
-"""The whole group's RFM+L tier migration from the arrays by key of two dates
+"""The whole group's RFM+L tier (or six group) migration from the arrays by key of two dates
 (``clv_engine.segmentation.grouped``: issue 14, ten million customers), no frame, no join.
 
 ``migration_between``'s flows (counts per pair of tiers) and movers (the first of each
@@ -16,10 +16,9 @@ import numpy as np
 import pandas as pd
 
 from clv_engine.derived import segments
-from clv_engine.segmentation.grouped import _TIERS, KEY, Places, Ranks, Values, _lined_up
+from clv_engine.segmentation.grouped import KEY, Places, Ranks, Values, _lined_up
 from clv_engine.segmentation.keyed import named
 from clv_engine.segmentation.migration import _DIRECTIONS, MOVES, Migration
-from clv_engine.segmentation.vocabulary import RFML_TIERS
 
 # -- the migration ------------------------------------------------------------------------------
 
@@ -58,19 +57,20 @@ class _ClvKey:
         return np.where(np.isnan(v), np.inf, -v)
 
 
-def _flows(then: np.ndarray, now: np.ndarray, gone: np.ndarray) -> pd.DataFrame:
-    """tier_a, tier_b, direction, customers: migration._flows' rows and order (``then``: -1 new)."""
-    k = _TIERS
+def _flows(then: np.ndarray, now: np.ndarray, gone: np.ndarray, order: tuple[str, ...]) -> pd.DataFrame:
+    """tier_a, tier_b, direction, customers: migration._flows' rows and order (``then``: -1 new;
+    ranks in ``order``, the scheme's tiers or groups)."""
+    k = len(order)
     cells = np.bincount((then.astype("int64") + 1) * k + now, minlength=(k + 1) * k)
-    names = ["new", *RFML_TIERS]
+    names = ["new", *order]
     rows = []
     for cell in np.flatnonzero(cells):
         i, j = divmod(int(cell), k)
         d = 0 if i == 0 else (1 if j < i - 1 else 2 if j > i - 1 else 3)
-        rows.append((names[i], RFML_TIERS[j], _DIRECTIONS[d], int(cells[cell])))
+        rows.append((names[i], order[j], _DIRECTIONS[d], int(cells[cell])))
     for i, n in enumerate(np.bincount(gone, minlength=k) if len(gone) else []):
         if n:
-            rows.append((RFML_TIERS[i], "gone", "gone", int(n)))
+            rows.append((order[i], "gone", "gone", int(n)))
     flows = pd.DataFrame(rows, columns=["tier_a", "tier_b", "direction", "customers"])
     flows["customers"] = flows["customers"].astype("int64")
     flows = flows.sort_values(["customers", "tier_a", "tier_b"], ascending=[False, True, True], kind="stable")
@@ -138,8 +138,8 @@ class _Sides:
             {
                 "customer_id": keys.astype("int64"),
                 "home_store_id": pd.Series(home, dtype=object),
-                "tier_a": [RFML_TIERS[i] for i in then[rows]],
-                "tier_b": [RFML_TIERS[i] for i in self.now.rank[rows]],
+                "tier_a": [self.now.order[i] for i in then[rows]],
+                "tier_b": [self.now.order[i] for i in self.now.rank[rows]],
                 "rank_a": then[rows].astype("int64"),
                 "rank_b": self.now.rank[rows].astype("int64"),
                 "total_a": self.then.total[at].astype("int64"),
@@ -187,15 +187,16 @@ def migration(
     money: Values | None = None,
     shown: int | None = None,
 ) -> Migration | None:
-    """``migration_between`` of the RFM+L tiers of the whole group on ``date_a`` (``then``)
-    and ``date_b`` (``now``, ``where_now``, ``money``: CLV now) by key, the
-    movers named; None when an array is missing or two of a date hold other customers."""
+    """``migration_between`` of the RFM+L tiers (or six groups: the scheme of ``then`` and
+    ``now``) of the whole group on ``date_a`` (``then``) and ``date_b`` (``now``,
+    ``where_now``, ``money``: CLV now) by key, the movers named; None when an array is missing
+    or two of a date hold other customers."""
     if date_a >= date_b:
         raise ValueError(f"date_a ({date_a}) must be before date_b ({date_b})")
-    if then is None or not _lined_up(now, where_now, money):
+    if then is None or not _lined_up(now, where_now, money) or then.scheme != now.scheme:
         return None
     sides = _Sides(db, date_a, date_b, then, now, where_now, money)
     known = sides.directions()
-    flows = _flows(known[0], now.rank, _gone(then, now))
+    flows = _flows(known[0], now.rank, _gone(then, now), now.order)
     moves = sides.rows(MOVES, shown, known)
-    return Migration(moves, flows, "rfml", date_a, date_b, None, None if shown is None else sides)
+    return Migration(moves, flows, now.scheme, date_a, date_b, None, None if shown is None else sides)
