@@ -57,6 +57,7 @@ SIXES = [
 def _clear_six() -> None:
     _clear()
     segmodel._seg_six.clear()
+    segmodel._seg_clv_cut.clear()
 
 
 # -- six_of against six_groups, on random scores and CLVs ------------------------------------

@@ -18,6 +18,7 @@ different customers): None, and the caller computes with the frame as before.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -105,6 +106,15 @@ class Places:
 
     def __len__(self) -> int:
         return len(self.store)
+
+    @functools.cached_property
+    def cell(self) -> np.ndarray:
+        """Each customer's store x region cell: (store + 1) * (regions + 1) + region + 1."""
+        cell = self.store.astype("int32") + 1
+        cell *= len(self.names["region"]) + 1
+        cell += self.region
+        cell += 1
+        return _frozen(cell)
 
 
 def places(db, as_of: date) -> Places | None:
@@ -307,18 +317,26 @@ def _bands(code: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return code // 25 + 1, code // 5 % 5 + 1, code % 5 + 1
 
 
-def six_of(ranks: Ranks | None, money: Values | None, six: SixGroupRules = SixGroupRules()) -> Ranks | None:
+def clv_cut(money: Values, share: float) -> float:
+    """The CLV at or under which an all-low customer stays "invalid": the ``share`` quantile
+    of the finite CLVs (``groups.six_groups``' cut; none: -inf)."""
+    finite = money.clv[np.isfinite(money.clv)]
+    return float(np.quantile(finite, share)) if len(finite) and share > 0 else -np.inf
+
+
+def six_of(
+    ranks: Ranks | None, money: Values | None, six: SixGroupRules = SixGroupRules(), cut: float | None = None
+) -> Ranks | None:
     """The six groups (SPEC §2b) of the RFM+L scores of ``ranks`` with the CLV of ``money``, as
     ``groups.six_groups`` gives them on the frame (the same levels, grid and CLV cut: the
-    ``invalid_clv_share`` quantile of the finite CLVs of these customers); ``total`` stays the
-    RFM+L total. None: no ranks or values, or they hold other customers."""
+    ``invalid_clv_share`` quantile of the finite CLVs of these customers, ``cut`` when known:
+    :func:`clv_cut`); ``total`` stays the RFM+L total. None: no ranks or values, or they hold
+    other customers."""
     if ranks is None or ranks.rfm is None or not _lined_up(ranks, money):
         return None
     six.validate()
     value = money.clv
-    finite = value[np.isfinite(value)]
-    share = six.invalid_clv_share
-    cut = float(np.quantile(finite, share)) if len(finite) and share > 0 else -np.inf
+    cut = clv_cut(money, six.invalid_clv_share) if cut is None else cut
     # per code of R, F and M (125): the level of R and of F and M together (LEVELS' order), the
     # grid's group, and whether "invalid" may stay (R, F and M all low)
     r, f, m = _bands(np.arange(125))
@@ -356,9 +374,7 @@ def breakdowns(
     k = len(order)
     stores, regions = where.names["home_store_id"], where.names["region"]
     shape = (len(stores) + 1, len(regions) + 1, k)
-    cell = (where.store.astype("int64") + 1) * shape[1]
-    cell += where.region + 1
-    cell *= k
+    cell = where.cell * k
     cell += tiers.rank
     size = shape[0] * shape[1] * shape[2]
     sums = {

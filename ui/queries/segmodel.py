@@ -178,11 +178,22 @@ def _seg_money(db: Database, as_of: date, params: clv.CLVParams):
     return grouped.values(db, as_of, params)
 
 
+@shared(max_entries=8)
+def _seg_clv_cut(db: Database, as_of: date, params: clv.CLVParams, share: float) -> float | None:
+    """The six groups' CLV cut (a quantile of a million CLVs: once per share, not per rule)."""
+    money = _seg_money(db, as_of, params)
+    return None if money is None else grouped.clv_cut(money, share)
+
+
 @shared(max_entries=6)
 def _seg_six(db: Database, as_of: date, rules, six_rules, params: clv.CLVParams):
     """The six groups under ``rules`` and ``six_rules``: arithmetic on the shared tiers' scores
     and values (another rule: no SQL, no frame)."""
-    return grouped.six_of(_seg_ranks(db, as_of, rules), _seg_money(db, as_of, params), six_rules)
+    ranks, money = _seg_ranks(db, as_of, rules), _seg_money(db, as_of, params)
+    if ranks is None or money is None:
+        return None
+    cut = _seg_clv_cut(db, as_of, params, six_rules.invalid_clv_share)
+    return grouped.six_of(ranks, money, six_rules, cut)
 
 
 def _seg_tiers(db: Database, as_of: date, scheme, rules, six_rules, params: clv.CLVParams):
