@@ -287,3 +287,44 @@ def test_a_scope_or_a_date_not_kept_keeps_the_frame_for_six(random_db):
     assert mig.loader is None
     want = seg.migration(db, other, end, None, "six", seg.RfmlRules(), six)
     assert mig.counts() == want.counts()
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("scheme", ["rfml", "six"])
+def test_the_table_of_sums_is_the_former_shaping(seed, scheme):
+    """grouped._table against keyed.shaped (the pandas shaping it replaces) on random sums per
+    place and tier: empty tiers and places, a place with no profit (no share of it), none."""
+    from clv_engine.segmentation.keyed import shaped
+
+    rng = np.random.default_rng(seed)
+    k = len(seg.SCHEMES[scheme])
+    places = int(rng.integers(0, 5))
+    names = [f"P{i}" for i in range(places)]
+    counts = rng.integers(0, 4, (places + 1, k)) * (rng.random((places + 1, k)) < 0.6)
+    part = {"customers": counts}
+    for name in ("revenue", "gross_profit", "total_clv"):
+        part[name] = np.where(counts > 0, rng.normal(100.0, 80.0, (places + 1, k)).round(2), 0.0)
+    if places:
+        part["gross_profit"][1] = 0.0  # a place without profit
+    for by in ((), ("home_store_id",)):
+        if by:
+            use = part
+        else:
+            use = {name: v.sum(axis=0).reshape(1, k) for name, v in part.items()}
+        flat = {name: v.reshape(-1) for name, v in use.items()}
+        cells = np.flatnonzero(flat["customers"])
+        rows = pd.DataFrame(
+            {
+                **(
+                    {by[0]: pd.Series([names[c // k - 1] if c >= k else None for c in cells], dtype="str")}
+                    if by
+                    else {}
+                ),
+                "tier": [seg.SCHEMES[scheme][c % k] for c in cells],
+                "customers": flat["customers"][cells].astype("int64"),
+                **{name: flat[name][cells] for name in ("revenue", "gross_profit", "total_clv")},
+            }
+        )
+        want = shaped(rows, scheme, by)
+        got = grouped._table(use, names, by, scheme)
+        pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-12)
