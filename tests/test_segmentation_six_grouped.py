@@ -328,3 +328,36 @@ def test_the_table_of_sums_is_the_former_shaping(seed, scheme):
         want = shaped(rows, scheme, by)
         got = grouped._table(use, names, by, scheme)
         pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-12)
+
+
+def test_a_click_on_a_six_group_chart_lists_the_frames_customers(random_db):
+    """The page's customers_behind for the six groups (a bar; a store's cell, sent as its
+    position): the clicked cells read by key, the customers the frame with ids lists."""
+    from types import SimpleNamespace
+
+    from ui.segmentation_panels import customers_behind
+
+    db, end = random_db
+    six, rules, params = SIXES[1], seg.RfmlRules(), clv.CLVParams()
+    ctx = SimpleNamespace(db=db, as_of=end, store_ids=None, clv_params=params)
+    old = old_six(db, end, rules, six, params)
+    keys = sorted(old["home_store_id"].dropna().unique())
+    queries.seg_cell_customers.clear()
+    calls = []
+    real = segmodel.grouped.customers_in
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(segmodel.grouped, "customers_in", lambda *a, **k: calls.append(1) or real(*a, **k))
+        bar = {"selection": {"points": [{"customdata": "potential"}, {"customdata": "dormant"}]}}
+        frame = customers_behind(ctx, bar, "six", rules, six, ("group",))
+        picked = [{"group": "potential"}, {"group": "dormant"}]
+        pd.testing.assert_frame_equal(
+            engine.customers_for(frame, picked), engine.customers_for(old, picked), check_dtype=False
+        )
+        cell = {"selection": {"points": [{"customdata": [len(keys) - 1, "invalid"]}]}}
+        decode = {"home_store_id": lambda i: keys[int(i)]}
+        frame = customers_behind(ctx, cell, "six", rules, six, ("home_store_id", "group"), decode)
+        picked = [{"home_store_id": keys[-1], "group": "invalid"}]
+        pd.testing.assert_frame_equal(
+            engine.customers_for(frame, picked), engine.customers_for(old, picked), check_dtype=False
+        )
+    assert len(calls) == 2  # by key, not the frame with ids
