@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from clv_engine.derived import segments
+from clv_engine.derived import store as derived
 from clv_engine.segmentation.grouped import KEY, Places, Ranks, Values, _lined_up
 from clv_engine.segmentation.keyed import named
 from clv_engine.segmentation.migration import _DIRECTIONS, MOVES, Migration
@@ -61,7 +62,11 @@ def _flows(then: np.ndarray, now: np.ndarray, gone: np.ndarray, order: tuple[str
     """tier_a, tier_b, direction, customers: migration._flows' rows and order (``then``: -1 new;
     ranks in ``order``, the scheme's tiers or groups)."""
     k = len(order)
-    cells = np.bincount((then.astype("int64") + 1) * k + now, minlength=(k + 1) * k)
+    code = then.astype("int16")  # (then + 1) * k + now: under (k + 1) * k, small integers
+    code += 1
+    code *= k
+    code += now
+    cells = np.bincount(code, minlength=(k + 1) * k)
     names = ["new", *order]
     rows = []
     for cell in np.flatnonzero(cells):
@@ -149,7 +154,11 @@ class _Sides:
                 "direction": [_DIRECTIONS[d] for d in direction[rows]],
             }
         )
-        out = named(self.db, self.date_b, frame)
+        if len(rows):  # keyed.named's ids and names, by one join on the keys
+            ids, names = _names(self.db, self.date_b, keys)
+            out = frame.assign(customer_id=_text(ids), name=_text(names))
+        else:
+            out = named(self.db, self.date_b, frame)
         for column in ("home_store_id", "tier_a", "tier_b", "direction"):
             out[column] = _text(out[column])
         return out.reset_index(drop=True)
@@ -167,6 +176,31 @@ class _Sides:
 
     def __call__(self, kind: str) -> pd.DataFrame:  # Migration.loader: every mover of a kind
         return self.rows((kind,), None)
+
+
+def _names(db, as_of: date, keys: np.ndarray) -> tuple[list, list]:
+    """The customer id and name kept for ``as_of`` of each key (None: not kept)."""
+    import pyarrow as pa
+
+    picked = pa.table({KEY: pa.array(np.unique(keys).astype("int32"))})
+    with db.cursor() as cur:
+        cur.register("picked", picked)
+        try:
+            found = cur.sql(
+                f"SELECT v.{KEY}, v.customer_id, v.name FROM picked p "
+                f"JOIN {derived.VALUES_TABLE} v ON v.{KEY} = p.{KEY} AND v.as_of = ? ORDER BY v.{KEY}",
+                params=[as_of],
+            ).to_arrow_table()
+        finally:
+            cur.unregister("picked")
+    known = found.column(KEY).to_numpy(zero_copy_only=False).astype("int64")
+    at = np.minimum(np.searchsorted(known, keys), max(len(known) - 1, 0))
+    hit = known[at] == keys if len(known) else np.zeros(len(keys), dtype=bool)
+    ids, names = found.column("customer_id").to_pylist(), found.column("name").to_pylist()
+    return (
+        [ids[i] if h else None for i, h in zip(at, hit)],
+        [names[i] if h else None for i, h in zip(at, hit)],
+    )
 
 
 def _text(values) -> pd.Series:
