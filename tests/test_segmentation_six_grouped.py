@@ -28,7 +28,7 @@ from clv_engine import segmentation as seg
 from clv_engine.db import Database
 from clv_engine.derived.build import build
 from clv_engine.scope import ScopedDatabase
-from clv_engine.segmentation import grouped
+from clv_engine.segmentation import grouped, sums
 from clv_engine.segmentation.scoring import _score_arrays
 from tests.test_derived_dates import _make
 from tests.test_segmentation_grouped import EDITED, LOYAL, _clear, old_frame
@@ -292,7 +292,7 @@ def test_a_scope_or_a_date_not_kept_keeps_the_frame_for_six(random_db):
 @pytest.mark.parametrize("seed", range(8))
 @pytest.mark.parametrize("scheme", ["rfml", "six"])
 def test_the_table_of_sums_is_the_former_shaping(seed, scheme):
-    """grouped._table against keyed.shaped (the pandas shaping it replaces) on random sums per
+    """sums.table against keyed.shaped (the pandas shaping it replaces) on random sums per
     place and tier: empty tiers and places, a place with no profit (no share of it), none."""
     from clv_engine.segmentation.keyed import shaped
 
@@ -326,7 +326,7 @@ def test_the_table_of_sums_is_the_former_shaping(seed, scheme):
             }
         )
         want = shaped(rows, scheme, by)
-        got = grouped._table(use, names, by, scheme)
+        got = sums.table(use, names, by, scheme)
         pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-12)
 
 
