@@ -361,3 +361,36 @@ def test_a_click_on_a_six_group_chart_lists_the_frames_customers(random_db):
             engine.customers_for(frame, picked), engine.customers_for(old, picked), check_dtype=False
         )
     assert len(calls) == 2  # by key, not the frame with ids
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    then_keys=st.sets(st.integers(1, 40), max_size=30) | st.tuples(st.integers(1, 20), st.integers(0, 20)),
+    now_keys=st.sets(st.integers(1, 40), max_size=30) | st.tuples(st.integers(1, 20), st.integers(0, 20)),
+    seed=st.integers(0, 1000),
+)
+def test_two_dates_meet_by_key_as_a_dictionary_has_it(then_keys, now_keys, seed):
+    """moves._directions and _gone (by slices when each date's keys run without a gap, else by
+    an array indexed by key) against a dictionary of each date's ranks."""
+    from clv_engine.segmentation import moves
+
+    rng = np.random.default_rng(seed)
+
+    def ranks(keys) -> grouped.Ranks:
+        if isinstance(keys, tuple):  # a run: first key, how many
+            keys = range(keys[0], keys[0] + keys[1])
+        keys = np.array(sorted(keys), dtype="int32")
+        return grouped.Ranks(keys, rng.integers(0, 5, len(keys)).astype("int8"), np.zeros(len(keys), "int8"))
+
+    then, now = ranks(then_keys), ranks(now_keys)
+    before = dict(zip(then.keys.tolist(), then.rank.tolist()))
+    rank, direction = moves._directions(then, now)
+    want_rank = [before.get(k, -1) for k in now.keys.tolist()]
+    assert rank.tolist() == want_rank
+    want = [
+        "new" if a < 0 else "up" if b < a else "down" if b > a else "same"
+        for a, b in zip(want_rank, now.rank)
+    ]
+    assert [moves._DIRECTIONS[d] for d in direction] == want
+    kept = set(now.keys.tolist())
+    assert moves._gone(then, now).tolist() == [r for k, r in before.items() if k not in kept]

@@ -24,14 +24,28 @@ from clv_engine.segmentation.migration import _DIRECTIONS, MOVES, Migration
 # -- the migration ------------------------------------------------------------------------------
 
 
+def _run(keys: np.ndarray) -> bool:
+    """Whether rising keys are every key from the first to the last (the kept facts' keys of
+    a date: customers numbered in id order), so two dates meet by slices."""
+    return len(keys) > 0 and int(keys[-1]) - int(keys[0]) + 1 == len(keys)
+
+
 def _directions(then: Ranks, now: Ranks) -> tuple[np.ndarray, np.ndarray]:
     """Per customer now (in key order): the rank then (-1: new) and the direction (index in
     _DIRECTIONS: 0 new, 1 up, 2 down, 3 same), then's ranks put at their keys' places."""
-    size = int(max(then.keys[-1] if len(then) else 0, now.keys[-1] if len(now) else 0)) + 1
-    by_key = np.full(size, -1, dtype="int8")
-    by_key[then.keys] = then.rank
-    rank = by_key[now.keys]
-    del by_key
+    if _run(then.keys) and _run(now.keys):  # the keys both dates hold: one slice of each
+        rank = np.full(len(now), -1, dtype="int8")
+        low, high = max(then.keys[0], now.keys[0]), min(then.keys[-1], now.keys[-1])
+        if low <= high:
+            a, b = int(low - then.keys[0]), int(low - now.keys[0])
+            n = int(high - low) + 1
+            rank[b : b + n] = then.rank[a : a + n]
+    else:
+        size = int(max(then.keys[-1] if len(then) else 0, now.keys[-1] if len(now) else 0)) + 1
+        by_key = np.full(size, -1, dtype="int8")
+        by_key[then.keys] = then.rank
+        rank = by_key[now.keys]
+        del by_key
     direction = np.full(len(now), 3, dtype="int8")
     direction[now.rank < rank] = 1
     direction[now.rank > rank] = 2
@@ -41,6 +55,9 @@ def _directions(then: Ranks, now: Ranks) -> tuple[np.ndarray, np.ndarray]:
 
 def _gone(then: Ranks, now: Ranks) -> np.ndarray:
     """The ranks then of the customers who are not customers now."""
+    if _run(then.keys) and _run(now.keys):  # those before now's first key and after its last
+        gone = (then.keys < now.keys[0]) | (then.keys > now.keys[-1])
+        return then.rank[gone].astype("int64")
     size = int(max(then.keys[-1] if len(then) else 0, now.keys[-1] if len(now) else 0)) + 1
     in_now = np.zeros(size, dtype=bool)
     in_now[now.keys] = True
