@@ -68,7 +68,7 @@ def customers_behind(
 ) -> pd.DataFrame:
     """The frame a chart's customer list reads: none while nothing is selected (the list then
     only says how to pick); when something is, the customers with ids and names: for the whole
-    group's RFM+L tiers only those of the cells clicked (``fields``: the chart's customdata,
+    group's tiers or groups only those of the cells clicked (``fields``: the chart's customdata,
     ``decode`` as for drill.customer_list_for), else the page's frame with ids."""
     from clv_engine.drill import selected_keys
     from ui.drill import points_of
@@ -77,12 +77,13 @@ def customers_behind(
     points = points_of(event)
     if not points:
         return pd.DataFrame()
-    if ctx.store_ids is None and scheme == "rfml":
+    if ctx.store_ids is None:
+        column = seg.tier_column(scheme)
         cells = []
         for key in selected_keys(points, fields):
             cell = {f: (decode[f](v) if decode and f in decode else v) for f, v in key.items()}
-            cells.append(tuple(sorted(("tier" if f == "tier" else f, v) for f, v in cell.items())))
-        found = seg_cell_customers(ctx.db, ctx.as_of, rules, ctx.clv_params, tuple(cells))
+            cells.append(tuple(sorted(("tier" if f == column else f, v) for f, v in cell.items())))
+        found = seg_cell_customers(ctx.db, ctx.as_of, rules, ctx.clv_params, tuple(cells), scheme, six_rules)
         if found is not None:
             return found
     if ctx.store_ids is None:  # the whole group: the frame with ids (the page's is by key)

@@ -18,6 +18,7 @@ different customers): None, and the caller computes with the frame as before.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -28,9 +29,19 @@ import pandas as pd
 from clv_engine import clv
 from clv_engine.derived import segments
 from clv_engine.derived import store as derived
-from clv_engine.segmentation.keyed import _PLACE_CODES, _PLACES, KEY, _place_codes, shaped
+from clv_engine.segmentation.groups import LEVELS, SixGroupRules
+from clv_engine.segmentation.keyed import _PLACE_CODES, _PLACES, KEY, _place_codes
 from clv_engine.segmentation.scoring import RfmlRules
-from clv_engine.segmentation.vocabulary import FLAG_TABLES, RFML_TIERS, SCORE_MAX, SCORE_MIN
+from clv_engine.segmentation.sums import table
+from clv_engine.segmentation.vocabulary import (
+    FLAG_TABLES,
+    RFML_TIERS,
+    SCHEMES,
+    SCORE_MAX,
+    SCORE_MIN,
+    SIX_GROUPS,
+    tier_column,
+)
 
 _TIERS = len(RFML_TIERS)
 
@@ -97,6 +108,15 @@ class Places:
     def __len__(self) -> int:
         return len(self.store)
 
+    @functools.cached_property
+    def cell(self) -> np.ndarray:
+        """Each customer's store x region cell: (store + 1) * (regions + 1) + region + 1."""
+        cell = self.store.astype("int32") + 1
+        cell *= len(self.names["region"]) + 1
+        cell += self.region
+        cell += 1
+        return _frozen(cell)
+
 
 def places(db, as_of: date) -> Places | None:
     """The kept facts' places and spend of ``as_of`` (None: not kept)."""
@@ -156,14 +176,23 @@ def facts(db, as_of: date) -> Facts | None:
 
 @dataclass(frozen=True)
 class Ranks:
-    """Each customer's tier (rank in RFML_TIERS) and total score, in key order (``keys``)."""
+    """Each customer's tier (rank in RFML_TIERS; for ``scheme`` "six": group, rank in
+    SIX_GROUPS) and RFM+L total score, in key order (``keys``); ``rfm``: the R, F and M bands
+    as one code, (R - 1) * 25 + (F - 1) * 5 + (M - 1) (what the six groups read)."""
 
     keys: np.ndarray
     rank: np.ndarray
     total: np.ndarray
+    scheme: str = "rfml"
+    rfm: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.rank)
+
+    @property
+    def order(self) -> tuple[str, ...]:
+        """The tiers (groups) by rank."""
+        return SCHEMES[self.scheme]
 
 
 def ranks_of(found: Facts | None, rules: RfmlRules = RfmlRules()) -> Ranks | None:
@@ -171,6 +200,20 @@ def ranks_of(found: Facts | None, rules: RfmlRules = RfmlRules()) -> Ranks | Non
     R, F, M, L, total and tier in small integers (a band is the number of cut-offs reached)."""
     if found is None:
         return None
+    r, f, m, total, rank = _scored(found, rules)
+    r -= 1
+    r *= 25
+    f -= 1
+    f *= 5
+    r += f
+    r += m
+    r -= 1
+    rfm = r.view("uint8")  # 0..124
+    return Ranks(found.keys, _frozen(rank), _frozen(total), "rfml", _frozen(rfm))
+
+
+def _scored(found: Facts, rules: RfmlRules) -> tuple[np.ndarray, ...]:
+    """(R, F, M, total, rank in RFML_TIERS) of the facts under ``rules``, in small integers."""
     rules.validate()
     c = found.columns
     n = len(found)
@@ -203,7 +246,7 @@ def ranks_of(found: Facts | None, rules: RfmlRules = RfmlRules()) -> Ranks | Non
     rank[total >= rules.gold_min] = RFML_TIERS.index("gold")
     rank[total >= rules.platinum_min] = RFML_TIERS.index("platinum")
     rank[(r <= rules.churned_max_r) & (total <= rules.churned_max_total)] = RFML_TIERS.index("churned")
-    return Ranks(found.keys, _frozen(rank), _frozen(total))
+    return r, f, m, total, rank
 
 
 def ranks(db, as_of: date, rules: RfmlRules = RfmlRules()) -> Ranks | None:
@@ -270,6 +313,52 @@ def _lined_up(*parts) -> bool:
     return all(p.keys is first or np.array_equal(p.keys, first) for p in parts[1:])
 
 
+def _bands(code: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """R, F and M of Ranks.rfm codes."""
+    return code // 25 + 1, code // 5 % 5 + 1, code % 5 + 1
+
+
+def clv_cut(money: Values, share: float) -> float:
+    """The CLV at or under which an all-low customer stays "invalid": the ``share`` quantile
+    of the finite CLVs (``groups.six_groups``' cut; none: -inf)."""
+    finite = money.clv[np.isfinite(money.clv)]
+    return float(np.quantile(finite, share)) if len(finite) and share > 0 else -np.inf
+
+
+def six_of(
+    ranks: Ranks | None, money: Values | None, six: SixGroupRules = SixGroupRules(), cut: float | None = None
+) -> Ranks | None:
+    """The six groups (SPEC §2b) of the RFM+L scores of ``ranks`` with the CLV of ``money``, as
+    ``groups.six_groups`` gives them on the frame (the same levels, grid and CLV cut: the
+    ``invalid_clv_share`` quantile of the finite CLVs of these customers, ``cut`` when known:
+    :func:`clv_cut`); ``total`` stays the RFM+L total. None: no ranks or values, or they hold
+    other customers."""
+    if ranks is None or ranks.rfm is None or not _lined_up(ranks, money):
+        return None
+    six.validate()
+    value = money.clv
+    cut = clv_cut(money, six.invalid_clv_share) if cut is None else cut
+    # per code of R, F and M (125): the level of R and of F and M together (LEVELS' order), the
+    # grid's group, and whether "invalid" may stay (R, F and M all low)
+    r, f, m = _bands(np.arange(125))
+    high, low = six.high_min, six.low_max
+    r_level = np.where(r >= high, 0, np.where(r <= low, 2, 1))
+    all_low = (f <= low) & (m <= low)
+    fm_level = np.where((f >= high) & (m >= high), 0, np.where(all_low, 2, 1))
+    cells = six.grid_map()
+    grid = np.array([[SIX_GROUPS.index(cells[(rl, fl)]) for fl in LEVELS] for rl in LEVELS], dtype="int8")
+    group = np.take(grid[r_level, fm_level], ranks.rfm)
+    # "invalid" kept only for the all-low at or under the cut (a missing CLV too: SIX_SQL's NULL)
+    invalid = np.flatnonzero(group == SIX_GROUPS.index("invalid"))
+    if len(invalid):
+        v = value[invalid]
+        with np.errstate(invalid="ignore"):
+            cut_ok = np.isnan(v) | (v < 0) | (v <= cut)
+        keeps = ((r_level == 2) & all_low)[ranks.rfm[invalid]] & cut_ok
+        group[invalid[~keeps]] = SIX_GROUPS.index(six.invalid_fallback)
+    return Ranks(ranks.keys, _frozen(group), ranks.total, "six", ranks.rfm)
+
+
 # -- the breakdowns ----------------------------------------------------------------------------
 
 
@@ -277,15 +366,16 @@ def breakdowns(
     where: Places | None, tiers: Ranks | None, money: Values | None
 ) -> tuple[int, pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
     """(customers, breakdown, by store, by region): ``keyed.breakdowns`` of the keyed frame,
-    from the arrays of one date (None: they are missing or hold other customers). One sum per
-    cell of store x region x tier, then the cells summed per tier, per store and per region."""
+    from the arrays of one date (None: they are missing or hold other customers), in the scheme
+    of ``tiers`` (RFM+L tiers or six groups). One sum per cell of store x region x tier, then
+    the cells summed per tier, per store and per region."""
     if not _lined_up(where, tiers, money):
         return None
+    order = tiers.order
+    k = len(order)
     stores, regions = where.names["home_store_id"], where.names["region"]
-    shape = (len(stores) + 1, len(regions) + 1, _TIERS)
-    cell = (where.store.astype("int64") + 1) * shape[1]
-    cell += where.region + 1
-    cell *= _TIERS
+    shape = (len(stores) + 1, len(regions) + 1, k)
+    cell = where.cell * k
     cell += tiers.rank
     size = shape[0] * shape[1] * shape[2]
     sums = {
@@ -295,26 +385,11 @@ def breakdowns(
         "total_clv": np.bincount(cell, weights=money.clv, minlength=size),
     }
     del cell
-    cube = {k: v.reshape(shape) for k, v in sums.items()}
+    cube = {name: v.reshape(shape) for name, v in sums.items()}
     out = []
     for by, names, axes in ((), [], (0, 1)), (("home_store_id",), stores, (1,)), (("region",), regions, (0,)):
-        part = {k: v.sum(axis=axes) for k, v in cube.items()}
-        counts = part["customers"].reshape(-1)
-        cells = np.flatnonzero(counts)
-        group = cells // _TIERS - 1 if by else np.full(len(cells), -1)
-        rows = pd.DataFrame(
-            {
-                **(
-                    {by[0]: pd.Series([names[g] if g >= 0 else None for g in group], dtype="str")}
-                    if by
-                    else {}
-                ),
-                "tier": [RFML_TIERS[c % _TIERS] for c in cells],
-                "customers": counts[cells].astype("int64"),
-                **{k: part[k].reshape(-1)[cells] for k in ("revenue", "gross_profit", "total_clv")},
-            }
-        )
-        out.append(shaped(rows, "rfml", by))
+        part = {name: v.sum(axis=axes).reshape(-1, k) for name, v in cube.items()}
+        out.append(table(part, names, by, tiers.scheme))
     return len(tiers), out[0], out[1], out[2]
 
 
@@ -340,9 +415,10 @@ def customers_in(
     cells: Sequence[Mapping] = (),
 ) -> pd.DataFrame | None:
     """The customers of the whole group in any of ``cells`` ({"tier": t} and maybe
-    {"home_store_id": s} or {"region": r}), with the columns a customer list reads (id, name,
-    place, channel, vehicle, recency, orders, gross profit, gp_12m, CLV, tier), in key order;
-    None when the arrays are missing or hold other customers. Only those customers are read."""
+    {"home_store_id": s} or {"region": r}; t a tier or, for six groups, a group of ``tiers``),
+    with the columns a customer list reads (id, name, place, channel, vehicle, recency, orders,
+    gross profit, gp_12m, CLV, and the scheme's column: tier or group), in key order; None when
+    the arrays are missing or hold other customers. Only those customers are read."""
     import pyarrow as pa
 
     table = segments.keyed_facts_table(db, as_of)
@@ -351,9 +427,9 @@ def customers_in(
     chosen = np.zeros(len(tiers), dtype=bool)
     for cell in cells:
         tier = cell.get("tier")
-        if tier not in RFML_TIERS:
+        if tier not in tiers.order:
             continue
-        match = tiers.rank == RFML_TIERS.index(tier)
+        match = tiers.rank == tiers.order.index(tier)
         for place, codes in (("home_store_id", where.store), ("region", where.region)):
             if place in cell:
                 names = where.names[place]
@@ -372,5 +448,5 @@ def customers_in(
     at = np.searchsorted(tiers.keys, found[KEY].to_numpy())
     found["gp_12m"] = money.gp_12m[at]
     found["clv"] = money.clv[at]
-    found["tier"] = pd.Series([RFML_TIERS[i] for i in tiers.rank[at]], dtype="str")
+    found[tier_column(tiers.scheme)] = pd.Series([tiers.order[i] for i in tiers.rank[at]], dtype="str")
     return found.drop(columns=[KEY])

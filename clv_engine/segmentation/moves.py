@@ -1,4 +1,4 @@
-"""The whole group's RFM+L tier migration from the arrays by key of two dates
+"""The whole group's RFM+L tier (or six group) migration from the arrays by key of two dates
 (``clv_engine.segmentation.grouped``: issue 14, ten million customers), no frame, no join.
 
 ``migration_between``'s flows (counts per pair of tiers) and movers (the first of each
@@ -16,22 +16,36 @@ import numpy as np
 import pandas as pd
 
 from clv_engine.derived import segments
-from clv_engine.segmentation.grouped import _TIERS, KEY, Places, Ranks, Values, _lined_up
+from clv_engine.derived import store as derived
+from clv_engine.segmentation.grouped import KEY, Places, Ranks, Values, _lined_up
 from clv_engine.segmentation.keyed import named
 from clv_engine.segmentation.migration import _DIRECTIONS, MOVES, Migration
-from clv_engine.segmentation.vocabulary import RFML_TIERS
 
 # -- the migration ------------------------------------------------------------------------------
+
+
+def _run(keys: np.ndarray) -> bool:
+    """Whether rising keys are every key from the first to the last (the kept facts' keys of
+    a date: customers numbered in id order), so two dates meet by slices."""
+    return len(keys) > 0 and int(keys[-1]) - int(keys[0]) + 1 == len(keys)
 
 
 def _directions(then: Ranks, now: Ranks) -> tuple[np.ndarray, np.ndarray]:
     """Per customer now (in key order): the rank then (-1: new) and the direction (index in
     _DIRECTIONS: 0 new, 1 up, 2 down, 3 same), then's ranks put at their keys' places."""
-    size = int(max(then.keys[-1] if len(then) else 0, now.keys[-1] if len(now) else 0)) + 1
-    by_key = np.full(size, -1, dtype="int8")
-    by_key[then.keys] = then.rank
-    rank = by_key[now.keys]
-    del by_key
+    if _run(then.keys) and _run(now.keys):  # the keys both dates hold: one slice of each
+        rank = np.full(len(now), -1, dtype="int8")
+        low, high = max(then.keys[0], now.keys[0]), min(then.keys[-1], now.keys[-1])
+        if low <= high:
+            a, b = int(low - then.keys[0]), int(low - now.keys[0])
+            n = int(high - low) + 1
+            rank[b : b + n] = then.rank[a : a + n]
+    else:
+        size = int(max(then.keys[-1] if len(then) else 0, now.keys[-1] if len(now) else 0)) + 1
+        by_key = np.full(size, -1, dtype="int8")
+        by_key[then.keys] = then.rank
+        rank = by_key[now.keys]
+        del by_key
     direction = np.full(len(now), 3, dtype="int8")
     direction[now.rank < rank] = 1
     direction[now.rank > rank] = 2
@@ -41,6 +55,9 @@ def _directions(then: Ranks, now: Ranks) -> tuple[np.ndarray, np.ndarray]:
 
 def _gone(then: Ranks, now: Ranks) -> np.ndarray:
     """The ranks then of the customers who are not customers now."""
+    if _run(then.keys) and _run(now.keys):  # those before now's first key and after its last
+        gone = (then.keys < now.keys[0]) | (then.keys > now.keys[-1])
+        return then.rank[gone].astype("int64")
     size = int(max(then.keys[-1] if len(then) else 0, now.keys[-1] if len(now) else 0)) + 1
     in_now = np.zeros(size, dtype=bool)
     in_now[now.keys] = True
@@ -58,19 +75,24 @@ class _ClvKey:
         return np.where(np.isnan(v), np.inf, -v)
 
 
-def _flows(then: np.ndarray, now: np.ndarray, gone: np.ndarray) -> pd.DataFrame:
-    """tier_a, tier_b, direction, customers: migration._flows' rows and order (``then``: -1 new)."""
-    k = _TIERS
-    cells = np.bincount((then.astype("int64") + 1) * k + now, minlength=(k + 1) * k)
-    names = ["new", *RFML_TIERS]
+def _flows(then: np.ndarray, now: np.ndarray, gone: np.ndarray, order: tuple[str, ...]) -> pd.DataFrame:
+    """tier_a, tier_b, direction, customers: migration._flows' rows and order (``then``: -1 new;
+    ranks in ``order``, the scheme's tiers or groups)."""
+    k = len(order)
+    code = then.astype("int16")  # (then + 1) * k + now: under (k + 1) * k, small integers
+    code += 1
+    code *= k
+    code += now
+    cells = np.bincount(code, minlength=(k + 1) * k)
+    names = ["new", *order]
     rows = []
     for cell in np.flatnonzero(cells):
         i, j = divmod(int(cell), k)
         d = 0 if i == 0 else (1 if j < i - 1 else 2 if j > i - 1 else 3)
-        rows.append((names[i], RFML_TIERS[j], _DIRECTIONS[d], int(cells[cell])))
+        rows.append((names[i], order[j], _DIRECTIONS[d], int(cells[cell])))
     for i, n in enumerate(np.bincount(gone, minlength=k) if len(gone) else []):
         if n:
-            rows.append((RFML_TIERS[i], "gone", "gone", int(n)))
+            rows.append((order[i], "gone", "gone", int(n)))
     flows = pd.DataFrame(rows, columns=["tier_a", "tier_b", "direction", "customers"])
     flows["customers"] = flows["customers"].astype("int64")
     flows = flows.sort_values(["customers", "tier_a", "tier_b"], ascending=[False, True, True], kind="stable")
@@ -138,8 +160,8 @@ class _Sides:
             {
                 "customer_id": keys.astype("int64"),
                 "home_store_id": pd.Series(home, dtype=object),
-                "tier_a": [RFML_TIERS[i] for i in then[rows]],
-                "tier_b": [RFML_TIERS[i] for i in self.now.rank[rows]],
+                "tier_a": [self.now.order[i] for i in then[rows]],
+                "tier_b": [self.now.order[i] for i in self.now.rank[rows]],
                 "rank_a": then[rows].astype("int64"),
                 "rank_b": self.now.rank[rows].astype("int64"),
                 "total_a": self.then.total[at].astype("int64"),
@@ -149,7 +171,11 @@ class _Sides:
                 "direction": [_DIRECTIONS[d] for d in direction[rows]],
             }
         )
-        out = named(self.db, self.date_b, frame)
+        if len(rows):  # keyed.named's ids and names, by one join on the keys
+            ids, names = _names(self.db, self.date_b, keys)
+            out = frame.assign(customer_id=_text(ids), name=_text(names))
+        else:
+            out = named(self.db, self.date_b, frame)
         for column in ("home_store_id", "tier_a", "tier_b", "direction"):
             out[column] = _text(out[column])
         return out.reset_index(drop=True)
@@ -167,6 +193,31 @@ class _Sides:
 
     def __call__(self, kind: str) -> pd.DataFrame:  # Migration.loader: every mover of a kind
         return self.rows((kind,), None)
+
+
+def _names(db, as_of: date, keys: np.ndarray) -> tuple[list, list]:
+    """The customer id and name kept for ``as_of`` of each key (None: not kept)."""
+    import pyarrow as pa
+
+    picked = pa.table({KEY: pa.array(np.unique(keys).astype("int32"))})
+    with db.cursor() as cur:
+        cur.register("picked", picked)
+        try:
+            found = cur.sql(
+                f"SELECT v.{KEY}, v.customer_id, v.name FROM picked p "
+                f"JOIN {derived.VALUES_TABLE} v ON v.{KEY} = p.{KEY} AND v.as_of = ? ORDER BY v.{KEY}",
+                params=[as_of],
+            ).to_arrow_table()
+        finally:
+            cur.unregister("picked")
+    known = found.column(KEY).to_numpy(zero_copy_only=False).astype("int64")
+    at = np.minimum(np.searchsorted(known, keys), max(len(known) - 1, 0))
+    hit = known[at] == keys if len(known) else np.zeros(len(keys), dtype=bool)
+    ids, names = found.column("customer_id").to_pylist(), found.column("name").to_pylist()
+    return (
+        [ids[i] if h else None for i, h in zip(at, hit)],
+        [names[i] if h else None for i, h in zip(at, hit)],
+    )
 
 
 def _text(values) -> pd.Series:
@@ -187,15 +238,16 @@ def migration(
     money: Values | None = None,
     shown: int | None = None,
 ) -> Migration | None:
-    """``migration_between`` of the RFM+L tiers of the whole group on ``date_a`` (``then``)
-    and ``date_b`` (``now``, ``where_now``, ``money``: CLV now) by key, the
-    movers named; None when an array is missing or two of a date hold other customers."""
+    """``migration_between`` of the RFM+L tiers (or six groups: the scheme of ``then`` and
+    ``now``) of the whole group on ``date_a`` (``then``) and ``date_b`` (``now``,
+    ``where_now``, ``money``: CLV now) by key, the movers named; None when an array is missing
+    or two of a date hold other customers."""
     if date_a >= date_b:
         raise ValueError(f"date_a ({date_a}) must be before date_b ({date_b})")
-    if then is None or not _lined_up(now, where_now, money):
+    if then is None or not _lined_up(now, where_now, money) or then.scheme != now.scheme:
         return None
     sides = _Sides(db, date_a, date_b, then, now, where_now, money)
     known = sides.directions()
-    flows = _flows(known[0], now.rank, _gone(then, now))
+    flows = _flows(known[0], now.rank, _gone(then, now), now.order)
     moves = sides.rows(MOVES, shown, known)
-    return Migration(moves, flows, "rfml", date_a, date_b, None, None if shown is None else sides)
+    return Migration(moves, flows, now.scheme, date_a, date_b, None, None if shown is None else sides)

@@ -154,8 +154,9 @@ def _seg_breakdowns(db, as_of, store_ids, scheme, rules, six_rules, params):
     )
 
 
-# The whole group's RFM+L tiers by key, as small arrays (clv_engine.segmentation.grouped): the
-# page's breakdowns and migration without a frame of its customers; None: not kept.
+# The whole group's RFM+L tiers and six groups by key, as small arrays
+# (clv_engine.segmentation.grouped): the page's breakdowns, migration and clicked customers
+# without a frame of its customers; None: not kept.
 @shared
 def _seg_places(db: Database, as_of: date):
     return grouped.places(db, as_of)
@@ -177,17 +178,44 @@ def _seg_money(db: Database, as_of: date, params: clv.CLVParams):
     return grouped.values(db, as_of, params)
 
 
+@shared(max_entries=8)
+def _seg_clv_cut(db: Database, as_of: date, params: clv.CLVParams, share: float) -> float | None:
+    """The six groups' CLV cut (a quantile of a million CLVs: once per share, not per rule)."""
+    money = _seg_money(db, as_of, params)
+    return None if money is None else grouped.clv_cut(money, share)
+
+
+@shared(max_entries=6)
+def _seg_six(db: Database, as_of: date, rules, six_rules, params: clv.CLVParams):
+    """The six groups under ``rules`` and ``six_rules``: arithmetic on the shared tiers' scores
+    and values (another rule: no SQL, no frame)."""
+    ranks, money = _seg_ranks(db, as_of, rules), _seg_money(db, as_of, params)
+    if ranks is None or money is None:
+        return None
+    cut = _seg_clv_cut(db, as_of, params, six_rules.invalid_clv_share)
+    return grouped.six_of(ranks, money, six_rules, cut)
+
+
+def _seg_tiers(db: Database, as_of: date, scheme, rules, six_rules, params: clv.CLVParams):
+    """The scheme's tiers (groups) of the whole group by key (None: not kept)."""
+    if scheme == "six":
+        return _seg_six(db, as_of, rules, six_rules, params)
+    return _seg_ranks(db, as_of, rules)
+
+
 def _by_arrays(store_ids, scheme) -> bool:
-    return store_ids is None and scheme == "rfml"
+    return store_ids is None and scheme in seg.SCHEMES
 
 
 @cached
 def seg_summary(db, as_of, store_ids, scheme, rules, six_rules, params):
     """(customers scored, breakdown, by store, by region): seg_analysis' figures, summed from
-    the arrays for the whole group's RFM+L tiers where kept (no frame), else from the frame."""
+    the arrays for the whole group's tiers or groups where kept (no frame), else from the frame."""
     if _by_arrays(store_ids, scheme):
         found = grouped.breakdowns(
-            _seg_places(db, as_of), _seg_ranks(db, as_of, rules), _seg_money(db, as_of, params)
+            _seg_places(db, as_of),
+            _seg_tiers(db, as_of, scheme, rules, six_rules, params),
+            _seg_money(db, as_of, params),
         )
         if found is not None:
             return found
@@ -196,14 +224,17 @@ def seg_summary(db, as_of, store_ids, scheme, rules, six_rules, params):
 
 
 @cached(max_entries=8)
-def seg_cell_customers(db, as_of, rules, params, cells: tuple) -> pd.DataFrame | None:
-    """The whole group's customers in the clicked ``cells`` (tier, and store or region), read
-    by key for them only (None: not kept; then the frame with ids)."""
+def seg_cell_customers(
+    db, as_of, rules, params, cells: tuple, scheme: str = "rfml", six_rules=None
+) -> pd.DataFrame | None:
+    """The whole group's customers in the clicked ``cells`` (tier or group under "tier", and
+    store or region), read by key for them only (None: not kept; then the frame with ids)."""
+    six_rules = seg.SixGroupRules() if six_rules is None else six_rules
     return grouped.customers_in(
         db,
         as_of,
         _seg_places(db, as_of),
-        _seg_ranks(db, as_of, rules),
+        _seg_tiers(db, as_of, scheme, rules, six_rules, params),
         _seg_money(db, as_of, params),
         [dict(c) for c in cells],
     )
@@ -221,12 +252,12 @@ def seg_migration(
 ) -> seg.Migration:
     """Who moved between tiers (shared: never changed by callers), both dates as the page scores;
     ``shown``: the first movers of each direction only as rows (``movers`` for a whole list)."""
-    if _by_arrays(store_ids, scheme):  # the whole group's RFM+L tiers by key, both dates kept
-        then = _seg_ranks(db, date_a, rules)
+    if _by_arrays(store_ids, scheme):  # the whole group's tiers (groups) by key, both dates kept
+        then = _seg_tiers(db, date_a, scheme, rules, six_rules, params)
         mig = None
         if then is not None:
             now, where, money = (
-                _seg_ranks(db, as_of, rules),
+                _seg_tiers(db, as_of, scheme, rules, six_rules, params),
                 _seg_places(db, as_of),
                 _seg_money(db, as_of, params),
             )
