@@ -66,7 +66,7 @@ def _rules_json(rules: Any) -> str:
 
 def build(con: duckdb.DuckDBPyConnection, reader: Any, as_of: date) -> None:
     """(Re)build the churn tables in ``con``'s file for ``as_of`` (default rules and horizon)."""
-    from clv_engine.churn import calibration, signals
+    from clv_engine.churn import signals
     from clv_engine.churn.rules import BACKTEST_HORIZON_DAYS, SignalRules
 
     for table in (*TABLES, BASE_TABLE):
@@ -78,12 +78,7 @@ def build(con: duckdb.DuckDBPyConnection, reader: Any, as_of: date) -> None:
         f"FROM ({sql}) f ORDER BY pos",
         params,
     )
-    backtest = calibration.backtest_signals(reader, as_of, None, rules, BACKTEST_HORIZON_DAYS, stored=False)
-    rows = backtest[["customer_id", *BACKTEST_SIGNALS, "churned"]].reset_index(drop=True)
-    rows.insert(0, "pos", range(len(rows)))
-    con.register("derived_churn_rows", rows)
-    con.execute(f"CREATE TABLE main.{BACKTEST_TABLE} AS SELECT * FROM derived_churn_rows ORDER BY pos")
-    con.unregister("derived_churn_rows")
+    _build_backtest(con, reader, as_of - timedelta(days=BACKTEST_HORIZON_DAYS), as_of, rules)
     meta = {
         "as_of": as_of.isoformat(),
         "rules": _rules_json(rules),
@@ -96,6 +91,55 @@ def build(con: duckdb.DuckDBPyConnection, reader: Any, as_of: date) -> None:
     meta |= kept.build_base(con, reader, as_of, rules) or {}
     con.execute(f"CREATE TABLE main.{META_TABLE} (key VARCHAR PRIMARY KEY, value VARCHAR)")
     con.executemany(f"INSERT INTO main.{META_TABLE} VALUES (?, ?)", [[k, v] for k, v in meta.items()])
+
+
+# Customers per pass of the backtest: ten million at once (their facts and signals in pandas)
+# took the build past 8 GB.
+BACKTEST_CHUNK_ROWS = 1_000_000
+_BACKTEST_FACTS = "derived_churn_backtest_facts"  # the build's own, dropped when done
+
+
+def _build_backtest(con: duckdb.DuckDBPyConnection, reader: Any, reference: date, as_of: date, rules) -> None:
+    """``derived_churn_backtest``: ``calibration.backtest_signals(stored=False)``'s rows (the
+    customers watched at ``reference``, their signals then and whether they came back by
+    ``as_of``) in its order, from its very facts SQL and outcome, a million customers at a
+    time: the facts and the outcome in DuckDB, the signals of each range in pandas."""
+    from clv_engine.churn import calibration, signals
+
+    con.execute(f"DROP TABLE IF EXISTS main.{_BACKTEST_FACTS}")
+    sql, params = signals.facts_query(reader.tables(), reference, None, rules)
+    outcome = calibration.backtest_outcome_sql()  # who came back between the two dates
+    # churned: no visit since (``~isin`` of those who came; a NULL id among them matches none)
+    con.execute(
+        f"CREATE TABLE main.{_BACKTEST_FACTS} AS SELECT row_number() OVER (ORDER BY f.customer_id) AS pos, "
+        f"f.*, NOT EXISTS (SELECT 1 FROM ({outcome}) o WHERE o.customer_id = f.customer_id) AS churned "
+        f"FROM ({sql}) f",
+        [reference, as_of, *params],  # the ? in the text's order: the outcome's, then the facts'
+    )
+    available = signals.available_signals(reader)
+    rows = con.execute(f"SELECT count(*) FROM main.{_BACKTEST_FACTS}").fetchone()[0]
+    written = 0
+    for start in range(0, max(rows, 1), BACKTEST_CHUNK_ROWS):
+        facts = reader.query_df(
+            f"SELECT * FROM main.{_BACKTEST_FACTS} WHERE pos > ? AND pos <= ? ORDER BY pos",
+            [start, start + BACKTEST_CHUNK_ROWS],
+        )
+        facts.pop("pos")
+        churned = facts.pop("churned").to_numpy(dtype=bool)
+        frame = signals.signals_from_facts(facts, available, rules, reference)
+        watched = frame["watched"].to_numpy(dtype=bool)
+        part = frame.loc[watched, ["customer_id", *BACKTEST_SIGNALS]].reset_index(drop=True)
+        part["churned"] = churned[watched]
+        part.insert(0, "pos", range(written, written + len(part)))
+        written += len(part)
+        con.register("derived_churn_rows", part)
+        verb = (
+            f"CREATE TABLE main.{BACKTEST_TABLE} AS" if start == 0 else f"INSERT INTO main.{BACKTEST_TABLE}"
+        )
+        con.execute(f"{verb} SELECT * FROM derived_churn_rows ORDER BY pos")
+        con.unregister("derived_churn_rows")
+        del facts, frame, part
+    con.execute(f"DROP TABLE main.{_BACKTEST_FACTS}")
 
 
 # -- reading ------------------------------------------------------------------------------------
