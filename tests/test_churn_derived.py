@@ -47,16 +47,23 @@ def _with_side_tables(path, seed: int = 11) -> None:
     con.close()
 
 
+def derived(path) -> tuple[Database, object]:
+    """The file at ``path`` with its derived tables built (``cli.derive``), opened afresh: the
+    database and the data's last day."""
+    assert cli.main([str(path)]) == 0
+    store.forget()
+    derived_churn.forget()
+    db = Database(path)
+    return db, db.query_value("SELECT max(order_date) FROM orders")
+
+
 @pytest.fixture()
 def derived_db(tmp_path):
     path = tmp_path / "c.duckdb"
     _random_db(path, 21).close()
     _with_side_tables(path)
-    assert cli.main([str(path)]) == 0
-    store.forget()
-    derived_churn.forget()
-    db = Database(path)
-    yield db, db.query_value("SELECT max(order_date) FROM orders")
+    db, end = derived(path)
+    yield db, end
     db.close()
 
 
@@ -128,12 +135,8 @@ def test_the_backtest_built_a_range_at_a_time_is_the_computed_one(tmp_path, monk
     path = tmp_path / f"r{seed}.duckdb"
     _random_db(path, seed).close()
     _with_side_tables(path, seed)
-    assert cli.main([str(path)]) == 0
-    store.forget()
-    derived_churn.forget()
-    db = Database(path)
+    db, end = derived(path)
     try:
-        end = db.query_value("SELECT max(order_date) FROM orders")
         kept = db.query_df(f"SELECT * FROM {derived_churn.BACKTEST_TABLE} ORDER BY pos")
         computed = churn.backtest_signals(db, end, stored=False)
         assert len(computed) > 50 and computed["churned"].any() and not computed["churned"].all()

@@ -11,14 +11,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cli import derive as cli
 from clv_engine import churn, clv, predictive
 from clv_engine.churn import kept
 from clv_engine.db import Database
 from clv_engine.derived import churn as derived_churn
 from clv_engine.derived import store
 from clv_engine.scope import ScopedDatabase
-from tests.test_churn_derived import _with_side_tables
+from tests.test_churn_derived import _with_side_tables, derived
 from tests.test_churn_narrow import _random_db
 from tests.test_derived import on_the_fly
 
@@ -30,11 +29,7 @@ def _open(tmp_path, seed: int, side: bool = True) -> tuple[Database, object]:
     _random_db(path, seed).close()
     if side:
         _with_side_tables(path, seed)
-    assert cli.main([str(path)]) == 0
-    store.forget()
-    derived_churn.forget()
-    db = Database(path)
-    return db, db.query_value("SELECT max(order_date) FROM orders")
+    return derived(path)
 
 
 def _joined(db, end, params=PARAMS, model="predictive") -> pd.DataFrame:
@@ -116,12 +111,8 @@ def test_customers_without_a_home_store_keep_none_in_the_codes(tmp_path):
     con = duckdb.connect(str(path))
     con.execute("UPDATE customers SET home_store_id = NULL WHERE customer_id IN ('C0003', 'C0010', 'C0042')")
     con.close()
-    assert cli.main([str(path)]) == 0
-    store.forget()
-    derived_churn.forget()
-    db = Database(path)
+    db, end = derived(path)
     try:
-        end = db.query_value("SELECT max(order_date) FROM orders")
         found = churn.kept_base(db, end, None, PARAMS, "predictive")
         joined = _joined(db, end)
         pd.testing.assert_frame_equal(found, joined[list(found.columns)], check_exact=True)

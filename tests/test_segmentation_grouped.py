@@ -74,18 +74,26 @@ def assert_same_migration(db, date_a, day, rules, params) -> None:
     then = seg.score_customers(db, date_a, None, rules)
     now = old_frame(db, day, rules, params)
     before = seg.migration_between(then, now, "rfml", date_a, day)
-    mig = queries.seg_migration(db, date_a, day, None, "rfml", rules, SIX, params)
+    columns = ["customer_id", "home_store_id", "tier_a", "tier_b", "total_a", "total_b", "direction", "name"]
+    assert_migration_is(db, date_a, day, ("rfml", rules, SIX, params), before, columns, by_arrays=True)
+
+
+def assert_migration_is(db, date_a, day, settings, before, columns, by_arrays: bool) -> None:
+    """The page's migration (``settings``: scheme, rules, six rules, CLV parameters) equals
+    ``before`` (the former computation): counts, flows, movers (``columns`` and CLV), and the
+    movers listed a page at a time; ``by_arrays``: read by key, not from the frames."""
+    mig = queries.seg_migration(db, date_a, day, None, *settings)
+    assert mig.scheme == settings[0]
     assert mig.counts() == before.counts()
     pd.testing.assert_frame_equal(mig.flows, before.flows, check_dtype=False)
-    columns = ["customer_id", "home_store_id", "tier_a", "tier_b", "total_a", "total_b", "direction", "name"]
     pd.testing.assert_frame_equal(
         mig.moves[columns].reset_index(drop=True),
         before.moves[columns].reset_index(drop=True),
         check_dtype=False,
     )
     np.testing.assert_array_equal(mig.moves["clv"].to_numpy(float), before.moves["clv"].to_numpy(float))
-    page = queries.seg_migration(db, date_a, day, None, "rfml", rules, SIX, params, 2)
-    assert page.loader is not None  # by key from the arrays, not the frames
+    page = queries.seg_migration(db, date_a, day, None, *settings, 2)
+    assert (page.loader is not None) == by_arrays  # by key from the arrays, not the frames
     for kind in ("up", "down"):
         whole = before.moves[before.moves["direction"] == kind].reset_index(drop=True)
         listed = queries.seg_movers(db, day, page, kind)

@@ -31,7 +31,7 @@ from clv_engine.scope import ScopedDatabase
 from clv_engine.segmentation import grouped, sums
 from clv_engine.segmentation.scoring import _score_arrays
 from tests.test_derived_dates import _make
-from tests.test_segmentation_grouped import EDITED, LOYAL, _clear, old_frame
+from tests.test_segmentation_grouped import EDITED, LOYAL, _clear, assert_migration_is, old_frame
 from tests.test_segmentation_keyed import _flags
 from ui import queries
 from ui.queries import segmodel
@@ -169,24 +169,7 @@ def assert_same_six_migration(db, date_a, day, rules, six, params, by_arrays: bo
     before = seg.migration_between(
         old_six(db, date_a, rules, six, params), old_six(db, day, rules, six, params), "six", date_a, day
     )
-    mig = queries.seg_migration(db, date_a, day, None, "six", rules, six, params)
-    assert mig.scheme == "six"
-    assert mig.counts() == before.counts()
-    pd.testing.assert_frame_equal(mig.flows, before.flows, check_dtype=False)
-    pd.testing.assert_frame_equal(
-        mig.moves[MOVER_COLUMNS].reset_index(drop=True),
-        before.moves[MOVER_COLUMNS].reset_index(drop=True),
-        check_dtype=False,
-    )
-    np.testing.assert_array_equal(mig.moves["clv"].to_numpy(float), before.moves["clv"].to_numpy(float))
-    page = queries.seg_migration(db, date_a, day, None, "six", rules, six, params, 2)
-    assert (page.loader is not None) == by_arrays  # by key from the arrays, not the frames
-    for kind in ("up", "down"):
-        whole = before.moves[before.moves["direction"] == kind].reset_index(drop=True)
-        listed = queries.seg_movers(db, day, page, kind)
-        pd.testing.assert_frame_equal(listed[MOVER_COLUMNS], whole[MOVER_COLUMNS], check_dtype=False)
-        shown = page.moves[page.moves["direction"] == kind].reset_index(drop=True)
-        pd.testing.assert_frame_equal(shown[MOVER_COLUMNS], whole[MOVER_COLUMNS].head(2), check_dtype=False)
+    assert_migration_is(db, date_a, day, ("six", rules, six, params), before, MOVER_COLUMNS, by_arrays)
 
 
 def assert_same_six_cell_lists(db, day, rules, six, params) -> None:
