@@ -31,7 +31,7 @@ import pandas as pd
 from clv_engine.db import apply_schema
 from clv_engine.derived import store
 from clv_engine.derived.build import build, kept_checks
-from clv_engine.derived.prime import prime
+from clv_engine.derived.prime import prime_or_log
 from sample_data.loop import _close_the_loop
 from sample_data.service_clock import _odometer_and_complaint_clock
 from sample_data.world import (
@@ -458,7 +458,7 @@ def generate(
     checks = _derive(tmp, lambda done, step: progress(0.95 + 0.05 * done, "deriving"))
     os.replace(tmp, out)
     store.remember(out, checks)  # the first start's data check: read, no pass over the orders
-    prime(out)  # and the figures the pages' first renders would work out
+    prime_or_log(out)  # and the figures the pages' first renders would work out
     progress(1.0, "done")
     return out
 

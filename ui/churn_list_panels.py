@@ -119,8 +119,8 @@ def where_to_stop(ctx: Context, shown: pd.DataFrame):
     step = max(1, len(cumulative) // 400)
     x = np.arange(1, len(cumulative) + 1)
     # Markers (small) so a point can be clicked: customdata n lists the first n customers (ui.drill).
-    # The hover in the reader's words and money ("first 1,200 customers: ¥87,321"), not plotly's
-    # raw "(1200, 87.32141k)"; a few hundred points, each worded once.
+    # The hover in the reader's words and money ("First 1,200 called: ¥87,321 expected"), not
+    # plotly's raw "(1200, 87.32141k)"; a few hundred points, each worded once.
     called, net = x[::step], cumulative[::step]
     fig = go.Figure(
         go.Scatter(

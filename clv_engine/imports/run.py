@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import logging
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -22,6 +21,7 @@ import duckdb
 
 from clv_engine.derived import store
 from clv_engine.derived.build import build_or_drop, kept_checks
+from clv_engine.derived.prime import prime_or_log
 from clv_engine.imports import swap, versions
 from clv_engine.imports.model import (
     OLD,
@@ -120,7 +120,7 @@ def _import_locked(
         store.remember(target, checks)  # the first process after the import: no pass over the orders
         report.database = str(target)
         progress(0.95, "priming")
-        _prime(target)
+        prime_or_log(target)  # the figures the pages' first renders would work out
     except BaseException:
         swap.remove_file(new)
         raise
@@ -128,18 +128,6 @@ def _import_locked(
         shutil.rmtree(work, ignore_errors=True)
     progress(1.0, "done")
     return report
-
-
-def _prime(target: Path) -> None:
-    """The figures the pages' first renders would work out, worked out now that the new file is
-    in place (clv_engine.derived.prime). The import has landed: a failure here loses nothing,
-    the pages work them out as before."""
-    from clv_engine.derived.prime import prime
-
-    try:
-        prime(target)
-    except Exception:  # noqa: BLE001 (see above)
-        logging.getLogger(__name__).warning("the pages' figures were not primed", exc_info=True)
 
 
 def _connect(path: str, work: Path, options: ImportOptions) -> duckdb.DuckDBPyConnection:
