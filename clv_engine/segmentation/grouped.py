@@ -43,8 +43,6 @@ from clv_engine.segmentation.vocabulary import (
     tier_column,
 )
 
-_TIERS = len(RFML_TIERS)
-
 
 def _frozen(array: np.ndarray) -> np.ndarray:
     """A shared array nobody may change in place (one copy per process)."""

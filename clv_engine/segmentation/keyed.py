@@ -144,20 +144,40 @@ def named(db, as_of: date, rows: pd.DataFrame, column: str = "customer_id") -> p
     out = rows.copy()
     if out.empty:
         return out
-    keys = pd.to_numeric(out[column].astype(str)).astype("int64")
-    found = db.query_df(
-        f"SELECT {KEY}, customer_id, name FROM {derived.VALUES_TABLE} "
-        f"WHERE as_of = ? AND {KEY} IN (SELECT unnest(CAST(? AS INTEGER[])))",
-        [as_of, sorted(set(int(k) for k in keys))],
-    ).set_index(KEY)
-    ids = keys.map(found["customer_id"])
-    names = keys.map(found["name"])
+    keys = out[column]
+    if not pd.api.types.is_integer_dtype(keys.dtype):
+        keys = pd.to_numeric(keys.astype(str))
+    ids, names = ids_and_names(db, as_of, keys.to_numpy(dtype="int64"))
     for place in _PLACES:  # categories of a keyed frame, as text
         if place in out.columns and isinstance(out[place].dtype, pd.CategoricalDtype):
             out[place] = _text(out[place].astype(object)).set_axis(out.index)
     out[column] = _text(ids).set_axis(out.index)
     out["name"] = _text(names).set_axis(out.index)
     return out
+
+
+def ids_and_names(db, as_of: date, keys: np.ndarray) -> tuple[list, list]:
+    """The customer id and name kept for ``as_of`` of each key (None: not kept), by one join
+    on the keys (half the time of a lookup of each in a list on a whole list of movers)."""
+    picked = pa.table({KEY: pa.array(np.unique(keys).astype("int32"))})
+    with db.cursor() as cur:
+        cur.register("picked", picked)
+        try:
+            found = cur.sql(
+                f"SELECT v.{KEY}, v.customer_id, v.name FROM picked p "
+                f"JOIN {derived.VALUES_TABLE} v ON v.{KEY} = p.{KEY} AND v.as_of = ? ORDER BY v.{KEY}",
+                params=[as_of],
+            ).to_arrow_table()
+        finally:
+            cur.unregister("picked")
+    known = found.column(KEY).to_numpy(zero_copy_only=False).astype("int64")
+    at = np.minimum(np.searchsorted(known, keys), max(len(known) - 1, 0))
+    hit = known[at] == keys if len(known) else np.zeros(len(keys), dtype=bool)
+    ids, names = found.column("customer_id").to_pylist(), found.column("name").to_pylist()
+    return (
+        [ids[i] if h else None for i, h in zip(at, hit)],
+        [names[i] if h else None for i, h in zip(at, hit)],
+    )
 
 
 def _text(values: pd.Series) -> pd.Series:

@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 
 from clv_engine.derived import segments
-from clv_engine.derived import store as derived
 from clv_engine.segmentation.grouped import KEY, Places, Ranks, Values, _lined_up
 from clv_engine.segmentation.keyed import named
 from clv_engine.segmentation.migration import _DIRECTIONS, MOVES, Migration
@@ -171,11 +170,7 @@ class _Sides:
                 "direction": [_DIRECTIONS[d] for d in direction[rows]],
             }
         )
-        if len(rows):  # keyed.named's ids and names, by one join on the keys
-            ids, names = _names(self.db, self.date_b, keys)
-            out = frame.assign(customer_id=_text(ids), name=_text(names))
-        else:
-            out = named(self.db, self.date_b, frame)
+        out = named(self.db, self.date_b, frame)
         for column in ("home_store_id", "tier_a", "tier_b", "direction"):
             out[column] = _text(out[column])
         return out.reset_index(drop=True)
@@ -193,31 +188,6 @@ class _Sides:
 
     def __call__(self, kind: str) -> pd.DataFrame:  # Migration.loader: every mover of a kind
         return self.rows((kind,), None)
-
-
-def _names(db, as_of: date, keys: np.ndarray) -> tuple[list, list]:
-    """The customer id and name kept for ``as_of`` of each key (None: not kept)."""
-    import pyarrow as pa
-
-    picked = pa.table({KEY: pa.array(np.unique(keys).astype("int32"))})
-    with db.cursor() as cur:
-        cur.register("picked", picked)
-        try:
-            found = cur.sql(
-                f"SELECT v.{KEY}, v.customer_id, v.name FROM picked p "
-                f"JOIN {derived.VALUES_TABLE} v ON v.{KEY} = p.{KEY} AND v.as_of = ? ORDER BY v.{KEY}",
-                params=[as_of],
-            ).to_arrow_table()
-        finally:
-            cur.unregister("picked")
-    known = found.column(KEY).to_numpy(zero_copy_only=False).astype("int64")
-    at = np.minimum(np.searchsorted(known, keys), max(len(known) - 1, 0))
-    hit = known[at] == keys if len(known) else np.zeros(len(keys), dtype=bool)
-    ids, names = found.column("customer_id").to_pylist(), found.column("name").to_pylist()
-    return (
-        [ids[i] if h else None for i, h in zip(at, hit)],
-        [names[i] if h else None for i, h in zip(at, hit)],
-    )
 
 
 def _text(values) -> pd.Series:

@@ -203,15 +203,16 @@ def _seg_tiers(db: Database, as_of: date, scheme, rules, six_rules, params: clv.
     return _seg_ranks(db, as_of, rules)
 
 
-def _by_arrays(store_ids, scheme) -> bool:
-    return store_ids is None and scheme in seg.SCHEMES
+def _by_arrays(store_ids) -> bool:
+    """Whether the page's figures come from the arrays: the whole group, either scheme."""
+    return store_ids is None
 
 
 @cached
 def seg_summary(db, as_of, store_ids, scheme, rules, six_rules, params):
     """(customers scored, breakdown, by store, by region): seg_analysis' figures, summed from
     the arrays for the whole group's tiers or groups where kept (no frame), else from the frame."""
-    if _by_arrays(store_ids, scheme):
+    if _by_arrays(store_ids):
         found = grouped.breakdowns(
             _seg_places(db, as_of),
             _seg_tiers(db, as_of, scheme, rules, six_rules, params),
@@ -252,7 +253,7 @@ def seg_migration(
 ) -> seg.Migration:
     """Who moved between tiers (shared: never changed by callers), both dates as the page scores;
     ``shown``: the first movers of each direction only as rows (``movers`` for a whole list)."""
-    if _by_arrays(store_ids, scheme):  # the whole group's tiers (groups) by key, both dates kept
+    if _by_arrays(store_ids):  # the whole group's tiers (groups) by key, both dates kept
         then = _seg_tiers(db, date_a, scheme, rules, six_rules, params)
         mig = None
         if then is not None:
