@@ -142,6 +142,7 @@ def where_to_stop(ctx: Context, shown: pd.DataFrame):
         text=ctx.t("churn.chart.best", n=fmt.number(best_n)),
         showarrow=True,
         xanchor="right",
+        ay=30,  # below the peak: the peak is the curve's top, where plotly's toolbar sits
     )
     fig.update_layout(
         xaxis_title=ctx.t("churn.chart.called"),
