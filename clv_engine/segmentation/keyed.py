@@ -147,7 +147,7 @@ def named(db, as_of: date, rows: pd.DataFrame, column: str = "customer_id") -> p
     keys = out[column]
     if not pd.api.types.is_integer_dtype(keys.dtype):
         keys = pd.to_numeric(keys.astype(str))
-    ids, names = ids_and_names(db, as_of, keys.to_numpy(dtype="int64"))
+    ids, names = _ids_and_names(db, as_of, keys.to_numpy(dtype="int64"))
     for place in _PLACES:  # categories of a keyed frame, as text
         if place in out.columns and isinstance(out[place].dtype, pd.CategoricalDtype):
             out[place] = _text(out[place].astype(object)).set_axis(out.index)
@@ -156,7 +156,7 @@ def named(db, as_of: date, rows: pd.DataFrame, column: str = "customer_id") -> p
     return out
 
 
-def ids_and_names(db, as_of: date, keys: np.ndarray) -> tuple[list, list]:
+def _ids_and_names(db, as_of: date, keys: np.ndarray) -> tuple[list, list]:
     """The customer id and name kept for ``as_of`` of each key (None: not kept), by one join
     on the keys (half the time of a lookup of each in a list on a whole list of movers)."""
     picked = pa.table({KEY: pa.array(np.unique(keys).astype("int32"))})
