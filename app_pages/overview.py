@@ -9,6 +9,7 @@ from ui import overview_panels as panels
 from ui.context import page_context
 from ui.widgets import Headline, metric_row
 from wording import fmt
+from wording.status import status_definition
 
 ctx = page_context()
 st.title(ctx.t("ov.title"))
@@ -39,15 +40,7 @@ clv_help = ctx.t(
     d=fmt.pct(params.discount_rate),
 )
 rules = cs.StatusRules()
-status_help = {
-    s: ctx.t(
-        f"status.{s}.help",
-        active=rules.active_days,
-        active_next=rules.active_days + 1,
-        lapsed=rules.lapsed_days,
-    )
-    for s in cs.STATUSES
-}
+status_help = {s: status_definition(s, ctx.lang, rules) for s in cs.STATUSES}
 first_row = [
     Headline(
         ctx.t("ov.customers"),

@@ -216,3 +216,59 @@ def test_the_customer_list_download_is_audited_and_needs_the_export_right(
     [(actor, action, details)] = audit_rows(writable_db_path)
     assert (actor, action) == ("li@dealer.cn", "export_customers")
     assert json.loads(details) == {"list": "drill_customers", "rows": 2, "stores": ["S02"]}
+
+
+def _status_app(lang: str) -> None:
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from clv_engine import access
+    from ui import drill as ui_drill
+    from wording import t
+
+    ctx = SimpleNamespace(
+        lang=lang,
+        t=lambda key, **v: t(key, lang, **v),
+        currency="CNY",
+        db=None,
+        viewer=access.Viewer("boss@dealer.cn", "Boss", "director", None),
+        store_ids=None,
+    )
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["C1", "C2", "C3"],
+            "tier": ["churned"] * 3,
+            "clv": [300.0, 200.0, 100.0],
+            "recency_days": [30, 400, 900],
+        }
+    )
+    event = {"selection": {"points": [{"customdata": "churned"}]}}
+    ui_drill.customer_list_for(ctx, event, frame, ("tier",), key="status_test")
+
+
+@pytest.mark.parametrize(
+    "lang, header, names, words",
+    [
+        (
+            "en",
+            "Status",
+            ["Active", "Lapsing", "Lapsed"],
+            ["within the last 365 days", "366-730 days", "over 730 days"],
+        ),
+        ("zh", "状态", ["活跃", "沉默", "已流失"], ["365 天以内", "366-730 天前", "超过 730 天"]),
+    ],
+)
+def test_a_customer_list_names_the_status_and_defines_it_on_hover(lang, header, names, words):
+    """Issue 11: the status of clv_engine.status (30 / 400 / 900 days: active / lapsing /
+    lapsed at 365 and 730 days), in the reader's language, its definitions on the header."""
+    import json
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_status_app, args=(lang,)).run(timeout=60)
+    assert not at.exception
+    (table,) = at.dataframe
+    assert table.value[header].tolist() == names
+    help_text = json.loads(table.proto.columns)[header]["help"]
+    assert all(w in help_text for w in words), help_text

@@ -202,6 +202,7 @@ def customer_list_for(
     from clv_engine import drill as engine
     from ui.downloads import table_downloads
     from ui.safe import md
+    from wording.status import status_definitions
 
     points = points_of(event)
     keys = engine.selected_keys(points, fields)
@@ -223,7 +224,8 @@ def customer_list_for(
         st.caption(ctx.t("drill.none"))
         return rows
     shown = rows.copy()
-    if "status" in shown.columns:
+    has_status = "status" in shown.columns
+    if has_status:
         shown["status"] = [ctx.t(f"status.{s}") if isinstance(s, str) else s for s in shown["status"]]
     labels = {c: ctx.t(f"drill.col.{c}") for c in engine.LIST_COLUMNS}
     labels.update(extra_labels or {})
@@ -234,9 +236,13 @@ def customer_list_for(
         hide_index=True,
         key=f"{key}_table",
         height=min(38 + 35 * len(shown), 360),
-        column_config={
-            c: st.column_config.NumberColumn(format=fmt.money_column(ctx.currency)) for c in money
-        },
+        column_config={c: st.column_config.NumberColumn(format=fmt.money_column(ctx.currency)) for c in money}
+        # The status is the one defined in clv_engine.status: its definitions on hover.
+        | (
+            {labels["status"]: st.column_config.TextColumn(help=status_definitions(ctx.lang))}
+            if has_status
+            else {}
+        ),
     )
     # A customer list: logged when it leaves the app, not offered to a viewer who may not export.
     table_downloads(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clv_engine.status import DropoutCheck
+from clv_engine.status import STATUSES, DropoutCheck, StatusRules
 from wording.catalogue import t
 from wording.fmt import pct
 
@@ -30,3 +30,19 @@ def dropout_reasons_text(check: DropoutCheck, lang: str = "en") -> str:
                 )
             )
     return ("；" if lang == "zh" else "; ").join(parts)
+
+
+def status_definition(status: str, lang: str = "en", rules: StatusRules = StatusRules()) -> str:
+    """The definition of one status (active / lapsing / lapsed) under ``rules``: its hover."""
+    return t(
+        f"status.{status}.help",
+        lang,
+        active=rules.active_days,
+        active_next=rules.active_days + 1,
+        lapsed=rules.lapsed_days,
+    )
+
+
+def status_definitions(lang: str = "en", rules: StatusRules = StatusRules()) -> str:
+    """Every status's definition, one after the other: the hover of a "Status" column."""
+    return " ".join(status_definition(s, lang, rules) for s in STATUSES)
