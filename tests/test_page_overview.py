@@ -33,6 +33,13 @@ def test_overview_headline_matches_sql(sample_db_path):
     assert m["Lapsed customers"] == f"{sum(d > 730 for d in days):,}"
     helps = {x.label: x.help for x in at.metric}
     assert "365 days" in helps["Active customers"] and "730 days" in helps["Lapsed customers"]
+    # The same statuses, counts and definitions in Chinese.
+    zh = run_app(sample_db_path, "app_pages/overview.py", lang="zh")
+    m_zh, helps_zh = metric_values(zh), {x.label: x.help for x in zh.metric}
+    assert m_zh["活跃客户"] == m["Active customers"] and m_zh["沉默客户"] == m["Lapsing customers"]
+    assert m_zh["已流失客户"] == m["Lapsed customers"]
+    assert "365 天以内" in helps_zh["活跃客户"] and "366-730 天前" in helps_zh["沉默客户"]
+    assert "超过 730 天" in helps_zh["已流失客户"]
 
 
 def test_overview_shows_the_measured_come_back_rate(sample_db_path):
