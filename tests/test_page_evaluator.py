@@ -72,6 +72,29 @@ def test_each_preset_shows_the_spec_figures(sample_db_path, preset):
         assert m[label] == value, (label, m[label])
 
 
+def test_the_cash_flow_table_shown_gives_npv_and_both_paybacks(sample_db_path):
+    """Issue 11: NPV and both paybacks are read from the yearly table the page shows; the
+    van's uplift is counted once (its yearly stream's present value is the 2,250,000)."""
+    at = _page(sample_db_path)
+    (table,) = [d.value for d in at.dataframe if "Net cash flow" in d.value.columns]
+    assert table["Year"].tolist() == [0, 1, 2, 3]
+    assert table["Net cash flow"].tolist() == pytest.approx([-800_000] + [VAN_NET] * 3)
+    gain_pv = sum(g / 1.12**y for y, g in zip(table["Year"], table["CLV gain (yearly gross profit)"]))
+    assert gain_pv == pytest.approx(2_250_000)
+    m = metric_values(at)
+    assert m["NPV"] == fmt.money(table["Cumulative discounted"].iloc[-1], "en") == fmt.money(van_npv(), "en")
+
+    def payback(cumulative, flows) -> float:  # first year the cumulative turns ≥ 0, interpolated
+        k = next(i for i, c in enumerate(cumulative) if c >= 0)
+        return k - 1 + -cumulative[k - 1] / flows[k]
+
+    cash = payback(table["Cumulative"].tolist(), table["Net cash flow"].tolist())
+    discounted = payback(table["Cumulative discounted"].tolist(), table["Discounted"].tolist())
+    assert m["Payback"] == f"{cash:.2f} yr" == f"{VAN_PAYBACK:.2f} yr"
+    assert m["Discounted payback"] == f"{discounted:.2f} yr" == f"{VAN_DISCOUNTED_PAYBACK:.2f} yr"
+    assert discounted >= cash
+
+
 def test_blank_case_then_typed_inputs(sample_db_path):
     at = _page(sample_db_path, "custom")
     assert metric_values(at)["Net ROI"] == "—"
