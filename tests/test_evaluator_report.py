@@ -75,15 +75,38 @@ def test_html_texts_follow_the_inputs_not_the_reference_case():
     assert "参考案例：" not in zh and "输入已在参考案例“移动服务车”基础上修改" in zh
 
 
+def _workbook_text(a: ev.Analysis, lang: str) -> str:
+    """Every text cell of the workbook, sheet by sheet."""
+    book = openpyxl.load_workbook(io.BytesIO(report.excel_report(a, lang)))
+    return "\n".join(
+        c.value for ws in book for row in ws.iter_rows() for c in row if isinstance(c.value, str)
+    )
+
+
+def test_excel_texts_follow_the_inputs_not_the_reference_case():
+    # The reference case's wording (its note, with the 1.87-year payback) only while the
+    # inputs are the case's own; once the uplift moves, a sentence that says so.
+    ref = _workbook_text(ev.analyse_programme(ev.preset("mobile_van"), draws=200), "en")
+    assert "The reference case counts payback as total cost ÷ yearly gain" in ref and "1.87 yr" in ref
+    moved = ev.with_driver(ev.preset("mobile_van"), "group.0.clv_uplift", 1_800)
+    for lang, gone, said in (
+        ("en", ("Reference case", "1.87"), "Inputs changed from the reference case “Mobile service van”"),
+        ("zh", ("参考案例：", "1.87"), "输入已在参考案例“移动服务车”基础上修改"),
+    ):
+        text = _workbook_text(ev.analyse_programme(moved, draws=200), lang)
+        assert not any(g in text for g in gone), lang
+        assert said in text, lang
+
+
 def test_no_internal_references_in_any_export():
     for key in ev.PRESETS:
         a = ev.analyse_programme(ev.preset(key), draws=200)
         for lang in ("en", "zh"):
             page = report.html_report(a, lang)
-            text = re.sub(r"<script.*?</script>", "", page, flags=re.S)
-            for word in ("Seed", "source article", "文章", "SPEC"):
-                assert word not in text, (key, lang, word)
-            assert not re.search(r"seed \d{3}", text, flags=re.I), (key, lang)
+            for text in (re.sub(r"<script.*?</script>", "", page, flags=re.S), _workbook_text(a, lang)):
+                for word in ("Seed", "source article", "文章", "SPEC"):
+                    assert word not in text, (key, lang, word)
+                assert not re.search(r"seed \d{3}", text, flags=re.I), (key, lang)
 
 
 def test_html_flags_a_product_sold_below_its_cost():
