@@ -118,3 +118,13 @@ def test_the_same_customer_has_the_same_p_churn_and_value_in_every_scope(path, d
         text = "\n".join(m.value for m in at.markdown)
         assert f"P(churn) {fmt.pct(row['P(churn)'], 1)}" in text, (customer, text)
         assert f"expected value {fmt.money(row['Expected value'], 'en')}" in text, (customer, text)
+
+
+def test_the_model_page_says_p_alive_is_uninformative_kept_or_computed(path):
+    """The sample's customers come yearly and rarely leave: the fitted visit model cannot tell
+    dropout apart, and the model page says so plainly whether its figures are primed with the
+    derived tables or worked out, for the director and for a store manager."""
+    for manager in (False, True):
+        _fresh()
+        at = _app(path, "app_pages/model.py", manager=manager)
+        assert any("cannot tell customers who left" in w.value and "a + b =" in w.value for w in at.warning)
