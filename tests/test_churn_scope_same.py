@@ -5,7 +5,8 @@ A director (every store) and a store manager of S02 open the churn page; the S02
 rows of the two downloaded lists must agree figure for figure, and lookup, opened by the
 manager on some of them, must show the same P(churn) and expected value. Run on the sample
 as generated (everything computed) and on the same file with its derived tables built and
-primed (the kept churn base, the narrow list, lookup's kept tables).
+primed (the kept churn base, the narrow list, lookup's kept tables). On both, the model
+page and the churn page treat the sample's uninformative P(alive) as such.
 """
 
 from __future__ import annotations
