@@ -16,10 +16,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from clv_engine import contacts, results
+from clv_engine import churn, contacts, results
 from clv_engine.db import Database
 from clv_engine.imports import ImportOptions, Source, run_import
 from tests.helpers import metric_values, run_app
+from tests.test_page_churn import _csv as churn_csv
+from tests.test_page_churn import downloads  # noqa: F401 (a fixture)
 from tests.test_page_results import open_issue
 from tests.test_results import newcombe_by_hand
 from wording import fmt
@@ -218,3 +220,48 @@ def test_issue_import_contacts_and_measure_a_set_uplift_on_imported_data(tmp_pat
         f"imported data: set uplift {SET_UPLIFT:.3f}, recovered {uplift:.3f} [{low:.3f}, {high:.3f}] "
         f"(treated {n1}, control {n0})"
     )
+
+
+def test_the_call_list_a_store_works_from_on_imported_data(tmp_path, downloads, monkeypatch):  # noqa: F811
+    """On the imported export (the churn base kept beside the file by the import's priming):
+    the list shows and downloads phone, last visit, vehicle, store name, owner and due date,
+    each row opens the customer's lookup, and the file is named by store and date."""
+    assert run_import(_dealer(tmp_path), tmp_path / "dealer.duckdb", ImportOptions(today=TODAY)).imported
+    kept, real = [], churn.kept_base
+
+    def spy(*args):
+        found = real(*args)
+        kept.append(found is not None)
+        return found
+
+    monkeypatch.setattr(churn, "kept_base", spy)
+    at = run_app(tmp_path / "dealer.duckdb", "app_pages/churn.py")
+    assert kept and all(kept)  # the narrow list ranked from the base the import kept
+    assert not at.exception, [e.message for e in at.exception]
+    as_of = at.session_state["as_of"]
+    day = as_of.isoformat()
+    assert f"churn_call_list_all_stores_{day}.csv" in downloads
+    at.multiselect(key="churn_stores").set_value(["S01"]).run()
+    assert list(downloads)[-2:] == [f"churn_call_list_东城店_{day}.csv", f"churn_call_list_东城店_{day}.xlsx"]
+    listed = churn_csv(downloads).set_index("Customer")
+    assert len(listed) > 100
+    # The facts from the export's own files, read here with pandas.
+    customers = pd.read_csv(tmp_path / "customers.csv", dtype=str).set_index("customer_id")
+    orders = pd.read_csv(tmp_path / "orders.csv", dtype={"customer_id": str})
+    last = orders[orders["order_date"] <= day].groupby("customer_id")["order_date"].max()
+    mine = customers.loc[listed.index]
+    assert (mine["home_store_id"] == "S01").all()
+    assert listed["Store"].tolist() == ["东城店"] * len(listed)
+    assert listed["Phone"].astype(str).tolist() == mine["phone"].tolist()
+    assert listed["Vehicle"].tolist() == [
+        f"{m} · …{v[-6:]}" for m, v in zip(mine["vehicle_model"], mine["vin"])
+    ]
+    assert listed["Last visit"].tolist() == last.loc[listed.index].tolist()
+    roles = {"High": "General manager", "Mid": "Account manager", "Low": "Automated"}
+    assert listed["Owner"].tolist() == [roles[lv] for lv in listed["Risk level"]]
+    assert set(listed["Due"]) == {(as_of + timedelta(days=7)).isoformat()}
+    # The rows drawn: the same customers first, each opening its lookup.
+    (table,) = [d.value for d in at.dataframe if "Lookup" in d.value.columns]
+    assert table["Customer"].tolist() == listed.index[: len(table)].tolist()
+    assert table["Lookup"].tolist() == [f"lookup?lookup_query={c}" for c in table["Customer"]]
+    assert (table["Phone"].astype(str) == listed["Phone"].astype(str).iloc[: len(table)].to_numpy()).all()
