@@ -10,8 +10,11 @@ the engine give is checked against counts taken from the simulation itself.
 from __future__ import annotations
 
 import csv
+import itertools
+import uuid
 from datetime import date, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -149,7 +152,10 @@ def _after_the_list(folder: Path, members: pd.DataFrame, issued: date, seed: int
     return sources, truth
 
 
-def test_issue_import_contacts_and_measure_a_set_uplift_on_imported_data(tmp_path):
+def test_issue_import_contacts_and_measure_a_set_uplift_on_imported_data(tmp_path, monkeypatch):
+    # The list id seeds the hold-out: a fixed one, so every run draws the same groups.
+    ids = itertools.count(16)
+    monkeypatch.setattr(contacts, "uuid", SimpleNamespace(uuid4=lambda: uuid.UUID(int=next(ids))))
     path = tmp_path / "dealer.duckdb"
     assert run_import(_dealer(tmp_path), path, ImportOptions(today=TODAY)).imported
 
@@ -163,6 +169,7 @@ def test_issue_import_contacts_and_measure_a_set_uplift_on_imported_data(tmp_pat
     lists, members = _members(path)
     assert len(lists) == 1 and lists.iloc[0]["members"] == LIST_SIZE
     list_id, issued = lists.iloc[0]["list_id"], pd.Timestamp(lists.iloc[0]["issued_on"]).date()
+    assert list_id == str(uuid.UUID(int=16))
     # The control group recorded is the draw seeded by the list id (anyone can redo it).
     again = contacts.holdout_mask(list_id, members["customer_id"], members["level"], HOLDOUT / 100)
     assert members["control"].tolist() == again.tolist()
