@@ -36,6 +36,8 @@ A child forked while the reader is open (multiprocessing) drops its copy of it a
 
 An import replaces the whole file by renaming a finished new file over it; the reader notices
 the new file (inode change) on its next query and reopens, so readers never see half a file.
+DuckDB hands out one instance per path in a process, so a reader opening after a swap first
+closes any other reader here still on the replaced file (:func:`_let_go_of_replaced`).
 The lock files are found by name, so they keep working across such a swap.
 """
 
@@ -54,7 +56,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from clv_engine import errors
+from clv_engine import db_locks, errors
+from clv_engine.db_locks import _close_fd, _flock_until, _is_lock_conflict, _open_lock_file, _try_flock
 
 try:  # POSIX: a lock dies with its process (or its file descriptor), never left behind
     import fcntl
@@ -75,7 +78,7 @@ READER_CONFIG = {
 CODES = errors.declare("database", "busy")
 
 IDLE_SECONDS = 10.0  # an idle process lets go of the file after this long (a writer never waits for it)
-POLL_SECONDS = 0.05  # how often a waiting thread, the watcher or a writer looks again
+POLL_SECONDS = db_locks.POLL_SECONDS  # how often a waiting thread, the watcher or a writer looks again
 WRITE_TIMEOUT = 30.0  # a writer gives up after this long (InputError "database.busy")
 
 
@@ -104,6 +107,22 @@ def _forget_in_forked_child() -> None:
             if fd is not None:
                 os.close(fd)  # the parent's lock stays: the parent still has the description
         db._reset_state()
+
+
+def _let_go_of_replaced(path: Path, identity: tuple[int, int] | None) -> None:
+    """DuckDB keeps one instance per path in a process: while another reader here still holds
+    a file an import replaced, a new connection would be handed that old file. Close such
+    readers (once their queries end; not one this thread is inside) before connecting."""
+    deadline = time.monotonic() + WRITE_TIMEOUT
+    for db in [d for d in list(_OPEN) if d.path.resolve() == path.resolve()]:
+        with db._cond:
+            while db._reader is not None and db._identity != identity and time.monotonic() < deadline:
+                if not db._active:
+                    db._close_reader()
+                elif getattr(db._local, "depth", 0):
+                    break  # this thread is inside one of its queries: it cannot wait for itself
+                else:
+                    db._cond.wait(POLL_SECONDS)
 
 
 _FORKED_AWAY: list[Any] = []
@@ -135,57 +154,6 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
     except FileNotFoundError:
         return None
     return (st.st_ino, st.st_mtime_ns)
-
-
-# -- the lock files ------------------------------------------------------------------------
-def _open_lock_file(path: Path) -> int | None:
-    """A descriptor to ``flock`` on, or None when processes cannot coordinate (see above)."""
-    if fcntl is None:  # pragma: no cover - Windows
-        return None
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-    except OSError:
-        try:  # made by another user, or a read-only directory: flock works on a read-only fd
-            fd = os.open(path, os.O_RDONLY)
-        except OSError:
-            return None
-    try:  # a file system without flock (some network mounts): no coordination either
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        fcntl.flock(fd, fcntl.LOCK_UN)
-    except BlockingIOError:
-        pass  # flock works: a writer holds it right now
-    except OSError:
-        os.close(fd)
-        return None
-    return fd
-
-
-def _close_fd(fd: int | None) -> None:
-    if fd is not None:
-        os.close(fd)  # releases its lock
-
-
-def _try_flock(fd: int | None, mode: int) -> bool:
-    if fd is None:
-        return True
-    try:
-        fcntl.flock(fd, mode | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
-
-
-def _flock_until(fd: int | None, mode: int, deadline: float) -> bool:
-    """``mode`` on ``fd`` before ``deadline`` (time.monotonic()); False when it could not be had."""
-    while not _try_flock(fd, mode):
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(POLL_SECONDS)
-    return True
-
-
-def _is_lock_conflict(error: duckdb.Error) -> bool:
-    return "lock" in str(error).lower()
 
 
 class Reader:
@@ -275,6 +243,7 @@ class Database(Reader):
             if lock_fd is not None:
                 fcntl.flock(lock_fd, fcntl.LOCK_SH)
             identity = _file_identity(self.path)
+            _let_go_of_replaced(self.path, identity)
             reader = duckdb.connect(str(self.path), read_only=True, config=READER_CONFIG)
         except BaseException:
             _close_fd(lock_fd)

@@ -72,6 +72,31 @@ def test_reader_follows_a_replaced_file(tmp_path):
     assert db.table_rows("stores") == 1
 
 
+def test_a_reader_opened_after_a_swap_reads_the_new_file(tmp_path):
+    # DuckDB keeps one instance per path in a process: a reader opened while another reader of
+    # the path still holds the replaced file (a page's, not yet told of the swap) would be handed
+    # that old file, and take it for the new one (an import's priming right after its swap).
+    path = tmp_path / "a.duckdb"
+    create_database(path)
+    first = Database(path)
+    assert first.table_rows("stores") == 0
+    with first._cond:
+        first._generation += 1  # its watcher stops: the swap is noticed at its next query only
+    new = tmp_path / "b.duckdb"
+    create_database(new)
+    con = duckdb.connect(str(new))
+    con.execute("INSERT INTO stores VALUES ('S1', 'n', 'r', 'c')")
+    con.close()
+    new.replace(path)  # what an import does
+    second = Database(path)
+    try:
+        assert second.table_rows("stores") == 1
+        assert first.table_rows("stores") == 1
+    finally:
+        second.close()
+        first.close()
+
+
 def test_writes_wait_for_readers(writable_db_path):
     db = Database(writable_db_path)
     errors = []

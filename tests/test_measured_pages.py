@@ -59,3 +59,32 @@ def test_evaluator_case_from_a_thin_list_uses_the_typed_prior(tmp_path):
     assert at.session_state["ev_custom_g0_t"] == 15.0  # the typed prior, 0.5 × 0.3
     assert at.session_state["ev_custom_c0"] == len(treated) * 300
     assert at.session_state["ev_custom_name"] == "实测回访 · 全部等级"
+
+
+def test_evaluator_case_from_a_conclusive_list_uses_the_measured_take_up(tmp_path):
+    # Treated 35% back against control 20%: the interval excludes 0, so the case takes the
+    # measured uplift, not the typed prior (P(churn) 0.5 × typed success 0.3 = 15%).
+    path, treated, uplift = _simulated(tmp_path)
+    at = run_app(path, "app_pages/evaluator.py")
+    at.session_state["ev_measured_open"] = True
+    at.run()
+    _ok(at)
+    table = next(d.value for d in at.dataframe if "Typed prior" in d.value.columns).set_index("Figure")
+    row = table.loc["Return rate uplift (called − control)"]
+    assert (row["Typed prior"], row["Measured"]) == (fmt.pct(0.15, 1), fmt.pct(uplift, 1))
+    assert set(table["Used"]) == {"measured"}
+    assert any("Enough evidence" in s.value for s in at.success)
+    assert any(fmt.number(len(treated)) in c.value for c in at.caption)  # the evidence: group sizes
+    at.button(key="ev_m_apply").click().run()
+    _ok(at)
+    take_up = round(uplift * 100, 1)  # the case's take-up field holds one decimal
+    assert take_up != 15.0
+    assert at.session_state["ev_custom_g0_t"] == take_up
+    assert at.session_state["ev_custom_g0_n"] == len(treated)
+    assert at.session_state["ev_custom_c0"] == len(treated) * 300
+    # The case's figures from the measured take-up: gain = called × take-up × CLV 20,000.
+    gain = len(treated) * take_up / 100 * 20_000
+    cost = len(treated) * 300
+    m = metric_values(at)
+    assert m["CLV gain (horizon)"] == fmt.money(gain)
+    assert m["Net ROI"] == fmt.pct((gain - cost) / cost)

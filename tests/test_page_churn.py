@@ -403,6 +403,17 @@ def _database_with_measured_results(tmp_path) -> tuple:
     return path, list_id, issued
 
 
+def _assert_expected_value_uses(listed: pd.DataFrame, success: dict[str, float]) -> None:
+    """Every row's expected value is P(churn) × this success rate × CLV − cost (SPEC §3), to
+    the file's rounding (P(churn) to 4 decimals, CLV and the value to the yuan)."""
+    rate = listed["Risk level"].map(success)
+    p, clv = listed["P(churn)"], listed["Remaining CLV"]
+    expected = p * rate * clv - listed["Cost"]
+    slack = 0.5 + 0.5e-4 * rate * clv + 0.5 * p * rate + 1e-6
+    assert ((listed["Expected value"] - expected).abs() <= slack).all()
+    assert listed["Risk level"].isin(list(success)).all()
+
+
 def test_measured_success_is_used_and_shown_beside_the_typed_one(tmp_path, downloads):
     path, list_id, issued = _database_with_measured_results(tmp_path)
     # Measured by SQL written here: high-risk members of every list, came back in the window.
@@ -443,10 +454,13 @@ def test_measured_success_is_used_and_shown_beside_the_typed_one(tmp_path, downl
     assert listed.loc[listed["Risk level"] == "High", "Success rate"].tolist() == pytest.approx(
         [measured] * int((listed["Risk level"] == "High").sum())
     )
+    assert (listed["Risk level"] == "High").sum() > 10
+    _assert_expected_value_uses(listed, {"High": measured, "Mid": 0.53, "Low": 0.31})
     # Switched off: the typed prior is back.
     at.toggle(key="churn_use_measured").set_value(False).run()
     listed = _csv(downloads)
     assert set(listed.loc[listed["Risk level"] == "High", "Success rate"]) == {0.78}
+    _assert_expected_value_uses(listed, {"High": 0.78, "Mid": 0.53, "Low": 0.31})
     (evidence,) = [d.value for d in at.dataframe if "Typed" in d.value.columns]
     assert evidence.loc[evidence["Risk level"] == "High", "Used"].iloc[0] == "typed: 78%"
 
