@@ -8,7 +8,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from clv_engine import bridge, kpi
-from ui import drill
+from clv_engine import status as cs
+from ui import drill, queries
 from ui.charts import kept_figure
 from ui.context import Context
 from ui.downloads import table_downloads
@@ -175,6 +176,17 @@ def scope_headlines(ctx: Context, raw, before_raw, since, vs: str) -> None:
         ],
         border=False,
     )
+
+
+def clv_bridge(ctx: Context, since) -> None:
+    """What moved the CLV headline above: the overview's small bridge (customers gained, lost,
+    value per customer), on the historical model the KPIs use, over the stores in scope (every
+    store when none is picked: the KPIs count customers by their home store)."""
+    stores = ctx.store_ids or tuple(ctx.stores()["store_id"])
+    st.subheader(ctx.t("bridge.title", date=since.isoformat()))
+    b = queries.overview_clv_bridge(ctx.db, since, ctx.as_of, tuple(stores), ctx.clv_params, "historical")
+    st.caption(ctx.t("bridge.caption", active=cs.StatusRules().active_days))
+    drill.draw_bridge(ctx, b, key="kpi_bridge")
 
 
 def ranking_table(ctx: Context, latest: pd.DataFrame, name_of: dict, group: bool) -> pd.DataFrame:
