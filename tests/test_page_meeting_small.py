@@ -101,3 +101,24 @@ def test_no_pages_folder_so_no_raw_file_list_while_the_sample_is_built():
 
     assert not (ROOT / "pages").exists()
     assert (ROOT / "app_pages" / "overview.py").exists()
+
+
+def test_editable_tables_leave_an_empty_cell_empty(sample_db_path):
+    """A table a person edits shows an empty cell as empty: without a placeholder Streamlit
+    writes its English "None" in it, in a Chinese session too (the allocator's pilot columns)."""
+    pages = {
+        "app_pages/allocator.py": 1,
+        "app_pages/calculator.py": 1,
+        "app_pages/channels.py": 1,
+        "app_pages/evaluator.py": 1,
+        "app_pages/results.py": 1,
+    }
+    for page, least in pages.items():
+        at = run_app(sample_db_path, page, lang="zh")
+        if page == "app_pages/channels.py":  # its table to edit is the reference table's
+            at.radio(key="ch_source.zh").set_value("spec").run()
+        assert not at.exception, (page, [e.message for e in at.exception])
+        editors = [d.proto for d in at.dataframe if d.proto.editing_mode != d.proto.EditingMode.READ_ONLY]
+        assert len(editors) >= least, page
+        for proto in editors:
+            assert proto.HasField("placeholder") and proto.placeholder == "", (page, proto.id)

@@ -7,7 +7,8 @@ English and in Chinese, and read as a person in the room would:
 - every headline figure (st.metric value and label) shows in full: the box that would cut it
   with "…" is as wide as its text (scrollWidth ≤ clientWidth);
 - no raw catalogue key ("allocator.page.title") anywhere on the page;
-- in Chinese, the page's title is Chinese and no English sentence of the catalogue shows;
+- in Chinese, the page's title is Chinese, no English sentence of the catalogue shows, and
+  none of Streamlit's own English words (a placeholder, a file uploader's button);
 - a screenshot of the first screen (tests/screenshots/every_<page>_<lang>_<W>x<H>.png), to be
   looked at.
 
@@ -50,6 +51,12 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 # Chinese page is a string that missed its translation.
 ENGLISH_SENTENCES = sorted(
     {en for en, zh in CATALOGUE.values() if "{" not in en and en != zh and len(en.split()) >= 4}
+)
+
+STREAMLIT_ENGLISH = ("Choose options", "Choose an option", "No results")
+UPLOADER_WORDS = (
+    "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p, "
+    "[data-testid='stFileUploaderDropzoneInstructions'] span"
 )
 
 
@@ -109,6 +116,15 @@ def test_every_page_reads_in_full(browser, app_url, lang, size):
                 if not CJK.search(heading):
                     problems.append(f"{name}: title in English {heading!r}")
                 problems += [f"{name}: English {s!r}" for s in ENGLISH_SENTENCES if s in text]
+                # Streamlit's own English: an empty multiselect's or selectbox's placeholder ...
+                problems += [f"{name}: Streamlit's {s!r}" for s in STREAMLIT_ENGLISH if s in text]
+                # ... and a file uploader's words, drawn over in Chinese (ui.widgets.uploader_style).
+                for shown in pg.locator(UPLOADER_WORDS).all():
+                    drawn = shown.evaluate(
+                        "e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content]"
+                    )
+                    if drawn[0] != "0px" or not CJK.search(drawn[1]):
+                        problems.append(f"{name}: uploader {shown.inner_text()!r} {drawn}")
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             pg.screenshot(path=str(SCREENSHOTS / f"every_{name}_{lang}_{size[0]}x{size[1]}.png"))
         assert problems == []
