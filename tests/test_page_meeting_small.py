@@ -79,6 +79,16 @@ def test_kpi_charts_leave_room_for_rank_one_and_long_labels(sample_db_path):
         # The legend sits under the plot, not over its top lines.
         assert layout.get("legend", {}).get("y", -1) < 0
 
+    # Months on the trend axes as digits ("2026-01"), not Plotly's English "Jan 2026".
+    def months_on_x(spec) -> bool:
+        x = spec["data"][0].get("x") if spec["data"] else None
+        return isinstance(x, list) and bool(x) and str(x[0])[:4].isdigit() and str(x[0])[4:5] == "-"
+
+    dated = [s for s in charts.values() if months_on_x(s)]
+    assert len(dated) >= 2
+    for spec in dated:
+        assert spec["layout"]["xaxis"]["tickformat"] == "%Y-%m"
+
 
 def test_presentation_link_turns_the_mode_on_and_the_toggle_off(sample_db_path):
     at = app_on(sample_db_path)

@@ -35,6 +35,8 @@ CHART = dict(
     xaxis=dict(automargin=True),
     yaxis=dict(automargin=True),
 )
+# Months as digits (2026-01), the same in both languages: Plotly's own "Jan 2026" is English.
+MONTHS = dict(tickformat="%Y-%m", hoverformat="%Y-%m-%d")
 PERCENT = ("clv_growth", "retention", "first_time_fix", "technician_efficiency")
 MONEY = ("after_sales_gp", "ticket_size")
 WEIGHT_DEFAULTS = {f"kpi_w_{k}": round(v * 100) for k, v in kpi.KpiWeights().as_dict().items()}
@@ -295,6 +297,7 @@ def trend_figure(trend: pd.DataFrame, column: str, names: dict[str, str]) -> go.
             name=names[store_id],
         )
     fig.update_layout(height=460, **CHART)
+    fig.update_xaxes(**MONTHS)
     if column == "rank":
         # Rank 1 on top, with half a rank of room on each side so the top and bottom lines
         # and their markers are drawn whole.
@@ -368,6 +371,7 @@ def store_trend_figure(table: pd.DataFrame, pick: str, pick_kpi: str, name: str,
         name=median,
     )
     fig.update_layout(height=320, **CHART)
+    fig.update_xaxes(**MONTHS)
     if pick_kpi in PERCENT:
         fig.update_yaxes(tickformat=".0%")
     return fig
