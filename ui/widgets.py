@@ -160,7 +160,7 @@ def metric_row(
         return
     if large is None:
         large = presenting()
-    fit = per_row([*figures, *like], share, large)
+    fit = per_row([*figures, *(f for f in like if f is not None)], share, large)
     rows = -(-len(figures) // fit)
     # Balanced (4 cards that need two rows go 2 + 2), unless the row lines up with others.
     columns = fit if like else -(-len(figures) // rows)

@@ -30,7 +30,7 @@ PAGES = [
     ("/", "page.overview"),
     ("/segmentation", "page.segmentation"),
     ("/churn", "page.churn"),
-    ("/lookup", "page.lookup"),
+    ("/lookup?lookup_query={customer}", "page.lookup"),  # a customer's profile, not the empty search
     ("/kpi", "page.kpi"),
     ("/model", "page.model"),
     ("/calculator", "page.calculator"),
@@ -68,8 +68,8 @@ def test_the_page_list_is_app_pys():
     listed = next(
         node.value for node in tree.body if isinstance(node, ast.Assign) and node.targets[0].id == "PAGES"
     )
-    keys = [entry.elts[1].value for entry in listed.elts]
-    assert keys == [key for _, key in PAGES]
+    listed = [(entry.elts[0].value, entry.elts[1].value) for entry in listed.elts]
+    assert listed == [(f"app_pages/{(p.split('?')[0].strip('/') or 'overview')}.py", k) for p, k in PAGES]
 
 
 def _cut(pg) -> list[str]:
@@ -84,16 +84,21 @@ def _cut(pg) -> list[str]:
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_every_page_reads_in_full(browser, app_url, lang, size):
+def test_every_page_reads_in_full(browser, app_url, sample_db_path, lang, size):
+    from clv_engine.db import Database
+
+    db = Database(sample_db_path)
+    customer = db.query_value("SELECT min(customer_id) FROM customers")
+    db.close()
     context = browser.new_context(viewport={"width": size[0], "height": size[1]}, locale=LOCALES[lang])
     pg = context.new_page()
     pg.set_default_timeout(30_000)
     problems: list[str] = []
     try:
         for path, title_key in PAGES:
-            pg.goto(app_url + path)
+            pg.goto(app_url + path.format(customer=customer))
             wait_ready(pg)
-            name = path.strip("/") or "overview"
+            name = path.split("?")[0].strip("/") or "overview"
             main = pg.get_by_test_id("stMain")
             text = main.inner_text()
             heading = main.locator("h1").first.inner_text().strip()
