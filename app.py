@@ -58,7 +58,9 @@ sections = navigation.sections(
 
 # A page error: the full trace to the server log with an id, a short message with that id to
 # the reader (client.showErrorDetails = "none" in .streamlit/config.toml for the rest).
-page = st.navigation(sections)
+# expanded: every page listed, not folded behind Streamlit's own "View 4 more" (English only,
+# also in a Chinese session).
+page = st.navigation(sections, expanded=True)
 # The sidebar's note when the predictive model cannot be fitted, for a page that uses it.
 note_fit_problem(ctx, page.url_path)
 run_page(page.run, lambda error_id: ctx.t("error.with_id", id=error_id))

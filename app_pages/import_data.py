@@ -33,7 +33,7 @@ from ui.context import page_context
 from ui.import_panels import TYPES, clean_up, file_panel, forget_widgets, kinds_table, plain, show_report
 from ui.replace_confirm import confirm_replacement
 from ui.restore import versions_section
-from ui.widgets import translated_choice
+from ui.widgets import translated_choice, uploader_style
 from wording.errors import explain
 from wording.imports import verdict
 
@@ -70,6 +70,7 @@ versions_section(ctx)  # earlier versions of the data: list, restore (ui/restore
 # After an import the uploaders start empty: a new key is the only way to clear one.
 round_ = st.session_state.get("imp_round", 0)
 suffix = f"_{round_}" if round_ else ""
+uploader_style(ctx.lang)  # the uploaders' own words in the reader's language
 orders_upload = st.file_uploader(
     ctx.t("imp.page.orders_file"),
     type=TYPES,

@@ -71,6 +71,7 @@ if ctx.store_ids:
 then = then.dropna()
 panels.leader_headlines(ctx, latest, then, stores, name_of, all_count, group, vs)
 panels.scope_headlines(ctx, raw, before_raw, since, vs)
+panels.clv_bridge(ctx, since)  # what moved the CLV headline: gained, lost, value per customer
 
 # -- ranking, its click-through to customers, its downloads, and the points by KPI --
 st.subheader(ctx.t("kpi.ranking"))

@@ -18,7 +18,9 @@ from ui.context import page_context, spinner_unless_done
 from ui.queries import churn_dropout, interventions_in_use, lookup_customer, lookup_find, lookup_scores
 from ui.queries.customers import lookup_values
 from ui.safe import md
+from ui.widgets import Headline, metric_row
 from wording import fmt
+from wording.channels import channel_label
 from wording.segmentation import tier_label
 from wording.status import dropout_reasons_text
 
@@ -86,7 +88,7 @@ st.caption(
         vin=md(record["vin"] or "—"),
         store=md(record["store_name"] or record["home_store_id"] or "—"),
         bought=panels.day(record["purchase_date"]),
-        channel=md(record["channel"] or "—"),
+        channel=md(channel_label(record["channel"], lang) if record["channel"] else "—"),
     )
 )
 if mine.empty:
@@ -107,44 +109,51 @@ method = "calibrated" if calibration is not None else "score"
 listed = churn.call_list(risk_row, mine, method, calibration, interventions_in_use(ctx.db))
 risk = listed.iloc[0] if len(listed) else (risk_row.iloc[0] if len(risk_row) else None)
 
-m = st.columns(5)
-m[0].metric(ctx.t("lookup.m.clv"), ctx.money(me["clv"]), help=ctx.t(f"lookup.m.clv.help.{model}"))
-m[1].metric(
-    ctx.t("lookup.m.tier"),
-    tier_label("rfml", tier, lang) if tier else "—",
-    help=ctx.t("status.tier_is_not_status"),
-)
-m[2].metric(
-    ctx.t("lookup.m.total"),
-    f"{score['total']} / 20" if score is not None else "—",
-    help=ctx.t("lookup.m.total.help"),
-)
 lapsed = risk is not None and risk["level"] == churn.LAPSED
 risk_text = "—" if risk is None else (ctx.t("churn.level.lapsed") if lapsed else f"{risk['score']:.2f}")
-m[3].metric(ctx.t("lookup.m.risk"), risk_text, help=ctx.t("lookup.risk.weights"))
-m[4].metric(ctx.t("lookup.m.network"), ctx.money(network.direct_clv), help=ctx.t("lookup.m.network.help"))
-n = st.columns(5)
-n[0].metric(ctx.t("lookup.m.gp"), ctx.money(me["gross_profit"]))
-n[1].metric(ctx.t("lookup.m.visits"), fmt.number(me["freq_12m"]))
 # Status (days since the last activity) and P(alive) (the visit model's estimate), each under
 # its own defined name, so that a "churned" tier beside a P(alive) of 100% is explained.
 rules = cs.StatusRules()
 my_status = cs.customer_status([me["recency_days"]], rules)[0]
-n[2].metric(
-    ctx.t("status.label"),
-    ctx.t(f"status.{my_status}"),
-    help=ctx.t(
-        f"status.{my_status}.help",
-        active=rules.active_days,
-        active_next=rules.active_days + 1,
-        lapsed=rules.lapsed_days,
-    )
-    + " "
-    + ctx.t("lookup.status.days", days=fmt.number(me["recency_days"])),
-)
 has_p_alive = "p_alive" in mine.columns and pd.notna(me.get("p_alive"))
+first = [
+    Headline(ctx.t("lookup.m.clv"), ctx.money(me["clv"]), ctx.t(f"lookup.m.clv.help.{model}")),
+    Headline(
+        ctx.t("lookup.m.tier"),
+        tier_label("rfml", tier, lang) if tier else "—",
+        ctx.t("status.tier_is_not_status"),
+    ),
+    Headline(
+        ctx.t("lookup.m.total"),
+        f"{score['total']} / 20" if score is not None else "—",
+        ctx.t("lookup.m.total.help"),
+    ),
+    Headline(ctx.t("lookup.m.risk"), risk_text, ctx.t("lookup.risk.weights")),
+    Headline(ctx.t("lookup.m.network"), ctx.money(network.direct_clv), ctx.t("lookup.m.network.help")),
+]
+second = [
+    Headline(ctx.t("lookup.m.gp"), ctx.money(me["gross_profit"])),
+    Headline(ctx.t("lookup.m.visits"), fmt.number(me["freq_12m"])),
+    Headline(
+        ctx.t("status.label"),
+        ctx.t(f"status.{my_status}"),
+        ctx.t(
+            f"status.{my_status}.help",
+            active=rules.active_days,
+            active_next=rules.active_days + 1,
+            lapsed=rules.lapsed_days,
+        )
+        + " "
+        + ctx.t("lookup.status.days", days=fmt.number(me["recency_days"])),
+    ),
+    Headline(ctx.t("status.p_alive"), fmt.pct(me["p_alive"]), ctx.t("status.p_alive.help"))
+    if has_p_alive
+    else None,
+]
+# Cards of one width in rows that wrap: a long label ("存活概率（到店模型）") is never cut.
+metric_row(first, border=False, like=second)
+metric_row(second, border=False, like=first)
 if has_p_alive:
-    n[3].metric(ctx.t("status.p_alive"), fmt.pct(me["p_alive"]), help=ctx.t("status.p_alive.help"))
     check = churn_dropout(ctx.db, ctx.as_of)  # counted on the kept P(alive): not the fit's summary
     if check is not None and not check.identifiable:
         st.caption(ctx.t("status.p_alive.uninformative", reasons=dropout_reasons_text(check, lang)))

@@ -123,12 +123,19 @@ with right:
         key="users_stores",
         format_func={s: f"{s} · {name}" for s, name in names.items()}.__getitem__,
         disabled=role != access.STORE_MANAGER,
+        placeholder=ctx.t("users.stores.placeholder"),
     )
 st.button(ctx.t("users.save"), key="users_save", type="primary", on_click=save)
 
 if not users.empty:
     st.subheader(ctx.t("users.remove"))
-    st.selectbox(ctx.t("users.remove.pick"), list(users["login"]), key="users_remove_pick", index=None)
+    st.selectbox(
+        ctx.t("users.remove.pick"),
+        list(users["login"]),
+        key="users_remove_pick",
+        index=None,
+        placeholder=ctx.t("users.remove.placeholder"),
+    )
     st.button(ctx.t("users.remove.button"), key="users_remove", on_click=remove)
 
 st.subheader(ctx.t("users.audit"))

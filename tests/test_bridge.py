@@ -259,3 +259,39 @@ def test_kpi_headline_shows_changes_in_points(sample_db_path):
     assert deltas["Retention"] == fmt.pp(now - then, "en")
     assert deltas["Retention"].endswith(" pp")
     assert deltas["CLV growth"].endswith(" pp")
+
+
+@pytest.mark.parametrize("period", ["year", "quarter"])
+def test_kpi_page_shows_what_moved_its_clv_headline(sample_db_path, period):
+    """The KPI page's CLV headline and its change come with the small bridge: start, customers
+    gained, lost, value per customer, end; the ends are the historical CLV of the customers with
+    a home store, summed by hand at both dates, and the counts are the status changes."""
+    from tests.helpers import run_app
+    from wording import fmt
+
+    at = run_app(sample_db_path, "app_pages/kpi.py", lang="en")
+    at.radio(key="kpi_compare.en").set_value(period).run()
+    assert not at.exception, [e.message for e in at.exception]
+    db = Database(sample_db_path)
+    end_date = db.query_value("SELECT max(order_date) FROM orders")
+    since = br.comparison_date(end_date, period)
+    start, end = (clv.customer_values(db, d) for d in (since, end_date))
+    start, end = (f[f.home_store_id.notna()].set_index("customer_id") for f in (start, end))
+    w = waterfall(at)
+    assert w["measure"] == ["absolute", "relative", "relative", "relative", "total"]
+    assert w["y"][0] == pytest.approx(start.clv.sum())
+    assert sum(w["y"][:4]) == pytest.approx(end.clv.sum())
+    # The end of the bridge is the headline's figure and the change is the headline's delta.
+    metric = next(m for m in at.metric if m.label.startswith("Total CLV of the stores"))
+    assert metric.value == fmt.money(end.clv.sum(), "en")
+    change = end.clv.sum() - start.clv.sum()
+    assert metric.proto.delta == ("+" if change > 0 else "") + fmt.money(change, "en")
+    # Gained: active at the end and not at the start (new ones count as not active then).
+    active_then = start.status.eq("active").reindex(end.index, fill_value=False)
+    gained = int((end.status.eq("active") & ~active_then).sum())
+    lost = int(
+        (start.status.eq("active") & ~end.status.eq("active").reindex(start.index, fill_value=False)).sum()
+    )
+    assert w["x"][1] == f"Customers gained ({fmt.number(gained)})"
+    assert w["x"][2] == f"Customers lost ({fmt.number(lost)})"
+    assert since.isoformat() in w["x"][0] and end_date.isoformat() in w["x"][4]

@@ -8,7 +8,7 @@ import pytest
 from clv_engine.db import Database
 from tests.helpers import metric_values, run_app
 from tests.test_churn_db import build_db
-from wording import fmt
+from wording import fmt, t
 
 PAGE = "app_pages/lookup.py"
 
@@ -99,6 +99,12 @@ def test_chinese_lookup(sample_db_path, sample_customer):
     at = _search(run_app(sample_db_path, PAGE, lang="zh"), sample_customer["id"])
     assert at.title[0].value == "客户查询"
     assert "关系网价值" in metric_values(at)
+    # The acquisition channel by its Chinese name, not the stored code ("social").
+    db = Database(sample_db_path)
+    code = db.query_value("SELECT channel FROM customers WHERE customer_id = ?", [sample_customer["id"]])
+    db.close()
+    profile = " ".join(c.value for c in at.caption)
+    assert f"渠道 {t(f'channels.name.{code}', 'zh')}" in profile and f"渠道 {code}" not in profile
 
 
 def test_orders_only_database_says_what_is_missing(tmp_path):

@@ -79,6 +79,16 @@ def test_kpi_charts_leave_room_for_rank_one_and_long_labels(sample_db_path):
         # The legend sits under the plot, not over its top lines.
         assert layout.get("legend", {}).get("y", -1) < 0
 
+    # Months on the trend axes as digits ("2026-01"), not Plotly's English "Jan 2026".
+    def months_on_x(spec) -> bool:
+        x = spec["data"][0].get("x") if spec["data"] else None
+        return isinstance(x, list) and bool(x) and str(x[0])[:4].isdigit() and str(x[0])[4:5] == "-"
+
+    dated = [s for s in charts.values() if months_on_x(s)]
+    assert len(dated) >= 2
+    for spec in dated:
+        assert spec["layout"]["xaxis"]["tickformat"] == "%Y-%m"
+
 
 def test_presentation_link_turns_the_mode_on_and_the_toggle_off(sample_db_path):
     at = app_on(sample_db_path)
@@ -101,3 +111,24 @@ def test_no_pages_folder_so_no_raw_file_list_while_the_sample_is_built():
 
     assert not (ROOT / "pages").exists()
     assert (ROOT / "app_pages" / "overview.py").exists()
+
+
+def test_editable_tables_leave_an_empty_cell_empty(sample_db_path):
+    """A table a person edits shows an empty cell as empty: without a placeholder Streamlit
+    writes its English "None" in it, in a Chinese session too (the allocator's pilot columns)."""
+    pages = {
+        "app_pages/allocator.py": 1,
+        "app_pages/calculator.py": 1,
+        "app_pages/channels.py": 1,
+        "app_pages/evaluator.py": 1,
+        "app_pages/results.py": 1,
+    }
+    for page, least in pages.items():
+        at = run_app(sample_db_path, page, lang="zh")
+        if page == "app_pages/channels.py":  # its table to edit is the reference table's
+            at.radio(key="ch_source.zh").set_value("spec").run()
+        assert not at.exception, (page, [e.message for e in at.exception])
+        editors = [d.proto for d in at.dataframe if d.proto.editing_mode != d.proto.EditingMode.READ_ONLY]
+        assert len(editors) >= least, page
+        for proto in editors:
+            assert proto.HasField("placeholder") and proto.placeholder == "", (page, proto.id)

@@ -221,6 +221,7 @@ def project_table(ctx, box) -> list[tuple[str, al.Project]]:
     edited = box.data_editor(
         state["base"],
         key=f"al_editor_{state['version']}",
+        placeholder="",  # an empty pilot cell, not Streamlit's English "None"
         num_rows="dynamic",
         hide_index=True,
         width="stretch",

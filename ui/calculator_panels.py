@@ -268,6 +268,7 @@ def dcf_tab(kit: Kit) -> None:
                 ),
             },
             key=f"calc_dcf_table_{st.session_state['calc_dcf_table_version']}",
+            placeholder="",  # an emptied cell, not Streamlit's English "None"
         )
         edited = edited.dropna()
         spends = [float(x) for x in edited[spend_col]]

@@ -126,6 +126,7 @@ def spec_panel(ctx: Context) -> None:
         disabled=[ctx.t("channels.col.channel")],
         hide_index=True,
         key="ch_spec_editor",
+        placeholder="",  # an emptied cell, not Streamlit's English "None"
         column_config={cac_col: money(ctx), ltv_col: money(ctx)},
     )
     spec = ch.spec_channel_table(cac=edited[cac_col], ltv=edited[ltv_col])
@@ -294,6 +295,7 @@ def shift_inputs(ctx: Context, base: pd.DataFrame, url) -> ch.BudgetShift:
         format_func=lambda c: label(ctx, c),
         key="ch_sim_from",
         bind=url,
+        placeholder=ctx.t("channels.sim.placeholder"),  # not Streamlit's English "Choose options"
     )
     targets = s2.multiselect(
         ctx.t("channels.sim.to"),
@@ -302,6 +304,7 @@ def shift_inputs(ctx: Context, base: pd.DataFrame, url) -> ch.BudgetShift:
         format_func=lambda c: label(ctx, c),
         key="ch_sim_to",
         bind=url,
+        placeholder=ctx.t("channels.sim.placeholder"),  # not Streamlit's English "Choose options"
     )
     s3, s4, s5 = st.columns(3)
     share = s3.slider(ctx.t("channels.sim.share"), 0, 100, 30, 5, format="%d%%", key="ch_sim_share", bind=url)

@@ -121,7 +121,9 @@ def bridge_figure(ctx: Context, b: br.Bridge) -> go.Figure:
         height=300,
         margin=dict(l=10, r=10, t=30, b=10),
         showlegend=False,
-        yaxis=dict(range=[low - (pad if low < 0 else 0), high + pad]),
+        # automargin: the long bar names ("Customers gained (1,234)") get room instead of a cut.
+        xaxis=dict(automargin=True),
+        yaxis=dict(range=[low - (pad if low < 0 else 0), high + pad], automargin=True),
     )
     money_axis(
         fig, "y", high, low, ctx.lang, ctx.currency

@@ -389,6 +389,7 @@ def sensitivity_settings(ctx: Any, draft: Programme, preset_key: str) -> Setting
             },
             # A new driver list or range starts a fresh editor: old edits would land on the wrong rows.
             key=key(preset_key, f"ranges_{ctx.lang}_{spread_pct}_{zlib.crc32(','.join(drivers).encode())}"),
+            placeholder="",  # an emptied cell, not Streamlit's English "None"
         )
     ranges = {r.driver: (float(r.down or 0) / 100, float(r.up or 0) / 100) for r in editor.itertuples()}
     return Settings(int(spread_pct), int(seed), key_driver, ranges)

@@ -8,7 +8,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from clv_engine import bridge, kpi
-from ui import drill
+from clv_engine import status as cs
+from ui import drill, queries
 from ui.charts import kept_figure
 from ui.context import Context
 from ui.downloads import table_downloads
@@ -34,6 +35,8 @@ CHART = dict(
     xaxis=dict(automargin=True),
     yaxis=dict(automargin=True),
 )
+# Months as digits (2026-01), the same in both languages: Plotly's own "Jan 2026" is English.
+MONTHS = dict(tickformat="%Y-%m", hoverformat="%Y-%m-%d")
 PERCENT = ("clv_growth", "retention", "first_time_fix", "technician_efficiency")
 MONEY = ("after_sales_gp", "ticket_size")
 WEIGHT_DEFAULTS = {f"kpi_w_{k}": round(v * 100) for k, v in kpi.KpiWeights().as_dict().items()}
@@ -177,6 +180,17 @@ def scope_headlines(ctx: Context, raw, before_raw, since, vs: str) -> None:
     )
 
 
+def clv_bridge(ctx: Context, since) -> None:
+    """What moved the CLV headline above: the overview's small bridge (customers gained, lost,
+    value per customer), on the historical model the KPIs use, over the stores in scope (every
+    store when none is picked: the KPIs count customers by their home store)."""
+    stores = ctx.store_ids or tuple(ctx.stores()["store_id"])
+    st.subheader(ctx.t("bridge.title", date=since.isoformat()))
+    b = queries.overview_clv_bridge(ctx.db, since, ctx.as_of, tuple(stores), ctx.clv_params, "historical")
+    st.caption(ctx.t("bridge.caption", active=cs.StatusRules().active_days))
+    drill.draw_bridge(ctx, b, key="kpi_bridge")
+
+
 def ranking_table(ctx: Context, latest: pd.DataFrame, name_of: dict, group: bool) -> pd.DataFrame:
     """The ranking as shown: rank, store, score and every raw KPI value."""
     table = {
@@ -283,6 +297,7 @@ def trend_figure(trend: pd.DataFrame, column: str, names: dict[str, str]) -> go.
             name=names[store_id],
         )
     fig.update_layout(height=460, **CHART)
+    fig.update_xaxes(**MONTHS)
     if column == "rank":
         # Rank 1 on top, with half a rank of room on each side so the top and bottom lines
         # and their markers are drawn whole.
@@ -356,6 +371,7 @@ def store_trend_figure(table: pd.DataFrame, pick: str, pick_kpi: str, name: str,
         name=median,
     )
     fig.update_layout(height=320, **CHART)
+    fig.update_xaxes(**MONTHS)
     if pick_kpi in PERCENT:
         fig.update_yaxes(tickformat=".0%")
     return fig

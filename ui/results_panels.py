@@ -22,7 +22,7 @@ from clv_engine.imports.read import ImportFileError
 from ui import queries
 from ui.downloads import table_downloads
 from ui.queries.customers import issue_ranking
-from ui.widgets import translated_choice
+from ui.widgets import translated_choice, uploader_style
 from wording import fmt
 from wording.errors import explain
 
@@ -219,6 +219,7 @@ def outcomes_table(ctx: Any, treated: pd.DataFrame, total: int, list_id: str) ->
         rows,
         key=EDITOR,
         hide_index=True,
+        placeholder="",  # a cell not filled yet, not Streamlit's English "None"
         num_rows="fixed",
         height=360,
         disabled=["customer_id", "level", "expected_value"],
@@ -281,6 +282,7 @@ def outcome_file(ctx: Any, members: pd.DataFrame, list_name: str, list_id: str) 
         key="results_template",
         on_click="ignore",
     )
+    uploader_style(ctx.lang)  # the uploader's own words in the reader's language
     upload = st.file_uploader(ctx.t("results.upload"), type=["csv", "txt", "xlsx"], key="results_upload")
     if upload is None:
         return

@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from wording import t
+
 
 def translated_choice(
     fn: str,
@@ -158,7 +160,7 @@ def metric_row(
         return
     if large is None:
         large = presenting()
-    fit = per_row([*figures, *like], share, large)
+    fit = per_row([*figures, *(f for f in like if f is not None)], share, large)
     rows = -(-len(figures) // fit)
     # Balanced (4 cards that need two rows go 2 + 2), unless the row lines up with others.
     columns = fit if like else -(-len(figures) // rows)
@@ -195,6 +197,24 @@ def presenting() -> bool:
 def present_style() -> None:
     if presenting():
         st.html(PRESENT_STYLE)
+
+
+# -- Streamlit's own words in a Chinese session ----------------------------------------------------
+def uploader_style(lang: str) -> None:
+    """A file uploader's button ("Upload") and limit ("200MB per file • CSV, …") are Streamlit's
+    English, with no parameter to change them: in Chinese the style sheet draws the catalogue's
+    words in their place (fixed words, no customer text). The accepted types are in the label."""
+    if lang == "en":
+        return
+    limit = t("upload.limit", lang, mb=st.get_option("server.maxUploadSize")).replace('"', "")
+    button = t("upload.button", lang).replace('"', "")
+    words = "[data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer] p"
+    limits = "[data-testid=stFileUploaderDropzoneInstructions] span"
+    st.html(
+        f"<style>{words},{limits}{{font-size:0}}"
+        f'{words}::after{{content:"{button}";font-size:0.875rem}}'
+        f'{limits}::after{{content:"{limit}";font-size:0.875rem}}</style>'
+    )
 
 
 # -- tables with missing values ------------------------------------------------------------------

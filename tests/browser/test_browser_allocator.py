@@ -3,6 +3,8 @@
 import time
 from urllib.parse import parse_qs, urlparse
 
+from playwright.sync_api import expect
+
 from tests.browser.util import screenshot, wait_ready
 
 
@@ -80,3 +82,46 @@ def test_first_budget_typed_after_a_save_reaches_the_link(page, app_url):
     wait_ready(page)
     query = parse_qs(urlparse(page.url).query)
     assert query["al_budget"] == ["600000"] and query["al_scenario"] == ["Board, March"]
+    # A link with only the scenario's name opens the budget saved with it (¥700,000), not the
+    # preset's ¥1,000,000: service + membership + mobile, gain 6.4M + 4.5M + 1.5M = 12.4M.
+    other = page.context.new_page()
+    try:
+        other.goto(app_url + "/allocator?al_scenario=Board%2C+March")
+        wait_ready(other)
+        assert other.locator("[data-testid='stNumberInput'] input").first.input_value() == "700000"
+        assert _metric(other, "Total gain") == "¥12.40M"
+        assert _metric(other, "Net value") == "¥11.70M"
+    finally:
+        other.close()
+
+
+def test_emptied_budget_box_computes_nothing_and_offers_no_save(page, app_url):
+    # The steps: a budget typed, then the box emptied, Enter, Esc. The page used to
+    # compute for the preset's ¥1,000,000 (¥16.40M) and Save then showed a TypeError trace.
+    page.goto(app_url + "/allocator")
+    wait_ready(page)
+    box = page.locator("[data-testid='stNumberInput'] input").first
+    box.fill("700000")
+    box.press("Enter")
+    page.wait_for_url("**al_budget=700000**")
+    wait_ready(page)
+    assert _metric(page, "Total gain") == "¥12.40M"  # service + membership + mobile
+    box.fill("")
+    box.press("Enter")
+    box.press("Escape")
+    wait_ready(page)
+    expect(page.get_by_text("The budget box is empty").first).to_be_visible()
+    values = [v.strip() for v in page.locator("[data-testid='stMetricValue']").all_inner_texts()]
+    assert "¥16.40M" not in values and "¥12.40M" not in values
+    assert page.get_by_test_id("stException").count() == 0
+    assert "TypeError" not in page.get_by_test_id("stMain").inner_text()
+    # Nothing to save for a budget nobody typed: the save button is not offered.
+    assert page.get_by_role("button", name="Save scenario").count() == 0
+    screenshot(page, "allocator_budget_emptied")
+    # Moving the slider fills the box again and the figures come back.
+    thumb = page.get_by_role("slider").first
+    thumb.focus()
+    thumb.press("ArrowLeft")
+    wait_ready(page)
+    expect(page.get_by_text("The budget box is empty")).to_have_count(0)
+    assert page.get_by_role("button", name="Save scenario").count() == 1

@@ -179,3 +179,36 @@ def test_click_the_churn_curve_lists_the_first_n(page, app_url):
     assert m and m.group(1) == m.group(2)
     title.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshot(page, "drill_churn_full")).replace("_full", "_view"))
+
+
+def test_click_a_group_cell_lists_its_customers(page, app_url, sample_db_path):
+    # The store × tier heat map of profit shares: a cell opens the customers of that store
+    # in that tier, as many as the scored customers of that store and tier.
+    page.goto(app_url + "/segmentation")
+    wait_ready(page)
+    chart = page.locator(".st-key-seg_chart_heat [data-testid='stPlotlyChart']")
+    chart.scroll_into_view_if_needed()
+    # Invisible markers on the cells carry the ids; the first is the first store's first tier.
+    cell = chart.locator("g.trace.scatter path.point").first
+    box = cell.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    wait_ready(page)
+    title = (
+        page.locator("[data-testid='stMarkdownContainer']")
+        .filter(has_text="customers behind the selection")
+        .first
+    )
+    title.wait_for(timeout=30_000)
+    text = title.inner_text()
+    assert "Platinum" in text and "·" in text
+    n = int(re.search(r"([\d,]+) customers behind", text).group(1).replace(",", ""))
+    db = Database(sample_db_path)
+    as_of = db.query_value("SELECT max(order_date) FROM orders")
+    frame = seg.with_values(
+        seg.score_customers(db, as_of, None, seg.RfmlRules()), clv.customer_values(db, as_of)
+    )
+    store = next(s for s, name in db.query_df("SELECT store_id, name FROM stores").values if name in text)
+    assert n == int(((frame["home_store_id"] == store) & (frame["tier"] == "platinum")).sum())
+    assert page.get_by_role("button", name="Download the list (Excel)").first.is_visible()
+    title.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot(page, "drill_group_cell_full")).replace("_full", "_view"))

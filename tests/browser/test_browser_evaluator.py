@@ -71,3 +71,41 @@ def test_link_reproduces_a_case_in_chinese(page, app_url):
     assert case.get_attribute("value") == "会员日"
     assert "ev_preset=member_day" in page.url
     screenshot(page, "evaluator_member_day_zh")
+
+
+def test_saved_cases_side_by_side(page, app_url):
+    # Two cases saved from the page (uplift ¥1,500 and ¥2,000), then compared side by side as
+    # the allocator compares portfolios: each column its case's NPV, by hand.
+    page.goto(app_url + "/evaluator?ev_preset=mobile_van")
+    wait_ready(page)
+    name = page.get_by_role("textbox", name="Name to save under")
+    uplift = page.get_by_role("spinbutton", name="CLV uplift per customer (¥)")
+    for label, value in (("Van compared, 1,500", "1500"), ("Van compared, 2,000", "2000")):
+        uplift.fill(value)
+        uplift.press("Enter")
+        wait_ready(page)
+        name.fill(label)
+        name.press("Enter")
+        wait_ready(page)
+        page.get_by_role("button", name="Save case").click()
+        wait_ready(page)
+        page.get_by_text(f"Saved “{label}”.").first.wait_for(timeout=30_000)
+    chooser = page.locator(".st-key-ev_compare")
+    for label in ("Van compared, 1,500", "Van compared, 2,000"):
+        chooser.locator("input").click()
+        page.keyboard.type(label)
+        page.get_by_role("option").filter(has_text=label).first.click()
+        wait_ready(page)
+    page.keyboard.press("Escape")
+    grid = page.get_by_test_id("stDataFrame").last
+    grid.scroll_into_view_if_needed()
+    cells = grid.locator("[role='gridcell'], [role='columnheader']").all_inner_texts()
+    for expected in (
+        "Van compared, 1,500",
+        "Van compared, 2,000",
+        "This screen",
+        fmt.money(van_npv(1_500), "en"),  # ¥969,634
+        fmt.money(van_npv(2_000), "en"),  # 750,000 more
+    ):
+        assert expected in cells, (expected, cells)
+    screenshot(page, "evaluator_compare_en")

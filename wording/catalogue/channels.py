@@ -111,6 +111,7 @@ STRINGS = {
     ),
     "channels.sim.base.spec_spend": ("Reference table, equal spend per channel", "参考表，各渠道投放相同"),
     "channels.sim.from": ("Take spend from", "调出渠道"),
+    "channels.sim.placeholder": ("Choose channels", "选择渠道"),
     "channels.sim.to": ("Give it to", "调入渠道"),
     "channels.sim.share": ("Share of their spend moved", "调出比例"),
     "channels.sim.split": ("Split the moved spend", "调入分配方式"),

@@ -25,6 +25,9 @@ STRINGS = {
         "首次启动，正在生成示例数据库（{n:,} 位客户）……",
     ),
     "building.done": ("Sample database ready.", "示例数据库已生成。"),
+    # Drawn over Streamlit's own English words of a file uploader (ui.widgets.uploader_style).
+    "upload.button": ("Upload", "上传"),
+    "upload.limit": ("{mb} MB per file", "单个文件不超过 {mb} MB"),
     "building.missing": (
         "The database file set in CLV_DB was not found: {path}. Check the path (or import your data into it "
         "from the command line), or unset CLV_DB to use the demo data.",
