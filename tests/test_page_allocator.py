@@ -43,7 +43,7 @@ def test_spec_case_headline(sample_db_path):
     assert m["Combined net ROI"] == "1,540%"
     assert m["Projects funded"] == "4 of 4"
     assert m["Budget left unspent"] == "¥0"
-    assert m["Net value of the next ¥100,000"] == "¥0"
+    assert m["Next ¥100,000: net value"] == "¥0"
     detail = at.dataframe[-1].value.set_index("Project")
     # Ranked by ROI: service experience, membership, churn warning, mobile.
     assert detail["ROI rank"].sort_values().index.tolist() == [
@@ -65,7 +65,7 @@ def test_moving_the_budget(sample_db_path):
     assert m["Total gain"] == "¥12.40M"
     assert m["Net value"] == "¥11.70M"
     assert m["Projects funded"] == "3 of 4"
-    assert m["Net value of the next ¥100,000"] == "¥2.45M"
+    assert m["Next ¥100,000: net value"] == "¥2.45M"
     zh = _page(sample_db_path, lang="zh")
     zh.number_input(key="al_budget").set_value(700_000).run()
     _ok(zh)

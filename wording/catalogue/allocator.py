@@ -142,7 +142,7 @@ STRINGS = {
     "allocator.fig.funded": ("Projects funded", "入选项目"),
     "allocator.fig.funded_of": ("{n} of {total}", "{n} / {total}"),
     "allocator.fig.unspent": ("Budget left unspent", "未用预算"),
-    "allocator.fig.next": ("Net value of the next {step}", "再加 {step} 的净值增量"),
+    "allocator.fig.next": ("Next {step}: net value", "再加 {step} 的净值增量"),
     "allocator.fig.roi": ("Net ROI", "净ROI"),
     "allocator.def.net": (
         "What the allocator maximises: Σ over the funded projects of gain − cost (a divisible "
