@@ -13,7 +13,11 @@ import pytest
 from clv_engine.imports import ImportOptions, Source, run_import
 from tests.helpers import metric_values, run_app
 
-PAGES = ["overview", "segmentation", "churn", "lookup", "kpi", "model", "channels", "allocator", "evaluator"]
+# Every page shows profit or CLV but these: the calculator (its inputs and the published reference
+# cases, no imported data), actions (service dates, tier rules on spend, complaint clocks), the
+# import page (its report states the margin itself) and the users page.
+NO_PROFIT_OR_CLV = {"calculator", "actions", "import_data", "users"}
+PAGES = sorted({p.stem for p in (Path(__file__).parent.parent / "app_pages").glob("*.py")} - NO_PROFIT_OR_CLV)
 CAPTION_EN = (
     "Some or all imported orders came without gross profit: for them it is assumed to be 30% of the amount."
 )
