@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -27,6 +28,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
+from clv_engine.db import Database
+from clv_engine.derived import store as derived_store
 from clv_engine.imports import ImportOptions, Source, run_import
 from tests.helpers import app_on
 
@@ -269,15 +272,49 @@ def render(db: Path, page: str, lang: str, as_of: date, end: date) -> AppTest:
     return at
 
 
+class _Logged(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def build_and_check_kept(d: Dealer, folder: Path) -> tuple[Path, list[str]]:
+    """:func:`build_database`, and what went wrong with the tables an import keeps beside the
+    data (clv_engine.derived: built, then the pages' first figures primed): a build that failed
+    (the import drops them silently and the pages compute) or a prime that logged a failure.
+    With them in place a render at the data's end date reads the kept paths."""
+    logged = _Logged()
+    logger = logging.getLogger("clv_engine")
+    logger.addHandler(logged)
+    try:
+        db = build_database(d, folder)
+    finally:
+        logger.removeHandler(logged)
+    problems = [f"import logged: {m}" for m in logged.messages]
+    database = Database(db)
+    try:
+        kept = derived_store.stored(database)
+        if kept is None:
+            problems.append("import: no derived tables kept beside the data")
+        elif kept.as_of != d.end:
+            problems.append(f"import: derived tables kept for {kept.as_of}, not the data's end {d.end}")
+    finally:
+        database.close()
+    return db, problems
+
+
 def check_dealer(d: Dealer, folder: Path, pages=PAGES, langs=LANGS, dates: dict | None = None) -> list[str]:
-    """Build the dealer's database and render every page; returns the problems found."""
-    db = build_database(d, folder)
+    """Build the dealer's database (its derived tables kept and primed, as an import does) and
+    render every page; returns the problems found."""
+    db, found = build_and_check_kept(d, folder)
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)
     end = con.execute("SELECT max(order_date) FROM orders").fetchone()[0]
     con.close()
-    found = []
     for when, as_of in (dates or as_of_dates(d)).items():
         for lang in langs:
             for page in pages:
@@ -288,6 +325,12 @@ def check_dealer(d: Dealer, folder: Path, pages=PAGES, langs=LANGS, dates: dict 
                     problems = [f"render failed: {type(error).__name__}: {error}"]
                 found += [f"{page} [{lang}, as-of {when} {as_of}]: {p}" for p in dict.fromkeys(problems)]
     return found
+
+
+def test_every_page_of_the_app_is_rendered():
+    # The pages rendered here are the pages app.py lists (a page added to the app is covered).
+    listed = re.findall(r'\("app_pages/(\w+)\.py"', (ROOT / "app.py").read_text())
+    assert len(listed) == 14 and sorted(listed) == PAGES
 
 
 # -- the suite's bounded run ------------------------------------------------------------------
