@@ -573,3 +573,28 @@ def test_churn_level_table_with_no_multiple(tmp_path):
     at = _clean(d, tmp_path, "churn", "end", "zh")
     table = next(df.value for df in at.dataframe if "倍数" in df.value.columns)
     assert "—" in set(table["倍数"])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_model_page_when_the_drops_lookback_starts_before_the_data(tmp_path, lang):
+    # Two weeks of data viewed a week in: the P(alive) drops compare with 90 days earlier, when
+    # no customer had an order yet; the empty "before" (ids of no type) crashed Arrow's lookup
+    # (found by scripts/any_data_run.py --seed 2026).
+    d = Dealer(**{**BASE.__dict__, "customers": 22, "history_days": 14, "seed": 0})
+    at = _clean(d, tmp_path, "model", "inside", lang)
+    assert at.metric  # the page was drawn
+
+
+def test_alive_drops_with_no_customer_at_the_earlier_date(tmp_path):
+    from clv_engine import predictive
+    from clv_engine.db import Database
+
+    d = Dealer(**{**BASE.__dict__, "customers": 22, "history_days": 14, "seed": 0})
+    db = Database(build_database(d, tmp_path))
+    model = predictive.fit_predictive_model(db, d.start + timedelta(days=7))
+    drops = predictive.p_alive_drops(db, model, lookback_days=90)
+    assert drops.empty and list(drops.columns) == predictive.DROP_COLUMNS
+    # A lookback inside the data still compares the customers seen at both dates.
+    assert set(predictive.p_alive_drops(db, model, lookback_days=3, top=None)["customer_id"]) <= set(
+        model.summary["customer_id"]
+    )
