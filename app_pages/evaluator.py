@@ -64,7 +64,9 @@ if note and not presenting():
     note_box.info(note)  # catalogue text of the preset, never typed
 
 # -- charts, tables, exports --------------------------------------------------------------
-charts = panels.chart_key(analysis, settings.ranges, ctx.lang)  # drawn once per inputs, every session
+charts = panels.chart_key(
+    analysis, settings.ranges, ctx.lang, ctx.currency
+)  # drawn once per inputs, every session
 with cash_charts:
     panels.cash_charts(ctx, analysis, charts)
 with sensitivity_charts:

@@ -21,6 +21,7 @@ from wording import fmt
 ctx = page_context()
 st.title(ctx.t("results.title"))
 st.caption(ctx.t("results.intro"))
+ctx.disclose_assumptions()  # the gross margin assumed at import, if any (values are CLV)
 panels.show_flash()
 
 # 1. Issue a list from the churn ranking. Ranked only while the expander is open (at a million

@@ -436,6 +436,8 @@ def p_alive_drops(
     rfm = ["customer_id", "frequency", "recency", "T"]
     before = rfm_summary(db, earlier, time_unit_days=model.time_unit_days, columns=rfm)
     now = model.summary
+    if before.empty or now.empty:  # no customer yet at the earlier date (its ids have no type)
+        return pd.DataFrame(columns=DROP_COLUMNS)
     # The customers in both (an inner join on the ids, in ``now``'s order), matched by Arrow's
     # hash of the text ids: a pandas merge of a million ids took a second.
     at = pc.index_in(_ids(now["customer_id"]), value_set=_ids(before["customer_id"]))

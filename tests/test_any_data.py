@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -27,6 +28,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
+from clv_engine.db import Database
+from clv_engine.derived import store as derived_store
 from clv_engine.imports import ImportOptions, Source, run_import
 from tests.helpers import app_on
 
@@ -269,15 +272,49 @@ def render(db: Path, page: str, lang: str, as_of: date, end: date) -> AppTest:
     return at
 
 
+class _Logged(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def build_and_check_kept(d: Dealer, folder: Path) -> tuple[Path, list[str]]:
+    """:func:`build_database`, and what went wrong with the tables an import keeps beside the
+    data (clv_engine.derived: built, then the pages' first figures primed): a build that failed
+    (the import drops them silently and the pages compute) or a prime that logged a failure.
+    With them in place a render at the data's end date reads the kept paths."""
+    logged = _Logged()
+    logger = logging.getLogger("clv_engine")
+    logger.addHandler(logged)
+    try:
+        db = build_database(d, folder)
+    finally:
+        logger.removeHandler(logged)
+    problems = [f"import logged: {m}" for m in logged.messages]
+    database = Database(db)
+    try:
+        kept = derived_store.stored(database)
+        if kept is None:
+            problems.append("import: no derived tables kept beside the data")
+        elif kept.as_of != d.end:
+            problems.append(f"import: derived tables kept for {kept.as_of}, not the data's end {d.end}")
+    finally:
+        database.close()
+    return db, problems
+
+
 def check_dealer(d: Dealer, folder: Path, pages=PAGES, langs=LANGS, dates: dict | None = None) -> list[str]:
-    """Build the dealer's database and render every page; returns the problems found."""
-    db = build_database(d, folder)
+    """Build the dealer's database (its derived tables kept and primed, as an import does) and
+    render every page; returns the problems found."""
+    db, found = build_and_check_kept(d, folder)
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)
     end = con.execute("SELECT max(order_date) FROM orders").fetchone()[0]
     con.close()
-    found = []
     for when, as_of in (dates or as_of_dates(d)).items():
         for lang in langs:
             for page in pages:
@@ -288,6 +325,12 @@ def check_dealer(d: Dealer, folder: Path, pages=PAGES, langs=LANGS, dates: dict 
                     problems = [f"render failed: {type(error).__name__}: {error}"]
                 found += [f"{page} [{lang}, as-of {when} {as_of}]: {p}" for p in dict.fromkeys(problems)]
     return found
+
+
+def test_every_page_of_the_app_is_rendered():
+    # The pages rendered here are the pages app.py lists (a page added to the app is covered).
+    listed = re.findall(r'\("app_pages/(\w+)\.py"', (ROOT / "app.py").read_text())
+    assert len(listed) == 14 and sorted(listed) == PAGES
 
 
 # -- the suite's bounded run ------------------------------------------------------------------
@@ -530,3 +573,28 @@ def test_churn_level_table_with_no_multiple(tmp_path):
     at = _clean(d, tmp_path, "churn", "end", "zh")
     table = next(df.value for df in at.dataframe if "倍数" in df.value.columns)
     assert "—" in set(table["倍数"])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_model_page_when_the_drops_lookback_starts_before_the_data(tmp_path, lang):
+    # Two weeks of data viewed a week in: the P(alive) drops compare with 90 days earlier, when
+    # no customer had an order yet; the empty "before" (ids of no type) crashed Arrow's lookup
+    # (found by scripts/any_data_run.py --seed 2026).
+    d = Dealer(**{**BASE.__dict__, "customers": 22, "history_days": 14, "seed": 0})
+    at = _clean(d, tmp_path, "model", "inside", lang)
+    assert at.metric  # the page was drawn
+
+
+def test_alive_drops_with_no_customer_at_the_earlier_date(tmp_path):
+    from clv_engine import predictive
+    from clv_engine.db import Database
+
+    d = Dealer(**{**BASE.__dict__, "customers": 22, "history_days": 14, "seed": 0})
+    db = Database(build_database(d, tmp_path))
+    model = predictive.fit_predictive_model(db, d.start + timedelta(days=7))
+    drops = predictive.p_alive_drops(db, model, lookback_days=90)
+    assert drops.empty and list(drops.columns) == predictive.DROP_COLUMNS
+    # A lookback inside the data still compares the customers seen at both dates.
+    assert set(predictive.p_alive_drops(db, model, lookback_days=3, top=None)["customer_id"]) <= set(
+        model.summary["customer_id"]
+    )

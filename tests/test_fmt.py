@@ -149,3 +149,23 @@ def test_pp_is_the_difference_in_points(before, after, lang):
     assert abs(points - (after - before) * 100) <= 0.05 + 1e-9
     if points > 0:
         assert text.startswith("+")
+
+
+def test_currency_as_a_labels_unit():
+    # "Budget (¥)" / "预算（元）" for yuan; any other currency by its mark in both languages.
+    assert fmt.currency_unit("CNY", "en") == "¥" and fmt.currency_unit("CNY", "zh") == "元"
+    assert fmt.currency_unit("usd", "en") == "$" and fmt.currency_unit("USD", "zh") == "$"
+    assert fmt.currency_unit("HKD", "zh") == "HKD"
+
+
+def test_evaluator_charts_in_the_datas_currency():
+    from clv_engine import evaluation as ev
+    from wording import report
+
+    a = ev.analyse_programme(ev.preset("mobile_van"), draws=200)
+    for lang, prefix in (("en", "$"), ("zh", "$")):
+        fig = report.cash_flow_figure(a.evaluation, lang, "USD")
+        assert fig.layout.yaxis.tickprefix == prefix
+        assert all(v.startswith(("$", "-$")) for v in fig.data[0].customdata)
+    fig = report.histogram_figure(a.monte_carlo, "en", "HKD")
+    assert fig.layout.xaxis.tickprefix == "HKD " and "¥" not in repr(fig.to_dict())

@@ -3,6 +3,8 @@ said, not replaced by the demo. AppTest on a small database imported in the test
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -12,8 +14,13 @@ import pytest
 
 from clv_engine.imports import ImportOptions, Source, run_import
 from tests.helpers import metric_values, run_app
+from tests.test_any_data import _strings, _walk
 
-PAGES = ["overview", "segmentation", "churn", "lookup", "kpi", "model", "channels", "allocator", "evaluator"]
+# Every page shows profit or CLV but these: the calculator (its inputs and the published reference
+# cases, no imported data), actions (service dates, tier rules on spend, complaint clocks), the
+# import page (its report states the margin itself) and the users page.
+NO_PROFIT_OR_CLV = {"calculator", "actions", "import_data", "users"}
+PAGES = sorted({p.stem for p in (Path(__file__).parent.parent / "app_pages").glob("*.py")} - NO_PROFIT_OR_CLV)
 CAPTION_EN = (
     "Some or all imported orders came without gross profit: for them it is assumed to be 30% of the amount."
 )
@@ -115,3 +122,46 @@ def test_the_import_page_takes_a_second_xlsx_file_and_a_currency(writable_db_pat
     con.close()
     at.switch_page("app_pages/overview.py").run()
     assert metric_values(at)["Total CLV"].startswith("€")
+
+
+# What a page draws, every string: texts, labels, helps, table headers and column formats, and a
+# chart's every string (hover templates and axis titles too).
+YUAN = re.compile(r"¥|(?<!单)元|CNY|RMB")  # 元 the yuan, not 单元 (a cell)
+# The published reference cases are in yuan whatever the data's currency (SPEC's worked examples).
+REFERENCE = ("Reference case", "reference case", "参考案例", "no published worked case", "没有公开的算例")
+
+
+def drawn_strings(at) -> list[str]:
+    found = []
+    for node in _walk(at._tree):
+        proto = getattr(node, "proto", None)
+        if proto is None:
+            continue
+        if getattr(node, "type", "") == "plotly_chart":
+            found += list(_strings(json.loads(proto.spec)))
+            continue
+        if getattr(node, "type", "") in ("arrow_data_frame", "dataframe"):
+            found += [str(c) for c in node.value.columns]
+            found.append(str(getattr(proto, "columns", "")))
+            continue
+        for attr in ("value", "label", "body", "help", "placeholder", "options"):
+            value = getattr(node, attr, None)
+            if isinstance(value, str):
+                found.append(value)
+            elif isinstance(value, list):
+                found += [v for v in value if isinstance(v, str)]
+    return found
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(
+    "page", sorted(p.stem for p in (Path(__file__).parent.parent / "app_pages").glob("*.py"))
+)
+def test_no_page_shows_dollar_data_as_yuan(no_profit_db, page, lang):
+    # The data are in US dollars (CLV_DB's meta says USD): every amount, unit label, axis and
+    # hover is in dollars; only the published reference cases keep their yuan.
+    at = run_app(no_profit_db, f"app_pages/{page}.py", lang=lang)
+    if page == "lookup":  # a customer's history chart (its hover names the money)
+        at.text_input(key="lookup_query").input("C004").run()
+    shown = [s for s in drawn_strings(at) if YUAN.search(s) and not any(r in s for r in REFERENCE)]
+    assert not shown, shown

@@ -315,3 +315,79 @@ def test_channel_cohorts_by_hostile_names(evil_db, dim):
     at.segmented_control(key="ch_cohort_dim.en").set_value(dim).run()
     assert not at.exception, [e.message for e in at.exception]
     assert unsafe_parts(at) == []
+
+
+# -- every file a page hands out, on the hostile database ----------------------------------------
+# A cell a spreadsheet would run: it starts (after any blanks) with one of these.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+# The hostile names again, with line breaks that would start a new row or a formula line.
+BROKEN = ["ok\r\n=1+1", "a\n@SUM(1)", "b\r+cmd|' /C calc'!A0"]
+# The files of customers each page hands out by default (the tier movers: issue 12's plain to_csv).
+CUSTOMER_FILES = {"segmentation": "tier_down_", "churn": "churn_call_list_", "actions": "service_due_"}
+
+
+@pytest.fixture(scope="module")
+def broken_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = build_evil_database(tmp_path_factory.mktemp("broken") / "broken.duckdb", customers=300, seed=12)
+    con = duckdb.connect(str(path))
+    try:  # every third customer's name has a line break before a formula
+        con.execute(
+            "UPDATE customers SET name = list_extract(?, (hash(customer_id) % 3)::INTEGER + 1) "
+            "WHERE hash(customer_id) % 3 = 0",
+            [BROKEN],
+        )
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return path
+
+
+def _text_is_safe(text: str) -> bool:
+    return not text.lstrip(" \u3000").startswith(FORMULA_STARTS) and not re.search("[\r\n\v\f]", text)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_download_neutralises_customer_text(broken_db, page, monkeypatch):
+    import csv
+    import io
+
+    import openpyxl
+
+    from tests.download_capture import capture_downloads
+
+    files = capture_downloads(monkeypatch)
+    run_app(broken_db, f"app_pages/{page}.py")
+    unsafe, listed = [], []
+    for name in list(files):
+        if name.endswith(".csv"):
+            text = files[name].decode("utf-8-sig")
+            rows = list(csv.reader(io.StringIO(text, newline="")))
+            # Every line of the file is a row: no cell's line break started a new one.
+            assert len(rows) == len(text.rstrip("\r\n").splitlines()), name
+            cells = [c for row in rows for c in row]
+        elif name.endswith(".xlsx"):
+            book = openpyxl.load_workbook(io.BytesIO(files[name]))
+            cells = []
+            for ws in book.worksheets:
+                for row in ws.iter_rows():
+                    # The evaluator's business case keeps its live NPV/IRR formulas (its own).
+                    if not name.startswith("business_case_"):
+                        assert not [c.coordinate for c in row if c.data_type == "f"], name
+                    cells += [c.value for c in row if c.data_type == "s"]  # text, not a formula
+        else:
+            continue
+        # A number written as text ("-5") is not customer text; anything else must be inert.
+        unsafe += [f"{name}: {c!r}" for c in cells if not _text_is_safe(c) and not _is_number(c)]
+        if name.startswith(CUSTOMER_FILES.get(page, "\0")):
+            listed.append(sum(c.endswith("ok =1+1") for c in cells))
+    assert unsafe == []
+    if page in CUSTOMER_FILES:  # the lists of customers carry the broken names, made inert
+        assert listed and all(listed), (page, listed)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

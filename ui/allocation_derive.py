@@ -46,11 +46,11 @@ def _candidate(ctx, uplift: float, reach: int, investment: float, key: str, name
     """The figures of a project made from data, and the button that adds it to the table."""
     metric_row(
         [
-            Headline(ctx.t("allocator.page.d.uplift"), fmt.money_full(uplift)),
+            Headline(ctx.t("allocator.page.d.uplift"), fmt.money_full(uplift, ctx.currency)),
             Headline(ctx.t("allocator.page.d.reach"), fmt.number(reach)),
             Headline(ctx.t("allocator.page.d.gain"), ctx.money(uplift * reach))
             if key == "al_add"
-            else Headline(ctx.t("allocator.col.investment"), ctx.money(investment)),
+            else Headline(ctx.t("allocator.col.investment", cur=ctx.unit), ctx.money(investment)),
             Headline(
                 ctx.t("allocator.fig.roi"),
                 fmt.pct(al.net_roi(uplift * reach, investment)),
@@ -130,7 +130,12 @@ def derive_panel(ctx) -> None:
                 help=ctx.t("allocator.page.visits.help"),
             )
         invest = e2.number_input(
-            ctx.t("allocator.col.investment"), 1_000, MAX_BUDGET, 200_000, 10_000, key="al_derive_cost"
+            ctx.t("allocator.col.investment", cur=ctx.unit),
+            1_000,
+            MAX_BUDGET,
+            200_000,
+            10_000,
+            key="al_derive_cost",
         )
         default_name = ctx.t(
             f"allocator.page.derived_name.{change}", amount=fmt.number(amount, 1), segment=segment_label

@@ -229,10 +229,14 @@ def project_table(ctx, box) -> list[tuple[str, al.Project]]:
         column_config={
             "name": st.column_config.TextColumn(ctx.t("allocator.col.name"), required=True),
             "investment": st.column_config.NumberColumn(
-                ctx.t("allocator.col.investment"), **money_col, help=ctx.t("allocator.col.investment.help")
+                ctx.t("allocator.col.investment", cur=ctx.unit),
+                **money_col,
+                help=ctx.t("allocator.col.investment.help"),
             ),
             "uplift_per_customer": st.column_config.NumberColumn(
-                ctx.t("allocator.col.uplift"), **money_col, help=ctx.t("allocator.col.uplift.help")
+                ctx.t("allocator.col.uplift", cur=ctx.unit),
+                **money_col,
+                help=ctx.t("allocator.col.uplift.help"),
             ),
             "reach": st.column_config.NumberColumn(
                 ctx.t("allocator.col.reach"),
@@ -245,10 +249,10 @@ def project_table(ctx, box) -> list[tuple[str, al.Project]]:
                 ctx.t("allocator.col.divisible"), help=ctx.t("allocator.col.divisible.help")
             ),
             "pilot_investment": st.column_config.NumberColumn(
-                ctx.t("allocator.col.pilot_investment"), **money_col, help=pilot_help
+                ctx.t("allocator.col.pilot_investment", cur=ctx.unit), **money_col, help=pilot_help
             ),
             "pilot_uplift": st.column_config.NumberColumn(
-                ctx.t("allocator.col.pilot_uplift"), **money_col, help=pilot_help
+                ctx.t("allocator.col.pilot_uplift", cur=ctx.unit), **money_col, help=pilot_help
             ),
             "pilot_reach": st.column_config.NumberColumn(
                 ctx.t("allocator.col.pilot_reach"), min_value=0, step=1, format="localized", help=pilot_help
@@ -340,7 +344,7 @@ def budget_inputs(ctx, projects: list[al.Project], slide_col, box_col) -> int | 
         # A default only until the budget is in the session (set by a callback or the link),
         # so Streamlit never sees a default and a session value for the same widget.
         budget = st.number_input(
-            ctx.t("allocator.page.budget_box"),
+            ctx.t("allocator.page.budget_box", cur=ctx.unit),
             min_value=1,
             max_value=MAX_BUDGET,
             value=None if "al_budget" in st.session_state else int(al.SPEC_CASE_BUDGET),
@@ -364,11 +368,11 @@ def budget_inputs(ctx, projects: list[al.Project], slide_col, box_col) -> int | 
 
     with slide_col:
         st.select_slider(
-            ctx.t("allocator.page.budget"),
+            ctx.t("allocator.page.budget", cur=ctx.unit),
             stops,
             key="al_budget_slider",
             on_change=on_slider,
-            format_func=fmt.money_full,  # every stop distinct
+            format_func=lambda v: fmt.money_full(v, ctx.currency),  # every stop distinct
             help=ctx.t("allocator.page.budget.help"),
         )
     return None if budget is None else int(budget)

@@ -189,7 +189,7 @@ def curve_figure(
             mode="lines",
             line_shape="hv" if exact_steps else "linear",
             name=t("allocator.page.optimum", lang),
-            hovertemplate=t("allocator.page.chart_curve.hover", lang),
+            hovertemplate=t("allocator.page.chart_curve.hover", lang, mark=fmt.currency_mark(currency)),
         )
     )
     if not events.empty and events["budget"].nunique() <= 80:
@@ -208,7 +208,7 @@ def curve_figure(
                 marker=dict(size=8),
                 name=t("allocator.page.enters", lang),
                 text=list(at.values),
-                hovertemplate=t("allocator.page.chart_enters.hover", lang),
+                hovertemplate=t("allocator.page.chart_enters.hover", lang, mark=fmt.currency_mark(currency)),
             )
         )
     vline(fig, budget, line_dash="dot")
@@ -222,7 +222,7 @@ def curve_figure(
         )
     )
     fig.update_layout(
-        xaxis_title=t("allocator.page.budget", lang),
+        xaxis_title=t("allocator.page.budget", lang, cur=fmt.currency_unit(currency, lang)),
         yaxis_title=t("allocator.fig.net", lang),
         height=360,
         margin=dict(l=10, r=10, t=10, b=10),
@@ -329,7 +329,7 @@ def scenarios_section(ctx, alloc: al.Allocation, budget: int) -> None:
         return comparison_table(
             ctx,
             "allocator.page",
-            [ctx.t(k) for k in COMPARED],
+            [ctx.t(k, cur=ctx.unit) for k in COMPARED],
             _compare_column(ctx, alloc),
             chosen,
             names,

@@ -140,14 +140,14 @@ def cumulative_chart(
 ) -> None:
     """Cumulative gross profit per customer of each cohort against its CAC."""
     st.subheader(ctx.t("channels.cohort.cumulative"))
-    curves = cumulative_figure(list(summary["cohort"]), years, cohort_cac, dim, ctx.lang)
+    curves = cumulative_figure(list(summary["cohort"]), years, cohort_cac, dim, ctx.lang, ctx.currency)
     st.plotly_chart(curves, width="stretch")
     st.caption(ctx.t("channels.cohort.cumulative.caption") if has_cac else ctx.t("channels.cohort.no_cac"))
 
 
 @kept_figure
 def cumulative_figure(
-    order: list[str], years: pd.DataFrame, cohort_cac: pd.Series, dim: str, lang: str
+    order: list[str], years: pd.DataFrame, cohort_cac: pd.Series, dim: str, lang: str, currency: str = "CNY"
 ) -> go.Figure:
     """The figure of :func:`cumulative_chart`: the cohorts in ``order`` (of ``dim``, named in
     ``lang``)."""
@@ -183,7 +183,7 @@ def cumulative_figure(
             )
     curves.update_layout(
         xaxis_title=t("channels.col.year", lang),
-        yaxis_title=t("channels.cohort.gp_axis", lang),
+        yaxis_title=t("channels.cohort.gp_axis", lang, cur=fmt.currency_unit(currency, lang)),
         height=380,
         xaxis_dtick=1,
         yaxis_rangemode="tozero",

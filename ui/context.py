@@ -57,6 +57,11 @@ class Context:
     def money(self, value: float | None) -> str:
         return fmt.money(value, self.lang, currency=self.currency)
 
+    @property
+    def unit(self) -> str:
+        """The currency as a label's unit: ``cur=ctx.unit`` ("Budget (¥)", "预算（元）", "Budget ($)")."""
+        return fmt.currency_unit(self.currency, self.lang)
+
     def disclose_assumptions(self) -> None:
         """One caption on every page that shows profit or CLV: the gross margin that was assumed."""
         if self.assumed_margin is not None:

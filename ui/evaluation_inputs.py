@@ -123,7 +123,7 @@ def _cost_lines(ctx: Any, base: Programme, k, horizon: int) -> list[CostLine]:
                 format_func=lambda x: ctx.t(f"evaluator.timing.{x}"),
                 index=ev.TIMINGS.index("yearly"),
             )
-            amount_label = ctx.t("evaluator.page.line_amount", n=i + 1)
+            amount_label = ctx.t("evaluator.page.line_amount", n=i + 1, cur=ctx.unit)
         else:
             line_name, timing = template.name, template.timing
             amount_label = f"{md(wev.label(template.name, ctx.lang))} · {ctx.t(f'evaluator.timing.{timing}')}"
@@ -157,7 +157,7 @@ def _group_number(
 ) -> int:
     """One of a customer group's numbers (``evaluator.page.<role>``), kept in the link."""
     return box.number_input(
-        ctx.t(f"evaluator.page.{role}", n=i + 1),
+        ctx.t(f"evaluator.page.{role}", n=i + 1, cur=ctx.unit),
         *bounds,
         value,
         step,

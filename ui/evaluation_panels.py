@@ -64,7 +64,7 @@ def headline(ctx: Any, a: ev.Analysis, key_driver: str | None) -> None:
             ctx.t("evaluator.def.discounted_payback"),
         ),
     ]
-    unit_cost = ctx.t("evaluator.none") if e.unit_cost is None else fmt.money_full(e.unit_cost)
+    unit_cost = ctx.t("evaluator.none") if e.unit_cost is None else fmt.money_full(e.unit_cost, ctx.currency)
     more = [
         Headline(
             ctx.t("evaluator.page.unit_cost", per=report.per_unit_text(p, lang)),
@@ -85,7 +85,7 @@ def headline(ctx: Any, a: ev.Analysis, key_driver: str | None) -> None:
     be_text = None
     if key_driver:
         be = a.break_even.set_index("driver").loc[key_driver, "break_even"]
-        be_text = report.break_even_text(key_driver, None if pd.isna(be) else float(be), lang)
+        be_text = report.break_even_text(key_driver, None if pd.isna(be) else float(be), lang, ctx.currency)
         more.append(
             Headline(
                 ctx.t("evaluator.page.break_even", driver=ctx.t("evaluator.page.key_driver_short")),
@@ -110,26 +110,28 @@ def headline(ctx: Any, a: ev.Analysis, key_driver: str | None) -> None:
                 value=be_text,
             )
         )
-    for warning in report.warnings(e, lang):
+    for warning in report.warnings(e, lang, ctx.currency):
         st.warning(warning)
     if e.net_roi is None:
         st.info(ctx.t("evaluator.warn.no_cost"))
     st.caption(ctx.t("evaluator.convention"))
 
 
-def chart_key(a: ev.Analysis, ranges: dict | None, lang: str) -> tuple:
+def chart_key(a: ev.Analysis, ranges: dict | None, lang: str, currency: str = "CNY") -> tuple:
     """What the analysis' charts are drawn from: the inputs of ``ev.analyse_programme`` (the
-    same inputs, the same seeded analysis) and the language."""
+    same inputs, the same seeded analysis), the language and the currency."""
     mc = a.monte_carlo
-    return (a.programme, a.spread, tuple(sorted((ranges or {}).items())), mc.draws, mc.seed, lang)
+    return (a.programme, a.spread, tuple(sorted((ranges or {}).items())), mc.draws, mc.seed, lang, currency)
 
 
 def cash_charts(ctx: Any, a: ev.Analysis, key: tuple | None = None) -> None:
     """The cash-flow chart and the waterfall; ``key`` (:func:`chart_key`): built once per key
     for every session."""
-    cash = _chart("ev_cash", key, lambda: report.cash_flow_figure(a.evaluation, ctx.lang))
+    cash = _chart("ev_cash", key, lambda: report.cash_flow_figure(a.evaluation, ctx.lang, ctx.currency))
     st.plotly_chart(cash, width="stretch", key="ev_chart_cash")
-    waterfall = _chart("ev_waterfall", key, lambda: report.waterfall_figure(a.evaluation, ctx.lang))
+    waterfall = _chart(
+        "ev_waterfall", key, lambda: report.waterfall_figure(a.evaluation, ctx.lang, ctx.currency)
+    )
     st.plotly_chart(waterfall, width="stretch", key="ev_chart_waterfall")
 
 
@@ -140,10 +142,12 @@ def _chart(kind: str, key: tuple | None, build):
 def sensitivity_charts(ctx: Any, a: ev.Analysis, key: tuple | None = None) -> None:
     mc = a.monte_carlo
     tornado = _chart(
-        "ev_tornado", key, lambda: report.tornado_figure(a.programme, a.tornado, a.spread, ctx.lang)
+        "ev_tornado",
+        key,
+        lambda: report.tornado_figure(a.programme, a.tornado, a.spread, ctx.lang, ctx.currency),
     )
     st.plotly_chart(tornado, width="stretch", key="ev_chart_tornado")
-    histogram = _chart("ev_mc", key, lambda: report.histogram_figure(mc, ctx.lang))
+    histogram = _chart("ev_mc", key, lambda: report.histogram_figure(mc, ctx.lang, ctx.currency))
     st.plotly_chart(histogram, width="stretch", key="ev_chart_mc")
     metric_row(
         [
@@ -181,7 +185,8 @@ def tables(ctx: Any, a: ev.Analysis) -> None:
     with be_tab:
         st.dataframe(
             pd.DataFrame(
-                report.sensitivity_rows(a, ctx.lang), columns=report.sensitivity_headers(ctx.lang, a.spread)
+                report.sensitivity_rows(a, ctx.lang, ctx.currency),
+                columns=report.sensitivity_headers(ctx.lang, a.spread),
             ),
             hide_index=True,
             width="stretch",
@@ -196,7 +201,7 @@ def exports(ctx: Any, a: ev.Analysis) -> None:
     d1.download_button(
         ctx.t("evaluator.page.download_html"),
         # Built on click: the inlined plotly.js makes the file ~5 MB and half a second.
-        data=lambda: report.html_report(a, lang).encode("utf-8"),
+        data=lambda: report.html_report(a, lang, currency=ctx.currency).encode("utf-8"),
         file_name=report.report_filename(p, lang, "html"),
         mime="text/html",
         key="ev_download_html",
@@ -205,7 +210,7 @@ def exports(ctx: Any, a: ev.Analysis) -> None:
     )
     d2.download_button(
         ctx.t("evaluator.page.download_xlsx"),
-        data=lambda: report.excel_report(a, lang),
+        data=lambda: report.excel_report(a, lang, ctx.currency),
         file_name=report.report_filename(p, lang, "xlsx"),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="ev_download_xlsx",
@@ -238,12 +243,12 @@ def warranty_panel(ctx: Any) -> None:
     rows = [
         ("buyers", fmt.number(c.buyers)),
         ("non_buyers", fmt.number(c.non_buyers)),
-        ("clv_buyers", fmt.money_full(c.clv_buyers)),
-        ("clv_non", fmt.money_full(c.clv_non_buyers)),
-        ("uplift", f"{fmt.money_full(c.uplift)} ({fmt.pct(c.uplift_pct)})"),
-        ("matched", fmt.money_full(c.matched_uplift)),
-        ("price", fmt.money_full(c.avg_price)),
-        ("claims", fmt.money_full(c.avg_claims_cost)),
+        ("clv_buyers", fmt.money_full(c.clv_buyers, ctx.currency)),
+        ("clv_non", fmt.money_full(c.clv_non_buyers, ctx.currency)),
+        ("uplift", f"{fmt.money_full(c.uplift, ctx.currency)} ({fmt.pct(c.uplift_pct)})"),
+        ("matched", fmt.money_full(c.matched_uplift, ctx.currency)),
+        ("price", fmt.money_full(c.avg_price, ctx.currency)),
+        ("claims", fmt.money_full(c.avg_claims_cost, ctx.currency)),
         ("per_year", fmt.number(c.contracts_last_year)),
     ]
     st.dataframe(
@@ -309,10 +314,10 @@ def retention_panel(ctx: Any, programme: Programme, preset_key: str) -> None:
     metric_row(
         [
             Headline(ctx.t("evaluator.page.r.customers"), fmt.number(result.customers)),
-            Headline(ctx.t("evaluator.page.r.clv"), fmt.money_full(result.clv_before)),
+            Headline(ctx.t("evaluator.page.r.clv"), fmt.money_full(result.clv_before, ctx.currency)),
             Headline(
                 ctx.t("evaluator.page.r.uplift"),
-                fmt.money_full(result.uplift),
+                fmt.money_full(result.uplift, ctx.currency),
                 delta=fmt.pct(result.uplift_pct, 1) if result.uplift_pct is not None else None,
             ),
         ],

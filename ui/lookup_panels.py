@@ -42,7 +42,7 @@ def history_chart(ctx, by_year: pd.DataFrame) -> None:
             y=part["revenue"],
             name=plot_text(kind_name(ctx, kind)),
             customdata=part["visits"],
-            hovertemplate="%{x}: ¥%{y:,.0f} (%{customdata})",
+            hovertemplate=f"%{{x}}: {fmt.currency_mark(ctx.currency)}%{{y:,.0f}} (%{{customdata}})",
         )
     fig.update_layout(
         barmode="stack",

@@ -163,18 +163,20 @@ def dcf_explorer(ctx: Context) -> None:
         spend: list[float] | float = clv.SPEC_DCF_SPEND
         survival = clv.extend_survival_linearly(clv.SPEC_DCF_SURVIVAL, clv.SPEC_DCF_TAIL_STEP)
     else:
-        spend = c3.number_input(ctx.t("ov.dcf.spend"), 0, 1_000_000, 10_000, 500, key="dcf_spend")
+        spend = c3.number_input(
+            ctx.t("ov.dcf.spend", cur=ctx.unit), 0, 1_000_000, 10_000, 500, key="dcf_spend"
+        )
         retention = c4.slider(ctx.t("ov.dcf.retention"), 0.0, 1.0, 0.85, 0.01, key="dcf_retention")
         years = c3.slider(ctx.t("ov.dcf.years"), 1, 30, 10, key="dcf_years")
         survival = clv.survival_from_retention(retention, years)
 
     rows = clv.dcf_clv(spend, margin, survival, discount)
     total = clv.dcf_total(rows)
-    dcf_figures = [Headline(ctx.t("ov.dcf.total"), fmt.money_full(total))]
+    dcf_figures = [Headline(ctx.t("ov.dcf.total"), fmt.money_full(total, ctx.currency))]
     if preset == "spec":
         dcf_figures += [
-            Headline(ctx.t("ov.dcf.first6"), fmt.money_full(clv.dcf_total(rows[:6]))),
-            Headline(ctx.t("ov.dcf.tail"), fmt.money_full(clv.dcf_total(rows[6:]))),
+            Headline(ctx.t("ov.dcf.first6"), fmt.money_full(clv.dcf_total(rows[:6]), ctx.currency)),
+            Headline(ctx.t("ov.dcf.tail"), fmt.money_full(clv.dcf_total(rows[6:]), ctx.currency)),
         ]
     metric_row(dcf_figures, border=False)
     if preset == "spec":

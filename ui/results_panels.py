@@ -226,7 +226,9 @@ def outcomes_table(ctx: Any, treated: pd.DataFrame, total: int, list_id: str) ->
         column_config={
             "customer_id": column.TextColumn(ctx.t("results.field.customer_id")),
             "level": column.TextColumn(ctx.t("results.col.level")),
-            "expected_value": column.NumberColumn(ctx.t("results.col.predicted_ev"), format="localized"),
+            "expected_value": column.NumberColumn(
+                ctx.t("results.col.predicted_ev", cur=ctx.unit), format="localized"
+            ),
             "contact_date": column.DateColumn(ctx.t("results.field.contact_date"), max_value=date.today()),
             "channel": column.SelectboxColumn(
                 ctx.t("results.field.channel"),
@@ -239,7 +241,9 @@ def outcomes_table(ctx: Any, treated: pd.DataFrame, total: int, list_id: str) ->
                 format_func=lambda o: ctx.t(f"results.outcome.{o}"),
             ),
             "owner": column.TextColumn(ctx.t("results.field.owner"), max_chars=contacts.MAX_TEXT),
-            "cost": column.NumberColumn(ctx.t("results.field.cost"), min_value=0, format="localized"),
+            "cost": column.NumberColumn(
+                ctx.t("results.field.cost", cur=ctx.unit), min_value=0, format="localized"
+            ),
         },
     )
     st.button(ctx.t("results.save"), on_click=_save_edits, args=(ctx, rows, list_id), key="results_save")
@@ -267,7 +271,9 @@ def outcome_one(ctx: Any, treated: pd.DataFrame, issued_on: date, list_id: str) 
         lang=ctx.lang, container=o4, format_func=lambda o: ctx.t(f"results.outcome.{o}"),
     )  # fmt: skip
     o5.text_input(ctx.t("results.field.owner"), key="results_one_owner", max_chars=contacts.MAX_TEXT)
-    o6.number_input(ctx.t("results.field.cost"), 0.0, 1_000_000.0, 0.0, 50.0, key="results_one_cost")
+    o6.number_input(
+        ctx.t("results.field.cost", cur=ctx.unit), 0.0, 1_000_000.0, 0.0, 50.0, key="results_one_cost"
+    )
     st.button(ctx.t("results.mark"), on_click=_mark_one, args=(ctx, list_id), key="results_mark")
 
 
@@ -338,9 +344,9 @@ def level_table(ctx: Any, table: pd.DataFrame, verdict_text: dict[str, str]) -> 
             t("results.col.uplift"): table["uplift"],
             t("results.col.interval"): interval,
             t("results.col.kept"): table["kept"].round(1),
-            t("results.col.cost_per_kept"): table["cost_per_kept"].round(0),
-            t("results.col.predicted_value"): table["predicted_value"].round(0),
-            t("results.col.realised_value"): table["realised_value"].round(0),
+            t("results.col.cost_per_kept", cur=ctx.unit): table["cost_per_kept"].round(0),
+            t("results.col.predicted_value", cur=ctx.unit): table["predicted_value"].round(0),
+            t("results.col.realised_value", cur=ctx.unit): table["realised_value"].round(0),
             t("results.col.verdict"): [verdict_text[v] for v in table["verdict"]],
         }
     )

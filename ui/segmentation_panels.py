@@ -155,7 +155,7 @@ def rules_ui(ctx: Context, scheme: str) -> tuple[seg.RfmlRules, seg.SixGroupRule
             ("m", (2, 3, 4, 5), 100, 10_000_000),
         ]
         for dim, scores, step, top in rows:
-            st.caption(ctx.t(f"seg.rules.{dim}"))
+            st.caption(ctx.t(f"seg.rules.{dim}", cur=ctx.unit))
             cols = st.columns(4)
             for col, s in zip(cols, scores):
                 num(

@@ -325,9 +325,13 @@ def care_budget(ctx: Context, breakdown: pd.DataFrame, scheme: str) -> None:
     flat = plan.flat_total is not None
     metric_row(
         [
-            Headline(ctx.t("seg.budget.total"), fmt.money_full(plan.total)),
-            Headline(ctx.t("seg.budget.flat_total"), fmt.money_full(plan.flat_total)) if flat else None,
-            Headline(ctx.t("seg.budget.difference"), fmt.money_full(plan.total - plan.flat_total))
+            Headline(ctx.t("seg.budget.total"), fmt.money_full(plan.total, ctx.currency)),
+            Headline(ctx.t("seg.budget.flat_total"), fmt.money_full(plan.flat_total, ctx.currency))
+            if flat
+            else None,
+            Headline(
+                ctx.t("seg.budget.difference"), fmt.money_full(plan.total - plan.flat_total, ctx.currency)
+            )
             if flat
             else None,
             Headline(ctx.t("seg.budget.top"), fmt.pct(top_lines["share"].sum())),
@@ -340,7 +344,7 @@ def care_budget(ctx: Context, breakdown: pd.DataFrame, scheme: str) -> None:
                 ctx.t("seg.col.tier"): [label(ctx, t, budget_scheme) for t in lines["tier"]],
                 ctx.t("seg.col.customers"): [fmt.number(x) for x in lines["customers"]],
                 ctx.t("seg.col.cost_each"): [cost_text(ctx, x) for x in lines["cost_each"]],
-                ctx.t("seg.col.budget"): [fmt.money_full(x) for x in lines["total"]],
+                ctx.t("seg.col.budget"): [fmt.money_full(x, ctx.currency) for x in lines["total"]],
                 ctx.t("seg.col.budget_share"): [fmt.pct(x) for x in lines["share"]],
                 ctx.t("seg.col.customer_share"): [fmt.pct(x) for x in lines["customer_share"]],
             }
@@ -410,7 +414,7 @@ def playbooks(ctx: Context, breakdown: pd.DataFrame, scheme: str) -> None:
             limit = (
                 ctx.t("seg.unlimited")
                 if rule.compensation_limit is None
-                else fmt.money_full(rule.compensation_limit)
+                else fmt.money_full(rule.compensation_limit, ctx.currency)
             )
             st.markdown(
                 ctx.t(

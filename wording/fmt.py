@@ -29,6 +29,15 @@ def currency_mark(currency: str = "CNY") -> str:
     return CURRENCY_SYMBOLS.get(code, code)
 
 
+def currency_unit(currency: str = "CNY", lang: str = "en") -> str:
+    """The currency as a label's unit ("Budget (¥)", "预算（元）", "Budget ($)"): 元 for yuan in
+    Chinese, else its mark (:func:`currency_mark`)."""
+    code = (currency or "CNY").upper()
+    if lang == "zh" and code in ("CNY", "RMB"):
+        return "元"
+    return currency_mark(code)
+
+
 def _with_currency(sign: str, figure: str, currency: str) -> str:
     if not any(c in "123456789" for c in figure):
         sign = ""  # -0.3 shows as ¥0, not -¥0

@@ -24,7 +24,7 @@ from wording.boardpack.deck import (
 )
 from wording.catalogue import t
 from wording.evaluation import driver_label, programme_label
-from wording.fmt import money_full, number, pct
+from wording.fmt import currency_unit, money_full, number, pct
 from wording.report.texts import (
     headline_rows,
     input_rows,
@@ -88,7 +88,7 @@ def evaluator_deck(
     intro = [x for x in (note_text(p, lang), t("evaluator.convention", lang)) if x]
     inputs = Table(
         [t("evaluator.col.input", lang), t("evaluator.col.value", lang), t("evaluator.col.how", lang)],
-        input_rows(p, lang),
+        input_rows(p, lang, currency),
         (4, 2, 4),
         frozenset({1}),
     )
@@ -99,11 +99,11 @@ def evaluator_deck(
             t("evaluator.col.value", lang),
             t("evaluator.col.definition", lang),
         ],
-        headline_rows(a, lang),
+        headline_rows(a, lang, currency),
         (2.6, 2.6, 6.0),
         frozenset({1}),
     )
-    slides += _paginate(t("boardpack.figures", lang), warnings(e, lang), figures, lang)
+    slides += _paginate(t("boardpack.figures", lang), warnings(e, lang, currency), figures, lang)
     years, series = cash_flow_series(a, lang)
     flows = e.cash_flows
     cumulative = [
@@ -149,7 +149,7 @@ def evaluator_deck(
         )
     sensitivity = Table(
         sensitivity_headers(lang, a.spread),
-        sensitivity_rows(a, lang),
+        sensitivity_rows(a, lang, currency),
         (3.4, 1.6, 1.8, 1.8, 1.6, 1.2),
         frozenset({1, 2, 3, 4, 5}),
     )
@@ -222,11 +222,11 @@ def allocator_deck(
     inputs = Table(
         [
             t("allocator.col.name", lang),
-            t("allocator.col.investment", lang),
-            t("allocator.col.uplift", lang),
+            t("allocator.col.investment", lang, cur=currency_unit(currency, lang)),
+            t("allocator.col.uplift", lang, cur=currency_unit(currency, lang)),
             t("allocator.col.reach", lang),
             t("allocator.col.divisible", lang),
-            t("allocator.col.pilot_investment", lang),
+            t("allocator.col.pilot_investment", lang, cur=currency_unit(currency, lang)),
         ],
         rows,
         (3, 1.8, 1.8, 1.4, 1.0, 3.0),

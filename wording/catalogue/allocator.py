@@ -121,8 +121,8 @@ STRINGS = {
         "排除的项目仍保留在表中，但不会被投入。",
     ),
     "allocator.page.none": ("None", "无"),
-    "allocator.page.budget": ("Budget (¥)", "预算（元）"),
-    "allocator.page.budget_box": ("Budget, exact (¥)", "预算精确值（元）"),
+    "allocator.page.budget": ("Budget ({cur})", "预算（{cur}）"),
+    "allocator.page.budget_box": ("Budget, exact ({cur})", "预算精确值（{cur}）"),
     "allocator.page.budget_empty": (
         "The budget box is empty: type a budget (or move the slider) to see the best portfolio.",
         "预算输入框为空：请输入预算（或拖动滑块）以查看最优组合。",
@@ -215,13 +215,13 @@ STRINGS = {
     ),
     "allocator.page.optimum": ("Best net value", "最优净值"),
     "allocator.page.chart_curve.hover": (
-        "Budget ¥%{x:,.0f}<br>Best net value ¥%{y:,.0f}<extra></extra>",
-        "预算 ¥%{x:,.0f}<br>最优净值 ¥%{y:,.0f}<extra></extra>",
+        "Budget {mark}%{{x:,.0f}}<br>Best net value {mark}%{{y:,.0f}}<extra></extra>",
+        "预算 {mark}%{{x:,.0f}}<br>最优净值 {mark}%{{y:,.0f}}<extra></extra>",
     ),
     "allocator.page.enters": ("Portfolio changes", "组合变化点"),
     "allocator.page.chart_enters.hover": (
-        "From ¥%{x:,.0f}<br>%{text}<extra></extra>",
-        "自 ¥%{x:,.0f} 起<br>%{text}<extra></extra>",
+        "From {mark}%{{x:,.0f}}<br>%{{text}}<extra></extra>",
+        "自 {mark}%{{x:,.0f}} 起<br>%{{text}}<extra></extra>",
     ),
     "allocator.page.event.enters": ("+ {name} enters", "+ {name} 入选"),
     "allocator.page.event.leaves": ("− {name} leaves", "− {name} 移出"),
@@ -242,9 +242,9 @@ STRINGS = {
     "allocator.page.reasons": ("Why each project is in or out", "每个项目入选或落选的原因"),
     "allocator.page.table": ("All projects in figures", "全部项目明细"),
     "allocator.col.name": ("Project", "项目"),
-    "allocator.col.investment": ("Investment (¥)", "投入（元）"),
+    "allocator.col.investment": ("Investment ({cur})", "投入（{cur}）"),
     "allocator.col.investment.help": ("What the project costs in full.", "项目全额投入。"),
-    "allocator.col.uplift": ("CLV uplift per customer (¥)", "每位客户CLV提升（元）"),
+    "allocator.col.uplift": ("CLV uplift per customer ({cur})", "每位客户CLV提升（{cur}）"),
     "allocator.col.uplift.help": (
         "Extra customer lifetime value per customer reached (typed, or derived from the data below).",
         "每位覆盖客户增加的终身价值（手工输入，或在下方由数据推算）。",
@@ -256,8 +256,8 @@ STRINGS = {
         "Can be funded in part, pro rata (cost and gain scale together). Otherwise all or nothing.",
         "可按比例部分投入（投入与收益同比例）。否则只能全投或不投。",
     ),
-    "allocator.col.pilot_investment": ("Pilot investment (¥)", "试点投入（元）"),
-    "allocator.col.pilot_uplift": ("Pilot uplift per customer (¥)", "试点每位客户提升（元）"),
+    "allocator.col.pilot_investment": ("Pilot investment ({cur})", "试点投入（{cur}）"),
+    "allocator.col.pilot_uplift": ("Pilot uplift per customer ({cur})", "试点每位客户提升（{cur}）"),
     "allocator.col.pilot_reach": ("Pilot customers", "试点覆盖客户数"),
     "allocator.col.pilot.help": (
         "Optional smaller tier: fill all three pilot columns and the project can run as the "

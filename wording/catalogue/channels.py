@@ -34,7 +34,7 @@ STRINGS = {
     "channels.cac_window.all": ("All months", "全部月份"),
     "channels.cac_window.months": ("Last {n} months", "最近 {n} 个月"),
     "channels.ltv.definition": (
-        "LTV per customer at {h} years, in yuan at the purchase date: the gross profit of the "
+        "LTV per customer at {h} years, in money of the purchase date: the gross profit of the "
         "completed years since purchase (up to {h}), each year discounted at {d}, plus for "
         "customers younger than {h} years the expected remaining years: yearly gross profit so "
         "far (gross profit ÷ years since purchase, at least one year, so a first-year customer is "
@@ -120,11 +120,11 @@ STRINGS = {
     "channels.sim.beta": ("Returns to extra spend β", "追加投放回报系数 β"),
     "channels.sim.beta.help": (
         "Customers won = current customers × (new spend ÷ current spend)^β. β = 1: every extra "
-        "yuan wins as many customers as the average yuan now (constant CAC, the reference case's "
-        "reasoning). β < 1: each extra yuan wins fewer customers than the last, and a cut loses "
+        "unit of money wins as many customers as the average one now (constant CAC, the reference case's "
+        "reasoning). β < 1: each extra unit wins fewer customers than the last, and a cut loses "
         "the least productive customers first. New customers are assumed worth the channel's LTV.",
-        "获客数 = 当前客户数 ×（新投放 ÷ 当前投放）^β。β = 1：每多投 1 元带来的客户与目前平均水平相同"
-        "（CAC 不变，即参考案例的推理）。β < 1：每多投 1 元带来的客户比上一元少，削减投放时先失去效率最低的客户。"
+        "获客数 = 当前客户数 ×（新投放 ÷ 当前投放）^β。β = 1：每多投入一单位金额带来的客户与目前平均水平相同"
+        "（CAC 不变，即参考案例的推理）。β < 1：每多投入一单位金额带来的客户比上一单位少，削减投放时先失去效率最低的客户。"
         "假定新客户的价值等于该渠道的 LTV。",
     ),
     "channels.sim.needs_spend": (
@@ -195,7 +195,7 @@ STRINGS = {
     ),
     "channels.cohort.retention": ("Retention by year since purchase", "购车后各年留存率"),
     "channels.cohort.cumulative": ("Cumulative gross profit vs CAC", "单客累计毛利与 CAC"),
-    "channels.cohort.gp_axis": ("Gross profit per customer (CNY)", "单客毛利（元）"),
+    "channels.cohort.gp_axis": ("Gross profit per customer ({cur})", "单客毛利（{cur}）"),
     "channels.cohort.cumulative.caption": (
         "Solid: cumulative gross profit per customer (undiscounted). Dashed: the cohort's CAC; "
         "where a line crosses its CAC, the customer has paid back what it cost to win.",

@@ -156,7 +156,7 @@ STRINGS.update(
         "ov.dcf.preset": ("Survival curve", "留存曲线"),
         "ov.dcf.preset.spec": ("Reference case: a new-energy car owner", "参考案例：新能源车主"),
         "ov.dcf.preset.constant": ("Constant yearly retention", "固定年留存率"),
-        "ov.dcf.spend": ("Yearly spend (CNY)", "年消费（元）"),
+        "ov.dcf.spend": ("Yearly spend ({cur})", "年消费（{cur}）"),
         "ov.dcf.margin": ("Gross margin", "毛利率"),
         "ov.dcf.discount": ("Discount rate", "折现率"),
         "ov.dcf.retention": ("Yearly retention r (S_t = r^t)", "年留存率 r（S_t = r^t）"),

@@ -10,8 +10,8 @@ STRINGS = {
     "bridge.title": ("What moved the total CLV since {date}", "自 {date} 以来 CLV 合计的变化来源"),
     "bridge.caption": (
         "Every customer is compared with themselves at both dates. Start + customers gained − customers lost "
-        "+ value per customer = end, to the yuan. Active: last visit or car purchase within {active} days.",
-        "每位客户与其自身在两个日期的价值对比。期初 + 新增客户 − 流失客户 + 单客价值变化 = 期末，精确到元。"
+        "+ value per customer = end, exactly. Active: last visit or car purchase within {active} days.",
+        "每位客户与其自身在两个日期的价值对比。期初 + 新增客户 − 流失客户 + 单客价值变化 = 期末，分毫不差。"
         "活跃：最近一次到店或购车在 {active} 天以内。",
     ),
     "bridge.start": ("Total CLV on {date}", "{date} CLV 合计"),

@@ -41,7 +41,7 @@ STRINGS = {
     "evaluator.page.line_name": ("Cost line {n}: name", "成本项{n}：名称"),
     "evaluator.page.line_default": ("Cost line {n}", "成本项{n}"),
     "evaluator.page.timing": ("Cost line {n}: when", "成本项{n}：发生方式"),
-    "evaluator.page.line_amount": ("Cost line {n}: amount (¥)", "成本项{n}：金额（元）"),
+    "evaluator.page.line_amount": ("Cost line {n}: amount ({cur})", "成本项{n}：金额（{cur}）"),
     "evaluator.page.one_off_year": ("Cost line {n}: in year", "成本项{n}：发生年份"),
     "evaluator.page.timing.upfront.help": ("Paid once, today (year 0).", "当期一次性支付（第0年）。"),
     "evaluator.page.timing.yearly.help": ("Paid every year of the horizon.", "评估周期内每年支付。"),
@@ -66,7 +66,7 @@ STRINGS = {
         "Counted once over the whole horizon (the van's 3,600 visits are 1,500 customers).",
         "整个周期内只计一次（移动服务车3,600台次对应1,500位客户）。",
     ),
-    "evaluator.page.uplift": ("CLV uplift per customer (¥)", "每位客户CLV提升（元）"),
+    "evaluator.page.uplift": ("CLV uplift per customer ({cur})", "每位客户CLV提升（{cur}）"),
     "evaluator.page.uplift.help": (
         "Change in the customer's lifetime value that the programme causes, a present value as of today; the data section below can compute it.",
         "项目带来的客户终身价值变化（按今天计的现值）；可用下方“数据测算”部分计算。",
@@ -76,7 +76,7 @@ STRINGS = {
         "Share of these customers who realise the uplift (30% of lapsed visitors stay).",
         "实现CLV提升的客户比例（如流失客户中30%留下）。",
     ),
-    "evaluator.page.baseline": ("Baseline CLV (¥, optional)", "基准CLV（元，可选）"),
+    "evaluator.page.baseline": ("Baseline CLV ({cur}, optional)", "基准CLV（{cur}，可选）"),
     "evaluator.page.baseline.help": (
         "CLV without the programme, to state the uplift in percent; 0 leaves it out.",
         "没有该项目时的CLV，用于以百分比表示提升；填0则不显示。",

@@ -163,8 +163,8 @@ STRINGS.update(
         ),
         "seg.rules.f": ("F: fewest visits in 12 months for a score of", "F：近12个月到店次数下限，对应得分"),
         "seg.rules.m": (
-            "M: least spend in 12 months (CNY) for a score of",
-            "M：近12个月消费金额下限（元），对应得分",
+            "M: least spend in 12 months ({cur}) for a score of",
+            "M：近12个月消费金额下限（{cur}），对应得分",
         ),
         "seg.rules.score": ("score {n}", "{n} 分"),
         "seg.rules.l": ("L: loyalty, clamped to 1-5", "L：忠诚度，限定在 1-5 分"),

@@ -17,7 +17,7 @@ from clv_engine.evaluation import (
 )
 from wording.catalogue import t
 from wording.evaluation import driver_label, label
-from wording.fmt import money, number, pct
+from wording.fmt import currency_mark, money, number, pct
 
 GAIN_COLOUR = "#2e7d32"
 COST_COLOUR = "#c62828"
@@ -25,11 +25,14 @@ LINE_COLOUR = "#1f3a93"
 MUTED = "#8a8f98"
 
 
-def _axis_scale(lang: str) -> tuple[float, dict]:
-    """Chinese readers get the money axis in 万, English readers in ¥ with SI suffixes."""
+def _axis_scale(lang: str, currency: str = "CNY") -> tuple[float, dict]:
+    """Chinese readers get the money axis in 万, English readers with SI suffixes; in the
+    data's currency (``¥``, ``$``; a currency with no symbol by its code: ``HKD 120万``)."""
+    mark = currency_mark(currency)
+    prefix = mark if len(mark) == 1 else f"{mark} "
     if lang == "zh":
-        return 1e4, {"tickprefix": "¥", "ticksuffix": "万", "tickformat": ",.0f"}
-    return 1.0, {"tickprefix": "¥", "tickformat": "~s"}
+        return 1e4, {"tickprefix": prefix, "ticksuffix": "万", "tickformat": ",.0f"}
+    return 1.0, {"tickprefix": prefix, "tickformat": "~s"}
 
 
 def _plot_text(text: str) -> str:
@@ -104,10 +107,10 @@ def _label_width_px(text: str, size: float = 12) -> float:
 # --------------------------------------------------------------------------------------
 # Charts
 # --------------------------------------------------------------------------------------
-def cash_flow_figure(e: Evaluation, lang: str = "en") -> go.Figure:
+def cash_flow_figure(e: Evaluation, lang: str = "en", currency: str = "CNY") -> go.Figure:
     """Yearly costs (below zero) and gain (above), with the cumulative line: the J-curve."""
     flows = e.cash_flows
-    scale, axis = _axis_scale(lang)
+    scale, axis = _axis_scale(lang, currency)
     years = [t("evaluator.report.year_n", lang, n=int(y)) for y in flows["year"]]
     fig = go.Figure()
     costs = flows["upfront_cost"] + flows["one_off_cost"] + flows["running_cost"] + flows["unit_cost"]
@@ -116,7 +119,7 @@ def cash_flow_figure(e: Evaluation, lang: str = "en") -> go.Figure:
         y=flows["gain"] / scale,
         name=t("evaluator.report.gain", lang),
         marker_color=GAIN_COLOUR,
-        customdata=[money(v, lang) for v in flows["gain"]],
+        customdata=[money(v, lang, currency) for v in flows["gain"]],
         hovertemplate="%{x}: %{customdata}<extra></extra>",
     )
     fig.add_bar(
@@ -124,7 +127,7 @@ def cash_flow_figure(e: Evaluation, lang: str = "en") -> go.Figure:
         y=costs / scale,
         name=t("evaluator.report.costs", lang),
         marker_color=COST_COLOUR,
-        customdata=[money(v, lang) for v in costs],
+        customdata=[money(v, lang, currency) for v in costs],
         hovertemplate="%{x}: %{customdata}<extra></extra>",
     )
     fig.add_scatter(
@@ -133,7 +136,7 @@ def cash_flow_figure(e: Evaluation, lang: str = "en") -> go.Figure:
         name=t("evaluator.report.cumulative", lang),
         mode="lines+markers",
         line={"color": LINE_COLOUR, "width": 3},
-        customdata=[money(v, lang) for v in flows["cumulative"]],
+        customdata=[money(v, lang, currency) for v in flows["cumulative"]],
         hovertemplate="%{x}: %{customdata}<extra></extra>",
     )
     fig.add_scatter(
@@ -142,7 +145,7 @@ def cash_flow_figure(e: Evaluation, lang: str = "en") -> go.Figure:
         name=t("evaluator.report.cumulative_discounted", lang),
         mode="lines",
         line={"color": LINE_COLOUR, "width": 2, "dash": "dot"},
-        customdata=[money(v, lang) for v in flows["cumulative_discounted"]],
+        customdata=[money(v, lang, currency) for v in flows["cumulative_discounted"]],
         hovertemplate="%{x}: %{customdata}<extra></extra>",
     )
     fig.update_layout(barmode="relative")
@@ -150,7 +153,7 @@ def cash_flow_figure(e: Evaluation, lang: str = "en") -> go.Figure:
     return _layout(fig, t("evaluator.chart.cash_flow", lang))
 
 
-def waterfall_figure(e: Evaluation, lang: str = "en") -> go.Figure:
+def waterfall_figure(e: Evaluation, lang: str = "en", currency: str = "CNY") -> go.Figure:
     """From the costs, line by line, through each group's gain, to the net gain."""
     p = e.programme
     h = p.horizon_years
@@ -172,7 +175,7 @@ def waterfall_figure(e: Evaluation, lang: str = "en") -> go.Figure:
         if gain:
             names.append(_plot_text(label(group.name, lang)))
             values.append(gain)
-    scale, axis = _axis_scale(lang)
+    scale, axis = _axis_scale(lang, currency)
     measures = ["relative"] * len(values) + ["total"]
     names.append(t("evaluator.fig.net_gain", lang))
     values.append(e.net_gain_over_horizon)
@@ -181,9 +184,9 @@ def waterfall_figure(e: Evaluation, lang: str = "en") -> go.Figure:
             x=names,
             y=[v / scale for v in values[:-1]] + [0],
             measure=measures,
-            text=[money(v, lang) for v in values],
+            text=[money(v, lang, currency) for v in values],
             textposition="outside",
-            customdata=[money(v, lang) for v in values],
+            customdata=[money(v, lang, currency) for v in values],
             hovertemplate="%{x}: %{customdata}<extra></extra>",
             increasing={"marker": {"color": GAIN_COLOUR}},
             decreasing={"marker": {"color": COST_COLOUR}},
@@ -200,9 +203,11 @@ def waterfall_figure(e: Evaluation, lang: str = "en") -> go.Figure:
     return _layout(fig, t("evaluator.chart.waterfall", lang))
 
 
-def tornado_figure(p: Programme, frame: pd.DataFrame, spread: float, lang: str = "en") -> go.Figure:
+def tornado_figure(
+    p: Programme, frame: pd.DataFrame, spread: float, lang: str = "en", currency: str = "CNY"
+) -> go.Figure:
     """NPV swing per driver around the base case; largest on top."""
-    scale, axis = _axis_scale(lang)
+    scale, axis = _axis_scale(lang, currency)
     shown = frame[frame["swing"] > 0]
     base = float(frame["base_npv"].iloc[0]) if len(frame) else 0.0
     labels = [_plot_text(driver_label(p, k, lang)) for k in shown["driver"]]
@@ -219,7 +224,7 @@ def tornado_figure(p: Programme, frame: pd.DataFrame, spread: float, lang: str =
             orientation="h",
             name=t(name_key, lang, pct=pct(spread)),
             marker_color=colour,
-            customdata=[money(v, lang) for v in values],
+            customdata=[money(v, lang, currency) for v in values],
             hovertemplate="%{y}: NPV %{customdata}<extra></extra>",
         )
     vline(fig, base / scale, line_color=MUTED, line_dash="dash")
@@ -234,9 +239,9 @@ def tornado_figure(p: Programme, frame: pd.DataFrame, spread: float, lang: str =
     return fig
 
 
-def histogram_figure(mc: MonteCarloResult, lang: str = "en") -> go.Figure:
+def histogram_figure(mc: MonteCarloResult, lang: str = "en", currency: str = "CNY") -> go.Figure:
     """Monte Carlo NPVs with P10, P50, P90 and the zero line marked."""
-    scale, axis = _axis_scale(lang)
+    scale, axis = _axis_scale(lang, currency)
     # Bin in numpy so the chart (and the HTML file) carries 60 bars, not 10,000 draws.
     counts, edges = np.histogram(mc.npv, bins=60)
     centres = (edges[:-1] + edges[1:]) / 2
@@ -247,7 +252,7 @@ def histogram_figure(mc: MonteCarloResult, lang: str = "en") -> go.Figure:
             y=counts,
             width=np.diff(edges) / scale,
             marker_color=colours,
-            customdata=[money(c, lang) for c in centres],
+            customdata=[money(c, lang, currency) for c in centres],
             hovertemplate="NPV %{customdata}: %{y}<extra></extra>",
         )
     )
@@ -262,7 +267,7 @@ def histogram_figure(mc: MonteCarloResult, lang: str = "en") -> go.Figure:
             value / scale,
             line_color="#263238",
             line_dash="dash",
-            annotation_text=f"{name} {money(value, lang)}",
+            annotation_text=f"{name} {money(value, lang, currency)}",
             annotation_position=where,
         )
     vline(fig, 0, line_color=COST_COLOUR, line_width=1)

@@ -14,7 +14,7 @@ from clv_engine.evaluation import (
 from clv_engine.export import neutralise
 from wording.catalogue import t
 from wording.evaluation import driver_label, label, programme_label
-from wording.fmt import money_full, number, pct
+from wording.fmt import excel_money_format, money_full, number, pct
 from wording.report.texts import (
     CASH_FLOW_COLUMNS,
     cash_flow_headers,
@@ -60,7 +60,7 @@ def _sum(refs: list[str]) -> str:
     return "(" + "+".join(refs) + ")" if refs else "0"
 
 
-def excel_report(a: Analysis, lang: str = "en") -> bytes:
+def excel_report(a: Analysis, lang: str = "en", currency: str = "CNY") -> bytes:
     """The business case as a live model: the Inputs sheet drives the yearly cash-flow
     formulas, which drive NPV, IRR, MIRR and both paybacks on the Results sheet. Every
     amount is a number with a number format. Sensitivity and Monte Carlo are the app's
@@ -78,7 +78,7 @@ def excel_report(a: Analysis, lang: str = "en") -> bytes:
     head = book.add_format(
         {"bold": True, "bg_color": "#e8edf3", "border": 1, "text_wrap": True, "valign": "top"}
     )
-    yuan = book.add_format({"num_format": '"¥"#,##0;-"¥"#,##0'})
+    yuan = book.add_format({"num_format": excel_money_format(currency)})
     count = book.add_format({"num_format": "#,##0"})
     whole = book.add_format({"num_format": "0"})
     ratio = book.add_format({"num_format": "0.0%"})
@@ -167,7 +167,7 @@ def excel_report(a: Analysis, lang: str = "en") -> bytes:
             how = t(
                 "evaluator.in.baseline",
                 lang,
-                clv=money_full(g.baseline_clv),
+                clv=money_full(g.baseline_clv, currency),
                 pct=pct(g.uplift_pct) if g.uplift_pct is not None else "—",
             )
         put(
@@ -389,7 +389,7 @@ def excel_report(a: Analysis, lang: str = "en") -> bytes:
         ws.write_number(i, 1, value, fmt)
         _write_text(ws, i, 2, definition, wrap)
     r += 6
-    for i, w in enumerate(warnings(e, lang)):
+    for i, w in enumerate(warnings(e, lang, currency)):
         _write_text(ws, r + i, 0, w, wrap)
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 18)

@@ -75,26 +75,28 @@ def _table(
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _cash_flow_rows(e: Evaluation, lang: str) -> list[list[str]]:
+def _cash_flow_rows(e: Evaluation, lang: str, currency: str = "CNY") -> list[list[str]]:
     rows = []
     for _, r in e.cash_flows.iterrows():
         cells = [t("evaluator.report.year_n", lang, n=int(r["year"]))]
         for c in CASH_FLOW_COLUMNS[1:]:
-            cells.append(f"{r[c]:.4f}" if c == "discount_factor" else money_full(r[c]))
+            cells.append(f"{r[c]:.4f}" if c == "discount_factor" else money_full(r[c], currency))
         rows.append(cells)
     return rows
 
 
-def html_report(a: Analysis, lang: str = "en", generated: datetime | None = None) -> str:
+def html_report(
+    a: Analysis, lang: str = "en", generated: datetime | None = None, currency: str = "CNY"
+) -> str:
     """A self-contained HTML business case: plotly.js is inlined once (no CDN), so the
     file opens offline, attached to an e-mail, years from now."""
     e, p = a.evaluation, a.programme
     generated = generated or datetime.now()
     figures = [
-        cash_flow_figure(e, lang),
-        waterfall_figure(e, lang),
-        tornado_figure(p, a.tornado, a.spread, lang),
-        histogram_figure(a.monte_carlo, lang),
+        cash_flow_figure(e, lang, currency),
+        waterfall_figure(e, lang, currency),
+        tornado_figure(p, a.tornado, a.spread, lang, currency),
+        histogram_figure(a.monte_carlo, lang, currency),
     ]
     charts = "".join(
         '<div class="chart">'
@@ -108,7 +110,7 @@ def html_report(a: Analysis, lang: str = "en", generated: datetime | None = None
         figure_row("net_roi", pct(e.net_roi), lang),
         figure_row("payback", payback_text(e.payback_years, e, lang), lang),
         figure_row("discounted_payback", payback_text(e.discounted_payback_years, e, lang), lang),
-        figure_row("npv", money(e.npv, lang), lang),
+        figure_row("npv", money(e.npv, lang, currency), lang),
         figure_row("irr", irr_text(e, lang), lang, irr_warning(e, lang)),
     ]
     card_html = "".join(
@@ -125,13 +127,13 @@ def html_report(a: Analysis, lang: str = "en", generated: datetime | None = None
         f"<h1>{html.escape(t('evaluator.report.title', lang, name=title))}</h1>",
         f'<div class="meta">{html.escape(t("evaluator.report.generated", lang, when=generated.strftime("%Y-%m-%d %H:%M")))}</div>',
         f'<div class="cards">{card_html}</div>',
-        "".join(f'<div class="warn">{html.escape(w)}</div>' for w in warnings(e, lang)),
+        "".join(f'<div class="warn">{html.escape(w)}</div>' for w in warnings(e, lang, currency)),
         f"<h2>{html.escape(t('evaluator.report.assumptions', lang))}</h2>",
         f'<p class="note">{html.escape(note)}</p>' if note else "",
         f'<p class="note">{html.escape(t("evaluator.convention", lang))}</p>',
         _table(
             [t("evaluator.col.input", lang), t("evaluator.col.value", lang), t("evaluator.col.how", lang)],
-            input_rows(p, lang),
+            input_rows(p, lang, currency),
             numeric={1},
         ),
         f"<h2>{html.escape(t('evaluator.report.results', lang))}</h2>",
@@ -141,15 +143,15 @@ def html_report(a: Analysis, lang: str = "en", generated: datetime | None = None
                 t("evaluator.col.value", lang),
                 t("evaluator.col.definition", lang),
             ],
-            headline_rows(a, lang),
+            headline_rows(a, lang, currency),
             numeric={1},
         ),
         f"<h2>{html.escape(t('evaluator.report.cash_flows', lang))}</h2>",
-        _table(cash_flow_headers(lang), _cash_flow_rows(e, lang)),
+        _table(cash_flow_headers(lang), _cash_flow_rows(e, lang, currency)),
         f"<h2>{html.escape(t('evaluator.report.charts', lang))}</h2>",
         charts,
         f"<h2>{html.escape(t('evaluator.report.sensitivity', lang))}</h2>",
-        _table(sensitivity_headers(lang, a.spread), sensitivity_rows(a, lang)),
+        _table(sensitivity_headers(lang, a.spread), sensitivity_rows(a, lang, currency)),
         f'<p class="note">{html.escape(t("evaluator.report.mc_method", lang, draws=number(a.monte_carlo.draws), seed=a.monte_carlo.seed))}</p>',
         "</body></html>",
     ]

@@ -39,7 +39,7 @@ def per_unit_text(p: Programme, lang: str) -> str:
     return t(p.volume_unit.replace(".unit.", ".per_unit."), lang)
 
 
-def unit_loss_warning(e: Evaluation, lang: str) -> str | None:
+def unit_loss_warning(e: Evaluation, lang: str, currency: str = "CNY") -> str | None:
     """ "The product itself loses ¥400 per contract ..." when the price is below the cost."""
     if e.unit_loss is None:
         return None
@@ -48,18 +48,18 @@ def unit_loss_warning(e: Evaluation, lang: str) -> str | None:
     return t(
         "evaluator.warn.unit_loss",
         lang,
-        loss=money_full(e.unit_loss),
+        loss=money_full(e.unit_loss, currency),
         per=per_unit_text(p, lang),
-        cost=money_full(cost),
-        price=money_full(p.unit_revenue),
+        cost=money_full(cost, currency),
+        price=money_full(p.unit_revenue, currency),
     )
 
 
-def warnings(e: Evaluation, lang: str) -> list[str]:
+def warnings(e: Evaluation, lang: str, currency: str = "CNY") -> list[str]:
     """Every caveat a reader must see beside the figures, in words."""
     found = [
         irr_warning(e, lang),
-        unit_loss_warning(e, lang),
+        unit_loss_warning(e, lang, currency),
         t("evaluator.warn.dips", lang) if e.dips_after_payback else None,
     ]
     return [w for w in found if w]
@@ -96,25 +96,27 @@ def figure_row(name: str, value: str, lang: str, definition: str | None = None) 
     return t(f"evaluator.fig.{name}", lang), value, definition or t(f"evaluator.def.{name}", lang)
 
 
-def headline_rows(a: Analysis, lang: str) -> list[tuple[str, str, str]]:
+def headline_rows(a: Analysis, lang: str, currency: str = "CNY") -> list[tuple[str, str, str]]:
     """(figure, value, definition) for every figure of the case."""
     e = a.evaluation
     mc = a.monte_carlo
     per_unit = per_unit_text(e.programme, lang)
     rows = [
-        figure_row("cost", money_full(e.cost_over_horizon), lang),
+        figure_row("cost", money_full(e.cost_over_horizon, currency), lang),
         figure_row(
-            "unit_cost", "—" if e.unit_cost is None else f"{money_full(e.unit_cost)} {per_unit}", lang
+            "unit_cost",
+            "—" if e.unit_cost is None else f"{money_full(e.unit_cost, currency)} {per_unit}",
+            lang,
         ),
-        figure_row("gain", money_full(e.gain_over_horizon), lang),
-        figure_row("net_gain", money_full(e.net_gain_over_horizon), lang),
+        figure_row("gain", money_full(e.gain_over_horizon, currency), lang),
+        figure_row("net_gain", money_full(e.net_gain_over_horizon, currency), lang),
         figure_row("net_roi", pct(e.net_roi), lang),
         figure_row("multiple", multiple(e.benefit_cost_multiple), lang),
         figure_row("payback", payback_text(e.payback_years, e, lang), lang),
         figure_row("discounted_payback", payback_text(e.discounted_payback_years, e, lang), lang),
         (
             t("evaluator.fig.npv", lang),
-            money_full(e.npv),
+            money_full(e.npv, currency),
             t("evaluator.def.npv", lang)
             + " "
             + t("evaluator.def.rate", lang, rate=pct(e.programme.discount_rate, 1)),
@@ -127,7 +129,7 @@ def headline_rows(a: Analysis, lang: str) -> list[tuple[str, str, str]]:
         ),
         (
             t("evaluator.fig.mc_p10_p90", lang),
-            f"{money_full(mc.p10)} / {money_full(mc.p50)} / {money_full(mc.p90)}",
+            f"{money_full(mc.p10, currency)} / {money_full(mc.p50, currency)} / {money_full(mc.p90, currency)}",
             t("evaluator.def.monte_carlo", lang, draws=number(mc.draws), seed=mc.seed),
         ),
         figure_row("prob_loss", pct(mc.prob_loss, 1), lang),
@@ -142,7 +144,7 @@ def group_detail(g: CustomerGroup, lang: str) -> str:
     return t("evaluator.in.group_detail", lang, customers=number(g.customers), take_up=pct(g.take_up))
 
 
-def input_rows(p: Programme, lang: str) -> list[tuple[str, str, str]]:
+def input_rows(p: Programme, lang: str, currency: str = "CNY") -> list[tuple[str, str, str]]:
     """(input, value, how it is counted) for the inputs block of the exports."""
     unit = label(p.volume_unit, lang)
     rows = [
@@ -157,25 +159,27 @@ def input_rows(p: Programme, lang: str) -> list[tuple[str, str, str]]:
     ]
     if p.unit_revenue:
         per_unit = t(p.volume_unit.replace(".unit.", ".per_unit."), lang)
-        rows.append((t("evaluator.driver.unit_revenue", lang), money_full(p.unit_revenue), per_unit))
+        rows.append(
+            (t("evaluator.driver.unit_revenue", lang), money_full(p.unit_revenue, currency), per_unit)
+        )
     for line in p.cost_lines:
         timing = t(f"evaluator.timing.{line.timing}", lang)
         if line.timing == "one_off":
             timing += " · " + t("evaluator.report.year_n", lang, n=line.year)
-        rows.append((label(line.name, lang), money_full(line.amount), timing))
+        rows.append((label(line.name, lang), money_full(line.amount, currency), timing))
     for g in p.groups:
         detail = group_detail(g, lang)
         if g.baseline_clv is not None:
             detail += " · " + t(
                 "evaluator.in.baseline",
                 lang,
-                clv=money_full(g.baseline_clv),
+                clv=money_full(g.baseline_clv, currency),
                 pct=pct(g.uplift_pct) if g.uplift_pct is not None else "—",
             )
         rows.append(
             (
                 t("evaluator.driver.clv_uplift", lang, group=label(g.name, lang)),
-                money_full(g.clv_uplift),
+                money_full(g.clv_uplift, currency),
                 detail,
             )
         )
@@ -201,17 +205,17 @@ def cash_flow_headers(lang: str) -> list[str]:
     return [t(f"evaluator.col.{c}", lang) for c in CASH_FLOW_COLUMNS]
 
 
-def break_even_text(key: str, value: float | None, lang: str) -> str:
+def break_even_text(key: str, value: float | None, lang: str, currency: str = "CNY") -> str:
     if value is None:
         return t("evaluator.be.none", lang)
     if key == "discount_rate" or key.endswith("take_up"):
         return pct(value, 1)
     if key == "volume" or key.endswith("customers"):
         return number(value, 0)
-    return money_full(value)
+    return money_full(value, currency)
 
 
-def sensitivity_rows(a: Analysis, lang: str) -> list[list[str]]:
+def sensitivity_rows(a: Analysis, lang: str, currency: str = "CNY") -> list[list[str]]:
     be = a.break_even.set_index("driver")
     rows = []
     for _, r in a.tornado.iterrows():
@@ -222,10 +226,10 @@ def sensitivity_rows(a: Analysis, lang: str) -> list[list[str]]:
         rows.append(
             [
                 driver_label(a.programme, key, lang),
-                break_even_text(key, float(r["base_value"]), lang),
-                money_full(r["npv_low"]),
-                money_full(r["npv_high"]),
-                break_even_text(key, value, lang),
+                break_even_text(key, float(r["base_value"]), lang, currency),
+                money_full(r["npv_low"], currency),
+                money_full(r["npv_high"], currency),
+                break_even_text(key, value, lang, currency),
                 "—" if margin is None or pd.isna(margin) else pct(float(margin)),
             ]
         )
