@@ -65,13 +65,7 @@ def test_chinese_page(page, app_url):
 def test_first_budget_typed_after_a_save_reaches_the_link(page, app_url):
     # Saving puts the scenario in the link; the browser used to leave the next typed budget
     # out of it (issue 17), so a copied link reopened the saved budget instead.
-    page.goto(app_url + "/allocator")
-    wait_ready(page)
-    box = page.locator("[data-testid='stNumberInput'] input").first
-    box.fill("700000")
-    box.press("Enter")
-    page.wait_for_url("**al_budget=700000**")
-    wait_ready(page)
+    box = _budget_typed(page, app_url, "700000")
     page.locator("[data-testid='stTextInput'] input").last.fill("Board, March")
     page.get_by_role("button", name="Save scenario").click()
     page.wait_for_url("**al_scenario=**")
@@ -98,13 +92,7 @@ def test_first_budget_typed_after_a_save_reaches_the_link(page, app_url):
 def test_emptied_budget_box_computes_nothing_and_offers_no_save(page, app_url):
     # The issue's steps: a budget typed, then the box emptied, Enter, Esc. The page used to
     # compute for the preset's ¥1,000,000 (¥16.40M) and Save then showed a TypeError trace.
-    page.goto(app_url + "/allocator")
-    wait_ready(page)
-    box = page.locator("[data-testid='stNumberInput'] input").first
-    box.fill("700000")
-    box.press("Enter")
-    page.wait_for_url("**al_budget=700000**")
-    wait_ready(page)
+    box = _budget_typed(page, app_url, "700000")
     assert _metric(page, "Total gain") == "¥12.40M"  # service + membership + mobile
     box.fill("")
     box.press("Enter")
@@ -125,3 +113,15 @@ def test_emptied_budget_box_computes_nothing_and_offers_no_save(page, app_url):
     wait_ready(page)
     expect(page.get_by_text("The budget box is empty")).to_have_count(0)
     assert page.get_by_role("button", name="Save scenario").count() == 1
+
+
+def _budget_typed(page, app_url, budget: str):
+    """Open the allocator, type ``budget`` into the exact-budget box and press Enter; the box."""
+    page.goto(app_url + "/allocator")
+    wait_ready(page)
+    box = page.locator("[data-testid='stNumberInput'] input").first
+    box.fill(budget)
+    box.press("Enter")
+    page.wait_for_url(f"**al_budget={budget}**")
+    wait_ready(page)
+    return box

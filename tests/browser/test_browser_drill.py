@@ -102,25 +102,7 @@ def test_click_a_store_row_lists_its_customers(page, app_url, sample_db_path):
     chart.scroll_into_view_if_needed()
     # The first trace (Platinum) has one horizontal bar per store; click the first store's.
     bar = chart.locator("g.trace.bars").first.locator("g.point path").first
-    box = bar.bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    wait_ready(page)
-    title = (
-        page.locator("[data-testid='stMarkdownContainer']")
-        .filter(has_text="customers behind the selection")
-        .first
-    )
-    title.wait_for(timeout=30_000)
-    text = title.inner_text()
-    assert "Platinum" in text and "·" in text
-    n = int(re.search(r"([\d,]+) customers behind", text).group(1).replace(",", ""))
-    db = Database(sample_db_path)
-    as_of = db.query_value("SELECT max(order_date) FROM orders")
-    frame = seg.with_values(
-        seg.score_customers(db, as_of, None, seg.RfmlRules()), clv.customer_values(db, as_of)
-    )
-    store = next(s for s, name in db.query_df("SELECT store_id, name FROM stores").values if name in text)
-    assert n == int(((frame["home_store_id"] == store) & (frame["tier"] == "platinum")).sum())
+    title = _platinum_of_a_store_listed(page, bar, sample_db_path)
     title.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshot(page, "drill_store_full")).replace("_full", "_view"))
 
@@ -190,7 +172,16 @@ def test_click_a_group_cell_lists_its_customers(page, app_url, sample_db_path):
     chart.scroll_into_view_if_needed()
     # Invisible markers on the cells carry the ids; the first is the first store's first tier.
     cell = chart.locator("g.trace.scatter path.point").first
-    box = cell.bounding_box()
+    title = _platinum_of_a_store_listed(page, cell, sample_db_path)
+    assert page.get_by_role("button", name="Download the list (Excel)").first.is_visible()
+    title.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot(page, "drill_group_cell_full")).replace("_full", "_view"))
+
+
+def _platinum_of_a_store_listed(page, mark, sample_db_path):
+    """Click ``mark`` (a store's platinum bar or cell); the list under the chart must hold as
+    many customers as the scored platinum customers of the store it names. Returns its title."""
+    box = mark.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     wait_ready(page)
     title = (
@@ -209,6 +200,4 @@ def test_click_a_group_cell_lists_its_customers(page, app_url, sample_db_path):
     )
     store = next(s for s, name in db.query_df("SELECT store_id, name FROM stores").values if name in text)
     assert n == int(((frame["home_store_id"] == store) & (frame["tier"] == "platinum")).sum())
-    assert page.get_by_role("button", name="Download the list (Excel)").first.is_visible()
-    title.scroll_into_view_if_needed()
-    page.screenshot(path=str(screenshot(page, "drill_group_cell_full")).replace("_full", "_view"))
+    return title
