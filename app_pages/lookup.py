@@ -22,7 +22,7 @@ from ui.widgets import Headline, metric_row
 from wording import fmt
 from wording.channels import channel_label
 from wording.segmentation import tier_label
-from wording.status import dropout_reasons_text
+from wording.status import dropout_reasons_text, status_definition
 
 ctx = page_context()
 lang = ctx.lang
@@ -137,12 +137,7 @@ second = [
     Headline(
         ctx.t("status.label"),
         ctx.t(f"status.{my_status}"),
-        ctx.t(
-            f"status.{my_status}.help",
-            active=rules.active_days,
-            active_next=rules.active_days + 1,
-            lapsed=rules.lapsed_days,
-        )
+        status_definition(my_status, lang, rules)
         + " "
         + ctx.t("lookup.status.days", days=fmt.number(me["recency_days"])),
     ),
