@@ -349,7 +349,7 @@ def _counts(db: Database, list_ids: Sequence[str] | None) -> pd.DataFrame:
         if list_ids:
             sql += f" WHERE list_id IN ({', '.join('?' for _ in list_ids)})"
             params = list(list_ids)
-        counts = db.query_df(sql + " GROUP BY level, control", params)
+        counts = db.query_df(sql + " GROUP BY level, control ORDER BY level, control", params)
     return counts
 
 
@@ -368,7 +368,8 @@ def _kept_counts(db: Database, list_ids: Sequence[str] | None) -> pd.DataFrame |
         return None
     marks = ", ".join("?" for _ in ids)
     per_list = db.query_df(
-        _KEPT_COUNTS_SQL + f" WHERE list_id IN ({marks}) GROUP BY list_id, level, control",
+        _KEPT_COUNTS_SQL
+        + f" WHERE list_id IN ({marks}) GROUP BY list_id, level, control ORDER BY list_id, level, control",
         [found.as_of, *ids],
     )
     per_list = per_list.drop(columns=["k"]).merge(kept, on=["list_id", "level", "control"], how="left")
